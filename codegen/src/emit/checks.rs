@@ -1,0 +1,168 @@
+//! The checks of documented constraints that run before a request is sent, and their
+//! description in the docs. Generated checks use two names from their scope: `operation`
+//! (the operation's name, `&str`) and the value being checked.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Bound, Constraints, Provider, Ty};
+
+/// Statements checking `value` (an expression of type `&T`, T the Rust type of `ty`) against
+/// its constraints; `label` is an expression of type `&str` naming it in errors. Empty when
+/// there is nothing to check.
+pub fn value(p: &Provider, value: &TokenStream, ty: &Ty, c: &Constraints, label: &TokenStream) -> TokenStream {
+    match ty {
+        Ty::List(inner) => {
+            let mut out = TokenStream::new();
+            if let Some(min) = c.min_items {
+                out.extend(quote! { sdk_runtime::check::min_items(operation, #label, #value.len(), #min)?; });
+            }
+            if let Some(max) = c.max_items {
+                out.extend(quote! { sdk_runtime::check::max_items(operation, #label, #value.len(), #max)?; });
+            }
+            let item = quote!(item);
+            let item_label = quote!(&item_label);
+            let per_item = value_checks_scalar(p, &item, inner, c, &item_label);
+            if !per_item.is_empty() {
+                out.extend(quote! {
+                    for (index, item) in #value.iter().enumerate() {
+                        let item_label = format!("{}[{}]", #label, index);
+                        #per_item
+                    }
+                });
+            }
+            out
+        }
+        Ty::Map(inner) => {
+            let item = quote!(item);
+            let item_label = quote!(&item_label);
+            let per_item = value_checks_scalar(p, &item, inner, &Constraints::default(), &item_label);
+            if per_item.is_empty() {
+                return per_item;
+            }
+            quote! {
+                for (key, item) in #value.iter() {
+                    let item_label = format!("{}[{:?}]", #label, key);
+                    #per_item
+                }
+            }
+        }
+        other => value_checks_scalar(p, value, other, c, label),
+    }
+}
+
+fn value_checks_scalar(p: &Provider, value: &TokenStream, ty: &Ty, c: &Constraints, label: &TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    match ty {
+        Ty::Integer => {
+            if let Some(Bound::Integer(min)) = c.min {
+                out.extend(quote! { sdk_runtime::check::min_i64(operation, #label, *#value, #min)?; });
+            }
+            if let Some(Bound::Integer(max)) = c.max {
+                out.extend(quote! { sdk_runtime::check::max_i64(operation, #label, *#value, #max)?; });
+            }
+            if let Some(factor) = c.multiple_of {
+                out.extend(quote! { sdk_runtime::check::multiple_of(operation, #label, *#value, #factor)?; });
+            }
+        }
+        Ty::Number => {
+            if let Some(Bound::Number(min)) = c.min {
+                out.extend(quote! { sdk_runtime::check::min_f64(operation, #label, *#value, #min)?; });
+            }
+            if let Some(Bound::Number(max)) = c.max {
+                out.extend(quote! { sdk_runtime::check::max_f64(operation, #label, *#value, #max)?; });
+            }
+        }
+        Ty::String => {
+            if let Some(min) = c.min_length {
+                out.extend(quote! { sdk_runtime::check::min_length(operation, #label, #value, #min)?; });
+            }
+            if let Some(max) = c.max_length {
+                out.extend(quote! { sdk_runtime::check::max_length(operation, #label, #value, #max)?; });
+            }
+            if let Some(class) = &c.chars {
+                out.extend(quote! { sdk_runtime::check::allowed_chars(operation, #label, #value, #class)?; });
+            }
+            if let Some(chars) = &c.forbidden_chars {
+                out.extend(quote! { sdk_runtime::check::forbidden_chars(operation, #label, #value, #chars)?; });
+            }
+            if !c.values.is_empty() {
+                let values = &c.values;
+                out.extend(quote! { sdk_runtime::check::one_of(operation, #label, #value, &[#(#values),*])?; });
+            }
+        }
+        Ty::Enum(name) => {
+            let name = super::rust::ident(name);
+            out.extend(quote! { sdk_runtime::check::one_of(operation, #label, #value.as_str(), #name::VALUES)?; });
+        }
+        Ty::Model(name) => {
+            if p.model(name).is_some_and(|m| m.checked) {
+                out.extend(quote! { #value.check(operation, #label)?; });
+            }
+        }
+        Ty::List(_) | Ty::Map(_) => out.extend(self::value(p, value, ty, c, label)),
+        Ty::Boolean | Ty::Json => {}
+    }
+    out
+}
+
+/// Statements checking one-of groups; `is_set` gives, for a member name, an expression of type
+/// `bool` telling whether the caller set it.
+pub fn groups(at_least: &[Vec<String>], at_most: &[Vec<String>], is_set: impl Fn(&str) -> TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    for (group, check) in at_least.iter().map(|g| (g, quote!(at_least_one_of))).chain(at_most.iter().map(|g| (g, quote!(at_most_one_of)))) {
+        let pairs = group.iter().map(|name| {
+            let set = is_set(name);
+            quote!((#name, #set))
+        });
+        out.extend(quote! { sdk_runtime::check::#check(operation, &[#(#pairs),*])?; });
+    }
+    out
+}
+
+/// The rules of a parameter or field in words, for its docs ("" when there are none).
+pub fn describe(ty: &Ty, c: &Constraints) -> String {
+    let mut rules = Vec::new();
+    let bound = |b: &Bound| match b {
+        Bound::Integer(i) => i.to_string(),
+        Bound::Number(n) => n.to_string(),
+    };
+    match (&c.min, &c.max) {
+        (Some(lo), Some(hi)) => rules.push(format!("from {} to {}", bound(lo), bound(hi))),
+        (Some(lo), None) => rules.push(format!("at least {}", bound(lo))),
+        (None, Some(hi)) => rules.push(format!("at most {}", bound(hi))),
+        (None, None) => {}
+    }
+    if let Some(factor) = c.multiple_of {
+        rules.push(format!("a multiple of {factor}"));
+    }
+    let each = if matches!(ty, Ty::List(_)) { "each item " } else { "" };
+    match (c.min_length, c.max_length) {
+        (Some(lo), Some(hi)) if lo == hi => rules.push(format!("{each}exactly {lo} characters")),
+        (Some(lo), Some(hi)) => rules.push(format!("{each}{lo} to {hi} characters")),
+        (Some(lo), None) => rules.push(format!("{each}at least {lo} characters")),
+        (None, Some(hi)) => rules.push(format!("{each}at most {hi} characters")),
+        (None, None) => {}
+    }
+    if let Some(class) = &c.chars {
+        rules.push(format!("{each}only the characters `{class}`"));
+    }
+    if let Some(chars) = &c.forbidden_chars {
+        rules.push(format!("{each}none of the characters `{chars}`"));
+    }
+    if !c.values.is_empty() {
+        let values: Vec<String> = c.values.iter().map(|v| format!("`{v}`")).collect();
+        rules.push(format!("{each}one of {}", values.join(", ")));
+    }
+    match (c.min_items, c.max_items) {
+        (Some(lo), Some(hi)) => rules.push(format!("{lo} to {hi} items")),
+        (Some(lo), None) => rules.push(format!("at least {lo} item{}", if lo == 1 { "" } else { "s" })),
+        (None, Some(hi)) => rules.push(format!("at most {hi} items")),
+        (None, None) => {}
+    }
+    if rules.is_empty() {
+        String::new()
+    } else {
+        format!("Must be {}.", rules.join("; "))
+    }
+}

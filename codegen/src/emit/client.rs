@@ -1,0 +1,200 @@
+//! `generated/mod.rs`: the provider's description, its error kinds, the `Client` and its
+//! builder.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust;
+use crate::docs;
+use crate::ir::{Auth, Provider};
+
+pub fn file(p: &Provider) -> TokenStream {
+    let doc = inner_doc_attrs(&docs::prose(&p.doc));
+    let provider = provider_static(p);
+    let errors = error_kinds(p);
+    let client = client(p);
+    quote! {
+        #doc
+
+        pub mod models;
+        pub mod operations;
+        mod dynamic;
+
+        pub use sdk_runtime::{Accepted, ApiError, ConfigError, Credentials, InvalidArgument};
+
+        #provider
+        #errors
+        #client
+    }
+}
+
+/// `#![doc = "..."]` attributes, one per line.
+fn inner_doc_attrs(text: &str) -> TokenStream {
+    let lines = text.trim_end().lines().map(|line| format!(" {line}").trim_end().to_owned());
+    quote! { #( #![doc = #lines] )* }
+}
+
+fn provider_static(p: &Provider) -> TokenStream {
+    let name = &p.name;
+    let base_url = &p.base_url;
+    let auth = match &p.auth {
+        Auth::Basic => quote!(sdk_runtime::AuthScheme::Basic),
+        Auth::Header(header) => quote!(sdk_runtime::AuthScheme::Header(#header)),
+        Auth::BasicUsername => quote!(sdk_runtime::AuthScheme::BasicUsername),
+    };
+    let headers = p.headers.iter().map(|(k, v)| quote!((#k, #v)));
+    let pointer = |value: &Option<String>| match value {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let (code, message, error_type) = (pointer(&p.errors.code), pointer(&p.errors.message), pointer(&p.errors.error_type));
+    let request_id = match &p.request_id {
+        Some(source) => {
+            let (header, marker) = (&source.header, &source.marker);
+            quote!(Some(sdk_runtime::RequestIdSource { header: #header, marker: #marker }))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        /// What the runtime needs to know about this API.
+        pub(crate) static PROVIDER: sdk_runtime::Provider = sdk_runtime::Provider {
+            name: #name,
+            base_url: #base_url,
+            user_agent: concat!(#name, "/", env!("CARGO_PKG_VERSION")),
+            auth: #auth,
+            default_headers: &[#(#headers),*],
+            errors: sdk_runtime::ErrorModel { code: #code, message: #message, error_type: #error_type },
+            request_id: #request_id,
+        };
+    }
+}
+
+fn error_kinds(p: &Provider) -> TokenStream {
+    let variants = p.errors.kinds.iter().map(|k| {
+        let name = rust::ident(&k.name);
+        let doc = docs::attrs(&docs::prose(&k.doc));
+        quote! { #doc #name, }
+    });
+    let arms = p.errors.kinds.iter().map(|k| {
+        let name = rust::ident(&k.name);
+        let mut conditions = Vec::new();
+        if let Some(status) = k.status {
+            conditions.push(quote!(error.status == #status));
+        }
+        if let Some(code) = &k.code {
+            conditions.push(quote!(error.code.as_deref() == Some(#code)));
+        }
+        if let Some(error_type) = &k.error_type {
+            conditions.push(quote!(error.error_type.as_deref() == Some(#error_type)));
+        }
+        quote! {
+            if #(#conditions)&&* {
+                return Self::#name;
+            }
+        }
+    });
+    let title = &p.title;
+    let kind_doc = format!("The kinds of error the {title} reports, told apart by the error response.");
+    quote! {
+        /// The error of every operation of this crate: a broken rule caught before sending, an
+        /// error answer of the API (with its [`ErrorKind`]), an undecodable answer, or a
+        /// transport failure.
+        pub type Error = sdk_runtime::Error<ErrorKind>;
+
+        #[doc = #kind_doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorKind {
+            #(#variants)*
+            /// An error answer that matches none of the kinds above.
+            Other,
+        }
+
+        impl sdk_runtime::Classify for ErrorKind {
+            fn classify(error: &sdk_runtime::ApiError) -> Self {
+                #(#arms)*
+                Self::Other
+            }
+        }
+    }
+}
+
+fn client(p: &Provider) -> TokenStream {
+    let title = &p.title;
+    let (new_args, credentials, new_doc) = match &p.auth {
+        Auth::Basic => (
+            quote!(credentials: Credentials),
+            quote!(credentials),
+            "Creates a client for the production API, authenticating with `credentials` (user name and password, see [`Credentials::basic`]).",
+        ),
+        Auth::Header(_) | Auth::BasicUsername => (
+            quote!(token: impl Into<String>),
+            quote!(Credentials::token(token)),
+            "Creates a client for the production API, authenticating with the API token `token`.",
+        ),
+    };
+    let client_doc = format!("A client of the {title}.\n\nCheap to clone: clones share one connection pool. Every operation is a method (or, for dotted names, a method of a namespace handle) that returns a request builder; `.await` sends it.");
+    quote! {
+        #[doc = #client_doc]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            pub(crate) transport: sdk_runtime::Transport,
+        }
+
+        impl Client {
+            #[doc = #new_doc]
+            ///
+            /// # Errors
+            ///
+            /// A [`ConfigError`] if the credentials cannot be sent in a header (e.g. they hold a
+            /// line break) or the HTTP client cannot be set up.
+            pub fn new(#new_args) -> Result<Self, ConfigError> {
+                Self::builder(#credentials).build()
+            }
+
+            /// Starts a client with more settings: another base URL, your own `reqwest` client,
+            /// extra headers.
+            pub fn builder(credentials: Credentials) -> ClientBuilder {
+                ClientBuilder { transport: sdk_runtime::Transport::builder(&PROVIDER, credentials) }
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.transport.base_url()
+            }
+        }
+
+        /// Settings of a [`Client`]; finish with [`build`](Self::build).
+        #[derive(Debug)]
+        #[must_use]
+        pub struct ClientBuilder {
+            transport: sdk_runtime::TransportBuilder,
+        }
+
+        impl ClientBuilder {
+            /// Sends requests to `url` instead of the production API (a test server or a proxy).
+            pub fn base_url(self, url: impl Into<String>) -> Self {
+                Self { transport: self.transport.base_url(url) }
+            }
+
+            /// Uses your own `reqwest` client (timeouts, proxies, TLS settings).
+            pub fn http_client(self, client: sdk_runtime::reqwest::Client) -> Self {
+                Self { transport: self.transport.http_client(client) }
+            }
+
+            /// Adds a header to every request.
+            pub fn header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                Self { transport: self.transport.header(name, value) }
+            }
+
+            /// Builds the client.
+            ///
+            /// # Errors
+            ///
+            /// A [`ConfigError`] if the base URL or a header is not valid.
+            pub fn build(self) -> Result<Client, ConfigError> {
+                Ok(Client { transport: self.transport.build()? })
+            }
+        }
+    }
+}

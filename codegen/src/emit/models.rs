@@ -1,0 +1,272 @@
+//! `generated/models.rs`: the models and enums of a provider.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{checks, rust};
+use crate::docs;
+use crate::ir::{Enum, Field, Model, Provider};
+
+pub fn file(p: &Provider) -> TokenStream {
+    let enums = p.enums.iter().map(enumeration);
+    let models = p.models.iter().map(|m| model(p, m));
+    let doc = format!("The models and enums of the {}.", p.title);
+    quote! {
+        #![doc = #doc]
+        #(#models)*
+        #(#enums)*
+    }
+}
+
+fn model(p: &Provider, m: &Model) -> TokenStream {
+    let name = rust::ident(&m.name);
+    let doc = docs::attrs(&docs::prose(&m.doc));
+    let fields = m.fields.iter().map(|f| field(m, f));
+    // a model of optional fields only starts out empty, so it gets `Default` too
+    let default = (m.input && m.fields.iter().all(|f| !f.required)).then(|| quote!(Default,));
+    let derives = if m.nested {
+        // sent only: decoded from callers' JSON (the dynamic entry point) by Rust names, and
+        // serialized to the nested wire shape by hand below
+        quote!(#[derive(Debug, Clone, PartialEq, #default serde::Deserialize)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)])
+    };
+    let serialize = if m.nested { nested_serialize(m) } else { TokenStream::new() };
+    let builder = if m.input { constructors(m) } else { TokenStream::new() };
+    let check = if m.checked { check(p, m) } else { TokenStream::new() };
+    quote! {
+        #doc
+        #derives
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+        #serialize
+        #builder
+        #check
+    }
+}
+
+fn field_doc(f: &Field) -> TokenStream {
+    let rules = checks::describe(&f.ty, &f.constraints);
+    let mut text = docs::prose(&f.doc);
+    if !rules.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&rules);
+    }
+    docs::attrs(&text)
+}
+
+fn field(m: &Model, f: &Field) -> TokenStream {
+    let name = rust::ident(&f.rust);
+    let doc = field_doc(f);
+    let inner = rust::ty(&f.ty);
+    let ty = if f.required { inner } else { quote!(Option<#inner>) };
+    let mut serde_attrs = Vec::new();
+    if !m.nested {
+        let wire = &f.wire[0];
+        if *wire != f.rust {
+            let rust_name = &f.rust;
+            serde_attrs.push(quote!(rename = #wire, alias = #rust_name));
+        }
+    }
+    if !f.required {
+        serde_attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
+    }
+    let serde = if serde_attrs.is_empty() { TokenStream::new() } else { quote!(#[serde(#(#serde_attrs),*)]) };
+    let deprecated = f.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
+    quote! {
+        #doc
+        #deprecated
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// `Serialize` for a model with dotted wire names: builds the nested JSON object.
+fn nested_serialize(m: &Model) -> TokenStream {
+    let name = rust::ident(&m.name);
+    let inserts = m.fields.iter().map(|f| {
+        let field = rust::ident(&f.rust);
+        let path = &f.wire;
+        let insert = quote! {
+            sdk_runtime::encode::insert_at(&mut body, &[#(#path),*], serde_json::to_value(value).map_err(serde::ser::Error::custom)?);
+        };
+        if f.required {
+            quote! { let value = &self.#field; #insert }
+        } else {
+            quote! { if let Some(value) = &self.#field { #insert } }
+        }
+    });
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut body = serde_json::Map::new();
+                #(#inserts)*
+                serde::Serialize::serialize(&body, serializer)
+            }
+        }
+    }
+}
+
+/// `new(<required fields>)` and a setter per optional field.
+fn constructors(m: &Model) -> TokenStream {
+    let name = rust::ident(&m.name);
+    let required: Vec<&Field> = m.fields.iter().filter(|f| f.required).collect();
+    let args = required.iter().map(|f| {
+        let n = rust::ident(&f.rust);
+        let t = rust::arg_ty(&f.ty);
+        quote!(#n: #t)
+    });
+    let inits = m.fields.iter().map(|f| {
+        let n = rust::ident(&f.rust);
+        if f.required {
+            rust::init_from_arg(&f.rust, &f.ty)
+        } else {
+            quote!(#n: None)
+        }
+    });
+    let setters = m.fields.iter().filter(|f| !f.required).map(|f| {
+        let n = rust::ident(&f.rust);
+        let t = rust::arg_ty(&f.ty);
+        let value = rust::arg_into(&f.ty, &quote!(value));
+        let doc = field_doc(f);
+        let deprecated = f.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
+        quote! {
+            #doc
+            #deprecated
+            pub fn #n(mut self, value: #t) -> Self {
+                self.#n = Some(#value);
+                self
+            }
+        }
+    });
+    let new_doc = if required.is_empty() {
+        format!("Creates an empty `{}`; set what you need with the setters.", m.name)
+    } else {
+        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.rust)).collect();
+        format!("Creates a `{}` from its required fields ({}); the optional ones start unset.", m.name, names.join(", "))
+    };
+    let allow_deprecated = m.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        impl #name {
+            #[doc = #new_doc]
+            #allow_deprecated
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+            #(#setters)*
+        }
+    }
+}
+
+/// `check`: the model's documented rules, run before a request carrying it is sent.
+fn check(p: &Provider, m: &Model) -> TokenStream {
+    let name = rust::ident(&m.name);
+    let per_field = m.fields.iter().map(|f| {
+        let n = rust::ident(&f.rust);
+        let rust_name = &f.rust;
+        let label = quote!(&label);
+        let body = checks::value(p, &quote!(value), &f.ty, &f.constraints, &label);
+        if body.is_empty() {
+            return body;
+        }
+        let label_init = quote! { let label = format!("{}.{}", at, #rust_name); };
+        if f.required {
+            quote! { { let value = &self.#n; #label_init #body } }
+        } else {
+            quote! { if let Some(value) = &self.#n { #label_init #body } }
+        }
+    });
+    let groups = checks::groups(&m.at_least_one_of, &m.at_most_one_of, |member| {
+        let n = rust::ident(member);
+        match m.fields.iter().find(|f| f.rust == member) {
+            Some(f) if f.required => quote!(true),
+            _ => quote!(self.#n.is_some()),
+        }
+    });
+    let allow_deprecated = m.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        impl #name {
+            /// Checks the documented rules of this model; `at` names it in errors.
+            #allow_deprecated
+            pub(crate) fn check(&self, operation: &str, at: &str) -> Result<(), sdk_runtime::InvalidArgument> {
+                #(#per_field)*
+                #groups
+                let _ = (operation, at);
+                Ok(())
+            }
+        }
+    }
+}
+
+fn enumeration(e: &Enum) -> TokenStream {
+    let name = rust::ident(&e.name);
+    let doc = docs::attrs(&docs::prose(&e.doc));
+    let variants = e.values.iter().map(|v| {
+        let variant = rust::ident(&v.rust);
+        let doc = docs::attrs(&format!("{}\n\nOn the wire: `{}`.", docs::prose(&v.doc), v.value));
+        quote! { #doc #variant, }
+    });
+    let to_str = e.values.iter().map(|v| {
+        let variant = rust::ident(&v.rust);
+        let value = &v.value;
+        quote! { Self::#variant => #value, }
+    });
+    let from_str = e.values.iter().map(|v| {
+        let variant = rust::ident(&v.rust);
+        let value = &v.value;
+        quote! { #value => Self::#variant, }
+    });
+    let values = e.values.iter().map(|v| &v.value);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know; kept as sent.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// Every documented value, as sent on the wire.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                sdk_runtime::encode::deserialize_str_enum(deserializer)
+            }
+        }
+    }
+}

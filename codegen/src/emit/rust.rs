@@ -1,0 +1,111 @@
+//! Small shared pieces: identifiers, Rust types of spec types, literals, text conversions.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{Literal, Operation, Ty};
+
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// An identifier, raw (`r#type`) when the name is a keyword.
+pub fn ident(name: &str) -> Ident {
+    if KEYWORDS.contains(&name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// The request builder type of an operation: `dns.zone_info` → `DnsZoneInfoRequest`.
+pub fn builder_name(op: &Operation) -> Ident {
+    format_ident!("{}Request", op.name.replace('.', "_").to_upper_camel_case())
+}
+
+/// The namespace handle type of a dotted prefix: `["cluster", "real_service"]` → `ClusterRealServiceApi`.
+pub fn namespace_name(path: &[String]) -> Ident {
+    format_ident!("{}Api", path.join("_").to_upper_camel_case())
+}
+
+/// The Rust type of a spec type.
+pub fn ty(t: &Ty) -> TokenStream {
+    match t {
+        Ty::String => quote!(String),
+        Ty::Integer => quote!(i64),
+        Ty::Number => quote!(f64),
+        Ty::Boolean => quote!(bool),
+        Ty::Json => quote!(serde_json::Value),
+        Ty::List(inner) => {
+            let inner = ty(inner);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty(inner);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Model(name) | Ty::Enum(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    }
+}
+
+/// The type a caller passes for a value of `t`: strings as `impl Into<String>`.
+pub fn arg_ty(t: &Ty) -> TokenStream {
+    match t {
+        Ty::String => quote!(impl Into<String>),
+        other => ty(other),
+    }
+}
+
+/// A struct field initialised from the argument of the same name (converting strings).
+pub fn init_from_arg(name: &str, t: &Ty) -> TokenStream {
+    let n = ident(name);
+    match t {
+        Ty::String => quote!(#n: #n.into()),
+        _ => quote!(#n),
+    }
+}
+
+/// Converts an argument of `arg_ty(t)` into the stored type.
+pub fn arg_into(t: &Ty, value: &TokenStream) -> TokenStream {
+    match t {
+        Ty::String => quote!(#value.into()),
+        _ => value.clone(),
+    }
+}
+
+/// An expression of type `String` with the text form of a scalar `value` (a reference).
+pub fn text(t: &Ty, value: &TokenStream) -> TokenStream {
+    match t {
+        Ty::String => quote!(#value.clone()),
+        Ty::Enum(_) => quote!(#value.as_str().to_owned()),
+        _ => quote!(#value.to_string()),
+    }
+}
+
+/// The value of a default, as an expression of the parameter's Rust type.
+pub fn literal(l: &Literal) -> TokenStream {
+    match l {
+        Literal::String(s) => quote!(String::from(#s)),
+        Literal::Integer(i) => quote!(#i),
+        Literal::Number(n) => quote!(#n),
+        Literal::Boolean(b) => quote!(#b),
+        Literal::Enum(name, value) => {
+            let name = ident(name);
+            quote!(#name::from(#value))
+        }
+    }
+}
+
+/// A default in the words of the docs.
+pub fn literal_doc(l: &Literal) -> String {
+    match l {
+        Literal::String(s) | Literal::Enum(_, s) => format!("`{s:?}`"),
+        Literal::Integer(i) => format!("`{i}`"),
+        Literal::Number(n) => format!("`{n}`"),
+        Literal::Boolean(b) => format!("`{b}`"),
+    }
+}

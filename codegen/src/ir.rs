@@ -1,0 +1,230 @@
+//! The checked, resolved form of a provider's spec that the emitters work from. Every name
+//! here is known to exist and every value to make sense; the emitters never fail.
+
+/// A whole provider: everything one client crate is generated from.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub name: String,
+    pub title: String,
+    pub doc: String,
+    pub base_url: String,
+    pub transport: Transport,
+    pub success: Vec<u16>,
+    pub auth: Auth,
+    pub headers: Vec<(String, String)>,
+    pub request_id: Option<RequestIdSource>,
+    pub errors: ErrorModel,
+    pub operations: Vec<Operation>,
+    pub models: Vec<Model>,
+    pub enums: Vec<Enum>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// A verb and a path per operation.
+    Rest,
+    /// `POST <base>/<method name>` with named parameters.
+    Memset,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    Basic,
+    Header(String),
+    BasicUsername,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestIdSource {
+    pub header: String,
+    pub marker: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorModel {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub error_type: Option<String>,
+    pub kinds: Vec<ErrorKind>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorKind {
+    pub name: String,
+    pub doc: String,
+    pub status: Option<u16>,
+    pub code: Option<String>,
+    pub error_type: Option<String>,
+}
+
+/// A type of a parameter, field or return value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Json,
+    List(Box<Ty>),
+    Map(Box<Ty>),
+    Model(String),
+    Enum(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The source's name, dotted for Memset (`dns.zone_info`).
+    pub name: String,
+    /// The namespaces before the method name (`["dns"]`), empty for REST providers.
+    pub namespace: Vec<String>,
+    /// The Rust method name (the last part of `name`).
+    pub method_name: String,
+    pub source: Option<String>,
+    pub doc: String,
+    pub notes: Vec<String>,
+    pub warning: Option<String>,
+    pub deprecated: Option<String>,
+    pub http: Http,
+    pub returns: Option<Ty>,
+    pub success: Vec<u16>,
+    pub handle: Handle,
+    pub params: Vec<Param>,
+    pub at_least_one_of: Vec<Vec<String>>,
+    pub at_most_one_of: Vec<Vec<String>>,
+}
+
+/// How an operation goes on the wire.
+#[derive(Debug, Clone)]
+pub enum Http {
+    Rest { method: String, path: Vec<PathPart>, body: BodyEncoding },
+    Memset,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Literal(String),
+    Param(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    Json,
+    Form,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handle {
+    None,
+    /// Hand back the request id with the value (`Accepted<T>`).
+    Request,
+    /// The value is a job to wait on.
+    Job,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Body,
+    Form,
+    Named,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    /// The wire name, split on dots for nested body members.
+    pub wire: Vec<String>,
+    pub location: Location,
+    pub ty: Ty,
+    pub required: bool,
+    pub default: Option<Literal>,
+    pub allow_slash: bool,
+    pub flatten: bool,
+    pub doc: String,
+    pub deprecated: Option<String>,
+    pub constraints: Constraints,
+}
+
+/// A default value, already checked against the parameter's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    String(String),
+    Integer(i64),
+    Number(f64),
+    Boolean(bool),
+    /// A value of an enum: (enum name, wire value).
+    Enum(String, String),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub min: Option<Bound>,
+    pub max: Option<Bound>,
+    pub multiple_of: Option<i64>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub chars: Option<String>,
+    pub forbidden_chars: Option<String>,
+    pub values: Vec<String>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    Integer(i64),
+    Number(f64),
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub name: String,
+    pub doc: String,
+    pub fields: Vec<Field>,
+    pub at_least_one_of: Vec<Vec<String>>,
+    pub at_most_one_of: Vec<Vec<String>>,
+    /// Some field has a dotted wire name, so the model is only ever sent, never decoded.
+    pub nested: bool,
+    /// Reachable from an operation parameter: gets a constructor and setters.
+    pub input: bool,
+    /// It, or a model inside it, has a rule to check before sending.
+    pub checked: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub wire: Vec<String>,
+    pub rust: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: String,
+    pub deprecated: Option<String>,
+    pub constraints: Constraints,
+}
+
+#[derive(Debug, Clone)]
+pub struct Enum {
+    pub name: String,
+    pub doc: String,
+    pub values: Vec<EnumValue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    pub value: String,
+    pub rust: String,
+    pub doc: String,
+}
+
+impl Provider {
+    pub fn model(&self, name: &str) -> Option<&Model> {
+        self.models.iter().find(|m| m.name == name)
+    }
+}

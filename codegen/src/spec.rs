@@ -1,0 +1,165 @@
+//! The spec files as written: serde mirrors of the TOML, keeping the position of every value
+//! that validation may need to point at. Nothing here is checked beyond what serde checks
+//! (known keys, value kinds); `validate` does the rest.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// `provider.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderFile {
+    pub provider: ProviderSection,
+    pub errors: ErrorsSection,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderSection {
+    pub name: Spanned<String>,
+    pub title: String,
+    pub doc: String,
+    pub base_url: Spanned<String>,
+    pub transport: Spanned<String>,
+    pub success: Spanned<Vec<i64>>,
+    pub auth: AuthSection,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    pub request_id: Option<RequestIdSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSection {
+    pub scheme: Spanned<String>,
+    pub header: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestIdSection {
+    pub header: String,
+    pub marker: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorsSection {
+    pub code: Option<Spanned<String>>,
+    pub message: Option<Spanned<String>>,
+    #[serde(rename = "type")]
+    pub error_type: Option<Spanned<String>>,
+    #[serde(default)]
+    pub kind: Vec<ErrorKindEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorKindEntry {
+    pub name: Spanned<String>,
+    pub doc: String,
+    pub status: Option<Spanned<i64>>,
+    pub code: Option<String>,
+    #[serde(rename = "type")]
+    pub error_type: Option<String>,
+}
+
+/// A resource group file: operations, models and enums.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupFile {
+    #[serde(default)]
+    pub operation: Vec<Spanned<OperationEntry>>,
+    #[serde(default)]
+    pub model: Vec<Spanned<ModelEntry>>,
+    #[serde(default, rename = "enum")]
+    pub enums: Vec<Spanned<EnumEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationEntry {
+    pub name: Spanned<String>,
+    pub source: Option<String>,
+    pub doc: Spanned<String>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    pub warning: Option<String>,
+    pub deprecated: Option<String>,
+    pub method: Option<Spanned<String>>,
+    pub path: Option<Spanned<String>>,
+    pub returns: Option<Spanned<String>>,
+    pub success: Option<Spanned<Vec<i64>>>,
+    pub handle: Option<Spanned<String>>,
+    pub body: Option<Spanned<String>>,
+    #[serde(default)]
+    pub at_least_one_of: Vec<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub at_most_one_of: Vec<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub param: Vec<Spanned<MemberEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelEntry {
+    pub name: Spanned<String>,
+    pub doc: Spanned<String>,
+    pub fields: Vec<Spanned<MemberEntry>>,
+    #[serde(default)]
+    pub at_least_one_of: Vec<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub at_most_one_of: Vec<Spanned<Vec<String>>>,
+}
+
+/// An operation parameter or a model field: they share most keys, so they share one shape;
+/// `validate` rejects the keys that only one of them may use, pointing at the key.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberEntry {
+    pub name: Spanned<String>,
+    #[serde(rename = "type")]
+    pub ty: Spanned<String>,
+    #[serde(default)]
+    pub required: bool,
+    pub doc: Spanned<String>,
+    pub deprecated: Option<String>,
+    // fields only
+    pub rust: Option<Spanned<String>>,
+    // parameters only
+    pub wire: Option<Spanned<String>>,
+    #[serde(rename = "in")]
+    pub location: Option<Spanned<String>>,
+    pub default: Option<Spanned<toml::Value>>,
+    pub allow_slash: Option<Spanned<bool>>,
+    pub flatten: Option<Spanned<bool>>,
+    // documented constraints
+    pub min: Option<Spanned<toml::Value>>,
+    pub max: Option<Spanned<toml::Value>>,
+    pub multiple_of: Option<Spanned<i64>>,
+    pub min_length: Option<Spanned<i64>>,
+    pub max_length: Option<Spanned<i64>>,
+    pub chars: Option<Spanned<String>>,
+    pub forbidden_chars: Option<Spanned<String>>,
+    pub values: Option<Spanned<Vec<String>>>,
+    pub min_items: Option<Spanned<i64>>,
+    pub max_items: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumEntry {
+    pub name: Spanned<String>,
+    pub doc: Spanned<String>,
+    pub values: Vec<Spanned<EnumValueEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValueEntry {
+    pub value: Spanned<String>,
+    pub rust: Option<Spanned<String>>,
+    pub doc: String,
+}

@@ -1,0 +1,4 @@
+//! The `memset` client crate.
+
+mod generated;
+pub use generated::*;

@@ -1,0 +1,4 @@
+//! The `oneandone` client crate.
+
+mod generated;
+pub use generated::*;

@@ -1,0 +1,4 @@
+//! The `profitbricks` client crate.
+
+mod generated;
+pub use generated::*;

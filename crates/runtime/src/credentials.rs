@@ -1,0 +1,242 @@
+//! API credentials and the authentication header built from them.
+//!
+//! [`Credentials`] never reveal their secret: `Debug` redacts it, and the header value built
+//! from it is marked sensitive so that `http`'s own `Debug` output hides it as well.
+
+use std::fmt;
+
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
+
+use crate::error::ConfigError;
+use crate::provider::AuthScheme;
+
+/// The secret used to authenticate requests.
+///
+/// Use [`Credentials::basic`] for [`AuthScheme::Basic`] and [`Credentials::token`] for
+/// [`AuthScheme::Header`] and [`AuthScheme::BasicUsername`]; a mismatch is reported by
+/// [`TransportBuilder::build`](crate::TransportBuilder::build).
+#[derive(Clone)]
+pub struct Credentials {
+    secret: Secret,
+}
+
+#[derive(Clone)]
+enum Secret {
+    Basic { username: String, password: String },
+    Token(String),
+}
+
+impl Credentials {
+    /// User name and password for HTTP Basic authentication.
+    pub fn basic(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Credentials {
+            secret: Secret::Basic {
+                username: username.into(),
+                password: password.into(),
+            },
+        }
+    }
+
+    /// An API key or token, sent in a header ([`AuthScheme::Header`]) or as the Basic
+    /// authentication user name ([`AuthScheme::BasicUsername`]).
+    pub fn token(token: impl Into<String>) -> Self {
+        Credentials {
+            secret: Secret::Token(token.into()),
+        }
+    }
+
+    /// Builds the authentication header for `scheme`; the value is marked sensitive.
+    pub(crate) fn header_for(
+        &self,
+        scheme: &AuthScheme,
+    ) -> Result<(HeaderName, HeaderValue), ConfigError> {
+        match (scheme, &self.secret) {
+            (AuthScheme::Basic, Secret::Basic { username, password }) => {
+                if username.contains(':') {
+                    return Err(ConfigError::new(
+                        "the Basic authentication user name must not contain ':'",
+                    ));
+                }
+                Ok((AUTHORIZATION, basic_value(username, password)?))
+            }
+            (AuthScheme::BasicUsername, Secret::Token(token)) => {
+                if token.contains(':') {
+                    return Err(ConfigError::new("the API key must not contain ':'"));
+                }
+                Ok((AUTHORIZATION, basic_value(token, "x")?))
+            }
+            (AuthScheme::Header(name), Secret::Token(token)) => {
+                let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                    ConfigError::new(format!("invalid authentication header name {name:?}"))
+                })?;
+                let mut value = HeaderValue::from_str(token).map_err(|_| {
+                    ConfigError::new(
+                        "the API token contains characters that are not allowed in an HTTP \
+                         header (for example a trailing newline)",
+                    )
+                })?;
+                value.set_sensitive(true);
+                Ok((name, value))
+            }
+            (AuthScheme::Basic, Secret::Token(_)) => Err(ConfigError::new(
+                "this provider uses a user name and password: use Credentials::basic, \
+                 not Credentials::token",
+            )),
+            (AuthScheme::Header(_) | AuthScheme::BasicUsername, Secret::Basic { .. }) => {
+                Err(ConfigError::new(
+                    "this provider uses an API token: use Credentials::token, \
+                     not Credentials::basic",
+                ))
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.secret {
+            Secret::Basic { username, .. } => f
+                .debug_struct("Credentials::Basic")
+                .field("username", username)
+                .field("password", &"<redacted>")
+                .finish(),
+            Secret::Token(_) => f
+                .debug_tuple("Credentials::Token")
+                .field(&"<redacted>")
+                .finish(),
+        }
+    }
+}
+
+/// `Basic base64(user:password)`, marked sensitive.
+fn basic_value(username: &str, password: &str) -> Result<HeaderValue, ConfigError> {
+    let mut text = String::from("Basic ");
+    base64_into(&mut text, format!("{username}:{password}").as_bytes());
+    // Base64 output is always a valid header value; the error branch is defensive only.
+    let mut value = HeaderValue::from_str(&text)
+        .map_err(|_| ConfigError::new("could not build the Authorization header"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Standard base64 (RFC 4648, with padding) of `input`, appended to `out`.
+fn base64_into(out: &mut String, input: &[u8]) {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let symbol = |index: u32| char::from(ALPHABET[(index & 0x3f) as usize]);
+    for chunk in input.chunks(3) {
+        let b0 = u32::from(chunk[0]);
+        let b1 = chunk.get(1).copied().map_or(0, u32::from);
+        let b2 = chunk.get(2).copied().map_or(0, u32::from);
+        let triple = (b0 << 16) | (b1 << 8) | b2;
+        out.push(symbol(triple >> 18));
+        out.push(symbol(triple >> 12));
+        out.push(if chunk.len() > 1 {
+            symbol(triple >> 6)
+        } else {
+            '='
+        });
+        out.push(if chunk.len() > 2 { symbol(triple) } else { '=' });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(input: &str) -> String {
+        let mut out = String::new();
+        base64_into(&mut out, input.as_bytes());
+        out
+    }
+
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        assert_eq!(b64(""), "");
+        assert_eq!(b64("f"), "Zg==");
+        assert_eq!(b64("fo"), "Zm8=");
+        assert_eq!(b64("foo"), "Zm9v");
+        assert_eq!(b64("foob"), "Zm9vYg==");
+        assert_eq!(b64("fooba"), "Zm9vYmE=");
+        assert_eq!(b64("foobar"), "Zm9vYmFy");
+        assert_eq!(b64("Aladdin:open sesame"), "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+    }
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let basic = Credentials::basic("bob", "hunter2");
+        let text = format!("{basic:?}");
+        assert_eq!(
+            text,
+            r#"Credentials::Basic { username: "bob", password: "<redacted>" }"#
+        );
+        assert!(!format!("{basic:#?}").contains("hunter2"));
+
+        let token = Credentials::token("s3cr3t-token");
+        assert_eq!(format!("{token:?}"), r#"Credentials::Token("<redacted>")"#);
+        assert!(!format!("{token:#?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn basic_header_is_sensitive() {
+        let (name, value) = Credentials::basic("Aladdin", "open sesame")
+            .header_for(&AuthScheme::Basic)
+            .expect("valid credentials");
+        assert_eq!(name, AUTHORIZATION);
+        assert_eq!(value, "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert!(value.is_sensitive());
+        assert!(!format!("{value:?}").contains("QWxh"));
+    }
+
+    #[test]
+    fn basic_username_header_uses_x_password() {
+        let (name, value) = Credentials::token("key")
+            .header_for(&AuthScheme::BasicUsername)
+            .expect("valid credentials");
+        assert_eq!(name, AUTHORIZATION);
+        // base64("key:x")
+        assert_eq!(value, "Basic a2V5Ong=");
+        assert!(value.is_sensitive());
+    }
+
+    #[test]
+    fn token_header_is_sensitive() {
+        let (name, value) = Credentials::token("abc123")
+            .header_for(&AuthScheme::Header("X-TOKEN"))
+            .expect("valid credentials");
+        assert_eq!(name.as_str(), "x-token");
+        assert_eq!(value, "abc123");
+        assert!(value.is_sensitive());
+    }
+
+    #[test]
+    fn mismatches_and_bad_values_are_config_errors_without_secrets() {
+        let cases = [
+            (Credentials::token("tok-secret"), AuthScheme::Basic),
+            (
+                Credentials::basic("u", "pw-secret"),
+                AuthScheme::Header("X-TOKEN"),
+            ),
+            (
+                Credentials::basic("u", "pw-secret"),
+                AuthScheme::BasicUsername,
+            ),
+            (
+                Credentials::token("tok-secret\n"),
+                AuthScheme::Header("X-TOKEN"),
+            ),
+            (
+                Credentials::token("tok-secret"),
+                AuthScheme::Header("bad header"),
+            ),
+            (Credentials::basic("a:b", "pw-secret"), AuthScheme::Basic),
+            (Credentials::token("tok:secret"), AuthScheme::BasicUsername),
+        ];
+        for (credentials, scheme) in cases {
+            let error = credentials
+                .header_for(&scheme)
+                .expect_err("should be rejected");
+            let text = format!("{error} {error:?}");
+            assert!(!text.contains("secret"), "{text}");
+        }
+    }
+}

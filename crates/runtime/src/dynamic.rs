@@ -1,0 +1,74 @@
+//! Support for the generated dynamic entry point (`Client::call`): arguments from JSON,
+//! results to JSON.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::{Error, InvalidArgument};
+
+/// Decodes an operation's JSON arguments (`null` counts as no arguments).
+///
+/// # Errors
+///
+/// An [`InvalidArgument`] on field `args` that quotes serde's reason: a missing or unknown
+/// argument, or one of the wrong type.
+pub fn args<T: DeserializeOwned>(operation: &str, args: Value) -> Result<T, InvalidArgument> {
+    let args = if args.is_null() { Value::Object(serde_json::Map::new()) } else { args };
+    serde_json::from_value(args).map_err(|error| InvalidArgument::new(operation, "args", error.to_string()))
+}
+
+/// Encodes an operation's result as JSON.
+///
+/// # Errors
+///
+/// A [`Error::Decode`] if the value cannot be represented as JSON, which the generated models
+/// never cause.
+pub fn output<T: Serialize, K>(operation: &'static str, value: T) -> Result<Value, Error<K>> {
+    serde_json::to_value(value).map_err(|error| Error::Decode {
+        operation,
+        status: 0,
+        body: String::new(),
+        message: format!("the result could not be encoded as JSON: {error}"),
+    })
+}
+
+/// The error for an operation name the client does not have.
+pub fn unknown_operation(name: &str, known: &[&str]) -> InvalidArgument {
+    let close: Vec<&str> = known.iter().copied().filter(|k| k.contains(name) || name.contains(*k)).take(5).collect();
+    let hint = if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) };
+    InvalidArgument::new(name, "operation", format!("no operation is named '{name}' ({} known){hint}", known.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Args {
+        name: String,
+        #[serde(default)]
+        depth: Option<i64>,
+    }
+
+    #[test]
+    fn args_decode_and_report_problems() {
+        let ok: Args = args("op", json!({"name": "a"})).expect("valid");
+        assert_eq!(ok, Args { name: "a".into(), depth: None });
+        let missing = args::<Args>("op", Value::Null).expect_err("name is required");
+        assert_eq!((missing.operation.as_str(), missing.field.as_str()), ("op", "args"));
+        assert!(missing.rule.contains("missing field `name`"), "{}", missing.rule);
+        let unknown = args::<Args>("op", json!({"name": "a", "dpth": 1})).expect_err("unknown");
+        assert!(unknown.rule.contains("unknown field `dpth`"), "{}", unknown.rule);
+    }
+
+    #[test]
+    fn unknown_operation_suggests_close_names() {
+        let error = unknown_operation("list_datacenter", &["list_datacenters", "get_server"]);
+        assert_eq!(error.rule, "no operation is named 'list_datacenter' (2 known); did you mean list_datacenters?");
+    }
+}

@@ -1,0 +1,186 @@
+//! Encoding helpers: request paths, nested request bodies, string enums.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::de::{self, Deserializer, Visitor};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::InvalidArgument;
+
+/// Everything except the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~`.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Like [`SEGMENT`], but `/` is kept.
+const SEGMENTS: &AsciiSet = &SEGMENT.remove(b'/');
+
+/// Percent-encodes `value` for use as one path segment: everything but the RFC 3986
+/// unreserved characters is encoded, including `/`, `?`, `#` and `%`.
+///
+/// ```
+/// assert_eq!(sdk_runtime::encode::path_segment("a b/c"), "a%20b%2Fc");
+/// ```
+pub fn path_segment(value: &str) -> String {
+    utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+/// Like [`path_segment`], but keeps `/`, for ids that span several segments (`"us/las"`).
+///
+/// ```
+/// assert_eq!(sdk_runtime::encode::path_segments("us/las vegas"), "us/las%20vegas");
+/// ```
+pub fn path_segments(value: &str) -> String {
+    utf8_percent_encode(value, SEGMENTS).to_string()
+}
+
+/// Inserts `value` at the nested `path` of keys in `map`, creating objects on the way and
+/// replacing any non-object value that is in the way. An existing value at the final key is
+/// replaced. With an empty `path`, the entries of an object `value` are merged into `map`
+/// (any other value is ignored).
+///
+/// ```
+/// use sdk_runtime::serde_json::{json, Map};
+/// let mut map = Map::new();
+/// sdk_runtime::encode::insert_at(&mut map, &["properties", "name"], json!("dc1"));
+/// assert_eq!(json!(map), json!({"properties": {"name": "dc1"}}));
+/// ```
+pub fn insert_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
+    match path {
+        [] => {
+            if let Value::Object(entries) = value {
+                map.extend(entries);
+            }
+        }
+        [key] => {
+            map.insert((*key).to_owned(), value);
+        }
+        [key, rest @ ..] => {
+            let child = map
+                .entry((*key).to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !child.is_object() {
+                *child = Value::Object(Map::new());
+            }
+            if let Value::Object(child) = child {
+                insert_at(child, rest, value);
+            }
+        }
+    }
+}
+
+/// Serializes a caller's argument to JSON, for placing it in a body.
+///
+/// # Errors
+///
+/// An [`InvalidArgument`] naming `operation` and `field` if the value cannot be represented
+/// as JSON (e.g. a map with non-string keys).
+pub fn value<T: Serialize + ?Sized>(operation: &str, field: &str, value: &T) -> Result<Value, InvalidArgument> {
+    serde_json::to_value(value).map_err(|error| {
+        InvalidArgument::new(operation, field, format!("could not be serialized as JSON: {error}"))
+    })
+}
+
+/// Serializes a caller's argument that must be a JSON object (a flattened body model).
+///
+/// # Errors
+///
+/// As [`value`], and also when the value is not an object.
+pub fn object<T: Serialize + ?Sized>(operation: &str, field: &str, model: &T) -> Result<Map<String, Value>, InvalidArgument> {
+    match value(operation, field, model)? {
+        Value::Object(map) => Ok(map),
+        _ => Err(InvalidArgument::new(operation, field, "must serialize to a JSON object")),
+    }
+}
+
+/// Deserializes a string enum through `From<&str>` without allocating for known values;
+/// generated enums map unknown values to their `Unknown` arm.
+///
+/// # Errors
+///
+/// The deserializer's error when the value is not a string.
+pub fn deserialize_str_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct StrVisitor<T>(PhantomData<T>);
+
+    impl<T: for<'a> From<&'a str>> Visitor<'_> for StrVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+
+    deserializer.deserialize_str(StrVisitor(PhantomData))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn segment_encodes_all_but_unreserved() {
+        assert_eq!(path_segment("abc-XYZ_0.9~"), "abc-XYZ_0.9~");
+        assert_eq!(path_segment("us/las"), "us%2Flas");
+        assert_eq!(path_segment("a b?c#d%e&f+g"), "a%20b%3Fc%23d%25e%26f%2Bg");
+        assert_eq!(path_segment("ä"), "%C3%A4");
+        assert_eq!(path_segment(""), "");
+        assert_eq!(path_segment(r"a\b:c@d"), "a%5Cb%3Ac%40d");
+    }
+
+    #[test]
+    fn segments_keep_slashes() {
+        assert_eq!(path_segments("us/las"), "us/las");
+        assert_eq!(path_segments("de/fra 2"), "de/fra%202");
+        assert_eq!(path_segments("a?b"), "a%3Fb");
+    }
+
+    #[test]
+    fn insert_at_creates_nested_objects() {
+        let mut map = Map::new();
+        insert_at(&mut map, &["properties", "name"], json!("dc1"));
+        insert_at(&mut map, &["properties", "location"], json!("de/fra"));
+        insert_at(&mut map, &["entities", "servers", "items"], json!([]));
+        insert_at(&mut map, &["top"], json!(1));
+        assert_eq!(
+            Value::Object(map),
+            json!({
+                "properties": {"name": "dc1", "location": "de/fra"},
+                "entities": {"servers": {"items": []}},
+                "top": 1
+            })
+        );
+    }
+
+    #[test]
+    fn insert_at_replaces_values_in_the_way() {
+        let mut map = Map::new();
+        insert_at(&mut map, &["a"], json!(5));
+        insert_at(&mut map, &["a", "b"], json!(true));
+        insert_at(&mut map, &["a", "b"], json!(false));
+        assert_eq!(Value::Object(map), json!({"a": {"b": false}}));
+    }
+
+    #[test]
+    fn insert_at_empty_path_merges_objects() {
+        let mut map = Map::new();
+        insert_at(&mut map, &["a"], json!(1));
+        insert_at(&mut map, &[], json!({"b": 2, "a": 3}));
+        insert_at(&mut map, &[], json!("ignored"));
+        assert_eq!(Value::Object(map), json!({"a": 3, "b": 2}));
+    }
+}

@@ -1,0 +1,604 @@
+//! Errors returned by generated clients.
+//!
+//! [`Error<K>`] is the single error type of every operation; `K` is the provider's own
+//! error-kind enum, picked from an [`ApiError`] by its [`Classify`] implementation.
+//! No variant ever contains credentials.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::provider::ErrorModel;
+
+/// Maps an API error response to a provider-specific error kind.
+pub trait Classify: Sized + std::fmt::Debug + Send + Sync + 'static {
+    /// Pick the provider's error kind for an API error response.
+    fn classify(error: &ApiError) -> Self;
+}
+
+/// An error (or otherwise unexpected) response, kept whole.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// Name of the operation that received the response, e.g. `"get_datacenter"`.
+    pub operation: &'static str,
+    /// HTTP status code.
+    pub status: u16,
+    /// The provider's error code, read via [`ErrorModel::code`]; a JSON number is kept as its
+    /// decimal text.
+    pub code: Option<String>,
+    /// The provider's error type, read via [`ErrorModel::error_type`].
+    pub error_type: Option<String>,
+    /// The human-readable message, read via [`ErrorModel::message`].
+    pub message: Option<String>,
+    /// The raw response body (lossy UTF-8).
+    pub body: String,
+    /// The response headers; names are lower-case.
+    pub headers: Vec<(String, String)>,
+}
+
+impl ApiError {
+    /// Builds an `ApiError` from a response, reading code, type and message from `body` with
+    /// the pointers of `model` when the body is JSON (they stay `None` otherwise).
+    ///
+    /// [`Transport::send`](crate::Transport::send) uses this; it is public so that
+    /// [`Classify`] implementations can be tested without a server.
+    pub fn from_parts(
+        operation: &'static str,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: &[u8],
+        model: &ErrorModel,
+    ) -> Self {
+        let json = serde_json::from_slice::<Value>(body).ok();
+        let field = |pointer: Option<&str>| -> Option<String> {
+            let value = json.as_ref()?.pointer(pointer?)?;
+            let text = match value {
+                Value::String(text) => text.clone(),
+                Value::Number(number) => number.to_string(),
+                Value::Bool(flag) => flag.to_string(),
+                Value::Null | Value::Array(_) | Value::Object(_) => return None,
+            };
+            (!text.trim().is_empty()).then_some(text)
+        };
+        ApiError {
+            operation,
+            status,
+            code: field(model.code),
+            error_type: field(model.error_type),
+            message: field(model.message),
+            body: String::from_utf8_lossy(body).into_owned(),
+            headers: headers
+                .into_iter()
+                .map(|(name, value)| (name.to_ascii_lowercase(), value))
+                .collect(),
+        }
+    }
+
+    /// The value of response header `name` (case-insensitive); the first one if repeated.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Writes ` (type T, code C): message` — whatever parts are known.
+    fn write_details(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.error_type, &self.code) {
+            (Some(kind), Some(code)) => {
+                f.write_str(" (type ")?;
+                write_one_line(f, kind)?;
+                f.write_str(", code ")?;
+                write_one_line(f, code)?;
+                f.write_str(")")?;
+            }
+            (Some(kind), None) => {
+                f.write_str(" (type ")?;
+                write_one_line(f, kind)?;
+                f.write_str(")")?;
+            }
+            (None, Some(code)) => {
+                f.write_str(" (code ")?;
+                write_one_line(f, code)?;
+                f.write_str(")")?;
+            }
+            (None, None) => {}
+        }
+        if let Some(message) = &self.message {
+            f.write_str(": ")?;
+            write_one_line(f, message)?;
+        }
+        Ok(())
+    }
+}
+
+/// `get_datacenter: HTTP 404 (code 309): Resource does not exist`
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        self.write_details(f)
+    }
+}
+
+/// Writes `text` with line breaks and other control characters replaced by spaces, so that
+/// error messages stay on one line.
+fn write_one_line(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    let text = text.trim();
+    if !text.contains(char::is_control) {
+        return f.write_str(text);
+    }
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    f.write_str(&cleaned)
+}
+
+/// The error type of every generated operation; `K` is the provider's error kind.
+#[non_exhaustive]
+#[derive(Debug)]
+pub enum Error<K> {
+    /// A caller's argument broke a documented rule; nothing was sent.
+    InvalidArgument(InvalidArgument),
+    /// The API answered with a 4xx or 5xx status.
+    Api {
+        /// The provider's classification of the error.
+        kind: K,
+        /// The whole response.
+        error: Box<ApiError>,
+    },
+    /// The API answered with a 1xx, 2xx or 3xx status the operation does not list as success.
+    UnexpectedStatus(Box<ApiError>),
+    /// The response body was not what the model says.
+    Decode {
+        /// Name of the operation.
+        operation: &'static str,
+        /// HTTP status of the response.
+        status: u16,
+        /// The raw response body (lossy UTF-8).
+        body: String,
+        /// What was expected and what went wrong.
+        message: String,
+    },
+    /// The request could not be sent or the response not received (connect, I/O, timeout).
+    Transport {
+        /// Name of the operation.
+        operation: &'static str,
+        /// The underlying error.
+        source: reqwest::Error,
+    },
+    /// The client could not be built.
+    Config(ConfigError),
+}
+
+impl<K> Error<K> {
+    /// The HTTP status of the response, if one was received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { error, .. } | Error::UnexpectedStatus(error) => Some(error.status),
+            Error::Decode { status, .. } => Some(*status),
+            Error::Transport { source, .. } => source.status().map(|status| status.as_u16()),
+            Error::InvalidArgument(_) | Error::Config(_) => None,
+        }
+    }
+
+    /// The error response, for [`Error::Api`] and [`Error::UnexpectedStatus`].
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api { error, .. } | Error::UnexpectedStatus(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The provider's error kind, for [`Error::Api`].
+    pub fn kind(&self) -> Option<&K> {
+        match self {
+            Error::Api { kind, .. } => Some(kind),
+            _ => None,
+        }
+    }
+
+    /// The name of the operation that failed, if the error belongs to one.
+    pub fn operation(&self) -> Option<&str> {
+        match self {
+            Error::InvalidArgument(error) => {
+                Some(error.operation.as_str()).filter(|op| !op.is_empty())
+            }
+            Error::Api { error, .. } | Error::UnexpectedStatus(error) => Some(error.operation),
+            Error::Decode { operation, .. } | Error::Transport { operation, .. } => Some(operation),
+            Error::Config(_) => None,
+        }
+    }
+}
+
+impl<K: fmt::Debug> fmt::Display for Error<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidArgument(error) => fmt::Display::fmt(error, f),
+            Error::Api { kind, error } => {
+                write!(f, "{}: HTTP {} {:?}", error.operation, error.status, kind)?;
+                error.write_details(f)
+            }
+            Error::UnexpectedStatus(error) => {
+                write!(
+                    f,
+                    "{}: unexpected HTTP status {}",
+                    error.operation, error.status
+                )?;
+                error.write_details(f)
+            }
+            Error::Decode {
+                operation,
+                status,
+                body,
+                message,
+            } => {
+                write!(
+                    f,
+                    "{operation}: could not decode the HTTP {status} response body ({} bytes): ",
+                    body.len()
+                )?;
+                write_one_line(f, message)
+            }
+            Error::Transport { operation, source } => {
+                let what = if source.is_timeout() {
+                    "request timed out"
+                } else if source.is_connect() {
+                    "could not connect"
+                } else if source.is_redirect() {
+                    "redirect failed"
+                } else if source.is_body() || source.is_decode() {
+                    "could not read the response"
+                } else {
+                    "request failed"
+                };
+                write!(f, "{operation}: {what}")?;
+                if let Some(url) = source.url() {
+                    // Scheme, host and path only: the query may be long.
+                    write!(f, " ({}{})", url.origin().ascii_serialization(), url.path())?;
+                }
+                Ok(())
+            }
+            Error::Config(error) => fmt::Display::fmt(error, f),
+        }
+    }
+}
+
+impl<K: fmt::Debug> std::error::Error for Error<K> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// A caller's argument broke a documented rule; the request was not sent.
+///
+/// Displays as `create_server: invalid argument 'ram': must be a multiple of 256 (got 1000)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidArgument {
+    /// Name of the operation, e.g. `"create_server"`; empty if not known.
+    pub operation: String,
+    /// Name of the offending argument or field, e.g. `"ram"`.
+    pub field: String,
+    /// The broken rule and the offending value, e.g. `"must be a multiple of 256 (got 1000)"`.
+    pub rule: String,
+}
+
+impl InvalidArgument {
+    /// Creates an `InvalidArgument`.
+    pub fn new(
+        operation: impl Into<String>,
+        field: impl Into<String>,
+        rule: impl Into<String>,
+    ) -> Self {
+        InvalidArgument {
+            operation: operation.into(),
+            field: field.into(),
+            rule: rule.into(),
+        }
+    }
+
+    /// Sets the operation name if it is empty (as it is for errors from
+    /// [`Body::json`](crate::Body::json)).
+    pub fn in_operation(mut self, operation: &str) -> Self {
+        if self.operation.is_empty() {
+            self.operation = operation.to_owned();
+        }
+        self
+    }
+}
+
+impl fmt::Display for InvalidArgument {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.operation.is_empty() {
+            write!(f, "{}: ", self.operation)?;
+        }
+        write!(f, "invalid argument '{}': {}", self.field, self.rule)
+    }
+}
+
+impl std::error::Error for InvalidArgument {}
+
+impl<K> From<InvalidArgument> for Error<K> {
+    fn from(error: InvalidArgument) -> Self {
+        Error::InvalidArgument(error)
+    }
+}
+
+/// The client could not be built, e.g. because the base URL does not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    message: String,
+}
+
+impl ConfigError {
+    /// Creates a `ConfigError`; `message` must not contain secrets.
+    pub fn new(message: impl Into<String>) -> Self {
+        ConfigError {
+            message: message.into(),
+        }
+    }
+
+    /// What is wrong with the configuration.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid client configuration: {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl<K> From<ConfigError> for Error<K> {
+    fn from(error: ConfigError) -> Self {
+        Error::Config(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    enum Kind {
+        NotFound,
+        Other,
+    }
+
+    impl Classify for Kind {
+        fn classify(error: &ApiError) -> Self {
+            if error.status == 404 {
+                Kind::NotFound
+            } else {
+                Kind::Other
+            }
+        }
+    }
+
+    const PB: ErrorModel = ErrorModel {
+        code: Some("/messages/0/errorCode"),
+        message: Some("/messages/0/message"),
+        error_type: None,
+    };
+    const ONEANDONE: ErrorModel = ErrorModel {
+        code: None,
+        message: Some("/message"),
+        error_type: Some("/type"),
+    };
+    const MEMSET: ErrorModel = ErrorModel {
+        code: Some("/error_code"),
+        message: Some("/error"),
+        error_type: Some("/error_type"),
+    };
+
+    fn api_error(status: u16, body: &str, model: &ErrorModel) -> ApiError {
+        ApiError::from_parts(
+            "get_datacenter",
+            status,
+            vec![("X-Request-Id".into(), "abc".into())],
+            body.as_bytes(),
+            model,
+        )
+    }
+
+    fn api<K: Classify>(error: ApiError) -> Error<K> {
+        Error::Api {
+            kind: K::classify(&error),
+            error: Box::new(error),
+        }
+    }
+
+    #[test]
+    fn profitbricks_error_body() {
+        let body = r#"{"httpStatus":404,"messages":[{"errorCode":"309","message":"Resource does not exist"}]}"#;
+        let error = api_error(404, body, &PB);
+        assert_eq!(error.code.as_deref(), Some("309"));
+        assert_eq!(error.message.as_deref(), Some("Resource does not exist"));
+        assert_eq!(error.error_type, None);
+        assert_eq!(error.body, body);
+        assert_eq!(error.header("x-request-id"), Some("abc"));
+        assert_eq!(error.header("X-REQUEST-ID"), Some("abc"));
+        assert_eq!(error.header("missing"), None);
+        assert_eq!(error.headers[0].0, "x-request-id");
+        assert_eq!(
+            error.to_string(),
+            "get_datacenter: HTTP 404 (code 309): Resource does not exist"
+        );
+
+        let error: Error<Kind> = api(error);
+        assert_eq!(
+            error.to_string(),
+            "get_datacenter: HTTP 404 NotFound (code 309): Resource does not exist"
+        );
+        assert_eq!(error.status(), Some(404));
+        assert_eq!(error.kind(), Some(&Kind::NotFound));
+        assert_eq!(error.operation(), Some("get_datacenter"));
+        assert!(error.api_error().is_some());
+        assert!(std::error::Error::source(&error).is_none());
+    }
+
+    #[test]
+    fn memset_error_body_with_numeric_code() {
+        let body =
+            r#"{"error_type":"ApiErrorDoesNotExist","error_code":3,"error":"Server not found"}"#;
+        let error = api_error(404, body, &MEMSET);
+        assert_eq!(error.code.as_deref(), Some("3"));
+        assert_eq!(error.error_type.as_deref(), Some("ApiErrorDoesNotExist"));
+        assert_eq!(error.message.as_deref(), Some("Server not found"));
+        let error: Error<Kind> = api(error);
+        assert_eq!(
+            error.to_string(),
+            "get_datacenter: HTTP 404 NotFound (type ApiErrorDoesNotExist, code 3): Server not found"
+        );
+    }
+
+    #[test]
+    fn oneandone_error_body() {
+        let body = r#"{"type":"NOT_FOUND","message":"Server not found","errors":null}"#;
+        let error: Error<Kind> = api(api_error(404, body, &ONEANDONE));
+        assert_eq!(
+            error.to_string(),
+            "get_datacenter: HTTP 404 NotFound (type NOT_FOUND): Server not found"
+        );
+    }
+
+    #[test]
+    fn html_and_empty_bodies_have_no_details() {
+        for body in [
+            "<html><body>502 Bad Gateway</body></html>",
+            "",
+            "   ",
+            "null",
+            "[1]",
+        ] {
+            let error = api_error(502, body, &PB);
+            assert_eq!(error.code, None);
+            assert_eq!(error.message, None);
+            assert_eq!(error.error_type, None);
+            assert_eq!(error.body, body);
+            let error: Error<Kind> = api(error);
+            assert_eq!(error.to_string(), "get_datacenter: HTTP 502 Other");
+        }
+    }
+
+    #[test]
+    fn odd_json_values_are_ignored_or_kept_as_text() {
+        let body = r#"{"messages":[{"errorCode":{"a":1},"message":"  "}]}"#;
+        let error = api_error(400, body, &PB);
+        assert_eq!(error.code, None);
+        assert_eq!(error.message, None);
+
+        let body = r#"{"error_code":-1.5,"error":true,"error_type":null}"#;
+        let error = api_error(400, body, &MEMSET);
+        assert_eq!(error.code.as_deref(), Some("-1.5"));
+        assert_eq!(error.message.as_deref(), Some("true"));
+        assert_eq!(error.error_type, None);
+
+        let bad_pointer = ErrorModel {
+            code: Some("no-leading-slash"),
+            ..ErrorModel::default()
+        };
+        assert_eq!(api_error(400, r#"{"a":1}"#, &bad_pointer).code, None);
+    }
+
+    #[test]
+    fn invalid_utf8_body_is_kept_lossily() {
+        let error = ApiError::from_parts("op", 500, Vec::new(), b"\xff\xfeabc", &PB);
+        assert_eq!(error.body, "\u{fffd}\u{fffd}abc");
+    }
+
+    #[test]
+    fn display_stays_on_one_line() {
+        let body = r#"{"messages":[{"errorCode":"1","message":"first line\nsecond line\r\n"}]}"#;
+        let error: Error<Kind> = api(api_error(400, body, &PB));
+        assert_eq!(
+            error.to_string(),
+            "get_datacenter: HTTP 400 Other (code 1): first line second line"
+        );
+    }
+
+    #[test]
+    fn unexpected_status_display() {
+        let error: Error<Kind> = Error::UnexpectedStatus(Box::new(api_error(302, "", &PB)));
+        assert_eq!(
+            error.to_string(),
+            "get_datacenter: unexpected HTTP status 302"
+        );
+        assert_eq!(error.status(), Some(302));
+        assert_eq!(error.kind(), None);
+        assert_eq!(error.api_error().map(|e| e.status), Some(302));
+    }
+
+    #[test]
+    fn decode_display_does_not_print_the_body() {
+        let error: Error<Kind> = Error::Decode {
+            operation: "list_servers",
+            status: 200,
+            body: "{\"items\": \"very long body\"}".into(),
+            message: "expected Servers: invalid type: string".into(),
+        };
+        let text = error.to_string();
+        assert_eq!(
+            text,
+            "list_servers: could not decode the HTTP 200 response body (27 bytes): \
+             expected Servers: invalid type: string"
+        );
+        assert!(!text.contains("very long body"));
+        assert_eq!(error.status(), Some(200));
+        assert_eq!(error.operation(), Some("list_servers"));
+    }
+
+    #[test]
+    fn invalid_argument_display_and_conversion() {
+        let invalid = InvalidArgument::new(
+            "create_server",
+            "ram",
+            "must be a multiple of 256 (got 1000)",
+        );
+        assert_eq!(
+            invalid.to_string(),
+            "create_server: invalid argument 'ram': must be a multiple of 256 (got 1000)"
+        );
+        let error: Error<Kind> = invalid.clone().into();
+        assert_eq!(error.to_string(), invalid.to_string());
+        assert_eq!(error.status(), None);
+        assert_eq!(error.operation(), Some("create_server"));
+
+        let anonymous = InvalidArgument::new("", "body", "could not serialize");
+        assert_eq!(
+            anonymous.to_string(),
+            "invalid argument 'body': could not serialize"
+        );
+        let named = anonymous.in_operation("create_server");
+        assert_eq!(named.operation, "create_server");
+        assert_eq!(named.in_operation("other").operation, "create_server");
+    }
+
+    #[test]
+    fn config_error_display_and_conversion() {
+        let config = ConfigError::new("base URL 'x' is not a valid URL");
+        assert_eq!(config.message(), "base URL 'x' is not a valid URL");
+        assert_eq!(
+            config.to_string(),
+            "invalid client configuration: base URL 'x' is not a valid URL"
+        );
+        let error: Error<Kind> = config.clone().into();
+        assert_eq!(error.to_string(), config.to_string());
+        assert_eq!(error.operation(), None);
+    }
+
+    #[test]
+    fn errors_are_send_and_sync() {
+        fn check<T: Send + Sync + std::error::Error + 'static>() {}
+        check::<Error<Kind>>();
+        check::<InvalidArgument>();
+        check::<ConfigError>();
+    }
+}

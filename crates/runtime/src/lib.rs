@@ -1,0 +1,31 @@
+//! Hand-written runtime shared by the generated `profitbricks`, `oneandone` and `memset`
+//! REST client crates.
+//!
+//! Generated code describes each provider with a static [`Provider`], checks documented
+//! argument rules with [`check`], builds paths and bodies with [`encode`], and sends
+//! [`Request`]s through a [`Transport`], which authenticates, classifies error responses via
+//! [`Classify`] and returns a [`Response`] or an [`Error`].
+//!
+//! Credentials never appear in `Debug` or `Display` output or in errors.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod check;
+mod credentials;
+pub mod dynamic;
+pub mod encode;
+mod error;
+mod provider;
+mod request;
+mod response;
+mod transport;
+
+pub use credentials::Credentials;
+pub use error::{ApiError, Classify, ConfigError, Error, InvalidArgument};
+pub use provider::{AuthScheme, ErrorModel, Provider, RequestIdSource};
+pub use request::{Body, Method, Request};
+pub use response::{Accepted, Response};
+pub use reqwest;
+pub use serde_json;
+pub use transport::{Transport, TransportBuilder};

@@ -1,0 +1,332 @@
+//! A successful response and the helpers generated code uses to read it.
+
+use std::fmt;
+use std::ops::Deref;
+
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+use crate::provider::RequestIdSource;
+
+/// A response whose status the operation lists as success; the body is read in full.
+#[derive(Clone)]
+pub struct Response {
+    /// Name of the operation.
+    pub operation: &'static str,
+    /// HTTP status code.
+    pub status: u16,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The whole response body.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// Decodes the body as JSON into `T`.
+    ///
+    /// An empty or malformed body, or one that does not match `T`, is an [`Error::Decode`].
+    pub fn json<T: DeserializeOwned, K>(&self) -> Result<T, Error<K>> {
+        let expected = short_type_name(std::any::type_name::<T>());
+        let message = if self.body.is_empty() {
+            format!("expected {expected}, got an empty body")
+        } else {
+            match serde_json::from_slice(&self.body) {
+                Ok(value) => return Ok(value),
+                Err(error) => format!("expected {expected}: {error}"),
+            }
+        };
+        Err(Error::Decode {
+            operation: self.operation,
+            status: self.status,
+            body: String::from_utf8_lossy(&self.body).into_owned(),
+            message,
+        })
+    }
+
+    /// The id of the provisioning request this response started, if `source` finds one.
+    ///
+    /// The id is the path segment right after `source.marker` in header `source.header`
+    /// (case-insensitive); it must be non-empty and consist of hex digits and `-` only.
+    pub fn request_id(&self, source: &RequestIdSource) -> Option<String> {
+        let value = self
+            .headers
+            .iter()
+            .find(|(name, _)| name.as_str().eq_ignore_ascii_case(source.header))?
+            .1
+            .to_str()
+            .ok()?;
+        if source.marker.is_empty() {
+            return None;
+        }
+        let (_, rest) = value.split_once(source.marker)?;
+        let id = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let valid = !id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+        valid.then(|| id.to_owned())
+    }
+
+    /// The value of response header `name` (case-insensitive), if present and valid text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.as_str().eq_ignore_ascii_case(name))
+            .and_then(|(_, value)| value.to_str().ok())
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+/// `a::b::Foo<c::Bar>` -> `Foo<Bar>`: type names without module paths, for error messages.
+fn short_type_name(full: &str) -> String {
+    let mut out = String::with_capacity(full.len());
+    let mut segment_start = 0;
+    for (index, c) in full.char_indices() {
+        if !(c.is_alphanumeric() || c == '_' || c == ':') {
+            out.push_str(last_path_segment(&full[segment_start..index]));
+            out.push(c);
+            segment_start = index + c.len_utf8();
+        }
+    }
+    out.push_str(last_path_segment(&full[segment_start..]));
+    out
+}
+
+fn last_path_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+/// The result of an accepted provisioning call: the returned value plus the id of the
+/// asynchronous request that carries the change out, if the provider reported one.
+///
+/// Derefs to the value; serializes as `{"request_id": <id or null>, "value": <value>}`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Accepted<T> {
+    request_id: Option<String>,
+    value: T,
+}
+
+impl<T> Accepted<T> {
+    /// Wraps `value` with the provisioning request id.
+    pub fn new(value: T, request_id: Option<String>) -> Self {
+        Accepted { request_id, value }
+    }
+
+    /// The provisioning request id, if the provider reported one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The returned value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// Unwraps the returned value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<T> Deref for Accepted<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderValue;
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Datacenter {
+        id: String,
+    }
+
+    fn response(body: &str) -> Response {
+        Response {
+            operation: "get_datacenter",
+            status: 200,
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    const PB_REQUESTS: RequestIdSource = RequestIdSource {
+        header: "Location",
+        marker: "/requests/",
+    };
+
+    fn with_header(name: &'static str, value: &str) -> Response {
+        let mut response = response("");
+        response
+            .headers
+            .insert(name, HeaderValue::from_str(value).expect("valid header"));
+        response
+    }
+
+    #[test]
+    fn json_decodes() {
+        let dc: Datacenter = response(r#"{"id":"abc","extra":1}"#)
+            .json::<_, ()>()
+            .expect("decodes");
+        assert_eq!(dc, Datacenter { id: "abc".into() });
+    }
+
+    #[test]
+    fn json_on_empty_body_is_decode_error() {
+        let error = response("").json::<Datacenter, ()>().expect_err("empty");
+        match &error {
+            Error::Decode {
+                operation,
+                status,
+                body,
+                message,
+            } => {
+                assert_eq!(*operation, "get_datacenter");
+                assert_eq!(*status, 200);
+                assert_eq!(body, "");
+                assert_eq!(message, "expected Datacenter, got an empty body");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(
+            error.to_string(),
+            "get_datacenter: could not decode the HTTP 200 response body (0 bytes): \
+             expected Datacenter, got an empty body"
+        );
+    }
+
+    #[test]
+    fn json_on_bad_bodies_is_decode_error() {
+        for body in [
+            "<html>oops</html>",
+            "{\"id\": 5}",
+            "{\"id\":",
+            "\u{0}",
+            "  ",
+        ] {
+            match response(body).json::<Datacenter, ()>() {
+                Err(Error::Decode {
+                    body: kept,
+                    message,
+                    ..
+                }) => {
+                    assert_eq!(kept, body);
+                    assert!(message.starts_with("expected Datacenter: "), "{message}");
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn json_on_invalid_utf8_is_decode_error() {
+        let mut bad = response("");
+        bad.body = b"\"\xff\"".to_vec();
+        assert!(matches!(
+            bad.json::<String, ()>(),
+            Err(Error::Decode { .. })
+        ));
+    }
+
+    #[test]
+    fn short_type_names() {
+        assert_eq!(short_type_name("alloc::string::String"), "String");
+        assert_eq!(
+            short_type_name("alloc::vec::Vec<profitbricks::model::Server>"),
+            "Vec<Server>"
+        );
+        assert_eq!(
+            short_type_name("core::option::Option<(u8, std::string::String)>"),
+            "Option<(u8, String)>"
+        );
+        assert_eq!(short_type_name("u32"), "u32");
+    }
+
+    #[test]
+    fn request_id_from_location() {
+        let response = with_header(
+            "location",
+            "https://api.profitbricks.com/cloudapi/v3/requests/0f3c1e4a-aaaa-bbbb-cccc-123456789abc/status",
+        );
+        assert_eq!(
+            response.request_id(&PB_REQUESTS).as_deref(),
+            Some("0f3c1e4a-aaaa-bbbb-cccc-123456789abc")
+        );
+        assert_eq!(
+            response.header("LOCATION").map(|v| v.ends_with("/status")),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn request_id_edge_cases() {
+        let cases = [
+            ("https://x/requests/abc-123", Some("abc-123")),
+            ("https://x/requests/ABCDEF?x=1", Some("ABCDEF")),
+            ("https://x/requests/", None),
+            ("https://x/requests//status", None),
+            ("https://x/requests/not-hex!/status", None),
+            ("https://x/requests/xyz/status", None),
+            ("https://x/other/abc/status", None),
+            ("", None),
+        ];
+        for (location, expected) in cases {
+            let response = with_header("location", location);
+            assert_eq!(
+                response.request_id(&PB_REQUESTS).as_deref(),
+                expected,
+                "{location}"
+            );
+        }
+        assert_eq!(response("").request_id(&PB_REQUESTS), None);
+        let empty_marker = RequestIdSource {
+            header: "Location",
+            marker: "",
+        };
+        assert_eq!(
+            with_header("location", "abc").request_id(&empty_marker),
+            None
+        );
+    }
+
+    #[test]
+    fn accepted_accessors_and_serialization() {
+        let accepted = Accepted::new(vec![1, 2], Some("abc".to_owned()));
+        assert_eq!(accepted.request_id(), Some("abc"));
+        assert_eq!(accepted.value(), &vec![1, 2]);
+        assert_eq!(accepted.len(), 2);
+        assert_eq!(
+            serde_json::to_string(&accepted).expect("serializable"),
+            r#"{"request_id":"abc","value":[1,2]}"#
+        );
+        assert_eq!(accepted.into_inner(), vec![1, 2]);
+
+        let none = Accepted::new("x", None);
+        assert_eq!(
+            serde_json::to_string(&none).expect("serializable"),
+            r#"{"request_id":null,"value":"x"}"#
+        );
+    }
+
+    #[test]
+    fn debug_hides_body() {
+        let text = format!("{:?}", response(r#"{"password":"hunter2"}"#));
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("<22 bytes>"), "{text}");
+    }
+}

@@ -1,0 +1,110 @@
+//! Maintainer commands of the workspace, run as `cargo xtask <command>`:
+//!
+//! * `regen`: regenerate every crate's `src/generated/` from `spec/`;
+//! * `regen --check`: regenerate in memory and fail, naming each file, if anything differs.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask regen [--check]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["regen"] => regen(false),
+        ["regen", "--check"] => regen(true),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask lives in `<root>/xtask`.
+fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+}
+
+fn regen(check: bool) -> Result<(), String> {
+    let root = root();
+    let specs = codegen::load::all(&root.join("spec"), "spec").map_err(|e| format!("error: cannot read the specs: {e}"))?;
+    let mut spec_errors = Vec::new();
+    let mut differences = Vec::new();
+    for spec in &specs {
+        let files = match codegen::generate(spec) {
+            Ok(files) => files,
+            Err(diagnostics) => {
+                spec_errors.extend(diagnostics.iter().map(ToString::to_string));
+                continue;
+            }
+        };
+        let src = root.join("crates").join(&spec.name).join("src");
+        let generated_dir = src.join("generated");
+        let wanted: BTreeSet<PathBuf> = files.iter().map(|f| src.join(&f.path)).collect();
+        for file in &files {
+            let path = src.join(&file.path);
+            let current = fs::read_to_string(&path).ok();
+            if current.as_deref() == Some(file.contents.as_str()) {
+                continue;
+            }
+            if check {
+                let what = if current.is_none() { "missing" } else { "differs" };
+                differences.push(format!("{} ({what})", shown(&root, &path)));
+            } else {
+                if let Some(dir) = path.parent() {
+                    fs::create_dir_all(dir).map_err(|e| format!("error: cannot create {}: {e}", dir.display()))?;
+                }
+                fs::write(&path, &file.contents).map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
+                println!("wrote {}", shown(&root, &path));
+            }
+        }
+        for stale in existing_files(&generated_dir).into_iter().filter(|p| !wanted.contains(p)) {
+            if check {
+                differences.push(format!("{} (not generated from the spec)", shown(&root, &stale)));
+            } else {
+                fs::remove_file(&stale).map_err(|e| format!("error: cannot remove {}: {e}", stale.display()))?;
+                println!("removed {}", shown(&root, &stale));
+            }
+        }
+    }
+    if !spec_errors.is_empty() {
+        let count = spec_errors.len();
+        return Err(format!("{}\n\nerror: the spec has {count} error{}; nothing was generated for the providers above", spec_errors.join("\n"), if count == 1 { "" } else { "s" }));
+    }
+    if !differences.is_empty() {
+        return Err(format!(
+            "error: the generated code is not what the spec produces:\n  {}\n  help: run `cargo xtask regen` and commit the result",
+            differences.join("\n  ")
+        ));
+    }
+    if check {
+        println!("generated code is up to date ({} providers)", specs.len());
+    }
+    Ok(())
+}
+
+fn existing_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else { return out };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(existing_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
+}

@@ -47,7 +47,7 @@ pub fn provider(provider_file: &SourceFile, groups: &[SourceFile]) -> Result<ir:
                     let span = entry.get_ref().handle.as_ref().map_or(entry.span(), |h| h.span());
                     at.error(span, format!("operation '{}' hands back a request id, but the provider does not say where to find one", op.name), "add [provider.request_id] with header and marker to provider.toml");
                 }
-                operations.push((*file, entry.span(), op));
+                operations.push((*file, entry.get_ref().name.span(), op));
             }
         }
     }

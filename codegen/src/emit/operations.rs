@@ -210,9 +210,9 @@ fn wire_doc(op: &Operation) -> String {
         Handle::None => {}
     }
     if let Some(source) = &op.source {
-        lines.push(format!("source: \"{}\"", docs::prose(source)));
+        lines.push(format!("source section: \"{}\"", docs::prose(source)));
     }
-    lines.join("  \n")
+    lines.iter().map(|line| format!("* {line}")).collect::<Vec<_>>().join("\n")
 }
 
 /// The Rust type an operation resolves to.

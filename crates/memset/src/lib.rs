@@ -1,4 +1,25 @@
-//! The `memset` client crate.
+//! Client for the Memset API, generated from `spec/memset`.
+//!
+//! ```no_run
+//! use memset::Client;
+//!
+//! # async fn example() -> Result<(), memset::Error> {
+//! let ms = Client::new("0123456789abcdef0123456789abcdef")?;
+//! let info = ms.server().info("myserver1").await?;
+//! println!("{:?}", info.os);
+//! let services = ms.service().list().await?;
+//! println!("{} services", services.len());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Memset's dotted method names are namespaces: `server.info` is `client.server().info(..)`.
+//! Required parameters are positional, optional ones are setters on the request it returns,
+//! and `.await` sends it. Errors are [`Error`], with the API's `ApiError*` kinds in
+//! [`ErrorKind`].
+
+#![deny(missing_docs)]
 
 mod generated;
+
 pub use generated::*;

@@ -43,9 +43,9 @@ impl<'a> JobApi<'a> {
     ///
     /// # Wire
     ///
-    /// `POST /job.status`
-    /// named parameters (form field `parameters`, a JSON object): `id`, `name`
-    /// source: "Job Methods"
+    /// * `POST /job.status`
+    /// * named parameters (form field `parameters`, a JSON object): `id`, `name`
+    /// * source section: "Job Methods"
     pub fn status(&self, id: impl Into<String>) -> JobStatusRequest<'a> {
         JobStatusRequest {
             client: self.client,
@@ -69,9 +69,9 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// `POST /server.info`
-    /// named parameters (form field `parameters`, a JSON object): `name`
-    /// source: "Server Methods"
+    /// * `POST /server.info`
+    /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * source section: "Server Methods"
     pub fn info(&self, name: impl Into<String>) -> ServerInfoRequest<'a> {
         ServerInfoRequest {
             client: self.client,
@@ -90,9 +90,9 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// `POST /server.list`
-    /// named parameters (form field `parameters`, a JSON object): `status`
-    /// source: "Server Methods"
+    /// * `POST /server.list`
+    /// * named parameters (form field `parameters`, a JSON object): `status`
+    /// * source section: "Server Methods"
     pub fn list(&self) -> ServerListRequest<'a> {
         ServerListRequest {
             client: self.client,
@@ -114,9 +114,9 @@ impl<'a> ServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// `POST /service.info`
-    /// named parameters (form field `parameters`, a JSON object): `name`
-    /// source: "Service Methods"
+    /// * `POST /service.info`
+    /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * source section: "Service Methods"
     pub fn info(&self, name: impl Into<String>) -> ServiceInfoRequest<'a> {
         ServiceInfoRequest {
             client: self.client,
@@ -136,9 +136,9 @@ impl<'a> ServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// `POST /service.list`
-    /// named parameters (form field `parameters`, a JSON object): `type`, `status`
-    /// source: "Service Methods"
+    /// * `POST /service.list`
+    /// * named parameters (form field `parameters`, a JSON object): `type`, `status`
+    /// * source section: "Service Methods"
     pub fn list(&self) -> ServiceListRequest<'a> {
         ServiceListRequest {
             client: self.client,

@@ -24,9 +24,9 @@ impl Client {
     ///
     /// # Wire
     ///
-    /// `GET /servers`
-    /// query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// source: "List all servers"
+    /// * `GET /servers`
+    /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * source section: "List all servers"
     pub fn list_servers(&self) -> ListServersRequest<'_> {
         ListServersRequest {
             client: self,
@@ -48,8 +48,8 @@ impl Client {
     ///
     /// # Wire
     ///
-    /// `GET /servers/{server_id}`
-    /// source: "Retrieve a single server"
+    /// * `GET /servers/{server_id}`
+    /// * source section: "Retrieve a single server"
     pub fn get_server(&self, server_id: impl Into<String>) -> GetServerRequest<'_> {
         GetServerRequest {
             client: self,
@@ -75,9 +75,9 @@ impl Client {
     ///
     /// # Wire
     ///
-    /// `POST /servers`
-    /// JSON body (`Content-Type: application/json`): the members of `server`, `hardware.hdds`
-    /// source: "Create a server"
+    /// * `POST /servers`
+    /// * JSON body (`Content-Type: application/json`): the members of `server`, `hardware.hdds`
+    /// * source section: "Create a server"
     pub fn create_server(
         &self,
         server: NewServer,
@@ -110,9 +110,9 @@ impl Client {
     ///
     /// # Wire
     ///
-    /// `DELETE /servers/{server_id}`
-    /// query: `keep_ips`
-    /// source: "Delete a server"
+    /// * `DELETE /servers/{server_id}`
+    /// * query: `keep_ips`
+    /// * source section: "Delete a server"
     pub fn delete_server(
         &self,
         server_id: impl Into<String>,
@@ -133,8 +133,8 @@ impl Client {
     ///
     /// # Wire
     ///
-    /// `GET /servers/{server_id}/status`
-    /// source: "Retrieve information about a server's status"
+    /// * `GET /servers/{server_id}/status`
+    /// * source section: "Retrieve information about a server's status"
     pub fn get_server_status(
         &self,
         server_id: impl Into<String>,

@@ -20,10 +20,10 @@ impl Client {
     ///
     /// # Wire
     ///
-    /// `GET /datacenters`
-    /// query: `depth`
-    /// success: 200
-    /// source: "List Data Centers"
+    /// * `GET /datacenters`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "List Data Centers"
     pub fn list_datacenters(&self) -> ListDatacentersRequest<'_> {
         ListDatacentersRequest {
             client: self,
@@ -47,10 +47,10 @@ impl Client {
     ///
     /// # Wire
     ///
-    /// `GET /datacenters/{datacenter_id}`
-    /// query: `depth`
-    /// success: 200
-    /// source: "Retrieve a Data Center"
+    /// * `GET /datacenters/{datacenter_id}`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "Retrieve a Data Center"
     pub fn get_datacenter(
         &self,
         datacenter_id: impl Into<String>,
@@ -78,11 +78,11 @@ impl Client {
     ///
     /// # Wire
     ///
-    /// `POST /datacenters`
-    /// JSON body (`Content-Type: application/json`): the members of `datacenter`
-    /// success: 202
-    /// hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
-    /// source: "Create a Data Center"
+    /// * `POST /datacenters`
+    /// * JSON body (`Content-Type: application/json`): the members of `datacenter`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Create a Data Center"
     pub fn create_datacenter(
         &self,
         datacenter: NewDatacenter,
@@ -116,11 +116,11 @@ impl Client {
     ///
     /// # Wire
     ///
-    /// `PATCH /datacenters/{datacenter_id}`
-    /// JSON body (`Content-Type: application/json`): `name`, `description`
-    /// success: 202
-    /// hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
-    /// source: "Update a Data Center"
+    /// * `PATCH /datacenters/{datacenter_id}`
+    /// * JSON body (`Content-Type: application/json`): `name`, `description`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Update a Data Center"
     pub fn update_datacenter(
         &self,
         datacenter_id: impl Into<String>,
@@ -148,10 +148,10 @@ impl Client {
     ///
     /// # Wire
     ///
-    /// `DELETE /datacenters/{datacenter_id}`
-    /// success: 202
-    /// hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
-    /// source: "Delete a Data Center"
+    /// * `DELETE /datacenters/{datacenter_id}`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Delete a Data Center"
     pub fn delete_datacenter(
         &self,
         datacenter_id: impl Into<String>,
@@ -165,9 +165,9 @@ impl Client {
     ///
     /// # Wire
     ///
-    /// `GET /locations`
-    /// success: 200
-    /// source: "List Locations"
+    /// * `GET /locations`
+    /// * success: 200
+    /// * source section: "List Locations"
     pub fn list_locations(&self) -> ListLocationsRequest<'_> {
         ListLocationsRequest {
             client: self,
@@ -184,9 +184,9 @@ impl Client {
     ///
     /// # Wire
     ///
-    /// `GET /locations/{location_id}`
-    /// success: 200
-    /// source: "Get a Location"
+    /// * `GET /locations/{location_id}`
+    /// * success: 200
+    /// * source section: "Get a Location"
     pub fn get_location(
         &self,
         location_id: impl Into<String>,

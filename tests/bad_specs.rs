@@ -1,0 +1,248 @@
+//! A malformed spec must be rejected with a rustc-style diagnostic that points at the exact
+//! place (file:line:col), says what is wrong and how to fix it. Each test breaks one thing in
+//! an otherwise valid spec and checks the one diagnostic it gets.
+
+use codegen::{generate, Diagnostic, ProviderSpec, SourceFile};
+
+const PROVIDER: &str = r#"[provider]
+name = "demo"
+title = "Demo API"
+doc = "A demo API."
+base_url = "https://api.example.com/v1"
+transport = "rest"
+success = [200]
+
+[provider.auth]
+scheme = "basic"
+
+[errors]
+message = "/message"
+
+[[errors.kind]]
+name = "NotFound"
+status = 404
+doc = "The thing does not exist."
+"#;
+
+const GROUP: &str = r#"[[operation]]
+name = "get_thing"
+doc = "Gets a thing."
+method = "GET"
+path = "/things/{thing_id}"
+returns = "Thing"
+
+[[operation.param]]
+name = "thing_id"
+in = "path"
+type = "string"
+required = true
+doc = "The thing's id."
+
+[[operation.param]]
+name = "depth"
+in = "query"
+type = "integer"
+min = 0
+doc = "How deep to expand."
+
+[[model]]
+name = "Thing"
+doc = "A thing."
+fields = [
+  { name = "id", type = "string", required = true, doc = "Its id." },
+  { name = "size", type = "integer", doc = "Its size." },
+]
+
+[[enum]]
+name = "Colour"
+doc = "A colour."
+values = [
+  { value = "RED", doc = "Red." },
+]
+"#;
+
+fn spec(provider: &str, group: &str) -> ProviderSpec {
+    ProviderSpec {
+        name: "demo".to_owned(),
+        provider: SourceFile { name: "spec/demo/provider.toml".to_owned(), text: provider.to_owned() },
+        groups: vec![SourceFile { name: "spec/demo/things.toml".to_owned(), text: group.to_owned() }],
+    }
+}
+
+/// Replaces `from` (which must occur exactly once) with `to`.
+fn edit(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "the edit target {from:?} must occur exactly once");
+    text.replacen(from, to, 1)
+}
+
+/// 1-based line and column of the first occurrence of `needle` (after `after`, if given).
+fn position(text: &str, needle: &str) -> (usize, usize) {
+    let offset = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in the text"));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, column)
+}
+
+/// Generates and returns the one diagnostic the spec must produce.
+fn only_error(spec: ProviderSpec) -> Diagnostic {
+    let diagnostics = match generate(&spec) {
+        Ok(_) => panic!("the broken spec was accepted"),
+        Err(d) => d,
+    };
+    assert_eq!(diagnostics.len(), 1, "expected exactly one diagnostic, got:\n{}", diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+    diagnostics.into_iter().next().unwrap_or_else(|| unreachable!())
+}
+
+/// Asserts the diagnostic's file, position (of `needle` in that file's text), message and help.
+fn assert_diagnostic(d: &Diagnostic, file: &str, text: &str, needle: &str, message: &str, help: &str) {
+    let (line, column) = position(text, needle);
+    assert_eq!((d.file.as_str(), d.line, d.column), (file, line, column), "wrong place for: {d}");
+    assert_eq!(d.message, message, "wrong message: {d}");
+    assert_eq!(d.help.as_deref(), Some(help), "wrong help: {d}");
+    assert_eq!(d.to_string(), format!("error: {file}:{line}:{column}: {message}\n  help: {help}"));
+}
+
+const GROUP_FILE: &str = "spec/demo/things.toml";
+const PROVIDER_FILE: &str = "spec/demo/provider.toml";
+
+#[test]
+fn the_valid_spec_generates() {
+    let files = generate(&spec(PROVIDER, GROUP)).expect("the base spec is valid");
+    assert_eq!(files.len(), 4);
+}
+
+#[test]
+fn misspelt_type_suggests_the_right_one() {
+    let group = edit(GROUP, "type = \"integer\"\nmin = 0", "type = \"integr\"\nmin = 0");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "\"integr\"", "parameter 'depth' of operation 'get_thing': unknown type 'integr'", "did you mean 'integer'? Types are string, integer, number, boolean, json, list<T>, map<T>, or a model or enum name");
+}
+
+#[test]
+fn unknown_key_is_rejected() {
+    let group = edit(GROUP, "type = \"integer\"\nmin = 0", "tyep = \"integer\"\nmin = 0");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "tyep", "unknown field `tyep`, expected one of `name`, `type`, `required`, `doc`, `deprecated`, `rust`, `wire`, `in`, `default`, `allow_slash`, `flatten`, `min`, `max`, `multiple_of`, `min_length`, `max_length`, `chars`, `forbidden_chars`, `values`, `min_items`, `max_items`", "remove the key or fix its spelling; spec/README.md lists every key");
+}
+
+#[test]
+fn missing_doc_is_rejected() {
+    let group = edit(GROUP, "doc = \"Gets a thing.\"\n", "");
+    let d = only_error(spec(PROVIDER, &group));
+    // serde reports a missing key at the start of its table
+    assert_diagnostic(&d, GROUP_FILE, &group, "[[operation]]", "missing field `doc`", "add the key; spec/README.md says what it holds");
+}
+
+#[test]
+fn path_segment_without_parameter() {
+    let group = edit(GROUP, "\"/things/{thing_id}\"", "\"/things/{thing_id}/parts/{part_id}\"");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "\"/things/", "path segment '{part_id}' has no path parameter", "add a parameter with name = \"part_id\", in = \"path\", required = true");
+}
+
+#[test]
+fn path_parameter_missing_from_path() {
+    let group = edit(GROUP, "\"/things/{thing_id}\"", "\"/things\"");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "\"/things\"", "path parameter 'thing_id' does not appear in the path", "put {thing_id} in the path, or change its `in`");
+}
+
+#[test]
+fn unknown_http_method() {
+    let group = edit(GROUP, "method = \"GET\"", "method = \"FETCH\"");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "\"FETCH\"", "unknown HTTP method 'FETCH'", "expected one of GET, POST, PUT, PATCH, DELETE (upper case)");
+}
+
+#[test]
+fn returns_unknown_model() {
+    let group = edit(GROUP, "returns = \"Thing\"", "returns = \"Thingy\"");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "\"Thingy\"", "operation 'get_thing': unknown type 'Thingy'", "did you mean 'Thing'? Types are string, integer, number, boolean, json, list<T>, map<T>, or a model or enum name");
+}
+
+#[test]
+fn length_rule_on_an_integer() {
+    let group = edit(GROUP, "min = 0\n", "min_length = 1\n");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "1\ndoc = \"How deep", "parameter 'depth' of operation 'get_thing': 'min_length' does not apply to type integer", "'min_length' applies to string and list<string>");
+}
+
+#[test]
+fn default_of_the_wrong_type() {
+    let group = edit(GROUP, "min = 0\n", "min = 0\ndefault = \"deep\"\n");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "\"deep\"", "parameter 'depth' of operation 'get_thing': a default of type string does not fit the type integer", "give a default of the parameter's type (only strings, numbers, booleans and enum values can be defaults)");
+}
+
+#[test]
+fn duplicate_operation() {
+    let copy = &GROUP[..GROUP.find("[[model]]").unwrap_or(GROUP.len())];
+    let group = format!("{GROUP}\n{copy}");
+    let d = only_error(spec(PROVIDER, &group));
+    let second = group.rfind("[[operation]]").unwrap_or(0);
+    let (line, column) = position(&group[second..], "\"get_thing\"");
+    let line = line + group[..second].matches('\n').count();
+    assert_eq!((d.line, d.column), (line, column), "{d}");
+    assert_eq!(d.message, "operation 'get_thing' is defined twice (first in spec/demo/things.toml)");
+}
+
+#[test]
+fn enum_value_that_would_shadow_unknown() {
+    let group = edit(GROUP, "{ value = \"RED\", doc = \"Red.\" }", "{ value = \"UNKNOWN\", doc = \"Not known.\" }");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "\"UNKNOWN\"", "enum value 'UNKNOWN' gives the variant name 'Unknown', which is not usable", "add rust = \"SomeName\" (UpperCamelCase, not 'Unknown')");
+}
+
+#[test]
+fn nested_model_cannot_be_returned() {
+    let group = edit(GROUP, "{ name = \"size\",", "{ name = \"properties.size\",");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "\"Thing\"\n", "operation 'get_thing' returns 'Thing', which has dotted field names and so cannot be decoded", "return a model whose fields mirror the response (dotted names are for request models only)");
+}
+
+#[test]
+fn toml_syntax_error() {
+    let group = edit(GROUP, "method = \"GET\"", "method = GET");
+    let d = only_error(spec(PROVIDER, &group));
+    let (line, column) = position(&group, "GET\n");
+    assert_eq!((d.file.as_str(), d.line, d.column), (GROUP_FILE, line, column), "{d}");
+    assert!(d.message.contains("string values must be quoted") || d.message.contains("invalid string"), "{d}");
+}
+
+#[test]
+fn header_auth_needs_a_header_name() {
+    let provider = edit(PROVIDER, "scheme = \"basic\"", "scheme = \"header\"");
+    let d = only_error(spec(&provider, GROUP));
+    assert_diagnostic(&d, PROVIDER_FILE, &provider, "\"header\"", "auth scheme 'header' needs the header's name", "add header = \"X-TOKEN\" (the header that carries the token)");
+}
+
+#[test]
+fn structured_query_parameter() {
+    let group = edit(GROUP, "type = \"integer\"\nmin = 0", "type = \"list<integer>\"\nmin_items = 1");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "\"list<integer>\"", "parameter 'depth' of operation 'get_thing': a query parameter must be a string, number, boolean or enum", "send structured values in the body");
+}
+
+#[test]
+fn one_of_group_with_unknown_member() {
+    let group = edit(GROUP, "returns = \"Thing\"\n", "returns = \"Thing\"\nat_most_one_of = [[\"thing_id\", \"colour\"]]\n");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "[\"thing_id\"", "operation 'get_thing': 'colour' in a one-of group is not one of its names", "use one of: thing_id, depth");
+}
+
+#[test]
+fn request_handle_needs_a_request_id_source() {
+    let group = edit(GROUP, "returns = \"Thing\"\n", "returns = \"Thing\"\nhandle = \"request\"\n");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "\"request\"", "operation 'get_thing' hands back a request id, but the provider does not say where to find one", "add [provider.request_id] with header and marker to provider.toml");
+}
+
+#[test]
+fn every_error_in_a_run_is_reported() {
+    let group = edit(&edit(GROUP, "method = \"GET\"", "method = \"FETCH\""), "{ value = \"RED\", doc = \"Red.\" }", "{ value = \"RED\", doc = \"\" }");
+    let diagnostics = generate(&spec(PROVIDER, &group)).expect_err("two mistakes");
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages, ["enum value 'RED' has an empty doc", "unknown HTTP method 'FETCH'"]);
+}

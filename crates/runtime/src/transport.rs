@@ -390,35 +390,9 @@ fn form_content_type() -> HeaderValue {
     HeaderValue::from_static("application/x-www-form-urlencoded")
 }
 
-/// Encodes pairs as `application/x-www-form-urlencoded`: `*-._` and alphanumerics stay,
-/// space becomes `+`, every other byte becomes `%XX`.
+/// Encodes pairs as `application/x-www-form-urlencoded`.
 fn form_urlencoded<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    fn push_encoded(out: &mut String, text: &str) {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        for &byte in text.as_bytes() {
-            match byte {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
-                    out.push(char::from(byte));
-                }
-                b' ' => out.push('+'),
-                _ => {
-                    out.push('%');
-                    out.push(char::from(HEX[usize::from(byte >> 4)]));
-                    out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-                }
-            }
-        }
-    }
-    let mut out = String::new();
-    for (index, (name, value)) in pairs.into_iter().enumerate() {
-        if index > 0 {
-            out.push('&');
-        }
-        push_encoded(&mut out, name);
-        out.push('=');
-        push_encoded(&mut out, value);
-    }
-    out
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
 }
 
 #[cfg(test)]

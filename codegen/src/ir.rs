@@ -13,6 +13,8 @@ pub struct Provider {
     pub auth: Auth,
     pub headers: Vec<(String, String)>,
     pub request_id: Option<RequestIdSource>,
+    /// Decode numbers sent as text, and integers sent as whole floats.
+    pub lenient_numbers: bool,
     pub errors: ErrorModel,
     pub operations: Vec<Operation>,
     pub models: Vec<Model>,

@@ -28,6 +28,8 @@ pub struct ProviderSection {
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
     pub request_id: Option<RequestIdSection>,
+    #[serde(default)]
+    pub lenient_numbers: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -183,6 +183,7 @@ impl Checker {
             auth,
             headers: p.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             request_id: p.request_id.as_ref().map(|r| ir::RequestIdSource { header: r.header.clone(), marker: r.marker.clone() }),
+            lenient_numbers: p.lenient_numbers,
             errors: ir::ErrorModel {
                 code: errors.code.as_ref().map(|s| s.get_ref().clone()),
                 message: errors.message.as_ref().map(|s| s.get_ref().clone()),

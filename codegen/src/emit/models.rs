@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::{checks, rust};
 use crate::docs;
-use crate::ir::{Enum, Field, Model, Provider};
+use crate::ir::{Enum, Field, Model, Provider, Ty};
 
 pub fn file(p: &Provider) -> TokenStream {
     let enums = p.enums.iter().map(enumeration);
@@ -21,7 +21,7 @@ pub fn file(p: &Provider) -> TokenStream {
 fn model(p: &Provider, m: &Model) -> TokenStream {
     let name = rust::ident(&m.name);
     let doc = docs::attrs(&docs::prose(&m.doc));
-    let fields = m.fields.iter().map(|f| field(m, f));
+    let fields = m.fields.iter().map(|f| field(p, m, f));
     // a model of optional fields only starts out empty, so it gets `Default` too
     let default = (m.input && m.fields.iter().all(|f| !f.required)).then(|| quote!(Default,));
     let derives = if m.nested {
@@ -57,7 +57,7 @@ fn field_doc(f: &Field) -> TokenStream {
     docs::attrs(&text)
 }
 
-fn field(m: &Model, f: &Field) -> TokenStream {
+fn field(p: &Provider, m: &Model, f: &Field) -> TokenStream {
     let name = rust::ident(&f.rust);
     let doc = field_doc(f);
     let inner = rust::ty(&f.ty);
@@ -72,6 +72,18 @@ fn field(m: &Model, f: &Field) -> TokenStream {
     }
     if !f.required {
         serde_attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
+    }
+    if p.lenient_numbers && !m.nested {
+        let decoder = match (&f.ty, f.required) {
+            (Ty::Integer, true) => Some("sdk_runtime::lenient::integer"),
+            (Ty::Integer, false) => Some("sdk_runtime::lenient::option_integer"),
+            (Ty::Number, true) => Some("sdk_runtime::lenient::number"),
+            (Ty::Number, false) => Some("sdk_runtime::lenient::option_number"),
+            _ => None,
+        };
+        if let Some(decoder) = decoder {
+            serde_attrs.push(quote!(deserialize_with = #decoder));
+        }
     }
     let serde = if serde_attrs.is_empty() { TokenStream::new() } else { quote!(#[serde(#(#serde_attrs),*)]) };
     let deprecated = f.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));

@@ -15,6 +15,7 @@ pub mod check;
 mod credentials;
 pub mod dynamic;
 pub mod encode;
+pub mod lenient;
 mod error;
 mod provider;
 mod request;

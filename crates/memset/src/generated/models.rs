@@ -77,7 +77,11 @@ pub struct ServerInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intrusion_detection: Option<IntrusionDetectionLevel>,
     /// The intrusion detection alert level, from 1 to 15, or 0 when `intrusion_detection` is `none`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "sdk_runtime::lenient::option_integer"
+    )]
     pub intrusion_detection_alert_level: Option<i64>,
     /// The former name of `intrusion_detection`.
     #[deprecated(note = "Renamed to `intrusion_detection` in API 0.17.0.")]
@@ -85,7 +89,11 @@ pub struct ServerInfo {
     pub penetration_patrol: Option<String>,
     /// The former name of `intrusion_detection_alert_level`.
     #[deprecated(note = "Renamed to `intrusion_detection_alert_level` in API 0.17.0.")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "sdk_runtime::lenient::option_integer"
+    )]
     pub penetration_patrol_alert_level: Option<i64>,
     /// The status of the server's service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,13 +108,21 @@ pub struct ServerInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<String>,
     /// The monthly renewal price, VAT included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "sdk_runtime::lenient::option_number"
+    )]
     pub renewal_price_amount: Option<f64>,
     /// The currency of the renewal price, e.g. `GBP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewal_price_currency: Option<String>,
     /// The VAT part of the monthly renewal price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "sdk_runtime::lenient::option_number"
+    )]
     pub renewal_price_vat: Option<f64>,
     /// The kind of service, e.g. `miniserver` or `fullserver`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,18 +143,34 @@ pub struct ServerIp {
     /// The reverse DNS name of the address, e.g. `server.example.com`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reverse_map: Option<String>,
-    /// The bytes received at this address yesterday (a whole number, sometimes sent as a float).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bytes_in_yesterday: Option<f64>,
-    /// The bytes sent from this address yesterday (a whole number, sometimes sent as a float).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bytes_out_yesterday: Option<f64>,
-    /// The bytes received at this address so far today (a whole number, sometimes sent as a float).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bytes_in_today: Option<f64>,
-    /// The bytes sent from this address so far today (a whole number, sometimes sent as a float).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bytes_out_today: Option<f64>,
+    /// The bytes received at this address yesterday.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "sdk_runtime::lenient::option_integer"
+    )]
+    pub bytes_in_yesterday: Option<i64>,
+    /// The bytes sent from this address yesterday.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "sdk_runtime::lenient::option_integer"
+    )]
+    pub bytes_out_yesterday: Option<i64>,
+    /// The bytes received at this address so far today.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "sdk_runtime::lenient::option_integer"
+    )]
+    pub bytes_in_today: Option<i64>,
+    /// The bytes sent from this address so far today.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "sdk_runtime::lenient::option_integer"
+    )]
+    pub bytes_out_today: Option<i64>,
 }
 /// The vLANs a server is in.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -211,7 +243,11 @@ pub struct FirewallRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocols: Option<String>,
     /// The rule's position within its group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "sdk_runtime::lenient::option_integer"
+    )]
     pub ordering: Option<i64>,
     /// A comment about the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,13 +275,21 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<String>,
     /// The monthly renewal price, VAT included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "sdk_runtime::lenient::option_number"
+    )]
     pub renewal_price_amount: Option<f64>,
     /// The currency of the renewal price, e.g. `GBP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewal_price_currency: Option<String>,
     /// The VAT part of the monthly renewal price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "sdk_runtime::lenient::option_number"
+    )]
     pub renewal_price_vat: Option<f64>,
     /// The kind of service, e.g. `miniserver`, `fullserver` or `cloudstorage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

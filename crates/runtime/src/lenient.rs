@@ -1,0 +1,162 @@
+//! Tolerant decoding of numbers, for APIs that sometimes send them as text (`"30.00"`) or
+//! send integers as floats (`1000.0`). Generated models use these through
+//! `#[serde(deserialize_with = ...)]` when the provider's spec asks for lenient numbers.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+
+/// A number, or a string holding one.
+///
+/// # Errors
+///
+/// The deserializer's error when the value is neither.
+pub fn number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    deserializer.deserialize_any(NumberVisitor)
+}
+
+/// An optional [`number`]: `null` or a missing member is `None`.
+///
+/// # Errors
+///
+/// As [`number`].
+pub fn option_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+    deserializer.deserialize_option(OptionVisitor(NumberVisitor))
+}
+
+/// An integer, a float without a fraction, or a string holding either.
+///
+/// # Errors
+///
+/// The deserializer's error when the value is none of these.
+pub fn integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    deserializer.deserialize_any(IntegerVisitor)
+}
+
+/// An optional [`integer`]: `null` or a missing member is `None`.
+///
+/// # Errors
+///
+/// As [`integer`].
+pub fn option_integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    deserializer.deserialize_option(OptionVisitor(IntegerVisitor))
+}
+
+struct NumberVisitor;
+
+impl Visitor<'_> for NumberVisitor {
+    type Value = f64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number or a string holding a number")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
+        Ok(v as f64)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
+        Ok(v as f64)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
+        Ok(v)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
+        v.trim().parse().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+}
+
+struct IntegerVisitor;
+
+impl Visitor<'_> for IntegerVisitor {
+    type Value = i64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer or a string holding one")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+        Ok(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+        i64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
+        // only whole floats in i64's range, such as 1000.0
+        if v.fract() == 0.0 && v >= i64::MIN as f64 && v < i64::MAX as f64 {
+            Ok(v as i64)
+        } else {
+            Err(E::invalid_value(de::Unexpected::Float(v), &self))
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
+        let text = v.trim();
+        match text.parse::<i64>() {
+            Ok(n) => Ok(n),
+            Err(_) => text.parse::<f64>().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self)).and_then(|f| self.visit_f64(f)),
+        }
+    }
+}
+
+/// Wraps a visitor so `null` becomes `None`.
+struct OptionVisitor<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for OptionVisitor<V> {
+    type Value = Option<V::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)?;
+        f.write_str(" or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self.0).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Sample {
+        #[serde(deserialize_with = "number")]
+        price: f64,
+        #[serde(default, deserialize_with = "option_integer")]
+        bytes: Option<i64>,
+    }
+
+    fn decode(text: &str) -> Result<Sample, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    #[test]
+    fn accepts_numbers_strings_and_whole_floats() {
+        assert_eq!(decode(r#"{"price": "30.00", "bytes": 1000.0}"#).ok(), Some(Sample { price: 30.0, bytes: Some(1000) }));
+        assert_eq!(decode(r#"{"price": 20, "bytes": "12"}"#).ok(), Some(Sample { price: 20.0, bytes: Some(12) }));
+        assert_eq!(decode(r#"{"price": 1.5, "bytes": null}"#).ok(), Some(Sample { price: 1.5, bytes: None }));
+        assert_eq!(decode(r#"{"price": 1.5}"#).ok(), Some(Sample { price: 1.5, bytes: None }));
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_number() {
+        for text in [r#"{"price": "cheap"}"#, r#"{"price": true}"#, r#"{"price": 1, "bytes": 1.5}"#, r#"{"price": 1, "bytes": "x"}"#] {
+            assert!(decode(text).is_err(), "{text} was accepted");
+        }
+    }
+}

@@ -196,6 +196,8 @@ pub struct Model {
     pub nested: bool,
     /// Reachable from an operation parameter: gets a constructor and setters.
     pub input: bool,
+    /// Reachable from an operation's return type: decoded from responses.
+    pub output: bool,
     /// It, or a model inside it, has a rule to check before sending.
     pub checked: bool,
 }

@@ -363,7 +363,7 @@ impl At<'_> {
         let at_least_one_of = self.groups(&m.at_least_one_of, &known, &what);
         let at_most_one_of = self.groups(&m.at_most_one_of, &known, &what);
         let nested = fields.iter().any(|f| f.wire.len() > 1);
-        Some(ir::Model { name: m.name.get_ref().clone(), doc: m.doc.get_ref().clone(), fields, at_least_one_of, at_most_one_of, nested, input: false, checked: false })
+        Some(ir::Model { name: m.name.get_ref().clone(), doc: m.doc.get_ref().clone(), fields, at_least_one_of, at_most_one_of, nested, input: false, output: false, checked: false })
     }
 
     fn operation(&mut self, entry: &Spanned<spec::OperationEntry>, names: &TypeNames, transport: ir::Transport) -> Option<ir::Operation> {
@@ -818,9 +818,13 @@ fn reachable_models(ty: &Ty, models: &[ir::Model]) -> Vec<String> {
 /// Marks the models reachable from parameters as inputs, and the ones with rules to check.
 fn mark_models(provider: &mut ir::Provider) {
     let mut inputs = BTreeSet::new();
+    let mut outputs = BTreeSet::new();
     for op in &provider.operations {
         for p in &op.params {
             inputs.extend(reachable_models(&p.ty, &provider.models));
+        }
+        if let Some(ty) = &op.returns {
+            outputs.extend(reachable_models(ty, &provider.models));
         }
     }
     // a model is checked if it has rules or holds a checked model; iterate to a fixed point
@@ -843,6 +847,7 @@ fn mark_models(provider: &mut ir::Provider) {
     }
     for m in &mut provider.models {
         m.input = inputs.contains(&m.name);
+        m.output = outputs.contains(&m.name);
         m.checked = m.input && checked.contains(&m.name);
     }
 }

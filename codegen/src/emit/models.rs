@@ -31,12 +31,16 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
     } else {
         quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)])
     };
+    // callers' JSON (the dynamic entry point) must not lose a misspelt member silently;
+    // responses may carry members this crate does not know yet
+    let strict = (m.input && !m.output).then(|| quote!(#[serde(deny_unknown_fields)]));
     let serialize = if m.nested { nested_serialize(m) } else { TokenStream::new() };
     let builder = if m.input { constructors(m) } else { TokenStream::new() };
     let check = if m.checked { check(p, m) } else { TokenStream::new() };
     quote! {
         #doc
         #derives
+        #strict
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

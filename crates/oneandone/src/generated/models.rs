@@ -2,6 +2,7 @@
 //!The models and enums of the 1&1 Cloud Server API v1.
 /// A server to create; its disks are passed separately to `create_server`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct NewServer {
     /// The server's name.
@@ -228,6 +229,7 @@ impl NewServer {
 }
 /// A disk to create with a server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct NewHdd {
     /// The disk size, in GB.

@@ -75,6 +75,7 @@ pub struct DatacenterEntities {
 }
 /// A virtual data center to create, optionally with servers, volumes, LANs and load balancers to create inside it.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct NewDatacenter {
     /// The name of the data center.
@@ -235,6 +236,7 @@ impl NewDatacenter {
 }
 /// A server to create, optionally with new volumes and network interfaces.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct NewServer {
     /// The server's host name.
@@ -470,6 +472,7 @@ impl NewServer {
 /// keys (or both) so the system can be logged into; setting a password as well as keys keeps
 /// access through the remote console possible.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct NewVolume {
     /// The name of the volume.
@@ -683,6 +686,7 @@ impl NewVolume {
 }
 /// A network interface to create, optionally with firewall rules.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct NewNic {
     /// The name of the network interface.
@@ -824,6 +828,7 @@ impl NewNic {
 }
 /// A firewall rule to create on a network interface; each unset filter allows everything.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct NewFirewallRule {
     /// The name of the rule.
@@ -1046,6 +1051,7 @@ impl NewFirewallRule {
 }
 /// A LAN to create.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct NewLan {
     /// The name of the LAN.
@@ -1112,6 +1118,7 @@ impl NewLan {
 }
 /// A load balancer to create, for public or private IP traffic.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct NewLoadBalancer {
     /// The name of the load balancer.
@@ -1187,6 +1194,7 @@ impl NewLoadBalancer {
 }
 /// A reference to an existing resource by its id, as used when linking resources in a request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ResourceRef {
     /// The id of the existing resource.

@@ -348,7 +348,9 @@ impl At<'_> {
                 self.error(rust_span, format!("two fields of {what} have the Rust name '{rust}'"), "add rust = \"...\" to one of them");
                 continue;
             }
-            if let Some(clash) = wire_paths.iter().find(|p| p.starts_with(&wire) || wire.starts_with(p)) {
+            // two list fields may share a wire path: their items go into one list
+            let shares_a_list = |p: &Vec<String>| *p == wire && f.ty.get_ref().starts_with("list<") && m.fields.iter().any(|o| o.get_ref().name.get_ref().split('.').eq(p.iter().map(String::as_str)) && o.get_ref().ty.get_ref().starts_with("list<"));
+            if let Some(clash) = wire_paths.iter().find(|p| (p.starts_with(&wire) || wire.starts_with(p)) && !shares_a_list(p)) {
                 self.error(f.name.span(), format!("field '{}' overlaps field '{}'", f.name.get_ref(), clash.join(".")), "a wire name may not be a prefix of another");
                 continue;
             }

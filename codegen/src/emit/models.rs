@@ -105,8 +105,10 @@ fn nested_serialize(m: &Model) -> TokenStream {
     let inserts = m.fields.iter().map(|f| {
         let field = rust::ident(&f.rust);
         let path = &f.wire;
+        let shared = m.fields.iter().filter(|other| other.wire == f.wire).count() > 1;
+        let put = if shared { quote!(append_at) } else { quote!(insert_at) };
         let insert = quote! {
-            sdk_runtime::encode::insert_at(&mut body, &[#(#path),*], serde_json::to_value(value).map_err(serde::ser::Error::custom)?);
+            sdk_runtime::encode::#put(&mut body, &[#(#path),*], serde_json::to_value(value).map_err(serde::ser::Error::custom)?);
         };
         if f.required {
             quote! { let value = &self.#field; #insert }

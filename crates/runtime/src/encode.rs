@@ -74,6 +74,31 @@ pub fn insert_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
     }
 }
 
+/// Like [`insert_at`], but when an array is already at `path`, the items of an array `value`
+/// are appended to it: two request fields can fill one list (ProfitBricks sends new volumes
+/// and references to existing ones in the same `entities.volumes.items`).
+///
+/// ```
+/// use sdk_runtime::serde_json::{json, Map};
+/// let mut map = Map::new();
+/// sdk_runtime::encode::append_at(&mut map, &["items"], json!([{"name": "new"}]));
+/// sdk_runtime::encode::append_at(&mut map, &["items"], json!([{"id": "v9"}]));
+/// assert_eq!(json!(map), json!({"items": [{"name": "new"}, {"id": "v9"}]}));
+/// ```
+pub fn append_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
+    let existing = path.split_last().and_then(|(last, parents)| {
+        let mut current = &mut *map;
+        for key in parents {
+            current = current.get_mut(*key)?.as_object_mut()?;
+        }
+        current.get_mut(*last)?.as_array_mut()
+    });
+    match (existing, value) {
+        (Some(items), Value::Array(more)) => items.extend(more),
+        (_, value) => insert_at(map, path, value),
+    }
+}
+
 /// Serializes a caller's argument to JSON, for placing it in a body.
 ///
 /// # Errors

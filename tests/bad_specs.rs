@@ -246,3 +246,10 @@ fn every_error_in_a_run_is_reported() {
     let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(messages, ["enum value 'RED' has an empty doc", "unknown HTTP method 'FETCH'"]);
 }
+
+#[test]
+fn overlapping_field_names() {
+    let group = edit(GROUP, "{ name = \"size\", type = \"integer\"", "{ name = \"id.size\", type = \"integer\"");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "\"id.size\"", "field 'id.size' overlaps field 'id'", "a wire name may not be a prefix of another");
+}

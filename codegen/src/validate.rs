@@ -358,7 +358,7 @@ impl At<'_> {
             let label = format!("field '{}' of {what}", f.name.get_ref());
             let Some(ty) = self.ty(&f.ty, names, &label) else { continue };
             self.doc(&f.doc, &label);
-            let constraints = self.constraints(f, &ty, names, &label);
+            let constraints = self.constraints(f, &ty, &label);
             fields.push(ir::Field { wire, rust, ty, required: f.required, doc: f.doc.get_ref().clone(), deprecated: f.deprecated.clone(), constraints });
         }
         let known: Vec<&str> = fields.iter().map(|f| f.rust.as_str()).collect();
@@ -587,16 +587,15 @@ impl At<'_> {
                 if p.required {
                     self.error(value.span(), format!("{label} is required, so its default is never used"), "remove the default or the required flag");
                 }
-                self.literal(value, &ty, names, label)
+                self.literal(value, &ty, label)
             }
             None => None,
         };
-        let constraints = self.constraints(p, &ty, names, label);
+        let constraints = self.constraints(p, &ty, label);
         Some(ir::Param { name: name.clone(), wire, location, ty, required: p.required, default, allow_slash, flatten, doc: p.doc.get_ref().clone(), deprecated: p.deprecated.clone(), constraints })
     }
 
-    fn literal(&mut self, value: &Spanned<toml::Value>, ty: &Ty, names: &TypeNames, label: &str) -> Option<Literal> {
-        let _ = names;
+    fn literal(&mut self, value: &Spanned<toml::Value>, ty: &Ty, label: &str) -> Option<Literal> {
         let literal = match (ty, value.get_ref()) {
             (Ty::String, toml::Value::String(s)) => Literal::String(s.clone()),
             (Ty::Integer, toml::Value::Integer(i)) => Literal::Integer(*i),
@@ -612,8 +611,7 @@ impl At<'_> {
         Some(literal)
     }
 
-    fn constraints(&mut self, m: &MemberEntry, ty: &Ty, names: &TypeNames, label: &str) -> Constraints {
-        let _ = names;
+    fn constraints(&mut self, m: &MemberEntry, ty: &Ty, label: &str) -> Constraints {
         let item = match ty {
             Ty::List(inner) => inner.as_ref(),
             other => other,

@@ -170,6 +170,8 @@ pub enum Error<K> {
     },
     /// The client could not be built.
     Config(ConfigError),
+    /// Waiting for asynchronous work ended without it being done.
+    Wait(crate::wait::WaitError),
 }
 
 impl<K> Error<K> {
@@ -179,7 +181,7 @@ impl<K> Error<K> {
             Error::Api { error, .. } | Error::UnexpectedStatus(error) => Some(error.status),
             Error::Decode { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status().map(|status| status.as_u16()),
-            Error::InvalidArgument(_) | Error::Config(_) => None,
+            Error::InvalidArgument(_) | Error::Config(_) | Error::Wait(_) => None,
         }
     }
 
@@ -207,7 +209,7 @@ impl<K> Error<K> {
             }
             Error::Api { error, .. } | Error::UnexpectedStatus(error) => Some(error.operation),
             Error::Decode { operation, .. } | Error::Transport { operation, .. } => Some(operation),
-            Error::Config(_) => None,
+            Error::Config(_) | Error::Wait(_) => None,
         }
     }
 }
@@ -261,6 +263,7 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
                 Ok(())
             }
             Error::Config(error) => fmt::Display::fmt(error, f),
+            Error::Wait(error) => fmt::Display::fmt(error, f),
         }
     }
 }

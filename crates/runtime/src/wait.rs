@@ -1,0 +1,162 @@
+//! Waiting for asynchronous work: poll something until it is done, failed, or out of time.
+//! The providers' `wait_for` helpers are built on [`until`].
+
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::Error;
+
+/// How often to look and for how long in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitOptions {
+    /// Pause between two looks.
+    pub interval: Duration,
+    /// Give up after this long (measured from the first look).
+    pub timeout: Duration,
+}
+
+impl WaitOptions {
+    /// Options with the given interval and overall timeout.
+    pub fn new(interval: Duration, timeout: Duration) -> Self {
+        WaitOptions { interval, timeout }
+    }
+}
+
+/// What one look found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress<T> {
+    /// Finished; waiting ends with this value.
+    Done(T),
+    /// Not finished yet; `state` is what the API said (e.g. `"QUEUED"`).
+    Pending {
+        /// The state the API reported.
+        state: String,
+    },
+    /// Finished without success; waiting ends with an error.
+    Failed {
+        /// The state the API reported (e.g. `"FAILED"`).
+        state: String,
+        /// The API's explanation, if it gave one.
+        message: String,
+    },
+}
+
+/// Why waiting ended without the work being done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WaitError {
+    /// The timeout passed while the work was still pending.
+    TimedOut {
+        /// What was waited for, e.g. `request 0f3c…`.
+        what: String,
+        /// How long it waited.
+        waited: Duration,
+        /// The last state the API reported.
+        last_state: String,
+    },
+    /// The API reported that the work failed.
+    Failed {
+        /// What was waited for.
+        what: String,
+        /// The state the API reported.
+        state: String,
+        /// The API's explanation.
+        message: String,
+    },
+}
+
+impl fmt::Display for WaitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WaitError::TimedOut { what, waited, last_state } => {
+                write!(f, "{what}: still {last_state} after waiting {:.1} s; wait longer or check it later", waited.as_secs_f64())
+            }
+            WaitError::Failed { what, state, message } => write!(f, "{what}: {state}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for WaitError {}
+
+/// Calls `look` until it reports [`Progress::Done`] (its value is returned) or
+/// [`Progress::Failed`], pausing `options.interval` between looks; `on_pending` hears every
+/// pending state with the time waited so far.
+///
+/// # Errors
+///
+/// [`Error::Wait`] when the work failed or the timeout passed, or the error of a look.
+pub async fn until<K, T, F, Fut>(what: &str, options: WaitOptions, mut look: F, mut on_pending: impl FnMut(&str, Duration)) -> Result<T, Error<K>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Progress<T>, Error<K>>>,
+{
+    let started = Instant::now();
+    loop {
+        match look().await? {
+            Progress::Done(value) => return Ok(value),
+            Progress::Failed { state, message } => return Err(Error::Wait(WaitError::Failed { what: what.to_owned(), state, message })),
+            Progress::Pending { state } => {
+                let waited = started.elapsed();
+                on_pending(&state, waited);
+                if waited >= options.timeout {
+                    return Err(Error::Wait(WaitError::TimedOut { what: what.to_owned(), waited, last_state: state }));
+                }
+                tokio::time::sleep(options.interval.min(options.timeout - waited)).await;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    type Result<T> = std::result::Result<T, Error<()>>;
+
+    fn options() -> WaitOptions {
+        WaitOptions::new(Duration::from_secs(1), Duration::from_secs(5))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn returns_when_done_after_pending_looks() {
+        let looks = Cell::new(0);
+        let mut heard = Vec::new();
+        let result: Result<&str> = until("request r1", options(), || {
+            looks.set(looks.get() + 1);
+            let n = looks.get();
+            async move { Ok(if n < 3 { Progress::Pending { state: "RUNNING".into() } } else { Progress::Done("ok") }) }
+        }, |state, _| heard.push(state.to_owned()))
+        .await;
+        assert_eq!(result.ok(), Some("ok"));
+        assert_eq!(heard, ["RUNNING", "RUNNING"]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failure_is_an_error_with_the_api_message() {
+        let result: Result<()> = until("request r1", options(), || async { Ok(Progress::Failed { state: "FAILED".into(), message: "no capacity".into() }) }, |_, _| {}).await;
+        let error = result.expect_err("failed");
+        assert_eq!(error.to_string(), "request r1: FAILED: no capacity");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn gives_up_after_the_timeout() {
+        let looks = Cell::new(0);
+        let result: Result<()> = until("request r1", options(), || {
+            looks.set(looks.get() + 1);
+            async { Ok(Progress::Pending { state: "QUEUED".into() }) }
+        }, |_, _| {})
+        .await;
+        match result {
+            Err(Error::Wait(WaitError::TimedOut { waited, last_state, .. })) => {
+                assert_eq!((waited, last_state.as_str()), (Duration::from_secs(5), "QUEUED"));
+            }
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+        assert_eq!(looks.get(), 6, "looks at 0, 1, 2, 3, 4 and 5 s");
+    }
+}

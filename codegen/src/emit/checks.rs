@@ -107,13 +107,15 @@ fn value_checks_scalar(p: &Provider, value: &TokenStream, ty: &Ty, c: &Constrain
 }
 
 /// Statements checking one-of groups; `is_set` gives, for a member name, an expression of type
-/// `bool` telling whether the caller set it.
-pub fn groups(at_least: &[Vec<String>], at_most: &[Vec<String>], is_set: impl Fn(&str) -> TokenStream) -> TokenStream {
+/// `bool` telling whether the caller set it; `label` gives the member's name in errors (an
+/// expression of type `&str`).
+pub fn groups(at_least: &[Vec<String>], at_most: &[Vec<String>], is_set: impl Fn(&str) -> TokenStream, label: impl Fn(&str) -> TokenStream) -> TokenStream {
     let mut out = TokenStream::new();
     for (group, check) in at_least.iter().map(|g| (g, quote!(at_least_one_of))).chain(at_most.iter().map(|g| (g, quote!(at_most_one_of)))) {
         let pairs = group.iter().map(|name| {
             let set = is_set(name);
-            quote!((#name, #set))
+            let label = label(name);
+            quote!((#label, #set))
         });
         out.extend(quote! { sdk_runtime::check::#check(operation, &[#(#pairs),*])?; });
     }

@@ -202,7 +202,7 @@ fn check(p: &Provider, m: &Model) -> TokenStream {
             Some(f) if f.required => quote!(true),
             _ => quote!(self.#n.is_some()),
         }
-    });
+    }, |member| quote!(format!("{}.{}", at, #member).as_str()));
     let allow_deprecated = m.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
     quote! {
         impl #name {

@@ -308,7 +308,7 @@ fn send_body(p: &Provider, op: &Operation) -> TokenStream {
             Some(param) if param.required => quote!(true),
             _ => quote!(self.#n.is_some()),
         }
-    });
+    }, |member| quote!(#member));
     let (method, path, body) = match &op.http {
         Http::Rest { method, path, body } => {
             let method = proc_macro2::Ident::new(method, proc_macro2::Span::call_site());

@@ -12,8 +12,68 @@ impl Client {
         "create_datacenter",
         "update_datacenter",
         "delete_datacenter",
+        "get_firewall_rules",
+        "get_firewall_rule",
+        "create_firewall_rule",
+        "update_firewall_rule",
+        "delete_firewall_rule",
+        "list_images",
+        "get_image",
+        "list_ipblocks",
+        "get_ipblock",
+        "reserve_ipblock",
+        "delete_ipblock",
+        "list_lans",
+        "create_lan",
+        "get_lan",
+        "update_lan",
+        "delete_lan",
+        "list_loadbalancers",
+        "get_loadbalancer",
+        "create_loadbalancer",
+        "update_loadbalancer",
+        "delete_loadbalancer",
+        "get_loadbalancer_members",
+        "get_loadbalanced_nic",
+        "add_loadbalanced_nics",
+        "remove_loadbalanced_nic",
         "list_locations",
         "get_location",
+        "list_nics",
+        "get_nic",
+        "create_nic",
+        "update_nic",
+        "delete_nic",
+        "list_requests",
+        "get_request",
+        "get_request_status",
+        "list_servers",
+        "get_server",
+        "create_server",
+        "update_server",
+        "delete_server",
+        "get_attached_volumes",
+        "attach_volume",
+        "get_attached_volume",
+        "detach_volume",
+        "get_attached_cdroms",
+        "attach_cdrom",
+        "get_attached_cdrom",
+        "detach_cdrom",
+        "reboot_server",
+        "start_server",
+        "stop_server",
+        "list_snapshots",
+        "get_snapshot",
+        "update_snapshot",
+        "delete_snapshot",
+        "list_volumes",
+        "get_volume",
+        "create_volume",
+        "update_volume",
+        "delete_volume",
+        "create_snapshot",
+        "restore_snapshot",
     ];
     /// Calls the operation named `operation` (the source's name, e.g. `"get_server"`)
     /// with `args`, a JSON object of its arguments by their source names; returns the
@@ -100,6 +160,493 @@ impl Client {
                 let request = self.delete_datacenter(args.datacenter_id);
                 sdk_runtime::dynamic::output("delete_datacenter", request.send().await?)
             }
+            "get_firewall_rules" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    nic_id: String,
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_firewall_rules", args)?;
+                let mut request = self
+                    .get_firewall_rules(args.datacenter_id, args.server_id, args.nic_id);
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output("get_firewall_rules", request.send().await?)
+            }
+            "get_firewall_rule" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    nic_id: String,
+                    firewall_rule_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_firewall_rule", args)?;
+                let request = self
+                    .get_firewall_rule(
+                        args.datacenter_id,
+                        args.server_id,
+                        args.nic_id,
+                        args.firewall_rule_id,
+                    );
+                sdk_runtime::dynamic::output("get_firewall_rule", request.send().await?)
+            }
+            "create_firewall_rule" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    nic_id: String,
+                    firewall_rule: NewFirewallRule,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "create_firewall_rule",
+                    args,
+                )?;
+                let request = self
+                    .create_firewall_rule(
+                        args.datacenter_id,
+                        args.server_id,
+                        args.nic_id,
+                        args.firewall_rule,
+                    );
+                sdk_runtime::dynamic::output(
+                    "create_firewall_rule",
+                    request.send().await?,
+                )
+            }
+            "update_firewall_rule" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    nic_id: String,
+                    firewall_rule_id: String,
+                    #[serde(default)]
+                    name: Option<String>,
+                    #[serde(default)]
+                    source_mac: Option<String>,
+                    #[serde(default)]
+                    source_ip: Option<String>,
+                    #[serde(default)]
+                    target_ip: Option<String>,
+                    #[serde(default)]
+                    port_range_start: Option<i64>,
+                    #[serde(default)]
+                    port_range_end: Option<i64>,
+                    #[serde(default)]
+                    icmp_type: Option<i64>,
+                    #[serde(default)]
+                    icmp_code: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "update_firewall_rule",
+                    args,
+                )?;
+                let mut request = self
+                    .update_firewall_rule(
+                        args.datacenter_id,
+                        args.server_id,
+                        args.nic_id,
+                        args.firewall_rule_id,
+                    );
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                if let Some(value) = args.source_mac {
+                    request = request.source_mac(value);
+                }
+                if let Some(value) = args.source_ip {
+                    request = request.source_ip(value);
+                }
+                if let Some(value) = args.target_ip {
+                    request = request.target_ip(value);
+                }
+                if let Some(value) = args.port_range_start {
+                    request = request.port_range_start(value);
+                }
+                if let Some(value) = args.port_range_end {
+                    request = request.port_range_end(value);
+                }
+                if let Some(value) = args.icmp_type {
+                    request = request.icmp_type(value);
+                }
+                if let Some(value) = args.icmp_code {
+                    request = request.icmp_code(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "update_firewall_rule",
+                    request.send().await?,
+                )
+            }
+            "delete_firewall_rule" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    nic_id: String,
+                    firewall_rule_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "delete_firewall_rule",
+                    args,
+                )?;
+                let request = self
+                    .delete_firewall_rule(
+                        args.datacenter_id,
+                        args.server_id,
+                        args.nic_id,
+                        args.firewall_rule_id,
+                    );
+                sdk_runtime::dynamic::output(
+                    "delete_firewall_rule",
+                    request.send().await?,
+                )
+            }
+            "list_images" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_images", args)?;
+                let mut request = self.list_images();
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output("list_images", request.send().await?)
+            }
+            "get_image" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    image_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_image", args)?;
+                let request = self.get_image(args.image_id);
+                sdk_runtime::dynamic::output("get_image", request.send().await?)
+            }
+            "list_ipblocks" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_ipblocks", args)?;
+                let mut request = self.list_ipblocks();
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output("list_ipblocks", request.send().await?)
+            }
+            "get_ipblock" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    ipblock_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_ipblock", args)?;
+                let request = self.get_ipblock(args.ipblock_id);
+                sdk_runtime::dynamic::output("get_ipblock", request.send().await?)
+            }
+            "reserve_ipblock" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    ipblock: NewIpBlock,
+                }
+                let args: Args = sdk_runtime::dynamic::args("reserve_ipblock", args)?;
+                let request = self.reserve_ipblock(args.ipblock);
+                sdk_runtime::dynamic::output("reserve_ipblock", request.send().await?)
+            }
+            "delete_ipblock" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    ipblock_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("delete_ipblock", args)?;
+                let request = self.delete_ipblock(args.ipblock_id);
+                sdk_runtime::dynamic::output("delete_ipblock", request.send().await?)
+            }
+            "list_lans" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_lans", args)?;
+                let mut request = self.list_lans(args.datacenter_id);
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output("list_lans", request.send().await?)
+            }
+            "create_lan" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    lan: NewLan,
+                }
+                let args: Args = sdk_runtime::dynamic::args("create_lan", args)?;
+                let request = self.create_lan(args.datacenter_id, args.lan);
+                sdk_runtime::dynamic::output("create_lan", request.send().await?)
+            }
+            "get_lan" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    lan_id: String,
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_lan", args)?;
+                let mut request = self.get_lan(args.datacenter_id, args.lan_id);
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output("get_lan", request.send().await?)
+            }
+            "update_lan" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    lan_id: String,
+                    #[serde(default)]
+                    name: Option<String>,
+                    #[serde(default)]
+                    public: Option<bool>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("update_lan", args)?;
+                let mut request = self.update_lan(args.datacenter_id, args.lan_id);
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                if let Some(value) = args.public {
+                    request = request.public(value);
+                }
+                sdk_runtime::dynamic::output("update_lan", request.send().await?)
+            }
+            "delete_lan" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    lan_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("delete_lan", args)?;
+                let request = self.delete_lan(args.datacenter_id, args.lan_id);
+                sdk_runtime::dynamic::output("delete_lan", request.send().await?)
+            }
+            "list_loadbalancers" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_loadbalancers", args)?;
+                let mut request = self.list_loadbalancers(args.datacenter_id);
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output("list_loadbalancers", request.send().await?)
+            }
+            "get_loadbalancer" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    loadbalancer_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_loadbalancer", args)?;
+                let request = self
+                    .get_loadbalancer(args.datacenter_id, args.loadbalancer_id);
+                sdk_runtime::dynamic::output("get_loadbalancer", request.send().await?)
+            }
+            "create_loadbalancer" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    loadbalancer: NewLoadBalancer,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "create_loadbalancer",
+                    args,
+                )?;
+                let request = self
+                    .create_loadbalancer(args.datacenter_id, args.loadbalancer);
+                sdk_runtime::dynamic::output(
+                    "create_loadbalancer",
+                    request.send().await?,
+                )
+            }
+            "update_loadbalancer" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    loadbalancer_id: String,
+                    #[serde(default)]
+                    name: Option<String>,
+                    #[serde(default)]
+                    ip: Option<String>,
+                    #[serde(default)]
+                    dhcp: Option<bool>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "update_loadbalancer",
+                    args,
+                )?;
+                let mut request = self
+                    .update_loadbalancer(args.datacenter_id, args.loadbalancer_id);
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                if let Some(value) = args.ip {
+                    request = request.ip(value);
+                }
+                if let Some(value) = args.dhcp {
+                    request = request.dhcp(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "update_loadbalancer",
+                    request.send().await?,
+                )
+            }
+            "delete_loadbalancer" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    loadbalancer_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "delete_loadbalancer",
+                    args,
+                )?;
+                let request = self
+                    .delete_loadbalancer(args.datacenter_id, args.loadbalancer_id);
+                sdk_runtime::dynamic::output(
+                    "delete_loadbalancer",
+                    request.send().await?,
+                )
+            }
+            "get_loadbalancer_members" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    loadbalancer_id: String,
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_loadbalancer_members",
+                    args,
+                )?;
+                let mut request = self
+                    .get_loadbalancer_members(args.datacenter_id, args.loadbalancer_id);
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "get_loadbalancer_members",
+                    request.send().await?,
+                )
+            }
+            "get_loadbalanced_nic" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    loadbalancer_id: String,
+                    nic_id: String,
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_loadbalanced_nic",
+                    args,
+                )?;
+                let mut request = self
+                    .get_loadbalanced_nic(
+                        args.datacenter_id,
+                        args.loadbalancer_id,
+                        args.nic_id,
+                    );
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "get_loadbalanced_nic",
+                    request.send().await?,
+                )
+            }
+            "add_loadbalanced_nics" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    loadbalancer_id: String,
+                    nic_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "add_loadbalanced_nics",
+                    args,
+                )?;
+                let request = self
+                    .add_loadbalanced_nics(
+                        args.datacenter_id,
+                        args.loadbalancer_id,
+                        args.nic_id,
+                    );
+                sdk_runtime::dynamic::output(
+                    "add_loadbalanced_nics",
+                    request.send().await?,
+                )
+            }
+            "remove_loadbalanced_nic" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    loadbalancer_id: String,
+                    nic_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "remove_loadbalanced_nic",
+                    args,
+                )?;
+                let request = self
+                    .remove_loadbalanced_nic(
+                        args.datacenter_id,
+                        args.loadbalancer_id,
+                        args.nic_id,
+                    );
+                sdk_runtime::dynamic::output(
+                    "remove_loadbalanced_nic",
+                    request.send().await?,
+                )
+            }
             "list_locations" => {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
@@ -117,6 +664,635 @@ impl Client {
                 let args: Args = sdk_runtime::dynamic::args("get_location", args)?;
                 let request = self.get_location(args.location_id);
                 sdk_runtime::dynamic::output("get_location", request.send().await?)
+            }
+            "list_nics" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_nics", args)?;
+                let mut request = self.list_nics(args.datacenter_id, args.server_id);
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output("list_nics", request.send().await?)
+            }
+            "get_nic" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    nic_id: String,
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_nic", args)?;
+                let mut request = self
+                    .get_nic(args.datacenter_id, args.server_id, args.nic_id);
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output("get_nic", request.send().await?)
+            }
+            "create_nic" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    nic: NewNic,
+                }
+                let args: Args = sdk_runtime::dynamic::args("create_nic", args)?;
+                let request = self
+                    .create_nic(args.datacenter_id, args.server_id, args.nic);
+                sdk_runtime::dynamic::output("create_nic", request.send().await?)
+            }
+            "update_nic" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    nic_id: String,
+                    #[serde(default)]
+                    name: Option<String>,
+                    #[serde(default)]
+                    ips: Option<Vec<String>>,
+                    #[serde(default)]
+                    dhcp: Option<bool>,
+                    #[serde(default)]
+                    lan: Option<i64>,
+                    #[serde(default)]
+                    nat: Option<bool>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("update_nic", args)?;
+                let mut request = self
+                    .update_nic(args.datacenter_id, args.server_id, args.nic_id);
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                if let Some(value) = args.ips {
+                    request = request.ips(value);
+                }
+                if let Some(value) = args.dhcp {
+                    request = request.dhcp(value);
+                }
+                if let Some(value) = args.lan {
+                    request = request.lan(value);
+                }
+                if let Some(value) = args.nat {
+                    request = request.nat(value);
+                }
+                sdk_runtime::dynamic::output("update_nic", request.send().await?)
+            }
+            "delete_nic" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    nic_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("delete_nic", args)?;
+                let request = self
+                    .delete_nic(args.datacenter_id, args.server_id, args.nic_id);
+                sdk_runtime::dynamic::output("delete_nic", request.send().await?)
+            }
+            "list_requests" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_requests", args)?;
+                let mut request = self.list_requests();
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output("list_requests", request.send().await?)
+            }
+            "get_request" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    request_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_request", args)?;
+                let request = self.get_request(args.request_id);
+                sdk_runtime::dynamic::output("get_request", request.send().await?)
+            }
+            "get_request_status" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    request_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_request_status", args)?;
+                let request = self.get_request_status(args.request_id);
+                sdk_runtime::dynamic::output("get_request_status", request.send().await?)
+            }
+            "list_servers" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_servers", args)?;
+                let mut request = self.list_servers(args.datacenter_id);
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output("list_servers", request.send().await?)
+            }
+            "get_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_server", args)?;
+                let mut request = self.get_server(args.datacenter_id, args.server_id);
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output("get_server", request.send().await?)
+            }
+            "create_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server: NewServer,
+                }
+                let args: Args = sdk_runtime::dynamic::args("create_server", args)?;
+                let request = self.create_server(args.datacenter_id, args.server);
+                sdk_runtime::dynamic::output("create_server", request.send().await?)
+            }
+            "update_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    #[serde(default)]
+                    name: Option<String>,
+                    #[serde(default)]
+                    cores: Option<i64>,
+                    #[serde(default)]
+                    ram: Option<i64>,
+                    #[serde(default)]
+                    availability_zone: Option<ServerAvailabilityZone>,
+                    #[serde(default)]
+                    licence_type: Option<LicenceType>,
+                    #[serde(default)]
+                    boot_volume: Option<String>,
+                    #[serde(default)]
+                    boot_cdrom: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("update_server", args)?;
+                let mut request = self.update_server(args.datacenter_id, args.server_id);
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                if let Some(value) = args.cores {
+                    request = request.cores(value);
+                }
+                if let Some(value) = args.ram {
+                    request = request.ram(value);
+                }
+                if let Some(value) = args.availability_zone {
+                    request = request.availability_zone(value);
+                }
+                if let Some(value) = args.licence_type {
+                    request = request.licence_type(value);
+                }
+                if let Some(value) = args.boot_volume {
+                    request = request.boot_volume(value);
+                }
+                if let Some(value) = args.boot_cdrom {
+                    request = request.boot_cdrom(value);
+                }
+                sdk_runtime::dynamic::output("update_server", request.send().await?)
+            }
+            "delete_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("delete_server", args)?;
+                let request = self.delete_server(args.datacenter_id, args.server_id);
+                sdk_runtime::dynamic::output("delete_server", request.send().await?)
+            }
+            "get_attached_volumes" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_attached_volumes",
+                    args,
+                )?;
+                let mut request = self
+                    .get_attached_volumes(args.datacenter_id, args.server_id);
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "get_attached_volumes",
+                    request.send().await?,
+                )
+            }
+            "attach_volume" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    volume_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("attach_volume", args)?;
+                let request = self
+                    .attach_volume(args.datacenter_id, args.server_id, args.volume_id);
+                sdk_runtime::dynamic::output("attach_volume", request.send().await?)
+            }
+            "get_attached_volume" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    volume_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_attached_volume",
+                    args,
+                )?;
+                let request = self
+                    .get_attached_volume(
+                        args.datacenter_id,
+                        args.server_id,
+                        args.volume_id,
+                    );
+                sdk_runtime::dynamic::output(
+                    "get_attached_volume",
+                    request.send().await?,
+                )
+            }
+            "detach_volume" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    volume_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("detach_volume", args)?;
+                let request = self
+                    .detach_volume(args.datacenter_id, args.server_id, args.volume_id);
+                sdk_runtime::dynamic::output("detach_volume", request.send().await?)
+            }
+            "get_attached_cdroms" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_attached_cdroms",
+                    args,
+                )?;
+                let mut request = self
+                    .get_attached_cdroms(args.datacenter_id, args.server_id);
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "get_attached_cdroms",
+                    request.send().await?,
+                )
+            }
+            "attach_cdrom" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    cdrom_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("attach_cdrom", args)?;
+                let request = self
+                    .attach_cdrom(args.datacenter_id, args.server_id, args.cdrom_id);
+                sdk_runtime::dynamic::output("attach_cdrom", request.send().await?)
+            }
+            "get_attached_cdrom" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    cdrom_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_attached_cdrom", args)?;
+                let request = self
+                    .get_attached_cdrom(
+                        args.datacenter_id,
+                        args.server_id,
+                        args.cdrom_id,
+                    );
+                sdk_runtime::dynamic::output("get_attached_cdrom", request.send().await?)
+            }
+            "detach_cdrom" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                    cdrom_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("detach_cdrom", args)?;
+                let request = self
+                    .detach_cdrom(args.datacenter_id, args.server_id, args.cdrom_id);
+                sdk_runtime::dynamic::output("detach_cdrom", request.send().await?)
+            }
+            "reboot_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("reboot_server", args)?;
+                let request = self.reboot_server(args.datacenter_id, args.server_id);
+                sdk_runtime::dynamic::output("reboot_server", request.send().await?)
+            }
+            "start_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("start_server", args)?;
+                let request = self.start_server(args.datacenter_id, args.server_id);
+                sdk_runtime::dynamic::output("start_server", request.send().await?)
+            }
+            "stop_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("stop_server", args)?;
+                let request = self.stop_server(args.datacenter_id, args.server_id);
+                sdk_runtime::dynamic::output("stop_server", request.send().await?)
+            }
+            "list_snapshots" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_snapshots", args)?;
+                let mut request = self.list_snapshots();
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output("list_snapshots", request.send().await?)
+            }
+            "get_snapshot" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    snapshot_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_snapshot", args)?;
+                let request = self.get_snapshot(args.snapshot_id);
+                sdk_runtime::dynamic::output("get_snapshot", request.send().await?)
+            }
+            "update_snapshot" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    snapshot_id: String,
+                    #[serde(default)]
+                    name: Option<String>,
+                    #[serde(default)]
+                    description: Option<String>,
+                    #[serde(default)]
+                    cpu_hot_plug: Option<bool>,
+                    #[serde(default)]
+                    cpu_hot_unplug: Option<bool>,
+                    #[serde(default)]
+                    ram_hot_plug: Option<bool>,
+                    #[serde(default)]
+                    ram_hot_unplug: Option<bool>,
+                    #[serde(default)]
+                    nic_hot_plug: Option<bool>,
+                    #[serde(default)]
+                    nic_hot_unplug: Option<bool>,
+                    #[serde(default)]
+                    disc_virtio_hot_plug: Option<bool>,
+                    #[serde(default)]
+                    disc_virtio_hot_unplug: Option<bool>,
+                    #[serde(default)]
+                    disc_scsi_hot_plug: Option<bool>,
+                    #[serde(default)]
+                    disc_scsi_hot_unplug: Option<bool>,
+                    #[serde(default)]
+                    licence_type: Option<LicenceType>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("update_snapshot", args)?;
+                let mut request = self.update_snapshot(args.snapshot_id);
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                if let Some(value) = args.description {
+                    request = request.description(value);
+                }
+                if let Some(value) = args.cpu_hot_plug {
+                    request = request.cpu_hot_plug(value);
+                }
+                if let Some(value) = args.cpu_hot_unplug {
+                    request = request.cpu_hot_unplug(value);
+                }
+                if let Some(value) = args.ram_hot_plug {
+                    request = request.ram_hot_plug(value);
+                }
+                if let Some(value) = args.ram_hot_unplug {
+                    request = request.ram_hot_unplug(value);
+                }
+                if let Some(value) = args.nic_hot_plug {
+                    request = request.nic_hot_plug(value);
+                }
+                if let Some(value) = args.nic_hot_unplug {
+                    request = request.nic_hot_unplug(value);
+                }
+                if let Some(value) = args.disc_virtio_hot_plug {
+                    request = request.disc_virtio_hot_plug(value);
+                }
+                if let Some(value) = args.disc_virtio_hot_unplug {
+                    request = request.disc_virtio_hot_unplug(value);
+                }
+                if let Some(value) = args.disc_scsi_hot_plug {
+                    request = request.disc_scsi_hot_plug(value);
+                }
+                if let Some(value) = args.disc_scsi_hot_unplug {
+                    request = request.disc_scsi_hot_unplug(value);
+                }
+                if let Some(value) = args.licence_type {
+                    request = request.licence_type(value);
+                }
+                sdk_runtime::dynamic::output("update_snapshot", request.send().await?)
+            }
+            "delete_snapshot" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    snapshot_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("delete_snapshot", args)?;
+                let request = self.delete_snapshot(args.snapshot_id);
+                sdk_runtime::dynamic::output("delete_snapshot", request.send().await?)
+            }
+            "list_volumes" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    #[serde(default)]
+                    depth: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_volumes", args)?;
+                let mut request = self.list_volumes(args.datacenter_id);
+                if let Some(value) = args.depth {
+                    request = request.depth(value);
+                }
+                sdk_runtime::dynamic::output("list_volumes", request.send().await?)
+            }
+            "get_volume" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    volume_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_volume", args)?;
+                let request = self.get_volume(args.datacenter_id, args.volume_id);
+                sdk_runtime::dynamic::output("get_volume", request.send().await?)
+            }
+            "create_volume" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    volume: NewVolume,
+                }
+                let args: Args = sdk_runtime::dynamic::args("create_volume", args)?;
+                let request = self.create_volume(args.datacenter_id, args.volume);
+                sdk_runtime::dynamic::output("create_volume", request.send().await?)
+            }
+            "update_volume" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    volume_id: String,
+                    #[serde(default)]
+                    name: Option<String>,
+                    #[serde(default)]
+                    size: Option<i64>,
+                    #[serde(default)]
+                    bus: Option<Bus>,
+                    #[serde(default)]
+                    licence_type: Option<LicenceType>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("update_volume", args)?;
+                let mut request = self.update_volume(args.datacenter_id, args.volume_id);
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                if let Some(value) = args.size {
+                    request = request.size(value);
+                }
+                if let Some(value) = args.bus {
+                    request = request.bus(value);
+                }
+                if let Some(value) = args.licence_type {
+                    request = request.licence_type(value);
+                }
+                sdk_runtime::dynamic::output("update_volume", request.send().await?)
+            }
+            "delete_volume" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    volume_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("delete_volume", args)?;
+                let request = self.delete_volume(args.datacenter_id, args.volume_id);
+                sdk_runtime::dynamic::output("delete_volume", request.send().await?)
+            }
+            "create_snapshot" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    volume_id: String,
+                    #[serde(default)]
+                    name: Option<String>,
+                    #[serde(default)]
+                    description: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("create_snapshot", args)?;
+                let mut request = self
+                    .create_snapshot(args.datacenter_id, args.volume_id);
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                if let Some(value) = args.description {
+                    request = request.description(value);
+                }
+                sdk_runtime::dynamic::output("create_snapshot", request.send().await?)
+            }
+            "restore_snapshot" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    datacenter_id: String,
+                    volume_id: String,
+                    snapshot_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("restore_snapshot", args)?;
+                let request = self
+                    .restore_snapshot(
+                        args.datacenter_id,
+                        args.volume_id,
+                        args.snapshot_id,
+                    );
+                sdk_runtime::dynamic::output("restore_snapshot", request.send().await?)
             }
             other => {
                 Err(

@@ -234,598 +234,6 @@ impl NewDatacenter {
         Ok(())
     }
 }
-/// A server to create, optionally with new volumes and network interfaces.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct NewServer {
-    /// The server's host name.
-    pub name: String,
-    /// The total number of CPU cores of the server.
-    ///
-    /// Must be at least 1.
-    pub cores: i64,
-    /// The server's memory in MB, in steps of 256 MB; at least 1024 MB when RAM hot plug is enabled.
-    ///
-    /// Must be at least 256; a multiple of 256.
-    pub ram: i64,
-    /// The availability zone to place the server in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub availability_zone: Option<ServerAvailabilityZone>,
-    /// The server's operating system type; when unset it is taken over from the boot image or boot volume.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub licence_type: Option<LicenceType>,
-    /// The id of the volume to boot from; cannot be combined with a boot CD-ROM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub boot_volume_id: Option<String>,
-    /// The id of the CD-ROM image to boot from; cannot be combined with a boot volume.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub boot_cdrom: Option<String>,
-    /// The CPU type of the server; the API uses AMD_OPTERON when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cpu_family: Option<CpuFamily>,
-    /// Volumes to create and attach to the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub create_volumes: Option<Vec<NewVolume>>,
-    /// Network interfaces to create on the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nics: Option<Vec<NewNic>>,
-}
-impl serde::Serialize for NewServer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut body = serde_json::Map::new();
-        let value = &self.name;
-        sdk_runtime::encode::insert_at(
-            &mut body,
-            &["properties", "name"],
-            serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-        );
-        let value = &self.cores;
-        sdk_runtime::encode::insert_at(
-            &mut body,
-            &["properties", "cores"],
-            serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-        );
-        let value = &self.ram;
-        sdk_runtime::encode::insert_at(
-            &mut body,
-            &["properties", "ram"],
-            serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-        );
-        if let Some(value) = &self.availability_zone {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "availabilityZone"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.licence_type {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "licenceType"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.boot_volume_id {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "bootVolume", "id"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.boot_cdrom {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "bootCdrom", "id"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.cpu_family {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "cpuFamily"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.create_volumes {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["entities", "volumes", "items"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.nics {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["entities", "nics", "items"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        serde::Serialize::serialize(&body, serializer)
-    }
-}
-impl NewServer {
-    ///Creates a `NewServer` from its required fields (`name`, `cores`, `ram`); the optional ones start unset.
-    pub fn new(name: impl Into<String>, cores: i64, ram: i64) -> Self {
-        Self {
-            name: name.into(),
-            cores,
-            ram,
-            availability_zone: None,
-            licence_type: None,
-            boot_volume_id: None,
-            boot_cdrom: None,
-            cpu_family: None,
-            create_volumes: None,
-            nics: None,
-        }
-    }
-    /// The availability zone to place the server in.
-    pub fn availability_zone(mut self, value: ServerAvailabilityZone) -> Self {
-        self.availability_zone = Some(value);
-        self
-    }
-    /// The server's operating system type; when unset it is taken over from the boot image or boot volume.
-    pub fn licence_type(mut self, value: LicenceType) -> Self {
-        self.licence_type = Some(value);
-        self
-    }
-    /// The id of the volume to boot from; cannot be combined with a boot CD-ROM.
-    pub fn boot_volume_id(mut self, value: impl Into<String>) -> Self {
-        self.boot_volume_id = Some(value.into());
-        self
-    }
-    /// The id of the CD-ROM image to boot from; cannot be combined with a boot volume.
-    pub fn boot_cdrom(mut self, value: impl Into<String>) -> Self {
-        self.boot_cdrom = Some(value.into());
-        self
-    }
-    /// The CPU type of the server; the API uses AMD_OPTERON when unset.
-    pub fn cpu_family(mut self, value: CpuFamily) -> Self {
-        self.cpu_family = Some(value);
-        self
-    }
-    /// Volumes to create and attach to the server.
-    pub fn create_volumes(mut self, value: Vec<NewVolume>) -> Self {
-        self.create_volumes = Some(value);
-        self
-    }
-    /// Network interfaces to create on the server.
-    pub fn nics(mut self, value: Vec<NewNic>) -> Self {
-        self.nics = Some(value);
-        self
-    }
-}
-impl NewServer {
-    /// Checks the documented rules of this model; `at` names it in errors.
-    pub(crate) fn check(
-        &self,
-        operation: &str,
-        at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
-        {
-            let value = &self.cores;
-            let label = format!("{}.{}", at, "cores");
-            sdk_runtime::check::min_i64(operation, &label, *value, 1i64)?;
-        }
-        {
-            let value = &self.ram;
-            let label = format!("{}.{}", at, "ram");
-            sdk_runtime::check::min_i64(operation, &label, *value, 256i64)?;
-            sdk_runtime::check::multiple_of(operation, &label, *value, 256i64)?;
-        }
-        if let Some(value) = &self.availability_zone {
-            let label = format!("{}.{}", at, "availability_zone");
-            sdk_runtime::check::one_of(
-                operation,
-                &label,
-                value.as_str(),
-                ServerAvailabilityZone::VALUES,
-            )?;
-        }
-        if let Some(value) = &self.licence_type {
-            let label = format!("{}.{}", at, "licence_type");
-            sdk_runtime::check::one_of(
-                operation,
-                &label,
-                value.as_str(),
-                LicenceType::VALUES,
-            )?;
-        }
-        if let Some(value) = &self.cpu_family {
-            let label = format!("{}.{}", at, "cpu_family");
-            sdk_runtime::check::one_of(
-                operation,
-                &label,
-                value.as_str(),
-                CpuFamily::VALUES,
-            )?;
-        }
-        if let Some(value) = &self.create_volumes {
-            let label = format!("{}.{}", at, "create_volumes");
-            for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", & label, index);
-                item.check(operation, &item_label)?;
-            }
-        }
-        if let Some(value) = &self.nics {
-            let label = format!("{}.{}", at, "nics");
-            for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", & label, index);
-                item.check(operation, &item_label)?;
-            }
-        }
-        sdk_runtime::check::at_most_one_of(
-            operation,
-            &[
-                ("boot_volume_id", self.boot_volume_id.is_some()),
-                ("boot_cdrom", self.boot_cdrom.is_some()),
-            ],
-        )?;
-        let _ = (operation, at);
-        Ok(())
-    }
-}
-/// A storage volume to create, either from an image or snapshot or as an empty disk with a licence type.
-///
-/// When the volume is made from an official ProfitBricks image, give an image password or SSH
-/// keys (or both) so the system can be logged into; setting a password as well as keys keeps
-/// access through the remote console possible.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct NewVolume {
-    /// The name of the volume.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The size of the volume in GB.
-    pub size: i64,
-    /// The kind of storage backing the volume.
-    pub disk_type: VolumeType,
-    /// The bus the volume is connected through; the API uses VIRTIO when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bus: Option<Bus>,
-    /// The id of the image or snapshot to create the volume from; its licence type is then fixed by the image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
-    /// The operating system licence type of the volume; needed when no image is given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub licence_type: Option<LicenceType>,
-    /// A one-time password set on the image's administrator account; only official ProfitBricks images support it, and it is never returned when reading.
-    ///
-    /// Must be 8 to 50 characters; only the characters `abcdefghjkmnpqrstuvxABCDEFGHJKLMNPQRSTUVX23456789`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_password: Option<String>,
-    /// Public SSH keys that may log into the volume's system; only official ProfitBricks images support them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssh_keys: Option<Vec<String>>,
-    /// The storage availability zone of the volume; it only matters for HDD volumes, so leave it unset or AUTO for SSD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub availability_zone: Option<VolumeAvailabilityZone>,
-}
-impl serde::Serialize for NewVolume {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut body = serde_json::Map::new();
-        if let Some(value) = &self.name {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "name"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        let value = &self.size;
-        sdk_runtime::encode::insert_at(
-            &mut body,
-            &["properties", "size"],
-            serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-        );
-        let value = &self.disk_type;
-        sdk_runtime::encode::insert_at(
-            &mut body,
-            &["properties", "type"],
-            serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-        );
-        if let Some(value) = &self.bus {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "bus"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.image {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "image"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.licence_type {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "licenceType"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.image_password {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "imagePassword"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.ssh_keys {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "sshKeys"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.availability_zone {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "availabilityZone"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        serde::Serialize::serialize(&body, serializer)
-    }
-}
-impl NewVolume {
-    ///Creates a `NewVolume` from its required fields (`size`, `disk_type`); the optional ones start unset.
-    pub fn new(size: i64, disk_type: VolumeType) -> Self {
-        Self {
-            name: None,
-            size,
-            disk_type,
-            bus: None,
-            image: None,
-            licence_type: None,
-            image_password: None,
-            ssh_keys: None,
-            availability_zone: None,
-        }
-    }
-    /// The name of the volume.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// The bus the volume is connected through; the API uses VIRTIO when unset.
-    pub fn bus(mut self, value: Bus) -> Self {
-        self.bus = Some(value);
-        self
-    }
-    /// The id of the image or snapshot to create the volume from; its licence type is then fixed by the image.
-    pub fn image(mut self, value: impl Into<String>) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-    /// The operating system licence type of the volume; needed when no image is given.
-    pub fn licence_type(mut self, value: LicenceType) -> Self {
-        self.licence_type = Some(value);
-        self
-    }
-    /// A one-time password set on the image's administrator account; only official ProfitBricks images support it, and it is never returned when reading.
-    ///
-    /// Must be 8 to 50 characters; only the characters `abcdefghjkmnpqrstuvxABCDEFGHJKLMNPQRSTUVX23456789`.
-    pub fn image_password(mut self, value: impl Into<String>) -> Self {
-        self.image_password = Some(value.into());
-        self
-    }
-    /// Public SSH keys that may log into the volume's system; only official ProfitBricks images support them.
-    pub fn ssh_keys(mut self, value: Vec<String>) -> Self {
-        self.ssh_keys = Some(value);
-        self
-    }
-    /// The storage availability zone of the volume; it only matters for HDD volumes, so leave it unset or AUTO for SSD.
-    pub fn availability_zone(mut self, value: VolumeAvailabilityZone) -> Self {
-        self.availability_zone = Some(value);
-        self
-    }
-}
-impl NewVolume {
-    /// Checks the documented rules of this model; `at` names it in errors.
-    pub(crate) fn check(
-        &self,
-        operation: &str,
-        at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
-        {
-            let value = &self.disk_type;
-            let label = format!("{}.{}", at, "disk_type");
-            sdk_runtime::check::one_of(
-                operation,
-                &label,
-                value.as_str(),
-                VolumeType::VALUES,
-            )?;
-        }
-        if let Some(value) = &self.bus {
-            let label = format!("{}.{}", at, "bus");
-            sdk_runtime::check::one_of(operation, &label, value.as_str(), Bus::VALUES)?;
-        }
-        if let Some(value) = &self.licence_type {
-            let label = format!("{}.{}", at, "licence_type");
-            sdk_runtime::check::one_of(
-                operation,
-                &label,
-                value.as_str(),
-                LicenceType::VALUES,
-            )?;
-        }
-        if let Some(value) = &self.image_password {
-            let label = format!("{}.{}", at, "image_password");
-            sdk_runtime::check::min_length(operation, &label, value, 8usize)?;
-            sdk_runtime::check::max_length(operation, &label, value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
-                operation,
-                &label,
-                value,
-                "abcdefghjkmnpqrstuvxABCDEFGHJKLMNPQRSTUVX23456789",
-            )?;
-        }
-        if let Some(value) = &self.availability_zone {
-            let label = format!("{}.{}", at, "availability_zone");
-            sdk_runtime::check::one_of(
-                operation,
-                &label,
-                value.as_str(),
-                VolumeAvailabilityZone::VALUES,
-            )?;
-        }
-        sdk_runtime::check::at_least_one_of(
-            operation,
-            &[
-                ("image", self.image.is_some()),
-                ("licence_type", self.licence_type.is_some()),
-            ],
-        )?;
-        let _ = (operation, at);
-        Ok(())
-    }
-}
-/// A network interface to create, optionally with firewall rules.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct NewNic {
-    /// The name of the network interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The IP addresses to assign to the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ips: Option<Vec<String>>,
-    /// Whether the interface gets its address by DHCP; the API enables it when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dhcp: Option<bool>,
-    /// The id of the LAN the interface connects to; a LAN with this id is created if none exists.
-    pub lan: i64,
-    /// Whether the interface's private address gets outbound access to the public internet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nat: Option<bool>,
-    /// Whether the firewall of the interface is switched on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub firewall_active: Option<bool>,
-    /// Firewall rules to create on the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub firewall_rules: Option<Vec<NewFirewallRule>>,
-}
-impl serde::Serialize for NewNic {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut body = serde_json::Map::new();
-        if let Some(value) = &self.name {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "name"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.ips {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "ips"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.dhcp {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "dhcp"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        let value = &self.lan;
-        sdk_runtime::encode::insert_at(
-            &mut body,
-            &["properties", "lan"],
-            serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-        );
-        if let Some(value) = &self.nat {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "nat"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.firewall_active {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["properties", "firewallActive"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        if let Some(value) = &self.firewall_rules {
-            sdk_runtime::encode::insert_at(
-                &mut body,
-                &["entities", "firewallrules", "items"],
-                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
-            );
-        }
-        serde::Serialize::serialize(&body, serializer)
-    }
-}
-impl NewNic {
-    ///Creates a `NewNic` from its required fields (`lan`); the optional ones start unset.
-    pub fn new(lan: i64) -> Self {
-        Self {
-            name: None,
-            ips: None,
-            dhcp: None,
-            lan,
-            nat: None,
-            firewall_active: None,
-            firewall_rules: None,
-        }
-    }
-    /// The name of the network interface.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// The IP addresses to assign to the interface.
-    pub fn ips(mut self, value: Vec<String>) -> Self {
-        self.ips = Some(value);
-        self
-    }
-    /// Whether the interface gets its address by DHCP; the API enables it when unset.
-    pub fn dhcp(mut self, value: bool) -> Self {
-        self.dhcp = Some(value);
-        self
-    }
-    /// Whether the interface's private address gets outbound access to the public internet.
-    pub fn nat(mut self, value: bool) -> Self {
-        self.nat = Some(value);
-        self
-    }
-    /// Whether the firewall of the interface is switched on.
-    pub fn firewall_active(mut self, value: bool) -> Self {
-        self.firewall_active = Some(value);
-        self
-    }
-    /// Firewall rules to create on the interface.
-    pub fn firewall_rules(mut self, value: Vec<NewFirewallRule>) -> Self {
-        self.firewall_rules = Some(value);
-        self
-    }
-}
-impl NewNic {
-    /// Checks the documented rules of this model; `at` names it in errors.
-    pub(crate) fn check(
-        &self,
-        operation: &str,
-        at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
-        if let Some(value) = &self.firewall_rules {
-            let label = format!("{}.{}", at, "firewall_rules");
-            for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", & label, index);
-                item.check(operation, &item_label)?;
-            }
-        }
-        let _ = (operation, at);
-        Ok(())
-    }
-}
 /// A firewall rule to create on a network interface; each unset filter allows everything.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1049,6 +457,132 @@ impl NewFirewallRule {
         Ok(())
     }
 }
+/// The list of IP blocks of the account.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct IpBlockCollection {
+    /// The collection's id.
+    pub id: String,
+    /// The kind of resource; always a collection here.
+    #[serde(rename = "type", alias = "resource_type")]
+    pub resource_type: ResourceType,
+    /// The URL of the collection.
+    pub href: String,
+    /// The IP blocks; missing when the depth does not reach them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<IpBlock>>,
+}
+/// A block of public IP addresses reserved in one location.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct IpBlock {
+    /// The IP block's unique id.
+    pub id: String,
+    /// The kind of resource; an IP block here.
+    #[serde(rename = "type", alias = "resource_type")]
+    pub resource_type: ResourceType,
+    /// The URL of the IP block.
+    pub href: String,
+    /// Provisioning state and audit information.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
+    /// The IP block's details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<IpBlockProperties>,
+}
+/// The details of an IP block.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct IpBlockProperties {
+    /// The IP block's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The IP addresses the block holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ips: Option<Vec<String>>,
+    /// The id of the location the addresses are reserved in; they can only be used there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// The number of addresses in the block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+}
+/// A block of public IP addresses to reserve.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct NewIpBlock {
+    /// The location to reserve the addresses in; they can only be used by resources there.
+    ///
+    /// Must be one of `us/las`, `de/fra`, `de/fkb`.
+    pub location: String,
+    /// How many IP addresses to reserve.
+    pub size: i64,
+    /// A descriptive name for the IP block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+impl serde::Serialize for NewIpBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut body = serde_json::Map::new();
+        let value = &self.location;
+        sdk_runtime::encode::insert_at(
+            &mut body,
+            &["properties", "location"],
+            serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+        );
+        let value = &self.size;
+        sdk_runtime::encode::insert_at(
+            &mut body,
+            &["properties", "size"],
+            serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+        );
+        if let Some(value) = &self.name {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "name"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        serde::Serialize::serialize(&body, serializer)
+    }
+}
+impl NewIpBlock {
+    ///Creates a `NewIpBlock` from its required fields (`location`, `size`); the optional ones start unset.
+    pub fn new(location: impl Into<String>, size: i64) -> Self {
+        Self {
+            location: location.into(),
+            size,
+            name: None,
+        }
+    }
+    /// A descriptive name for the IP block.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+impl NewIpBlock {
+    /// Checks the documented rules of this model; `at` names it in errors.
+    pub(crate) fn check(
+        &self,
+        operation: &str,
+        at: &str,
+    ) -> Result<(), sdk_runtime::InvalidArgument> {
+        {
+            let value = &self.location;
+            let label = format!("{}.{}", at, "location");
+            sdk_runtime::check::one_of(
+                operation,
+                &label,
+                value,
+                &["us/las", "de/fra", "de/fkb"],
+            )?;
+        }
+        let _ = (operation, at);
+        Ok(())
+    }
+}
 /// A LAN to create.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1192,20 +726,6 @@ impl NewLoadBalancer {
         self
     }
 }
-/// A reference to an existing resource by its id, as used when linking resources in a request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct ResourceRef {
-    /// The id of the existing resource.
-    pub id: String,
-}
-impl ResourceRef {
-    ///Creates a `ResourceRef` from its required fields (`id`); the optional ones start unset.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
 /// The list of locations available to the account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1246,6 +766,285 @@ pub struct LocationProperties {
     /// Features offered at the location, such as SSD or MULTIPLE_CPU.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
+}
+/// A network interface to create, optionally with firewall rules.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct NewNic {
+    /// The name of the network interface.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The IP addresses to assign to the interface.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ips: Option<Vec<String>>,
+    /// Whether the interface gets its address by DHCP; the API enables it when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dhcp: Option<bool>,
+    /// The id of the LAN the interface connects to; a LAN with this id is created if none exists.
+    pub lan: i64,
+    /// Whether the interface's private address gets outbound access to the public internet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nat: Option<bool>,
+    /// Whether the firewall of the interface is switched on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firewall_active: Option<bool>,
+    /// Firewall rules to create on the interface.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firewall_rules: Option<Vec<NewFirewallRule>>,
+}
+impl serde::Serialize for NewNic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut body = serde_json::Map::new();
+        if let Some(value) = &self.name {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "name"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.ips {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "ips"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.dhcp {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "dhcp"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        let value = &self.lan;
+        sdk_runtime::encode::insert_at(
+            &mut body,
+            &["properties", "lan"],
+            serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+        );
+        if let Some(value) = &self.nat {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "nat"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.firewall_active {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "firewallActive"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.firewall_rules {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["entities", "firewallrules", "items"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        serde::Serialize::serialize(&body, serializer)
+    }
+}
+impl NewNic {
+    ///Creates a `NewNic` from its required fields (`lan`); the optional ones start unset.
+    pub fn new(lan: i64) -> Self {
+        Self {
+            name: None,
+            ips: None,
+            dhcp: None,
+            lan,
+            nat: None,
+            firewall_active: None,
+            firewall_rules: None,
+        }
+    }
+    /// The name of the network interface.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The IP addresses to assign to the interface.
+    pub fn ips(mut self, value: Vec<String>) -> Self {
+        self.ips = Some(value);
+        self
+    }
+    /// Whether the interface gets its address by DHCP; the API enables it when unset.
+    pub fn dhcp(mut self, value: bool) -> Self {
+        self.dhcp = Some(value);
+        self
+    }
+    /// Whether the interface's private address gets outbound access to the public internet.
+    pub fn nat(mut self, value: bool) -> Self {
+        self.nat = Some(value);
+        self
+    }
+    /// Whether the firewall of the interface is switched on.
+    pub fn firewall_active(mut self, value: bool) -> Self {
+        self.firewall_active = Some(value);
+        self
+    }
+    /// Firewall rules to create on the interface.
+    pub fn firewall_rules(mut self, value: Vec<NewFirewallRule>) -> Self {
+        self.firewall_rules = Some(value);
+        self
+    }
+}
+impl NewNic {
+    /// Checks the documented rules of this model; `at` names it in errors.
+    pub(crate) fn check(
+        &self,
+        operation: &str,
+        at: &str,
+    ) -> Result<(), sdk_runtime::InvalidArgument> {
+        if let Some(value) = &self.firewall_rules {
+            let label = format!("{}.{}", at, "firewall_rules");
+            for (index, item) in value.iter().enumerate() {
+                let item_label = format!("{}[{}]", & label, index);
+                item.check(operation, &item_label)?;
+            }
+        }
+        let _ = (operation, at);
+        Ok(())
+    }
+}
+/// The list of requests made to the API by the account.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RequestCollection {
+    /// The collection's id.
+    pub id: String,
+    /// The kind of resource; always a collection here.
+    #[serde(rename = "type", alias = "resource_type")]
+    pub resource_type: ResourceType,
+    /// The URL of the collection.
+    pub href: String,
+    /// The requests; missing when the depth does not reach them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<Request>>,
+}
+/// A request made to the API, as the API recorded it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Request {
+    /// The request's unique id.
+    pub id: String,
+    /// The kind of resource; a request here.
+    #[serde(rename = "type", alias = "resource_type")]
+    pub resource_type: ResourceType,
+    /// The URL of the request.
+    pub href: String,
+    /// When and by whom the request was made, and its status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<RequestMetadata>,
+    /// What was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<RequestProperties>,
+}
+/// When and by whom a request was made, and a reference to its status.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RequestMetadata {
+    /// When the request was made, as an ISO 8601 UTC timestamp.
+    #[serde(
+        rename = "createdDate",
+        alias = "created_date",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_date: Option<String>,
+    /// The user who made the request.
+    #[serde(
+        rename = "createdBy",
+        alias = "created_by",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_by: Option<String>,
+    /// A tag that changes whenever the request's record changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    /// The request's status, expanded when the depth allows.
+    #[serde(
+        rename = "requestStatus",
+        alias = "request_status",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_status: Option<RequestStatus>,
+}
+/// What a request sent to the API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RequestProperties {
+    /// The HTTP method of the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// The URL the request was sent to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The HTTP headers the request was sent with, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+    /// The body the request was sent with, as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+/// The progress of a request made to the API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RequestStatus {
+    /// The status's id: the request's id followed by /status.
+    pub id: String,
+    /// The kind of resource; a request status here.
+    #[serde(rename = "type", alias = "resource_type")]
+    pub resource_type: ResourceType,
+    /// The URL of the status.
+    pub href: String,
+    /// The progress itself; missing when the depth does not reach it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<RequestStatusMetadata>,
+}
+/// Where a request stands, overall and for each resource it changes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RequestStatusMetadata {
+    /// Where the request stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<RequestState>,
+    /// A message on the request's progress; for a failed request, the reason it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// A tag that changes whenever the status changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    /// The resources the request changes, each with its own progress.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<RequestTarget>>,
+}
+/// One resource a request changes, and how far the change on it has come.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RequestTarget {
+    /// The resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<ResourceLink>,
+    /// Where the change on this resource stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<RequestState>,
+}
+/// A bare reference to a resource: its id, kind and URL.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ResourceLink {
+    /// The resource's unique id.
+    pub id: String,
+    /// The kind of resource.
+    #[serde(rename = "type", alias = "resource_type")]
+    pub resource_type: ResourceType,
+    /// The URL of the resource.
+    pub href: String,
 }
 /// Provisioning state and audit information that the API keeps for every resource.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2009,6 +1808,695 @@ pub struct ImageProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
 }
+/// A reference to an existing resource by its id, as used when linking resources in a request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ResourceRef {
+    /// The id of the existing resource.
+    pub id: String,
+}
+impl ResourceRef {
+    ///Creates a `ResourceRef` from its required fields (`id`); the optional ones start unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+/// A server to create, optionally with new or existing volumes and with network interfaces.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct NewServer {
+    /// The server's host name.
+    pub name: String,
+    /// The total number of CPU cores of the server.
+    ///
+    /// Must be at least 1.
+    pub cores: i64,
+    /// The server's memory in MB, in steps of 256 MB; at least 1024 MB when RAM hot plug is enabled.
+    ///
+    /// Must be at least 256; a multiple of 256.
+    pub ram: i64,
+    /// The availability zone to place the server in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<ServerAvailabilityZone>,
+    /// The server's operating system type; when unset it is taken over from the boot image or boot volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence_type: Option<LicenceType>,
+    /// The id of the volume to boot from; cannot be combined with a boot CD-ROM.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boot_volume_id: Option<String>,
+    /// The id of the CD-ROM image to boot from; cannot be combined with a boot volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boot_cdrom: Option<String>,
+    /// The CPU type of the server; the API uses AMD_OPTERON when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_family: Option<CpuFamily>,
+    /// Volumes to create and attach to the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_volumes: Option<Vec<NewVolume>>,
+    /// Existing volumes of the data center to attach to the server, by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attach_volumes: Option<Vec<ResourceRef>>,
+    /// Network interfaces to create on the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nics: Option<Vec<NewNic>>,
+}
+impl serde::Serialize for NewServer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut body = serde_json::Map::new();
+        let value = &self.name;
+        sdk_runtime::encode::insert_at(
+            &mut body,
+            &["properties", "name"],
+            serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+        );
+        let value = &self.cores;
+        sdk_runtime::encode::insert_at(
+            &mut body,
+            &["properties", "cores"],
+            serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+        );
+        let value = &self.ram;
+        sdk_runtime::encode::insert_at(
+            &mut body,
+            &["properties", "ram"],
+            serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+        );
+        if let Some(value) = &self.availability_zone {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "availabilityZone"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.licence_type {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "licenceType"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.boot_volume_id {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "bootVolume", "id"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.boot_cdrom {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "bootCdrom", "id"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.cpu_family {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "cpuFamily"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.create_volumes {
+            sdk_runtime::encode::append_at(
+                &mut body,
+                &["entities", "volumes", "items"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.attach_volumes {
+            sdk_runtime::encode::append_at(
+                &mut body,
+                &["entities", "volumes", "items"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.nics {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["entities", "nics", "items"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        serde::Serialize::serialize(&body, serializer)
+    }
+}
+impl NewServer {
+    ///Creates a `NewServer` from its required fields (`name`, `cores`, `ram`); the optional ones start unset.
+    pub fn new(name: impl Into<String>, cores: i64, ram: i64) -> Self {
+        Self {
+            name: name.into(),
+            cores,
+            ram,
+            availability_zone: None,
+            licence_type: None,
+            boot_volume_id: None,
+            boot_cdrom: None,
+            cpu_family: None,
+            create_volumes: None,
+            attach_volumes: None,
+            nics: None,
+        }
+    }
+    /// The availability zone to place the server in.
+    pub fn availability_zone(mut self, value: ServerAvailabilityZone) -> Self {
+        self.availability_zone = Some(value);
+        self
+    }
+    /// The server's operating system type; when unset it is taken over from the boot image or boot volume.
+    pub fn licence_type(mut self, value: LicenceType) -> Self {
+        self.licence_type = Some(value);
+        self
+    }
+    /// The id of the volume to boot from; cannot be combined with a boot CD-ROM.
+    pub fn boot_volume_id(mut self, value: impl Into<String>) -> Self {
+        self.boot_volume_id = Some(value.into());
+        self
+    }
+    /// The id of the CD-ROM image to boot from; cannot be combined with a boot volume.
+    pub fn boot_cdrom(mut self, value: impl Into<String>) -> Self {
+        self.boot_cdrom = Some(value.into());
+        self
+    }
+    /// The CPU type of the server; the API uses AMD_OPTERON when unset.
+    pub fn cpu_family(mut self, value: CpuFamily) -> Self {
+        self.cpu_family = Some(value);
+        self
+    }
+    /// Volumes to create and attach to the server.
+    pub fn create_volumes(mut self, value: Vec<NewVolume>) -> Self {
+        self.create_volumes = Some(value);
+        self
+    }
+    /// Existing volumes of the data center to attach to the server, by id.
+    pub fn attach_volumes(mut self, value: Vec<ResourceRef>) -> Self {
+        self.attach_volumes = Some(value);
+        self
+    }
+    /// Network interfaces to create on the server.
+    pub fn nics(mut self, value: Vec<NewNic>) -> Self {
+        self.nics = Some(value);
+        self
+    }
+}
+impl NewServer {
+    /// Checks the documented rules of this model; `at` names it in errors.
+    pub(crate) fn check(
+        &self,
+        operation: &str,
+        at: &str,
+    ) -> Result<(), sdk_runtime::InvalidArgument> {
+        {
+            let value = &self.cores;
+            let label = format!("{}.{}", at, "cores");
+            sdk_runtime::check::min_i64(operation, &label, *value, 1i64)?;
+        }
+        {
+            let value = &self.ram;
+            let label = format!("{}.{}", at, "ram");
+            sdk_runtime::check::min_i64(operation, &label, *value, 256i64)?;
+            sdk_runtime::check::multiple_of(operation, &label, *value, 256i64)?;
+        }
+        if let Some(value) = &self.availability_zone {
+            let label = format!("{}.{}", at, "availability_zone");
+            sdk_runtime::check::one_of(
+                operation,
+                &label,
+                value.as_str(),
+                ServerAvailabilityZone::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.licence_type {
+            let label = format!("{}.{}", at, "licence_type");
+            sdk_runtime::check::one_of(
+                operation,
+                &label,
+                value.as_str(),
+                LicenceType::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.cpu_family {
+            let label = format!("{}.{}", at, "cpu_family");
+            sdk_runtime::check::one_of(
+                operation,
+                &label,
+                value.as_str(),
+                CpuFamily::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.create_volumes {
+            let label = format!("{}.{}", at, "create_volumes");
+            for (index, item) in value.iter().enumerate() {
+                let item_label = format!("{}[{}]", & label, index);
+                item.check(operation, &item_label)?;
+            }
+        }
+        if let Some(value) = &self.nics {
+            let label = format!("{}.{}", at, "nics");
+            for (index, item) in value.iter().enumerate() {
+                let item_label = format!("{}[{}]", & label, index);
+                item.check(operation, &item_label)?;
+            }
+        }
+        sdk_runtime::check::at_most_one_of(
+            operation,
+            &[
+                (
+                    format!("{}.{}", at, "boot_volume_id").as_str(),
+                    self.boot_volume_id.is_some(),
+                ),
+                (format!("{}.{}", at, "boot_cdrom").as_str(), self.boot_cdrom.is_some()),
+            ],
+        )?;
+        let _ = (operation, at);
+        Ok(())
+    }
+}
+/// The list of snapshots of the account.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct SnapshotCollection {
+    /// The collection's id.
+    pub id: String,
+    /// The kind of resource; always a collection here.
+    #[serde(rename = "type", alias = "resource_type")]
+    pub resource_type: ResourceType,
+    /// The URL of the collection.
+    pub href: String,
+    /// The snapshots; missing when the depth does not reach them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<Snapshot>>,
+}
+/// A snapshot of a volume, kept like an image, from which volumes can be created or restored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Snapshot {
+    /// The snapshot's unique id.
+    pub id: String,
+    /// The kind of resource; a snapshot here.
+    #[serde(rename = "type", alias = "resource_type")]
+    pub resource_type: ResourceType,
+    /// The URL of the snapshot.
+    pub href: String,
+    /// Provisioning state and audit information.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
+    /// The snapshot's details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<SnapshotProperties>,
+}
+/// The details of a snapshot.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct SnapshotProperties {
+    /// The snapshot's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A description of the snapshot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The id of the location the snapshot is stored in; it can only be used there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// The size of the snapshot in GB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<f64>,
+    /// Whether CPUs can be added while the system runs, without a reboot.
+    #[serde(
+        rename = "cpuHotPlug",
+        alias = "cpu_hot_plug",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cpu_hot_plug: Option<bool>,
+    /// Whether CPUs can be removed while the system runs, without a reboot.
+    #[serde(
+        rename = "cpuHotUnplug",
+        alias = "cpu_hot_unplug",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cpu_hot_unplug: Option<bool>,
+    /// Whether memory can be added while the system runs, without a reboot.
+    #[serde(
+        rename = "ramHotPlug",
+        alias = "ram_hot_plug",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ram_hot_plug: Option<bool>,
+    /// Whether memory can be removed while the system runs, without a reboot.
+    #[serde(
+        rename = "ramHotUnplug",
+        alias = "ram_hot_unplug",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ram_hot_unplug: Option<bool>,
+    /// Whether network interfaces can be added while the system runs, without a reboot.
+    #[serde(
+        rename = "nicHotPlug",
+        alias = "nic_hot_plug",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nic_hot_plug: Option<bool>,
+    /// Whether network interfaces can be removed while the system runs, without a reboot.
+    #[serde(
+        rename = "nicHotUnplug",
+        alias = "nic_hot_unplug",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nic_hot_unplug: Option<bool>,
+    /// Whether VirtIO disks can be added while the system runs, without a reboot.
+    #[serde(
+        rename = "discVirtioHotPlug",
+        alias = "disc_virtio_hot_plug",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disc_virtio_hot_plug: Option<bool>,
+    /// Whether VirtIO disks can be removed while the system runs, without a reboot.
+    #[serde(
+        rename = "discVirtioHotUnplug",
+        alias = "disc_virtio_hot_unplug",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disc_virtio_hot_unplug: Option<bool>,
+    /// Whether SCSI disks can be added while the system runs, without a reboot.
+    #[serde(
+        rename = "discScsiHotPlug",
+        alias = "disc_scsi_hot_plug",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disc_scsi_hot_plug: Option<bool>,
+    /// Whether SCSI disks can be removed while the system runs, without a reboot.
+    #[serde(
+        rename = "discScsiHotUnplug",
+        alias = "disc_scsi_hot_unplug",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disc_scsi_hot_unplug: Option<bool>,
+    /// The operating system licence type of the snapshot.
+    #[serde(
+        rename = "licenceType",
+        alias = "licence_type",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub licence_type: Option<LicenceType>,
+}
+/// A storage volume to create, either from an image or snapshot or as an empty disk with a licence type.
+///
+/// When the volume is made from an official ProfitBricks image, give an image password or SSH
+/// keys (or both) so the system can be logged into; setting a password as well as keys keeps
+/// access through the remote console possible.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct NewVolume {
+    /// The name of the volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The size of the volume in GB.
+    pub size: i64,
+    /// The kind of storage backing the volume.
+    pub disk_type: VolumeType,
+    /// The bus the volume is connected through; the API uses VIRTIO when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bus: Option<Bus>,
+    /// The id of the image or snapshot to create the volume from; its licence type is then fixed by the image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The operating system licence type of the volume; needed when no image is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence_type: Option<LicenceType>,
+    /// A one-time password set on the image's administrator account; only official ProfitBricks images support it, and it is never returned when reading.
+    ///
+    /// Must be 8 to 50 characters; only the characters `abcdefghjkmnpqrstuvxABCDEFGHJKLMNPQRSTUVX23456789`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_password: Option<String>,
+    /// Public SSH keys that may log into the volume's system; only official ProfitBricks images support them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_keys: Option<Vec<String>>,
+    /// The storage availability zone of the volume; it only matters for HDD volumes, so leave it unset or AUTO for SSD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<VolumeAvailabilityZone>,
+}
+impl serde::Serialize for NewVolume {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut body = serde_json::Map::new();
+        if let Some(value) = &self.name {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "name"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        let value = &self.size;
+        sdk_runtime::encode::insert_at(
+            &mut body,
+            &["properties", "size"],
+            serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+        );
+        let value = &self.disk_type;
+        sdk_runtime::encode::insert_at(
+            &mut body,
+            &["properties", "type"],
+            serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+        );
+        if let Some(value) = &self.bus {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "bus"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.image {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "image"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.licence_type {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "licenceType"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.image_password {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "imagePassword"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.ssh_keys {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "sshKeys"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        if let Some(value) = &self.availability_zone {
+            sdk_runtime::encode::insert_at(
+                &mut body,
+                &["properties", "availabilityZone"],
+                serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
+            );
+        }
+        serde::Serialize::serialize(&body, serializer)
+    }
+}
+impl NewVolume {
+    ///Creates a `NewVolume` from its required fields (`size`, `disk_type`); the optional ones start unset.
+    pub fn new(size: i64, disk_type: VolumeType) -> Self {
+        Self {
+            name: None,
+            size,
+            disk_type,
+            bus: None,
+            image: None,
+            licence_type: None,
+            image_password: None,
+            ssh_keys: None,
+            availability_zone: None,
+        }
+    }
+    /// The name of the volume.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The bus the volume is connected through; the API uses VIRTIO when unset.
+    pub fn bus(mut self, value: Bus) -> Self {
+        self.bus = Some(value);
+        self
+    }
+    /// The id of the image or snapshot to create the volume from; its licence type is then fixed by the image.
+    pub fn image(mut self, value: impl Into<String>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// The operating system licence type of the volume; needed when no image is given.
+    pub fn licence_type(mut self, value: LicenceType) -> Self {
+        self.licence_type = Some(value);
+        self
+    }
+    /// A one-time password set on the image's administrator account; only official ProfitBricks images support it, and it is never returned when reading.
+    ///
+    /// Must be 8 to 50 characters; only the characters `abcdefghjkmnpqrstuvxABCDEFGHJKLMNPQRSTUVX23456789`.
+    pub fn image_password(mut self, value: impl Into<String>) -> Self {
+        self.image_password = Some(value.into());
+        self
+    }
+    /// Public SSH keys that may log into the volume's system; only official ProfitBricks images support them.
+    pub fn ssh_keys(mut self, value: Vec<String>) -> Self {
+        self.ssh_keys = Some(value);
+        self
+    }
+    /// The storage availability zone of the volume; it only matters for HDD volumes, so leave it unset or AUTO for SSD.
+    pub fn availability_zone(mut self, value: VolumeAvailabilityZone) -> Self {
+        self.availability_zone = Some(value);
+        self
+    }
+}
+impl NewVolume {
+    /// Checks the documented rules of this model; `at` names it in errors.
+    pub(crate) fn check(
+        &self,
+        operation: &str,
+        at: &str,
+    ) -> Result<(), sdk_runtime::InvalidArgument> {
+        {
+            let value = &self.disk_type;
+            let label = format!("{}.{}", at, "disk_type");
+            sdk_runtime::check::one_of(
+                operation,
+                &label,
+                value.as_str(),
+                VolumeType::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.bus {
+            let label = format!("{}.{}", at, "bus");
+            sdk_runtime::check::one_of(operation, &label, value.as_str(), Bus::VALUES)?;
+        }
+        if let Some(value) = &self.licence_type {
+            let label = format!("{}.{}", at, "licence_type");
+            sdk_runtime::check::one_of(
+                operation,
+                &label,
+                value.as_str(),
+                LicenceType::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.image_password {
+            let label = format!("{}.{}", at, "image_password");
+            sdk_runtime::check::min_length(operation, &label, value, 8usize)?;
+            sdk_runtime::check::max_length(operation, &label, value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                &label,
+                value,
+                "abcdefghjkmnpqrstuvxABCDEFGHJKLMNPQRSTUVX23456789",
+            )?;
+        }
+        if let Some(value) = &self.availability_zone {
+            let label = format!("{}.{}", at, "availability_zone");
+            sdk_runtime::check::one_of(
+                operation,
+                &label,
+                value.as_str(),
+                VolumeAvailabilityZone::VALUES,
+            )?;
+        }
+        sdk_runtime::check::at_least_one_of(
+            operation,
+            &[
+                (format!("{}.{}", at, "image").as_str(), self.image.is_some()),
+                (
+                    format!("{}.{}", at, "licence_type").as_str(),
+                    self.licence_type.is_some(),
+                ),
+            ],
+        )?;
+        let _ = (operation, at);
+        Ok(())
+    }
+}
+/// Where a request stands.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequestState {
+    /// The request is waiting to be carried out.
+    ///
+    /// On the wire: `QUEUED`.
+    Queued,
+    /// The request is being carried out.
+    ///
+    /// On the wire: `RUNNING`.
+    Running,
+    /// The request was carried out successfully.
+    ///
+    /// On the wire: `DONE`.
+    Done,
+    /// The request failed; the status message gives the reason.
+    ///
+    /// On the wire: `FAILED`.
+    Failed,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl RequestState {
+    /// Every documented value, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["QUEUED", "RUNNING", "DONE", "FAILED"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Queued => "QUEUED",
+            Self::Running => "RUNNING",
+            Self::Done => "DONE",
+            Self::Failed => "FAILED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RequestState {
+    fn from(value: &str) -> Self {
+        match value {
+            "QUEUED" => Self::Queued,
+            "RUNNING" => Self::Running,
+            "DONE" => Self::Done,
+            "FAILED" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RequestState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for RequestState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RequestState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        sdk_runtime::encode::deserialize_str_enum(deserializer)
+    }
+}
 /// The kind of a resource, as given in the type member of every resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2544,7 +3032,7 @@ impl<'de> serde::Deserialize<'de> for Bus {
         sdk_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
-/// The operating system licence type of a volume, image or server.
+/// The operating system licence type of a volume, image, snapshot or server.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LicenceType {

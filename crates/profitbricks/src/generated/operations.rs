@@ -161,6 +161,747 @@ impl Client {
             datacenter_id: datacenter_id.into(),
         }
     }
+    /// Lists the firewall rules of a network interface.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    /// * `nic_id`: The unique id of the network interface.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](GetFirewallRulesRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "List Firewall Rules"
+    pub fn get_firewall_rules(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        nic_id: impl Into<String>,
+    ) -> GetFirewallRulesRequest<'_> {
+        GetFirewallRulesRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            nic_id: nic_id.into(),
+            depth: None,
+        }
+    }
+    /// Retrieves the properties of one firewall rule.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    /// * `nic_id`: The unique id of the network interface.
+    /// * `firewall_rule_id`: The unique id of the firewall rule.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules/{firewall_rule_id}`
+    /// * success: 200
+    /// * source section: "Get a Firewall Rule"
+    pub fn get_firewall_rule(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        nic_id: impl Into<String>,
+        firewall_rule_id: impl Into<String>,
+    ) -> GetFirewallRuleRequest<'_> {
+        GetFirewallRuleRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            nic_id: nic_id.into(),
+            firewall_rule_id: firewall_rule_id.into(),
+        }
+    }
+    /// Adds a firewall rule to a network interface.
+    ///
+    /// A rule allows incoming traffic of one protocol; each filter left unset allows everything. The
+    /// rule is created asynchronously: the answer is the new rule in state `BUSY`, together with the id
+    /// of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    /// * `nic_id`: The unique id of the network interface to add the rule to.
+    /// * `firewall_rule`: The firewall rule to create.
+    ///
+    /// # Notes
+    ///
+    /// * Ports (1 to 65534) only apply to TCP and UDP rules; leave both port bounds unset to allow every port.
+    /// * ICMP type and code (0 to 254) only apply to ICMP rules.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules`
+    /// * JSON body (`Content-Type: application/json`): the members of `firewall_rule`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Create a Firewall Rule"
+    pub fn create_firewall_rule(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        nic_id: impl Into<String>,
+        firewall_rule: NewFirewallRule,
+    ) -> CreateFirewallRuleRequest<'_> {
+        CreateFirewallRuleRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            nic_id: nic_id.into(),
+            firewall_rule,
+        }
+    }
+    /// Changes the filters of an existing firewall rule.
+    ///
+    /// Only the properties that are set are sent, so the others keep their current values. The change
+    /// is carried out asynchronously: the answer is the rule as accepted, together with the id of the
+    /// request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    /// * `nic_id`: The unique id of the network interface.
+    /// * `firewall_rule_id`: The unique id of the firewall rule to change.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](UpdateFirewallRuleRequest::name): The new name of the rule.
+    /// * [`source_mac`](UpdateFirewallRuleRequest::source_mac): Only allow traffic from this MAC address, written like aa:bb:cc:dd:ee:ff.
+    /// * [`source_ip`](UpdateFirewallRuleRequest::source_ip): Only allow traffic from this IPv4 address.
+    /// * [`target_ip`](UpdateFirewallRuleRequest::target_ip): Only allow traffic to this one of the interface's IP addresses, for interfaces that have several.
+    /// * [`port_range_start`](UpdateFirewallRuleRequest::port_range_start): The first port allowed, for TCP or UDP rules.
+    /// * [`port_range_end`](UpdateFirewallRuleRequest::port_range_end): The last port allowed, for TCP or UDP rules.
+    /// * [`icmp_type`](UpdateFirewallRuleRequest::icmp_type): The ICMP type allowed, for ICMP rules.
+    /// * [`icmp_code`](UpdateFirewallRuleRequest::icmp_code): The ICMP code allowed, for ICMP rules.
+    ///
+    /// # Notes
+    ///
+    /// * Ports (1 to 65534) only apply to TCP and UDP rules, ICMP type and code (0 to 254) only to ICMP rules.
+    /// * A filter that is set cannot be cleared (made to allow everything again) through this call, since unset arguments are not sent.
+    ///
+    /// # Wire
+    ///
+    /// * `PATCH /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules/{firewall_rule_id}`
+    /// * JSON body (`Content-Type: application/json`): `name`, `sourceMac`, `sourceIp`, `targetIp`, `portRangeStart`, `portRangeEnd`, `icmpType`, `icmpCode`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Update a Firewall Rule"
+    pub fn update_firewall_rule(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        nic_id: impl Into<String>,
+        firewall_rule_id: impl Into<String>,
+    ) -> UpdateFirewallRuleRequest<'_> {
+        UpdateFirewallRuleRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            nic_id: nic_id.into(),
+            firewall_rule_id: firewall_rule_id.into(),
+            name: None,
+            source_mac: None,
+            source_ip: None,
+            target_ip: None,
+            port_range_start: None,
+            port_range_end: None,
+            icmp_type: None,
+            icmp_code: None,
+        }
+    }
+    /// Removes a firewall rule from a network interface.
+    ///
+    /// The deletion is carried out asynchronously; the answer carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    /// * `nic_id`: The unique id of the network interface.
+    /// * `firewall_rule_id`: The unique id of the firewall rule to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules/{firewall_rule_id}`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Delete a Firewall Rule"
+    pub fn delete_firewall_rule(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        nic_id: impl Into<String>,
+        firewall_rule_id: impl Into<String>,
+    ) -> DeleteFirewallRuleRequest<'_> {
+        DeleteFirewallRuleRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            nic_id: nic_id.into(),
+            firewall_rule_id: firewall_rule_id.into(),
+        }
+    }
+    /// Lists the images available to the account: the public ProfitBricks images and the account's own.
+    ///
+    /// Each image can only be used in the location it is stored in.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](ListImagesRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /images`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "List Images"
+    pub fn list_images(&self) -> ListImagesRequest<'_> {
+        ListImagesRequest {
+            client: self,
+            depth: None,
+        }
+    }
+    /// Retrieves the properties of one image.
+    ///
+    /// # Arguments
+    ///
+    /// * `image_id`: The unique id of the image.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /images/{image_id}`
+    /// * success: 200
+    /// * source section: "Get an Image"
+    pub fn get_image(&self, image_id: impl Into<String>) -> GetImageRequest<'_> {
+        GetImageRequest {
+            client: self,
+            image_id: image_id.into(),
+        }
+    }
+    /// Lists the IP blocks reserved by the account.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](ListIpblocksRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /ipblocks`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "List IP Blocks"
+    pub fn list_ipblocks(&self) -> ListIpblocksRequest<'_> {
+        ListIpblocksRequest {
+            client: self,
+            depth: None,
+        }
+    }
+    /// Retrieves the properties of one IP block, including the addresses it holds.
+    ///
+    /// # Arguments
+    ///
+    /// * `ipblock_id`: The unique id of the IP block.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /ipblocks/{ipblock_id}`
+    /// * success: 200
+    /// * source section: "Get an IP Block"
+    pub fn get_ipblock(&self, ipblock_id: impl Into<String>) -> GetIpblockRequest<'_> {
+        GetIpblockRequest {
+            client: self,
+            ipblock_id: ipblock_id.into(),
+        }
+    }
+    /// Reserves a new block of public IP addresses in a location.
+    ///
+    /// The reservation is carried out asynchronously: the answer is the new IP block in state `BUSY`,
+    /// together with the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `ipblock`: The IP block to reserve.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /ipblocks`
+    /// * JSON body (`Content-Type: application/json`): the members of `ipblock`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Create an IP Block"
+    pub fn reserve_ipblock(&self, ipblock: NewIpBlock) -> ReserveIpblockRequest<'_> {
+        ReserveIpblockRequest {
+            client: self,
+            ipblock,
+        }
+    }
+    /// Releases an IP block, giving its addresses back.
+    ///
+    /// The release is carried out asynchronously; the answer carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `ipblock_id`: The unique id of the IP block to release.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /ipblocks/{ipblock_id}`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Delete an IP Block"
+    pub fn delete_ipblock(
+        &self,
+        ipblock_id: impl Into<String>,
+    ) -> DeleteIpblockRequest<'_> {
+        DeleteIpblockRequest {
+            client: self,
+            ipblock_id: ipblock_id.into(),
+        }
+    }
+    /// Lists the LANs of a data center.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](ListLansRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/lans`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "List LANs"
+    pub fn list_lans(&self, datacenter_id: impl Into<String>) -> ListLansRequest<'_> {
+        ListLansRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            depth: None,
+        }
+    }
+    /// Creates a LAN in a data center, optionally connecting existing network interfaces to it.
+    ///
+    /// The LAN is created asynchronously: the answer is the new LAN in state `BUSY`, together with the
+    /// id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center to create the LAN in.
+    /// * `lan`: The LAN to create, with any network interfaces to connect to it.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /datacenters/{datacenter_id}/lans`
+    /// * JSON body (`Content-Type: application/json`): the members of `lan`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Create a LAN"
+    pub fn create_lan(
+        &self,
+        datacenter_id: impl Into<String>,
+        lan: NewLan,
+    ) -> CreateLanRequest<'_> {
+        CreateLanRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            lan,
+        }
+    }
+    /// Retrieves the properties of one LAN.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `lan_id`: The id of the LAN, a small number given as text.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](GetLanRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/lans/{lan_id}`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "Get a LAN"
+    pub fn get_lan(
+        &self,
+        datacenter_id: impl Into<String>,
+        lan_id: impl Into<String>,
+    ) -> GetLanRequest<'_> {
+        GetLanRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            lan_id: lan_id.into(),
+            depth: None,
+        }
+    }
+    /// Changes the name of a LAN or whether it faces the public internet.
+    ///
+    /// Only the properties that are set are sent, so the others keep their current values. The change
+    /// is carried out asynchronously: the answer is the LAN as accepted, together with the id of the
+    /// request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `lan_id`: The id of the LAN to change.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](UpdateLanRequest::name): A new descriptive name for the LAN.
+    /// * [`public`](UpdateLanRequest::public): Whether the LAN faces the public internet.
+    ///
+    /// # Wire
+    ///
+    /// * `PATCH /datacenters/{datacenter_id}/lans/{lan_id}`
+    /// * JSON body (`Content-Type: application/json`): `name`, `public`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Update a LAN"
+    pub fn update_lan(
+        &self,
+        datacenter_id: impl Into<String>,
+        lan_id: impl Into<String>,
+    ) -> UpdateLanRequest<'_> {
+        UpdateLanRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            lan_id: lan_id.into(),
+            name: None,
+            public: None,
+        }
+    }
+    /// Deletes a LAN.
+    ///
+    /// The deletion is carried out asynchronously; the answer carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `lan_id`: The id of the LAN to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /datacenters/{datacenter_id}/lans/{lan_id}`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Delete a LAN"
+    pub fn delete_lan(
+        &self,
+        datacenter_id: impl Into<String>,
+        lan_id: impl Into<String>,
+    ) -> DeleteLanRequest<'_> {
+        DeleteLanRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            lan_id: lan_id.into(),
+        }
+    }
+    /// Lists the load balancers of a data center.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](ListLoadbalancersRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/loadbalancers`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "List Load Balancers"
+    pub fn list_loadbalancers(
+        &self,
+        datacenter_id: impl Into<String>,
+    ) -> ListLoadbalancersRequest<'_> {
+        ListLoadbalancersRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            depth: None,
+        }
+    }
+    /// Retrieves the properties of one load balancer.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `loadbalancer_id`: The unique id of the load balancer.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}`
+    /// * success: 200
+    /// * source section: "Get a Load Balancer"
+    pub fn get_loadbalancer(
+        &self,
+        datacenter_id: impl Into<String>,
+        loadbalancer_id: impl Into<String>,
+    ) -> GetLoadbalancerRequest<'_> {
+        GetLoadbalancerRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            loadbalancer_id: loadbalancer_id.into(),
+        }
+    }
+    /// Creates a load balancer in a data center, for public or private IP traffic.
+    ///
+    /// Existing network interfaces can be put behind it right away; they take over its IP address. The
+    /// load balancer is provisioned asynchronously: the answer is the new load balancer in state `BUSY`,
+    /// together with the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center to create the load balancer in.
+    /// * `loadbalancer`: The load balancer to create, with any network interfaces to balance.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /datacenters/{datacenter_id}/loadbalancers`
+    /// * JSON body (`Content-Type: application/json`): the members of `loadbalancer`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Create a Load Balancer"
+    pub fn create_loadbalancer(
+        &self,
+        datacenter_id: impl Into<String>,
+        loadbalancer: NewLoadBalancer,
+    ) -> CreateLoadbalancerRequest<'_> {
+        CreateLoadbalancerRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            loadbalancer,
+        }
+    }
+    /// Changes the properties of an existing load balancer.
+    ///
+    /// Only the properties that are set are sent, so the others keep their current values. The change
+    /// is carried out asynchronously: the answer is the load balancer as accepted, together with the id
+    /// of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `loadbalancer_id`: The unique id of the load balancer to change.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](UpdateLoadbalancerRequest::name): The new name of the load balancer.
+    /// * [`ip`](UpdateLoadbalancerRequest::ip): The new IPv4 address of the load balancer.
+    /// * [`dhcp`](UpdateLoadbalancerRequest::dhcp): Whether the load balancer reserves its address by DHCP.
+    ///
+    /// # Notes
+    ///
+    /// * The primary address of a network interface behind a load balancer follows the load balancer's IP address, so it is changed here rather than on the interface.
+    ///
+    /// # Wire
+    ///
+    /// * `PATCH /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}`
+    /// * JSON body (`Content-Type: application/json`): `name`, `ip`, `dhcp`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Update a Load Balancer"
+    pub fn update_loadbalancer(
+        &self,
+        datacenter_id: impl Into<String>,
+        loadbalancer_id: impl Into<String>,
+    ) -> UpdateLoadbalancerRequest<'_> {
+        UpdateLoadbalancerRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            loadbalancer_id: loadbalancer_id.into(),
+            name: None,
+            ip: None,
+            dhcp: None,
+        }
+    }
+    /// Deletes a load balancer.
+    ///
+    /// The deletion is carried out asynchronously; the answer carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `loadbalancer_id`: The unique id of the load balancer to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Delete a Load Balancer"
+    pub fn delete_loadbalancer(
+        &self,
+        datacenter_id: impl Into<String>,
+        loadbalancer_id: impl Into<String>,
+    ) -> DeleteLoadbalancerRequest<'_> {
+        DeleteLoadbalancerRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            loadbalancer_id: loadbalancer_id.into(),
+        }
+    }
+    /// Lists the network interfaces that take part in a load balancer's balancing.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `loadbalancer_id`: The unique id of the load balancer.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](GetLoadbalancerMembersRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "List Load Balanced NICs"
+    pub fn get_loadbalancer_members(
+        &self,
+        datacenter_id: impl Into<String>,
+        loadbalancer_id: impl Into<String>,
+    ) -> GetLoadbalancerMembersRequest<'_> {
+        GetLoadbalancerMembersRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            loadbalancer_id: loadbalancer_id.into(),
+            depth: None,
+        }
+    }
+    /// Retrieves one network interface that takes part in a load balancer's balancing.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `loadbalancer_id`: The unique id of the load balancer.
+    /// * `nic_id`: The unique id of the balanced network interface.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](GetLoadbalancedNicRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics/{nic_id}`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "Get a Load Balanced NIC"
+    pub fn get_loadbalanced_nic(
+        &self,
+        datacenter_id: impl Into<String>,
+        loadbalancer_id: impl Into<String>,
+        nic_id: impl Into<String>,
+    ) -> GetLoadbalancedNicRequest<'_> {
+        GetLoadbalancedNicRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            loadbalancer_id: loadbalancer_id.into(),
+            nic_id: nic_id.into(),
+            depth: None,
+        }
+    }
+    /// Puts an existing network interface behind a load balancer, so that it takes part in balancing.
+    ///
+    /// The interface takes over the load balancer's IP address. The change is carried out
+    /// asynchronously: the answer is the interface as accepted, together with the id of the request to
+    /// poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `loadbalancer_id`: The unique id of the load balancer.
+    /// * `nic_id`: The unique id of the network interface to balance.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics`
+    /// * JSON body (`Content-Type: application/json`): `id`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Associate NIC to a Load Balancer"
+    pub fn add_loadbalanced_nics(
+        &self,
+        datacenter_id: impl Into<String>,
+        loadbalancer_id: impl Into<String>,
+        nic_id: impl Into<String>,
+    ) -> AddLoadbalancedNicsRequest<'_> {
+        AddLoadbalancedNicsRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            loadbalancer_id: loadbalancer_id.into(),
+            nic_id: nic_id.into(),
+        }
+    }
+    /// Takes a network interface out of a load balancer; the interface itself is kept.
+    ///
+    /// The change is carried out asynchronously; the answer carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `loadbalancer_id`: The unique id of the load balancer.
+    /// * `nic_id`: The unique id of the network interface to take out of the load balancer.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics/{nic_id}`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Remove a NIC Association"
+    pub fn remove_loadbalanced_nic(
+        &self,
+        datacenter_id: impl Into<String>,
+        loadbalancer_id: impl Into<String>,
+        nic_id: impl Into<String>,
+    ) -> RemoveLoadbalancedNicRequest<'_> {
+        RemoveLoadbalancedNicRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            loadbalancer_id: loadbalancer_id.into(),
+            nic_id: nic_id.into(),
+        }
+    }
     /// Lists the locations where virtual data centers can be provisioned.
     ///
     /// # Wire
@@ -194,6 +935,1130 @@ impl Client {
         GetLocationRequest {
             client: self,
             location_id: location_id.into(),
+        }
+    }
+    /// Lists the network interfaces of a server.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](ListNicsRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "List NICs"
+    pub fn list_nics(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> ListNicsRequest<'_> {
+        ListNicsRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            depth: None,
+        }
+    }
+    /// Retrieves the properties of one network interface.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    /// * `nic_id`: The unique id of the network interface.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](GetNicRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "Get a NIC"
+    pub fn get_nic(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        nic_id: impl Into<String>,
+    ) -> GetNicRequest<'_> {
+        GetNicRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            nic_id: nic_id.into(),
+            depth: None,
+        }
+    }
+    /// Adds a network interface to a server, optionally with firewall rules.
+    ///
+    /// The interface is created asynchronously: the answer is the new interface in state `BUSY`,
+    /// together with the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server to add the interface to.
+    /// * `nic`: The network interface to create, with any firewall rules.
+    ///
+    /// # Notes
+    ///
+    /// * If no LAN with the given id exists in the data center, one is created.
+    /// * Private IP addresses can be assigned by hand; valid private ranges are 10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/nics`
+    /// * JSON body (`Content-Type: application/json`): the members of `nic`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Create a NIC"
+    pub fn create_nic(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        nic: NewNic,
+    ) -> CreateNicRequest<'_> {
+        CreateNicRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            nic,
+        }
+    }
+    /// Changes the properties of an existing network interface, in full or in part.
+    ///
+    /// Only the properties that are set are sent, so the others keep their current values. The change
+    /// is carried out asynchronously: the answer is the interface as accepted, together with the id of
+    /// the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    /// * `nic_id`: The unique id of the network interface to change.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](UpdateNicRequest::name): The new name of the network interface.
+    /// * [`ips`](UpdateNicRequest::ips): The IP addresses to assign to the interface, replacing the current ones.
+    /// * [`dhcp`](UpdateNicRequest::dhcp): Whether the interface gets its address by DHCP.
+    /// * [`lan`](UpdateNicRequest::lan): The id of the LAN to connect the interface to.
+    /// * [`nat`](UpdateNicRequest::nat): Whether the interface's private address gets outbound access to the public internet.
+    ///
+    /// # Notes
+    ///
+    /// * The primary address of an interface behind a load balancer can only be changed by changing the load balancer's IP address.
+    /// * Additional reserved public IP addresses can be added to the interface.
+    /// * Private IP addresses can be assigned by hand; valid private ranges are 10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16.
+    ///
+    /// # Wire
+    ///
+    /// * `PATCH /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}`
+    /// * JSON body (`Content-Type: application/json`): `name`, `ips`, `dhcp`, `lan`, `nat`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Update a NIC"
+    pub fn update_nic(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        nic_id: impl Into<String>,
+    ) -> UpdateNicRequest<'_> {
+        UpdateNicRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            nic_id: nic_id.into(),
+            name: None,
+            ips: None,
+            dhcp: None,
+            lan: None,
+            nat: None,
+        }
+    }
+    /// Removes a network interface from a server.
+    ///
+    /// The deletion is carried out asynchronously; the answer carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    /// * `nic_id`: The unique id of the network interface to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Delete a NIC"
+    pub fn delete_nic(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        nic_id: impl Into<String>,
+    ) -> DeleteNicRequest<'_> {
+        DeleteNicRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            nic_id: nic_id.into(),
+        }
+    }
+    /// Lists the requests made to the API by the account.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](ListRequestsRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /requests`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "List Requests"
+    pub fn list_requests(&self) -> ListRequestsRequest<'_> {
+        ListRequestsRequest {
+            client: self,
+            depth: None,
+        }
+    }
+    /// Retrieves one request made to the API: the method, URL, headers and body it was made with.
+    ///
+    /// The answer also refers to the request's status; `get_request_status` retrieves that status
+    /// itself. This is the source's `get_request` with `status=False`.
+    ///
+    /// # Arguments
+    ///
+    /// * `request_id`: The unique id of the request, as handed back by the call that made it.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /requests/{request_id}`
+    /// * success: 200
+    /// * source section: "Get a Request"
+    pub fn get_request(&self, request_id: impl Into<String>) -> GetRequestRequest<'_> {
+        GetRequestRequest {
+            client: self,
+            request_id: request_id.into(),
+        }
+    }
+    /// Retrieves the progress of a request: queued, running, done or failed, with a message and the
+    /// state of each resource it changes.
+    ///
+    /// Poll this after a call that changes something until the status is `DONE`, or `FAILED`, in which
+    /// case the message gives the reason. This is the source's `get_request` with `status=True`.
+    ///
+    /// # Arguments
+    ///
+    /// * `request_id`: The unique id of the request, as handed back by the call that made it.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /requests/{request_id}/status`
+    /// * success: 200
+    /// * source section: "Get a Request Status"
+    pub fn get_request_status(
+        &self,
+        request_id: impl Into<String>,
+    ) -> GetRequestStatusRequest<'_> {
+        GetRequestStatusRequest {
+            client: self,
+            request_id: request_id.into(),
+        }
+    }
+    /// Lists the servers of a data center.
+    ///
+    /// `depth` decides how much of each server (its properties, attached volumes, CD-ROMs and network
+    /// interfaces) is expanded in place.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](ListServersRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/servers`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "List Servers"
+    pub fn list_servers(
+        &self,
+        datacenter_id: impl Into<String>,
+    ) -> ListServersRequest<'_> {
+        ListServersRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            depth: None,
+        }
+    }
+    /// Retrieves one server: its configuration, provisioning state and running state.
+    ///
+    /// With `depth` of 1 or more the answer also lists the server's CD-ROMs, volumes and network
+    /// interfaces under `entities`.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](GetServerRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/servers/{server_id}`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "Retrieve a Server"
+    pub fn get_server(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> GetServerRequest<'_> {
+        GetServerRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            depth: None,
+        }
+    }
+    /// Creates a server in an existing data center, optionally together with new volumes, references to
+    /// existing volumes, and network interfaces.
+    ///
+    /// The server can be given a boot volume or a boot CD-ROM and connected to existing LANs through
+    /// its network interfaces. It is provisioned asynchronously: the answer is the new server in state
+    /// `BUSY`, together with the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center to create the server in.
+    /// * `server`: The server to create, with any volumes and network interfaces to create or attach along with it.
+    ///
+    /// # Notes
+    ///
+    /// * The memory size is given in MB, in steps of 256 MB and at least 256 MB; with RAM hot plug enabled the minimum is 1024 MB.
+    /// * A server boots either from a volume or from a CD-ROM, never from both.
+    /// * Every volume created along with the server needs either an image or a licence type.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /datacenters/{datacenter_id}/servers`
+    /// * JSON body (`Content-Type: application/json`): the members of `server`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Create a Server"
+    pub fn create_server(
+        &self,
+        datacenter_id: impl Into<String>,
+        server: NewServer,
+    ) -> CreateServerRequest<'_> {
+        CreateServerRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server,
+        }
+    }
+    /// Changes the properties of an existing server.
+    ///
+    /// Only the properties that are set are sent, so the others keep their current values. The change
+    /// is carried out asynchronously: the answer is the server as accepted, together with the id of the
+    /// request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server to change.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](UpdateServerRequest::name): The new name of the server.
+    /// * [`cores`](UpdateServerRequest::cores): The new number of CPU cores.
+    /// * [`ram`](UpdateServerRequest::ram): The new memory size in MB, in steps of 256 MB.
+    /// * [`availability_zone`](UpdateServerRequest::availability_zone): The availability zone to move the server to.
+    /// * [`licence_type`](UpdateServerRequest::licence_type): The new operating system licence type of the server.
+    /// * [`boot_volume`](UpdateServerRequest::boot_volume): The id of the volume to boot from; cannot be combined with a boot CD-ROM.
+    /// * [`boot_cdrom`](UpdateServerRequest::boot_cdrom): The id of the CD-ROM image to boot from; cannot be combined with a boot volume.
+    ///
+    /// # Notes
+    ///
+    /// * A server boots either from a volume or from a CD-ROM: set at most one of the two.
+    /// * The memory size is given in MB, in steps of 256 MB and at least 256 MB; with RAM hot plug enabled the minimum is 1024 MB.
+    ///
+    /// # Wire
+    ///
+    /// * `PATCH /datacenters/{datacenter_id}/servers/{server_id}`
+    /// * JSON body (`Content-Type: application/json`): `name`, `cores`, `ram`, `availabilityZone`, `licenceType`, `bootVolume.id`, `bootCdrom.id`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Update a Server"
+    pub fn update_server(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> UpdateServerRequest<'_> {
+        UpdateServerRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            name: None,
+            cores: None,
+            ram: None,
+            availability_zone: None,
+            licence_type: None,
+            boot_volume: None,
+            boot_cdrom: None,
+        }
+    }
+    /// Removes a server from its data center.
+    ///
+    /// The deletion is carried out asynchronously; the answer carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server to delete.
+    ///
+    /// # Notes
+    ///
+    /// * The volumes attached to the server are not deleted with it; delete them separately if they are no longer needed.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Delete a Server"
+    pub fn delete_server(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> DeleteServerRequest<'_> {
+        DeleteServerRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+        }
+    }
+    /// Lists the volumes attached to a server.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](GetAttachedVolumesRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/volumes`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "List Attached Volumes"
+    pub fn get_attached_volumes(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> GetAttachedVolumesRequest<'_> {
+        GetAttachedVolumesRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            depth: None,
+        }
+    }
+    /// Attaches an existing storage volume of the data center to a server.
+    ///
+    /// The attachment is carried out asynchronously: the answer is the volume as accepted, together with
+    /// the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server to attach the volume to.
+    /// * `volume_id`: The unique id of the existing volume to attach.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/volumes`
+    /// * JSON body (`Content-Type: application/json`): `id`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Attach a Volume"
+    pub fn attach_volume(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        volume_id: impl Into<String>,
+    ) -> AttachVolumeRequest<'_> {
+        AttachVolumeRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            volume_id: volume_id.into(),
+        }
+    }
+    /// Retrieves the properties of one volume attached to a server.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    /// * `volume_id`: The unique id of the attached volume.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/volumes/{volume_id}`
+    /// * success: 200
+    /// * source section: "Retrieve an Attached Volume"
+    pub fn get_attached_volume(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        volume_id: impl Into<String>,
+    ) -> GetAttachedVolumeRequest<'_> {
+        GetAttachedVolumeRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            volume_id: volume_id.into(),
+        }
+    }
+    /// Detaches a volume from a server; the volume itself stays in the data center.
+    ///
+    /// The detachment is carried out asynchronously; the answer carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    /// * `volume_id`: The unique id of the volume to detach.
+    ///
+    /// # Notes
+    ///
+    /// * Depending on the volume's hot-unplug settings, the server may be rebooted to detach it.
+    /// * The volume is not deleted; delete it separately if it is no longer needed.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/volumes/{volume_id}`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Detach a Volume"
+    pub fn detach_volume(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        volume_id: impl Into<String>,
+    ) -> DetachVolumeRequest<'_> {
+        DetachVolumeRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            volume_id: volume_id.into(),
+        }
+    }
+    /// Lists the CD-ROM images attached to a server.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](GetAttachedCdromsRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/cdroms`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "List Attached CD-ROMs"
+    pub fn get_attached_cdroms(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> GetAttachedCdromsRequest<'_> {
+        GetAttachedCdromsRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            depth: None,
+        }
+    }
+    /// Attaches a CD-ROM image to an existing server.
+    ///
+    /// The attachment is carried out asynchronously: the answer is the image as accepted, together with
+    /// the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server to attach the CD-ROM to.
+    /// * `cdrom_id`: The unique id of the CD-ROM image to attach (an image whose type is CDROM).
+    ///
+    /// # Wire
+    ///
+    /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/cdroms`
+    /// * JSON body (`Content-Type: application/json`): `id`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Attach a CD-ROM"
+    pub fn attach_cdrom(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        cdrom_id: impl Into<String>,
+    ) -> AttachCdromRequest<'_> {
+        AttachCdromRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            cdrom_id: cdrom_id.into(),
+        }
+    }
+    /// Retrieves one CD-ROM image attached to a server.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    /// * `cdrom_id`: The unique id of the attached CD-ROM image.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/cdroms/{cdrom_id}`
+    /// * success: 200
+    /// * source section: "Retrieve an Attached CD-ROM"
+    pub fn get_attached_cdrom(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        cdrom_id: impl Into<String>,
+    ) -> GetAttachedCdromRequest<'_> {
+        GetAttachedCdromRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            cdrom_id: cdrom_id.into(),
+        }
+    }
+    /// Detaches a CD-ROM image from a server.
+    ///
+    /// The detachment is carried out asynchronously; the answer carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server.
+    /// * `cdrom_id`: The unique id of the CD-ROM image to detach.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/cdroms/{cdrom_id}`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Detach a CD-ROM"
+    pub fn detach_cdrom(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+        cdrom_id: impl Into<String>,
+    ) -> DetachCdromRequest<'_> {
+        DetachCdromRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+            cdrom_id: cdrom_id.into(),
+        }
+    }
+    /// Forces a hard reboot of a server, like switching it off and on again.
+    ///
+    /// The reboot is carried out asynchronously; the answer carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server to reboot.
+    ///
+    /// # Warning
+    ///
+    /// This is not a graceful reboot: the operating system gets no chance to shut down cleanly. Reboot from inside the server when a graceful restart is wanted.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/reboot`
+    /// * form body (`Content-Type: application/x-www-form-urlencoded`) (empty)
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Reboot a Server"
+    pub fn reboot_server(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> RebootServerRequest<'_> {
+        RebootServerRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+        }
+    }
+    /// Starts a server that is switched off.
+    ///
+    /// The start is carried out asynchronously; the answer carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server to start.
+    ///
+    /// # Notes
+    ///
+    /// * If the server's public IP address was released when it was stopped, it gets a new one.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/start`
+    /// * form body (`Content-Type: application/x-www-form-urlencoded`) (empty)
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Start a Server"
+    pub fn start_server(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> StartServerRequest<'_> {
+        StartServerRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+        }
+    }
+    /// Stops a server by forcibly powering it off.
+    ///
+    /// Billing for the server stops while it is off. The stop is carried out asynchronously; the answer
+    /// carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `server_id`: The unique id of the server to stop.
+    ///
+    /// # Warning
+    ///
+    /// The machine is powered off without a clean shutdown, and a public IP address allocated to it is released, so it may get a different one when started again.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/stop`
+    /// * form body (`Content-Type: application/x-www-form-urlencoded`) (empty)
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Stop a Server"
+    pub fn stop_server(
+        &self,
+        datacenter_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> StopServerRequest<'_> {
+        StopServerRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            server_id: server_id.into(),
+        }
+    }
+    /// Lists all snapshots of the account.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](ListSnapshotsRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /snapshots`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "List Snapshots"
+    pub fn list_snapshots(&self) -> ListSnapshotsRequest<'_> {
+        ListSnapshotsRequest {
+            client: self,
+            depth: None,
+        }
+    }
+    /// Retrieves the properties of one snapshot.
+    ///
+    /// # Arguments
+    ///
+    /// * `snapshot_id`: The unique id of the snapshot.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /snapshots/{snapshot_id}`
+    /// * success: 200
+    /// * source section: "Get a Snapshot"
+    pub fn get_snapshot(
+        &self,
+        snapshot_id: impl Into<String>,
+    ) -> GetSnapshotRequest<'_> {
+        GetSnapshotRequest {
+            client: self,
+            snapshot_id: snapshot_id.into(),
+        }
+    }
+    /// Changes the properties of an existing snapshot: its name, description, licence type and the
+    /// hot-plug capabilities that volumes made from it will have.
+    ///
+    /// Only the properties that are set are sent, so the others keep their current values. The change
+    /// is carried out asynchronously: the answer is the snapshot as accepted, together with the id of
+    /// the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `snapshot_id`: The unique id of the snapshot to change.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](UpdateSnapshotRequest::name): The new name of the snapshot.
+    /// * [`description`](UpdateSnapshotRequest::description): The new description of the snapshot.
+    /// * [`cpu_hot_plug`](UpdateSnapshotRequest::cpu_hot_plug): Whether CPUs can be added while the system runs, without a reboot.
+    /// * [`cpu_hot_unplug`](UpdateSnapshotRequest::cpu_hot_unplug): Whether CPUs can be removed while the system runs, without a reboot.
+    /// * [`ram_hot_plug`](UpdateSnapshotRequest::ram_hot_plug): Whether memory can be added while the system runs, without a reboot.
+    /// * [`ram_hot_unplug`](UpdateSnapshotRequest::ram_hot_unplug): Whether memory can be removed while the system runs, without a reboot.
+    /// * [`nic_hot_plug`](UpdateSnapshotRequest::nic_hot_plug): Whether network interfaces can be added while the system runs, without a reboot.
+    /// * [`nic_hot_unplug`](UpdateSnapshotRequest::nic_hot_unplug): Whether network interfaces can be removed while the system runs, without a reboot.
+    /// * [`disc_virtio_hot_plug`](UpdateSnapshotRequest::disc_virtio_hot_plug): Whether VirtIO disks can be added while the system runs, without a reboot.
+    /// * [`disc_virtio_hot_unplug`](UpdateSnapshotRequest::disc_virtio_hot_unplug): Whether VirtIO disks can be removed while the system runs, without a reboot.
+    /// * [`disc_scsi_hot_plug`](UpdateSnapshotRequest::disc_scsi_hot_plug): Whether SCSI disks can be added while the system runs, without a reboot.
+    /// * [`disc_scsi_hot_unplug`](UpdateSnapshotRequest::disc_scsi_hot_unplug): Whether SCSI disks can be removed while the system runs, without a reboot.
+    /// * [`licence_type`](UpdateSnapshotRequest::licence_type): The snapshot's operating system licence type: LINUX, WINDOWS or UNKNOWN.
+    ///
+    /// # Wire
+    ///
+    /// * `PATCH /snapshots/{snapshot_id}`
+    /// * JSON body (`Content-Type: application/json`): `name`, `description`, `cpuHotPlug`, `cpuHotUnplug`, `ramHotPlug`, `ramHotUnplug`, `nicHotPlug`, `nicHotUnplug`, `discVirtioHotPlug`, `discVirtioHotUnplug`, `discScsiHotPlug`, `discScsiHotUnplug`, `licenceType`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Update a Snapshot"
+    pub fn update_snapshot(
+        &self,
+        snapshot_id: impl Into<String>,
+    ) -> UpdateSnapshotRequest<'_> {
+        UpdateSnapshotRequest {
+            client: self,
+            snapshot_id: snapshot_id.into(),
+            name: None,
+            description: None,
+            cpu_hot_plug: None,
+            cpu_hot_unplug: None,
+            ram_hot_plug: None,
+            ram_hot_unplug: None,
+            nic_hot_plug: None,
+            nic_hot_unplug: None,
+            disc_virtio_hot_plug: None,
+            disc_virtio_hot_unplug: None,
+            disc_scsi_hot_plug: None,
+            disc_scsi_hot_unplug: None,
+            licence_type: None,
+        }
+    }
+    /// Deletes a snapshot.
+    ///
+    /// The deletion is carried out asynchronously; the answer carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `snapshot_id`: The unique id of the snapshot to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /snapshots/{snapshot_id}`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Delete a Snapshot"
+    pub fn delete_snapshot(
+        &self,
+        snapshot_id: impl Into<String>,
+    ) -> DeleteSnapshotRequest<'_> {
+        DeleteSnapshotRequest {
+            client: self,
+            snapshot_id: snapshot_id.into(),
+        }
+    }
+    /// Lists the storage volumes of a data center.
+    ///
+    /// This lists every volume of the data center, attached or not; `get_attached_volumes` lists the
+    /// volumes of one server.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`depth`](ListVolumesRequest::depth): How many levels of child resources to expand in the response; larger values embed more detail.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/volumes`
+    /// * query: `depth`
+    /// * success: 200
+    /// * source section: "List Volumes"
+    pub fn list_volumes(
+        &self,
+        datacenter_id: impl Into<String>,
+    ) -> ListVolumesRequest<'_> {
+        ListVolumesRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            depth: None,
+        }
+    }
+    /// Retrieves the properties of one storage volume.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `volume_id`: The unique id of the volume.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /datacenters/{datacenter_id}/volumes/{volume_id}`
+    /// * success: 200
+    /// * source section: "Get a Volume"
+    pub fn get_volume(
+        &self,
+        datacenter_id: impl Into<String>,
+        volume_id: impl Into<String>,
+    ) -> GetVolumeRequest<'_> {
+        GetVolumeRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            volume_id: volume_id.into(),
+        }
+    }
+    /// Creates a storage volume in a data center, from an image or snapshot or as an empty disk.
+    ///
+    /// The new volume is not attached to any server; use `attach_volume` for that. It is provisioned
+    /// asynchronously: the answer is the new volume in state `BUSY`, together with the id of the request
+    /// to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center to create the volume in.
+    /// * `volume`: The volume to create.
+    ///
+    /// # Notes
+    ///
+    /// * Give either an image or a licence type. A volume made from an image takes the image's licence type, which cannot be changed.
+    /// * Volumes made from official ProfitBricks images need an image password or SSH keys (or both) to be reachable; setting a password even with keys keeps login through the remote console possible. Only official ProfitBricks images support either.
+    /// * The availability zone only matters for HDD volumes: leave it unset or AUTO for SSD volumes.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /datacenters/{datacenter_id}/volumes`
+    /// * JSON body (`Content-Type: application/json`): the members of `volume`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Create a Volume"
+    pub fn create_volume(
+        &self,
+        datacenter_id: impl Into<String>,
+        volume: NewVolume,
+    ) -> CreateVolumeRequest<'_> {
+        CreateVolumeRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            volume,
+        }
+    }
+    /// Changes the properties of an existing storage volume, in full or in part.
+    ///
+    /// Only the properties that are set are sent, so the others keep their current values; the result
+    /// must still meet the rules for creating a volume. The change is carried out asynchronously: the
+    /// answer is the volume as accepted, together with the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `volume_id`: The unique id of the volume to change.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](UpdateVolumeRequest::name): The new name of the volume.
+    /// * [`size`](UpdateVolumeRequest::size): The new size of the volume in GB; it must not be smaller than the current size.
+    /// * [`bus`](UpdateVolumeRequest::bus): The bus to connect the volume through.
+    /// * [`licence_type`](UpdateVolumeRequest::licence_type): The new operating system licence type; it cannot be changed on a volume made from an image.
+    ///
+    /// # Notes
+    ///
+    /// * A volume can only grow: its size can be increased but never reduced.
+    /// * With the volume's hot-plug settings enabled, the size grows without a reboot. The added space is not assigned to any partition, so it has to be partitioned inside the server afterwards.
+    ///
+    /// # Wire
+    ///
+    /// * `PATCH /datacenters/{datacenter_id}/volumes/{volume_id}`
+    /// * JSON body (`Content-Type: application/json`): `name`, `size`, `bus`, `licenceType`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Update a Volume"
+    pub fn update_volume(
+        &self,
+        datacenter_id: impl Into<String>,
+        volume_id: impl Into<String>,
+    ) -> UpdateVolumeRequest<'_> {
+        UpdateVolumeRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            volume_id: volume_id.into(),
+            name: None,
+            size: None,
+            bus: None,
+            licence_type: None,
+        }
+    }
+    /// Deletes a storage volume, removing it from its data center.
+    ///
+    /// The deletion is carried out asynchronously; the answer carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `volume_id`: The unique id of the volume to delete.
+    ///
+    /// # Warning
+    ///
+    /// The volume and the data on it are removed for good. Use this with care.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /datacenters/{datacenter_id}/volumes/{volume_id}`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Delete a Volume"
+    pub fn delete_volume(
+        &self,
+        datacenter_id: impl Into<String>,
+        volume_id: impl Into<String>,
+    ) -> DeleteVolumeRequest<'_> {
+        DeleteVolumeRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            volume_id: volume_id.into(),
+        }
+    }
+    /// Takes a snapshot of a storage volume.
+    ///
+    /// A snapshot can later be used to create new volumes or to restore a volume. It is taken
+    /// asynchronously: the answer is the new snapshot in state `BUSY`, together with the id of the
+    /// request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `volume_id`: The unique id of the volume to take a snapshot of.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](CreateSnapshotRequest::name): The name of the snapshot.
+    /// * [`description`](CreateSnapshotRequest::description): A description of the snapshot.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /datacenters/{datacenter_id}/volumes/{volume_id}/create-snapshot`
+    /// * form body (`Content-Type: application/x-www-form-urlencoded`): `name`, `description`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Create a Volume Snapshot"
+    pub fn create_snapshot(
+        &self,
+        datacenter_id: impl Into<String>,
+        volume_id: impl Into<String>,
+    ) -> CreateSnapshotRequest<'_> {
+        CreateSnapshotRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            volume_id: volume_id.into(),
+            name: None,
+            description: None,
+        }
+    }
+    /// Restores a snapshot onto an existing storage volume, replacing its contents.
+    ///
+    /// A snapshot is kept like an image, so the same snapshot can also be used to create new volumes.
+    /// The restore is carried out asynchronously; the answer carries the id of the request to poll.
+    ///
+    /// # Arguments
+    ///
+    /// * `datacenter_id`: The unique id of the data center.
+    /// * `volume_id`: The unique id of the volume to restore the snapshot onto.
+    /// * `snapshot_id`: The unique id of the snapshot to restore.
+    ///
+    /// # Warning
+    ///
+    /// The volume's current data is replaced by the snapshot's.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /datacenters/{datacenter_id}/volumes/{volume_id}/restore-snapshot`
+    /// * form body (`Content-Type: application/x-www-form-urlencoded`): `snapshotId`
+    /// * success: 202
+    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * source section: "Restore a Volume Snapshot"
+    pub fn restore_snapshot(
+        &self,
+        datacenter_id: impl Into<String>,
+        volume_id: impl Into<String>,
+        snapshot_id: impl Into<String>,
+    ) -> RestoreSnapshotRequest<'_> {
+        RestoreSnapshotRequest {
+            client: self,
+            datacenter_id: datacenter_id.into(),
+            volume_id: volume_id.into(),
+            snapshot_id: snapshot_id.into(),
         }
     }
 }
@@ -448,6 +2313,1318 @@ impl<'a> IntoFuture for DeleteDatacenterRequest<'a> {
         Box::pin(self.send())
     }
 }
+///A `get_firewall_rules` request, started by [`Client::get_firewall_rules`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetFirewallRulesRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    nic_id: String,
+    depth: Option<i64>,
+}
+impl<'a> GetFirewallRulesRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRuleCollection, Error> {
+        let operation: &'static str = "get_firewall_rules";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/servers/{}/nics/{}/firewallrules",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.server_id.clone()),
+                sdk_runtime::encode::path_segment(& self.nic_id.clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallRuleCollection, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetFirewallRulesRequest<'a> {
+    type Output = Result<FirewallRuleCollection, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_firewall_rule` request, started by [`Client::get_firewall_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetFirewallRuleRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    nic_id: String,
+    firewall_rule_id: String,
+}
+impl<'a> GetFirewallRuleRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRule, Error> {
+        let operation: &'static str = "get_firewall_rule";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/servers/{}/nics/{}/firewallrules/{}",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.server_id.clone()),
+                sdk_runtime::encode::path_segment(& self.nic_id.clone()),
+                sdk_runtime::encode::path_segment(& self.firewall_rule_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallRule, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetFirewallRuleRequest<'a> {
+    type Output = Result<FirewallRule, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_firewall_rule` request, started by [`Client::create_firewall_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateFirewallRuleRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    nic_id: String,
+    firewall_rule: NewFirewallRule,
+}
+impl<'a> CreateFirewallRuleRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<FirewallRule>, Error> {
+        let operation: &'static str = "create_firewall_rule";
+        {
+            let value = &self.firewall_rule;
+            value.check(operation, "firewall_rule")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/datacenters/{}/servers/{}/nics/{}/firewallrules",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.server_id.clone()),
+                sdk_runtime::encode::path_segment(& self.nic_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::json(&self.firewall_rule)
+                .map_err(|e| e.in_operation(operation))?,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(
+            sdk_runtime::Accepted::new(
+                response.json::<FirewallRule, ErrorKind>()?,
+                request_id,
+            ),
+        )
+    }
+}
+impl<'a> IntoFuture for CreateFirewallRuleRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<FirewallRule>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `update_firewall_rule` request, started by [`Client::update_firewall_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateFirewallRuleRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    nic_id: String,
+    firewall_rule_id: String,
+    name: Option<String>,
+    source_mac: Option<String>,
+    source_ip: Option<String>,
+    target_ip: Option<String>,
+    port_range_start: Option<i64>,
+    port_range_end: Option<i64>,
+    icmp_type: Option<i64>,
+    icmp_code: Option<i64>,
+}
+impl<'a> UpdateFirewallRuleRequest<'a> {
+    /// The new name of the rule.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Only allow traffic from this MAC address, written like aa:bb:cc:dd:ee:ff. Must be exactly 17 characters; only the characters `0-9a-fA-F:`.
+    pub fn source_mac(mut self, value: impl Into<String>) -> Self {
+        self.source_mac = Some(value.into());
+        self
+    }
+    /// Only allow traffic from this IPv4 address.
+    pub fn source_ip(mut self, value: impl Into<String>) -> Self {
+        self.source_ip = Some(value.into());
+        self
+    }
+    /// Only allow traffic to this one of the interface's IP addresses, for interfaces that have several.
+    pub fn target_ip(mut self, value: impl Into<String>) -> Self {
+        self.target_ip = Some(value.into());
+        self
+    }
+    /// The first port allowed, for TCP or UDP rules. Must be from 1 to 65534.
+    pub fn port_range_start(mut self, value: i64) -> Self {
+        self.port_range_start = Some(value);
+        self
+    }
+    /// The last port allowed, for TCP or UDP rules. Must be from 1 to 65534.
+    pub fn port_range_end(mut self, value: i64) -> Self {
+        self.port_range_end = Some(value);
+        self
+    }
+    /// The ICMP type allowed, for ICMP rules. Must be from 0 to 254.
+    pub fn icmp_type(mut self, value: i64) -> Self {
+        self.icmp_type = Some(value);
+        self
+    }
+    /// The ICMP code allowed, for ICMP rules. Must be from 0 to 254.
+    pub fn icmp_code(mut self, value: i64) -> Self {
+        self.icmp_code = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<FirewallRule>, Error> {
+        let operation: &'static str = "update_firewall_rule";
+        if let Some(value) = &self.source_mac {
+            sdk_runtime::check::min_length(operation, "source_mac", value, 17usize)?;
+            sdk_runtime::check::max_length(operation, "source_mac", value, 17usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "source_mac",
+                value,
+                "0-9a-fA-F:",
+            )?;
+        }
+        if let Some(value) = &self.port_range_start {
+            sdk_runtime::check::min_i64(operation, "port_range_start", *value, 1i64)?;
+            sdk_runtime::check::max_i64(
+                operation,
+                "port_range_start",
+                *value,
+                65534i64,
+            )?;
+        }
+        if let Some(value) = &self.port_range_end {
+            sdk_runtime::check::min_i64(operation, "port_range_end", *value, 1i64)?;
+            sdk_runtime::check::max_i64(operation, "port_range_end", *value, 65534i64)?;
+        }
+        if let Some(value) = &self.icmp_type {
+            sdk_runtime::check::min_i64(operation, "icmp_type", *value, 0i64)?;
+            sdk_runtime::check::max_i64(operation, "icmp_type", *value, 254i64)?;
+        }
+        if let Some(value) = &self.icmp_code {
+            sdk_runtime::check::min_i64(operation, "icmp_code", *value, 0i64)?;
+            sdk_runtime::check::max_i64(operation, "icmp_code", *value, 254i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PATCH,
+            path: format!(
+                "/datacenters/{}/servers/{}/nics/{}/firewallrules/{}",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.server_id.clone()),
+                sdk_runtime::encode::path_segment(& self.nic_id.clone()),
+                sdk_runtime::encode::path_segment(& self.firewall_rule_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.name {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                if let Some(value) = &self.source_mac {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["sourceMac"],
+                        sdk_runtime::encode::value(operation, "source_mac", value)?,
+                    );
+                }
+                if let Some(value) = &self.source_ip {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["sourceIp"],
+                        sdk_runtime::encode::value(operation, "source_ip", value)?,
+                    );
+                }
+                if let Some(value) = &self.target_ip {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["targetIp"],
+                        sdk_runtime::encode::value(operation, "target_ip", value)?,
+                    );
+                }
+                if let Some(value) = &self.port_range_start {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["portRangeStart"],
+                        sdk_runtime::encode::value(operation, "port_range_start", value)?,
+                    );
+                }
+                if let Some(value) = &self.port_range_end {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["portRangeEnd"],
+                        sdk_runtime::encode::value(operation, "port_range_end", value)?,
+                    );
+                }
+                if let Some(value) = &self.icmp_type {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["icmpType"],
+                        sdk_runtime::encode::value(operation, "icmp_type", value)?,
+                    );
+                }
+                if let Some(value) = &self.icmp_code {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["icmpCode"],
+                        sdk_runtime::encode::value(operation, "icmp_code", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(
+            sdk_runtime::Accepted::new(
+                response.json::<FirewallRule, ErrorKind>()?,
+                request_id,
+            ),
+        )
+    }
+}
+impl<'a> IntoFuture for UpdateFirewallRuleRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<FirewallRule>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_firewall_rule` request, started by [`Client::delete_firewall_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteFirewallRuleRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    nic_id: String,
+    firewall_rule_id: String,
+}
+impl<'a> DeleteFirewallRuleRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "delete_firewall_rule";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/datacenters/{}/servers/{}/nics/{}/firewallrules/{}",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.server_id.clone()),
+                sdk_runtime::encode::path_segment(& self.nic_id.clone()),
+                sdk_runtime::encode::path_segment(& self.firewall_rule_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for DeleteFirewallRuleRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_images` request, started by [`Client::list_images`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListImagesRequest<'a> {
+    client: &'a Client,
+    depth: Option<i64>,
+}
+impl<'a> ListImagesRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ImageCollection, Error> {
+        let operation: &'static str = "list_images";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/images"),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ImageCollection, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListImagesRequest<'a> {
+    type Output = Result<ImageCollection, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_image` request, started by [`Client::get_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetImageRequest<'a> {
+    client: &'a Client,
+    image_id: String,
+}
+impl<'a> GetImageRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Image, Error> {
+        let operation: &'static str = "get_image";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/images/{}", sdk_runtime::encode::path_segment(& self.image_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Image, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetImageRequest<'a> {
+    type Output = Result<Image, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_ipblocks` request, started by [`Client::list_ipblocks`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListIpblocksRequest<'a> {
+    client: &'a Client,
+    depth: Option<i64>,
+}
+impl<'a> ListIpblocksRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<IpBlockCollection, Error> {
+        let operation: &'static str = "list_ipblocks";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/ipblocks"),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<IpBlockCollection, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListIpblocksRequest<'a> {
+    type Output = Result<IpBlockCollection, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_ipblock` request, started by [`Client::get_ipblock`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetIpblockRequest<'a> {
+    client: &'a Client,
+    ipblock_id: String,
+}
+impl<'a> GetIpblockRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<IpBlock, Error> {
+        let operation: &'static str = "get_ipblock";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/ipblocks/{}", sdk_runtime::encode::path_segment(& self.ipblock_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<IpBlock, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetIpblockRequest<'a> {
+    type Output = Result<IpBlock, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `reserve_ipblock` request, started by [`Client::reserve_ipblock`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ReserveIpblockRequest<'a> {
+    client: &'a Client,
+    ipblock: NewIpBlock,
+}
+impl<'a> ReserveIpblockRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<IpBlock>, Error> {
+        let operation: &'static str = "reserve_ipblock";
+        {
+            let value = &self.ipblock;
+            value.check(operation, "ipblock")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/ipblocks"),
+            query: Vec::new(),
+            body: sdk_runtime::Body::json(&self.ipblock)
+                .map_err(|e| e.in_operation(operation))?,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(
+            sdk_runtime::Accepted::new(
+                response.json::<IpBlock, ErrorKind>()?,
+                request_id,
+            ),
+        )
+    }
+}
+impl<'a> IntoFuture for ReserveIpblockRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<IpBlock>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_ipblock` request, started by [`Client::delete_ipblock`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteIpblockRequest<'a> {
+    client: &'a Client,
+    ipblock_id: String,
+}
+impl<'a> DeleteIpblockRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "delete_ipblock";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/ipblocks/{}", sdk_runtime::encode::path_segment(& self.ipblock_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for DeleteIpblockRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_lans` request, started by [`Client::list_lans`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListLansRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    depth: Option<i64>,
+}
+impl<'a> ListLansRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LanCollection, Error> {
+        let operation: &'static str = "list_lans";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/lans", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LanCollection, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListLansRequest<'a> {
+    type Output = Result<LanCollection, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_lan` request, started by [`Client::create_lan`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateLanRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    lan: NewLan,
+}
+impl<'a> CreateLanRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<Lan>, Error> {
+        let operation: &'static str = "create_lan";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/datacenters/{}/lans", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::json(&self.lan)
+                .map_err(|e| e.in_operation(operation))?,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new(response.json::<Lan, ErrorKind>()?, request_id))
+    }
+}
+impl<'a> IntoFuture for CreateLanRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<Lan>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_lan` request, started by [`Client::get_lan`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetLanRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    lan_id: String,
+    depth: Option<i64>,
+}
+impl<'a> GetLanRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Lan, Error> {
+        let operation: &'static str = "get_lan";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/lans/{}", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self.lan_id
+                .clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Lan, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetLanRequest<'a> {
+    type Output = Result<Lan, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `update_lan` request, started by [`Client::update_lan`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateLanRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    lan_id: String,
+    name: Option<String>,
+    public: Option<bool>,
+}
+impl<'a> UpdateLanRequest<'a> {
+    /// A new descriptive name for the LAN.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Whether the LAN faces the public internet.
+    pub fn public(mut self, value: bool) -> Self {
+        self.public = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<Lan>, Error> {
+        let operation: &'static str = "update_lan";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PATCH,
+            path: format!(
+                "/datacenters/{}/lans/{}", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self.lan_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.name {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                if let Some(value) = &self.public {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["public"],
+                        sdk_runtime::encode::value(operation, "public", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new(response.json::<Lan, ErrorKind>()?, request_id))
+    }
+}
+impl<'a> IntoFuture for UpdateLanRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<Lan>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_lan` request, started by [`Client::delete_lan`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteLanRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    lan_id: String,
+}
+impl<'a> DeleteLanRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "delete_lan";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/datacenters/{}/lans/{}", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self.lan_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for DeleteLanRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_loadbalancers` request, started by [`Client::list_loadbalancers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListLoadbalancersRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    depth: Option<i64>,
+}
+impl<'a> ListLoadbalancersRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancerCollection, Error> {
+        let operation: &'static str = "list_loadbalancers";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/loadbalancers", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancerCollection, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListLoadbalancersRequest<'a> {
+    type Output = Result<LoadBalancerCollection, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_loadbalancer` request, started by [`Client::get_loadbalancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetLoadbalancerRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    loadbalancer_id: String,
+}
+impl<'a> GetLoadbalancerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancer, Error> {
+        let operation: &'static str = "get_loadbalancer";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/loadbalancers/{}", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .loadbalancer_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancer, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetLoadbalancerRequest<'a> {
+    type Output = Result<LoadBalancer, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_loadbalancer` request, started by [`Client::create_loadbalancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateLoadbalancerRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    loadbalancer: NewLoadBalancer,
+}
+impl<'a> CreateLoadbalancerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<LoadBalancer>, Error> {
+        let operation: &'static str = "create_loadbalancer";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/datacenters/{}/loadbalancers", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::json(&self.loadbalancer)
+                .map_err(|e| e.in_operation(operation))?,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(
+            sdk_runtime::Accepted::new(
+                response.json::<LoadBalancer, ErrorKind>()?,
+                request_id,
+            ),
+        )
+    }
+}
+impl<'a> IntoFuture for CreateLoadbalancerRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<LoadBalancer>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `update_loadbalancer` request, started by [`Client::update_loadbalancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateLoadbalancerRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    loadbalancer_id: String,
+    name: Option<String>,
+    ip: Option<String>,
+    dhcp: Option<bool>,
+}
+impl<'a> UpdateLoadbalancerRequest<'a> {
+    /// The new name of the load balancer.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The new IPv4 address of the load balancer.
+    pub fn ip(mut self, value: impl Into<String>) -> Self {
+        self.ip = Some(value.into());
+        self
+    }
+    /// Whether the load balancer reserves its address by DHCP.
+    pub fn dhcp(mut self, value: bool) -> Self {
+        self.dhcp = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<LoadBalancer>, Error> {
+        let operation: &'static str = "update_loadbalancer";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PATCH,
+            path: format!(
+                "/datacenters/{}/loadbalancers/{}", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .loadbalancer_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.name {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                if let Some(value) = &self.ip {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["ip"],
+                        sdk_runtime::encode::value(operation, "ip", value)?,
+                    );
+                }
+                if let Some(value) = &self.dhcp {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["dhcp"],
+                        sdk_runtime::encode::value(operation, "dhcp", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(
+            sdk_runtime::Accepted::new(
+                response.json::<LoadBalancer, ErrorKind>()?,
+                request_id,
+            ),
+        )
+    }
+}
+impl<'a> IntoFuture for UpdateLoadbalancerRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<LoadBalancer>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_loadbalancer` request, started by [`Client::delete_loadbalancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteLoadbalancerRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    loadbalancer_id: String,
+}
+impl<'a> DeleteLoadbalancerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "delete_loadbalancer";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/datacenters/{}/loadbalancers/{}", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .loadbalancer_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for DeleteLoadbalancerRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_loadbalancer_members` request, started by [`Client::get_loadbalancer_members`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetLoadbalancerMembersRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    loadbalancer_id: String,
+    depth: Option<i64>,
+}
+impl<'a> GetLoadbalancerMembersRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<NicCollection, Error> {
+        let operation: &'static str = "get_loadbalancer_members";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/loadbalancers/{}/balancednics",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.loadbalancer_id.clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<NicCollection, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetLoadbalancerMembersRequest<'a> {
+    type Output = Result<NicCollection, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_loadbalanced_nic` request, started by [`Client::get_loadbalanced_nic`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetLoadbalancedNicRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    loadbalancer_id: String,
+    nic_id: String,
+    depth: Option<i64>,
+}
+impl<'a> GetLoadbalancedNicRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Nic, Error> {
+        let operation: &'static str = "get_loadbalanced_nic";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/loadbalancers/{}/balancednics/{}",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.loadbalancer_id.clone()),
+                sdk_runtime::encode::path_segment(& self.nic_id.clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Nic, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetLoadbalancedNicRequest<'a> {
+    type Output = Result<Nic, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `add_loadbalanced_nics` request, started by [`Client::add_loadbalanced_nics`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AddLoadbalancedNicsRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    loadbalancer_id: String,
+    nic_id: String,
+}
+impl<'a> AddLoadbalancedNicsRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<Nic>, Error> {
+        let operation: &'static str = "add_loadbalanced_nics";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/datacenters/{}/loadbalancers/{}/balancednics",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.loadbalancer_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.nic_id;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["id"],
+                        sdk_runtime::encode::value(operation, "nic_id", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new(response.json::<Nic, ErrorKind>()?, request_id))
+    }
+}
+impl<'a> IntoFuture for AddLoadbalancedNicsRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<Nic>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `remove_loadbalanced_nic` request, started by [`Client::remove_loadbalanced_nic`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RemoveLoadbalancedNicRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    loadbalancer_id: String,
+    nic_id: String,
+}
+impl<'a> RemoveLoadbalancedNicRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "remove_loadbalanced_nic";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/datacenters/{}/loadbalancers/{}/balancednics/{}",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.loadbalancer_id.clone()),
+                sdk_runtime::encode::path_segment(& self.nic_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for RemoveLoadbalancedNicRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 ///A `list_locations` request, started by [`Client::list_locations`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -505,6 +3682,2001 @@ impl<'a> GetLocationRequest<'a> {
 }
 impl<'a> IntoFuture for GetLocationRequest<'a> {
     type Output = Result<Location, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_nics` request, started by [`Client::list_nics`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListNicsRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    depth: Option<i64>,
+}
+impl<'a> ListNicsRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<NicCollection, Error> {
+        let operation: &'static str = "list_nics";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/servers/{}/nics", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<NicCollection, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListNicsRequest<'a> {
+    type Output = Result<NicCollection, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_nic` request, started by [`Client::get_nic`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetNicRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    nic_id: String,
+    depth: Option<i64>,
+}
+impl<'a> GetNicRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Nic, Error> {
+        let operation: &'static str = "get_nic";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/servers/{}/nics/{}", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone()), sdk_runtime::encode::path_segment(& self.nic_id
+                .clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Nic, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetNicRequest<'a> {
+    type Output = Result<Nic, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_nic` request, started by [`Client::create_nic`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateNicRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    nic: NewNic,
+}
+impl<'a> CreateNicRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<Nic>, Error> {
+        let operation: &'static str = "create_nic";
+        {
+            let value = &self.nic;
+            value.check(operation, "nic")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/datacenters/{}/servers/{}/nics", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::json(&self.nic)
+                .map_err(|e| e.in_operation(operation))?,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new(response.json::<Nic, ErrorKind>()?, request_id))
+    }
+}
+impl<'a> IntoFuture for CreateNicRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<Nic>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `update_nic` request, started by [`Client::update_nic`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateNicRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    nic_id: String,
+    name: Option<String>,
+    ips: Option<Vec<String>>,
+    dhcp: Option<bool>,
+    lan: Option<i64>,
+    nat: Option<bool>,
+}
+impl<'a> UpdateNicRequest<'a> {
+    /// The new name of the network interface.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The IP addresses to assign to the interface, replacing the current ones.
+    pub fn ips(mut self, value: Vec<String>) -> Self {
+        self.ips = Some(value);
+        self
+    }
+    /// Whether the interface gets its address by DHCP.
+    pub fn dhcp(mut self, value: bool) -> Self {
+        self.dhcp = Some(value);
+        self
+    }
+    /// The id of the LAN to connect the interface to.
+    pub fn lan(mut self, value: i64) -> Self {
+        self.lan = Some(value);
+        self
+    }
+    /// Whether the interface's private address gets outbound access to the public internet.
+    pub fn nat(mut self, value: bool) -> Self {
+        self.nat = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<Nic>, Error> {
+        let operation: &'static str = "update_nic";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PATCH,
+            path: format!(
+                "/datacenters/{}/servers/{}/nics/{}", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone()), sdk_runtime::encode::path_segment(& self.nic_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.name {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                if let Some(value) = &self.ips {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["ips"],
+                        sdk_runtime::encode::value(operation, "ips", value)?,
+                    );
+                }
+                if let Some(value) = &self.dhcp {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["dhcp"],
+                        sdk_runtime::encode::value(operation, "dhcp", value)?,
+                    );
+                }
+                if let Some(value) = &self.lan {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["lan"],
+                        sdk_runtime::encode::value(operation, "lan", value)?,
+                    );
+                }
+                if let Some(value) = &self.nat {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["nat"],
+                        sdk_runtime::encode::value(operation, "nat", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new(response.json::<Nic, ErrorKind>()?, request_id))
+    }
+}
+impl<'a> IntoFuture for UpdateNicRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<Nic>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_nic` request, started by [`Client::delete_nic`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteNicRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    nic_id: String,
+}
+impl<'a> DeleteNicRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "delete_nic";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/datacenters/{}/servers/{}/nics/{}", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone()), sdk_runtime::encode::path_segment(& self.nic_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for DeleteNicRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_requests` request, started by [`Client::list_requests`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListRequestsRequest<'a> {
+    client: &'a Client,
+    depth: Option<i64>,
+}
+impl<'a> ListRequestsRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<RequestCollection, Error> {
+        let operation: &'static str = "list_requests";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/requests"),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<RequestCollection, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListRequestsRequest<'a> {
+    type Output = Result<RequestCollection, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_request` request, started by [`Client::get_request`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetRequestRequest<'a> {
+    client: &'a Client,
+    request_id: String,
+}
+impl<'a> GetRequestRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Request, Error> {
+        let operation: &'static str = "get_request";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/requests/{}", sdk_runtime::encode::path_segment(& self.request_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Request, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetRequestRequest<'a> {
+    type Output = Result<Request, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_request_status` request, started by [`Client::get_request_status`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetRequestStatusRequest<'a> {
+    client: &'a Client,
+    request_id: String,
+}
+impl<'a> GetRequestStatusRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<RequestStatus, Error> {
+        let operation: &'static str = "get_request_status";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/requests/{}/status", sdk_runtime::encode::path_segment(& self
+                .request_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<RequestStatus, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetRequestStatusRequest<'a> {
+    type Output = Result<RequestStatus, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_servers` request, started by [`Client::list_servers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListServersRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    depth: Option<i64>,
+}
+impl<'a> ListServersRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ServerCollection, Error> {
+        let operation: &'static str = "list_servers";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/servers", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ServerCollection, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListServersRequest<'a> {
+    type Output = Result<ServerCollection, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_server` request, started by [`Client::get_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetServerRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    depth: Option<i64>,
+}
+impl<'a> GetServerRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "get_server";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/servers/{}", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetServerRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_server` request, started by [`Client::create_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateServerRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server: NewServer,
+}
+impl<'a> CreateServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<Server>, Error> {
+        let operation: &'static str = "create_server";
+        {
+            let value = &self.server;
+            value.check(operation, "server")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/datacenters/{}/servers", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::json(&self.server)
+                .map_err(|e| e.in_operation(operation))?,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new(response.json::<Server, ErrorKind>()?, request_id))
+    }
+}
+impl<'a> IntoFuture for CreateServerRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<Server>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `update_server` request, started by [`Client::update_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateServerRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    name: Option<String>,
+    cores: Option<i64>,
+    ram: Option<i64>,
+    availability_zone: Option<ServerAvailabilityZone>,
+    licence_type: Option<LicenceType>,
+    boot_volume: Option<String>,
+    boot_cdrom: Option<String>,
+}
+impl<'a> UpdateServerRequest<'a> {
+    /// The new name of the server.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The new number of CPU cores. Must be at least 1.
+    pub fn cores(mut self, value: i64) -> Self {
+        self.cores = Some(value);
+        self
+    }
+    /// The new memory size in MB, in steps of 256 MB. Must be at least 256; a multiple of 256.
+    pub fn ram(mut self, value: i64) -> Self {
+        self.ram = Some(value);
+        self
+    }
+    /// The availability zone to move the server to.
+    pub fn availability_zone(mut self, value: ServerAvailabilityZone) -> Self {
+        self.availability_zone = Some(value);
+        self
+    }
+    /// The new operating system licence type of the server.
+    pub fn licence_type(mut self, value: LicenceType) -> Self {
+        self.licence_type = Some(value);
+        self
+    }
+    /// The id of the volume to boot from; cannot be combined with a boot CD-ROM.
+    pub fn boot_volume(mut self, value: impl Into<String>) -> Self {
+        self.boot_volume = Some(value.into());
+        self
+    }
+    /// The id of the CD-ROM image to boot from; cannot be combined with a boot volume.
+    pub fn boot_cdrom(mut self, value: impl Into<String>) -> Self {
+        self.boot_cdrom = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<Server>, Error> {
+        let operation: &'static str = "update_server";
+        if let Some(value) = &self.cores {
+            sdk_runtime::check::min_i64(operation, "cores", *value, 1i64)?;
+        }
+        if let Some(value) = &self.ram {
+            sdk_runtime::check::min_i64(operation, "ram", *value, 256i64)?;
+            sdk_runtime::check::multiple_of(operation, "ram", *value, 256i64)?;
+        }
+        if let Some(value) = &self.availability_zone {
+            sdk_runtime::check::one_of(
+                operation,
+                "availability_zone",
+                value.as_str(),
+                ServerAvailabilityZone::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.licence_type {
+            sdk_runtime::check::one_of(
+                operation,
+                "licence_type",
+                value.as_str(),
+                LicenceType::VALUES,
+            )?;
+        }
+        sdk_runtime::check::at_most_one_of(
+            operation,
+            &[
+                ("boot_volume", self.boot_volume.is_some()),
+                ("boot_cdrom", self.boot_cdrom.is_some()),
+            ],
+        )?;
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PATCH,
+            path: format!(
+                "/datacenters/{}/servers/{}", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.name {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                if let Some(value) = &self.cores {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["cores"],
+                        sdk_runtime::encode::value(operation, "cores", value)?,
+                    );
+                }
+                if let Some(value) = &self.ram {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["ram"],
+                        sdk_runtime::encode::value(operation, "ram", value)?,
+                    );
+                }
+                if let Some(value) = &self.availability_zone {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["availabilityZone"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "availability_zone",
+                            value,
+                        )?,
+                    );
+                }
+                if let Some(value) = &self.licence_type {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["licenceType"],
+                        sdk_runtime::encode::value(operation, "licence_type", value)?,
+                    );
+                }
+                if let Some(value) = &self.boot_volume {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["bootVolume", "id"],
+                        sdk_runtime::encode::value(operation, "boot_volume", value)?,
+                    );
+                }
+                if let Some(value) = &self.boot_cdrom {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["bootCdrom", "id"],
+                        sdk_runtime::encode::value(operation, "boot_cdrom", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new(response.json::<Server, ErrorKind>()?, request_id))
+    }
+}
+impl<'a> IntoFuture for UpdateServerRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<Server>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_server` request, started by [`Client::delete_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteServerRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+}
+impl<'a> DeleteServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "delete_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/datacenters/{}/servers/{}", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for DeleteServerRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_attached_volumes` request, started by [`Client::get_attached_volumes`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetAttachedVolumesRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    depth: Option<i64>,
+}
+impl<'a> GetAttachedVolumesRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<VolumeCollection, Error> {
+        let operation: &'static str = "get_attached_volumes";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/servers/{}/volumes", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<VolumeCollection, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetAttachedVolumesRequest<'a> {
+    type Output = Result<VolumeCollection, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `attach_volume` request, started by [`Client::attach_volume`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachVolumeRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    volume_id: String,
+}
+impl<'a> AttachVolumeRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<Volume>, Error> {
+        let operation: &'static str = "attach_volume";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/datacenters/{}/servers/{}/volumes", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.volume_id;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["id"],
+                        sdk_runtime::encode::value(operation, "volume_id", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new(response.json::<Volume, ErrorKind>()?, request_id))
+    }
+}
+impl<'a> IntoFuture for AttachVolumeRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<Volume>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_attached_volume` request, started by [`Client::get_attached_volume`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetAttachedVolumeRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    volume_id: String,
+}
+impl<'a> GetAttachedVolumeRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Volume, Error> {
+        let operation: &'static str = "get_attached_volume";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/servers/{}/volumes/{}",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.server_id.clone()),
+                sdk_runtime::encode::path_segment(& self.volume_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Volume, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetAttachedVolumeRequest<'a> {
+    type Output = Result<Volume, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `detach_volume` request, started by [`Client::detach_volume`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachVolumeRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    volume_id: String,
+}
+impl<'a> DetachVolumeRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "detach_volume";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/datacenters/{}/servers/{}/volumes/{}",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.server_id.clone()),
+                sdk_runtime::encode::path_segment(& self.volume_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for DetachVolumeRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_attached_cdroms` request, started by [`Client::get_attached_cdroms`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetAttachedCdromsRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    depth: Option<i64>,
+}
+impl<'a> GetAttachedCdromsRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ImageCollection, Error> {
+        let operation: &'static str = "get_attached_cdroms";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/servers/{}/cdroms", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ImageCollection, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetAttachedCdromsRequest<'a> {
+    type Output = Result<ImageCollection, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `attach_cdrom` request, started by [`Client::attach_cdrom`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachCdromRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    cdrom_id: String,
+}
+impl<'a> AttachCdromRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<Image>, Error> {
+        let operation: &'static str = "attach_cdrom";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/datacenters/{}/servers/{}/cdroms", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.cdrom_id;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["id"],
+                        sdk_runtime::encode::value(operation, "cdrom_id", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new(response.json::<Image, ErrorKind>()?, request_id))
+    }
+}
+impl<'a> IntoFuture for AttachCdromRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<Image>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_attached_cdrom` request, started by [`Client::get_attached_cdrom`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetAttachedCdromRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    cdrom_id: String,
+}
+impl<'a> GetAttachedCdromRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Image, Error> {
+        let operation: &'static str = "get_attached_cdrom";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/servers/{}/cdroms/{}",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.server_id.clone()),
+                sdk_runtime::encode::path_segment(& self.cdrom_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Image, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetAttachedCdromRequest<'a> {
+    type Output = Result<Image, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `detach_cdrom` request, started by [`Client::detach_cdrom`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachCdromRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+    cdrom_id: String,
+}
+impl<'a> DetachCdromRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "detach_cdrom";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/datacenters/{}/servers/{}/cdroms/{}",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.server_id.clone()),
+                sdk_runtime::encode::path_segment(& self.cdrom_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for DetachCdromRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `reboot_server` request, started by [`Client::reboot_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RebootServerRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+}
+impl<'a> RebootServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "reboot_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/datacenters/{}/servers/{}/reboot", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut form: Vec<(String, String)> = Vec::new();
+                sdk_runtime::Body::Form(form)
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for RebootServerRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `start_server` request, started by [`Client::start_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct StartServerRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+}
+impl<'a> StartServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "start_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/datacenters/{}/servers/{}/start", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut form: Vec<(String, String)> = Vec::new();
+                sdk_runtime::Body::Form(form)
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for StartServerRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `stop_server` request, started by [`Client::stop_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct StopServerRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    server_id: String,
+}
+impl<'a> StopServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "stop_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/datacenters/{}/servers/{}/stop", sdk_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut form: Vec<(String, String)> = Vec::new();
+                sdk_runtime::Body::Form(form)
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for StopServerRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_snapshots` request, started by [`Client::list_snapshots`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListSnapshotsRequest<'a> {
+    client: &'a Client,
+    depth: Option<i64>,
+}
+impl<'a> ListSnapshotsRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<SnapshotCollection, Error> {
+        let operation: &'static str = "list_snapshots";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/snapshots"),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<SnapshotCollection, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListSnapshotsRequest<'a> {
+    type Output = Result<SnapshotCollection, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_snapshot` request, started by [`Client::get_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetSnapshotRequest<'a> {
+    client: &'a Client,
+    snapshot_id: String,
+}
+impl<'a> GetSnapshotRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Snapshot, Error> {
+        let operation: &'static str = "get_snapshot";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/snapshots/{}", sdk_runtime::encode::path_segment(& self.snapshot_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Snapshot, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetSnapshotRequest<'a> {
+    type Output = Result<Snapshot, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `update_snapshot` request, started by [`Client::update_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateSnapshotRequest<'a> {
+    client: &'a Client,
+    snapshot_id: String,
+    name: Option<String>,
+    description: Option<String>,
+    cpu_hot_plug: Option<bool>,
+    cpu_hot_unplug: Option<bool>,
+    ram_hot_plug: Option<bool>,
+    ram_hot_unplug: Option<bool>,
+    nic_hot_plug: Option<bool>,
+    nic_hot_unplug: Option<bool>,
+    disc_virtio_hot_plug: Option<bool>,
+    disc_virtio_hot_unplug: Option<bool>,
+    disc_scsi_hot_plug: Option<bool>,
+    disc_scsi_hot_unplug: Option<bool>,
+    licence_type: Option<LicenceType>,
+}
+impl<'a> UpdateSnapshotRequest<'a> {
+    /// The new name of the snapshot.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The new description of the snapshot.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Whether CPUs can be added while the system runs, without a reboot.
+    pub fn cpu_hot_plug(mut self, value: bool) -> Self {
+        self.cpu_hot_plug = Some(value);
+        self
+    }
+    /// Whether CPUs can be removed while the system runs, without a reboot.
+    pub fn cpu_hot_unplug(mut self, value: bool) -> Self {
+        self.cpu_hot_unplug = Some(value);
+        self
+    }
+    /// Whether memory can be added while the system runs, without a reboot.
+    pub fn ram_hot_plug(mut self, value: bool) -> Self {
+        self.ram_hot_plug = Some(value);
+        self
+    }
+    /// Whether memory can be removed while the system runs, without a reboot.
+    pub fn ram_hot_unplug(mut self, value: bool) -> Self {
+        self.ram_hot_unplug = Some(value);
+        self
+    }
+    /// Whether network interfaces can be added while the system runs, without a reboot.
+    pub fn nic_hot_plug(mut self, value: bool) -> Self {
+        self.nic_hot_plug = Some(value);
+        self
+    }
+    /// Whether network interfaces can be removed while the system runs, without a reboot.
+    pub fn nic_hot_unplug(mut self, value: bool) -> Self {
+        self.nic_hot_unplug = Some(value);
+        self
+    }
+    /// Whether VirtIO disks can be added while the system runs, without a reboot.
+    pub fn disc_virtio_hot_plug(mut self, value: bool) -> Self {
+        self.disc_virtio_hot_plug = Some(value);
+        self
+    }
+    /// Whether VirtIO disks can be removed while the system runs, without a reboot.
+    pub fn disc_virtio_hot_unplug(mut self, value: bool) -> Self {
+        self.disc_virtio_hot_unplug = Some(value);
+        self
+    }
+    /// Whether SCSI disks can be added while the system runs, without a reboot.
+    pub fn disc_scsi_hot_plug(mut self, value: bool) -> Self {
+        self.disc_scsi_hot_plug = Some(value);
+        self
+    }
+    /// Whether SCSI disks can be removed while the system runs, without a reboot.
+    pub fn disc_scsi_hot_unplug(mut self, value: bool) -> Self {
+        self.disc_scsi_hot_unplug = Some(value);
+        self
+    }
+    /// The snapshot's operating system licence type: LINUX, WINDOWS or UNKNOWN.
+    pub fn licence_type(mut self, value: LicenceType) -> Self {
+        self.licence_type = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<Snapshot>, Error> {
+        let operation: &'static str = "update_snapshot";
+        if let Some(value) = &self.licence_type {
+            sdk_runtime::check::one_of(
+                operation,
+                "licence_type",
+                value.as_str(),
+                LicenceType::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PATCH,
+            path: format!(
+                "/snapshots/{}", sdk_runtime::encode::path_segment(& self.snapshot_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.name {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                if let Some(value) = &self.description {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["description"],
+                        sdk_runtime::encode::value(operation, "description", value)?,
+                    );
+                }
+                if let Some(value) = &self.cpu_hot_plug {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["cpuHotPlug"],
+                        sdk_runtime::encode::value(operation, "cpu_hot_plug", value)?,
+                    );
+                }
+                if let Some(value) = &self.cpu_hot_unplug {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["cpuHotUnplug"],
+                        sdk_runtime::encode::value(operation, "cpu_hot_unplug", value)?,
+                    );
+                }
+                if let Some(value) = &self.ram_hot_plug {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["ramHotPlug"],
+                        sdk_runtime::encode::value(operation, "ram_hot_plug", value)?,
+                    );
+                }
+                if let Some(value) = &self.ram_hot_unplug {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["ramHotUnplug"],
+                        sdk_runtime::encode::value(operation, "ram_hot_unplug", value)?,
+                    );
+                }
+                if let Some(value) = &self.nic_hot_plug {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["nicHotPlug"],
+                        sdk_runtime::encode::value(operation, "nic_hot_plug", value)?,
+                    );
+                }
+                if let Some(value) = &self.nic_hot_unplug {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["nicHotUnplug"],
+                        sdk_runtime::encode::value(operation, "nic_hot_unplug", value)?,
+                    );
+                }
+                if let Some(value) = &self.disc_virtio_hot_plug {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["discVirtioHotPlug"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "disc_virtio_hot_plug",
+                            value,
+                        )?,
+                    );
+                }
+                if let Some(value) = &self.disc_virtio_hot_unplug {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["discVirtioHotUnplug"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "disc_virtio_hot_unplug",
+                            value,
+                        )?,
+                    );
+                }
+                if let Some(value) = &self.disc_scsi_hot_plug {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["discScsiHotPlug"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "disc_scsi_hot_plug",
+                            value,
+                        )?,
+                    );
+                }
+                if let Some(value) = &self.disc_scsi_hot_unplug {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["discScsiHotUnplug"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "disc_scsi_hot_unplug",
+                            value,
+                        )?,
+                    );
+                }
+                if let Some(value) = &self.licence_type {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["licenceType"],
+                        sdk_runtime::encode::value(operation, "licence_type", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(
+            sdk_runtime::Accepted::new(
+                response.json::<Snapshot, ErrorKind>()?,
+                request_id,
+            ),
+        )
+    }
+}
+impl<'a> IntoFuture for UpdateSnapshotRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<Snapshot>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_snapshot` request, started by [`Client::delete_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteSnapshotRequest<'a> {
+    client: &'a Client,
+    snapshot_id: String,
+}
+impl<'a> DeleteSnapshotRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "delete_snapshot";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/snapshots/{}", sdk_runtime::encode::path_segment(& self.snapshot_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for DeleteSnapshotRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_volumes` request, started by [`Client::list_volumes`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListVolumesRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    depth: Option<i64>,
+}
+impl<'a> ListVolumesRequest<'a> {
+    /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<VolumeCollection, Error> {
+        let operation: &'static str = "list_volumes";
+        if let Some(value) = &self.depth {
+            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/volumes", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = 1i64;
+                    let value = self.depth.as_ref().unwrap_or(&default_value);
+                    query.push(("depth", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<VolumeCollection, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListVolumesRequest<'a> {
+    type Output = Result<VolumeCollection, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_volume` request, started by [`Client::get_volume`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetVolumeRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    volume_id: String,
+}
+impl<'a> GetVolumeRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Volume, Error> {
+        let operation: &'static str = "get_volume";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/datacenters/{}/volumes/{}", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .volume_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Volume, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetVolumeRequest<'a> {
+    type Output = Result<Volume, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_volume` request, started by [`Client::create_volume`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateVolumeRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    volume: NewVolume,
+}
+impl<'a> CreateVolumeRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<Volume>, Error> {
+        let operation: &'static str = "create_volume";
+        {
+            let value = &self.volume;
+            value.check(operation, "volume")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/datacenters/{}/volumes", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::json(&self.volume)
+                .map_err(|e| e.in_operation(operation))?,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new(response.json::<Volume, ErrorKind>()?, request_id))
+    }
+}
+impl<'a> IntoFuture for CreateVolumeRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<Volume>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `update_volume` request, started by [`Client::update_volume`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateVolumeRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    volume_id: String,
+    name: Option<String>,
+    size: Option<i64>,
+    bus: Option<Bus>,
+    licence_type: Option<LicenceType>,
+}
+impl<'a> UpdateVolumeRequest<'a> {
+    /// The new name of the volume.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The new size of the volume in GB; it must not be smaller than the current size.
+    pub fn size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+    /// The bus to connect the volume through.
+    pub fn bus(mut self, value: Bus) -> Self {
+        self.bus = Some(value);
+        self
+    }
+    /// The new operating system licence type; it cannot be changed on a volume made from an image.
+    pub fn licence_type(mut self, value: LicenceType) -> Self {
+        self.licence_type = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<Volume>, Error> {
+        let operation: &'static str = "update_volume";
+        if let Some(value) = &self.bus {
+            sdk_runtime::check::one_of(operation, "bus", value.as_str(), Bus::VALUES)?;
+        }
+        if let Some(value) = &self.licence_type {
+            sdk_runtime::check::one_of(
+                operation,
+                "licence_type",
+                value.as_str(),
+                LicenceType::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PATCH,
+            path: format!(
+                "/datacenters/{}/volumes/{}", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .volume_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.name {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                if let Some(value) = &self.size {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["size"],
+                        sdk_runtime::encode::value(operation, "size", value)?,
+                    );
+                }
+                if let Some(value) = &self.bus {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["bus"],
+                        sdk_runtime::encode::value(operation, "bus", value)?,
+                    );
+                }
+                if let Some(value) = &self.licence_type {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["licenceType"],
+                        sdk_runtime::encode::value(operation, "licence_type", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new(response.json::<Volume, ErrorKind>()?, request_id))
+    }
+}
+impl<'a> IntoFuture for UpdateVolumeRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<Volume>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_volume` request, started by [`Client::delete_volume`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteVolumeRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    volume_id: String,
+}
+impl<'a> DeleteVolumeRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "delete_volume";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/datacenters/{}/volumes/{}", sdk_runtime::encode::path_segment(& self
+                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
+                .volume_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for DeleteVolumeRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_snapshot` request, started by [`Client::create_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateSnapshotRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    volume_id: String,
+    name: Option<String>,
+    description: Option<String>,
+}
+impl<'a> CreateSnapshotRequest<'a> {
+    /// The name of the snapshot.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// A description of the snapshot.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<Snapshot>, Error> {
+        let operation: &'static str = "create_snapshot";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/datacenters/{}/volumes/{}/create-snapshot",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.volume_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut form: Vec<(String, String)> = Vec::new();
+                if let Some(value) = &self.name {
+                    form.push((String::from("name"), value.clone()));
+                }
+                if let Some(value) = &self.description {
+                    form.push((String::from("description"), value.clone()));
+                }
+                sdk_runtime::Body::Form(form)
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(
+            sdk_runtime::Accepted::new(
+                response.json::<Snapshot, ErrorKind>()?,
+                request_id,
+            ),
+        )
+    }
+}
+impl<'a> IntoFuture for CreateSnapshotRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<Snapshot>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `restore_snapshot` request, started by [`Client::restore_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RestoreSnapshotRequest<'a> {
+    client: &'a Client,
+    datacenter_id: String,
+    volume_id: String,
+    snapshot_id: String,
+}
+impl<'a> RestoreSnapshotRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+        let operation: &'static str = "restore_snapshot";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/datacenters/{}/volumes/{}/restore-snapshot",
+                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                sdk_runtime::encode::path_segment(& self.volume_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut form: Vec<(String, String)> = Vec::new();
+                {
+                    let value = &self.snapshot_id;
+                    form.push((String::from("snapshotId"), value.clone()));
+                }
+                sdk_runtime::Body::Form(form)
+            },
+            success: &[202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        let request_id = super::PROVIDER
+            .request_id
+            .as_ref()
+            .and_then(|source| response.request_id(source));
+        Ok(sdk_runtime::Accepted::new((), request_id))
+    }
+}
+impl<'a> IntoFuture for RestoreSnapshotRequest<'a> {
+    type Output = Result<sdk_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -11,7 +11,7 @@
 //!     println!("{}", dc.id);
 //! }
 //! let created = pb.create_datacenter(NewDatacenter::new("web", "de/fra")).await?;
-//! println!("provisioning: request {:?}", created.request_id());
+//! pb.wait_for(&created).await?; // polls the request's status until it is DONE
 //! # Ok(())
 //! # }
 //! ```
@@ -19,9 +19,15 @@
 //! Every operation of the API is a method of [`Client`] named as in the official Python SDK;
 //! required arguments are positional, optional ones are setters on the request it returns,
 //! and `.await` sends it. Errors are [`Error`], with the API's kinds in [`ErrorKind`].
+//!
+//! Creates, updates, deletes and actions are carried out in the background: they answer
+//! with an [`Accepted`] value that carries the id of the provisioning request, and
+//! [`Client::wait_for`] polls that request until it is done.
 
 #![deny(missing_docs)]
 
 mod generated;
+mod wait;
 
 pub use generated::*;
+pub use wait::{RequestId, WaitForRequest, DEFAULT_INTERVAL, DEFAULT_TIMEOUT};

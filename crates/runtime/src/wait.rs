@@ -25,6 +25,9 @@ impl WaitOptions {
     }
 }
 
+/// A caller's hook that hears every pending state and the time waited so far.
+pub type ProgressHook<'a> = Box<dyn FnMut(&str, Duration) + Send + 'a>;
+
 /// What one look found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Progress<T> {

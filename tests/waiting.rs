@@ -1,0 +1,91 @@
+//! ProfitBricks provisioning: `wait_for` polls `/requests/{id}/status` until DONE, turns FAILED
+//! into an error with the API's message, and gives up after the caller's timeout.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use profitbricks::models::RequestState;
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const REQUEST_ID: &str = "0f3c1e4a-aaaa-bbbb-cccc-123456789abc";
+
+fn fixture(name: &str) -> Value {
+    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/profitbricks").join(name);
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+}
+
+async fn client(server: &MockServer) -> profitbricks::Client {
+    profitbricks::Client::builder(profitbricks::Credentials::basic("user", "pass")).base_url(server.uri()).build().expect("valid settings")
+}
+
+/// Answers the status endpoint with `first` for `times` looks, then with `then`.
+async fn status_server(first: Value, times: u64, then: Value) -> MockServer {
+    let server = MockServer::start().await;
+    let status_path = format!("/requests/{REQUEST_ID}/status");
+    Mock::given(method("GET")).and(path(status_path.clone())).respond_with(ResponseTemplate::new(200).set_body_json(first)).up_to_n_times(times).mount(&server).await;
+    Mock::given(method("GET")).and(path(status_path)).respond_with(ResponseTemplate::new(200).set_body_json(then)).mount(&server).await;
+    server
+}
+
+#[tokio::test]
+async fn waits_through_queued_until_done_reporting_progress() {
+    let server = status_server(fixture("get_request_status_queued.json"), 2, fixture("get_request_status_done.json")).await;
+    let pb = client(&server).await;
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&heard);
+    let status = pb
+        .wait_for(REQUEST_ID)
+        .interval(Duration::from_millis(5))
+        .timeout(Duration::from_secs(10))
+        .on_progress(move |state, _| log.lock().expect("not poisoned").push(state.to_owned()))
+        .await
+        .expect("the request finishes");
+    assert_eq!(status.metadata.and_then(|m| m.status), Some(RequestState::Done));
+    assert_eq!(*heard.lock().expect("not poisoned"), ["QUEUED", "QUEUED"]);
+    assert_eq!(server.received_requests().await.map_or(0, |r| r.len()), 3);
+}
+
+#[tokio::test]
+async fn a_failed_request_is_an_error_with_the_api_message() {
+    let failed = json!({"id": format!("{REQUEST_ID}/status"), "type": "request-status", "href": "/requests/x/status",
+        "metadata": {"status": "FAILED", "message": "Not enough cores left in the contract"}});
+    let server = status_server(fixture("get_request_status_queued.json"), 1, failed).await;
+    let error = client(&server).await.wait_for(REQUEST_ID).interval(Duration::from_millis(5)).await.expect_err("the request failed");
+    assert_eq!(error.to_string(), format!("request {REQUEST_ID}: FAILED: Not enough cores left in the contract"));
+}
+
+#[tokio::test]
+async fn gives_up_after_the_timeout() {
+    let queued = fixture("get_request_status_queued.json");
+    let server = status_server(queued.clone(), u64::MAX, queued).await;
+    let error = client(&server).await.wait_for(REQUEST_ID).interval(Duration::from_millis(5)).timeout(Duration::from_millis(30)).await.expect_err("still queued");
+    match error {
+        sdk_runtime::Error::Wait(sdk_runtime::wait::WaitError::TimedOut { last_state, waited, .. }) => {
+            assert_eq!(last_state, "QUEUED");
+            assert!(waited >= Duration::from_millis(30), "gave up after only {waited:?}");
+        }
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn waits_on_the_request_id_of_an_accepted_call() {
+    let server = status_server(fixture("get_request_status_done.json"), 1, fixture("get_request_status_done.json")).await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(202).insert_header("Location", format!("https://api.profitbricks.com/cloudapi/v3/requests/{REQUEST_ID}/status")))
+        .mount(&server)
+        .await;
+    let pb = client(&server).await;
+    let accepted = pb.delete_datacenter("dc-1").await.expect("accepted");
+    assert_eq!(accepted.request_id(), Some(REQUEST_ID));
+    pb.wait_for(&accepted).interval(Duration::from_millis(5)).await.expect("done");
+
+    // an answer without a Location has no id: waiting on it is an error, not a hang
+    let none: Option<&str> = None;
+    let error = pb.wait_for(none).await.expect_err("nothing to wait for");
+    assert!(error.to_string().starts_with("wait_for: invalid argument 'request'"), "{error}");
+}

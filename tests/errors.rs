@@ -132,3 +132,17 @@ fn credentials_never_show_in_debug_output() {
     let client = oneandone::Client::new("secret-token").expect("valid settings");
     assert!(!format!("{client:?}").contains("secret-token"));
 }
+
+#[tokio::test]
+async fn profitbricks_statuses_map_to_their_kinds() {
+    use profitbricks::ErrorKind::*;
+    let cases = [(401, "315", NotAuthorized), (404, "309", NotFound), (422, "100", Validation), (429, "429", RateLimited), (403, "401", Other), (500, "301", Other)];
+    for (status, code, kind) in cases {
+        let body = json!({"httpStatus": status, "messages": [{"errorCode": code, "message": "m"}]}).to_string();
+        let server = server_answering(ResponseTemplate::new(status).set_body_string(body.clone())).await;
+        let error = profitbricks_client(&server).await.get_datacenter("dc-1").await.expect_err("an error status");
+        assert_eq!(error.kind(), Some(&kind), "HTTP {status}");
+        let api = error.api_error().expect("an API error");
+        assert_eq!((api.status, api.code.as_deref(), api.body.as_str()), (status, Some(code), body.as_str()));
+    }
+}

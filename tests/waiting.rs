@@ -89,3 +89,31 @@ async fn waits_on_the_request_id_of_an_accepted_call() {
     let error = pb.wait_for(none).await.expect_err("nothing to wait for");
     assert!(error.to_string().starts_with("wait_for: invalid argument 'request'"), "{error}");
 }
+
+/// A Memset job as `job.status` describes it.
+fn memset_job(status: &str, finished: bool, error: bool) -> Value {
+    json!({"id": "b0e8a6d9f6c04a8f8d2f1c3e4a5b6c7d", "type": "dns", "status": status, "finished": finished, "error": error})
+}
+
+async fn memset_server(first: Value, times: u64, then: Value) -> (MockServer, memset::Client) {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/job.status")).respond_with(ResponseTemplate::new(200).set_body_json(first)).up_to_n_times(times).mount(&server).await;
+    Mock::given(method("POST")).and(path("/job.status")).respond_with(ResponseTemplate::new(200).set_body_json(then)).mount(&server).await;
+    let client = memset::Client::builder(memset::Credentials::token("0123456789abcdef0123456789abcdef")).base_url(server.uri()).build().expect("valid settings");
+    (server, client)
+}
+
+#[tokio::test]
+async fn memset_waits_until_the_job_has_finished() {
+    let (server, ms) = memset_server(memset_job("NEW", false, false), 2, memset_job("DONE", true, false)).await;
+    let job = ms.wait_for_job("b0e8a6d9f6c04a8f8d2f1c3e4a5b6c7d").interval(Duration::from_millis(5)).await.expect("finished");
+    assert_eq!((job.status.as_str(), job.finished, job.error), ("DONE", true, false));
+    assert_eq!(server.received_requests().await.map_or(0, |r| r.len()), 3);
+}
+
+#[tokio::test]
+async fn memset_a_job_finished_with_an_error_is_an_error() {
+    let (_server, ms) = memset_server(memset_job("NEW", false, false), 1, memset_job("FAILED", true, true)).await;
+    let error = ms.wait_for_job("b0e8a6d9f6c04a8f8d2f1c3e4a5b6c7d").interval(Duration::from_millis(5)).await.expect_err("errored job");
+    assert_eq!(error.to_string(), "job b0e8a6d9f6c04a8f8d2f1c3e4a5b6c7d: FAILED: the dns job finished with an error");
+}

@@ -166,10 +166,12 @@ fn constructors(m: &Model) -> TokenStream {
         format!("Creates a `{}` from its required fields ({}); the optional ones start unset.", m.name, names.join(", "))
     };
     let allow_deprecated = m.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         impl #name {
             #[doc = #new_doc]
             #allow_deprecated
+            #many
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits),* }
             }

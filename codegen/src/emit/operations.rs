@@ -111,9 +111,12 @@ fn starter(op: &Operation, client: TokenStream) -> TokenStream {
     });
     let doc = docs::attrs(&operation_doc(op));
     let deprecated = op.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
+    // the source's required arguments are positional, however many there are
+    let many = (op.params.iter().filter(|p| p.required).count() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #doc
         #deprecated
+        #many
         pub fn #method(&self, #(#args),*) -> #builder<#lifetime> {
             #builder { client: #client, #(#inits),* }
         }

@@ -16,10 +16,13 @@
 //! Memset's dotted method names are namespaces: `server.info` is `client.server().info(..)`.
 //! Required parameters are positional, optional ones are setters on the request it returns,
 //! and `.await` sends it. Errors are [`Error`], with the API's `ApiError*` kinds in
-//! [`ErrorKind`].
+//! [`ErrorKind`]. Methods that work in the background return a [`models::Job`];
+//! [`Client::wait_for_job`] polls it until it has finished.
 
 #![deny(missing_docs)]
 
 mod generated;
+mod wait;
 
 pub use generated::*;
+pub use wait::{JobId, DEFAULT_INTERVAL, DEFAULT_TIMEOUT};

@@ -30,4 +30,4 @@ mod generated;
 mod wait;
 
 pub use generated::*;
-pub use wait::{RequestId, WaitForRequest, DEFAULT_INTERVAL, DEFAULT_TIMEOUT};
+pub use wait::{RequestId, DEFAULT_INTERVAL, DEFAULT_TIMEOUT};

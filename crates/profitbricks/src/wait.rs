@@ -3,15 +3,13 @@
 //! polls that request's status until it is `DONE`, and turns `FAILED` into an error that
 //! carries the API's message.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 use std::time::Duration;
 
-use sdk_runtime::wait::{self, Progress, ProgressHook, WaitOptions};
+use sdk_runtime::wait::{Progress, Wait, WaitOptions};
 use sdk_runtime::{Accepted, InvalidArgument};
 
 use crate::models::{RequestState, RequestStatus};
-use crate::{Client, Error};
+use crate::{Client, Error, ErrorKind};
 
 /// The pause between two looks at a request's status, unless set otherwise (the official
 /// SDK 4.x starts at 5 s too).
@@ -55,84 +53,26 @@ impl Client {
     /// every [`DEFAULT_INTERVAL`] until its status is `DONE` (and returns that status), or
     /// `FAILED` (an [`Error::Wait`](sdk_runtime::Error::Wait) with the API's message), or
     /// [`DEFAULT_TIMEOUT`] has passed. Change the pace with the setters of the returned
-    /// [`WaitForRequest`], then `.await` it.
+    /// [`Wait`], then `.await` it.
     ///
     /// `request` is a request id, or the [`Accepted`] answer of a create, update, delete or
-    /// action (`pb.wait_for(&created)`).
-    pub fn wait_for(&self, request: impl RequestId) -> WaitForRequest<'_> {
-        WaitForRequest {
-            client: self,
-            request_id: request.into_request_id(),
-            options: WaitOptions::new(DEFAULT_INTERVAL, DEFAULT_TIMEOUT),
-            on_progress: None,
-        }
-    }
-}
-
-/// A wait started by [`Client::wait_for`]: set the pace, then `.await` it.
-#[must_use = "waiting does nothing until it is awaited or sent"]
-pub struct WaitForRequest<'a> {
-    client: &'a Client,
-    request_id: Option<String>,
-    options: WaitOptions,
-    on_progress: Option<ProgressHook<'a>>,
-}
-
-impl std::fmt::Debug for WaitForRequest<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WaitForRequest").field("request_id", &self.request_id).field("options", &self.options).finish_non_exhaustive()
-    }
-}
-
-impl<'a> WaitForRequest<'a> {
-    /// The pause between two looks at the status.
-    pub fn interval(mut self, interval: Duration) -> Self {
-        self.options.interval = interval;
-        self
-    }
-
-    /// How long to wait in all before giving up.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = timeout;
-        self
-    }
-
-    /// Calls `hook` after every look that finds the request still pending, with its status
-    /// (`QUEUED`, `RUNNING`) and the time waited so far.
-    pub fn on_progress(mut self, hook: impl FnMut(&str, Duration) + Send + 'a) -> Self {
-        self.on_progress = Some(Box::new(hook));
-        self
-    }
-
-    /// Polls until the request is done, failed or out of time.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Wait`](sdk_runtime::Error::Wait) when the request failed or the timeout passed;
-    /// an invalid-argument error when the accepted call handed back no request id; otherwise
-    /// the error of a failed look.
-    pub async fn send(self) -> Result<RequestStatus, Error> {
-        let Some(request_id) = self.request_id else {
-            return Err(InvalidArgument::new("wait_for", "request", "the call handed back no request id (its answer had no Location header), so there is nothing to wait for").into());
+    /// action (`pb.wait_for(&created)`). An answer that carried no request id makes the wait
+    /// fail at once with an invalid-argument error.
+    pub fn wait_for(&self, request: impl RequestId) -> Wait<'_, RequestStatus, ErrorKind> {
+        let options = WaitOptions::new(DEFAULT_INTERVAL, DEFAULT_TIMEOUT);
+        let Some(id) = request.into_request_id() else {
+            let rule = "the call handed back no request id (its answer had no Location header), so there is nothing to wait for";
+            return Wait::invalid(InvalidArgument::new("wait_for", "request", rule), options);
         };
-        let client = self.client;
-        let mut on_progress = self.on_progress;
-        let what = format!("request {request_id}");
-        wait::until(&what, self.options, || look(client, &request_id), |state, waited| {
-            if let Some(hook) = on_progress.as_mut() {
-                hook(state, waited);
-            }
-        })
-        .await
+        Wait::new(format!("request {id}"), options, Box::new(move || Box::pin(look(self, id.clone()))))
     }
 }
 
 /// One look at the request's status.
-async fn look(client: &Client, request_id: &str) -> Result<Progress<RequestStatus>, Error> {
+async fn look(client: &Client, request_id: String) -> Result<Progress<RequestStatus>, Error> {
     let status = client.get_request_status(request_id).await?;
     let metadata = status.metadata.as_ref();
-    let state = metadata.and_then(|m| m.status.clone());
-    Ok(match state {
+    Ok(match metadata.and_then(|m| m.status.clone()) {
         Some(RequestState::Done) => Progress::Done(status),
         Some(RequestState::Failed) => {
             let message = metadata.and_then(|m| m.message.clone()).unwrap_or_else(|| "the API gave no reason".to_owned());
@@ -141,13 +81,4 @@ async fn look(client: &Client, request_id: &str) -> Result<Progress<RequestStatu
         Some(other) => Progress::Pending { state: other.as_str().to_owned() },
         None => Progress::Pending { state: "without a status".to_owned() },
     })
-}
-
-impl<'a> IntoFuture for WaitForRequest<'a> {
-    type Output = Result<RequestStatus, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
 }

@@ -2,12 +2,13 @@
 //! The providers' `wait_for` helpers are built on [`until`].
 
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::Error;
+use crate::{Error, InvalidArgument};
 
 /// How often to look and for how long in all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +111,82 @@ where
                 tokio::time::sleep(options.interval.min(options.timeout - waited)).await;
             }
         }
+    }
+}
+
+/// One look at the work, as a boxed future (what [`Wait`] calls repeatedly).
+pub type Look<'a, T, K> = Box<dyn FnMut() -> Pin<Box<dyn Future<Output = Result<Progress<T>, Error<K>>> + Send + 'a>> + Send + 'a>;
+
+/// A wait the providers' `wait_for` helpers hand out: set the pace with the setters, then
+/// `.await` it (or call [`send`](Self::send)).
+#[must_use = "waiting does nothing until it is awaited or sent"]
+pub struct Wait<'a, T, K> {
+    what: String,
+    options: WaitOptions,
+    on_progress: Option<ProgressHook<'a>>,
+    look: Result<Look<'a, T, K>, InvalidArgument>,
+}
+
+impl<'a, T, K> Wait<'a, T, K> {
+    /// A wait for `what` (e.g. `request 0f3c…`), looking with `look`.
+    pub fn new(what: impl Into<String>, options: WaitOptions, look: Look<'a, T, K>) -> Self {
+        Wait { what: what.into(), options, on_progress: None, look: Ok(look) }
+    }
+
+    /// A wait that can only fail with `error`, for a caller who gave nothing to wait on.
+    pub fn invalid(error: InvalidArgument, options: WaitOptions) -> Self {
+        Wait { what: String::new(), options, on_progress: None, look: Err(error) }
+    }
+
+    /// The pause between two looks.
+    pub fn interval(mut self, interval: Duration) -> Self {
+        self.options.interval = interval;
+        self
+    }
+
+    /// How long to wait in all before giving up.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = timeout;
+        self
+    }
+
+    /// Calls `hook` after every look that finds the work still pending, with the state the API
+    /// reported and the time waited so far.
+    pub fn on_progress(mut self, hook: impl FnMut(&str, Duration) + Send + 'a) -> Self {
+        self.on_progress = Some(Box::new(hook));
+        self
+    }
+
+    /// Looks until the work is done, failed or out of time.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Wait`] when the work failed or the timeout passed, the invalid argument of
+    /// [`Wait::invalid`], or the error of a failed look.
+    pub async fn send(self) -> Result<T, Error<K>> {
+        let mut look = self.look?;
+        let mut on_progress = self.on_progress;
+        until(&self.what, self.options, &mut look, |state, waited| {
+            if let Some(hook) = on_progress.as_mut() {
+                hook(state, waited);
+            }
+        })
+        .await
+    }
+}
+
+impl<T, K> fmt::Debug for Wait<'_, T, K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Wait").field("what", &self.what).field("options", &self.options).finish_non_exhaustive()
+    }
+}
+
+impl<'a, T: Send + 'a, K: Send + 'a> IntoFuture for Wait<'a, T, K> {
+    type Output = Result<T, Error<K>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 

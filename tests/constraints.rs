@@ -1,0 +1,311 @@
+//! Documented constraints, driven by data: every case in `constraints/<provider>.json` breaks
+//! one documented rule and must fail before anything is sent; every case in
+//! `constraints/<provider>.valid.json` sits on a rule's boundary and must be sent and succeed.
+//!
+//! Both files are JSON arrays; a missing file means no cases. A case is
+//!
+//! ```json
+//! {"rule": "server RAM is at least 256 MB", "op": "create_server",
+//!  "args": {"datacenter_id": "dc-1", "server": {"name": "s", "cores": 1, "ram": 255}},
+//!  "field": "server.ram", "message": "must be at least 256"}
+//! ```
+//!
+//! * `rule`: the documented constraint, in words (named in failures);
+//! * `op`, `args`: what is passed to the client's dynamic entry point `Client::call`;
+//! * `field`, `message` (invalid cases only): the call must fail with
+//!   `sdk_runtime::Error::InvalidArgument` whose `field` is exactly `field` and whose `rule`
+//!   contains `message`, and the mock server must have received no request at all;
+//! * `response` (valid cases only, optional): what the mock answers, as in the wire vectors
+//!   (`status`, `headers`, and `json` or a `fixture` under `../shared/fixtures`); without it the
+//!   provider's default answer below is used. A valid case must send exactly one request and
+//!   succeed.
+//!
+//! Run with `cargo test -p workspace-tests --test constraints`.
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+use wiremock::matchers::{any, method};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// What differs between providers for this test.
+struct Provider {
+    /// The crate name, which is also the name of its case files.
+    name: &'static str,
+    /// Path of the client's base URL on the mock server.
+    prefix: &'static str,
+    /// The default status of a successful answer: GET requests get `get`, all others `other`.
+    status: (u16, u16),
+    /// The default body of a successful answer; it must decode for every operation that the
+    /// provider's valid cases call without a `response` of their own.
+    body: fn() -> Value,
+}
+
+const PROFITBRICKS: Provider = Provider {
+    name: "profitbricks",
+    prefix: "/cloudapi/v3",
+    status: (200, 202),
+    // The common envelope of every ProfitBricks resource and collection: only id, type and
+    // href are required, so this decodes as any of them.
+    body: || json!({"id": "id-1", "type": "collection", "href": "https://api.example.test/cloudapi/v3/x/id-1"}),
+};
+
+const ONEANDONE: Provider = Provider {
+    name: "oneandone",
+    prefix: "/v1",
+    status: (200, 202),
+    body: || json!({"id": "id-1"}),
+};
+
+const MEMSET_KEY: &str = "0123456789abcdef0123456789abcdef";
+
+const MEMSET: Provider = Provider {
+    name: "memset",
+    prefix: "/v1/json",
+    status: (200, 200),
+    body: || json!({}),
+};
+
+#[tokio::test]
+async fn profitbricks_invalid() {
+    run_invalid(&PROFITBRICKS).await;
+}
+
+#[tokio::test]
+async fn profitbricks_valid() {
+    run_valid(&PROFITBRICKS).await;
+}
+
+#[tokio::test]
+async fn oneandone_invalid() {
+    run_invalid(&ONEANDONE).await;
+}
+
+#[tokio::test]
+async fn oneandone_valid() {
+    run_valid(&ONEANDONE).await;
+}
+
+#[tokio::test]
+async fn memset_invalid() {
+    run_invalid(&MEMSET).await;
+}
+
+#[tokio::test]
+async fn memset_valid() {
+    run_valid(&MEMSET).await;
+}
+
+/// How a call ended.
+enum Outcome {
+    Ok(Value),
+    /// The argument checks refused the call.
+    Invalid(sdk_runtime::InvalidArgument),
+    /// Any other error, as `Debug` and `Display` text.
+    Other(String),
+}
+
+fn outcome<K: std::fmt::Debug>(result: Result<Value, sdk_runtime::Error<K>>) -> Outcome {
+    match result {
+        Ok(value) => Outcome::Ok(value),
+        Err(sdk_runtime::Error::InvalidArgument(error)) => Outcome::Invalid(error),
+        Err(other) => Outcome::Other(format!("{other} ({other:?})")),
+    }
+}
+
+/// Calls `op` through the provider's `Client::call`, with test credentials.
+async fn call(provider: &Provider, server: &MockServer, op: &str, args: Value) -> Outcome {
+    let base_url = format!("{}{}", server.uri(), provider.prefix);
+    match provider.name {
+        "profitbricks" => {
+            let credentials = profitbricks::Credentials::basic("test-user", "test-pass");
+            let client = profitbricks::Client::builder(credentials).base_url(base_url).build().expect("valid settings");
+            outcome(client.call(op, args).await)
+        }
+        "oneandone" => {
+            let credentials = oneandone::Credentials::token("test-token");
+            let client = oneandone::Client::builder(credentials).base_url(base_url).build().expect("valid settings");
+            outcome(client.call(op, args).await)
+        }
+        "memset" => {
+            let credentials = memset::Credentials::token(MEMSET_KEY);
+            let client = memset::Client::builder(credentials).base_url(base_url).build().expect("valid settings");
+            outcome(client.call(op, args).await)
+        }
+        other => panic!("no client for provider {other}"),
+    }
+}
+
+/// The cases of `constraints/<file>`; none if the file does not exist.
+fn load_cases(file: &str) -> Vec<Value> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("constraints").join(file);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => panic!("{}: {e}", path.display()),
+    };
+    match serde_json::from_str(&text) {
+        Ok(Value::Array(cases)) => cases,
+        Ok(_) => panic!("{}: expected a JSON array of cases", path.display()),
+        Err(e) => panic!("{}: {e}", path.display()),
+    }
+}
+
+/// The member `name` of a case, which must be a non-empty string.
+fn text<'a>(case: &'a Value, name: &str) -> Result<&'a str, String> {
+    match case.get(name).and_then(Value::as_str) {
+        Some(text) if !text.is_empty() => Ok(text),
+        _ => Err(format!("the case has no \"{name}\" text")),
+    }
+}
+
+/// Fails once at the end, listing every failing case.
+fn report(file: &str, cases: &[Value], failures: Vec<String>) {
+    assert!(
+        failures.is_empty(),
+        "{} of {} case(s) in constraints/{file} failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+/// Names a case in failures: provider, index, rule and operation.
+fn label(provider: &Provider, index: usize, case: &Value) -> String {
+    let rule = case["rule"].as_str().unwrap_or("<no rule>");
+    let op = case["op"].as_str().unwrap_or("<no op>");
+    format!("{} #{index} [{rule}] ({op})", provider.name)
+}
+
+async fn run_invalid(provider: &Provider) {
+    let file = format!("{}.json", provider.name);
+    let cases = load_cases(&file);
+    let server = MockServer::start().await;
+    let mut failures = Vec::new();
+    for (index, case) in cases.iter().enumerate() {
+        if let Err(problem) = check_invalid(provider, &server, case).await {
+            failures.push(format!("{}: {problem}", label(provider, index, case)));
+        }
+    }
+    report(&file, &cases, failures);
+}
+
+/// The call must be refused with the expected field and rule, and nothing may be sent.
+async fn check_invalid(provider: &Provider, server: &MockServer, case: &Value) -> Result<(), String> {
+    text(case, "rule")?;
+    let op = text(case, "op")?;
+    let field = text(case, "field")?;
+    let message = text(case, "message")?;
+    server.reset().await;
+    mount_answer(provider, server, None).await;
+
+    let result = call(provider, server, op, case["args"].clone()).await;
+    let sent = server.received_requests().await.unwrap_or_default().len();
+    let mut problems = Vec::new();
+    match result {
+        Outcome::Invalid(error) => {
+            if error.field != field {
+                problems.push(format!("field: expected {field:?}, got {:?} (rule: {})", error.field, error.rule));
+            }
+            if !error.rule.contains(message) {
+                problems.push(format!("rule: expected it to contain {message:?}, got {:?}", error.rule));
+            }
+            if error.operation != op {
+                problems.push(format!("operation: expected {op:?}, got {:?}", error.operation));
+            }
+            let display = format!("{op}: invalid argument '{}': {}", error.field, error.rule);
+            if error.to_string() != display {
+                problems.push(format!("Display: expected {display:?}, got {:?}", error.to_string()));
+            }
+        }
+        Outcome::Ok(value) => {
+            problems.push(format!("expected InvalidArgument on {field:?}, but the call succeeded: {value}"));
+        }
+        Outcome::Other(error) => {
+            problems.push(format!("expected InvalidArgument on {field:?}, got another error: {error}"));
+        }
+    }
+    if sent != 0 {
+        problems.push(format!("expected no request, but {sent} were sent"));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+async fn run_valid(provider: &Provider) {
+    let file = format!("{}.valid.json", provider.name);
+    let cases = load_cases(&file);
+    let server = MockServer::start().await;
+    let mut failures = Vec::new();
+    for (index, case) in cases.iter().enumerate() {
+        if let Err(problem) = check_valid(provider, &server, case).await {
+            failures.push(format!("{}: {problem}", label(provider, index, case)));
+        }
+    }
+    report(&file, &cases, failures);
+}
+
+/// The call must be sent (exactly one request) and succeed.
+async fn check_valid(provider: &Provider, server: &MockServer, case: &Value) -> Result<(), String> {
+    text(case, "rule")?;
+    let op = text(case, "op")?;
+    for member in ["field", "message"] {
+        if case.get(member).is_some() {
+            return Err(format!("a valid case has no \"{member}\"; it belongs in constraints/{}.json", provider.name));
+        }
+    }
+    server.reset().await;
+    mount_answer(provider, server, case.get("response")).await;
+
+    let result = call(provider, server, op, case["args"].clone()).await;
+    let sent = server.received_requests().await.unwrap_or_default().len();
+    let mut problems = Vec::new();
+    match result {
+        Outcome::Ok(_) => {}
+        Outcome::Invalid(error) => problems.push(format!("refused by the argument checks: {error}")),
+        Outcome::Other(error) => problems.push(format!("the call failed: {error}")),
+    }
+    if sent != 1 {
+        problems.push(format!("expected exactly 1 request, got {sent}"));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// Mounts the mock's answer: the case's `response` if given, else the provider's default
+/// (GET requests get the `get` status, everything else the `other` one).
+async fn mount_answer(provider: &Provider, server: &MockServer, response: Option<&Value>) {
+    if let Some(spec) = response {
+        Mock::given(any()).respond_with(template(spec)).mount(server).await;
+        return;
+    }
+    let (get, other) = provider.status;
+    let body = (provider.body)().to_string();
+    let answer = |status| ResponseTemplate::new(status).set_body_raw(body.clone().into_bytes(), "application/json");
+    Mock::given(method("GET")).respond_with(answer(get)).with_priority(1).mount(server).await;
+    Mock::given(any()).respond_with(answer(other)).with_priority(2).mount(server).await;
+}
+
+/// A case's `response`: `status` (default 200), `headers`, and `json` or `fixture`.
+fn template(spec: &Value) -> ResponseTemplate {
+    let status = spec.get("status").and_then(Value::as_u64).unwrap_or(200);
+    let mut template = ResponseTemplate::new(u16::try_from(status).expect("a valid HTTP status"));
+    for (name, value) in spec["headers"].as_object().into_iter().flatten() {
+        template = template.insert_header(name.as_str(), value.as_str().expect("header values are strings"));
+    }
+    if let Some(fixture) = spec.get("fixture").and_then(Value::as_str) {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures").join(fixture);
+        let body = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        template.set_body_raw(body, "application/json")
+    } else if let Some(json) = spec.get("json") {
+        template.set_body_raw(json.to_string().into_bytes(), "application/json")
+    } else {
+        template
+    }
+}

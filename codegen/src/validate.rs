@@ -679,9 +679,9 @@ impl At<'_> {
             }
         }
         if let Some(v) = &m.values {
-            if !stringy {
-                let help = if matches!(item, Ty::Enum(_)) { "an enum's values are listed on the enum" } else { "'values' applies to string and list<string>" };
-                self.error(v.span(), format!("{label}: 'values' does not apply to type {}", types::display(ty)), help);
+            // on an enum, `values` narrows the enum to the ones this member accepts
+            if !stringy && !matches!(item, Ty::Enum(_)) {
+                self.error(v.span(), format!("{label}: 'values' does not apply to type {}", types::display(ty)), "'values' applies to strings, enums and lists of them");
             } else if v.get_ref().is_empty() {
                 self.error(v.span(), format!("{label}: 'values' is empty"), "list the allowed values");
             } else {

@@ -26,10 +26,19 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root: xtask lives in `<root>/xtask`.
+/// The workspace to work on: the nearest folder, from the current one up, that holds
+/// `spec/` and `xtask/`. Looked up at run time rather than compiled in, so a binary built in
+/// one checkout (say, with a shared target dir) never regenerates another.
 fn root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+    let here = std::env::current_dir().unwrap_or_default();
+    let found = here.ancestors().find(|dir| dir.join("spec").is_dir() && dir.join("xtask").join("Cargo.toml").is_file());
+    match found {
+        Some(dir) => dir.to_path_buf(),
+        None => {
+            let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+        }
+    }
 }
 
 fn regen(check: bool) -> Result<(), String> {

@@ -91,9 +91,13 @@ fn value_checks_scalar(p: &Provider, value: &TokenStream, ty: &Ty, c: &Constrain
                 out.extend(quote! { sdk_runtime::check::one_of(operation, #label, #value, &[#(#values),*])?; });
             }
         }
-        Ty::Enum(name) => {
+        Ty::Enum(name) if c.values.is_empty() => {
             let name = super::rust::ident(name);
             out.extend(quote! { sdk_runtime::check::one_of(operation, #label, #value.as_str(), #name::VALUES)?; });
+        }
+        Ty::Enum(_) => {
+            let values = &c.values;
+            out.extend(quote! { sdk_runtime::check::one_of(operation, #label, #value.as_str(), &[#(#values),*])?; });
         }
         Ty::Model(name) => {
             if p.model(name).is_some_and(|m| m.checked) {

@@ -1841,6 +1841,8 @@ pub struct NewServer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<ServerAvailabilityZone>,
     /// The server's operating system type; when unset it is taken over from the boot image or boot volume.
+    ///
+    /// Must be one of `WINDOWS`, `LINUX`, `UNKNOWN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence_type: Option<LicenceType>,
     /// The id of the volume to boot from; cannot be combined with a boot CD-ROM.
@@ -1965,6 +1967,8 @@ impl NewServer {
         self
     }
     /// The server's operating system type; when unset it is taken over from the boot image or boot volume.
+    ///
+    /// Must be one of `WINDOWS`, `LINUX`, `UNKNOWN`.
     pub fn licence_type(mut self, value: LicenceType) -> Self {
         self.licence_type = Some(value);
         self
@@ -2033,7 +2037,7 @@ impl NewServer {
                 operation,
                 &label,
                 value.as_str(),
-                LicenceType::VALUES,
+                &["WINDOWS", "LINUX", "UNKNOWN"],
             )?;
         }
         if let Some(value) = &self.cpu_family {

@@ -4281,7 +4281,7 @@ impl<'a> UpdateServerRequest<'a> {
         self.availability_zone = Some(value);
         self
     }
-    /// The new operating system licence type of the server.
+    /// The new operating system licence type of the server. Must be one of `WINDOWS`, `LINUX`, `UNKNOWN`.
     pub fn licence_type(mut self, value: LicenceType) -> Self {
         self.licence_type = Some(value);
         self
@@ -4319,7 +4319,7 @@ impl<'a> UpdateServerRequest<'a> {
                 operation,
                 "licence_type",
                 value.as_str(),
-                LicenceType::VALUES,
+                &["WINDOWS", "LINUX", "UNKNOWN"],
             )?;
         }
         sdk_runtime::check::at_most_one_of(
@@ -5102,7 +5102,7 @@ impl<'a> UpdateSnapshotRequest<'a> {
         self.disc_scsi_hot_unplug = Some(value);
         self
     }
-    /// The snapshot's operating system licence type: LINUX, WINDOWS or UNKNOWN.
+    /// The snapshot's operating system licence type: LINUX, WINDOWS or UNKNOWN. Must be one of `WINDOWS`, `LINUX`, `UNKNOWN`.
     pub fn licence_type(mut self, value: LicenceType) -> Self {
         self.licence_type = Some(value);
         self
@@ -5115,7 +5115,7 @@ impl<'a> UpdateSnapshotRequest<'a> {
                 operation,
                 "licence_type",
                 value.as_str(),
-                LicenceType::VALUES,
+                &["WINDOWS", "LINUX", "UNKNOWN"],
             )?;
         }
         let request = sdk_runtime::Request {

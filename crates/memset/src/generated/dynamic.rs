@@ -7,11 +7,158 @@ impl Client {
     /// The names of every operation [`call`](Self::call) accepts, as the source
     /// material spells them.
     pub const OPERATIONS: &'static [&'static str] = &[
+        "apikey.add_scope",
+        "apikey.create",
+        "apikey.delete",
+        "apikey.delete_scope",
+        "apikey.info",
+        "apikey.list",
+        "bandwidth.info",
+        "bandwidth.monthly_usage",
+        "bandwidth.usage",
+        "cluster.info",
+        "cluster.list",
+        "cluster.real_service.disable",
+        "cluster.real_service.disable_fallback",
+        "cluster.real_service.enable",
+        "cluster.real_service.enable_fallback",
+        "cluster.real_service.info",
+        "cluster.real_service.list",
+        "cluster.real_service.set_weight",
+        "cluster.real_service.statistics",
+        "cluster.server.disable",
+        "cluster.server.enable",
+        "cluster.server.info",
+        "cluster.server.list",
+        "cluster.service.disable",
+        "cluster.service.enable",
+        "cluster.service.info",
+        "cluster.service.list",
+        "cluster.service.status_image",
+        "create.available",
+        "create.extra_bandwidth",
+        "create.hourly_miniserver",
+        "create.memstore",
+        "create.monthly_fullserver",
+        "create.monthly_miniserver",
+        "create.openstack_project",
+        "create.verify_discount_code",
+        "dns.reload",
+        "dns.reverse_map_list",
+        "dns.reverse_map_update",
+        "dns.zone_create",
+        "dns.zone_delete",
+        "dns.zone_domain_create",
+        "dns.zone_domain_delete",
+        "dns.zone_domain_info",
+        "dns.zone_domain_list",
+        "dns.zone_domain_update",
+        "dns.zone_info",
+        "dns.zone_list",
+        "dns.zone_record_create",
+        "dns.zone_record_delete",
+        "dns.zone_record_info",
+        "dns.zone_record_list",
+        "dns.zone_record_update",
+        "dns.zone_update",
+        "firewalling.rule_create",
+        "firewalling.rule_delete",
+        "firewalling.rule_group_create",
+        "firewalling.rule_group_delete",
+        "firewalling.rule_group_info",
+        "firewalling.rule_group_list",
+        "firewalling.rule_group_status",
+        "firewalling.rule_info",
+        "firewalling.rule_update",
+        "firewalling.update",
+        "internal.echo",
+        "internal.noop",
+        "internal.release",
+        "internal.version",
+        "invoice.info",
+        "invoice.list",
         "job.status",
+        "loadbalancer.server.add",
+        "loadbalancer.server.info",
+        "loadbalancer.server.remove",
+        "loadbalancer.server.update",
+        "loadbalancer.service.add",
+        "loadbalancer.service.info",
+        "loadbalancer.service.list",
+        "loadbalancer.service.remove",
+        "loadbalancer.service.update",
+        "memshell.disable",
+        "memshell.enable",
+        "memshell.info",
+        "memshell.set_password",
+        "memstore.usage",
+        "memstore.container.acl",
+        "memstore.container.cdn",
+        "memstore.container.create",
+        "memstore.container.set_acl",
+        "memstore.container.set_public_cdn",
+        "memstore.container.unset_public_cdn",
+        "memstore.user.create",
+        "memstore.user.delete",
+        "memstore.user.disable",
+        "memstore.user.enable",
+        "memstore.user.info",
+        "memstore.user.list",
+        "memstore.user.set_password",
+        "openstack.list_projects",
+        "openstack.sync_users",
+        "openstack.project.add_user",
+        "openstack.project.list_users",
+        "openstack.project.remove_user",
+        "openstack.user.create",
+        "openstack.user.delete",
+        "openstack.user.disable",
+        "openstack.user.enable",
+        "openstack.user.info",
+        "openstack.user.list",
+        "openstack.user.set_password",
+        "partner.account.create",
+        "partner.account.list",
+        "partner.apikey.create",
+        "partner.apikey.list",
+        "partner.service.list",
+        "payment_method.available",
+        "payment_method.info",
+        "payment_method.remove",
+        "payment_method.set_default",
         "server.info",
         "server.list",
+        "server.move_ips",
+        "server.reboot",
+        "server.reimage_from_snapshot",
+        "server.reimage_from_stock_image",
+        "server.set_intrusion_detection_alert_level",
+        "server.set_penetration_patrol_alert_level",
+        "server.slave_ns_add",
+        "server.slave_ns_delete",
+        "server.slave_ns_list",
+        "server.snapshot",
+        "server.snapshot_delete",
+        "server.snapshot_list",
+        "server.upgrade",
+        "server.monitoring.get_policy",
+        "server.monitoring.rule_create",
+        "server.monitoring.rule_delete",
+        "server.monitoring.rule_info",
+        "server.monitoring.rule_list",
+        "server.monitoring.rule_update",
+        "server.monitoring.set_policy",
+        "server.status.info",
+        "server.status.list",
+        "service.cancel",
         "service.info",
         "service.list",
+        "service.set_nickname",
+        "vlan.add",
+        "vlan.info",
+        "vlan.list",
+        "vlan.remove",
+        "website_firewall.clear_cache",
     ];
     /// Calls the operation named `operation` (the source's name, e.g. `"get_server"`)
     /// with `args`, a JSON object of its arguments by their source names; returns the
@@ -29,6 +176,1755 @@ impl Client {
         args: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
         match operation {
+            "apikey.add_scope" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    id: String,
+                    scope_name: String,
+                    value: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("apikey.add_scope", args)?;
+                let request = self
+                    .apikey()
+                    .add_scope(args.id, args.scope_name, args.value);
+                sdk_runtime::dynamic::output("apikey.add_scope", request.send().await?)
+            }
+            "apikey.create" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    scopes: Option<ApiKeyScopes>,
+                    #[serde(default)]
+                    comment: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("apikey.create", args)?;
+                let mut request = self.apikey().create();
+                if let Some(value) = args.scopes {
+                    request = request.scopes(value);
+                }
+                if let Some(value) = args.comment {
+                    request = request.comment(value);
+                }
+                sdk_runtime::dynamic::output("apikey.create", request.send().await?)
+            }
+            "apikey.delete" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("apikey.delete", args)?;
+                let request = self.apikey().delete(args.id);
+                sdk_runtime::dynamic::output("apikey.delete", request.send().await?)
+            }
+            "apikey.delete_scope" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    id: String,
+                    scope_name: String,
+                    value: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "apikey.delete_scope",
+                    args,
+                )?;
+                let request = self
+                    .apikey()
+                    .delete_scope(args.id, args.scope_name, args.value);
+                sdk_runtime::dynamic::output(
+                    "apikey.delete_scope",
+                    request.send().await?,
+                )
+            }
+            "apikey.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("apikey.info", args)?;
+                let request = self.apikey().info(args.id);
+                sdk_runtime::dynamic::output("apikey.info", request.send().await?)
+            }
+            "apikey.list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args("apikey.list", args)?;
+                let request = self.apikey().list();
+                sdk_runtime::dynamic::output("apikey.list", request.send().await?)
+            }
+            "bandwidth.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("bandwidth.info", args)?;
+                let request = self.bandwidth().info(args.name);
+                sdk_runtime::dynamic::output("bandwidth.info", request.send().await?)
+            }
+            "bandwidth.monthly_usage" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    #[serde(default)]
+                    year: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "bandwidth.monthly_usage",
+                    args,
+                )?;
+                let mut request = self.bandwidth().monthly_usage(args.name);
+                if let Some(value) = args.year {
+                    request = request.year(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "bandwidth.monthly_usage",
+                    request.send().await?,
+                )
+            }
+            "bandwidth.usage" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    #[serde(default)]
+                    period: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("bandwidth.usage", args)?;
+                let mut request = self.bandwidth().usage(args.name);
+                if let Some(value) = args.period {
+                    request = request.period(value);
+                }
+                sdk_runtime::dynamic::output("bandwidth.usage", request.send().await?)
+            }
+            "cluster.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("cluster.info", args)?;
+                let request = self.cluster().info(args.cluster_name);
+                sdk_runtime::dynamic::output("cluster.info", request.send().await?)
+            }
+            "cluster.list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    enabled: Option<bool>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("cluster.list", args)?;
+                let mut request = self.cluster().list();
+                if let Some(value) = args.enabled {
+                    request = request.enabled(value);
+                }
+                sdk_runtime::dynamic::output("cluster.list", request.send().await?)
+            }
+            "cluster.real_service.disable" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                    service_name: String,
+                    server_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.real_service.disable",
+                    args,
+                )?;
+                let request = self
+                    .cluster()
+                    .real_service()
+                    .disable(args.cluster_name, args.service_name, args.server_name);
+                sdk_runtime::dynamic::output(
+                    "cluster.real_service.disable",
+                    request.send().await?,
+                )
+            }
+            "cluster.real_service.disable_fallback" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                    service_name: String,
+                    server_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.real_service.disable_fallback",
+                    args,
+                )?;
+                let request = self
+                    .cluster()
+                    .real_service()
+                    .disable_fallback(
+                        args.cluster_name,
+                        args.service_name,
+                        args.server_name,
+                    );
+                sdk_runtime::dynamic::output(
+                    "cluster.real_service.disable_fallback",
+                    request.send().await?,
+                )
+            }
+            "cluster.real_service.enable" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                    service_name: String,
+                    server_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.real_service.enable",
+                    args,
+                )?;
+                let request = self
+                    .cluster()
+                    .real_service()
+                    .enable(args.cluster_name, args.service_name, args.server_name);
+                sdk_runtime::dynamic::output(
+                    "cluster.real_service.enable",
+                    request.send().await?,
+                )
+            }
+            "cluster.real_service.enable_fallback" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                    service_name: String,
+                    server_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.real_service.enable_fallback",
+                    args,
+                )?;
+                let request = self
+                    .cluster()
+                    .real_service()
+                    .enable_fallback(
+                        args.cluster_name,
+                        args.service_name,
+                        args.server_name,
+                    );
+                sdk_runtime::dynamic::output(
+                    "cluster.real_service.enable_fallback",
+                    request.send().await?,
+                )
+            }
+            "cluster.real_service.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                    service_name: String,
+                    server_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.real_service.info",
+                    args,
+                )?;
+                let request = self
+                    .cluster()
+                    .real_service()
+                    .info(args.cluster_name, args.service_name, args.server_name);
+                sdk_runtime::dynamic::output(
+                    "cluster.real_service.info",
+                    request.send().await?,
+                )
+            }
+            "cluster.real_service.list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                    service_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.real_service.list",
+                    args,
+                )?;
+                let request = self
+                    .cluster()
+                    .real_service()
+                    .list(args.cluster_name, args.service_name);
+                sdk_runtime::dynamic::output(
+                    "cluster.real_service.list",
+                    request.send().await?,
+                )
+            }
+            "cluster.real_service.set_weight" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                    service_name: String,
+                    server_name: String,
+                    weight: i64,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.real_service.set_weight",
+                    args,
+                )?;
+                let request = self
+                    .cluster()
+                    .real_service()
+                    .set_weight(
+                        args.cluster_name,
+                        args.service_name,
+                        args.server_name,
+                        args.weight,
+                    );
+                sdk_runtime::dynamic::output(
+                    "cluster.real_service.set_weight",
+                    request.send().await?,
+                )
+            }
+            "cluster.real_service.statistics" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                    service_name: String,
+                    server_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.real_service.statistics",
+                    args,
+                )?;
+                let request = self
+                    .cluster()
+                    .real_service()
+                    .statistics(args.cluster_name, args.service_name, args.server_name);
+                sdk_runtime::dynamic::output(
+                    "cluster.real_service.statistics",
+                    request.send().await?,
+                )
+            }
+            "cluster.server.disable" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                    server_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.server.disable",
+                    args,
+                )?;
+                let request = self
+                    .cluster()
+                    .server()
+                    .disable(args.cluster_name, args.server_name);
+                sdk_runtime::dynamic::output(
+                    "cluster.server.disable",
+                    request.send().await?,
+                )
+            }
+            "cluster.server.enable" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                    server_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.server.enable",
+                    args,
+                )?;
+                let request = self
+                    .cluster()
+                    .server()
+                    .enable(args.cluster_name, args.server_name);
+                sdk_runtime::dynamic::output(
+                    "cluster.server.enable",
+                    request.send().await?,
+                )
+            }
+            "cluster.server.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.server.info",
+                    args,
+                )?;
+                let request = self.cluster().server().info(args.server_name);
+                sdk_runtime::dynamic::output(
+                    "cluster.server.info",
+                    request.send().await?,
+                )
+            }
+            "cluster.server.list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.server.list",
+                    args,
+                )?;
+                let request = self.cluster().server().list(args.cluster_name);
+                sdk_runtime::dynamic::output(
+                    "cluster.server.list",
+                    request.send().await?,
+                )
+            }
+            "cluster.service.disable" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                    service_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.service.disable",
+                    args,
+                )?;
+                let request = self
+                    .cluster()
+                    .service()
+                    .disable(args.cluster_name, args.service_name);
+                sdk_runtime::dynamic::output(
+                    "cluster.service.disable",
+                    request.send().await?,
+                )
+            }
+            "cluster.service.enable" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                    service_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.service.enable",
+                    args,
+                )?;
+                let request = self
+                    .cluster()
+                    .service()
+                    .enable(args.cluster_name, args.service_name);
+                sdk_runtime::dynamic::output(
+                    "cluster.service.enable",
+                    request.send().await?,
+                )
+            }
+            "cluster.service.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                    service_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.service.info",
+                    args,
+                )?;
+                let request = self
+                    .cluster()
+                    .service()
+                    .info(args.cluster_name, args.service_name);
+                sdk_runtime::dynamic::output(
+                    "cluster.service.info",
+                    request.send().await?,
+                )
+            }
+            "cluster.service.list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.service.list",
+                    args,
+                )?;
+                let request = self.cluster().service().list(args.cluster_name);
+                sdk_runtime::dynamic::output(
+                    "cluster.service.list",
+                    request.send().await?,
+                )
+            }
+            "cluster.service.status_image" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    cluster_name: String,
+                    service_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "cluster.service.status_image",
+                    args,
+                )?;
+                let request = self
+                    .cluster()
+                    .service()
+                    .status_image(args.cluster_name, args.service_name);
+                sdk_runtime::dynamic::output(
+                    "cluster.service.status_image",
+                    request.send().await?,
+                )
+            }
+            "create.available" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args("create.available", args)?;
+                let request = self.create().available();
+                sdk_runtime::dynamic::output("create.available", request.send().await?)
+            }
+            "create.extra_bandwidth" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    amount: i64,
+                    dry_run: bool,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "create.extra_bandwidth",
+                    args,
+                )?;
+                let request = self
+                    .create()
+                    .extra_bandwidth(args.name, args.amount, args.dry_run);
+                sdk_runtime::dynamic::output(
+                    "create.extra_bandwidth",
+                    request.send().await?,
+                )
+            }
+            "create.hourly_miniserver" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    connection: Option<String>,
+                    #[serde(default)]
+                    monthly_transfer_gb: Option<i64>,
+                    #[serde(default)]
+                    bandwidth_type: Option<String>,
+                    #[serde(default)]
+                    backups: Option<i64>,
+                    #[serde(default)]
+                    lvs: Option<i64>,
+                    #[serde(default)]
+                    intrusion_detection: Option<String>,
+                    #[serde(default)]
+                    monitoring_level: Option<String>,
+                    #[serde(default)]
+                    vulnscan: Option<String>,
+                    #[serde(default)]
+                    database: Option<String>,
+                    #[serde(default)]
+                    antivirus: Option<String>,
+                    #[serde(default)]
+                    firewall: Option<FirewallType>,
+                    #[serde(default)]
+                    firewall_rule_group: Option<String>,
+                    sku: String,
+                    dry_run: bool,
+                    #[serde(default)]
+                    discount_code: Option<String>,
+                    #[serde(default)]
+                    add_to_next_bill: Option<bool>,
+                    os: String,
+                    #[serde(default)]
+                    os_bits: Option<String>,
+                    #[serde(default)]
+                    support_level: Option<SupportLevel>,
+                    #[serde(default)]
+                    vlan: Option<String>,
+                    #[serde(default)]
+                    network_zone: Option<String>,
+                    #[serde(default)]
+                    data_zone: Option<String>,
+                    #[serde(default)]
+                    period: Option<i64>,
+                    #[serde(default)]
+                    pub_ssh_key: Option<String>,
+                    #[serde(default)]
+                    disk_type: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "create.hourly_miniserver",
+                    args,
+                )?;
+                let mut request = self
+                    .create()
+                    .hourly_miniserver(args.sku, args.dry_run, args.os);
+                if let Some(value) = args.connection {
+                    request = request.connection(value);
+                }
+                if let Some(value) = args.monthly_transfer_gb {
+                    request = request.monthly_transfer_gb(value);
+                }
+                if let Some(value) = args.bandwidth_type {
+                    request = request.bandwidth_type(value);
+                }
+                if let Some(value) = args.backups {
+                    request = request.backups(value);
+                }
+                if let Some(value) = args.lvs {
+                    request = request.lvs(value);
+                }
+                if let Some(value) = args.intrusion_detection {
+                    request = request.intrusion_detection(value);
+                }
+                if let Some(value) = args.monitoring_level {
+                    request = request.monitoring_level(value);
+                }
+                if let Some(value) = args.vulnscan {
+                    request = request.vulnscan(value);
+                }
+                if let Some(value) = args.database {
+                    request = request.database(value);
+                }
+                if let Some(value) = args.antivirus {
+                    request = request.antivirus(value);
+                }
+                if let Some(value) = args.firewall {
+                    request = request.firewall(value);
+                }
+                if let Some(value) = args.firewall_rule_group {
+                    request = request.firewall_rule_group(value);
+                }
+                if let Some(value) = args.discount_code {
+                    request = request.discount_code(value);
+                }
+                if let Some(value) = args.add_to_next_bill {
+                    request = request.add_to_next_bill(value);
+                }
+                if let Some(value) = args.os_bits {
+                    request = request.os_bits(value);
+                }
+                if let Some(value) = args.support_level {
+                    request = request.support_level(value);
+                }
+                if let Some(value) = args.vlan {
+                    request = request.vlan(value);
+                }
+                if let Some(value) = args.network_zone {
+                    request = request.network_zone(value);
+                }
+                if let Some(value) = args.data_zone {
+                    request = request.data_zone(value);
+                }
+                if let Some(value) = args.period {
+                    request = request.period(value);
+                }
+                if let Some(value) = args.pub_ssh_key {
+                    request = request.pub_ssh_key(value);
+                }
+                if let Some(value) = args.disk_type {
+                    request = request.disk_type(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "create.hourly_miniserver",
+                    request.send().await?,
+                )
+            }
+            "create.memstore" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    sku: String,
+                    dry_run: bool,
+                    #[serde(default)]
+                    discount_code: Option<String>,
+                    #[serde(default)]
+                    add_to_next_bill: Option<bool>,
+                    #[serde(default)]
+                    network_zone: Option<String>,
+                    #[serde(default)]
+                    data_zone: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("create.memstore", args)?;
+                let mut request = self.create().memstore(args.sku, args.dry_run);
+                if let Some(value) = args.discount_code {
+                    request = request.discount_code(value);
+                }
+                if let Some(value) = args.add_to_next_bill {
+                    request = request.add_to_next_bill(value);
+                }
+                if let Some(value) = args.network_zone {
+                    request = request.network_zone(value);
+                }
+                if let Some(value) = args.data_zone {
+                    request = request.data_zone(value);
+                }
+                sdk_runtime::dynamic::output("create.memstore", request.send().await?)
+            }
+            "create.monthly_fullserver" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    bandwidth_type: Option<String>,
+                    #[serde(default)]
+                    backups: Option<i64>,
+                    #[serde(default)]
+                    lvs: Option<i64>,
+                    #[serde(default)]
+                    intrusion_detection: Option<IntrusionDetectionLevel>,
+                    #[serde(default)]
+                    monitoring_level: Option<MonitoringLevel>,
+                    #[serde(default)]
+                    vulnscan: Option<VulnscanLevel>,
+                    #[serde(default)]
+                    database: Option<String>,
+                    #[serde(default)]
+                    antivirus: Option<String>,
+                    #[serde(default)]
+                    firewall: Option<FirewallType>,
+                    #[serde(default)]
+                    firewall_rule_group: Option<String>,
+                    sku: String,
+                    dry_run: bool,
+                    #[serde(default)]
+                    discount_code: Option<String>,
+                    #[serde(default)]
+                    add_to_next_bill: Option<bool>,
+                    os: String,
+                    #[serde(default)]
+                    os_bits: Option<String>,
+                    #[serde(default)]
+                    support_level: Option<SupportLevel>,
+                    #[serde(default)]
+                    vlan: Option<String>,
+                    #[serde(default)]
+                    network_zone: Option<String>,
+                    #[serde(default)]
+                    data_zone: Option<String>,
+                    #[serde(default)]
+                    period: Option<i64>,
+                    #[serde(default)]
+                    pub_ssh_key: Option<String>,
+                    #[serde(default)]
+                    disk: Option<String>,
+                    #[serde(default)]
+                    ram: Option<String>,
+                    #[serde(default)]
+                    nvme: Option<String>,
+                    #[serde(default)]
+                    net_card_speed_gbps: Option<String>,
+                    #[serde(default)]
+                    partitioning: Option<String>,
+                    #[serde(default)]
+                    setup_instructions: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "create.monthly_fullserver",
+                    args,
+                )?;
+                let mut request = self
+                    .create()
+                    .monthly_fullserver(args.sku, args.dry_run, args.os);
+                if let Some(value) = args.bandwidth_type {
+                    request = request.bandwidth_type(value);
+                }
+                if let Some(value) = args.backups {
+                    request = request.backups(value);
+                }
+                if let Some(value) = args.lvs {
+                    request = request.lvs(value);
+                }
+                if let Some(value) = args.intrusion_detection {
+                    request = request.intrusion_detection(value);
+                }
+                if let Some(value) = args.monitoring_level {
+                    request = request.monitoring_level(value);
+                }
+                if let Some(value) = args.vulnscan {
+                    request = request.vulnscan(value);
+                }
+                if let Some(value) = args.database {
+                    request = request.database(value);
+                }
+                if let Some(value) = args.antivirus {
+                    request = request.antivirus(value);
+                }
+                if let Some(value) = args.firewall {
+                    request = request.firewall(value);
+                }
+                if let Some(value) = args.firewall_rule_group {
+                    request = request.firewall_rule_group(value);
+                }
+                if let Some(value) = args.discount_code {
+                    request = request.discount_code(value);
+                }
+                if let Some(value) = args.add_to_next_bill {
+                    request = request.add_to_next_bill(value);
+                }
+                if let Some(value) = args.os_bits {
+                    request = request.os_bits(value);
+                }
+                if let Some(value) = args.support_level {
+                    request = request.support_level(value);
+                }
+                if let Some(value) = args.vlan {
+                    request = request.vlan(value);
+                }
+                if let Some(value) = args.network_zone {
+                    request = request.network_zone(value);
+                }
+                if let Some(value) = args.data_zone {
+                    request = request.data_zone(value);
+                }
+                if let Some(value) = args.period {
+                    request = request.period(value);
+                }
+                if let Some(value) = args.pub_ssh_key {
+                    request = request.pub_ssh_key(value);
+                }
+                if let Some(value) = args.disk {
+                    request = request.disk(value);
+                }
+                if let Some(value) = args.ram {
+                    request = request.ram(value);
+                }
+                if let Some(value) = args.nvme {
+                    request = request.nvme(value);
+                }
+                if let Some(value) = args.net_card_speed_gbps {
+                    request = request.net_card_speed_gbps(value);
+                }
+                if let Some(value) = args.partitioning {
+                    request = request.partitioning(value);
+                }
+                if let Some(value) = args.setup_instructions {
+                    request = request.setup_instructions(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "create.monthly_fullserver",
+                    request.send().await?,
+                )
+            }
+            "create.monthly_miniserver" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    connection: Option<String>,
+                    #[serde(default)]
+                    monthly_transfer_gb: Option<i64>,
+                    #[serde(default)]
+                    bandwidth_type: Option<String>,
+                    #[serde(default)]
+                    backups: Option<i64>,
+                    #[serde(default)]
+                    lvs: Option<i64>,
+                    #[serde(default)]
+                    intrusion_detection: Option<IntrusionDetectionLevel>,
+                    #[serde(default)]
+                    monitoring_level: Option<MonitoringLevel>,
+                    #[serde(default)]
+                    vulnscan: Option<VulnscanLevel>,
+                    #[serde(default)]
+                    database: Option<String>,
+                    #[serde(default)]
+                    antivirus: Option<String>,
+                    #[serde(default)]
+                    firewall: Option<FirewallType>,
+                    #[serde(default)]
+                    firewall_rule_group: Option<String>,
+                    sku: String,
+                    dry_run: bool,
+                    #[serde(default)]
+                    discount_code: Option<String>,
+                    #[serde(default)]
+                    add_to_next_bill: Option<bool>,
+                    os: String,
+                    #[serde(default)]
+                    os_bits: Option<String>,
+                    #[serde(default)]
+                    support_level: Option<SupportLevel>,
+                    #[serde(default)]
+                    vlan: Option<String>,
+                    #[serde(default)]
+                    network_zone: Option<String>,
+                    #[serde(default)]
+                    data_zone: Option<String>,
+                    #[serde(default)]
+                    period: Option<i64>,
+                    #[serde(default)]
+                    pub_ssh_key: Option<String>,
+                    #[serde(default)]
+                    disk_type: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "create.monthly_miniserver",
+                    args,
+                )?;
+                let mut request = self
+                    .create()
+                    .monthly_miniserver(args.sku, args.dry_run, args.os);
+                if let Some(value) = args.connection {
+                    request = request.connection(value);
+                }
+                if let Some(value) = args.monthly_transfer_gb {
+                    request = request.monthly_transfer_gb(value);
+                }
+                if let Some(value) = args.bandwidth_type {
+                    request = request.bandwidth_type(value);
+                }
+                if let Some(value) = args.backups {
+                    request = request.backups(value);
+                }
+                if let Some(value) = args.lvs {
+                    request = request.lvs(value);
+                }
+                if let Some(value) = args.intrusion_detection {
+                    request = request.intrusion_detection(value);
+                }
+                if let Some(value) = args.monitoring_level {
+                    request = request.monitoring_level(value);
+                }
+                if let Some(value) = args.vulnscan {
+                    request = request.vulnscan(value);
+                }
+                if let Some(value) = args.database {
+                    request = request.database(value);
+                }
+                if let Some(value) = args.antivirus {
+                    request = request.antivirus(value);
+                }
+                if let Some(value) = args.firewall {
+                    request = request.firewall(value);
+                }
+                if let Some(value) = args.firewall_rule_group {
+                    request = request.firewall_rule_group(value);
+                }
+                if let Some(value) = args.discount_code {
+                    request = request.discount_code(value);
+                }
+                if let Some(value) = args.add_to_next_bill {
+                    request = request.add_to_next_bill(value);
+                }
+                if let Some(value) = args.os_bits {
+                    request = request.os_bits(value);
+                }
+                if let Some(value) = args.support_level {
+                    request = request.support_level(value);
+                }
+                if let Some(value) = args.vlan {
+                    request = request.vlan(value);
+                }
+                if let Some(value) = args.network_zone {
+                    request = request.network_zone(value);
+                }
+                if let Some(value) = args.data_zone {
+                    request = request.data_zone(value);
+                }
+                if let Some(value) = args.period {
+                    request = request.period(value);
+                }
+                if let Some(value) = args.pub_ssh_key {
+                    request = request.pub_ssh_key(value);
+                }
+                if let Some(value) = args.disk_type {
+                    request = request.disk_type(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "create.monthly_miniserver",
+                    request.send().await?,
+                )
+            }
+            "create.openstack_project" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    sku: String,
+                    dry_run: bool,
+                    #[serde(default)]
+                    discount_code: Option<String>,
+                    #[serde(default)]
+                    add_to_next_bill: Option<bool>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "create.openstack_project",
+                    args,
+                )?;
+                let mut request = self
+                    .create()
+                    .openstack_project(args.sku, args.dry_run);
+                if let Some(value) = args.discount_code {
+                    request = request.discount_code(value);
+                }
+                if let Some(value) = args.add_to_next_bill {
+                    request = request.add_to_next_bill(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "create.openstack_project",
+                    request.send().await?,
+                )
+            }
+            "create.verify_discount_code" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    discount_code: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "create.verify_discount_code",
+                    args,
+                )?;
+                let request = self.create().verify_discount_code(args.discount_code);
+                sdk_runtime::dynamic::output(
+                    "create.verify_discount_code",
+                    request.send().await?,
+                )
+            }
+            "dns.reload" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args("dns.reload", args)?;
+                let request = self.dns().reload();
+                sdk_runtime::dynamic::output("dns.reload", request.send().await?)
+            }
+            "dns.reverse_map_list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    name: Option<String>,
+                    #[serde(default)]
+                    address: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "dns.reverse_map_list",
+                    args,
+                )?;
+                let mut request = self.dns().reverse_map_list();
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                if let Some(value) = args.address {
+                    request = request.address(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "dns.reverse_map_list",
+                    request.send().await?,
+                )
+            }
+            "dns.reverse_map_update" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    name: Option<String>,
+                    address: String,
+                    reverse_map: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "dns.reverse_map_update",
+                    args,
+                )?;
+                let mut request = self
+                    .dns()
+                    .reverse_map_update(args.address, args.reverse_map);
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "dns.reverse_map_update",
+                    request.send().await?,
+                )
+            }
+            "dns.zone_create" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    nickname: String,
+                    #[serde(default)]
+                    ttl: Option<i64>,
+                    #[serde(default)]
+                    records: Option<Vec<NewZoneRecord>>,
+                    #[serde(default)]
+                    domains: Option<Vec<NewZoneDomain>>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("dns.zone_create", args)?;
+                let mut request = self.dns().zone_create(args.nickname);
+                if let Some(value) = args.ttl {
+                    request = request.ttl(value);
+                }
+                if let Some(value) = args.records {
+                    request = request.records(value);
+                }
+                if let Some(value) = args.domains {
+                    request = request.domains(value);
+                }
+                sdk_runtime::dynamic::output("dns.zone_create", request.send().await?)
+            }
+            "dns.zone_delete" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("dns.zone_delete", args)?;
+                let request = self.dns().zone_delete(args.id);
+                sdk_runtime::dynamic::output("dns.zone_delete", request.send().await?)
+            }
+            "dns.zone_domain_create" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    domain: String,
+                    #[serde(default)]
+                    zone_id: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "dns.zone_domain_create",
+                    args,
+                )?;
+                let mut request = self.dns().zone_domain_create(args.domain);
+                if let Some(value) = args.zone_id {
+                    request = request.zone_id(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "dns.zone_domain_create",
+                    request.send().await?,
+                )
+            }
+            "dns.zone_domain_delete" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    domain: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "dns.zone_domain_delete",
+                    args,
+                )?;
+                let request = self.dns().zone_domain_delete(args.domain);
+                sdk_runtime::dynamic::output(
+                    "dns.zone_domain_delete",
+                    request.send().await?,
+                )
+            }
+            "dns.zone_domain_info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    domain: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "dns.zone_domain_info",
+                    args,
+                )?;
+                let request = self.dns().zone_domain_info(args.domain);
+                sdk_runtime::dynamic::output(
+                    "dns.zone_domain_info",
+                    request.send().await?,
+                )
+            }
+            "dns.zone_domain_list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args("dns.zone_domain_list", args)?;
+                let request = self.dns().zone_domain_list();
+                sdk_runtime::dynamic::output(
+                    "dns.zone_domain_list",
+                    request.send().await?,
+                )
+            }
+            "dns.zone_domain_update" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    domain: String,
+                    #[serde(default)]
+                    zone_id: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "dns.zone_domain_update",
+                    args,
+                )?;
+                let mut request = self.dns().zone_domain_update(args.domain);
+                if let Some(value) = args.zone_id {
+                    request = request.zone_id(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "dns.zone_domain_update",
+                    request.send().await?,
+                )
+            }
+            "dns.zone_info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("dns.zone_info", args)?;
+                let request = self.dns().zone_info(args.id);
+                sdk_runtime::dynamic::output("dns.zone_info", request.send().await?)
+            }
+            "dns.zone_list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args("dns.zone_list", args)?;
+                let request = self.dns().zone_list();
+                sdk_runtime::dynamic::output("dns.zone_list", request.send().await?)
+            }
+            "dns.zone_record_create" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    zone_id: String,
+                    r#type: DnsRecordType,
+                    #[serde(default)]
+                    record: Option<String>,
+                    address: String,
+                    #[serde(default)]
+                    ttl: Option<i64>,
+                    #[serde(default)]
+                    priority: Option<i64>,
+                    #[serde(default)]
+                    relative: Option<bool>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "dns.zone_record_create",
+                    args,
+                )?;
+                let mut request = self
+                    .dns()
+                    .zone_record_create(args.zone_id, args.r#type, args.address);
+                if let Some(value) = args.record {
+                    request = request.record(value);
+                }
+                if let Some(value) = args.ttl {
+                    request = request.ttl(value);
+                }
+                if let Some(value) = args.priority {
+                    request = request.priority(value);
+                }
+                if let Some(value) = args.relative {
+                    request = request.relative(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "dns.zone_record_create",
+                    request.send().await?,
+                )
+            }
+            "dns.zone_record_delete" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "dns.zone_record_delete",
+                    args,
+                )?;
+                let request = self.dns().zone_record_delete(args.id);
+                sdk_runtime::dynamic::output(
+                    "dns.zone_record_delete",
+                    request.send().await?,
+                )
+            }
+            "dns.zone_record_info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "dns.zone_record_info",
+                    args,
+                )?;
+                let request = self.dns().zone_record_info(args.id);
+                sdk_runtime::dynamic::output(
+                    "dns.zone_record_info",
+                    request.send().await?,
+                )
+            }
+            "dns.zone_record_list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args("dns.zone_record_list", args)?;
+                let request = self.dns().zone_record_list();
+                sdk_runtime::dynamic::output(
+                    "dns.zone_record_list",
+                    request.send().await?,
+                )
+            }
+            "dns.zone_record_update" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    id: String,
+                    #[serde(default)]
+                    zone_id: Option<String>,
+                    #[serde(default)]
+                    r#type: Option<DnsRecordType>,
+                    #[serde(default)]
+                    record: Option<String>,
+                    #[serde(default)]
+                    address: Option<String>,
+                    #[serde(default)]
+                    ttl: Option<i64>,
+                    #[serde(default)]
+                    priority: Option<i64>,
+                    #[serde(default)]
+                    relative: Option<bool>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "dns.zone_record_update",
+                    args,
+                )?;
+                let mut request = self.dns().zone_record_update(args.id);
+                if let Some(value) = args.zone_id {
+                    request = request.zone_id(value);
+                }
+                if let Some(value) = args.r#type {
+                    request = request.r#type(value);
+                }
+                if let Some(value) = args.record {
+                    request = request.record(value);
+                }
+                if let Some(value) = args.address {
+                    request = request.address(value);
+                }
+                if let Some(value) = args.ttl {
+                    request = request.ttl(value);
+                }
+                if let Some(value) = args.priority {
+                    request = request.priority(value);
+                }
+                if let Some(value) = args.relative {
+                    request = request.relative(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "dns.zone_record_update",
+                    request.send().await?,
+                )
+            }
+            "dns.zone_update" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    id: String,
+                    #[serde(default)]
+                    nickname: Option<String>,
+                    #[serde(default)]
+                    ttl: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("dns.zone_update", args)?;
+                let mut request = self.dns().zone_update(args.id);
+                if let Some(value) = args.nickname {
+                    request = request.nickname(value);
+                }
+                if let Some(value) = args.ttl {
+                    request = request.ttl(value);
+                }
+                sdk_runtime::dynamic::output("dns.zone_update", request.send().await?)
+            }
+            "firewalling.rule_create" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    rule_group_name: String,
+                    #[serde(default)]
+                    ip_version: Option<String>,
+                    action: FirewallAction,
+                    #[serde(default)]
+                    source_ips: Option<String>,
+                    #[serde(default)]
+                    source_ports: Option<String>,
+                    #[serde(default)]
+                    dest_ips: Option<String>,
+                    #[serde(default)]
+                    source_ip6s: Option<String>,
+                    #[serde(default)]
+                    dest_ip6s: Option<String>,
+                    dest_ports: String,
+                    #[serde(default)]
+                    protocols: Option<String>,
+                    ordering: i64,
+                    #[serde(default)]
+                    comment: Option<String>,
+                    #[serde(default)]
+                    direction: Option<FirewallDirection>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "firewalling.rule_create",
+                    args,
+                )?;
+                let mut request = self
+                    .firewalling()
+                    .rule_create(
+                        args.rule_group_name,
+                        args.action,
+                        args.dest_ports,
+                        args.ordering,
+                    );
+                if let Some(value) = args.ip_version {
+                    request = request.ip_version(value);
+                }
+                if let Some(value) = args.source_ips {
+                    request = request.source_ips(value);
+                }
+                if let Some(value) = args.source_ports {
+                    request = request.source_ports(value);
+                }
+                if let Some(value) = args.dest_ips {
+                    request = request.dest_ips(value);
+                }
+                if let Some(value) = args.source_ip6s {
+                    request = request.source_ip6s(value);
+                }
+                if let Some(value) = args.dest_ip6s {
+                    request = request.dest_ip6s(value);
+                }
+                if let Some(value) = args.protocols {
+                    request = request.protocols(value);
+                }
+                if let Some(value) = args.comment {
+                    request = request.comment(value);
+                }
+                if let Some(value) = args.direction {
+                    request = request.direction(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "firewalling.rule_create",
+                    request.send().await?,
+                )
+            }
+            "firewalling.rule_delete" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    rule_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "firewalling.rule_delete",
+                    args,
+                )?;
+                let request = self.firewalling().rule_delete(args.rule_id);
+                sdk_runtime::dynamic::output(
+                    "firewalling.rule_delete",
+                    request.send().await?,
+                )
+            }
+            "firewalling.rule_group_create" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    nickname: String,
+                    #[serde(default)]
+                    notes: Option<String>,
+                    #[serde(default)]
+                    rules: Option<Vec<NewFirewallRule>>,
+                    #[serde(default)]
+                    default_outbound_policy: Option<FirewallOutboundPolicy>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "firewalling.rule_group_create",
+                    args,
+                )?;
+                let mut request = self.firewalling().rule_group_create(args.nickname);
+                if let Some(value) = args.notes {
+                    request = request.notes(value);
+                }
+                if let Some(value) = args.rules {
+                    request = request.rules(value);
+                }
+                if let Some(value) = args.default_outbound_policy {
+                    request = request.default_outbound_policy(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "firewalling.rule_group_create",
+                    request.send().await?,
+                )
+            }
+            "firewalling.rule_group_delete" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    rule_group_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "firewalling.rule_group_delete",
+                    args,
+                )?;
+                let request = self.firewalling().rule_group_delete(args.rule_group_name);
+                sdk_runtime::dynamic::output(
+                    "firewalling.rule_group_delete",
+                    request.send().await?,
+                )
+            }
+            "firewalling.rule_group_info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    rule_group_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "firewalling.rule_group_info",
+                    args,
+                )?;
+                let request = self.firewalling().rule_group_info(args.rule_group_name);
+                sdk_runtime::dynamic::output(
+                    "firewalling.rule_group_info",
+                    request.send().await?,
+                )
+            }
+            "firewalling.rule_group_list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    include_public: Option<bool>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "firewalling.rule_group_list",
+                    args,
+                )?;
+                let mut request = self.firewalling().rule_group_list();
+                if let Some(value) = args.include_public {
+                    request = request.include_public(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "firewalling.rule_group_list",
+                    request.send().await?,
+                )
+            }
+            "firewalling.rule_group_status" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    rule_group_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "firewalling.rule_group_status",
+                    args,
+                )?;
+                let request = self
+                    .firewalling()
+                    .rule_group_status(args.name, args.rule_group_name);
+                sdk_runtime::dynamic::output(
+                    "firewalling.rule_group_status",
+                    request.send().await?,
+                )
+            }
+            "firewalling.rule_info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    rule_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "firewalling.rule_info",
+                    args,
+                )?;
+                let request = self.firewalling().rule_info(args.rule_id);
+                sdk_runtime::dynamic::output(
+                    "firewalling.rule_info",
+                    request.send().await?,
+                )
+            }
+            "firewalling.rule_update" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    rule_id: String,
+                    #[serde(default)]
+                    ip_version: Option<String>,
+                    #[serde(default)]
+                    action: Option<FirewallAction>,
+                    #[serde(default)]
+                    source_ips: Option<String>,
+                    #[serde(default)]
+                    dest_ips: Option<String>,
+                    #[serde(default)]
+                    source_ip6s: Option<String>,
+                    #[serde(default)]
+                    dest_ip6s: Option<String>,
+                    #[serde(default)]
+                    source_ports: Option<String>,
+                    #[serde(default)]
+                    dest_ports: Option<String>,
+                    #[serde(default)]
+                    protocols: Option<String>,
+                    #[serde(default)]
+                    ordering: Option<i64>,
+                    #[serde(default)]
+                    comment: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "firewalling.rule_update",
+                    args,
+                )?;
+                let mut request = self.firewalling().rule_update(args.rule_id);
+                if let Some(value) = args.ip_version {
+                    request = request.ip_version(value);
+                }
+                if let Some(value) = args.action {
+                    request = request.action(value);
+                }
+                if let Some(value) = args.source_ips {
+                    request = request.source_ips(value);
+                }
+                if let Some(value) = args.dest_ips {
+                    request = request.dest_ips(value);
+                }
+                if let Some(value) = args.source_ip6s {
+                    request = request.source_ip6s(value);
+                }
+                if let Some(value) = args.dest_ip6s {
+                    request = request.dest_ip6s(value);
+                }
+                if let Some(value) = args.source_ports {
+                    request = request.source_ports(value);
+                }
+                if let Some(value) = args.dest_ports {
+                    request = request.dest_ports(value);
+                }
+                if let Some(value) = args.protocols {
+                    request = request.protocols(value);
+                }
+                if let Some(value) = args.ordering {
+                    request = request.ordering(value);
+                }
+                if let Some(value) = args.comment {
+                    request = request.comment(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "firewalling.rule_update",
+                    request.send().await?,
+                )
+            }
+            "firewalling.update" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    rule_group_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("firewalling.update", args)?;
+                let request = self.firewalling().update(args.name, args.rule_group_name);
+                sdk_runtime::dynamic::output("firewalling.update", request.send().await?)
+            }
+            "internal.echo" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    string: Option<String>,
+                    #[serde(default)]
+                    list: Option<Vec<serde_json::Value>>,
+                    #[serde(default)]
+                    dictionary: Option<
+                        std::collections::BTreeMap<String, serde_json::Value>,
+                    >,
+                    #[serde(default)]
+                    boolean: Option<bool>,
+                    #[serde(default)]
+                    float: Option<f64>,
+                    #[serde(default)]
+                    integer: Option<i64>,
+                    #[serde(default)]
+                    date: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("internal.echo", args)?;
+                let mut request = self.internal().echo();
+                if let Some(value) = args.string {
+                    request = request.string(value);
+                }
+                if let Some(value) = args.list {
+                    request = request.list(value);
+                }
+                if let Some(value) = args.dictionary {
+                    request = request.dictionary(value);
+                }
+                if let Some(value) = args.boolean {
+                    request = request.boolean(value);
+                }
+                if let Some(value) = args.float {
+                    request = request.float(value);
+                }
+                if let Some(value) = args.integer {
+                    request = request.integer(value);
+                }
+                if let Some(value) = args.date {
+                    request = request.date(value);
+                }
+                sdk_runtime::dynamic::output("internal.echo", request.send().await?)
+            }
+            "internal.noop" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args("internal.noop", args)?;
+                let request = self.internal().noop();
+                sdk_runtime::dynamic::output("internal.noop", request.send().await?)
+            }
+            "internal.release" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args("internal.release", args)?;
+                let request = self.internal().release();
+                sdk_runtime::dynamic::output("internal.release", request.send().await?)
+            }
+            "internal.version" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args("internal.version", args)?;
+                let request = self.internal().version();
+                sdk_runtime::dynamic::output("internal.version", request.send().await?)
+            }
+            "invoice.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    r#ref: i64,
+                }
+                let args: Args = sdk_runtime::dynamic::args("invoice.info", args)?;
+                let request = self.invoice().info(args.r#ref);
+                sdk_runtime::dynamic::output("invoice.info", request.send().await?)
+            }
+            "invoice.list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    date_gte: Option<String>,
+                    #[serde(default)]
+                    date_lte: Option<String>,
+                    #[serde(default)]
+                    status: Option<InvoiceStatus>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("invoice.list", args)?;
+                let mut request = self.invoice().list();
+                if let Some(value) = args.date_gte {
+                    request = request.date_gte(value);
+                }
+                if let Some(value) = args.date_lte {
+                    request = request.date_lte(value);
+                }
+                if let Some(value) = args.status {
+                    request = request.status(value);
+                }
+                sdk_runtime::dynamic::output("invoice.list", request.send().await?)
+            }
             "job.status" => {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
@@ -43,6 +1939,979 @@ impl Client {
                     request = request.name(value);
                 }
                 sdk_runtime::dynamic::output("job.status", request.send().await?)
+            }
+            "loadbalancer.server.add" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer: String,
+                    service_name: String,
+                    server_name: String,
+                    #[serde(default)]
+                    ip_address: Option<String>,
+                    #[serde(default)]
+                    port: Option<i64>,
+                    #[serde(default)]
+                    enabled: Option<bool>,
+                    #[serde(default)]
+                    fallback: Option<bool>,
+                    #[serde(default)]
+                    weight: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "loadbalancer.server.add",
+                    args,
+                )?;
+                let mut request = self
+                    .loadbalancer()
+                    .server()
+                    .add(args.load_balancer, args.service_name, args.server_name);
+                if let Some(value) = args.ip_address {
+                    request = request.ip_address(value);
+                }
+                if let Some(value) = args.port {
+                    request = request.port(value);
+                }
+                if let Some(value) = args.enabled {
+                    request = request.enabled(value);
+                }
+                if let Some(value) = args.fallback {
+                    request = request.fallback(value);
+                }
+                if let Some(value) = args.weight {
+                    request = request.weight(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "loadbalancer.server.add",
+                    request.send().await?,
+                )
+            }
+            "loadbalancer.server.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer: String,
+                    service_name: String,
+                    server_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "loadbalancer.server.info",
+                    args,
+                )?;
+                let request = self
+                    .loadbalancer()
+                    .server()
+                    .info(args.load_balancer, args.service_name, args.server_name);
+                sdk_runtime::dynamic::output(
+                    "loadbalancer.server.info",
+                    request.send().await?,
+                )
+            }
+            "loadbalancer.server.remove" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer: String,
+                    service_name: String,
+                    server_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "loadbalancer.server.remove",
+                    args,
+                )?;
+                let request = self
+                    .loadbalancer()
+                    .server()
+                    .remove(args.load_balancer, args.service_name, args.server_name);
+                sdk_runtime::dynamic::output(
+                    "loadbalancer.server.remove",
+                    request.send().await?,
+                )
+            }
+            "loadbalancer.server.update" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer: String,
+                    service_name: String,
+                    server_name: String,
+                    #[serde(default)]
+                    ip_address: Option<String>,
+                    #[serde(default)]
+                    port: Option<i64>,
+                    #[serde(default)]
+                    enabled: Option<bool>,
+                    #[serde(default)]
+                    fallback: Option<bool>,
+                    #[serde(default)]
+                    weight: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "loadbalancer.server.update",
+                    args,
+                )?;
+                let mut request = self
+                    .loadbalancer()
+                    .server()
+                    .update(args.load_balancer, args.service_name, args.server_name);
+                if let Some(value) = args.ip_address {
+                    request = request.ip_address(value);
+                }
+                if let Some(value) = args.port {
+                    request = request.port(value);
+                }
+                if let Some(value) = args.enabled {
+                    request = request.enabled(value);
+                }
+                if let Some(value) = args.fallback {
+                    request = request.fallback(value);
+                }
+                if let Some(value) = args.weight {
+                    request = request.weight(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "loadbalancer.server.update",
+                    request.send().await?,
+                )
+            }
+            "loadbalancer.service.add" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer: String,
+                    service_name: String,
+                    protocol: LoadBalancerProtocol,
+                    virtual_ip: String,
+                    port: i64,
+                    #[serde(default)]
+                    enabled: Option<bool>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "loadbalancer.service.add",
+                    args,
+                )?;
+                let mut request = self
+                    .loadbalancer()
+                    .service()
+                    .add(
+                        args.load_balancer,
+                        args.service_name,
+                        args.protocol,
+                        args.virtual_ip,
+                        args.port,
+                    );
+                if let Some(value) = args.enabled {
+                    request = request.enabled(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "loadbalancer.service.add",
+                    request.send().await?,
+                )
+            }
+            "loadbalancer.service.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer: String,
+                    service_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "loadbalancer.service.info",
+                    args,
+                )?;
+                let request = self
+                    .loadbalancer()
+                    .service()
+                    .info(args.load_balancer, args.service_name);
+                sdk_runtime::dynamic::output(
+                    "loadbalancer.service.info",
+                    request.send().await?,
+                )
+            }
+            "loadbalancer.service.list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "loadbalancer.service.list",
+                    args,
+                )?;
+                let request = self.loadbalancer().service().list(args.load_balancer);
+                sdk_runtime::dynamic::output(
+                    "loadbalancer.service.list",
+                    request.send().await?,
+                )
+            }
+            "loadbalancer.service.remove" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer: String,
+                    service_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "loadbalancer.service.remove",
+                    args,
+                )?;
+                let request = self
+                    .loadbalancer()
+                    .service()
+                    .remove(args.load_balancer, args.service_name);
+                sdk_runtime::dynamic::output(
+                    "loadbalancer.service.remove",
+                    request.send().await?,
+                )
+            }
+            "loadbalancer.service.update" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer: String,
+                    service_name: String,
+                    #[serde(default)]
+                    protocol: Option<LoadBalancerProtocol>,
+                    #[serde(default)]
+                    virtual_ip: Option<String>,
+                    #[serde(default)]
+                    port: Option<i64>,
+                    #[serde(default)]
+                    enabled: Option<bool>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "loadbalancer.service.update",
+                    args,
+                )?;
+                let mut request = self
+                    .loadbalancer()
+                    .service()
+                    .update(args.load_balancer, args.service_name);
+                if let Some(value) = args.protocol {
+                    request = request.protocol(value);
+                }
+                if let Some(value) = args.virtual_ip {
+                    request = request.virtual_ip(value);
+                }
+                if let Some(value) = args.port {
+                    request = request.port(value);
+                }
+                if let Some(value) = args.enabled {
+                    request = request.enabled(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "loadbalancer.service.update",
+                    request.send().await?,
+                )
+            }
+            "memshell.disable" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    password: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("memshell.disable", args)?;
+                let request = self.memshell().disable(args.name, args.password);
+                sdk_runtime::dynamic::output("memshell.disable", request.send().await?)
+            }
+            "memshell.enable" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    #[serde(default)]
+                    password: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("memshell.enable", args)?;
+                let mut request = self.memshell().enable(args.name);
+                if let Some(value) = args.password {
+                    request = request.password(value);
+                }
+                sdk_runtime::dynamic::output("memshell.enable", request.send().await?)
+            }
+            "memshell.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("memshell.info", args)?;
+                let request = self.memshell().info(args.name);
+                sdk_runtime::dynamic::output("memshell.info", request.send().await?)
+            }
+            "memshell.set_password" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    current_password: String,
+                    new_password: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "memshell.set_password",
+                    args,
+                )?;
+                let request = self
+                    .memshell()
+                    .set_password(args.name, args.current_password, args.new_password);
+                sdk_runtime::dynamic::output(
+                    "memshell.set_password",
+                    request.send().await?,
+                )
+            }
+            "memstore.usage" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("memstore.usage", args)?;
+                let request = self.memstore().usage(args.name);
+                sdk_runtime::dynamic::output("memstore.usage", request.send().await?)
+            }
+            "memstore.container.acl" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    container: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "memstore.container.acl",
+                    args,
+                )?;
+                let request = self.memstore().container().acl(args.name, args.container);
+                sdk_runtime::dynamic::output(
+                    "memstore.container.acl",
+                    request.send().await?,
+                )
+            }
+            "memstore.container.cdn" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    container: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "memstore.container.cdn",
+                    args,
+                )?;
+                let request = self.memstore().container().cdn(args.name, args.container);
+                sdk_runtime::dynamic::output(
+                    "memstore.container.cdn",
+                    request.send().await?,
+                )
+            }
+            "memstore.container.create" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    container: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "memstore.container.create",
+                    args,
+                )?;
+                let request = self
+                    .memstore()
+                    .container()
+                    .create(args.name, args.container);
+                sdk_runtime::dynamic::output(
+                    "memstore.container.create",
+                    request.send().await?,
+                )
+            }
+            "memstore.container.set_acl" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    container: String,
+                    read_acl: Vec<String>,
+                    write_acl: Vec<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "memstore.container.set_acl",
+                    args,
+                )?;
+                let request = self
+                    .memstore()
+                    .container()
+                    .set_acl(args.name, args.container, args.read_acl, args.write_acl);
+                sdk_runtime::dynamic::output(
+                    "memstore.container.set_acl",
+                    request.send().await?,
+                )
+            }
+            "memstore.container.set_public_cdn" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    container: String,
+                    ttl: i64,
+                    #[serde(default)]
+                    listing: Option<bool>,
+                    #[serde(default)]
+                    index: Option<String>,
+                    #[serde(default)]
+                    notfound: Option<String>,
+                    #[serde(default)]
+                    cors: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "memstore.container.set_public_cdn",
+                    args,
+                )?;
+                let mut request = self
+                    .memstore()
+                    .container()
+                    .set_public_cdn(args.name, args.container, args.ttl);
+                if let Some(value) = args.listing {
+                    request = request.listing(value);
+                }
+                if let Some(value) = args.index {
+                    request = request.index(value);
+                }
+                if let Some(value) = args.notfound {
+                    request = request.notfound(value);
+                }
+                if let Some(value) = args.cors {
+                    request = request.cors(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "memstore.container.set_public_cdn",
+                    request.send().await?,
+                )
+            }
+            "memstore.container.unset_public_cdn" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    container: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "memstore.container.unset_public_cdn",
+                    args,
+                )?;
+                let request = self
+                    .memstore()
+                    .container()
+                    .unset_public_cdn(args.name, args.container);
+                sdk_runtime::dynamic::output(
+                    "memstore.container.unset_public_cdn",
+                    request.send().await?,
+                )
+            }
+            "memstore.user.create" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    username: String,
+                    password: String,
+                    enabled: bool,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "memstore.user.create",
+                    args,
+                )?;
+                let request = self
+                    .memstore()
+                    .user()
+                    .create(args.name, args.username, args.password, args.enabled);
+                sdk_runtime::dynamic::output(
+                    "memstore.user.create",
+                    request.send().await?,
+                )
+            }
+            "memstore.user.delete" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    username: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "memstore.user.delete",
+                    args,
+                )?;
+                let request = self.memstore().user().delete(args.name, args.username);
+                sdk_runtime::dynamic::output(
+                    "memstore.user.delete",
+                    request.send().await?,
+                )
+            }
+            "memstore.user.disable" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    username: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "memstore.user.disable",
+                    args,
+                )?;
+                let request = self.memstore().user().disable(args.name, args.username);
+                sdk_runtime::dynamic::output(
+                    "memstore.user.disable",
+                    request.send().await?,
+                )
+            }
+            "memstore.user.enable" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    username: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "memstore.user.enable",
+                    args,
+                )?;
+                let request = self.memstore().user().enable(args.name, args.username);
+                sdk_runtime::dynamic::output(
+                    "memstore.user.enable",
+                    request.send().await?,
+                )
+            }
+            "memstore.user.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    username: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("memstore.user.info", args)?;
+                let request = self.memstore().user().info(args.name, args.username);
+                sdk_runtime::dynamic::output("memstore.user.info", request.send().await?)
+            }
+            "memstore.user.list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("memstore.user.list", args)?;
+                let request = self.memstore().user().list(args.name);
+                sdk_runtime::dynamic::output("memstore.user.list", request.send().await?)
+            }
+            "memstore.user.set_password" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    username: String,
+                    password: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "memstore.user.set_password",
+                    args,
+                )?;
+                let request = self
+                    .memstore()
+                    .user()
+                    .set_password(args.name, args.username, args.password);
+                sdk_runtime::dynamic::output(
+                    "memstore.user.set_password",
+                    request.send().await?,
+                )
+            }
+            "openstack.list_projects" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args(
+                    "openstack.list_projects",
+                    args,
+                )?;
+                let request = self.openstack().list_projects();
+                sdk_runtime::dynamic::output(
+                    "openstack.list_projects",
+                    request.send().await?,
+                )
+            }
+            "openstack.sync_users" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args("openstack.sync_users", args)?;
+                let request = self.openstack().sync_users();
+                sdk_runtime::dynamic::output(
+                    "openstack.sync_users",
+                    request.send().await?,
+                )
+            }
+            "openstack.project.add_user" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    project_id: String,
+                    username: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "openstack.project.add_user",
+                    args,
+                )?;
+                let request = self
+                    .openstack()
+                    .project()
+                    .add_user(args.project_id, args.username);
+                sdk_runtime::dynamic::output(
+                    "openstack.project.add_user",
+                    request.send().await?,
+                )
+            }
+            "openstack.project.list_users" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    project_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "openstack.project.list_users",
+                    args,
+                )?;
+                let request = self.openstack().project().list_users(args.project_id);
+                sdk_runtime::dynamic::output(
+                    "openstack.project.list_users",
+                    request.send().await?,
+                )
+            }
+            "openstack.project.remove_user" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    project_id: String,
+                    username: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "openstack.project.remove_user",
+                    args,
+                )?;
+                let request = self
+                    .openstack()
+                    .project()
+                    .remove_user(args.project_id, args.username);
+                sdk_runtime::dynamic::output(
+                    "openstack.project.remove_user",
+                    request.send().await?,
+                )
+            }
+            "openstack.user.create" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    username: String,
+                    password: String,
+                    #[serde(default)]
+                    description: Option<String>,
+                    email: String,
+                    enabled: bool,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "openstack.user.create",
+                    args,
+                )?;
+                let mut request = self
+                    .openstack()
+                    .user()
+                    .create(args.username, args.password, args.email, args.enabled);
+                if let Some(value) = args.description {
+                    request = request.description(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "openstack.user.create",
+                    request.send().await?,
+                )
+            }
+            "openstack.user.delete" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    username: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "openstack.user.delete",
+                    args,
+                )?;
+                let request = self.openstack().user().delete(args.username);
+                sdk_runtime::dynamic::output(
+                    "openstack.user.delete",
+                    request.send().await?,
+                )
+            }
+            "openstack.user.disable" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    username: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "openstack.user.disable",
+                    args,
+                )?;
+                let request = self.openstack().user().disable(args.username);
+                sdk_runtime::dynamic::output(
+                    "openstack.user.disable",
+                    request.send().await?,
+                )
+            }
+            "openstack.user.enable" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    username: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "openstack.user.enable",
+                    args,
+                )?;
+                let request = self.openstack().user().enable(args.username);
+                sdk_runtime::dynamic::output(
+                    "openstack.user.enable",
+                    request.send().await?,
+                )
+            }
+            "openstack.user.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    username: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "openstack.user.info",
+                    args,
+                )?;
+                let request = self.openstack().user().info(args.username);
+                sdk_runtime::dynamic::output(
+                    "openstack.user.info",
+                    request.send().await?,
+                )
+            }
+            "openstack.user.list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args("openstack.user.list", args)?;
+                let request = self.openstack().user().list();
+                sdk_runtime::dynamic::output(
+                    "openstack.user.list",
+                    request.send().await?,
+                )
+            }
+            "openstack.user.set_password" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    username: String,
+                    password: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "openstack.user.set_password",
+                    args,
+                )?;
+                let request = self
+                    .openstack()
+                    .user()
+                    .set_password(args.username, args.password);
+                sdk_runtime::dynamic::output(
+                    "openstack.user.set_password",
+                    request.send().await?,
+                )
+            }
+            "partner.account.create" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    user_email: String,
+                    user_title: String,
+                    user_forename: String,
+                    user_surname: String,
+                    #[serde(default)]
+                    user_company: Option<String>,
+                    user_phone: String,
+                    user_address: String,
+                    user_town: String,
+                    user_statecounty: String,
+                    user_country: String,
+                    user_postcode: String,
+                    #[serde(default)]
+                    account_currency: Option<Currency>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "partner.account.create",
+                    args,
+                )?;
+                let mut request = self
+                    .partner()
+                    .account()
+                    .create(
+                        args.user_email,
+                        args.user_title,
+                        args.user_forename,
+                        args.user_surname,
+                        args.user_phone,
+                        args.user_address,
+                        args.user_town,
+                        args.user_statecounty,
+                        args.user_country,
+                        args.user_postcode,
+                    );
+                if let Some(value) = args.user_company {
+                    request = request.user_company(value);
+                }
+                if let Some(value) = args.account_currency {
+                    request = request.account_currency(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "partner.account.create",
+                    request.send().await?,
+                )
+            }
+            "partner.account.list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args("partner.account.list", args)?;
+                let request = self.partner().account().list();
+                sdk_runtime::dynamic::output(
+                    "partner.account.list",
+                    request.send().await?,
+                )
+            }
+            "partner.apikey.create" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    account_name: String,
+                    service: String,
+                    #[serde(default)]
+                    methods: Option<Vec<String>>,
+                    comment: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "partner.apikey.create",
+                    args,
+                )?;
+                let mut request = self
+                    .partner()
+                    .apikey()
+                    .create(args.account_name, args.service, args.comment);
+                if let Some(value) = args.methods {
+                    request = request.methods(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "partner.apikey.create",
+                    request.send().await?,
+                )
+            }
+            "partner.apikey.list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    account_name: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "partner.apikey.list",
+                    args,
+                )?;
+                let mut request = self.partner().apikey().list();
+                if let Some(value) = args.account_name {
+                    request = request.account_name(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "partner.apikey.list",
+                    request.send().await?,
+                )
+            }
+            "partner.service.list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    account_name: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "partner.service.list",
+                    args,
+                )?;
+                let mut request = self.partner().service().list();
+                if let Some(value) = args.account_name {
+                    request = request.account_name(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "partner.service.list",
+                    request.send().await?,
+                )
+            }
+            "payment_method.available" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args(
+                    "payment_method.available",
+                    args,
+                )?;
+                let request = self.payment_method().available();
+                sdk_runtime::dynamic::output(
+                    "payment_method.available",
+                    request.send().await?,
+                )
+            }
+            "payment_method.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    payment_method_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "payment_method.info",
+                    args,
+                )?;
+                let request = self.payment_method().info(args.payment_method_id);
+                sdk_runtime::dynamic::output(
+                    "payment_method.info",
+                    request.send().await?,
+                )
+            }
+            "payment_method.remove" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    payment_method_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "payment_method.remove",
+                    args,
+                )?;
+                let request = self.payment_method().remove(args.payment_method_id);
+                sdk_runtime::dynamic::output(
+                    "payment_method.remove",
+                    request.send().await?,
+                )
+            }
+            "payment_method.set_default" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    payment_method_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "payment_method.set_default",
+                    args,
+                )?;
+                let request = self.payment_method().set_default(args.payment_method_id);
+                sdk_runtime::dynamic::output(
+                    "payment_method.set_default",
+                    request.send().await?,
+                )
             }
             "server.info" => {
                 #[derive(serde::Deserialize)]
@@ -67,6 +2936,477 @@ impl Client {
                     request = request.status(value);
                 }
                 sdk_runtime::dynamic::output("server.list", request.send().await?)
+            }
+            "server.move_ips" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    source_ips: Vec<String>,
+                    destination_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("server.move_ips", args)?;
+                let request = self
+                    .server()
+                    .move_ips(args.source_ips, args.destination_name);
+                sdk_runtime::dynamic::output("server.move_ips", request.send().await?)
+            }
+            "server.reboot" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    #[serde(default)]
+                    email_address: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("server.reboot", args)?;
+                let mut request = self.server().reboot(args.name);
+                if let Some(value) = args.email_address {
+                    request = request.email_address(value);
+                }
+                sdk_runtime::dynamic::output("server.reboot", request.send().await?)
+            }
+            "server.reimage_from_snapshot" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    storage_name: String,
+                    image_type: SnapshotImageType,
+                    snapshot_path: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.reimage_from_snapshot",
+                    args,
+                )?;
+                let request = self
+                    .server()
+                    .reimage_from_snapshot(
+                        args.name,
+                        args.storage_name,
+                        args.image_type,
+                        args.snapshot_path,
+                    );
+                sdk_runtime::dynamic::output(
+                    "server.reimage_from_snapshot",
+                    request.send().await?,
+                )
+            }
+            "server.reimage_from_stock_image" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    os: String,
+                    #[serde(default)]
+                    os_bits: Option<String>,
+                    #[serde(default)]
+                    pub_ssh_key: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.reimage_from_stock_image",
+                    args,
+                )?;
+                let mut request = self
+                    .server()
+                    .reimage_from_stock_image(args.name, args.os);
+                if let Some(value) = args.os_bits {
+                    request = request.os_bits(value);
+                }
+                if let Some(value) = args.pub_ssh_key {
+                    request = request.pub_ssh_key(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "server.reimage_from_stock_image",
+                    request.send().await?,
+                )
+            }
+            "server.set_intrusion_detection_alert_level" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    alert_level: i64,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.set_intrusion_detection_alert_level",
+                    args,
+                )?;
+                let request = self
+                    .server()
+                    .set_intrusion_detection_alert_level(args.name, args.alert_level);
+                sdk_runtime::dynamic::output(
+                    "server.set_intrusion_detection_alert_level",
+                    request.send().await?,
+                )
+            }
+            "server.set_penetration_patrol_alert_level" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    alert_level: i64,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.set_penetration_patrol_alert_level",
+                    args,
+                )?;
+                let request = self
+                    .server()
+                    .set_penetration_patrol_alert_level(args.name, args.alert_level);
+                sdk_runtime::dynamic::output(
+                    "server.set_penetration_patrol_alert_level",
+                    request.send().await?,
+                )
+            }
+            "server.slave_ns_add" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    domain_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.slave_ns_add",
+                    args,
+                )?;
+                let request = self.server().slave_ns_add(args.name, args.domain_name);
+                sdk_runtime::dynamic::output(
+                    "server.slave_ns_add",
+                    request.send().await?,
+                )
+            }
+            "server.slave_ns_delete" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    domain_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.slave_ns_delete",
+                    args,
+                )?;
+                let request = self.server().slave_ns_delete(args.name, args.domain_name);
+                sdk_runtime::dynamic::output(
+                    "server.slave_ns_delete",
+                    request.send().await?,
+                )
+            }
+            "server.slave_ns_list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.slave_ns_list",
+                    args,
+                )?;
+                let request = self.server().slave_ns_list(args.name);
+                sdk_runtime::dynamic::output(
+                    "server.slave_ns_list",
+                    request.send().await?,
+                )
+            }
+            "server.snapshot" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    storage_name: String,
+                    image_type: SnapshotImageType,
+                }
+                let args: Args = sdk_runtime::dynamic::args("server.snapshot", args)?;
+                let request = self
+                    .server()
+                    .snapshot(args.name, args.storage_name, args.image_type);
+                sdk_runtime::dynamic::output("server.snapshot", request.send().await?)
+            }
+            "server.snapshot_delete" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    storage_name: String,
+                    snapshot_path: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.snapshot_delete",
+                    args,
+                )?;
+                let request = self
+                    .server()
+                    .snapshot_delete(args.storage_name, args.snapshot_path);
+                sdk_runtime::dynamic::output(
+                    "server.snapshot_delete",
+                    request.send().await?,
+                )
+            }
+            "server.snapshot_list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    storage_name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.snapshot_list",
+                    args,
+                )?;
+                let request = self.server().snapshot_list(args.storage_name);
+                sdk_runtime::dynamic::output(
+                    "server.snapshot_list",
+                    request.send().await?,
+                )
+            }
+            "server.upgrade" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    new_sku: String,
+                    dry_run: bool,
+                    #[serde(default)]
+                    upgrade_disk: Option<bool>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("server.upgrade", args)?;
+                let mut request = self
+                    .server()
+                    .upgrade(args.name, args.new_sku, args.dry_run);
+                if let Some(value) = args.upgrade_disk {
+                    request = request.upgrade_disk(value);
+                }
+                sdk_runtime::dynamic::output("server.upgrade", request.send().await?)
+            }
+            "server.monitoring.get_policy" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.monitoring.get_policy",
+                    args,
+                )?;
+                let request = self.server().monitoring().get_policy(args.name);
+                sdk_runtime::dynamic::output(
+                    "server.monitoring.get_policy",
+                    request.send().await?,
+                )
+            }
+            "server.monitoring.rule_create" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    service: MonitoringService,
+                    alert_type: MonitoringAlertType,
+                    #[serde(default)]
+                    contact_address: Option<String>,
+                    #[serde(default)]
+                    port: Option<i64>,
+                    #[serde(default)]
+                    host_name: Option<String>,
+                    #[serde(default)]
+                    http_check_string: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.monitoring.rule_create",
+                    args,
+                )?;
+                let mut request = self
+                    .server()
+                    .monitoring()
+                    .rule_create(args.name, args.service, args.alert_type);
+                if let Some(value) = args.contact_address {
+                    request = request.contact_address(value);
+                }
+                if let Some(value) = args.port {
+                    request = request.port(value);
+                }
+                if let Some(value) = args.host_name {
+                    request = request.host_name(value);
+                }
+                if let Some(value) = args.http_check_string {
+                    request = request.http_check_string(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "server.monitoring.rule_create",
+                    request.send().await?,
+                )
+            }
+            "server.monitoring.rule_delete" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    rule_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.monitoring.rule_delete",
+                    args,
+                )?;
+                let request = self
+                    .server()
+                    .monitoring()
+                    .rule_delete(args.name, args.rule_id);
+                sdk_runtime::dynamic::output(
+                    "server.monitoring.rule_delete",
+                    request.send().await?,
+                )
+            }
+            "server.monitoring.rule_info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    rule_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.monitoring.rule_info",
+                    args,
+                )?;
+                let request = self
+                    .server()
+                    .monitoring()
+                    .rule_info(args.name, args.rule_id);
+                sdk_runtime::dynamic::output(
+                    "server.monitoring.rule_info",
+                    request.send().await?,
+                )
+            }
+            "server.monitoring.rule_list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.monitoring.rule_list",
+                    args,
+                )?;
+                let request = self.server().monitoring().rule_list(args.name);
+                sdk_runtime::dynamic::output(
+                    "server.monitoring.rule_list",
+                    request.send().await?,
+                )
+            }
+            "server.monitoring.rule_update" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    rule_id: String,
+                    #[serde(default)]
+                    service: Option<MonitoringService>,
+                    #[serde(default)]
+                    alert_type: Option<MonitoringAlertType>,
+                    #[serde(default)]
+                    contact_address: Option<String>,
+                    #[serde(default)]
+                    port: Option<i64>,
+                    #[serde(default)]
+                    host_name: Option<String>,
+                    #[serde(default)]
+                    http_check_string: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.monitoring.rule_update",
+                    args,
+                )?;
+                let mut request = self
+                    .server()
+                    .monitoring()
+                    .rule_update(args.name, args.rule_id);
+                if let Some(value) = args.service {
+                    request = request.service(value);
+                }
+                if let Some(value) = args.alert_type {
+                    request = request.alert_type(value);
+                }
+                if let Some(value) = args.contact_address {
+                    request = request.contact_address(value);
+                }
+                if let Some(value) = args.port {
+                    request = request.port(value);
+                }
+                if let Some(value) = args.host_name {
+                    request = request.host_name(value);
+                }
+                if let Some(value) = args.http_check_string {
+                    request = request.http_check_string(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "server.monitoring.rule_update",
+                    request.send().await?,
+                )
+            }
+            "server.monitoring.set_policy" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    monitoring: bool,
+                    #[serde(default)]
+                    auto_reboot: Option<bool>,
+                    #[serde(default)]
+                    reminder_emails: Option<bool>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "server.monitoring.set_policy",
+                    args,
+                )?;
+                let mut request = self
+                    .server()
+                    .monitoring()
+                    .set_policy(args.name, args.monitoring);
+                if let Some(value) = args.auto_reboot {
+                    request = request.auto_reboot(value);
+                }
+                if let Some(value) = args.reminder_emails {
+                    request = request.reminder_emails(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "server.monitoring.set_policy",
+                    request.send().await?,
+                )
+            }
+            "server.status.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("server.status.info", args)?;
+                let request = self.server().status().info(args.name);
+                sdk_runtime::dynamic::output("server.status.info", request.send().await?)
+            }
+            "server.status.list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    names: Option<Vec<String>>,
+                    #[serde(default)]
+                    statuses: Option<Vec<MonitoringStatus>>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("server.status.list", args)?;
+                let mut request = self.server().status().list();
+                if let Some(value) = args.names {
+                    request = request.names(value);
+                }
+                if let Some(value) = args.statuses {
+                    request = request.statuses(value);
+                }
+                sdk_runtime::dynamic::output("server.status.list", request.send().await?)
+            }
+            "service.cancel" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("service.cancel", args)?;
+                let request = self.service().cancel(args.name);
+                sdk_runtime::dynamic::output("service.cancel", request.send().await?)
             }
             "service.info" => {
                 #[derive(serde::Deserialize)]
@@ -96,6 +3436,91 @@ impl Client {
                     request = request.status(value);
                 }
                 sdk_runtime::dynamic::output("service.list", request.send().await?)
+            }
+            "service.set_nickname" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    nickname: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "service.set_nickname",
+                    args,
+                )?;
+                let request = self.service().set_nickname(args.name, args.nickname);
+                sdk_runtime::dynamic::output(
+                    "service.set_nickname",
+                    request.send().await?,
+                )
+            }
+            "vlan.add" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    host: String,
+                    #[serde(default)]
+                    primary: Option<bool>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("vlan.add", args)?;
+                let mut request = self.vlan().add(args.name, args.host);
+                if let Some(value) = args.primary {
+                    request = request.primary(value);
+                }
+                sdk_runtime::dynamic::output("vlan.add", request.send().await?)
+            }
+            "vlan.info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("vlan.info", args)?;
+                let request = self.vlan().info(args.name);
+                sdk_runtime::dynamic::output("vlan.info", request.send().await?)
+            }
+            "vlan.list" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("vlan.list", args)?;
+                let request = self.vlan().list(args.name);
+                sdk_runtime::dynamic::output("vlan.list", request.send().await?)
+            }
+            "vlan.remove" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    host: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("vlan.remove", args)?;
+                let request = self.vlan().remove(args.name, args.host);
+                sdk_runtime::dynamic::output("vlan.remove", request.send().await?)
+            }
+            "website_firewall.clear_cache" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    domain: String,
+                    #[serde(default)]
+                    paths: Option<Vec<String>>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "website_firewall.clear_cache",
+                    args,
+                )?;
+                let mut request = self.website_firewall().clear_cache(args.domain);
+                if let Some(value) = args.paths {
+                    request = request.paths(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "website_firewall.clear_cache",
+                    request.send().await?,
+                )
             }
             other => {
                 Err(

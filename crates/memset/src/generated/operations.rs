@@ -7,9 +7,65 @@ use std::pin::Pin;
 use super::models::*;
 use super::{Client, Error, ErrorKind};
 impl Client {
+    ///The `apikey.*` methods.
+    pub fn apikey(&self) -> ApikeyApi<'_> {
+        ApikeyApi { client: self }
+    }
+    ///The `bandwidth.*` methods.
+    pub fn bandwidth(&self) -> BandwidthApi<'_> {
+        BandwidthApi { client: self }
+    }
+    ///The `cluster.*` methods.
+    pub fn cluster(&self) -> ClusterApi<'_> {
+        ClusterApi { client: self }
+    }
+    ///The `create.*` methods.
+    pub fn create(&self) -> CreateApi<'_> {
+        CreateApi { client: self }
+    }
+    ///The `dns.*` methods.
+    pub fn dns(&self) -> DnsApi<'_> {
+        DnsApi { client: self }
+    }
+    ///The `firewalling.*` methods.
+    pub fn firewalling(&self) -> FirewallingApi<'_> {
+        FirewallingApi { client: self }
+    }
+    ///The `internal.*` methods.
+    pub fn internal(&self) -> InternalApi<'_> {
+        InternalApi { client: self }
+    }
+    ///The `invoice.*` methods.
+    pub fn invoice(&self) -> InvoiceApi<'_> {
+        InvoiceApi { client: self }
+    }
     ///The `job.*` methods.
     pub fn job(&self) -> JobApi<'_> {
         JobApi { client: self }
+    }
+    ///The `loadbalancer.*` methods.
+    pub fn loadbalancer(&self) -> LoadbalancerApi<'_> {
+        LoadbalancerApi { client: self }
+    }
+    ///The `memshell.*` methods.
+    pub fn memshell(&self) -> MemshellApi<'_> {
+        MemshellApi { client: self }
+    }
+    ///The `memstore.*` methods.
+    pub fn memstore(&self) -> MemstoreApi<'_> {
+        MemstoreApi { client: self }
+    }
+    ///The `openstack.*` methods.
+    pub fn openstack(&self) -> OpenstackApi<'_> {
+        OpenstackApi { client: self }
+    }
+    ///The `partner.*` methods.
+    pub fn partner(&self) -> PartnerApi<'_> {
+        PartnerApi { client: self }
+    }
+    ///The `payment_method.*` methods.
+    pub fn payment_method(&self) -> PaymentMethodApi<'_> {
+        PaymentMethodApi { client: self }
     }
     ///The `server.*` methods.
     pub fn server(&self) -> ServerApi<'_> {
@@ -18,6 +74,2113 @@ impl Client {
     ///The `service.*` methods.
     pub fn service(&self) -> ServiceApi<'_> {
         ServiceApi { client: self }
+    }
+    ///The `vlan.*` methods.
+    pub fn vlan(&self) -> VlanApi<'_> {
+        VlanApi { client: self }
+    }
+    ///The `website_firewall.*` methods.
+    pub fn website_firewall(&self) -> WebsiteFirewallApi<'_> {
+        WebsiteFirewallApi { client: self }
+    }
+}
+///The `apikey.*` methods; get it with `client.apikey()`.
+#[derive(Debug, Clone, Copy)]
+pub struct ApikeyApi<'a> {
+    client: &'a Client,
+}
+impl<'a> ApikeyApi<'a> {
+    /// Adds one scope entry to an API key and returns the key as `apikey.info` describes it.
+    ///
+    /// # Arguments
+    ///
+    /// * `id`: The API key, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
+    /// * `scope_name`: Which scope gets the entry: `method` (method names) or `name` (service names). Must be one of `method`, `name`.
+    /// * `value`: The method or service name to add, at most 50 characters. Must be at most 50 characters.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /apikey.add_scope`
+    /// * named parameters (form field `parameters`, a JSON object): `id`, `scope_name`, `value`
+    /// * source section: "API Key Methods"
+    pub fn add_scope(
+        &self,
+        id: impl Into<String>,
+        scope_name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> ApikeyAddScopeRequest<'a> {
+        ApikeyAddScopeRequest {
+            client: self.client,
+            id: id.into(),
+            scope_name: scope_name.into(),
+            value: value.into(),
+        }
+    }
+    /// Creates an API key for the account, optionally limited by scopes, and returns it as
+    /// `apikey.info` describes it, the new key included.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`scopes`](ApikeyCreateRequest::scopes): The scopes that limit what the key may do; without them the key may do everything.
+    /// * [`comment`](ApikeyCreateRequest::comment): A comment to keep with the key, at most 255 characters.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /apikey.create`
+    /// * named parameters (form field `parameters`, a JSON object): `scopes`, `comment`
+    /// * source section: "API Key Methods"
+    pub fn create(&self) -> ApikeyCreateRequest<'a> {
+        ApikeyCreateRequest {
+            client: self.client,
+            scopes: None,
+            comment: None,
+        }
+    }
+    /// Deletes an API key; the result is an empty object.
+    ///
+    /// # Arguments
+    ///
+    /// * `id`: The API key, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /apikey.delete`
+    /// * named parameters (form field `parameters`, a JSON object): `id`
+    /// * source section: "API Key Methods"
+    pub fn delete(&self, id: impl Into<String>) -> ApikeyDeleteRequest<'a> {
+        ApikeyDeleteRequest {
+            client: self.client,
+            id: id.into(),
+        }
+    }
+    /// Removes one scope entry from an API key and returns the key as `apikey.info` describes it.
+    ///
+    /// Removing an entry the key does not have is not an error.
+    ///
+    /// # Arguments
+    ///
+    /// * `id`: The API key, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
+    /// * `scope_name`: Which scope loses the entry: `method` (method names) or `name` (service names). Must be one of `method`, `name`.
+    /// * `value`: The method or service name to remove, at most 50 characters. Must be at most 50 characters.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /apikey.delete_scope`
+    /// * named parameters (form field `parameters`, a JSON object): `id`, `scope_name`, `value`
+    /// * source section: "API Key Methods"
+    pub fn delete_scope(
+        &self,
+        id: impl Into<String>,
+        scope_name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> ApikeyDeleteScopeRequest<'a> {
+        ApikeyDeleteScopeRequest {
+            client: self.client,
+            id: id.into(),
+            scope_name: scope_name.into(),
+            value: value.into(),
+        }
+    }
+    /// Describes an API key: the key itself, its scopes, comment and creation date.
+    ///
+    /// # Arguments
+    ///
+    /// * `id`: The API key, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /apikey.info`
+    /// * named parameters (form field `parameters`, a JSON object): `id`
+    /// * source section: "API Key Methods"
+    pub fn info(&self, id: impl Into<String>) -> ApikeyInfoRequest<'a> {
+        ApikeyInfoRequest {
+            client: self.client,
+            id: id.into(),
+        }
+    }
+    /// Lists every API key of the account, each described as by `apikey.info`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /apikey.list`
+    /// * source section: "API Key Methods"
+    pub fn list(&self) -> ApikeyListRequest<'a> {
+        ApikeyListRequest {
+            client: self.client,
+        }
+    }
+}
+///The `bandwidth.*` methods; get it with `client.bandwidth()`.
+#[derive(Debug, Clone, Copy)]
+pub struct BandwidthApi<'a> {
+    client: &'a Client,
+}
+impl<'a> BandwidthApi<'a> {
+    /// Reports a service's bandwidth for the current month, by service type.
+    ///
+    /// The connection details (`connection_type`, `max_burst`, `ips`) are only reported for servers;
+    /// `remaining`, `inclusive_transfer` and `bandwidth_bank` only for metered connections, and
+    /// `contention` only for unmetered ones.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /bandwidth.info`
+    /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * source section: "Bandwidth Methods"
+    pub fn info(&self, name: impl Into<String>) -> BandwidthInfoRequest<'a> {
+        BandwidthInfoRequest {
+            client: self.client,
+            name: name.into(),
+        }
+    }
+    /// Reports a service's traffic month by month over one year, by service type.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`year`](BandwidthMonthlyUsageRequest::year): The year to report, from its 1st of January; the current year unless given.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /bandwidth.monthly_usage`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `year`
+    /// * source section: "Bandwidth Methods"
+    pub fn monthly_usage(
+        &self,
+        name: impl Into<String>,
+    ) -> BandwidthMonthlyUsageRequest<'a> {
+        BandwidthMonthlyUsageRequest {
+            client: self.client,
+            name: name.into(),
+            year: None,
+        }
+    }
+    /// Reports a service's traffic rates over a recent period, by service type.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`period`](BandwidthUsageRequest::period): How far back to report: `day` (the default), `week`, `month`, `quarter`, `halfyear` or `year`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /bandwidth.usage`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `period`
+    /// * source section: "Bandwidth Methods"
+    pub fn usage(&self, name: impl Into<String>) -> BandwidthUsageRequest<'a> {
+        BandwidthUsageRequest {
+            client: self.client,
+            name: name.into(),
+            period: None,
+        }
+    }
+}
+///The `cluster.*` methods; get it with `client.cluster()`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterApi<'a> {
+    client: &'a Client,
+}
+impl<'a> ClusterApi<'a> {
+    ///The `cluster.real_service.*` methods.
+    pub fn real_service(&self) -> ClusterRealServiceApi<'a> {
+        ClusterRealServiceApi {
+            client: self.client,
+        }
+    }
+    ///The `cluster.server.*` methods.
+    pub fn server(&self) -> ClusterServerApi<'a> {
+        ClusterServerApi {
+            client: self.client,
+        }
+    }
+    ///The `cluster.service.*` methods.
+    pub fn service(&self) -> ClusterServiceApi<'a> {
+        ClusterServiceApi {
+            client: self.client,
+        }
+    }
+    /// Describes a cluster.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.info`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
+    /// * source section: "Cluster Methods"
+    pub fn info(&self, cluster_name: impl Into<String>) -> ClusterInfoRequest<'a> {
+        ClusterInfoRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+        }
+    }
+    /// Lists the account's clusters, each described as by `cluster.info`.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`enabled`](ClusterListRequest::enabled): List only enabled clusters (true) or only disabled ones (false).
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.list`
+    /// * named parameters (form field `parameters`, a JSON object): `enabled`
+    /// * source section: "Cluster Methods"
+    pub fn list(&self) -> ClusterListRequest<'a> {
+        ClusterListRequest {
+            client: self.client,
+            enabled: None,
+        }
+    }
+}
+///The `cluster.real_service.*` methods; get it with `client.cluster().real_service()`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterRealServiceApi<'a> {
+    client: &'a Client,
+}
+impl<'a> ClusterRealServiceApi<'a> {
+    /// Takes a cluster server out of a cluster service, and returns the job doing it if it was in.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the cluster service.
+    /// * `server_name`: The name of the cluster server.
+    ///
+    /// # Notes
+    ///
+    /// * The source does not say what is returned when nothing had to change.
+    /// * May fail with `ApiErrorDoesNotExist` when the cluster, the service or the server does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.real_service.disable`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
+    /// * returns a job to wait on
+    /// * source section: "Cluster Real Service Methods"
+    pub fn disable(
+        &self,
+        cluster_name: impl Into<String>,
+        service_name: impl Into<String>,
+        server_name: impl Into<String>,
+    ) -> ClusterRealServiceDisableRequest<'a> {
+        ClusterRealServiceDisableRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+            service_name: service_name.into(),
+            server_name: server_name.into(),
+        }
+    }
+    /// Stops a real service being the fallback of its cluster service, and returns the job doing it if it was.
+    ///
+    /// A fallback real service only takes traffic when every other real service of the cluster service
+    /// is down; there can be only one.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the cluster service.
+    /// * `server_name`: The name of the cluster server.
+    ///
+    /// # Notes
+    ///
+    /// * The source does not say what is returned when nothing had to change.
+    /// * Fails with `ApiErrorDoesNotExist` when the cluster, the service or the server does not exist (in the cluster or the account).
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.real_service.disable_fallback`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
+    /// * returns a job to wait on
+    /// * source section: "Cluster Real Service Methods"
+    pub fn disable_fallback(
+        &self,
+        cluster_name: impl Into<String>,
+        service_name: impl Into<String>,
+        server_name: impl Into<String>,
+    ) -> ClusterRealServiceDisableFallbackRequest<'a> {
+        ClusterRealServiceDisableFallbackRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+            service_name: service_name.into(),
+            server_name: server_name.into(),
+        }
+    }
+    /// Puts a cluster server into a cluster service, and returns the job doing it if it was out.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the cluster service.
+    /// * `server_name`: The name of the cluster server.
+    ///
+    /// # Notes
+    ///
+    /// * The source does not say what is returned when nothing had to change.
+    /// * May fail with `ApiErrorDoesNotExist` when the cluster, the service or the server does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.real_service.enable`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
+    /// * returns a job to wait on
+    /// * source section: "Cluster Real Service Methods"
+    pub fn enable(
+        &self,
+        cluster_name: impl Into<String>,
+        service_name: impl Into<String>,
+        server_name: impl Into<String>,
+    ) -> ClusterRealServiceEnableRequest<'a> {
+        ClusterRealServiceEnableRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+            service_name: service_name.into(),
+            server_name: server_name.into(),
+        }
+    }
+    /// Makes a real service the fallback of its cluster service, and returns the job doing it if it was not already.
+    ///
+    /// A fallback real service only takes traffic when every other real service of the cluster service
+    /// is down; there can be only one.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the cluster service.
+    /// * `server_name`: The name of the cluster server.
+    ///
+    /// # Notes
+    ///
+    /// * The source does not say what is returned when nothing had to change.
+    /// * Fails with `ApiErrorDoesNotExist` when the cluster, the service or the server does not exist (in the cluster or the account), and with `ApiErrorPreconditionFailed` when another server of the service already is the fallback or the real service is not enabled.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.real_service.enable_fallback`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
+    /// * returns a job to wait on
+    /// * source section: "Cluster Real Service Methods"
+    pub fn enable_fallback(
+        &self,
+        cluster_name: impl Into<String>,
+        service_name: impl Into<String>,
+        server_name: impl Into<String>,
+    ) -> ClusterRealServiceEnableFallbackRequest<'a> {
+        ClusterRealServiceEnableFallbackRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+            service_name: service_name.into(),
+            server_name: server_name.into(),
+        }
+    }
+    /// Describes a real service: one cluster server's part in a cluster service.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the cluster service.
+    /// * `server_name`: The name of the cluster server.
+    ///
+    /// # Notes
+    ///
+    /// * May fail with `ApiErrorDoesNotExist` when the cluster, the service, the real service or the server does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.real_service.info`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
+    /// * source section: "Cluster Real Service Methods"
+    pub fn info(
+        &self,
+        cluster_name: impl Into<String>,
+        service_name: impl Into<String>,
+        server_name: impl Into<String>,
+    ) -> ClusterRealServiceInfoRequest<'a> {
+        ClusterRealServiceInfoRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+            service_name: service_name.into(),
+            server_name: server_name.into(),
+        }
+    }
+    /// Lists the real services of a cluster service.
+    ///
+    /// The source leaves this method's result undocumented (it reads "FIXME: returns"), so it is
+    /// untyped JSON; presumably a list shaped like `cluster.real_service.info`.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the cluster service.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.real_service.list`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
+    /// * source section: "Cluster Real Service Methods"
+    pub fn list(
+        &self,
+        cluster_name: impl Into<String>,
+        service_name: impl Into<String>,
+    ) -> ClusterRealServiceListRequest<'a> {
+        ClusterRealServiceListRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+            service_name: service_name.into(),
+        }
+    }
+    /// Changes a server's weight in a cluster service, and returns the job doing it if the weight differs.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the cluster service.
+    /// * `server_name`: The name of the cluster server.
+    /// * `weight`: The server's capacity relative to the other servers of the pool; 0 means it gets no new jobs.
+    ///
+    /// # Notes
+    ///
+    /// * The source does not say what is returned when nothing had to change.
+    /// * Fails with `ApiErrorDoesNotExist` when the cluster, the service or the server does not exist (in the cluster or the account).
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.real_service.set_weight`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`, `weight`
+    /// * returns a job to wait on
+    /// * source section: "Cluster Real Service Methods"
+    pub fn set_weight(
+        &self,
+        cluster_name: impl Into<String>,
+        service_name: impl Into<String>,
+        server_name: impl Into<String>,
+        weight: i64,
+    ) -> ClusterRealServiceSetWeightRequest<'a> {
+        ClusterRealServiceSetWeightRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+            service_name: service_name.into(),
+            server_name: server_name.into(),
+            weight,
+        }
+    }
+    /// Reports the traffic statistics of a real service.
+    ///
+    /// The figures are not live: they are always at least a few minutes old, so the method may be
+    /// polled often without harm.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the cluster service.
+    /// * `server_name`: The name of the cluster server.
+    ///
+    /// # Notes
+    ///
+    /// * May fail with `ApiErrorDoesNotExist` when the cluster, the service, the real service or the server does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.real_service.statistics`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
+    /// * source section: "Cluster Real Service Methods"
+    pub fn statistics(
+        &self,
+        cluster_name: impl Into<String>,
+        service_name: impl Into<String>,
+        server_name: impl Into<String>,
+    ) -> ClusterRealServiceStatisticsRequest<'a> {
+        ClusterRealServiceStatisticsRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+            service_name: service_name.into(),
+            server_name: server_name.into(),
+        }
+    }
+}
+///The `cluster.server.*` methods; get it with `client.cluster().server()`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterServerApi<'a> {
+    client: &'a Client,
+}
+impl<'a> ClusterServerApi<'a> {
+    /// Disables a cluster server, which takes it out of the cluster, and returns the job doing it if it was enabled.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `server_name`: The name of the cluster server.
+    ///
+    /// # Notes
+    ///
+    /// * The source does not say what is returned when nothing had to change.
+    /// * May fail with `ApiErrorDoesNotExist` when the cluster or the server does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.server.disable`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `server_name`
+    /// * returns a job to wait on
+    /// * source section: "Cluster Server Methods"
+    pub fn disable(
+        &self,
+        cluster_name: impl Into<String>,
+        server_name: impl Into<String>,
+    ) -> ClusterServerDisableRequest<'a> {
+        ClusterServerDisableRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+            server_name: server_name.into(),
+        }
+    }
+    /// Enables a cluster server, which makes it a member of the cluster, and returns the job doing it if it was disabled.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `server_name`: The name of the cluster server.
+    ///
+    /// # Notes
+    ///
+    /// * The source does not say what is returned when nothing had to change.
+    /// * May fail with `ApiErrorDoesNotExist` when the cluster or the server does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.server.enable`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `server_name`
+    /// * returns a job to wait on
+    /// * source section: "Cluster Server Methods"
+    pub fn enable(
+        &self,
+        cluster_name: impl Into<String>,
+        server_name: impl Into<String>,
+    ) -> ClusterServerEnableRequest<'a> {
+        ClusterServerEnableRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+            server_name: server_name.into(),
+        }
+    }
+    /// Describes a cluster server.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_name`: The name of the cluster server.
+    ///
+    /// # Notes
+    ///
+    /// * The source documents no cluster argument for this method, though it says the call may fail with `ApiErrorDoesNotExist` when the cluster does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.server.info`
+    /// * named parameters (form field `parameters`, a JSON object): `server_name`
+    /// * source section: "Cluster Server Methods"
+    pub fn info(&self, server_name: impl Into<String>) -> ClusterServerInfoRequest<'a> {
+        ClusterServerInfoRequest {
+            client: self.client,
+            server_name: server_name.into(),
+        }
+    }
+    /// Lists the servers of a cluster, each described as by `cluster.server.info`.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Notes
+    ///
+    /// * May fail with `ApiErrorDoesNotExist` when the account has no such cluster.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.server.list`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
+    /// * source section: "Cluster Server Methods"
+    pub fn list(&self, cluster_name: impl Into<String>) -> ClusterServerListRequest<'a> {
+        ClusterServerListRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+        }
+    }
+}
+///The `cluster.service.*` methods; get it with `client.cluster().service()`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterServiceApi<'a> {
+    client: &'a Client,
+}
+impl<'a> ClusterServiceApi<'a> {
+    /// Disables a cluster service, and returns the job doing it if it was enabled.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the cluster service.
+    ///
+    /// # Notes
+    ///
+    /// * The source does not say what is returned when nothing had to change.
+    /// * May fail with `ApiErrorDoesNotExist` when the cluster or the service does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.service.disable`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
+    /// * returns a job to wait on
+    /// * source section: "Cluster Service Methods"
+    pub fn disable(
+        &self,
+        cluster_name: impl Into<String>,
+        service_name: impl Into<String>,
+    ) -> ClusterServiceDisableRequest<'a> {
+        ClusterServiceDisableRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+            service_name: service_name.into(),
+        }
+    }
+    /// Enables a cluster service, and returns the job doing it if it was disabled.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the cluster service.
+    ///
+    /// # Notes
+    ///
+    /// * The source does not say what is returned when nothing had to change.
+    /// * May fail with `ApiErrorDoesNotExist` when the cluster or the service does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.service.enable`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
+    /// * returns a job to wait on
+    /// * source section: "Cluster Service Methods"
+    pub fn enable(
+        &self,
+        cluster_name: impl Into<String>,
+        service_name: impl Into<String>,
+    ) -> ClusterServiceEnableRequest<'a> {
+        ClusterServiceEnableRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+            service_name: service_name.into(),
+        }
+    }
+    /// Describes a cluster service: its virtual IP and port, health checks and scheduling.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the cluster service.
+    ///
+    /// # Notes
+    ///
+    /// * May fail with `ApiErrorDoesNotExist` when the cluster or the service does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.service.info`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
+    /// * source section: "Cluster Service Methods"
+    pub fn info(
+        &self,
+        cluster_name: impl Into<String>,
+        service_name: impl Into<String>,
+    ) -> ClusterServiceInfoRequest<'a> {
+        ClusterServiceInfoRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+            service_name: service_name.into(),
+        }
+    }
+    /// Lists the services of a cluster, each described as by `cluster.service.info`.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Notes
+    ///
+    /// * May fail with `ApiErrorDoesNotExist` when the cluster does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.service.list`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
+    /// * source section: "Cluster Service Methods"
+    pub fn list(
+        &self,
+        cluster_name: impl Into<String>,
+    ) -> ClusterServiceListRequest<'a> {
+        ClusterServiceListRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+        }
+    }
+    /// Draws the status of a cluster service as a PNG graph.
+    ///
+    /// # Arguments
+    ///
+    /// * `cluster_name`: The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the cluster service.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /cluster.service.status_image`
+    /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
+    /// * source section: "Cluster Service Methods"
+    pub fn status_image(
+        &self,
+        cluster_name: impl Into<String>,
+        service_name: impl Into<String>,
+    ) -> ClusterServiceStatusImageRequest<'a> {
+        ClusterServiceStatusImageRequest {
+            client: self.client,
+            cluster_name: cluster_name.into(),
+            service_name: service_name.into(),
+        }
+    }
+}
+///The `create.*` methods; get it with `client.create()`.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateApi<'a> {
+    client: &'a Client,
+}
+impl<'a> CreateApi<'a> {
+    /// Lists the services that can be ordered through the API, with their SKUs and defaults.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /create.available`
+    /// * source section: "Create Methods"
+    pub fn available(&self) -> CreateAvailableRequest<'a> {
+        CreateAvailableRequest {
+            client: self.client,
+        }
+    }
+    /// Buys extra bandwidth for a server's bandwidth bank.
+    ///
+    /// The bank is a reserve of metered bandwidth, drawn on only when a month's inclusive transfer runs
+    /// out. Only servers with metered bandwidth have one.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server, which must have metered bandwidth. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `amount`: The bandwidth to add, in GB: 50, 100, 250 or 500. Must be from 50 to 500.
+    /// * `dry_run`: When true, nothing is ordered or invoiced, but the prices are still returned.
+    ///
+    /// # Notes
+    ///
+    /// * The account's default payment method pays: services billed in arrears need a card or billing account, and PayPal cannot be used. With consolidated billing, charges go on the next bill unless `add_to_next_bill` is false.
+    ///
+    /// # Warning
+    ///
+    /// Use `dry_run = true` while testing: nothing is provisioned and no invoice is raised, but the prices are still returned.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /create.extra_bandwidth`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `amount`, `dry_run`
+    /// * source section: "Create Methods"
+    pub fn extra_bandwidth(
+        &self,
+        name: impl Into<String>,
+        amount: i64,
+        dry_run: bool,
+    ) -> CreateExtraBandwidthRequest<'a> {
+        CreateExtraBandwidthRequest {
+            client: self.client,
+            name: name.into(),
+            amount,
+            dry_run,
+        }
+    }
+    /// Orders a Miniserver VM billed by the hour.
+    ///
+    /// The operating system, firewall, intrusion detection and disk type change the hourly price.
+    ///
+    /// # Arguments
+    ///
+    /// * `sku`: The SKU of the service to order; `create.available` lists them.
+    /// * `dry_run`: When true, nothing is ordered or invoiced, but the prices are still returned.
+    /// * `os`: The operating system: one of the stock images (centos6_64, win2012serverstd_r2_64, ubuntu_trusty_64, centos7_64, ubuntu_trusty_docker_64, centos7_cpanel_64, win2016serverstd_64, ubuntu_xenial_docker_64, debian_stretch_64, ubuntu_bionic_64, ubuntu_bionic_docker_64, win2019serverstd_64 or debian_buster_64), or the `os_option` of a Memstore snapshot. Windows and cPanel images need at least 2 GB of RAM. Memset generates the stock list, so it may change.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`connection`](CreateHourlyMiniserverRequest::connection): For unmetered bandwidth only: burst speed and contention ratio, e.g. `5mbps_10to1` (5 Mbps burst, 10:1 contention, so 0.5 Mbps dedicated). The options depend on the SKU. Classic Miniservers only.
+    /// * [`monthly_transfer_gb`](CreateHourlyMiniserverRequest::monthly_transfer_gb): For metered bandwidth only: the monthly data transfer in GB; the options depend on the SKU. Classic Miniservers only.
+    /// * [`bandwidth_type`](CreateHourlyMiniserverRequest::bandwidth_type): `metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges).
+    /// * [`backups`](CreateHourlyMiniserverRequest::backups): Managed daily backups; the source gives no description of this argument.
+    /// * [`lvs`](CreateHourlyMiniserverRequest::lvs): Load balancing and automatic failover.
+    /// * [`intrusion_detection`](CreateHourlyMiniserverRequest::intrusion_detection): `none` or `basic` (self-monitored intrusion detection).
+    /// * [`monitoring_level`](CreateHourlyMiniserverRequest::monitoring_level): `basic` or `advanced` (self-monitored) server monitoring.
+    /// * [`vulnscan`](CreateHourlyMiniserverRequest::vulnscan): Vulnerability management: `none` or `basic` (self-monitored).
+    /// * [`database`](CreateHourlyMiniserverRequest::database): A Microsoft SQL Server edition; Windows servers only. The options are generated by Memset.
+    /// * [`antivirus`](CreateHourlyMiniserverRequest::antivirus): Antivirus software, Windows servers only: `none` or `sophos_antivirus`.
+    /// * [`firewall`](CreateHourlyMiniserverRequest::firewall): The kind of firewalling; `managed` needs `support_level = managed`.
+    /// * [`firewall_rule_group`](CreateHourlyMiniserverRequest::firewall_rule_group): The name of one of the account's firewall rule groups to apply; only with `self_managed` or `managed` firewalling.
+    /// * [`discount_code`](CreateHourlyMiniserverRequest::discount_code): A discount code to apply; `create.verify_discount_code` describes one.
+    /// * [`add_to_next_bill`](CreateHourlyMiniserverRequest::add_to_next_bill): True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.
+    /// * [`os_bits`](CreateHourlyMiniserverRequest::os_bits): `32` or `64`; every newly provisioned server is 64-bit.
+    /// * [`support_level`](CreateHourlyMiniserverRequest::support_level): The level of technical support; `standard` unless the SKU is a Standard Cloud VPS, whose default and only level is `infrastructure_only`. `managed_infrastructure` and `managed_platform` are older names of `standard` and `premium`, still accepted.
+    /// * [`vlan`](CreateHourlyMiniserverRequest::vlan): The name of a vLAN product to put the server in; without it the server joins no vLAN.
+    /// * [`network_zone`](CreateHourlyMiniserverRequest::network_zone): The network zone to deploy in: `reading` (Maidenhead, Berkshire, UK) or `dunsfold` (Dunsfold, Surrey, UK); `dunsfold` unless told otherwise.
+    /// * [`data_zone`](CreateHourlyMiniserverRequest::data_zone): The data zone to deploy in: `Memset Public Cloud` for regular accounts unless told otherwise, the account's own community cloud for community cloud accounts. `create.available` lists the zones of each product.
+    /// * [`period`](CreateHourlyMiniserverRequest::period): The rental period in months: 1 (the default), 3, 6 or 12.
+    /// * [`pub_ssh_key`](CreateHourlyMiniserverRequest::pub_ssh_key): A public SSH key to install for the root user; Linux servers only.
+    /// * [`disk_type`](CreateHourlyMiniserverRequest::disk_type): `hdd` (rotating disk) or `ssd` (solid state disk).
+    ///
+    /// # Notes
+    ///
+    /// * The account's default payment method pays: services billed in arrears need a card or billing account, and PayPal cannot be used. With consolidated billing, charges go on the next bill unless `add_to_next_bill` is false.
+    /// * `os` may also name a Memstore snapshot: pass the `os_option` that `server.snapshot_list` reports for it.
+    ///
+    /// # Warning
+    ///
+    /// Use `dry_run = true` while testing: nothing is provisioned and no invoice is raised, but the prices are still returned.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /create.hourly_miniserver`
+    /// * named parameters (form field `parameters`, a JSON object): `connection`, `monthly_transfer_gb`, `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk_type`
+    /// * source section: "Create Methods"
+    #[deprecated(
+        note = "Hourly Miniserver VMs are deprecated (API 0.10.0) and will be removed; Memset points to its OpenStack public cloud for compute billed by the hour."
+    )]
+    pub fn hourly_miniserver(
+        &self,
+        sku: impl Into<String>,
+        dry_run: bool,
+        os: impl Into<String>,
+    ) -> CreateHourlyMiniserverRequest<'a> {
+        CreateHourlyMiniserverRequest {
+            client: self.client,
+            connection: None,
+            monthly_transfer_gb: None,
+            bandwidth_type: None,
+            backups: None,
+            lvs: None,
+            intrusion_detection: None,
+            monitoring_level: None,
+            vulnscan: None,
+            database: None,
+            antivirus: None,
+            firewall: None,
+            firewall_rule_group: None,
+            sku: sku.into(),
+            dry_run,
+            discount_code: None,
+            add_to_next_bill: None,
+            os: os.into(),
+            os_bits: None,
+            support_level: None,
+            vlan: None,
+            network_zone: None,
+            data_zone: None,
+            period: None,
+            pub_ssh_key: None,
+            disk_type: None,
+        }
+    }
+    /// Orders a Memstore (object storage) instance.
+    ///
+    /// # Arguments
+    ///
+    /// * `sku`: The SKU of the service to order; `create.available` lists them.
+    /// * `dry_run`: When true, nothing is ordered or invoiced, but the prices are still returned.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`discount_code`](CreateMemstoreRequest::discount_code): A discount code to apply; `create.verify_discount_code` describes one.
+    /// * [`add_to_next_bill`](CreateMemstoreRequest::add_to_next_bill): True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.
+    /// * [`network_zone`](CreateMemstoreRequest::network_zone): The network zone to deploy in: `reading` (Maidenhead, Berkshire, UK) or `dunsfold` (Dunsfold, Surrey, UK); `reading` unless told otherwise.
+    /// * [`data_zone`](CreateMemstoreRequest::data_zone): The data zone to deploy in: `Memset Public Cloud` for regular accounts unless told otherwise, the account's own community cloud for community cloud accounts. `create.available` lists the zones of each product.
+    ///
+    /// # Notes
+    ///
+    /// * The account's default payment method pays: services billed in arrears need a card or billing account, and PayPal cannot be used. With consolidated billing, charges go on the next bill unless `add_to_next_bill` is false.
+    ///
+    /// # Warning
+    ///
+    /// Use `dry_run = true` while testing: nothing is provisioned and no invoice is raised, but the prices are still returned.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /create.memstore`
+    /// * named parameters (form field `parameters`, a JSON object): `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `network_zone`, `data_zone`
+    /// * source section: "Create Methods"
+    pub fn memstore(
+        &self,
+        sku: impl Into<String>,
+        dry_run: bool,
+    ) -> CreateMemstoreRequest<'a> {
+        CreateMemstoreRequest {
+            client: self.client,
+            sku: sku.into(),
+            dry_run,
+            discount_code: None,
+            add_to_next_bill: None,
+            network_zone: None,
+            data_zone: None,
+        }
+    }
+    /// Orders a fully dedicated server, rented by the month.
+    ///
+    /// These options change the monthly price: os, firewall, disk, ram, net_card_speed_gbps,
+    /// bandwidth_type, connection, monthly_transfer_gb, period, support_level, monitoring_level,
+    /// backups, vulnscan, database and antivirus.
+    ///
+    /// # Arguments
+    ///
+    /// * `sku`: The SKU of the service to order; `create.available` lists them.
+    /// * `dry_run`: When true, nothing is ordered or invoiced, but the prices are still returned.
+    /// * `os`: The operating system: one of the stock images (centos6_64, win2012serverstd_r2_64, ubuntu_trusty_64, centos7_64, win2012serverdc_r2_64, centos7_cpanel_64, win2016serverstd_64, win2016serverdc_64, debian_stretch_64, ubuntu_bionic_64, win2019serverstd_64 or debian_buster_64), or the `os_option` of a Memstore snapshot. Windows and cPanel images need at least 2 GB of RAM. Memset generates the stock list, so it may change.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`bandwidth_type`](CreateMonthlyFullserverRequest::bandwidth_type): `metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges).
+    /// * [`backups`](CreateMonthlyFullserverRequest::backups): Managed daily backups: the capacity wanted, in GB; the accepted values depend on the operating system family. Not available for Standard VPS (SKUs starting with VPS0).
+    /// * [`lvs`](CreateMonthlyFullserverRequest::lvs): Load balancing and automatic failover.
+    /// * [`intrusion_detection`](CreateMonthlyFullserverRequest::intrusion_detection): Intrusion detection; `monitored` and `protected` need `support_level = managed`. Called `penetration_patrol` before API 0.17.0.
+    /// * [`monitoring_level`](CreateMonthlyFullserverRequest::monitoring_level): Server monitoring; `managed` needs `support_level = managed`.
+    /// * [`vulnscan`](CreateMonthlyFullserverRequest::vulnscan): Vulnerability management (the account is emailed how to activate it the first time); `managed` needs `support_level = managed`.
+    /// * [`database`](CreateMonthlyFullserverRequest::database): A Microsoft SQL Server edition; Windows servers only. The options are generated by Memset.
+    /// * [`antivirus`](CreateMonthlyFullserverRequest::antivirus): Antivirus software, Windows servers only: `none` or `sophos_antivirus`.
+    /// * [`firewall`](CreateMonthlyFullserverRequest::firewall): The kind of firewalling; `managed` needs `support_level = managed`.
+    /// * [`firewall_rule_group`](CreateMonthlyFullserverRequest::firewall_rule_group): The name of one of the account's firewall rule groups to apply; only with `self_managed` or `managed` firewalling.
+    /// * [`discount_code`](CreateMonthlyFullserverRequest::discount_code): A discount code to apply; `create.verify_discount_code` describes one.
+    /// * [`add_to_next_bill`](CreateMonthlyFullserverRequest::add_to_next_bill): True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.
+    /// * [`os_bits`](CreateMonthlyFullserverRequest::os_bits): `32` or `64`; every newly provisioned server is 64-bit.
+    /// * [`support_level`](CreateMonthlyFullserverRequest::support_level): The level of technical support; `standard` unless the SKU is a Standard Cloud VPS, whose default and only level is `infrastructure_only`. `managed_infrastructure` and `managed_platform` are older names of `standard` and `premium`, still accepted.
+    /// * [`vlan`](CreateMonthlyFullserverRequest::vlan): The name of a vLAN product to put the server in; without it the server joins no vLAN.
+    /// * [`network_zone`](CreateMonthlyFullserverRequest::network_zone): The network zone to deploy in: `reading` (Maidenhead, Berkshire, UK) or `dunsfold` (Dunsfold, Surrey, UK); `dunsfold` unless told otherwise.
+    /// * [`data_zone`](CreateMonthlyFullserverRequest::data_zone): The data zone to deploy in: `Memset Public Cloud` for regular accounts unless told otherwise, the account's own community cloud for community cloud accounts. `create.available` lists the zones of each product.
+    /// * [`period`](CreateMonthlyFullserverRequest::period): The rental period in months: 1 (the default), 3, 6 or 12.
+    /// * [`pub_ssh_key`](CreateMonthlyFullserverRequest::pub_ssh_key): A public SSH key to install for the root user; Linux servers only.
+    /// * [`disk`](CreateMonthlyFullserverRequest::disk): The RAID disk size, e.g. `2x1000gb`; the options depend on the SKU.
+    /// * [`ram`](CreateMonthlyFullserverRequest::ram): The amount of RAM; the options depend on the SKU.
+    /// * [`nvme`](CreateMonthlyFullserverRequest::nvme): NVMe (PCIe flash) storage; only some SKUs offer it, and the options depend on the SKU.
+    /// * [`net_card_speed_gbps`](CreateMonthlyFullserverRequest::net_card_speed_gbps): The network card speed in Gbps, `1` or `10`; 10 Gbps is only offered for some SKUs.
+    /// * [`partitioning`](CreateMonthlyFullserverRequest::partitioning): The disk partitioning: `all_root` (one large root partition or drive C:), `data_home` (a 20 GB root with the rest in /home, or a 50 GB C: with the rest in D:), `two_volumes` (C: and D:, 4-disk Windows servers only) or `custom` (describe it in `setup_instructions`). Which are valid depends on the SKU, OS and disks: on the 4-disk UFS20 and UFS21 chassis `all_root` is for Linux only, elsewhere only for arrays of up to 2 TB.
+    /// * [`setup_instructions`](CreateMonthlyFullserverRequest::setup_instructions): Special setup instructions, such as custom partitioning requirements.
+    ///
+    /// # Notes
+    ///
+    /// * The account's default payment method pays: services billed in arrears need a card or billing account, and PayPal cannot be used. With consolidated billing, charges go on the next bill unless `add_to_next_bill` is false.
+    /// * `os` may also name a Memstore snapshot: pass the `os_option` that `server.snapshot_list` reports for it.
+    /// * cPanel (on 64-bit CentOS 7) is a paid extra of monthly servers: ask for it with `os = "centos7_cpanel_64"`.
+    ///
+    /// # Warning
+    ///
+    /// Use `dry_run = true` while testing: nothing is provisioned and no invoice is raised, but the prices are still returned.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /create.monthly_fullserver`
+    /// * named parameters (form field `parameters`, a JSON object): `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk`, `ram`, `nvme`, `net_card_speed_gbps`, `partitioning`, `setup_instructions`
+    /// * source section: "Create Methods"
+    pub fn monthly_fullserver(
+        &self,
+        sku: impl Into<String>,
+        dry_run: bool,
+        os: impl Into<String>,
+    ) -> CreateMonthlyFullserverRequest<'a> {
+        CreateMonthlyFullserverRequest {
+            client: self.client,
+            bandwidth_type: None,
+            backups: None,
+            lvs: None,
+            intrusion_detection: None,
+            monitoring_level: None,
+            vulnscan: None,
+            database: None,
+            antivirus: None,
+            firewall: None,
+            firewall_rule_group: None,
+            sku: sku.into(),
+            dry_run,
+            discount_code: None,
+            add_to_next_bill: None,
+            os: os.into(),
+            os_bits: None,
+            support_level: None,
+            vlan: None,
+            network_zone: None,
+            data_zone: None,
+            period: None,
+            pub_ssh_key: None,
+            disk: None,
+            ram: None,
+            nvme: None,
+            net_card_speed_gbps: None,
+            partitioning: None,
+            setup_instructions: None,
+        }
+    }
+    /// Orders a Miniserver VM, rented by the month.
+    ///
+    /// These options change the monthly price: os, firewall, disk_type, bandwidth_type, connection,
+    /// monthly_transfer_gb, period, support_level, monitoring_level, backups, vulnscan, database,
+    /// antivirus and intrusion_detection.
+    ///
+    /// # Arguments
+    ///
+    /// * `sku`: The SKU of the Miniserver VM, e.g. `MSVM001`: a Premium or Standard Cloud VPS, or a deprecated classic Miniserver; `create.available` lists them.
+    /// * `dry_run`: When true, nothing is ordered or invoiced, but the prices are still returned.
+    /// * `os`: The operating system: one of the stock images (centos6_64, win2012serverstd_r2_64, ubuntu_trusty_64, centos7_64, ubuntu_trusty_docker_64, centos7_cpanel_64, win2016serverstd_64, ubuntu_xenial_docker_64, debian_stretch_64, ubuntu_bionic_64, ubuntu_bionic_docker_64, win2019serverstd_64 or debian_buster_64), or the `os_option` of a Memstore snapshot. Windows and cPanel images need at least 2 GB of RAM. Memset generates the stock list, so it may change.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`connection`](CreateMonthlyMiniserverRequest::connection): For unmetered bandwidth only: burst speed and contention ratio, e.g. `5mbps_10to1` (5 Mbps burst, 10:1 contention, so 0.5 Mbps dedicated). The options depend on the SKU. Classic Miniservers only.
+    /// * [`monthly_transfer_gb`](CreateMonthlyMiniserverRequest::monthly_transfer_gb): For metered bandwidth only: the monthly data transfer in GB; the options depend on the SKU. Classic Miniservers only.
+    /// * [`bandwidth_type`](CreateMonthlyMiniserverRequest::bandwidth_type): `metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges).
+    /// * [`backups`](CreateMonthlyMiniserverRequest::backups): Managed daily backups: the capacity wanted, in GB; the accepted values depend on the operating system family. Not available for Standard VPS (SKUs starting with VPS0).
+    /// * [`lvs`](CreateMonthlyMiniserverRequest::lvs): Load balancing and automatic failover.
+    /// * [`intrusion_detection`](CreateMonthlyMiniserverRequest::intrusion_detection): Intrusion detection; `monitored` and `protected` need `support_level = managed`. Called `penetration_patrol` before API 0.17.0.
+    /// * [`monitoring_level`](CreateMonthlyMiniserverRequest::monitoring_level): Server monitoring; `managed` needs `support_level = managed`.
+    /// * [`vulnscan`](CreateMonthlyMiniserverRequest::vulnscan): Vulnerability management (the account is emailed how to activate it the first time); `managed` needs `support_level = managed`.
+    /// * [`database`](CreateMonthlyMiniserverRequest::database): A Microsoft SQL Server edition; Windows servers only. The options are generated by Memset.
+    /// * [`antivirus`](CreateMonthlyMiniserverRequest::antivirus): Antivirus software, Windows servers only: `none` or `sophos_antivirus`.
+    /// * [`firewall`](CreateMonthlyMiniserverRequest::firewall): The kind of firewalling; `managed` needs `support_level = managed`.
+    /// * [`firewall_rule_group`](CreateMonthlyMiniserverRequest::firewall_rule_group): The name of one of the account's firewall rule groups to apply; only with `self_managed` or `managed` firewalling.
+    /// * [`discount_code`](CreateMonthlyMiniserverRequest::discount_code): A discount code to apply; `create.verify_discount_code` describes one.
+    /// * [`add_to_next_bill`](CreateMonthlyMiniserverRequest::add_to_next_bill): True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.
+    /// * [`os_bits`](CreateMonthlyMiniserverRequest::os_bits): `32` or `64`; every newly provisioned server is 64-bit.
+    /// * [`support_level`](CreateMonthlyMiniserverRequest::support_level): The level of technical support; `standard` unless the SKU is a Standard Cloud VPS, whose default and only level is `infrastructure_only`. `managed_infrastructure` and `managed_platform` are older names of `standard` and `premium`, still accepted.
+    /// * [`vlan`](CreateMonthlyMiniserverRequest::vlan): The name of a vLAN product to put the server in; without it the server joins no vLAN.
+    /// * [`network_zone`](CreateMonthlyMiniserverRequest::network_zone): The network zone to deploy in: `reading` (Maidenhead, Berkshire, UK) or `dunsfold` (Dunsfold, Surrey, UK); `dunsfold` unless told otherwise.
+    /// * [`data_zone`](CreateMonthlyMiniserverRequest::data_zone): The data zone to deploy in: `Memset Public Cloud` for regular accounts unless told otherwise, the account's own community cloud for community cloud accounts. `create.available` lists the zones of each product.
+    /// * [`period`](CreateMonthlyMiniserverRequest::period): The rental period in months: 1 (the default), 3, 6 or 12.
+    /// * [`pub_ssh_key`](CreateMonthlyMiniserverRequest::pub_ssh_key): A public SSH key to install for the root user; Linux servers only.
+    /// * [`disk_type`](CreateMonthlyMiniserverRequest::disk_type): `hdd` (rotating disk) or `ssd` (solid state disk); classic Miniservers only, current ones are all `ssd`.
+    ///
+    /// # Notes
+    ///
+    /// * The account's default payment method pays: services billed in arrears need a card or billing account, and PayPal cannot be used. With consolidated billing, charges go on the next bill unless `add_to_next_bill` is false.
+    /// * `os` may also name a Memstore snapshot: pass the `os_option` that `server.snapshot_list` reports for it.
+    /// * cPanel (on 64-bit CentOS 7) is a paid extra of monthly servers: ask for it with `os = "centos7_cpanel_64"`.
+    /// * disk_type, bandwidth_type, connection and monthly_transfer_gb (and a `disk_gb` the source mentions without documenting it) only apply to the deprecated classic Miniservers, whose SKUs start with MS0. Standard Cloud VPS SKUs start with VPS0.
+    ///
+    /// # Warning
+    ///
+    /// Use `dry_run = true` while testing: nothing is provisioned and no invoice is raised, but the prices are still returned.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /create.monthly_miniserver`
+    /// * named parameters (form field `parameters`, a JSON object): `connection`, `monthly_transfer_gb`, `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk_type`
+    /// * source section: "Create Methods"
+    pub fn monthly_miniserver(
+        &self,
+        sku: impl Into<String>,
+        dry_run: bool,
+        os: impl Into<String>,
+    ) -> CreateMonthlyMiniserverRequest<'a> {
+        CreateMonthlyMiniserverRequest {
+            client: self.client,
+            connection: None,
+            monthly_transfer_gb: None,
+            bandwidth_type: None,
+            backups: None,
+            lvs: None,
+            intrusion_detection: None,
+            monitoring_level: None,
+            vulnscan: None,
+            database: None,
+            antivirus: None,
+            firewall: None,
+            firewall_rule_group: None,
+            sku: sku.into(),
+            dry_run,
+            discount_code: None,
+            add_to_next_bill: None,
+            os: os.into(),
+            os_bits: None,
+            support_level: None,
+            vlan: None,
+            network_zone: None,
+            data_zone: None,
+            period: None,
+            pub_ssh_key: None,
+            disk_type: None,
+        }
+    }
+    /// Orders a Cloud IaaS (OpenStack) project.
+    ///
+    /// # Arguments
+    ///
+    /// * `sku`: The SKU of the service to order; `create.available` lists them.
+    /// * `dry_run`: When true, nothing is ordered or invoiced, but the prices are still returned.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`discount_code`](CreateOpenstackProjectRequest::discount_code): A discount code to apply; `create.verify_discount_code` describes one.
+    /// * [`add_to_next_bill`](CreateOpenstackProjectRequest::add_to_next_bill): True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.
+    ///
+    /// # Notes
+    ///
+    /// * The account's default payment method pays: services billed in arrears need a card or billing account, and PayPal cannot be used. With consolidated billing, charges go on the next bill unless `add_to_next_bill` is false.
+    ///
+    /// # Warning
+    ///
+    /// Use `dry_run = true` while testing: nothing is provisioned and no invoice is raised, but the prices are still returned.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /create.openstack_project`
+    /// * named parameters (form field `parameters`, a JSON object): `sku`, `dry_run`, `discount_code`, `add_to_next_bill`
+    /// * source section: "Create Methods"
+    pub fn openstack_project(
+        &self,
+        sku: impl Into<String>,
+        dry_run: bool,
+    ) -> CreateOpenstackProjectRequest<'a> {
+        CreateOpenstackProjectRequest {
+            client: self.client,
+            sku: sku.into(),
+            dry_run,
+            discount_code: None,
+            add_to_next_bill: None,
+        }
+    }
+    /// Describes a discount code, if it is valid for the account.
+    ///
+    /// To see what the code does to a price, call the matching create method with the code and
+    /// `dry_run = true`.
+    ///
+    /// # Arguments
+    ///
+    /// * `discount_code`: The discount code to check.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the code does not exist or is not valid for the account.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /create.verify_discount_code`
+    /// * named parameters (form field `parameters`, a JSON object): `discount_code`
+    /// * source section: "Create Methods"
+    pub fn verify_discount_code(
+        &self,
+        discount_code: impl Into<String>,
+    ) -> CreateVerifyDiscountCodeRequest<'a> {
+        CreateVerifyDiscountCodeRequest {
+            client: self.client,
+            discount_code: discount_code.into(),
+        }
+    }
+}
+///The `dns.*` methods; get it with `client.dns()`.
+#[derive(Debug, Clone, Copy)]
+pub struct DnsApi<'a> {
+    client: &'a Client,
+}
+impl<'a> DnsApi<'a> {
+    /// Pushes the account's recent DNS changes out to the name servers, and returns the job doing it.
+    ///
+    /// Without this, changes reach the name servers within 15 minutes. Poll the job to learn when the
+    /// reload is done; Memset promises no timescale, but it normally takes a few seconds.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.reload`
+    /// * returns a job to wait on
+    /// * source section: "DNS Methods"
+    pub fn reload(&self) -> DnsReloadRequest<'a> {
+        DnsReloadRequest {
+            client: self.client,
+        }
+    }
+    /// Lists the reverse DNS names of the account's IP addresses: of every server, of one server, or of
+    /// one address.
+    ///
+    /// With both `name` and `address`, the address is listed only if it belongs to that server.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](DnsReverseMapListRequest::name): The service name of a server: list only its addresses.
+    /// * [`address`](DnsReverseMapListRequest::address): An IPv4 or IPv6 address: list only this one (at most 250 characters).
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.reverse_map_list`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `address`
+    /// * source section: "DNS Methods"
+    pub fn reverse_map_list(&self) -> DnsReverseMapListRequest<'a> {
+        DnsReverseMapListRequest {
+            client: self.client,
+            name: None,
+            address: None,
+        }
+    }
+    /// Sets the reverse DNS name of one IP address, and returns the reverse maps as `dns.reverse_map_list` would.
+    ///
+    /// With `name`, the API first checks that the address belongs to that server.
+    ///
+    /// # Arguments
+    ///
+    /// * `address`: The IPv4 or IPv6 address whose reverse map changes (at most 250 characters). Must be at most 250 characters.
+    /// * `reverse_map`: The host name the address should map back to; it must be a valid host name (at most 250 characters). Must be at most 250 characters.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](DnsReverseMapUpdateRequest::name): The service name of the server the address must belong to.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.reverse_map_update`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `address`, `reverse_map`
+    /// * source section: "DNS Methods"
+    pub fn reverse_map_update(
+        &self,
+        address: impl Into<String>,
+        reverse_map: impl Into<String>,
+    ) -> DnsReverseMapUpdateRequest<'a> {
+        DnsReverseMapUpdateRequest {
+            client: self.client,
+            name: None,
+            address: address.into(),
+            reverse_map: reverse_map.into(),
+        }
+    }
+    /// Creates a zone, optionally with its first records and domains, and returns it as `dns.zone_info` describes it.
+    ///
+    /// # Arguments
+    ///
+    /// * `nickname`: The customer's name for the zone, at most 250 characters; it need not be unique. Must be at most 250 characters.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`ttl`](DnsZoneCreateRequest::ttl): The zone's default time to live in seconds: 0 (Memset's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.
+    /// * [`records`](DnsZoneCreateRequest::records): Records to create in the zone; the zone id is filled in by the API.
+    /// * [`domains`](DnsZoneCreateRequest::domains): Domains to serve the zone for; the zone id is filled in by the API.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_create`
+    /// * named parameters (form field `parameters`, a JSON object): `nickname`, `ttl`, `records`, `domains`
+    /// * source section: "DNS Methods"
+    pub fn zone_create(&self, nickname: impl Into<String>) -> DnsZoneCreateRequest<'a> {
+        DnsZoneCreateRequest {
+            client: self.client,
+            nickname: nickname.into(),
+            ttl: None,
+            records: None,
+            domains: None,
+        }
+    }
+    /// Deletes a zone together with all of its records and domains, and returns the zone as it was.
+    ///
+    /// # Arguments
+    ///
+    /// * `id`: The zone's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
+    ///
+    /// # Warning
+    ///
+    /// Every zone record and zone domain of the zone is deleted with it.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_delete`
+    /// * named parameters (form field `parameters`, a JSON object): `id`
+    /// * source section: "DNS Methods"
+    pub fn zone_delete(&self, id: impl Into<String>) -> DnsZoneDeleteRequest<'a> {
+        DnsZoneDeleteRequest {
+            client: self.client,
+            id: id.into(),
+        }
+    }
+    /// Adds a zone domain, optionally to a zone, and returns it as `dns.zone_domain_info` describes it.
+    ///
+    /// # Arguments
+    ///
+    /// * `domain`: The domain name, at most 250 characters. Must be at most 250 characters.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`zone_id`](DnsZoneDomainCreateRequest::zone_id): The id of the zone to serve for this domain, 32 hex digits.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_domain_create`
+    /// * named parameters (form field `parameters`, a JSON object): `domain`, `zone_id`
+    /// * source section: "DNS Methods"
+    pub fn zone_domain_create(
+        &self,
+        domain: impl Into<String>,
+    ) -> DnsZoneDomainCreateRequest<'a> {
+        DnsZoneDomainCreateRequest {
+            client: self.client,
+            domain: domain.into(),
+            zone_id: None,
+        }
+    }
+    /// Deletes a zone domain and returns it as it was.
+    ///
+    /// # Arguments
+    ///
+    /// * `domain`: The domain name, at most 250 characters. Must be at most 250 characters.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_domain_delete`
+    /// * named parameters (form field `parameters`, a JSON object): `domain`
+    /// * source section: "DNS Methods"
+    pub fn zone_domain_delete(
+        &self,
+        domain: impl Into<String>,
+    ) -> DnsZoneDomainDeleteRequest<'a> {
+        DnsZoneDomainDeleteRequest {
+            client: self.client,
+            domain: domain.into(),
+        }
+    }
+    /// Describes a zone domain: which zone, if any, it serves.
+    ///
+    /// # Arguments
+    ///
+    /// * `domain`: The domain name, at most 250 characters. Must be at most 250 characters.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_domain_info`
+    /// * named parameters (form field `parameters`, a JSON object): `domain`
+    /// * source section: "DNS Methods"
+    pub fn zone_domain_info(
+        &self,
+        domain: impl Into<String>,
+    ) -> DnsZoneDomainInfoRequest<'a> {
+        DnsZoneDomainInfoRequest {
+            client: self.client,
+            domain: domain.into(),
+        }
+    }
+    /// Lists every zone domain of the account.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_domain_list`
+    /// * source section: "DNS Methods"
+    pub fn zone_domain_list(&self) -> DnsZoneDomainListRequest<'a> {
+        DnsZoneDomainListRequest {
+            client: self.client,
+        }
+    }
+    /// Changes a zone domain (which zone it serves) and returns it as it now is.
+    ///
+    /// # Arguments
+    ///
+    /// * `domain`: The domain name, at most 250 characters. Must be at most 250 characters.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`zone_id`](DnsZoneDomainUpdateRequest::zone_id): The id of the zone to serve for this domain, 32 hex digits.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_domain_update`
+    /// * named parameters (form field `parameters`, a JSON object): `domain`, `zone_id`
+    /// * source section: "DNS Methods"
+    pub fn zone_domain_update(
+        &self,
+        domain: impl Into<String>,
+    ) -> DnsZoneDomainUpdateRequest<'a> {
+        DnsZoneDomainUpdateRequest {
+            client: self.client,
+            domain: domain.into(),
+            zone_id: None,
+        }
+    }
+    /// Describes a zone, with its records and domains.
+    ///
+    /// # Arguments
+    ///
+    /// * `id`: The zone's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_info`
+    /// * named parameters (form field `parameters`, a JSON object): `id`
+    /// * source section: "DNS Methods"
+    pub fn zone_info(&self, id: impl Into<String>) -> DnsZoneInfoRequest<'a> {
+        DnsZoneInfoRequest {
+            client: self.client,
+            id: id.into(),
+        }
+    }
+    /// Lists every zone of the account, each described as by `dns.zone_info`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_list`
+    /// * source section: "DNS Methods"
+    pub fn zone_list(&self) -> DnsZoneListRequest<'a> {
+        DnsZoneListRequest {
+            client: self.client,
+        }
+    }
+    /// Creates a record in a zone and returns it as `dns.zone_record_info` describes it.
+    ///
+    /// # Arguments
+    ///
+    /// * `zone_id`: The id of the zone that gets the record, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
+    /// * `type`: The record type, e.g. `A`.
+    /// * `address`: What the record points to, e.g. `1.2.3.4`: printable ASCII only, at most 250 characters. Must be at most 250 characters; only the characters ` -~`.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`record`](DnsZoneRecordCreateRequest::record): The record's name, e.g. `www`; empty (the default) for the domain itself. It must be a valid record name of at most 250 characters.
+    /// * [`ttl`](DnsZoneRecordCreateRequest::ttl): The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.
+    /// * [`priority`](DnsZoneRecordCreateRequest::priority): The priority of an MX or SRV record, e.g. 10; from 0 to 999.
+    /// * [`relative`](DnsZoneRecordCreateRequest::relative): Whether the zone's domain is appended to the address of a CNAME, MX, NS or SRV record.
+    ///
+    /// # Notes
+    ///
+    /// * Recorded answers from 2017 show `ttl` as 0 even when 3600 was asked for; answers from 2018 show the TTL that was set.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_record_create`
+    /// * named parameters (form field `parameters`, a JSON object): `zone_id`, `type`, `record`, `address`, `ttl`, `priority`, `relative`
+    /// * source section: "DNS Methods"
+    pub fn zone_record_create(
+        &self,
+        zone_id: impl Into<String>,
+        r#type: DnsRecordType,
+        address: impl Into<String>,
+    ) -> DnsZoneRecordCreateRequest<'a> {
+        DnsZoneRecordCreateRequest {
+            client: self.client,
+            zone_id: zone_id.into(),
+            r#type,
+            record: None,
+            address: address.into(),
+            ttl: None,
+            priority: None,
+            relative: None,
+        }
+    }
+    /// Deletes a zone record and returns it as it was.
+    ///
+    /// # Arguments
+    ///
+    /// * `id`: The record's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_record_delete`
+    /// * named parameters (form field `parameters`, a JSON object): `id`
+    /// * source section: "DNS Methods"
+    pub fn zone_record_delete(
+        &self,
+        id: impl Into<String>,
+    ) -> DnsZoneRecordDeleteRequest<'a> {
+        DnsZoneRecordDeleteRequest {
+            client: self.client,
+            id: id.into(),
+        }
+    }
+    /// Describes a zone record.
+    ///
+    /// # Arguments
+    ///
+    /// * `id`: The record's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_record_info`
+    /// * named parameters (form field `parameters`, a JSON object): `id`
+    /// * source section: "DNS Methods"
+    pub fn zone_record_info(
+        &self,
+        id: impl Into<String>,
+    ) -> DnsZoneRecordInfoRequest<'a> {
+        DnsZoneRecordInfoRequest {
+            client: self.client,
+            id: id.into(),
+        }
+    }
+    /// Lists every zone record of the account, across all zones.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_record_list`
+    /// * source section: "DNS Methods"
+    pub fn zone_record_list(&self) -> DnsZoneRecordListRequest<'a> {
+        DnsZoneRecordListRequest {
+            client: self.client,
+        }
+    }
+    /// Changes a zone record and returns it as it now is; only the arguments given are changed.
+    ///
+    /// # Arguments
+    ///
+    /// * `id`: The record's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`zone_id`](DnsZoneRecordUpdateRequest::zone_id): The id of the zone the record should belong to, 32 hex digits.
+    /// * [`type`](DnsZoneRecordUpdateRequest::type): The record type, e.g. `A`.
+    /// * [`record`](DnsZoneRecordUpdateRequest::record): The record's name, e.g. `www`; empty for the domain itself. It must be a valid record name of at most 250 characters.
+    /// * [`address`](DnsZoneRecordUpdateRequest::address): What the record points to, e.g. `1.2.3.4`: printable ASCII only, at most 250 characters.
+    /// * [`ttl`](DnsZoneRecordUpdateRequest::ttl): The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.
+    /// * [`priority`](DnsZoneRecordUpdateRequest::priority): The priority of an MX or SRV record, e.g. 10; from 0 to 999.
+    /// * [`relative`](DnsZoneRecordUpdateRequest::relative): Whether the zone's domain is appended to the address of a CNAME, MX, NS or SRV record.
+    ///
+    /// # Notes
+    ///
+    /// * Recorded answers from 2017 show `ttl` as 0 even when 3600 was asked for.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_record_update`
+    /// * named parameters (form field `parameters`, a JSON object): `id`, `zone_id`, `type`, `record`, `address`, `ttl`, `priority`, `relative`
+    /// * source section: "DNS Methods"
+    pub fn zone_record_update(
+        &self,
+        id: impl Into<String>,
+    ) -> DnsZoneRecordUpdateRequest<'a> {
+        DnsZoneRecordUpdateRequest {
+            client: self.client,
+            id: id.into(),
+            zone_id: None,
+            r#type: None,
+            record: None,
+            address: None,
+            ttl: None,
+            priority: None,
+            relative: None,
+        }
+    }
+    /// Changes a zone's nickname or default TTL and returns the zone as it now is.
+    ///
+    /// Records and domains are changed with the `dns.zone_record_*` and `dns.zone_domain_*` methods,
+    /// giving the zone's id as `zone_id`.
+    ///
+    /// # Arguments
+    ///
+    /// * `id`: The zone's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`nickname`](DnsZoneUpdateRequest::nickname): The customer's name for the zone, at most 250 characters; it need not be unique.
+    /// * [`ttl`](DnsZoneUpdateRequest::ttl): The zone's default time to live in seconds: 0 (Memset's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /dns.zone_update`
+    /// * named parameters (form field `parameters`, a JSON object): `id`, `nickname`, `ttl`
+    /// * source section: "DNS Methods"
+    pub fn zone_update(&self, id: impl Into<String>) -> DnsZoneUpdateRequest<'a> {
+        DnsZoneUpdateRequest {
+            client: self.client,
+            id: id.into(),
+            nickname: None,
+            ttl: None,
+        }
+    }
+}
+///The `firewalling.*` methods; get it with `client.firewalling()`.
+#[derive(Debug, Clone, Copy)]
+pub struct FirewallingApi<'a> {
+    client: &'a Client,
+}
+impl<'a> FirewallingApi<'a> {
+    /// Adds a rule to one of the account's firewall rule groups and returns the new rule.
+    ///
+    /// The rule is validated before it is stored, so a malformed rule is refused. Public rule groups
+    /// cannot be given new rules.
+    ///
+    /// # Arguments
+    ///
+    /// * `rule_group_name`: The name of the rule group that gets the rule.
+    /// * `action`: What the rule does with matching traffic.
+    /// * `dest_ports`: `any`, or destination port numbers separated by commas without spaces.
+    /// * `ordering`: The rule's position within its group, from 1 to 30. Must be from 1 to 30.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`ip_version`](FirewallingRuleCreateRequest::ip_version): The IP version the rule applies to: `any` (the default), `ipv4` or `ipv6`.
+    /// * [`source_ips`](FirewallingRuleCreateRequest::source_ips): `any`, or source IPv4 addresses separated by commas without spaces; CIDR notation such as `1.2.3.4/24` is allowed.
+    /// * [`source_ports`](FirewallingRuleCreateRequest::source_ports): `any`, or source port numbers separated by commas without spaces.
+    /// * [`dest_ips`](FirewallingRuleCreateRequest::dest_ips): `any`, or destination IPv4 addresses separated by commas without spaces.
+    /// * [`source_ip6s`](FirewallingRuleCreateRequest::source_ip6s): `any`, or source IPv6 addresses separated by commas without spaces; CIDR notation such as `2001:db8::/120` is allowed.
+    /// * [`dest_ip6s`](FirewallingRuleCreateRequest::dest_ip6s): `any`, or destination IPv6 addresses separated by commas without spaces.
+    /// * [`protocols`](FirewallingRuleCreateRequest::protocols): The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching.
+    /// * [`comment`](FirewallingRuleCreateRequest::comment): A free comment about the rule.
+    /// * [`direction`](FirewallingRuleCreateRequest::direction): The direction of the traffic the rule applies to; `Inbound` unless told otherwise. Only for customers in the outbound firewalling beta.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorPreconditionFailed` when the group already holds the maximum number of rules, `ApiErrorDoesNotExist` when no group has that name or nickname, and `ApiErrorBadParameters` when the rule is invalid.
+    /// * Choosing the direction needs the outbound firewalling beta; a rule's direction cannot be changed later by `firewalling.rule_update`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /firewalling.rule_create`
+    /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`, `ip_version`, `action`, `source_ips`, `source_ports`, `dest_ips`, `source_ip6s`, `dest_ip6s`, `dest_ports`, `protocols`, `ordering`, `comment`, `direction`
+    /// * source section: "Firewalling Methods"
+    pub fn rule_create(
+        &self,
+        rule_group_name: impl Into<String>,
+        action: FirewallAction,
+        dest_ports: impl Into<String>,
+        ordering: i64,
+    ) -> FirewallingRuleCreateRequest<'a> {
+        FirewallingRuleCreateRequest {
+            client: self.client,
+            rule_group_name: rule_group_name.into(),
+            ip_version: None,
+            action,
+            source_ips: None,
+            source_ports: None,
+            dest_ips: None,
+            source_ip6s: None,
+            dest_ip6s: None,
+            dest_ports: dest_ports.into(),
+            protocols: None,
+            ordering,
+            comment: None,
+            direction: None,
+        }
+    }
+    /// Deletes one of the account's firewall rules and returns the id of the deleted rule.
+    ///
+    /// # Arguments
+    ///
+    /// * `rule_id`: The unique id of the rule to delete.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the account has no rule with that id; rules of public groups cannot be deleted and are not searched.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /firewalling.rule_delete`
+    /// * named parameters (form field `parameters`, a JSON object): `rule_id`
+    /// * source section: "Firewalling Methods"
+    pub fn rule_delete(
+        &self,
+        rule_id: impl Into<String>,
+    ) -> FirewallingRuleDeleteRequest<'a> {
+        FirewallingRuleDeleteRequest {
+            client: self.client,
+            rule_id: rule_id.into(),
+        }
+    }
+    /// Creates a firewall rule group for the account, optionally with its first rules, and returns it.
+    ///
+    /// The system chooses the new group's name; read it from the `name` of the result.
+    ///
+    /// # Arguments
+    ///
+    /// * `nickname`: A nickname for the rule group, at most 225 characters. Must be at most 225 characters.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`notes`](FirewallingRuleGroupCreateRequest::notes): Notes about the rule group.
+    /// * [`rules`](FirewallingRuleGroupCreateRequest::rules): Rules to create in the group (a group holds at most 30 rules); the group's name is filled in by the API.
+    /// * [`default_outbound_policy`](FirewallingRuleGroupCreateRequest::default_outbound_policy): What to do with outbound traffic no rule matches; accept (`RETURN`) unless told otherwise. Only for customers in the outbound firewalling beta.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorPreconditionFailed` when another group of the account already has the nickname, and with `ApiErrorBadParameters` when a rule is invalid or there are too many rules.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /firewalling.rule_group_create`
+    /// * named parameters (form field `parameters`, a JSON object): `nickname`, `notes`, `rules`, `default_outbound_policy`
+    /// * source section: "Firewalling Methods"
+    pub fn rule_group_create(
+        &self,
+        nickname: impl Into<String>,
+    ) -> FirewallingRuleGroupCreateRequest<'a> {
+        FirewallingRuleGroupCreateRequest {
+            client: self.client,
+            nickname: nickname.into(),
+            notes: None,
+            rules: None,
+            default_outbound_policy: None,
+        }
+    }
+    /// Deletes one of the account's firewall rule groups and returns the deleted group's name.
+    ///
+    /// # Arguments
+    ///
+    /// * `rule_group_name`: The name of the rule group to delete.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the group is not found (public groups cannot be deleted and are not searched), and with `ApiErrorPreconditionFailed` while servers still use the group.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /firewalling.rule_group_delete`
+    /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`
+    /// * source section: "Firewalling Methods"
+    pub fn rule_group_delete(
+        &self,
+        rule_group_name: impl Into<String>,
+    ) -> FirewallingRuleGroupDeleteRequest<'a> {
+        FirewallingRuleGroupDeleteRequest {
+            client: self.client,
+            rule_group_name: rule_group_name.into(),
+        }
+    }
+    /// Describes a firewall rule group, with all of its rules.
+    ///
+    /// # Arguments
+    ///
+    /// * `rule_group_name`: The name of the rule group.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the rule group does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /firewalling.rule_group_info`
+    /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`
+    /// * source section: "Firewalling Methods"
+    pub fn rule_group_info(
+        &self,
+        rule_group_name: impl Into<String>,
+    ) -> FirewallingRuleGroupInfoRequest<'a> {
+        FirewallingRuleGroupInfoRequest {
+            client: self.client,
+            rule_group_name: rule_group_name.into(),
+        }
+    }
+    /// Lists the firewall rule groups of the account, each described as by `firewalling.rule_group_info`.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`include_public`](FirewallingRuleGroupListRequest::include_public): Whether Memset's public rule groups are listed too; they are unless this is false.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /firewalling.rule_group_list`
+    /// * named parameters (form field `parameters`, a JSON object): `include_public`
+    /// * source section: "Firewalling Methods"
+    pub fn rule_group_list(&self) -> FirewallingRuleGroupListRequest<'a> {
+        FirewallingRuleGroupListRequest {
+            client: self.client,
+            include_public: None,
+        }
+    }
+    /// Tells whether a rule group is in force on a given server.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `rule_group_name`: The name of the rule group.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the server or the rule group does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /firewalling.rule_group_status`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_group_name`
+    /// * source section: "Firewalling Methods"
+    pub fn rule_group_status(
+        &self,
+        name: impl Into<String>,
+        rule_group_name: impl Into<String>,
+    ) -> FirewallingRuleGroupStatusRequest<'a> {
+        FirewallingRuleGroupStatusRequest {
+            client: self.client,
+            name: name.into(),
+            rule_group_name: rule_group_name.into(),
+        }
+    }
+    /// Describes one firewall rule.
+    ///
+    /// # Arguments
+    ///
+    /// * `rule_id`: The unique id of the rule.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorBadParameters` when the rule id is malformed and with `ApiErrorDoesNotExist` when no rule has that id.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /firewalling.rule_info`
+    /// * named parameters (form field `parameters`, a JSON object): `rule_id`
+    /// * source section: "Firewalling Methods"
+    pub fn rule_info(
+        &self,
+        rule_id: impl Into<String>,
+    ) -> FirewallingRuleInfoRequest<'a> {
+        FirewallingRuleInfoRequest {
+            client: self.client,
+            rule_id: rule_id.into(),
+        }
+    }
+    /// Changes a firewall rule and returns it as it now is; only the arguments given are changed.
+    ///
+    /// Rules of public rule groups cannot be changed (and are not searched), and a rule's direction
+    /// cannot be changed at all.
+    ///
+    /// # Arguments
+    ///
+    /// * `rule_id`: The unique id of the rule to change.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`ip_version`](FirewallingRuleUpdateRequest::ip_version): The IP version the rule applies to: `any`, `ipv4` or `ipv6`.
+    /// * [`action`](FirewallingRuleUpdateRequest::action): What the rule does with matching traffic.
+    /// * [`source_ips`](FirewallingRuleUpdateRequest::source_ips): `any`, or source IPv4 addresses separated by commas without spaces; CIDR notation such as `1.2.3.4/24` is allowed.
+    /// * [`dest_ips`](FirewallingRuleUpdateRequest::dest_ips): `any`, or destination IPv4 addresses separated by commas without spaces.
+    /// * [`source_ip6s`](FirewallingRuleUpdateRequest::source_ip6s): `any`, or source IPv6 addresses separated by commas without spaces; CIDR notation such as `2001:db8::/120` is allowed.
+    /// * [`dest_ip6s`](FirewallingRuleUpdateRequest::dest_ip6s): `any`, or destination IPv6 addresses separated by commas without spaces.
+    /// * [`source_ports`](FirewallingRuleUpdateRequest::source_ports): `any`, or source port numbers separated by commas without spaces.
+    /// * [`dest_ports`](FirewallingRuleUpdateRequest::dest_ports): `any`, or destination port numbers separated by commas without spaces.
+    /// * [`protocols`](FirewallingRuleUpdateRequest::protocols): The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching.
+    /// * [`ordering`](FirewallingRuleUpdateRequest::ordering): The rule's position within its group, from 1 to 30.
+    /// * [`comment`](FirewallingRuleUpdateRequest::comment): A free comment about the rule.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when no rule has that id, and with `ApiErrorBadParameters` when the id is malformed or the changed rule would be invalid.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /firewalling.rule_update`
+    /// * named parameters (form field `parameters`, a JSON object): `rule_id`, `ip_version`, `action`, `source_ips`, `dest_ips`, `source_ip6s`, `dest_ip6s`, `source_ports`, `dest_ports`, `protocols`, `ordering`, `comment`
+    /// * source section: "Firewalling Methods"
+    pub fn rule_update(
+        &self,
+        rule_id: impl Into<String>,
+    ) -> FirewallingRuleUpdateRequest<'a> {
+        FirewallingRuleUpdateRequest {
+            client: self.client,
+            rule_id: rule_id.into(),
+            ip_version: None,
+            action: None,
+            source_ips: None,
+            dest_ips: None,
+            source_ip6s: None,
+            dest_ip6s: None,
+            source_ports: None,
+            dest_ports: None,
+            protocols: None,
+            ordering: None,
+            comment: None,
+        }
+    }
+    /// Puts a server under another firewall rule group, private or one of Memset's public ones, and
+    /// returns that group as applied to the server.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `rule_group_name`: The name of the rule group to apply to the server.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the server or the rule group does not exist, and with `ApiErrorPreconditionFailed` when the server does not have Memset-managed firewalling.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /firewalling.update`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_group_name`
+    /// * source section: "Firewalling Methods"
+    pub fn update(
+        &self,
+        name: impl Into<String>,
+        rule_group_name: impl Into<String>,
+    ) -> FirewallingUpdateRequest<'a> {
+        FirewallingUpdateRequest {
+            client: self.client,
+            name: name.into(),
+            rule_group_name: rule_group_name.into(),
+        }
+    }
+}
+///The `internal.*` methods; get it with `client.internal()`.
+#[derive(Debug, Clone, Copy)]
+pub struct InternalApi<'a> {
+    client: &'a Client,
+}
+impl<'a> InternalApi<'a> {
+    /// Sends the arguments back as the API parsed them, which is useful for testing a client.
+    ///
+    /// Every argument is optional; for any argument not sent, the answer holds a default value of its
+    /// type.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`string`](InternalEchoRequest::string): A string.
+    /// * [`list`](InternalEchoRequest::list): A list.
+    /// * [`dictionary`](InternalEchoRequest::dictionary): A dictionary (JSON object).
+    /// * [`boolean`](InternalEchoRequest::boolean): A boolean.
+    /// * [`float`](InternalEchoRequest::float): A floating-point number.
+    /// * [`integer`](InternalEchoRequest::integer): An integer.
+    /// * [`date`](InternalEchoRequest::date): A date, as ISO 8601 text such as `2019-06-01 12:00:00`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /internal.echo`
+    /// * named parameters (form field `parameters`, a JSON object): `string`, `list`, `dictionary`, `boolean`, `float`, `integer`, `date`
+    /// * source section: "Internal Methods"
+    pub fn echo(&self) -> InternalEchoRequest<'a> {
+        InternalEchoRequest {
+            client: self.client,
+            string: None,
+            list: None,
+            dictionary: None,
+            boolean: None,
+            float: None,
+            integer: None,
+            date: None,
+        }
+    }
+    /// Does nothing but authenticate the call; the result is an empty object.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /internal.noop`
+    /// * source section: "Internal Methods"
+    pub fn noop(&self) -> InternalNoopRequest<'a> {
+        InternalNoopRequest {
+            client: self.client,
+        }
+    }
+    /// Reports the API's release number.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /internal.release`
+    /// * source section: "Internal Methods"
+    pub fn release(&self) -> InternalReleaseRequest<'a> {
+        InternalReleaseRequest {
+            client: self.client,
+        }
+    }
+    /// Reports the API's version number.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /internal.version`
+    /// * source section: "Internal Methods"
+    pub fn version(&self) -> InternalVersionRequest<'a> {
+        InternalVersionRequest {
+            client: self.client,
+        }
+    }
+}
+///The `invoice.*` methods; get it with `client.invoice()`.
+#[derive(Debug, Clone, Copy)]
+pub struct InvoiceApi<'a> {
+    client: &'a Client,
+}
+impl<'a> InvoiceApi<'a> {
+    /// Describes an invoice.
+    ///
+    /// # Arguments
+    ///
+    /// * `ref`: The invoice number.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the invoice does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /invoice.info`
+    /// * named parameters (form field `parameters`, a JSON object): `ref`
+    /// * source section: "Invoice Methods"
+    pub fn info(&self, r#ref: i64) -> InvoiceInfoRequest<'a> {
+        InvoiceInfoRequest {
+            client: self.client,
+            r#ref,
+        }
+    }
+    /// Lists the account's invoices that match the given criteria, each described as by `invoice.info`;
+    /// an empty list when none match.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`date_gte`](InvoiceListRequest::date_gte): Only invoices dated on or after this date (ISO 8601, e.g. `2019-01-01`).
+    /// * [`date_lte`](InvoiceListRequest::date_lte): Only invoices dated on or before this date (ISO 8601, e.g. `2019-12-31`).
+    /// * [`status`](InvoiceListRequest::status): Only invoices with this status.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /invoice.list`
+    /// * named parameters (form field `parameters`, a JSON object): `date_gte`, `date_lte`, `status`
+    /// * source section: "Invoice Methods"
+    pub fn list(&self) -> InvoiceListRequest<'a> {
+        InvoiceListRequest {
+            client: self.client,
+            date_gte: None,
+            date_lte: None,
+            status: None,
+        }
     }
 }
 ///The `job.*` methods; get it with `client.job()`.
@@ -54,12 +2217,1462 @@ impl<'a> JobApi<'a> {
         }
     }
 }
+///The `loadbalancer.*` methods; get it with `client.loadbalancer()`.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadbalancerApi<'a> {
+    client: &'a Client,
+}
+impl<'a> LoadbalancerApi<'a> {
+    ///The `loadbalancer.server.*` methods.
+    pub fn server(&self) -> LoadbalancerServerApi<'a> {
+        LoadbalancerServerApi {
+            client: self.client,
+        }
+    }
+    ///The `loadbalancer.service.*` methods.
+    pub fn service(&self) -> LoadbalancerServiceApi<'a> {
+        LoadbalancerServiceApi {
+            client: self.client,
+        }
+    }
+}
+///The `loadbalancer.server.*` methods; get it with `client.loadbalancer().server()`.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadbalancerServerApi<'a> {
+    client: &'a Client,
+}
+impl<'a> LoadbalancerServerApi<'a> {
+    /// Attaches a server to a load balancer service and returns it as `loadbalancer.server.info` describes it.
+    ///
+    /// The server must be in the load balancer's vLAN, not in the middle of a reboot, not already
+    /// attached to the service, and its SLA must not be lower than the load balancer's.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer`: The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters. Must be 1 to 64 characters; only the characters `A-Za-z0-9_-`.
+    /// * `server_name`: The name of the server.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`ip_address`](LoadbalancerServerAddRequest::ip_address): The address connections are forwarded to, which must belong to the server; one of the server's vLAN addresses unless given.
+    /// * [`port`](LoadbalancerServerAddRequest::port): The port connections are forwarded to, from 1 to 65535; the service's port unless given.
+    /// * [`enabled`](LoadbalancerServerAddRequest::enabled): Whether the server takes connections; false unless given.
+    /// * [`fallback`](LoadbalancerServerAddRequest::fallback): Whether the server is only a fallback; false unless given.
+    /// * [`weight`](LoadbalancerServerAddRequest::weight): The server's weight for the scheduling algorithms that use one; 10 unless given.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the load balancer, the service or the server does not exist, or when no address was given and no default can be found; with `ApiErrorBadParameters` when the address does not belong to the server; and with `ApiErrorPreconditionFailed` when a condition above is not met.
+    ///
+    /// # Warning
+    ///
+    /// A Miniserver may be rebooted so that its network can be reconfigured; Memset's vLAN documentation has the details.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /loadbalancer.server.add`
+    /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`, `ip_address`, `port`, `enabled`, `fallback`, `weight`
+    /// * source section: "Loadbalancer Server Methods"
+    pub fn add(
+        &self,
+        load_balancer: impl Into<String>,
+        service_name: impl Into<String>,
+        server_name: impl Into<String>,
+    ) -> LoadbalancerServerAddRequest<'a> {
+        LoadbalancerServerAddRequest {
+            client: self.client,
+            load_balancer: load_balancer.into(),
+            service_name: service_name.into(),
+            server_name: server_name.into(),
+            ip_address: None,
+            port: None,
+            enabled: None,
+            fallback: None,
+            weight: None,
+        }
+    }
+    /// Describes a server as attached to a load balancer service.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer`: The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters. Must be 1 to 64 characters; only the characters `A-Za-z0-9_-`.
+    /// * `server_name`: The name of the server.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the load balancer, the service or the server does not exist, and with `ApiErrorPreconditionFailed` when the server is not attached to the service.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /loadbalancer.server.info`
+    /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`
+    /// * source section: "Loadbalancer Server Methods"
+    pub fn info(
+        &self,
+        load_balancer: impl Into<String>,
+        service_name: impl Into<String>,
+        server_name: impl Into<String>,
+    ) -> LoadbalancerServerInfoRequest<'a> {
+        LoadbalancerServerInfoRequest {
+            client: self.client,
+            load_balancer: load_balancer.into(),
+            service_name: service_name.into(),
+            server_name: server_name.into(),
+        }
+    }
+    /// Detaches a server from a load balancer service and returns the server's name.
+    ///
+    /// The server must not be in the middle of a reboot. To take a server out of service for a while,
+    /// set `enabled` to false with `loadbalancer.server.update` instead.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer`: The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters. Must be 1 to 64 characters; only the characters `A-Za-z0-9_-`.
+    /// * `server_name`: The name of the server.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the load balancer, the service or the server does not exist, and with `ApiErrorPreconditionFailed` when the server is not attached to the service or is being rebooted.
+    ///
+    /// # Warning
+    ///
+    /// A Miniserver may be rebooted so that its network can be reconfigured; Memset's vLAN documentation has the details.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /loadbalancer.server.remove`
+    /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`
+    /// * source section: "Loadbalancer Server Methods"
+    pub fn remove(
+        &self,
+        load_balancer: impl Into<String>,
+        service_name: impl Into<String>,
+        server_name: impl Into<String>,
+    ) -> LoadbalancerServerRemoveRequest<'a> {
+        LoadbalancerServerRemoveRequest {
+            client: self.client,
+            load_balancer: load_balancer.into(),
+            service_name: service_name.into(),
+            server_name: server_name.into(),
+        }
+    }
+    /// Changes the settings of a server attached to a load balancer service, and returns it as it now is; settings not given stay as they are.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer`: The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters. Must be 1 to 64 characters; only the characters `A-Za-z0-9_-`.
+    /// * `server_name`: The name of the server.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`ip_address`](LoadbalancerServerUpdateRequest::ip_address): The address connections are forwarded to, which must belong to the server.
+    /// * [`port`](LoadbalancerServerUpdateRequest::port): The port connections are forwarded to, from 1 to 65535.
+    /// * [`enabled`](LoadbalancerServerUpdateRequest::enabled): Whether the server takes connections.
+    /// * [`fallback`](LoadbalancerServerUpdateRequest::fallback): Whether the server is only a fallback.
+    /// * [`weight`](LoadbalancerServerUpdateRequest::weight): The server's weight for the scheduling algorithms that use one.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the load balancer, the service or the server does not exist, with `ApiErrorPreconditionFailed` when the server is not attached to the service, and with `ApiErrorBadParameters` when the address does not belong to the server.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /loadbalancer.server.update`
+    /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`, `ip_address`, `port`, `enabled`, `fallback`, `weight`
+    /// * source section: "Loadbalancer Server Methods"
+    pub fn update(
+        &self,
+        load_balancer: impl Into<String>,
+        service_name: impl Into<String>,
+        server_name: impl Into<String>,
+    ) -> LoadbalancerServerUpdateRequest<'a> {
+        LoadbalancerServerUpdateRequest {
+            client: self.client,
+            load_balancer: load_balancer.into(),
+            service_name: service_name.into(),
+            server_name: server_name.into(),
+            ip_address: None,
+            port: None,
+            enabled: None,
+            fallback: None,
+            weight: None,
+        }
+    }
+}
+///The `loadbalancer.service.*` methods; get it with `client.loadbalancer().service()`.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadbalancerServiceApi<'a> {
+    client: &'a Client,
+}
+impl<'a> LoadbalancerServiceApi<'a> {
+    /// Defines a service on a load balancer and returns it as `loadbalancer.service.info` describes it.
+    ///
+    /// The service's name is how later calls refer to it.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer`: The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the new service: letters, digits, underscores and hyphens, at most 64 characters. Must be 1 to 64 characters; only the characters `A-Za-z0-9_-`.
+    /// * `protocol`: The protocol the load balancer speaks.
+    /// * `virtual_ip`: The virtual IP address clients connect to.
+    /// * `port`: The port clients connect to, from 1 to 65535. Must be from 1 to 65535.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`enabled`](LoadbalancerServiceAddRequest::enabled): Whether the service is enabled; true unless given.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the load balancer does not exist, with `ApiErrorBadParameters` when an argument is invalid, and with `ApiErrorNotUnique` when the load balancer already has a service of that name.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /loadbalancer.service.add`
+    /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `protocol`, `virtual_ip`, `port`, `enabled`
+    /// * source section: "Loadbalancer Service Methods"
+    pub fn add(
+        &self,
+        load_balancer: impl Into<String>,
+        service_name: impl Into<String>,
+        protocol: LoadBalancerProtocol,
+        virtual_ip: impl Into<String>,
+        port: i64,
+    ) -> LoadbalancerServiceAddRequest<'a> {
+        LoadbalancerServiceAddRequest {
+            client: self.client,
+            load_balancer: load_balancer.into(),
+            service_name: service_name.into(),
+            protocol,
+            virtual_ip: virtual_ip.into(),
+            port,
+            enabled: None,
+        }
+    }
+    /// Describes a load balancer service, with the servers attached to it.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer`: The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters. Must be 1 to 64 characters; only the characters `A-Za-z0-9_-`.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the load balancer or the service does not exist.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /loadbalancer.service.info`
+    /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`
+    /// * source section: "Loadbalancer Service Methods"
+    pub fn info(
+        &self,
+        load_balancer: impl Into<String>,
+        service_name: impl Into<String>,
+    ) -> LoadbalancerServiceInfoRequest<'a> {
+        LoadbalancerServiceInfoRequest {
+            client: self.client,
+            load_balancer: load_balancer.into(),
+            service_name: service_name.into(),
+        }
+    }
+    /// Lists the services of a load balancer, each described as by `loadbalancer.service.info`.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer`: The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /loadbalancer.service.list`
+    /// * named parameters (form field `parameters`, a JSON object): `load_balancer`
+    /// * source section: "Loadbalancer Service Methods"
+    pub fn list(
+        &self,
+        load_balancer: impl Into<String>,
+    ) -> LoadbalancerServiceListRequest<'a> {
+        LoadbalancerServiceListRequest {
+            client: self.client,
+            load_balancer: load_balancer.into(),
+        }
+    }
+    /// Removes a service from a load balancer and returns the service's name; no server may still be attached to it.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer`: The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters. Must be 1 to 64 characters; only the characters `A-Za-z0-9_-`.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the load balancer or the service does not exist, and with `ApiErrorPreconditionFailed` while servers are still attached.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /loadbalancer.service.remove`
+    /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`
+    /// * source section: "Loadbalancer Service Methods"
+    pub fn remove(
+        &self,
+        load_balancer: impl Into<String>,
+        service_name: impl Into<String>,
+    ) -> LoadbalancerServiceRemoveRequest<'a> {
+        LoadbalancerServiceRemoveRequest {
+            client: self.client,
+            load_balancer: load_balancer.into(),
+            service_name: service_name.into(),
+        }
+    }
+    /// Changes the settings of a load balancer service and returns it as it now is; settings not given stay as they are.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer`: The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service_name`: The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters. Must be 1 to 64 characters; only the characters `A-Za-z0-9_-`.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`protocol`](LoadbalancerServiceUpdateRequest::protocol): The protocol the load balancer speaks.
+    /// * [`virtual_ip`](LoadbalancerServiceUpdateRequest::virtual_ip): The virtual IP address clients connect to.
+    /// * [`port`](LoadbalancerServiceUpdateRequest::port): The port clients connect to, from 1 to 65535.
+    /// * [`enabled`](LoadbalancerServiceUpdateRequest::enabled): Whether the service is enabled.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the load balancer or the service does not exist, with `ApiErrorBadParameters` when a new value is invalid, and with `ApiErrorPreconditionFailed` when the virtual IP address is already in use.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /loadbalancer.service.update`
+    /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `protocol`, `virtual_ip`, `port`, `enabled`
+    /// * source section: "Loadbalancer Service Methods"
+    pub fn update(
+        &self,
+        load_balancer: impl Into<String>,
+        service_name: impl Into<String>,
+    ) -> LoadbalancerServiceUpdateRequest<'a> {
+        LoadbalancerServiceUpdateRequest {
+            client: self.client,
+            load_balancer: load_balancer.into(),
+            service_name: service_name.into(),
+            protocol: None,
+            virtual_ip: None,
+            port: None,
+            enabled: None,
+        }
+    }
+}
+///The `memshell.*` methods; get it with `client.memshell()`.
+#[derive(Debug, Clone, Copy)]
+pub struct MemshellApi<'a> {
+    client: &'a Client,
+}
+impl<'a> MemshellApi<'a> {
+    /// Turns MemShell access to a service off; the current MemShell password must be given.
+    ///
+    /// The source documents no result, so it is untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `password`: The current MemShell password, as `memshell.enable` returned it.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memshell.disable`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `password`
+    /// * source section: "Memshell Methods"
+    pub fn disable(
+        &self,
+        name: impl Into<String>,
+        password: impl Into<String>,
+    ) -> MemshellDisableRequest<'a> {
+        MemshellDisableRequest {
+            client: self.client,
+            name: name.into(),
+            password: password.into(),
+        }
+    }
+    /// Turns MemShell access to a service on and returns the password to log in with: the one given,
+    /// or a generated one.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`password`](MemshellEnableRequest::password): The password to log in with, at least 10 characters; one is generated when not given.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memshell.enable`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `password`
+    /// * source section: "Memshell Methods"
+    pub fn enable(&self, name: impl Into<String>) -> MemshellEnableRequest<'a> {
+        MemshellEnableRequest {
+            client: self.client,
+            name: name.into(),
+            password: None,
+        }
+    }
+    /// Describes MemShell access to a service: whether it is on, and where and as whom to log in.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memshell.info`
+    /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * source section: "Memshell Methods"
+    pub fn info(&self, name: impl Into<String>) -> MemshellInfoRequest<'a> {
+        MemshellInfoRequest {
+            client: self.client,
+            name: name.into(),
+        }
+    }
+    /// Changes the MemShell password of a service; MemShell must already be enabled.
+    ///
+    /// The source documents no result, so it is untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `current_password`: The current MemShell password, as `memshell.enable` returned it.
+    /// * `new_password`: The new password, at least 10 characters. Must be at least 10 characters.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memshell.set_password`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `current_password`, `new_password`
+    /// * source section: "Memshell Methods"
+    pub fn set_password(
+        &self,
+        name: impl Into<String>,
+        current_password: impl Into<String>,
+        new_password: impl Into<String>,
+    ) -> MemshellSetPasswordRequest<'a> {
+        MemshellSetPasswordRequest {
+            client: self.client,
+            name: name.into(),
+            current_password: current_password.into(),
+            new_password: new_password.into(),
+        }
+    }
+}
+///The `memstore.*` methods; get it with `client.memstore()`.
+#[derive(Debug, Clone, Copy)]
+pub struct MemstoreApi<'a> {
+    client: &'a Client,
+}
+impl<'a> MemstoreApi<'a> {
+    ///The `memstore.container.*` methods.
+    pub fn container(&self) -> MemstoreContainerApi<'a> {
+        MemstoreContainerApi {
+            client: self.client,
+        }
+    }
+    ///The `memstore.user.*` methods.
+    pub fn user(&self) -> MemstoreUserApi<'a> {
+        MemstoreUserApi {
+            client: self.client,
+        }
+    }
+    /// Reports how much a Memstore instance holds and how much traffic it had in the last 24 hours.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memstore.usage`
+    /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * source section: "Memstore Methods"
+    pub fn usage(&self, name: impl Into<String>) -> MemstoreUsageRequest<'a> {
+        MemstoreUsageRequest {
+            client: self.client,
+            name: name.into(),
+        }
+    }
+}
+///The `memstore.container.*` methods; get it with `client.memstore().container()`.
+#[derive(Debug, Clone, Copy)]
+pub struct MemstoreContainerApi<'a> {
+    client: &'a Client,
+}
+impl<'a> MemstoreContainerApi<'a> {
+    /// Reads the access control lists of a container: which users may read it and which may write it.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `container`: The name of the container.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memstore.container.acl`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
+    /// * source section: "Memstore Container Methods"
+    pub fn acl(
+        &self,
+        name: impl Into<String>,
+        container: impl Into<String>,
+    ) -> MemstoreContainerAclRequest<'a> {
+        MemstoreContainerAclRequest {
+            client: self.client,
+            name: name.into(),
+            container: container.into(),
+        }
+    }
+    /// Reads the CDN settings of a container.
+    ///
+    /// The settings live in the container's metadata; other metadata is not reported.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `container`: The name of the container: letters, digits and hyphens, not starting or ending with a hyphen. Must be at least 1 characters; only the characters `A-Za-z0-9-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memstore.container.cdn`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
+    /// * source section: "Memstore Container Methods"
+    pub fn cdn(
+        &self,
+        name: impl Into<String>,
+        container: impl Into<String>,
+    ) -> MemstoreContainerCdnRequest<'a> {
+        MemstoreContainerCdnRequest {
+            client: self.client,
+            name: name.into(),
+            container: container.into(),
+        }
+    }
+    /// Creates a container in a Memstore instance.
+    ///
+    /// The source says nothing comes back on success (a failure is an error), so the result is
+    /// untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `container`: The name of the new container.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memstore.container.create`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
+    /// * source section: "Memstore Container Methods"
+    pub fn create(
+        &self,
+        name: impl Into<String>,
+        container: impl Into<String>,
+    ) -> MemstoreContainerCreateRequest<'a> {
+        MemstoreContainerCreateRequest {
+            client: self.client,
+            name: name.into(),
+            container: container.into(),
+        }
+    }
+    /// Replaces the access control lists of a container.
+    ///
+    /// Write access implies read access. The new lists replace the old ones entirely; pass an empty
+    /// list to clear one. A user in a list only gains access once that user exists and is enabled in
+    /// the container's Memstore instance. The source documents no result, so it is untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `container`: The name of the container.
+    /// * `read_acl`: The user names that may read the container; empty to clear the list.
+    /// * `write_acl`: The user names that may write (and so also read) the container; empty to clear the list.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memstore.container.set_acl`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `container`, `read_acl`, `write_acl`
+    /// * source section: "Memstore Container Methods"
+    pub fn set_acl(
+        &self,
+        name: impl Into<String>,
+        container: impl Into<String>,
+        read_acl: Vec<String>,
+        write_acl: Vec<String>,
+    ) -> MemstoreContainerSetAclRequest<'a> {
+        MemstoreContainerSetAclRequest {
+            client: self.client,
+            name: name.into(),
+            container: container.into(),
+            read_acl,
+            write_acl,
+        }
+    }
+    /// Makes a container public through the CDN and returns its public URL.
+    ///
+    /// The settings are stored in the container's metadata; unrelated metadata is left alone.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `container`: The name of the container: letters, digits and hyphens, not starting or ending with a hyphen. Must be at least 1 characters; only the characters `A-Za-z0-9-`.
+    /// * `ttl`: How long, in seconds, the CDN may cache the container's content.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`listing`](MemstoreContainerSetPublicCdnRequest::listing): Whether directory listings are served.
+    /// * [`index`](MemstoreContainerSetPublicCdnRequest::index): The name of the file served as the default index.
+    /// * [`notfound`](MemstoreContainerSetPublicCdnRequest::notfound): The path of the file served as the HTTP 404 (Not Found) page.
+    /// * [`cors`](MemstoreContainerSetPublicCdnRequest::cors): The value of the Cross-Origin Resource Sharing (CORS) header: one site, or `*` for any.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memstore.container.set_public_cdn`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `container`, `ttl`, `listing`, `index`, `notfound`, `cors`
+    /// * source section: "Memstore Container Methods"
+    pub fn set_public_cdn(
+        &self,
+        name: impl Into<String>,
+        container: impl Into<String>,
+        ttl: i64,
+    ) -> MemstoreContainerSetPublicCdnRequest<'a> {
+        MemstoreContainerSetPublicCdnRequest {
+            client: self.client,
+            name: name.into(),
+            container: container.into(),
+            ttl,
+            listing: None,
+            index: None,
+            notfound: None,
+            cors: None,
+        }
+    }
+    /// Stops serving a container through the CDN.
+    ///
+    /// Only the CDN settings in the container's metadata change; the container and its data are left
+    /// alone. The source documents no result, so it is untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `container`: The name of the container: letters, digits and hyphens, not starting or ending with a hyphen. Must be at least 1 characters; only the characters `A-Za-z0-9-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memstore.container.unset_public_cdn`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
+    /// * source section: "Memstore Container Methods"
+    pub fn unset_public_cdn(
+        &self,
+        name: impl Into<String>,
+        container: impl Into<String>,
+    ) -> MemstoreContainerUnsetPublicCdnRequest<'a> {
+        MemstoreContainerUnsetPublicCdnRequest {
+            client: self.client,
+            name: name.into(),
+            container: container.into(),
+        }
+    }
+}
+///The `memstore.user.*` methods; get it with `client.memstore().user()`.
+#[derive(Debug, Clone, Copy)]
+pub struct MemstoreUserApi<'a> {
+    client: &'a Client,
+}
+impl<'a> MemstoreUserApi<'a> {
+    /// Creates a user in a Memstore instance and returns it as `memstore.user.info` describes it.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `username`: The new user's name: letters, digits, dots, dashes and underscores, not starting with a dot, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
+    /// * `password`: The new user's password.
+    /// * `enabled`: Whether the user is enabled once created.
+    ///
+    /// # Notes
+    ///
+    /// * The user name must be unique within the storage; otherwise the call fails with `ApiErrorNotUnique`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memstore.user.create`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `username`, `password`, `enabled`
+    /// * source section: "Memstore User Methods"
+    pub fn create(
+        &self,
+        name: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
+        enabled: bool,
+    ) -> MemstoreUserCreateRequest<'a> {
+        MemstoreUserCreateRequest {
+            client: self.client,
+            name: name.into(),
+            username: username.into(),
+            password: password.into(),
+            enabled,
+        }
+    }
+    /// Deletes a user of a Memstore instance; the admin user cannot be deleted.
+    ///
+    /// The source documents no result, so it is untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `username`: The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memstore.user.delete`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
+    /// * source section: "Memstore User Methods"
+    pub fn delete(
+        &self,
+        name: impl Into<String>,
+        username: impl Into<String>,
+    ) -> MemstoreUserDeleteRequest<'a> {
+        MemstoreUserDeleteRequest {
+            client: self.client,
+            name: name.into(),
+            username: username.into(),
+        }
+    }
+    /// Disables a user of a Memstore instance, so it can no longer log in through any storage interface.
+    ///
+    /// The admin user cannot be disabled. The source documents no result, so it is untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `username`: The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memstore.user.disable`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
+    /// * source section: "Memstore User Methods"
+    pub fn disable(
+        &self,
+        name: impl Into<String>,
+        username: impl Into<String>,
+    ) -> MemstoreUserDisableRequest<'a> {
+        MemstoreUserDisableRequest {
+            client: self.client,
+            name: name.into(),
+            username: username.into(),
+        }
+    }
+    /// Enables a user of a Memstore instance.
+    ///
+    /// The source documents no result, so it is untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `username`: The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memstore.user.enable`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
+    /// * source section: "Memstore User Methods"
+    pub fn enable(
+        &self,
+        name: impl Into<String>,
+        username: impl Into<String>,
+    ) -> MemstoreUserEnableRequest<'a> {
+        MemstoreUserEnableRequest {
+            client: self.client,
+            name: name.into(),
+            username: username.into(),
+        }
+    }
+    /// Describes a user of a Memstore instance.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `username`: The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memstore.user.info`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
+    /// * source section: "Memstore User Methods"
+    pub fn info(
+        &self,
+        name: impl Into<String>,
+        username: impl Into<String>,
+    ) -> MemstoreUserInfoRequest<'a> {
+        MemstoreUserInfoRequest {
+            client: self.client,
+            name: name.into(),
+            username: username.into(),
+        }
+    }
+    /// Lists the users of a Memstore instance.
+    ///
+    /// To log in, a user joins the storage's name and its own with a dot: user `admin` of storage
+    /// `msstore1` logs in as `msstore1.admin`.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memstore.user.list`
+    /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * source section: "Memstore User Methods"
+    pub fn list(&self, name: impl Into<String>) -> MemstoreUserListRequest<'a> {
+        MemstoreUserListRequest {
+            client: self.client,
+            name: name.into(),
+        }
+    }
+    /// Gives a user of a Memstore instance a new password.
+    ///
+    /// The source documents no result, so it is untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `username`: The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
+    /// * `password`: The user's new password.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /memstore.user.set_password`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `username`, `password`
+    /// * source section: "Memstore User Methods"
+    pub fn set_password(
+        &self,
+        name: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> MemstoreUserSetPasswordRequest<'a> {
+        MemstoreUserSetPasswordRequest {
+            client: self.client,
+            name: name.into(),
+            username: username.into(),
+            password: password.into(),
+        }
+    }
+}
+///The `openstack.*` methods; get it with `client.openstack()`.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenstackApi<'a> {
+    client: &'a Client,
+}
+impl<'a> OpenstackApi<'a> {
+    ///The `openstack.project.*` methods.
+    pub fn project(&self) -> OpenstackProjectApi<'a> {
+        OpenstackProjectApi {
+            client: self.client,
+        }
+    }
+    ///The `openstack.user.*` methods.
+    pub fn user(&self) -> OpenstackUserApi<'a> {
+        OpenstackUserApi {
+            client: self.client,
+        }
+    }
+    /// Lists the account's live Cloud IaaS projects, keyed by project name.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /openstack.list_projects`
+    /// * source section: "Openstack Methods"
+    pub fn list_projects(&self) -> OpenstackListProjectsRequest<'a> {
+        OpenstackListProjectsRequest {
+            client: self.client,
+        }
+    }
+    /// Brings the account's OpenStack users up to date in its OpenStack projects, and returns the job doing it.
+    ///
+    /// Poll the job to learn when it is done; Memset promises no timescale, but it normally takes a few
+    /// seconds.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /openstack.sync_users`
+    /// * returns a job to wait on
+    /// * source section: "Openstack Methods"
+    pub fn sync_users(&self) -> OpenstackSyncUsersRequest<'a> {
+        OpenstackSyncUsersRequest {
+            client: self.client,
+        }
+    }
+}
+///The `openstack.project.*` methods; get it with `client.openstack().project()`.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenstackProjectApi<'a> {
+    client: &'a Client,
+}
+impl<'a> OpenstackProjectApi<'a> {
+    /// Gives one of the account's OpenStack users access to an OpenStack project, in the Horizon
+    /// dashboard and through the OpenStack APIs.
+    ///
+    /// The source documents no result, so it is untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `project_id`: The tenant (project) id of the OpenStack project, at most 32 characters. Must be at most 32 characters.
+    /// * `username`: The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /openstack.project.add_user`
+    /// * named parameters (form field `parameters`, a JSON object): `project_id`, `username`
+    /// * source section: "Openstack Project Methods"
+    pub fn add_user(
+        &self,
+        project_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> OpenstackProjectAddUserRequest<'a> {
+        OpenstackProjectAddUserRequest {
+            client: self.client,
+            project_id: project_id.into(),
+            username: username.into(),
+        }
+    }
+    /// Lists the users of an OpenStack project, each described as by `openstack.user.info`.
+    ///
+    /// # Arguments
+    ///
+    /// * `project_id`: The tenant (project) id of the OpenStack project, at most 32 characters. Must be at most 32 characters.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /openstack.project.list_users`
+    /// * named parameters (form field `parameters`, a JSON object): `project_id`
+    /// * source section: "Openstack Project Methods"
+    pub fn list_users(
+        &self,
+        project_id: impl Into<String>,
+    ) -> OpenstackProjectListUsersRequest<'a> {
+        OpenstackProjectListUsersRequest {
+            client: self.client,
+            project_id: project_id.into(),
+        }
+    }
+    /// Takes an OpenStack user's access to an OpenStack project away, in the Horizon dashboard and
+    /// through the OpenStack APIs.
+    ///
+    /// The source documents no result, so it is untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `project_id`: The tenant (project) id of the OpenStack project, at most 32 characters. Must be at most 32 characters.
+    /// * `username`: The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /openstack.project.remove_user`
+    /// * named parameters (form field `parameters`, a JSON object): `project_id`, `username`
+    /// * source section: "Openstack Project Methods"
+    pub fn remove_user(
+        &self,
+        project_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> OpenstackProjectRemoveUserRequest<'a> {
+        OpenstackProjectRemoveUserRequest {
+            client: self.client,
+            project_id: project_id.into(),
+            username: username.into(),
+        }
+    }
+}
+///The `openstack.user.*` methods; get it with `client.openstack().user()`.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenstackUserApi<'a> {
+    client: &'a Client,
+}
+impl<'a> OpenstackUserApi<'a> {
+    /// Creates an OpenStack user for the account and returns it as `openstack.user.info` describes it.
+    ///
+    /// For the Horizon dashboard and the OpenStack APIs, the user's name gets `@<account name>`
+    /// appended.
+    ///
+    /// # Arguments
+    ///
+    /// * `username`: The new user's name: letters, digits, dots, dashes and underscores, not starting with a dot, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
+    /// * `password`: The new user's password.
+    /// * `email`: The user's email address, which must be valid; at most 255 characters. Must be at most 255 characters.
+    /// * `enabled`: Whether the user is enabled once created.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`description`](OpenstackUserCreateRequest::description): A description of the user, at most 255 characters.
+    ///
+    /// # Notes
+    ///
+    /// * User names are unique within the account; a name already in use fails with `ApiErrorNotUnique`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /openstack.user.create`
+    /// * named parameters (form field `parameters`, a JSON object): `username`, `password`, `description`, `email`, `enabled`
+    /// * source section: "Openstack User Methods"
+    pub fn create(
+        &self,
+        username: impl Into<String>,
+        password: impl Into<String>,
+        email: impl Into<String>,
+        enabled: bool,
+    ) -> OpenstackUserCreateRequest<'a> {
+        OpenstackUserCreateRequest {
+            client: self.client,
+            username: username.into(),
+            password: password.into(),
+            description: None,
+            email: email.into(),
+            enabled,
+        }
+    }
+    /// Deletes an OpenStack user and returns the job doing it.
+    ///
+    /// # Arguments
+    ///
+    /// * `username`: The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /openstack.user.delete`
+    /// * named parameters (form field `parameters`, a JSON object): `username`
+    /// * returns a job to wait on
+    /// * source section: "Openstack User Methods"
+    pub fn delete(&self, username: impl Into<String>) -> OpenstackUserDeleteRequest<'a> {
+        OpenstackUserDeleteRequest {
+            client: self.client,
+            username: username.into(),
+        }
+    }
+    /// Disables an OpenStack user, which can then no longer log in to any project or use the OpenStack APIs.
+    ///
+    /// The source documents no result, so it is untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `username`: The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Notes
+    ///
+    /// * The change reaches the cloud only once `openstack.sync_users` has run.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /openstack.user.disable`
+    /// * named parameters (form field `parameters`, a JSON object): `username`
+    /// * source section: "Openstack User Methods"
+    pub fn disable(
+        &self,
+        username: impl Into<String>,
+    ) -> OpenstackUserDisableRequest<'a> {
+        OpenstackUserDisableRequest {
+            client: self.client,
+            username: username.into(),
+        }
+    }
+    /// Enables an OpenStack user.
+    ///
+    /// The source documents no result, so it is untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `username`: The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Notes
+    ///
+    /// * The change reaches the cloud only once `openstack.sync_users` has run.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /openstack.user.enable`
+    /// * named parameters (form field `parameters`, a JSON object): `username`
+    /// * source section: "Openstack User Methods"
+    pub fn enable(&self, username: impl Into<String>) -> OpenstackUserEnableRequest<'a> {
+        OpenstackUserEnableRequest {
+            client: self.client,
+            username: username.into(),
+        }
+    }
+    /// Describes an OpenStack user of the account, with the projects it can use.
+    ///
+    /// # Arguments
+    ///
+    /// * `username`: The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /openstack.user.info`
+    /// * named parameters (form field `parameters`, a JSON object): `username`
+    /// * source section: "Openstack User Methods"
+    pub fn info(&self, username: impl Into<String>) -> OpenstackUserInfoRequest<'a> {
+        OpenstackUserInfoRequest {
+            client: self.client,
+            username: username.into(),
+        }
+    }
+    /// Lists the account's OpenStack users, each described as by `openstack.user.info`.
+    ///
+    /// To authenticate with Keystone (the Horizon dashboard or the OpenStack APIs), append
+    /// `@<account name>` to the user name: user `alice` of account `aliciaa` is `alice@aliciaa`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /openstack.user.list`
+    /// * source section: "Openstack User Methods"
+    pub fn list(&self) -> OpenstackUserListRequest<'a> {
+        OpenstackUserListRequest {
+            client: self.client,
+        }
+    }
+    /// Gives an OpenStack user a new password, and returns the job doing it.
+    ///
+    /// # Arguments
+    ///
+    /// * `username`: The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
+    /// * `password`: The user's new password.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /openstack.user.set_password`
+    /// * named parameters (form field `parameters`, a JSON object): `username`, `password`
+    /// * returns a job to wait on
+    /// * source section: "Openstack User Methods"
+    pub fn set_password(
+        &self,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> OpenstackUserSetPasswordRequest<'a> {
+        OpenstackUserSetPasswordRequest {
+            client: self.client,
+            username: username.into(),
+            password: password.into(),
+        }
+    }
+}
+///The `partner.*` methods; get it with `client.partner()`.
+#[derive(Debug, Clone, Copy)]
+pub struct PartnerApi<'a> {
+    client: &'a Client,
+}
+impl<'a> PartnerApi<'a> {
+    ///The `partner.account.*` methods.
+    pub fn account(&self) -> PartnerAccountApi<'a> {
+        PartnerAccountApi {
+            client: self.client,
+        }
+    }
+    ///The `partner.apikey.*` methods.
+    pub fn apikey(&self) -> PartnerApikeyApi<'a> {
+        PartnerApikeyApi {
+            client: self.client,
+        }
+    }
+    ///The `partner.service.*` methods.
+    pub fn service(&self) -> PartnerServiceApi<'a> {
+        PartnerServiceApi {
+            client: self.client,
+        }
+    }
+}
+///The `partner.account.*` methods; get it with `client.partner().account()`.
+#[derive(Debug, Clone, Copy)]
+pub struct PartnerAccountApi<'a> {
+    client: &'a Client,
+}
+impl<'a> PartnerAccountApi<'a> {
+    /// Creates a Memset account tied to the calling partner, and returns its name with an API key for
+    /// managing it.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_email`: The end user's email address, which must be valid.
+    /// * `user_title`: The end user's title: `Mr`, `Mrs`, `Ms`, `Miss`, `Dr` or `Rev`. Must be one of `Mr`, `Mrs`, `Ms`, `Miss`, `Dr`, `Rev`.
+    /// * `user_forename`: The end user's forename, at most 50 characters. Must be at most 50 characters.
+    /// * `user_surname`: The end user's surname, at most 50 characters. Must be at most 50 characters.
+    /// * `user_phone`: The end user's phone number, at most 50 characters. Must be at most 50 characters.
+    /// * `user_address`: The end user's address, at most 250 characters. Must be at most 250 characters.
+    /// * `user_town`: The end user's town, at most 100 characters. Must be at most 100 characters.
+    /// * `user_statecounty`: The end user's state or county, at most 100 characters. Must be at most 100 characters.
+    /// * `user_country`: The end user's country as an ISO 3166-1 alpha-2 code, e.g. `GB`. Must be at most 2 characters.
+    /// * `user_postcode`: The postal code of the end user's address, at most 20 characters. Must be at most 20 characters.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`user_company`](PartnerAccountCreateRequest::user_company): The end user's company, at most 200 characters.
+    /// * [`account_currency`](PartnerAccountCreateRequest::account_currency): The currency the new account is billed in; `GBP` unless given.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /partner.account.create`
+    /// * named parameters (form field `parameters`, a JSON object): `user_email`, `user_title`, `user_forename`, `user_surname`, `user_company`, `user_phone`, `user_address`, `user_town`, `user_statecounty`, `user_country`, `user_postcode`, `account_currency`
+    /// * source section: "Partner Account Methods"
+    #[allow(clippy::too_many_arguments)]
+    pub fn create(
+        &self,
+        user_email: impl Into<String>,
+        user_title: impl Into<String>,
+        user_forename: impl Into<String>,
+        user_surname: impl Into<String>,
+        user_phone: impl Into<String>,
+        user_address: impl Into<String>,
+        user_town: impl Into<String>,
+        user_statecounty: impl Into<String>,
+        user_country: impl Into<String>,
+        user_postcode: impl Into<String>,
+    ) -> PartnerAccountCreateRequest<'a> {
+        PartnerAccountCreateRequest {
+            client: self.client,
+            user_email: user_email.into(),
+            user_title: user_title.into(),
+            user_forename: user_forename.into(),
+            user_surname: user_surname.into(),
+            user_company: None,
+            user_phone: user_phone.into(),
+            user_address: user_address.into(),
+            user_town: user_town.into(),
+            user_statecounty: user_statecounty.into(),
+            user_country: user_country.into(),
+            user_postcode: user_postcode.into(),
+            account_currency: None,
+        }
+    }
+    /// Lists the names of the accounts tied to the calling partner.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /partner.account.list`
+    /// * source section: "Partner Account Methods"
+    pub fn list(&self) -> PartnerAccountListRequest<'a> {
+        PartnerAccountListRequest {
+            client: self.client,
+        }
+    }
+}
+///The `partner.apikey.*` methods; get it with `client.partner().apikey()`.
+#[derive(Debug, Clone, Copy)]
+pub struct PartnerApikeyApi<'a> {
+    client: &'a Client,
+}
+impl<'a> PartnerApikeyApi<'a> {
+    /// Creates an API key for managing one service of an account tied to the calling partner, and
+    /// returns it as `apikey.info` describes it.
+    ///
+    /// # Arguments
+    ///
+    /// * `account_name`: The name of the account the key is for, at most 20 characters. Must be at most 20 characters.
+    /// * `service`: The name of the service the key is limited to, at most 255 characters. Must be at most 255 characters.
+    /// * `comment`: A comment to keep with the key, at most 255 characters. Must be at most 255 characters.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`methods`](PartnerApikeyCreateRequest::methods): The methods the key is limited to; an empty list, like leaving it out, allows every method.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorAccountDoesNotExist` when no account of the partner has that name, and with `ApiErrorServiceDoesNotExist` when the service is not an active product managed by the partner on one of its accounts.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /partner.apikey.create`
+    /// * named parameters (form field `parameters`, a JSON object): `account_name`, `service`, `methods`, `comment`
+    /// * source section: "Partner Apikey Methods"
+    pub fn create(
+        &self,
+        account_name: impl Into<String>,
+        service: impl Into<String>,
+        comment: impl Into<String>,
+    ) -> PartnerApikeyCreateRequest<'a> {
+        PartnerApikeyCreateRequest {
+            client: self.client,
+            account_name: account_name.into(),
+            service: service.into(),
+            methods: None,
+            comment: comment.into(),
+        }
+    }
+    /// Lists the enabled API keys of the accounts tied to the calling partner, each described as by `apikey.info`.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`account_name`](PartnerApikeyListRequest::account_name): List only this account's keys; at most 20 characters.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorAccountDoesNotExist` when `account_name` names no account of the partner.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /partner.apikey.list`
+    /// * named parameters (form field `parameters`, a JSON object): `account_name`
+    /// * source section: "Partner Apikey Methods"
+    pub fn list(&self) -> PartnerApikeyListRequest<'a> {
+        PartnerApikeyListRequest {
+            client: self.client,
+            account_name: None,
+        }
+    }
+}
+///The `partner.service.*` methods; get it with `client.partner().service()`.
+#[derive(Debug, Clone, Copy)]
+pub struct PartnerServiceApi<'a> {
+    client: &'a Client,
+}
+impl<'a> PartnerServiceApi<'a> {
+    /// Lists the partner-managed services of the accounts tied to the calling partner, each described as by `service.info`.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`account_name`](PartnerServiceListRequest::account_name): List only this account's services; at most 20 characters.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorAccountDoesNotExist` when `account_name` names no account of the partner.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /partner.service.list`
+    /// * named parameters (form field `parameters`, a JSON object): `account_name`
+    /// * source section: "Partner Service Methods"
+    pub fn list(&self) -> PartnerServiceListRequest<'a> {
+        PartnerServiceListRequest {
+            client: self.client,
+            account_name: None,
+        }
+    }
+}
+///The `payment_method.*` methods; get it with `client.payment_method()`.
+#[derive(Debug, Clone, Copy)]
+pub struct PaymentMethodApi<'a> {
+    client: &'a Client,
+}
+impl<'a> PaymentMethodApi<'a> {
+    /// Lists the payment methods available to the account, each described as by `payment_method.info`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /payment_method.available`
+    /// * source section: "Payment Method Methods"
+    pub fn available(&self) -> PaymentMethodAvailableRequest<'a> {
+        PaymentMethodAvailableRequest {
+            client: self.client,
+        }
+    }
+    /// Describes a payment method of the account.
+    ///
+    /// # Arguments
+    ///
+    /// * `payment_method_id`: The unique id of the payment method.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /payment_method.info`
+    /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
+    /// * source section: "Payment Method Methods"
+    pub fn info(
+        &self,
+        payment_method_id: impl Into<String>,
+    ) -> PaymentMethodInfoRequest<'a> {
+        PaymentMethodInfoRequest {
+            client: self.client,
+            payment_method_id: payment_method_id.into(),
+        }
+    }
+    /// Removes a payment card from the account and returns it as `payment_method.info` describes it,
+    /// with status `DELETED`.
+    ///
+    /// The account's default payment method cannot be removed: first make another one the default with
+    /// `payment_method.set_default`.
+    ///
+    /// # Arguments
+    ///
+    /// * `payment_method_id`: The unique id of the payment method.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /payment_method.remove`
+    /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
+    /// * source section: "Payment Method Methods"
+    pub fn remove(
+        &self,
+        payment_method_id: impl Into<String>,
+    ) -> PaymentMethodRemoveRequest<'a> {
+        PaymentMethodRemoveRequest {
+            client: self.client,
+            payment_method_id: payment_method_id.into(),
+        }
+    }
+    /// Makes a payment method the account's default and returns it as `payment_method.info` describes it.
+    ///
+    /// # Arguments
+    ///
+    /// * `payment_method_id`: The unique id of the payment method.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /payment_method.set_default`
+    /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
+    /// * source section: "Payment Method Methods"
+    pub fn set_default(
+        &self,
+        payment_method_id: impl Into<String>,
+    ) -> PaymentMethodSetDefaultRequest<'a> {
+        PaymentMethodSetDefaultRequest {
+            client: self.client,
+            payment_method_id: payment_method_id.into(),
+        }
+    }
+}
 ///The `server.*` methods; get it with `client.server()`.
 #[derive(Debug, Clone, Copy)]
 pub struct ServerApi<'a> {
     client: &'a Client,
 }
 impl<'a> ServerApi<'a> {
+    ///The `server.monitoring.*` methods.
+    pub fn monitoring(&self) -> ServerMonitoringApi<'a> {
+        ServerMonitoringApi {
+            client: self.client,
+        }
+    }
+    ///The `server.status.*` methods.
+    pub fn status(&self) -> ServerStatusApi<'a> {
+        ServerStatusApi {
+            client: self.client,
+        }
+    }
     /// Describes one server: its addresses and traffic, vLANs, operating system, firewall, monitoring
     /// and support options, together with everything `service.info` reports for it.
     ///
@@ -99,6 +3712,718 @@ impl<'a> ServerApi<'a> {
             status: None,
         }
     }
+    /// Moves public IPv4 addresses from their servers to another server, and returns the job doing it.
+    ///
+    /// Private addresses, and servers attached to a load balancer, are excluded. Once the job is done
+    /// the addresses still have to be configured on the destination: a Linux Miniserver picks them up
+    /// when rebooted with `server.reboot`, and a Miniserver without a vLAN needs that reboot before the
+    /// new addresses are routed at all.
+    ///
+    /// # Arguments
+    ///
+    /// * `source_ips`: The public IPv4 addresses to move; at least one, none private and none a server's primary address. Must be at least 1 item.
+    /// * `destination_name`: The service name of the server that receives the addresses. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the destination or an address is not found, with `ApiErrorBadParameters` when the list is empty, and with `ApiErrorPreconditionFailed` when a server is in a load balancer, an address cannot move to the destination's network zone, or an address is private or some server's primary address.
+    ///
+    /// # Warning
+    ///
+    /// The source and destination servers are briefly unavailable during the move.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.move_ips`
+    /// * named parameters (form field `parameters`, a JSON object): `source_ips`, `destination_name`
+    /// * returns a job to wait on
+    /// * source section: "Server Methods"
+    pub fn move_ips(
+        &self,
+        source_ips: Vec<String>,
+        destination_name: impl Into<String>,
+    ) -> ServerMoveIpsRequest<'a> {
+        ServerMoveIpsRequest {
+            client: self.client,
+            source_ips,
+            destination_name: destination_name.into(),
+        }
+    }
+    /// Schedules a reboot of a server and returns the job doing it.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`email_address`](ServerRebootRequest::email_address): Where to send word of the reboot; the account's admin contact unless given. It must be a valid email address.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorAlreadyInProgress` when a reboot is already pending.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.reboot`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `email_address`
+    /// * returns a job to wait on
+    /// * source section: "Server Methods"
+    pub fn reboot(&self, name: impl Into<String>) -> ServerRebootRequest<'a> {
+        ServerRebootRequest {
+            client: self.client,
+            name: name.into(),
+            email_address: None,
+        }
+    }
+    /// Schedules a server to be re-imaged from a snapshot kept in Memstore, and returns the job doing it.
+    ///
+    /// Snapshots are looked for in the container `miniserver-snapshots` of the storage, and
+    /// `snapshot_path` is relative to it: for a `raw` image, the path of the `.raw.gz` file; for `tar`,
+    /// the path of the `.tar` file; for `ntfsclone`, the snapshot directory holding the `.XMBR` file and
+    /// all the `.img.gz` files. `server.snapshot_list` lists valid snapshots. The admin contact is
+    /// emailed when the work is done.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `storage_name`: The service name of the Memstore instance holding the snapshots. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `image_type`: The kind of image; `tar` and `ntfsclone` are deprecated and only for classic Miniservers.
+    /// * `snapshot_path`: The path of the snapshot within the `miniserver-snapshots` container, as described above.
+    ///
+    /// # Notes
+    ///
+    /// * Only Miniservers support this method.
+    /// * Fails with `ApiErrorAlreadyInProgress` when a re-imaging is pending, `ApiErrorBadParameters` when the image type is not available for the server or the snapshot name is invalid, `ApiErrorMethodNotFound` when the server cannot be re-imaged, and `ApiErrorPreconditionFailed` when the server's status does not allow it or the server and the storage are in different data zones.
+    ///
+    /// # Warning
+    ///
+    /// Everything on the server is replaced. A raw image must hold the same kind of operating system as the server has now; re-imaging a Linux server from a Windows image, for example, leaves it broken.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.reimage_from_snapshot`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `storage_name`, `image_type`, `snapshot_path`
+    /// * returns a job to wait on
+    /// * source section: "Server Methods"
+    pub fn reimage_from_snapshot(
+        &self,
+        name: impl Into<String>,
+        storage_name: impl Into<String>,
+        image_type: SnapshotImageType,
+        snapshot_path: impl Into<String>,
+    ) -> ServerReimageFromSnapshotRequest<'a> {
+        ServerReimageFromSnapshotRequest {
+            client: self.client,
+            name: name.into(),
+            storage_name: storage_name.into(),
+            image_type,
+            snapshot_path: snapshot_path.into(),
+        }
+    }
+    /// Schedules a server to be re-imaged with one of Memset's stock operating systems, and returns the job doing it.
+    ///
+    /// The operating system names are those of the create methods. Public SSH keys can be managed on
+    /// the Manage SSH Keys page of the Memset control panel.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `os`: The operating system, by the names the create methods use, e.g. `debian_buster_64`.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`os_bits`](ServerReimageFromStockImageRequest::os_bits): `32` or `64` bits; not every operating system comes in both.
+    /// * [`pub_ssh_key`](ServerReimageFromStockImageRequest::pub_ssh_key): A public SSH key to install for the root user; Linux only.
+    ///
+    /// # Notes
+    ///
+    /// * Only Miniservers support this method.
+    /// * Fails with `ApiErrorAlreadyInProgress` when a re-imaging is pending, `ApiErrorBadParameters` when the operating system is unknown or unavailable for the server or the SSH key is invalid, `ApiErrorMethodNotFound` when the server cannot be re-imaged, and `ApiErrorPreconditionFailed` when the server's status does not allow it.
+    ///
+    /// # Warning
+    ///
+    /// Everything on the server is replaced.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.reimage_from_stock_image`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `os`, `os_bits`, `pub_ssh_key`
+    /// * returns a job to wait on
+    /// * source section: "Server Methods"
+    pub fn reimage_from_stock_image(
+        &self,
+        name: impl Into<String>,
+        os: impl Into<String>,
+    ) -> ServerReimageFromStockImageRequest<'a> {
+        ServerReimageFromStockImageRequest {
+            client: self.client,
+            name: name.into(),
+            os: os.into(),
+            os_bits: None,
+            pub_ssh_key: None,
+        }
+    }
+    /// Sets the level from which intrusion detection alerts are emailed for a server.
+    ///
+    /// Memset's Intrusion Detection page explains the levels. The source documents no result, so it
+    /// is untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `alert_level`: The new alert level, from 1 to 15. Must be from 1 to 15.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorPreconditionFailed` when the server has no intrusion detection.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.set_intrusion_detection_alert_level`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `alert_level`
+    /// * source section: "Server Methods"
+    pub fn set_intrusion_detection_alert_level(
+        &self,
+        name: impl Into<String>,
+        alert_level: i64,
+    ) -> ServerSetIntrusionDetectionAlertLevelRequest<'a> {
+        ServerSetIntrusionDetectionAlertLevelRequest {
+            client: self.client,
+            name: name.into(),
+            alert_level,
+        }
+    }
+    /// The former name of `server.set_intrusion_detection_alert_level`, kept as an alias.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `alert_level`: The new alert level, from 1 to 15. Must be from 1 to 15.
+    ///
+    /// # Notes
+    ///
+    /// * Renamed in API 0.17.0; the changelog says the alias will be removed in a future release.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.set_penetration_patrol_alert_level`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `alert_level`
+    /// * source section: "Server Methods"
+    #[deprecated(
+        note = "Renamed to `server.set_intrusion_detection_alert_level` in API 0.17.0; the alias will be removed."
+    )]
+    pub fn set_penetration_patrol_alert_level(
+        &self,
+        name: impl Into<String>,
+        alert_level: i64,
+    ) -> ServerSetPenetrationPatrolAlertLevelRequest<'a> {
+        ServerSetPenetrationPatrolAlertLevelRequest {
+            client: self.client,
+            name: name.into(),
+            alert_level,
+        }
+    }
+    /// Has Memset's slave name servers slave a domain from a server, the domain's primary name server;
+    /// returns the domain added.
+    ///
+    /// It may take up to 30 minutes for the domain to be added. Cancelled servers are refused.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server that is the domain's primary name server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `domain_name`: The domain to slave; it must be a valid host name.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the account has no such server, and with `ApiErrorPreconditionFailed` when the domain is already slaved.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.slave_ns_add`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `domain_name`
+    /// * source section: "Server Methods"
+    pub fn slave_ns_add(
+        &self,
+        name: impl Into<String>,
+        domain_name: impl Into<String>,
+    ) -> ServerSlaveNsAddRequest<'a> {
+        ServerSlaveNsAddRequest {
+            client: self.client,
+            name: name.into(),
+            domain_name: domain_name.into(),
+        }
+    }
+    /// Stops Memset's slave name servers slaving a domain from a server; returns the domain removed.
+    ///
+    /// It may take up to 30 minutes for the domain to be removed. Cancelled servers are refused.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server that is the domain's primary name server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `domain_name`: The slaved domain; it must be a valid host name.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the account has no such server, or the domain is not slaved from it.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.slave_ns_delete`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `domain_name`
+    /// * source section: "Server Methods"
+    pub fn slave_ns_delete(
+        &self,
+        name: impl Into<String>,
+        domain_name: impl Into<String>,
+    ) -> ServerSlaveNsDeleteRequest<'a> {
+        ServerSlaveNsDeleteRequest {
+            client: self.client,
+            name: name.into(),
+            domain_name: domain_name.into(),
+        }
+    }
+    /// Lists, sorted, the domains Memset's slave name servers slave from a server.
+    ///
+    /// Cancelled servers are refused.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server that is the domains' primary name server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the account has no such server.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.slave_ns_list`
+    /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * source section: "Server Methods"
+    pub fn slave_ns_list(
+        &self,
+        name: impl Into<String>,
+    ) -> ServerSlaveNsListRequest<'a> {
+        ServerSlaveNsListRequest {
+            client: self.client,
+            name: name.into(),
+        }
+    }
+    /// Schedules a snapshot of a server into a Memstore instance, and returns the job doing it.
+    ///
+    /// `raw` works for Miniservers running Windows or Linux; `tar` (classic Miniservers running Linux)
+    /// and `ntfsclone` (Miniservers running Windows) are deprecated. Classic Miniservers are deprecated
+    /// and will not be supported by future API releases.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `storage_name`: The service name of the Memstore instance holding the snapshots. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `image_type`: The kind of image to take; `tar` and `ntfsclone` are deprecated and only for classic Miniservers.
+    ///
+    /// # Notes
+    ///
+    /// * Only Miniservers support this method.
+    /// * Fails with `ApiErrorAlreadyInProgress` when a snapshot is pending, `ApiErrorBadParameters` when the image type is not available for the server, `ApiErrorMethodNotFound` when the server does not support snapshots, and `ApiErrorPreconditionFailed` when the server's status does not allow it or the server and the storage are in different data zones.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.snapshot`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `storage_name`, `image_type`
+    /// * returns a job to wait on
+    /// * source section: "Server Methods"
+    pub fn snapshot(
+        &self,
+        name: impl Into<String>,
+        storage_name: impl Into<String>,
+        image_type: SnapshotImageType,
+    ) -> ServerSnapshotRequest<'a> {
+        ServerSnapshotRequest {
+            client: self.client,
+            name: name.into(),
+            storage_name: storage_name.into(),
+            image_type,
+        }
+    }
+    /// Deletes a snapshot from a Memstore instance, and returns the job doing it.
+    ///
+    /// Snapshots are kept in the container `miniserver-snapshots`; the path is relative to it, as
+    /// `server.snapshot_list` reports it.
+    ///
+    /// # Arguments
+    ///
+    /// * `storage_name`: The service name of the Memstore instance holding the snapshots. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `snapshot_path`: The snapshot's path as `server.snapshot_list` reports it, at most 255 characters. Must be at most 255 characters.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorAlreadyInProgress` when the snapshot is already being deleted.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.snapshot_delete`
+    /// * named parameters (form field `parameters`, a JSON object): `storage_name`, `snapshot_path`
+    /// * returns a job to wait on
+    /// * source section: "Server Methods"
+    pub fn snapshot_delete(
+        &self,
+        storage_name: impl Into<String>,
+        snapshot_path: impl Into<String>,
+    ) -> ServerSnapshotDeleteRequest<'a> {
+        ServerSnapshotDeleteRequest {
+            client: self.client,
+            storage_name: storage_name.into(),
+            snapshot_path: snapshot_path.into(),
+        }
+    }
+    /// Lists the snapshots found in a Memstore instance's `miniserver-snapshots` container.
+    ///
+    /// The API does not guarantee that every snapshot listed is sound.
+    ///
+    /// # Arguments
+    ///
+    /// * `storage_name`: The service name of the Memstore instance holding the snapshots. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when no snapshots are found.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.snapshot_list`
+    /// * named parameters (form field `parameters`, a JSON object): `storage_name`
+    /// * source section: "Server Methods"
+    pub fn snapshot_list(
+        &self,
+        storage_name: impl Into<String>,
+    ) -> ServerSnapshotListRequest<'a> {
+        ServerSnapshotListRequest {
+            client: self.client,
+            storage_name: storage_name.into(),
+        }
+    }
+    /// Upgrades a Miniserver to a higher specification (SKU), and returns the order's prices and job.
+    ///
+    /// Memset's Miniserver VM VPS and Miniserver cloud compute pages have the prices.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `new_sku`: The SKU to upgrade to: a Miniserver VM VPS package (billed monthly) or a Miniserver cloud compute SKU (billed hourly); the lists are generated by Memset.
+    /// * `dry_run`: When true, nothing is changed or invoiced, but the prices are still returned.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`upgrade_disk`](ServerUpgradeRequest::upgrade_disk): False to keep the current disk: the upgrade is quicker, and the server can be downgraded again later.
+    ///
+    /// # Notes
+    ///
+    /// * Only Miniservers support this method.
+    ///
+    /// # Warning
+    ///
+    /// Use `dry_run = true` while testing: nothing is changed or invoiced, but the prices are still returned.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.upgrade`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `new_sku`, `dry_run`, `upgrade_disk`
+    /// * source section: "Server Methods"
+    pub fn upgrade(
+        &self,
+        name: impl Into<String>,
+        new_sku: impl Into<String>,
+        dry_run: bool,
+    ) -> ServerUpgradeRequest<'a> {
+        ServerUpgradeRequest {
+            client: self.client,
+            name: name.into(),
+            new_sku: new_sku.into(),
+            dry_run,
+            upgrade_disk: None,
+        }
+    }
+}
+///The `server.monitoring.*` methods; get it with `client.server().monitoring()`.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerMonitoringApi<'a> {
+    client: &'a Client,
+}
+impl<'a> ServerMonitoringApi<'a> {
+    /// Reads a server's monitoring policy: the flags `server.monitoring.set_policy` sets.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.monitoring.get_policy`
+    /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * source section: "Server Monitoring Methods"
+    pub fn get_policy(
+        &self,
+        name: impl Into<String>,
+    ) -> ServerMonitoringGetPolicyRequest<'a> {
+        ServerMonitoringGetPolicyRequest {
+            client: self.client,
+            name: name.into(),
+        }
+    }
+    /// Creates a monitoring rule for a server and returns it as `server.monitoring.rule_info` describes it.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `service`: What to monitor.
+    /// * `alert_type`: How to alert; `memset-warning` and `memset-alert` only for Memset-monitored advanced monitoring.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`contact_address`](ServerMonitoringRuleCreateRequest::contact_address): The email address or phone number alerts go to; needed unless Memset watches the alerts.
+    /// * [`port`](ServerMonitoringRuleCreateRequest::port): The port to monitor; needed only for the `tcp` and `http_string` services.
+    /// * [`host_name`](ServerMonitoringRuleCreateRequest::host_name): The host name or URL to check; needed only for the `http_string` service.
+    /// * [`http_check_string`](ServerMonitoringRuleCreateRequest::http_check_string): The text to look for at `host_name`; needed only for the `http_string` service.
+    ///
+    /// # Notes
+    ///
+    /// * `port` is needed for the `tcp` and `http_string` services; `host_name` and `http_check_string` for `http_string` only; `contact_address` for the alert types not watched by Memset.
+    /// * Fails with `ApiErrorBadParameters` for a wrong combination of arguments, and with `ApiErrorPreconditionFailed` when the alert is beyond the server's monitoring level or the rule quota is used up.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.monitoring.rule_create`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `service`, `alert_type`, `contact_address`, `port`, `host_name`, `http_check_string`
+    /// * source section: "Server Monitoring Methods"
+    pub fn rule_create(
+        &self,
+        name: impl Into<String>,
+        service: MonitoringService,
+        alert_type: MonitoringAlertType,
+    ) -> ServerMonitoringRuleCreateRequest<'a> {
+        ServerMonitoringRuleCreateRequest {
+            client: self.client,
+            name: name.into(),
+            service,
+            alert_type,
+            contact_address: None,
+            port: None,
+            host_name: None,
+            http_check_string: None,
+        }
+    }
+    /// Deletes a monitoring rule of a server.
+    ///
+    /// The source documents no result, so it is untyped JSON.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `rule_id`: The id of the monitoring rule.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorBadParameters` when the rule id is invalid, and with `ApiErrorDoesNotExist` when the account has no such rule.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.monitoring.rule_delete`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`
+    /// * source section: "Server Monitoring Methods"
+    pub fn rule_delete(
+        &self,
+        name: impl Into<String>,
+        rule_id: impl Into<String>,
+    ) -> ServerMonitoringRuleDeleteRequest<'a> {
+        ServerMonitoringRuleDeleteRequest {
+            client: self.client,
+            name: name.into(),
+            rule_id: rule_id.into(),
+        }
+    }
+    /// Describes a monitoring rule of a server.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `rule_id`: The id of the monitoring rule.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorDoesNotExist` when the account has no such rule.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.monitoring.rule_info`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`
+    /// * source section: "Server Monitoring Methods"
+    pub fn rule_info(
+        &self,
+        name: impl Into<String>,
+        rule_id: impl Into<String>,
+    ) -> ServerMonitoringRuleInfoRequest<'a> {
+        ServerMonitoringRuleInfoRequest {
+            client: self.client,
+            name: name.into(),
+            rule_id: rule_id.into(),
+        }
+    }
+    /// Lists the monitoring rules of a server, each described as by `server.monitoring.rule_info`.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.monitoring.rule_list`
+    /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * source section: "Server Monitoring Methods"
+    pub fn rule_list(
+        &self,
+        name: impl Into<String>,
+    ) -> ServerMonitoringRuleListRequest<'a> {
+        ServerMonitoringRuleListRequest {
+            client: self.client,
+            name: name.into(),
+        }
+    }
+    /// Changes a monitoring rule of a server and returns it as it now is; only the arguments given are changed.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `rule_id`: The id of the monitoring rule.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`service`](ServerMonitoringRuleUpdateRequest::service): What to monitor.
+    /// * [`alert_type`](ServerMonitoringRuleUpdateRequest::alert_type): How to alert; `memset-warning` and `memset-alert` only for Memset-monitored advanced monitoring.
+    /// * [`contact_address`](ServerMonitoringRuleUpdateRequest::contact_address): The email address or phone number alerts go to; needed unless Memset watches the alerts.
+    /// * [`port`](ServerMonitoringRuleUpdateRequest::port): The port to monitor; needed only for the `tcp` service.
+    /// * [`host_name`](ServerMonitoringRuleUpdateRequest::host_name): The host name or URL to check; needed only for the `http_string` service.
+    /// * [`http_check_string`](ServerMonitoringRuleUpdateRequest::http_check_string): The text to look for at `host_name`; needed only for the `http_string` service.
+    ///
+    /// # Notes
+    ///
+    /// * `port` is needed for the `tcp` service; `host_name` and `http_check_string` for `http_string`; `contact_address` for the alert types not watched by Memset.
+    /// * Fails with `ApiErrorBadParameters` when the rule id is invalid or the changed rule would be.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.monitoring.rule_update`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`, `service`, `alert_type`, `contact_address`, `port`, `host_name`, `http_check_string`
+    /// * source section: "Server Monitoring Methods"
+    pub fn rule_update(
+        &self,
+        name: impl Into<String>,
+        rule_id: impl Into<String>,
+    ) -> ServerMonitoringRuleUpdateRequest<'a> {
+        ServerMonitoringRuleUpdateRequest {
+            client: self.client,
+            name: name.into(),
+            rule_id: rule_id.into(),
+            service: None,
+            alert_type: None,
+            contact_address: None,
+            port: None,
+            host_name: None,
+            http_check_string: None,
+        }
+    }
+    /// Turns monitoring of a server on or off, with its related flags, and returns the job doing it.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `monitoring`: Whether the server is monitored.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`auto_reboot`](ServerMonitoringSetPolicyRequest::auto_reboot): Whether the server is rebooted automatically when monitoring finds it unresponsive; true by default while monitoring is on.
+    /// * [`reminder_emails`](ServerMonitoringSetPolicyRequest::reminder_emails): Whether reminders that monitoring is off are emailed at regular intervals to the account's address; true by default while monitoring is off.
+    ///
+    /// # Notes
+    ///
+    /// * `auto_reboot` may only be set while monitoring is on, and `reminder_emails` only while it is off; setting either one to true otherwise is an error.
+    /// * Fails with `ApiErrorBadParameters` for flags that do not go together, and with `ApiErrorAlreadyInProgress` when a policy change is already under way.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.monitoring.set_policy`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `monitoring`, `auto_reboot`, `reminder_emails`
+    /// * returns a job to wait on
+    /// * source section: "Server Monitoring Methods"
+    pub fn set_policy(
+        &self,
+        name: impl Into<String>,
+        monitoring: bool,
+    ) -> ServerMonitoringSetPolicyRequest<'a> {
+        ServerMonitoringSetPolicyRequest {
+            client: self.client,
+            name: name.into(),
+            monitoring,
+            auto_reboot: None,
+            reminder_emails: None,
+        }
+    }
+}
+///The `server.status.*` methods; get it with `client.server().status()`.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerStatusApi<'a> {
+    client: &'a Client,
+}
+impl<'a> ServerStatusApi<'a> {
+    /// Reports the monitoring status of a server.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.status.info`
+    /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * source section: "Server Status Methods"
+    pub fn info(&self, name: impl Into<String>) -> ServerStatusInfoRequest<'a> {
+        ServerStatusInfoRequest {
+            client: self.client,
+            name: name.into(),
+        }
+    }
+    /// Lists the monitoring status of the account's servers, optionally only some servers or some statuses.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`names`](ServerStatusListRequest::names): The service names of the servers to report on; every live server when not given.
+    /// * [`statuses`](ServerStatusListRequest::statuses): Report only these statuses.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /server.status.list`
+    /// * named parameters (form field `parameters`, a JSON object): `names`, `statuses`
+    /// * source section: "Server Status Methods"
+    pub fn list(&self) -> ServerStatusListRequest<'a> {
+        ServerStatusListRequest {
+            client: self.client,
+            names: None,
+            statuses: None,
+        }
+    }
 }
 ///The `service.*` methods; get it with `client.service()`.
 #[derive(Debug, Clone, Copy)]
@@ -106,6 +4431,34 @@ pub struct ServiceApi<'a> {
     client: &'a Client,
 }
 impl<'a> ServiceApi<'a> {
+    /// Cancels a service and returns the job carrying the cancellation out.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The name of the service to cancel. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Notes
+    ///
+    /// * A cancellation invoice may be raised.
+    /// * SSL certificates are not supported: this method cannot cancel them.
+    /// * Fails with `ApiErrorAlreadyInProgress` when the service is already being cancelled.
+    ///
+    /// # Warning
+    ///
+    /// The service is cancelled for good.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /service.cancel`
+    /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * returns a job to wait on
+    /// * source section: "Service Methods"
+    pub fn cancel(&self, name: impl Into<String>) -> ServiceCancelRequest<'a> {
+        ServiceCancelRequest {
+            client: self.client,
+            name: name.into(),
+        }
+    }
     /// Describes one service of the account: its status, type, dates, renewal price and zones.
     ///
     /// # Arguments
@@ -145,6 +4498,6188 @@ impl<'a> ServiceApi<'a> {
             r#type: None,
             status: None,
         }
+    }
+    /// Gives a service a new nickname and returns the nickname as it was stored.
+    ///
+    /// The API cleans the nickname before storing it: characters outside letters, digits, `_`, `.` and
+    /// `-` (plus one more character the source renders illegibly) are removed, anything beyond 255
+    /// characters is cut off, and leading and trailing whitespace is stripped. So the stored nickname
+    /// may differ from the one sent.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `nickname`: The new nickname, unique within the account.
+    ///
+    /// # Notes
+    ///
+    /// * Nicknames are unique within an account; a nickname already in use fails with `ApiErrorNotUnique`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /service.set_nickname`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `nickname`
+    /// * source section: "Service Methods"
+    pub fn set_nickname(
+        &self,
+        name: impl Into<String>,
+        nickname: impl Into<String>,
+    ) -> ServiceSetNicknameRequest<'a> {
+        ServiceSetNicknameRequest {
+            client: self.client,
+            name: name.into(),
+            nickname: nickname.into(),
+        }
+    }
+}
+///The `vlan.*` methods; get it with `client.vlan()`.
+#[derive(Debug, Clone, Copy)]
+pub struct VlanApi<'a> {
+    client: &'a Client,
+}
+impl<'a> VlanApi<'a> {
+    /// Adds a host to a vLAN, and returns the vLAN's hosts as `vlan.list` describes them.
+    ///
+    /// If needed, a private address in the vLAN's network is allocated to the host for Memset's tools.
+    /// A Miniserver already in a vLAN gets a new interface for this one, unless `primary` makes this
+    /// its primary vLAN instead.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the vLAN. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `host`: The service name of the host to add. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`primary`](VlanAddRequest::primary): Make this vLAN the host's primary one, replacing the current primary vLAN.
+    ///
+    /// # Notes
+    ///
+    /// * The primary vLAN cannot be changed while the host provides a service in a load balancer on that vLAN; the call then fails with `ApiErrorPreconditionFailed`.
+    ///
+    /// # Warning
+    ///
+    /// The network changes at once: the host may lose connectivity until its configuration is updated, and a Miniserver needs a reboot to see a new interface.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /vlan.add`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `host`, `primary`
+    /// * source section: "VLAN API Methods"
+    pub fn add(
+        &self,
+        name: impl Into<String>,
+        host: impl Into<String>,
+    ) -> VlanAddRequest<'a> {
+        VlanAddRequest {
+            client: self.client,
+            name: name.into(),
+            host: host.into(),
+            primary: None,
+        }
+    }
+    /// Describes a vLAN: its network, zone and hosts.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the vLAN. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /vlan.info`
+    /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * source section: "VLAN API Methods"
+    pub fn info(&self, name: impl Into<String>) -> VlanInfoRequest<'a> {
+        VlanInfoRequest {
+            client: self.client,
+            name: name.into(),
+        }
+    }
+    /// Lists the hosts of a vLAN with their private addresses in it.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the vLAN. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /vlan.list`
+    /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * source section: "VLAN API Methods"
+    pub fn list(&self, name: impl Into<String>) -> VlanListRequest<'a> {
+        VlanListRequest {
+            client: self.client,
+            name: name.into(),
+        }
+    }
+    /// Removes a host from a vLAN, and returns the vLAN's remaining hosts as `vlan.list` describes them.
+    ///
+    /// A dedicated server cannot leave its only vLAN, and a server cannot leave a vLAN in which it
+    /// provides a load balancer service. The host's private address is not freed automatically, so as
+    /// not to break its services; ask Memset support to free it.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The service name of the vLAN. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    /// * `host`: The service name of the host to remove. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    ///
+    /// # Notes
+    ///
+    /// * Fails with `ApiErrorPreconditionFailed` when the host cannot be removed.
+    ///
+    /// # Warning
+    ///
+    /// The network changes at once: the host may lose connectivity until its configuration is updated, and a Miniserver needs a reboot to pick up the change.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /vlan.remove`
+    /// * named parameters (form field `parameters`, a JSON object): `name`, `host`
+    /// * source section: "VLAN API Methods"
+    pub fn remove(
+        &self,
+        name: impl Into<String>,
+        host: impl Into<String>,
+    ) -> VlanRemoveRequest<'a> {
+        VlanRemoveRequest {
+            client: self.client,
+            name: name.into(),
+            host: host.into(),
+        }
+    }
+}
+///The `website_firewall.*` methods; get it with `client.website_firewall()`.
+#[derive(Debug, Clone, Copy)]
+pub struct WebsiteFirewallApi<'a> {
+    client: &'a Client,
+}
+impl<'a> WebsiteFirewallApi<'a> {
+    /// Clears the cache of a site behind a website firewall, for some paths or entirely, and returns
+    /// the job doing it.
+    ///
+    /// # Arguments
+    ///
+    /// * `domain`: The domain or subdomain the website firewall protects; it must be valid.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`paths`](WebsiteFirewallClearCacheRequest::paths): The paths to clear, e.g. `/path1.html` and `logo.png`, at most 500 per call; the whole cache is cleared when not given.
+    ///
+    /// # Notes
+    ///
+    /// * API 0.20.1 replaced the single `path` argument with `paths`, a list.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /website_firewall.clear_cache`
+    /// * named parameters (form field `parameters`, a JSON object): `domain`, `paths`
+    /// * returns a job to wait on
+    /// * source section: "Website Firewall Methods"
+    pub fn clear_cache(
+        &self,
+        domain: impl Into<String>,
+    ) -> WebsiteFirewallClearCacheRequest<'a> {
+        WebsiteFirewallClearCacheRequest {
+            client: self.client,
+            domain: domain.into(),
+            paths: None,
+        }
+    }
+}
+///A `apikey.add_scope` request, started by [`ApikeyApi::add_scope`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ApikeyAddScopeRequest<'a> {
+    client: &'a Client,
+    id: String,
+    scope_name: String,
+    value: String,
+}
+impl<'a> ApikeyAddScopeRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ApiKey, Error> {
+        let operation: &'static str = "apikey.add_scope";
+        {
+            let value = &self.id;
+            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+        }
+        {
+            let value = &self.scope_name;
+            sdk_runtime::check::one_of(
+                operation,
+                "scope_name",
+                value,
+                &["method", "name"],
+            )?;
+        }
+        {
+            let value = &self.value;
+            sdk_runtime::check::max_length(operation, "value", value, 50usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/apikey.add_scope"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.id;
+                    named
+                        .insert(
+                            String::from("id"),
+                            sdk_runtime::encode::value(operation, "id", value)?,
+                        );
+                }
+                {
+                    let value = &self.scope_name;
+                    named
+                        .insert(
+                            String::from("scope_name"),
+                            sdk_runtime::encode::value(operation, "scope_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.value;
+                    named
+                        .insert(
+                            String::from("value"),
+                            sdk_runtime::encode::value(operation, "value", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ApiKey, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ApikeyAddScopeRequest<'a> {
+    type Output = Result<ApiKey, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `apikey.create` request, started by [`ApikeyApi::create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ApikeyCreateRequest<'a> {
+    client: &'a Client,
+    scopes: Option<ApiKeyScopes>,
+    comment: Option<String>,
+}
+impl<'a> ApikeyCreateRequest<'a> {
+    /// The scopes that limit what the key may do; without them the key may do everything.
+    pub fn scopes(mut self, value: ApiKeyScopes) -> Self {
+        self.scopes = Some(value);
+        self
+    }
+    /// A comment to keep with the key, at most 255 characters. Must be at most 255 characters.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ApiKey, Error> {
+        let operation: &'static str = "apikey.create";
+        if let Some(value) = &self.comment {
+            sdk_runtime::check::max_length(operation, "comment", value, 255usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/apikey.create"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                if let Some(value) = &self.scopes {
+                    named
+                        .insert(
+                            String::from("scopes"),
+                            sdk_runtime::encode::value(operation, "scopes", value)?,
+                        );
+                }
+                if let Some(value) = &self.comment {
+                    named
+                        .insert(
+                            String::from("comment"),
+                            sdk_runtime::encode::value(operation, "comment", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ApiKey, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ApikeyCreateRequest<'a> {
+    type Output = Result<ApiKey, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `apikey.delete` request, started by [`ApikeyApi::delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ApikeyDeleteRequest<'a> {
+    client: &'a Client,
+    id: String,
+}
+impl<'a> ApikeyDeleteRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<EmptyResult, Error> {
+        let operation: &'static str = "apikey.delete";
+        {
+            let value = &self.id;
+            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/apikey.delete"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.id;
+                    named
+                        .insert(
+                            String::from("id"),
+                            sdk_runtime::encode::value(operation, "id", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<EmptyResult, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ApikeyDeleteRequest<'a> {
+    type Output = Result<EmptyResult, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `apikey.delete_scope` request, started by [`ApikeyApi::delete_scope`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ApikeyDeleteScopeRequest<'a> {
+    client: &'a Client,
+    id: String,
+    scope_name: String,
+    value: String,
+}
+impl<'a> ApikeyDeleteScopeRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ApiKey, Error> {
+        let operation: &'static str = "apikey.delete_scope";
+        {
+            let value = &self.id;
+            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+        }
+        {
+            let value = &self.scope_name;
+            sdk_runtime::check::one_of(
+                operation,
+                "scope_name",
+                value,
+                &["method", "name"],
+            )?;
+        }
+        {
+            let value = &self.value;
+            sdk_runtime::check::max_length(operation, "value", value, 50usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/apikey.delete_scope"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.id;
+                    named
+                        .insert(
+                            String::from("id"),
+                            sdk_runtime::encode::value(operation, "id", value)?,
+                        );
+                }
+                {
+                    let value = &self.scope_name;
+                    named
+                        .insert(
+                            String::from("scope_name"),
+                            sdk_runtime::encode::value(operation, "scope_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.value;
+                    named
+                        .insert(
+                            String::from("value"),
+                            sdk_runtime::encode::value(operation, "value", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ApiKey, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ApikeyDeleteScopeRequest<'a> {
+    type Output = Result<ApiKey, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `apikey.info` request, started by [`ApikeyApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ApikeyInfoRequest<'a> {
+    client: &'a Client,
+    id: String,
+}
+impl<'a> ApikeyInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ApiKey, Error> {
+        let operation: &'static str = "apikey.info";
+        {
+            let value = &self.id;
+            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/apikey.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.id;
+                    named
+                        .insert(
+                            String::from("id"),
+                            sdk_runtime::encode::value(operation, "id", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ApiKey, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ApikeyInfoRequest<'a> {
+    type Output = Result<ApiKey, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `apikey.list` request, started by [`ApikeyApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ApikeyListRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> ApikeyListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ApiKey>, Error> {
+        let operation: &'static str = "apikey.list";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/apikey.list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<ApiKey>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ApikeyListRequest<'a> {
+    type Output = Result<Vec<ApiKey>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `bandwidth.info` request, started by [`BandwidthApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct BandwidthInfoRequest<'a> {
+    client: &'a Client,
+    name: String,
+}
+impl<'a> BandwidthInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<std::collections::BTreeMap<String, BandwidthInfo>, Error> {
+        let operation: &'static str = "bandwidth.info";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/bandwidth.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<std::collections::BTreeMap<String, BandwidthInfo>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for BandwidthInfoRequest<'a> {
+    type Output = Result<std::collections::BTreeMap<String, BandwidthInfo>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `bandwidth.monthly_usage` request, started by [`BandwidthApi::monthly_usage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct BandwidthMonthlyUsageRequest<'a> {
+    client: &'a Client,
+    name: String,
+    year: Option<i64>,
+}
+impl<'a> BandwidthMonthlyUsageRequest<'a> {
+    /// The year to report, from its 1st of January; the current year unless given. Must be from 2000 to 2100.
+    pub fn year(mut self, value: i64) -> Self {
+        self.year = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<std::collections::BTreeMap<String, Vec<BandwidthMonth>>, Error> {
+        let operation: &'static str = "bandwidth.monthly_usage";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        if let Some(value) = &self.year {
+            sdk_runtime::check::min_i64(operation, "year", *value, 2000i64)?;
+            sdk_runtime::check::max_i64(operation, "year", *value, 2100i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/bandwidth.monthly_usage"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                if let Some(value) = &self.year {
+                    named
+                        .insert(
+                            String::from("year"),
+                            sdk_runtime::encode::value(operation, "year", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response
+            .json::<std::collections::BTreeMap<String, Vec<BandwidthMonth>>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for BandwidthMonthlyUsageRequest<'a> {
+    type Output = Result<std::collections::BTreeMap<String, Vec<BandwidthMonth>>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `bandwidth.usage` request, started by [`BandwidthApi::usage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct BandwidthUsageRequest<'a> {
+    client: &'a Client,
+    name: String,
+    period: Option<String>,
+}
+impl<'a> BandwidthUsageRequest<'a> {
+    /// How far back to report: `day` (the default), `week`, `month`, `quarter`, `halfyear` or `year`. Must be one of `day`, `week`, `month`, `quarter`, `halfyear`, `year`.
+    pub fn period(mut self, value: impl Into<String>) -> Self {
+        self.period = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<std::collections::BTreeMap<String, Vec<BandwidthRate>>, Error> {
+        let operation: &'static str = "bandwidth.usage";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        if let Some(value) = &self.period {
+            sdk_runtime::check::one_of(
+                operation,
+                "period",
+                value,
+                &["day", "week", "month", "quarter", "halfyear", "year"],
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/bandwidth.usage"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                if let Some(value) = &self.period {
+                    named
+                        .insert(
+                            String::from("period"),
+                            sdk_runtime::encode::value(operation, "period", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response
+            .json::<std::collections::BTreeMap<String, Vec<BandwidthRate>>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for BandwidthUsageRequest<'a> {
+    type Output = Result<std::collections::BTreeMap<String, Vec<BandwidthRate>>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.info` request, started by [`ClusterApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterInfoRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+}
+impl<'a> ClusterInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Cluster, Error> {
+        let operation: &'static str = "cluster.info";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Cluster, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterInfoRequest<'a> {
+    type Output = Result<Cluster, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.list` request, started by [`ClusterApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterListRequest<'a> {
+    client: &'a Client,
+    enabled: Option<bool>,
+}
+impl<'a> ClusterListRequest<'a> {
+    /// List only enabled clusters (true) or only disabled ones (false).
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Cluster>, Error> {
+        let operation: &'static str = "cluster.list";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                if let Some(value) = &self.enabled {
+                    named
+                        .insert(
+                            String::from("enabled"),
+                            sdk_runtime::encode::value(operation, "enabled", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<Cluster>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterListRequest<'a> {
+    type Output = Result<Vec<Cluster>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.real_service.disable` request, started by [`ClusterRealServiceApi::disable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterRealServiceDisableRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+    service_name: String,
+    server_name: String,
+}
+impl<'a> ClusterRealServiceDisableRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.real_service.disable";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.real_service.disable"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.server_name;
+                    named
+                        .insert(
+                            String::from("server_name"),
+                            sdk_runtime::encode::value(operation, "server_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterRealServiceDisableRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.real_service.disable_fallback` request, started by [`ClusterRealServiceApi::disable_fallback`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterRealServiceDisableFallbackRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+    service_name: String,
+    server_name: String,
+}
+impl<'a> ClusterRealServiceDisableFallbackRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.real_service.disable_fallback";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.real_service.disable_fallback"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.server_name;
+                    named
+                        .insert(
+                            String::from("server_name"),
+                            sdk_runtime::encode::value(operation, "server_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterRealServiceDisableFallbackRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.real_service.enable` request, started by [`ClusterRealServiceApi::enable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterRealServiceEnableRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+    service_name: String,
+    server_name: String,
+}
+impl<'a> ClusterRealServiceEnableRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.real_service.enable";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.real_service.enable"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.server_name;
+                    named
+                        .insert(
+                            String::from("server_name"),
+                            sdk_runtime::encode::value(operation, "server_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterRealServiceEnableRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.real_service.enable_fallback` request, started by [`ClusterRealServiceApi::enable_fallback`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterRealServiceEnableFallbackRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+    service_name: String,
+    server_name: String,
+}
+impl<'a> ClusterRealServiceEnableFallbackRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.real_service.enable_fallback";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.real_service.enable_fallback"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.server_name;
+                    named
+                        .insert(
+                            String::from("server_name"),
+                            sdk_runtime::encode::value(operation, "server_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterRealServiceEnableFallbackRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.real_service.info` request, started by [`ClusterRealServiceApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterRealServiceInfoRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+    service_name: String,
+    server_name: String,
+}
+impl<'a> ClusterRealServiceInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ClusterRealService, Error> {
+        let operation: &'static str = "cluster.real_service.info";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.real_service.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.server_name;
+                    named
+                        .insert(
+                            String::from("server_name"),
+                            sdk_runtime::encode::value(operation, "server_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ClusterRealService, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterRealServiceInfoRequest<'a> {
+    type Output = Result<ClusterRealService, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.real_service.list` request, started by [`ClusterRealServiceApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterRealServiceListRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+    service_name: String,
+}
+impl<'a> ClusterRealServiceListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "cluster.real_service.list";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.real_service.list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterRealServiceListRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.real_service.set_weight` request, started by [`ClusterRealServiceApi::set_weight`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterRealServiceSetWeightRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+    service_name: String,
+    server_name: String,
+    weight: i64,
+}
+impl<'a> ClusterRealServiceSetWeightRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.real_service.set_weight";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.real_service.set_weight"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.server_name;
+                    named
+                        .insert(
+                            String::from("server_name"),
+                            sdk_runtime::encode::value(operation, "server_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.weight;
+                    named
+                        .insert(
+                            String::from("weight"),
+                            sdk_runtime::encode::value(operation, "weight", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterRealServiceSetWeightRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.real_service.statistics` request, started by [`ClusterRealServiceApi::statistics`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterRealServiceStatisticsRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+    service_name: String,
+    server_name: String,
+}
+impl<'a> ClusterRealServiceStatisticsRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ClusterRealServiceStatistics, Error> {
+        let operation: &'static str = "cluster.real_service.statistics";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.real_service.statistics"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.server_name;
+                    named
+                        .insert(
+                            String::from("server_name"),
+                            sdk_runtime::encode::value(operation, "server_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ClusterRealServiceStatistics, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterRealServiceStatisticsRequest<'a> {
+    type Output = Result<ClusterRealServiceStatistics, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.server.disable` request, started by [`ClusterServerApi::disable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterServerDisableRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+    server_name: String,
+}
+impl<'a> ClusterServerDisableRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.server.disable";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.server.disable"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.server_name;
+                    named
+                        .insert(
+                            String::from("server_name"),
+                            sdk_runtime::encode::value(operation, "server_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterServerDisableRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.server.enable` request, started by [`ClusterServerApi::enable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterServerEnableRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+    server_name: String,
+}
+impl<'a> ClusterServerEnableRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.server.enable";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.server.enable"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.server_name;
+                    named
+                        .insert(
+                            String::from("server_name"),
+                            sdk_runtime::encode::value(operation, "server_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterServerEnableRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.server.info` request, started by [`ClusterServerApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterServerInfoRequest<'a> {
+    client: &'a Client,
+    server_name: String,
+}
+impl<'a> ClusterServerInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ClusterServer, Error> {
+        let operation: &'static str = "cluster.server.info";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.server.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.server_name;
+                    named
+                        .insert(
+                            String::from("server_name"),
+                            sdk_runtime::encode::value(operation, "server_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ClusterServer, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterServerInfoRequest<'a> {
+    type Output = Result<ClusterServer, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.server.list` request, started by [`ClusterServerApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterServerListRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+}
+impl<'a> ClusterServerListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ClusterServer>, Error> {
+        let operation: &'static str = "cluster.server.list";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.server.list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<ClusterServer>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterServerListRequest<'a> {
+    type Output = Result<Vec<ClusterServer>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.service.disable` request, started by [`ClusterServiceApi::disable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterServiceDisableRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+    service_name: String,
+}
+impl<'a> ClusterServiceDisableRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.service.disable";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.service.disable"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterServiceDisableRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.service.enable` request, started by [`ClusterServiceApi::enable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterServiceEnableRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+    service_name: String,
+}
+impl<'a> ClusterServiceEnableRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.service.enable";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.service.enable"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterServiceEnableRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.service.info` request, started by [`ClusterServiceApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterServiceInfoRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+    service_name: String,
+}
+impl<'a> ClusterServiceInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ClusterService, Error> {
+        let operation: &'static str = "cluster.service.info";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.service.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ClusterService, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterServiceInfoRequest<'a> {
+    type Output = Result<ClusterService, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.service.list` request, started by [`ClusterServiceApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterServiceListRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+}
+impl<'a> ClusterServiceListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ClusterService>, Error> {
+        let operation: &'static str = "cluster.service.list";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.service.list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<ClusterService>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterServiceListRequest<'a> {
+    type Output = Result<Vec<ClusterService>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `cluster.service.status_image` request, started by [`ClusterServiceApi::status_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ClusterServiceStatusImageRequest<'a> {
+    client: &'a Client,
+    cluster_name: String,
+    service_name: String,
+}
+impl<'a> ClusterServiceStatusImageRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ClusterStatusImage, Error> {
+        let operation: &'static str = "cluster.service.status_image";
+        {
+            let value = &self.cluster_name;
+            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "cluster_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/cluster.service.status_image"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.cluster_name;
+                    named
+                        .insert(
+                            String::from("cluster_name"),
+                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ClusterStatusImage, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ClusterServiceStatusImageRequest<'a> {
+    type Output = Result<ClusterStatusImage, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create.available` request, started by [`CreateApi::available`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateAvailableRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> CreateAvailableRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<AvailableService>, Error> {
+        let operation: &'static str = "create.available";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/create.available"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<AvailableService>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateAvailableRequest<'a> {
+    type Output = Result<Vec<AvailableService>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create.extra_bandwidth` request, started by [`CreateApi::extra_bandwidth`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateExtraBandwidthRequest<'a> {
+    client: &'a Client,
+    name: String,
+    amount: i64,
+    dry_run: bool,
+}
+impl<'a> CreateExtraBandwidthRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<CreateResult, Error> {
+        let operation: &'static str = "create.extra_bandwidth";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.amount;
+            sdk_runtime::check::min_i64(operation, "amount", *value, 50i64)?;
+            sdk_runtime::check::max_i64(operation, "amount", *value, 500i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/create.extra_bandwidth"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.amount;
+                    named
+                        .insert(
+                            String::from("amount"),
+                            sdk_runtime::encode::value(operation, "amount", value)?,
+                        );
+                }
+                {
+                    let value = &self.dry_run;
+                    named
+                        .insert(
+                            String::from("dry_run"),
+                            sdk_runtime::encode::value(operation, "dry_run", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<CreateResult, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateExtraBandwidthRequest<'a> {
+    type Output = Result<CreateResult, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create.hourly_miniserver` request, started by [`CreateApi::hourly_miniserver`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateHourlyMiniserverRequest<'a> {
+    client: &'a Client,
+    connection: Option<String>,
+    monthly_transfer_gb: Option<i64>,
+    bandwidth_type: Option<String>,
+    backups: Option<i64>,
+    lvs: Option<i64>,
+    intrusion_detection: Option<String>,
+    monitoring_level: Option<String>,
+    vulnscan: Option<String>,
+    database: Option<String>,
+    antivirus: Option<String>,
+    firewall: Option<FirewallType>,
+    firewall_rule_group: Option<String>,
+    sku: String,
+    dry_run: bool,
+    discount_code: Option<String>,
+    add_to_next_bill: Option<bool>,
+    os: String,
+    os_bits: Option<String>,
+    support_level: Option<SupportLevel>,
+    vlan: Option<String>,
+    network_zone: Option<String>,
+    data_zone: Option<String>,
+    period: Option<i64>,
+    pub_ssh_key: Option<String>,
+    disk_type: Option<String>,
+}
+impl<'a> CreateHourlyMiniserverRequest<'a> {
+    /// For unmetered bandwidth only: burst speed and contention ratio, e.g. `5mbps_10to1` (5 Mbps burst, 10:1 contention, so 0.5 Mbps dedicated). The options depend on the SKU. Classic Miniservers only.
+    #[deprecated(
+        note = "Deprecated: will no longer be supported in a future API release."
+    )]
+    pub fn connection(mut self, value: impl Into<String>) -> Self {
+        self.connection = Some(value.into());
+        self
+    }
+    /// For metered bandwidth only: the monthly data transfer in GB; the options depend on the SKU. Classic Miniservers only.
+    #[deprecated(
+        note = "Deprecated: will no longer be supported in a future API release."
+    )]
+    pub fn monthly_transfer_gb(mut self, value: i64) -> Self {
+        self.monthly_transfer_gb = Some(value);
+        self
+    }
+    /// `metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges). Must be one of `metered`, `unmetered`.
+    #[deprecated(
+        note = "Deprecated: will no longer be supported in a future API release."
+    )]
+    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_type = Some(value.into());
+        self
+    }
+    /// Managed daily backups; the source gives no description of this argument.
+    pub fn backups(mut self, value: i64) -> Self {
+        self.backups = Some(value);
+        self
+    }
+    /// Load balancing and automatic failover.
+    #[deprecated(
+        note = "Deprecated and ignored: will no longer be supported in a future API release."
+    )]
+    pub fn lvs(mut self, value: i64) -> Self {
+        self.lvs = Some(value);
+        self
+    }
+    /// `none` or `basic` (self-monitored intrusion detection). Must be one of `none`, `basic`.
+    #[deprecated(
+        note = "Deprecated: will no longer be supported in a future API release."
+    )]
+    pub fn intrusion_detection(mut self, value: impl Into<String>) -> Self {
+        self.intrusion_detection = Some(value.into());
+        self
+    }
+    /// `basic` or `advanced` (self-monitored) server monitoring. Must be one of `basic`, `advanced`.
+    #[deprecated(
+        note = "Deprecated: will no longer be supported in a future API release."
+    )]
+    pub fn monitoring_level(mut self, value: impl Into<String>) -> Self {
+        self.monitoring_level = Some(value.into());
+        self
+    }
+    /// Vulnerability management: `none` or `basic` (self-monitored). Must be one of `none`, `basic`.
+    #[deprecated(
+        note = "Deprecated: will no longer be supported in a future API release."
+    )]
+    pub fn vulnscan(mut self, value: impl Into<String>) -> Self {
+        self.vulnscan = Some(value.into());
+        self
+    }
+    /// A Microsoft SQL Server edition; Windows servers only. The options are generated by Memset.
+    pub fn database(mut self, value: impl Into<String>) -> Self {
+        self.database = Some(value.into());
+        self
+    }
+    /// Antivirus software, Windows servers only: `none` or `sophos_antivirus`. Must be one of `none`, `sophos_antivirus`.
+    pub fn antivirus(mut self, value: impl Into<String>) -> Self {
+        self.antivirus = Some(value.into());
+        self
+    }
+    /// The kind of firewalling; `managed` needs `support_level = managed`.
+    pub fn firewall(mut self, value: FirewallType) -> Self {
+        self.firewall = Some(value);
+        self
+    }
+    /// The name of one of the account's firewall rule groups to apply; only with `self_managed` or `managed` firewalling.
+    pub fn firewall_rule_group(mut self, value: impl Into<String>) -> Self {
+        self.firewall_rule_group = Some(value.into());
+        self
+    }
+    /// A discount code to apply; `create.verify_discount_code` describes one.
+    pub fn discount_code(mut self, value: impl Into<String>) -> Self {
+        self.discount_code = Some(value.into());
+        self
+    }
+    /// True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.
+    pub fn add_to_next_bill(mut self, value: bool) -> Self {
+        self.add_to_next_bill = Some(value);
+        self
+    }
+    /// `32` or `64`; every newly provisioned server is 64-bit. Must be one of `32`, `64`.
+    #[deprecated(
+        note = "Deprecated and ignored: will no longer be supported in a future API release."
+    )]
+    pub fn os_bits(mut self, value: impl Into<String>) -> Self {
+        self.os_bits = Some(value.into());
+        self
+    }
+    /// The level of technical support; `standard` unless the SKU is a Standard Cloud VPS, whose default and only level is `infrastructure_only`. `managed_infrastructure` and `managed_platform` are older names of `standard` and `premium`, still accepted.
+    pub fn support_level(mut self, value: SupportLevel) -> Self {
+        self.support_level = Some(value);
+        self
+    }
+    /// The name of a vLAN product to put the server in; without it the server joins no vLAN.
+    pub fn vlan(mut self, value: impl Into<String>) -> Self {
+        self.vlan = Some(value.into());
+        self
+    }
+    /// The network zone to deploy in: `reading` (Maidenhead, Berkshire, UK) or `dunsfold` (Dunsfold, Surrey, UK); `dunsfold` unless told otherwise. Must be one of `reading`, `dunsfold`.
+    pub fn network_zone(mut self, value: impl Into<String>) -> Self {
+        self.network_zone = Some(value.into());
+        self
+    }
+    /// The data zone to deploy in: `Memset Public Cloud` for regular accounts unless told otherwise, the account's own community cloud for community cloud accounts. `create.available` lists the zones of each product.
+    pub fn data_zone(mut self, value: impl Into<String>) -> Self {
+        self.data_zone = Some(value.into());
+        self
+    }
+    /// The rental period in months: 1 (the default), 3, 6 or 12. Must be from 1 to 12.
+    pub fn period(mut self, value: i64) -> Self {
+        self.period = Some(value);
+        self
+    }
+    /// A public SSH key to install for the root user; Linux servers only.
+    pub fn pub_ssh_key(mut self, value: impl Into<String>) -> Self {
+        self.pub_ssh_key = Some(value.into());
+        self
+    }
+    /// `hdd` (rotating disk) or `ssd` (solid state disk). Must be one of `hdd`, `ssd`.
+    #[deprecated(
+        note = "Deprecated: will no longer be supported in a future API release."
+    )]
+    pub fn disk_type(mut self, value: impl Into<String>) -> Self {
+        self.disk_type = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    #[allow(deprecated)]
+    pub async fn send(self) -> Result<CreateResult, Error> {
+        let operation: &'static str = "create.hourly_miniserver";
+        if let Some(value) = &self.bandwidth_type {
+            sdk_runtime::check::one_of(
+                operation,
+                "bandwidth_type",
+                value,
+                &["metered", "unmetered"],
+            )?;
+        }
+        if let Some(value) = &self.intrusion_detection {
+            sdk_runtime::check::one_of(
+                operation,
+                "intrusion_detection",
+                value,
+                &["none", "basic"],
+            )?;
+        }
+        if let Some(value) = &self.monitoring_level {
+            sdk_runtime::check::one_of(
+                operation,
+                "monitoring_level",
+                value,
+                &["basic", "advanced"],
+            )?;
+        }
+        if let Some(value) = &self.vulnscan {
+            sdk_runtime::check::one_of(
+                operation,
+                "vulnscan",
+                value,
+                &["none", "basic"],
+            )?;
+        }
+        if let Some(value) = &self.antivirus {
+            sdk_runtime::check::one_of(
+                operation,
+                "antivirus",
+                value,
+                &["none", "sophos_antivirus"],
+            )?;
+        }
+        if let Some(value) = &self.firewall {
+            sdk_runtime::check::one_of(
+                operation,
+                "firewall",
+                value.as_str(),
+                FirewallType::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.os_bits {
+            sdk_runtime::check::one_of(operation, "os_bits", value, &["32", "64"])?;
+        }
+        if let Some(value) = &self.support_level {
+            sdk_runtime::check::one_of(
+                operation,
+                "support_level",
+                value.as_str(),
+                SupportLevel::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.network_zone {
+            sdk_runtime::check::one_of(
+                operation,
+                "network_zone",
+                value,
+                &["reading", "dunsfold"],
+            )?;
+        }
+        if let Some(value) = &self.period {
+            sdk_runtime::check::min_i64(operation, "period", *value, 1i64)?;
+            sdk_runtime::check::max_i64(operation, "period", *value, 12i64)?;
+        }
+        if let Some(value) = &self.disk_type {
+            sdk_runtime::check::one_of(operation, "disk_type", value, &["hdd", "ssd"])?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/create.hourly_miniserver"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                if let Some(value) = &self.connection {
+                    named
+                        .insert(
+                            String::from("connection"),
+                            sdk_runtime::encode::value(operation, "connection", value)?,
+                        );
+                }
+                if let Some(value) = &self.monthly_transfer_gb {
+                    named
+                        .insert(
+                            String::from("monthly_transfer_gb"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "monthly_transfer_gb",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.bandwidth_type {
+                    named
+                        .insert(
+                            String::from("bandwidth_type"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "bandwidth_type",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.backups {
+                    named
+                        .insert(
+                            String::from("backups"),
+                            sdk_runtime::encode::value(operation, "backups", value)?,
+                        );
+                }
+                if let Some(value) = &self.lvs {
+                    named
+                        .insert(
+                            String::from("lvs"),
+                            sdk_runtime::encode::value(operation, "lvs", value)?,
+                        );
+                }
+                if let Some(value) = &self.intrusion_detection {
+                    named
+                        .insert(
+                            String::from("intrusion_detection"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "intrusion_detection",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.monitoring_level {
+                    named
+                        .insert(
+                            String::from("monitoring_level"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "monitoring_level",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.vulnscan {
+                    named
+                        .insert(
+                            String::from("vulnscan"),
+                            sdk_runtime::encode::value(operation, "vulnscan", value)?,
+                        );
+                }
+                if let Some(value) = &self.database {
+                    named
+                        .insert(
+                            String::from("database"),
+                            sdk_runtime::encode::value(operation, "database", value)?,
+                        );
+                }
+                if let Some(value) = &self.antivirus {
+                    named
+                        .insert(
+                            String::from("antivirus"),
+                            sdk_runtime::encode::value(operation, "antivirus", value)?,
+                        );
+                }
+                if let Some(value) = &self.firewall {
+                    named
+                        .insert(
+                            String::from("firewall"),
+                            sdk_runtime::encode::value(operation, "firewall", value)?,
+                        );
+                }
+                if let Some(value) = &self.firewall_rule_group {
+                    named
+                        .insert(
+                            String::from("firewall_rule_group"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "firewall_rule_group",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.sku;
+                    named
+                        .insert(
+                            String::from("sku"),
+                            sdk_runtime::encode::value(operation, "sku", value)?,
+                        );
+                }
+                {
+                    let value = &self.dry_run;
+                    named
+                        .insert(
+                            String::from("dry_run"),
+                            sdk_runtime::encode::value(operation, "dry_run", value)?,
+                        );
+                }
+                if let Some(value) = &self.discount_code {
+                    named
+                        .insert(
+                            String::from("discount_code"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "discount_code",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.add_to_next_bill {
+                    named
+                        .insert(
+                            String::from("add_to_next_bill"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "add_to_next_bill",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.os;
+                    named
+                        .insert(
+                            String::from("os"),
+                            sdk_runtime::encode::value(operation, "os", value)?,
+                        );
+                }
+                if let Some(value) = &self.os_bits {
+                    named
+                        .insert(
+                            String::from("os_bits"),
+                            sdk_runtime::encode::value(operation, "os_bits", value)?,
+                        );
+                }
+                if let Some(value) = &self.support_level {
+                    named
+                        .insert(
+                            String::from("support_level"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "support_level",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.vlan {
+                    named
+                        .insert(
+                            String::from("vlan"),
+                            sdk_runtime::encode::value(operation, "vlan", value)?,
+                        );
+                }
+                if let Some(value) = &self.network_zone {
+                    named
+                        .insert(
+                            String::from("network_zone"),
+                            sdk_runtime::encode::value(operation, "network_zone", value)?,
+                        );
+                }
+                if let Some(value) = &self.data_zone {
+                    named
+                        .insert(
+                            String::from("data_zone"),
+                            sdk_runtime::encode::value(operation, "data_zone", value)?,
+                        );
+                }
+                if let Some(value) = &self.period {
+                    named
+                        .insert(
+                            String::from("period"),
+                            sdk_runtime::encode::value(operation, "period", value)?,
+                        );
+                }
+                if let Some(value) = &self.pub_ssh_key {
+                    named
+                        .insert(
+                            String::from("pub_ssh_key"),
+                            sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
+                        );
+                }
+                if let Some(value) = &self.disk_type {
+                    named
+                        .insert(
+                            String::from("disk_type"),
+                            sdk_runtime::encode::value(operation, "disk_type", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<CreateResult, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateHourlyMiniserverRequest<'a> {
+    type Output = Result<CreateResult, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create.memstore` request, started by [`CreateApi::memstore`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateMemstoreRequest<'a> {
+    client: &'a Client,
+    sku: String,
+    dry_run: bool,
+    discount_code: Option<String>,
+    add_to_next_bill: Option<bool>,
+    network_zone: Option<String>,
+    data_zone: Option<String>,
+}
+impl<'a> CreateMemstoreRequest<'a> {
+    /// A discount code to apply; `create.verify_discount_code` describes one.
+    pub fn discount_code(mut self, value: impl Into<String>) -> Self {
+        self.discount_code = Some(value.into());
+        self
+    }
+    /// True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.
+    pub fn add_to_next_bill(mut self, value: bool) -> Self {
+        self.add_to_next_bill = Some(value);
+        self
+    }
+    /// The network zone to deploy in: `reading` (Maidenhead, Berkshire, UK) or `dunsfold` (Dunsfold, Surrey, UK); `reading` unless told otherwise. Must be one of `reading`, `dunsfold`.
+    pub fn network_zone(mut self, value: impl Into<String>) -> Self {
+        self.network_zone = Some(value.into());
+        self
+    }
+    /// The data zone to deploy in: `Memset Public Cloud` for regular accounts unless told otherwise, the account's own community cloud for community cloud accounts. `create.available` lists the zones of each product.
+    pub fn data_zone(mut self, value: impl Into<String>) -> Self {
+        self.data_zone = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<CreateResult, Error> {
+        let operation: &'static str = "create.memstore";
+        if let Some(value) = &self.network_zone {
+            sdk_runtime::check::one_of(
+                operation,
+                "network_zone",
+                value,
+                &["reading", "dunsfold"],
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/create.memstore"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.sku;
+                    named
+                        .insert(
+                            String::from("sku"),
+                            sdk_runtime::encode::value(operation, "sku", value)?,
+                        );
+                }
+                {
+                    let value = &self.dry_run;
+                    named
+                        .insert(
+                            String::from("dry_run"),
+                            sdk_runtime::encode::value(operation, "dry_run", value)?,
+                        );
+                }
+                if let Some(value) = &self.discount_code {
+                    named
+                        .insert(
+                            String::from("discount_code"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "discount_code",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.add_to_next_bill {
+                    named
+                        .insert(
+                            String::from("add_to_next_bill"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "add_to_next_bill",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.network_zone {
+                    named
+                        .insert(
+                            String::from("network_zone"),
+                            sdk_runtime::encode::value(operation, "network_zone", value)?,
+                        );
+                }
+                if let Some(value) = &self.data_zone {
+                    named
+                        .insert(
+                            String::from("data_zone"),
+                            sdk_runtime::encode::value(operation, "data_zone", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<CreateResult, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateMemstoreRequest<'a> {
+    type Output = Result<CreateResult, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create.monthly_fullserver` request, started by [`CreateApi::monthly_fullserver`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateMonthlyFullserverRequest<'a> {
+    client: &'a Client,
+    bandwidth_type: Option<String>,
+    backups: Option<i64>,
+    lvs: Option<i64>,
+    intrusion_detection: Option<IntrusionDetectionLevel>,
+    monitoring_level: Option<MonitoringLevel>,
+    vulnscan: Option<VulnscanLevel>,
+    database: Option<String>,
+    antivirus: Option<String>,
+    firewall: Option<FirewallType>,
+    firewall_rule_group: Option<String>,
+    sku: String,
+    dry_run: bool,
+    discount_code: Option<String>,
+    add_to_next_bill: Option<bool>,
+    os: String,
+    os_bits: Option<String>,
+    support_level: Option<SupportLevel>,
+    vlan: Option<String>,
+    network_zone: Option<String>,
+    data_zone: Option<String>,
+    period: Option<i64>,
+    pub_ssh_key: Option<String>,
+    disk: Option<String>,
+    ram: Option<String>,
+    nvme: Option<String>,
+    net_card_speed_gbps: Option<String>,
+    partitioning: Option<String>,
+    setup_instructions: Option<String>,
+}
+impl<'a> CreateMonthlyFullserverRequest<'a> {
+    /// `metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges). Must be one of `metered`, `unmetered`.
+    #[deprecated(
+        note = "Deprecated: will no longer be supported in a future API release."
+    )]
+    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_type = Some(value.into());
+        self
+    }
+    /// Managed daily backups: the capacity wanted, in GB; the accepted values depend on the operating system family. Not available for Standard VPS (SKUs starting with VPS0).
+    pub fn backups(mut self, value: i64) -> Self {
+        self.backups = Some(value);
+        self
+    }
+    /// Load balancing and automatic failover.
+    #[deprecated(
+        note = "Deprecated and ignored: will no longer be supported in a future API release."
+    )]
+    pub fn lvs(mut self, value: i64) -> Self {
+        self.lvs = Some(value);
+        self
+    }
+    /// Intrusion detection; `monitored` and `protected` need `support_level = managed`. Called `penetration_patrol` before API 0.17.0.
+    pub fn intrusion_detection(mut self, value: IntrusionDetectionLevel) -> Self {
+        self.intrusion_detection = Some(value);
+        self
+    }
+    /// Server monitoring; `managed` needs `support_level = managed`.
+    pub fn monitoring_level(mut self, value: MonitoringLevel) -> Self {
+        self.monitoring_level = Some(value);
+        self
+    }
+    /// Vulnerability management (the account is emailed how to activate it the first time); `managed` needs `support_level = managed`.
+    pub fn vulnscan(mut self, value: VulnscanLevel) -> Self {
+        self.vulnscan = Some(value);
+        self
+    }
+    /// A Microsoft SQL Server edition; Windows servers only. The options are generated by Memset.
+    pub fn database(mut self, value: impl Into<String>) -> Self {
+        self.database = Some(value.into());
+        self
+    }
+    /// Antivirus software, Windows servers only: `none` or `sophos_antivirus`. Must be one of `none`, `sophos_antivirus`.
+    pub fn antivirus(mut self, value: impl Into<String>) -> Self {
+        self.antivirus = Some(value.into());
+        self
+    }
+    /// The kind of firewalling; `managed` needs `support_level = managed`.
+    pub fn firewall(mut self, value: FirewallType) -> Self {
+        self.firewall = Some(value);
+        self
+    }
+    /// The name of one of the account's firewall rule groups to apply; only with `self_managed` or `managed` firewalling.
+    pub fn firewall_rule_group(mut self, value: impl Into<String>) -> Self {
+        self.firewall_rule_group = Some(value.into());
+        self
+    }
+    /// A discount code to apply; `create.verify_discount_code` describes one.
+    pub fn discount_code(mut self, value: impl Into<String>) -> Self {
+        self.discount_code = Some(value.into());
+        self
+    }
+    /// True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.
+    pub fn add_to_next_bill(mut self, value: bool) -> Self {
+        self.add_to_next_bill = Some(value);
+        self
+    }
+    /// `32` or `64`; every newly provisioned server is 64-bit. Must be one of `32`, `64`.
+    #[deprecated(
+        note = "Deprecated and ignored: will no longer be supported in a future API release."
+    )]
+    pub fn os_bits(mut self, value: impl Into<String>) -> Self {
+        self.os_bits = Some(value.into());
+        self
+    }
+    /// The level of technical support; `standard` unless the SKU is a Standard Cloud VPS, whose default and only level is `infrastructure_only`. `managed_infrastructure` and `managed_platform` are older names of `standard` and `premium`, still accepted.
+    pub fn support_level(mut self, value: SupportLevel) -> Self {
+        self.support_level = Some(value);
+        self
+    }
+    /// The name of a vLAN product to put the server in; without it the server joins no vLAN.
+    pub fn vlan(mut self, value: impl Into<String>) -> Self {
+        self.vlan = Some(value.into());
+        self
+    }
+    /// The network zone to deploy in: `reading` (Maidenhead, Berkshire, UK) or `dunsfold` (Dunsfold, Surrey, UK); `dunsfold` unless told otherwise. Must be one of `reading`, `dunsfold`.
+    pub fn network_zone(mut self, value: impl Into<String>) -> Self {
+        self.network_zone = Some(value.into());
+        self
+    }
+    /// The data zone to deploy in: `Memset Public Cloud` for regular accounts unless told otherwise, the account's own community cloud for community cloud accounts. `create.available` lists the zones of each product.
+    pub fn data_zone(mut self, value: impl Into<String>) -> Self {
+        self.data_zone = Some(value.into());
+        self
+    }
+    /// The rental period in months: 1 (the default), 3, 6 or 12. Must be from 1 to 12.
+    pub fn period(mut self, value: i64) -> Self {
+        self.period = Some(value);
+        self
+    }
+    /// A public SSH key to install for the root user; Linux servers only.
+    pub fn pub_ssh_key(mut self, value: impl Into<String>) -> Self {
+        self.pub_ssh_key = Some(value.into());
+        self
+    }
+    /// The RAID disk size, e.g. `2x1000gb`; the options depend on the SKU.
+    pub fn disk(mut self, value: impl Into<String>) -> Self {
+        self.disk = Some(value.into());
+        self
+    }
+    /// The amount of RAM; the options depend on the SKU.
+    pub fn ram(mut self, value: impl Into<String>) -> Self {
+        self.ram = Some(value.into());
+        self
+    }
+    /// NVMe (PCIe flash) storage; only some SKUs offer it, and the options depend on the SKU.
+    pub fn nvme(mut self, value: impl Into<String>) -> Self {
+        self.nvme = Some(value.into());
+        self
+    }
+    /// The network card speed in Gbps, `1` or `10`; 10 Gbps is only offered for some SKUs. Must be one of `1`, `10`.
+    pub fn net_card_speed_gbps(mut self, value: impl Into<String>) -> Self {
+        self.net_card_speed_gbps = Some(value.into());
+        self
+    }
+    /// The disk partitioning: `all_root` (one large root partition or drive C:), `data_home` (a 20 GB root with the rest in /home, or a 50 GB C: with the rest in D:), `two_volumes` (C: and D:, 4-disk Windows servers only) or `custom` (describe it in `setup_instructions`). Which are valid depends on the SKU, OS and disks: on the 4-disk UFS20 and UFS21 chassis `all_root` is for Linux only, elsewhere only for arrays of up to 2 TB. Must be one of `all_root`, `data_home`, `two_volumes`, `custom`.
+    pub fn partitioning(mut self, value: impl Into<String>) -> Self {
+        self.partitioning = Some(value.into());
+        self
+    }
+    /// Special setup instructions, such as custom partitioning requirements.
+    pub fn setup_instructions(mut self, value: impl Into<String>) -> Self {
+        self.setup_instructions = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    #[allow(deprecated)]
+    pub async fn send(self) -> Result<CreateResult, Error> {
+        let operation: &'static str = "create.monthly_fullserver";
+        if let Some(value) = &self.bandwidth_type {
+            sdk_runtime::check::one_of(
+                operation,
+                "bandwidth_type",
+                value,
+                &["metered", "unmetered"],
+            )?;
+        }
+        if let Some(value) = &self.intrusion_detection {
+            sdk_runtime::check::one_of(
+                operation,
+                "intrusion_detection",
+                value.as_str(),
+                IntrusionDetectionLevel::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.monitoring_level {
+            sdk_runtime::check::one_of(
+                operation,
+                "monitoring_level",
+                value.as_str(),
+                MonitoringLevel::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.vulnscan {
+            sdk_runtime::check::one_of(
+                operation,
+                "vulnscan",
+                value.as_str(),
+                VulnscanLevel::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.antivirus {
+            sdk_runtime::check::one_of(
+                operation,
+                "antivirus",
+                value,
+                &["none", "sophos_antivirus"],
+            )?;
+        }
+        if let Some(value) = &self.firewall {
+            sdk_runtime::check::one_of(
+                operation,
+                "firewall",
+                value.as_str(),
+                FirewallType::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.os_bits {
+            sdk_runtime::check::one_of(operation, "os_bits", value, &["32", "64"])?;
+        }
+        if let Some(value) = &self.support_level {
+            sdk_runtime::check::one_of(
+                operation,
+                "support_level",
+                value.as_str(),
+                SupportLevel::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.network_zone {
+            sdk_runtime::check::one_of(
+                operation,
+                "network_zone",
+                value,
+                &["reading", "dunsfold"],
+            )?;
+        }
+        if let Some(value) = &self.period {
+            sdk_runtime::check::min_i64(operation, "period", *value, 1i64)?;
+            sdk_runtime::check::max_i64(operation, "period", *value, 12i64)?;
+        }
+        if let Some(value) = &self.net_card_speed_gbps {
+            sdk_runtime::check::one_of(
+                operation,
+                "net_card_speed_gbps",
+                value,
+                &["1", "10"],
+            )?;
+        }
+        if let Some(value) = &self.partitioning {
+            sdk_runtime::check::one_of(
+                operation,
+                "partitioning",
+                value,
+                &["all_root", "data_home", "two_volumes", "custom"],
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/create.monthly_fullserver"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                if let Some(value) = &self.bandwidth_type {
+                    named
+                        .insert(
+                            String::from("bandwidth_type"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "bandwidth_type",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.backups {
+                    named
+                        .insert(
+                            String::from("backups"),
+                            sdk_runtime::encode::value(operation, "backups", value)?,
+                        );
+                }
+                if let Some(value) = &self.lvs {
+                    named
+                        .insert(
+                            String::from("lvs"),
+                            sdk_runtime::encode::value(operation, "lvs", value)?,
+                        );
+                }
+                if let Some(value) = &self.intrusion_detection {
+                    named
+                        .insert(
+                            String::from("intrusion_detection"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "intrusion_detection",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.monitoring_level {
+                    named
+                        .insert(
+                            String::from("monitoring_level"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "monitoring_level",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.vulnscan {
+                    named
+                        .insert(
+                            String::from("vulnscan"),
+                            sdk_runtime::encode::value(operation, "vulnscan", value)?,
+                        );
+                }
+                if let Some(value) = &self.database {
+                    named
+                        .insert(
+                            String::from("database"),
+                            sdk_runtime::encode::value(operation, "database", value)?,
+                        );
+                }
+                if let Some(value) = &self.antivirus {
+                    named
+                        .insert(
+                            String::from("antivirus"),
+                            sdk_runtime::encode::value(operation, "antivirus", value)?,
+                        );
+                }
+                if let Some(value) = &self.firewall {
+                    named
+                        .insert(
+                            String::from("firewall"),
+                            sdk_runtime::encode::value(operation, "firewall", value)?,
+                        );
+                }
+                if let Some(value) = &self.firewall_rule_group {
+                    named
+                        .insert(
+                            String::from("firewall_rule_group"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "firewall_rule_group",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.sku;
+                    named
+                        .insert(
+                            String::from("sku"),
+                            sdk_runtime::encode::value(operation, "sku", value)?,
+                        );
+                }
+                {
+                    let value = &self.dry_run;
+                    named
+                        .insert(
+                            String::from("dry_run"),
+                            sdk_runtime::encode::value(operation, "dry_run", value)?,
+                        );
+                }
+                if let Some(value) = &self.discount_code {
+                    named
+                        .insert(
+                            String::from("discount_code"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "discount_code",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.add_to_next_bill {
+                    named
+                        .insert(
+                            String::from("add_to_next_bill"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "add_to_next_bill",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.os;
+                    named
+                        .insert(
+                            String::from("os"),
+                            sdk_runtime::encode::value(operation, "os", value)?,
+                        );
+                }
+                if let Some(value) = &self.os_bits {
+                    named
+                        .insert(
+                            String::from("os_bits"),
+                            sdk_runtime::encode::value(operation, "os_bits", value)?,
+                        );
+                }
+                if let Some(value) = &self.support_level {
+                    named
+                        .insert(
+                            String::from("support_level"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "support_level",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.vlan {
+                    named
+                        .insert(
+                            String::from("vlan"),
+                            sdk_runtime::encode::value(operation, "vlan", value)?,
+                        );
+                }
+                if let Some(value) = &self.network_zone {
+                    named
+                        .insert(
+                            String::from("network_zone"),
+                            sdk_runtime::encode::value(operation, "network_zone", value)?,
+                        );
+                }
+                if let Some(value) = &self.data_zone {
+                    named
+                        .insert(
+                            String::from("data_zone"),
+                            sdk_runtime::encode::value(operation, "data_zone", value)?,
+                        );
+                }
+                if let Some(value) = &self.period {
+                    named
+                        .insert(
+                            String::from("period"),
+                            sdk_runtime::encode::value(operation, "period", value)?,
+                        );
+                }
+                if let Some(value) = &self.pub_ssh_key {
+                    named
+                        .insert(
+                            String::from("pub_ssh_key"),
+                            sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
+                        );
+                }
+                if let Some(value) = &self.disk {
+                    named
+                        .insert(
+                            String::from("disk"),
+                            sdk_runtime::encode::value(operation, "disk", value)?,
+                        );
+                }
+                if let Some(value) = &self.ram {
+                    named
+                        .insert(
+                            String::from("ram"),
+                            sdk_runtime::encode::value(operation, "ram", value)?,
+                        );
+                }
+                if let Some(value) = &self.nvme {
+                    named
+                        .insert(
+                            String::from("nvme"),
+                            sdk_runtime::encode::value(operation, "nvme", value)?,
+                        );
+                }
+                if let Some(value) = &self.net_card_speed_gbps {
+                    named
+                        .insert(
+                            String::from("net_card_speed_gbps"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "net_card_speed_gbps",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.partitioning {
+                    named
+                        .insert(
+                            String::from("partitioning"),
+                            sdk_runtime::encode::value(operation, "partitioning", value)?,
+                        );
+                }
+                if let Some(value) = &self.setup_instructions {
+                    named
+                        .insert(
+                            String::from("setup_instructions"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "setup_instructions",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<CreateResult, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateMonthlyFullserverRequest<'a> {
+    type Output = Result<CreateResult, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create.monthly_miniserver` request, started by [`CreateApi::monthly_miniserver`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateMonthlyMiniserverRequest<'a> {
+    client: &'a Client,
+    connection: Option<String>,
+    monthly_transfer_gb: Option<i64>,
+    bandwidth_type: Option<String>,
+    backups: Option<i64>,
+    lvs: Option<i64>,
+    intrusion_detection: Option<IntrusionDetectionLevel>,
+    monitoring_level: Option<MonitoringLevel>,
+    vulnscan: Option<VulnscanLevel>,
+    database: Option<String>,
+    antivirus: Option<String>,
+    firewall: Option<FirewallType>,
+    firewall_rule_group: Option<String>,
+    sku: String,
+    dry_run: bool,
+    discount_code: Option<String>,
+    add_to_next_bill: Option<bool>,
+    os: String,
+    os_bits: Option<String>,
+    support_level: Option<SupportLevel>,
+    vlan: Option<String>,
+    network_zone: Option<String>,
+    data_zone: Option<String>,
+    period: Option<i64>,
+    pub_ssh_key: Option<String>,
+    disk_type: Option<String>,
+}
+impl<'a> CreateMonthlyMiniserverRequest<'a> {
+    /// For unmetered bandwidth only: burst speed and contention ratio, e.g. `5mbps_10to1` (5 Mbps burst, 10:1 contention, so 0.5 Mbps dedicated). The options depend on the SKU. Classic Miniservers only.
+    #[deprecated(
+        note = "Deprecated: will no longer be supported in a future API release."
+    )]
+    pub fn connection(mut self, value: impl Into<String>) -> Self {
+        self.connection = Some(value.into());
+        self
+    }
+    /// For metered bandwidth only: the monthly data transfer in GB; the options depend on the SKU. Classic Miniservers only.
+    #[deprecated(
+        note = "Deprecated: will no longer be supported in a future API release."
+    )]
+    pub fn monthly_transfer_gb(mut self, value: i64) -> Self {
+        self.monthly_transfer_gb = Some(value);
+        self
+    }
+    /// `metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges). Must be one of `metered`, `unmetered`.
+    #[deprecated(
+        note = "Deprecated: will no longer be supported in a future API release."
+    )]
+    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+        self.bandwidth_type = Some(value.into());
+        self
+    }
+    /// Managed daily backups: the capacity wanted, in GB; the accepted values depend on the operating system family. Not available for Standard VPS (SKUs starting with VPS0).
+    pub fn backups(mut self, value: i64) -> Self {
+        self.backups = Some(value);
+        self
+    }
+    /// Load balancing and automatic failover.
+    #[deprecated(
+        note = "Deprecated and ignored: will no longer be supported in a future API release."
+    )]
+    pub fn lvs(mut self, value: i64) -> Self {
+        self.lvs = Some(value);
+        self
+    }
+    /// Intrusion detection; `monitored` and `protected` need `support_level = managed`. Called `penetration_patrol` before API 0.17.0.
+    pub fn intrusion_detection(mut self, value: IntrusionDetectionLevel) -> Self {
+        self.intrusion_detection = Some(value);
+        self
+    }
+    /// Server monitoring; `managed` needs `support_level = managed`.
+    pub fn monitoring_level(mut self, value: MonitoringLevel) -> Self {
+        self.monitoring_level = Some(value);
+        self
+    }
+    /// Vulnerability management (the account is emailed how to activate it the first time); `managed` needs `support_level = managed`.
+    pub fn vulnscan(mut self, value: VulnscanLevel) -> Self {
+        self.vulnscan = Some(value);
+        self
+    }
+    /// A Microsoft SQL Server edition; Windows servers only. The options are generated by Memset.
+    pub fn database(mut self, value: impl Into<String>) -> Self {
+        self.database = Some(value.into());
+        self
+    }
+    /// Antivirus software, Windows servers only: `none` or `sophos_antivirus`. Must be one of `none`, `sophos_antivirus`.
+    pub fn antivirus(mut self, value: impl Into<String>) -> Self {
+        self.antivirus = Some(value.into());
+        self
+    }
+    /// The kind of firewalling; `managed` needs `support_level = managed`.
+    pub fn firewall(mut self, value: FirewallType) -> Self {
+        self.firewall = Some(value);
+        self
+    }
+    /// The name of one of the account's firewall rule groups to apply; only with `self_managed` or `managed` firewalling.
+    pub fn firewall_rule_group(mut self, value: impl Into<String>) -> Self {
+        self.firewall_rule_group = Some(value.into());
+        self
+    }
+    /// A discount code to apply; `create.verify_discount_code` describes one.
+    pub fn discount_code(mut self, value: impl Into<String>) -> Self {
+        self.discount_code = Some(value.into());
+        self
+    }
+    /// True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.
+    pub fn add_to_next_bill(mut self, value: bool) -> Self {
+        self.add_to_next_bill = Some(value);
+        self
+    }
+    /// `32` or `64`; every newly provisioned server is 64-bit. Must be one of `32`, `64`.
+    #[deprecated(
+        note = "Deprecated and ignored: will no longer be supported in a future API release."
+    )]
+    pub fn os_bits(mut self, value: impl Into<String>) -> Self {
+        self.os_bits = Some(value.into());
+        self
+    }
+    /// The level of technical support; `standard` unless the SKU is a Standard Cloud VPS, whose default and only level is `infrastructure_only`. `managed_infrastructure` and `managed_platform` are older names of `standard` and `premium`, still accepted.
+    pub fn support_level(mut self, value: SupportLevel) -> Self {
+        self.support_level = Some(value);
+        self
+    }
+    /// The name of a vLAN product to put the server in; without it the server joins no vLAN.
+    pub fn vlan(mut self, value: impl Into<String>) -> Self {
+        self.vlan = Some(value.into());
+        self
+    }
+    /// The network zone to deploy in: `reading` (Maidenhead, Berkshire, UK) or `dunsfold` (Dunsfold, Surrey, UK); `dunsfold` unless told otherwise. Must be one of `reading`, `dunsfold`.
+    pub fn network_zone(mut self, value: impl Into<String>) -> Self {
+        self.network_zone = Some(value.into());
+        self
+    }
+    /// The data zone to deploy in: `Memset Public Cloud` for regular accounts unless told otherwise, the account's own community cloud for community cloud accounts. `create.available` lists the zones of each product.
+    pub fn data_zone(mut self, value: impl Into<String>) -> Self {
+        self.data_zone = Some(value.into());
+        self
+    }
+    /// The rental period in months: 1 (the default), 3, 6 or 12. Must be from 1 to 12.
+    pub fn period(mut self, value: i64) -> Self {
+        self.period = Some(value);
+        self
+    }
+    /// A public SSH key to install for the root user; Linux servers only.
+    pub fn pub_ssh_key(mut self, value: impl Into<String>) -> Self {
+        self.pub_ssh_key = Some(value.into());
+        self
+    }
+    /// `hdd` (rotating disk) or `ssd` (solid state disk); classic Miniservers only, current ones are all `ssd`. Must be one of `hdd`, `ssd`.
+    #[deprecated(
+        note = "Deprecated: will no longer be supported in a future API release."
+    )]
+    pub fn disk_type(mut self, value: impl Into<String>) -> Self {
+        self.disk_type = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    #[allow(deprecated)]
+    pub async fn send(self) -> Result<CreateResult, Error> {
+        let operation: &'static str = "create.monthly_miniserver";
+        if let Some(value) = &self.bandwidth_type {
+            sdk_runtime::check::one_of(
+                operation,
+                "bandwidth_type",
+                value,
+                &["metered", "unmetered"],
+            )?;
+        }
+        if let Some(value) = &self.intrusion_detection {
+            sdk_runtime::check::one_of(
+                operation,
+                "intrusion_detection",
+                value.as_str(),
+                IntrusionDetectionLevel::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.monitoring_level {
+            sdk_runtime::check::one_of(
+                operation,
+                "monitoring_level",
+                value.as_str(),
+                MonitoringLevel::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.vulnscan {
+            sdk_runtime::check::one_of(
+                operation,
+                "vulnscan",
+                value.as_str(),
+                VulnscanLevel::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.antivirus {
+            sdk_runtime::check::one_of(
+                operation,
+                "antivirus",
+                value,
+                &["none", "sophos_antivirus"],
+            )?;
+        }
+        if let Some(value) = &self.firewall {
+            sdk_runtime::check::one_of(
+                operation,
+                "firewall",
+                value.as_str(),
+                FirewallType::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.os_bits {
+            sdk_runtime::check::one_of(operation, "os_bits", value, &["32", "64"])?;
+        }
+        if let Some(value) = &self.support_level {
+            sdk_runtime::check::one_of(
+                operation,
+                "support_level",
+                value.as_str(),
+                SupportLevel::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.network_zone {
+            sdk_runtime::check::one_of(
+                operation,
+                "network_zone",
+                value,
+                &["reading", "dunsfold"],
+            )?;
+        }
+        if let Some(value) = &self.period {
+            sdk_runtime::check::min_i64(operation, "period", *value, 1i64)?;
+            sdk_runtime::check::max_i64(operation, "period", *value, 12i64)?;
+        }
+        if let Some(value) = &self.disk_type {
+            sdk_runtime::check::one_of(operation, "disk_type", value, &["hdd", "ssd"])?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/create.monthly_miniserver"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                if let Some(value) = &self.connection {
+                    named
+                        .insert(
+                            String::from("connection"),
+                            sdk_runtime::encode::value(operation, "connection", value)?,
+                        );
+                }
+                if let Some(value) = &self.monthly_transfer_gb {
+                    named
+                        .insert(
+                            String::from("monthly_transfer_gb"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "monthly_transfer_gb",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.bandwidth_type {
+                    named
+                        .insert(
+                            String::from("bandwidth_type"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "bandwidth_type",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.backups {
+                    named
+                        .insert(
+                            String::from("backups"),
+                            sdk_runtime::encode::value(operation, "backups", value)?,
+                        );
+                }
+                if let Some(value) = &self.lvs {
+                    named
+                        .insert(
+                            String::from("lvs"),
+                            sdk_runtime::encode::value(operation, "lvs", value)?,
+                        );
+                }
+                if let Some(value) = &self.intrusion_detection {
+                    named
+                        .insert(
+                            String::from("intrusion_detection"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "intrusion_detection",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.monitoring_level {
+                    named
+                        .insert(
+                            String::from("monitoring_level"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "monitoring_level",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.vulnscan {
+                    named
+                        .insert(
+                            String::from("vulnscan"),
+                            sdk_runtime::encode::value(operation, "vulnscan", value)?,
+                        );
+                }
+                if let Some(value) = &self.database {
+                    named
+                        .insert(
+                            String::from("database"),
+                            sdk_runtime::encode::value(operation, "database", value)?,
+                        );
+                }
+                if let Some(value) = &self.antivirus {
+                    named
+                        .insert(
+                            String::from("antivirus"),
+                            sdk_runtime::encode::value(operation, "antivirus", value)?,
+                        );
+                }
+                if let Some(value) = &self.firewall {
+                    named
+                        .insert(
+                            String::from("firewall"),
+                            sdk_runtime::encode::value(operation, "firewall", value)?,
+                        );
+                }
+                if let Some(value) = &self.firewall_rule_group {
+                    named
+                        .insert(
+                            String::from("firewall_rule_group"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "firewall_rule_group",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.sku;
+                    named
+                        .insert(
+                            String::from("sku"),
+                            sdk_runtime::encode::value(operation, "sku", value)?,
+                        );
+                }
+                {
+                    let value = &self.dry_run;
+                    named
+                        .insert(
+                            String::from("dry_run"),
+                            sdk_runtime::encode::value(operation, "dry_run", value)?,
+                        );
+                }
+                if let Some(value) = &self.discount_code {
+                    named
+                        .insert(
+                            String::from("discount_code"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "discount_code",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.add_to_next_bill {
+                    named
+                        .insert(
+                            String::from("add_to_next_bill"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "add_to_next_bill",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.os;
+                    named
+                        .insert(
+                            String::from("os"),
+                            sdk_runtime::encode::value(operation, "os", value)?,
+                        );
+                }
+                if let Some(value) = &self.os_bits {
+                    named
+                        .insert(
+                            String::from("os_bits"),
+                            sdk_runtime::encode::value(operation, "os_bits", value)?,
+                        );
+                }
+                if let Some(value) = &self.support_level {
+                    named
+                        .insert(
+                            String::from("support_level"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "support_level",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.vlan {
+                    named
+                        .insert(
+                            String::from("vlan"),
+                            sdk_runtime::encode::value(operation, "vlan", value)?,
+                        );
+                }
+                if let Some(value) = &self.network_zone {
+                    named
+                        .insert(
+                            String::from("network_zone"),
+                            sdk_runtime::encode::value(operation, "network_zone", value)?,
+                        );
+                }
+                if let Some(value) = &self.data_zone {
+                    named
+                        .insert(
+                            String::from("data_zone"),
+                            sdk_runtime::encode::value(operation, "data_zone", value)?,
+                        );
+                }
+                if let Some(value) = &self.period {
+                    named
+                        .insert(
+                            String::from("period"),
+                            sdk_runtime::encode::value(operation, "period", value)?,
+                        );
+                }
+                if let Some(value) = &self.pub_ssh_key {
+                    named
+                        .insert(
+                            String::from("pub_ssh_key"),
+                            sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
+                        );
+                }
+                if let Some(value) = &self.disk_type {
+                    named
+                        .insert(
+                            String::from("disk_type"),
+                            sdk_runtime::encode::value(operation, "disk_type", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<CreateResult, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateMonthlyMiniserverRequest<'a> {
+    type Output = Result<CreateResult, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create.openstack_project` request, started by [`CreateApi::openstack_project`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateOpenstackProjectRequest<'a> {
+    client: &'a Client,
+    sku: String,
+    dry_run: bool,
+    discount_code: Option<String>,
+    add_to_next_bill: Option<bool>,
+}
+impl<'a> CreateOpenstackProjectRequest<'a> {
+    /// A discount code to apply; `create.verify_discount_code` describes one.
+    pub fn discount_code(mut self, value: impl Into<String>) -> Self {
+        self.discount_code = Some(value.into());
+        self
+    }
+    /// True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.
+    pub fn add_to_next_bill(mut self, value: bool) -> Self {
+        self.add_to_next_bill = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<CreateResult, Error> {
+        let operation: &'static str = "create.openstack_project";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/create.openstack_project"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.sku;
+                    named
+                        .insert(
+                            String::from("sku"),
+                            sdk_runtime::encode::value(operation, "sku", value)?,
+                        );
+                }
+                {
+                    let value = &self.dry_run;
+                    named
+                        .insert(
+                            String::from("dry_run"),
+                            sdk_runtime::encode::value(operation, "dry_run", value)?,
+                        );
+                }
+                if let Some(value) = &self.discount_code {
+                    named
+                        .insert(
+                            String::from("discount_code"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "discount_code",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.add_to_next_bill {
+                    named
+                        .insert(
+                            String::from("add_to_next_bill"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "add_to_next_bill",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<CreateResult, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateOpenstackProjectRequest<'a> {
+    type Output = Result<CreateResult, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create.verify_discount_code` request, started by [`CreateApi::verify_discount_code`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateVerifyDiscountCodeRequest<'a> {
+    client: &'a Client,
+    discount_code: String,
+}
+impl<'a> CreateVerifyDiscountCodeRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<DiscountCode, Error> {
+        let operation: &'static str = "create.verify_discount_code";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/create.verify_discount_code"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.discount_code;
+                    named
+                        .insert(
+                            String::from("discount_code"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "discount_code",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<DiscountCode, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateVerifyDiscountCodeRequest<'a> {
+    type Output = Result<DiscountCode, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.reload` request, started by [`DnsApi::reload`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsReloadRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> DnsReloadRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "dns.reload";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.reload"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsReloadRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.reverse_map_list` request, started by [`DnsApi::reverse_map_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsReverseMapListRequest<'a> {
+    client: &'a Client,
+    name: Option<String>,
+    address: Option<String>,
+}
+impl<'a> DnsReverseMapListRequest<'a> {
+    /// The service name of a server: list only its addresses. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// An IPv4 or IPv6 address: list only this one (at most 250 characters). Must be at most 250 characters.
+    pub fn address(mut self, value: impl Into<String>) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ReverseMap>, Error> {
+        let operation: &'static str = "dns.reverse_map_list";
+        if let Some(value) = &self.name {
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        if let Some(value) = &self.address {
+            sdk_runtime::check::max_length(operation, "address", value, 250usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.reverse_map_list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                if let Some(value) = &self.name {
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                if let Some(value) = &self.address {
+                    named
+                        .insert(
+                            String::from("address"),
+                            sdk_runtime::encode::value(operation, "address", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<ReverseMap>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsReverseMapListRequest<'a> {
+    type Output = Result<Vec<ReverseMap>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.reverse_map_update` request, started by [`DnsApi::reverse_map_update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsReverseMapUpdateRequest<'a> {
+    client: &'a Client,
+    name: Option<String>,
+    address: String,
+    reverse_map: String,
+}
+impl<'a> DnsReverseMapUpdateRequest<'a> {
+    /// The service name of the server the address must belong to. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ReverseMap>, Error> {
+        let operation: &'static str = "dns.reverse_map_update";
+        if let Some(value) = &self.name {
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.address;
+            sdk_runtime::check::max_length(operation, "address", value, 250usize)?;
+        }
+        {
+            let value = &self.reverse_map;
+            sdk_runtime::check::max_length(operation, "reverse_map", value, 250usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.reverse_map_update"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                if let Some(value) = &self.name {
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.address;
+                    named
+                        .insert(
+                            String::from("address"),
+                            sdk_runtime::encode::value(operation, "address", value)?,
+                        );
+                }
+                {
+                    let value = &self.reverse_map;
+                    named
+                        .insert(
+                            String::from("reverse_map"),
+                            sdk_runtime::encode::value(operation, "reverse_map", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<ReverseMap>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsReverseMapUpdateRequest<'a> {
+    type Output = Result<Vec<ReverseMap>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_create` request, started by [`DnsApi::zone_create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneCreateRequest<'a> {
+    client: &'a Client,
+    nickname: String,
+    ttl: Option<i64>,
+    records: Option<Vec<NewZoneRecord>>,
+    domains: Option<Vec<NewZoneDomain>>,
+}
+impl<'a> DnsZoneCreateRequest<'a> {
+    /// The zone's default time to live in seconds: 0 (Memset's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400. Must be from 0 to 86400.
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = Some(value);
+        self
+    }
+    /// Records to create in the zone; the zone id is filled in by the API.
+    pub fn records(mut self, value: Vec<NewZoneRecord>) -> Self {
+        self.records = Some(value);
+        self
+    }
+    /// Domains to serve the zone for; the zone id is filled in by the API.
+    pub fn domains(mut self, value: Vec<NewZoneDomain>) -> Self {
+        self.domains = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Zone, Error> {
+        let operation: &'static str = "dns.zone_create";
+        {
+            let value = &self.nickname;
+            sdk_runtime::check::max_length(operation, "nickname", value, 250usize)?;
+        }
+        if let Some(value) = &self.ttl {
+            sdk_runtime::check::min_i64(operation, "ttl", *value, 0i64)?;
+            sdk_runtime::check::max_i64(operation, "ttl", *value, 86400i64)?;
+        }
+        if let Some(value) = &self.records {
+            for (index, item) in value.iter().enumerate() {
+                let item_label = format!("{}[{}]", "records", index);
+                item.check(operation, &item_label)?;
+            }
+        }
+        if let Some(value) = &self.domains {
+            for (index, item) in value.iter().enumerate() {
+                let item_label = format!("{}[{}]", "domains", index);
+                item.check(operation, &item_label)?;
+            }
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_create"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.nickname;
+                    named
+                        .insert(
+                            String::from("nickname"),
+                            sdk_runtime::encode::value(operation, "nickname", value)?,
+                        );
+                }
+                if let Some(value) = &self.ttl {
+                    named
+                        .insert(
+                            String::from("ttl"),
+                            sdk_runtime::encode::value(operation, "ttl", value)?,
+                        );
+                }
+                if let Some(value) = &self.records {
+                    named
+                        .insert(
+                            String::from("records"),
+                            sdk_runtime::encode::value(operation, "records", value)?,
+                        );
+                }
+                if let Some(value) = &self.domains {
+                    named
+                        .insert(
+                            String::from("domains"),
+                            sdk_runtime::encode::value(operation, "domains", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Zone, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneCreateRequest<'a> {
+    type Output = Result<Zone, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_delete` request, started by [`DnsApi::zone_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneDeleteRequest<'a> {
+    client: &'a Client,
+    id: String,
+}
+impl<'a> DnsZoneDeleteRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Zone, Error> {
+        let operation: &'static str = "dns.zone_delete";
+        {
+            let value = &self.id;
+            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_delete"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.id;
+                    named
+                        .insert(
+                            String::from("id"),
+                            sdk_runtime::encode::value(operation, "id", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Zone, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneDeleteRequest<'a> {
+    type Output = Result<Zone, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_domain_create` request, started by [`DnsApi::zone_domain_create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneDomainCreateRequest<'a> {
+    client: &'a Client,
+    domain: String,
+    zone_id: Option<String>,
+}
+impl<'a> DnsZoneDomainCreateRequest<'a> {
+    /// The id of the zone to serve for this domain, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
+    pub fn zone_id(mut self, value: impl Into<String>) -> Self {
+        self.zone_id = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneDomain, Error> {
+        let operation: &'static str = "dns.zone_domain_create";
+        {
+            let value = &self.domain;
+            sdk_runtime::check::max_length(operation, "domain", value, 250usize)?;
+        }
+        if let Some(value) = &self.zone_id {
+            sdk_runtime::check::min_length(operation, "zone_id", value, 32usize)?;
+            sdk_runtime::check::max_length(operation, "zone_id", value, 32usize)?;
+            sdk_runtime::check::allowed_chars(operation, "zone_id", value, "0-9a-fA-F")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_domain_create"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.domain;
+                    named
+                        .insert(
+                            String::from("domain"),
+                            sdk_runtime::encode::value(operation, "domain", value)?,
+                        );
+                }
+                if let Some(value) = &self.zone_id {
+                    named
+                        .insert(
+                            String::from("zone_id"),
+                            sdk_runtime::encode::value(operation, "zone_id", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ZoneDomain, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneDomainCreateRequest<'a> {
+    type Output = Result<ZoneDomain, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_domain_delete` request, started by [`DnsApi::zone_domain_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneDomainDeleteRequest<'a> {
+    client: &'a Client,
+    domain: String,
+}
+impl<'a> DnsZoneDomainDeleteRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneDomain, Error> {
+        let operation: &'static str = "dns.zone_domain_delete";
+        {
+            let value = &self.domain;
+            sdk_runtime::check::max_length(operation, "domain", value, 250usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_domain_delete"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.domain;
+                    named
+                        .insert(
+                            String::from("domain"),
+                            sdk_runtime::encode::value(operation, "domain", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ZoneDomain, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneDomainDeleteRequest<'a> {
+    type Output = Result<ZoneDomain, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_domain_info` request, started by [`DnsApi::zone_domain_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneDomainInfoRequest<'a> {
+    client: &'a Client,
+    domain: String,
+}
+impl<'a> DnsZoneDomainInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneDomain, Error> {
+        let operation: &'static str = "dns.zone_domain_info";
+        {
+            let value = &self.domain;
+            sdk_runtime::check::max_length(operation, "domain", value, 250usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_domain_info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.domain;
+                    named
+                        .insert(
+                            String::from("domain"),
+                            sdk_runtime::encode::value(operation, "domain", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ZoneDomain, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneDomainInfoRequest<'a> {
+    type Output = Result<ZoneDomain, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_domain_list` request, started by [`DnsApi::zone_domain_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneDomainListRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> DnsZoneDomainListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ZoneDomain>, Error> {
+        let operation: &'static str = "dns.zone_domain_list";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_domain_list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<ZoneDomain>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneDomainListRequest<'a> {
+    type Output = Result<Vec<ZoneDomain>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_domain_update` request, started by [`DnsApi::zone_domain_update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneDomainUpdateRequest<'a> {
+    client: &'a Client,
+    domain: String,
+    zone_id: Option<String>,
+}
+impl<'a> DnsZoneDomainUpdateRequest<'a> {
+    /// The id of the zone to serve for this domain, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
+    pub fn zone_id(mut self, value: impl Into<String>) -> Self {
+        self.zone_id = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneDomain, Error> {
+        let operation: &'static str = "dns.zone_domain_update";
+        {
+            let value = &self.domain;
+            sdk_runtime::check::max_length(operation, "domain", value, 250usize)?;
+        }
+        if let Some(value) = &self.zone_id {
+            sdk_runtime::check::min_length(operation, "zone_id", value, 32usize)?;
+            sdk_runtime::check::max_length(operation, "zone_id", value, 32usize)?;
+            sdk_runtime::check::allowed_chars(operation, "zone_id", value, "0-9a-fA-F")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_domain_update"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.domain;
+                    named
+                        .insert(
+                            String::from("domain"),
+                            sdk_runtime::encode::value(operation, "domain", value)?,
+                        );
+                }
+                if let Some(value) = &self.zone_id {
+                    named
+                        .insert(
+                            String::from("zone_id"),
+                            sdk_runtime::encode::value(operation, "zone_id", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ZoneDomain, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneDomainUpdateRequest<'a> {
+    type Output = Result<ZoneDomain, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_info` request, started by [`DnsApi::zone_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneInfoRequest<'a> {
+    client: &'a Client,
+    id: String,
+}
+impl<'a> DnsZoneInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Zone, Error> {
+        let operation: &'static str = "dns.zone_info";
+        {
+            let value = &self.id;
+            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.id;
+                    named
+                        .insert(
+                            String::from("id"),
+                            sdk_runtime::encode::value(operation, "id", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Zone, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneInfoRequest<'a> {
+    type Output = Result<Zone, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_list` request, started by [`DnsApi::zone_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneListRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> DnsZoneListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Zone>, Error> {
+        let operation: &'static str = "dns.zone_list";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<Zone>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneListRequest<'a> {
+    type Output = Result<Vec<Zone>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_record_create` request, started by [`DnsApi::zone_record_create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneRecordCreateRequest<'a> {
+    client: &'a Client,
+    zone_id: String,
+    r#type: DnsRecordType,
+    record: Option<String>,
+    address: String,
+    ttl: Option<i64>,
+    priority: Option<i64>,
+    relative: Option<bool>,
+}
+impl<'a> DnsZoneRecordCreateRequest<'a> {
+    /// The record's name, e.g. `www`; empty (the default) for the domain itself. It must be a valid record name of at most 250 characters. Must be at most 250 characters.
+    pub fn record(mut self, value: impl Into<String>) -> Self {
+        self.record = Some(value.into());
+        self
+    }
+    /// The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400. Must be from 0 to 86400.
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = Some(value);
+        self
+    }
+    /// The priority of an MX or SRV record, e.g. 10; from 0 to 999. Must be from 0 to 999.
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = Some(value);
+        self
+    }
+    /// Whether the zone's domain is appended to the address of a CNAME, MX, NS or SRV record.
+    pub fn relative(mut self, value: bool) -> Self {
+        self.relative = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneRecord, Error> {
+        let operation: &'static str = "dns.zone_record_create";
+        {
+            let value = &self.zone_id;
+            sdk_runtime::check::min_length(operation, "zone_id", value, 32usize)?;
+            sdk_runtime::check::max_length(operation, "zone_id", value, 32usize)?;
+            sdk_runtime::check::allowed_chars(operation, "zone_id", value, "0-9a-fA-F")?;
+        }
+        {
+            let value = &self.r#type;
+            sdk_runtime::check::one_of(
+                operation,
+                "type",
+                value.as_str(),
+                DnsRecordType::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.record {
+            sdk_runtime::check::max_length(operation, "record", value, 250usize)?;
+        }
+        {
+            let value = &self.address;
+            sdk_runtime::check::max_length(operation, "address", value, 250usize)?;
+            sdk_runtime::check::allowed_chars(operation, "address", value, " -~")?;
+        }
+        if let Some(value) = &self.ttl {
+            sdk_runtime::check::min_i64(operation, "ttl", *value, 0i64)?;
+            sdk_runtime::check::max_i64(operation, "ttl", *value, 86400i64)?;
+        }
+        if let Some(value) = &self.priority {
+            sdk_runtime::check::min_i64(operation, "priority", *value, 0i64)?;
+            sdk_runtime::check::max_i64(operation, "priority", *value, 999i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_record_create"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.zone_id;
+                    named
+                        .insert(
+                            String::from("zone_id"),
+                            sdk_runtime::encode::value(operation, "zone_id", value)?,
+                        );
+                }
+                {
+                    let value = &self.r#type;
+                    named
+                        .insert(
+                            String::from("type"),
+                            sdk_runtime::encode::value(operation, "type", value)?,
+                        );
+                }
+                if let Some(value) = &self.record {
+                    named
+                        .insert(
+                            String::from("record"),
+                            sdk_runtime::encode::value(operation, "record", value)?,
+                        );
+                }
+                {
+                    let value = &self.address;
+                    named
+                        .insert(
+                            String::from("address"),
+                            sdk_runtime::encode::value(operation, "address", value)?,
+                        );
+                }
+                if let Some(value) = &self.ttl {
+                    named
+                        .insert(
+                            String::from("ttl"),
+                            sdk_runtime::encode::value(operation, "ttl", value)?,
+                        );
+                }
+                if let Some(value) = &self.priority {
+                    named
+                        .insert(
+                            String::from("priority"),
+                            sdk_runtime::encode::value(operation, "priority", value)?,
+                        );
+                }
+                if let Some(value) = &self.relative {
+                    named
+                        .insert(
+                            String::from("relative"),
+                            sdk_runtime::encode::value(operation, "relative", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ZoneRecord, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneRecordCreateRequest<'a> {
+    type Output = Result<ZoneRecord, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_record_delete` request, started by [`DnsApi::zone_record_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneRecordDeleteRequest<'a> {
+    client: &'a Client,
+    id: String,
+}
+impl<'a> DnsZoneRecordDeleteRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneRecord, Error> {
+        let operation: &'static str = "dns.zone_record_delete";
+        {
+            let value = &self.id;
+            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_record_delete"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.id;
+                    named
+                        .insert(
+                            String::from("id"),
+                            sdk_runtime::encode::value(operation, "id", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ZoneRecord, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneRecordDeleteRequest<'a> {
+    type Output = Result<ZoneRecord, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_record_info` request, started by [`DnsApi::zone_record_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneRecordInfoRequest<'a> {
+    client: &'a Client,
+    id: String,
+}
+impl<'a> DnsZoneRecordInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneRecord, Error> {
+        let operation: &'static str = "dns.zone_record_info";
+        {
+            let value = &self.id;
+            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_record_info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.id;
+                    named
+                        .insert(
+                            String::from("id"),
+                            sdk_runtime::encode::value(operation, "id", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ZoneRecord, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneRecordInfoRequest<'a> {
+    type Output = Result<ZoneRecord, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_record_list` request, started by [`DnsApi::zone_record_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneRecordListRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> DnsZoneRecordListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ZoneRecord>, Error> {
+        let operation: &'static str = "dns.zone_record_list";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_record_list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<ZoneRecord>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneRecordListRequest<'a> {
+    type Output = Result<Vec<ZoneRecord>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_record_update` request, started by [`DnsApi::zone_record_update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneRecordUpdateRequest<'a> {
+    client: &'a Client,
+    id: String,
+    zone_id: Option<String>,
+    r#type: Option<DnsRecordType>,
+    record: Option<String>,
+    address: Option<String>,
+    ttl: Option<i64>,
+    priority: Option<i64>,
+    relative: Option<bool>,
+}
+impl<'a> DnsZoneRecordUpdateRequest<'a> {
+    /// The id of the zone the record should belong to, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
+    pub fn zone_id(mut self, value: impl Into<String>) -> Self {
+        self.zone_id = Some(value.into());
+        self
+    }
+    /// The record type, e.g. `A`.
+    pub fn r#type(mut self, value: DnsRecordType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// The record's name, e.g. `www`; empty for the domain itself. It must be a valid record name of at most 250 characters. Must be at most 250 characters.
+    pub fn record(mut self, value: impl Into<String>) -> Self {
+        self.record = Some(value.into());
+        self
+    }
+    /// What the record points to, e.g. `1.2.3.4`: printable ASCII only, at most 250 characters. Must be at most 250 characters; only the characters ` -~`.
+    pub fn address(mut self, value: impl Into<String>) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+    /// The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400. Must be from 0 to 86400.
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = Some(value);
+        self
+    }
+    /// The priority of an MX or SRV record, e.g. 10; from 0 to 999. Must be from 0 to 999.
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = Some(value);
+        self
+    }
+    /// Whether the zone's domain is appended to the address of a CNAME, MX, NS or SRV record.
+    pub fn relative(mut self, value: bool) -> Self {
+        self.relative = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneRecord, Error> {
+        let operation: &'static str = "dns.zone_record_update";
+        {
+            let value = &self.id;
+            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+        }
+        if let Some(value) = &self.zone_id {
+            sdk_runtime::check::min_length(operation, "zone_id", value, 32usize)?;
+            sdk_runtime::check::max_length(operation, "zone_id", value, 32usize)?;
+            sdk_runtime::check::allowed_chars(operation, "zone_id", value, "0-9a-fA-F")?;
+        }
+        if let Some(value) = &self.r#type {
+            sdk_runtime::check::one_of(
+                operation,
+                "type",
+                value.as_str(),
+                DnsRecordType::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.record {
+            sdk_runtime::check::max_length(operation, "record", value, 250usize)?;
+        }
+        if let Some(value) = &self.address {
+            sdk_runtime::check::max_length(operation, "address", value, 250usize)?;
+            sdk_runtime::check::allowed_chars(operation, "address", value, " -~")?;
+        }
+        if let Some(value) = &self.ttl {
+            sdk_runtime::check::min_i64(operation, "ttl", *value, 0i64)?;
+            sdk_runtime::check::max_i64(operation, "ttl", *value, 86400i64)?;
+        }
+        if let Some(value) = &self.priority {
+            sdk_runtime::check::min_i64(operation, "priority", *value, 0i64)?;
+            sdk_runtime::check::max_i64(operation, "priority", *value, 999i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_record_update"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.id;
+                    named
+                        .insert(
+                            String::from("id"),
+                            sdk_runtime::encode::value(operation, "id", value)?,
+                        );
+                }
+                if let Some(value) = &self.zone_id {
+                    named
+                        .insert(
+                            String::from("zone_id"),
+                            sdk_runtime::encode::value(operation, "zone_id", value)?,
+                        );
+                }
+                if let Some(value) = &self.r#type {
+                    named
+                        .insert(
+                            String::from("type"),
+                            sdk_runtime::encode::value(operation, "type", value)?,
+                        );
+                }
+                if let Some(value) = &self.record {
+                    named
+                        .insert(
+                            String::from("record"),
+                            sdk_runtime::encode::value(operation, "record", value)?,
+                        );
+                }
+                if let Some(value) = &self.address {
+                    named
+                        .insert(
+                            String::from("address"),
+                            sdk_runtime::encode::value(operation, "address", value)?,
+                        );
+                }
+                if let Some(value) = &self.ttl {
+                    named
+                        .insert(
+                            String::from("ttl"),
+                            sdk_runtime::encode::value(operation, "ttl", value)?,
+                        );
+                }
+                if let Some(value) = &self.priority {
+                    named
+                        .insert(
+                            String::from("priority"),
+                            sdk_runtime::encode::value(operation, "priority", value)?,
+                        );
+                }
+                if let Some(value) = &self.relative {
+                    named
+                        .insert(
+                            String::from("relative"),
+                            sdk_runtime::encode::value(operation, "relative", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ZoneRecord, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneRecordUpdateRequest<'a> {
+    type Output = Result<ZoneRecord, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `dns.zone_update` request, started by [`DnsApi::zone_update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DnsZoneUpdateRequest<'a> {
+    client: &'a Client,
+    id: String,
+    nickname: Option<String>,
+    ttl: Option<i64>,
+}
+impl<'a> DnsZoneUpdateRequest<'a> {
+    /// The customer's name for the zone, at most 250 characters; it need not be unique. Must be at most 250 characters.
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(value.into());
+        self
+    }
+    /// The zone's default time to live in seconds: 0 (Memset's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400. Must be from 0 to 86400.
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Zone, Error> {
+        let operation: &'static str = "dns.zone_update";
+        {
+            let value = &self.id;
+            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
+            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+        }
+        if let Some(value) = &self.nickname {
+            sdk_runtime::check::max_length(operation, "nickname", value, 250usize)?;
+        }
+        if let Some(value) = &self.ttl {
+            sdk_runtime::check::min_i64(operation, "ttl", *value, 0i64)?;
+            sdk_runtime::check::max_i64(operation, "ttl", *value, 86400i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/dns.zone_update"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.id;
+                    named
+                        .insert(
+                            String::from("id"),
+                            sdk_runtime::encode::value(operation, "id", value)?,
+                        );
+                }
+                if let Some(value) = &self.nickname {
+                    named
+                        .insert(
+                            String::from("nickname"),
+                            sdk_runtime::encode::value(operation, "nickname", value)?,
+                        );
+                }
+                if let Some(value) = &self.ttl {
+                    named
+                        .insert(
+                            String::from("ttl"),
+                            sdk_runtime::encode::value(operation, "ttl", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Zone, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DnsZoneUpdateRequest<'a> {
+    type Output = Result<Zone, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `firewalling.rule_create` request, started by [`FirewallingApi::rule_create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct FirewallingRuleCreateRequest<'a> {
+    client: &'a Client,
+    rule_group_name: String,
+    ip_version: Option<String>,
+    action: FirewallAction,
+    source_ips: Option<String>,
+    source_ports: Option<String>,
+    dest_ips: Option<String>,
+    source_ip6s: Option<String>,
+    dest_ip6s: Option<String>,
+    dest_ports: String,
+    protocols: Option<String>,
+    ordering: i64,
+    comment: Option<String>,
+    direction: Option<FirewallDirection>,
+}
+impl<'a> FirewallingRuleCreateRequest<'a> {
+    /// The IP version the rule applies to: `any` (the default), `ipv4` or `ipv6`. Must be one of `any`, `ipv4`, `ipv6`.
+    pub fn ip_version(mut self, value: impl Into<String>) -> Self {
+        self.ip_version = Some(value.into());
+        self
+    }
+    /// `any`, or source IPv4 addresses separated by commas without spaces; CIDR notation such as `1.2.3.4/24` is allowed.
+    pub fn source_ips(mut self, value: impl Into<String>) -> Self {
+        self.source_ips = Some(value.into());
+        self
+    }
+    /// `any`, or source port numbers separated by commas without spaces.
+    pub fn source_ports(mut self, value: impl Into<String>) -> Self {
+        self.source_ports = Some(value.into());
+        self
+    }
+    /// `any`, or destination IPv4 addresses separated by commas without spaces.
+    pub fn dest_ips(mut self, value: impl Into<String>) -> Self {
+        self.dest_ips = Some(value.into());
+        self
+    }
+    /// `any`, or source IPv6 addresses separated by commas without spaces; CIDR notation such as `2001:db8::/120` is allowed.
+    pub fn source_ip6s(mut self, value: impl Into<String>) -> Self {
+        self.source_ip6s = Some(value.into());
+        self
+    }
+    /// `any`, or destination IPv6 addresses separated by commas without spaces.
+    pub fn dest_ip6s(mut self, value: impl Into<String>) -> Self {
+        self.dest_ip6s = Some(value.into());
+        self
+    }
+    /// The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`.
+    pub fn protocols(mut self, value: impl Into<String>) -> Self {
+        self.protocols = Some(value.into());
+        self
+    }
+    /// A free comment about the rule.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// The direction of the traffic the rule applies to; `Inbound` unless told otherwise. Only for customers in the outbound firewalling beta.
+    pub fn direction(mut self, value: FirewallDirection) -> Self {
+        self.direction = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRule, Error> {
+        let operation: &'static str = "firewalling.rule_create";
+        if let Some(value) = &self.ip_version {
+            sdk_runtime::check::one_of(
+                operation,
+                "ip_version",
+                value,
+                &["any", "ipv4", "ipv6"],
+            )?;
+        }
+        {
+            let value = &self.action;
+            sdk_runtime::check::one_of(
+                operation,
+                "action",
+                value.as_str(),
+                FirewallAction::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.protocols {
+            sdk_runtime::check::one_of(
+                operation,
+                "protocols",
+                value,
+                &[
+                    "tcp",
+                    "udp",
+                    "icmp",
+                    "tcp,udp",
+                    "gre",
+                    "esp",
+                    "ah",
+                    "ipip",
+                    "sctp",
+                    "any",
+                ],
+            )?;
+        }
+        {
+            let value = &self.ordering;
+            sdk_runtime::check::min_i64(operation, "ordering", *value, 1i64)?;
+            sdk_runtime::check::max_i64(operation, "ordering", *value, 30i64)?;
+        }
+        if let Some(value) = &self.direction {
+            sdk_runtime::check::one_of(
+                operation,
+                "direction",
+                value.as_str(),
+                FirewallDirection::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/firewalling.rule_create"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.rule_group_name;
+                    named
+                        .insert(
+                            String::from("rule_group_name"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "rule_group_name",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.ip_version {
+                    named
+                        .insert(
+                            String::from("ip_version"),
+                            sdk_runtime::encode::value(operation, "ip_version", value)?,
+                        );
+                }
+                {
+                    let value = &self.action;
+                    named
+                        .insert(
+                            String::from("action"),
+                            sdk_runtime::encode::value(operation, "action", value)?,
+                        );
+                }
+                if let Some(value) = &self.source_ips {
+                    named
+                        .insert(
+                            String::from("source_ips"),
+                            sdk_runtime::encode::value(operation, "source_ips", value)?,
+                        );
+                }
+                if let Some(value) = &self.source_ports {
+                    named
+                        .insert(
+                            String::from("source_ports"),
+                            sdk_runtime::encode::value(operation, "source_ports", value)?,
+                        );
+                }
+                if let Some(value) = &self.dest_ips {
+                    named
+                        .insert(
+                            String::from("dest_ips"),
+                            sdk_runtime::encode::value(operation, "dest_ips", value)?,
+                        );
+                }
+                if let Some(value) = &self.source_ip6s {
+                    named
+                        .insert(
+                            String::from("source_ip6s"),
+                            sdk_runtime::encode::value(operation, "source_ip6s", value)?,
+                        );
+                }
+                if let Some(value) = &self.dest_ip6s {
+                    named
+                        .insert(
+                            String::from("dest_ip6s"),
+                            sdk_runtime::encode::value(operation, "dest_ip6s", value)?,
+                        );
+                }
+                {
+                    let value = &self.dest_ports;
+                    named
+                        .insert(
+                            String::from("dest_ports"),
+                            sdk_runtime::encode::value(operation, "dest_ports", value)?,
+                        );
+                }
+                if let Some(value) = &self.protocols {
+                    named
+                        .insert(
+                            String::from("protocols"),
+                            sdk_runtime::encode::value(operation, "protocols", value)?,
+                        );
+                }
+                {
+                    let value = &self.ordering;
+                    named
+                        .insert(
+                            String::from("ordering"),
+                            sdk_runtime::encode::value(operation, "ordering", value)?,
+                        );
+                }
+                if let Some(value) = &self.comment {
+                    named
+                        .insert(
+                            String::from("comment"),
+                            sdk_runtime::encode::value(operation, "comment", value)?,
+                        );
+                }
+                if let Some(value) = &self.direction {
+                    named
+                        .insert(
+                            String::from("direction"),
+                            sdk_runtime::encode::value(operation, "direction", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallRule, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for FirewallingRuleCreateRequest<'a> {
+    type Output = Result<FirewallRule, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `firewalling.rule_delete` request, started by [`FirewallingApi::rule_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct FirewallingRuleDeleteRequest<'a> {
+    client: &'a Client,
+    rule_id: String,
+}
+impl<'a> FirewallingRuleDeleteRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<String, Error> {
+        let operation: &'static str = "firewalling.rule_delete";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/firewalling.rule_delete"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.rule_id;
+                    named
+                        .insert(
+                            String::from("rule_id"),
+                            sdk_runtime::encode::value(operation, "rule_id", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<String, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for FirewallingRuleDeleteRequest<'a> {
+    type Output = Result<String, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `firewalling.rule_group_create` request, started by [`FirewallingApi::rule_group_create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct FirewallingRuleGroupCreateRequest<'a> {
+    client: &'a Client,
+    nickname: String,
+    notes: Option<String>,
+    rules: Option<Vec<NewFirewallRule>>,
+    default_outbound_policy: Option<FirewallOutboundPolicy>,
+}
+impl<'a> FirewallingRuleGroupCreateRequest<'a> {
+    /// Notes about the rule group.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+    /// Rules to create in the group (a group holds at most 30 rules); the group's name is filled in by the API. Must be at most 30 items.
+    pub fn rules(mut self, value: Vec<NewFirewallRule>) -> Self {
+        self.rules = Some(value);
+        self
+    }
+    /// What to do with outbound traffic no rule matches; accept (`RETURN`) unless told otherwise. Only for customers in the outbound firewalling beta.
+    pub fn default_outbound_policy(mut self, value: FirewallOutboundPolicy) -> Self {
+        self.default_outbound_policy = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRuleGroup, Error> {
+        let operation: &'static str = "firewalling.rule_group_create";
+        {
+            let value = &self.nickname;
+            sdk_runtime::check::max_length(operation, "nickname", value, 225usize)?;
+        }
+        if let Some(value) = &self.rules {
+            sdk_runtime::check::max_items(operation, "rules", value.len(), 30usize)?;
+            for (index, item) in value.iter().enumerate() {
+                let item_label = format!("{}[{}]", "rules", index);
+                item.check(operation, &item_label)?;
+            }
+        }
+        if let Some(value) = &self.default_outbound_policy {
+            sdk_runtime::check::one_of(
+                operation,
+                "default_outbound_policy",
+                value.as_str(),
+                FirewallOutboundPolicy::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/firewalling.rule_group_create"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.nickname;
+                    named
+                        .insert(
+                            String::from("nickname"),
+                            sdk_runtime::encode::value(operation, "nickname", value)?,
+                        );
+                }
+                if let Some(value) = &self.notes {
+                    named
+                        .insert(
+                            String::from("notes"),
+                            sdk_runtime::encode::value(operation, "notes", value)?,
+                        );
+                }
+                if let Some(value) = &self.rules {
+                    named
+                        .insert(
+                            String::from("rules"),
+                            sdk_runtime::encode::value(operation, "rules", value)?,
+                        );
+                }
+                if let Some(value) = &self.default_outbound_policy {
+                    named
+                        .insert(
+                            String::from("default_outbound_policy"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "default_outbound_policy",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallRuleGroup, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for FirewallingRuleGroupCreateRequest<'a> {
+    type Output = Result<FirewallRuleGroup, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `firewalling.rule_group_delete` request, started by [`FirewallingApi::rule_group_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct FirewallingRuleGroupDeleteRequest<'a> {
+    client: &'a Client,
+    rule_group_name: String,
+}
+impl<'a> FirewallingRuleGroupDeleteRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<String, Error> {
+        let operation: &'static str = "firewalling.rule_group_delete";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/firewalling.rule_group_delete"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.rule_group_name;
+                    named
+                        .insert(
+                            String::from("rule_group_name"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "rule_group_name",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<String, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for FirewallingRuleGroupDeleteRequest<'a> {
+    type Output = Result<String, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `firewalling.rule_group_info` request, started by [`FirewallingApi::rule_group_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct FirewallingRuleGroupInfoRequest<'a> {
+    client: &'a Client,
+    rule_group_name: String,
+}
+impl<'a> FirewallingRuleGroupInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRuleGroup, Error> {
+        let operation: &'static str = "firewalling.rule_group_info";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/firewalling.rule_group_info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.rule_group_name;
+                    named
+                        .insert(
+                            String::from("rule_group_name"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "rule_group_name",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallRuleGroup, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for FirewallingRuleGroupInfoRequest<'a> {
+    type Output = Result<FirewallRuleGroup, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `firewalling.rule_group_list` request, started by [`FirewallingApi::rule_group_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct FirewallingRuleGroupListRequest<'a> {
+    client: &'a Client,
+    include_public: Option<bool>,
+}
+impl<'a> FirewallingRuleGroupListRequest<'a> {
+    /// Whether Memset's public rule groups are listed too; they are unless this is false.
+    pub fn include_public(mut self, value: bool) -> Self {
+        self.include_public = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<FirewallRuleGroup>, Error> {
+        let operation: &'static str = "firewalling.rule_group_list";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/firewalling.rule_group_list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                if let Some(value) = &self.include_public {
+                    named
+                        .insert(
+                            String::from("include_public"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "include_public",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<FirewallRuleGroup>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for FirewallingRuleGroupListRequest<'a> {
+    type Output = Result<Vec<FirewallRuleGroup>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `firewalling.rule_group_status` request, started by [`FirewallingApi::rule_group_status`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct FirewallingRuleGroupStatusRequest<'a> {
+    client: &'a Client,
+    name: String,
+    rule_group_name: String,
+}
+impl<'a> FirewallingRuleGroupStatusRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRuleGroupStatus, Error> {
+        let operation: &'static str = "firewalling.rule_group_status";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/firewalling.rule_group_status"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.rule_group_name;
+                    named
+                        .insert(
+                            String::from("rule_group_name"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "rule_group_name",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallRuleGroupStatus, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for FirewallingRuleGroupStatusRequest<'a> {
+    type Output = Result<FirewallRuleGroupStatus, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `firewalling.rule_info` request, started by [`FirewallingApi::rule_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct FirewallingRuleInfoRequest<'a> {
+    client: &'a Client,
+    rule_id: String,
+}
+impl<'a> FirewallingRuleInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRule, Error> {
+        let operation: &'static str = "firewalling.rule_info";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/firewalling.rule_info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.rule_id;
+                    named
+                        .insert(
+                            String::from("rule_id"),
+                            sdk_runtime::encode::value(operation, "rule_id", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallRule, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for FirewallingRuleInfoRequest<'a> {
+    type Output = Result<FirewallRule, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `firewalling.rule_update` request, started by [`FirewallingApi::rule_update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct FirewallingRuleUpdateRequest<'a> {
+    client: &'a Client,
+    rule_id: String,
+    ip_version: Option<String>,
+    action: Option<FirewallAction>,
+    source_ips: Option<String>,
+    dest_ips: Option<String>,
+    source_ip6s: Option<String>,
+    dest_ip6s: Option<String>,
+    source_ports: Option<String>,
+    dest_ports: Option<String>,
+    protocols: Option<String>,
+    ordering: Option<i64>,
+    comment: Option<String>,
+}
+impl<'a> FirewallingRuleUpdateRequest<'a> {
+    /// The IP version the rule applies to: `any`, `ipv4` or `ipv6`. Must be one of `any`, `ipv4`, `ipv6`.
+    pub fn ip_version(mut self, value: impl Into<String>) -> Self {
+        self.ip_version = Some(value.into());
+        self
+    }
+    /// What the rule does with matching traffic.
+    pub fn action(mut self, value: FirewallAction) -> Self {
+        self.action = Some(value);
+        self
+    }
+    /// `any`, or source IPv4 addresses separated by commas without spaces; CIDR notation such as `1.2.3.4/24` is allowed.
+    pub fn source_ips(mut self, value: impl Into<String>) -> Self {
+        self.source_ips = Some(value.into());
+        self
+    }
+    /// `any`, or destination IPv4 addresses separated by commas without spaces.
+    pub fn dest_ips(mut self, value: impl Into<String>) -> Self {
+        self.dest_ips = Some(value.into());
+        self
+    }
+    /// `any`, or source IPv6 addresses separated by commas without spaces; CIDR notation such as `2001:db8::/120` is allowed.
+    pub fn source_ip6s(mut self, value: impl Into<String>) -> Self {
+        self.source_ip6s = Some(value.into());
+        self
+    }
+    /// `any`, or destination IPv6 addresses separated by commas without spaces.
+    pub fn dest_ip6s(mut self, value: impl Into<String>) -> Self {
+        self.dest_ip6s = Some(value.into());
+        self
+    }
+    /// `any`, or source port numbers separated by commas without spaces.
+    pub fn source_ports(mut self, value: impl Into<String>) -> Self {
+        self.source_ports = Some(value.into());
+        self
+    }
+    /// `any`, or destination port numbers separated by commas without spaces.
+    pub fn dest_ports(mut self, value: impl Into<String>) -> Self {
+        self.dest_ports = Some(value.into());
+        self
+    }
+    /// The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`.
+    pub fn protocols(mut self, value: impl Into<String>) -> Self {
+        self.protocols = Some(value.into());
+        self
+    }
+    /// The rule's position within its group, from 1 to 30. Must be from 1 to 30.
+    pub fn ordering(mut self, value: i64) -> Self {
+        self.ordering = Some(value);
+        self
+    }
+    /// A free comment about the rule.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRule, Error> {
+        let operation: &'static str = "firewalling.rule_update";
+        if let Some(value) = &self.ip_version {
+            sdk_runtime::check::one_of(
+                operation,
+                "ip_version",
+                value,
+                &["any", "ipv4", "ipv6"],
+            )?;
+        }
+        if let Some(value) = &self.action {
+            sdk_runtime::check::one_of(
+                operation,
+                "action",
+                value.as_str(),
+                FirewallAction::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.protocols {
+            sdk_runtime::check::one_of(
+                operation,
+                "protocols",
+                value,
+                &[
+                    "tcp",
+                    "udp",
+                    "icmp",
+                    "tcp,udp",
+                    "gre",
+                    "esp",
+                    "ah",
+                    "ipip",
+                    "sctp",
+                    "any",
+                ],
+            )?;
+        }
+        if let Some(value) = &self.ordering {
+            sdk_runtime::check::min_i64(operation, "ordering", *value, 1i64)?;
+            sdk_runtime::check::max_i64(operation, "ordering", *value, 30i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/firewalling.rule_update"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.rule_id;
+                    named
+                        .insert(
+                            String::from("rule_id"),
+                            sdk_runtime::encode::value(operation, "rule_id", value)?,
+                        );
+                }
+                if let Some(value) = &self.ip_version {
+                    named
+                        .insert(
+                            String::from("ip_version"),
+                            sdk_runtime::encode::value(operation, "ip_version", value)?,
+                        );
+                }
+                if let Some(value) = &self.action {
+                    named
+                        .insert(
+                            String::from("action"),
+                            sdk_runtime::encode::value(operation, "action", value)?,
+                        );
+                }
+                if let Some(value) = &self.source_ips {
+                    named
+                        .insert(
+                            String::from("source_ips"),
+                            sdk_runtime::encode::value(operation, "source_ips", value)?,
+                        );
+                }
+                if let Some(value) = &self.dest_ips {
+                    named
+                        .insert(
+                            String::from("dest_ips"),
+                            sdk_runtime::encode::value(operation, "dest_ips", value)?,
+                        );
+                }
+                if let Some(value) = &self.source_ip6s {
+                    named
+                        .insert(
+                            String::from("source_ip6s"),
+                            sdk_runtime::encode::value(operation, "source_ip6s", value)?,
+                        );
+                }
+                if let Some(value) = &self.dest_ip6s {
+                    named
+                        .insert(
+                            String::from("dest_ip6s"),
+                            sdk_runtime::encode::value(operation, "dest_ip6s", value)?,
+                        );
+                }
+                if let Some(value) = &self.source_ports {
+                    named
+                        .insert(
+                            String::from("source_ports"),
+                            sdk_runtime::encode::value(operation, "source_ports", value)?,
+                        );
+                }
+                if let Some(value) = &self.dest_ports {
+                    named
+                        .insert(
+                            String::from("dest_ports"),
+                            sdk_runtime::encode::value(operation, "dest_ports", value)?,
+                        );
+                }
+                if let Some(value) = &self.protocols {
+                    named
+                        .insert(
+                            String::from("protocols"),
+                            sdk_runtime::encode::value(operation, "protocols", value)?,
+                        );
+                }
+                if let Some(value) = &self.ordering {
+                    named
+                        .insert(
+                            String::from("ordering"),
+                            sdk_runtime::encode::value(operation, "ordering", value)?,
+                        );
+                }
+                if let Some(value) = &self.comment {
+                    named
+                        .insert(
+                            String::from("comment"),
+                            sdk_runtime::encode::value(operation, "comment", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallRule, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for FirewallingRuleUpdateRequest<'a> {
+    type Output = Result<FirewallRule, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `firewalling.update` request, started by [`FirewallingApi::update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct FirewallingUpdateRequest<'a> {
+    client: &'a Client,
+    name: String,
+    rule_group_name: String,
+}
+impl<'a> FirewallingUpdateRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRuleGroup, Error> {
+        let operation: &'static str = "firewalling.update";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/firewalling.update"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.rule_group_name;
+                    named
+                        .insert(
+                            String::from("rule_group_name"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "rule_group_name",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallRuleGroup, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for FirewallingUpdateRequest<'a> {
+    type Output = Result<FirewallRuleGroup, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `internal.echo` request, started by [`InternalApi::echo`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct InternalEchoRequest<'a> {
+    client: &'a Client,
+    string: Option<String>,
+    list: Option<Vec<serde_json::Value>>,
+    dictionary: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    boolean: Option<bool>,
+    float: Option<f64>,
+    integer: Option<i64>,
+    date: Option<String>,
+}
+impl<'a> InternalEchoRequest<'a> {
+    /// A string.
+    pub fn string(mut self, value: impl Into<String>) -> Self {
+        self.string = Some(value.into());
+        self
+    }
+    /// A list.
+    pub fn list(mut self, value: Vec<serde_json::Value>) -> Self {
+        self.list = Some(value);
+        self
+    }
+    /// A dictionary (JSON object).
+    pub fn dictionary(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.dictionary = Some(value);
+        self
+    }
+    /// A boolean.
+    pub fn boolean(mut self, value: bool) -> Self {
+        self.boolean = Some(value);
+        self
+    }
+    /// A floating-point number.
+    pub fn float(mut self, value: f64) -> Self {
+        self.float = Some(value);
+        self
+    }
+    /// An integer.
+    pub fn integer(mut self, value: i64) -> Self {
+        self.integer = Some(value);
+        self
+    }
+    /// A date, as ISO 8601 text such as `2019-06-01 12:00:00`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<InternalEcho, Error> {
+        let operation: &'static str = "internal.echo";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/internal.echo"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                if let Some(value) = &self.string {
+                    named
+                        .insert(
+                            String::from("string"),
+                            sdk_runtime::encode::value(operation, "string", value)?,
+                        );
+                }
+                if let Some(value) = &self.list {
+                    named
+                        .insert(
+                            String::from("list"),
+                            sdk_runtime::encode::value(operation, "list", value)?,
+                        );
+                }
+                if let Some(value) = &self.dictionary {
+                    named
+                        .insert(
+                            String::from("dictionary"),
+                            sdk_runtime::encode::value(operation, "dictionary", value)?,
+                        );
+                }
+                if let Some(value) = &self.boolean {
+                    named
+                        .insert(
+                            String::from("boolean"),
+                            sdk_runtime::encode::value(operation, "boolean", value)?,
+                        );
+                }
+                if let Some(value) = &self.float {
+                    named
+                        .insert(
+                            String::from("float"),
+                            sdk_runtime::encode::value(operation, "float", value)?,
+                        );
+                }
+                if let Some(value) = &self.integer {
+                    named
+                        .insert(
+                            String::from("integer"),
+                            sdk_runtime::encode::value(operation, "integer", value)?,
+                        );
+                }
+                if let Some(value) = &self.date {
+                    named
+                        .insert(
+                            String::from("date"),
+                            sdk_runtime::encode::value(operation, "date", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<InternalEcho, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for InternalEchoRequest<'a> {
+    type Output = Result<InternalEcho, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `internal.noop` request, started by [`InternalApi::noop`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct InternalNoopRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> InternalNoopRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<EmptyResult, Error> {
+        let operation: &'static str = "internal.noop";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/internal.noop"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<EmptyResult, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for InternalNoopRequest<'a> {
+    type Output = Result<EmptyResult, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `internal.release` request, started by [`InternalApi::release`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct InternalReleaseRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> InternalReleaseRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ApiRelease, Error> {
+        let operation: &'static str = "internal.release";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/internal.release"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ApiRelease, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for InternalReleaseRequest<'a> {
+    type Output = Result<ApiRelease, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `internal.version` request, started by [`InternalApi::version`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct InternalVersionRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> InternalVersionRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ApiVersion, Error> {
+        let operation: &'static str = "internal.version";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/internal.version"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ApiVersion, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for InternalVersionRequest<'a> {
+    type Output = Result<ApiVersion, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `invoice.info` request, started by [`InvoiceApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct InvoiceInfoRequest<'a> {
+    client: &'a Client,
+    r#ref: i64,
+}
+impl<'a> InvoiceInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Invoice, Error> {
+        let operation: &'static str = "invoice.info";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/invoice.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.r#ref;
+                    named
+                        .insert(
+                            String::from("ref"),
+                            sdk_runtime::encode::value(operation, "ref", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Invoice, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for InvoiceInfoRequest<'a> {
+    type Output = Result<Invoice, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `invoice.list` request, started by [`InvoiceApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct InvoiceListRequest<'a> {
+    client: &'a Client,
+    date_gte: Option<String>,
+    date_lte: Option<String>,
+    status: Option<InvoiceStatus>,
+}
+impl<'a> InvoiceListRequest<'a> {
+    /// Only invoices dated on or after this date (ISO 8601, e.g. `2019-01-01`).
+    pub fn date_gte(mut self, value: impl Into<String>) -> Self {
+        self.date_gte = Some(value.into());
+        self
+    }
+    /// Only invoices dated on or before this date (ISO 8601, e.g. `2019-12-31`).
+    pub fn date_lte(mut self, value: impl Into<String>) -> Self {
+        self.date_lte = Some(value.into());
+        self
+    }
+    /// Only invoices with this status.
+    pub fn status(mut self, value: InvoiceStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Invoice>, Error> {
+        let operation: &'static str = "invoice.list";
+        if let Some(value) = &self.status {
+            sdk_runtime::check::one_of(
+                operation,
+                "status",
+                value.as_str(),
+                InvoiceStatus::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/invoice.list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                if let Some(value) = &self.date_gte {
+                    named
+                        .insert(
+                            String::from("date_gte"),
+                            sdk_runtime::encode::value(operation, "date_gte", value)?,
+                        );
+                }
+                if let Some(value) = &self.date_lte {
+                    named
+                        .insert(
+                            String::from("date_lte"),
+                            sdk_runtime::encode::value(operation, "date_lte", value)?,
+                        );
+                }
+                if let Some(value) = &self.status {
+                    named
+                        .insert(
+                            String::from("status"),
+                            sdk_runtime::encode::value(operation, "status", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<Invoice>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for InvoiceListRequest<'a> {
+    type Output = Result<Vec<Invoice>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 ///A `job.status` request, started by [`JobApi::status`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
@@ -208,6 +10743,3459 @@ impl<'a> JobStatusRequest<'a> {
 }
 impl<'a> IntoFuture for JobStatusRequest<'a> {
     type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `loadbalancer.server.add` request, started by [`LoadbalancerServerApi::add`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LoadbalancerServerAddRequest<'a> {
+    client: &'a Client,
+    load_balancer: String,
+    service_name: String,
+    server_name: String,
+    ip_address: Option<String>,
+    port: Option<i64>,
+    enabled: Option<bool>,
+    fallback: Option<bool>,
+    weight: Option<i64>,
+}
+impl<'a> LoadbalancerServerAddRequest<'a> {
+    /// The address connections are forwarded to, which must belong to the server; one of the server's vLAN addresses unless given.
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// The port connections are forwarded to, from 1 to 65535; the service's port unless given. Must be from 1 to 65535.
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = Some(value);
+        self
+    }
+    /// Whether the server takes connections; false unless given.
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+    /// Whether the server is only a fallback; false unless given.
+    pub fn fallback(mut self, value: bool) -> Self {
+        self.fallback = Some(value);
+        self
+    }
+    /// The server's weight for the scheduling algorithms that use one; 10 unless given.
+    pub fn weight(mut self, value: i64) -> Self {
+        self.weight = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancerServer, Error> {
+        let operation: &'static str = "loadbalancer.server.add";
+        {
+            let value = &self.load_balancer;
+            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "load_balancer",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        {
+            let value = &self.service_name;
+            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "service_name",
+                value,
+                "A-Za-z0-9_-",
+            )?;
+        }
+        if let Some(value) = &self.port {
+            sdk_runtime::check::min_i64(operation, "port", *value, 1i64)?;
+            sdk_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/loadbalancer.server.add"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.load_balancer;
+                    named
+                        .insert(
+                            String::from("load_balancer"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "load_balancer",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.server_name;
+                    named
+                        .insert(
+                            String::from("server_name"),
+                            sdk_runtime::encode::value(operation, "server_name", value)?,
+                        );
+                }
+                if let Some(value) = &self.ip_address {
+                    named
+                        .insert(
+                            String::from("ip_address"),
+                            sdk_runtime::encode::value(operation, "ip_address", value)?,
+                        );
+                }
+                if let Some(value) = &self.port {
+                    named
+                        .insert(
+                            String::from("port"),
+                            sdk_runtime::encode::value(operation, "port", value)?,
+                        );
+                }
+                if let Some(value) = &self.enabled {
+                    named
+                        .insert(
+                            String::from("enabled"),
+                            sdk_runtime::encode::value(operation, "enabled", value)?,
+                        );
+                }
+                if let Some(value) = &self.fallback {
+                    named
+                        .insert(
+                            String::from("fallback"),
+                            sdk_runtime::encode::value(operation, "fallback", value)?,
+                        );
+                }
+                if let Some(value) = &self.weight {
+                    named
+                        .insert(
+                            String::from("weight"),
+                            sdk_runtime::encode::value(operation, "weight", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancerServer, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for LoadbalancerServerAddRequest<'a> {
+    type Output = Result<LoadBalancerServer, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `loadbalancer.server.info` request, started by [`LoadbalancerServerApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LoadbalancerServerInfoRequest<'a> {
+    client: &'a Client,
+    load_balancer: String,
+    service_name: String,
+    server_name: String,
+}
+impl<'a> LoadbalancerServerInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancerServer, Error> {
+        let operation: &'static str = "loadbalancer.server.info";
+        {
+            let value = &self.load_balancer;
+            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "load_balancer",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        {
+            let value = &self.service_name;
+            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "service_name",
+                value,
+                "A-Za-z0-9_-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/loadbalancer.server.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.load_balancer;
+                    named
+                        .insert(
+                            String::from("load_balancer"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "load_balancer",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.server_name;
+                    named
+                        .insert(
+                            String::from("server_name"),
+                            sdk_runtime::encode::value(operation, "server_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancerServer, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for LoadbalancerServerInfoRequest<'a> {
+    type Output = Result<LoadBalancerServer, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `loadbalancer.server.remove` request, started by [`LoadbalancerServerApi::remove`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LoadbalancerServerRemoveRequest<'a> {
+    client: &'a Client,
+    load_balancer: String,
+    service_name: String,
+    server_name: String,
+}
+impl<'a> LoadbalancerServerRemoveRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<String, Error> {
+        let operation: &'static str = "loadbalancer.server.remove";
+        {
+            let value = &self.load_balancer;
+            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "load_balancer",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        {
+            let value = &self.service_name;
+            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "service_name",
+                value,
+                "A-Za-z0-9_-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/loadbalancer.server.remove"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.load_balancer;
+                    named
+                        .insert(
+                            String::from("load_balancer"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "load_balancer",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.server_name;
+                    named
+                        .insert(
+                            String::from("server_name"),
+                            sdk_runtime::encode::value(operation, "server_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<String, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for LoadbalancerServerRemoveRequest<'a> {
+    type Output = Result<String, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `loadbalancer.server.update` request, started by [`LoadbalancerServerApi::update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LoadbalancerServerUpdateRequest<'a> {
+    client: &'a Client,
+    load_balancer: String,
+    service_name: String,
+    server_name: String,
+    ip_address: Option<String>,
+    port: Option<i64>,
+    enabled: Option<bool>,
+    fallback: Option<bool>,
+    weight: Option<i64>,
+}
+impl<'a> LoadbalancerServerUpdateRequest<'a> {
+    /// The address connections are forwarded to, which must belong to the server.
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// The port connections are forwarded to, from 1 to 65535. Must be from 1 to 65535.
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = Some(value);
+        self
+    }
+    /// Whether the server takes connections.
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+    /// Whether the server is only a fallback.
+    pub fn fallback(mut self, value: bool) -> Self {
+        self.fallback = Some(value);
+        self
+    }
+    /// The server's weight for the scheduling algorithms that use one.
+    pub fn weight(mut self, value: i64) -> Self {
+        self.weight = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancerServer, Error> {
+        let operation: &'static str = "loadbalancer.server.update";
+        {
+            let value = &self.load_balancer;
+            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "load_balancer",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        {
+            let value = &self.service_name;
+            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "service_name",
+                value,
+                "A-Za-z0-9_-",
+            )?;
+        }
+        if let Some(value) = &self.port {
+            sdk_runtime::check::min_i64(operation, "port", *value, 1i64)?;
+            sdk_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/loadbalancer.server.update"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.load_balancer;
+                    named
+                        .insert(
+                            String::from("load_balancer"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "load_balancer",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.server_name;
+                    named
+                        .insert(
+                            String::from("server_name"),
+                            sdk_runtime::encode::value(operation, "server_name", value)?,
+                        );
+                }
+                if let Some(value) = &self.ip_address {
+                    named
+                        .insert(
+                            String::from("ip_address"),
+                            sdk_runtime::encode::value(operation, "ip_address", value)?,
+                        );
+                }
+                if let Some(value) = &self.port {
+                    named
+                        .insert(
+                            String::from("port"),
+                            sdk_runtime::encode::value(operation, "port", value)?,
+                        );
+                }
+                if let Some(value) = &self.enabled {
+                    named
+                        .insert(
+                            String::from("enabled"),
+                            sdk_runtime::encode::value(operation, "enabled", value)?,
+                        );
+                }
+                if let Some(value) = &self.fallback {
+                    named
+                        .insert(
+                            String::from("fallback"),
+                            sdk_runtime::encode::value(operation, "fallback", value)?,
+                        );
+                }
+                if let Some(value) = &self.weight {
+                    named
+                        .insert(
+                            String::from("weight"),
+                            sdk_runtime::encode::value(operation, "weight", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancerServer, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for LoadbalancerServerUpdateRequest<'a> {
+    type Output = Result<LoadBalancerServer, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `loadbalancer.service.add` request, started by [`LoadbalancerServiceApi::add`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LoadbalancerServiceAddRequest<'a> {
+    client: &'a Client,
+    load_balancer: String,
+    service_name: String,
+    protocol: LoadBalancerProtocol,
+    virtual_ip: String,
+    port: i64,
+    enabled: Option<bool>,
+}
+impl<'a> LoadbalancerServiceAddRequest<'a> {
+    /// Whether the service is enabled; true unless given.
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancerService, Error> {
+        let operation: &'static str = "loadbalancer.service.add";
+        {
+            let value = &self.load_balancer;
+            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "load_balancer",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        {
+            let value = &self.service_name;
+            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "service_name",
+                value,
+                "A-Za-z0-9_-",
+            )?;
+        }
+        {
+            let value = &self.protocol;
+            sdk_runtime::check::one_of(
+                operation,
+                "protocol",
+                value.as_str(),
+                LoadBalancerProtocol::VALUES,
+            )?;
+        }
+        {
+            let value = &self.port;
+            sdk_runtime::check::min_i64(operation, "port", *value, 1i64)?;
+            sdk_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/loadbalancer.service.add"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.load_balancer;
+                    named
+                        .insert(
+                            String::from("load_balancer"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "load_balancer",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.protocol;
+                    named
+                        .insert(
+                            String::from("protocol"),
+                            sdk_runtime::encode::value(operation, "protocol", value)?,
+                        );
+                }
+                {
+                    let value = &self.virtual_ip;
+                    named
+                        .insert(
+                            String::from("virtual_ip"),
+                            sdk_runtime::encode::value(operation, "virtual_ip", value)?,
+                        );
+                }
+                {
+                    let value = &self.port;
+                    named
+                        .insert(
+                            String::from("port"),
+                            sdk_runtime::encode::value(operation, "port", value)?,
+                        );
+                }
+                if let Some(value) = &self.enabled {
+                    named
+                        .insert(
+                            String::from("enabled"),
+                            sdk_runtime::encode::value(operation, "enabled", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancerService, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for LoadbalancerServiceAddRequest<'a> {
+    type Output = Result<LoadBalancerService, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `loadbalancer.service.info` request, started by [`LoadbalancerServiceApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LoadbalancerServiceInfoRequest<'a> {
+    client: &'a Client,
+    load_balancer: String,
+    service_name: String,
+}
+impl<'a> LoadbalancerServiceInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancerService, Error> {
+        let operation: &'static str = "loadbalancer.service.info";
+        {
+            let value = &self.load_balancer;
+            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "load_balancer",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        {
+            let value = &self.service_name;
+            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "service_name",
+                value,
+                "A-Za-z0-9_-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/loadbalancer.service.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.load_balancer;
+                    named
+                        .insert(
+                            String::from("load_balancer"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "load_balancer",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancerService, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for LoadbalancerServiceInfoRequest<'a> {
+    type Output = Result<LoadBalancerService, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `loadbalancer.service.list` request, started by [`LoadbalancerServiceApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LoadbalancerServiceListRequest<'a> {
+    client: &'a Client,
+    load_balancer: String,
+}
+impl<'a> LoadbalancerServiceListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<LoadBalancerService>, Error> {
+        let operation: &'static str = "loadbalancer.service.list";
+        {
+            let value = &self.load_balancer;
+            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "load_balancer",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/loadbalancer.service.list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.load_balancer;
+                    named
+                        .insert(
+                            String::from("load_balancer"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "load_balancer",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<LoadBalancerService>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for LoadbalancerServiceListRequest<'a> {
+    type Output = Result<Vec<LoadBalancerService>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `loadbalancer.service.remove` request, started by [`LoadbalancerServiceApi::remove`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LoadbalancerServiceRemoveRequest<'a> {
+    client: &'a Client,
+    load_balancer: String,
+    service_name: String,
+}
+impl<'a> LoadbalancerServiceRemoveRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<String, Error> {
+        let operation: &'static str = "loadbalancer.service.remove";
+        {
+            let value = &self.load_balancer;
+            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "load_balancer",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        {
+            let value = &self.service_name;
+            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "service_name",
+                value,
+                "A-Za-z0-9_-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/loadbalancer.service.remove"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.load_balancer;
+                    named
+                        .insert(
+                            String::from("load_balancer"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "load_balancer",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<String, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for LoadbalancerServiceRemoveRequest<'a> {
+    type Output = Result<String, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `loadbalancer.service.update` request, started by [`LoadbalancerServiceApi::update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LoadbalancerServiceUpdateRequest<'a> {
+    client: &'a Client,
+    load_balancer: String,
+    service_name: String,
+    protocol: Option<LoadBalancerProtocol>,
+    virtual_ip: Option<String>,
+    port: Option<i64>,
+    enabled: Option<bool>,
+}
+impl<'a> LoadbalancerServiceUpdateRequest<'a> {
+    /// The protocol the load balancer speaks.
+    pub fn protocol(mut self, value: LoadBalancerProtocol) -> Self {
+        self.protocol = Some(value);
+        self
+    }
+    /// The virtual IP address clients connect to.
+    pub fn virtual_ip(mut self, value: impl Into<String>) -> Self {
+        self.virtual_ip = Some(value.into());
+        self
+    }
+    /// The port clients connect to, from 1 to 65535. Must be from 1 to 65535.
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = Some(value);
+        self
+    }
+    /// Whether the service is enabled.
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancerService, Error> {
+        let operation: &'static str = "loadbalancer.service.update";
+        {
+            let value = &self.load_balancer;
+            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "load_balancer",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        {
+            let value = &self.service_name;
+            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "service_name",
+                value,
+                "A-Za-z0-9_-",
+            )?;
+        }
+        if let Some(value) = &self.protocol {
+            sdk_runtime::check::one_of(
+                operation,
+                "protocol",
+                value.as_str(),
+                LoadBalancerProtocol::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.port {
+            sdk_runtime::check::min_i64(operation, "port", *value, 1i64)?;
+            sdk_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/loadbalancer.service.update"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.load_balancer;
+                    named
+                        .insert(
+                            String::from("load_balancer"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "load_balancer",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.service_name;
+                    named
+                        .insert(
+                            String::from("service_name"),
+                            sdk_runtime::encode::value(operation, "service_name", value)?,
+                        );
+                }
+                if let Some(value) = &self.protocol {
+                    named
+                        .insert(
+                            String::from("protocol"),
+                            sdk_runtime::encode::value(operation, "protocol", value)?,
+                        );
+                }
+                if let Some(value) = &self.virtual_ip {
+                    named
+                        .insert(
+                            String::from("virtual_ip"),
+                            sdk_runtime::encode::value(operation, "virtual_ip", value)?,
+                        );
+                }
+                if let Some(value) = &self.port {
+                    named
+                        .insert(
+                            String::from("port"),
+                            sdk_runtime::encode::value(operation, "port", value)?,
+                        );
+                }
+                if let Some(value) = &self.enabled {
+                    named
+                        .insert(
+                            String::from("enabled"),
+                            sdk_runtime::encode::value(operation, "enabled", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancerService, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for LoadbalancerServiceUpdateRequest<'a> {
+    type Output = Result<LoadBalancerService, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memshell.disable` request, started by [`MemshellApi::disable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemshellDisableRequest<'a> {
+    client: &'a Client,
+    name: String,
+    password: String,
+}
+impl<'a> MemshellDisableRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memshell.disable";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memshell.disable"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.password;
+                    named
+                        .insert(
+                            String::from("password"),
+                            sdk_runtime::encode::value(operation, "password", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemshellDisableRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memshell.enable` request, started by [`MemshellApi::enable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemshellEnableRequest<'a> {
+    client: &'a Client,
+    name: String,
+    password: Option<String>,
+}
+impl<'a> MemshellEnableRequest<'a> {
+    /// The password to log in with, at least 10 characters; one is generated when not given. Must be at least 10 characters.
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MemshellPassword, Error> {
+        let operation: &'static str = "memshell.enable";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        if let Some(value) = &self.password {
+            sdk_runtime::check::min_length(operation, "password", value, 10usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memshell.enable"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                if let Some(value) = &self.password {
+                    named
+                        .insert(
+                            String::from("password"),
+                            sdk_runtime::encode::value(operation, "password", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MemshellPassword, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemshellEnableRequest<'a> {
+    type Output = Result<MemshellPassword, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memshell.info` request, started by [`MemshellApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemshellInfoRequest<'a> {
+    client: &'a Client,
+    name: String,
+}
+impl<'a> MemshellInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MemshellInfo, Error> {
+        let operation: &'static str = "memshell.info";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memshell.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MemshellInfo, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemshellInfoRequest<'a> {
+    type Output = Result<MemshellInfo, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memshell.set_password` request, started by [`MemshellApi::set_password`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemshellSetPasswordRequest<'a> {
+    client: &'a Client,
+    name: String,
+    current_password: String,
+    new_password: String,
+}
+impl<'a> MemshellSetPasswordRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memshell.set_password";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.new_password;
+            sdk_runtime::check::min_length(operation, "new_password", value, 10usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memshell.set_password"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.current_password;
+                    named
+                        .insert(
+                            String::from("current_password"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "current_password",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.new_password;
+                    named
+                        .insert(
+                            String::from("new_password"),
+                            sdk_runtime::encode::value(operation, "new_password", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemshellSetPasswordRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memstore.usage` request, started by [`MemstoreApi::usage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemstoreUsageRequest<'a> {
+    client: &'a Client,
+    name: String,
+}
+impl<'a> MemstoreUsageRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MemstoreUsage, Error> {
+        let operation: &'static str = "memstore.usage";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memstore.usage"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MemstoreUsage, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemstoreUsageRequest<'a> {
+    type Output = Result<MemstoreUsage, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memstore.container.acl` request, started by [`MemstoreContainerApi::acl`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemstoreContainerAclRequest<'a> {
+    client: &'a Client,
+    name: String,
+    container: String,
+}
+impl<'a> MemstoreContainerAclRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ContainerAcl, Error> {
+        let operation: &'static str = "memstore.container.acl";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memstore.container.acl"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.container;
+                    named
+                        .insert(
+                            String::from("container"),
+                            sdk_runtime::encode::value(operation, "container", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ContainerAcl, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemstoreContainerAclRequest<'a> {
+    type Output = Result<ContainerAcl, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memstore.container.cdn` request, started by [`MemstoreContainerApi::cdn`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemstoreContainerCdnRequest<'a> {
+    client: &'a Client,
+    name: String,
+    container: String,
+}
+impl<'a> MemstoreContainerCdnRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ContainerCdn, Error> {
+        let operation: &'static str = "memstore.container.cdn";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.container;
+            sdk_runtime::check::min_length(operation, "container", value, 1usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "container",
+                value,
+                "A-Za-z0-9-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memstore.container.cdn"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.container;
+                    named
+                        .insert(
+                            String::from("container"),
+                            sdk_runtime::encode::value(operation, "container", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ContainerCdn, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemstoreContainerCdnRequest<'a> {
+    type Output = Result<ContainerCdn, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memstore.container.create` request, started by [`MemstoreContainerApi::create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemstoreContainerCreateRequest<'a> {
+    client: &'a Client,
+    name: String,
+    container: String,
+}
+impl<'a> MemstoreContainerCreateRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memstore.container.create";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memstore.container.create"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.container;
+                    named
+                        .insert(
+                            String::from("container"),
+                            sdk_runtime::encode::value(operation, "container", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemstoreContainerCreateRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memstore.container.set_acl` request, started by [`MemstoreContainerApi::set_acl`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemstoreContainerSetAclRequest<'a> {
+    client: &'a Client,
+    name: String,
+    container: String,
+    read_acl: Vec<String>,
+    write_acl: Vec<String>,
+}
+impl<'a> MemstoreContainerSetAclRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memstore.container.set_acl";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memstore.container.set_acl"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.container;
+                    named
+                        .insert(
+                            String::from("container"),
+                            sdk_runtime::encode::value(operation, "container", value)?,
+                        );
+                }
+                {
+                    let value = &self.read_acl;
+                    named
+                        .insert(
+                            String::from("read_acl"),
+                            sdk_runtime::encode::value(operation, "read_acl", value)?,
+                        );
+                }
+                {
+                    let value = &self.write_acl;
+                    named
+                        .insert(
+                            String::from("write_acl"),
+                            sdk_runtime::encode::value(operation, "write_acl", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemstoreContainerSetAclRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memstore.container.set_public_cdn` request, started by [`MemstoreContainerApi::set_public_cdn`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemstoreContainerSetPublicCdnRequest<'a> {
+    client: &'a Client,
+    name: String,
+    container: String,
+    ttl: i64,
+    listing: Option<bool>,
+    index: Option<String>,
+    notfound: Option<String>,
+    cors: Option<String>,
+}
+impl<'a> MemstoreContainerSetPublicCdnRequest<'a> {
+    /// Whether directory listings are served.
+    pub fn listing(mut self, value: bool) -> Self {
+        self.listing = Some(value);
+        self
+    }
+    /// The name of the file served as the default index.
+    pub fn index(mut self, value: impl Into<String>) -> Self {
+        self.index = Some(value.into());
+        self
+    }
+    /// The path of the file served as the HTTP 404 (Not Found) page.
+    pub fn notfound(mut self, value: impl Into<String>) -> Self {
+        self.notfound = Some(value.into());
+        self
+    }
+    /// The value of the Cross-Origin Resource Sharing (CORS) header: one site, or `*` for any.
+    pub fn cors(mut self, value: impl Into<String>) -> Self {
+        self.cors = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<String, Error> {
+        let operation: &'static str = "memstore.container.set_public_cdn";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.container;
+            sdk_runtime::check::min_length(operation, "container", value, 1usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "container",
+                value,
+                "A-Za-z0-9-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memstore.container.set_public_cdn"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.container;
+                    named
+                        .insert(
+                            String::from("container"),
+                            sdk_runtime::encode::value(operation, "container", value)?,
+                        );
+                }
+                {
+                    let value = &self.ttl;
+                    named
+                        .insert(
+                            String::from("ttl"),
+                            sdk_runtime::encode::value(operation, "ttl", value)?,
+                        );
+                }
+                if let Some(value) = &self.listing {
+                    named
+                        .insert(
+                            String::from("listing"),
+                            sdk_runtime::encode::value(operation, "listing", value)?,
+                        );
+                }
+                if let Some(value) = &self.index {
+                    named
+                        .insert(
+                            String::from("index"),
+                            sdk_runtime::encode::value(operation, "index", value)?,
+                        );
+                }
+                if let Some(value) = &self.notfound {
+                    named
+                        .insert(
+                            String::from("notfound"),
+                            sdk_runtime::encode::value(operation, "notfound", value)?,
+                        );
+                }
+                if let Some(value) = &self.cors {
+                    named
+                        .insert(
+                            String::from("cors"),
+                            sdk_runtime::encode::value(operation, "cors", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<String, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemstoreContainerSetPublicCdnRequest<'a> {
+    type Output = Result<String, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memstore.container.unset_public_cdn` request, started by [`MemstoreContainerApi::unset_public_cdn`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemstoreContainerUnsetPublicCdnRequest<'a> {
+    client: &'a Client,
+    name: String,
+    container: String,
+}
+impl<'a> MemstoreContainerUnsetPublicCdnRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memstore.container.unset_public_cdn";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.container;
+            sdk_runtime::check::min_length(operation, "container", value, 1usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "container",
+                value,
+                "A-Za-z0-9-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memstore.container.unset_public_cdn"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.container;
+                    named
+                        .insert(
+                            String::from("container"),
+                            sdk_runtime::encode::value(operation, "container", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemstoreContainerUnsetPublicCdnRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memstore.user.create` request, started by [`MemstoreUserApi::create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemstoreUserCreateRequest<'a> {
+    client: &'a Client,
+    name: String,
+    username: String,
+    password: String,
+    enabled: bool,
+}
+impl<'a> MemstoreUserCreateRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MemstoreUser, Error> {
+        let operation: &'static str = "memstore.user.create";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.username;
+            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "username",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memstore.user.create"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.username;
+                    named
+                        .insert(
+                            String::from("username"),
+                            sdk_runtime::encode::value(operation, "username", value)?,
+                        );
+                }
+                {
+                    let value = &self.password;
+                    named
+                        .insert(
+                            String::from("password"),
+                            sdk_runtime::encode::value(operation, "password", value)?,
+                        );
+                }
+                {
+                    let value = &self.enabled;
+                    named
+                        .insert(
+                            String::from("enabled"),
+                            sdk_runtime::encode::value(operation, "enabled", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MemstoreUser, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemstoreUserCreateRequest<'a> {
+    type Output = Result<MemstoreUser, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memstore.user.delete` request, started by [`MemstoreUserApi::delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemstoreUserDeleteRequest<'a> {
+    client: &'a Client,
+    name: String,
+    username: String,
+}
+impl<'a> MemstoreUserDeleteRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memstore.user.delete";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.username;
+            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "username",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memstore.user.delete"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.username;
+                    named
+                        .insert(
+                            String::from("username"),
+                            sdk_runtime::encode::value(operation, "username", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemstoreUserDeleteRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memstore.user.disable` request, started by [`MemstoreUserApi::disable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemstoreUserDisableRequest<'a> {
+    client: &'a Client,
+    name: String,
+    username: String,
+}
+impl<'a> MemstoreUserDisableRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memstore.user.disable";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.username;
+            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "username",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memstore.user.disable"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.username;
+                    named
+                        .insert(
+                            String::from("username"),
+                            sdk_runtime::encode::value(operation, "username", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemstoreUserDisableRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memstore.user.enable` request, started by [`MemstoreUserApi::enable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemstoreUserEnableRequest<'a> {
+    client: &'a Client,
+    name: String,
+    username: String,
+}
+impl<'a> MemstoreUserEnableRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memstore.user.enable";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.username;
+            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "username",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memstore.user.enable"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.username;
+                    named
+                        .insert(
+                            String::from("username"),
+                            sdk_runtime::encode::value(operation, "username", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemstoreUserEnableRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memstore.user.info` request, started by [`MemstoreUserApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemstoreUserInfoRequest<'a> {
+    client: &'a Client,
+    name: String,
+    username: String,
+}
+impl<'a> MemstoreUserInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MemstoreUser, Error> {
+        let operation: &'static str = "memstore.user.info";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.username;
+            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "username",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memstore.user.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.username;
+                    named
+                        .insert(
+                            String::from("username"),
+                            sdk_runtime::encode::value(operation, "username", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MemstoreUser, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemstoreUserInfoRequest<'a> {
+    type Output = Result<MemstoreUser, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memstore.user.list` request, started by [`MemstoreUserApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemstoreUserListRequest<'a> {
+    client: &'a Client,
+    name: String,
+}
+impl<'a> MemstoreUserListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<MemstoreUser>, Error> {
+        let operation: &'static str = "memstore.user.list";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memstore.user.list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<MemstoreUser>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemstoreUserListRequest<'a> {
+    type Output = Result<Vec<MemstoreUser>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `memstore.user.set_password` request, started by [`MemstoreUserApi::set_password`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MemstoreUserSetPasswordRequest<'a> {
+    client: &'a Client,
+    name: String,
+    username: String,
+    password: String,
+}
+impl<'a> MemstoreUserSetPasswordRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memstore.user.set_password";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.username;
+            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "username",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/memstore.user.set_password"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.username;
+                    named
+                        .insert(
+                            String::from("username"),
+                            sdk_runtime::encode::value(operation, "username", value)?,
+                        );
+                }
+                {
+                    let value = &self.password;
+                    named
+                        .insert(
+                            String::from("password"),
+                            sdk_runtime::encode::value(operation, "password", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for MemstoreUserSetPasswordRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `openstack.list_projects` request, started by [`OpenstackApi::list_projects`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct OpenstackListProjectsRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> OpenstackListProjectsRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<std::collections::BTreeMap<String, OpenstackProject>, Error> {
+        let operation: &'static str = "openstack.list_projects";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/openstack.list_projects"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response
+            .json::<std::collections::BTreeMap<String, OpenstackProject>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for OpenstackListProjectsRequest<'a> {
+    type Output = Result<std::collections::BTreeMap<String, OpenstackProject>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `openstack.sync_users` request, started by [`OpenstackApi::sync_users`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct OpenstackSyncUsersRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> OpenstackSyncUsersRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "openstack.sync_users";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/openstack.sync_users"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for OpenstackSyncUsersRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `openstack.project.add_user` request, started by [`OpenstackProjectApi::add_user`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct OpenstackProjectAddUserRequest<'a> {
+    client: &'a Client,
+    project_id: String,
+    username: String,
+}
+impl<'a> OpenstackProjectAddUserRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "openstack.project.add_user";
+        {
+            let value = &self.project_id;
+            sdk_runtime::check::max_length(operation, "project_id", value, 32usize)?;
+        }
+        {
+            let value = &self.username;
+            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "username",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/openstack.project.add_user"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.project_id;
+                    named
+                        .insert(
+                            String::from("project_id"),
+                            sdk_runtime::encode::value(operation, "project_id", value)?,
+                        );
+                }
+                {
+                    let value = &self.username;
+                    named
+                        .insert(
+                            String::from("username"),
+                            sdk_runtime::encode::value(operation, "username", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for OpenstackProjectAddUserRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `openstack.project.list_users` request, started by [`OpenstackProjectApi::list_users`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct OpenstackProjectListUsersRequest<'a> {
+    client: &'a Client,
+    project_id: String,
+}
+impl<'a> OpenstackProjectListUsersRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<OpenstackUser>, Error> {
+        let operation: &'static str = "openstack.project.list_users";
+        {
+            let value = &self.project_id;
+            sdk_runtime::check::max_length(operation, "project_id", value, 32usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/openstack.project.list_users"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.project_id;
+                    named
+                        .insert(
+                            String::from("project_id"),
+                            sdk_runtime::encode::value(operation, "project_id", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<OpenstackUser>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for OpenstackProjectListUsersRequest<'a> {
+    type Output = Result<Vec<OpenstackUser>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `openstack.project.remove_user` request, started by [`OpenstackProjectApi::remove_user`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct OpenstackProjectRemoveUserRequest<'a> {
+    client: &'a Client,
+    project_id: String,
+    username: String,
+}
+impl<'a> OpenstackProjectRemoveUserRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "openstack.project.remove_user";
+        {
+            let value = &self.project_id;
+            sdk_runtime::check::max_length(operation, "project_id", value, 32usize)?;
+        }
+        {
+            let value = &self.username;
+            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "username",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/openstack.project.remove_user"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.project_id;
+                    named
+                        .insert(
+                            String::from("project_id"),
+                            sdk_runtime::encode::value(operation, "project_id", value)?,
+                        );
+                }
+                {
+                    let value = &self.username;
+                    named
+                        .insert(
+                            String::from("username"),
+                            sdk_runtime::encode::value(operation, "username", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for OpenstackProjectRemoveUserRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `openstack.user.create` request, started by [`OpenstackUserApi::create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct OpenstackUserCreateRequest<'a> {
+    client: &'a Client,
+    username: String,
+    password: String,
+    description: Option<String>,
+    email: String,
+    enabled: bool,
+}
+impl<'a> OpenstackUserCreateRequest<'a> {
+    /// A description of the user, at most 255 characters. Must be at most 255 characters.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<OpenstackUser, Error> {
+        let operation: &'static str = "openstack.user.create";
+        {
+            let value = &self.username;
+            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "username",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        if let Some(value) = &self.description {
+            sdk_runtime::check::max_length(operation, "description", value, 255usize)?;
+        }
+        {
+            let value = &self.email;
+            sdk_runtime::check::max_length(operation, "email", value, 255usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/openstack.user.create"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.username;
+                    named
+                        .insert(
+                            String::from("username"),
+                            sdk_runtime::encode::value(operation, "username", value)?,
+                        );
+                }
+                {
+                    let value = &self.password;
+                    named
+                        .insert(
+                            String::from("password"),
+                            sdk_runtime::encode::value(operation, "password", value)?,
+                        );
+                }
+                if let Some(value) = &self.description {
+                    named
+                        .insert(
+                            String::from("description"),
+                            sdk_runtime::encode::value(operation, "description", value)?,
+                        );
+                }
+                {
+                    let value = &self.email;
+                    named
+                        .insert(
+                            String::from("email"),
+                            sdk_runtime::encode::value(operation, "email", value)?,
+                        );
+                }
+                {
+                    let value = &self.enabled;
+                    named
+                        .insert(
+                            String::from("enabled"),
+                            sdk_runtime::encode::value(operation, "enabled", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<OpenstackUser, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for OpenstackUserCreateRequest<'a> {
+    type Output = Result<OpenstackUser, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `openstack.user.delete` request, started by [`OpenstackUserApi::delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct OpenstackUserDeleteRequest<'a> {
+    client: &'a Client,
+    username: String,
+}
+impl<'a> OpenstackUserDeleteRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "openstack.user.delete";
+        {
+            let value = &self.username;
+            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "username",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/openstack.user.delete"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.username;
+                    named
+                        .insert(
+                            String::from("username"),
+                            sdk_runtime::encode::value(operation, "username", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for OpenstackUserDeleteRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `openstack.user.disable` request, started by [`OpenstackUserApi::disable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct OpenstackUserDisableRequest<'a> {
+    client: &'a Client,
+    username: String,
+}
+impl<'a> OpenstackUserDisableRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "openstack.user.disable";
+        {
+            let value = &self.username;
+            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "username",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/openstack.user.disable"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.username;
+                    named
+                        .insert(
+                            String::from("username"),
+                            sdk_runtime::encode::value(operation, "username", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for OpenstackUserDisableRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `openstack.user.enable` request, started by [`OpenstackUserApi::enable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct OpenstackUserEnableRequest<'a> {
+    client: &'a Client,
+    username: String,
+}
+impl<'a> OpenstackUserEnableRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "openstack.user.enable";
+        {
+            let value = &self.username;
+            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "username",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/openstack.user.enable"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.username;
+                    named
+                        .insert(
+                            String::from("username"),
+                            sdk_runtime::encode::value(operation, "username", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for OpenstackUserEnableRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `openstack.user.info` request, started by [`OpenstackUserApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct OpenstackUserInfoRequest<'a> {
+    client: &'a Client,
+    username: String,
+}
+impl<'a> OpenstackUserInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<OpenstackUser, Error> {
+        let operation: &'static str = "openstack.user.info";
+        {
+            let value = &self.username;
+            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "username",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/openstack.user.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.username;
+                    named
+                        .insert(
+                            String::from("username"),
+                            sdk_runtime::encode::value(operation, "username", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<OpenstackUser, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for OpenstackUserInfoRequest<'a> {
+    type Output = Result<OpenstackUser, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `openstack.user.list` request, started by [`OpenstackUserApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct OpenstackUserListRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> OpenstackUserListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<OpenstackUser>, Error> {
+        let operation: &'static str = "openstack.user.list";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/openstack.user.list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<OpenstackUser>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for OpenstackUserListRequest<'a> {
+    type Output = Result<Vec<OpenstackUser>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `openstack.user.set_password` request, started by [`OpenstackUserApi::set_password`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct OpenstackUserSetPasswordRequest<'a> {
+    client: &'a Client,
+    username: String,
+    password: String,
+}
+impl<'a> OpenstackUserSetPasswordRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "openstack.user.set_password";
+        {
+            let value = &self.username;
+            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "username",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/openstack.user.set_password"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.username;
+                    named
+                        .insert(
+                            String::from("username"),
+                            sdk_runtime::encode::value(operation, "username", value)?,
+                        );
+                }
+                {
+                    let value = &self.password;
+                    named
+                        .insert(
+                            String::from("password"),
+                            sdk_runtime::encode::value(operation, "password", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for OpenstackUserSetPasswordRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `partner.account.create` request, started by [`PartnerAccountApi::create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct PartnerAccountCreateRequest<'a> {
+    client: &'a Client,
+    user_email: String,
+    user_title: String,
+    user_forename: String,
+    user_surname: String,
+    user_company: Option<String>,
+    user_phone: String,
+    user_address: String,
+    user_town: String,
+    user_statecounty: String,
+    user_country: String,
+    user_postcode: String,
+    account_currency: Option<Currency>,
+}
+impl<'a> PartnerAccountCreateRequest<'a> {
+    /// The end user's company, at most 200 characters. Must be at most 200 characters.
+    pub fn user_company(mut self, value: impl Into<String>) -> Self {
+        self.user_company = Some(value.into());
+        self
+    }
+    /// The currency the new account is billed in; `GBP` unless given.
+    pub fn account_currency(mut self, value: Currency) -> Self {
+        self.account_currency = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PartnerAccount, Error> {
+        let operation: &'static str = "partner.account.create";
+        {
+            let value = &self.user_title;
+            sdk_runtime::check::one_of(
+                operation,
+                "user_title",
+                value,
+                &["Mr", "Mrs", "Ms", "Miss", "Dr", "Rev"],
+            )?;
+        }
+        {
+            let value = &self.user_forename;
+            sdk_runtime::check::max_length(operation, "user_forename", value, 50usize)?;
+        }
+        {
+            let value = &self.user_surname;
+            sdk_runtime::check::max_length(operation, "user_surname", value, 50usize)?;
+        }
+        if let Some(value) = &self.user_company {
+            sdk_runtime::check::max_length(operation, "user_company", value, 200usize)?;
+        }
+        {
+            let value = &self.user_phone;
+            sdk_runtime::check::max_length(operation, "user_phone", value, 50usize)?;
+        }
+        {
+            let value = &self.user_address;
+            sdk_runtime::check::max_length(operation, "user_address", value, 250usize)?;
+        }
+        {
+            let value = &self.user_town;
+            sdk_runtime::check::max_length(operation, "user_town", value, 100usize)?;
+        }
+        {
+            let value = &self.user_statecounty;
+            sdk_runtime::check::max_length(
+                operation,
+                "user_statecounty",
+                value,
+                100usize,
+            )?;
+        }
+        {
+            let value = &self.user_country;
+            sdk_runtime::check::max_length(operation, "user_country", value, 2usize)?;
+        }
+        {
+            let value = &self.user_postcode;
+            sdk_runtime::check::max_length(operation, "user_postcode", value, 20usize)?;
+        }
+        if let Some(value) = &self.account_currency {
+            sdk_runtime::check::one_of(
+                operation,
+                "account_currency",
+                value.as_str(),
+                Currency::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/partner.account.create"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.user_email;
+                    named
+                        .insert(
+                            String::from("user_email"),
+                            sdk_runtime::encode::value(operation, "user_email", value)?,
+                        );
+                }
+                {
+                    let value = &self.user_title;
+                    named
+                        .insert(
+                            String::from("user_title"),
+                            sdk_runtime::encode::value(operation, "user_title", value)?,
+                        );
+                }
+                {
+                    let value = &self.user_forename;
+                    named
+                        .insert(
+                            String::from("user_forename"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "user_forename",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.user_surname;
+                    named
+                        .insert(
+                            String::from("user_surname"),
+                            sdk_runtime::encode::value(operation, "user_surname", value)?,
+                        );
+                }
+                if let Some(value) = &self.user_company {
+                    named
+                        .insert(
+                            String::from("user_company"),
+                            sdk_runtime::encode::value(operation, "user_company", value)?,
+                        );
+                }
+                {
+                    let value = &self.user_phone;
+                    named
+                        .insert(
+                            String::from("user_phone"),
+                            sdk_runtime::encode::value(operation, "user_phone", value)?,
+                        );
+                }
+                {
+                    let value = &self.user_address;
+                    named
+                        .insert(
+                            String::from("user_address"),
+                            sdk_runtime::encode::value(operation, "user_address", value)?,
+                        );
+                }
+                {
+                    let value = &self.user_town;
+                    named
+                        .insert(
+                            String::from("user_town"),
+                            sdk_runtime::encode::value(operation, "user_town", value)?,
+                        );
+                }
+                {
+                    let value = &self.user_statecounty;
+                    named
+                        .insert(
+                            String::from("user_statecounty"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "user_statecounty",
+                                value,
+                            )?,
+                        );
+                }
+                {
+                    let value = &self.user_country;
+                    named
+                        .insert(
+                            String::from("user_country"),
+                            sdk_runtime::encode::value(operation, "user_country", value)?,
+                        );
+                }
+                {
+                    let value = &self.user_postcode;
+                    named
+                        .insert(
+                            String::from("user_postcode"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "user_postcode",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.account_currency {
+                    named
+                        .insert(
+                            String::from("account_currency"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "account_currency",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<PartnerAccount, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for PartnerAccountCreateRequest<'a> {
+    type Output = Result<PartnerAccount, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `partner.account.list` request, started by [`PartnerAccountApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct PartnerAccountListRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> PartnerAccountListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<String>, Error> {
+        let operation: &'static str = "partner.account.list";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/partner.account.list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<String>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for PartnerAccountListRequest<'a> {
+    type Output = Result<Vec<String>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `partner.apikey.create` request, started by [`PartnerApikeyApi::create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct PartnerApikeyCreateRequest<'a> {
+    client: &'a Client,
+    account_name: String,
+    service: String,
+    methods: Option<Vec<String>>,
+    comment: String,
+}
+impl<'a> PartnerApikeyCreateRequest<'a> {
+    /// The methods the key is limited to; an empty list, like leaving it out, allows every method.
+    pub fn methods(mut self, value: Vec<String>) -> Self {
+        self.methods = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ApiKey, Error> {
+        let operation: &'static str = "partner.apikey.create";
+        {
+            let value = &self.account_name;
+            sdk_runtime::check::max_length(operation, "account_name", value, 20usize)?;
+        }
+        {
+            let value = &self.service;
+            sdk_runtime::check::max_length(operation, "service", value, 255usize)?;
+        }
+        {
+            let value = &self.comment;
+            sdk_runtime::check::max_length(operation, "comment", value, 255usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/partner.apikey.create"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.account_name;
+                    named
+                        .insert(
+                            String::from("account_name"),
+                            sdk_runtime::encode::value(operation, "account_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.service;
+                    named
+                        .insert(
+                            String::from("service"),
+                            sdk_runtime::encode::value(operation, "service", value)?,
+                        );
+                }
+                if let Some(value) = &self.methods {
+                    named
+                        .insert(
+                            String::from("methods"),
+                            sdk_runtime::encode::value(operation, "methods", value)?,
+                        );
+                }
+                {
+                    let value = &self.comment;
+                    named
+                        .insert(
+                            String::from("comment"),
+                            sdk_runtime::encode::value(operation, "comment", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ApiKey, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for PartnerApikeyCreateRequest<'a> {
+    type Output = Result<ApiKey, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `partner.apikey.list` request, started by [`PartnerApikeyApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct PartnerApikeyListRequest<'a> {
+    client: &'a Client,
+    account_name: Option<String>,
+}
+impl<'a> PartnerApikeyListRequest<'a> {
+    /// List only this account's keys; at most 20 characters. Must be at most 20 characters.
+    pub fn account_name(mut self, value: impl Into<String>) -> Self {
+        self.account_name = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ApiKey>, Error> {
+        let operation: &'static str = "partner.apikey.list";
+        if let Some(value) = &self.account_name {
+            sdk_runtime::check::max_length(operation, "account_name", value, 20usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/partner.apikey.list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                if let Some(value) = &self.account_name {
+                    named
+                        .insert(
+                            String::from("account_name"),
+                            sdk_runtime::encode::value(operation, "account_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<ApiKey>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for PartnerApikeyListRequest<'a> {
+    type Output = Result<Vec<ApiKey>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `partner.service.list` request, started by [`PartnerServiceApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct PartnerServiceListRequest<'a> {
+    client: &'a Client,
+    account_name: Option<String>,
+}
+impl<'a> PartnerServiceListRequest<'a> {
+    /// List only this account's services; at most 20 characters. Must be at most 20 characters.
+    pub fn account_name(mut self, value: impl Into<String>) -> Self {
+        self.account_name = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Service>, Error> {
+        let operation: &'static str = "partner.service.list";
+        if let Some(value) = &self.account_name {
+            sdk_runtime::check::max_length(operation, "account_name", value, 20usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/partner.service.list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                if let Some(value) = &self.account_name {
+                    named
+                        .insert(
+                            String::from("account_name"),
+                            sdk_runtime::encode::value(operation, "account_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<Service>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for PartnerServiceListRequest<'a> {
+    type Output = Result<Vec<Service>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `payment_method.available` request, started by [`PaymentMethodApi::available`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct PaymentMethodAvailableRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> PaymentMethodAvailableRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<PaymentMethod>, Error> {
+        let operation: &'static str = "payment_method.available";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/payment_method.available"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<PaymentMethod>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for PaymentMethodAvailableRequest<'a> {
+    type Output = Result<Vec<PaymentMethod>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `payment_method.info` request, started by [`PaymentMethodApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct PaymentMethodInfoRequest<'a> {
+    client: &'a Client,
+    payment_method_id: String,
+}
+impl<'a> PaymentMethodInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PaymentMethod, Error> {
+        let operation: &'static str = "payment_method.info";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/payment_method.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.payment_method_id;
+                    named
+                        .insert(
+                            String::from("payment_method_id"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "payment_method_id",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<PaymentMethod, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for PaymentMethodInfoRequest<'a> {
+    type Output = Result<PaymentMethod, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `payment_method.remove` request, started by [`PaymentMethodApi::remove`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct PaymentMethodRemoveRequest<'a> {
+    client: &'a Client,
+    payment_method_id: String,
+}
+impl<'a> PaymentMethodRemoveRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PaymentMethod, Error> {
+        let operation: &'static str = "payment_method.remove";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/payment_method.remove"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.payment_method_id;
+                    named
+                        .insert(
+                            String::from("payment_method_id"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "payment_method_id",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<PaymentMethod, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for PaymentMethodRemoveRequest<'a> {
+    type Output = Result<PaymentMethod, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `payment_method.set_default` request, started by [`PaymentMethodApi::set_default`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct PaymentMethodSetDefaultRequest<'a> {
+    client: &'a Client,
+    payment_method_id: String,
+}
+impl<'a> PaymentMethodSetDefaultRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PaymentMethod, Error> {
+        let operation: &'static str = "payment_method.set_default";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/payment_method.set_default"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.payment_method_id;
+                    named
+                        .insert(
+                            String::from("payment_method_id"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "payment_method_id",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<PaymentMethod, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for PaymentMethodSetDefaultRequest<'a> {
+    type Output = Result<PaymentMethod, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -310,6 +14298,1677 @@ impl<'a> ServerListRequest<'a> {
 }
 impl<'a> IntoFuture for ServerListRequest<'a> {
     type Output = Result<Vec<ServerInfo>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.move_ips` request, started by [`ServerApi::move_ips`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerMoveIpsRequest<'a> {
+    client: &'a Client,
+    source_ips: Vec<String>,
+    destination_name: String,
+}
+impl<'a> ServerMoveIpsRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "server.move_ips";
+        {
+            let value = &self.source_ips;
+            sdk_runtime::check::min_items(operation, "source_ips", value.len(), 1usize)?;
+        }
+        {
+            let value = &self.destination_name;
+            sdk_runtime::check::min_length(
+                operation,
+                "destination_name",
+                value,
+                1usize,
+            )?;
+            sdk_runtime::check::max_length(
+                operation,
+                "destination_name",
+                value,
+                64usize,
+            )?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "destination_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.move_ips"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.source_ips;
+                    named
+                        .insert(
+                            String::from("source_ips"),
+                            sdk_runtime::encode::value(operation, "source_ips", value)?,
+                        );
+                }
+                {
+                    let value = &self.destination_name;
+                    named
+                        .insert(
+                            String::from("destination_name"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "destination_name",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerMoveIpsRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.reboot` request, started by [`ServerApi::reboot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerRebootRequest<'a> {
+    client: &'a Client,
+    name: String,
+    email_address: Option<String>,
+}
+impl<'a> ServerRebootRequest<'a> {
+    /// Where to send word of the reboot; the account's admin contact unless given. It must be a valid email address.
+    pub fn email_address(mut self, value: impl Into<String>) -> Self {
+        self.email_address = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "server.reboot";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.reboot"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                if let Some(value) = &self.email_address {
+                    named
+                        .insert(
+                            String::from("email_address"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "email_address",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerRebootRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.reimage_from_snapshot` request, started by [`ServerApi::reimage_from_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerReimageFromSnapshotRequest<'a> {
+    client: &'a Client,
+    name: String,
+    storage_name: String,
+    image_type: SnapshotImageType,
+    snapshot_path: String,
+}
+impl<'a> ServerReimageFromSnapshotRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "server.reimage_from_snapshot";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.storage_name;
+            sdk_runtime::check::min_length(operation, "storage_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "storage_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "storage_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        {
+            let value = &self.image_type;
+            sdk_runtime::check::one_of(
+                operation,
+                "image_type",
+                value.as_str(),
+                SnapshotImageType::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.reimage_from_snapshot"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.storage_name;
+                    named
+                        .insert(
+                            String::from("storage_name"),
+                            sdk_runtime::encode::value(operation, "storage_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.image_type;
+                    named
+                        .insert(
+                            String::from("image_type"),
+                            sdk_runtime::encode::value(operation, "image_type", value)?,
+                        );
+                }
+                {
+                    let value = &self.snapshot_path;
+                    named
+                        .insert(
+                            String::from("snapshot_path"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "snapshot_path",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerReimageFromSnapshotRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.reimage_from_stock_image` request, started by [`ServerApi::reimage_from_stock_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerReimageFromStockImageRequest<'a> {
+    client: &'a Client,
+    name: String,
+    os: String,
+    os_bits: Option<String>,
+    pub_ssh_key: Option<String>,
+}
+impl<'a> ServerReimageFromStockImageRequest<'a> {
+    /// `32` or `64` bits; not every operating system comes in both. Must be one of `32`, `64`.
+    pub fn os_bits(mut self, value: impl Into<String>) -> Self {
+        self.os_bits = Some(value.into());
+        self
+    }
+    /// A public SSH key to install for the root user; Linux only.
+    pub fn pub_ssh_key(mut self, value: impl Into<String>) -> Self {
+        self.pub_ssh_key = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "server.reimage_from_stock_image";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        if let Some(value) = &self.os_bits {
+            sdk_runtime::check::one_of(operation, "os_bits", value, &["32", "64"])?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.reimage_from_stock_image"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.os;
+                    named
+                        .insert(
+                            String::from("os"),
+                            sdk_runtime::encode::value(operation, "os", value)?,
+                        );
+                }
+                if let Some(value) = &self.os_bits {
+                    named
+                        .insert(
+                            String::from("os_bits"),
+                            sdk_runtime::encode::value(operation, "os_bits", value)?,
+                        );
+                }
+                if let Some(value) = &self.pub_ssh_key {
+                    named
+                        .insert(
+                            String::from("pub_ssh_key"),
+                            sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerReimageFromStockImageRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.set_intrusion_detection_alert_level` request, started by [`ServerApi::set_intrusion_detection_alert_level`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerSetIntrusionDetectionAlertLevelRequest<'a> {
+    client: &'a Client,
+    name: String,
+    alert_level: i64,
+}
+impl<'a> ServerSetIntrusionDetectionAlertLevelRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "server.set_intrusion_detection_alert_level";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.alert_level;
+            sdk_runtime::check::min_i64(operation, "alert_level", *value, 1i64)?;
+            sdk_runtime::check::max_i64(operation, "alert_level", *value, 15i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.set_intrusion_detection_alert_level"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.alert_level;
+                    named
+                        .insert(
+                            String::from("alert_level"),
+                            sdk_runtime::encode::value(operation, "alert_level", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerSetIntrusionDetectionAlertLevelRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.set_penetration_patrol_alert_level` request, started by [`ServerApi::set_penetration_patrol_alert_level`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerSetPenetrationPatrolAlertLevelRequest<'a> {
+    client: &'a Client,
+    name: String,
+    alert_level: i64,
+}
+impl<'a> ServerSetPenetrationPatrolAlertLevelRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    #[allow(deprecated)]
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "server.set_penetration_patrol_alert_level";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.alert_level;
+            sdk_runtime::check::min_i64(operation, "alert_level", *value, 1i64)?;
+            sdk_runtime::check::max_i64(operation, "alert_level", *value, 15i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.set_penetration_patrol_alert_level"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.alert_level;
+                    named
+                        .insert(
+                            String::from("alert_level"),
+                            sdk_runtime::encode::value(operation, "alert_level", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerSetPenetrationPatrolAlertLevelRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.slave_ns_add` request, started by [`ServerApi::slave_ns_add`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerSlaveNsAddRequest<'a> {
+    client: &'a Client,
+    name: String,
+    domain_name: String,
+}
+impl<'a> ServerSlaveNsAddRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<String, Error> {
+        let operation: &'static str = "server.slave_ns_add";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.slave_ns_add"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.domain_name;
+                    named
+                        .insert(
+                            String::from("domain_name"),
+                            sdk_runtime::encode::value(operation, "domain_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<String, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerSlaveNsAddRequest<'a> {
+    type Output = Result<String, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.slave_ns_delete` request, started by [`ServerApi::slave_ns_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerSlaveNsDeleteRequest<'a> {
+    client: &'a Client,
+    name: String,
+    domain_name: String,
+}
+impl<'a> ServerSlaveNsDeleteRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<String, Error> {
+        let operation: &'static str = "server.slave_ns_delete";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.slave_ns_delete"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.domain_name;
+                    named
+                        .insert(
+                            String::from("domain_name"),
+                            sdk_runtime::encode::value(operation, "domain_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<String, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerSlaveNsDeleteRequest<'a> {
+    type Output = Result<String, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.slave_ns_list` request, started by [`ServerApi::slave_ns_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerSlaveNsListRequest<'a> {
+    client: &'a Client,
+    name: String,
+}
+impl<'a> ServerSlaveNsListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<String>, Error> {
+        let operation: &'static str = "server.slave_ns_list";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.slave_ns_list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<String>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerSlaveNsListRequest<'a> {
+    type Output = Result<Vec<String>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.snapshot` request, started by [`ServerApi::snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerSnapshotRequest<'a> {
+    client: &'a Client,
+    name: String,
+    storage_name: String,
+    image_type: SnapshotImageType,
+}
+impl<'a> ServerSnapshotRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "server.snapshot";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.storage_name;
+            sdk_runtime::check::min_length(operation, "storage_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "storage_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "storage_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        {
+            let value = &self.image_type;
+            sdk_runtime::check::one_of(
+                operation,
+                "image_type",
+                value.as_str(),
+                SnapshotImageType::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.snapshot"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.storage_name;
+                    named
+                        .insert(
+                            String::from("storage_name"),
+                            sdk_runtime::encode::value(operation, "storage_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.image_type;
+                    named
+                        .insert(
+                            String::from("image_type"),
+                            sdk_runtime::encode::value(operation, "image_type", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerSnapshotRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.snapshot_delete` request, started by [`ServerApi::snapshot_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerSnapshotDeleteRequest<'a> {
+    client: &'a Client,
+    storage_name: String,
+    snapshot_path: String,
+}
+impl<'a> ServerSnapshotDeleteRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "server.snapshot_delete";
+        {
+            let value = &self.storage_name;
+            sdk_runtime::check::min_length(operation, "storage_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "storage_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "storage_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        {
+            let value = &self.snapshot_path;
+            sdk_runtime::check::max_length(operation, "snapshot_path", value, 255usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.snapshot_delete"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.storage_name;
+                    named
+                        .insert(
+                            String::from("storage_name"),
+                            sdk_runtime::encode::value(operation, "storage_name", value)?,
+                        );
+                }
+                {
+                    let value = &self.snapshot_path;
+                    named
+                        .insert(
+                            String::from("snapshot_path"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "snapshot_path",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerSnapshotDeleteRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.snapshot_list` request, started by [`ServerApi::snapshot_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerSnapshotListRequest<'a> {
+    client: &'a Client,
+    storage_name: String,
+}
+impl<'a> ServerSnapshotListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Snapshot>, Error> {
+        let operation: &'static str = "server.snapshot_list";
+        {
+            let value = &self.storage_name;
+            sdk_runtime::check::min_length(operation, "storage_name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "storage_name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(
+                operation,
+                "storage_name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.snapshot_list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.storage_name;
+                    named
+                        .insert(
+                            String::from("storage_name"),
+                            sdk_runtime::encode::value(operation, "storage_name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<Snapshot>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerSnapshotListRequest<'a> {
+    type Output = Result<Vec<Snapshot>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.upgrade` request, started by [`ServerApi::upgrade`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerUpgradeRequest<'a> {
+    client: &'a Client,
+    name: String,
+    new_sku: String,
+    dry_run: bool,
+    upgrade_disk: Option<bool>,
+}
+impl<'a> ServerUpgradeRequest<'a> {
+    /// False to keep the current disk: the upgrade is quicker, and the server can be downgraded again later.
+    pub fn upgrade_disk(mut self, value: bool) -> Self {
+        self.upgrade_disk = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ServerUpgrade, Error> {
+        let operation: &'static str = "server.upgrade";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.upgrade"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.new_sku;
+                    named
+                        .insert(
+                            String::from("new_sku"),
+                            sdk_runtime::encode::value(operation, "new_sku", value)?,
+                        );
+                }
+                {
+                    let value = &self.dry_run;
+                    named
+                        .insert(
+                            String::from("dry_run"),
+                            sdk_runtime::encode::value(operation, "dry_run", value)?,
+                        );
+                }
+                if let Some(value) = &self.upgrade_disk {
+                    named
+                        .insert(
+                            String::from("upgrade_disk"),
+                            sdk_runtime::encode::value(operation, "upgrade_disk", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ServerUpgrade, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerUpgradeRequest<'a> {
+    type Output = Result<ServerUpgrade, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.monitoring.get_policy` request, started by [`ServerMonitoringApi::get_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerMonitoringGetPolicyRequest<'a> {
+    client: &'a Client,
+    name: String,
+}
+impl<'a> ServerMonitoringGetPolicyRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringPolicy, Error> {
+        let operation: &'static str = "server.monitoring.get_policy";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.monitoring.get_policy"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerMonitoringGetPolicyRequest<'a> {
+    type Output = Result<MonitoringPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.monitoring.rule_create` request, started by [`ServerMonitoringApi::rule_create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerMonitoringRuleCreateRequest<'a> {
+    client: &'a Client,
+    name: String,
+    service: MonitoringService,
+    alert_type: MonitoringAlertType,
+    contact_address: Option<String>,
+    port: Option<i64>,
+    host_name: Option<String>,
+    http_check_string: Option<String>,
+}
+impl<'a> ServerMonitoringRuleCreateRequest<'a> {
+    /// The email address or phone number alerts go to; needed unless Memset watches the alerts.
+    pub fn contact_address(mut self, value: impl Into<String>) -> Self {
+        self.contact_address = Some(value.into());
+        self
+    }
+    /// The port to monitor; needed only for the `tcp` and `http_string` services.
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = Some(value);
+        self
+    }
+    /// The host name or URL to check; needed only for the `http_string` service.
+    pub fn host_name(mut self, value: impl Into<String>) -> Self {
+        self.host_name = Some(value.into());
+        self
+    }
+    /// The text to look for at `host_name`; needed only for the `http_string` service.
+    pub fn http_check_string(mut self, value: impl Into<String>) -> Self {
+        self.http_check_string = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringRule, Error> {
+        let operation: &'static str = "server.monitoring.rule_create";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.service;
+            sdk_runtime::check::one_of(
+                operation,
+                "service",
+                value.as_str(),
+                MonitoringService::VALUES,
+            )?;
+        }
+        {
+            let value = &self.alert_type;
+            sdk_runtime::check::one_of(
+                operation,
+                "alert_type",
+                value.as_str(),
+                MonitoringAlertType::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.monitoring.rule_create"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.service;
+                    named
+                        .insert(
+                            String::from("service"),
+                            sdk_runtime::encode::value(operation, "service", value)?,
+                        );
+                }
+                {
+                    let value = &self.alert_type;
+                    named
+                        .insert(
+                            String::from("alert_type"),
+                            sdk_runtime::encode::value(operation, "alert_type", value)?,
+                        );
+                }
+                if let Some(value) = &self.contact_address {
+                    named
+                        .insert(
+                            String::from("contact_address"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "contact_address",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.port {
+                    named
+                        .insert(
+                            String::from("port"),
+                            sdk_runtime::encode::value(operation, "port", value)?,
+                        );
+                }
+                if let Some(value) = &self.host_name {
+                    named
+                        .insert(
+                            String::from("host_name"),
+                            sdk_runtime::encode::value(operation, "host_name", value)?,
+                        );
+                }
+                if let Some(value) = &self.http_check_string {
+                    named
+                        .insert(
+                            String::from("http_check_string"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "http_check_string",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringRule, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerMonitoringRuleCreateRequest<'a> {
+    type Output = Result<MonitoringRule, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.monitoring.rule_delete` request, started by [`ServerMonitoringApi::rule_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerMonitoringRuleDeleteRequest<'a> {
+    client: &'a Client,
+    name: String,
+    rule_id: String,
+}
+impl<'a> ServerMonitoringRuleDeleteRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "server.monitoring.rule_delete";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.monitoring.rule_delete"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.rule_id;
+                    named
+                        .insert(
+                            String::from("rule_id"),
+                            sdk_runtime::encode::value(operation, "rule_id", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerMonitoringRuleDeleteRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.monitoring.rule_info` request, started by [`ServerMonitoringApi::rule_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerMonitoringRuleInfoRequest<'a> {
+    client: &'a Client,
+    name: String,
+    rule_id: String,
+}
+impl<'a> ServerMonitoringRuleInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringRule, Error> {
+        let operation: &'static str = "server.monitoring.rule_info";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.monitoring.rule_info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.rule_id;
+                    named
+                        .insert(
+                            String::from("rule_id"),
+                            sdk_runtime::encode::value(operation, "rule_id", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringRule, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerMonitoringRuleInfoRequest<'a> {
+    type Output = Result<MonitoringRule, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.monitoring.rule_list` request, started by [`ServerMonitoringApi::rule_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerMonitoringRuleListRequest<'a> {
+    client: &'a Client,
+    name: String,
+}
+impl<'a> ServerMonitoringRuleListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<MonitoringRule>, Error> {
+        let operation: &'static str = "server.monitoring.rule_list";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.monitoring.rule_list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<MonitoringRule>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerMonitoringRuleListRequest<'a> {
+    type Output = Result<Vec<MonitoringRule>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.monitoring.rule_update` request, started by [`ServerMonitoringApi::rule_update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerMonitoringRuleUpdateRequest<'a> {
+    client: &'a Client,
+    name: String,
+    rule_id: String,
+    service: Option<MonitoringService>,
+    alert_type: Option<MonitoringAlertType>,
+    contact_address: Option<String>,
+    port: Option<i64>,
+    host_name: Option<String>,
+    http_check_string: Option<String>,
+}
+impl<'a> ServerMonitoringRuleUpdateRequest<'a> {
+    /// What to monitor.
+    pub fn service(mut self, value: MonitoringService) -> Self {
+        self.service = Some(value);
+        self
+    }
+    /// How to alert; `memset-warning` and `memset-alert` only for Memset-monitored advanced monitoring.
+    pub fn alert_type(mut self, value: MonitoringAlertType) -> Self {
+        self.alert_type = Some(value);
+        self
+    }
+    /// The email address or phone number alerts go to; needed unless Memset watches the alerts.
+    pub fn contact_address(mut self, value: impl Into<String>) -> Self {
+        self.contact_address = Some(value.into());
+        self
+    }
+    /// The port to monitor; needed only for the `tcp` service.
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = Some(value);
+        self
+    }
+    /// The host name or URL to check; needed only for the `http_string` service.
+    pub fn host_name(mut self, value: impl Into<String>) -> Self {
+        self.host_name = Some(value.into());
+        self
+    }
+    /// The text to look for at `host_name`; needed only for the `http_string` service.
+    pub fn http_check_string(mut self, value: impl Into<String>) -> Self {
+        self.http_check_string = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringRule, Error> {
+        let operation: &'static str = "server.monitoring.rule_update";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        if let Some(value) = &self.service {
+            sdk_runtime::check::one_of(
+                operation,
+                "service",
+                value.as_str(),
+                MonitoringService::VALUES,
+            )?;
+        }
+        if let Some(value) = &self.alert_type {
+            sdk_runtime::check::one_of(
+                operation,
+                "alert_type",
+                value.as_str(),
+                MonitoringAlertType::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.monitoring.rule_update"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.rule_id;
+                    named
+                        .insert(
+                            String::from("rule_id"),
+                            sdk_runtime::encode::value(operation, "rule_id", value)?,
+                        );
+                }
+                if let Some(value) = &self.service {
+                    named
+                        .insert(
+                            String::from("service"),
+                            sdk_runtime::encode::value(operation, "service", value)?,
+                        );
+                }
+                if let Some(value) = &self.alert_type {
+                    named
+                        .insert(
+                            String::from("alert_type"),
+                            sdk_runtime::encode::value(operation, "alert_type", value)?,
+                        );
+                }
+                if let Some(value) = &self.contact_address {
+                    named
+                        .insert(
+                            String::from("contact_address"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "contact_address",
+                                value,
+                            )?,
+                        );
+                }
+                if let Some(value) = &self.port {
+                    named
+                        .insert(
+                            String::from("port"),
+                            sdk_runtime::encode::value(operation, "port", value)?,
+                        );
+                }
+                if let Some(value) = &self.host_name {
+                    named
+                        .insert(
+                            String::from("host_name"),
+                            sdk_runtime::encode::value(operation, "host_name", value)?,
+                        );
+                }
+                if let Some(value) = &self.http_check_string {
+                    named
+                        .insert(
+                            String::from("http_check_string"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "http_check_string",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringRule, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerMonitoringRuleUpdateRequest<'a> {
+    type Output = Result<MonitoringRule, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.monitoring.set_policy` request, started by [`ServerMonitoringApi::set_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerMonitoringSetPolicyRequest<'a> {
+    client: &'a Client,
+    name: String,
+    monitoring: bool,
+    auto_reboot: Option<bool>,
+    reminder_emails: Option<bool>,
+}
+impl<'a> ServerMonitoringSetPolicyRequest<'a> {
+    /// Whether the server is rebooted automatically when monitoring finds it unresponsive; true by default while monitoring is on.
+    pub fn auto_reboot(mut self, value: bool) -> Self {
+        self.auto_reboot = Some(value);
+        self
+    }
+    /// Whether reminders that monitoring is off are emailed at regular intervals to the account's address; true by default while monitoring is off.
+    pub fn reminder_emails(mut self, value: bool) -> Self {
+        self.reminder_emails = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "server.monitoring.set_policy";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.monitoring.set_policy"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.monitoring;
+                    named
+                        .insert(
+                            String::from("monitoring"),
+                            sdk_runtime::encode::value(operation, "monitoring", value)?,
+                        );
+                }
+                if let Some(value) = &self.auto_reboot {
+                    named
+                        .insert(
+                            String::from("auto_reboot"),
+                            sdk_runtime::encode::value(operation, "auto_reboot", value)?,
+                        );
+                }
+                if let Some(value) = &self.reminder_emails {
+                    named
+                        .insert(
+                            String::from("reminder_emails"),
+                            sdk_runtime::encode::value(
+                                operation,
+                                "reminder_emails",
+                                value,
+                            )?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerMonitoringSetPolicyRequest<'a> {
+    type Output = Result<Job, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.status.info` request, started by [`ServerStatusApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerStatusInfoRequest<'a> {
+    client: &'a Client,
+    name: String,
+}
+impl<'a> ServerStatusInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ServerStatus, Error> {
+        let operation: &'static str = "server.status.info";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.status.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ServerStatus, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerStatusInfoRequest<'a> {
+    type Output = Result<ServerStatus, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `server.status.list` request, started by [`ServerStatusApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServerStatusListRequest<'a> {
+    client: &'a Client,
+    names: Option<Vec<String>>,
+    statuses: Option<Vec<MonitoringStatus>>,
+}
+impl<'a> ServerStatusListRequest<'a> {
+    /// The service names of the servers to report on; every live server when not given.
+    pub fn names(mut self, value: Vec<String>) -> Self {
+        self.names = Some(value);
+        self
+    }
+    /// Report only these statuses.
+    pub fn statuses(mut self, value: Vec<MonitoringStatus>) -> Self {
+        self.statuses = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ServerStatus>, Error> {
+        let operation: &'static str = "server.status.list";
+        if let Some(value) = &self.statuses {
+            for (index, item) in value.iter().enumerate() {
+                let item_label = format!("{}[{}]", "statuses", index);
+                sdk_runtime::check::one_of(
+                    operation,
+                    &item_label,
+                    item.as_str(),
+                    MonitoringStatus::VALUES,
+                )?;
+            }
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/server.status.list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                if let Some(value) = &self.names {
+                    named
+                        .insert(
+                            String::from("names"),
+                            sdk_runtime::encode::value(operation, "names", value)?,
+                        );
+                }
+                if let Some(value) = &self.statuses {
+                    named
+                        .insert(
+                            String::from("statuses"),
+                            sdk_runtime::encode::value(operation, "statuses", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<ServerStatus>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServerStatusListRequest<'a> {
+    type Output = Result<Vec<ServerStatus>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `service.cancel` request, started by [`ServiceApi::cancel`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServiceCancelRequest<'a> {
+    client: &'a Client,
+    name: String,
+}
+impl<'a> ServiceCancelRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "service.cancel";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/service.cancel"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServiceCancelRequest<'a> {
+    type Output = Result<Job, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -425,6 +16084,356 @@ impl<'a> ServiceListRequest<'a> {
 }
 impl<'a> IntoFuture for ServiceListRequest<'a> {
     type Output = Result<Vec<Service>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `service.set_nickname` request, started by [`ServiceApi::set_nickname`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ServiceSetNicknameRequest<'a> {
+    client: &'a Client,
+    name: String,
+    nickname: String,
+}
+impl<'a> ServiceSetNicknameRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ServiceNickname, Error> {
+        let operation: &'static str = "service.set_nickname";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/service.set_nickname"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.nickname;
+                    named
+                        .insert(
+                            String::from("nickname"),
+                            sdk_runtime::encode::value(operation, "nickname", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ServiceNickname, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ServiceSetNicknameRequest<'a> {
+    type Output = Result<ServiceNickname, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `vlan.add` request, started by [`VlanApi::add`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct VlanAddRequest<'a> {
+    client: &'a Client,
+    name: String,
+    host: String,
+    primary: Option<bool>,
+}
+impl<'a> VlanAddRequest<'a> {
+    /// Make this vLAN the host's primary one, replacing the current primary vLAN.
+    pub fn primary(mut self, value: bool) -> Self {
+        self.primary = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<VlanHost>, Error> {
+        let operation: &'static str = "vlan.add";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.host;
+            sdk_runtime::check::min_length(operation, "host", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "host", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "host", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/vlan.add"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.host;
+                    named
+                        .insert(
+                            String::from("host"),
+                            sdk_runtime::encode::value(operation, "host", value)?,
+                        );
+                }
+                if let Some(value) = &self.primary {
+                    named
+                        .insert(
+                            String::from("primary"),
+                            sdk_runtime::encode::value(operation, "primary", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<VlanHost>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for VlanAddRequest<'a> {
+    type Output = Result<Vec<VlanHost>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `vlan.info` request, started by [`VlanApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct VlanInfoRequest<'a> {
+    client: &'a Client,
+    name: String,
+}
+impl<'a> VlanInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vlan, Error> {
+        let operation: &'static str = "vlan.info";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/vlan.info"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vlan, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for VlanInfoRequest<'a> {
+    type Output = Result<Vlan, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `vlan.list` request, started by [`VlanApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct VlanListRequest<'a> {
+    client: &'a Client,
+    name: String,
+}
+impl<'a> VlanListRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<VlanHost>, Error> {
+        let operation: &'static str = "vlan.list";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/vlan.list"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<VlanHost>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for VlanListRequest<'a> {
+    type Output = Result<Vec<VlanHost>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `vlan.remove` request, started by [`VlanApi::remove`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct VlanRemoveRequest<'a> {
+    client: &'a Client,
+    name: String,
+    host: String,
+}
+impl<'a> VlanRemoveRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<VlanHost>, Error> {
+        let operation: &'static str = "vlan.remove";
+        {
+            let value = &self.name;
+            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+        }
+        {
+            let value = &self.host;
+            sdk_runtime::check::min_length(operation, "host", value, 1usize)?;
+            sdk_runtime::check::max_length(operation, "host", value, 64usize)?;
+            sdk_runtime::check::allowed_chars(operation, "host", value, "A-Za-z0-9._-")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/vlan.remove"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    named
+                        .insert(
+                            String::from("name"),
+                            sdk_runtime::encode::value(operation, "name", value)?,
+                        );
+                }
+                {
+                    let value = &self.host;
+                    named
+                        .insert(
+                            String::from("host"),
+                            sdk_runtime::encode::value(operation, "host", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<VlanHost>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for VlanRemoveRequest<'a> {
+    type Output = Result<Vec<VlanHost>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `website_firewall.clear_cache` request, started by [`WebsiteFirewallApi::clear_cache`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct WebsiteFirewallClearCacheRequest<'a> {
+    client: &'a Client,
+    domain: String,
+    paths: Option<Vec<String>>,
+}
+impl<'a> WebsiteFirewallClearCacheRequest<'a> {
+    /// The paths to clear, e.g. `/path1.html` and `logo.png`, at most 500 per call; the whole cache is cleared when not given. Must be at most 500 items.
+    pub fn paths(mut self, value: Vec<String>) -> Self {
+        self.paths = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "website_firewall.clear_cache";
+        if let Some(value) = &self.paths {
+            sdk_runtime::check::max_items(operation, "paths", value.len(), 500usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/website_firewall.clear_cache"),
+            query: Vec::new(),
+            body: {
+                #[allow(unused_mut)]
+                let mut named = serde_json::Map::new();
+                {
+                    let value = &self.domain;
+                    named
+                        .insert(
+                            String::from("domain"),
+                            sdk_runtime::encode::value(operation, "domain", value)?,
+                        );
+                }
+                if let Some(value) = &self.paths {
+                    named
+                        .insert(
+                            String::from("paths"),
+                            sdk_runtime::encode::value(operation, "paths", value)?,
+                        );
+                }
+                sdk_runtime::Body::Named(named)
+            },
+            success: &[200u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Job, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for WebsiteFirewallClearCacheRequest<'a> {
+    type Output = Result<Job, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -7,11 +7,142 @@ impl Client {
     /// The names of every operation [`call`](Self::call) accepts, as the source
     /// material spells them.
     pub const OPERATIONS: &'static [&'static str] = &[
+        "list_dvds",
+        "get_dvd",
+        "list_firewall_policies",
+        "get_firewall",
+        "list_firewall_servers",
+        "get_firewall_server",
+        "list_firewall_policy_rules",
+        "get_firewall_policy_rule",
+        "create_firewall_policy",
+        "add_firewall_policy_rule",
+        "attach_server_firewall_policy",
+        "modify_firewall",
+        "delete_firewall",
+        "remove_firewall_rule",
+        "remove_firewall_server",
+        "list_images",
+        "get_image",
+        "create_image",
+        "modify_image",
+        "delete_image",
+        "list_load_balancers",
+        "get_load_balancer",
+        "list_load_balancer_servers",
+        "get_load_balancer_server",
+        "load_balancer_rules",
+        "get_load_balancer_rule",
+        "create_load_balancer",
+        "attach_load_balancer_server",
+        "add_load_balancer_rule",
+        "modify_load_balancer",
+        "delete_load_balancer",
+        "remove_load_balancer_server",
+        "remove_load_balancer_rule",
+        "list_logs",
+        "get_log",
+        "list_server_usages",
+        "get_usage",
+        "list_monitoring_policies",
+        "get_monitoring_policy",
+        "list_monitoring_policy_ports",
+        "get_monitoring_policy_port",
+        "list_monitoring_policy_processes",
+        "get_monitoring_policy_process",
+        "list_monitoring_policy_servers",
+        "get_monitoring_policy_server",
+        "create_monitoring_policy",
+        "add_port",
+        "add_process",
+        "attach_monitoring_policy_server",
+        "modify_monitoring_policy",
+        "modify_port",
+        "modify_process",
+        "delete_monitoring_policy",
+        "delete_monitoring_policy_port",
+        "delete_monitoring_policy_process",
+        "detach_monitoring_policy_server",
+        "list_private_networks",
+        "get_private_network",
+        "list_private_network_servers",
+        "get_private_network_server",
+        "create_private_network",
+        "attach_private_network_servers",
+        "modify_private_network",
+        "delete_private_network",
+        "remove_private_network_server",
+        "list_public_ips",
+        "get_public_ip",
+        "create_public_ip",
+        "modify_public_ip",
+        "delete_public_ip",
+        "list_appliances",
+        "get_appliance",
         "list_servers",
         "get_server",
-        "create_server",
-        "delete_server",
+        "fixed_server_flavors",
+        "get_fixed_server",
+        "get_server_hardware",
+        "list_server_hdds",
+        "get_server_hdd",
+        "get_server_image",
+        "list_server_ips",
+        "get_server_ip",
+        "list_ip_firewall_policy",
+        "list_ip_load_balancers",
         "get_server_status",
+        "get_server_dvd",
+        "list_server_private_networks",
+        "private_network_info",
+        "list_server_snapshots",
+        "create_server",
+        "add_hdd",
+        "add_new_ip",
+        "add_load_balancer",
+        "assign_private_network",
+        "create_snapshot",
+        "clone_server",
+        "modify_server",
+        "modify_server_hardware",
+        "modify_hdd",
+        "add_firewall_policy",
+        "modify_server_status",
+        "load_dvd",
+        "restore_snapshot",
+        "reinstall_image",
+        "delete_server",
+        "remove_hdd",
+        "remove_ip",
+        "remove_firewall_policy",
+        "remove_load_balancer",
+        "remove_private_network",
+        "eject_dvd",
+        "delete_snapshot",
+        "list_shared_storages",
+        "get_shared_storage",
+        "list_servers_attached_storage",
+        "get_shared_storage_server",
+        "get_credentials",
+        "create_shared_storage",
+        "attach_server_shared_storage",
+        "modify_shared_storage",
+        "change_password",
+        "delete_shared_storage",
+        "detach_server_shared_storage",
+        "list_usages",
+        "list_users",
+        "get_user",
+        "api_info",
+        "show_api_key",
+        "ips_api_access_allowed",
+        "create_user",
+        "add_user_ip",
+        "modify_user",
+        "modify_user_api",
+        "change_api_key",
+        "delete_user",
+        "remove_user_ip",
     ];
     /// Calls the operation named `operation` (the source's name, e.g. `"get_server"`)
     /// with `args`, a JSON object of its arguments by their source names; returns the
@@ -29,6 +160,1494 @@ impl Client {
         args: serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
         match operation {
+            "list_dvds" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    page: Option<i64>,
+                    #[serde(default)]
+                    per_page: Option<i64>,
+                    #[serde(default)]
+                    sort: Option<String>,
+                    #[serde(default)]
+                    q: Option<String>,
+                    #[serde(default)]
+                    fields: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_dvds", args)?;
+                let mut request = self.list_dvds();
+                if let Some(value) = args.page {
+                    request = request.page(value);
+                }
+                if let Some(value) = args.per_page {
+                    request = request.per_page(value);
+                }
+                if let Some(value) = args.sort {
+                    request = request.sort(value);
+                }
+                if let Some(value) = args.q {
+                    request = request.q(value);
+                }
+                if let Some(value) = args.fields {
+                    request = request.fields(value);
+                }
+                sdk_runtime::dynamic::output("list_dvds", request.send().await?)
+            }
+            "get_dvd" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    iso_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_dvd", args)?;
+                let request = self.get_dvd(args.iso_id);
+                sdk_runtime::dynamic::output("get_dvd", request.send().await?)
+            }
+            "list_firewall_policies" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    page: Option<i64>,
+                    #[serde(default)]
+                    per_page: Option<i64>,
+                    #[serde(default)]
+                    sort: Option<String>,
+                    #[serde(default)]
+                    q: Option<String>,
+                    #[serde(default)]
+                    fields: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_firewall_policies",
+                    args,
+                )?;
+                let mut request = self.list_firewall_policies();
+                if let Some(value) = args.page {
+                    request = request.page(value);
+                }
+                if let Some(value) = args.per_page {
+                    request = request.per_page(value);
+                }
+                if let Some(value) = args.sort {
+                    request = request.sort(value);
+                }
+                if let Some(value) = args.q {
+                    request = request.q(value);
+                }
+                if let Some(value) = args.fields {
+                    request = request.fields(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "list_firewall_policies",
+                    request.send().await?,
+                )
+            }
+            "get_firewall" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_firewall", args)?;
+                let request = self.get_firewall(args.firewall_id);
+                sdk_runtime::dynamic::output("get_firewall", request.send().await?)
+            }
+            "list_firewall_servers" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_firewall_servers",
+                    args,
+                )?;
+                let request = self.list_firewall_servers(args.firewall_id);
+                sdk_runtime::dynamic::output(
+                    "list_firewall_servers",
+                    request.send().await?,
+                )
+            }
+            "get_firewall_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_id: String,
+                    server_ip_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_firewall_server",
+                    args,
+                )?;
+                let request = self
+                    .get_firewall_server(args.firewall_id, args.server_ip_id);
+                sdk_runtime::dynamic::output(
+                    "get_firewall_server",
+                    request.send().await?,
+                )
+            }
+            "list_firewall_policy_rules" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_firewall_policy_rules",
+                    args,
+                )?;
+                let request = self.list_firewall_policy_rules(args.firewall_id);
+                sdk_runtime::dynamic::output(
+                    "list_firewall_policy_rules",
+                    request.send().await?,
+                )
+            }
+            "get_firewall_policy_rule" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_id: String,
+                    rule_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_firewall_policy_rule",
+                    args,
+                )?;
+                let request = self
+                    .get_firewall_policy_rule(args.firewall_id, args.rule_id);
+                sdk_runtime::dynamic::output(
+                    "get_firewall_policy_rule",
+                    request.send().await?,
+                )
+            }
+            "create_firewall_policy" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_policy: NewFirewallPolicy,
+                    firewall_policy_rules: Vec<NewFirewallRule>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "create_firewall_policy",
+                    args,
+                )?;
+                let request = self
+                    .create_firewall_policy(
+                        args.firewall_policy,
+                        args.firewall_policy_rules,
+                    );
+                sdk_runtime::dynamic::output(
+                    "create_firewall_policy",
+                    request.send().await?,
+                )
+            }
+            "add_firewall_policy_rule" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_id: String,
+                    firewall_policy_rules: Vec<NewFirewallRule>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "add_firewall_policy_rule",
+                    args,
+                )?;
+                let request = self
+                    .add_firewall_policy_rule(
+                        args.firewall_id,
+                        args.firewall_policy_rules,
+                    );
+                sdk_runtime::dynamic::output(
+                    "add_firewall_policy_rule",
+                    request.send().await?,
+                )
+            }
+            "attach_server_firewall_policy" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_id: String,
+                    server_ips: Vec<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "attach_server_firewall_policy",
+                    args,
+                )?;
+                let request = self
+                    .attach_server_firewall_policy(args.firewall_id, args.server_ips);
+                sdk_runtime::dynamic::output(
+                    "attach_server_firewall_policy",
+                    request.send().await?,
+                )
+            }
+            "modify_firewall" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_id: String,
+                    #[serde(default)]
+                    name: Option<String>,
+                    #[serde(default)]
+                    description: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("modify_firewall", args)?;
+                let mut request = self.modify_firewall(args.firewall_id);
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                if let Some(value) = args.description {
+                    request = request.description(value);
+                }
+                sdk_runtime::dynamic::output("modify_firewall", request.send().await?)
+            }
+            "delete_firewall" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("delete_firewall", args)?;
+                let request = self.delete_firewall(args.firewall_id);
+                sdk_runtime::dynamic::output("delete_firewall", request.send().await?)
+            }
+            "remove_firewall_rule" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_id: String,
+                    rule_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "remove_firewall_rule",
+                    args,
+                )?;
+                let request = self.remove_firewall_rule(args.firewall_id, args.rule_id);
+                sdk_runtime::dynamic::output(
+                    "remove_firewall_rule",
+                    request.send().await?,
+                )
+            }
+            "remove_firewall_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_id: String,
+                    server_ip_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "remove_firewall_server",
+                    args,
+                )?;
+                let request = self
+                    .remove_firewall_server(args.firewall_id, args.server_ip_id);
+                sdk_runtime::dynamic::output(
+                    "remove_firewall_server",
+                    request.send().await?,
+                )
+            }
+            "list_images" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    page: Option<i64>,
+                    #[serde(default)]
+                    per_page: Option<i64>,
+                    #[serde(default)]
+                    sort: Option<String>,
+                    #[serde(default)]
+                    q: Option<String>,
+                    #[serde(default)]
+                    fields: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_images", args)?;
+                let mut request = self.list_images();
+                if let Some(value) = args.page {
+                    request = request.page(value);
+                }
+                if let Some(value) = args.per_page {
+                    request = request.per_page(value);
+                }
+                if let Some(value) = args.sort {
+                    request = request.sort(value);
+                }
+                if let Some(value) = args.q {
+                    request = request.q(value);
+                }
+                if let Some(value) = args.fields {
+                    request = request.fields(value);
+                }
+                sdk_runtime::dynamic::output("list_images", request.send().await?)
+            }
+            "get_image" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    image_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_image", args)?;
+                let request = self.get_image(args.image_id);
+                sdk_runtime::dynamic::output("get_image", request.send().await?)
+            }
+            "create_image" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    image: NewImage,
+                }
+                let args: Args = sdk_runtime::dynamic::args("create_image", args)?;
+                let request = self.create_image(args.image);
+                sdk_runtime::dynamic::output("create_image", request.send().await?)
+            }
+            "modify_image" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    image_id: String,
+                    #[serde(default)]
+                    name: Option<String>,
+                    #[serde(default)]
+                    description: Option<String>,
+                    #[serde(default)]
+                    frequency: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("modify_image", args)?;
+                let mut request = self.modify_image(args.image_id);
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                if let Some(value) = args.description {
+                    request = request.description(value);
+                }
+                if let Some(value) = args.frequency {
+                    request = request.frequency(value);
+                }
+                sdk_runtime::dynamic::output("modify_image", request.send().await?)
+            }
+            "delete_image" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    image_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("delete_image", args)?;
+                let request = self.delete_image(args.image_id);
+                sdk_runtime::dynamic::output("delete_image", request.send().await?)
+            }
+            "list_load_balancers" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    page: Option<i64>,
+                    #[serde(default)]
+                    per_page: Option<i64>,
+                    #[serde(default)]
+                    sort: Option<String>,
+                    #[serde(default)]
+                    q: Option<String>,
+                    #[serde(default)]
+                    fields: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_load_balancers",
+                    args,
+                )?;
+                let mut request = self.list_load_balancers();
+                if let Some(value) = args.page {
+                    request = request.page(value);
+                }
+                if let Some(value) = args.per_page {
+                    request = request.per_page(value);
+                }
+                if let Some(value) = args.sort {
+                    request = request.sort(value);
+                }
+                if let Some(value) = args.q {
+                    request = request.q(value);
+                }
+                if let Some(value) = args.fields {
+                    request = request.fields(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "list_load_balancers",
+                    request.send().await?,
+                )
+            }
+            "get_load_balancer" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_load_balancer", args)?;
+                let request = self.get_load_balancer(args.load_balancer_id);
+                sdk_runtime::dynamic::output("get_load_balancer", request.send().await?)
+            }
+            "list_load_balancer_servers" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_load_balancer_servers",
+                    args,
+                )?;
+                let request = self.list_load_balancer_servers(args.load_balancer_id);
+                sdk_runtime::dynamic::output(
+                    "list_load_balancer_servers",
+                    request.send().await?,
+                )
+            }
+            "get_load_balancer_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer_id: String,
+                    server_ip_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_load_balancer_server",
+                    args,
+                )?;
+                let request = self
+                    .get_load_balancer_server(args.load_balancer_id, args.server_ip_id);
+                sdk_runtime::dynamic::output(
+                    "get_load_balancer_server",
+                    request.send().await?,
+                )
+            }
+            "load_balancer_rules" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "load_balancer_rules",
+                    args,
+                )?;
+                let request = self.load_balancer_rules(args.load_balancer_id);
+                sdk_runtime::dynamic::output(
+                    "load_balancer_rules",
+                    request.send().await?,
+                )
+            }
+            "get_load_balancer_rule" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer_id: String,
+                    rule_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_load_balancer_rule",
+                    args,
+                )?;
+                let request = self
+                    .get_load_balancer_rule(args.load_balancer_id, args.rule_id);
+                sdk_runtime::dynamic::output(
+                    "get_load_balancer_rule",
+                    request.send().await?,
+                )
+            }
+            "create_load_balancer" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer: NewLoadBalancer,
+                    load_balancer_rules: Vec<NewLoadBalancerRule>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "create_load_balancer",
+                    args,
+                )?;
+                let request = self
+                    .create_load_balancer(args.load_balancer, args.load_balancer_rules);
+                sdk_runtime::dynamic::output(
+                    "create_load_balancer",
+                    request.send().await?,
+                )
+            }
+            "attach_load_balancer_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer_id: String,
+                    server_ips: Vec<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "attach_load_balancer_server",
+                    args,
+                )?;
+                let request = self
+                    .attach_load_balancer_server(args.load_balancer_id, args.server_ips);
+                sdk_runtime::dynamic::output(
+                    "attach_load_balancer_server",
+                    request.send().await?,
+                )
+            }
+            "add_load_balancer_rule" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer_id: String,
+                    load_balancer_rules: Vec<NewLoadBalancerRule>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "add_load_balancer_rule",
+                    args,
+                )?;
+                let request = self
+                    .add_load_balancer_rule(
+                        args.load_balancer_id,
+                        args.load_balancer_rules,
+                    );
+                sdk_runtime::dynamic::output(
+                    "add_load_balancer_rule",
+                    request.send().await?,
+                )
+            }
+            "modify_load_balancer" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer_id: String,
+                    #[serde(default)]
+                    name: Option<String>,
+                    #[serde(default)]
+                    description: Option<String>,
+                    #[serde(default)]
+                    health_check_test: Option<String>,
+                    #[serde(default)]
+                    health_check_interval: Option<i64>,
+                    #[serde(default)]
+                    health_check_path: Option<String>,
+                    #[serde(default)]
+                    health_check_parse: Option<String>,
+                    #[serde(default)]
+                    persistence: Option<bool>,
+                    #[serde(default)]
+                    persistence_time: Option<i64>,
+                    #[serde(default)]
+                    method: Option<LoadBalancerMethod>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "modify_load_balancer",
+                    args,
+                )?;
+                let mut request = self.modify_load_balancer(args.load_balancer_id);
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                if let Some(value) = args.description {
+                    request = request.description(value);
+                }
+                if let Some(value) = args.health_check_test {
+                    request = request.health_check_test(value);
+                }
+                if let Some(value) = args.health_check_interval {
+                    request = request.health_check_interval(value);
+                }
+                if let Some(value) = args.health_check_path {
+                    request = request.health_check_path(value);
+                }
+                if let Some(value) = args.health_check_parse {
+                    request = request.health_check_parse(value);
+                }
+                if let Some(value) = args.persistence {
+                    request = request.persistence(value);
+                }
+                if let Some(value) = args.persistence_time {
+                    request = request.persistence_time(value);
+                }
+                if let Some(value) = args.method {
+                    request = request.method(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "modify_load_balancer",
+                    request.send().await?,
+                )
+            }
+            "delete_load_balancer" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "delete_load_balancer",
+                    args,
+                )?;
+                let request = self.delete_load_balancer(args.load_balancer_id);
+                sdk_runtime::dynamic::output(
+                    "delete_load_balancer",
+                    request.send().await?,
+                )
+            }
+            "remove_load_balancer_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer_id: String,
+                    server_ip_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "remove_load_balancer_server",
+                    args,
+                )?;
+                let request = self
+                    .remove_load_balancer_server(
+                        args.load_balancer_id,
+                        args.server_ip_id,
+                    );
+                sdk_runtime::dynamic::output(
+                    "remove_load_balancer_server",
+                    request.send().await?,
+                )
+            }
+            "remove_load_balancer_rule" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer_id: String,
+                    rule_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "remove_load_balancer_rule",
+                    args,
+                )?;
+                let request = self
+                    .remove_load_balancer_rule(args.load_balancer_id, args.rule_id);
+                sdk_runtime::dynamic::output(
+                    "remove_load_balancer_rule",
+                    request.send().await?,
+                )
+            }
+            "list_logs" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    page: Option<i64>,
+                    #[serde(default)]
+                    per_page: Option<i64>,
+                    #[serde(default)]
+                    sort: Option<String>,
+                    #[serde(default)]
+                    q: Option<String>,
+                    #[serde(default)]
+                    fields: Option<String>,
+                    #[serde(default)]
+                    period: Option<Period>,
+                    #[serde(default)]
+                    start_date: Option<String>,
+                    #[serde(default)]
+                    end_date: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_logs", args)?;
+                let mut request = self.list_logs();
+                if let Some(value) = args.page {
+                    request = request.page(value);
+                }
+                if let Some(value) = args.per_page {
+                    request = request.per_page(value);
+                }
+                if let Some(value) = args.sort {
+                    request = request.sort(value);
+                }
+                if let Some(value) = args.q {
+                    request = request.q(value);
+                }
+                if let Some(value) = args.fields {
+                    request = request.fields(value);
+                }
+                if let Some(value) = args.period {
+                    request = request.period(value);
+                }
+                if let Some(value) = args.start_date {
+                    request = request.start_date(value);
+                }
+                if let Some(value) = args.end_date {
+                    request = request.end_date(value);
+                }
+                sdk_runtime::dynamic::output("list_logs", request.send().await?)
+            }
+            "get_log" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    log_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_log", args)?;
+                let request = self.get_log(args.log_id);
+                sdk_runtime::dynamic::output("get_log", request.send().await?)
+            }
+            "list_server_usages" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    page: Option<i64>,
+                    #[serde(default)]
+                    per_page: Option<i64>,
+                    #[serde(default)]
+                    sort: Option<String>,
+                    #[serde(default)]
+                    q: Option<String>,
+                    #[serde(default)]
+                    fields: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_server_usages", args)?;
+                let mut request = self.list_server_usages();
+                if let Some(value) = args.page {
+                    request = request.page(value);
+                }
+                if let Some(value) = args.per_page {
+                    request = request.per_page(value);
+                }
+                if let Some(value) = args.sort {
+                    request = request.sort(value);
+                }
+                if let Some(value) = args.q {
+                    request = request.q(value);
+                }
+                if let Some(value) = args.fields {
+                    request = request.fields(value);
+                }
+                sdk_runtime::dynamic::output("list_server_usages", request.send().await?)
+            }
+            "get_usage" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    #[serde(default)]
+                    period: Option<Period>,
+                    #[serde(default)]
+                    start_date: Option<String>,
+                    #[serde(default)]
+                    end_date: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_usage", args)?;
+                let mut request = self.get_usage(args.server_id);
+                if let Some(value) = args.period {
+                    request = request.period(value);
+                }
+                if let Some(value) = args.start_date {
+                    request = request.start_date(value);
+                }
+                if let Some(value) = args.end_date {
+                    request = request.end_date(value);
+                }
+                sdk_runtime::dynamic::output("get_usage", request.send().await?)
+            }
+            "list_monitoring_policies" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    page: Option<i64>,
+                    #[serde(default)]
+                    per_page: Option<i64>,
+                    #[serde(default)]
+                    sort: Option<String>,
+                    #[serde(default)]
+                    q: Option<String>,
+                    #[serde(default)]
+                    fields: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_monitoring_policies",
+                    args,
+                )?;
+                let mut request = self.list_monitoring_policies();
+                if let Some(value) = args.page {
+                    request = request.page(value);
+                }
+                if let Some(value) = args.per_page {
+                    request = request.per_page(value);
+                }
+                if let Some(value) = args.sort {
+                    request = request.sort(value);
+                }
+                if let Some(value) = args.q {
+                    request = request.q(value);
+                }
+                if let Some(value) = args.fields {
+                    request = request.fields(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "list_monitoring_policies",
+                    request.send().await?,
+                )
+            }
+            "get_monitoring_policy" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_monitoring_policy",
+                    args,
+                )?;
+                let request = self.get_monitoring_policy(args.monitoring_policy_id);
+                sdk_runtime::dynamic::output(
+                    "get_monitoring_policy",
+                    request.send().await?,
+                )
+            }
+            "list_monitoring_policy_ports" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_monitoring_policy_ports",
+                    args,
+                )?;
+                let request = self
+                    .list_monitoring_policy_ports(args.monitoring_policy_id);
+                sdk_runtime::dynamic::output(
+                    "list_monitoring_policy_ports",
+                    request.send().await?,
+                )
+            }
+            "get_monitoring_policy_port" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                    port_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_monitoring_policy_port",
+                    args,
+                )?;
+                let request = self
+                    .get_monitoring_policy_port(args.monitoring_policy_id, args.port_id);
+                sdk_runtime::dynamic::output(
+                    "get_monitoring_policy_port",
+                    request.send().await?,
+                )
+            }
+            "list_monitoring_policy_processes" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_monitoring_policy_processes",
+                    args,
+                )?;
+                let request = self
+                    .list_monitoring_policy_processes(args.monitoring_policy_id);
+                sdk_runtime::dynamic::output(
+                    "list_monitoring_policy_processes",
+                    request.send().await?,
+                )
+            }
+            "get_monitoring_policy_process" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                    process_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_monitoring_policy_process",
+                    args,
+                )?;
+                let request = self
+                    .get_monitoring_policy_process(
+                        args.monitoring_policy_id,
+                        args.process_id,
+                    );
+                sdk_runtime::dynamic::output(
+                    "get_monitoring_policy_process",
+                    request.send().await?,
+                )
+            }
+            "list_monitoring_policy_servers" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_monitoring_policy_servers",
+                    args,
+                )?;
+                let request = self
+                    .list_monitoring_policy_servers(args.monitoring_policy_id);
+                sdk_runtime::dynamic::output(
+                    "list_monitoring_policy_servers",
+                    request.send().await?,
+                )
+            }
+            "get_monitoring_policy_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_monitoring_policy_server",
+                    args,
+                )?;
+                let request = self
+                    .get_monitoring_policy_server(
+                        args.monitoring_policy_id,
+                        args.server_id,
+                    );
+                sdk_runtime::dynamic::output(
+                    "get_monitoring_policy_server",
+                    request.send().await?,
+                )
+            }
+            "create_monitoring_policy" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy: NewMonitoringPolicy,
+                    thresholds: NewThresholds,
+                    ports: Vec<NewMonitoringPort>,
+                    processes: Vec<NewMonitoringProcess>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "create_monitoring_policy",
+                    args,
+                )?;
+                let request = self
+                    .create_monitoring_policy(
+                        args.monitoring_policy,
+                        args.thresholds,
+                        args.ports,
+                        args.processes,
+                    );
+                sdk_runtime::dynamic::output(
+                    "create_monitoring_policy",
+                    request.send().await?,
+                )
+            }
+            "add_port" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                    ports: Vec<NewMonitoringPort>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("add_port", args)?;
+                let request = self.add_port(args.monitoring_policy_id, args.ports);
+                sdk_runtime::dynamic::output("add_port", request.send().await?)
+            }
+            "add_process" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                    processes: Vec<NewMonitoringProcess>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("add_process", args)?;
+                let request = self
+                    .add_process(args.monitoring_policy_id, args.processes);
+                sdk_runtime::dynamic::output("add_process", request.send().await?)
+            }
+            "attach_monitoring_policy_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                    servers: Vec<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "attach_monitoring_policy_server",
+                    args,
+                )?;
+                let request = self
+                    .attach_monitoring_policy_server(
+                        args.monitoring_policy_id,
+                        args.servers,
+                    );
+                sdk_runtime::dynamic::output(
+                    "attach_monitoring_policy_server",
+                    request.send().await?,
+                )
+            }
+            "modify_monitoring_policy" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                    monitoring_policy: MonitoringPolicyChanges,
+                    #[serde(default)]
+                    thresholds: Option<ThresholdChanges>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "modify_monitoring_policy",
+                    args,
+                )?;
+                let mut request = self
+                    .modify_monitoring_policy(
+                        args.monitoring_policy_id,
+                        args.monitoring_policy,
+                    );
+                if let Some(value) = args.thresholds {
+                    request = request.thresholds(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "modify_monitoring_policy",
+                    request.send().await?,
+                )
+            }
+            "modify_port" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                    port_id: String,
+                    port: MonitoringPortUpdate,
+                }
+                let args: Args = sdk_runtime::dynamic::args("modify_port", args)?;
+                let request = self
+                    .modify_port(args.monitoring_policy_id, args.port_id, args.port);
+                sdk_runtime::dynamic::output("modify_port", request.send().await?)
+            }
+            "modify_process" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                    process_id: String,
+                    process: MonitoringProcessUpdate,
+                }
+                let args: Args = sdk_runtime::dynamic::args("modify_process", args)?;
+                let request = self
+                    .modify_process(
+                        args.monitoring_policy_id,
+                        args.process_id,
+                        args.process,
+                    );
+                sdk_runtime::dynamic::output("modify_process", request.send().await?)
+            }
+            "delete_monitoring_policy" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "delete_monitoring_policy",
+                    args,
+                )?;
+                let request = self.delete_monitoring_policy(args.monitoring_policy_id);
+                sdk_runtime::dynamic::output(
+                    "delete_monitoring_policy",
+                    request.send().await?,
+                )
+            }
+            "delete_monitoring_policy_port" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                    port_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "delete_monitoring_policy_port",
+                    args,
+                )?;
+                let request = self
+                    .delete_monitoring_policy_port(
+                        args.monitoring_policy_id,
+                        args.port_id,
+                    );
+                sdk_runtime::dynamic::output(
+                    "delete_monitoring_policy_port",
+                    request.send().await?,
+                )
+            }
+            "delete_monitoring_policy_process" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                    process_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "delete_monitoring_policy_process",
+                    args,
+                )?;
+                let request = self
+                    .delete_monitoring_policy_process(
+                        args.monitoring_policy_id,
+                        args.process_id,
+                    );
+                sdk_runtime::dynamic::output(
+                    "delete_monitoring_policy_process",
+                    request.send().await?,
+                )
+            }
+            "detach_monitoring_policy_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "detach_monitoring_policy_server",
+                    args,
+                )?;
+                let request = self
+                    .detach_monitoring_policy_server(
+                        args.monitoring_policy_id,
+                        args.server_id,
+                    );
+                sdk_runtime::dynamic::output(
+                    "detach_monitoring_policy_server",
+                    request.send().await?,
+                )
+            }
+            "list_private_networks" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    page: Option<i64>,
+                    #[serde(default)]
+                    per_page: Option<i64>,
+                    #[serde(default)]
+                    sort: Option<String>,
+                    #[serde(default)]
+                    q: Option<String>,
+                    #[serde(default)]
+                    fields: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_private_networks",
+                    args,
+                )?;
+                let mut request = self.list_private_networks();
+                if let Some(value) = args.page {
+                    request = request.page(value);
+                }
+                if let Some(value) = args.per_page {
+                    request = request.per_page(value);
+                }
+                if let Some(value) = args.sort {
+                    request = request.sort(value);
+                }
+                if let Some(value) = args.q {
+                    request = request.q(value);
+                }
+                if let Some(value) = args.fields {
+                    request = request.fields(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "list_private_networks",
+                    request.send().await?,
+                )
+            }
+            "get_private_network" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    private_network_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_private_network",
+                    args,
+                )?;
+                let request = self.get_private_network(args.private_network_id);
+                sdk_runtime::dynamic::output(
+                    "get_private_network",
+                    request.send().await?,
+                )
+            }
+            "list_private_network_servers" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    private_network_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_private_network_servers",
+                    args,
+                )?;
+                let request = self.list_private_network_servers(args.private_network_id);
+                sdk_runtime::dynamic::output(
+                    "list_private_network_servers",
+                    request.send().await?,
+                )
+            }
+            "get_private_network_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    private_network_id: String,
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_private_network_server",
+                    args,
+                )?;
+                let request = self
+                    .get_private_network_server(args.private_network_id, args.server_id);
+                sdk_runtime::dynamic::output(
+                    "get_private_network_server",
+                    request.send().await?,
+                )
+            }
+            "create_private_network" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    private_network: NewPrivateNetwork,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "create_private_network",
+                    args,
+                )?;
+                let request = self.create_private_network(args.private_network);
+                sdk_runtime::dynamic::output(
+                    "create_private_network",
+                    request.send().await?,
+                )
+            }
+            "attach_private_network_servers" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    private_network_id: String,
+                    server_ids: Vec<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "attach_private_network_servers",
+                    args,
+                )?;
+                let request = self
+                    .attach_private_network_servers(
+                        args.private_network_id,
+                        args.server_ids,
+                    );
+                sdk_runtime::dynamic::output(
+                    "attach_private_network_servers",
+                    request.send().await?,
+                )
+            }
+            "modify_private_network" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    private_network_id: String,
+                    #[serde(default)]
+                    name: Option<String>,
+                    #[serde(default)]
+                    description: Option<String>,
+                    #[serde(default)]
+                    network_address: Option<String>,
+                    #[serde(default)]
+                    subnet_mask: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "modify_private_network",
+                    args,
+                )?;
+                let mut request = self.modify_private_network(args.private_network_id);
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                if let Some(value) = args.description {
+                    request = request.description(value);
+                }
+                if let Some(value) = args.network_address {
+                    request = request.network_address(value);
+                }
+                if let Some(value) = args.subnet_mask {
+                    request = request.subnet_mask(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "modify_private_network",
+                    request.send().await?,
+                )
+            }
+            "delete_private_network" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    private_network_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "delete_private_network",
+                    args,
+                )?;
+                let request = self.delete_private_network(args.private_network_id);
+                sdk_runtime::dynamic::output(
+                    "delete_private_network",
+                    request.send().await?,
+                )
+            }
+            "remove_private_network_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    private_network_id: String,
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "remove_private_network_server",
+                    args,
+                )?;
+                let request = self
+                    .remove_private_network_server(
+                        args.private_network_id,
+                        args.server_id,
+                    );
+                sdk_runtime::dynamic::output(
+                    "remove_private_network_server",
+                    request.send().await?,
+                )
+            }
+            "list_public_ips" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    page: Option<i64>,
+                    #[serde(default)]
+                    per_page: Option<i64>,
+                    #[serde(default)]
+                    sort: Option<String>,
+                    #[serde(default)]
+                    q: Option<String>,
+                    #[serde(default)]
+                    fields: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_public_ips", args)?;
+                let mut request = self.list_public_ips();
+                if let Some(value) = args.page {
+                    request = request.page(value);
+                }
+                if let Some(value) = args.per_page {
+                    request = request.per_page(value);
+                }
+                if let Some(value) = args.sort {
+                    request = request.sort(value);
+                }
+                if let Some(value) = args.q {
+                    request = request.q(value);
+                }
+                if let Some(value) = args.fields {
+                    request = request.fields(value);
+                }
+                sdk_runtime::dynamic::output("list_public_ips", request.send().await?)
+            }
+            "get_public_ip" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    ip_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_public_ip", args)?;
+                let request = self.get_public_ip(args.ip_id);
+                sdk_runtime::dynamic::output("get_public_ip", request.send().await?)
+            }
+            "create_public_ip" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    reverse_dns: Option<String>,
+                    #[serde(default)]
+                    ip_type: Option<IpType>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("create_public_ip", args)?;
+                let mut request = self.create_public_ip();
+                if let Some(value) = args.reverse_dns {
+                    request = request.reverse_dns(value);
+                }
+                if let Some(value) = args.ip_type {
+                    request = request.ip_type(value);
+                }
+                sdk_runtime::dynamic::output("create_public_ip", request.send().await?)
+            }
+            "modify_public_ip" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    ip_id: String,
+                    #[serde(default)]
+                    reverse_dns: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("modify_public_ip", args)?;
+                let mut request = self.modify_public_ip(args.ip_id);
+                if let Some(value) = args.reverse_dns {
+                    request = request.reverse_dns(value);
+                }
+                sdk_runtime::dynamic::output("modify_public_ip", request.send().await?)
+            }
+            "delete_public_ip" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    ip_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("delete_public_ip", args)?;
+                let request = self.delete_public_ip(args.ip_id);
+                sdk_runtime::dynamic::output("delete_public_ip", request.send().await?)
+            }
+            "list_appliances" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    page: Option<i64>,
+                    #[serde(default)]
+                    per_page: Option<i64>,
+                    #[serde(default)]
+                    sort: Option<String>,
+                    #[serde(default)]
+                    q: Option<String>,
+                    #[serde(default)]
+                    fields: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_appliances", args)?;
+                let mut request = self.list_appliances();
+                if let Some(value) = args.page {
+                    request = request.page(value);
+                }
+                if let Some(value) = args.per_page {
+                    request = request.per_page(value);
+                }
+                if let Some(value) = args.sort {
+                    request = request.sort(value);
+                }
+                if let Some(value) = args.q {
+                    request = request.q(value);
+                }
+                if let Some(value) = args.fields {
+                    request = request.fields(value);
+                }
+                sdk_runtime::dynamic::output("list_appliances", request.send().await?)
+            }
+            "get_appliance" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    appliance_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_appliance", args)?;
+                let request = self.get_appliance(args.appliance_id);
+                sdk_runtime::dynamic::output("get_appliance", request.send().await?)
+            }
             "list_servers" => {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
@@ -73,6 +1692,199 @@ impl Client {
                 let request = self.get_server(args.server_id);
                 sdk_runtime::dynamic::output("get_server", request.send().await?)
             }
+            "fixed_server_flavors" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args("fixed_server_flavors", args)?;
+                let request = self.fixed_server_flavors();
+                sdk_runtime::dynamic::output(
+                    "fixed_server_flavors",
+                    request.send().await?,
+                )
+            }
+            "get_fixed_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    fixed_server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_fixed_server", args)?;
+                let request = self.get_fixed_server(args.fixed_server_id);
+                sdk_runtime::dynamic::output("get_fixed_server", request.send().await?)
+            }
+            "get_server_hardware" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_server_hardware",
+                    args,
+                )?;
+                let request = self.get_server_hardware(args.server_id);
+                sdk_runtime::dynamic::output(
+                    "get_server_hardware",
+                    request.send().await?,
+                )
+            }
+            "list_server_hdds" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_server_hdds", args)?;
+                let request = self.list_server_hdds(args.server_id);
+                sdk_runtime::dynamic::output("list_server_hdds", request.send().await?)
+            }
+            "get_server_hdd" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    hdd_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_server_hdd", args)?;
+                let request = self.get_server_hdd(args.server_id, args.hdd_id);
+                sdk_runtime::dynamic::output("get_server_hdd", request.send().await?)
+            }
+            "get_server_image" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_server_image", args)?;
+                let request = self.get_server_image(args.server_id);
+                sdk_runtime::dynamic::output("get_server_image", request.send().await?)
+            }
+            "list_server_ips" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_server_ips", args)?;
+                let request = self.list_server_ips(args.server_id);
+                sdk_runtime::dynamic::output("list_server_ips", request.send().await?)
+            }
+            "get_server_ip" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    ip_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_server_ip", args)?;
+                let request = self.get_server_ip(args.server_id, args.ip_id);
+                sdk_runtime::dynamic::output("get_server_ip", request.send().await?)
+            }
+            "list_ip_firewall_policy" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    ip_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_ip_firewall_policy",
+                    args,
+                )?;
+                let request = self.list_ip_firewall_policy(args.server_id, args.ip_id);
+                sdk_runtime::dynamic::output(
+                    "list_ip_firewall_policy",
+                    request.send().await?,
+                )
+            }
+            "list_ip_load_balancers" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    ip_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_ip_load_balancers",
+                    args,
+                )?;
+                let request = self.list_ip_load_balancers(args.server_id, args.ip_id);
+                sdk_runtime::dynamic::output(
+                    "list_ip_load_balancers",
+                    request.send().await?,
+                )
+            }
+            "get_server_status" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_server_status", args)?;
+                let request = self.get_server_status(args.server_id);
+                sdk_runtime::dynamic::output("get_server_status", request.send().await?)
+            }
+            "get_server_dvd" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_server_dvd", args)?;
+                let request = self.get_server_dvd(args.server_id);
+                sdk_runtime::dynamic::output("get_server_dvd", request.send().await?)
+            }
+            "list_server_private_networks" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_server_private_networks",
+                    args,
+                )?;
+                let request = self.list_server_private_networks(args.server_id);
+                sdk_runtime::dynamic::output(
+                    "list_server_private_networks",
+                    request.send().await?,
+                )
+            }
+            "private_network_info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    private_network_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "private_network_info",
+                    args,
+                )?;
+                let request = self
+                    .private_network_info(args.server_id, args.private_network_id);
+                sdk_runtime::dynamic::output(
+                    "private_network_info",
+                    request.send().await?,
+                )
+            }
+            "list_server_snapshots" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_server_snapshots",
+                    args,
+                )?;
+                let request = self.list_server_snapshots(args.server_id);
+                sdk_runtime::dynamic::output(
+                    "list_server_snapshots",
+                    request.send().await?,
+                )
+            }
             "create_server" => {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
@@ -83,6 +1895,233 @@ impl Client {
                 let args: Args = sdk_runtime::dynamic::args("create_server", args)?;
                 let request = self.create_server(args.server, args.hdds);
                 sdk_runtime::dynamic::output("create_server", request.send().await?)
+            }
+            "add_hdd" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    hdds: Vec<NewHdd>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("add_hdd", args)?;
+                let request = self.add_hdd(args.server_id, args.hdds);
+                sdk_runtime::dynamic::output("add_hdd", request.send().await?)
+            }
+            "add_new_ip" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    #[serde(default)]
+                    ip_type: Option<IpType>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("add_new_ip", args)?;
+                let mut request = self.add_new_ip(args.server_id);
+                if let Some(value) = args.ip_type {
+                    request = request.ip_type(value);
+                }
+                sdk_runtime::dynamic::output("add_new_ip", request.send().await?)
+            }
+            "add_load_balancer" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    ip_id: String,
+                    load_balancer_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("add_load_balancer", args)?;
+                let request = self
+                    .add_load_balancer(
+                        args.server_id,
+                        args.ip_id,
+                        args.load_balancer_id,
+                    );
+                sdk_runtime::dynamic::output("add_load_balancer", request.send().await?)
+            }
+            "assign_private_network" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    private_network_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "assign_private_network",
+                    args,
+                )?;
+                let request = self
+                    .assign_private_network(args.server_id, args.private_network_id);
+                sdk_runtime::dynamic::output(
+                    "assign_private_network",
+                    request.send().await?,
+                )
+            }
+            "create_snapshot" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("create_snapshot", args)?;
+                let request = self.create_snapshot(args.server_id);
+                sdk_runtime::dynamic::output("create_snapshot", request.send().await?)
+            }
+            "clone_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    name: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("clone_server", args)?;
+                let request = self.clone_server(args.server_id, args.name);
+                sdk_runtime::dynamic::output("clone_server", request.send().await?)
+            }
+            "modify_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    name: String,
+                    #[serde(default)]
+                    description: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("modify_server", args)?;
+                let mut request = self.modify_server(args.server_id, args.name);
+                if let Some(value) = args.description {
+                    request = request.description(value);
+                }
+                sdk_runtime::dynamic::output("modify_server", request.send().await?)
+            }
+            "modify_server_hardware" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    #[serde(default)]
+                    fixed_instance_size_id: Option<String>,
+                    #[serde(default)]
+                    vcore: Option<i64>,
+                    #[serde(default)]
+                    cores_per_processor: Option<i64>,
+                    #[serde(default)]
+                    ram: Option<f64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "modify_server_hardware",
+                    args,
+                )?;
+                let mut request = self.modify_server_hardware(args.server_id);
+                if let Some(value) = args.fixed_instance_size_id {
+                    request = request.fixed_instance_size_id(value);
+                }
+                if let Some(value) = args.vcore {
+                    request = request.vcore(value);
+                }
+                if let Some(value) = args.cores_per_processor {
+                    request = request.cores_per_processor(value);
+                }
+                if let Some(value) = args.ram {
+                    request = request.ram(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "modify_server_hardware",
+                    request.send().await?,
+                )
+            }
+            "modify_hdd" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    hdd_id: String,
+                    size: i64,
+                }
+                let args: Args = sdk_runtime::dynamic::args("modify_hdd", args)?;
+                let request = self.modify_hdd(args.server_id, args.hdd_id, args.size);
+                sdk_runtime::dynamic::output("modify_hdd", request.send().await?)
+            }
+            "add_firewall_policy" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    ip_id: String,
+                    firewall_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "add_firewall_policy",
+                    args,
+                )?;
+                let request = self
+                    .add_firewall_policy(args.server_id, args.ip_id, args.firewall_id);
+                sdk_runtime::dynamic::output(
+                    "add_firewall_policy",
+                    request.send().await?,
+                )
+            }
+            "modify_server_status" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    action: ServerAction,
+                    method: ServerActionMethod,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "modify_server_status",
+                    args,
+                )?;
+                let request = self
+                    .modify_server_status(args.server_id, args.action, args.method);
+                sdk_runtime::dynamic::output(
+                    "modify_server_status",
+                    request.send().await?,
+                )
+            }
+            "load_dvd" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    dvd_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("load_dvd", args)?;
+                let request = self.load_dvd(args.server_id, args.dvd_id);
+                sdk_runtime::dynamic::output("load_dvd", request.send().await?)
+            }
+            "restore_snapshot" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    snapshot_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("restore_snapshot", args)?;
+                let request = self.restore_snapshot(args.server_id, args.snapshot_id);
+                sdk_runtime::dynamic::output("restore_snapshot", request.send().await?)
+            }
+            "reinstall_image" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    image_id: String,
+                    #[serde(default)]
+                    password: Option<String>,
+                    #[serde(default)]
+                    firewall_id: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("reinstall_image", args)?;
+                let mut request = self.reinstall_image(args.server_id, args.image_id);
+                if let Some(value) = args.password {
+                    request = request.password(value);
+                }
+                if let Some(value) = args.firewall_id {
+                    request = request.firewall_id(value);
+                }
+                sdk_runtime::dynamic::output("reinstall_image", request.send().await?)
             }
             "delete_server" => {
                 #[derive(serde::Deserialize)]
@@ -99,15 +2138,551 @@ impl Client {
                 }
                 sdk_runtime::dynamic::output("delete_server", request.send().await?)
             }
-            "get_server_status" => {
+            "remove_hdd" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    hdd_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("remove_hdd", args)?;
+                let request = self.remove_hdd(args.server_id, args.hdd_id);
+                sdk_runtime::dynamic::output("remove_hdd", request.send().await?)
+            }
+            "remove_ip" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    ip_id: String,
+                    #[serde(default)]
+                    keep_ip: Option<bool>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("remove_ip", args)?;
+                let mut request = self.remove_ip(args.server_id, args.ip_id);
+                if let Some(value) = args.keep_ip {
+                    request = request.keep_ip(value);
+                }
+                sdk_runtime::dynamic::output("remove_ip", request.send().await?)
+            }
+            "remove_firewall_policy" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    ip_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "remove_firewall_policy",
+                    args,
+                )?;
+                let request = self.remove_firewall_policy(args.server_id, args.ip_id);
+                sdk_runtime::dynamic::output(
+                    "remove_firewall_policy",
+                    request.send().await?,
+                )
+            }
+            "remove_load_balancer" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    ip_id: String,
+                    load_balancer_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "remove_load_balancer",
+                    args,
+                )?;
+                let request = self
+                    .remove_load_balancer(
+                        args.server_id,
+                        args.ip_id,
+                        args.load_balancer_id,
+                    );
+                sdk_runtime::dynamic::output(
+                    "remove_load_balancer",
+                    request.send().await?,
+                )
+            }
+            "remove_private_network" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    private_network_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "remove_private_network",
+                    args,
+                )?;
+                let request = self
+                    .remove_private_network(args.server_id, args.private_network_id);
+                sdk_runtime::dynamic::output(
+                    "remove_private_network",
+                    request.send().await?,
+                )
+            }
+            "eject_dvd" => {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_server_status", args)?;
-                let request = self.get_server_status(args.server_id);
-                sdk_runtime::dynamic::output("get_server_status", request.send().await?)
+                let args: Args = sdk_runtime::dynamic::args("eject_dvd", args)?;
+                let request = self.eject_dvd(args.server_id);
+                sdk_runtime::dynamic::output("eject_dvd", request.send().await?)
+            }
+            "delete_snapshot" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                    snapshot_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("delete_snapshot", args)?;
+                let request = self.delete_snapshot(args.server_id, args.snapshot_id);
+                sdk_runtime::dynamic::output("delete_snapshot", request.send().await?)
+            }
+            "list_shared_storages" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    page: Option<i64>,
+                    #[serde(default)]
+                    per_page: Option<i64>,
+                    #[serde(default)]
+                    sort: Option<String>,
+                    #[serde(default)]
+                    q: Option<String>,
+                    #[serde(default)]
+                    fields: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_shared_storages",
+                    args,
+                )?;
+                let mut request = self.list_shared_storages();
+                if let Some(value) = args.page {
+                    request = request.page(value);
+                }
+                if let Some(value) = args.per_page {
+                    request = request.per_page(value);
+                }
+                if let Some(value) = args.sort {
+                    request = request.sort(value);
+                }
+                if let Some(value) = args.q {
+                    request = request.q(value);
+                }
+                if let Some(value) = args.fields {
+                    request = request.fields(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "list_shared_storages",
+                    request.send().await?,
+                )
+            }
+            "get_shared_storage" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    shared_storage_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_shared_storage", args)?;
+                let request = self.get_shared_storage(args.shared_storage_id);
+                sdk_runtime::dynamic::output("get_shared_storage", request.send().await?)
+            }
+            "list_servers_attached_storage" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    shared_storage_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "list_servers_attached_storage",
+                    args,
+                )?;
+                let request = self.list_servers_attached_storage(args.shared_storage_id);
+                sdk_runtime::dynamic::output(
+                    "list_servers_attached_storage",
+                    request.send().await?,
+                )
+            }
+            "get_shared_storage_server" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    shared_storage_id: String,
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "get_shared_storage_server",
+                    args,
+                )?;
+                let request = self
+                    .get_shared_storage_server(args.shared_storage_id, args.server_id);
+                sdk_runtime::dynamic::output(
+                    "get_shared_storage_server",
+                    request.send().await?,
+                )
+            }
+            "get_credentials" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {}
+                let _: Args = sdk_runtime::dynamic::args("get_credentials", args)?;
+                let request = self.get_credentials();
+                sdk_runtime::dynamic::output("get_credentials", request.send().await?)
+            }
+            "create_shared_storage" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    shared_storage: NewSharedStorage,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "create_shared_storage",
+                    args,
+                )?;
+                let request = self.create_shared_storage(args.shared_storage);
+                sdk_runtime::dynamic::output(
+                    "create_shared_storage",
+                    request.send().await?,
+                )
+            }
+            "attach_server_shared_storage" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    shared_storage_id: String,
+                    server_ids: Vec<SharedStorageAccess>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "attach_server_shared_storage",
+                    args,
+                )?;
+                let request = self
+                    .attach_server_shared_storage(
+                        args.shared_storage_id,
+                        args.server_ids,
+                    );
+                sdk_runtime::dynamic::output(
+                    "attach_server_shared_storage",
+                    request.send().await?,
+                )
+            }
+            "modify_shared_storage" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    shared_storage_id: String,
+                    #[serde(default)]
+                    name: Option<String>,
+                    #[serde(default)]
+                    description: Option<String>,
+                    #[serde(default)]
+                    size: Option<i64>,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "modify_shared_storage",
+                    args,
+                )?;
+                let mut request = self.modify_shared_storage(args.shared_storage_id);
+                if let Some(value) = args.name {
+                    request = request.name(value);
+                }
+                if let Some(value) = args.description {
+                    request = request.description(value);
+                }
+                if let Some(value) = args.size {
+                    request = request.size(value);
+                }
+                sdk_runtime::dynamic::output(
+                    "modify_shared_storage",
+                    request.send().await?,
+                )
+            }
+            "change_password" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    password: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("change_password", args)?;
+                let request = self.change_password(args.password);
+                sdk_runtime::dynamic::output("change_password", request.send().await?)
+            }
+            "delete_shared_storage" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    shared_storage_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "delete_shared_storage",
+                    args,
+                )?;
+                let request = self.delete_shared_storage(args.shared_storage_id);
+                sdk_runtime::dynamic::output(
+                    "delete_shared_storage",
+                    request.send().await?,
+                )
+            }
+            "detach_server_shared_storage" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    shared_storage_id: String,
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "detach_server_shared_storage",
+                    args,
+                )?;
+                let request = self
+                    .detach_server_shared_storage(
+                        args.shared_storage_id,
+                        args.server_id,
+                    );
+                sdk_runtime::dynamic::output(
+                    "detach_server_shared_storage",
+                    request.send().await?,
+                )
+            }
+            "list_usages" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    page: Option<i64>,
+                    #[serde(default)]
+                    per_page: Option<i64>,
+                    #[serde(default)]
+                    sort: Option<String>,
+                    #[serde(default)]
+                    q: Option<String>,
+                    #[serde(default)]
+                    fields: Option<String>,
+                    #[serde(default)]
+                    period: Option<Period>,
+                    #[serde(default)]
+                    start_date: Option<String>,
+                    #[serde(default)]
+                    end_date: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_usages", args)?;
+                let mut request = self.list_usages();
+                if let Some(value) = args.page {
+                    request = request.page(value);
+                }
+                if let Some(value) = args.per_page {
+                    request = request.per_page(value);
+                }
+                if let Some(value) = args.sort {
+                    request = request.sort(value);
+                }
+                if let Some(value) = args.q {
+                    request = request.q(value);
+                }
+                if let Some(value) = args.fields {
+                    request = request.fields(value);
+                }
+                if let Some(value) = args.period {
+                    request = request.period(value);
+                }
+                if let Some(value) = args.start_date {
+                    request = request.start_date(value);
+                }
+                if let Some(value) = args.end_date {
+                    request = request.end_date(value);
+                }
+                sdk_runtime::dynamic::output("list_usages", request.send().await?)
+            }
+            "list_users" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    #[serde(default)]
+                    page: Option<i64>,
+                    #[serde(default)]
+                    per_page: Option<i64>,
+                    #[serde(default)]
+                    sort: Option<String>,
+                    #[serde(default)]
+                    q: Option<String>,
+                    #[serde(default)]
+                    fields: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("list_users", args)?;
+                let mut request = self.list_users();
+                if let Some(value) = args.page {
+                    request = request.page(value);
+                }
+                if let Some(value) = args.per_page {
+                    request = request.per_page(value);
+                }
+                if let Some(value) = args.sort {
+                    request = request.sort(value);
+                }
+                if let Some(value) = args.q {
+                    request = request.q(value);
+                }
+                if let Some(value) = args.fields {
+                    request = request.fields(value);
+                }
+                sdk_runtime::dynamic::output("list_users", request.send().await?)
+            }
+            "get_user" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    user_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("get_user", args)?;
+                let request = self.get_user(args.user_id);
+                sdk_runtime::dynamic::output("get_user", request.send().await?)
+            }
+            "api_info" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    user_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("api_info", args)?;
+                let request = self.api_info(args.user_id);
+                sdk_runtime::dynamic::output("api_info", request.send().await?)
+            }
+            "show_api_key" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    user_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("show_api_key", args)?;
+                let request = self.show_api_key(args.user_id);
+                sdk_runtime::dynamic::output("show_api_key", request.send().await?)
+            }
+            "ips_api_access_allowed" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    user_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "ips_api_access_allowed",
+                    args,
+                )?;
+                let request = self.ips_api_access_allowed(args.user_id);
+                sdk_runtime::dynamic::output(
+                    "ips_api_access_allowed",
+                    request.send().await?,
+                )
+            }
+            "create_user" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    name: String,
+                    password: String,
+                    #[serde(default)]
+                    email: Option<String>,
+                    #[serde(default)]
+                    description: Option<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("create_user", args)?;
+                let mut request = self.create_user(args.name, args.password);
+                if let Some(value) = args.email {
+                    request = request.email(value);
+                }
+                if let Some(value) = args.description {
+                    request = request.description(value);
+                }
+                sdk_runtime::dynamic::output("create_user", request.send().await?)
+            }
+            "add_user_ip" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    user_id: String,
+                    user_ips: Vec<String>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("add_user_ip", args)?;
+                let request = self.add_user_ip(args.user_id, args.user_ips);
+                sdk_runtime::dynamic::output("add_user_ip", request.send().await?)
+            }
+            "modify_user" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    user_id: String,
+                    #[serde(default)]
+                    description: Option<String>,
+                    #[serde(default)]
+                    email: Option<String>,
+                    #[serde(default)]
+                    password: Option<String>,
+                    #[serde(default)]
+                    state: Option<UserState>,
+                }
+                let args: Args = sdk_runtime::dynamic::args("modify_user", args)?;
+                let mut request = self.modify_user(args.user_id);
+                if let Some(value) = args.description {
+                    request = request.description(value);
+                }
+                if let Some(value) = args.email {
+                    request = request.email(value);
+                }
+                if let Some(value) = args.password {
+                    request = request.password(value);
+                }
+                if let Some(value) = args.state {
+                    request = request.state(value);
+                }
+                sdk_runtime::dynamic::output("modify_user", request.send().await?)
+            }
+            "modify_user_api" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    user_id: String,
+                    active: bool,
+                }
+                let args: Args = sdk_runtime::dynamic::args("modify_user_api", args)?;
+                let request = self.modify_user_api(args.user_id, args.active);
+                sdk_runtime::dynamic::output("modify_user_api", request.send().await?)
+            }
+            "change_api_key" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    user_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("change_api_key", args)?;
+                let request = self.change_api_key(args.user_id);
+                sdk_runtime::dynamic::output("change_api_key", request.send().await?)
+            }
+            "delete_user" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    user_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("delete_user", args)?;
+                let request = self.delete_user(args.user_id);
+                sdk_runtime::dynamic::output("delete_user", request.send().await?)
+            }
+            "remove_user_ip" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    user_id: String,
+                    ip: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("remove_user_ip", args)?;
+                let request = self.remove_user_ip(args.user_id, args.ip);
+                sdk_runtime::dynamic::output("remove_user_ip", request.send().await?)
             }
             other => {
                 Err(

@@ -7,6 +7,1812 @@ use std::pin::Pin;
 use super::models::*;
 use super::{Client, Error, ErrorKind};
 impl Client {
+    /// Lists the DVD ISOs (operating systems and tools) that can be loaded into a server's virtual DVD unit.
+    ///
+    /// The result is one page of at most `per_page` items; the API does not page automatically.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`page`](ListDvdsRequest::page): Which page of the result to return; used together with `per_page` to split a long list.
+    /// * [`per_page`](ListDvdsRequest::per_page): How many items one page holds.
+    /// * [`sort`](ListDvdsRequest::sort): The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    /// * [`q`](ListDvdsRequest::q): A search term to filter the DVD ISOs by.
+    /// * [`fields`](ListDvdsRequest::fields): A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /dvd_isos`
+    /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * source section: "List all operative systems and tools that you can load into your virtual DVD unit"
+    pub fn list_dvds(&self) -> ListDvdsRequest<'_> {
+        ListDvdsRequest {
+            client: self,
+            page: None,
+            per_page: None,
+            sort: None,
+            q: None,
+            fields: None,
+        }
+    }
+    /// Returns one DVD ISO.
+    ///
+    /// # Arguments
+    ///
+    /// * `iso_id`: The id of the DVD ISO.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /dvd_isos/{iso_id}`
+    /// * source section: "Retrieve a specific ISO image"
+    pub fn get_dvd(&self, iso_id: impl Into<String>) -> GetDvdRequest<'_> {
+        GetDvdRequest {
+            client: self,
+            iso_id: iso_id.into(),
+        }
+    }
+    /// Lists the firewall policies of the account.
+    ///
+    /// The result is one page of at most `per_page` items; the API does not page automatically.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`page`](ListFirewallPoliciesRequest::page): Which page of the result to return; used together with `per_page` to split a long list.
+    /// * [`per_page`](ListFirewallPoliciesRequest::per_page): How many items one page holds.
+    /// * [`sort`](ListFirewallPoliciesRequest::sort): The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    /// * [`q`](ListFirewallPoliciesRequest::q): A search term to filter the firewall policies by.
+    /// * [`fields`](ListFirewallPoliciesRequest::fields): A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /firewall_policies`
+    /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * source section: "List all firewall policies"
+    pub fn list_firewall_policies(&self) -> ListFirewallPoliciesRequest<'_> {
+        ListFirewallPoliciesRequest {
+            client: self,
+            page: None,
+            per_page: None,
+            sort: None,
+            q: None,
+            fields: None,
+        }
+    }
+    /// Returns one firewall policy, with its rules and the server IPs it is applied to.
+    ///
+    /// # Arguments
+    ///
+    /// * `firewall_id`: The id of the firewall policy.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /firewall_policies/{firewall_id}`
+    /// * source section: "Retrieve a single firewall policy"
+    pub fn get_firewall(
+        &self,
+        firewall_id: impl Into<String>,
+    ) -> GetFirewallRequest<'_> {
+        GetFirewallRequest {
+            client: self,
+            firewall_id: firewall_id.into(),
+        }
+    }
+    /// Lists the server IPs a firewall policy is applied to.
+    ///
+    /// # Arguments
+    ///
+    /// * `firewall_id`: The id of the firewall policy.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /firewall_policies/{firewall_id}/server_ips`
+    /// * source section: "List all servers attached to a firewall_policy"
+    pub fn list_firewall_servers(
+        &self,
+        firewall_id: impl Into<String>,
+    ) -> ListFirewallServersRequest<'_> {
+        ListFirewallServersRequest {
+            client: self,
+            firewall_id: firewall_id.into(),
+        }
+    }
+    /// Returns one server IP a firewall policy is applied to.
+    ///
+    /// # Arguments
+    ///
+    /// * `firewall_id`: The id of the firewall policy.
+    /// * `server_ip_id`: The id of the server IP (from `list_server_ips`), not the id of the server.
+    ///
+    /// # Notes
+    ///
+    /// * `server_ip_id` is the id of one of the server's IPs, not the server's id; find it with `list_server_ips` or `get_server_ip`.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /firewall_policies/{firewall_id}/server_ips/{server_ip_id}`
+    /// * source section: "Retrieve a server attached to a firewall policy"
+    pub fn get_firewall_server(
+        &self,
+        firewall_id: impl Into<String>,
+        server_ip_id: impl Into<String>,
+    ) -> GetFirewallServerRequest<'_> {
+        GetFirewallServerRequest {
+            client: self,
+            firewall_id: firewall_id.into(),
+            server_ip_id: server_ip_id.into(),
+        }
+    }
+    /// Lists the rules of a firewall policy.
+    ///
+    /// # Arguments
+    ///
+    /// * `firewall_id`: The id of the firewall policy.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /firewall_policies/{firewall_id}/rules`
+    /// * source section: "List the rules for a firewall policy"
+    pub fn list_firewall_policy_rules(
+        &self,
+        firewall_id: impl Into<String>,
+    ) -> ListFirewallPolicyRulesRequest<'_> {
+        ListFirewallPolicyRulesRequest {
+            client: self,
+            firewall_id: firewall_id.into(),
+        }
+    }
+    /// Returns one rule of a firewall policy.
+    ///
+    /// # Arguments
+    ///
+    /// * `firewall_id`: The id of the firewall policy.
+    /// * `rule_id`: The id of the rule.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /firewall_policies/{firewall_id}/rules/{rule_id}`
+    /// * source section: "Retrieve a single firewall policy rule"
+    pub fn get_firewall_policy_rule(
+        &self,
+        firewall_id: impl Into<String>,
+        rule_id: impl Into<String>,
+    ) -> GetFirewallPolicyRuleRequest<'_> {
+        GetFirewallPolicyRuleRequest {
+            client: self,
+            firewall_id: firewall_id.into(),
+            rule_id: rule_id.into(),
+        }
+    }
+    /// Creates a firewall policy with its rules.
+    ///
+    /// The call returns at once with the policy in a transitional state; poll it until it is `ACTIVE`
+    /// before applying it to server IPs.
+    ///
+    /// # Arguments
+    ///
+    /// * `firewall_policy`: The firewall policy to create: its name and description.
+    /// * `firewall_policy_rules`: The policy's rules, at least one. Must be at least 1 item.
+    ///
+    /// # Notes
+    ///
+    /// * `firewall_policy_rules` must hold at least one rule.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /firewall_policies`
+    /// * JSON body (`Content-Type: application/json`): the members of `firewall_policy`, `rules`
+    /// * source section: "Create a firewall policy"
+    pub fn create_firewall_policy(
+        &self,
+        firewall_policy: NewFirewallPolicy,
+        firewall_policy_rules: Vec<NewFirewallRule>,
+    ) -> CreateFirewallPolicyRequest<'_> {
+        CreateFirewallPolicyRequest {
+            client: self,
+            firewall_policy,
+            firewall_policy_rules,
+        }
+    }
+    /// Adds rules to a firewall policy.
+    ///
+    /// # Arguments
+    ///
+    /// * `firewall_id`: The id of the firewall policy.
+    /// * `firewall_policy_rules`: The rules to add, at least one. Must be at least 1 item.
+    ///
+    /// # Notes
+    ///
+    /// * `firewall_policy_rules` must hold at least one rule.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /firewall_policies/{firewall_id}/rules`
+    /// * JSON body (`Content-Type: application/json`): `rules`
+    /// * source section: "Add new rules to a firewall policy"
+    pub fn add_firewall_policy_rule(
+        &self,
+        firewall_id: impl Into<String>,
+        firewall_policy_rules: Vec<NewFirewallRule>,
+    ) -> AddFirewallPolicyRuleRequest<'_> {
+        AddFirewallPolicyRuleRequest {
+            client: self,
+            firewall_id: firewall_id.into(),
+            firewall_policy_rules,
+        }
+    }
+    /// Applies a firewall policy to server IPs.
+    ///
+    /// # Arguments
+    ///
+    /// * `firewall_id`: The id of the firewall policy.
+    /// * `server_ips`: The ids of the server IPs to apply the policy to, at least one. Must be at least 1 item.
+    ///
+    /// # Notes
+    ///
+    /// * `server_ips` must hold at least one IP id.
+    /// * Each entry is the id of a server IP, not of a server; find it with `list_server_ips` or `get_server_ip`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /firewall_policies/{firewall_id}/server_ips`
+    /// * JSON body (`Content-Type: application/json`): `server_ips`
+    /// * source section: "Attach servers to a firewall policy"
+    pub fn attach_server_firewall_policy(
+        &self,
+        firewall_id: impl Into<String>,
+        server_ips: Vec<String>,
+    ) -> AttachServerFirewallPolicyRequest<'_> {
+        AttachServerFirewallPolicyRequest {
+            client: self,
+            firewall_id: firewall_id.into(),
+            server_ips,
+        }
+    }
+    /// Changes the name or description of a firewall policy.
+    ///
+    /// # Arguments
+    ///
+    /// * `firewall_id`: The id of the firewall policy.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](ModifyFirewallRequest::name): The policy's new name.
+    /// * [`description`](ModifyFirewallRequest::description): The policy's new description.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /firewall_policies/{firewall_id}`
+    /// * JSON body (`Content-Type: application/json`): `name`, `description`
+    /// * source section: "Modify a firewall policy"
+    pub fn modify_firewall(
+        &self,
+        firewall_id: impl Into<String>,
+    ) -> ModifyFirewallRequest<'_> {
+        ModifyFirewallRequest {
+            client: self,
+            firewall_id: firewall_id.into(),
+            name: None,
+            description: None,
+        }
+    }
+    /// Deletes a firewall policy.
+    ///
+    /// # Arguments
+    ///
+    /// * `firewall_id`: The id of the firewall policy to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /firewall_policies/{firewall_id}`
+    /// * source section: "Delete a firewall policy"
+    pub fn delete_firewall(
+        &self,
+        firewall_id: impl Into<String>,
+    ) -> DeleteFirewallRequest<'_> {
+        DeleteFirewallRequest {
+            client: self,
+            firewall_id: firewall_id.into(),
+        }
+    }
+    /// Deletes one rule of a firewall policy.
+    ///
+    /// # Arguments
+    ///
+    /// * `firewall_id`: The id of the firewall policy.
+    /// * `rule_id`: The id of the rule to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /firewall_policies/{firewall_id}/rules/{rule_id}`
+    /// * source section: "Remove a rule from a firewall policy"
+    pub fn remove_firewall_rule(
+        &self,
+        firewall_id: impl Into<String>,
+        rule_id: impl Into<String>,
+    ) -> RemoveFirewallRuleRequest<'_> {
+        RemoveFirewallRuleRequest {
+            client: self,
+            firewall_id: firewall_id.into(),
+            rule_id: rule_id.into(),
+        }
+    }
+    /// Takes a firewall policy off one server IP.
+    ///
+    /// # Arguments
+    ///
+    /// * `firewall_id`: The id of the firewall policy.
+    /// * `server_ip_id`: The id of the server IP (from `list_server_ips`), not the id of the server.
+    ///
+    /// # Notes
+    ///
+    /// * `server_ip_id` is the id of one of the server's IPs, not the server's id; find it with `list_server_ips` or `get_server_ip`.
+    /// * Later versions of the official SDKs no longer offer this call; the API may answer it with an error.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /firewall_policies/{firewall_id}/server_ips/{server_ip_id}`
+    /// * source section: "Remove a server from a firewall policy"
+    pub fn remove_firewall_server(
+        &self,
+        firewall_id: impl Into<String>,
+        server_ip_id: impl Into<String>,
+    ) -> RemoveFirewallServerRequest<'_> {
+        RemoveFirewallServerRequest {
+            client: self,
+            firewall_id: firewall_id.into(),
+            server_ip_id: server_ip_id.into(),
+        }
+    }
+    /// Lists the images of the account.
+    ///
+    /// The result is one page of at most `per_page` items; the API does not page automatically.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`page`](ListImagesRequest::page): Which page of the result to return; used together with `per_page` to split a long list.
+    /// * [`per_page`](ListImagesRequest::per_page): How many items one page holds.
+    /// * [`sort`](ListImagesRequest::sort): The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    /// * [`q`](ListImagesRequest::q): A search term to filter the images by.
+    /// * [`fields`](ListImagesRequest::fields): A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /images`
+    /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * source section: "List all images"
+    pub fn list_images(&self) -> ListImagesRequest<'_> {
+        ListImagesRequest {
+            client: self,
+            page: None,
+            per_page: None,
+            sort: None,
+            q: None,
+            fields: None,
+        }
+    }
+    /// Returns one image of the account.
+    ///
+    /// # Arguments
+    ///
+    /// * `image_id`: The id of the image.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /images/{image_id}`
+    /// * source section: "Retrieve a single image"
+    pub fn get_image(&self, image_id: impl Into<String>) -> GetImageRequest<'_> {
+        GetImageRequest {
+            client: self,
+            image_id: image_id.into(),
+        }
+    }
+    /// Creates an image of a server, once or on a schedule.
+    ///
+    /// The call returns at once with the image in the `DEPLOYING` state; poll it until it is `ACTIVE`.
+    ///
+    /// # Arguments
+    ///
+    /// * `image`: The image to create: the server to take it from, its name and its schedule.
+    ///
+    /// # Notes
+    ///
+    /// * `frequency` is one of `ONCE`, `DAILY` and `WEEKLY`.
+    /// * `num_images` (how many images are kept) must be from 1 to 50.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /images`
+    /// * JSON body (`Content-Type: application/json`): the members of `image`
+    /// * source section: "Create an image"
+    pub fn create_image(&self, image: NewImage) -> CreateImageRequest<'_> {
+        CreateImageRequest {
+            client: self,
+            image,
+        }
+    }
+    /// Changes the name, description or schedule of an image.
+    ///
+    /// # Arguments
+    ///
+    /// * `image_id`: The id of the image.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](ModifyImageRequest::name): The image's new name.
+    /// * [`description`](ModifyImageRequest::description): The image's new description.
+    /// * [`frequency`](ModifyImageRequest::frequency): The new schedule; only `ONCE` is accepted, to stop taking images on a schedule.
+    ///
+    /// # Notes
+    ///
+    /// * `frequency` can only be changed to `ONCE`, which ends a schedule.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /images/{image_id}`
+    /// * JSON body (`Content-Type: application/json`): `name`, `description`, `frequency`
+    /// * source section: "Modify an image"
+    pub fn modify_image(&self, image_id: impl Into<String>) -> ModifyImageRequest<'_> {
+        ModifyImageRequest {
+            client: self,
+            image_id: image_id.into(),
+            name: None,
+            description: None,
+            frequency: None,
+        }
+    }
+    /// Deletes an image.
+    ///
+    /// The returned image is in the `REMOVING` state until it is gone.
+    ///
+    /// # Arguments
+    ///
+    /// * `image_id`: The id of the image to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /images/{image_id}`
+    /// * source section: "Delete an image"
+    pub fn delete_image(&self, image_id: impl Into<String>) -> DeleteImageRequest<'_> {
+        DeleteImageRequest {
+            client: self,
+            image_id: image_id.into(),
+        }
+    }
+    /// Lists the load balancers of the account.
+    ///
+    /// The result is one page of at most `per_page` items; the API does not page automatically.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`page`](ListLoadBalancersRequest::page): Which page of the result to return; used together with `per_page` to split a long list.
+    /// * [`per_page`](ListLoadBalancersRequest::per_page): How many items one page holds.
+    /// * [`sort`](ListLoadBalancersRequest::sort): The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    /// * [`q`](ListLoadBalancersRequest::q): A search term to filter the load balancers by.
+    /// * [`fields`](ListLoadBalancersRequest::fields): A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /load_balancers`
+    /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * source section: "List all load balancers"
+    pub fn list_load_balancers(&self) -> ListLoadBalancersRequest<'_> {
+        ListLoadBalancersRequest {
+            client: self,
+            page: None,
+            per_page: None,
+            sort: None,
+            q: None,
+            fields: None,
+        }
+    }
+    /// Returns one load balancer, with its rules and the server IPs attached to it.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer_id`: The id of the load balancer.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /load_balancers/{load_balancer_id}`
+    /// * source section: "Retrieve a single load balancer"
+    pub fn get_load_balancer(
+        &self,
+        load_balancer_id: impl Into<String>,
+    ) -> GetLoadBalancerRequest<'_> {
+        GetLoadBalancerRequest {
+            client: self,
+            load_balancer_id: load_balancer_id.into(),
+        }
+    }
+    /// Lists the server IPs attached to a load balancer.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer_id`: The id of the load balancer.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /load_balancers/{load_balancer_id}/server_ips`
+    /// * source section: "List all servers attached to a load balancer"
+    pub fn list_load_balancer_servers(
+        &self,
+        load_balancer_id: impl Into<String>,
+    ) -> ListLoadBalancerServersRequest<'_> {
+        ListLoadBalancerServersRequest {
+            client: self,
+            load_balancer_id: load_balancer_id.into(),
+        }
+    }
+    /// Returns one server IP attached to a load balancer.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer_id`: The id of the load balancer.
+    /// * `server_ip_id`: The id of the server IP (from `list_server_ips`), not the id of the server.
+    ///
+    /// # Notes
+    ///
+    /// * `server_ip_id` is the id of one of the server's IPs, not the server's id; find it with `list_server_ips` or `get_server_ip`.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /load_balancers/{load_balancer_id}/server_ips/{server_ip_id}`
+    /// * source section: "Retrieve a server attached to a load balancer"
+    pub fn get_load_balancer_server(
+        &self,
+        load_balancer_id: impl Into<String>,
+        server_ip_id: impl Into<String>,
+    ) -> GetLoadBalancerServerRequest<'_> {
+        GetLoadBalancerServerRequest {
+            client: self,
+            load_balancer_id: load_balancer_id.into(),
+            server_ip_id: server_ip_id.into(),
+        }
+    }
+    /// Lists the rules of a load balancer.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer_id`: The id of the load balancer.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /load_balancers/{load_balancer_id}/rules`
+    /// * source section: "List all load balancer rules"
+    pub fn load_balancer_rules(
+        &self,
+        load_balancer_id: impl Into<String>,
+    ) -> LoadBalancerRulesRequest<'_> {
+        LoadBalancerRulesRequest {
+            client: self,
+            load_balancer_id: load_balancer_id.into(),
+        }
+    }
+    /// Returns one rule of a load balancer.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer_id`: The id of the load balancer.
+    /// * `rule_id`: The id of the rule.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /load_balancers/{load_balancer_id}/rules/{rule_id}`
+    /// * source section: "Retrieve a load balancer rule"
+    pub fn get_load_balancer_rule(
+        &self,
+        load_balancer_id: impl Into<String>,
+        rule_id: impl Into<String>,
+    ) -> GetLoadBalancerRuleRequest<'_> {
+        GetLoadBalancerRuleRequest {
+            client: self,
+            load_balancer_id: load_balancer_id.into(),
+            rule_id: rule_id.into(),
+        }
+    }
+    /// Creates a load balancer with its rules.
+    ///
+    /// The call returns at once with the load balancer in a transitional state; poll it until it is
+    /// `ACTIVE` before attaching server IPs.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer`: The load balancer to create: its name, health check, persistence and balancing method.
+    /// * `load_balancer_rules`: The load balancer's rules, at least one. Must be at least 1 item.
+    ///
+    /// # Notes
+    ///
+    /// * `load_balancer_rules` must hold at least one rule.
+    /// * `health_check_test` can only be `TCP` for now.
+    /// * `health_check_interval` is from 5 to 300 seconds.
+    /// * `persistence_time` must be given when `persistence` is on, and is from 30 to 1200 seconds.
+    /// * `method` is `ROUND_ROBIN` or `LEAST_CONNECTIONS`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /load_balancers`
+    /// * JSON body (`Content-Type: application/json`): the members of `load_balancer`, `rules`
+    /// * source section: "Create a load balancer"
+    pub fn create_load_balancer(
+        &self,
+        load_balancer: NewLoadBalancer,
+        load_balancer_rules: Vec<NewLoadBalancerRule>,
+    ) -> CreateLoadBalancerRequest<'_> {
+        CreateLoadBalancerRequest {
+            client: self,
+            load_balancer,
+            load_balancer_rules,
+        }
+    }
+    /// Attaches server IPs to a load balancer.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer_id`: The id of the load balancer.
+    /// * `server_ips`: The ids of the server IPs to attach, at least one. Must be at least 1 item.
+    ///
+    /// # Notes
+    ///
+    /// * `server_ips` must hold at least one IP id.
+    /// * Each entry is the id of a server IP, not of a server; find it with `list_server_ips` or `get_server_ip`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /load_balancers/{load_balancer_id}/server_ips`
+    /// * JSON body (`Content-Type: application/json`): `server_ips`
+    /// * source section: "Attach servers to a load balancer"
+    pub fn attach_load_balancer_server(
+        &self,
+        load_balancer_id: impl Into<String>,
+        server_ips: Vec<String>,
+    ) -> AttachLoadBalancerServerRequest<'_> {
+        AttachLoadBalancerServerRequest {
+            client: self,
+            load_balancer_id: load_balancer_id.into(),
+            server_ips,
+        }
+    }
+    /// Adds rules to a load balancer.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer_id`: The id of the load balancer.
+    /// * `load_balancer_rules`: The rules to add, at least one. Must be at least 1 item.
+    ///
+    /// # Notes
+    ///
+    /// * `load_balancer_rules` must hold at least one rule.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /load_balancers/{load_balancer_id}/rules`
+    /// * JSON body (`Content-Type: application/json`): `rules`
+    /// * source section: "Add rules to a load balancer"
+    pub fn add_load_balancer_rule(
+        &self,
+        load_balancer_id: impl Into<String>,
+        load_balancer_rules: Vec<NewLoadBalancerRule>,
+    ) -> AddLoadBalancerRuleRequest<'_> {
+        AddLoadBalancerRuleRequest {
+            client: self,
+            load_balancer_id: load_balancer_id.into(),
+            load_balancer_rules,
+        }
+    }
+    /// Changes the settings of a load balancer; only the values given are changed.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer_id`: The id of the load balancer.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](ModifyLoadBalancerRequest::name): The load balancer's new name.
+    /// * [`description`](ModifyLoadBalancerRequest::description): The load balancer's new description.
+    /// * [`health_check_test`](ModifyLoadBalancerRequest::health_check_test): How the health of the attached servers is checked, e.g. `TCP`, or `NONE` for no check.
+    /// * [`health_check_interval`](ModifyLoadBalancerRequest::health_check_interval): The time between two health checks, in seconds.
+    /// * [`health_check_path`](ModifyLoadBalancerRequest::health_check_path): The URL path to request for an HTTP health check.
+    /// * [`health_check_parse`](ModifyLoadBalancerRequest::health_check_parse): A regular expression the answer of an HTTP health check must match.
+    /// * [`persistence`](ModifyLoadBalancerRequest::persistence): Whether a client keeps being sent to the same server.
+    /// * [`persistence_time`](ModifyLoadBalancerRequest::persistence_time): How long a client keeps being sent to the same server, in seconds.
+    /// * [`method`](ModifyLoadBalancerRequest::method): How traffic is spread over the servers.
+    ///
+    /// # Notes
+    ///
+    /// * `health_check_interval` is from 5 to 300 seconds.
+    /// * `persistence_time` is from 30 to 1200 seconds.
+    /// * `method` is `ROUND_ROBIN` or `LEAST_CONNECTIONS`.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /load_balancers/{load_balancer_id}`
+    /// * JSON body (`Content-Type: application/json`): `name`, `description`, `health_check_test`, `health_check_interval`, `health_check_path`, `health_check_path_parser`, `persistence`, `persistence_time`, `method`
+    /// * source section: "Modify a load balancer"
+    pub fn modify_load_balancer(
+        &self,
+        load_balancer_id: impl Into<String>,
+    ) -> ModifyLoadBalancerRequest<'_> {
+        ModifyLoadBalancerRequest {
+            client: self,
+            load_balancer_id: load_balancer_id.into(),
+            name: None,
+            description: None,
+            health_check_test: None,
+            health_check_interval: None,
+            health_check_path: None,
+            health_check_parse: None,
+            persistence: None,
+            persistence_time: None,
+            method: None,
+        }
+    }
+    /// Deletes a load balancer.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer_id`: The id of the load balancer to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /load_balancers/{load_balancer_id}`
+    /// * source section: "Delete a load balancer"
+    pub fn delete_load_balancer(
+        &self,
+        load_balancer_id: impl Into<String>,
+    ) -> DeleteLoadBalancerRequest<'_> {
+        DeleteLoadBalancerRequest {
+            client: self,
+            load_balancer_id: load_balancer_id.into(),
+        }
+    }
+    /// Detaches a server IP from a load balancer.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer_id`: The id of the load balancer.
+    /// * `server_ip_id`: The id of the server IP (from `list_server_ips`), not the id of the server.
+    ///
+    /// # Notes
+    ///
+    /// * `server_ip_id` is the id of one of the server's IPs, not the server's id; find it with `list_server_ips` or `get_server_ip`.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /load_balancers/{load_balancer_id}/server_ips/{server_ip_id}`
+    /// * source section: "Remove a server from a load balancer"
+    pub fn remove_load_balancer_server(
+        &self,
+        load_balancer_id: impl Into<String>,
+        server_ip_id: impl Into<String>,
+    ) -> RemoveLoadBalancerServerRequest<'_> {
+        RemoveLoadBalancerServerRequest {
+            client: self,
+            load_balancer_id: load_balancer_id.into(),
+            server_ip_id: server_ip_id.into(),
+        }
+    }
+    /// Deletes one rule of a load balancer.
+    ///
+    /// # Arguments
+    ///
+    /// * `load_balancer_id`: The id of the load balancer.
+    /// * `rule_id`: The id of the rule to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /load_balancers/{load_balancer_id}/rules/{rule_id}`
+    /// * source section: "Remove a rule from a load balancer"
+    pub fn remove_load_balancer_rule(
+        &self,
+        load_balancer_id: impl Into<String>,
+        rule_id: impl Into<String>,
+    ) -> RemoveLoadBalancerRuleRequest<'_> {
+        RemoveLoadBalancerRuleRequest {
+            client: self,
+            load_balancer_id: load_balancer_id.into(),
+            rule_id: rule_id.into(),
+        }
+    }
+    /// Lists the logged actions of a period: what was done to which resource, by whom, and when.
+    ///
+    /// The result is one page of at most `per_page` items; the API does not page automatically.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`page`](ListLogsRequest::page): Which page of the result to return; used together with `per_page` to split a long list.
+    /// * [`per_page`](ListLogsRequest::per_page): How many items one page holds.
+    /// * [`sort`](ListLogsRequest::sort): The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    /// * [`q`](ListLogsRequest::q): A search term to filter the logs by.
+    /// * [`fields`](ListLogsRequest::fields): A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    /// * [`period`](ListLogsRequest::period): The time span to report on; `CUSTOM` takes the span from `start_date` and `end_date`.
+    /// * [`start_date`](ListLogsRequest::start_date): The start of a `CUSTOM` period, as a UTC date and time such as `2015-05-19T00:05:00Z`; required with `CUSTOM`.
+    /// * [`end_date`](ListLogsRequest::end_date): The end of a `CUSTOM` period, as a UTC date and time such as `2015-05-20T00:05:00Z`; required with `CUSTOM`.
+    ///
+    /// # Notes
+    ///
+    /// * `period` is one of `LAST_HOUR`, `LAST_24H`, `LAST_7D`, `LAST_30D`, `LAST_365D` and `CUSTOM`; it defaults to `LAST_24H`.
+    /// * With `period` set to `CUSTOM`, both `start_date` and `end_date` must be given, as UTC dates and times such as `2015-05-19T00:05:00Z`.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /logs`
+    /// * query: `page`, `per_page`, `sort`, `q`, `fields`, `period`, `start_date`, `end_date`
+    /// * source section: "List all logs"
+    pub fn list_logs(&self) -> ListLogsRequest<'_> {
+        ListLogsRequest {
+            client: self,
+            page: None,
+            per_page: None,
+            sort: None,
+            q: None,
+            fields: None,
+            period: None,
+            start_date: None,
+            end_date: None,
+        }
+    }
+    /// Returns one logged action.
+    ///
+    /// # Arguments
+    ///
+    /// * `log_id`: The id of the log entry.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /logs/{log_id}`
+    /// * source section: "Retrieve a single log"
+    pub fn get_log(&self, log_id: impl Into<String>) -> GetLogRequest<'_> {
+        GetLogRequest {
+            client: self,
+            log_id: log_id.into(),
+        }
+    }
+    /// Lists the monitored servers with the current state of each check and their alert counts.
+    ///
+    /// The result is one page of at most `per_page` items; the API does not page automatically.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`page`](ListServerUsagesRequest::page): Which page of the result to return; used together with `per_page` to split a long list.
+    /// * [`per_page`](ListServerUsagesRequest::per_page): How many items one page holds.
+    /// * [`sort`](ListServerUsagesRequest::sort): The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    /// * [`q`](ListServerUsagesRequest::q): A search term to filter the servers by.
+    /// * [`fields`](ListServerUsagesRequest::fields): A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /monitoring_center`
+    /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * source section: "List all usages and alerts of monitoring servers"
+    pub fn list_server_usages(&self) -> ListServerUsagesRequest<'_> {
+        ListServerUsagesRequest {
+            client: self,
+            page: None,
+            per_page: None,
+            sort: None,
+            q: None,
+            fields: None,
+        }
+    }
+    /// Returns the usage figures and alerts of one monitored server over a period.
+    ///
+    /// For each of CPU, memory, disk, transfer and internal ping, the answer holds the thresholds,
+    /// the check's current status text and the measured values over the period.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the monitored server.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`period`](GetUsageRequest::period): The time span to report on; `CUSTOM` takes the span from `start_date` and `end_date`.
+    /// * [`start_date`](GetUsageRequest::start_date): The start of a `CUSTOM` period, as a UTC date and time such as `2015-05-19T00:05:00Z`; required with `CUSTOM`.
+    /// * [`end_date`](GetUsageRequest::end_date): The end of a `CUSTOM` period, as a UTC date and time such as `2015-05-20T00:05:00Z`; required with `CUSTOM`.
+    ///
+    /// # Notes
+    ///
+    /// * `period` is one of `LAST_HOUR`, `LAST_24H`, `LAST_7D`, `LAST_30D`, `LAST_365D` and `CUSTOM`; it defaults to `LAST_24H`.
+    /// * With `period` set to `CUSTOM`, both `start_date` and `end_date` must be given, as UTC dates and times such as `2015-05-19T00:05:00Z`.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /monitoring_center/{server_id}`
+    /// * query: `period`, `start_date`, `end_date`
+    /// * source section: "Retrieve the usages and alerts for a monitoring server"
+    pub fn get_usage(&self, server_id: impl Into<String>) -> GetUsageRequest<'_> {
+        GetUsageRequest {
+            client: self,
+            server_id: server_id.into(),
+            period: None,
+            start_date: None,
+            end_date: None,
+        }
+    }
+    /// Lists the monitoring policies of the account.
+    ///
+    /// The result is one page of at most `per_page` items; the API does not page automatically.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`page`](ListMonitoringPoliciesRequest::page): Which page of the result to return; used together with `per_page` to split a long list.
+    /// * [`per_page`](ListMonitoringPoliciesRequest::per_page): How many items one page holds.
+    /// * [`sort`](ListMonitoringPoliciesRequest::sort): The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    /// * [`q`](ListMonitoringPoliciesRequest::q): A search term to filter the monitoring policies by.
+    /// * [`fields`](ListMonitoringPoliciesRequest::fields): A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /monitoring_policies`
+    /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * source section: "List all monitoring policies"
+    pub fn list_monitoring_policies(&self) -> ListMonitoringPoliciesRequest<'_> {
+        ListMonitoringPoliciesRequest {
+            client: self,
+            page: None,
+            per_page: None,
+            sort: None,
+            q: None,
+            fields: None,
+        }
+    }
+    /// Returns one monitoring policy, with its thresholds, ports, processes and servers.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /monitoring_policies/{monitoring_policy_id}`
+    /// * source section: "Retrieve a single monitoring policy"
+    pub fn get_monitoring_policy(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+    ) -> GetMonitoringPolicyRequest<'_> {
+        GetMonitoringPolicyRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+        }
+    }
+    /// Lists the ports a monitoring policy watches.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /monitoring_policies/{monitoring_policy_id}/ports`
+    /// * source section: "List all ports of a monitoring policy"
+    pub fn list_monitoring_policy_ports(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+    ) -> ListMonitoringPolicyPortsRequest<'_> {
+        ListMonitoringPolicyPortsRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+        }
+    }
+    /// Returns one port a monitoring policy watches.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    /// * `port_id`: The id of the port.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /monitoring_policies/{monitoring_policy_id}/ports/{port_id}`
+    /// * source section: "Retrieve a port of a monitoring policy"
+    pub fn get_monitoring_policy_port(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+        port_id: impl Into<String>,
+    ) -> GetMonitoringPolicyPortRequest<'_> {
+        GetMonitoringPolicyPortRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+            port_id: port_id.into(),
+        }
+    }
+    /// Lists the processes a monitoring policy watches.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /monitoring_policies/{monitoring_policy_id}/processes`
+    /// * source section: "List all processes of a monitoring policy"
+    pub fn list_monitoring_policy_processes(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+    ) -> ListMonitoringPolicyProcessesRequest<'_> {
+        ListMonitoringPolicyProcessesRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+        }
+    }
+    /// Returns one process a monitoring policy watches.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    /// * `process_id`: The id of the process.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /monitoring_policies/{monitoring_policy_id}/processes/{process_id}`
+    /// * source section: "Retrieve a process of a monitoring policy"
+    pub fn get_monitoring_policy_process(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+        process_id: impl Into<String>,
+    ) -> GetMonitoringPolicyProcessRequest<'_> {
+        GetMonitoringPolicyProcessRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+            process_id: process_id.into(),
+        }
+    }
+    /// Lists the servers a monitoring policy is applied to.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /monitoring_policies/{monitoring_policy_id}/servers`
+    /// * source section: "List all servers attached to a monitoring policy"
+    pub fn list_monitoring_policy_servers(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+    ) -> ListMonitoringPolicyServersRequest<'_> {
+        ListMonitoringPolicyServersRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+        }
+    }
+    /// Returns one server a monitoring policy is applied to.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    /// * `server_id`: The id of the attached server.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /monitoring_policies/{monitoring_policy_id}/servers/{server_id}`
+    /// * source section: "Retrieve a server attached to a monitoring policy"
+    pub fn get_monitoring_policy_server(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> GetMonitoringPolicyServerRequest<'_> {
+        GetMonitoringPolicyServerRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+            server_id: server_id.into(),
+        }
+    }
+    /// Creates a monitoring policy with its thresholds, ports and processes.
+    ///
+    /// The answer is the new policy; poll it until it is `ACTIVE` before attaching servers.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy`: The policy to create: its name, description, alert e-mail address and agent setting.
+    /// * `thresholds`: The warning and critical thresholds of all five resource checks: CPU, memory, disk, transfer and internal ping.
+    /// * `ports`: The ports to watch, at least one. Must be at least 1 item.
+    /// * `processes`: The processes to watch, at least one. Must be at least 1 item.
+    ///
+    /// # Notes
+    ///
+    /// * `thresholds` must give all five checks: `cpu`, `ram`, `disk`, `transfer` and `internal_ping`.
+    /// * `ports` must hold at least one port.
+    /// * `processes` must hold at least one process.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /monitoring_policies`
+    /// * JSON body (`Content-Type: application/json`): the members of `monitoring_policy`, `thresholds`, `ports`, `processes`
+    /// * source section: "Create a monitoring policy"
+    pub fn create_monitoring_policy(
+        &self,
+        monitoring_policy: NewMonitoringPolicy,
+        thresholds: NewThresholds,
+        ports: Vec<NewMonitoringPort>,
+        processes: Vec<NewMonitoringProcess>,
+    ) -> CreateMonitoringPolicyRequest<'_> {
+        CreateMonitoringPolicyRequest {
+            client: self,
+            monitoring_policy,
+            thresholds,
+            ports,
+            processes,
+        }
+    }
+    /// Adds ports for a monitoring policy to watch.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    /// * `ports`: The ports to add, at least one. Must be at least 1 item.
+    ///
+    /// # Notes
+    ///
+    /// * `ports` must hold at least one port.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /monitoring_policies/{monitoring_policy_id}/ports`
+    /// * JSON body (`Content-Type: application/json`): `ports`
+    /// * source section: "Add new ports to a monitoring_policy"
+    pub fn add_port(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+        ports: Vec<NewMonitoringPort>,
+    ) -> AddPortRequest<'_> {
+        AddPortRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+            ports,
+        }
+    }
+    /// Adds processes for a monitoring policy to watch.
+    ///
+    /// The answer is kept as raw JSON because two shapes are documented for it: the list of the policy's
+    /// processes (the official SDK's test data, see `MonitoringProcess`) and the policy itself (what the
+    /// Go SDK decodes, see `MonitoringPolicy`).
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    /// * `processes`: The processes to add, at least one. Must be at least 1 item.
+    ///
+    /// # Notes
+    ///
+    /// * `processes` must hold at least one process.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /monitoring_policies/{monitoring_policy_id}/processes`
+    /// * JSON body (`Content-Type: application/json`): `processes`
+    /// * source section: "Add new processes to a monitoring policy"
+    pub fn add_process(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+        processes: Vec<NewMonitoringProcess>,
+    ) -> AddProcessRequest<'_> {
+        AddProcessRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+            processes,
+        }
+    }
+    /// Applies a monitoring policy to servers.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    /// * `servers`: The ids of the servers to apply the policy to, at least one. Must be at least 1 item.
+    ///
+    /// # Notes
+    ///
+    /// * `servers` must hold at least one server id.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /monitoring_policies/{monitoring_policy_id}/servers`
+    /// * JSON body (`Content-Type: application/json`): `servers`
+    /// * source section: "Attach servers to a monitoring policy"
+    pub fn attach_monitoring_policy_server(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+        servers: Vec<String>,
+    ) -> AttachMonitoringPolicyServerRequest<'_> {
+        AttachMonitoringPolicyServerRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+            servers,
+        }
+    }
+    /// Changes the name, description, alert e-mail address or thresholds of a monitoring policy.
+    ///
+    /// Only the values given are sent. To change thresholds only, pass an empty
+    /// `MonitoringPolicyChanges::new()`.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    /// * `monitoring_policy`: The policy settings to change; leave its fields unset to keep them.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`thresholds`](ModifyMonitoringPolicyRequest::thresholds): New thresholds for one or more of the checks.
+    ///
+    /// # Notes
+    ///
+    /// * `thresholds`, when given, must change at least one check.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /monitoring_policies/{monitoring_policy_id}`
+    /// * JSON body (`Content-Type: application/json`): the members of `monitoring_policy`, `thresholds`
+    /// * source section: "Modify a monitoring policy"
+    pub fn modify_monitoring_policy(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+        monitoring_policy: MonitoringPolicyChanges,
+    ) -> ModifyMonitoringPolicyRequest<'_> {
+        ModifyMonitoringPolicyRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+            monitoring_policy,
+            thresholds: None,
+        }
+    }
+    /// Changes how a monitoring policy alerts about one of its ports.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    /// * `port_id`: The id of the port.
+    /// * `port`: The new alert settings of the port.
+    ///
+    /// # Notes
+    ///
+    /// * Only `alert_if` and `email_notification` can be changed; `protocol` and `port` stay as they are.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /monitoring_policies/{monitoring_policy_id}/ports/{port_id}`
+    /// * JSON body (`Content-Type: application/json`): `ports`
+    /// * source section: "Modify a port from a monitoring policy"
+    pub fn modify_port(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+        port_id: impl Into<String>,
+        port: MonitoringPortUpdate,
+    ) -> ModifyPortRequest<'_> {
+        ModifyPortRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+            port_id: port_id.into(),
+            port,
+        }
+    }
+    /// Changes how a monitoring policy alerts about one of its processes.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    /// * `process_id`: The id of the process.
+    /// * `process`: The new alert settings of the process.
+    ///
+    /// # Notes
+    ///
+    /// * Only `alert_if` and `email_notification` can be changed; `process` stays as it is.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /monitoring_policies/{monitoring_policy_id}/processes/{process_id}`
+    /// * JSON body (`Content-Type: application/json`): `processes`
+    /// * source section: "Modify a process from a monitoring policy"
+    pub fn modify_process(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+        process_id: impl Into<String>,
+        process: MonitoringProcessUpdate,
+    ) -> ModifyProcessRequest<'_> {
+        ModifyProcessRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+            process_id: process_id.into(),
+            process,
+        }
+    }
+    /// Deletes a monitoring policy.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /monitoring_policies/{monitoring_policy_id}`
+    /// * source section: "Delete a monitoring policy"
+    pub fn delete_monitoring_policy(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+    ) -> DeleteMonitoringPolicyRequest<'_> {
+        DeleteMonitoringPolicyRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+        }
+    }
+    /// Stops a monitoring policy from watching a port.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    /// * `port_id`: The id of the port to remove.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /monitoring_policies/{monitoring_policy_id}/ports/{port_id}`
+    /// * source section: "Remove a port from a monitoring policy"
+    pub fn delete_monitoring_policy_port(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+        port_id: impl Into<String>,
+    ) -> DeleteMonitoringPolicyPortRequest<'_> {
+        DeleteMonitoringPolicyPortRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+            port_id: port_id.into(),
+        }
+    }
+    /// Stops a monitoring policy from watching a process.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    /// * `process_id`: The id of the process to remove.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /monitoring_policies/{monitoring_policy_id}/processes/{process_id}`
+    /// * source section: "Remove a process from a monitoring policy"
+    pub fn delete_monitoring_policy_process(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+        process_id: impl Into<String>,
+    ) -> DeleteMonitoringPolicyProcessRequest<'_> {
+        DeleteMonitoringPolicyProcessRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+            process_id: process_id.into(),
+        }
+    }
+    /// Takes a monitoring policy off a server.
+    ///
+    /// # Arguments
+    ///
+    /// * `monitoring_policy_id`: The id of the monitoring policy.
+    /// * `server_id`: The id of the server to detach.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /monitoring_policies/{monitoring_policy_id}/servers/{server_id}`
+    /// * source section: "Detach a server from a monitoring policy"
+    pub fn detach_monitoring_policy_server(
+        &self,
+        monitoring_policy_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> DetachMonitoringPolicyServerRequest<'_> {
+        DetachMonitoringPolicyServerRequest {
+            client: self,
+            monitoring_policy_id: monitoring_policy_id.into(),
+            server_id: server_id.into(),
+        }
+    }
+    /// Lists the private networks of the account.
+    ///
+    /// The result is one page of at most `per_page` items; the API does not page automatically.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`page`](ListPrivateNetworksRequest::page): Which page of the result to return; used together with `per_page` to split a long list.
+    /// * [`per_page`](ListPrivateNetworksRequest::per_page): How many items one page holds.
+    /// * [`sort`](ListPrivateNetworksRequest::sort): The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    /// * [`q`](ListPrivateNetworksRequest::q): A search term to filter the private networks by.
+    /// * [`fields`](ListPrivateNetworksRequest::fields): A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /private_networks`
+    /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * source section: "List all private networks"
+    pub fn list_private_networks(&self) -> ListPrivateNetworksRequest<'_> {
+        ListPrivateNetworksRequest {
+            client: self,
+            page: None,
+            per_page: None,
+            sort: None,
+            q: None,
+            fields: None,
+        }
+    }
+    /// Returns one private network, with the servers attached to it.
+    ///
+    /// # Arguments
+    ///
+    /// * `private_network_id`: The id of the private network.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /private_networks/{private_network_id}`
+    /// * source section: "Retrieve a single private network"
+    pub fn get_private_network(
+        &self,
+        private_network_id: impl Into<String>,
+    ) -> GetPrivateNetworkRequest<'_> {
+        GetPrivateNetworkRequest {
+            client: self,
+            private_network_id: private_network_id.into(),
+        }
+    }
+    /// Lists the servers attached to a private network.
+    ///
+    /// # Arguments
+    ///
+    /// * `private_network_id`: The id of the private network.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /private_networks/{private_network_id}/servers`
+    /// * source section: "List all servers attached to a private network"
+    pub fn list_private_network_servers(
+        &self,
+        private_network_id: impl Into<String>,
+    ) -> ListPrivateNetworkServersRequest<'_> {
+        ListPrivateNetworkServersRequest {
+            client: self,
+            private_network_id: private_network_id.into(),
+        }
+    }
+    /// Returns one server attached to a private network.
+    ///
+    /// # Arguments
+    ///
+    /// * `private_network_id`: The id of the private network.
+    /// * `server_id`: The id of the attached server.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /private_networks/{private_network_id}/servers/{server_id}`
+    /// * source section: "Retrieve a server attached to a private network"
+    pub fn get_private_network_server(
+        &self,
+        private_network_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> GetPrivateNetworkServerRequest<'_> {
+        GetPrivateNetworkServerRequest {
+            client: self,
+            private_network_id: private_network_id.into(),
+            server_id: server_id.into(),
+        }
+    }
+    /// Creates a private network.
+    ///
+    /// The call returns at once with the network in a transitional state; poll it until it is
+    /// `ACTIVE` before attaching servers.
+    ///
+    /// # Arguments
+    ///
+    /// * `private_network`: The private network to create: its name, description and addressing.
+    ///
+    /// # Notes
+    ///
+    /// * Only `name` is required; the API picks what is left unset.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /private_networks`
+    /// * JSON body (`Content-Type: application/json`): the members of `private_network`
+    /// * source section: "Create a private network"
+    pub fn create_private_network(
+        &self,
+        private_network: NewPrivateNetwork,
+    ) -> CreatePrivateNetworkRequest<'_> {
+        CreatePrivateNetworkRequest {
+            client: self,
+            private_network,
+        }
+    }
+    /// Attaches servers to a private network.
+    ///
+    /// The answer is kept as raw JSON because two shapes are documented for it: the list of the
+    /// network's servers (`{id, name}` items, in the official SDK's test data) and the private network
+    /// itself (what the Go SDK decodes, see `PrivateNetwork`).
+    ///
+    /// # Arguments
+    ///
+    /// * `private_network_id`: The id of the private network.
+    /// * `server_ids`: The ids of the servers to attach, at least one. Must be at least 1 item.
+    ///
+    /// # Notes
+    ///
+    /// * `server_ids` must hold at least one server id.
+    /// * A server that has a snapshot cannot be attached to or removed from a private network; delete the snapshot first with `delete_snapshot`.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /private_networks/{private_network_id}/servers`
+    /// * JSON body (`Content-Type: application/json`): `servers`
+    /// * source section: "Attach servers to a private network"
+    pub fn attach_private_network_servers(
+        &self,
+        private_network_id: impl Into<String>,
+        server_ids: Vec<String>,
+    ) -> AttachPrivateNetworkServersRequest<'_> {
+        AttachPrivateNetworkServersRequest {
+            client: self,
+            private_network_id: private_network_id.into(),
+            server_ids,
+        }
+    }
+    /// Changes the name, description or addressing of a private network; only the values given are changed.
+    ///
+    /// # Arguments
+    ///
+    /// * `private_network_id`: The id of the private network.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](ModifyPrivateNetworkRequest::name): The private network's new name.
+    /// * [`description`](ModifyPrivateNetworkRequest::description): The private network's new description.
+    /// * [`network_address`](ModifyPrivateNetworkRequest::network_address): The network's new address, e.g. `192.168.1.0`.
+    /// * [`subnet_mask`](ModifyPrivateNetworkRequest::subnet_mask): The network's new subnet mask, e.g. `255.255.255.0`.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /private_networks/{private_network_id}`
+    /// * JSON body (`Content-Type: application/json`): `name`, `description`, `network_address`, `subnet_mask`
+    /// * source section: "Modify a private network"
+    pub fn modify_private_network(
+        &self,
+        private_network_id: impl Into<String>,
+    ) -> ModifyPrivateNetworkRequest<'_> {
+        ModifyPrivateNetworkRequest {
+            client: self,
+            private_network_id: private_network_id.into(),
+            name: None,
+            description: None,
+            network_address: None,
+            subnet_mask: None,
+        }
+    }
+    /// Deletes a private network.
+    ///
+    /// # Arguments
+    ///
+    /// * `private_network_id`: The id of the private network to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /private_networks/{private_network_id}`
+    /// * source section: "Delete a private network"
+    pub fn delete_private_network(
+        &self,
+        private_network_id: impl Into<String>,
+    ) -> DeletePrivateNetworkRequest<'_> {
+        DeletePrivateNetworkRequest {
+            client: self,
+            private_network_id: private_network_id.into(),
+        }
+    }
+    /// Detaches a server from a private network.
+    ///
+    /// # Arguments
+    ///
+    /// * `private_network_id`: The id of the private network.
+    /// * `server_id`: The id of the server to detach.
+    ///
+    /// # Notes
+    ///
+    /// * A server that has a snapshot cannot be attached to or removed from a private network; delete the snapshot first with `delete_snapshot`.
+    /// * A running server cannot be removed; power it off first with `modify_server_status`.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /private_networks/{private_network_id}/servers/{server_id}`
+    /// * source section: "Remove a server from a private network"
+    pub fn remove_private_network_server(
+        &self,
+        private_network_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> RemovePrivateNetworkServerRequest<'_> {
+        RemovePrivateNetworkServerRequest {
+            client: self,
+            private_network_id: private_network_id.into(),
+            server_id: server_id.into(),
+        }
+    }
+    /// Lists the public IPs of the account, with what each is assigned to.
+    ///
+    /// The result is one page of at most `per_page` items; the API does not page automatically.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`page`](ListPublicIpsRequest::page): Which page of the result to return; used together with `per_page` to split a long list.
+    /// * [`per_page`](ListPublicIpsRequest::per_page): How many items one page holds.
+    /// * [`sort`](ListPublicIpsRequest::sort): The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    /// * [`q`](ListPublicIpsRequest::q): A search term to filter the public IPs by.
+    /// * [`fields`](ListPublicIpsRequest::fields): A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /public_ips`
+    /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * source section: "List all of your public IPs"
+    pub fn list_public_ips(&self) -> ListPublicIpsRequest<'_> {
+        ListPublicIpsRequest {
+            client: self,
+            page: None,
+            per_page: None,
+            sort: None,
+            q: None,
+            fields: None,
+        }
+    }
+    /// Returns one public IP of the account.
+    ///
+    /// # Arguments
+    ///
+    /// * `ip_id`: The id of the public IP.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /public_ips/{ip_id}`
+    /// * source section: "Retrieve a single public IP"
+    pub fn get_public_ip(&self, ip_id: impl Into<String>) -> GetPublicIpRequest<'_> {
+        GetPublicIpRequest {
+            client: self,
+            ip_id: ip_id.into(),
+        }
+    }
+    /// Reserves a new public IP for the account, optionally with a reverse DNS name.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`reverse_dns`](CreatePublicIpRequest::reverse_dns): The reverse DNS name of the new IP.
+    /// * [`ip_type`](CreatePublicIpRequest::ip_type): The version of the new IP; only `IPV4` is accepted. When unset, the API's default applies.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /public_ips`
+    /// * JSON body (`Content-Type: application/json`): `reverse_dns`, `type`
+    /// * source section: "Create a public IP"
+    pub fn create_public_ip(&self) -> CreatePublicIpRequest<'_> {
+        CreatePublicIpRequest {
+            client: self,
+            reverse_dns: None,
+            ip_type: None,
+        }
+    }
+    /// Sets the reverse DNS name of a public IP.
+    ///
+    /// # Arguments
+    ///
+    /// * `ip_id`: The id of the public IP.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`reverse_dns`](ModifyPublicIpRequest::reverse_dns): The new reverse DNS name of the IP.
+    ///
+    /// # Notes
+    ///
+    /// * In the official SDK, calling this without `reverse_dns` removes the IP's reverse DNS name (it sends `null`). This client leaves an unset `reverse_dns` out of the request instead, so it cannot remove a name.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /public_ips/{ip_id}`
+    /// * JSON body (`Content-Type: application/json`): `reverse_dns`
+    /// * source section: "Modify a public IP"
+    pub fn modify_public_ip(
+        &self,
+        ip_id: impl Into<String>,
+    ) -> ModifyPublicIpRequest<'_> {
+        ModifyPublicIpRequest {
+            client: self,
+            ip_id: ip_id.into(),
+            reverse_dns: None,
+        }
+    }
+    /// Releases a public IP from the account.
+    ///
+    /// # Arguments
+    ///
+    /// * `ip_id`: The id of the public IP to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /public_ips/{ip_id}`
+    /// * source section: "Delete a public IP"
+    pub fn delete_public_ip(
+        &self,
+        ip_id: impl Into<String>,
+    ) -> DeletePublicIpRequest<'_> {
+        DeletePublicIpRequest {
+            client: self,
+            ip_id: ip_id.into(),
+        }
+    }
+    /// Lists the appliances a server can be created from: operating system images and installation ISOs.
+    ///
+    /// The result is one page of at most `per_page` items; the API does not page automatically.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`page`](ListAppliancesRequest::page): Which page of the result to return; used together with `per_page` to split a long list.
+    /// * [`per_page`](ListAppliancesRequest::per_page): How many items one page holds.
+    /// * [`sort`](ListAppliancesRequest::sort): The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    /// * [`q`](ListAppliancesRequest::q): A search term to filter the appliances by.
+    /// * [`fields`](ListAppliancesRequest::fields): A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /server_appliances`
+    /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * source section: "List all the of appliances that you can use for creating a server"
+    pub fn list_appliances(&self) -> ListAppliancesRequest<'_> {
+        ListAppliancesRequest {
+            client: self,
+            page: None,
+            per_page: None,
+            sort: None,
+            q: None,
+            fields: None,
+        }
+    }
+    /// Returns one appliance a server can be created from.
+    ///
+    /// # Arguments
+    ///
+    /// * `appliance_id`: The id of the appliance.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /server_appliances/{appliance_id}`
+    /// * source section: "Retrieve a specific appliance"
+    pub fn get_appliance(
+        &self,
+        appliance_id: impl Into<String>,
+    ) -> GetApplianceRequest<'_> {
+        GetApplianceRequest {
+            client: self,
+            appliance_id: appliance_id.into(),
+        }
+    }
     /// Lists the servers of the account.
     ///
     /// Each item is a summary (name, status, image, hardware and IPs); use `get_server` for the full
@@ -56,6 +1862,310 @@ impl Client {
             server_id: server_id.into(),
         }
     }
+    /// Lists the fixed hardware flavors a server can be created with.
+    ///
+    /// Each flavor bundles a number of cores, an amount of memory and a disk; pass its `id` as
+    /// `fixed_instance_size_id` when creating a server instead of giving the hardware piece by piece.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/fixed_instance_sizes`
+    /// * source section: "List fixed server flavors"
+    pub fn fixed_server_flavors(&self) -> FixedServerFlavorsRequest<'_> {
+        FixedServerFlavorsRequest {
+            client: self,
+        }
+    }
+    /// Returns one fixed hardware flavor.
+    ///
+    /// # Arguments
+    ///
+    /// * `fixed_server_id`: The id of the fixed server flavor.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/fixed_instance_sizes/{fixed_server_id}`
+    /// * source section: "Retrieve information about a fixed server flavor"
+    pub fn get_fixed_server(
+        &self,
+        fixed_server_id: impl Into<String>,
+    ) -> GetFixedServerRequest<'_> {
+        GetFixedServerRequest {
+            client: self,
+            fixed_server_id: fixed_server_id.into(),
+        }
+    }
+    /// Returns the hardware of a server: its cores, memory and disks.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/{server_id}/hardware`
+    /// * source section: "Retrieve information about a server's hardware"
+    pub fn get_server_hardware(
+        &self,
+        server_id: impl Into<String>,
+    ) -> GetServerHardwareRequest<'_> {
+        GetServerHardwareRequest {
+            client: self,
+            server_id: server_id.into(),
+        }
+    }
+    /// Lists the disks attached to a server.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/{server_id}/hardware/hdds`
+    /// * source section: "List a server's HDDs"
+    pub fn list_server_hdds(
+        &self,
+        server_id: impl Into<String>,
+    ) -> ListServerHddsRequest<'_> {
+        ListServerHddsRequest {
+            client: self,
+            server_id: server_id.into(),
+        }
+    }
+    /// Returns one disk of a server.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `hdd_id`: The id of the disk.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/{server_id}/hardware/hdds/{hdd_id}`
+    /// * source section: "Retrieve a single server HDD"
+    pub fn get_server_hdd(
+        &self,
+        server_id: impl Into<String>,
+        hdd_id: impl Into<String>,
+    ) -> GetServerHddRequest<'_> {
+        GetServerHddRequest {
+            client: self,
+            server_id: server_id.into(),
+            hdd_id: hdd_id.into(),
+        }
+    }
+    /// Returns the id and name of the image installed on a server.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/{server_id}/image`
+    /// * source section: "Retrieve information about a server's image"
+    pub fn get_server_image(
+        &self,
+        server_id: impl Into<String>,
+    ) -> GetServerImageRequest<'_> {
+        GetServerImageRequest {
+            client: self,
+            server_id: server_id.into(),
+        }
+    }
+    /// Lists the IPs assigned to a server, each with its firewall policy and load balancers.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/{server_id}/ips`
+    /// * source section: "List a server's IPs"
+    pub fn list_server_ips(
+        &self,
+        server_id: impl Into<String>,
+    ) -> ListServerIpsRequest<'_> {
+        ListServerIpsRequest {
+            client: self,
+            server_id: server_id.into(),
+        }
+    }
+    /// Returns one IP of a server, with its firewall policy and load balancers.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `ip_id`: The id of the server's IP.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/{server_id}/ips/{ip_id}`
+    /// * source section: "Retrieve information about a single server IP"
+    pub fn get_server_ip(
+        &self,
+        server_id: impl Into<String>,
+        ip_id: impl Into<String>,
+    ) -> GetServerIpRequest<'_> {
+        GetServerIpRequest {
+            client: self,
+            server_id: server_id.into(),
+            ip_id: ip_id.into(),
+        }
+    }
+    /// Returns the firewall policy applied to one IP of a server.
+    ///
+    /// Despite the name, the answer is a single policy reference (id and name), not a list: an IP
+    /// has at most one firewall policy.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `ip_id`: The id of the server's IP.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/{server_id}/ips/{ip_id}/firewall_policy`
+    /// * source section: "List all firewall policies assigned to a server IP"
+    pub fn list_ip_firewall_policy(
+        &self,
+        server_id: impl Into<String>,
+        ip_id: impl Into<String>,
+    ) -> ListIpFirewallPolicyRequest<'_> {
+        ListIpFirewallPolicyRequest {
+            client: self,
+            server_id: server_id.into(),
+            ip_id: ip_id.into(),
+        }
+    }
+    /// Lists the load balancers one IP of a server is attached to.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `ip_id`: The id of the server's IP.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/{server_id}/ips/{ip_id}/load_balancers`
+    /// * source section: "List all load balancers assigned to a server IP"
+    pub fn list_ip_load_balancers(
+        &self,
+        server_id: impl Into<String>,
+        ip_id: impl Into<String>,
+    ) -> ListIpLoadBalancersRequest<'_> {
+        ListIpLoadBalancersRequest {
+            client: self,
+            server_id: server_id.into(),
+            ip_id: ip_id.into(),
+        }
+    }
+    /// Returns a server's current power state and, while it is changing, the progress of the change.
+    ///
+    /// This is the call to poll after an asynchronous change to a server.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/{server_id}/status`
+    /// * source section: "Retrieve information about a server's status"
+    pub fn get_server_status(
+        &self,
+        server_id: impl Into<String>,
+    ) -> GetServerStatusRequest<'_> {
+        GetServerStatusRequest {
+            client: self,
+            server_id: server_id.into(),
+        }
+    }
+    /// Returns the id and name of the DVD ISO loaded into a server's virtual DVD unit.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/{server_id}/dvd`
+    /// * source section: "Retrieve information about the DVD loaded into the virtual DVD unit of a server"
+    pub fn get_server_dvd(
+        &self,
+        server_id: impl Into<String>,
+    ) -> GetServerDvdRequest<'_> {
+        GetServerDvdRequest {
+            client: self,
+            server_id: server_id.into(),
+        }
+    }
+    /// Lists the private networks a server is attached to.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/{server_id}/private_networks`
+    /// * source section: "List a server's private networks"
+    pub fn list_server_private_networks(
+        &self,
+        server_id: impl Into<String>,
+    ) -> ListServerPrivateNetworksRequest<'_> {
+        ListServerPrivateNetworksRequest {
+            client: self,
+            server_id: server_id.into(),
+        }
+    }
+    /// Returns the full record of one private network a server is attached to.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `private_network_id`: The id of the private network.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/{server_id}/private_networks/{private_network_id}`
+    /// * source section: "Retrieve information about a server's private network"
+    pub fn private_network_info(
+        &self,
+        server_id: impl Into<String>,
+        private_network_id: impl Into<String>,
+    ) -> PrivateNetworkInfoRequest<'_> {
+        PrivateNetworkInfoRequest {
+            client: self,
+            server_id: server_id.into(),
+            private_network_id: private_network_id.into(),
+        }
+    }
+    /// Returns the snapshot(s) of a server, as raw JSON.
+    ///
+    /// Each snapshot has an `id`, a `creation_date` and a `deletion_date` (see `ServerSnapshot`). The
+    /// answer is kept as raw JSON because two shapes are documented for it: a list of snapshots (the
+    /// official SDK's test data) and a single snapshot object (what the Go SDK decodes).
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /servers/{server_id}/snapshots`
+    /// * source section: "List all server snapshots"
+    pub fn list_server_snapshots(
+        &self,
+        server_id: impl Into<String>,
+    ) -> ListServerSnapshotsRequest<'_> {
+        ListServerSnapshotsRequest {
+            client: self,
+            server_id: server_id.into(),
+        }
+    }
     /// Creates a server with the given disks and installs an image on it.
     ///
     /// The call returns as soon as the request is accepted: the returned server is in the `DEPLOYING`
@@ -87,6 +2197,408 @@ impl Client {
             client: self,
             server,
             hdds,
+        }
+    }
+    /// Adds one or more disks to a server.
+    ///
+    /// The call returns at once with the server in a transitional state; poll it until the change is
+    /// done.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `hdds`: The disks to add, at least one. Must be at least 1 item.
+    ///
+    /// # Notes
+    ///
+    /// * `hdds` must hold at least one disk.
+    /// * Every disk's `size` must be a multiple of 20.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /servers/{server_id}/hardware/hdds`
+    /// * JSON body (`Content-Type: application/json`): `hdds`
+    /// * source section: "Add a new HDD to a server"
+    pub fn add_hdd(
+        &self,
+        server_id: impl Into<String>,
+        hdds: Vec<NewHdd>,
+    ) -> AddHddRequest<'_> {
+        AddHddRequest {
+            client: self,
+            server_id: server_id.into(),
+            hdds,
+        }
+    }
+    /// Assigns a new public IP to a server.
+    ///
+    /// The returned server lists the new IP among its `ips`.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`ip_type`](AddNewIpRequest::ip_type): The version of the new IP; only `IPV4` is accepted. When unset, the API's default applies.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /servers/{server_id}/ips`
+    /// * JSON body (`Content-Type: application/json`): `type`
+    /// * source section: "Add a new IP to the server"
+    pub fn add_new_ip(&self, server_id: impl Into<String>) -> AddNewIpRequest<'_> {
+        AddNewIpRequest {
+            client: self,
+            server_id: server_id.into(),
+            ip_type: None,
+        }
+    }
+    /// Attaches one IP of a server to a load balancer.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `ip_id`: The id of the server's IP.
+    /// * `load_balancer_id`: The id of the load balancer to attach the IP to.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /servers/{server_id}/ips/{ip_id}/load_balancers`
+    /// * JSON body (`Content-Type: application/json`): `load_balancer_id`
+    /// * source section: "Add a new load balancer to the IP"
+    pub fn add_load_balancer(
+        &self,
+        server_id: impl Into<String>,
+        ip_id: impl Into<String>,
+        load_balancer_id: impl Into<String>,
+    ) -> AddLoadBalancerRequest<'_> {
+        AddLoadBalancerRequest {
+            client: self,
+            server_id: server_id.into(),
+            ip_id: ip_id.into(),
+            load_balancer_id: load_balancer_id.into(),
+        }
+    }
+    /// Attaches a server to a private network.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `private_network_id`: The id of the private network to attach the server to.
+    ///
+    /// # Notes
+    ///
+    /// * A server that has a snapshot cannot be attached to a private network; delete the snapshot first.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /servers/{server_id}/private_networks`
+    /// * JSON body (`Content-Type: application/json`): `id`
+    /// * source section: "Assign a private network to the server"
+    pub fn assign_private_network(
+        &self,
+        server_id: impl Into<String>,
+        private_network_id: impl Into<String>,
+    ) -> AssignPrivateNetworkRequest<'_> {
+        AssignPrivateNetworkRequest {
+            client: self,
+            server_id: server_id.into(),
+            private_network_id: private_network_id.into(),
+        }
+    }
+    /// Takes a snapshot of a server.
+    ///
+    /// A server keeps one snapshot; the returned server shows it under `snapshot` once it is taken.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /servers/{server_id}/snapshots`
+    /// * source section: "Create a snapshot"
+    pub fn create_snapshot(
+        &self,
+        server_id: impl Into<String>,
+    ) -> CreateSnapshotRequest<'_> {
+        CreateSnapshotRequest {
+            client: self,
+            server_id: server_id.into(),
+        }
+    }
+    /// Creates a copy of a server under a new name.
+    ///
+    /// The returned record is the new server, which is deploying; poll it until it is ready.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server to copy.
+    /// * `name`: The name of the new server.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /servers/{server_id}/clone`
+    /// * JSON body (`Content-Type: application/json`): `name`
+    /// * source section: "Clone a server"
+    pub fn clone_server(
+        &self,
+        server_id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> CloneServerRequest<'_> {
+        CloneServerRequest {
+            client: self,
+            server_id: server_id.into(),
+            name: name.into(),
+        }
+    }
+    /// Renames a server and optionally changes its description.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `name`: The server's new name.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`description`](ModifyServerRequest::description): The server's new description; left unchanged when unset.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /servers/{server_id}`
+    /// * JSON body (`Content-Type: application/json`): `name`, `description`
+    /// * source section: "Modify a server"
+    pub fn modify_server(
+        &self,
+        server_id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> ModifyServerRequest<'_> {
+        ModifyServerRequest {
+            client: self,
+            server_id: server_id.into(),
+            name: name.into(),
+            description: None,
+        }
+    }
+    /// Changes the processors and memory of a server.
+    ///
+    /// Give either a fixed flavor (`fixed_instance_size_id`) or the values to change.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`fixed_instance_size_id`](ModifyServerHardwareRequest::fixed_instance_size_id): The id of a fixed hardware flavor (see `fixed_server_flavors`) to switch to.
+    /// * [`vcore`](ModifyServerHardwareRequest::vcore): The new number of virtual processor cores.
+    /// * [`cores_per_processor`](ModifyServerHardwareRequest::cores_per_processor): The new number of cores per processor.
+    /// * [`ram`](ModifyServerHardwareRequest::ram): The new memory size, in GB.
+    ///
+    /// # Notes
+    ///
+    /// * Values cannot be decreased while the server is running ("hot"); power it off first to decrease them ("cold").
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /servers/{server_id}/hardware`
+    /// * JSON body (`Content-Type: application/json`): `fixed_instance_size_id`, `vcore`, `cores_per_processor`, `ram`
+    /// * source section: "Modify server hardware"
+    pub fn modify_server_hardware(
+        &self,
+        server_id: impl Into<String>,
+    ) -> ModifyServerHardwareRequest<'_> {
+        ModifyServerHardwareRequest {
+            client: self,
+            server_id: server_id.into(),
+            fixed_instance_size_id: None,
+            vcore: None,
+            cores_per_processor: None,
+            ram: None,
+        }
+    }
+    /// Resizes a disk of a server.
+    ///
+    /// Disks can only grow: the new size must be larger than the current one.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `hdd_id`: The id of the disk.
+    /// * `size`: The new size of the disk, in GB. Must be a multiple of 20.
+    ///
+    /// # Notes
+    ///
+    /// * `size` must be a multiple of 20.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /servers/{server_id}/hardware/hdds/{hdd_id}`
+    /// * JSON body (`Content-Type: application/json`): `size`
+    /// * source section: "Modify a HDD"
+    pub fn modify_hdd(
+        &self,
+        server_id: impl Into<String>,
+        hdd_id: impl Into<String>,
+        size: i64,
+    ) -> ModifyHddRequest<'_> {
+        ModifyHddRequest {
+            client: self,
+            server_id: server_id.into(),
+            hdd_id: hdd_id.into(),
+            size,
+        }
+    }
+    /// Applies a firewall policy to one IP of a server, replacing the policy it had.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `ip_id`: The id of the server's IP.
+    /// * `firewall_id`: The id of the firewall policy to apply.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /servers/{server_id}/ips/{ip_id}/firewall_policy`
+    /// * JSON body (`Content-Type: application/json`): `id`
+    /// * source section: "Add a firewall policy to the IP"
+    pub fn add_firewall_policy(
+        &self,
+        server_id: impl Into<String>,
+        ip_id: impl Into<String>,
+        firewall_id: impl Into<String>,
+    ) -> AddFirewallPolicyRequest<'_> {
+        AddFirewallPolicyRequest {
+            client: self,
+            server_id: server_id.into(),
+            ip_id: ip_id.into(),
+            firewall_id: firewall_id.into(),
+        }
+    }
+    /// Powers a server on or off, or restarts it.
+    ///
+    /// The call returns at once with the server in a transitional state (e.g. `POWERING_OFF`); poll
+    /// `get_server_status` until it settles.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `action`: What to do with the server's power.
+    /// * `method`: How to carry the action out: through the operating system or at the power switch.
+    ///
+    /// # Notes
+    ///
+    /// * `action` is one of `POWER_OFF`, `POWER_ON` and `REBOOT`.
+    /// * `method` is `SOFTWARE` (ask the operating system) or `HARDWARE` (switch the power directly).
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /servers/{server_id}/status/action`
+    /// * JSON body (`Content-Type: application/json`): `action`, `method`
+    /// * source section: "Modify a server's status"
+    pub fn modify_server_status(
+        &self,
+        server_id: impl Into<String>,
+        action: ServerAction,
+        method: ServerActionMethod,
+    ) -> ModifyServerStatusRequest<'_> {
+        ModifyServerStatusRequest {
+            client: self,
+            server_id: server_id.into(),
+            action,
+            method,
+        }
+    }
+    /// Loads a DVD ISO into a server's virtual DVD unit.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `dvd_id`: The id of the DVD ISO to load (see `list_dvds`).
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /servers/{server_id}/dvd`
+    /// * JSON body (`Content-Type: application/json`): `id`
+    /// * source section: "Load a DVD into the virtual DVD unit of a server"
+    pub fn load_dvd(
+        &self,
+        server_id: impl Into<String>,
+        dvd_id: impl Into<String>,
+    ) -> LoadDvdRequest<'_> {
+        LoadDvdRequest {
+            client: self,
+            server_id: server_id.into(),
+            dvd_id: dvd_id.into(),
+        }
+    }
+    /// Restores a server from its snapshot.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `snapshot_id`: The id of the snapshot to restore.
+    ///
+    /// # Warning
+    ///
+    /// The server's current disk contents are replaced by those of the snapshot.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /servers/{server_id}/snapshots/{snapshot_id}`
+    /// * source section: "Restore a snapshot into the server"
+    pub fn restore_snapshot(
+        &self,
+        server_id: impl Into<String>,
+        snapshot_id: impl Into<String>,
+    ) -> RestoreSnapshotRequest<'_> {
+        RestoreSnapshotRequest {
+            client: self,
+            server_id: server_id.into(),
+            snapshot_id: snapshot_id.into(),
+        }
+    }
+    /// Installs an image on a server afresh, optionally with a new password and firewall policy.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `image_id`: The id of the image to install (a server appliance or one of your own images).
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`password`](ReinstallImageRequest::password): A new password for the server's administrator account.
+    /// * [`firewall_id`](ReinstallImageRequest::firewall_id): The id of a firewall policy to apply to the reinstalled server.
+    ///
+    /// # Warning
+    ///
+    /// Everything on the server's main disk is replaced by the image.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /servers/{server_id}/image`
+    /// * JSON body (`Content-Type: application/json`): `id`, `password`, `firewall_policy.id`
+    /// * source section: "Reinstall an image into a server"
+    pub fn reinstall_image(
+        &self,
+        server_id: impl Into<String>,
+        image_id: impl Into<String>,
+    ) -> ReinstallImageRequest<'_> {
+        ReinstallImageRequest {
+            client: self,
+            server_id: server_id.into(),
+            image_id: image_id.into(),
+            password: None,
+            firewall_id: None,
         }
     }
     /// Deletes a server.
@@ -123,9 +2635,148 @@ impl Client {
             keep_ips: None,
         }
     }
-    /// Returns a server's current power state and, while it is changing, the progress of the change.
+    /// Detaches a disk from a server and deletes it.
     ///
-    /// This is the call to poll after an asynchronous change to a server.
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `hdd_id`: The id of the disk to remove.
+    ///
+    /// # Warning
+    ///
+    /// The disk and its data are deleted.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /servers/{server_id}/hardware/hdds/{hdd_id}`
+    /// * source section: "Remove a server HDD"
+    pub fn remove_hdd(
+        &self,
+        server_id: impl Into<String>,
+        hdd_id: impl Into<String>,
+    ) -> RemoveHddRequest<'_> {
+        RemoveHddRequest {
+            client: self,
+            server_id: server_id.into(),
+            hdd_id: hdd_id.into(),
+        }
+    }
+    /// Takes an IP away from a server.
+    ///
+    /// By default the IP is deleted; set `keep_ip` to `true` to keep it in the account as an
+    /// unassigned public IP.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `ip_id`: The id of the server's IP.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`keep_ip`](RemoveIpRequest::keep_ip): Set to `true` to keep the IP in the account after it is taken from the server; the API deletes it by default.
+    ///
+    /// # Notes
+    ///
+    /// * Set `keep_ip` to `true` to release the IP without deleting it; the API deletes it by default.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /servers/{server_id}/ips/{ip_id}`
+    /// * query: `keep_ip`
+    /// * source section: "Release an IP and optionally remove it"
+    pub fn remove_ip(
+        &self,
+        server_id: impl Into<String>,
+        ip_id: impl Into<String>,
+    ) -> RemoveIpRequest<'_> {
+        RemoveIpRequest {
+            client: self,
+            server_id: server_id.into(),
+            ip_id: ip_id.into(),
+            keep_ip: None,
+        }
+    }
+    /// Takes the firewall policy off one IP of a server.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `ip_id`: The id of the server's IP.
+    ///
+    /// # Notes
+    ///
+    /// * Later versions of the official SDKs no longer offer this call; the API may answer it with an error.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /servers/{server_id}/ips/{ip_id}/firewall_policy`
+    /// * source section: "Remove a firewall policy from the IP"
+    pub fn remove_firewall_policy(
+        &self,
+        server_id: impl Into<String>,
+        ip_id: impl Into<String>,
+    ) -> RemoveFirewallPolicyRequest<'_> {
+        RemoveFirewallPolicyRequest {
+            client: self,
+            server_id: server_id.into(),
+            ip_id: ip_id.into(),
+        }
+    }
+    /// Detaches one IP of a server from a load balancer.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `ip_id`: The id of the server's IP.
+    /// * `load_balancer_id`: The id of the load balancer to detach the IP from.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /servers/{server_id}/ips/{ip_id}/load_balancers/{load_balancer_id}`
+    /// * source section: "Remove a load balancer from the IP"
+    pub fn remove_load_balancer(
+        &self,
+        server_id: impl Into<String>,
+        ip_id: impl Into<String>,
+        load_balancer_id: impl Into<String>,
+    ) -> RemoveLoadBalancerRequest<'_> {
+        RemoveLoadBalancerRequest {
+            client: self,
+            server_id: server_id.into(),
+            ip_id: ip_id.into(),
+            load_balancer_id: load_balancer_id.into(),
+        }
+    }
+    /// Detaches a server from a private network.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `private_network_id`: The id of the private network to detach the server from.
+    ///
+    /// # Notes
+    ///
+    /// * A server that has a snapshot cannot be detached from a private network; delete the snapshot first.
+    /// * A running server cannot be detached; power it off first with `modify_server_status`.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /servers/{server_id}/private_networks/{private_network_id}`
+    /// * source section: "Remove a private network from the server"
+    pub fn remove_private_network(
+        &self,
+        server_id: impl Into<String>,
+        private_network_id: impl Into<String>,
+    ) -> RemovePrivateNetworkRequest<'_> {
+        RemovePrivateNetworkRequest {
+            client: self,
+            server_id: server_id.into(),
+            private_network_id: private_network_id.into(),
+        }
+    }
+    /// Ejects the DVD ISO from a server's virtual DVD unit.
     ///
     /// # Arguments
     ///
@@ -133,16 +2784,4183 @@ impl Client {
     ///
     /// # Wire
     ///
-    /// * `GET /servers/{server_id}/status`
-    /// * source section: "Retrieve information about a server's status"
-    pub fn get_server_status(
-        &self,
-        server_id: impl Into<String>,
-    ) -> GetServerStatusRequest<'_> {
-        GetServerStatusRequest {
+    /// * `DELETE /servers/{server_id}/dvd`
+    /// * source section: "Unload a DVD from the virtual DVD unit of a server"
+    pub fn eject_dvd(&self, server_id: impl Into<String>) -> EjectDvdRequest<'_> {
+        EjectDvdRequest {
             client: self,
             server_id: server_id.into(),
         }
+    }
+    /// Deletes a server's snapshot.
+    ///
+    /// # Arguments
+    ///
+    /// * `server_id`: The id of the server.
+    /// * `snapshot_id`: The id of the snapshot to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /servers/{server_id}/snapshots/{snapshot_id}`
+    /// * source section: "Remove a snapshot"
+    pub fn delete_snapshot(
+        &self,
+        server_id: impl Into<String>,
+        snapshot_id: impl Into<String>,
+    ) -> DeleteSnapshotRequest<'_> {
+        DeleteSnapshotRequest {
+            client: self,
+            server_id: server_id.into(),
+            snapshot_id: snapshot_id.into(),
+        }
+    }
+    /// Lists the shared storages of the account.
+    ///
+    /// The result is one page of at most `per_page` items; the API does not page automatically.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`page`](ListSharedStoragesRequest::page): Which page of the result to return; used together with `per_page` to split a long list.
+    /// * [`per_page`](ListSharedStoragesRequest::per_page): How many items one page holds.
+    /// * [`sort`](ListSharedStoragesRequest::sort): The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    /// * [`q`](ListSharedStoragesRequest::q): A search term to filter the shared storages by.
+    /// * [`fields`](ListSharedStoragesRequest::fields): A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /shared_storages`
+    /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * source section: "List all shared storages"
+    pub fn list_shared_storages(&self) -> ListSharedStoragesRequest<'_> {
+        ListSharedStoragesRequest {
+            client: self,
+            page: None,
+            per_page: None,
+            sort: None,
+            q: None,
+            fields: None,
+        }
+    }
+    /// Returns one shared storage, with the servers attached to it.
+    ///
+    /// # Arguments
+    ///
+    /// * `shared_storage_id`: The id of the shared storage.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /shared_storages/{shared_storage_id}`
+    /// * source section: "Retrieve a single shared storage"
+    pub fn get_shared_storage(
+        &self,
+        shared_storage_id: impl Into<String>,
+    ) -> GetSharedStorageRequest<'_> {
+        GetSharedStorageRequest {
+            client: self,
+            shared_storage_id: shared_storage_id.into(),
+        }
+    }
+    /// Lists the servers attached to a shared storage, with their access rights.
+    ///
+    /// # Arguments
+    ///
+    /// * `shared_storage_id`: The id of the shared storage.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /shared_storages/{shared_storage_id}/servers`
+    /// * source section: "List all servers attached to a shared storage"
+    pub fn list_servers_attached_storage(
+        &self,
+        shared_storage_id: impl Into<String>,
+    ) -> ListServersAttachedStorageRequest<'_> {
+        ListServersAttachedStorageRequest {
+            client: self,
+            shared_storage_id: shared_storage_id.into(),
+        }
+    }
+    /// Returns one server attached to a shared storage, with its access rights.
+    ///
+    /// # Arguments
+    ///
+    /// * `shared_storage_id`: The id of the shared storage.
+    /// * `server_id`: The id of the attached server.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /shared_storages/{shared_storage_id}/servers/{server_id}`
+    /// * source section: "Retrieve a server attached to a shared storage"
+    pub fn get_shared_storage_server(
+        &self,
+        shared_storage_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> GetSharedStorageServerRequest<'_> {
+        GetSharedStorageServerRequest {
+            client: self,
+            shared_storage_id: shared_storage_id.into(),
+            server_id: server_id.into(),
+        }
+    }
+    /// Returns the account's credentials for mounting shared storages, as raw JSON.
+    ///
+    /// The credentials carry a `state`, a `kerberos_content_file` (a base64 Kerberos keytab) and a
+    /// `user_domain`, and in newer API versions a `site_id` and a `needs_password_reset` flag (see
+    /// `SharedStorageCredentials`). The answer is kept as raw JSON because two shapes are documented
+    /// for it: a single credentials object (the official SDK's test data) and a list of them (what the
+    /// Go SDK decodes).
+    ///
+    /// # Wire
+    ///
+    /// * `GET /shared_storages/access`
+    /// * source section: "Retrieve shared storage credentials"
+    pub fn get_credentials(&self) -> GetCredentialsRequest<'_> {
+        GetCredentialsRequest {
+            client: self,
+        }
+    }
+    /// Creates a shared storage.
+    ///
+    /// The call returns at once with the storage in a transitional state; poll it until it is `ACTIVE`.
+    ///
+    /// # Arguments
+    ///
+    /// * `shared_storage`: The shared storage to create: its name, description and size.
+    ///
+    /// # Notes
+    ///
+    /// * `size` must be a multiple of 50.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /shared_storages`
+    /// * JSON body (`Content-Type: application/json`): the members of `shared_storage`
+    /// * source section: "Create a shared storage"
+    pub fn create_shared_storage(
+        &self,
+        shared_storage: NewSharedStorage,
+    ) -> CreateSharedStorageRequest<'_> {
+        CreateSharedStorageRequest {
+            client: self,
+            shared_storage,
+        }
+    }
+    /// Gives servers access to a shared storage, each with read or read/write rights.
+    ///
+    /// # Arguments
+    ///
+    /// * `shared_storage_id`: The id of the shared storage.
+    /// * `server_ids`: The servers to attach, each with its access rights; at least one. Must be at least 1 item.
+    ///
+    /// # Notes
+    ///
+    /// * `server_ids` must hold at least one server.
+    /// * `rights` is `R` (read only) or `RW` (read and write).
+    ///
+    /// # Wire
+    ///
+    /// * `POST /shared_storages/{shared_storage_id}/servers`
+    /// * JSON body (`Content-Type: application/json`): `servers`
+    /// * source section: "Attach servers to a shared storage"
+    pub fn attach_server_shared_storage(
+        &self,
+        shared_storage_id: impl Into<String>,
+        server_ids: Vec<SharedStorageAccess>,
+    ) -> AttachServerSharedStorageRequest<'_> {
+        AttachServerSharedStorageRequest {
+            client: self,
+            shared_storage_id: shared_storage_id.into(),
+            server_ids,
+        }
+    }
+    /// Changes the name, description or size of a shared storage.
+    ///
+    /// # Arguments
+    ///
+    /// * `shared_storage_id`: The id of the shared storage.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`name`](ModifySharedStorageRequest::name): The shared storage's new name.
+    /// * [`description`](ModifySharedStorageRequest::description): The shared storage's new description.
+    /// * [`size`](ModifySharedStorageRequest::size): The new size, in GB.
+    ///
+    /// # Notes
+    ///
+    /// * `size` must be a multiple of 50.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /shared_storages/{shared_storage_id}`
+    /// * JSON body (`Content-Type: application/json`): `name`, `description`, `size`
+    /// * source section: "Modify a shared storage"
+    pub fn modify_shared_storage(
+        &self,
+        shared_storage_id: impl Into<String>,
+    ) -> ModifySharedStorageRequest<'_> {
+        ModifySharedStorageRequest {
+            client: self,
+            shared_storage_id: shared_storage_id.into(),
+            name: None,
+            description: None,
+            size: None,
+        }
+    }
+    /// Sets a new password for mounting the account's shared storages.
+    ///
+    /// The answer is the account's shared storage credentials, kept as raw JSON for the same reason
+    /// as in `get_credentials`.
+    ///
+    /// # Arguments
+    ///
+    /// * `password`: The new password.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /shared_storages/access`
+    /// * JSON body (`Content-Type: application/json`): `password`
+    /// * source section: "Change the password for accessing a shared storage"
+    pub fn change_password(
+        &self,
+        password: impl Into<String>,
+    ) -> ChangePasswordRequest<'_> {
+        ChangePasswordRequest {
+            client: self,
+            password: password.into(),
+        }
+    }
+    /// Deletes a shared storage.
+    ///
+    /// # Arguments
+    ///
+    /// * `shared_storage_id`: The id of the shared storage to delete.
+    ///
+    /// # Warning
+    ///
+    /// The data on the shared storage is deleted with it.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /shared_storages/{shared_storage_id}`
+    /// * source section: "Delete a shared storage"
+    pub fn delete_shared_storage(
+        &self,
+        shared_storage_id: impl Into<String>,
+    ) -> DeleteSharedStorageRequest<'_> {
+        DeleteSharedStorageRequest {
+            client: self,
+            shared_storage_id: shared_storage_id.into(),
+        }
+    }
+    /// Takes a server's access to a shared storage away.
+    ///
+    /// # Arguments
+    ///
+    /// * `shared_storage_id`: The id of the shared storage.
+    /// * `server_id`: The id of the server to detach.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /shared_storages/{shared_storage_id}/servers/{server_id}`
+    /// * source section: "Detach a server from a shared storage"
+    pub fn detach_server_shared_storage(
+        &self,
+        shared_storage_id: impl Into<String>,
+        server_id: impl Into<String>,
+    ) -> DetachServerSharedStorageRequest<'_> {
+        DetachServerSharedStorageRequest {
+            client: self,
+            shared_storage_id: shared_storage_id.into(),
+            server_id: server_id.into(),
+        }
+    }
+    /// Returns the usage of the account's resources over a period, by kind of resource.
+    ///
+    /// The answer maps each kind of resource (`SERVERS`, `SHARED_STORAGES`, `IMAGES`, `PUBLIC_IPS`, ...)
+    /// to the resources of that kind and what they used.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`page`](ListUsagesRequest::page): Which page of the result to return; used together with `per_page` to split a long list.
+    /// * [`per_page`](ListUsagesRequest::per_page): How many items one page holds.
+    /// * [`sort`](ListUsagesRequest::sort): The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    /// * [`q`](ListUsagesRequest::q): A search term to filter the usages by.
+    /// * [`fields`](ListUsagesRequest::fields): A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    /// * [`period`](ListUsagesRequest::period): The time span to report on; `CUSTOM` takes the span from `start_date` and `end_date`.
+    /// * [`start_date`](ListUsagesRequest::start_date): The start of a `CUSTOM` period, as a UTC date and time such as `2015-05-19T00:05:00Z`; required with `CUSTOM`.
+    /// * [`end_date`](ListUsagesRequest::end_date): The end of a `CUSTOM` period, as a UTC date and time such as `2015-05-20T00:05:00Z`; required with `CUSTOM`.
+    ///
+    /// # Notes
+    ///
+    /// * `period` is one of `LAST_HOUR`, `LAST_24H`, `LAST_7D`, `LAST_30D`, `LAST_365D` and `CUSTOM`; it defaults to `LAST_24H`.
+    /// * With `period` set to `CUSTOM`, both `start_date` and `end_date` must be given, as UTC dates and times such as `2015-05-19T00:05:00Z`.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /usages`
+    /// * query: `page`, `per_page`, `sort`, `q`, `fields`, `period`, `start_date`, `end_date`
+    /// * source section: "List all usages"
+    pub fn list_usages(&self) -> ListUsagesRequest<'_> {
+        ListUsagesRequest {
+            client: self,
+            page: None,
+            per_page: None,
+            sort: None,
+            q: None,
+            fields: None,
+            period: None,
+            start_date: None,
+            end_date: None,
+        }
+    }
+    /// Lists the users of the account.
+    ///
+    /// The result is one page of at most `per_page` items; the API does not page automatically.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`page`](ListUsersRequest::page): Which page of the result to return; used together with `per_page` to split a long list.
+    /// * [`per_page`](ListUsersRequest::per_page): How many items one page holds.
+    /// * [`sort`](ListUsersRequest::sort): The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    /// * [`q`](ListUsersRequest::q): A search term to filter the users by.
+    /// * [`fields`](ListUsersRequest::fields): A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /users`
+    /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * source section: "List all users"
+    pub fn list_users(&self) -> ListUsersRequest<'_> {
+        ListUsersRequest {
+            client: self,
+            page: None,
+            per_page: None,
+            sort: None,
+            q: None,
+            fields: None,
+        }
+    }
+    /// Returns one user of the account, with their API access settings.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_id`: The id of the user.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /users/{user_id}`
+    /// * source section: "Retrieve information about a user"
+    pub fn get_user(&self, user_id: impl Into<String>) -> GetUserRequest<'_> {
+        GetUserRequest {
+            client: self,
+            user_id: user_id.into(),
+        }
+    }
+    /// Returns a user's API access settings: whether it is on, the API key and the IPs allowed to use it.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_id`: The id of the user.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /users/{user_id}/api`
+    /// * source section: "Retrieve information about a user's API privileges"
+    pub fn api_info(&self, user_id: impl Into<String>) -> ApiInfoRequest<'_> {
+        ApiInfoRequest {
+            client: self,
+            user_id: user_id.into(),
+        }
+    }
+    /// Returns a user's API key.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_id`: The id of the user.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /users/{user_id}/api/key`
+    /// * source section: "Retrieve a user's API key"
+    pub fn show_api_key(&self, user_id: impl Into<String>) -> ShowApiKeyRequest<'_> {
+        ShowApiKeyRequest {
+            client: self,
+            user_id: user_id.into(),
+        }
+    }
+    /// Lists the IP addresses from which a user may use the API.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_id`: The id of the user.
+    ///
+    /// # Wire
+    ///
+    /// * `GET /users/{user_id}/api/ips`
+    /// * source section: "List IP's from which API access is allowed for a user"
+    pub fn ips_api_access_allowed(
+        &self,
+        user_id: impl Into<String>,
+    ) -> IpsApiAccessAllowedRequest<'_> {
+        IpsApiAccessAllowedRequest {
+            client: self,
+            user_id: user_id.into(),
+        }
+    }
+    /// Creates a user in the account.
+    ///
+    /// # Arguments
+    ///
+    /// * `name`: The user's login name.
+    /// * `password`: The user's password.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`email`](CreateUserRequest::email): The user's e-mail address.
+    /// * [`description`](CreateUserRequest::description): A free-text description of the user.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /users`
+    /// * JSON body (`Content-Type: application/json`): `name`, `password`, `email`, `description`
+    /// * source section: "Create a user"
+    pub fn create_user(
+        &self,
+        name: impl Into<String>,
+        password: impl Into<String>,
+    ) -> CreateUserRequest<'_> {
+        CreateUserRequest {
+            client: self,
+            name: name.into(),
+            password: password.into(),
+            email: None,
+            description: None,
+        }
+    }
+    /// Allows a user to use the API from more IP addresses.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_id`: The id of the user.
+    /// * `user_ips`: The IP addresses to allow, at least one. Must be at least 1 item.
+    ///
+    /// # Notes
+    ///
+    /// * `user_ips` must hold at least one IP address.
+    ///
+    /// # Wire
+    ///
+    /// * `POST /users/{user_id}/api/ips`
+    /// * JSON body (`Content-Type: application/json`): `ips`
+    /// * source section: "Add new IP's to a user"
+    pub fn add_user_ip(
+        &self,
+        user_id: impl Into<String>,
+        user_ips: Vec<String>,
+    ) -> AddUserIpRequest<'_> {
+        AddUserIpRequest {
+            client: self,
+            user_id: user_id.into(),
+            user_ips,
+        }
+    }
+    /// Changes a user's description, e-mail address, password or state; only the values given are changed.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_id`: The id of the user.
+    ///
+    /// # Optional arguments
+    ///
+    /// Set them on the returned request before awaiting it:
+    ///
+    /// * [`description`](ModifyUserRequest::description): The user's new description.
+    /// * [`email`](ModifyUserRequest::email): The user's new e-mail address.
+    /// * [`password`](ModifyUserRequest::password): The user's new password.
+    /// * [`state`](ModifyUserRequest::state): Whether the user is enabled (`ACTIVE`) or disabled (`DISABLE`).
+    ///
+    /// # Notes
+    ///
+    /// * `state` is `ACTIVE` or `DISABLE`.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /users/{user_id}`
+    /// * JSON body (`Content-Type: application/json`): `description`, `email`, `password`, `state`
+    /// * source section: "Modify user information"
+    pub fn modify_user(&self, user_id: impl Into<String>) -> ModifyUserRequest<'_> {
+        ModifyUserRequest {
+            client: self,
+            user_id: user_id.into(),
+            description: None,
+            email: None,
+            password: None,
+            state: None,
+        }
+    }
+    /// Turns a user's API access on or off.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_id`: The id of the user.
+    /// * `active`: Whether the user may use the API.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /users/{user_id}/api`
+    /// * JSON body (`Content-Type: application/json`): `active`
+    /// * source section: "Modify a user's API privileges"
+    pub fn modify_user_api(
+        &self,
+        user_id: impl Into<String>,
+        active: bool,
+    ) -> ModifyUserApiRequest<'_> {
+        ModifyUserApiRequest {
+            client: self,
+            user_id: user_id.into(),
+            active,
+        }
+    }
+    /// Gives a user a new API key; the returned user carries it.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_id`: The id of the user.
+    ///
+    /// # Warning
+    ///
+    /// The user's previous API key stops working.
+    ///
+    /// # Wire
+    ///
+    /// * `PUT /users/{user_id}/api/key`
+    /// * source section: "Change a user's API key"
+    pub fn change_api_key(&self, user_id: impl Into<String>) -> ChangeApiKeyRequest<'_> {
+        ChangeApiKeyRequest {
+            client: self,
+            user_id: user_id.into(),
+        }
+    }
+    /// Deletes a user from the account.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_id`: The id of the user to delete.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /users/{user_id}`
+    /// * source section: "Delete a user"
+    pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUserRequest<'_> {
+        DeleteUserRequest {
+            client: self,
+            user_id: user_id.into(),
+        }
+    }
+    /// Stops a user from using the API from one IP address.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_id`: The id of the user.
+    /// * `ip`: The IP address to remove, e.g. `14.97.4.171`.
+    ///
+    /// # Wire
+    ///
+    /// * `DELETE /users/{user_id}/api/ips/{ip}`
+    /// * source section: "Remove an IP and forbid API access from it"
+    pub fn remove_user_ip(
+        &self,
+        user_id: impl Into<String>,
+        ip: impl Into<String>,
+    ) -> RemoveUserIpRequest<'_> {
+        RemoveUserIpRequest {
+            client: self,
+            user_id: user_id.into(),
+            ip: ip.into(),
+        }
+    }
+}
+///A `list_dvds` request, started by [`Client::list_dvds`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListDvdsRequest<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    sort: Option<String>,
+    q: Option<String>,
+    fields: Option<String>,
+}
+impl<'a> ListDvdsRequest<'a> {
+    /// Which page of the result to return; used together with `per_page` to split a long list.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many items one page holds.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// A search term to filter the DVD ISOs by.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+    /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<DvdIso>, Error> {
+        let operation: &'static str = "list_dvds";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/dvd_isos"),
+            query: {
+                let mut query = Vec::new();
+                if let Some(value) = &self.page {
+                    query.push(("page", value.to_string()));
+                }
+                if let Some(value) = &self.per_page {
+                    query.push(("per_page", value.to_string()));
+                }
+                if let Some(value) = &self.sort {
+                    query.push(("sort", value.clone()));
+                }
+                if let Some(value) = &self.q {
+                    query.push(("q", value.clone()));
+                }
+                if let Some(value) = &self.fields {
+                    query.push(("fields", value.clone()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<DvdIso>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListDvdsRequest<'a> {
+    type Output = Result<Vec<DvdIso>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_dvd` request, started by [`Client::get_dvd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetDvdRequest<'a> {
+    client: &'a Client,
+    iso_id: String,
+}
+impl<'a> GetDvdRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<DvdIso, Error> {
+        let operation: &'static str = "get_dvd";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/dvd_isos/{}", sdk_runtime::encode::path_segment(& self.iso_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<DvdIso, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetDvdRequest<'a> {
+    type Output = Result<DvdIso, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_firewall_policies` request, started by [`Client::list_firewall_policies`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListFirewallPoliciesRequest<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    sort: Option<String>,
+    q: Option<String>,
+    fields: Option<String>,
+}
+impl<'a> ListFirewallPoliciesRequest<'a> {
+    /// Which page of the result to return; used together with `per_page` to split a long list.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many items one page holds.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// A search term to filter the firewall policies by.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+    /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<FirewallPolicy>, Error> {
+        let operation: &'static str = "list_firewall_policies";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/firewall_policies"),
+            query: {
+                let mut query = Vec::new();
+                if let Some(value) = &self.page {
+                    query.push(("page", value.to_string()));
+                }
+                if let Some(value) = &self.per_page {
+                    query.push(("per_page", value.to_string()));
+                }
+                if let Some(value) = &self.sort {
+                    query.push(("sort", value.clone()));
+                }
+                if let Some(value) = &self.q {
+                    query.push(("q", value.clone()));
+                }
+                if let Some(value) = &self.fields {
+                    query.push(("fields", value.clone()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<FirewallPolicy>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListFirewallPoliciesRequest<'a> {
+    type Output = Result<Vec<FirewallPolicy>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_firewall` request, started by [`Client::get_firewall`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetFirewallRequest<'a> {
+    client: &'a Client,
+    firewall_id: String,
+}
+impl<'a> GetFirewallRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallPolicy, Error> {
+        let operation: &'static str = "get_firewall";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/firewall_policies/{}", sdk_runtime::encode::path_segment(& self
+                .firewall_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetFirewallRequest<'a> {
+    type Output = Result<FirewallPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_firewall_servers` request, started by [`Client::list_firewall_servers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListFirewallServersRequest<'a> {
+    client: &'a Client,
+    firewall_id: String,
+}
+impl<'a> ListFirewallServersRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<AttachedServerIp>, Error> {
+        let operation: &'static str = "list_firewall_servers";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/firewall_policies/{}/server_ips", sdk_runtime::encode::path_segment(&
+                self.firewall_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<AttachedServerIp>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListFirewallServersRequest<'a> {
+    type Output = Result<Vec<AttachedServerIp>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_firewall_server` request, started by [`Client::get_firewall_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetFirewallServerRequest<'a> {
+    client: &'a Client,
+    firewall_id: String,
+    server_ip_id: String,
+}
+impl<'a> GetFirewallServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<AttachedServerIp, Error> {
+        let operation: &'static str = "get_firewall_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/firewall_policies/{}/server_ips/{}",
+                sdk_runtime::encode::path_segment(& self.firewall_id.clone()),
+                sdk_runtime::encode::path_segment(& self.server_ip_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<AttachedServerIp, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetFirewallServerRequest<'a> {
+    type Output = Result<AttachedServerIp, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_firewall_policy_rules` request, started by [`Client::list_firewall_policy_rules`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListFirewallPolicyRulesRequest<'a> {
+    client: &'a Client,
+    firewall_id: String,
+}
+impl<'a> ListFirewallPolicyRulesRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<FirewallRule>, Error> {
+        let operation: &'static str = "list_firewall_policy_rules";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/firewall_policies/{}/rules", sdk_runtime::encode::path_segment(& self
+                .firewall_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<FirewallRule>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListFirewallPolicyRulesRequest<'a> {
+    type Output = Result<Vec<FirewallRule>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_firewall_policy_rule` request, started by [`Client::get_firewall_policy_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetFirewallPolicyRuleRequest<'a> {
+    client: &'a Client,
+    firewall_id: String,
+    rule_id: String,
+}
+impl<'a> GetFirewallPolicyRuleRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRule, Error> {
+        let operation: &'static str = "get_firewall_policy_rule";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/firewall_policies/{}/rules/{}", sdk_runtime::encode::path_segment(&
+                self.firewall_id.clone()), sdk_runtime::encode::path_segment(& self
+                .rule_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallRule, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetFirewallPolicyRuleRequest<'a> {
+    type Output = Result<FirewallRule, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_firewall_policy` request, started by [`Client::create_firewall_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateFirewallPolicyRequest<'a> {
+    client: &'a Client,
+    firewall_policy: NewFirewallPolicy,
+    firewall_policy_rules: Vec<NewFirewallRule>,
+}
+impl<'a> CreateFirewallPolicyRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallPolicy, Error> {
+        let operation: &'static str = "create_firewall_policy";
+        {
+            let value = &self.firewall_policy_rules;
+            sdk_runtime::check::min_items(
+                operation,
+                "firewall_policy_rules",
+                value.len(),
+                1usize,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/firewall_policies"),
+            query: Vec::new(),
+            body: {
+                let mut body = sdk_runtime::encode::object(
+                    operation,
+                    "firewall_policy",
+                    &self.firewall_policy,
+                )?;
+                {
+                    let value = &self.firewall_policy_rules;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["rules"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "firewall_policy_rules",
+                            value,
+                        )?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateFirewallPolicyRequest<'a> {
+    type Output = Result<FirewallPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `add_firewall_policy_rule` request, started by [`Client::add_firewall_policy_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AddFirewallPolicyRuleRequest<'a> {
+    client: &'a Client,
+    firewall_id: String,
+    firewall_policy_rules: Vec<NewFirewallRule>,
+}
+impl<'a> AddFirewallPolicyRuleRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallPolicy, Error> {
+        let operation: &'static str = "add_firewall_policy_rule";
+        {
+            let value = &self.firewall_policy_rules;
+            sdk_runtime::check::min_items(
+                operation,
+                "firewall_policy_rules",
+                value.len(),
+                1usize,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/firewall_policies/{}/rules", sdk_runtime::encode::path_segment(& self
+                .firewall_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.firewall_policy_rules;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["rules"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "firewall_policy_rules",
+                            value,
+                        )?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AddFirewallPolicyRuleRequest<'a> {
+    type Output = Result<FirewallPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `attach_server_firewall_policy` request, started by [`Client::attach_server_firewall_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachServerFirewallPolicyRequest<'a> {
+    client: &'a Client,
+    firewall_id: String,
+    server_ips: Vec<String>,
+}
+impl<'a> AttachServerFirewallPolicyRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallPolicy, Error> {
+        let operation: &'static str = "attach_server_firewall_policy";
+        {
+            let value = &self.server_ips;
+            sdk_runtime::check::min_items(operation, "server_ips", value.len(), 1usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/firewall_policies/{}/server_ips", sdk_runtime::encode::path_segment(&
+                self.firewall_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.server_ips;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["server_ips"],
+                        sdk_runtime::encode::value(operation, "server_ips", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AttachServerFirewallPolicyRequest<'a> {
+    type Output = Result<FirewallPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_firewall` request, started by [`Client::modify_firewall`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifyFirewallRequest<'a> {
+    client: &'a Client,
+    firewall_id: String,
+    name: Option<String>,
+    description: Option<String>,
+}
+impl<'a> ModifyFirewallRequest<'a> {
+    /// The policy's new name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The policy's new description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallPolicy, Error> {
+        let operation: &'static str = "modify_firewall";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/firewall_policies/{}", sdk_runtime::encode::path_segment(& self
+                .firewall_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.name {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                if let Some(value) = &self.description {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["description"],
+                        sdk_runtime::encode::value(operation, "description", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifyFirewallRequest<'a> {
+    type Output = Result<FirewallPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_firewall` request, started by [`Client::delete_firewall`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteFirewallRequest<'a> {
+    client: &'a Client,
+    firewall_id: String,
+}
+impl<'a> DeleteFirewallRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallPolicy, Error> {
+        let operation: &'static str = "delete_firewall";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/firewall_policies/{}", sdk_runtime::encode::path_segment(& self
+                .firewall_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DeleteFirewallRequest<'a> {
+    type Output = Result<FirewallPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `remove_firewall_rule` request, started by [`Client::remove_firewall_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RemoveFirewallRuleRequest<'a> {
+    client: &'a Client,
+    firewall_id: String,
+    rule_id: String,
+}
+impl<'a> RemoveFirewallRuleRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallPolicy, Error> {
+        let operation: &'static str = "remove_firewall_rule";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/firewall_policies/{}/rules/{}", sdk_runtime::encode::path_segment(&
+                self.firewall_id.clone()), sdk_runtime::encode::path_segment(& self
+                .rule_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for RemoveFirewallRuleRequest<'a> {
+    type Output = Result<FirewallPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `remove_firewall_server` request, started by [`Client::remove_firewall_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RemoveFirewallServerRequest<'a> {
+    client: &'a Client,
+    firewall_id: String,
+    server_ip_id: String,
+}
+impl<'a> RemoveFirewallServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallPolicy, Error> {
+        let operation: &'static str = "remove_firewall_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/firewall_policies/{}/server_ips/{}",
+                sdk_runtime::encode::path_segment(& self.firewall_id.clone()),
+                sdk_runtime::encode::path_segment(& self.server_ip_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FirewallPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for RemoveFirewallServerRequest<'a> {
+    type Output = Result<FirewallPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_images` request, started by [`Client::list_images`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListImagesRequest<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    sort: Option<String>,
+    q: Option<String>,
+    fields: Option<String>,
+}
+impl<'a> ListImagesRequest<'a> {
+    /// Which page of the result to return; used together with `per_page` to split a long list.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many items one page holds.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// A search term to filter the images by.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+    /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Image>, Error> {
+        let operation: &'static str = "list_images";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/images"),
+            query: {
+                let mut query = Vec::new();
+                if let Some(value) = &self.page {
+                    query.push(("page", value.to_string()));
+                }
+                if let Some(value) = &self.per_page {
+                    query.push(("per_page", value.to_string()));
+                }
+                if let Some(value) = &self.sort {
+                    query.push(("sort", value.clone()));
+                }
+                if let Some(value) = &self.q {
+                    query.push(("q", value.clone()));
+                }
+                if let Some(value) = &self.fields {
+                    query.push(("fields", value.clone()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<Image>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListImagesRequest<'a> {
+    type Output = Result<Vec<Image>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_image` request, started by [`Client::get_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetImageRequest<'a> {
+    client: &'a Client,
+    image_id: String,
+}
+impl<'a> GetImageRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Image, Error> {
+        let operation: &'static str = "get_image";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/images/{}", sdk_runtime::encode::path_segment(& self.image_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Image, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetImageRequest<'a> {
+    type Output = Result<Image, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_image` request, started by [`Client::create_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateImageRequest<'a> {
+    client: &'a Client,
+    image: NewImage,
+}
+impl<'a> CreateImageRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Image, Error> {
+        let operation: &'static str = "create_image";
+        {
+            let value = &self.image;
+            value.check(operation, "image")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/images"),
+            query: Vec::new(),
+            body: sdk_runtime::Body::json(&self.image)
+                .map_err(|e| e.in_operation(operation))?,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Image, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateImageRequest<'a> {
+    type Output = Result<Image, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_image` request, started by [`Client::modify_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifyImageRequest<'a> {
+    client: &'a Client,
+    image_id: String,
+    name: Option<String>,
+    description: Option<String>,
+    frequency: Option<String>,
+}
+impl<'a> ModifyImageRequest<'a> {
+    /// The image's new name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The image's new description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// The new schedule; only `ONCE` is accepted, to stop taking images on a schedule. Must be one of `ONCE`.
+    pub fn frequency(mut self, value: impl Into<String>) -> Self {
+        self.frequency = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Image, Error> {
+        let operation: &'static str = "modify_image";
+        if let Some(value) = &self.frequency {
+            sdk_runtime::check::one_of(operation, "frequency", value, &["ONCE"])?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/images/{}", sdk_runtime::encode::path_segment(& self.image_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.name {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                if let Some(value) = &self.description {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["description"],
+                        sdk_runtime::encode::value(operation, "description", value)?,
+                    );
+                }
+                if let Some(value) = &self.frequency {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["frequency"],
+                        sdk_runtime::encode::value(operation, "frequency", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Image, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifyImageRequest<'a> {
+    type Output = Result<Image, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_image` request, started by [`Client::delete_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteImageRequest<'a> {
+    client: &'a Client,
+    image_id: String,
+}
+impl<'a> DeleteImageRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Image, Error> {
+        let operation: &'static str = "delete_image";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/images/{}", sdk_runtime::encode::path_segment(& self.image_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Image, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DeleteImageRequest<'a> {
+    type Output = Result<Image, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_load_balancers` request, started by [`Client::list_load_balancers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListLoadBalancersRequest<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    sort: Option<String>,
+    q: Option<String>,
+    fields: Option<String>,
+}
+impl<'a> ListLoadBalancersRequest<'a> {
+    /// Which page of the result to return; used together with `per_page` to split a long list.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many items one page holds.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// A search term to filter the load balancers by.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+    /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<LoadBalancer>, Error> {
+        let operation: &'static str = "list_load_balancers";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/load_balancers"),
+            query: {
+                let mut query = Vec::new();
+                if let Some(value) = &self.page {
+                    query.push(("page", value.to_string()));
+                }
+                if let Some(value) = &self.per_page {
+                    query.push(("per_page", value.to_string()));
+                }
+                if let Some(value) = &self.sort {
+                    query.push(("sort", value.clone()));
+                }
+                if let Some(value) = &self.q {
+                    query.push(("q", value.clone()));
+                }
+                if let Some(value) = &self.fields {
+                    query.push(("fields", value.clone()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<LoadBalancer>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListLoadBalancersRequest<'a> {
+    type Output = Result<Vec<LoadBalancer>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_load_balancer` request, started by [`Client::get_load_balancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetLoadBalancerRequest<'a> {
+    client: &'a Client,
+    load_balancer_id: String,
+}
+impl<'a> GetLoadBalancerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancer, Error> {
+        let operation: &'static str = "get_load_balancer";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/load_balancers/{}", sdk_runtime::encode::path_segment(& self
+                .load_balancer_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancer, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetLoadBalancerRequest<'a> {
+    type Output = Result<LoadBalancer, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_load_balancer_servers` request, started by [`Client::list_load_balancer_servers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListLoadBalancerServersRequest<'a> {
+    client: &'a Client,
+    load_balancer_id: String,
+}
+impl<'a> ListLoadBalancerServersRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<AttachedServerIp>, Error> {
+        let operation: &'static str = "list_load_balancer_servers";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/load_balancers/{}/server_ips", sdk_runtime::encode::path_segment(& self
+                .load_balancer_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<AttachedServerIp>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListLoadBalancerServersRequest<'a> {
+    type Output = Result<Vec<AttachedServerIp>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_load_balancer_server` request, started by [`Client::get_load_balancer_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetLoadBalancerServerRequest<'a> {
+    client: &'a Client,
+    load_balancer_id: String,
+    server_ip_id: String,
+}
+impl<'a> GetLoadBalancerServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<AttachedServerIp, Error> {
+        let operation: &'static str = "get_load_balancer_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/load_balancers/{}/server_ips/{}", sdk_runtime::encode::path_segment(&
+                self.load_balancer_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_ip_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<AttachedServerIp, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetLoadBalancerServerRequest<'a> {
+    type Output = Result<AttachedServerIp, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `load_balancer_rules` request, started by [`Client::load_balancer_rules`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LoadBalancerRulesRequest<'a> {
+    client: &'a Client,
+    load_balancer_id: String,
+}
+impl<'a> LoadBalancerRulesRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<LoadBalancerRule>, Error> {
+        let operation: &'static str = "load_balancer_rules";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/load_balancers/{}/rules", sdk_runtime::encode::path_segment(& self
+                .load_balancer_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<LoadBalancerRule>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for LoadBalancerRulesRequest<'a> {
+    type Output = Result<Vec<LoadBalancerRule>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_load_balancer_rule` request, started by [`Client::get_load_balancer_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetLoadBalancerRuleRequest<'a> {
+    client: &'a Client,
+    load_balancer_id: String,
+    rule_id: String,
+}
+impl<'a> GetLoadBalancerRuleRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancerRule, Error> {
+        let operation: &'static str = "get_load_balancer_rule";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/load_balancers/{}/rules/{}", sdk_runtime::encode::path_segment(& self
+                .load_balancer_id.clone()), sdk_runtime::encode::path_segment(& self
+                .rule_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancerRule, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetLoadBalancerRuleRequest<'a> {
+    type Output = Result<LoadBalancerRule, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_load_balancer` request, started by [`Client::create_load_balancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateLoadBalancerRequest<'a> {
+    client: &'a Client,
+    load_balancer: NewLoadBalancer,
+    load_balancer_rules: Vec<NewLoadBalancerRule>,
+}
+impl<'a> CreateLoadBalancerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancer, Error> {
+        let operation: &'static str = "create_load_balancer";
+        {
+            let value = &self.load_balancer;
+            value.check(operation, "load_balancer")?;
+        }
+        {
+            let value = &self.load_balancer_rules;
+            sdk_runtime::check::min_items(
+                operation,
+                "load_balancer_rules",
+                value.len(),
+                1usize,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/load_balancers"),
+            query: Vec::new(),
+            body: {
+                let mut body = sdk_runtime::encode::object(
+                    operation,
+                    "load_balancer",
+                    &self.load_balancer,
+                )?;
+                {
+                    let value = &self.load_balancer_rules;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["rules"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "load_balancer_rules",
+                            value,
+                        )?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancer, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateLoadBalancerRequest<'a> {
+    type Output = Result<LoadBalancer, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `attach_load_balancer_server` request, started by [`Client::attach_load_balancer_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachLoadBalancerServerRequest<'a> {
+    client: &'a Client,
+    load_balancer_id: String,
+    server_ips: Vec<String>,
+}
+impl<'a> AttachLoadBalancerServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancer, Error> {
+        let operation: &'static str = "attach_load_balancer_server";
+        {
+            let value = &self.server_ips;
+            sdk_runtime::check::min_items(operation, "server_ips", value.len(), 1usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/load_balancers/{}/server_ips", sdk_runtime::encode::path_segment(& self
+                .load_balancer_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.server_ips;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["server_ips"],
+                        sdk_runtime::encode::value(operation, "server_ips", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancer, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AttachLoadBalancerServerRequest<'a> {
+    type Output = Result<LoadBalancer, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `add_load_balancer_rule` request, started by [`Client::add_load_balancer_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AddLoadBalancerRuleRequest<'a> {
+    client: &'a Client,
+    load_balancer_id: String,
+    load_balancer_rules: Vec<NewLoadBalancerRule>,
+}
+impl<'a> AddLoadBalancerRuleRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancer, Error> {
+        let operation: &'static str = "add_load_balancer_rule";
+        {
+            let value = &self.load_balancer_rules;
+            sdk_runtime::check::min_items(
+                operation,
+                "load_balancer_rules",
+                value.len(),
+                1usize,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/load_balancers/{}/rules", sdk_runtime::encode::path_segment(& self
+                .load_balancer_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.load_balancer_rules;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["rules"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "load_balancer_rules",
+                            value,
+                        )?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancer, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AddLoadBalancerRuleRequest<'a> {
+    type Output = Result<LoadBalancer, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_load_balancer` request, started by [`Client::modify_load_balancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifyLoadBalancerRequest<'a> {
+    client: &'a Client,
+    load_balancer_id: String,
+    name: Option<String>,
+    description: Option<String>,
+    health_check_test: Option<String>,
+    health_check_interval: Option<i64>,
+    health_check_path: Option<String>,
+    health_check_parse: Option<String>,
+    persistence: Option<bool>,
+    persistence_time: Option<i64>,
+    method: Option<LoadBalancerMethod>,
+}
+impl<'a> ModifyLoadBalancerRequest<'a> {
+    /// The load balancer's new name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The load balancer's new description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// How the health of the attached servers is checked, e.g. `TCP`, or `NONE` for no check.
+    pub fn health_check_test(mut self, value: impl Into<String>) -> Self {
+        self.health_check_test = Some(value.into());
+        self
+    }
+    /// The time between two health checks, in seconds. Must be from 5 to 300.
+    pub fn health_check_interval(mut self, value: i64) -> Self {
+        self.health_check_interval = Some(value);
+        self
+    }
+    /// The URL path to request for an HTTP health check.
+    pub fn health_check_path(mut self, value: impl Into<String>) -> Self {
+        self.health_check_path = Some(value.into());
+        self
+    }
+    /// A regular expression the answer of an HTTP health check must match.
+    pub fn health_check_parse(mut self, value: impl Into<String>) -> Self {
+        self.health_check_parse = Some(value.into());
+        self
+    }
+    /// Whether a client keeps being sent to the same server.
+    pub fn persistence(mut self, value: bool) -> Self {
+        self.persistence = Some(value);
+        self
+    }
+    /// How long a client keeps being sent to the same server, in seconds. Must be from 30 to 1200.
+    pub fn persistence_time(mut self, value: i64) -> Self {
+        self.persistence_time = Some(value);
+        self
+    }
+    /// How traffic is spread over the servers.
+    pub fn method(mut self, value: LoadBalancerMethod) -> Self {
+        self.method = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancer, Error> {
+        let operation: &'static str = "modify_load_balancer";
+        if let Some(value) = &self.health_check_interval {
+            sdk_runtime::check::min_i64(
+                operation,
+                "health_check_interval",
+                *value,
+                5i64,
+            )?;
+            sdk_runtime::check::max_i64(
+                operation,
+                "health_check_interval",
+                *value,
+                300i64,
+            )?;
+        }
+        if let Some(value) = &self.persistence_time {
+            sdk_runtime::check::min_i64(operation, "persistence_time", *value, 30i64)?;
+            sdk_runtime::check::max_i64(operation, "persistence_time", *value, 1200i64)?;
+        }
+        if let Some(value) = &self.method {
+            sdk_runtime::check::one_of(
+                operation,
+                "method",
+                value.as_str(),
+                LoadBalancerMethod::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/load_balancers/{}", sdk_runtime::encode::path_segment(& self
+                .load_balancer_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.name {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                if let Some(value) = &self.description {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["description"],
+                        sdk_runtime::encode::value(operation, "description", value)?,
+                    );
+                }
+                if let Some(value) = &self.health_check_test {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["health_check_test"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "health_check_test",
+                            value,
+                        )?,
+                    );
+                }
+                if let Some(value) = &self.health_check_interval {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["health_check_interval"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "health_check_interval",
+                            value,
+                        )?,
+                    );
+                }
+                if let Some(value) = &self.health_check_path {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["health_check_path"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "health_check_path",
+                            value,
+                        )?,
+                    );
+                }
+                if let Some(value) = &self.health_check_parse {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["health_check_path_parser"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "health_check_parse",
+                            value,
+                        )?,
+                    );
+                }
+                if let Some(value) = &self.persistence {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["persistence"],
+                        sdk_runtime::encode::value(operation, "persistence", value)?,
+                    );
+                }
+                if let Some(value) = &self.persistence_time {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["persistence_time"],
+                        sdk_runtime::encode::value(operation, "persistence_time", value)?,
+                    );
+                }
+                if let Some(value) = &self.method {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["method"],
+                        sdk_runtime::encode::value(operation, "method", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancer, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifyLoadBalancerRequest<'a> {
+    type Output = Result<LoadBalancer, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_load_balancer` request, started by [`Client::delete_load_balancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteLoadBalancerRequest<'a> {
+    client: &'a Client,
+    load_balancer_id: String,
+}
+impl<'a> DeleteLoadBalancerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancer, Error> {
+        let operation: &'static str = "delete_load_balancer";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/load_balancers/{}", sdk_runtime::encode::path_segment(& self
+                .load_balancer_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancer, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DeleteLoadBalancerRequest<'a> {
+    type Output = Result<LoadBalancer, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `remove_load_balancer_server` request, started by [`Client::remove_load_balancer_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RemoveLoadBalancerServerRequest<'a> {
+    client: &'a Client,
+    load_balancer_id: String,
+    server_ip_id: String,
+}
+impl<'a> RemoveLoadBalancerServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancer, Error> {
+        let operation: &'static str = "remove_load_balancer_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/load_balancers/{}/server_ips/{}", sdk_runtime::encode::path_segment(&
+                self.load_balancer_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_ip_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancer, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for RemoveLoadBalancerServerRequest<'a> {
+    type Output = Result<LoadBalancer, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `remove_load_balancer_rule` request, started by [`Client::remove_load_balancer_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RemoveLoadBalancerRuleRequest<'a> {
+    client: &'a Client,
+    load_balancer_id: String,
+    rule_id: String,
+}
+impl<'a> RemoveLoadBalancerRuleRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancer, Error> {
+        let operation: &'static str = "remove_load_balancer_rule";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/load_balancers/{}/rules/{}", sdk_runtime::encode::path_segment(& self
+                .load_balancer_id.clone()), sdk_runtime::encode::path_segment(& self
+                .rule_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<LoadBalancer, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for RemoveLoadBalancerRuleRequest<'a> {
+    type Output = Result<LoadBalancer, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_logs` request, started by [`Client::list_logs`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListLogsRequest<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    sort: Option<String>,
+    q: Option<String>,
+    fields: Option<String>,
+    period: Option<Period>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+}
+impl<'a> ListLogsRequest<'a> {
+    /// Which page of the result to return; used together with `per_page` to split a long list.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many items one page holds.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// A search term to filter the logs by.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+    /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// The time span to report on; `CUSTOM` takes the span from `start_date` and `end_date`. When unset, `"LAST_24H"` is sent.
+    pub fn period(mut self, value: Period) -> Self {
+        self.period = Some(value);
+        self
+    }
+    /// The start of a `CUSTOM` period, as a UTC date and time such as `2015-05-19T00:05:00Z`; required with `CUSTOM`.
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// The end of a `CUSTOM` period, as a UTC date and time such as `2015-05-20T00:05:00Z`; required with `CUSTOM`.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Log>, Error> {
+        let operation: &'static str = "list_logs";
+        if let Some(value) = &self.period {
+            sdk_runtime::check::one_of(
+                operation,
+                "period",
+                value.as_str(),
+                Period::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/logs"),
+            query: {
+                let mut query = Vec::new();
+                if let Some(value) = &self.page {
+                    query.push(("page", value.to_string()));
+                }
+                if let Some(value) = &self.per_page {
+                    query.push(("per_page", value.to_string()));
+                }
+                if let Some(value) = &self.sort {
+                    query.push(("sort", value.clone()));
+                }
+                if let Some(value) = &self.q {
+                    query.push(("q", value.clone()));
+                }
+                if let Some(value) = &self.fields {
+                    query.push(("fields", value.clone()));
+                }
+                {
+                    let default_value = Period::from("LAST_24H");
+                    let value = self.period.as_ref().unwrap_or(&default_value);
+                    query.push(("period", value.as_str().to_owned()));
+                }
+                if let Some(value) = &self.start_date {
+                    query.push(("start_date", value.clone()));
+                }
+                if let Some(value) = &self.end_date {
+                    query.push(("end_date", value.clone()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<Log>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListLogsRequest<'a> {
+    type Output = Result<Vec<Log>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_log` request, started by [`Client::get_log`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetLogRequest<'a> {
+    client: &'a Client,
+    log_id: String,
+}
+impl<'a> GetLogRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Log, Error> {
+        let operation: &'static str = "get_log";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/logs/{}", sdk_runtime::encode::path_segment(& self.log_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Log, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetLogRequest<'a> {
+    type Output = Result<Log, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_server_usages` request, started by [`Client::list_server_usages`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListServerUsagesRequest<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    sort: Option<String>,
+    q: Option<String>,
+    fields: Option<String>,
+}
+impl<'a> ListServerUsagesRequest<'a> {
+    /// Which page of the result to return; used together with `per_page` to split a long list.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many items one page holds.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// A search term to filter the servers by.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+    /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<MonitoredServer>, Error> {
+        let operation: &'static str = "list_server_usages";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/monitoring_center"),
+            query: {
+                let mut query = Vec::new();
+                if let Some(value) = &self.page {
+                    query.push(("page", value.to_string()));
+                }
+                if let Some(value) = &self.per_page {
+                    query.push(("per_page", value.to_string()));
+                }
+                if let Some(value) = &self.sort {
+                    query.push(("sort", value.clone()));
+                }
+                if let Some(value) = &self.q {
+                    query.push(("q", value.clone()));
+                }
+                if let Some(value) = &self.fields {
+                    query.push(("fields", value.clone()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<MonitoredServer>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListServerUsagesRequest<'a> {
+    type Output = Result<Vec<MonitoredServer>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_usage` request, started by [`Client::get_usage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetUsageRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    period: Option<Period>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+}
+impl<'a> GetUsageRequest<'a> {
+    /// The time span to report on; `CUSTOM` takes the span from `start_date` and `end_date`. When unset, `"LAST_24H"` is sent.
+    pub fn period(mut self, value: Period) -> Self {
+        self.period = Some(value);
+        self
+    }
+    /// The start of a `CUSTOM` period, as a UTC date and time such as `2015-05-19T00:05:00Z`; required with `CUSTOM`.
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// The end of a `CUSTOM` period, as a UTC date and time such as `2015-05-20T00:05:00Z`; required with `CUSTOM`.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringUsage, Error> {
+        let operation: &'static str = "get_usage";
+        if let Some(value) = &self.period {
+            sdk_runtime::check::one_of(
+                operation,
+                "period",
+                value.as_str(),
+                Period::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/monitoring_center/{}", sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                {
+                    let default_value = Period::from("LAST_24H");
+                    let value = self.period.as_ref().unwrap_or(&default_value);
+                    query.push(("period", value.as_str().to_owned()));
+                }
+                if let Some(value) = &self.start_date {
+                    query.push(("start_date", value.clone()));
+                }
+                if let Some(value) = &self.end_date {
+                    query.push(("end_date", value.clone()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringUsage, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetUsageRequest<'a> {
+    type Output = Result<MonitoringUsage, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_monitoring_policies` request, started by [`Client::list_monitoring_policies`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListMonitoringPoliciesRequest<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    sort: Option<String>,
+    q: Option<String>,
+    fields: Option<String>,
+}
+impl<'a> ListMonitoringPoliciesRequest<'a> {
+    /// Which page of the result to return; used together with `per_page` to split a long list.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many items one page holds.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// A search term to filter the monitoring policies by.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+    /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<MonitoringPolicy>, Error> {
+        let operation: &'static str = "list_monitoring_policies";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/monitoring_policies"),
+            query: {
+                let mut query = Vec::new();
+                if let Some(value) = &self.page {
+                    query.push(("page", value.to_string()));
+                }
+                if let Some(value) = &self.per_page {
+                    query.push(("per_page", value.to_string()));
+                }
+                if let Some(value) = &self.sort {
+                    query.push(("sort", value.clone()));
+                }
+                if let Some(value) = &self.q {
+                    query.push(("q", value.clone()));
+                }
+                if let Some(value) = &self.fields {
+                    query.push(("fields", value.clone()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<MonitoringPolicy>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListMonitoringPoliciesRequest<'a> {
+    type Output = Result<Vec<MonitoringPolicy>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_monitoring_policy` request, started by [`Client::get_monitoring_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetMonitoringPolicyRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+}
+impl<'a> GetMonitoringPolicyRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringPolicy, Error> {
+        let operation: &'static str = "get_monitoring_policy";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/monitoring_policies/{}", sdk_runtime::encode::path_segment(& self
+                .monitoring_policy_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetMonitoringPolicyRequest<'a> {
+    type Output = Result<MonitoringPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_monitoring_policy_ports` request, started by [`Client::list_monitoring_policy_ports`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListMonitoringPolicyPortsRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+}
+impl<'a> ListMonitoringPolicyPortsRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<MonitoringPort>, Error> {
+        let operation: &'static str = "list_monitoring_policy_ports";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/monitoring_policies/{}/ports", sdk_runtime::encode::path_segment(& self
+                .monitoring_policy_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<MonitoringPort>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListMonitoringPolicyPortsRequest<'a> {
+    type Output = Result<Vec<MonitoringPort>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_monitoring_policy_port` request, started by [`Client::get_monitoring_policy_port`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetMonitoringPolicyPortRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+    port_id: String,
+}
+impl<'a> GetMonitoringPolicyPortRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringPort, Error> {
+        let operation: &'static str = "get_monitoring_policy_port";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/monitoring_policies/{}/ports/{}", sdk_runtime::encode::path_segment(&
+                self.monitoring_policy_id.clone()), sdk_runtime::encode::path_segment(&
+                self.port_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringPort, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetMonitoringPolicyPortRequest<'a> {
+    type Output = Result<MonitoringPort, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_monitoring_policy_processes` request, started by [`Client::list_monitoring_policy_processes`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListMonitoringPolicyProcessesRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+}
+impl<'a> ListMonitoringPolicyProcessesRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<MonitoringProcess>, Error> {
+        let operation: &'static str = "list_monitoring_policy_processes";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/monitoring_policies/{}/processes", sdk_runtime::encode::path_segment(&
+                self.monitoring_policy_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<MonitoringProcess>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListMonitoringPolicyProcessesRequest<'a> {
+    type Output = Result<Vec<MonitoringProcess>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_monitoring_policy_process` request, started by [`Client::get_monitoring_policy_process`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetMonitoringPolicyProcessRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+    process_id: String,
+}
+impl<'a> GetMonitoringPolicyProcessRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringProcess, Error> {
+        let operation: &'static str = "get_monitoring_policy_process";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/monitoring_policies/{}/processes/{}",
+                sdk_runtime::encode::path_segment(& self.monitoring_policy_id.clone()),
+                sdk_runtime::encode::path_segment(& self.process_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringProcess, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetMonitoringPolicyProcessRequest<'a> {
+    type Output = Result<MonitoringProcess, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_monitoring_policy_servers` request, started by [`Client::list_monitoring_policy_servers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListMonitoringPolicyServersRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+}
+impl<'a> ListMonitoringPolicyServersRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Identity>, Error> {
+        let operation: &'static str = "list_monitoring_policy_servers";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/monitoring_policies/{}/servers", sdk_runtime::encode::path_segment(&
+                self.monitoring_policy_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<Identity>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListMonitoringPolicyServersRequest<'a> {
+    type Output = Result<Vec<Identity>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_monitoring_policy_server` request, started by [`Client::get_monitoring_policy_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetMonitoringPolicyServerRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+    server_id: String,
+}
+impl<'a> GetMonitoringPolicyServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Identity, Error> {
+        let operation: &'static str = "get_monitoring_policy_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/monitoring_policies/{}/servers/{}", sdk_runtime::encode::path_segment(&
+                self.monitoring_policy_id.clone()), sdk_runtime::encode::path_segment(&
+                self.server_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Identity, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetMonitoringPolicyServerRequest<'a> {
+    type Output = Result<Identity, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_monitoring_policy` request, started by [`Client::create_monitoring_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateMonitoringPolicyRequest<'a> {
+    client: &'a Client,
+    monitoring_policy: NewMonitoringPolicy,
+    thresholds: NewThresholds,
+    ports: Vec<NewMonitoringPort>,
+    processes: Vec<NewMonitoringProcess>,
+}
+impl<'a> CreateMonitoringPolicyRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringPolicy, Error> {
+        let operation: &'static str = "create_monitoring_policy";
+        {
+            let value = &self.ports;
+            sdk_runtime::check::min_items(operation, "ports", value.len(), 1usize)?;
+            for (index, item) in value.iter().enumerate() {
+                let item_label = format!("{}[{}]", "ports", index);
+                item.check(operation, &item_label)?;
+            }
+        }
+        {
+            let value = &self.processes;
+            sdk_runtime::check::min_items(operation, "processes", value.len(), 1usize)?;
+            for (index, item) in value.iter().enumerate() {
+                let item_label = format!("{}[{}]", "processes", index);
+                item.check(operation, &item_label)?;
+            }
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/monitoring_policies"),
+            query: Vec::new(),
+            body: {
+                let mut body = sdk_runtime::encode::object(
+                    operation,
+                    "monitoring_policy",
+                    &self.monitoring_policy,
+                )?;
+                {
+                    let value = &self.thresholds;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["thresholds"],
+                        sdk_runtime::encode::value(operation, "thresholds", value)?,
+                    );
+                }
+                {
+                    let value = &self.ports;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["ports"],
+                        sdk_runtime::encode::value(operation, "ports", value)?,
+                    );
+                }
+                {
+                    let value = &self.processes;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["processes"],
+                        sdk_runtime::encode::value(operation, "processes", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateMonitoringPolicyRequest<'a> {
+    type Output = Result<MonitoringPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `add_port` request, started by [`Client::add_port`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AddPortRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+    ports: Vec<NewMonitoringPort>,
+}
+impl<'a> AddPortRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringPolicy, Error> {
+        let operation: &'static str = "add_port";
+        {
+            let value = &self.ports;
+            sdk_runtime::check::min_items(operation, "ports", value.len(), 1usize)?;
+            for (index, item) in value.iter().enumerate() {
+                let item_label = format!("{}[{}]", "ports", index);
+                item.check(operation, &item_label)?;
+            }
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/monitoring_policies/{}/ports", sdk_runtime::encode::path_segment(& self
+                .monitoring_policy_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.ports;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["ports"],
+                        sdk_runtime::encode::value(operation, "ports", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AddPortRequest<'a> {
+    type Output = Result<MonitoringPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `add_process` request, started by [`Client::add_process`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AddProcessRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+    processes: Vec<NewMonitoringProcess>,
+}
+impl<'a> AddProcessRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "add_process";
+        {
+            let value = &self.processes;
+            sdk_runtime::check::min_items(operation, "processes", value.len(), 1usize)?;
+            for (index, item) in value.iter().enumerate() {
+                let item_label = format!("{}[{}]", "processes", index);
+                item.check(operation, &item_label)?;
+            }
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/monitoring_policies/{}/processes", sdk_runtime::encode::path_segment(&
+                self.monitoring_policy_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.processes;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["processes"],
+                        sdk_runtime::encode::value(operation, "processes", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AddProcessRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `attach_monitoring_policy_server` request, started by [`Client::attach_monitoring_policy_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachMonitoringPolicyServerRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+    servers: Vec<String>,
+}
+impl<'a> AttachMonitoringPolicyServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringPolicy, Error> {
+        let operation: &'static str = "attach_monitoring_policy_server";
+        {
+            let value = &self.servers;
+            sdk_runtime::check::min_items(operation, "servers", value.len(), 1usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/monitoring_policies/{}/servers", sdk_runtime::encode::path_segment(&
+                self.monitoring_policy_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.servers;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["servers"],
+                        sdk_runtime::encode::value(operation, "servers", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AttachMonitoringPolicyServerRequest<'a> {
+    type Output = Result<MonitoringPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_monitoring_policy` request, started by [`Client::modify_monitoring_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifyMonitoringPolicyRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+    monitoring_policy: MonitoringPolicyChanges,
+    thresholds: Option<ThresholdChanges>,
+}
+impl<'a> ModifyMonitoringPolicyRequest<'a> {
+    /// New thresholds for one or more of the checks.
+    pub fn thresholds(mut self, value: ThresholdChanges) -> Self {
+        self.thresholds = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringPolicy, Error> {
+        let operation: &'static str = "modify_monitoring_policy";
+        if let Some(value) = &self.thresholds {
+            value.check(operation, "thresholds")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/monitoring_policies/{}", sdk_runtime::encode::path_segment(& self
+                .monitoring_policy_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = sdk_runtime::encode::object(
+                    operation,
+                    "monitoring_policy",
+                    &self.monitoring_policy,
+                )?;
+                if let Some(value) = &self.thresholds {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["thresholds"],
+                        sdk_runtime::encode::value(operation, "thresholds", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifyMonitoringPolicyRequest<'a> {
+    type Output = Result<MonitoringPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_port` request, started by [`Client::modify_port`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifyPortRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+    port_id: String,
+    port: MonitoringPortUpdate,
+}
+impl<'a> ModifyPortRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringPolicy, Error> {
+        let operation: &'static str = "modify_port";
+        {
+            let value = &self.port;
+            value.check(operation, "port")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/monitoring_policies/{}/ports/{}", sdk_runtime::encode::path_segment(&
+                self.monitoring_policy_id.clone()), sdk_runtime::encode::path_segment(&
+                self.port_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.port;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["ports"],
+                        sdk_runtime::encode::value(operation, "port", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifyPortRequest<'a> {
+    type Output = Result<MonitoringPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_process` request, started by [`Client::modify_process`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifyProcessRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+    process_id: String,
+    process: MonitoringProcessUpdate,
+}
+impl<'a> ModifyProcessRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringPolicy, Error> {
+        let operation: &'static str = "modify_process";
+        {
+            let value = &self.process;
+            value.check(operation, "process")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/monitoring_policies/{}/processes/{}",
+                sdk_runtime::encode::path_segment(& self.monitoring_policy_id.clone()),
+                sdk_runtime::encode::path_segment(& self.process_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.process;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["processes"],
+                        sdk_runtime::encode::value(operation, "process", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifyProcessRequest<'a> {
+    type Output = Result<MonitoringPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_monitoring_policy` request, started by [`Client::delete_monitoring_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteMonitoringPolicyRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+}
+impl<'a> DeleteMonitoringPolicyRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringPolicy, Error> {
+        let operation: &'static str = "delete_monitoring_policy";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/monitoring_policies/{}", sdk_runtime::encode::path_segment(& self
+                .monitoring_policy_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DeleteMonitoringPolicyRequest<'a> {
+    type Output = Result<MonitoringPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_monitoring_policy_port` request, started by [`Client::delete_monitoring_policy_port`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteMonitoringPolicyPortRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+    port_id: String,
+}
+impl<'a> DeleteMonitoringPolicyPortRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringPolicy, Error> {
+        let operation: &'static str = "delete_monitoring_policy_port";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/monitoring_policies/{}/ports/{}", sdk_runtime::encode::path_segment(&
+                self.monitoring_policy_id.clone()), sdk_runtime::encode::path_segment(&
+                self.port_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DeleteMonitoringPolicyPortRequest<'a> {
+    type Output = Result<MonitoringPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_monitoring_policy_process` request, started by [`Client::delete_monitoring_policy_process`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteMonitoringPolicyProcessRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+    process_id: String,
+}
+impl<'a> DeleteMonitoringPolicyProcessRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringPolicy, Error> {
+        let operation: &'static str = "delete_monitoring_policy_process";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/monitoring_policies/{}/processes/{}",
+                sdk_runtime::encode::path_segment(& self.monitoring_policy_id.clone()),
+                sdk_runtime::encode::path_segment(& self.process_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DeleteMonitoringPolicyProcessRequest<'a> {
+    type Output = Result<MonitoringPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `detach_monitoring_policy_server` request, started by [`Client::detach_monitoring_policy_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachMonitoringPolicyServerRequest<'a> {
+    client: &'a Client,
+    monitoring_policy_id: String,
+    server_id: String,
+}
+impl<'a> DetachMonitoringPolicyServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringPolicy, Error> {
+        let operation: &'static str = "detach_monitoring_policy_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/monitoring_policies/{}/servers/{}", sdk_runtime::encode::path_segment(&
+                self.monitoring_policy_id.clone()), sdk_runtime::encode::path_segment(&
+                self.server_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<MonitoringPolicy, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DetachMonitoringPolicyServerRequest<'a> {
+    type Output = Result<MonitoringPolicy, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_private_networks` request, started by [`Client::list_private_networks`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListPrivateNetworksRequest<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    sort: Option<String>,
+    q: Option<String>,
+    fields: Option<String>,
+}
+impl<'a> ListPrivateNetworksRequest<'a> {
+    /// Which page of the result to return; used together with `per_page` to split a long list.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many items one page holds.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// A search term to filter the private networks by.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+    /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<PrivateNetwork>, Error> {
+        let operation: &'static str = "list_private_networks";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/private_networks"),
+            query: {
+                let mut query = Vec::new();
+                if let Some(value) = &self.page {
+                    query.push(("page", value.to_string()));
+                }
+                if let Some(value) = &self.per_page {
+                    query.push(("per_page", value.to_string()));
+                }
+                if let Some(value) = &self.sort {
+                    query.push(("sort", value.clone()));
+                }
+                if let Some(value) = &self.q {
+                    query.push(("q", value.clone()));
+                }
+                if let Some(value) = &self.fields {
+                    query.push(("fields", value.clone()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<PrivateNetwork>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListPrivateNetworksRequest<'a> {
+    type Output = Result<Vec<PrivateNetwork>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_private_network` request, started by [`Client::get_private_network`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetPrivateNetworkRequest<'a> {
+    client: &'a Client,
+    private_network_id: String,
+}
+impl<'a> GetPrivateNetworkRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PrivateNetwork, Error> {
+        let operation: &'static str = "get_private_network";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/private_networks/{}", sdk_runtime::encode::path_segment(& self
+                .private_network_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<PrivateNetwork, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetPrivateNetworkRequest<'a> {
+    type Output = Result<PrivateNetwork, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_private_network_servers` request, started by [`Client::list_private_network_servers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListPrivateNetworkServersRequest<'a> {
+    client: &'a Client,
+    private_network_id: String,
+}
+impl<'a> ListPrivateNetworkServersRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Identity>, Error> {
+        let operation: &'static str = "list_private_network_servers";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/private_networks/{}/servers", sdk_runtime::encode::path_segment(& self
+                .private_network_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<Identity>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListPrivateNetworkServersRequest<'a> {
+    type Output = Result<Vec<Identity>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_private_network_server` request, started by [`Client::get_private_network_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetPrivateNetworkServerRequest<'a> {
+    client: &'a Client,
+    private_network_id: String,
+    server_id: String,
+}
+impl<'a> GetPrivateNetworkServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Identity, Error> {
+        let operation: &'static str = "get_private_network_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/private_networks/{}/servers/{}", sdk_runtime::encode::path_segment(&
+                self.private_network_id.clone()), sdk_runtime::encode::path_segment(&
+                self.server_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Identity, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetPrivateNetworkServerRequest<'a> {
+    type Output = Result<Identity, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_private_network` request, started by [`Client::create_private_network`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreatePrivateNetworkRequest<'a> {
+    client: &'a Client,
+    private_network: NewPrivateNetwork,
+}
+impl<'a> CreatePrivateNetworkRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PrivateNetwork, Error> {
+        let operation: &'static str = "create_private_network";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/private_networks"),
+            query: Vec::new(),
+            body: sdk_runtime::Body::json(&self.private_network)
+                .map_err(|e| e.in_operation(operation))?,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<PrivateNetwork, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreatePrivateNetworkRequest<'a> {
+    type Output = Result<PrivateNetwork, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `attach_private_network_servers` request, started by [`Client::attach_private_network_servers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachPrivateNetworkServersRequest<'a> {
+    client: &'a Client,
+    private_network_id: String,
+    server_ids: Vec<String>,
+}
+impl<'a> AttachPrivateNetworkServersRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "attach_private_network_servers";
+        {
+            let value = &self.server_ids;
+            sdk_runtime::check::min_items(operation, "server_ids", value.len(), 1usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/private_networks/{}/servers", sdk_runtime::encode::path_segment(& self
+                .private_network_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.server_ids;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["servers"],
+                        sdk_runtime::encode::value(operation, "server_ids", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AttachPrivateNetworkServersRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_private_network` request, started by [`Client::modify_private_network`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifyPrivateNetworkRequest<'a> {
+    client: &'a Client,
+    private_network_id: String,
+    name: Option<String>,
+    description: Option<String>,
+    network_address: Option<String>,
+    subnet_mask: Option<String>,
+}
+impl<'a> ModifyPrivateNetworkRequest<'a> {
+    /// The private network's new name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The private network's new description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// The network's new address, e.g. `192.168.1.0`.
+    pub fn network_address(mut self, value: impl Into<String>) -> Self {
+        self.network_address = Some(value.into());
+        self
+    }
+    /// The network's new subnet mask, e.g. `255.255.255.0`.
+    pub fn subnet_mask(mut self, value: impl Into<String>) -> Self {
+        self.subnet_mask = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PrivateNetwork, Error> {
+        let operation: &'static str = "modify_private_network";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/private_networks/{}", sdk_runtime::encode::path_segment(& self
+                .private_network_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.name {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                if let Some(value) = &self.description {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["description"],
+                        sdk_runtime::encode::value(operation, "description", value)?,
+                    );
+                }
+                if let Some(value) = &self.network_address {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["network_address"],
+                        sdk_runtime::encode::value(operation, "network_address", value)?,
+                    );
+                }
+                if let Some(value) = &self.subnet_mask {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["subnet_mask"],
+                        sdk_runtime::encode::value(operation, "subnet_mask", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<PrivateNetwork, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifyPrivateNetworkRequest<'a> {
+    type Output = Result<PrivateNetwork, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_private_network` request, started by [`Client::delete_private_network`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeletePrivateNetworkRequest<'a> {
+    client: &'a Client,
+    private_network_id: String,
+}
+impl<'a> DeletePrivateNetworkRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PrivateNetwork, Error> {
+        let operation: &'static str = "delete_private_network";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/private_networks/{}", sdk_runtime::encode::path_segment(& self
+                .private_network_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<PrivateNetwork, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DeletePrivateNetworkRequest<'a> {
+    type Output = Result<PrivateNetwork, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `remove_private_network_server` request, started by [`Client::remove_private_network_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RemovePrivateNetworkServerRequest<'a> {
+    client: &'a Client,
+    private_network_id: String,
+    server_id: String,
+}
+impl<'a> RemovePrivateNetworkServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PrivateNetwork, Error> {
+        let operation: &'static str = "remove_private_network_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/private_networks/{}/servers/{}", sdk_runtime::encode::path_segment(&
+                self.private_network_id.clone()), sdk_runtime::encode::path_segment(&
+                self.server_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<PrivateNetwork, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for RemovePrivateNetworkServerRequest<'a> {
+    type Output = Result<PrivateNetwork, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_public_ips` request, started by [`Client::list_public_ips`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListPublicIpsRequest<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    sort: Option<String>,
+    q: Option<String>,
+    fields: Option<String>,
+}
+impl<'a> ListPublicIpsRequest<'a> {
+    /// Which page of the result to return; used together with `per_page` to split a long list.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many items one page holds.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// A search term to filter the public IPs by.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+    /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<PublicIp>, Error> {
+        let operation: &'static str = "list_public_ips";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/public_ips"),
+            query: {
+                let mut query = Vec::new();
+                if let Some(value) = &self.page {
+                    query.push(("page", value.to_string()));
+                }
+                if let Some(value) = &self.per_page {
+                    query.push(("per_page", value.to_string()));
+                }
+                if let Some(value) = &self.sort {
+                    query.push(("sort", value.clone()));
+                }
+                if let Some(value) = &self.q {
+                    query.push(("q", value.clone()));
+                }
+                if let Some(value) = &self.fields {
+                    query.push(("fields", value.clone()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<PublicIp>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListPublicIpsRequest<'a> {
+    type Output = Result<Vec<PublicIp>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_public_ip` request, started by [`Client::get_public_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetPublicIpRequest<'a> {
+    client: &'a Client,
+    ip_id: String,
+}
+impl<'a> GetPublicIpRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PublicIp, Error> {
+        let operation: &'static str = "get_public_ip";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/public_ips/{}", sdk_runtime::encode::path_segment(& self.ip_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<PublicIp, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetPublicIpRequest<'a> {
+    type Output = Result<PublicIp, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_public_ip` request, started by [`Client::create_public_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreatePublicIpRequest<'a> {
+    client: &'a Client,
+    reverse_dns: Option<String>,
+    ip_type: Option<IpType>,
+}
+impl<'a> CreatePublicIpRequest<'a> {
+    /// The reverse DNS name of the new IP.
+    pub fn reverse_dns(mut self, value: impl Into<String>) -> Self {
+        self.reverse_dns = Some(value.into());
+        self
+    }
+    /// The version of the new IP; only `IPV4` is accepted. When unset, the API's default applies.
+    pub fn ip_type(mut self, value: IpType) -> Self {
+        self.ip_type = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PublicIp, Error> {
+        let operation: &'static str = "create_public_ip";
+        if let Some(value) = &self.ip_type {
+            sdk_runtime::check::one_of(
+                operation,
+                "ip_type",
+                value.as_str(),
+                IpType::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/public_ips"),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.reverse_dns {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["reverse_dns"],
+                        sdk_runtime::encode::value(operation, "reverse_dns", value)?,
+                    );
+                }
+                if let Some(value) = &self.ip_type {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["type"],
+                        sdk_runtime::encode::value(operation, "ip_type", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<PublicIp, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreatePublicIpRequest<'a> {
+    type Output = Result<PublicIp, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_public_ip` request, started by [`Client::modify_public_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifyPublicIpRequest<'a> {
+    client: &'a Client,
+    ip_id: String,
+    reverse_dns: Option<String>,
+}
+impl<'a> ModifyPublicIpRequest<'a> {
+    /// The new reverse DNS name of the IP.
+    pub fn reverse_dns(mut self, value: impl Into<String>) -> Self {
+        self.reverse_dns = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PublicIp, Error> {
+        let operation: &'static str = "modify_public_ip";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/public_ips/{}", sdk_runtime::encode::path_segment(& self.ip_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.reverse_dns {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["reverse_dns"],
+                        sdk_runtime::encode::value(operation, "reverse_dns", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<PublicIp, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifyPublicIpRequest<'a> {
+    type Output = Result<PublicIp, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_public_ip` request, started by [`Client::delete_public_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeletePublicIpRequest<'a> {
+    client: &'a Client,
+    ip_id: String,
+}
+impl<'a> DeletePublicIpRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PublicIp, Error> {
+        let operation: &'static str = "delete_public_ip";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/public_ips/{}", sdk_runtime::encode::path_segment(& self.ip_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<PublicIp, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DeletePublicIpRequest<'a> {
+    type Output = Result<PublicIp, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_appliances` request, started by [`Client::list_appliances`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListAppliancesRequest<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    sort: Option<String>,
+    q: Option<String>,
+    fields: Option<String>,
+}
+impl<'a> ListAppliancesRequest<'a> {
+    /// Which page of the result to return; used together with `per_page` to split a long list.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many items one page holds.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// A search term to filter the appliances by.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+    /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ServerAppliance>, Error> {
+        let operation: &'static str = "list_appliances";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/server_appliances"),
+            query: {
+                let mut query = Vec::new();
+                if let Some(value) = &self.page {
+                    query.push(("page", value.to_string()));
+                }
+                if let Some(value) = &self.per_page {
+                    query.push(("per_page", value.to_string()));
+                }
+                if let Some(value) = &self.sort {
+                    query.push(("sort", value.clone()));
+                }
+                if let Some(value) = &self.q {
+                    query.push(("q", value.clone()));
+                }
+                if let Some(value) = &self.fields {
+                    query.push(("fields", value.clone()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<ServerAppliance>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListAppliancesRequest<'a> {
+    type Output = Result<Vec<ServerAppliance>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_appliance` request, started by [`Client::get_appliance`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetApplianceRequest<'a> {
+    client: &'a Client,
+    appliance_id: String,
+}
+impl<'a> GetApplianceRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ServerAppliance, Error> {
+        let operation: &'static str = "get_appliance";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/server_appliances/{}", sdk_runtime::encode::path_segment(& self
+                .appliance_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ServerAppliance, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetApplianceRequest<'a> {
+    type Output = Result<ServerAppliance, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 ///A `list_servers` request, started by [`Client::list_servers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
@@ -255,6 +7073,506 @@ impl<'a> IntoFuture for GetServerRequest<'a> {
         Box::pin(self.send())
     }
 }
+///A `fixed_server_flavors` request, started by [`Client::fixed_server_flavors`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct FixedServerFlavorsRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> FixedServerFlavorsRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<FixedServerFlavor>, Error> {
+        let operation: &'static str = "fixed_server_flavors";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/servers/fixed_instance_sizes"),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<FixedServerFlavor>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for FixedServerFlavorsRequest<'a> {
+    type Output = Result<Vec<FixedServerFlavor>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_fixed_server` request, started by [`Client::get_fixed_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetFixedServerRequest<'a> {
+    client: &'a Client,
+    fixed_server_id: String,
+}
+impl<'a> GetFixedServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FixedServerFlavor, Error> {
+        let operation: &'static str = "get_fixed_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/servers/fixed_instance_sizes/{}", sdk_runtime::encode::path_segment(&
+                self.fixed_server_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<FixedServerFlavor, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetFixedServerRequest<'a> {
+    type Output = Result<FixedServerFlavor, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_server_hardware` request, started by [`Client::get_server_hardware`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetServerHardwareRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+}
+impl<'a> GetServerHardwareRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ServerHardware, Error> {
+        let operation: &'static str = "get_server_hardware";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/servers/{}/hardware", sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ServerHardware, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetServerHardwareRequest<'a> {
+    type Output = Result<ServerHardware, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_server_hdds` request, started by [`Client::list_server_hdds`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListServerHddsRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+}
+impl<'a> ListServerHddsRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Hdd>, Error> {
+        let operation: &'static str = "list_server_hdds";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/servers/{}/hardware/hdds", sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<Hdd>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListServerHddsRequest<'a> {
+    type Output = Result<Vec<Hdd>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_server_hdd` request, started by [`Client::get_server_hdd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetServerHddRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    hdd_id: String,
+}
+impl<'a> GetServerHddRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Hdd, Error> {
+        let operation: &'static str = "get_server_hdd";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/servers/{}/hardware/hdds/{}", sdk_runtime::encode::path_segment(& self
+                .server_id.clone()), sdk_runtime::encode::path_segment(& self.hdd_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Hdd, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetServerHddRequest<'a> {
+    type Output = Result<Hdd, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_server_image` request, started by [`Client::get_server_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetServerImageRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+}
+impl<'a> GetServerImageRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Identity, Error> {
+        let operation: &'static str = "get_server_image";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/servers/{}/image", sdk_runtime::encode::path_segment(& self.server_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Identity, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetServerImageRequest<'a> {
+    type Output = Result<Identity, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_server_ips` request, started by [`Client::list_server_ips`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListServerIpsRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+}
+impl<'a> ListServerIpsRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ServerIp>, Error> {
+        let operation: &'static str = "list_server_ips";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/servers/{}/ips", sdk_runtime::encode::path_segment(& self.server_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<ServerIp>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListServerIpsRequest<'a> {
+    type Output = Result<Vec<ServerIp>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_server_ip` request, started by [`Client::get_server_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetServerIpRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    ip_id: String,
+}
+impl<'a> GetServerIpRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ServerIp, Error> {
+        let operation: &'static str = "get_server_ip";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/servers/{}/ips/{}", sdk_runtime::encode::path_segment(& self.server_id
+                .clone()), sdk_runtime::encode::path_segment(& self.ip_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ServerIp, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetServerIpRequest<'a> {
+    type Output = Result<ServerIp, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_ip_firewall_policy` request, started by [`Client::list_ip_firewall_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListIpFirewallPolicyRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    ip_id: String,
+}
+impl<'a> ListIpFirewallPolicyRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Identity, Error> {
+        let operation: &'static str = "list_ip_firewall_policy";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/servers/{}/ips/{}/firewall_policy", sdk_runtime::encode::path_segment(&
+                self.server_id.clone()), sdk_runtime::encode::path_segment(& self.ip_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Identity, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListIpFirewallPolicyRequest<'a> {
+    type Output = Result<Identity, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_ip_load_balancers` request, started by [`Client::list_ip_load_balancers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListIpLoadBalancersRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    ip_id: String,
+}
+impl<'a> ListIpLoadBalancersRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Identity>, Error> {
+        let operation: &'static str = "list_ip_load_balancers";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/servers/{}/ips/{}/load_balancers", sdk_runtime::encode::path_segment(&
+                self.server_id.clone()), sdk_runtime::encode::path_segment(& self.ip_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<Identity>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListIpLoadBalancersRequest<'a> {
+    type Output = Result<Vec<Identity>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_server_status` request, started by [`Client::get_server_status`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetServerStatusRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+}
+impl<'a> GetServerStatusRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ServerStatus, Error> {
+        let operation: &'static str = "get_server_status";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/servers/{}/status", sdk_runtime::encode::path_segment(& self.server_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ServerStatus, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetServerStatusRequest<'a> {
+    type Output = Result<ServerStatus, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_server_dvd` request, started by [`Client::get_server_dvd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetServerDvdRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+}
+impl<'a> GetServerDvdRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Identity, Error> {
+        let operation: &'static str = "get_server_dvd";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/servers/{}/dvd", sdk_runtime::encode::path_segment(& self.server_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Identity, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetServerDvdRequest<'a> {
+    type Output = Result<Identity, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_server_private_networks` request, started by [`Client::list_server_private_networks`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListServerPrivateNetworksRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+}
+impl<'a> ListServerPrivateNetworksRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ServerPrivateNetwork>, Error> {
+        let operation: &'static str = "list_server_private_networks";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/servers/{}/private_networks", sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<ServerPrivateNetwork>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListServerPrivateNetworksRequest<'a> {
+    type Output = Result<Vec<ServerPrivateNetwork>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `private_network_info` request, started by [`Client::private_network_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct PrivateNetworkInfoRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    private_network_id: String,
+}
+impl<'a> PrivateNetworkInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PrivateNetwork, Error> {
+        let operation: &'static str = "private_network_info";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/servers/{}/private_networks/{}", sdk_runtime::encode::path_segment(&
+                self.server_id.clone()), sdk_runtime::encode::path_segment(& self
+                .private_network_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<PrivateNetwork, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for PrivateNetworkInfoRequest<'a> {
+    type Output = Result<PrivateNetwork, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_server_snapshots` request, started by [`Client::list_server_snapshots`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListServerSnapshotsRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+}
+impl<'a> ListServerSnapshotsRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "list_server_snapshots";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/servers/{}/snapshots", sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListServerSnapshotsRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 ///A `create_server` request, started by [`Client::create_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -309,6 +7627,765 @@ impl<'a> IntoFuture for CreateServerRequest<'a> {
         Box::pin(self.send())
     }
 }
+///A `add_hdd` request, started by [`Client::add_hdd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AddHddRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    hdds: Vec<NewHdd>,
+}
+impl<'a> AddHddRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "add_hdd";
+        {
+            let value = &self.hdds;
+            sdk_runtime::check::min_items(operation, "hdds", value.len(), 1usize)?;
+            for (index, item) in value.iter().enumerate() {
+                let item_label = format!("{}[{}]", "hdds", index);
+                item.check(operation, &item_label)?;
+            }
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/servers/{}/hardware/hdds", sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.hdds;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["hdds"],
+                        sdk_runtime::encode::value(operation, "hdds", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AddHddRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `add_new_ip` request, started by [`Client::add_new_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AddNewIpRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    ip_type: Option<IpType>,
+}
+impl<'a> AddNewIpRequest<'a> {
+    /// The version of the new IP; only `IPV4` is accepted. When unset, the API's default applies.
+    pub fn ip_type(mut self, value: IpType) -> Self {
+        self.ip_type = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "add_new_ip";
+        if let Some(value) = &self.ip_type {
+            sdk_runtime::check::one_of(
+                operation,
+                "ip_type",
+                value.as_str(),
+                IpType::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/servers/{}/ips", sdk_runtime::encode::path_segment(& self.server_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.ip_type {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["type"],
+                        sdk_runtime::encode::value(operation, "ip_type", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AddNewIpRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `add_load_balancer` request, started by [`Client::add_load_balancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AddLoadBalancerRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    ip_id: String,
+    load_balancer_id: String,
+}
+impl<'a> AddLoadBalancerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "add_load_balancer";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/servers/{}/ips/{}/load_balancers", sdk_runtime::encode::path_segment(&
+                self.server_id.clone()), sdk_runtime::encode::path_segment(& self.ip_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.load_balancer_id;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["load_balancer_id"],
+                        sdk_runtime::encode::value(operation, "load_balancer_id", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AddLoadBalancerRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `assign_private_network` request, started by [`Client::assign_private_network`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AssignPrivateNetworkRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    private_network_id: String,
+}
+impl<'a> AssignPrivateNetworkRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "assign_private_network";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/servers/{}/private_networks", sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.private_network_id;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["id"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "private_network_id",
+                            value,
+                        )?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AssignPrivateNetworkRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_snapshot` request, started by [`Client::create_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateSnapshotRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+}
+impl<'a> CreateSnapshotRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "create_snapshot";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/servers/{}/snapshots", sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateSnapshotRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `clone_server` request, started by [`Client::clone_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CloneServerRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    name: String,
+}
+impl<'a> CloneServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "clone_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/servers/{}/clone", sdk_runtime::encode::path_segment(& self.server_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CloneServerRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_server` request, started by [`Client::modify_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifyServerRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    name: String,
+    description: Option<String>,
+}
+impl<'a> ModifyServerRequest<'a> {
+    /// The server's new description; left unchanged when unset.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "modify_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/servers/{}", sdk_runtime::encode::path_segment(& self.server_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                if let Some(value) = &self.description {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["description"],
+                        sdk_runtime::encode::value(operation, "description", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifyServerRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_server_hardware` request, started by [`Client::modify_server_hardware`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifyServerHardwareRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    fixed_instance_size_id: Option<String>,
+    vcore: Option<i64>,
+    cores_per_processor: Option<i64>,
+    ram: Option<f64>,
+}
+impl<'a> ModifyServerHardwareRequest<'a> {
+    /// The id of a fixed hardware flavor (see `fixed_server_flavors`) to switch to.
+    pub fn fixed_instance_size_id(mut self, value: impl Into<String>) -> Self {
+        self.fixed_instance_size_id = Some(value.into());
+        self
+    }
+    /// The new number of virtual processor cores.
+    pub fn vcore(mut self, value: i64) -> Self {
+        self.vcore = Some(value);
+        self
+    }
+    /// The new number of cores per processor.
+    pub fn cores_per_processor(mut self, value: i64) -> Self {
+        self.cores_per_processor = Some(value);
+        self
+    }
+    /// The new memory size, in GB.
+    pub fn ram(mut self, value: f64) -> Self {
+        self.ram = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "modify_server_hardware";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/servers/{}/hardware", sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.fixed_instance_size_id {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["fixed_instance_size_id"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "fixed_instance_size_id",
+                            value,
+                        )?,
+                    );
+                }
+                if let Some(value) = &self.vcore {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["vcore"],
+                        sdk_runtime::encode::value(operation, "vcore", value)?,
+                    );
+                }
+                if let Some(value) = &self.cores_per_processor {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["cores_per_processor"],
+                        sdk_runtime::encode::value(
+                            operation,
+                            "cores_per_processor",
+                            value,
+                        )?,
+                    );
+                }
+                if let Some(value) = &self.ram {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["ram"],
+                        sdk_runtime::encode::value(operation, "ram", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifyServerHardwareRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_hdd` request, started by [`Client::modify_hdd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifyHddRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    hdd_id: String,
+    size: i64,
+}
+impl<'a> ModifyHddRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "modify_hdd";
+        {
+            let value = &self.size;
+            sdk_runtime::check::multiple_of(operation, "size", *value, 20i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/servers/{}/hardware/hdds/{}", sdk_runtime::encode::path_segment(& self
+                .server_id.clone()), sdk_runtime::encode::path_segment(& self.hdd_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.size;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["size"],
+                        sdk_runtime::encode::value(operation, "size", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifyHddRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `add_firewall_policy` request, started by [`Client::add_firewall_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AddFirewallPolicyRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    ip_id: String,
+    firewall_id: String,
+}
+impl<'a> AddFirewallPolicyRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "add_firewall_policy";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/servers/{}/ips/{}/firewall_policy", sdk_runtime::encode::path_segment(&
+                self.server_id.clone()), sdk_runtime::encode::path_segment(& self.ip_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.firewall_id;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["id"],
+                        sdk_runtime::encode::value(operation, "firewall_id", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AddFirewallPolicyRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_server_status` request, started by [`Client::modify_server_status`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifyServerStatusRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    action: ServerAction,
+    method: ServerActionMethod,
+}
+impl<'a> ModifyServerStatusRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "modify_server_status";
+        {
+            let value = &self.action;
+            sdk_runtime::check::one_of(
+                operation,
+                "action",
+                value.as_str(),
+                ServerAction::VALUES,
+            )?;
+        }
+        {
+            let value = &self.method;
+            sdk_runtime::check::one_of(
+                operation,
+                "method",
+                value.as_str(),
+                ServerActionMethod::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/servers/{}/status/action", sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.action;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["action"],
+                        sdk_runtime::encode::value(operation, "action", value)?,
+                    );
+                }
+                {
+                    let value = &self.method;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["method"],
+                        sdk_runtime::encode::value(operation, "method", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifyServerStatusRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `load_dvd` request, started by [`Client::load_dvd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LoadDvdRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    dvd_id: String,
+}
+impl<'a> LoadDvdRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "load_dvd";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/servers/{}/dvd", sdk_runtime::encode::path_segment(& self.server_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.dvd_id;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["id"],
+                        sdk_runtime::encode::value(operation, "dvd_id", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for LoadDvdRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `restore_snapshot` request, started by [`Client::restore_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RestoreSnapshotRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    snapshot_id: String,
+}
+impl<'a> RestoreSnapshotRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "restore_snapshot";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/servers/{}/snapshots/{}", sdk_runtime::encode::path_segment(& self
+                .server_id.clone()), sdk_runtime::encode::path_segment(& self.snapshot_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for RestoreSnapshotRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `reinstall_image` request, started by [`Client::reinstall_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ReinstallImageRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    image_id: String,
+    password: Option<String>,
+    firewall_id: Option<String>,
+}
+impl<'a> ReinstallImageRequest<'a> {
+    /// A new password for the server's administrator account.
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// The id of a firewall policy to apply to the reinstalled server.
+    pub fn firewall_id(mut self, value: impl Into<String>) -> Self {
+        self.firewall_id = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "reinstall_image";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/servers/{}/image", sdk_runtime::encode::path_segment(& self.server_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.image_id;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["id"],
+                        sdk_runtime::encode::value(operation, "image_id", value)?,
+                    );
+                }
+                if let Some(value) = &self.password {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["password"],
+                        sdk_runtime::encode::value(operation, "password", value)?,
+                    );
+                }
+                if let Some(value) = &self.firewall_id {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["firewall_policy", "id"],
+                        sdk_runtime::encode::value(operation, "firewall_id", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ReinstallImageRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 ///A `delete_server` request, started by [`Client::delete_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -354,22 +8431,24 @@ impl<'a> IntoFuture for DeleteServerRequest<'a> {
         Box::pin(self.send())
     }
 }
-///A `get_server_status` request, started by [`Client::get_server_status`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+///A `remove_hdd` request, started by [`Client::remove_hdd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetServerStatusRequest<'a> {
+pub struct RemoveHddRequest<'a> {
     client: &'a Client,
     server_id: String,
+    hdd_id: String,
 }
-impl<'a> GetServerStatusRequest<'a> {
+impl<'a> RemoveHddRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ServerStatus, Error> {
-        let operation: &'static str = "get_server_status";
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "remove_hdd";
         let request = sdk_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: sdk_runtime::Method::DELETE,
             path: format!(
-                "/servers/{}/status", sdk_runtime::encode::path_segment(& self.server_id
+                "/servers/{}/hardware/hdds/{}", sdk_runtime::encode::path_segment(& self
+                .server_id.clone()), sdk_runtime::encode::path_segment(& self.hdd_id
                 .clone())
             ),
             query: Vec::new(),
@@ -377,11 +8456,1406 @@ impl<'a> GetServerStatusRequest<'a> {
             success: &[200u16, 201u16, 202u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<ServerStatus, ErrorKind>()
+        response.json::<Server, ErrorKind>()
     }
 }
-impl<'a> IntoFuture for GetServerStatusRequest<'a> {
-    type Output = Result<ServerStatus, Error>;
+impl<'a> IntoFuture for RemoveHddRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `remove_ip` request, started by [`Client::remove_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RemoveIpRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    ip_id: String,
+    keep_ip: Option<bool>,
+}
+impl<'a> RemoveIpRequest<'a> {
+    /// Set to `true` to keep the IP in the account after it is taken from the server; the API deletes it by default.
+    pub fn keep_ip(mut self, value: bool) -> Self {
+        self.keep_ip = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "remove_ip";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/servers/{}/ips/{}", sdk_runtime::encode::path_segment(& self.server_id
+                .clone()), sdk_runtime::encode::path_segment(& self.ip_id.clone())
+            ),
+            query: {
+                let mut query = Vec::new();
+                if let Some(value) = &self.keep_ip {
+                    query.push(("keep_ip", value.to_string()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for RemoveIpRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `remove_firewall_policy` request, started by [`Client::remove_firewall_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RemoveFirewallPolicyRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    ip_id: String,
+}
+impl<'a> RemoveFirewallPolicyRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "remove_firewall_policy";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/servers/{}/ips/{}/firewall_policy", sdk_runtime::encode::path_segment(&
+                self.server_id.clone()), sdk_runtime::encode::path_segment(& self.ip_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for RemoveFirewallPolicyRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `remove_load_balancer` request, started by [`Client::remove_load_balancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RemoveLoadBalancerRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    ip_id: String,
+    load_balancer_id: String,
+}
+impl<'a> RemoveLoadBalancerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "remove_load_balancer";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/servers/{}/ips/{}/load_balancers/{}",
+                sdk_runtime::encode::path_segment(& self.server_id.clone()),
+                sdk_runtime::encode::path_segment(& self.ip_id.clone()),
+                sdk_runtime::encode::path_segment(& self.load_balancer_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for RemoveLoadBalancerRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `remove_private_network` request, started by [`Client::remove_private_network`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RemovePrivateNetworkRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    private_network_id: String,
+}
+impl<'a> RemovePrivateNetworkRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "remove_private_network";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/servers/{}/private_networks/{}", sdk_runtime::encode::path_segment(&
+                self.server_id.clone()), sdk_runtime::encode::path_segment(& self
+                .private_network_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for RemovePrivateNetworkRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `eject_dvd` request, started by [`Client::eject_dvd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct EjectDvdRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+}
+impl<'a> EjectDvdRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "eject_dvd";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/servers/{}/dvd", sdk_runtime::encode::path_segment(& self.server_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for EjectDvdRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_snapshot` request, started by [`Client::delete_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteSnapshotRequest<'a> {
+    client: &'a Client,
+    server_id: String,
+    snapshot_id: String,
+}
+impl<'a> DeleteSnapshotRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Server, Error> {
+        let operation: &'static str = "delete_snapshot";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/servers/{}/snapshots/{}", sdk_runtime::encode::path_segment(& self
+                .server_id.clone()), sdk_runtime::encode::path_segment(& self.snapshot_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Server, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DeleteSnapshotRequest<'a> {
+    type Output = Result<Server, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_shared_storages` request, started by [`Client::list_shared_storages`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListSharedStoragesRequest<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    sort: Option<String>,
+    q: Option<String>,
+    fields: Option<String>,
+}
+impl<'a> ListSharedStoragesRequest<'a> {
+    /// Which page of the result to return; used together with `per_page` to split a long list.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many items one page holds.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// A search term to filter the shared storages by.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+    /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<SharedStorage>, Error> {
+        let operation: &'static str = "list_shared_storages";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/shared_storages"),
+            query: {
+                let mut query = Vec::new();
+                if let Some(value) = &self.page {
+                    query.push(("page", value.to_string()));
+                }
+                if let Some(value) = &self.per_page {
+                    query.push(("per_page", value.to_string()));
+                }
+                if let Some(value) = &self.sort {
+                    query.push(("sort", value.clone()));
+                }
+                if let Some(value) = &self.q {
+                    query.push(("q", value.clone()));
+                }
+                if let Some(value) = &self.fields {
+                    query.push(("fields", value.clone()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<SharedStorage>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListSharedStoragesRequest<'a> {
+    type Output = Result<Vec<SharedStorage>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_shared_storage` request, started by [`Client::get_shared_storage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetSharedStorageRequest<'a> {
+    client: &'a Client,
+    shared_storage_id: String,
+}
+impl<'a> GetSharedStorageRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<SharedStorage, Error> {
+        let operation: &'static str = "get_shared_storage";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/shared_storages/{}", sdk_runtime::encode::path_segment(& self
+                .shared_storage_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<SharedStorage, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetSharedStorageRequest<'a> {
+    type Output = Result<SharedStorage, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_servers_attached_storage` request, started by [`Client::list_servers_attached_storage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListServersAttachedStorageRequest<'a> {
+    client: &'a Client,
+    shared_storage_id: String,
+}
+impl<'a> ListServersAttachedStorageRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<SharedStorageServer>, Error> {
+        let operation: &'static str = "list_servers_attached_storage";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/shared_storages/{}/servers", sdk_runtime::encode::path_segment(& self
+                .shared_storage_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<SharedStorageServer>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListServersAttachedStorageRequest<'a> {
+    type Output = Result<Vec<SharedStorageServer>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_shared_storage_server` request, started by [`Client::get_shared_storage_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetSharedStorageServerRequest<'a> {
+    client: &'a Client,
+    shared_storage_id: String,
+    server_id: String,
+}
+impl<'a> GetSharedStorageServerRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<SharedStorageServer, Error> {
+        let operation: &'static str = "get_shared_storage_server";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/shared_storages/{}/servers/{}", sdk_runtime::encode::path_segment(&
+                self.shared_storage_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<SharedStorageServer, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetSharedStorageServerRequest<'a> {
+    type Output = Result<SharedStorageServer, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_credentials` request, started by [`Client::get_credentials`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetCredentialsRequest<'a> {
+    client: &'a Client,
+}
+impl<'a> GetCredentialsRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "get_credentials";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/shared_storages/access"),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetCredentialsRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_shared_storage` request, started by [`Client::create_shared_storage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateSharedStorageRequest<'a> {
+    client: &'a Client,
+    shared_storage: NewSharedStorage,
+}
+impl<'a> CreateSharedStorageRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<SharedStorage, Error> {
+        let operation: &'static str = "create_shared_storage";
+        {
+            let value = &self.shared_storage;
+            value.check(operation, "shared_storage")?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/shared_storages"),
+            query: Vec::new(),
+            body: sdk_runtime::Body::json(&self.shared_storage)
+                .map_err(|e| e.in_operation(operation))?,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<SharedStorage, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateSharedStorageRequest<'a> {
+    type Output = Result<SharedStorage, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `attach_server_shared_storage` request, started by [`Client::attach_server_shared_storage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachServerSharedStorageRequest<'a> {
+    client: &'a Client,
+    shared_storage_id: String,
+    server_ids: Vec<SharedStorageAccess>,
+}
+impl<'a> AttachServerSharedStorageRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<SharedStorage, Error> {
+        let operation: &'static str = "attach_server_shared_storage";
+        {
+            let value = &self.server_ids;
+            sdk_runtime::check::min_items(operation, "server_ids", value.len(), 1usize)?;
+            for (index, item) in value.iter().enumerate() {
+                let item_label = format!("{}[{}]", "server_ids", index);
+                item.check(operation, &item_label)?;
+            }
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/shared_storages/{}/servers", sdk_runtime::encode::path_segment(& self
+                .shared_storage_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.server_ids;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["servers"],
+                        sdk_runtime::encode::value(operation, "server_ids", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<SharedStorage, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AttachServerSharedStorageRequest<'a> {
+    type Output = Result<SharedStorage, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_shared_storage` request, started by [`Client::modify_shared_storage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifySharedStorageRequest<'a> {
+    client: &'a Client,
+    shared_storage_id: String,
+    name: Option<String>,
+    description: Option<String>,
+    size: Option<i64>,
+}
+impl<'a> ModifySharedStorageRequest<'a> {
+    /// The shared storage's new name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The shared storage's new description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// The new size, in GB. Must be a multiple of 50.
+    pub fn size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<SharedStorage, Error> {
+        let operation: &'static str = "modify_shared_storage";
+        if let Some(value) = &self.size {
+            sdk_runtime::check::multiple_of(operation, "size", *value, 50i64)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/shared_storages/{}", sdk_runtime::encode::path_segment(& self
+                .shared_storage_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.name {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                if let Some(value) = &self.description {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["description"],
+                        sdk_runtime::encode::value(operation, "description", value)?,
+                    );
+                }
+                if let Some(value) = &self.size {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["size"],
+                        sdk_runtime::encode::value(operation, "size", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<SharedStorage, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifySharedStorageRequest<'a> {
+    type Output = Result<SharedStorage, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `change_password` request, started by [`Client::change_password`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ChangePasswordRequest<'a> {
+    client: &'a Client,
+    password: String,
+}
+impl<'a> ChangePasswordRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "change_password";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: String::from("/shared_storages/access"),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.password;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["password"],
+                        sdk_runtime::encode::value(operation, "password", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ChangePasswordRequest<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_shared_storage` request, started by [`Client::delete_shared_storage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteSharedStorageRequest<'a> {
+    client: &'a Client,
+    shared_storage_id: String,
+}
+impl<'a> DeleteSharedStorageRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<SharedStorage, Error> {
+        let operation: &'static str = "delete_shared_storage";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/shared_storages/{}", sdk_runtime::encode::path_segment(& self
+                .shared_storage_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<SharedStorage, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DeleteSharedStorageRequest<'a> {
+    type Output = Result<SharedStorage, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `detach_server_shared_storage` request, started by [`Client::detach_server_shared_storage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachServerSharedStorageRequest<'a> {
+    client: &'a Client,
+    shared_storage_id: String,
+    server_id: String,
+}
+impl<'a> DetachServerSharedStorageRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<SharedStorage, Error> {
+        let operation: &'static str = "detach_server_shared_storage";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/shared_storages/{}/servers/{}", sdk_runtime::encode::path_segment(&
+                self.shared_storage_id.clone()), sdk_runtime::encode::path_segment(& self
+                .server_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<SharedStorage, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DetachServerSharedStorageRequest<'a> {
+    type Output = Result<SharedStorage, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_usages` request, started by [`Client::list_usages`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListUsagesRequest<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    sort: Option<String>,
+    q: Option<String>,
+    fields: Option<String>,
+    period: Option<Period>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+}
+impl<'a> ListUsagesRequest<'a> {
+    /// Which page of the result to return; used together with `per_page` to split a long list.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many items one page holds.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// A search term to filter the usages by.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+    /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// The time span to report on; `CUSTOM` takes the span from `start_date` and `end_date`. When unset, `"LAST_24H"` is sent.
+    pub fn period(mut self, value: Period) -> Self {
+        self.period = Some(value);
+        self
+    }
+    /// The start of a `CUSTOM` period, as a UTC date and time such as `2015-05-19T00:05:00Z`; required with `CUSTOM`.
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// The end of a `CUSTOM` period, as a UTC date and time such as `2015-05-20T00:05:00Z`; required with `CUSTOM`.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<std::collections::BTreeMap<String, Vec<UsageResource>>, Error> {
+        let operation: &'static str = "list_usages";
+        if let Some(value) = &self.period {
+            sdk_runtime::check::one_of(
+                operation,
+                "period",
+                value.as_str(),
+                Period::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/usages"),
+            query: {
+                let mut query = Vec::new();
+                if let Some(value) = &self.page {
+                    query.push(("page", value.to_string()));
+                }
+                if let Some(value) = &self.per_page {
+                    query.push(("per_page", value.to_string()));
+                }
+                if let Some(value) = &self.sort {
+                    query.push(("sort", value.clone()));
+                }
+                if let Some(value) = &self.q {
+                    query.push(("q", value.clone()));
+                }
+                if let Some(value) = &self.fields {
+                    query.push(("fields", value.clone()));
+                }
+                {
+                    let default_value = Period::from("LAST_24H");
+                    let value = self.period.as_ref().unwrap_or(&default_value);
+                    query.push(("period", value.as_str().to_owned()));
+                }
+                if let Some(value) = &self.start_date {
+                    query.push(("start_date", value.clone()));
+                }
+                if let Some(value) = &self.end_date {
+                    query.push(("end_date", value.clone()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response
+            .json::<std::collections::BTreeMap<String, Vec<UsageResource>>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListUsagesRequest<'a> {
+    type Output = Result<std::collections::BTreeMap<String, Vec<UsageResource>>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `list_users` request, started by [`Client::list_users`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListUsersRequest<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    sort: Option<String>,
+    q: Option<String>,
+    fields: Option<String>,
+}
+impl<'a> ListUsersRequest<'a> {
+    /// Which page of the result to return; used together with `per_page` to split a long list.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many items one page holds.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// The field to sort by, e.g. `name`; prefix it with `-` (as in `-name`) to sort in descending order.
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// A search term to filter the users by.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.q = Some(value.into());
+        self
+    }
+    /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<User>, Error> {
+        let operation: &'static str = "list_users";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: String::from("/users"),
+            query: {
+                let mut query = Vec::new();
+                if let Some(value) = &self.page {
+                    query.push(("page", value.to_string()));
+                }
+                if let Some(value) = &self.per_page {
+                    query.push(("per_page", value.to_string()));
+                }
+                if let Some(value) = &self.sort {
+                    query.push(("sort", value.clone()));
+                }
+                if let Some(value) = &self.q {
+                    query.push(("q", value.clone()));
+                }
+                if let Some(value) = &self.fields {
+                    query.push(("fields", value.clone()));
+                }
+                query
+            },
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<User>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ListUsersRequest<'a> {
+    type Output = Result<Vec<User>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `get_user` request, started by [`Client::get_user`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetUserRequest<'a> {
+    client: &'a Client,
+    user_id: String,
+}
+impl<'a> GetUserRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<User, Error> {
+        let operation: &'static str = "get_user";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/users/{}", sdk_runtime::encode::path_segment(& self.user_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<User, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for GetUserRequest<'a> {
+    type Output = Result<User, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `api_info` request, started by [`Client::api_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ApiInfoRequest<'a> {
+    client: &'a Client,
+    user_id: String,
+}
+impl<'a> ApiInfoRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<UserApi, Error> {
+        let operation: &'static str = "api_info";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/users/{}/api", sdk_runtime::encode::path_segment(& self.user_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<UserApi, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ApiInfoRequest<'a> {
+    type Output = Result<UserApi, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `show_api_key` request, started by [`Client::show_api_key`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowApiKeyRequest<'a> {
+    client: &'a Client,
+    user_id: String,
+}
+impl<'a> ShowApiKeyRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ApiKey, Error> {
+        let operation: &'static str = "show_api_key";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/users/{}/api/key", sdk_runtime::encode::path_segment(& self.user_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<ApiKey, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ShowApiKeyRequest<'a> {
+    type Output = Result<ApiKey, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `ips_api_access_allowed` request, started by [`Client::ips_api_access_allowed`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct IpsApiAccessAllowedRequest<'a> {
+    client: &'a Client,
+    user_id: String,
+}
+impl<'a> IpsApiAccessAllowedRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<String>, Error> {
+        let operation: &'static str = "ips_api_access_allowed";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::GET,
+            path: format!(
+                "/users/{}/api/ips", sdk_runtime::encode::path_segment(& self.user_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<Vec<String>, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for IpsApiAccessAllowedRequest<'a> {
+    type Output = Result<Vec<String>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `create_user` request, started by [`Client::create_user`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateUserRequest<'a> {
+    client: &'a Client,
+    name: String,
+    password: String,
+    email: Option<String>,
+    description: Option<String>,
+}
+impl<'a> CreateUserRequest<'a> {
+    /// The user's e-mail address.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// A free-text description of the user.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<User, Error> {
+        let operation: &'static str = "create_user";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: String::from("/users"),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.name;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["name"],
+                        sdk_runtime::encode::value(operation, "name", value)?,
+                    );
+                }
+                {
+                    let value = &self.password;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["password"],
+                        sdk_runtime::encode::value(operation, "password", value)?,
+                    );
+                }
+                if let Some(value) = &self.email {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["email"],
+                        sdk_runtime::encode::value(operation, "email", value)?,
+                    );
+                }
+                if let Some(value) = &self.description {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["description"],
+                        sdk_runtime::encode::value(operation, "description", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<User, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for CreateUserRequest<'a> {
+    type Output = Result<User, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `add_user_ip` request, started by [`Client::add_user_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AddUserIpRequest<'a> {
+    client: &'a Client,
+    user_id: String,
+    user_ips: Vec<String>,
+}
+impl<'a> AddUserIpRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<User, Error> {
+        let operation: &'static str = "add_user_ip";
+        {
+            let value = &self.user_ips;
+            sdk_runtime::check::min_items(operation, "user_ips", value.len(), 1usize)?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::POST,
+            path: format!(
+                "/users/{}/api/ips", sdk_runtime::encode::path_segment(& self.user_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.user_ips;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["ips"],
+                        sdk_runtime::encode::value(operation, "user_ips", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<User, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for AddUserIpRequest<'a> {
+    type Output = Result<User, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_user` request, started by [`Client::modify_user`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifyUserRequest<'a> {
+    client: &'a Client,
+    user_id: String,
+    description: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+    state: Option<UserState>,
+}
+impl<'a> ModifyUserRequest<'a> {
+    /// The user's new description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// The user's new e-mail address.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// The user's new password. Must be at least 8 characters.
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Whether the user is enabled (`ACTIVE`) or disabled (`DISABLE`).
+    pub fn state(mut self, value: UserState) -> Self {
+        self.state = Some(value);
+        self
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<User, Error> {
+        let operation: &'static str = "modify_user";
+        if let Some(value) = &self.password {
+            sdk_runtime::check::min_length(operation, "password", value, 8usize)?;
+        }
+        if let Some(value) = &self.state {
+            sdk_runtime::check::one_of(
+                operation,
+                "state",
+                value.as_str(),
+                UserState::VALUES,
+            )?;
+        }
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/users/{}", sdk_runtime::encode::path_segment(& self.user_id.clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                if let Some(value) = &self.description {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["description"],
+                        sdk_runtime::encode::value(operation, "description", value)?,
+                    );
+                }
+                if let Some(value) = &self.email {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["email"],
+                        sdk_runtime::encode::value(operation, "email", value)?,
+                    );
+                }
+                if let Some(value) = &self.password {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["password"],
+                        sdk_runtime::encode::value(operation, "password", value)?,
+                    );
+                }
+                if let Some(value) = &self.state {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["state"],
+                        sdk_runtime::encode::value(operation, "state", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<User, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifyUserRequest<'a> {
+    type Output = Result<User, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `modify_user_api` request, started by [`Client::modify_user_api`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ModifyUserApiRequest<'a> {
+    client: &'a Client,
+    user_id: String,
+    active: bool,
+}
+impl<'a> ModifyUserApiRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<User, Error> {
+        let operation: &'static str = "modify_user_api";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/users/{}/api", sdk_runtime::encode::path_segment(& self.user_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: {
+                let mut body = serde_json::Map::new();
+                {
+                    let value = &self.active;
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["active"],
+                        sdk_runtime::encode::value(operation, "active", value)?,
+                    );
+                }
+                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+            },
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<User, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ModifyUserApiRequest<'a> {
+    type Output = Result<User, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `change_api_key` request, started by [`Client::change_api_key`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ChangeApiKeyRequest<'a> {
+    client: &'a Client,
+    user_id: String,
+}
+impl<'a> ChangeApiKeyRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<User, Error> {
+        let operation: &'static str = "change_api_key";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::PUT,
+            path: format!(
+                "/users/{}/api/key", sdk_runtime::encode::path_segment(& self.user_id
+                .clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<User, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for ChangeApiKeyRequest<'a> {
+    type Output = Result<User, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `delete_user` request, started by [`Client::delete_user`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteUserRequest<'a> {
+    client: &'a Client,
+    user_id: String,
+}
+impl<'a> DeleteUserRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<User, Error> {
+        let operation: &'static str = "delete_user";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/users/{}", sdk_runtime::encode::path_segment(& self.user_id.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<User, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for DeleteUserRequest<'a> {
+    type Output = Result<User, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+///A `remove_user_ip` request, started by [`Client::remove_user_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RemoveUserIpRequest<'a> {
+    client: &'a Client,
+    user_id: String,
+    ip: String,
+}
+impl<'a> RemoveUserIpRequest<'a> {
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<User, Error> {
+        let operation: &'static str = "remove_user_ip";
+        let request = sdk_runtime::Request {
+            operation,
+            method: sdk_runtime::Method::DELETE,
+            path: format!(
+                "/users/{}/api/ips/{}", sdk_runtime::encode::path_segment(& self.user_id
+                .clone()), sdk_runtime::encode::path_segment(& self.ip.clone())
+            ),
+            query: Vec::new(),
+            body: sdk_runtime::Body::Empty,
+            success: &[200u16, 201u16, 202u16],
+        };
+        let response = self.client.transport.send::<ErrorKind>(request).await?;
+        response.json::<User, ErrorKind>()
+    }
+}
+impl<'a> IntoFuture for RemoveUserIpRequest<'a> {
+    type Output = Result<User, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -19,6 +19,19 @@ pub struct Provider {
     pub operations: Vec<Operation>,
     pub models: Vec<Model>,
     pub enums: Vec<Enum>,
+    /// Deliberate differences from the source material (for `cargo xtask source-sync`).
+    pub deviations: Vec<Deviation>,
+}
+
+/// A deliberate difference from the source material: an operation (by the source's name, which
+/// need not exist in the spec) or one of its parameters, and why.
+#[derive(Debug, Clone)]
+pub struct Deviation {
+    pub operation: String,
+    pub parameter: Option<String>,
+    pub reason: String,
+    /// Where it is written, as `file:line:col`.
+    pub place: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,7 +15,7 @@ mod diagnostic;
 mod docs;
 mod emit;
 mod format;
-mod ir;
+pub mod ir;
 pub mod load;
 mod spec;
 mod types;
@@ -45,6 +45,13 @@ pub struct ProviderSpec {
 
 /// Checks a provider's spec and generates its crate's `generated/` files.
 pub fn generate(spec: &ProviderSpec) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
+    let provider = check(spec)?;
+    Ok(emit::provider(&provider).into_iter().map(|(path, tokens)| GeneratedFile { path, contents: format::render(tokens) }).collect())
+}
+
+/// Checks a provider's spec and returns its resolved form (what `cargo xtask source-sync`
+/// compares with the source material).
+pub fn check(spec: &ProviderSpec) -> Result<ir::Provider, Vec<Diagnostic>> {
     let provider = validate::provider(&spec.provider, &spec.groups)?;
     if provider.name != spec.name {
         let span = 0..0;
@@ -54,5 +61,5 @@ pub fn generate(spec: &ProviderSpec) -> Result<Vec<GeneratedFile>, Vec<Diagnosti
             Some("name the folder after the crate".to_owned()),
         )]);
     }
-    Ok(emit::provider(&provider).into_iter().map(|(path, tokens)| GeneratedFile { path, contents: format::render(tokens) }).collect())
+    Ok(provider)
 }

@@ -78,6 +78,17 @@ pub struct GroupFile {
     pub model: Vec<Spanned<ModelEntry>>,
     #[serde(default, rename = "enum")]
     pub enums: Vec<Spanned<EnumEntry>>,
+    #[serde(default)]
+    pub deviation: Vec<Spanned<DeviationEntry>>,
+}
+
+/// A deliberate difference from the source material, with its reason.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviationEntry {
+    pub operation: Spanned<String>,
+    pub parameter: Option<String>,
+    pub reason: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -29,8 +29,14 @@ pub fn provider(provider_file: &SourceFile, groups: &[SourceFile]) -> Result<ir:
     let mut operations = Vec::new();
     let mut models = Vec::new();
     let mut enums = Vec::new();
+    let mut deviations = Vec::new();
     for (file, group) in &parsed_groups {
         let mut at = checker.at(file);
+        for entry in &group.deviation {
+            if let Some(d) = at.deviation(entry) {
+                deviations.push(d);
+            }
+        }
         for entry in &group.enums {
             if let Some(e) = at.enumeration(entry) {
                 enums.push(e);
@@ -59,6 +65,7 @@ pub fn provider(provider_file: &SourceFile, groups: &[SourceFile]) -> Result<ir:
         operations: operations.into_iter().map(|(_, _, op)| op).collect(),
         models,
         enums,
+        deviations,
         ..header
     };
     mark_models(&mut provider);
@@ -193,6 +200,7 @@ impl Checker {
             operations: Vec::new(),
             models: Vec::new(),
             enums: Vec::new(),
+            deviations: Vec::new(),
         }
     }
 
@@ -288,6 +296,21 @@ impl At<'_> {
                 self.status(&status)
             })
             .collect()
+    }
+
+    fn deviation(&mut self, entry: &Spanned<spec::DeviationEntry>) -> Option<ir::Deviation> {
+        let d = entry.get_ref();
+        if d.reason.get_ref().trim().is_empty() {
+            self.error(d.reason.span(), format!("the deviation for '{}' gives no reason", d.operation.get_ref()), "say why the spec differs from the source (an erratum, a removed method, ...)");
+            return None;
+        }
+        let place = self.file.error(d.operation.span(), "", None);
+        Some(ir::Deviation {
+            operation: d.operation.get_ref().clone(),
+            parameter: d.parameter.clone(),
+            reason: d.reason.get_ref().trim().to_owned(),
+            place: format!("{}:{}:{}", place.file, place.line, place.column),
+        })
     }
 
     fn enumeration(&mut self, entry: &Spanned<spec::EnumEntry>) -> Option<ir::Enum> {

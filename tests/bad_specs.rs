@@ -109,7 +109,8 @@ const PROVIDER_FILE: &str = "spec/demo/provider.toml";
 #[test]
 fn the_valid_spec_generates() {
     let files = generate(&spec(PROVIDER, GROUP)).expect("the base spec is valid");
-    assert_eq!(files.len(), 4);
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["generated/mod.rs", "generated/models.rs", "generated/operations.rs", "generated/dynamic.rs", "generated/handles.rs"]);
 }
 
 #[test]

@@ -21,6 +21,33 @@ pub struct Provider {
     pub enums: Vec<Enum>,
     /// Deliberate differences from the source material (for `cargo xtask source-sync`).
     pub deviations: Vec<Deviation>,
+    /// Resource handles: `client.<name>(id)`.
+    pub handles: Vec<ResourceHandle>,
+}
+
+/// A resource handle: `client.<name>(id)` whose methods call operations with that id.
+#[derive(Debug, Clone)]
+pub struct ResourceHandle {
+    pub name: String,
+    pub doc: String,
+    /// The parameter every method's operation takes the id as.
+    pub id: String,
+    /// (method name, operation name).
+    pub methods: Vec<(String, String)>,
+    pub wait: Option<WaitSpec>,
+}
+
+/// How a handle's `wait_for` polls.
+#[derive(Debug, Clone)]
+pub struct WaitSpec {
+    pub operation: String,
+    /// Rust field names from the operation's answer to the state, each with whether the
+    /// field is required (not an `Option`).
+    pub state: Vec<(String, bool)>,
+    pub done: Vec<String>,
+    pub failed: Vec<String>,
+    pub interval_secs: u64,
+    pub timeout_secs: u64,
 }
 
 /// A deliberate difference from the source material: an operation (by the source's name, which

@@ -80,6 +80,39 @@ pub struct GroupFile {
     pub enums: Vec<Spanned<EnumEntry>>,
     #[serde(default)]
     pub deviation: Vec<Spanned<DeviationEntry>>,
+    #[serde(default)]
+    pub handle: Vec<Spanned<HandleEntry>>,
+}
+
+/// A resource handle: `client.<name>(id)` with methods that call operations on that id.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandleEntry {
+    pub name: Spanned<String>,
+    pub doc: Spanned<String>,
+    pub id: Spanned<String>,
+    pub methods: Vec<Spanned<HandleMethodEntry>>,
+    pub wait: Option<Spanned<WaitEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandleMethodEntry {
+    pub name: Spanned<String>,
+    pub operation: Spanned<String>,
+}
+
+/// How a handle's `wait_for` polls its resource.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitEntry {
+    pub operation: Spanned<String>,
+    pub state: Spanned<String>,
+    pub done: Spanned<Vec<String>>,
+    #[serde(default)]
+    pub failed: Vec<String>,
+    pub interval: Spanned<i64>,
+    pub timeout: Spanned<i64>,
 }
 
 /// A deliberate difference from the source material, with its reason.

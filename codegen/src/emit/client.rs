@@ -19,6 +19,7 @@ pub fn file(p: &Provider) -> TokenStream {
         pub mod models;
         pub mod operations;
         mod dynamic;
+        pub mod handles;
 
         pub use sdk_runtime::{Accepted, ApiError, ConfigError, Credentials, InvalidArgument};
 

@@ -1,15 +1,25 @@
 //! `generated/dynamic.rs`: the dynamic entry point, operation name + JSON arguments → typed
 //! call → JSON result. Tests drive it from data files; a shell can be built on it.
 
+use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust;
-use crate::ir::{Operation, Provider};
+use crate::ir::{Operation, Param, Provider};
 
 pub fn file(p: &Provider) -> TokenStream {
-    let names = p.operations.iter().map(|op| &op.name);
-    let arms = p.operations.iter().map(arm);
+    let mut names: Vec<String> = p.operations.iter().map(|op| op.name.clone()).collect();
+    let mut arms: Vec<TokenStream> = p.operations.iter().map(|op| arm(&op.name, op, None)).collect();
+    // a handle's methods answer to the source's class-helper names, e.g. "Server.hardware"
+    for h in &p.handles {
+        for (method, op_name) in &h.methods {
+            let Some(op) = p.operations.iter().find(|op| &op.name == op_name) else { continue };
+            let name = format!("{}.{method}", h.name.to_upper_camel_case());
+            arms.push(arm(&name, op, Some((&h.name, &h.id, method))));
+            names.push(name);
+        }
+    }
     quote! {
         //! Calling operations by name with JSON arguments.
         #[allow(unused_imports)]
@@ -18,7 +28,7 @@ pub fn file(p: &Provider) -> TokenStream {
 
         impl Client {
             /// The names of every operation [`call`](Self::call) accepts, as the source
-            /// material spells them.
+            /// material spells them (class helpers as `Class.method`).
             pub const OPERATIONS: &'static [&'static str] = &[#(#names),*];
 
             /// Calls the operation named `operation` (the source's name, e.g. `"get_server"`)
@@ -41,8 +51,9 @@ pub fn file(p: &Provider) -> TokenStream {
     }
 }
 
-fn arm(op: &Operation) -> TokenStream {
-    let name = &op.name;
+/// One `match` arm: decode the arguments, start the call (through a handle when `via` names
+/// one: (handle, id parameter, method)), apply the optional arguments, send.
+fn arm(name: &str, op: &Operation, via: Option<(&String, &String, &String)>) -> TokenStream {
     let fields = op.params.iter().map(|p| {
         let n = rust::ident(&p.name);
         let t = rust::ty(&p.ty);
@@ -52,16 +63,29 @@ fn arm(op: &Operation) -> TokenStream {
             quote!(#[serde(default)] #n: Option<#t>,)
         }
     });
-    let mut start = quote!(self);
-    for ns in &op.namespace {
-        let ns = rust::ident(ns);
-        start = quote!(#start.#ns());
-    }
-    let method = rust::ident(&op.method_name);
-    let required = op.params.iter().filter(|p| p.required).map(|p| {
-        let n = rust::ident(&p.name);
-        quote!(args.#n)
-    });
+    let required = |skip: Option<&String>| -> Vec<TokenStream> {
+        op.params.iter().filter(|p| p.required && Some(&p.name) != skip).map(|p: &Param| {
+            let n = rust::ident(&p.name);
+            quote!(args.#n)
+        }).collect()
+    };
+    let start = match via {
+        Some((handle, id, method)) => {
+            let (handle, id_field, method) = (rust::ident(handle), rust::ident(id), rust::ident(method));
+            let others = required(Some(id));
+            quote!(self.#handle(args.#id_field).#method(#(#others),*))
+        }
+        None => {
+            let mut start = quote!(self);
+            for ns in &op.namespace {
+                let ns = rust::ident(ns);
+                start = quote!(#start.#ns());
+            }
+            let method = rust::ident(&op.method_name);
+            let all = required(None);
+            quote!(#start.#method(#(#all),*))
+        }
+    };
     let setters = op.params.iter().filter(|p| !p.required).map(|p| {
         let n = rust::ident(&p.name);
         quote! {
@@ -81,7 +105,7 @@ fn arm(op: &Operation) -> TokenStream {
                 #(#fields)*
             }
             let #args_binding: Args = sdk_runtime::dynamic::args(#name, args)?;
-            #binding = #start.#method(#(#required),*);
+            #binding = #start;
             #(#setters)*
             sdk_runtime::dynamic::output(#name, request.send().await?)
         }

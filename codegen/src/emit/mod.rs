@@ -4,6 +4,7 @@
 mod checks;
 mod client;
 mod dynamic;
+mod handles;
 mod models;
 mod operations;
 mod rust;
@@ -19,5 +20,6 @@ pub fn provider(p: &Provider) -> Vec<(String, TokenStream)> {
         ("generated/models.rs".to_owned(), models::file(p)),
         ("generated/operations.rs".to_owned(), operations::file(p)),
         ("generated/dynamic.rs".to_owned(), dynamic::file(p)),
+        ("generated/handles.rs".to_owned(), handles::file(p)),
     ]
 }

@@ -5,7 +5,7 @@ use super::models::*;
 use super::{Client, Error};
 impl Client {
     /// The names of every operation [`call`](Self::call) accepts, as the source
-    /// material spells them.
+    /// material spells them (class helpers as `Class.method`).
     pub const OPERATIONS: &'static [&'static str] = &[
         "apikey.add_scope",
         "apikey.create",

@@ -5,7 +5,7 @@ use super::models::*;
 use super::{Client, Error};
 impl Client {
     /// The names of every operation [`call`](Self::call) accepts, as the source
-    /// material spells them.
+    /// material spells them (class helpers as `Class.method`).
     pub const OPERATIONS: &'static [&'static str] = &[
         "list_dvds",
         "get_dvd",
@@ -143,6 +143,30 @@ impl Client {
         "change_api_key",
         "delete_user",
         "remove_user_ip",
+        "Server.get",
+        "Server.hardware",
+        "Server.hdds",
+        "Server.image",
+        "Server.ips",
+        "Server.status",
+        "Server.dvd",
+        "Server.private_networks",
+        "Server.snapshots",
+        "Image.get",
+        "SharedStorage.get",
+        "SharedStorage.servers",
+        "FirewallPolicy.get",
+        "FirewallPolicy.ips",
+        "FirewallPolicy.rules",
+        "LoadBalancer.get",
+        "LoadBalancer.ips",
+        "LoadBalancer.rules",
+        "PrivateNetwork.get",
+        "PrivateNetwork.servers",
+        "MonitoringPolicy.get",
+        "MonitoringPolicy.ports",
+        "MonitoringPolicy.processes",
+        "MonitoringPolicy.servers",
     ];
     /// Calls the operation named `operation` (the source's name, e.g. `"get_server"`)
     /// with `args`, a JSON object of its arguments by their source names; returns the
@@ -2683,6 +2707,298 @@ impl Client {
                 let args: Args = sdk_runtime::dynamic::args("remove_user_ip", args)?;
                 let request = self.remove_user_ip(args.user_id, args.ip);
                 sdk_runtime::dynamic::output("remove_user_ip", request.send().await?)
+            }
+            "Server.get" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("Server.get", args)?;
+                let request = self.server(args.server_id).get();
+                sdk_runtime::dynamic::output("Server.get", request.send().await?)
+            }
+            "Server.hardware" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("Server.hardware", args)?;
+                let request = self.server(args.server_id).hardware();
+                sdk_runtime::dynamic::output("Server.hardware", request.send().await?)
+            }
+            "Server.hdds" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("Server.hdds", args)?;
+                let request = self.server(args.server_id).hdds();
+                sdk_runtime::dynamic::output("Server.hdds", request.send().await?)
+            }
+            "Server.image" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("Server.image", args)?;
+                let request = self.server(args.server_id).image();
+                sdk_runtime::dynamic::output("Server.image", request.send().await?)
+            }
+            "Server.ips" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("Server.ips", args)?;
+                let request = self.server(args.server_id).ips();
+                sdk_runtime::dynamic::output("Server.ips", request.send().await?)
+            }
+            "Server.status" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("Server.status", args)?;
+                let request = self.server(args.server_id).status();
+                sdk_runtime::dynamic::output("Server.status", request.send().await?)
+            }
+            "Server.dvd" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("Server.dvd", args)?;
+                let request = self.server(args.server_id).dvd();
+                sdk_runtime::dynamic::output("Server.dvd", request.send().await?)
+            }
+            "Server.private_networks" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "Server.private_networks",
+                    args,
+                )?;
+                let request = self.server(args.server_id).private_networks();
+                sdk_runtime::dynamic::output(
+                    "Server.private_networks",
+                    request.send().await?,
+                )
+            }
+            "Server.snapshots" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    server_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("Server.snapshots", args)?;
+                let request = self.server(args.server_id).snapshots();
+                sdk_runtime::dynamic::output("Server.snapshots", request.send().await?)
+            }
+            "Image.get" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    image_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("Image.get", args)?;
+                let request = self.image(args.image_id).get();
+                sdk_runtime::dynamic::output("Image.get", request.send().await?)
+            }
+            "SharedStorage.get" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    shared_storage_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("SharedStorage.get", args)?;
+                let request = self.shared_storage(args.shared_storage_id).get();
+                sdk_runtime::dynamic::output("SharedStorage.get", request.send().await?)
+            }
+            "SharedStorage.servers" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    shared_storage_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "SharedStorage.servers",
+                    args,
+                )?;
+                let request = self.shared_storage(args.shared_storage_id).servers();
+                sdk_runtime::dynamic::output(
+                    "SharedStorage.servers",
+                    request.send().await?,
+                )
+            }
+            "FirewallPolicy.get" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("FirewallPolicy.get", args)?;
+                let request = self.firewall_policy(args.firewall_id).get();
+                sdk_runtime::dynamic::output("FirewallPolicy.get", request.send().await?)
+            }
+            "FirewallPolicy.ips" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("FirewallPolicy.ips", args)?;
+                let request = self.firewall_policy(args.firewall_id).ips();
+                sdk_runtime::dynamic::output("FirewallPolicy.ips", request.send().await?)
+            }
+            "FirewallPolicy.rules" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    firewall_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "FirewallPolicy.rules",
+                    args,
+                )?;
+                let request = self.firewall_policy(args.firewall_id).rules();
+                sdk_runtime::dynamic::output(
+                    "FirewallPolicy.rules",
+                    request.send().await?,
+                )
+            }
+            "LoadBalancer.get" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("LoadBalancer.get", args)?;
+                let request = self.load_balancer(args.load_balancer_id).get();
+                sdk_runtime::dynamic::output("LoadBalancer.get", request.send().await?)
+            }
+            "LoadBalancer.ips" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("LoadBalancer.ips", args)?;
+                let request = self.load_balancer(args.load_balancer_id).ips();
+                sdk_runtime::dynamic::output("LoadBalancer.ips", request.send().await?)
+            }
+            "LoadBalancer.rules" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    load_balancer_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("LoadBalancer.rules", args)?;
+                let request = self.load_balancer(args.load_balancer_id).rules();
+                sdk_runtime::dynamic::output("LoadBalancer.rules", request.send().await?)
+            }
+            "PrivateNetwork.get" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    private_network_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args("PrivateNetwork.get", args)?;
+                let request = self.private_network(args.private_network_id).get();
+                sdk_runtime::dynamic::output("PrivateNetwork.get", request.send().await?)
+            }
+            "PrivateNetwork.servers" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    private_network_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "PrivateNetwork.servers",
+                    args,
+                )?;
+                let request = self.private_network(args.private_network_id).servers();
+                sdk_runtime::dynamic::output(
+                    "PrivateNetwork.servers",
+                    request.send().await?,
+                )
+            }
+            "MonitoringPolicy.get" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "MonitoringPolicy.get",
+                    args,
+                )?;
+                let request = self.monitoring_policy(args.monitoring_policy_id).get();
+                sdk_runtime::dynamic::output(
+                    "MonitoringPolicy.get",
+                    request.send().await?,
+                )
+            }
+            "MonitoringPolicy.ports" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "MonitoringPolicy.ports",
+                    args,
+                )?;
+                let request = self.monitoring_policy(args.monitoring_policy_id).ports();
+                sdk_runtime::dynamic::output(
+                    "MonitoringPolicy.ports",
+                    request.send().await?,
+                )
+            }
+            "MonitoringPolicy.processes" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "MonitoringPolicy.processes",
+                    args,
+                )?;
+                let request = self
+                    .monitoring_policy(args.monitoring_policy_id)
+                    .processes();
+                sdk_runtime::dynamic::output(
+                    "MonitoringPolicy.processes",
+                    request.send().await?,
+                )
+            }
+            "MonitoringPolicy.servers" => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Args {
+                    monitoring_policy_id: String,
+                }
+                let args: Args = sdk_runtime::dynamic::args(
+                    "MonitoringPolicy.servers",
+                    args,
+                )?;
+                let request = self
+                    .monitoring_policy(args.monitoring_policy_id)
+                    .servers();
+                sdk_runtime::dynamic::output(
+                    "MonitoringPolicy.servers",
+                    request.send().await?,
+                )
             }
             other => {
                 Err(

@@ -41,6 +41,7 @@
 pub mod models;
 pub mod operations;
 mod dynamic;
+pub mod handles;
 pub use sdk_runtime::{Accepted, ApiError, ConfigError, Credentials, InvalidArgument};
 /// What the runtime needs to know about this API.
 pub(crate) static PROVIDER: sdk_runtime::Provider = sdk_runtime::Provider {

@@ -117,3 +117,50 @@ async fn memset_a_job_finished_with_an_error_is_an_error() {
     let error = ms.wait_for_job("b0e8a6d9f6c04a8f8d2f1c3e4a5b6c7d").interval(Duration::from_millis(5)).await.expect_err("errored job");
     assert_eq!(error.to_string(), "job b0e8a6d9f6c04a8f8d2f1c3e4a5b6c7d: FAILED: the dns job finished with an error");
 }
+
+/// A 1&1 server whose status answers `first` for `times` looks, then `then`.
+async fn oneandone_server(first: &str, times: u64, then: &str) -> (MockServer, oneandone::Client) {
+    let server = MockServer::start().await;
+    let status = |state: &str| ResponseTemplate::new(200).set_body_json(json!({"state": state, "percent": null}));
+    Mock::given(method("GET")).and(path("/servers/s-1/status")).respond_with(status(first)).up_to_n_times(times).mount(&server).await;
+    Mock::given(method("GET")).and(path("/servers/s-1/status")).respond_with(status(then)).mount(&server).await;
+    let client = oneandone::Client::builder(oneandone::Credentials::token("token")).base_url(server.uri()).build().expect("valid settings");
+    (server, client)
+}
+
+#[tokio::test]
+async fn oneandone_server_wait_for_polls_until_powered_on() {
+    let (server, oa) = oneandone_server("DEPLOYING", 2, "POWERED_ON").await;
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&heard);
+    let status = oa
+        .server("s-1")
+        .wait_for()
+        .interval(Duration::from_millis(5))
+        .on_progress(move |state, _| log.lock().expect("not poisoned").push(state.to_owned()))
+        .await
+        .expect("powered on");
+    assert_eq!(status.state, Some(oneandone::models::ResourceState::PoweredOn));
+    assert_eq!(*heard.lock().expect("not poisoned"), ["DEPLOYING", "DEPLOYING"]);
+    assert_eq!(server.received_requests().await.map_or(0, |r| r.len()), 3);
+}
+
+#[tokio::test]
+async fn oneandone_wait_for_a_state_the_caller_names() {
+    // POWERED_ON would end a plain wait_for; the caller asked for POWERED_OFF
+    let (_server, oa) = oneandone_server("POWERED_ON", 2, "POWERED_OFF").await;
+    let status = oa.server("s-1").wait_for_state(&["POWERED_OFF"]).interval(Duration::from_millis(5)).await.expect("powered off");
+    assert_eq!(status.state, Some(oneandone::models::ResourceState::PoweredOff));
+}
+
+#[tokio::test]
+async fn oneandone_wait_for_times_out_with_a_typed_error() {
+    let (_server, oa) = oneandone_server("DEPLOYING", u64::MAX, "DEPLOYING").await;
+    let error = oa.server("s-1").wait_for().interval(Duration::from_millis(5)).timeout(Duration::from_millis(30)).await.expect_err("still deploying");
+    match error {
+        sdk_runtime::Error::Wait(sdk_runtime::wait::WaitError::TimedOut { what, last_state, .. }) => {
+            assert_eq!((what.as_str(), last_state.as_str()), ("server s-1", "DEPLOYING"));
+        }
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+}

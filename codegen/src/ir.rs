@@ -15,6 +15,8 @@ pub struct Provider {
     pub request_id: Option<RequestIdSource>,
     /// Decode numbers sent as text, and integers sent as whole floats.
     pub lenient_numbers: bool,
+    /// How paged lists are walked, if the API pages.
+    pub pages: Option<PagesSpec>,
     pub errors: ErrorModel,
     pub operations: Vec<Operation>,
     pub models: Vec<Model>,
@@ -23,6 +25,16 @@ pub struct Provider {
     pub deviations: Vec<Deviation>,
     /// Resource handles: `client.<name>(id)`.
     pub handles: Vec<ResourceHandle>,
+}
+
+/// Paged lists: operations with both of these optional integer query parameters that return a
+/// list get a `pages()` walk.
+#[derive(Debug, Clone)]
+pub struct PagesSpec {
+    pub page: String,
+    pub per_page: String,
+    pub first: u64,
+    pub size: u64,
 }
 
 /// A resource handle: `client.<name>(id)` whose methods call operations with that id.

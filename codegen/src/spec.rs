@@ -30,6 +30,17 @@ pub struct ProviderSection {
     pub request_id: Option<RequestIdSection>,
     #[serde(default)]
     pub lenient_numbers: bool,
+    pub pages: Option<PagesSection>,
+}
+
+/// How paged lists are asked for a page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagesSection {
+    pub page: String,
+    pub per_page: String,
+    pub first: Spanned<i64>,
+    pub size: Spanned<i64>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -202,6 +202,17 @@ impl Checker {
             headers: p.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             request_id: p.request_id.as_ref().map(|r| ir::RequestIdSource { header: r.header.clone(), marker: r.marker.clone() }),
             lenient_numbers: p.lenient_numbers,
+            pages: p.pages.as_ref().and_then(|pages| {
+                let first = u64::try_from(*pages.first.get_ref()).ok();
+                let size = u64::try_from(*pages.size.get_ref()).ok().filter(|s| *s > 0);
+                if first.is_none() {
+                    at.error(pages.first.span(), "the first page number cannot be negative", "usually 0 or 1");
+                }
+                if size.is_none() {
+                    at.error(pages.size.span(), "the page size must be positive", "e.g. size = 100");
+                }
+                Some(ir::PagesSpec { page: pages.page.clone(), per_page: pages.per_page.clone(), first: first?, size: size? })
+            }),
             errors: ir::ErrorModel {
                 code: errors.code.as_ref().map(|s| s.get_ref().clone()),
                 message: errors.message.as_ref().map(|s| s.get_ref().clone()),

@@ -253,6 +253,7 @@ fn builder(p: &Provider, op: &Operation) -> TokenStream {
     });
     let output = output_ty(op);
     let send = send_body(p, op);
+    let pages = pages_method(p, op);
     let method_path = match op.namespace.is_empty() {
         true => format!("Client::{}", op.method_name),
         false => format!("{}::{}", rust::namespace_name(&op.namespace), op.method_name),
@@ -261,7 +262,7 @@ fn builder(p: &Provider, op: &Operation) -> TokenStream {
     let allow_deprecated = (op.deprecated.is_some() || op.params.iter().any(|p| p.deprecated.is_some())).then(|| quote!(#[allow(deprecated)]));
     quote! {
         #[doc = #doc]
-        #[derive(Debug)]
+        #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #name<'a> {
             client: &'a Client,
@@ -270,6 +271,8 @@ fn builder(p: &Provider, op: &Operation) -> TokenStream {
 
         impl<'a> #name<'a> {
             #(#setters)*
+
+            #pages
 
             /// Checks the arguments, sends the request and decodes the answer.
             #allow_deprecated
@@ -287,6 +290,38 @@ fn builder(p: &Provider, op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+/// `pages()` for a paged list: the provider pages, the operation has both paging parameters
+/// (optional integers in the query) and returns a list.
+fn pages_method(p: &Provider, op: &Operation) -> Option<TokenStream> {
+    let spec = p.pages.as_ref()?;
+    let is_paging = |name: &str| op.params.iter().any(|param| param.name == name && !param.required && param.ty == Ty::Integer && param.location == Location::Query);
+    let item = match &op.returns {
+        Some(Ty::List(item)) if op.handle == Handle::None => rust::ty(item),
+        _ => return None,
+    };
+    if !is_paging(&spec.page) || !is_paging(&spec.per_page) {
+        return None;
+    }
+    let (page, per_page) = (rust::ident(&spec.page), rust::ident(&spec.per_page));
+    let (first, size) = (spec.first, spec.size);
+    let doc = docs::attrs(&format!(
+        "Walks every page of this list, one request per page, from page `{}` (or the one set) with `{}` items each ({size} unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.",
+        spec.page, spec.per_page
+    ));
+    Some(quote! {
+        #doc
+        pub fn pages(self) -> sdk_runtime::pages::Pages<'a, #item, ErrorKind> {
+            let first = self.#page.map_or(#first, |n| u64::try_from(n).unwrap_or(0));
+            let size = self.#per_page.map_or(#size, |n| u64::try_from(n).unwrap_or(0));
+            let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+            sdk_runtime::pages::Pages::new(first, size, Box::new(move |page| {
+                let request = self.clone().#page(i64::try_from(page).unwrap_or(i64::MAX)).#per_page(per_page);
+                Box::pin(request.send())
+            }))
+        }
+    })
 }
 
 /// The body of `send`: checks, request, decoding.

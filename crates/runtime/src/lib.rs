@@ -16,6 +16,7 @@ mod credentials;
 pub mod dynamic;
 pub mod encode;
 pub mod lenient;
+pub mod pages;
 pub mod wait;
 mod error;
 mod provider;

@@ -4691,7 +4691,7 @@ impl<'a> WebsiteFirewallApi<'a> {
     }
 }
 ///A `apikey.add_scope` request, started by [`ApikeyApi::add_scope`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ApikeyAddScopeRequest<'a> {
     client: &'a Client,
@@ -4770,7 +4770,7 @@ impl<'a> IntoFuture for ApikeyAddScopeRequest<'a> {
     }
 }
 ///A `apikey.create` request, started by [`ApikeyApi::create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ApikeyCreateRequest<'a> {
     client: &'a Client,
@@ -4832,7 +4832,7 @@ impl<'a> IntoFuture for ApikeyCreateRequest<'a> {
     }
 }
 ///A `apikey.delete` request, started by [`ApikeyApi::delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ApikeyDeleteRequest<'a> {
     client: &'a Client,
@@ -4880,7 +4880,7 @@ impl<'a> IntoFuture for ApikeyDeleteRequest<'a> {
     }
 }
 ///A `apikey.delete_scope` request, started by [`ApikeyApi::delete_scope`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ApikeyDeleteScopeRequest<'a> {
     client: &'a Client,
@@ -4959,7 +4959,7 @@ impl<'a> IntoFuture for ApikeyDeleteScopeRequest<'a> {
     }
 }
 ///A `apikey.info` request, started by [`ApikeyApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ApikeyInfoRequest<'a> {
     client: &'a Client,
@@ -5007,7 +5007,7 @@ impl<'a> IntoFuture for ApikeyInfoRequest<'a> {
     }
 }
 ///A `apikey.list` request, started by [`ApikeyApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ApikeyListRequest<'a> {
     client: &'a Client,
@@ -5040,7 +5040,7 @@ impl<'a> IntoFuture for ApikeyListRequest<'a> {
     }
 }
 ///A `bandwidth.info` request, started by [`BandwidthApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BandwidthInfoRequest<'a> {
     client: &'a Client,
@@ -5090,7 +5090,7 @@ impl<'a> IntoFuture for BandwidthInfoRequest<'a> {
     }
 }
 ///A `bandwidth.monthly_usage` request, started by [`BandwidthApi::monthly_usage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BandwidthMonthlyUsageRequest<'a> {
     client: &'a Client,
@@ -5158,7 +5158,7 @@ impl<'a> IntoFuture for BandwidthMonthlyUsageRequest<'a> {
     }
 }
 ///A `bandwidth.usage` request, started by [`BandwidthApi::usage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BandwidthUsageRequest<'a> {
     client: &'a Client,
@@ -5230,7 +5230,7 @@ impl<'a> IntoFuture for BandwidthUsageRequest<'a> {
     }
 }
 ///A `cluster.info` request, started by [`ClusterApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterInfoRequest<'a> {
     client: &'a Client,
@@ -5283,7 +5283,7 @@ impl<'a> IntoFuture for ClusterInfoRequest<'a> {
     }
 }
 ///A `cluster.list` request, started by [`ClusterApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterListRequest<'a> {
     client: &'a Client,
@@ -5329,7 +5329,7 @@ impl<'a> IntoFuture for ClusterListRequest<'a> {
     }
 }
 ///A `cluster.real_service.disable` request, started by [`ClusterRealServiceApi::disable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterRealServiceDisableRequest<'a> {
     client: &'a Client,
@@ -5400,7 +5400,7 @@ impl<'a> IntoFuture for ClusterRealServiceDisableRequest<'a> {
     }
 }
 ///A `cluster.real_service.disable_fallback` request, started by [`ClusterRealServiceApi::disable_fallback`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterRealServiceDisableFallbackRequest<'a> {
     client: &'a Client,
@@ -5471,7 +5471,7 @@ impl<'a> IntoFuture for ClusterRealServiceDisableFallbackRequest<'a> {
     }
 }
 ///A `cluster.real_service.enable` request, started by [`ClusterRealServiceApi::enable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterRealServiceEnableRequest<'a> {
     client: &'a Client,
@@ -5542,7 +5542,7 @@ impl<'a> IntoFuture for ClusterRealServiceEnableRequest<'a> {
     }
 }
 ///A `cluster.real_service.enable_fallback` request, started by [`ClusterRealServiceApi::enable_fallback`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterRealServiceEnableFallbackRequest<'a> {
     client: &'a Client,
@@ -5613,7 +5613,7 @@ impl<'a> IntoFuture for ClusterRealServiceEnableFallbackRequest<'a> {
     }
 }
 ///A `cluster.real_service.info` request, started by [`ClusterRealServiceApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterRealServiceInfoRequest<'a> {
     client: &'a Client,
@@ -5684,7 +5684,7 @@ impl<'a> IntoFuture for ClusterRealServiceInfoRequest<'a> {
     }
 }
 ///A `cluster.real_service.list` request, started by [`ClusterRealServiceApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterRealServiceListRequest<'a> {
     client: &'a Client,
@@ -5746,7 +5746,7 @@ impl<'a> IntoFuture for ClusterRealServiceListRequest<'a> {
     }
 }
 ///A `cluster.real_service.set_weight` request, started by [`ClusterRealServiceApi::set_weight`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterRealServiceSetWeightRequest<'a> {
     client: &'a Client,
@@ -5826,7 +5826,7 @@ impl<'a> IntoFuture for ClusterRealServiceSetWeightRequest<'a> {
     }
 }
 ///A `cluster.real_service.statistics` request, started by [`ClusterRealServiceApi::statistics`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterRealServiceStatisticsRequest<'a> {
     client: &'a Client,
@@ -5897,7 +5897,7 @@ impl<'a> IntoFuture for ClusterRealServiceStatisticsRequest<'a> {
     }
 }
 ///A `cluster.server.disable` request, started by [`ClusterServerApi::disable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterServerDisableRequest<'a> {
     client: &'a Client,
@@ -5959,7 +5959,7 @@ impl<'a> IntoFuture for ClusterServerDisableRequest<'a> {
     }
 }
 ///A `cluster.server.enable` request, started by [`ClusterServerApi::enable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterServerEnableRequest<'a> {
     client: &'a Client,
@@ -6021,7 +6021,7 @@ impl<'a> IntoFuture for ClusterServerEnableRequest<'a> {
     }
 }
 ///A `cluster.server.info` request, started by [`ClusterServerApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterServerInfoRequest<'a> {
     client: &'a Client,
@@ -6063,7 +6063,7 @@ impl<'a> IntoFuture for ClusterServerInfoRequest<'a> {
     }
 }
 ///A `cluster.server.list` request, started by [`ClusterServerApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterServerListRequest<'a> {
     client: &'a Client,
@@ -6116,7 +6116,7 @@ impl<'a> IntoFuture for ClusterServerListRequest<'a> {
     }
 }
 ///A `cluster.service.disable` request, started by [`ClusterServiceApi::disable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterServiceDisableRequest<'a> {
     client: &'a Client,
@@ -6178,7 +6178,7 @@ impl<'a> IntoFuture for ClusterServiceDisableRequest<'a> {
     }
 }
 ///A `cluster.service.enable` request, started by [`ClusterServiceApi::enable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterServiceEnableRequest<'a> {
     client: &'a Client,
@@ -6240,7 +6240,7 @@ impl<'a> IntoFuture for ClusterServiceEnableRequest<'a> {
     }
 }
 ///A `cluster.service.info` request, started by [`ClusterServiceApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterServiceInfoRequest<'a> {
     client: &'a Client,
@@ -6302,7 +6302,7 @@ impl<'a> IntoFuture for ClusterServiceInfoRequest<'a> {
     }
 }
 ///A `cluster.service.list` request, started by [`ClusterServiceApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterServiceListRequest<'a> {
     client: &'a Client,
@@ -6355,7 +6355,7 @@ impl<'a> IntoFuture for ClusterServiceListRequest<'a> {
     }
 }
 ///A `cluster.service.status_image` request, started by [`ClusterServiceApi::status_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ClusterServiceStatusImageRequest<'a> {
     client: &'a Client,
@@ -6417,7 +6417,7 @@ impl<'a> IntoFuture for ClusterServiceStatusImageRequest<'a> {
     }
 }
 ///A `create.available` request, started by [`CreateApi::available`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateAvailableRequest<'a> {
     client: &'a Client,
@@ -6450,7 +6450,7 @@ impl<'a> IntoFuture for CreateAvailableRequest<'a> {
     }
 }
 ///A `create.extra_bandwidth` request, started by [`CreateApi::extra_bandwidth`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateExtraBandwidthRequest<'a> {
     client: &'a Client,
@@ -6521,7 +6521,7 @@ impl<'a> IntoFuture for CreateExtraBandwidthRequest<'a> {
     }
 }
 ///A `create.hourly_miniserver` request, started by [`CreateApi::hourly_miniserver`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateHourlyMiniserverRequest<'a> {
     client: &'a Client,
@@ -7001,7 +7001,7 @@ impl<'a> IntoFuture for CreateHourlyMiniserverRequest<'a> {
     }
 }
 ///A `create.memstore` request, started by [`CreateApi::memstore`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMemstoreRequest<'a> {
     client: &'a Client,
@@ -7120,7 +7120,7 @@ impl<'a> IntoFuture for CreateMemstoreRequest<'a> {
     }
 }
 ///A `create.monthly_fullserver` request, started by [`CreateApi::monthly_fullserver`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMonthlyFullserverRequest<'a> {
     client: &'a Client,
@@ -7638,7 +7638,7 @@ impl<'a> IntoFuture for CreateMonthlyFullserverRequest<'a> {
     }
 }
 ///A `create.monthly_miniserver` request, started by [`CreateApi::monthly_miniserver`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMonthlyMiniserverRequest<'a> {
     client: &'a Client,
@@ -8109,7 +8109,7 @@ impl<'a> IntoFuture for CreateMonthlyMiniserverRequest<'a> {
     }
 }
 ///A `create.openstack_project` request, started by [`CreateApi::openstack_project`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateOpenstackProjectRequest<'a> {
     client: &'a Client,
@@ -8194,7 +8194,7 @@ impl<'a> IntoFuture for CreateOpenstackProjectRequest<'a> {
     }
 }
 ///A `create.verify_discount_code` request, started by [`CreateApi::verify_discount_code`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateVerifyDiscountCodeRequest<'a> {
     client: &'a Client,
@@ -8240,7 +8240,7 @@ impl<'a> IntoFuture for CreateVerifyDiscountCodeRequest<'a> {
     }
 }
 ///A `dns.reload` request, started by [`DnsApi::reload`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsReloadRequest<'a> {
     client: &'a Client,
@@ -8273,7 +8273,7 @@ impl<'a> IntoFuture for DnsReloadRequest<'a> {
     }
 }
 ///A `dns.reverse_map_list` request, started by [`DnsApi::reverse_map_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsReverseMapListRequest<'a> {
     client: &'a Client,
@@ -8340,7 +8340,7 @@ impl<'a> IntoFuture for DnsReverseMapListRequest<'a> {
     }
 }
 ///A `dns.reverse_map_update` request, started by [`DnsApi::reverse_map_update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsReverseMapUpdateRequest<'a> {
     client: &'a Client,
@@ -8417,7 +8417,7 @@ impl<'a> IntoFuture for DnsReverseMapUpdateRequest<'a> {
     }
 }
 ///A `dns.zone_create` request, started by [`DnsApi::zone_create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneCreateRequest<'a> {
     client: &'a Client,
@@ -8518,7 +8518,7 @@ impl<'a> IntoFuture for DnsZoneCreateRequest<'a> {
     }
 }
 ///A `dns.zone_delete` request, started by [`DnsApi::zone_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneDeleteRequest<'a> {
     client: &'a Client,
@@ -8566,7 +8566,7 @@ impl<'a> IntoFuture for DnsZoneDeleteRequest<'a> {
     }
 }
 ///A `dns.zone_domain_create` request, started by [`DnsApi::zone_domain_create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneDomainCreateRequest<'a> {
     client: &'a Client,
@@ -8630,7 +8630,7 @@ impl<'a> IntoFuture for DnsZoneDomainCreateRequest<'a> {
     }
 }
 ///A `dns.zone_domain_delete` request, started by [`DnsApi::zone_domain_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneDomainDeleteRequest<'a> {
     client: &'a Client,
@@ -8676,7 +8676,7 @@ impl<'a> IntoFuture for DnsZoneDomainDeleteRequest<'a> {
     }
 }
 ///A `dns.zone_domain_info` request, started by [`DnsApi::zone_domain_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneDomainInfoRequest<'a> {
     client: &'a Client,
@@ -8722,7 +8722,7 @@ impl<'a> IntoFuture for DnsZoneDomainInfoRequest<'a> {
     }
 }
 ///A `dns.zone_domain_list` request, started by [`DnsApi::zone_domain_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneDomainListRequest<'a> {
     client: &'a Client,
@@ -8755,7 +8755,7 @@ impl<'a> IntoFuture for DnsZoneDomainListRequest<'a> {
     }
 }
 ///A `dns.zone_domain_update` request, started by [`DnsApi::zone_domain_update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneDomainUpdateRequest<'a> {
     client: &'a Client,
@@ -8819,7 +8819,7 @@ impl<'a> IntoFuture for DnsZoneDomainUpdateRequest<'a> {
     }
 }
 ///A `dns.zone_info` request, started by [`DnsApi::zone_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneInfoRequest<'a> {
     client: &'a Client,
@@ -8867,7 +8867,7 @@ impl<'a> IntoFuture for DnsZoneInfoRequest<'a> {
     }
 }
 ///A `dns.zone_list` request, started by [`DnsApi::zone_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneListRequest<'a> {
     client: &'a Client,
@@ -8900,7 +8900,7 @@ impl<'a> IntoFuture for DnsZoneListRequest<'a> {
     }
 }
 ///A `dns.zone_record_create` request, started by [`DnsApi::zone_record_create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneRecordCreateRequest<'a> {
     client: &'a Client,
@@ -9043,7 +9043,7 @@ impl<'a> IntoFuture for DnsZoneRecordCreateRequest<'a> {
     }
 }
 ///A `dns.zone_record_delete` request, started by [`DnsApi::zone_record_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneRecordDeleteRequest<'a> {
     client: &'a Client,
@@ -9091,7 +9091,7 @@ impl<'a> IntoFuture for DnsZoneRecordDeleteRequest<'a> {
     }
 }
 ///A `dns.zone_record_info` request, started by [`DnsApi::zone_record_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneRecordInfoRequest<'a> {
     client: &'a Client,
@@ -9139,7 +9139,7 @@ impl<'a> IntoFuture for DnsZoneRecordInfoRequest<'a> {
     }
 }
 ///A `dns.zone_record_list` request, started by [`DnsApi::zone_record_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneRecordListRequest<'a> {
     client: &'a Client,
@@ -9172,7 +9172,7 @@ impl<'a> IntoFuture for DnsZoneRecordListRequest<'a> {
     }
 }
 ///A `dns.zone_record_update` request, started by [`DnsApi::zone_record_update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneRecordUpdateRequest<'a> {
     client: &'a Client,
@@ -9339,7 +9339,7 @@ impl<'a> IntoFuture for DnsZoneRecordUpdateRequest<'a> {
     }
 }
 ///A `dns.zone_update` request, started by [`DnsApi::zone_update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DnsZoneUpdateRequest<'a> {
     client: &'a Client,
@@ -9420,7 +9420,7 @@ impl<'a> IntoFuture for DnsZoneUpdateRequest<'a> {
     }
 }
 ///A `firewalling.rule_create` request, started by [`FirewallingApi::rule_create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FirewallingRuleCreateRequest<'a> {
     client: &'a Client,
@@ -9659,7 +9659,7 @@ impl<'a> IntoFuture for FirewallingRuleCreateRequest<'a> {
     }
 }
 ///A `firewalling.rule_delete` request, started by [`FirewallingApi::rule_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FirewallingRuleDeleteRequest<'a> {
     client: &'a Client,
@@ -9701,7 +9701,7 @@ impl<'a> IntoFuture for FirewallingRuleDeleteRequest<'a> {
     }
 }
 ///A `firewalling.rule_group_create` request, started by [`FirewallingApi::rule_group_create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FirewallingRuleGroupCreateRequest<'a> {
     client: &'a Client,
@@ -9805,7 +9805,7 @@ impl<'a> IntoFuture for FirewallingRuleGroupCreateRequest<'a> {
     }
 }
 ///A `firewalling.rule_group_delete` request, started by [`FirewallingApi::rule_group_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FirewallingRuleGroupDeleteRequest<'a> {
     client: &'a Client,
@@ -9851,7 +9851,7 @@ impl<'a> IntoFuture for FirewallingRuleGroupDeleteRequest<'a> {
     }
 }
 ///A `firewalling.rule_group_info` request, started by [`FirewallingApi::rule_group_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FirewallingRuleGroupInfoRequest<'a> {
     client: &'a Client,
@@ -9897,7 +9897,7 @@ impl<'a> IntoFuture for FirewallingRuleGroupInfoRequest<'a> {
     }
 }
 ///A `firewalling.rule_group_list` request, started by [`FirewallingApi::rule_group_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FirewallingRuleGroupListRequest<'a> {
     client: &'a Client,
@@ -9947,7 +9947,7 @@ impl<'a> IntoFuture for FirewallingRuleGroupListRequest<'a> {
     }
 }
 ///A `firewalling.rule_group_status` request, started by [`FirewallingApi::rule_group_status`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FirewallingRuleGroupStatusRequest<'a> {
     client: &'a Client,
@@ -10008,7 +10008,7 @@ impl<'a> IntoFuture for FirewallingRuleGroupStatusRequest<'a> {
     }
 }
 ///A `firewalling.rule_info` request, started by [`FirewallingApi::rule_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FirewallingRuleInfoRequest<'a> {
     client: &'a Client,
@@ -10050,7 +10050,7 @@ impl<'a> IntoFuture for FirewallingRuleInfoRequest<'a> {
     }
 }
 ///A `firewalling.rule_update` request, started by [`FirewallingApi::rule_update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FirewallingRuleUpdateRequest<'a> {
     client: &'a Client,
@@ -10274,7 +10274,7 @@ impl<'a> IntoFuture for FirewallingRuleUpdateRequest<'a> {
     }
 }
 ///A `firewalling.update` request, started by [`FirewallingApi::update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FirewallingUpdateRequest<'a> {
     client: &'a Client,
@@ -10335,7 +10335,7 @@ impl<'a> IntoFuture for FirewallingUpdateRequest<'a> {
     }
 }
 ///A `internal.echo` request, started by [`InternalApi::echo`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InternalEchoRequest<'a> {
     client: &'a Client,
@@ -10462,7 +10462,7 @@ impl<'a> IntoFuture for InternalEchoRequest<'a> {
     }
 }
 ///A `internal.noop` request, started by [`InternalApi::noop`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InternalNoopRequest<'a> {
     client: &'a Client,
@@ -10495,7 +10495,7 @@ impl<'a> IntoFuture for InternalNoopRequest<'a> {
     }
 }
 ///A `internal.release` request, started by [`InternalApi::release`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InternalReleaseRequest<'a> {
     client: &'a Client,
@@ -10528,7 +10528,7 @@ impl<'a> IntoFuture for InternalReleaseRequest<'a> {
     }
 }
 ///A `internal.version` request, started by [`InternalApi::version`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InternalVersionRequest<'a> {
     client: &'a Client,
@@ -10561,7 +10561,7 @@ impl<'a> IntoFuture for InternalVersionRequest<'a> {
     }
 }
 ///A `invoice.info` request, started by [`InvoiceApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InvoiceInfoRequest<'a> {
     client: &'a Client,
@@ -10603,7 +10603,7 @@ impl<'a> IntoFuture for InvoiceInfoRequest<'a> {
     }
 }
 ///A `invoice.list` request, started by [`InvoiceApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InvoiceListRequest<'a> {
     client: &'a Client,
@@ -10683,7 +10683,7 @@ impl<'a> IntoFuture for InvoiceListRequest<'a> {
     }
 }
 ///A `job.status` request, started by [`JobApi::status`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct JobStatusRequest<'a> {
     client: &'a Client,
@@ -10749,7 +10749,7 @@ impl<'a> IntoFuture for JobStatusRequest<'a> {
     }
 }
 ///A `loadbalancer.server.add` request, started by [`LoadbalancerServerApi::add`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoadbalancerServerAddRequest<'a> {
     client: &'a Client,
@@ -10904,7 +10904,7 @@ impl<'a> IntoFuture for LoadbalancerServerAddRequest<'a> {
     }
 }
 ///A `loadbalancer.server.info` request, started by [`LoadbalancerServerApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoadbalancerServerInfoRequest<'a> {
     client: &'a Client,
@@ -10990,7 +10990,7 @@ impl<'a> IntoFuture for LoadbalancerServerInfoRequest<'a> {
     }
 }
 ///A `loadbalancer.server.remove` request, started by [`LoadbalancerServerApi::remove`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoadbalancerServerRemoveRequest<'a> {
     client: &'a Client,
@@ -11076,7 +11076,7 @@ impl<'a> IntoFuture for LoadbalancerServerRemoveRequest<'a> {
     }
 }
 ///A `loadbalancer.server.update` request, started by [`LoadbalancerServerApi::update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoadbalancerServerUpdateRequest<'a> {
     client: &'a Client,
@@ -11231,7 +11231,7 @@ impl<'a> IntoFuture for LoadbalancerServerUpdateRequest<'a> {
     }
 }
 ///A `loadbalancer.service.add` request, started by [`LoadbalancerServiceApi::add`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoadbalancerServiceAddRequest<'a> {
     client: &'a Client,
@@ -11362,7 +11362,7 @@ impl<'a> IntoFuture for LoadbalancerServiceAddRequest<'a> {
     }
 }
 ///A `loadbalancer.service.info` request, started by [`LoadbalancerServiceApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoadbalancerServiceInfoRequest<'a> {
     client: &'a Client,
@@ -11439,7 +11439,7 @@ impl<'a> IntoFuture for LoadbalancerServiceInfoRequest<'a> {
     }
 }
 ///A `loadbalancer.service.list` request, started by [`LoadbalancerServiceApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoadbalancerServiceListRequest<'a> {
     client: &'a Client,
@@ -11496,7 +11496,7 @@ impl<'a> IntoFuture for LoadbalancerServiceListRequest<'a> {
     }
 }
 ///A `loadbalancer.service.remove` request, started by [`LoadbalancerServiceApi::remove`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoadbalancerServiceRemoveRequest<'a> {
     client: &'a Client,
@@ -11573,7 +11573,7 @@ impl<'a> IntoFuture for LoadbalancerServiceRemoveRequest<'a> {
     }
 }
 ///A `loadbalancer.service.update` request, started by [`LoadbalancerServiceApi::update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoadbalancerServiceUpdateRequest<'a> {
     client: &'a Client,
@@ -11714,7 +11714,7 @@ impl<'a> IntoFuture for LoadbalancerServiceUpdateRequest<'a> {
     }
 }
 ///A `memshell.disable` request, started by [`MemshellApi::disable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemshellDisableRequest<'a> {
     client: &'a Client,
@@ -11771,7 +11771,7 @@ impl<'a> IntoFuture for MemshellDisableRequest<'a> {
     }
 }
 ///A `memshell.enable` request, started by [`MemshellApi::enable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemshellEnableRequest<'a> {
     client: &'a Client,
@@ -11835,7 +11835,7 @@ impl<'a> IntoFuture for MemshellEnableRequest<'a> {
     }
 }
 ///A `memshell.info` request, started by [`MemshellApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemshellInfoRequest<'a> {
     client: &'a Client,
@@ -11883,7 +11883,7 @@ impl<'a> IntoFuture for MemshellInfoRequest<'a> {
     }
 }
 ///A `memshell.set_password` request, started by [`MemshellApi::set_password`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemshellSetPasswordRequest<'a> {
     client: &'a Client,
@@ -11957,7 +11957,7 @@ impl<'a> IntoFuture for MemshellSetPasswordRequest<'a> {
     }
 }
 ///A `memstore.usage` request, started by [`MemstoreApi::usage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreUsageRequest<'a> {
     client: &'a Client,
@@ -12005,7 +12005,7 @@ impl<'a> IntoFuture for MemstoreUsageRequest<'a> {
     }
 }
 ///A `memstore.container.acl` request, started by [`MemstoreContainerApi::acl`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreContainerAclRequest<'a> {
     client: &'a Client,
@@ -12062,7 +12062,7 @@ impl<'a> IntoFuture for MemstoreContainerAclRequest<'a> {
     }
 }
 ///A `memstore.container.cdn` request, started by [`MemstoreContainerApi::cdn`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreContainerCdnRequest<'a> {
     client: &'a Client,
@@ -12129,7 +12129,7 @@ impl<'a> IntoFuture for MemstoreContainerCdnRequest<'a> {
     }
 }
 ///A `memstore.container.create` request, started by [`MemstoreContainerApi::create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreContainerCreateRequest<'a> {
     client: &'a Client,
@@ -12186,7 +12186,7 @@ impl<'a> IntoFuture for MemstoreContainerCreateRequest<'a> {
     }
 }
 ///A `memstore.container.set_acl` request, started by [`MemstoreContainerApi::set_acl`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreContainerSetAclRequest<'a> {
     client: &'a Client,
@@ -12261,7 +12261,7 @@ impl<'a> IntoFuture for MemstoreContainerSetAclRequest<'a> {
     }
 }
 ///A `memstore.container.set_public_cdn` request, started by [`MemstoreContainerApi::set_public_cdn`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreContainerSetPublicCdnRequest<'a> {
     client: &'a Client,
@@ -12389,7 +12389,7 @@ impl<'a> IntoFuture for MemstoreContainerSetPublicCdnRequest<'a> {
     }
 }
 ///A `memstore.container.unset_public_cdn` request, started by [`MemstoreContainerApi::unset_public_cdn`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreContainerUnsetPublicCdnRequest<'a> {
     client: &'a Client,
@@ -12456,7 +12456,7 @@ impl<'a> IntoFuture for MemstoreContainerUnsetPublicCdnRequest<'a> {
     }
 }
 ///A `memstore.user.create` request, started by [`MemstoreUserApi::create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreUserCreateRequest<'a> {
     client: &'a Client,
@@ -12542,7 +12542,7 @@ impl<'a> IntoFuture for MemstoreUserCreateRequest<'a> {
     }
 }
 ///A `memstore.user.delete` request, started by [`MemstoreUserApi::delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreUserDeleteRequest<'a> {
     client: &'a Client,
@@ -12610,7 +12610,7 @@ impl<'a> IntoFuture for MemstoreUserDeleteRequest<'a> {
     }
 }
 ///A `memstore.user.disable` request, started by [`MemstoreUserApi::disable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreUserDisableRequest<'a> {
     client: &'a Client,
@@ -12678,7 +12678,7 @@ impl<'a> IntoFuture for MemstoreUserDisableRequest<'a> {
     }
 }
 ///A `memstore.user.enable` request, started by [`MemstoreUserApi::enable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreUserEnableRequest<'a> {
     client: &'a Client,
@@ -12746,7 +12746,7 @@ impl<'a> IntoFuture for MemstoreUserEnableRequest<'a> {
     }
 }
 ///A `memstore.user.info` request, started by [`MemstoreUserApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreUserInfoRequest<'a> {
     client: &'a Client,
@@ -12814,7 +12814,7 @@ impl<'a> IntoFuture for MemstoreUserInfoRequest<'a> {
     }
 }
 ///A `memstore.user.list` request, started by [`MemstoreUserApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreUserListRequest<'a> {
     client: &'a Client,
@@ -12862,7 +12862,7 @@ impl<'a> IntoFuture for MemstoreUserListRequest<'a> {
     }
 }
 ///A `memstore.user.set_password` request, started by [`MemstoreUserApi::set_password`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreUserSetPasswordRequest<'a> {
     client: &'a Client,
@@ -12939,7 +12939,7 @@ impl<'a> IntoFuture for MemstoreUserSetPasswordRequest<'a> {
     }
 }
 ///A `openstack.list_projects` request, started by [`OpenstackApi::list_projects`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OpenstackListProjectsRequest<'a> {
     client: &'a Client,
@@ -12975,7 +12975,7 @@ impl<'a> IntoFuture for OpenstackListProjectsRequest<'a> {
     }
 }
 ///A `openstack.sync_users` request, started by [`OpenstackApi::sync_users`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OpenstackSyncUsersRequest<'a> {
     client: &'a Client,
@@ -13008,7 +13008,7 @@ impl<'a> IntoFuture for OpenstackSyncUsersRequest<'a> {
     }
 }
 ///A `openstack.project.add_user` request, started by [`OpenstackProjectApi::add_user`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OpenstackProjectAddUserRequest<'a> {
     client: &'a Client,
@@ -13074,7 +13074,7 @@ impl<'a> IntoFuture for OpenstackProjectAddUserRequest<'a> {
     }
 }
 ///A `openstack.project.list_users` request, started by [`OpenstackProjectApi::list_users`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OpenstackProjectListUsersRequest<'a> {
     client: &'a Client,
@@ -13120,7 +13120,7 @@ impl<'a> IntoFuture for OpenstackProjectListUsersRequest<'a> {
     }
 }
 ///A `openstack.project.remove_user` request, started by [`OpenstackProjectApi::remove_user`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OpenstackProjectRemoveUserRequest<'a> {
     client: &'a Client,
@@ -13186,7 +13186,7 @@ impl<'a> IntoFuture for OpenstackProjectRemoveUserRequest<'a> {
     }
 }
 ///A `openstack.user.create` request, started by [`OpenstackUserApi::create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OpenstackUserCreateRequest<'a> {
     client: &'a Client,
@@ -13286,7 +13286,7 @@ impl<'a> IntoFuture for OpenstackUserCreateRequest<'a> {
     }
 }
 ///A `openstack.user.delete` request, started by [`OpenstackUserApi::delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OpenstackUserDeleteRequest<'a> {
     client: &'a Client,
@@ -13339,7 +13339,7 @@ impl<'a> IntoFuture for OpenstackUserDeleteRequest<'a> {
     }
 }
 ///A `openstack.user.disable` request, started by [`OpenstackUserApi::disable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OpenstackUserDisableRequest<'a> {
     client: &'a Client,
@@ -13392,7 +13392,7 @@ impl<'a> IntoFuture for OpenstackUserDisableRequest<'a> {
     }
 }
 ///A `openstack.user.enable` request, started by [`OpenstackUserApi::enable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OpenstackUserEnableRequest<'a> {
     client: &'a Client,
@@ -13445,7 +13445,7 @@ impl<'a> IntoFuture for OpenstackUserEnableRequest<'a> {
     }
 }
 ///A `openstack.user.info` request, started by [`OpenstackUserApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OpenstackUserInfoRequest<'a> {
     client: &'a Client,
@@ -13498,7 +13498,7 @@ impl<'a> IntoFuture for OpenstackUserInfoRequest<'a> {
     }
 }
 ///A `openstack.user.list` request, started by [`OpenstackUserApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OpenstackUserListRequest<'a> {
     client: &'a Client,
@@ -13531,7 +13531,7 @@ impl<'a> IntoFuture for OpenstackUserListRequest<'a> {
     }
 }
 ///A `openstack.user.set_password` request, started by [`OpenstackUserApi::set_password`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OpenstackUserSetPasswordRequest<'a> {
     client: &'a Client,
@@ -13593,7 +13593,7 @@ impl<'a> IntoFuture for OpenstackUserSetPasswordRequest<'a> {
     }
 }
 ///A `partner.account.create` request, started by [`PartnerAccountApi::create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PartnerAccountCreateRequest<'a> {
     client: &'a Client,
@@ -13815,7 +13815,7 @@ impl<'a> IntoFuture for PartnerAccountCreateRequest<'a> {
     }
 }
 ///A `partner.account.list` request, started by [`PartnerAccountApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PartnerAccountListRequest<'a> {
     client: &'a Client,
@@ -13848,7 +13848,7 @@ impl<'a> IntoFuture for PartnerAccountListRequest<'a> {
     }
 }
 ///A `partner.apikey.create` request, started by [`PartnerApikeyApi::create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PartnerApikeyCreateRequest<'a> {
     client: &'a Client,
@@ -13933,7 +13933,7 @@ impl<'a> IntoFuture for PartnerApikeyCreateRequest<'a> {
     }
 }
 ///A `partner.apikey.list` request, started by [`PartnerApikeyApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PartnerApikeyListRequest<'a> {
     client: &'a Client,
@@ -13982,7 +13982,7 @@ impl<'a> IntoFuture for PartnerApikeyListRequest<'a> {
     }
 }
 ///A `partner.service.list` request, started by [`PartnerServiceApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PartnerServiceListRequest<'a> {
     client: &'a Client,
@@ -14031,7 +14031,7 @@ impl<'a> IntoFuture for PartnerServiceListRequest<'a> {
     }
 }
 ///A `payment_method.available` request, started by [`PaymentMethodApi::available`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PaymentMethodAvailableRequest<'a> {
     client: &'a Client,
@@ -14064,7 +14064,7 @@ impl<'a> IntoFuture for PaymentMethodAvailableRequest<'a> {
     }
 }
 ///A `payment_method.info` request, started by [`PaymentMethodApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PaymentMethodInfoRequest<'a> {
     client: &'a Client,
@@ -14110,7 +14110,7 @@ impl<'a> IntoFuture for PaymentMethodInfoRequest<'a> {
     }
 }
 ///A `payment_method.remove` request, started by [`PaymentMethodApi::remove`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PaymentMethodRemoveRequest<'a> {
     client: &'a Client,
@@ -14156,7 +14156,7 @@ impl<'a> IntoFuture for PaymentMethodRemoveRequest<'a> {
     }
 }
 ///A `payment_method.set_default` request, started by [`PaymentMethodApi::set_default`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PaymentMethodSetDefaultRequest<'a> {
     client: &'a Client,
@@ -14202,7 +14202,7 @@ impl<'a> IntoFuture for PaymentMethodSetDefaultRequest<'a> {
     }
 }
 ///A `server.info` request, started by [`ServerApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerInfoRequest<'a> {
     client: &'a Client,
@@ -14250,7 +14250,7 @@ impl<'a> IntoFuture for ServerInfoRequest<'a> {
     }
 }
 ///A `server.list` request, started by [`ServerApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerListRequest<'a> {
     client: &'a Client,
@@ -14304,7 +14304,7 @@ impl<'a> IntoFuture for ServerListRequest<'a> {
     }
 }
 ///A `server.move_ips` request, started by [`ServerApi::move_ips`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerMoveIpsRequest<'a> {
     client: &'a Client,
@@ -14384,7 +14384,7 @@ impl<'a> IntoFuture for ServerMoveIpsRequest<'a> {
     }
 }
 ///A `server.reboot` request, started by [`ServerApi::reboot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerRebootRequest<'a> {
     client: &'a Client,
@@ -14449,7 +14449,7 @@ impl<'a> IntoFuture for ServerRebootRequest<'a> {
     }
 }
 ///A `server.reimage_from_snapshot` request, started by [`ServerApi::reimage_from_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerReimageFromSnapshotRequest<'a> {
     client: &'a Client,
@@ -14548,7 +14548,7 @@ impl<'a> IntoFuture for ServerReimageFromSnapshotRequest<'a> {
     }
 }
 ///A `server.reimage_from_stock_image` request, started by [`ServerApi::reimage_from_stock_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerReimageFromStockImageRequest<'a> {
     client: &'a Client,
@@ -14634,7 +14634,7 @@ impl<'a> IntoFuture for ServerReimageFromStockImageRequest<'a> {
     }
 }
 ///A `server.set_intrusion_detection_alert_level` request, started by [`ServerApi::set_intrusion_detection_alert_level`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerSetIntrusionDetectionAlertLevelRequest<'a> {
     client: &'a Client,
@@ -14696,7 +14696,7 @@ impl<'a> IntoFuture for ServerSetIntrusionDetectionAlertLevelRequest<'a> {
     }
 }
 ///A `server.set_penetration_patrol_alert_level` request, started by [`ServerApi::set_penetration_patrol_alert_level`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerSetPenetrationPatrolAlertLevelRequest<'a> {
     client: &'a Client,
@@ -14759,7 +14759,7 @@ impl<'a> IntoFuture for ServerSetPenetrationPatrolAlertLevelRequest<'a> {
     }
 }
 ///A `server.slave_ns_add` request, started by [`ServerApi::slave_ns_add`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerSlaveNsAddRequest<'a> {
     client: &'a Client,
@@ -14816,7 +14816,7 @@ impl<'a> IntoFuture for ServerSlaveNsAddRequest<'a> {
     }
 }
 ///A `server.slave_ns_delete` request, started by [`ServerApi::slave_ns_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerSlaveNsDeleteRequest<'a> {
     client: &'a Client,
@@ -14873,7 +14873,7 @@ impl<'a> IntoFuture for ServerSlaveNsDeleteRequest<'a> {
     }
 }
 ///A `server.slave_ns_list` request, started by [`ServerApi::slave_ns_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerSlaveNsListRequest<'a> {
     client: &'a Client,
@@ -14921,7 +14921,7 @@ impl<'a> IntoFuture for ServerSlaveNsListRequest<'a> {
     }
 }
 ///A `server.snapshot` request, started by [`ServerApi::snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerSnapshotRequest<'a> {
     client: &'a Client,
@@ -15007,7 +15007,7 @@ impl<'a> IntoFuture for ServerSnapshotRequest<'a> {
     }
 }
 ///A `server.snapshot_delete` request, started by [`ServerApi::snapshot_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerSnapshotDeleteRequest<'a> {
     client: &'a Client,
@@ -15077,7 +15077,7 @@ impl<'a> IntoFuture for ServerSnapshotDeleteRequest<'a> {
     }
 }
 ///A `server.snapshot_list` request, started by [`ServerApi::snapshot_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerSnapshotListRequest<'a> {
     client: &'a Client,
@@ -15130,7 +15130,7 @@ impl<'a> IntoFuture for ServerSnapshotListRequest<'a> {
     }
 }
 ///A `server.upgrade` request, started by [`ServerApi::upgrade`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerUpgradeRequest<'a> {
     client: &'a Client,
@@ -15209,7 +15209,7 @@ impl<'a> IntoFuture for ServerUpgradeRequest<'a> {
     }
 }
 ///A `server.monitoring.get_policy` request, started by [`ServerMonitoringApi::get_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerMonitoringGetPolicyRequest<'a> {
     client: &'a Client,
@@ -15257,7 +15257,7 @@ impl<'a> IntoFuture for ServerMonitoringGetPolicyRequest<'a> {
     }
 }
 ///A `server.monitoring.rule_create` request, started by [`ServerMonitoringApi::rule_create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerMonitoringRuleCreateRequest<'a> {
     client: &'a Client,
@@ -15401,7 +15401,7 @@ impl<'a> IntoFuture for ServerMonitoringRuleCreateRequest<'a> {
     }
 }
 ///A `server.monitoring.rule_delete` request, started by [`ServerMonitoringApi::rule_delete`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerMonitoringRuleDeleteRequest<'a> {
     client: &'a Client,
@@ -15458,7 +15458,7 @@ impl<'a> IntoFuture for ServerMonitoringRuleDeleteRequest<'a> {
     }
 }
 ///A `server.monitoring.rule_info` request, started by [`ServerMonitoringApi::rule_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerMonitoringRuleInfoRequest<'a> {
     client: &'a Client,
@@ -15515,7 +15515,7 @@ impl<'a> IntoFuture for ServerMonitoringRuleInfoRequest<'a> {
     }
 }
 ///A `server.monitoring.rule_list` request, started by [`ServerMonitoringApi::rule_list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerMonitoringRuleListRequest<'a> {
     client: &'a Client,
@@ -15563,7 +15563,7 @@ impl<'a> IntoFuture for ServerMonitoringRuleListRequest<'a> {
     }
 }
 ///A `server.monitoring.rule_update` request, started by [`ServerMonitoringApi::rule_update`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerMonitoringRuleUpdateRequest<'a> {
     client: &'a Client,
@@ -15722,7 +15722,7 @@ impl<'a> IntoFuture for ServerMonitoringRuleUpdateRequest<'a> {
     }
 }
 ///A `server.monitoring.set_policy` request, started by [`ServerMonitoringApi::set_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerMonitoringSetPolicyRequest<'a> {
     client: &'a Client,
@@ -15809,7 +15809,7 @@ impl<'a> IntoFuture for ServerMonitoringSetPolicyRequest<'a> {
     }
 }
 ///A `server.status.info` request, started by [`ServerStatusApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerStatusInfoRequest<'a> {
     client: &'a Client,
@@ -15857,7 +15857,7 @@ impl<'a> IntoFuture for ServerStatusInfoRequest<'a> {
     }
 }
 ///A `server.status.list` request, started by [`ServerStatusApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServerStatusListRequest<'a> {
     client: &'a Client,
@@ -15927,7 +15927,7 @@ impl<'a> IntoFuture for ServerStatusListRequest<'a> {
     }
 }
 ///A `service.cancel` request, started by [`ServiceApi::cancel`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServiceCancelRequest<'a> {
     client: &'a Client,
@@ -15975,7 +15975,7 @@ impl<'a> IntoFuture for ServiceCancelRequest<'a> {
     }
 }
 ///A `service.info` request, started by [`ServiceApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServiceInfoRequest<'a> {
     client: &'a Client,
@@ -16023,7 +16023,7 @@ impl<'a> IntoFuture for ServiceInfoRequest<'a> {
     }
 }
 ///A `service.list` request, started by [`ServiceApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServiceListRequest<'a> {
     client: &'a Client,
@@ -16090,7 +16090,7 @@ impl<'a> IntoFuture for ServiceListRequest<'a> {
     }
 }
 ///A `service.set_nickname` request, started by [`ServiceApi::set_nickname`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ServiceSetNicknameRequest<'a> {
     client: &'a Client,
@@ -16147,7 +16147,7 @@ impl<'a> IntoFuture for ServiceSetNicknameRequest<'a> {
     }
 }
 ///A `vlan.add` request, started by [`VlanApi::add`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct VlanAddRequest<'a> {
     client: &'a Client,
@@ -16223,7 +16223,7 @@ impl<'a> IntoFuture for VlanAddRequest<'a> {
     }
 }
 ///A `vlan.info` request, started by [`VlanApi::info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct VlanInfoRequest<'a> {
     client: &'a Client,
@@ -16271,7 +16271,7 @@ impl<'a> IntoFuture for VlanInfoRequest<'a> {
     }
 }
 ///A `vlan.list` request, started by [`VlanApi::list`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct VlanListRequest<'a> {
     client: &'a Client,
@@ -16319,7 +16319,7 @@ impl<'a> IntoFuture for VlanListRequest<'a> {
     }
 }
 ///A `vlan.remove` request, started by [`VlanApi::remove`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct VlanRemoveRequest<'a> {
     client: &'a Client,
@@ -16382,7 +16382,7 @@ impl<'a> IntoFuture for VlanRemoveRequest<'a> {
     }
 }
 ///A `website_firewall.clear_cache` request, started by [`WebsiteFirewallApi::clear_cache`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct WebsiteFirewallClearCacheRequest<'a> {
     client: &'a Client,

@@ -3390,7 +3390,7 @@ impl Client {
     }
 }
 ///A `list_dvds` request, started by [`Client::list_dvds`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListDvdsRequest<'a> {
     client: &'a Client,
@@ -3425,6 +3425,23 @@ impl<'a> ListDvdsRequest<'a> {
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
+    }
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, DvdIso, ErrorKind> {
+        let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
+        let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+        sdk_runtime::pages::Pages::new(
+            first,
+            size,
+            Box::new(move |page| {
+                let request = self
+                    .clone()
+                    .page(i64::try_from(page).unwrap_or(i64::MAX))
+                    .per_page(per_page);
+                Box::pin(request.send())
+            }),
+        )
     }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<DvdIso>, Error> {
@@ -3467,7 +3484,7 @@ impl<'a> IntoFuture for ListDvdsRequest<'a> {
     }
 }
 ///A `get_dvd` request, started by [`Client::get_dvd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDvdRequest<'a> {
     client: &'a Client,
@@ -3499,7 +3516,7 @@ impl<'a> IntoFuture for GetDvdRequest<'a> {
     }
 }
 ///A `list_firewall_policies` request, started by [`Client::list_firewall_policies`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListFirewallPoliciesRequest<'a> {
     client: &'a Client,
@@ -3534,6 +3551,23 @@ impl<'a> ListFirewallPoliciesRequest<'a> {
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
+    }
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, FirewallPolicy, ErrorKind> {
+        let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
+        let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+        sdk_runtime::pages::Pages::new(
+            first,
+            size,
+            Box::new(move |page| {
+                let request = self
+                    .clone()
+                    .page(i64::try_from(page).unwrap_or(i64::MAX))
+                    .per_page(per_page);
+                Box::pin(request.send())
+            }),
+        )
     }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<FirewallPolicy>, Error> {
@@ -3576,7 +3610,7 @@ impl<'a> IntoFuture for ListFirewallPoliciesRequest<'a> {
     }
 }
 ///A `get_firewall` request, started by [`Client::get_firewall`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetFirewallRequest<'a> {
     client: &'a Client,
@@ -3609,7 +3643,7 @@ impl<'a> IntoFuture for GetFirewallRequest<'a> {
     }
 }
 ///A `list_firewall_servers` request, started by [`Client::list_firewall_servers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListFirewallServersRequest<'a> {
     client: &'a Client,
@@ -3642,7 +3676,7 @@ impl<'a> IntoFuture for ListFirewallServersRequest<'a> {
     }
 }
 ///A `get_firewall_server` request, started by [`Client::get_firewall_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetFirewallServerRequest<'a> {
     client: &'a Client,
@@ -3677,7 +3711,7 @@ impl<'a> IntoFuture for GetFirewallServerRequest<'a> {
     }
 }
 ///A `list_firewall_policy_rules` request, started by [`Client::list_firewall_policy_rules`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListFirewallPolicyRulesRequest<'a> {
     client: &'a Client,
@@ -3710,7 +3744,7 @@ impl<'a> IntoFuture for ListFirewallPolicyRulesRequest<'a> {
     }
 }
 ///A `get_firewall_policy_rule` request, started by [`Client::get_firewall_policy_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetFirewallPolicyRuleRequest<'a> {
     client: &'a Client,
@@ -3745,7 +3779,7 @@ impl<'a> IntoFuture for GetFirewallPolicyRuleRequest<'a> {
     }
 }
 ///A `create_firewall_policy` request, started by [`Client::create_firewall_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateFirewallPolicyRequest<'a> {
     client: &'a Client,
@@ -3804,7 +3838,7 @@ impl<'a> IntoFuture for CreateFirewallPolicyRequest<'a> {
     }
 }
 ///A `add_firewall_policy_rule` request, started by [`Client::add_firewall_policy_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddFirewallPolicyRuleRequest<'a> {
     client: &'a Client,
@@ -3862,7 +3896,7 @@ impl<'a> IntoFuture for AddFirewallPolicyRuleRequest<'a> {
     }
 }
 ///A `attach_server_firewall_policy` request, started by [`Client::attach_server_firewall_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachServerFirewallPolicyRequest<'a> {
     client: &'a Client,
@@ -3911,7 +3945,7 @@ impl<'a> IntoFuture for AttachServerFirewallPolicyRequest<'a> {
     }
 }
 ///A `modify_firewall` request, started by [`Client::modify_firewall`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyFirewallRequest<'a> {
     client: &'a Client,
@@ -3973,7 +4007,7 @@ impl<'a> IntoFuture for ModifyFirewallRequest<'a> {
     }
 }
 ///A `delete_firewall` request, started by [`Client::delete_firewall`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteFirewallRequest<'a> {
     client: &'a Client,
@@ -4006,7 +4040,7 @@ impl<'a> IntoFuture for DeleteFirewallRequest<'a> {
     }
 }
 ///A `remove_firewall_rule` request, started by [`Client::remove_firewall_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveFirewallRuleRequest<'a> {
     client: &'a Client,
@@ -4041,7 +4075,7 @@ impl<'a> IntoFuture for RemoveFirewallRuleRequest<'a> {
     }
 }
 ///A `remove_firewall_server` request, started by [`Client::remove_firewall_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveFirewallServerRequest<'a> {
     client: &'a Client,
@@ -4076,7 +4110,7 @@ impl<'a> IntoFuture for RemoveFirewallServerRequest<'a> {
     }
 }
 ///A `list_images` request, started by [`Client::list_images`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListImagesRequest<'a> {
     client: &'a Client,
@@ -4111,6 +4145,23 @@ impl<'a> ListImagesRequest<'a> {
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
+    }
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, Image, ErrorKind> {
+        let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
+        let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+        sdk_runtime::pages::Pages::new(
+            first,
+            size,
+            Box::new(move |page| {
+                let request = self
+                    .clone()
+                    .page(i64::try_from(page).unwrap_or(i64::MAX))
+                    .per_page(per_page);
+                Box::pin(request.send())
+            }),
+        )
     }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Image>, Error> {
@@ -4153,7 +4204,7 @@ impl<'a> IntoFuture for ListImagesRequest<'a> {
     }
 }
 ///A `get_image` request, started by [`Client::get_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetImageRequest<'a> {
     client: &'a Client,
@@ -4185,7 +4236,7 @@ impl<'a> IntoFuture for GetImageRequest<'a> {
     }
 }
 ///A `create_image` request, started by [`Client::create_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateImageRequest<'a> {
     client: &'a Client,
@@ -4220,7 +4271,7 @@ impl<'a> IntoFuture for CreateImageRequest<'a> {
     }
 }
 ///A `modify_image` request, started by [`Client::modify_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyImageRequest<'a> {
     client: &'a Client,
@@ -4297,7 +4348,7 @@ impl<'a> IntoFuture for ModifyImageRequest<'a> {
     }
 }
 ///A `delete_image` request, started by [`Client::delete_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteImageRequest<'a> {
     client: &'a Client,
@@ -4329,7 +4380,7 @@ impl<'a> IntoFuture for DeleteImageRequest<'a> {
     }
 }
 ///A `list_load_balancers` request, started by [`Client::list_load_balancers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListLoadBalancersRequest<'a> {
     client: &'a Client,
@@ -4364,6 +4415,23 @@ impl<'a> ListLoadBalancersRequest<'a> {
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
+    }
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, LoadBalancer, ErrorKind> {
+        let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
+        let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+        sdk_runtime::pages::Pages::new(
+            first,
+            size,
+            Box::new(move |page| {
+                let request = self
+                    .clone()
+                    .page(i64::try_from(page).unwrap_or(i64::MAX))
+                    .per_page(per_page);
+                Box::pin(request.send())
+            }),
+        )
     }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<LoadBalancer>, Error> {
@@ -4406,7 +4474,7 @@ impl<'a> IntoFuture for ListLoadBalancersRequest<'a> {
     }
 }
 ///A `get_load_balancer` request, started by [`Client::get_load_balancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetLoadBalancerRequest<'a> {
     client: &'a Client,
@@ -4439,7 +4507,7 @@ impl<'a> IntoFuture for GetLoadBalancerRequest<'a> {
     }
 }
 ///A `list_load_balancer_servers` request, started by [`Client::list_load_balancer_servers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListLoadBalancerServersRequest<'a> {
     client: &'a Client,
@@ -4472,7 +4540,7 @@ impl<'a> IntoFuture for ListLoadBalancerServersRequest<'a> {
     }
 }
 ///A `get_load_balancer_server` request, started by [`Client::get_load_balancer_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetLoadBalancerServerRequest<'a> {
     client: &'a Client,
@@ -4507,7 +4575,7 @@ impl<'a> IntoFuture for GetLoadBalancerServerRequest<'a> {
     }
 }
 ///A `load_balancer_rules` request, started by [`Client::load_balancer_rules`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoadBalancerRulesRequest<'a> {
     client: &'a Client,
@@ -4540,7 +4608,7 @@ impl<'a> IntoFuture for LoadBalancerRulesRequest<'a> {
     }
 }
 ///A `get_load_balancer_rule` request, started by [`Client::get_load_balancer_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetLoadBalancerRuleRequest<'a> {
     client: &'a Client,
@@ -4575,7 +4643,7 @@ impl<'a> IntoFuture for GetLoadBalancerRuleRequest<'a> {
     }
 }
 ///A `create_load_balancer` request, started by [`Client::create_load_balancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateLoadBalancerRequest<'a> {
     client: &'a Client,
@@ -4638,7 +4706,7 @@ impl<'a> IntoFuture for CreateLoadBalancerRequest<'a> {
     }
 }
 ///A `attach_load_balancer_server` request, started by [`Client::attach_load_balancer_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachLoadBalancerServerRequest<'a> {
     client: &'a Client,
@@ -4687,7 +4755,7 @@ impl<'a> IntoFuture for AttachLoadBalancerServerRequest<'a> {
     }
 }
 ///A `add_load_balancer_rule` request, started by [`Client::add_load_balancer_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddLoadBalancerRuleRequest<'a> {
     client: &'a Client,
@@ -4745,7 +4813,7 @@ impl<'a> IntoFuture for AddLoadBalancerRuleRequest<'a> {
     }
 }
 ///A `modify_load_balancer` request, started by [`Client::modify_load_balancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyLoadBalancerRequest<'a> {
     client: &'a Client,
@@ -4940,7 +5008,7 @@ impl<'a> IntoFuture for ModifyLoadBalancerRequest<'a> {
     }
 }
 ///A `delete_load_balancer` request, started by [`Client::delete_load_balancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteLoadBalancerRequest<'a> {
     client: &'a Client,
@@ -4973,7 +5041,7 @@ impl<'a> IntoFuture for DeleteLoadBalancerRequest<'a> {
     }
 }
 ///A `remove_load_balancer_server` request, started by [`Client::remove_load_balancer_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveLoadBalancerServerRequest<'a> {
     client: &'a Client,
@@ -5008,7 +5076,7 @@ impl<'a> IntoFuture for RemoveLoadBalancerServerRequest<'a> {
     }
 }
 ///A `remove_load_balancer_rule` request, started by [`Client::remove_load_balancer_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveLoadBalancerRuleRequest<'a> {
     client: &'a Client,
@@ -5043,7 +5111,7 @@ impl<'a> IntoFuture for RemoveLoadBalancerRuleRequest<'a> {
     }
 }
 ///A `list_logs` request, started by [`Client::list_logs`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListLogsRequest<'a> {
     client: &'a Client,
@@ -5096,6 +5164,23 @@ impl<'a> ListLogsRequest<'a> {
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
         self.end_date = Some(value.into());
         self
+    }
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, Log, ErrorKind> {
+        let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
+        let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+        sdk_runtime::pages::Pages::new(
+            first,
+            size,
+            Box::new(move |page| {
+                let request = self
+                    .clone()
+                    .page(i64::try_from(page).unwrap_or(i64::MAX))
+                    .per_page(per_page);
+                Box::pin(request.send())
+            }),
+        )
     }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Log>, Error> {
@@ -5157,7 +5242,7 @@ impl<'a> IntoFuture for ListLogsRequest<'a> {
     }
 }
 ///A `get_log` request, started by [`Client::get_log`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetLogRequest<'a> {
     client: &'a Client,
@@ -5189,7 +5274,7 @@ impl<'a> IntoFuture for GetLogRequest<'a> {
     }
 }
 ///A `list_server_usages` request, started by [`Client::list_server_usages`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListServerUsagesRequest<'a> {
     client: &'a Client,
@@ -5224,6 +5309,23 @@ impl<'a> ListServerUsagesRequest<'a> {
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
+    }
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, MonitoredServer, ErrorKind> {
+        let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
+        let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+        sdk_runtime::pages::Pages::new(
+            first,
+            size,
+            Box::new(move |page| {
+                let request = self
+                    .clone()
+                    .page(i64::try_from(page).unwrap_or(i64::MAX))
+                    .per_page(per_page);
+                Box::pin(request.send())
+            }),
+        )
     }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<MonitoredServer>, Error> {
@@ -5266,7 +5368,7 @@ impl<'a> IntoFuture for ListServerUsagesRequest<'a> {
     }
 }
 ///A `get_usage` request, started by [`Client::get_usage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetUsageRequest<'a> {
     client: &'a Client,
@@ -5339,7 +5441,7 @@ impl<'a> IntoFuture for GetUsageRequest<'a> {
     }
 }
 ///A `list_monitoring_policies` request, started by [`Client::list_monitoring_policies`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListMonitoringPoliciesRequest<'a> {
     client: &'a Client,
@@ -5374,6 +5476,23 @@ impl<'a> ListMonitoringPoliciesRequest<'a> {
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
+    }
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, MonitoringPolicy, ErrorKind> {
+        let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
+        let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+        sdk_runtime::pages::Pages::new(
+            first,
+            size,
+            Box::new(move |page| {
+                let request = self
+                    .clone()
+                    .page(i64::try_from(page).unwrap_or(i64::MAX))
+                    .per_page(per_page);
+                Box::pin(request.send())
+            }),
+        )
     }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<MonitoringPolicy>, Error> {
@@ -5416,7 +5535,7 @@ impl<'a> IntoFuture for ListMonitoringPoliciesRequest<'a> {
     }
 }
 ///A `get_monitoring_policy` request, started by [`Client::get_monitoring_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMonitoringPolicyRequest<'a> {
     client: &'a Client,
@@ -5449,7 +5568,7 @@ impl<'a> IntoFuture for GetMonitoringPolicyRequest<'a> {
     }
 }
 ///A `list_monitoring_policy_ports` request, started by [`Client::list_monitoring_policy_ports`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListMonitoringPolicyPortsRequest<'a> {
     client: &'a Client,
@@ -5482,7 +5601,7 @@ impl<'a> IntoFuture for ListMonitoringPolicyPortsRequest<'a> {
     }
 }
 ///A `get_monitoring_policy_port` request, started by [`Client::get_monitoring_policy_port`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMonitoringPolicyPortRequest<'a> {
     client: &'a Client,
@@ -5517,7 +5636,7 @@ impl<'a> IntoFuture for GetMonitoringPolicyPortRequest<'a> {
     }
 }
 ///A `list_monitoring_policy_processes` request, started by [`Client::list_monitoring_policy_processes`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListMonitoringPolicyProcessesRequest<'a> {
     client: &'a Client,
@@ -5550,7 +5669,7 @@ impl<'a> IntoFuture for ListMonitoringPolicyProcessesRequest<'a> {
     }
 }
 ///A `get_monitoring_policy_process` request, started by [`Client::get_monitoring_policy_process`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMonitoringPolicyProcessRequest<'a> {
     client: &'a Client,
@@ -5585,7 +5704,7 @@ impl<'a> IntoFuture for GetMonitoringPolicyProcessRequest<'a> {
     }
 }
 ///A `list_monitoring_policy_servers` request, started by [`Client::list_monitoring_policy_servers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListMonitoringPolicyServersRequest<'a> {
     client: &'a Client,
@@ -5618,7 +5737,7 @@ impl<'a> IntoFuture for ListMonitoringPolicyServersRequest<'a> {
     }
 }
 ///A `get_monitoring_policy_server` request, started by [`Client::get_monitoring_policy_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMonitoringPolicyServerRequest<'a> {
     client: &'a Client,
@@ -5653,7 +5772,7 @@ impl<'a> IntoFuture for GetMonitoringPolicyServerRequest<'a> {
     }
 }
 ///A `create_monitoring_policy` request, started by [`Client::create_monitoring_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMonitoringPolicyRequest<'a> {
     client: &'a Client,
@@ -5733,7 +5852,7 @@ impl<'a> IntoFuture for CreateMonitoringPolicyRequest<'a> {
     }
 }
 ///A `add_port` request, started by [`Client::add_port`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddPortRequest<'a> {
     client: &'a Client,
@@ -5786,7 +5905,7 @@ impl<'a> IntoFuture for AddPortRequest<'a> {
     }
 }
 ///A `add_process` request, started by [`Client::add_process`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddProcessRequest<'a> {
     client: &'a Client,
@@ -5839,7 +5958,7 @@ impl<'a> IntoFuture for AddProcessRequest<'a> {
     }
 }
 ///A `attach_monitoring_policy_server` request, started by [`Client::attach_monitoring_policy_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachMonitoringPolicyServerRequest<'a> {
     client: &'a Client,
@@ -5888,7 +6007,7 @@ impl<'a> IntoFuture for AttachMonitoringPolicyServerRequest<'a> {
     }
 }
 ///A `modify_monitoring_policy` request, started by [`Client::modify_monitoring_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyMonitoringPolicyRequest<'a> {
     client: &'a Client,
@@ -5945,7 +6064,7 @@ impl<'a> IntoFuture for ModifyMonitoringPolicyRequest<'a> {
     }
 }
 ///A `modify_port` request, started by [`Client::modify_port`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyPortRequest<'a> {
     client: &'a Client,
@@ -5996,7 +6115,7 @@ impl<'a> IntoFuture for ModifyPortRequest<'a> {
     }
 }
 ///A `modify_process` request, started by [`Client::modify_process`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyProcessRequest<'a> {
     client: &'a Client,
@@ -6047,7 +6166,7 @@ impl<'a> IntoFuture for ModifyProcessRequest<'a> {
     }
 }
 ///A `delete_monitoring_policy` request, started by [`Client::delete_monitoring_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteMonitoringPolicyRequest<'a> {
     client: &'a Client,
@@ -6080,7 +6199,7 @@ impl<'a> IntoFuture for DeleteMonitoringPolicyRequest<'a> {
     }
 }
 ///A `delete_monitoring_policy_port` request, started by [`Client::delete_monitoring_policy_port`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteMonitoringPolicyPortRequest<'a> {
     client: &'a Client,
@@ -6115,7 +6234,7 @@ impl<'a> IntoFuture for DeleteMonitoringPolicyPortRequest<'a> {
     }
 }
 ///A `delete_monitoring_policy_process` request, started by [`Client::delete_monitoring_policy_process`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteMonitoringPolicyProcessRequest<'a> {
     client: &'a Client,
@@ -6150,7 +6269,7 @@ impl<'a> IntoFuture for DeleteMonitoringPolicyProcessRequest<'a> {
     }
 }
 ///A `detach_monitoring_policy_server` request, started by [`Client::detach_monitoring_policy_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachMonitoringPolicyServerRequest<'a> {
     client: &'a Client,
@@ -6185,7 +6304,7 @@ impl<'a> IntoFuture for DetachMonitoringPolicyServerRequest<'a> {
     }
 }
 ///A `list_private_networks` request, started by [`Client::list_private_networks`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListPrivateNetworksRequest<'a> {
     client: &'a Client,
@@ -6220,6 +6339,23 @@ impl<'a> ListPrivateNetworksRequest<'a> {
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
+    }
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, PrivateNetwork, ErrorKind> {
+        let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
+        let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+        sdk_runtime::pages::Pages::new(
+            first,
+            size,
+            Box::new(move |page| {
+                let request = self
+                    .clone()
+                    .page(i64::try_from(page).unwrap_or(i64::MAX))
+                    .per_page(per_page);
+                Box::pin(request.send())
+            }),
+        )
     }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<PrivateNetwork>, Error> {
@@ -6262,7 +6398,7 @@ impl<'a> IntoFuture for ListPrivateNetworksRequest<'a> {
     }
 }
 ///A `get_private_network` request, started by [`Client::get_private_network`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPrivateNetworkRequest<'a> {
     client: &'a Client,
@@ -6295,7 +6431,7 @@ impl<'a> IntoFuture for GetPrivateNetworkRequest<'a> {
     }
 }
 ///A `list_private_network_servers` request, started by [`Client::list_private_network_servers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListPrivateNetworkServersRequest<'a> {
     client: &'a Client,
@@ -6328,7 +6464,7 @@ impl<'a> IntoFuture for ListPrivateNetworkServersRequest<'a> {
     }
 }
 ///A `get_private_network_server` request, started by [`Client::get_private_network_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPrivateNetworkServerRequest<'a> {
     client: &'a Client,
@@ -6363,7 +6499,7 @@ impl<'a> IntoFuture for GetPrivateNetworkServerRequest<'a> {
     }
 }
 ///A `create_private_network` request, started by [`Client::create_private_network`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreatePrivateNetworkRequest<'a> {
     client: &'a Client,
@@ -6394,7 +6530,7 @@ impl<'a> IntoFuture for CreatePrivateNetworkRequest<'a> {
     }
 }
 ///A `attach_private_network_servers` request, started by [`Client::attach_private_network_servers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachPrivateNetworkServersRequest<'a> {
     client: &'a Client,
@@ -6443,7 +6579,7 @@ impl<'a> IntoFuture for AttachPrivateNetworkServersRequest<'a> {
     }
 }
 ///A `modify_private_network` request, started by [`Client::modify_private_network`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyPrivateNetworkRequest<'a> {
     client: &'a Client,
@@ -6531,7 +6667,7 @@ impl<'a> IntoFuture for ModifyPrivateNetworkRequest<'a> {
     }
 }
 ///A `delete_private_network` request, started by [`Client::delete_private_network`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeletePrivateNetworkRequest<'a> {
     client: &'a Client,
@@ -6564,7 +6700,7 @@ impl<'a> IntoFuture for DeletePrivateNetworkRequest<'a> {
     }
 }
 ///A `remove_private_network_server` request, started by [`Client::remove_private_network_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemovePrivateNetworkServerRequest<'a> {
     client: &'a Client,
@@ -6599,7 +6735,7 @@ impl<'a> IntoFuture for RemovePrivateNetworkServerRequest<'a> {
     }
 }
 ///A `list_public_ips` request, started by [`Client::list_public_ips`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListPublicIpsRequest<'a> {
     client: &'a Client,
@@ -6634,6 +6770,23 @@ impl<'a> ListPublicIpsRequest<'a> {
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
+    }
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, PublicIp, ErrorKind> {
+        let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
+        let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+        sdk_runtime::pages::Pages::new(
+            first,
+            size,
+            Box::new(move |page| {
+                let request = self
+                    .clone()
+                    .page(i64::try_from(page).unwrap_or(i64::MAX))
+                    .per_page(per_page);
+                Box::pin(request.send())
+            }),
+        )
     }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<PublicIp>, Error> {
@@ -6676,7 +6829,7 @@ impl<'a> IntoFuture for ListPublicIpsRequest<'a> {
     }
 }
 ///A `get_public_ip` request, started by [`Client::get_public_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPublicIpRequest<'a> {
     client: &'a Client,
@@ -6708,7 +6861,7 @@ impl<'a> IntoFuture for GetPublicIpRequest<'a> {
     }
 }
 ///A `create_public_ip` request, started by [`Client::create_public_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreatePublicIpRequest<'a> {
     client: &'a Client,
@@ -6774,7 +6927,7 @@ impl<'a> IntoFuture for CreatePublicIpRequest<'a> {
     }
 }
 ///A `modify_public_ip` request, started by [`Client::modify_public_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyPublicIpRequest<'a> {
     client: &'a Client,
@@ -6822,7 +6975,7 @@ impl<'a> IntoFuture for ModifyPublicIpRequest<'a> {
     }
 }
 ///A `delete_public_ip` request, started by [`Client::delete_public_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeletePublicIpRequest<'a> {
     client: &'a Client,
@@ -6854,7 +7007,7 @@ impl<'a> IntoFuture for DeletePublicIpRequest<'a> {
     }
 }
 ///A `list_appliances` request, started by [`Client::list_appliances`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAppliancesRequest<'a> {
     client: &'a Client,
@@ -6889,6 +7042,23 @@ impl<'a> ListAppliancesRequest<'a> {
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
+    }
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, ServerAppliance, ErrorKind> {
+        let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
+        let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+        sdk_runtime::pages::Pages::new(
+            first,
+            size,
+            Box::new(move |page| {
+                let request = self
+                    .clone()
+                    .page(i64::try_from(page).unwrap_or(i64::MAX))
+                    .per_page(per_page);
+                Box::pin(request.send())
+            }),
+        )
     }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ServerAppliance>, Error> {
@@ -6931,7 +7101,7 @@ impl<'a> IntoFuture for ListAppliancesRequest<'a> {
     }
 }
 ///A `get_appliance` request, started by [`Client::get_appliance`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetApplianceRequest<'a> {
     client: &'a Client,
@@ -6964,7 +7134,7 @@ impl<'a> IntoFuture for GetApplianceRequest<'a> {
     }
 }
 ///A `list_servers` request, started by [`Client::list_servers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListServersRequest<'a> {
     client: &'a Client,
@@ -6999,6 +7169,23 @@ impl<'a> ListServersRequest<'a> {
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
+    }
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, ServerSummary, ErrorKind> {
+        let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
+        let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+        sdk_runtime::pages::Pages::new(
+            first,
+            size,
+            Box::new(move |page| {
+                let request = self
+                    .clone()
+                    .page(i64::try_from(page).unwrap_or(i64::MAX))
+                    .per_page(per_page);
+                Box::pin(request.send())
+            }),
+        )
     }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ServerSummary>, Error> {
@@ -7041,7 +7228,7 @@ impl<'a> IntoFuture for ListServersRequest<'a> {
     }
 }
 ///A `get_server` request, started by [`Client::get_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetServerRequest<'a> {
     client: &'a Client,
@@ -7074,7 +7261,7 @@ impl<'a> IntoFuture for GetServerRequest<'a> {
     }
 }
 ///A `fixed_server_flavors` request, started by [`Client::fixed_server_flavors`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FixedServerFlavorsRequest<'a> {
     client: &'a Client,
@@ -7103,7 +7290,7 @@ impl<'a> IntoFuture for FixedServerFlavorsRequest<'a> {
     }
 }
 ///A `get_fixed_server` request, started by [`Client::get_fixed_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetFixedServerRequest<'a> {
     client: &'a Client,
@@ -7136,7 +7323,7 @@ impl<'a> IntoFuture for GetFixedServerRequest<'a> {
     }
 }
 ///A `get_server_hardware` request, started by [`Client::get_server_hardware`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetServerHardwareRequest<'a> {
     client: &'a Client,
@@ -7169,7 +7356,7 @@ impl<'a> IntoFuture for GetServerHardwareRequest<'a> {
     }
 }
 ///A `list_server_hdds` request, started by [`Client::list_server_hdds`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListServerHddsRequest<'a> {
     client: &'a Client,
@@ -7202,7 +7389,7 @@ impl<'a> IntoFuture for ListServerHddsRequest<'a> {
     }
 }
 ///A `get_server_hdd` request, started by [`Client::get_server_hdd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetServerHddRequest<'a> {
     client: &'a Client,
@@ -7237,7 +7424,7 @@ impl<'a> IntoFuture for GetServerHddRequest<'a> {
     }
 }
 ///A `get_server_image` request, started by [`Client::get_server_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetServerImageRequest<'a> {
     client: &'a Client,
@@ -7270,7 +7457,7 @@ impl<'a> IntoFuture for GetServerImageRequest<'a> {
     }
 }
 ///A `list_server_ips` request, started by [`Client::list_server_ips`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListServerIpsRequest<'a> {
     client: &'a Client,
@@ -7303,7 +7490,7 @@ impl<'a> IntoFuture for ListServerIpsRequest<'a> {
     }
 }
 ///A `get_server_ip` request, started by [`Client::get_server_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetServerIpRequest<'a> {
     client: &'a Client,
@@ -7337,7 +7524,7 @@ impl<'a> IntoFuture for GetServerIpRequest<'a> {
     }
 }
 ///A `list_ip_firewall_policy` request, started by [`Client::list_ip_firewall_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListIpFirewallPolicyRequest<'a> {
     client: &'a Client,
@@ -7372,7 +7559,7 @@ impl<'a> IntoFuture for ListIpFirewallPolicyRequest<'a> {
     }
 }
 ///A `list_ip_load_balancers` request, started by [`Client::list_ip_load_balancers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListIpLoadBalancersRequest<'a> {
     client: &'a Client,
@@ -7407,7 +7594,7 @@ impl<'a> IntoFuture for ListIpLoadBalancersRequest<'a> {
     }
 }
 ///A `get_server_status` request, started by [`Client::get_server_status`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetServerStatusRequest<'a> {
     client: &'a Client,
@@ -7440,7 +7627,7 @@ impl<'a> IntoFuture for GetServerStatusRequest<'a> {
     }
 }
 ///A `get_server_dvd` request, started by [`Client::get_server_dvd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetServerDvdRequest<'a> {
     client: &'a Client,
@@ -7473,7 +7660,7 @@ impl<'a> IntoFuture for GetServerDvdRequest<'a> {
     }
 }
 ///A `list_server_private_networks` request, started by [`Client::list_server_private_networks`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListServerPrivateNetworksRequest<'a> {
     client: &'a Client,
@@ -7506,7 +7693,7 @@ impl<'a> IntoFuture for ListServerPrivateNetworksRequest<'a> {
     }
 }
 ///A `private_network_info` request, started by [`Client::private_network_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PrivateNetworkInfoRequest<'a> {
     client: &'a Client,
@@ -7541,7 +7728,7 @@ impl<'a> IntoFuture for PrivateNetworkInfoRequest<'a> {
     }
 }
 ///A `list_server_snapshots` request, started by [`Client::list_server_snapshots`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListServerSnapshotsRequest<'a> {
     client: &'a Client,
@@ -7574,7 +7761,7 @@ impl<'a> IntoFuture for ListServerSnapshotsRequest<'a> {
     }
 }
 ///A `create_server` request, started by [`Client::create_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateServerRequest<'a> {
     client: &'a Client,
@@ -7628,7 +7815,7 @@ impl<'a> IntoFuture for CreateServerRequest<'a> {
     }
 }
 ///A `add_hdd` request, started by [`Client::add_hdd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddHddRequest<'a> {
     client: &'a Client,
@@ -7681,7 +7868,7 @@ impl<'a> IntoFuture for AddHddRequest<'a> {
     }
 }
 ///A `add_new_ip` request, started by [`Client::add_new_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddNewIpRequest<'a> {
     client: &'a Client,
@@ -7738,7 +7925,7 @@ impl<'a> IntoFuture for AddNewIpRequest<'a> {
     }
 }
 ///A `add_load_balancer` request, started by [`Client::add_load_balancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddLoadBalancerRequest<'a> {
     client: &'a Client,
@@ -7785,7 +7972,7 @@ impl<'a> IntoFuture for AddLoadBalancerRequest<'a> {
     }
 }
 ///A `assign_private_network` request, started by [`Client::assign_private_network`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AssignPrivateNetworkRequest<'a> {
     client: &'a Client,
@@ -7834,7 +8021,7 @@ impl<'a> IntoFuture for AssignPrivateNetworkRequest<'a> {
     }
 }
 ///A `create_snapshot` request, started by [`Client::create_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateSnapshotRequest<'a> {
     client: &'a Client,
@@ -7867,7 +8054,7 @@ impl<'a> IntoFuture for CreateSnapshotRequest<'a> {
     }
 }
 ///A `clone_server` request, started by [`Client::clone_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CloneServerRequest<'a> {
     client: &'a Client,
@@ -7912,7 +8099,7 @@ impl<'a> IntoFuture for CloneServerRequest<'a> {
     }
 }
 ///A `modify_server` request, started by [`Client::modify_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyServerRequest<'a> {
     client: &'a Client,
@@ -7970,7 +8157,7 @@ impl<'a> IntoFuture for ModifyServerRequest<'a> {
     }
 }
 ///A `modify_server_hardware` request, started by [`Client::modify_server_hardware`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyServerHardwareRequest<'a> {
     client: &'a Client,
@@ -8066,7 +8253,7 @@ impl<'a> IntoFuture for ModifyServerHardwareRequest<'a> {
     }
 }
 ///A `modify_hdd` request, started by [`Client::modify_hdd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyHddRequest<'a> {
     client: &'a Client,
@@ -8117,7 +8304,7 @@ impl<'a> IntoFuture for ModifyHddRequest<'a> {
     }
 }
 ///A `add_firewall_policy` request, started by [`Client::add_firewall_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddFirewallPolicyRequest<'a> {
     client: &'a Client,
@@ -8164,7 +8351,7 @@ impl<'a> IntoFuture for AddFirewallPolicyRequest<'a> {
     }
 }
 ///A `modify_server_status` request, started by [`Client::modify_server_status`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyServerStatusRequest<'a> {
     client: &'a Client,
@@ -8236,7 +8423,7 @@ impl<'a> IntoFuture for ModifyServerStatusRequest<'a> {
     }
 }
 ///A `load_dvd` request, started by [`Client::load_dvd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LoadDvdRequest<'a> {
     client: &'a Client,
@@ -8281,7 +8468,7 @@ impl<'a> IntoFuture for LoadDvdRequest<'a> {
     }
 }
 ///A `restore_snapshot` request, started by [`Client::restore_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RestoreSnapshotRequest<'a> {
     client: &'a Client,
@@ -8316,7 +8503,7 @@ impl<'a> IntoFuture for RestoreSnapshotRequest<'a> {
     }
 }
 ///A `reinstall_image` request, started by [`Client::reinstall_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReinstallImageRequest<'a> {
     client: &'a Client,
@@ -8387,7 +8574,7 @@ impl<'a> IntoFuture for ReinstallImageRequest<'a> {
     }
 }
 ///A `delete_server` request, started by [`Client::delete_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteServerRequest<'a> {
     client: &'a Client,
@@ -8432,7 +8619,7 @@ impl<'a> IntoFuture for DeleteServerRequest<'a> {
     }
 }
 ///A `remove_hdd` request, started by [`Client::remove_hdd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveHddRequest<'a> {
     client: &'a Client,
@@ -8467,7 +8654,7 @@ impl<'a> IntoFuture for RemoveHddRequest<'a> {
     }
 }
 ///A `remove_ip` request, started by [`Client::remove_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveIpRequest<'a> {
     client: &'a Client,
@@ -8513,7 +8700,7 @@ impl<'a> IntoFuture for RemoveIpRequest<'a> {
     }
 }
 ///A `remove_firewall_policy` request, started by [`Client::remove_firewall_policy`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveFirewallPolicyRequest<'a> {
     client: &'a Client,
@@ -8548,7 +8735,7 @@ impl<'a> IntoFuture for RemoveFirewallPolicyRequest<'a> {
     }
 }
 ///A `remove_load_balancer` request, started by [`Client::remove_load_balancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveLoadBalancerRequest<'a> {
     client: &'a Client,
@@ -8585,7 +8772,7 @@ impl<'a> IntoFuture for RemoveLoadBalancerRequest<'a> {
     }
 }
 ///A `remove_private_network` request, started by [`Client::remove_private_network`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemovePrivateNetworkRequest<'a> {
     client: &'a Client,
@@ -8620,7 +8807,7 @@ impl<'a> IntoFuture for RemovePrivateNetworkRequest<'a> {
     }
 }
 ///A `eject_dvd` request, started by [`Client::eject_dvd`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct EjectDvdRequest<'a> {
     client: &'a Client,
@@ -8653,7 +8840,7 @@ impl<'a> IntoFuture for EjectDvdRequest<'a> {
     }
 }
 ///A `delete_snapshot` request, started by [`Client::delete_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteSnapshotRequest<'a> {
     client: &'a Client,
@@ -8688,7 +8875,7 @@ impl<'a> IntoFuture for DeleteSnapshotRequest<'a> {
     }
 }
 ///A `list_shared_storages` request, started by [`Client::list_shared_storages`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSharedStoragesRequest<'a> {
     client: &'a Client,
@@ -8723,6 +8910,23 @@ impl<'a> ListSharedStoragesRequest<'a> {
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
+    }
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, SharedStorage, ErrorKind> {
+        let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
+        let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+        sdk_runtime::pages::Pages::new(
+            first,
+            size,
+            Box::new(move |page| {
+                let request = self
+                    .clone()
+                    .page(i64::try_from(page).unwrap_or(i64::MAX))
+                    .per_page(per_page);
+                Box::pin(request.send())
+            }),
+        )
     }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<SharedStorage>, Error> {
@@ -8765,7 +8969,7 @@ impl<'a> IntoFuture for ListSharedStoragesRequest<'a> {
     }
 }
 ///A `get_shared_storage` request, started by [`Client::get_shared_storage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetSharedStorageRequest<'a> {
     client: &'a Client,
@@ -8798,7 +9002,7 @@ impl<'a> IntoFuture for GetSharedStorageRequest<'a> {
     }
 }
 ///A `list_servers_attached_storage` request, started by [`Client::list_servers_attached_storage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListServersAttachedStorageRequest<'a> {
     client: &'a Client,
@@ -8831,7 +9035,7 @@ impl<'a> IntoFuture for ListServersAttachedStorageRequest<'a> {
     }
 }
 ///A `get_shared_storage_server` request, started by [`Client::get_shared_storage_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetSharedStorageServerRequest<'a> {
     client: &'a Client,
@@ -8866,7 +9070,7 @@ impl<'a> IntoFuture for GetSharedStorageServerRequest<'a> {
     }
 }
 ///A `get_credentials` request, started by [`Client::get_credentials`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCredentialsRequest<'a> {
     client: &'a Client,
@@ -8895,7 +9099,7 @@ impl<'a> IntoFuture for GetCredentialsRequest<'a> {
     }
 }
 ///A `create_shared_storage` request, started by [`Client::create_shared_storage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateSharedStorageRequest<'a> {
     client: &'a Client,
@@ -8930,7 +9134,7 @@ impl<'a> IntoFuture for CreateSharedStorageRequest<'a> {
     }
 }
 ///A `attach_server_shared_storage` request, started by [`Client::attach_server_shared_storage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachServerSharedStorageRequest<'a> {
     client: &'a Client,
@@ -8983,7 +9187,7 @@ impl<'a> IntoFuture for AttachServerSharedStorageRequest<'a> {
     }
 }
 ///A `modify_shared_storage` request, started by [`Client::modify_shared_storage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifySharedStorageRequest<'a> {
     client: &'a Client,
@@ -9061,7 +9265,7 @@ impl<'a> IntoFuture for ModifySharedStorageRequest<'a> {
     }
 }
 ///A `change_password` request, started by [`Client::change_password`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangePasswordRequest<'a> {
     client: &'a Client,
@@ -9102,7 +9306,7 @@ impl<'a> IntoFuture for ChangePasswordRequest<'a> {
     }
 }
 ///A `delete_shared_storage` request, started by [`Client::delete_shared_storage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteSharedStorageRequest<'a> {
     client: &'a Client,
@@ -9135,7 +9339,7 @@ impl<'a> IntoFuture for DeleteSharedStorageRequest<'a> {
     }
 }
 ///A `detach_server_shared_storage` request, started by [`Client::detach_server_shared_storage`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachServerSharedStorageRequest<'a> {
     client: &'a Client,
@@ -9170,7 +9374,7 @@ impl<'a> IntoFuture for DetachServerSharedStorageRequest<'a> {
     }
 }
 ///A `list_usages` request, started by [`Client::list_usages`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListUsagesRequest<'a> {
     client: &'a Client,
@@ -9287,7 +9491,7 @@ impl<'a> IntoFuture for ListUsagesRequest<'a> {
     }
 }
 ///A `list_users` request, started by [`Client::list_users`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListUsersRequest<'a> {
     client: &'a Client,
@@ -9322,6 +9526,23 @@ impl<'a> ListUsersRequest<'a> {
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
+    }
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, User, ErrorKind> {
+        let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
+        let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+        sdk_runtime::pages::Pages::new(
+            first,
+            size,
+            Box::new(move |page| {
+                let request = self
+                    .clone()
+                    .page(i64::try_from(page).unwrap_or(i64::MAX))
+                    .per_page(per_page);
+                Box::pin(request.send())
+            }),
+        )
     }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<User>, Error> {
@@ -9364,7 +9585,7 @@ impl<'a> IntoFuture for ListUsersRequest<'a> {
     }
 }
 ///A `get_user` request, started by [`Client::get_user`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetUserRequest<'a> {
     client: &'a Client,
@@ -9396,7 +9617,7 @@ impl<'a> IntoFuture for GetUserRequest<'a> {
     }
 }
 ///A `api_info` request, started by [`Client::api_info`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ApiInfoRequest<'a> {
     client: &'a Client,
@@ -9429,7 +9650,7 @@ impl<'a> IntoFuture for ApiInfoRequest<'a> {
     }
 }
 ///A `show_api_key` request, started by [`Client::show_api_key`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowApiKeyRequest<'a> {
     client: &'a Client,
@@ -9462,7 +9683,7 @@ impl<'a> IntoFuture for ShowApiKeyRequest<'a> {
     }
 }
 ///A `ips_api_access_allowed` request, started by [`Client::ips_api_access_allowed`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IpsApiAccessAllowedRequest<'a> {
     client: &'a Client,
@@ -9495,7 +9716,7 @@ impl<'a> IntoFuture for IpsApiAccessAllowedRequest<'a> {
     }
 }
 ///A `create_user` request, started by [`Client::create_user`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateUserRequest<'a> {
     client: &'a Client,
@@ -9571,7 +9792,7 @@ impl<'a> IntoFuture for CreateUserRequest<'a> {
     }
 }
 ///A `add_user_ip` request, started by [`Client::add_user_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddUserIpRequest<'a> {
     client: &'a Client,
@@ -9620,7 +9841,7 @@ impl<'a> IntoFuture for AddUserIpRequest<'a> {
     }
 }
 ///A `modify_user` request, started by [`Client::modify_user`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyUserRequest<'a> {
     client: &'a Client,
@@ -9718,7 +9939,7 @@ impl<'a> IntoFuture for ModifyUserRequest<'a> {
     }
 }
 ///A `modify_user_api` request, started by [`Client::modify_user_api`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyUserApiRequest<'a> {
     client: &'a Client,
@@ -9763,7 +9984,7 @@ impl<'a> IntoFuture for ModifyUserApiRequest<'a> {
     }
 }
 ///A `change_api_key` request, started by [`Client::change_api_key`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangeApiKeyRequest<'a> {
     client: &'a Client,
@@ -9796,7 +10017,7 @@ impl<'a> IntoFuture for ChangeApiKeyRequest<'a> {
     }
 }
 ///A `delete_user` request, started by [`Client::delete_user`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteUserRequest<'a> {
     client: &'a Client,
@@ -9828,7 +10049,7 @@ impl<'a> IntoFuture for DeleteUserRequest<'a> {
     }
 }
 ///A `remove_user_ip` request, started by [`Client::remove_user_ip`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveUserIpRequest<'a> {
     client: &'a Client,

@@ -2063,7 +2063,7 @@ impl Client {
     }
 }
 ///A `list_datacenters` request, started by [`Client::list_datacenters`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListDatacentersRequest<'a> {
     client: &'a Client,
@@ -2109,7 +2109,7 @@ impl<'a> IntoFuture for ListDatacentersRequest<'a> {
     }
 }
 ///A `get_datacenter` request, started by [`Client::get_datacenter`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDatacenterRequest<'a> {
     client: &'a Client,
@@ -2159,7 +2159,7 @@ impl<'a> IntoFuture for GetDatacenterRequest<'a> {
     }
 }
 ///A `create_datacenter` request, started by [`Client::create_datacenter`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDatacenterRequest<'a> {
     client: &'a Client,
@@ -2203,7 +2203,7 @@ impl<'a> IntoFuture for CreateDatacenterRequest<'a> {
     }
 }
 ///A `update_datacenter` request, started by [`Client::update_datacenter`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDatacenterRequest<'a> {
     client: &'a Client,
@@ -2277,7 +2277,7 @@ impl<'a> IntoFuture for UpdateDatacenterRequest<'a> {
     }
 }
 ///A `delete_datacenter` request, started by [`Client::delete_datacenter`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteDatacenterRequest<'a> {
     client: &'a Client,
@@ -2314,7 +2314,7 @@ impl<'a> IntoFuture for DeleteDatacenterRequest<'a> {
     }
 }
 ///A `get_firewall_rules` request, started by [`Client::get_firewall_rules`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetFirewallRulesRequest<'a> {
     client: &'a Client,
@@ -2368,7 +2368,7 @@ impl<'a> IntoFuture for GetFirewallRulesRequest<'a> {
     }
 }
 ///A `get_firewall_rule` request, started by [`Client::get_firewall_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetFirewallRuleRequest<'a> {
     client: &'a Client,
@@ -2407,7 +2407,7 @@ impl<'a> IntoFuture for GetFirewallRuleRequest<'a> {
     }
 }
 ///A `create_firewall_rule` request, started by [`Client::create_firewall_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateFirewallRuleRequest<'a> {
     client: &'a Client,
@@ -2459,7 +2459,7 @@ impl<'a> IntoFuture for CreateFirewallRuleRequest<'a> {
     }
 }
 ///A `update_firewall_rule` request, started by [`Client::update_firewall_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateFirewallRuleRequest<'a> {
     client: &'a Client,
@@ -2645,7 +2645,7 @@ impl<'a> IntoFuture for UpdateFirewallRuleRequest<'a> {
     }
 }
 ///A `delete_firewall_rule` request, started by [`Client::delete_firewall_rule`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteFirewallRuleRequest<'a> {
     client: &'a Client,
@@ -2688,7 +2688,7 @@ impl<'a> IntoFuture for DeleteFirewallRuleRequest<'a> {
     }
 }
 ///A `list_images` request, started by [`Client::list_images`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListImagesRequest<'a> {
     client: &'a Client,
@@ -2734,7 +2734,7 @@ impl<'a> IntoFuture for ListImagesRequest<'a> {
     }
 }
 ///A `get_image` request, started by [`Client::get_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetImageRequest<'a> {
     client: &'a Client,
@@ -2766,7 +2766,7 @@ impl<'a> IntoFuture for GetImageRequest<'a> {
     }
 }
 ///A `list_ipblocks` request, started by [`Client::list_ipblocks`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListIpblocksRequest<'a> {
     client: &'a Client,
@@ -2812,7 +2812,7 @@ impl<'a> IntoFuture for ListIpblocksRequest<'a> {
     }
 }
 ///A `get_ipblock` request, started by [`Client::get_ipblock`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetIpblockRequest<'a> {
     client: &'a Client,
@@ -2845,7 +2845,7 @@ impl<'a> IntoFuture for GetIpblockRequest<'a> {
     }
 }
 ///A `reserve_ipblock` request, started by [`Client::reserve_ipblock`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReserveIpblockRequest<'a> {
     client: &'a Client,
@@ -2889,7 +2889,7 @@ impl<'a> IntoFuture for ReserveIpblockRequest<'a> {
     }
 }
 ///A `delete_ipblock` request, started by [`Client::delete_ipblock`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteIpblockRequest<'a> {
     client: &'a Client,
@@ -2926,7 +2926,7 @@ impl<'a> IntoFuture for DeleteIpblockRequest<'a> {
     }
 }
 ///A `list_lans` request, started by [`Client::list_lans`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListLansRequest<'a> {
     client: &'a Client,
@@ -2976,7 +2976,7 @@ impl<'a> IntoFuture for ListLansRequest<'a> {
     }
 }
 ///A `create_lan` request, started by [`Client::create_lan`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateLanRequest<'a> {
     client: &'a Client,
@@ -3015,7 +3015,7 @@ impl<'a> IntoFuture for CreateLanRequest<'a> {
     }
 }
 ///A `get_lan` request, started by [`Client::get_lan`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetLanRequest<'a> {
     client: &'a Client,
@@ -3067,7 +3067,7 @@ impl<'a> IntoFuture for GetLanRequest<'a> {
     }
 }
 ///A `update_lan` request, started by [`Client::update_lan`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateLanRequest<'a> {
     client: &'a Client,
@@ -3135,7 +3135,7 @@ impl<'a> IntoFuture for UpdateLanRequest<'a> {
     }
 }
 ///A `delete_lan` request, started by [`Client::delete_lan`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteLanRequest<'a> {
     client: &'a Client,
@@ -3174,7 +3174,7 @@ impl<'a> IntoFuture for DeleteLanRequest<'a> {
     }
 }
 ///A `list_loadbalancers` request, started by [`Client::list_loadbalancers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListLoadbalancersRequest<'a> {
     client: &'a Client,
@@ -3224,7 +3224,7 @@ impl<'a> IntoFuture for ListLoadbalancersRequest<'a> {
     }
 }
 ///A `get_loadbalancer` request, started by [`Client::get_loadbalancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetLoadbalancerRequest<'a> {
     client: &'a Client,
@@ -3259,7 +3259,7 @@ impl<'a> IntoFuture for GetLoadbalancerRequest<'a> {
     }
 }
 ///A `create_loadbalancer` request, started by [`Client::create_loadbalancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateLoadbalancerRequest<'a> {
     client: &'a Client,
@@ -3303,7 +3303,7 @@ impl<'a> IntoFuture for CreateLoadbalancerRequest<'a> {
     }
 }
 ///A `update_loadbalancer` request, started by [`Client::update_loadbalancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateLoadbalancerRequest<'a> {
     client: &'a Client,
@@ -3389,7 +3389,7 @@ impl<'a> IntoFuture for UpdateLoadbalancerRequest<'a> {
     }
 }
 ///A `delete_loadbalancer` request, started by [`Client::delete_loadbalancer`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteLoadbalancerRequest<'a> {
     client: &'a Client,
@@ -3428,7 +3428,7 @@ impl<'a> IntoFuture for DeleteLoadbalancerRequest<'a> {
     }
 }
 ///A `get_loadbalancer_members` request, started by [`Client::get_loadbalancer_members`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetLoadbalancerMembersRequest<'a> {
     client: &'a Client,
@@ -3480,7 +3480,7 @@ impl<'a> IntoFuture for GetLoadbalancerMembersRequest<'a> {
     }
 }
 ///A `get_loadbalanced_nic` request, started by [`Client::get_loadbalanced_nic`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetLoadbalancedNicRequest<'a> {
     client: &'a Client,
@@ -3534,7 +3534,7 @@ impl<'a> IntoFuture for GetLoadbalancedNicRequest<'a> {
     }
 }
 ///A `add_loadbalanced_nics` request, started by [`Client::add_loadbalanced_nics`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddLoadbalancedNicsRequest<'a> {
     client: &'a Client,
@@ -3585,7 +3585,7 @@ impl<'a> IntoFuture for AddLoadbalancedNicsRequest<'a> {
     }
 }
 ///A `remove_loadbalanced_nic` request, started by [`Client::remove_loadbalanced_nic`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveLoadbalancedNicRequest<'a> {
     client: &'a Client,
@@ -3626,7 +3626,7 @@ impl<'a> IntoFuture for RemoveLoadbalancedNicRequest<'a> {
     }
 }
 ///A `list_locations` request, started by [`Client::list_locations`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListLocationsRequest<'a> {
     client: &'a Client,
@@ -3655,7 +3655,7 @@ impl<'a> IntoFuture for ListLocationsRequest<'a> {
     }
 }
 ///A `get_location` request, started by [`Client::get_location`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetLocationRequest<'a> {
     client: &'a Client,
@@ -3688,7 +3688,7 @@ impl<'a> IntoFuture for GetLocationRequest<'a> {
     }
 }
 ///A `list_nics` request, started by [`Client::list_nics`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListNicsRequest<'a> {
     client: &'a Client,
@@ -3740,7 +3740,7 @@ impl<'a> IntoFuture for ListNicsRequest<'a> {
     }
 }
 ///A `get_nic` request, started by [`Client::get_nic`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetNicRequest<'a> {
     client: &'a Client,
@@ -3794,7 +3794,7 @@ impl<'a> IntoFuture for GetNicRequest<'a> {
     }
 }
 ///A `create_nic` request, started by [`Client::create_nic`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateNicRequest<'a> {
     client: &'a Client,
@@ -3839,7 +3839,7 @@ impl<'a> IntoFuture for CreateNicRequest<'a> {
     }
 }
 ///A `update_nic` request, started by [`Client::update_nic`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateNicRequest<'a> {
     client: &'a Client,
@@ -3948,7 +3948,7 @@ impl<'a> IntoFuture for UpdateNicRequest<'a> {
     }
 }
 ///A `delete_nic` request, started by [`Client::delete_nic`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteNicRequest<'a> {
     client: &'a Client,
@@ -3989,7 +3989,7 @@ impl<'a> IntoFuture for DeleteNicRequest<'a> {
     }
 }
 ///A `list_requests` request, started by [`Client::list_requests`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListRequestsRequest<'a> {
     client: &'a Client,
@@ -4035,7 +4035,7 @@ impl<'a> IntoFuture for ListRequestsRequest<'a> {
     }
 }
 ///A `get_request` request, started by [`Client::get_request`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetRequestRequest<'a> {
     client: &'a Client,
@@ -4068,7 +4068,7 @@ impl<'a> IntoFuture for GetRequestRequest<'a> {
     }
 }
 ///A `get_request_status` request, started by [`Client::get_request_status`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetRequestStatusRequest<'a> {
     client: &'a Client,
@@ -4101,7 +4101,7 @@ impl<'a> IntoFuture for GetRequestStatusRequest<'a> {
     }
 }
 ///A `list_servers` request, started by [`Client::list_servers`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListServersRequest<'a> {
     client: &'a Client,
@@ -4151,7 +4151,7 @@ impl<'a> IntoFuture for ListServersRequest<'a> {
     }
 }
 ///A `get_server` request, started by [`Client::get_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetServerRequest<'a> {
     client: &'a Client,
@@ -4203,7 +4203,7 @@ impl<'a> IntoFuture for GetServerRequest<'a> {
     }
 }
 ///A `create_server` request, started by [`Client::create_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateServerRequest<'a> {
     client: &'a Client,
@@ -4246,7 +4246,7 @@ impl<'a> IntoFuture for CreateServerRequest<'a> {
     }
 }
 ///A `update_server` request, started by [`Client::update_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateServerRequest<'a> {
     client: &'a Client,
@@ -4413,7 +4413,7 @@ impl<'a> IntoFuture for UpdateServerRequest<'a> {
     }
 }
 ///A `delete_server` request, started by [`Client::delete_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteServerRequest<'a> {
     client: &'a Client,
@@ -4452,7 +4452,7 @@ impl<'a> IntoFuture for DeleteServerRequest<'a> {
     }
 }
 ///A `get_attached_volumes` request, started by [`Client::get_attached_volumes`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAttachedVolumesRequest<'a> {
     client: &'a Client,
@@ -4504,7 +4504,7 @@ impl<'a> IntoFuture for GetAttachedVolumesRequest<'a> {
     }
 }
 ///A `attach_volume` request, started by [`Client::attach_volume`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachVolumeRequest<'a> {
     client: &'a Client,
@@ -4555,7 +4555,7 @@ impl<'a> IntoFuture for AttachVolumeRequest<'a> {
     }
 }
 ///A `get_attached_volume` request, started by [`Client::get_attached_volume`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAttachedVolumeRequest<'a> {
     client: &'a Client,
@@ -4592,7 +4592,7 @@ impl<'a> IntoFuture for GetAttachedVolumeRequest<'a> {
     }
 }
 ///A `detach_volume` request, started by [`Client::detach_volume`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachVolumeRequest<'a> {
     client: &'a Client,
@@ -4633,7 +4633,7 @@ impl<'a> IntoFuture for DetachVolumeRequest<'a> {
     }
 }
 ///A `get_attached_cdroms` request, started by [`Client::get_attached_cdroms`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAttachedCdromsRequest<'a> {
     client: &'a Client,
@@ -4685,7 +4685,7 @@ impl<'a> IntoFuture for GetAttachedCdromsRequest<'a> {
     }
 }
 ///A `attach_cdrom` request, started by [`Client::attach_cdrom`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachCdromRequest<'a> {
     client: &'a Client,
@@ -4736,7 +4736,7 @@ impl<'a> IntoFuture for AttachCdromRequest<'a> {
     }
 }
 ///A `get_attached_cdrom` request, started by [`Client::get_attached_cdrom`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAttachedCdromRequest<'a> {
     client: &'a Client,
@@ -4773,7 +4773,7 @@ impl<'a> IntoFuture for GetAttachedCdromRequest<'a> {
     }
 }
 ///A `detach_cdrom` request, started by [`Client::detach_cdrom`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachCdromRequest<'a> {
     client: &'a Client,
@@ -4814,7 +4814,7 @@ impl<'a> IntoFuture for DetachCdromRequest<'a> {
     }
 }
 ///A `reboot_server` request, started by [`Client::reboot_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RebootServerRequest<'a> {
     client: &'a Client,
@@ -4857,7 +4857,7 @@ impl<'a> IntoFuture for RebootServerRequest<'a> {
     }
 }
 ///A `start_server` request, started by [`Client::start_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StartServerRequest<'a> {
     client: &'a Client,
@@ -4900,7 +4900,7 @@ impl<'a> IntoFuture for StartServerRequest<'a> {
     }
 }
 ///A `stop_server` request, started by [`Client::stop_server`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StopServerRequest<'a> {
     client: &'a Client,
@@ -4943,7 +4943,7 @@ impl<'a> IntoFuture for StopServerRequest<'a> {
     }
 }
 ///A `list_snapshots` request, started by [`Client::list_snapshots`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSnapshotsRequest<'a> {
     client: &'a Client,
@@ -4989,7 +4989,7 @@ impl<'a> IntoFuture for ListSnapshotsRequest<'a> {
     }
 }
 ///A `get_snapshot` request, started by [`Client::get_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetSnapshotRequest<'a> {
     client: &'a Client,
@@ -5022,7 +5022,7 @@ impl<'a> IntoFuture for GetSnapshotRequest<'a> {
     }
 }
 ///A `update_snapshot` request, started by [`Client::update_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateSnapshotRequest<'a> {
     client: &'a Client,
@@ -5260,7 +5260,7 @@ impl<'a> IntoFuture for UpdateSnapshotRequest<'a> {
     }
 }
 ///A `delete_snapshot` request, started by [`Client::delete_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteSnapshotRequest<'a> {
     client: &'a Client,
@@ -5297,7 +5297,7 @@ impl<'a> IntoFuture for DeleteSnapshotRequest<'a> {
     }
 }
 ///A `list_volumes` request, started by [`Client::list_volumes`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListVolumesRequest<'a> {
     client: &'a Client,
@@ -5347,7 +5347,7 @@ impl<'a> IntoFuture for ListVolumesRequest<'a> {
     }
 }
 ///A `get_volume` request, started by [`Client::get_volume`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetVolumeRequest<'a> {
     client: &'a Client,
@@ -5382,7 +5382,7 @@ impl<'a> IntoFuture for GetVolumeRequest<'a> {
     }
 }
 ///A `create_volume` request, started by [`Client::create_volume`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateVolumeRequest<'a> {
     client: &'a Client,
@@ -5425,7 +5425,7 @@ impl<'a> IntoFuture for CreateVolumeRequest<'a> {
     }
 }
 ///A `update_volume` request, started by [`Client::update_volume`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateVolumeRequest<'a> {
     client: &'a Client,
@@ -5530,7 +5530,7 @@ impl<'a> IntoFuture for UpdateVolumeRequest<'a> {
     }
 }
 ///A `delete_volume` request, started by [`Client::delete_volume`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteVolumeRequest<'a> {
     client: &'a Client,
@@ -5569,7 +5569,7 @@ impl<'a> IntoFuture for DeleteVolumeRequest<'a> {
     }
 }
 ///A `create_snapshot` request, started by [`Client::create_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateSnapshotRequest<'a> {
     client: &'a Client,
@@ -5635,7 +5635,7 @@ impl<'a> IntoFuture for CreateSnapshotRequest<'a> {
     }
 }
 ///A `restore_snapshot` request, started by [`Client::restore_snapshot`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RestoreSnapshotRequest<'a> {
     client: &'a Client,

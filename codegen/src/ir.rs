@@ -221,6 +221,8 @@ pub struct Constraints {
     pub chars: Option<String>,
     pub forbidden_chars: Option<String>,
     pub values: Vec<String>,
+    /// Allowed values of an integer.
+    pub int_values: Vec<i64>,
     pub min_items: Option<usize>,
     pub max_items: Option<usize>,
 }

@@ -200,7 +200,7 @@ pub struct MemberEntry {
     pub max_length: Option<Spanned<i64>>,
     pub chars: Option<Spanned<String>>,
     pub forbidden_chars: Option<Spanned<String>>,
-    pub values: Option<Spanned<Vec<String>>>,
+    pub values: Option<Spanned<Vec<toml::Value>>>,
     pub min_items: Option<Spanned<i64>>,
     pub max_items: Option<Spanned<i64>>,
 }

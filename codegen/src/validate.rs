@@ -809,12 +809,22 @@ impl At<'_> {
         }
         if let Some(v) = &m.values {
             // on an enum, `values` narrows the enum to the ones this member accepts
-            if !stringy && !matches!(item, Ty::Enum(_)) {
-                self.error(v.span(), format!("{label}: 'values' does not apply to type {}", types::display(ty)), "'values' applies to strings, enums and lists of them");
-            } else if v.get_ref().is_empty() {
+            let strings: Option<Vec<String>> = v.get_ref().iter().map(|x| x.as_str().map(str::to_owned)).collect();
+            let integers: Option<Vec<i64>> = v.get_ref().iter().map(toml::Value::as_integer).collect();
+            if v.get_ref().is_empty() {
                 self.error(v.span(), format!("{label}: 'values' is empty"), "list the allowed values");
+            } else if *item == Ty::Integer {
+                match integers {
+                    Some(list) => c.int_values = list,
+                    None => self.error(v.span(), format!("{label}: the values of an integer must be integers"), "write them without quotes, e.g. values = [1, 3, 6, 12]"),
+                }
+            } else if !stringy && !matches!(item, Ty::Enum(_)) {
+                self.error(v.span(), format!("{label}: 'values' does not apply to type {}", types::display(ty)), "'values' applies to strings, integers, enums and lists of them");
             } else {
-                c.values = v.get_ref().clone();
+                match strings {
+                    Some(list) => c.values = list,
+                    None => self.error(v.span(), format!("{label}: the values of a {} must be strings", types::display(item)), "quote them, e.g. values = [\"LIVE\", \"CANCELLED\"]"),
+                }
             }
         }
         c

@@ -64,6 +64,10 @@ fn value_checks_scalar(p: &Provider, value: &TokenStream, ty: &Ty, c: &Constrain
             if let Some(factor) = c.multiple_of {
                 out.extend(quote! { sdk_runtime::check::multiple_of(operation, #label, *#value, #factor)?; });
             }
+            if !c.int_values.is_empty() {
+                let values = &c.int_values;
+                out.extend(quote! { sdk_runtime::check::one_of_i64(operation, #label, *#value, &[#(#values),*])?; });
+            }
         }
         Ty::Number => {
             if let Some(Bound::Number(min)) = c.min {
@@ -158,6 +162,10 @@ pub fn describe(ty: &Ty, c: &Constraints) -> String {
     }
     if !c.values.is_empty() {
         let values: Vec<String> = c.values.iter().map(|v| format!("`{v}`")).collect();
+        rules.push(format!("{each}one of {}", values.join(", ")));
+    }
+    if !c.int_values.is_empty() {
+        let values: Vec<String> = c.int_values.iter().map(|v| format!("`{v}`")).collect();
         rules.push(format!("{each}one of {}", values.join(", ")));
     }
     match (c.min_items, c.max_items) {

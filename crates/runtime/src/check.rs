@@ -183,6 +183,15 @@ pub fn one_of(op: &str, field: &str, value: &str, allowed: &[&str]) -> Result<()
     )
 }
 
+/// An integer must be one of `allowed` (e.g. a TTL from a fixed list).
+pub fn one_of_i64(op: &str, field: &str, value: i64, allowed: &[i64]) -> Result<(), InvalidArgument> {
+    if allowed.contains(&value) {
+        return Ok(());
+    }
+    let list: Vec<String> = allowed.iter().map(i64::to_string).collect();
+    fail(op, field, format!("must be one of {} (got {value})", list.join(", ")))
+}
+
 /// A list must have at least `min` items.
 pub fn min_items(op: &str, field: &str, len: usize, min: usize) -> Result<(), InvalidArgument> {
     if len >= min {
@@ -266,6 +275,18 @@ fn joined_names(fields: &[(&str, bool)], separator: &str) -> String {
         .map(|&(name, _)| name)
         .collect::<Vec<_>>()
         .join(separator)
+}
+
+#[cfg(test)]
+mod integer_values_tests {
+    use super::*;
+
+    #[test]
+    fn one_of_i64_accepts_listed_values_only() {
+        assert!(one_of_i64("op", "ttl", 300, &[0, 300, 600]).is_ok());
+        let error = one_of_i64("op", "ttl", 301, &[0, 300, 600]).expect_err("not listed");
+        assert_eq!(error.rule, "must be one of 0, 300, 600 (got 301)");
+    }
 }
 
 #[cfg(test)]

@@ -565,7 +565,7 @@ pub struct NewZoneRecord {
     pub address: String,
     /// The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.
     ///
-    /// Must be from 0 to 86400.
+    /// Must be one of `0`, `300`, `600`, `900`, `1800`, `3600`, `7200`, `10800`, `21600`, `43200`, `86400`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -606,7 +606,7 @@ impl NewZoneRecord {
     }
     /// The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.
     ///
-    /// Must be from 0 to 86400.
+    /// Must be one of `0`, `300`, `600`, `900`, `1800`, `3600`, `7200`, `10800`, `21600`, `43200`, `86400`.
     pub fn ttl(mut self, value: i64) -> Self {
         self.ttl = Some(value);
         self
@@ -653,8 +653,15 @@ impl NewZoneRecord {
         }
         if let Some(value) = &self.ttl {
             let label = format!("{}.{}", at, "ttl");
-            sdk_runtime::check::min_i64(operation, &label, *value, 0i64)?;
-            sdk_runtime::check::max_i64(operation, &label, *value, 86400i64)?;
+            sdk_runtime::check::one_of_i64(
+                operation,
+                &label,
+                *value,
+                &[
+                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
+                    21600i64, 43200i64, 86400i64,
+                ],
+            )?;
         }
         if let Some(value) = &self.priority {
             let label = format!("{}.{}", at, "priority");

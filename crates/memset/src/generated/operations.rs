@@ -888,7 +888,7 @@ impl<'a> CreateApi<'a> {
     /// # Arguments
     ///
     /// * `name`: The service name of the server, which must have metered bandwidth. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
-    /// * `amount`: The bandwidth to add, in GB: 50, 100, 250 or 500. Must be from 50 to 500.
+    /// * `amount`: The bandwidth to add, in GB: 50, 100, 250 or 500. Must be one of `50`, `100`, `250`, `500`.
     /// * `dry_run`: When true, nothing is ordered or invoiced, but the prices are still returned.
     ///
     /// # Notes
@@ -6470,8 +6470,12 @@ impl<'a> CreateExtraBandwidthRequest<'a> {
         }
         {
             let value = &self.amount;
-            sdk_runtime::check::min_i64(operation, "amount", *value, 50i64)?;
-            sdk_runtime::check::max_i64(operation, "amount", *value, 500i64)?;
+            sdk_runtime::check::one_of_i64(
+                operation,
+                "amount",
+                *value,
+                &[50i64, 100i64, 250i64, 500i64],
+            )?;
         }
         let request = sdk_runtime::Request {
             operation,
@@ -6671,7 +6675,7 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
         self.data_zone = Some(value.into());
         self
     }
-    /// The rental period in months: 1 (the default), 3, 6 or 12. Must be from 1 to 12.
+    /// The rental period in months: 1 (the default), 3, 6 or 12. Must be one of `1`, `3`, `6`, `12`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
@@ -6761,8 +6765,12 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.period {
-            sdk_runtime::check::min_i64(operation, "period", *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, "period", *value, 12i64)?;
+            sdk_runtime::check::one_of_i64(
+                operation,
+                "period",
+                *value,
+                &[1i64, 3i64, 6i64, 12i64],
+            )?;
         }
         if let Some(value) = &self.disk_type {
             sdk_runtime::check::one_of(operation, "disk_type", value, &["hdd", "ssd"])?;
@@ -7248,7 +7256,7 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
         self.data_zone = Some(value.into());
         self
     }
-    /// The rental period in months: 1 (the default), 3, 6 or 12. Must be from 1 to 12.
+    /// The rental period in months: 1 (the default), 3, 6 or 12. Must be one of `1`, `3`, `6`, `12`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
@@ -7360,8 +7368,12 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.period {
-            sdk_runtime::check::min_i64(operation, "period", *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, "period", *value, 12i64)?;
+            sdk_runtime::check::one_of_i64(
+                operation,
+                "period",
+                *value,
+                &[1i64, 3i64, 6i64, 12i64],
+            )?;
         }
         if let Some(value) = &self.net_card_speed_gbps {
             sdk_runtime::check::one_of(
@@ -7779,7 +7791,7 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
         self.data_zone = Some(value.into());
         self
     }
-    /// The rental period in months: 1 (the default), 3, 6 or 12. Must be from 1 to 12.
+    /// The rental period in months: 1 (the default), 3, 6 or 12. Must be one of `1`, `3`, `6`, `12`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
@@ -7869,8 +7881,12 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.period {
-            sdk_runtime::check::min_i64(operation, "period", *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, "period", *value, 12i64)?;
+            sdk_runtime::check::one_of_i64(
+                operation,
+                "period",
+                *value,
+                &[1i64, 3i64, 6i64, 12i64],
+            )?;
         }
         if let Some(value) = &self.disk_type {
             sdk_runtime::check::one_of(operation, "disk_type", value, &["hdd", "ssd"])?;
@@ -8427,7 +8443,7 @@ pub struct DnsZoneCreateRequest<'a> {
     domains: Option<Vec<NewZoneDomain>>,
 }
 impl<'a> DnsZoneCreateRequest<'a> {
-    /// The zone's default time to live in seconds: 0 (Memset's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400. Must be from 0 to 86400.
+    /// The zone's default time to live in seconds: 0 (Memset's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400. Must be one of `0`, `300`, `600`, `900`, `1800`, `3600`, `7200`, `10800`, `21600`, `43200`, `86400`.
     pub fn ttl(mut self, value: i64) -> Self {
         self.ttl = Some(value);
         self
@@ -8450,8 +8466,15 @@ impl<'a> DnsZoneCreateRequest<'a> {
             sdk_runtime::check::max_length(operation, "nickname", value, 250usize)?;
         }
         if let Some(value) = &self.ttl {
-            sdk_runtime::check::min_i64(operation, "ttl", *value, 0i64)?;
-            sdk_runtime::check::max_i64(operation, "ttl", *value, 86400i64)?;
+            sdk_runtime::check::one_of_i64(
+                operation,
+                "ttl",
+                *value,
+                &[
+                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
+                    21600i64, 43200i64, 86400i64,
+                ],
+            )?;
         }
         if let Some(value) = &self.records {
             for (index, item) in value.iter().enumerate() {
@@ -8918,7 +8941,7 @@ impl<'a> DnsZoneRecordCreateRequest<'a> {
         self.record = Some(value.into());
         self
     }
-    /// The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400. Must be from 0 to 86400.
+    /// The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400. Must be one of `0`, `300`, `600`, `900`, `1800`, `3600`, `7200`, `10800`, `21600`, `43200`, `86400`.
     pub fn ttl(mut self, value: i64) -> Self {
         self.ttl = Some(value);
         self
@@ -8960,8 +8983,15 @@ impl<'a> DnsZoneRecordCreateRequest<'a> {
             sdk_runtime::check::allowed_chars(operation, "address", value, " -~")?;
         }
         if let Some(value) = &self.ttl {
-            sdk_runtime::check::min_i64(operation, "ttl", *value, 0i64)?;
-            sdk_runtime::check::max_i64(operation, "ttl", *value, 86400i64)?;
+            sdk_runtime::check::one_of_i64(
+                operation,
+                "ttl",
+                *value,
+                &[
+                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
+                    21600i64, 43200i64, 86400i64,
+                ],
+            )?;
         }
         if let Some(value) = &self.priority {
             sdk_runtime::check::min_i64(operation, "priority", *value, 0i64)?;
@@ -9206,7 +9236,7 @@ impl<'a> DnsZoneRecordUpdateRequest<'a> {
         self.address = Some(value.into());
         self
     }
-    /// The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400. Must be from 0 to 86400.
+    /// The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400. Must be one of `0`, `300`, `600`, `900`, `1800`, `3600`, `7200`, `10800`, `21600`, `43200`, `86400`.
     pub fn ttl(mut self, value: i64) -> Self {
         self.ttl = Some(value);
         self
@@ -9251,8 +9281,15 @@ impl<'a> DnsZoneRecordUpdateRequest<'a> {
             sdk_runtime::check::allowed_chars(operation, "address", value, " -~")?;
         }
         if let Some(value) = &self.ttl {
-            sdk_runtime::check::min_i64(operation, "ttl", *value, 0i64)?;
-            sdk_runtime::check::max_i64(operation, "ttl", *value, 86400i64)?;
+            sdk_runtime::check::one_of_i64(
+                operation,
+                "ttl",
+                *value,
+                &[
+                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
+                    21600i64, 43200i64, 86400i64,
+                ],
+            )?;
         }
         if let Some(value) = &self.priority {
             sdk_runtime::check::min_i64(operation, "priority", *value, 0i64)?;
@@ -9353,7 +9390,7 @@ impl<'a> DnsZoneUpdateRequest<'a> {
         self.nickname = Some(value.into());
         self
     }
-    /// The zone's default time to live in seconds: 0 (Memset's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400. Must be from 0 to 86400.
+    /// The zone's default time to live in seconds: 0 (Memset's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400. Must be one of `0`, `300`, `600`, `900`, `1800`, `3600`, `7200`, `10800`, `21600`, `43200`, `86400`.
     pub fn ttl(mut self, value: i64) -> Self {
         self.ttl = Some(value);
         self
@@ -9371,8 +9408,15 @@ impl<'a> DnsZoneUpdateRequest<'a> {
             sdk_runtime::check::max_length(operation, "nickname", value, 250usize)?;
         }
         if let Some(value) = &self.ttl {
-            sdk_runtime::check::min_i64(operation, "ttl", *value, 0i64)?;
-            sdk_runtime::check::max_i64(operation, "ttl", *value, 86400i64)?;
+            sdk_runtime::check::one_of_i64(
+                operation,
+                "ttl",
+                *value,
+                &[
+                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
+                    21600i64, 43200i64, 86400i64,
+                ],
+            )?;
         }
         let request = sdk_runtime::Request {
             operation,

@@ -61,7 +61,7 @@ const MEMSET_KEY: &str = "0123456789abcdef0123456789abcdef";
 
 const MEMSET: Provider = Provider {
     name: "memset",
-    prefix: "/v1/json",
+    prefix: "/v1",
     status: (200, 200),
     body: || json!({}),
 };

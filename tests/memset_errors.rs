@@ -38,7 +38,7 @@ const DOCUMENTED: [(&str, u32, u16, ErrorKind); 17] = [
 
 fn client(server: &MockServer) -> memset::Client {
     memset::Client::builder(memset::Credentials::token(KEY))
-        .base_url(format!("{}/v1/json", server.uri()))
+        .base_url(format!("{}/v1", server.uri()))
         .build()
         .expect("valid settings")
 }

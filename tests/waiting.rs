@@ -97,8 +97,8 @@ fn memset_job(status: &str, finished: bool, error: bool) -> Value {
 
 async fn memset_server(first: Value, times: u64, then: Value) -> (MockServer, memset::Client) {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).and(path("/job.status")).respond_with(ResponseTemplate::new(200).set_body_json(first)).up_to_n_times(times).mount(&server).await;
-    Mock::given(method("POST")).and(path("/job.status")).respond_with(ResponseTemplate::new(200).set_body_json(then)).mount(&server).await;
+    Mock::given(method("POST")).and(path("/json/job.status")).respond_with(ResponseTemplate::new(200).set_body_json(first)).up_to_n_times(times).mount(&server).await;
+    Mock::given(method("POST")).and(path("/json/job.status")).respond_with(ResponseTemplate::new(200).set_body_json(then)).mount(&server).await;
     let client = memset::Client::builder(memset::Credentials::token("0123456789abcdef0123456789abcdef")).base_url(server.uri()).build().expect("valid settings");
     (server, client)
 }

@@ -37,7 +37,7 @@ const MEMSET_KEY: &str = "0123456789abcdef0123456789abcdef";
 
 const MEMSET: Provider = Provider {
     name: "memset",
-    prefix: "/v1/json",
+    prefix: "/v1",
     // base64("<MEMSET_KEY>:x"): the key is the user name and the password is "x".
     auth: ("authorization", "Basic MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY6eA=="),
 };

@@ -196,7 +196,7 @@ fn wire_doc(op: &Operation) -> String {
             }
         }
         Http::Memset => {
-            lines.push(format!("`POST /{}`", op.name));
+            lines.push(format!("`POST /json/{}`", op.name));
             let named = names(Location::Named);
             if !named.is_empty() {
                 lines.push(format!("named parameters (form field `parameters`, a JSON object): {}", named.join(", ")));
@@ -353,7 +353,7 @@ fn send_body(p: &Provider, op: &Operation) -> TokenStream {
             (quote!(sdk_runtime::Method::#method), path_expr(op, path), rest_body(op, *body))
         }
         Http::Memset => {
-            let path = format!("/{}", op.name);
+            let path = format!("/json/{}", op.name);
             (quote!(sdk_runtime::Method::POST), quote!(String::from(#path)), named_body(op))
         }
     };

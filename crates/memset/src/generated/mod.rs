@@ -16,7 +16,7 @@
 //!
 //! # Calling convention
 //!
-//! Each method is called by posting to `<base_url>/<method name>`; all of its arguments are named
+//! Each method is called by posting to `<base_url>/json/<method name>`; all of its arguments are named
 //! and travel together as one JSON object, so lists and nested values need no special encoding.
 //! A successful call answers HTTP 200 with the method's result as the whole body.
 //!
@@ -44,7 +44,7 @@ pub use sdk_runtime::{Accepted, ApiError, ConfigError, Credentials, InvalidArgum
 /// What the runtime needs to know about this API.
 pub(crate) static PROVIDER: sdk_runtime::Provider = sdk_runtime::Provider {
     name: "memset",
-    base_url: "https://api.memset.com/v1/json",
+    base_url: "https://api.memset.com/v1",
     user_agent: concat!("memset", "/", env!("CARGO_PKG_VERSION")),
     auth: sdk_runtime::AuthScheme::BasicUsername,
     default_headers: &[],

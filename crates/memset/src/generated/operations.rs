@@ -100,7 +100,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /apikey.add_scope`
+    /// * `POST /json/apikey.add_scope`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `scope_name`, `value`
     /// * source section: "API Key Methods"
     pub fn add_scope(
@@ -128,7 +128,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /apikey.create`
+    /// * `POST /json/apikey.create`
     /// * named parameters (form field `parameters`, a JSON object): `scopes`, `comment`
     /// * source section: "API Key Methods"
     pub fn create(&self) -> ApikeyCreateRequest<'a> {
@@ -146,7 +146,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /apikey.delete`
+    /// * `POST /json/apikey.delete`
     /// * named parameters (form field `parameters`, a JSON object): `id`
     /// * source section: "API Key Methods"
     pub fn delete(&self, id: impl Into<String>) -> ApikeyDeleteRequest<'a> {
@@ -167,7 +167,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /apikey.delete_scope`
+    /// * `POST /json/apikey.delete_scope`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `scope_name`, `value`
     /// * source section: "API Key Methods"
     pub fn delete_scope(
@@ -191,7 +191,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /apikey.info`
+    /// * `POST /json/apikey.info`
     /// * named parameters (form field `parameters`, a JSON object): `id`
     /// * source section: "API Key Methods"
     pub fn info(&self, id: impl Into<String>) -> ApikeyInfoRequest<'a> {
@@ -204,7 +204,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /apikey.list`
+    /// * `POST /json/apikey.list`
     /// * source section: "API Key Methods"
     pub fn list(&self) -> ApikeyListRequest<'a> {
         ApikeyListRequest {
@@ -230,7 +230,7 @@ impl<'a> BandwidthApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /bandwidth.info`
+    /// * `POST /json/bandwidth.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
     /// * source section: "Bandwidth Methods"
     pub fn info(&self, name: impl Into<String>) -> BandwidthInfoRequest<'a> {
@@ -253,7 +253,7 @@ impl<'a> BandwidthApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /bandwidth.monthly_usage`
+    /// * `POST /json/bandwidth.monthly_usage`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `year`
     /// * source section: "Bandwidth Methods"
     pub fn monthly_usage(
@@ -280,7 +280,7 @@ impl<'a> BandwidthApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /bandwidth.usage`
+    /// * `POST /json/bandwidth.usage`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `period`
     /// * source section: "Bandwidth Methods"
     pub fn usage(&self, name: impl Into<String>) -> BandwidthUsageRequest<'a> {
@@ -323,7 +323,7 @@ impl<'a> ClusterApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.info`
+    /// * `POST /json/cluster.info`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
     /// * source section: "Cluster Methods"
     pub fn info(&self, cluster_name: impl Into<String>) -> ClusterInfoRequest<'a> {
@@ -342,7 +342,7 @@ impl<'a> ClusterApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.list`
+    /// * `POST /json/cluster.list`
     /// * named parameters (form field `parameters`, a JSON object): `enabled`
     /// * source section: "Cluster Methods"
     pub fn list(&self) -> ClusterListRequest<'a> {
@@ -373,7 +373,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.real_service.disable`
+    /// * `POST /json/cluster.real_service.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
@@ -408,7 +408,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.real_service.disable_fallback`
+    /// * `POST /json/cluster.real_service.disable_fallback`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
@@ -440,7 +440,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.real_service.enable`
+    /// * `POST /json/cluster.real_service.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
@@ -475,7 +475,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.real_service.enable_fallback`
+    /// * `POST /json/cluster.real_service.enable_fallback`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
@@ -506,7 +506,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.real_service.info`
+    /// * `POST /json/cluster.real_service.info`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
     /// * source section: "Cluster Real Service Methods"
     pub fn info(
@@ -534,7 +534,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.real_service.list`
+    /// * `POST /json/cluster.real_service.list`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
     /// * source section: "Cluster Real Service Methods"
     pub fn list(
@@ -564,7 +564,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.real_service.set_weight`
+    /// * `POST /json/cluster.real_service.set_weight`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`, `weight`
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
@@ -600,7 +600,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.real_service.statistics`
+    /// * `POST /json/cluster.real_service.statistics`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
     /// * source section: "Cluster Real Service Methods"
     pub fn statistics(
@@ -637,7 +637,7 @@ impl<'a> ClusterServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.server.disable`
+    /// * `POST /json/cluster.server.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `server_name`
     /// * returns a job to wait on
     /// * source section: "Cluster Server Methods"
@@ -666,7 +666,7 @@ impl<'a> ClusterServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.server.enable`
+    /// * `POST /json/cluster.server.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `server_name`
     /// * returns a job to wait on
     /// * source section: "Cluster Server Methods"
@@ -693,7 +693,7 @@ impl<'a> ClusterServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.server.info`
+    /// * `POST /json/cluster.server.info`
     /// * named parameters (form field `parameters`, a JSON object): `server_name`
     /// * source section: "Cluster Server Methods"
     pub fn info(&self, server_name: impl Into<String>) -> ClusterServerInfoRequest<'a> {
@@ -714,7 +714,7 @@ impl<'a> ClusterServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.server.list`
+    /// * `POST /json/cluster.server.list`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
     /// * source section: "Cluster Server Methods"
     pub fn list(&self, cluster_name: impl Into<String>) -> ClusterServerListRequest<'a> {
@@ -744,7 +744,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.service.disable`
+    /// * `POST /json/cluster.service.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
     /// * returns a job to wait on
     /// * source section: "Cluster Service Methods"
@@ -773,7 +773,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.service.enable`
+    /// * `POST /json/cluster.service.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
     /// * returns a job to wait on
     /// * source section: "Cluster Service Methods"
@@ -801,7 +801,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.service.info`
+    /// * `POST /json/cluster.service.info`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
     /// * source section: "Cluster Service Methods"
     pub fn info(
@@ -827,7 +827,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.service.list`
+    /// * `POST /json/cluster.service.list`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
     /// * source section: "Cluster Service Methods"
     pub fn list(
@@ -848,7 +848,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /cluster.service.status_image`
+    /// * `POST /json/cluster.service.status_image`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
     /// * source section: "Cluster Service Methods"
     pub fn status_image(
@@ -873,7 +873,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /create.available`
+    /// * `POST /json/create.available`
     /// * source section: "Create Methods"
     pub fn available(&self) -> CreateAvailableRequest<'a> {
         CreateAvailableRequest {
@@ -901,7 +901,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /create.extra_bandwidth`
+    /// * `POST /json/create.extra_bandwidth`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `amount`, `dry_run`
     /// * source section: "Create Methods"
     pub fn extra_bandwidth(
@@ -965,7 +965,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /create.hourly_miniserver`
+    /// * `POST /json/create.hourly_miniserver`
     /// * named parameters (form field `parameters`, a JSON object): `connection`, `monthly_transfer_gb`, `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk_type`
     /// * source section: "Create Methods"
     #[deprecated(
@@ -1032,7 +1032,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /create.memstore`
+    /// * `POST /json/create.memstore`
     /// * named parameters (form field `parameters`, a JSON object): `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `network_zone`, `data_zone`
     /// * source section: "Create Methods"
     pub fn memstore(
@@ -1104,7 +1104,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /create.monthly_fullserver`
+    /// * `POST /json/create.monthly_fullserver`
     /// * named parameters (form field `parameters`, a JSON object): `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk`, `ram`, `nvme`, `net_card_speed_gbps`, `partitioning`, `setup_instructions`
     /// * source section: "Create Methods"
     pub fn monthly_fullserver(
@@ -1197,7 +1197,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /create.monthly_miniserver`
+    /// * `POST /json/create.monthly_miniserver`
     /// * named parameters (form field `parameters`, a JSON object): `connection`, `monthly_transfer_gb`, `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk_type`
     /// * source section: "Create Methods"
     pub fn monthly_miniserver(
@@ -1259,7 +1259,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /create.openstack_project`
+    /// * `POST /json/create.openstack_project`
     /// * named parameters (form field `parameters`, a JSON object): `sku`, `dry_run`, `discount_code`, `add_to_next_bill`
     /// * source section: "Create Methods"
     pub fn openstack_project(
@@ -1290,7 +1290,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /create.verify_discount_code`
+    /// * `POST /json/create.verify_discount_code`
     /// * named parameters (form field `parameters`, a JSON object): `discount_code`
     /// * source section: "Create Methods"
     pub fn verify_discount_code(
@@ -1316,7 +1316,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.reload`
+    /// * `POST /json/dns.reload`
     /// * returns a job to wait on
     /// * source section: "DNS Methods"
     pub fn reload(&self) -> DnsReloadRequest<'a> {
@@ -1338,7 +1338,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.reverse_map_list`
+    /// * `POST /json/dns.reverse_map_list`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `address`
     /// * source section: "DNS Methods"
     pub fn reverse_map_list(&self) -> DnsReverseMapListRequest<'a> {
@@ -1365,7 +1365,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.reverse_map_update`
+    /// * `POST /json/dns.reverse_map_update`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `address`, `reverse_map`
     /// * source section: "DNS Methods"
     pub fn reverse_map_update(
@@ -1396,7 +1396,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_create`
+    /// * `POST /json/dns.zone_create`
     /// * named parameters (form field `parameters`, a JSON object): `nickname`, `ttl`, `records`, `domains`
     /// * source section: "DNS Methods"
     pub fn zone_create(&self, nickname: impl Into<String>) -> DnsZoneCreateRequest<'a> {
@@ -1420,7 +1420,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_delete`
+    /// * `POST /json/dns.zone_delete`
     /// * named parameters (form field `parameters`, a JSON object): `id`
     /// * source section: "DNS Methods"
     pub fn zone_delete(&self, id: impl Into<String>) -> DnsZoneDeleteRequest<'a> {
@@ -1443,7 +1443,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_domain_create`
+    /// * `POST /json/dns.zone_domain_create`
     /// * named parameters (form field `parameters`, a JSON object): `domain`, `zone_id`
     /// * source section: "DNS Methods"
     pub fn zone_domain_create(
@@ -1464,7 +1464,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_domain_delete`
+    /// * `POST /json/dns.zone_domain_delete`
     /// * named parameters (form field `parameters`, a JSON object): `domain`
     /// * source section: "DNS Methods"
     pub fn zone_domain_delete(
@@ -1484,7 +1484,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_domain_info`
+    /// * `POST /json/dns.zone_domain_info`
     /// * named parameters (form field `parameters`, a JSON object): `domain`
     /// * source section: "DNS Methods"
     pub fn zone_domain_info(
@@ -1500,7 +1500,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_domain_list`
+    /// * `POST /json/dns.zone_domain_list`
     /// * source section: "DNS Methods"
     pub fn zone_domain_list(&self) -> DnsZoneDomainListRequest<'a> {
         DnsZoneDomainListRequest {
@@ -1521,7 +1521,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_domain_update`
+    /// * `POST /json/dns.zone_domain_update`
     /// * named parameters (form field `parameters`, a JSON object): `domain`, `zone_id`
     /// * source section: "DNS Methods"
     pub fn zone_domain_update(
@@ -1542,7 +1542,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_info`
+    /// * `POST /json/dns.zone_info`
     /// * named parameters (form field `parameters`, a JSON object): `id`
     /// * source section: "DNS Methods"
     pub fn zone_info(&self, id: impl Into<String>) -> DnsZoneInfoRequest<'a> {
@@ -1555,7 +1555,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_list`
+    /// * `POST /json/dns.zone_list`
     /// * source section: "DNS Methods"
     pub fn zone_list(&self) -> DnsZoneListRequest<'a> {
         DnsZoneListRequest {
@@ -1585,7 +1585,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_record_create`
+    /// * `POST /json/dns.zone_record_create`
     /// * named parameters (form field `parameters`, a JSON object): `zone_id`, `type`, `record`, `address`, `ttl`, `priority`, `relative`
     /// * source section: "DNS Methods"
     pub fn zone_record_create(
@@ -1613,7 +1613,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_record_delete`
+    /// * `POST /json/dns.zone_record_delete`
     /// * named parameters (form field `parameters`, a JSON object): `id`
     /// * source section: "DNS Methods"
     pub fn zone_record_delete(
@@ -1633,7 +1633,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_record_info`
+    /// * `POST /json/dns.zone_record_info`
     /// * named parameters (form field `parameters`, a JSON object): `id`
     /// * source section: "DNS Methods"
     pub fn zone_record_info(
@@ -1649,7 +1649,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_record_list`
+    /// * `POST /json/dns.zone_record_list`
     /// * source section: "DNS Methods"
     pub fn zone_record_list(&self) -> DnsZoneRecordListRequest<'a> {
         DnsZoneRecordListRequest {
@@ -1680,7 +1680,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_record_update`
+    /// * `POST /json/dns.zone_record_update`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `zone_id`, `type`, `record`, `address`, `ttl`, `priority`, `relative`
     /// * source section: "DNS Methods"
     pub fn zone_record_update(
@@ -1717,7 +1717,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /dns.zone_update`
+    /// * `POST /json/dns.zone_update`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `nickname`, `ttl`
     /// * source section: "DNS Methods"
     pub fn zone_update(&self, id: impl Into<String>) -> DnsZoneUpdateRequest<'a> {
@@ -1768,7 +1768,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /firewalling.rule_create`
+    /// * `POST /json/firewalling.rule_create`
     /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`, `ip_version`, `action`, `source_ips`, `source_ports`, `dest_ips`, `source_ip6s`, `dest_ip6s`, `dest_ports`, `protocols`, `ordering`, `comment`, `direction`
     /// * source section: "Firewalling Methods"
     pub fn rule_create(
@@ -1807,7 +1807,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /firewalling.rule_delete`
+    /// * `POST /json/firewalling.rule_delete`
     /// * named parameters (form field `parameters`, a JSON object): `rule_id`
     /// * source section: "Firewalling Methods"
     pub fn rule_delete(
@@ -1841,7 +1841,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /firewalling.rule_group_create`
+    /// * `POST /json/firewalling.rule_group_create`
     /// * named parameters (form field `parameters`, a JSON object): `nickname`, `notes`, `rules`, `default_outbound_policy`
     /// * source section: "Firewalling Methods"
     pub fn rule_group_create(
@@ -1868,7 +1868,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /firewalling.rule_group_delete`
+    /// * `POST /json/firewalling.rule_group_delete`
     /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`
     /// * source section: "Firewalling Methods"
     pub fn rule_group_delete(
@@ -1892,7 +1892,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /firewalling.rule_group_info`
+    /// * `POST /json/firewalling.rule_group_info`
     /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`
     /// * source section: "Firewalling Methods"
     pub fn rule_group_info(
@@ -1914,7 +1914,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /firewalling.rule_group_list`
+    /// * `POST /json/firewalling.rule_group_list`
     /// * named parameters (form field `parameters`, a JSON object): `include_public`
     /// * source section: "Firewalling Methods"
     pub fn rule_group_list(&self) -> FirewallingRuleGroupListRequest<'a> {
@@ -1936,7 +1936,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /firewalling.rule_group_status`
+    /// * `POST /json/firewalling.rule_group_status`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_group_name`
     /// * source section: "Firewalling Methods"
     pub fn rule_group_status(
@@ -1962,7 +1962,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /firewalling.rule_info`
+    /// * `POST /json/firewalling.rule_info`
     /// * named parameters (form field `parameters`, a JSON object): `rule_id`
     /// * source section: "Firewalling Methods"
     pub fn rule_info(
@@ -2005,7 +2005,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /firewalling.rule_update`
+    /// * `POST /json/firewalling.rule_update`
     /// * named parameters (form field `parameters`, a JSON object): `rule_id`, `ip_version`, `action`, `source_ips`, `dest_ips`, `source_ip6s`, `dest_ip6s`, `source_ports`, `dest_ports`, `protocols`, `ordering`, `comment`
     /// * source section: "Firewalling Methods"
     pub fn rule_update(
@@ -2042,7 +2042,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /firewalling.update`
+    /// * `POST /json/firewalling.update`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_group_name`
     /// * source section: "Firewalling Methods"
     pub fn update(
@@ -2082,7 +2082,7 @@ impl<'a> InternalApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /internal.echo`
+    /// * `POST /json/internal.echo`
     /// * named parameters (form field `parameters`, a JSON object): `string`, `list`, `dictionary`, `boolean`, `float`, `integer`, `date`
     /// * source section: "Internal Methods"
     pub fn echo(&self) -> InternalEchoRequest<'a> {
@@ -2101,7 +2101,7 @@ impl<'a> InternalApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /internal.noop`
+    /// * `POST /json/internal.noop`
     /// * source section: "Internal Methods"
     pub fn noop(&self) -> InternalNoopRequest<'a> {
         InternalNoopRequest {
@@ -2112,7 +2112,7 @@ impl<'a> InternalApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /internal.release`
+    /// * `POST /json/internal.release`
     /// * source section: "Internal Methods"
     pub fn release(&self) -> InternalReleaseRequest<'a> {
         InternalReleaseRequest {
@@ -2123,7 +2123,7 @@ impl<'a> InternalApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /internal.version`
+    /// * `POST /json/internal.version`
     /// * source section: "Internal Methods"
     pub fn version(&self) -> InternalVersionRequest<'a> {
         InternalVersionRequest {
@@ -2149,7 +2149,7 @@ impl<'a> InvoiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /invoice.info`
+    /// * `POST /json/invoice.info`
     /// * named parameters (form field `parameters`, a JSON object): `ref`
     /// * source section: "Invoice Methods"
     pub fn info(&self, r#ref: i64) -> InvoiceInfoRequest<'a> {
@@ -2171,7 +2171,7 @@ impl<'a> InvoiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /invoice.list`
+    /// * `POST /json/invoice.list`
     /// * named parameters (form field `parameters`, a JSON object): `date_gte`, `date_lte`, `status`
     /// * source section: "Invoice Methods"
     pub fn list(&self) -> InvoiceListRequest<'a> {
@@ -2206,7 +2206,7 @@ impl<'a> JobApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /job.status`
+    /// * `POST /json/job.status`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `name`
     /// * source section: "Job Methods"
     pub fn status(&self, id: impl Into<String>) -> JobStatusRequest<'a> {
@@ -2273,7 +2273,7 @@ impl<'a> LoadbalancerServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /loadbalancer.server.add`
+    /// * `POST /json/loadbalancer.server.add`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`, `ip_address`, `port`, `enabled`, `fallback`, `weight`
     /// * source section: "Loadbalancer Server Methods"
     pub fn add(
@@ -2308,7 +2308,7 @@ impl<'a> LoadbalancerServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /loadbalancer.server.info`
+    /// * `POST /json/loadbalancer.server.info`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`
     /// * source section: "Loadbalancer Server Methods"
     pub fn info(
@@ -2345,7 +2345,7 @@ impl<'a> LoadbalancerServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /loadbalancer.server.remove`
+    /// * `POST /json/loadbalancer.server.remove`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`
     /// * source section: "Loadbalancer Server Methods"
     pub fn remove(
@@ -2385,7 +2385,7 @@ impl<'a> LoadbalancerServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /loadbalancer.server.update`
+    /// * `POST /json/loadbalancer.server.update`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`, `ip_address`, `port`, `enabled`, `fallback`, `weight`
     /// * source section: "Loadbalancer Server Methods"
     pub fn update(
@@ -2437,7 +2437,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /loadbalancer.service.add`
+    /// * `POST /json/loadbalancer.service.add`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `protocol`, `virtual_ip`, `port`, `enabled`
     /// * source section: "Loadbalancer Service Methods"
     pub fn add(
@@ -2471,7 +2471,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /loadbalancer.service.info`
+    /// * `POST /json/loadbalancer.service.info`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`
     /// * source section: "Loadbalancer Service Methods"
     pub fn info(
@@ -2493,7 +2493,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /loadbalancer.service.list`
+    /// * `POST /json/loadbalancer.service.list`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`
     /// * source section: "Loadbalancer Service Methods"
     pub fn list(
@@ -2518,7 +2518,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /loadbalancer.service.remove`
+    /// * `POST /json/loadbalancer.service.remove`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`
     /// * source section: "Loadbalancer Service Methods"
     pub fn remove(
@@ -2554,7 +2554,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /loadbalancer.service.update`
+    /// * `POST /json/loadbalancer.service.update`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `protocol`, `virtual_ip`, `port`, `enabled`
     /// * source section: "Loadbalancer Service Methods"
     pub fn update(
@@ -2590,7 +2590,7 @@ impl<'a> MemshellApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memshell.disable`
+    /// * `POST /json/memshell.disable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `password`
     /// * source section: "Memshell Methods"
     pub fn disable(
@@ -2619,7 +2619,7 @@ impl<'a> MemshellApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memshell.enable`
+    /// * `POST /json/memshell.enable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `password`
     /// * source section: "Memshell Methods"
     pub fn enable(&self, name: impl Into<String>) -> MemshellEnableRequest<'a> {
@@ -2637,7 +2637,7 @@ impl<'a> MemshellApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memshell.info`
+    /// * `POST /json/memshell.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
     /// * source section: "Memshell Methods"
     pub fn info(&self, name: impl Into<String>) -> MemshellInfoRequest<'a> {
@@ -2658,7 +2658,7 @@ impl<'a> MemshellApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memshell.set_password`
+    /// * `POST /json/memshell.set_password`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `current_password`, `new_password`
     /// * source section: "Memshell Methods"
     pub fn set_password(
@@ -2701,7 +2701,7 @@ impl<'a> MemstoreApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memstore.usage`
+    /// * `POST /json/memstore.usage`
     /// * named parameters (form field `parameters`, a JSON object): `name`
     /// * source section: "Memstore Methods"
     pub fn usage(&self, name: impl Into<String>) -> MemstoreUsageRequest<'a> {
@@ -2726,7 +2726,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memstore.container.acl`
+    /// * `POST /json/memstore.container.acl`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
     /// * source section: "Memstore Container Methods"
     pub fn acl(
@@ -2751,7 +2751,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memstore.container.cdn`
+    /// * `POST /json/memstore.container.cdn`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
     /// * source section: "Memstore Container Methods"
     pub fn cdn(
@@ -2777,7 +2777,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memstore.container.create`
+    /// * `POST /json/memstore.container.create`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
     /// * source section: "Memstore Container Methods"
     pub fn create(
@@ -2806,7 +2806,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memstore.container.set_acl`
+    /// * `POST /json/memstore.container.set_acl`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`, `read_acl`, `write_acl`
     /// * source section: "Memstore Container Methods"
     pub fn set_acl(
@@ -2845,7 +2845,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memstore.container.set_public_cdn`
+    /// * `POST /json/memstore.container.set_public_cdn`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`, `ttl`, `listing`, `index`, `notfound`, `cors`
     /// * source section: "Memstore Container Methods"
     pub fn set_public_cdn(
@@ -2877,7 +2877,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memstore.container.unset_public_cdn`
+    /// * `POST /json/memstore.container.unset_public_cdn`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
     /// * source section: "Memstore Container Methods"
     pub fn unset_public_cdn(
@@ -2913,7 +2913,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memstore.user.create`
+    /// * `POST /json/memstore.user.create`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`, `password`, `enabled`
     /// * source section: "Memstore User Methods"
     pub fn create(
@@ -2942,7 +2942,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memstore.user.delete`
+    /// * `POST /json/memstore.user.delete`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
     /// * source section: "Memstore User Methods"
     pub fn delete(
@@ -2967,7 +2967,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memstore.user.disable`
+    /// * `POST /json/memstore.user.disable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
     /// * source section: "Memstore User Methods"
     pub fn disable(
@@ -2992,7 +2992,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memstore.user.enable`
+    /// * `POST /json/memstore.user.enable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
     /// * source section: "Memstore User Methods"
     pub fn enable(
@@ -3015,7 +3015,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memstore.user.info`
+    /// * `POST /json/memstore.user.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
     /// * source section: "Memstore User Methods"
     pub fn info(
@@ -3040,7 +3040,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memstore.user.list`
+    /// * `POST /json/memstore.user.list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
     /// * source section: "Memstore User Methods"
     pub fn list(&self, name: impl Into<String>) -> MemstoreUserListRequest<'a> {
@@ -3061,7 +3061,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /memstore.user.set_password`
+    /// * `POST /json/memstore.user.set_password`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`, `password`
     /// * source section: "Memstore User Methods"
     pub fn set_password(
@@ -3100,7 +3100,7 @@ impl<'a> OpenstackApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /openstack.list_projects`
+    /// * `POST /json/openstack.list_projects`
     /// * source section: "Openstack Methods"
     pub fn list_projects(&self) -> OpenstackListProjectsRequest<'a> {
         OpenstackListProjectsRequest {
@@ -3114,7 +3114,7 @@ impl<'a> OpenstackApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /openstack.sync_users`
+    /// * `POST /json/openstack.sync_users`
     /// * returns a job to wait on
     /// * source section: "Openstack Methods"
     pub fn sync_users(&self) -> OpenstackSyncUsersRequest<'a> {
@@ -3141,7 +3141,7 @@ impl<'a> OpenstackProjectApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /openstack.project.add_user`
+    /// * `POST /json/openstack.project.add_user`
     /// * named parameters (form field `parameters`, a JSON object): `project_id`, `username`
     /// * source section: "Openstack Project Methods"
     pub fn add_user(
@@ -3163,7 +3163,7 @@ impl<'a> OpenstackProjectApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /openstack.project.list_users`
+    /// * `POST /json/openstack.project.list_users`
     /// * named parameters (form field `parameters`, a JSON object): `project_id`
     /// * source section: "Openstack Project Methods"
     pub fn list_users(
@@ -3187,7 +3187,7 @@ impl<'a> OpenstackProjectApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /openstack.project.remove_user`
+    /// * `POST /json/openstack.project.remove_user`
     /// * named parameters (form field `parameters`, a JSON object): `project_id`, `username`
     /// * source section: "Openstack Project Methods"
     pub fn remove_user(
@@ -3232,7 +3232,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /openstack.user.create`
+    /// * `POST /json/openstack.user.create`
     /// * named parameters (form field `parameters`, a JSON object): `username`, `password`, `description`, `email`, `enabled`
     /// * source section: "Openstack User Methods"
     pub fn create(
@@ -3259,7 +3259,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /openstack.user.delete`
+    /// * `POST /json/openstack.user.delete`
     /// * named parameters (form field `parameters`, a JSON object): `username`
     /// * returns a job to wait on
     /// * source section: "Openstack User Methods"
@@ -3283,7 +3283,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /openstack.user.disable`
+    /// * `POST /json/openstack.user.disable`
     /// * named parameters (form field `parameters`, a JSON object): `username`
     /// * source section: "Openstack User Methods"
     pub fn disable(
@@ -3309,7 +3309,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /openstack.user.enable`
+    /// * `POST /json/openstack.user.enable`
     /// * named parameters (form field `parameters`, a JSON object): `username`
     /// * source section: "Openstack User Methods"
     pub fn enable(&self, username: impl Into<String>) -> OpenstackUserEnableRequest<'a> {
@@ -3326,7 +3326,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /openstack.user.info`
+    /// * `POST /json/openstack.user.info`
     /// * named parameters (form field `parameters`, a JSON object): `username`
     /// * source section: "Openstack User Methods"
     pub fn info(&self, username: impl Into<String>) -> OpenstackUserInfoRequest<'a> {
@@ -3342,7 +3342,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /openstack.user.list`
+    /// * `POST /json/openstack.user.list`
     /// * source section: "Openstack User Methods"
     pub fn list(&self) -> OpenstackUserListRequest<'a> {
         OpenstackUserListRequest {
@@ -3358,7 +3358,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /openstack.user.set_password`
+    /// * `POST /json/openstack.user.set_password`
     /// * named parameters (form field `parameters`, a JSON object): `username`, `password`
     /// * returns a job to wait on
     /// * source section: "Openstack User Methods"
@@ -3430,7 +3430,7 @@ impl<'a> PartnerAccountApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /partner.account.create`
+    /// * `POST /json/partner.account.create`
     /// * named parameters (form field `parameters`, a JSON object): `user_email`, `user_title`, `user_forename`, `user_surname`, `user_company`, `user_phone`, `user_address`, `user_town`, `user_statecounty`, `user_country`, `user_postcode`, `account_currency`
     /// * source section: "Partner Account Methods"
     #[allow(clippy::too_many_arguments)]
@@ -3467,7 +3467,7 @@ impl<'a> PartnerAccountApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /partner.account.list`
+    /// * `POST /json/partner.account.list`
     /// * source section: "Partner Account Methods"
     pub fn list(&self) -> PartnerAccountListRequest<'a> {
         PartnerAccountListRequest {
@@ -3502,7 +3502,7 @@ impl<'a> PartnerApikeyApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /partner.apikey.create`
+    /// * `POST /json/partner.apikey.create`
     /// * named parameters (form field `parameters`, a JSON object): `account_name`, `service`, `methods`, `comment`
     /// * source section: "Partner Apikey Methods"
     pub fn create(
@@ -3533,7 +3533,7 @@ impl<'a> PartnerApikeyApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /partner.apikey.list`
+    /// * `POST /json/partner.apikey.list`
     /// * named parameters (form field `parameters`, a JSON object): `account_name`
     /// * source section: "Partner Apikey Methods"
     pub fn list(&self) -> PartnerApikeyListRequest<'a> {
@@ -3563,7 +3563,7 @@ impl<'a> PartnerServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /partner.service.list`
+    /// * `POST /json/partner.service.list`
     /// * named parameters (form field `parameters`, a JSON object): `account_name`
     /// * source section: "Partner Service Methods"
     pub fn list(&self) -> PartnerServiceListRequest<'a> {
@@ -3583,7 +3583,7 @@ impl<'a> PaymentMethodApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /payment_method.available`
+    /// * `POST /json/payment_method.available`
     /// * source section: "Payment Method Methods"
     pub fn available(&self) -> PaymentMethodAvailableRequest<'a> {
         PaymentMethodAvailableRequest {
@@ -3598,7 +3598,7 @@ impl<'a> PaymentMethodApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /payment_method.info`
+    /// * `POST /json/payment_method.info`
     /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
     /// * source section: "Payment Method Methods"
     pub fn info(
@@ -3622,7 +3622,7 @@ impl<'a> PaymentMethodApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /payment_method.remove`
+    /// * `POST /json/payment_method.remove`
     /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
     /// * source section: "Payment Method Methods"
     pub fn remove(
@@ -3642,7 +3642,7 @@ impl<'a> PaymentMethodApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /payment_method.set_default`
+    /// * `POST /json/payment_method.set_default`
     /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
     /// * source section: "Payment Method Methods"
     pub fn set_default(
@@ -3682,7 +3682,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.info`
+    /// * `POST /json/server.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
     /// * source section: "Server Methods"
     pub fn info(&self, name: impl Into<String>) -> ServerInfoRequest<'a> {
@@ -3703,7 +3703,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.list`
+    /// * `POST /json/server.list`
     /// * named parameters (form field `parameters`, a JSON object): `status`
     /// * source section: "Server Methods"
     pub fn list(&self) -> ServerListRequest<'a> {
@@ -3734,7 +3734,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.move_ips`
+    /// * `POST /json/server.move_ips`
     /// * named parameters (form field `parameters`, a JSON object): `source_ips`, `destination_name`
     /// * returns a job to wait on
     /// * source section: "Server Methods"
@@ -3767,7 +3767,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.reboot`
+    /// * `POST /json/server.reboot`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `email_address`
     /// * returns a job to wait on
     /// * source section: "Server Methods"
@@ -3804,7 +3804,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.reimage_from_snapshot`
+    /// * `POST /json/server.reimage_from_snapshot`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `storage_name`, `image_type`, `snapshot_path`
     /// * returns a job to wait on
     /// * source section: "Server Methods"
@@ -3851,7 +3851,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.reimage_from_stock_image`
+    /// * `POST /json/server.reimage_from_stock_image`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `os`, `os_bits`, `pub_ssh_key`
     /// * returns a job to wait on
     /// * source section: "Server Methods"
@@ -3884,7 +3884,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.set_intrusion_detection_alert_level`
+    /// * `POST /json/server.set_intrusion_detection_alert_level`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `alert_level`
     /// * source section: "Server Methods"
     pub fn set_intrusion_detection_alert_level(
@@ -3911,7 +3911,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.set_penetration_patrol_alert_level`
+    /// * `POST /json/server.set_penetration_patrol_alert_level`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `alert_level`
     /// * source section: "Server Methods"
     #[deprecated(
@@ -3944,7 +3944,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.slave_ns_add`
+    /// * `POST /json/server.slave_ns_add`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `domain_name`
     /// * source section: "Server Methods"
     pub fn slave_ns_add(
@@ -3973,7 +3973,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.slave_ns_delete`
+    /// * `POST /json/server.slave_ns_delete`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `domain_name`
     /// * source section: "Server Methods"
     pub fn slave_ns_delete(
@@ -4001,7 +4001,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.slave_ns_list`
+    /// * `POST /json/server.slave_ns_list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
     /// * source section: "Server Methods"
     pub fn slave_ns_list(
@@ -4032,7 +4032,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.snapshot`
+    /// * `POST /json/server.snapshot`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `storage_name`, `image_type`
     /// * returns a job to wait on
     /// * source section: "Server Methods"
@@ -4065,7 +4065,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.snapshot_delete`
+    /// * `POST /json/server.snapshot_delete`
     /// * named parameters (form field `parameters`, a JSON object): `storage_name`, `snapshot_path`
     /// * returns a job to wait on
     /// * source section: "Server Methods"
@@ -4094,7 +4094,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.snapshot_list`
+    /// * `POST /json/server.snapshot_list`
     /// * named parameters (form field `parameters`, a JSON object): `storage_name`
     /// * source section: "Server Methods"
     pub fn snapshot_list(
@@ -4132,7 +4132,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.upgrade`
+    /// * `POST /json/server.upgrade`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `new_sku`, `dry_run`, `upgrade_disk`
     /// * source section: "Server Methods"
     pub fn upgrade(
@@ -4164,7 +4164,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.monitoring.get_policy`
+    /// * `POST /json/server.monitoring.get_policy`
     /// * named parameters (form field `parameters`, a JSON object): `name`
     /// * source section: "Server Monitoring Methods"
     pub fn get_policy(
@@ -4200,7 +4200,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.monitoring.rule_create`
+    /// * `POST /json/server.monitoring.rule_create`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `service`, `alert_type`, `contact_address`, `port`, `host_name`, `http_check_string`
     /// * source section: "Server Monitoring Methods"
     pub fn rule_create(
@@ -4235,7 +4235,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.monitoring.rule_delete`
+    /// * `POST /json/server.monitoring.rule_delete`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`
     /// * source section: "Server Monitoring Methods"
     pub fn rule_delete(
@@ -4262,7 +4262,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.monitoring.rule_info`
+    /// * `POST /json/server.monitoring.rule_info`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`
     /// * source section: "Server Monitoring Methods"
     pub fn rule_info(
@@ -4284,7 +4284,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.monitoring.rule_list`
+    /// * `POST /json/server.monitoring.rule_list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
     /// * source section: "Server Monitoring Methods"
     pub fn rule_list(
@@ -4321,7 +4321,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.monitoring.rule_update`
+    /// * `POST /json/server.monitoring.rule_update`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`, `service`, `alert_type`, `contact_address`, `port`, `host_name`, `http_check_string`
     /// * source section: "Server Monitoring Methods"
     pub fn rule_update(
@@ -4362,7 +4362,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.monitoring.set_policy`
+    /// * `POST /json/server.monitoring.set_policy`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `monitoring`, `auto_reboot`, `reminder_emails`
     /// * returns a job to wait on
     /// * source section: "Server Monitoring Methods"
@@ -4394,7 +4394,7 @@ impl<'a> ServerStatusApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.status.info`
+    /// * `POST /json/server.status.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
     /// * source section: "Server Status Methods"
     pub fn info(&self, name: impl Into<String>) -> ServerStatusInfoRequest<'a> {
@@ -4414,7 +4414,7 @@ impl<'a> ServerStatusApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /server.status.list`
+    /// * `POST /json/server.status.list`
     /// * named parameters (form field `parameters`, a JSON object): `names`, `statuses`
     /// * source section: "Server Status Methods"
     pub fn list(&self) -> ServerStatusListRequest<'a> {
@@ -4449,7 +4449,7 @@ impl<'a> ServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /service.cancel`
+    /// * `POST /json/service.cancel`
     /// * named parameters (form field `parameters`, a JSON object): `name`
     /// * returns a job to wait on
     /// * source section: "Service Methods"
@@ -4467,7 +4467,7 @@ impl<'a> ServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /service.info`
+    /// * `POST /json/service.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
     /// * source section: "Service Methods"
     pub fn info(&self, name: impl Into<String>) -> ServiceInfoRequest<'a> {
@@ -4489,7 +4489,7 @@ impl<'a> ServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /service.list`
+    /// * `POST /json/service.list`
     /// * named parameters (form field `parameters`, a JSON object): `type`, `status`
     /// * source section: "Service Methods"
     pub fn list(&self) -> ServiceListRequest<'a> {
@@ -4517,7 +4517,7 @@ impl<'a> ServiceApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /service.set_nickname`
+    /// * `POST /json/service.set_nickname`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `nickname`
     /// * source section: "Service Methods"
     pub fn set_nickname(
@@ -4565,7 +4565,7 @@ impl<'a> VlanApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /vlan.add`
+    /// * `POST /json/vlan.add`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `host`, `primary`
     /// * source section: "VLAN API Methods"
     pub fn add(
@@ -4588,7 +4588,7 @@ impl<'a> VlanApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /vlan.info`
+    /// * `POST /json/vlan.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
     /// * source section: "VLAN API Methods"
     pub fn info(&self, name: impl Into<String>) -> VlanInfoRequest<'a> {
@@ -4605,7 +4605,7 @@ impl<'a> VlanApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /vlan.list`
+    /// * `POST /json/vlan.list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
     /// * source section: "VLAN API Methods"
     pub fn list(&self, name: impl Into<String>) -> VlanListRequest<'a> {
@@ -4635,7 +4635,7 @@ impl<'a> VlanApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /vlan.remove`
+    /// * `POST /json/vlan.remove`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `host`
     /// * source section: "VLAN API Methods"
     pub fn remove(
@@ -4675,7 +4675,7 @@ impl<'a> WebsiteFirewallApi<'a> {
     ///
     /// # Wire
     ///
-    /// * `POST /website_firewall.clear_cache`
+    /// * `POST /json/website_firewall.clear_cache`
     /// * named parameters (form field `parameters`, a JSON object): `domain`, `paths`
     /// * returns a job to wait on
     /// * source section: "Website Firewall Methods"
@@ -4725,7 +4725,7 @@ impl<'a> ApikeyAddScopeRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/apikey.add_scope"),
+            path: String::from("/json/apikey.add_scope"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -4797,7 +4797,7 @@ impl<'a> ApikeyCreateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/apikey.create"),
+            path: String::from("/json/apikey.create"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -4851,7 +4851,7 @@ impl<'a> ApikeyDeleteRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/apikey.delete"),
+            path: String::from("/json/apikey.delete"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -4914,7 +4914,7 @@ impl<'a> ApikeyDeleteScopeRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/apikey.delete_scope"),
+            path: String::from("/json/apikey.delete_scope"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -4978,7 +4978,7 @@ impl<'a> ApikeyInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/apikey.info"),
+            path: String::from("/json/apikey.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5019,7 +5019,7 @@ impl<'a> ApikeyListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/apikey.list"),
+            path: String::from("/json/apikey.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5061,7 +5061,7 @@ impl<'a> BandwidthInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/bandwidth.info"),
+            path: String::from("/json/bandwidth.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5121,7 +5121,7 @@ impl<'a> BandwidthMonthlyUsageRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/bandwidth.monthly_usage"),
+            path: String::from("/json/bandwidth.monthly_usage"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5193,7 +5193,7 @@ impl<'a> BandwidthUsageRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/bandwidth.usage"),
+            path: String::from("/json/bandwidth.usage"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5254,7 +5254,7 @@ impl<'a> ClusterInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.info"),
+            path: String::from("/json/cluster.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5301,7 +5301,7 @@ impl<'a> ClusterListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.list"),
+            path: String::from("/json/cluster.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5355,7 +5355,7 @@ impl<'a> ClusterRealServiceDisableRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.real_service.disable"),
+            path: String::from("/json/cluster.real_service.disable"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5426,7 +5426,7 @@ impl<'a> ClusterRealServiceDisableFallbackRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.real_service.disable_fallback"),
+            path: String::from("/json/cluster.real_service.disable_fallback"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5497,7 +5497,7 @@ impl<'a> ClusterRealServiceEnableRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.real_service.enable"),
+            path: String::from("/json/cluster.real_service.enable"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5568,7 +5568,7 @@ impl<'a> ClusterRealServiceEnableFallbackRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.real_service.enable_fallback"),
+            path: String::from("/json/cluster.real_service.enable_fallback"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5639,7 +5639,7 @@ impl<'a> ClusterRealServiceInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.real_service.info"),
+            path: String::from("/json/cluster.real_service.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5709,7 +5709,7 @@ impl<'a> ClusterRealServiceListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.real_service.list"),
+            path: String::from("/json/cluster.real_service.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5773,7 +5773,7 @@ impl<'a> ClusterRealServiceSetWeightRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.real_service.set_weight"),
+            path: String::from("/json/cluster.real_service.set_weight"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5852,7 +5852,7 @@ impl<'a> ClusterRealServiceStatisticsRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.real_service.statistics"),
+            path: String::from("/json/cluster.real_service.statistics"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5922,7 +5922,7 @@ impl<'a> ClusterServerDisableRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.server.disable"),
+            path: String::from("/json/cluster.server.disable"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -5984,7 +5984,7 @@ impl<'a> ClusterServerEnableRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.server.enable"),
+            path: String::from("/json/cluster.server.enable"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -6034,7 +6034,7 @@ impl<'a> ClusterServerInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.server.info"),
+            path: String::from("/json/cluster.server.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -6087,7 +6087,7 @@ impl<'a> ClusterServerListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.server.list"),
+            path: String::from("/json/cluster.server.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -6141,7 +6141,7 @@ impl<'a> ClusterServiceDisableRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.service.disable"),
+            path: String::from("/json/cluster.service.disable"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -6203,7 +6203,7 @@ impl<'a> ClusterServiceEnableRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.service.enable"),
+            path: String::from("/json/cluster.service.enable"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -6265,7 +6265,7 @@ impl<'a> ClusterServiceInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.service.info"),
+            path: String::from("/json/cluster.service.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -6326,7 +6326,7 @@ impl<'a> ClusterServiceListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.service.list"),
+            path: String::from("/json/cluster.service.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -6380,7 +6380,7 @@ impl<'a> ClusterServiceStatusImageRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/cluster.service.status_image"),
+            path: String::from("/json/cluster.service.status_image"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -6429,7 +6429,7 @@ impl<'a> CreateAvailableRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/create.available"),
+            path: String::from("/json/create.available"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -6480,7 +6480,7 @@ impl<'a> CreateExtraBandwidthRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/create.extra_bandwidth"),
+            path: String::from("/json/create.extra_bandwidth"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -6778,7 +6778,7 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/create.hourly_miniserver"),
+            path: String::from("/json/create.hourly_miniserver"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -7055,7 +7055,7 @@ impl<'a> CreateMemstoreRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/create.memstore"),
+            path: String::from("/json/create.memstore"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -7394,7 +7394,7 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/create.monthly_fullserver"),
+            path: String::from("/json/create.monthly_fullserver"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -7894,7 +7894,7 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/create.monthly_miniserver"),
+            path: String::from("/json/create.monthly_miniserver"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -8151,7 +8151,7 @@ impl<'a> CreateOpenstackProjectRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/create.openstack_project"),
+            path: String::from("/json/create.openstack_project"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -8223,7 +8223,7 @@ impl<'a> CreateVerifyDiscountCodeRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/create.verify_discount_code"),
+            path: String::from("/json/create.verify_discount_code"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -8268,7 +8268,7 @@ impl<'a> DnsReloadRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.reload"),
+            path: String::from("/json/dns.reload"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -8321,7 +8321,7 @@ impl<'a> DnsReverseMapListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.reverse_map_list"),
+            path: String::from("/json/dns.reverse_map_list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -8389,7 +8389,7 @@ impl<'a> DnsReverseMapUpdateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.reverse_map_update"),
+            path: String::from("/json/dns.reverse_map_update"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -8491,7 +8491,7 @@ impl<'a> DnsZoneCreateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_create"),
+            path: String::from("/json/dns.zone_create"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -8560,7 +8560,7 @@ impl<'a> DnsZoneDeleteRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_delete"),
+            path: String::from("/json/dns.zone_delete"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -8617,7 +8617,7 @@ impl<'a> DnsZoneDomainCreateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_domain_create"),
+            path: String::from("/json/dns.zone_domain_create"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -8670,7 +8670,7 @@ impl<'a> DnsZoneDomainDeleteRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_domain_delete"),
+            path: String::from("/json/dns.zone_domain_delete"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -8716,7 +8716,7 @@ impl<'a> DnsZoneDomainInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_domain_info"),
+            path: String::from("/json/dns.zone_domain_info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -8757,7 +8757,7 @@ impl<'a> DnsZoneDomainListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_domain_list"),
+            path: String::from("/json/dns.zone_domain_list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -8806,7 +8806,7 @@ impl<'a> DnsZoneDomainUpdateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_domain_update"),
+            path: String::from("/json/dns.zone_domain_update"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -8861,7 +8861,7 @@ impl<'a> DnsZoneInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_info"),
+            path: String::from("/json/dns.zone_info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -8902,7 +8902,7 @@ impl<'a> DnsZoneListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_list"),
+            path: String::from("/json/dns.zone_list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -9000,7 +9000,7 @@ impl<'a> DnsZoneRecordCreateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_record_create"),
+            path: String::from("/json/dns.zone_record_create"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -9092,7 +9092,7 @@ impl<'a> DnsZoneRecordDeleteRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_record_delete"),
+            path: String::from("/json/dns.zone_record_delete"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -9140,7 +9140,7 @@ impl<'a> DnsZoneRecordInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_record_info"),
+            path: String::from("/json/dns.zone_record_info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -9181,7 +9181,7 @@ impl<'a> DnsZoneRecordListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_record_list"),
+            path: String::from("/json/dns.zone_record_list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -9298,7 +9298,7 @@ impl<'a> DnsZoneRecordUpdateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_record_update"),
+            path: String::from("/json/dns.zone_record_update"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -9421,7 +9421,7 @@ impl<'a> DnsZoneUpdateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/dns.zone_update"),
+            path: String::from("/json/dns.zone_update"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -9583,7 +9583,7 @@ impl<'a> FirewallingRuleCreateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/firewalling.rule_create"),
+            path: String::from("/json/firewalling.rule_create"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -9716,7 +9716,7 @@ impl<'a> FirewallingRuleDeleteRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/firewalling.rule_delete"),
+            path: String::from("/json/firewalling.rule_delete"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -9795,7 +9795,7 @@ impl<'a> FirewallingRuleGroupCreateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/firewalling.rule_group_create"),
+            path: String::from("/json/firewalling.rule_group_create"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -9862,7 +9862,7 @@ impl<'a> FirewallingRuleGroupDeleteRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/firewalling.rule_group_delete"),
+            path: String::from("/json/firewalling.rule_group_delete"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -9908,7 +9908,7 @@ impl<'a> FirewallingRuleGroupInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/firewalling.rule_group_info"),
+            path: String::from("/json/firewalling.rule_group_info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -9959,7 +9959,7 @@ impl<'a> FirewallingRuleGroupListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/firewalling.rule_group_list"),
+            path: String::from("/json/firewalling.rule_group_list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -10011,7 +10011,7 @@ impl<'a> FirewallingRuleGroupStatusRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/firewalling.rule_group_status"),
+            path: String::from("/json/firewalling.rule_group_status"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -10065,7 +10065,7 @@ impl<'a> FirewallingRuleInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/firewalling.rule_info"),
+            path: String::from("/json/firewalling.rule_info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -10212,7 +10212,7 @@ impl<'a> FirewallingRuleUpdateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/firewalling.rule_update"),
+            path: String::from("/json/firewalling.rule_update"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -10338,7 +10338,7 @@ impl<'a> FirewallingUpdateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/firewalling.update"),
+            path: String::from("/json/firewalling.update"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -10436,7 +10436,7 @@ impl<'a> InternalEchoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/internal.echo"),
+            path: String::from("/json/internal.echo"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -10518,7 +10518,7 @@ impl<'a> InternalNoopRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/internal.noop"),
+            path: String::from("/json/internal.noop"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -10551,7 +10551,7 @@ impl<'a> InternalReleaseRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/internal.release"),
+            path: String::from("/json/internal.release"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -10584,7 +10584,7 @@ impl<'a> InternalVersionRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/internal.version"),
+            path: String::from("/json/internal.version"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -10618,7 +10618,7 @@ impl<'a> InvoiceInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/invoice.info"),
+            path: String::from("/json/invoice.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -10685,7 +10685,7 @@ impl<'a> InvoiceListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/invoice.list"),
+            path: String::from("/json/invoice.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -10757,7 +10757,7 @@ impl<'a> JobStatusRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/job.status"),
+            path: String::from("/json/job.status"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -10864,7 +10864,7 @@ impl<'a> LoadbalancerServerAddRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/loadbalancer.server.add"),
+            path: String::from("/json/loadbalancer.server.add"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -10985,7 +10985,7 @@ impl<'a> LoadbalancerServerInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/loadbalancer.server.info"),
+            path: String::from("/json/loadbalancer.server.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -11071,7 +11071,7 @@ impl<'a> LoadbalancerServerRemoveRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/loadbalancer.server.remove"),
+            path: String::from("/json/loadbalancer.server.remove"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -11191,7 +11191,7 @@ impl<'a> LoadbalancerServerUpdateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/loadbalancer.server.update"),
+            path: String::from("/json/loadbalancer.server.update"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -11334,7 +11334,7 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/loadbalancer.service.add"),
+            path: String::from("/json/loadbalancer.service.add"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -11442,7 +11442,7 @@ impl<'a> LoadbalancerServiceInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/loadbalancer.service.info"),
+            path: String::from("/json/loadbalancer.service.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -11507,7 +11507,7 @@ impl<'a> LoadbalancerServiceListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/loadbalancer.service.list"),
+            path: String::from("/json/loadbalancer.service.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -11576,7 +11576,7 @@ impl<'a> LoadbalancerServiceRemoveRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/loadbalancer.service.remove"),
+            path: String::from("/json/loadbalancer.service.remove"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -11689,7 +11689,7 @@ impl<'a> LoadbalancerServiceUpdateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/loadbalancer.service.update"),
+            path: String::from("/json/loadbalancer.service.update"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -11778,7 +11778,7 @@ impl<'a> MemshellDisableRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memshell.disable"),
+            path: String::from("/json/memshell.disable"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -11843,7 +11843,7 @@ impl<'a> MemshellEnableRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memshell.enable"),
+            path: String::from("/json/memshell.enable"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -11898,7 +11898,7 @@ impl<'a> MemshellInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memshell.info"),
+            path: String::from("/json/memshell.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -11952,7 +11952,7 @@ impl<'a> MemshellSetPasswordRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memshell.set_password"),
+            path: String::from("/json/memshell.set_password"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12020,7 +12020,7 @@ impl<'a> MemstoreUsageRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memstore.usage"),
+            path: String::from("/json/memstore.usage"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12069,7 +12069,7 @@ impl<'a> MemstoreContainerAclRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memstore.container.acl"),
+            path: String::from("/json/memstore.container.acl"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12136,7 +12136,7 @@ impl<'a> MemstoreContainerCdnRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memstore.container.cdn"),
+            path: String::from("/json/memstore.container.cdn"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12193,7 +12193,7 @@ impl<'a> MemstoreContainerCreateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memstore.container.create"),
+            path: String::from("/json/memstore.container.create"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12252,7 +12252,7 @@ impl<'a> MemstoreContainerSetAclRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memstore.container.set_acl"),
+            path: String::from("/json/memstore.container.set_acl"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12360,7 +12360,7 @@ impl<'a> MemstoreContainerSetPublicCdnRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memstore.container.set_public_cdn"),
+            path: String::from("/json/memstore.container.set_public_cdn"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12463,7 +12463,7 @@ impl<'a> MemstoreContainerUnsetPublicCdnRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memstore.container.unset_public_cdn"),
+            path: String::from("/json/memstore.container.unset_public_cdn"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12533,7 +12533,7 @@ impl<'a> MemstoreUserCreateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memstore.user.create"),
+            path: String::from("/json/memstore.user.create"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12617,7 +12617,7 @@ impl<'a> MemstoreUserDeleteRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memstore.user.delete"),
+            path: String::from("/json/memstore.user.delete"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12685,7 +12685,7 @@ impl<'a> MemstoreUserDisableRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memstore.user.disable"),
+            path: String::from("/json/memstore.user.disable"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12753,7 +12753,7 @@ impl<'a> MemstoreUserEnableRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memstore.user.enable"),
+            path: String::from("/json/memstore.user.enable"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12821,7 +12821,7 @@ impl<'a> MemstoreUserInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memstore.user.info"),
+            path: String::from("/json/memstore.user.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12877,7 +12877,7 @@ impl<'a> MemstoreUserListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memstore.user.list"),
+            path: String::from("/json/memstore.user.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12938,7 +12938,7 @@ impl<'a> MemstoreUserSetPasswordRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/memstore.user.set_password"),
+            path: String::from("/json/memstore.user.set_password"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -12997,7 +12997,7 @@ impl<'a> OpenstackListProjectsRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/openstack.list_projects"),
+            path: String::from("/json/openstack.list_projects"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13031,7 +13031,7 @@ impl<'a> OpenstackSyncUsersRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/openstack.sync_users"),
+            path: String::from("/json/openstack.sync_users"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13081,7 +13081,7 @@ impl<'a> OpenstackProjectAddUserRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/openstack.project.add_user"),
+            path: String::from("/json/openstack.project.add_user"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13135,7 +13135,7 @@ impl<'a> OpenstackProjectListUsersRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/openstack.project.list_users"),
+            path: String::from("/json/openstack.project.list_users"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13193,7 +13193,7 @@ impl<'a> OpenstackProjectRemoveUserRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/openstack.project.remove_user"),
+            path: String::from("/json/openstack.project.remove_user"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13270,7 +13270,7 @@ impl<'a> OpenstackUserCreateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/openstack.user.create"),
+            path: String::from("/json/openstack.user.create"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13354,7 +13354,7 @@ impl<'a> OpenstackUserDeleteRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/openstack.user.delete"),
+            path: String::from("/json/openstack.user.delete"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13407,7 +13407,7 @@ impl<'a> OpenstackUserDisableRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/openstack.user.disable"),
+            path: String::from("/json/openstack.user.disable"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13460,7 +13460,7 @@ impl<'a> OpenstackUserEnableRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/openstack.user.enable"),
+            path: String::from("/json/openstack.user.enable"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13513,7 +13513,7 @@ impl<'a> OpenstackUserInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/openstack.user.info"),
+            path: String::from("/json/openstack.user.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13554,7 +13554,7 @@ impl<'a> OpenstackUserListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/openstack.user.list"),
+            path: String::from("/json/openstack.user.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13600,7 +13600,7 @@ impl<'a> OpenstackUserSetPasswordRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/openstack.user.set_password"),
+            path: String::from("/json/openstack.user.set_password"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13728,7 +13728,7 @@ impl<'a> PartnerAccountCreateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/partner.account.create"),
+            path: String::from("/json/partner.account.create"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13871,7 +13871,7 @@ impl<'a> PartnerAccountListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/partner.account.list"),
+            path: String::from("/json/partner.account.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13925,7 +13925,7 @@ impl<'a> PartnerApikeyCreateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/partner.apikey.create"),
+            path: String::from("/json/partner.apikey.create"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -13998,7 +13998,7 @@ impl<'a> PartnerApikeyListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/partner.apikey.list"),
+            path: String::from("/json/partner.apikey.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14047,7 +14047,7 @@ impl<'a> PartnerServiceListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/partner.service.list"),
+            path: String::from("/json/partner.service.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14087,7 +14087,7 @@ impl<'a> PaymentMethodAvailableRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/payment_method.available"),
+            path: String::from("/json/payment_method.available"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14121,7 +14121,7 @@ impl<'a> PaymentMethodInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/payment_method.info"),
+            path: String::from("/json/payment_method.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14167,7 +14167,7 @@ impl<'a> PaymentMethodRemoveRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/payment_method.remove"),
+            path: String::from("/json/payment_method.remove"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14213,7 +14213,7 @@ impl<'a> PaymentMethodSetDefaultRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/payment_method.set_default"),
+            path: String::from("/json/payment_method.set_default"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14265,7 +14265,7 @@ impl<'a> ServerInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.info"),
+            path: String::from("/json/server.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14320,7 +14320,7 @@ impl<'a> ServerListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.list"),
+            path: String::from("/json/server.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14387,7 +14387,7 @@ impl<'a> ServerMoveIpsRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.move_ips"),
+            path: String::from("/json/server.move_ips"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14453,7 +14453,7 @@ impl<'a> ServerRebootRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.reboot"),
+            path: String::from("/json/server.reboot"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14535,7 +14535,7 @@ impl<'a> ServerReimageFromSnapshotRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.reimage_from_snapshot"),
+            path: String::from("/json/server.reimage_from_snapshot"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14627,7 +14627,7 @@ impl<'a> ServerReimageFromStockImageRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.reimage_from_stock_image"),
+            path: String::from("/json/server.reimage_from_stock_image"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14703,7 +14703,7 @@ impl<'a> ServerSetIntrusionDetectionAlertLevelRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.set_intrusion_detection_alert_level"),
+            path: String::from("/json/server.set_intrusion_detection_alert_level"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14766,7 +14766,7 @@ impl<'a> ServerSetPenetrationPatrolAlertLevelRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.set_penetration_patrol_alert_level"),
+            path: String::from("/json/server.set_penetration_patrol_alert_level"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14823,7 +14823,7 @@ impl<'a> ServerSlaveNsAddRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.slave_ns_add"),
+            path: String::from("/json/server.slave_ns_add"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14880,7 +14880,7 @@ impl<'a> ServerSlaveNsDeleteRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.slave_ns_delete"),
+            path: String::from("/json/server.slave_ns_delete"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -14936,7 +14936,7 @@ impl<'a> ServerSlaveNsListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.slave_ns_list"),
+            path: String::from("/json/server.slave_ns_list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -15006,7 +15006,7 @@ impl<'a> ServerSnapshotRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.snapshot"),
+            path: String::from("/json/server.snapshot"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -15080,7 +15080,7 @@ impl<'a> ServerSnapshotDeleteRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.snapshot_delete"),
+            path: String::from("/json/server.snapshot_delete"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -15145,7 +15145,7 @@ impl<'a> ServerSnapshotListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.snapshot_list"),
+            path: String::from("/json/server.snapshot_list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -15201,7 +15201,7 @@ impl<'a> ServerUpgradeRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.upgrade"),
+            path: String::from("/json/server.upgrade"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -15272,7 +15272,7 @@ impl<'a> ServerMonitoringGetPolicyRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.monitoring.get_policy"),
+            path: String::from("/json/server.monitoring.get_policy"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -15364,7 +15364,7 @@ impl<'a> ServerMonitoringRuleCreateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.monitoring.rule_create"),
+            path: String::from("/json/server.monitoring.rule_create"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -15465,7 +15465,7 @@ impl<'a> ServerMonitoringRuleDeleteRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.monitoring.rule_delete"),
+            path: String::from("/json/server.monitoring.rule_delete"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -15522,7 +15522,7 @@ impl<'a> ServerMonitoringRuleInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.monitoring.rule_info"),
+            path: String::from("/json/server.monitoring.rule_info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -15578,7 +15578,7 @@ impl<'a> ServerMonitoringRuleListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.monitoring.rule_list"),
+            path: String::from("/json/server.monitoring.rule_list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -15679,7 +15679,7 @@ impl<'a> ServerMonitoringRuleUpdateRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.monitoring.rule_update"),
+            path: String::from("/json/server.monitoring.rule_update"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -15798,7 +15798,7 @@ impl<'a> ServerMonitoringSetPolicyRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.monitoring.set_policy"),
+            path: String::from("/json/server.monitoring.set_policy"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -15872,7 +15872,7 @@ impl<'a> ServerStatusInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.status.info"),
+            path: String::from("/json/server.status.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -15936,7 +15936,7 @@ impl<'a> ServerStatusListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/server.status.list"),
+            path: String::from("/json/server.status.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -15990,7 +15990,7 @@ impl<'a> ServiceCancelRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/service.cancel"),
+            path: String::from("/json/service.cancel"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -16038,7 +16038,7 @@ impl<'a> ServiceInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/service.info"),
+            path: String::from("/json/service.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -16099,7 +16099,7 @@ impl<'a> ServiceListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/service.list"),
+            path: String::from("/json/service.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -16154,7 +16154,7 @@ impl<'a> ServiceSetNicknameRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/service.set_nickname"),
+            path: String::from("/json/service.set_nickname"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -16223,7 +16223,7 @@ impl<'a> VlanAddRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/vlan.add"),
+            path: String::from("/json/vlan.add"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -16286,7 +16286,7 @@ impl<'a> VlanInfoRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/vlan.info"),
+            path: String::from("/json/vlan.info"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -16334,7 +16334,7 @@ impl<'a> VlanListRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/vlan.list"),
+            path: String::from("/json/vlan.list"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -16389,7 +16389,7 @@ impl<'a> VlanRemoveRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/vlan.remove"),
+            path: String::from("/json/vlan.remove"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
@@ -16448,7 +16448,7 @@ impl<'a> WebsiteFirewallClearCacheRequest<'a> {
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
-            path: String::from("/website_firewall.clear_cache"),
+            path: String::from("/json/website_firewall.clear_cache"),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]

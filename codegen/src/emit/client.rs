@@ -134,6 +134,16 @@ fn client(p: &Provider) -> TokenStream {
             "Creates a client for the production API, authenticating with the API token `token`.",
         ),
     };
+    let batch = (p.transport == crate::ir::Transport::Memset).then(|| {
+        quote! {
+            /// Starts a batch: add typed calls (each request builder, unsent), then send them
+            /// together as JSON-RPC 2.0 batches of at most 100 calls to `<base_url>/jsonrpc`;
+            /// each answer comes back to its own call's ticket.
+            pub fn batch(&self) -> sdk_runtime::batch::Batch<'_, ErrorKind> {
+                sdk_runtime::batch::Batch::new(&self.transport)
+            }
+        }
+    });
     let client_doc = format!("A client of the {title}.\n\nCheap to clone: clones share one connection pool. Every operation is a method (or, for dotted names, a method of a namespace handle) that returns a request builder; `.await` sends it.");
     quote! {
         #[doc = #client_doc]
@@ -163,6 +173,8 @@ fn client(p: &Provider) -> TokenStream {
             pub fn base_url(&self) -> &str {
                 self.transport.base_url()
             }
+
+            #batch
         }
 
         /// Settings of a [`Client`]; finish with [`build`](Self::build).

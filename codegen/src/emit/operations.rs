@@ -254,6 +254,8 @@ fn builder(p: &Provider, op: &Operation) -> TokenStream {
     let output = output_ty(op);
     let send = send_body(p, op);
     let pages = pages_method(p, op);
+    let named = named_parameters(p, op);
+    let prepared = prepared_impl(op);
     let method_path = match op.namespace.is_empty() {
         true => format!("Client::{}", op.method_name),
         false => format!("{}::{}", rust::namespace_name(&op.namespace), op.method_name),
@@ -273,6 +275,7 @@ fn builder(p: &Provider, op: &Operation) -> TokenStream {
             #(#setters)*
 
             #pages
+            #named
 
             /// Checks the arguments, sends the request and decodes the answer.
             #allow_deprecated
@@ -280,6 +283,8 @@ fn builder(p: &Provider, op: &Operation) -> TokenStream {
                 #send
             }
         }
+
+        #prepared
 
         impl<'a> IntoFuture for #name<'a> {
             type Output = Result<#output, Error>;
@@ -325,8 +330,8 @@ fn pages_method(p: &Provider, op: &Operation) -> Option<TokenStream> {
 }
 
 /// The body of `send`: checks, request, decoding.
-fn send_body(p: &Provider, op: &Operation) -> TokenStream {
-    let op_name = &op.name;
+/// Statements checking every argument's documented rules (and the one-of groups).
+fn argument_checks(p: &Provider, op: &Operation) -> TokenStream {
     let param_checks = op.params.iter().map(|param| {
         let n = rust::ident(&param.name);
         let label_text = &param.name;
@@ -347,6 +352,16 @@ fn send_body(p: &Provider, op: &Operation) -> TokenStream {
             _ => quote!(self.#n.is_some()),
         }
     }, |member| quote!(#member));
+    quote! {
+        #(#param_checks)*
+        #groups
+    }
+}
+
+fn send_body(p: &Provider, op: &Operation) -> TokenStream {
+    let op_name = &op.name;
+    // Memset checks its arguments in named(), which batches share
+    let checks = if matches!(op.http, Http::Memset) { TokenStream::new() } else { argument_checks(p, op) };
     let (method, path, body) = match &op.http {
         Http::Rest { method, path, body } => {
             let method = proc_macro2::Ident::new(method, proc_macro2::Span::call_site());
@@ -354,7 +369,7 @@ fn send_body(p: &Provider, op: &Operation) -> TokenStream {
         }
         Http::Memset => {
             let path = format!("/json/{}", op.name);
-            (quote!(sdk_runtime::Method::POST), quote!(String::from(#path)), named_body(op))
+            (quote!(sdk_runtime::Method::POST), quote!(String::from(#path)), quote!(sdk_runtime::Body::Named(self.named()?)))
         }
     };
     let query = query(op);
@@ -379,8 +394,7 @@ fn send_body(p: &Provider, op: &Operation) -> TokenStream {
     };
     quote! {
         let operation: &'static str = #op_name;
-        #(#param_checks)*
-        #groups
+        #checks
         let request = sdk_runtime::Request {
             operation,
             method: #method,
@@ -512,7 +526,14 @@ fn rest_body(op: &Operation, encoding: BodyEncoding) -> TokenStream {
     }
 }
 
-fn named_body(op: &Operation) -> TokenStream {
+/// Memset builders: `named()`, the checked named parameters, shared by `send` and batches.
+fn named_parameters(p: &Provider, op: &Operation) -> Option<TokenStream> {
+    if !matches!(op.http, Http::Memset) {
+        return None;
+    }
+    let op_name = &op.name;
+    let operation = (!op.params.is_empty()).then(|| quote!(let operation: &'static str = #op_name;));
+    let checks = argument_checks(p, op);
     let inserts = op.params.iter().map(|param| {
         let wire = param.wire.join(".");
         let name = &param.name;
@@ -520,10 +541,39 @@ fn named_body(op: &Operation) -> TokenStream {
             named.insert(String::from(#wire), sdk_runtime::encode::value(operation, #name, value)?);
         })
     });
-    quote! {{
-        #[allow(unused_mut)]
-        let mut named = serde_json::Map::new();
-        #(#inserts)*
-        sdk_runtime::Body::Named(named)
-    }}
+    let allow_deprecated = op.params.iter().any(|p| p.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    Some(quote! {
+        /// Checks the arguments and gives the named parameters this call sends.
+        #allow_deprecated
+        fn named(&self) -> Result<serde_json::Map<String, serde_json::Value>, sdk_runtime::InvalidArgument> {
+            #operation
+            #checks
+            #[allow(unused_mut)]
+            let mut named = serde_json::Map::new();
+            #(#inserts)*
+            Ok(named)
+        }
+    })
+}
+
+/// Memset builders can go into a JSON-RPC batch.
+fn prepared_impl(op: &Operation) -> Option<TokenStream> {
+    if !matches!(op.http, Http::Memset) {
+        return None;
+    }
+    let name = rust::builder_name(op);
+    let op_name = &op.name;
+    let output = output_ty(op);
+    let allow_deprecated = op.params.iter().any(|p| p.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    Some(quote! {
+        impl sdk_runtime::batch::Prepared for #name<'_> {
+            type Output = #output;
+            const METHOD: &'static str = #op_name;
+
+            #allow_deprecated
+            fn params(&self) -> Result<serde_json::Map<String, serde_json::Value>, sdk_runtime::InvalidArgument> {
+                self.named()
+            }
+        }
+    })
 }

@@ -184,6 +184,12 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.transport.base_url()
     }
+    /// Starts a batch: add typed calls (each request builder, unsent), then send them
+    /// together as JSON-RPC 2.0 batches of at most 100 calls to `<base_url>/jsonrpc`;
+    /// each answer comes back to its own call's ticket.
+    pub fn batch(&self) -> sdk_runtime::batch::Batch<'_, ErrorKind> {
+        sdk_runtime::batch::Batch::new(&self.transport)
+    }
 }
 /// Settings of a [`Client`]; finish with [`build`](Self::build).
 #[derive(Debug)]

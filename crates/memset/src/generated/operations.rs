@@ -4700,8 +4700,13 @@ pub struct ApikeyAddScopeRequest<'a> {
     value: String,
 }
 impl<'a> ApikeyAddScopeRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ApiKey, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "apikey.add_scope";
         {
             let value = &self.id;
@@ -4722,44 +4727,59 @@ impl<'a> ApikeyAddScopeRequest<'a> {
             let value = &self.value;
             sdk_runtime::check::max_length(operation, "value", value, 50usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.id;
+            named
+                .insert(
+                    String::from("id"),
+                    sdk_runtime::encode::value(operation, "id", value)?,
+                );
+        }
+        {
+            let value = &self.scope_name;
+            named
+                .insert(
+                    String::from("scope_name"),
+                    sdk_runtime::encode::value(operation, "scope_name", value)?,
+                );
+        }
+        {
+            let value = &self.value;
+            named
+                .insert(
+                    String::from("value"),
+                    sdk_runtime::encode::value(operation, "value", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ApiKey, Error> {
+        let operation: &'static str = "apikey.add_scope";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/apikey.add_scope"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.id;
-                    named
-                        .insert(
-                            String::from("id"),
-                            sdk_runtime::encode::value(operation, "id", value)?,
-                        );
-                }
-                {
-                    let value = &self.scope_name;
-                    named
-                        .insert(
-                            String::from("scope_name"),
-                            sdk_runtime::encode::value(operation, "scope_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.value;
-                    named
-                        .insert(
-                            String::from("value"),
-                            sdk_runtime::encode::value(operation, "value", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiKey, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ApikeyAddScopeRequest<'_> {
+    type Output = ApiKey;
+    const METHOD: &'static str = "apikey.add_scope";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ApikeyAddScopeRequest<'a> {
@@ -4788,40 +4808,60 @@ impl<'a> ApikeyCreateRequest<'a> {
         self.comment = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ApiKey, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "apikey.create";
         if let Some(value) = &self.comment {
             sdk_runtime::check::max_length(operation, "comment", value, 255usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.scopes {
+            named
+                .insert(
+                    String::from("scopes"),
+                    sdk_runtime::encode::value(operation, "scopes", value)?,
+                );
+        }
+        if let Some(value) = &self.comment {
+            named
+                .insert(
+                    String::from("comment"),
+                    sdk_runtime::encode::value(operation, "comment", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ApiKey, Error> {
+        let operation: &'static str = "apikey.create";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/apikey.create"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.scopes {
-                    named
-                        .insert(
-                            String::from("scopes"),
-                            sdk_runtime::encode::value(operation, "scopes", value)?,
-                        );
-                }
-                if let Some(value) = &self.comment {
-                    named
-                        .insert(
-                            String::from("comment"),
-                            sdk_runtime::encode::value(operation, "comment", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiKey, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ApikeyCreateRequest<'_> {
+    type Output = ApiKey;
+    const METHOD: &'static str = "apikey.create";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ApikeyCreateRequest<'a> {
@@ -4839,8 +4879,13 @@ pub struct ApikeyDeleteRequest<'a> {
     id: String,
 }
 impl<'a> ApikeyDeleteRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<EmptyResult, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "apikey.delete";
         {
             let value = &self.id;
@@ -4848,28 +4893,43 @@ impl<'a> ApikeyDeleteRequest<'a> {
             sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
             sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.id;
+            named
+                .insert(
+                    String::from("id"),
+                    sdk_runtime::encode::value(operation, "id", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<EmptyResult, Error> {
+        let operation: &'static str = "apikey.delete";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/apikey.delete"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.id;
-                    named
-                        .insert(
-                            String::from("id"),
-                            sdk_runtime::encode::value(operation, "id", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<EmptyResult, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ApikeyDeleteRequest<'_> {
+    type Output = EmptyResult;
+    const METHOD: &'static str = "apikey.delete";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ApikeyDeleteRequest<'a> {
@@ -4889,8 +4949,13 @@ pub struct ApikeyDeleteScopeRequest<'a> {
     value: String,
 }
 impl<'a> ApikeyDeleteScopeRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ApiKey, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "apikey.delete_scope";
         {
             let value = &self.id;
@@ -4911,44 +4976,59 @@ impl<'a> ApikeyDeleteScopeRequest<'a> {
             let value = &self.value;
             sdk_runtime::check::max_length(operation, "value", value, 50usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.id;
+            named
+                .insert(
+                    String::from("id"),
+                    sdk_runtime::encode::value(operation, "id", value)?,
+                );
+        }
+        {
+            let value = &self.scope_name;
+            named
+                .insert(
+                    String::from("scope_name"),
+                    sdk_runtime::encode::value(operation, "scope_name", value)?,
+                );
+        }
+        {
+            let value = &self.value;
+            named
+                .insert(
+                    String::from("value"),
+                    sdk_runtime::encode::value(operation, "value", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ApiKey, Error> {
+        let operation: &'static str = "apikey.delete_scope";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/apikey.delete_scope"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.id;
-                    named
-                        .insert(
-                            String::from("id"),
-                            sdk_runtime::encode::value(operation, "id", value)?,
-                        );
-                }
-                {
-                    let value = &self.scope_name;
-                    named
-                        .insert(
-                            String::from("scope_name"),
-                            sdk_runtime::encode::value(operation, "scope_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.value;
-                    named
-                        .insert(
-                            String::from("value"),
-                            sdk_runtime::encode::value(operation, "value", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiKey, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ApikeyDeleteScopeRequest<'_> {
+    type Output = ApiKey;
+    const METHOD: &'static str = "apikey.delete_scope";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ApikeyDeleteScopeRequest<'a> {
@@ -4966,8 +5046,13 @@ pub struct ApikeyInfoRequest<'a> {
     id: String,
 }
 impl<'a> ApikeyInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ApiKey, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "apikey.info";
         {
             let value = &self.id;
@@ -4975,28 +5060,43 @@ impl<'a> ApikeyInfoRequest<'a> {
             sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
             sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.id;
+            named
+                .insert(
+                    String::from("id"),
+                    sdk_runtime::encode::value(operation, "id", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ApiKey, Error> {
+        let operation: &'static str = "apikey.info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/apikey.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.id;
-                    named
-                        .insert(
-                            String::from("id"),
-                            sdk_runtime::encode::value(operation, "id", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiKey, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ApikeyInfoRequest<'_> {
+    type Output = ApiKey;
+    const METHOD: &'static str = "apikey.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ApikeyInfoRequest<'a> {
@@ -5013,6 +5113,17 @@ pub struct ApikeyListRequest<'a> {
     client: &'a Client,
 }
 impl<'a> ApikeyListRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ApiKey>, Error> {
         let operation: &'static str = "apikey.list";
@@ -5021,15 +5132,23 @@ impl<'a> ApikeyListRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/apikey.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ApiKey>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ApikeyListRequest<'_> {
+    type Output = Vec<ApiKey>;
+    const METHOD: &'static str = "apikey.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ApikeyListRequest<'a> {
@@ -5047,10 +5166,13 @@ pub struct BandwidthInfoRequest<'a> {
     name: String,
 }
 impl<'a> BandwidthInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<std::collections::BTreeMap<String, BandwidthInfo>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "bandwidth.info";
         {
             let value = &self.name;
@@ -5058,28 +5180,45 @@ impl<'a> BandwidthInfoRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<std::collections::BTreeMap<String, BandwidthInfo>, Error> {
+        let operation: &'static str = "bandwidth.info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/bandwidth.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<std::collections::BTreeMap<String, BandwidthInfo>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for BandwidthInfoRequest<'_> {
+    type Output = std::collections::BTreeMap<String, BandwidthInfo>;
+    const METHOD: &'static str = "bandwidth.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for BandwidthInfoRequest<'a> {
@@ -5103,10 +5242,13 @@ impl<'a> BandwidthMonthlyUsageRequest<'a> {
         self.year = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<std::collections::BTreeMap<String, Vec<BandwidthMonth>>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "bandwidth.monthly_usage";
         {
             let value = &self.name;
@@ -5118,36 +5260,53 @@ impl<'a> BandwidthMonthlyUsageRequest<'a> {
             sdk_runtime::check::min_i64(operation, "year", *value, 2000i64)?;
             sdk_runtime::check::max_i64(operation, "year", *value, 2100i64)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        if let Some(value) = &self.year {
+            named
+                .insert(
+                    String::from("year"),
+                    sdk_runtime::encode::value(operation, "year", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<std::collections::BTreeMap<String, Vec<BandwidthMonth>>, Error> {
+        let operation: &'static str = "bandwidth.monthly_usage";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/bandwidth.monthly_usage"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                if let Some(value) = &self.year {
-                    named
-                        .insert(
-                            String::from("year"),
-                            sdk_runtime::encode::value(operation, "year", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response
             .json::<std::collections::BTreeMap<String, Vec<BandwidthMonth>>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for BandwidthMonthlyUsageRequest<'_> {
+    type Output = std::collections::BTreeMap<String, Vec<BandwidthMonth>>;
+    const METHOD: &'static str = "bandwidth.monthly_usage";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for BandwidthMonthlyUsageRequest<'a> {
@@ -5171,10 +5330,13 @@ impl<'a> BandwidthUsageRequest<'a> {
         self.period = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<std::collections::BTreeMap<String, Vec<BandwidthRate>>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "bandwidth.usage";
         {
             let value = &self.name;
@@ -5190,36 +5352,53 @@ impl<'a> BandwidthUsageRequest<'a> {
                 &["day", "week", "month", "quarter", "halfyear", "year"],
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        if let Some(value) = &self.period {
+            named
+                .insert(
+                    String::from("period"),
+                    sdk_runtime::encode::value(operation, "period", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<std::collections::BTreeMap<String, Vec<BandwidthRate>>, Error> {
+        let operation: &'static str = "bandwidth.usage";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/bandwidth.usage"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                if let Some(value) = &self.period {
-                    named
-                        .insert(
-                            String::from("period"),
-                            sdk_runtime::encode::value(operation, "period", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response
             .json::<std::collections::BTreeMap<String, Vec<BandwidthRate>>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for BandwidthUsageRequest<'_> {
+    type Output = std::collections::BTreeMap<String, Vec<BandwidthRate>>;
+    const METHOD: &'static str = "bandwidth.usage";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for BandwidthUsageRequest<'a> {
@@ -5237,8 +5416,13 @@ pub struct ClusterInfoRequest<'a> {
     cluster_name: String,
 }
 impl<'a> ClusterInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Cluster, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.info";
         {
             let value = &self.cluster_name;
@@ -5251,28 +5435,43 @@ impl<'a> ClusterInfoRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Cluster, Error> {
+        let operation: &'static str = "cluster.info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Cluster, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterInfoRequest<'_> {
+    type Output = Cluster;
+    const METHOD: &'static str = "cluster.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterInfoRequest<'a> {
@@ -5295,6 +5494,25 @@ impl<'a> ClusterListRequest<'a> {
         self.enabled = Some(value);
         self
     }
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        let operation: &'static str = "cluster.list";
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.enabled {
+            named
+                .insert(
+                    String::from("enabled"),
+                    sdk_runtime::encode::value(operation, "enabled", value)?,
+                );
+        }
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Cluster>, Error> {
         let operation: &'static str = "cluster.list";
@@ -5303,22 +5521,23 @@ impl<'a> ClusterListRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.enabled {
-                    named
-                        .insert(
-                            String::from("enabled"),
-                            sdk_runtime::encode::value(operation, "enabled", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Cluster>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterListRequest<'_> {
+    type Output = Vec<Cluster>;
+    const METHOD: &'static str = "cluster.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterListRequest<'a> {
@@ -5338,8 +5557,13 @@ pub struct ClusterRealServiceDisableRequest<'a> {
     server_name: String,
 }
 impl<'a> ClusterRealServiceDisableRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.real_service.disable";
         {
             let value = &self.cluster_name;
@@ -5352,44 +5576,59 @@ impl<'a> ClusterRealServiceDisableRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        {
+            let value = &self.server_name;
+            named
+                .insert(
+                    String::from("server_name"),
+                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.real_service.disable";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.disable"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.server_name;
-                    named
-                        .insert(
-                            String::from("server_name"),
-                            sdk_runtime::encode::value(operation, "server_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterRealServiceDisableRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "cluster.real_service.disable";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterRealServiceDisableRequest<'a> {
@@ -5409,8 +5648,13 @@ pub struct ClusterRealServiceDisableFallbackRequest<'a> {
     server_name: String,
 }
 impl<'a> ClusterRealServiceDisableFallbackRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.real_service.disable_fallback";
         {
             let value = &self.cluster_name;
@@ -5423,44 +5667,59 @@ impl<'a> ClusterRealServiceDisableFallbackRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        {
+            let value = &self.server_name;
+            named
+                .insert(
+                    String::from("server_name"),
+                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.real_service.disable_fallback";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.disable_fallback"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.server_name;
-                    named
-                        .insert(
-                            String::from("server_name"),
-                            sdk_runtime::encode::value(operation, "server_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterRealServiceDisableFallbackRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "cluster.real_service.disable_fallback";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterRealServiceDisableFallbackRequest<'a> {
@@ -5480,8 +5739,13 @@ pub struct ClusterRealServiceEnableRequest<'a> {
     server_name: String,
 }
 impl<'a> ClusterRealServiceEnableRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.real_service.enable";
         {
             let value = &self.cluster_name;
@@ -5494,44 +5758,59 @@ impl<'a> ClusterRealServiceEnableRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        {
+            let value = &self.server_name;
+            named
+                .insert(
+                    String::from("server_name"),
+                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.real_service.enable";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.enable"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.server_name;
-                    named
-                        .insert(
-                            String::from("server_name"),
-                            sdk_runtime::encode::value(operation, "server_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterRealServiceEnableRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "cluster.real_service.enable";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterRealServiceEnableRequest<'a> {
@@ -5551,8 +5830,13 @@ pub struct ClusterRealServiceEnableFallbackRequest<'a> {
     server_name: String,
 }
 impl<'a> ClusterRealServiceEnableFallbackRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.real_service.enable_fallback";
         {
             let value = &self.cluster_name;
@@ -5565,44 +5849,59 @@ impl<'a> ClusterRealServiceEnableFallbackRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        {
+            let value = &self.server_name;
+            named
+                .insert(
+                    String::from("server_name"),
+                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.real_service.enable_fallback";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.enable_fallback"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.server_name;
-                    named
-                        .insert(
-                            String::from("server_name"),
-                            sdk_runtime::encode::value(operation, "server_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterRealServiceEnableFallbackRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "cluster.real_service.enable_fallback";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterRealServiceEnableFallbackRequest<'a> {
@@ -5622,8 +5921,13 @@ pub struct ClusterRealServiceInfoRequest<'a> {
     server_name: String,
 }
 impl<'a> ClusterRealServiceInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ClusterRealService, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.real_service.info";
         {
             let value = &self.cluster_name;
@@ -5636,44 +5940,59 @@ impl<'a> ClusterRealServiceInfoRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        {
+            let value = &self.server_name;
+            named
+                .insert(
+                    String::from("server_name"),
+                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ClusterRealService, Error> {
+        let operation: &'static str = "cluster.real_service.info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.server_name;
-                    named
-                        .insert(
-                            String::from("server_name"),
-                            sdk_runtime::encode::value(operation, "server_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ClusterRealService, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterRealServiceInfoRequest<'_> {
+    type Output = ClusterRealService;
+    const METHOD: &'static str = "cluster.real_service.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterRealServiceInfoRequest<'a> {
@@ -5692,8 +6011,13 @@ pub struct ClusterRealServiceListRequest<'a> {
     service_name: String,
 }
 impl<'a> ClusterRealServiceListRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.real_service.list";
         {
             let value = &self.cluster_name;
@@ -5706,36 +6030,51 @@ impl<'a> ClusterRealServiceListRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "cluster.real_service.list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterRealServiceListRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "cluster.real_service.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterRealServiceListRequest<'a> {
@@ -5756,8 +6095,13 @@ pub struct ClusterRealServiceSetWeightRequest<'a> {
     weight: i64,
 }
 impl<'a> ClusterRealServiceSetWeightRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.real_service.set_weight";
         {
             let value = &self.cluster_name;
@@ -5770,52 +6114,67 @@ impl<'a> ClusterRealServiceSetWeightRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        {
+            let value = &self.server_name;
+            named
+                .insert(
+                    String::from("server_name"),
+                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                );
+        }
+        {
+            let value = &self.weight;
+            named
+                .insert(
+                    String::from("weight"),
+                    sdk_runtime::encode::value(operation, "weight", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.real_service.set_weight";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.set_weight"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.server_name;
-                    named
-                        .insert(
-                            String::from("server_name"),
-                            sdk_runtime::encode::value(operation, "server_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.weight;
-                    named
-                        .insert(
-                            String::from("weight"),
-                            sdk_runtime::encode::value(operation, "weight", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterRealServiceSetWeightRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "cluster.real_service.set_weight";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterRealServiceSetWeightRequest<'a> {
@@ -5835,8 +6194,13 @@ pub struct ClusterRealServiceStatisticsRequest<'a> {
     server_name: String,
 }
 impl<'a> ClusterRealServiceStatisticsRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ClusterRealServiceStatistics, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.real_service.statistics";
         {
             let value = &self.cluster_name;
@@ -5849,44 +6213,59 @@ impl<'a> ClusterRealServiceStatisticsRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        {
+            let value = &self.server_name;
+            named
+                .insert(
+                    String::from("server_name"),
+                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ClusterRealServiceStatistics, Error> {
+        let operation: &'static str = "cluster.real_service.statistics";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.statistics"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.server_name;
-                    named
-                        .insert(
-                            String::from("server_name"),
-                            sdk_runtime::encode::value(operation, "server_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ClusterRealServiceStatistics, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterRealServiceStatisticsRequest<'_> {
+    type Output = ClusterRealServiceStatistics;
+    const METHOD: &'static str = "cluster.real_service.statistics";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterRealServiceStatisticsRequest<'a> {
@@ -5905,8 +6284,13 @@ pub struct ClusterServerDisableRequest<'a> {
     server_name: String,
 }
 impl<'a> ClusterServerDisableRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.server.disable";
         {
             let value = &self.cluster_name;
@@ -5919,36 +6303,51 @@ impl<'a> ClusterServerDisableRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        {
+            let value = &self.server_name;
+            named
+                .insert(
+                    String::from("server_name"),
+                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.server.disable";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.server.disable"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.server_name;
-                    named
-                        .insert(
-                            String::from("server_name"),
-                            sdk_runtime::encode::value(operation, "server_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterServerDisableRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "cluster.server.disable";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterServerDisableRequest<'a> {
@@ -5967,8 +6366,13 @@ pub struct ClusterServerEnableRequest<'a> {
     server_name: String,
 }
 impl<'a> ClusterServerEnableRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.server.enable";
         {
             let value = &self.cluster_name;
@@ -5981,36 +6385,51 @@ impl<'a> ClusterServerEnableRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        {
+            let value = &self.server_name;
+            named
+                .insert(
+                    String::from("server_name"),
+                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.server.enable";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.server.enable"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.server_name;
-                    named
-                        .insert(
-                            String::from("server_name"),
-                            sdk_runtime::encode::value(operation, "server_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterServerEnableRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "cluster.server.enable";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterServerEnableRequest<'a> {
@@ -6028,6 +6447,26 @@ pub struct ClusterServerInfoRequest<'a> {
     server_name: String,
 }
 impl<'a> ClusterServerInfoRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        let operation: &'static str = "cluster.server.info";
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.server_name;
+            named
+                .insert(
+                    String::from("server_name"),
+                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                );
+        }
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ClusterServer, Error> {
         let operation: &'static str = "cluster.server.info";
@@ -6036,23 +6475,23 @@ impl<'a> ClusterServerInfoRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.server.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.server_name;
-                    named
-                        .insert(
-                            String::from("server_name"),
-                            sdk_runtime::encode::value(operation, "server_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ClusterServer, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterServerInfoRequest<'_> {
+    type Output = ClusterServer;
+    const METHOD: &'static str = "cluster.server.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterServerInfoRequest<'a> {
@@ -6070,8 +6509,13 @@ pub struct ClusterServerListRequest<'a> {
     cluster_name: String,
 }
 impl<'a> ClusterServerListRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<ClusterServer>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.server.list";
         {
             let value = &self.cluster_name;
@@ -6084,28 +6528,43 @@ impl<'a> ClusterServerListRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ClusterServer>, Error> {
+        let operation: &'static str = "cluster.server.list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.server.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ClusterServer>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterServerListRequest<'_> {
+    type Output = Vec<ClusterServer>;
+    const METHOD: &'static str = "cluster.server.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterServerListRequest<'a> {
@@ -6124,8 +6583,13 @@ pub struct ClusterServiceDisableRequest<'a> {
     service_name: String,
 }
 impl<'a> ClusterServiceDisableRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.service.disable";
         {
             let value = &self.cluster_name;
@@ -6138,36 +6602,51 @@ impl<'a> ClusterServiceDisableRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.service.disable";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.service.disable"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterServiceDisableRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "cluster.service.disable";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterServiceDisableRequest<'a> {
@@ -6186,8 +6665,13 @@ pub struct ClusterServiceEnableRequest<'a> {
     service_name: String,
 }
 impl<'a> ClusterServiceEnableRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.service.enable";
         {
             let value = &self.cluster_name;
@@ -6200,36 +6684,51 @@ impl<'a> ClusterServiceEnableRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "cluster.service.enable";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.service.enable"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterServiceEnableRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "cluster.service.enable";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterServiceEnableRequest<'a> {
@@ -6248,8 +6747,13 @@ pub struct ClusterServiceInfoRequest<'a> {
     service_name: String,
 }
 impl<'a> ClusterServiceInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ClusterService, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.service.info";
         {
             let value = &self.cluster_name;
@@ -6262,36 +6766,51 @@ impl<'a> ClusterServiceInfoRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ClusterService, Error> {
+        let operation: &'static str = "cluster.service.info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.service.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ClusterService, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterServiceInfoRequest<'_> {
+    type Output = ClusterService;
+    const METHOD: &'static str = "cluster.service.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterServiceInfoRequest<'a> {
@@ -6309,8 +6828,13 @@ pub struct ClusterServiceListRequest<'a> {
     cluster_name: String,
 }
 impl<'a> ClusterServiceListRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<ClusterService>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.service.list";
         {
             let value = &self.cluster_name;
@@ -6323,28 +6847,43 @@ impl<'a> ClusterServiceListRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ClusterService>, Error> {
+        let operation: &'static str = "cluster.service.list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.service.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ClusterService>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterServiceListRequest<'_> {
+    type Output = Vec<ClusterService>;
+    const METHOD: &'static str = "cluster.service.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterServiceListRequest<'a> {
@@ -6363,8 +6902,13 @@ pub struct ClusterServiceStatusImageRequest<'a> {
     service_name: String,
 }
 impl<'a> ClusterServiceStatusImageRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ClusterStatusImage, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "cluster.service.status_image";
         {
             let value = &self.cluster_name;
@@ -6377,36 +6921,51 @@ impl<'a> ClusterServiceStatusImageRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.cluster_name;
+            named
+                .insert(
+                    String::from("cluster_name"),
+                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ClusterStatusImage, Error> {
+        let operation: &'static str = "cluster.service.status_image";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/cluster.service.status_image"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.cluster_name;
-                    named
-                        .insert(
-                            String::from("cluster_name"),
-                            sdk_runtime::encode::value(operation, "cluster_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ClusterStatusImage, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ClusterServiceStatusImageRequest<'_> {
+    type Output = ClusterStatusImage;
+    const METHOD: &'static str = "cluster.service.status_image";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ClusterServiceStatusImageRequest<'a> {
@@ -6423,6 +6982,17 @@ pub struct CreateAvailableRequest<'a> {
     client: &'a Client,
 }
 impl<'a> CreateAvailableRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<AvailableService>, Error> {
         let operation: &'static str = "create.available";
@@ -6431,15 +7001,23 @@ impl<'a> CreateAvailableRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/create.available"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<AvailableService>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for CreateAvailableRequest<'_> {
+    type Output = Vec<AvailableService>;
+    const METHOD: &'static str = "create.available";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for CreateAvailableRequest<'a> {
@@ -6459,8 +7037,13 @@ pub struct CreateExtraBandwidthRequest<'a> {
     dry_run: bool,
 }
 impl<'a> CreateExtraBandwidthRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<CreateResult, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "create.extra_bandwidth";
         {
             let value = &self.name;
@@ -6477,44 +7060,59 @@ impl<'a> CreateExtraBandwidthRequest<'a> {
                 &[50i64, 100i64, 250i64, 500i64],
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.amount;
+            named
+                .insert(
+                    String::from("amount"),
+                    sdk_runtime::encode::value(operation, "amount", value)?,
+                );
+        }
+        {
+            let value = &self.dry_run;
+            named
+                .insert(
+                    String::from("dry_run"),
+                    sdk_runtime::encode::value(operation, "dry_run", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<CreateResult, Error> {
+        let operation: &'static str = "create.extra_bandwidth";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/create.extra_bandwidth"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.amount;
-                    named
-                        .insert(
-                            String::from("amount"),
-                            sdk_runtime::encode::value(operation, "amount", value)?,
-                        );
-                }
-                {
-                    let value = &self.dry_run;
-                    named
-                        .insert(
-                            String::from("dry_run"),
-                            sdk_runtime::encode::value(operation, "dry_run", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<CreateResult, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for CreateExtraBandwidthRequest<'_> {
+    type Output = CreateResult;
+    const METHOD: &'static str = "create.extra_bandwidth";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for CreateExtraBandwidthRequest<'a> {
@@ -6693,9 +7291,14 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
         self.disk_type = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
+    /// Checks the arguments and gives the named parameters this call sends.
     #[allow(deprecated)]
-    pub async fn send(self) -> Result<CreateResult, Error> {
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "create.hourly_miniserver";
         if let Some(value) = &self.bandwidth_type {
             sdk_runtime::check::one_of(
@@ -6775,230 +7378,215 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
         if let Some(value) = &self.disk_type {
             sdk_runtime::check::one_of(operation, "disk_type", value, &["hdd", "ssd"])?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.connection {
+            named
+                .insert(
+                    String::from("connection"),
+                    sdk_runtime::encode::value(operation, "connection", value)?,
+                );
+        }
+        if let Some(value) = &self.monthly_transfer_gb {
+            named
+                .insert(
+                    String::from("monthly_transfer_gb"),
+                    sdk_runtime::encode::value(operation, "monthly_transfer_gb", value)?,
+                );
+        }
+        if let Some(value) = &self.bandwidth_type {
+            named
+                .insert(
+                    String::from("bandwidth_type"),
+                    sdk_runtime::encode::value(operation, "bandwidth_type", value)?,
+                );
+        }
+        if let Some(value) = &self.backups {
+            named
+                .insert(
+                    String::from("backups"),
+                    sdk_runtime::encode::value(operation, "backups", value)?,
+                );
+        }
+        if let Some(value) = &self.lvs {
+            named
+                .insert(
+                    String::from("lvs"),
+                    sdk_runtime::encode::value(operation, "lvs", value)?,
+                );
+        }
+        if let Some(value) = &self.intrusion_detection {
+            named
+                .insert(
+                    String::from("intrusion_detection"),
+                    sdk_runtime::encode::value(operation, "intrusion_detection", value)?,
+                );
+        }
+        if let Some(value) = &self.monitoring_level {
+            named
+                .insert(
+                    String::from("monitoring_level"),
+                    sdk_runtime::encode::value(operation, "monitoring_level", value)?,
+                );
+        }
+        if let Some(value) = &self.vulnscan {
+            named
+                .insert(
+                    String::from("vulnscan"),
+                    sdk_runtime::encode::value(operation, "vulnscan", value)?,
+                );
+        }
+        if let Some(value) = &self.database {
+            named
+                .insert(
+                    String::from("database"),
+                    sdk_runtime::encode::value(operation, "database", value)?,
+                );
+        }
+        if let Some(value) = &self.antivirus {
+            named
+                .insert(
+                    String::from("antivirus"),
+                    sdk_runtime::encode::value(operation, "antivirus", value)?,
+                );
+        }
+        if let Some(value) = &self.firewall {
+            named
+                .insert(
+                    String::from("firewall"),
+                    sdk_runtime::encode::value(operation, "firewall", value)?,
+                );
+        }
+        if let Some(value) = &self.firewall_rule_group {
+            named
+                .insert(
+                    String::from("firewall_rule_group"),
+                    sdk_runtime::encode::value(operation, "firewall_rule_group", value)?,
+                );
+        }
+        {
+            let value = &self.sku;
+            named
+                .insert(
+                    String::from("sku"),
+                    sdk_runtime::encode::value(operation, "sku", value)?,
+                );
+        }
+        {
+            let value = &self.dry_run;
+            named
+                .insert(
+                    String::from("dry_run"),
+                    sdk_runtime::encode::value(operation, "dry_run", value)?,
+                );
+        }
+        if let Some(value) = &self.discount_code {
+            named
+                .insert(
+                    String::from("discount_code"),
+                    sdk_runtime::encode::value(operation, "discount_code", value)?,
+                );
+        }
+        if let Some(value) = &self.add_to_next_bill {
+            named
+                .insert(
+                    String::from("add_to_next_bill"),
+                    sdk_runtime::encode::value(operation, "add_to_next_bill", value)?,
+                );
+        }
+        {
+            let value = &self.os;
+            named
+                .insert(
+                    String::from("os"),
+                    sdk_runtime::encode::value(operation, "os", value)?,
+                );
+        }
+        if let Some(value) = &self.os_bits {
+            named
+                .insert(
+                    String::from("os_bits"),
+                    sdk_runtime::encode::value(operation, "os_bits", value)?,
+                );
+        }
+        if let Some(value) = &self.support_level {
+            named
+                .insert(
+                    String::from("support_level"),
+                    sdk_runtime::encode::value(operation, "support_level", value)?,
+                );
+        }
+        if let Some(value) = &self.vlan {
+            named
+                .insert(
+                    String::from("vlan"),
+                    sdk_runtime::encode::value(operation, "vlan", value)?,
+                );
+        }
+        if let Some(value) = &self.network_zone {
+            named
+                .insert(
+                    String::from("network_zone"),
+                    sdk_runtime::encode::value(operation, "network_zone", value)?,
+                );
+        }
+        if let Some(value) = &self.data_zone {
+            named
+                .insert(
+                    String::from("data_zone"),
+                    sdk_runtime::encode::value(operation, "data_zone", value)?,
+                );
+        }
+        if let Some(value) = &self.period {
+            named
+                .insert(
+                    String::from("period"),
+                    sdk_runtime::encode::value(operation, "period", value)?,
+                );
+        }
+        if let Some(value) = &self.pub_ssh_key {
+            named
+                .insert(
+                    String::from("pub_ssh_key"),
+                    sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
+                );
+        }
+        if let Some(value) = &self.disk_type {
+            named
+                .insert(
+                    String::from("disk_type"),
+                    sdk_runtime::encode::value(operation, "disk_type", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    #[allow(deprecated)]
+    pub async fn send(self) -> Result<CreateResult, Error> {
+        let operation: &'static str = "create.hourly_miniserver";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/create.hourly_miniserver"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.connection {
-                    named
-                        .insert(
-                            String::from("connection"),
-                            sdk_runtime::encode::value(operation, "connection", value)?,
-                        );
-                }
-                if let Some(value) = &self.monthly_transfer_gb {
-                    named
-                        .insert(
-                            String::from("monthly_transfer_gb"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "monthly_transfer_gb",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.bandwidth_type {
-                    named
-                        .insert(
-                            String::from("bandwidth_type"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "bandwidth_type",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.backups {
-                    named
-                        .insert(
-                            String::from("backups"),
-                            sdk_runtime::encode::value(operation, "backups", value)?,
-                        );
-                }
-                if let Some(value) = &self.lvs {
-                    named
-                        .insert(
-                            String::from("lvs"),
-                            sdk_runtime::encode::value(operation, "lvs", value)?,
-                        );
-                }
-                if let Some(value) = &self.intrusion_detection {
-                    named
-                        .insert(
-                            String::from("intrusion_detection"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "intrusion_detection",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.monitoring_level {
-                    named
-                        .insert(
-                            String::from("monitoring_level"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "monitoring_level",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.vulnscan {
-                    named
-                        .insert(
-                            String::from("vulnscan"),
-                            sdk_runtime::encode::value(operation, "vulnscan", value)?,
-                        );
-                }
-                if let Some(value) = &self.database {
-                    named
-                        .insert(
-                            String::from("database"),
-                            sdk_runtime::encode::value(operation, "database", value)?,
-                        );
-                }
-                if let Some(value) = &self.antivirus {
-                    named
-                        .insert(
-                            String::from("antivirus"),
-                            sdk_runtime::encode::value(operation, "antivirus", value)?,
-                        );
-                }
-                if let Some(value) = &self.firewall {
-                    named
-                        .insert(
-                            String::from("firewall"),
-                            sdk_runtime::encode::value(operation, "firewall", value)?,
-                        );
-                }
-                if let Some(value) = &self.firewall_rule_group {
-                    named
-                        .insert(
-                            String::from("firewall_rule_group"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "firewall_rule_group",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.sku;
-                    named
-                        .insert(
-                            String::from("sku"),
-                            sdk_runtime::encode::value(operation, "sku", value)?,
-                        );
-                }
-                {
-                    let value = &self.dry_run;
-                    named
-                        .insert(
-                            String::from("dry_run"),
-                            sdk_runtime::encode::value(operation, "dry_run", value)?,
-                        );
-                }
-                if let Some(value) = &self.discount_code {
-                    named
-                        .insert(
-                            String::from("discount_code"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "discount_code",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.add_to_next_bill {
-                    named
-                        .insert(
-                            String::from("add_to_next_bill"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "add_to_next_bill",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.os;
-                    named
-                        .insert(
-                            String::from("os"),
-                            sdk_runtime::encode::value(operation, "os", value)?,
-                        );
-                }
-                if let Some(value) = &self.os_bits {
-                    named
-                        .insert(
-                            String::from("os_bits"),
-                            sdk_runtime::encode::value(operation, "os_bits", value)?,
-                        );
-                }
-                if let Some(value) = &self.support_level {
-                    named
-                        .insert(
-                            String::from("support_level"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "support_level",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.vlan {
-                    named
-                        .insert(
-                            String::from("vlan"),
-                            sdk_runtime::encode::value(operation, "vlan", value)?,
-                        );
-                }
-                if let Some(value) = &self.network_zone {
-                    named
-                        .insert(
-                            String::from("network_zone"),
-                            sdk_runtime::encode::value(operation, "network_zone", value)?,
-                        );
-                }
-                if let Some(value) = &self.data_zone {
-                    named
-                        .insert(
-                            String::from("data_zone"),
-                            sdk_runtime::encode::value(operation, "data_zone", value)?,
-                        );
-                }
-                if let Some(value) = &self.period {
-                    named
-                        .insert(
-                            String::from("period"),
-                            sdk_runtime::encode::value(operation, "period", value)?,
-                        );
-                }
-                if let Some(value) = &self.pub_ssh_key {
-                    named
-                        .insert(
-                            String::from("pub_ssh_key"),
-                            sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
-                        );
-                }
-                if let Some(value) = &self.disk_type {
-                    named
-                        .insert(
-                            String::from("disk_type"),
-                            sdk_runtime::encode::value(operation, "disk_type", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<CreateResult, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for CreateHourlyMiniserverRequest<'_> {
+    type Output = CreateResult;
+    const METHOD: &'static str = "create.hourly_miniserver";
+    #[allow(deprecated)]
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for CreateHourlyMiniserverRequest<'a> {
@@ -7041,8 +7629,13 @@ impl<'a> CreateMemstoreRequest<'a> {
         self.data_zone = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<CreateResult, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "create.memstore";
         if let Some(value) = &self.network_zone {
             sdk_runtime::check::one_of(
@@ -7052,72 +7645,79 @@ impl<'a> CreateMemstoreRequest<'a> {
                 &["reading", "dunsfold"],
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.sku;
+            named
+                .insert(
+                    String::from("sku"),
+                    sdk_runtime::encode::value(operation, "sku", value)?,
+                );
+        }
+        {
+            let value = &self.dry_run;
+            named
+                .insert(
+                    String::from("dry_run"),
+                    sdk_runtime::encode::value(operation, "dry_run", value)?,
+                );
+        }
+        if let Some(value) = &self.discount_code {
+            named
+                .insert(
+                    String::from("discount_code"),
+                    sdk_runtime::encode::value(operation, "discount_code", value)?,
+                );
+        }
+        if let Some(value) = &self.add_to_next_bill {
+            named
+                .insert(
+                    String::from("add_to_next_bill"),
+                    sdk_runtime::encode::value(operation, "add_to_next_bill", value)?,
+                );
+        }
+        if let Some(value) = &self.network_zone {
+            named
+                .insert(
+                    String::from("network_zone"),
+                    sdk_runtime::encode::value(operation, "network_zone", value)?,
+                );
+        }
+        if let Some(value) = &self.data_zone {
+            named
+                .insert(
+                    String::from("data_zone"),
+                    sdk_runtime::encode::value(operation, "data_zone", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<CreateResult, Error> {
+        let operation: &'static str = "create.memstore";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/create.memstore"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.sku;
-                    named
-                        .insert(
-                            String::from("sku"),
-                            sdk_runtime::encode::value(operation, "sku", value)?,
-                        );
-                }
-                {
-                    let value = &self.dry_run;
-                    named
-                        .insert(
-                            String::from("dry_run"),
-                            sdk_runtime::encode::value(operation, "dry_run", value)?,
-                        );
-                }
-                if let Some(value) = &self.discount_code {
-                    named
-                        .insert(
-                            String::from("discount_code"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "discount_code",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.add_to_next_bill {
-                    named
-                        .insert(
-                            String::from("add_to_next_bill"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "add_to_next_bill",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.network_zone {
-                    named
-                        .insert(
-                            String::from("network_zone"),
-                            sdk_runtime::encode::value(operation, "network_zone", value)?,
-                        );
-                }
-                if let Some(value) = &self.data_zone {
-                    named
-                        .insert(
-                            String::from("data_zone"),
-                            sdk_runtime::encode::value(operation, "data_zone", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<CreateResult, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for CreateMemstoreRequest<'_> {
+    type Output = CreateResult;
+    const METHOD: &'static str = "create.memstore";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for CreateMemstoreRequest<'a> {
@@ -7296,9 +7896,14 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
         self.setup_instructions = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
+    /// Checks the arguments and gives the named parameters this call sends.
     #[allow(deprecated)]
-    pub async fn send(self) -> Result<CreateResult, Error> {
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "create.monthly_fullserver";
         if let Some(value) = &self.bandwidth_type {
             sdk_runtime::check::one_of(
@@ -7391,255 +7996,236 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
                 &["all_root", "data_home", "two_volumes", "custom"],
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.bandwidth_type {
+            named
+                .insert(
+                    String::from("bandwidth_type"),
+                    sdk_runtime::encode::value(operation, "bandwidth_type", value)?,
+                );
+        }
+        if let Some(value) = &self.backups {
+            named
+                .insert(
+                    String::from("backups"),
+                    sdk_runtime::encode::value(operation, "backups", value)?,
+                );
+        }
+        if let Some(value) = &self.lvs {
+            named
+                .insert(
+                    String::from("lvs"),
+                    sdk_runtime::encode::value(operation, "lvs", value)?,
+                );
+        }
+        if let Some(value) = &self.intrusion_detection {
+            named
+                .insert(
+                    String::from("intrusion_detection"),
+                    sdk_runtime::encode::value(operation, "intrusion_detection", value)?,
+                );
+        }
+        if let Some(value) = &self.monitoring_level {
+            named
+                .insert(
+                    String::from("monitoring_level"),
+                    sdk_runtime::encode::value(operation, "monitoring_level", value)?,
+                );
+        }
+        if let Some(value) = &self.vulnscan {
+            named
+                .insert(
+                    String::from("vulnscan"),
+                    sdk_runtime::encode::value(operation, "vulnscan", value)?,
+                );
+        }
+        if let Some(value) = &self.database {
+            named
+                .insert(
+                    String::from("database"),
+                    sdk_runtime::encode::value(operation, "database", value)?,
+                );
+        }
+        if let Some(value) = &self.antivirus {
+            named
+                .insert(
+                    String::from("antivirus"),
+                    sdk_runtime::encode::value(operation, "antivirus", value)?,
+                );
+        }
+        if let Some(value) = &self.firewall {
+            named
+                .insert(
+                    String::from("firewall"),
+                    sdk_runtime::encode::value(operation, "firewall", value)?,
+                );
+        }
+        if let Some(value) = &self.firewall_rule_group {
+            named
+                .insert(
+                    String::from("firewall_rule_group"),
+                    sdk_runtime::encode::value(operation, "firewall_rule_group", value)?,
+                );
+        }
+        {
+            let value = &self.sku;
+            named
+                .insert(
+                    String::from("sku"),
+                    sdk_runtime::encode::value(operation, "sku", value)?,
+                );
+        }
+        {
+            let value = &self.dry_run;
+            named
+                .insert(
+                    String::from("dry_run"),
+                    sdk_runtime::encode::value(operation, "dry_run", value)?,
+                );
+        }
+        if let Some(value) = &self.discount_code {
+            named
+                .insert(
+                    String::from("discount_code"),
+                    sdk_runtime::encode::value(operation, "discount_code", value)?,
+                );
+        }
+        if let Some(value) = &self.add_to_next_bill {
+            named
+                .insert(
+                    String::from("add_to_next_bill"),
+                    sdk_runtime::encode::value(operation, "add_to_next_bill", value)?,
+                );
+        }
+        {
+            let value = &self.os;
+            named
+                .insert(
+                    String::from("os"),
+                    sdk_runtime::encode::value(operation, "os", value)?,
+                );
+        }
+        if let Some(value) = &self.os_bits {
+            named
+                .insert(
+                    String::from("os_bits"),
+                    sdk_runtime::encode::value(operation, "os_bits", value)?,
+                );
+        }
+        if let Some(value) = &self.support_level {
+            named
+                .insert(
+                    String::from("support_level"),
+                    sdk_runtime::encode::value(operation, "support_level", value)?,
+                );
+        }
+        if let Some(value) = &self.vlan {
+            named
+                .insert(
+                    String::from("vlan"),
+                    sdk_runtime::encode::value(operation, "vlan", value)?,
+                );
+        }
+        if let Some(value) = &self.network_zone {
+            named
+                .insert(
+                    String::from("network_zone"),
+                    sdk_runtime::encode::value(operation, "network_zone", value)?,
+                );
+        }
+        if let Some(value) = &self.data_zone {
+            named
+                .insert(
+                    String::from("data_zone"),
+                    sdk_runtime::encode::value(operation, "data_zone", value)?,
+                );
+        }
+        if let Some(value) = &self.period {
+            named
+                .insert(
+                    String::from("period"),
+                    sdk_runtime::encode::value(operation, "period", value)?,
+                );
+        }
+        if let Some(value) = &self.pub_ssh_key {
+            named
+                .insert(
+                    String::from("pub_ssh_key"),
+                    sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
+                );
+        }
+        if let Some(value) = &self.disk {
+            named
+                .insert(
+                    String::from("disk"),
+                    sdk_runtime::encode::value(operation, "disk", value)?,
+                );
+        }
+        if let Some(value) = &self.ram {
+            named
+                .insert(
+                    String::from("ram"),
+                    sdk_runtime::encode::value(operation, "ram", value)?,
+                );
+        }
+        if let Some(value) = &self.nvme {
+            named
+                .insert(
+                    String::from("nvme"),
+                    sdk_runtime::encode::value(operation, "nvme", value)?,
+                );
+        }
+        if let Some(value) = &self.net_card_speed_gbps {
+            named
+                .insert(
+                    String::from("net_card_speed_gbps"),
+                    sdk_runtime::encode::value(operation, "net_card_speed_gbps", value)?,
+                );
+        }
+        if let Some(value) = &self.partitioning {
+            named
+                .insert(
+                    String::from("partitioning"),
+                    sdk_runtime::encode::value(operation, "partitioning", value)?,
+                );
+        }
+        if let Some(value) = &self.setup_instructions {
+            named
+                .insert(
+                    String::from("setup_instructions"),
+                    sdk_runtime::encode::value(operation, "setup_instructions", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    #[allow(deprecated)]
+    pub async fn send(self) -> Result<CreateResult, Error> {
+        let operation: &'static str = "create.monthly_fullserver";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/create.monthly_fullserver"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.bandwidth_type {
-                    named
-                        .insert(
-                            String::from("bandwidth_type"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "bandwidth_type",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.backups {
-                    named
-                        .insert(
-                            String::from("backups"),
-                            sdk_runtime::encode::value(operation, "backups", value)?,
-                        );
-                }
-                if let Some(value) = &self.lvs {
-                    named
-                        .insert(
-                            String::from("lvs"),
-                            sdk_runtime::encode::value(operation, "lvs", value)?,
-                        );
-                }
-                if let Some(value) = &self.intrusion_detection {
-                    named
-                        .insert(
-                            String::from("intrusion_detection"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "intrusion_detection",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.monitoring_level {
-                    named
-                        .insert(
-                            String::from("monitoring_level"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "monitoring_level",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.vulnscan {
-                    named
-                        .insert(
-                            String::from("vulnscan"),
-                            sdk_runtime::encode::value(operation, "vulnscan", value)?,
-                        );
-                }
-                if let Some(value) = &self.database {
-                    named
-                        .insert(
-                            String::from("database"),
-                            sdk_runtime::encode::value(operation, "database", value)?,
-                        );
-                }
-                if let Some(value) = &self.antivirus {
-                    named
-                        .insert(
-                            String::from("antivirus"),
-                            sdk_runtime::encode::value(operation, "antivirus", value)?,
-                        );
-                }
-                if let Some(value) = &self.firewall {
-                    named
-                        .insert(
-                            String::from("firewall"),
-                            sdk_runtime::encode::value(operation, "firewall", value)?,
-                        );
-                }
-                if let Some(value) = &self.firewall_rule_group {
-                    named
-                        .insert(
-                            String::from("firewall_rule_group"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "firewall_rule_group",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.sku;
-                    named
-                        .insert(
-                            String::from("sku"),
-                            sdk_runtime::encode::value(operation, "sku", value)?,
-                        );
-                }
-                {
-                    let value = &self.dry_run;
-                    named
-                        .insert(
-                            String::from("dry_run"),
-                            sdk_runtime::encode::value(operation, "dry_run", value)?,
-                        );
-                }
-                if let Some(value) = &self.discount_code {
-                    named
-                        .insert(
-                            String::from("discount_code"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "discount_code",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.add_to_next_bill {
-                    named
-                        .insert(
-                            String::from("add_to_next_bill"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "add_to_next_bill",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.os;
-                    named
-                        .insert(
-                            String::from("os"),
-                            sdk_runtime::encode::value(operation, "os", value)?,
-                        );
-                }
-                if let Some(value) = &self.os_bits {
-                    named
-                        .insert(
-                            String::from("os_bits"),
-                            sdk_runtime::encode::value(operation, "os_bits", value)?,
-                        );
-                }
-                if let Some(value) = &self.support_level {
-                    named
-                        .insert(
-                            String::from("support_level"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "support_level",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.vlan {
-                    named
-                        .insert(
-                            String::from("vlan"),
-                            sdk_runtime::encode::value(operation, "vlan", value)?,
-                        );
-                }
-                if let Some(value) = &self.network_zone {
-                    named
-                        .insert(
-                            String::from("network_zone"),
-                            sdk_runtime::encode::value(operation, "network_zone", value)?,
-                        );
-                }
-                if let Some(value) = &self.data_zone {
-                    named
-                        .insert(
-                            String::from("data_zone"),
-                            sdk_runtime::encode::value(operation, "data_zone", value)?,
-                        );
-                }
-                if let Some(value) = &self.period {
-                    named
-                        .insert(
-                            String::from("period"),
-                            sdk_runtime::encode::value(operation, "period", value)?,
-                        );
-                }
-                if let Some(value) = &self.pub_ssh_key {
-                    named
-                        .insert(
-                            String::from("pub_ssh_key"),
-                            sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
-                        );
-                }
-                if let Some(value) = &self.disk {
-                    named
-                        .insert(
-                            String::from("disk"),
-                            sdk_runtime::encode::value(operation, "disk", value)?,
-                        );
-                }
-                if let Some(value) = &self.ram {
-                    named
-                        .insert(
-                            String::from("ram"),
-                            sdk_runtime::encode::value(operation, "ram", value)?,
-                        );
-                }
-                if let Some(value) = &self.nvme {
-                    named
-                        .insert(
-                            String::from("nvme"),
-                            sdk_runtime::encode::value(operation, "nvme", value)?,
-                        );
-                }
-                if let Some(value) = &self.net_card_speed_gbps {
-                    named
-                        .insert(
-                            String::from("net_card_speed_gbps"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "net_card_speed_gbps",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.partitioning {
-                    named
-                        .insert(
-                            String::from("partitioning"),
-                            sdk_runtime::encode::value(operation, "partitioning", value)?,
-                        );
-                }
-                if let Some(value) = &self.setup_instructions {
-                    named
-                        .insert(
-                            String::from("setup_instructions"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "setup_instructions",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<CreateResult, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for CreateMonthlyFullserverRequest<'_> {
+    type Output = CreateResult;
+    const METHOD: &'static str = "create.monthly_fullserver";
+    #[allow(deprecated)]
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for CreateMonthlyFullserverRequest<'a> {
@@ -7809,9 +8395,14 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
         self.disk_type = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
+    /// Checks the arguments and gives the named parameters this call sends.
     #[allow(deprecated)]
-    pub async fn send(self) -> Result<CreateResult, Error> {
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "create.monthly_miniserver";
         if let Some(value) = &self.bandwidth_type {
             sdk_runtime::check::one_of(
@@ -7891,230 +8482,215 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
         if let Some(value) = &self.disk_type {
             sdk_runtime::check::one_of(operation, "disk_type", value, &["hdd", "ssd"])?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.connection {
+            named
+                .insert(
+                    String::from("connection"),
+                    sdk_runtime::encode::value(operation, "connection", value)?,
+                );
+        }
+        if let Some(value) = &self.monthly_transfer_gb {
+            named
+                .insert(
+                    String::from("monthly_transfer_gb"),
+                    sdk_runtime::encode::value(operation, "monthly_transfer_gb", value)?,
+                );
+        }
+        if let Some(value) = &self.bandwidth_type {
+            named
+                .insert(
+                    String::from("bandwidth_type"),
+                    sdk_runtime::encode::value(operation, "bandwidth_type", value)?,
+                );
+        }
+        if let Some(value) = &self.backups {
+            named
+                .insert(
+                    String::from("backups"),
+                    sdk_runtime::encode::value(operation, "backups", value)?,
+                );
+        }
+        if let Some(value) = &self.lvs {
+            named
+                .insert(
+                    String::from("lvs"),
+                    sdk_runtime::encode::value(operation, "lvs", value)?,
+                );
+        }
+        if let Some(value) = &self.intrusion_detection {
+            named
+                .insert(
+                    String::from("intrusion_detection"),
+                    sdk_runtime::encode::value(operation, "intrusion_detection", value)?,
+                );
+        }
+        if let Some(value) = &self.monitoring_level {
+            named
+                .insert(
+                    String::from("monitoring_level"),
+                    sdk_runtime::encode::value(operation, "monitoring_level", value)?,
+                );
+        }
+        if let Some(value) = &self.vulnscan {
+            named
+                .insert(
+                    String::from("vulnscan"),
+                    sdk_runtime::encode::value(operation, "vulnscan", value)?,
+                );
+        }
+        if let Some(value) = &self.database {
+            named
+                .insert(
+                    String::from("database"),
+                    sdk_runtime::encode::value(operation, "database", value)?,
+                );
+        }
+        if let Some(value) = &self.antivirus {
+            named
+                .insert(
+                    String::from("antivirus"),
+                    sdk_runtime::encode::value(operation, "antivirus", value)?,
+                );
+        }
+        if let Some(value) = &self.firewall {
+            named
+                .insert(
+                    String::from("firewall"),
+                    sdk_runtime::encode::value(operation, "firewall", value)?,
+                );
+        }
+        if let Some(value) = &self.firewall_rule_group {
+            named
+                .insert(
+                    String::from("firewall_rule_group"),
+                    sdk_runtime::encode::value(operation, "firewall_rule_group", value)?,
+                );
+        }
+        {
+            let value = &self.sku;
+            named
+                .insert(
+                    String::from("sku"),
+                    sdk_runtime::encode::value(operation, "sku", value)?,
+                );
+        }
+        {
+            let value = &self.dry_run;
+            named
+                .insert(
+                    String::from("dry_run"),
+                    sdk_runtime::encode::value(operation, "dry_run", value)?,
+                );
+        }
+        if let Some(value) = &self.discount_code {
+            named
+                .insert(
+                    String::from("discount_code"),
+                    sdk_runtime::encode::value(operation, "discount_code", value)?,
+                );
+        }
+        if let Some(value) = &self.add_to_next_bill {
+            named
+                .insert(
+                    String::from("add_to_next_bill"),
+                    sdk_runtime::encode::value(operation, "add_to_next_bill", value)?,
+                );
+        }
+        {
+            let value = &self.os;
+            named
+                .insert(
+                    String::from("os"),
+                    sdk_runtime::encode::value(operation, "os", value)?,
+                );
+        }
+        if let Some(value) = &self.os_bits {
+            named
+                .insert(
+                    String::from("os_bits"),
+                    sdk_runtime::encode::value(operation, "os_bits", value)?,
+                );
+        }
+        if let Some(value) = &self.support_level {
+            named
+                .insert(
+                    String::from("support_level"),
+                    sdk_runtime::encode::value(operation, "support_level", value)?,
+                );
+        }
+        if let Some(value) = &self.vlan {
+            named
+                .insert(
+                    String::from("vlan"),
+                    sdk_runtime::encode::value(operation, "vlan", value)?,
+                );
+        }
+        if let Some(value) = &self.network_zone {
+            named
+                .insert(
+                    String::from("network_zone"),
+                    sdk_runtime::encode::value(operation, "network_zone", value)?,
+                );
+        }
+        if let Some(value) = &self.data_zone {
+            named
+                .insert(
+                    String::from("data_zone"),
+                    sdk_runtime::encode::value(operation, "data_zone", value)?,
+                );
+        }
+        if let Some(value) = &self.period {
+            named
+                .insert(
+                    String::from("period"),
+                    sdk_runtime::encode::value(operation, "period", value)?,
+                );
+        }
+        if let Some(value) = &self.pub_ssh_key {
+            named
+                .insert(
+                    String::from("pub_ssh_key"),
+                    sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
+                );
+        }
+        if let Some(value) = &self.disk_type {
+            named
+                .insert(
+                    String::from("disk_type"),
+                    sdk_runtime::encode::value(operation, "disk_type", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    #[allow(deprecated)]
+    pub async fn send(self) -> Result<CreateResult, Error> {
+        let operation: &'static str = "create.monthly_miniserver";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/create.monthly_miniserver"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.connection {
-                    named
-                        .insert(
-                            String::from("connection"),
-                            sdk_runtime::encode::value(operation, "connection", value)?,
-                        );
-                }
-                if let Some(value) = &self.monthly_transfer_gb {
-                    named
-                        .insert(
-                            String::from("monthly_transfer_gb"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "monthly_transfer_gb",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.bandwidth_type {
-                    named
-                        .insert(
-                            String::from("bandwidth_type"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "bandwidth_type",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.backups {
-                    named
-                        .insert(
-                            String::from("backups"),
-                            sdk_runtime::encode::value(operation, "backups", value)?,
-                        );
-                }
-                if let Some(value) = &self.lvs {
-                    named
-                        .insert(
-                            String::from("lvs"),
-                            sdk_runtime::encode::value(operation, "lvs", value)?,
-                        );
-                }
-                if let Some(value) = &self.intrusion_detection {
-                    named
-                        .insert(
-                            String::from("intrusion_detection"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "intrusion_detection",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.monitoring_level {
-                    named
-                        .insert(
-                            String::from("monitoring_level"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "monitoring_level",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.vulnscan {
-                    named
-                        .insert(
-                            String::from("vulnscan"),
-                            sdk_runtime::encode::value(operation, "vulnscan", value)?,
-                        );
-                }
-                if let Some(value) = &self.database {
-                    named
-                        .insert(
-                            String::from("database"),
-                            sdk_runtime::encode::value(operation, "database", value)?,
-                        );
-                }
-                if let Some(value) = &self.antivirus {
-                    named
-                        .insert(
-                            String::from("antivirus"),
-                            sdk_runtime::encode::value(operation, "antivirus", value)?,
-                        );
-                }
-                if let Some(value) = &self.firewall {
-                    named
-                        .insert(
-                            String::from("firewall"),
-                            sdk_runtime::encode::value(operation, "firewall", value)?,
-                        );
-                }
-                if let Some(value) = &self.firewall_rule_group {
-                    named
-                        .insert(
-                            String::from("firewall_rule_group"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "firewall_rule_group",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.sku;
-                    named
-                        .insert(
-                            String::from("sku"),
-                            sdk_runtime::encode::value(operation, "sku", value)?,
-                        );
-                }
-                {
-                    let value = &self.dry_run;
-                    named
-                        .insert(
-                            String::from("dry_run"),
-                            sdk_runtime::encode::value(operation, "dry_run", value)?,
-                        );
-                }
-                if let Some(value) = &self.discount_code {
-                    named
-                        .insert(
-                            String::from("discount_code"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "discount_code",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.add_to_next_bill {
-                    named
-                        .insert(
-                            String::from("add_to_next_bill"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "add_to_next_bill",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.os;
-                    named
-                        .insert(
-                            String::from("os"),
-                            sdk_runtime::encode::value(operation, "os", value)?,
-                        );
-                }
-                if let Some(value) = &self.os_bits {
-                    named
-                        .insert(
-                            String::from("os_bits"),
-                            sdk_runtime::encode::value(operation, "os_bits", value)?,
-                        );
-                }
-                if let Some(value) = &self.support_level {
-                    named
-                        .insert(
-                            String::from("support_level"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "support_level",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.vlan {
-                    named
-                        .insert(
-                            String::from("vlan"),
-                            sdk_runtime::encode::value(operation, "vlan", value)?,
-                        );
-                }
-                if let Some(value) = &self.network_zone {
-                    named
-                        .insert(
-                            String::from("network_zone"),
-                            sdk_runtime::encode::value(operation, "network_zone", value)?,
-                        );
-                }
-                if let Some(value) = &self.data_zone {
-                    named
-                        .insert(
-                            String::from("data_zone"),
-                            sdk_runtime::encode::value(operation, "data_zone", value)?,
-                        );
-                }
-                if let Some(value) = &self.period {
-                    named
-                        .insert(
-                            String::from("period"),
-                            sdk_runtime::encode::value(operation, "period", value)?,
-                        );
-                }
-                if let Some(value) = &self.pub_ssh_key {
-                    named
-                        .insert(
-                            String::from("pub_ssh_key"),
-                            sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
-                        );
-                }
-                if let Some(value) = &self.disk_type {
-                    named
-                        .insert(
-                            String::from("disk_type"),
-                            sdk_runtime::encode::value(operation, "disk_type", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<CreateResult, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for CreateMonthlyMiniserverRequest<'_> {
+    type Output = CreateResult;
+    const METHOD: &'static str = "create.monthly_miniserver";
+    #[allow(deprecated)]
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for CreateMonthlyMiniserverRequest<'a> {
@@ -8145,6 +8721,48 @@ impl<'a> CreateOpenstackProjectRequest<'a> {
         self.add_to_next_bill = Some(value);
         self
     }
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        let operation: &'static str = "create.openstack_project";
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.sku;
+            named
+                .insert(
+                    String::from("sku"),
+                    sdk_runtime::encode::value(operation, "sku", value)?,
+                );
+        }
+        {
+            let value = &self.dry_run;
+            named
+                .insert(
+                    String::from("dry_run"),
+                    sdk_runtime::encode::value(operation, "dry_run", value)?,
+                );
+        }
+        if let Some(value) = &self.discount_code {
+            named
+                .insert(
+                    String::from("discount_code"),
+                    sdk_runtime::encode::value(operation, "discount_code", value)?,
+                );
+        }
+        if let Some(value) = &self.add_to_next_bill {
+            named
+                .insert(
+                    String::from("add_to_next_bill"),
+                    sdk_runtime::encode::value(operation, "add_to_next_bill", value)?,
+                );
+        }
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<CreateResult, Error> {
         let operation: &'static str = "create.openstack_project";
@@ -8153,53 +8771,23 @@ impl<'a> CreateOpenstackProjectRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/create.openstack_project"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.sku;
-                    named
-                        .insert(
-                            String::from("sku"),
-                            sdk_runtime::encode::value(operation, "sku", value)?,
-                        );
-                }
-                {
-                    let value = &self.dry_run;
-                    named
-                        .insert(
-                            String::from("dry_run"),
-                            sdk_runtime::encode::value(operation, "dry_run", value)?,
-                        );
-                }
-                if let Some(value) = &self.discount_code {
-                    named
-                        .insert(
-                            String::from("discount_code"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "discount_code",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.add_to_next_bill {
-                    named
-                        .insert(
-                            String::from("add_to_next_bill"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "add_to_next_bill",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<CreateResult, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for CreateOpenstackProjectRequest<'_> {
+    type Output = CreateResult;
+    const METHOD: &'static str = "create.openstack_project";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for CreateOpenstackProjectRequest<'a> {
@@ -8217,6 +8805,26 @@ pub struct CreateVerifyDiscountCodeRequest<'a> {
     discount_code: String,
 }
 impl<'a> CreateVerifyDiscountCodeRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        let operation: &'static str = "create.verify_discount_code";
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.discount_code;
+            named
+                .insert(
+                    String::from("discount_code"),
+                    sdk_runtime::encode::value(operation, "discount_code", value)?,
+                );
+        }
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<DiscountCode, Error> {
         let operation: &'static str = "create.verify_discount_code";
@@ -8225,27 +8833,23 @@ impl<'a> CreateVerifyDiscountCodeRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/create.verify_discount_code"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.discount_code;
-                    named
-                        .insert(
-                            String::from("discount_code"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "discount_code",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<DiscountCode, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for CreateVerifyDiscountCodeRequest<'_> {
+    type Output = DiscountCode;
+    const METHOD: &'static str = "create.verify_discount_code";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for CreateVerifyDiscountCodeRequest<'a> {
@@ -8262,6 +8866,17 @@ pub struct DnsReloadRequest<'a> {
     client: &'a Client,
 }
 impl<'a> DnsReloadRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "dns.reload";
@@ -8270,15 +8885,23 @@ impl<'a> DnsReloadRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.reload"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsReloadRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "dns.reload";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsReloadRequest<'a> {
@@ -8307,8 +8930,13 @@ impl<'a> DnsReverseMapListRequest<'a> {
         self.address = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<ReverseMap>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "dns.reverse_map_list";
         if let Some(value) = &self.name {
             sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
@@ -8318,34 +8946,49 @@ impl<'a> DnsReverseMapListRequest<'a> {
         if let Some(value) = &self.address {
             sdk_runtime::check::max_length(operation, "address", value, 250usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.name {
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        if let Some(value) = &self.address {
+            named
+                .insert(
+                    String::from("address"),
+                    sdk_runtime::encode::value(operation, "address", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ReverseMap>, Error> {
+        let operation: &'static str = "dns.reverse_map_list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.reverse_map_list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.name {
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                if let Some(value) = &self.address {
-                    named
-                        .insert(
-                            String::from("address"),
-                            sdk_runtime::encode::value(operation, "address", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ReverseMap>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsReverseMapListRequest<'_> {
+    type Output = Vec<ReverseMap>;
+    const METHOD: &'static str = "dns.reverse_map_list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsReverseMapListRequest<'a> {
@@ -8370,8 +9013,13 @@ impl<'a> DnsReverseMapUpdateRequest<'a> {
         self.name = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<ReverseMap>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "dns.reverse_map_update";
         if let Some(value) = &self.name {
             sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
@@ -8386,43 +9034,58 @@ impl<'a> DnsReverseMapUpdateRequest<'a> {
             let value = &self.reverse_map;
             sdk_runtime::check::max_length(operation, "reverse_map", value, 250usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.name {
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.address;
+            named
+                .insert(
+                    String::from("address"),
+                    sdk_runtime::encode::value(operation, "address", value)?,
+                );
+        }
+        {
+            let value = &self.reverse_map;
+            named
+                .insert(
+                    String::from("reverse_map"),
+                    sdk_runtime::encode::value(operation, "reverse_map", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ReverseMap>, Error> {
+        let operation: &'static str = "dns.reverse_map_update";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.reverse_map_update"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.name {
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.address;
-                    named
-                        .insert(
-                            String::from("address"),
-                            sdk_runtime::encode::value(operation, "address", value)?,
-                        );
-                }
-                {
-                    let value = &self.reverse_map;
-                    named
-                        .insert(
-                            String::from("reverse_map"),
-                            sdk_runtime::encode::value(operation, "reverse_map", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ReverseMap>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsReverseMapUpdateRequest<'_> {
+    type Output = Vec<ReverseMap>;
+    const METHOD: &'static str = "dns.reverse_map_update";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsReverseMapUpdateRequest<'a> {
@@ -8458,8 +9121,13 @@ impl<'a> DnsZoneCreateRequest<'a> {
         self.domains = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Zone, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "dns.zone_create";
         {
             let value = &self.nickname;
@@ -8488,49 +9156,64 @@ impl<'a> DnsZoneCreateRequest<'a> {
                 item.check(operation, &item_label)?;
             }
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.nickname;
+            named
+                .insert(
+                    String::from("nickname"),
+                    sdk_runtime::encode::value(operation, "nickname", value)?,
+                );
+        }
+        if let Some(value) = &self.ttl {
+            named
+                .insert(
+                    String::from("ttl"),
+                    sdk_runtime::encode::value(operation, "ttl", value)?,
+                );
+        }
+        if let Some(value) = &self.records {
+            named
+                .insert(
+                    String::from("records"),
+                    sdk_runtime::encode::value(operation, "records", value)?,
+                );
+        }
+        if let Some(value) = &self.domains {
+            named
+                .insert(
+                    String::from("domains"),
+                    sdk_runtime::encode::value(operation, "domains", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Zone, Error> {
+        let operation: &'static str = "dns.zone_create";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_create"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.nickname;
-                    named
-                        .insert(
-                            String::from("nickname"),
-                            sdk_runtime::encode::value(operation, "nickname", value)?,
-                        );
-                }
-                if let Some(value) = &self.ttl {
-                    named
-                        .insert(
-                            String::from("ttl"),
-                            sdk_runtime::encode::value(operation, "ttl", value)?,
-                        );
-                }
-                if let Some(value) = &self.records {
-                    named
-                        .insert(
-                            String::from("records"),
-                            sdk_runtime::encode::value(operation, "records", value)?,
-                        );
-                }
-                if let Some(value) = &self.domains {
-                    named
-                        .insert(
-                            String::from("domains"),
-                            sdk_runtime::encode::value(operation, "domains", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Zone, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneCreateRequest<'_> {
+    type Output = Zone;
+    const METHOD: &'static str = "dns.zone_create";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneCreateRequest<'a> {
@@ -8548,8 +9231,13 @@ pub struct DnsZoneDeleteRequest<'a> {
     id: String,
 }
 impl<'a> DnsZoneDeleteRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Zone, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "dns.zone_delete";
         {
             let value = &self.id;
@@ -8557,28 +9245,43 @@ impl<'a> DnsZoneDeleteRequest<'a> {
             sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
             sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.id;
+            named
+                .insert(
+                    String::from("id"),
+                    sdk_runtime::encode::value(operation, "id", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Zone, Error> {
+        let operation: &'static str = "dns.zone_delete";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_delete"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.id;
-                    named
-                        .insert(
-                            String::from("id"),
-                            sdk_runtime::encode::value(operation, "id", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Zone, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneDeleteRequest<'_> {
+    type Output = Zone;
+    const METHOD: &'static str = "dns.zone_delete";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneDeleteRequest<'a> {
@@ -8602,8 +9305,13 @@ impl<'a> DnsZoneDomainCreateRequest<'a> {
         self.zone_id = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ZoneDomain, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "dns.zone_domain_create";
         {
             let value = &self.domain;
@@ -8614,35 +9322,50 @@ impl<'a> DnsZoneDomainCreateRequest<'a> {
             sdk_runtime::check::max_length(operation, "zone_id", value, 32usize)?;
             sdk_runtime::check::allowed_chars(operation, "zone_id", value, "0-9a-fA-F")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.domain;
+            named
+                .insert(
+                    String::from("domain"),
+                    sdk_runtime::encode::value(operation, "domain", value)?,
+                );
+        }
+        if let Some(value) = &self.zone_id {
+            named
+                .insert(
+                    String::from("zone_id"),
+                    sdk_runtime::encode::value(operation, "zone_id", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneDomain, Error> {
+        let operation: &'static str = "dns.zone_domain_create";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_domain_create"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.domain;
-                    named
-                        .insert(
-                            String::from("domain"),
-                            sdk_runtime::encode::value(operation, "domain", value)?,
-                        );
-                }
-                if let Some(value) = &self.zone_id {
-                    named
-                        .insert(
-                            String::from("zone_id"),
-                            sdk_runtime::encode::value(operation, "zone_id", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneDomain, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneDomainCreateRequest<'_> {
+    type Output = ZoneDomain;
+    const METHOD: &'static str = "dns.zone_domain_create";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneDomainCreateRequest<'a> {
@@ -8660,35 +9383,55 @@ pub struct DnsZoneDomainDeleteRequest<'a> {
     domain: String,
 }
 impl<'a> DnsZoneDomainDeleteRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ZoneDomain, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "dns.zone_domain_delete";
         {
             let value = &self.domain;
             sdk_runtime::check::max_length(operation, "domain", value, 250usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.domain;
+            named
+                .insert(
+                    String::from("domain"),
+                    sdk_runtime::encode::value(operation, "domain", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneDomain, Error> {
+        let operation: &'static str = "dns.zone_domain_delete";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_domain_delete"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.domain;
-                    named
-                        .insert(
-                            String::from("domain"),
-                            sdk_runtime::encode::value(operation, "domain", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneDomain, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneDomainDeleteRequest<'_> {
+    type Output = ZoneDomain;
+    const METHOD: &'static str = "dns.zone_domain_delete";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneDomainDeleteRequest<'a> {
@@ -8706,35 +9449,55 @@ pub struct DnsZoneDomainInfoRequest<'a> {
     domain: String,
 }
 impl<'a> DnsZoneDomainInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ZoneDomain, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "dns.zone_domain_info";
         {
             let value = &self.domain;
             sdk_runtime::check::max_length(operation, "domain", value, 250usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.domain;
+            named
+                .insert(
+                    String::from("domain"),
+                    sdk_runtime::encode::value(operation, "domain", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneDomain, Error> {
+        let operation: &'static str = "dns.zone_domain_info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_domain_info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.domain;
-                    named
-                        .insert(
-                            String::from("domain"),
-                            sdk_runtime::encode::value(operation, "domain", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneDomain, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneDomainInfoRequest<'_> {
+    type Output = ZoneDomain;
+    const METHOD: &'static str = "dns.zone_domain_info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneDomainInfoRequest<'a> {
@@ -8751,6 +9514,17 @@ pub struct DnsZoneDomainListRequest<'a> {
     client: &'a Client,
 }
 impl<'a> DnsZoneDomainListRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ZoneDomain>, Error> {
         let operation: &'static str = "dns.zone_domain_list";
@@ -8759,15 +9533,23 @@ impl<'a> DnsZoneDomainListRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_domain_list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ZoneDomain>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneDomainListRequest<'_> {
+    type Output = Vec<ZoneDomain>;
+    const METHOD: &'static str = "dns.zone_domain_list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneDomainListRequest<'a> {
@@ -8791,8 +9573,13 @@ impl<'a> DnsZoneDomainUpdateRequest<'a> {
         self.zone_id = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ZoneDomain, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "dns.zone_domain_update";
         {
             let value = &self.domain;
@@ -8803,35 +9590,50 @@ impl<'a> DnsZoneDomainUpdateRequest<'a> {
             sdk_runtime::check::max_length(operation, "zone_id", value, 32usize)?;
             sdk_runtime::check::allowed_chars(operation, "zone_id", value, "0-9a-fA-F")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.domain;
+            named
+                .insert(
+                    String::from("domain"),
+                    sdk_runtime::encode::value(operation, "domain", value)?,
+                );
+        }
+        if let Some(value) = &self.zone_id {
+            named
+                .insert(
+                    String::from("zone_id"),
+                    sdk_runtime::encode::value(operation, "zone_id", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneDomain, Error> {
+        let operation: &'static str = "dns.zone_domain_update";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_domain_update"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.domain;
-                    named
-                        .insert(
-                            String::from("domain"),
-                            sdk_runtime::encode::value(operation, "domain", value)?,
-                        );
-                }
-                if let Some(value) = &self.zone_id {
-                    named
-                        .insert(
-                            String::from("zone_id"),
-                            sdk_runtime::encode::value(operation, "zone_id", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneDomain, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneDomainUpdateRequest<'_> {
+    type Output = ZoneDomain;
+    const METHOD: &'static str = "dns.zone_domain_update";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneDomainUpdateRequest<'a> {
@@ -8849,8 +9651,13 @@ pub struct DnsZoneInfoRequest<'a> {
     id: String,
 }
 impl<'a> DnsZoneInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Zone, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "dns.zone_info";
         {
             let value = &self.id;
@@ -8858,28 +9665,43 @@ impl<'a> DnsZoneInfoRequest<'a> {
             sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
             sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.id;
+            named
+                .insert(
+                    String::from("id"),
+                    sdk_runtime::encode::value(operation, "id", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Zone, Error> {
+        let operation: &'static str = "dns.zone_info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.id;
-                    named
-                        .insert(
-                            String::from("id"),
-                            sdk_runtime::encode::value(operation, "id", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Zone, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneInfoRequest<'_> {
+    type Output = Zone;
+    const METHOD: &'static str = "dns.zone_info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneInfoRequest<'a> {
@@ -8896,6 +9718,17 @@ pub struct DnsZoneListRequest<'a> {
     client: &'a Client,
 }
 impl<'a> DnsZoneListRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Zone>, Error> {
         let operation: &'static str = "dns.zone_list";
@@ -8904,15 +9737,23 @@ impl<'a> DnsZoneListRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Zone>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneListRequest<'_> {
+    type Output = Vec<Zone>;
+    const METHOD: &'static str = "dns.zone_list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneListRequest<'a> {
@@ -8956,8 +9797,13 @@ impl<'a> DnsZoneRecordCreateRequest<'a> {
         self.relative = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ZoneRecord, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "dns.zone_record_create";
         {
             let value = &self.zone_id;
@@ -8997,72 +9843,87 @@ impl<'a> DnsZoneRecordCreateRequest<'a> {
             sdk_runtime::check::min_i64(operation, "priority", *value, 0i64)?;
             sdk_runtime::check::max_i64(operation, "priority", *value, 999i64)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.zone_id;
+            named
+                .insert(
+                    String::from("zone_id"),
+                    sdk_runtime::encode::value(operation, "zone_id", value)?,
+                );
+        }
+        {
+            let value = &self.r#type;
+            named
+                .insert(
+                    String::from("type"),
+                    sdk_runtime::encode::value(operation, "type", value)?,
+                );
+        }
+        if let Some(value) = &self.record {
+            named
+                .insert(
+                    String::from("record"),
+                    sdk_runtime::encode::value(operation, "record", value)?,
+                );
+        }
+        {
+            let value = &self.address;
+            named
+                .insert(
+                    String::from("address"),
+                    sdk_runtime::encode::value(operation, "address", value)?,
+                );
+        }
+        if let Some(value) = &self.ttl {
+            named
+                .insert(
+                    String::from("ttl"),
+                    sdk_runtime::encode::value(operation, "ttl", value)?,
+                );
+        }
+        if let Some(value) = &self.priority {
+            named
+                .insert(
+                    String::from("priority"),
+                    sdk_runtime::encode::value(operation, "priority", value)?,
+                );
+        }
+        if let Some(value) = &self.relative {
+            named
+                .insert(
+                    String::from("relative"),
+                    sdk_runtime::encode::value(operation, "relative", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneRecord, Error> {
+        let operation: &'static str = "dns.zone_record_create";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_record_create"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.zone_id;
-                    named
-                        .insert(
-                            String::from("zone_id"),
-                            sdk_runtime::encode::value(operation, "zone_id", value)?,
-                        );
-                }
-                {
-                    let value = &self.r#type;
-                    named
-                        .insert(
-                            String::from("type"),
-                            sdk_runtime::encode::value(operation, "type", value)?,
-                        );
-                }
-                if let Some(value) = &self.record {
-                    named
-                        .insert(
-                            String::from("record"),
-                            sdk_runtime::encode::value(operation, "record", value)?,
-                        );
-                }
-                {
-                    let value = &self.address;
-                    named
-                        .insert(
-                            String::from("address"),
-                            sdk_runtime::encode::value(operation, "address", value)?,
-                        );
-                }
-                if let Some(value) = &self.ttl {
-                    named
-                        .insert(
-                            String::from("ttl"),
-                            sdk_runtime::encode::value(operation, "ttl", value)?,
-                        );
-                }
-                if let Some(value) = &self.priority {
-                    named
-                        .insert(
-                            String::from("priority"),
-                            sdk_runtime::encode::value(operation, "priority", value)?,
-                        );
-                }
-                if let Some(value) = &self.relative {
-                    named
-                        .insert(
-                            String::from("relative"),
-                            sdk_runtime::encode::value(operation, "relative", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneRecord, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneRecordCreateRequest<'_> {
+    type Output = ZoneRecord;
+    const METHOD: &'static str = "dns.zone_record_create";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneRecordCreateRequest<'a> {
@@ -9080,8 +9941,13 @@ pub struct DnsZoneRecordDeleteRequest<'a> {
     id: String,
 }
 impl<'a> DnsZoneRecordDeleteRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ZoneRecord, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "dns.zone_record_delete";
         {
             let value = &self.id;
@@ -9089,28 +9955,43 @@ impl<'a> DnsZoneRecordDeleteRequest<'a> {
             sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
             sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.id;
+            named
+                .insert(
+                    String::from("id"),
+                    sdk_runtime::encode::value(operation, "id", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneRecord, Error> {
+        let operation: &'static str = "dns.zone_record_delete";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_record_delete"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.id;
-                    named
-                        .insert(
-                            String::from("id"),
-                            sdk_runtime::encode::value(operation, "id", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneRecord, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneRecordDeleteRequest<'_> {
+    type Output = ZoneRecord;
+    const METHOD: &'static str = "dns.zone_record_delete";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneRecordDeleteRequest<'a> {
@@ -9128,8 +10009,13 @@ pub struct DnsZoneRecordInfoRequest<'a> {
     id: String,
 }
 impl<'a> DnsZoneRecordInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ZoneRecord, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "dns.zone_record_info";
         {
             let value = &self.id;
@@ -9137,28 +10023,43 @@ impl<'a> DnsZoneRecordInfoRequest<'a> {
             sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
             sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.id;
+            named
+                .insert(
+                    String::from("id"),
+                    sdk_runtime::encode::value(operation, "id", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneRecord, Error> {
+        let operation: &'static str = "dns.zone_record_info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_record_info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.id;
-                    named
-                        .insert(
-                            String::from("id"),
-                            sdk_runtime::encode::value(operation, "id", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneRecord, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneRecordInfoRequest<'_> {
+    type Output = ZoneRecord;
+    const METHOD: &'static str = "dns.zone_record_info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneRecordInfoRequest<'a> {
@@ -9175,6 +10076,17 @@ pub struct DnsZoneRecordListRequest<'a> {
     client: &'a Client,
 }
 impl<'a> DnsZoneRecordListRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ZoneRecord>, Error> {
         let operation: &'static str = "dns.zone_record_list";
@@ -9183,15 +10095,23 @@ impl<'a> DnsZoneRecordListRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_record_list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ZoneRecord>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneRecordListRequest<'_> {
+    type Output = Vec<ZoneRecord>;
+    const METHOD: &'static str = "dns.zone_record_list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneRecordListRequest<'a> {
@@ -9251,8 +10171,13 @@ impl<'a> DnsZoneRecordUpdateRequest<'a> {
         self.relative = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ZoneRecord, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "dns.zone_record_update";
         {
             let value = &self.id;
@@ -9295,77 +10220,92 @@ impl<'a> DnsZoneRecordUpdateRequest<'a> {
             sdk_runtime::check::min_i64(operation, "priority", *value, 0i64)?;
             sdk_runtime::check::max_i64(operation, "priority", *value, 999i64)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.id;
+            named
+                .insert(
+                    String::from("id"),
+                    sdk_runtime::encode::value(operation, "id", value)?,
+                );
+        }
+        if let Some(value) = &self.zone_id {
+            named
+                .insert(
+                    String::from("zone_id"),
+                    sdk_runtime::encode::value(operation, "zone_id", value)?,
+                );
+        }
+        if let Some(value) = &self.r#type {
+            named
+                .insert(
+                    String::from("type"),
+                    sdk_runtime::encode::value(operation, "type", value)?,
+                );
+        }
+        if let Some(value) = &self.record {
+            named
+                .insert(
+                    String::from("record"),
+                    sdk_runtime::encode::value(operation, "record", value)?,
+                );
+        }
+        if let Some(value) = &self.address {
+            named
+                .insert(
+                    String::from("address"),
+                    sdk_runtime::encode::value(operation, "address", value)?,
+                );
+        }
+        if let Some(value) = &self.ttl {
+            named
+                .insert(
+                    String::from("ttl"),
+                    sdk_runtime::encode::value(operation, "ttl", value)?,
+                );
+        }
+        if let Some(value) = &self.priority {
+            named
+                .insert(
+                    String::from("priority"),
+                    sdk_runtime::encode::value(operation, "priority", value)?,
+                );
+        }
+        if let Some(value) = &self.relative {
+            named
+                .insert(
+                    String::from("relative"),
+                    sdk_runtime::encode::value(operation, "relative", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ZoneRecord, Error> {
+        let operation: &'static str = "dns.zone_record_update";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_record_update"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.id;
-                    named
-                        .insert(
-                            String::from("id"),
-                            sdk_runtime::encode::value(operation, "id", value)?,
-                        );
-                }
-                if let Some(value) = &self.zone_id {
-                    named
-                        .insert(
-                            String::from("zone_id"),
-                            sdk_runtime::encode::value(operation, "zone_id", value)?,
-                        );
-                }
-                if let Some(value) = &self.r#type {
-                    named
-                        .insert(
-                            String::from("type"),
-                            sdk_runtime::encode::value(operation, "type", value)?,
-                        );
-                }
-                if let Some(value) = &self.record {
-                    named
-                        .insert(
-                            String::from("record"),
-                            sdk_runtime::encode::value(operation, "record", value)?,
-                        );
-                }
-                if let Some(value) = &self.address {
-                    named
-                        .insert(
-                            String::from("address"),
-                            sdk_runtime::encode::value(operation, "address", value)?,
-                        );
-                }
-                if let Some(value) = &self.ttl {
-                    named
-                        .insert(
-                            String::from("ttl"),
-                            sdk_runtime::encode::value(operation, "ttl", value)?,
-                        );
-                }
-                if let Some(value) = &self.priority {
-                    named
-                        .insert(
-                            String::from("priority"),
-                            sdk_runtime::encode::value(operation, "priority", value)?,
-                        );
-                }
-                if let Some(value) = &self.relative {
-                    named
-                        .insert(
-                            String::from("relative"),
-                            sdk_runtime::encode::value(operation, "relative", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneRecord, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneRecordUpdateRequest<'_> {
+    type Output = ZoneRecord;
+    const METHOD: &'static str = "dns.zone_record_update";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneRecordUpdateRequest<'a> {
@@ -9395,8 +10335,13 @@ impl<'a> DnsZoneUpdateRequest<'a> {
         self.ttl = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Zone, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "dns.zone_update";
         {
             let value = &self.id;
@@ -9418,42 +10363,57 @@ impl<'a> DnsZoneUpdateRequest<'a> {
                 ],
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.id;
+            named
+                .insert(
+                    String::from("id"),
+                    sdk_runtime::encode::value(operation, "id", value)?,
+                );
+        }
+        if let Some(value) = &self.nickname {
+            named
+                .insert(
+                    String::from("nickname"),
+                    sdk_runtime::encode::value(operation, "nickname", value)?,
+                );
+        }
+        if let Some(value) = &self.ttl {
+            named
+                .insert(
+                    String::from("ttl"),
+                    sdk_runtime::encode::value(operation, "ttl", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Zone, Error> {
+        let operation: &'static str = "dns.zone_update";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/dns.zone_update"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.id;
-                    named
-                        .insert(
-                            String::from("id"),
-                            sdk_runtime::encode::value(operation, "id", value)?,
-                        );
-                }
-                if let Some(value) = &self.nickname {
-                    named
-                        .insert(
-                            String::from("nickname"),
-                            sdk_runtime::encode::value(operation, "nickname", value)?,
-                        );
-                }
-                if let Some(value) = &self.ttl {
-                    named
-                        .insert(
-                            String::from("ttl"),
-                            sdk_runtime::encode::value(operation, "ttl", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Zone, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for DnsZoneUpdateRequest<'_> {
+    type Output = Zone;
+    const METHOD: &'static str = "dns.zone_update";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for DnsZoneUpdateRequest<'a> {
@@ -9528,8 +10488,13 @@ impl<'a> FirewallingRuleCreateRequest<'a> {
         self.direction = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<FirewallRule, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "firewalling.rule_create";
         if let Some(value) = &self.ip_version {
             sdk_runtime::check::one_of(
@@ -9580,119 +10545,130 @@ impl<'a> FirewallingRuleCreateRequest<'a> {
                 FirewallDirection::VALUES,
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.rule_group_name;
+            named
+                .insert(
+                    String::from("rule_group_name"),
+                    sdk_runtime::encode::value(operation, "rule_group_name", value)?,
+                );
+        }
+        if let Some(value) = &self.ip_version {
+            named
+                .insert(
+                    String::from("ip_version"),
+                    sdk_runtime::encode::value(operation, "ip_version", value)?,
+                );
+        }
+        {
+            let value = &self.action;
+            named
+                .insert(
+                    String::from("action"),
+                    sdk_runtime::encode::value(operation, "action", value)?,
+                );
+        }
+        if let Some(value) = &self.source_ips {
+            named
+                .insert(
+                    String::from("source_ips"),
+                    sdk_runtime::encode::value(operation, "source_ips", value)?,
+                );
+        }
+        if let Some(value) = &self.source_ports {
+            named
+                .insert(
+                    String::from("source_ports"),
+                    sdk_runtime::encode::value(operation, "source_ports", value)?,
+                );
+        }
+        if let Some(value) = &self.dest_ips {
+            named
+                .insert(
+                    String::from("dest_ips"),
+                    sdk_runtime::encode::value(operation, "dest_ips", value)?,
+                );
+        }
+        if let Some(value) = &self.source_ip6s {
+            named
+                .insert(
+                    String::from("source_ip6s"),
+                    sdk_runtime::encode::value(operation, "source_ip6s", value)?,
+                );
+        }
+        if let Some(value) = &self.dest_ip6s {
+            named
+                .insert(
+                    String::from("dest_ip6s"),
+                    sdk_runtime::encode::value(operation, "dest_ip6s", value)?,
+                );
+        }
+        {
+            let value = &self.dest_ports;
+            named
+                .insert(
+                    String::from("dest_ports"),
+                    sdk_runtime::encode::value(operation, "dest_ports", value)?,
+                );
+        }
+        if let Some(value) = &self.protocols {
+            named
+                .insert(
+                    String::from("protocols"),
+                    sdk_runtime::encode::value(operation, "protocols", value)?,
+                );
+        }
+        {
+            let value = &self.ordering;
+            named
+                .insert(
+                    String::from("ordering"),
+                    sdk_runtime::encode::value(operation, "ordering", value)?,
+                );
+        }
+        if let Some(value) = &self.comment {
+            named
+                .insert(
+                    String::from("comment"),
+                    sdk_runtime::encode::value(operation, "comment", value)?,
+                );
+        }
+        if let Some(value) = &self.direction {
+            named
+                .insert(
+                    String::from("direction"),
+                    sdk_runtime::encode::value(operation, "direction", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRule, Error> {
+        let operation: &'static str = "firewalling.rule_create";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_create"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.rule_group_name;
-                    named
-                        .insert(
-                            String::from("rule_group_name"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "rule_group_name",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.ip_version {
-                    named
-                        .insert(
-                            String::from("ip_version"),
-                            sdk_runtime::encode::value(operation, "ip_version", value)?,
-                        );
-                }
-                {
-                    let value = &self.action;
-                    named
-                        .insert(
-                            String::from("action"),
-                            sdk_runtime::encode::value(operation, "action", value)?,
-                        );
-                }
-                if let Some(value) = &self.source_ips {
-                    named
-                        .insert(
-                            String::from("source_ips"),
-                            sdk_runtime::encode::value(operation, "source_ips", value)?,
-                        );
-                }
-                if let Some(value) = &self.source_ports {
-                    named
-                        .insert(
-                            String::from("source_ports"),
-                            sdk_runtime::encode::value(operation, "source_ports", value)?,
-                        );
-                }
-                if let Some(value) = &self.dest_ips {
-                    named
-                        .insert(
-                            String::from("dest_ips"),
-                            sdk_runtime::encode::value(operation, "dest_ips", value)?,
-                        );
-                }
-                if let Some(value) = &self.source_ip6s {
-                    named
-                        .insert(
-                            String::from("source_ip6s"),
-                            sdk_runtime::encode::value(operation, "source_ip6s", value)?,
-                        );
-                }
-                if let Some(value) = &self.dest_ip6s {
-                    named
-                        .insert(
-                            String::from("dest_ip6s"),
-                            sdk_runtime::encode::value(operation, "dest_ip6s", value)?,
-                        );
-                }
-                {
-                    let value = &self.dest_ports;
-                    named
-                        .insert(
-                            String::from("dest_ports"),
-                            sdk_runtime::encode::value(operation, "dest_ports", value)?,
-                        );
-                }
-                if let Some(value) = &self.protocols {
-                    named
-                        .insert(
-                            String::from("protocols"),
-                            sdk_runtime::encode::value(operation, "protocols", value)?,
-                        );
-                }
-                {
-                    let value = &self.ordering;
-                    named
-                        .insert(
-                            String::from("ordering"),
-                            sdk_runtime::encode::value(operation, "ordering", value)?,
-                        );
-                }
-                if let Some(value) = &self.comment {
-                    named
-                        .insert(
-                            String::from("comment"),
-                            sdk_runtime::encode::value(operation, "comment", value)?,
-                        );
-                }
-                if let Some(value) = &self.direction {
-                    named
-                        .insert(
-                            String::from("direction"),
-                            sdk_runtime::encode::value(operation, "direction", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRule, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for FirewallingRuleCreateRequest<'_> {
+    type Output = FirewallRule;
+    const METHOD: &'static str = "firewalling.rule_create";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for FirewallingRuleCreateRequest<'a> {
@@ -9710,6 +10686,26 @@ pub struct FirewallingRuleDeleteRequest<'a> {
     rule_id: String,
 }
 impl<'a> FirewallingRuleDeleteRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        let operation: &'static str = "firewalling.rule_delete";
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.rule_id;
+            named
+                .insert(
+                    String::from("rule_id"),
+                    sdk_runtime::encode::value(operation, "rule_id", value)?,
+                );
+        }
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<String, Error> {
         let operation: &'static str = "firewalling.rule_delete";
@@ -9718,23 +10714,23 @@ impl<'a> FirewallingRuleDeleteRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_delete"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.rule_id;
-                    named
-                        .insert(
-                            String::from("rule_id"),
-                            sdk_runtime::encode::value(operation, "rule_id", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<String, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for FirewallingRuleDeleteRequest<'_> {
+    type Output = String;
+    const METHOD: &'static str = "firewalling.rule_delete";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for FirewallingRuleDeleteRequest<'a> {
@@ -9770,8 +10766,13 @@ impl<'a> FirewallingRuleGroupCreateRequest<'a> {
         self.default_outbound_policy = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<FirewallRuleGroup, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "firewalling.rule_group_create";
         {
             let value = &self.nickname;
@@ -9792,53 +10793,68 @@ impl<'a> FirewallingRuleGroupCreateRequest<'a> {
                 FirewallOutboundPolicy::VALUES,
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.nickname;
+            named
+                .insert(
+                    String::from("nickname"),
+                    sdk_runtime::encode::value(operation, "nickname", value)?,
+                );
+        }
+        if let Some(value) = &self.notes {
+            named
+                .insert(
+                    String::from("notes"),
+                    sdk_runtime::encode::value(operation, "notes", value)?,
+                );
+        }
+        if let Some(value) = &self.rules {
+            named
+                .insert(
+                    String::from("rules"),
+                    sdk_runtime::encode::value(operation, "rules", value)?,
+                );
+        }
+        if let Some(value) = &self.default_outbound_policy {
+            named
+                .insert(
+                    String::from("default_outbound_policy"),
+                    sdk_runtime::encode::value(
+                        operation,
+                        "default_outbound_policy",
+                        value,
+                    )?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRuleGroup, Error> {
+        let operation: &'static str = "firewalling.rule_group_create";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_group_create"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.nickname;
-                    named
-                        .insert(
-                            String::from("nickname"),
-                            sdk_runtime::encode::value(operation, "nickname", value)?,
-                        );
-                }
-                if let Some(value) = &self.notes {
-                    named
-                        .insert(
-                            String::from("notes"),
-                            sdk_runtime::encode::value(operation, "notes", value)?,
-                        );
-                }
-                if let Some(value) = &self.rules {
-                    named
-                        .insert(
-                            String::from("rules"),
-                            sdk_runtime::encode::value(operation, "rules", value)?,
-                        );
-                }
-                if let Some(value) = &self.default_outbound_policy {
-                    named
-                        .insert(
-                            String::from("default_outbound_policy"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "default_outbound_policy",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRuleGroup, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for FirewallingRuleGroupCreateRequest<'_> {
+    type Output = FirewallRuleGroup;
+    const METHOD: &'static str = "firewalling.rule_group_create";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for FirewallingRuleGroupCreateRequest<'a> {
@@ -9856,6 +10872,26 @@ pub struct FirewallingRuleGroupDeleteRequest<'a> {
     rule_group_name: String,
 }
 impl<'a> FirewallingRuleGroupDeleteRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        let operation: &'static str = "firewalling.rule_group_delete";
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.rule_group_name;
+            named
+                .insert(
+                    String::from("rule_group_name"),
+                    sdk_runtime::encode::value(operation, "rule_group_name", value)?,
+                );
+        }
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<String, Error> {
         let operation: &'static str = "firewalling.rule_group_delete";
@@ -9864,27 +10900,23 @@ impl<'a> FirewallingRuleGroupDeleteRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_group_delete"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.rule_group_name;
-                    named
-                        .insert(
-                            String::from("rule_group_name"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "rule_group_name",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<String, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for FirewallingRuleGroupDeleteRequest<'_> {
+    type Output = String;
+    const METHOD: &'static str = "firewalling.rule_group_delete";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for FirewallingRuleGroupDeleteRequest<'a> {
@@ -9902,6 +10934,26 @@ pub struct FirewallingRuleGroupInfoRequest<'a> {
     rule_group_name: String,
 }
 impl<'a> FirewallingRuleGroupInfoRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        let operation: &'static str = "firewalling.rule_group_info";
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.rule_group_name;
+            named
+                .insert(
+                    String::from("rule_group_name"),
+                    sdk_runtime::encode::value(operation, "rule_group_name", value)?,
+                );
+        }
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallRuleGroup, Error> {
         let operation: &'static str = "firewalling.rule_group_info";
@@ -9910,27 +10962,23 @@ impl<'a> FirewallingRuleGroupInfoRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_group_info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.rule_group_name;
-                    named
-                        .insert(
-                            String::from("rule_group_name"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "rule_group_name",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRuleGroup, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for FirewallingRuleGroupInfoRequest<'_> {
+    type Output = FirewallRuleGroup;
+    const METHOD: &'static str = "firewalling.rule_group_info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for FirewallingRuleGroupInfoRequest<'a> {
@@ -9953,6 +11001,25 @@ impl<'a> FirewallingRuleGroupListRequest<'a> {
         self.include_public = Some(value);
         self
     }
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        let operation: &'static str = "firewalling.rule_group_list";
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.include_public {
+            named
+                .insert(
+                    String::from("include_public"),
+                    sdk_runtime::encode::value(operation, "include_public", value)?,
+                );
+        }
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<FirewallRuleGroup>, Error> {
         let operation: &'static str = "firewalling.rule_group_list";
@@ -9961,26 +11028,23 @@ impl<'a> FirewallingRuleGroupListRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_group_list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.include_public {
-                    named
-                        .insert(
-                            String::from("include_public"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "include_public",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<FirewallRuleGroup>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for FirewallingRuleGroupListRequest<'_> {
+    type Output = Vec<FirewallRuleGroup>;
+    const METHOD: &'static str = "firewalling.rule_group_list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for FirewallingRuleGroupListRequest<'a> {
@@ -9999,8 +11063,13 @@ pub struct FirewallingRuleGroupStatusRequest<'a> {
     rule_group_name: String,
 }
 impl<'a> FirewallingRuleGroupStatusRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<FirewallRuleGroupStatus, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "firewalling.rule_group_status";
         {
             let value = &self.name;
@@ -10008,40 +11077,51 @@ impl<'a> FirewallingRuleGroupStatusRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.rule_group_name;
+            named
+                .insert(
+                    String::from("rule_group_name"),
+                    sdk_runtime::encode::value(operation, "rule_group_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRuleGroupStatus, Error> {
+        let operation: &'static str = "firewalling.rule_group_status";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_group_status"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.rule_group_name;
-                    named
-                        .insert(
-                            String::from("rule_group_name"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "rule_group_name",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRuleGroupStatus, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for FirewallingRuleGroupStatusRequest<'_> {
+    type Output = FirewallRuleGroupStatus;
+    const METHOD: &'static str = "firewalling.rule_group_status";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for FirewallingRuleGroupStatusRequest<'a> {
@@ -10059,6 +11139,26 @@ pub struct FirewallingRuleInfoRequest<'a> {
     rule_id: String,
 }
 impl<'a> FirewallingRuleInfoRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        let operation: &'static str = "firewalling.rule_info";
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.rule_id;
+            named
+                .insert(
+                    String::from("rule_id"),
+                    sdk_runtime::encode::value(operation, "rule_id", value)?,
+                );
+        }
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallRule, Error> {
         let operation: &'static str = "firewalling.rule_info";
@@ -10067,23 +11167,23 @@ impl<'a> FirewallingRuleInfoRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.rule_id;
-                    named
-                        .insert(
-                            String::from("rule_id"),
-                            sdk_runtime::encode::value(operation, "rule_id", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRule, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for FirewallingRuleInfoRequest<'_> {
+    type Output = FirewallRule;
+    const METHOD: &'static str = "firewalling.rule_info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for FirewallingRuleInfoRequest<'a> {
@@ -10167,8 +11267,13 @@ impl<'a> FirewallingRuleUpdateRequest<'a> {
         self.comment = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<FirewallRule, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "firewalling.rule_update";
         if let Some(value) = &self.ip_version {
             sdk_runtime::check::one_of(
@@ -10209,105 +11314,120 @@ impl<'a> FirewallingRuleUpdateRequest<'a> {
             sdk_runtime::check::min_i64(operation, "ordering", *value, 1i64)?;
             sdk_runtime::check::max_i64(operation, "ordering", *value, 30i64)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.rule_id;
+            named
+                .insert(
+                    String::from("rule_id"),
+                    sdk_runtime::encode::value(operation, "rule_id", value)?,
+                );
+        }
+        if let Some(value) = &self.ip_version {
+            named
+                .insert(
+                    String::from("ip_version"),
+                    sdk_runtime::encode::value(operation, "ip_version", value)?,
+                );
+        }
+        if let Some(value) = &self.action {
+            named
+                .insert(
+                    String::from("action"),
+                    sdk_runtime::encode::value(operation, "action", value)?,
+                );
+        }
+        if let Some(value) = &self.source_ips {
+            named
+                .insert(
+                    String::from("source_ips"),
+                    sdk_runtime::encode::value(operation, "source_ips", value)?,
+                );
+        }
+        if let Some(value) = &self.dest_ips {
+            named
+                .insert(
+                    String::from("dest_ips"),
+                    sdk_runtime::encode::value(operation, "dest_ips", value)?,
+                );
+        }
+        if let Some(value) = &self.source_ip6s {
+            named
+                .insert(
+                    String::from("source_ip6s"),
+                    sdk_runtime::encode::value(operation, "source_ip6s", value)?,
+                );
+        }
+        if let Some(value) = &self.dest_ip6s {
+            named
+                .insert(
+                    String::from("dest_ip6s"),
+                    sdk_runtime::encode::value(operation, "dest_ip6s", value)?,
+                );
+        }
+        if let Some(value) = &self.source_ports {
+            named
+                .insert(
+                    String::from("source_ports"),
+                    sdk_runtime::encode::value(operation, "source_ports", value)?,
+                );
+        }
+        if let Some(value) = &self.dest_ports {
+            named
+                .insert(
+                    String::from("dest_ports"),
+                    sdk_runtime::encode::value(operation, "dest_ports", value)?,
+                );
+        }
+        if let Some(value) = &self.protocols {
+            named
+                .insert(
+                    String::from("protocols"),
+                    sdk_runtime::encode::value(operation, "protocols", value)?,
+                );
+        }
+        if let Some(value) = &self.ordering {
+            named
+                .insert(
+                    String::from("ordering"),
+                    sdk_runtime::encode::value(operation, "ordering", value)?,
+                );
+        }
+        if let Some(value) = &self.comment {
+            named
+                .insert(
+                    String::from("comment"),
+                    sdk_runtime::encode::value(operation, "comment", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRule, Error> {
+        let operation: &'static str = "firewalling.rule_update";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_update"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.rule_id;
-                    named
-                        .insert(
-                            String::from("rule_id"),
-                            sdk_runtime::encode::value(operation, "rule_id", value)?,
-                        );
-                }
-                if let Some(value) = &self.ip_version {
-                    named
-                        .insert(
-                            String::from("ip_version"),
-                            sdk_runtime::encode::value(operation, "ip_version", value)?,
-                        );
-                }
-                if let Some(value) = &self.action {
-                    named
-                        .insert(
-                            String::from("action"),
-                            sdk_runtime::encode::value(operation, "action", value)?,
-                        );
-                }
-                if let Some(value) = &self.source_ips {
-                    named
-                        .insert(
-                            String::from("source_ips"),
-                            sdk_runtime::encode::value(operation, "source_ips", value)?,
-                        );
-                }
-                if let Some(value) = &self.dest_ips {
-                    named
-                        .insert(
-                            String::from("dest_ips"),
-                            sdk_runtime::encode::value(operation, "dest_ips", value)?,
-                        );
-                }
-                if let Some(value) = &self.source_ip6s {
-                    named
-                        .insert(
-                            String::from("source_ip6s"),
-                            sdk_runtime::encode::value(operation, "source_ip6s", value)?,
-                        );
-                }
-                if let Some(value) = &self.dest_ip6s {
-                    named
-                        .insert(
-                            String::from("dest_ip6s"),
-                            sdk_runtime::encode::value(operation, "dest_ip6s", value)?,
-                        );
-                }
-                if let Some(value) = &self.source_ports {
-                    named
-                        .insert(
-                            String::from("source_ports"),
-                            sdk_runtime::encode::value(operation, "source_ports", value)?,
-                        );
-                }
-                if let Some(value) = &self.dest_ports {
-                    named
-                        .insert(
-                            String::from("dest_ports"),
-                            sdk_runtime::encode::value(operation, "dest_ports", value)?,
-                        );
-                }
-                if let Some(value) = &self.protocols {
-                    named
-                        .insert(
-                            String::from("protocols"),
-                            sdk_runtime::encode::value(operation, "protocols", value)?,
-                        );
-                }
-                if let Some(value) = &self.ordering {
-                    named
-                        .insert(
-                            String::from("ordering"),
-                            sdk_runtime::encode::value(operation, "ordering", value)?,
-                        );
-                }
-                if let Some(value) = &self.comment {
-                    named
-                        .insert(
-                            String::from("comment"),
-                            sdk_runtime::encode::value(operation, "comment", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRule, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for FirewallingRuleUpdateRequest<'_> {
+    type Output = FirewallRule;
+    const METHOD: &'static str = "firewalling.rule_update";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for FirewallingRuleUpdateRequest<'a> {
@@ -10326,8 +11446,13 @@ pub struct FirewallingUpdateRequest<'a> {
     rule_group_name: String,
 }
 impl<'a> FirewallingUpdateRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<FirewallRuleGroup, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "firewalling.update";
         {
             let value = &self.name;
@@ -10335,40 +11460,51 @@ impl<'a> FirewallingUpdateRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.rule_group_name;
+            named
+                .insert(
+                    String::from("rule_group_name"),
+                    sdk_runtime::encode::value(operation, "rule_group_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<FirewallRuleGroup, Error> {
+        let operation: &'static str = "firewalling.update";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/firewalling.update"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.rule_group_name;
-                    named
-                        .insert(
-                            String::from("rule_group_name"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "rule_group_name",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRuleGroup, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for FirewallingUpdateRequest<'_> {
+    type Output = FirewallRuleGroup;
+    const METHOD: &'static str = "firewalling.update";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for FirewallingUpdateRequest<'a> {
@@ -10430,6 +11566,67 @@ impl<'a> InternalEchoRequest<'a> {
         self.date = Some(value.into());
         self
     }
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        let operation: &'static str = "internal.echo";
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.string {
+            named
+                .insert(
+                    String::from("string"),
+                    sdk_runtime::encode::value(operation, "string", value)?,
+                );
+        }
+        if let Some(value) = &self.list {
+            named
+                .insert(
+                    String::from("list"),
+                    sdk_runtime::encode::value(operation, "list", value)?,
+                );
+        }
+        if let Some(value) = &self.dictionary {
+            named
+                .insert(
+                    String::from("dictionary"),
+                    sdk_runtime::encode::value(operation, "dictionary", value)?,
+                );
+        }
+        if let Some(value) = &self.boolean {
+            named
+                .insert(
+                    String::from("boolean"),
+                    sdk_runtime::encode::value(operation, "boolean", value)?,
+                );
+        }
+        if let Some(value) = &self.float {
+            named
+                .insert(
+                    String::from("float"),
+                    sdk_runtime::encode::value(operation, "float", value)?,
+                );
+        }
+        if let Some(value) = &self.integer {
+            named
+                .insert(
+                    String::from("integer"),
+                    sdk_runtime::encode::value(operation, "integer", value)?,
+                );
+        }
+        if let Some(value) = &self.date {
+            named
+                .insert(
+                    String::from("date"),
+                    sdk_runtime::encode::value(operation, "date", value)?,
+                );
+        }
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<InternalEcho, Error> {
         let operation: &'static str = "internal.echo";
@@ -10438,64 +11635,23 @@ impl<'a> InternalEchoRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/internal.echo"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.string {
-                    named
-                        .insert(
-                            String::from("string"),
-                            sdk_runtime::encode::value(operation, "string", value)?,
-                        );
-                }
-                if let Some(value) = &self.list {
-                    named
-                        .insert(
-                            String::from("list"),
-                            sdk_runtime::encode::value(operation, "list", value)?,
-                        );
-                }
-                if let Some(value) = &self.dictionary {
-                    named
-                        .insert(
-                            String::from("dictionary"),
-                            sdk_runtime::encode::value(operation, "dictionary", value)?,
-                        );
-                }
-                if let Some(value) = &self.boolean {
-                    named
-                        .insert(
-                            String::from("boolean"),
-                            sdk_runtime::encode::value(operation, "boolean", value)?,
-                        );
-                }
-                if let Some(value) = &self.float {
-                    named
-                        .insert(
-                            String::from("float"),
-                            sdk_runtime::encode::value(operation, "float", value)?,
-                        );
-                }
-                if let Some(value) = &self.integer {
-                    named
-                        .insert(
-                            String::from("integer"),
-                            sdk_runtime::encode::value(operation, "integer", value)?,
-                        );
-                }
-                if let Some(value) = &self.date {
-                    named
-                        .insert(
-                            String::from("date"),
-                            sdk_runtime::encode::value(operation, "date", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<InternalEcho, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for InternalEchoRequest<'_> {
+    type Output = InternalEcho;
+    const METHOD: &'static str = "internal.echo";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for InternalEchoRequest<'a> {
@@ -10512,6 +11668,17 @@ pub struct InternalNoopRequest<'a> {
     client: &'a Client,
 }
 impl<'a> InternalNoopRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<EmptyResult, Error> {
         let operation: &'static str = "internal.noop";
@@ -10520,15 +11687,23 @@ impl<'a> InternalNoopRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/internal.noop"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<EmptyResult, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for InternalNoopRequest<'_> {
+    type Output = EmptyResult;
+    const METHOD: &'static str = "internal.noop";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for InternalNoopRequest<'a> {
@@ -10545,6 +11720,17 @@ pub struct InternalReleaseRequest<'a> {
     client: &'a Client,
 }
 impl<'a> InternalReleaseRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ApiRelease, Error> {
         let operation: &'static str = "internal.release";
@@ -10553,15 +11739,23 @@ impl<'a> InternalReleaseRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/internal.release"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiRelease, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for InternalReleaseRequest<'_> {
+    type Output = ApiRelease;
+    const METHOD: &'static str = "internal.release";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for InternalReleaseRequest<'a> {
@@ -10578,6 +11772,17 @@ pub struct InternalVersionRequest<'a> {
     client: &'a Client,
 }
 impl<'a> InternalVersionRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ApiVersion, Error> {
         let operation: &'static str = "internal.version";
@@ -10586,15 +11791,23 @@ impl<'a> InternalVersionRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/internal.version"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiVersion, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for InternalVersionRequest<'_> {
+    type Output = ApiVersion;
+    const METHOD: &'static str = "internal.version";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for InternalVersionRequest<'a> {
@@ -10612,6 +11825,26 @@ pub struct InvoiceInfoRequest<'a> {
     r#ref: i64,
 }
 impl<'a> InvoiceInfoRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        let operation: &'static str = "invoice.info";
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.r#ref;
+            named
+                .insert(
+                    String::from("ref"),
+                    sdk_runtime::encode::value(operation, "ref", value)?,
+                );
+        }
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Invoice, Error> {
         let operation: &'static str = "invoice.info";
@@ -10620,23 +11853,23 @@ impl<'a> InvoiceInfoRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/invoice.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.r#ref;
-                    named
-                        .insert(
-                            String::from("ref"),
-                            sdk_runtime::encode::value(operation, "ref", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Invoice, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for InvoiceInfoRequest<'_> {
+    type Output = Invoice;
+    const METHOD: &'static str = "invoice.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for InvoiceInfoRequest<'a> {
@@ -10671,8 +11904,13 @@ impl<'a> InvoiceListRequest<'a> {
         self.status = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<Invoice>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "invoice.list";
         if let Some(value) = &self.status {
             sdk_runtime::check::one_of(
@@ -10682,41 +11920,56 @@ impl<'a> InvoiceListRequest<'a> {
                 InvoiceStatus::VALUES,
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.date_gte {
+            named
+                .insert(
+                    String::from("date_gte"),
+                    sdk_runtime::encode::value(operation, "date_gte", value)?,
+                );
+        }
+        if let Some(value) = &self.date_lte {
+            named
+                .insert(
+                    String::from("date_lte"),
+                    sdk_runtime::encode::value(operation, "date_lte", value)?,
+                );
+        }
+        if let Some(value) = &self.status {
+            named
+                .insert(
+                    String::from("status"),
+                    sdk_runtime::encode::value(operation, "status", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Invoice>, Error> {
+        let operation: &'static str = "invoice.list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/invoice.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.date_gte {
-                    named
-                        .insert(
-                            String::from("date_gte"),
-                            sdk_runtime::encode::value(operation, "date_gte", value)?,
-                        );
-                }
-                if let Some(value) = &self.date_lte {
-                    named
-                        .insert(
-                            String::from("date_lte"),
-                            sdk_runtime::encode::value(operation, "date_lte", value)?,
-                        );
-                }
-                if let Some(value) = &self.status {
-                    named
-                        .insert(
-                            String::from("status"),
-                            sdk_runtime::encode::value(operation, "status", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Invoice>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for InvoiceListRequest<'_> {
+    type Output = Vec<Invoice>;
+    const METHOD: &'static str = "invoice.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for InvoiceListRequest<'a> {
@@ -10740,8 +11993,13 @@ impl<'a> JobStatusRequest<'a> {
         self.name = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "job.status";
         {
             let value = &self.id;
@@ -10754,35 +12012,50 @@ impl<'a> JobStatusRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.id;
+            named
+                .insert(
+                    String::from("id"),
+                    sdk_runtime::encode::value(operation, "id", value)?,
+                );
+        }
+        if let Some(value) = &self.name {
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "job.status";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/job.status"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.id;
-                    named
-                        .insert(
-                            String::from("id"),
-                            sdk_runtime::encode::value(operation, "id", value)?,
-                        );
-                }
-                if let Some(value) = &self.name {
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for JobStatusRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "job.status";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for JobStatusRequest<'a> {
@@ -10832,8 +12105,13 @@ impl<'a> LoadbalancerServerAddRequest<'a> {
         self.weight = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<LoadBalancerServer, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "loadbalancer.server.add";
         {
             let value = &self.load_balancer;
@@ -10861,83 +12139,94 @@ impl<'a> LoadbalancerServerAddRequest<'a> {
             sdk_runtime::check::min_i64(operation, "port", *value, 1i64)?;
             sdk_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.load_balancer;
+            named
+                .insert(
+                    String::from("load_balancer"),
+                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        {
+            let value = &self.server_name;
+            named
+                .insert(
+                    String::from("server_name"),
+                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                );
+        }
+        if let Some(value) = &self.ip_address {
+            named
+                .insert(
+                    String::from("ip_address"),
+                    sdk_runtime::encode::value(operation, "ip_address", value)?,
+                );
+        }
+        if let Some(value) = &self.port {
+            named
+                .insert(
+                    String::from("port"),
+                    sdk_runtime::encode::value(operation, "port", value)?,
+                );
+        }
+        if let Some(value) = &self.enabled {
+            named
+                .insert(
+                    String::from("enabled"),
+                    sdk_runtime::encode::value(operation, "enabled", value)?,
+                );
+        }
+        if let Some(value) = &self.fallback {
+            named
+                .insert(
+                    String::from("fallback"),
+                    sdk_runtime::encode::value(operation, "fallback", value)?,
+                );
+        }
+        if let Some(value) = &self.weight {
+            named
+                .insert(
+                    String::from("weight"),
+                    sdk_runtime::encode::value(operation, "weight", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancerServer, Error> {
+        let operation: &'static str = "loadbalancer.server.add";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/loadbalancer.server.add"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.load_balancer;
-                    named
-                        .insert(
-                            String::from("load_balancer"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "load_balancer",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.server_name;
-                    named
-                        .insert(
-                            String::from("server_name"),
-                            sdk_runtime::encode::value(operation, "server_name", value)?,
-                        );
-                }
-                if let Some(value) = &self.ip_address {
-                    named
-                        .insert(
-                            String::from("ip_address"),
-                            sdk_runtime::encode::value(operation, "ip_address", value)?,
-                        );
-                }
-                if let Some(value) = &self.port {
-                    named
-                        .insert(
-                            String::from("port"),
-                            sdk_runtime::encode::value(operation, "port", value)?,
-                        );
-                }
-                if let Some(value) = &self.enabled {
-                    named
-                        .insert(
-                            String::from("enabled"),
-                            sdk_runtime::encode::value(operation, "enabled", value)?,
-                        );
-                }
-                if let Some(value) = &self.fallback {
-                    named
-                        .insert(
-                            String::from("fallback"),
-                            sdk_runtime::encode::value(operation, "fallback", value)?,
-                        );
-                }
-                if let Some(value) = &self.weight {
-                    named
-                        .insert(
-                            String::from("weight"),
-                            sdk_runtime::encode::value(operation, "weight", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancerServer, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for LoadbalancerServerAddRequest<'_> {
+    type Output = LoadBalancerServer;
+    const METHOD: &'static str = "loadbalancer.server.add";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for LoadbalancerServerAddRequest<'a> {
@@ -10957,8 +12246,13 @@ pub struct LoadbalancerServerInfoRequest<'a> {
     server_name: String,
 }
 impl<'a> LoadbalancerServerInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<LoadBalancerServer, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "loadbalancer.server.info";
         {
             let value = &self.load_balancer;
@@ -10982,48 +12276,59 @@ impl<'a> LoadbalancerServerInfoRequest<'a> {
                 "A-Za-z0-9_-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.load_balancer;
+            named
+                .insert(
+                    String::from("load_balancer"),
+                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        {
+            let value = &self.server_name;
+            named
+                .insert(
+                    String::from("server_name"),
+                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancerServer, Error> {
+        let operation: &'static str = "loadbalancer.server.info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/loadbalancer.server.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.load_balancer;
-                    named
-                        .insert(
-                            String::from("load_balancer"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "load_balancer",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.server_name;
-                    named
-                        .insert(
-                            String::from("server_name"),
-                            sdk_runtime::encode::value(operation, "server_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancerServer, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for LoadbalancerServerInfoRequest<'_> {
+    type Output = LoadBalancerServer;
+    const METHOD: &'static str = "loadbalancer.server.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for LoadbalancerServerInfoRequest<'a> {
@@ -11043,8 +12348,13 @@ pub struct LoadbalancerServerRemoveRequest<'a> {
     server_name: String,
 }
 impl<'a> LoadbalancerServerRemoveRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<String, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "loadbalancer.server.remove";
         {
             let value = &self.load_balancer;
@@ -11068,48 +12378,59 @@ impl<'a> LoadbalancerServerRemoveRequest<'a> {
                 "A-Za-z0-9_-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.load_balancer;
+            named
+                .insert(
+                    String::from("load_balancer"),
+                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        {
+            let value = &self.server_name;
+            named
+                .insert(
+                    String::from("server_name"),
+                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<String, Error> {
+        let operation: &'static str = "loadbalancer.server.remove";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/loadbalancer.server.remove"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.load_balancer;
-                    named
-                        .insert(
-                            String::from("load_balancer"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "load_balancer",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.server_name;
-                    named
-                        .insert(
-                            String::from("server_name"),
-                            sdk_runtime::encode::value(operation, "server_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<String, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for LoadbalancerServerRemoveRequest<'_> {
+    type Output = String;
+    const METHOD: &'static str = "loadbalancer.server.remove";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for LoadbalancerServerRemoveRequest<'a> {
@@ -11159,8 +12480,13 @@ impl<'a> LoadbalancerServerUpdateRequest<'a> {
         self.weight = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<LoadBalancerServer, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "loadbalancer.server.update";
         {
             let value = &self.load_balancer;
@@ -11188,83 +12514,94 @@ impl<'a> LoadbalancerServerUpdateRequest<'a> {
             sdk_runtime::check::min_i64(operation, "port", *value, 1i64)?;
             sdk_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.load_balancer;
+            named
+                .insert(
+                    String::from("load_balancer"),
+                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        {
+            let value = &self.server_name;
+            named
+                .insert(
+                    String::from("server_name"),
+                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                );
+        }
+        if let Some(value) = &self.ip_address {
+            named
+                .insert(
+                    String::from("ip_address"),
+                    sdk_runtime::encode::value(operation, "ip_address", value)?,
+                );
+        }
+        if let Some(value) = &self.port {
+            named
+                .insert(
+                    String::from("port"),
+                    sdk_runtime::encode::value(operation, "port", value)?,
+                );
+        }
+        if let Some(value) = &self.enabled {
+            named
+                .insert(
+                    String::from("enabled"),
+                    sdk_runtime::encode::value(operation, "enabled", value)?,
+                );
+        }
+        if let Some(value) = &self.fallback {
+            named
+                .insert(
+                    String::from("fallback"),
+                    sdk_runtime::encode::value(operation, "fallback", value)?,
+                );
+        }
+        if let Some(value) = &self.weight {
+            named
+                .insert(
+                    String::from("weight"),
+                    sdk_runtime::encode::value(operation, "weight", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancerServer, Error> {
+        let operation: &'static str = "loadbalancer.server.update";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/loadbalancer.server.update"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.load_balancer;
-                    named
-                        .insert(
-                            String::from("load_balancer"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "load_balancer",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.server_name;
-                    named
-                        .insert(
-                            String::from("server_name"),
-                            sdk_runtime::encode::value(operation, "server_name", value)?,
-                        );
-                }
-                if let Some(value) = &self.ip_address {
-                    named
-                        .insert(
-                            String::from("ip_address"),
-                            sdk_runtime::encode::value(operation, "ip_address", value)?,
-                        );
-                }
-                if let Some(value) = &self.port {
-                    named
-                        .insert(
-                            String::from("port"),
-                            sdk_runtime::encode::value(operation, "port", value)?,
-                        );
-                }
-                if let Some(value) = &self.enabled {
-                    named
-                        .insert(
-                            String::from("enabled"),
-                            sdk_runtime::encode::value(operation, "enabled", value)?,
-                        );
-                }
-                if let Some(value) = &self.fallback {
-                    named
-                        .insert(
-                            String::from("fallback"),
-                            sdk_runtime::encode::value(operation, "fallback", value)?,
-                        );
-                }
-                if let Some(value) = &self.weight {
-                    named
-                        .insert(
-                            String::from("weight"),
-                            sdk_runtime::encode::value(operation, "weight", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancerServer, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for LoadbalancerServerUpdateRequest<'_> {
+    type Output = LoadBalancerServer;
+    const METHOD: &'static str = "loadbalancer.server.update";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for LoadbalancerServerUpdateRequest<'a> {
@@ -11292,8 +12629,13 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
         self.enabled = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<LoadBalancerService, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "loadbalancer.service.add";
         {
             let value = &self.load_balancer;
@@ -11331,71 +12673,82 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
             sdk_runtime::check::min_i64(operation, "port", *value, 1i64)?;
             sdk_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.load_balancer;
+            named
+                .insert(
+                    String::from("load_balancer"),
+                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        {
+            let value = &self.protocol;
+            named
+                .insert(
+                    String::from("protocol"),
+                    sdk_runtime::encode::value(operation, "protocol", value)?,
+                );
+        }
+        {
+            let value = &self.virtual_ip;
+            named
+                .insert(
+                    String::from("virtual_ip"),
+                    sdk_runtime::encode::value(operation, "virtual_ip", value)?,
+                );
+        }
+        {
+            let value = &self.port;
+            named
+                .insert(
+                    String::from("port"),
+                    sdk_runtime::encode::value(operation, "port", value)?,
+                );
+        }
+        if let Some(value) = &self.enabled {
+            named
+                .insert(
+                    String::from("enabled"),
+                    sdk_runtime::encode::value(operation, "enabled", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancerService, Error> {
+        let operation: &'static str = "loadbalancer.service.add";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/loadbalancer.service.add"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.load_balancer;
-                    named
-                        .insert(
-                            String::from("load_balancer"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "load_balancer",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.protocol;
-                    named
-                        .insert(
-                            String::from("protocol"),
-                            sdk_runtime::encode::value(operation, "protocol", value)?,
-                        );
-                }
-                {
-                    let value = &self.virtual_ip;
-                    named
-                        .insert(
-                            String::from("virtual_ip"),
-                            sdk_runtime::encode::value(operation, "virtual_ip", value)?,
-                        );
-                }
-                {
-                    let value = &self.port;
-                    named
-                        .insert(
-                            String::from("port"),
-                            sdk_runtime::encode::value(operation, "port", value)?,
-                        );
-                }
-                if let Some(value) = &self.enabled {
-                    named
-                        .insert(
-                            String::from("enabled"),
-                            sdk_runtime::encode::value(operation, "enabled", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancerService, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for LoadbalancerServiceAddRequest<'_> {
+    type Output = LoadBalancerService;
+    const METHOD: &'static str = "loadbalancer.service.add";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for LoadbalancerServiceAddRequest<'a> {
@@ -11414,8 +12767,13 @@ pub struct LoadbalancerServiceInfoRequest<'a> {
     service_name: String,
 }
 impl<'a> LoadbalancerServiceInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<LoadBalancerService, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "loadbalancer.service.info";
         {
             let value = &self.load_balancer;
@@ -11439,40 +12797,51 @@ impl<'a> LoadbalancerServiceInfoRequest<'a> {
                 "A-Za-z0-9_-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.load_balancer;
+            named
+                .insert(
+                    String::from("load_balancer"),
+                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancerService, Error> {
+        let operation: &'static str = "loadbalancer.service.info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/loadbalancer.service.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.load_balancer;
-                    named
-                        .insert(
-                            String::from("load_balancer"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "load_balancer",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancerService, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for LoadbalancerServiceInfoRequest<'_> {
+    type Output = LoadBalancerService;
+    const METHOD: &'static str = "loadbalancer.service.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for LoadbalancerServiceInfoRequest<'a> {
@@ -11490,8 +12859,13 @@ pub struct LoadbalancerServiceListRequest<'a> {
     load_balancer: String,
 }
 impl<'a> LoadbalancerServiceListRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<LoadBalancerService>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "loadbalancer.service.list";
         {
             let value = &self.load_balancer;
@@ -11504,32 +12878,43 @@ impl<'a> LoadbalancerServiceListRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.load_balancer;
+            named
+                .insert(
+                    String::from("load_balancer"),
+                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<LoadBalancerService>, Error> {
+        let operation: &'static str = "loadbalancer.service.list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/loadbalancer.service.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.load_balancer;
-                    named
-                        .insert(
-                            String::from("load_balancer"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "load_balancer",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<LoadBalancerService>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for LoadbalancerServiceListRequest<'_> {
+    type Output = Vec<LoadBalancerService>;
+    const METHOD: &'static str = "loadbalancer.service.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for LoadbalancerServiceListRequest<'a> {
@@ -11548,8 +12933,13 @@ pub struct LoadbalancerServiceRemoveRequest<'a> {
     service_name: String,
 }
 impl<'a> LoadbalancerServiceRemoveRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<String, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "loadbalancer.service.remove";
         {
             let value = &self.load_balancer;
@@ -11573,40 +12963,51 @@ impl<'a> LoadbalancerServiceRemoveRequest<'a> {
                 "A-Za-z0-9_-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.load_balancer;
+            named
+                .insert(
+                    String::from("load_balancer"),
+                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<String, Error> {
+        let operation: &'static str = "loadbalancer.service.remove";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/loadbalancer.service.remove"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.load_balancer;
-                    named
-                        .insert(
-                            String::from("load_balancer"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "load_balancer",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<String, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for LoadbalancerServiceRemoveRequest<'_> {
+    type Output = String;
+    const METHOD: &'static str = "loadbalancer.service.remove";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for LoadbalancerServiceRemoveRequest<'a> {
@@ -11649,8 +13050,13 @@ impl<'a> LoadbalancerServiceUpdateRequest<'a> {
         self.enabled = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<LoadBalancerService, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "loadbalancer.service.update";
         {
             let value = &self.load_balancer;
@@ -11686,68 +13092,79 @@ impl<'a> LoadbalancerServiceUpdateRequest<'a> {
             sdk_runtime::check::min_i64(operation, "port", *value, 1i64)?;
             sdk_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.load_balancer;
+            named
+                .insert(
+                    String::from("load_balancer"),
+                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                );
+        }
+        {
+            let value = &self.service_name;
+            named
+                .insert(
+                    String::from("service_name"),
+                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                );
+        }
+        if let Some(value) = &self.protocol {
+            named
+                .insert(
+                    String::from("protocol"),
+                    sdk_runtime::encode::value(operation, "protocol", value)?,
+                );
+        }
+        if let Some(value) = &self.virtual_ip {
+            named
+                .insert(
+                    String::from("virtual_ip"),
+                    sdk_runtime::encode::value(operation, "virtual_ip", value)?,
+                );
+        }
+        if let Some(value) = &self.port {
+            named
+                .insert(
+                    String::from("port"),
+                    sdk_runtime::encode::value(operation, "port", value)?,
+                );
+        }
+        if let Some(value) = &self.enabled {
+            named
+                .insert(
+                    String::from("enabled"),
+                    sdk_runtime::encode::value(operation, "enabled", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<LoadBalancerService, Error> {
+        let operation: &'static str = "loadbalancer.service.update";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/loadbalancer.service.update"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.load_balancer;
-                    named
-                        .insert(
-                            String::from("load_balancer"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "load_balancer",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.service_name;
-                    named
-                        .insert(
-                            String::from("service_name"),
-                            sdk_runtime::encode::value(operation, "service_name", value)?,
-                        );
-                }
-                if let Some(value) = &self.protocol {
-                    named
-                        .insert(
-                            String::from("protocol"),
-                            sdk_runtime::encode::value(operation, "protocol", value)?,
-                        );
-                }
-                if let Some(value) = &self.virtual_ip {
-                    named
-                        .insert(
-                            String::from("virtual_ip"),
-                            sdk_runtime::encode::value(operation, "virtual_ip", value)?,
-                        );
-                }
-                if let Some(value) = &self.port {
-                    named
-                        .insert(
-                            String::from("port"),
-                            sdk_runtime::encode::value(operation, "port", value)?,
-                        );
-                }
-                if let Some(value) = &self.enabled {
-                    named
-                        .insert(
-                            String::from("enabled"),
-                            sdk_runtime::encode::value(operation, "enabled", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancerService, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for LoadbalancerServiceUpdateRequest<'_> {
+    type Output = LoadBalancerService;
+    const METHOD: &'static str = "loadbalancer.service.update";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for LoadbalancerServiceUpdateRequest<'a> {
@@ -11766,8 +13183,13 @@ pub struct MemshellDisableRequest<'a> {
     password: String,
 }
 impl<'a> MemshellDisableRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memshell.disable";
         {
             let value = &self.name;
@@ -11775,36 +13197,51 @@ impl<'a> MemshellDisableRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.password;
+            named
+                .insert(
+                    String::from("password"),
+                    sdk_runtime::encode::value(operation, "password", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memshell.disable";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memshell.disable"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.password;
-                    named
-                        .insert(
-                            String::from("password"),
-                            sdk_runtime::encode::value(operation, "password", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemshellDisableRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "memshell.disable";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemshellDisableRequest<'a> {
@@ -11828,8 +13265,13 @@ impl<'a> MemshellEnableRequest<'a> {
         self.password = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<MemshellPassword, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memshell.enable";
         {
             let value = &self.name;
@@ -11840,35 +13282,50 @@ impl<'a> MemshellEnableRequest<'a> {
         if let Some(value) = &self.password {
             sdk_runtime::check::min_length(operation, "password", value, 10usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        if let Some(value) = &self.password {
+            named
+                .insert(
+                    String::from("password"),
+                    sdk_runtime::encode::value(operation, "password", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MemshellPassword, Error> {
+        let operation: &'static str = "memshell.enable";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memshell.enable"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                if let Some(value) = &self.password {
-                    named
-                        .insert(
-                            String::from("password"),
-                            sdk_runtime::encode::value(operation, "password", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MemshellPassword, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemshellEnableRequest<'_> {
+    type Output = MemshellPassword;
+    const METHOD: &'static str = "memshell.enable";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemshellEnableRequest<'a> {
@@ -11886,8 +13343,13 @@ pub struct MemshellInfoRequest<'a> {
     name: String,
 }
 impl<'a> MemshellInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<MemshellInfo, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memshell.info";
         {
             let value = &self.name;
@@ -11895,28 +13357,43 @@ impl<'a> MemshellInfoRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MemshellInfo, Error> {
+        let operation: &'static str = "memshell.info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memshell.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MemshellInfo, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemshellInfoRequest<'_> {
+    type Output = MemshellInfo;
+    const METHOD: &'static str = "memshell.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemshellInfoRequest<'a> {
@@ -11936,8 +13413,13 @@ pub struct MemshellSetPasswordRequest<'a> {
     new_password: String,
 }
 impl<'a> MemshellSetPasswordRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memshell.set_password";
         {
             let value = &self.name;
@@ -11949,48 +13431,59 @@ impl<'a> MemshellSetPasswordRequest<'a> {
             let value = &self.new_password;
             sdk_runtime::check::min_length(operation, "new_password", value, 10usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.current_password;
+            named
+                .insert(
+                    String::from("current_password"),
+                    sdk_runtime::encode::value(operation, "current_password", value)?,
+                );
+        }
+        {
+            let value = &self.new_password;
+            named
+                .insert(
+                    String::from("new_password"),
+                    sdk_runtime::encode::value(operation, "new_password", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memshell.set_password";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memshell.set_password"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.current_password;
-                    named
-                        .insert(
-                            String::from("current_password"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "current_password",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.new_password;
-                    named
-                        .insert(
-                            String::from("new_password"),
-                            sdk_runtime::encode::value(operation, "new_password", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemshellSetPasswordRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "memshell.set_password";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemshellSetPasswordRequest<'a> {
@@ -12008,8 +13501,13 @@ pub struct MemstoreUsageRequest<'a> {
     name: String,
 }
 impl<'a> MemstoreUsageRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<MemstoreUsage, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memstore.usage";
         {
             let value = &self.name;
@@ -12017,28 +13515,43 @@ impl<'a> MemstoreUsageRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MemstoreUsage, Error> {
+        let operation: &'static str = "memstore.usage";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memstore.usage"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MemstoreUsage, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemstoreUsageRequest<'_> {
+    type Output = MemstoreUsage;
+    const METHOD: &'static str = "memstore.usage";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemstoreUsageRequest<'a> {
@@ -12057,8 +13570,13 @@ pub struct MemstoreContainerAclRequest<'a> {
     container: String,
 }
 impl<'a> MemstoreContainerAclRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ContainerAcl, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memstore.container.acl";
         {
             let value = &self.name;
@@ -12066,36 +13584,51 @@ impl<'a> MemstoreContainerAclRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.container;
+            named
+                .insert(
+                    String::from("container"),
+                    sdk_runtime::encode::value(operation, "container", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ContainerAcl, Error> {
+        let operation: &'static str = "memstore.container.acl";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memstore.container.acl"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.container;
-                    named
-                        .insert(
-                            String::from("container"),
-                            sdk_runtime::encode::value(operation, "container", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ContainerAcl, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemstoreContainerAclRequest<'_> {
+    type Output = ContainerAcl;
+    const METHOD: &'static str = "memstore.container.acl";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemstoreContainerAclRequest<'a> {
@@ -12114,8 +13647,13 @@ pub struct MemstoreContainerCdnRequest<'a> {
     container: String,
 }
 impl<'a> MemstoreContainerCdnRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ContainerCdn, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memstore.container.cdn";
         {
             let value = &self.name;
@@ -12133,36 +13671,51 @@ impl<'a> MemstoreContainerCdnRequest<'a> {
                 "A-Za-z0-9-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.container;
+            named
+                .insert(
+                    String::from("container"),
+                    sdk_runtime::encode::value(operation, "container", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ContainerCdn, Error> {
+        let operation: &'static str = "memstore.container.cdn";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memstore.container.cdn"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.container;
-                    named
-                        .insert(
-                            String::from("container"),
-                            sdk_runtime::encode::value(operation, "container", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ContainerCdn, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemstoreContainerCdnRequest<'_> {
+    type Output = ContainerCdn;
+    const METHOD: &'static str = "memstore.container.cdn";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemstoreContainerCdnRequest<'a> {
@@ -12181,8 +13734,13 @@ pub struct MemstoreContainerCreateRequest<'a> {
     container: String,
 }
 impl<'a> MemstoreContainerCreateRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memstore.container.create";
         {
             let value = &self.name;
@@ -12190,36 +13748,51 @@ impl<'a> MemstoreContainerCreateRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.container;
+            named
+                .insert(
+                    String::from("container"),
+                    sdk_runtime::encode::value(operation, "container", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memstore.container.create";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memstore.container.create"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.container;
-                    named
-                        .insert(
-                            String::from("container"),
-                            sdk_runtime::encode::value(operation, "container", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemstoreContainerCreateRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "memstore.container.create";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemstoreContainerCreateRequest<'a> {
@@ -12240,8 +13813,13 @@ pub struct MemstoreContainerSetAclRequest<'a> {
     write_acl: Vec<String>,
 }
 impl<'a> MemstoreContainerSetAclRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memstore.container.set_acl";
         {
             let value = &self.name;
@@ -12249,52 +13827,67 @@ impl<'a> MemstoreContainerSetAclRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.container;
+            named
+                .insert(
+                    String::from("container"),
+                    sdk_runtime::encode::value(operation, "container", value)?,
+                );
+        }
+        {
+            let value = &self.read_acl;
+            named
+                .insert(
+                    String::from("read_acl"),
+                    sdk_runtime::encode::value(operation, "read_acl", value)?,
+                );
+        }
+        {
+            let value = &self.write_acl;
+            named
+                .insert(
+                    String::from("write_acl"),
+                    sdk_runtime::encode::value(operation, "write_acl", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memstore.container.set_acl";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memstore.container.set_acl"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.container;
-                    named
-                        .insert(
-                            String::from("container"),
-                            sdk_runtime::encode::value(operation, "container", value)?,
-                        );
-                }
-                {
-                    let value = &self.read_acl;
-                    named
-                        .insert(
-                            String::from("read_acl"),
-                            sdk_runtime::encode::value(operation, "read_acl", value)?,
-                        );
-                }
-                {
-                    let value = &self.write_acl;
-                    named
-                        .insert(
-                            String::from("write_acl"),
-                            sdk_runtime::encode::value(operation, "write_acl", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemstoreContainerSetAclRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "memstore.container.set_acl";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemstoreContainerSetAclRequest<'a> {
@@ -12338,8 +13931,13 @@ impl<'a> MemstoreContainerSetPublicCdnRequest<'a> {
         self.cors = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<String, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memstore.container.set_public_cdn";
         {
             let value = &self.name;
@@ -12357,72 +13955,87 @@ impl<'a> MemstoreContainerSetPublicCdnRequest<'a> {
                 "A-Za-z0-9-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.container;
+            named
+                .insert(
+                    String::from("container"),
+                    sdk_runtime::encode::value(operation, "container", value)?,
+                );
+        }
+        {
+            let value = &self.ttl;
+            named
+                .insert(
+                    String::from("ttl"),
+                    sdk_runtime::encode::value(operation, "ttl", value)?,
+                );
+        }
+        if let Some(value) = &self.listing {
+            named
+                .insert(
+                    String::from("listing"),
+                    sdk_runtime::encode::value(operation, "listing", value)?,
+                );
+        }
+        if let Some(value) = &self.index {
+            named
+                .insert(
+                    String::from("index"),
+                    sdk_runtime::encode::value(operation, "index", value)?,
+                );
+        }
+        if let Some(value) = &self.notfound {
+            named
+                .insert(
+                    String::from("notfound"),
+                    sdk_runtime::encode::value(operation, "notfound", value)?,
+                );
+        }
+        if let Some(value) = &self.cors {
+            named
+                .insert(
+                    String::from("cors"),
+                    sdk_runtime::encode::value(operation, "cors", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<String, Error> {
+        let operation: &'static str = "memstore.container.set_public_cdn";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memstore.container.set_public_cdn"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.container;
-                    named
-                        .insert(
-                            String::from("container"),
-                            sdk_runtime::encode::value(operation, "container", value)?,
-                        );
-                }
-                {
-                    let value = &self.ttl;
-                    named
-                        .insert(
-                            String::from("ttl"),
-                            sdk_runtime::encode::value(operation, "ttl", value)?,
-                        );
-                }
-                if let Some(value) = &self.listing {
-                    named
-                        .insert(
-                            String::from("listing"),
-                            sdk_runtime::encode::value(operation, "listing", value)?,
-                        );
-                }
-                if let Some(value) = &self.index {
-                    named
-                        .insert(
-                            String::from("index"),
-                            sdk_runtime::encode::value(operation, "index", value)?,
-                        );
-                }
-                if let Some(value) = &self.notfound {
-                    named
-                        .insert(
-                            String::from("notfound"),
-                            sdk_runtime::encode::value(operation, "notfound", value)?,
-                        );
-                }
-                if let Some(value) = &self.cors {
-                    named
-                        .insert(
-                            String::from("cors"),
-                            sdk_runtime::encode::value(operation, "cors", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<String, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemstoreContainerSetPublicCdnRequest<'_> {
+    type Output = String;
+    const METHOD: &'static str = "memstore.container.set_public_cdn";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemstoreContainerSetPublicCdnRequest<'a> {
@@ -12441,8 +14054,13 @@ pub struct MemstoreContainerUnsetPublicCdnRequest<'a> {
     container: String,
 }
 impl<'a> MemstoreContainerUnsetPublicCdnRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memstore.container.unset_public_cdn";
         {
             let value = &self.name;
@@ -12460,36 +14078,51 @@ impl<'a> MemstoreContainerUnsetPublicCdnRequest<'a> {
                 "A-Za-z0-9-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.container;
+            named
+                .insert(
+                    String::from("container"),
+                    sdk_runtime::encode::value(operation, "container", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memstore.container.unset_public_cdn";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memstore.container.unset_public_cdn"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.container;
-                    named
-                        .insert(
-                            String::from("container"),
-                            sdk_runtime::encode::value(operation, "container", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemstoreContainerUnsetPublicCdnRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "memstore.container.unset_public_cdn";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemstoreContainerUnsetPublicCdnRequest<'a> {
@@ -12510,8 +14143,13 @@ pub struct MemstoreUserCreateRequest<'a> {
     enabled: bool,
 }
 impl<'a> MemstoreUserCreateRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<MemstoreUser, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memstore.user.create";
         {
             let value = &self.name;
@@ -12530,52 +14168,67 @@ impl<'a> MemstoreUserCreateRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.username;
+            named
+                .insert(
+                    String::from("username"),
+                    sdk_runtime::encode::value(operation, "username", value)?,
+                );
+        }
+        {
+            let value = &self.password;
+            named
+                .insert(
+                    String::from("password"),
+                    sdk_runtime::encode::value(operation, "password", value)?,
+                );
+        }
+        {
+            let value = &self.enabled;
+            named
+                .insert(
+                    String::from("enabled"),
+                    sdk_runtime::encode::value(operation, "enabled", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MemstoreUser, Error> {
+        let operation: &'static str = "memstore.user.create";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memstore.user.create"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.username;
-                    named
-                        .insert(
-                            String::from("username"),
-                            sdk_runtime::encode::value(operation, "username", value)?,
-                        );
-                }
-                {
-                    let value = &self.password;
-                    named
-                        .insert(
-                            String::from("password"),
-                            sdk_runtime::encode::value(operation, "password", value)?,
-                        );
-                }
-                {
-                    let value = &self.enabled;
-                    named
-                        .insert(
-                            String::from("enabled"),
-                            sdk_runtime::encode::value(operation, "enabled", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MemstoreUser, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemstoreUserCreateRequest<'_> {
+    type Output = MemstoreUser;
+    const METHOD: &'static str = "memstore.user.create";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemstoreUserCreateRequest<'a> {
@@ -12594,8 +14247,13 @@ pub struct MemstoreUserDeleteRequest<'a> {
     username: String,
 }
 impl<'a> MemstoreUserDeleteRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memstore.user.delete";
         {
             let value = &self.name;
@@ -12614,36 +14272,51 @@ impl<'a> MemstoreUserDeleteRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.username;
+            named
+                .insert(
+                    String::from("username"),
+                    sdk_runtime::encode::value(operation, "username", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memstore.user.delete";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memstore.user.delete"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.username;
-                    named
-                        .insert(
-                            String::from("username"),
-                            sdk_runtime::encode::value(operation, "username", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemstoreUserDeleteRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "memstore.user.delete";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemstoreUserDeleteRequest<'a> {
@@ -12662,8 +14335,13 @@ pub struct MemstoreUserDisableRequest<'a> {
     username: String,
 }
 impl<'a> MemstoreUserDisableRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memstore.user.disable";
         {
             let value = &self.name;
@@ -12682,36 +14360,51 @@ impl<'a> MemstoreUserDisableRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.username;
+            named
+                .insert(
+                    String::from("username"),
+                    sdk_runtime::encode::value(operation, "username", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memstore.user.disable";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memstore.user.disable"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.username;
-                    named
-                        .insert(
-                            String::from("username"),
-                            sdk_runtime::encode::value(operation, "username", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemstoreUserDisableRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "memstore.user.disable";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemstoreUserDisableRequest<'a> {
@@ -12730,8 +14423,13 @@ pub struct MemstoreUserEnableRequest<'a> {
     username: String,
 }
 impl<'a> MemstoreUserEnableRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memstore.user.enable";
         {
             let value = &self.name;
@@ -12750,36 +14448,51 @@ impl<'a> MemstoreUserEnableRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.username;
+            named
+                .insert(
+                    String::from("username"),
+                    sdk_runtime::encode::value(operation, "username", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memstore.user.enable";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memstore.user.enable"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.username;
-                    named
-                        .insert(
-                            String::from("username"),
-                            sdk_runtime::encode::value(operation, "username", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemstoreUserEnableRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "memstore.user.enable";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemstoreUserEnableRequest<'a> {
@@ -12798,8 +14511,13 @@ pub struct MemstoreUserInfoRequest<'a> {
     username: String,
 }
 impl<'a> MemstoreUserInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<MemstoreUser, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memstore.user.info";
         {
             let value = &self.name;
@@ -12818,36 +14536,51 @@ impl<'a> MemstoreUserInfoRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.username;
+            named
+                .insert(
+                    String::from("username"),
+                    sdk_runtime::encode::value(operation, "username", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MemstoreUser, Error> {
+        let operation: &'static str = "memstore.user.info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memstore.user.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.username;
-                    named
-                        .insert(
-                            String::from("username"),
-                            sdk_runtime::encode::value(operation, "username", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MemstoreUser, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemstoreUserInfoRequest<'_> {
+    type Output = MemstoreUser;
+    const METHOD: &'static str = "memstore.user.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemstoreUserInfoRequest<'a> {
@@ -12865,8 +14598,13 @@ pub struct MemstoreUserListRequest<'a> {
     name: String,
 }
 impl<'a> MemstoreUserListRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<MemstoreUser>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memstore.user.list";
         {
             let value = &self.name;
@@ -12874,28 +14612,43 @@ impl<'a> MemstoreUserListRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<MemstoreUser>, Error> {
+        let operation: &'static str = "memstore.user.list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memstore.user.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<MemstoreUser>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemstoreUserListRequest<'_> {
+    type Output = Vec<MemstoreUser>;
+    const METHOD: &'static str = "memstore.user.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemstoreUserListRequest<'a> {
@@ -12915,8 +14668,13 @@ pub struct MemstoreUserSetPasswordRequest<'a> {
     password: String,
 }
 impl<'a> MemstoreUserSetPasswordRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "memstore.user.set_password";
         {
             let value = &self.name;
@@ -12935,44 +14693,59 @@ impl<'a> MemstoreUserSetPasswordRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.username;
+            named
+                .insert(
+                    String::from("username"),
+                    sdk_runtime::encode::value(operation, "username", value)?,
+                );
+        }
+        {
+            let value = &self.password;
+            named
+                .insert(
+                    String::from("password"),
+                    sdk_runtime::encode::value(operation, "password", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "memstore.user.set_password";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/memstore.user.set_password"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.username;
-                    named
-                        .insert(
-                            String::from("username"),
-                            sdk_runtime::encode::value(operation, "username", value)?,
-                        );
-                }
-                {
-                    let value = &self.password;
-                    named
-                        .insert(
-                            String::from("password"),
-                            sdk_runtime::encode::value(operation, "password", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for MemstoreUserSetPasswordRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "memstore.user.set_password";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for MemstoreUserSetPasswordRequest<'a> {
@@ -12989,6 +14762,17 @@ pub struct OpenstackListProjectsRequest<'a> {
     client: &'a Client,
 }
 impl<'a> OpenstackListProjectsRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -12999,16 +14783,24 @@ impl<'a> OpenstackListProjectsRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/openstack.list_projects"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response
             .json::<std::collections::BTreeMap<String, OpenstackProject>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for OpenstackListProjectsRequest<'_> {
+    type Output = std::collections::BTreeMap<String, OpenstackProject>;
+    const METHOD: &'static str = "openstack.list_projects";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for OpenstackListProjectsRequest<'a> {
@@ -13025,6 +14817,17 @@ pub struct OpenstackSyncUsersRequest<'a> {
     client: &'a Client,
 }
 impl<'a> OpenstackSyncUsersRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "openstack.sync_users";
@@ -13033,15 +14836,23 @@ impl<'a> OpenstackSyncUsersRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/openstack.sync_users"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for OpenstackSyncUsersRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "openstack.sync_users";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for OpenstackSyncUsersRequest<'a> {
@@ -13060,8 +14871,13 @@ pub struct OpenstackProjectAddUserRequest<'a> {
     username: String,
 }
 impl<'a> OpenstackProjectAddUserRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "openstack.project.add_user";
         {
             let value = &self.project_id;
@@ -13078,36 +14894,51 @@ impl<'a> OpenstackProjectAddUserRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.project_id;
+            named
+                .insert(
+                    String::from("project_id"),
+                    sdk_runtime::encode::value(operation, "project_id", value)?,
+                );
+        }
+        {
+            let value = &self.username;
+            named
+                .insert(
+                    String::from("username"),
+                    sdk_runtime::encode::value(operation, "username", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "openstack.project.add_user";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/openstack.project.add_user"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.project_id;
-                    named
-                        .insert(
-                            String::from("project_id"),
-                            sdk_runtime::encode::value(operation, "project_id", value)?,
-                        );
-                }
-                {
-                    let value = &self.username;
-                    named
-                        .insert(
-                            String::from("username"),
-                            sdk_runtime::encode::value(operation, "username", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for OpenstackProjectAddUserRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "openstack.project.add_user";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for OpenstackProjectAddUserRequest<'a> {
@@ -13125,35 +14956,55 @@ pub struct OpenstackProjectListUsersRequest<'a> {
     project_id: String,
 }
 impl<'a> OpenstackProjectListUsersRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<OpenstackUser>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "openstack.project.list_users";
         {
             let value = &self.project_id;
             sdk_runtime::check::max_length(operation, "project_id", value, 32usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.project_id;
+            named
+                .insert(
+                    String::from("project_id"),
+                    sdk_runtime::encode::value(operation, "project_id", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<OpenstackUser>, Error> {
+        let operation: &'static str = "openstack.project.list_users";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/openstack.project.list_users"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.project_id;
-                    named
-                        .insert(
-                            String::from("project_id"),
-                            sdk_runtime::encode::value(operation, "project_id", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<OpenstackUser>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for OpenstackProjectListUsersRequest<'_> {
+    type Output = Vec<OpenstackUser>;
+    const METHOD: &'static str = "openstack.project.list_users";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for OpenstackProjectListUsersRequest<'a> {
@@ -13172,8 +15023,13 @@ pub struct OpenstackProjectRemoveUserRequest<'a> {
     username: String,
 }
 impl<'a> OpenstackProjectRemoveUserRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "openstack.project.remove_user";
         {
             let value = &self.project_id;
@@ -13190,36 +15046,51 @@ impl<'a> OpenstackProjectRemoveUserRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.project_id;
+            named
+                .insert(
+                    String::from("project_id"),
+                    sdk_runtime::encode::value(operation, "project_id", value)?,
+                );
+        }
+        {
+            let value = &self.username;
+            named
+                .insert(
+                    String::from("username"),
+                    sdk_runtime::encode::value(operation, "username", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "openstack.project.remove_user";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/openstack.project.remove_user"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.project_id;
-                    named
-                        .insert(
-                            String::from("project_id"),
-                            sdk_runtime::encode::value(operation, "project_id", value)?,
-                        );
-                }
-                {
-                    let value = &self.username;
-                    named
-                        .insert(
-                            String::from("username"),
-                            sdk_runtime::encode::value(operation, "username", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for OpenstackProjectRemoveUserRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "openstack.project.remove_user";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for OpenstackProjectRemoveUserRequest<'a> {
@@ -13246,8 +15117,13 @@ impl<'a> OpenstackUserCreateRequest<'a> {
         self.description = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<OpenstackUser, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "openstack.user.create";
         {
             let value = &self.username;
@@ -13267,59 +15143,74 @@ impl<'a> OpenstackUserCreateRequest<'a> {
             let value = &self.email;
             sdk_runtime::check::max_length(operation, "email", value, 255usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.username;
+            named
+                .insert(
+                    String::from("username"),
+                    sdk_runtime::encode::value(operation, "username", value)?,
+                );
+        }
+        {
+            let value = &self.password;
+            named
+                .insert(
+                    String::from("password"),
+                    sdk_runtime::encode::value(operation, "password", value)?,
+                );
+        }
+        if let Some(value) = &self.description {
+            named
+                .insert(
+                    String::from("description"),
+                    sdk_runtime::encode::value(operation, "description", value)?,
+                );
+        }
+        {
+            let value = &self.email;
+            named
+                .insert(
+                    String::from("email"),
+                    sdk_runtime::encode::value(operation, "email", value)?,
+                );
+        }
+        {
+            let value = &self.enabled;
+            named
+                .insert(
+                    String::from("enabled"),
+                    sdk_runtime::encode::value(operation, "enabled", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<OpenstackUser, Error> {
+        let operation: &'static str = "openstack.user.create";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/openstack.user.create"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.username;
-                    named
-                        .insert(
-                            String::from("username"),
-                            sdk_runtime::encode::value(operation, "username", value)?,
-                        );
-                }
-                {
-                    let value = &self.password;
-                    named
-                        .insert(
-                            String::from("password"),
-                            sdk_runtime::encode::value(operation, "password", value)?,
-                        );
-                }
-                if let Some(value) = &self.description {
-                    named
-                        .insert(
-                            String::from("description"),
-                            sdk_runtime::encode::value(operation, "description", value)?,
-                        );
-                }
-                {
-                    let value = &self.email;
-                    named
-                        .insert(
-                            String::from("email"),
-                            sdk_runtime::encode::value(operation, "email", value)?,
-                        );
-                }
-                {
-                    let value = &self.enabled;
-                    named
-                        .insert(
-                            String::from("enabled"),
-                            sdk_runtime::encode::value(operation, "enabled", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<OpenstackUser, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for OpenstackUserCreateRequest<'_> {
+    type Output = OpenstackUser;
+    const METHOD: &'static str = "openstack.user.create";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for OpenstackUserCreateRequest<'a> {
@@ -13337,8 +15228,13 @@ pub struct OpenstackUserDeleteRequest<'a> {
     username: String,
 }
 impl<'a> OpenstackUserDeleteRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "openstack.user.delete";
         {
             let value = &self.username;
@@ -13351,28 +15247,43 @@ impl<'a> OpenstackUserDeleteRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.username;
+            named
+                .insert(
+                    String::from("username"),
+                    sdk_runtime::encode::value(operation, "username", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "openstack.user.delete";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/openstack.user.delete"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.username;
-                    named
-                        .insert(
-                            String::from("username"),
-                            sdk_runtime::encode::value(operation, "username", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for OpenstackUserDeleteRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "openstack.user.delete";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for OpenstackUserDeleteRequest<'a> {
@@ -13390,8 +15301,13 @@ pub struct OpenstackUserDisableRequest<'a> {
     username: String,
 }
 impl<'a> OpenstackUserDisableRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "openstack.user.disable";
         {
             let value = &self.username;
@@ -13404,28 +15320,43 @@ impl<'a> OpenstackUserDisableRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.username;
+            named
+                .insert(
+                    String::from("username"),
+                    sdk_runtime::encode::value(operation, "username", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "openstack.user.disable";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/openstack.user.disable"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.username;
-                    named
-                        .insert(
-                            String::from("username"),
-                            sdk_runtime::encode::value(operation, "username", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for OpenstackUserDisableRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "openstack.user.disable";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for OpenstackUserDisableRequest<'a> {
@@ -13443,8 +15374,13 @@ pub struct OpenstackUserEnableRequest<'a> {
     username: String,
 }
 impl<'a> OpenstackUserEnableRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "openstack.user.enable";
         {
             let value = &self.username;
@@ -13457,28 +15393,43 @@ impl<'a> OpenstackUserEnableRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.username;
+            named
+                .insert(
+                    String::from("username"),
+                    sdk_runtime::encode::value(operation, "username", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "openstack.user.enable";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/openstack.user.enable"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.username;
-                    named
-                        .insert(
-                            String::from("username"),
-                            sdk_runtime::encode::value(operation, "username", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for OpenstackUserEnableRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "openstack.user.enable";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for OpenstackUserEnableRequest<'a> {
@@ -13496,8 +15447,13 @@ pub struct OpenstackUserInfoRequest<'a> {
     username: String,
 }
 impl<'a> OpenstackUserInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<OpenstackUser, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "openstack.user.info";
         {
             let value = &self.username;
@@ -13510,28 +15466,43 @@ impl<'a> OpenstackUserInfoRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.username;
+            named
+                .insert(
+                    String::from("username"),
+                    sdk_runtime::encode::value(operation, "username", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<OpenstackUser, Error> {
+        let operation: &'static str = "openstack.user.info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/openstack.user.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.username;
-                    named
-                        .insert(
-                            String::from("username"),
-                            sdk_runtime::encode::value(operation, "username", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<OpenstackUser, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for OpenstackUserInfoRequest<'_> {
+    type Output = OpenstackUser;
+    const METHOD: &'static str = "openstack.user.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for OpenstackUserInfoRequest<'a> {
@@ -13548,6 +15519,17 @@ pub struct OpenstackUserListRequest<'a> {
     client: &'a Client,
 }
 impl<'a> OpenstackUserListRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<OpenstackUser>, Error> {
         let operation: &'static str = "openstack.user.list";
@@ -13556,15 +15538,23 @@ impl<'a> OpenstackUserListRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/openstack.user.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<OpenstackUser>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for OpenstackUserListRequest<'_> {
+    type Output = Vec<OpenstackUser>;
+    const METHOD: &'static str = "openstack.user.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for OpenstackUserListRequest<'a> {
@@ -13583,8 +15573,13 @@ pub struct OpenstackUserSetPasswordRequest<'a> {
     password: String,
 }
 impl<'a> OpenstackUserSetPasswordRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "openstack.user.set_password";
         {
             let value = &self.username;
@@ -13597,36 +15592,51 @@ impl<'a> OpenstackUserSetPasswordRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.username;
+            named
+                .insert(
+                    String::from("username"),
+                    sdk_runtime::encode::value(operation, "username", value)?,
+                );
+        }
+        {
+            let value = &self.password;
+            named
+                .insert(
+                    String::from("password"),
+                    sdk_runtime::encode::value(operation, "password", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "openstack.user.set_password";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/openstack.user.set_password"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.username;
-                    named
-                        .insert(
-                            String::from("username"),
-                            sdk_runtime::encode::value(operation, "username", value)?,
-                        );
-                }
-                {
-                    let value = &self.password;
-                    named
-                        .insert(
-                            String::from("password"),
-                            sdk_runtime::encode::value(operation, "password", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for OpenstackUserSetPasswordRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "openstack.user.set_password";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for OpenstackUserSetPasswordRequest<'a> {
@@ -13665,8 +15675,13 @@ impl<'a> PartnerAccountCreateRequest<'a> {
         self.account_currency = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<PartnerAccount, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "partner.account.create";
         {
             let value = &self.user_title;
@@ -13725,130 +15740,129 @@ impl<'a> PartnerAccountCreateRequest<'a> {
                 Currency::VALUES,
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.user_email;
+            named
+                .insert(
+                    String::from("user_email"),
+                    sdk_runtime::encode::value(operation, "user_email", value)?,
+                );
+        }
+        {
+            let value = &self.user_title;
+            named
+                .insert(
+                    String::from("user_title"),
+                    sdk_runtime::encode::value(operation, "user_title", value)?,
+                );
+        }
+        {
+            let value = &self.user_forename;
+            named
+                .insert(
+                    String::from("user_forename"),
+                    sdk_runtime::encode::value(operation, "user_forename", value)?,
+                );
+        }
+        {
+            let value = &self.user_surname;
+            named
+                .insert(
+                    String::from("user_surname"),
+                    sdk_runtime::encode::value(operation, "user_surname", value)?,
+                );
+        }
+        if let Some(value) = &self.user_company {
+            named
+                .insert(
+                    String::from("user_company"),
+                    sdk_runtime::encode::value(operation, "user_company", value)?,
+                );
+        }
+        {
+            let value = &self.user_phone;
+            named
+                .insert(
+                    String::from("user_phone"),
+                    sdk_runtime::encode::value(operation, "user_phone", value)?,
+                );
+        }
+        {
+            let value = &self.user_address;
+            named
+                .insert(
+                    String::from("user_address"),
+                    sdk_runtime::encode::value(operation, "user_address", value)?,
+                );
+        }
+        {
+            let value = &self.user_town;
+            named
+                .insert(
+                    String::from("user_town"),
+                    sdk_runtime::encode::value(operation, "user_town", value)?,
+                );
+        }
+        {
+            let value = &self.user_statecounty;
+            named
+                .insert(
+                    String::from("user_statecounty"),
+                    sdk_runtime::encode::value(operation, "user_statecounty", value)?,
+                );
+        }
+        {
+            let value = &self.user_country;
+            named
+                .insert(
+                    String::from("user_country"),
+                    sdk_runtime::encode::value(operation, "user_country", value)?,
+                );
+        }
+        {
+            let value = &self.user_postcode;
+            named
+                .insert(
+                    String::from("user_postcode"),
+                    sdk_runtime::encode::value(operation, "user_postcode", value)?,
+                );
+        }
+        if let Some(value) = &self.account_currency {
+            named
+                .insert(
+                    String::from("account_currency"),
+                    sdk_runtime::encode::value(operation, "account_currency", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<PartnerAccount, Error> {
+        let operation: &'static str = "partner.account.create";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/partner.account.create"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.user_email;
-                    named
-                        .insert(
-                            String::from("user_email"),
-                            sdk_runtime::encode::value(operation, "user_email", value)?,
-                        );
-                }
-                {
-                    let value = &self.user_title;
-                    named
-                        .insert(
-                            String::from("user_title"),
-                            sdk_runtime::encode::value(operation, "user_title", value)?,
-                        );
-                }
-                {
-                    let value = &self.user_forename;
-                    named
-                        .insert(
-                            String::from("user_forename"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "user_forename",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.user_surname;
-                    named
-                        .insert(
-                            String::from("user_surname"),
-                            sdk_runtime::encode::value(operation, "user_surname", value)?,
-                        );
-                }
-                if let Some(value) = &self.user_company {
-                    named
-                        .insert(
-                            String::from("user_company"),
-                            sdk_runtime::encode::value(operation, "user_company", value)?,
-                        );
-                }
-                {
-                    let value = &self.user_phone;
-                    named
-                        .insert(
-                            String::from("user_phone"),
-                            sdk_runtime::encode::value(operation, "user_phone", value)?,
-                        );
-                }
-                {
-                    let value = &self.user_address;
-                    named
-                        .insert(
-                            String::from("user_address"),
-                            sdk_runtime::encode::value(operation, "user_address", value)?,
-                        );
-                }
-                {
-                    let value = &self.user_town;
-                    named
-                        .insert(
-                            String::from("user_town"),
-                            sdk_runtime::encode::value(operation, "user_town", value)?,
-                        );
-                }
-                {
-                    let value = &self.user_statecounty;
-                    named
-                        .insert(
-                            String::from("user_statecounty"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "user_statecounty",
-                                value,
-                            )?,
-                        );
-                }
-                {
-                    let value = &self.user_country;
-                    named
-                        .insert(
-                            String::from("user_country"),
-                            sdk_runtime::encode::value(operation, "user_country", value)?,
-                        );
-                }
-                {
-                    let value = &self.user_postcode;
-                    named
-                        .insert(
-                            String::from("user_postcode"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "user_postcode",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.account_currency {
-                    named
-                        .insert(
-                            String::from("account_currency"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "account_currency",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PartnerAccount, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for PartnerAccountCreateRequest<'_> {
+    type Output = PartnerAccount;
+    const METHOD: &'static str = "partner.account.create";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for PartnerAccountCreateRequest<'a> {
@@ -13865,6 +15879,17 @@ pub struct PartnerAccountListRequest<'a> {
     client: &'a Client,
 }
 impl<'a> PartnerAccountListRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<String>, Error> {
         let operation: &'static str = "partner.account.list";
@@ -13873,15 +15898,23 @@ impl<'a> PartnerAccountListRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/partner.account.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<String>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for PartnerAccountListRequest<'_> {
+    type Output = Vec<String>;
+    const METHOD: &'static str = "partner.account.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for PartnerAccountListRequest<'a> {
@@ -13907,8 +15940,13 @@ impl<'a> PartnerApikeyCreateRequest<'a> {
         self.methods = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ApiKey, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "partner.apikey.create";
         {
             let value = &self.account_name;
@@ -13922,51 +15960,66 @@ impl<'a> PartnerApikeyCreateRequest<'a> {
             let value = &self.comment;
             sdk_runtime::check::max_length(operation, "comment", value, 255usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.account_name;
+            named
+                .insert(
+                    String::from("account_name"),
+                    sdk_runtime::encode::value(operation, "account_name", value)?,
+                );
+        }
+        {
+            let value = &self.service;
+            named
+                .insert(
+                    String::from("service"),
+                    sdk_runtime::encode::value(operation, "service", value)?,
+                );
+        }
+        if let Some(value) = &self.methods {
+            named
+                .insert(
+                    String::from("methods"),
+                    sdk_runtime::encode::value(operation, "methods", value)?,
+                );
+        }
+        {
+            let value = &self.comment;
+            named
+                .insert(
+                    String::from("comment"),
+                    sdk_runtime::encode::value(operation, "comment", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ApiKey, Error> {
+        let operation: &'static str = "partner.apikey.create";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/partner.apikey.create"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.account_name;
-                    named
-                        .insert(
-                            String::from("account_name"),
-                            sdk_runtime::encode::value(operation, "account_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.service;
-                    named
-                        .insert(
-                            String::from("service"),
-                            sdk_runtime::encode::value(operation, "service", value)?,
-                        );
-                }
-                if let Some(value) = &self.methods {
-                    named
-                        .insert(
-                            String::from("methods"),
-                            sdk_runtime::encode::value(operation, "methods", value)?,
-                        );
-                }
-                {
-                    let value = &self.comment;
-                    named
-                        .insert(
-                            String::from("comment"),
-                            sdk_runtime::encode::value(operation, "comment", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiKey, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for PartnerApikeyCreateRequest<'_> {
+    type Output = ApiKey;
+    const METHOD: &'static str = "partner.apikey.create";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for PartnerApikeyCreateRequest<'a> {
@@ -13989,33 +16042,53 @@ impl<'a> PartnerApikeyListRequest<'a> {
         self.account_name = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<ApiKey>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "partner.apikey.list";
         if let Some(value) = &self.account_name {
             sdk_runtime::check::max_length(operation, "account_name", value, 20usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.account_name {
+            named
+                .insert(
+                    String::from("account_name"),
+                    sdk_runtime::encode::value(operation, "account_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ApiKey>, Error> {
+        let operation: &'static str = "partner.apikey.list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/partner.apikey.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.account_name {
-                    named
-                        .insert(
-                            String::from("account_name"),
-                            sdk_runtime::encode::value(operation, "account_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ApiKey>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for PartnerApikeyListRequest<'_> {
+    type Output = Vec<ApiKey>;
+    const METHOD: &'static str = "partner.apikey.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for PartnerApikeyListRequest<'a> {
@@ -14038,33 +16111,53 @@ impl<'a> PartnerServiceListRequest<'a> {
         self.account_name = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<Service>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "partner.service.list";
         if let Some(value) = &self.account_name {
             sdk_runtime::check::max_length(operation, "account_name", value, 20usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.account_name {
+            named
+                .insert(
+                    String::from("account_name"),
+                    sdk_runtime::encode::value(operation, "account_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Service>, Error> {
+        let operation: &'static str = "partner.service.list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/partner.service.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.account_name {
-                    named
-                        .insert(
-                            String::from("account_name"),
-                            sdk_runtime::encode::value(operation, "account_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Service>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for PartnerServiceListRequest<'_> {
+    type Output = Vec<Service>;
+    const METHOD: &'static str = "partner.service.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for PartnerServiceListRequest<'a> {
@@ -14081,6 +16174,17 @@ pub struct PaymentMethodAvailableRequest<'a> {
     client: &'a Client,
 }
 impl<'a> PaymentMethodAvailableRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<PaymentMethod>, Error> {
         let operation: &'static str = "payment_method.available";
@@ -14089,15 +16193,23 @@ impl<'a> PaymentMethodAvailableRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/payment_method.available"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<PaymentMethod>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for PaymentMethodAvailableRequest<'_> {
+    type Output = Vec<PaymentMethod>;
+    const METHOD: &'static str = "payment_method.available";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for PaymentMethodAvailableRequest<'a> {
@@ -14115,6 +16227,26 @@ pub struct PaymentMethodInfoRequest<'a> {
     payment_method_id: String,
 }
 impl<'a> PaymentMethodInfoRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        let operation: &'static str = "payment_method.info";
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.payment_method_id;
+            named
+                .insert(
+                    String::from("payment_method_id"),
+                    sdk_runtime::encode::value(operation, "payment_method_id", value)?,
+                );
+        }
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PaymentMethod, Error> {
         let operation: &'static str = "payment_method.info";
@@ -14123,27 +16255,23 @@ impl<'a> PaymentMethodInfoRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/payment_method.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.payment_method_id;
-                    named
-                        .insert(
-                            String::from("payment_method_id"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "payment_method_id",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PaymentMethod, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for PaymentMethodInfoRequest<'_> {
+    type Output = PaymentMethod;
+    const METHOD: &'static str = "payment_method.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for PaymentMethodInfoRequest<'a> {
@@ -14161,6 +16289,26 @@ pub struct PaymentMethodRemoveRequest<'a> {
     payment_method_id: String,
 }
 impl<'a> PaymentMethodRemoveRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        let operation: &'static str = "payment_method.remove";
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.payment_method_id;
+            named
+                .insert(
+                    String::from("payment_method_id"),
+                    sdk_runtime::encode::value(operation, "payment_method_id", value)?,
+                );
+        }
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PaymentMethod, Error> {
         let operation: &'static str = "payment_method.remove";
@@ -14169,27 +16317,23 @@ impl<'a> PaymentMethodRemoveRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/payment_method.remove"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.payment_method_id;
-                    named
-                        .insert(
-                            String::from("payment_method_id"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "payment_method_id",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PaymentMethod, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for PaymentMethodRemoveRequest<'_> {
+    type Output = PaymentMethod;
+    const METHOD: &'static str = "payment_method.remove";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for PaymentMethodRemoveRequest<'a> {
@@ -14207,6 +16351,26 @@ pub struct PaymentMethodSetDefaultRequest<'a> {
     payment_method_id: String,
 }
 impl<'a> PaymentMethodSetDefaultRequest<'a> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        let operation: &'static str = "payment_method.set_default";
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.payment_method_id;
+            named
+                .insert(
+                    String::from("payment_method_id"),
+                    sdk_runtime::encode::value(operation, "payment_method_id", value)?,
+                );
+        }
+        Ok(named)
+    }
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PaymentMethod, Error> {
         let operation: &'static str = "payment_method.set_default";
@@ -14215,27 +16379,23 @@ impl<'a> PaymentMethodSetDefaultRequest<'a> {
             method: sdk_runtime::Method::POST,
             path: String::from("/json/payment_method.set_default"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.payment_method_id;
-                    named
-                        .insert(
-                            String::from("payment_method_id"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "payment_method_id",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PaymentMethod, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for PaymentMethodSetDefaultRequest<'_> {
+    type Output = PaymentMethod;
+    const METHOD: &'static str = "payment_method.set_default";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for PaymentMethodSetDefaultRequest<'a> {
@@ -14253,8 +16413,13 @@ pub struct ServerInfoRequest<'a> {
     name: String,
 }
 impl<'a> ServerInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ServerInfo, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.info";
         {
             let value = &self.name;
@@ -14262,28 +16427,43 @@ impl<'a> ServerInfoRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ServerInfo, Error> {
+        let operation: &'static str = "server.info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ServerInfo, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerInfoRequest<'_> {
+    type Output = ServerInfo;
+    const METHOD: &'static str = "server.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerInfoRequest<'a> {
@@ -14306,8 +16486,13 @@ impl<'a> ServerListRequest<'a> {
         self.status = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<ServerInfo>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.list";
         if let Some(value) = &self.status {
             sdk_runtime::check::one_of(
@@ -14317,27 +16502,42 @@ impl<'a> ServerListRequest<'a> {
                 &["LIVE", "CANCELLED"],
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.status {
+            named
+                .insert(
+                    String::from("status"),
+                    sdk_runtime::encode::value(operation, "status", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ServerInfo>, Error> {
+        let operation: &'static str = "server.list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.status {
-                    named
-                        .insert(
-                            String::from("status"),
-                            sdk_runtime::encode::value(operation, "status", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ServerInfo>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerListRequest<'_> {
+    type Output = Vec<ServerInfo>;
+    const METHOD: &'static str = "server.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerListRequest<'a> {
@@ -14356,8 +16556,13 @@ pub struct ServerMoveIpsRequest<'a> {
     destination_name: String,
 }
 impl<'a> ServerMoveIpsRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.move_ips";
         {
             let value = &self.source_ips;
@@ -14384,40 +16589,51 @@ impl<'a> ServerMoveIpsRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.source_ips;
+            named
+                .insert(
+                    String::from("source_ips"),
+                    sdk_runtime::encode::value(operation, "source_ips", value)?,
+                );
+        }
+        {
+            let value = &self.destination_name;
+            named
+                .insert(
+                    String::from("destination_name"),
+                    sdk_runtime::encode::value(operation, "destination_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "server.move_ips";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.move_ips"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.source_ips;
-                    named
-                        .insert(
-                            String::from("source_ips"),
-                            sdk_runtime::encode::value(operation, "source_ips", value)?,
-                        );
-                }
-                {
-                    let value = &self.destination_name;
-                    named
-                        .insert(
-                            String::from("destination_name"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "destination_name",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerMoveIpsRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "server.move_ips";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerMoveIpsRequest<'a> {
@@ -14441,8 +16657,13 @@ impl<'a> ServerRebootRequest<'a> {
         self.email_address = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.reboot";
         {
             let value = &self.name;
@@ -14450,39 +16671,50 @@ impl<'a> ServerRebootRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        if let Some(value) = &self.email_address {
+            named
+                .insert(
+                    String::from("email_address"),
+                    sdk_runtime::encode::value(operation, "email_address", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "server.reboot";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.reboot"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                if let Some(value) = &self.email_address {
-                    named
-                        .insert(
-                            String::from("email_address"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "email_address",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerRebootRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "server.reboot";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerRebootRequest<'a> {
@@ -14503,8 +16735,13 @@ pub struct ServerReimageFromSnapshotRequest<'a> {
     snapshot_path: String,
 }
 impl<'a> ServerReimageFromSnapshotRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.reimage_from_snapshot";
         {
             let value = &self.name;
@@ -14532,56 +16769,67 @@ impl<'a> ServerReimageFromSnapshotRequest<'a> {
                 SnapshotImageType::VALUES,
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.storage_name;
+            named
+                .insert(
+                    String::from("storage_name"),
+                    sdk_runtime::encode::value(operation, "storage_name", value)?,
+                );
+        }
+        {
+            let value = &self.image_type;
+            named
+                .insert(
+                    String::from("image_type"),
+                    sdk_runtime::encode::value(operation, "image_type", value)?,
+                );
+        }
+        {
+            let value = &self.snapshot_path;
+            named
+                .insert(
+                    String::from("snapshot_path"),
+                    sdk_runtime::encode::value(operation, "snapshot_path", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "server.reimage_from_snapshot";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.reimage_from_snapshot"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.storage_name;
-                    named
-                        .insert(
-                            String::from("storage_name"),
-                            sdk_runtime::encode::value(operation, "storage_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.image_type;
-                    named
-                        .insert(
-                            String::from("image_type"),
-                            sdk_runtime::encode::value(operation, "image_type", value)?,
-                        );
-                }
-                {
-                    let value = &self.snapshot_path;
-                    named
-                        .insert(
-                            String::from("snapshot_path"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "snapshot_path",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerReimageFromSnapshotRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "server.reimage_from_snapshot";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerReimageFromSnapshotRequest<'a> {
@@ -14612,8 +16860,13 @@ impl<'a> ServerReimageFromStockImageRequest<'a> {
         self.pub_ssh_key = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.reimage_from_stock_image";
         {
             let value = &self.name;
@@ -14624,50 +16877,65 @@ impl<'a> ServerReimageFromStockImageRequest<'a> {
         if let Some(value) = &self.os_bits {
             sdk_runtime::check::one_of(operation, "os_bits", value, &["32", "64"])?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.os;
+            named
+                .insert(
+                    String::from("os"),
+                    sdk_runtime::encode::value(operation, "os", value)?,
+                );
+        }
+        if let Some(value) = &self.os_bits {
+            named
+                .insert(
+                    String::from("os_bits"),
+                    sdk_runtime::encode::value(operation, "os_bits", value)?,
+                );
+        }
+        if let Some(value) = &self.pub_ssh_key {
+            named
+                .insert(
+                    String::from("pub_ssh_key"),
+                    sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "server.reimage_from_stock_image";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.reimage_from_stock_image"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.os;
-                    named
-                        .insert(
-                            String::from("os"),
-                            sdk_runtime::encode::value(operation, "os", value)?,
-                        );
-                }
-                if let Some(value) = &self.os_bits {
-                    named
-                        .insert(
-                            String::from("os_bits"),
-                            sdk_runtime::encode::value(operation, "os_bits", value)?,
-                        );
-                }
-                if let Some(value) = &self.pub_ssh_key {
-                    named
-                        .insert(
-                            String::from("pub_ssh_key"),
-                            sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerReimageFromStockImageRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "server.reimage_from_stock_image";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerReimageFromStockImageRequest<'a> {
@@ -14686,8 +16954,13 @@ pub struct ServerSetIntrusionDetectionAlertLevelRequest<'a> {
     alert_level: i64,
 }
 impl<'a> ServerSetIntrusionDetectionAlertLevelRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.set_intrusion_detection_alert_level";
         {
             let value = &self.name;
@@ -14700,36 +16973,51 @@ impl<'a> ServerSetIntrusionDetectionAlertLevelRequest<'a> {
             sdk_runtime::check::min_i64(operation, "alert_level", *value, 1i64)?;
             sdk_runtime::check::max_i64(operation, "alert_level", *value, 15i64)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.alert_level;
+            named
+                .insert(
+                    String::from("alert_level"),
+                    sdk_runtime::encode::value(operation, "alert_level", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "server.set_intrusion_detection_alert_level";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.set_intrusion_detection_alert_level"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.alert_level;
-                    named
-                        .insert(
-                            String::from("alert_level"),
-                            sdk_runtime::encode::value(operation, "alert_level", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerSetIntrusionDetectionAlertLevelRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "server.set_intrusion_detection_alert_level";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerSetIntrusionDetectionAlertLevelRequest<'a> {
@@ -14748,9 +17036,13 @@ pub struct ServerSetPenetrationPatrolAlertLevelRequest<'a> {
     alert_level: i64,
 }
 impl<'a> ServerSetPenetrationPatrolAlertLevelRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    #[allow(deprecated)]
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.set_penetration_patrol_alert_level";
         {
             let value = &self.name;
@@ -14763,36 +17055,52 @@ impl<'a> ServerSetPenetrationPatrolAlertLevelRequest<'a> {
             sdk_runtime::check::min_i64(operation, "alert_level", *value, 1i64)?;
             sdk_runtime::check::max_i64(operation, "alert_level", *value, 15i64)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.alert_level;
+            named
+                .insert(
+                    String::from("alert_level"),
+                    sdk_runtime::encode::value(operation, "alert_level", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    #[allow(deprecated)]
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "server.set_penetration_patrol_alert_level";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.set_penetration_patrol_alert_level"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.alert_level;
-                    named
-                        .insert(
-                            String::from("alert_level"),
-                            sdk_runtime::encode::value(operation, "alert_level", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerSetPenetrationPatrolAlertLevelRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "server.set_penetration_patrol_alert_level";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerSetPenetrationPatrolAlertLevelRequest<'a> {
@@ -14811,8 +17119,13 @@ pub struct ServerSlaveNsAddRequest<'a> {
     domain_name: String,
 }
 impl<'a> ServerSlaveNsAddRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<String, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.slave_ns_add";
         {
             let value = &self.name;
@@ -14820,36 +17133,51 @@ impl<'a> ServerSlaveNsAddRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.domain_name;
+            named
+                .insert(
+                    String::from("domain_name"),
+                    sdk_runtime::encode::value(operation, "domain_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<String, Error> {
+        let operation: &'static str = "server.slave_ns_add";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.slave_ns_add"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.domain_name;
-                    named
-                        .insert(
-                            String::from("domain_name"),
-                            sdk_runtime::encode::value(operation, "domain_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<String, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerSlaveNsAddRequest<'_> {
+    type Output = String;
+    const METHOD: &'static str = "server.slave_ns_add";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerSlaveNsAddRequest<'a> {
@@ -14868,8 +17196,13 @@ pub struct ServerSlaveNsDeleteRequest<'a> {
     domain_name: String,
 }
 impl<'a> ServerSlaveNsDeleteRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<String, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.slave_ns_delete";
         {
             let value = &self.name;
@@ -14877,36 +17210,51 @@ impl<'a> ServerSlaveNsDeleteRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.domain_name;
+            named
+                .insert(
+                    String::from("domain_name"),
+                    sdk_runtime::encode::value(operation, "domain_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<String, Error> {
+        let operation: &'static str = "server.slave_ns_delete";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.slave_ns_delete"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.domain_name;
-                    named
-                        .insert(
-                            String::from("domain_name"),
-                            sdk_runtime::encode::value(operation, "domain_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<String, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerSlaveNsDeleteRequest<'_> {
+    type Output = String;
+    const METHOD: &'static str = "server.slave_ns_delete";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerSlaveNsDeleteRequest<'a> {
@@ -14924,8 +17272,13 @@ pub struct ServerSlaveNsListRequest<'a> {
     name: String,
 }
 impl<'a> ServerSlaveNsListRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<String>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.slave_ns_list";
         {
             let value = &self.name;
@@ -14933,28 +17286,43 @@ impl<'a> ServerSlaveNsListRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<String>, Error> {
+        let operation: &'static str = "server.slave_ns_list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.slave_ns_list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<String>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerSlaveNsListRequest<'_> {
+    type Output = Vec<String>;
+    const METHOD: &'static str = "server.slave_ns_list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerSlaveNsListRequest<'a> {
@@ -14974,8 +17342,13 @@ pub struct ServerSnapshotRequest<'a> {
     image_type: SnapshotImageType,
 }
 impl<'a> ServerSnapshotRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.snapshot";
         {
             let value = &self.name;
@@ -15003,44 +17376,59 @@ impl<'a> ServerSnapshotRequest<'a> {
                 SnapshotImageType::VALUES,
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.storage_name;
+            named
+                .insert(
+                    String::from("storage_name"),
+                    sdk_runtime::encode::value(operation, "storage_name", value)?,
+                );
+        }
+        {
+            let value = &self.image_type;
+            named
+                .insert(
+                    String::from("image_type"),
+                    sdk_runtime::encode::value(operation, "image_type", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "server.snapshot";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.snapshot"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.storage_name;
-                    named
-                        .insert(
-                            String::from("storage_name"),
-                            sdk_runtime::encode::value(operation, "storage_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.image_type;
-                    named
-                        .insert(
-                            String::from("image_type"),
-                            sdk_runtime::encode::value(operation, "image_type", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerSnapshotRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "server.snapshot";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerSnapshotRequest<'a> {
@@ -15059,8 +17447,13 @@ pub struct ServerSnapshotDeleteRequest<'a> {
     snapshot_path: String,
 }
 impl<'a> ServerSnapshotDeleteRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.snapshot_delete";
         {
             let value = &self.storage_name;
@@ -15077,40 +17470,51 @@ impl<'a> ServerSnapshotDeleteRequest<'a> {
             let value = &self.snapshot_path;
             sdk_runtime::check::max_length(operation, "snapshot_path", value, 255usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.storage_name;
+            named
+                .insert(
+                    String::from("storage_name"),
+                    sdk_runtime::encode::value(operation, "storage_name", value)?,
+                );
+        }
+        {
+            let value = &self.snapshot_path;
+            named
+                .insert(
+                    String::from("snapshot_path"),
+                    sdk_runtime::encode::value(operation, "snapshot_path", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "server.snapshot_delete";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.snapshot_delete"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.storage_name;
-                    named
-                        .insert(
-                            String::from("storage_name"),
-                            sdk_runtime::encode::value(operation, "storage_name", value)?,
-                        );
-                }
-                {
-                    let value = &self.snapshot_path;
-                    named
-                        .insert(
-                            String::from("snapshot_path"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "snapshot_path",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerSnapshotDeleteRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "server.snapshot_delete";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerSnapshotDeleteRequest<'a> {
@@ -15128,8 +17532,13 @@ pub struct ServerSnapshotListRequest<'a> {
     storage_name: String,
 }
 impl<'a> ServerSnapshotListRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<Snapshot>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.snapshot_list";
         {
             let value = &self.storage_name;
@@ -15142,28 +17551,43 @@ impl<'a> ServerSnapshotListRequest<'a> {
                 "A-Za-z0-9._-",
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.storage_name;
+            named
+                .insert(
+                    String::from("storage_name"),
+                    sdk_runtime::encode::value(operation, "storage_name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Snapshot>, Error> {
+        let operation: &'static str = "server.snapshot_list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.snapshot_list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.storage_name;
-                    named
-                        .insert(
-                            String::from("storage_name"),
-                            sdk_runtime::encode::value(operation, "storage_name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Snapshot>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerSnapshotListRequest<'_> {
+    type Output = Vec<Snapshot>;
+    const METHOD: &'static str = "server.snapshot_list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerSnapshotListRequest<'a> {
@@ -15189,8 +17613,13 @@ impl<'a> ServerUpgradeRequest<'a> {
         self.upgrade_disk = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ServerUpgrade, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.upgrade";
         {
             let value = &self.name;
@@ -15198,51 +17627,66 @@ impl<'a> ServerUpgradeRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.new_sku;
+            named
+                .insert(
+                    String::from("new_sku"),
+                    sdk_runtime::encode::value(operation, "new_sku", value)?,
+                );
+        }
+        {
+            let value = &self.dry_run;
+            named
+                .insert(
+                    String::from("dry_run"),
+                    sdk_runtime::encode::value(operation, "dry_run", value)?,
+                );
+        }
+        if let Some(value) = &self.upgrade_disk {
+            named
+                .insert(
+                    String::from("upgrade_disk"),
+                    sdk_runtime::encode::value(operation, "upgrade_disk", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ServerUpgrade, Error> {
+        let operation: &'static str = "server.upgrade";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.upgrade"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.new_sku;
-                    named
-                        .insert(
-                            String::from("new_sku"),
-                            sdk_runtime::encode::value(operation, "new_sku", value)?,
-                        );
-                }
-                {
-                    let value = &self.dry_run;
-                    named
-                        .insert(
-                            String::from("dry_run"),
-                            sdk_runtime::encode::value(operation, "dry_run", value)?,
-                        );
-                }
-                if let Some(value) = &self.upgrade_disk {
-                    named
-                        .insert(
-                            String::from("upgrade_disk"),
-                            sdk_runtime::encode::value(operation, "upgrade_disk", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ServerUpgrade, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerUpgradeRequest<'_> {
+    type Output = ServerUpgrade;
+    const METHOD: &'static str = "server.upgrade";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerUpgradeRequest<'a> {
@@ -15260,8 +17704,13 @@ pub struct ServerMonitoringGetPolicyRequest<'a> {
     name: String,
 }
 impl<'a> ServerMonitoringGetPolicyRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<MonitoringPolicy, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.monitoring.get_policy";
         {
             let value = &self.name;
@@ -15269,28 +17718,43 @@ impl<'a> ServerMonitoringGetPolicyRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringPolicy, Error> {
+        let operation: &'static str = "server.monitoring.get_policy";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.monitoring.get_policy"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringPolicy, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerMonitoringGetPolicyRequest<'_> {
+    type Output = MonitoringPolicy;
+    const METHOD: &'static str = "server.monitoring.get_policy";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerMonitoringGetPolicyRequest<'a> {
@@ -15334,8 +17798,13 @@ impl<'a> ServerMonitoringRuleCreateRequest<'a> {
         self.http_check_string = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<MonitoringRule, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.monitoring.rule_create";
         {
             let value = &self.name;
@@ -15361,80 +17830,87 @@ impl<'a> ServerMonitoringRuleCreateRequest<'a> {
                 MonitoringAlertType::VALUES,
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.service;
+            named
+                .insert(
+                    String::from("service"),
+                    sdk_runtime::encode::value(operation, "service", value)?,
+                );
+        }
+        {
+            let value = &self.alert_type;
+            named
+                .insert(
+                    String::from("alert_type"),
+                    sdk_runtime::encode::value(operation, "alert_type", value)?,
+                );
+        }
+        if let Some(value) = &self.contact_address {
+            named
+                .insert(
+                    String::from("contact_address"),
+                    sdk_runtime::encode::value(operation, "contact_address", value)?,
+                );
+        }
+        if let Some(value) = &self.port {
+            named
+                .insert(
+                    String::from("port"),
+                    sdk_runtime::encode::value(operation, "port", value)?,
+                );
+        }
+        if let Some(value) = &self.host_name {
+            named
+                .insert(
+                    String::from("host_name"),
+                    sdk_runtime::encode::value(operation, "host_name", value)?,
+                );
+        }
+        if let Some(value) = &self.http_check_string {
+            named
+                .insert(
+                    String::from("http_check_string"),
+                    sdk_runtime::encode::value(operation, "http_check_string", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringRule, Error> {
+        let operation: &'static str = "server.monitoring.rule_create";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.monitoring.rule_create"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.service;
-                    named
-                        .insert(
-                            String::from("service"),
-                            sdk_runtime::encode::value(operation, "service", value)?,
-                        );
-                }
-                {
-                    let value = &self.alert_type;
-                    named
-                        .insert(
-                            String::from("alert_type"),
-                            sdk_runtime::encode::value(operation, "alert_type", value)?,
-                        );
-                }
-                if let Some(value) = &self.contact_address {
-                    named
-                        .insert(
-                            String::from("contact_address"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "contact_address",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.port {
-                    named
-                        .insert(
-                            String::from("port"),
-                            sdk_runtime::encode::value(operation, "port", value)?,
-                        );
-                }
-                if let Some(value) = &self.host_name {
-                    named
-                        .insert(
-                            String::from("host_name"),
-                            sdk_runtime::encode::value(operation, "host_name", value)?,
-                        );
-                }
-                if let Some(value) = &self.http_check_string {
-                    named
-                        .insert(
-                            String::from("http_check_string"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "http_check_string",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringRule, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerMonitoringRuleCreateRequest<'_> {
+    type Output = MonitoringRule;
+    const METHOD: &'static str = "server.monitoring.rule_create";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerMonitoringRuleCreateRequest<'a> {
@@ -15453,8 +17929,13 @@ pub struct ServerMonitoringRuleDeleteRequest<'a> {
     rule_id: String,
 }
 impl<'a> ServerMonitoringRuleDeleteRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.monitoring.rule_delete";
         {
             let value = &self.name;
@@ -15462,36 +17943,51 @@ impl<'a> ServerMonitoringRuleDeleteRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.rule_id;
+            named
+                .insert(
+                    String::from("rule_id"),
+                    sdk_runtime::encode::value(operation, "rule_id", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        let operation: &'static str = "server.monitoring.rule_delete";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.monitoring.rule_delete"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.rule_id;
-                    named
-                        .insert(
-                            String::from("rule_id"),
-                            sdk_runtime::encode::value(operation, "rule_id", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerMonitoringRuleDeleteRequest<'_> {
+    type Output = serde_json::Value;
+    const METHOD: &'static str = "server.monitoring.rule_delete";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerMonitoringRuleDeleteRequest<'a> {
@@ -15510,8 +18006,13 @@ pub struct ServerMonitoringRuleInfoRequest<'a> {
     rule_id: String,
 }
 impl<'a> ServerMonitoringRuleInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<MonitoringRule, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.monitoring.rule_info";
         {
             let value = &self.name;
@@ -15519,36 +18020,51 @@ impl<'a> ServerMonitoringRuleInfoRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.rule_id;
+            named
+                .insert(
+                    String::from("rule_id"),
+                    sdk_runtime::encode::value(operation, "rule_id", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringRule, Error> {
+        let operation: &'static str = "server.monitoring.rule_info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.monitoring.rule_info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.rule_id;
-                    named
-                        .insert(
-                            String::from("rule_id"),
-                            sdk_runtime::encode::value(operation, "rule_id", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringRule, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerMonitoringRuleInfoRequest<'_> {
+    type Output = MonitoringRule;
+    const METHOD: &'static str = "server.monitoring.rule_info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerMonitoringRuleInfoRequest<'a> {
@@ -15566,8 +18082,13 @@ pub struct ServerMonitoringRuleListRequest<'a> {
     name: String,
 }
 impl<'a> ServerMonitoringRuleListRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<MonitoringRule>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.monitoring.rule_list";
         {
             let value = &self.name;
@@ -15575,28 +18096,43 @@ impl<'a> ServerMonitoringRuleListRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<MonitoringRule>, Error> {
+        let operation: &'static str = "server.monitoring.rule_list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.monitoring.rule_list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<MonitoringRule>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerMonitoringRuleListRequest<'_> {
+    type Output = Vec<MonitoringRule>;
+    const METHOD: &'static str = "server.monitoring.rule_list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerMonitoringRuleListRequest<'a> {
@@ -15651,8 +18187,13 @@ impl<'a> ServerMonitoringRuleUpdateRequest<'a> {
         self.http_check_string = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<MonitoringRule, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.monitoring.rule_update";
         {
             let value = &self.name;
@@ -15676,86 +18217,93 @@ impl<'a> ServerMonitoringRuleUpdateRequest<'a> {
                 MonitoringAlertType::VALUES,
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.rule_id;
+            named
+                .insert(
+                    String::from("rule_id"),
+                    sdk_runtime::encode::value(operation, "rule_id", value)?,
+                );
+        }
+        if let Some(value) = &self.service {
+            named
+                .insert(
+                    String::from("service"),
+                    sdk_runtime::encode::value(operation, "service", value)?,
+                );
+        }
+        if let Some(value) = &self.alert_type {
+            named
+                .insert(
+                    String::from("alert_type"),
+                    sdk_runtime::encode::value(operation, "alert_type", value)?,
+                );
+        }
+        if let Some(value) = &self.contact_address {
+            named
+                .insert(
+                    String::from("contact_address"),
+                    sdk_runtime::encode::value(operation, "contact_address", value)?,
+                );
+        }
+        if let Some(value) = &self.port {
+            named
+                .insert(
+                    String::from("port"),
+                    sdk_runtime::encode::value(operation, "port", value)?,
+                );
+        }
+        if let Some(value) = &self.host_name {
+            named
+                .insert(
+                    String::from("host_name"),
+                    sdk_runtime::encode::value(operation, "host_name", value)?,
+                );
+        }
+        if let Some(value) = &self.http_check_string {
+            named
+                .insert(
+                    String::from("http_check_string"),
+                    sdk_runtime::encode::value(operation, "http_check_string", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<MonitoringRule, Error> {
+        let operation: &'static str = "server.monitoring.rule_update";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.monitoring.rule_update"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.rule_id;
-                    named
-                        .insert(
-                            String::from("rule_id"),
-                            sdk_runtime::encode::value(operation, "rule_id", value)?,
-                        );
-                }
-                if let Some(value) = &self.service {
-                    named
-                        .insert(
-                            String::from("service"),
-                            sdk_runtime::encode::value(operation, "service", value)?,
-                        );
-                }
-                if let Some(value) = &self.alert_type {
-                    named
-                        .insert(
-                            String::from("alert_type"),
-                            sdk_runtime::encode::value(operation, "alert_type", value)?,
-                        );
-                }
-                if let Some(value) = &self.contact_address {
-                    named
-                        .insert(
-                            String::from("contact_address"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "contact_address",
-                                value,
-                            )?,
-                        );
-                }
-                if let Some(value) = &self.port {
-                    named
-                        .insert(
-                            String::from("port"),
-                            sdk_runtime::encode::value(operation, "port", value)?,
-                        );
-                }
-                if let Some(value) = &self.host_name {
-                    named
-                        .insert(
-                            String::from("host_name"),
-                            sdk_runtime::encode::value(operation, "host_name", value)?,
-                        );
-                }
-                if let Some(value) = &self.http_check_string {
-                    named
-                        .insert(
-                            String::from("http_check_string"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "http_check_string",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringRule, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerMonitoringRuleUpdateRequest<'_> {
+    type Output = MonitoringRule;
+    const METHOD: &'static str = "server.monitoring.rule_update";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerMonitoringRuleUpdateRequest<'a> {
@@ -15786,8 +18334,13 @@ impl<'a> ServerMonitoringSetPolicyRequest<'a> {
         self.reminder_emails = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.monitoring.set_policy";
         {
             let value = &self.name;
@@ -15795,54 +18348,65 @@ impl<'a> ServerMonitoringSetPolicyRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.monitoring;
+            named
+                .insert(
+                    String::from("monitoring"),
+                    sdk_runtime::encode::value(operation, "monitoring", value)?,
+                );
+        }
+        if let Some(value) = &self.auto_reboot {
+            named
+                .insert(
+                    String::from("auto_reboot"),
+                    sdk_runtime::encode::value(operation, "auto_reboot", value)?,
+                );
+        }
+        if let Some(value) = &self.reminder_emails {
+            named
+                .insert(
+                    String::from("reminder_emails"),
+                    sdk_runtime::encode::value(operation, "reminder_emails", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "server.monitoring.set_policy";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.monitoring.set_policy"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.monitoring;
-                    named
-                        .insert(
-                            String::from("monitoring"),
-                            sdk_runtime::encode::value(operation, "monitoring", value)?,
-                        );
-                }
-                if let Some(value) = &self.auto_reboot {
-                    named
-                        .insert(
-                            String::from("auto_reboot"),
-                            sdk_runtime::encode::value(operation, "auto_reboot", value)?,
-                        );
-                }
-                if let Some(value) = &self.reminder_emails {
-                    named
-                        .insert(
-                            String::from("reminder_emails"),
-                            sdk_runtime::encode::value(
-                                operation,
-                                "reminder_emails",
-                                value,
-                            )?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerMonitoringSetPolicyRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "server.monitoring.set_policy";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerMonitoringSetPolicyRequest<'a> {
@@ -15860,8 +18424,13 @@ pub struct ServerStatusInfoRequest<'a> {
     name: String,
 }
 impl<'a> ServerStatusInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ServerStatus, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.status.info";
         {
             let value = &self.name;
@@ -15869,28 +18438,43 @@ impl<'a> ServerStatusInfoRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ServerStatus, Error> {
+        let operation: &'static str = "server.status.info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.status.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ServerStatus, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerStatusInfoRequest<'_> {
+    type Output = ServerStatus;
+    const METHOD: &'static str = "server.status.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerStatusInfoRequest<'a> {
@@ -15919,8 +18503,13 @@ impl<'a> ServerStatusListRequest<'a> {
         self.statuses = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<ServerStatus>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "server.status.list";
         if let Some(value) = &self.statuses {
             for (index, item) in value.iter().enumerate() {
@@ -15933,34 +18522,49 @@ impl<'a> ServerStatusListRequest<'a> {
                 )?;
             }
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.names {
+            named
+                .insert(
+                    String::from("names"),
+                    sdk_runtime::encode::value(operation, "names", value)?,
+                );
+        }
+        if let Some(value) = &self.statuses {
+            named
+                .insert(
+                    String::from("statuses"),
+                    sdk_runtime::encode::value(operation, "statuses", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<ServerStatus>, Error> {
+        let operation: &'static str = "server.status.list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/server.status.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.names {
-                    named
-                        .insert(
-                            String::from("names"),
-                            sdk_runtime::encode::value(operation, "names", value)?,
-                        );
-                }
-                if let Some(value) = &self.statuses {
-                    named
-                        .insert(
-                            String::from("statuses"),
-                            sdk_runtime::encode::value(operation, "statuses", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ServerStatus>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServerStatusListRequest<'_> {
+    type Output = Vec<ServerStatus>;
+    const METHOD: &'static str = "server.status.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServerStatusListRequest<'a> {
@@ -15978,8 +18582,13 @@ pub struct ServiceCancelRequest<'a> {
     name: String,
 }
 impl<'a> ServiceCancelRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "service.cancel";
         {
             let value = &self.name;
@@ -15987,28 +18596,43 @@ impl<'a> ServiceCancelRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "service.cancel";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/service.cancel"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServiceCancelRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "service.cancel";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServiceCancelRequest<'a> {
@@ -16026,8 +18650,13 @@ pub struct ServiceInfoRequest<'a> {
     name: String,
 }
 impl<'a> ServiceInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Service, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "service.info";
         {
             let value = &self.name;
@@ -16035,28 +18664,43 @@ impl<'a> ServiceInfoRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Service, Error> {
+        let operation: &'static str = "service.info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/service.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Service, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServiceInfoRequest<'_> {
+    type Output = Service;
+    const METHOD: &'static str = "service.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServiceInfoRequest<'a> {
@@ -16085,8 +18729,13 @@ impl<'a> ServiceListRequest<'a> {
         self.status = Some(value.into());
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<Service>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "service.list";
         if let Some(value) = &self.status {
             sdk_runtime::check::one_of(
@@ -16096,34 +18745,49 @@ impl<'a> ServiceListRequest<'a> {
                 &["LIVE", "CANCELLED"],
             )?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        if let Some(value) = &self.r#type {
+            named
+                .insert(
+                    String::from("type"),
+                    sdk_runtime::encode::value(operation, "type", value)?,
+                );
+        }
+        if let Some(value) = &self.status {
+            named
+                .insert(
+                    String::from("status"),
+                    sdk_runtime::encode::value(operation, "status", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<Service>, Error> {
+        let operation: &'static str = "service.list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/service.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                if let Some(value) = &self.r#type {
-                    named
-                        .insert(
-                            String::from("type"),
-                            sdk_runtime::encode::value(operation, "type", value)?,
-                        );
-                }
-                if let Some(value) = &self.status {
-                    named
-                        .insert(
-                            String::from("status"),
-                            sdk_runtime::encode::value(operation, "status", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Service>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServiceListRequest<'_> {
+    type Output = Vec<Service>;
+    const METHOD: &'static str = "service.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServiceListRequest<'a> {
@@ -16142,8 +18806,13 @@ pub struct ServiceSetNicknameRequest<'a> {
     nickname: String,
 }
 impl<'a> ServiceSetNicknameRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<ServiceNickname, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "service.set_nickname";
         {
             let value = &self.name;
@@ -16151,36 +18820,51 @@ impl<'a> ServiceSetNicknameRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.nickname;
+            named
+                .insert(
+                    String::from("nickname"),
+                    sdk_runtime::encode::value(operation, "nickname", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<ServiceNickname, Error> {
+        let operation: &'static str = "service.set_nickname";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/service.set_nickname"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.nickname;
-                    named
-                        .insert(
-                            String::from("nickname"),
-                            sdk_runtime::encode::value(operation, "nickname", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ServiceNickname, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for ServiceSetNicknameRequest<'_> {
+    type Output = ServiceNickname;
+    const METHOD: &'static str = "service.set_nickname";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for ServiceSetNicknameRequest<'a> {
@@ -16205,8 +18889,13 @@ impl<'a> VlanAddRequest<'a> {
         self.primary = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<VlanHost>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "vlan.add";
         {
             let value = &self.name;
@@ -16220,43 +18909,58 @@ impl<'a> VlanAddRequest<'a> {
             sdk_runtime::check::max_length(operation, "host", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "host", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.host;
+            named
+                .insert(
+                    String::from("host"),
+                    sdk_runtime::encode::value(operation, "host", value)?,
+                );
+        }
+        if let Some(value) = &self.primary {
+            named
+                .insert(
+                    String::from("primary"),
+                    sdk_runtime::encode::value(operation, "primary", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<VlanHost>, Error> {
+        let operation: &'static str = "vlan.add";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/vlan.add"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.host;
-                    named
-                        .insert(
-                            String::from("host"),
-                            sdk_runtime::encode::value(operation, "host", value)?,
-                        );
-                }
-                if let Some(value) = &self.primary {
-                    named
-                        .insert(
-                            String::from("primary"),
-                            sdk_runtime::encode::value(operation, "primary", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<VlanHost>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for VlanAddRequest<'_> {
+    type Output = Vec<VlanHost>;
+    const METHOD: &'static str = "vlan.add";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for VlanAddRequest<'a> {
@@ -16274,8 +18978,13 @@ pub struct VlanInfoRequest<'a> {
     name: String,
 }
 impl<'a> VlanInfoRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vlan, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "vlan.info";
         {
             let value = &self.name;
@@ -16283,28 +18992,43 @@ impl<'a> VlanInfoRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vlan, Error> {
+        let operation: &'static str = "vlan.info";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/vlan.info"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vlan, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for VlanInfoRequest<'_> {
+    type Output = Vlan;
+    const METHOD: &'static str = "vlan.info";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for VlanInfoRequest<'a> {
@@ -16322,8 +19046,13 @@ pub struct VlanListRequest<'a> {
     name: String,
 }
 impl<'a> VlanListRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<VlanHost>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "vlan.list";
         {
             let value = &self.name;
@@ -16331,28 +19060,43 @@ impl<'a> VlanListRequest<'a> {
             sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<VlanHost>, Error> {
+        let operation: &'static str = "vlan.list";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/vlan.list"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<VlanHost>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for VlanListRequest<'_> {
+    type Output = Vec<VlanHost>;
+    const METHOD: &'static str = "vlan.list";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for VlanListRequest<'a> {
@@ -16371,8 +19115,13 @@ pub struct VlanRemoveRequest<'a> {
     host: String,
 }
 impl<'a> VlanRemoveRequest<'a> {
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Vec<VlanHost>, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "vlan.remove";
         {
             let value = &self.name;
@@ -16386,36 +19135,51 @@ impl<'a> VlanRemoveRequest<'a> {
             sdk_runtime::check::max_length(operation, "host", value, 64usize)?;
             sdk_runtime::check::allowed_chars(operation, "host", value, "A-Za-z0-9._-")?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.name;
+            named
+                .insert(
+                    String::from("name"),
+                    sdk_runtime::encode::value(operation, "name", value)?,
+                );
+        }
+        {
+            let value = &self.host;
+            named
+                .insert(
+                    String::from("host"),
+                    sdk_runtime::encode::value(operation, "host", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Vec<VlanHost>, Error> {
+        let operation: &'static str = "vlan.remove";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/vlan.remove"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.name;
-                    named
-                        .insert(
-                            String::from("name"),
-                            sdk_runtime::encode::value(operation, "name", value)?,
-                        );
-                }
-                {
-                    let value = &self.host;
-                    named
-                        .insert(
-                            String::from("host"),
-                            sdk_runtime::encode::value(operation, "host", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<VlanHost>, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for VlanRemoveRequest<'_> {
+    type Output = Vec<VlanHost>;
+    const METHOD: &'static str = "vlan.remove";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for VlanRemoveRequest<'a> {
@@ -16439,41 +19203,61 @@ impl<'a> WebsiteFirewallClearCacheRequest<'a> {
         self.paths = Some(value);
         self
     }
-    /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Job, Error> {
+    /// Checks the arguments and gives the named parameters this call sends.
+    fn named(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
         let operation: &'static str = "website_firewall.clear_cache";
         if let Some(value) = &self.paths {
             sdk_runtime::check::max_items(operation, "paths", value.len(), 500usize)?;
         }
+        #[allow(unused_mut)]
+        let mut named = serde_json::Map::new();
+        {
+            let value = &self.domain;
+            named
+                .insert(
+                    String::from("domain"),
+                    sdk_runtime::encode::value(operation, "domain", value)?,
+                );
+        }
+        if let Some(value) = &self.paths {
+            named
+                .insert(
+                    String::from("paths"),
+                    sdk_runtime::encode::value(operation, "paths", value)?,
+                );
+        }
+        Ok(named)
+    }
+    /// Checks the arguments, sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Job, Error> {
+        let operation: &'static str = "website_firewall.clear_cache";
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::POST,
             path: String::from("/json/website_firewall.clear_cache"),
             query: Vec::new(),
-            body: {
-                #[allow(unused_mut)]
-                let mut named = serde_json::Map::new();
-                {
-                    let value = &self.domain;
-                    named
-                        .insert(
-                            String::from("domain"),
-                            sdk_runtime::encode::value(operation, "domain", value)?,
-                        );
-                }
-                if let Some(value) = &self.paths {
-                    named
-                        .insert(
-                            String::from("paths"),
-                            sdk_runtime::encode::value(operation, "paths", value)?,
-                        );
-                }
-                sdk_runtime::Body::Named(named)
-            },
+            body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
+    }
+}
+impl sdk_runtime::batch::Prepared for WebsiteFirewallClearCacheRequest<'_> {
+    type Output = Job;
+    const METHOD: &'static str = "website_firewall.clear_cache";
+    fn params(
+        &self,
+    ) -> Result<
+        serde_json::Map<String, serde_json::Value>,
+        sdk_runtime::InvalidArgument,
+    > {
+        self.named()
     }
 }
 impl<'a> IntoFuture for WebsiteFirewallClearCacheRequest<'a> {

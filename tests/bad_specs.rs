@@ -117,7 +117,7 @@ fn the_valid_spec_generates() {
 fn misspelt_type_suggests_the_right_one() {
     let group = edit(GROUP, "type = \"integer\"\nmin = 0", "type = \"integr\"\nmin = 0");
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "\"integr\"", "parameter 'depth' of operation 'get_thing': unknown type 'integr'", "did you mean 'integer'? Types are string, integer, number, boolean, json, list<T>, map<T>, or a model or enum name");
+    assert_diagnostic(&d, GROUP_FILE, &group, "\"integr\"", "parameter 'depth' of operation 'get_thing': unknown type 'integr'", "did you mean 'integer'? Types are string, integer, number, boolean, json, date, list<T>, map<T>, or a model or enum name");
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn unknown_http_method() {
 fn returns_unknown_model() {
     let group = edit(GROUP, "returns = \"Thing\"", "returns = \"Thingy\"");
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "\"Thingy\"", "operation 'get_thing': unknown type 'Thingy'", "did you mean 'Thing'? Types are string, integer, number, boolean, json, list<T>, map<T>, or a model or enum name");
+    assert_diagnostic(&d, GROUP_FILE, &group, "\"Thingy\"", "operation 'get_thing': unknown type 'Thingy'", "did you mean 'Thing'? Types are string, integer, number, boolean, json, date, list<T>, map<T>, or a model or enum name");
 }
 
 #[test]

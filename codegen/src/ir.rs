@@ -119,6 +119,8 @@ pub enum Ty {
     Number,
     Boolean,
     Json,
+    /// A date as the API writes it (`sdk_runtime::date::Date`).
+    Date,
     List(Box<Ty>),
     Map(Box<Ty>),
     Model(String),

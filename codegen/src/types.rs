@@ -4,7 +4,7 @@
 use crate::ir::Ty;
 
 /// The built-in type names.
-pub const BUILTINS: &[&str] = &["string", "integer", "number", "boolean", "json"];
+pub const BUILTINS: &[&str] = &["string", "integer", "number", "boolean", "json", "date"];
 
 /// A parsed type before names are resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +40,7 @@ pub fn builtin(name: &str) -> Option<Ty> {
         "number" => Ty::Number,
         "boolean" => Ty::Boolean,
         "json" => Ty::Json,
+        "date" => Ty::Date,
         _ => return None,
     })
 }
@@ -56,6 +57,7 @@ pub fn display(ty: &Ty) -> String {
         Ty::Number => "number".into(),
         Ty::Boolean => "boolean".into(),
         Ty::Json => "json".into(),
+        Ty::Date => "date".into(),
         Ty::List(inner) => format!("list<{}>", display(inner)),
         Ty::Map(inner) => format!("map<{}>", display(inner)),
         Ty::Model(name) | Ty::Enum(name) => name.clone(),

@@ -899,7 +899,7 @@ impl At<'_> {
 }
 
 fn is_scalar(ty: &Ty) -> bool {
-    matches!(ty, Ty::String | Ty::Integer | Ty::Number | Ty::Boolean | Ty::Enum(_))
+    matches!(ty, Ty::String | Ty::Integer | Ty::Number | Ty::Boolean | Ty::Enum(_) | Ty::Date)
 }
 
 /// Keywords that cannot be raw identifiers, plus `new`, which request models use as constructor.

@@ -109,7 +109,7 @@ fn value_checks_scalar(p: &Provider, value: &TokenStream, ty: &Ty, c: &Constrain
             }
         }
         Ty::List(_) | Ty::Map(_) => out.extend(self::value(p, value, ty, c, label)),
-        Ty::Boolean | Ty::Json => {}
+        Ty::Boolean | Ty::Json | Ty::Date => {}
     }
     out
 }

@@ -37,6 +37,7 @@ pub fn ty(t: &Ty) -> TokenStream {
         Ty::Number => quote!(f64),
         Ty::Boolean => quote!(bool),
         Ty::Json => quote!(serde_json::Value),
+        Ty::Date => quote!(sdk_runtime::date::Date),
         Ty::List(inner) => {
             let inner = ty(inner);
             quote!(Vec<#inner>)

@@ -13,6 +13,7 @@
 
 pub mod batch;
 pub mod check;
+pub mod date;
 mod credentials;
 pub mod dynamic;
 pub mod encode;

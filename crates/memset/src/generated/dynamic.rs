@@ -1840,7 +1840,7 @@ impl Client {
                     #[serde(default)]
                     integer: Option<i64>,
                     #[serde(default)]
-                    date: Option<String>,
+                    date: Option<sdk_runtime::date::Date>,
                 }
                 let args: Args = sdk_runtime::dynamic::args("internal.echo", args)?;
                 let mut request = self.internal().echo();
@@ -1906,9 +1906,9 @@ impl Client {
                 #[serde(deny_unknown_fields)]
                 struct Args {
                     #[serde(default)]
-                    date_gte: Option<String>,
+                    date_gte: Option<sdk_runtime::date::Date>,
                     #[serde(default)]
-                    date_lte: Option<String>,
+                    date_lte: Option<sdk_runtime::date::Date>,
                     #[serde(default)]
                     status: Option<InvoiceStatus>,
                 }

@@ -14,7 +14,7 @@ pub struct ApiKey {
     pub comment: Option<String>,
     /// When the key was created, e.g. `2018-05-17 22:04:47`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
+    pub created: Option<sdk_runtime::date::Date>,
 }
 /// The scopes of an API key: lists of allowed method names and service names.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -142,7 +142,7 @@ pub struct BandwidthCounters {
 pub struct BandwidthMonth {
     /// The month, as `yyyy-mm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<sdk_runtime::date::Date>,
     /// The bytes received that month.
     #[serde(
         default,
@@ -1586,10 +1586,10 @@ pub struct ServerInfo {
     pub nickname: Option<String>,
     /// The date the service started, as `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
+    pub start_date: Option<sdk_runtime::date::Date>,
     /// The date the service ends, as `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiry_date: Option<String>,
+    pub expiry_date: Option<sdk_runtime::date::Date>,
     /// The monthly renewal price, VAT included.
     #[serde(
         default,
@@ -1680,10 +1680,10 @@ pub struct Service {
     pub nickname: Option<String>,
     /// The date the service started, as `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
+    pub start_date: Option<sdk_runtime::date::Date>,
     /// The date the service ends, as `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiry_date: Option<String>,
+    pub expiry_date: Option<sdk_runtime::date::Date>,
     /// The monthly renewal price, VAT included.
     #[serde(
         default,

@@ -11525,7 +11525,7 @@ pub struct InternalEchoRequest<'a> {
     boolean: Option<bool>,
     float: Option<f64>,
     integer: Option<i64>,
-    date: Option<String>,
+    date: Option<sdk_runtime::date::Date>,
 }
 impl<'a> InternalEchoRequest<'a> {
     /// A string.
@@ -11562,8 +11562,8 @@ impl<'a> InternalEchoRequest<'a> {
         self
     }
     /// A date, as ISO 8601 text such as `2019-06-01 12:00:00`.
-    pub fn date(mut self, value: impl Into<String>) -> Self {
-        self.date = Some(value.into());
+    pub fn date(mut self, value: sdk_runtime::date::Date) -> Self {
+        self.date = Some(value);
         self
     }
     /// Checks the arguments and gives the named parameters this call sends.
@@ -11884,19 +11884,19 @@ impl<'a> IntoFuture for InvoiceInfoRequest<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InvoiceListRequest<'a> {
     client: &'a Client,
-    date_gte: Option<String>,
-    date_lte: Option<String>,
+    date_gte: Option<sdk_runtime::date::Date>,
+    date_lte: Option<sdk_runtime::date::Date>,
     status: Option<InvoiceStatus>,
 }
 impl<'a> InvoiceListRequest<'a> {
     /// Only invoices dated on or after this date (ISO 8601, e.g. `2019-01-01`).
-    pub fn date_gte(mut self, value: impl Into<String>) -> Self {
-        self.date_gte = Some(value.into());
+    pub fn date_gte(mut self, value: sdk_runtime::date::Date) -> Self {
+        self.date_gte = Some(value);
         self
     }
     /// Only invoices dated on or before this date (ISO 8601, e.g. `2019-12-31`).
-    pub fn date_lte(mut self, value: impl Into<String>) -> Self {
-        self.date_lte = Some(value.into());
+    pub fn date_lte(mut self, value: sdk_runtime::date::Date) -> Self {
+        self.date_lte = Some(value);
         self
     }
     /// Only invoices with this status.

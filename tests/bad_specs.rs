@@ -254,3 +254,10 @@ fn overlapping_field_names() {
     let d = only_error(spec(PROVIDER, &group));
     assert_diagnostic(&d, GROUP_FILE, &group, "\"id.size\"", "field 'id.size' overlaps field 'id'", "a wire name may not be a prefix of another");
 }
+
+#[test]
+fn requirement_on_an_unknown_member() {
+    let group = edit(GROUP, "returns = \"Thing\"\n", "returns = \"Thing\"\nrequires = [{ when = \"dpth\", then = [\"thing_id\"] }]\n");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(&d, GROUP_FILE, &group, "\"dpth\"", "operation 'get_thing': 'requires' names an unknown member 'dpth'", "use one of: thing_id, depth");
+}

@@ -147,6 +147,15 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub at_least_one_of: Vec<Vec<String>>,
     pub at_most_one_of: Vec<Vec<String>>,
+    pub requires: Vec<Requirement>,
+}
+
+/// When `when` is set (and equals `equals`, if given), every member of `then` must be set.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub when: String,
+    pub equals: Option<Literal>,
+    pub then: Vec<String>,
 }
 
 /// How an operation goes on the wire.
@@ -248,6 +257,7 @@ pub struct Model {
     pub fields: Vec<Field>,
     pub at_least_one_of: Vec<Vec<String>>,
     pub at_most_one_of: Vec<Vec<String>>,
+    pub requires: Vec<Requirement>,
     /// Some field has a dotted wire name, so the model is only ever sent, never decoded.
     pub nested: bool,
     /// Reachable from an operation parameter: gets a constructor and setters.

@@ -156,6 +156,8 @@ pub struct OperationEntry {
     #[serde(default)]
     pub at_most_one_of: Vec<Spanned<Vec<String>>>,
     #[serde(default)]
+    pub requires: Vec<Spanned<RequiresEntry>>,
+    #[serde(default)]
     pub param: Vec<Spanned<MemberEntry>>,
 }
 
@@ -169,6 +171,18 @@ pub struct ModelEntry {
     pub at_least_one_of: Vec<Spanned<Vec<String>>>,
     #[serde(default)]
     pub at_most_one_of: Vec<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub requires: Vec<Spanned<RequiresEntry>>,
+}
+
+/// A conditional rule: when `when` is set (and, with `equals`, has that value), every member
+/// in `then` must be set too.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiresEntry {
+    pub when: Spanned<String>,
+    pub equals: Option<Spanned<toml::Value>>,
+    pub then: Spanned<Vec<String>>,
 }
 
 /// An operation parameter or a model field: they share most keys, so they share one shape;

@@ -493,8 +493,10 @@ impl At<'_> {
         let known: Vec<&str> = fields.iter().map(|f| f.rust.as_str()).collect();
         let at_least_one_of = self.groups(&m.at_least_one_of, &known, &what);
         let at_most_one_of = self.groups(&m.at_most_one_of, &known, &what);
+        let members: Vec<(&str, &Ty)> = fields.iter().map(|f| (f.rust.as_str(), &f.ty)).collect();
+        let requires = self.requirements(&m.requires, &members, &what);
         let nested = fields.iter().any(|f| f.wire.len() > 1);
-        Some(ir::Model { name: m.name.get_ref().clone(), doc: m.doc.get_ref().clone(), fields, at_least_one_of, at_most_one_of, nested, input: false, output: false, checked: false })
+        Some(ir::Model { name: m.name.get_ref().clone(), doc: m.doc.get_ref().clone(), fields, at_least_one_of, at_most_one_of, requires, nested, input: false, output: false, checked: false })
     }
 
     fn operation(&mut self, entry: &Spanned<spec::OperationEntry>, names: &TypeNames, transport: ir::Transport) -> Option<ir::Operation> {
@@ -557,6 +559,8 @@ impl At<'_> {
         let known: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
         let at_least_one_of = self.groups(&o.at_least_one_of, &known, &what);
         let at_most_one_of = self.groups(&o.at_most_one_of, &known, &what);
+        let members: Vec<(&str, &Ty)> = params.iter().map(|p| (p.name.as_str(), &p.ty)).collect();
+        let requires = self.requirements(&o.requires, &members, &what);
         Some(ir::Operation {
             name: name.clone(),
             namespace: parts[..parts.len() - 1].iter().map(|s| (*s).to_owned()).collect(),
@@ -573,6 +577,7 @@ impl At<'_> {
             params,
             at_least_one_of,
             at_most_one_of,
+            requires,
         })
     }
 
@@ -830,6 +835,36 @@ impl At<'_> {
         c
     }
 
+    fn requirements(&mut self, entries: &[Spanned<spec::RequiresEntry>], members: &[(&str, &Ty)], what: &str) -> Vec<ir::Requirement> {
+        let names: Vec<&str> = members.iter().map(|(n, _)| *n).collect();
+        let mut out = Vec::new();
+        for entry in entries {
+            let r = entry.get_ref();
+            let Some((_, ty)) = members.iter().find(|(n, _)| *n == r.when.get_ref()) else {
+                self.error(r.when.span(), format!("{what}: 'requires' names an unknown member '{}'", r.when.get_ref()), format!("use one of: {}", names.join(", ")));
+                continue;
+            };
+            let unknown: Vec<&String> = r.then.get_ref().iter().filter(|n| !names.contains(&n.as_str())).collect();
+            if r.then.get_ref().is_empty() || !unknown.is_empty() {
+                self.error(r.then.span(), format!("{what}: 'then' must list members of it (unknown: {})", unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")), format!("use some of: {}", names.join(", ")));
+                continue;
+            }
+            let equals = match &r.equals {
+                Some(value) if matches!(ty, Ty::Boolean | Ty::String | Ty::Integer | Ty::Enum(_)) => self.literal(value, ty, what),
+                Some(value) => {
+                    self.error(value.span(), format!("{what}: 'equals' cannot compare a {}", types::display(ty)), "compare a boolean, string, integer or enum member");
+                    continue;
+                }
+                None => None,
+            };
+            if r.equals.is_some() && equals.is_none() {
+                continue;
+            }
+            out.push(ir::Requirement { when: r.when.get_ref().clone(), equals, then: r.then.get_ref().clone() });
+        }
+        out
+    }
+
     fn count(&mut self, value: &Spanned<i64>, label: &str, key: &str) -> Option<usize> {
         match usize::try_from(*value.get_ref()) {
             Ok(n) => Some(n),
@@ -970,7 +1005,7 @@ fn mark_models(provider: &mut ir::Provider) {
     let mut checked: BTreeSet<String> = provider
         .models
         .iter()
-        .filter(|m| !m.at_least_one_of.is_empty() || !m.at_most_one_of.is_empty() || m.fields.iter().any(|f| !f.constraints.is_empty() || matches!(item_of(&f.ty), Ty::Enum(_))))
+        .filter(|m| !m.at_least_one_of.is_empty() || !m.at_most_one_of.is_empty() || !m.requires.is_empty() || m.fields.iter().any(|f| !f.constraints.is_empty() || matches!(item_of(&f.ty), Ty::Enum(_))))
         .map(|m| m.name.clone())
         .collect();
     loop {

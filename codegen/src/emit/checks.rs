@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Bound, Constraints, Provider, Ty};
+use crate::ir::{Bound, Constraints, Literal, Provider, Requirement, Ty};
 
 /// Statements checking `value` (an expression of type `&T`, T the Rust type of `ty`) against
 /// its constraints; `label` is an expression of type `&str` naming it in errors. Empty when
@@ -126,6 +126,35 @@ pub fn groups(at_least: &[Vec<String>], at_most: &[Vec<String>], is_set: impl Fn
             quote!((#label, #set))
         });
         out.extend(quote! { sdk_runtime::check::#check(operation, &[#(#pairs),*])?; });
+    }
+    out
+}
+
+/// Statements checking conditional requirements. `value_of` gives, for a member name, an
+/// expression of type `Option<&T>`; `is_set` and `label` as for [`groups`].
+pub fn requirements(reqs: &[Requirement], value_of: impl Fn(&str) -> TokenStream, is_set: impl Fn(&str) -> TokenStream, label: impl Fn(&str) -> TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    for r in reqs {
+        let value = value_of(&r.when);
+        let (test, condition) = match &r.equals {
+            None => (quote!(true), format!("{} is set", r.when)),
+            Some(Literal::Boolean(true)) => (quote!(*v), format!("{} is true", r.when)),
+            Some(Literal::Boolean(false)) => (quote!(!*v), format!("{} is false", r.when)),
+            Some(Literal::Integer(i)) => (quote!(*v == #i), format!("{} is {i}", r.when)),
+            Some(Literal::Number(n)) => (quote!(*v == #n), format!("{} is {n}", r.when)),
+            Some(Literal::String(s)) => (quote!(v == #s), format!("{} is {s}", r.when)),
+            Some(Literal::Enum(_, s)) => (quote!(v.as_str() == #s), format!("{} is {s}", r.when)),
+        };
+        let pairs = r.then.iter().map(|name| {
+            let set = is_set(name);
+            let label = label(name);
+            quote!((#label, #set))
+        });
+        out.extend(quote! {
+            if #value.is_some_and(|v| #test) {
+                sdk_runtime::check::required_when(operation, #condition, &[#(#pairs),*])?;
+            }
+        });
     }
     out
 }

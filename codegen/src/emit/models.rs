@@ -205,6 +205,19 @@ fn check(p: &Provider, m: &Model) -> TokenStream {
             _ => quote!(self.#n.is_some()),
         }
     }, |member| quote!(format!("{}.{}", at, #member).as_str()));
+    let requires = checks::requirements(&m.requires, |member| {
+        let n = rust::ident(member);
+        match m.fields.iter().find(|f| f.rust == member) {
+            Some(f) if f.required => quote!(Some(&self.#n)),
+            _ => quote!(self.#n.as_ref()),
+        }
+    }, |member| {
+        let n = rust::ident(member);
+        match m.fields.iter().find(|f| f.rust == member) {
+            Some(f) if f.required => quote!(true),
+            _ => quote!(self.#n.is_some()),
+        }
+    }, |member| quote!(format!("{}.{}", at, #member).as_str()));
     let allow_deprecated = m.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
     quote! {
         impl #name {
@@ -213,6 +226,7 @@ fn check(p: &Provider, m: &Model) -> TokenStream {
             pub(crate) fn check(&self, operation: &str, at: &str) -> Result<(), sdk_runtime::InvalidArgument> {
                 #(#per_field)*
                 #groups
+                #requires
                 let _ = (operation, at);
                 Ok(())
             }

@@ -352,9 +352,18 @@ fn argument_checks(p: &Provider, op: &Operation) -> TokenStream {
             _ => quote!(self.#n.is_some()),
         }
     }, |member| quote!(#member));
+    let is_required = |member: &str| op.params.iter().any(|param| param.name == member && param.required);
+    let requires = checks::requirements(&op.requires, |member| {
+        let n = rust::ident(member);
+        if is_required(member) { quote!(Some(&self.#n)) } else { quote!(self.#n.as_ref()) }
+    }, |member| {
+        let n = rust::ident(member);
+        if is_required(member) { quote!(true) } else { quote!(self.#n.is_some()) }
+    }, |member| quote!(#member));
     quote! {
         #(#param_checks)*
         #groups
+        #requires
     }
 }
 

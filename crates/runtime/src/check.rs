@@ -260,6 +260,27 @@ pub fn at_most_one_of(op: &str, fields: &[(&str, bool)]) -> Result<(), InvalidAr
     )
 }
 
+/// Every one of `fields` (name, is set) must be set, because `condition` holds (the caller has
+/// checked it); the error names the first one missing.
+pub fn required_when(op: &str, condition: &str, fields: &[(&str, bool)]) -> Result<(), InvalidArgument> {
+    match fields.iter().find(|&&(_, set)| !set) {
+        None => Ok(()),
+        Some((name, _)) => fail(op, name, format!("is required when {condition}")),
+    }
+}
+
+#[cfg(test)]
+mod required_when_tests {
+    use super::*;
+
+    #[test]
+    fn names_the_first_missing_field() {
+        assert!(required_when("op", "period is CUSTOM", &[("start_date", true), ("end_date", true)]).is_ok());
+        let error = required_when("op", "period is CUSTOM", &[("start_date", true), ("end_date", false)]).expect_err("end_date missing");
+        assert_eq!((error.field.as_str(), error.rule.as_str()), ("end_date", "is required when period is CUSTOM"));
+    }
+}
+
 /// `"item"` or `"items"`, depending on `count`.
 fn plural(count: usize, noun: &str) -> String {
     if count == 1 {

@@ -466,6 +466,18 @@ impl NewLoadBalancer {
                 LoadBalancerMethod::VALUES,
             )?;
         }
+        if self.persistence.as_ref().is_some_and(|v| *v) {
+            sdk_runtime::check::required_when(
+                operation,
+                "persistence is true",
+                &[
+                    (
+                        format!("{}.{}", at, "persistence_time").as_str(),
+                        self.persistence_time.is_some(),
+                    ),
+                ],
+            )?;
+        }
         let _ = (operation, at);
         Ok(())
     }

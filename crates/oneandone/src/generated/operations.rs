@@ -5193,6 +5193,16 @@ impl<'a> ListLogsRequest<'a> {
                 Period::VALUES,
             )?;
         }
+        if self.period.as_ref().is_some_and(|v| v.as_str() == "CUSTOM") {
+            sdk_runtime::check::required_when(
+                operation,
+                "period is CUSTOM",
+                &[
+                    ("start_date", self.start_date.is_some()),
+                    ("end_date", self.end_date.is_some()),
+                ],
+            )?;
+        }
         let request = sdk_runtime::Request {
             operation,
             method: sdk_runtime::Method::GET,
@@ -5402,6 +5412,16 @@ impl<'a> GetUsageRequest<'a> {
                 "period",
                 value.as_str(),
                 Period::VALUES,
+            )?;
+        }
+        if self.period.as_ref().is_some_and(|v| v.as_str() == "CUSTOM") {
+            sdk_runtime::check::required_when(
+                operation,
+                "period is CUSTOM",
+                &[
+                    ("start_date", self.start_date.is_some()),
+                    ("end_date", self.end_date.is_some()),
+                ],
             )?;
         }
         let request = sdk_runtime::Request {
@@ -9439,6 +9459,16 @@ impl<'a> ListUsagesRequest<'a> {
                 "period",
                 value.as_str(),
                 Period::VALUES,
+            )?;
+        }
+        if self.period.as_ref().is_some_and(|v| v.as_str() == "CUSTOM") {
+            sdk_runtime::check::required_when(
+                operation,
+                "period is CUSTOM",
+                &[
+                    ("start_date", self.start_date.is_some()),
+                    ("end_date", self.end_date.is_some()),
+                ],
             )?;
         }
         let request = sdk_runtime::Request {

@@ -206,6 +206,8 @@ pub struct Param {
     pub default: Option<Literal>,
     pub allow_slash: bool,
     pub flatten: bool,
+    /// The caller may clear it: the setter has a `clear_` twin that sends `null`.
+    pub nullable: bool,
     pub doc: String,
     pub deprecated: Option<String>,
     pub constraints: Constraints,

@@ -206,6 +206,7 @@ pub struct MemberEntry {
     pub default: Option<Spanned<toml::Value>>,
     pub allow_slash: Option<Spanned<bool>>,
     pub flatten: Option<Spanned<bool>>,
+    pub nullable: Option<Spanned<bool>>,
     // documented constraints
     pub min: Option<Spanned<toml::Value>>,
     pub max: Option<Spanned<toml::Value>>,

@@ -459,7 +459,7 @@ impl At<'_> {
                 self.error(f.name.span(), format!("field name '{}' has an empty part", f.name.get_ref()), "write dotted names like \"properties.name\"");
                 continue;
             }
-            for key in [("wire", f.wire.as_ref().map(|s| s.span())), ("in", f.location.as_ref().map(|s| s.span())), ("default", f.default.as_ref().map(|s| s.span())), ("allow_slash", f.allow_slash.as_ref().map(|s| s.span())), ("flatten", f.flatten.as_ref().map(|s| s.span()))] {
+            for key in [("wire", f.wire.as_ref().map(|s| s.span())), ("in", f.location.as_ref().map(|s| s.span())), ("default", f.default.as_ref().map(|s| s.span())), ("allow_slash", f.allow_slash.as_ref().map(|s| s.span())), ("flatten", f.flatten.as_ref().map(|s| s.span())), ("nullable", f.nullable.as_ref().map(|s| s.span()))] {
                 if let (name, Some(span)) = key {
                     self.error(span, format!("'{name}' is only for operation parameters, not model fields"), "remove it (a field's wire name is its `name`)");
                 }
@@ -716,6 +716,12 @@ impl At<'_> {
                 self.error(s.span(), format!("{label}: only a required body parameter of a model type can be flattened"), "remove flatten, or make the parameter a required body model");
             }
         }
+        let nullable = p.nullable.as_ref().is_some_and(|s| *s.get_ref());
+        if let Some(s) = &p.nullable {
+            if location != Location::Body || p.required || p.flatten.is_some() || transport != ir::Transport::Rest {
+                self.error(s.span(), format!("{label}: only an optional JSON body parameter can be nullable"), "remove nullable, or make it an optional body parameter");
+            }
+        }
         let default = match &p.default {
             Some(value) => {
                 if p.required {
@@ -726,7 +732,7 @@ impl At<'_> {
             None => None,
         };
         let constraints = self.constraints(p, &ty, label);
-        Some(ir::Param { name: name.clone(), wire, location, ty, required: p.required, default, allow_slash, flatten, doc: p.doc.get_ref().clone(), deprecated: p.deprecated.clone(), constraints })
+        Some(ir::Param { name: name.clone(), wire, location, ty, required: p.required, default, allow_slash, flatten, nullable, doc: p.doc.get_ref().clone(), deprecated: p.deprecated.clone(), constraints })
     }
 
     fn literal(&mut self, value: &Spanned<toml::Value>, ty: &Ty, label: &str) -> Option<Literal> {

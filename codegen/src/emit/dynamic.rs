@@ -59,6 +59,9 @@ fn arm(name: &str, op: &Operation, via: Option<(&String, &String, &String)>) -> 
         let t = rust::ty(&p.ty);
         if p.required {
             quote!(#n: #t,)
+        } else if p.nullable {
+            // missing: leave it; null: clear it
+            quote!(#[serde(default, deserialize_with = "sdk_runtime::dynamic::nullable")] #n: Option<Option<#t>>,)
         } else {
             quote!(#[serde(default)] #n: Option<#t>,)
         }
@@ -88,6 +91,16 @@ fn arm(name: &str, op: &Operation, via: Option<(&String, &String, &String)>) -> 
     };
     let setters = op.params.iter().filter(|p| !p.required).map(|p| {
         let n = rust::ident(&p.name);
+        if p.nullable {
+            let clear = quote::format_ident!("clear_{}", p.name);
+            return quote! {
+                match args.#n {
+                    Some(Some(value)) => request = request.#n(value),
+                    Some(None) => request = request.#clear(),
+                    None => {}
+                }
+            };
+        }
         quote! {
             if let Some(value) = args.#n {
                 request = request.#n(value);

@@ -109,6 +109,7 @@ fn starter(op: &Operation, client: TokenStream) -> TokenStream {
             quote!(#n: None)
         }
     });
+    let cleared = op.params.iter().any(|p| p.nullable).then(|| quote!(cleared: Vec::new(),));
     let doc = docs::attrs(&operation_doc(op));
     let deprecated = op.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
     // the source's required arguments are positional, however many there are
@@ -118,7 +119,7 @@ fn starter(op: &Operation, client: TokenStream) -> TokenStream {
         #deprecated
         #many
         pub fn #method(&self, #(#args),*) -> #builder<#lifetime> {
-            #builder { client: #client, #(#inits),* }
+            #builder { client: #client, #(#inits,)* #cleared }
         }
     }
 }
@@ -236,6 +237,8 @@ fn builder(p: &Provider, op: &Operation) -> TokenStream {
         let t = if param.required { t } else { quote!(Option<#t>) };
         quote!(#n: #t,)
     });
+    // names of nullable parameters the caller cleared: sent as null
+    let cleared_field = op.params.iter().any(|p| p.nullable).then(|| quote!(cleared: Vec<&'static str>,));
     let setters = op.params.iter().filter(|param| !param.required).map(|param| {
         let n = rust::ident(&param.name);
         let t = rust::arg_ty(&param.ty);
@@ -247,6 +250,20 @@ fn builder(p: &Provider, op: &Operation) -> TokenStream {
             #deprecated
             pub fn #n(mut self, value: #t) -> Self {
                 self.#n = Some(#value);
+                self
+            }
+        }
+    });
+    let clearers = op.params.iter().filter(|param| param.nullable).map(|param| {
+        let n = rust::ident(&param.name);
+        let clear = quote::format_ident!("clear_{}", param.name);
+        let name = &param.name;
+        let doc = format!("Sends `{}` as `null`, which clears it.", param.wire.join("."));
+        quote! {
+            #[doc = #doc]
+            pub fn #clear(mut self) -> Self {
+                self.#n = None;
+                self.cleared.push(#name);
                 self
             }
         }
@@ -269,10 +286,12 @@ fn builder(p: &Provider, op: &Operation) -> TokenStream {
         pub struct #name<'a> {
             client: &'a Client,
             #(#fields)*
+            #cleared_field
         }
 
         impl<'a> #name<'a> {
             #(#setters)*
+            #(#clearers)*
 
             #pages
             #named
@@ -526,9 +545,19 @@ fn rest_body(op: &Operation, encoding: BodyEncoding) -> TokenStream {
                     sdk_runtime::encode::insert_at(&mut body, &[#(#path),*], sdk_runtime::encode::value(operation, #name, value)?);
                 })
             });
+            let nulls = members.iter().filter(|p| p.nullable).map(|param| {
+                let path = &param.wire;
+                let name = &param.name;
+                quote! {
+                    if self.cleared.contains(&#name) {
+                        sdk_runtime::encode::insert_at(&mut body, &[#(#path),*], serde_json::Value::Null);
+                    }
+                }
+            });
             quote! {{
                 let mut body = #start;
                 #(#inserts)*
+                #(#nulls)*
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             }}
         }

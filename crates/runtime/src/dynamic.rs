@@ -33,6 +33,20 @@ pub fn output<T: Serialize, K>(operation: &'static str, value: T) -> Result<Valu
     })
 }
 
+/// For a nullable argument (with `#[serde(default)]`): a missing member stays `None`, an
+/// explicit `null` becomes `Some(None)` (clear it), a value `Some(Some(value))`.
+///
+/// # Errors
+///
+/// The deserializer's error for a value of the wrong type.
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 /// The error for an operation name the client does not have.
 pub fn unknown_operation(name: &str, known: &[&str]) -> InvalidArgument {
     let close: Vec<&str> = known.iter().copied().filter(|k| k.contains(name) || name.contains(*k)).take(5).collect();

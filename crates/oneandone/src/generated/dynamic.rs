@@ -1608,13 +1608,18 @@ impl Client {
                 #[serde(deny_unknown_fields)]
                 struct Args {
                     ip_id: String,
-                    #[serde(default)]
-                    reverse_dns: Option<String>,
+                    #[serde(
+                        default,
+                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                    )]
+                    reverse_dns: Option<Option<String>>,
                 }
                 let args: Args = sdk_runtime::dynamic::args("modify_public_ip", args)?;
                 let mut request = self.modify_public_ip(args.ip_id);
-                if let Some(value) = args.reverse_dns {
-                    request = request.reverse_dns(value);
+                match args.reverse_dns {
+                    Some(Some(value)) => request = request.reverse_dns(value),
+                    Some(None) => request = request.clear_reverse_dns(),
+                    None => {}
                 }
                 sdk_runtime::dynamic::output("modify_public_ip", request.send().await?)
             }

@@ -1729,7 +1729,7 @@ impl Client {
     ///
     /// # Notes
     ///
-    /// * In the official SDK, calling this without `reverse_dns` removes the IP's reverse DNS name (it sends `null`). This client leaves an unset `reverse_dns` out of the request instead, so it cannot remove a name.
+    /// * In the official SDK, calling this without `reverse_dns` removes the IP's reverse DNS name (it sends `null`). This client leaves an unset `reverse_dns` out of the request; `clear_reverse_dns()` removes the name.
     ///
     /// # Wire
     ///
@@ -1744,6 +1744,7 @@ impl Client {
             client: self,
             ip_id: ip_id.into(),
             reverse_dns: None,
+            cleared: Vec::new(),
         }
     }
     /// Releases a public IP from the account.
@@ -6953,11 +6954,18 @@ pub struct ModifyPublicIpRequest<'a> {
     client: &'a Client,
     ip_id: String,
     reverse_dns: Option<String>,
+    cleared: Vec<&'static str>,
 }
 impl<'a> ModifyPublicIpRequest<'a> {
     /// The new reverse DNS name of the IP.
     pub fn reverse_dns(mut self, value: impl Into<String>) -> Self {
         self.reverse_dns = Some(value.into());
+        self
+    }
+    ///Sends `reverse_dns` as `null`, which clears it.
+    pub fn clear_reverse_dns(mut self) -> Self {
+        self.reverse_dns = None;
+        self.cleared.push("reverse_dns");
         self
     }
     /// Checks the arguments, sends the request and decodes the answer.
@@ -6977,6 +6985,13 @@ impl<'a> ModifyPublicIpRequest<'a> {
                         &mut body,
                         &["reverse_dns"],
                         sdk_runtime::encode::value(operation, "reverse_dns", value)?,
+                    );
+                }
+                if self.cleared.contains(&"reverse_dns") {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["reverse_dns"],
+                        serde_json::Value::Null,
                     );
                 }
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?

@@ -232,20 +232,41 @@ impl Client {
                     firewall_rule_id: String,
                     #[serde(default)]
                     name: Option<String>,
-                    #[serde(default)]
-                    source_mac: Option<String>,
-                    #[serde(default)]
-                    source_ip: Option<String>,
-                    #[serde(default)]
-                    target_ip: Option<String>,
-                    #[serde(default)]
-                    port_range_start: Option<i64>,
-                    #[serde(default)]
-                    port_range_end: Option<i64>,
-                    #[serde(default)]
-                    icmp_type: Option<i64>,
-                    #[serde(default)]
-                    icmp_code: Option<i64>,
+                    #[serde(
+                        default,
+                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                    )]
+                    source_mac: Option<Option<String>>,
+                    #[serde(
+                        default,
+                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                    )]
+                    source_ip: Option<Option<String>>,
+                    #[serde(
+                        default,
+                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                    )]
+                    target_ip: Option<Option<String>>,
+                    #[serde(
+                        default,
+                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                    )]
+                    port_range_start: Option<Option<i64>>,
+                    #[serde(
+                        default,
+                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                    )]
+                    port_range_end: Option<Option<i64>>,
+                    #[serde(
+                        default,
+                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                    )]
+                    icmp_type: Option<Option<i64>>,
+                    #[serde(
+                        default,
+                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                    )]
+                    icmp_code: Option<Option<i64>>,
                 }
                 let args: Args = sdk_runtime::dynamic::args(
                     "update_firewall_rule",
@@ -261,26 +282,40 @@ impl Client {
                 if let Some(value) = args.name {
                     request = request.name(value);
                 }
-                if let Some(value) = args.source_mac {
-                    request = request.source_mac(value);
+                match args.source_mac {
+                    Some(Some(value)) => request = request.source_mac(value),
+                    Some(None) => request = request.clear_source_mac(),
+                    None => {}
                 }
-                if let Some(value) = args.source_ip {
-                    request = request.source_ip(value);
+                match args.source_ip {
+                    Some(Some(value)) => request = request.source_ip(value),
+                    Some(None) => request = request.clear_source_ip(),
+                    None => {}
                 }
-                if let Some(value) = args.target_ip {
-                    request = request.target_ip(value);
+                match args.target_ip {
+                    Some(Some(value)) => request = request.target_ip(value),
+                    Some(None) => request = request.clear_target_ip(),
+                    None => {}
                 }
-                if let Some(value) = args.port_range_start {
-                    request = request.port_range_start(value);
+                match args.port_range_start {
+                    Some(Some(value)) => request = request.port_range_start(value),
+                    Some(None) => request = request.clear_port_range_start(),
+                    None => {}
                 }
-                if let Some(value) = args.port_range_end {
-                    request = request.port_range_end(value);
+                match args.port_range_end {
+                    Some(Some(value)) => request = request.port_range_end(value),
+                    Some(None) => request = request.clear_port_range_end(),
+                    None => {}
                 }
-                if let Some(value) = args.icmp_type {
-                    request = request.icmp_type(value);
+                match args.icmp_type {
+                    Some(Some(value)) => request = request.icmp_type(value),
+                    Some(None) => request = request.clear_icmp_type(),
+                    None => {}
                 }
-                if let Some(value) = args.icmp_code {
-                    request = request.icmp_code(value);
+                match args.icmp_code {
+                    Some(Some(value)) => request = request.icmp_code(value),
+                    Some(None) => request = request.clear_icmp_code(),
+                    None => {}
                 }
                 sdk_runtime::dynamic::output(
                     "update_firewall_rule",

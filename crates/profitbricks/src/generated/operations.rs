@@ -293,7 +293,7 @@ impl Client {
     /// # Notes
     ///
     /// * Ports (1 to 65534) only apply to TCP and UDP rules, ICMP type and code (0 to 254) only to ICMP rules.
-    /// * A filter that is set cannot be cleared (made to allow everything again) through this call, since unset arguments are not sent.
+    /// * Unset filters are not sent and keep their values; a filter's `clear_` setter sends null, which clears it (allows everything again).
     ///
     /// # Wire
     ///
@@ -323,6 +323,7 @@ impl Client {
             port_range_end: None,
             icmp_type: None,
             icmp_code: None,
+            cleared: Vec::new(),
         }
     }
     /// Removes a firewall rule from a network interface.
@@ -2475,6 +2476,7 @@ pub struct UpdateFirewallRuleRequest<'a> {
     port_range_end: Option<i64>,
     icmp_type: Option<i64>,
     icmp_code: Option<i64>,
+    cleared: Vec<&'static str>,
 }
 impl<'a> UpdateFirewallRuleRequest<'a> {
     /// The new name of the rule.
@@ -2515,6 +2517,48 @@ impl<'a> UpdateFirewallRuleRequest<'a> {
     /// The ICMP code allowed, for ICMP rules. Must be from 0 to 254.
     pub fn icmp_code(mut self, value: i64) -> Self {
         self.icmp_code = Some(value);
+        self
+    }
+    ///Sends `sourceMac` as `null`, which clears it.
+    pub fn clear_source_mac(mut self) -> Self {
+        self.source_mac = None;
+        self.cleared.push("source_mac");
+        self
+    }
+    ///Sends `sourceIp` as `null`, which clears it.
+    pub fn clear_source_ip(mut self) -> Self {
+        self.source_ip = None;
+        self.cleared.push("source_ip");
+        self
+    }
+    ///Sends `targetIp` as `null`, which clears it.
+    pub fn clear_target_ip(mut self) -> Self {
+        self.target_ip = None;
+        self.cleared.push("target_ip");
+        self
+    }
+    ///Sends `portRangeStart` as `null`, which clears it.
+    pub fn clear_port_range_start(mut self) -> Self {
+        self.port_range_start = None;
+        self.cleared.push("port_range_start");
+        self
+    }
+    ///Sends `portRangeEnd` as `null`, which clears it.
+    pub fn clear_port_range_end(mut self) -> Self {
+        self.port_range_end = None;
+        self.cleared.push("port_range_end");
+        self
+    }
+    ///Sends `icmpType` as `null`, which clears it.
+    pub fn clear_icmp_type(mut self) -> Self {
+        self.icmp_type = None;
+        self.cleared.push("icmp_type");
+        self
+    }
+    ///Sends `icmpCode` as `null`, which clears it.
+    pub fn clear_icmp_code(mut self) -> Self {
+        self.icmp_code = None;
+        self.cleared.push("icmp_code");
         self
     }
     /// Checks the arguments, sends the request and decodes the answer.
@@ -2618,6 +2662,55 @@ impl<'a> UpdateFirewallRuleRequest<'a> {
                         &mut body,
                         &["icmpCode"],
                         sdk_runtime::encode::value(operation, "icmp_code", value)?,
+                    );
+                }
+                if self.cleared.contains(&"source_mac") {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["sourceMac"],
+                        serde_json::Value::Null,
+                    );
+                }
+                if self.cleared.contains(&"source_ip") {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["sourceIp"],
+                        serde_json::Value::Null,
+                    );
+                }
+                if self.cleared.contains(&"target_ip") {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["targetIp"],
+                        serde_json::Value::Null,
+                    );
+                }
+                if self.cleared.contains(&"port_range_start") {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["portRangeStart"],
+                        serde_json::Value::Null,
+                    );
+                }
+                if self.cleared.contains(&"port_range_end") {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["portRangeEnd"],
+                        serde_json::Value::Null,
+                    );
+                }
+                if self.cleared.contains(&"icmp_type") {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["icmpType"],
+                        serde_json::Value::Null,
+                    );
+                }
+                if self.cleared.contains(&"icmp_code") {
+                    sdk_runtime::encode::insert_at(
+                        &mut body,
+                        &["icmpCode"],
+                        serde_json::Value::Null,
                     );
                 }
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?

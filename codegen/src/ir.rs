@@ -148,6 +148,8 @@ pub struct Operation {
     pub at_least_one_of: Vec<Vec<String>>,
     pub at_most_one_of: Vec<Vec<String>>,
     pub requires: Vec<Requirement>,
+    /// The provider's error kinds the source says this operation can raise.
+    pub raises: Vec<String>,
 }
 
 /// When `when` is set (and equals `equals`, if given), every member of `then` must be set.

@@ -157,6 +157,7 @@ pub struct OperationEntry {
     pub at_most_one_of: Vec<Spanned<Vec<String>>>,
     #[serde(default)]
     pub requires: Vec<Spanned<RequiresEntry>>,
+    pub raises: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub param: Vec<Spanned<MemberEntry>>,
 }

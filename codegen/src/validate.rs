@@ -49,6 +49,14 @@ pub fn provider(provider_file: &SourceFile, groups: &[SourceFile]) -> Result<ir:
         }
         for entry in &group.operation {
             if let Some(op) = at.operation(entry, &names, header.transport) {
+                let kinds: Vec<&str> = header.errors.kinds.iter().map(|k| k.name.as_str()).collect();
+                let raises = entry.get_ref().raises.as_ref();
+                for kind in raises.map(|r| r.get_ref().as_slice()).unwrap_or_default() {
+                    if !kinds.contains(&kind.as_str()) {
+                        let raises = raises.map_or(0..0, |r| r.span());
+                        at.error(raises, format!("operation '{}' raises '{kind}', which is not an error kind of this provider", op.name), format!("use the names of [[errors.kind]]: {}", kinds.join(", ")));
+                    }
+                }
                 if op.handle == ir::Handle::Request && header.request_id.is_none() {
                     let span = entry.get_ref().handle.as_ref().map_or(entry.span(), |h| h.span());
                     at.error(span, format!("operation '{}' hands back a request id, but the provider does not say where to find one", op.name), "add [provider.request_id] with header and marker to provider.toml");
@@ -578,6 +586,7 @@ impl At<'_> {
             at_least_one_of,
             at_most_one_of,
             requires,
+            raises: o.raises.as_ref().map(|r| r.get_ref().clone()).unwrap_or_default(),
         })
     }
 

@@ -148,6 +148,12 @@ fn operation_doc(op: &Operation) -> String {
             out.push_str(&format!("\n* {}", docs::prose(note).replace('\n', " ")));
         }
     }
+    if !op.raises.is_empty() {
+        out.push_str("\n\n# Errors\n\nBesides transport and decoding errors, the API may answer with:\n");
+        for kind in &op.raises {
+            out.push_str(&format!("\n* [`ErrorKind::{kind}`](crate::ErrorKind::{kind})"));
+        }
+    }
     if let Some(warning) = &op.warning {
         out.push_str(&format!("\n\n# Warning\n\n{}", docs::prose(warning)));
     }

@@ -124,7 +124,7 @@ fn misspelt_type_suggests_the_right_one() {
 fn unknown_key_is_rejected() {
     let group = edit(GROUP, "type = \"integer\"\nmin = 0", "tyep = \"integer\"\nmin = 0");
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "tyep", "unknown field `tyep`, expected one of `name`, `type`, `required`, `doc`, `deprecated`, `rust`, `wire`, `in`, `default`, `allow_slash`, `flatten`, `min`, `max`, `multiple_of`, `min_length`, `max_length`, `chars`, `forbidden_chars`, `values`, `min_items`, `max_items`", "remove the key or fix its spelling; spec/README.md lists every key");
+    assert_diagnostic(&d, GROUP_FILE, &group, "tyep", "unknown field `tyep`, expected one of `name`, `type`, `required`, `doc`, `deprecated`, `rust`, `wire`, `in`, `default`, `allow_slash`, `flatten`, `nullable`, `min`, `max`, `multiple_of`, `min_length`, `max_length`, `chars`, `forbidden_chars`, `values`, `min_items`, `max_items`", "remove the key or fix its spelling; spec/README.md lists every key");
 }
 
 #[test]

@@ -1,20 +1,26 @@
 //! Maintainer commands of the workspace, run as `cargo xtask <command>`:
 //!
 //! * `regen`: regenerate every crate's `src/generated/` from `spec/`;
-//! * `regen --check`: regenerate in memory and fail, naming each file, if anything differs.
+//! * `regen --check`: regenerate in memory and fail, naming each file, if anything differs;
+//! * `source-sync [--sources DIR]`: compare the spec with the vendors' documents (default
+//!   `../shared/seeds`) and fail on any difference the spec does not explain (see [`sync`]).
+
+mod sync;
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask regen [--check]";
+const USAGE: &str = "usage: cargo xtask regen [--check]\n       cargo xtask source-sync [--sources DIR]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["regen"] => regen(false),
         ["regen", "--check"] => regen(true),
+        ["source-sync"] => source_sync(None),
+        ["source-sync", "--sources", dir] => source_sync(Some(dir)),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -97,6 +103,16 @@ fn regen(check: bool) -> Result<(), String> {
         println!("generated code is up to date ({} providers)", specs.len());
     }
     Ok(())
+}
+
+/// `source-sync`: `--sources` is taken relative to the current folder; the default,
+/// `../shared/seeds`, relative to the workspace.
+fn source_sync(sources: Option<&str>) -> Result<(), String> {
+    let root = root();
+    match sources {
+        Some(dir) => sync::run(&root, Path::new(dir), dir),
+        None => sync::run(&root, &root.join("../shared/seeds"), "../shared/seeds"),
+    }
 }
 
 fn existing_files(dir: &Path) -> Vec<PathBuf> {

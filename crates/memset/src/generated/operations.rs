@@ -371,6 +371,12 @@ impl<'a> ClusterRealServiceApi<'a> {
     /// * The source does not say what is returned when nothing had to change.
     /// * May fail with `ApiErrorDoesNotExist` when the cluster, the service or the server does not exist.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/cluster.real_service.disable`
@@ -406,6 +412,12 @@ impl<'a> ClusterRealServiceApi<'a> {
     /// * The source does not say what is returned when nothing had to change.
     /// * Fails with `ApiErrorDoesNotExist` when the cluster, the service or the server does not exist (in the cluster or the account).
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/cluster.real_service.disable_fallback`
@@ -437,6 +449,12 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * The source does not say what is returned when nothing had to change.
     /// * May fail with `ApiErrorDoesNotExist` when the cluster, the service or the server does not exist.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
     ///
     /// # Wire
     ///
@@ -473,6 +491,13 @@ impl<'a> ClusterRealServiceApi<'a> {
     /// * The source does not say what is returned when nothing had to change.
     /// * Fails with `ApiErrorDoesNotExist` when the cluster, the service or the server does not exist (in the cluster or the account), and with `ApiErrorPreconditionFailed` when another server of the service already is the fallback or the real service is not enabled.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
+    ///
     /// # Wire
     ///
     /// * `POST /json/cluster.real_service.enable_fallback`
@@ -503,6 +528,12 @@ impl<'a> ClusterRealServiceApi<'a> {
     /// # Notes
     ///
     /// * May fail with `ApiErrorDoesNotExist` when the cluster, the service, the real service or the server does not exist.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
     ///
     /// # Wire
     ///
@@ -562,6 +593,12 @@ impl<'a> ClusterRealServiceApi<'a> {
     /// * The source does not say what is returned when nothing had to change.
     /// * Fails with `ApiErrorDoesNotExist` when the cluster, the service or the server does not exist (in the cluster or the account).
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/cluster.real_service.set_weight`
@@ -597,6 +634,12 @@ impl<'a> ClusterRealServiceApi<'a> {
     /// # Notes
     ///
     /// * May fail with `ApiErrorDoesNotExist` when the cluster, the service, the real service or the server does not exist.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
     ///
     /// # Wire
     ///
@@ -635,6 +678,12 @@ impl<'a> ClusterServerApi<'a> {
     /// * The source does not say what is returned when nothing had to change.
     /// * May fail with `ApiErrorDoesNotExist` when the cluster or the server does not exist.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/cluster.server.disable`
@@ -664,6 +713,12 @@ impl<'a> ClusterServerApi<'a> {
     /// * The source does not say what is returned when nothing had to change.
     /// * May fail with `ApiErrorDoesNotExist` when the cluster or the server does not exist.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/cluster.server.enable`
@@ -691,6 +746,12 @@ impl<'a> ClusterServerApi<'a> {
     ///
     /// * The source documents no cluster argument for this method, though it says the call may fail with `ApiErrorDoesNotExist` when the cluster does not exist.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/cluster.server.info`
@@ -711,6 +772,12 @@ impl<'a> ClusterServerApi<'a> {
     /// # Notes
     ///
     /// * May fail with `ApiErrorDoesNotExist` when the account has no such cluster.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
     ///
     /// # Wire
     ///
@@ -742,6 +809,12 @@ impl<'a> ClusterServiceApi<'a> {
     /// * The source does not say what is returned when nothing had to change.
     /// * May fail with `ApiErrorDoesNotExist` when the cluster or the service does not exist.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/cluster.service.disable`
@@ -771,6 +844,12 @@ impl<'a> ClusterServiceApi<'a> {
     /// * The source does not say what is returned when nothing had to change.
     /// * May fail with `ApiErrorDoesNotExist` when the cluster or the service does not exist.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/cluster.service.enable`
@@ -799,6 +878,12 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// * May fail with `ApiErrorDoesNotExist` when the cluster or the service does not exist.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/cluster.service.info`
@@ -824,6 +909,12 @@ impl<'a> ClusterServiceApi<'a> {
     /// # Notes
     ///
     /// * May fail with `ApiErrorDoesNotExist` when the cluster does not exist.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
     ///
     /// # Wire
     ///
@@ -1287,6 +1378,12 @@ impl<'a> CreateApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the code does not exist or is not valid for the account.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
     ///
     /// # Wire
     ///
@@ -1766,6 +1863,14 @@ impl<'a> FirewallingApi<'a> {
     /// * Fails with `ApiErrorPreconditionFailed` when the group already holds the maximum number of rules, `ApiErrorDoesNotExist` when no group has that name or nickname, and `ApiErrorBadParameters` when the rule is invalid.
     /// * Choosing the direction needs the outbound firewalling beta; a rule's direction cannot be changed later by `firewalling.rule_update`.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    ///
     /// # Wire
     ///
     /// * `POST /json/firewalling.rule_create`
@@ -1805,6 +1910,12 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the account has no rule with that id; rules of public groups cannot be deleted and are not searched.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/firewalling.rule_delete`
@@ -1839,6 +1950,13 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * Fails with `ApiErrorPreconditionFailed` when another group of the account already has the nickname, and with `ApiErrorBadParameters` when a rule is invalid or there are too many rules.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    ///
     /// # Wire
     ///
     /// * `POST /json/firewalling.rule_group_create`
@@ -1866,6 +1984,13 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the group is not found (public groups cannot be deleted and are not searched), and with `ApiErrorPreconditionFailed` while servers still use the group.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
+    ///
     /// # Wire
     ///
     /// * `POST /json/firewalling.rule_group_delete`
@@ -1889,6 +2014,12 @@ impl<'a> FirewallingApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the rule group does not exist.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
     ///
     /// # Wire
     ///
@@ -1934,6 +2065,12 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the server or the rule group does not exist.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/firewalling.rule_group_status`
@@ -1959,6 +2096,13 @@ impl<'a> FirewallingApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorBadParameters` when the rule id is malformed and with `ApiErrorDoesNotExist` when no rule has that id.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
     ///
     /// # Wire
     ///
@@ -2003,6 +2147,13 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * Fails with `ApiErrorDoesNotExist` when no rule has that id, and with `ApiErrorBadParameters` when the id is malformed or the changed rule would be invalid.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    ///
     /// # Wire
     ///
     /// * `POST /json/firewalling.rule_update`
@@ -2039,6 +2190,13 @@ impl<'a> FirewallingApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the server or the rule group does not exist, and with `ApiErrorPreconditionFailed` when the server does not have Memset-managed firewalling.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
     ///
     /// # Wire
     ///
@@ -2146,6 +2304,12 @@ impl<'a> InvoiceApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the invoice does not exist.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
     ///
     /// # Wire
     ///
@@ -2267,6 +2431,14 @@ impl<'a> LoadbalancerServerApi<'a> {
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the load balancer, the service or the server does not exist, or when no address was given and no default can be found; with `ApiErrorBadParameters` when the address does not belong to the server; and with `ApiErrorPreconditionFailed` when a condition above is not met.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
+    ///
     /// # Warning
     ///
     /// A Miniserver may be rebooted so that its network can be reconfigured; Memset's vLAN documentation has the details.
@@ -2306,6 +2478,13 @@ impl<'a> LoadbalancerServerApi<'a> {
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the load balancer, the service or the server does not exist, and with `ApiErrorPreconditionFailed` when the server is not attached to the service.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
+    ///
     /// # Wire
     ///
     /// * `POST /json/loadbalancer.server.info`
@@ -2338,6 +2517,13 @@ impl<'a> LoadbalancerServerApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the load balancer, the service or the server does not exist, and with `ApiErrorPreconditionFailed` when the server is not attached to the service or is being rebooted.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
     ///
     /// # Warning
     ///
@@ -2382,6 +2568,14 @@ impl<'a> LoadbalancerServerApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the load balancer, the service or the server does not exist, with `ApiErrorPreconditionFailed` when the server is not attached to the service, and with `ApiErrorBadParameters` when the address does not belong to the server.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
     ///
     /// # Wire
     ///
@@ -2435,6 +2629,14 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the load balancer does not exist, with `ApiErrorBadParameters` when an argument is invalid, and with `ApiErrorNotUnique` when the load balancer already has a service of that name.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    /// * [`ErrorKind::NotUnique`](crate::ErrorKind::NotUnique)
+    ///
     /// # Wire
     ///
     /// * `POST /json/loadbalancer.service.add`
@@ -2468,6 +2670,12 @@ impl<'a> LoadbalancerServiceApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the load balancer or the service does not exist.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
     ///
     /// # Wire
     ///
@@ -2516,6 +2724,13 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the load balancer or the service does not exist, and with `ApiErrorPreconditionFailed` while servers are still attached.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
+    ///
     /// # Wire
     ///
     /// * `POST /json/loadbalancer.service.remove`
@@ -2551,6 +2766,14 @@ impl<'a> LoadbalancerServiceApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the load balancer or the service does not exist, with `ApiErrorBadParameters` when a new value is invalid, and with `ApiErrorPreconditionFailed` when the virtual IP address is already in use.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
     ///
     /// # Wire
     ///
@@ -2775,6 +2998,12 @@ impl<'a> MemstoreContainerApi<'a> {
     /// * `name`: The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     /// * `container`: The name of the new container.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::General`](crate::ErrorKind::General)
+    ///
     /// # Wire
     ///
     /// * `POST /json/memstore.container.create`
@@ -2910,6 +3139,12 @@ impl<'a> MemstoreUserApi<'a> {
     /// # Notes
     ///
     /// * The user name must be unique within the storage; otherwise the call fails with `ApiErrorNotUnique`.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::NotUnique`](crate::ErrorKind::NotUnique)
     ///
     /// # Wire
     ///
@@ -3230,6 +3465,12 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// * User names are unique within the account; a name already in use fails with `ApiErrorNotUnique`.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::NotUnique`](crate::ErrorKind::NotUnique)
+    ///
     /// # Wire
     ///
     /// * `POST /json/openstack.user.create`
@@ -3500,6 +3741,13 @@ impl<'a> PartnerApikeyApi<'a> {
     ///
     /// * Fails with `ApiErrorAccountDoesNotExist` when no account of the partner has that name, and with `ApiErrorServiceDoesNotExist` when the service is not an active product managed by the partner on one of its accounts.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::AccountDoesNotExist`](crate::ErrorKind::AccountDoesNotExist)
+    /// * [`ErrorKind::ServiceDoesNotExist`](crate::ErrorKind::ServiceDoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/partner.apikey.create`
@@ -3531,6 +3779,12 @@ impl<'a> PartnerApikeyApi<'a> {
     ///
     /// * Fails with `ApiErrorAccountDoesNotExist` when `account_name` names no account of the partner.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::AccountDoesNotExist`](crate::ErrorKind::AccountDoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/partner.apikey.list`
@@ -3560,6 +3814,12 @@ impl<'a> PartnerServiceApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorAccountDoesNotExist` when `account_name` names no account of the partner.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::AccountDoesNotExist`](crate::ErrorKind::AccountDoesNotExist)
     ///
     /// # Wire
     ///
@@ -3728,6 +3988,14 @@ impl<'a> ServerApi<'a> {
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the destination or an address is not found, with `ApiErrorBadParameters` when the list is empty, and with `ApiErrorPreconditionFailed` when a server is in a load balancer, an address cannot move to the destination's network zone, or an address is private or some server's primary address.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
+    ///
     /// # Warning
     ///
     /// The source and destination servers are briefly unavailable during the move.
@@ -3765,6 +4033,12 @@ impl<'a> ServerApi<'a> {
     ///
     /// * Fails with `ApiErrorAlreadyInProgress` when a reboot is already pending.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::AlreadyInProgress`](crate::ErrorKind::AlreadyInProgress)
+    ///
     /// # Wire
     ///
     /// * `POST /json/server.reboot`
@@ -3797,6 +4071,15 @@ impl<'a> ServerApi<'a> {
     ///
     /// * Only Miniservers support this method.
     /// * Fails with `ApiErrorAlreadyInProgress` when a re-imaging is pending, `ApiErrorBadParameters` when the image type is not available for the server or the snapshot name is invalid, `ApiErrorMethodNotFound` when the server cannot be re-imaged, and `ApiErrorPreconditionFailed` when the server's status does not allow it or the server and the storage are in different data zones.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::AlreadyInProgress`](crate::ErrorKind::AlreadyInProgress)
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    /// * [`ErrorKind::MethodNotFound`](crate::ErrorKind::MethodNotFound)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
     ///
     /// # Warning
     ///
@@ -3845,6 +4128,15 @@ impl<'a> ServerApi<'a> {
     /// * Only Miniservers support this method.
     /// * Fails with `ApiErrorAlreadyInProgress` when a re-imaging is pending, `ApiErrorBadParameters` when the operating system is unknown or unavailable for the server or the SSH key is invalid, `ApiErrorMethodNotFound` when the server cannot be re-imaged, and `ApiErrorPreconditionFailed` when the server's status does not allow it.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::AlreadyInProgress`](crate::ErrorKind::AlreadyInProgress)
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    /// * [`ErrorKind::MethodNotFound`](crate::ErrorKind::MethodNotFound)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
+    ///
     /// # Warning
     ///
     /// Everything on the server is replaced.
@@ -3881,6 +4173,12 @@ impl<'a> ServerApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorPreconditionFailed` when the server has no intrusion detection.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
     ///
     /// # Wire
     ///
@@ -3942,6 +4240,13 @@ impl<'a> ServerApi<'a> {
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the account has no such server, and with `ApiErrorPreconditionFailed` when the domain is already slaved.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
+    ///
     /// # Wire
     ///
     /// * `POST /json/server.slave_ns_add`
@@ -3971,6 +4276,12 @@ impl<'a> ServerApi<'a> {
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the account has no such server, or the domain is not slaved from it.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/server.slave_ns_delete`
@@ -3998,6 +4309,12 @@ impl<'a> ServerApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the account has no such server.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
     ///
     /// # Wire
     ///
@@ -4029,6 +4346,15 @@ impl<'a> ServerApi<'a> {
     ///
     /// * Only Miniservers support this method.
     /// * Fails with `ApiErrorAlreadyInProgress` when a snapshot is pending, `ApiErrorBadParameters` when the image type is not available for the server, `ApiErrorMethodNotFound` when the server does not support snapshots, and `ApiErrorPreconditionFailed` when the server's status does not allow it or the server and the storage are in different data zones.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::AlreadyInProgress`](crate::ErrorKind::AlreadyInProgress)
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    /// * [`ErrorKind::MethodNotFound`](crate::ErrorKind::MethodNotFound)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
     ///
     /// # Wire
     ///
@@ -4063,6 +4389,12 @@ impl<'a> ServerApi<'a> {
     ///
     /// * Fails with `ApiErrorAlreadyInProgress` when the snapshot is already being deleted.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::AlreadyInProgress`](crate::ErrorKind::AlreadyInProgress)
+    ///
     /// # Wire
     ///
     /// * `POST /json/server.snapshot_delete`
@@ -4091,6 +4423,12 @@ impl<'a> ServerApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorDoesNotExist` when no snapshots are found.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
     ///
     /// # Wire
     ///
@@ -4198,6 +4536,13 @@ impl<'a> ServerMonitoringApi<'a> {
     /// * `port` is needed for the `tcp` and `http_string` services; `host_name` and `http_check_string` for `http_string` only; `contact_address` for the alert types not watched by Memset.
     /// * Fails with `ApiErrorBadParameters` for a wrong combination of arguments, and with `ApiErrorPreconditionFailed` when the alert is beyond the server's monitoring level or the rule quota is used up.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
+    ///
     /// # Wire
     ///
     /// * `POST /json/server.monitoring.rule_create`
@@ -4233,6 +4578,13 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * Fails with `ApiErrorBadParameters` when the rule id is invalid, and with `ApiErrorDoesNotExist` when the account has no such rule.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
+    ///
     /// # Wire
     ///
     /// * `POST /json/server.monitoring.rule_delete`
@@ -4259,6 +4611,12 @@ impl<'a> ServerMonitoringApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorDoesNotExist` when the account has no such rule.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::DoesNotExist`](crate::ErrorKind::DoesNotExist)
     ///
     /// # Wire
     ///
@@ -4319,6 +4677,12 @@ impl<'a> ServerMonitoringApi<'a> {
     /// * `port` is needed for the `tcp` service; `host_name` and `http_check_string` for `http_string`; `contact_address` for the alert types not watched by Memset.
     /// * Fails with `ApiErrorBadParameters` when the rule id is invalid or the changed rule would be.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    ///
     /// # Wire
     ///
     /// * `POST /json/server.monitoring.rule_update`
@@ -4359,6 +4723,13 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `auto_reboot` may only be set while monitoring is on, and `reminder_emails` only while it is off; setting either one to true otherwise is an error.
     /// * Fails with `ApiErrorBadParameters` for flags that do not go together, and with `ApiErrorAlreadyInProgress` when a policy change is already under way.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::BadParameters`](crate::ErrorKind::BadParameters)
+    /// * [`ErrorKind::AlreadyInProgress`](crate::ErrorKind::AlreadyInProgress)
     ///
     /// # Wire
     ///
@@ -4443,6 +4814,12 @@ impl<'a> ServiceApi<'a> {
     /// * SSL certificates are not supported: this method cannot cancel them.
     /// * Fails with `ApiErrorAlreadyInProgress` when the service is already being cancelled.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::AlreadyInProgress`](crate::ErrorKind::AlreadyInProgress)
+    ///
     /// # Warning
     ///
     /// The service is cancelled for good.
@@ -4515,6 +4892,12 @@ impl<'a> ServiceApi<'a> {
     ///
     /// * Nicknames are unique within an account; a nickname already in use fails with `ApiErrorNotUnique`.
     ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::NotUnique`](crate::ErrorKind::NotUnique)
+    ///
     /// # Wire
     ///
     /// * `POST /json/service.set_nickname`
@@ -4558,6 +4941,12 @@ impl<'a> VlanApi<'a> {
     /// # Notes
     ///
     /// * The primary vLAN cannot be changed while the host provides a service in a load balancer on that vLAN; the call then fails with `ApiErrorPreconditionFailed`.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
     ///
     /// # Warning
     ///
@@ -4628,6 +5017,12 @@ impl<'a> VlanApi<'a> {
     /// # Notes
     ///
     /// * Fails with `ApiErrorPreconditionFailed` when the host cannot be removed.
+    ///
+    /// # Errors
+    ///
+    /// Besides transport and decoding errors, the API may answer with:
+    ///
+    /// * [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed)
     ///
     /// # Warning
     ///

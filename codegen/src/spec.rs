@@ -132,6 +132,7 @@ pub struct WaitEntry {
 pub struct DeviationEntry {
     pub operation: Spanned<String>,
     pub parameter: Option<String>,
+    pub parameters: Option<Spanned<Vec<String>>>,
     pub reason: Spanned<String>,
 }
 

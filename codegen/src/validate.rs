@@ -33,9 +33,7 @@ pub fn provider(provider_file: &SourceFile, groups: &[SourceFile]) -> Result<ir:
     for (file, group) in &parsed_groups {
         let mut at = checker.at(file);
         for entry in &group.deviation {
-            if let Some(d) = at.deviation(entry) {
-                deviations.push(d);
-            }
+            deviations.extend(at.deviation(entry));
         }
         for entry in &group.enums {
             if let Some(e) = at.enumeration(entry) {
@@ -412,19 +410,31 @@ impl At<'_> {
         Some(ir::WaitSpec { operation: op_name.clone(), state: path, done: w.done.get_ref().clone(), failed: w.failed.clone(), interval_secs, timeout_secs })
     }
 
-    fn deviation(&mut self, entry: &Spanned<spec::DeviationEntry>) -> Option<ir::Deviation> {
+    /// One deviation per parameter it names (or one for the whole operation).
+    fn deviation(&mut self, entry: &Spanned<spec::DeviationEntry>) -> Vec<ir::Deviation> {
         let d = entry.get_ref();
         if d.reason.get_ref().trim().is_empty() {
             self.error(d.reason.span(), format!("the deviation for '{}' gives no reason", d.operation.get_ref()), "say why the spec differs from the source (an erratum, a removed method, ...)");
-            return None;
+            return Vec::new();
         }
+        let parameters: Vec<Option<String>> = match (&d.parameter, &d.parameters) {
+            (Some(_), Some(list)) => {
+                self.error(list.span(), "a deviation names either `parameter` or `parameters`, not both", "move the single parameter into the list");
+                return Vec::new();
+            }
+            (None, Some(list)) if list.get_ref().is_empty() => {
+                self.error(list.span(), "`parameters` is empty", "list the parameters, or leave the key out to cover the whole operation");
+                return Vec::new();
+            }
+            (None, Some(list)) => list.get_ref().iter().cloned().map(Some).collect(),
+            (parameter, None) => vec![parameter.clone()],
+        };
         let place = self.file.error(d.operation.span(), "", None);
-        Some(ir::Deviation {
-            operation: d.operation.get_ref().clone(),
-            parameter: d.parameter.clone(),
-            reason: d.reason.get_ref().trim().to_owned(),
-            place: format!("{}:{}:{}", place.file, place.line, place.column),
-        })
+        let place = format!("{}:{}:{}", place.file, place.line, place.column);
+        parameters
+            .into_iter()
+            .map(|parameter| ir::Deviation { operation: d.operation.get_ref().clone(), parameter, reason: d.reason.get_ref().trim().to_owned(), place: place.clone() })
+            .collect()
     }
 
     fn enumeration(&mut self, entry: &Spanned<spec::EnumEntry>) -> Option<ir::Enum> {

@@ -124,7 +124,7 @@ fn misspelt_type_suggests_the_right_one() {
 fn unknown_key_is_rejected() {
     let group = edit(GROUP, "type = \"integer\"\nmin = 0", "tyep = \"integer\"\nmin = 0");
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "tyep", "unknown field `tyep`, expected one of `name`, `type`, `required`, `doc`, `deprecated`, `rust`, `wire`, `in`, `default`, `allow_slash`, `flatten`, `nullable`, `min`, `max`, `multiple_of`, `min_length`, `max_length`, `chars`, `forbidden_chars`, `values`, `min_items`, `max_items`", "remove the key or fix its spelling; spec/README.md lists every key");
+    assert_diagnostic(&d, GROUP_FILE, &group, "tyep", "unknown field `tyep`, expected one of `name`, `type`, `required`, `doc`, `deprecated`, `secret`, `rust`, `wire`, `in`, `default`, `allow_slash`, `flatten`, `nullable`, `min`, `max`, `multiple_of`, `min_length`, `max_length`, `chars`, `forbidden_chars`, `values`, `min_items`, `max_items`", "remove the key or fix its spelling; spec/README.md lists every key");
 }
 
 #[test]
@@ -260,4 +260,44 @@ fn requirement_on_an_unknown_member() {
     let group = edit(GROUP, "returns = \"Thing\"\n", "returns = \"Thing\"\nrequires = [{ when = \"dpth\", then = [\"thing_id\"] }]\n");
     let d = only_error(spec(PROVIDER, &group));
     assert_diagnostic(&d, GROUP_FILE, &group, "\"dpth\"", "operation 'get_thing': 'requires' names an unknown member 'dpth'", "use one of: thing_id, depth");
+}
+
+#[test]
+fn idempotent_name_matching_no_operation() {
+    let provider = edit(PROVIDER, "success = [200]\n", "success = [200]\nidempotent_names = [\"get_thing\", \"*_infoo\"]\n");
+    let d = only_error(spec(&provider, GROUP));
+    assert_diagnostic(&d, PROVIDER_FILE, &provider, "\"*_infoo\"", "idempotent_names: '*_infoo' matches no operation", "fix the name, or remove it (names match the part after the last dot)");
+}
+
+#[test]
+fn idempotent_name_that_is_not_a_pattern() {
+    let provider = edit(PROVIDER, "success = [200]\n", "success = [200]\nidempotent_names = [\"get*thing*\"]\n");
+    let d = only_error(spec(&provider, GROUP));
+    assert_diagnostic(&d, PROVIDER_FILE, &provider, "\"get*thing*\"", "idempotent_names: 'get*thing*' is not a method name pattern", "use a snake_case method name with at most one '*', e.g. \"info\", \"*_list\" or \"list_*\"");
+}
+
+#[test]
+fn idempotent_names_may_not_match_everything() {
+    let provider = edit(PROVIDER, "success = [200]\n", "success = [200]\nidempotent_names = [\"*\"]\n");
+    let d = only_error(spec(&provider, GROUP));
+    assert_diagnostic(&d, PROVIDER_FILE, &provider, "\"*\"", "idempotent_names: '*' would let every operation be retried, writes included", "list the read-only names, e.g. \"info\" and \"*_list\"");
+}
+
+#[test]
+fn idempotence_follows_the_method_the_names_and_the_operation_key() {
+    let operations = |group: &str, provider: &str| -> String {
+        let files = generate(&spec(provider, group)).expect("valid");
+        files.into_iter().find(|f| f.path == "generated/operations.rs").map(|f| f.contents).unwrap_or_default()
+    };
+    // a GET is idempotent by default
+    assert!(operations(GROUP, PROVIDER).contains("idempotent: true"));
+    // a POST is not, unless a name rule or its own key says so; its own key wins
+    let post = edit(GROUP, "method = \"GET\"", "method = \"POST\"");
+    assert!(operations(&post, PROVIDER).contains("idempotent: false"));
+    let named = edit(PROVIDER, "success = [200]\n", "success = [200]\nidempotent_names = [\"get_*\"]\n");
+    assert!(operations(&post, &named).contains("idempotent: true"));
+    let marked = edit(&post, "method = \"POST\"", "method = \"POST\"\nidempotent = true");
+    assert!(operations(&marked, PROVIDER).contains("idempotent: true"));
+    let unmarked = edit(GROUP, "method = \"GET\"", "method = \"GET\"\nidempotent = false");
+    assert!(operations(&unmarked, &named).contains("idempotent: false"));
 }

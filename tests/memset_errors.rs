@@ -36,9 +36,12 @@ const DOCUMENTED: [(&str, u32, u16, ErrorKind); 17] = [
     ("ApiErrorOverquota", 13, 403, ErrorKind::Overquota),
 ];
 
+/// A client that does not retry: these tests are about classifying one answer (retries of
+/// 500 and 503 are in tests/reliability.rs).
 fn client(server: &MockServer) -> memset::Client {
     memset::Client::builder(memset::Credentials::token(KEY))
         .base_url(format!("{}/v1", server.uri()))
+        .retry_policy(memset::RetryPolicy::disabled())
         .build()
         .expect("valid settings")
 }

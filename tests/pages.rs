@@ -47,7 +47,8 @@ async fn next_page_hands_out_one_page_at_a_time() {
 async fn an_error_page_ends_the_walk_with_the_error() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).and(path("/servers")).respond_with(ResponseTemplate::new(429).insert_header("X-Rate-Limit-Reset", "30").set_body_json(json!({"type": "RATE_LIMIT", "message": "Too many requests"}))).mount(&server).await;
-    let oa = oneandone::Client::builder(oneandone::Credentials::token("token")).base_url(server.uri()).build().expect("valid settings");
+    // not retried here: a retried 429 would wait the 30 s the server asks for (tests/reliability.rs)
+    let oa = oneandone::Client::builder(oneandone::Credentials::token("token")).base_url(server.uri()).retry_policy(oneandone::RetryPolicy::disabled()).build().expect("valid settings");
     let error = oa.list_servers().pages().all().await.expect_err("rate limited");
     assert_eq!(error.kind(), Some(&oneandone::ErrorKind::RateLimited));
     assert_eq!(error.api_error().and_then(|e| e.header("x-rate-limit-reset")), Some("30"));

@@ -150,6 +150,9 @@ pub struct Operation {
     pub requires: Vec<Requirement>,
     /// The provider's error kinds the source says this operation can raise.
     pub raises: Vec<String>,
+    /// Sending it twice has the effect of sending it once, so it may be retried: GET, PUT
+    /// and DELETE, unless the spec says otherwise, and operations the spec marks.
+    pub idempotent: bool,
 }
 
 /// When `when` is set (and equals `equals`, if given), every member of `then` must be set.
@@ -213,6 +216,8 @@ pub struct Param {
     pub doc: String,
     pub deprecated: Option<String>,
     pub constraints: Constraints,
+    /// A password, token or key: `Debug` shows `<redacted>`.
+    pub secret: bool,
 }
 
 /// A default value, already checked against the parameter's type.
@@ -281,6 +286,8 @@ pub struct Field {
     pub doc: String,
     pub deprecated: Option<String>,
     pub constraints: Constraints,
+    /// A password, token or key: `Debug` shows `<redacted>`.
+    pub secret: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -31,6 +31,10 @@ pub struct ProviderSection {
     #[serde(default)]
     pub lenient_numbers: bool,
     pub pages: Option<PagesSection>,
+    /// Method names (last dotted part; `*` as a wildcard) of operations that are safe to
+    /// retry although their HTTP method is not (Memset's read-only methods are POSTs).
+    #[serde(default)]
+    pub idempotent_names: Vec<Spanned<String>>,
 }
 
 /// How paged lists are asked for a page.
@@ -152,6 +156,9 @@ pub struct OperationEntry {
     pub success: Option<Spanned<Vec<i64>>>,
     pub handle: Option<Spanned<String>>,
     pub body: Option<Spanned<String>>,
+    /// Whether the operation may be retried; overrides the default of its HTTP method and
+    /// the provider's `idempotent_names`.
+    pub idempotent: Option<Spanned<bool>>,
     #[serde(default)]
     pub at_least_one_of: Vec<Spanned<Vec<String>>>,
     #[serde(default)]
@@ -199,6 +206,9 @@ pub struct MemberEntry {
     pub required: bool,
     pub doc: Spanned<String>,
     pub deprecated: Option<String>,
+    /// A password, token or key: never shown by `Debug` (names ending in `password` are
+    /// secret unless this says otherwise).
+    pub secret: Option<Spanned<bool>>,
     // fields only
     pub rust: Option<Spanned<String>>,
     // parameters only

@@ -25,6 +25,7 @@ pub fn provider(provider_file: &SourceFile, groups: &[SourceFile]) -> Result<ir:
 
     let mut checker = Checker { diags };
     let header = checker.provider_section(provider_file, &raw);
+    let mut idempotent_names = checker.idempotent_names(provider_file, &raw.provider.idempotent_names);
     let names = checker.type_names(&parsed_groups);
     let mut operations = Vec::new();
     let mut models = Vec::new();
@@ -46,7 +47,8 @@ pub fn provider(provider_file: &SourceFile, groups: &[SourceFile]) -> Result<ir:
             }
         }
         for entry in &group.operation {
-            if let Some(op) = at.operation(entry, &names, header.transport) {
+            if let Some(mut op) = at.operation(entry, &names, header.transport) {
+                op.idempotent = idempotent(&op, entry.get_ref(), &mut idempotent_names);
                 let kinds: Vec<&str> = header.errors.kinds.iter().map(|k| k.name.as_str()).collect();
                 let raises = entry.get_ref().raises.as_ref();
                 for kind in raises.map(|r| r.get_ref().as_slice()).unwrap_or_default() {
@@ -61,6 +63,12 @@ pub fn provider(provider_file: &SourceFile, groups: &[SourceFile]) -> Result<ir:
                 }
                 operations.push((*file, entry.get_ref().name.span(), op));
             }
+        }
+    }
+    let mut at = checker.at(provider_file);
+    for (pattern, span, used) in idempotent_names {
+        if !used {
+            at.error(span, format!("idempotent_names: '{pattern}' matches no operation"), "fix the name, or remove it (names match the part after the last dot)");
         }
     }
     checker.cross_checks(&operations, &models, &parsed_groups);
@@ -87,6 +95,38 @@ pub fn provider(provider_file: &SourceFile, groups: &[SourceFile]) -> Result<ir:
     };
     mark_models(&mut provider);
     Ok(provider)
+}
+
+/// Whether a parameter or field holds a secret: its `secret` key, else whether its Rust name
+/// ends in `password`.
+fn is_secret(member: &MemberEntry, rust_name: &str) -> bool {
+    member.secret.as_ref().map_or_else(|| rust_name.to_ascii_lowercase().ends_with("password"), |s| *s.get_ref())
+}
+
+/// Whether an operation may be retried: its own `idempotent` key, else GET, PUT and DELETE,
+/// else a match of the provider's `idempotent_names` (each marked as used when it matches).
+fn idempotent(op: &ir::Operation, entry: &spec::OperationEntry, names: &mut [(String, Range<usize>, bool)]) -> bool {
+    let mut matched = false;
+    for (pattern, _, used) in names.iter_mut() {
+        if name_matches(pattern, &op.method_name) {
+            *used = true;
+            matched = true;
+        }
+    }
+    if let Some(explicit) = &entry.idempotent {
+        return *explicit.get_ref();
+    }
+    let by_method = matches!(&op.http, ir::Http::Rest { method, .. } if ["GET", "PUT", "DELETE"].contains(&method.as_str()));
+    by_method || matched
+}
+
+/// `info` matches `info` only; `*_info` any name ending in `_info`; `list_*` any name
+/// starting with `list_`.
+fn name_matches(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((prefix, suffix)) => name.len() >= prefix.len() + suffix.len() && name.starts_with(prefix) && name.ends_with(suffix),
+    }
 }
 
 fn parse<T: serde::de::DeserializeOwned>(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<T> {
@@ -231,6 +271,25 @@ impl Checker {
             deviations: Vec::new(),
             handles: Vec::new(),
         }
+    }
+
+    /// Checks the provider's `idempotent_names`; each comes back with its span and whether an
+    /// operation matched it yet.
+    fn idempotent_names(&mut self, file: &SourceFile, names: &[Spanned<String>]) -> Vec<(String, Range<usize>, bool)> {
+        let mut at = self.at(file);
+        let mut out = Vec::new();
+        for name in names {
+            let pattern = name.get_ref();
+            let valid = !pattern.is_empty() && pattern.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '*') && pattern.matches('*').count() <= 1;
+            if !valid {
+                at.error(name.span(), format!("idempotent_names: '{pattern}' is not a method name pattern"), "use a snake_case method name with at most one '*', e.g. \"info\", \"*_list\" or \"list_*\"");
+            } else if pattern == "*" {
+                at.error(name.span(), "idempotent_names: '*' would let every operation be retried, writes included", "list the read-only names, e.g. \"info\" and \"*_list\"");
+            } else {
+                out.push((pattern.clone(), name.span(), false));
+            }
+        }
+        out
     }
 
     fn type_names(&mut self, groups: &[(&SourceFile, spec::GroupFile)]) -> TypeNames {
@@ -506,7 +565,8 @@ impl At<'_> {
             let Some(ty) = self.ty(&f.ty, names, &label) else { continue };
             self.doc(&f.doc, &label);
             let constraints = self.constraints(f, &ty, &label);
-            fields.push(ir::Field { wire, rust, ty, required: f.required, doc: f.doc.get_ref().clone(), deprecated: f.deprecated.clone(), constraints });
+            let secret = is_secret(f, &rust);
+            fields.push(ir::Field { wire, rust, ty, required: f.required, doc: f.doc.get_ref().clone(), deprecated: f.deprecated.clone(), constraints, secret });
         }
         let known: Vec<&str> = fields.iter().map(|f| f.rust.as_str()).collect();
         let at_least_one_of = self.groups(&m.at_least_one_of, &known, &what);
@@ -597,6 +657,7 @@ impl At<'_> {
             at_most_one_of,
             requires,
             raises: o.raises.as_ref().map(|r| r.get_ref().clone()).unwrap_or_default(),
+            idempotent: false,
         })
     }
 
@@ -751,7 +812,8 @@ impl At<'_> {
             None => None,
         };
         let constraints = self.constraints(p, &ty, label);
-        Some(ir::Param { name: name.clone(), wire, location, ty, required: p.required, default, allow_slash, flatten, nullable, doc: p.doc.get_ref().clone(), deprecated: p.deprecated.clone(), constraints })
+        let secret = is_secret(p, name);
+        Some(ir::Param { name: name.clone(), wire, location, ty, required: p.required, default, allow_slash, flatten, nullable, doc: p.doc.get_ref().clone(), deprecated: p.deprecated.clone(), constraints, secret })
     }
 
     fn literal(&mut self, value: &Spanned<toml::Value>, ty: &Ty, label: &str) -> Option<Literal> {

@@ -11,12 +11,39 @@ pub fn file(p: &Provider) -> TokenStream {
     let enums = p.enums.iter().map(enumeration);
     let models = p.models.iter().map(|m| model(p, m));
     let doc = format!("The models and enums of the {}.", p.title);
+    let response_types = response_types(p);
     quote! {
         #![doc = #doc]
         #(#models)*
         #(#enums)*
+        #response_types
     }
 }
+
+/// `RESPONSE_TYPES`: every type a response body is decoded into (each operation's return type,
+/// every model and enum inside one), by name, with its decoder; for tests.
+fn response_types(p: &Provider) -> TokenStream {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut entries = Vec::new();
+    let returns = p.operations.iter().filter_map(|op| op.returns.clone());
+    let models = p.models.iter().filter(|m| m.output).map(|m| Ty::Model(m.name.clone()));
+    let enums = p.enums.iter().filter(|e| p.models.iter().any(|m| m.output && m.fields.iter().any(|f| matches!(crate::validate::item_of(&f.ty), Ty::Enum(n) if *n == e.name)))).map(|e| Ty::Enum(e.name.clone()));
+    for ty in returns.chain(models).chain(enums) {
+        let tokens = rust::ty(&ty);
+        let name = tokens.to_string().replace(' ', "");
+        if seen.insert(name.clone()) {
+            entries.push(quote!((#name, sdk_runtime::dynamic::decodes::<#tokens>)));
+        }
+    }
+    quote! {
+        /// Every type a response body is decoded into (each operation's return type, and the
+        /// models and enums inside them), by name, with a function that decodes bytes into it
+        /// the way responses are decoded. Tests feed arbitrary bytes to each.
+        #[doc(hidden)]
+        pub const RESPONSE_TYPES: &[(&str, sdk_runtime::dynamic::Decoder)] = &[#(#entries),*];
+    }
+}
+
 
 fn model(p: &Provider, m: &Model) -> TokenStream {
     let name = rust::ident(&m.name);
@@ -24,12 +51,19 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
     let fields = m.fields.iter().map(|f| field(p, m, f));
     // a model of optional fields only starts out empty, so it gets `Default` too
     let default = (m.input && m.fields.iter().all(|f| !f.required)).then(|| quote!(Default,));
+    // a model holding a password, token or key gets a Debug that hides it
+    let secret = m.fields.iter().any(|f| f.secret);
+    let debug = (!secret).then(|| quote!(Debug,));
+    let redacted_debug = secret.then(|| {
+        let members: Vec<(String, bool, bool)> = m.fields.iter().map(|f| (f.rust.clone(), f.required, f.secret)).collect();
+        rust::redacted_debug(&m.name, &members, None)
+    });
     let derives = if m.nested {
         // sent only: decoded from callers' JSON (the dynamic entry point) by Rust names, and
         // serialized to the nested wire shape by hand below
-        quote!(#[derive(Debug, Clone, PartialEq, #default serde::Deserialize)])
+        quote!(#[derive(#debug Clone, PartialEq, #default serde::Deserialize)])
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)])
+        quote!(#[derive(#debug Clone, PartialEq, #default serde::Serialize, serde::Deserialize)])
     };
     // callers' JSON (the dynamic entry point) must not lose a misspelt member silently;
     // responses may carry members this crate does not know yet
@@ -45,6 +79,7 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
         pub struct #name {
             #(#fields)*
         }
+        #redacted_debug
         #serialize
         #builder
         #check

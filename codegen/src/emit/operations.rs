@@ -214,6 +214,11 @@ fn wire_doc(op: &Operation) -> String {
         let statuses: Vec<String> = op.success.iter().map(|s| s.to_string()).collect();
         lines.push(format!("success: {}", statuses.join(", ")));
     }
+    lines.push(if op.idempotent {
+        "idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))".to_owned()
+    } else {
+        "not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))".to_owned()
+    });
     match op.handle {
         Handle::Request => lines.push("hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))".to_owned()),
         Handle::Job => lines.push("returns a job to wait on".to_owned()),
@@ -285,15 +290,25 @@ fn builder(p: &Provider, op: &Operation) -> TokenStream {
     };
     let doc = format!("A `{}` request, started by [`{method_path}`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).", op.name);
     let allow_deprecated = (op.deprecated.is_some() || op.params.iter().any(|p| p.deprecated.is_some())).then(|| quote!(#[allow(deprecated)]));
+    // a request holding a password, token or key gets a Debug that hides it
+    let secret = op.params.iter().any(|param| param.secret);
+    let debug = (!secret).then(|| quote!(Debug,));
+    let redacted_debug = secret.then(|| {
+        let mut members = vec![("client".to_owned(), true, false)];
+        members.extend(op.params.iter().map(|param| (param.name.clone(), param.required, param.secret)));
+        rust::redacted_debug(&name.to_string(), &members, Some(quote!('_)))
+    });
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone)]
+        #[derive(#debug Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #name<'a> {
             client: &'a Client,
             #(#fields)*
             #cleared_field
         }
+
+        #redacted_debug
 
         impl<'a> #name<'a> {
             #(#setters)*
@@ -407,6 +422,7 @@ fn send_body(p: &Provider, op: &Operation) -> TokenStream {
         }
     };
     let query = query(op);
+    let idempotent = op.idempotent;
     let success: Vec<u16> = if op.success.is_empty() { p.success.clone() } else { op.success.clone() };
     let value = match &op.returns {
         Some(ty) => {
@@ -419,6 +435,13 @@ fn send_body(p: &Provider, op: &Operation) -> TokenStream {
         quote! {
             let request_id = super::PROVIDER.request_id.as_ref().and_then(|source| response.request_id(source));
             Ok(sdk_runtime::Accepted::new(#value, request_id))
+        }
+    } else if let Some(id) = job_id_field(p, op) {
+        let t = op.returns.as_ref().map_or(quote!(()), rust::ty);
+        quote! {
+            let value = response.json::<#t, ErrorKind>()?;
+            response.record_job_id(&value.#id);
+            Ok(value)
         }
     } else if let Some(ty) = &op.returns {
         let t = rust::ty(ty);
@@ -436,10 +459,23 @@ fn send_body(p: &Provider, op: &Operation) -> TokenStream {
             query: #query,
             body: #body,
             success: &[#(#success),*],
+            idempotent: #idempotent,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         #result
     }
+}
+
+/// For an operation that hands back a job: the job's required string `id` field, which the
+/// call's tracing span records.
+fn job_id_field(p: &Provider, op: &Operation) -> Option<proc_macro2::Ident> {
+    let Some(Ty::Model(name)) = &op.returns else { return None };
+    if op.handle != Handle::Job {
+        return None;
+    }
+    let model = p.models.iter().find(|m| &m.name == name)?;
+    let field = model.fields.iter().find(|f| f.rust == "id" && f.required && f.ty == Ty::String)?;
+    Some(rust::ident(&field.rust))
 }
 
 fn path_expr(op: &Operation, parts: &[PathPart]) -> TokenStream {

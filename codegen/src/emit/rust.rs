@@ -110,3 +110,27 @@ pub fn literal_doc(l: &Literal) -> String {
         Literal::Boolean(b) => format!("`{b}`"),
     }
 }
+
+/// A `Debug` impl for `name` that shows `<redacted>` instead of its secret members: `members`
+/// are (Rust name, required, secret); `lifetime` for a struct with one (request builders).
+pub fn redacted_debug(name: &str, members: &[(String, bool, bool)], lifetime: Option<TokenStream>) -> TokenStream {
+    let ty = ident(name);
+    let name_text = name;
+    let generics = lifetime.map(|l| quote!(<#l>)).unwrap_or_default();
+    let fields = members.iter().map(|(member, required, secret)| {
+        let n = ident(member);
+        let value = match (secret, required) {
+            (false, _) => quote!(&self.#n),
+            (true, true) => quote!(&"<redacted>"),
+            (true, false) => quote!(&self.#n.as_ref().map(|_| "<redacted>")),
+        };
+        quote!(.field(#member, #value))
+    });
+    quote! {
+        impl std::fmt::Debug for #ty #generics {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#name_text) #(#fields)* .finish()
+            }
+        }
+    }
+}

@@ -97,6 +97,8 @@ impl<'a, K: Classify> Batch<'a, K> {
                 query: Vec::new(),
                 body: Body::json(&body).map_err(|e| e.in_operation("batch"))?,
                 success: &[200],
+                // a batch may hold writes: retried only when no connection could be made
+                idempotent: false,
             };
             let response = self.transport.send::<K>(request).await?;
             for answer in response.json::<Vec<Value>, K>()? {

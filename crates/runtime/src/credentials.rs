@@ -94,6 +94,67 @@ impl Credentials {
     }
 }
 
+impl Credentials {
+    /// What must never appear in error texts: the password or token, and the Base64 form the
+    /// Authorization header carries.
+    pub(crate) fn redactor(&self) -> Redactor {
+        let secrets = match &self.secret {
+            Secret::Basic { username, password } => {
+                vec![password.clone(), STANDARD.encode(format!("{username}:{password}"))]
+            }
+            Secret::Token(token) => vec![token.clone(), STANDARD.encode(format!("{token}:x"))],
+        };
+        Redactor::new(secrets)
+    }
+}
+
+/// Replaces the client's secrets with `<redacted>` in text that came from a server (error
+/// bodies, headers, decode messages), in case a server or proxy echoes them back.
+///
+/// Secrets shorter than [`Redactor::MIN_LEN`] characters are not searched for: replacing
+/// every `a` of a message would destroy it, and such a secret offers no protection anyway.
+#[derive(Clone, Default)]
+pub(crate) struct Redactor {
+    secrets: std::sync::Arc<[String]>,
+}
+
+impl Redactor {
+    /// Secrets shorter than this are not redacted.
+    pub(crate) const MIN_LEN: usize = 4;
+
+    pub(crate) fn new(secrets: Vec<String>) -> Self {
+        let mut secrets: Vec<String> = secrets.into_iter().filter(|s| s.chars().count() >= Self::MIN_LEN).collect();
+        // longest first, so that a secret inside another is not replaced half-way
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
+        Redactor { secrets: secrets.into() }
+    }
+
+    /// `text` with every secret replaced by `<redacted>`.
+    pub(crate) fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in self.secrets.iter() {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), "<redacted>");
+            }
+        }
+        out
+    }
+
+    /// Scrubs `text` in place.
+    pub(crate) fn scrub_in_place(&self, text: &mut String) {
+        if self.secrets.iter().any(|secret| text.contains(secret.as_str())) {
+            *text = self.scrub(text);
+        }
+    }
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Redactor(<{} secrets>)", self.secrets.len())
+    }
+}
+
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.secret {
@@ -137,6 +198,25 @@ mod tests {
         let token = Credentials::token("s3cr3t-token");
         assert_eq!(format!("{token:?}"), r#"Credentials::Token("<redacted>")"#);
         assert!(!format!("{token:#?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn redactor_scrubs_passwords_tokens_and_their_base64() {
+        let basic = Credentials::basic("Aladdin", "open sesame").redactor();
+        let echoed = "bad password 'open sesame' in Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==";
+        assert_eq!(basic.scrub(echoed), "bad password '<redacted>' in Basic <redacted>");
+        let mut text = String::from("no secret here");
+        basic.scrub_in_place(&mut text);
+        assert_eq!(text, "no secret here");
+
+        let token = Credentials::token("0123456789abcdef").redactor();
+        assert_eq!(token.scrub("key=0123456789abcdef!"), "key=<redacted>!");
+        assert_eq!(format!("{token:?}"), "Redactor(<2 secrets>)");
+
+        // a secret too short to search for is left alone (and its Base64 form still redacted)
+        let short = Credentials::basic("u", "pw").redactor();
+        assert_eq!(short.scrub("pw dT pw"), "pw dT pw");
+        assert_eq!(short.scrub("dTpwdw=="), "<redacted>");
     }
 
     #[test]

@@ -47,6 +47,23 @@ where
     <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
+/// A function that decodes a response body into one type, as [`decodes`] does.
+pub type Decoder = fn(&[u8]) -> Result<(), String>;
+
+/// Decodes `body` into `T` the way [`Response::json`](crate::Response::json) decodes a
+/// response, keeping only whether it worked (the error's message otherwise).
+///
+/// Each client crate lists one per response type in `models::RESPONSE_TYPES`, so that tests
+/// can feed arbitrary bytes to every decoder of a crate.
+pub fn decodes<T: DeserializeOwned>(body: &[u8]) -> Result<(), String> {
+    let response = crate::Response::new("decode", 200, reqwest::header::HeaderMap::new(), body.to_vec());
+    match response.json::<T, ()>() {
+        Ok(_) => Ok(()),
+        Err(Error::Decode { message, .. }) => Err(message),
+        Err(other) => Err(other.to_string()),
+    }
+}
+
 /// The error for an operation name the client does not have.
 pub fn unknown_operation(name: &str, known: &[&str]) -> InvalidArgument {
     let close: Vec<&str> = known.iter().copied().filter(|k| k.contains(name) || name.contains(*k)).take(5).collect();

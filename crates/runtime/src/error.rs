@@ -5,6 +5,7 @@
 //! No variant ever contains credentials.
 
 use std::fmt;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -35,6 +36,9 @@ pub struct ApiError {
     pub body: String,
     /// The response headers; names are lower-case.
     pub headers: Vec<(String, String)>,
+    /// How many attempts the call made; this answer is the last one's. More than 1 when
+    /// transient failures were retried (see [`RetryPolicy`](crate::RetryPolicy)).
+    pub attempts: u32,
 }
 
 impl ApiError {
@@ -72,6 +76,18 @@ impl ApiError {
                 .into_iter()
                 .map(|(name, value)| (name.to_ascii_lowercase(), value))
                 .collect(),
+            attempts: 1,
+        }
+    }
+
+    /// Replaces the client's secrets wherever the server's answer holds them.
+    pub(crate) fn redact(&mut self, redactor: &crate::credentials::Redactor) {
+        for text in [&mut self.code, &mut self.error_type, &mut self.message].into_iter().flatten() {
+            redactor.scrub_in_place(text);
+        }
+        redactor.scrub_in_place(&mut self.body);
+        for (_, value) in &mut self.headers {
+            redactor.scrub_in_place(value);
         }
     }
 
@@ -161,12 +177,38 @@ pub enum Error<K> {
         /// What was expected and what went wrong.
         message: String,
     },
-    /// The request could not be sent or the response not received (connect, I/O, timeout).
+    /// The request could not be sent or the response not received: the connection could not
+    /// be made, or it broke (was reset or closed) before the whole answer arrived.
     Transport {
         /// Name of the operation.
         operation: &'static str,
-        /// The underlying error.
+        /// The underlying error of the last attempt.
         source: reqwest::Error,
+        /// How many attempts the call made.
+        attempts: u32,
+    },
+    /// No whole answer arrived in time: the connection was not made within the connect
+    /// timeout, an attempt took longer than the attempt timeout (a server that stalls, even
+    /// mid-body), or the call as a whole outlasted the overall timeout.
+    Timeout {
+        /// Name of the operation.
+        operation: &'static str,
+        /// Which limit was reached.
+        kind: TimeoutKind,
+        /// The limit, when known (a caller's own `reqwest` client may have its own).
+        limit: Option<Duration>,
+        /// How many attempts the call made.
+        attempts: u32,
+    },
+    /// The answer's body was larger than the client's response size limit; reading stopped
+    /// there and the connection was dropped.
+    ResponseTooLarge {
+        /// Name of the operation.
+        operation: &'static str,
+        /// HTTP status of the response.
+        status: u16,
+        /// The limit in bytes.
+        limit: u64,
     },
     /// The client could not be built.
     Config(ConfigError),
@@ -181,8 +223,24 @@ impl<K> Error<K> {
             Error::Api { error, .. } | Error::UnexpectedStatus(error) => Some(error.status),
             Error::Decode { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status().map(|status| status.as_u16()),
-            Error::InvalidArgument(_) | Error::Config(_) | Error::Wait(_) => None,
+            Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::InvalidArgument(_) | Error::Config(_) | Error::Wait(_) | Error::Timeout { .. } => None,
         }
+    }
+
+    /// How many attempts the call made before it ended with this error, for errors that
+    /// come from sending: more than 1 when transient failures were retried.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api { error, .. } | Error::UnexpectedStatus(error) => Some(error.attempts),
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => Some(*attempts),
+            _ => None,
+        }
+    }
+
+    /// Whether the error is a timeout, of any [`TimeoutKind`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
     }
 
     /// The error response, for [`Error::Api`] and [`Error::UnexpectedStatus`].
@@ -208,7 +266,10 @@ impl<K> Error<K> {
                 Some(error.operation.as_str()).filter(|op| !op.is_empty())
             }
             Error::Api { error, .. } | Error::UnexpectedStatus(error) => Some(error.operation),
-            Error::Decode { operation, .. } | Error::Transport { operation, .. } => Some(operation),
+            Error::Decode { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::ResponseTooLarge { operation, .. } => Some(operation),
             Error::Config(_) | Error::Wait(_) => None,
         }
     }
@@ -220,7 +281,8 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
             Error::InvalidArgument(error) => fmt::Display::fmt(error, f),
             Error::Api { kind, error } => {
                 write!(f, "{}: HTTP {} {:?}", error.operation, error.status, kind)?;
-                error.write_details(f)
+                error.write_details(f)?;
+                write_attempts(f, error.attempts)
             }
             Error::UnexpectedStatus(error) => {
                 write!(
@@ -228,7 +290,8 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
                     "{}: unexpected HTTP status {}",
                     error.operation, error.status
                 )?;
-                error.write_details(f)
+                error.write_details(f)?;
+                write_attempts(f, error.attempts)
             }
             Error::Decode {
                 operation,
@@ -243,7 +306,11 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
                 )?;
                 write_one_line(f, message)
             }
-            Error::Transport { operation, source } => {
+            Error::Transport {
+                operation,
+                source,
+                attempts,
+            } => {
                 let what = if source.is_timeout() {
                     "request timed out"
                 } else if source.is_connect() {
@@ -260,10 +327,65 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
                     // Scheme, host and path only: the query may be long.
                     write!(f, " ({}{})", url.origin().ascii_serialization(), url.path())?;
                 }
-                Ok(())
+                write_attempts(f, *attempts)
             }
+            Error::Timeout {
+                operation,
+                kind,
+                limit,
+                attempts,
+            } => {
+                write!(f, "{operation}: ")?;
+                match kind {
+                    TimeoutKind::Connect => f.write_str("could not connect in time")?,
+                    TimeoutKind::Attempt => f.write_str("no complete answer in time")?,
+                    TimeoutKind::Total => f.write_str("the call ran out of time")?,
+                }
+                if let Some(limit) = limit {
+                    write!(f, " ({} timeout of {:.1} s)", kind.name(), limit.as_secs_f64())?;
+                }
+                write_attempts(f, *attempts)
+            }
+            Error::ResponseTooLarge {
+                operation,
+                status,
+                limit,
+            } => write!(
+                f,
+                "{operation}: the HTTP {status} response body is larger than the limit of {limit} bytes"
+            ),
             Error::Config(error) => fmt::Display::fmt(error, f),
             Error::Wait(error) => fmt::Display::fmt(error, f),
+        }
+    }
+}
+
+/// `; gave up after N attempts` when there was more than one.
+fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, "; gave up after {attempts} attempts")?;
+    }
+    Ok(())
+}
+
+/// Which time limit a call ran into; see [`Error::Timeout`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// The TCP/TLS connection was not made in time.
+    Connect,
+    /// One attempt (connecting, sending, and reading the whole answer) took too long.
+    Attempt,
+    /// The call as a whole, retries and pauses included, took too long.
+    Total,
+}
+
+impl TimeoutKind {
+    fn name(self) -> &'static str {
+        match self {
+            TimeoutKind::Connect => "connect",
+            TimeoutKind::Attempt => "attempt",
+            TimeoutKind::Total => "overall",
         }
     }
 }
@@ -595,6 +717,88 @@ mod tests {
         let error: Error<Kind> = config.clone().into();
         assert_eq!(error.to_string(), config.to_string());
         assert_eq!(error.operation(), None);
+    }
+
+    #[test]
+    fn retried_errors_count_their_attempts() {
+        let mut error = api_error(503, "", &PB);
+        error.attempts = 4;
+        let error: Error<Kind> = api(error);
+        assert_eq!(error.attempts(), Some(4));
+        assert_eq!(error.to_string(), "get_datacenter: HTTP 503 Other; gave up after 4 attempts");
+        let single: Error<Kind> = api(api_error(503, "", &PB));
+        assert_eq!(single.to_string(), "get_datacenter: HTTP 503 Other");
+        assert_eq!(single.attempts(), Some(1));
+        let invalid: Error<Kind> = InvalidArgument::new("op", "x", "bad").into();
+        assert_eq!(invalid.attempts(), None);
+    }
+
+    #[test]
+    fn timeout_display() {
+        let timeout = |kind, limit, attempts| -> Error<Kind> {
+            Error::Timeout {
+                operation: "list_servers",
+                kind,
+                limit,
+                attempts,
+            }
+        };
+        let cases = [
+            (
+                timeout(TimeoutKind::Connect, Some(Duration::from_secs(30)), 1),
+                "list_servers: could not connect in time (connect timeout of 30.0 s)",
+            ),
+            (
+                timeout(TimeoutKind::Attempt, Some(Duration::from_millis(1500)), 3),
+                "list_servers: no complete answer in time (attempt timeout of 1.5 s); gave up after 3 attempts",
+            ),
+            (
+                timeout(TimeoutKind::Total, Some(Duration::from_secs(120)), 2),
+                "list_servers: the call ran out of time (overall timeout of 120.0 s); gave up after 2 attempts",
+            ),
+            (
+                timeout(TimeoutKind::Attempt, None, 1),
+                "list_servers: no complete answer in time",
+            ),
+        ];
+        for (error, text) in cases {
+            assert_eq!(error.to_string(), text);
+            assert!(error.is_timeout());
+            assert_eq!((error.status(), error.operation()), (None, Some("list_servers")));
+        }
+    }
+
+    #[test]
+    fn response_too_large_display() {
+        let error: Error<Kind> = Error::ResponseTooLarge {
+            operation: "list_images",
+            status: 200,
+            limit: 1024,
+        };
+        assert_eq!(
+            error.to_string(),
+            "list_images: the HTTP 200 response body is larger than the limit of 1024 bytes"
+        );
+        assert_eq!((error.status(), error.attempts()), (Some(200), None));
+        assert!(!error.is_timeout());
+    }
+
+    #[test]
+    fn api_errors_redact_secrets_everywhere() {
+        let redactor = crate::Credentials::token("tok-secret-1").redactor();
+        let body = r#"{"type":"tok-secret-1","message":"bad token tok-secret-1"}"#;
+        let mut error = ApiError::from_parts(
+            "op",
+            401,
+            vec![("X-Echo".into(), "tok-secret-1".into())],
+            body.as_bytes(),
+            &ONEANDONE,
+        );
+        error.redact(&redactor);
+        let text = format!("{error} {error:?}");
+        assert!(!text.contains("tok-secret-1"), "{text}");
+        assert_eq!(error.message.as_deref(), Some("bad token <redacted>"));
+        assert_eq!(error.header("x-echo"), Some("<redacted>"));
     }
 
     #[test]

@@ -6,7 +6,10 @@
 //! [`Request`]s through a [`Transport`], which authenticates, classifies error responses via
 //! [`Classify`] and returns a [`Response`] or an [`Error`].
 //!
-//! Credentials never appear in `Debug` or `Display` output or in errors.
+//! Transient failures are retried by a [`RetryPolicy`] (see [`retry`]); connect, attempt and
+//! overall timeouts and a response size limit keep a call from hanging or eating memory.
+//! Credentials never appear in `Debug` or `Display` output, in errors or in tracing events,
+//! and are sent only over HTTPS (or to a loopback address) unless the caller opts out.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -19,6 +22,7 @@ pub mod dynamic;
 pub mod encode;
 pub mod lenient;
 pub mod pages;
+pub mod retry;
 pub mod wait;
 mod error;
 mod provider;
@@ -27,10 +31,14 @@ mod response;
 mod transport;
 
 pub use credentials::Credentials;
-pub use error::{ApiError, Classify, ConfigError, Error, InvalidArgument};
+pub use error::{ApiError, Classify, ConfigError, Error, InvalidArgument, TimeoutKind};
 pub use provider::{AuthScheme, ErrorModel, Provider, RequestIdSource};
 pub use request::{Body, Method, Request};
 pub use response::{Accepted, Response};
 pub use reqwest;
 pub use serde_json;
-pub use transport::{Transport, TransportBuilder};
+pub use retry::RetryPolicy;
+pub use transport::{
+    Transport, TransportBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES,
+};

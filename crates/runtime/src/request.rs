@@ -24,6 +24,14 @@ pub struct Request {
     pub body: Body,
     /// The HTTP statuses that mean success for this operation.
     pub success: &'static [u16],
+    /// Whether sending the request twice has the same effect as sending it once, so that it
+    /// may be retried after an answer such as HTTP 503 or after a failure mid-request.
+    ///
+    /// Generated operations set it for GET, PUT and DELETE, and for the POSTs and PATCHes the
+    /// spec marks `idempotent` (e.g. Memset's read-only methods). A request that is not
+    /// idempotent is only retried when its connection could not be made, as then nothing
+    /// was sent.
+    pub idempotent: bool,
 }
 
 /// A request body.
@@ -129,6 +137,7 @@ mod tests {
             query: vec![],
             body: named,
             success: &[201],
+            idempotent: false,
         };
         assert!(!format!("{request:?}").contains("hunter2"));
         assert_eq!(format!("{:?}", Body::Empty), "Empty");

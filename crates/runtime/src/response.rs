@@ -3,9 +3,10 @@
 use std::fmt;
 use std::ops::Deref;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 
+use crate::credentials::Redactor;
 use crate::error::Error;
 use crate::provider::RequestIdSource;
 
@@ -20,28 +21,81 @@ pub struct Response {
     pub headers: HeaderMap,
     /// The whole response body.
     pub body: Vec<u8>,
+    /// How many attempts the call took (1 unless transient failures were retried).
+    pub attempts: u32,
+    /// The call's tracing span, for facts learnt from the decoded body (a job id).
+    span: tracing::Span,
+    /// Keeps the client's secrets out of decode errors.
+    redactor: Redactor,
 }
 
 impl Response {
+    /// A response as the transport received it.
+    pub(crate) fn new(
+        operation: &'static str,
+        status: u16,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    ) -> Self {
+        Response {
+            operation,
+            status,
+            headers,
+            body,
+            attempts: 1,
+            span: tracing::Span::none(),
+            redactor: Redactor::default(),
+        }
+    }
+
+    /// Sets the attempt count, tracing span and secrets of the call.
+    pub(crate) fn with_call(mut self, attempts: u32, span: tracing::Span, redactor: Redactor) -> Self {
+        self.attempts = attempts;
+        self.span = span;
+        self.redactor = redactor;
+        self
+    }
+
     /// Decodes the body as JSON into `T`.
     ///
     /// An empty or malformed body, or one that does not match `T`, is an [`Error::Decode`].
+    /// The `Content-Type` is not checked beforehand (servers label JSON `text/plain` too), but
+    /// when a body does not decode and its type is not JSON, the message says what it is,
+    /// e.g. an HTML page. Members the model does not know are ignored; enum values it does
+    /// not know decode as their `Unknown` variant.
     pub fn json<T: DeserializeOwned, K>(&self) -> Result<T, Error<K>> {
         let expected = short_type_name(std::any::type_name::<T>());
+        let labelled = self.non_json_content_type().map_or_else(String::new, |kind| format!(" ({kind})"));
         let message = if self.body.is_empty() {
-            format!("expected {expected}, got an empty body")
+            format!("expected {expected}, got an empty body{labelled}")
         } else {
             match serde_json::from_slice(&self.body) {
                 Ok(value) => return Ok(value),
-                Err(error) => format!("expected {expected}: {error}"),
+                Err(error) => format!("expected {expected}{labelled}: {error}"),
             }
         };
         Err(Error::Decode {
             operation: self.operation,
             status: self.status,
-            body: String::from_utf8_lossy(&self.body).into_owned(),
-            message,
+            body: self.redactor.scrub(&String::from_utf8_lossy(&self.body)),
+            message: self.redactor.scrub(&message),
         })
+    }
+
+    /// `got Content-Type text/html, not JSON` when the response says it is not JSON.
+    fn non_json_content_type(&self) -> Option<String> {
+        let value = self.headers.get(CONTENT_TYPE)?.to_str().unwrap_or("?");
+        let media = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let json = media == "application/json" || media == "text/json" || media.ends_with("+json");
+        let what = if media == "text/html" { ", an HTML page" } else { "" };
+        let shown: String = media.chars().filter(|c| !c.is_control()).take(100).collect();
+        (!json).then(|| format!("got Content-Type {shown}{what}, not JSON"))
+    }
+
+    /// Records the id of the job this response started on the call's tracing span (field
+    /// `job_id`), so that logs tie the call to the work it began.
+    pub fn record_job_id(&self, job_id: &str) {
+        self.span.record("job_id", job_id);
     }
 
     /// The id of the provisioning request this response started, if `source` finds one.
@@ -49,20 +103,7 @@ impl Response {
     /// The id is the path segment right after `source.marker` in header `source.header`
     /// (case-insensitive); it must be non-empty and consist of hex digits and `-` only.
     pub fn request_id(&self, source: &RequestIdSource) -> Option<String> {
-        let value = self
-            .headers
-            .iter()
-            .find(|(name, _)| name.as_str().eq_ignore_ascii_case(source.header))?
-            .1
-            .to_str()
-            .ok()?;
-        if source.marker.is_empty() {
-            return None;
-        }
-        let (_, rest) = value.split_once(source.marker)?;
-        let id = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let valid = !id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
-        valid.then(|| id.to_owned())
+        request_id(&self.headers, source)
     }
 
     /// The value of response header `name` (case-insensitive), if present and valid text.
@@ -74,6 +115,23 @@ impl Response {
     }
 }
 
+/// The provisioning request id in `headers`, as [`Response::request_id`] finds it.
+pub(crate) fn request_id(headers: &HeaderMap, source: &RequestIdSource) -> Option<String> {
+    let value = headers
+        .iter()
+        .find(|(name, _)| name.as_str().eq_ignore_ascii_case(source.header))?
+        .1
+        .to_str()
+        .ok()?;
+    if source.marker.is_empty() {
+        return None;
+    }
+    let (_, rest) = value.split_once(source.marker)?;
+    let id = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let valid = !id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    valid.then(|| id.to_owned())
+}
+
 impl fmt::Debug for Response {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Response")
@@ -81,7 +139,8 @@ impl fmt::Debug for Response {
             .field("status", &self.status)
             .field("headers", &self.headers)
             .field("body", &format_args!("<{} bytes>", self.body.len()))
-            .finish()
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
     }
 }
 
@@ -157,12 +216,7 @@ mod tests {
     }
 
     fn response(body: &str) -> Response {
-        Response {
-            operation: "get_datacenter",
-            status: 200,
-            headers: HeaderMap::new(),
-            body: body.as_bytes().to_vec(),
-        }
+        Response::new("get_datacenter", 200, HeaderMap::new(), body.as_bytes().to_vec())
     }
 
     const PB_REQUESTS: RequestIdSource = RequestIdSource {

@@ -1,33 +1,52 @@
-//! The HTTP transport: builds URLs and headers, sends requests, classifies responses.
+//! The HTTP transport: builds URLs and headers, sends requests, retries transient failures,
+//! classifies responses.
 //!
 //! One [`Transport`] owns one `reqwest::Client`, so connections are reused; cloning a
 //! `Transport` is cheap and shares them.
+//!
+//! Every call runs in a tracing span named `sdk_request` with the fields `provider`,
+//! `operation`, `method`, `path` (the URL path, never the query), `attempt`, `status`,
+//! `request_id` (the provider's provisioning request id, or an `X-Request-Id` header) and
+//! `job_id` (recorded by generated code for calls that start a job). Retries are `DEBUG`
+//! events in that span. Neither spans nor events ever carry headers, bodies or credentials.
 
 use std::fmt;
+use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use percent_encoding::percent_decode_str;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, USER_AGENT};
 use reqwest::redirect;
-use reqwest::Url;
+use reqwest::{Method, Url};
 use serde_json::Value;
+use tokio::time::Instant;
+use tracing::field::Empty;
+use tracing::Instrument;
 
-use crate::credentials::Credentials;
-use crate::error::{ApiError, Classify, ConfigError, Error, InvalidArgument};
+use crate::credentials::{Credentials, Redactor};
+use crate::error::{ApiError, Classify, ConfigError, Error, InvalidArgument, TimeoutKind};
 use crate::provider::Provider;
 use crate::request::{Body, Request};
-use crate::response::Response;
+use crate::response::{self, Response};
+use crate::retry::{self, RetryPolicy};
 
-/// How long the default client waits for a TCP/TLS connection.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the default client waits for a TCP/TLS connection, by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long one attempt (connecting, sending and reading the whole answer) may take, by
+/// default.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The largest response body read, by default: 32 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// How many redirects the default client follows.
 const MAX_REDIRECTS: usize = 10;
 
 /// Sends [`Request`]s to one provider with one set of credentials.
 ///
-/// `Debug` shows the provider, base URL and header names, never credentials.
+/// `Debug` shows the provider, base URL, header names and settings, never credentials.
 #[derive(Clone)]
 pub struct Transport {
     inner: Arc<Inner>,
@@ -39,7 +58,115 @@ struct Inner {
     client: reqwest::Client,
     /// User-Agent, authentication, provider and builder headers; secrets marked sensitive.
     headers: HeaderMap,
-    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    /// The connect timeout of the default client; `None` with a caller's own client.
+    connect_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    max_response_bytes: u64,
+    redactor: Redactor,
+}
+
+/// A body ready to send, reusable for every attempt.
+struct Prepared {
+    method: Method,
+    url: Url,
+    headers: HeaderMap,
+    body: Option<Vec<u8>>,
+}
+
+/// A whole answer, before it is judged.
+struct Raw {
+    status: u16,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+/// Why an attempt failed: an answer that is not a success, or no (whole) answer.
+enum Failed {
+    Answer(Raw),
+    NoAnswer(Failure),
+}
+
+/// Why an attempt did not bring a whole answer.
+enum Failure {
+    /// The connection could not be made: nothing was sent.
+    Connect(reqwest::Error),
+    /// Sending or receiving failed after connecting (reset, closed mid-body, ...).
+    Io(reqwest::Error),
+    Timeout(TimeoutKind, Option<Duration>),
+    TooLarge { status: u16 },
+}
+
+impl Failure {
+    fn from_reqwest(error: reqwest::Error, connect_timeout: Option<Duration>) -> Self {
+        if error.is_timeout() {
+            if error.is_connect() {
+                Failure::Timeout(TimeoutKind::Connect, connect_timeout)
+            } else {
+                // only a caller's own client has timeouts of its own
+                Failure::Timeout(TimeoutKind::Attempt, None)
+            }
+        } else if error.is_connect() {
+            Failure::Connect(error)
+        } else {
+            Failure::Io(error)
+        }
+    }
+
+    /// Whether another attempt may help and is safe.
+    fn retryable(&self, idempotent: bool) -> bool {
+        match self {
+            // nothing was sent, so even a request that is not idempotent may go again
+            Failure::Connect(_) | Failure::Timeout(TimeoutKind::Connect, _) => true,
+            Failure::Io(_) | Failure::Timeout(TimeoutKind::Attempt, _) => idempotent,
+            Failure::Timeout(..) | Failure::TooLarge { .. } => false,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Failure::Connect(_) => "could not connect".to_owned(),
+            Failure::Io(_) => "the connection failed".to_owned(),
+            Failure::Timeout(kind, _) => format!("{kind:?} timeout"),
+            Failure::TooLarge { .. } => "response too large".to_owned(),
+        }
+    }
+
+    fn into_error<K>(self, operation: &'static str, attempts: u32, max_response_bytes: u64) -> Error<K> {
+        match self {
+            Failure::Connect(source) | Failure::Io(source) => Error::Transport {
+                operation,
+                source: source.without_url_query(),
+                attempts,
+            },
+            Failure::Timeout(kind, limit) => Error::Timeout {
+                operation,
+                kind,
+                limit,
+                attempts,
+            },
+            Failure::TooLarge { status } => Error::ResponseTooLarge {
+                operation,
+                status,
+                limit: max_response_bytes,
+            },
+        }
+    }
+}
+
+/// Drops the query of the URL a reqwest error carries, so errors show no query values.
+trait WithoutUrlQuery {
+    fn without_url_query(self) -> Self;
+}
+
+impl WithoutUrlQuery for reqwest::Error {
+    fn without_url_query(mut self) -> Self {
+        if let Some(url) = self.url_mut() {
+            url.set_query(None);
+        }
+        self
+    }
 }
 
 impl Transport {
@@ -51,7 +178,12 @@ impl Transport {
             base_url: None,
             client: None,
             headers: Vec::new(),
-            timeout: None,
+            retry: RetryPolicy::default(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
+            total_timeout: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_insecure_http: false,
         }
     }
 
@@ -65,7 +197,12 @@ impl Transport {
         &self.inner.base_url
     }
 
-    /// Sends `request` and reads the whole response.
+    /// The retry policy.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
+    }
+
+    /// Sends `request`, retrying transient failures, and reads the whole response.
     ///
     /// The URL is the base URL followed by `request.path` and the percent-encoded query.
     /// Headers are User-Agent, authentication, the provider's default headers, the builder's
@@ -74,7 +211,12 @@ impl Transport {
     ///
     /// A status listed in `request.success` gives `Ok`; a 4xx or 5xx status gives
     /// [`Error::Api`] with the kind picked by [`Classify`]; any other status gives
-    /// [`Error::UnexpectedStatus`]; failing to send or receive gives [`Error::Transport`].
+    /// [`Error::UnexpectedStatus`]; failing to connect, or a connection that breaks, gives
+    /// [`Error::Transport`]; running out of time gives [`Error::Timeout`]; a body over the
+    /// size limit gives [`Error::ResponseTooLarge`]. Failures the [`RetryPolicy`] retries
+    /// (see [`retry`](crate::retry)) end in the error of the last attempt, which counts the
+    /// attempts. The client's secrets are redacted from every error.
+    ///
     /// A path containing `.` or `..` segments, or an empty segment before its end, is
     /// rejected with [`Error::InvalidArgument`] before anything is sent, so that an id such
     /// as `".."` cannot redirect the call to another resource.
@@ -86,9 +228,28 @@ impl Transport {
             query,
             body,
             success,
+            idempotent,
         } = request;
         let url = self.url(operation, &path, &query)?;
+        let span = tracing::info_span!(
+            "sdk_request",
+            provider = self.inner.provider.name,
+            operation,
+            method = %method,
+            path = url.path(),
+            attempt = Empty,
+            status = Empty,
+            request_id = Empty,
+            job_id = Empty,
+        );
+        let prepared = self.prepare(method, url, body);
+        self.send_prepared(operation, &prepared, success, idempotent, span.clone())
+            .instrument(span)
+            .await
+    }
 
+    /// Headers and body bytes, once for all attempts.
+    fn prepare(&self, method: Method, url: Url, body: Body) -> Prepared {
         let mut headers = self.inner.headers.clone();
         let body = match body {
             Body::Empty => None,
@@ -109,28 +270,154 @@ impl Transport {
                 Some(form_urlencoded([("parameters", json.as_str())]).into_bytes())
             }
         };
+        Prepared {
+            method,
+            url,
+            headers,
+            body,
+        }
+    }
 
-        let mut builder = self.inner.client.request(method, url).headers(headers);
-        if let Some(body) = body {
-            builder = builder.body(body);
+    /// The attempts of one call, with the pauses between them.
+    async fn send_prepared<K: Classify>(
+        &self,
+        operation: &'static str,
+        prepared: &Prepared,
+        success: &'static [u16],
+        idempotent: bool,
+        span: tracing::Span,
+    ) -> Result<Response, Error<K>> {
+        let inner = &self.inner;
+        let policy = inner.retry;
+        let deadline = inner.total_timeout.map(|total| Instant::now() + total);
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            // what went wrong, and how long the server asked to wait
+            let (failed, server_wait) = match self.attempt_within(prepared, deadline).await {
+                Ok(raw) => {
+                    span.record("status", raw.status);
+                    self.record_request_id(&span, &raw.headers);
+                    if success.contains(&raw.status) {
+                        tracing::debug!(attempt, status = raw.status, "answered");
+                        let response = Response::new(operation, raw.status, raw.headers, raw.body);
+                        return Ok(response.with_call(attempt, span, inner.redactor.clone()));
+                    }
+                    let retryable = idempotent && retry::is_retryable_status(raw.status);
+                    if !retryable || attempt >= policy.max_attempts {
+                        return Err(self.status_error(operation, raw, attempt));
+                    }
+                    let wait = retry::server_wait(&raw.headers, SystemTime::now());
+                    if let Some(wait) = wait.filter(|wait| *wait > policy.max_wait) {
+                        tracing::debug!(
+                            attempt,
+                            status = raw.status,
+                            wait_ms = millis(wait),
+                            max_wait_ms = millis(policy.max_wait),
+                            "not retrying: the server asks to wait longer than the retry policy allows"
+                        );
+                        return Err(self.status_error(operation, raw, attempt));
+                    }
+                    (Failed::Answer(raw), wait)
+                }
+                Err(failure) => {
+                    if !failure.retryable(idempotent) || attempt >= policy.max_attempts {
+                        return Err(failure.into_error(operation, attempt, inner.max_response_bytes));
+                    }
+                    (Failed::NoAnswer(failure), None)
+                }
+            };
+            let pause = server_wait.unwrap_or_else(|| policy.backoff(attempt));
+            if deadline.is_some_and(|deadline| Instant::now() + pause >= deadline) {
+                tracing::debug!(attempt, pause_ms = millis(pause), "not retrying: the pause would outlast the overall timeout");
+                return Err(match failed {
+                    Failed::Answer(raw) => self.status_error(operation, raw, attempt),
+                    Failed::NoAnswer(failure) => failure.into_error(operation, attempt, inner.max_response_bytes),
+                });
+            }
+            let reason = match &failed {
+                Failed::Answer(raw) => format!("HTTP {}", raw.status),
+                Failed::NoAnswer(failure) => failure.describe(),
+            };
+            tracing::debug!(attempt, reason = reason.as_str(), pause_ms = millis(pause), "retrying");
+            tokio::time::sleep(pause).await;
         }
-        if let Some(timeout) = self.inner.timeout {
-            builder = builder.timeout(timeout);
+    }
+
+    /// One attempt, cut short by the attempt timeout or the overall deadline.
+    async fn attempt_within(&self, prepared: &Prepared, deadline: Option<Instant>) -> Result<Raw, Failure> {
+        let attempt_limit = self.inner.attempt_timeout;
+        let total_left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
+        let (limit, kind, shown) = match (attempt_limit, total_left) {
+            (Some(attempt), Some(left)) if left < attempt => (left, TimeoutKind::Total, self.inner.total_timeout),
+            (Some(attempt), _) => (attempt, TimeoutKind::Attempt, Some(attempt)),
+            (None, Some(left)) => (left, TimeoutKind::Total, self.inner.total_timeout),
+            (None, None) => return self.attempt(prepared).await,
+        };
+        match tokio::time::timeout(limit, self.attempt(prepared)).await {
+            Ok(result) => result,
+            Err(_) => Err(Failure::Timeout(kind, shown)),
         }
-        let transport_error = |source| Error::Transport { operation, source };
-        let mut response = builder.send().await.map_err(transport_error)?;
+    }
+
+    /// Sends once and reads the whole answer, up to the size limit.
+    async fn attempt(&self, prepared: &Prepared) -> Result<Raw, Failure> {
+        let inner = &self.inner;
+        let failure = |error| Failure::from_reqwest(error, inner.connect_timeout);
+        let mut builder = inner
+            .client
+            .request(prepared.method.clone(), prepared.url.clone())
+            .headers(prepared.headers.clone());
+        if let Some(body) = &prepared.body {
+            builder = builder.body(body.clone());
+        }
+        let mut response = builder.send().await.map_err(failure)?;
         let status = response.status().as_u16();
-        let headers = std::mem::take(response.headers_mut());
-        let body: Vec<u8> = response.bytes().await.map_err(transport_error)?.into();
-
-        if success.contains(&status) {
-            return Ok(Response {
-                operation,
-                status,
-                headers,
-                body,
-            });
+        let limit = inner.max_response_bytes;
+        if response.content_length().is_some_and(|length| length > limit) {
+            return Err(Failure::TooLarge { status });
         }
+        let headers = std::mem::take(response.headers_mut());
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(failure)? {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(Failure::TooLarge { status });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Raw {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Records the provider's request id, or a generic `X-Request-Id`, on the call's span.
+    fn record_request_id(&self, span: &tracing::Span, headers: &HeaderMap) {
+        let from_provider = self
+            .inner
+            .provider
+            .request_id
+            .as_ref()
+            .and_then(|source| response::request_id(headers, source));
+        let id = from_provider.or_else(|| {
+            let value = headers.get("x-request-id")?.to_str().ok()?;
+            let id: String = value.chars().filter(|c| !c.is_control()).take(200).collect();
+            Some(self.inner.redactor.scrub(&id))
+        });
+        if let Some(id) = id {
+            span.record("request_id", id.as_str());
+        }
+    }
+
+    /// The error for an answer whose status is not a success.
+    fn status_error<K: Classify>(&self, operation: &'static str, raw: Raw, attempts: u32) -> Error<K> {
+        let Raw {
+            status,
+            headers,
+            body,
+        } = raw;
         let header_list = headers
             .iter()
             .map(|(name, value)| {
@@ -138,20 +425,22 @@ impl Transport {
                 (name.as_str().to_owned(), value)
             })
             .collect();
-        let error = ApiError::from_parts(
+        let mut error = ApiError::from_parts(
             operation,
             status,
             header_list,
             &body,
             &self.inner.provider.errors,
         );
+        error.attempts = attempts;
+        error.redact(&self.inner.redactor);
         if (400..=599).contains(&status) {
-            Err(Error::Api {
+            Error::Api {
                 kind: K::classify(&error),
                 error: Box::new(error),
-            })
+            }
         } else {
-            Err(Error::UnexpectedStatus(Box::new(error)))
+            Error::UnexpectedStatus(Box::new(error))
         }
     }
 
@@ -180,13 +469,23 @@ impl Transport {
     }
 }
 
+/// Whole milliseconds, for tracing fields.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
         f.debug_struct("Transport")
-            .field("provider", &self.inner.provider.name)
-            .field("base_url", &self.inner.base_url)
-            .field("headers", &HeaderNames(&self.inner.headers))
-            .field("timeout", &self.inner.timeout)
+            .field("provider", &inner.provider.name)
+            .field("base_url", &inner.base_url)
+            .field("headers", &HeaderNames(&inner.headers))
+            .field("retry", &inner.retry)
+            .field("connect_timeout", &inner.connect_timeout)
+            .field("attempt_timeout", &inner.attempt_timeout)
+            .field("total_timeout", &inner.total_timeout)
+            .field("max_response_bytes", &inner.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -211,23 +510,39 @@ pub struct TransportBuilder {
     base_url: Option<String>,
     client: Option<reqwest::Client>,
     headers: Vec<(String, String)>,
-    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    connect_timeout: Duration,
+    attempt_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    max_response_bytes: u64,
+    allow_insecure_http: bool,
 }
 
 impl TransportBuilder {
     /// Overrides the provider's base URL (for tests or proxies); trailing `/`s are trimmed.
+    ///
+    /// It must use `https`, unless its host is a loopback address (`localhost`, `127.0.0.1`,
+    /// `[::1]`) or [`allow_insecure_http`](Self::allow_insecure_http) is set: credentials
+    /// are never sent in clear text across a network by accident.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Allows an `http://` base URL on a host other than a loopback address, which sends the
+    /// credentials unencrypted. Meant for a trusted proxy on a private network.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
     /// Uses `client` instead of a new one, e.g. to share a connection pool or configure
     /// proxies and TLS.
     ///
-    /// The client's own redirect policy then applies. The default client follows at most
-    /// 10 redirects and only within the same origin (scheme, host and port), so that
-    /// authentication headers are never sent elsewhere; it also has a connect timeout of
-    /// 30 seconds.
+    /// The client's own redirect policy and connect timeout then apply
+    /// ([`connect_timeout`](Self::connect_timeout) is for the default client). The default
+    /// client follows at most 10 redirects and only within the same origin (scheme, host and
+    /// port), so that authentication headers are never sent elsewhere.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.client = Some(client);
         self
@@ -240,23 +555,56 @@ impl TransportBuilder {
         self
     }
 
-    /// Sets a timeout for each whole request, from connecting until the body is read.
-    /// There is none by default.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    /// Sets how transient failures are retried; see [`RetryPolicy`] for the default.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sets how long the default client waits for a TCP/TLS connection (30 s unless set).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets how long one attempt may take, from connecting until the whole body is read
+    /// (60 s unless set). A server that stalls, even mid-body, ends the attempt with
+    /// [`Error::Timeout`].
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// The same as [`attempt_timeout`](Self::attempt_timeout).
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.attempt_timeout(timeout)
+    }
+
+    /// Sets how long a call may take in all, retries and the pauses between them included
+    /// (no limit unless set). No retry starts that could not finish its pause in time.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the largest response body read, in bytes (32 MiB unless set); a larger one ends
+    /// the call with [`Error::ResponseTooLarge`] without being read to its end.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
     /// Builds the transport.
     ///
-    /// Fails if the base URL does not parse, is not `http` or `https`, or contains a user
-    /// name, password, query or fragment; if a header name or value is invalid; if the
-    /// credentials do not fit the provider's [`AuthScheme`](crate::AuthScheme); or if the
-    /// HTTP client cannot be created.
+    /// Fails if the base URL does not parse, is not `http` or `https`, is `http` on a host
+    /// that is not a loopback address (unless allowed), or contains a user name, password,
+    /// query or fragment; if a header name or value is invalid; if the credentials do not
+    /// fit the provider's [`AuthScheme`](crate::AuthScheme); or if the HTTP client cannot be
+    /// created.
     pub fn build(self) -> Result<Transport, ConfigError> {
         let provider = self.provider;
         let base_url = self.base_url.as_deref().unwrap_or(provider.base_url);
-        let base_url = validate_base_url(base_url)?;
+        let base_url = validate_base_url(base_url, self.allow_insecure_http)?;
 
         let mut headers = HeaderMap::new();
         let user_agent = HeaderValue::from_str(provider.user_agent).map_err(|_| {
@@ -275,11 +623,16 @@ impl TransportBuilder {
             headers.insert(name, value);
         }
 
-        let client = match self.client {
-            Some(client) => client,
-            None => default_client_builder().build().map_err(|error| {
-                ConfigError::new(format!("could not create the HTTP client: {error}"))
-            })?,
+        let (client, connect_timeout) = match self.client {
+            Some(client) => (client, None),
+            None => {
+                let client = default_client_builder(self.connect_timeout)
+                    .build()
+                    .map_err(|error| {
+                        ConfigError::new(format!("could not create the HTTP client: {error}"))
+                    })?;
+                (client, Some(self.connect_timeout))
+            }
         };
         Ok(Transport {
             inner: Arc::new(Inner {
@@ -287,7 +640,12 @@ impl TransportBuilder {
                 base_url,
                 client,
                 headers,
-                timeout: self.timeout,
+                retry: self.retry,
+                connect_timeout,
+                attempt_timeout: self.attempt_timeout,
+                total_timeout: self.total_timeout,
+                max_response_bytes: self.max_response_bytes,
+                redactor: self.credentials.redactor(),
             }),
         })
     }
@@ -302,15 +660,20 @@ impl fmt::Debug for TransportBuilder {
             .field("base_url", &self.base_url)
             .field("http_client", &self.client.is_some())
             .field("headers", &header_names)
-            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
 
 /// The reqwest configuration of a transport without its own client.
-fn default_client_builder() -> reqwest::ClientBuilder {
+fn default_client_builder(connect_timeout: Duration) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
+        .connect_timeout(connect_timeout)
         .redirect(redirect::Policy::custom(|attempt| {
             let same_origin = attempt
                 .previous()
@@ -326,8 +689,9 @@ fn default_client_builder() -> reqwest::ClientBuilder {
         }))
 }
 
-/// Trims whitespace and trailing `/`s and checks that the URL is a plain http(s) URL.
-fn validate_base_url(url: &str) -> Result<String, ConfigError> {
+/// Trims whitespace and trailing `/`s and checks that the URL is a plain https URL (or http
+/// on a loopback address, or when allowed).
+fn validate_base_url(url: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
     let trimmed = url.trim().trim_end_matches('/');
     let parsed = Url::parse(trimmed).map_err(|error| {
         // A URL that looks like it carries credentials is not echoed.
@@ -352,7 +716,28 @@ fn validate_base_url(url: &str) -> Result<String, ConfigError> {
             "base URL {trimmed:?} must not have a query or fragment"
         )));
     }
+    if parsed.scheme() == "http" && !allow_insecure_http && !is_loopback(&parsed) {
+        return Err(ConfigError::new(format!(
+            "base URL {trimmed:?} uses http, which would send the credentials unencrypted; \
+             use https, a loopback address, or allow_insecure_http(true) for a trusted network"
+        )));
+    }
     Ok(trimmed.to_owned())
+}
+
+/// Whether the URL's host is `localhost` (or a name under it) or a loopback address.
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => {
+            let host = host.trim_end_matches('.').to_ascii_lowercase();
+            host == "localhost" || host.ends_with(".localhost")
+        }
+    }
 }
 
 /// Parses a configured header; the error names the header but never shows its value.

@@ -102,6 +102,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// * `POST /json/apikey.add_scope`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `scope_name`, `value`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn add_scope(
         &self,
@@ -130,6 +131,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// * `POST /json/apikey.create`
     /// * named parameters (form field `parameters`, a JSON object): `scopes`, `comment`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn create(&self) -> ApikeyCreateRequest<'a> {
         ApikeyCreateRequest {
@@ -148,6 +150,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// * `POST /json/apikey.delete`
     /// * named parameters (form field `parameters`, a JSON object): `id`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn delete(&self, id: impl Into<String>) -> ApikeyDeleteRequest<'a> {
         ApikeyDeleteRequest {
@@ -169,6 +172,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// * `POST /json/apikey.delete_scope`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `scope_name`, `value`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn delete_scope(
         &self,
@@ -193,6 +197,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// * `POST /json/apikey.info`
     /// * named parameters (form field `parameters`, a JSON object): `id`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn info(&self, id: impl Into<String>) -> ApikeyInfoRequest<'a> {
         ApikeyInfoRequest {
@@ -205,6 +210,7 @@ impl<'a> ApikeyApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/apikey.list`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn list(&self) -> ApikeyListRequest<'a> {
         ApikeyListRequest {
@@ -232,6 +238,7 @@ impl<'a> BandwidthApi<'a> {
     ///
     /// * `POST /json/bandwidth.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Bandwidth Methods"
     pub fn info(&self, name: impl Into<String>) -> BandwidthInfoRequest<'a> {
         BandwidthInfoRequest {
@@ -255,6 +262,7 @@ impl<'a> BandwidthApi<'a> {
     ///
     /// * `POST /json/bandwidth.monthly_usage`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `year`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Bandwidth Methods"
     pub fn monthly_usage(
         &self,
@@ -282,6 +290,7 @@ impl<'a> BandwidthApi<'a> {
     ///
     /// * `POST /json/bandwidth.usage`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `period`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Bandwidth Methods"
     pub fn usage(&self, name: impl Into<String>) -> BandwidthUsageRequest<'a> {
         BandwidthUsageRequest {
@@ -325,6 +334,7 @@ impl<'a> ClusterApi<'a> {
     ///
     /// * `POST /json/cluster.info`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Cluster Methods"
     pub fn info(&self, cluster_name: impl Into<String>) -> ClusterInfoRequest<'a> {
         ClusterInfoRequest {
@@ -344,6 +354,7 @@ impl<'a> ClusterApi<'a> {
     ///
     /// * `POST /json/cluster.list`
     /// * named parameters (form field `parameters`, a JSON object): `enabled`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Cluster Methods"
     pub fn list(&self) -> ClusterListRequest<'a> {
         ClusterListRequest {
@@ -381,6 +392,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn disable(
@@ -422,6 +434,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.disable_fallback`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn disable_fallback(
@@ -460,6 +473,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn enable(
@@ -502,6 +516,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.enable_fallback`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn enable_fallback(
@@ -539,6 +554,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.info`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Cluster Real Service Methods"
     pub fn info(
         &self,
@@ -567,6 +583,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.list`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Cluster Real Service Methods"
     pub fn list(
         &self,
@@ -603,6 +620,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.set_weight`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`, `weight`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn set_weight(
@@ -645,6 +663,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.statistics`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Cluster Real Service Methods"
     pub fn statistics(
         &self,
@@ -688,6 +707,7 @@ impl<'a> ClusterServerApi<'a> {
     ///
     /// * `POST /json/cluster.server.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `server_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Server Methods"
     pub fn disable(
@@ -723,6 +743,7 @@ impl<'a> ClusterServerApi<'a> {
     ///
     /// * `POST /json/cluster.server.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `server_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Server Methods"
     pub fn enable(
@@ -756,6 +777,7 @@ impl<'a> ClusterServerApi<'a> {
     ///
     /// * `POST /json/cluster.server.info`
     /// * named parameters (form field `parameters`, a JSON object): `server_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Cluster Server Methods"
     pub fn info(&self, server_name: impl Into<String>) -> ClusterServerInfoRequest<'a> {
         ClusterServerInfoRequest {
@@ -783,6 +805,7 @@ impl<'a> ClusterServerApi<'a> {
     ///
     /// * `POST /json/cluster.server.list`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Cluster Server Methods"
     pub fn list(&self, cluster_name: impl Into<String>) -> ClusterServerListRequest<'a> {
         ClusterServerListRequest {
@@ -819,6 +842,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// * `POST /json/cluster.service.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Service Methods"
     pub fn disable(
@@ -854,6 +878,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// * `POST /json/cluster.service.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Service Methods"
     pub fn enable(
@@ -888,6 +913,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// * `POST /json/cluster.service.info`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Cluster Service Methods"
     pub fn info(
         &self,
@@ -920,6 +946,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// * `POST /json/cluster.service.list`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Cluster Service Methods"
     pub fn list(
         &self,
@@ -941,6 +968,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// * `POST /json/cluster.service.status_image`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Cluster Service Methods"
     pub fn status_image(
         &self,
@@ -965,6 +993,7 @@ impl<'a> CreateApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/create.available`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn available(&self) -> CreateAvailableRequest<'a> {
         CreateAvailableRequest {
@@ -994,6 +1023,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// * `POST /json/create.extra_bandwidth`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `amount`, `dry_run`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn extra_bandwidth(
         &self,
@@ -1058,6 +1088,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// * `POST /json/create.hourly_miniserver`
     /// * named parameters (form field `parameters`, a JSON object): `connection`, `monthly_transfer_gb`, `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk_type`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     #[deprecated(
         note = "Hourly Miniserver VMs are deprecated (API 0.10.0) and will be removed; Memset points to its OpenStack public cloud for compute billed by the hour."
@@ -1125,6 +1156,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// * `POST /json/create.memstore`
     /// * named parameters (form field `parameters`, a JSON object): `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `network_zone`, `data_zone`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn memstore(
         &self,
@@ -1197,6 +1229,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// * `POST /json/create.monthly_fullserver`
     /// * named parameters (form field `parameters`, a JSON object): `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk`, `ram`, `nvme`, `net_card_speed_gbps`, `partitioning`, `setup_instructions`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn monthly_fullserver(
         &self,
@@ -1290,6 +1323,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// * `POST /json/create.monthly_miniserver`
     /// * named parameters (form field `parameters`, a JSON object): `connection`, `monthly_transfer_gb`, `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk_type`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn monthly_miniserver(
         &self,
@@ -1352,6 +1386,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// * `POST /json/create.openstack_project`
     /// * named parameters (form field `parameters`, a JSON object): `sku`, `dry_run`, `discount_code`, `add_to_next_bill`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn openstack_project(
         &self,
@@ -1389,6 +1424,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// * `POST /json/create.verify_discount_code`
     /// * named parameters (form field `parameters`, a JSON object): `discount_code`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn verify_discount_code(
         &self,
@@ -1414,6 +1450,7 @@ impl<'a> DnsApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/dns.reload`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "DNS Methods"
     pub fn reload(&self) -> DnsReloadRequest<'a> {
@@ -1437,6 +1474,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.reverse_map_list`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `address`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn reverse_map_list(&self) -> DnsReverseMapListRequest<'a> {
         DnsReverseMapListRequest {
@@ -1464,6 +1502,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.reverse_map_update`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `address`, `reverse_map`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn reverse_map_update(
         &self,
@@ -1495,6 +1534,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_create`
     /// * named parameters (form field `parameters`, a JSON object): `nickname`, `ttl`, `records`, `domains`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_create(&self, nickname: impl Into<String>) -> DnsZoneCreateRequest<'a> {
         DnsZoneCreateRequest {
@@ -1519,6 +1559,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_delete`
     /// * named parameters (form field `parameters`, a JSON object): `id`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_delete(&self, id: impl Into<String>) -> DnsZoneDeleteRequest<'a> {
         DnsZoneDeleteRequest {
@@ -1542,6 +1583,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_domain_create`
     /// * named parameters (form field `parameters`, a JSON object): `domain`, `zone_id`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_create(
         &self,
@@ -1563,6 +1605,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_domain_delete`
     /// * named parameters (form field `parameters`, a JSON object): `domain`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_delete(
         &self,
@@ -1583,6 +1626,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_domain_info`
     /// * named parameters (form field `parameters`, a JSON object): `domain`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_info(
         &self,
@@ -1598,6 +1642,7 @@ impl<'a> DnsApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/dns.zone_domain_list`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_list(&self) -> DnsZoneDomainListRequest<'a> {
         DnsZoneDomainListRequest {
@@ -1620,6 +1665,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_domain_update`
     /// * named parameters (form field `parameters`, a JSON object): `domain`, `zone_id`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_update(
         &self,
@@ -1641,6 +1687,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_info`
     /// * named parameters (form field `parameters`, a JSON object): `id`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_info(&self, id: impl Into<String>) -> DnsZoneInfoRequest<'a> {
         DnsZoneInfoRequest {
@@ -1653,6 +1700,7 @@ impl<'a> DnsApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/dns.zone_list`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_list(&self) -> DnsZoneListRequest<'a> {
         DnsZoneListRequest {
@@ -1684,6 +1732,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_record_create`
     /// * named parameters (form field `parameters`, a JSON object): `zone_id`, `type`, `record`, `address`, `ttl`, `priority`, `relative`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_create(
         &self,
@@ -1712,6 +1761,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_record_delete`
     /// * named parameters (form field `parameters`, a JSON object): `id`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_delete(
         &self,
@@ -1732,6 +1782,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_record_info`
     /// * named parameters (form field `parameters`, a JSON object): `id`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_info(
         &self,
@@ -1747,6 +1798,7 @@ impl<'a> DnsApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/dns.zone_record_list`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_list(&self) -> DnsZoneRecordListRequest<'a> {
         DnsZoneRecordListRequest {
@@ -1779,6 +1831,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_record_update`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `zone_id`, `type`, `record`, `address`, `ttl`, `priority`, `relative`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_update(
         &self,
@@ -1816,6 +1869,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_update`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `nickname`, `ttl`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_update(&self, id: impl Into<String>) -> DnsZoneUpdateRequest<'a> {
         DnsZoneUpdateRequest {
@@ -1875,6 +1929,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_create`
     /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`, `ip_version`, `action`, `source_ips`, `source_ports`, `dest_ips`, `source_ip6s`, `dest_ip6s`, `dest_ports`, `protocols`, `ordering`, `comment`, `direction`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_create(
         &self,
@@ -1920,6 +1975,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_delete`
     /// * named parameters (form field `parameters`, a JSON object): `rule_id`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_delete(
         &self,
@@ -1961,6 +2017,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_group_create`
     /// * named parameters (form field `parameters`, a JSON object): `nickname`, `notes`, `rules`, `default_outbound_policy`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_create(
         &self,
@@ -1995,6 +2052,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_group_delete`
     /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_delete(
         &self,
@@ -2025,6 +2083,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_group_info`
     /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_info(
         &self,
@@ -2047,6 +2106,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_group_list`
     /// * named parameters (form field `parameters`, a JSON object): `include_public`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_list(&self) -> FirewallingRuleGroupListRequest<'a> {
         FirewallingRuleGroupListRequest {
@@ -2075,6 +2135,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_group_status`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_group_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_status(
         &self,
@@ -2108,6 +2169,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_info`
     /// * named parameters (form field `parameters`, a JSON object): `rule_id`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_info(
         &self,
@@ -2158,6 +2220,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_update`
     /// * named parameters (form field `parameters`, a JSON object): `rule_id`, `ip_version`, `action`, `source_ips`, `dest_ips`, `source_ip6s`, `dest_ip6s`, `source_ports`, `dest_ports`, `protocols`, `ordering`, `comment`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_update(
         &self,
@@ -2202,6 +2265,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.update`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_group_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn update(
         &self,
@@ -2242,6 +2306,7 @@ impl<'a> InternalApi<'a> {
     ///
     /// * `POST /json/internal.echo`
     /// * named parameters (form field `parameters`, a JSON object): `string`, `list`, `dictionary`, `boolean`, `float`, `integer`, `date`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Internal Methods"
     pub fn echo(&self) -> InternalEchoRequest<'a> {
         InternalEchoRequest {
@@ -2260,6 +2325,7 @@ impl<'a> InternalApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/internal.noop`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Internal Methods"
     pub fn noop(&self) -> InternalNoopRequest<'a> {
         InternalNoopRequest {
@@ -2271,6 +2337,7 @@ impl<'a> InternalApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/internal.release`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Internal Methods"
     pub fn release(&self) -> InternalReleaseRequest<'a> {
         InternalReleaseRequest {
@@ -2282,6 +2349,7 @@ impl<'a> InternalApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/internal.version`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Internal Methods"
     pub fn version(&self) -> InternalVersionRequest<'a> {
         InternalVersionRequest {
@@ -2315,6 +2383,7 @@ impl<'a> InvoiceApi<'a> {
     ///
     /// * `POST /json/invoice.info`
     /// * named parameters (form field `parameters`, a JSON object): `ref`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Invoice Methods"
     pub fn info(&self, r#ref: i64) -> InvoiceInfoRequest<'a> {
         InvoiceInfoRequest {
@@ -2337,6 +2406,7 @@ impl<'a> InvoiceApi<'a> {
     ///
     /// * `POST /json/invoice.list`
     /// * named parameters (form field `parameters`, a JSON object): `date_gte`, `date_lte`, `status`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Invoice Methods"
     pub fn list(&self) -> InvoiceListRequest<'a> {
         InvoiceListRequest {
@@ -2372,6 +2442,7 @@ impl<'a> JobApi<'a> {
     ///
     /// * `POST /json/job.status`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Job Methods"
     pub fn status(&self, id: impl Into<String>) -> JobStatusRequest<'a> {
         JobStatusRequest {
@@ -2447,6 +2518,7 @@ impl<'a> LoadbalancerServerApi<'a> {
     ///
     /// * `POST /json/loadbalancer.server.add`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`, `ip_address`, `port`, `enabled`, `fallback`, `weight`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Server Methods"
     pub fn add(
         &self,
@@ -2489,6 +2561,7 @@ impl<'a> LoadbalancerServerApi<'a> {
     ///
     /// * `POST /json/loadbalancer.server.info`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Server Methods"
     pub fn info(
         &self,
@@ -2533,6 +2606,7 @@ impl<'a> LoadbalancerServerApi<'a> {
     ///
     /// * `POST /json/loadbalancer.server.remove`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Server Methods"
     pub fn remove(
         &self,
@@ -2581,6 +2655,7 @@ impl<'a> LoadbalancerServerApi<'a> {
     ///
     /// * `POST /json/loadbalancer.server.update`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`, `ip_address`, `port`, `enabled`, `fallback`, `weight`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Server Methods"
     pub fn update(
         &self,
@@ -2641,6 +2716,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// * `POST /json/loadbalancer.service.add`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `protocol`, `virtual_ip`, `port`, `enabled`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn add(
         &self,
@@ -2681,6 +2757,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// * `POST /json/loadbalancer.service.info`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn info(
         &self,
@@ -2703,6 +2780,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// * `POST /json/loadbalancer.service.list`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn list(
         &self,
@@ -2735,6 +2813,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// * `POST /json/loadbalancer.service.remove`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn remove(
         &self,
@@ -2779,6 +2858,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// * `POST /json/loadbalancer.service.update`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `protocol`, `virtual_ip`, `port`, `enabled`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn update(
         &self,
@@ -2815,6 +2895,7 @@ impl<'a> MemshellApi<'a> {
     ///
     /// * `POST /json/memshell.disable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `password`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memshell Methods"
     pub fn disable(
         &self,
@@ -2844,6 +2925,7 @@ impl<'a> MemshellApi<'a> {
     ///
     /// * `POST /json/memshell.enable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `password`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memshell Methods"
     pub fn enable(&self, name: impl Into<String>) -> MemshellEnableRequest<'a> {
         MemshellEnableRequest {
@@ -2862,6 +2944,7 @@ impl<'a> MemshellApi<'a> {
     ///
     /// * `POST /json/memshell.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memshell Methods"
     pub fn info(&self, name: impl Into<String>) -> MemshellInfoRequest<'a> {
         MemshellInfoRequest {
@@ -2883,6 +2966,7 @@ impl<'a> MemshellApi<'a> {
     ///
     /// * `POST /json/memshell.set_password`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `current_password`, `new_password`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memshell Methods"
     pub fn set_password(
         &self,
@@ -2926,6 +3010,7 @@ impl<'a> MemstoreApi<'a> {
     ///
     /// * `POST /json/memstore.usage`
     /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memstore Methods"
     pub fn usage(&self, name: impl Into<String>) -> MemstoreUsageRequest<'a> {
         MemstoreUsageRequest {
@@ -2951,6 +3036,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// * `POST /json/memstore.container.acl`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn acl(
         &self,
@@ -2976,6 +3062,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// * `POST /json/memstore.container.cdn`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn cdn(
         &self,
@@ -3008,6 +3095,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// * `POST /json/memstore.container.create`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn create(
         &self,
@@ -3037,6 +3125,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// * `POST /json/memstore.container.set_acl`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`, `read_acl`, `write_acl`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn set_acl(
         &self,
@@ -3076,6 +3165,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// * `POST /json/memstore.container.set_public_cdn`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`, `ttl`, `listing`, `index`, `notfound`, `cors`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn set_public_cdn(
         &self,
@@ -3108,6 +3198,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// * `POST /json/memstore.container.unset_public_cdn`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn unset_public_cdn(
         &self,
@@ -3150,6 +3241,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// * `POST /json/memstore.user.create`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`, `password`, `enabled`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn create(
         &self,
@@ -3179,6 +3271,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// * `POST /json/memstore.user.delete`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn delete(
         &self,
@@ -3204,6 +3297,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// * `POST /json/memstore.user.disable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn disable(
         &self,
@@ -3229,6 +3323,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// * `POST /json/memstore.user.enable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn enable(
         &self,
@@ -3252,6 +3347,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// * `POST /json/memstore.user.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn info(
         &self,
@@ -3277,6 +3373,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// * `POST /json/memstore.user.list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn list(&self, name: impl Into<String>) -> MemstoreUserListRequest<'a> {
         MemstoreUserListRequest {
@@ -3298,6 +3395,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// * `POST /json/memstore.user.set_password`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`, `password`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn set_password(
         &self,
@@ -3336,6 +3434,7 @@ impl<'a> OpenstackApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/openstack.list_projects`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Openstack Methods"
     pub fn list_projects(&self) -> OpenstackListProjectsRequest<'a> {
         OpenstackListProjectsRequest {
@@ -3350,6 +3449,7 @@ impl<'a> OpenstackApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/openstack.sync_users`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Openstack Methods"
     pub fn sync_users(&self) -> OpenstackSyncUsersRequest<'a> {
@@ -3378,6 +3478,7 @@ impl<'a> OpenstackProjectApi<'a> {
     ///
     /// * `POST /json/openstack.project.add_user`
     /// * named parameters (form field `parameters`, a JSON object): `project_id`, `username`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Openstack Project Methods"
     pub fn add_user(
         &self,
@@ -3400,6 +3501,7 @@ impl<'a> OpenstackProjectApi<'a> {
     ///
     /// * `POST /json/openstack.project.list_users`
     /// * named parameters (form field `parameters`, a JSON object): `project_id`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Openstack Project Methods"
     pub fn list_users(
         &self,
@@ -3424,6 +3526,7 @@ impl<'a> OpenstackProjectApi<'a> {
     ///
     /// * `POST /json/openstack.project.remove_user`
     /// * named parameters (form field `parameters`, a JSON object): `project_id`, `username`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Openstack Project Methods"
     pub fn remove_user(
         &self,
@@ -3475,6 +3578,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// * `POST /json/openstack.user.create`
     /// * named parameters (form field `parameters`, a JSON object): `username`, `password`, `description`, `email`, `enabled`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn create(
         &self,
@@ -3502,6 +3606,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// * `POST /json/openstack.user.delete`
     /// * named parameters (form field `parameters`, a JSON object): `username`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Openstack User Methods"
     pub fn delete(&self, username: impl Into<String>) -> OpenstackUserDeleteRequest<'a> {
@@ -3526,6 +3631,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// * `POST /json/openstack.user.disable`
     /// * named parameters (form field `parameters`, a JSON object): `username`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn disable(
         &self,
@@ -3552,6 +3658,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// * `POST /json/openstack.user.enable`
     /// * named parameters (form field `parameters`, a JSON object): `username`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn enable(&self, username: impl Into<String>) -> OpenstackUserEnableRequest<'a> {
         OpenstackUserEnableRequest {
@@ -3569,6 +3676,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// * `POST /json/openstack.user.info`
     /// * named parameters (form field `parameters`, a JSON object): `username`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn info(&self, username: impl Into<String>) -> OpenstackUserInfoRequest<'a> {
         OpenstackUserInfoRequest {
@@ -3584,6 +3692,7 @@ impl<'a> OpenstackUserApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/openstack.user.list`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn list(&self) -> OpenstackUserListRequest<'a> {
         OpenstackUserListRequest {
@@ -3601,6 +3710,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// * `POST /json/openstack.user.set_password`
     /// * named parameters (form field `parameters`, a JSON object): `username`, `password`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Openstack User Methods"
     pub fn set_password(
@@ -3673,6 +3783,7 @@ impl<'a> PartnerAccountApi<'a> {
     ///
     /// * `POST /json/partner.account.create`
     /// * named parameters (form field `parameters`, a JSON object): `user_email`, `user_title`, `user_forename`, `user_surname`, `user_company`, `user_phone`, `user_address`, `user_town`, `user_statecounty`, `user_country`, `user_postcode`, `account_currency`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Partner Account Methods"
     #[allow(clippy::too_many_arguments)]
     pub fn create(
@@ -3709,6 +3820,7 @@ impl<'a> PartnerAccountApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/partner.account.list`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Partner Account Methods"
     pub fn list(&self) -> PartnerAccountListRequest<'a> {
         PartnerAccountListRequest {
@@ -3752,6 +3864,7 @@ impl<'a> PartnerApikeyApi<'a> {
     ///
     /// * `POST /json/partner.apikey.create`
     /// * named parameters (form field `parameters`, a JSON object): `account_name`, `service`, `methods`, `comment`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Partner Apikey Methods"
     pub fn create(
         &self,
@@ -3789,6 +3902,7 @@ impl<'a> PartnerApikeyApi<'a> {
     ///
     /// * `POST /json/partner.apikey.list`
     /// * named parameters (form field `parameters`, a JSON object): `account_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Partner Apikey Methods"
     pub fn list(&self) -> PartnerApikeyListRequest<'a> {
         PartnerApikeyListRequest {
@@ -3825,6 +3939,7 @@ impl<'a> PartnerServiceApi<'a> {
     ///
     /// * `POST /json/partner.service.list`
     /// * named parameters (form field `parameters`, a JSON object): `account_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Partner Service Methods"
     pub fn list(&self) -> PartnerServiceListRequest<'a> {
         PartnerServiceListRequest {
@@ -3844,6 +3959,7 @@ impl<'a> PaymentMethodApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/payment_method.available`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Payment Method Methods"
     pub fn available(&self) -> PaymentMethodAvailableRequest<'a> {
         PaymentMethodAvailableRequest {
@@ -3860,6 +3976,7 @@ impl<'a> PaymentMethodApi<'a> {
     ///
     /// * `POST /json/payment_method.info`
     /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Payment Method Methods"
     pub fn info(
         &self,
@@ -3884,6 +4001,7 @@ impl<'a> PaymentMethodApi<'a> {
     ///
     /// * `POST /json/payment_method.remove`
     /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Payment Method Methods"
     pub fn remove(
         &self,
@@ -3904,6 +4022,7 @@ impl<'a> PaymentMethodApi<'a> {
     ///
     /// * `POST /json/payment_method.set_default`
     /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Payment Method Methods"
     pub fn set_default(
         &self,
@@ -3944,6 +4063,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn info(&self, name: impl Into<String>) -> ServerInfoRequest<'a> {
         ServerInfoRequest {
@@ -3965,6 +4085,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.list`
     /// * named parameters (form field `parameters`, a JSON object): `status`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn list(&self) -> ServerListRequest<'a> {
         ServerListRequest {
@@ -4004,6 +4125,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.move_ips`
     /// * named parameters (form field `parameters`, a JSON object): `source_ips`, `destination_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn move_ips(
@@ -4043,6 +4165,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.reboot`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `email_address`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn reboot(&self, name: impl Into<String>) -> ServerRebootRequest<'a> {
@@ -4089,6 +4212,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.reimage_from_snapshot`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `storage_name`, `image_type`, `snapshot_path`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn reimage_from_snapshot(
@@ -4145,6 +4269,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.reimage_from_stock_image`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `os`, `os_bits`, `pub_ssh_key`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn reimage_from_stock_image(
@@ -4184,6 +4309,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.set_intrusion_detection_alert_level`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `alert_level`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn set_intrusion_detection_alert_level(
         &self,
@@ -4211,6 +4337,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.set_penetration_patrol_alert_level`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `alert_level`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     #[deprecated(
         note = "Renamed to `server.set_intrusion_detection_alert_level` in API 0.17.0; the alias will be removed."
@@ -4251,6 +4378,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.slave_ns_add`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `domain_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn slave_ns_add(
         &self,
@@ -4286,6 +4414,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.slave_ns_delete`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `domain_name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn slave_ns_delete(
         &self,
@@ -4320,6 +4449,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.slave_ns_list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn slave_ns_list(
         &self,
@@ -4360,6 +4490,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.snapshot`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `storage_name`, `image_type`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn snapshot(
@@ -4399,6 +4530,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.snapshot_delete`
     /// * named parameters (form field `parameters`, a JSON object): `storage_name`, `snapshot_path`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn snapshot_delete(
@@ -4434,6 +4566,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.snapshot_list`
     /// * named parameters (form field `parameters`, a JSON object): `storage_name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn snapshot_list(
         &self,
@@ -4472,6 +4605,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.upgrade`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `new_sku`, `dry_run`, `upgrade_disk`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn upgrade(
         &self,
@@ -4504,6 +4638,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `POST /json/server.monitoring.get_policy`
     /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn get_policy(
         &self,
@@ -4547,6 +4682,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `POST /json/server.monitoring.rule_create`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `service`, `alert_type`, `contact_address`, `port`, `host_name`, `http_check_string`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_create(
         &self,
@@ -4589,6 +4725,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `POST /json/server.monitoring.rule_delete`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_delete(
         &self,
@@ -4622,6 +4759,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `POST /json/server.monitoring.rule_info`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_info(
         &self,
@@ -4644,6 +4782,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `POST /json/server.monitoring.rule_list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_list(
         &self,
@@ -4687,6 +4826,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `POST /json/server.monitoring.rule_update`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`, `service`, `alert_type`, `contact_address`, `port`, `host_name`, `http_check_string`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_update(
         &self,
@@ -4735,6 +4875,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `POST /json/server.monitoring.set_policy`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `monitoring`, `auto_reboot`, `reminder_emails`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Monitoring Methods"
     pub fn set_policy(
@@ -4767,6 +4908,7 @@ impl<'a> ServerStatusApi<'a> {
     ///
     /// * `POST /json/server.status.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Status Methods"
     pub fn info(&self, name: impl Into<String>) -> ServerStatusInfoRequest<'a> {
         ServerStatusInfoRequest {
@@ -4787,6 +4929,7 @@ impl<'a> ServerStatusApi<'a> {
     ///
     /// * `POST /json/server.status.list`
     /// * named parameters (form field `parameters`, a JSON object): `names`, `statuses`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Server Status Methods"
     pub fn list(&self) -> ServerStatusListRequest<'a> {
         ServerStatusListRequest {
@@ -4828,6 +4971,7 @@ impl<'a> ServiceApi<'a> {
     ///
     /// * `POST /json/service.cancel`
     /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Service Methods"
     pub fn cancel(&self, name: impl Into<String>) -> ServiceCancelRequest<'a> {
@@ -4846,6 +4990,7 @@ impl<'a> ServiceApi<'a> {
     ///
     /// * `POST /json/service.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Service Methods"
     pub fn info(&self, name: impl Into<String>) -> ServiceInfoRequest<'a> {
         ServiceInfoRequest {
@@ -4868,6 +5013,7 @@ impl<'a> ServiceApi<'a> {
     ///
     /// * `POST /json/service.list`
     /// * named parameters (form field `parameters`, a JSON object): `type`, `status`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Service Methods"
     pub fn list(&self) -> ServiceListRequest<'a> {
         ServiceListRequest {
@@ -4902,6 +5048,7 @@ impl<'a> ServiceApi<'a> {
     ///
     /// * `POST /json/service.set_nickname`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `nickname`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Service Methods"
     pub fn set_nickname(
         &self,
@@ -4956,6 +5103,7 @@ impl<'a> VlanApi<'a> {
     ///
     /// * `POST /json/vlan.add`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `host`, `primary`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "VLAN API Methods"
     pub fn add(
         &self,
@@ -4979,6 +5127,7 @@ impl<'a> VlanApi<'a> {
     ///
     /// * `POST /json/vlan.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "VLAN API Methods"
     pub fn info(&self, name: impl Into<String>) -> VlanInfoRequest<'a> {
         VlanInfoRequest {
@@ -4996,6 +5145,7 @@ impl<'a> VlanApi<'a> {
     ///
     /// * `POST /json/vlan.list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "VLAN API Methods"
     pub fn list(&self, name: impl Into<String>) -> VlanListRequest<'a> {
         VlanListRequest {
@@ -5032,6 +5182,7 @@ impl<'a> VlanApi<'a> {
     ///
     /// * `POST /json/vlan.remove`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `host`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "VLAN API Methods"
     pub fn remove(
         &self,
@@ -5072,6 +5223,7 @@ impl<'a> WebsiteFirewallApi<'a> {
     ///
     /// * `POST /json/website_firewall.clear_cache`
     /// * named parameters (form field `parameters`, a JSON object): `domain`, `paths`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Website Firewall Methods"
     pub fn clear_cache(
@@ -5160,6 +5312,7 @@ impl<'a> ApikeyAddScopeRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiKey, ErrorKind>()
@@ -5242,6 +5395,7 @@ impl<'a> ApikeyCreateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiKey, ErrorKind>()
@@ -5310,6 +5464,7 @@ impl<'a> ApikeyDeleteRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<EmptyResult, ErrorKind>()
@@ -5409,6 +5564,7 @@ impl<'a> ApikeyDeleteScopeRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiKey, ErrorKind>()
@@ -5477,6 +5633,7 @@ impl<'a> ApikeyInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiKey, ErrorKind>()
@@ -5529,6 +5686,7 @@ impl<'a> ApikeyListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ApiKey>, ErrorKind>()
@@ -5599,6 +5757,7 @@ impl<'a> BandwidthInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<std::collections::BTreeMap<String, BandwidthInfo>, ErrorKind>()
@@ -5686,6 +5845,7 @@ impl<'a> BandwidthMonthlyUsageRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response
@@ -5778,6 +5938,7 @@ impl<'a> BandwidthUsageRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response
@@ -5852,6 +6013,7 @@ impl<'a> ClusterInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Cluster, ErrorKind>()
@@ -5918,6 +6080,7 @@ impl<'a> ClusterListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Cluster>, ErrorKind>()
@@ -6009,9 +6172,12 @@ impl<'a> ClusterRealServiceDisableRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ClusterRealServiceDisableRequest<'_> {
@@ -6100,9 +6266,12 @@ impl<'a> ClusterRealServiceDisableFallbackRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ClusterRealServiceDisableFallbackRequest<'_> {
@@ -6191,9 +6360,12 @@ impl<'a> ClusterRealServiceEnableRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ClusterRealServiceEnableRequest<'_> {
@@ -6282,9 +6454,12 @@ impl<'a> ClusterRealServiceEnableFallbackRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ClusterRealServiceEnableFallbackRequest<'_> {
@@ -6373,6 +6548,7 @@ impl<'a> ClusterRealServiceInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ClusterRealService, ErrorKind>()
@@ -6455,6 +6631,7 @@ impl<'a> ClusterRealServiceListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -6555,9 +6732,12 @@ impl<'a> ClusterRealServiceSetWeightRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ClusterRealServiceSetWeightRequest<'_> {
@@ -6646,6 +6826,7 @@ impl<'a> ClusterRealServiceStatisticsRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ClusterRealServiceStatistics, ErrorKind>()
@@ -6728,9 +6909,12 @@ impl<'a> ClusterServerDisableRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ClusterServerDisableRequest<'_> {
@@ -6810,9 +6994,12 @@ impl<'a> ClusterServerEnableRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ClusterServerEnableRequest<'_> {
@@ -6872,6 +7059,7 @@ impl<'a> ClusterServerInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ClusterServer, ErrorKind>()
@@ -6945,6 +7133,7 @@ impl<'a> ClusterServerListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ClusterServer>, ErrorKind>()
@@ -7027,9 +7216,12 @@ impl<'a> ClusterServiceDisableRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ClusterServiceDisableRequest<'_> {
@@ -7109,9 +7301,12 @@ impl<'a> ClusterServiceEnableRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ClusterServiceEnableRequest<'_> {
@@ -7191,6 +7386,7 @@ impl<'a> ClusterServiceInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ClusterService, ErrorKind>()
@@ -7264,6 +7460,7 @@ impl<'a> ClusterServiceListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ClusterService>, ErrorKind>()
@@ -7346,6 +7543,7 @@ impl<'a> ClusterServiceStatusImageRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ClusterStatusImage, ErrorKind>()
@@ -7398,6 +7596,7 @@ impl<'a> CreateAvailableRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<AvailableService>, ErrorKind>()
@@ -7493,6 +7692,7 @@ impl<'a> CreateExtraBandwidthRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<CreateResult, ErrorKind>()
@@ -7966,6 +8166,7 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<CreateResult, ErrorKind>()
@@ -8098,6 +8299,7 @@ impl<'a> CreateMemstoreRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<CreateResult, ErrorKind>()
@@ -8605,6 +8807,7 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<CreateResult, ErrorKind>()
@@ -9070,6 +9273,7 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<CreateResult, ErrorKind>()
@@ -9168,6 +9372,7 @@ impl<'a> CreateOpenstackProjectRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<CreateResult, ErrorKind>()
@@ -9230,6 +9435,7 @@ impl<'a> CreateVerifyDiscountCodeRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<DiscountCode, ErrorKind>()
@@ -9282,9 +9488,12 @@ impl<'a> DnsReloadRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for DnsReloadRequest<'_> {
@@ -9369,6 +9578,7 @@ impl<'a> DnsReverseMapListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ReverseMap>, ErrorKind>()
@@ -9466,6 +9676,7 @@ impl<'a> DnsReverseMapUpdateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ReverseMap>, ErrorKind>()
@@ -9594,6 +9805,7 @@ impl<'a> DnsZoneCreateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Zone, ErrorKind>()
@@ -9662,6 +9874,7 @@ impl<'a> DnsZoneDeleteRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Zone, ErrorKind>()
@@ -9746,6 +9959,7 @@ impl<'a> DnsZoneDomainCreateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneDomain, ErrorKind>()
@@ -9812,6 +10026,7 @@ impl<'a> DnsZoneDomainDeleteRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneDomain, ErrorKind>()
@@ -9878,6 +10093,7 @@ impl<'a> DnsZoneDomainInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneDomain, ErrorKind>()
@@ -9930,6 +10146,7 @@ impl<'a> DnsZoneDomainListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ZoneDomain>, ErrorKind>()
@@ -10014,6 +10231,7 @@ impl<'a> DnsZoneDomainUpdateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneDomain, ErrorKind>()
@@ -10082,6 +10300,7 @@ impl<'a> DnsZoneInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Zone, ErrorKind>()
@@ -10134,6 +10353,7 @@ impl<'a> DnsZoneListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Zone>, ErrorKind>()
@@ -10304,6 +10524,7 @@ impl<'a> DnsZoneRecordCreateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneRecord, ErrorKind>()
@@ -10372,6 +10593,7 @@ impl<'a> DnsZoneRecordDeleteRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneRecord, ErrorKind>()
@@ -10440,6 +10662,7 @@ impl<'a> DnsZoneRecordInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneRecord, ErrorKind>()
@@ -10492,6 +10715,7 @@ impl<'a> DnsZoneRecordListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ZoneRecord>, ErrorKind>()
@@ -10686,6 +10910,7 @@ impl<'a> DnsZoneRecordUpdateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ZoneRecord, ErrorKind>()
@@ -10794,6 +11019,7 @@ impl<'a> DnsZoneUpdateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Zone, ErrorKind>()
@@ -11049,6 +11275,7 @@ impl<'a> FirewallingRuleCreateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRule, ErrorKind>()
@@ -11111,6 +11338,7 @@ impl<'a> FirewallingRuleDeleteRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<String, ErrorKind>()
@@ -11235,6 +11463,7 @@ impl<'a> FirewallingRuleGroupCreateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRuleGroup, ErrorKind>()
@@ -11297,6 +11526,7 @@ impl<'a> FirewallingRuleGroupDeleteRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<String, ErrorKind>()
@@ -11359,6 +11589,7 @@ impl<'a> FirewallingRuleGroupInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRuleGroup, ErrorKind>()
@@ -11425,6 +11656,7 @@ impl<'a> FirewallingRuleGroupListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<FirewallRuleGroup>, ErrorKind>()
@@ -11502,6 +11734,7 @@ impl<'a> FirewallingRuleGroupStatusRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRuleGroupStatus, ErrorKind>()
@@ -11564,6 +11797,7 @@ impl<'a> FirewallingRuleInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRule, ErrorKind>()
@@ -11808,6 +12042,7 @@ impl<'a> FirewallingRuleUpdateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRule, ErrorKind>()
@@ -11885,6 +12120,7 @@ impl<'a> FirewallingUpdateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRuleGroup, ErrorKind>()
@@ -12032,6 +12268,7 @@ impl<'a> InternalEchoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<InternalEcho, ErrorKind>()
@@ -12084,6 +12321,7 @@ impl<'a> InternalNoopRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<EmptyResult, ErrorKind>()
@@ -12136,6 +12374,7 @@ impl<'a> InternalReleaseRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiRelease, ErrorKind>()
@@ -12188,6 +12427,7 @@ impl<'a> InternalVersionRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiVersion, ErrorKind>()
@@ -12250,6 +12490,7 @@ impl<'a> InvoiceInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Invoice, ErrorKind>()
@@ -12350,6 +12591,7 @@ impl<'a> InvoiceListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Invoice>, ErrorKind>()
@@ -12436,6 +12678,7 @@ impl<'a> JobStatusRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Job, ErrorKind>()
@@ -12607,6 +12850,7 @@ impl<'a> LoadbalancerServerAddRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancerServer, ErrorKind>()
@@ -12709,6 +12953,7 @@ impl<'a> LoadbalancerServerInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancerServer, ErrorKind>()
@@ -12811,6 +13056,7 @@ impl<'a> LoadbalancerServerRemoveRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<String, ErrorKind>()
@@ -12982,6 +13228,7 @@ impl<'a> LoadbalancerServerUpdateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancerServer, ErrorKind>()
@@ -13129,6 +13376,7 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancerService, ErrorKind>()
@@ -13222,6 +13470,7 @@ impl<'a> LoadbalancerServiceInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancerService, ErrorKind>()
@@ -13295,6 +13544,7 @@ impl<'a> LoadbalancerServiceListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<LoadBalancerService>, ErrorKind>()
@@ -13388,6 +13638,7 @@ impl<'a> LoadbalancerServiceRemoveRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<String, ErrorKind>()
@@ -13545,6 +13796,7 @@ impl<'a> LoadbalancerServiceUpdateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancerService, ErrorKind>()
@@ -13570,12 +13822,21 @@ impl<'a> IntoFuture for LoadbalancerServiceUpdateRequest<'a> {
     }
 }
 ///A `memshell.disable` request, started by [`MemshellApi::disable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemshellDisableRequest<'a> {
     client: &'a Client,
     name: String,
     password: String,
+}
+impl std::fmt::Debug for MemshellDisableRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemshellDisableRequest")
+            .field("client", &self.client)
+            .field("name", &self.name)
+            .field("password", &"<redacted>")
+            .finish()
+    }
 }
 impl<'a> MemshellDisableRequest<'a> {
     /// Checks the arguments and gives the named parameters this call sends.
@@ -13622,6 +13883,7 @@ impl<'a> MemshellDisableRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -13647,12 +13909,21 @@ impl<'a> IntoFuture for MemshellDisableRequest<'a> {
     }
 }
 ///A `memshell.enable` request, started by [`MemshellApi::enable`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemshellEnableRequest<'a> {
     client: &'a Client,
     name: String,
     password: Option<String>,
+}
+impl std::fmt::Debug for MemshellEnableRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemshellEnableRequest")
+            .field("client", &self.client)
+            .field("name", &self.name)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 impl<'a> MemshellEnableRequest<'a> {
     /// The password to log in with, at least 10 characters; one is generated when not given. Must be at least 10 characters.
@@ -13706,6 +13977,7 @@ impl<'a> MemshellEnableRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MemshellPassword, ErrorKind>()
@@ -13774,6 +14046,7 @@ impl<'a> MemshellInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MemshellInfo, ErrorKind>()
@@ -13799,13 +14072,23 @@ impl<'a> IntoFuture for MemshellInfoRequest<'a> {
     }
 }
 ///A `memshell.set_password` request, started by [`MemshellApi::set_password`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemshellSetPasswordRequest<'a> {
     client: &'a Client,
     name: String,
     current_password: String,
     new_password: String,
+}
+impl std::fmt::Debug for MemshellSetPasswordRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemshellSetPasswordRequest")
+            .field("client", &self.client)
+            .field("name", &self.name)
+            .field("current_password", &"<redacted>")
+            .field("new_password", &"<redacted>")
+            .finish()
+    }
 }
 impl<'a> MemshellSetPasswordRequest<'a> {
     /// Checks the arguments and gives the named parameters this call sends.
@@ -13864,6 +14147,7 @@ impl<'a> MemshellSetPasswordRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -13932,6 +14216,7 @@ impl<'a> MemstoreUsageRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MemstoreUsage, ErrorKind>()
@@ -14009,6 +14294,7 @@ impl<'a> MemstoreContainerAclRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ContainerAcl, ErrorKind>()
@@ -14096,6 +14382,7 @@ impl<'a> MemstoreContainerCdnRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ContainerCdn, ErrorKind>()
@@ -14173,6 +14460,7 @@ impl<'a> MemstoreContainerCreateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -14268,6 +14556,7 @@ impl<'a> MemstoreContainerSetAclRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -14416,6 +14705,7 @@ impl<'a> MemstoreContainerSetPublicCdnRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<String, ErrorKind>()
@@ -14503,6 +14793,7 @@ impl<'a> MemstoreContainerUnsetPublicCdnRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -14528,7 +14819,7 @@ impl<'a> IntoFuture for MemstoreContainerUnsetPublicCdnRequest<'a> {
     }
 }
 ///A `memstore.user.create` request, started by [`MemstoreUserApi::create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreUserCreateRequest<'a> {
     client: &'a Client,
@@ -14536,6 +14827,17 @@ pub struct MemstoreUserCreateRequest<'a> {
     username: String,
     password: String,
     enabled: bool,
+}
+impl std::fmt::Debug for MemstoreUserCreateRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemstoreUserCreateRequest")
+            .field("client", &self.client)
+            .field("name", &self.name)
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("enabled", &self.enabled)
+            .finish()
+    }
 }
 impl<'a> MemstoreUserCreateRequest<'a> {
     /// Checks the arguments and gives the named parameters this call sends.
@@ -14609,6 +14911,7 @@ impl<'a> MemstoreUserCreateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MemstoreUser, ErrorKind>()
@@ -14697,6 +15000,7 @@ impl<'a> MemstoreUserDeleteRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -14785,6 +15089,7 @@ impl<'a> MemstoreUserDisableRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -14873,6 +15178,7 @@ impl<'a> MemstoreUserEnableRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -14961,6 +15267,7 @@ impl<'a> MemstoreUserInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MemstoreUser, ErrorKind>()
@@ -15029,6 +15336,7 @@ impl<'a> MemstoreUserListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<MemstoreUser>, ErrorKind>()
@@ -15054,13 +15362,23 @@ impl<'a> IntoFuture for MemstoreUserListRequest<'a> {
     }
 }
 ///A `memstore.user.set_password` request, started by [`MemstoreUserApi::set_password`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MemstoreUserSetPasswordRequest<'a> {
     client: &'a Client,
     name: String,
     username: String,
     password: String,
+}
+impl std::fmt::Debug for MemstoreUserSetPasswordRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemstoreUserSetPasswordRequest")
+            .field("client", &self.client)
+            .field("name", &self.name)
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish()
+    }
 }
 impl<'a> MemstoreUserSetPasswordRequest<'a> {
     /// Checks the arguments and gives the named parameters this call sends.
@@ -15126,6 +15444,7 @@ impl<'a> MemstoreUserSetPasswordRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -15180,6 +15499,7 @@ impl<'a> OpenstackListProjectsRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response
@@ -15233,9 +15553,12 @@ impl<'a> OpenstackSyncUsersRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for OpenstackSyncUsersRequest<'_> {
@@ -15319,6 +15642,7 @@ impl<'a> OpenstackProjectAddUserRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -15385,6 +15709,7 @@ impl<'a> OpenstackProjectListUsersRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<OpenstackUser>, ErrorKind>()
@@ -15471,6 +15796,7 @@ impl<'a> OpenstackProjectRemoveUserRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -15496,7 +15822,7 @@ impl<'a> IntoFuture for OpenstackProjectRemoveUserRequest<'a> {
     }
 }
 ///A `openstack.user.create` request, started by [`OpenstackUserApi::create`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OpenstackUserCreateRequest<'a> {
     client: &'a Client,
@@ -15505,6 +15831,18 @@ pub struct OpenstackUserCreateRequest<'a> {
     description: Option<String>,
     email: String,
     enabled: bool,
+}
+impl std::fmt::Debug for OpenstackUserCreateRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenstackUserCreateRequest")
+            .field("client", &self.client)
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("description", &self.description)
+            .field("email", &self.email)
+            .field("enabled", &self.enabled)
+            .finish()
+    }
 }
 impl<'a> OpenstackUserCreateRequest<'a> {
     /// A description of the user, at most 255 characters. Must be at most 255 characters.
@@ -15591,6 +15929,7 @@ impl<'a> OpenstackUserCreateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<OpenstackUser, ErrorKind>()
@@ -15664,9 +16003,12 @@ impl<'a> OpenstackUserDeleteRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for OpenstackUserDeleteRequest<'_> {
@@ -15737,6 +16079,7 @@ impl<'a> OpenstackUserDisableRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -15810,6 +16153,7 @@ impl<'a> OpenstackUserEnableRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -15883,6 +16227,7 @@ impl<'a> OpenstackUserInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<OpenstackUser, ErrorKind>()
@@ -15935,6 +16280,7 @@ impl<'a> OpenstackUserListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<OpenstackUser>, ErrorKind>()
@@ -15960,12 +16306,21 @@ impl<'a> IntoFuture for OpenstackUserListRequest<'a> {
     }
 }
 ///A `openstack.user.set_password` request, started by [`OpenstackUserApi::set_password`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OpenstackUserSetPasswordRequest<'a> {
     client: &'a Client,
     username: String,
     password: String,
+}
+impl std::fmt::Debug for OpenstackUserSetPasswordRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenstackUserSetPasswordRequest")
+            .field("client", &self.client)
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish()
+    }
 }
 impl<'a> OpenstackUserSetPasswordRequest<'a> {
     /// Checks the arguments and gives the named parameters this call sends.
@@ -16017,9 +16372,12 @@ impl<'a> OpenstackUserSetPasswordRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for OpenstackUserSetPasswordRequest<'_> {
@@ -16243,6 +16601,7 @@ impl<'a> PartnerAccountCreateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PartnerAccount, ErrorKind>()
@@ -16295,6 +16654,7 @@ impl<'a> PartnerAccountListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<String>, ErrorKind>()
@@ -16400,6 +16760,7 @@ impl<'a> PartnerApikeyCreateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiKey, ErrorKind>()
@@ -16469,6 +16830,7 @@ impl<'a> PartnerApikeyListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ApiKey>, ErrorKind>()
@@ -16538,6 +16900,7 @@ impl<'a> PartnerServiceListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Service>, ErrorKind>()
@@ -16590,6 +16953,7 @@ impl<'a> PaymentMethodAvailableRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<PaymentMethod>, ErrorKind>()
@@ -16652,6 +17016,7 @@ impl<'a> PaymentMethodInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PaymentMethod, ErrorKind>()
@@ -16714,6 +17079,7 @@ impl<'a> PaymentMethodRemoveRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PaymentMethod, ErrorKind>()
@@ -16776,6 +17142,7 @@ impl<'a> PaymentMethodSetDefaultRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PaymentMethod, ErrorKind>()
@@ -16844,6 +17211,7 @@ impl<'a> ServerInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ServerInfo, ErrorKind>()
@@ -16918,6 +17286,7 @@ impl<'a> ServerListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ServerInfo>, ErrorKind>()
@@ -17014,9 +17383,12 @@ impl<'a> ServerMoveIpsRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ServerMoveIpsRequest<'_> {
@@ -17095,9 +17467,12 @@ impl<'a> ServerRebootRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ServerRebootRequest<'_> {
@@ -17210,9 +17585,12 @@ impl<'a> ServerReimageFromSnapshotRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ServerReimageFromSnapshotRequest<'_> {
@@ -17316,9 +17694,12 @@ impl<'a> ServerReimageFromStockImageRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ServerReimageFromStockImageRequest<'_> {
@@ -17398,6 +17779,7 @@ impl<'a> ServerSetIntrusionDetectionAlertLevelRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -17481,6 +17863,7 @@ impl<'a> ServerSetPenetrationPatrolAlertLevelRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -17558,6 +17941,7 @@ impl<'a> ServerSlaveNsAddRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<String, ErrorKind>()
@@ -17635,6 +18019,7 @@ impl<'a> ServerSlaveNsDeleteRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<String, ErrorKind>()
@@ -17703,6 +18088,7 @@ impl<'a> ServerSlaveNsListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<String>, ErrorKind>()
@@ -17809,9 +18195,12 @@ impl<'a> ServerSnapshotRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ServerSnapshotRequest<'_> {
@@ -17895,9 +18284,12 @@ impl<'a> ServerSnapshotDeleteRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ServerSnapshotDeleteRequest<'_> {
@@ -17968,6 +18360,7 @@ impl<'a> ServerSnapshotListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Snapshot>, ErrorKind>()
@@ -18067,6 +18460,7 @@ impl<'a> ServerUpgradeRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ServerUpgrade, ErrorKind>()
@@ -18135,6 +18529,7 @@ impl<'a> ServerMonitoringGetPolicyRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringPolicy, ErrorKind>()
@@ -18291,6 +18686,7 @@ impl<'a> ServerMonitoringRuleCreateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringRule, ErrorKind>()
@@ -18368,6 +18764,7 @@ impl<'a> ServerMonitoringRuleDeleteRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -18445,6 +18842,7 @@ impl<'a> ServerMonitoringRuleInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringRule, ErrorKind>()
@@ -18513,6 +18911,7 @@ impl<'a> ServerMonitoringRuleListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<MonitoringRule>, ErrorKind>()
@@ -18684,6 +19083,7 @@ impl<'a> ServerMonitoringRuleUpdateRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringRule, ErrorKind>()
@@ -18787,9 +19187,12 @@ impl<'a> ServerMonitoringSetPolicyRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ServerMonitoringSetPolicyRequest<'_> {
@@ -18855,6 +19258,7 @@ impl<'a> ServerStatusInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ServerStatus, ErrorKind>()
@@ -18945,6 +19349,7 @@ impl<'a> ServerStatusListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ServerStatus>, ErrorKind>()
@@ -19013,9 +19418,12 @@ impl<'a> ServiceCancelRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for ServiceCancelRequest<'_> {
@@ -19081,6 +19489,7 @@ impl<'a> ServiceInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Service, ErrorKind>()
@@ -19168,6 +19577,7 @@ impl<'a> ServiceListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Service>, ErrorKind>()
@@ -19245,6 +19655,7 @@ impl<'a> ServiceSetNicknameRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ServiceNickname, ErrorKind>()
@@ -19341,6 +19752,7 @@ impl<'a> VlanAddRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<VlanHost>, ErrorKind>()
@@ -19409,6 +19821,7 @@ impl<'a> VlanInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vlan, ErrorKind>()
@@ -19477,6 +19890,7 @@ impl<'a> VlanListRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<VlanHost>, ErrorKind>()
@@ -19560,6 +19974,7 @@ impl<'a> VlanRemoveRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<VlanHost>, ErrorKind>()
@@ -19638,9 +20053,12 @@ impl<'a> WebsiteFirewallClearCacheRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Named(self.named()?),
             success: &[200u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
-        response.json::<Job, ErrorKind>()
+        let value = response.json::<Job, ErrorKind>()?;
+        response.record_job_id(&value.id);
+        Ok(value)
     }
 }
 impl sdk_runtime::batch::Prepared for WebsiteFirewallClearCacheRequest<'_> {

@@ -35,7 +35,10 @@ pub mod models;
 pub mod operations;
 mod dynamic;
 pub mod handles;
-pub use sdk_runtime::{Accepted, ApiError, ConfigError, Credentials, InvalidArgument};
+pub use sdk_runtime::{
+    Accepted, ApiError, ConfigError, Credentials, InvalidArgument, RetryPolicy,
+    TimeoutKind,
+};
 /// What the runtime needs to know about this API.
 pub(crate) static PROVIDER: sdk_runtime::Provider = sdk_runtime::Provider {
     name: "oneandone",
@@ -104,7 +107,7 @@ impl Client {
         Self::builder(Credentials::token(token)).build()
     }
     /// Starts a client with more settings: another base URL, your own `reqwest` client,
-    /// extra headers.
+    /// extra headers, retries, timeouts, a response size limit.
     pub fn builder(credentials: Credentials) -> ClientBuilder {
         ClientBuilder {
             transport: sdk_runtime::Transport::builder(&PROVIDER, credentials),
@@ -140,11 +143,53 @@ impl ClientBuilder {
             transport: self.transport.header(name, value),
         }
     }
+    /// Sets how transient failures are retried (by default 3 attempts with exponential
+    /// backoff and full jitter, honouring the server's Retry-After and rate-limit headers
+    /// up to 60 s); [`RetryPolicy::disabled`] turns retrying off.
+    pub fn retry_policy(self, policy: RetryPolicy) -> Self {
+        Self {
+            transport: self.transport.retry_policy(policy),
+        }
+    }
+    /// Sets how long to wait for a connection (30 s unless set).
+    pub fn connect_timeout(self, timeout: std::time::Duration) -> Self {
+        Self {
+            transport: self.transport.connect_timeout(timeout),
+        }
+    }
+    /// Sets how long one attempt may take, from connecting until the whole answer is read
+    /// (60 s unless set).
+    pub fn attempt_timeout(self, timeout: std::time::Duration) -> Self {
+        Self {
+            transport: self.transport.attempt_timeout(timeout),
+        }
+    }
+    /// Sets how long a call may take in all, retries included (no limit unless set).
+    pub fn total_timeout(self, timeout: std::time::Duration) -> Self {
+        Self {
+            transport: self.transport.total_timeout(timeout),
+        }
+    }
+    /// Sets the largest response body read, in bytes (32 MiB unless set).
+    pub fn max_response_bytes(self, limit: u64) -> Self {
+        Self {
+            transport: self.transport.max_response_bytes(limit),
+        }
+    }
+    /// Allows an `http://` base URL on a host that is not a loopback address, which sends
+    /// the credentials unencrypted (refused unless allowed).
+    pub fn allow_insecure_http(self, allow: bool) -> Self {
+        Self {
+            transport: self.transport.allow_insecure_http(allow),
+        }
+    }
     /// Builds the client.
     ///
     /// # Errors
     ///
-    /// A [`ConfigError`] if the base URL or a header is not valid.
+    /// A [`ConfigError`] if the base URL or a header is not valid, or the base URL is plain
+    /// `http` on a host that is not a loopback address without
+    /// [`allow_insecure_http`](Self::allow_insecure_http).
     pub fn build(self) -> Result<Client, ConfigError> {
         Ok(Client {
             transport: self.transport.build()?,

@@ -1695,7 +1695,7 @@ pub struct ServerAppliance {
     pub categories: Option<serde_json::Value>,
 }
 /// A server to create; its disks are passed separately to `create_server`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct NewServer {
@@ -1738,6 +1738,25 @@ pub struct NewServer {
     /// The id of a monitoring policy to apply to the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitoring_policy_id: Option<String>,
+}
+impl std::fmt::Debug for NewServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewServer")
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("fixed_instance_size_id", &self.fixed_instance_size_id)
+            .field("vcore", &self.vcore)
+            .field("cores_per_processor", &self.cores_per_processor)
+            .field("ram", &self.ram)
+            .field("appliance_id", &self.appliance_id)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("power_on", &self.power_on)
+            .field("firewall_policy_id", &self.firewall_policy_id)
+            .field("ip_id", &self.ip_id)
+            .field("load_balancer_id", &self.load_balancer_id)
+            .field("monitoring_policy_id", &self.monitoring_policy_id)
+            .finish()
+    }
 }
 impl serde::Serialize for NewServer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1956,7 +1975,7 @@ impl NewHdd {
     }
 }
 /// The full record of a server, as returned by `get_server` and by the calls that change a server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Server {
     /// The server's id.
@@ -2015,6 +2034,31 @@ pub struct Server {
     /// The server's host name (sent by newer API versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
+}
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("id", &self.id)
+            .field("cloudpanel_id", &self.cloudpanel_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("creation_date", &self.creation_date)
+            .field("first_password", &self.first_password.as_ref().map(|_| "<redacted>"))
+            .field("status", &self.status)
+            .field("hardware", &self.hardware)
+            .field("image", &self.image)
+            .field("dvd", &self.dvd)
+            .field("snapshot", &self.snapshot)
+            .field("ips", &self.ips)
+            .field("alerts", &self.alerts)
+            .field("monitoring_policy", &self.monitoring_policy)
+            .field("private_networks", &self.private_networks)
+            .field("datacenter", &self.datacenter)
+            .field("server_type", &self.server_type)
+            .field("ipv6_range", &self.ipv6_range)
+            .field("hostname", &self.hostname)
+            .finish()
+    }
 }
 /// A server as listed by `list_servers`: a subset of the full `Server` record.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2472,7 +2516,7 @@ pub struct User {
     pub role: Option<Identity>,
 }
 /// A user's API access settings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserApi {
     /// Whether the user may use the API.
@@ -2485,13 +2529,29 @@ pub struct UserApi {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_ips: Option<Vec<String>>,
 }
+impl std::fmt::Debug for UserApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserApi")
+            .field("active", &self.active)
+            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
+            .field("allowed_ips", &self.allowed_ips)
+            .finish()
+    }
+}
 /// A user's API key.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApiKey {
     /// The API key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+}
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiKey")
+            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 /// How often an image of a server is taken.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3193,3 +3253,113 @@ impl<'de> serde::Deserialize<'de> for UserState {
         sdk_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
+/// Every type a response body is decoded into (each operation's return type, and the
+/// models and enums inside them), by name, with a function that decodes bytes into it
+/// the way responses are decoded. Tests feed arbitrary bytes to each.
+#[doc(hidden)]
+pub const RESPONSE_TYPES: &[(&str, sdk_runtime::dynamic::Decoder)] = &[
+    ("Vec<DvdIso>", sdk_runtime::dynamic::decodes::<Vec<DvdIso>>),
+    ("DvdIso", sdk_runtime::dynamic::decodes::<DvdIso>),
+    ("Vec<FirewallPolicy>", sdk_runtime::dynamic::decodes::<Vec<FirewallPolicy>>),
+    ("FirewallPolicy", sdk_runtime::dynamic::decodes::<FirewallPolicy>),
+    ("Vec<AttachedServerIp>", sdk_runtime::dynamic::decodes::<Vec<AttachedServerIp>>),
+    ("AttachedServerIp", sdk_runtime::dynamic::decodes::<AttachedServerIp>),
+    ("Vec<FirewallRule>", sdk_runtime::dynamic::decodes::<Vec<FirewallRule>>),
+    ("FirewallRule", sdk_runtime::dynamic::decodes::<FirewallRule>),
+    ("Vec<Image>", sdk_runtime::dynamic::decodes::<Vec<Image>>),
+    ("Image", sdk_runtime::dynamic::decodes::<Image>),
+    ("Vec<LoadBalancer>", sdk_runtime::dynamic::decodes::<Vec<LoadBalancer>>),
+    ("LoadBalancer", sdk_runtime::dynamic::decodes::<LoadBalancer>),
+    ("Vec<LoadBalancerRule>", sdk_runtime::dynamic::decodes::<Vec<LoadBalancerRule>>),
+    ("LoadBalancerRule", sdk_runtime::dynamic::decodes::<LoadBalancerRule>),
+    ("Vec<Log>", sdk_runtime::dynamic::decodes::<Vec<Log>>),
+    ("Log", sdk_runtime::dynamic::decodes::<Log>),
+    ("Vec<MonitoredServer>", sdk_runtime::dynamic::decodes::<Vec<MonitoredServer>>),
+    ("MonitoringUsage", sdk_runtime::dynamic::decodes::<MonitoringUsage>),
+    ("Vec<MonitoringPolicy>", sdk_runtime::dynamic::decodes::<Vec<MonitoringPolicy>>),
+    ("MonitoringPolicy", sdk_runtime::dynamic::decodes::<MonitoringPolicy>),
+    ("Vec<MonitoringPort>", sdk_runtime::dynamic::decodes::<Vec<MonitoringPort>>),
+    ("MonitoringPort", sdk_runtime::dynamic::decodes::<MonitoringPort>),
+    ("Vec<MonitoringProcess>", sdk_runtime::dynamic::decodes::<Vec<MonitoringProcess>>),
+    ("MonitoringProcess", sdk_runtime::dynamic::decodes::<MonitoringProcess>),
+    ("Vec<Identity>", sdk_runtime::dynamic::decodes::<Vec<Identity>>),
+    ("Identity", sdk_runtime::dynamic::decodes::<Identity>),
+    ("serde_json::Value", sdk_runtime::dynamic::decodes::<serde_json::Value>),
+    ("Vec<PrivateNetwork>", sdk_runtime::dynamic::decodes::<Vec<PrivateNetwork>>),
+    ("PrivateNetwork", sdk_runtime::dynamic::decodes::<PrivateNetwork>),
+    ("Vec<PublicIp>", sdk_runtime::dynamic::decodes::<Vec<PublicIp>>),
+    ("PublicIp", sdk_runtime::dynamic::decodes::<PublicIp>),
+    ("Vec<ServerAppliance>", sdk_runtime::dynamic::decodes::<Vec<ServerAppliance>>),
+    ("ServerAppliance", sdk_runtime::dynamic::decodes::<ServerAppliance>),
+    ("Vec<ServerSummary>", sdk_runtime::dynamic::decodes::<Vec<ServerSummary>>),
+    ("Server", sdk_runtime::dynamic::decodes::<Server>),
+    ("Vec<FixedServerFlavor>", sdk_runtime::dynamic::decodes::<Vec<FixedServerFlavor>>),
+    ("FixedServerFlavor", sdk_runtime::dynamic::decodes::<FixedServerFlavor>),
+    ("ServerHardware", sdk_runtime::dynamic::decodes::<ServerHardware>),
+    ("Vec<Hdd>", sdk_runtime::dynamic::decodes::<Vec<Hdd>>),
+    ("Hdd", sdk_runtime::dynamic::decodes::<Hdd>),
+    ("Vec<ServerIp>", sdk_runtime::dynamic::decodes::<Vec<ServerIp>>),
+    ("ServerIp", sdk_runtime::dynamic::decodes::<ServerIp>),
+    ("ServerStatus", sdk_runtime::dynamic::decodes::<ServerStatus>),
+    (
+        "Vec<ServerPrivateNetwork>",
+        sdk_runtime::dynamic::decodes::<Vec<ServerPrivateNetwork>>,
+    ),
+    ("Vec<SharedStorage>", sdk_runtime::dynamic::decodes::<Vec<SharedStorage>>),
+    ("SharedStorage", sdk_runtime::dynamic::decodes::<SharedStorage>),
+    (
+        "Vec<SharedStorageServer>",
+        sdk_runtime::dynamic::decodes::<Vec<SharedStorageServer>>,
+    ),
+    ("SharedStorageServer", sdk_runtime::dynamic::decodes::<SharedStorageServer>),
+    (
+        "std::collections::BTreeMap<String,Vec<UsageResource>>",
+        sdk_runtime::dynamic::decodes::<
+            std::collections::BTreeMap<String, Vec<UsageResource>>,
+        >,
+    ),
+    ("Vec<User>", sdk_runtime::dynamic::decodes::<Vec<User>>),
+    ("User", sdk_runtime::dynamic::decodes::<User>),
+    ("UserApi", sdk_runtime::dynamic::decodes::<UserApi>),
+    ("ApiKey", sdk_runtime::dynamic::decodes::<ApiKey>),
+    ("Vec<String>", sdk_runtime::dynamic::decodes::<Vec<String>>),
+    ("License", sdk_runtime::dynamic::decodes::<License>),
+    ("ActionStatus", sdk_runtime::dynamic::decodes::<ActionStatus>),
+    ("MonitoredServer", sdk_runtime::dynamic::decodes::<MonitoredServer>),
+    ("MonitoringStatus", sdk_runtime::dynamic::decodes::<MonitoringStatus>),
+    ("MonitoringCheck", sdk_runtime::dynamic::decodes::<MonitoringCheck>),
+    ("AlertCounts", sdk_runtime::dynamic::decodes::<AlertCounts>),
+    ("AlertCount", sdk_runtime::dynamic::decodes::<AlertCount>),
+    ("MonitoringAgent", sdk_runtime::dynamic::decodes::<MonitoringAgent>),
+    ("PercentUsage", sdk_runtime::dynamic::decodes::<PercentUsage>),
+    ("PercentSample", sdk_runtime::dynamic::decodes::<PercentSample>),
+    ("PercentUnit", sdk_runtime::dynamic::decodes::<PercentUnit>),
+    ("TransferUsage", sdk_runtime::dynamic::decodes::<TransferUsage>),
+    ("TransferSample", sdk_runtime::dynamic::decodes::<TransferSample>),
+    ("TransferUnit", sdk_runtime::dynamic::decodes::<TransferUnit>),
+    ("PingUsage", sdk_runtime::dynamic::decodes::<PingUsage>),
+    ("PingSample", sdk_runtime::dynamic::decodes::<PingSample>),
+    ("PingUnit", sdk_runtime::dynamic::decodes::<PingUnit>),
+    ("PolicyThresholds", sdk_runtime::dynamic::decodes::<PolicyThresholds>),
+    ("ThresholdLimits", sdk_runtime::dynamic::decodes::<ThresholdLimits>),
+    ("ThresholdLevel", sdk_runtime::dynamic::decodes::<ThresholdLevel>),
+    ("IpAssignment", sdk_runtime::dynamic::decodes::<IpAssignment>),
+    ("ServerSummary", sdk_runtime::dynamic::decodes::<ServerSummary>),
+    ("ServerIpSummary", sdk_runtime::dynamic::decodes::<ServerIpSummary>),
+    ("ServerSnapshot", sdk_runtime::dynamic::decodes::<ServerSnapshot>),
+    ("ServerPrivateNetwork", sdk_runtime::dynamic::decodes::<ServerPrivateNetwork>),
+    ("Datacenter", sdk_runtime::dynamic::decodes::<Datacenter>),
+    ("FlavorHardware", sdk_runtime::dynamic::decodes::<FlavorHardware>),
+    ("FlavorHdd", sdk_runtime::dynamic::decodes::<FlavorHdd>),
+    ("UsageResource", sdk_runtime::dynamic::decodes::<UsageResource>),
+    ("UsageService", sdk_runtime::dynamic::decodes::<UsageService>),
+    ("UsageDetail", sdk_runtime::dynamic::decodes::<UsageDetail>),
+    ("ImageFrequency", sdk_runtime::dynamic::decodes::<ImageFrequency>),
+    ("LoadBalancerMethod", sdk_runtime::dynamic::decodes::<LoadBalancerMethod>),
+    ("PortAlertIf", sdk_runtime::dynamic::decodes::<PortAlertIf>),
+    ("ProcessAlertIf", sdk_runtime::dynamic::decodes::<ProcessAlertIf>),
+    ("ResourceState", sdk_runtime::dynamic::decodes::<ResourceState>),
+    ("IpType", sdk_runtime::dynamic::decodes::<IpType>),
+    ("StorageRights", sdk_runtime::dynamic::decodes::<StorageRights>),
+    ("UserState", sdk_runtime::dynamic::decodes::<UserState>),
+];

@@ -25,6 +25,7 @@ impl Client {
     ///
     /// * `GET /dvd_isos`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all operative systems and tools that you can load into your virtual DVD unit"
     pub fn list_dvds(&self) -> ListDvdsRequest<'_> {
         ListDvdsRequest {
@@ -45,6 +46,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /dvd_isos/{iso_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a specific ISO image"
     pub fn get_dvd(&self, iso_id: impl Into<String>) -> GetDvdRequest<'_> {
         GetDvdRequest {
@@ -70,6 +72,7 @@ impl Client {
     ///
     /// * `GET /firewall_policies`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all firewall policies"
     pub fn list_firewall_policies(&self) -> ListFirewallPoliciesRequest<'_> {
         ListFirewallPoliciesRequest {
@@ -90,6 +93,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a single firewall policy"
     pub fn get_firewall(
         &self,
@@ -109,6 +113,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}/server_ips`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all servers attached to a firewall_policy"
     pub fn list_firewall_servers(
         &self,
@@ -133,6 +138,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}/server_ips/{server_ip_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a server attached to a firewall policy"
     pub fn get_firewall_server(
         &self,
@@ -154,6 +160,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}/rules`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List the rules for a firewall policy"
     pub fn list_firewall_policy_rules(
         &self,
@@ -174,6 +181,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}/rules/{rule_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a single firewall policy rule"
     pub fn get_firewall_policy_rule(
         &self,
@@ -204,6 +212,7 @@ impl Client {
     ///
     /// * `POST /firewall_policies`
     /// * JSON body (`Content-Type: application/json`): the members of `firewall_policy`, `rules`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create a firewall policy"
     pub fn create_firewall_policy(
         &self,
@@ -231,6 +240,7 @@ impl Client {
     ///
     /// * `POST /firewall_policies/{firewall_id}/rules`
     /// * JSON body (`Content-Type: application/json`): `rules`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Add new rules to a firewall policy"
     pub fn add_firewall_policy_rule(
         &self,
@@ -259,6 +269,7 @@ impl Client {
     ///
     /// * `POST /firewall_policies/{firewall_id}/server_ips`
     /// * JSON body (`Content-Type: application/json`): `server_ips`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Attach servers to a firewall policy"
     pub fn attach_server_firewall_policy(
         &self,
@@ -288,6 +299,7 @@ impl Client {
     ///
     /// * `PUT /firewall_policies/{firewall_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify a firewall policy"
     pub fn modify_firewall(
         &self,
@@ -309,6 +321,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /firewall_policies/{firewall_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Delete a firewall policy"
     pub fn delete_firewall(
         &self,
@@ -329,6 +342,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /firewall_policies/{firewall_id}/rules/{rule_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Remove a rule from a firewall policy"
     pub fn remove_firewall_rule(
         &self,
@@ -356,6 +370,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /firewall_policies/{firewall_id}/server_ips/{server_ip_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Remove a server from a firewall policy"
     pub fn remove_firewall_server(
         &self,
@@ -386,6 +401,7 @@ impl Client {
     ///
     /// * `GET /images`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all images"
     pub fn list_images(&self) -> ListImagesRequest<'_> {
         ListImagesRequest {
@@ -406,6 +422,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /images/{image_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a single image"
     pub fn get_image(&self, image_id: impl Into<String>) -> GetImageRequest<'_> {
         GetImageRequest {
@@ -430,6 +447,7 @@ impl Client {
     ///
     /// * `POST /images`
     /// * JSON body (`Content-Type: application/json`): the members of `image`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create an image"
     pub fn create_image(&self, image: NewImage) -> CreateImageRequest<'_> {
         CreateImageRequest {
@@ -459,6 +477,7 @@ impl Client {
     ///
     /// * `PUT /images/{image_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `frequency`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify an image"
     pub fn modify_image(&self, image_id: impl Into<String>) -> ModifyImageRequest<'_> {
         ModifyImageRequest {
@@ -480,6 +499,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /images/{image_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Delete an image"
     pub fn delete_image(&self, image_id: impl Into<String>) -> DeleteImageRequest<'_> {
         DeleteImageRequest {
@@ -505,6 +525,7 @@ impl Client {
     ///
     /// * `GET /load_balancers`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all load balancers"
     pub fn list_load_balancers(&self) -> ListLoadBalancersRequest<'_> {
         ListLoadBalancersRequest {
@@ -525,6 +546,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a single load balancer"
     pub fn get_load_balancer(
         &self,
@@ -544,6 +566,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}/server_ips`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all servers attached to a load balancer"
     pub fn list_load_balancer_servers(
         &self,
@@ -568,6 +591,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}/server_ips/{server_ip_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a server attached to a load balancer"
     pub fn get_load_balancer_server(
         &self,
@@ -589,6 +613,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}/rules`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all load balancer rules"
     pub fn load_balancer_rules(
         &self,
@@ -609,6 +634,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}/rules/{rule_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a load balancer rule"
     pub fn get_load_balancer_rule(
         &self,
@@ -643,6 +669,7 @@ impl Client {
     ///
     /// * `POST /load_balancers`
     /// * JSON body (`Content-Type: application/json`): the members of `load_balancer`, `rules`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create a load balancer"
     pub fn create_load_balancer(
         &self,
@@ -671,6 +698,7 @@ impl Client {
     ///
     /// * `POST /load_balancers/{load_balancer_id}/server_ips`
     /// * JSON body (`Content-Type: application/json`): `server_ips`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Attach servers to a load balancer"
     pub fn attach_load_balancer_server(
         &self,
@@ -698,6 +726,7 @@ impl Client {
     ///
     /// * `POST /load_balancers/{load_balancer_id}/rules`
     /// * JSON body (`Content-Type: application/json`): `rules`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Add rules to a load balancer"
     pub fn add_load_balancer_rule(
         &self,
@@ -740,6 +769,7 @@ impl Client {
     ///
     /// * `PUT /load_balancers/{load_balancer_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `health_check_test`, `health_check_interval`, `health_check_path`, `health_check_path_parser`, `persistence`, `persistence_time`, `method`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify a load balancer"
     pub fn modify_load_balancer(
         &self,
@@ -768,6 +798,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /load_balancers/{load_balancer_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Delete a load balancer"
     pub fn delete_load_balancer(
         &self,
@@ -792,6 +823,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /load_balancers/{load_balancer_id}/server_ips/{server_ip_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Remove a server from a load balancer"
     pub fn remove_load_balancer_server(
         &self,
@@ -814,6 +846,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /load_balancers/{load_balancer_id}/rules/{rule_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Remove a rule from a load balancer"
     pub fn remove_load_balancer_rule(
         &self,
@@ -852,6 +885,7 @@ impl Client {
     ///
     /// * `GET /logs`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`, `period`, `start_date`, `end_date`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all logs"
     pub fn list_logs(&self) -> ListLogsRequest<'_> {
         ListLogsRequest {
@@ -875,6 +909,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /logs/{log_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a single log"
     pub fn get_log(&self, log_id: impl Into<String>) -> GetLogRequest<'_> {
         GetLogRequest {
@@ -900,6 +935,7 @@ impl Client {
     ///
     /// * `GET /monitoring_center`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all usages and alerts of monitoring servers"
     pub fn list_server_usages(&self) -> ListServerUsagesRequest<'_> {
         ListServerUsagesRequest {
@@ -937,6 +973,7 @@ impl Client {
     ///
     /// * `GET /monitoring_center/{server_id}`
     /// * query: `period`, `start_date`, `end_date`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve the usages and alerts for a monitoring server"
     pub fn get_usage(&self, server_id: impl Into<String>) -> GetUsageRequest<'_> {
         GetUsageRequest {
@@ -965,6 +1002,7 @@ impl Client {
     ///
     /// * `GET /monitoring_policies`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all monitoring policies"
     pub fn list_monitoring_policies(&self) -> ListMonitoringPoliciesRequest<'_> {
         ListMonitoringPoliciesRequest {
@@ -985,6 +1023,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a single monitoring policy"
     pub fn get_monitoring_policy(
         &self,
@@ -1004,6 +1043,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/ports`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all ports of a monitoring policy"
     pub fn list_monitoring_policy_ports(
         &self,
@@ -1024,6 +1064,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/ports/{port_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a port of a monitoring policy"
     pub fn get_monitoring_policy_port(
         &self,
@@ -1045,6 +1086,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/processes`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all processes of a monitoring policy"
     pub fn list_monitoring_policy_processes(
         &self,
@@ -1065,6 +1107,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/processes/{process_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a process of a monitoring policy"
     pub fn get_monitoring_policy_process(
         &self,
@@ -1086,6 +1129,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/servers`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all servers attached to a monitoring policy"
     pub fn list_monitoring_policy_servers(
         &self,
@@ -1106,6 +1150,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/servers/{server_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a server attached to a monitoring policy"
     pub fn get_monitoring_policy_server(
         &self,
@@ -1139,6 +1184,7 @@ impl Client {
     ///
     /// * `POST /monitoring_policies`
     /// * JSON body (`Content-Type: application/json`): the members of `monitoring_policy`, `thresholds`, `ports`, `processes`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create a monitoring policy"
     pub fn create_monitoring_policy(
         &self,
@@ -1170,6 +1216,7 @@ impl Client {
     ///
     /// * `POST /monitoring_policies/{monitoring_policy_id}/ports`
     /// * JSON body (`Content-Type: application/json`): `ports`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Add new ports to a monitoring_policy"
     pub fn add_port(
         &self,
@@ -1201,6 +1248,7 @@ impl Client {
     ///
     /// * `POST /monitoring_policies/{monitoring_policy_id}/processes`
     /// * JSON body (`Content-Type: application/json`): `processes`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Add new processes to a monitoring policy"
     pub fn add_process(
         &self,
@@ -1228,6 +1276,7 @@ impl Client {
     ///
     /// * `POST /monitoring_policies/{monitoring_policy_id}/servers`
     /// * JSON body (`Content-Type: application/json`): `servers`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Attach servers to a monitoring policy"
     pub fn attach_monitoring_policy_server(
         &self,
@@ -1264,6 +1313,7 @@ impl Client {
     ///
     /// * `PUT /monitoring_policies/{monitoring_policy_id}`
     /// * JSON body (`Content-Type: application/json`): the members of `monitoring_policy`, `thresholds`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify a monitoring policy"
     pub fn modify_monitoring_policy(
         &self,
@@ -1293,6 +1343,7 @@ impl Client {
     ///
     /// * `PUT /monitoring_policies/{monitoring_policy_id}/ports/{port_id}`
     /// * JSON body (`Content-Type: application/json`): `ports`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify a port from a monitoring policy"
     pub fn modify_port(
         &self,
@@ -1323,6 +1374,7 @@ impl Client {
     ///
     /// * `PUT /monitoring_policies/{monitoring_policy_id}/processes/{process_id}`
     /// * JSON body (`Content-Type: application/json`): `processes`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify a process from a monitoring policy"
     pub fn modify_process(
         &self,
@@ -1346,6 +1398,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /monitoring_policies/{monitoring_policy_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Delete a monitoring policy"
     pub fn delete_monitoring_policy(
         &self,
@@ -1366,6 +1419,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /monitoring_policies/{monitoring_policy_id}/ports/{port_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Remove a port from a monitoring policy"
     pub fn delete_monitoring_policy_port(
         &self,
@@ -1388,6 +1442,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /monitoring_policies/{monitoring_policy_id}/processes/{process_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Remove a process from a monitoring policy"
     pub fn delete_monitoring_policy_process(
         &self,
@@ -1410,6 +1465,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /monitoring_policies/{monitoring_policy_id}/servers/{server_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Detach a server from a monitoring policy"
     pub fn detach_monitoring_policy_server(
         &self,
@@ -1440,6 +1496,7 @@ impl Client {
     ///
     /// * `GET /private_networks`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all private networks"
     pub fn list_private_networks(&self) -> ListPrivateNetworksRequest<'_> {
         ListPrivateNetworksRequest {
@@ -1460,6 +1517,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /private_networks/{private_network_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a single private network"
     pub fn get_private_network(
         &self,
@@ -1479,6 +1537,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /private_networks/{private_network_id}/servers`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all servers attached to a private network"
     pub fn list_private_network_servers(
         &self,
@@ -1499,6 +1558,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /private_networks/{private_network_id}/servers/{server_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a server attached to a private network"
     pub fn get_private_network_server(
         &self,
@@ -1528,6 +1588,7 @@ impl Client {
     ///
     /// * `POST /private_networks`
     /// * JSON body (`Content-Type: application/json`): the members of `private_network`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create a private network"
     pub fn create_private_network(
         &self,
@@ -1558,6 +1619,7 @@ impl Client {
     ///
     /// * `POST /private_networks/{private_network_id}/servers`
     /// * JSON body (`Content-Type: application/json`): `servers`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Attach servers to a private network"
     pub fn attach_private_network_servers(
         &self,
@@ -1589,6 +1651,7 @@ impl Client {
     ///
     /// * `PUT /private_networks/{private_network_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `network_address`, `subnet_mask`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify a private network"
     pub fn modify_private_network(
         &self,
@@ -1612,6 +1675,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /private_networks/{private_network_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Delete a private network"
     pub fn delete_private_network(
         &self,
@@ -1637,6 +1701,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /private_networks/{private_network_id}/servers/{server_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Remove a server from a private network"
     pub fn remove_private_network_server(
         &self,
@@ -1667,6 +1732,7 @@ impl Client {
     ///
     /// * `GET /public_ips`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all of your public IPs"
     pub fn list_public_ips(&self) -> ListPublicIpsRequest<'_> {
         ListPublicIpsRequest {
@@ -1687,6 +1753,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /public_ips/{ip_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a single public IP"
     pub fn get_public_ip(&self, ip_id: impl Into<String>) -> GetPublicIpRequest<'_> {
         GetPublicIpRequest {
@@ -1707,6 +1774,7 @@ impl Client {
     ///
     /// * `POST /public_ips`
     /// * JSON body (`Content-Type: application/json`): `reverse_dns`, `type`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create a public IP"
     pub fn create_public_ip(&self) -> CreatePublicIpRequest<'_> {
         CreatePublicIpRequest {
@@ -1735,6 +1803,7 @@ impl Client {
     ///
     /// * `PUT /public_ips/{ip_id}`
     /// * JSON body (`Content-Type: application/json`): `reverse_dns`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify a public IP"
     pub fn modify_public_ip(
         &self,
@@ -1756,6 +1825,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /public_ips/{ip_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Delete a public IP"
     pub fn delete_public_ip(
         &self,
@@ -1784,6 +1854,7 @@ impl Client {
     ///
     /// * `GET /server_appliances`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all the of appliances that you can use for creating a server"
     pub fn list_appliances(&self) -> ListAppliancesRequest<'_> {
         ListAppliancesRequest {
@@ -1804,6 +1875,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /server_appliances/{appliance_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a specific appliance"
     pub fn get_appliance(
         &self,
@@ -1833,6 +1905,7 @@ impl Client {
     ///
     /// * `GET /servers`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all servers"
     pub fn list_servers(&self) -> ListServersRequest<'_> {
         ListServersRequest {
@@ -1856,6 +1929,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a single server"
     pub fn get_server(&self, server_id: impl Into<String>) -> GetServerRequest<'_> {
         GetServerRequest {
@@ -1871,6 +1945,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/fixed_instance_sizes`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List fixed server flavors"
     pub fn fixed_server_flavors(&self) -> FixedServerFlavorsRequest<'_> {
         FixedServerFlavorsRequest {
@@ -1886,6 +1961,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/fixed_instance_sizes/{fixed_server_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a fixed server flavor"
     pub fn get_fixed_server(
         &self,
@@ -1905,6 +1981,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/hardware`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a server's hardware"
     pub fn get_server_hardware(
         &self,
@@ -1924,6 +2001,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/hardware/hdds`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List a server's HDDs"
     pub fn list_server_hdds(
         &self,
@@ -1944,6 +2022,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/hardware/hdds/{hdd_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a single server HDD"
     pub fn get_server_hdd(
         &self,
@@ -1965,6 +2044,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/image`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a server's image"
     pub fn get_server_image(
         &self,
@@ -1984,6 +2064,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/ips`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List a server's IPs"
     pub fn list_server_ips(
         &self,
@@ -2004,6 +2085,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/ips/{ip_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a single server IP"
     pub fn get_server_ip(
         &self,
@@ -2029,6 +2111,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/ips/{ip_id}/firewall_policy`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all firewall policies assigned to a server IP"
     pub fn list_ip_firewall_policy(
         &self,
@@ -2051,6 +2134,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/ips/{ip_id}/load_balancers`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all load balancers assigned to a server IP"
     pub fn list_ip_load_balancers(
         &self,
@@ -2074,6 +2158,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/status`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a server's status"
     pub fn get_server_status(
         &self,
@@ -2093,6 +2178,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/dvd`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve information about the DVD loaded into the virtual DVD unit of a server"
     pub fn get_server_dvd(
         &self,
@@ -2112,6 +2198,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/private_networks`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List a server's private networks"
     pub fn list_server_private_networks(
         &self,
@@ -2132,6 +2219,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/private_networks/{private_network_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a server's private network"
     pub fn private_network_info(
         &self,
@@ -2157,6 +2245,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/snapshots`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all server snapshots"
     pub fn list_server_snapshots(
         &self,
@@ -2188,6 +2277,7 @@ impl Client {
     ///
     /// * `POST /servers`
     /// * JSON body (`Content-Type: application/json`): the members of `server`, `hardware.hdds`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create a server"
     pub fn create_server(
         &self,
@@ -2219,6 +2309,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/hardware/hdds`
     /// * JSON body (`Content-Type: application/json`): `hdds`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Add a new HDD to a server"
     pub fn add_hdd(
         &self,
@@ -2249,6 +2340,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/ips`
     /// * JSON body (`Content-Type: application/json`): `type`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Add a new IP to the server"
     pub fn add_new_ip(&self, server_id: impl Into<String>) -> AddNewIpRequest<'_> {
         AddNewIpRequest {
@@ -2269,6 +2361,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/ips/{ip_id}/load_balancers`
     /// * JSON body (`Content-Type: application/json`): `load_balancer_id`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Add a new load balancer to the IP"
     pub fn add_load_balancer(
         &self,
@@ -2298,6 +2391,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/private_networks`
     /// * JSON body (`Content-Type: application/json`): `id`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Assign a private network to the server"
     pub fn assign_private_network(
         &self,
@@ -2321,6 +2415,7 @@ impl Client {
     /// # Wire
     ///
     /// * `POST /servers/{server_id}/snapshots`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create a snapshot"
     pub fn create_snapshot(
         &self,
@@ -2344,6 +2439,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/clone`
     /// * JSON body (`Content-Type: application/json`): `name`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Clone a server"
     pub fn clone_server(
         &self,
@@ -2373,6 +2469,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify a server"
     pub fn modify_server(
         &self,
@@ -2411,6 +2508,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/hardware`
     /// * JSON body (`Content-Type: application/json`): `fixed_instance_size_id`, `vcore`, `cores_per_processor`, `ram`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify server hardware"
     pub fn modify_server_hardware(
         &self,
@@ -2443,6 +2541,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/hardware/hdds/{hdd_id}`
     /// * JSON body (`Content-Type: application/json`): `size`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify a HDD"
     pub fn modify_hdd(
         &self,
@@ -2469,6 +2568,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/ips/{ip_id}/firewall_policy`
     /// * JSON body (`Content-Type: application/json`): `id`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Add a firewall policy to the IP"
     pub fn add_firewall_policy(
         &self,
@@ -2503,6 +2603,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/status/action`
     /// * JSON body (`Content-Type: application/json`): `action`, `method`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify a server's status"
     pub fn modify_server_status(
         &self,
@@ -2528,6 +2629,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/dvd`
     /// * JSON body (`Content-Type: application/json`): `id`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Load a DVD into the virtual DVD unit of a server"
     pub fn load_dvd(
         &self,
@@ -2554,6 +2656,7 @@ impl Client {
     /// # Wire
     ///
     /// * `PUT /servers/{server_id}/snapshots/{snapshot_id}`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Restore a snapshot into the server"
     pub fn restore_snapshot(
         &self,
@@ -2588,6 +2691,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/image`
     /// * JSON body (`Content-Type: application/json`): `id`, `password`, `firewall_policy.id`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Reinstall an image into a server"
     pub fn reinstall_image(
         &self,
@@ -2625,6 +2729,7 @@ impl Client {
     ///
     /// * `DELETE /servers/{server_id}`
     /// * query: `keep_ips`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Delete a server"
     pub fn delete_server(
         &self,
@@ -2650,6 +2755,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/hardware/hdds/{hdd_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Remove a server HDD"
     pub fn remove_hdd(
         &self,
@@ -2686,6 +2792,7 @@ impl Client {
     ///
     /// * `DELETE /servers/{server_id}/ips/{ip_id}`
     /// * query: `keep_ip`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Release an IP and optionally remove it"
     pub fn remove_ip(
         &self,
@@ -2713,6 +2820,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/ips/{ip_id}/firewall_policy`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Remove a firewall policy from the IP"
     pub fn remove_firewall_policy(
         &self,
@@ -2736,6 +2844,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/ips/{ip_id}/load_balancers/{load_balancer_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Remove a load balancer from the IP"
     pub fn remove_load_balancer(
         &self,
@@ -2765,6 +2874,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/private_networks/{private_network_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Remove a private network from the server"
     pub fn remove_private_network(
         &self,
@@ -2786,6 +2896,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/dvd`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Unload a DVD from the virtual DVD unit of a server"
     pub fn eject_dvd(&self, server_id: impl Into<String>) -> EjectDvdRequest<'_> {
         EjectDvdRequest {
@@ -2803,6 +2914,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/snapshots/{snapshot_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Remove a snapshot"
     pub fn delete_snapshot(
         &self,
@@ -2833,6 +2945,7 @@ impl Client {
     ///
     /// * `GET /shared_storages`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all shared storages"
     pub fn list_shared_storages(&self) -> ListSharedStoragesRequest<'_> {
         ListSharedStoragesRequest {
@@ -2853,6 +2966,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /shared_storages/{shared_storage_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a single shared storage"
     pub fn get_shared_storage(
         &self,
@@ -2872,6 +2986,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /shared_storages/{shared_storage_id}/servers`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all servers attached to a shared storage"
     pub fn list_servers_attached_storage(
         &self,
@@ -2892,6 +3007,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /shared_storages/{shared_storage_id}/servers/{server_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a server attached to a shared storage"
     pub fn get_shared_storage_server(
         &self,
@@ -2915,6 +3031,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /shared_storages/access`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve shared storage credentials"
     pub fn get_credentials(&self) -> GetCredentialsRequest<'_> {
         GetCredentialsRequest {
@@ -2937,6 +3054,7 @@ impl Client {
     ///
     /// * `POST /shared_storages`
     /// * JSON body (`Content-Type: application/json`): the members of `shared_storage`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create a shared storage"
     pub fn create_shared_storage(
         &self,
@@ -2963,6 +3081,7 @@ impl Client {
     ///
     /// * `POST /shared_storages/{shared_storage_id}/servers`
     /// * JSON body (`Content-Type: application/json`): `servers`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Attach servers to a shared storage"
     pub fn attach_server_shared_storage(
         &self,
@@ -2997,6 +3116,7 @@ impl Client {
     ///
     /// * `PUT /shared_storages/{shared_storage_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `size`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify a shared storage"
     pub fn modify_shared_storage(
         &self,
@@ -3023,6 +3143,7 @@ impl Client {
     ///
     /// * `PUT /shared_storages/access`
     /// * JSON body (`Content-Type: application/json`): `password`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Change the password for accessing a shared storage"
     pub fn change_password(
         &self,
@@ -3046,6 +3167,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /shared_storages/{shared_storage_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Delete a shared storage"
     pub fn delete_shared_storage(
         &self,
@@ -3066,6 +3188,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /shared_storages/{shared_storage_id}/servers/{server_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Detach a server from a shared storage"
     pub fn detach_server_shared_storage(
         &self,
@@ -3105,6 +3228,7 @@ impl Client {
     ///
     /// * `GET /usages`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`, `period`, `start_date`, `end_date`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all usages"
     pub fn list_usages(&self) -> ListUsagesRequest<'_> {
         ListUsagesRequest {
@@ -3137,6 +3261,7 @@ impl Client {
     ///
     /// * `GET /users`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List all users"
     pub fn list_users(&self) -> ListUsersRequest<'_> {
         ListUsersRequest {
@@ -3157,6 +3282,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /users/{user_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a user"
     pub fn get_user(&self, user_id: impl Into<String>) -> GetUserRequest<'_> {
         GetUserRequest {
@@ -3173,6 +3299,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /users/{user_id}/api`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a user's API privileges"
     pub fn api_info(&self, user_id: impl Into<String>) -> ApiInfoRequest<'_> {
         ApiInfoRequest {
@@ -3189,6 +3316,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /users/{user_id}/api/key`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a user's API key"
     pub fn show_api_key(&self, user_id: impl Into<String>) -> ShowApiKeyRequest<'_> {
         ShowApiKeyRequest {
@@ -3205,6 +3333,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /users/{user_id}/api/ips`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List IP's from which API access is allowed for a user"
     pub fn ips_api_access_allowed(
         &self,
@@ -3233,6 +3362,7 @@ impl Client {
     ///
     /// * `POST /users`
     /// * JSON body (`Content-Type: application/json`): `name`, `password`, `email`, `description`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Create a user"
     pub fn create_user(
         &self,
@@ -3262,6 +3392,7 @@ impl Client {
     ///
     /// * `POST /users/{user_id}/api/ips`
     /// * JSON body (`Content-Type: application/json`): `ips`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Add new IP's to a user"
     pub fn add_user_ip(
         &self,
@@ -3297,6 +3428,7 @@ impl Client {
     ///
     /// * `PUT /users/{user_id}`
     /// * JSON body (`Content-Type: application/json`): `description`, `email`, `password`, `state`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify user information"
     pub fn modify_user(&self, user_id: impl Into<String>) -> ModifyUserRequest<'_> {
         ModifyUserRequest {
@@ -3319,6 +3451,7 @@ impl Client {
     ///
     /// * `PUT /users/{user_id}/api`
     /// * JSON body (`Content-Type: application/json`): `active`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Modify a user's API privileges"
     pub fn modify_user_api(
         &self,
@@ -3344,6 +3477,7 @@ impl Client {
     /// # Wire
     ///
     /// * `PUT /users/{user_id}/api/key`
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Change a user's API key"
     pub fn change_api_key(&self, user_id: impl Into<String>) -> ChangeApiKeyRequest<'_> {
         ChangeApiKeyRequest {
@@ -3360,6 +3494,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /users/{user_id}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Delete a user"
     pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUserRequest<'_> {
         DeleteUserRequest {
@@ -3377,6 +3512,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /users/{user_id}/api/ips/{ip}`
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Remove an IP and forbid API access from it"
     pub fn remove_user_ip(
         &self,
@@ -3472,6 +3608,7 @@ impl<'a> ListDvdsRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<DvdIso>, ErrorKind>()
@@ -3504,6 +3641,7 @@ impl<'a> GetDvdRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<DvdIso, ErrorKind>()
@@ -3598,6 +3736,7 @@ impl<'a> ListFirewallPoliciesRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<FirewallPolicy>, ErrorKind>()
@@ -3631,6 +3770,7 @@ impl<'a> GetFirewallRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallPolicy, ErrorKind>()
@@ -3664,6 +3804,7 @@ impl<'a> ListFirewallServersRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<AttachedServerIp>, ErrorKind>()
@@ -3699,6 +3840,7 @@ impl<'a> GetFirewallServerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<AttachedServerIp, ErrorKind>()
@@ -3732,6 +3874,7 @@ impl<'a> ListFirewallPolicyRulesRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<FirewallRule>, ErrorKind>()
@@ -3767,6 +3910,7 @@ impl<'a> GetFirewallPolicyRuleRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRule, ErrorKind>()
@@ -3826,6 +3970,7 @@ impl<'a> CreateFirewallPolicyRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallPolicy, ErrorKind>()
@@ -3884,6 +4029,7 @@ impl<'a> AddFirewallPolicyRuleRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallPolicy, ErrorKind>()
@@ -3933,6 +4079,7 @@ impl<'a> AttachServerFirewallPolicyRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallPolicy, ErrorKind>()
@@ -3995,6 +4142,7 @@ impl<'a> ModifyFirewallRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallPolicy, ErrorKind>()
@@ -4028,6 +4176,7 @@ impl<'a> DeleteFirewallRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallPolicy, ErrorKind>()
@@ -4063,6 +4212,7 @@ impl<'a> RemoveFirewallRuleRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallPolicy, ErrorKind>()
@@ -4098,6 +4248,7 @@ impl<'a> RemoveFirewallServerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallPolicy, ErrorKind>()
@@ -4192,6 +4343,7 @@ impl<'a> ListImagesRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Image>, ErrorKind>()
@@ -4224,6 +4376,7 @@ impl<'a> GetImageRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Image, ErrorKind>()
@@ -4259,6 +4412,7 @@ impl<'a> CreateImageRequest<'a> {
             body: sdk_runtime::Body::json(&self.image)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Image, ErrorKind>()
@@ -4336,6 +4490,7 @@ impl<'a> ModifyImageRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Image, ErrorKind>()
@@ -4368,6 +4523,7 @@ impl<'a> DeleteImageRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Image, ErrorKind>()
@@ -4462,6 +4618,7 @@ impl<'a> ListLoadBalancersRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<LoadBalancer>, ErrorKind>()
@@ -4495,6 +4652,7 @@ impl<'a> GetLoadBalancerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancer, ErrorKind>()
@@ -4528,6 +4686,7 @@ impl<'a> ListLoadBalancerServersRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<AttachedServerIp>, ErrorKind>()
@@ -4563,6 +4722,7 @@ impl<'a> GetLoadBalancerServerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<AttachedServerIp, ErrorKind>()
@@ -4596,6 +4756,7 @@ impl<'a> LoadBalancerRulesRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<LoadBalancerRule>, ErrorKind>()
@@ -4631,6 +4792,7 @@ impl<'a> GetLoadBalancerRuleRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancerRule, ErrorKind>()
@@ -4694,6 +4856,7 @@ impl<'a> CreateLoadBalancerRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancer, ErrorKind>()
@@ -4743,6 +4906,7 @@ impl<'a> AttachLoadBalancerServerRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancer, ErrorKind>()
@@ -4801,6 +4965,7 @@ impl<'a> AddLoadBalancerRuleRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancer, ErrorKind>()
@@ -4996,6 +5161,7 @@ impl<'a> ModifyLoadBalancerRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancer, ErrorKind>()
@@ -5029,6 +5195,7 @@ impl<'a> DeleteLoadBalancerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancer, ErrorKind>()
@@ -5064,6 +5231,7 @@ impl<'a> RemoveLoadBalancerServerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancer, ErrorKind>()
@@ -5099,6 +5267,7 @@ impl<'a> RemoveLoadBalancerRuleRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancer, ErrorKind>()
@@ -5240,6 +5409,7 @@ impl<'a> ListLogsRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Log>, ErrorKind>()
@@ -5272,6 +5442,7 @@ impl<'a> GetLogRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Log, ErrorKind>()
@@ -5366,6 +5537,7 @@ impl<'a> ListServerUsagesRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<MonitoredServer>, ErrorKind>()
@@ -5449,6 +5621,7 @@ impl<'a> GetUsageRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringUsage, ErrorKind>()
@@ -5543,6 +5716,7 @@ impl<'a> ListMonitoringPoliciesRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<MonitoringPolicy>, ErrorKind>()
@@ -5576,6 +5750,7 @@ impl<'a> GetMonitoringPolicyRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringPolicy, ErrorKind>()
@@ -5609,6 +5784,7 @@ impl<'a> ListMonitoringPolicyPortsRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<MonitoringPort>, ErrorKind>()
@@ -5644,6 +5820,7 @@ impl<'a> GetMonitoringPolicyPortRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringPort, ErrorKind>()
@@ -5677,6 +5854,7 @@ impl<'a> ListMonitoringPolicyProcessesRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<MonitoringProcess>, ErrorKind>()
@@ -5712,6 +5890,7 @@ impl<'a> GetMonitoringPolicyProcessRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringProcess, ErrorKind>()
@@ -5745,6 +5924,7 @@ impl<'a> ListMonitoringPolicyServersRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Identity>, ErrorKind>()
@@ -5780,6 +5960,7 @@ impl<'a> GetMonitoringPolicyServerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Identity, ErrorKind>()
@@ -5860,6 +6041,7 @@ impl<'a> CreateMonitoringPolicyRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringPolicy, ErrorKind>()
@@ -5913,6 +6095,7 @@ impl<'a> AddPortRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringPolicy, ErrorKind>()
@@ -5966,6 +6149,7 @@ impl<'a> AddProcessRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -6015,6 +6199,7 @@ impl<'a> AttachMonitoringPolicyServerRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringPolicy, ErrorKind>()
@@ -6072,6 +6257,7 @@ impl<'a> ModifyMonitoringPolicyRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringPolicy, ErrorKind>()
@@ -6123,6 +6309,7 @@ impl<'a> ModifyPortRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringPolicy, ErrorKind>()
@@ -6174,6 +6361,7 @@ impl<'a> ModifyProcessRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringPolicy, ErrorKind>()
@@ -6207,6 +6395,7 @@ impl<'a> DeleteMonitoringPolicyRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringPolicy, ErrorKind>()
@@ -6242,6 +6431,7 @@ impl<'a> DeleteMonitoringPolicyPortRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringPolicy, ErrorKind>()
@@ -6277,6 +6467,7 @@ impl<'a> DeleteMonitoringPolicyProcessRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringPolicy, ErrorKind>()
@@ -6312,6 +6503,7 @@ impl<'a> DetachMonitoringPolicyServerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<MonitoringPolicy, ErrorKind>()
@@ -6406,6 +6598,7 @@ impl<'a> ListPrivateNetworksRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<PrivateNetwork>, ErrorKind>()
@@ -6439,6 +6632,7 @@ impl<'a> GetPrivateNetworkRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PrivateNetwork, ErrorKind>()
@@ -6472,6 +6666,7 @@ impl<'a> ListPrivateNetworkServersRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Identity>, ErrorKind>()
@@ -6507,6 +6702,7 @@ impl<'a> GetPrivateNetworkServerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Identity, ErrorKind>()
@@ -6538,6 +6734,7 @@ impl<'a> CreatePrivateNetworkRequest<'a> {
             body: sdk_runtime::Body::json(&self.private_network)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PrivateNetwork, ErrorKind>()
@@ -6587,6 +6784,7 @@ impl<'a> AttachPrivateNetworkServersRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -6675,6 +6873,7 @@ impl<'a> ModifyPrivateNetworkRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PrivateNetwork, ErrorKind>()
@@ -6708,6 +6907,7 @@ impl<'a> DeletePrivateNetworkRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PrivateNetwork, ErrorKind>()
@@ -6743,6 +6943,7 @@ impl<'a> RemovePrivateNetworkServerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PrivateNetwork, ErrorKind>()
@@ -6837,6 +7038,7 @@ impl<'a> ListPublicIpsRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<PublicIp>, ErrorKind>()
@@ -6869,6 +7071,7 @@ impl<'a> GetPublicIpRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PublicIp, ErrorKind>()
@@ -6935,6 +7138,7 @@ impl<'a> CreatePublicIpRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PublicIp, ErrorKind>()
@@ -6997,6 +7201,7 @@ impl<'a> ModifyPublicIpRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PublicIp, ErrorKind>()
@@ -7029,6 +7234,7 @@ impl<'a> DeletePublicIpRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PublicIp, ErrorKind>()
@@ -7123,6 +7329,7 @@ impl<'a> ListAppliancesRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ServerAppliance>, ErrorKind>()
@@ -7156,6 +7363,7 @@ impl<'a> GetApplianceRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ServerAppliance, ErrorKind>()
@@ -7250,6 +7458,7 @@ impl<'a> ListServersRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ServerSummary>, ErrorKind>()
@@ -7283,6 +7492,7 @@ impl<'a> GetServerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -7312,6 +7522,7 @@ impl<'a> FixedServerFlavorsRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<FixedServerFlavor>, ErrorKind>()
@@ -7345,6 +7556,7 @@ impl<'a> GetFixedServerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FixedServerFlavor, ErrorKind>()
@@ -7378,6 +7590,7 @@ impl<'a> GetServerHardwareRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ServerHardware, ErrorKind>()
@@ -7411,6 +7624,7 @@ impl<'a> ListServerHddsRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Hdd>, ErrorKind>()
@@ -7446,6 +7660,7 @@ impl<'a> GetServerHddRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Hdd, ErrorKind>()
@@ -7479,6 +7694,7 @@ impl<'a> GetServerImageRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Identity, ErrorKind>()
@@ -7512,6 +7728,7 @@ impl<'a> ListServerIpsRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ServerIp>, ErrorKind>()
@@ -7546,6 +7763,7 @@ impl<'a> GetServerIpRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ServerIp, ErrorKind>()
@@ -7581,6 +7799,7 @@ impl<'a> ListIpFirewallPolicyRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Identity, ErrorKind>()
@@ -7616,6 +7835,7 @@ impl<'a> ListIpLoadBalancersRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<Identity>, ErrorKind>()
@@ -7649,6 +7869,7 @@ impl<'a> GetServerStatusRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ServerStatus, ErrorKind>()
@@ -7682,6 +7903,7 @@ impl<'a> GetServerDvdRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Identity, ErrorKind>()
@@ -7715,6 +7937,7 @@ impl<'a> ListServerPrivateNetworksRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<ServerPrivateNetwork>, ErrorKind>()
@@ -7750,6 +7973,7 @@ impl<'a> PrivateNetworkInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<PrivateNetwork, ErrorKind>()
@@ -7783,6 +8007,7 @@ impl<'a> ListServerSnapshotsRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -7837,6 +8062,7 @@ impl<'a> CreateServerRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -7890,6 +8116,7 @@ impl<'a> AddHddRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -7947,6 +8174,7 @@ impl<'a> AddNewIpRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -7994,6 +8222,7 @@ impl<'a> AddLoadBalancerRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8043,6 +8272,7 @@ impl<'a> AssignPrivateNetworkRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8076,6 +8306,7 @@ impl<'a> CreateSnapshotRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8121,6 +8352,7 @@ impl<'a> CloneServerRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8179,6 +8411,7 @@ impl<'a> ModifyServerRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8275,6 +8508,7 @@ impl<'a> ModifyServerHardwareRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8326,6 +8560,7 @@ impl<'a> ModifyHddRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8373,6 +8608,7 @@ impl<'a> AddFirewallPolicyRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8445,6 +8681,7 @@ impl<'a> ModifyServerStatusRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8490,6 +8727,7 @@ impl<'a> LoadDvdRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8525,6 +8763,7 @@ impl<'a> RestoreSnapshotRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8538,7 +8777,7 @@ impl<'a> IntoFuture for RestoreSnapshotRequest<'a> {
     }
 }
 ///A `reinstall_image` request, started by [`Client::reinstall_image`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReinstallImageRequest<'a> {
     client: &'a Client,
@@ -8546,6 +8785,17 @@ pub struct ReinstallImageRequest<'a> {
     image_id: String,
     password: Option<String>,
     firewall_id: Option<String>,
+}
+impl std::fmt::Debug for ReinstallImageRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReinstallImageRequest")
+            .field("client", &self.client)
+            .field("server_id", &self.server_id)
+            .field("image_id", &self.image_id)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("firewall_id", &self.firewall_id)
+            .finish()
+    }
 }
 impl<'a> ReinstallImageRequest<'a> {
     /// A new password for the server's administrator account.
@@ -8596,6 +8846,7 @@ impl<'a> ReinstallImageRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8641,6 +8892,7 @@ impl<'a> DeleteServerRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8676,6 +8928,7 @@ impl<'a> RemoveHddRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8722,6 +8975,7 @@ impl<'a> RemoveIpRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8757,6 +9011,7 @@ impl<'a> RemoveFirewallPolicyRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8794,6 +9049,7 @@ impl<'a> RemoveLoadBalancerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8829,6 +9085,7 @@ impl<'a> RemovePrivateNetworkRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8862,6 +9119,7 @@ impl<'a> EjectDvdRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8897,6 +9155,7 @@ impl<'a> DeleteSnapshotRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -8991,6 +9250,7 @@ impl<'a> ListSharedStoragesRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<SharedStorage>, ErrorKind>()
@@ -9024,6 +9284,7 @@ impl<'a> GetSharedStorageRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<SharedStorage, ErrorKind>()
@@ -9057,6 +9318,7 @@ impl<'a> ListServersAttachedStorageRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<SharedStorageServer>, ErrorKind>()
@@ -9092,6 +9354,7 @@ impl<'a> GetSharedStorageServerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<SharedStorageServer, ErrorKind>()
@@ -9121,6 +9384,7 @@ impl<'a> GetCredentialsRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -9156,6 +9420,7 @@ impl<'a> CreateSharedStorageRequest<'a> {
             body: sdk_runtime::Body::json(&self.shared_storage)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<SharedStorage, ErrorKind>()
@@ -9209,6 +9474,7 @@ impl<'a> AttachServerSharedStorageRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<SharedStorage, ErrorKind>()
@@ -9287,6 +9553,7 @@ impl<'a> ModifySharedStorageRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<SharedStorage, ErrorKind>()
@@ -9300,11 +9567,19 @@ impl<'a> IntoFuture for ModifySharedStorageRequest<'a> {
     }
 }
 ///A `change_password` request, started by [`Client::change_password`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangePasswordRequest<'a> {
     client: &'a Client,
     password: String,
+}
+impl std::fmt::Debug for ChangePasswordRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangePasswordRequest")
+            .field("client", &self.client)
+            .field("password", &"<redacted>")
+            .finish()
+    }
 }
 impl<'a> ChangePasswordRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
@@ -9328,6 +9603,7 @@ impl<'a> ChangePasswordRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<serde_json::Value, ErrorKind>()
@@ -9361,6 +9637,7 @@ impl<'a> DeleteSharedStorageRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<SharedStorage, ErrorKind>()
@@ -9396,6 +9673,7 @@ impl<'a> DetachServerSharedStorageRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<SharedStorage, ErrorKind>()
@@ -9522,6 +9800,7 @@ impl<'a> ListUsagesRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response
@@ -9617,6 +9896,7 @@ impl<'a> ListUsersRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<User>, ErrorKind>()
@@ -9649,6 +9929,7 @@ impl<'a> GetUserRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<User, ErrorKind>()
@@ -9682,6 +9963,7 @@ impl<'a> ApiInfoRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<UserApi, ErrorKind>()
@@ -9715,6 +9997,7 @@ impl<'a> ShowApiKeyRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ApiKey, ErrorKind>()
@@ -9748,6 +10031,7 @@ impl<'a> IpsApiAccessAllowedRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Vec<String>, ErrorKind>()
@@ -9761,7 +10045,7 @@ impl<'a> IntoFuture for IpsApiAccessAllowedRequest<'a> {
     }
 }
 ///A `create_user` request, started by [`Client::create_user`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateUserRequest<'a> {
     client: &'a Client,
@@ -9769,6 +10053,17 @@ pub struct CreateUserRequest<'a> {
     password: String,
     email: Option<String>,
     description: Option<String>,
+}
+impl std::fmt::Debug for CreateUserRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateUserRequest")
+            .field("client", &self.client)
+            .field("name", &self.name)
+            .field("password", &"<redacted>")
+            .field("email", &self.email)
+            .field("description", &self.description)
+            .finish()
+    }
 }
 impl<'a> CreateUserRequest<'a> {
     /// The user's e-mail address.
@@ -9824,6 +10119,7 @@ impl<'a> CreateUserRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<User, ErrorKind>()
@@ -9873,6 +10169,7 @@ impl<'a> AddUserIpRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<User, ErrorKind>()
@@ -9886,7 +10183,7 @@ impl<'a> IntoFuture for AddUserIpRequest<'a> {
     }
 }
 ///A `modify_user` request, started by [`Client::modify_user`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ModifyUserRequest<'a> {
     client: &'a Client,
@@ -9895,6 +10192,18 @@ pub struct ModifyUserRequest<'a> {
     email: Option<String>,
     password: Option<String>,
     state: Option<UserState>,
+}
+impl std::fmt::Debug for ModifyUserRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModifyUserRequest")
+            .field("client", &self.client)
+            .field("user_id", &self.user_id)
+            .field("description", &self.description)
+            .field("email", &self.email)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("state", &self.state)
+            .finish()
+    }
 }
 impl<'a> ModifyUserRequest<'a> {
     /// The user's new description.
@@ -9971,6 +10280,7 @@ impl<'a> ModifyUserRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<User, ErrorKind>()
@@ -10016,6 +10326,7 @@ impl<'a> ModifyUserApiRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<User, ErrorKind>()
@@ -10049,6 +10360,7 @@ impl<'a> ChangeApiKeyRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<User, ErrorKind>()
@@ -10081,6 +10393,7 @@ impl<'a> DeleteUserRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<User, ErrorKind>()
@@ -10115,6 +10428,7 @@ impl<'a> RemoveUserIpRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<User, ErrorKind>()

@@ -1227,7 +1227,7 @@ pub struct Volume {
     pub properties: Option<VolumeProperties>,
 }
 /// The configuration of a storage volume.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VolumeProperties {
     /// The volume's name.
@@ -1370,6 +1370,32 @@ pub struct VolumeProperties {
         skip_serializing_if = "Option::is_none"
     )]
     pub device_number: Option<i64>,
+}
+impl std::fmt::Debug for VolumeProperties {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VolumeProperties")
+            .field("name", &self.name)
+            .field("disk_type", &self.disk_type)
+            .field("size", &self.size)
+            .field("availability_zone", &self.availability_zone)
+            .field("image", &self.image)
+            .field("image_password", &self.image_password.as_ref().map(|_| "<redacted>"))
+            .field("ssh_keys", &self.ssh_keys)
+            .field("bus", &self.bus)
+            .field("licence_type", &self.licence_type)
+            .field("cpu_hot_plug", &self.cpu_hot_plug)
+            .field("cpu_hot_unplug", &self.cpu_hot_unplug)
+            .field("ram_hot_plug", &self.ram_hot_plug)
+            .field("ram_hot_unplug", &self.ram_hot_unplug)
+            .field("nic_hot_plug", &self.nic_hot_plug)
+            .field("nic_hot_unplug", &self.nic_hot_unplug)
+            .field("disc_virtio_hot_plug", &self.disc_virtio_hot_plug)
+            .field("disc_virtio_hot_unplug", &self.disc_virtio_hot_unplug)
+            .field("disc_scsi_hot_plug", &self.disc_scsi_hot_plug)
+            .field("disc_scsi_hot_unplug", &self.disc_scsi_hot_unplug)
+            .field("device_number", &self.device_number)
+            .finish()
+    }
 }
 /// A list of LANs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2220,7 +2246,7 @@ pub struct SnapshotProperties {
 /// When the volume is made from an official ProfitBricks image, give an image password or SSH
 /// keys (or both) so the system can be logged into; setting a password as well as keys keeps
 /// access through the remote console possible.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct NewVolume {
@@ -2251,6 +2277,21 @@ pub struct NewVolume {
     /// The storage availability zone of the volume; it only matters for HDD volumes, so leave it unset or AUTO for SSD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<VolumeAvailabilityZone>,
+}
+impl std::fmt::Debug for NewVolume {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewVolume")
+            .field("name", &self.name)
+            .field("size", &self.size)
+            .field("disk_type", &self.disk_type)
+            .field("bus", &self.bus)
+            .field("image", &self.image)
+            .field("licence_type", &self.licence_type)
+            .field("image_password", &self.image_password.as_ref().map(|_| "<redacted>"))
+            .field("ssh_keys", &self.ssh_keys)
+            .field("availability_zone", &self.availability_zone)
+            .finish()
+    }
 }
 impl serde::Serialize for NewVolume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3224,3 +3265,68 @@ impl<'de> serde::Deserialize<'de> for Protocol {
         sdk_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
+/// Every type a response body is decoded into (each operation's return type, and the
+/// models and enums inside them), by name, with a function that decodes bytes into it
+/// the way responses are decoded. Tests feed arbitrary bytes to each.
+#[doc(hidden)]
+pub const RESPONSE_TYPES: &[(&str, sdk_runtime::dynamic::Decoder)] = &[
+    ("DatacenterCollection", sdk_runtime::dynamic::decodes::<DatacenterCollection>),
+    ("Datacenter", sdk_runtime::dynamic::decodes::<Datacenter>),
+    ("FirewallRuleCollection", sdk_runtime::dynamic::decodes::<FirewallRuleCollection>),
+    ("FirewallRule", sdk_runtime::dynamic::decodes::<FirewallRule>),
+    ("ImageCollection", sdk_runtime::dynamic::decodes::<ImageCollection>),
+    ("Image", sdk_runtime::dynamic::decodes::<Image>),
+    ("IpBlockCollection", sdk_runtime::dynamic::decodes::<IpBlockCollection>),
+    ("IpBlock", sdk_runtime::dynamic::decodes::<IpBlock>),
+    ("LanCollection", sdk_runtime::dynamic::decodes::<LanCollection>),
+    ("Lan", sdk_runtime::dynamic::decodes::<Lan>),
+    ("LoadBalancerCollection", sdk_runtime::dynamic::decodes::<LoadBalancerCollection>),
+    ("LoadBalancer", sdk_runtime::dynamic::decodes::<LoadBalancer>),
+    ("NicCollection", sdk_runtime::dynamic::decodes::<NicCollection>),
+    ("Nic", sdk_runtime::dynamic::decodes::<Nic>),
+    ("LocationCollection", sdk_runtime::dynamic::decodes::<LocationCollection>),
+    ("Location", sdk_runtime::dynamic::decodes::<Location>),
+    ("RequestCollection", sdk_runtime::dynamic::decodes::<RequestCollection>),
+    ("Request", sdk_runtime::dynamic::decodes::<Request>),
+    ("RequestStatus", sdk_runtime::dynamic::decodes::<RequestStatus>),
+    ("ServerCollection", sdk_runtime::dynamic::decodes::<ServerCollection>),
+    ("Server", sdk_runtime::dynamic::decodes::<Server>),
+    ("VolumeCollection", sdk_runtime::dynamic::decodes::<VolumeCollection>),
+    ("Volume", sdk_runtime::dynamic::decodes::<Volume>),
+    ("SnapshotCollection", sdk_runtime::dynamic::decodes::<SnapshotCollection>),
+    ("Snapshot", sdk_runtime::dynamic::decodes::<Snapshot>),
+    ("DatacenterProperties", sdk_runtime::dynamic::decodes::<DatacenterProperties>),
+    ("DatacenterEntities", sdk_runtime::dynamic::decodes::<DatacenterEntities>),
+    ("IpBlockProperties", sdk_runtime::dynamic::decodes::<IpBlockProperties>),
+    ("LocationProperties", sdk_runtime::dynamic::decodes::<LocationProperties>),
+    ("RequestMetadata", sdk_runtime::dynamic::decodes::<RequestMetadata>),
+    ("RequestProperties", sdk_runtime::dynamic::decodes::<RequestProperties>),
+    ("RequestStatusMetadata", sdk_runtime::dynamic::decodes::<RequestStatusMetadata>),
+    ("RequestTarget", sdk_runtime::dynamic::decodes::<RequestTarget>),
+    ("ResourceLink", sdk_runtime::dynamic::decodes::<ResourceLink>),
+    ("Metadata", sdk_runtime::dynamic::decodes::<Metadata>),
+    ("ServerProperties", sdk_runtime::dynamic::decodes::<ServerProperties>),
+    ("ServerEntities", sdk_runtime::dynamic::decodes::<ServerEntities>),
+    ("VolumeProperties", sdk_runtime::dynamic::decodes::<VolumeProperties>),
+    ("LanProperties", sdk_runtime::dynamic::decodes::<LanProperties>),
+    ("LanEntities", sdk_runtime::dynamic::decodes::<LanEntities>),
+    ("LoadBalancerProperties", sdk_runtime::dynamic::decodes::<LoadBalancerProperties>),
+    ("LoadBalancerEntities", sdk_runtime::dynamic::decodes::<LoadBalancerEntities>),
+    ("NicProperties", sdk_runtime::dynamic::decodes::<NicProperties>),
+    ("NicEntities", sdk_runtime::dynamic::decodes::<NicEntities>),
+    ("FirewallRuleProperties", sdk_runtime::dynamic::decodes::<FirewallRuleProperties>),
+    ("ImageProperties", sdk_runtime::dynamic::decodes::<ImageProperties>),
+    ("SnapshotProperties", sdk_runtime::dynamic::decodes::<SnapshotProperties>),
+    ("RequestState", sdk_runtime::dynamic::decodes::<RequestState>),
+    ("ResourceType", sdk_runtime::dynamic::decodes::<ResourceType>),
+    ("State", sdk_runtime::dynamic::decodes::<State>),
+    ("ServerAvailabilityZone", sdk_runtime::dynamic::decodes::<ServerAvailabilityZone>),
+    ("VolumeAvailabilityZone", sdk_runtime::dynamic::decodes::<VolumeAvailabilityZone>),
+    ("CpuFamily", sdk_runtime::dynamic::decodes::<CpuFamily>),
+    ("VmState", sdk_runtime::dynamic::decodes::<VmState>),
+    ("VolumeType", sdk_runtime::dynamic::decodes::<VolumeType>),
+    ("Bus", sdk_runtime::dynamic::decodes::<Bus>),
+    ("LicenceType", sdk_runtime::dynamic::decodes::<LicenceType>),
+    ("ImageType", sdk_runtime::dynamic::decodes::<ImageType>),
+    ("Protocol", sdk_runtime::dynamic::decodes::<Protocol>),
+];

@@ -23,6 +23,7 @@ impl Client {
     /// * `GET /datacenters`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List Data Centers"
     pub fn list_datacenters(&self) -> ListDatacentersRequest<'_> {
         ListDatacentersRequest {
@@ -50,6 +51,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a Data Center"
     pub fn get_datacenter(
         &self,
@@ -81,6 +83,7 @@ impl Client {
     /// * `POST /datacenters`
     /// * JSON body (`Content-Type: application/json`): the members of `datacenter`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Create a Data Center"
     pub fn create_datacenter(
@@ -119,6 +122,7 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Update a Data Center"
     pub fn update_datacenter(
@@ -150,6 +154,7 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}`
     /// * success: 202
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Delete a Data Center"
     pub fn delete_datacenter(
@@ -180,6 +185,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List Firewall Rules"
     pub fn get_firewall_rules(
         &self,
@@ -208,6 +214,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules/{firewall_rule_id}`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Get a Firewall Rule"
     pub fn get_firewall_rule(
         &self,
@@ -247,6 +254,7 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules`
     /// * JSON body (`Content-Type: application/json`): the members of `firewall_rule`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Create a Firewall Rule"
     pub fn create_firewall_rule(
@@ -300,6 +308,7 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules/{firewall_rule_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `sourceMac`, `sourceIp`, `targetIp`, `portRangeStart`, `portRangeEnd`, `icmpType`, `icmpCode`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Update a Firewall Rule"
     pub fn update_firewall_rule(
@@ -341,6 +350,7 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules/{firewall_rule_id}`
     /// * success: 202
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Delete a Firewall Rule"
     pub fn delete_firewall_rule(
@@ -373,6 +383,7 @@ impl Client {
     /// * `GET /images`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List Images"
     pub fn list_images(&self) -> ListImagesRequest<'_> {
         ListImagesRequest {
@@ -390,6 +401,7 @@ impl Client {
     ///
     /// * `GET /images/{image_id}`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Get an Image"
     pub fn get_image(&self, image_id: impl Into<String>) -> GetImageRequest<'_> {
         GetImageRequest {
@@ -410,6 +422,7 @@ impl Client {
     /// * `GET /ipblocks`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List IP Blocks"
     pub fn list_ipblocks(&self) -> ListIpblocksRequest<'_> {
         ListIpblocksRequest {
@@ -427,6 +440,7 @@ impl Client {
     ///
     /// * `GET /ipblocks/{ipblock_id}`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Get an IP Block"
     pub fn get_ipblock(&self, ipblock_id: impl Into<String>) -> GetIpblockRequest<'_> {
         GetIpblockRequest {
@@ -448,6 +462,7 @@ impl Client {
     /// * `POST /ipblocks`
     /// * JSON body (`Content-Type: application/json`): the members of `ipblock`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Create an IP Block"
     pub fn reserve_ipblock(&self, ipblock: NewIpBlock) -> ReserveIpblockRequest<'_> {
@@ -468,6 +483,7 @@ impl Client {
     ///
     /// * `DELETE /ipblocks/{ipblock_id}`
     /// * success: 202
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Delete an IP Block"
     pub fn delete_ipblock(
@@ -496,6 +512,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/lans`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List LANs"
     pub fn list_lans(&self, datacenter_id: impl Into<String>) -> ListLansRequest<'_> {
         ListLansRequest {
@@ -519,6 +536,7 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/lans`
     /// * JSON body (`Content-Type: application/json`): the members of `lan`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Create a LAN"
     pub fn create_lan(
@@ -550,6 +568,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/lans/{lan_id}`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Get a LAN"
     pub fn get_lan(
         &self,
@@ -586,6 +605,7 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/lans/{lan_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `public`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Update a LAN"
     pub fn update_lan(
@@ -614,6 +634,7 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/lans/{lan_id}`
     /// * success: 202
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Delete a LAN"
     pub fn delete_lan(
@@ -644,6 +665,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/loadbalancers`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List Load Balancers"
     pub fn list_loadbalancers(
         &self,
@@ -666,6 +688,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Get a Load Balancer"
     pub fn get_loadbalancer(
         &self,
@@ -694,6 +717,7 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/loadbalancers`
     /// * JSON body (`Content-Type: application/json`): the members of `loadbalancer`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Create a Load Balancer"
     pub fn create_loadbalancer(
@@ -735,6 +759,7 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `ip`, `dhcp`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Update a Load Balancer"
     pub fn update_loadbalancer(
@@ -764,6 +789,7 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}`
     /// * success: 202
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Delete a Load Balancer"
     pub fn delete_loadbalancer(
@@ -795,6 +821,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List Load Balanced NICs"
     pub fn get_loadbalancer_members(
         &self,
@@ -827,6 +854,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics/{nic_id}`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Get a Load Balanced NIC"
     pub fn get_loadbalanced_nic(
         &self,
@@ -859,6 +887,7 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics`
     /// * JSON body (`Content-Type: application/json`): `id`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Associate NIC to a Load Balancer"
     pub fn add_loadbalanced_nics(
@@ -888,6 +917,7 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics/{nic_id}`
     /// * success: 202
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Remove a NIC Association"
     pub fn remove_loadbalanced_nic(
@@ -909,6 +939,7 @@ impl Client {
     ///
     /// * `GET /locations`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List Locations"
     pub fn list_locations(&self) -> ListLocationsRequest<'_> {
         ListLocationsRequest {
@@ -928,6 +959,7 @@ impl Client {
     ///
     /// * `GET /locations/{location_id}`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Get a Location"
     pub fn get_location(
         &self,
@@ -956,6 +988,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List NICs"
     pub fn list_nics(
         &self,
@@ -988,6 +1021,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Get a NIC"
     pub fn get_nic(
         &self,
@@ -1024,6 +1058,7 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/nics`
     /// * JSON body (`Content-Type: application/json`): the members of `nic`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Create a NIC"
     pub fn create_nic(
@@ -1072,6 +1107,7 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `ips`, `dhcp`, `lan`, `nat`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Update a NIC"
     pub fn update_nic(
@@ -1106,6 +1142,7 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}`
     /// * success: 202
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Delete a NIC"
     pub fn delete_nic(
@@ -1134,6 +1171,7 @@ impl Client {
     /// * `GET /requests`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List Requests"
     pub fn list_requests(&self) -> ListRequestsRequest<'_> {
         ListRequestsRequest {
@@ -1154,6 +1192,7 @@ impl Client {
     ///
     /// * `GET /requests/{request_id}`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Get a Request"
     pub fn get_request(&self, request_id: impl Into<String>) -> GetRequestRequest<'_> {
         GetRequestRequest {
@@ -1175,6 +1214,7 @@ impl Client {
     ///
     /// * `GET /requests/{request_id}/status`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Get a Request Status"
     pub fn get_request_status(
         &self,
@@ -1205,6 +1245,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List Servers"
     pub fn list_servers(
         &self,
@@ -1237,6 +1278,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve a Server"
     pub fn get_server(
         &self,
@@ -1273,6 +1315,7 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers`
     /// * JSON body (`Content-Type: application/json`): the members of `server`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Create a Server"
     pub fn create_server(
@@ -1319,6 +1362,7 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/servers/{server_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `cores`, `ram`, `availabilityZone`, `licenceType`, `bootVolume.id`, `bootCdrom.id`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Update a Server"
     pub fn update_server(
@@ -1356,6 +1400,7 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}`
     /// * success: 202
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Delete a Server"
     pub fn delete_server(
@@ -1387,6 +1432,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/volumes`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List Attached Volumes"
     pub fn get_attached_volumes(
         &self,
@@ -1416,6 +1462,7 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/volumes`
     /// * JSON body (`Content-Type: application/json`): `id`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Attach a Volume"
     pub fn attach_volume(
@@ -1443,6 +1490,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/volumes/{volume_id}`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve an Attached Volume"
     pub fn get_attached_volume(
         &self,
@@ -1476,6 +1524,7 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/volumes/{volume_id}`
     /// * success: 202
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Detach a Volume"
     pub fn detach_volume(
@@ -1509,6 +1558,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/cdroms`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List Attached CD-ROMs"
     pub fn get_attached_cdroms(
         &self,
@@ -1538,6 +1588,7 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/cdroms`
     /// * JSON body (`Content-Type: application/json`): `id`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Attach a CD-ROM"
     pub fn attach_cdrom(
@@ -1565,6 +1616,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/cdroms/{cdrom_id}`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Retrieve an Attached CD-ROM"
     pub fn get_attached_cdrom(
         &self,
@@ -1593,6 +1645,7 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/cdroms/{cdrom_id}`
     /// * success: 202
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Detach a CD-ROM"
     pub fn detach_cdrom(
@@ -1626,6 +1679,7 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/reboot`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`) (empty)
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Reboot a Server"
     pub fn reboot_server(
@@ -1657,6 +1711,7 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/start`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`) (empty)
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Start a Server"
     pub fn start_server(
@@ -1689,6 +1744,7 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/stop`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`) (empty)
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Stop a Server"
     pub fn stop_server(
@@ -1715,6 +1771,7 @@ impl Client {
     /// * `GET /snapshots`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List Snapshots"
     pub fn list_snapshots(&self) -> ListSnapshotsRequest<'_> {
         ListSnapshotsRequest {
@@ -1732,6 +1789,7 @@ impl Client {
     ///
     /// * `GET /snapshots/{snapshot_id}`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Get a Snapshot"
     pub fn get_snapshot(
         &self,
@@ -1776,6 +1834,7 @@ impl Client {
     /// * `PATCH /snapshots/{snapshot_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `cpuHotPlug`, `cpuHotUnplug`, `ramHotPlug`, `ramHotUnplug`, `nicHotPlug`, `nicHotUnplug`, `discVirtioHotPlug`, `discVirtioHotUnplug`, `discScsiHotPlug`, `discScsiHotUnplug`, `licenceType`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Update a Snapshot"
     pub fn update_snapshot(
@@ -1812,6 +1871,7 @@ impl Client {
     ///
     /// * `DELETE /snapshots/{snapshot_id}`
     /// * success: 202
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Delete a Snapshot"
     pub fn delete_snapshot(
@@ -1843,6 +1903,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/volumes`
     /// * query: `depth`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "List Volumes"
     pub fn list_volumes(
         &self,
@@ -1865,6 +1926,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/volumes/{volume_id}`
     /// * success: 200
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * source section: "Get a Volume"
     pub fn get_volume(
         &self,
@@ -1899,6 +1961,7 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/volumes`
     /// * JSON body (`Content-Type: application/json`): the members of `volume`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Create a Volume"
     pub fn create_volume(
@@ -1942,6 +2005,7 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/volumes/{volume_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `size`, `bus`, `licenceType`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Update a Volume"
     pub fn update_volume(
@@ -1976,6 +2040,7 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/volumes/{volume_id}`
     /// * success: 202
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Delete a Volume"
     pub fn delete_volume(
@@ -2012,6 +2077,7 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/volumes/{volume_id}/create-snapshot`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`): `name`, `description`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Create a Volume Snapshot"
     pub fn create_snapshot(
@@ -2047,6 +2113,7 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/volumes/{volume_id}/restore-snapshot`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`): `snapshotId`
     /// * success: 202
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
     /// * source section: "Restore a Volume Snapshot"
     pub fn restore_snapshot(
@@ -2097,6 +2164,7 @@ impl<'a> ListDatacentersRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<DatacenterCollection, ErrorKind>()
@@ -2147,6 +2215,7 @@ impl<'a> GetDatacenterRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Datacenter, ErrorKind>()
@@ -2182,6 +2251,7 @@ impl<'a> CreateDatacenterRequest<'a> {
             body: sdk_runtime::Body::json(&self.datacenter)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -2256,6 +2326,7 @@ impl<'a> UpdateDatacenterRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -2298,6 +2369,7 @@ impl<'a> DeleteDatacenterRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -2356,6 +2428,7 @@ impl<'a> GetFirewallRulesRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRuleCollection, ErrorKind>()
@@ -2395,6 +2468,7 @@ impl<'a> GetFirewallRuleRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<FirewallRule, ErrorKind>()
@@ -2438,6 +2512,7 @@ impl<'a> CreateFirewallRuleRequest<'a> {
             body: sdk_runtime::Body::json(&self.firewall_rule)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -2716,6 +2791,7 @@ impl<'a> UpdateFirewallRuleRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -2764,6 +2840,7 @@ impl<'a> DeleteFirewallRuleRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -2814,6 +2891,7 @@ impl<'a> ListImagesRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ImageCollection, ErrorKind>()
@@ -2846,6 +2924,7 @@ impl<'a> GetImageRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Image, ErrorKind>()
@@ -2892,6 +2971,7 @@ impl<'a> ListIpblocksRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<IpBlockCollection, ErrorKind>()
@@ -2925,6 +3005,7 @@ impl<'a> GetIpblockRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<IpBlock, ErrorKind>()
@@ -2960,6 +3041,7 @@ impl<'a> ReserveIpblockRequest<'a> {
             body: sdk_runtime::Body::json(&self.ipblock)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -3002,6 +3084,7 @@ impl<'a> DeleteIpblockRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -3056,6 +3139,7 @@ impl<'a> ListLansRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LanCollection, ErrorKind>()
@@ -3091,6 +3175,7 @@ impl<'a> CreateLanRequest<'a> {
             body: sdk_runtime::Body::json(&self.lan)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -3147,6 +3232,7 @@ impl<'a> GetLanRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Lan, ErrorKind>()
@@ -3211,6 +3297,7 @@ impl<'a> UpdateLanRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -3250,6 +3337,7 @@ impl<'a> DeleteLanRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -3304,6 +3392,7 @@ impl<'a> ListLoadbalancersRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancerCollection, ErrorKind>()
@@ -3339,6 +3428,7 @@ impl<'a> GetLoadbalancerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LoadBalancer, ErrorKind>()
@@ -3374,6 +3464,7 @@ impl<'a> CreateLoadbalancerRequest<'a> {
             body: sdk_runtime::Body::json(&self.loadbalancer)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -3460,6 +3551,7 @@ impl<'a> UpdateLoadbalancerRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -3504,6 +3596,7 @@ impl<'a> DeleteLoadbalancerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -3560,6 +3653,7 @@ impl<'a> GetLoadbalancerMembersRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<NicCollection, ErrorKind>()
@@ -3614,6 +3708,7 @@ impl<'a> GetLoadbalancedNicRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Nic, ErrorKind>()
@@ -3661,6 +3756,7 @@ impl<'a> AddLoadbalancedNicsRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -3702,6 +3798,7 @@ impl<'a> RemoveLoadbalancedNicRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -3735,6 +3832,7 @@ impl<'a> ListLocationsRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<LocationCollection, ErrorKind>()
@@ -3768,6 +3866,7 @@ impl<'a> GetLocationRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Location, ErrorKind>()
@@ -3820,6 +3919,7 @@ impl<'a> ListNicsRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<NicCollection, ErrorKind>()
@@ -3874,6 +3974,7 @@ impl<'a> GetNicRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Nic, ErrorKind>()
@@ -3915,6 +4016,7 @@ impl<'a> CreateNicRequest<'a> {
             body: sdk_runtime::Body::json(&self.nic)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -4024,6 +4126,7 @@ impl<'a> UpdateNicRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -4065,6 +4168,7 @@ impl<'a> DeleteNicRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -4115,6 +4219,7 @@ impl<'a> ListRequestsRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<RequestCollection, ErrorKind>()
@@ -4148,6 +4253,7 @@ impl<'a> GetRequestRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Request, ErrorKind>()
@@ -4181,6 +4287,7 @@ impl<'a> GetRequestStatusRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<RequestStatus, ErrorKind>()
@@ -4231,6 +4338,7 @@ impl<'a> ListServersRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ServerCollection, ErrorKind>()
@@ -4283,6 +4391,7 @@ impl<'a> GetServerRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Server, ErrorKind>()
@@ -4322,6 +4431,7 @@ impl<'a> CreateServerRequest<'a> {
             body: sdk_runtime::Body::json(&self.server)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -4489,6 +4599,7 @@ impl<'a> UpdateServerRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -4528,6 +4639,7 @@ impl<'a> DeleteServerRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -4584,6 +4696,7 @@ impl<'a> GetAttachedVolumesRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<VolumeCollection, ErrorKind>()
@@ -4631,6 +4744,7 @@ impl<'a> AttachVolumeRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -4672,6 +4786,7 @@ impl<'a> GetAttachedVolumeRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Volume, ErrorKind>()
@@ -4709,6 +4824,7 @@ impl<'a> DetachVolumeRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -4765,6 +4881,7 @@ impl<'a> GetAttachedCdromsRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<ImageCollection, ErrorKind>()
@@ -4812,6 +4929,7 @@ impl<'a> AttachCdromRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -4853,6 +4971,7 @@ impl<'a> GetAttachedCdromRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Image, ErrorKind>()
@@ -4890,6 +5009,7 @@ impl<'a> DetachCdromRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -4933,6 +5053,7 @@ impl<'a> RebootServerRequest<'a> {
                 sdk_runtime::Body::Form(form)
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -4976,6 +5097,7 @@ impl<'a> StartServerRequest<'a> {
                 sdk_runtime::Body::Form(form)
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -5019,6 +5141,7 @@ impl<'a> StopServerRequest<'a> {
                 sdk_runtime::Body::Form(form)
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -5069,6 +5192,7 @@ impl<'a> ListSnapshotsRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<SnapshotCollection, ErrorKind>()
@@ -5102,6 +5226,7 @@ impl<'a> GetSnapshotRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Snapshot, ErrorKind>()
@@ -5331,6 +5456,7 @@ impl<'a> UpdateSnapshotRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -5373,6 +5499,7 @@ impl<'a> DeleteSnapshotRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -5427,6 +5554,7 @@ impl<'a> ListVolumesRequest<'a> {
             },
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<VolumeCollection, ErrorKind>()
@@ -5462,6 +5590,7 @@ impl<'a> GetVolumeRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[200u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         response.json::<Volume, ErrorKind>()
@@ -5501,6 +5630,7 @@ impl<'a> CreateVolumeRequest<'a> {
             body: sdk_runtime::Body::json(&self.volume)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -5606,6 +5736,7 @@ impl<'a> UpdateVolumeRequest<'a> {
                 sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -5645,6 +5776,7 @@ impl<'a> DeleteVolumeRequest<'a> {
             query: Vec::new(),
             body: sdk_runtime::Body::Empty,
             success: &[202u16],
+            idempotent: true,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -5706,6 +5838,7 @@ impl<'a> CreateSnapshotRequest<'a> {
                 sdk_runtime::Body::Form(form)
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER
@@ -5759,6 +5892,7 @@ impl<'a> RestoreSnapshotRequest<'a> {
                 sdk_runtime::Body::Form(form)
             },
             success: &[202u16],
+            idempotent: false,
         };
         let response = self.client.transport.send::<ErrorKind>(request).await?;
         let request_id = super::PROVIDER

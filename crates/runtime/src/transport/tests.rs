@@ -121,7 +121,10 @@ fn http_response(status: &str, extra_headers: &str, body: &str) -> String {
 }
 
 fn client() -> reqwest::Client {
-    default_client_builder().no_proxy().build().expect("client")
+    default_client_builder(DEFAULT_CONNECT_TIMEOUT)
+        .no_proxy()
+        .build()
+        .expect("client")
 }
 
 fn make_transport(provider: &'static Provider, credentials: Credentials, base: &str) -> Transport {
@@ -130,11 +133,14 @@ fn make_transport(provider: &'static Provider, credentials: Credentials, base: &
         .http_client(client())
         .header("X-Extra", "extra-value")
         .timeout(Duration::from_secs(20))
+        // each test server answers one connection
+        .retry_policy(RetryPolicy::disabled())
         .build()
         .expect("transport")
 }
 
 fn request(method: Method, path: &str, body: Body) -> Request {
+    let idempotent = method == Method::GET;
     Request {
         operation: "test_op",
         method,
@@ -142,6 +148,7 @@ fn request(method: Method, path: &str, body: Body) -> Request {
         query: Vec::new(),
         body,
         success: &[200, 202],
+        idempotent,
     }
 }
 
@@ -420,6 +427,15 @@ fn build_validates_base_url() {
         build("http://localhost:8080").expect("valid").base_url(),
         "http://localhost:8080"
     );
+    for loopback in [
+        "http://127.0.0.1:1234/api",
+        "http://127.1.2.3",
+        "http://[::1]:8080",
+        "http://LOCALHOST",
+        "http://api.localhost./v1",
+    ] {
+        assert!(build(loopback).is_ok(), "{loopback}");
+    }
     for bad in [
         "not a url",
         "/relative",
@@ -428,6 +444,10 @@ fn build_validates_base_url() {
         "https://user:pw-secret@example.com",
         "https://example.com/api?x=1",
         "https://example.com/api#frag",
+        "http://example.com/api",
+        "http://10.0.0.1",
+        "http://[2001:db8::1]",
+        "http://localhost.example.com",
     ] {
         let error = build(bad).expect_err(bad);
         assert!(!error.to_string().contains("pw-secret"), "{error}");
@@ -435,6 +455,22 @@ fn build_validates_base_url() {
     assert!(Transport::builder(&PB, Credentials::basic("u", "p"))
         .build()
         .is_ok());
+}
+
+#[test]
+fn plain_http_elsewhere_needs_an_explicit_opt_in() {
+    let error = Transport::builder(&PB, Credentials::basic("u", "p"))
+        .base_url("http://api.example.com/v1")
+        .build()
+        .expect_err("credentials in clear text");
+    assert!(error.message().contains("uses http"), "{error}");
+    assert!(error.message().contains("allow_insecure_http"), "{error}");
+    let transport = Transport::builder(&PB, Credentials::basic("u", "p"))
+        .base_url("http://api.example.com/v1")
+        .allow_insecure_http(true)
+        .build()
+        .expect("allowed");
+    assert_eq!(transport.base_url(), "http://api.example.com/v1");
 }
 
 #[test]

@@ -3,8 +3,11 @@
 //! * `regen`: regenerate every crate's `src/generated/` from `spec/`;
 //! * `regen --check`: regenerate in memory and fail, naming each file, if anything differs;
 //! * `source-sync [--sources DIR]`: compare the spec with the vendors' documents (default
-//!   `../shared/seeds`) and fail on any difference the spec does not explain (see [`sync`]).
+//!   `../shared/seeds`) and fail on any difference the spec does not explain (see [`sync`]);
+//! * `bench [--rounds N] [--quick] …`: the clients against raw reqwest and the official Python
+//!   SDK, regen and compile times, side by side in one run (see [`bench`]).
 
+mod bench;
 mod sync;
 
 use std::collections::BTreeSet;
@@ -12,7 +15,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask regen [--check]\n       cargo xtask source-sync [--sources DIR]";
+const USAGE: &str = "usage: cargo xtask regen [--check]\n       cargo xtask source-sync [--sources DIR]\n       cargo xtask bench [--quick] (see BENCHMARKS.md)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +24,7 @@ fn main() -> ExitCode {
         ["regen", "--check"] => regen(true),
         ["source-sync"] => source_sync(None),
         ["source-sync", "--sources", dir] => source_sync(Some(dir)),
+        ["bench", rest @ ..] => bench::run(&root(), rest),
         _ => Err(USAGE.to_owned()),
     };
     match result {

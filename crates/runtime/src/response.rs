@@ -64,15 +64,21 @@ impl Response {
     /// e.g. an HTML page. Members the model does not know are ignored; enum values it does
     /// not know decode as their `Unknown` variant.
     pub fn json<T: DeserializeOwned, K>(&self) -> Result<T, Error<K>> {
-        let expected = short_type_name(std::any::type_name::<T>());
-        let labelled = self.non_json_content_type().map_or_else(String::new, |kind| format!(" ({kind})"));
-        let message = if self.body.is_empty() {
-            format!("expected {expected}, got an empty body{labelled}")
+        // Decode first: the type name and the Content-Type are only needed for the error
+        // message, and working them out costs as much as decoding a small body (BENCHMARKS.md).
+        let error = if self.body.is_empty() {
+            None
         } else {
             match serde_json::from_slice(&self.body) {
                 Ok(value) => return Ok(value),
-                Err(error) => format!("expected {expected}{labelled}: {error}"),
+                Err(error) => Some(error),
             }
+        };
+        let expected = short_type_name(std::any::type_name::<T>());
+        let labelled = self.non_json_content_type().map_or_else(String::new, |kind| format!(" ({kind})"));
+        let message = match error {
+            None => format!("expected {expected}, got an empty body{labelled}"),
+            Some(error) => format!("expected {expected}{labelled}: {error}"),
         };
         Err(Error::Decode {
             operation: self.operation,

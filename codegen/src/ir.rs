@@ -304,6 +304,23 @@ pub struct EnumValue {
     pub doc: String,
 }
 
+/// A type written back in spec syntax (`list<Server>`), for messages.
+impl std::fmt::Display for Ty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ty::String => f.write_str("string"),
+            Ty::Integer => f.write_str("integer"),
+            Ty::Number => f.write_str("number"),
+            Ty::Boolean => f.write_str("boolean"),
+            Ty::Json => f.write_str("json"),
+            Ty::Date => f.write_str("date"),
+            Ty::List(inner) => write!(f, "list<{inner}>"),
+            Ty::Map(inner) => write!(f, "map<{inner}>"),
+            Ty::Model(name) | Ty::Enum(name) => f.write_str(name),
+        }
+    }
+}
+
 impl Provider {
     pub fn model(&self, name: &str) -> Option<&Model> {
         self.models.iter().find(|m| m.name == name)

@@ -49,21 +49,6 @@ pub fn is_builtin(name: &str) -> bool {
     builtin(name).is_some()
 }
 
-/// Writes a type back in spec syntax, for messages.
-pub fn display(ty: &Ty) -> String {
-    match ty {
-        Ty::String => "string".into(),
-        Ty::Integer => "integer".into(),
-        Ty::Number => "number".into(),
-        Ty::Boolean => "boolean".into(),
-        Ty::Json => "json".into(),
-        Ty::Date => "date".into(),
-        Ty::List(inner) => format!("list<{}>", display(inner)),
-        Ty::Map(inner) => format!("map<{}>", display(inner)),
-        Ty::Model(name) | Ty::Enum(name) => name.clone(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

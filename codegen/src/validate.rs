@@ -825,7 +825,7 @@ impl At<'_> {
             (Ty::Boolean, toml::Value::Boolean(b)) => Literal::Boolean(*b),
             (Ty::Enum(e), toml::Value::String(s)) => Literal::Enum(e.clone(), s.clone()),
             (ty, other) => {
-                self.error(value.span(), format!("{label}: a default of type {} does not fit the type {}", other.type_str(), types::display(ty)), "give a default of the parameter's type (only strings, numbers, booleans and enum values can be defaults)");
+                self.error(value.span(), format!("{label}: a default of type {} does not fit the type {}", other.type_str(), ty), "give a default of the parameter's type (only strings, numbers, booleans and enum values can be defaults)");
                 return None;
             }
         };
@@ -841,7 +841,7 @@ impl At<'_> {
         let stringy = *item == Ty::String;
         let mut c = Constraints::default();
         let misplaced = |at: &mut Self, key: &str, span: Range<usize>, fits: &str| {
-            at.error(span, format!("{label}: '{key}' does not apply to type {}", types::display(ty)), format!("'{key}' applies to {fits}"));
+            at.error(span, format!("{label}: '{key}' does not apply to type {}", ty), format!("'{key}' applies to {fits}"));
         };
         for (key, bound, slot) in [("min", &m.min, &mut c.min), ("max", &m.max, &mut c.max)] {
             let Some(b) = bound else { continue };
@@ -911,11 +911,11 @@ impl At<'_> {
                     None => self.error(v.span(), format!("{label}: the values of an integer must be integers"), "write them without quotes, e.g. values = [1, 3, 6, 12]"),
                 }
             } else if !stringy && !matches!(item, Ty::Enum(_)) {
-                self.error(v.span(), format!("{label}: 'values' does not apply to type {}", types::display(ty)), "'values' applies to strings, integers, enums and lists of them");
+                self.error(v.span(), format!("{label}: 'values' does not apply to type {}", ty), "'values' applies to strings, integers, enums and lists of them");
             } else {
                 match strings {
                     Some(list) => c.values = list,
-                    None => self.error(v.span(), format!("{label}: the values of a {} must be strings", types::display(item)), "quote them, e.g. values = [\"LIVE\", \"CANCELLED\"]"),
+                    None => self.error(v.span(), format!("{label}: the values of a {} must be strings", item), "quote them, e.g. values = [\"LIVE\", \"CANCELLED\"]"),
                 }
             }
         }
@@ -939,7 +939,7 @@ impl At<'_> {
             let equals = match &r.equals {
                 Some(value) if matches!(ty, Ty::Boolean | Ty::String | Ty::Integer | Ty::Enum(_)) => self.literal(value, ty, what),
                 Some(value) => {
-                    self.error(value.span(), format!("{what}: 'equals' cannot compare a {}", types::display(ty)), "compare a boolean, string, integer or enum member");
+                    self.error(value.span(), format!("{what}: 'equals' cannot compare a {}", ty), "compare a boolean, string, integer or enum member");
                     continue;
                 }
                 None => None,

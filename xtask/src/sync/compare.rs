@@ -334,7 +334,7 @@ impl Comparer<'_> {
             let param_entry = self.params.len();
             self.params.push(ParamEntry { in_source: false, in_spec: true, entry });
             let operation = self.current.1.clone().unwrap_or_else(|| self.current.0.clone());
-            let message = format!("parameter `{path}` ({}) is in the spec but not in the source", ty_name(member.ty));
+            let message = format!("parameter `{path}` ({}) is in the spec but not in the source", member.ty);
             let help = format!("remove it, or write a [[deviation]] with operation = \"{operation}\", parameter = \"{path}\" and the reason");
             self.find(Some(path), Some(param_entry), message, None, member.place.clone(), help);
         }
@@ -347,7 +347,7 @@ impl Comparer<'_> {
         let compatible = self.compatible(&param.ty, param.ty_from_example, member.ty);
         if !compatible {
             let stated = if param.ty_from_example { "its example passes" } else { "the source says" };
-            report(self, format!("{stated} {}, the spec says {}", source_ty_name(&param.ty), ty_name(member.ty)), "change the spec's type, or explain the difference with a [[deviation]]");
+            report(self, format!("{stated} {}, the spec says {}", source_ty_name(&param.ty), member.ty), "change the spec's type, or explain the difference with a [[deviation]]");
         }
         match (param.required, member.required) {
             (Required::Yes, false) => report(self, "required in the source, optional in the spec".to_owned(), "set `required = true`"),
@@ -508,20 +508,6 @@ fn model_of(ty: &Ty) -> Option<&str> {
 
 fn quote_all(values: &[String]) -> String {
     values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
-}
-
-pub fn ty_name(ty: &Ty) -> String {
-    match ty {
-        Ty::String => "string".to_owned(),
-        Ty::Integer => "integer".to_owned(),
-        Ty::Number => "number".to_owned(),
-        Ty::Boolean => "boolean".to_owned(),
-        Ty::Json => "json".to_owned(),
-        Ty::Date => "date".to_owned(),
-        Ty::List(item) => format!("list<{}>", ty_name(item)),
-        Ty::Map(item) => format!("map<{}>", ty_name(item)),
-        Ty::Model(name) | Ty::Enum(name) => name.clone(),
-    }
 }
 
 pub fn source_ty_name(ty: &SourceType) -> String {

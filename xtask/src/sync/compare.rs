@@ -138,6 +138,16 @@ struct Member<'a> {
     place: Option<String>,
 }
 
+impl<'a> Member<'a> {
+    fn of_param(param: &'a ir::Param, place: Option<String>) -> Self {
+        Member { name: &param.name, wire: wire_name(&param.wire), ty: &param.ty, required: param.required, deprecated: param.deprecated.is_some(), constraints: &param.constraints, place }
+    }
+
+    fn of_field(field: &'a ir::Field, place: Option<String>) -> Self {
+        Member { name: &field.rust, wire: wire_name(&field.wire), ty: &field.ty, required: field.required, deprecated: field.deprecated.is_some(), constraints: &field.constraints, place }
+    }
+}
+
 struct ParamEntry {
     in_source: bool,
     in_spec: bool,
@@ -292,19 +302,7 @@ impl Comparer<'_> {
                     let message = format!("operation `{}` says source = \"{label}\", but the source documents it under \"{}\"", p.name, s.section);
                     self.find(None, None, message, Some(s.line), spec_place.clone(), format!("set source = \"{}\"", s.section));
                 }
-                let members: Vec<Member> = p
-                    .params
-                    .iter()
-                    .map(|param| Member {
-                        name: &param.name,
-                        wire: wire_name(&param.wire),
-                        ty: &param.ty,
-                        required: param.required,
-                        deprecated: param.deprecated.is_some(),
-                        constraints: &param.constraints,
-                        place: self.index.params.get(&(p.name.clone(), param.name.clone())).cloned(),
-                    })
-                    .collect();
+                let members: Vec<Member> = p.params.iter().map(|param| Member::of_param(param, self.index.params.get(&(p.name.clone(), param.name.clone())).cloned())).collect();
                 self.members(&s.params, &members, "", entry, 0);
             }
             (None, None) => {}
@@ -364,19 +362,7 @@ impl Comparer<'_> {
         if compatible && !param.fields.is_empty() && depth < 3 {
             if let Some(model) = model_of(member.ty).and_then(|m| self.spec.model(m)) {
                 let place = self.index.models.get(&model.name).cloned();
-                let fields: Vec<Member> = model
-                    .fields
-                    .iter()
-                    .map(|f| Member {
-                        name: &f.rust,
-                        wire: wire_name(&f.wire),
-                        ty: &f.ty,
-                        required: f.required,
-                        deprecated: f.deprecated.is_some(),
-                        constraints: &f.constraints,
-                        place: place.clone(),
-                    })
-                    .collect();
+                let fields: Vec<Member> = model.fields.iter().map(|f| Member::of_field(f, place.clone())).collect();
                 self.members(&param.fields, &fields, &format!("{path}."), entry, depth + 1);
             }
         }

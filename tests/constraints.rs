@@ -22,11 +22,15 @@
 //!
 //! Run with `cargo test -p workspace-tests --test constraints`.
 
+mod support;
+
 use std::path::PathBuf;
 
 use serde_json::{json, Value};
 use wiremock::matchers::{any, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use support::Outcome;
 
 /// What differs between providers for this test.
 struct Provider {
@@ -56,8 +60,6 @@ const ONEANDONE: Provider = Provider {
     status: (200, 202),
     body: || json!({"id": "id-1"}),
 };
-
-const MEMSET_KEY: &str = "0123456789abcdef0123456789abcdef";
 
 const MEMSET: Provider = Provider {
     name: "memset",
@@ -96,59 +98,14 @@ async fn memset_valid() {
     run_valid(&MEMSET).await;
 }
 
-/// How a call ended.
-enum Outcome {
-    Ok(Value),
-    /// The argument checks refused the call.
-    Invalid(sdk_runtime::InvalidArgument),
-    /// Any other error, as `Debug` and `Display` text.
-    Other(String),
-}
-
-fn outcome<K: std::fmt::Debug>(result: Result<Value, sdk_runtime::Error<K>>) -> Outcome {
-    match result {
-        Ok(value) => Outcome::Ok(value),
-        Err(sdk_runtime::Error::InvalidArgument(error)) => Outcome::Invalid(error),
-        Err(other) => Outcome::Other(format!("{other} ({other:?})")),
-    }
-}
-
-/// Calls `op` through the provider's `Client::call`, with test credentials.
-async fn call(provider: &Provider, server: &MockServer, op: &str, args: Value) -> Outcome {
-    let base_url = format!("{}{}", server.uri(), provider.prefix);
-    match provider.name {
-        "profitbricks" => {
-            let credentials = profitbricks::Credentials::basic("test-user", "test-pass");
-            let client = profitbricks::Client::builder(credentials).base_url(base_url).build().expect("valid settings");
-            outcome(client.call(op, args).await)
-        }
-        "oneandone" => {
-            let credentials = oneandone::Credentials::token("test-token");
-            let client = oneandone::Client::builder(credentials).base_url(base_url).build().expect("valid settings");
-            outcome(client.call(op, args).await)
-        }
-        "memset" => {
-            let credentials = memset::Credentials::token(MEMSET_KEY);
-            let client = memset::Client::builder(credentials).base_url(base_url).build().expect("valid settings");
-            outcome(client.call(op, args).await)
-        }
-        other => panic!("no client for provider {other}"),
-    }
-}
-
 /// The cases of `constraints/<file>`; none if the file does not exist.
 fn load_cases(file: &str) -> Vec<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("constraints").join(file);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
-        Err(e) => panic!("{}: {e}", path.display()),
-    };
-    match serde_json::from_str(&text) {
-        Ok(Value::Array(cases)) => cases,
-        Ok(_) => panic!("{}: expected a JSON array of cases", path.display()),
-        Err(e) => panic!("{}: {e}", path.display()),
-    }
+    support::json_array(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("constraints").join(file)).unwrap_or_default()
+}
+
+/// Calls `op` through the provider's `Client::call`, against `server`.
+async fn call(provider: &Provider, server: &MockServer, op: &str, args: Value) -> Outcome {
+    support::call(provider.name, format!("{}{}", server.uri(), provider.prefix), op, args).await
 }
 
 /// The member `name` of a case, which must be a non-empty string.
@@ -282,7 +239,7 @@ async fn check_valid(provider: &Provider, server: &MockServer, case: &Value) -> 
 /// (GET requests get the `get` status, everything else the `other` one).
 async fn mount_answer(provider: &Provider, server: &MockServer, response: Option<&Value>) {
     if let Some(spec) = response {
-        Mock::given(any()).respond_with(template(spec)).mount(server).await;
+        Mock::given(any()).respond_with(support::response(spec).0).mount(server).await;
         return;
     }
     let (get, other) = provider.status;
@@ -292,20 +249,3 @@ async fn mount_answer(provider: &Provider, server: &MockServer, response: Option
     Mock::given(any()).respond_with(answer(other)).with_priority(2).mount(server).await;
 }
 
-/// A case's `response`: `status` (default 200), `headers`, and `json` or `fixture`.
-fn template(spec: &Value) -> ResponseTemplate {
-    let status = spec.get("status").and_then(Value::as_u64).unwrap_or(200);
-    let mut template = ResponseTemplate::new(u16::try_from(status).expect("a valid HTTP status"));
-    for (name, value) in spec["headers"].as_object().into_iter().flatten() {
-        template = template.insert_header(name.as_str(), value.as_str().expect("header values are strings"));
-    }
-    if let Some(fixture) = spec.get("fixture").and_then(Value::as_str) {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures").join(fixture);
-        let body = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        template.set_body_raw(body, "application/json")
-    } else if let Some(json) = spec.get("json") {
-        template.set_body_raw(json.to_string().into_bytes(), "application/json")
-    } else {
-        template
-    }
-}

@@ -3,12 +3,16 @@
 //! The test checks exactly what went over the wire, and that the decoded answer kept
 //! everything the response said.
 
+mod support;
+
 use std::borrow::Cow;
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use support::Outcome;
 
 /// What differs between providers for this test.
 struct Provider {
@@ -32,8 +36,6 @@ const ONEANDONE: Provider = Provider {
     prefix: "/v1",
     auth: ("x-token", "test-token"),
 };
-
-const MEMSET_KEY: &str = "0123456789abcdef0123456789abcdef";
 
 const MEMSET: Provider = Provider {
     name: "memset",
@@ -79,12 +81,7 @@ async fn run(provider: &Provider) {
 
 fn load_vectors(provider: &str) -> Vec<Value> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("wire/{provider}.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    match serde_json::from_str(&text) {
-        Ok(Value::Array(vectors)) => vectors,
-        Ok(_) => panic!("{}: expected a JSON array of vectors", path.display()),
-        Err(e) => panic!("{}: {e}", path.display()),
-    }
+    support::json_array(&path).unwrap_or_else(|| panic!("{} is missing", path.display()))
 }
 
 /// Sends one vector's call and returns what differed from the vector (nothing when it conforms).
@@ -110,46 +107,21 @@ async fn check_vector(provider: &Provider, server: &MockServer, vector: &Value) 
     problems
 }
 
-/// Calls `op` through the provider's `Client::call`, with test credentials.
+/// Calls `op` through the provider's `Client::call`; any error as text.
 async fn call(provider: &Provider, base_url: String, op: &str, args: Value) -> Result<Value, String> {
-    match provider.name {
-        "profitbricks" => {
-            let credentials = profitbricks::Credentials::basic("test-user", "test-pass");
-            let client = profitbricks::Client::builder(credentials).base_url(base_url).build();
-            client.map_err(|e| e.to_string())?.call(op, args).await.map_err(|e| e.to_string())
-        }
-        "oneandone" => {
-            let credentials = oneandone::Credentials::token("test-token");
-            let client = oneandone::Client::builder(credentials).base_url(base_url).build();
-            client.map_err(|e| e.to_string())?.call(op, args).await.map_err(|e| e.to_string())
-        }
-        "memset" => {
-            let credentials = memset::Credentials::token(MEMSET_KEY);
-            let client = memset::Client::builder(credentials).base_url(base_url).build();
-            client.map_err(|e| e.to_string())?.call(op, args).await.map_err(|e| e.to_string())
-        }
-        other => panic!("no client for provider {other}"),
+    match support::call(provider.name, base_url, op, args).await {
+        Outcome::Ok(value) => Ok(value),
+        Outcome::Invalid(error) => Err(error.to_string()),
+        Outcome::Other(error) => Err(error),
     }
 }
 
 /// The mock's answer for a vector's `response`, and the body it carries as JSON (`null` if none).
 fn mock_response(spec: &Value) -> (ResponseTemplate, Value) {
-    let status = spec["status"].as_u64().expect("every response has a \"status\"");
-    let mut template = ResponseTemplate::new(u16::try_from(status).expect("a valid HTTP status"));
-    let body = if let Some(fixture) = spec["fixture"].as_str() {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures").join(fixture);
-        Some(std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-    } else {
-        spec.get("json").map(|json| json.to_string().into_bytes())
-    };
-    for (name, value) in spec["headers"].as_object().into_iter().flatten() {
-        template = template.insert_header(name.as_str(), value.as_str().expect("header values are strings"));
-    }
-    let Some(body) = body else {
-        return (template, Value::Null);
-    };
-    let json = serde_json::from_slice(&body).expect("response bodies are JSON");
-    (template.set_body_raw(body, "application/json"), json)
+    assert!(spec["status"].is_u64(), "every response has a \"status\"");
+    let (template, body) = support::response(spec);
+    let json = body.map_or(Value::Null, |body| serde_json::from_slice(&body).expect("response bodies are JSON"));
+    (template, json)
 }
 
 /// Everything about the received request that differs from the vector's `request`.

@@ -64,8 +64,14 @@ values = [
 fn spec(provider: &str, group: &str) -> ProviderSpec {
     ProviderSpec {
         name: "demo".to_owned(),
-        provider: SourceFile { name: "spec/demo/provider.toml".to_owned(), text: provider.to_owned() },
-        groups: vec![SourceFile { name: "spec/demo/things.toml".to_owned(), text: group.to_owned() }],
+        provider: SourceFile {
+            name: "spec/demo/provider.toml".to_owned(),
+            text: provider.to_owned(),
+        },
+        groups: vec![SourceFile {
+            name: "spec/demo/things.toml".to_owned(),
+            text: group.to_owned(),
+        }],
     }
 }
 
@@ -90,12 +96,24 @@ fn only_error(spec: ProviderSpec) -> Diagnostic {
         Ok(_) => panic!("the broken spec was accepted"),
         Err(d) => d,
     };
-    assert_eq!(diagnostics.len(), 1, "expected exactly one diagnostic, got:\n{}", diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+    assert_eq!(
+        diagnostics.len(),
+        1,
+        "expected exactly one diagnostic, got:\n{}",
+        diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    );
     diagnostics.into_iter().next().unwrap_or_else(|| unreachable!())
 }
 
 /// Asserts the diagnostic's file, position (of `needle` in that file's text), message and help.
-fn assert_diagnostic(d: &Diagnostic, file: &str, text: &str, needle: &str, message: &str, help: &str) {
+fn assert_diagnostic(
+    d: &Diagnostic,
+    file: &str,
+    text: &str,
+    needle: &str,
+    message: &str,
+    help: &str,
+) {
     let (line, column) = position(text, needle);
     assert_eq!((d.file.as_str(), d.line, d.column), (file, line, column), "wrong place for: {d}");
     assert_eq!(d.message, message, "wrong message: {d}");
@@ -110,7 +128,16 @@ const PROVIDER_FILE: &str = "spec/demo/provider.toml";
 fn the_valid_spec_generates() {
     let files = generate(&spec(PROVIDER, GROUP)).expect("the base spec is valid");
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, ["generated/mod.rs", "generated/models.rs", "generated/operations.rs", "generated/dynamic.rs", "generated/handles.rs"]);
+    assert_eq!(
+        paths,
+        [
+            "generated/mod.rs",
+            "generated/models.rs",
+            "generated/operations.rs",
+            "generated/dynamic.rs",
+            "generated/handles.rs"
+        ]
+    );
 }
 
 #[test]
@@ -132,28 +159,56 @@ fn missing_doc_is_rejected() {
     let group = edit(GROUP, "doc = \"Gets a thing.\"\n", "");
     let d = only_error(spec(PROVIDER, &group));
     // serde reports a missing key at the start of its table
-    assert_diagnostic(&d, GROUP_FILE, &group, "[[operation]]", "missing field `doc`", "add the key; spec/README.md says what it holds");
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "[[operation]]",
+        "missing field `doc`",
+        "add the key; spec/README.md says what it holds",
+    );
 }
 
 #[test]
 fn path_segment_without_parameter() {
     let group = edit(GROUP, "\"/things/{thing_id}\"", "\"/things/{thing_id}/parts/{part_id}\"");
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "\"/things/", "path segment '{part_id}' has no path parameter", "add a parameter with name = \"part_id\", in = \"path\", required = true");
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\"/things/",
+        "path segment '{part_id}' has no path parameter",
+        "add a parameter with name = \"part_id\", in = \"path\", required = true",
+    );
 }
 
 #[test]
 fn path_parameter_missing_from_path() {
     let group = edit(GROUP, "\"/things/{thing_id}\"", "\"/things\"");
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "\"/things\"", "path parameter 'thing_id' does not appear in the path", "put {thing_id} in the path, or change its `in`");
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\"/things\"",
+        "path parameter 'thing_id' does not appear in the path",
+        "put {thing_id} in the path, or change its `in`",
+    );
 }
 
 #[test]
 fn unknown_http_method() {
     let group = edit(GROUP, "method = \"GET\"", "method = \"FETCH\"");
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "\"FETCH\"", "unknown HTTP method 'FETCH'", "expected one of GET, POST, PUT, PATCH, DELETE (upper case)");
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\"FETCH\"",
+        "unknown HTTP method 'FETCH'",
+        "expected one of GET, POST, PUT, PATCH, DELETE (upper case)",
+    );
 }
 
 #[test]
@@ -167,7 +222,14 @@ fn returns_unknown_model() {
 fn length_rule_on_an_integer() {
     let group = edit(GROUP, "min = 0\n", "min_length = 1\n");
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "1\ndoc = \"How deep", "parameter 'depth' of operation 'get_thing': 'min_length' does not apply to type integer", "'min_length' applies to string and list<string>");
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "1\ndoc = \"How deep",
+        "parameter 'depth' of operation 'get_thing': 'min_length' does not apply to type integer",
+        "'min_length' applies to string and list<string>",
+    );
 }
 
 #[test]
@@ -186,14 +248,28 @@ fn duplicate_operation() {
     let (line, column) = position(&group[second..], "\"get_thing\"");
     let line = line + group[..second].matches('\n').count();
     assert_eq!((d.line, d.column), (line, column), "{d}");
-    assert_eq!(d.message, "operation 'get_thing' is defined twice (first in spec/demo/things.toml)");
+    assert_eq!(
+        d.message,
+        "operation 'get_thing' is defined twice (first in spec/demo/things.toml)"
+    );
 }
 
 #[test]
 fn enum_value_that_would_shadow_unknown() {
-    let group = edit(GROUP, "{ value = \"RED\", doc = \"Red.\" }", "{ value = \"UNKNOWN\", doc = \"Not known.\" }");
+    let group = edit(
+        GROUP,
+        "{ value = \"RED\", doc = \"Red.\" }",
+        "{ value = \"UNKNOWN\", doc = \"Not known.\" }",
+    );
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "\"UNKNOWN\"", "enum value 'UNKNOWN' gives the variant name 'Unknown', which is not usable", "add rust = \"SomeName\" (UpperCamelCase, not 'Unknown')");
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\"UNKNOWN\"",
+        "enum value 'UNKNOWN' gives the variant name 'Unknown', which is not usable",
+        "add rust = \"SomeName\" (UpperCamelCase, not 'Unknown')",
+    );
 }
 
 #[test]
@@ -209,28 +285,50 @@ fn toml_syntax_error() {
     let d = only_error(spec(PROVIDER, &group));
     let (line, column) = position(&group, "GET\n");
     assert_eq!((d.file.as_str(), d.line, d.column), (GROUP_FILE, line, column), "{d}");
-    assert!(d.message.contains("string values must be quoted") || d.message.contains("invalid string"), "{d}");
+    assert!(
+        d.message.contains("string values must be quoted") || d.message.contains("invalid string"),
+        "{d}"
+    );
 }
 
 #[test]
 fn header_auth_needs_a_header_name() {
     let provider = edit(PROVIDER, "scheme = \"basic\"", "scheme = \"header\"");
     let d = only_error(spec(&provider, GROUP));
-    assert_diagnostic(&d, PROVIDER_FILE, &provider, "\"header\"", "auth scheme 'header' needs the header's name", "add header = \"X-TOKEN\" (the header that carries the token)");
+    assert_diagnostic(
+        &d,
+        PROVIDER_FILE,
+        &provider,
+        "\"header\"",
+        "auth scheme 'header' needs the header's name",
+        "add header = \"X-TOKEN\" (the header that carries the token)",
+    );
 }
 
 #[test]
 fn structured_query_parameter() {
-    let group = edit(GROUP, "type = \"integer\"\nmin = 0", "type = \"list<integer>\"\nmin_items = 1");
+    let group =
+        edit(GROUP, "type = \"integer\"\nmin = 0", "type = \"list<integer>\"\nmin_items = 1");
     let d = only_error(spec(PROVIDER, &group));
     assert_diagnostic(&d, GROUP_FILE, &group, "\"list<integer>\"", "parameter 'depth' of operation 'get_thing': a query parameter must be a string, number, boolean or enum", "send structured values in the body");
 }
 
 #[test]
 fn one_of_group_with_unknown_member() {
-    let group = edit(GROUP, "returns = \"Thing\"\n", "returns = \"Thing\"\nat_most_one_of = [[\"thing_id\", \"colour\"]]\n");
+    let group = edit(
+        GROUP,
+        "returns = \"Thing\"\n",
+        "returns = \"Thing\"\nat_most_one_of = [[\"thing_id\", \"colour\"]]\n",
+    );
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "[\"thing_id\"", "operation 'get_thing': 'colour' in a one-of group is not one of its names", "use one of: thing_id, depth");
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "[\"thing_id\"",
+        "operation 'get_thing': 'colour' in a one-of group is not one of its names",
+        "use one of: thing_id, depth",
+    );
 }
 
 #[test]
@@ -242,7 +340,11 @@ fn request_handle_needs_a_request_id_source() {
 
 #[test]
 fn every_error_in_a_run_is_reported() {
-    let group = edit(&edit(GROUP, "method = \"GET\"", "method = \"FETCH\""), "{ value = \"RED\", doc = \"Red.\" }", "{ value = \"RED\", doc = \"\" }");
+    let group = edit(
+        &edit(GROUP, "method = \"GET\"", "method = \"FETCH\""),
+        "{ value = \"RED\", doc = \"Red.\" }",
+        "{ value = \"RED\", doc = \"\" }",
+    );
     let diagnostics = generate(&spec(PROVIDER, &group)).expect_err("two mistakes");
     let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(messages, ["enum value 'RED' has an empty doc", "unknown HTTP method 'FETCH'"]);
@@ -250,51 +352,101 @@ fn every_error_in_a_run_is_reported() {
 
 #[test]
 fn overlapping_field_names() {
-    let group = edit(GROUP, "{ name = \"size\", type = \"integer\"", "{ name = \"id.size\", type = \"integer\"");
+    let group = edit(
+        GROUP,
+        "{ name = \"size\", type = \"integer\"",
+        "{ name = \"id.size\", type = \"integer\"",
+    );
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "\"id.size\"", "field 'id.size' overlaps field 'id'", "a wire name may not be a prefix of another");
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\"id.size\"",
+        "field 'id.size' overlaps field 'id'",
+        "a wire name may not be a prefix of another",
+    );
 }
 
 #[test]
 fn requirement_on_an_unknown_member() {
-    let group = edit(GROUP, "returns = \"Thing\"\n", "returns = \"Thing\"\nrequires = [{ when = \"dpth\", then = [\"thing_id\"] }]\n");
+    let group = edit(
+        GROUP,
+        "returns = \"Thing\"\n",
+        "returns = \"Thing\"\nrequires = [{ when = \"dpth\", then = [\"thing_id\"] }]\n",
+    );
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "\"dpth\"", "operation 'get_thing': 'requires' names an unknown member 'dpth'", "use one of: thing_id, depth");
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\"dpth\"",
+        "operation 'get_thing': 'requires' names an unknown member 'dpth'",
+        "use one of: thing_id, depth",
+    );
 }
 
 #[test]
 fn idempotent_name_matching_no_operation() {
-    let provider = edit(PROVIDER, "success = [200]\n", "success = [200]\nidempotent_names = [\"get_thing\", \"*_infoo\"]\n");
+    let provider = edit(
+        PROVIDER,
+        "success = [200]\n",
+        "success = [200]\nidempotent_names = [\"get_thing\", \"*_infoo\"]\n",
+    );
     let d = only_error(spec(&provider, GROUP));
-    assert_diagnostic(&d, PROVIDER_FILE, &provider, "\"*_infoo\"", "idempotent_names: '*_infoo' matches no operation", "fix the name, or remove it (names match the part after the last dot)");
+    assert_diagnostic(
+        &d,
+        PROVIDER_FILE,
+        &provider,
+        "\"*_infoo\"",
+        "idempotent_names: '*_infoo' matches no operation",
+        "fix the name, or remove it (names match the part after the last dot)",
+    );
 }
 
 #[test]
 fn idempotent_name_that_is_not_a_pattern() {
-    let provider = edit(PROVIDER, "success = [200]\n", "success = [200]\nidempotent_names = [\"get*thing*\"]\n");
+    let provider = edit(
+        PROVIDER,
+        "success = [200]\n",
+        "success = [200]\nidempotent_names = [\"get*thing*\"]\n",
+    );
     let d = only_error(spec(&provider, GROUP));
     assert_diagnostic(&d, PROVIDER_FILE, &provider, "\"get*thing*\"", "idempotent_names: 'get*thing*' is not a method name pattern", "use a snake_case method name with at most one '*', e.g. \"info\", \"*_list\" or \"list_*\"");
 }
 
 #[test]
 fn idempotent_names_may_not_match_everything() {
-    let provider = edit(PROVIDER, "success = [200]\n", "success = [200]\nidempotent_names = [\"*\"]\n");
+    let provider =
+        edit(PROVIDER, "success = [200]\n", "success = [200]\nidempotent_names = [\"*\"]\n");
     let d = only_error(spec(&provider, GROUP));
-    assert_diagnostic(&d, PROVIDER_FILE, &provider, "\"*\"", "idempotent_names: '*' would let every operation be retried, writes included", "list the read-only names, e.g. \"info\" and \"*_list\"");
+    assert_diagnostic(
+        &d,
+        PROVIDER_FILE,
+        &provider,
+        "\"*\"",
+        "idempotent_names: '*' would let every operation be retried, writes included",
+        "list the read-only names, e.g. \"info\" and \"*_list\"",
+    );
 }
 
 #[test]
 fn idempotence_follows_the_method_the_names_and_the_operation_key() {
     let operations = |group: &str, provider: &str| -> String {
         let files = generate(&spec(provider, group)).expect("valid");
-        files.into_iter().find(|f| f.path == "generated/operations.rs").map(|f| f.contents).unwrap_or_default()
+        files
+            .into_iter()
+            .find(|f| f.path == "generated/operations.rs")
+            .map(|f| f.contents)
+            .unwrap_or_default()
     };
     // a GET is idempotent by default
     assert!(operations(GROUP, PROVIDER).contains("idempotent: true"));
     // a POST is not, unless a name rule or its own key says so; its own key wins
     let post = edit(GROUP, "method = \"GET\"", "method = \"POST\"");
     assert!(operations(&post, PROVIDER).contains("idempotent: false"));
-    let named = edit(PROVIDER, "success = [200]\n", "success = [200]\nidempotent_names = [\"get_*\"]\n");
+    let named =
+        edit(PROVIDER, "success = [200]\n", "success = [200]\nidempotent_names = [\"get_*\"]\n");
     assert!(operations(&post, &named).contains("idempotent: true"));
     let marked = edit(&post, "method = \"POST\"", "method = \"POST\"\nidempotent = true");
     assert!(operations(&marked, PROVIDER).contains("idempotent: true"));

@@ -30,7 +30,10 @@ impl Respond for Echo {
 async fn server() -> (MockServer, memset::Client) {
     let server = MockServer::start().await;
     Mock::given(method("POST")).and(path("/v1/jsonrpc")).respond_with(Echo).mount(&server).await;
-    let client = memset::Client::builder(memset::Credentials::token(KEY)).base_url(format!("{}/v1", server.uri())).build().expect("valid settings");
+    let client = memset::Client::builder(memset::Credentials::token(KEY))
+        .base_url(format!("{}/v1", server.uri()))
+        .build()
+        .expect("valid settings");
     (server, client)
 }
 
@@ -56,8 +59,14 @@ async fn each_answer_reaches_its_own_call() {
 
     let batches = sent_batches(&server).await;
     assert_eq!(batches.len(), 1);
-    assert_eq!(batches[0][0], json!({"jsonrpc": "2.0", "method": "service.info", "params": {"name": "alpha"}, "id": 0}));
-    assert_eq!(batches[0][1], json!({"jsonrpc": "2.0", "method": "server.info", "params": {"name": "gone"}, "id": 1}));
+    assert_eq!(
+        batches[0][0],
+        json!({"jsonrpc": "2.0", "method": "service.info", "params": {"name": "alpha"}, "id": 0})
+    );
+    assert_eq!(
+        batches[0][1],
+        json!({"jsonrpc": "2.0", "method": "server.info", "params": {"name": "gone"}, "id": 1})
+    );
     let request = &server.received_requests().await.unwrap_or_default()[0];
     let auth = request.headers.get("authorization").and_then(|v| v.to_str().ok());
     assert_eq!(auth, Some("Basic MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY6eA=="));
@@ -67,7 +76,8 @@ async fn each_answer_reaches_its_own_call() {
 async fn more_than_a_hundred_calls_are_split() {
     let (server, ms) = server().await;
     let mut batch = ms.batch();
-    let tickets: Vec<_> = (0..250).map(|i| batch.add(ms.service().info(format!("s{i}"))).expect("valid")).collect();
+    let tickets: Vec<_> =
+        (0..250).map(|i| batch.add(ms.service().info(format!("s{i}"))).expect("valid")).collect();
     let mut results = batch.send().await.expect("answered");
     let sizes: Vec<usize> = sent_batches(&server).await.iter().map(Vec::len).collect();
     assert_eq!(sizes, [100, 100, 50]);
@@ -80,7 +90,8 @@ async fn more_than_a_hundred_calls_are_split() {
 async fn a_broken_rule_keeps_the_call_out_of_the_batch() {
     let (server, ms) = server().await;
     let mut batch = ms.batch();
-    let error = batch.add(ms.service().info("bad name!")).expect_err("'!' is not allowed in service names");
+    let error =
+        batch.add(ms.service().info("bad name!")).expect_err("'!' is not allowed in service names");
     assert_eq!((error.operation.as_str(), error.field.as_str()), ("service.info", "name"));
     assert!(batch.is_empty());
     let _ = batch.send().await.expect("an empty batch sends nothing");

@@ -13,7 +13,7 @@
 //! * `rule`: the documented constraint, in words (named in failures);
 //! * `op`, `args`: what is passed to the client's dynamic entry point `Client::call`;
 //! * `field`, `message` (invalid cases only): the call must fail with
-//!   `sdk_runtime::Error::InvalidArgument` whose `field` is exactly `field` and whose `rule`
+//!   `cloud_sdks_runtime::Error::InvalidArgument` whose `field` is exactly `field` and whose `rule`
 //!   contains `message`, and the mock server must have received no request at all;
 //! * `response` (valid cases only, optional): what the mock answers, as in the wire vectors
 //!   (`status`, `headers`, and `json` or a `fixture` under `../shared/fixtures`); without it the
@@ -61,12 +61,8 @@ const ONEANDONE: Provider = Provider {
     body: || json!({"id": "id-1"}),
 };
 
-const MEMSET: Provider = Provider {
-    name: "memset",
-    prefix: "/v1",
-    status: (200, 200),
-    body: || json!({}),
-};
+const MEMSET: Provider =
+    Provider { name: "memset", prefix: "/v1", status: (200, 200), body: || json!({}) };
 
 #[tokio::test]
 async fn profitbricks_invalid() {
@@ -100,7 +96,8 @@ async fn memset_valid() {
 
 /// The cases of `constraints/<file>`; none if the file does not exist.
 fn load_cases(file: &str) -> Vec<Value> {
-    support::json_array(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("constraints").join(file)).unwrap_or_default()
+    support::json_array(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("constraints").join(file))
+        .unwrap_or_default()
 }
 
 /// Calls `op` through the provider's `Client::call`, against `server`.
@@ -148,7 +145,11 @@ async fn run_invalid(provider: &Provider) {
 }
 
 /// The call must be refused with the expected field and rule, and nothing may be sent.
-async fn check_invalid(provider: &Provider, server: &MockServer, case: &Value) -> Result<(), String> {
+async fn check_invalid(
+    provider: &Provider,
+    server: &MockServer,
+    case: &Value,
+) -> Result<(), String> {
     text(case, "rule")?;
     let op = text(case, "op")?;
     let field = text(case, "field")?;
@@ -162,24 +163,34 @@ async fn check_invalid(provider: &Provider, server: &MockServer, case: &Value) -
     match result {
         Outcome::Invalid(error) => {
             if error.field != field {
-                problems.push(format!("field: expected {field:?}, got {:?} (rule: {})", error.field, error.rule));
+                problems.push(format!(
+                    "field: expected {field:?}, got {:?} (rule: {})",
+                    error.field, error.rule
+                ));
             }
             if !error.rule.contains(message) {
-                problems.push(format!("rule: expected it to contain {message:?}, got {:?}", error.rule));
+                problems.push(format!(
+                    "rule: expected it to contain {message:?}, got {:?}",
+                    error.rule
+                ));
             }
             if error.operation != op {
                 problems.push(format!("operation: expected {op:?}, got {:?}", error.operation));
             }
             let display = format!("{op}: invalid argument '{}': {}", error.field, error.rule);
             if error.to_string() != display {
-                problems.push(format!("Display: expected {display:?}, got {:?}", error.to_string()));
+                problems
+                    .push(format!("Display: expected {display:?}, got {:?}", error.to_string()));
             }
         }
         Outcome::Ok(value) => {
-            problems.push(format!("expected InvalidArgument on {field:?}, but the call succeeded: {value}"));
+            problems.push(format!(
+                "expected InvalidArgument on {field:?}, but the call succeeded: {value}"
+            ));
         }
         Outcome::Other(error) => {
-            problems.push(format!("expected InvalidArgument on {field:?}, got another error: {error}"));
+            problems
+                .push(format!("expected InvalidArgument on {field:?}, got another error: {error}"));
         }
     }
     if sent != 0 {
@@ -211,7 +222,10 @@ async fn check_valid(provider: &Provider, server: &MockServer, case: &Value) -> 
     let op = text(case, "op")?;
     for member in ["field", "message"] {
         if case.get(member).is_some() {
-            return Err(format!("a valid case has no \"{member}\"; it belongs in constraints/{}.json", provider.name));
+            return Err(format!(
+                "a valid case has no \"{member}\"; it belongs in constraints/{}.json",
+                provider.name
+            ));
         }
     }
     server.reset().await;
@@ -222,7 +236,9 @@ async fn check_valid(provider: &Provider, server: &MockServer, case: &Value) -> 
     let mut problems = Vec::new();
     match result {
         Outcome::Ok(_) => {}
-        Outcome::Invalid(error) => problems.push(format!("refused by the argument checks: {error}")),
+        Outcome::Invalid(error) => {
+            problems.push(format!("refused by the argument checks: {error}"))
+        }
         Outcome::Other(error) => problems.push(format!("the call failed: {error}")),
     }
     if sent != 1 {
@@ -244,8 +260,9 @@ async fn mount_answer(provider: &Provider, server: &MockServer, response: Option
     }
     let (get, other) = provider.status;
     let body = (provider.body)().to_string();
-    let answer = |status| ResponseTemplate::new(status).set_body_raw(body.clone().into_bytes(), "application/json");
+    let answer = |status| {
+        ResponseTemplate::new(status).set_body_raw(body.clone().into_bytes(), "application/json")
+    };
     Mock::given(method("GET")).respond_with(answer(get)).with_priority(1).mount(server).await;
     Mock::given(any()).respond_with(answer(other)).with_priority(2).mount(server).await;
 }
-

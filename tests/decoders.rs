@@ -11,10 +11,10 @@
 
 use std::path::PathBuf;
 
+use cloud_sdks_runtime::dynamic::Decoder;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use sdk_runtime::dynamic::Decoder;
 use serde_json::{Map, Value};
 
 /// Cases per property and provider: 3 properties make 3 × 2,000 inputs per provider, each fed
@@ -54,9 +54,51 @@ fn check(provider: &str, decoders: Decoders, strategy: impl Strategy<Value = Vec
 
 /// Names real answers use, so that random objects reach into the models' members.
 const KEYS: &[&str] = &[
-    "id", "type", "href", "name", "items", "properties", "metadata", "entities", "state", "status", "message", "error", "finished", "servers", "hardware", "ips",
-    "hdds", "vcore", "ram", "size", "location", "datacenter", "description", "creation_date", "etag", "createdDate", "cores", "nics", "volumes", "lans", "firewallrules",
-    "image", "rules", "port", "protocol", "price", "amount", "service", "key", "scopes", "targets", "requestStatus", "first_password", "ip", "value",
+    "id",
+    "type",
+    "href",
+    "name",
+    "items",
+    "properties",
+    "metadata",
+    "entities",
+    "state",
+    "status",
+    "message",
+    "error",
+    "finished",
+    "servers",
+    "hardware",
+    "ips",
+    "hdds",
+    "vcore",
+    "ram",
+    "size",
+    "location",
+    "datacenter",
+    "description",
+    "creation_date",
+    "etag",
+    "createdDate",
+    "cores",
+    "nics",
+    "volumes",
+    "lans",
+    "firewallrules",
+    "image",
+    "rules",
+    "port",
+    "protocol",
+    "price",
+    "amount",
+    "service",
+    "key",
+    "scopes",
+    "targets",
+    "requestStatus",
+    "first_password",
+    "ip",
+    "value",
 ];
 
 fn json_value() -> impl Strategy<Value = Value> {
@@ -64,27 +106,58 @@ fn json_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         any::<u64>().prop_map(Value::from),
         // text, numbers written as text ("30.00"), and values the enums know
         "[ -~]{0,12}".prop_map(Value::String),
         "-?[0-9]{1,4}(\\.[0-9]{1,3})?".prop_map(Value::String),
-        prop::sample::select(&["AVAILABLE", "BUSY", "DONE", "FAILED", "POWERED_ON", "LIVE", "datacenter", "server", "HDD", "1e400", "NaN"][..]).prop_map(|s| Value::String(s.to_owned())),
+        prop::sample::select(
+            &[
+                "AVAILABLE",
+                "BUSY",
+                "DONE",
+                "FAILED",
+                "POWERED_ON",
+                "LIVE",
+                "datacenter",
+                "server",
+                "HDD",
+                "1e400",
+                "NaN"
+            ][..]
+        )
+        .prop_map(|s| Value::String(s.to_owned())),
     ];
     leaf.prop_recursive(5, 48, 8, |inner| {
         prop_oneof![
             vec(inner.clone(), 0..6).prop_map(Value::Array),
-            vec((prop_oneof![prop::sample::select(KEYS).prop_map(str::to_owned), "[a-z_]{1,8}"], inner), 0..8).prop_map(|members| Value::Object(members.into_iter().collect::<Map<_, _>>())),
+            vec(
+                (
+                    prop_oneof![prop::sample::select(KEYS).prop_map(str::to_owned), "[a-z_]{1,8}"],
+                    inner
+                ),
+                0..8
+            )
+            .prop_map(|members| Value::Object(members.into_iter().collect::<Map<_, _>>())),
         ]
     })
 }
 
 fn fixtures(provider: &str) -> Vec<Vec<u8>> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures").join(provider);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).filter_map(|entry| entry.ok().map(|e| e.path())).filter(|path| path.extension().is_some_and(|ext| ext == "json")).collect();
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures").join(provider);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
     files.sort();
     assert!(!files.is_empty(), "no fixtures in {}", dir.display());
-    files.iter().map(|path| std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).collect()
+    files
+        .iter()
+        .map(|path| std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        .collect()
 }
 
 /// One change to a byte string.
@@ -105,10 +178,12 @@ enum Mutation {
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (0u16..1000).prop_map(Mutation::Truncate),
-        (0u16..1000, prop::sample::select(&b"{}[]\",:0-9.eE-+ntfu\\\x00\xff"[..])).prop_map(|(at, byte)| Mutation::Replace(at, byte)),
+        (0u16..1000, prop::sample::select(&b"{}[]\",:0-9.eE-+ntfu\\\x00\xff"[..]))
+            .prop_map(|(at, byte)| Mutation::Replace(at, byte)),
         (0u16..1000, any::<u8>()).prop_map(|(at, byte)| Mutation::Insert(at, byte)),
         (0u16..1000, 1u8..40).prop_map(|(at, len)| Mutation::Remove(at, len)),
-        (0u16..1000, 0u16..1000, 1u8..80).prop_map(|(from, to, len)| Mutation::Splice(from, to, len)),
+        (0u16..1000, 0u16..1000, 1u8..80)
+            .prop_map(|(from, to, len)| Mutation::Splice(from, to, len)),
     ]
 }
 
@@ -154,7 +229,8 @@ fn every_decoder_takes_arbitrary_json() {
 fn every_decoder_takes_damaged_real_answers() {
     for (provider, decoders) in PROVIDERS {
         let fixtures = fixtures(provider);
-        let strategy = (prop::sample::select(fixtures), vec(mutation(), 1..4)).prop_map(|(bytes, mutations)| apply(bytes, &mutations));
+        let strategy = (prop::sample::select(fixtures), vec(mutation(), 1..4))
+            .prop_map(|(bytes, mutations)| apply(bytes, &mutations));
         check(provider, decoders, strategy);
     }
 }
@@ -169,7 +245,10 @@ fn every_provider_lists_its_response_types() {
             if text.contains("error_type") || text.contains("\"messages\"") {
                 continue; // error bodies
             }
-            assert!(decoders.iter().any(|(_, decode)| decode(&fixture).is_ok()), "{provider}: no decoder takes {text:.200}");
+            assert!(
+                decoders.iter().any(|(_, decode)| decode(&fixture).is_ok()),
+                "{provider}: no decoder takes {text:.200}"
+            );
         }
     }
 }

@@ -51,7 +51,10 @@ async fn answer(server: &MockServer, status: u16, body: &str) {
     server.reset().await;
     Mock::given(method("POST"))
         .and(path("/v1/json/server.info"))
-        .respond_with(ResponseTemplate::new(status).set_body_raw(body.as_bytes().to_vec(), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(status)
+                .set_body_raw(body.as_bytes().to_vec(), "application/json"),
+        )
         .mount(server)
         .await;
 }
@@ -79,16 +82,24 @@ async fn every_documented_error_type_is_its_own_kind_keeping_status_code_type_an
         let body = error_body(error_type, json!(code), &message);
         let error = failing_call(&server, status, &body).await;
         assert_eq!(error.kind(), Some(&kind), "{error_type} (HTTP {status})");
-        let api = error.api_error().unwrap_or_else(|| panic!("{error_type}: an API error, got {error:?}"));
+        let api = error
+            .api_error()
+            .unwrap_or_else(|| panic!("{error_type}: an API error, got {error:?}"));
         assert_eq!(api.operation, "server.info", "{error_type}");
         assert_eq!(api.status, status, "{error_type}");
-        assert_eq!(api.code.as_deref(), Some(code.to_string().as_str()), "{error_type}: the code as text");
+        assert_eq!(
+            api.code.as_deref(),
+            Some(code.to_string().as_str()),
+            "{error_type}: the code as text"
+        );
         assert_eq!(api.error_type.as_deref(), Some(error_type), "{error_type}");
         assert_eq!(api.message.as_deref(), Some(message.as_str()), "{error_type}");
         assert_eq!(api.body, body, "{error_type}: the body is kept");
         assert_eq!(
             error.to_string(),
-            format!("server.info: HTTP {status} {kind:?} (type {error_type}, code {code}): {message}"),
+            format!(
+                "server.info: HTTP {status} {kind:?} (type {error_type}, code {code}): {message}"
+            ),
             "{error_type}"
         );
     }
@@ -106,7 +117,12 @@ fn the_table_covers_every_kind_once() {
 #[tokio::test]
 async fn an_unknown_error_type_is_other_with_everything_kept() {
     let server = MockServer::start().await;
-    for (error_type, status) in [("ApiErrorSomethingNew", 400), ("ApiErrorQuotaExceeded", 403), ("apierrordoesnotexist", 404), ("", 500)] {
+    for (error_type, status) in [
+        ("ApiErrorSomethingNew", 400),
+        ("ApiErrorQuotaExceeded", 403),
+        ("apierrordoesnotexist", 404),
+        ("", 500),
+    ] {
         let body = error_body(error_type, json!(99), "Something new went wrong");
         let error = failing_call(&server, status, &body).await;
         assert_eq!(error.kind(), Some(&ErrorKind::Other), "{error_type:?} (HTTP {status})");
@@ -123,11 +139,15 @@ async fn an_unknown_error_type_is_other_with_everything_kept() {
 #[tokio::test]
 async fn without_an_error_type_the_status_alone_gives_other() {
     let server = MockServer::start().await;
-    let body = json!({"error_code": 3, "error": "Couldn't find service with name 'myserver1'"}).to_string();
+    let body = json!({"error_code": 3, "error": "Couldn't find service with name 'myserver1'"})
+        .to_string();
     let error = failing_call(&server, 404, &body).await;
     assert_eq!(error.kind(), Some(&ErrorKind::Other), "HTTP 404 with code 3 but no type");
     let api = error.api_error().expect("an API error");
-    assert_eq!((api.status, api.code.as_deref(), api.error_type.as_deref()), (404, Some("3"), None));
+    assert_eq!(
+        (api.status, api.code.as_deref(), api.error_type.as_deref()),
+        (404, Some("3"), None)
+    );
     assert_eq!(api.message.as_deref(), Some("Couldn't find service with name 'myserver1'"));
 }
 
@@ -141,7 +161,8 @@ async fn types_sharing_a_status_are_different_kinds() {
         by_status.entry(status).or_default().push((error_type, kind));
     }
     // The documented sharing: 400 ×5 (ApiError and four subtypes), 401 ×3, 403 ×3, 404 ×3.
-    let shared: Vec<(u16, usize)> = by_status.iter().filter(|(_, v)| v.len() > 1).map(|(s, v)| (*s, v.len())).collect();
+    let shared: Vec<(u16, usize)> =
+        by_status.iter().filter(|(_, v)| v.len() > 1).map(|(s, v)| (*s, v.len())).collect();
     assert_eq!(shared, vec![(400, 5), (401, 3), (403, 3), (404, 3)]);
     for (status, types) in &by_status {
         let kinds: HashSet<ErrorKind> = types.iter().map(|&(_, kind)| kind).collect();
@@ -181,8 +202,14 @@ async fn the_dynamic_entry_point_classifies_the_same_way() {
     let server = MockServer::start().await;
     for (error_type, code, status, kind) in DOCUMENTED {
         answer(&server, status, &error_body(error_type, json!(code), "m")).await;
-        let error = client(&server).call("server.info", json!({"name": "myserver1"})).await.expect_err("an error answer");
+        let error = client(&server)
+            .call("server.info", json!({"name": "myserver1"}))
+            .await
+            .expect_err("an error answer");
         assert_eq!(error.kind(), Some(&kind), "{error_type} through Client::call");
-        assert_eq!(error.api_error().and_then(|api| api.code.as_deref()), Some(code.to_string().as_str()));
+        assert_eq!(
+            error.api_error().and_then(|api| api.code.as_deref()),
+            Some(code.to_string().as_str())
+        );
     }
 }

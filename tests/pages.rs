@@ -22,7 +22,10 @@ async fn server_with_pages() -> (MockServer, oneandone::Client) {
             .mount(&server)
             .await;
     }
-    let client = oneandone::Client::builder(oneandone::Credentials::token("token")).base_url(server.uri()).build().expect("valid settings");
+    let client = oneandone::Client::builder(oneandone::Credentials::token("token"))
+        .base_url(server.uri())
+        .build()
+        .expect("valid settings");
     (server, client)
 }
 
@@ -39,16 +42,32 @@ async fn all_collects_every_page_and_stops_after_a_short_one() {
 async fn next_page_hands_out_one_page_at_a_time() {
     let (_server, oa) = server_with_pages().await;
     let mut pages = oa.list_servers().per_page(2).q("web").pages();
-    let sizes = [pages.next_page().await.map(|p| p.map(|v| v.len()).ok()), pages.next_page().await.map(|p| p.map(|v| v.len()).ok()), pages.next_page().await.map(|p| p.map(|v| v.len()).ok())];
+    let sizes = [
+        pages.next_page().await.map(|p| p.map(|v| v.len()).ok()),
+        pages.next_page().await.map(|p| p.map(|v| v.len()).ok()),
+        pages.next_page().await.map(|p| p.map(|v| v.len()).ok()),
+    ];
     assert_eq!(sizes, [Some(Some(2)), Some(Some(1)), None]);
 }
 
 #[tokio::test]
 async fn an_error_page_ends_the_walk_with_the_error() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path("/servers")).respond_with(ResponseTemplate::new(429).insert_header("X-Rate-Limit-Reset", "30").set_body_json(json!({"type": "RATE_LIMIT", "message": "Too many requests"}))).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/servers"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("X-Rate-Limit-Reset", "30")
+                .set_body_json(json!({"type": "RATE_LIMIT", "message": "Too many requests"})),
+        )
+        .mount(&server)
+        .await;
     // not retried here: a retried 429 would wait the 30 s the server asks for (tests/reliability.rs)
-    let oa = oneandone::Client::builder(oneandone::Credentials::token("token")).base_url(server.uri()).retry_policy(oneandone::RetryPolicy::disabled()).build().expect("valid settings");
+    let oa = oneandone::Client::builder(oneandone::Credentials::token("token"))
+        .base_url(server.uri())
+        .retry_policy(oneandone::RetryPolicy::disabled())
+        .build()
+        .expect("valid settings");
     let error = oa.list_servers().pages().all().await.expect_err("rate limited");
     assert_eq!(error.kind(), Some(&oneandone::ErrorKind::RateLimited));
     assert_eq!(error.api_error().and_then(|e| e.header("x-rate-limit-reset")), Some("30"));

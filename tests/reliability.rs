@@ -10,8 +10,8 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
+use cloud_sdks_runtime::{Error, RetryPolicy, TimeoutKind};
 use profitbricks::models::{NewDatacenter, ResourceType};
-use sdk_runtime::{Error, RetryPolicy, TimeoutKind};
 use serde_json::json;
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -20,19 +20,34 @@ const MEMSET_KEY: &str = "0123456789abcdef0123456789abcdef";
 
 /// Retries without noticeable pauses: `attempts` in all, backoff of at most 20 ms.
 fn quick(attempts: u32) -> RetryPolicy {
-    RetryPolicy::default().max_attempts(attempts).initial_backoff(Duration::from_millis(10)).max_backoff(Duration::from_millis(20))
+    RetryPolicy::default()
+        .max_attempts(attempts)
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(20))
 }
 
 fn pb(base: &str, policy: RetryPolicy) -> profitbricks::Client {
-    profitbricks::Client::builder(profitbricks::Credentials::basic("user", "secret-password")).base_url(base).retry_policy(policy).build().expect("valid settings")
+    profitbricks::Client::builder(profitbricks::Credentials::basic("user", "secret-password"))
+        .base_url(base)
+        .retry_policy(policy)
+        .build()
+        .expect("valid settings")
 }
 
 fn oa(base: &str, policy: RetryPolicy) -> oneandone::Client {
-    oneandone::Client::builder(oneandone::Credentials::token("secret-token")).base_url(base).retry_policy(policy).build().expect("valid settings")
+    oneandone::Client::builder(oneandone::Credentials::token("secret-token"))
+        .base_url(base)
+        .retry_policy(policy)
+        .build()
+        .expect("valid settings")
 }
 
 fn ms(base: &str, policy: RetryPolicy) -> memset::Client {
-    memset::Client::builder(memset::Credentials::token(MEMSET_KEY)).base_url(format!("{base}/v1")).retry_policy(policy).build().expect("valid settings")
+    memset::Client::builder(memset::Credentials::token(MEMSET_KEY))
+        .base_url(format!("{base}/v1"))
+        .retry_policy(policy)
+        .build()
+        .expect("valid settings")
 }
 
 async fn requests(server: &MockServer) -> usize {
@@ -56,21 +71,39 @@ async fn answering(first: ResponseTemplate, times: u64, then: ResponseTemplate) 
 
 #[tokio::test]
 async fn a_429_with_retry_after_then_success_is_one_call_of_two_attempts() {
-    let limited = ResponseTemplate::new(429).insert_header("Retry-After", "1").set_body_string(r#"{"httpStatus":429,"messages":[{"errorCode":"429","message":"Too many requests"}]}"#);
-    let server = answering(limited, 1, ResponseTemplate::new(200).set_body_json(datacenter())).await;
+    let limited = ResponseTemplate::new(429).insert_header("Retry-After", "1").set_body_string(
+        r#"{"httpStatus":429,"messages":[{"errorCode":"429","message":"Too many requests"}]}"#,
+    );
+    let server =
+        answering(limited, 1, ResponseTemplate::new(200).set_body_json(datacenter())).await;
     let started = Instant::now();
-    let dc = pb(&server.uri(), RetryPolicy::default()).get_datacenter("dc-1").await.expect("the second attempt succeeds");
+    let dc = pb(&server.uri(), RetryPolicy::default())
+        .get_datacenter("dc-1")
+        .await
+        .expect("the second attempt succeeds");
     assert_eq!(dc.id, "dc-1");
     assert_eq!(requests(&server).await, 2, "one call, two attempts");
-    assert!(started.elapsed() >= Duration::from_millis(950), "waited as asked: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "waited as asked: {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
 async fn retry_after_as_an_http_date_is_honoured() {
     let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
-    let server = answering(ResponseTemplate::new(503).insert_header("Retry-After", date.as_str()), 1, ResponseTemplate::new(200).set_body_json(datacenter())).await;
+    let server = answering(
+        ResponseTemplate::new(503).insert_header("Retry-After", date.as_str()),
+        1,
+        ResponseTemplate::new(200).set_body_json(datacenter()),
+    )
+    .await;
     let started = Instant::now();
-    pb(&server.uri(), RetryPolicy::default()).get_datacenter("dc-1").await.expect("the second attempt succeeds");
+    pb(&server.uri(), RetryPolicy::default())
+        .get_datacenter("dc-1")
+        .await
+        .expect("the second attempt succeeds");
     assert_eq!(requests(&server).await, 2);
     // the date has whole seconds: between 1 and 2 s from now
     let waited = started.elapsed();
@@ -79,10 +112,17 @@ async fn retry_after_as_an_http_date_is_honoured() {
 
 #[tokio::test]
 async fn oneandone_x_rate_limit_reset_is_honoured() {
-    let limited = ResponseTemplate::new(429).insert_header("X-Rate-Limit-Limit", "25").insert_header("X-Rate-Limit-Remaining", "0").insert_header("X-Rate-Limit-Reset", "1").set_body_json(json!({"type": "RATE_LIMIT", "message": "Too many requests"}));
+    let limited = ResponseTemplate::new(429)
+        .insert_header("X-Rate-Limit-Limit", "25")
+        .insert_header("X-Rate-Limit-Remaining", "0")
+        .insert_header("X-Rate-Limit-Reset", "1")
+        .set_body_json(json!({"type": "RATE_LIMIT", "message": "Too many requests"}));
     let server = answering(limited, 1, ResponseTemplate::new(200).set_body_json(json!([]))).await;
     let started = Instant::now();
-    let servers = oa(&server.uri(), RetryPolicy::default()).list_servers().await.expect("the second attempt succeeds");
+    let servers = oa(&server.uri(), RetryPolicy::default())
+        .list_servers()
+        .await
+        .expect("the second attempt succeeds");
     assert!(servers.is_empty());
     assert_eq!(requests(&server).await, 2);
     assert!(started.elapsed() >= Duration::from_millis(950), "{:?}", started.elapsed());
@@ -91,22 +131,41 @@ async fn oneandone_x_rate_limit_reset_is_honoured() {
 #[tokio::test]
 async fn profitbricks_rate_limit_headers_are_honoured() {
     // nothing left of 120 requests a minute: the next one is free after 0.5 s
-    let limited = ResponseTemplate::new(429).insert_header("X-RateLimit-Limit", "120").insert_header("X-RateLimit-Remaining", "0").insert_header("X-RateLimit-Burst", "50");
-    let server = answering(limited, 1, ResponseTemplate::new(200).set_body_json(datacenter())).await;
+    let limited = ResponseTemplate::new(429)
+        .insert_header("X-RateLimit-Limit", "120")
+        .insert_header("X-RateLimit-Remaining", "0")
+        .insert_header("X-RateLimit-Burst", "50");
+    let server =
+        answering(limited, 1, ResponseTemplate::new(200).set_body_json(datacenter())).await;
     let started = Instant::now();
-    pb(&server.uri(), RetryPolicy::default()).get_datacenter("dc-1").await.expect("the second attempt succeeds");
+    pb(&server.uri(), RetryPolicy::default())
+        .get_datacenter("dc-1")
+        .await
+        .expect("the second attempt succeeds");
     assert_eq!(requests(&server).await, 2);
     assert!(started.elapsed() >= Duration::from_millis(450), "{:?}", started.elapsed());
 }
 
 #[tokio::test]
 async fn a_server_asking_to_wait_longer_than_max_wait_gets_its_answer_back_at_once() {
-    let server = answering(ResponseTemplate::new(429).insert_header("Retry-After", "3600"), 10, ResponseTemplate::new(200)).await;
+    let server = answering(
+        ResponseTemplate::new(429).insert_header("Retry-After", "3600"),
+        10,
+        ResponseTemplate::new(200),
+    )
+    .await;
     let started = Instant::now();
-    let error = pb(&server.uri(), RetryPolicy::default().max_wait(Duration::from_secs(30))).get_datacenter("dc-1").await.expect_err("not waiting an hour");
+    let error = pb(&server.uri(), RetryPolicy::default().max_wait(Duration::from_secs(30)))
+        .get_datacenter("dc-1")
+        .await
+        .expect_err("not waiting an hour");
     assert_eq!(error.kind(), Some(&profitbricks::ErrorKind::RateLimited));
     assert_eq!(error.attempts(), Some(1));
-    assert_eq!(error.api_error().and_then(|e| e.header("retry-after")), Some("3600"), "the server's answer is kept");
+    assert_eq!(
+        error.api_error().and_then(|e| e.header("retry-after")),
+        Some("3600"),
+        "the server's answer is kept"
+    );
     assert_eq!(requests(&server).await, 1);
     assert!(started.elapsed() < Duration::from_secs(5));
 }
@@ -116,22 +175,43 @@ async fn a_server_asking_to_wait_longer_than_max_wait_gets_its_answer_back_at_on
 
 #[tokio::test]
 async fn a_503_storm_beyond_the_attempt_limit_is_a_typed_error_with_the_attempt_count() {
-    let server = answering(ResponseTemplate::new(503).set_body_string("<html>maintenance</html>"), u64::MAX, ResponseTemplate::new(200)).await;
+    let server = answering(
+        ResponseTemplate::new(503).set_body_string("<html>maintenance</html>"),
+        u64::MAX,
+        ResponseTemplate::new(200),
+    )
+    .await;
     let started = Instant::now();
-    let error = pb(&server.uri(), quick(4)).list_datacenters().await.expect_err("the storm outlasts the attempts");
+    let error = pb(&server.uri(), quick(4))
+        .list_datacenters()
+        .await
+        .expect_err("the storm outlasts the attempts");
     assert_eq!(requests(&server).await, 4);
     assert_eq!(error.attempts(), Some(4));
     assert_eq!(error.status(), Some(503));
     assert_eq!(error.kind(), Some(&profitbricks::ErrorKind::Other));
-    assert_eq!(error.api_error().map(|e| e.body.as_str()), Some("<html>maintenance</html>"), "the last answer is kept");
+    assert_eq!(
+        error.api_error().map(|e| e.body.as_str()),
+        Some("<html>maintenance</html>"),
+        "the last answer is kept"
+    );
     assert_eq!(error.to_string(), "list_datacenters: HTTP 503 Other; gave up after 4 attempts");
-    assert!(started.elapsed() < Duration::from_secs(3), "backoff is capped: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "backoff is capped: {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
 async fn exactly_429_500_502_503_and_504_are_retried() {
     for status in [429, 500, 502, 503, 504, 400, 401, 403, 404, 409, 422, 501, 505] {
-        let server = answering(ResponseTemplate::new(status), 1, ResponseTemplate::new(200).set_body_json(datacenter())).await;
+        let server = answering(
+            ResponseTemplate::new(status),
+            1,
+            ResponseTemplate::new(200).set_body_json(datacenter()),
+        )
+        .await;
         let result = pb(&server.uri(), quick(2)).get_datacenter("dc-1").await;
         let retried = [429, 500, 502, 503, 504].contains(&status);
         assert_eq!(result.is_ok(), retried, "HTTP {status}");
@@ -142,7 +222,10 @@ async fn exactly_429_500_502_503_and_504_are_retried() {
 #[tokio::test]
 async fn a_post_that_fails_with_503_is_not_retried() {
     let server = answering(ResponseTemplate::new(503), u64::MAX, ResponseTemplate::new(202)).await;
-    let error = pb(&server.uri(), quick(5)).create_datacenter(NewDatacenter::new("web", "de/fra")).await.expect_err("503");
+    let error = pb(&server.uri(), quick(5))
+        .create_datacenter(NewDatacenter::new("web", "de/fra"))
+        .await
+        .expect_err("503");
     assert_eq!(requests(&server).await, 1, "a create is never sent twice");
     assert_eq!((error.status(), error.attempts()), (Some(503), Some(1)));
     // the same for a PATCH, and for Memset writes (POSTs without the idempotent mark)
@@ -158,9 +241,22 @@ async fn a_post_that_fails_with_503_is_not_retried() {
 async fn memset_read_only_methods_are_retried_although_they_are_posts() {
     let info = json!({"name": "myserver1", "status": "LIVE"});
     let server = MockServer::start().await;
-    Mock::given(method("POST")).and(path("/v1/json/server.info")).respond_with(ResponseTemplate::new(500)).up_to_n_times(1).mount(&server).await;
-    Mock::given(method("POST")).and(path("/v1/json/server.info")).respond_with(ResponseTemplate::new(200).set_body_json(info)).mount(&server).await;
-    let answer = ms(&server.uri(), quick(3)).server().info("myserver1").await.expect("retried after the 500");
+    Mock::given(method("POST"))
+        .and(path("/v1/json/server.info"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/json/server.info"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(info))
+        .mount(&server)
+        .await;
+    let answer = ms(&server.uri(), quick(3))
+        .server()
+        .info("myserver1")
+        .await
+        .expect("retried after the 500");
     assert_eq!(answer.name, "myserver1");
     assert_eq!(requests(&server).await, 2);
 }
@@ -170,7 +266,10 @@ async fn a_put_the_spec_marks_not_idempotent_is_not_retried() {
     use oneandone::models::{ServerAction, ServerActionMethod};
     let server = answering(ResponseTemplate::new(503), u64::MAX, ResponseTemplate::new(202)).await;
     let client = oa(&server.uri(), quick(5));
-    client.modify_server_status("s-1", ServerAction::Reboot, ServerActionMethod::Software).await.expect_err("503");
+    client
+        .modify_server_status("s-1", ServerAction::Reboot, ServerActionMethod::Software)
+        .await
+        .expect_err("503");
     assert_eq!(requests(&server).await, 1, "a reboot is never sent twice");
     // an ordinary PUT is retried
     client.modify_server("s-1", "web").await.expect_err("503 every time");
@@ -183,7 +282,10 @@ async fn connection_refused_is_retried_then_a_typed_error_even_for_a_post() {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         format!("http://{}", listener.local_addr().expect("addr"))
     };
-    let error = pb(&closed, quick(3)).create_datacenter(NewDatacenter::new("web", "de/fra")).await.expect_err("nobody listens");
+    let error = pb(&closed, quick(3))
+        .create_datacenter(NewDatacenter::new("web", "de/fra"))
+        .await
+        .expect_err("nobody listens");
     match &error {
         Error::Transport { source, attempts, .. } => {
             assert!(source.is_connect(), "{source:?}");
@@ -197,8 +299,18 @@ async fn connection_refused_is_retried_then_a_typed_error_even_for_a_post() {
 
 #[tokio::test]
 async fn retries_stop_when_the_overall_timeout_would_pass() {
-    let server = answering(ResponseTemplate::new(503).insert_header("Retry-After", "1"), u64::MAX, ResponseTemplate::new(200)).await;
-    let client = profitbricks::Client::builder(profitbricks::Credentials::basic("u", "p")).base_url(server.uri()).retry_policy(RetryPolicy::default().max_attempts(10)).total_timeout(Duration::from_millis(1500)).build().expect("valid settings");
+    let server = answering(
+        ResponseTemplate::new(503).insert_header("Retry-After", "1"),
+        u64::MAX,
+        ResponseTemplate::new(200),
+    )
+    .await;
+    let client = profitbricks::Client::builder(profitbricks::Credentials::basic("u", "p"))
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::default().max_attempts(10))
+        .total_timeout(Duration::from_millis(1500))
+        .build()
+        .expect("valid settings");
     let started = Instant::now();
     let error = client.list_datacenters().await.expect_err("503 throughout");
     // attempt 1 at 0 s, attempt 2 at 1 s; a third would start after the 1.5 s limit
@@ -213,11 +325,26 @@ async fn retries_stop_when_the_overall_timeout_would_pass() {
 #[tokio::test]
 async fn a_server_that_stalls_before_answering_hits_the_attempt_timeout() {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(datacenter()).set_delay(Duration::from_secs(10))).mount(&server).await;
-    let client = profitbricks::Client::builder(profitbricks::Credentials::basic("u", "p")).base_url(server.uri()).retry_policy(quick(2)).attempt_timeout(Duration::from_millis(300)).build().expect("valid settings");
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(datacenter())
+                .set_delay(Duration::from_secs(10)),
+        )
+        .mount(&server)
+        .await;
+    let client = profitbricks::Client::builder(profitbricks::Credentials::basic("u", "p"))
+        .base_url(server.uri())
+        .retry_policy(quick(2))
+        .attempt_timeout(Duration::from_millis(300))
+        .build()
+        .expect("valid settings");
     let started = Instant::now();
     let error = client.get_datacenter("dc-1").await.expect_err("too slow");
-    assert!(matches!(error, Error::Timeout { kind: TimeoutKind::Attempt, limit: Some(limit), attempts: 2, .. } if limit == Duration::from_millis(300)), "{error:?}");
+    assert!(
+        matches!(error, Error::Timeout { kind: TimeoutKind::Attempt, limit: Some(limit), attempts: 2, .. } if limit == Duration::from_millis(300)),
+        "{error:?}"
+    );
     assert!(error.is_timeout());
     assert_eq!(error.to_string(), "get_datacenter: no complete answer in time (attempt timeout of 0.3 s); gave up after 2 attempts");
     assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
@@ -231,22 +358,44 @@ async fn a_server_that_stalls_mid_body_hits_the_attempt_timeout() {
         let _ = stream.flush();
         thread::sleep(Duration::from_secs(5));
     });
-    let client = profitbricks::Client::builder(profitbricks::Credentials::basic("u", "p")).base_url(&base).retry_policy(quick(2)).attempt_timeout(Duration::from_millis(400)).build().expect("valid settings");
+    let client = profitbricks::Client::builder(profitbricks::Credentials::basic("u", "p"))
+        .base_url(&base)
+        .retry_policy(quick(2))
+        .attempt_timeout(Duration::from_millis(400))
+        .build()
+        .expect("valid settings");
     let started = Instant::now();
     let error = client.get_datacenter("dc-1").await.expect_err("the body never ends");
-    assert!(matches!(error, Error::Timeout { kind: TimeoutKind::Attempt, attempts: 2, .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::Timeout { kind: TimeoutKind::Attempt, attempts: 2, .. }),
+        "{error:?}"
+    );
     assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
 }
 
 #[tokio::test]
 async fn the_overall_timeout_cuts_a_stalled_attempt_short() {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(10))).mount(&server).await;
-    let client = oneandone::Client::builder(oneandone::Credentials::token("t")).base_url(server.uri()).attempt_timeout(Duration::from_secs(30)).total_timeout(Duration::from_millis(300)).build().expect("valid settings");
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(10)))
+        .mount(&server)
+        .await;
+    let client = oneandone::Client::builder(oneandone::Credentials::token("t"))
+        .base_url(server.uri())
+        .attempt_timeout(Duration::from_secs(30))
+        .total_timeout(Duration::from_millis(300))
+        .build()
+        .expect("valid settings");
     let started = Instant::now();
     let error = client.get_server("s-1").await.expect_err("too slow");
-    assert!(matches!(error, Error::Timeout { kind: TimeoutKind::Total, attempts: 1, .. }), "{error:?}");
-    assert_eq!(error.to_string(), "get_server: the call ran out of time (overall timeout of 0.3 s)");
+    assert!(
+        matches!(error, Error::Timeout { kind: TimeoutKind::Total, attempts: 1, .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "get_server: the call ran out of time (overall timeout of 0.3 s)"
+    );
     assert!(started.elapsed() < Duration::from_secs(3));
 }
 
@@ -259,11 +408,24 @@ async fn a_connection_that_is_never_accepted_hits_the_connect_timeout() {
     let listener = socket.listen(0).expect("listen");
     let address = listener.local_addr().expect("addr");
     let _queued = TcpStream::connect(address).expect("fills the queue");
-    let client = memset::Client::builder(memset::Credentials::token(MEMSET_KEY)).base_url(format!("http://{address}/v1")).retry_policy(quick(2)).connect_timeout(Duration::from_millis(300)).build().expect("valid settings");
+    let client = memset::Client::builder(memset::Credentials::token(MEMSET_KEY))
+        .base_url(format!("http://{address}/v1"))
+        .retry_policy(quick(2))
+        .connect_timeout(Duration::from_millis(300))
+        .build()
+        .expect("valid settings");
     let started = Instant::now();
     let error = client.server().info("myserver1").await.expect_err("cannot connect");
-    assert!(matches!(error, Error::Timeout { kind: TimeoutKind::Connect, limit: Some(limit), attempts: 2, .. } if limit == Duration::from_millis(300)), "{error:?}");
-    assert!(error.to_string().starts_with("server.info: could not connect in time (connect timeout of 0.3 s)"), "{error}");
+    assert!(
+        matches!(error, Error::Timeout { kind: TimeoutKind::Connect, limit: Some(limit), attempts: 2, .. } if limit == Duration::from_millis(300)),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("server.info: could not connect in time (connect timeout of 0.3 s)"),
+        "{error}"
+    );
     assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
     drop(listener);
 }
@@ -275,7 +437,8 @@ async fn a_connection_that_is_never_accepted_hits_the_connect_timeout() {
 async fn a_connection_closed_mid_body_is_a_transport_error_and_retried() {
     let base = raw_server(2, |mut stream| {
         read_request(&mut stream);
-        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"id\": \"dc-1\", ");
+        let _ =
+            stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"id\": \"dc-1\", ");
         // dropping the stream closes the connection 985 bytes early
     });
     let error = pb(&base, quick(2)).get_datacenter("dc-1").await.expect_err("incomplete body");
@@ -283,7 +446,11 @@ async fn a_connection_closed_mid_body_is_a_transport_error_and_retried() {
         Error::Transport { attempts, .. } => assert_eq!(*attempts, 2),
         other => panic!("expected a transport error, got {other:?}"),
     }
-    assert!(error.to_string().starts_with("get_datacenter: could not read the response") || error.to_string().starts_with("get_datacenter: request failed"), "{error}");
+    assert!(
+        error.to_string().starts_with("get_datacenter: could not read the response")
+            || error.to_string().starts_with("get_datacenter: request failed"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -306,7 +473,8 @@ async fn a_reset_after_a_partial_answer_is_a_transport_error() {
         thread::sleep(Duration::from_millis(50));
         // the request was never read: dropping resets the connection
     });
-    let error = oa(&base, RetryPolicy::disabled()).list_servers().await.expect_err("reset mid-body");
+    let error =
+        oa(&base, RetryPolicy::disabled()).list_servers().await.expect_err("reset mid-body");
     assert!(matches!(error, Error::Transport { attempts: 1, .. }), "{error:?}");
 }
 
@@ -329,16 +497,30 @@ fn decode_message(error: &profitbricks::Error) -> &str {
 
 #[tokio::test]
 async fn truncated_json_is_a_decode_error_keeping_the_body() {
-    let (_server, client) = pb_answering(ResponseTemplate::new(200).set_body_raw(r#"{"id": "dc-1", "type": "datac"#, "application/json")).await;
+    let (_server, client) = pb_answering(
+        ResponseTemplate::new(200)
+            .set_body_raw(r#"{"id": "dc-1", "type": "datac"#, "application/json"),
+    )
+    .await;
     let error = client.get_datacenter("dc-1").await.expect_err("truncated");
-    assert!(decode_message(&error).starts_with("expected Datacenter: EOF while parsing"), "{error}");
-    assert!(matches!(&error, Error::Decode { body, status: 200, .. } if body == r#"{"id": "dc-1", "type": "datac"#));
+    assert!(
+        decode_message(&error).starts_with("expected Datacenter: EOF while parsing"),
+        "{error}"
+    );
+    assert!(
+        matches!(&error, Error::Decode { body, status: 200, .. } if body == r#"{"id": "dc-1", "type": "datac"#)
+    );
 }
 
 #[tokio::test]
 async fn invalid_json_and_binary_garbage_are_decode_errors() {
-    for body in [&b"{id: dc-1}"[..], b"\xff\xfe\x00garbage", b"[1, 2,]", b"{\"id\": \"dc-1\"} trailing"] {
-        let (_server, client) = pb_answering(ResponseTemplate::new(200).set_body_raw(body.to_vec(), "application/json")).await;
+    for body in
+        [&b"{id: dc-1}"[..], b"\xff\xfe\x00garbage", b"[1, 2,]", b"{\"id\": \"dc-1\"} trailing"]
+    {
+        let (_server, client) = pb_answering(
+            ResponseTemplate::new(200).set_body_raw(body.to_vec(), "application/json"),
+        )
+        .await;
         let error = client.get_datacenter("dc-1").await.expect_err("not JSON");
         assert!(decode_message(&error).starts_with("expected Datacenter: "), "{error}");
     }
@@ -346,31 +528,55 @@ async fn invalid_json_and_binary_garbage_are_decode_errors() {
 
 #[tokio::test]
 async fn a_wrong_content_type_is_named_in_the_decode_error() {
-    let (_server, client) = pb_answering(ResponseTemplate::new(200).set_body_raw("<datacenter id=\"dc-1\"/>", "application/xml")).await;
+    let (_server, client) = pb_answering(
+        ResponseTemplate::new(200).set_body_raw("<datacenter id=\"dc-1\"/>", "application/xml"),
+    )
+    .await;
     let error = client.get_datacenter("dc-1").await.expect_err("XML");
-    assert!(decode_message(&error).starts_with("expected Datacenter (got Content-Type application/xml, not JSON): expected value"), "{error}");
+    assert!(
+        decode_message(&error).starts_with(
+            "expected Datacenter (got Content-Type application/xml, not JSON): expected value"
+        ),
+        "{error}"
+    );
     // the label alone decides nothing: JSON sent as text/plain still decodes
-    let (_server, client) = pb_answering(ResponseTemplate::new(200).set_body_raw(datacenter().to_string(), "text/plain")).await;
+    let (_server, client) = pb_answering(
+        ResponseTemplate::new(200).set_body_raw(datacenter().to_string(), "text/plain"),
+    )
+    .await;
     assert_eq!(client.get_datacenter("dc-1").await.expect("JSON is JSON").id, "dc-1");
 }
 
 #[tokio::test]
 async fn an_html_error_page_with_a_success_status_is_a_decode_error() {
     let page = "<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>";
-    let (_server, client) = pb_answering(ResponseTemplate::new(200).set_body_raw(page, "text/html; charset=utf-8")).await;
+    let (_server, client) =
+        pb_answering(ResponseTemplate::new(200).set_body_raw(page, "text/html; charset=utf-8"))
+            .await;
     let error = client.list_datacenters().await.expect_err("HTML");
-    assert!(decode_message(&error).contains("got Content-Type text/html, an HTML page, not JSON"), "{error}");
+    assert!(
+        decode_message(&error).contains("got Content-Type text/html, an HTML page, not JSON"),
+        "{error}"
+    );
     assert!(matches!(&error, Error::Decode { body, .. } if body == page), "the page is kept");
 }
 
 #[tokio::test]
 async fn an_html_error_page_with_an_error_status_is_an_api_error_keeping_the_page() {
     let page = "<html><body>502 Bad Gateway</body></html>";
-    let server = answering(ResponseTemplate::new(502).set_body_raw(page, "text/html"), u64::MAX, ResponseTemplate::new(200)).await;
+    let server = answering(
+        ResponseTemplate::new(502).set_body_raw(page, "text/html"),
+        u64::MAX,
+        ResponseTemplate::new(200),
+    )
+    .await;
     let error = ms(&server.uri(), quick(2)).service().list().await.expect_err("502");
     assert_eq!(error.kind(), Some(&memset::ErrorKind::Other));
     let api = error.api_error().expect("an API error");
-    assert_eq!((api.status, api.body.as_str(), api.message.as_deref(), api.attempts), (502, page, None, 2));
+    assert_eq!(
+        (api.status, api.body.as_str(), api.message.as_deref(), api.attempts),
+        (502, page, None, 2)
+    );
 }
 
 #[tokio::test]
@@ -394,11 +600,19 @@ async fn unknown_enum_values_and_extra_members_decode() {
 }
 
 #[tokio::test]
-async fn a_missing_required_member_is_a_decode_error_naming_it_and_missing_optional_ones_are_none() {
-    let (_server, client) = pb_answering(ResponseTemplate::new(200).set_body_json(json!({"id": "dc-1", "type": "datacenter"}))).await;
+async fn a_missing_required_member_is_a_decode_error_naming_it_and_missing_optional_ones_are_none()
+{
+    let (_server, client) = pb_answering(
+        ResponseTemplate::new(200).set_body_json(json!({"id": "dc-1", "type": "datacenter"})),
+    )
+    .await;
     let error = client.get_datacenter("dc-1").await.expect_err("href is required");
     assert!(decode_message(&error).contains("missing field `href`"), "{error}");
-    let (_server, client) = pb_answering(ResponseTemplate::new(200).set_body_json(json!({"id": "dc-1", "type": "datacenter", "href": "h"}))).await;
+    let (_server, client) = pb_answering(
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"id": "dc-1", "type": "datacenter", "href": "h"})),
+    )
+    .await;
     let dc = client.get_datacenter("dc-1").await.expect("optional members may be missing");
     assert_eq!((dc.metadata, dc.properties, dc.entities), (None, None, None));
 }
@@ -407,11 +621,24 @@ async fn a_missing_required_member_is_a_decode_error_naming_it_and_missing_optio
 async fn a_body_over_the_size_limit_is_a_typed_error() {
     let big = format!("[{}]", vec![r#"{"id":"s"}"#; 20_000].join(","));
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_raw(big, "application/json")).mount(&server).await;
-    let client = oneandone::Client::builder(oneandone::Credentials::token("t")).base_url(server.uri()).max_response_bytes(64 * 1024).build().expect("valid settings");
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(big, "application/json"))
+        .mount(&server)
+        .await;
+    let client = oneandone::Client::builder(oneandone::Credentials::token("t"))
+        .base_url(server.uri())
+        .max_response_bytes(64 * 1024)
+        .build()
+        .expect("valid settings");
     let error = client.list_servers().await.expect_err("too large");
-    assert!(matches!(error, Error::ResponseTooLarge { status: 200, limit: 65536, .. }), "{error:?}");
-    assert_eq!(error.to_string(), "list_servers: the HTTP 200 response body is larger than the limit of 65536 bytes");
+    assert!(
+        matches!(error, Error::ResponseTooLarge { status: 200, limit: 65536, .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "list_servers: the HTTP 200 response body is larger than the limit of 65536 bytes"
+    );
     assert_eq!(requests(&server).await, 1, "not retried");
 }
 
@@ -428,7 +655,11 @@ async fn a_chunked_body_without_a_length_is_cut_at_the_size_limit() {
             }
         }
     });
-    let client = memset::Client::builder(memset::Credentials::token(MEMSET_KEY)).base_url(format!("{base}/v1")).max_response_bytes(100_000).build().expect("valid settings");
+    let client = memset::Client::builder(memset::Credentials::token(MEMSET_KEY))
+        .base_url(format!("{base}/v1"))
+        .max_response_bytes(100_000)
+        .build()
+        .expect("valid settings");
     let started = Instant::now();
     let error = client.service().list().await.expect_err("too large");
     assert!(matches!(error, Error::ResponseTooLarge { limit: 100_000, .. }), "{error:?}");
@@ -438,10 +669,15 @@ async fn a_chunked_body_without_a_length_is_cut_at_the_size_limit() {
 #[tokio::test]
 async fn responses_within_the_default_limit_are_read_whole() {
     // a 2 MiB list decodes with the default settings
-    let items: Vec<serde_json::Value> = (0..20_000).map(|i| json!({"id": format!("s-{i}"), "name": "x".repeat(80)})).collect();
+    let items: Vec<serde_json::Value> =
+        (0..20_000).map(|i| json!({"id": format!("s-{i}"), "name": "x".repeat(80)})).collect();
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(items)).mount(&server).await;
-    let servers = oa(&server.uri(), RetryPolicy::default()).list_servers().await.expect("within the limit");
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(items))
+        .mount(&server)
+        .await;
+    let servers =
+        oa(&server.uri(), RetryPolicy::default()).list_servers().await.expect("within the limit");
     assert_eq!(servers.len(), 20_000);
 }
 
@@ -492,7 +728,8 @@ fn read_request(stream: &mut TcpStream) {
 #[test]
 fn reliability_md_names_only_tests_that_exist() {
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let doc = std::fs::read_to_string(root.join("RELIABILITY.md")).expect("RELIABILITY.md at the root");
+    let doc =
+        std::fs::read_to_string(root.join("RELIABILITY.md")).expect("RELIABILITY.md at the root");
     let mut checked = 0;
     for reference in doc.split('`').skip(1).step_by(2) {
         let (file, name) = if let Some((file, name)) = reference.split_once(".rs::") {
@@ -504,8 +741,13 @@ fn reliability_md_names_only_tests_that_exist() {
         } else {
             continue;
         };
-        let source = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{reference}: {}: {e}", file.display()));
-        assert!(source.contains(&format!("fn {name}(")), "RELIABILITY.md names {reference}, which {} does not define", file.display());
+        let source = std::fs::read_to_string(&file)
+            .unwrap_or_else(|e| panic!("{reference}: {}: {e}", file.display()));
+        assert!(
+            source.contains(&format!("fn {name}(")),
+            "RELIABILITY.md names {reference}, which {} does not define",
+            file.display()
+        );
         checked += 1;
     }
     assert!(checked >= 50, "only {checked} test references found");

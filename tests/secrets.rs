@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
+use cloud_sdks_runtime::{Body, Method, Request, RetryPolicy};
 use profitbricks::models::NewDatacenter;
-use sdk_runtime::{Body, Method, Request, RetryPolicy};
 use serde_json::json;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -56,13 +56,19 @@ struct Echo(u16);
 
 impl Respond for Echo {
     fn respond(&self, request: &Seen) -> ResponseTemplate {
-        let headers: Vec<String> = request.headers.iter().map(|(name, value)| format!("{name}: {}", value.to_str().unwrap_or("?"))).collect();
+        let headers: Vec<String> = request
+            .headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {}", value.to_str().unwrap_or("?")))
+            .collect();
         let mut response = ResponseTemplate::new(self.0).set_body_json(json!({
             "messages": [{"errorCode": "echo", "message": headers.join("; ")}],
             "error": headers.join("; "), "error_type": "ApiErrorEcho", "message": headers.join("; "),
             "body": String::from_utf8_lossy(&request.body),
         }));
-        if let Some(auth) = request.headers.get("authorization").or_else(|| request.headers.get("x-token")) {
+        if let Some(auth) =
+            request.headers.get("authorization").or_else(|| request.headers.get("x-token"))
+        {
             response = response.insert_header("X-Echo", auth.clone());
         }
         response
@@ -98,7 +104,15 @@ fn requests_and_request_builders_never_show_secrets() {
     // a request whose body carries a password
     let mut named = serde_json::Map::new();
     named.insert("password".into(), json!(PASSWORD));
-    let request = Request { operation: "memstore.user.set_password", method: Method::POST, path: "/json/memstore.user.set_password".into(), query: Vec::new(), body: Body::Named(named), success: &[200], idempotent: false };
+    let request = Request {
+        operation: "memstore.user.set_password",
+        method: Method::POST,
+        path: "/json/memstore.user.set_password".into(),
+        query: Vec::new(),
+        body: Body::Named(named),
+        success: &[200],
+        idempotent: false,
+    };
     assert_debug_clean("Request", &request);
     let json_body = Body::json(&json!({"password": PASSWORD})).expect("serializable");
     assert_debug_clean("Body", &json_body);
@@ -113,12 +127,18 @@ fn requests_and_request_builders_never_show_secrets() {
     assert_debug_clean("NewServer", &server);
     assert_debug_clean("create_server request", &client.create_server(server, Vec::new()));
     assert_debug_clean("modify_user request", &client.modify_user("u-1").password(PASSWORD));
-    let volume = profitbricks::models::NewVolume::new(10, profitbricks::models::VolumeType::Hdd).image_password(PASSWORD);
+    let volume = profitbricks::models::NewVolume::new(10, profitbricks::models::VolumeType::Hdd)
+        .image_password(PASSWORD);
     assert_debug_clean("NewVolume", &volume);
     let unset = profitbricks::models::NewVolume::new(10, profitbricks::models::VolumeType::Hdd);
-    assert!(format!("{unset:?}").contains("image_password: None"), "an unset secret shows as None: {unset:?}");
+    assert!(
+        format!("{unset:?}").contains("image_password: None"),
+        "an unset secret shows as None: {unset:?}"
+    );
     // keys in answers, too
-    let key: memset::models::ApiKey = serde_json::from_value(json!({"key": API_KEY, "scopes": {}, "comment": "ci"})).expect("an API key");
+    let key: memset::models::ApiKey =
+        serde_json::from_value(json!({"key": API_KEY, "scopes": {}, "comment": "ci"}))
+            .expect("an API key");
     assert_debug_clean("memset ApiKey", &key);
     assert_eq!(key.key, API_KEY, "the value itself is there for the caller");
 }
@@ -127,21 +147,35 @@ fn requests_and_request_builders_never_show_secrets() {
 async fn api_errors_redact_credentials_a_server_echoes_back() {
     capture();
     let server = echo_server(401).await;
-    let client = profitbricks::Client::builder(pb_credentials()).base_url(server.uri()).build().expect("valid settings");
-    let error = client.create_datacenter(NewDatacenter::new("web", "de/fra")).await.expect_err("401");
+    let client = profitbricks::Client::builder(pb_credentials())
+        .base_url(server.uri())
+        .build()
+        .expect("valid settings");
+    let error =
+        client.create_datacenter(NewDatacenter::new("web", "de/fra")).await.expect_err("401");
     let api = error.api_error().expect("an API error");
-    assert!(api.body.contains("authorization: Basic <redacted>"), "the echo is kept, redacted: {}", api.body);
+    assert!(
+        api.body.contains("authorization: Basic <redacted>"),
+        "the echo is kept, redacted: {}",
+        api.body
+    );
     assert_eq!(api.header("x-echo"), Some("Basic <redacted>"));
     assert_error_clean("profitbricks 401", &error);
 
     let server = echo_server(403).await;
-    let client = oneandone::Client::builder(oneandone::Credentials::token(TOKEN)).base_url(server.uri()).build().expect("valid settings");
+    let client = oneandone::Client::builder(oneandone::Credentials::token(TOKEN))
+        .base_url(server.uri())
+        .build()
+        .expect("valid settings");
     let error = client.get_server("s-1").await.expect_err("403");
     assert_error_clean("oneandone 403", &error);
     assert_eq!(error.api_error().and_then(|e| e.header("x-echo")), Some("<redacted>"));
 
     let server = echo_server(400).await;
-    let client = memset::Client::builder(memset::Credentials::token(API_KEY)).base_url(format!("{}/v1", server.uri())).build().expect("valid settings");
+    let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+        .base_url(format!("{}/v1", server.uri()))
+        .build()
+        .expect("valid settings");
     let error = client.server().info("myserver1").await.expect_err("400");
     assert_error_clean("memset 400", &error);
 }
@@ -152,10 +186,21 @@ async fn decode_errors_redact_credentials_in_the_body() {
     // an answer that holds the key (e.g. apikey.list) but does not decode
     let server = MockServer::start().await;
     let body = json!({"key": API_KEY, "scope": 12}).to_string();
-    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_raw(format!("[{body}"), "application/json")).mount(&server).await;
-    let client = memset::Client::builder(memset::Credentials::token(API_KEY)).base_url(format!("{}/v1", server.uri())).build().expect("valid settings");
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(format!("[{body}"), "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+        .base_url(format!("{}/v1", server.uri()))
+        .build()
+        .expect("valid settings");
     let error = client.apikey().list().await.expect_err("truncated");
-    assert!(matches!(&error, sdk_runtime::Error::Decode { body, .. } if body.contains("<redacted>")), "{error:?}");
+    assert!(
+        matches!(&error, cloud_sdks_runtime::Error::Decode { body, .. } if body.contains("<redacted>")),
+        "{error:?}"
+    );
     assert_error_clean("memset decode", &error);
 }
 
@@ -166,13 +211,25 @@ async fn transport_and_timeout_errors_never_show_secrets() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         format!("http://{}", listener.local_addr().expect("addr"))
     };
-    let client = profitbricks::Client::builder(pb_credentials()).base_url(&closed).retry_policy(RetryPolicy::disabled()).build().expect("valid settings");
+    let client = profitbricks::Client::builder(pb_credentials())
+        .base_url(&closed)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("valid settings");
     let error = client.list_datacenters().await.expect_err("refused");
     assert_error_clean("transport error", &error);
 
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5))).mount(&server).await;
-    let client = oneandone::Client::builder(oneandone::Credentials::token(TOKEN)).base_url(server.uri()).retry_policy(RetryPolicy::disabled()).attempt_timeout(Duration::from_millis(100)).build().expect("valid settings");
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let client = oneandone::Client::builder(oneandone::Credentials::token(TOKEN))
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::disabled())
+        .attempt_timeout(Duration::from_millis(100))
+        .build()
+        .expect("valid settings");
     let error = client.list_servers().await.expect_err("timeout");
     assert_error_clean("timeout error", &error);
 }
@@ -181,17 +238,39 @@ async fn transport_and_timeout_errors_never_show_secrets() {
 fn credentials_go_only_over_https_unless_loopback_or_allowed() {
     capture();
     for url in ["http://api.example.com/v1", "http://10.1.2.3:8080", "http://[2001:db8::1]/api"] {
-        let error = profitbricks::Client::builder(pb_credentials()).base_url(url).build().expect_err(url);
-        assert!(error.message().contains("uses http, which would send the credentials unencrypted"), "{error}");
+        let error =
+            profitbricks::Client::builder(pb_credentials()).base_url(url).build().expect_err(url);
+        assert!(
+            error.message().contains("uses http, which would send the credentials unencrypted"),
+            "{error}"
+        );
         assert_error_clean("config error", &error);
-        oneandone::Client::builder(oneandone::Credentials::token(TOKEN)).base_url(url).build().expect_err(url);
-        memset::Client::builder(memset::Credentials::token(API_KEY)).base_url(url).build().expect_err(url);
+        oneandone::Client::builder(oneandone::Credentials::token(TOKEN))
+            .base_url(url)
+            .build()
+            .expect_err(url);
+        memset::Client::builder(memset::Credentials::token(API_KEY))
+            .base_url(url)
+            .build()
+            .expect_err(url);
         // an explicit opt-in allows it
-        let client = memset::Client::builder(memset::Credentials::token(API_KEY)).base_url(url).allow_insecure_http(true).build().expect("allowed");
+        let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+            .base_url(url)
+            .allow_insecure_http(true)
+            .build()
+            .expect("allowed");
         assert!(client.base_url().starts_with("http://"));
     }
-    for url in ["http://127.0.0.1:8080", "http://localhost/api", "http://[::1]:9000", "https://api.example.com/v1"] {
-        profitbricks::Client::builder(pb_credentials()).base_url(url).build().unwrap_or_else(|e| panic!("{url}: {e}"));
+    for url in [
+        "http://127.0.0.1:8080",
+        "http://localhost/api",
+        "http://[::1]:9000",
+        "https://api.example.com/v1",
+    ] {
+        profitbricks::Client::builder(pb_credentials())
+            .base_url(url)
+            .build()
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
     }
 }
 
@@ -245,7 +324,8 @@ fn capture() -> &'static Capture {
     static GLOBAL: OnceLock<Capture> = OnceLock::new();
     GLOBAL.get_or_init(|| {
         let capture = Capture::default();
-        tracing::subscriber::set_global_default(capture.clone()).expect("the only global subscriber");
+        tracing::subscriber::set_global_default(capture.clone())
+            .expect("the only global subscriber");
         capture
     })
 }
@@ -264,7 +344,8 @@ impl Subscriber for Capture {
     }
 
     fn record(&self, span: &Id, values: &Record<'_>) {
-        if let Some(recorded) = self.0.spans.lock().expect("not poisoned").get_mut(&span.into_u64()) {
+        if let Some(recorded) = self.0.spans.lock().expect("not poisoned").get_mut(&span.into_u64())
+        {
             values.record(recorded);
         }
     }
@@ -287,7 +368,11 @@ impl Capture {
     fn request_spans(&self) -> Vec<Recorded> {
         let here = thread::current().id();
         let spans = self.0.spans.lock().expect("not poisoned");
-        let mut found: Vec<(u64, Recorded)> = spans.iter().filter(|(_, s)| s.name == "sdk_request" && s.thread == here).map(|(id, s)| (*id, s.clone())).collect();
+        let mut found: Vec<(u64, Recorded)> = spans
+            .iter()
+            .filter(|(_, s)| s.name == "sdk_request" && s.thread == here)
+            .map(|(id, s)| (*id, s.clone()))
+            .collect();
         found.sort_by_key(|(id, _)| *id);
         found.into_iter().map(|(_, s)| s).collect()
     }
@@ -295,7 +380,14 @@ impl Capture {
     /// The events of this thread's test.
     fn events(&self) -> Vec<Recorded> {
         let here = thread::current().id();
-        self.0.events.lock().expect("not poisoned").iter().filter(|e| e.thread == here).cloned().collect()
+        self.0
+            .events
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .filter(|e| e.thread == here)
+            .cloned()
+            .collect()
     }
 
     /// Everything recorded by every test, as one text.
@@ -317,12 +409,34 @@ async fn one_span_per_call_with_operation_attempt_status_and_request_id() {
     let server = MockServer::start().await;
     let location = format!("{}/requests/0f3c1e4a-aaaa-bbbb-cccc-123456789abc/status", server.uri());
     let created = json!({"id": "dc-1", "type": "datacenter", "href": "h"});
-    Mock::given(method("POST")).and(path("/datacenters")).respond_with(ResponseTemplate::new(202).insert_header("Location", location.as_str()).set_body_json(created)).mount(&server).await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "0")).up_to_n_times(1).mount(&server).await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "dc-1", "type": "datacenter", "href": "h"}))).mount(&server).await;
-    let client = profitbricks::Client::builder(pb_credentials()).base_url(server.uri()).build().expect("valid settings");
+    Mock::given(method("POST"))
+        .and(path("/datacenters"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .insert_header("Location", location.as_str())
+                .set_body_json(created),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "dc-1", "type": "datacenter", "href": "h"})),
+        )
+        .mount(&server)
+        .await;
+    let client = profitbricks::Client::builder(pb_credentials())
+        .base_url(server.uri())
+        .build()
+        .expect("valid settings");
 
-    let accepted = client.create_datacenter(NewDatacenter::new("web", "de/fra")).await.expect("accepted");
+    let accepted =
+        client.create_datacenter(NewDatacenter::new("web", "de/fra")).await.expect("accepted");
     assert_eq!(accepted.request_id(), Some("0f3c1e4a-aaaa-bbbb-cccc-123456789abc"));
     client.get_datacenter("dc-1").await.expect("second attempt succeeds");
 
@@ -336,9 +450,13 @@ async fn one_span_per_call_with_operation_attempt_status_and_request_id() {
     assert_eq!((field(create, "attempt"), field(create, "status")), (Some("1"), Some("202")));
     assert_eq!(field(create, "request_id"), Some("0f3c1e4a-aaaa-bbbb-cccc-123456789abc"));
     let get = &spans[1];
-    assert_eq!((field(get, "operation"), field(get, "attempt"), field(get, "status")), (Some("get_datacenter"), Some("2"), Some("200")));
+    assert_eq!(
+        (field(get, "operation"), field(get, "attempt"), field(get, "status")),
+        (Some("get_datacenter"), Some("2"), Some("200"))
+    );
     let events = capture.events();
-    let retry = events.iter().find(|e| field(e, "message") == Some("retrying")).expect("a retry event");
+    let retry =
+        events.iter().find(|e| field(e, "message") == Some("retrying")).expect("a retry event");
     assert_eq!((field(retry, "attempt"), field(retry, "reason")), (Some("1"), Some("HTTP 503")));
     assert_no_secret("tracing", &capture.all_text());
 }
@@ -348,8 +466,15 @@ async fn a_memset_job_id_is_recorded_on_the_span() {
     let capture = capture();
     let server = MockServer::start().await;
     let job = json!({"id": "2bf1a9e4c5d6e7f8a9b0c1d2e3f4a5b6", "type": "REBOOT", "status": "NEW", "service": "myserver1", "finished": false, "error": false});
-    Mock::given(method("POST")).and(path("/v1/json/server.reboot")).respond_with(ResponseTemplate::new(200).set_body_json(job)).mount(&server).await;
-    let client = memset::Client::builder(memset::Credentials::token(API_KEY)).base_url(format!("{}/v1", server.uri())).build().expect("valid settings");
+    Mock::given(method("POST"))
+        .and(path("/v1/json/server.reboot"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(job))
+        .mount(&server)
+        .await;
+    let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+        .base_url(format!("{}/v1", server.uri()))
+        .build()
+        .expect("valid settings");
     let job = client.server().reboot("myserver1").await.expect("a job");
     let spans = capture.request_spans();
     assert_eq!(spans.len(), 1);
@@ -364,25 +489,56 @@ async fn tracing_never_carries_secrets_whatever_happens() {
     let quick = RetryPolicy::default().max_attempts(2).initial_backoff(Duration::from_millis(5));
     // errors echoing the credentials, retries, timeouts, refused connections, for each crate
     let server = echo_server(503).await;
-    let pb = profitbricks::Client::builder(pb_credentials()).base_url(server.uri()).retry_policy(quick).build().expect("valid settings");
+    let pb = profitbricks::Client::builder(pb_credentials())
+        .base_url(server.uri())
+        .retry_policy(quick)
+        .build()
+        .expect("valid settings");
     let error = pb.list_datacenters().await.expect_err("503");
     tracing::info!(error = %error, debug = ?error, "the caller logs the error");
     pb.create_datacenter(NewDatacenter::new("web", "de/fra")).await.expect_err("503");
-    let oa = oneandone::Client::builder(oneandone::Credentials::token(TOKEN)).base_url(server.uri()).retry_policy(quick).build().expect("valid settings");
+    let oa = oneandone::Client::builder(oneandone::Credentials::token(TOKEN))
+        .base_url(server.uri())
+        .retry_policy(quick)
+        .build()
+        .expect("valid settings");
     let error = oa.get_server("s-1").await.expect_err("503");
     tracing::warn!(%error, "the caller logs the error");
-    let ms = memset::Client::builder(memset::Credentials::token(API_KEY)).base_url(format!("{}/v1", server.uri())).retry_policy(quick).build().expect("valid settings");
+    let ms = memset::Client::builder(memset::Credentials::token(API_KEY))
+        .base_url(format!("{}/v1", server.uri()))
+        .retry_policy(quick)
+        .build()
+        .expect("valid settings");
     let error = ms.server().info("myserver1").await.expect_err("503");
     tracing::error!(?error, "the caller logs the error");
     let slow = MockServer::start().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5))).mount(&slow).await;
-    let ms = memset::Client::builder(memset::Credentials::token(API_KEY)).base_url(format!("{}/v1", slow.uri())).retry_policy(quick).attempt_timeout(Duration::from_millis(50)).build().expect("valid settings");
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&slow)
+        .await;
+    let ms = memset::Client::builder(memset::Credentials::token(API_KEY))
+        .base_url(format!("{}/v1", slow.uri()))
+        .retry_policy(quick)
+        .attempt_timeout(Duration::from_millis(50))
+        .build()
+        .expect("valid settings");
     let error = ms.job().status("2bf1a9e4c5d6e7f8a9b0c1d2e3f4a5b6").await.expect_err("timeout");
     assert!(error.is_timeout(), "{error:?}");
 
     let text = capture.all_text();
-    assert!(text.contains("sdk_request") && text.contains("retrying"), "spans and events were captured: {text}");
-    let ops: Vec<String> = capture.request_spans().iter().filter_map(|s| field(s, "operation").map(str::to_owned)).collect();
-    assert_eq!(ops, ["list_datacenters", "create_datacenter", "get_server", "server.info", "job.status"], "this test's calls were traced");
+    assert!(
+        text.contains("sdk_request") && text.contains("retrying"),
+        "spans and events were captured: {text}"
+    );
+    let ops: Vec<String> = capture
+        .request_spans()
+        .iter()
+        .filter_map(|s| field(s, "operation").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        ops,
+        ["list_datacenters", "create_datacenter", "get_server", "server.info", "job.status"],
+        "this test's calls were traced"
+    );
     assert_no_secret("tracing", &text);
 }

@@ -15,15 +15,15 @@ pub enum Outcome {
     /// It succeeded with this result.
     Ok(Value),
     /// An argument check refused it before anything was sent.
-    Invalid(sdk_runtime::InvalidArgument),
+    Invalid(cloud_sdks_runtime::InvalidArgument),
     /// Any other error, as `Display` and `Debug` text.
     Other(String),
 }
 
-fn outcome<K: std::fmt::Debug>(result: Result<Value, sdk_runtime::Error<K>>) -> Outcome {
+fn outcome<K: std::fmt::Debug>(result: Result<Value, cloud_sdks_runtime::Error<K>>) -> Outcome {
     match result {
         Ok(value) => Outcome::Ok(value),
-        Err(sdk_runtime::Error::InvalidArgument(error)) => Outcome::Invalid(error),
+        Err(cloud_sdks_runtime::Error::InvalidArgument(error)) => Outcome::Invalid(error),
         Err(other) => Outcome::Other(format!("{other} ({other:?})")),
     }
 }
@@ -34,15 +34,24 @@ pub async fn call(provider: &str, base_url: String, op: &str, args: Value) -> Ou
     match provider {
         "profitbricks" => {
             let credentials = profitbricks::Credentials::basic("test-user", "test-pass");
-            let client = profitbricks::Client::builder(credentials).base_url(base_url).build().expect("valid settings");
+            let client = profitbricks::Client::builder(credentials)
+                .base_url(base_url)
+                .build()
+                .expect("valid settings");
             outcome(client.call(op, args).await)
         }
         "oneandone" => {
-            let client = oneandone::Client::builder(oneandone::Credentials::token("test-token")).base_url(base_url).build().expect("valid settings");
+            let client = oneandone::Client::builder(oneandone::Credentials::token("test-token"))
+                .base_url(base_url)
+                .build()
+                .expect("valid settings");
             outcome(client.call(op, args).await)
         }
         "memset" => {
-            let client = memset::Client::builder(memset::Credentials::token(MEMSET_KEY)).base_url(base_url).build().expect("valid settings");
+            let client = memset::Client::builder(memset::Credentials::token(MEMSET_KEY))
+                .base_url(base_url)
+                .build()
+                .expect("valid settings");
             outcome(client.call(op, args).await)
         }
         other => panic!("no client for provider {other}"),
@@ -69,10 +78,12 @@ pub fn response(spec: &Value) -> (ResponseTemplate, Option<Vec<u8>>) {
     let status = spec.get("status").and_then(Value::as_u64).unwrap_or(200);
     let mut template = ResponseTemplate::new(u16::try_from(status).expect("a valid HTTP status"));
     for (name, value) in spec["headers"].as_object().into_iter().flatten() {
-        template = template.insert_header(name.as_str(), value.as_str().expect("header values are strings"));
+        template = template
+            .insert_header(name.as_str(), value.as_str().expect("header values are strings"));
     }
     let body = if let Some(fixture) = spec.get("fixture").and_then(Value::as_str) {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures").join(fixture);
+        let path =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures").join(fixture);
         Some(std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
     } else {
         spec.get("json").map(|json| json.to_string().into_bytes())

@@ -31,11 +31,8 @@ const PROFITBRICKS: Provider = Provider {
     auth: ("authorization", "Basic dGVzdC11c2VyOnRlc3QtcGFzcw=="),
 };
 
-const ONEANDONE: Provider = Provider {
-    name: "oneandone",
-    prefix: "/v1",
-    auth: ("x-token", "test-token"),
-};
+const ONEANDONE: Provider =
+    Provider { name: "oneandone", prefix: "/v1", auth: ("x-token", "test-token") };
 
 const MEMSET: Provider = Provider {
     name: "memset",
@@ -101,14 +98,21 @@ async fn check_vector(provider: &Provider, server: &MockServer, vector: &Value) 
     };
     let mut problems = check_request(provider, &vector["request"], request);
     match result {
-        Ok(result) => problems.extend(check_result(&vector["response"], &response_body, result).err()),
+        Ok(result) => {
+            problems.extend(check_result(&vector["response"], &response_body, result).err())
+        }
         Err(error) => problems.push(format!("the call failed: {error}")),
     }
     problems
 }
 
 /// Calls `op` through the provider's `Client::call`; any error as text.
-async fn call(provider: &Provider, base_url: String, op: &str, args: Value) -> Result<Value, String> {
+async fn call(
+    provider: &Provider,
+    base_url: String,
+    op: &str,
+    args: Value,
+) -> Result<Value, String> {
     match support::call(provider.name, base_url, op, args).await {
         Outcome::Ok(value) => Ok(value),
         Outcome::Invalid(error) => Err(error.to_string()),
@@ -120,15 +124,22 @@ async fn call(provider: &Provider, base_url: String, op: &str, args: Value) -> R
 fn mock_response(spec: &Value) -> (ResponseTemplate, Value) {
     assert!(spec["status"].is_u64(), "every response has a \"status\"");
     let (template, body) = support::response(spec);
-    let json = body.map_or(Value::Null, |body| serde_json::from_slice(&body).expect("response bodies are JSON"));
+    let json = body.map_or(Value::Null, |body| {
+        serde_json::from_slice(&body).expect("response bodies are JSON")
+    });
     (template, json)
 }
 
 /// Everything about the received request that differs from the vector's `request`.
 fn check_request(provider: &Provider, expected: &Value, request: &Request) -> Vec<String> {
-    let path = format!("{}{}", provider.prefix, expected["path"].as_str().expect("a request \"path\""));
+    let path =
+        format!("{}{}", provider.prefix, expected["path"].as_str().expect("a request \"path\""));
     [
-        same_text("method", expected["method"].as_str().expect("a request \"method\""), request.method.as_str()),
+        same_text(
+            "method",
+            expected["method"].as_str().expect("a request \"method\""),
+            request.method.as_str(),
+        ),
         same_text("path", &path, request.url.path()),
         check_query(expected.get("query"), request),
         check_headers(provider, expected, request),
@@ -178,7 +189,9 @@ fn pairs(object: Option<&Map<String, Value>>) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
     for (name, value) in object.into_iter().flatten() {
         match value {
-            Value::Array(items) => pairs.extend(items.iter().map(|item| (name.clone(), text(item)))),
+            Value::Array(items) => {
+                pairs.extend(items.iter().map(|item| (name.clone(), text(item))))
+            }
             other => pairs.push((name.clone(), text(other))),
         }
     }
@@ -191,14 +204,23 @@ fn check_headers(provider: &Provider, expected: &Value, request: &Request) -> Re
     same_text(auth_name, auth_value, single_header(request, auth_name)?.unwrap_or("<absent>"))?;
     // All crates share the workspace version, so this package's version is theirs.
     let user_agent = format!("{}/{}", provider.name, env!("CARGO_PKG_VERSION"));
-    same_text("user-agent", &user_agent, single_header(request, "user-agent")?.unwrap_or("<absent>"))?;
+    same_text(
+        "user-agent",
+        &user_agent,
+        single_header(request, "user-agent")?.unwrap_or("<absent>"),
+    )?;
 
     let content_type = single_header(request, "content-type")?;
     if expected.get("json").is_some() {
         same_text("content-type", "application/json", content_type.unwrap_or("<absent>"))
     } else if expected.get("form").is_some() {
-        let media_type = content_type.unwrap_or("<absent>").split(';').next().unwrap_or_default().trim();
-        same_text("content-type media type", "application/x-www-form-urlencoded", &media_type.to_ascii_lowercase())
+        let media_type =
+            content_type.unwrap_or("<absent>").split(';').next().unwrap_or_default().trim();
+        same_text(
+            "content-type media type",
+            "application/x-www-form-urlencoded",
+            &media_type.to_ascii_lowercase(),
+        )
     } else {
         match content_type {
             None => Ok(()),
@@ -220,7 +242,8 @@ fn single_header<'a>(request: &'a Request, name: &str) -> Result<Option<&'a str>
 /// A JSON body is compared as a parsed value, a form as decoded fields; no body means none.
 fn check_body(expected: &Value, request: &Request) -> Result<(), String> {
     if let Some(want) = expected.get("json") {
-        let got: Value = serde_json::from_slice(&request.body).map_err(|e| format!("body: not JSON: {e}"))?;
+        let got: Value =
+            serde_json::from_slice(&request.body).map_err(|e| format!("body: not JSON: {e}"))?;
         same_json(want, &got, "body", Numbers::Json)
     } else if let Some(want) = expected.get("form") {
         check_form(want.as_object().expect("\"form\" is an object"), request)
@@ -243,7 +266,8 @@ fn check_form(want: &Map<String, Value>, request: &Request) -> Result<(), String
         return Err(format!("form: unexpected field {name:?} in {text:?}"));
     }
     for (name, value) in want {
-        let sent: Vec<&str> = got.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect();
+        let sent: Vec<&str> =
+            got.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect();
         let [sent] = sent.as_slice() else {
             return Err(format!("form field {name:?}: expected once, sent {} times", sent.len()));
         };
@@ -273,11 +297,15 @@ fn check_result(response: &Value, body: &Value, result: Value) -> Result<(), Str
             };
             let request_id = accepted.remove("request_id").unwrap_or_default();
             if request_id != Value::String(id.clone()) {
-                return Err(format!("result/request_id: expected {id:?} (from Location), got {request_id}"));
+                return Err(format!(
+                    "result/request_id: expected {id:?} (from Location), got {request_id}"
+                ));
             }
             let value = accepted.remove("value").unwrap_or_default();
             if let Some(key) = accepted.keys().next() {
-                return Err(format!("result: unexpected member {key:?} next to request_id and value"));
+                return Err(format!(
+                    "result: unexpected member {key:?} next to request_id and value"
+                ));
             }
             value
         }
@@ -339,7 +367,8 @@ fn same_json(want: &Value, got: &Value, at: &str, numbers: Numbers) -> Result<()
             .try_for_each(|(index, (a, b))| same_json(a, b, &format!("{at}/{index}"), numbers)),
         (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => Ok(()),
         (Value::String(text), Value::Number(b))
-            if matches!(numbers, Numbers::AlsoText) && text.trim().parse::<f64>().ok() == b.as_f64() =>
+            if matches!(numbers, Numbers::AlsoText)
+                && text.trim().parse::<f64>().ok() == b.as_f64() =>
         {
             Ok(())
         }

@@ -42,7 +42,12 @@ pub struct SourceFile {
 
 impl SourceFile {
     /// Builds a diagnostic that points at the start of `span` in this file.
-    pub fn error(&self, span: Range<usize>, message: impl Into<String>, help: Option<String>) -> Diagnostic {
+    pub fn error(
+        &self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Diagnostic {
         let (line, column) = self.position(span.start);
         Diagnostic { file: self.name.clone(), line, column, message: message.into(), help }
     }

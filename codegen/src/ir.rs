@@ -119,7 +119,7 @@ pub enum Ty {
     Number,
     Boolean,
     Json,
-    /// A date as the API writes it (`sdk_runtime::date::Date`).
+    /// A date as the API writes it (`cloud_sdks_runtime::date::Date`).
     Date,
     List(Box<Ty>),
     Map(Box<Ty>),

@@ -46,7 +46,10 @@ pub struct ProviderSpec {
 /// Checks a provider's spec and generates its crate's `generated/` files.
 pub fn generate(spec: &ProviderSpec) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
     let provider = check(spec)?;
-    Ok(emit::provider(&provider).into_iter().map(|(path, tokens)| GeneratedFile { path, contents: format::render(tokens) }).collect())
+    Ok(emit::provider(&provider)
+        .into_iter()
+        .map(|(path, tokens)| GeneratedFile { path, contents: format::render(tokens) })
+        .collect())
 }
 
 /// Checks a provider's spec and returns its resolved form (what `cargo xtask source-sync`
@@ -57,7 +60,10 @@ pub fn check(spec: &ProviderSpec) -> Result<ir::Provider, Vec<Diagnostic>> {
         let span = 0..0;
         return Err(vec![spec.provider.error(
             span,
-            format!("provider name '{}' differs from its folder 'spec/{}'", provider.name, spec.name),
+            format!(
+                "provider name '{}' differs from its folder 'spec/{}'",
+                provider.name, spec.name
+            ),
             Some("name the folder after the crate".to_owned()),
         )]);
     }

@@ -17,9 +17,13 @@ pub enum TypeExpr {
 /// Parses a type expression; the error says what is malformed.
 pub fn parse(text: &str) -> Result<TypeExpr, String> {
     let text = text.trim();
-    for (prefix, wrap) in [("list<", TypeExpr::List as fn(Box<TypeExpr>) -> TypeExpr), ("map<", TypeExpr::Map)] {
+    for (prefix, wrap) in
+        [("list<", TypeExpr::List as fn(Box<TypeExpr>) -> TypeExpr), ("map<", TypeExpr::Map)]
+    {
         if let Some(rest) = text.strip_prefix(prefix) {
-            let inner = rest.strip_suffix('>').ok_or_else(|| format!("type '{text}' is missing its closing '>'"))?;
+            let inner = rest
+                .strip_suffix('>')
+                .ok_or_else(|| format!("type '{text}' is missing its closing '>'"))?;
             return Ok(wrap(Box::new(parse(inner)?)));
         }
     }
@@ -55,8 +59,14 @@ mod tests {
 
     #[test]
     fn parses_nested_types() {
-        assert_eq!(parse("list<map<Server>>"), Ok(TypeExpr::List(Box::new(TypeExpr::Map(Box::new(TypeExpr::Name("Server".into())))))));
-        assert_eq!(parse("list<string"), Err("type 'list<string' is missing its closing '>'".into()));
+        assert_eq!(
+            parse("list<map<Server>>"),
+            Ok(TypeExpr::List(Box::new(TypeExpr::Map(Box::new(TypeExpr::Name("Server".into()))))))
+        );
+        assert_eq!(
+            parse("list<string"),
+            Err("type 'list<string' is missing its closing '>'".into())
+        );
         assert_eq!(parse("a b"), Err("type 'a b' is not a type name".into()));
     }
 }

@@ -41,7 +41,9 @@ fn main() -> ExitCode {
 /// one checkout (say, with a shared target dir) never regenerates another.
 fn root() -> PathBuf {
     let here = std::env::current_dir().unwrap_or_default();
-    let found = here.ancestors().find(|dir| dir.join("spec").is_dir() && dir.join("xtask").join("Cargo.toml").is_file());
+    let found = here
+        .ancestors()
+        .find(|dir| dir.join("spec").is_dir() && dir.join("xtask").join("Cargo.toml").is_file());
     match found {
         Some(dir) => dir.to_path_buf(),
         None => {
@@ -53,7 +55,8 @@ fn root() -> PathBuf {
 
 fn regen(check: bool) -> Result<(), String> {
     let root = root();
-    let specs = codegen::load::all(&root.join("spec"), "spec").map_err(|e| format!("error: cannot read the specs: {e}"))?;
+    let specs = codegen::load::all(&root.join("spec"), "spec")
+        .map_err(|e| format!("error: cannot read the specs: {e}"))?;
     let mut spec_errors = Vec::new();
     let mut differences = Vec::new();
     for spec in &specs {
@@ -78,9 +81,11 @@ fn regen(check: bool) -> Result<(), String> {
                 differences.push(format!("{} ({what})", shown(&root, &path)));
             } else {
                 if let Some(dir) = path.parent() {
-                    fs::create_dir_all(dir).map_err(|e| format!("error: cannot create {}: {e}", dir.display()))?;
+                    fs::create_dir_all(dir)
+                        .map_err(|e| format!("error: cannot create {}: {e}", dir.display()))?;
                 }
-                fs::write(&path, &file.contents).map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
+                fs::write(&path, &file.contents)
+                    .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
                 println!("wrote {}", shown(&root, &path));
             }
         }
@@ -88,7 +93,8 @@ fn regen(check: bool) -> Result<(), String> {
             if check {
                 differences.push(format!("{} (not generated from the spec)", shown(&root, &stale)));
             } else {
-                fs::remove_file(&stale).map_err(|e| format!("error: cannot remove {}: {e}", stale.display()))?;
+                fs::remove_file(&stale)
+                    .map_err(|e| format!("error: cannot remove {}: {e}", stale.display()))?;
                 println!("removed {}", shown(&root, &stale));
             }
         }

@@ -41,10 +41,7 @@ impl Answer {
             out.extend_from_slice(body);
             out
         };
-        Answer {
-            keep_alive: build(""),
-            close: build("connection: close\r\n"),
-        }
+        Answer { keep_alive: build(""), close: build("connection: close\r\n") }
     }
 }
 
@@ -76,7 +73,8 @@ fn run() -> Result<(), String> {
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    let fixtures = fixtures.ok_or("usage: fixture-server --fixtures DIR [--addr ADDR] [--threads N]")?;
+    let fixtures =
+        fixtures.ok_or("usage: fixture-server --fixtures DIR [--addr ADDR] [--threads N]")?;
 
     let mut by_route = HashMap::new();
     for op in bench::OPS {
@@ -108,7 +106,8 @@ fn run() -> Result<(), String> {
     });
 
     runtime.block_on(async move {
-        let listener = TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        let listener =
+            TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         println!("listening http://{local}");
         loop {
@@ -174,7 +173,8 @@ fn parse(data: &[u8]) -> Option<Parsed> {
     let Ok(head) = std::str::from_utf8(&data[..head_end]) else { return Some(Parsed::Bad) };
     let mut lines = head.split("\r\n");
     let mut request_line = lines.next().unwrap_or_default().split(' ');
-    let (Some(method), Some(target), Some(version)) = (request_line.next(), request_line.next(), request_line.next())
+    let (Some(method), Some(target), Some(version)) =
+        (request_line.next(), request_line.next(), request_line.next())
     else {
         return Some(Parsed::Bad);
     };
@@ -204,10 +204,5 @@ fn parse(data: &[u8]) -> Option<Parsed> {
         return None;
     }
     let path = target.split('?').next().unwrap_or_default();
-    Some(Parsed::Request {
-        consumed,
-        method: method.to_owned(),
-        path: path.to_owned(),
-        close,
-    })
+    Some(Parsed::Request { consumed, method: method.to_owned(), path: path.to_owned(), close })
 }

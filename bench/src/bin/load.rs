@@ -75,7 +75,11 @@ fn main() {
             );
         }
         Err(message) => {
-            eprintln!("load: {} ({}): {message}", options.op.id(), if options.sdk { "sdk" } else { "raw" });
+            eprintln!(
+                "load: {} ({}): {message}",
+                options.op.id(),
+                if options.sdk { "sdk" } else { "raw" }
+            );
             std::process::exit(1);
         }
     }
@@ -103,7 +107,12 @@ fn parse_args() -> Result<Option<Options>, String> {
         let value = args.next().ok_or(format!("{arg} needs a value"))?;
         let number = |what: &str| value.parse::<f64>().map_err(|e| format!("{what}: {e}"));
         match arg.as_str() {
-            "--op" => op = Some(bench::find(&value).ok_or(format!("unknown operation {value:?} (see --list)"))?),
+            "--op" => {
+                op = Some(
+                    bench::find(&value)
+                        .ok_or(format!("unknown operation {value:?} (see --list)"))?,
+                )
+            }
             "--impl" => {
                 sdk = Some(match value.as_str() {
                     "raw" => false,
@@ -121,7 +130,9 @@ fn parse_args() -> Result<Option<Options>, String> {
                 multi_thread = match value.as_str() {
                     "current" => false,
                     "multi" => true,
-                    other => return Err(format!("--runtime: expected current or multi, got {other:?}")),
+                    other => {
+                        return Err(format!("--runtime: expected current or multi, got {other:?}"))
+                    }
                 }
             }
             "--threads" => threads = Some(number("--threads")? as usize),
@@ -168,8 +179,13 @@ async fn run(options: &Options) -> Result<Measured, String> {
 
     let mut workers = Vec::with_capacity(options.concurrency);
     for _ in 0..options.concurrency {
-        let (caller, completed, stop, failure, issued) =
-            (Arc::clone(&caller), Arc::clone(&completed), Arc::clone(&stop), Arc::clone(&failure), Arc::clone(&issued));
+        let (caller, completed, stop, failure, issued) = (
+            Arc::clone(&caller),
+            Arc::clone(&completed),
+            Arc::clone(&stop),
+            Arc::clone(&failure),
+            Arc::clone(&issued),
+        );
         workers.push(tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
                 if limit.is_some_and(|limit| issued.fetch_add(1, Ordering::Relaxed) >= limit) {
@@ -192,7 +208,8 @@ async fn run(options: &Options) -> Result<Measured, String> {
         while completed.load(Ordering::Relaxed) < warmup && !stop.load(Ordering::Relaxed) {
             tokio::time::sleep(Duration::from_micros(200)).await;
         }
-        let (start, started, cpu_start) = (completed.load(Ordering::Relaxed), Instant::now(), cpu());
+        let (start, started, cpu_start) =
+            (completed.load(Ordering::Relaxed), Instant::now(), cpu());
         while !workers.iter().all(|worker| worker.is_finished()) {
             tokio::time::sleep(Duration::from_micros(200)).await;
         }
@@ -200,7 +217,8 @@ async fn run(options: &Options) -> Result<Measured, String> {
         Measured { calls: end - start, elapsed, cpu_ns: cpu_end.saturating_sub(cpu_start) }
     } else {
         tokio::time::sleep(Duration::from_secs_f64(options.warmup)).await;
-        let (start, started, cpu_start) = (completed.load(Ordering::Relaxed), Instant::now(), cpu());
+        let (start, started, cpu_start) =
+            (completed.load(Ordering::Relaxed), Instant::now(), cpu());
         tokio::time::sleep(Duration::from_secs_f64(options.seconds)).await;
         let (end, elapsed, cpu_end) = (completed.load(Ordering::Relaxed), started.elapsed(), cpu());
         stop.store(true, Ordering::Relaxed);
@@ -241,10 +259,13 @@ impl Caller {
         let client = match (options.sdk, op.client) {
             (false, _) => Client::Raw(Raw::new(op, &base_url)?),
             (true, "profitbricks") => Client::ProfitBricks(
-                profitbricks::Client::builder(profitbricks::Credentials::basic(PB_USER, PB_PASSWORD))
-                    .base_url(base_url)
-                    .build()
-                    .map_err(|e| config(&e))?,
+                profitbricks::Client::builder(profitbricks::Credentials::basic(
+                    PB_USER,
+                    PB_PASSWORD,
+                ))
+                .base_url(base_url)
+                .build()
+                .map_err(|e| config(&e))?,
             ),
             (true, "oneandone") => Client::OneAndOne(
                 oneandone::Client::builder(oneandone::Credentials::token(ONEANDONE_TOKEN))
@@ -270,11 +291,17 @@ impl Caller {
         }
         match (&self.client, self.op) {
             (Client::Raw(raw), _) => raw.call().await,
-            (Client::ProfitBricks(pb), "list_datacenters") => done(pb.list_datacenters().depth(1).await),
-            (Client::ProfitBricks(pb), "get_server") => done(pb.get_server("dc-1", "srv-1").depth(1).await),
+            (Client::ProfitBricks(pb), "list_datacenters") => {
+                done(pb.list_datacenters().depth(1).await)
+            }
+            (Client::ProfitBricks(pb), "get_server") => {
+                done(pb.get_server("dc-1", "srv-1").depth(1).await)
+            }
             (Client::OneAndOne(oa), "list_servers") => done(oa.list_servers().await),
             (Client::Memset(ms), "service.info") => done(ms.service().info("myserver1").await),
-            (Client::Memset(ms), "dns.zone_info") => done(ms.dns().zone_info("cbceea86fe9c099f019e386488ead6d8").await),
+            (Client::Memset(ms), "dns.zone_info") => {
+                done(ms.dns().zone_info("cbceea86fe9c099f019e386488ead6d8").await)
+            }
             (_, op) => Err(format!("no sdk call for {op}")),
         }
     }
@@ -291,7 +318,8 @@ struct Raw {
 impl Raw {
     fn new(op: &'static Op, base_url: &str) -> Result<Raw, String> {
         let basic = |user: &str, password: &str| {
-            let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+            let encoded =
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
             HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|e| e.to_string())
         };
         let mut headers = HeaderMap::new();
@@ -310,7 +338,10 @@ impl Raw {
             }
             other => return Err(format!("no client {other}")),
         }
-        let client = reqwest::Client::builder().default_headers(headers).build().map_err(|e| e.to_string())?;
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .map_err(|e| e.to_string())?;
         let query = if op.query.is_empty() { String::new() } else { format!("?{}", op.query) };
         Ok(Raw {
             client,
@@ -324,7 +355,9 @@ impl Raw {
         let mut request = self.client.request(self.method.clone(), &self.url);
         if let Some((name, value)) = self.named {
             let parameters = serde_json::json!({ name: value }).to_string();
-            let body = form_urlencoded::Serializer::new(String::new()).append_pair("parameters", &parameters).finish();
+            let body = form_urlencoded::Serializer::new(String::new())
+                .append_pair("parameters", &parameters)
+                .finish();
             request = request.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(body);
         }
         let response = request.send().await.map_err(|e| e.to_string())?;

@@ -10,15 +10,21 @@ use crate::ir::{Bound, Constraints, Literal, Provider, Requirement, Ty};
 /// Statements checking `value` (an expression of type `&T`, T the Rust type of `ty`) against
 /// its constraints; `label` is an expression of type `&str` naming it in errors. Empty when
 /// there is nothing to check.
-pub fn value(p: &Provider, value: &TokenStream, ty: &Ty, c: &Constraints, label: &TokenStream) -> TokenStream {
+pub fn value(
+    p: &Provider,
+    value: &TokenStream,
+    ty: &Ty,
+    c: &Constraints,
+    label: &TokenStream,
+) -> TokenStream {
     match ty {
         Ty::List(inner) => {
             let mut out = TokenStream::new();
             if let Some(min) = c.min_items {
-                out.extend(quote! { sdk_runtime::check::min_items(operation, #label, #value.len(), #min)?; });
+                out.extend(quote! { cloud_sdks_runtime::check::min_items(operation, #label, #value.len(), #min)?; });
             }
             if let Some(max) = c.max_items {
-                out.extend(quote! { sdk_runtime::check::max_items(operation, #label, #value.len(), #max)?; });
+                out.extend(quote! { cloud_sdks_runtime::check::max_items(operation, #label, #value.len(), #max)?; });
             }
             let item = quote!(item);
             let item_label = quote!(&item_label);
@@ -36,7 +42,8 @@ pub fn value(p: &Provider, value: &TokenStream, ty: &Ty, c: &Constraints, label:
         Ty::Map(inner) => {
             let item = quote!(item);
             let item_label = quote!(&item_label);
-            let per_item = value_checks_scalar(p, &item, inner, &Constraints::default(), &item_label);
+            let per_item =
+                value_checks_scalar(p, &item, inner, &Constraints::default(), &item_label);
             if per_item.is_empty() {
                 return per_item;
             }
@@ -51,57 +58,63 @@ pub fn value(p: &Provider, value: &TokenStream, ty: &Ty, c: &Constraints, label:
     }
 }
 
-fn value_checks_scalar(p: &Provider, value: &TokenStream, ty: &Ty, c: &Constraints, label: &TokenStream) -> TokenStream {
+fn value_checks_scalar(
+    p: &Provider,
+    value: &TokenStream,
+    ty: &Ty,
+    c: &Constraints,
+    label: &TokenStream,
+) -> TokenStream {
     let mut out = TokenStream::new();
     match ty {
         Ty::Integer => {
             if let Some(Bound::Integer(min)) = c.min {
-                out.extend(quote! { sdk_runtime::check::min_i64(operation, #label, *#value, #min)?; });
+                out.extend(quote! { cloud_sdks_runtime::check::min_i64(operation, #label, *#value, #min)?; });
             }
             if let Some(Bound::Integer(max)) = c.max {
-                out.extend(quote! { sdk_runtime::check::max_i64(operation, #label, *#value, #max)?; });
+                out.extend(quote! { cloud_sdks_runtime::check::max_i64(operation, #label, *#value, #max)?; });
             }
             if let Some(factor) = c.multiple_of {
-                out.extend(quote! { sdk_runtime::check::multiple_of(operation, #label, *#value, #factor)?; });
+                out.extend(quote! { cloud_sdks_runtime::check::multiple_of(operation, #label, *#value, #factor)?; });
             }
             if !c.int_values.is_empty() {
                 let values = &c.int_values;
-                out.extend(quote! { sdk_runtime::check::one_of_i64(operation, #label, *#value, &[#(#values),*])?; });
+                out.extend(quote! { cloud_sdks_runtime::check::one_of_i64(operation, #label, *#value, &[#(#values),*])?; });
             }
         }
         Ty::Number => {
             if let Some(Bound::Number(min)) = c.min {
-                out.extend(quote! { sdk_runtime::check::min_f64(operation, #label, *#value, #min)?; });
+                out.extend(quote! { cloud_sdks_runtime::check::min_f64(operation, #label, *#value, #min)?; });
             }
             if let Some(Bound::Number(max)) = c.max {
-                out.extend(quote! { sdk_runtime::check::max_f64(operation, #label, *#value, #max)?; });
+                out.extend(quote! { cloud_sdks_runtime::check::max_f64(operation, #label, *#value, #max)?; });
             }
         }
         Ty::String => {
             if let Some(min) = c.min_length {
-                out.extend(quote! { sdk_runtime::check::min_length(operation, #label, #value, #min)?; });
+                out.extend(quote! { cloud_sdks_runtime::check::min_length(operation, #label, #value, #min)?; });
             }
             if let Some(max) = c.max_length {
-                out.extend(quote! { sdk_runtime::check::max_length(operation, #label, #value, #max)?; });
+                out.extend(quote! { cloud_sdks_runtime::check::max_length(operation, #label, #value, #max)?; });
             }
             if let Some(class) = &c.chars {
-                out.extend(quote! { sdk_runtime::check::allowed_chars(operation, #label, #value, #class)?; });
+                out.extend(quote! { cloud_sdks_runtime::check::allowed_chars(operation, #label, #value, #class)?; });
             }
             if let Some(chars) = &c.forbidden_chars {
-                out.extend(quote! { sdk_runtime::check::forbidden_chars(operation, #label, #value, #chars)?; });
+                out.extend(quote! { cloud_sdks_runtime::check::forbidden_chars(operation, #label, #value, #chars)?; });
             }
             if !c.values.is_empty() {
                 let values = &c.values;
-                out.extend(quote! { sdk_runtime::check::one_of(operation, #label, #value, &[#(#values),*])?; });
+                out.extend(quote! { cloud_sdks_runtime::check::one_of(operation, #label, #value, &[#(#values),*])?; });
             }
         }
         Ty::Enum(name) if c.values.is_empty() => {
             let name = super::rust::ident(name);
-            out.extend(quote! { sdk_runtime::check::one_of(operation, #label, #value.as_str(), #name::VALUES)?; });
+            out.extend(quote! { cloud_sdks_runtime::check::one_of(operation, #label, #value.as_str(), #name::VALUES)?; });
         }
         Ty::Enum(_) => {
             let values = &c.values;
-            out.extend(quote! { sdk_runtime::check::one_of(operation, #label, #value.as_str(), &[#(#values),*])?; });
+            out.extend(quote! { cloud_sdks_runtime::check::one_of(operation, #label, #value.as_str(), &[#(#values),*])?; });
         }
         Ty::Model(name) => {
             if p.model(name).is_some_and(|m| m.checked) {
@@ -117,22 +130,36 @@ fn value_checks_scalar(p: &Provider, value: &TokenStream, ty: &Ty, c: &Constrain
 /// Statements checking one-of groups; `is_set` gives, for a member name, an expression of type
 /// `bool` telling whether the caller set it; `label` gives the member's name in errors (an
 /// expression of type `&str`).
-pub fn groups(at_least: &[Vec<String>], at_most: &[Vec<String>], is_set: impl Fn(&str) -> TokenStream, label: impl Fn(&str) -> TokenStream) -> TokenStream {
+pub fn groups(
+    at_least: &[Vec<String>],
+    at_most: &[Vec<String>],
+    is_set: impl Fn(&str) -> TokenStream,
+    label: impl Fn(&str) -> TokenStream,
+) -> TokenStream {
     let mut out = TokenStream::new();
-    for (group, check) in at_least.iter().map(|g| (g, quote!(at_least_one_of))).chain(at_most.iter().map(|g| (g, quote!(at_most_one_of)))) {
+    for (group, check) in at_least
+        .iter()
+        .map(|g| (g, quote!(at_least_one_of)))
+        .chain(at_most.iter().map(|g| (g, quote!(at_most_one_of))))
+    {
         let pairs = group.iter().map(|name| {
             let set = is_set(name);
             let label = label(name);
             quote!((#label, #set))
         });
-        out.extend(quote! { sdk_runtime::check::#check(operation, &[#(#pairs),*])?; });
+        out.extend(quote! { cloud_sdks_runtime::check::#check(operation, &[#(#pairs),*])?; });
     }
     out
 }
 
 /// Statements checking conditional requirements. `value_of` gives, for a member name, an
 /// expression of type `Option<&T>`; `is_set` and `label` as for [`groups`].
-pub fn requirements(reqs: &[Requirement], value_of: impl Fn(&str) -> TokenStream, is_set: impl Fn(&str) -> TokenStream, label: impl Fn(&str) -> TokenStream) -> TokenStream {
+pub fn requirements(
+    reqs: &[Requirement],
+    value_of: impl Fn(&str) -> TokenStream,
+    is_set: impl Fn(&str) -> TokenStream,
+    label: impl Fn(&str) -> TokenStream,
+) -> TokenStream {
     let mut out = TokenStream::new();
     for r in reqs {
         let value = value_of(&r.when);
@@ -152,7 +179,7 @@ pub fn requirements(reqs: &[Requirement], value_of: impl Fn(&str) -> TokenStream
         });
         out.extend(quote! {
             if #value.is_some_and(|v| #test) {
-                sdk_runtime::check::required_when(operation, #condition, &[#(#pairs),*])?;
+                cloud_sdks_runtime::check::required_when(operation, #condition, &[#(#pairs),*])?;
             }
         });
     }
@@ -199,7 +226,9 @@ pub fn describe(ty: &Ty, c: &Constraints) -> String {
     }
     match (c.min_items, c.max_items) {
         (Some(lo), Some(hi)) => rules.push(format!("{lo} to {hi} items")),
-        (Some(lo), None) => rules.push(format!("at least {lo} item{}", if lo == 1 { "" } else { "s" })),
+        (Some(lo), None) => {
+            rules.push(format!("at least {lo} item{}", if lo == 1 { "" } else { "s" }))
+        }
         (None, Some(hi)) => rules.push(format!("at most {hi} items")),
         (None, None) => {}
     }

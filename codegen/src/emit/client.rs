@@ -21,7 +21,7 @@ pub fn file(p: &Provider) -> TokenStream {
         mod dynamic;
         pub mod handles;
 
-        pub use sdk_runtime::{Accepted, ApiError, ConfigError, Credentials, InvalidArgument, RetryPolicy, TimeoutKind};
+        pub use cloud_sdks_runtime::{Accepted, ApiError, ConfigError, Credentials, InvalidArgument, RetryPolicy, TimeoutKind};
 
         #provider
         #errors
@@ -39,32 +39,33 @@ fn provider_static(p: &Provider) -> TokenStream {
     let name = &p.name;
     let base_url = &p.base_url;
     let auth = match &p.auth {
-        Auth::Basic => quote!(sdk_runtime::AuthScheme::Basic),
-        Auth::Header(header) => quote!(sdk_runtime::AuthScheme::Header(#header)),
-        Auth::BasicUsername => quote!(sdk_runtime::AuthScheme::BasicUsername),
+        Auth::Basic => quote!(cloud_sdks_runtime::AuthScheme::Basic),
+        Auth::Header(header) => quote!(cloud_sdks_runtime::AuthScheme::Header(#header)),
+        Auth::BasicUsername => quote!(cloud_sdks_runtime::AuthScheme::BasicUsername),
     };
     let headers = p.headers.iter().map(|(k, v)| quote!((#k, #v)));
     let pointer = |value: &Option<String>| match value {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),
     };
-    let (code, message, error_type) = (pointer(&p.errors.code), pointer(&p.errors.message), pointer(&p.errors.error_type));
+    let (code, message, error_type) =
+        (pointer(&p.errors.code), pointer(&p.errors.message), pointer(&p.errors.error_type));
     let request_id = match &p.request_id {
         Some(source) => {
             let (header, marker) = (&source.header, &source.marker);
-            quote!(Some(sdk_runtime::RequestIdSource { header: #header, marker: #marker }))
+            quote!(Some(cloud_sdks_runtime::RequestIdSource { header: #header, marker: #marker }))
         }
         None => quote!(None),
     };
     quote! {
         /// What the runtime needs to know about this API.
-        pub(crate) static PROVIDER: sdk_runtime::Provider = sdk_runtime::Provider {
+        pub(crate) static PROVIDER: cloud_sdks_runtime::Provider = cloud_sdks_runtime::Provider {
             name: #name,
             base_url: #base_url,
             user_agent: concat!(#name, "/", env!("CARGO_PKG_VERSION")),
             auth: #auth,
             default_headers: &[#(#headers),*],
-            errors: sdk_runtime::ErrorModel { code: #code, message: #message, error_type: #error_type },
+            errors: cloud_sdks_runtime::ErrorModel { code: #code, message: #message, error_type: #error_type },
             request_id: #request_id,
         };
     }
@@ -95,12 +96,13 @@ fn error_kinds(p: &Provider) -> TokenStream {
         }
     });
     let title = &p.title;
-    let kind_doc = format!("The kinds of error the {title} reports, told apart by the error response.");
+    let kind_doc =
+        format!("The kinds of error the {title} reports, told apart by the error response.");
     quote! {
         /// The error of every operation of this crate: a broken rule caught before sending, an
         /// error answer of the API (with its [`ErrorKind`]), an undecodable answer, or a
         /// transport failure.
-        pub type Error = sdk_runtime::Error<ErrorKind>;
+        pub type Error = cloud_sdks_runtime::Error<ErrorKind>;
 
         #[doc = #kind_doc]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -111,8 +113,8 @@ fn error_kinds(p: &Provider) -> TokenStream {
             Other,
         }
 
-        impl sdk_runtime::Classify for ErrorKind {
-            fn classify(error: &sdk_runtime::ApiError) -> Self {
+        impl cloud_sdks_runtime::Classify for ErrorKind {
+            fn classify(error: &cloud_sdks_runtime::ApiError) -> Self {
                 #(#arms)*
                 Self::Other
             }
@@ -139,8 +141,8 @@ fn client(p: &Provider) -> TokenStream {
             /// Starts a batch: add typed calls (each request builder, unsent), then send them
             /// together as JSON-RPC 2.0 batches of at most 100 calls to `<base_url>/jsonrpc`;
             /// each answer comes back to its own call's ticket.
-            pub fn batch(&self) -> sdk_runtime::batch::Batch<'_, ErrorKind> {
-                sdk_runtime::batch::Batch::new(&self.transport)
+            pub fn batch(&self) -> cloud_sdks_runtime::batch::Batch<'_, ErrorKind> {
+                cloud_sdks_runtime::batch::Batch::new(&self.transport)
             }
         }
     });
@@ -149,7 +151,7 @@ fn client(p: &Provider) -> TokenStream {
         #[doc = #client_doc]
         #[derive(Debug, Clone)]
         pub struct Client {
-            pub(crate) transport: sdk_runtime::Transport,
+            pub(crate) transport: cloud_sdks_runtime::Transport,
         }
 
         impl Client {
@@ -166,7 +168,7 @@ fn client(p: &Provider) -> TokenStream {
             /// Starts a client with more settings: another base URL, your own `reqwest` client,
             /// extra headers, retries, timeouts, a response size limit.
             pub fn builder(credentials: Credentials) -> ClientBuilder {
-                ClientBuilder { transport: sdk_runtime::Transport::builder(&PROVIDER, credentials) }
+                ClientBuilder { transport: cloud_sdks_runtime::Transport::builder(&PROVIDER, credentials) }
             }
 
             /// The base URL requests go to.
@@ -181,7 +183,7 @@ fn client(p: &Provider) -> TokenStream {
         #[derive(Debug)]
         #[must_use]
         pub struct ClientBuilder {
-            transport: sdk_runtime::TransportBuilder,
+            transport: cloud_sdks_runtime::TransportBuilder,
         }
 
         impl ClientBuilder {
@@ -191,7 +193,7 @@ fn client(p: &Provider) -> TokenStream {
             }
 
             /// Uses your own `reqwest` client (timeouts, proxies, TLS settings).
-            pub fn http_client(self, client: sdk_runtime::reqwest::Client) -> Self {
+            pub fn http_client(self, client: cloud_sdks_runtime::reqwest::Client) -> Self {
                 Self { transport: self.transport.http_client(client) }
             }
 

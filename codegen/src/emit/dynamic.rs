@@ -10,7 +10,8 @@ use crate::ir::{Operation, Param, Provider};
 
 pub fn file(p: &Provider) -> TokenStream {
     let mut names: Vec<String> = p.operations.iter().map(|op| op.name.clone()).collect();
-    let mut arms: Vec<TokenStream> = p.operations.iter().map(|op| arm(&op.name, op, None)).collect();
+    let mut arms: Vec<TokenStream> =
+        p.operations.iter().map(|op| arm(&op.name, op, None)).collect();
     // a handle's methods answer to the source's class-helper names, e.g. "Server.hardware"
     for h in &p.handles {
         for (method, op_name) in &h.methods {
@@ -37,14 +38,14 @@ pub fn file(p: &Provider) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// An [`InvalidArgument`](sdk_runtime::InvalidArgument) error for an unknown
+            /// An [`InvalidArgument`](cloud_sdks_runtime::InvalidArgument) error for an unknown
             /// operation, or arguments that are missing, unknown or of the wrong type; otherwise
             /// whatever the typed call returns.
             #[allow(deprecated)]
             pub async fn call(&self, operation: &str, args: serde_json::Value) -> Result<serde_json::Value, Error> {
                 match operation {
                     #(#arms)*
-                    other => Err(sdk_runtime::dynamic::unknown_operation(other, Self::OPERATIONS).into()),
+                    other => Err(cloud_sdks_runtime::dynamic::unknown_operation(other, Self::OPERATIONS).into()),
                 }
             }
         }
@@ -61,20 +62,25 @@ fn arm(name: &str, op: &Operation, via: Option<(&String, &String, &String)>) -> 
             quote!(#n: #t,)
         } else if p.nullable {
             // missing: leave it; null: clear it
-            quote!(#[serde(default, deserialize_with = "sdk_runtime::dynamic::nullable")] #n: Option<Option<#t>>,)
+            quote!(#[serde(default, deserialize_with = "cloud_sdks_runtime::dynamic::nullable")] #n: Option<Option<#t>>,)
         } else {
             quote!(#[serde(default)] #n: Option<#t>,)
         }
     });
     let required = |skip: Option<&String>| -> Vec<TokenStream> {
-        op.params.iter().filter(|p| p.required && Some(&p.name) != skip).map(|p: &Param| {
-            let n = rust::ident(&p.name);
-            quote!(args.#n)
-        }).collect()
+        op.params
+            .iter()
+            .filter(|p| p.required && Some(&p.name) != skip)
+            .map(|p: &Param| {
+                let n = rust::ident(&p.name);
+                quote!(args.#n)
+            })
+            .collect()
     };
     let start = match via {
         Some((handle, id, method)) => {
-            let (handle, id_field, method) = (rust::ident(handle), rust::ident(id), rust::ident(method));
+            let (handle, id_field, method) =
+                (rust::ident(handle), rust::ident(id), rust::ident(method));
             let others = required(Some(id));
             quote!(self.#handle(args.#id_field).#method(#(#others),*))
         }
@@ -117,10 +123,10 @@ fn arm(name: &str, op: &Operation, via: Option<(&String, &String, &String)>) -> 
             struct Args {
                 #(#fields)*
             }
-            let #args_binding: Args = sdk_runtime::dynamic::args(#name, args)?;
+            let #args_binding: Args = cloud_sdks_runtime::dynamic::args(#name, args)?;
             #binding = #start;
             #(#setters)*
-            sdk_runtime::dynamic::output(#name, request.send().await?)
+            cloud_sdks_runtime::dynamic::output(#name, request.send().await?)
         }
     }
 }

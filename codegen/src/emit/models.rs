@@ -27,12 +27,23 @@ fn response_types(p: &Provider) -> TokenStream {
     let mut entries = Vec::new();
     let returns = p.operations.iter().filter_map(|op| op.returns.clone());
     let models = p.models.iter().filter(|m| m.output).map(|m| Ty::Model(m.name.clone()));
-    let enums = p.enums.iter().filter(|e| p.models.iter().any(|m| m.output && m.fields.iter().any(|f| matches!(crate::validate::item_of(&f.ty), Ty::Enum(n) if *n == e.name)))).map(|e| Ty::Enum(e.name.clone()));
+    let enums = p
+        .enums
+        .iter()
+        .filter(|e| {
+            p.models.iter().any(|m| {
+                m.output
+                    && m.fields.iter().any(
+                        |f| matches!(crate::validate::item_of(&f.ty), Ty::Enum(n) if *n == e.name),
+                    )
+            })
+        })
+        .map(|e| Ty::Enum(e.name.clone()));
     for ty in returns.chain(models).chain(enums) {
         let tokens = rust::ty(&ty);
         let name = tokens.to_string().replace(' ', "");
         if seen.insert(name.clone()) {
-            entries.push(quote!((#name, sdk_runtime::dynamic::decodes::<#tokens>)));
+            entries.push(quote!((#name, cloud_sdks_runtime::dynamic::decodes::<#tokens>)));
         }
     }
     quote! {
@@ -40,10 +51,9 @@ fn response_types(p: &Provider) -> TokenStream {
         /// models and enums inside them), by name, with a function that decodes bytes into it
         /// the way responses are decoded. Tests feed arbitrary bytes to each.
         #[doc(hidden)]
-        pub const RESPONSE_TYPES: &[(&str, sdk_runtime::dynamic::Decoder)] = &[#(#entries),*];
+        pub const RESPONSE_TYPES: &[(&str, cloud_sdks_runtime::dynamic::Decoder)] = &[#(#entries),*];
     }
 }
-
 
 fn model(p: &Provider, m: &Model) -> TokenStream {
     let name = rust::ident(&m.name);
@@ -55,7 +65,8 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
     let secret = m.fields.iter().any(|f| f.secret);
     let debug = (!secret).then(|| quote!(Debug,));
     let redacted_debug = secret.then(|| {
-        let members: Vec<(String, bool, bool)> = m.fields.iter().map(|f| (f.rust.clone(), f.required, f.secret)).collect();
+        let members: Vec<(String, bool, bool)> =
+            m.fields.iter().map(|f| (f.rust.clone(), f.required, f.secret)).collect();
         rust::redacted_debug(&m.name, &members, None)
     });
     let derives = if m.nested {
@@ -114,17 +125,21 @@ fn field(p: &Provider, m: &Model, f: &Field) -> TokenStream {
     }
     if p.lenient_numbers && !m.nested {
         let decoder = match (&f.ty, f.required) {
-            (Ty::Integer, true) => Some("sdk_runtime::lenient::integer"),
-            (Ty::Integer, false) => Some("sdk_runtime::lenient::option_integer"),
-            (Ty::Number, true) => Some("sdk_runtime::lenient::number"),
-            (Ty::Number, false) => Some("sdk_runtime::lenient::option_number"),
+            (Ty::Integer, true) => Some("cloud_sdks_runtime::lenient::integer"),
+            (Ty::Integer, false) => Some("cloud_sdks_runtime::lenient::option_integer"),
+            (Ty::Number, true) => Some("cloud_sdks_runtime::lenient::number"),
+            (Ty::Number, false) => Some("cloud_sdks_runtime::lenient::option_number"),
             _ => None,
         };
         if let Some(decoder) = decoder {
             serde_attrs.push(quote!(deserialize_with = #decoder));
         }
     }
-    let serde = if serde_attrs.is_empty() { TokenStream::new() } else { quote!(#[serde(#(#serde_attrs),*)]) };
+    let serde = if serde_attrs.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(#[serde(#(#serde_attrs),*)])
+    };
     let deprecated = f.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
     quote! {
         #doc
@@ -143,7 +158,7 @@ fn nested_serialize(m: &Model) -> TokenStream {
         let shared = m.fields.iter().filter(|other| other.wire == f.wire).count() > 1;
         let put = if shared { quote!(append_at) } else { quote!(insert_at) };
         let insert = quote! {
-            sdk_runtime::encode::#put(&mut body, &[#(#path),*], serde_json::to_value(value).map_err(serde::ser::Error::custom)?);
+            cloud_sdks_runtime::encode::#put(&mut body, &[#(#path),*], serde_json::to_value(value).map_err(serde::ser::Error::custom)?);
         };
         if f.required {
             quote! { let value = &self.#field; #insert }
@@ -198,9 +213,14 @@ fn constructors(m: &Model) -> TokenStream {
         format!("Creates an empty `{}`; set what you need with the setters.", m.name)
     } else {
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.rust)).collect();
-        format!("Creates a `{}` from its required fields ({}); the optional ones start unset.", m.name, names.join(", "))
+        format!(
+            "Creates a `{}` from its required fields ({}); the optional ones start unset.",
+            m.name,
+            names.join(", ")
+        )
     };
-    let allow_deprecated = m.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    let allow_deprecated =
+        m.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
     let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         impl #name {
@@ -233,32 +253,43 @@ fn check(p: &Provider, m: &Model) -> TokenStream {
             quote! { if let Some(value) = &self.#n { #label_init #body } }
         }
     });
-    let groups = checks::groups(&m.at_least_one_of, &m.at_most_one_of, |member| {
-        let n = rust::ident(member);
-        match m.fields.iter().find(|f| f.rust == member) {
-            Some(f) if f.required => quote!(true),
-            _ => quote!(self.#n.is_some()),
-        }
-    }, |member| quote!(format!("{}.{}", at, #member).as_str()));
-    let requires = checks::requirements(&m.requires, |member| {
-        let n = rust::ident(member);
-        match m.fields.iter().find(|f| f.rust == member) {
-            Some(f) if f.required => quote!(Some(&self.#n)),
-            _ => quote!(self.#n.as_ref()),
-        }
-    }, |member| {
-        let n = rust::ident(member);
-        match m.fields.iter().find(|f| f.rust == member) {
-            Some(f) if f.required => quote!(true),
-            _ => quote!(self.#n.is_some()),
-        }
-    }, |member| quote!(format!("{}.{}", at, #member).as_str()));
-    let allow_deprecated = m.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    let groups = checks::groups(
+        &m.at_least_one_of,
+        &m.at_most_one_of,
+        |member| {
+            let n = rust::ident(member);
+            match m.fields.iter().find(|f| f.rust == member) {
+                Some(f) if f.required => quote!(true),
+                _ => quote!(self.#n.is_some()),
+            }
+        },
+        |member| quote!(format!("{}.{}", at, #member).as_str()),
+    );
+    let requires = checks::requirements(
+        &m.requires,
+        |member| {
+            let n = rust::ident(member);
+            match m.fields.iter().find(|f| f.rust == member) {
+                Some(f) if f.required => quote!(Some(&self.#n)),
+                _ => quote!(self.#n.as_ref()),
+            }
+        },
+        |member| {
+            let n = rust::ident(member);
+            match m.fields.iter().find(|f| f.rust == member) {
+                Some(f) if f.required => quote!(true),
+                _ => quote!(self.#n.is_some()),
+            }
+        },
+        |member| quote!(format!("{}.{}", at, #member).as_str()),
+    );
+    let allow_deprecated =
+        m.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
     quote! {
         impl #name {
             /// Checks the documented rules of this model; `at` names it in errors.
             #allow_deprecated
-            pub(crate) fn check(&self, operation: &str, at: &str) -> Result<(), sdk_runtime::InvalidArgument> {
+            pub(crate) fn check(&self, operation: &str, at: &str) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
                 #(#per_field)*
                 #groups
                 #requires
@@ -334,7 +365,7 @@ fn enumeration(e: &Enum) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                sdk_runtime::encode::deserialize_str_enum(deserializer)
+                cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
             }
         }
     }

@@ -48,8 +48,13 @@ fn namespaces(p: &Provider) -> Vec<Vec<String>> {
 fn entry_points(p: &Provider, namespaces: &[Vec<String>]) -> TokenStream {
     let mut out = TokenStream::new();
     // methods on the client: top-level operations and first-level namespaces
-    let top_ops = p.operations.iter().filter(|op| op.namespace.is_empty()).map(|op| starter(op, quote!(self)));
-    let top_ns = namespaces.iter().filter(|n| n.len() == 1).map(|n| namespace_getter(n, quote!(self)));
+    let top_ops = p
+        .operations
+        .iter()
+        .filter(|op| op.namespace.is_empty())
+        .map(|op| starter(op, quote!(self)));
+    let top_ns =
+        namespaces.iter().filter(|n| n.len() == 1).map(|n| namespace_getter(n, quote!(self)));
     out.extend(quote! {
         impl Client {
             #(#top_ns)*
@@ -60,8 +65,15 @@ fn entry_points(p: &Provider, namespaces: &[Vec<String>]) -> TokenStream {
         let name = rust::namespace_name(ns);
         let dotted = ns.join(".");
         let doc = format!("The `{dotted}.*` methods; get it with `client.{}()`.", ns.join("()."));
-        let children = namespaces.iter().filter(|n| n.len() == ns.len() + 1 && n.starts_with(ns)).map(|n| namespace_getter(n, quote!(self.client)));
-        let ops = p.operations.iter().filter(|op| op.namespace == *ns).map(|op| starter(op, quote!(self.client)));
+        let children = namespaces
+            .iter()
+            .filter(|n| n.len() == ns.len() + 1 && n.starts_with(ns))
+            .map(|n| namespace_getter(n, quote!(self.client)));
+        let ops = p
+            .operations
+            .iter()
+            .filter(|op| op.namespace == *ns)
+            .map(|op| starter(op, quote!(self.client)));
         out.extend(quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, Copy)]
@@ -113,7 +125,8 @@ fn starter(op: &Operation, client: TokenStream) -> TokenStream {
     let doc = docs::attrs(&operation_doc(op));
     let deprecated = op.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
     // the source's required arguments are positional, however many there are
-    let many = (op.params.iter().filter(|p| p.required).count() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let many = (op.params.iter().filter(|p| p.required).count() >= 7)
+        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #doc
         #deprecated
@@ -137,9 +150,15 @@ fn operation_doc(op: &Operation) -> String {
     }
     if !optional.is_empty() {
         let builder = rust::builder_name(op);
-        out.push_str("\n\n# Optional arguments\n\nSet them on the returned request before awaiting it:\n");
+        out.push_str(
+            "\n\n# Optional arguments\n\nSet them on the returned request before awaiting it:\n",
+        );
         for p in &optional {
-            out.push_str(&format!("\n* [`{name}`]({builder}::{name}): {}", docs::summary(&p.doc), name = p.name));
+            out.push_str(&format!(
+                "\n* [`{name}`]({builder}::{name}): {}",
+                docs::summary(&p.doc),
+                name = p.name
+            ));
         }
     }
     if !op.notes.is_empty() {
@@ -149,7 +168,9 @@ fn operation_doc(op: &Operation) -> String {
         }
     }
     if !op.raises.is_empty() {
-        out.push_str("\n\n# Errors\n\nBesides transport and decoding errors, the API may answer with:\n");
+        out.push_str(
+            "\n\n# Errors\n\nBesides transport and decoding errors, the API may answer with:\n",
+        );
         for kind in &op.raises {
             out.push_str(&format!("\n* [`ErrorKind::{kind}`](crate::ErrorKind::{kind})"));
         }
@@ -178,14 +199,23 @@ fn param_doc(p: &Param) -> String {
 
 fn wire_doc(op: &Operation) -> String {
     let wire_name = |p: &Param| p.wire.join(".");
-    let names = |loc: Location| -> Vec<String> { op.params.iter().filter(|p| p.location == loc).map(|p| format!("`{}`", wire_name(p))).collect() };
+    let names = |loc: Location| -> Vec<String> {
+        op.params
+            .iter()
+            .filter(|p| p.location == loc)
+            .map(|p| format!("`{}`", wire_name(p)))
+            .collect()
+    };
     let mut lines = Vec::new();
     match &op.http {
         Http::Rest { method, path, body } => {
-            let path: String = path.iter().map(|part| match part {
-                PathPart::Literal(s) => s.clone(),
-                PathPart::Param(n) => format!("{{{n}}}"),
-            }).collect();
+            let path: String = path
+                .iter()
+                .map(|part| match part {
+                    PathPart::Literal(s) => s.clone(),
+                    PathPart::Param(n) => format!("{{{n}}}"),
+                })
+                .collect();
             lines.push(format!("`{method} {path}`"));
             let query = names(Location::Query);
             if !query.is_empty() {
@@ -193,12 +223,32 @@ fn wire_doc(op: &Operation) -> String {
             }
             let mut members = names(Location::Body);
             members.extend(names(Location::Form));
-            let flattened: Vec<String> = op.params.iter().filter(|p| p.flatten).map(|p| format!("the members of `{}`", p.name)).collect();
+            let flattened: Vec<String> = op
+                .params
+                .iter()
+                .filter(|p| p.flatten)
+                .map(|p| format!("the members of `{}`", p.name))
+                .collect();
             members.splice(0..0, flattened);
-            let members: Vec<String> = members.into_iter().filter(|m| !op.params.iter().any(|p| p.flatten && *m == format!("`{}`", wire_name(p)))).collect();
+            let members: Vec<String> = members
+                .into_iter()
+                .filter(|m| {
+                    !op.params.iter().any(|p| p.flatten && *m == format!("`{}`", wire_name(p)))
+                })
+                .collect();
             match body {
-                BodyEncoding::Json if !members.is_empty() => lines.push(format!("JSON body (`Content-Type: application/json`): {}", members.join(", "))),
-                BodyEncoding::Form => lines.push(format!("form body (`Content-Type: application/x-www-form-urlencoded`){}", if members.is_empty() { " (empty)".to_owned() } else { format!(": {}", members.join(", ")) })),
+                BodyEncoding::Json if !members.is_empty() => lines.push(format!(
+                    "JSON body (`Content-Type: application/json`): {}",
+                    members.join(", ")
+                )),
+                BodyEncoding::Form => lines.push(format!(
+                    "form body (`Content-Type: application/x-www-form-urlencoded`){}",
+                    if members.is_empty() {
+                        " (empty)".to_owned()
+                    } else {
+                        format!(": {}", members.join(", "))
+                    }
+                )),
                 BodyEncoding::Json => {}
             }
         }
@@ -206,7 +256,10 @@ fn wire_doc(op: &Operation) -> String {
             lines.push(format!("`POST /json/{}`", op.name));
             let named = names(Location::Named);
             if !named.is_empty() {
-                lines.push(format!("named parameters (form field `parameters`, a JSON object): {}", named.join(", ")));
+                lines.push(format!(
+                    "named parameters (form field `parameters`, a JSON object): {}",
+                    named.join(", ")
+                ));
             }
         }
     }
@@ -215,12 +268,12 @@ fn wire_doc(op: &Operation) -> String {
         lines.push(format!("success: {}", statuses.join(", ")));
     }
     lines.push(if op.idempotent {
-        "idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))".to_owned()
+        "idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))".to_owned()
     } else {
-        "not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))".to_owned()
+        "not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))".to_owned()
     });
     match op.handle {
-        Handle::Request => lines.push("hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))".to_owned()),
+        Handle::Request => lines.push("hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))".to_owned()),
         Handle::Job => lines.push("returns a job to wait on".to_owned()),
         Handle::None => {}
     }
@@ -234,7 +287,7 @@ fn wire_doc(op: &Operation) -> String {
 pub fn output_ty(op: &Operation) -> TokenStream {
     let value = op.returns.as_ref().map_or(quote!(()), rust::ty);
     if op.handle == Handle::Request {
-        quote!(sdk_runtime::Accepted<#value>)
+        quote!(cloud_sdks_runtime::Accepted<#value>)
     } else {
         value
     }
@@ -249,7 +302,8 @@ fn builder(p: &Provider, op: &Operation) -> TokenStream {
         quote!(#n: #t,)
     });
     // names of nullable parameters the caller cleared: sent as null
-    let cleared_field = op.params.iter().any(|p| p.nullable).then(|| quote!(cleared: Vec<&'static str>,));
+    let cleared_field =
+        op.params.iter().any(|p| p.nullable).then(|| quote!(cleared: Vec<&'static str>,));
     let setters = op.params.iter().filter(|param| !param.required).map(|param| {
         let n = rust::ident(&param.name);
         let t = rust::arg_ty(&param.ty);
@@ -289,13 +343,17 @@ fn builder(p: &Provider, op: &Operation) -> TokenStream {
         false => format!("{}::{}", rust::namespace_name(&op.namespace), op.method_name),
     };
     let doc = format!("A `{}` request, started by [`{method_path}`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).", op.name);
-    let allow_deprecated = (op.deprecated.is_some() || op.params.iter().any(|p| p.deprecated.is_some())).then(|| quote!(#[allow(deprecated)]));
+    let allow_deprecated = (op.deprecated.is_some()
+        || op.params.iter().any(|p| p.deprecated.is_some()))
+    .then(|| quote!(#[allow(deprecated)]));
     // a request holding a password, token or key gets a Debug that hides it
     let secret = op.params.iter().any(|param| param.secret);
     let debug = (!secret).then(|| quote!(Debug,));
     let redacted_debug = secret.then(|| {
         let mut members = vec![("client".to_owned(), true, false)];
-        members.extend(op.params.iter().map(|param| (param.name.clone(), param.required, param.secret)));
+        members.extend(
+            op.params.iter().map(|param| (param.name.clone(), param.required, param.secret)),
+        );
         rust::redacted_debug(&name.to_string(), &members, Some(quote!('_)))
     });
     quote! {
@@ -341,7 +399,14 @@ fn builder(p: &Provider, op: &Operation) -> TokenStream {
 /// (optional integers in the query) and returns a list.
 fn pages_method(p: &Provider, op: &Operation) -> Option<TokenStream> {
     let spec = p.pages.as_ref()?;
-    let is_paging = |name: &str| op.params.iter().any(|param| param.name == name && !param.required && param.ty == Ty::Integer && param.location == Location::Query);
+    let is_paging = |name: &str| {
+        op.params.iter().any(|param| {
+            param.name == name
+                && !param.required
+                && param.ty == Ty::Integer
+                && param.location == Location::Query
+        })
+    };
     let item = match &op.returns {
         Some(Ty::List(item)) if op.handle == Handle::None => rust::ty(item),
         _ => return None,
@@ -352,16 +417,16 @@ fn pages_method(p: &Provider, op: &Operation) -> Option<TokenStream> {
     let (page, per_page) = (rust::ident(&spec.page), rust::ident(&spec.per_page));
     let (first, size) = (spec.first, spec.size);
     let doc = docs::attrs(&format!(
-        "Walks every page of this list, one request per page, from page `{}` (or the one set) with `{}` items each ({size} unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.",
+        "Walks every page of this list, one request per page, from page `{}` (or the one set) with `{}` items each ({size} unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.",
         spec.page, spec.per_page
     ));
     Some(quote! {
         #doc
-        pub fn pages(self) -> sdk_runtime::pages::Pages<'a, #item, ErrorKind> {
+        pub fn pages(self) -> cloud_sdks_runtime::pages::Pages<'a, #item, ErrorKind> {
             let first = self.#page.map_or(#first, |n| u64::try_from(n).unwrap_or(0));
             let size = self.#per_page.map_or(#size, |n| u64::try_from(n).unwrap_or(0));
             let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-            sdk_runtime::pages::Pages::new(first, size, Box::new(move |page| {
+            cloud_sdks_runtime::pages::Pages::new(first, size, Box::new(move |page| {
                 let request = self.clone().#page(i64::try_from(page).unwrap_or(i64::MAX)).#per_page(per_page);
                 Box::pin(request.send())
             }))
@@ -385,21 +450,40 @@ fn argument_checks(p: &Provider, op: &Operation) -> TokenStream {
             quote! { if let Some(value) = &self.#n { #body } }
         }
     });
-    let groups = checks::groups(&op.at_least_one_of, &op.at_most_one_of, |member| {
-        let n = rust::ident(member);
-        match op.params.iter().find(|param| param.name == member) {
-            Some(param) if param.required => quote!(true),
-            _ => quote!(self.#n.is_some()),
-        }
-    }, |member| quote!(#member));
-    let is_required = |member: &str| op.params.iter().any(|param| param.name == member && param.required);
-    let requires = checks::requirements(&op.requires, |member| {
-        let n = rust::ident(member);
-        if is_required(member) { quote!(Some(&self.#n)) } else { quote!(self.#n.as_ref()) }
-    }, |member| {
-        let n = rust::ident(member);
-        if is_required(member) { quote!(true) } else { quote!(self.#n.is_some()) }
-    }, |member| quote!(#member));
+    let groups = checks::groups(
+        &op.at_least_one_of,
+        &op.at_most_one_of,
+        |member| {
+            let n = rust::ident(member);
+            match op.params.iter().find(|param| param.name == member) {
+                Some(param) if param.required => quote!(true),
+                _ => quote!(self.#n.is_some()),
+            }
+        },
+        |member| quote!(#member),
+    );
+    let is_required =
+        |member: &str| op.params.iter().any(|param| param.name == member && param.required);
+    let requires = checks::requirements(
+        &op.requires,
+        |member| {
+            let n = rust::ident(member);
+            if is_required(member) {
+                quote!(Some(&self.#n))
+            } else {
+                quote!(self.#n.as_ref())
+            }
+        },
+        |member| {
+            let n = rust::ident(member);
+            if is_required(member) {
+                quote!(true)
+            } else {
+                quote!(self.#n.is_some())
+            }
+        },
+        |member| quote!(#member),
+    );
     quote! {
         #(#param_checks)*
         #groups
@@ -410,20 +494,26 @@ fn argument_checks(p: &Provider, op: &Operation) -> TokenStream {
 fn send_body(p: &Provider, op: &Operation) -> TokenStream {
     let op_name = &op.name;
     // Memset checks its arguments in named(), which batches share
-    let checks = if matches!(op.http, Http::Memset) { TokenStream::new() } else { argument_checks(p, op) };
+    let checks =
+        if matches!(op.http, Http::Memset) { TokenStream::new() } else { argument_checks(p, op) };
     let (method, path, body) = match &op.http {
         Http::Rest { method, path, body } => {
             let method = proc_macro2::Ident::new(method, proc_macro2::Span::call_site());
-            (quote!(sdk_runtime::Method::#method), path_expr(op, path), rest_body(op, *body))
+            (quote!(cloud_sdks_runtime::Method::#method), path_expr(op, path), rest_body(op, *body))
         }
         Http::Memset => {
             let path = format!("/json/{}", op.name);
-            (quote!(sdk_runtime::Method::POST), quote!(String::from(#path)), quote!(sdk_runtime::Body::Named(self.named()?)))
+            (
+                quote!(cloud_sdks_runtime::Method::POST),
+                quote!(String::from(#path)),
+                quote!(cloud_sdks_runtime::Body::Named(self.named()?)),
+            )
         }
     };
     let query = query(op);
     let idempotent = op.idempotent;
-    let success: Vec<u16> = if op.success.is_empty() { p.success.clone() } else { op.success.clone() };
+    let success: Vec<u16> =
+        if op.success.is_empty() { p.success.clone() } else { op.success.clone() };
     let value = match &op.returns {
         Some(ty) => {
             let t = rust::ty(ty);
@@ -434,7 +524,7 @@ fn send_body(p: &Provider, op: &Operation) -> TokenStream {
     let result = if op.handle == Handle::Request {
         quote! {
             let request_id = super::PROVIDER.request_id.as_ref().and_then(|source| response.request_id(source));
-            Ok(sdk_runtime::Accepted::new(#value, request_id))
+            Ok(cloud_sdks_runtime::Accepted::new(#value, request_id))
         }
     } else if let Some(id) = job_id_field(p, op) {
         let t = op.returns.as_ref().map_or(quote!(()), rust::ty);
@@ -452,7 +542,7 @@ fn send_body(p: &Provider, op: &Operation) -> TokenStream {
     quote! {
         let operation: &'static str = #op_name;
         #checks
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
             method: #method,
             path: #path,
@@ -483,15 +573,21 @@ fn path_expr(op: &Operation, parts: &[PathPart]) -> TokenStream {
     let mut args = Vec::new();
     for part in parts {
         match part {
-            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Literal(text) => {
+                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
+            }
             PathPart::Param(name) => {
                 template.push_str("{}");
                 // validate made sure every path segment has its parameter
                 let param = op.params.iter().find(|p| &p.name == name);
                 let n = rust::ident(name);
                 let text = rust::text(param.map_or(&Ty::String, |p| &p.ty), &quote!(self.#n));
-                let encode = if param.is_some_and(|p| p.allow_slash) { quote!(path_segments) } else { quote!(path_segment) };
-                args.push(quote!(sdk_runtime::encode::#encode(&#text)));
+                let encode = if param.is_some_and(|p| p.allow_slash) {
+                    quote!(path_segments)
+                } else {
+                    quote!(path_segment)
+                };
+                args.push(quote!(cloud_sdks_runtime::encode::#encode(&#text)));
             }
         }
     }
@@ -550,7 +646,11 @@ fn with_value(param: &Param, body: TokenStream) -> TokenStream {
 }
 
 fn rest_body(op: &Operation, encoding: BodyEncoding) -> TokenStream {
-    let members: Vec<&Param> = op.params.iter().filter(|p| matches!(p.location, Location::Body | Location::Form)).collect();
+    let members: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| matches!(p.location, Location::Body | Location::Form))
+        .collect();
     match encoding {
         BodyEncoding::Form => {
             let pushes = members.iter().map(|param| {
@@ -562,21 +662,21 @@ fn rest_body(op: &Operation, encoding: BodyEncoding) -> TokenStream {
                 #[allow(unused_mut)]
                 let mut form: Vec<(String, String)> = Vec::new();
                 #(#pushes)*
-                sdk_runtime::Body::Form(form)
+                cloud_sdks_runtime::Body::Form(form)
             }}
         }
-        BodyEncoding::Json if members.is_empty() => quote!(sdk_runtime::Body::Empty),
+        BodyEncoding::Json if members.is_empty() => quote!(cloud_sdks_runtime::Body::Empty),
         BodyEncoding::Json => {
             let flattened = members.iter().find(|p| p.flatten);
             if let (Some(param), 1) = (flattened, members.len()) {
                 let n = rust::ident(&param.name);
-                return quote!(sdk_runtime::Body::json(&self.#n).map_err(|e| e.in_operation(operation))?);
+                return quote!(cloud_sdks_runtime::Body::json(&self.#n).map_err(|e| e.in_operation(operation))?);
             }
             let start = match flattened {
                 Some(param) => {
                     let n = rust::ident(&param.name);
                     let name = &param.name;
-                    quote!(sdk_runtime::encode::object(operation, #name, &self.#n)?)
+                    quote!(cloud_sdks_runtime::encode::object(operation, #name, &self.#n)?)
                 }
                 None => quote!(serde_json::Map::new()),
             };
@@ -584,7 +684,7 @@ fn rest_body(op: &Operation, encoding: BodyEncoding) -> TokenStream {
                 let path = &param.wire;
                 let name = &param.name;
                 with_value(param, quote! {
-                    sdk_runtime::encode::insert_at(&mut body, &[#(#path),*], sdk_runtime::encode::value(operation, #name, value)?);
+                    cloud_sdks_runtime::encode::insert_at(&mut body, &[#(#path),*], cloud_sdks_runtime::encode::value(operation, #name, value)?);
                 })
             });
             let nulls = members.iter().filter(|p| p.nullable).map(|param| {
@@ -592,7 +692,7 @@ fn rest_body(op: &Operation, encoding: BodyEncoding) -> TokenStream {
                 let name = &param.name;
                 quote! {
                     if self.cleared.contains(&#name) {
-                        sdk_runtime::encode::insert_at(&mut body, &[#(#path),*], serde_json::Value::Null);
+                        cloud_sdks_runtime::encode::insert_at(&mut body, &[#(#path),*], serde_json::Value::Null);
                     }
                 }
             });
@@ -600,7 +700,7 @@ fn rest_body(op: &Operation, encoding: BodyEncoding) -> TokenStream {
                 let mut body = #start;
                 #(#inserts)*
                 #(#nulls)*
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
             }}
         }
     }
@@ -612,20 +712,22 @@ fn named_parameters(p: &Provider, op: &Operation) -> Option<TokenStream> {
         return None;
     }
     let op_name = &op.name;
-    let operation = (!op.params.is_empty()).then(|| quote!(let operation: &'static str = #op_name;));
+    let operation =
+        (!op.params.is_empty()).then(|| quote!(let operation: &'static str = #op_name;));
     let checks = argument_checks(p, op);
     let inserts = op.params.iter().map(|param| {
         let wire = param.wire.join(".");
         let name = &param.name;
         with_value(param, quote! {
-            named.insert(String::from(#wire), sdk_runtime::encode::value(operation, #name, value)?);
+            named.insert(String::from(#wire), cloud_sdks_runtime::encode::value(operation, #name, value)?);
         })
     });
-    let allow_deprecated = op.params.iter().any(|p| p.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    let allow_deprecated =
+        op.params.iter().any(|p| p.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
     Some(quote! {
         /// Checks the arguments and gives the named parameters this call sends.
         #allow_deprecated
-        fn named(&self) -> Result<serde_json::Map<String, serde_json::Value>, sdk_runtime::InvalidArgument> {
+        fn named(&self) -> Result<serde_json::Map<String, serde_json::Value>, cloud_sdks_runtime::InvalidArgument> {
             #operation
             #checks
             #[allow(unused_mut)]
@@ -644,14 +746,15 @@ fn prepared_impl(op: &Operation) -> Option<TokenStream> {
     let name = rust::builder_name(op);
     let op_name = &op.name;
     let output = output_ty(op);
-    let allow_deprecated = op.params.iter().any(|p| p.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    let allow_deprecated =
+        op.params.iter().any(|p| p.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
     Some(quote! {
-        impl sdk_runtime::batch::Prepared for #name<'_> {
+        impl cloud_sdks_runtime::batch::Prepared for #name<'_> {
             type Output = #output;
             const METHOD: &'static str = #op_name;
 
             #allow_deprecated
-            fn params(&self) -> Result<serde_json::Map<String, serde_json::Value>, sdk_runtime::InvalidArgument> {
+            fn params(&self) -> Result<serde_json::Map<String, serde_json::Value>, cloud_sdks_runtime::InvalidArgument> {
                 self.named()
             }
         }

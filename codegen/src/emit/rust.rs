@@ -7,7 +7,11 @@ use quote::{format_ident, quote};
 use crate::ir::{Literal, Operation, Ty};
 
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
 ];
 
 /// An identifier, raw (`r#type`) when the name is a keyword.
@@ -37,7 +41,7 @@ pub fn ty(t: &Ty) -> TokenStream {
         Ty::Number => quote!(f64),
         Ty::Boolean => quote!(bool),
         Ty::Json => quote!(serde_json::Value),
-        Ty::Date => quote!(sdk_runtime::date::Date),
+        Ty::Date => quote!(cloud_sdks_runtime::date::Date),
         Ty::List(inner) => {
             let inner = ty(inner);
             quote!(Vec<#inner>)
@@ -113,7 +117,11 @@ pub fn literal_doc(l: &Literal) -> String {
 
 /// A `Debug` impl for `name` that shows `<redacted>` instead of its secret members: `members`
 /// are (Rust name, required, secret); `lifetime` for a struct with one (request builders).
-pub fn redacted_debug(name: &str, members: &[(String, bool, bool)], lifetime: Option<TokenStream>) -> TokenStream {
+pub fn redacted_debug(
+    name: &str,
+    members: &[(String, bool, bool)],
+    lifetime: Option<TokenStream>,
+) -> TokenStream {
     let ty = ident(name);
     let name_text = name;
     let generics = lifetime.map(|l| quote!(<#l>)).unwrap_or_default();

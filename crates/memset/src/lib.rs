@@ -21,6 +21,7 @@
 
 #![deny(missing_docs)]
 
+#[rustfmt::skip]
 mod generated;
 mod wait;
 

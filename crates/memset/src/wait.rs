@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use sdk_runtime::wait::{Progress, Wait, WaitOptions};
+use cloud_sdks_runtime::wait::{Progress, Wait, WaitOptions};
 
 use crate::models::Job;
 use crate::{Client, Error, ErrorKind};
@@ -43,7 +43,7 @@ impl JobId for &Job {
 impl Client {
     /// Waits until the job `job` has finished: polls `job.status` every [`DEFAULT_INTERVAL`]
     /// until `finished` is true, and returns the finished job; a job finished with `error` set
-    /// is an [`Error::Wait`](sdk_runtime::Error::Wait). Gives up after [`DEFAULT_TIMEOUT`].
+    /// is an [`Error::Wait`](cloud_sdks_runtime::Error::Wait). Gives up after [`DEFAULT_TIMEOUT`].
     /// Change the pace with the setters of the returned [`Wait`], then `.await` it.
     pub fn wait_for_job(&self, job: impl JobId) -> Wait<'_, Job, ErrorKind> {
         let id = job.into_job_id();
@@ -57,7 +57,10 @@ async fn look(client: &Client, id: String) -> Result<Progress<Job>, Error> {
     let job = client.job().status(id).await?;
     Ok(match (job.finished, job.error) {
         (true, false) => Progress::Done(job),
-        (true, true) => Progress::Failed { state: job.status.clone(), message: format!("the {} job finished with an error", job.r#type) },
+        (true, true) => Progress::Failed {
+            state: job.status.clone(),
+            message: format!("the {} job finished with an error", job.r#type),
+        },
         (false, _) => Progress::Pending { state: job.status },
     })
 }

@@ -23,6 +23,7 @@
 
 #![deny(missing_docs)]
 
+#[rustfmt::skip]
 mod generated;
 
 pub use generated::*;

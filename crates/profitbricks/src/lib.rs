@@ -26,6 +26,7 @@
 
 #![deny(missing_docs)]
 
+#[rustfmt::skip]
 mod generated;
 mod wait;
 

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use sdk_runtime::wait::{Progress, Wait, WaitOptions};
-use sdk_runtime::{Accepted, InvalidArgument};
+use cloud_sdks_runtime::wait::{Progress, Wait, WaitOptions};
+use cloud_sdks_runtime::{Accepted, InvalidArgument};
 
 use crate::models::{RequestState, RequestStatus};
 use crate::{Client, Error, ErrorKind};
@@ -51,7 +51,7 @@ impl<T> RequestId for &Accepted<T> {
 impl Client {
     /// Waits until the provisioning request `request` is done: polls `get_request_status`
     /// every [`DEFAULT_INTERVAL`] until its status is `DONE` (and returns that status), or
-    /// `FAILED` (an [`Error::Wait`](sdk_runtime::Error::Wait) with the API's message), or
+    /// `FAILED` (an [`Error::Wait`](cloud_sdks_runtime::Error::Wait) with the API's message), or
     /// [`DEFAULT_TIMEOUT`] has passed. Change the pace with the setters of the returned
     /// [`Wait`], then `.await` it.
     ///
@@ -64,7 +64,11 @@ impl Client {
             let rule = "the call handed back no request id (its answer had no Location header), so there is nothing to wait for";
             return Wait::invalid(InvalidArgument::new("wait_for", "request", rule), options);
         };
-        Wait::new(format!("request {id}"), options, Box::new(move || Box::pin(look(self, id.clone()))))
+        Wait::new(
+            format!("request {id}"),
+            options,
+            Box::new(move || Box::pin(look(self, id.clone()))),
+        )
     }
 }
 
@@ -75,7 +79,9 @@ async fn look(client: &Client, request_id: String) -> Result<Progress<RequestSta
     Ok(match metadata.and_then(|m| m.status.clone()) {
         Some(RequestState::Done) => Progress::Done(status),
         Some(RequestState::Failed) => {
-            let message = metadata.and_then(|m| m.message.clone()).unwrap_or_else(|| "the API gave no reason".to_owned());
+            let message = metadata
+                .and_then(|m| m.message.clone())
+                .unwrap_or_else(|| "the API gave no reason".to_owned());
             Progress::Failed { state: "FAILED".to_owned(), message }
         }
         Some(other) => Progress::Pending { state: other.as_str().to_owned() },

@@ -10,13 +10,19 @@ use std::marker::PhantomData;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
-use crate::{ApiError, Body, Classify, Error, ErrorModel, InvalidArgument, Method, Request, Transport};
+use crate::{
+    ApiError, Body, Classify, Error, ErrorModel, InvalidArgument, Method, Request, Transport,
+};
 
 /// The most calls one JSON-RPC batch request may carry.
 pub const MAX_CALLS: usize = 100;
 
 /// Where a JSON-RPC error's details are read.
-const JSONRPC_ERRORS: ErrorModel = ErrorModel { code: Some("/code"), message: Some("/message"), error_type: Some("/data/error_type") };
+const JSONRPC_ERRORS: ErrorModel = ErrorModel {
+    code: Some("/code"),
+    message: Some("/message"),
+    error_type: Some("/data/error_type"),
+};
 
 /// A request builder that can go into a batch: its method name and checked named parameters.
 pub trait Prepared {
@@ -82,7 +88,8 @@ impl<'a, K: Classify> Batch<'a, K> {
     /// A failed request (transport, HTTP error status or an answer that is not a JSON-RPC
     /// batch answer); the answers of single calls, errors included, are in the results.
     pub async fn send(self) -> Result<BatchResults<K>, Error<K>> {
-        let mut results: Vec<Option<Result<Value, Error<K>>>> = (0..self.calls.len()).map(|_| None).collect();
+        let mut results: Vec<Option<Result<Value, Error<K>>>> =
+            (0..self.calls.len()).map(|_| None).collect();
         for (chunk_index, chunk) in self.calls.chunks(MAX_CALLS).enumerate() {
             let first = chunk_index * MAX_CALLS;
             let body: Vec<Value> = chunk
@@ -102,7 +109,13 @@ impl<'a, K: Classify> Batch<'a, K> {
             };
             let response = self.transport.send::<K>(request).await?;
             for answer in response.json::<Vec<Value>, K>()? {
-                let Some(index) = answer.get("id").and_then(Value::as_u64).and_then(|id| usize::try_from(id).ok()) else { continue };
+                let Some(index) = answer
+                    .get("id")
+                    .and_then(Value::as_u64)
+                    .and_then(|id| usize::try_from(id).ok())
+                else {
+                    continue;
+                };
                 let Some((method, _)) = self.calls.get(index) else { continue };
                 if index < first || index >= first + chunk.len() {
                     continue;
@@ -115,7 +128,14 @@ impl<'a, K: Classify> Batch<'a, K> {
             .zip(&self.calls)
             .enumerate()
             .map(|(index, (result, (method, _)))| {
-                result.unwrap_or_else(|| Err(Error::Decode { operation: method, status: 200, body: String::new(), message: format!("the batch answer has no result for call #{index}") }))
+                result.unwrap_or_else(|| {
+                    Err(Error::Decode {
+                        operation: method,
+                        status: 200,
+                        body: String::new(),
+                        message: format!("the batch answer has no result for call #{index}"),
+                    })
+                })
             })
             .map(Some)
             .collect();
@@ -132,7 +152,12 @@ fn answer_of<K: Classify>(method: &'static str, answer: &Value) -> Result<Value,
     }
     match answer.get("result") {
         Some(result) => Ok(result.clone()),
-        None => Err(Error::Decode { operation: method, status: 200, body: answer.to_string(), message: "a JSON-RPC answer with neither result nor error".to_owned() }),
+        None => Err(Error::Decode {
+            operation: method,
+            status: 200,
+            body: answer.to_string(),
+            message: "a JSON-RPC answer with neither result nor error".to_owned(),
+        }),
     }
 }
 
@@ -157,8 +182,19 @@ impl<K> BatchResults<K> {
     /// answer was already taken.
     pub fn take<T: DeserializeOwned>(&mut self, ticket: Ticket<T>) -> Result<T, Error<K>> {
         let taken = self.results.get_mut(ticket.index).and_then(Option::take);
-        let value = taken.unwrap_or_else(|| Err(Error::InvalidArgument(InvalidArgument::new("batch", "ticket", "this answer was already taken, or the ticket is from another batch"))))?;
-        serde_json::from_value(value.clone()).map_err(|e| Error::Decode { operation: "batch", status: 200, body: value.to_string(), message: e.to_string() })
+        let value = taken.unwrap_or_else(|| {
+            Err(Error::InvalidArgument(InvalidArgument::new(
+                "batch",
+                "ticket",
+                "this answer was already taken, or the ticket is from another batch",
+            )))
+        })?;
+        serde_json::from_value(value.clone()).map_err(|e| Error::Decode {
+            operation: "batch",
+            status: 200,
+            body: value.to_string(),
+            message: e.to_string(),
+        })
     }
 }
 

@@ -60,19 +60,11 @@ fn at_most(
 
 /// `value` must be a multiple of `factor` (only 0 is a multiple of 0).
 pub fn multiple_of(op: &str, field: &str, value: i64, factor: i64) -> Result<(), InvalidArgument> {
-    let ok = if factor == 0 {
-        value == 0
-    } else {
-        value.wrapping_rem(factor) == 0
-    };
+    let ok = if factor == 0 { value == 0 } else { value.wrapping_rem(factor) == 0 };
     if ok {
         return Ok(());
     }
-    fail(
-        op,
-        field,
-        format!("must be a multiple of {factor} (got {value})"),
-    )
+    fail(op, field, format!("must be a multiple of {factor} (got {value})"))
 }
 
 /// `value` must be at least `min` characters (Unicode scalar values) long.
@@ -84,10 +76,7 @@ pub fn min_length(op: &str, field: &str, value: &str, min: usize) -> Result<(), 
     fail(
         op,
         field,
-        format!(
-            "must be at least {min} {} long (got {length})",
-            plural(min, "character")
-        ),
+        format!("must be at least {min} {} long (got {length})", plural(min, "character")),
     )
 }
 
@@ -100,10 +89,7 @@ pub fn max_length(op: &str, field: &str, value: &str, max: usize) -> Result<(), 
     fail(
         op,
         field,
-        format!(
-            "must be at most {max} {} long (got {length})",
-            plural(max, "character")
-        ),
+        format!("must be at most {max} {} long (got {length})", plural(max, "character")),
     )
 }
 
@@ -180,15 +166,16 @@ pub fn one_of(op: &str, field: &str, value: &str, allowed: &[&str]) -> Result<()
     if allowed.contains(&value) {
         return Ok(());
     }
-    fail(
-        op,
-        field,
-        format!("must be one of {} (got {value})", allowed.join(", ")),
-    )
+    fail(op, field, format!("must be one of {} (got {value})", allowed.join(", ")))
 }
 
 /// An integer must be one of `allowed` (e.g. a TTL from a fixed list).
-pub fn one_of_i64(op: &str, field: &str, value: i64, allowed: &[i64]) -> Result<(), InvalidArgument> {
+pub fn one_of_i64(
+    op: &str,
+    field: &str,
+    value: i64,
+    allowed: &[i64],
+) -> Result<(), InvalidArgument> {
     if allowed.contains(&value) {
         return Ok(());
     }
@@ -201,14 +188,7 @@ pub fn min_items(op: &str, field: &str, len: usize, min: usize) -> Result<(), In
     if len >= min {
         return Ok(());
     }
-    fail(
-        op,
-        field,
-        format!(
-            "must have at least {min} {} (got {len})",
-            plural(min, "item")
-        ),
-    )
+    fail(op, field, format!("must have at least {min} {} (got {len})", plural(min, "item")))
 }
 
 /// A list must have at most `max` items.
@@ -216,14 +196,7 @@ pub fn max_items(op: &str, field: &str, len: usize, max: usize) -> Result<(), In
     if len <= max {
         return Ok(());
     }
-    fail(
-        op,
-        field,
-        format!(
-            "must have at most {max} {} (got {len})",
-            plural(max, "item")
-        ),
-    )
+    fail(op, field, format!("must have at most {max} {} (got {len})", plural(max, "item")))
 }
 
 /// At least one of `fields` (`(name, is_set)` pairs) must be set; the error's field is the
@@ -235,21 +208,14 @@ pub fn at_least_one_of(op: &str, fields: &[(&str, bool)]) -> Result<(), InvalidA
     fail(
         op,
         &joined_names(fields, "/"),
-        format!(
-            "at least one of {} must be set (got none)",
-            joined_names(fields, ", ")
-        ),
+        format!("at least one of {} must be set (got none)", joined_names(fields, ", ")),
     )
 }
 
 /// At most one of `fields` (`(name, is_set)` pairs) may be set; the error's field is the
 /// names joined with `/`.
 pub fn at_most_one_of(op: &str, fields: &[(&str, bool)]) -> Result<(), InvalidArgument> {
-    let set: Vec<&str> = fields
-        .iter()
-        .filter(|&&(_, set)| set)
-        .map(|&(name, _)| name)
-        .collect();
+    let set: Vec<&str> = fields.iter().filter(|&&(_, set)| set).map(|&(name, _)| name).collect();
     if set.len() <= 1 {
         return Ok(());
     }
@@ -266,7 +232,11 @@ pub fn at_most_one_of(op: &str, fields: &[(&str, bool)]) -> Result<(), InvalidAr
 
 /// Every one of `fields` (name, is set) must be set, because `condition` holds (the caller has
 /// checked it); the error names the first one missing.
-pub fn required_when(op: &str, condition: &str, fields: &[(&str, bool)]) -> Result<(), InvalidArgument> {
+pub fn required_when(
+    op: &str,
+    condition: &str,
+    fields: &[(&str, bool)],
+) -> Result<(), InvalidArgument> {
     match fields.iter().find(|&&(_, set)| !set) {
         None => Ok(()),
         Some((name, _)) => fail(op, name, format!("is required when {condition}")),
@@ -279,9 +249,19 @@ mod required_when_tests {
 
     #[test]
     fn names_the_first_missing_field() {
-        assert!(required_when("op", "period is CUSTOM", &[("start_date", true), ("end_date", true)]).is_ok());
-        let error = required_when("op", "period is CUSTOM", &[("start_date", true), ("end_date", false)]).expect_err("end_date missing");
-        assert_eq!((error.field.as_str(), error.rule.as_str()), ("end_date", "is required when period is CUSTOM"));
+        assert!(required_when(
+            "op",
+            "period is CUSTOM",
+            &[("start_date", true), ("end_date", true)]
+        )
+        .is_ok());
+        let error =
+            required_when("op", "period is CUSTOM", &[("start_date", true), ("end_date", false)])
+                .expect_err("end_date missing");
+        assert_eq!(
+            (error.field.as_str(), error.rule.as_str()),
+            ("end_date", "is required when period is CUSTOM")
+        );
     }
 }
 
@@ -295,11 +275,7 @@ fn plural(count: usize, noun: &str) -> String {
 }
 
 fn joined_names(fields: &[(&str, bool)], separator: &str) -> String {
-    fields
-        .iter()
-        .map(|&(name, _)| name)
-        .collect::<Vec<_>>()
-        .join(separator)
+    fields.iter().map(|&(name, _)| name).collect::<Vec<_>>().join(separator)
 }
 
 #[cfg(test)]
@@ -329,43 +305,22 @@ mod tests {
     fn integer_bounds() {
         assert!(min_i64("op", "ram", 256, 256).is_ok());
         assert!(max_i64("op", "ram", 256, 256).is_ok());
-        assert_eq!(
-            rule(min_i64("op", "ram", 128, 256)),
-            "must be at least 256 (got 128)"
-        );
-        assert_eq!(
-            rule(max_i64("op", "ram", 300, 256)),
-            "must be at most 256 (got 300)"
-        );
+        assert_eq!(rule(min_i64("op", "ram", 128, 256)), "must be at least 256 (got 128)");
+        assert_eq!(rule(max_i64("op", "ram", 300, 256)), "must be at most 256 (got 300)");
         assert!(min_i64("op", "x", i64::MIN, i64::MIN).is_ok());
         let error = min_i64("op", "ram", 128, 256).expect_err("too small");
         assert_eq!(error.field, "ram");
-        assert_eq!(
-            error.to_string(),
-            "op: invalid argument 'ram': must be at least 256 (got 128)"
-        );
+        assert_eq!(error.to_string(), "op: invalid argument 'ram': must be at least 256 (got 128)");
     }
 
     #[test]
     fn float_bounds() {
         assert!(min_f64("op", "price", 0.5, 0.5).is_ok());
         assert!(max_f64("op", "price", 0.5, 1.0).is_ok());
-        assert_eq!(
-            rule(min_f64("op", "price", 0.25, 0.5)),
-            "must be at least 0.5 (got 0.25)"
-        );
-        assert_eq!(
-            rule(max_f64("op", "price", 2.0, 1.5)),
-            "must be at most 1.5 (got 2)"
-        );
-        assert_eq!(
-            rule(min_f64("op", "price", f64::NAN, 0.0)),
-            "must be at least 0 (got NaN)"
-        );
-        assert_eq!(
-            rule(max_f64("op", "price", f64::NAN, 0.0)),
-            "must be at most 0 (got NaN)"
-        );
+        assert_eq!(rule(min_f64("op", "price", 0.25, 0.5)), "must be at least 0.5 (got 0.25)");
+        assert_eq!(rule(max_f64("op", "price", 2.0, 1.5)), "must be at most 1.5 (got 2)");
+        assert_eq!(rule(min_f64("op", "price", f64::NAN, 0.0)), "must be at least 0 (got NaN)");
+        assert_eq!(rule(max_f64("op", "price", f64::NAN, 0.0)), "must be at most 0 (got NaN)");
     }
 
     #[test]
@@ -380,10 +335,7 @@ mod tests {
         // Edge cases that would panic with `%`.
         assert!(multiple_of("op", "x", i64::MIN, -1).is_ok());
         assert!(multiple_of("op", "x", 0, 0).is_ok());
-        assert_eq!(
-            rule(multiple_of("op", "x", 5, 0)),
-            "must be a multiple of 0 (got 5)"
-        );
+        assert_eq!(rule(multiple_of("op", "x", 5, 0)), "must be a multiple of 0 (got 5)");
     }
 
     #[test]
@@ -461,14 +413,8 @@ mod tests {
     fn item_counts() {
         assert!(min_items("op", "nics", 1, 1).is_ok());
         assert!(max_items("op", "nics", 2, 2).is_ok());
-        assert_eq!(
-            rule(min_items("op", "nics", 0, 1)),
-            "must have at least 1 item (got 0)"
-        );
-        assert_eq!(
-            rule(max_items("op", "nics", 3, 2)),
-            "must have at most 2 items (got 3)"
-        );
+        assert_eq!(rule(min_items("op", "nics", 0, 1)), "must have at least 1 item (got 0)");
+        assert_eq!(rule(max_items("op", "nics", 3, 2)), "must have at most 2 items (got 3)");
         assert_eq!(
             rule(max_length("op", "code", "ab", 1)),
             "must be at most 1 character long (got 2)"
@@ -485,18 +431,12 @@ mod tests {
         assert!(at_least_one_of("op", &both).is_ok());
         let error = at_least_one_of("op", &none).expect_err("none set");
         assert_eq!(error.field, "image/snapshot");
-        assert_eq!(
-            error.rule,
-            "at least one of image, snapshot must be set (got none)"
-        );
+        assert_eq!(error.rule, "at least one of image, snapshot must be set (got none)");
 
         assert!(at_most_one_of("op", &none).is_ok());
         assert!(at_most_one_of("op", &one).is_ok());
         let error = at_most_one_of("op", &both).expect_err("both set");
         assert_eq!(error.field, "image/snapshot");
-        assert_eq!(
-            error.rule,
-            "at most one of image, snapshot may be set (got image, snapshot)"
-        );
+        assert_eq!(error.rule, "at most one of image, snapshot may be set (got image, snapshot)");
     }
 }

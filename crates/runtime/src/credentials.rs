@@ -32,19 +32,14 @@ impl Credentials {
     /// User name and password for HTTP Basic authentication.
     pub fn basic(username: impl Into<String>, password: impl Into<String>) -> Self {
         Credentials {
-            secret: Secret::Basic {
-                username: username.into(),
-                password: password.into(),
-            },
+            secret: Secret::Basic { username: username.into(), password: password.into() },
         }
     }
 
     /// An API key or token, sent in a header ([`AuthScheme::Header`]) or as the Basic
     /// authentication user name ([`AuthScheme::BasicUsername`]).
     pub fn token(token: impl Into<String>) -> Self {
-        Credentials {
-            secret: Secret::Token(token.into()),
-        }
+        Credentials { secret: Secret::Token(token.into()) }
     }
 
     /// Builds the authentication header for `scheme`; the value is marked sensitive.
@@ -123,7 +118,8 @@ impl Redactor {
     pub(crate) const MIN_LEN: usize = 4;
 
     pub(crate) fn new(secrets: Vec<String>) -> Self {
-        let mut secrets: Vec<String> = secrets.into_iter().filter(|s| s.chars().count() >= Self::MIN_LEN).collect();
+        let mut secrets: Vec<String> =
+            secrets.into_iter().filter(|s| s.chars().count() >= Self::MIN_LEN).collect();
         // longest first, so that a secret inside another is not replaced half-way
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         secrets.dedup();
@@ -163,10 +159,7 @@ impl fmt::Debug for Credentials {
                 .field("username", username)
                 .field("password", &"<redacted>")
                 .finish(),
-            Secret::Token(_) => f
-                .debug_tuple("Credentials::Token")
-                .field(&"<redacted>")
-                .finish(),
+            Secret::Token(_) => f.debug_tuple("Credentials::Token").field(&"<redacted>").finish(),
         }
     }
 }
@@ -189,10 +182,7 @@ mod tests {
     fn debug_redacts_secrets() {
         let basic = Credentials::basic("bob", "hunter2");
         let text = format!("{basic:?}");
-        assert_eq!(
-            text,
-            r#"Credentials::Basic { username: "bob", password: "<redacted>" }"#
-        );
+        assert_eq!(text, r#"Credentials::Basic { username: "bob", password: "<redacted>" }"#);
         assert!(!format!("{basic:#?}").contains("hunter2"));
 
         let token = Credentials::token("s3cr3t-token");
@@ -255,29 +245,15 @@ mod tests {
     fn mismatches_and_bad_values_are_config_errors_without_secrets() {
         let cases = [
             (Credentials::token("tok-secret"), AuthScheme::Basic),
-            (
-                Credentials::basic("u", "pw-secret"),
-                AuthScheme::Header("X-TOKEN"),
-            ),
-            (
-                Credentials::basic("u", "pw-secret"),
-                AuthScheme::BasicUsername,
-            ),
-            (
-                Credentials::token("tok-secret\n"),
-                AuthScheme::Header("X-TOKEN"),
-            ),
-            (
-                Credentials::token("tok-secret"),
-                AuthScheme::Header("bad header"),
-            ),
+            (Credentials::basic("u", "pw-secret"), AuthScheme::Header("X-TOKEN")),
+            (Credentials::basic("u", "pw-secret"), AuthScheme::BasicUsername),
+            (Credentials::token("tok-secret\n"), AuthScheme::Header("X-TOKEN")),
+            (Credentials::token("tok-secret"), AuthScheme::Header("bad header")),
             (Credentials::basic("a:b", "pw-secret"), AuthScheme::Basic),
             (Credentials::token("tok:secret"), AuthScheme::BasicUsername),
         ];
         for (credentials, scheme) in cases {
-            let error = credentials
-                .header_for(&scheme)
-                .expect_err("should be rejected");
+            let error = credentials.header_for(&scheme).expect_err("should be rejected");
             let text = format!("{error} {error:?}");
             assert!(!text.contains("secret"), "{text}");
         }

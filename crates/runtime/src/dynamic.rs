@@ -15,7 +15,8 @@ use crate::{Error, InvalidArgument};
 /// argument, or one of the wrong type.
 pub fn args<T: DeserializeOwned>(operation: &str, args: Value) -> Result<T, InvalidArgument> {
     let args = if args.is_null() { Value::Object(serde_json::Map::new()) } else { args };
-    serde_json::from_value(args).map_err(|error| InvalidArgument::new(operation, "args", error.to_string()))
+    serde_json::from_value(args)
+        .map_err(|error| InvalidArgument::new(operation, "args", error.to_string()))
 }
 
 /// Encodes an operation's result as JSON.
@@ -56,7 +57,8 @@ pub type Decoder = fn(&[u8]) -> Result<(), String>;
 /// Each client crate lists one per response type in `models::RESPONSE_TYPES`, so that tests
 /// can feed arbitrary bytes to every decoder of a crate.
 pub fn decodes<T: DeserializeOwned>(body: &[u8]) -> Result<(), String> {
-    let response = crate::Response::new("decode", 200, reqwest::header::HeaderMap::new(), body.to_vec());
+    let response =
+        crate::Response::new("decode", 200, reqwest::header::HeaderMap::new(), body.to_vec());
     match response.json::<T, ()>() {
         Ok(_) => Ok(()),
         Err(Error::Decode { message, .. }) => Err(message),
@@ -66,9 +68,18 @@ pub fn decodes<T: DeserializeOwned>(body: &[u8]) -> Result<(), String> {
 
 /// The error for an operation name the client does not have.
 pub fn unknown_operation(name: &str, known: &[&str]) -> InvalidArgument {
-    let close: Vec<&str> = known.iter().copied().filter(|k| k.contains(name) || name.contains(*k)).take(5).collect();
-    let hint = if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) };
-    InvalidArgument::new(name, "operation", format!("no operation is named '{name}' ({} known){hint}", known.len()))
+    let close: Vec<&str> =
+        known.iter().copied().filter(|k| k.contains(name) || name.contains(*k)).take(5).collect();
+    let hint = if close.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", close.join(", "))
+    };
+    InvalidArgument::new(
+        name,
+        "operation",
+        format!("no operation is named '{name}' ({} known){hint}", known.len()),
+    )
 }
 
 #[cfg(test)]
@@ -100,6 +111,9 @@ mod tests {
     #[test]
     fn unknown_operation_suggests_close_names() {
         let error = unknown_operation("list_datacenter", &["list_datacenters", "get_server"]);
-        assert_eq!(error.rule, "no operation is named 'list_datacenter' (2 known); did you mean list_datacenters?");
+        assert_eq!(
+            error.rule,
+            "no operation is named 'list_datacenter' (2 known); did you mean list_datacenters?"
+        );
     }
 }

@@ -11,11 +11,7 @@ use serde_json::{Map, Value};
 use crate::InvalidArgument;
 
 /// Everything except the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~`.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Like [`SEGMENT`], but `/` is kept.
 const SEGMENTS: &AsciiSet = &SEGMENT.remove(b'/');
@@ -24,7 +20,7 @@ const SEGMENTS: &AsciiSet = &SEGMENT.remove(b'/');
 /// unreserved characters is encoded, including `/`, `?`, `#` and `%`.
 ///
 /// ```
-/// assert_eq!(sdk_runtime::encode::path_segment("a b/c"), "a%20b%2Fc");
+/// assert_eq!(cloud_sdks_runtime::encode::path_segment("a b/c"), "a%20b%2Fc");
 /// ```
 pub fn path_segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
@@ -33,7 +29,7 @@ pub fn path_segment(value: &str) -> String {
 /// Like [`path_segment`], but keeps `/`, for ids that span several segments (`"us/las"`).
 ///
 /// ```
-/// assert_eq!(sdk_runtime::encode::path_segments("us/las vegas"), "us/las%20vegas");
+/// assert_eq!(cloud_sdks_runtime::encode::path_segments("us/las vegas"), "us/las%20vegas");
 /// ```
 pub fn path_segments(value: &str) -> String {
     utf8_percent_encode(value, SEGMENTS).to_string()
@@ -45,9 +41,9 @@ pub fn path_segments(value: &str) -> String {
 /// (any other value is ignored).
 ///
 /// ```
-/// use sdk_runtime::serde_json::{json, Map};
+/// use cloud_sdks_runtime::serde_json::{json, Map};
 /// let mut map = Map::new();
-/// sdk_runtime::encode::insert_at(&mut map, &["properties", "name"], json!("dc1"));
+/// cloud_sdks_runtime::encode::insert_at(&mut map, &["properties", "name"], json!("dc1"));
 /// assert_eq!(json!(map), json!({"properties": {"name": "dc1"}}));
 /// ```
 pub fn insert_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
@@ -61,9 +57,7 @@ pub fn insert_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
             map.insert((*key).to_owned(), value);
         }
         [key, rest @ ..] => {
-            let child = map
-                .entry((*key).to_owned())
-                .or_insert_with(|| Value::Object(Map::new()));
+            let child = map.entry((*key).to_owned()).or_insert_with(|| Value::Object(Map::new()));
             if !child.is_object() {
                 *child = Value::Object(Map::new());
             }
@@ -79,10 +73,10 @@ pub fn insert_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
 /// and references to existing ones in the same `entities.volumes.items`).
 ///
 /// ```
-/// use sdk_runtime::serde_json::{json, Map};
+/// use cloud_sdks_runtime::serde_json::{json, Map};
 /// let mut map = Map::new();
-/// sdk_runtime::encode::append_at(&mut map, &["items"], json!([{"name": "new"}]));
-/// sdk_runtime::encode::append_at(&mut map, &["items"], json!([{"id": "v9"}]));
+/// cloud_sdks_runtime::encode::append_at(&mut map, &["items"], json!([{"name": "new"}]));
+/// cloud_sdks_runtime::encode::append_at(&mut map, &["items"], json!([{"id": "v9"}]));
 /// assert_eq!(json!(map), json!({"items": [{"name": "new"}, {"id": "v9"}]}));
 /// ```
 pub fn append_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
@@ -105,7 +99,11 @@ pub fn append_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
 ///
 /// An [`InvalidArgument`] naming `operation` and `field` if the value cannot be represented
 /// as JSON (e.g. a map with non-string keys).
-pub fn value<T: Serialize + ?Sized>(operation: &str, field: &str, value: &T) -> Result<Value, InvalidArgument> {
+pub fn value<T: Serialize + ?Sized>(
+    operation: &str,
+    field: &str,
+    value: &T,
+) -> Result<Value, InvalidArgument> {
     serde_json::to_value(value).map_err(|error| {
         InvalidArgument::new(operation, field, format!("could not be serialized as JSON: {error}"))
     })
@@ -116,7 +114,11 @@ pub fn value<T: Serialize + ?Sized>(operation: &str, field: &str, value: &T) -> 
 /// # Errors
 ///
 /// As [`value`], and also when the value is not an object.
-pub fn object<T: Serialize + ?Sized>(operation: &str, field: &str, model: &T) -> Result<Map<String, Value>, InvalidArgument> {
+pub fn object<T: Serialize + ?Sized>(
+    operation: &str,
+    field: &str,
+    model: &T,
+) -> Result<Map<String, Value>, InvalidArgument> {
     match value(operation, field, model)? {
         Value::Object(map) => Ok(map),
         _ => Err(InvalidArgument::new(operation, field, "must serialize to a JSON object")),

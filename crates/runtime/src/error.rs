@@ -82,7 +82,8 @@ impl ApiError {
 
     /// Replaces the client's secrets wherever the server's answer holds them.
     pub(crate) fn redact(&mut self, redactor: &crate::credentials::Redactor) {
-        for text in [&mut self.code, &mut self.error_type, &mut self.message].into_iter().flatten() {
+        for text in [&mut self.code, &mut self.error_type, &mut self.message].into_iter().flatten()
+        {
             redactor.scrub_in_place(text);
         }
         redactor.scrub_in_place(&mut self.body);
@@ -144,10 +145,7 @@ fn write_one_line(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
     if !text.contains(char::is_control) {
         return f.write_str(text);
     }
-    let cleaned: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let cleaned: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     f.write_str(&cleaned)
 }
 
@@ -224,7 +222,10 @@ impl<K> Error<K> {
             Error::Decode { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status().map(|status| status.as_u16()),
             Error::ResponseTooLarge { status, .. } => Some(*status),
-            Error::InvalidArgument(_) | Error::Config(_) | Error::Wait(_) | Error::Timeout { .. } => None,
+            Error::InvalidArgument(_)
+            | Error::Config(_)
+            | Error::Wait(_)
+            | Error::Timeout { .. } => None,
         }
     }
 
@@ -419,11 +420,7 @@ impl InvalidArgument {
         field: impl Into<String>,
         rule: impl Into<String>,
     ) -> Self {
-        InvalidArgument {
-            operation: operation.into(),
-            field: field.into(),
-            rule: rule.into(),
-        }
+        InvalidArgument { operation: operation.into(), field: field.into(), rule: rule.into() }
     }
 
     /// Sets the operation name if it is empty (as it is for errors from
@@ -462,9 +459,7 @@ pub struct ConfigError {
 impl ConfigError {
     /// Creates a `ConfigError`; `message` must not contain secrets.
     pub fn new(message: impl Into<String>) -> Self {
-        ConfigError {
-            message: message.into(),
-        }
+        ConfigError { message: message.into() }
     }
 
     /// What is wrong with the configuration.
@@ -512,11 +507,8 @@ mod tests {
         message: Some("/messages/0/message"),
         error_type: None,
     };
-    const ONEANDONE: ErrorModel = ErrorModel {
-        code: None,
-        message: Some("/message"),
-        error_type: Some("/type"),
-    };
+    const ONEANDONE: ErrorModel =
+        ErrorModel { code: None, message: Some("/message"), error_type: Some("/type") };
     const MEMSET: ErrorModel = ErrorModel {
         code: Some("/error_code"),
         message: Some("/error"),
@@ -534,10 +526,7 @@ mod tests {
     }
 
     fn api<K: Classify>(error: ApiError) -> Error<K> {
-        Error::Api {
-            kind: K::classify(&error),
-            error: Box::new(error),
-        }
+        Error::Api { kind: K::classify(&error), error: Box::new(error) }
     }
 
     #[test]
@@ -596,13 +585,7 @@ mod tests {
 
     #[test]
     fn html_and_empty_bodies_have_no_details() {
-        for body in [
-            "<html><body>502 Bad Gateway</body></html>",
-            "",
-            "   ",
-            "null",
-            "[1]",
-        ] {
+        for body in ["<html><body>502 Bad Gateway</body></html>", "", "   ", "null", "[1]"] {
             let error = api_error(502, body, &PB);
             assert_eq!(error.code, None);
             assert_eq!(error.message, None);
@@ -626,10 +609,7 @@ mod tests {
         assert_eq!(error.message.as_deref(), Some("true"));
         assert_eq!(error.error_type, None);
 
-        let bad_pointer = ErrorModel {
-            code: Some("no-leading-slash"),
-            ..ErrorModel::default()
-        };
+        let bad_pointer = ErrorModel { code: Some("no-leading-slash"), ..ErrorModel::default() };
         assert_eq!(api_error(400, r#"{"a":1}"#, &bad_pointer).code, None);
     }
 
@@ -652,10 +632,7 @@ mod tests {
     #[test]
     fn unexpected_status_display() {
         let error: Error<Kind> = Error::UnexpectedStatus(Box::new(api_error(302, "", &PB)));
-        assert_eq!(
-            error.to_string(),
-            "get_datacenter: unexpected HTTP status 302"
-        );
+        assert_eq!(error.to_string(), "get_datacenter: unexpected HTTP status 302");
         assert_eq!(error.status(), Some(302));
         assert_eq!(error.kind(), None);
         assert_eq!(error.api_error().map(|e| e.status), Some(302));
@@ -682,11 +659,8 @@ mod tests {
 
     #[test]
     fn invalid_argument_display_and_conversion() {
-        let invalid = InvalidArgument::new(
-            "create_server",
-            "ram",
-            "must be a multiple of 256 (got 1000)",
-        );
+        let invalid =
+            InvalidArgument::new("create_server", "ram", "must be a multiple of 256 (got 1000)");
         assert_eq!(
             invalid.to_string(),
             "create_server: invalid argument 'ram': must be a multiple of 256 (got 1000)"
@@ -697,10 +671,7 @@ mod tests {
         assert_eq!(error.operation(), Some("create_server"));
 
         let anonymous = InvalidArgument::new("", "body", "could not serialize");
-        assert_eq!(
-            anonymous.to_string(),
-            "invalid argument 'body': could not serialize"
-        );
+        assert_eq!(anonymous.to_string(), "invalid argument 'body': could not serialize");
         let named = anonymous.in_operation("create_server");
         assert_eq!(named.operation, "create_server");
         assert_eq!(named.in_operation("other").operation, "create_server");
@@ -736,12 +707,7 @@ mod tests {
     #[test]
     fn timeout_display() {
         let timeout = |kind, limit, attempts| -> Error<Kind> {
-            Error::Timeout {
-                operation: "list_servers",
-                kind,
-                limit,
-                attempts,
-            }
+            Error::Timeout { operation: "list_servers", kind, limit, attempts }
         };
         let cases = [
             (
@@ -770,11 +736,8 @@ mod tests {
 
     #[test]
     fn response_too_large_display() {
-        let error: Error<Kind> = Error::ResponseTooLarge {
-            operation: "list_images",
-            status: 200,
-            limit: 1024,
-        };
+        let error: Error<Kind> =
+            Error::ResponseTooLarge { operation: "list_images", status: 200, limit: 1024 };
         assert_eq!(
             error.to_string(),
             "list_images: the HTTP 200 response body is larger than the limit of 1024 bytes"

@@ -98,7 +98,10 @@ impl Visitor<'_> for IntegerVisitor {
         let text = v.trim();
         match text.parse::<i64>() {
             Ok(n) => Ok(n),
-            Err(_) => text.parse::<f64>().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self)).and_then(|f| self.visit_f64(f)),
+            Err(_) => text
+                .parse::<f64>()
+                .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+                .and_then(|f| self.visit_f64(f)),
         }
     }
 }
@@ -147,15 +150,29 @@ mod tests {
 
     #[test]
     fn accepts_numbers_strings_and_whole_floats() {
-        assert_eq!(decode(r#"{"price": "30.00", "bytes": 1000.0}"#).ok(), Some(Sample { price: 30.0, bytes: Some(1000) }));
-        assert_eq!(decode(r#"{"price": 20, "bytes": "12"}"#).ok(), Some(Sample { price: 20.0, bytes: Some(12) }));
-        assert_eq!(decode(r#"{"price": 1.5, "bytes": null}"#).ok(), Some(Sample { price: 1.5, bytes: None }));
+        assert_eq!(
+            decode(r#"{"price": "30.00", "bytes": 1000.0}"#).ok(),
+            Some(Sample { price: 30.0, bytes: Some(1000) })
+        );
+        assert_eq!(
+            decode(r#"{"price": 20, "bytes": "12"}"#).ok(),
+            Some(Sample { price: 20.0, bytes: Some(12) })
+        );
+        assert_eq!(
+            decode(r#"{"price": 1.5, "bytes": null}"#).ok(),
+            Some(Sample { price: 1.5, bytes: None })
+        );
         assert_eq!(decode(r#"{"price": 1.5}"#).ok(), Some(Sample { price: 1.5, bytes: None }));
     }
 
     #[test]
     fn rejects_what_is_not_a_number() {
-        for text in [r#"{"price": "cheap"}"#, r#"{"price": true}"#, r#"{"price": 1, "bytes": 1.5}"#, r#"{"price": 1, "bytes": "x"}"#] {
+        for text in [
+            r#"{"price": "cheap"}"#,
+            r#"{"price": true}"#,
+            r#"{"price": 1, "bytes": 1.5}"#,
+            r#"{"price": 1, "bytes": "x"}"#,
+        ] {
             assert!(decode(text).is_err(), "{text} was accepted");
         }
     }

@@ -16,28 +16,28 @@
 
 pub mod batch;
 pub mod check;
-pub mod date;
 mod credentials;
+pub mod date;
 pub mod dynamic;
 pub mod encode;
+mod error;
 pub mod lenient;
 pub mod pages;
-pub mod retry;
-pub mod wait;
-mod error;
 mod provider;
 mod request;
 mod response;
+pub mod retry;
 mod transport;
+pub mod wait;
 
 pub use credentials::Credentials;
 pub use error::{ApiError, Classify, ConfigError, Error, InvalidArgument, TimeoutKind};
 pub use provider::{AuthScheme, ErrorModel, Provider, RequestIdSource};
 pub use request::{Body, Method, Request};
-pub use response::{Accepted, Response};
 pub use reqwest;
-pub use serde_json;
+pub use response::{Accepted, Response};
 pub use retry::RetryPolicy;
+pub use serde_json;
 pub use transport::{
     Transport, TransportBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES,

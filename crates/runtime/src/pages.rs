@@ -69,7 +69,9 @@ impl<T, K> Stream for Pages<'_, T, K> {
         };
         this.in_flight = None;
         match &result {
-            Ok(items) if (items.len() as u64) < this.per_page || items.is_empty() => this.done = true,
+            Ok(items) if (items.len() as u64) < this.per_page || items.is_empty() => {
+                this.done = true
+            }
             Ok(_) => this.next += 1,
             Err(_) => this.done = true,
         }
@@ -79,7 +81,11 @@ impl<T, K> Stream for Pages<'_, T, K> {
 
 impl<T, K> fmt::Debug for Pages<'_, T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pages").field("next", &self.next).field("per_page", &self.per_page).field("done", &self.done).finish_non_exhaustive()
+        f.debug_struct("Pages")
+            .field("next", &self.next)
+            .field("per_page", &self.per_page)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
     }
 }
 
@@ -91,12 +97,16 @@ mod tests {
 
     /// Pages over `total` numbers, recording which pages were asked for.
     fn numbers(total: u64, per_page: u64, asked: Arc<Mutex<Vec<u64>>>) -> Pages<'static, u64, ()> {
-        Pages::new(1, per_page, Box::new(move |page| {
-            asked.lock().expect("not poisoned").push(page);
-            let start = (page - 1) * per_page;
-            let items: Vec<u64> = (start..total.min(start + per_page)).collect();
-            Box::pin(async move { Ok(items) })
-        }))
+        Pages::new(
+            1,
+            per_page,
+            Box::new(move |page| {
+                asked.lock().expect("not poisoned").push(page);
+                let start = (page - 1) * per_page;
+                let items: Vec<u64> = (start..total.min(start + per_page)).collect();
+                Box::pin(async move { Ok(items) })
+            }),
+        )
     }
 
     #[tokio::test]
@@ -121,9 +131,19 @@ mod tests {
 
     #[tokio::test]
     async fn an_error_ends_the_walk() {
-        let mut pages: Pages<'static, u64, ()> = Pages::new(1, 2, Box::new(|page| {
-            Box::pin(async move { if page == 1 { Ok(vec![1, 2]) } else { Err(Error::Config(crate::ConfigError::new("boom"))) } })
-        }));
+        let mut pages: Pages<'static, u64, ()> = Pages::new(
+            1,
+            2,
+            Box::new(|page| {
+                Box::pin(async move {
+                    if page == 1 {
+                        Ok(vec![1, 2])
+                    } else {
+                        Err(Error::Config(crate::ConfigError::new("boom")))
+                    }
+                })
+            }),
+        );
         assert!(matches!(pages.next_page().await, Some(Ok(_))));
         assert!(matches!(pages.next_page().await, Some(Err(_))));
         assert!(pages.next_page().await.is_none());

@@ -57,11 +57,7 @@ impl Body {
     /// field `"body"` with an empty operation; see [`InvalidArgument::in_operation`].
     pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body, InvalidArgument> {
         serde_json::to_vec(value).map(Body::Json).map_err(|error| {
-            InvalidArgument::new(
-                "",
-                "body",
-                format!("could not be serialized as JSON: {error}"),
-            )
+            InvalidArgument::new("", "body", format!("could not be serialized as JSON: {error}"))
         })
     }
 }
@@ -75,10 +71,9 @@ impl fmt::Debug for Body {
                 .debug_tuple("Form")
                 .field(&Names(fields.iter().map(|(name, _)| name.as_str())))
                 .finish(),
-            Body::Named(map) => f
-                .debug_tuple("Named")
-                .field(&Names(map.keys().map(String::as_str)))
-                .finish(),
+            Body::Named(map) => {
+                f.debug_tuple("Named").field(&Names(map.keys().map(String::as_str))).finish()
+            }
         }
     }
 }
@@ -110,11 +105,7 @@ mod tests {
         map.insert((1, 2), "tuple keys are not JSON object keys");
         let error = Body::json(&map).expect_err("not serializable");
         assert_eq!(error.field, "body");
-        assert!(
-            error.rule.starts_with("could not be serialized as JSON"),
-            "{}",
-            error.rule
-        );
+        assert!(error.rule.starts_with("could not be serialized as JSON"), "{}", error.rule);
     }
 
     #[test]

@@ -49,7 +49,12 @@ impl Response {
     }
 
     /// Sets the attempt count, tracing span and secrets of the call.
-    pub(crate) fn with_call(mut self, attempts: u32, span: tracing::Span, redactor: Redactor) -> Self {
+    pub(crate) fn with_call(
+        mut self,
+        attempts: u32,
+        span: tracing::Span,
+        redactor: Redactor,
+    ) -> Self {
         self.attempts = attempts;
         self.span = span;
         self.redactor = redactor;
@@ -75,7 +80,8 @@ impl Response {
             }
         };
         let expected = short_type_name(std::any::type_name::<T>());
-        let labelled = self.non_json_content_type().map_or_else(String::new, |kind| format!(" ({kind})"));
+        let labelled =
+            self.non_json_content_type().map_or_else(String::new, |kind| format!(" ({kind})"));
         let message = match error {
             None => format!("expected {expected}, got an empty body{labelled}"),
             Some(error) => format!("expected {expected}{labelled}: {error}"),
@@ -225,24 +231,19 @@ mod tests {
         Response::new("get_datacenter", 200, HeaderMap::new(), body.as_bytes().to_vec())
     }
 
-    const PB_REQUESTS: RequestIdSource = RequestIdSource {
-        header: "Location",
-        marker: "/requests/",
-    };
+    const PB_REQUESTS: RequestIdSource =
+        RequestIdSource { header: "Location", marker: "/requests/" };
 
     fn with_header(name: &'static str, value: &str) -> Response {
         let mut response = response("");
-        response
-            .headers
-            .insert(name, HeaderValue::from_str(value).expect("valid header"));
+        response.headers.insert(name, HeaderValue::from_str(value).expect("valid header"));
         response
     }
 
     #[test]
     fn json_decodes() {
-        let dc: Datacenter = response(r#"{"id":"abc","extra":1}"#)
-            .json::<_, ()>()
-            .expect("decodes");
+        let dc: Datacenter =
+            response(r#"{"id":"abc","extra":1}"#).json::<_, ()>().expect("decodes");
         assert_eq!(dc, Datacenter { id: "abc".into() });
     }
 
@@ -250,12 +251,7 @@ mod tests {
     fn json_on_empty_body_is_decode_error() {
         let error = response("").json::<Datacenter, ()>().expect_err("empty");
         match &error {
-            Error::Decode {
-                operation,
-                status,
-                body,
-                message,
-            } => {
+            Error::Decode { operation, status, body, message } => {
                 assert_eq!(*operation, "get_datacenter");
                 assert_eq!(*status, 200);
                 assert_eq!(body, "");
@@ -272,19 +268,9 @@ mod tests {
 
     #[test]
     fn json_on_bad_bodies_is_decode_error() {
-        for body in [
-            "<html>oops</html>",
-            "{\"id\": 5}",
-            "{\"id\":",
-            "\u{0}",
-            "  ",
-        ] {
+        for body in ["<html>oops</html>", "{\"id\": 5}", "{\"id\":", "\u{0}", "  "] {
             match response(body).json::<Datacenter, ()>() {
-                Err(Error::Decode {
-                    body: kept,
-                    message,
-                    ..
-                }) => {
+                Err(Error::Decode { body: kept, message, .. }) => {
                     assert_eq!(kept, body);
                     assert!(message.starts_with("expected Datacenter: "), "{message}");
                 }
@@ -297,19 +283,13 @@ mod tests {
     fn json_on_invalid_utf8_is_decode_error() {
         let mut bad = response("");
         bad.body = b"\"\xff\"".to_vec();
-        assert!(matches!(
-            bad.json::<String, ()>(),
-            Err(Error::Decode { .. })
-        ));
+        assert!(matches!(bad.json::<String, ()>(), Err(Error::Decode { .. })));
     }
 
     #[test]
     fn short_type_names() {
         assert_eq!(short_type_name("alloc::string::String"), "String");
-        assert_eq!(
-            short_type_name("alloc::vec::Vec<profitbricks::model::Server>"),
-            "Vec<Server>"
-        );
+        assert_eq!(short_type_name("alloc::vec::Vec<profitbricks::model::Server>"), "Vec<Server>");
         assert_eq!(
             short_type_name("core::option::Option<(u8, std::string::String)>"),
             "Option<(u8, String)>"
@@ -327,10 +307,7 @@ mod tests {
             response.request_id(&PB_REQUESTS).as_deref(),
             Some("0f3c1e4a-aaaa-bbbb-cccc-123456789abc")
         );
-        assert_eq!(
-            response.header("LOCATION").map(|v| v.ends_with("/status")),
-            Some(true)
-        );
+        assert_eq!(response.header("LOCATION").map(|v| v.ends_with("/status")), Some(true));
     }
 
     #[test]
@@ -347,21 +324,11 @@ mod tests {
         ];
         for (location, expected) in cases {
             let response = with_header("location", location);
-            assert_eq!(
-                response.request_id(&PB_REQUESTS).as_deref(),
-                expected,
-                "{location}"
-            );
+            assert_eq!(response.request_id(&PB_REQUESTS).as_deref(), expected, "{location}");
         }
         assert_eq!(response("").request_id(&PB_REQUESTS), None);
-        let empty_marker = RequestIdSource {
-            header: "Location",
-            marker: "",
-        };
-        assert_eq!(
-            with_header("location", "abc").request_id(&empty_marker),
-            None
-        );
+        let empty_marker = RequestIdSource { header: "Location", marker: "" };
+        assert_eq!(with_header("location", "abc").request_id(&empty_marker), None);
     }
 
     #[test]

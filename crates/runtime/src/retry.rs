@@ -30,7 +30,7 @@ use reqwest::header::HeaderMap;
 ///
 /// ```
 /// use std::time::Duration;
-/// use sdk_runtime::RetryPolicy;
+/// use cloud_sdks_runtime::RetryPolicy;
 ///
 /// let patient = RetryPolicy::default().max_attempts(6).max_wait(Duration::from_secs(120));
 /// let never = RetryPolicy::disabled();
@@ -127,9 +127,7 @@ fn random_fraction() -> f64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut hasher = RandomState::new().build_hasher();
     hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     hasher.write_u32(nanos);
     // 53 random bits make an evenly spread f64 in [0, 1)
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
@@ -158,12 +156,8 @@ const UNIX_TIME_THRESHOLD: u64 = 1_000_000_000;
 ///
 /// A date or time in the past gives zero. Values that do not parse are ignored.
 pub fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .map(str::trim)
-    };
+    let header =
+        |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim);
     if let Some(value) = header("retry-after") {
         if let Some(wait) = seconds(value) {
             return Some(wait);
@@ -225,14 +219,8 @@ mod tests {
         assert_eq!(wait("120"), Some(Duration::from_secs(120)));
         assert_eq!(wait(" 0 "), Some(Duration::ZERO));
         assert_eq!(wait("1.5"), Some(Duration::from_millis(1500)));
-        assert_eq!(
-            wait("Wed, 21 Oct 2015 07:28:30 GMT"),
-            Some(Duration::from_secs(30))
-        );
-        assert_eq!(
-            wait("Wednesday, 21-Oct-15 07:29:00 GMT"),
-            Some(Duration::from_secs(60))
-        );
+        assert_eq!(wait("Wed, 21 Oct 2015 07:28:30 GMT"), Some(Duration::from_secs(30)));
+        assert_eq!(wait("Wednesday, 21-Oct-15 07:29:00 GMT"), Some(Duration::from_secs(60)));
         assert_eq!(
             wait("Wed, 21 Oct 2015 07:00:00 GMT"),
             Some(Duration::ZERO),
@@ -278,10 +266,7 @@ mod tests {
             ),
             None
         );
-        assert_eq!(
-            server_wait(&headers(&[("X-RateLimit-Remaining", "0")]), now()),
-            None
-        );
+        assert_eq!(server_wait(&headers(&[("X-RateLimit-Remaining", "0")]), now()), None);
         assert_eq!(
             server_wait(
                 &headers(&[("X-RateLimit-Remaining", "0"), ("X-RateLimit-Limit", "0")]),
@@ -300,46 +285,28 @@ mod tests {
         let policy = RetryPolicy::default()
             .initial_backoff(Duration::from_millis(100))
             .max_backoff(Duration::from_secs(1));
-        let ceilings: Vec<u128> = (1..=6)
-            .map(|failed| policy.backoff_ceiling(failed).as_millis())
-            .collect();
+        let ceilings: Vec<u128> =
+            (1..=6).map(|failed| policy.backoff_ceiling(failed).as_millis()).collect();
         assert_eq!(ceilings, [100, 200, 400, 800, 1000, 1000]);
-        assert_eq!(
-            policy.backoff_ceiling(u32::MAX),
-            Duration::from_secs(1),
-            "no overflow"
-        );
+        assert_eq!(policy.backoff_ceiling(u32::MAX), Duration::from_secs(1), "no overflow");
         let pauses: Vec<Duration> = (0..1000).map(|_| policy.backoff(3)).collect();
-        assert!(pauses
-            .iter()
-            .all(|pause| *pause < Duration::from_millis(400)));
+        assert!(pauses.iter().all(|pause| *pause < Duration::from_millis(400)));
         // full jitter spreads over the whole range
-        assert!(pauses
-            .iter()
-            .any(|pause| *pause < Duration::from_millis(40)));
-        assert!(pauses
-            .iter()
-            .any(|pause| *pause > Duration::from_millis(360)));
+        assert!(pauses.iter().any(|pause| *pause < Duration::from_millis(40)));
+        assert!(pauses.iter().any(|pause| *pause > Duration::from_millis(360)));
     }
 
     #[test]
     fn policy_setters() {
-        let policy = RetryPolicy::new()
-            .max_attempts(0)
-            .max_wait(Duration::from_secs(5));
-        assert_eq!(
-            (policy.max_attempts, policy.max_wait),
-            (1, Duration::from_secs(5))
-        );
+        let policy = RetryPolicy::new().max_attempts(0).max_wait(Duration::from_secs(5));
+        assert_eq!((policy.max_attempts, policy.max_wait), (1, Duration::from_secs(5)));
         assert_eq!(RetryPolicy::disabled().max_attempts, 1);
         assert_eq!(RetryPolicy::default().max_attempts, 3);
     }
 
     #[test]
     fn retryable_statuses() {
-        let retried: Vec<u16> = (100..600)
-            .filter(|status| is_retryable_status(*status))
-            .collect();
+        let retried: Vec<u16> = (100..600).filter(|status| is_retryable_status(*status)).collect();
         assert_eq!(retried, [429, 500, 502, 503, 504]);
     }
 }

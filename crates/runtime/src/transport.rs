@@ -97,7 +97,9 @@ enum Failure {
     /// Sending or receiving failed after connecting (reset, closed mid-body, ...).
     Io(reqwest::Error),
     Timeout(TimeoutKind, Option<Duration>),
-    TooLarge { status: u16 },
+    TooLarge {
+        status: u16,
+    },
 }
 
 impl Failure {
@@ -135,24 +137,20 @@ impl Failure {
         }
     }
 
-    fn into_error<K>(self, operation: &'static str, attempts: u32, max_response_bytes: u64) -> Error<K> {
+    fn into_error<K>(
+        self,
+        operation: &'static str,
+        attempts: u32,
+        max_response_bytes: u64,
+    ) -> Error<K> {
         match self {
-            Failure::Connect(source) | Failure::Io(source) => Error::Transport {
-                operation,
-                source: source.without_url_query(),
-                attempts,
-            },
-            Failure::Timeout(kind, limit) => Error::Timeout {
-                operation,
-                kind,
-                limit,
-                attempts,
-            },
-            Failure::TooLarge { status } => Error::ResponseTooLarge {
-                operation,
-                status,
-                limit: max_response_bytes,
-            },
+            Failure::Connect(source) | Failure::Io(source) => {
+                Error::Transport { operation, source: source.without_url_query(), attempts }
+            }
+            Failure::Timeout(kind, limit) => Error::Timeout { operation, kind, limit, attempts },
+            Failure::TooLarge { status } => {
+                Error::ResponseTooLarge { operation, status, limit: max_response_bytes }
+            }
         }
     }
 }
@@ -223,15 +221,7 @@ impl Transport {
     /// rejected with [`Error::InvalidArgument`] before anything is sent, so that an id such
     /// as `".."` cannot redirect the call to another resource.
     pub async fn send<K: Classify>(&self, request: Request) -> Result<Response, Error<K>> {
-        let Request {
-            operation,
-            method,
-            path,
-            query,
-            body,
-            success,
-            idempotent,
-        } = request;
+        let Request { operation, method, path, query, body, success, idempotent } = request;
         let url = self.url(operation, &path, &query)?;
         let span = tracing::info_span!(
             "sdk_request",
@@ -261,9 +251,7 @@ impl Transport {
             }
             Body::Form(fields) => {
                 headers.insert(CONTENT_TYPE, form_content_type());
-                let pairs = fields
-                    .iter()
-                    .map(|(name, value)| (name.as_str(), value.as_str()));
+                let pairs = fields.iter().map(|(name, value)| (name.as_str(), value.as_str()));
                 Some(form_urlencoded(pairs).into_bytes())
             }
             Body::Named(map) => {
@@ -272,12 +260,7 @@ impl Transport {
                 Some(form_urlencoded([("parameters", json.as_str())]).into_bytes())
             }
         };
-        Prepared {
-            method,
-            url,
-            headers,
-            body,
-        }
+        Prepared { method, url, headers, body }
     }
 
     /// The attempts of one call, with the pauses between them.
@@ -325,34 +308,56 @@ impl Transport {
                 }
                 Err(failure) => {
                     if !failure.retryable(idempotent) || attempt >= policy.max_attempts {
-                        return Err(failure.into_error(operation, attempt, inner.max_response_bytes));
+                        return Err(failure.into_error(
+                            operation,
+                            attempt,
+                            inner.max_response_bytes,
+                        ));
                     }
                     (Failed::NoAnswer(failure), None)
                 }
             };
             let pause = server_wait.unwrap_or_else(|| policy.backoff(attempt));
             if deadline.is_some_and(|deadline| Instant::now() + pause >= deadline) {
-                tracing::debug!(attempt, pause_ms = millis(pause), "not retrying: the pause would outlast the overall timeout");
+                tracing::debug!(
+                    attempt,
+                    pause_ms = millis(pause),
+                    "not retrying: the pause would outlast the overall timeout"
+                );
                 return Err(match failed {
                     Failed::Answer(raw) => self.status_error(operation, raw, attempt),
-                    Failed::NoAnswer(failure) => failure.into_error(operation, attempt, inner.max_response_bytes),
+                    Failed::NoAnswer(failure) => {
+                        failure.into_error(operation, attempt, inner.max_response_bytes)
+                    }
                 });
             }
             let reason = match &failed {
                 Failed::Answer(raw) => format!("HTTP {}", raw.status),
                 Failed::NoAnswer(failure) => failure.describe(),
             };
-            tracing::debug!(attempt, reason = reason.as_str(), pause_ms = millis(pause), "retrying");
+            tracing::debug!(
+                attempt,
+                reason = reason.as_str(),
+                pause_ms = millis(pause),
+                "retrying"
+            );
             tokio::time::sleep(pause).await;
         }
     }
 
     /// One attempt, cut short by the attempt timeout or the overall deadline.
-    async fn attempt_within(&self, prepared: &Prepared, deadline: Option<Instant>) -> Result<Raw, Failure> {
+    async fn attempt_within(
+        &self,
+        prepared: &Prepared,
+        deadline: Option<Instant>,
+    ) -> Result<Raw, Failure> {
         let attempt_limit = self.inner.attempt_timeout;
-        let total_left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
+        let total_left =
+            deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
         let (limit, kind, shown) = match (attempt_limit, total_left) {
-            (Some(attempt), Some(left)) if left < attempt => (left, TimeoutKind::Total, self.inner.total_timeout),
+            (Some(attempt), Some(left)) if left < attempt => {
+                (left, TimeoutKind::Total, self.inner.total_timeout)
+            }
             (Some(attempt), _) => (attempt, TimeoutKind::Attempt, Some(attempt)),
             (None, Some(left)) => (left, TimeoutKind::Total, self.inner.total_timeout),
             (None, None) => return self.attempt(prepared).await,
@@ -388,11 +393,7 @@ impl Transport {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Raw {
-            status,
-            headers,
-            body,
-        })
+        Ok(Raw { status, headers, body })
     }
 
     /// Records the provider's request id, or a generic `X-Request-Id`, on the call's span.
@@ -414,12 +415,13 @@ impl Transport {
     }
 
     /// The error for an answer whose status is not a success.
-    fn status_error<K: Classify>(&self, operation: &'static str, raw: Raw, attempts: u32) -> Error<K> {
-        let Raw {
-            status,
-            headers,
-            body,
-        } = raw;
+    fn status_error<K: Classify>(
+        &self,
+        operation: &'static str,
+        raw: Raw,
+        attempts: u32,
+    ) -> Error<K> {
+        let Raw { status, headers, body } = raw;
         let header_list = headers
             .iter()
             .map(|(name, value)| {
@@ -437,10 +439,7 @@ impl Transport {
         error.attempts = attempts;
         error.redact(&self.inner.redactor);
         if (400..=599).contains(&status) {
-            Error::Api {
-                kind: K::classify(&error),
-                error: Box::new(error),
-            }
+            Error::Api { kind: K::classify(&error), error: Box::new(error) }
         } else {
             Error::UnexpectedStatus(Box::new(error))
         }
@@ -455,18 +454,15 @@ impl Transport {
     ) -> Result<Url, InvalidArgument> {
         let invalid = |rule: &str| InvalidArgument::new(operation, "path", rule);
         check_path(path).map_err(invalid)?;
-        let separator = if path.is_empty() || path.starts_with('/') {
-            ""
-        } else {
-            "/"
-        };
+        let separator = if path.is_empty() || path.starts_with('/') { "" } else { "/" };
         // Parsing base URL + path as one string would parse the scheme and host again on
         // every call (a twentieth of a small call's CPU, see BENCHMARKS.md); setting the path
         // of the parsed base URL gives the same URL. A path with `?` or `#` (never generated:
         // ids are percent-encoded) still goes through the parser, which splits them off.
         let mut url = if path.contains(['?', '#']) {
             let joined = format!("{}{separator}{path}", self.inner.base_url);
-            Url::parse(&joined).map_err(|_| invalid("does not form a valid URL with the base URL"))?
+            Url::parse(&joined)
+                .map_err(|_| invalid("does not form a valid URL with the base URL"))?
         } else {
             let mut url = self.inner.base.clone();
             let joined = format!("{}{separator}{path}", url.path().trim_end_matches('/'));
@@ -507,9 +503,7 @@ struct HeaderNames<'a>(&'a HeaderMap);
 
 impl fmt::Debug for HeaderNames<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list()
-            .entries(self.0.keys().map(HeaderName::as_str))
-            .finish()
+        f.debug_list().entries(self.0.keys().map(HeaderName::as_str)).finish()
     }
 }
 
@@ -638,15 +632,16 @@ impl TransportBuilder {
         let (client, connect_timeout) = match self.client {
             Some(client) => (client, None),
             None => {
-                let client = default_client_builder(self.connect_timeout)
-                    .build()
-                    .map_err(|error| {
+                let client =
+                    default_client_builder(self.connect_timeout).build().map_err(|error| {
                         ConfigError::new(format!("could not create the HTTP client: {error}"))
                     })?;
                 (client, Some(self.connect_timeout))
             }
         };
-        let base = Url::parse(&base_url).map_err(|error| ConfigError::new(format!("the base URL is not a valid URL: {error}")))?;
+        let base = Url::parse(&base_url).map_err(|error| {
+            ConfigError::new(format!("the base URL is not a valid URL: {error}"))
+        })?;
         Ok(Transport {
             inner: Arc::new(Inner {
                 provider,
@@ -686,9 +681,8 @@ impl fmt::Debug for TransportBuilder {
 
 /// The reqwest configuration of a transport without its own client.
 fn default_client_builder(connect_timeout: Duration) -> reqwest::ClientBuilder {
-    reqwest::Client::builder()
-        .connect_timeout(connect_timeout)
-        .redirect(redirect::Policy::custom(|attempt| {
+    reqwest::Client::builder().connect_timeout(connect_timeout).redirect(redirect::Policy::custom(
+        |attempt| {
             let same_origin = attempt
                 .previous()
                 .first()
@@ -700,7 +694,8 @@ fn default_client_builder(connect_timeout: Duration) -> reqwest::ClientBuilder {
             } else {
                 attempt.follow()
             }
-        }))
+        },
+    ))
 }
 
 /// Trims whitespace and trailing `/`s and checks that the URL is a plain https URL (or http
@@ -721,9 +716,7 @@ fn validate_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Con
         ));
     }
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(ConfigError::new(format!(
-            "base URL {trimmed:?} must use http or https"
-        )));
+        return Err(ConfigError::new(format!("base URL {trimmed:?} must use http or https")));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(ConfigError::new(format!(

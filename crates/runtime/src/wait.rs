@@ -92,7 +92,12 @@ impl std::error::Error for WaitError {}
 /// # Errors
 ///
 /// [`Error::Wait`] when the work failed or the timeout passed, or the error of a look.
-pub async fn until<K, T, F, Fut>(what: &str, options: WaitOptions, mut look: F, mut on_pending: impl FnMut(&str, Duration)) -> Result<T, Error<K>>
+pub async fn until<K, T, F, Fut>(
+    what: &str,
+    options: WaitOptions,
+    mut look: F,
+    mut on_pending: impl FnMut(&str, Duration),
+) -> Result<T, Error<K>>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Progress<T>, Error<K>>>,
@@ -101,12 +106,22 @@ where
     loop {
         match look().await? {
             Progress::Done(value) => return Ok(value),
-            Progress::Failed { state, message } => return Err(Error::Wait(WaitError::Failed { what: what.to_owned(), state, message })),
+            Progress::Failed { state, message } => {
+                return Err(Error::Wait(WaitError::Failed {
+                    what: what.to_owned(),
+                    state,
+                    message,
+                }))
+            }
             Progress::Pending { state } => {
                 let waited = started.elapsed();
                 on_pending(&state, waited);
                 if waited >= options.timeout {
-                    return Err(Error::Wait(WaitError::TimedOut { what: what.to_owned(), waited, last_state: state }));
+                    return Err(Error::Wait(WaitError::TimedOut {
+                        what: what.to_owned(),
+                        waited,
+                        last_state: state,
+                    }));
                 }
                 tokio::time::sleep(options.interval.min(options.timeout - waited)).await;
             }
@@ -115,7 +130,11 @@ where
 }
 
 /// One look at the work, as a boxed future (what [`Wait`] calls repeatedly).
-pub type Look<'a, T, K> = Box<dyn FnMut() -> Pin<Box<dyn Future<Output = Result<Progress<T>, Error<K>>> + Send + 'a>> + Send + 'a>;
+pub type Look<'a, T, K> = Box<
+    dyn FnMut() -> Pin<Box<dyn Future<Output = Result<Progress<T>, Error<K>>> + Send + 'a>>
+        + Send
+        + 'a,
+>;
 
 /// A wait the providers' `wait_for` helpers hand out: set the pace with the setters, then
 /// `.await` it (or call [`send`](Self::send)).
@@ -177,7 +196,10 @@ impl<'a, T, K> Wait<'a, T, K> {
 
 impl<T, K> fmt::Debug for Wait<'_, T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Wait").field("what", &self.what).field("options", &self.options).finish_non_exhaustive()
+        f.debug_struct("Wait")
+            .field("what", &self.what)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
     }
 }
 
@@ -206,11 +228,22 @@ mod tests {
     async fn returns_when_done_after_pending_looks() {
         let looks = Cell::new(0);
         let mut heard = Vec::new();
-        let result: Result<&str> = until("request r1", options(), || {
-            looks.set(looks.get() + 1);
-            let n = looks.get();
-            async move { Ok(if n < 3 { Progress::Pending { state: "RUNNING".into() } } else { Progress::Done("ok") }) }
-        }, |state, _| heard.push(state.to_owned()))
+        let result: Result<&str> = until(
+            "request r1",
+            options(),
+            || {
+                looks.set(looks.get() + 1);
+                let n = looks.get();
+                async move {
+                    Ok(if n < 3 {
+                        Progress::Pending { state: "RUNNING".into() }
+                    } else {
+                        Progress::Done("ok")
+                    })
+                }
+            },
+            |state, _| heard.push(state.to_owned()),
+        )
         .await;
         assert_eq!(result.ok(), Some("ok"));
         assert_eq!(heard, ["RUNNING", "RUNNING"]);
@@ -218,7 +251,15 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_failure_is_an_error_with_the_api_message() {
-        let result: Result<()> = until("request r1", options(), || async { Ok(Progress::Failed { state: "FAILED".into(), message: "no capacity".into() }) }, |_, _| {}).await;
+        let result: Result<()> = until(
+            "request r1",
+            options(),
+            || async {
+                Ok(Progress::Failed { state: "FAILED".into(), message: "no capacity".into() })
+            },
+            |_, _| {},
+        )
+        .await;
         let error = result.expect_err("failed");
         assert_eq!(error.to_string(), "request r1: FAILED: no capacity");
     }
@@ -226,10 +267,15 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn gives_up_after_the_timeout() {
         let looks = Cell::new(0);
-        let result: Result<()> = until("request r1", options(), || {
-            looks.set(looks.get() + 1);
-            async { Ok(Progress::Pending { state: "QUEUED".into() }) }
-        }, |_, _| {})
+        let result: Result<()> = until(
+            "request r1",
+            options(),
+            || {
+                looks.set(looks.get() + 1);
+                async { Ok(Progress::Pending { state: "QUEUED".into() }) }
+            },
+            |_, _| {},
+        )
         .await;
         match result {
             Err(Error::Wait(WaitError::TimedOut { waited, last_state, .. })) => {

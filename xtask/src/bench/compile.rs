@@ -25,7 +25,8 @@ pub struct Regen {
 /// compare — without writing into the working tree) five times through the binary and three
 /// times through `cargo xtask`, after one untimed run of each.
 pub fn regen(root: &Path) -> Result<Regen, String> {
-    let exe = std::env::current_exe().map_err(|e| format!("error: cannot find the xtask binary: {e}"))?;
+    let exe =
+        std::env::current_exe().map_err(|e| format!("error: cannot find the xtask binary: {e}"))?;
     let binary = || {
         let mut command = Command::new(&exe);
         command.args(["regen", "--check"]);
@@ -46,11 +47,7 @@ pub fn regen(root: &Path) -> Result<Regen, String> {
     for _ in 0..3 {
         cargo_times.push(time_regen(root, through_cargo())?.1);
     }
-    Ok(Regen {
-        cargo: cargo_times,
-        binary: binary_times,
-        status,
-    })
+    Ok(Regen { cargo: cargo_times, binary: binary_times, status })
 }
 
 /// Runs one regen check; a difference from the working tree is fine (the work is the same),
@@ -68,8 +65,14 @@ fn time_regen(root: &Path, mut command: Command) -> Result<(String, Duration), S
         return Ok(("generated code up to date".to_owned(), elapsed));
     }
     if stderr.contains("the generated code is not what the spec produces") {
-        let files = stderr.lines().filter(|line| line.starts_with("  ") && !line.contains("help:")).count();
-        return Ok((format!("{files} generated file(s) differ from the working tree (same work either way)"), elapsed));
+        let files =
+            stderr.lines().filter(|line| line.starts_with("  ") && !line.contains("help:")).count();
+        return Ok((
+            format!(
+                "{files} generated file(s) differ from the working tree (same work either way)"
+            ),
+            elapsed,
+        ));
     }
     Err(format!("error: regen failed, so it cannot be timed:\n{}", stderr.trim()))
 }
@@ -91,7 +94,8 @@ pub struct Compile {
 /// `debug` and `release` compile the crate from scratch, as cargo builds it when it is a
 /// dependency of a user's project (registry crates are never built incrementally).
 /// `debug, incremental` is what a maintainer sees after touching `lib.rs` in this workspace.
-const PROFILES: [(&str, bool, bool); 3] = [("debug", false, false), ("release", true, false), ("debug, incremental", false, true)];
+const PROFILES: [(&str, bool, bool); 3] =
+    [("debug", false, false), ("release", true, false), ("debug, incremental", false, true)];
 
 /// Times `cargo build -p <crate>` after touching its `lib.rs`, everything else already built
 /// by an untimed build just before; best of `rounds`. Builds go to their own target dir
@@ -126,11 +130,16 @@ pub fn crates(root: &Path, work: &Path, rounds: usize) -> Result<Vec<Compile>, S
                 }
                 touch(&root.join("crates").join(krate).join("src/lib.rs"))?;
                 let started = Instant::now();
-                let output = command(&[]).output().map_err(|e| format!("error: cannot run cargo: {e}"))?;
+                let output =
+                    command(&[]).output().map_err(|e| format!("error: cannot run cargo: {e}"))?;
                 times.push(started.elapsed());
                 let stderr = String::from_utf8_lossy(&output.stderr);
                 if !output.status.success() {
-                    return Err(format!("error: `cargo {}` failed:\n{}", args.join(" "), stderr.trim()));
+                    return Err(format!(
+                        "error: `cargo {}` failed:\n{}",
+                        args.join(" "),
+                        stderr.trim()
+                    ));
                 }
                 let mut compiled_it = false;
                 for line in stderr.lines().map(str::trim) {
@@ -140,7 +149,9 @@ pub fn crates(root: &Path, work: &Path, rounds: usize) -> Result<Vec<Compile>, S
                             continue;
                         }
                         Some(name) => format!("also compiled {name}"),
-                        None if line.starts_with("Blocking") => "waited for a cargo lock".to_owned(),
+                        None if line.starts_with("Blocking") => {
+                            "waited for a cargo lock".to_owned()
+                        }
                         None => continue,
                     };
                     if !notes.contains(&note) {
@@ -148,7 +159,10 @@ pub fn crates(root: &Path, work: &Path, rounds: usize) -> Result<Vec<Compile>, S
                     }
                 }
                 if !compiled_it {
-                    return Err(format!("error: `cargo {}` did not recompile {krate} after touching its lib.rs", args.join(" ")));
+                    return Err(format!(
+                        "error: `cargo {}` did not recompile {krate} after touching its lib.rs",
+                        args.join(" ")
+                    ));
                 }
             }
             out.push(Compile { krate, profile, times, notes });

@@ -73,8 +73,17 @@ pub struct Group {
 const PYTHON_OP: &str = "profitbricks/list_datacenters";
 
 /// Runs every operation in both modes, `options.rounds` times, alternating the order.
-pub fn run_all(load: &Path, url: &str, python: Option<&Path>, work: &Path, options: &Options) -> Result<Vec<Group>, String> {
-    let listed = Command::new(load).arg("--list").output().map_err(|e| format!("error: cannot run {}: {e}", load.display()))?;
+pub fn run_all(
+    load: &Path,
+    url: &str,
+    python: Option<&Path>,
+    work: &Path,
+    options: &Options,
+) -> Result<Vec<Group>, String> {
+    let listed = Command::new(load)
+        .arg("--list")
+        .output()
+        .map_err(|e| format!("error: cannot run {}: {e}", load.display()))?;
     let ops: Vec<String> = String::from_utf8_lossy(&listed.stdout)
         .lines()
         .map(str::to_owned)
@@ -91,7 +100,8 @@ pub fn run_all(load: &Path, url: &str, python: Option<&Path>, work: &Path, optio
     let mut groups = Vec::new();
     for op in &ops {
         for concurrent in [false, true] {
-            let mode = if concurrent { format!("c{}", options.concurrency) } else { "seq".to_owned() };
+            let mode =
+                if concurrent { format!("c{}", options.concurrency) } else { "seq".to_owned() };
             let mut impls = vec![RAW, SDK];
             if op == PYTHON_OP && python.is_some() {
                 impls.push(PYTHON);
@@ -110,14 +120,32 @@ pub fn run_all(load: &Path, url: &str, python: Option<&Path>, work: &Path, optio
                         }
                         _ => {
                             let mut command = Command::new(load);
-                            command.args(["--op", op, "--impl", which, "--runtime", &options.runtime]);
+                            command.args([
+                                "--op",
+                                op,
+                                "--impl",
+                                which,
+                                "--runtime",
+                                &options.runtime,
+                            ]);
                             command
                         }
                     };
-                    command.args(["--base-url", url, "--mode", if concurrent { "concurrent" } else { "seq" }]);
+                    command.args([
+                        "--base-url",
+                        url,
+                        "--mode",
+                        if concurrent { "concurrent" } else { "seq" },
+                    ]);
                     command.args(["--concurrency", &options.concurrency.to_string()]);
-                    command.args(["--seconds", &options.seconds.to_string(), "--warmup", &options.warmup.to_string()]);
-                    let run = measure(command).map_err(|e| format!("error: {op} {mode} ({which}): {e}"))?;
+                    command.args([
+                        "--seconds",
+                        &options.seconds.to_string(),
+                        "--warmup",
+                        &options.warmup.to_string(),
+                    ]);
+                    let run = measure(command)
+                        .map_err(|e| format!("error: {op} {mode} ({which}): {e}"))?;
                     runs.entry(which).or_default().push(run);
                 }
             }

@@ -24,7 +24,8 @@ mod report;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub const USAGE: &str = "usage: cargo xtask bench [--rounds N] [--seconds S] [--warmup S] [--concurrency N]
+pub const USAGE: &str =
+    "usage: cargo xtask bench [--rounds N] [--seconds S] [--warmup S] [--concurrency N]
                          [--runtime current|multi] [--only TEXT] [--compile-rounds N]
                          [--skip-python] [--skip-regen] [--skip-compile] [--quick]";
 
@@ -100,11 +101,15 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let options = parse(args)?;
     let fixtures = root.join("../shared/fixtures");
     if !fixtures.is_dir() {
-        return Err(format!("error: {} is missing; the bench serves its fixtures", fixtures.display()));
+        return Err(format!(
+            "error: {} is missing; the bench serves its fixtures",
+            fixtures.display()
+        ));
     }
     let target = target_dir(root);
     let work = target.join("bench");
-    std::fs::create_dir_all(&work).map_err(|e| format!("error: cannot create {}: {e}", work.display()))?;
+    std::fs::create_dir_all(&work)
+        .map_err(|e| format!("error: cannot create {}: {e}", work.display()))?;
 
     let started = std::time::Instant::now();
     let load_before = loadavg();
@@ -127,7 +132,8 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
 
     let server = loads::Server::start(&bins.join("fixture-server"), &fixtures)?;
     progress(&format!("fixture server at {}", server.url));
-    let calls = loads::run_all(&bins.join("load"), &server.url, python.as_deref(), &work, &options)?;
+    let calls =
+        loads::run_all(&bins.join("load"), &server.url, python.as_deref(), &work, &options)?;
     drop(server);
 
     let regen = if options.regen {
@@ -154,7 +160,8 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     });
     print!("{text}");
     let path = work.join("report.txt");
-    std::fs::write(&path, &text).map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
+    std::fs::write(&path, &text)
+        .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
     Ok(())
 }
 
@@ -204,7 +211,9 @@ fn revision(root: &Path) -> String {
     let Some(commit) = git(&["rev-parse", "--short", "HEAD"]) else {
         return "not a git checkout".to_owned();
     };
-    match git(&["status", "--porcelain", "--untracked-files=no"]).map(|status| status.lines().count()) {
+    match git(&["status", "--porcelain", "--untracked-files=no"])
+        .map(|status| status.lines().count())
+    {
         Some(0) => format!("commit {commit}, clean"),
         Some(changed) => format!("commit {commit} + {changed} changed tracked file(s)"),
         None => format!("commit {commit}"),

@@ -27,7 +27,14 @@ pub fn prepare(work: &Path) -> Result<PathBuf, String> {
         run(Command::new("python3").args(["-m", "venv"]).arg(&venv), "python3 -m venv")?;
     }
     run(
-        Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", PACKAGE]),
+        Command::new(&python).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            PACKAGE,
+        ]),
         &format!("pip install {PACKAGE}"),
     )?;
     if installed() {
@@ -40,7 +47,8 @@ pub fn prepare(work: &Path) -> Result<PathBuf, String> {
 /// Writes the load script next to the venv and gives its path.
 pub fn script(work: &Path) -> Result<PathBuf, String> {
     let path = work.join("pb_sdk_load.py");
-    std::fs::write(&path, SCRIPT).map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
+    std::fs::write(&path, SCRIPT)
+        .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
     Ok(path)
 }
 
@@ -49,6 +57,10 @@ fn run(command: &mut Command, what: &str) -> Result<(), String> {
     if output.status.success() {
         Ok(())
     } else {
-        Err(format!("{what} failed ({}): {}", output.status, String::from_utf8_lossy(&output.stderr).trim()))
+        Err(format!(
+            "{what} failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
     }
 }

@@ -60,10 +60,13 @@ fn rows(group: &Group) -> Vec<Row<'_>> {
         .into_iter()
         .map(|&which| {
             let runs: &[Run] = &group.runs[which];
-            let paired = |f: &dyn Fn(&Run, &Run) -> f64| median(runs.iter().zip(raw).map(|(run, raw)| f(run, raw)).collect());
+            let paired = |f: &dyn Fn(&Run, &Run) -> f64| {
+                median(runs.iter().zip(raw).map(|(run, raw)| f(run, raw)).collect())
+            };
             let speeds: Vec<f64> = runs.iter().map(|r| r.calls_per_sec).collect();
             let middle = median(speeds.clone());
-            let spread = (best(runs, |r| r.calls_per_sec) + best(runs, |r| -r.calls_per_sec)) / middle;
+            let spread =
+                (best(runs, |r| r.calls_per_sec) + best(runs, |r| -r.calls_per_sec)) / middle;
             Row {
                 group,
                 which,
@@ -87,11 +90,15 @@ pub fn render(inputs: &Inputs<'_>) -> String {
     let _ = writeln!(
         out,
         "   tokio {}-thread runtime in each load process; c{n} = {n} calls in flight on one client",
-        options.runtime, n = options.concurrency
+        options.runtime,
+        n = options.concurrency
     );
     let _ = writeln!(out, "   calls/s: best round | CPU: load process CPU per call, median | RSS: peak (VmHWM), max over rounds");
     let _ = writeln!(out, "   ratio: median over rounds of calls/s / raw calls/s of the same round | CPU ratio: raw CPU / this CPU per call");
-    let _ = writeln!(out, "   spread: (max - min) / median of calls/s over the rounds (how noisy the machine was)\n");
+    let _ = writeln!(
+        out,
+        "   spread: (max - min) / median of calls/s over the rounds (how noisy the machine was)\n"
+    );
     let _ = writeln!(
         out,
         "{:<54} {:>10} {:>9} {:>9} {:>7} {:>9} {:>7}",
@@ -114,16 +121,35 @@ pub fn render(inputs: &Inputs<'_>) -> String {
     if let Some(regen) = inputs.regen {
         let _ = writeln!(out, "\n== cargo xtask regen (all three providers; timed as regen --check: same work, no writes) ==");
         let _ = writeln!(out, "   {}", regen.status);
-        let _ = writeln!(out, "{:<54} {:>10}", "cargo xtask regen --check (median of 3)", secs(median_duration(&regen.cargo)));
-        let _ = writeln!(out, "{:<54} {:>10}", "xtask binary alone (median of 5)", secs(median_duration(&regen.binary)));
+        let _ = writeln!(
+            out,
+            "{:<54} {:>10}",
+            "cargo xtask regen --check (median of 3)",
+            secs(median_duration(&regen.cargo))
+        );
+        let _ = writeln!(
+            out,
+            "{:<54} {:>10}",
+            "xtask binary alone (median of 5)",
+            secs(median_duration(&regen.binary))
+        );
     }
     if !inputs.compiles.is_empty() {
         let _ = writeln!(out, "\n== each generated crate's own compile (lib.rs touched, dependencies built; best of {}) ==", options.compile_rounds);
         let _ = writeln!(out, "   debug and release: from scratch (CARGO_INCREMENTAL=0), as when the crate is a dependency");
         for compile in inputs.compiles {
             let profile = compile.profile;
-            let notes = if compile.notes.is_empty() { String::new() } else { format!("  ({})", compile.notes.join("; ")) };
-            let _ = writeln!(out, "{:<54} {:>10}{notes}", format!("cargo build -p {} ({profile})", compile.krate), secs(min_duration(&compile.times)));
+            let notes = if compile.notes.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", compile.notes.join("; "))
+            };
+            let _ = writeln!(
+                out,
+                "{:<54} {:>10}{notes}",
+                format!("cargo build -p {} ({profile})", compile.krate),
+                secs(min_duration(&compile.times))
+            );
         }
     }
 
@@ -137,7 +163,8 @@ pub fn render(inputs: &Inputs<'_>) -> String {
         show(inputs.load_after),
         inputs.elapsed.as_secs_f64()
     );
-    let raw_spreads: Vec<f64> = all_rows.iter().filter(|row| row.which == RAW).map(|row| row.spread).collect();
+    let raw_spreads: Vec<f64> =
+        all_rows.iter().filter(|row| row.which == RAW).map(|row| row.spread).collect();
     if !raw_spreads.is_empty() && options.rounds > 1 {
         let _ = writeln!(
             out,
@@ -148,14 +175,23 @@ pub fn render(inputs: &Inputs<'_>) -> String {
     }
 
     let _ = writeln!(out, "\n== targets ==");
-    let clients: Vec<&Row<'_>> = all_rows.iter().filter(|row| row.which != RAW && row.which != PYTHON).collect();
-    let missed: Vec<String> = clients.iter().filter(|row| row.ratio < MIN_RATIO).map(|row| format!("{} {:.3}", label(row.group, row.which), row.ratio)).collect();
+    let clients: Vec<&Row<'_>> =
+        all_rows.iter().filter(|row| row.which != RAW && row.which != PYTHON).collect();
+    let missed: Vec<String> = clients
+        .iter()
+        .filter(|row| row.ratio < MIN_RATIO)
+        .map(|row| format!("{} {:.3}", label(row.group, row.which), row.ratio))
+        .collect();
     let lowest = clients.iter().map(|row| row.ratio).fold(f64::INFINITY, f64::min);
     if !clients.is_empty() {
         if missed.is_empty() {
             let _ = writeln!(out, "   generated clients >= {MIN_RATIO}x raw calls/s in both modes: met (lowest {lowest:.3})");
         } else {
-            let _ = writeln!(out, "   generated clients >= {MIN_RATIO}x raw calls/s in both modes: MISSED by {}", missed.join(", "));
+            let _ = writeln!(
+                out,
+                "   generated clients >= {MIN_RATIO}x raw calls/s in both modes: MISSED by {}",
+                missed.join(", ")
+            );
         }
     }
     if let Some(regen) = inputs.regen {
@@ -170,8 +206,15 @@ pub fn render(inputs: &Inputs<'_>) -> String {
             .filter(|c| min_duration(&c.times).as_secs_f64() >= MAX_DEBUG_COMPILE_SECS)
             .map(|c| format!("{} {}", c.krate, secs(min_duration(&c.times))))
             .collect();
-        let verdict = if slow.is_empty() { "met".to_owned() } else { format!("MISSED by {}", slow.join(", ")) };
-        let _ = writeln!(out, "   each crate's own debug compile under {MAX_DEBUG_COMPILE_SECS} s: {verdict}");
+        let verdict = if slow.is_empty() {
+            "met".to_owned()
+        } else {
+            format!("MISSED by {}", slow.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "   each crate's own debug compile under {MAX_DEBUG_COMPILE_SECS} s: {verdict}"
+        );
     }
 
     let _ = writeln!(out);

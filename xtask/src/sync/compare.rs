@@ -75,7 +75,9 @@ pub struct Outcome {
 impl Outcome {
     /// Everything that makes the command fail.
     pub fn failures(&self) -> usize {
-        self.problems.len() + self.findings.iter().filter(|f| f.explained_by.is_none()).count() + self.unused.len()
+        self.problems.len()
+            + self.findings.iter().filter(|f| f.explained_by.is_none()).count()
+            + self.unused.len()
     }
 }
 
@@ -104,7 +106,11 @@ impl SpecIndex {
                     };
                     continue;
                 }
-                let Some(name) = line.strip_prefix("name = \"").and_then(|rest| rest.split('"').next()) else { continue };
+                let Some(name) =
+                    line.strip_prefix("name = \"").and_then(|rest| rest.split('"').next())
+                else {
+                    continue;
+                };
                 let place = format!("{}:{}", file.name, i + 1);
                 match table {
                     "operation" => {
@@ -140,11 +146,27 @@ struct Member<'a> {
 
 impl<'a> Member<'a> {
     fn of_param(param: &'a ir::Param, place: Option<String>) -> Self {
-        Member { name: &param.name, wire: wire_name(&param.wire), ty: &param.ty, required: param.required, deprecated: param.deprecated.is_some(), constraints: &param.constraints, place }
+        Member {
+            name: &param.name,
+            wire: wire_name(&param.wire),
+            ty: &param.ty,
+            required: param.required,
+            deprecated: param.deprecated.is_some(),
+            constraints: &param.constraints,
+            place,
+        }
     }
 
     fn of_field(field: &'a ir::Field, place: Option<String>) -> Self {
-        Member { name: &field.rust, wire: wire_name(&field.wire), ty: &field.ty, required: field.required, deprecated: field.deprecated.is_some(), constraints: &field.constraints, place }
+        Member {
+            name: &field.rust,
+            wire: wire_name(&field.wire),
+            ty: &field.ty,
+            required: field.required,
+            deprecated: field.deprecated.is_some(),
+            constraints: &field.constraints,
+            place,
+        }
     }
 }
 
@@ -166,7 +188,13 @@ struct Comparer<'a> {
 pub fn provider(document: &Document, spec: &ir::Provider, index: &SpecIndex) -> Outcome {
     let source = &document.parsed.operations;
     let pairs = pair(source, &spec.operations);
-    let mut c = Comparer { spec, index, findings: Vec::new(), params: Vec::new(), current: (String::new(), None, None, 0) };
+    let mut c = Comparer {
+        spec,
+        index,
+        findings: Vec::new(),
+        params: Vec::new(),
+        current: (String::new(), None, None, 0),
+    };
     for (entry, (s, p)) in pairs.iter().enumerate() {
         c.operation(entry, s.map(|i| &source[i]), p.map(|i| &spec.operations[i]));
     }
@@ -207,9 +235,15 @@ pub fn provider(document: &Document, spec: &ir::Provider, index: &SpecIndex) -> 
         parameters.source += usize::from(param.in_source);
         parameters.spec += usize::from(param.in_spec);
         // A parameter of an operation only one side has shares the operation's fate.
-        let whole = !(param.in_source && param.in_spec) && pairs[param.entry].0.is_none() != pairs[param.entry].1.is_none();
+        let whole = !(param.in_source && param.in_spec)
+            && pairs[param.entry].0.is_none() != pairs[param.entry].1.is_none();
         let state = if whole {
-            status(&mut c.findings.iter().filter(|f| f.entry == param.entry && f.param_entry.is_none()))
+            status(
+                &mut c
+                    .findings
+                    .iter()
+                    .filter(|f| f.entry == param.entry && f.param_entry.is_none()),
+            )
         } else {
             status(&mut c.findings.iter().filter(|f| f.param_entry == Some(i)))
         };
@@ -235,15 +269,22 @@ pub fn provider(document: &Document, spec: &ir::Provider, index: &SpecIndex) -> 
 /// `source` label agrees (or names no single operation), else by the section label alone, else
 /// by name. Spec operations left over come last.
 fn pair(source: &[SourceOperation], spec: &[ir::Operation]) -> Vec<(Option<usize>, Option<usize>)> {
-    let label_count = |label: &str| spec.iter().filter(|p| p.source.as_deref() == Some(label)).count();
+    let label_count =
+        |label: &str| spec.iter().filter(|p| p.source.as_deref() == Some(label)).count();
     let mut used = vec![false; spec.len()];
     let mut pairs = Vec::new();
     for (i, op) in source.iter().enumerate() {
         let free = |j: &usize| !used[*j];
-        let by_name_and_label = (0..spec.len())
-            .filter(free)
-            .find(|&j| spec[j].name == op.name && spec[j].source.as_deref().is_none_or(|l| l == op.section || label_count(l) != 1));
-        let by_label = || (0..spec.len()).filter(free).find(|&j| spec[j].source.as_deref() == Some(op.section.as_str()) && label_count(&op.section) == 1);
+        let by_name_and_label = (0..spec.len()).filter(free).find(|&j| {
+            spec[j].name == op.name
+                && spec[j].source.as_deref().is_none_or(|l| l == op.section || label_count(l) != 1)
+        });
+        let by_label = || {
+            (0..spec.len()).filter(free).find(|&j| {
+                spec[j].source.as_deref() == Some(op.section.as_str())
+                    && label_count(&op.section) == 1
+            })
+        };
         let by_name = || (0..spec.len()).filter(free).find(|&j| spec[j].name == op.name);
         let found = by_name_and_label.or_else(by_label).or_else(by_name);
         if let Some(j) = found {
@@ -256,53 +297,136 @@ fn pair(source: &[SourceOperation], spec: &[ir::Operation]) -> Vec<(Option<usize
 }
 
 fn explains(deviation: &ir::Deviation, finding: &Finding) -> bool {
-    let operation = deviation.operation == finding.operation || Some(&deviation.operation) == finding.spec_operation.as_ref();
+    let operation = deviation.operation == finding.operation
+        || Some(&deviation.operation) == finding.spec_operation.as_ref();
     operation
         && match (&deviation.parameter, &finding.parameter) {
             (None, None) => true,
-            (Some(d), Some(p)) => squash(d) == squash(p) || p.rsplit_once('.').is_some_and(|(_, last)| squash(d) == squash(last)),
+            (Some(d), Some(p)) => {
+                squash(d) == squash(p)
+                    || p.rsplit_once('.').is_some_and(|(_, last)| squash(d) == squash(last))
+            }
             _ => false,
         }
 }
 
 impl Comparer<'_> {
-    fn find(&mut self, parameter: Option<String>, param_entry: Option<usize>, message: String, source_line: Option<usize>, spec_place: Option<String>, help: String) {
+    fn find(
+        &mut self,
+        parameter: Option<String>,
+        param_entry: Option<usize>,
+        message: String,
+        source_line: Option<usize>,
+        spec_place: Option<String>,
+        help: String,
+    ) {
         let (operation, spec_operation, section, entry) = self.current.clone();
-        self.findings.push(Finding { operation, spec_operation, section, parameter, message, source_line, spec_place, help, explained_by: None, entry, param_entry });
+        self.findings.push(Finding {
+            operation,
+            spec_operation,
+            section,
+            parameter,
+            message,
+            source_line,
+            spec_place,
+            help,
+            explained_by: None,
+            entry,
+            param_entry,
+        });
     }
 
-    fn operation(&mut self, entry: usize, source: Option<&SourceOperation>, spec: Option<&ir::Operation>) {
-        let name = source.map_or_else(|| spec.map(|p| p.name.clone()).unwrap_or_default(), |s| s.name.clone());
-        self.current = (name.clone(), spec.map(|p| p.name.clone()), source.map(|s| s.section.clone()), entry);
+    fn operation(
+        &mut self,
+        entry: usize,
+        source: Option<&SourceOperation>,
+        spec: Option<&ir::Operation>,
+    ) {
+        let name = source
+            .map_or_else(|| spec.map(|p| p.name.clone()).unwrap_or_default(), |s| s.name.clone());
+        self.current =
+            (name.clone(), spec.map(|p| p.name.clone()), source.map(|s| s.section.clone()), entry);
         let spec_place = spec.and_then(|p| self.index.operations.get(&p.name).cloned());
-        let deviation = |op: &str| format!("write a [[deviation]] with operation = \"{op}\" and the reason");
+        let deviation =
+            |op: &str| format!("write a [[deviation]] with operation = \"{op}\" and the reason");
         match (source, spec) {
             (Some(s), None) => {
-                let params = s.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
-                self.find(None, None, format!("operation `{}` (\"{}\") is not in the spec", s.name, s.section), Some(s.line), None, format!("add it with its parameters ({params}), or {}", deviation(&s.name)));
+                let params =
+                    s.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
+                self.find(
+                    None,
+                    None,
+                    format!("operation `{}` (\"{}\") is not in the spec", s.name, s.section),
+                    Some(s.line),
+                    None,
+                    format!("add it with its parameters ({params}), or {}", deviation(&s.name)),
+                );
                 for _ in all_params(&s.params) {
                     self.params.push(ParamEntry { in_source: true, in_spec: false, entry });
                 }
             }
             (None, Some(p)) => {
-                self.find(None, None, format!("operation `{}` is in the spec but not in the source", p.name), None, spec_place, format!("remove it, or {}", deviation(&p.name)));
+                self.find(
+                    None,
+                    None,
+                    format!("operation `{}` is in the spec but not in the source", p.name),
+                    None,
+                    spec_place,
+                    format!("remove it, or {}", deviation(&p.name)),
+                );
                 for _ in &p.params {
                     self.params.push(ParamEntry { in_source: false, in_spec: true, entry });
                 }
             }
             (Some(s), Some(p)) => {
                 if s.name != p.name {
-                    let message = format!("the source calls the operation of \"{}\" `{}`, the spec names it `{}`", s.section, s.name, p.name);
-                    self.find(None, None, message, Some(s.line), spec_place.clone(), format!("rename it, or {}", deviation(&p.name)));
+                    let message = format!(
+                        "the source calls the operation of \"{}\" `{}`, the spec names it `{}`",
+                        s.section, s.name, p.name
+                    );
+                    self.find(
+                        None,
+                        None,
+                        message,
+                        Some(s.line),
+                        spec_place.clone(),
+                        format!("rename it, or {}", deviation(&p.name)),
+                    );
                 }
                 if s.deprecated && p.deprecated.is_none() {
-                    self.find(None, None, format!("operation `{}` is deprecated in the source but not in the spec", s.name), Some(s.line), spec_place.clone(), "add `deprecated = \"…\"` to the operation".to_owned());
+                    self.find(
+                        None,
+                        None,
+                        format!(
+                            "operation `{}` is deprecated in the source but not in the spec",
+                            s.name
+                        ),
+                        Some(s.line),
+                        spec_place.clone(),
+                        "add `deprecated = \"…\"` to the operation".to_owned(),
+                    );
                 }
                 if let Some(label) = p.source.as_deref().filter(|l| *l != s.section) {
                     let message = format!("operation `{}` says source = \"{label}\", but the source documents it under \"{}\"", p.name, s.section);
-                    self.find(None, None, message, Some(s.line), spec_place.clone(), format!("set source = \"{}\"", s.section));
+                    self.find(
+                        None,
+                        None,
+                        message,
+                        Some(s.line),
+                        spec_place.clone(),
+                        format!("set source = \"{}\"", s.section),
+                    );
                 }
-                let members: Vec<Member> = p.params.iter().map(|param| Member::of_param(param, self.index.params.get(&(p.name.clone(), param.name.clone())).cloned())).collect();
+                let members: Vec<Member> = p
+                    .params
+                    .iter()
+                    .map(|param| {
+                        Member::of_param(
+                            param,
+                            self.index.params.get(&(p.name.clone(), param.name.clone())).cloned(),
+                        )
+                    })
+                    .collect();
                 self.members(&s.params, &members, "", entry, 0);
             }
             (None, None) => {}
@@ -310,16 +434,26 @@ impl Comparer<'_> {
     }
 
     /// Compares the source's parameters (or fields) with the spec's members, as `prefix.name`.
-    fn members(&mut self, source: &[SourceParam], spec: &[Member], prefix: &str, entry: usize, depth: usize) {
+    fn members(
+        &mut self,
+        source: &[SourceParam],
+        spec: &[Member],
+        prefix: &str,
+        entry: usize,
+        depth: usize,
+    ) {
         let mut used = vec![false; spec.len()];
         for param in source {
             let path = format!("{prefix}{}", param.name);
             let key = squash(&param.name);
-            let found = (0..spec.len()).find(|&j| !used[j] && squash(spec[j].name) == key).or_else(|| (0..spec.len()).find(|&j| !used[j] && squash(spec[j].wire) == key));
+            let found = (0..spec.len())
+                .find(|&j| !used[j] && squash(spec[j].name) == key)
+                .or_else(|| (0..spec.len()).find(|&j| !used[j] && squash(spec[j].wire) == key));
             let param_entry = self.params.len();
             self.params.push(ParamEntry { in_source: true, in_spec: found.is_some(), entry });
             let Some(j) = found else {
-                let message = format!("parameter `{path}` ({}) is not in the spec", describe(param));
+                let message =
+                    format!("parameter `{path}` ({}) is not in the spec", describe(param));
                 let help = format!("add it, or write a [[deviation]] with operation = \"{}\", parameter = \"{path}\" and the reason", self.current.0);
                 self.find(Some(path), Some(param_entry), message, Some(param.line), None, help);
                 continue;
@@ -332,29 +466,66 @@ impl Comparer<'_> {
             let param_entry = self.params.len();
             self.params.push(ParamEntry { in_source: false, in_spec: true, entry });
             let operation = self.current.1.clone().unwrap_or_else(|| self.current.0.clone());
-            let message = format!("parameter `{path}` ({}) is in the spec but not in the source", member.ty);
+            let message =
+                format!("parameter `{path}` ({}) is in the spec but not in the source", member.ty);
             let help = format!("remove it, or write a [[deviation]] with operation = \"{operation}\", parameter = \"{path}\" and the reason");
             self.find(Some(path), Some(param_entry), message, None, member.place.clone(), help);
         }
     }
 
-    fn member(&mut self, param: &SourceParam, member: &Member, path: &str, param_entry: usize, entry: usize, depth: usize) {
+    fn member(
+        &mut self,
+        param: &SourceParam,
+        member: &Member,
+        path: &str,
+        param_entry: usize,
+        entry: usize,
+        depth: usize,
+    ) {
         let report = |c: &mut Self, message: String, help: &str| {
-            c.find(Some(path.to_owned()), Some(param_entry), format!("parameter `{path}`: {message}"), Some(param.line), member.place.clone(), help.to_owned());
+            c.find(
+                Some(path.to_owned()),
+                Some(param_entry),
+                format!("parameter `{path}`: {message}"),
+                Some(param.line),
+                member.place.clone(),
+                help.to_owned(),
+            );
         };
         let compatible = self.compatible(&param.ty, param.ty_from_example, member.ty);
         if !compatible {
-            let stated = if param.ty_from_example { "its example passes" } else { "the source says" };
-            report(self, format!("{stated} {}, the spec says {}", source_ty_name(&param.ty), member.ty), "change the spec's type, or explain the difference with a [[deviation]]");
+            let stated =
+                if param.ty_from_example { "its example passes" } else { "the source says" };
+            report(
+                self,
+                format!("{stated} {}, the spec says {}", source_ty_name(&param.ty), member.ty),
+                "change the spec's type, or explain the difference with a [[deviation]]",
+            );
         }
         match (param.required, member.required) {
-            (Required::Yes, false) => report(self, "required in the source, optional in the spec".to_owned(), "set `required = true`"),
-            (Required::No, true) => report(self, "optional in the source, required in the spec".to_owned(), "drop `required = true`"),
-            (Required::Conditional, true) => report(self, "required only in some cases in the source, always in the spec".to_owned(), "drop `required = true`"),
+            (Required::Yes, false) => report(
+                self,
+                "required in the source, optional in the spec".to_owned(),
+                "set `required = true`",
+            ),
+            (Required::No, true) => report(
+                self,
+                "optional in the source, required in the spec".to_owned(),
+                "drop `required = true`",
+            ),
+            (Required::Conditional, true) => report(
+                self,
+                "required only in some cases in the source, always in the spec".to_owned(),
+                "drop `required = true`",
+            ),
             _ => {}
         }
         if param.deprecated && !member.deprecated {
-            report(self, "deprecated in the source but not in the spec".to_owned(), "add `deprecated = \"…\"`");
+            report(
+                self,
+                "deprecated in the source but not in the spec".to_owned(),
+                "add `deprecated = \"…\"`",
+            );
         }
         for (message, help) in self.constraints(&param.constraints, member) {
             report(self, message, &help);
@@ -362,7 +533,8 @@ impl Comparer<'_> {
         if compatible && !param.fields.is_empty() && depth < 3 {
             if let Some(model) = model_of(member.ty).and_then(|m| self.spec.model(m)) {
                 let place = self.index.models.get(&model.name).cloned();
-                let fields: Vec<Member> = model.fields.iter().map(|f| Member::of_field(f, place.clone())).collect();
+                let fields: Vec<Member> =
+                    model.fields.iter().map(|f| Member::of_field(f, place.clone())).collect();
                 self.members(&param.fields, &fields, &format!("{path}."), entry, depth + 1);
             }
         }
@@ -378,10 +550,14 @@ impl Comparer<'_> {
             (SourceType::Integer, Ty::Number) => from_example,
             (SourceType::Number, Ty::Number) => true,
             (SourceType::Boolean, Ty::Boolean) => true,
-            (SourceType::List(item), Ty::List(spec_item)) => self.compatible(item, from_example, spec_item),
+            (SourceType::List(item), Ty::List(spec_item)) => {
+                self.compatible(item, from_example, spec_item)
+            }
             (SourceType::Object(_), Ty::Model(_) | Ty::Map(_) | Ty::Json) => true,
             (SourceType::StringOrList, Ty::Json) => true,
-            (SourceType::StringOrList, Ty::List(item)) => matches!(**item, Ty::String | Ty::Enum(_)),
+            (SourceType::StringOrList, Ty::List(item)) => {
+                matches!(**item, Ty::String | Ty::Enum(_))
+            }
             _ => false,
         }
     }
@@ -394,29 +570,70 @@ impl Comparer<'_> {
         if !source.values.is_empty() && numeric {
             let allowed: Vec<String> = spec.int_values.iter().map(i64::to_string).collect();
             if allowed.is_empty() {
-                out.push((format!("the source allows only {}; the spec does not restrict the values", source.values.join(", ")), "add `values = [...]`".to_owned()));
+                out.push((
+                    format!(
+                        "the source allows only {}; the spec does not restrict the values",
+                        source.values.join(", ")
+                    ),
+                    "add `values = [...]`".to_owned(),
+                ));
             } else {
-                let lacking: Vec<String> = source.values.iter().filter(|v| !allowed.contains(v)).cloned().collect();
-                let extra: Vec<String> = allowed.iter().filter(|v| !source.values.contains(v)).cloned().collect();
+                let lacking: Vec<String> =
+                    source.values.iter().filter(|v| !allowed.contains(v)).cloned().collect();
+                let extra: Vec<String> =
+                    allowed.iter().filter(|v| !source.values.contains(v)).cloned().collect();
                 if !lacking.is_empty() {
-                    out.push((format!("the source allows {}, which the spec does not", lacking.join(", ")), "add the values to the spec".to_owned()));
+                    out.push((
+                        format!(
+                            "the source allows {}, which the spec does not",
+                            lacking.join(", ")
+                        ),
+                        "add the values to the spec".to_owned(),
+                    ));
                 }
                 if !extra.is_empty() {
-                    out.push((format!("the spec allows {}, which the source does not list", extra.join(", ")), "remove them from the spec's values".to_owned()));
+                    out.push((
+                        format!(
+                            "the spec allows {}, which the source does not list",
+                            extra.join(", ")
+                        ),
+                        "remove them from the spec's values".to_owned(),
+                    ));
                 }
             }
         } else if !source.values.is_empty() {
             let allowed = self.allowed_values(member.ty, spec);
             if allowed.is_empty() {
-                out.push((format!("the source allows only {}; the spec does not restrict the values", quote_all(&source.values)), "add `values = [...]` or use an enum".to_owned()));
+                out.push((
+                    format!(
+                        "the source allows only {}; the spec does not restrict the values",
+                        quote_all(&source.values)
+                    ),
+                    "add `values = [...]` or use an enum".to_owned(),
+                ));
             } else {
-                let lacking: Vec<String> = source.values.iter().filter(|v| !allowed.contains(v)).cloned().collect();
-                let extra: Vec<String> = allowed.iter().filter(|v| !source.values.contains(v)).cloned().collect();
+                let lacking: Vec<String> =
+                    source.values.iter().filter(|v| !allowed.contains(v)).cloned().collect();
+                let extra: Vec<String> =
+                    allowed.iter().filter(|v| !source.values.contains(v)).cloned().collect();
                 if !lacking.is_empty() {
-                    out.push((format!("the source allows {}, which the spec does not", quote_all(&lacking)), "add the values to the spec".to_owned()));
+                    out.push((
+                        format!(
+                            "the source allows {}, which the spec does not",
+                            quote_all(&lacking)
+                        ),
+                        "add the values to the spec".to_owned(),
+                    ));
                 }
                 if !extra.is_empty() {
-                    out.push((format!("the spec allows {}, which the source does not list", quote_all(&extra)), "restrict the spec's values (on an enum: `values = [...]` on this member)".to_owned()));
+                    out.push((
+                        format!(
+                            "the spec allows {}, which the source does not list",
+                            quote_all(&extra)
+                        ),
+                        "restrict the spec's values (on an enum: `values = [...]` on this member)"
+                            .to_owned(),
+                    ));
                 }
             }
         }
@@ -426,24 +643,58 @@ impl Comparer<'_> {
                 if spec != Some(s) {
                     let has = spec.map_or("nothing".to_owned(), |v| format!("{key} = {v}"));
                     let what = what.replace("{n}", &s.to_string());
-                    let what = if s == 1.0 { what.replace("1 items", "1 item").replace("1 characters", "1 character") } else { what };
-                    out.push((format!("the source says {what}, the spec says {has}"), format!("set `{key} = {s}`")));
+                    let what = if s == 1.0 {
+                        what.replace("1 items", "1 item").replace("1 characters", "1 character")
+                    } else {
+                        what
+                    };
+                    out.push((
+                        format!("the source says {what}, the spec says {has}"),
+                        format!("set `{key} = {s}`"),
+                    ));
                 }
             }
         };
         let count = |n: Option<usize>| n.map(|n| n as f64);
         compare("at least {n}", "min", bound(source.min), bound(spec.min));
         compare("at most {n}", "max", bound(source.max), bound(spec.max));
-        compare("a multiple of {n}", "multiple_of", source.multiple_of.map(|n| n as f64), spec.multiple_of.map(|n| n as f64));
-        compare("at least {n} characters", "min_length", count(source.min_length), count(spec.min_length));
-        compare("at most {n} characters", "max_length", count(source.max_length), count(spec.max_length));
+        compare(
+            "a multiple of {n}",
+            "multiple_of",
+            source.multiple_of.map(|n| n as f64),
+            spec.multiple_of.map(|n| n as f64),
+        );
+        compare(
+            "at least {n} characters",
+            "min_length",
+            count(source.min_length),
+            count(spec.min_length),
+        );
+        compare(
+            "at most {n} characters",
+            "max_length",
+            count(source.max_length),
+            count(spec.max_length),
+        );
         compare("at least {n} items", "min_items", count(source.min_items), count(spec.min_items));
         compare("at most {n} items", "max_items", count(source.max_items), count(spec.max_items));
-        for (what, key, source, spec) in [("only the characters", "chars", &source.chars, &spec.chars), ("none of the characters", "forbidden_chars", &source.forbidden_chars, &spec.forbidden_chars)] {
+        for (what, key, source, spec) in [
+            ("only the characters", "chars", &source.chars, &spec.chars),
+            (
+                "none of the characters",
+                "forbidden_chars",
+                &source.forbidden_chars,
+                &spec.forbidden_chars,
+            ),
+        ] {
             if let Some(s) = source {
                 if spec.as_ref().map(|c| char_set(c)) != Some(char_set(s)) {
-                    let has = spec.as_ref().map_or("nothing".to_owned(), |c| format!("{key} = \"{c}\""));
-                    out.push((format!("the source allows {what} \"{s}\", the spec says {has}"), format!("set `{key}` to the source's characters")));
+                    let has =
+                        spec.as_ref().map_or("nothing".to_owned(), |c| format!("{key} = \"{c}\""));
+                    out.push((
+                        format!("the source allows {what} \"{s}\", the spec says {has}"),
+                        format!("set `{key}` to the source's characters"),
+                    ));
                 }
             }
         }
@@ -456,7 +707,13 @@ impl Comparer<'_> {
             return constraints.values.clone();
         }
         match ty {
-            Ty::Enum(name) => self.spec.enums.iter().find(|e| e.name == *name).map(|e| e.values.iter().map(|v| v.value.clone()).collect()).unwrap_or_default(),
+            Ty::Enum(name) => self
+                .spec
+                .enums
+                .iter()
+                .find(|e| e.name == *name)
+                .map(|e| e.values.iter().map(|v| v.value.clone()).collect())
+                .unwrap_or_default(),
             Ty::List(item) => self.allowed_values(item, constraints),
             _ => Vec::new(),
         }
@@ -510,7 +767,10 @@ pub fn source_ty_name(ty: &SourceType) -> String {
             SourceType::Object(None) => "a list of dictionaries".to_owned(),
             SourceType::List(_) => "a list of lists".to_owned(),
             SourceType::StringOrList => "a list".to_owned(),
-            other => format!("a list of {}s", source_ty_name(other).trim_start_matches("a ").trim_start_matches("an ")),
+            other => format!(
+                "a list of {}s",
+                source_ty_name(other).trim_start_matches("a ").trim_start_matches("an ")
+            ),
         },
         SourceType::Object(Some(class)) => format!("a `{class}` object"),
         SourceType::Object(None) => "a dictionary".to_owned(),

@@ -32,7 +32,11 @@ pub fn parse(text: &str) -> Parsed {
         parsed.problems.push((1, "no \"1.2 Methods\" chapter".to_owned()));
         return parsed;
     };
-    let end = lines.iter().skip(start + 1).position(|l| l.trim().starts_with("1.3 ")).map_or(lines.len(), |i| start + 1 + i);
+    let end = lines
+        .iter()
+        .skip(start + 1)
+        .position(|l| l.trim().starts_with("1.3 "))
+        .map_or(lines.len(), |i| start + 1 + i);
 
     // Method headers: (line index, name).
     let mut headers: Vec<(usize, String)> = Vec::new();
@@ -58,7 +62,8 @@ pub fn parse(text: &str) -> Parsed {
             let line = lines[i].trim_end();
             let Some(before) = line.strip_suffix(&format!("{name}()")) else { return false };
             let word = before.split_whitespace().last().unwrap_or("");
-            before.ends_with([' ', '\t']) && !["in", "by", "see", "See", "as", "and", "using", "of"].contains(&word)
+            before.ends_with([' ', '\t'])
+                && !["in", "by", "see", "See", "as", "and", "using", "of"].contains(&word)
         });
         // The index is garbled in places (`apikey.ist()`): a name found nowhere is no method. A
         // method the parser misses still shows, as a spec operation the source lacks.
@@ -73,7 +78,10 @@ pub fn parse(text: &str) -> Parsed {
         .filter_map(|i| {
             let line = lines[i].trim();
             let (number, title) = line.split_once(' ')?;
-            let group = number.starts_with("1.2.") && number.len() > 4 && number[4..].chars().all(|c| c.is_ascii_digit()) && title.ends_with("Methods");
+            let group = number.starts_with("1.2.")
+                && number.len() > 4
+                && number[4..].chars().all(|c| c.is_ascii_digit())
+                && title.ends_with("Methods");
             group.then(|| (i, title.trim().to_owned()))
         })
         .collect();
@@ -82,8 +90,12 @@ pub fn parse(text: &str) -> Parsed {
         let next_header = headers.get(k + 1).map_or(end, |(i, _)| *i);
         let next_group = groups.iter().map(|(i, _)| *i).find(|i| i > at).unwrap_or(end);
         let block_end = next_header.min(next_group);
-        let section = groups.iter().rev().find(|(i, _)| i < at).map(|(_, t)| t.clone()).unwrap_or_default();
-        let block: Vec<(usize, &str)> = (at + 1..block_end).map(|i| (i + 1, lines[i])).filter(|(_, l)| !l.trim().starts_with("```")).collect();
+        let section =
+            groups.iter().rev().find(|(i, _)| i < at).map(|(_, t)| t.clone()).unwrap_or_default();
+        let block: Vec<(usize, &str)> = (at + 1..block_end)
+            .map(|i| (i + 1, lines[i]))
+            .filter(|(_, l)| !l.trim().starts_with("```"))
+            .collect();
         parsed.operations.push(method(name, &section, at + 1, &block));
     }
     if parsed.operations.is_empty() {
@@ -108,7 +120,14 @@ fn index(text: &str) -> Vec<String> {
     let mut names = Vec::new();
     for (at, _) in text.match_indices("() (built-in") {
         let before = &text[..at];
-        let name: String = before.chars().rev().take_while(|c| c.is_ascii_lowercase() || *c == '_' || *c == '.').collect::<Vec<_>>().into_iter().rev().collect();
+        let name: String = before
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_' || *c == '.')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         if name.contains('.') && !names.contains(&name) {
             names.push(name);
         }
@@ -122,7 +141,12 @@ fn method(name: &str, section: &str, line: usize, block: &[(usize, &str)]) -> So
     let mut deprecated = false;
     for (number, raw) in block {
         let trimmed = raw.trim();
-        if !in_params && params.is_empty() && trimmed.starts_with("Warning:") && trimmed.contains("deprecated") && !trimmed.contains("parameters") {
+        if !in_params
+            && params.is_empty()
+            && trimmed.starts_with("Warning:")
+            && trimmed.contains("deprecated")
+            && !trimmed.contains("parameters")
+        {
             deprecated = true;
         }
         let rest = if trimmed == "Parameters" {
@@ -131,7 +155,10 @@ fn method(name: &str, section: &str, line: usize, block: &[(usize, &str)]) -> So
         } else if let Some(rest) = trimmed.strip_prefix("Parameters ") {
             in_params = true;
             rest
-        } else if ["Returns", "Return type", "Raises"].iter().any(|t| trimmed == *t || trimmed.starts_with(&format!("{t} "))) {
+        } else if ["Returns", "Return type", "Raises"]
+            .iter()
+            .any(|t| trimmed == *t || trimmed.starts_with(&format!("{t} ")))
+        {
             in_params = false;
             continue;
         } else {
@@ -162,13 +189,17 @@ fn method(name: &str, section: &str, line: usize, block: &[(usize, &str)]) -> So
 fn item(line: &str, number: usize) -> Option<(SourceParam, String)> {
     let s = line.trim_start_matches(['-', '•', ' ']);
     let s = s.strip_prefix("**").unwrap_or(s);
-    let name_len = s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ' ')).unwrap_or(s.len());
+    let name_len =
+        s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ' ')).unwrap_or(s.len());
     let name = s[..name_len].trim();
     let rest = s[name_len..].trim_start_matches('*').trim_start();
     let inner = rest.strip_prefix('(')?;
     let close = inner.find(')')?;
     let (kind, desc) = (&inner[..close], &inner[close + 1..]);
-    if name.is_empty() || name.split(' ').count() > 3 || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+    if name.is_empty()
+        || name.split(' ').count() > 3
+        || !name.starts_with(|c: char| c.is_ascii_alphabetic())
+    {
         return None;
     }
     let kind = kind.replace('*', "");
@@ -193,7 +224,11 @@ fn item(line: &str, number: usize) -> Option<(SourceParam, String)> {
     let param = SourceParam {
         name: snake(&name),
         ty,
-        required: if flags.iter().any(|f| f.starts_with("Optional")) { Required::No } else { Required::Yes },
+        required: if flags.iter().any(|f| f.starts_with("Optional")) {
+            Required::No
+        } else {
+            Required::Yes
+        },
         deprecated: flags.iter().any(|f| f.starts_with("Deprecated")),
         line: number,
         ..SourceParam::default()
@@ -205,22 +240,33 @@ fn item(line: &str, number: usize) -> Option<(SourceParam, String)> {
 /// The allowed values that follow "Acceptable values" in a description.
 fn values(param: &str, desc: &str) -> Vec<String> {
     let phrases = ["Acceptable values", "values are:", "Valid statuses are:"];
-    let Some(at) = phrases.iter().filter_map(|p| desc.rfind(p).map(|i| i + p.len())).max() else { return Vec::new() };
+    let Some(at) = phrases.iter().filter_map(|p| desc.rfind(p).map(|i| i + p.len())).max() else {
+        return Vec::new();
+    };
     let rest = &desc[at..];
     if rest.trim_start().starts_with("include") || rest.trim_start().starts_with("depend") {
         return Vec::new();
     }
-    let fix = |v: String| if v.contains(' ') && v.chars().all(|c| c.is_ascii_lowercase() || c == ' ') { v.replace(' ', "_") } else { v };
+    let fix = |v: String| {
+        if v.contains(' ') && v.chars().all(|c| c.is_ascii_lowercase() || c == ' ') {
+            v.replace(' ', "_")
+        } else {
+            v
+        }
+    };
     let quoted = text::quoted(rest);
     if !quoted.is_empty() {
         return text::dedup(quoted.into_iter().map(fix).collect());
     }
     let first_line = rest.lines().next().unwrap_or("");
-    let inline = text::inline_list(first_line.trim_start().trim_start_matches("are").trim_start_matches(':').trim());
+    let inline = text::inline_list(
+        first_line.trim_start().trim_start_matches("are").trim_start_matches(':').trim(),
+    );
     if !inline.is_empty() {
         return inline;
     }
-    let following: Vec<&str> = rest.lines().skip(1).map(str::trim).filter(|l| !l.is_empty()).collect();
+    let following: Vec<&str> =
+        rest.lines().skip(1).map(str::trim).filter(|l| !l.is_empty()).collect();
     let starting: Vec<String> = following
         .iter()
         .filter_map(|l| {
@@ -241,7 +287,15 @@ fn values(param: &str, desc: &str) -> Vec<String> {
         return following[1..]
             .iter()
             .take_while(|l| l.contains('\t'))
-            .filter_map(|l| l.split('\t').next().map(str::trim).filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')).map(str::to_owned))
+            .filter_map(|l| {
+                l.split('\t')
+                    .next()
+                    .map(str::trim)
+                    .filter(|c| {
+                        !c.is_empty() && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                    })
+                    .map(str::to_owned)
+            })
             .collect();
     }
     Vec::new()
@@ -259,19 +313,38 @@ mod tests {
         let parsed = parse(EXCERPT);
         assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
         let names: Vec<_> = parsed.operations.iter().map(|o| o.name.as_str()).collect();
-        assert_eq!(names, ["apikey.add_scope", "cluster.real_service.disable", "cluster.server.list", "dns.zone_update"]);
+        assert_eq!(
+            names,
+            [
+                "apikey.add_scope",
+                "cluster.real_service.disable",
+                "cluster.server.list",
+                "dns.zone_update"
+            ]
+        );
         let add_scope = &parsed.operations[0];
         assert_eq!(add_scope.section, "API Key Methods");
         let id = &add_scope.params[0];
-        assert_eq!((id.required, id.constraints.chars.as_deref(), id.constraints.max_length), (Required::Yes, Some("0-9a-fA-F"), Some(32)));
+        assert_eq!(
+            (id.required, id.constraints.chars.as_deref(), id.constraints.max_length),
+            (Required::Yes, Some("0-9a-fA-F"), Some(32))
+        );
         assert_eq!(add_scope.params[1].constraints.values, ["method", "name"]);
-        assert_eq!((add_scope.params[2].required, add_scope.params[2].constraints.max_length), (Required::No, Some(255)));
+        assert_eq!(
+            (add_scope.params[2].required, add_scope.params[2].constraints.max_length),
+            (Required::No, Some(255))
+        );
         let disable = &parsed.operations[1];
-        assert_eq!(disable.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["cluster_name", "service_name"]);
+        assert_eq!(
+            disable.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            ["cluster_name", "service_name"]
+        );
         assert_eq!(disable.params[0].constraints.min_length, Some(1));
         assert_eq!(parsed.operations[2].params[0].name, "cluster_name");
         let update = &parsed.operations[3];
-        let by_name = |n: &str| update.params.iter().find(|p| p.name == n).unwrap_or_else(|| panic!("no {n}"));
+        let by_name = |n: &str| {
+            update.params.iter().find(|p| p.name == n).unwrap_or_else(|| panic!("no {n}"))
+        };
         assert_eq!(by_name("ttl").constraints.values, ["0", "600", "21600"]);
         assert!(by_name("connection").deprecated);
         assert_eq!(by_name("network_zone").constraints.values, ["reading", "dunsfold"]);

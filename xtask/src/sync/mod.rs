@@ -14,9 +14,9 @@ mod oneandone;
 mod profitbricks;
 mod python;
 mod report;
-mod text;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use std::fs;
 use std::path::Path;
@@ -114,16 +114,32 @@ pub struct Reader {
 }
 
 pub const READERS: [Reader; 3] = [
-    Reader { provider: "profitbricks", document: "the ProfitBricks Python SDK README", recognizes: profitbricks::recognizes, parse: profitbricks::parse },
-    Reader { provider: "oneandone", document: "the 1&1 Python SDK reference", recognizes: oneandone::recognizes, parse: oneandone::parse },
-    Reader { provider: "memset", document: "the Memset API documentation (PDF text)", recognizes: memset::recognizes, parse: memset::parse },
+    Reader {
+        provider: "profitbricks",
+        document: "the ProfitBricks Python SDK README",
+        recognizes: profitbricks::recognizes,
+        parse: profitbricks::parse,
+    },
+    Reader {
+        provider: "oneandone",
+        document: "the 1&1 Python SDK reference",
+        recognizes: oneandone::recognizes,
+        parse: oneandone::parse,
+    },
+    Reader {
+        provider: "memset",
+        document: "the Memset API documentation (PDF text)",
+        recognizes: memset::recognizes,
+        parse: memset::parse,
+    },
 ];
 
 /// Runs the whole command: reads the documents under `sources` and the specs under
 /// `root/spec`, prints the report, and fails when the spec does not match.
 pub fn run(root: &Path, sources: &Path, sources_shown: &str) -> Result<(), String> {
     let documents = read_documents(sources, sources_shown)?;
-    let specs = codegen::load::all(&root.join("spec"), "spec").map_err(|e| format!("error: cannot read the specs: {e}"))?;
+    let specs = codegen::load::all(&root.join("spec"), "spec")
+        .map_err(|e| format!("error: cannot read the specs: {e}"))?;
     let mut outcomes = Vec::new();
     for reader in &READERS {
         let Some(document) = documents.iter().find(|d| d.provider == reader.provider) else {
@@ -154,7 +170,9 @@ pub fn run(root: &Path, sources: &Path, sources_shown: &str) -> Result<(), Strin
 
 /// Reads every file of `dir` and keeps those a reader recognises, one per provider.
 pub fn read_documents(dir: &Path, shown: &str) -> Result<Vec<Document>, String> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("error: cannot read the sources folder {shown}: {e}\n  help: pass --sources <DIR>"))?;
+    let entries = fs::read_dir(dir).map_err(|e| {
+        format!("error: cannot read the sources folder {shown}: {e}\n  help: pass --sources <DIR>")
+    })?;
     let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
     paths.sort();
     let mut documents: Vec<Document> = Vec::new();
@@ -166,7 +184,11 @@ pub fn read_documents(dir: &Path, shown: &str) -> Result<Vec<Document>, String> 
         if let Some(other) = documents.iter().find(|d| d.provider == reader.provider) {
             return Err(format!("error: two source documents for {}: {} and {shown_path}\n  help: keep one copy per provider in the folder", reader.provider, other.path));
         }
-        documents.push(Document { provider: reader.provider, path: shown_path, parsed: (reader.parse)(&text) });
+        documents.push(Document {
+            provider: reader.provider,
+            path: shown_path,
+            parsed: (reader.parse)(&text),
+        });
     }
     Ok(documents)
 }

@@ -55,12 +55,18 @@ pub fn parse(text: &str) -> Parsed {
     }
     finish(&mut current, &mut parsed);
     if parsed.operations.is_empty() {
-        parsed.problems.push((1, "no operation (a `**Title:**` line with an example) found".to_owned()));
+        parsed
+            .problems
+            .push((1, "no operation (a `**Title:**` line with an example) found".to_owned()));
     }
     parsed
 }
 
-fn operation(title: &str, line: usize, body: &[(usize, String)]) -> Result<SourceOperation, String> {
+fn operation(
+    title: &str,
+    line: usize,
+    body: &[(usize, String)],
+) -> Result<SourceOperation, String> {
     // Notes: "*Note:* …", continued on the following lines up to a blank line.
     let mut notes: Vec<String> = Vec::new();
     let mut code: Vec<(usize, String)> = Vec::new();
@@ -105,7 +111,13 @@ fn operation(title: &str, line: usize, body: &[(usize, String)]) -> Result<Sourc
     for note in &notes {
         apply_note(note, &mut params, code_line);
     }
-    Ok(SourceOperation { name: call.method, section: title.to_owned(), line, deprecated: false, params })
+    Ok(SourceOperation {
+        name: call.method,
+        section: title.to_owned(),
+        line,
+        deprecated: false,
+        params,
+    })
 }
 
 /// The backticked spans of a note, without quotes: `` `'ONCE', 'DAILY'` `` gives two.
@@ -123,9 +135,14 @@ fn apply_note(note: &str, params: &mut Vec<SourceParam>, line: usize) {
     let spans = ticked(note);
     let Some(subject) = spans.first().cloned() else { return };
     // "A Hdd's `size` …": a field of the objects of that class.
-    let class = note.strip_prefix("A ").and_then(|rest| rest.split_once("'s `")).map(|(class, _)| class.to_owned());
+    let class = note
+        .strip_prefix("A ")
+        .and_then(|rest| rest.split_once("'s `"))
+        .map(|(class, _)| class.to_owned());
 
-    if let Some(rest) = note.split_once("the `").map(|(_, r)| r).filter(|r| r.contains("parameters are required")) {
+    if let Some(rest) =
+        note.split_once("the `").map(|(_, r)| r).filter(|r| r.contains("parameters are required"))
+    {
         // "If `period` is set to `'CUSTOM'`, the `start_date` and `end_date` parameters are required."
         let names = rest.split("parameters are required").next().unwrap_or_default();
         for name in ticked(&format!("`{names}")) {
@@ -145,7 +162,10 @@ fn apply_note(note: &str, params: &mut Vec<SourceParam>, line: usize) {
     let only_required = note.contains("is the only required parameter");
     let Some(param) = find_mut(params, &subject, class.as_deref()) else { return };
     let after = |phrase: &str| note.split_once(phrase).map(|(_, rest)| rest.to_owned());
-    if let Some(rest) = after("can be set to").or_else(|| after("can only be set to")).or_else(|| after("can only be changed to")) {
+    if let Some(rest) = after("can be set to")
+        .or_else(|| after("can only be set to"))
+        .or_else(|| after("can only be changed to"))
+    {
         param.constraints.values = ticked(&rest);
     }
     if let Some(rest) = after("can range from ").or_else(|| after("must be an integer between ")) {
@@ -203,7 +223,11 @@ fn item_type(rest: &str) -> SourceType {
 }
 
 /// The argument named `name`, or else a field of an object argument (of `class`, if given).
-fn find_mut<'a>(params: &'a mut [SourceParam], name: &str, class: Option<&str>) -> Option<&'a mut SourceParam> {
+fn find_mut<'a>(
+    params: &'a mut [SourceParam],
+    name: &str,
+    class: Option<&str>,
+) -> Option<&'a mut SourceParam> {
     let key = squash(name);
     if class.is_none() {
         if let Some(i) = params.iter().position(|p| squash(&p.name) == key) {
@@ -225,7 +249,11 @@ fn object_class(ty: &SourceType) -> Option<&str> {
     }
 }
 
-fn param_or_new<'a>(params: &'a mut Vec<SourceParam>, name: &str, line: usize) -> &'a mut SourceParam {
+fn param_or_new<'a>(
+    params: &'a mut Vec<SourceParam>,
+    name: &str,
+    line: usize,
+) -> &'a mut SourceParam {
     match params.iter().position(|p| squash(&p.name) == squash(name)) {
         Some(i) => &mut params[i],
         None => {
@@ -302,20 +330,39 @@ new_private_network = client.create_private_network(private_network=pn1)
         let parsed = parse(EXCERPT);
         assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
         let names: Vec<_> = parsed.operations.iter().map(|o| o.name.as_str()).collect();
-        assert_eq!(names, ["list_servers", "create_server", "delete_server", "create_image", "add_process", "create_private_network"]);
+        assert_eq!(
+            names,
+            [
+                "list_servers",
+                "create_server",
+                "delete_server",
+                "create_image",
+                "add_process",
+                "create_private_network"
+            ]
+        );
         let create = &parsed.operations[1];
         assert_eq!(create.section, "Create a server");
         let hdds = &create.params[1];
         assert_eq!(hdds.ty, SourceType::List(Box::new(SourceType::Object(Some("Hdd".into())))));
         assert_eq!(hdds.constraints.min_items, Some(1));
         assert_eq!(hdds.fields[0].constraints.multiple_of, Some(20));
-        assert_eq!(create.params[0].fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["name", "vcore", "ram", "appliance_id"]);
+        assert_eq!(
+            create.params[0].fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+            ["name", "vcore", "ram", "appliance_id"]
+        );
         let keep_ips = &parsed.operations[2].params[1];
-        assert_eq!((keep_ips.name.as_str(), &keep_ips.ty, keep_ips.required), ("keep_ips", &SourceType::Boolean, Required::No));
+        assert_eq!(
+            (keep_ips.name.as_str(), &keep_ips.ty, keep_ips.required),
+            ("keep_ips", &SourceType::Boolean, Required::No)
+        );
         let image = &parsed.operations[3].params[0];
         assert_eq!(image.fields[1].constraints.values, ["ONCE", "DAILY", "WEEKLY"]);
         assert_eq!(image.fields[2].constraints.max, Some(Bound::Integer(50)));
         let network = &parsed.operations[5].params[0];
-        assert_eq!(network.fields.iter().map(|f| f.required).collect::<Vec<_>>(), [Required::Yes, Required::No]);
+        assert_eq!(
+            network.fields.iter().map(|f| f.required).collect::<Vec<_>>(),
+            [Required::Yes, Required::No]
+        );
     }
 }

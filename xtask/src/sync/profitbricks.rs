@@ -62,7 +62,11 @@ fn sections(text: &str) -> Vec<Section> {
             continue;
         }
         if let Some(title) = line.strip_prefix("#### ") {
-            sections.push(Section { title: title.trim().to_owned(), line: number, body: Vec::new() });
+            sections.push(Section {
+                title: title.trim().to_owned(),
+                line: number,
+                body: Vec::new(),
+            });
         } else if line.starts_with("### ") {
             // A resource group: ends the current operation.
             sections.push(Section { title: String::new(), line: number, body: Vec::new() });
@@ -101,7 +105,10 @@ fn operation(section: &Section) -> Result<SourceOperation, String> {
             if !in_table {
                 tables.push(Table { intro: last_text.clone(), header: cells, rows: Vec::new() });
                 in_table = true;
-            } else if !cells.iter().all(|c| c.chars().all(|ch| ch == '-' || ch == ':' || ch.is_whitespace())) {
+            } else if !cells
+                .iter()
+                .all(|c| c.chars().all(|ch| ch == '-' || ch == ':' || ch.is_whitespace()))
+            {
                 if let Some(table) = tables.last_mut() {
                     table.rows.push((*number, cells));
                 }
@@ -124,10 +131,15 @@ fn operation(section: &Section) -> Result<SourceOperation, String> {
     };
 
     let mut params = python::example_params(&snippet, &call, code_line);
-    let arguments = tables.iter().position(|t| t.header.iter().any(|h| h.eq_ignore_ascii_case("name")) && t.header.iter().any(|h| h.eq_ignore_ascii_case("type")));
+    let arguments = tables.iter().position(|t| {
+        t.header.iter().any(|h| h.eq_ignore_ascii_case("name"))
+            && t.header.iter().any(|h| h.eq_ignore_ascii_case("type"))
+    });
     if let Some(table) = arguments.map(|i| &tables[i]) {
-        let column = |name: &str| table.header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
-        let (name_at, type_at, desc_at, req_at) = (column("name"), column("type"), column("description"), column("required"));
+        let column =
+            |name: &str| table.header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+        let (name_at, type_at, desc_at, req_at) =
+            (column("name"), column("type"), column("description"), column("required"));
         // Positional arguments take the names of the table's rows, in order.
         for (i, param) in params.iter_mut().enumerate() {
             if param.name.is_empty() {
@@ -137,7 +149,12 @@ fn operation(section: &Section) -> Result<SourceOperation, String> {
             }
         }
         let object = {
-            let objects: Vec<usize> = params.iter().enumerate().filter(|(_, p)| matches!(p.ty, SourceType::Object(_))).map(|(i, _)| i).collect();
+            let objects: Vec<usize> = params
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| matches!(p.ty, SourceType::Object(_)))
+                .map(|(i, _)| i)
+                .collect();
             (objects.len() == 1).then(|| objects[0])
         };
         // The table lists the call's own arguments first, then the object's fields: rows before
@@ -168,28 +185,40 @@ fn operation(section: &Section) -> Result<SourceOperation, String> {
                 line: *line,
                 ..SourceParam::default()
             };
-            let target = match (params.iter().position(|p| squash(&p.name) == squash(&name)), object) {
-                (Some(i), _) => &mut params[i],
-                (None, Some(o)) => match params[o].fields.iter().position(|f| squash(&f.name) == squash(&name)) {
-                    Some(f) => &mut params[o].fields[f],
-                    None => {
-                        params[o].fields.push(SourceParam { name, ..SourceParam::default() });
-                        params[o].fields.last_mut().expect("just pushed")
+            let target =
+                match (params.iter().position(|p| squash(&p.name) == squash(&name)), object) {
+                    (Some(i), _) => &mut params[i],
+                    (None, Some(o)) => match params[o]
+                        .fields
+                        .iter()
+                        .position(|f| squash(&f.name) == squash(&name))
+                    {
+                        Some(f) => &mut params[o].fields[f],
+                        None => {
+                            params[o].fields.push(SourceParam { name, ..SourceParam::default() });
+                            params[o].fields.last_mut().expect("just pushed")
+                        }
+                    },
+                    (None, None) => {
+                        params.push(SourceParam { name, ..SourceParam::default() });
+                        params.last_mut().expect("just pushed")
                     }
-                },
-                (None, None) => {
-                    params.push(SourceParam { name, ..SourceParam::default() });
-                    params.last_mut().expect("just pushed")
-                }
-            };
+                };
             merge(target, documented);
         }
     }
     // Value tables: "The following table outlines the locations currently supported:".
     for (_, table) in tables.iter().enumerate().filter(|(i, _)| Some(*i) != arguments) {
-        let values: Vec<String> = table.rows.iter().map(|(_, row)| cell(row, Some(0)).to_owned()).filter(|v| !v.is_empty()).collect();
+        let values: Vec<String> = table
+            .rows
+            .iter()
+            .map(|(_, row)| cell(row, Some(0)).to_owned())
+            .filter(|v| !v.is_empty())
+            .collect();
         let intro = table.intro.to_lowercase();
-        if let Some(param) = find_mut(&mut params, &|p: &SourceParam| text::words(&p.name).iter().all(|w| intro.contains(w.as_str()))) {
+        if let Some(param) = find_mut(&mut params, &|p: &SourceParam| {
+            text::words(&p.name).iter().all(|w| intro.contains(w.as_str()))
+        }) {
             param.constraints.values = values;
         }
     }
@@ -198,19 +227,36 @@ fn operation(section: &Section) -> Result<SourceOperation, String> {
         let note = text::plain(note);
         let Some(rest) = note.split_once("The value for `").map(|(_, r)| r) else { continue };
         let Some((name, rest)) = rest.split_once('`') else { continue };
-        let Some((_, list)) = rest.split_once("cannot contain the following characters: (") else { continue };
+        let Some((_, list)) = rest.split_once("cannot contain the following characters: (") else {
+            continue;
+        };
         let list = list.rsplit_once(')').map_or(list, |(l, _)| l);
-        let forbidden: String = list.split(", ").map(|item| if item == "''" { "\"" } else { item }).collect::<Vec<_>>().concat();
+        let forbidden: String = list
+            .split(", ")
+            .map(|item| if item == "''" { "\"" } else { item })
+            .collect::<Vec<_>>()
+            .concat();
         let name = snake(name);
-        if let Some(param) = find_mut(&mut params, &|p: &SourceParam| squash(&p.name) == squash(&name)) {
+        if let Some(param) =
+            find_mut(&mut params, &|p: &SourceParam| squash(&p.name) == squash(&name))
+        {
             param.constraints.forbidden_chars = Some(forbidden);
         }
     }
-    Ok(SourceOperation { name: call.method, section: section.title.clone(), line: section.line, deprecated: false, params })
+    Ok(SourceOperation {
+        name: call.method,
+        section: section.title.clone(),
+        line: section.line,
+        deprecated: false,
+        params,
+    })
 }
 
 /// The first parameter or object field (depth first) that `pick` accepts.
-fn find_mut<'a>(params: &'a mut [SourceParam], pick: &dyn Fn(&SourceParam) -> bool) -> Option<&'a mut SourceParam> {
+fn find_mut<'a>(
+    params: &'a mut [SourceParam],
+    pick: &dyn Fn(&SourceParam) -> bool,
+) -> Option<&'a mut SourceParam> {
     for param in params.iter_mut() {
         if pick(param) {
             return Some(param);
@@ -226,7 +272,8 @@ fn find_mut<'a>(params: &'a mut [SourceParam], pick: &dyn Fn(&SourceParam) -> bo
 fn merge(target: &mut SourceParam, row: SourceParam) {
     if row.ty != SourceType::Unknown {
         // A documented object keeps its class when the table says "collection".
-        let keeps_object = matches!(target.ty, SourceType::Object(_)) && matches!(row.ty, SourceType::List(_));
+        let keeps_object =
+            matches!(target.ty, SourceType::Object(_)) && matches!(row.ty, SourceType::List(_));
         if !keeps_object {
             target.ty = row.ty;
             target.ty_from_example = false;
@@ -272,8 +319,12 @@ fn value_list(desc: &str) -> Vec<String> {
     let tokens: Vec<&str> = desc.split_whitespace().collect();
     let is_value = |token: &str| {
         let t = token.trim_matches(|c: char| "\"(),.:".contains(c));
-        let upper = t.len() >= 2 && t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') && t.chars().any(|c| c.is_ascii_uppercase());
-        let location = t.len() == 6 && t.as_bytes()[2] == b'/' && t.chars().filter(|c| *c != '/').all(|c| c.is_ascii_lowercase());
+        let upper = t.len() >= 2
+            && t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            && t.chars().any(|c| c.is_ascii_uppercase());
+        let location = t.len() == 6
+            && t.as_bytes()[2] == b'/'
+            && t.chars().filter(|c| *c != '/').all(|c| c.is_ascii_lowercase());
         (upper || location).then(|| t.to_owned())
     };
     // Runs of values joined by "," / "or" / ", or", preceded by ':' '(' ',' '.' (or the start)
@@ -284,7 +335,8 @@ fn value_list(desc: &str) -> Vec<String> {
             i += 1;
             continue;
         };
-        let preceded = i == 0 || tokens[i].starts_with(['(', '"']) || tokens[i - 1].ends_with([':', ',', '.']);
+        let preceded =
+            i == 0 || tokens[i].starts_with(['(', '"']) || tokens[i - 1].ends_with([':', ',', '.']);
         let mut run = vec![first];
         let mut j = i;
         loop {
@@ -299,7 +351,10 @@ fn value_list(desc: &str) -> Vec<String> {
             }
         }
         let last = tokens[j];
-        let ends = j + 1 == tokens.len() || last.ends_with(['.', ')']) || last.ends_with(").") || last.ends_with("\".");
+        let ends = j + 1 == tokens.len()
+            || last.ends_with(['.', ')'])
+            || last.ends_with(").")
+            || last.ends_with("\".");
         if preceded && ends && run.len() >= 2 {
             return text::dedup(run);
         }
@@ -382,17 +437,27 @@ response = client.create_datacenter(datacenter=i)
     fn reads_tables_examples_and_notes() {
         let parsed = parse(EXCERPT);
         assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
-        let [create, location, datacenter] = &parsed.operations[..] else { panic!("{:?}", parsed.operations) };
-        assert_eq!((create.name.as_str(), create.section.as_str()), ("create_server", "Create a Server"));
+        let [create, location, datacenter] = &parsed.operations[..] else {
+            panic!("{:?}", parsed.operations)
+        };
+        assert_eq!(
+            (create.name.as_str(), create.section.as_str()),
+            ("create_server", "Create a Server")
+        );
         let names: Vec<_> = create.params.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["datacenter_id", "server"]);
         let server = &create.params[1];
         assert_eq!(server.ty, SourceType::Object(Some("Server".into())));
-        let field = |n: &str| server.fields.iter().find(|f| f.name == n).unwrap_or_else(|| panic!("no field {n}"));
+        let field = |n: &str| {
+            server.fields.iter().find(|f| f.name == n).unwrap_or_else(|| panic!("no field {n}"))
+        };
         assert_eq!(field("cores").ty, SourceType::Integer);
         assert_eq!(field("cores").required, Required::Unstated);
         let ram = field("ram");
-        assert_eq!((ram.required, ram.constraints.multiple_of, ram.constraints.min), (Required::Yes, Some(256), Some(Bound::Integer(256))));
+        assert_eq!(
+            (ram.required, ram.constraints.multiple_of, ram.constraints.min),
+            (Required::Yes, Some(256), Some(Bound::Integer(256)))
+        );
         assert_eq!(field("availability_zone").constraints.values, ["AUTO", "ZONE_1"]);
         assert_eq!(field("attach_volumes").ty, SourceType::List(Box::new(SourceType::Unknown)));
         assert_eq!(field("cpu_family").constraints.values, ["AMD_OPTERON", "INTEL_XEON"]);
@@ -405,11 +470,26 @@ response = client.create_datacenter(datacenter=i)
 
     #[test]
     fn value_lists() {
-        assert_eq!(value_list("The licence type of the volume. Options: LINUX, WINDOWS, UNKNOWN, OTHER"), ["LINUX", "WINDOWS", "UNKNOWN", "OTHER"]);
-        assert_eq!(value_list("The bus type of the volume (VIRTIO or IDE). Default: VIRTIO."), ["VIRTIO", "IDE"]);
-        assert_eq!(value_list("Valid values: AUTO, ZONE_1, ZONE_2, or ZONE_3. This only applies to HDD volumes."), ["AUTO", "ZONE_1", "ZONE_2", "ZONE_3"]);
-        assert_eq!(value_list("This must be one of the locations: us/las, de/fra, de/fkb."), ["us/las", "de/fra", "de/fkb"]);
+        assert_eq!(
+            value_list("The licence type of the volume. Options: LINUX, WINDOWS, UNKNOWN, OTHER"),
+            ["LINUX", "WINDOWS", "UNKNOWN", "OTHER"]
+        );
+        assert_eq!(
+            value_list("The bus type of the volume (VIRTIO or IDE). Default: VIRTIO."),
+            ["VIRTIO", "IDE"]
+        );
+        assert_eq!(
+            value_list(
+                "Valid values: AUTO, ZONE_1, ZONE_2, or ZONE_3. This only applies to HDD volumes."
+            ),
+            ["AUTO", "ZONE_1", "ZONE_2", "ZONE_3"]
+        );
+        assert_eq!(
+            value_list("This must be one of the locations: us/las, de/fra, de/fkb."),
+            ["us/las", "de/fra", "de/fkb"]
+        );
         assert!(value_list("Defines the allowed port if protocol TCP or UDP is chosen.").is_empty());
-        assert!(value_list("Set to FALSE if you wish to disable DHCP on the NIC. Default: TRUE.").is_empty());
+        assert!(value_list("Set to FALSE if you wish to disable DHCP on the NIC. Default: TRUE.")
+            .is_empty());
     }
 }

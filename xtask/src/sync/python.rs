@@ -112,7 +112,9 @@ fn tokenize(code: &str) -> Vec<Tok> {
             }
             tokens.push(Tok::Str(chars[start..j.min(chars.len())].iter().collect()));
             i = j + 1;
-        } else if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
+        } else if c.is_ascii_digit()
+            || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
             let start = i;
             i += 1;
             while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
@@ -121,7 +123,12 @@ fn tokenize(code: &str) -> Vec<Tok> {
             tokens.push(Tok::Num(chars[start..i].iter().collect()));
         } else if c.is_alphabetic() || c == '_' {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || (chars[i] == '.' && chars.get(i + 1).is_some_and(|n| n.is_alphabetic() || *n == '_'))) {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric()
+                    || chars[i] == '_'
+                    || (chars[i] == '.'
+                        && chars.get(i + 1).is_some_and(|n| n.is_alphabetic() || *n == '_')))
+            {
                 i += 1;
             }
             tokens.push(Tok::Ident(chars[start..i].iter().collect()));
@@ -166,7 +173,9 @@ impl Parser {
         self.last_tuple = None;
         // `a = b = value`: every target is bound.
         let mut targets = Vec::new();
-        while let (Some(Tok::Ident(name)), Some(Tok::Punct('='))) = (self.peek().cloned(), self.peek_at(1).cloned()) {
+        while let (Some(Tok::Ident(name)), Some(Tok::Punct('='))) =
+            (self.peek().cloned(), self.peek_at(1).cloned())
+        {
             self.pos += 2;
             targets.push(name);
         }
@@ -287,7 +296,9 @@ impl Parser {
                     args.push(Arg { name: Some(name), value });
                 }
                 // `server_id'server-id'`: a keyword argument without its `=`.
-                Tok::Ident(name) if name.len() > 1 && matches!(self.peek_at(1), Some(Tok::Str(_))) => {
+                Tok::Ident(name)
+                    if name.len() > 1 && matches!(self.peek_at(1), Some(Tok::Str(_))) =>
+                {
                     self.pos += 1;
                     let value = self.expr();
                     args.push(Arg { name: Some(name), value });
@@ -331,12 +342,23 @@ pub fn example_params(snippet: &Snippet, call: &ClientCall, line: usize) -> Vec<
         .collect()
 }
 
-fn example_param(name: String, value: &Value, snippet: &Snippet, line: usize, depth: usize) -> SourceParam {
+fn example_param(
+    name: String,
+    value: &Value,
+    snippet: &Snippet,
+    line: usize,
+    depth: usize,
+) -> SourceParam {
     let (ty, fields) = infer(value, snippet, line, depth);
     SourceParam { name, ty, ty_from_example: true, fields, line, ..SourceParam::default() }
 }
 
-fn infer(value: &Value, snippet: &Snippet, line: usize, depth: usize) -> (SourceType, Vec<SourceParam>) {
+fn infer(
+    value: &Value,
+    snippet: &Snippet,
+    line: usize,
+    depth: usize,
+) -> (SourceType, Vec<SourceParam>) {
     let value = snippet.resolve(value);
     match value {
         Value::Str(_) => (SourceType::String, Vec::new()),
@@ -346,14 +368,25 @@ fn infer(value: &Value, snippet: &Snippet, line: usize, depth: usize) -> (Source
         Value::Call(class, args) if is_class(class) && depth < 3 => {
             let fields = args
                 .iter()
-                .filter_map(|arg| arg.name.as_ref().map(|name| example_param(snake(name), &arg.value, snippet, line, depth + 1)))
+                .filter_map(|arg| {
+                    arg.name.as_ref().map(|name| {
+                        example_param(snake(name), &arg.value, snippet, line, depth + 1)
+                    })
+                })
                 .collect();
             (SourceType::Object(Some(class.clone())), fields)
         }
         Value::List(items) => {
-            let inferred: Vec<_> = items.iter().map(|item| infer(item, snippet, line, depth)).collect();
-            let Some((first, _)) = inferred.first() else { return (SourceType::List(Box::new(SourceType::Unknown)), Vec::new()) };
-            let item = if inferred.iter().all(|(ty, _)| ty == first) { first.clone() } else { SourceType::Unknown };
+            let inferred: Vec<_> =
+                items.iter().map(|item| infer(item, snippet, line, depth)).collect();
+            let Some((first, _)) = inferred.first() else {
+                return (SourceType::List(Box::new(SourceType::Unknown)), Vec::new());
+            };
+            let item = if inferred.iter().all(|(ty, _)| ty == first) {
+                first.clone()
+            } else {
+                SourceType::Unknown
+            };
             let mut fields: Vec<SourceParam> = Vec::new();
             for field in inferred.into_iter().flat_map(|(_, fields)| fields) {
                 if !fields.iter().any(|f| f.name == field.name) {
@@ -378,9 +411,11 @@ mod tests {
     fn reads_typos() {
         let s = read("server = client.get_server(\n  datacenter_id=s'datacenter_id',\n  server_id'server-id'\n)");
         assert_eq!(s.calls.len(), 1);
-        let names: Vec<_> = s.calls[0].args.iter().map(|a| a.name.clone().unwrap_or_default()).collect();
+        let names: Vec<_> =
+            s.calls[0].args.iter().map(|a| a.name.clone().unwrap_or_default()).collect();
         assert_eq!(names, ["datacenter_id", "server_id"]);
-        let s = read("response = client.add_process=(monitoring_policy_id='', processes=processes)");
+        let s =
+            read("response = client.add_process=(monitoring_policy_id='', processes=processes)");
         assert_eq!(s.calls[0].method, "add_process");
         let s = read("x = client.update_datacenter(\n\tdatacenter_id='datacenter_id',\n\tname='name'\n        description='description')");
         assert_eq!(s.calls[0].args.len(), 3);

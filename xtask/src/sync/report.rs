@@ -6,7 +6,6 @@ use std::fmt::Write;
 
 use super::compare::{Counts, Finding, Outcome};
 
-
 pub fn render(outcomes: &[Outcome]) -> String {
     let mut out = String::new();
     for outcome in outcomes {
@@ -19,8 +18,13 @@ pub fn render(outcomes: &[Outcome]) -> String {
 fn provider(out: &mut String, o: &Outcome) {
     let _ = writeln!(out, "{} (source: {})", o.provider, o.document);
     for (line, problem) in &o.problems {
-        let _ = writeln!(out, "error: {}:{line}: the parser cannot read this: {problem}", o.document);
-        let _ = writeln!(out, "  help: fix the parser in xtask/src/sync/{}.rs for the new wording", o.provider);
+        let _ =
+            writeln!(out, "error: {}:{line}: the parser cannot read this: {problem}", o.document);
+        let _ = writeln!(
+            out,
+            "  help: fix the parser in xtask/src/sync/{}.rs for the new wording",
+            o.provider
+        );
     }
     for finding in o.findings.iter().filter(|f| f.explained_by.is_none()) {
         let _ = writeln!(out, "error: {}: {}: {}", o.provider, finding.operation, finding.message);
@@ -33,13 +37,24 @@ fn provider(out: &mut String, o: &Outcome) {
             Some(p) => format!("operation = \"{}\", parameter = \"{p}\"", deviation.operation),
             None => format!("operation = \"{}\"", deviation.operation),
         };
-        let _ = writeln!(out, "error: {}: the deviation ({what}) explains no difference", deviation.place);
-        let _ = writeln!(out, "  help: remove it; the spec and the source agree there (or the names are wrong)");
+        let _ = writeln!(
+            out,
+            "error: {}: the deviation ({what}) explains no difference",
+            deviation.place
+        );
+        let _ = writeln!(
+            out,
+            "  help: remove it; the spec and the source agree there (or the names are wrong)"
+        );
     }
     // Explained differences, grouped by the reason their deviations give.
     let explained = o.findings.iter().filter(|f| f.explained_by.is_some()).count();
     if explained > 0 {
-        let _ = writeln!(out, "explained by deviations in the spec ({explained} difference{}):", if explained == 1 { "" } else { "s" });
+        let _ = writeln!(
+            out,
+            "explained by deviations in the spec ({explained} difference{}):",
+            if explained == 1 { "" } else { "s" }
+        );
         let mut reasons: Vec<&str> = Vec::new();
         for deviation in &o.deviations {
             if !reasons.contains(&deviation.reason.as_str()) {
@@ -48,10 +63,18 @@ fn provider(out: &mut String, o: &Outcome) {
         }
         for reason in reasons {
             let mut lines = Vec::new();
-            for (d, deviation) in o.deviations.iter().enumerate().filter(|(_, d)| d.reason == reason) {
+            for (d, deviation) in
+                o.deviations.iter().enumerate().filter(|(_, d)| d.reason == reason)
+            {
                 for finding in o.findings.iter().filter(|f| f.explained_by == Some(d)) {
-                    let at = finding.source_line.map(|l| format!(" (source line {l})")).unwrap_or_default();
-                    lines.push(format!("    {}: {}: {}{at}", deviation.place, finding.operation, finding.message));
+                    let at = finding
+                        .source_line
+                        .map(|l| format!(" (source line {l})"))
+                        .unwrap_or_default();
+                    lines.push(format!(
+                        "    {}: {}: {}{at}",
+                        deviation.place, finding.operation, finding.message
+                    ));
                 }
             }
             if !lines.is_empty() {
@@ -84,7 +107,20 @@ fn one_line(text: &str) -> String {
 
 fn summary(out: &mut String, outcomes: &[Outcome]) {
     let _ = writeln!(out, "source-sync summary");
-    let header = ["provider", "operations: source", "spec", "matched", "explained", "differ", "parameters: source", "spec", "matched", "explained", "differ", "coverage"];
+    let header = [
+        "provider",
+        "operations: source",
+        "spec",
+        "matched",
+        "explained",
+        "differ",
+        "parameters: source",
+        "spec",
+        "matched",
+        "explained",
+        "differ",
+        "coverage",
+    ];
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| (*h).to_owned()).collect()];
     let mut total_ops = Counts::default();
     let mut total_params = Counts::default();
@@ -96,12 +132,27 @@ fn summary(out: &mut String, outcomes: &[Outcome]) {
     if outcomes.len() > 1 {
         rows.push(row("total", total_ops, total_params));
     }
-    let widths: Vec<usize> = (0..header.len()).map(|c| rows.iter().map(|r| r[c].len()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> =
+        (0..header.len()).map(|c| rows.iter().map(|r| r[c].len()).max().unwrap_or(0)).collect();
     for (i, r) in rows.iter().enumerate() {
-        let cells: Vec<String> = r.iter().enumerate().map(|(c, cell)| if c == 0 { format!("{cell:<w$}", w = widths[c]) } else { format!("{cell:>w$}", w = widths[c]) }).collect();
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                if c == 0 {
+                    format!("{cell:<w$}", w = widths[c])
+                } else {
+                    format!("{cell:>w$}", w = widths[c])
+                }
+            })
+            .collect();
         let _ = writeln!(out, "  {}", cells.join("  ").trim_end());
         if i == 0 {
-            let _ = writeln!(out, "  {}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "));
+            let _ = writeln!(
+                out,
+                "  {}",
+                widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  ")
+            );
         }
     }
 }

@@ -108,7 +108,14 @@ pub fn prose_constraints(text: &str) -> Constraints {
     // "API Keys are 32 hex digits."
     if let Some(at) = text.find(" hex digits") {
         let before = text[..at].trim_end();
-        let digits: String = before.chars().rev().take_while(char::is_ascii_digit).collect::<Vec<_>>().into_iter().rev().collect();
+        let digits: String = before
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         if let Ok(n) = digits.parse::<usize>() {
             c.chars = Some("0-9a-fA-F".to_owned());
             c.min_length = Some(n);
@@ -139,7 +146,9 @@ pub fn prose_constraints(text: &str) -> Constraints {
         let rest = &text[at + 5..];
         if let (Some(low), Some(to)) = (leading_int(rest), rest.find(" to ")) {
             let between = &rest[..to];
-            if let (true, Some(high)) = (between.chars().all(|ch| ch.is_ascii_digit()), leading_int(&rest[to + 4..])) {
+            if let (true, Some(high)) =
+                (between.chars().all(|ch| ch.is_ascii_digit()), leading_int(&rest[to + 4..]))
+            {
                 c.min = Some(Bound::Integer(low));
                 c.max = Some(Bound::Integer(high));
                 break;
@@ -196,9 +205,12 @@ pub fn quoted(text: &str) -> Vec<String> {
     while i < chars.len() {
         if chars[i] == '\'' {
             let glued = i > 0 && chars[i - 1].is_alphanumeric();
-            if let Some(len) = chars[i + 1..].iter().take(60).position(|&ch| ch == '\'' || ch == '\n') {
+            if let Some(len) =
+                chars[i + 1..].iter().take(60).position(|&ch| ch == '\'' || ch == '\n')
+            {
                 let end = i + 1 + len;
-                let closes = chars[end] == '\'' && chars.get(end + 1).is_none_or(|ch| !ch.is_alphanumeric());
+                let closes =
+                    chars[end] == '\'' && chars.get(end + 1).is_none_or(|ch| !ch.is_alphanumeric());
                 let one_word = !chars[i + 1..end].iter().any(|ch| ch.is_whitespace());
                 if closes && len > 0 && (!glued || one_word) {
                     out.push(chars[i + 1..end].iter().collect());
@@ -222,7 +234,9 @@ pub fn inline_list(text: &str) -> Vec<String> {
         .map(|item| item.trim().trim_start_matches("or ").trim_matches(['\'', '"', '`']).to_owned())
         .filter(|item| !item.is_empty())
         .collect();
-    let single_words = items.iter().all(|item| !item.contains(' ') && item.chars().all(|ch| ch.is_alphanumeric() || "_-/.".contains(ch)));
+    let single_words = items.iter().all(|item| {
+        !item.contains(' ') && item.chars().all(|ch| ch.is_alphanumeric() || "_-/.".contains(ch))
+    });
     if items.len() >= 2 && single_words {
         items
     } else {
@@ -258,12 +272,18 @@ mod tests {
     #[test]
     fn prose() {
         let c = prose_constraints("Name of the service. Service names are 1-64 characters A-Z, a-z, 0-9, -, . and . Ensure this value has at most 64 characters.");
-        assert_eq!((c.min_length, c.max_length, c.chars.as_deref()), (Some(1), Some(64), Some("A-Za-z0-9._-")));
+        assert_eq!(
+            (c.min_length, c.max_length, c.chars.as_deref()),
+            (Some(1), Some(64), Some("A-Za-z0-9._-"))
+        );
         let c = prose_constraints("Defines the start range of the allowed port (from 1 to 65534) if protocol TCP or UDP is chosen.");
         assert_eq!((c.min, c.max), (Some(Bound::Integer(1)), Some(Bound::Integer(65534))));
         let c = prose_constraints("Size must be specified in multiples of 256 MB with a minimum of 256 MB; however, ... a minimum of 1024 MB.");
         assert_eq!((c.multiple_of, c.min), (Some(256), Some(Bound::Integer(256))));
-        assert_eq!(quoted("Acceptable values: 'method', 'name'. Hyphens aren't 'x"), ["method", "name"]);
+        assert_eq!(
+            quoted("Acceptable values: 'method', 'name'. Hyphens aren't 'x"),
+            ["method", "name"]
+        );
         assert_eq!(inline_list("1, 3, 6, 12. The default period is 1."), ["1", "3", "6", "12"]);
         assert_eq!(inline_list("1 or 10. 10Gbps networking is only available"), ["1", "10"]);
     }

@@ -166,7 +166,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// An [`InvalidArgument`](sdk_runtime::InvalidArgument) error for an unknown
+    /// An [`InvalidArgument`](cloud_sdks_runtime::InvalidArgument) error for an unknown
     /// operation, or arguments that are missing, unknown or of the wrong type; otherwise
     /// whatever the typed call returns.
     #[allow(deprecated)]
@@ -184,11 +184,17 @@ impl Client {
                     scope_name: String,
                     value: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("apikey.add_scope", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "apikey.add_scope",
+                    args,
+                )?;
                 let request = self
                     .apikey()
                     .add_scope(args.id, args.scope_name, args.value);
-                sdk_runtime::dynamic::output("apikey.add_scope", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "apikey.add_scope",
+                    request.send().await?,
+                )
             }
             "apikey.create" => {
                 #[derive(serde::Deserialize)]
@@ -199,7 +205,10 @@ impl Client {
                     #[serde(default)]
                     comment: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("apikey.create", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "apikey.create",
+                    args,
+                )?;
                 let mut request = self.apikey().create();
                 if let Some(value) = args.scopes {
                     request = request.scopes(value);
@@ -207,7 +216,10 @@ impl Client {
                 if let Some(value) = args.comment {
                     request = request.comment(value);
                 }
-                sdk_runtime::dynamic::output("apikey.create", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "apikey.create",
+                    request.send().await?,
+                )
             }
             "apikey.delete" => {
                 #[derive(serde::Deserialize)]
@@ -215,9 +227,15 @@ impl Client {
                 struct Args {
                     id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("apikey.delete", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "apikey.delete",
+                    args,
+                )?;
                 let request = self.apikey().delete(args.id);
-                sdk_runtime::dynamic::output("apikey.delete", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "apikey.delete",
+                    request.send().await?,
+                )
             }
             "apikey.delete_scope" => {
                 #[derive(serde::Deserialize)]
@@ -227,14 +245,14 @@ impl Client {
                     scope_name: String,
                     value: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "apikey.delete_scope",
                     args,
                 )?;
                 let request = self
                     .apikey()
                     .delete_scope(args.id, args.scope_name, args.value);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "apikey.delete_scope",
                     request.send().await?,
                 )
@@ -245,17 +263,17 @@ impl Client {
                 struct Args {
                     id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("apikey.info", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("apikey.info", args)?;
                 let request = self.apikey().info(args.id);
-                sdk_runtime::dynamic::output("apikey.info", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("apikey.info", request.send().await?)
             }
             "apikey.list" => {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("apikey.list", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args("apikey.list", args)?;
                 let request = self.apikey().list();
-                sdk_runtime::dynamic::output("apikey.list", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("apikey.list", request.send().await?)
             }
             "bandwidth.info" => {
                 #[derive(serde::Deserialize)]
@@ -263,9 +281,15 @@ impl Client {
                 struct Args {
                     name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("bandwidth.info", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "bandwidth.info",
+                    args,
+                )?;
                 let request = self.bandwidth().info(args.name);
-                sdk_runtime::dynamic::output("bandwidth.info", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "bandwidth.info",
+                    request.send().await?,
+                )
             }
             "bandwidth.monthly_usage" => {
                 #[derive(serde::Deserialize)]
@@ -275,7 +299,7 @@ impl Client {
                     #[serde(default)]
                     year: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "bandwidth.monthly_usage",
                     args,
                 )?;
@@ -283,7 +307,7 @@ impl Client {
                 if let Some(value) = args.year {
                     request = request.year(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "bandwidth.monthly_usage",
                     request.send().await?,
                 )
@@ -296,12 +320,18 @@ impl Client {
                     #[serde(default)]
                     period: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("bandwidth.usage", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "bandwidth.usage",
+                    args,
+                )?;
                 let mut request = self.bandwidth().usage(args.name);
                 if let Some(value) = args.period {
                     request = request.period(value);
                 }
-                sdk_runtime::dynamic::output("bandwidth.usage", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "bandwidth.usage",
+                    request.send().await?,
+                )
             }
             "cluster.info" => {
                 #[derive(serde::Deserialize)]
@@ -309,9 +339,15 @@ impl Client {
                 struct Args {
                     cluster_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("cluster.info", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "cluster.info",
+                    args,
+                )?;
                 let request = self.cluster().info(args.cluster_name);
-                sdk_runtime::dynamic::output("cluster.info", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "cluster.info",
+                    request.send().await?,
+                )
             }
             "cluster.list" => {
                 #[derive(serde::Deserialize)]
@@ -320,12 +356,18 @@ impl Client {
                     #[serde(default)]
                     enabled: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("cluster.list", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "cluster.list",
+                    args,
+                )?;
                 let mut request = self.cluster().list();
                 if let Some(value) = args.enabled {
                     request = request.enabled(value);
                 }
-                sdk_runtime::dynamic::output("cluster.list", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "cluster.list",
+                    request.send().await?,
+                )
             }
             "cluster.real_service.disable" => {
                 #[derive(serde::Deserialize)]
@@ -335,7 +377,7 @@ impl Client {
                     service_name: String,
                     server_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.real_service.disable",
                     args,
                 )?;
@@ -343,7 +385,7 @@ impl Client {
                     .cluster()
                     .real_service()
                     .disable(args.cluster_name, args.service_name, args.server_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.real_service.disable",
                     request.send().await?,
                 )
@@ -356,7 +398,7 @@ impl Client {
                     service_name: String,
                     server_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.real_service.disable_fallback",
                     args,
                 )?;
@@ -368,7 +410,7 @@ impl Client {
                         args.service_name,
                         args.server_name,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.real_service.disable_fallback",
                     request.send().await?,
                 )
@@ -381,7 +423,7 @@ impl Client {
                     service_name: String,
                     server_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.real_service.enable",
                     args,
                 )?;
@@ -389,7 +431,7 @@ impl Client {
                     .cluster()
                     .real_service()
                     .enable(args.cluster_name, args.service_name, args.server_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.real_service.enable",
                     request.send().await?,
                 )
@@ -402,7 +444,7 @@ impl Client {
                     service_name: String,
                     server_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.real_service.enable_fallback",
                     args,
                 )?;
@@ -414,7 +456,7 @@ impl Client {
                         args.service_name,
                         args.server_name,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.real_service.enable_fallback",
                     request.send().await?,
                 )
@@ -427,7 +469,7 @@ impl Client {
                     service_name: String,
                     server_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.real_service.info",
                     args,
                 )?;
@@ -435,7 +477,7 @@ impl Client {
                     .cluster()
                     .real_service()
                     .info(args.cluster_name, args.service_name, args.server_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.real_service.info",
                     request.send().await?,
                 )
@@ -447,7 +489,7 @@ impl Client {
                     cluster_name: String,
                     service_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.real_service.list",
                     args,
                 )?;
@@ -455,7 +497,7 @@ impl Client {
                     .cluster()
                     .real_service()
                     .list(args.cluster_name, args.service_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.real_service.list",
                     request.send().await?,
                 )
@@ -469,7 +511,7 @@ impl Client {
                     server_name: String,
                     weight: i64,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.real_service.set_weight",
                     args,
                 )?;
@@ -482,7 +524,7 @@ impl Client {
                         args.server_name,
                         args.weight,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.real_service.set_weight",
                     request.send().await?,
                 )
@@ -495,7 +537,7 @@ impl Client {
                     service_name: String,
                     server_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.real_service.statistics",
                     args,
                 )?;
@@ -503,7 +545,7 @@ impl Client {
                     .cluster()
                     .real_service()
                     .statistics(args.cluster_name, args.service_name, args.server_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.real_service.statistics",
                     request.send().await?,
                 )
@@ -515,7 +557,7 @@ impl Client {
                     cluster_name: String,
                     server_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.server.disable",
                     args,
                 )?;
@@ -523,7 +565,7 @@ impl Client {
                     .cluster()
                     .server()
                     .disable(args.cluster_name, args.server_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.server.disable",
                     request.send().await?,
                 )
@@ -535,7 +577,7 @@ impl Client {
                     cluster_name: String,
                     server_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.server.enable",
                     args,
                 )?;
@@ -543,7 +585,7 @@ impl Client {
                     .cluster()
                     .server()
                     .enable(args.cluster_name, args.server_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.server.enable",
                     request.send().await?,
                 )
@@ -554,12 +596,12 @@ impl Client {
                 struct Args {
                     server_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.server.info",
                     args,
                 )?;
                 let request = self.cluster().server().info(args.server_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.server.info",
                     request.send().await?,
                 )
@@ -570,12 +612,12 @@ impl Client {
                 struct Args {
                     cluster_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.server.list",
                     args,
                 )?;
                 let request = self.cluster().server().list(args.cluster_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.server.list",
                     request.send().await?,
                 )
@@ -587,7 +629,7 @@ impl Client {
                     cluster_name: String,
                     service_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.service.disable",
                     args,
                 )?;
@@ -595,7 +637,7 @@ impl Client {
                     .cluster()
                     .service()
                     .disable(args.cluster_name, args.service_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.service.disable",
                     request.send().await?,
                 )
@@ -607,7 +649,7 @@ impl Client {
                     cluster_name: String,
                     service_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.service.enable",
                     args,
                 )?;
@@ -615,7 +657,7 @@ impl Client {
                     .cluster()
                     .service()
                     .enable(args.cluster_name, args.service_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.service.enable",
                     request.send().await?,
                 )
@@ -627,7 +669,7 @@ impl Client {
                     cluster_name: String,
                     service_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.service.info",
                     args,
                 )?;
@@ -635,7 +677,7 @@ impl Client {
                     .cluster()
                     .service()
                     .info(args.cluster_name, args.service_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.service.info",
                     request.send().await?,
                 )
@@ -646,12 +688,12 @@ impl Client {
                 struct Args {
                     cluster_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.service.list",
                     args,
                 )?;
                 let request = self.cluster().service().list(args.cluster_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.service.list",
                     request.send().await?,
                 )
@@ -663,7 +705,7 @@ impl Client {
                     cluster_name: String,
                     service_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "cluster.service.status_image",
                     args,
                 )?;
@@ -671,7 +713,7 @@ impl Client {
                     .cluster()
                     .service()
                     .status_image(args.cluster_name, args.service_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "cluster.service.status_image",
                     request.send().await?,
                 )
@@ -680,9 +722,15 @@ impl Client {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("create.available", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args(
+                    "create.available",
+                    args,
+                )?;
                 let request = self.create().available();
-                sdk_runtime::dynamic::output("create.available", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "create.available",
+                    request.send().await?,
+                )
             }
             "create.extra_bandwidth" => {
                 #[derive(serde::Deserialize)]
@@ -692,14 +740,14 @@ impl Client {
                     amount: i64,
                     dry_run: bool,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "create.extra_bandwidth",
                     args,
                 )?;
                 let request = self
                     .create()
                     .extra_bandwidth(args.name, args.amount, args.dry_run);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "create.extra_bandwidth",
                     request.send().await?,
                 )
@@ -756,7 +804,7 @@ impl Client {
                     #[serde(default)]
                     disk_type: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "create.hourly_miniserver",
                     args,
                 )?;
@@ -829,7 +877,7 @@ impl Client {
                 if let Some(value) = args.disk_type {
                     request = request.disk_type(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "create.hourly_miniserver",
                     request.send().await?,
                 )
@@ -849,7 +897,10 @@ impl Client {
                     #[serde(default)]
                     data_zone: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("create.memstore", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "create.memstore",
+                    args,
+                )?;
                 let mut request = self.create().memstore(args.sku, args.dry_run);
                 if let Some(value) = args.discount_code {
                     request = request.discount_code(value);
@@ -863,7 +914,10 @@ impl Client {
                 if let Some(value) = args.data_zone {
                     request = request.data_zone(value);
                 }
-                sdk_runtime::dynamic::output("create.memstore", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "create.memstore",
+                    request.send().await?,
+                )
             }
             "create.monthly_fullserver" => {
                 #[derive(serde::Deserialize)]
@@ -923,7 +977,7 @@ impl Client {
                     #[serde(default)]
                     setup_instructions: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "create.monthly_fullserver",
                     args,
                 )?;
@@ -1005,7 +1059,7 @@ impl Client {
                 if let Some(value) = args.setup_instructions {
                     request = request.setup_instructions(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "create.monthly_fullserver",
                     request.send().await?,
                 )
@@ -1062,7 +1116,7 @@ impl Client {
                     #[serde(default)]
                     disk_type: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "create.monthly_miniserver",
                     args,
                 )?;
@@ -1135,7 +1189,7 @@ impl Client {
                 if let Some(value) = args.disk_type {
                     request = request.disk_type(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "create.monthly_miniserver",
                     request.send().await?,
                 )
@@ -1151,7 +1205,7 @@ impl Client {
                     #[serde(default)]
                     add_to_next_bill: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "create.openstack_project",
                     args,
                 )?;
@@ -1164,7 +1218,7 @@ impl Client {
                 if let Some(value) = args.add_to_next_bill {
                     request = request.add_to_next_bill(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "create.openstack_project",
                     request.send().await?,
                 )
@@ -1175,12 +1229,12 @@ impl Client {
                 struct Args {
                     discount_code: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "create.verify_discount_code",
                     args,
                 )?;
                 let request = self.create().verify_discount_code(args.discount_code);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "create.verify_discount_code",
                     request.send().await?,
                 )
@@ -1189,9 +1243,9 @@ impl Client {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("dns.reload", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args("dns.reload", args)?;
                 let request = self.dns().reload();
-                sdk_runtime::dynamic::output("dns.reload", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("dns.reload", request.send().await?)
             }
             "dns.reverse_map_list" => {
                 #[derive(serde::Deserialize)]
@@ -1202,7 +1256,7 @@ impl Client {
                     #[serde(default)]
                     address: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "dns.reverse_map_list",
                     args,
                 )?;
@@ -1213,7 +1267,7 @@ impl Client {
                 if let Some(value) = args.address {
                     request = request.address(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "dns.reverse_map_list",
                     request.send().await?,
                 )
@@ -1227,7 +1281,7 @@ impl Client {
                     address: String,
                     reverse_map: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "dns.reverse_map_update",
                     args,
                 )?;
@@ -1237,7 +1291,7 @@ impl Client {
                 if let Some(value) = args.name {
                     request = request.name(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "dns.reverse_map_update",
                     request.send().await?,
                 )
@@ -1254,7 +1308,10 @@ impl Client {
                     #[serde(default)]
                     domains: Option<Vec<NewZoneDomain>>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("dns.zone_create", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "dns.zone_create",
+                    args,
+                )?;
                 let mut request = self.dns().zone_create(args.nickname);
                 if let Some(value) = args.ttl {
                     request = request.ttl(value);
@@ -1265,7 +1322,10 @@ impl Client {
                 if let Some(value) = args.domains {
                     request = request.domains(value);
                 }
-                sdk_runtime::dynamic::output("dns.zone_create", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "dns.zone_create",
+                    request.send().await?,
+                )
             }
             "dns.zone_delete" => {
                 #[derive(serde::Deserialize)]
@@ -1273,9 +1333,15 @@ impl Client {
                 struct Args {
                     id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("dns.zone_delete", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "dns.zone_delete",
+                    args,
+                )?;
                 let request = self.dns().zone_delete(args.id);
-                sdk_runtime::dynamic::output("dns.zone_delete", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "dns.zone_delete",
+                    request.send().await?,
+                )
             }
             "dns.zone_domain_create" => {
                 #[derive(serde::Deserialize)]
@@ -1285,7 +1351,7 @@ impl Client {
                     #[serde(default)]
                     zone_id: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "dns.zone_domain_create",
                     args,
                 )?;
@@ -1293,7 +1359,7 @@ impl Client {
                 if let Some(value) = args.zone_id {
                     request = request.zone_id(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "dns.zone_domain_create",
                     request.send().await?,
                 )
@@ -1304,12 +1370,12 @@ impl Client {
                 struct Args {
                     domain: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "dns.zone_domain_delete",
                     args,
                 )?;
                 let request = self.dns().zone_domain_delete(args.domain);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "dns.zone_domain_delete",
                     request.send().await?,
                 )
@@ -1320,12 +1386,12 @@ impl Client {
                 struct Args {
                     domain: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "dns.zone_domain_info",
                     args,
                 )?;
                 let request = self.dns().zone_domain_info(args.domain);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "dns.zone_domain_info",
                     request.send().await?,
                 )
@@ -1334,9 +1400,12 @@ impl Client {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("dns.zone_domain_list", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args(
+                    "dns.zone_domain_list",
+                    args,
+                )?;
                 let request = self.dns().zone_domain_list();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "dns.zone_domain_list",
                     request.send().await?,
                 )
@@ -1349,7 +1418,7 @@ impl Client {
                     #[serde(default)]
                     zone_id: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "dns.zone_domain_update",
                     args,
                 )?;
@@ -1357,7 +1426,7 @@ impl Client {
                 if let Some(value) = args.zone_id {
                     request = request.zone_id(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "dns.zone_domain_update",
                     request.send().await?,
                 )
@@ -1368,17 +1437,26 @@ impl Client {
                 struct Args {
                     id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("dns.zone_info", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "dns.zone_info",
+                    args,
+                )?;
                 let request = self.dns().zone_info(args.id);
-                sdk_runtime::dynamic::output("dns.zone_info", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "dns.zone_info",
+                    request.send().await?,
+                )
             }
             "dns.zone_list" => {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("dns.zone_list", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args("dns.zone_list", args)?;
                 let request = self.dns().zone_list();
-                sdk_runtime::dynamic::output("dns.zone_list", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "dns.zone_list",
+                    request.send().await?,
+                )
             }
             "dns.zone_record_create" => {
                 #[derive(serde::Deserialize)]
@@ -1396,7 +1474,7 @@ impl Client {
                     #[serde(default)]
                     relative: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "dns.zone_record_create",
                     args,
                 )?;
@@ -1415,7 +1493,7 @@ impl Client {
                 if let Some(value) = args.relative {
                     request = request.relative(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "dns.zone_record_create",
                     request.send().await?,
                 )
@@ -1426,12 +1504,12 @@ impl Client {
                 struct Args {
                     id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "dns.zone_record_delete",
                     args,
                 )?;
                 let request = self.dns().zone_record_delete(args.id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "dns.zone_record_delete",
                     request.send().await?,
                 )
@@ -1442,12 +1520,12 @@ impl Client {
                 struct Args {
                     id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "dns.zone_record_info",
                     args,
                 )?;
                 let request = self.dns().zone_record_info(args.id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "dns.zone_record_info",
                     request.send().await?,
                 )
@@ -1456,9 +1534,12 @@ impl Client {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("dns.zone_record_list", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args(
+                    "dns.zone_record_list",
+                    args,
+                )?;
                 let request = self.dns().zone_record_list();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "dns.zone_record_list",
                     request.send().await?,
                 )
@@ -1483,7 +1564,7 @@ impl Client {
                     #[serde(default)]
                     relative: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "dns.zone_record_update",
                     args,
                 )?;
@@ -1509,7 +1590,7 @@ impl Client {
                 if let Some(value) = args.relative {
                     request = request.relative(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "dns.zone_record_update",
                     request.send().await?,
                 )
@@ -1524,7 +1605,10 @@ impl Client {
                     #[serde(default)]
                     ttl: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("dns.zone_update", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "dns.zone_update",
+                    args,
+                )?;
                 let mut request = self.dns().zone_update(args.id);
                 if let Some(value) = args.nickname {
                     request = request.nickname(value);
@@ -1532,7 +1616,10 @@ impl Client {
                 if let Some(value) = args.ttl {
                     request = request.ttl(value);
                 }
-                sdk_runtime::dynamic::output("dns.zone_update", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "dns.zone_update",
+                    request.send().await?,
+                )
             }
             "firewalling.rule_create" => {
                 #[derive(serde::Deserialize)]
@@ -1561,7 +1648,7 @@ impl Client {
                     #[serde(default)]
                     direction: Option<FirewallDirection>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "firewalling.rule_create",
                     args,
                 )?;
@@ -1600,7 +1687,7 @@ impl Client {
                 if let Some(value) = args.direction {
                     request = request.direction(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "firewalling.rule_create",
                     request.send().await?,
                 )
@@ -1611,12 +1698,12 @@ impl Client {
                 struct Args {
                     rule_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "firewalling.rule_delete",
                     args,
                 )?;
                 let request = self.firewalling().rule_delete(args.rule_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "firewalling.rule_delete",
                     request.send().await?,
                 )
@@ -1633,7 +1720,7 @@ impl Client {
                     #[serde(default)]
                     default_outbound_policy: Option<FirewallOutboundPolicy>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "firewalling.rule_group_create",
                     args,
                 )?;
@@ -1647,7 +1734,7 @@ impl Client {
                 if let Some(value) = args.default_outbound_policy {
                     request = request.default_outbound_policy(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "firewalling.rule_group_create",
                     request.send().await?,
                 )
@@ -1658,12 +1745,12 @@ impl Client {
                 struct Args {
                     rule_group_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "firewalling.rule_group_delete",
                     args,
                 )?;
                 let request = self.firewalling().rule_group_delete(args.rule_group_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "firewalling.rule_group_delete",
                     request.send().await?,
                 )
@@ -1674,12 +1761,12 @@ impl Client {
                 struct Args {
                     rule_group_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "firewalling.rule_group_info",
                     args,
                 )?;
                 let request = self.firewalling().rule_group_info(args.rule_group_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "firewalling.rule_group_info",
                     request.send().await?,
                 )
@@ -1691,7 +1778,7 @@ impl Client {
                     #[serde(default)]
                     include_public: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "firewalling.rule_group_list",
                     args,
                 )?;
@@ -1699,7 +1786,7 @@ impl Client {
                 if let Some(value) = args.include_public {
                     request = request.include_public(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "firewalling.rule_group_list",
                     request.send().await?,
                 )
@@ -1711,14 +1798,14 @@ impl Client {
                     name: String,
                     rule_group_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "firewalling.rule_group_status",
                     args,
                 )?;
                 let request = self
                     .firewalling()
                     .rule_group_status(args.name, args.rule_group_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "firewalling.rule_group_status",
                     request.send().await?,
                 )
@@ -1729,12 +1816,12 @@ impl Client {
                 struct Args {
                     rule_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "firewalling.rule_info",
                     args,
                 )?;
                 let request = self.firewalling().rule_info(args.rule_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "firewalling.rule_info",
                     request.send().await?,
                 )
@@ -1767,7 +1854,7 @@ impl Client {
                     #[serde(default)]
                     comment: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "firewalling.rule_update",
                     args,
                 )?;
@@ -1805,7 +1892,7 @@ impl Client {
                 if let Some(value) = args.comment {
                     request = request.comment(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "firewalling.rule_update",
                     request.send().await?,
                 )
@@ -1817,9 +1904,15 @@ impl Client {
                     name: String,
                     rule_group_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("firewalling.update", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "firewalling.update",
+                    args,
+                )?;
                 let request = self.firewalling().update(args.name, args.rule_group_name);
-                sdk_runtime::dynamic::output("firewalling.update", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "firewalling.update",
+                    request.send().await?,
+                )
             }
             "internal.echo" => {
                 #[derive(serde::Deserialize)]
@@ -1840,9 +1933,12 @@ impl Client {
                     #[serde(default)]
                     integer: Option<i64>,
                     #[serde(default)]
-                    date: Option<sdk_runtime::date::Date>,
+                    date: Option<cloud_sdks_runtime::date::Date>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("internal.echo", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "internal.echo",
+                    args,
+                )?;
                 let mut request = self.internal().echo();
                 if let Some(value) = args.string {
                     request = request.string(value);
@@ -1865,31 +1961,49 @@ impl Client {
                 if let Some(value) = args.date {
                     request = request.date(value);
                 }
-                sdk_runtime::dynamic::output("internal.echo", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "internal.echo",
+                    request.send().await?,
+                )
             }
             "internal.noop" => {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("internal.noop", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args("internal.noop", args)?;
                 let request = self.internal().noop();
-                sdk_runtime::dynamic::output("internal.noop", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "internal.noop",
+                    request.send().await?,
+                )
             }
             "internal.release" => {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("internal.release", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args(
+                    "internal.release",
+                    args,
+                )?;
                 let request = self.internal().release();
-                sdk_runtime::dynamic::output("internal.release", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "internal.release",
+                    request.send().await?,
+                )
             }
             "internal.version" => {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("internal.version", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args(
+                    "internal.version",
+                    args,
+                )?;
                 let request = self.internal().version();
-                sdk_runtime::dynamic::output("internal.version", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "internal.version",
+                    request.send().await?,
+                )
             }
             "invoice.info" => {
                 #[derive(serde::Deserialize)]
@@ -1897,22 +2011,31 @@ impl Client {
                 struct Args {
                     r#ref: i64,
                 }
-                let args: Args = sdk_runtime::dynamic::args("invoice.info", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "invoice.info",
+                    args,
+                )?;
                 let request = self.invoice().info(args.r#ref);
-                sdk_runtime::dynamic::output("invoice.info", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "invoice.info",
+                    request.send().await?,
+                )
             }
             "invoice.list" => {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {
                     #[serde(default)]
-                    date_gte: Option<sdk_runtime::date::Date>,
+                    date_gte: Option<cloud_sdks_runtime::date::Date>,
                     #[serde(default)]
-                    date_lte: Option<sdk_runtime::date::Date>,
+                    date_lte: Option<cloud_sdks_runtime::date::Date>,
                     #[serde(default)]
                     status: Option<InvoiceStatus>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("invoice.list", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "invoice.list",
+                    args,
+                )?;
                 let mut request = self.invoice().list();
                 if let Some(value) = args.date_gte {
                     request = request.date_gte(value);
@@ -1923,7 +2046,10 @@ impl Client {
                 if let Some(value) = args.status {
                     request = request.status(value);
                 }
-                sdk_runtime::dynamic::output("invoice.list", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "invoice.list",
+                    request.send().await?,
+                )
             }
             "job.status" => {
                 #[derive(serde::Deserialize)]
@@ -1933,12 +2059,12 @@ impl Client {
                     #[serde(default)]
                     name: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("job.status", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("job.status", args)?;
                 let mut request = self.job().status(args.id);
                 if let Some(value) = args.name {
                     request = request.name(value);
                 }
-                sdk_runtime::dynamic::output("job.status", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("job.status", request.send().await?)
             }
             "loadbalancer.server.add" => {
                 #[derive(serde::Deserialize)]
@@ -1958,7 +2084,7 @@ impl Client {
                     #[serde(default)]
                     weight: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "loadbalancer.server.add",
                     args,
                 )?;
@@ -1981,7 +2107,7 @@ impl Client {
                 if let Some(value) = args.weight {
                     request = request.weight(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "loadbalancer.server.add",
                     request.send().await?,
                 )
@@ -1994,7 +2120,7 @@ impl Client {
                     service_name: String,
                     server_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "loadbalancer.server.info",
                     args,
                 )?;
@@ -2002,7 +2128,7 @@ impl Client {
                     .loadbalancer()
                     .server()
                     .info(args.load_balancer, args.service_name, args.server_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "loadbalancer.server.info",
                     request.send().await?,
                 )
@@ -2015,7 +2141,7 @@ impl Client {
                     service_name: String,
                     server_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "loadbalancer.server.remove",
                     args,
                 )?;
@@ -2023,7 +2149,7 @@ impl Client {
                     .loadbalancer()
                     .server()
                     .remove(args.load_balancer, args.service_name, args.server_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "loadbalancer.server.remove",
                     request.send().await?,
                 )
@@ -2046,7 +2172,7 @@ impl Client {
                     #[serde(default)]
                     weight: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "loadbalancer.server.update",
                     args,
                 )?;
@@ -2069,7 +2195,7 @@ impl Client {
                 if let Some(value) = args.weight {
                     request = request.weight(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "loadbalancer.server.update",
                     request.send().await?,
                 )
@@ -2086,7 +2212,7 @@ impl Client {
                     #[serde(default)]
                     enabled: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "loadbalancer.service.add",
                     args,
                 )?;
@@ -2103,7 +2229,7 @@ impl Client {
                 if let Some(value) = args.enabled {
                     request = request.enabled(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "loadbalancer.service.add",
                     request.send().await?,
                 )
@@ -2115,7 +2241,7 @@ impl Client {
                     load_balancer: String,
                     service_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "loadbalancer.service.info",
                     args,
                 )?;
@@ -2123,7 +2249,7 @@ impl Client {
                     .loadbalancer()
                     .service()
                     .info(args.load_balancer, args.service_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "loadbalancer.service.info",
                     request.send().await?,
                 )
@@ -2134,12 +2260,12 @@ impl Client {
                 struct Args {
                     load_balancer: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "loadbalancer.service.list",
                     args,
                 )?;
                 let request = self.loadbalancer().service().list(args.load_balancer);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "loadbalancer.service.list",
                     request.send().await?,
                 )
@@ -2151,7 +2277,7 @@ impl Client {
                     load_balancer: String,
                     service_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "loadbalancer.service.remove",
                     args,
                 )?;
@@ -2159,7 +2285,7 @@ impl Client {
                     .loadbalancer()
                     .service()
                     .remove(args.load_balancer, args.service_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "loadbalancer.service.remove",
                     request.send().await?,
                 )
@@ -2179,7 +2305,7 @@ impl Client {
                     #[serde(default)]
                     enabled: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "loadbalancer.service.update",
                     args,
                 )?;
@@ -2199,7 +2325,7 @@ impl Client {
                 if let Some(value) = args.enabled {
                     request = request.enabled(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "loadbalancer.service.update",
                     request.send().await?,
                 )
@@ -2211,9 +2337,15 @@ impl Client {
                     name: String,
                     password: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("memshell.disable", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "memshell.disable",
+                    args,
+                )?;
                 let request = self.memshell().disable(args.name, args.password);
-                sdk_runtime::dynamic::output("memshell.disable", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "memshell.disable",
+                    request.send().await?,
+                )
             }
             "memshell.enable" => {
                 #[derive(serde::Deserialize)]
@@ -2223,12 +2355,18 @@ impl Client {
                     #[serde(default)]
                     password: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("memshell.enable", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "memshell.enable",
+                    args,
+                )?;
                 let mut request = self.memshell().enable(args.name);
                 if let Some(value) = args.password {
                     request = request.password(value);
                 }
-                sdk_runtime::dynamic::output("memshell.enable", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "memshell.enable",
+                    request.send().await?,
+                )
             }
             "memshell.info" => {
                 #[derive(serde::Deserialize)]
@@ -2236,9 +2374,15 @@ impl Client {
                 struct Args {
                     name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("memshell.info", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "memshell.info",
+                    args,
+                )?;
                 let request = self.memshell().info(args.name);
-                sdk_runtime::dynamic::output("memshell.info", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "memshell.info",
+                    request.send().await?,
+                )
             }
             "memshell.set_password" => {
                 #[derive(serde::Deserialize)]
@@ -2248,14 +2392,14 @@ impl Client {
                     current_password: String,
                     new_password: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "memshell.set_password",
                     args,
                 )?;
                 let request = self
                     .memshell()
                     .set_password(args.name, args.current_password, args.new_password);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "memshell.set_password",
                     request.send().await?,
                 )
@@ -2266,9 +2410,15 @@ impl Client {
                 struct Args {
                     name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("memstore.usage", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "memstore.usage",
+                    args,
+                )?;
                 let request = self.memstore().usage(args.name);
-                sdk_runtime::dynamic::output("memstore.usage", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "memstore.usage",
+                    request.send().await?,
+                )
             }
             "memstore.container.acl" => {
                 #[derive(serde::Deserialize)]
@@ -2277,12 +2427,12 @@ impl Client {
                     name: String,
                     container: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "memstore.container.acl",
                     args,
                 )?;
                 let request = self.memstore().container().acl(args.name, args.container);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "memstore.container.acl",
                     request.send().await?,
                 )
@@ -2294,12 +2444,12 @@ impl Client {
                     name: String,
                     container: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "memstore.container.cdn",
                     args,
                 )?;
                 let request = self.memstore().container().cdn(args.name, args.container);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "memstore.container.cdn",
                     request.send().await?,
                 )
@@ -2311,7 +2461,7 @@ impl Client {
                     name: String,
                     container: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "memstore.container.create",
                     args,
                 )?;
@@ -2319,7 +2469,7 @@ impl Client {
                     .memstore()
                     .container()
                     .create(args.name, args.container);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "memstore.container.create",
                     request.send().await?,
                 )
@@ -2333,7 +2483,7 @@ impl Client {
                     read_acl: Vec<String>,
                     write_acl: Vec<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "memstore.container.set_acl",
                     args,
                 )?;
@@ -2341,7 +2491,7 @@ impl Client {
                     .memstore()
                     .container()
                     .set_acl(args.name, args.container, args.read_acl, args.write_acl);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "memstore.container.set_acl",
                     request.send().await?,
                 )
@@ -2362,7 +2512,7 @@ impl Client {
                     #[serde(default)]
                     cors: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "memstore.container.set_public_cdn",
                     args,
                 )?;
@@ -2382,7 +2532,7 @@ impl Client {
                 if let Some(value) = args.cors {
                     request = request.cors(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "memstore.container.set_public_cdn",
                     request.send().await?,
                 )
@@ -2394,7 +2544,7 @@ impl Client {
                     name: String,
                     container: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "memstore.container.unset_public_cdn",
                     args,
                 )?;
@@ -2402,7 +2552,7 @@ impl Client {
                     .memstore()
                     .container()
                     .unset_public_cdn(args.name, args.container);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "memstore.container.unset_public_cdn",
                     request.send().await?,
                 )
@@ -2416,7 +2566,7 @@ impl Client {
                     password: String,
                     enabled: bool,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "memstore.user.create",
                     args,
                 )?;
@@ -2424,7 +2574,7 @@ impl Client {
                     .memstore()
                     .user()
                     .create(args.name, args.username, args.password, args.enabled);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "memstore.user.create",
                     request.send().await?,
                 )
@@ -2436,12 +2586,12 @@ impl Client {
                     name: String,
                     username: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "memstore.user.delete",
                     args,
                 )?;
                 let request = self.memstore().user().delete(args.name, args.username);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "memstore.user.delete",
                     request.send().await?,
                 )
@@ -2453,12 +2603,12 @@ impl Client {
                     name: String,
                     username: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "memstore.user.disable",
                     args,
                 )?;
                 let request = self.memstore().user().disable(args.name, args.username);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "memstore.user.disable",
                     request.send().await?,
                 )
@@ -2470,12 +2620,12 @@ impl Client {
                     name: String,
                     username: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "memstore.user.enable",
                     args,
                 )?;
                 let request = self.memstore().user().enable(args.name, args.username);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "memstore.user.enable",
                     request.send().await?,
                 )
@@ -2487,9 +2637,15 @@ impl Client {
                     name: String,
                     username: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("memstore.user.info", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "memstore.user.info",
+                    args,
+                )?;
                 let request = self.memstore().user().info(args.name, args.username);
-                sdk_runtime::dynamic::output("memstore.user.info", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "memstore.user.info",
+                    request.send().await?,
+                )
             }
             "memstore.user.list" => {
                 #[derive(serde::Deserialize)]
@@ -2497,9 +2653,15 @@ impl Client {
                 struct Args {
                     name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("memstore.user.list", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "memstore.user.list",
+                    args,
+                )?;
                 let request = self.memstore().user().list(args.name);
-                sdk_runtime::dynamic::output("memstore.user.list", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "memstore.user.list",
+                    request.send().await?,
+                )
             }
             "memstore.user.set_password" => {
                 #[derive(serde::Deserialize)]
@@ -2509,7 +2671,7 @@ impl Client {
                     username: String,
                     password: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "memstore.user.set_password",
                     args,
                 )?;
@@ -2517,7 +2679,7 @@ impl Client {
                     .memstore()
                     .user()
                     .set_password(args.name, args.username, args.password);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "memstore.user.set_password",
                     request.send().await?,
                 )
@@ -2526,12 +2688,12 @@ impl Client {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args(
+                let _: Args = cloud_sdks_runtime::dynamic::args(
                     "openstack.list_projects",
                     args,
                 )?;
                 let request = self.openstack().list_projects();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "openstack.list_projects",
                     request.send().await?,
                 )
@@ -2540,9 +2702,12 @@ impl Client {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("openstack.sync_users", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args(
+                    "openstack.sync_users",
+                    args,
+                )?;
                 let request = self.openstack().sync_users();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "openstack.sync_users",
                     request.send().await?,
                 )
@@ -2554,7 +2719,7 @@ impl Client {
                     project_id: String,
                     username: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "openstack.project.add_user",
                     args,
                 )?;
@@ -2562,7 +2727,7 @@ impl Client {
                     .openstack()
                     .project()
                     .add_user(args.project_id, args.username);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "openstack.project.add_user",
                     request.send().await?,
                 )
@@ -2573,12 +2738,12 @@ impl Client {
                 struct Args {
                     project_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "openstack.project.list_users",
                     args,
                 )?;
                 let request = self.openstack().project().list_users(args.project_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "openstack.project.list_users",
                     request.send().await?,
                 )
@@ -2590,7 +2755,7 @@ impl Client {
                     project_id: String,
                     username: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "openstack.project.remove_user",
                     args,
                 )?;
@@ -2598,7 +2763,7 @@ impl Client {
                     .openstack()
                     .project()
                     .remove_user(args.project_id, args.username);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "openstack.project.remove_user",
                     request.send().await?,
                 )
@@ -2614,7 +2779,7 @@ impl Client {
                     email: String,
                     enabled: bool,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "openstack.user.create",
                     args,
                 )?;
@@ -2625,7 +2790,7 @@ impl Client {
                 if let Some(value) = args.description {
                     request = request.description(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "openstack.user.create",
                     request.send().await?,
                 )
@@ -2636,12 +2801,12 @@ impl Client {
                 struct Args {
                     username: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "openstack.user.delete",
                     args,
                 )?;
                 let request = self.openstack().user().delete(args.username);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "openstack.user.delete",
                     request.send().await?,
                 )
@@ -2652,12 +2817,12 @@ impl Client {
                 struct Args {
                     username: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "openstack.user.disable",
                     args,
                 )?;
                 let request = self.openstack().user().disable(args.username);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "openstack.user.disable",
                     request.send().await?,
                 )
@@ -2668,12 +2833,12 @@ impl Client {
                 struct Args {
                     username: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "openstack.user.enable",
                     args,
                 )?;
                 let request = self.openstack().user().enable(args.username);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "openstack.user.enable",
                     request.send().await?,
                 )
@@ -2684,12 +2849,12 @@ impl Client {
                 struct Args {
                     username: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "openstack.user.info",
                     args,
                 )?;
                 let request = self.openstack().user().info(args.username);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "openstack.user.info",
                     request.send().await?,
                 )
@@ -2698,9 +2863,12 @@ impl Client {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("openstack.user.list", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args(
+                    "openstack.user.list",
+                    args,
+                )?;
                 let request = self.openstack().user().list();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "openstack.user.list",
                     request.send().await?,
                 )
@@ -2712,7 +2880,7 @@ impl Client {
                     username: String,
                     password: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "openstack.user.set_password",
                     args,
                 )?;
@@ -2720,7 +2888,7 @@ impl Client {
                     .openstack()
                     .user()
                     .set_password(args.username, args.password);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "openstack.user.set_password",
                     request.send().await?,
                 )
@@ -2744,7 +2912,7 @@ impl Client {
                     #[serde(default)]
                     account_currency: Option<Currency>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "partner.account.create",
                     args,
                 )?;
@@ -2769,7 +2937,7 @@ impl Client {
                 if let Some(value) = args.account_currency {
                     request = request.account_currency(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "partner.account.create",
                     request.send().await?,
                 )
@@ -2778,9 +2946,12 @@ impl Client {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("partner.account.list", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args(
+                    "partner.account.list",
+                    args,
+                )?;
                 let request = self.partner().account().list();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "partner.account.list",
                     request.send().await?,
                 )
@@ -2795,7 +2966,7 @@ impl Client {
                     methods: Option<Vec<String>>,
                     comment: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "partner.apikey.create",
                     args,
                 )?;
@@ -2806,7 +2977,7 @@ impl Client {
                 if let Some(value) = args.methods {
                     request = request.methods(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "partner.apikey.create",
                     request.send().await?,
                 )
@@ -2818,7 +2989,7 @@ impl Client {
                     #[serde(default)]
                     account_name: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "partner.apikey.list",
                     args,
                 )?;
@@ -2826,7 +2997,7 @@ impl Client {
                 if let Some(value) = args.account_name {
                     request = request.account_name(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "partner.apikey.list",
                     request.send().await?,
                 )
@@ -2838,7 +3009,7 @@ impl Client {
                     #[serde(default)]
                     account_name: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "partner.service.list",
                     args,
                 )?;
@@ -2846,7 +3017,7 @@ impl Client {
                 if let Some(value) = args.account_name {
                     request = request.account_name(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "partner.service.list",
                     request.send().await?,
                 )
@@ -2855,12 +3026,12 @@ impl Client {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args(
+                let _: Args = cloud_sdks_runtime::dynamic::args(
                     "payment_method.available",
                     args,
                 )?;
                 let request = self.payment_method().available();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "payment_method.available",
                     request.send().await?,
                 )
@@ -2871,12 +3042,12 @@ impl Client {
                 struct Args {
                     payment_method_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "payment_method.info",
                     args,
                 )?;
                 let request = self.payment_method().info(args.payment_method_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "payment_method.info",
                     request.send().await?,
                 )
@@ -2887,12 +3058,12 @@ impl Client {
                 struct Args {
                     payment_method_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "payment_method.remove",
                     args,
                 )?;
                 let request = self.payment_method().remove(args.payment_method_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "payment_method.remove",
                     request.send().await?,
                 )
@@ -2903,12 +3074,12 @@ impl Client {
                 struct Args {
                     payment_method_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "payment_method.set_default",
                     args,
                 )?;
                 let request = self.payment_method().set_default(args.payment_method_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "payment_method.set_default",
                     request.send().await?,
                 )
@@ -2919,9 +3090,9 @@ impl Client {
                 struct Args {
                     name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("server.info", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("server.info", args)?;
                 let request = self.server().info(args.name);
-                sdk_runtime::dynamic::output("server.info", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("server.info", request.send().await?)
             }
             "server.list" => {
                 #[derive(serde::Deserialize)]
@@ -2930,12 +3101,12 @@ impl Client {
                     #[serde(default)]
                     status: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("server.list", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("server.list", args)?;
                 let mut request = self.server().list();
                 if let Some(value) = args.status {
                     request = request.status(value);
                 }
-                sdk_runtime::dynamic::output("server.list", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("server.list", request.send().await?)
             }
             "server.move_ips" => {
                 #[derive(serde::Deserialize)]
@@ -2944,11 +3115,17 @@ impl Client {
                     source_ips: Vec<String>,
                     destination_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("server.move_ips", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "server.move_ips",
+                    args,
+                )?;
                 let request = self
                     .server()
                     .move_ips(args.source_ips, args.destination_name);
-                sdk_runtime::dynamic::output("server.move_ips", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "server.move_ips",
+                    request.send().await?,
+                )
             }
             "server.reboot" => {
                 #[derive(serde::Deserialize)]
@@ -2958,12 +3135,18 @@ impl Client {
                     #[serde(default)]
                     email_address: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("server.reboot", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "server.reboot",
+                    args,
+                )?;
                 let mut request = self.server().reboot(args.name);
                 if let Some(value) = args.email_address {
                     request = request.email_address(value);
                 }
-                sdk_runtime::dynamic::output("server.reboot", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "server.reboot",
+                    request.send().await?,
+                )
             }
             "server.reimage_from_snapshot" => {
                 #[derive(serde::Deserialize)]
@@ -2974,7 +3157,7 @@ impl Client {
                     image_type: SnapshotImageType,
                     snapshot_path: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.reimage_from_snapshot",
                     args,
                 )?;
@@ -2986,7 +3169,7 @@ impl Client {
                         args.image_type,
                         args.snapshot_path,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.reimage_from_snapshot",
                     request.send().await?,
                 )
@@ -3002,7 +3185,7 @@ impl Client {
                     #[serde(default)]
                     pub_ssh_key: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.reimage_from_stock_image",
                     args,
                 )?;
@@ -3015,7 +3198,7 @@ impl Client {
                 if let Some(value) = args.pub_ssh_key {
                     request = request.pub_ssh_key(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.reimage_from_stock_image",
                     request.send().await?,
                 )
@@ -3027,14 +3210,14 @@ impl Client {
                     name: String,
                     alert_level: i64,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.set_intrusion_detection_alert_level",
                     args,
                 )?;
                 let request = self
                     .server()
                     .set_intrusion_detection_alert_level(args.name, args.alert_level);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.set_intrusion_detection_alert_level",
                     request.send().await?,
                 )
@@ -3046,14 +3229,14 @@ impl Client {
                     name: String,
                     alert_level: i64,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.set_penetration_patrol_alert_level",
                     args,
                 )?;
                 let request = self
                     .server()
                     .set_penetration_patrol_alert_level(args.name, args.alert_level);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.set_penetration_patrol_alert_level",
                     request.send().await?,
                 )
@@ -3065,12 +3248,12 @@ impl Client {
                     name: String,
                     domain_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.slave_ns_add",
                     args,
                 )?;
                 let request = self.server().slave_ns_add(args.name, args.domain_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.slave_ns_add",
                     request.send().await?,
                 )
@@ -3082,12 +3265,12 @@ impl Client {
                     name: String,
                     domain_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.slave_ns_delete",
                     args,
                 )?;
                 let request = self.server().slave_ns_delete(args.name, args.domain_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.slave_ns_delete",
                     request.send().await?,
                 )
@@ -3098,12 +3281,12 @@ impl Client {
                 struct Args {
                     name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.slave_ns_list",
                     args,
                 )?;
                 let request = self.server().slave_ns_list(args.name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.slave_ns_list",
                     request.send().await?,
                 )
@@ -3116,11 +3299,17 @@ impl Client {
                     storage_name: String,
                     image_type: SnapshotImageType,
                 }
-                let args: Args = sdk_runtime::dynamic::args("server.snapshot", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "server.snapshot",
+                    args,
+                )?;
                 let request = self
                     .server()
                     .snapshot(args.name, args.storage_name, args.image_type);
-                sdk_runtime::dynamic::output("server.snapshot", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "server.snapshot",
+                    request.send().await?,
+                )
             }
             "server.snapshot_delete" => {
                 #[derive(serde::Deserialize)]
@@ -3129,14 +3318,14 @@ impl Client {
                     storage_name: String,
                     snapshot_path: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.snapshot_delete",
                     args,
                 )?;
                 let request = self
                     .server()
                     .snapshot_delete(args.storage_name, args.snapshot_path);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.snapshot_delete",
                     request.send().await?,
                 )
@@ -3147,12 +3336,12 @@ impl Client {
                 struct Args {
                     storage_name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.snapshot_list",
                     args,
                 )?;
                 let request = self.server().snapshot_list(args.storage_name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.snapshot_list",
                     request.send().await?,
                 )
@@ -3167,14 +3356,20 @@ impl Client {
                     #[serde(default)]
                     upgrade_disk: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("server.upgrade", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "server.upgrade",
+                    args,
+                )?;
                 let mut request = self
                     .server()
                     .upgrade(args.name, args.new_sku, args.dry_run);
                 if let Some(value) = args.upgrade_disk {
                     request = request.upgrade_disk(value);
                 }
-                sdk_runtime::dynamic::output("server.upgrade", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "server.upgrade",
+                    request.send().await?,
+                )
             }
             "server.monitoring.get_policy" => {
                 #[derive(serde::Deserialize)]
@@ -3182,12 +3377,12 @@ impl Client {
                 struct Args {
                     name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.monitoring.get_policy",
                     args,
                 )?;
                 let request = self.server().monitoring().get_policy(args.name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.monitoring.get_policy",
                     request.send().await?,
                 )
@@ -3208,7 +3403,7 @@ impl Client {
                     #[serde(default)]
                     http_check_string: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.monitoring.rule_create",
                     args,
                 )?;
@@ -3228,7 +3423,7 @@ impl Client {
                 if let Some(value) = args.http_check_string {
                     request = request.http_check_string(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.monitoring.rule_create",
                     request.send().await?,
                 )
@@ -3240,7 +3435,7 @@ impl Client {
                     name: String,
                     rule_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.monitoring.rule_delete",
                     args,
                 )?;
@@ -3248,7 +3443,7 @@ impl Client {
                     .server()
                     .monitoring()
                     .rule_delete(args.name, args.rule_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.monitoring.rule_delete",
                     request.send().await?,
                 )
@@ -3260,7 +3455,7 @@ impl Client {
                     name: String,
                     rule_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.monitoring.rule_info",
                     args,
                 )?;
@@ -3268,7 +3463,7 @@ impl Client {
                     .server()
                     .monitoring()
                     .rule_info(args.name, args.rule_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.monitoring.rule_info",
                     request.send().await?,
                 )
@@ -3279,12 +3474,12 @@ impl Client {
                 struct Args {
                     name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.monitoring.rule_list",
                     args,
                 )?;
                 let request = self.server().monitoring().rule_list(args.name);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.monitoring.rule_list",
                     request.send().await?,
                 )
@@ -3308,7 +3503,7 @@ impl Client {
                     #[serde(default)]
                     http_check_string: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.monitoring.rule_update",
                     args,
                 )?;
@@ -3334,7 +3529,7 @@ impl Client {
                 if let Some(value) = args.http_check_string {
                     request = request.http_check_string(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.monitoring.rule_update",
                     request.send().await?,
                 )
@@ -3350,7 +3545,7 @@ impl Client {
                     #[serde(default)]
                     reminder_emails: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "server.monitoring.set_policy",
                     args,
                 )?;
@@ -3364,7 +3559,7 @@ impl Client {
                 if let Some(value) = args.reminder_emails {
                     request = request.reminder_emails(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "server.monitoring.set_policy",
                     request.send().await?,
                 )
@@ -3375,9 +3570,15 @@ impl Client {
                 struct Args {
                     name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("server.status.info", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "server.status.info",
+                    args,
+                )?;
                 let request = self.server().status().info(args.name);
-                sdk_runtime::dynamic::output("server.status.info", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "server.status.info",
+                    request.send().await?,
+                )
             }
             "server.status.list" => {
                 #[derive(serde::Deserialize)]
@@ -3388,7 +3589,10 @@ impl Client {
                     #[serde(default)]
                     statuses: Option<Vec<MonitoringStatus>>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("server.status.list", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "server.status.list",
+                    args,
+                )?;
                 let mut request = self.server().status().list();
                 if let Some(value) = args.names {
                     request = request.names(value);
@@ -3396,7 +3600,10 @@ impl Client {
                 if let Some(value) = args.statuses {
                     request = request.statuses(value);
                 }
-                sdk_runtime::dynamic::output("server.status.list", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "server.status.list",
+                    request.send().await?,
+                )
             }
             "service.cancel" => {
                 #[derive(serde::Deserialize)]
@@ -3404,9 +3611,15 @@ impl Client {
                 struct Args {
                     name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("service.cancel", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "service.cancel",
+                    args,
+                )?;
                 let request = self.service().cancel(args.name);
-                sdk_runtime::dynamic::output("service.cancel", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "service.cancel",
+                    request.send().await?,
+                )
             }
             "service.info" => {
                 #[derive(serde::Deserialize)]
@@ -3414,9 +3627,15 @@ impl Client {
                 struct Args {
                     name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("service.info", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "service.info",
+                    args,
+                )?;
                 let request = self.service().info(args.name);
-                sdk_runtime::dynamic::output("service.info", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "service.info",
+                    request.send().await?,
+                )
             }
             "service.list" => {
                 #[derive(serde::Deserialize)]
@@ -3427,7 +3646,10 @@ impl Client {
                     #[serde(default)]
                     status: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("service.list", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "service.list",
+                    args,
+                )?;
                 let mut request = self.service().list();
                 if let Some(value) = args.r#type {
                     request = request.r#type(value);
@@ -3435,7 +3657,10 @@ impl Client {
                 if let Some(value) = args.status {
                     request = request.status(value);
                 }
-                sdk_runtime::dynamic::output("service.list", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "service.list",
+                    request.send().await?,
+                )
             }
             "service.set_nickname" => {
                 #[derive(serde::Deserialize)]
@@ -3444,12 +3669,12 @@ impl Client {
                     name: String,
                     nickname: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "service.set_nickname",
                     args,
                 )?;
                 let request = self.service().set_nickname(args.name, args.nickname);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "service.set_nickname",
                     request.send().await?,
                 )
@@ -3463,12 +3688,12 @@ impl Client {
                     #[serde(default)]
                     primary: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("vlan.add", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("vlan.add", args)?;
                 let mut request = self.vlan().add(args.name, args.host);
                 if let Some(value) = args.primary {
                     request = request.primary(value);
                 }
-                sdk_runtime::dynamic::output("vlan.add", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("vlan.add", request.send().await?)
             }
             "vlan.info" => {
                 #[derive(serde::Deserialize)]
@@ -3476,9 +3701,9 @@ impl Client {
                 struct Args {
                     name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("vlan.info", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("vlan.info", args)?;
                 let request = self.vlan().info(args.name);
-                sdk_runtime::dynamic::output("vlan.info", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("vlan.info", request.send().await?)
             }
             "vlan.list" => {
                 #[derive(serde::Deserialize)]
@@ -3486,9 +3711,9 @@ impl Client {
                 struct Args {
                     name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("vlan.list", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("vlan.list", args)?;
                 let request = self.vlan().list(args.name);
-                sdk_runtime::dynamic::output("vlan.list", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("vlan.list", request.send().await?)
             }
             "vlan.remove" => {
                 #[derive(serde::Deserialize)]
@@ -3497,9 +3722,9 @@ impl Client {
                     name: String,
                     host: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("vlan.remove", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("vlan.remove", args)?;
                 let request = self.vlan().remove(args.name, args.host);
-                sdk_runtime::dynamic::output("vlan.remove", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("vlan.remove", request.send().await?)
             }
             "website_firewall.clear_cache" => {
                 #[derive(serde::Deserialize)]
@@ -3509,7 +3734,7 @@ impl Client {
                     #[serde(default)]
                     paths: Option<Vec<String>>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "website_firewall.clear_cache",
                     args,
                 )?;
@@ -3517,14 +3742,17 @@ impl Client {
                 if let Some(value) = args.paths {
                     request = request.paths(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "website_firewall.clear_cache",
                     request.send().await?,
                 )
             }
             other => {
                 Err(
-                    sdk_runtime::dynamic::unknown_operation(other, Self::OPERATIONS)
+                    cloud_sdks_runtime::dynamic::unknown_operation(
+                            other,
+                            Self::OPERATIONS,
+                        )
                         .into(),
                 )
             }

@@ -40,18 +40,18 @@ pub mod models;
 pub mod operations;
 mod dynamic;
 pub mod handles;
-pub use sdk_runtime::{
+pub use cloud_sdks_runtime::{
     Accepted, ApiError, ConfigError, Credentials, InvalidArgument, RetryPolicy,
     TimeoutKind,
 };
 /// What the runtime needs to know about this API.
-pub(crate) static PROVIDER: sdk_runtime::Provider = sdk_runtime::Provider {
+pub(crate) static PROVIDER: cloud_sdks_runtime::Provider = cloud_sdks_runtime::Provider {
     name: "memset",
     base_url: "https://api.memset.com/v1",
     user_agent: concat!("memset", "/", env!("CARGO_PKG_VERSION")),
-    auth: sdk_runtime::AuthScheme::BasicUsername,
+    auth: cloud_sdks_runtime::AuthScheme::BasicUsername,
     default_headers: &[],
-    errors: sdk_runtime::ErrorModel {
+    errors: cloud_sdks_runtime::ErrorModel {
         code: Some("/error_code"),
         message: Some("/error"),
         error_type: Some("/error_type"),
@@ -61,7 +61,7 @@ pub(crate) static PROVIDER: sdk_runtime::Provider = sdk_runtime::Provider {
 /// The error of every operation of this crate: a broken rule caught before sending, an
 /// error answer of the API (with its [`ErrorKind`]), an undecodable answer, or a
 /// transport failure.
-pub type Error = sdk_runtime::Error<ErrorKind>;
+pub type Error = cloud_sdks_runtime::Error<ErrorKind>;
 ///The kinds of error the Memset API 0.20.1 reports, told apart by the error response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -103,8 +103,8 @@ pub enum ErrorKind {
     /// An error answer that matches none of the kinds above.
     Other,
 }
-impl sdk_runtime::Classify for ErrorKind {
-    fn classify(error: &sdk_runtime::ApiError) -> Self {
+impl cloud_sdks_runtime::Classify for ErrorKind {
+    fn classify(error: &cloud_sdks_runtime::ApiError) -> Self {
         if error.error_type.as_deref() == Some("ApiError") {
             return Self::General;
         }
@@ -164,7 +164,7 @@ impl sdk_runtime::Classify for ErrorKind {
 Cheap to clone: clones share one connection pool. Every operation is a method (or, for dotted names, a method of a namespace handle) that returns a request builder; `.await` sends it.*/
 #[derive(Debug, Clone)]
 pub struct Client {
-    pub(crate) transport: sdk_runtime::Transport,
+    pub(crate) transport: cloud_sdks_runtime::Transport,
 }
 impl Client {
     ///Creates a client for the production API, authenticating with the API token `token`.
@@ -180,7 +180,7 @@ impl Client {
     /// extra headers, retries, timeouts, a response size limit.
     pub fn builder(credentials: Credentials) -> ClientBuilder {
         ClientBuilder {
-            transport: sdk_runtime::Transport::builder(&PROVIDER, credentials),
+            transport: cloud_sdks_runtime::Transport::builder(&PROVIDER, credentials),
         }
     }
     /// The base URL requests go to.
@@ -190,15 +190,15 @@ impl Client {
     /// Starts a batch: add typed calls (each request builder, unsent), then send them
     /// together as JSON-RPC 2.0 batches of at most 100 calls to `<base_url>/jsonrpc`;
     /// each answer comes back to its own call's ticket.
-    pub fn batch(&self) -> sdk_runtime::batch::Batch<'_, ErrorKind> {
-        sdk_runtime::batch::Batch::new(&self.transport)
+    pub fn batch(&self) -> cloud_sdks_runtime::batch::Batch<'_, ErrorKind> {
+        cloud_sdks_runtime::batch::Batch::new(&self.transport)
     }
 }
 /// Settings of a [`Client`]; finish with [`build`](Self::build).
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
-    transport: sdk_runtime::TransportBuilder,
+    transport: cloud_sdks_runtime::TransportBuilder,
 }
 impl ClientBuilder {
     /// Sends requests to `url` instead of the production API (a test server or a proxy).
@@ -208,7 +208,7 @@ impl ClientBuilder {
         }
     }
     /// Uses your own `reqwest` client (timeouts, proxies, TLS settings).
-    pub fn http_client(self, client: sdk_runtime::reqwest::Client) -> Self {
+    pub fn http_client(self, client: cloud_sdks_runtime::reqwest::Client) -> Self {
         Self {
             transport: self.transport.http_client(client),
         }

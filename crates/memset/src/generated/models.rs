@@ -14,7 +14,7 @@ pub struct ApiKey {
     pub comment: Option<String>,
     /// When the key was created, e.g. `2018-05-17 22:04:47`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<sdk_runtime::date::Date>,
+    pub created: Option<cloud_sdks_runtime::date::Date>,
 }
 impl std::fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -61,28 +61,28 @@ pub struct BandwidthInfo {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub bytes_in: Option<f64>,
     /// The bytes sent this month.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub bytes_out: Option<f64>,
     /// The average total traffic per day.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub daily_rate: Option<f64>,
     /// The total traffic predicted by the end of the month.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub predicted: Option<f64>,
     /// How the connection is billed; servers only.
@@ -92,35 +92,35 @@ pub struct BandwidthInfo {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub max_burst: Option<f64>,
     /// The transfer left this month; metered connections only.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub remaining: Option<f64>,
     /// The monthly data transfer included, in GB; metered connections only.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub inclusive_transfer: Option<f64>,
     /// The extra transfer bank in GB per month; metered connections only.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub bandwidth_bank: Option<f64>,
     /// The contention ratio; unmetered connections only.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub contention: Option<f64>,
     /// Today's traffic of each of the server's IP addresses: each item maps an address to its counters. Servers only.
@@ -135,14 +135,14 @@ pub struct BandwidthCounters {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub bytes_in: Option<f64>,
     /// The bytes sent today.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub bytes_out: Option<f64>,
 }
@@ -152,19 +152,19 @@ pub struct BandwidthCounters {
 pub struct BandwidthMonth {
     /// The month, as `yyyy-mm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<sdk_runtime::date::Date>,
+    pub date: Option<cloud_sdks_runtime::date::Date>,
     /// The bytes received that month.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub bytes_in: Option<f64>,
     /// The bytes sent that month.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub bytes_out: Option<f64>,
 }
@@ -179,14 +179,14 @@ pub struct BandwidthRate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub bps_in: Option<f64>,
     /// The bits per second sent.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub bps_out: Option<f64>,
 }
@@ -206,7 +206,7 @@ pub struct Cluster {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub vlan_id: Option<i64>,
 }
@@ -224,7 +224,7 @@ pub struct ClusterRealService {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub weight: Option<i64>,
     /// Whether the real service is the fallback of its cluster service.
@@ -245,35 +245,35 @@ pub struct ClusterRealServiceStatistics {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub active_connections: Option<i64>,
     /// The bits per second received.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub bps_in: Option<i64>,
     /// The bits per second sent.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub bps_out: Option<i64>,
     /// The number of connections per second.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub connections_per_second: Option<i64>,
     /// The number of inactive connections.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub inactive_connections: Option<i64>,
     /// The date and time the figures were last updated.
@@ -283,21 +283,21 @@ pub struct ClusterRealServiceStatistics {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub persistent_connections: Option<i64>,
     /// The packets per second received.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub pps_in: Option<i64>,
     /// The packets per second sent.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub pps_out: Option<i64>,
 }
@@ -327,7 +327,7 @@ pub struct ClusterService {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub port: Option<i64>,
     /// The kind of service, e.g. `http` or `ftp`.
@@ -340,14 +340,14 @@ pub struct ClusterService {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub checktimeout: Option<i64>,
     /// The port checked, which may differ from the service's port; 0 means the real server's port.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub checkport: Option<i64>,
     /// The request of a negotiate check, e.g. `test.html`.
@@ -366,7 +366,7 @@ pub struct ClusterService {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub persistent: Option<i64>,
     /// The protocol used.
@@ -404,35 +404,35 @@ pub struct CreateResult {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub net_setup_price: Option<f64>,
     /// The monthly rental, before VAT.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub net_monthly_rental: Option<f64>,
     /// The hourly rate, before VAT; only for hourly Miniservers.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub net_hourly_inarrears_rental_price: Option<f64>,
     /// The setup price plus any rental paid in advance, before VAT.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub net_total: Option<f64>,
     /// The reference of the order's invoice; missing for a dry run or when the charges go on the next bill.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub invoice_ref: Option<i64>,
     /// Whether the charges go on the next consolidated bill (true) or were invoiced at once (false); missing for a dry run.
@@ -442,7 +442,7 @@ pub struct CreateResult {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub period: Option<i64>,
     /// The job setting the service up (see `job.status`); missing for a dry run.
@@ -501,7 +501,7 @@ pub struct Zone {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub ttl: Option<i64>,
     /// The zone's records.
@@ -543,14 +543,14 @@ pub struct ZoneRecord {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub ttl: Option<i64>,
     /// The priority of an MX or SRV record; unused for other types.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub priority: Option<i64>,
     /// When true, the name is never taken as absolute, and the zone's domain is appended to CNAME, MX, NS and SRV addresses; when false, a name with dots is absolute.
@@ -579,7 +579,7 @@ pub struct NewZoneRecord {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub ttl: Option<i64>,
     /// The priority of an MX or SRV record, from 0 to 999.
@@ -588,7 +588,7 @@ pub struct NewZoneRecord {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub priority: Option<i64>,
     /// Whether the zone's domain is appended to the address of a CNAME, MX, NS or SRV record.
@@ -640,11 +640,11 @@ impl NewZoneRecord {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         {
             let value = &self.r#type;
             let label = format!("{}.{}", at, "type");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -653,17 +653,17 @@ impl NewZoneRecord {
         }
         if let Some(value) = &self.record {
             let label = format!("{}.{}", at, "record");
-            sdk_runtime::check::max_length(operation, &label, value, 250usize)?;
+            cloud_sdks_runtime::check::max_length(operation, &label, value, 250usize)?;
         }
         {
             let value = &self.address;
             let label = format!("{}.{}", at, "address");
-            sdk_runtime::check::max_length(operation, &label, value, 250usize)?;
-            sdk_runtime::check::allowed_chars(operation, &label, value, " -~")?;
+            cloud_sdks_runtime::check::max_length(operation, &label, value, 250usize)?;
+            cloud_sdks_runtime::check::allowed_chars(operation, &label, value, " -~")?;
         }
         if let Some(value) = &self.ttl {
             let label = format!("{}.{}", at, "ttl");
-            sdk_runtime::check::one_of_i64(
+            cloud_sdks_runtime::check::one_of_i64(
                 operation,
                 &label,
                 *value,
@@ -675,8 +675,8 @@ impl NewZoneRecord {
         }
         if let Some(value) = &self.priority {
             let label = format!("{}.{}", at, "priority");
-            sdk_runtime::check::min_i64(operation, &label, *value, 0i64)?;
-            sdk_runtime::check::max_i64(operation, &label, *value, 999i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, &label, *value, 0i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, &label, *value, 999i64)?;
         }
         let _ = (operation, at);
         Ok(())
@@ -704,11 +704,11 @@ impl NewZoneDomain {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         {
             let value = &self.domain;
             let label = format!("{}.{}", at, "domain");
-            sdk_runtime::check::max_length(operation, &label, value, 250usize)?;
+            cloud_sdks_runtime::check::max_length(operation, &label, value, 250usize)?;
         }
         let _ = (operation, at);
         Ok(())
@@ -790,7 +790,7 @@ pub struct FirewallRule {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub ordering: Option<i64>,
     /// A comment about the rule.
@@ -838,7 +838,7 @@ pub struct NewFirewallRule {
     /// The rule's position within its group, from 1 to 30.
     ///
     /// Must be from 1 to 30.
-    #[serde(deserialize_with = "sdk_runtime::lenient::integer")]
+    #[serde(deserialize_with = "cloud_sdks_runtime::lenient::integer")]
     pub ordering: i64,
     /// A free comment about the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -926,10 +926,10 @@ impl NewFirewallRule {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         if let Some(value) = &self.ip_version {
             let label = format!("{}.{}", at, "ip_version");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value,
@@ -939,7 +939,7 @@ impl NewFirewallRule {
         {
             let value = &self.action;
             let label = format!("{}.{}", at, "action");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -948,7 +948,7 @@ impl NewFirewallRule {
         }
         if let Some(value) = &self.protocols {
             let label = format!("{}.{}", at, "protocols");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value,
@@ -969,12 +969,12 @@ impl NewFirewallRule {
         {
             let value = &self.ordering;
             let label = format!("{}.{}", at, "ordering");
-            sdk_runtime::check::min_i64(operation, &label, *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, &label, *value, 30i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, &label, *value, 1i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, &label, *value, 30i64)?;
         }
         if let Some(value) = &self.direction {
             let label = format!("{}.{}", at, "direction");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -1005,14 +1005,14 @@ pub struct InternalEcho {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub float: Option<f64>,
     /// The integer sent, or the default integer.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub integer: Option<i64>,
     /// The date sent, or the default date.
@@ -1042,13 +1042,13 @@ pub struct ApiVersion {
 #[non_exhaustive]
 pub struct Invoice {
     /// The invoice's unique reference.
-    #[serde(deserialize_with = "sdk_runtime::lenient::integer")]
+    #[serde(deserialize_with = "cloud_sdks_runtime::lenient::integer")]
     pub r#ref: i64,
     /// The invoice's amount.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub amount: Option<f64>,
     /// The invoice's currency, e.g. `GBP`.
@@ -1058,7 +1058,7 @@ pub struct Invoice {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub vat: Option<f64>,
     /// The invoice's status.
@@ -1109,7 +1109,7 @@ pub struct LoadBalancerServer {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub port: Option<i64>,
     /// Whether the server takes connections; a disabled server handles no requests.
@@ -1122,7 +1122,7 @@ pub struct LoadBalancerServer {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub weight: Option<i64>,
 }
@@ -1142,7 +1142,7 @@ pub struct LoadBalancerService {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub port: Option<i64>,
     /// The protocol, e.g. `http`.
@@ -1178,7 +1178,7 @@ pub struct MemshellInfo {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub port: Option<i64>,
     /// The user name to log in as.
@@ -1193,21 +1193,21 @@ pub struct MemstoreUsage {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub bytes: Option<f64>,
     /// The number of containers.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub containers: Option<i64>,
     /// The number of objects.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub objs: Option<i64>,
     /// The storage's own traffic over the last 24 hours.
@@ -1225,21 +1225,21 @@ pub struct MemstoreTraffic {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub bytes_in: Option<f64>,
     /// The bytes sent.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub bytes_out: Option<f64>,
     /// The number of requests.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub requests: Option<f64>,
 }
@@ -1281,7 +1281,7 @@ pub struct ContainerCdn {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub ttl: Option<i64>,
     /// Whether directory listings are served.
@@ -1427,28 +1427,28 @@ pub struct ServerUpgrade {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub net_setup_price: Option<f64>,
     /// How much the monthly rental goes up, before VAT; Miniserver VM VPS packages only.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub net_increase: Option<f64>,
     /// The new hourly rate, before VAT; Miniserver cloud compute only.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub net_hourly_inarrears_rental_price: Option<f64>,
     /// The reference of the order's invoice; missing for a dry run.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub invoice_ref: Option<i64>,
     /// The job carrying out the upgrade (see `job.status`); missing for a dry run.
@@ -1488,7 +1488,7 @@ pub struct MonitoringRule {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub port: Option<i64>,
     /// The host name or URL checked; empty unless the service is `http_string`.
@@ -1578,7 +1578,7 @@ pub struct ServerInfo {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub intrusion_detection_alert_level: Option<i64>,
     /// The former name of `intrusion_detection`.
@@ -1590,7 +1590,7 @@ pub struct ServerInfo {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub penetration_patrol_alert_level: Option<i64>,
     /// The status of the server's service.
@@ -1601,15 +1601,15 @@ pub struct ServerInfo {
     pub nickname: Option<String>,
     /// The date the service started, as `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<sdk_runtime::date::Date>,
+    pub start_date: Option<cloud_sdks_runtime::date::Date>,
     /// The date the service ends, as `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiry_date: Option<sdk_runtime::date::Date>,
+    pub expiry_date: Option<cloud_sdks_runtime::date::Date>,
     /// The monthly renewal price, VAT included.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub renewal_price_amount: Option<f64>,
     /// The currency of the renewal price, e.g. `GBP`.
@@ -1619,7 +1619,7 @@ pub struct ServerInfo {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub renewal_price_vat: Option<f64>,
     /// The kind of service, e.g. `miniserver` or `fullserver`.
@@ -1645,28 +1645,28 @@ pub struct ServerIp {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub bytes_in_yesterday: Option<i64>,
     /// The bytes sent from this address yesterday.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub bytes_out_yesterday: Option<i64>,
     /// The bytes received at this address so far today.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub bytes_in_today: Option<i64>,
     /// The bytes sent from this address so far today.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_integer"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
     )]
     pub bytes_out_today: Option<i64>,
 }
@@ -1695,15 +1695,15 @@ pub struct Service {
     pub nickname: Option<String>,
     /// The date the service started, as `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<sdk_runtime::date::Date>,
+    pub start_date: Option<cloud_sdks_runtime::date::Date>,
     /// The date the service ends, as `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiry_date: Option<sdk_runtime::date::Date>,
+    pub expiry_date: Option<cloud_sdks_runtime::date::Date>,
     /// The monthly renewal price, VAT included.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub renewal_price_amount: Option<f64>,
     /// The currency of the renewal price, e.g. `GBP`.
@@ -1713,7 +1713,7 @@ pub struct Service {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdk_runtime::lenient::option_number"
+        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
     )]
     pub renewal_price_vat: Option<f64>,
     /// The kind of service, e.g. `miniserver`, `fullserver` or `cloudstorage`.
@@ -1821,7 +1821,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// How a cluster service spreads connections over its real servers.
@@ -1933,7 +1933,7 @@ impl<'de> serde::Deserialize<'de> for ClusterScheduler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// A currency Memset bills in.
@@ -1992,7 +1992,7 @@ impl<'de> serde::Deserialize<'de> for Currency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The type of a DNS record.
@@ -2083,7 +2083,7 @@ impl<'de> serde::Deserialize<'de> for DnsRecordType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The kind of firewalling a server has.
@@ -2153,7 +2153,7 @@ impl<'de> serde::Deserialize<'de> for FirewallType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// What a firewall rule group does with outbound traffic no rule matches.
@@ -2212,7 +2212,7 @@ impl<'de> serde::Deserialize<'de> for FirewallOutboundPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// What a firewall rule does with matching traffic.
@@ -2271,7 +2271,7 @@ impl<'de> serde::Deserialize<'de> for FirewallAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The IP version a firewall rule applies to.
@@ -2336,7 +2336,7 @@ impl<'de> serde::Deserialize<'de> for FirewallIpVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The direction of traffic a firewall rule applies to.
@@ -2389,7 +2389,7 @@ impl<'de> serde::Deserialize<'de> for FirewallDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// Whether a firewall rule group is in force on a server, as `firewalling.rule_group_status` reports it.
@@ -2448,7 +2448,7 @@ impl<'de> serde::Deserialize<'de> for FirewallRuleGroupStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The status of an invoice.
@@ -2539,7 +2539,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The protocol a load balancer service speaks.
@@ -2598,7 +2598,7 @@ impl<'de> serde::Deserialize<'de> for LoadBalancerProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The kind of a payment method.
@@ -2689,7 +2689,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// Whether a card or billing account can be used.
@@ -2748,7 +2748,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The level of server monitoring.
@@ -2807,7 +2807,7 @@ impl<'de> serde::Deserialize<'de> for MonitoringLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The level of technical support for a server.
@@ -2898,7 +2898,7 @@ impl<'de> serde::Deserialize<'de> for SupportLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// Whether, and by whom, a server is scanned for vulnerabilities.
@@ -2957,7 +2957,7 @@ impl<'de> serde::Deserialize<'de> for VulnscanLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The level of intrusion detection for a server.
@@ -3027,7 +3027,7 @@ impl<'de> serde::Deserialize<'de> for IntrusionDetectionLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The kind of image a server snapshot is.
@@ -3086,7 +3086,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotImageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// What a server monitoring rule checks.
@@ -3219,7 +3219,7 @@ impl<'de> serde::Deserialize<'de> for MonitoringService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// How a server monitoring rule raises its alerts.
@@ -3289,7 +3289,7 @@ impl<'de> serde::Deserialize<'de> for MonitoringAlertType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The result of a server monitoring check.
@@ -3359,7 +3359,7 @@ impl<'de> serde::Deserialize<'de> for MonitoringStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The status of a service.
@@ -3418,148 +3418,163 @@ impl<'de> serde::Deserialize<'de> for ServiceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// Every type a response body is decoded into (each operation's return type, and the
 /// models and enums inside them), by name, with a function that decodes bytes into it
 /// the way responses are decoded. Tests feed arbitrary bytes to each.
 #[doc(hidden)]
-pub const RESPONSE_TYPES: &[(&str, sdk_runtime::dynamic::Decoder)] = &[
-    ("ApiKey", sdk_runtime::dynamic::decodes::<ApiKey>),
-    ("EmptyResult", sdk_runtime::dynamic::decodes::<EmptyResult>),
-    ("Vec<ApiKey>", sdk_runtime::dynamic::decodes::<Vec<ApiKey>>),
+pub const RESPONSE_TYPES: &[(&str, cloud_sdks_runtime::dynamic::Decoder)] = &[
+    ("ApiKey", cloud_sdks_runtime::dynamic::decodes::<ApiKey>),
+    ("EmptyResult", cloud_sdks_runtime::dynamic::decodes::<EmptyResult>),
+    ("Vec<ApiKey>", cloud_sdks_runtime::dynamic::decodes::<Vec<ApiKey>>),
     (
         "std::collections::BTreeMap<String,BandwidthInfo>",
-        sdk_runtime::dynamic::decodes::<
+        cloud_sdks_runtime::dynamic::decodes::<
             std::collections::BTreeMap<String, BandwidthInfo>,
         >,
     ),
     (
         "std::collections::BTreeMap<String,Vec<BandwidthMonth>>",
-        sdk_runtime::dynamic::decodes::<
+        cloud_sdks_runtime::dynamic::decodes::<
             std::collections::BTreeMap<String, Vec<BandwidthMonth>>,
         >,
     ),
     (
         "std::collections::BTreeMap<String,Vec<BandwidthRate>>",
-        sdk_runtime::dynamic::decodes::<
+        cloud_sdks_runtime::dynamic::decodes::<
             std::collections::BTreeMap<String, Vec<BandwidthRate>>,
         >,
     ),
-    ("Cluster", sdk_runtime::dynamic::decodes::<Cluster>),
-    ("Vec<Cluster>", sdk_runtime::dynamic::decodes::<Vec<Cluster>>),
-    ("Job", sdk_runtime::dynamic::decodes::<Job>),
-    ("ClusterRealService", sdk_runtime::dynamic::decodes::<ClusterRealService>),
-    ("serde_json::Value", sdk_runtime::dynamic::decodes::<serde_json::Value>),
+    ("Cluster", cloud_sdks_runtime::dynamic::decodes::<Cluster>),
+    ("Vec<Cluster>", cloud_sdks_runtime::dynamic::decodes::<Vec<Cluster>>),
+    ("Job", cloud_sdks_runtime::dynamic::decodes::<Job>),
+    ("ClusterRealService", cloud_sdks_runtime::dynamic::decodes::<ClusterRealService>),
+    ("serde_json::Value", cloud_sdks_runtime::dynamic::decodes::<serde_json::Value>),
     (
         "ClusterRealServiceStatistics",
-        sdk_runtime::dynamic::decodes::<ClusterRealServiceStatistics>,
+        cloud_sdks_runtime::dynamic::decodes::<ClusterRealServiceStatistics>,
     ),
-    ("ClusterServer", sdk_runtime::dynamic::decodes::<ClusterServer>),
-    ("Vec<ClusterServer>", sdk_runtime::dynamic::decodes::<Vec<ClusterServer>>),
-    ("ClusterService", sdk_runtime::dynamic::decodes::<ClusterService>),
-    ("Vec<ClusterService>", sdk_runtime::dynamic::decodes::<Vec<ClusterService>>),
-    ("ClusterStatusImage", sdk_runtime::dynamic::decodes::<ClusterStatusImage>),
-    ("Vec<AvailableService>", sdk_runtime::dynamic::decodes::<Vec<AvailableService>>),
-    ("CreateResult", sdk_runtime::dynamic::decodes::<CreateResult>),
-    ("DiscountCode", sdk_runtime::dynamic::decodes::<DiscountCode>),
-    ("Vec<ReverseMap>", sdk_runtime::dynamic::decodes::<Vec<ReverseMap>>),
-    ("Zone", sdk_runtime::dynamic::decodes::<Zone>),
-    ("ZoneDomain", sdk_runtime::dynamic::decodes::<ZoneDomain>),
-    ("Vec<ZoneDomain>", sdk_runtime::dynamic::decodes::<Vec<ZoneDomain>>),
-    ("Vec<Zone>", sdk_runtime::dynamic::decodes::<Vec<Zone>>),
-    ("ZoneRecord", sdk_runtime::dynamic::decodes::<ZoneRecord>),
-    ("Vec<ZoneRecord>", sdk_runtime::dynamic::decodes::<Vec<ZoneRecord>>),
-    ("FirewallRule", sdk_runtime::dynamic::decodes::<FirewallRule>),
-    ("String", sdk_runtime::dynamic::decodes::<String>),
-    ("FirewallRuleGroup", sdk_runtime::dynamic::decodes::<FirewallRuleGroup>),
-    ("Vec<FirewallRuleGroup>", sdk_runtime::dynamic::decodes::<Vec<FirewallRuleGroup>>),
+    ("ClusterServer", cloud_sdks_runtime::dynamic::decodes::<ClusterServer>),
+    ("Vec<ClusterServer>", cloud_sdks_runtime::dynamic::decodes::<Vec<ClusterServer>>),
+    ("ClusterService", cloud_sdks_runtime::dynamic::decodes::<ClusterService>),
+    ("Vec<ClusterService>", cloud_sdks_runtime::dynamic::decodes::<Vec<ClusterService>>),
+    ("ClusterStatusImage", cloud_sdks_runtime::dynamic::decodes::<ClusterStatusImage>),
+    (
+        "Vec<AvailableService>",
+        cloud_sdks_runtime::dynamic::decodes::<Vec<AvailableService>>,
+    ),
+    ("CreateResult", cloud_sdks_runtime::dynamic::decodes::<CreateResult>),
+    ("DiscountCode", cloud_sdks_runtime::dynamic::decodes::<DiscountCode>),
+    ("Vec<ReverseMap>", cloud_sdks_runtime::dynamic::decodes::<Vec<ReverseMap>>),
+    ("Zone", cloud_sdks_runtime::dynamic::decodes::<Zone>),
+    ("ZoneDomain", cloud_sdks_runtime::dynamic::decodes::<ZoneDomain>),
+    ("Vec<ZoneDomain>", cloud_sdks_runtime::dynamic::decodes::<Vec<ZoneDomain>>),
+    ("Vec<Zone>", cloud_sdks_runtime::dynamic::decodes::<Vec<Zone>>),
+    ("ZoneRecord", cloud_sdks_runtime::dynamic::decodes::<ZoneRecord>),
+    ("Vec<ZoneRecord>", cloud_sdks_runtime::dynamic::decodes::<Vec<ZoneRecord>>),
+    ("FirewallRule", cloud_sdks_runtime::dynamic::decodes::<FirewallRule>),
+    ("String", cloud_sdks_runtime::dynamic::decodes::<String>),
+    ("FirewallRuleGroup", cloud_sdks_runtime::dynamic::decodes::<FirewallRuleGroup>),
+    (
+        "Vec<FirewallRuleGroup>",
+        cloud_sdks_runtime::dynamic::decodes::<Vec<FirewallRuleGroup>>,
+    ),
     (
         "FirewallRuleGroupStatus",
-        sdk_runtime::dynamic::decodes::<FirewallRuleGroupStatus>,
+        cloud_sdks_runtime::dynamic::decodes::<FirewallRuleGroupStatus>,
     ),
-    ("InternalEcho", sdk_runtime::dynamic::decodes::<InternalEcho>),
-    ("ApiRelease", sdk_runtime::dynamic::decodes::<ApiRelease>),
-    ("ApiVersion", sdk_runtime::dynamic::decodes::<ApiVersion>),
-    ("Invoice", sdk_runtime::dynamic::decodes::<Invoice>),
-    ("Vec<Invoice>", sdk_runtime::dynamic::decodes::<Vec<Invoice>>),
-    ("LoadBalancerServer", sdk_runtime::dynamic::decodes::<LoadBalancerServer>),
-    ("LoadBalancerService", sdk_runtime::dynamic::decodes::<LoadBalancerService>),
+    ("InternalEcho", cloud_sdks_runtime::dynamic::decodes::<InternalEcho>),
+    ("ApiRelease", cloud_sdks_runtime::dynamic::decodes::<ApiRelease>),
+    ("ApiVersion", cloud_sdks_runtime::dynamic::decodes::<ApiVersion>),
+    ("Invoice", cloud_sdks_runtime::dynamic::decodes::<Invoice>),
+    ("Vec<Invoice>", cloud_sdks_runtime::dynamic::decodes::<Vec<Invoice>>),
+    ("LoadBalancerServer", cloud_sdks_runtime::dynamic::decodes::<LoadBalancerServer>),
+    ("LoadBalancerService", cloud_sdks_runtime::dynamic::decodes::<LoadBalancerService>),
     (
         "Vec<LoadBalancerService>",
-        sdk_runtime::dynamic::decodes::<Vec<LoadBalancerService>>,
+        cloud_sdks_runtime::dynamic::decodes::<Vec<LoadBalancerService>>,
     ),
-    ("MemshellPassword", sdk_runtime::dynamic::decodes::<MemshellPassword>),
-    ("MemshellInfo", sdk_runtime::dynamic::decodes::<MemshellInfo>),
-    ("MemstoreUsage", sdk_runtime::dynamic::decodes::<MemstoreUsage>),
-    ("ContainerAcl", sdk_runtime::dynamic::decodes::<ContainerAcl>),
-    ("ContainerCdn", sdk_runtime::dynamic::decodes::<ContainerCdn>),
-    ("MemstoreUser", sdk_runtime::dynamic::decodes::<MemstoreUser>),
-    ("Vec<MemstoreUser>", sdk_runtime::dynamic::decodes::<Vec<MemstoreUser>>),
+    ("MemshellPassword", cloud_sdks_runtime::dynamic::decodes::<MemshellPassword>),
+    ("MemshellInfo", cloud_sdks_runtime::dynamic::decodes::<MemshellInfo>),
+    ("MemstoreUsage", cloud_sdks_runtime::dynamic::decodes::<MemstoreUsage>),
+    ("ContainerAcl", cloud_sdks_runtime::dynamic::decodes::<ContainerAcl>),
+    ("ContainerCdn", cloud_sdks_runtime::dynamic::decodes::<ContainerCdn>),
+    ("MemstoreUser", cloud_sdks_runtime::dynamic::decodes::<MemstoreUser>),
+    ("Vec<MemstoreUser>", cloud_sdks_runtime::dynamic::decodes::<Vec<MemstoreUser>>),
     (
         "std::collections::BTreeMap<String,OpenstackProject>",
-        sdk_runtime::dynamic::decodes::<
+        cloud_sdks_runtime::dynamic::decodes::<
             std::collections::BTreeMap<String, OpenstackProject>,
         >,
     ),
-    ("Vec<OpenstackUser>", sdk_runtime::dynamic::decodes::<Vec<OpenstackUser>>),
-    ("OpenstackUser", sdk_runtime::dynamic::decodes::<OpenstackUser>),
-    ("PartnerAccount", sdk_runtime::dynamic::decodes::<PartnerAccount>),
-    ("Vec<String>", sdk_runtime::dynamic::decodes::<Vec<String>>),
-    ("Vec<Service>", sdk_runtime::dynamic::decodes::<Vec<Service>>),
-    ("Vec<PaymentMethod>", sdk_runtime::dynamic::decodes::<Vec<PaymentMethod>>),
-    ("PaymentMethod", sdk_runtime::dynamic::decodes::<PaymentMethod>),
-    ("ServerInfo", sdk_runtime::dynamic::decodes::<ServerInfo>),
-    ("Vec<ServerInfo>", sdk_runtime::dynamic::decodes::<Vec<ServerInfo>>),
-    ("Vec<Snapshot>", sdk_runtime::dynamic::decodes::<Vec<Snapshot>>),
-    ("ServerUpgrade", sdk_runtime::dynamic::decodes::<ServerUpgrade>),
-    ("MonitoringPolicy", sdk_runtime::dynamic::decodes::<MonitoringPolicy>),
-    ("MonitoringRule", sdk_runtime::dynamic::decodes::<MonitoringRule>),
-    ("Vec<MonitoringRule>", sdk_runtime::dynamic::decodes::<Vec<MonitoringRule>>),
-    ("ServerStatus", sdk_runtime::dynamic::decodes::<ServerStatus>),
-    ("Vec<ServerStatus>", sdk_runtime::dynamic::decodes::<Vec<ServerStatus>>),
-    ("Service", sdk_runtime::dynamic::decodes::<Service>),
-    ("ServiceNickname", sdk_runtime::dynamic::decodes::<ServiceNickname>),
-    ("Vec<VlanHost>", sdk_runtime::dynamic::decodes::<Vec<VlanHost>>),
-    ("Vlan", sdk_runtime::dynamic::decodes::<Vlan>),
-    ("ApiKeyScopes", sdk_runtime::dynamic::decodes::<ApiKeyScopes>),
-    ("BandwidthInfo", sdk_runtime::dynamic::decodes::<BandwidthInfo>),
-    ("BandwidthCounters", sdk_runtime::dynamic::decodes::<BandwidthCounters>),
-    ("BandwidthMonth", sdk_runtime::dynamic::decodes::<BandwidthMonth>),
-    ("BandwidthRate", sdk_runtime::dynamic::decodes::<BandwidthRate>),
-    ("AvailableService", sdk_runtime::dynamic::decodes::<AvailableService>),
-    ("ReverseMap", sdk_runtime::dynamic::decodes::<ReverseMap>),
-    ("MemstoreTraffic", sdk_runtime::dynamic::decodes::<MemstoreTraffic>),
-    ("OpenstackProject", sdk_runtime::dynamic::decodes::<OpenstackProject>),
-    ("OpenstackUserProject", sdk_runtime::dynamic::decodes::<OpenstackUserProject>),
-    ("Snapshot", sdk_runtime::dynamic::decodes::<Snapshot>),
-    ("ServerIp", sdk_runtime::dynamic::decodes::<ServerIp>),
-    ("ServerVlans", sdk_runtime::dynamic::decodes::<ServerVlans>),
-    ("VlanHost", sdk_runtime::dynamic::decodes::<VlanHost>),
-    ("ConnectionType", sdk_runtime::dynamic::decodes::<ConnectionType>),
-    ("ClusterScheduler", sdk_runtime::dynamic::decodes::<ClusterScheduler>),
-    ("Currency", sdk_runtime::dynamic::decodes::<Currency>),
-    ("DnsRecordType", sdk_runtime::dynamic::decodes::<DnsRecordType>),
-    ("FirewallType", sdk_runtime::dynamic::decodes::<FirewallType>),
-    ("FirewallOutboundPolicy", sdk_runtime::dynamic::decodes::<FirewallOutboundPolicy>),
-    ("FirewallAction", sdk_runtime::dynamic::decodes::<FirewallAction>),
-    ("FirewallIpVersion", sdk_runtime::dynamic::decodes::<FirewallIpVersion>),
-    ("FirewallDirection", sdk_runtime::dynamic::decodes::<FirewallDirection>),
-    ("InvoiceStatus", sdk_runtime::dynamic::decodes::<InvoiceStatus>),
-    ("LoadBalancerProtocol", sdk_runtime::dynamic::decodes::<LoadBalancerProtocol>),
-    ("PaymentMethodType", sdk_runtime::dynamic::decodes::<PaymentMethodType>),
-    ("PaymentMethodStatus", sdk_runtime::dynamic::decodes::<PaymentMethodStatus>),
-    ("MonitoringLevel", sdk_runtime::dynamic::decodes::<MonitoringLevel>),
-    ("SupportLevel", sdk_runtime::dynamic::decodes::<SupportLevel>),
-    ("VulnscanLevel", sdk_runtime::dynamic::decodes::<VulnscanLevel>),
+    ("Vec<OpenstackUser>", cloud_sdks_runtime::dynamic::decodes::<Vec<OpenstackUser>>),
+    ("OpenstackUser", cloud_sdks_runtime::dynamic::decodes::<OpenstackUser>),
+    ("PartnerAccount", cloud_sdks_runtime::dynamic::decodes::<PartnerAccount>),
+    ("Vec<String>", cloud_sdks_runtime::dynamic::decodes::<Vec<String>>),
+    ("Vec<Service>", cloud_sdks_runtime::dynamic::decodes::<Vec<Service>>),
+    ("Vec<PaymentMethod>", cloud_sdks_runtime::dynamic::decodes::<Vec<PaymentMethod>>),
+    ("PaymentMethod", cloud_sdks_runtime::dynamic::decodes::<PaymentMethod>),
+    ("ServerInfo", cloud_sdks_runtime::dynamic::decodes::<ServerInfo>),
+    ("Vec<ServerInfo>", cloud_sdks_runtime::dynamic::decodes::<Vec<ServerInfo>>),
+    ("Vec<Snapshot>", cloud_sdks_runtime::dynamic::decodes::<Vec<Snapshot>>),
+    ("ServerUpgrade", cloud_sdks_runtime::dynamic::decodes::<ServerUpgrade>),
+    ("MonitoringPolicy", cloud_sdks_runtime::dynamic::decodes::<MonitoringPolicy>),
+    ("MonitoringRule", cloud_sdks_runtime::dynamic::decodes::<MonitoringRule>),
+    ("Vec<MonitoringRule>", cloud_sdks_runtime::dynamic::decodes::<Vec<MonitoringRule>>),
+    ("ServerStatus", cloud_sdks_runtime::dynamic::decodes::<ServerStatus>),
+    ("Vec<ServerStatus>", cloud_sdks_runtime::dynamic::decodes::<Vec<ServerStatus>>),
+    ("Service", cloud_sdks_runtime::dynamic::decodes::<Service>),
+    ("ServiceNickname", cloud_sdks_runtime::dynamic::decodes::<ServiceNickname>),
+    ("Vec<VlanHost>", cloud_sdks_runtime::dynamic::decodes::<Vec<VlanHost>>),
+    ("Vlan", cloud_sdks_runtime::dynamic::decodes::<Vlan>),
+    ("ApiKeyScopes", cloud_sdks_runtime::dynamic::decodes::<ApiKeyScopes>),
+    ("BandwidthInfo", cloud_sdks_runtime::dynamic::decodes::<BandwidthInfo>),
+    ("BandwidthCounters", cloud_sdks_runtime::dynamic::decodes::<BandwidthCounters>),
+    ("BandwidthMonth", cloud_sdks_runtime::dynamic::decodes::<BandwidthMonth>),
+    ("BandwidthRate", cloud_sdks_runtime::dynamic::decodes::<BandwidthRate>),
+    ("AvailableService", cloud_sdks_runtime::dynamic::decodes::<AvailableService>),
+    ("ReverseMap", cloud_sdks_runtime::dynamic::decodes::<ReverseMap>),
+    ("MemstoreTraffic", cloud_sdks_runtime::dynamic::decodes::<MemstoreTraffic>),
+    ("OpenstackProject", cloud_sdks_runtime::dynamic::decodes::<OpenstackProject>),
+    (
+        "OpenstackUserProject",
+        cloud_sdks_runtime::dynamic::decodes::<OpenstackUserProject>,
+    ),
+    ("Snapshot", cloud_sdks_runtime::dynamic::decodes::<Snapshot>),
+    ("ServerIp", cloud_sdks_runtime::dynamic::decodes::<ServerIp>),
+    ("ServerVlans", cloud_sdks_runtime::dynamic::decodes::<ServerVlans>),
+    ("VlanHost", cloud_sdks_runtime::dynamic::decodes::<VlanHost>),
+    ("ConnectionType", cloud_sdks_runtime::dynamic::decodes::<ConnectionType>),
+    ("ClusterScheduler", cloud_sdks_runtime::dynamic::decodes::<ClusterScheduler>),
+    ("Currency", cloud_sdks_runtime::dynamic::decodes::<Currency>),
+    ("DnsRecordType", cloud_sdks_runtime::dynamic::decodes::<DnsRecordType>),
+    ("FirewallType", cloud_sdks_runtime::dynamic::decodes::<FirewallType>),
+    (
+        "FirewallOutboundPolicy",
+        cloud_sdks_runtime::dynamic::decodes::<FirewallOutboundPolicy>,
+    ),
+    ("FirewallAction", cloud_sdks_runtime::dynamic::decodes::<FirewallAction>),
+    ("FirewallIpVersion", cloud_sdks_runtime::dynamic::decodes::<FirewallIpVersion>),
+    ("FirewallDirection", cloud_sdks_runtime::dynamic::decodes::<FirewallDirection>),
+    ("InvoiceStatus", cloud_sdks_runtime::dynamic::decodes::<InvoiceStatus>),
+    (
+        "LoadBalancerProtocol",
+        cloud_sdks_runtime::dynamic::decodes::<LoadBalancerProtocol>,
+    ),
+    ("PaymentMethodType", cloud_sdks_runtime::dynamic::decodes::<PaymentMethodType>),
+    ("PaymentMethodStatus", cloud_sdks_runtime::dynamic::decodes::<PaymentMethodStatus>),
+    ("MonitoringLevel", cloud_sdks_runtime::dynamic::decodes::<MonitoringLevel>),
+    ("SupportLevel", cloud_sdks_runtime::dynamic::decodes::<SupportLevel>),
+    ("VulnscanLevel", cloud_sdks_runtime::dynamic::decodes::<VulnscanLevel>),
     (
         "IntrusionDetectionLevel",
-        sdk_runtime::dynamic::decodes::<IntrusionDetectionLevel>,
+        cloud_sdks_runtime::dynamic::decodes::<IntrusionDetectionLevel>,
     ),
-    ("SnapshotImageType", sdk_runtime::dynamic::decodes::<SnapshotImageType>),
-    ("MonitoringService", sdk_runtime::dynamic::decodes::<MonitoringService>),
-    ("MonitoringAlertType", sdk_runtime::dynamic::decodes::<MonitoringAlertType>),
-    ("MonitoringStatus", sdk_runtime::dynamic::decodes::<MonitoringStatus>),
-    ("ServiceStatus", sdk_runtime::dynamic::decodes::<ServiceStatus>),
+    ("SnapshotImageType", cloud_sdks_runtime::dynamic::decodes::<SnapshotImageType>),
+    ("MonitoringService", cloud_sdks_runtime::dynamic::decodes::<MonitoringService>),
+    ("MonitoringAlertType", cloud_sdks_runtime::dynamic::decodes::<MonitoringAlertType>),
+    ("MonitoringStatus", cloud_sdks_runtime::dynamic::decodes::<MonitoringStatus>),
+    ("ServiceStatus", cloud_sdks_runtime::dynamic::decodes::<ServiceStatus>),
 ];

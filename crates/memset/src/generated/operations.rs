@@ -102,7 +102,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// * `POST /json/apikey.add_scope`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `scope_name`, `value`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn add_scope(
         &self,
@@ -131,7 +131,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// * `POST /json/apikey.create`
     /// * named parameters (form field `parameters`, a JSON object): `scopes`, `comment`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn create(&self) -> ApikeyCreateRequest<'a> {
         ApikeyCreateRequest {
@@ -150,7 +150,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// * `POST /json/apikey.delete`
     /// * named parameters (form field `parameters`, a JSON object): `id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn delete(&self, id: impl Into<String>) -> ApikeyDeleteRequest<'a> {
         ApikeyDeleteRequest {
@@ -172,7 +172,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// * `POST /json/apikey.delete_scope`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `scope_name`, `value`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn delete_scope(
         &self,
@@ -197,7 +197,7 @@ impl<'a> ApikeyApi<'a> {
     ///
     /// * `POST /json/apikey.info`
     /// * named parameters (form field `parameters`, a JSON object): `id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn info(&self, id: impl Into<String>) -> ApikeyInfoRequest<'a> {
         ApikeyInfoRequest {
@@ -210,7 +210,7 @@ impl<'a> ApikeyApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/apikey.list`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn list(&self) -> ApikeyListRequest<'a> {
         ApikeyListRequest {
@@ -238,7 +238,7 @@ impl<'a> BandwidthApi<'a> {
     ///
     /// * `POST /json/bandwidth.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Bandwidth Methods"
     pub fn info(&self, name: impl Into<String>) -> BandwidthInfoRequest<'a> {
         BandwidthInfoRequest {
@@ -262,7 +262,7 @@ impl<'a> BandwidthApi<'a> {
     ///
     /// * `POST /json/bandwidth.monthly_usage`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `year`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Bandwidth Methods"
     pub fn monthly_usage(
         &self,
@@ -290,7 +290,7 @@ impl<'a> BandwidthApi<'a> {
     ///
     /// * `POST /json/bandwidth.usage`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `period`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Bandwidth Methods"
     pub fn usage(&self, name: impl Into<String>) -> BandwidthUsageRequest<'a> {
         BandwidthUsageRequest {
@@ -334,7 +334,7 @@ impl<'a> ClusterApi<'a> {
     ///
     /// * `POST /json/cluster.info`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Cluster Methods"
     pub fn info(&self, cluster_name: impl Into<String>) -> ClusterInfoRequest<'a> {
         ClusterInfoRequest {
@@ -354,7 +354,7 @@ impl<'a> ClusterApi<'a> {
     ///
     /// * `POST /json/cluster.list`
     /// * named parameters (form field `parameters`, a JSON object): `enabled`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Cluster Methods"
     pub fn list(&self) -> ClusterListRequest<'a> {
         ClusterListRequest {
@@ -392,7 +392,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn disable(
@@ -434,7 +434,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.disable_fallback`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn disable_fallback(
@@ -473,7 +473,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn enable(
@@ -516,7 +516,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.enable_fallback`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn enable_fallback(
@@ -554,7 +554,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.info`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Cluster Real Service Methods"
     pub fn info(
         &self,
@@ -583,7 +583,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.list`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Cluster Real Service Methods"
     pub fn list(
         &self,
@@ -620,7 +620,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.set_weight`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`, `weight`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn set_weight(
@@ -663,7 +663,7 @@ impl<'a> ClusterRealServiceApi<'a> {
     ///
     /// * `POST /json/cluster.real_service.statistics`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Cluster Real Service Methods"
     pub fn statistics(
         &self,
@@ -707,7 +707,7 @@ impl<'a> ClusterServerApi<'a> {
     ///
     /// * `POST /json/cluster.server.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `server_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Server Methods"
     pub fn disable(
@@ -743,7 +743,7 @@ impl<'a> ClusterServerApi<'a> {
     ///
     /// * `POST /json/cluster.server.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `server_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Server Methods"
     pub fn enable(
@@ -777,7 +777,7 @@ impl<'a> ClusterServerApi<'a> {
     ///
     /// * `POST /json/cluster.server.info`
     /// * named parameters (form field `parameters`, a JSON object): `server_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Cluster Server Methods"
     pub fn info(&self, server_name: impl Into<String>) -> ClusterServerInfoRequest<'a> {
         ClusterServerInfoRequest {
@@ -805,7 +805,7 @@ impl<'a> ClusterServerApi<'a> {
     ///
     /// * `POST /json/cluster.server.list`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Cluster Server Methods"
     pub fn list(&self, cluster_name: impl Into<String>) -> ClusterServerListRequest<'a> {
         ClusterServerListRequest {
@@ -842,7 +842,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// * `POST /json/cluster.service.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Service Methods"
     pub fn disable(
@@ -878,7 +878,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// * `POST /json/cluster.service.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Service Methods"
     pub fn enable(
@@ -913,7 +913,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// * `POST /json/cluster.service.info`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Cluster Service Methods"
     pub fn info(
         &self,
@@ -946,7 +946,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// * `POST /json/cluster.service.list`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Cluster Service Methods"
     pub fn list(
         &self,
@@ -968,7 +968,7 @@ impl<'a> ClusterServiceApi<'a> {
     ///
     /// * `POST /json/cluster.service.status_image`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Cluster Service Methods"
     pub fn status_image(
         &self,
@@ -993,7 +993,7 @@ impl<'a> CreateApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/create.available`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn available(&self) -> CreateAvailableRequest<'a> {
         CreateAvailableRequest {
@@ -1023,7 +1023,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// * `POST /json/create.extra_bandwidth`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `amount`, `dry_run`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn extra_bandwidth(
         &self,
@@ -1088,7 +1088,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// * `POST /json/create.hourly_miniserver`
     /// * named parameters (form field `parameters`, a JSON object): `connection`, `monthly_transfer_gb`, `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk_type`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     #[deprecated(
         note = "Hourly Miniserver VMs are deprecated (API 0.10.0) and will be removed; Memset points to its OpenStack public cloud for compute billed by the hour."
@@ -1156,7 +1156,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// * `POST /json/create.memstore`
     /// * named parameters (form field `parameters`, a JSON object): `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `network_zone`, `data_zone`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn memstore(
         &self,
@@ -1229,7 +1229,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// * `POST /json/create.monthly_fullserver`
     /// * named parameters (form field `parameters`, a JSON object): `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk`, `ram`, `nvme`, `net_card_speed_gbps`, `partitioning`, `setup_instructions`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn monthly_fullserver(
         &self,
@@ -1323,7 +1323,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// * `POST /json/create.monthly_miniserver`
     /// * named parameters (form field `parameters`, a JSON object): `connection`, `monthly_transfer_gb`, `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk_type`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn monthly_miniserver(
         &self,
@@ -1386,7 +1386,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// * `POST /json/create.openstack_project`
     /// * named parameters (form field `parameters`, a JSON object): `sku`, `dry_run`, `discount_code`, `add_to_next_bill`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn openstack_project(
         &self,
@@ -1424,7 +1424,7 @@ impl<'a> CreateApi<'a> {
     ///
     /// * `POST /json/create.verify_discount_code`
     /// * named parameters (form field `parameters`, a JSON object): `discount_code`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn verify_discount_code(
         &self,
@@ -1450,7 +1450,7 @@ impl<'a> DnsApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/dns.reload`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "DNS Methods"
     pub fn reload(&self) -> DnsReloadRequest<'a> {
@@ -1474,7 +1474,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.reverse_map_list`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `address`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn reverse_map_list(&self) -> DnsReverseMapListRequest<'a> {
         DnsReverseMapListRequest {
@@ -1502,7 +1502,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.reverse_map_update`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `address`, `reverse_map`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn reverse_map_update(
         &self,
@@ -1534,7 +1534,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_create`
     /// * named parameters (form field `parameters`, a JSON object): `nickname`, `ttl`, `records`, `domains`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_create(&self, nickname: impl Into<String>) -> DnsZoneCreateRequest<'a> {
         DnsZoneCreateRequest {
@@ -1559,7 +1559,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_delete`
     /// * named parameters (form field `parameters`, a JSON object): `id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_delete(&self, id: impl Into<String>) -> DnsZoneDeleteRequest<'a> {
         DnsZoneDeleteRequest {
@@ -1583,7 +1583,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_domain_create`
     /// * named parameters (form field `parameters`, a JSON object): `domain`, `zone_id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_create(
         &self,
@@ -1605,7 +1605,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_domain_delete`
     /// * named parameters (form field `parameters`, a JSON object): `domain`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_delete(
         &self,
@@ -1626,7 +1626,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_domain_info`
     /// * named parameters (form field `parameters`, a JSON object): `domain`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_info(
         &self,
@@ -1642,7 +1642,7 @@ impl<'a> DnsApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/dns.zone_domain_list`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_list(&self) -> DnsZoneDomainListRequest<'a> {
         DnsZoneDomainListRequest {
@@ -1665,7 +1665,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_domain_update`
     /// * named parameters (form field `parameters`, a JSON object): `domain`, `zone_id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_update(
         &self,
@@ -1687,7 +1687,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_info`
     /// * named parameters (form field `parameters`, a JSON object): `id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_info(&self, id: impl Into<String>) -> DnsZoneInfoRequest<'a> {
         DnsZoneInfoRequest {
@@ -1700,7 +1700,7 @@ impl<'a> DnsApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/dns.zone_list`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_list(&self) -> DnsZoneListRequest<'a> {
         DnsZoneListRequest {
@@ -1732,7 +1732,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_record_create`
     /// * named parameters (form field `parameters`, a JSON object): `zone_id`, `type`, `record`, `address`, `ttl`, `priority`, `relative`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_create(
         &self,
@@ -1761,7 +1761,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_record_delete`
     /// * named parameters (form field `parameters`, a JSON object): `id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_delete(
         &self,
@@ -1782,7 +1782,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_record_info`
     /// * named parameters (form field `parameters`, a JSON object): `id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_info(
         &self,
@@ -1798,7 +1798,7 @@ impl<'a> DnsApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/dns.zone_record_list`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_list(&self) -> DnsZoneRecordListRequest<'a> {
         DnsZoneRecordListRequest {
@@ -1831,7 +1831,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_record_update`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `zone_id`, `type`, `record`, `address`, `ttl`, `priority`, `relative`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_update(
         &self,
@@ -1869,7 +1869,7 @@ impl<'a> DnsApi<'a> {
     ///
     /// * `POST /json/dns.zone_update`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `nickname`, `ttl`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_update(&self, id: impl Into<String>) -> DnsZoneUpdateRequest<'a> {
         DnsZoneUpdateRequest {
@@ -1929,7 +1929,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_create`
     /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`, `ip_version`, `action`, `source_ips`, `source_ports`, `dest_ips`, `source_ip6s`, `dest_ip6s`, `dest_ports`, `protocols`, `ordering`, `comment`, `direction`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_create(
         &self,
@@ -1975,7 +1975,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_delete`
     /// * named parameters (form field `parameters`, a JSON object): `rule_id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_delete(
         &self,
@@ -2017,7 +2017,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_group_create`
     /// * named parameters (form field `parameters`, a JSON object): `nickname`, `notes`, `rules`, `default_outbound_policy`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_create(
         &self,
@@ -2052,7 +2052,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_group_delete`
     /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_delete(
         &self,
@@ -2083,7 +2083,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_group_info`
     /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_info(
         &self,
@@ -2106,7 +2106,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_group_list`
     /// * named parameters (form field `parameters`, a JSON object): `include_public`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_list(&self) -> FirewallingRuleGroupListRequest<'a> {
         FirewallingRuleGroupListRequest {
@@ -2135,7 +2135,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_group_status`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_group_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_status(
         &self,
@@ -2169,7 +2169,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_info`
     /// * named parameters (form field `parameters`, a JSON object): `rule_id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_info(
         &self,
@@ -2220,7 +2220,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.rule_update`
     /// * named parameters (form field `parameters`, a JSON object): `rule_id`, `ip_version`, `action`, `source_ips`, `dest_ips`, `source_ip6s`, `dest_ip6s`, `source_ports`, `dest_ports`, `protocols`, `ordering`, `comment`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_update(
         &self,
@@ -2265,7 +2265,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// * `POST /json/firewalling.update`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_group_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn update(
         &self,
@@ -2306,7 +2306,7 @@ impl<'a> InternalApi<'a> {
     ///
     /// * `POST /json/internal.echo`
     /// * named parameters (form field `parameters`, a JSON object): `string`, `list`, `dictionary`, `boolean`, `float`, `integer`, `date`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Internal Methods"
     pub fn echo(&self) -> InternalEchoRequest<'a> {
         InternalEchoRequest {
@@ -2325,7 +2325,7 @@ impl<'a> InternalApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/internal.noop`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Internal Methods"
     pub fn noop(&self) -> InternalNoopRequest<'a> {
         InternalNoopRequest {
@@ -2337,7 +2337,7 @@ impl<'a> InternalApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/internal.release`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Internal Methods"
     pub fn release(&self) -> InternalReleaseRequest<'a> {
         InternalReleaseRequest {
@@ -2349,7 +2349,7 @@ impl<'a> InternalApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/internal.version`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Internal Methods"
     pub fn version(&self) -> InternalVersionRequest<'a> {
         InternalVersionRequest {
@@ -2383,7 +2383,7 @@ impl<'a> InvoiceApi<'a> {
     ///
     /// * `POST /json/invoice.info`
     /// * named parameters (form field `parameters`, a JSON object): `ref`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Invoice Methods"
     pub fn info(&self, r#ref: i64) -> InvoiceInfoRequest<'a> {
         InvoiceInfoRequest {
@@ -2406,7 +2406,7 @@ impl<'a> InvoiceApi<'a> {
     ///
     /// * `POST /json/invoice.list`
     /// * named parameters (form field `parameters`, a JSON object): `date_gte`, `date_lte`, `status`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Invoice Methods"
     pub fn list(&self) -> InvoiceListRequest<'a> {
         InvoiceListRequest {
@@ -2442,7 +2442,7 @@ impl<'a> JobApi<'a> {
     ///
     /// * `POST /json/job.status`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Job Methods"
     pub fn status(&self, id: impl Into<String>) -> JobStatusRequest<'a> {
         JobStatusRequest {
@@ -2518,7 +2518,7 @@ impl<'a> LoadbalancerServerApi<'a> {
     ///
     /// * `POST /json/loadbalancer.server.add`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`, `ip_address`, `port`, `enabled`, `fallback`, `weight`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Server Methods"
     pub fn add(
         &self,
@@ -2561,7 +2561,7 @@ impl<'a> LoadbalancerServerApi<'a> {
     ///
     /// * `POST /json/loadbalancer.server.info`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Server Methods"
     pub fn info(
         &self,
@@ -2606,7 +2606,7 @@ impl<'a> LoadbalancerServerApi<'a> {
     ///
     /// * `POST /json/loadbalancer.server.remove`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Server Methods"
     pub fn remove(
         &self,
@@ -2655,7 +2655,7 @@ impl<'a> LoadbalancerServerApi<'a> {
     ///
     /// * `POST /json/loadbalancer.server.update`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`, `ip_address`, `port`, `enabled`, `fallback`, `weight`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Server Methods"
     pub fn update(
         &self,
@@ -2716,7 +2716,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// * `POST /json/loadbalancer.service.add`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `protocol`, `virtual_ip`, `port`, `enabled`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn add(
         &self,
@@ -2757,7 +2757,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// * `POST /json/loadbalancer.service.info`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn info(
         &self,
@@ -2780,7 +2780,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// * `POST /json/loadbalancer.service.list`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn list(
         &self,
@@ -2813,7 +2813,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// * `POST /json/loadbalancer.service.remove`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn remove(
         &self,
@@ -2858,7 +2858,7 @@ impl<'a> LoadbalancerServiceApi<'a> {
     ///
     /// * `POST /json/loadbalancer.service.update`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `protocol`, `virtual_ip`, `port`, `enabled`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn update(
         &self,
@@ -2895,7 +2895,7 @@ impl<'a> MemshellApi<'a> {
     ///
     /// * `POST /json/memshell.disable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `password`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memshell Methods"
     pub fn disable(
         &self,
@@ -2925,7 +2925,7 @@ impl<'a> MemshellApi<'a> {
     ///
     /// * `POST /json/memshell.enable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `password`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memshell Methods"
     pub fn enable(&self, name: impl Into<String>) -> MemshellEnableRequest<'a> {
         MemshellEnableRequest {
@@ -2944,7 +2944,7 @@ impl<'a> MemshellApi<'a> {
     ///
     /// * `POST /json/memshell.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memshell Methods"
     pub fn info(&self, name: impl Into<String>) -> MemshellInfoRequest<'a> {
         MemshellInfoRequest {
@@ -2966,7 +2966,7 @@ impl<'a> MemshellApi<'a> {
     ///
     /// * `POST /json/memshell.set_password`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `current_password`, `new_password`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memshell Methods"
     pub fn set_password(
         &self,
@@ -3010,7 +3010,7 @@ impl<'a> MemstoreApi<'a> {
     ///
     /// * `POST /json/memstore.usage`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memstore Methods"
     pub fn usage(&self, name: impl Into<String>) -> MemstoreUsageRequest<'a> {
         MemstoreUsageRequest {
@@ -3036,7 +3036,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// * `POST /json/memstore.container.acl`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn acl(
         &self,
@@ -3062,7 +3062,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// * `POST /json/memstore.container.cdn`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn cdn(
         &self,
@@ -3095,7 +3095,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// * `POST /json/memstore.container.create`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn create(
         &self,
@@ -3125,7 +3125,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// * `POST /json/memstore.container.set_acl`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`, `read_acl`, `write_acl`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn set_acl(
         &self,
@@ -3165,7 +3165,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// * `POST /json/memstore.container.set_public_cdn`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`, `ttl`, `listing`, `index`, `notfound`, `cors`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn set_public_cdn(
         &self,
@@ -3198,7 +3198,7 @@ impl<'a> MemstoreContainerApi<'a> {
     ///
     /// * `POST /json/memstore.container.unset_public_cdn`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn unset_public_cdn(
         &self,
@@ -3241,7 +3241,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// * `POST /json/memstore.user.create`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`, `password`, `enabled`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn create(
         &self,
@@ -3271,7 +3271,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// * `POST /json/memstore.user.delete`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn delete(
         &self,
@@ -3297,7 +3297,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// * `POST /json/memstore.user.disable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn disable(
         &self,
@@ -3323,7 +3323,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// * `POST /json/memstore.user.enable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn enable(
         &self,
@@ -3347,7 +3347,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// * `POST /json/memstore.user.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn info(
         &self,
@@ -3373,7 +3373,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// * `POST /json/memstore.user.list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn list(&self, name: impl Into<String>) -> MemstoreUserListRequest<'a> {
         MemstoreUserListRequest {
@@ -3395,7 +3395,7 @@ impl<'a> MemstoreUserApi<'a> {
     ///
     /// * `POST /json/memstore.user.set_password`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`, `password`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn set_password(
         &self,
@@ -3434,7 +3434,7 @@ impl<'a> OpenstackApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/openstack.list_projects`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Openstack Methods"
     pub fn list_projects(&self) -> OpenstackListProjectsRequest<'a> {
         OpenstackListProjectsRequest {
@@ -3449,7 +3449,7 @@ impl<'a> OpenstackApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/openstack.sync_users`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Openstack Methods"
     pub fn sync_users(&self) -> OpenstackSyncUsersRequest<'a> {
@@ -3478,7 +3478,7 @@ impl<'a> OpenstackProjectApi<'a> {
     ///
     /// * `POST /json/openstack.project.add_user`
     /// * named parameters (form field `parameters`, a JSON object): `project_id`, `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Openstack Project Methods"
     pub fn add_user(
         &self,
@@ -3501,7 +3501,7 @@ impl<'a> OpenstackProjectApi<'a> {
     ///
     /// * `POST /json/openstack.project.list_users`
     /// * named parameters (form field `parameters`, a JSON object): `project_id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Openstack Project Methods"
     pub fn list_users(
         &self,
@@ -3526,7 +3526,7 @@ impl<'a> OpenstackProjectApi<'a> {
     ///
     /// * `POST /json/openstack.project.remove_user`
     /// * named parameters (form field `parameters`, a JSON object): `project_id`, `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Openstack Project Methods"
     pub fn remove_user(
         &self,
@@ -3578,7 +3578,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// * `POST /json/openstack.user.create`
     /// * named parameters (form field `parameters`, a JSON object): `username`, `password`, `description`, `email`, `enabled`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn create(
         &self,
@@ -3606,7 +3606,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// * `POST /json/openstack.user.delete`
     /// * named parameters (form field `parameters`, a JSON object): `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Openstack User Methods"
     pub fn delete(&self, username: impl Into<String>) -> OpenstackUserDeleteRequest<'a> {
@@ -3631,7 +3631,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// * `POST /json/openstack.user.disable`
     /// * named parameters (form field `parameters`, a JSON object): `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn disable(
         &self,
@@ -3658,7 +3658,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// * `POST /json/openstack.user.enable`
     /// * named parameters (form field `parameters`, a JSON object): `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn enable(&self, username: impl Into<String>) -> OpenstackUserEnableRequest<'a> {
         OpenstackUserEnableRequest {
@@ -3676,7 +3676,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// * `POST /json/openstack.user.info`
     /// * named parameters (form field `parameters`, a JSON object): `username`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn info(&self, username: impl Into<String>) -> OpenstackUserInfoRequest<'a> {
         OpenstackUserInfoRequest {
@@ -3692,7 +3692,7 @@ impl<'a> OpenstackUserApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/openstack.user.list`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn list(&self) -> OpenstackUserListRequest<'a> {
         OpenstackUserListRequest {
@@ -3710,7 +3710,7 @@ impl<'a> OpenstackUserApi<'a> {
     ///
     /// * `POST /json/openstack.user.set_password`
     /// * named parameters (form field `parameters`, a JSON object): `username`, `password`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Openstack User Methods"
     pub fn set_password(
@@ -3783,7 +3783,7 @@ impl<'a> PartnerAccountApi<'a> {
     ///
     /// * `POST /json/partner.account.create`
     /// * named parameters (form field `parameters`, a JSON object): `user_email`, `user_title`, `user_forename`, `user_surname`, `user_company`, `user_phone`, `user_address`, `user_town`, `user_statecounty`, `user_country`, `user_postcode`, `account_currency`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Partner Account Methods"
     #[allow(clippy::too_many_arguments)]
     pub fn create(
@@ -3820,7 +3820,7 @@ impl<'a> PartnerAccountApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/partner.account.list`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Partner Account Methods"
     pub fn list(&self) -> PartnerAccountListRequest<'a> {
         PartnerAccountListRequest {
@@ -3864,7 +3864,7 @@ impl<'a> PartnerApikeyApi<'a> {
     ///
     /// * `POST /json/partner.apikey.create`
     /// * named parameters (form field `parameters`, a JSON object): `account_name`, `service`, `methods`, `comment`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Partner Apikey Methods"
     pub fn create(
         &self,
@@ -3902,7 +3902,7 @@ impl<'a> PartnerApikeyApi<'a> {
     ///
     /// * `POST /json/partner.apikey.list`
     /// * named parameters (form field `parameters`, a JSON object): `account_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Partner Apikey Methods"
     pub fn list(&self) -> PartnerApikeyListRequest<'a> {
         PartnerApikeyListRequest {
@@ -3939,7 +3939,7 @@ impl<'a> PartnerServiceApi<'a> {
     ///
     /// * `POST /json/partner.service.list`
     /// * named parameters (form field `parameters`, a JSON object): `account_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Partner Service Methods"
     pub fn list(&self) -> PartnerServiceListRequest<'a> {
         PartnerServiceListRequest {
@@ -3959,7 +3959,7 @@ impl<'a> PaymentMethodApi<'a> {
     /// # Wire
     ///
     /// * `POST /json/payment_method.available`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Payment Method Methods"
     pub fn available(&self) -> PaymentMethodAvailableRequest<'a> {
         PaymentMethodAvailableRequest {
@@ -3976,7 +3976,7 @@ impl<'a> PaymentMethodApi<'a> {
     ///
     /// * `POST /json/payment_method.info`
     /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Payment Method Methods"
     pub fn info(
         &self,
@@ -4001,7 +4001,7 @@ impl<'a> PaymentMethodApi<'a> {
     ///
     /// * `POST /json/payment_method.remove`
     /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Payment Method Methods"
     pub fn remove(
         &self,
@@ -4022,7 +4022,7 @@ impl<'a> PaymentMethodApi<'a> {
     ///
     /// * `POST /json/payment_method.set_default`
     /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Payment Method Methods"
     pub fn set_default(
         &self,
@@ -4063,7 +4063,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn info(&self, name: impl Into<String>) -> ServerInfoRequest<'a> {
         ServerInfoRequest {
@@ -4085,7 +4085,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.list`
     /// * named parameters (form field `parameters`, a JSON object): `status`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn list(&self) -> ServerListRequest<'a> {
         ServerListRequest {
@@ -4125,7 +4125,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.move_ips`
     /// * named parameters (form field `parameters`, a JSON object): `source_ips`, `destination_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn move_ips(
@@ -4165,7 +4165,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.reboot`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `email_address`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn reboot(&self, name: impl Into<String>) -> ServerRebootRequest<'a> {
@@ -4212,7 +4212,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.reimage_from_snapshot`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `storage_name`, `image_type`, `snapshot_path`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn reimage_from_snapshot(
@@ -4269,7 +4269,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.reimage_from_stock_image`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `os`, `os_bits`, `pub_ssh_key`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn reimage_from_stock_image(
@@ -4309,7 +4309,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.set_intrusion_detection_alert_level`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `alert_level`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn set_intrusion_detection_alert_level(
         &self,
@@ -4337,7 +4337,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.set_penetration_patrol_alert_level`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `alert_level`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     #[deprecated(
         note = "Renamed to `server.set_intrusion_detection_alert_level` in API 0.17.0; the alias will be removed."
@@ -4378,7 +4378,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.slave_ns_add`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `domain_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn slave_ns_add(
         &self,
@@ -4414,7 +4414,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.slave_ns_delete`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `domain_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn slave_ns_delete(
         &self,
@@ -4449,7 +4449,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.slave_ns_list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn slave_ns_list(
         &self,
@@ -4490,7 +4490,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.snapshot`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `storage_name`, `image_type`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn snapshot(
@@ -4530,7 +4530,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.snapshot_delete`
     /// * named parameters (form field `parameters`, a JSON object): `storage_name`, `snapshot_path`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn snapshot_delete(
@@ -4566,7 +4566,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.snapshot_list`
     /// * named parameters (form field `parameters`, a JSON object): `storage_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn snapshot_list(
         &self,
@@ -4605,7 +4605,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `POST /json/server.upgrade`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `new_sku`, `dry_run`, `upgrade_disk`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn upgrade(
         &self,
@@ -4638,7 +4638,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `POST /json/server.monitoring.get_policy`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn get_policy(
         &self,
@@ -4682,7 +4682,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `POST /json/server.monitoring.rule_create`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `service`, `alert_type`, `contact_address`, `port`, `host_name`, `http_check_string`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_create(
         &self,
@@ -4725,7 +4725,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `POST /json/server.monitoring.rule_delete`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_delete(
         &self,
@@ -4759,7 +4759,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `POST /json/server.monitoring.rule_info`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_info(
         &self,
@@ -4782,7 +4782,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `POST /json/server.monitoring.rule_list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_list(
         &self,
@@ -4826,7 +4826,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `POST /json/server.monitoring.rule_update`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`, `service`, `alert_type`, `contact_address`, `port`, `host_name`, `http_check_string`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_update(
         &self,
@@ -4875,7 +4875,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// * `POST /json/server.monitoring.set_policy`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `monitoring`, `auto_reboot`, `reminder_emails`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Monitoring Methods"
     pub fn set_policy(
@@ -4908,7 +4908,7 @@ impl<'a> ServerStatusApi<'a> {
     ///
     /// * `POST /json/server.status.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Status Methods"
     pub fn info(&self, name: impl Into<String>) -> ServerStatusInfoRequest<'a> {
         ServerStatusInfoRequest {
@@ -4929,7 +4929,7 @@ impl<'a> ServerStatusApi<'a> {
     ///
     /// * `POST /json/server.status.list`
     /// * named parameters (form field `parameters`, a JSON object): `names`, `statuses`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Server Status Methods"
     pub fn list(&self) -> ServerStatusListRequest<'a> {
         ServerStatusListRequest {
@@ -4971,7 +4971,7 @@ impl<'a> ServiceApi<'a> {
     ///
     /// * `POST /json/service.cancel`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Service Methods"
     pub fn cancel(&self, name: impl Into<String>) -> ServiceCancelRequest<'a> {
@@ -4990,7 +4990,7 @@ impl<'a> ServiceApi<'a> {
     ///
     /// * `POST /json/service.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Service Methods"
     pub fn info(&self, name: impl Into<String>) -> ServiceInfoRequest<'a> {
         ServiceInfoRequest {
@@ -5013,7 +5013,7 @@ impl<'a> ServiceApi<'a> {
     ///
     /// * `POST /json/service.list`
     /// * named parameters (form field `parameters`, a JSON object): `type`, `status`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Service Methods"
     pub fn list(&self) -> ServiceListRequest<'a> {
         ServiceListRequest {
@@ -5048,7 +5048,7 @@ impl<'a> ServiceApi<'a> {
     ///
     /// * `POST /json/service.set_nickname`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `nickname`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Service Methods"
     pub fn set_nickname(
         &self,
@@ -5103,7 +5103,7 @@ impl<'a> VlanApi<'a> {
     ///
     /// * `POST /json/vlan.add`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `host`, `primary`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "VLAN API Methods"
     pub fn add(
         &self,
@@ -5127,7 +5127,7 @@ impl<'a> VlanApi<'a> {
     ///
     /// * `POST /json/vlan.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "VLAN API Methods"
     pub fn info(&self, name: impl Into<String>) -> VlanInfoRequest<'a> {
         VlanInfoRequest {
@@ -5145,7 +5145,7 @@ impl<'a> VlanApi<'a> {
     ///
     /// * `POST /json/vlan.list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "VLAN API Methods"
     pub fn list(&self, name: impl Into<String>) -> VlanListRequest<'a> {
         VlanListRequest {
@@ -5182,7 +5182,7 @@ impl<'a> VlanApi<'a> {
     ///
     /// * `POST /json/vlan.remove`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `host`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "VLAN API Methods"
     pub fn remove(
         &self,
@@ -5223,7 +5223,7 @@ impl<'a> WebsiteFirewallApi<'a> {
     ///
     /// * `POST /json/website_firewall.clear_cache`
     /// * named parameters (form field `parameters`, a JSON object): `domain`, `paths`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Website Firewall Methods"
     pub fn clear_cache(
@@ -5252,18 +5252,23 @@ impl<'a> ApikeyAddScopeRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "apikey.add_scope";
         {
             let value = &self.id;
-            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         {
             let value = &self.scope_name;
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "scope_name",
                 value,
@@ -5272,7 +5277,7 @@ impl<'a> ApikeyAddScopeRequest<'a> {
         }
         {
             let value = &self.value;
-            sdk_runtime::check::max_length(operation, "value", value, 50usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "value", value, 50usize)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -5281,7 +5286,7 @@ impl<'a> ApikeyAddScopeRequest<'a> {
             named
                 .insert(
                     String::from("id"),
-                    sdk_runtime::encode::value(operation, "id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "id", value)?,
                 );
         }
         {
@@ -5289,7 +5294,7 @@ impl<'a> ApikeyAddScopeRequest<'a> {
             named
                 .insert(
                     String::from("scope_name"),
-                    sdk_runtime::encode::value(operation, "scope_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "scope_name", value)?,
                 );
         }
         {
@@ -5297,7 +5302,7 @@ impl<'a> ApikeyAddScopeRequest<'a> {
             named
                 .insert(
                     String::from("value"),
-                    sdk_runtime::encode::value(operation, "value", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "value", value)?,
                 );
         }
         Ok(named)
@@ -5305,12 +5310,12 @@ impl<'a> ApikeyAddScopeRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ApiKey, Error> {
         let operation: &'static str = "apikey.add_scope";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/apikey.add_scope"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -5318,14 +5323,14 @@ impl<'a> ApikeyAddScopeRequest<'a> {
         response.json::<ApiKey, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ApikeyAddScopeRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ApikeyAddScopeRequest<'_> {
     type Output = ApiKey;
     const METHOD: &'static str = "apikey.add_scope";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -5361,11 +5366,16 @@ impl<'a> ApikeyCreateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "apikey.create";
         if let Some(value) = &self.comment {
-            sdk_runtime::check::max_length(operation, "comment", value, 255usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "comment",
+                value,
+                255usize,
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -5373,14 +5383,14 @@ impl<'a> ApikeyCreateRequest<'a> {
             named
                 .insert(
                     String::from("scopes"),
-                    sdk_runtime::encode::value(operation, "scopes", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "scopes", value)?,
                 );
         }
         if let Some(value) = &self.comment {
             named
                 .insert(
                     String::from("comment"),
-                    sdk_runtime::encode::value(operation, "comment", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "comment", value)?,
                 );
         }
         Ok(named)
@@ -5388,12 +5398,12 @@ impl<'a> ApikeyCreateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ApiKey, Error> {
         let operation: &'static str = "apikey.create";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/apikey.create"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -5401,14 +5411,14 @@ impl<'a> ApikeyCreateRequest<'a> {
         response.json::<ApiKey, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ApikeyCreateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ApikeyCreateRequest<'_> {
     type Output = ApiKey;
     const METHOD: &'static str = "apikey.create";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -5433,14 +5443,19 @@ impl<'a> ApikeyDeleteRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "apikey.delete";
         {
             let value = &self.id;
-            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -5449,7 +5464,7 @@ impl<'a> ApikeyDeleteRequest<'a> {
             named
                 .insert(
                     String::from("id"),
-                    sdk_runtime::encode::value(operation, "id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "id", value)?,
                 );
         }
         Ok(named)
@@ -5457,12 +5472,12 @@ impl<'a> ApikeyDeleteRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<EmptyResult, Error> {
         let operation: &'static str = "apikey.delete";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/apikey.delete"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -5470,14 +5485,14 @@ impl<'a> ApikeyDeleteRequest<'a> {
         response.json::<EmptyResult, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ApikeyDeleteRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ApikeyDeleteRequest<'_> {
     type Output = EmptyResult;
     const METHOD: &'static str = "apikey.delete";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -5504,18 +5519,23 @@ impl<'a> ApikeyDeleteScopeRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "apikey.delete_scope";
         {
             let value = &self.id;
-            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         {
             let value = &self.scope_name;
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "scope_name",
                 value,
@@ -5524,7 +5544,7 @@ impl<'a> ApikeyDeleteScopeRequest<'a> {
         }
         {
             let value = &self.value;
-            sdk_runtime::check::max_length(operation, "value", value, 50usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "value", value, 50usize)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -5533,7 +5553,7 @@ impl<'a> ApikeyDeleteScopeRequest<'a> {
             named
                 .insert(
                     String::from("id"),
-                    sdk_runtime::encode::value(operation, "id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "id", value)?,
                 );
         }
         {
@@ -5541,7 +5561,7 @@ impl<'a> ApikeyDeleteScopeRequest<'a> {
             named
                 .insert(
                     String::from("scope_name"),
-                    sdk_runtime::encode::value(operation, "scope_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "scope_name", value)?,
                 );
         }
         {
@@ -5549,7 +5569,7 @@ impl<'a> ApikeyDeleteScopeRequest<'a> {
             named
                 .insert(
                     String::from("value"),
-                    sdk_runtime::encode::value(operation, "value", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "value", value)?,
                 );
         }
         Ok(named)
@@ -5557,12 +5577,12 @@ impl<'a> ApikeyDeleteScopeRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ApiKey, Error> {
         let operation: &'static str = "apikey.delete_scope";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/apikey.delete_scope"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -5570,14 +5590,14 @@ impl<'a> ApikeyDeleteScopeRequest<'a> {
         response.json::<ApiKey, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ApikeyDeleteScopeRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ApikeyDeleteScopeRequest<'_> {
     type Output = ApiKey;
     const METHOD: &'static str = "apikey.delete_scope";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -5602,14 +5622,19 @@ impl<'a> ApikeyInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "apikey.info";
         {
             let value = &self.id;
-            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -5618,7 +5643,7 @@ impl<'a> ApikeyInfoRequest<'a> {
             named
                 .insert(
                     String::from("id"),
-                    sdk_runtime::encode::value(operation, "id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "id", value)?,
                 );
         }
         Ok(named)
@@ -5626,12 +5651,12 @@ impl<'a> ApikeyInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ApiKey, Error> {
         let operation: &'static str = "apikey.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/apikey.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -5639,14 +5664,14 @@ impl<'a> ApikeyInfoRequest<'a> {
         response.json::<ApiKey, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ApikeyInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ApikeyInfoRequest<'_> {
     type Output = ApiKey;
     const METHOD: &'static str = "apikey.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -5670,7 +5695,7 @@ impl<'a> ApikeyListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -5679,12 +5704,12 @@ impl<'a> ApikeyListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ApiKey>, Error> {
         let operation: &'static str = "apikey.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/apikey.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -5692,14 +5717,14 @@ impl<'a> ApikeyListRequest<'a> {
         response.json::<Vec<ApiKey>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ApikeyListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ApikeyListRequest<'_> {
     type Output = Vec<ApiKey>;
     const METHOD: &'static str = "apikey.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -5724,14 +5749,19 @@ impl<'a> BandwidthInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "bandwidth.info";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -5740,7 +5770,7 @@ impl<'a> BandwidthInfoRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         Ok(named)
@@ -5750,12 +5780,12 @@ impl<'a> BandwidthInfoRequest<'a> {
         self,
     ) -> Result<std::collections::BTreeMap<String, BandwidthInfo>, Error> {
         let operation: &'static str = "bandwidth.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/bandwidth.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -5763,14 +5793,14 @@ impl<'a> BandwidthInfoRequest<'a> {
         response.json::<std::collections::BTreeMap<String, BandwidthInfo>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for BandwidthInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for BandwidthInfoRequest<'_> {
     type Output = std::collections::BTreeMap<String, BandwidthInfo>;
     const METHOD: &'static str = "bandwidth.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -5801,18 +5831,23 @@ impl<'a> BandwidthMonthlyUsageRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "bandwidth.monthly_usage";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         if let Some(value) = &self.year {
-            sdk_runtime::check::min_i64(operation, "year", *value, 2000i64)?;
-            sdk_runtime::check::max_i64(operation, "year", *value, 2100i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "year", *value, 2000i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, "year", *value, 2100i64)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -5821,14 +5856,14 @@ impl<'a> BandwidthMonthlyUsageRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         if let Some(value) = &self.year {
             named
                 .insert(
                     String::from("year"),
-                    sdk_runtime::encode::value(operation, "year", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "year", value)?,
                 );
         }
         Ok(named)
@@ -5838,12 +5873,12 @@ impl<'a> BandwidthMonthlyUsageRequest<'a> {
         self,
     ) -> Result<std::collections::BTreeMap<String, Vec<BandwidthMonth>>, Error> {
         let operation: &'static str = "bandwidth.monthly_usage";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/bandwidth.monthly_usage"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -5852,14 +5887,14 @@ impl<'a> BandwidthMonthlyUsageRequest<'a> {
             .json::<std::collections::BTreeMap<String, Vec<BandwidthMonth>>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for BandwidthMonthlyUsageRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for BandwidthMonthlyUsageRequest<'_> {
     type Output = std::collections::BTreeMap<String, Vec<BandwidthMonth>>;
     const METHOD: &'static str = "bandwidth.monthly_usage";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -5890,17 +5925,22 @@ impl<'a> BandwidthUsageRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "bandwidth.usage";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         if let Some(value) = &self.period {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "period",
                 value,
@@ -5914,14 +5954,14 @@ impl<'a> BandwidthUsageRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         if let Some(value) = &self.period {
             named
                 .insert(
                     String::from("period"),
-                    sdk_runtime::encode::value(operation, "period", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "period", value)?,
                 );
         }
         Ok(named)
@@ -5931,12 +5971,12 @@ impl<'a> BandwidthUsageRequest<'a> {
         self,
     ) -> Result<std::collections::BTreeMap<String, Vec<BandwidthRate>>, Error> {
         let operation: &'static str = "bandwidth.usage";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/bandwidth.usage"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -5945,14 +5985,14 @@ impl<'a> BandwidthUsageRequest<'a> {
             .json::<std::collections::BTreeMap<String, Vec<BandwidthRate>>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for BandwidthUsageRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for BandwidthUsageRequest<'_> {
     type Output = std::collections::BTreeMap<String, Vec<BandwidthRate>>;
     const METHOD: &'static str = "bandwidth.usage";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -5977,14 +6017,24 @@ impl<'a> ClusterInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.info";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -5998,7 +6048,7 @@ impl<'a> ClusterInfoRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         Ok(named)
@@ -6006,12 +6056,12 @@ impl<'a> ClusterInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Cluster, Error> {
         let operation: &'static str = "cluster.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -6019,14 +6069,14 @@ impl<'a> ClusterInfoRequest<'a> {
         response.json::<Cluster, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterInfoRequest<'_> {
     type Output = Cluster;
     const METHOD: &'static str = "cluster.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -6056,7 +6106,7 @@ impl<'a> ClusterListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.list";
         #[allow(unused_mut)]
@@ -6065,7 +6115,7 @@ impl<'a> ClusterListRequest<'a> {
             named
                 .insert(
                     String::from("enabled"),
-                    sdk_runtime::encode::value(operation, "enabled", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "enabled", value)?,
                 );
         }
         Ok(named)
@@ -6073,12 +6123,12 @@ impl<'a> ClusterListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Cluster>, Error> {
         let operation: &'static str = "cluster.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -6086,14 +6136,14 @@ impl<'a> ClusterListRequest<'a> {
         response.json::<Vec<Cluster>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterListRequest<'_> {
     type Output = Vec<Cluster>;
     const METHOD: &'static str = "cluster.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -6120,14 +6170,24 @@ impl<'a> ClusterRealServiceDisableRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.real_service.disable";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -6141,7 +6201,7 @@ impl<'a> ClusterRealServiceDisableRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         {
@@ -6149,7 +6209,7 @@ impl<'a> ClusterRealServiceDisableRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         {
@@ -6157,7 +6217,7 @@ impl<'a> ClusterRealServiceDisableRequest<'a> {
             named
                 .insert(
                     String::from("server_name"),
-                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "server_name", value)?,
                 );
         }
         Ok(named)
@@ -6165,12 +6225,12 @@ impl<'a> ClusterRealServiceDisableRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "cluster.real_service.disable";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.disable"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -6180,14 +6240,14 @@ impl<'a> ClusterRealServiceDisableRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterRealServiceDisableRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterRealServiceDisableRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "cluster.real_service.disable";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -6214,14 +6274,24 @@ impl<'a> ClusterRealServiceDisableFallbackRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.real_service.disable_fallback";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -6235,7 +6305,7 @@ impl<'a> ClusterRealServiceDisableFallbackRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         {
@@ -6243,7 +6313,7 @@ impl<'a> ClusterRealServiceDisableFallbackRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         {
@@ -6251,7 +6321,7 @@ impl<'a> ClusterRealServiceDisableFallbackRequest<'a> {
             named
                 .insert(
                     String::from("server_name"),
-                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "server_name", value)?,
                 );
         }
         Ok(named)
@@ -6259,12 +6329,12 @@ impl<'a> ClusterRealServiceDisableFallbackRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "cluster.real_service.disable_fallback";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.disable_fallback"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -6274,14 +6344,15 @@ impl<'a> ClusterRealServiceDisableFallbackRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterRealServiceDisableFallbackRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared
+for ClusterRealServiceDisableFallbackRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "cluster.real_service.disable_fallback";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -6308,14 +6379,24 @@ impl<'a> ClusterRealServiceEnableRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.real_service.enable";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -6329,7 +6410,7 @@ impl<'a> ClusterRealServiceEnableRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         {
@@ -6337,7 +6418,7 @@ impl<'a> ClusterRealServiceEnableRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         {
@@ -6345,7 +6426,7 @@ impl<'a> ClusterRealServiceEnableRequest<'a> {
             named
                 .insert(
                     String::from("server_name"),
-                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "server_name", value)?,
                 );
         }
         Ok(named)
@@ -6353,12 +6434,12 @@ impl<'a> ClusterRealServiceEnableRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "cluster.real_service.enable";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.enable"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -6368,14 +6449,14 @@ impl<'a> ClusterRealServiceEnableRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterRealServiceEnableRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterRealServiceEnableRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "cluster.real_service.enable";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -6402,14 +6483,24 @@ impl<'a> ClusterRealServiceEnableFallbackRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.real_service.enable_fallback";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -6423,7 +6514,7 @@ impl<'a> ClusterRealServiceEnableFallbackRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         {
@@ -6431,7 +6522,7 @@ impl<'a> ClusterRealServiceEnableFallbackRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         {
@@ -6439,7 +6530,7 @@ impl<'a> ClusterRealServiceEnableFallbackRequest<'a> {
             named
                 .insert(
                     String::from("server_name"),
-                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "server_name", value)?,
                 );
         }
         Ok(named)
@@ -6447,12 +6538,12 @@ impl<'a> ClusterRealServiceEnableFallbackRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "cluster.real_service.enable_fallback";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.enable_fallback"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -6462,14 +6553,15 @@ impl<'a> ClusterRealServiceEnableFallbackRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterRealServiceEnableFallbackRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared
+for ClusterRealServiceEnableFallbackRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "cluster.real_service.enable_fallback";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -6496,14 +6588,24 @@ impl<'a> ClusterRealServiceInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.real_service.info";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -6517,7 +6619,7 @@ impl<'a> ClusterRealServiceInfoRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         {
@@ -6525,7 +6627,7 @@ impl<'a> ClusterRealServiceInfoRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         {
@@ -6533,7 +6635,7 @@ impl<'a> ClusterRealServiceInfoRequest<'a> {
             named
                 .insert(
                     String::from("server_name"),
-                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "server_name", value)?,
                 );
         }
         Ok(named)
@@ -6541,12 +6643,12 @@ impl<'a> ClusterRealServiceInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ClusterRealService, Error> {
         let operation: &'static str = "cluster.real_service.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -6554,14 +6656,14 @@ impl<'a> ClusterRealServiceInfoRequest<'a> {
         response.json::<ClusterRealService, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterRealServiceInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterRealServiceInfoRequest<'_> {
     type Output = ClusterRealService;
     const METHOD: &'static str = "cluster.real_service.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -6587,14 +6689,24 @@ impl<'a> ClusterRealServiceListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.real_service.list";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -6608,7 +6720,7 @@ impl<'a> ClusterRealServiceListRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         {
@@ -6616,7 +6728,7 @@ impl<'a> ClusterRealServiceListRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         Ok(named)
@@ -6624,12 +6736,12 @@ impl<'a> ClusterRealServiceListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "cluster.real_service.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -6637,14 +6749,14 @@ impl<'a> ClusterRealServiceListRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterRealServiceListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterRealServiceListRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "cluster.real_service.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -6672,14 +6784,24 @@ impl<'a> ClusterRealServiceSetWeightRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.real_service.set_weight";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -6693,7 +6815,7 @@ impl<'a> ClusterRealServiceSetWeightRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         {
@@ -6701,7 +6823,7 @@ impl<'a> ClusterRealServiceSetWeightRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         {
@@ -6709,7 +6831,7 @@ impl<'a> ClusterRealServiceSetWeightRequest<'a> {
             named
                 .insert(
                     String::from("server_name"),
-                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "server_name", value)?,
                 );
         }
         {
@@ -6717,7 +6839,7 @@ impl<'a> ClusterRealServiceSetWeightRequest<'a> {
             named
                 .insert(
                     String::from("weight"),
-                    sdk_runtime::encode::value(operation, "weight", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "weight", value)?,
                 );
         }
         Ok(named)
@@ -6725,12 +6847,12 @@ impl<'a> ClusterRealServiceSetWeightRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "cluster.real_service.set_weight";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.set_weight"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -6740,14 +6862,14 @@ impl<'a> ClusterRealServiceSetWeightRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterRealServiceSetWeightRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterRealServiceSetWeightRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "cluster.real_service.set_weight";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -6774,14 +6896,24 @@ impl<'a> ClusterRealServiceStatisticsRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.real_service.statistics";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -6795,7 +6927,7 @@ impl<'a> ClusterRealServiceStatisticsRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         {
@@ -6803,7 +6935,7 @@ impl<'a> ClusterRealServiceStatisticsRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         {
@@ -6811,7 +6943,7 @@ impl<'a> ClusterRealServiceStatisticsRequest<'a> {
             named
                 .insert(
                     String::from("server_name"),
-                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "server_name", value)?,
                 );
         }
         Ok(named)
@@ -6819,12 +6951,12 @@ impl<'a> ClusterRealServiceStatisticsRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ClusterRealServiceStatistics, Error> {
         let operation: &'static str = "cluster.real_service.statistics";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.real_service.statistics"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -6832,14 +6964,14 @@ impl<'a> ClusterRealServiceStatisticsRequest<'a> {
         response.json::<ClusterRealServiceStatistics, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterRealServiceStatisticsRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterRealServiceStatisticsRequest<'_> {
     type Output = ClusterRealServiceStatistics;
     const METHOD: &'static str = "cluster.real_service.statistics";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -6865,14 +6997,24 @@ impl<'a> ClusterServerDisableRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.server.disable";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -6886,7 +7028,7 @@ impl<'a> ClusterServerDisableRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         {
@@ -6894,7 +7036,7 @@ impl<'a> ClusterServerDisableRequest<'a> {
             named
                 .insert(
                     String::from("server_name"),
-                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "server_name", value)?,
                 );
         }
         Ok(named)
@@ -6902,12 +7044,12 @@ impl<'a> ClusterServerDisableRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "cluster.server.disable";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.server.disable"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -6917,14 +7059,14 @@ impl<'a> ClusterServerDisableRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterServerDisableRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterServerDisableRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "cluster.server.disable";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -6950,14 +7092,24 @@ impl<'a> ClusterServerEnableRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.server.enable";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -6971,7 +7123,7 @@ impl<'a> ClusterServerEnableRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         {
@@ -6979,7 +7131,7 @@ impl<'a> ClusterServerEnableRequest<'a> {
             named
                 .insert(
                     String::from("server_name"),
-                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "server_name", value)?,
                 );
         }
         Ok(named)
@@ -6987,12 +7139,12 @@ impl<'a> ClusterServerEnableRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "cluster.server.enable";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.server.enable"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -7002,14 +7154,14 @@ impl<'a> ClusterServerEnableRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterServerEnableRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterServerEnableRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "cluster.server.enable";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -7034,7 +7186,7 @@ impl<'a> ClusterServerInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.server.info";
         #[allow(unused_mut)]
@@ -7044,7 +7196,7 @@ impl<'a> ClusterServerInfoRequest<'a> {
             named
                 .insert(
                     String::from("server_name"),
-                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "server_name", value)?,
                 );
         }
         Ok(named)
@@ -7052,12 +7204,12 @@ impl<'a> ClusterServerInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ClusterServer, Error> {
         let operation: &'static str = "cluster.server.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.server.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -7065,14 +7217,14 @@ impl<'a> ClusterServerInfoRequest<'a> {
         response.json::<ClusterServer, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterServerInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterServerInfoRequest<'_> {
     type Output = ClusterServer;
     const METHOD: &'static str = "cluster.server.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -7097,14 +7249,24 @@ impl<'a> ClusterServerListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.server.list";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -7118,7 +7280,7 @@ impl<'a> ClusterServerListRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         Ok(named)
@@ -7126,12 +7288,12 @@ impl<'a> ClusterServerListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ClusterServer>, Error> {
         let operation: &'static str = "cluster.server.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.server.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -7139,14 +7301,14 @@ impl<'a> ClusterServerListRequest<'a> {
         response.json::<Vec<ClusterServer>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterServerListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterServerListRequest<'_> {
     type Output = Vec<ClusterServer>;
     const METHOD: &'static str = "cluster.server.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -7172,14 +7334,24 @@ impl<'a> ClusterServiceDisableRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.service.disable";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -7193,7 +7365,7 @@ impl<'a> ClusterServiceDisableRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         {
@@ -7201,7 +7373,7 @@ impl<'a> ClusterServiceDisableRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         Ok(named)
@@ -7209,12 +7381,12 @@ impl<'a> ClusterServiceDisableRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "cluster.service.disable";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.service.disable"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -7224,14 +7396,14 @@ impl<'a> ClusterServiceDisableRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterServiceDisableRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterServiceDisableRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "cluster.service.disable";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -7257,14 +7429,24 @@ impl<'a> ClusterServiceEnableRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.service.enable";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -7278,7 +7460,7 @@ impl<'a> ClusterServiceEnableRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         {
@@ -7286,7 +7468,7 @@ impl<'a> ClusterServiceEnableRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         Ok(named)
@@ -7294,12 +7476,12 @@ impl<'a> ClusterServiceEnableRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "cluster.service.enable";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.service.enable"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -7309,14 +7491,14 @@ impl<'a> ClusterServiceEnableRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterServiceEnableRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterServiceEnableRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "cluster.service.enable";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -7342,14 +7524,24 @@ impl<'a> ClusterServiceInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.service.info";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -7363,7 +7555,7 @@ impl<'a> ClusterServiceInfoRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         {
@@ -7371,7 +7563,7 @@ impl<'a> ClusterServiceInfoRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         Ok(named)
@@ -7379,12 +7571,12 @@ impl<'a> ClusterServiceInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ClusterService, Error> {
         let operation: &'static str = "cluster.service.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.service.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -7392,14 +7584,14 @@ impl<'a> ClusterServiceInfoRequest<'a> {
         response.json::<ClusterService, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterServiceInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterServiceInfoRequest<'_> {
     type Output = ClusterService;
     const METHOD: &'static str = "cluster.service.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -7424,14 +7616,24 @@ impl<'a> ClusterServiceListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.service.list";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -7445,7 +7647,7 @@ impl<'a> ClusterServiceListRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         Ok(named)
@@ -7453,12 +7655,12 @@ impl<'a> ClusterServiceListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ClusterService>, Error> {
         let operation: &'static str = "cluster.service.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.service.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -7466,14 +7668,14 @@ impl<'a> ClusterServiceListRequest<'a> {
         response.json::<Vec<ClusterService>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterServiceListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterServiceListRequest<'_> {
     type Output = Vec<ClusterService>;
     const METHOD: &'static str = "cluster.service.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -7499,14 +7701,24 @@ impl<'a> ClusterServiceStatusImageRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "cluster.service.status_image";
         {
             let value = &self.cluster_name;
-            sdk_runtime::check::min_length(operation, "cluster_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "cluster_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "cluster_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "cluster_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "cluster_name",
                 value,
@@ -7520,7 +7732,7 @@ impl<'a> ClusterServiceStatusImageRequest<'a> {
             named
                 .insert(
                     String::from("cluster_name"),
-                    sdk_runtime::encode::value(operation, "cluster_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cluster_name", value)?,
                 );
         }
         {
@@ -7528,7 +7740,7 @@ impl<'a> ClusterServiceStatusImageRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         Ok(named)
@@ -7536,12 +7748,12 @@ impl<'a> ClusterServiceStatusImageRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ClusterStatusImage, Error> {
         let operation: &'static str = "cluster.service.status_image";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/cluster.service.status_image"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -7549,14 +7761,14 @@ impl<'a> ClusterServiceStatusImageRequest<'a> {
         response.json::<ClusterStatusImage, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ClusterServiceStatusImageRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ClusterServiceStatusImageRequest<'_> {
     type Output = ClusterStatusImage;
     const METHOD: &'static str = "cluster.service.status_image";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -7580,7 +7792,7 @@ impl<'a> CreateAvailableRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -7589,12 +7801,12 @@ impl<'a> CreateAvailableRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<AvailableService>, Error> {
         let operation: &'static str = "create.available";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/create.available"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -7602,14 +7814,14 @@ impl<'a> CreateAvailableRequest<'a> {
         response.json::<Vec<AvailableService>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for CreateAvailableRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for CreateAvailableRequest<'_> {
     type Output = Vec<AvailableService>;
     const METHOD: &'static str = "create.available";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -7636,18 +7848,23 @@ impl<'a> CreateExtraBandwidthRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "create.extra_bandwidth";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.amount;
-            sdk_runtime::check::one_of_i64(
+            cloud_sdks_runtime::check::one_of_i64(
                 operation,
                 "amount",
                 *value,
@@ -7661,7 +7878,7 @@ impl<'a> CreateExtraBandwidthRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -7669,7 +7886,7 @@ impl<'a> CreateExtraBandwidthRequest<'a> {
             named
                 .insert(
                     String::from("amount"),
-                    sdk_runtime::encode::value(operation, "amount", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "amount", value)?,
                 );
         }
         {
@@ -7677,7 +7894,7 @@ impl<'a> CreateExtraBandwidthRequest<'a> {
             named
                 .insert(
                     String::from("dry_run"),
-                    sdk_runtime::encode::value(operation, "dry_run", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "dry_run", value)?,
                 );
         }
         Ok(named)
@@ -7685,12 +7902,12 @@ impl<'a> CreateExtraBandwidthRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<CreateResult, Error> {
         let operation: &'static str = "create.extra_bandwidth";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/create.extra_bandwidth"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -7698,14 +7915,14 @@ impl<'a> CreateExtraBandwidthRequest<'a> {
         response.json::<CreateResult, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for CreateExtraBandwidthRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for CreateExtraBandwidthRequest<'_> {
     type Output = CreateResult;
     const METHOD: &'static str = "create.extra_bandwidth";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -7892,11 +8109,11 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "create.hourly_miniserver";
         if let Some(value) = &self.bandwidth_type {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "bandwidth_type",
                 value,
@@ -7904,7 +8121,7 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.intrusion_detection {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "intrusion_detection",
                 value,
@@ -7912,7 +8129,7 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.monitoring_level {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "monitoring_level",
                 value,
@@ -7920,7 +8137,7 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.vulnscan {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "vulnscan",
                 value,
@@ -7928,7 +8145,7 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.antivirus {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "antivirus",
                 value,
@@ -7936,7 +8153,7 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.firewall {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "firewall",
                 value.as_str(),
@@ -7944,10 +8161,15 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.os_bits {
-            sdk_runtime::check::one_of(operation, "os_bits", value, &["32", "64"])?;
+            cloud_sdks_runtime::check::one_of(
+                operation,
+                "os_bits",
+                value,
+                &["32", "64"],
+            )?;
         }
         if let Some(value) = &self.support_level {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "support_level",
                 value.as_str(),
@@ -7955,7 +8177,7 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.network_zone {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "network_zone",
                 value,
@@ -7963,7 +8185,7 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.period {
-            sdk_runtime::check::one_of_i64(
+            cloud_sdks_runtime::check::one_of_i64(
                 operation,
                 "period",
                 *value,
@@ -7971,7 +8193,12 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.disk_type {
-            sdk_runtime::check::one_of(operation, "disk_type", value, &["hdd", "ssd"])?;
+            cloud_sdks_runtime::check::one_of(
+                operation,
+                "disk_type",
+                value,
+                &["hdd", "ssd"],
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -7979,84 +8206,104 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             named
                 .insert(
                     String::from("connection"),
-                    sdk_runtime::encode::value(operation, "connection", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "connection", value)?,
                 );
         }
         if let Some(value) = &self.monthly_transfer_gb {
             named
                 .insert(
                     String::from("monthly_transfer_gb"),
-                    sdk_runtime::encode::value(operation, "monthly_transfer_gb", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "monthly_transfer_gb",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.bandwidth_type {
             named
                 .insert(
                     String::from("bandwidth_type"),
-                    sdk_runtime::encode::value(operation, "bandwidth_type", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "bandwidth_type",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.backups {
             named
                 .insert(
                     String::from("backups"),
-                    sdk_runtime::encode::value(operation, "backups", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "backups", value)?,
                 );
         }
         if let Some(value) = &self.lvs {
             named
                 .insert(
                     String::from("lvs"),
-                    sdk_runtime::encode::value(operation, "lvs", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "lvs", value)?,
                 );
         }
         if let Some(value) = &self.intrusion_detection {
             named
                 .insert(
                     String::from("intrusion_detection"),
-                    sdk_runtime::encode::value(operation, "intrusion_detection", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "intrusion_detection",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.monitoring_level {
             named
                 .insert(
                     String::from("monitoring_level"),
-                    sdk_runtime::encode::value(operation, "monitoring_level", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "monitoring_level",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.vulnscan {
             named
                 .insert(
                     String::from("vulnscan"),
-                    sdk_runtime::encode::value(operation, "vulnscan", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "vulnscan", value)?,
                 );
         }
         if let Some(value) = &self.database {
             named
                 .insert(
                     String::from("database"),
-                    sdk_runtime::encode::value(operation, "database", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "database", value)?,
                 );
         }
         if let Some(value) = &self.antivirus {
             named
                 .insert(
                     String::from("antivirus"),
-                    sdk_runtime::encode::value(operation, "antivirus", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "antivirus", value)?,
                 );
         }
         if let Some(value) = &self.firewall {
             named
                 .insert(
                     String::from("firewall"),
-                    sdk_runtime::encode::value(operation, "firewall", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "firewall", value)?,
                 );
         }
         if let Some(value) = &self.firewall_rule_group {
             named
                 .insert(
                     String::from("firewall_rule_group"),
-                    sdk_runtime::encode::value(operation, "firewall_rule_group", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "firewall_rule_group",
+                        value,
+                    )?,
                 );
         }
         {
@@ -8064,7 +8311,7 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             named
                 .insert(
                     String::from("sku"),
-                    sdk_runtime::encode::value(operation, "sku", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "sku", value)?,
                 );
         }
         {
@@ -8072,21 +8319,25 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             named
                 .insert(
                     String::from("dry_run"),
-                    sdk_runtime::encode::value(operation, "dry_run", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "dry_run", value)?,
                 );
         }
         if let Some(value) = &self.discount_code {
             named
                 .insert(
                     String::from("discount_code"),
-                    sdk_runtime::encode::value(operation, "discount_code", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "discount_code", value)?,
                 );
         }
         if let Some(value) = &self.add_to_next_bill {
             named
                 .insert(
                     String::from("add_to_next_bill"),
-                    sdk_runtime::encode::value(operation, "add_to_next_bill", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "add_to_next_bill",
+                        value,
+                    )?,
                 );
         }
         {
@@ -8094,63 +8345,63 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
             named
                 .insert(
                     String::from("os"),
-                    sdk_runtime::encode::value(operation, "os", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "os", value)?,
                 );
         }
         if let Some(value) = &self.os_bits {
             named
                 .insert(
                     String::from("os_bits"),
-                    sdk_runtime::encode::value(operation, "os_bits", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "os_bits", value)?,
                 );
         }
         if let Some(value) = &self.support_level {
             named
                 .insert(
                     String::from("support_level"),
-                    sdk_runtime::encode::value(operation, "support_level", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "support_level", value)?,
                 );
         }
         if let Some(value) = &self.vlan {
             named
                 .insert(
                     String::from("vlan"),
-                    sdk_runtime::encode::value(operation, "vlan", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "vlan", value)?,
                 );
         }
         if let Some(value) = &self.network_zone {
             named
                 .insert(
                     String::from("network_zone"),
-                    sdk_runtime::encode::value(operation, "network_zone", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "network_zone", value)?,
                 );
         }
         if let Some(value) = &self.data_zone {
             named
                 .insert(
                     String::from("data_zone"),
-                    sdk_runtime::encode::value(operation, "data_zone", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "data_zone", value)?,
                 );
         }
         if let Some(value) = &self.period {
             named
                 .insert(
                     String::from("period"),
-                    sdk_runtime::encode::value(operation, "period", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "period", value)?,
                 );
         }
         if let Some(value) = &self.pub_ssh_key {
             named
                 .insert(
                     String::from("pub_ssh_key"),
-                    sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "pub_ssh_key", value)?,
                 );
         }
         if let Some(value) = &self.disk_type {
             named
                 .insert(
                     String::from("disk_type"),
-                    sdk_runtime::encode::value(operation, "disk_type", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "disk_type", value)?,
                 );
         }
         Ok(named)
@@ -8159,12 +8410,12 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
     #[allow(deprecated)]
     pub async fn send(self) -> Result<CreateResult, Error> {
         let operation: &'static str = "create.hourly_miniserver";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/create.hourly_miniserver"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -8172,7 +8423,7 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
         response.json::<CreateResult, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for CreateHourlyMiniserverRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for CreateHourlyMiniserverRequest<'_> {
     type Output = CreateResult;
     const METHOD: &'static str = "create.hourly_miniserver";
     #[allow(deprecated)]
@@ -8180,7 +8431,7 @@ impl sdk_runtime::batch::Prepared for CreateHourlyMiniserverRequest<'_> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -8230,11 +8481,11 @@ impl<'a> CreateMemstoreRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "create.memstore";
         if let Some(value) = &self.network_zone {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "network_zone",
                 value,
@@ -8248,7 +8499,7 @@ impl<'a> CreateMemstoreRequest<'a> {
             named
                 .insert(
                     String::from("sku"),
-                    sdk_runtime::encode::value(operation, "sku", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "sku", value)?,
                 );
         }
         {
@@ -8256,35 +8507,39 @@ impl<'a> CreateMemstoreRequest<'a> {
             named
                 .insert(
                     String::from("dry_run"),
-                    sdk_runtime::encode::value(operation, "dry_run", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "dry_run", value)?,
                 );
         }
         if let Some(value) = &self.discount_code {
             named
                 .insert(
                     String::from("discount_code"),
-                    sdk_runtime::encode::value(operation, "discount_code", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "discount_code", value)?,
                 );
         }
         if let Some(value) = &self.add_to_next_bill {
             named
                 .insert(
                     String::from("add_to_next_bill"),
-                    sdk_runtime::encode::value(operation, "add_to_next_bill", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "add_to_next_bill",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.network_zone {
             named
                 .insert(
                     String::from("network_zone"),
-                    sdk_runtime::encode::value(operation, "network_zone", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "network_zone", value)?,
                 );
         }
         if let Some(value) = &self.data_zone {
             named
                 .insert(
                     String::from("data_zone"),
-                    sdk_runtime::encode::value(operation, "data_zone", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "data_zone", value)?,
                 );
         }
         Ok(named)
@@ -8292,12 +8547,12 @@ impl<'a> CreateMemstoreRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<CreateResult, Error> {
         let operation: &'static str = "create.memstore";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/create.memstore"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -8305,14 +8560,14 @@ impl<'a> CreateMemstoreRequest<'a> {
         response.json::<CreateResult, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for CreateMemstoreRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for CreateMemstoreRequest<'_> {
     type Output = CreateResult;
     const METHOD: &'static str = "create.memstore";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -8499,11 +8754,11 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "create.monthly_fullserver";
         if let Some(value) = &self.bandwidth_type {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "bandwidth_type",
                 value,
@@ -8511,7 +8766,7 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.intrusion_detection {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "intrusion_detection",
                 value.as_str(),
@@ -8519,7 +8774,7 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.monitoring_level {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "monitoring_level",
                 value.as_str(),
@@ -8527,7 +8782,7 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.vulnscan {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "vulnscan",
                 value.as_str(),
@@ -8535,7 +8790,7 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.antivirus {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "antivirus",
                 value,
@@ -8543,7 +8798,7 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.firewall {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "firewall",
                 value.as_str(),
@@ -8551,10 +8806,15 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.os_bits {
-            sdk_runtime::check::one_of(operation, "os_bits", value, &["32", "64"])?;
+            cloud_sdks_runtime::check::one_of(
+                operation,
+                "os_bits",
+                value,
+                &["32", "64"],
+            )?;
         }
         if let Some(value) = &self.support_level {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "support_level",
                 value.as_str(),
@@ -8562,7 +8822,7 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.network_zone {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "network_zone",
                 value,
@@ -8570,7 +8830,7 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.period {
-            sdk_runtime::check::one_of_i64(
+            cloud_sdks_runtime::check::one_of_i64(
                 operation,
                 "period",
                 *value,
@@ -8578,7 +8838,7 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.net_card_speed_gbps {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "net_card_speed_gbps",
                 value,
@@ -8586,7 +8846,7 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.partitioning {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "partitioning",
                 value,
@@ -8599,70 +8859,86 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             named
                 .insert(
                     String::from("bandwidth_type"),
-                    sdk_runtime::encode::value(operation, "bandwidth_type", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "bandwidth_type",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.backups {
             named
                 .insert(
                     String::from("backups"),
-                    sdk_runtime::encode::value(operation, "backups", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "backups", value)?,
                 );
         }
         if let Some(value) = &self.lvs {
             named
                 .insert(
                     String::from("lvs"),
-                    sdk_runtime::encode::value(operation, "lvs", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "lvs", value)?,
                 );
         }
         if let Some(value) = &self.intrusion_detection {
             named
                 .insert(
                     String::from("intrusion_detection"),
-                    sdk_runtime::encode::value(operation, "intrusion_detection", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "intrusion_detection",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.monitoring_level {
             named
                 .insert(
                     String::from("monitoring_level"),
-                    sdk_runtime::encode::value(operation, "monitoring_level", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "monitoring_level",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.vulnscan {
             named
                 .insert(
                     String::from("vulnscan"),
-                    sdk_runtime::encode::value(operation, "vulnscan", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "vulnscan", value)?,
                 );
         }
         if let Some(value) = &self.database {
             named
                 .insert(
                     String::from("database"),
-                    sdk_runtime::encode::value(operation, "database", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "database", value)?,
                 );
         }
         if let Some(value) = &self.antivirus {
             named
                 .insert(
                     String::from("antivirus"),
-                    sdk_runtime::encode::value(operation, "antivirus", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "antivirus", value)?,
                 );
         }
         if let Some(value) = &self.firewall {
             named
                 .insert(
                     String::from("firewall"),
-                    sdk_runtime::encode::value(operation, "firewall", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "firewall", value)?,
                 );
         }
         if let Some(value) = &self.firewall_rule_group {
             named
                 .insert(
                     String::from("firewall_rule_group"),
-                    sdk_runtime::encode::value(operation, "firewall_rule_group", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "firewall_rule_group",
+                        value,
+                    )?,
                 );
         }
         {
@@ -8670,7 +8946,7 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             named
                 .insert(
                     String::from("sku"),
-                    sdk_runtime::encode::value(operation, "sku", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "sku", value)?,
                 );
         }
         {
@@ -8678,21 +8954,25 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             named
                 .insert(
                     String::from("dry_run"),
-                    sdk_runtime::encode::value(operation, "dry_run", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "dry_run", value)?,
                 );
         }
         if let Some(value) = &self.discount_code {
             named
                 .insert(
                     String::from("discount_code"),
-                    sdk_runtime::encode::value(operation, "discount_code", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "discount_code", value)?,
                 );
         }
         if let Some(value) = &self.add_to_next_bill {
             named
                 .insert(
                     String::from("add_to_next_bill"),
-                    sdk_runtime::encode::value(operation, "add_to_next_bill", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "add_to_next_bill",
+                        value,
+                    )?,
                 );
         }
         {
@@ -8700,98 +8980,106 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
             named
                 .insert(
                     String::from("os"),
-                    sdk_runtime::encode::value(operation, "os", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "os", value)?,
                 );
         }
         if let Some(value) = &self.os_bits {
             named
                 .insert(
                     String::from("os_bits"),
-                    sdk_runtime::encode::value(operation, "os_bits", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "os_bits", value)?,
                 );
         }
         if let Some(value) = &self.support_level {
             named
                 .insert(
                     String::from("support_level"),
-                    sdk_runtime::encode::value(operation, "support_level", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "support_level", value)?,
                 );
         }
         if let Some(value) = &self.vlan {
             named
                 .insert(
                     String::from("vlan"),
-                    sdk_runtime::encode::value(operation, "vlan", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "vlan", value)?,
                 );
         }
         if let Some(value) = &self.network_zone {
             named
                 .insert(
                     String::from("network_zone"),
-                    sdk_runtime::encode::value(operation, "network_zone", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "network_zone", value)?,
                 );
         }
         if let Some(value) = &self.data_zone {
             named
                 .insert(
                     String::from("data_zone"),
-                    sdk_runtime::encode::value(operation, "data_zone", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "data_zone", value)?,
                 );
         }
         if let Some(value) = &self.period {
             named
                 .insert(
                     String::from("period"),
-                    sdk_runtime::encode::value(operation, "period", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "period", value)?,
                 );
         }
         if let Some(value) = &self.pub_ssh_key {
             named
                 .insert(
                     String::from("pub_ssh_key"),
-                    sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "pub_ssh_key", value)?,
                 );
         }
         if let Some(value) = &self.disk {
             named
                 .insert(
                     String::from("disk"),
-                    sdk_runtime::encode::value(operation, "disk", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "disk", value)?,
                 );
         }
         if let Some(value) = &self.ram {
             named
                 .insert(
                     String::from("ram"),
-                    sdk_runtime::encode::value(operation, "ram", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "ram", value)?,
                 );
         }
         if let Some(value) = &self.nvme {
             named
                 .insert(
                     String::from("nvme"),
-                    sdk_runtime::encode::value(operation, "nvme", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "nvme", value)?,
                 );
         }
         if let Some(value) = &self.net_card_speed_gbps {
             named
                 .insert(
                     String::from("net_card_speed_gbps"),
-                    sdk_runtime::encode::value(operation, "net_card_speed_gbps", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "net_card_speed_gbps",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.partitioning {
             named
                 .insert(
                     String::from("partitioning"),
-                    sdk_runtime::encode::value(operation, "partitioning", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "partitioning", value)?,
                 );
         }
         if let Some(value) = &self.setup_instructions {
             named
                 .insert(
                     String::from("setup_instructions"),
-                    sdk_runtime::encode::value(operation, "setup_instructions", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "setup_instructions",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -8800,12 +9088,12 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
     #[allow(deprecated)]
     pub async fn send(self) -> Result<CreateResult, Error> {
         let operation: &'static str = "create.monthly_fullserver";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/create.monthly_fullserver"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -8813,7 +9101,7 @@ impl<'a> CreateMonthlyFullserverRequest<'a> {
         response.json::<CreateResult, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for CreateMonthlyFullserverRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for CreateMonthlyFullserverRequest<'_> {
     type Output = CreateResult;
     const METHOD: &'static str = "create.monthly_fullserver";
     #[allow(deprecated)]
@@ -8821,7 +9109,7 @@ impl sdk_runtime::batch::Prepared for CreateMonthlyFullserverRequest<'_> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -8999,11 +9287,11 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "create.monthly_miniserver";
         if let Some(value) = &self.bandwidth_type {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "bandwidth_type",
                 value,
@@ -9011,7 +9299,7 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.intrusion_detection {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "intrusion_detection",
                 value.as_str(),
@@ -9019,7 +9307,7 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.monitoring_level {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "monitoring_level",
                 value.as_str(),
@@ -9027,7 +9315,7 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.vulnscan {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "vulnscan",
                 value.as_str(),
@@ -9035,7 +9323,7 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.antivirus {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "antivirus",
                 value,
@@ -9043,7 +9331,7 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.firewall {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "firewall",
                 value.as_str(),
@@ -9051,10 +9339,15 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.os_bits {
-            sdk_runtime::check::one_of(operation, "os_bits", value, &["32", "64"])?;
+            cloud_sdks_runtime::check::one_of(
+                operation,
+                "os_bits",
+                value,
+                &["32", "64"],
+            )?;
         }
         if let Some(value) = &self.support_level {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "support_level",
                 value.as_str(),
@@ -9062,7 +9355,7 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.network_zone {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "network_zone",
                 value,
@@ -9070,7 +9363,7 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.period {
-            sdk_runtime::check::one_of_i64(
+            cloud_sdks_runtime::check::one_of_i64(
                 operation,
                 "period",
                 *value,
@@ -9078,7 +9371,12 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             )?;
         }
         if let Some(value) = &self.disk_type {
-            sdk_runtime::check::one_of(operation, "disk_type", value, &["hdd", "ssd"])?;
+            cloud_sdks_runtime::check::one_of(
+                operation,
+                "disk_type",
+                value,
+                &["hdd", "ssd"],
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -9086,84 +9384,104 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             named
                 .insert(
                     String::from("connection"),
-                    sdk_runtime::encode::value(operation, "connection", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "connection", value)?,
                 );
         }
         if let Some(value) = &self.monthly_transfer_gb {
             named
                 .insert(
                     String::from("monthly_transfer_gb"),
-                    sdk_runtime::encode::value(operation, "monthly_transfer_gb", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "monthly_transfer_gb",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.bandwidth_type {
             named
                 .insert(
                     String::from("bandwidth_type"),
-                    sdk_runtime::encode::value(operation, "bandwidth_type", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "bandwidth_type",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.backups {
             named
                 .insert(
                     String::from("backups"),
-                    sdk_runtime::encode::value(operation, "backups", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "backups", value)?,
                 );
         }
         if let Some(value) = &self.lvs {
             named
                 .insert(
                     String::from("lvs"),
-                    sdk_runtime::encode::value(operation, "lvs", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "lvs", value)?,
                 );
         }
         if let Some(value) = &self.intrusion_detection {
             named
                 .insert(
                     String::from("intrusion_detection"),
-                    sdk_runtime::encode::value(operation, "intrusion_detection", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "intrusion_detection",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.monitoring_level {
             named
                 .insert(
                     String::from("monitoring_level"),
-                    sdk_runtime::encode::value(operation, "monitoring_level", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "monitoring_level",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.vulnscan {
             named
                 .insert(
                     String::from("vulnscan"),
-                    sdk_runtime::encode::value(operation, "vulnscan", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "vulnscan", value)?,
                 );
         }
         if let Some(value) = &self.database {
             named
                 .insert(
                     String::from("database"),
-                    sdk_runtime::encode::value(operation, "database", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "database", value)?,
                 );
         }
         if let Some(value) = &self.antivirus {
             named
                 .insert(
                     String::from("antivirus"),
-                    sdk_runtime::encode::value(operation, "antivirus", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "antivirus", value)?,
                 );
         }
         if let Some(value) = &self.firewall {
             named
                 .insert(
                     String::from("firewall"),
-                    sdk_runtime::encode::value(operation, "firewall", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "firewall", value)?,
                 );
         }
         if let Some(value) = &self.firewall_rule_group {
             named
                 .insert(
                     String::from("firewall_rule_group"),
-                    sdk_runtime::encode::value(operation, "firewall_rule_group", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "firewall_rule_group",
+                        value,
+                    )?,
                 );
         }
         {
@@ -9171,7 +9489,7 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             named
                 .insert(
                     String::from("sku"),
-                    sdk_runtime::encode::value(operation, "sku", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "sku", value)?,
                 );
         }
         {
@@ -9179,21 +9497,25 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             named
                 .insert(
                     String::from("dry_run"),
-                    sdk_runtime::encode::value(operation, "dry_run", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "dry_run", value)?,
                 );
         }
         if let Some(value) = &self.discount_code {
             named
                 .insert(
                     String::from("discount_code"),
-                    sdk_runtime::encode::value(operation, "discount_code", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "discount_code", value)?,
                 );
         }
         if let Some(value) = &self.add_to_next_bill {
             named
                 .insert(
                     String::from("add_to_next_bill"),
-                    sdk_runtime::encode::value(operation, "add_to_next_bill", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "add_to_next_bill",
+                        value,
+                    )?,
                 );
         }
         {
@@ -9201,63 +9523,63 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
             named
                 .insert(
                     String::from("os"),
-                    sdk_runtime::encode::value(operation, "os", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "os", value)?,
                 );
         }
         if let Some(value) = &self.os_bits {
             named
                 .insert(
                     String::from("os_bits"),
-                    sdk_runtime::encode::value(operation, "os_bits", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "os_bits", value)?,
                 );
         }
         if let Some(value) = &self.support_level {
             named
                 .insert(
                     String::from("support_level"),
-                    sdk_runtime::encode::value(operation, "support_level", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "support_level", value)?,
                 );
         }
         if let Some(value) = &self.vlan {
             named
                 .insert(
                     String::from("vlan"),
-                    sdk_runtime::encode::value(operation, "vlan", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "vlan", value)?,
                 );
         }
         if let Some(value) = &self.network_zone {
             named
                 .insert(
                     String::from("network_zone"),
-                    sdk_runtime::encode::value(operation, "network_zone", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "network_zone", value)?,
                 );
         }
         if let Some(value) = &self.data_zone {
             named
                 .insert(
                     String::from("data_zone"),
-                    sdk_runtime::encode::value(operation, "data_zone", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "data_zone", value)?,
                 );
         }
         if let Some(value) = &self.period {
             named
                 .insert(
                     String::from("period"),
-                    sdk_runtime::encode::value(operation, "period", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "period", value)?,
                 );
         }
         if let Some(value) = &self.pub_ssh_key {
             named
                 .insert(
                     String::from("pub_ssh_key"),
-                    sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "pub_ssh_key", value)?,
                 );
         }
         if let Some(value) = &self.disk_type {
             named
                 .insert(
                     String::from("disk_type"),
-                    sdk_runtime::encode::value(operation, "disk_type", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "disk_type", value)?,
                 );
         }
         Ok(named)
@@ -9266,12 +9588,12 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
     #[allow(deprecated)]
     pub async fn send(self) -> Result<CreateResult, Error> {
         let operation: &'static str = "create.monthly_miniserver";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/create.monthly_miniserver"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -9279,7 +9601,7 @@ impl<'a> CreateMonthlyMiniserverRequest<'a> {
         response.json::<CreateResult, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for CreateMonthlyMiniserverRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for CreateMonthlyMiniserverRequest<'_> {
     type Output = CreateResult;
     const METHOD: &'static str = "create.monthly_miniserver";
     #[allow(deprecated)]
@@ -9287,7 +9609,7 @@ impl sdk_runtime::batch::Prepared for CreateMonthlyMiniserverRequest<'_> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -9325,7 +9647,7 @@ impl<'a> CreateOpenstackProjectRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "create.openstack_project";
         #[allow(unused_mut)]
@@ -9335,7 +9657,7 @@ impl<'a> CreateOpenstackProjectRequest<'a> {
             named
                 .insert(
                     String::from("sku"),
-                    sdk_runtime::encode::value(operation, "sku", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "sku", value)?,
                 );
         }
         {
@@ -9343,21 +9665,25 @@ impl<'a> CreateOpenstackProjectRequest<'a> {
             named
                 .insert(
                     String::from("dry_run"),
-                    sdk_runtime::encode::value(operation, "dry_run", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "dry_run", value)?,
                 );
         }
         if let Some(value) = &self.discount_code {
             named
                 .insert(
                     String::from("discount_code"),
-                    sdk_runtime::encode::value(operation, "discount_code", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "discount_code", value)?,
                 );
         }
         if let Some(value) = &self.add_to_next_bill {
             named
                 .insert(
                     String::from("add_to_next_bill"),
-                    sdk_runtime::encode::value(operation, "add_to_next_bill", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "add_to_next_bill",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -9365,12 +9691,12 @@ impl<'a> CreateOpenstackProjectRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<CreateResult, Error> {
         let operation: &'static str = "create.openstack_project";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/create.openstack_project"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -9378,14 +9704,14 @@ impl<'a> CreateOpenstackProjectRequest<'a> {
         response.json::<CreateResult, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for CreateOpenstackProjectRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for CreateOpenstackProjectRequest<'_> {
     type Output = CreateResult;
     const METHOD: &'static str = "create.openstack_project";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -9410,7 +9736,7 @@ impl<'a> CreateVerifyDiscountCodeRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "create.verify_discount_code";
         #[allow(unused_mut)]
@@ -9420,7 +9746,7 @@ impl<'a> CreateVerifyDiscountCodeRequest<'a> {
             named
                 .insert(
                     String::from("discount_code"),
-                    sdk_runtime::encode::value(operation, "discount_code", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "discount_code", value)?,
                 );
         }
         Ok(named)
@@ -9428,12 +9754,12 @@ impl<'a> CreateVerifyDiscountCodeRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<DiscountCode, Error> {
         let operation: &'static str = "create.verify_discount_code";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/create.verify_discount_code"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -9441,14 +9767,14 @@ impl<'a> CreateVerifyDiscountCodeRequest<'a> {
         response.json::<DiscountCode, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for CreateVerifyDiscountCodeRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for CreateVerifyDiscountCodeRequest<'_> {
     type Output = DiscountCode;
     const METHOD: &'static str = "create.verify_discount_code";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -9472,7 +9798,7 @@ impl<'a> DnsReloadRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -9481,12 +9807,12 @@ impl<'a> DnsReloadRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "dns.reload";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.reload"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -9496,14 +9822,14 @@ impl<'a> DnsReloadRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for DnsReloadRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsReloadRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "dns.reload";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -9539,16 +9865,26 @@ impl<'a> DnsReverseMapListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "dns.reverse_map_list";
         if let Some(value) = &self.name {
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         if let Some(value) = &self.address {
-            sdk_runtime::check::max_length(operation, "address", value, 250usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "address",
+                value,
+                250usize,
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -9556,14 +9892,14 @@ impl<'a> DnsReverseMapListRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         if let Some(value) = &self.address {
             named
                 .insert(
                     String::from("address"),
-                    sdk_runtime::encode::value(operation, "address", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "address", value)?,
                 );
         }
         Ok(named)
@@ -9571,12 +9907,12 @@ impl<'a> DnsReverseMapListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ReverseMap>, Error> {
         let operation: &'static str = "dns.reverse_map_list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.reverse_map_list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -9584,14 +9920,14 @@ impl<'a> DnsReverseMapListRequest<'a> {
         response.json::<Vec<ReverseMap>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsReverseMapListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsReverseMapListRequest<'_> {
     type Output = Vec<ReverseMap>;
     const METHOD: &'static str = "dns.reverse_map_list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -9623,21 +9959,36 @@ impl<'a> DnsReverseMapUpdateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "dns.reverse_map_update";
         if let Some(value) = &self.name {
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.address;
-            sdk_runtime::check::max_length(operation, "address", value, 250usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "address",
+                value,
+                250usize,
+            )?;
         }
         {
             let value = &self.reverse_map;
-            sdk_runtime::check::max_length(operation, "reverse_map", value, 250usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "reverse_map",
+                value,
+                250usize,
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -9645,7 +9996,7 @@ impl<'a> DnsReverseMapUpdateRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -9653,7 +10004,7 @@ impl<'a> DnsReverseMapUpdateRequest<'a> {
             named
                 .insert(
                     String::from("address"),
-                    sdk_runtime::encode::value(operation, "address", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "address", value)?,
                 );
         }
         {
@@ -9661,7 +10012,7 @@ impl<'a> DnsReverseMapUpdateRequest<'a> {
             named
                 .insert(
                     String::from("reverse_map"),
-                    sdk_runtime::encode::value(operation, "reverse_map", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "reverse_map", value)?,
                 );
         }
         Ok(named)
@@ -9669,12 +10020,12 @@ impl<'a> DnsReverseMapUpdateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ReverseMap>, Error> {
         let operation: &'static str = "dns.reverse_map_update";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.reverse_map_update"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -9682,14 +10033,14 @@ impl<'a> DnsReverseMapUpdateRequest<'a> {
         response.json::<Vec<ReverseMap>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsReverseMapUpdateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsReverseMapUpdateRequest<'_> {
     type Output = Vec<ReverseMap>;
     const METHOD: &'static str = "dns.reverse_map_update";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -9732,15 +10083,20 @@ impl<'a> DnsZoneCreateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "dns.zone_create";
         {
             let value = &self.nickname;
-            sdk_runtime::check::max_length(operation, "nickname", value, 250usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "nickname",
+                value,
+                250usize,
+            )?;
         }
         if let Some(value) = &self.ttl {
-            sdk_runtime::check::one_of_i64(
+            cloud_sdks_runtime::check::one_of_i64(
                 operation,
                 "ttl",
                 *value,
@@ -9769,28 +10125,28 @@ impl<'a> DnsZoneCreateRequest<'a> {
             named
                 .insert(
                     String::from("nickname"),
-                    sdk_runtime::encode::value(operation, "nickname", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "nickname", value)?,
                 );
         }
         if let Some(value) = &self.ttl {
             named
                 .insert(
                     String::from("ttl"),
-                    sdk_runtime::encode::value(operation, "ttl", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "ttl", value)?,
                 );
         }
         if let Some(value) = &self.records {
             named
                 .insert(
                     String::from("records"),
-                    sdk_runtime::encode::value(operation, "records", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "records", value)?,
                 );
         }
         if let Some(value) = &self.domains {
             named
                 .insert(
                     String::from("domains"),
-                    sdk_runtime::encode::value(operation, "domains", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "domains", value)?,
                 );
         }
         Ok(named)
@@ -9798,12 +10154,12 @@ impl<'a> DnsZoneCreateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Zone, Error> {
         let operation: &'static str = "dns.zone_create";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_create"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -9811,14 +10167,14 @@ impl<'a> DnsZoneCreateRequest<'a> {
         response.json::<Zone, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneCreateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneCreateRequest<'_> {
     type Output = Zone;
     const METHOD: &'static str = "dns.zone_create";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -9843,14 +10199,19 @@ impl<'a> DnsZoneDeleteRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "dns.zone_delete";
         {
             let value = &self.id;
-            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -9859,7 +10220,7 @@ impl<'a> DnsZoneDeleteRequest<'a> {
             named
                 .insert(
                     String::from("id"),
-                    sdk_runtime::encode::value(operation, "id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "id", value)?,
                 );
         }
         Ok(named)
@@ -9867,12 +10228,12 @@ impl<'a> DnsZoneDeleteRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Zone, Error> {
         let operation: &'static str = "dns.zone_delete";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_delete"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -9880,14 +10241,14 @@ impl<'a> DnsZoneDeleteRequest<'a> {
         response.json::<Zone, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneDeleteRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneDeleteRequest<'_> {
     type Output = Zone;
     const METHOD: &'static str = "dns.zone_delete";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -9918,17 +10279,22 @@ impl<'a> DnsZoneDomainCreateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "dns.zone_domain_create";
         {
             let value = &self.domain;
-            sdk_runtime::check::max_length(operation, "domain", value, 250usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "domain", value, 250usize)?;
         }
         if let Some(value) = &self.zone_id {
-            sdk_runtime::check::min_length(operation, "zone_id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "zone_id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "zone_id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "zone_id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "zone_id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "zone_id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -9937,14 +10303,14 @@ impl<'a> DnsZoneDomainCreateRequest<'a> {
             named
                 .insert(
                     String::from("domain"),
-                    sdk_runtime::encode::value(operation, "domain", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "domain", value)?,
                 );
         }
         if let Some(value) = &self.zone_id {
             named
                 .insert(
                     String::from("zone_id"),
-                    sdk_runtime::encode::value(operation, "zone_id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "zone_id", value)?,
                 );
         }
         Ok(named)
@@ -9952,12 +10318,12 @@ impl<'a> DnsZoneDomainCreateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ZoneDomain, Error> {
         let operation: &'static str = "dns.zone_domain_create";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_domain_create"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -9965,14 +10331,14 @@ impl<'a> DnsZoneDomainCreateRequest<'a> {
         response.json::<ZoneDomain, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneDomainCreateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneDomainCreateRequest<'_> {
     type Output = ZoneDomain;
     const METHOD: &'static str = "dns.zone_domain_create";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -9997,12 +10363,12 @@ impl<'a> DnsZoneDomainDeleteRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "dns.zone_domain_delete";
         {
             let value = &self.domain;
-            sdk_runtime::check::max_length(operation, "domain", value, 250usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "domain", value, 250usize)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -10011,7 +10377,7 @@ impl<'a> DnsZoneDomainDeleteRequest<'a> {
             named
                 .insert(
                     String::from("domain"),
-                    sdk_runtime::encode::value(operation, "domain", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "domain", value)?,
                 );
         }
         Ok(named)
@@ -10019,12 +10385,12 @@ impl<'a> DnsZoneDomainDeleteRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ZoneDomain, Error> {
         let operation: &'static str = "dns.zone_domain_delete";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_domain_delete"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -10032,14 +10398,14 @@ impl<'a> DnsZoneDomainDeleteRequest<'a> {
         response.json::<ZoneDomain, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneDomainDeleteRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneDomainDeleteRequest<'_> {
     type Output = ZoneDomain;
     const METHOD: &'static str = "dns.zone_domain_delete";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -10064,12 +10430,12 @@ impl<'a> DnsZoneDomainInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "dns.zone_domain_info";
         {
             let value = &self.domain;
-            sdk_runtime::check::max_length(operation, "domain", value, 250usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "domain", value, 250usize)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -10078,7 +10444,7 @@ impl<'a> DnsZoneDomainInfoRequest<'a> {
             named
                 .insert(
                     String::from("domain"),
-                    sdk_runtime::encode::value(operation, "domain", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "domain", value)?,
                 );
         }
         Ok(named)
@@ -10086,12 +10452,12 @@ impl<'a> DnsZoneDomainInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ZoneDomain, Error> {
         let operation: &'static str = "dns.zone_domain_info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_domain_info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -10099,14 +10465,14 @@ impl<'a> DnsZoneDomainInfoRequest<'a> {
         response.json::<ZoneDomain, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneDomainInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneDomainInfoRequest<'_> {
     type Output = ZoneDomain;
     const METHOD: &'static str = "dns.zone_domain_info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -10130,7 +10496,7 @@ impl<'a> DnsZoneDomainListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -10139,12 +10505,12 @@ impl<'a> DnsZoneDomainListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ZoneDomain>, Error> {
         let operation: &'static str = "dns.zone_domain_list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_domain_list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -10152,14 +10518,14 @@ impl<'a> DnsZoneDomainListRequest<'a> {
         response.json::<Vec<ZoneDomain>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneDomainListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneDomainListRequest<'_> {
     type Output = Vec<ZoneDomain>;
     const METHOD: &'static str = "dns.zone_domain_list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -10190,17 +10556,22 @@ impl<'a> DnsZoneDomainUpdateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "dns.zone_domain_update";
         {
             let value = &self.domain;
-            sdk_runtime::check::max_length(operation, "domain", value, 250usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "domain", value, 250usize)?;
         }
         if let Some(value) = &self.zone_id {
-            sdk_runtime::check::min_length(operation, "zone_id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "zone_id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "zone_id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "zone_id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "zone_id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "zone_id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -10209,14 +10580,14 @@ impl<'a> DnsZoneDomainUpdateRequest<'a> {
             named
                 .insert(
                     String::from("domain"),
-                    sdk_runtime::encode::value(operation, "domain", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "domain", value)?,
                 );
         }
         if let Some(value) = &self.zone_id {
             named
                 .insert(
                     String::from("zone_id"),
-                    sdk_runtime::encode::value(operation, "zone_id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "zone_id", value)?,
                 );
         }
         Ok(named)
@@ -10224,12 +10595,12 @@ impl<'a> DnsZoneDomainUpdateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ZoneDomain, Error> {
         let operation: &'static str = "dns.zone_domain_update";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_domain_update"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -10237,14 +10608,14 @@ impl<'a> DnsZoneDomainUpdateRequest<'a> {
         response.json::<ZoneDomain, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneDomainUpdateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneDomainUpdateRequest<'_> {
     type Output = ZoneDomain;
     const METHOD: &'static str = "dns.zone_domain_update";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -10269,14 +10640,19 @@ impl<'a> DnsZoneInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "dns.zone_info";
         {
             let value = &self.id;
-            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -10285,7 +10661,7 @@ impl<'a> DnsZoneInfoRequest<'a> {
             named
                 .insert(
                     String::from("id"),
-                    sdk_runtime::encode::value(operation, "id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "id", value)?,
                 );
         }
         Ok(named)
@@ -10293,12 +10669,12 @@ impl<'a> DnsZoneInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Zone, Error> {
         let operation: &'static str = "dns.zone_info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -10306,14 +10682,14 @@ impl<'a> DnsZoneInfoRequest<'a> {
         response.json::<Zone, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneInfoRequest<'_> {
     type Output = Zone;
     const METHOD: &'static str = "dns.zone_info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -10337,7 +10713,7 @@ impl<'a> DnsZoneListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -10346,12 +10722,12 @@ impl<'a> DnsZoneListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Zone>, Error> {
         let operation: &'static str = "dns.zone_list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -10359,14 +10735,14 @@ impl<'a> DnsZoneListRequest<'a> {
         response.json::<Vec<Zone>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneListRequest<'_> {
     type Output = Vec<Zone>;
     const METHOD: &'static str = "dns.zone_list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -10417,18 +10793,23 @@ impl<'a> DnsZoneRecordCreateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "dns.zone_record_create";
         {
             let value = &self.zone_id;
-            sdk_runtime::check::min_length(operation, "zone_id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "zone_id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "zone_id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "zone_id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "zone_id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "zone_id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         {
             let value = &self.r#type;
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "type",
                 value.as_str(),
@@ -10436,15 +10817,25 @@ impl<'a> DnsZoneRecordCreateRequest<'a> {
             )?;
         }
         if let Some(value) = &self.record {
-            sdk_runtime::check::max_length(operation, "record", value, 250usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "record", value, 250usize)?;
         }
         {
             let value = &self.address;
-            sdk_runtime::check::max_length(operation, "address", value, 250usize)?;
-            sdk_runtime::check::allowed_chars(operation, "address", value, " -~")?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "address",
+                value,
+                250usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "address",
+                value,
+                " -~",
+            )?;
         }
         if let Some(value) = &self.ttl {
-            sdk_runtime::check::one_of_i64(
+            cloud_sdks_runtime::check::one_of_i64(
                 operation,
                 "ttl",
                 *value,
@@ -10455,8 +10846,8 @@ impl<'a> DnsZoneRecordCreateRequest<'a> {
             )?;
         }
         if let Some(value) = &self.priority {
-            sdk_runtime::check::min_i64(operation, "priority", *value, 0i64)?;
-            sdk_runtime::check::max_i64(operation, "priority", *value, 999i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "priority", *value, 0i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, "priority", *value, 999i64)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -10465,7 +10856,7 @@ impl<'a> DnsZoneRecordCreateRequest<'a> {
             named
                 .insert(
                     String::from("zone_id"),
-                    sdk_runtime::encode::value(operation, "zone_id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "zone_id", value)?,
                 );
         }
         {
@@ -10473,14 +10864,14 @@ impl<'a> DnsZoneRecordCreateRequest<'a> {
             named
                 .insert(
                     String::from("type"),
-                    sdk_runtime::encode::value(operation, "type", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "type", value)?,
                 );
         }
         if let Some(value) = &self.record {
             named
                 .insert(
                     String::from("record"),
-                    sdk_runtime::encode::value(operation, "record", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "record", value)?,
                 );
         }
         {
@@ -10488,28 +10879,28 @@ impl<'a> DnsZoneRecordCreateRequest<'a> {
             named
                 .insert(
                     String::from("address"),
-                    sdk_runtime::encode::value(operation, "address", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "address", value)?,
                 );
         }
         if let Some(value) = &self.ttl {
             named
                 .insert(
                     String::from("ttl"),
-                    sdk_runtime::encode::value(operation, "ttl", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "ttl", value)?,
                 );
         }
         if let Some(value) = &self.priority {
             named
                 .insert(
                     String::from("priority"),
-                    sdk_runtime::encode::value(operation, "priority", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "priority", value)?,
                 );
         }
         if let Some(value) = &self.relative {
             named
                 .insert(
                     String::from("relative"),
-                    sdk_runtime::encode::value(operation, "relative", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "relative", value)?,
                 );
         }
         Ok(named)
@@ -10517,12 +10908,12 @@ impl<'a> DnsZoneRecordCreateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ZoneRecord, Error> {
         let operation: &'static str = "dns.zone_record_create";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_record_create"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -10530,14 +10921,14 @@ impl<'a> DnsZoneRecordCreateRequest<'a> {
         response.json::<ZoneRecord, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneRecordCreateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneRecordCreateRequest<'_> {
     type Output = ZoneRecord;
     const METHOD: &'static str = "dns.zone_record_create";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -10562,14 +10953,19 @@ impl<'a> DnsZoneRecordDeleteRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "dns.zone_record_delete";
         {
             let value = &self.id;
-            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -10578,7 +10974,7 @@ impl<'a> DnsZoneRecordDeleteRequest<'a> {
             named
                 .insert(
                     String::from("id"),
-                    sdk_runtime::encode::value(operation, "id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "id", value)?,
                 );
         }
         Ok(named)
@@ -10586,12 +10982,12 @@ impl<'a> DnsZoneRecordDeleteRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ZoneRecord, Error> {
         let operation: &'static str = "dns.zone_record_delete";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_record_delete"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -10599,14 +10995,14 @@ impl<'a> DnsZoneRecordDeleteRequest<'a> {
         response.json::<ZoneRecord, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneRecordDeleteRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneRecordDeleteRequest<'_> {
     type Output = ZoneRecord;
     const METHOD: &'static str = "dns.zone_record_delete";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -10631,14 +11027,19 @@ impl<'a> DnsZoneRecordInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "dns.zone_record_info";
         {
             let value = &self.id;
-            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -10647,7 +11048,7 @@ impl<'a> DnsZoneRecordInfoRequest<'a> {
             named
                 .insert(
                     String::from("id"),
-                    sdk_runtime::encode::value(operation, "id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "id", value)?,
                 );
         }
         Ok(named)
@@ -10655,12 +11056,12 @@ impl<'a> DnsZoneRecordInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ZoneRecord, Error> {
         let operation: &'static str = "dns.zone_record_info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_record_info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -10668,14 +11069,14 @@ impl<'a> DnsZoneRecordInfoRequest<'a> {
         response.json::<ZoneRecord, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneRecordInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneRecordInfoRequest<'_> {
     type Output = ZoneRecord;
     const METHOD: &'static str = "dns.zone_record_info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -10699,7 +11100,7 @@ impl<'a> DnsZoneRecordListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -10708,12 +11109,12 @@ impl<'a> DnsZoneRecordListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ZoneRecord>, Error> {
         let operation: &'static str = "dns.zone_record_list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_record_list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -10721,14 +11122,14 @@ impl<'a> DnsZoneRecordListRequest<'a> {
         response.json::<Vec<ZoneRecord>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneRecordListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneRecordListRequest<'_> {
     type Output = Vec<ZoneRecord>;
     const METHOD: &'static str = "dns.zone_record_list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -10795,22 +11196,32 @@ impl<'a> DnsZoneRecordUpdateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "dns.zone_record_update";
         {
             let value = &self.id;
-            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         if let Some(value) = &self.zone_id {
-            sdk_runtime::check::min_length(operation, "zone_id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "zone_id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "zone_id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "zone_id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "zone_id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "zone_id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         if let Some(value) = &self.r#type {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "type",
                 value.as_str(),
@@ -10818,14 +11229,24 @@ impl<'a> DnsZoneRecordUpdateRequest<'a> {
             )?;
         }
         if let Some(value) = &self.record {
-            sdk_runtime::check::max_length(operation, "record", value, 250usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "record", value, 250usize)?;
         }
         if let Some(value) = &self.address {
-            sdk_runtime::check::max_length(operation, "address", value, 250usize)?;
-            sdk_runtime::check::allowed_chars(operation, "address", value, " -~")?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "address",
+                value,
+                250usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "address",
+                value,
+                " -~",
+            )?;
         }
         if let Some(value) = &self.ttl {
-            sdk_runtime::check::one_of_i64(
+            cloud_sdks_runtime::check::one_of_i64(
                 operation,
                 "ttl",
                 *value,
@@ -10836,8 +11257,8 @@ impl<'a> DnsZoneRecordUpdateRequest<'a> {
             )?;
         }
         if let Some(value) = &self.priority {
-            sdk_runtime::check::min_i64(operation, "priority", *value, 0i64)?;
-            sdk_runtime::check::max_i64(operation, "priority", *value, 999i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "priority", *value, 0i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, "priority", *value, 999i64)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -10846,56 +11267,56 @@ impl<'a> DnsZoneRecordUpdateRequest<'a> {
             named
                 .insert(
                     String::from("id"),
-                    sdk_runtime::encode::value(operation, "id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "id", value)?,
                 );
         }
         if let Some(value) = &self.zone_id {
             named
                 .insert(
                     String::from("zone_id"),
-                    sdk_runtime::encode::value(operation, "zone_id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "zone_id", value)?,
                 );
         }
         if let Some(value) = &self.r#type {
             named
                 .insert(
                     String::from("type"),
-                    sdk_runtime::encode::value(operation, "type", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "type", value)?,
                 );
         }
         if let Some(value) = &self.record {
             named
                 .insert(
                     String::from("record"),
-                    sdk_runtime::encode::value(operation, "record", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "record", value)?,
                 );
         }
         if let Some(value) = &self.address {
             named
                 .insert(
                     String::from("address"),
-                    sdk_runtime::encode::value(operation, "address", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "address", value)?,
                 );
         }
         if let Some(value) = &self.ttl {
             named
                 .insert(
                     String::from("ttl"),
-                    sdk_runtime::encode::value(operation, "ttl", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "ttl", value)?,
                 );
         }
         if let Some(value) = &self.priority {
             named
                 .insert(
                     String::from("priority"),
-                    sdk_runtime::encode::value(operation, "priority", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "priority", value)?,
                 );
         }
         if let Some(value) = &self.relative {
             named
                 .insert(
                     String::from("relative"),
-                    sdk_runtime::encode::value(operation, "relative", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "relative", value)?,
                 );
         }
         Ok(named)
@@ -10903,12 +11324,12 @@ impl<'a> DnsZoneRecordUpdateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ZoneRecord, Error> {
         let operation: &'static str = "dns.zone_record_update";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_record_update"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -10916,14 +11337,14 @@ impl<'a> DnsZoneRecordUpdateRequest<'a> {
         response.json::<ZoneRecord, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneRecordUpdateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneRecordUpdateRequest<'_> {
     type Output = ZoneRecord;
     const METHOD: &'static str = "dns.zone_record_update";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -10960,20 +11381,30 @@ impl<'a> DnsZoneUpdateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "dns.zone_update";
         {
             let value = &self.id;
-            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         if let Some(value) = &self.nickname {
-            sdk_runtime::check::max_length(operation, "nickname", value, 250usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "nickname",
+                value,
+                250usize,
+            )?;
         }
         if let Some(value) = &self.ttl {
-            sdk_runtime::check::one_of_i64(
+            cloud_sdks_runtime::check::one_of_i64(
                 operation,
                 "ttl",
                 *value,
@@ -10990,21 +11421,21 @@ impl<'a> DnsZoneUpdateRequest<'a> {
             named
                 .insert(
                     String::from("id"),
-                    sdk_runtime::encode::value(operation, "id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "id", value)?,
                 );
         }
         if let Some(value) = &self.nickname {
             named
                 .insert(
                     String::from("nickname"),
-                    sdk_runtime::encode::value(operation, "nickname", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "nickname", value)?,
                 );
         }
         if let Some(value) = &self.ttl {
             named
                 .insert(
                     String::from("ttl"),
-                    sdk_runtime::encode::value(operation, "ttl", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "ttl", value)?,
                 );
         }
         Ok(named)
@@ -11012,12 +11443,12 @@ impl<'a> DnsZoneUpdateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Zone, Error> {
         let operation: &'static str = "dns.zone_update";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/dns.zone_update"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -11025,14 +11456,14 @@ impl<'a> DnsZoneUpdateRequest<'a> {
         response.json::<Zone, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for DnsZoneUpdateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for DnsZoneUpdateRequest<'_> {
     type Output = Zone;
     const METHOD: &'static str = "dns.zone_update";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -11114,11 +11545,11 @@ impl<'a> FirewallingRuleCreateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "firewalling.rule_create";
         if let Some(value) = &self.ip_version {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "ip_version",
                 value,
@@ -11127,7 +11558,7 @@ impl<'a> FirewallingRuleCreateRequest<'a> {
         }
         {
             let value = &self.action;
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "action",
                 value.as_str(),
@@ -11135,7 +11566,7 @@ impl<'a> FirewallingRuleCreateRequest<'a> {
             )?;
         }
         if let Some(value) = &self.protocols {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "protocols",
                 value,
@@ -11155,11 +11586,11 @@ impl<'a> FirewallingRuleCreateRequest<'a> {
         }
         {
             let value = &self.ordering;
-            sdk_runtime::check::min_i64(operation, "ordering", *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, "ordering", *value, 30i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "ordering", *value, 1i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, "ordering", *value, 30i64)?;
         }
         if let Some(value) = &self.direction {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "direction",
                 value.as_str(),
@@ -11173,14 +11604,18 @@ impl<'a> FirewallingRuleCreateRequest<'a> {
             named
                 .insert(
                     String::from("rule_group_name"),
-                    sdk_runtime::encode::value(operation, "rule_group_name", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "rule_group_name",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.ip_version {
             named
                 .insert(
                     String::from("ip_version"),
-                    sdk_runtime::encode::value(operation, "ip_version", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "ip_version", value)?,
                 );
         }
         {
@@ -11188,42 +11623,42 @@ impl<'a> FirewallingRuleCreateRequest<'a> {
             named
                 .insert(
                     String::from("action"),
-                    sdk_runtime::encode::value(operation, "action", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "action", value)?,
                 );
         }
         if let Some(value) = &self.source_ips {
             named
                 .insert(
                     String::from("source_ips"),
-                    sdk_runtime::encode::value(operation, "source_ips", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "source_ips", value)?,
                 );
         }
         if let Some(value) = &self.source_ports {
             named
                 .insert(
                     String::from("source_ports"),
-                    sdk_runtime::encode::value(operation, "source_ports", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "source_ports", value)?,
                 );
         }
         if let Some(value) = &self.dest_ips {
             named
                 .insert(
                     String::from("dest_ips"),
-                    sdk_runtime::encode::value(operation, "dest_ips", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "dest_ips", value)?,
                 );
         }
         if let Some(value) = &self.source_ip6s {
             named
                 .insert(
                     String::from("source_ip6s"),
-                    sdk_runtime::encode::value(operation, "source_ip6s", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "source_ip6s", value)?,
                 );
         }
         if let Some(value) = &self.dest_ip6s {
             named
                 .insert(
                     String::from("dest_ip6s"),
-                    sdk_runtime::encode::value(operation, "dest_ip6s", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "dest_ip6s", value)?,
                 );
         }
         {
@@ -11231,14 +11666,14 @@ impl<'a> FirewallingRuleCreateRequest<'a> {
             named
                 .insert(
                     String::from("dest_ports"),
-                    sdk_runtime::encode::value(operation, "dest_ports", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "dest_ports", value)?,
                 );
         }
         if let Some(value) = &self.protocols {
             named
                 .insert(
                     String::from("protocols"),
-                    sdk_runtime::encode::value(operation, "protocols", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "protocols", value)?,
                 );
         }
         {
@@ -11246,21 +11681,21 @@ impl<'a> FirewallingRuleCreateRequest<'a> {
             named
                 .insert(
                     String::from("ordering"),
-                    sdk_runtime::encode::value(operation, "ordering", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "ordering", value)?,
                 );
         }
         if let Some(value) = &self.comment {
             named
                 .insert(
                     String::from("comment"),
-                    sdk_runtime::encode::value(operation, "comment", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "comment", value)?,
                 );
         }
         if let Some(value) = &self.direction {
             named
                 .insert(
                     String::from("direction"),
-                    sdk_runtime::encode::value(operation, "direction", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "direction", value)?,
                 );
         }
         Ok(named)
@@ -11268,12 +11703,12 @@ impl<'a> FirewallingRuleCreateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallRule, Error> {
         let operation: &'static str = "firewalling.rule_create";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_create"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -11281,14 +11716,14 @@ impl<'a> FirewallingRuleCreateRequest<'a> {
         response.json::<FirewallRule, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for FirewallingRuleCreateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for FirewallingRuleCreateRequest<'_> {
     type Output = FirewallRule;
     const METHOD: &'static str = "firewalling.rule_create";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -11313,7 +11748,7 @@ impl<'a> FirewallingRuleDeleteRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "firewalling.rule_delete";
         #[allow(unused_mut)]
@@ -11323,7 +11758,7 @@ impl<'a> FirewallingRuleDeleteRequest<'a> {
             named
                 .insert(
                     String::from("rule_id"),
-                    sdk_runtime::encode::value(operation, "rule_id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "rule_id", value)?,
                 );
         }
         Ok(named)
@@ -11331,12 +11766,12 @@ impl<'a> FirewallingRuleDeleteRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<String, Error> {
         let operation: &'static str = "firewalling.rule_delete";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_delete"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -11344,14 +11779,14 @@ impl<'a> FirewallingRuleDeleteRequest<'a> {
         response.json::<String, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for FirewallingRuleDeleteRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for FirewallingRuleDeleteRequest<'_> {
     type Output = String;
     const METHOD: &'static str = "firewalling.rule_delete";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -11394,22 +11829,32 @@ impl<'a> FirewallingRuleGroupCreateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "firewalling.rule_group_create";
         {
             let value = &self.nickname;
-            sdk_runtime::check::max_length(operation, "nickname", value, 225usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "nickname",
+                value,
+                225usize,
+            )?;
         }
         if let Some(value) = &self.rules {
-            sdk_runtime::check::max_items(operation, "rules", value.len(), 30usize)?;
+            cloud_sdks_runtime::check::max_items(
+                operation,
+                "rules",
+                value.len(),
+                30usize,
+            )?;
             for (index, item) in value.iter().enumerate() {
                 let item_label = format!("{}[{}]", "rules", index);
                 item.check(operation, &item_label)?;
             }
         }
         if let Some(value) = &self.default_outbound_policy {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "default_outbound_policy",
                 value.as_str(),
@@ -11423,28 +11868,28 @@ impl<'a> FirewallingRuleGroupCreateRequest<'a> {
             named
                 .insert(
                     String::from("nickname"),
-                    sdk_runtime::encode::value(operation, "nickname", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "nickname", value)?,
                 );
         }
         if let Some(value) = &self.notes {
             named
                 .insert(
                     String::from("notes"),
-                    sdk_runtime::encode::value(operation, "notes", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "notes", value)?,
                 );
         }
         if let Some(value) = &self.rules {
             named
                 .insert(
                     String::from("rules"),
-                    sdk_runtime::encode::value(operation, "rules", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "rules", value)?,
                 );
         }
         if let Some(value) = &self.default_outbound_policy {
             named
                 .insert(
                     String::from("default_outbound_policy"),
-                    sdk_runtime::encode::value(
+                    cloud_sdks_runtime::encode::value(
                         operation,
                         "default_outbound_policy",
                         value,
@@ -11456,12 +11901,12 @@ impl<'a> FirewallingRuleGroupCreateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallRuleGroup, Error> {
         let operation: &'static str = "firewalling.rule_group_create";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_group_create"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -11469,14 +11914,14 @@ impl<'a> FirewallingRuleGroupCreateRequest<'a> {
         response.json::<FirewallRuleGroup, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for FirewallingRuleGroupCreateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for FirewallingRuleGroupCreateRequest<'_> {
     type Output = FirewallRuleGroup;
     const METHOD: &'static str = "firewalling.rule_group_create";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -11501,7 +11946,7 @@ impl<'a> FirewallingRuleGroupDeleteRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "firewalling.rule_group_delete";
         #[allow(unused_mut)]
@@ -11511,7 +11956,11 @@ impl<'a> FirewallingRuleGroupDeleteRequest<'a> {
             named
                 .insert(
                     String::from("rule_group_name"),
-                    sdk_runtime::encode::value(operation, "rule_group_name", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "rule_group_name",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -11519,12 +11968,12 @@ impl<'a> FirewallingRuleGroupDeleteRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<String, Error> {
         let operation: &'static str = "firewalling.rule_group_delete";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_group_delete"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -11532,14 +11981,14 @@ impl<'a> FirewallingRuleGroupDeleteRequest<'a> {
         response.json::<String, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for FirewallingRuleGroupDeleteRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for FirewallingRuleGroupDeleteRequest<'_> {
     type Output = String;
     const METHOD: &'static str = "firewalling.rule_group_delete";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -11564,7 +12013,7 @@ impl<'a> FirewallingRuleGroupInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "firewalling.rule_group_info";
         #[allow(unused_mut)]
@@ -11574,7 +12023,11 @@ impl<'a> FirewallingRuleGroupInfoRequest<'a> {
             named
                 .insert(
                     String::from("rule_group_name"),
-                    sdk_runtime::encode::value(operation, "rule_group_name", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "rule_group_name",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -11582,12 +12035,12 @@ impl<'a> FirewallingRuleGroupInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallRuleGroup, Error> {
         let operation: &'static str = "firewalling.rule_group_info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_group_info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -11595,14 +12048,14 @@ impl<'a> FirewallingRuleGroupInfoRequest<'a> {
         response.json::<FirewallRuleGroup, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for FirewallingRuleGroupInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for FirewallingRuleGroupInfoRequest<'_> {
     type Output = FirewallRuleGroup;
     const METHOD: &'static str = "firewalling.rule_group_info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -11632,7 +12085,7 @@ impl<'a> FirewallingRuleGroupListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "firewalling.rule_group_list";
         #[allow(unused_mut)]
@@ -11641,7 +12094,11 @@ impl<'a> FirewallingRuleGroupListRequest<'a> {
             named
                 .insert(
                     String::from("include_public"),
-                    sdk_runtime::encode::value(operation, "include_public", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "include_public",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -11649,12 +12106,12 @@ impl<'a> FirewallingRuleGroupListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<FirewallRuleGroup>, Error> {
         let operation: &'static str = "firewalling.rule_group_list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_group_list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -11662,14 +12119,14 @@ impl<'a> FirewallingRuleGroupListRequest<'a> {
         response.json::<Vec<FirewallRuleGroup>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for FirewallingRuleGroupListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for FirewallingRuleGroupListRequest<'_> {
     type Output = Vec<FirewallRuleGroup>;
     const METHOD: &'static str = "firewalling.rule_group_list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -11695,14 +12152,19 @@ impl<'a> FirewallingRuleGroupStatusRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "firewalling.rule_group_status";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -11711,7 +12173,7 @@ impl<'a> FirewallingRuleGroupStatusRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -11719,7 +12181,11 @@ impl<'a> FirewallingRuleGroupStatusRequest<'a> {
             named
                 .insert(
                     String::from("rule_group_name"),
-                    sdk_runtime::encode::value(operation, "rule_group_name", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "rule_group_name",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -11727,12 +12193,12 @@ impl<'a> FirewallingRuleGroupStatusRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallRuleGroupStatus, Error> {
         let operation: &'static str = "firewalling.rule_group_status";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_group_status"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -11740,14 +12206,14 @@ impl<'a> FirewallingRuleGroupStatusRequest<'a> {
         response.json::<FirewallRuleGroupStatus, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for FirewallingRuleGroupStatusRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for FirewallingRuleGroupStatusRequest<'_> {
     type Output = FirewallRuleGroupStatus;
     const METHOD: &'static str = "firewalling.rule_group_status";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -11772,7 +12238,7 @@ impl<'a> FirewallingRuleInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "firewalling.rule_info";
         #[allow(unused_mut)]
@@ -11782,7 +12248,7 @@ impl<'a> FirewallingRuleInfoRequest<'a> {
             named
                 .insert(
                     String::from("rule_id"),
-                    sdk_runtime::encode::value(operation, "rule_id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "rule_id", value)?,
                 );
         }
         Ok(named)
@@ -11790,12 +12256,12 @@ impl<'a> FirewallingRuleInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallRule, Error> {
         let operation: &'static str = "firewalling.rule_info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -11803,14 +12269,14 @@ impl<'a> FirewallingRuleInfoRequest<'a> {
         response.json::<FirewallRule, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for FirewallingRuleInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for FirewallingRuleInfoRequest<'_> {
     type Output = FirewallRule;
     const METHOD: &'static str = "firewalling.rule_info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -11901,11 +12367,11 @@ impl<'a> FirewallingRuleUpdateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "firewalling.rule_update";
         if let Some(value) = &self.ip_version {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "ip_version",
                 value,
@@ -11913,7 +12379,7 @@ impl<'a> FirewallingRuleUpdateRequest<'a> {
             )?;
         }
         if let Some(value) = &self.action {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "action",
                 value.as_str(),
@@ -11921,7 +12387,7 @@ impl<'a> FirewallingRuleUpdateRequest<'a> {
             )?;
         }
         if let Some(value) = &self.protocols {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "protocols",
                 value,
@@ -11940,8 +12406,8 @@ impl<'a> FirewallingRuleUpdateRequest<'a> {
             )?;
         }
         if let Some(value) = &self.ordering {
-            sdk_runtime::check::min_i64(operation, "ordering", *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, "ordering", *value, 30i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "ordering", *value, 1i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, "ordering", *value, 30i64)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -11950,84 +12416,84 @@ impl<'a> FirewallingRuleUpdateRequest<'a> {
             named
                 .insert(
                     String::from("rule_id"),
-                    sdk_runtime::encode::value(operation, "rule_id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "rule_id", value)?,
                 );
         }
         if let Some(value) = &self.ip_version {
             named
                 .insert(
                     String::from("ip_version"),
-                    sdk_runtime::encode::value(operation, "ip_version", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "ip_version", value)?,
                 );
         }
         if let Some(value) = &self.action {
             named
                 .insert(
                     String::from("action"),
-                    sdk_runtime::encode::value(operation, "action", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "action", value)?,
                 );
         }
         if let Some(value) = &self.source_ips {
             named
                 .insert(
                     String::from("source_ips"),
-                    sdk_runtime::encode::value(operation, "source_ips", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "source_ips", value)?,
                 );
         }
         if let Some(value) = &self.dest_ips {
             named
                 .insert(
                     String::from("dest_ips"),
-                    sdk_runtime::encode::value(operation, "dest_ips", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "dest_ips", value)?,
                 );
         }
         if let Some(value) = &self.source_ip6s {
             named
                 .insert(
                     String::from("source_ip6s"),
-                    sdk_runtime::encode::value(operation, "source_ip6s", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "source_ip6s", value)?,
                 );
         }
         if let Some(value) = &self.dest_ip6s {
             named
                 .insert(
                     String::from("dest_ip6s"),
-                    sdk_runtime::encode::value(operation, "dest_ip6s", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "dest_ip6s", value)?,
                 );
         }
         if let Some(value) = &self.source_ports {
             named
                 .insert(
                     String::from("source_ports"),
-                    sdk_runtime::encode::value(operation, "source_ports", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "source_ports", value)?,
                 );
         }
         if let Some(value) = &self.dest_ports {
             named
                 .insert(
                     String::from("dest_ports"),
-                    sdk_runtime::encode::value(operation, "dest_ports", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "dest_ports", value)?,
                 );
         }
         if let Some(value) = &self.protocols {
             named
                 .insert(
                     String::from("protocols"),
-                    sdk_runtime::encode::value(operation, "protocols", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "protocols", value)?,
                 );
         }
         if let Some(value) = &self.ordering {
             named
                 .insert(
                     String::from("ordering"),
-                    sdk_runtime::encode::value(operation, "ordering", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "ordering", value)?,
                 );
         }
         if let Some(value) = &self.comment {
             named
                 .insert(
                     String::from("comment"),
-                    sdk_runtime::encode::value(operation, "comment", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "comment", value)?,
                 );
         }
         Ok(named)
@@ -12035,12 +12501,12 @@ impl<'a> FirewallingRuleUpdateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallRule, Error> {
         let operation: &'static str = "firewalling.rule_update";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/firewalling.rule_update"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -12048,14 +12514,14 @@ impl<'a> FirewallingRuleUpdateRequest<'a> {
         response.json::<FirewallRule, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for FirewallingRuleUpdateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for FirewallingRuleUpdateRequest<'_> {
     type Output = FirewallRule;
     const METHOD: &'static str = "firewalling.rule_update";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -12081,14 +12547,19 @@ impl<'a> FirewallingUpdateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "firewalling.update";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -12097,7 +12568,7 @@ impl<'a> FirewallingUpdateRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -12105,7 +12576,11 @@ impl<'a> FirewallingUpdateRequest<'a> {
             named
                 .insert(
                     String::from("rule_group_name"),
-                    sdk_runtime::encode::value(operation, "rule_group_name", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "rule_group_name",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -12113,12 +12588,12 @@ impl<'a> FirewallingUpdateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallRuleGroup, Error> {
         let operation: &'static str = "firewalling.update";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/firewalling.update"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -12126,14 +12601,14 @@ impl<'a> FirewallingUpdateRequest<'a> {
         response.json::<FirewallRuleGroup, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for FirewallingUpdateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for FirewallingUpdateRequest<'_> {
     type Output = FirewallRuleGroup;
     const METHOD: &'static str = "firewalling.update";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -12156,7 +12631,7 @@ pub struct InternalEchoRequest<'a> {
     boolean: Option<bool>,
     float: Option<f64>,
     integer: Option<i64>,
-    date: Option<sdk_runtime::date::Date>,
+    date: Option<cloud_sdks_runtime::date::Date>,
 }
 impl<'a> InternalEchoRequest<'a> {
     /// A string.
@@ -12193,7 +12668,7 @@ impl<'a> InternalEchoRequest<'a> {
         self
     }
     /// A date, as ISO 8601 text such as `2019-06-01 12:00:00`.
-    pub fn date(mut self, value: sdk_runtime::date::Date) -> Self {
+    pub fn date(mut self, value: cloud_sdks_runtime::date::Date) -> Self {
         self.date = Some(value);
         self
     }
@@ -12202,7 +12677,7 @@ impl<'a> InternalEchoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "internal.echo";
         #[allow(unused_mut)]
@@ -12211,49 +12686,49 @@ impl<'a> InternalEchoRequest<'a> {
             named
                 .insert(
                     String::from("string"),
-                    sdk_runtime::encode::value(operation, "string", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "string", value)?,
                 );
         }
         if let Some(value) = &self.list {
             named
                 .insert(
                     String::from("list"),
-                    sdk_runtime::encode::value(operation, "list", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "list", value)?,
                 );
         }
         if let Some(value) = &self.dictionary {
             named
                 .insert(
                     String::from("dictionary"),
-                    sdk_runtime::encode::value(operation, "dictionary", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "dictionary", value)?,
                 );
         }
         if let Some(value) = &self.boolean {
             named
                 .insert(
                     String::from("boolean"),
-                    sdk_runtime::encode::value(operation, "boolean", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "boolean", value)?,
                 );
         }
         if let Some(value) = &self.float {
             named
                 .insert(
                     String::from("float"),
-                    sdk_runtime::encode::value(operation, "float", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "float", value)?,
                 );
         }
         if let Some(value) = &self.integer {
             named
                 .insert(
                     String::from("integer"),
-                    sdk_runtime::encode::value(operation, "integer", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "integer", value)?,
                 );
         }
         if let Some(value) = &self.date {
             named
                 .insert(
                     String::from("date"),
-                    sdk_runtime::encode::value(operation, "date", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "date", value)?,
                 );
         }
         Ok(named)
@@ -12261,12 +12736,12 @@ impl<'a> InternalEchoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<InternalEcho, Error> {
         let operation: &'static str = "internal.echo";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/internal.echo"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -12274,14 +12749,14 @@ impl<'a> InternalEchoRequest<'a> {
         response.json::<InternalEcho, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for InternalEchoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for InternalEchoRequest<'_> {
     type Output = InternalEcho;
     const METHOD: &'static str = "internal.echo";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -12305,7 +12780,7 @@ impl<'a> InternalNoopRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -12314,12 +12789,12 @@ impl<'a> InternalNoopRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<EmptyResult, Error> {
         let operation: &'static str = "internal.noop";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/internal.noop"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -12327,14 +12802,14 @@ impl<'a> InternalNoopRequest<'a> {
         response.json::<EmptyResult, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for InternalNoopRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for InternalNoopRequest<'_> {
     type Output = EmptyResult;
     const METHOD: &'static str = "internal.noop";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -12358,7 +12833,7 @@ impl<'a> InternalReleaseRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -12367,12 +12842,12 @@ impl<'a> InternalReleaseRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ApiRelease, Error> {
         let operation: &'static str = "internal.release";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/internal.release"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -12380,14 +12855,14 @@ impl<'a> InternalReleaseRequest<'a> {
         response.json::<ApiRelease, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for InternalReleaseRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for InternalReleaseRequest<'_> {
     type Output = ApiRelease;
     const METHOD: &'static str = "internal.release";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -12411,7 +12886,7 @@ impl<'a> InternalVersionRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -12420,12 +12895,12 @@ impl<'a> InternalVersionRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ApiVersion, Error> {
         let operation: &'static str = "internal.version";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/internal.version"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -12433,14 +12908,14 @@ impl<'a> InternalVersionRequest<'a> {
         response.json::<ApiVersion, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for InternalVersionRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for InternalVersionRequest<'_> {
     type Output = ApiVersion;
     const METHOD: &'static str = "internal.version";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -12465,7 +12940,7 @@ impl<'a> InvoiceInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "invoice.info";
         #[allow(unused_mut)]
@@ -12475,7 +12950,7 @@ impl<'a> InvoiceInfoRequest<'a> {
             named
                 .insert(
                     String::from("ref"),
-                    sdk_runtime::encode::value(operation, "ref", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "ref", value)?,
                 );
         }
         Ok(named)
@@ -12483,12 +12958,12 @@ impl<'a> InvoiceInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Invoice, Error> {
         let operation: &'static str = "invoice.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/invoice.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -12496,14 +12971,14 @@ impl<'a> InvoiceInfoRequest<'a> {
         response.json::<Invoice, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for InvoiceInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for InvoiceInfoRequest<'_> {
     type Output = Invoice;
     const METHOD: &'static str = "invoice.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -12520,18 +12995,18 @@ impl<'a> IntoFuture for InvoiceInfoRequest<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InvoiceListRequest<'a> {
     client: &'a Client,
-    date_gte: Option<sdk_runtime::date::Date>,
-    date_lte: Option<sdk_runtime::date::Date>,
+    date_gte: Option<cloud_sdks_runtime::date::Date>,
+    date_lte: Option<cloud_sdks_runtime::date::Date>,
     status: Option<InvoiceStatus>,
 }
 impl<'a> InvoiceListRequest<'a> {
     /// Only invoices dated on or after this date (ISO 8601, e.g. `2019-01-01`).
-    pub fn date_gte(mut self, value: sdk_runtime::date::Date) -> Self {
+    pub fn date_gte(mut self, value: cloud_sdks_runtime::date::Date) -> Self {
         self.date_gte = Some(value);
         self
     }
     /// Only invoices dated on or before this date (ISO 8601, e.g. `2019-12-31`).
-    pub fn date_lte(mut self, value: sdk_runtime::date::Date) -> Self {
+    pub fn date_lte(mut self, value: cloud_sdks_runtime::date::Date) -> Self {
         self.date_lte = Some(value);
         self
     }
@@ -12545,11 +13020,11 @@ impl<'a> InvoiceListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "invoice.list";
         if let Some(value) = &self.status {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "status",
                 value.as_str(),
@@ -12562,21 +13037,21 @@ impl<'a> InvoiceListRequest<'a> {
             named
                 .insert(
                     String::from("date_gte"),
-                    sdk_runtime::encode::value(operation, "date_gte", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "date_gte", value)?,
                 );
         }
         if let Some(value) = &self.date_lte {
             named
                 .insert(
                     String::from("date_lte"),
-                    sdk_runtime::encode::value(operation, "date_lte", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "date_lte", value)?,
                 );
         }
         if let Some(value) = &self.status {
             named
                 .insert(
                     String::from("status"),
-                    sdk_runtime::encode::value(operation, "status", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "status", value)?,
                 );
         }
         Ok(named)
@@ -12584,12 +13059,12 @@ impl<'a> InvoiceListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Invoice>, Error> {
         let operation: &'static str = "invoice.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/invoice.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -12597,14 +13072,14 @@ impl<'a> InvoiceListRequest<'a> {
         response.json::<Vec<Invoice>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for InvoiceListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for InvoiceListRequest<'_> {
     type Output = Vec<Invoice>;
     const METHOD: &'static str = "invoice.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -12635,19 +13110,29 @@ impl<'a> JobStatusRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "job.status";
         {
             let value = &self.id;
-            sdk_runtime::check::min_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::max_length(operation, "id", value, 32usize)?;
-            sdk_runtime::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            cloud_sdks_runtime::check::min_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "id", value, 32usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "id",
+                value,
+                "0-9a-fA-F",
+            )?;
         }
         if let Some(value) = &self.name {
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -12656,14 +13141,14 @@ impl<'a> JobStatusRequest<'a> {
             named
                 .insert(
                     String::from("id"),
-                    sdk_runtime::encode::value(operation, "id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "id", value)?,
                 );
         }
         if let Some(value) = &self.name {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         Ok(named)
@@ -12671,12 +13156,12 @@ impl<'a> JobStatusRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "job.status";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/job.status"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -12684,14 +13169,14 @@ impl<'a> JobStatusRequest<'a> {
         response.json::<Job, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for JobStatusRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for JobStatusRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "job.status";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -12748,14 +13233,24 @@ impl<'a> LoadbalancerServerAddRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "loadbalancer.server.add";
         {
             let value = &self.load_balancer;
-            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "load_balancer",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "load_balancer",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "load_balancer",
                 value,
@@ -12764,9 +13259,19 @@ impl<'a> LoadbalancerServerAddRequest<'a> {
         }
         {
             let value = &self.service_name;
-            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "service_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "service_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "service_name",
                 value,
@@ -12774,8 +13279,8 @@ impl<'a> LoadbalancerServerAddRequest<'a> {
             )?;
         }
         if let Some(value) = &self.port {
-            sdk_runtime::check::min_i64(operation, "port", *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "port", *value, 1i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -12784,7 +13289,7 @@ impl<'a> LoadbalancerServerAddRequest<'a> {
             named
                 .insert(
                     String::from("load_balancer"),
-                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "load_balancer", value)?,
                 );
         }
         {
@@ -12792,7 +13297,7 @@ impl<'a> LoadbalancerServerAddRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         {
@@ -12800,42 +13305,42 @@ impl<'a> LoadbalancerServerAddRequest<'a> {
             named
                 .insert(
                     String::from("server_name"),
-                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "server_name", value)?,
                 );
         }
         if let Some(value) = &self.ip_address {
             named
                 .insert(
                     String::from("ip_address"),
-                    sdk_runtime::encode::value(operation, "ip_address", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "ip_address", value)?,
                 );
         }
         if let Some(value) = &self.port {
             named
                 .insert(
                     String::from("port"),
-                    sdk_runtime::encode::value(operation, "port", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "port", value)?,
                 );
         }
         if let Some(value) = &self.enabled {
             named
                 .insert(
                     String::from("enabled"),
-                    sdk_runtime::encode::value(operation, "enabled", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "enabled", value)?,
                 );
         }
         if let Some(value) = &self.fallback {
             named
                 .insert(
                     String::from("fallback"),
-                    sdk_runtime::encode::value(operation, "fallback", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "fallback", value)?,
                 );
         }
         if let Some(value) = &self.weight {
             named
                 .insert(
                     String::from("weight"),
-                    sdk_runtime::encode::value(operation, "weight", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "weight", value)?,
                 );
         }
         Ok(named)
@@ -12843,12 +13348,12 @@ impl<'a> LoadbalancerServerAddRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<LoadBalancerServer, Error> {
         let operation: &'static str = "loadbalancer.server.add";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/loadbalancer.server.add"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -12856,14 +13361,14 @@ impl<'a> LoadbalancerServerAddRequest<'a> {
         response.json::<LoadBalancerServer, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for LoadbalancerServerAddRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for LoadbalancerServerAddRequest<'_> {
     type Output = LoadBalancerServer;
     const METHOD: &'static str = "loadbalancer.server.add";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -12890,14 +13395,24 @@ impl<'a> LoadbalancerServerInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "loadbalancer.server.info";
         {
             let value = &self.load_balancer;
-            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "load_balancer",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "load_balancer",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "load_balancer",
                 value,
@@ -12906,9 +13421,19 @@ impl<'a> LoadbalancerServerInfoRequest<'a> {
         }
         {
             let value = &self.service_name;
-            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "service_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "service_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "service_name",
                 value,
@@ -12922,7 +13447,7 @@ impl<'a> LoadbalancerServerInfoRequest<'a> {
             named
                 .insert(
                     String::from("load_balancer"),
-                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "load_balancer", value)?,
                 );
         }
         {
@@ -12930,7 +13455,7 @@ impl<'a> LoadbalancerServerInfoRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         {
@@ -12938,7 +13463,7 @@ impl<'a> LoadbalancerServerInfoRequest<'a> {
             named
                 .insert(
                     String::from("server_name"),
-                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "server_name", value)?,
                 );
         }
         Ok(named)
@@ -12946,12 +13471,12 @@ impl<'a> LoadbalancerServerInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<LoadBalancerServer, Error> {
         let operation: &'static str = "loadbalancer.server.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/loadbalancer.server.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -12959,14 +13484,14 @@ impl<'a> LoadbalancerServerInfoRequest<'a> {
         response.json::<LoadBalancerServer, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for LoadbalancerServerInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for LoadbalancerServerInfoRequest<'_> {
     type Output = LoadBalancerServer;
     const METHOD: &'static str = "loadbalancer.server.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -12993,14 +13518,24 @@ impl<'a> LoadbalancerServerRemoveRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "loadbalancer.server.remove";
         {
             let value = &self.load_balancer;
-            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "load_balancer",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "load_balancer",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "load_balancer",
                 value,
@@ -13009,9 +13544,19 @@ impl<'a> LoadbalancerServerRemoveRequest<'a> {
         }
         {
             let value = &self.service_name;
-            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "service_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "service_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "service_name",
                 value,
@@ -13025,7 +13570,7 @@ impl<'a> LoadbalancerServerRemoveRequest<'a> {
             named
                 .insert(
                     String::from("load_balancer"),
-                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "load_balancer", value)?,
                 );
         }
         {
@@ -13033,7 +13578,7 @@ impl<'a> LoadbalancerServerRemoveRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         {
@@ -13041,7 +13586,7 @@ impl<'a> LoadbalancerServerRemoveRequest<'a> {
             named
                 .insert(
                     String::from("server_name"),
-                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "server_name", value)?,
                 );
         }
         Ok(named)
@@ -13049,12 +13594,12 @@ impl<'a> LoadbalancerServerRemoveRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<String, Error> {
         let operation: &'static str = "loadbalancer.server.remove";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/loadbalancer.server.remove"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -13062,14 +13607,14 @@ impl<'a> LoadbalancerServerRemoveRequest<'a> {
         response.json::<String, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for LoadbalancerServerRemoveRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for LoadbalancerServerRemoveRequest<'_> {
     type Output = String;
     const METHOD: &'static str = "loadbalancer.server.remove";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -13126,14 +13671,24 @@ impl<'a> LoadbalancerServerUpdateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "loadbalancer.server.update";
         {
             let value = &self.load_balancer;
-            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "load_balancer",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "load_balancer",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "load_balancer",
                 value,
@@ -13142,9 +13697,19 @@ impl<'a> LoadbalancerServerUpdateRequest<'a> {
         }
         {
             let value = &self.service_name;
-            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "service_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "service_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "service_name",
                 value,
@@ -13152,8 +13717,8 @@ impl<'a> LoadbalancerServerUpdateRequest<'a> {
             )?;
         }
         if let Some(value) = &self.port {
-            sdk_runtime::check::min_i64(operation, "port", *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "port", *value, 1i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -13162,7 +13727,7 @@ impl<'a> LoadbalancerServerUpdateRequest<'a> {
             named
                 .insert(
                     String::from("load_balancer"),
-                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "load_balancer", value)?,
                 );
         }
         {
@@ -13170,7 +13735,7 @@ impl<'a> LoadbalancerServerUpdateRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         {
@@ -13178,42 +13743,42 @@ impl<'a> LoadbalancerServerUpdateRequest<'a> {
             named
                 .insert(
                     String::from("server_name"),
-                    sdk_runtime::encode::value(operation, "server_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "server_name", value)?,
                 );
         }
         if let Some(value) = &self.ip_address {
             named
                 .insert(
                     String::from("ip_address"),
-                    sdk_runtime::encode::value(operation, "ip_address", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "ip_address", value)?,
                 );
         }
         if let Some(value) = &self.port {
             named
                 .insert(
                     String::from("port"),
-                    sdk_runtime::encode::value(operation, "port", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "port", value)?,
                 );
         }
         if let Some(value) = &self.enabled {
             named
                 .insert(
                     String::from("enabled"),
-                    sdk_runtime::encode::value(operation, "enabled", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "enabled", value)?,
                 );
         }
         if let Some(value) = &self.fallback {
             named
                 .insert(
                     String::from("fallback"),
-                    sdk_runtime::encode::value(operation, "fallback", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "fallback", value)?,
                 );
         }
         if let Some(value) = &self.weight {
             named
                 .insert(
                     String::from("weight"),
-                    sdk_runtime::encode::value(operation, "weight", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "weight", value)?,
                 );
         }
         Ok(named)
@@ -13221,12 +13786,12 @@ impl<'a> LoadbalancerServerUpdateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<LoadBalancerServer, Error> {
         let operation: &'static str = "loadbalancer.server.update";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/loadbalancer.server.update"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -13234,14 +13799,14 @@ impl<'a> LoadbalancerServerUpdateRequest<'a> {
         response.json::<LoadBalancerServer, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for LoadbalancerServerUpdateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for LoadbalancerServerUpdateRequest<'_> {
     type Output = LoadBalancerServer;
     const METHOD: &'static str = "loadbalancer.server.update";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -13276,14 +13841,24 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "loadbalancer.service.add";
         {
             let value = &self.load_balancer;
-            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "load_balancer",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "load_balancer",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "load_balancer",
                 value,
@@ -13292,9 +13867,19 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
         }
         {
             let value = &self.service_name;
-            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "service_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "service_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "service_name",
                 value,
@@ -13303,7 +13888,7 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
         }
         {
             let value = &self.protocol;
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "protocol",
                 value.as_str(),
@@ -13312,8 +13897,8 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
         }
         {
             let value = &self.port;
-            sdk_runtime::check::min_i64(operation, "port", *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "port", *value, 1i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -13322,7 +13907,7 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
             named
                 .insert(
                     String::from("load_balancer"),
-                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "load_balancer", value)?,
                 );
         }
         {
@@ -13330,7 +13915,7 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         {
@@ -13338,7 +13923,7 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
             named
                 .insert(
                     String::from("protocol"),
-                    sdk_runtime::encode::value(operation, "protocol", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "protocol", value)?,
                 );
         }
         {
@@ -13346,7 +13931,7 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
             named
                 .insert(
                     String::from("virtual_ip"),
-                    sdk_runtime::encode::value(operation, "virtual_ip", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "virtual_ip", value)?,
                 );
         }
         {
@@ -13354,14 +13939,14 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
             named
                 .insert(
                     String::from("port"),
-                    sdk_runtime::encode::value(operation, "port", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "port", value)?,
                 );
         }
         if let Some(value) = &self.enabled {
             named
                 .insert(
                     String::from("enabled"),
-                    sdk_runtime::encode::value(operation, "enabled", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "enabled", value)?,
                 );
         }
         Ok(named)
@@ -13369,12 +13954,12 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<LoadBalancerService, Error> {
         let operation: &'static str = "loadbalancer.service.add";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/loadbalancer.service.add"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -13382,14 +13967,14 @@ impl<'a> LoadbalancerServiceAddRequest<'a> {
         response.json::<LoadBalancerService, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for LoadbalancerServiceAddRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for LoadbalancerServiceAddRequest<'_> {
     type Output = LoadBalancerService;
     const METHOD: &'static str = "loadbalancer.service.add";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -13415,14 +14000,24 @@ impl<'a> LoadbalancerServiceInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "loadbalancer.service.info";
         {
             let value = &self.load_balancer;
-            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "load_balancer",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "load_balancer",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "load_balancer",
                 value,
@@ -13431,9 +14026,19 @@ impl<'a> LoadbalancerServiceInfoRequest<'a> {
         }
         {
             let value = &self.service_name;
-            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "service_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "service_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "service_name",
                 value,
@@ -13447,7 +14052,7 @@ impl<'a> LoadbalancerServiceInfoRequest<'a> {
             named
                 .insert(
                     String::from("load_balancer"),
-                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "load_balancer", value)?,
                 );
         }
         {
@@ -13455,7 +14060,7 @@ impl<'a> LoadbalancerServiceInfoRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         Ok(named)
@@ -13463,12 +14068,12 @@ impl<'a> LoadbalancerServiceInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<LoadBalancerService, Error> {
         let operation: &'static str = "loadbalancer.service.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/loadbalancer.service.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -13476,14 +14081,14 @@ impl<'a> LoadbalancerServiceInfoRequest<'a> {
         response.json::<LoadBalancerService, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for LoadbalancerServiceInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for LoadbalancerServiceInfoRequest<'_> {
     type Output = LoadBalancerService;
     const METHOD: &'static str = "loadbalancer.service.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -13508,14 +14113,24 @@ impl<'a> LoadbalancerServiceListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "loadbalancer.service.list";
         {
             let value = &self.load_balancer;
-            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "load_balancer",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "load_balancer",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "load_balancer",
                 value,
@@ -13529,7 +14144,7 @@ impl<'a> LoadbalancerServiceListRequest<'a> {
             named
                 .insert(
                     String::from("load_balancer"),
-                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "load_balancer", value)?,
                 );
         }
         Ok(named)
@@ -13537,12 +14152,12 @@ impl<'a> LoadbalancerServiceListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<LoadBalancerService>, Error> {
         let operation: &'static str = "loadbalancer.service.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/loadbalancer.service.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -13550,14 +14165,14 @@ impl<'a> LoadbalancerServiceListRequest<'a> {
         response.json::<Vec<LoadBalancerService>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for LoadbalancerServiceListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for LoadbalancerServiceListRequest<'_> {
     type Output = Vec<LoadBalancerService>;
     const METHOD: &'static str = "loadbalancer.service.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -13583,14 +14198,24 @@ impl<'a> LoadbalancerServiceRemoveRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "loadbalancer.service.remove";
         {
             let value = &self.load_balancer;
-            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "load_balancer",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "load_balancer",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "load_balancer",
                 value,
@@ -13599,9 +14224,19 @@ impl<'a> LoadbalancerServiceRemoveRequest<'a> {
         }
         {
             let value = &self.service_name;
-            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "service_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "service_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "service_name",
                 value,
@@ -13615,7 +14250,7 @@ impl<'a> LoadbalancerServiceRemoveRequest<'a> {
             named
                 .insert(
                     String::from("load_balancer"),
-                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "load_balancer", value)?,
                 );
         }
         {
@@ -13623,7 +14258,7 @@ impl<'a> LoadbalancerServiceRemoveRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         Ok(named)
@@ -13631,12 +14266,12 @@ impl<'a> LoadbalancerServiceRemoveRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<String, Error> {
         let operation: &'static str = "loadbalancer.service.remove";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/loadbalancer.service.remove"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -13644,14 +14279,14 @@ impl<'a> LoadbalancerServiceRemoveRequest<'a> {
         response.json::<String, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for LoadbalancerServiceRemoveRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for LoadbalancerServiceRemoveRequest<'_> {
     type Output = String;
     const METHOD: &'static str = "loadbalancer.service.remove";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -13701,14 +14336,24 @@ impl<'a> LoadbalancerServiceUpdateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "loadbalancer.service.update";
         {
             let value = &self.load_balancer;
-            sdk_runtime::check::min_length(operation, "load_balancer", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "load_balancer", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "load_balancer",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "load_balancer",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "load_balancer",
                 value,
@@ -13717,9 +14362,19 @@ impl<'a> LoadbalancerServiceUpdateRequest<'a> {
         }
         {
             let value = &self.service_name;
-            sdk_runtime::check::min_length(operation, "service_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "service_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "service_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "service_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "service_name",
                 value,
@@ -13727,7 +14382,7 @@ impl<'a> LoadbalancerServiceUpdateRequest<'a> {
             )?;
         }
         if let Some(value) = &self.protocol {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "protocol",
                 value.as_str(),
@@ -13735,8 +14390,8 @@ impl<'a> LoadbalancerServiceUpdateRequest<'a> {
             )?;
         }
         if let Some(value) = &self.port {
-            sdk_runtime::check::min_i64(operation, "port", *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "port", *value, 1i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, "port", *value, 65535i64)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -13745,7 +14400,7 @@ impl<'a> LoadbalancerServiceUpdateRequest<'a> {
             named
                 .insert(
                     String::from("load_balancer"),
-                    sdk_runtime::encode::value(operation, "load_balancer", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "load_balancer", value)?,
                 );
         }
         {
@@ -13753,35 +14408,35 @@ impl<'a> LoadbalancerServiceUpdateRequest<'a> {
             named
                 .insert(
                     String::from("service_name"),
-                    sdk_runtime::encode::value(operation, "service_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service_name", value)?,
                 );
         }
         if let Some(value) = &self.protocol {
             named
                 .insert(
                     String::from("protocol"),
-                    sdk_runtime::encode::value(operation, "protocol", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "protocol", value)?,
                 );
         }
         if let Some(value) = &self.virtual_ip {
             named
                 .insert(
                     String::from("virtual_ip"),
-                    sdk_runtime::encode::value(operation, "virtual_ip", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "virtual_ip", value)?,
                 );
         }
         if let Some(value) = &self.port {
             named
                 .insert(
                     String::from("port"),
-                    sdk_runtime::encode::value(operation, "port", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "port", value)?,
                 );
         }
         if let Some(value) = &self.enabled {
             named
                 .insert(
                     String::from("enabled"),
-                    sdk_runtime::encode::value(operation, "enabled", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "enabled", value)?,
                 );
         }
         Ok(named)
@@ -13789,12 +14444,12 @@ impl<'a> LoadbalancerServiceUpdateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<LoadBalancerService, Error> {
         let operation: &'static str = "loadbalancer.service.update";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/loadbalancer.service.update"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -13802,14 +14457,14 @@ impl<'a> LoadbalancerServiceUpdateRequest<'a> {
         response.json::<LoadBalancerService, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for LoadbalancerServiceUpdateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for LoadbalancerServiceUpdateRequest<'_> {
     type Output = LoadBalancerService;
     const METHOD: &'static str = "loadbalancer.service.update";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -13844,14 +14499,19 @@ impl<'a> MemshellDisableRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memshell.disable";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -13860,7 +14520,7 @@ impl<'a> MemshellDisableRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -13868,7 +14528,7 @@ impl<'a> MemshellDisableRequest<'a> {
             named
                 .insert(
                     String::from("password"),
-                    sdk_runtime::encode::value(operation, "password", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "password", value)?,
                 );
         }
         Ok(named)
@@ -13876,12 +14536,12 @@ impl<'a> MemshellDisableRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "memshell.disable";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memshell.disable"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -13889,14 +14549,14 @@ impl<'a> MemshellDisableRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemshellDisableRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemshellDisableRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "memshell.disable";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -13936,17 +14596,27 @@ impl<'a> MemshellEnableRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memshell.enable";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         if let Some(value) = &self.password {
-            sdk_runtime::check::min_length(operation, "password", value, 10usize)?;
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "password",
+                value,
+                10usize,
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -13955,14 +14625,14 @@ impl<'a> MemshellEnableRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         if let Some(value) = &self.password {
             named
                 .insert(
                     String::from("password"),
-                    sdk_runtime::encode::value(operation, "password", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "password", value)?,
                 );
         }
         Ok(named)
@@ -13970,12 +14640,12 @@ impl<'a> MemshellEnableRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MemshellPassword, Error> {
         let operation: &'static str = "memshell.enable";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memshell.enable"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -13983,14 +14653,14 @@ impl<'a> MemshellEnableRequest<'a> {
         response.json::<MemshellPassword, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemshellEnableRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemshellEnableRequest<'_> {
     type Output = MemshellPassword;
     const METHOD: &'static str = "memshell.enable";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -14015,14 +14685,19 @@ impl<'a> MemshellInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memshell.info";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -14031,7 +14706,7 @@ impl<'a> MemshellInfoRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         Ok(named)
@@ -14039,12 +14714,12 @@ impl<'a> MemshellInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MemshellInfo, Error> {
         let operation: &'static str = "memshell.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memshell.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -14052,14 +14727,14 @@ impl<'a> MemshellInfoRequest<'a> {
         response.json::<MemshellInfo, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemshellInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemshellInfoRequest<'_> {
     type Output = MemshellInfo;
     const METHOD: &'static str = "memshell.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -14096,18 +14771,28 @@ impl<'a> MemshellSetPasswordRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memshell.set_password";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.new_password;
-            sdk_runtime::check::min_length(operation, "new_password", value, 10usize)?;
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "new_password",
+                value,
+                10usize,
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -14116,7 +14801,7 @@ impl<'a> MemshellSetPasswordRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -14124,7 +14809,11 @@ impl<'a> MemshellSetPasswordRequest<'a> {
             named
                 .insert(
                     String::from("current_password"),
-                    sdk_runtime::encode::value(operation, "current_password", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "current_password",
+                        value,
+                    )?,
                 );
         }
         {
@@ -14132,7 +14821,7 @@ impl<'a> MemshellSetPasswordRequest<'a> {
             named
                 .insert(
                     String::from("new_password"),
-                    sdk_runtime::encode::value(operation, "new_password", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "new_password", value)?,
                 );
         }
         Ok(named)
@@ -14140,12 +14829,12 @@ impl<'a> MemshellSetPasswordRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "memshell.set_password";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memshell.set_password"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -14153,14 +14842,14 @@ impl<'a> MemshellSetPasswordRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemshellSetPasswordRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemshellSetPasswordRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "memshell.set_password";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -14185,14 +14874,19 @@ impl<'a> MemstoreUsageRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memstore.usage";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -14201,7 +14895,7 @@ impl<'a> MemstoreUsageRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         Ok(named)
@@ -14209,12 +14903,12 @@ impl<'a> MemstoreUsageRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MemstoreUsage, Error> {
         let operation: &'static str = "memstore.usage";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memstore.usage"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -14222,14 +14916,14 @@ impl<'a> MemstoreUsageRequest<'a> {
         response.json::<MemstoreUsage, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemstoreUsageRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemstoreUsageRequest<'_> {
     type Output = MemstoreUsage;
     const METHOD: &'static str = "memstore.usage";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -14255,14 +14949,19 @@ impl<'a> MemstoreContainerAclRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memstore.container.acl";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -14271,7 +14970,7 @@ impl<'a> MemstoreContainerAclRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -14279,7 +14978,7 @@ impl<'a> MemstoreContainerAclRequest<'a> {
             named
                 .insert(
                     String::from("container"),
-                    sdk_runtime::encode::value(operation, "container", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "container", value)?,
                 );
         }
         Ok(named)
@@ -14287,12 +14986,12 @@ impl<'a> MemstoreContainerAclRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ContainerAcl, Error> {
         let operation: &'static str = "memstore.container.acl";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memstore.container.acl"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -14300,14 +14999,14 @@ impl<'a> MemstoreContainerAclRequest<'a> {
         response.json::<ContainerAcl, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemstoreContainerAclRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemstoreContainerAclRequest<'_> {
     type Output = ContainerAcl;
     const METHOD: &'static str = "memstore.container.acl";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -14333,19 +15032,29 @@ impl<'a> MemstoreContainerCdnRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memstore.container.cdn";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.container;
-            sdk_runtime::check::min_length(operation, "container", value, 1usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "container",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "container",
                 value,
@@ -14359,7 +15068,7 @@ impl<'a> MemstoreContainerCdnRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -14367,7 +15076,7 @@ impl<'a> MemstoreContainerCdnRequest<'a> {
             named
                 .insert(
                     String::from("container"),
-                    sdk_runtime::encode::value(operation, "container", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "container", value)?,
                 );
         }
         Ok(named)
@@ -14375,12 +15084,12 @@ impl<'a> MemstoreContainerCdnRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ContainerCdn, Error> {
         let operation: &'static str = "memstore.container.cdn";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memstore.container.cdn"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -14388,14 +15097,14 @@ impl<'a> MemstoreContainerCdnRequest<'a> {
         response.json::<ContainerCdn, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemstoreContainerCdnRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemstoreContainerCdnRequest<'_> {
     type Output = ContainerCdn;
     const METHOD: &'static str = "memstore.container.cdn";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -14421,14 +15130,19 @@ impl<'a> MemstoreContainerCreateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memstore.container.create";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -14437,7 +15151,7 @@ impl<'a> MemstoreContainerCreateRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -14445,7 +15159,7 @@ impl<'a> MemstoreContainerCreateRequest<'a> {
             named
                 .insert(
                     String::from("container"),
-                    sdk_runtime::encode::value(operation, "container", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "container", value)?,
                 );
         }
         Ok(named)
@@ -14453,12 +15167,12 @@ impl<'a> MemstoreContainerCreateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "memstore.container.create";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memstore.container.create"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -14466,14 +15180,14 @@ impl<'a> MemstoreContainerCreateRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemstoreContainerCreateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemstoreContainerCreateRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "memstore.container.create";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -14501,14 +15215,19 @@ impl<'a> MemstoreContainerSetAclRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memstore.container.set_acl";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -14517,7 +15236,7 @@ impl<'a> MemstoreContainerSetAclRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -14525,7 +15244,7 @@ impl<'a> MemstoreContainerSetAclRequest<'a> {
             named
                 .insert(
                     String::from("container"),
-                    sdk_runtime::encode::value(operation, "container", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "container", value)?,
                 );
         }
         {
@@ -14533,7 +15252,7 @@ impl<'a> MemstoreContainerSetAclRequest<'a> {
             named
                 .insert(
                     String::from("read_acl"),
-                    sdk_runtime::encode::value(operation, "read_acl", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "read_acl", value)?,
                 );
         }
         {
@@ -14541,7 +15260,7 @@ impl<'a> MemstoreContainerSetAclRequest<'a> {
             named
                 .insert(
                     String::from("write_acl"),
-                    sdk_runtime::encode::value(operation, "write_acl", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "write_acl", value)?,
                 );
         }
         Ok(named)
@@ -14549,12 +15268,12 @@ impl<'a> MemstoreContainerSetAclRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "memstore.container.set_acl";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memstore.container.set_acl"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -14562,14 +15281,14 @@ impl<'a> MemstoreContainerSetAclRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemstoreContainerSetAclRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemstoreContainerSetAclRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "memstore.container.set_acl";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -14620,19 +15339,29 @@ impl<'a> MemstoreContainerSetPublicCdnRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memstore.container.set_public_cdn";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.container;
-            sdk_runtime::check::min_length(operation, "container", value, 1usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "container",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "container",
                 value,
@@ -14646,7 +15375,7 @@ impl<'a> MemstoreContainerSetPublicCdnRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -14654,7 +15383,7 @@ impl<'a> MemstoreContainerSetPublicCdnRequest<'a> {
             named
                 .insert(
                     String::from("container"),
-                    sdk_runtime::encode::value(operation, "container", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "container", value)?,
                 );
         }
         {
@@ -14662,35 +15391,35 @@ impl<'a> MemstoreContainerSetPublicCdnRequest<'a> {
             named
                 .insert(
                     String::from("ttl"),
-                    sdk_runtime::encode::value(operation, "ttl", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "ttl", value)?,
                 );
         }
         if let Some(value) = &self.listing {
             named
                 .insert(
                     String::from("listing"),
-                    sdk_runtime::encode::value(operation, "listing", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "listing", value)?,
                 );
         }
         if let Some(value) = &self.index {
             named
                 .insert(
                     String::from("index"),
-                    sdk_runtime::encode::value(operation, "index", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "index", value)?,
                 );
         }
         if let Some(value) = &self.notfound {
             named
                 .insert(
                     String::from("notfound"),
-                    sdk_runtime::encode::value(operation, "notfound", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "notfound", value)?,
                 );
         }
         if let Some(value) = &self.cors {
             named
                 .insert(
                     String::from("cors"),
-                    sdk_runtime::encode::value(operation, "cors", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "cors", value)?,
                 );
         }
         Ok(named)
@@ -14698,12 +15427,12 @@ impl<'a> MemstoreContainerSetPublicCdnRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<String, Error> {
         let operation: &'static str = "memstore.container.set_public_cdn";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memstore.container.set_public_cdn"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -14711,14 +15440,14 @@ impl<'a> MemstoreContainerSetPublicCdnRequest<'a> {
         response.json::<String, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemstoreContainerSetPublicCdnRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemstoreContainerSetPublicCdnRequest<'_> {
     type Output = String;
     const METHOD: &'static str = "memstore.container.set_public_cdn";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -14744,19 +15473,29 @@ impl<'a> MemstoreContainerUnsetPublicCdnRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memstore.container.unset_public_cdn";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.container;
-            sdk_runtime::check::min_length(operation, "container", value, 1usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "container",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "container",
                 value,
@@ -14770,7 +15509,7 @@ impl<'a> MemstoreContainerUnsetPublicCdnRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -14778,7 +15517,7 @@ impl<'a> MemstoreContainerUnsetPublicCdnRequest<'a> {
             named
                 .insert(
                     String::from("container"),
-                    sdk_runtime::encode::value(operation, "container", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "container", value)?,
                 );
         }
         Ok(named)
@@ -14786,12 +15525,12 @@ impl<'a> MemstoreContainerUnsetPublicCdnRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "memstore.container.unset_public_cdn";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memstore.container.unset_public_cdn"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -14799,14 +15538,14 @@ impl<'a> MemstoreContainerUnsetPublicCdnRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemstoreContainerUnsetPublicCdnRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemstoreContainerUnsetPublicCdnRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "memstore.container.unset_public_cdn";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -14845,20 +15584,30 @@ impl<'a> MemstoreUserCreateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memstore.user.create";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.username;
-            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, "username", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "username",
+                value,
+                50usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "username",
                 value,
@@ -14872,7 +15621,7 @@ impl<'a> MemstoreUserCreateRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -14880,7 +15629,7 @@ impl<'a> MemstoreUserCreateRequest<'a> {
             named
                 .insert(
                     String::from("username"),
-                    sdk_runtime::encode::value(operation, "username", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "username", value)?,
                 );
         }
         {
@@ -14888,7 +15637,7 @@ impl<'a> MemstoreUserCreateRequest<'a> {
             named
                 .insert(
                     String::from("password"),
-                    sdk_runtime::encode::value(operation, "password", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "password", value)?,
                 );
         }
         {
@@ -14896,7 +15645,7 @@ impl<'a> MemstoreUserCreateRequest<'a> {
             named
                 .insert(
                     String::from("enabled"),
-                    sdk_runtime::encode::value(operation, "enabled", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "enabled", value)?,
                 );
         }
         Ok(named)
@@ -14904,12 +15653,12 @@ impl<'a> MemstoreUserCreateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MemstoreUser, Error> {
         let operation: &'static str = "memstore.user.create";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memstore.user.create"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -14917,14 +15666,14 @@ impl<'a> MemstoreUserCreateRequest<'a> {
         response.json::<MemstoreUser, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemstoreUserCreateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemstoreUserCreateRequest<'_> {
     type Output = MemstoreUser;
     const METHOD: &'static str = "memstore.user.create";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -14950,20 +15699,30 @@ impl<'a> MemstoreUserDeleteRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memstore.user.delete";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.username;
-            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, "username", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "username",
+                value,
+                50usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "username",
                 value,
@@ -14977,7 +15736,7 @@ impl<'a> MemstoreUserDeleteRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -14985,7 +15744,7 @@ impl<'a> MemstoreUserDeleteRequest<'a> {
             named
                 .insert(
                     String::from("username"),
-                    sdk_runtime::encode::value(operation, "username", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "username", value)?,
                 );
         }
         Ok(named)
@@ -14993,12 +15752,12 @@ impl<'a> MemstoreUserDeleteRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "memstore.user.delete";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memstore.user.delete"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -15006,14 +15765,14 @@ impl<'a> MemstoreUserDeleteRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemstoreUserDeleteRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemstoreUserDeleteRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "memstore.user.delete";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -15039,20 +15798,30 @@ impl<'a> MemstoreUserDisableRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memstore.user.disable";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.username;
-            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, "username", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "username",
+                value,
+                50usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "username",
                 value,
@@ -15066,7 +15835,7 @@ impl<'a> MemstoreUserDisableRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -15074,7 +15843,7 @@ impl<'a> MemstoreUserDisableRequest<'a> {
             named
                 .insert(
                     String::from("username"),
-                    sdk_runtime::encode::value(operation, "username", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "username", value)?,
                 );
         }
         Ok(named)
@@ -15082,12 +15851,12 @@ impl<'a> MemstoreUserDisableRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "memstore.user.disable";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memstore.user.disable"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -15095,14 +15864,14 @@ impl<'a> MemstoreUserDisableRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemstoreUserDisableRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemstoreUserDisableRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "memstore.user.disable";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -15128,20 +15897,30 @@ impl<'a> MemstoreUserEnableRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memstore.user.enable";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.username;
-            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, "username", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "username",
+                value,
+                50usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "username",
                 value,
@@ -15155,7 +15934,7 @@ impl<'a> MemstoreUserEnableRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -15163,7 +15942,7 @@ impl<'a> MemstoreUserEnableRequest<'a> {
             named
                 .insert(
                     String::from("username"),
-                    sdk_runtime::encode::value(operation, "username", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "username", value)?,
                 );
         }
         Ok(named)
@@ -15171,12 +15950,12 @@ impl<'a> MemstoreUserEnableRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "memstore.user.enable";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memstore.user.enable"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -15184,14 +15963,14 @@ impl<'a> MemstoreUserEnableRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemstoreUserEnableRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemstoreUserEnableRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "memstore.user.enable";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -15217,20 +15996,30 @@ impl<'a> MemstoreUserInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memstore.user.info";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.username;
-            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, "username", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "username",
+                value,
+                50usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "username",
                 value,
@@ -15244,7 +16033,7 @@ impl<'a> MemstoreUserInfoRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -15252,7 +16041,7 @@ impl<'a> MemstoreUserInfoRequest<'a> {
             named
                 .insert(
                     String::from("username"),
-                    sdk_runtime::encode::value(operation, "username", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "username", value)?,
                 );
         }
         Ok(named)
@@ -15260,12 +16049,12 @@ impl<'a> MemstoreUserInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MemstoreUser, Error> {
         let operation: &'static str = "memstore.user.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memstore.user.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -15273,14 +16062,14 @@ impl<'a> MemstoreUserInfoRequest<'a> {
         response.json::<MemstoreUser, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemstoreUserInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemstoreUserInfoRequest<'_> {
     type Output = MemstoreUser;
     const METHOD: &'static str = "memstore.user.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -15305,14 +16094,19 @@ impl<'a> MemstoreUserListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memstore.user.list";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -15321,7 +16115,7 @@ impl<'a> MemstoreUserListRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         Ok(named)
@@ -15329,12 +16123,12 @@ impl<'a> MemstoreUserListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<MemstoreUser>, Error> {
         let operation: &'static str = "memstore.user.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memstore.user.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -15342,14 +16136,14 @@ impl<'a> MemstoreUserListRequest<'a> {
         response.json::<Vec<MemstoreUser>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemstoreUserListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemstoreUserListRequest<'_> {
     type Output = Vec<MemstoreUser>;
     const METHOD: &'static str = "memstore.user.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -15386,20 +16180,30 @@ impl<'a> MemstoreUserSetPasswordRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "memstore.user.set_password";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.username;
-            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, "username", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "username",
+                value,
+                50usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "username",
                 value,
@@ -15413,7 +16217,7 @@ impl<'a> MemstoreUserSetPasswordRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -15421,7 +16225,7 @@ impl<'a> MemstoreUserSetPasswordRequest<'a> {
             named
                 .insert(
                     String::from("username"),
-                    sdk_runtime::encode::value(operation, "username", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "username", value)?,
                 );
         }
         {
@@ -15429,7 +16233,7 @@ impl<'a> MemstoreUserSetPasswordRequest<'a> {
             named
                 .insert(
                     String::from("password"),
-                    sdk_runtime::encode::value(operation, "password", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "password", value)?,
                 );
         }
         Ok(named)
@@ -15437,12 +16241,12 @@ impl<'a> MemstoreUserSetPasswordRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "memstore.user.set_password";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/memstore.user.set_password"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -15450,14 +16254,14 @@ impl<'a> MemstoreUserSetPasswordRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for MemstoreUserSetPasswordRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for MemstoreUserSetPasswordRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "memstore.user.set_password";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -15481,7 +16285,7 @@ impl<'a> OpenstackListProjectsRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -15492,12 +16296,12 @@ impl<'a> OpenstackListProjectsRequest<'a> {
         self,
     ) -> Result<std::collections::BTreeMap<String, OpenstackProject>, Error> {
         let operation: &'static str = "openstack.list_projects";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/openstack.list_projects"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -15506,14 +16310,14 @@ impl<'a> OpenstackListProjectsRequest<'a> {
             .json::<std::collections::BTreeMap<String, OpenstackProject>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for OpenstackListProjectsRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for OpenstackListProjectsRequest<'_> {
     type Output = std::collections::BTreeMap<String, OpenstackProject>;
     const METHOD: &'static str = "openstack.list_projects";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -15537,7 +16341,7 @@ impl<'a> OpenstackSyncUsersRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -15546,12 +16350,12 @@ impl<'a> OpenstackSyncUsersRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "openstack.sync_users";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/openstack.sync_users"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -15561,14 +16365,14 @@ impl<'a> OpenstackSyncUsersRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for OpenstackSyncUsersRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for OpenstackSyncUsersRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "openstack.sync_users";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -15594,18 +16398,28 @@ impl<'a> OpenstackProjectAddUserRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "openstack.project.add_user";
         {
             let value = &self.project_id;
-            sdk_runtime::check::max_length(operation, "project_id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "project_id",
+                value,
+                32usize,
+            )?;
         }
         {
             let value = &self.username;
-            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, "username", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "username",
+                value,
+                50usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "username",
                 value,
@@ -15619,7 +16433,7 @@ impl<'a> OpenstackProjectAddUserRequest<'a> {
             named
                 .insert(
                     String::from("project_id"),
-                    sdk_runtime::encode::value(operation, "project_id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "project_id", value)?,
                 );
         }
         {
@@ -15627,7 +16441,7 @@ impl<'a> OpenstackProjectAddUserRequest<'a> {
             named
                 .insert(
                     String::from("username"),
-                    sdk_runtime::encode::value(operation, "username", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "username", value)?,
                 );
         }
         Ok(named)
@@ -15635,12 +16449,12 @@ impl<'a> OpenstackProjectAddUserRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "openstack.project.add_user";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/openstack.project.add_user"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -15648,14 +16462,14 @@ impl<'a> OpenstackProjectAddUserRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for OpenstackProjectAddUserRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for OpenstackProjectAddUserRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "openstack.project.add_user";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -15680,12 +16494,17 @@ impl<'a> OpenstackProjectListUsersRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "openstack.project.list_users";
         {
             let value = &self.project_id;
-            sdk_runtime::check::max_length(operation, "project_id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "project_id",
+                value,
+                32usize,
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -15694,7 +16513,7 @@ impl<'a> OpenstackProjectListUsersRequest<'a> {
             named
                 .insert(
                     String::from("project_id"),
-                    sdk_runtime::encode::value(operation, "project_id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "project_id", value)?,
                 );
         }
         Ok(named)
@@ -15702,12 +16521,12 @@ impl<'a> OpenstackProjectListUsersRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<OpenstackUser>, Error> {
         let operation: &'static str = "openstack.project.list_users";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/openstack.project.list_users"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -15715,14 +16534,14 @@ impl<'a> OpenstackProjectListUsersRequest<'a> {
         response.json::<Vec<OpenstackUser>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for OpenstackProjectListUsersRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for OpenstackProjectListUsersRequest<'_> {
     type Output = Vec<OpenstackUser>;
     const METHOD: &'static str = "openstack.project.list_users";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -15748,18 +16567,28 @@ impl<'a> OpenstackProjectRemoveUserRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "openstack.project.remove_user";
         {
             let value = &self.project_id;
-            sdk_runtime::check::max_length(operation, "project_id", value, 32usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "project_id",
+                value,
+                32usize,
+            )?;
         }
         {
             let value = &self.username;
-            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, "username", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "username",
+                value,
+                50usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "username",
                 value,
@@ -15773,7 +16602,7 @@ impl<'a> OpenstackProjectRemoveUserRequest<'a> {
             named
                 .insert(
                     String::from("project_id"),
-                    sdk_runtime::encode::value(operation, "project_id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "project_id", value)?,
                 );
         }
         {
@@ -15781,7 +16610,7 @@ impl<'a> OpenstackProjectRemoveUserRequest<'a> {
             named
                 .insert(
                     String::from("username"),
-                    sdk_runtime::encode::value(operation, "username", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "username", value)?,
                 );
         }
         Ok(named)
@@ -15789,12 +16618,12 @@ impl<'a> OpenstackProjectRemoveUserRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "openstack.project.remove_user";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/openstack.project.remove_user"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -15802,14 +16631,14 @@ impl<'a> OpenstackProjectRemoveUserRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for OpenstackProjectRemoveUserRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for OpenstackProjectRemoveUserRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "openstack.project.remove_user";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -15855,14 +16684,19 @@ impl<'a> OpenstackUserCreateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "openstack.user.create";
         {
             let value = &self.username;
-            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, "username", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "username",
+                value,
+                50usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "username",
                 value,
@@ -15870,11 +16704,16 @@ impl<'a> OpenstackUserCreateRequest<'a> {
             )?;
         }
         if let Some(value) = &self.description {
-            sdk_runtime::check::max_length(operation, "description", value, 255usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "description",
+                value,
+                255usize,
+            )?;
         }
         {
             let value = &self.email;
-            sdk_runtime::check::max_length(operation, "email", value, 255usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "email", value, 255usize)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -15883,7 +16722,7 @@ impl<'a> OpenstackUserCreateRequest<'a> {
             named
                 .insert(
                     String::from("username"),
-                    sdk_runtime::encode::value(operation, "username", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "username", value)?,
                 );
         }
         {
@@ -15891,14 +16730,14 @@ impl<'a> OpenstackUserCreateRequest<'a> {
             named
                 .insert(
                     String::from("password"),
-                    sdk_runtime::encode::value(operation, "password", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "password", value)?,
                 );
         }
         if let Some(value) = &self.description {
             named
                 .insert(
                     String::from("description"),
-                    sdk_runtime::encode::value(operation, "description", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "description", value)?,
                 );
         }
         {
@@ -15906,7 +16745,7 @@ impl<'a> OpenstackUserCreateRequest<'a> {
             named
                 .insert(
                     String::from("email"),
-                    sdk_runtime::encode::value(operation, "email", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "email", value)?,
                 );
         }
         {
@@ -15914,7 +16753,7 @@ impl<'a> OpenstackUserCreateRequest<'a> {
             named
                 .insert(
                     String::from("enabled"),
-                    sdk_runtime::encode::value(operation, "enabled", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "enabled", value)?,
                 );
         }
         Ok(named)
@@ -15922,12 +16761,12 @@ impl<'a> OpenstackUserCreateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<OpenstackUser, Error> {
         let operation: &'static str = "openstack.user.create";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/openstack.user.create"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -15935,14 +16774,14 @@ impl<'a> OpenstackUserCreateRequest<'a> {
         response.json::<OpenstackUser, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for OpenstackUserCreateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for OpenstackUserCreateRequest<'_> {
     type Output = OpenstackUser;
     const METHOD: &'static str = "openstack.user.create";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -15967,14 +16806,19 @@ impl<'a> OpenstackUserDeleteRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "openstack.user.delete";
         {
             let value = &self.username;
-            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, "username", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "username",
+                value,
+                50usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "username",
                 value,
@@ -15988,7 +16832,7 @@ impl<'a> OpenstackUserDeleteRequest<'a> {
             named
                 .insert(
                     String::from("username"),
-                    sdk_runtime::encode::value(operation, "username", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "username", value)?,
                 );
         }
         Ok(named)
@@ -15996,12 +16840,12 @@ impl<'a> OpenstackUserDeleteRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "openstack.user.delete";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/openstack.user.delete"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -16011,14 +16855,14 @@ impl<'a> OpenstackUserDeleteRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for OpenstackUserDeleteRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for OpenstackUserDeleteRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "openstack.user.delete";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -16043,14 +16887,19 @@ impl<'a> OpenstackUserDisableRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "openstack.user.disable";
         {
             let value = &self.username;
-            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, "username", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "username",
+                value,
+                50usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "username",
                 value,
@@ -16064,7 +16913,7 @@ impl<'a> OpenstackUserDisableRequest<'a> {
             named
                 .insert(
                     String::from("username"),
-                    sdk_runtime::encode::value(operation, "username", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "username", value)?,
                 );
         }
         Ok(named)
@@ -16072,12 +16921,12 @@ impl<'a> OpenstackUserDisableRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "openstack.user.disable";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/openstack.user.disable"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -16085,14 +16934,14 @@ impl<'a> OpenstackUserDisableRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for OpenstackUserDisableRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for OpenstackUserDisableRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "openstack.user.disable";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -16117,14 +16966,19 @@ impl<'a> OpenstackUserEnableRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "openstack.user.enable";
         {
             let value = &self.username;
-            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, "username", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "username",
+                value,
+                50usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "username",
                 value,
@@ -16138,7 +16992,7 @@ impl<'a> OpenstackUserEnableRequest<'a> {
             named
                 .insert(
                     String::from("username"),
-                    sdk_runtime::encode::value(operation, "username", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "username", value)?,
                 );
         }
         Ok(named)
@@ -16146,12 +17000,12 @@ impl<'a> OpenstackUserEnableRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "openstack.user.enable";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/openstack.user.enable"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -16159,14 +17013,14 @@ impl<'a> OpenstackUserEnableRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for OpenstackUserEnableRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for OpenstackUserEnableRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "openstack.user.enable";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -16191,14 +17045,19 @@ impl<'a> OpenstackUserInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "openstack.user.info";
         {
             let value = &self.username;
-            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, "username", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "username",
+                value,
+                50usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "username",
                 value,
@@ -16212,7 +17071,7 @@ impl<'a> OpenstackUserInfoRequest<'a> {
             named
                 .insert(
                     String::from("username"),
-                    sdk_runtime::encode::value(operation, "username", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "username", value)?,
                 );
         }
         Ok(named)
@@ -16220,12 +17079,12 @@ impl<'a> OpenstackUserInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<OpenstackUser, Error> {
         let operation: &'static str = "openstack.user.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/openstack.user.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -16233,14 +17092,14 @@ impl<'a> OpenstackUserInfoRequest<'a> {
         response.json::<OpenstackUser, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for OpenstackUserInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for OpenstackUserInfoRequest<'_> {
     type Output = OpenstackUser;
     const METHOD: &'static str = "openstack.user.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -16264,7 +17123,7 @@ impl<'a> OpenstackUserListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -16273,12 +17132,12 @@ impl<'a> OpenstackUserListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<OpenstackUser>, Error> {
         let operation: &'static str = "openstack.user.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/openstack.user.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -16286,14 +17145,14 @@ impl<'a> OpenstackUserListRequest<'a> {
         response.json::<Vec<OpenstackUser>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for OpenstackUserListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for OpenstackUserListRequest<'_> {
     type Output = Vec<OpenstackUser>;
     const METHOD: &'static str = "openstack.user.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -16328,14 +17187,19 @@ impl<'a> OpenstackUserSetPasswordRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "openstack.user.set_password";
         {
             let value = &self.username;
-            sdk_runtime::check::min_length(operation, "username", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "username", value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, "username", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "username",
+                value,
+                50usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "username",
                 value,
@@ -16349,7 +17213,7 @@ impl<'a> OpenstackUserSetPasswordRequest<'a> {
             named
                 .insert(
                     String::from("username"),
-                    sdk_runtime::encode::value(operation, "username", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "username", value)?,
                 );
         }
         {
@@ -16357,7 +17221,7 @@ impl<'a> OpenstackUserSetPasswordRequest<'a> {
             named
                 .insert(
                     String::from("password"),
-                    sdk_runtime::encode::value(operation, "password", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "password", value)?,
                 );
         }
         Ok(named)
@@ -16365,12 +17229,12 @@ impl<'a> OpenstackUserSetPasswordRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "openstack.user.set_password";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/openstack.user.set_password"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -16380,14 +17244,14 @@ impl<'a> OpenstackUserSetPasswordRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for OpenstackUserSetPasswordRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for OpenstackUserSetPasswordRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "openstack.user.set_password";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -16433,12 +17297,12 @@ impl<'a> PartnerAccountCreateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "partner.account.create";
         {
             let value = &self.user_title;
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "user_title",
                 value,
@@ -16447,30 +17311,60 @@ impl<'a> PartnerAccountCreateRequest<'a> {
         }
         {
             let value = &self.user_forename;
-            sdk_runtime::check::max_length(operation, "user_forename", value, 50usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "user_forename",
+                value,
+                50usize,
+            )?;
         }
         {
             let value = &self.user_surname;
-            sdk_runtime::check::max_length(operation, "user_surname", value, 50usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "user_surname",
+                value,
+                50usize,
+            )?;
         }
         if let Some(value) = &self.user_company {
-            sdk_runtime::check::max_length(operation, "user_company", value, 200usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "user_company",
+                value,
+                200usize,
+            )?;
         }
         {
             let value = &self.user_phone;
-            sdk_runtime::check::max_length(operation, "user_phone", value, 50usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "user_phone",
+                value,
+                50usize,
+            )?;
         }
         {
             let value = &self.user_address;
-            sdk_runtime::check::max_length(operation, "user_address", value, 250usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "user_address",
+                value,
+                250usize,
+            )?;
         }
         {
             let value = &self.user_town;
-            sdk_runtime::check::max_length(operation, "user_town", value, 100usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "user_town",
+                value,
+                100usize,
+            )?;
         }
         {
             let value = &self.user_statecounty;
-            sdk_runtime::check::max_length(
+            cloud_sdks_runtime::check::max_length(
                 operation,
                 "user_statecounty",
                 value,
@@ -16479,14 +17373,24 @@ impl<'a> PartnerAccountCreateRequest<'a> {
         }
         {
             let value = &self.user_country;
-            sdk_runtime::check::max_length(operation, "user_country", value, 2usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "user_country",
+                value,
+                2usize,
+            )?;
         }
         {
             let value = &self.user_postcode;
-            sdk_runtime::check::max_length(operation, "user_postcode", value, 20usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "user_postcode",
+                value,
+                20usize,
+            )?;
         }
         if let Some(value) = &self.account_currency {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "account_currency",
                 value.as_str(),
@@ -16500,7 +17404,7 @@ impl<'a> PartnerAccountCreateRequest<'a> {
             named
                 .insert(
                     String::from("user_email"),
-                    sdk_runtime::encode::value(operation, "user_email", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "user_email", value)?,
                 );
         }
         {
@@ -16508,7 +17412,7 @@ impl<'a> PartnerAccountCreateRequest<'a> {
             named
                 .insert(
                     String::from("user_title"),
-                    sdk_runtime::encode::value(operation, "user_title", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "user_title", value)?,
                 );
         }
         {
@@ -16516,7 +17420,7 @@ impl<'a> PartnerAccountCreateRequest<'a> {
             named
                 .insert(
                     String::from("user_forename"),
-                    sdk_runtime::encode::value(operation, "user_forename", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "user_forename", value)?,
                 );
         }
         {
@@ -16524,14 +17428,14 @@ impl<'a> PartnerAccountCreateRequest<'a> {
             named
                 .insert(
                     String::from("user_surname"),
-                    sdk_runtime::encode::value(operation, "user_surname", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "user_surname", value)?,
                 );
         }
         if let Some(value) = &self.user_company {
             named
                 .insert(
                     String::from("user_company"),
-                    sdk_runtime::encode::value(operation, "user_company", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "user_company", value)?,
                 );
         }
         {
@@ -16539,7 +17443,7 @@ impl<'a> PartnerAccountCreateRequest<'a> {
             named
                 .insert(
                     String::from("user_phone"),
-                    sdk_runtime::encode::value(operation, "user_phone", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "user_phone", value)?,
                 );
         }
         {
@@ -16547,7 +17451,7 @@ impl<'a> PartnerAccountCreateRequest<'a> {
             named
                 .insert(
                     String::from("user_address"),
-                    sdk_runtime::encode::value(operation, "user_address", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "user_address", value)?,
                 );
         }
         {
@@ -16555,7 +17459,7 @@ impl<'a> PartnerAccountCreateRequest<'a> {
             named
                 .insert(
                     String::from("user_town"),
-                    sdk_runtime::encode::value(operation, "user_town", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "user_town", value)?,
                 );
         }
         {
@@ -16563,7 +17467,11 @@ impl<'a> PartnerAccountCreateRequest<'a> {
             named
                 .insert(
                     String::from("user_statecounty"),
-                    sdk_runtime::encode::value(operation, "user_statecounty", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "user_statecounty",
+                        value,
+                    )?,
                 );
         }
         {
@@ -16571,7 +17479,7 @@ impl<'a> PartnerAccountCreateRequest<'a> {
             named
                 .insert(
                     String::from("user_country"),
-                    sdk_runtime::encode::value(operation, "user_country", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "user_country", value)?,
                 );
         }
         {
@@ -16579,14 +17487,18 @@ impl<'a> PartnerAccountCreateRequest<'a> {
             named
                 .insert(
                     String::from("user_postcode"),
-                    sdk_runtime::encode::value(operation, "user_postcode", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "user_postcode", value)?,
                 );
         }
         if let Some(value) = &self.account_currency {
             named
                 .insert(
                     String::from("account_currency"),
-                    sdk_runtime::encode::value(operation, "account_currency", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "account_currency",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -16594,12 +17506,12 @@ impl<'a> PartnerAccountCreateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PartnerAccount, Error> {
         let operation: &'static str = "partner.account.create";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/partner.account.create"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -16607,14 +17519,14 @@ impl<'a> PartnerAccountCreateRequest<'a> {
         response.json::<PartnerAccount, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for PartnerAccountCreateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for PartnerAccountCreateRequest<'_> {
     type Output = PartnerAccount;
     const METHOD: &'static str = "partner.account.create";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -16638,7 +17550,7 @@ impl<'a> PartnerAccountListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -16647,12 +17559,12 @@ impl<'a> PartnerAccountListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<String>, Error> {
         let operation: &'static str = "partner.account.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/partner.account.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -16660,14 +17572,14 @@ impl<'a> PartnerAccountListRequest<'a> {
         response.json::<Vec<String>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for PartnerAccountListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for PartnerAccountListRequest<'_> {
     type Output = Vec<String>;
     const METHOD: &'static str = "partner.account.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -16700,20 +17612,35 @@ impl<'a> PartnerApikeyCreateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "partner.apikey.create";
         {
             let value = &self.account_name;
-            sdk_runtime::check::max_length(operation, "account_name", value, 20usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "account_name",
+                value,
+                20usize,
+            )?;
         }
         {
             let value = &self.service;
-            sdk_runtime::check::max_length(operation, "service", value, 255usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "service",
+                value,
+                255usize,
+            )?;
         }
         {
             let value = &self.comment;
-            sdk_runtime::check::max_length(operation, "comment", value, 255usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "comment",
+                value,
+                255usize,
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -16722,7 +17649,7 @@ impl<'a> PartnerApikeyCreateRequest<'a> {
             named
                 .insert(
                     String::from("account_name"),
-                    sdk_runtime::encode::value(operation, "account_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "account_name", value)?,
                 );
         }
         {
@@ -16730,14 +17657,14 @@ impl<'a> PartnerApikeyCreateRequest<'a> {
             named
                 .insert(
                     String::from("service"),
-                    sdk_runtime::encode::value(operation, "service", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service", value)?,
                 );
         }
         if let Some(value) = &self.methods {
             named
                 .insert(
                     String::from("methods"),
-                    sdk_runtime::encode::value(operation, "methods", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "methods", value)?,
                 );
         }
         {
@@ -16745,7 +17672,7 @@ impl<'a> PartnerApikeyCreateRequest<'a> {
             named
                 .insert(
                     String::from("comment"),
-                    sdk_runtime::encode::value(operation, "comment", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "comment", value)?,
                 );
         }
         Ok(named)
@@ -16753,12 +17680,12 @@ impl<'a> PartnerApikeyCreateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ApiKey, Error> {
         let operation: &'static str = "partner.apikey.create";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/partner.apikey.create"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -16766,14 +17693,14 @@ impl<'a> PartnerApikeyCreateRequest<'a> {
         response.json::<ApiKey, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for PartnerApikeyCreateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for PartnerApikeyCreateRequest<'_> {
     type Output = ApiKey;
     const METHOD: &'static str = "partner.apikey.create";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -16803,11 +17730,16 @@ impl<'a> PartnerApikeyListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "partner.apikey.list";
         if let Some(value) = &self.account_name {
-            sdk_runtime::check::max_length(operation, "account_name", value, 20usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "account_name",
+                value,
+                20usize,
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -16815,7 +17747,7 @@ impl<'a> PartnerApikeyListRequest<'a> {
             named
                 .insert(
                     String::from("account_name"),
-                    sdk_runtime::encode::value(operation, "account_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "account_name", value)?,
                 );
         }
         Ok(named)
@@ -16823,12 +17755,12 @@ impl<'a> PartnerApikeyListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ApiKey>, Error> {
         let operation: &'static str = "partner.apikey.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/partner.apikey.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -16836,14 +17768,14 @@ impl<'a> PartnerApikeyListRequest<'a> {
         response.json::<Vec<ApiKey>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for PartnerApikeyListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for PartnerApikeyListRequest<'_> {
     type Output = Vec<ApiKey>;
     const METHOD: &'static str = "partner.apikey.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -16873,11 +17805,16 @@ impl<'a> PartnerServiceListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "partner.service.list";
         if let Some(value) = &self.account_name {
-            sdk_runtime::check::max_length(operation, "account_name", value, 20usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "account_name",
+                value,
+                20usize,
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -16885,7 +17822,7 @@ impl<'a> PartnerServiceListRequest<'a> {
             named
                 .insert(
                     String::from("account_name"),
-                    sdk_runtime::encode::value(operation, "account_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "account_name", value)?,
                 );
         }
         Ok(named)
@@ -16893,12 +17830,12 @@ impl<'a> PartnerServiceListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Service>, Error> {
         let operation: &'static str = "partner.service.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/partner.service.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -16906,14 +17843,14 @@ impl<'a> PartnerServiceListRequest<'a> {
         response.json::<Vec<Service>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for PartnerServiceListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for PartnerServiceListRequest<'_> {
     type Output = Vec<Service>;
     const METHOD: &'static str = "partner.service.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -16937,7 +17874,7 @@ impl<'a> PaymentMethodAvailableRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -16946,12 +17883,12 @@ impl<'a> PaymentMethodAvailableRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<PaymentMethod>, Error> {
         let operation: &'static str = "payment_method.available";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/payment_method.available"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -16959,14 +17896,14 @@ impl<'a> PaymentMethodAvailableRequest<'a> {
         response.json::<Vec<PaymentMethod>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for PaymentMethodAvailableRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for PaymentMethodAvailableRequest<'_> {
     type Output = Vec<PaymentMethod>;
     const METHOD: &'static str = "payment_method.available";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -16991,7 +17928,7 @@ impl<'a> PaymentMethodInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "payment_method.info";
         #[allow(unused_mut)]
@@ -17001,7 +17938,11 @@ impl<'a> PaymentMethodInfoRequest<'a> {
             named
                 .insert(
                     String::from("payment_method_id"),
-                    sdk_runtime::encode::value(operation, "payment_method_id", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "payment_method_id",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -17009,12 +17950,12 @@ impl<'a> PaymentMethodInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PaymentMethod, Error> {
         let operation: &'static str = "payment_method.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/payment_method.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -17022,14 +17963,14 @@ impl<'a> PaymentMethodInfoRequest<'a> {
         response.json::<PaymentMethod, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for PaymentMethodInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for PaymentMethodInfoRequest<'_> {
     type Output = PaymentMethod;
     const METHOD: &'static str = "payment_method.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -17054,7 +17995,7 @@ impl<'a> PaymentMethodRemoveRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "payment_method.remove";
         #[allow(unused_mut)]
@@ -17064,7 +18005,11 @@ impl<'a> PaymentMethodRemoveRequest<'a> {
             named
                 .insert(
                     String::from("payment_method_id"),
-                    sdk_runtime::encode::value(operation, "payment_method_id", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "payment_method_id",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -17072,12 +18017,12 @@ impl<'a> PaymentMethodRemoveRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PaymentMethod, Error> {
         let operation: &'static str = "payment_method.remove";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/payment_method.remove"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -17085,14 +18030,14 @@ impl<'a> PaymentMethodRemoveRequest<'a> {
         response.json::<PaymentMethod, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for PaymentMethodRemoveRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for PaymentMethodRemoveRequest<'_> {
     type Output = PaymentMethod;
     const METHOD: &'static str = "payment_method.remove";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -17117,7 +18062,7 @@ impl<'a> PaymentMethodSetDefaultRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "payment_method.set_default";
         #[allow(unused_mut)]
@@ -17127,7 +18072,11 @@ impl<'a> PaymentMethodSetDefaultRequest<'a> {
             named
                 .insert(
                     String::from("payment_method_id"),
-                    sdk_runtime::encode::value(operation, "payment_method_id", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "payment_method_id",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -17135,12 +18084,12 @@ impl<'a> PaymentMethodSetDefaultRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PaymentMethod, Error> {
         let operation: &'static str = "payment_method.set_default";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/payment_method.set_default"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -17148,14 +18097,14 @@ impl<'a> PaymentMethodSetDefaultRequest<'a> {
         response.json::<PaymentMethod, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for PaymentMethodSetDefaultRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for PaymentMethodSetDefaultRequest<'_> {
     type Output = PaymentMethod;
     const METHOD: &'static str = "payment_method.set_default";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -17180,14 +18129,19 @@ impl<'a> ServerInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.info";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -17196,7 +18150,7 @@ impl<'a> ServerInfoRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         Ok(named)
@@ -17204,12 +18158,12 @@ impl<'a> ServerInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ServerInfo, Error> {
         let operation: &'static str = "server.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -17217,14 +18171,14 @@ impl<'a> ServerInfoRequest<'a> {
         response.json::<ServerInfo, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerInfoRequest<'_> {
     type Output = ServerInfo;
     const METHOD: &'static str = "server.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -17254,11 +18208,11 @@ impl<'a> ServerListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.list";
         if let Some(value) = &self.status {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "status",
                 value,
@@ -17271,7 +18225,7 @@ impl<'a> ServerListRequest<'a> {
             named
                 .insert(
                     String::from("status"),
-                    sdk_runtime::encode::value(operation, "status", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "status", value)?,
                 );
         }
         Ok(named)
@@ -17279,12 +18233,12 @@ impl<'a> ServerListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ServerInfo>, Error> {
         let operation: &'static str = "server.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -17292,14 +18246,14 @@ impl<'a> ServerListRequest<'a> {
         response.json::<Vec<ServerInfo>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerListRequest<'_> {
     type Output = Vec<ServerInfo>;
     const METHOD: &'static str = "server.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -17325,28 +18279,33 @@ impl<'a> ServerMoveIpsRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.move_ips";
         {
             let value = &self.source_ips;
-            sdk_runtime::check::min_items(operation, "source_ips", value.len(), 1usize)?;
+            cloud_sdks_runtime::check::min_items(
+                operation,
+                "source_ips",
+                value.len(),
+                1usize,
+            )?;
         }
         {
             let value = &self.destination_name;
-            sdk_runtime::check::min_length(
+            cloud_sdks_runtime::check::min_length(
                 operation,
                 "destination_name",
                 value,
                 1usize,
             )?;
-            sdk_runtime::check::max_length(
+            cloud_sdks_runtime::check::max_length(
                 operation,
                 "destination_name",
                 value,
                 64usize,
             )?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "destination_name",
                 value,
@@ -17360,7 +18319,7 @@ impl<'a> ServerMoveIpsRequest<'a> {
             named
                 .insert(
                     String::from("source_ips"),
-                    sdk_runtime::encode::value(operation, "source_ips", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "source_ips", value)?,
                 );
         }
         {
@@ -17368,7 +18327,11 @@ impl<'a> ServerMoveIpsRequest<'a> {
             named
                 .insert(
                     String::from("destination_name"),
-                    sdk_runtime::encode::value(operation, "destination_name", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "destination_name",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -17376,12 +18339,12 @@ impl<'a> ServerMoveIpsRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "server.move_ips";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.move_ips"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -17391,14 +18354,14 @@ impl<'a> ServerMoveIpsRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ServerMoveIpsRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerMoveIpsRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "server.move_ips";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -17429,14 +18392,19 @@ impl<'a> ServerRebootRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.reboot";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -17445,14 +18413,14 @@ impl<'a> ServerRebootRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         if let Some(value) = &self.email_address {
             named
                 .insert(
                     String::from("email_address"),
-                    sdk_runtime::encode::value(operation, "email_address", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "email_address", value)?,
                 );
         }
         Ok(named)
@@ -17460,12 +18428,12 @@ impl<'a> ServerRebootRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "server.reboot";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.reboot"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -17475,14 +18443,14 @@ impl<'a> ServerRebootRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ServerRebootRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerRebootRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "server.reboot";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -17510,20 +18478,35 @@ impl<'a> ServerReimageFromSnapshotRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.reimage_from_snapshot";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.storage_name;
-            sdk_runtime::check::min_length(operation, "storage_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "storage_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "storage_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "storage_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "storage_name",
                 value,
@@ -17532,7 +18515,7 @@ impl<'a> ServerReimageFromSnapshotRequest<'a> {
         }
         {
             let value = &self.image_type;
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "image_type",
                 value.as_str(),
@@ -17546,7 +18529,7 @@ impl<'a> ServerReimageFromSnapshotRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -17554,7 +18537,7 @@ impl<'a> ServerReimageFromSnapshotRequest<'a> {
             named
                 .insert(
                     String::from("storage_name"),
-                    sdk_runtime::encode::value(operation, "storage_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "storage_name", value)?,
                 );
         }
         {
@@ -17562,7 +18545,7 @@ impl<'a> ServerReimageFromSnapshotRequest<'a> {
             named
                 .insert(
                     String::from("image_type"),
-                    sdk_runtime::encode::value(operation, "image_type", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "image_type", value)?,
                 );
         }
         {
@@ -17570,7 +18553,7 @@ impl<'a> ServerReimageFromSnapshotRequest<'a> {
             named
                 .insert(
                     String::from("snapshot_path"),
-                    sdk_runtime::encode::value(operation, "snapshot_path", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "snapshot_path", value)?,
                 );
         }
         Ok(named)
@@ -17578,12 +18561,12 @@ impl<'a> ServerReimageFromSnapshotRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "server.reimage_from_snapshot";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.reimage_from_snapshot"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -17593,14 +18576,14 @@ impl<'a> ServerReimageFromSnapshotRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ServerReimageFromSnapshotRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerReimageFromSnapshotRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "server.reimage_from_snapshot";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -17638,17 +18621,27 @@ impl<'a> ServerReimageFromStockImageRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.reimage_from_stock_image";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         if let Some(value) = &self.os_bits {
-            sdk_runtime::check::one_of(operation, "os_bits", value, &["32", "64"])?;
+            cloud_sdks_runtime::check::one_of(
+                operation,
+                "os_bits",
+                value,
+                &["32", "64"],
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -17657,7 +18650,7 @@ impl<'a> ServerReimageFromStockImageRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -17665,21 +18658,21 @@ impl<'a> ServerReimageFromStockImageRequest<'a> {
             named
                 .insert(
                     String::from("os"),
-                    sdk_runtime::encode::value(operation, "os", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "os", value)?,
                 );
         }
         if let Some(value) = &self.os_bits {
             named
                 .insert(
                     String::from("os_bits"),
-                    sdk_runtime::encode::value(operation, "os_bits", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "os_bits", value)?,
                 );
         }
         if let Some(value) = &self.pub_ssh_key {
             named
                 .insert(
                     String::from("pub_ssh_key"),
-                    sdk_runtime::encode::value(operation, "pub_ssh_key", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "pub_ssh_key", value)?,
                 );
         }
         Ok(named)
@@ -17687,12 +18680,12 @@ impl<'a> ServerReimageFromStockImageRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "server.reimage_from_stock_image";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.reimage_from_stock_image"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -17702,14 +18695,14 @@ impl<'a> ServerReimageFromStockImageRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ServerReimageFromStockImageRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerReimageFromStockImageRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "server.reimage_from_stock_image";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -17735,19 +18728,24 @@ impl<'a> ServerSetIntrusionDetectionAlertLevelRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.set_intrusion_detection_alert_level";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.alert_level;
-            sdk_runtime::check::min_i64(operation, "alert_level", *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, "alert_level", *value, 15i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "alert_level", *value, 1i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, "alert_level", *value, 15i64)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -17756,7 +18754,7 @@ impl<'a> ServerSetIntrusionDetectionAlertLevelRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -17764,7 +18762,7 @@ impl<'a> ServerSetIntrusionDetectionAlertLevelRequest<'a> {
             named
                 .insert(
                     String::from("alert_level"),
-                    sdk_runtime::encode::value(operation, "alert_level", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "alert_level", value)?,
                 );
         }
         Ok(named)
@@ -17772,12 +18770,12 @@ impl<'a> ServerSetIntrusionDetectionAlertLevelRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "server.set_intrusion_detection_alert_level";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.set_intrusion_detection_alert_level"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -17785,14 +18783,15 @@ impl<'a> ServerSetIntrusionDetectionAlertLevelRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerSetIntrusionDetectionAlertLevelRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared
+for ServerSetIntrusionDetectionAlertLevelRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "server.set_intrusion_detection_alert_level";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -17818,19 +18817,24 @@ impl<'a> ServerSetPenetrationPatrolAlertLevelRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.set_penetration_patrol_alert_level";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.alert_level;
-            sdk_runtime::check::min_i64(operation, "alert_level", *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, "alert_level", *value, 15i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "alert_level", *value, 1i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, "alert_level", *value, 15i64)?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -17839,7 +18843,7 @@ impl<'a> ServerSetPenetrationPatrolAlertLevelRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -17847,7 +18851,7 @@ impl<'a> ServerSetPenetrationPatrolAlertLevelRequest<'a> {
             named
                 .insert(
                     String::from("alert_level"),
-                    sdk_runtime::encode::value(operation, "alert_level", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "alert_level", value)?,
                 );
         }
         Ok(named)
@@ -17856,12 +18860,12 @@ impl<'a> ServerSetPenetrationPatrolAlertLevelRequest<'a> {
     #[allow(deprecated)]
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "server.set_penetration_patrol_alert_level";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.set_penetration_patrol_alert_level"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -17869,14 +18873,15 @@ impl<'a> ServerSetPenetrationPatrolAlertLevelRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerSetPenetrationPatrolAlertLevelRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared
+for ServerSetPenetrationPatrolAlertLevelRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "server.set_penetration_patrol_alert_level";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -17902,14 +18907,19 @@ impl<'a> ServerSlaveNsAddRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.slave_ns_add";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -17918,7 +18928,7 @@ impl<'a> ServerSlaveNsAddRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -17926,7 +18936,7 @@ impl<'a> ServerSlaveNsAddRequest<'a> {
             named
                 .insert(
                     String::from("domain_name"),
-                    sdk_runtime::encode::value(operation, "domain_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "domain_name", value)?,
                 );
         }
         Ok(named)
@@ -17934,12 +18944,12 @@ impl<'a> ServerSlaveNsAddRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<String, Error> {
         let operation: &'static str = "server.slave_ns_add";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.slave_ns_add"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -17947,14 +18957,14 @@ impl<'a> ServerSlaveNsAddRequest<'a> {
         response.json::<String, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerSlaveNsAddRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerSlaveNsAddRequest<'_> {
     type Output = String;
     const METHOD: &'static str = "server.slave_ns_add";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -17980,14 +18990,19 @@ impl<'a> ServerSlaveNsDeleteRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.slave_ns_delete";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -17996,7 +19011,7 @@ impl<'a> ServerSlaveNsDeleteRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -18004,7 +19019,7 @@ impl<'a> ServerSlaveNsDeleteRequest<'a> {
             named
                 .insert(
                     String::from("domain_name"),
-                    sdk_runtime::encode::value(operation, "domain_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "domain_name", value)?,
                 );
         }
         Ok(named)
@@ -18012,12 +19027,12 @@ impl<'a> ServerSlaveNsDeleteRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<String, Error> {
         let operation: &'static str = "server.slave_ns_delete";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.slave_ns_delete"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -18025,14 +19040,14 @@ impl<'a> ServerSlaveNsDeleteRequest<'a> {
         response.json::<String, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerSlaveNsDeleteRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerSlaveNsDeleteRequest<'_> {
     type Output = String;
     const METHOD: &'static str = "server.slave_ns_delete";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -18057,14 +19072,19 @@ impl<'a> ServerSlaveNsListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.slave_ns_list";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -18073,7 +19093,7 @@ impl<'a> ServerSlaveNsListRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         Ok(named)
@@ -18081,12 +19101,12 @@ impl<'a> ServerSlaveNsListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<String>, Error> {
         let operation: &'static str = "server.slave_ns_list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.slave_ns_list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -18094,14 +19114,14 @@ impl<'a> ServerSlaveNsListRequest<'a> {
         response.json::<Vec<String>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerSlaveNsListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerSlaveNsListRequest<'_> {
     type Output = Vec<String>;
     const METHOD: &'static str = "server.slave_ns_list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -18128,20 +19148,35 @@ impl<'a> ServerSnapshotRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.snapshot";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.storage_name;
-            sdk_runtime::check::min_length(operation, "storage_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "storage_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "storage_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "storage_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "storage_name",
                 value,
@@ -18150,7 +19185,7 @@ impl<'a> ServerSnapshotRequest<'a> {
         }
         {
             let value = &self.image_type;
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "image_type",
                 value.as_str(),
@@ -18164,7 +19199,7 @@ impl<'a> ServerSnapshotRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -18172,7 +19207,7 @@ impl<'a> ServerSnapshotRequest<'a> {
             named
                 .insert(
                     String::from("storage_name"),
-                    sdk_runtime::encode::value(operation, "storage_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "storage_name", value)?,
                 );
         }
         {
@@ -18180,7 +19215,7 @@ impl<'a> ServerSnapshotRequest<'a> {
             named
                 .insert(
                     String::from("image_type"),
-                    sdk_runtime::encode::value(operation, "image_type", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "image_type", value)?,
                 );
         }
         Ok(named)
@@ -18188,12 +19223,12 @@ impl<'a> ServerSnapshotRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "server.snapshot";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.snapshot"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -18203,14 +19238,14 @@ impl<'a> ServerSnapshotRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ServerSnapshotRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerSnapshotRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "server.snapshot";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -18236,14 +19271,24 @@ impl<'a> ServerSnapshotDeleteRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.snapshot_delete";
         {
             let value = &self.storage_name;
-            sdk_runtime::check::min_length(operation, "storage_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "storage_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "storage_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "storage_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "storage_name",
                 value,
@@ -18252,7 +19297,12 @@ impl<'a> ServerSnapshotDeleteRequest<'a> {
         }
         {
             let value = &self.snapshot_path;
-            sdk_runtime::check::max_length(operation, "snapshot_path", value, 255usize)?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "snapshot_path",
+                value,
+                255usize,
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -18261,7 +19311,7 @@ impl<'a> ServerSnapshotDeleteRequest<'a> {
             named
                 .insert(
                     String::from("storage_name"),
-                    sdk_runtime::encode::value(operation, "storage_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "storage_name", value)?,
                 );
         }
         {
@@ -18269,7 +19319,7 @@ impl<'a> ServerSnapshotDeleteRequest<'a> {
             named
                 .insert(
                     String::from("snapshot_path"),
-                    sdk_runtime::encode::value(operation, "snapshot_path", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "snapshot_path", value)?,
                 );
         }
         Ok(named)
@@ -18277,12 +19327,12 @@ impl<'a> ServerSnapshotDeleteRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "server.snapshot_delete";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.snapshot_delete"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -18292,14 +19342,14 @@ impl<'a> ServerSnapshotDeleteRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ServerSnapshotDeleteRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerSnapshotDeleteRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "server.snapshot_delete";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -18324,14 +19374,24 @@ impl<'a> ServerSnapshotListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.snapshot_list";
         {
             let value = &self.storage_name;
-            sdk_runtime::check::min_length(operation, "storage_name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "storage_name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "storage_name",
+                value,
+                1usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "storage_name",
+                value,
+                64usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "storage_name",
                 value,
@@ -18345,7 +19405,7 @@ impl<'a> ServerSnapshotListRequest<'a> {
             named
                 .insert(
                     String::from("storage_name"),
-                    sdk_runtime::encode::value(operation, "storage_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "storage_name", value)?,
                 );
         }
         Ok(named)
@@ -18353,12 +19413,12 @@ impl<'a> ServerSnapshotListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Snapshot>, Error> {
         let operation: &'static str = "server.snapshot_list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.snapshot_list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -18366,14 +19426,14 @@ impl<'a> ServerSnapshotListRequest<'a> {
         response.json::<Vec<Snapshot>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerSnapshotListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerSnapshotListRequest<'_> {
     type Output = Vec<Snapshot>;
     const METHOD: &'static str = "server.snapshot_list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -18406,14 +19466,19 @@ impl<'a> ServerUpgradeRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.upgrade";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -18422,7 +19487,7 @@ impl<'a> ServerUpgradeRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -18430,7 +19495,7 @@ impl<'a> ServerUpgradeRequest<'a> {
             named
                 .insert(
                     String::from("new_sku"),
-                    sdk_runtime::encode::value(operation, "new_sku", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "new_sku", value)?,
                 );
         }
         {
@@ -18438,14 +19503,14 @@ impl<'a> ServerUpgradeRequest<'a> {
             named
                 .insert(
                     String::from("dry_run"),
-                    sdk_runtime::encode::value(operation, "dry_run", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "dry_run", value)?,
                 );
         }
         if let Some(value) = &self.upgrade_disk {
             named
                 .insert(
                     String::from("upgrade_disk"),
-                    sdk_runtime::encode::value(operation, "upgrade_disk", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "upgrade_disk", value)?,
                 );
         }
         Ok(named)
@@ -18453,12 +19518,12 @@ impl<'a> ServerUpgradeRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ServerUpgrade, Error> {
         let operation: &'static str = "server.upgrade";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.upgrade"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -18466,14 +19531,14 @@ impl<'a> ServerUpgradeRequest<'a> {
         response.json::<ServerUpgrade, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerUpgradeRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerUpgradeRequest<'_> {
     type Output = ServerUpgrade;
     const METHOD: &'static str = "server.upgrade";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -18498,14 +19563,19 @@ impl<'a> ServerMonitoringGetPolicyRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.monitoring.get_policy";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -18514,7 +19584,7 @@ impl<'a> ServerMonitoringGetPolicyRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         Ok(named)
@@ -18522,12 +19592,12 @@ impl<'a> ServerMonitoringGetPolicyRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MonitoringPolicy, Error> {
         let operation: &'static str = "server.monitoring.get_policy";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.monitoring.get_policy"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -18535,14 +19605,14 @@ impl<'a> ServerMonitoringGetPolicyRequest<'a> {
         response.json::<MonitoringPolicy, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerMonitoringGetPolicyRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerMonitoringGetPolicyRequest<'_> {
     type Output = MonitoringPolicy;
     const METHOD: &'static str = "server.monitoring.get_policy";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -18593,18 +19663,23 @@ impl<'a> ServerMonitoringRuleCreateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.monitoring.rule_create";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.service;
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "service",
                 value.as_str(),
@@ -18613,7 +19688,7 @@ impl<'a> ServerMonitoringRuleCreateRequest<'a> {
         }
         {
             let value = &self.alert_type;
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "alert_type",
                 value.as_str(),
@@ -18627,7 +19702,7 @@ impl<'a> ServerMonitoringRuleCreateRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -18635,7 +19710,7 @@ impl<'a> ServerMonitoringRuleCreateRequest<'a> {
             named
                 .insert(
                     String::from("service"),
-                    sdk_runtime::encode::value(operation, "service", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service", value)?,
                 );
         }
         {
@@ -18643,35 +19718,43 @@ impl<'a> ServerMonitoringRuleCreateRequest<'a> {
             named
                 .insert(
                     String::from("alert_type"),
-                    sdk_runtime::encode::value(operation, "alert_type", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "alert_type", value)?,
                 );
         }
         if let Some(value) = &self.contact_address {
             named
                 .insert(
                     String::from("contact_address"),
-                    sdk_runtime::encode::value(operation, "contact_address", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "contact_address",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.port {
             named
                 .insert(
                     String::from("port"),
-                    sdk_runtime::encode::value(operation, "port", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "port", value)?,
                 );
         }
         if let Some(value) = &self.host_name {
             named
                 .insert(
                     String::from("host_name"),
-                    sdk_runtime::encode::value(operation, "host_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "host_name", value)?,
                 );
         }
         if let Some(value) = &self.http_check_string {
             named
                 .insert(
                     String::from("http_check_string"),
-                    sdk_runtime::encode::value(operation, "http_check_string", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "http_check_string",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -18679,12 +19762,12 @@ impl<'a> ServerMonitoringRuleCreateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MonitoringRule, Error> {
         let operation: &'static str = "server.monitoring.rule_create";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.monitoring.rule_create"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -18692,14 +19775,14 @@ impl<'a> ServerMonitoringRuleCreateRequest<'a> {
         response.json::<MonitoringRule, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerMonitoringRuleCreateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerMonitoringRuleCreateRequest<'_> {
     type Output = MonitoringRule;
     const METHOD: &'static str = "server.monitoring.rule_create";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -18725,14 +19808,19 @@ impl<'a> ServerMonitoringRuleDeleteRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.monitoring.rule_delete";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -18741,7 +19829,7 @@ impl<'a> ServerMonitoringRuleDeleteRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -18749,7 +19837,7 @@ impl<'a> ServerMonitoringRuleDeleteRequest<'a> {
             named
                 .insert(
                     String::from("rule_id"),
-                    sdk_runtime::encode::value(operation, "rule_id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "rule_id", value)?,
                 );
         }
         Ok(named)
@@ -18757,12 +19845,12 @@ impl<'a> ServerMonitoringRuleDeleteRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "server.monitoring.rule_delete";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.monitoring.rule_delete"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -18770,14 +19858,14 @@ impl<'a> ServerMonitoringRuleDeleteRequest<'a> {
         response.json::<serde_json::Value, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerMonitoringRuleDeleteRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerMonitoringRuleDeleteRequest<'_> {
     type Output = serde_json::Value;
     const METHOD: &'static str = "server.monitoring.rule_delete";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -18803,14 +19891,19 @@ impl<'a> ServerMonitoringRuleInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.monitoring.rule_info";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -18819,7 +19912,7 @@ impl<'a> ServerMonitoringRuleInfoRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -18827,7 +19920,7 @@ impl<'a> ServerMonitoringRuleInfoRequest<'a> {
             named
                 .insert(
                     String::from("rule_id"),
-                    sdk_runtime::encode::value(operation, "rule_id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "rule_id", value)?,
                 );
         }
         Ok(named)
@@ -18835,12 +19928,12 @@ impl<'a> ServerMonitoringRuleInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MonitoringRule, Error> {
         let operation: &'static str = "server.monitoring.rule_info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.monitoring.rule_info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -18848,14 +19941,14 @@ impl<'a> ServerMonitoringRuleInfoRequest<'a> {
         response.json::<MonitoringRule, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerMonitoringRuleInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerMonitoringRuleInfoRequest<'_> {
     type Output = MonitoringRule;
     const METHOD: &'static str = "server.monitoring.rule_info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -18880,14 +19973,19 @@ impl<'a> ServerMonitoringRuleListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.monitoring.rule_list";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -18896,7 +19994,7 @@ impl<'a> ServerMonitoringRuleListRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         Ok(named)
@@ -18904,12 +20002,12 @@ impl<'a> ServerMonitoringRuleListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<MonitoringRule>, Error> {
         let operation: &'static str = "server.monitoring.rule_list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.monitoring.rule_list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -18917,14 +20015,14 @@ impl<'a> ServerMonitoringRuleListRequest<'a> {
         response.json::<Vec<MonitoringRule>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerMonitoringRuleListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerMonitoringRuleListRequest<'_> {
     type Output = Vec<MonitoringRule>;
     const METHOD: &'static str = "server.monitoring.rule_list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -18986,17 +20084,22 @@ impl<'a> ServerMonitoringRuleUpdateRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.monitoring.rule_update";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         if let Some(value) = &self.service {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "service",
                 value.as_str(),
@@ -19004,7 +20107,7 @@ impl<'a> ServerMonitoringRuleUpdateRequest<'a> {
             )?;
         }
         if let Some(value) = &self.alert_type {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "alert_type",
                 value.as_str(),
@@ -19018,7 +20121,7 @@ impl<'a> ServerMonitoringRuleUpdateRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -19026,49 +20129,57 @@ impl<'a> ServerMonitoringRuleUpdateRequest<'a> {
             named
                 .insert(
                     String::from("rule_id"),
-                    sdk_runtime::encode::value(operation, "rule_id", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "rule_id", value)?,
                 );
         }
         if let Some(value) = &self.service {
             named
                 .insert(
                     String::from("service"),
-                    sdk_runtime::encode::value(operation, "service", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "service", value)?,
                 );
         }
         if let Some(value) = &self.alert_type {
             named
                 .insert(
                     String::from("alert_type"),
-                    sdk_runtime::encode::value(operation, "alert_type", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "alert_type", value)?,
                 );
         }
         if let Some(value) = &self.contact_address {
             named
                 .insert(
                     String::from("contact_address"),
-                    sdk_runtime::encode::value(operation, "contact_address", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "contact_address",
+                        value,
+                    )?,
                 );
         }
         if let Some(value) = &self.port {
             named
                 .insert(
                     String::from("port"),
-                    sdk_runtime::encode::value(operation, "port", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "port", value)?,
                 );
         }
         if let Some(value) = &self.host_name {
             named
                 .insert(
                     String::from("host_name"),
-                    sdk_runtime::encode::value(operation, "host_name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "host_name", value)?,
                 );
         }
         if let Some(value) = &self.http_check_string {
             named
                 .insert(
                     String::from("http_check_string"),
-                    sdk_runtime::encode::value(operation, "http_check_string", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "http_check_string",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -19076,12 +20187,12 @@ impl<'a> ServerMonitoringRuleUpdateRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MonitoringRule, Error> {
         let operation: &'static str = "server.monitoring.rule_update";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.monitoring.rule_update"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -19089,14 +20200,14 @@ impl<'a> ServerMonitoringRuleUpdateRequest<'a> {
         response.json::<MonitoringRule, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerMonitoringRuleUpdateRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerMonitoringRuleUpdateRequest<'_> {
     type Output = MonitoringRule;
     const METHOD: &'static str = "server.monitoring.rule_update";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -19134,14 +20245,19 @@ impl<'a> ServerMonitoringSetPolicyRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.monitoring.set_policy";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -19150,7 +20266,7 @@ impl<'a> ServerMonitoringSetPolicyRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -19158,21 +20274,25 @@ impl<'a> ServerMonitoringSetPolicyRequest<'a> {
             named
                 .insert(
                     String::from("monitoring"),
-                    sdk_runtime::encode::value(operation, "monitoring", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "monitoring", value)?,
                 );
         }
         if let Some(value) = &self.auto_reboot {
             named
                 .insert(
                     String::from("auto_reboot"),
-                    sdk_runtime::encode::value(operation, "auto_reboot", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "auto_reboot", value)?,
                 );
         }
         if let Some(value) = &self.reminder_emails {
             named
                 .insert(
                     String::from("reminder_emails"),
-                    sdk_runtime::encode::value(operation, "reminder_emails", value)?,
+                    cloud_sdks_runtime::encode::value(
+                        operation,
+                        "reminder_emails",
+                        value,
+                    )?,
                 );
         }
         Ok(named)
@@ -19180,12 +20300,12 @@ impl<'a> ServerMonitoringSetPolicyRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "server.monitoring.set_policy";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.monitoring.set_policy"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -19195,14 +20315,14 @@ impl<'a> ServerMonitoringSetPolicyRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ServerMonitoringSetPolicyRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerMonitoringSetPolicyRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "server.monitoring.set_policy";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -19227,14 +20347,19 @@ impl<'a> ServerStatusInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.status.info";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -19243,7 +20368,7 @@ impl<'a> ServerStatusInfoRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         Ok(named)
@@ -19251,12 +20376,12 @@ impl<'a> ServerStatusInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ServerStatus, Error> {
         let operation: &'static str = "server.status.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.status.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -19264,14 +20389,14 @@ impl<'a> ServerStatusInfoRequest<'a> {
         response.json::<ServerStatus, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerStatusInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerStatusInfoRequest<'_> {
     type Output = ServerStatus;
     const METHOD: &'static str = "server.status.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -19307,13 +20432,13 @@ impl<'a> ServerStatusListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "server.status.list";
         if let Some(value) = &self.statuses {
             for (index, item) in value.iter().enumerate() {
                 let item_label = format!("{}[{}]", "statuses", index);
-                sdk_runtime::check::one_of(
+                cloud_sdks_runtime::check::one_of(
                     operation,
                     &item_label,
                     item.as_str(),
@@ -19327,14 +20452,14 @@ impl<'a> ServerStatusListRequest<'a> {
             named
                 .insert(
                     String::from("names"),
-                    sdk_runtime::encode::value(operation, "names", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "names", value)?,
                 );
         }
         if let Some(value) = &self.statuses {
             named
                 .insert(
                     String::from("statuses"),
-                    sdk_runtime::encode::value(operation, "statuses", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "statuses", value)?,
                 );
         }
         Ok(named)
@@ -19342,12 +20467,12 @@ impl<'a> ServerStatusListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ServerStatus>, Error> {
         let operation: &'static str = "server.status.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/server.status.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -19355,14 +20480,14 @@ impl<'a> ServerStatusListRequest<'a> {
         response.json::<Vec<ServerStatus>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServerStatusListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServerStatusListRequest<'_> {
     type Output = Vec<ServerStatus>;
     const METHOD: &'static str = "server.status.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -19387,14 +20512,19 @@ impl<'a> ServiceCancelRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "service.cancel";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -19403,7 +20533,7 @@ impl<'a> ServiceCancelRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         Ok(named)
@@ -19411,12 +20541,12 @@ impl<'a> ServiceCancelRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "service.cancel";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/service.cancel"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -19426,14 +20556,14 @@ impl<'a> ServiceCancelRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for ServiceCancelRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServiceCancelRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "service.cancel";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -19458,14 +20588,19 @@ impl<'a> ServiceInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "service.info";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -19474,7 +20609,7 @@ impl<'a> ServiceInfoRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         Ok(named)
@@ -19482,12 +20617,12 @@ impl<'a> ServiceInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Service, Error> {
         let operation: &'static str = "service.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/service.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -19495,14 +20630,14 @@ impl<'a> ServiceInfoRequest<'a> {
         response.json::<Service, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServiceInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServiceInfoRequest<'_> {
     type Output = Service;
     const METHOD: &'static str = "service.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -19538,11 +20673,11 @@ impl<'a> ServiceListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "service.list";
         if let Some(value) = &self.status {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "status",
                 value,
@@ -19555,14 +20690,14 @@ impl<'a> ServiceListRequest<'a> {
             named
                 .insert(
                     String::from("type"),
-                    sdk_runtime::encode::value(operation, "type", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "type", value)?,
                 );
         }
         if let Some(value) = &self.status {
             named
                 .insert(
                     String::from("status"),
-                    sdk_runtime::encode::value(operation, "status", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "status", value)?,
                 );
         }
         Ok(named)
@@ -19570,12 +20705,12 @@ impl<'a> ServiceListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Service>, Error> {
         let operation: &'static str = "service.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/service.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -19583,14 +20718,14 @@ impl<'a> ServiceListRequest<'a> {
         response.json::<Vec<Service>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServiceListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServiceListRequest<'_> {
     type Output = Vec<Service>;
     const METHOD: &'static str = "service.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -19616,14 +20751,19 @@ impl<'a> ServiceSetNicknameRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "service.set_nickname";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -19632,7 +20772,7 @@ impl<'a> ServiceSetNicknameRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -19640,7 +20780,7 @@ impl<'a> ServiceSetNicknameRequest<'a> {
             named
                 .insert(
                     String::from("nickname"),
-                    sdk_runtime::encode::value(operation, "nickname", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "nickname", value)?,
                 );
         }
         Ok(named)
@@ -19648,12 +20788,12 @@ impl<'a> ServiceSetNicknameRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ServiceNickname, Error> {
         let operation: &'static str = "service.set_nickname";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/service.set_nickname"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -19661,14 +20801,14 @@ impl<'a> ServiceSetNicknameRequest<'a> {
         response.json::<ServiceNickname, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for ServiceSetNicknameRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for ServiceSetNicknameRequest<'_> {
     type Output = ServiceNickname;
     const METHOD: &'static str = "service.set_nickname";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -19700,20 +20840,30 @@ impl<'a> VlanAddRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "vlan.add";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.host;
-            sdk_runtime::check::min_length(operation, "host", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "host", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "host", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "host", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "host", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "host",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -19722,7 +20872,7 @@ impl<'a> VlanAddRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -19730,14 +20880,14 @@ impl<'a> VlanAddRequest<'a> {
             named
                 .insert(
                     String::from("host"),
-                    sdk_runtime::encode::value(operation, "host", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "host", value)?,
                 );
         }
         if let Some(value) = &self.primary {
             named
                 .insert(
                     String::from("primary"),
-                    sdk_runtime::encode::value(operation, "primary", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "primary", value)?,
                 );
         }
         Ok(named)
@@ -19745,12 +20895,12 @@ impl<'a> VlanAddRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<VlanHost>, Error> {
         let operation: &'static str = "vlan.add";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/vlan.add"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -19758,14 +20908,14 @@ impl<'a> VlanAddRequest<'a> {
         response.json::<Vec<VlanHost>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for VlanAddRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for VlanAddRequest<'_> {
     type Output = Vec<VlanHost>;
     const METHOD: &'static str = "vlan.add";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -19790,14 +20940,19 @@ impl<'a> VlanInfoRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "vlan.info";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -19806,7 +20961,7 @@ impl<'a> VlanInfoRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         Ok(named)
@@ -19814,12 +20969,12 @@ impl<'a> VlanInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vlan, Error> {
         let operation: &'static str = "vlan.info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/vlan.info"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -19827,14 +20982,14 @@ impl<'a> VlanInfoRequest<'a> {
         response.json::<Vlan, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for VlanInfoRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for VlanInfoRequest<'_> {
     type Output = Vlan;
     const METHOD: &'static str = "vlan.info";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -19859,14 +21014,19 @@ impl<'a> VlanListRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "vlan.list";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -19875,7 +21035,7 @@ impl<'a> VlanListRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         Ok(named)
@@ -19883,12 +21043,12 @@ impl<'a> VlanListRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<VlanHost>, Error> {
         let operation: &'static str = "vlan.list";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/vlan.list"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: true,
         };
@@ -19896,14 +21056,14 @@ impl<'a> VlanListRequest<'a> {
         response.json::<Vec<VlanHost>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for VlanListRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for VlanListRequest<'_> {
     type Output = Vec<VlanHost>;
     const METHOD: &'static str = "vlan.list";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -19929,20 +21089,30 @@ impl<'a> VlanRemoveRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "vlan.remove";
         {
             let value = &self.name;
-            sdk_runtime::check::min_length(operation, "name", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "name", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "name", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "name", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "name",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         {
             let value = &self.host;
-            sdk_runtime::check::min_length(operation, "host", value, 1usize)?;
-            sdk_runtime::check::max_length(operation, "host", value, 64usize)?;
-            sdk_runtime::check::allowed_chars(operation, "host", value, "A-Za-z0-9._-")?;
+            cloud_sdks_runtime::check::min_length(operation, "host", value, 1usize)?;
+            cloud_sdks_runtime::check::max_length(operation, "host", value, 64usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                "host",
+                value,
+                "A-Za-z0-9._-",
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -19951,7 +21121,7 @@ impl<'a> VlanRemoveRequest<'a> {
             named
                 .insert(
                     String::from("name"),
-                    sdk_runtime::encode::value(operation, "name", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "name", value)?,
                 );
         }
         {
@@ -19959,7 +21129,7 @@ impl<'a> VlanRemoveRequest<'a> {
             named
                 .insert(
                     String::from("host"),
-                    sdk_runtime::encode::value(operation, "host", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "host", value)?,
                 );
         }
         Ok(named)
@@ -19967,12 +21137,12 @@ impl<'a> VlanRemoveRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<VlanHost>, Error> {
         let operation: &'static str = "vlan.remove";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/vlan.remove"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -19980,14 +21150,14 @@ impl<'a> VlanRemoveRequest<'a> {
         response.json::<Vec<VlanHost>, ErrorKind>()
     }
 }
-impl sdk_runtime::batch::Prepared for VlanRemoveRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for VlanRemoveRequest<'_> {
     type Output = Vec<VlanHost>;
     const METHOD: &'static str = "vlan.remove";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }
@@ -20018,11 +21188,16 @@ impl<'a> WebsiteFirewallClearCacheRequest<'a> {
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         let operation: &'static str = "website_firewall.clear_cache";
         if let Some(value) = &self.paths {
-            sdk_runtime::check::max_items(operation, "paths", value.len(), 500usize)?;
+            cloud_sdks_runtime::check::max_items(
+                operation,
+                "paths",
+                value.len(),
+                500usize,
+            )?;
         }
         #[allow(unused_mut)]
         let mut named = serde_json::Map::new();
@@ -20031,14 +21206,14 @@ impl<'a> WebsiteFirewallClearCacheRequest<'a> {
             named
                 .insert(
                     String::from("domain"),
-                    sdk_runtime::encode::value(operation, "domain", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "domain", value)?,
                 );
         }
         if let Some(value) = &self.paths {
             named
                 .insert(
                     String::from("paths"),
-                    sdk_runtime::encode::value(operation, "paths", value)?,
+                    cloud_sdks_runtime::encode::value(operation, "paths", value)?,
                 );
         }
         Ok(named)
@@ -20046,12 +21221,12 @@ impl<'a> WebsiteFirewallClearCacheRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Job, Error> {
         let operation: &'static str = "website_firewall.clear_cache";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/json/website_firewall.clear_cache"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Named(self.named()?),
+            body: cloud_sdks_runtime::Body::Named(self.named()?),
             success: &[200u16],
             idempotent: false,
         };
@@ -20061,14 +21236,14 @@ impl<'a> WebsiteFirewallClearCacheRequest<'a> {
         Ok(value)
     }
 }
-impl sdk_runtime::batch::Prepared for WebsiteFirewallClearCacheRequest<'_> {
+impl cloud_sdks_runtime::batch::Prepared for WebsiteFirewallClearCacheRequest<'_> {
     type Output = Job;
     const METHOD: &'static str = "website_firewall.clear_cache";
     fn params(
         &self,
     ) -> Result<
         serde_json::Map<String, serde_json::Value>,
-        sdk_runtime::InvalidArgument,
+        cloud_sdks_runtime::InvalidArgument,
     > {
         self.named()
     }

@@ -174,7 +174,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// An [`InvalidArgument`](sdk_runtime::InvalidArgument) error for an unknown
+    /// An [`InvalidArgument`](cloud_sdks_runtime::InvalidArgument) error for an unknown
     /// operation, or arguments that are missing, unknown or of the wrong type; otherwise
     /// whatever the typed call returns.
     #[allow(deprecated)]
@@ -199,7 +199,7 @@ impl Client {
                     #[serde(default)]
                     fields: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_dvds", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("list_dvds", args)?;
                 let mut request = self.list_dvds();
                 if let Some(value) = args.page {
                     request = request.page(value);
@@ -216,7 +216,7 @@ impl Client {
                 if let Some(value) = args.fields {
                     request = request.fields(value);
                 }
-                sdk_runtime::dynamic::output("list_dvds", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("list_dvds", request.send().await?)
             }
             "get_dvd" => {
                 #[derive(serde::Deserialize)]
@@ -224,9 +224,9 @@ impl Client {
                 struct Args {
                     iso_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_dvd", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("get_dvd", args)?;
                 let request = self.get_dvd(args.iso_id);
-                sdk_runtime::dynamic::output("get_dvd", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("get_dvd", request.send().await?)
             }
             "list_firewall_policies" => {
                 #[derive(serde::Deserialize)]
@@ -243,7 +243,7 @@ impl Client {
                     #[serde(default)]
                     fields: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_firewall_policies",
                     args,
                 )?;
@@ -263,7 +263,7 @@ impl Client {
                 if let Some(value) = args.fields {
                     request = request.fields(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_firewall_policies",
                     request.send().await?,
                 )
@@ -274,9 +274,15 @@ impl Client {
                 struct Args {
                     firewall_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_firewall", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_firewall",
+                    args,
+                )?;
                 let request = self.get_firewall(args.firewall_id);
-                sdk_runtime::dynamic::output("get_firewall", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_firewall",
+                    request.send().await?,
+                )
             }
             "list_firewall_servers" => {
                 #[derive(serde::Deserialize)]
@@ -284,12 +290,12 @@ impl Client {
                 struct Args {
                     firewall_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_firewall_servers",
                     args,
                 )?;
                 let request = self.list_firewall_servers(args.firewall_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_firewall_servers",
                     request.send().await?,
                 )
@@ -301,13 +307,13 @@ impl Client {
                     firewall_id: String,
                     server_ip_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_firewall_server",
                     args,
                 )?;
                 let request = self
                     .get_firewall_server(args.firewall_id, args.server_ip_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_firewall_server",
                     request.send().await?,
                 )
@@ -318,12 +324,12 @@ impl Client {
                 struct Args {
                     firewall_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_firewall_policy_rules",
                     args,
                 )?;
                 let request = self.list_firewall_policy_rules(args.firewall_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_firewall_policy_rules",
                     request.send().await?,
                 )
@@ -335,13 +341,13 @@ impl Client {
                     firewall_id: String,
                     rule_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_firewall_policy_rule",
                     args,
                 )?;
                 let request = self
                     .get_firewall_policy_rule(args.firewall_id, args.rule_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_firewall_policy_rule",
                     request.send().await?,
                 )
@@ -353,7 +359,7 @@ impl Client {
                     firewall_policy: NewFirewallPolicy,
                     firewall_policy_rules: Vec<NewFirewallRule>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "create_firewall_policy",
                     args,
                 )?;
@@ -362,7 +368,7 @@ impl Client {
                         args.firewall_policy,
                         args.firewall_policy_rules,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "create_firewall_policy",
                     request.send().await?,
                 )
@@ -374,7 +380,7 @@ impl Client {
                     firewall_id: String,
                     firewall_policy_rules: Vec<NewFirewallRule>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "add_firewall_policy_rule",
                     args,
                 )?;
@@ -383,7 +389,7 @@ impl Client {
                         args.firewall_id,
                         args.firewall_policy_rules,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "add_firewall_policy_rule",
                     request.send().await?,
                 )
@@ -395,13 +401,13 @@ impl Client {
                     firewall_id: String,
                     server_ips: Vec<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "attach_server_firewall_policy",
                     args,
                 )?;
                 let request = self
                     .attach_server_firewall_policy(args.firewall_id, args.server_ips);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "attach_server_firewall_policy",
                     request.send().await?,
                 )
@@ -416,7 +422,10 @@ impl Client {
                     #[serde(default)]
                     description: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("modify_firewall", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "modify_firewall",
+                    args,
+                )?;
                 let mut request = self.modify_firewall(args.firewall_id);
                 if let Some(value) = args.name {
                     request = request.name(value);
@@ -424,7 +433,10 @@ impl Client {
                 if let Some(value) = args.description {
                     request = request.description(value);
                 }
-                sdk_runtime::dynamic::output("modify_firewall", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "modify_firewall",
+                    request.send().await?,
+                )
             }
             "delete_firewall" => {
                 #[derive(serde::Deserialize)]
@@ -432,9 +444,15 @@ impl Client {
                 struct Args {
                     firewall_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("delete_firewall", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "delete_firewall",
+                    args,
+                )?;
                 let request = self.delete_firewall(args.firewall_id);
-                sdk_runtime::dynamic::output("delete_firewall", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "delete_firewall",
+                    request.send().await?,
+                )
             }
             "remove_firewall_rule" => {
                 #[derive(serde::Deserialize)]
@@ -443,12 +461,12 @@ impl Client {
                     firewall_id: String,
                     rule_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "remove_firewall_rule",
                     args,
                 )?;
                 let request = self.remove_firewall_rule(args.firewall_id, args.rule_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "remove_firewall_rule",
                     request.send().await?,
                 )
@@ -460,13 +478,13 @@ impl Client {
                     firewall_id: String,
                     server_ip_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "remove_firewall_server",
                     args,
                 )?;
                 let request = self
                     .remove_firewall_server(args.firewall_id, args.server_ip_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "remove_firewall_server",
                     request.send().await?,
                 )
@@ -486,7 +504,7 @@ impl Client {
                     #[serde(default)]
                     fields: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_images", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("list_images", args)?;
                 let mut request = self.list_images();
                 if let Some(value) = args.page {
                     request = request.page(value);
@@ -503,7 +521,7 @@ impl Client {
                 if let Some(value) = args.fields {
                     request = request.fields(value);
                 }
-                sdk_runtime::dynamic::output("list_images", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("list_images", request.send().await?)
             }
             "get_image" => {
                 #[derive(serde::Deserialize)]
@@ -511,9 +529,9 @@ impl Client {
                 struct Args {
                     image_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_image", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("get_image", args)?;
                 let request = self.get_image(args.image_id);
-                sdk_runtime::dynamic::output("get_image", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("get_image", request.send().await?)
             }
             "create_image" => {
                 #[derive(serde::Deserialize)]
@@ -521,9 +539,15 @@ impl Client {
                 struct Args {
                     image: NewImage,
                 }
-                let args: Args = sdk_runtime::dynamic::args("create_image", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "create_image",
+                    args,
+                )?;
                 let request = self.create_image(args.image);
-                sdk_runtime::dynamic::output("create_image", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "create_image",
+                    request.send().await?,
+                )
             }
             "modify_image" => {
                 #[derive(serde::Deserialize)]
@@ -537,7 +561,10 @@ impl Client {
                     #[serde(default)]
                     frequency: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("modify_image", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "modify_image",
+                    args,
+                )?;
                 let mut request = self.modify_image(args.image_id);
                 if let Some(value) = args.name {
                     request = request.name(value);
@@ -548,7 +575,10 @@ impl Client {
                 if let Some(value) = args.frequency {
                     request = request.frequency(value);
                 }
-                sdk_runtime::dynamic::output("modify_image", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "modify_image",
+                    request.send().await?,
+                )
             }
             "delete_image" => {
                 #[derive(serde::Deserialize)]
@@ -556,9 +586,15 @@ impl Client {
                 struct Args {
                     image_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("delete_image", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "delete_image",
+                    args,
+                )?;
                 let request = self.delete_image(args.image_id);
-                sdk_runtime::dynamic::output("delete_image", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "delete_image",
+                    request.send().await?,
+                )
             }
             "list_load_balancers" => {
                 #[derive(serde::Deserialize)]
@@ -575,7 +611,7 @@ impl Client {
                     #[serde(default)]
                     fields: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_load_balancers",
                     args,
                 )?;
@@ -595,7 +631,7 @@ impl Client {
                 if let Some(value) = args.fields {
                     request = request.fields(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_load_balancers",
                     request.send().await?,
                 )
@@ -606,9 +642,15 @@ impl Client {
                 struct Args {
                     load_balancer_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_load_balancer", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_load_balancer",
+                    args,
+                )?;
                 let request = self.get_load_balancer(args.load_balancer_id);
-                sdk_runtime::dynamic::output("get_load_balancer", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_load_balancer",
+                    request.send().await?,
+                )
             }
             "list_load_balancer_servers" => {
                 #[derive(serde::Deserialize)]
@@ -616,12 +658,12 @@ impl Client {
                 struct Args {
                     load_balancer_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_load_balancer_servers",
                     args,
                 )?;
                 let request = self.list_load_balancer_servers(args.load_balancer_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_load_balancer_servers",
                     request.send().await?,
                 )
@@ -633,13 +675,13 @@ impl Client {
                     load_balancer_id: String,
                     server_ip_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_load_balancer_server",
                     args,
                 )?;
                 let request = self
                     .get_load_balancer_server(args.load_balancer_id, args.server_ip_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_load_balancer_server",
                     request.send().await?,
                 )
@@ -650,12 +692,12 @@ impl Client {
                 struct Args {
                     load_balancer_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "load_balancer_rules",
                     args,
                 )?;
                 let request = self.load_balancer_rules(args.load_balancer_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "load_balancer_rules",
                     request.send().await?,
                 )
@@ -667,13 +709,13 @@ impl Client {
                     load_balancer_id: String,
                     rule_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_load_balancer_rule",
                     args,
                 )?;
                 let request = self
                     .get_load_balancer_rule(args.load_balancer_id, args.rule_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_load_balancer_rule",
                     request.send().await?,
                 )
@@ -685,13 +727,13 @@ impl Client {
                     load_balancer: NewLoadBalancer,
                     load_balancer_rules: Vec<NewLoadBalancerRule>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "create_load_balancer",
                     args,
                 )?;
                 let request = self
                     .create_load_balancer(args.load_balancer, args.load_balancer_rules);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "create_load_balancer",
                     request.send().await?,
                 )
@@ -703,13 +745,13 @@ impl Client {
                     load_balancer_id: String,
                     server_ips: Vec<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "attach_load_balancer_server",
                     args,
                 )?;
                 let request = self
                     .attach_load_balancer_server(args.load_balancer_id, args.server_ips);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "attach_load_balancer_server",
                     request.send().await?,
                 )
@@ -721,7 +763,7 @@ impl Client {
                     load_balancer_id: String,
                     load_balancer_rules: Vec<NewLoadBalancerRule>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "add_load_balancer_rule",
                     args,
                 )?;
@@ -730,7 +772,7 @@ impl Client {
                         args.load_balancer_id,
                         args.load_balancer_rules,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "add_load_balancer_rule",
                     request.send().await?,
                 )
@@ -759,7 +801,7 @@ impl Client {
                     #[serde(default)]
                     method: Option<LoadBalancerMethod>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "modify_load_balancer",
                     args,
                 )?;
@@ -791,7 +833,7 @@ impl Client {
                 if let Some(value) = args.method {
                     request = request.method(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "modify_load_balancer",
                     request.send().await?,
                 )
@@ -802,12 +844,12 @@ impl Client {
                 struct Args {
                     load_balancer_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "delete_load_balancer",
                     args,
                 )?;
                 let request = self.delete_load_balancer(args.load_balancer_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "delete_load_balancer",
                     request.send().await?,
                 )
@@ -819,7 +861,7 @@ impl Client {
                     load_balancer_id: String,
                     server_ip_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "remove_load_balancer_server",
                     args,
                 )?;
@@ -828,7 +870,7 @@ impl Client {
                         args.load_balancer_id,
                         args.server_ip_id,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "remove_load_balancer_server",
                     request.send().await?,
                 )
@@ -840,13 +882,13 @@ impl Client {
                     load_balancer_id: String,
                     rule_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "remove_load_balancer_rule",
                     args,
                 )?;
                 let request = self
                     .remove_load_balancer_rule(args.load_balancer_id, args.rule_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "remove_load_balancer_rule",
                     request.send().await?,
                 )
@@ -872,7 +914,7 @@ impl Client {
                     #[serde(default)]
                     end_date: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_logs", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("list_logs", args)?;
                 let mut request = self.list_logs();
                 if let Some(value) = args.page {
                     request = request.page(value);
@@ -898,7 +940,7 @@ impl Client {
                 if let Some(value) = args.end_date {
                     request = request.end_date(value);
                 }
-                sdk_runtime::dynamic::output("list_logs", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("list_logs", request.send().await?)
             }
             "get_log" => {
                 #[derive(serde::Deserialize)]
@@ -906,9 +948,9 @@ impl Client {
                 struct Args {
                     log_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_log", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("get_log", args)?;
                 let request = self.get_log(args.log_id);
-                sdk_runtime::dynamic::output("get_log", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("get_log", request.send().await?)
             }
             "list_server_usages" => {
                 #[derive(serde::Deserialize)]
@@ -925,7 +967,10 @@ impl Client {
                     #[serde(default)]
                     fields: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_server_usages", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "list_server_usages",
+                    args,
+                )?;
                 let mut request = self.list_server_usages();
                 if let Some(value) = args.page {
                     request = request.page(value);
@@ -942,7 +987,10 @@ impl Client {
                 if let Some(value) = args.fields {
                     request = request.fields(value);
                 }
-                sdk_runtime::dynamic::output("list_server_usages", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "list_server_usages",
+                    request.send().await?,
+                )
             }
             "get_usage" => {
                 #[derive(serde::Deserialize)]
@@ -956,7 +1004,7 @@ impl Client {
                     #[serde(default)]
                     end_date: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_usage", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("get_usage", args)?;
                 let mut request = self.get_usage(args.server_id);
                 if let Some(value) = args.period {
                     request = request.period(value);
@@ -967,7 +1015,7 @@ impl Client {
                 if let Some(value) = args.end_date {
                     request = request.end_date(value);
                 }
-                sdk_runtime::dynamic::output("get_usage", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("get_usage", request.send().await?)
             }
             "list_monitoring_policies" => {
                 #[derive(serde::Deserialize)]
@@ -984,7 +1032,7 @@ impl Client {
                     #[serde(default)]
                     fields: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_monitoring_policies",
                     args,
                 )?;
@@ -1004,7 +1052,7 @@ impl Client {
                 if let Some(value) = args.fields {
                     request = request.fields(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_monitoring_policies",
                     request.send().await?,
                 )
@@ -1015,12 +1063,12 @@ impl Client {
                 struct Args {
                     monitoring_policy_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_monitoring_policy",
                     args,
                 )?;
                 let request = self.get_monitoring_policy(args.monitoring_policy_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_monitoring_policy",
                     request.send().await?,
                 )
@@ -1031,13 +1079,13 @@ impl Client {
                 struct Args {
                     monitoring_policy_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_monitoring_policy_ports",
                     args,
                 )?;
                 let request = self
                     .list_monitoring_policy_ports(args.monitoring_policy_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_monitoring_policy_ports",
                     request.send().await?,
                 )
@@ -1049,13 +1097,13 @@ impl Client {
                     monitoring_policy_id: String,
                     port_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_monitoring_policy_port",
                     args,
                 )?;
                 let request = self
                     .get_monitoring_policy_port(args.monitoring_policy_id, args.port_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_monitoring_policy_port",
                     request.send().await?,
                 )
@@ -1066,13 +1114,13 @@ impl Client {
                 struct Args {
                     monitoring_policy_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_monitoring_policy_processes",
                     args,
                 )?;
                 let request = self
                     .list_monitoring_policy_processes(args.monitoring_policy_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_monitoring_policy_processes",
                     request.send().await?,
                 )
@@ -1084,7 +1132,7 @@ impl Client {
                     monitoring_policy_id: String,
                     process_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_monitoring_policy_process",
                     args,
                 )?;
@@ -1093,7 +1141,7 @@ impl Client {
                         args.monitoring_policy_id,
                         args.process_id,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_monitoring_policy_process",
                     request.send().await?,
                 )
@@ -1104,13 +1152,13 @@ impl Client {
                 struct Args {
                     monitoring_policy_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_monitoring_policy_servers",
                     args,
                 )?;
                 let request = self
                     .list_monitoring_policy_servers(args.monitoring_policy_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_monitoring_policy_servers",
                     request.send().await?,
                 )
@@ -1122,7 +1170,7 @@ impl Client {
                     monitoring_policy_id: String,
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_monitoring_policy_server",
                     args,
                 )?;
@@ -1131,7 +1179,7 @@ impl Client {
                         args.monitoring_policy_id,
                         args.server_id,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_monitoring_policy_server",
                     request.send().await?,
                 )
@@ -1145,7 +1193,7 @@ impl Client {
                     ports: Vec<NewMonitoringPort>,
                     processes: Vec<NewMonitoringProcess>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "create_monitoring_policy",
                     args,
                 )?;
@@ -1156,7 +1204,7 @@ impl Client {
                         args.ports,
                         args.processes,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "create_monitoring_policy",
                     request.send().await?,
                 )
@@ -1168,9 +1216,9 @@ impl Client {
                     monitoring_policy_id: String,
                     ports: Vec<NewMonitoringPort>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("add_port", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("add_port", args)?;
                 let request = self.add_port(args.monitoring_policy_id, args.ports);
-                sdk_runtime::dynamic::output("add_port", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("add_port", request.send().await?)
             }
             "add_process" => {
                 #[derive(serde::Deserialize)]
@@ -1179,10 +1227,10 @@ impl Client {
                     monitoring_policy_id: String,
                     processes: Vec<NewMonitoringProcess>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("add_process", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("add_process", args)?;
                 let request = self
                     .add_process(args.monitoring_policy_id, args.processes);
-                sdk_runtime::dynamic::output("add_process", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("add_process", request.send().await?)
             }
             "attach_monitoring_policy_server" => {
                 #[derive(serde::Deserialize)]
@@ -1191,7 +1239,7 @@ impl Client {
                     monitoring_policy_id: String,
                     servers: Vec<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "attach_monitoring_policy_server",
                     args,
                 )?;
@@ -1200,7 +1248,7 @@ impl Client {
                         args.monitoring_policy_id,
                         args.servers,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "attach_monitoring_policy_server",
                     request.send().await?,
                 )
@@ -1214,7 +1262,7 @@ impl Client {
                     #[serde(default)]
                     thresholds: Option<ThresholdChanges>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "modify_monitoring_policy",
                     args,
                 )?;
@@ -1226,7 +1274,7 @@ impl Client {
                 if let Some(value) = args.thresholds {
                     request = request.thresholds(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "modify_monitoring_policy",
                     request.send().await?,
                 )
@@ -1239,10 +1287,10 @@ impl Client {
                     port_id: String,
                     port: MonitoringPortUpdate,
                 }
-                let args: Args = sdk_runtime::dynamic::args("modify_port", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("modify_port", args)?;
                 let request = self
                     .modify_port(args.monitoring_policy_id, args.port_id, args.port);
-                sdk_runtime::dynamic::output("modify_port", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("modify_port", request.send().await?)
             }
             "modify_process" => {
                 #[derive(serde::Deserialize)]
@@ -1252,14 +1300,20 @@ impl Client {
                     process_id: String,
                     process: MonitoringProcessUpdate,
                 }
-                let args: Args = sdk_runtime::dynamic::args("modify_process", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "modify_process",
+                    args,
+                )?;
                 let request = self
                     .modify_process(
                         args.monitoring_policy_id,
                         args.process_id,
                         args.process,
                     );
-                sdk_runtime::dynamic::output("modify_process", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "modify_process",
+                    request.send().await?,
+                )
             }
             "delete_monitoring_policy" => {
                 #[derive(serde::Deserialize)]
@@ -1267,12 +1321,12 @@ impl Client {
                 struct Args {
                     monitoring_policy_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "delete_monitoring_policy",
                     args,
                 )?;
                 let request = self.delete_monitoring_policy(args.monitoring_policy_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "delete_monitoring_policy",
                     request.send().await?,
                 )
@@ -1284,7 +1338,7 @@ impl Client {
                     monitoring_policy_id: String,
                     port_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "delete_monitoring_policy_port",
                     args,
                 )?;
@@ -1293,7 +1347,7 @@ impl Client {
                         args.monitoring_policy_id,
                         args.port_id,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "delete_monitoring_policy_port",
                     request.send().await?,
                 )
@@ -1305,7 +1359,7 @@ impl Client {
                     monitoring_policy_id: String,
                     process_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "delete_monitoring_policy_process",
                     args,
                 )?;
@@ -1314,7 +1368,7 @@ impl Client {
                         args.monitoring_policy_id,
                         args.process_id,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "delete_monitoring_policy_process",
                     request.send().await?,
                 )
@@ -1326,7 +1380,7 @@ impl Client {
                     monitoring_policy_id: String,
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "detach_monitoring_policy_server",
                     args,
                 )?;
@@ -1335,7 +1389,7 @@ impl Client {
                         args.monitoring_policy_id,
                         args.server_id,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "detach_monitoring_policy_server",
                     request.send().await?,
                 )
@@ -1355,7 +1409,7 @@ impl Client {
                     #[serde(default)]
                     fields: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_private_networks",
                     args,
                 )?;
@@ -1375,7 +1429,7 @@ impl Client {
                 if let Some(value) = args.fields {
                     request = request.fields(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_private_networks",
                     request.send().await?,
                 )
@@ -1386,12 +1440,12 @@ impl Client {
                 struct Args {
                     private_network_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_private_network",
                     args,
                 )?;
                 let request = self.get_private_network(args.private_network_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_private_network",
                     request.send().await?,
                 )
@@ -1402,12 +1456,12 @@ impl Client {
                 struct Args {
                     private_network_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_private_network_servers",
                     args,
                 )?;
                 let request = self.list_private_network_servers(args.private_network_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_private_network_servers",
                     request.send().await?,
                 )
@@ -1419,13 +1473,13 @@ impl Client {
                     private_network_id: String,
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_private_network_server",
                     args,
                 )?;
                 let request = self
                     .get_private_network_server(args.private_network_id, args.server_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_private_network_server",
                     request.send().await?,
                 )
@@ -1436,12 +1490,12 @@ impl Client {
                 struct Args {
                     private_network: NewPrivateNetwork,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "create_private_network",
                     args,
                 )?;
                 let request = self.create_private_network(args.private_network);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "create_private_network",
                     request.send().await?,
                 )
@@ -1453,7 +1507,7 @@ impl Client {
                     private_network_id: String,
                     server_ids: Vec<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "attach_private_network_servers",
                     args,
                 )?;
@@ -1462,7 +1516,7 @@ impl Client {
                         args.private_network_id,
                         args.server_ids,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "attach_private_network_servers",
                     request.send().await?,
                 )
@@ -1481,7 +1535,7 @@ impl Client {
                     #[serde(default)]
                     subnet_mask: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "modify_private_network",
                     args,
                 )?;
@@ -1498,7 +1552,7 @@ impl Client {
                 if let Some(value) = args.subnet_mask {
                     request = request.subnet_mask(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "modify_private_network",
                     request.send().await?,
                 )
@@ -1509,12 +1563,12 @@ impl Client {
                 struct Args {
                     private_network_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "delete_private_network",
                     args,
                 )?;
                 let request = self.delete_private_network(args.private_network_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "delete_private_network",
                     request.send().await?,
                 )
@@ -1526,7 +1580,7 @@ impl Client {
                     private_network_id: String,
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "remove_private_network_server",
                     args,
                 )?;
@@ -1535,7 +1589,7 @@ impl Client {
                         args.private_network_id,
                         args.server_id,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "remove_private_network_server",
                     request.send().await?,
                 )
@@ -1555,7 +1609,10 @@ impl Client {
                     #[serde(default)]
                     fields: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_public_ips", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "list_public_ips",
+                    args,
+                )?;
                 let mut request = self.list_public_ips();
                 if let Some(value) = args.page {
                     request = request.page(value);
@@ -1572,7 +1629,10 @@ impl Client {
                 if let Some(value) = args.fields {
                     request = request.fields(value);
                 }
-                sdk_runtime::dynamic::output("list_public_ips", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "list_public_ips",
+                    request.send().await?,
+                )
             }
             "get_public_ip" => {
                 #[derive(serde::Deserialize)]
@@ -1580,9 +1640,15 @@ impl Client {
                 struct Args {
                     ip_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_public_ip", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_public_ip",
+                    args,
+                )?;
                 let request = self.get_public_ip(args.ip_id);
-                sdk_runtime::dynamic::output("get_public_ip", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_public_ip",
+                    request.send().await?,
+                )
             }
             "create_public_ip" => {
                 #[derive(serde::Deserialize)]
@@ -1593,7 +1659,10 @@ impl Client {
                     #[serde(default)]
                     ip_type: Option<IpType>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("create_public_ip", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "create_public_ip",
+                    args,
+                )?;
                 let mut request = self.create_public_ip();
                 if let Some(value) = args.reverse_dns {
                     request = request.reverse_dns(value);
@@ -1601,7 +1670,10 @@ impl Client {
                 if let Some(value) = args.ip_type {
                     request = request.ip_type(value);
                 }
-                sdk_runtime::dynamic::output("create_public_ip", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "create_public_ip",
+                    request.send().await?,
+                )
             }
             "modify_public_ip" => {
                 #[derive(serde::Deserialize)]
@@ -1610,18 +1682,24 @@ impl Client {
                     ip_id: String,
                     #[serde(
                         default,
-                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                        deserialize_with = "cloud_sdks_runtime::dynamic::nullable"
                     )]
                     reverse_dns: Option<Option<String>>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("modify_public_ip", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "modify_public_ip",
+                    args,
+                )?;
                 let mut request = self.modify_public_ip(args.ip_id);
                 match args.reverse_dns {
                     Some(Some(value)) => request = request.reverse_dns(value),
                     Some(None) => request = request.clear_reverse_dns(),
                     None => {}
                 }
-                sdk_runtime::dynamic::output("modify_public_ip", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "modify_public_ip",
+                    request.send().await?,
+                )
             }
             "delete_public_ip" => {
                 #[derive(serde::Deserialize)]
@@ -1629,9 +1707,15 @@ impl Client {
                 struct Args {
                     ip_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("delete_public_ip", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "delete_public_ip",
+                    args,
+                )?;
                 let request = self.delete_public_ip(args.ip_id);
-                sdk_runtime::dynamic::output("delete_public_ip", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "delete_public_ip",
+                    request.send().await?,
+                )
             }
             "list_appliances" => {
                 #[derive(serde::Deserialize)]
@@ -1648,7 +1732,10 @@ impl Client {
                     #[serde(default)]
                     fields: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_appliances", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "list_appliances",
+                    args,
+                )?;
                 let mut request = self.list_appliances();
                 if let Some(value) = args.page {
                     request = request.page(value);
@@ -1665,7 +1752,10 @@ impl Client {
                 if let Some(value) = args.fields {
                     request = request.fields(value);
                 }
-                sdk_runtime::dynamic::output("list_appliances", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "list_appliances",
+                    request.send().await?,
+                )
             }
             "get_appliance" => {
                 #[derive(serde::Deserialize)]
@@ -1673,9 +1763,15 @@ impl Client {
                 struct Args {
                     appliance_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_appliance", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_appliance",
+                    args,
+                )?;
                 let request = self.get_appliance(args.appliance_id);
-                sdk_runtime::dynamic::output("get_appliance", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_appliance",
+                    request.send().await?,
+                )
             }
             "list_servers" => {
                 #[derive(serde::Deserialize)]
@@ -1692,7 +1788,10 @@ impl Client {
                     #[serde(default)]
                     fields: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_servers", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "list_servers",
+                    args,
+                )?;
                 let mut request = self.list_servers();
                 if let Some(value) = args.page {
                     request = request.page(value);
@@ -1709,7 +1808,10 @@ impl Client {
                 if let Some(value) = args.fields {
                     request = request.fields(value);
                 }
-                sdk_runtime::dynamic::output("list_servers", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "list_servers",
+                    request.send().await?,
+                )
             }
             "get_server" => {
                 #[derive(serde::Deserialize)]
@@ -1717,17 +1819,20 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_server", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("get_server", args)?;
                 let request = self.get_server(args.server_id);
-                sdk_runtime::dynamic::output("get_server", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("get_server", request.send().await?)
             }
             "fixed_server_flavors" => {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("fixed_server_flavors", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args(
+                    "fixed_server_flavors",
+                    args,
+                )?;
                 let request = self.fixed_server_flavors();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "fixed_server_flavors",
                     request.send().await?,
                 )
@@ -1738,9 +1843,15 @@ impl Client {
                 struct Args {
                     fixed_server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_fixed_server", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_fixed_server",
+                    args,
+                )?;
                 let request = self.get_fixed_server(args.fixed_server_id);
-                sdk_runtime::dynamic::output("get_fixed_server", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_fixed_server",
+                    request.send().await?,
+                )
             }
             "get_server_hardware" => {
                 #[derive(serde::Deserialize)]
@@ -1748,12 +1859,12 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_server_hardware",
                     args,
                 )?;
                 let request = self.get_server_hardware(args.server_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_server_hardware",
                     request.send().await?,
                 )
@@ -1764,9 +1875,15 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_server_hdds", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "list_server_hdds",
+                    args,
+                )?;
                 let request = self.list_server_hdds(args.server_id);
-                sdk_runtime::dynamic::output("list_server_hdds", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "list_server_hdds",
+                    request.send().await?,
+                )
             }
             "get_server_hdd" => {
                 #[derive(serde::Deserialize)]
@@ -1775,9 +1892,15 @@ impl Client {
                     server_id: String,
                     hdd_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_server_hdd", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_server_hdd",
+                    args,
+                )?;
                 let request = self.get_server_hdd(args.server_id, args.hdd_id);
-                sdk_runtime::dynamic::output("get_server_hdd", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_server_hdd",
+                    request.send().await?,
+                )
             }
             "get_server_image" => {
                 #[derive(serde::Deserialize)]
@@ -1785,9 +1908,15 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_server_image", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_server_image",
+                    args,
+                )?;
                 let request = self.get_server_image(args.server_id);
-                sdk_runtime::dynamic::output("get_server_image", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_server_image",
+                    request.send().await?,
+                )
             }
             "list_server_ips" => {
                 #[derive(serde::Deserialize)]
@@ -1795,9 +1924,15 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_server_ips", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "list_server_ips",
+                    args,
+                )?;
                 let request = self.list_server_ips(args.server_id);
-                sdk_runtime::dynamic::output("list_server_ips", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "list_server_ips",
+                    request.send().await?,
+                )
             }
             "get_server_ip" => {
                 #[derive(serde::Deserialize)]
@@ -1806,9 +1941,15 @@ impl Client {
                     server_id: String,
                     ip_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_server_ip", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_server_ip",
+                    args,
+                )?;
                 let request = self.get_server_ip(args.server_id, args.ip_id);
-                sdk_runtime::dynamic::output("get_server_ip", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_server_ip",
+                    request.send().await?,
+                )
             }
             "list_ip_firewall_policy" => {
                 #[derive(serde::Deserialize)]
@@ -1817,12 +1958,12 @@ impl Client {
                     server_id: String,
                     ip_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_ip_firewall_policy",
                     args,
                 )?;
                 let request = self.list_ip_firewall_policy(args.server_id, args.ip_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_ip_firewall_policy",
                     request.send().await?,
                 )
@@ -1834,12 +1975,12 @@ impl Client {
                     server_id: String,
                     ip_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_ip_load_balancers",
                     args,
                 )?;
                 let request = self.list_ip_load_balancers(args.server_id, args.ip_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_ip_load_balancers",
                     request.send().await?,
                 )
@@ -1850,9 +1991,15 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_server_status", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_server_status",
+                    args,
+                )?;
                 let request = self.get_server_status(args.server_id);
-                sdk_runtime::dynamic::output("get_server_status", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_server_status",
+                    request.send().await?,
+                )
             }
             "get_server_dvd" => {
                 #[derive(serde::Deserialize)]
@@ -1860,9 +2007,15 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_server_dvd", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_server_dvd",
+                    args,
+                )?;
                 let request = self.get_server_dvd(args.server_id);
-                sdk_runtime::dynamic::output("get_server_dvd", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_server_dvd",
+                    request.send().await?,
+                )
             }
             "list_server_private_networks" => {
                 #[derive(serde::Deserialize)]
@@ -1870,12 +2023,12 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_server_private_networks",
                     args,
                 )?;
                 let request = self.list_server_private_networks(args.server_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_server_private_networks",
                     request.send().await?,
                 )
@@ -1887,13 +2040,13 @@ impl Client {
                     server_id: String,
                     private_network_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "private_network_info",
                     args,
                 )?;
                 let request = self
                     .private_network_info(args.server_id, args.private_network_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "private_network_info",
                     request.send().await?,
                 )
@@ -1904,12 +2057,12 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_server_snapshots",
                     args,
                 )?;
                 let request = self.list_server_snapshots(args.server_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_server_snapshots",
                     request.send().await?,
                 )
@@ -1921,9 +2074,15 @@ impl Client {
                     server: NewServer,
                     hdds: Vec<NewHdd>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("create_server", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "create_server",
+                    args,
+                )?;
                 let request = self.create_server(args.server, args.hdds);
-                sdk_runtime::dynamic::output("create_server", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "create_server",
+                    request.send().await?,
+                )
             }
             "add_hdd" => {
                 #[derive(serde::Deserialize)]
@@ -1932,9 +2091,9 @@ impl Client {
                     server_id: String,
                     hdds: Vec<NewHdd>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("add_hdd", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("add_hdd", args)?;
                 let request = self.add_hdd(args.server_id, args.hdds);
-                sdk_runtime::dynamic::output("add_hdd", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("add_hdd", request.send().await?)
             }
             "add_new_ip" => {
                 #[derive(serde::Deserialize)]
@@ -1944,12 +2103,12 @@ impl Client {
                     #[serde(default)]
                     ip_type: Option<IpType>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("add_new_ip", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("add_new_ip", args)?;
                 let mut request = self.add_new_ip(args.server_id);
                 if let Some(value) = args.ip_type {
                     request = request.ip_type(value);
                 }
-                sdk_runtime::dynamic::output("add_new_ip", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("add_new_ip", request.send().await?)
             }
             "add_load_balancer" => {
                 #[derive(serde::Deserialize)]
@@ -1959,14 +2118,20 @@ impl Client {
                     ip_id: String,
                     load_balancer_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("add_load_balancer", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "add_load_balancer",
+                    args,
+                )?;
                 let request = self
                     .add_load_balancer(
                         args.server_id,
                         args.ip_id,
                         args.load_balancer_id,
                     );
-                sdk_runtime::dynamic::output("add_load_balancer", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "add_load_balancer",
+                    request.send().await?,
+                )
             }
             "assign_private_network" => {
                 #[derive(serde::Deserialize)]
@@ -1975,13 +2140,13 @@ impl Client {
                     server_id: String,
                     private_network_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "assign_private_network",
                     args,
                 )?;
                 let request = self
                     .assign_private_network(args.server_id, args.private_network_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "assign_private_network",
                     request.send().await?,
                 )
@@ -1992,9 +2157,15 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("create_snapshot", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "create_snapshot",
+                    args,
+                )?;
                 let request = self.create_snapshot(args.server_id);
-                sdk_runtime::dynamic::output("create_snapshot", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "create_snapshot",
+                    request.send().await?,
+                )
             }
             "clone_server" => {
                 #[derive(serde::Deserialize)]
@@ -2003,9 +2174,15 @@ impl Client {
                     server_id: String,
                     name: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("clone_server", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "clone_server",
+                    args,
+                )?;
                 let request = self.clone_server(args.server_id, args.name);
-                sdk_runtime::dynamic::output("clone_server", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "clone_server",
+                    request.send().await?,
+                )
             }
             "modify_server" => {
                 #[derive(serde::Deserialize)]
@@ -2016,12 +2193,18 @@ impl Client {
                     #[serde(default)]
                     description: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("modify_server", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "modify_server",
+                    args,
+                )?;
                 let mut request = self.modify_server(args.server_id, args.name);
                 if let Some(value) = args.description {
                     request = request.description(value);
                 }
-                sdk_runtime::dynamic::output("modify_server", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "modify_server",
+                    request.send().await?,
+                )
             }
             "modify_server_hardware" => {
                 #[derive(serde::Deserialize)]
@@ -2037,7 +2220,7 @@ impl Client {
                     #[serde(default)]
                     ram: Option<f64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "modify_server_hardware",
                     args,
                 )?;
@@ -2054,7 +2237,7 @@ impl Client {
                 if let Some(value) = args.ram {
                     request = request.ram(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "modify_server_hardware",
                     request.send().await?,
                 )
@@ -2067,9 +2250,9 @@ impl Client {
                     hdd_id: String,
                     size: i64,
                 }
-                let args: Args = sdk_runtime::dynamic::args("modify_hdd", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("modify_hdd", args)?;
                 let request = self.modify_hdd(args.server_id, args.hdd_id, args.size);
-                sdk_runtime::dynamic::output("modify_hdd", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("modify_hdd", request.send().await?)
             }
             "add_firewall_policy" => {
                 #[derive(serde::Deserialize)]
@@ -2079,13 +2262,13 @@ impl Client {
                     ip_id: String,
                     firewall_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "add_firewall_policy",
                     args,
                 )?;
                 let request = self
                     .add_firewall_policy(args.server_id, args.ip_id, args.firewall_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "add_firewall_policy",
                     request.send().await?,
                 )
@@ -2098,13 +2281,13 @@ impl Client {
                     action: ServerAction,
                     method: ServerActionMethod,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "modify_server_status",
                     args,
                 )?;
                 let request = self
                     .modify_server_status(args.server_id, args.action, args.method);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "modify_server_status",
                     request.send().await?,
                 )
@@ -2116,9 +2299,9 @@ impl Client {
                     server_id: String,
                     dvd_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("load_dvd", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("load_dvd", args)?;
                 let request = self.load_dvd(args.server_id, args.dvd_id);
-                sdk_runtime::dynamic::output("load_dvd", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("load_dvd", request.send().await?)
             }
             "restore_snapshot" => {
                 #[derive(serde::Deserialize)]
@@ -2127,9 +2310,15 @@ impl Client {
                     server_id: String,
                     snapshot_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("restore_snapshot", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "restore_snapshot",
+                    args,
+                )?;
                 let request = self.restore_snapshot(args.server_id, args.snapshot_id);
-                sdk_runtime::dynamic::output("restore_snapshot", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "restore_snapshot",
+                    request.send().await?,
+                )
             }
             "reinstall_image" => {
                 #[derive(serde::Deserialize)]
@@ -2142,7 +2331,10 @@ impl Client {
                     #[serde(default)]
                     firewall_id: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("reinstall_image", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "reinstall_image",
+                    args,
+                )?;
                 let mut request = self.reinstall_image(args.server_id, args.image_id);
                 if let Some(value) = args.password {
                     request = request.password(value);
@@ -2150,7 +2342,10 @@ impl Client {
                 if let Some(value) = args.firewall_id {
                     request = request.firewall_id(value);
                 }
-                sdk_runtime::dynamic::output("reinstall_image", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "reinstall_image",
+                    request.send().await?,
+                )
             }
             "delete_server" => {
                 #[derive(serde::Deserialize)]
@@ -2160,12 +2355,18 @@ impl Client {
                     #[serde(default)]
                     keep_ips: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("delete_server", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "delete_server",
+                    args,
+                )?;
                 let mut request = self.delete_server(args.server_id);
                 if let Some(value) = args.keep_ips {
                     request = request.keep_ips(value);
                 }
-                sdk_runtime::dynamic::output("delete_server", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "delete_server",
+                    request.send().await?,
+                )
             }
             "remove_hdd" => {
                 #[derive(serde::Deserialize)]
@@ -2174,9 +2375,9 @@ impl Client {
                     server_id: String,
                     hdd_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("remove_hdd", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("remove_hdd", args)?;
                 let request = self.remove_hdd(args.server_id, args.hdd_id);
-                sdk_runtime::dynamic::output("remove_hdd", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("remove_hdd", request.send().await?)
             }
             "remove_ip" => {
                 #[derive(serde::Deserialize)]
@@ -2187,12 +2388,12 @@ impl Client {
                     #[serde(default)]
                     keep_ip: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("remove_ip", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("remove_ip", args)?;
                 let mut request = self.remove_ip(args.server_id, args.ip_id);
                 if let Some(value) = args.keep_ip {
                     request = request.keep_ip(value);
                 }
-                sdk_runtime::dynamic::output("remove_ip", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("remove_ip", request.send().await?)
             }
             "remove_firewall_policy" => {
                 #[derive(serde::Deserialize)]
@@ -2201,12 +2402,12 @@ impl Client {
                     server_id: String,
                     ip_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "remove_firewall_policy",
                     args,
                 )?;
                 let request = self.remove_firewall_policy(args.server_id, args.ip_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "remove_firewall_policy",
                     request.send().await?,
                 )
@@ -2219,7 +2420,7 @@ impl Client {
                     ip_id: String,
                     load_balancer_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "remove_load_balancer",
                     args,
                 )?;
@@ -2229,7 +2430,7 @@ impl Client {
                         args.ip_id,
                         args.load_balancer_id,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "remove_load_balancer",
                     request.send().await?,
                 )
@@ -2241,13 +2442,13 @@ impl Client {
                     server_id: String,
                     private_network_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "remove_private_network",
                     args,
                 )?;
                 let request = self
                     .remove_private_network(args.server_id, args.private_network_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "remove_private_network",
                     request.send().await?,
                 )
@@ -2258,9 +2459,9 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("eject_dvd", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("eject_dvd", args)?;
                 let request = self.eject_dvd(args.server_id);
-                sdk_runtime::dynamic::output("eject_dvd", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("eject_dvd", request.send().await?)
             }
             "delete_snapshot" => {
                 #[derive(serde::Deserialize)]
@@ -2269,9 +2470,15 @@ impl Client {
                     server_id: String,
                     snapshot_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("delete_snapshot", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "delete_snapshot",
+                    args,
+                )?;
                 let request = self.delete_snapshot(args.server_id, args.snapshot_id);
-                sdk_runtime::dynamic::output("delete_snapshot", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "delete_snapshot",
+                    request.send().await?,
+                )
             }
             "list_shared_storages" => {
                 #[derive(serde::Deserialize)]
@@ -2288,7 +2495,7 @@ impl Client {
                     #[serde(default)]
                     fields: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_shared_storages",
                     args,
                 )?;
@@ -2308,7 +2515,7 @@ impl Client {
                 if let Some(value) = args.fields {
                     request = request.fields(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_shared_storages",
                     request.send().await?,
                 )
@@ -2319,9 +2526,15 @@ impl Client {
                 struct Args {
                     shared_storage_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_shared_storage", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_shared_storage",
+                    args,
+                )?;
                 let request = self.get_shared_storage(args.shared_storage_id);
-                sdk_runtime::dynamic::output("get_shared_storage", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_shared_storage",
+                    request.send().await?,
+                )
             }
             "list_servers_attached_storage" => {
                 #[derive(serde::Deserialize)]
@@ -2329,12 +2542,12 @@ impl Client {
                 struct Args {
                     shared_storage_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "list_servers_attached_storage",
                     args,
                 )?;
                 let request = self.list_servers_attached_storage(args.shared_storage_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "list_servers_attached_storage",
                     request.send().await?,
                 )
@@ -2346,13 +2559,13 @@ impl Client {
                     shared_storage_id: String,
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_shared_storage_server",
                     args,
                 )?;
                 let request = self
                     .get_shared_storage_server(args.shared_storage_id, args.server_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_shared_storage_server",
                     request.send().await?,
                 )
@@ -2361,9 +2574,15 @@ impl Client {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("get_credentials", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_credentials",
+                    args,
+                )?;
                 let request = self.get_credentials();
-                sdk_runtime::dynamic::output("get_credentials", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_credentials",
+                    request.send().await?,
+                )
             }
             "create_shared_storage" => {
                 #[derive(serde::Deserialize)]
@@ -2371,12 +2590,12 @@ impl Client {
                 struct Args {
                     shared_storage: NewSharedStorage,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "create_shared_storage",
                     args,
                 )?;
                 let request = self.create_shared_storage(args.shared_storage);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "create_shared_storage",
                     request.send().await?,
                 )
@@ -2388,7 +2607,7 @@ impl Client {
                     shared_storage_id: String,
                     server_ids: Vec<SharedStorageAccess>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "attach_server_shared_storage",
                     args,
                 )?;
@@ -2397,7 +2616,7 @@ impl Client {
                         args.shared_storage_id,
                         args.server_ids,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "attach_server_shared_storage",
                     request.send().await?,
                 )
@@ -2414,7 +2633,7 @@ impl Client {
                     #[serde(default)]
                     size: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "modify_shared_storage",
                     args,
                 )?;
@@ -2428,7 +2647,7 @@ impl Client {
                 if let Some(value) = args.size {
                     request = request.size(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "modify_shared_storage",
                     request.send().await?,
                 )
@@ -2439,9 +2658,15 @@ impl Client {
                 struct Args {
                     password: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("change_password", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "change_password",
+                    args,
+                )?;
                 let request = self.change_password(args.password);
-                sdk_runtime::dynamic::output("change_password", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "change_password",
+                    request.send().await?,
+                )
             }
             "delete_shared_storage" => {
                 #[derive(serde::Deserialize)]
@@ -2449,12 +2674,12 @@ impl Client {
                 struct Args {
                     shared_storage_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "delete_shared_storage",
                     args,
                 )?;
                 let request = self.delete_shared_storage(args.shared_storage_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "delete_shared_storage",
                     request.send().await?,
                 )
@@ -2466,7 +2691,7 @@ impl Client {
                     shared_storage_id: String,
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "detach_server_shared_storage",
                     args,
                 )?;
@@ -2475,7 +2700,7 @@ impl Client {
                         args.shared_storage_id,
                         args.server_id,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "detach_server_shared_storage",
                     request.send().await?,
                 )
@@ -2501,7 +2726,7 @@ impl Client {
                     #[serde(default)]
                     end_date: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_usages", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("list_usages", args)?;
                 let mut request = self.list_usages();
                 if let Some(value) = args.page {
                     request = request.page(value);
@@ -2527,7 +2752,7 @@ impl Client {
                 if let Some(value) = args.end_date {
                     request = request.end_date(value);
                 }
-                sdk_runtime::dynamic::output("list_usages", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("list_usages", request.send().await?)
             }
             "list_users" => {
                 #[derive(serde::Deserialize)]
@@ -2544,7 +2769,7 @@ impl Client {
                     #[serde(default)]
                     fields: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_users", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("list_users", args)?;
                 let mut request = self.list_users();
                 if let Some(value) = args.page {
                     request = request.page(value);
@@ -2561,7 +2786,7 @@ impl Client {
                 if let Some(value) = args.fields {
                     request = request.fields(value);
                 }
-                sdk_runtime::dynamic::output("list_users", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("list_users", request.send().await?)
             }
             "get_user" => {
                 #[derive(serde::Deserialize)]
@@ -2569,9 +2794,9 @@ impl Client {
                 struct Args {
                     user_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_user", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("get_user", args)?;
                 let request = self.get_user(args.user_id);
-                sdk_runtime::dynamic::output("get_user", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("get_user", request.send().await?)
             }
             "api_info" => {
                 #[derive(serde::Deserialize)]
@@ -2579,9 +2804,9 @@ impl Client {
                 struct Args {
                     user_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("api_info", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("api_info", args)?;
                 let request = self.api_info(args.user_id);
-                sdk_runtime::dynamic::output("api_info", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("api_info", request.send().await?)
             }
             "show_api_key" => {
                 #[derive(serde::Deserialize)]
@@ -2589,9 +2814,15 @@ impl Client {
                 struct Args {
                     user_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("show_api_key", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "show_api_key",
+                    args,
+                )?;
                 let request = self.show_api_key(args.user_id);
-                sdk_runtime::dynamic::output("show_api_key", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "show_api_key",
+                    request.send().await?,
+                )
             }
             "ips_api_access_allowed" => {
                 #[derive(serde::Deserialize)]
@@ -2599,12 +2830,12 @@ impl Client {
                 struct Args {
                     user_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "ips_api_access_allowed",
                     args,
                 )?;
                 let request = self.ips_api_access_allowed(args.user_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "ips_api_access_allowed",
                     request.send().await?,
                 )
@@ -2620,7 +2851,7 @@ impl Client {
                     #[serde(default)]
                     description: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("create_user", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("create_user", args)?;
                 let mut request = self.create_user(args.name, args.password);
                 if let Some(value) = args.email {
                     request = request.email(value);
@@ -2628,7 +2859,7 @@ impl Client {
                 if let Some(value) = args.description {
                     request = request.description(value);
                 }
-                sdk_runtime::dynamic::output("create_user", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("create_user", request.send().await?)
             }
             "add_user_ip" => {
                 #[derive(serde::Deserialize)]
@@ -2637,9 +2868,9 @@ impl Client {
                     user_id: String,
                     user_ips: Vec<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("add_user_ip", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("add_user_ip", args)?;
                 let request = self.add_user_ip(args.user_id, args.user_ips);
-                sdk_runtime::dynamic::output("add_user_ip", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("add_user_ip", request.send().await?)
             }
             "modify_user" => {
                 #[derive(serde::Deserialize)]
@@ -2655,7 +2886,7 @@ impl Client {
                     #[serde(default)]
                     state: Option<UserState>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("modify_user", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("modify_user", args)?;
                 let mut request = self.modify_user(args.user_id);
                 if let Some(value) = args.description {
                     request = request.description(value);
@@ -2669,7 +2900,7 @@ impl Client {
                 if let Some(value) = args.state {
                     request = request.state(value);
                 }
-                sdk_runtime::dynamic::output("modify_user", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("modify_user", request.send().await?)
             }
             "modify_user_api" => {
                 #[derive(serde::Deserialize)]
@@ -2678,9 +2909,15 @@ impl Client {
                     user_id: String,
                     active: bool,
                 }
-                let args: Args = sdk_runtime::dynamic::args("modify_user_api", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "modify_user_api",
+                    args,
+                )?;
                 let request = self.modify_user_api(args.user_id, args.active);
-                sdk_runtime::dynamic::output("modify_user_api", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "modify_user_api",
+                    request.send().await?,
+                )
             }
             "change_api_key" => {
                 #[derive(serde::Deserialize)]
@@ -2688,9 +2925,15 @@ impl Client {
                 struct Args {
                     user_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("change_api_key", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "change_api_key",
+                    args,
+                )?;
                 let request = self.change_api_key(args.user_id);
-                sdk_runtime::dynamic::output("change_api_key", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "change_api_key",
+                    request.send().await?,
+                )
             }
             "delete_user" => {
                 #[derive(serde::Deserialize)]
@@ -2698,9 +2941,9 @@ impl Client {
                 struct Args {
                     user_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("delete_user", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("delete_user", args)?;
                 let request = self.delete_user(args.user_id);
-                sdk_runtime::dynamic::output("delete_user", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("delete_user", request.send().await?)
             }
             "remove_user_ip" => {
                 #[derive(serde::Deserialize)]
@@ -2709,9 +2952,15 @@ impl Client {
                     user_id: String,
                     ip: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("remove_user_ip", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "remove_user_ip",
+                    args,
+                )?;
                 let request = self.remove_user_ip(args.user_id, args.ip);
-                sdk_runtime::dynamic::output("remove_user_ip", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "remove_user_ip",
+                    request.send().await?,
+                )
             }
             "Server.get" => {
                 #[derive(serde::Deserialize)]
@@ -2719,9 +2968,9 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("Server.get", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("Server.get", args)?;
                 let request = self.server(args.server_id).get();
-                sdk_runtime::dynamic::output("Server.get", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("Server.get", request.send().await?)
             }
             "Server.hardware" => {
                 #[derive(serde::Deserialize)]
@@ -2729,9 +2978,15 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("Server.hardware", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "Server.hardware",
+                    args,
+                )?;
                 let request = self.server(args.server_id).hardware();
-                sdk_runtime::dynamic::output("Server.hardware", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "Server.hardware",
+                    request.send().await?,
+                )
             }
             "Server.hdds" => {
                 #[derive(serde::Deserialize)]
@@ -2739,9 +2994,9 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("Server.hdds", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("Server.hdds", args)?;
                 let request = self.server(args.server_id).hdds();
-                sdk_runtime::dynamic::output("Server.hdds", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("Server.hdds", request.send().await?)
             }
             "Server.image" => {
                 #[derive(serde::Deserialize)]
@@ -2749,9 +3004,15 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("Server.image", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "Server.image",
+                    args,
+                )?;
                 let request = self.server(args.server_id).image();
-                sdk_runtime::dynamic::output("Server.image", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "Server.image",
+                    request.send().await?,
+                )
             }
             "Server.ips" => {
                 #[derive(serde::Deserialize)]
@@ -2759,9 +3020,9 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("Server.ips", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("Server.ips", args)?;
                 let request = self.server(args.server_id).ips();
-                sdk_runtime::dynamic::output("Server.ips", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("Server.ips", request.send().await?)
             }
             "Server.status" => {
                 #[derive(serde::Deserialize)]
@@ -2769,9 +3030,15 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("Server.status", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "Server.status",
+                    args,
+                )?;
                 let request = self.server(args.server_id).status();
-                sdk_runtime::dynamic::output("Server.status", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "Server.status",
+                    request.send().await?,
+                )
             }
             "Server.dvd" => {
                 #[derive(serde::Deserialize)]
@@ -2779,9 +3046,9 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("Server.dvd", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("Server.dvd", args)?;
                 let request = self.server(args.server_id).dvd();
-                sdk_runtime::dynamic::output("Server.dvd", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("Server.dvd", request.send().await?)
             }
             "Server.private_networks" => {
                 #[derive(serde::Deserialize)]
@@ -2789,12 +3056,12 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "Server.private_networks",
                     args,
                 )?;
                 let request = self.server(args.server_id).private_networks();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "Server.private_networks",
                     request.send().await?,
                 )
@@ -2805,9 +3072,15 @@ impl Client {
                 struct Args {
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("Server.snapshots", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "Server.snapshots",
+                    args,
+                )?;
                 let request = self.server(args.server_id).snapshots();
-                sdk_runtime::dynamic::output("Server.snapshots", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "Server.snapshots",
+                    request.send().await?,
+                )
             }
             "Image.get" => {
                 #[derive(serde::Deserialize)]
@@ -2815,9 +3088,9 @@ impl Client {
                 struct Args {
                     image_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("Image.get", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("Image.get", args)?;
                 let request = self.image(args.image_id).get();
-                sdk_runtime::dynamic::output("Image.get", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("Image.get", request.send().await?)
             }
             "SharedStorage.get" => {
                 #[derive(serde::Deserialize)]
@@ -2825,9 +3098,15 @@ impl Client {
                 struct Args {
                     shared_storage_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("SharedStorage.get", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "SharedStorage.get",
+                    args,
+                )?;
                 let request = self.shared_storage(args.shared_storage_id).get();
-                sdk_runtime::dynamic::output("SharedStorage.get", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "SharedStorage.get",
+                    request.send().await?,
+                )
             }
             "SharedStorage.servers" => {
                 #[derive(serde::Deserialize)]
@@ -2835,12 +3114,12 @@ impl Client {
                 struct Args {
                     shared_storage_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "SharedStorage.servers",
                     args,
                 )?;
                 let request = self.shared_storage(args.shared_storage_id).servers();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "SharedStorage.servers",
                     request.send().await?,
                 )
@@ -2851,9 +3130,15 @@ impl Client {
                 struct Args {
                     firewall_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("FirewallPolicy.get", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "FirewallPolicy.get",
+                    args,
+                )?;
                 let request = self.firewall_policy(args.firewall_id).get();
-                sdk_runtime::dynamic::output("FirewallPolicy.get", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "FirewallPolicy.get",
+                    request.send().await?,
+                )
             }
             "FirewallPolicy.ips" => {
                 #[derive(serde::Deserialize)]
@@ -2861,9 +3146,15 @@ impl Client {
                 struct Args {
                     firewall_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("FirewallPolicy.ips", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "FirewallPolicy.ips",
+                    args,
+                )?;
                 let request = self.firewall_policy(args.firewall_id).ips();
-                sdk_runtime::dynamic::output("FirewallPolicy.ips", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "FirewallPolicy.ips",
+                    request.send().await?,
+                )
             }
             "FirewallPolicy.rules" => {
                 #[derive(serde::Deserialize)]
@@ -2871,12 +3162,12 @@ impl Client {
                 struct Args {
                     firewall_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "FirewallPolicy.rules",
                     args,
                 )?;
                 let request = self.firewall_policy(args.firewall_id).rules();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "FirewallPolicy.rules",
                     request.send().await?,
                 )
@@ -2887,9 +3178,15 @@ impl Client {
                 struct Args {
                     load_balancer_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("LoadBalancer.get", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "LoadBalancer.get",
+                    args,
+                )?;
                 let request = self.load_balancer(args.load_balancer_id).get();
-                sdk_runtime::dynamic::output("LoadBalancer.get", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "LoadBalancer.get",
+                    request.send().await?,
+                )
             }
             "LoadBalancer.ips" => {
                 #[derive(serde::Deserialize)]
@@ -2897,9 +3194,15 @@ impl Client {
                 struct Args {
                     load_balancer_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("LoadBalancer.ips", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "LoadBalancer.ips",
+                    args,
+                )?;
                 let request = self.load_balancer(args.load_balancer_id).ips();
-                sdk_runtime::dynamic::output("LoadBalancer.ips", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "LoadBalancer.ips",
+                    request.send().await?,
+                )
             }
             "LoadBalancer.rules" => {
                 #[derive(serde::Deserialize)]
@@ -2907,9 +3210,15 @@ impl Client {
                 struct Args {
                     load_balancer_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("LoadBalancer.rules", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "LoadBalancer.rules",
+                    args,
+                )?;
                 let request = self.load_balancer(args.load_balancer_id).rules();
-                sdk_runtime::dynamic::output("LoadBalancer.rules", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "LoadBalancer.rules",
+                    request.send().await?,
+                )
             }
             "PrivateNetwork.get" => {
                 #[derive(serde::Deserialize)]
@@ -2917,9 +3226,15 @@ impl Client {
                 struct Args {
                     private_network_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("PrivateNetwork.get", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "PrivateNetwork.get",
+                    args,
+                )?;
                 let request = self.private_network(args.private_network_id).get();
-                sdk_runtime::dynamic::output("PrivateNetwork.get", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "PrivateNetwork.get",
+                    request.send().await?,
+                )
             }
             "PrivateNetwork.servers" => {
                 #[derive(serde::Deserialize)]
@@ -2927,12 +3242,12 @@ impl Client {
                 struct Args {
                     private_network_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "PrivateNetwork.servers",
                     args,
                 )?;
                 let request = self.private_network(args.private_network_id).servers();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "PrivateNetwork.servers",
                     request.send().await?,
                 )
@@ -2943,12 +3258,12 @@ impl Client {
                 struct Args {
                     monitoring_policy_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "MonitoringPolicy.get",
                     args,
                 )?;
                 let request = self.monitoring_policy(args.monitoring_policy_id).get();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "MonitoringPolicy.get",
                     request.send().await?,
                 )
@@ -2959,12 +3274,12 @@ impl Client {
                 struct Args {
                     monitoring_policy_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "MonitoringPolicy.ports",
                     args,
                 )?;
                 let request = self.monitoring_policy(args.monitoring_policy_id).ports();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "MonitoringPolicy.ports",
                     request.send().await?,
                 )
@@ -2975,14 +3290,14 @@ impl Client {
                 struct Args {
                     monitoring_policy_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "MonitoringPolicy.processes",
                     args,
                 )?;
                 let request = self
                     .monitoring_policy(args.monitoring_policy_id)
                     .processes();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "MonitoringPolicy.processes",
                     request.send().await?,
                 )
@@ -2993,21 +3308,24 @@ impl Client {
                 struct Args {
                     monitoring_policy_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "MonitoringPolicy.servers",
                     args,
                 )?;
                 let request = self
                     .monitoring_policy(args.monitoring_policy_id)
                     .servers();
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "MonitoringPolicy.servers",
                     request.send().await?,
                 )
             }
             other => {
                 Err(
-                    sdk_runtime::dynamic::unknown_operation(other, Self::OPERATIONS)
+                    cloud_sdks_runtime::dynamic::unknown_operation(
+                            other,
+                            Self::OPERATIONS,
+                        )
                         .into(),
                 )
             }

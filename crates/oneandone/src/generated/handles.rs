@@ -83,24 +83,26 @@ impl<'a> ServerHandle<'a> {
     pub fn snapshots(&self) -> ListServerSnapshotsRequest<'a> {
         self.client.list_server_snapshots(self.id.clone())
     }
-    /// Waits until the server is ready: polls [`get_server_status`](Client::get_server_status) every 30 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](sdk_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
-    pub fn wait_for(&self) -> sdk_runtime::wait::Wait<'a, ServerStatus, ErrorKind> {
+    /// Waits until the server is ready: polls [`get_server_status`](Client::get_server_status) every 30 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    pub fn wait_for(
+        &self,
+    ) -> cloud_sdks_runtime::wait::Wait<'a, ServerStatus, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
     pub fn wait_for_state(
         &self,
         states: &[&str],
-    ) -> sdk_runtime::wait::Wait<'a, ServerStatus, ErrorKind> {
+    ) -> cloud_sdks_runtime::wait::Wait<'a, ServerStatus, ErrorKind> {
         let client = self.client;
         let id = self.id.clone();
         let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
-        let options = sdk_runtime::wait::WaitOptions::new(
+        let options = cloud_sdks_runtime::wait::WaitOptions::new(
             std::time::Duration::from_secs(30u64),
             std::time::Duration::from_secs(1500u64),
         );
         let what = format!("{} {}", "server", id);
-        sdk_runtime::wait::Wait::new(
+        cloud_sdks_runtime::wait::Wait::new(
             what,
             options,
             Box::new(move || {
@@ -114,7 +116,7 @@ impl<'a> ServerHandle<'a> {
     async fn look(
         &self,
         done: &[String],
-    ) -> Result<sdk_runtime::wait::Progress<ServerStatus>, super::Error> {
+    ) -> Result<cloud_sdks_runtime::wait::Progress<ServerStatus>, super::Error> {
         let value = self.client.get_server_status(self.id.clone()).send().await?;
         let state: Option<String> = Some(&value)
             .and_then(|v| v.state.as_ref())
@@ -122,15 +124,15 @@ impl<'a> ServerHandle<'a> {
         Ok(
             match state {
                 Some(state) if done.contains(&state) => {
-                    sdk_runtime::wait::Progress::Done(value)
+                    cloud_sdks_runtime::wait::Progress::Done(value)
                 }
                 Some(state) => {
-                    sdk_runtime::wait::Progress::Pending {
+                    cloud_sdks_runtime::wait::Progress::Pending {
                         state,
                     }
                 }
                 None => {
-                    sdk_runtime::wait::Progress::Pending {
+                    cloud_sdks_runtime::wait::Progress::Pending {
                         state: String::from("without a state"),
                     }
                 }
@@ -166,24 +168,24 @@ impl<'a> ImageHandle<'a> {
     pub fn get(&self) -> GetImageRequest<'a> {
         self.client.get_image(self.id.clone())
     }
-    /// Waits until the image is ready: polls [`get_image`](Client::get_image) every 30 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](sdk_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
-    pub fn wait_for(&self) -> sdk_runtime::wait::Wait<'a, Image, ErrorKind> {
+    /// Waits until the image is ready: polls [`get_image`](Client::get_image) every 30 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    pub fn wait_for(&self) -> cloud_sdks_runtime::wait::Wait<'a, Image, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
     pub fn wait_for_state(
         &self,
         states: &[&str],
-    ) -> sdk_runtime::wait::Wait<'a, Image, ErrorKind> {
+    ) -> cloud_sdks_runtime::wait::Wait<'a, Image, ErrorKind> {
         let client = self.client;
         let id = self.id.clone();
         let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
-        let options = sdk_runtime::wait::WaitOptions::new(
+        let options = cloud_sdks_runtime::wait::WaitOptions::new(
             std::time::Duration::from_secs(30u64),
             std::time::Duration::from_secs(1500u64),
         );
         let what = format!("{} {}", "image", id);
-        sdk_runtime::wait::Wait::new(
+        cloud_sdks_runtime::wait::Wait::new(
             what,
             options,
             Box::new(move || {
@@ -197,7 +199,7 @@ impl<'a> ImageHandle<'a> {
     async fn look(
         &self,
         done: &[String],
-    ) -> Result<sdk_runtime::wait::Progress<Image>, super::Error> {
+    ) -> Result<cloud_sdks_runtime::wait::Progress<Image>, super::Error> {
         let value = self.client.get_image(self.id.clone()).send().await?;
         let state: Option<String> = Some(&value)
             .and_then(|v| v.state.as_ref())
@@ -205,15 +207,15 @@ impl<'a> ImageHandle<'a> {
         Ok(
             match state {
                 Some(state) if done.contains(&state) => {
-                    sdk_runtime::wait::Progress::Done(value)
+                    cloud_sdks_runtime::wait::Progress::Done(value)
                 }
                 Some(state) => {
-                    sdk_runtime::wait::Progress::Pending {
+                    cloud_sdks_runtime::wait::Progress::Pending {
                         state,
                     }
                 }
                 None => {
-                    sdk_runtime::wait::Progress::Pending {
+                    cloud_sdks_runtime::wait::Progress::Pending {
                         state: String::from("without a state"),
                     }
                 }
@@ -258,24 +260,26 @@ impl<'a> SharedStorageHandle<'a> {
     pub fn servers(&self) -> ListServersAttachedStorageRequest<'a> {
         self.client.list_servers_attached_storage(self.id.clone())
     }
-    /// Waits until the shared storage is ready: polls [`get_shared_storage`](Client::get_shared_storage) every 10 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](sdk_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
-    pub fn wait_for(&self) -> sdk_runtime::wait::Wait<'a, SharedStorage, ErrorKind> {
+    /// Waits until the shared storage is ready: polls [`get_shared_storage`](Client::get_shared_storage) every 10 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    pub fn wait_for(
+        &self,
+    ) -> cloud_sdks_runtime::wait::Wait<'a, SharedStorage, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
     pub fn wait_for_state(
         &self,
         states: &[&str],
-    ) -> sdk_runtime::wait::Wait<'a, SharedStorage, ErrorKind> {
+    ) -> cloud_sdks_runtime::wait::Wait<'a, SharedStorage, ErrorKind> {
         let client = self.client;
         let id = self.id.clone();
         let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
-        let options = sdk_runtime::wait::WaitOptions::new(
+        let options = cloud_sdks_runtime::wait::WaitOptions::new(
             std::time::Duration::from_secs(10u64),
             std::time::Duration::from_secs(1500u64),
         );
         let what = format!("{} {}", "shared storage", id);
-        sdk_runtime::wait::Wait::new(
+        cloud_sdks_runtime::wait::Wait::new(
             what,
             options,
             Box::new(move || {
@@ -289,7 +293,7 @@ impl<'a> SharedStorageHandle<'a> {
     async fn look(
         &self,
         done: &[String],
-    ) -> Result<sdk_runtime::wait::Progress<SharedStorage>, super::Error> {
+    ) -> Result<cloud_sdks_runtime::wait::Progress<SharedStorage>, super::Error> {
         let value = self.client.get_shared_storage(self.id.clone()).send().await?;
         let state: Option<String> = Some(&value)
             .and_then(|v| v.state.as_ref())
@@ -297,15 +301,15 @@ impl<'a> SharedStorageHandle<'a> {
         Ok(
             match state {
                 Some(state) if done.contains(&state) => {
-                    sdk_runtime::wait::Progress::Done(value)
+                    cloud_sdks_runtime::wait::Progress::Done(value)
                 }
                 Some(state) => {
-                    sdk_runtime::wait::Progress::Pending {
+                    cloud_sdks_runtime::wait::Progress::Pending {
                         state,
                     }
                 }
                 None => {
-                    sdk_runtime::wait::Progress::Pending {
+                    cloud_sdks_runtime::wait::Progress::Pending {
                         state: String::from("without a state"),
                     }
                 }
@@ -356,24 +360,26 @@ impl<'a> FirewallPolicyHandle<'a> {
     pub fn rules(&self) -> ListFirewallPolicyRulesRequest<'a> {
         self.client.list_firewall_policy_rules(self.id.clone())
     }
-    /// Waits until the firewall policy is ready: polls [`get_firewall`](Client::get_firewall) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](sdk_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
-    pub fn wait_for(&self) -> sdk_runtime::wait::Wait<'a, FirewallPolicy, ErrorKind> {
+    /// Waits until the firewall policy is ready: polls [`get_firewall`](Client::get_firewall) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    pub fn wait_for(
+        &self,
+    ) -> cloud_sdks_runtime::wait::Wait<'a, FirewallPolicy, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
     pub fn wait_for_state(
         &self,
         states: &[&str],
-    ) -> sdk_runtime::wait::Wait<'a, FirewallPolicy, ErrorKind> {
+    ) -> cloud_sdks_runtime::wait::Wait<'a, FirewallPolicy, ErrorKind> {
         let client = self.client;
         let id = self.id.clone();
         let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
-        let options = sdk_runtime::wait::WaitOptions::new(
+        let options = cloud_sdks_runtime::wait::WaitOptions::new(
             std::time::Duration::from_secs(5u64),
             std::time::Duration::from_secs(1500u64),
         );
         let what = format!("{} {}", "firewall policy", id);
-        sdk_runtime::wait::Wait::new(
+        cloud_sdks_runtime::wait::Wait::new(
             what,
             options,
             Box::new(move || {
@@ -387,7 +393,7 @@ impl<'a> FirewallPolicyHandle<'a> {
     async fn look(
         &self,
         done: &[String],
-    ) -> Result<sdk_runtime::wait::Progress<FirewallPolicy>, super::Error> {
+    ) -> Result<cloud_sdks_runtime::wait::Progress<FirewallPolicy>, super::Error> {
         let value = self.client.get_firewall(self.id.clone()).send().await?;
         let state: Option<String> = Some(&value)
             .and_then(|v| v.state.as_ref())
@@ -395,15 +401,15 @@ impl<'a> FirewallPolicyHandle<'a> {
         Ok(
             match state {
                 Some(state) if done.contains(&state) => {
-                    sdk_runtime::wait::Progress::Done(value)
+                    cloud_sdks_runtime::wait::Progress::Done(value)
                 }
                 Some(state) => {
-                    sdk_runtime::wait::Progress::Pending {
+                    cloud_sdks_runtime::wait::Progress::Pending {
                         state,
                     }
                 }
                 None => {
-                    sdk_runtime::wait::Progress::Pending {
+                    cloud_sdks_runtime::wait::Progress::Pending {
                         state: String::from("without a state"),
                     }
                 }
@@ -454,24 +460,26 @@ impl<'a> LoadBalancerHandle<'a> {
     pub fn rules(&self) -> LoadBalancerRulesRequest<'a> {
         self.client.load_balancer_rules(self.id.clone())
     }
-    /// Waits until the load balancer is ready: polls [`get_load_balancer`](Client::get_load_balancer) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](sdk_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
-    pub fn wait_for(&self) -> sdk_runtime::wait::Wait<'a, LoadBalancer, ErrorKind> {
+    /// Waits until the load balancer is ready: polls [`get_load_balancer`](Client::get_load_balancer) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    pub fn wait_for(
+        &self,
+    ) -> cloud_sdks_runtime::wait::Wait<'a, LoadBalancer, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
     pub fn wait_for_state(
         &self,
         states: &[&str],
-    ) -> sdk_runtime::wait::Wait<'a, LoadBalancer, ErrorKind> {
+    ) -> cloud_sdks_runtime::wait::Wait<'a, LoadBalancer, ErrorKind> {
         let client = self.client;
         let id = self.id.clone();
         let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
-        let options = sdk_runtime::wait::WaitOptions::new(
+        let options = cloud_sdks_runtime::wait::WaitOptions::new(
             std::time::Duration::from_secs(5u64),
             std::time::Duration::from_secs(1500u64),
         );
         let what = format!("{} {}", "load balancer", id);
-        sdk_runtime::wait::Wait::new(
+        cloud_sdks_runtime::wait::Wait::new(
             what,
             options,
             Box::new(move || {
@@ -485,7 +493,7 @@ impl<'a> LoadBalancerHandle<'a> {
     async fn look(
         &self,
         done: &[String],
-    ) -> Result<sdk_runtime::wait::Progress<LoadBalancer>, super::Error> {
+    ) -> Result<cloud_sdks_runtime::wait::Progress<LoadBalancer>, super::Error> {
         let value = self.client.get_load_balancer(self.id.clone()).send().await?;
         let state: Option<String> = Some(&value)
             .and_then(|v| v.state.as_ref())
@@ -493,15 +501,15 @@ impl<'a> LoadBalancerHandle<'a> {
         Ok(
             match state {
                 Some(state) if done.contains(&state) => {
-                    sdk_runtime::wait::Progress::Done(value)
+                    cloud_sdks_runtime::wait::Progress::Done(value)
                 }
                 Some(state) => {
-                    sdk_runtime::wait::Progress::Pending {
+                    cloud_sdks_runtime::wait::Progress::Pending {
                         state,
                     }
                 }
                 None => {
-                    sdk_runtime::wait::Progress::Pending {
+                    cloud_sdks_runtime::wait::Progress::Pending {
                         state: String::from("without a state"),
                     }
                 }
@@ -546,24 +554,26 @@ impl<'a> PrivateNetworkHandle<'a> {
     pub fn servers(&self) -> ListPrivateNetworkServersRequest<'a> {
         self.client.list_private_network_servers(self.id.clone())
     }
-    /// Waits until the private network is ready: polls [`get_private_network`](Client::get_private_network) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](sdk_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
-    pub fn wait_for(&self) -> sdk_runtime::wait::Wait<'a, PrivateNetwork, ErrorKind> {
+    /// Waits until the private network is ready: polls [`get_private_network`](Client::get_private_network) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    pub fn wait_for(
+        &self,
+    ) -> cloud_sdks_runtime::wait::Wait<'a, PrivateNetwork, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
     pub fn wait_for_state(
         &self,
         states: &[&str],
-    ) -> sdk_runtime::wait::Wait<'a, PrivateNetwork, ErrorKind> {
+    ) -> cloud_sdks_runtime::wait::Wait<'a, PrivateNetwork, ErrorKind> {
         let client = self.client;
         let id = self.id.clone();
         let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
-        let options = sdk_runtime::wait::WaitOptions::new(
+        let options = cloud_sdks_runtime::wait::WaitOptions::new(
             std::time::Duration::from_secs(5u64),
             std::time::Duration::from_secs(1500u64),
         );
         let what = format!("{} {}", "private network", id);
-        sdk_runtime::wait::Wait::new(
+        cloud_sdks_runtime::wait::Wait::new(
             what,
             options,
             Box::new(move || {
@@ -577,7 +587,7 @@ impl<'a> PrivateNetworkHandle<'a> {
     async fn look(
         &self,
         done: &[String],
-    ) -> Result<sdk_runtime::wait::Progress<PrivateNetwork>, super::Error> {
+    ) -> Result<cloud_sdks_runtime::wait::Progress<PrivateNetwork>, super::Error> {
         let value = self.client.get_private_network(self.id.clone()).send().await?;
         let state: Option<String> = Some(&value)
             .and_then(|v| v.state.as_ref())
@@ -585,15 +595,15 @@ impl<'a> PrivateNetworkHandle<'a> {
         Ok(
             match state {
                 Some(state) if done.contains(&state) => {
-                    sdk_runtime::wait::Progress::Done(value)
+                    cloud_sdks_runtime::wait::Progress::Done(value)
                 }
                 Some(state) => {
-                    sdk_runtime::wait::Progress::Pending {
+                    cloud_sdks_runtime::wait::Progress::Pending {
                         state,
                     }
                 }
                 None => {
-                    sdk_runtime::wait::Progress::Pending {
+                    cloud_sdks_runtime::wait::Progress::Pending {
                         state: String::from("without a state"),
                     }
                 }
@@ -650,24 +660,26 @@ impl<'a> MonitoringPolicyHandle<'a> {
     pub fn servers(&self) -> ListMonitoringPolicyServersRequest<'a> {
         self.client.list_monitoring_policy_servers(self.id.clone())
     }
-    /// Waits until the monitoring policy is ready: polls [`get_monitoring_policy`](Client::get_monitoring_policy) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](sdk_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
-    pub fn wait_for(&self) -> sdk_runtime::wait::Wait<'a, MonitoringPolicy, ErrorKind> {
+    /// Waits until the monitoring policy is ready: polls [`get_monitoring_policy`](Client::get_monitoring_policy) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    pub fn wait_for(
+        &self,
+    ) -> cloud_sdks_runtime::wait::Wait<'a, MonitoringPolicy, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
     pub fn wait_for_state(
         &self,
         states: &[&str],
-    ) -> sdk_runtime::wait::Wait<'a, MonitoringPolicy, ErrorKind> {
+    ) -> cloud_sdks_runtime::wait::Wait<'a, MonitoringPolicy, ErrorKind> {
         let client = self.client;
         let id = self.id.clone();
         let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
-        let options = sdk_runtime::wait::WaitOptions::new(
+        let options = cloud_sdks_runtime::wait::WaitOptions::new(
             std::time::Duration::from_secs(5u64),
             std::time::Duration::from_secs(1500u64),
         );
         let what = format!("{} {}", "monitoring policy", id);
-        sdk_runtime::wait::Wait::new(
+        cloud_sdks_runtime::wait::Wait::new(
             what,
             options,
             Box::new(move || {
@@ -681,7 +693,7 @@ impl<'a> MonitoringPolicyHandle<'a> {
     async fn look(
         &self,
         done: &[String],
-    ) -> Result<sdk_runtime::wait::Progress<MonitoringPolicy>, super::Error> {
+    ) -> Result<cloud_sdks_runtime::wait::Progress<MonitoringPolicy>, super::Error> {
         let value = self.client.get_monitoring_policy(self.id.clone()).send().await?;
         let state: Option<String> = Some(&value)
             .and_then(|v| v.state.as_ref())
@@ -689,15 +701,15 @@ impl<'a> MonitoringPolicyHandle<'a> {
         Ok(
             match state {
                 Some(state) if done.contains(&state) => {
-                    sdk_runtime::wait::Progress::Done(value)
+                    cloud_sdks_runtime::wait::Progress::Done(value)
                 }
                 Some(state) => {
-                    sdk_runtime::wait::Progress::Pending {
+                    cloud_sdks_runtime::wait::Progress::Pending {
                         state,
                     }
                 }
                 None => {
-                    sdk_runtime::wait::Progress::Pending {
+                    cloud_sdks_runtime::wait::Progress::Pending {
                         state: String::from("without a state"),
                     }
                 }

@@ -35,18 +35,18 @@ pub mod models;
 pub mod operations;
 mod dynamic;
 pub mod handles;
-pub use sdk_runtime::{
+pub use cloud_sdks_runtime::{
     Accepted, ApiError, ConfigError, Credentials, InvalidArgument, RetryPolicy,
     TimeoutKind,
 };
 /// What the runtime needs to know about this API.
-pub(crate) static PROVIDER: sdk_runtime::Provider = sdk_runtime::Provider {
+pub(crate) static PROVIDER: cloud_sdks_runtime::Provider = cloud_sdks_runtime::Provider {
     name: "oneandone",
     base_url: "https://cloudpanel-api.1and1.com/v1",
     user_agent: concat!("oneandone", "/", env!("CARGO_PKG_VERSION")),
-    auth: sdk_runtime::AuthScheme::Header("X-TOKEN"),
+    auth: cloud_sdks_runtime::AuthScheme::Header("X-TOKEN"),
     default_headers: &[],
-    errors: sdk_runtime::ErrorModel {
+    errors: cloud_sdks_runtime::ErrorModel {
         code: None,
         message: Some("/message"),
         error_type: Some("/type"),
@@ -56,7 +56,7 @@ pub(crate) static PROVIDER: sdk_runtime::Provider = sdk_runtime::Provider {
 /// The error of every operation of this crate: a broken rule caught before sending, an
 /// error answer of the API (with its [`ErrorKind`]), an undecodable answer, or a
 /// transport failure.
-pub type Error = sdk_runtime::Error<ErrorKind>;
+pub type Error = cloud_sdks_runtime::Error<ErrorKind>;
 ///The kinds of error the 1&1 Cloud Server API v1 reports, told apart by the error response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -72,8 +72,8 @@ pub enum ErrorKind {
     /// An error answer that matches none of the kinds above.
     Other,
 }
-impl sdk_runtime::Classify for ErrorKind {
-    fn classify(error: &sdk_runtime::ApiError) -> Self {
+impl cloud_sdks_runtime::Classify for ErrorKind {
+    fn classify(error: &cloud_sdks_runtime::ApiError) -> Self {
         if error.status == 400u16 {
             return Self::BadRequest;
         }
@@ -94,7 +94,7 @@ impl sdk_runtime::Classify for ErrorKind {
 Cheap to clone: clones share one connection pool. Every operation is a method (or, for dotted names, a method of a namespace handle) that returns a request builder; `.await` sends it.*/
 #[derive(Debug, Clone)]
 pub struct Client {
-    pub(crate) transport: sdk_runtime::Transport,
+    pub(crate) transport: cloud_sdks_runtime::Transport,
 }
 impl Client {
     ///Creates a client for the production API, authenticating with the API token `token`.
@@ -110,7 +110,7 @@ impl Client {
     /// extra headers, retries, timeouts, a response size limit.
     pub fn builder(credentials: Credentials) -> ClientBuilder {
         ClientBuilder {
-            transport: sdk_runtime::Transport::builder(&PROVIDER, credentials),
+            transport: cloud_sdks_runtime::Transport::builder(&PROVIDER, credentials),
         }
     }
     /// The base URL requests go to.
@@ -122,7 +122,7 @@ impl Client {
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
-    transport: sdk_runtime::TransportBuilder,
+    transport: cloud_sdks_runtime::TransportBuilder,
 }
 impl ClientBuilder {
     /// Sends requests to `url` instead of the production API (a test server or a proxy).
@@ -132,7 +132,7 @@ impl ClientBuilder {
         }
     }
     /// Uses your own `reqwest` client (timeouts, proxies, TLS settings).
-    pub fn http_client(self, client: sdk_runtime::reqwest::Client) -> Self {
+    pub fn http_client(self, client: cloud_sdks_runtime::reqwest::Client) -> Self {
         Self {
             transport: self.transport.http_client(client),
         }

@@ -239,11 +239,11 @@ impl NewImage {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         {
             let value = &self.frequency;
             let label = format!("{}.{}", at, "frequency");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -253,8 +253,8 @@ impl NewImage {
         {
             let value = &self.num_images;
             let label = format!("{}.{}", at, "num_images");
-            sdk_runtime::check::min_i64(operation, &label, *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, &label, *value, 50i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, &label, *value, 1i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, &label, *value, 50i64)?;
         }
         let _ = (operation, at);
         Ok(())
@@ -442,24 +442,24 @@ impl NewLoadBalancer {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         if let Some(value) = &self.health_check_test {
             let label = format!("{}.{}", at, "health_check_test");
-            sdk_runtime::check::one_of(operation, &label, value, &["TCP"])?;
+            cloud_sdks_runtime::check::one_of(operation, &label, value, &["TCP"])?;
         }
         if let Some(value) = &self.health_check_interval {
             let label = format!("{}.{}", at, "health_check_interval");
-            sdk_runtime::check::min_i64(operation, &label, *value, 5i64)?;
-            sdk_runtime::check::max_i64(operation, &label, *value, 300i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, &label, *value, 5i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, &label, *value, 300i64)?;
         }
         if let Some(value) = &self.persistence_time {
             let label = format!("{}.{}", at, "persistence_time");
-            sdk_runtime::check::min_i64(operation, &label, *value, 30i64)?;
-            sdk_runtime::check::max_i64(operation, &label, *value, 1200i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, &label, *value, 30i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, &label, *value, 1200i64)?;
         }
         if let Some(value) = &self.method {
             let label = format!("{}.{}", at, "method");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -467,7 +467,7 @@ impl NewLoadBalancer {
             )?;
         }
         if self.persistence.as_ref().is_some_and(|v| *v) {
-            sdk_runtime::check::required_when(
+            cloud_sdks_runtime::check::required_when(
                 operation,
                 "persistence is true",
                 &[
@@ -1081,8 +1081,8 @@ impl ThresholdChanges {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
-        sdk_runtime::check::at_least_one_of(
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
+        cloud_sdks_runtime::check::at_least_one_of(
             operation,
             &[
                 (format!("{}.{}", at, "cpu").as_str(), self.cpu.is_some()),
@@ -1117,25 +1117,25 @@ impl serde::Serialize for Threshold {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
         let value = &self.warning_value;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["warning", "value"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         let value = &self.warning_alert;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["warning", "alert"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         let value = &self.critical_value;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["critical", "value"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         let value = &self.critical_alert;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["critical", "alert"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
@@ -1196,11 +1196,11 @@ impl NewMonitoringPort {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         {
             let value = &self.alert_if;
             let label = format!("{}.{}", at, "alert_if");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -1245,11 +1245,11 @@ impl NewMonitoringProcess {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         {
             let value = &self.alert_if;
             let label = format!("{}.{}", at, "alert_if");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -1315,10 +1315,10 @@ impl MonitoringPortUpdate {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         if let Some(value) = &self.alert_if {
             let label = format!("{}.{}", at, "alert_if");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -1375,10 +1375,10 @@ impl MonitoringProcessUpdate {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         if let Some(value) = &self.alert_if {
             let label = format!("{}.{}", at, "alert_if");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -1762,91 +1762,91 @@ impl serde::Serialize for NewServer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
         if let Some(value) = &self.name {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["name"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.description {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["description"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.fixed_instance_size_id {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["hardware", "fixed_instance_size_id"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.vcore {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["hardware", "vcore"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.cores_per_processor {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["hardware", "cores_per_processor"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.ram {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["hardware", "ram"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.appliance_id {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["appliance_id"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.password {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["password"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.power_on {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["power_on"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.firewall_policy_id {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["firewall_policy_id"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.ip_id {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["ip_id"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.load_balancer_id {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["load_balancer_id"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.monitoring_policy_id {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["monitoring_policy_id"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
@@ -1964,11 +1964,11 @@ impl NewHdd {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         {
             let value = &self.size;
             let label = format!("{}.{}", at, "size");
-            sdk_runtime::check::multiple_of(operation, &label, *value, 20i64)?;
+            cloud_sdks_runtime::check::multiple_of(operation, &label, *value, 20i64)?;
         }
         let _ = (operation, at);
         Ok(())
@@ -2296,11 +2296,11 @@ impl NewSharedStorage {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         {
             let value = &self.size;
             let label = format!("{}.{}", at, "size");
-            sdk_runtime::check::multiple_of(operation, &label, *value, 50i64)?;
+            cloud_sdks_runtime::check::multiple_of(operation, &label, *value, 50i64)?;
         }
         let _ = (operation, at);
         Ok(())
@@ -2332,11 +2332,11 @@ impl SharedStorageAccess {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         {
             let value = &self.rights;
             let label = format!("{}.{}", at, "rights");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -2609,7 +2609,7 @@ impl<'de> serde::Deserialize<'de> for ImageFrequency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// How a load balancer spreads traffic over its servers.
@@ -2662,7 +2662,7 @@ impl<'de> serde::Deserialize<'de> for LoadBalancerMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The time span a report covers.
@@ -2746,7 +2746,7 @@ impl<'de> serde::Deserialize<'de> for Period {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// Which state of a watched port raises an alert.
@@ -2799,7 +2799,7 @@ impl<'de> serde::Deserialize<'de> for PortAlertIf {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// Which state of a watched process raises an alert.
@@ -2852,7 +2852,7 @@ impl<'de> serde::Deserialize<'de> for ProcessAlertIf {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The state of a resource (servers and the other resource kinds share these values); the set is open-ended.
@@ -2985,7 +2985,7 @@ impl<'de> serde::Deserialize<'de> for ResourceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The version of an IP address.
@@ -3032,7 +3032,7 @@ impl<'de> serde::Deserialize<'de> for IpType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// What `modify_server_status` does with a server's power.
@@ -3091,7 +3091,7 @@ impl<'de> serde::Deserialize<'de> for ServerAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// How `modify_server_status` carries out a power action.
@@ -3144,7 +3144,7 @@ impl<'de> serde::Deserialize<'de> for ServerActionMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// What a server may do with a shared storage.
@@ -3197,7 +3197,7 @@ impl<'de> serde::Deserialize<'de> for StorageRights {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// Whether a user is enabled.
@@ -3250,116 +3250,140 @@ impl<'de> serde::Deserialize<'de> for UserState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// Every type a response body is decoded into (each operation's return type, and the
 /// models and enums inside them), by name, with a function that decodes bytes into it
 /// the way responses are decoded. Tests feed arbitrary bytes to each.
 #[doc(hidden)]
-pub const RESPONSE_TYPES: &[(&str, sdk_runtime::dynamic::Decoder)] = &[
-    ("Vec<DvdIso>", sdk_runtime::dynamic::decodes::<Vec<DvdIso>>),
-    ("DvdIso", sdk_runtime::dynamic::decodes::<DvdIso>),
-    ("Vec<FirewallPolicy>", sdk_runtime::dynamic::decodes::<Vec<FirewallPolicy>>),
-    ("FirewallPolicy", sdk_runtime::dynamic::decodes::<FirewallPolicy>),
-    ("Vec<AttachedServerIp>", sdk_runtime::dynamic::decodes::<Vec<AttachedServerIp>>),
-    ("AttachedServerIp", sdk_runtime::dynamic::decodes::<AttachedServerIp>),
-    ("Vec<FirewallRule>", sdk_runtime::dynamic::decodes::<Vec<FirewallRule>>),
-    ("FirewallRule", sdk_runtime::dynamic::decodes::<FirewallRule>),
-    ("Vec<Image>", sdk_runtime::dynamic::decodes::<Vec<Image>>),
-    ("Image", sdk_runtime::dynamic::decodes::<Image>),
-    ("Vec<LoadBalancer>", sdk_runtime::dynamic::decodes::<Vec<LoadBalancer>>),
-    ("LoadBalancer", sdk_runtime::dynamic::decodes::<LoadBalancer>),
-    ("Vec<LoadBalancerRule>", sdk_runtime::dynamic::decodes::<Vec<LoadBalancerRule>>),
-    ("LoadBalancerRule", sdk_runtime::dynamic::decodes::<LoadBalancerRule>),
-    ("Vec<Log>", sdk_runtime::dynamic::decodes::<Vec<Log>>),
-    ("Log", sdk_runtime::dynamic::decodes::<Log>),
-    ("Vec<MonitoredServer>", sdk_runtime::dynamic::decodes::<Vec<MonitoredServer>>),
-    ("MonitoringUsage", sdk_runtime::dynamic::decodes::<MonitoringUsage>),
-    ("Vec<MonitoringPolicy>", sdk_runtime::dynamic::decodes::<Vec<MonitoringPolicy>>),
-    ("MonitoringPolicy", sdk_runtime::dynamic::decodes::<MonitoringPolicy>),
-    ("Vec<MonitoringPort>", sdk_runtime::dynamic::decodes::<Vec<MonitoringPort>>),
-    ("MonitoringPort", sdk_runtime::dynamic::decodes::<MonitoringPort>),
-    ("Vec<MonitoringProcess>", sdk_runtime::dynamic::decodes::<Vec<MonitoringProcess>>),
-    ("MonitoringProcess", sdk_runtime::dynamic::decodes::<MonitoringProcess>),
-    ("Vec<Identity>", sdk_runtime::dynamic::decodes::<Vec<Identity>>),
-    ("Identity", sdk_runtime::dynamic::decodes::<Identity>),
-    ("serde_json::Value", sdk_runtime::dynamic::decodes::<serde_json::Value>),
-    ("Vec<PrivateNetwork>", sdk_runtime::dynamic::decodes::<Vec<PrivateNetwork>>),
-    ("PrivateNetwork", sdk_runtime::dynamic::decodes::<PrivateNetwork>),
-    ("Vec<PublicIp>", sdk_runtime::dynamic::decodes::<Vec<PublicIp>>),
-    ("PublicIp", sdk_runtime::dynamic::decodes::<PublicIp>),
-    ("Vec<ServerAppliance>", sdk_runtime::dynamic::decodes::<Vec<ServerAppliance>>),
-    ("ServerAppliance", sdk_runtime::dynamic::decodes::<ServerAppliance>),
-    ("Vec<ServerSummary>", sdk_runtime::dynamic::decodes::<Vec<ServerSummary>>),
-    ("Server", sdk_runtime::dynamic::decodes::<Server>),
-    ("Vec<FixedServerFlavor>", sdk_runtime::dynamic::decodes::<Vec<FixedServerFlavor>>),
-    ("FixedServerFlavor", sdk_runtime::dynamic::decodes::<FixedServerFlavor>),
-    ("ServerHardware", sdk_runtime::dynamic::decodes::<ServerHardware>),
-    ("Vec<Hdd>", sdk_runtime::dynamic::decodes::<Vec<Hdd>>),
-    ("Hdd", sdk_runtime::dynamic::decodes::<Hdd>),
-    ("Vec<ServerIp>", sdk_runtime::dynamic::decodes::<Vec<ServerIp>>),
-    ("ServerIp", sdk_runtime::dynamic::decodes::<ServerIp>),
-    ("ServerStatus", sdk_runtime::dynamic::decodes::<ServerStatus>),
+pub const RESPONSE_TYPES: &[(&str, cloud_sdks_runtime::dynamic::Decoder)] = &[
+    ("Vec<DvdIso>", cloud_sdks_runtime::dynamic::decodes::<Vec<DvdIso>>),
+    ("DvdIso", cloud_sdks_runtime::dynamic::decodes::<DvdIso>),
+    ("Vec<FirewallPolicy>", cloud_sdks_runtime::dynamic::decodes::<Vec<FirewallPolicy>>),
+    ("FirewallPolicy", cloud_sdks_runtime::dynamic::decodes::<FirewallPolicy>),
+    (
+        "Vec<AttachedServerIp>",
+        cloud_sdks_runtime::dynamic::decodes::<Vec<AttachedServerIp>>,
+    ),
+    ("AttachedServerIp", cloud_sdks_runtime::dynamic::decodes::<AttachedServerIp>),
+    ("Vec<FirewallRule>", cloud_sdks_runtime::dynamic::decodes::<Vec<FirewallRule>>),
+    ("FirewallRule", cloud_sdks_runtime::dynamic::decodes::<FirewallRule>),
+    ("Vec<Image>", cloud_sdks_runtime::dynamic::decodes::<Vec<Image>>),
+    ("Image", cloud_sdks_runtime::dynamic::decodes::<Image>),
+    ("Vec<LoadBalancer>", cloud_sdks_runtime::dynamic::decodes::<Vec<LoadBalancer>>),
+    ("LoadBalancer", cloud_sdks_runtime::dynamic::decodes::<LoadBalancer>),
+    (
+        "Vec<LoadBalancerRule>",
+        cloud_sdks_runtime::dynamic::decodes::<Vec<LoadBalancerRule>>,
+    ),
+    ("LoadBalancerRule", cloud_sdks_runtime::dynamic::decodes::<LoadBalancerRule>),
+    ("Vec<Log>", cloud_sdks_runtime::dynamic::decodes::<Vec<Log>>),
+    ("Log", cloud_sdks_runtime::dynamic::decodes::<Log>),
+    (
+        "Vec<MonitoredServer>",
+        cloud_sdks_runtime::dynamic::decodes::<Vec<MonitoredServer>>,
+    ),
+    ("MonitoringUsage", cloud_sdks_runtime::dynamic::decodes::<MonitoringUsage>),
+    (
+        "Vec<MonitoringPolicy>",
+        cloud_sdks_runtime::dynamic::decodes::<Vec<MonitoringPolicy>>,
+    ),
+    ("MonitoringPolicy", cloud_sdks_runtime::dynamic::decodes::<MonitoringPolicy>),
+    ("Vec<MonitoringPort>", cloud_sdks_runtime::dynamic::decodes::<Vec<MonitoringPort>>),
+    ("MonitoringPort", cloud_sdks_runtime::dynamic::decodes::<MonitoringPort>),
+    (
+        "Vec<MonitoringProcess>",
+        cloud_sdks_runtime::dynamic::decodes::<Vec<MonitoringProcess>>,
+    ),
+    ("MonitoringProcess", cloud_sdks_runtime::dynamic::decodes::<MonitoringProcess>),
+    ("Vec<Identity>", cloud_sdks_runtime::dynamic::decodes::<Vec<Identity>>),
+    ("Identity", cloud_sdks_runtime::dynamic::decodes::<Identity>),
+    ("serde_json::Value", cloud_sdks_runtime::dynamic::decodes::<serde_json::Value>),
+    ("Vec<PrivateNetwork>", cloud_sdks_runtime::dynamic::decodes::<Vec<PrivateNetwork>>),
+    ("PrivateNetwork", cloud_sdks_runtime::dynamic::decodes::<PrivateNetwork>),
+    ("Vec<PublicIp>", cloud_sdks_runtime::dynamic::decodes::<Vec<PublicIp>>),
+    ("PublicIp", cloud_sdks_runtime::dynamic::decodes::<PublicIp>),
+    (
+        "Vec<ServerAppliance>",
+        cloud_sdks_runtime::dynamic::decodes::<Vec<ServerAppliance>>,
+    ),
+    ("ServerAppliance", cloud_sdks_runtime::dynamic::decodes::<ServerAppliance>),
+    ("Vec<ServerSummary>", cloud_sdks_runtime::dynamic::decodes::<Vec<ServerSummary>>),
+    ("Server", cloud_sdks_runtime::dynamic::decodes::<Server>),
+    (
+        "Vec<FixedServerFlavor>",
+        cloud_sdks_runtime::dynamic::decodes::<Vec<FixedServerFlavor>>,
+    ),
+    ("FixedServerFlavor", cloud_sdks_runtime::dynamic::decodes::<FixedServerFlavor>),
+    ("ServerHardware", cloud_sdks_runtime::dynamic::decodes::<ServerHardware>),
+    ("Vec<Hdd>", cloud_sdks_runtime::dynamic::decodes::<Vec<Hdd>>),
+    ("Hdd", cloud_sdks_runtime::dynamic::decodes::<Hdd>),
+    ("Vec<ServerIp>", cloud_sdks_runtime::dynamic::decodes::<Vec<ServerIp>>),
+    ("ServerIp", cloud_sdks_runtime::dynamic::decodes::<ServerIp>),
+    ("ServerStatus", cloud_sdks_runtime::dynamic::decodes::<ServerStatus>),
     (
         "Vec<ServerPrivateNetwork>",
-        sdk_runtime::dynamic::decodes::<Vec<ServerPrivateNetwork>>,
+        cloud_sdks_runtime::dynamic::decodes::<Vec<ServerPrivateNetwork>>,
     ),
-    ("Vec<SharedStorage>", sdk_runtime::dynamic::decodes::<Vec<SharedStorage>>),
-    ("SharedStorage", sdk_runtime::dynamic::decodes::<SharedStorage>),
+    ("Vec<SharedStorage>", cloud_sdks_runtime::dynamic::decodes::<Vec<SharedStorage>>),
+    ("SharedStorage", cloud_sdks_runtime::dynamic::decodes::<SharedStorage>),
     (
         "Vec<SharedStorageServer>",
-        sdk_runtime::dynamic::decodes::<Vec<SharedStorageServer>>,
+        cloud_sdks_runtime::dynamic::decodes::<Vec<SharedStorageServer>>,
     ),
-    ("SharedStorageServer", sdk_runtime::dynamic::decodes::<SharedStorageServer>),
+    ("SharedStorageServer", cloud_sdks_runtime::dynamic::decodes::<SharedStorageServer>),
     (
         "std::collections::BTreeMap<String,Vec<UsageResource>>",
-        sdk_runtime::dynamic::decodes::<
+        cloud_sdks_runtime::dynamic::decodes::<
             std::collections::BTreeMap<String, Vec<UsageResource>>,
         >,
     ),
-    ("Vec<User>", sdk_runtime::dynamic::decodes::<Vec<User>>),
-    ("User", sdk_runtime::dynamic::decodes::<User>),
-    ("UserApi", sdk_runtime::dynamic::decodes::<UserApi>),
-    ("ApiKey", sdk_runtime::dynamic::decodes::<ApiKey>),
-    ("Vec<String>", sdk_runtime::dynamic::decodes::<Vec<String>>),
-    ("License", sdk_runtime::dynamic::decodes::<License>),
-    ("ActionStatus", sdk_runtime::dynamic::decodes::<ActionStatus>),
-    ("MonitoredServer", sdk_runtime::dynamic::decodes::<MonitoredServer>),
-    ("MonitoringStatus", sdk_runtime::dynamic::decodes::<MonitoringStatus>),
-    ("MonitoringCheck", sdk_runtime::dynamic::decodes::<MonitoringCheck>),
-    ("AlertCounts", sdk_runtime::dynamic::decodes::<AlertCounts>),
-    ("AlertCount", sdk_runtime::dynamic::decodes::<AlertCount>),
-    ("MonitoringAgent", sdk_runtime::dynamic::decodes::<MonitoringAgent>),
-    ("PercentUsage", sdk_runtime::dynamic::decodes::<PercentUsage>),
-    ("PercentSample", sdk_runtime::dynamic::decodes::<PercentSample>),
-    ("PercentUnit", sdk_runtime::dynamic::decodes::<PercentUnit>),
-    ("TransferUsage", sdk_runtime::dynamic::decodes::<TransferUsage>),
-    ("TransferSample", sdk_runtime::dynamic::decodes::<TransferSample>),
-    ("TransferUnit", sdk_runtime::dynamic::decodes::<TransferUnit>),
-    ("PingUsage", sdk_runtime::dynamic::decodes::<PingUsage>),
-    ("PingSample", sdk_runtime::dynamic::decodes::<PingSample>),
-    ("PingUnit", sdk_runtime::dynamic::decodes::<PingUnit>),
-    ("PolicyThresholds", sdk_runtime::dynamic::decodes::<PolicyThresholds>),
-    ("ThresholdLimits", sdk_runtime::dynamic::decodes::<ThresholdLimits>),
-    ("ThresholdLevel", sdk_runtime::dynamic::decodes::<ThresholdLevel>),
-    ("IpAssignment", sdk_runtime::dynamic::decodes::<IpAssignment>),
-    ("ServerSummary", sdk_runtime::dynamic::decodes::<ServerSummary>),
-    ("ServerIpSummary", sdk_runtime::dynamic::decodes::<ServerIpSummary>),
-    ("ServerSnapshot", sdk_runtime::dynamic::decodes::<ServerSnapshot>),
-    ("ServerPrivateNetwork", sdk_runtime::dynamic::decodes::<ServerPrivateNetwork>),
-    ("Datacenter", sdk_runtime::dynamic::decodes::<Datacenter>),
-    ("FlavorHardware", sdk_runtime::dynamic::decodes::<FlavorHardware>),
-    ("FlavorHdd", sdk_runtime::dynamic::decodes::<FlavorHdd>),
-    ("UsageResource", sdk_runtime::dynamic::decodes::<UsageResource>),
-    ("UsageService", sdk_runtime::dynamic::decodes::<UsageService>),
-    ("UsageDetail", sdk_runtime::dynamic::decodes::<UsageDetail>),
-    ("ImageFrequency", sdk_runtime::dynamic::decodes::<ImageFrequency>),
-    ("LoadBalancerMethod", sdk_runtime::dynamic::decodes::<LoadBalancerMethod>),
-    ("PortAlertIf", sdk_runtime::dynamic::decodes::<PortAlertIf>),
-    ("ProcessAlertIf", sdk_runtime::dynamic::decodes::<ProcessAlertIf>),
-    ("ResourceState", sdk_runtime::dynamic::decodes::<ResourceState>),
-    ("IpType", sdk_runtime::dynamic::decodes::<IpType>),
-    ("StorageRights", sdk_runtime::dynamic::decodes::<StorageRights>),
-    ("UserState", sdk_runtime::dynamic::decodes::<UserState>),
+    ("Vec<User>", cloud_sdks_runtime::dynamic::decodes::<Vec<User>>),
+    ("User", cloud_sdks_runtime::dynamic::decodes::<User>),
+    ("UserApi", cloud_sdks_runtime::dynamic::decodes::<UserApi>),
+    ("ApiKey", cloud_sdks_runtime::dynamic::decodes::<ApiKey>),
+    ("Vec<String>", cloud_sdks_runtime::dynamic::decodes::<Vec<String>>),
+    ("License", cloud_sdks_runtime::dynamic::decodes::<License>),
+    ("ActionStatus", cloud_sdks_runtime::dynamic::decodes::<ActionStatus>),
+    ("MonitoredServer", cloud_sdks_runtime::dynamic::decodes::<MonitoredServer>),
+    ("MonitoringStatus", cloud_sdks_runtime::dynamic::decodes::<MonitoringStatus>),
+    ("MonitoringCheck", cloud_sdks_runtime::dynamic::decodes::<MonitoringCheck>),
+    ("AlertCounts", cloud_sdks_runtime::dynamic::decodes::<AlertCounts>),
+    ("AlertCount", cloud_sdks_runtime::dynamic::decodes::<AlertCount>),
+    ("MonitoringAgent", cloud_sdks_runtime::dynamic::decodes::<MonitoringAgent>),
+    ("PercentUsage", cloud_sdks_runtime::dynamic::decodes::<PercentUsage>),
+    ("PercentSample", cloud_sdks_runtime::dynamic::decodes::<PercentSample>),
+    ("PercentUnit", cloud_sdks_runtime::dynamic::decodes::<PercentUnit>),
+    ("TransferUsage", cloud_sdks_runtime::dynamic::decodes::<TransferUsage>),
+    ("TransferSample", cloud_sdks_runtime::dynamic::decodes::<TransferSample>),
+    ("TransferUnit", cloud_sdks_runtime::dynamic::decodes::<TransferUnit>),
+    ("PingUsage", cloud_sdks_runtime::dynamic::decodes::<PingUsage>),
+    ("PingSample", cloud_sdks_runtime::dynamic::decodes::<PingSample>),
+    ("PingUnit", cloud_sdks_runtime::dynamic::decodes::<PingUnit>),
+    ("PolicyThresholds", cloud_sdks_runtime::dynamic::decodes::<PolicyThresholds>),
+    ("ThresholdLimits", cloud_sdks_runtime::dynamic::decodes::<ThresholdLimits>),
+    ("ThresholdLevel", cloud_sdks_runtime::dynamic::decodes::<ThresholdLevel>),
+    ("IpAssignment", cloud_sdks_runtime::dynamic::decodes::<IpAssignment>),
+    ("ServerSummary", cloud_sdks_runtime::dynamic::decodes::<ServerSummary>),
+    ("ServerIpSummary", cloud_sdks_runtime::dynamic::decodes::<ServerIpSummary>),
+    ("ServerSnapshot", cloud_sdks_runtime::dynamic::decodes::<ServerSnapshot>),
+    (
+        "ServerPrivateNetwork",
+        cloud_sdks_runtime::dynamic::decodes::<ServerPrivateNetwork>,
+    ),
+    ("Datacenter", cloud_sdks_runtime::dynamic::decodes::<Datacenter>),
+    ("FlavorHardware", cloud_sdks_runtime::dynamic::decodes::<FlavorHardware>),
+    ("FlavorHdd", cloud_sdks_runtime::dynamic::decodes::<FlavorHdd>),
+    ("UsageResource", cloud_sdks_runtime::dynamic::decodes::<UsageResource>),
+    ("UsageService", cloud_sdks_runtime::dynamic::decodes::<UsageService>),
+    ("UsageDetail", cloud_sdks_runtime::dynamic::decodes::<UsageDetail>),
+    ("ImageFrequency", cloud_sdks_runtime::dynamic::decodes::<ImageFrequency>),
+    ("LoadBalancerMethod", cloud_sdks_runtime::dynamic::decodes::<LoadBalancerMethod>),
+    ("PortAlertIf", cloud_sdks_runtime::dynamic::decodes::<PortAlertIf>),
+    ("ProcessAlertIf", cloud_sdks_runtime::dynamic::decodes::<ProcessAlertIf>),
+    ("ResourceState", cloud_sdks_runtime::dynamic::decodes::<ResourceState>),
+    ("IpType", cloud_sdks_runtime::dynamic::decodes::<IpType>),
+    ("StorageRights", cloud_sdks_runtime::dynamic::decodes::<StorageRights>),
+    ("UserState", cloud_sdks_runtime::dynamic::decodes::<UserState>),
 ];

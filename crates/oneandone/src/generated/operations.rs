@@ -25,7 +25,7 @@ impl Client {
     ///
     /// * `GET /dvd_isos`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all operative systems and tools that you can load into your virtual DVD unit"
     pub fn list_dvds(&self) -> ListDvdsRequest<'_> {
         ListDvdsRequest {
@@ -46,7 +46,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /dvd_isos/{iso_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a specific ISO image"
     pub fn get_dvd(&self, iso_id: impl Into<String>) -> GetDvdRequest<'_> {
         GetDvdRequest {
@@ -72,7 +72,7 @@ impl Client {
     ///
     /// * `GET /firewall_policies`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all firewall policies"
     pub fn list_firewall_policies(&self) -> ListFirewallPoliciesRequest<'_> {
         ListFirewallPoliciesRequest {
@@ -93,7 +93,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a single firewall policy"
     pub fn get_firewall(
         &self,
@@ -113,7 +113,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}/server_ips`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all servers attached to a firewall_policy"
     pub fn list_firewall_servers(
         &self,
@@ -138,7 +138,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}/server_ips/{server_ip_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a server attached to a firewall policy"
     pub fn get_firewall_server(
         &self,
@@ -160,7 +160,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}/rules`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List the rules for a firewall policy"
     pub fn list_firewall_policy_rules(
         &self,
@@ -181,7 +181,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}/rules/{rule_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a single firewall policy rule"
     pub fn get_firewall_policy_rule(
         &self,
@@ -212,7 +212,7 @@ impl Client {
     ///
     /// * `POST /firewall_policies`
     /// * JSON body (`Content-Type: application/json`): the members of `firewall_policy`, `rules`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create a firewall policy"
     pub fn create_firewall_policy(
         &self,
@@ -240,7 +240,7 @@ impl Client {
     ///
     /// * `POST /firewall_policies/{firewall_id}/rules`
     /// * JSON body (`Content-Type: application/json`): `rules`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Add new rules to a firewall policy"
     pub fn add_firewall_policy_rule(
         &self,
@@ -269,7 +269,7 @@ impl Client {
     ///
     /// * `POST /firewall_policies/{firewall_id}/server_ips`
     /// * JSON body (`Content-Type: application/json`): `server_ips`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Attach servers to a firewall policy"
     pub fn attach_server_firewall_policy(
         &self,
@@ -299,7 +299,7 @@ impl Client {
     ///
     /// * `PUT /firewall_policies/{firewall_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify a firewall policy"
     pub fn modify_firewall(
         &self,
@@ -321,7 +321,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /firewall_policies/{firewall_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Delete a firewall policy"
     pub fn delete_firewall(
         &self,
@@ -342,7 +342,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /firewall_policies/{firewall_id}/rules/{rule_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Remove a rule from a firewall policy"
     pub fn remove_firewall_rule(
         &self,
@@ -370,7 +370,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /firewall_policies/{firewall_id}/server_ips/{server_ip_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Remove a server from a firewall policy"
     pub fn remove_firewall_server(
         &self,
@@ -401,7 +401,7 @@ impl Client {
     ///
     /// * `GET /images`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all images"
     pub fn list_images(&self) -> ListImagesRequest<'_> {
         ListImagesRequest {
@@ -422,7 +422,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /images/{image_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a single image"
     pub fn get_image(&self, image_id: impl Into<String>) -> GetImageRequest<'_> {
         GetImageRequest {
@@ -447,7 +447,7 @@ impl Client {
     ///
     /// * `POST /images`
     /// * JSON body (`Content-Type: application/json`): the members of `image`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create an image"
     pub fn create_image(&self, image: NewImage) -> CreateImageRequest<'_> {
         CreateImageRequest {
@@ -477,7 +477,7 @@ impl Client {
     ///
     /// * `PUT /images/{image_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `frequency`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify an image"
     pub fn modify_image(&self, image_id: impl Into<String>) -> ModifyImageRequest<'_> {
         ModifyImageRequest {
@@ -499,7 +499,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /images/{image_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Delete an image"
     pub fn delete_image(&self, image_id: impl Into<String>) -> DeleteImageRequest<'_> {
         DeleteImageRequest {
@@ -525,7 +525,7 @@ impl Client {
     ///
     /// * `GET /load_balancers`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all load balancers"
     pub fn list_load_balancers(&self) -> ListLoadBalancersRequest<'_> {
         ListLoadBalancersRequest {
@@ -546,7 +546,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a single load balancer"
     pub fn get_load_balancer(
         &self,
@@ -566,7 +566,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}/server_ips`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all servers attached to a load balancer"
     pub fn list_load_balancer_servers(
         &self,
@@ -591,7 +591,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}/server_ips/{server_ip_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a server attached to a load balancer"
     pub fn get_load_balancer_server(
         &self,
@@ -613,7 +613,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}/rules`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all load balancer rules"
     pub fn load_balancer_rules(
         &self,
@@ -634,7 +634,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}/rules/{rule_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a load balancer rule"
     pub fn get_load_balancer_rule(
         &self,
@@ -669,7 +669,7 @@ impl Client {
     ///
     /// * `POST /load_balancers`
     /// * JSON body (`Content-Type: application/json`): the members of `load_balancer`, `rules`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create a load balancer"
     pub fn create_load_balancer(
         &self,
@@ -698,7 +698,7 @@ impl Client {
     ///
     /// * `POST /load_balancers/{load_balancer_id}/server_ips`
     /// * JSON body (`Content-Type: application/json`): `server_ips`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Attach servers to a load balancer"
     pub fn attach_load_balancer_server(
         &self,
@@ -726,7 +726,7 @@ impl Client {
     ///
     /// * `POST /load_balancers/{load_balancer_id}/rules`
     /// * JSON body (`Content-Type: application/json`): `rules`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Add rules to a load balancer"
     pub fn add_load_balancer_rule(
         &self,
@@ -769,7 +769,7 @@ impl Client {
     ///
     /// * `PUT /load_balancers/{load_balancer_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `health_check_test`, `health_check_interval`, `health_check_path`, `health_check_path_parser`, `persistence`, `persistence_time`, `method`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify a load balancer"
     pub fn modify_load_balancer(
         &self,
@@ -798,7 +798,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /load_balancers/{load_balancer_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Delete a load balancer"
     pub fn delete_load_balancer(
         &self,
@@ -823,7 +823,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /load_balancers/{load_balancer_id}/server_ips/{server_ip_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Remove a server from a load balancer"
     pub fn remove_load_balancer_server(
         &self,
@@ -846,7 +846,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /load_balancers/{load_balancer_id}/rules/{rule_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Remove a rule from a load balancer"
     pub fn remove_load_balancer_rule(
         &self,
@@ -885,7 +885,7 @@ impl Client {
     ///
     /// * `GET /logs`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`, `period`, `start_date`, `end_date`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all logs"
     pub fn list_logs(&self) -> ListLogsRequest<'_> {
         ListLogsRequest {
@@ -909,7 +909,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /logs/{log_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a single log"
     pub fn get_log(&self, log_id: impl Into<String>) -> GetLogRequest<'_> {
         GetLogRequest {
@@ -935,7 +935,7 @@ impl Client {
     ///
     /// * `GET /monitoring_center`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all usages and alerts of monitoring servers"
     pub fn list_server_usages(&self) -> ListServerUsagesRequest<'_> {
         ListServerUsagesRequest {
@@ -973,7 +973,7 @@ impl Client {
     ///
     /// * `GET /monitoring_center/{server_id}`
     /// * query: `period`, `start_date`, `end_date`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve the usages and alerts for a monitoring server"
     pub fn get_usage(&self, server_id: impl Into<String>) -> GetUsageRequest<'_> {
         GetUsageRequest {
@@ -1002,7 +1002,7 @@ impl Client {
     ///
     /// * `GET /monitoring_policies`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all monitoring policies"
     pub fn list_monitoring_policies(&self) -> ListMonitoringPoliciesRequest<'_> {
         ListMonitoringPoliciesRequest {
@@ -1023,7 +1023,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a single monitoring policy"
     pub fn get_monitoring_policy(
         &self,
@@ -1043,7 +1043,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/ports`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all ports of a monitoring policy"
     pub fn list_monitoring_policy_ports(
         &self,
@@ -1064,7 +1064,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/ports/{port_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a port of a monitoring policy"
     pub fn get_monitoring_policy_port(
         &self,
@@ -1086,7 +1086,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/processes`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all processes of a monitoring policy"
     pub fn list_monitoring_policy_processes(
         &self,
@@ -1107,7 +1107,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/processes/{process_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a process of a monitoring policy"
     pub fn get_monitoring_policy_process(
         &self,
@@ -1129,7 +1129,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/servers`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all servers attached to a monitoring policy"
     pub fn list_monitoring_policy_servers(
         &self,
@@ -1150,7 +1150,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/servers/{server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a server attached to a monitoring policy"
     pub fn get_monitoring_policy_server(
         &self,
@@ -1184,7 +1184,7 @@ impl Client {
     ///
     /// * `POST /monitoring_policies`
     /// * JSON body (`Content-Type: application/json`): the members of `monitoring_policy`, `thresholds`, `ports`, `processes`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create a monitoring policy"
     pub fn create_monitoring_policy(
         &self,
@@ -1216,7 +1216,7 @@ impl Client {
     ///
     /// * `POST /monitoring_policies/{monitoring_policy_id}/ports`
     /// * JSON body (`Content-Type: application/json`): `ports`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Add new ports to a monitoring_policy"
     pub fn add_port(
         &self,
@@ -1248,7 +1248,7 @@ impl Client {
     ///
     /// * `POST /monitoring_policies/{monitoring_policy_id}/processes`
     /// * JSON body (`Content-Type: application/json`): `processes`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Add new processes to a monitoring policy"
     pub fn add_process(
         &self,
@@ -1276,7 +1276,7 @@ impl Client {
     ///
     /// * `POST /monitoring_policies/{monitoring_policy_id}/servers`
     /// * JSON body (`Content-Type: application/json`): `servers`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Attach servers to a monitoring policy"
     pub fn attach_monitoring_policy_server(
         &self,
@@ -1313,7 +1313,7 @@ impl Client {
     ///
     /// * `PUT /monitoring_policies/{monitoring_policy_id}`
     /// * JSON body (`Content-Type: application/json`): the members of `monitoring_policy`, `thresholds`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify a monitoring policy"
     pub fn modify_monitoring_policy(
         &self,
@@ -1343,7 +1343,7 @@ impl Client {
     ///
     /// * `PUT /monitoring_policies/{monitoring_policy_id}/ports/{port_id}`
     /// * JSON body (`Content-Type: application/json`): `ports`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify a port from a monitoring policy"
     pub fn modify_port(
         &self,
@@ -1374,7 +1374,7 @@ impl Client {
     ///
     /// * `PUT /monitoring_policies/{monitoring_policy_id}/processes/{process_id}`
     /// * JSON body (`Content-Type: application/json`): `processes`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify a process from a monitoring policy"
     pub fn modify_process(
         &self,
@@ -1398,7 +1398,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /monitoring_policies/{monitoring_policy_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Delete a monitoring policy"
     pub fn delete_monitoring_policy(
         &self,
@@ -1419,7 +1419,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /monitoring_policies/{monitoring_policy_id}/ports/{port_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Remove a port from a monitoring policy"
     pub fn delete_monitoring_policy_port(
         &self,
@@ -1442,7 +1442,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /monitoring_policies/{monitoring_policy_id}/processes/{process_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Remove a process from a monitoring policy"
     pub fn delete_monitoring_policy_process(
         &self,
@@ -1465,7 +1465,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /monitoring_policies/{monitoring_policy_id}/servers/{server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Detach a server from a monitoring policy"
     pub fn detach_monitoring_policy_server(
         &self,
@@ -1496,7 +1496,7 @@ impl Client {
     ///
     /// * `GET /private_networks`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all private networks"
     pub fn list_private_networks(&self) -> ListPrivateNetworksRequest<'_> {
         ListPrivateNetworksRequest {
@@ -1517,7 +1517,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /private_networks/{private_network_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a single private network"
     pub fn get_private_network(
         &self,
@@ -1537,7 +1537,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /private_networks/{private_network_id}/servers`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all servers attached to a private network"
     pub fn list_private_network_servers(
         &self,
@@ -1558,7 +1558,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /private_networks/{private_network_id}/servers/{server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a server attached to a private network"
     pub fn get_private_network_server(
         &self,
@@ -1588,7 +1588,7 @@ impl Client {
     ///
     /// * `POST /private_networks`
     /// * JSON body (`Content-Type: application/json`): the members of `private_network`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create a private network"
     pub fn create_private_network(
         &self,
@@ -1619,7 +1619,7 @@ impl Client {
     ///
     /// * `POST /private_networks/{private_network_id}/servers`
     /// * JSON body (`Content-Type: application/json`): `servers`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Attach servers to a private network"
     pub fn attach_private_network_servers(
         &self,
@@ -1651,7 +1651,7 @@ impl Client {
     ///
     /// * `PUT /private_networks/{private_network_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `network_address`, `subnet_mask`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify a private network"
     pub fn modify_private_network(
         &self,
@@ -1675,7 +1675,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /private_networks/{private_network_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Delete a private network"
     pub fn delete_private_network(
         &self,
@@ -1701,7 +1701,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /private_networks/{private_network_id}/servers/{server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Remove a server from a private network"
     pub fn remove_private_network_server(
         &self,
@@ -1732,7 +1732,7 @@ impl Client {
     ///
     /// * `GET /public_ips`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all of your public IPs"
     pub fn list_public_ips(&self) -> ListPublicIpsRequest<'_> {
         ListPublicIpsRequest {
@@ -1753,7 +1753,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /public_ips/{ip_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a single public IP"
     pub fn get_public_ip(&self, ip_id: impl Into<String>) -> GetPublicIpRequest<'_> {
         GetPublicIpRequest {
@@ -1774,7 +1774,7 @@ impl Client {
     ///
     /// * `POST /public_ips`
     /// * JSON body (`Content-Type: application/json`): `reverse_dns`, `type`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create a public IP"
     pub fn create_public_ip(&self) -> CreatePublicIpRequest<'_> {
         CreatePublicIpRequest {
@@ -1803,7 +1803,7 @@ impl Client {
     ///
     /// * `PUT /public_ips/{ip_id}`
     /// * JSON body (`Content-Type: application/json`): `reverse_dns`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify a public IP"
     pub fn modify_public_ip(
         &self,
@@ -1825,7 +1825,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /public_ips/{ip_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Delete a public IP"
     pub fn delete_public_ip(
         &self,
@@ -1854,7 +1854,7 @@ impl Client {
     ///
     /// * `GET /server_appliances`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all the of appliances that you can use for creating a server"
     pub fn list_appliances(&self) -> ListAppliancesRequest<'_> {
         ListAppliancesRequest {
@@ -1875,7 +1875,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /server_appliances/{appliance_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a specific appliance"
     pub fn get_appliance(
         &self,
@@ -1905,7 +1905,7 @@ impl Client {
     ///
     /// * `GET /servers`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all servers"
     pub fn list_servers(&self) -> ListServersRequest<'_> {
         ListServersRequest {
@@ -1929,7 +1929,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a single server"
     pub fn get_server(&self, server_id: impl Into<String>) -> GetServerRequest<'_> {
         GetServerRequest {
@@ -1945,7 +1945,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/fixed_instance_sizes`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List fixed server flavors"
     pub fn fixed_server_flavors(&self) -> FixedServerFlavorsRequest<'_> {
         FixedServerFlavorsRequest {
@@ -1961,7 +1961,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/fixed_instance_sizes/{fixed_server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a fixed server flavor"
     pub fn get_fixed_server(
         &self,
@@ -1981,7 +1981,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/hardware`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a server's hardware"
     pub fn get_server_hardware(
         &self,
@@ -2001,7 +2001,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/hardware/hdds`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List a server's HDDs"
     pub fn list_server_hdds(
         &self,
@@ -2022,7 +2022,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/hardware/hdds/{hdd_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a single server HDD"
     pub fn get_server_hdd(
         &self,
@@ -2044,7 +2044,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/image`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a server's image"
     pub fn get_server_image(
         &self,
@@ -2064,7 +2064,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/ips`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List a server's IPs"
     pub fn list_server_ips(
         &self,
@@ -2085,7 +2085,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/ips/{ip_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a single server IP"
     pub fn get_server_ip(
         &self,
@@ -2111,7 +2111,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/ips/{ip_id}/firewall_policy`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all firewall policies assigned to a server IP"
     pub fn list_ip_firewall_policy(
         &self,
@@ -2134,7 +2134,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/ips/{ip_id}/load_balancers`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all load balancers assigned to a server IP"
     pub fn list_ip_load_balancers(
         &self,
@@ -2158,7 +2158,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/status`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a server's status"
     pub fn get_server_status(
         &self,
@@ -2178,7 +2178,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/dvd`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve information about the DVD loaded into the virtual DVD unit of a server"
     pub fn get_server_dvd(
         &self,
@@ -2198,7 +2198,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/private_networks`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List a server's private networks"
     pub fn list_server_private_networks(
         &self,
@@ -2219,7 +2219,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/private_networks/{private_network_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a server's private network"
     pub fn private_network_info(
         &self,
@@ -2245,7 +2245,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/snapshots`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all server snapshots"
     pub fn list_server_snapshots(
         &self,
@@ -2277,7 +2277,7 @@ impl Client {
     ///
     /// * `POST /servers`
     /// * JSON body (`Content-Type: application/json`): the members of `server`, `hardware.hdds`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create a server"
     pub fn create_server(
         &self,
@@ -2309,7 +2309,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/hardware/hdds`
     /// * JSON body (`Content-Type: application/json`): `hdds`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Add a new HDD to a server"
     pub fn add_hdd(
         &self,
@@ -2340,7 +2340,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/ips`
     /// * JSON body (`Content-Type: application/json`): `type`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Add a new IP to the server"
     pub fn add_new_ip(&self, server_id: impl Into<String>) -> AddNewIpRequest<'_> {
         AddNewIpRequest {
@@ -2361,7 +2361,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/ips/{ip_id}/load_balancers`
     /// * JSON body (`Content-Type: application/json`): `load_balancer_id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Add a new load balancer to the IP"
     pub fn add_load_balancer(
         &self,
@@ -2391,7 +2391,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/private_networks`
     /// * JSON body (`Content-Type: application/json`): `id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Assign a private network to the server"
     pub fn assign_private_network(
         &self,
@@ -2415,7 +2415,7 @@ impl Client {
     /// # Wire
     ///
     /// * `POST /servers/{server_id}/snapshots`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create a snapshot"
     pub fn create_snapshot(
         &self,
@@ -2439,7 +2439,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/clone`
     /// * JSON body (`Content-Type: application/json`): `name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Clone a server"
     pub fn clone_server(
         &self,
@@ -2469,7 +2469,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify a server"
     pub fn modify_server(
         &self,
@@ -2508,7 +2508,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/hardware`
     /// * JSON body (`Content-Type: application/json`): `fixed_instance_size_id`, `vcore`, `cores_per_processor`, `ram`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify server hardware"
     pub fn modify_server_hardware(
         &self,
@@ -2541,7 +2541,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/hardware/hdds/{hdd_id}`
     /// * JSON body (`Content-Type: application/json`): `size`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify a HDD"
     pub fn modify_hdd(
         &self,
@@ -2568,7 +2568,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/ips/{ip_id}/firewall_policy`
     /// * JSON body (`Content-Type: application/json`): `id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Add a firewall policy to the IP"
     pub fn add_firewall_policy(
         &self,
@@ -2603,7 +2603,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/status/action`
     /// * JSON body (`Content-Type: application/json`): `action`, `method`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify a server's status"
     pub fn modify_server_status(
         &self,
@@ -2629,7 +2629,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/dvd`
     /// * JSON body (`Content-Type: application/json`): `id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Load a DVD into the virtual DVD unit of a server"
     pub fn load_dvd(
         &self,
@@ -2656,7 +2656,7 @@ impl Client {
     /// # Wire
     ///
     /// * `PUT /servers/{server_id}/snapshots/{snapshot_id}`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Restore a snapshot into the server"
     pub fn restore_snapshot(
         &self,
@@ -2691,7 +2691,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/image`
     /// * JSON body (`Content-Type: application/json`): `id`, `password`, `firewall_policy.id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Reinstall an image into a server"
     pub fn reinstall_image(
         &self,
@@ -2729,7 +2729,7 @@ impl Client {
     ///
     /// * `DELETE /servers/{server_id}`
     /// * query: `keep_ips`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Delete a server"
     pub fn delete_server(
         &self,
@@ -2755,7 +2755,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/hardware/hdds/{hdd_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Remove a server HDD"
     pub fn remove_hdd(
         &self,
@@ -2792,7 +2792,7 @@ impl Client {
     ///
     /// * `DELETE /servers/{server_id}/ips/{ip_id}`
     /// * query: `keep_ip`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Release an IP and optionally remove it"
     pub fn remove_ip(
         &self,
@@ -2820,7 +2820,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/ips/{ip_id}/firewall_policy`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Remove a firewall policy from the IP"
     pub fn remove_firewall_policy(
         &self,
@@ -2844,7 +2844,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/ips/{ip_id}/load_balancers/{load_balancer_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Remove a load balancer from the IP"
     pub fn remove_load_balancer(
         &self,
@@ -2874,7 +2874,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/private_networks/{private_network_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Remove a private network from the server"
     pub fn remove_private_network(
         &self,
@@ -2896,7 +2896,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/dvd`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Unload a DVD from the virtual DVD unit of a server"
     pub fn eject_dvd(&self, server_id: impl Into<String>) -> EjectDvdRequest<'_> {
         EjectDvdRequest {
@@ -2914,7 +2914,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/snapshots/{snapshot_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Remove a snapshot"
     pub fn delete_snapshot(
         &self,
@@ -2945,7 +2945,7 @@ impl Client {
     ///
     /// * `GET /shared_storages`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all shared storages"
     pub fn list_shared_storages(&self) -> ListSharedStoragesRequest<'_> {
         ListSharedStoragesRequest {
@@ -2966,7 +2966,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /shared_storages/{shared_storage_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a single shared storage"
     pub fn get_shared_storage(
         &self,
@@ -2986,7 +2986,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /shared_storages/{shared_storage_id}/servers`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all servers attached to a shared storage"
     pub fn list_servers_attached_storage(
         &self,
@@ -3007,7 +3007,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /shared_storages/{shared_storage_id}/servers/{server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a server attached to a shared storage"
     pub fn get_shared_storage_server(
         &self,
@@ -3031,7 +3031,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /shared_storages/access`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve shared storage credentials"
     pub fn get_credentials(&self) -> GetCredentialsRequest<'_> {
         GetCredentialsRequest {
@@ -3054,7 +3054,7 @@ impl Client {
     ///
     /// * `POST /shared_storages`
     /// * JSON body (`Content-Type: application/json`): the members of `shared_storage`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create a shared storage"
     pub fn create_shared_storage(
         &self,
@@ -3081,7 +3081,7 @@ impl Client {
     ///
     /// * `POST /shared_storages/{shared_storage_id}/servers`
     /// * JSON body (`Content-Type: application/json`): `servers`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Attach servers to a shared storage"
     pub fn attach_server_shared_storage(
         &self,
@@ -3116,7 +3116,7 @@ impl Client {
     ///
     /// * `PUT /shared_storages/{shared_storage_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `size`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify a shared storage"
     pub fn modify_shared_storage(
         &self,
@@ -3143,7 +3143,7 @@ impl Client {
     ///
     /// * `PUT /shared_storages/access`
     /// * JSON body (`Content-Type: application/json`): `password`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Change the password for accessing a shared storage"
     pub fn change_password(
         &self,
@@ -3167,7 +3167,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /shared_storages/{shared_storage_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Delete a shared storage"
     pub fn delete_shared_storage(
         &self,
@@ -3188,7 +3188,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /shared_storages/{shared_storage_id}/servers/{server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Detach a server from a shared storage"
     pub fn detach_server_shared_storage(
         &self,
@@ -3228,7 +3228,7 @@ impl Client {
     ///
     /// * `GET /usages`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`, `period`, `start_date`, `end_date`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all usages"
     pub fn list_usages(&self) -> ListUsagesRequest<'_> {
         ListUsagesRequest {
@@ -3261,7 +3261,7 @@ impl Client {
     ///
     /// * `GET /users`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List all users"
     pub fn list_users(&self) -> ListUsersRequest<'_> {
         ListUsersRequest {
@@ -3282,7 +3282,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /users/{user_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a user"
     pub fn get_user(&self, user_id: impl Into<String>) -> GetUserRequest<'_> {
         GetUserRequest {
@@ -3299,7 +3299,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /users/{user_id}/api`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve information about a user's API privileges"
     pub fn api_info(&self, user_id: impl Into<String>) -> ApiInfoRequest<'_> {
         ApiInfoRequest {
@@ -3316,7 +3316,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /users/{user_id}/api/key`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a user's API key"
     pub fn show_api_key(&self, user_id: impl Into<String>) -> ShowApiKeyRequest<'_> {
         ShowApiKeyRequest {
@@ -3333,7 +3333,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /users/{user_id}/api/ips`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List IP's from which API access is allowed for a user"
     pub fn ips_api_access_allowed(
         &self,
@@ -3362,7 +3362,7 @@ impl Client {
     ///
     /// * `POST /users`
     /// * JSON body (`Content-Type: application/json`): `name`, `password`, `email`, `description`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Create a user"
     pub fn create_user(
         &self,
@@ -3392,7 +3392,7 @@ impl Client {
     ///
     /// * `POST /users/{user_id}/api/ips`
     /// * JSON body (`Content-Type: application/json`): `ips`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Add new IP's to a user"
     pub fn add_user_ip(
         &self,
@@ -3428,7 +3428,7 @@ impl Client {
     ///
     /// * `PUT /users/{user_id}`
     /// * JSON body (`Content-Type: application/json`): `description`, `email`, `password`, `state`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify user information"
     pub fn modify_user(&self, user_id: impl Into<String>) -> ModifyUserRequest<'_> {
         ModifyUserRequest {
@@ -3451,7 +3451,7 @@ impl Client {
     ///
     /// * `PUT /users/{user_id}/api`
     /// * JSON body (`Content-Type: application/json`): `active`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Modify a user's API privileges"
     pub fn modify_user_api(
         &self,
@@ -3477,7 +3477,7 @@ impl Client {
     /// # Wire
     ///
     /// * `PUT /users/{user_id}/api/key`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Change a user's API key"
     pub fn change_api_key(&self, user_id: impl Into<String>) -> ChangeApiKeyRequest<'_> {
         ChangeApiKeyRequest {
@@ -3494,7 +3494,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /users/{user_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Delete a user"
     pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUserRequest<'_> {
         DeleteUserRequest {
@@ -3512,7 +3512,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /users/{user_id}/api/ips/{ip}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Remove an IP and forbid API access from it"
     pub fn remove_user_ip(
         &self,
@@ -3563,12 +3563,12 @@ impl<'a> ListDvdsRequest<'a> {
         self.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
-    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, DvdIso, ErrorKind> {
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> cloud_sdks_runtime::pages::Pages<'a, DvdIso, ErrorKind> {
         let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
         let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-        sdk_runtime::pages::Pages::new(
+        cloud_sdks_runtime::pages::Pages::new(
             first,
             size,
             Box::new(move |page| {
@@ -3583,9 +3583,9 @@ impl<'a> ListDvdsRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<DvdIso>, Error> {
         let operation: &'static str = "list_dvds";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/dvd_isos"),
             query: {
                 let mut query = Vec::new();
@@ -3606,7 +3606,7 @@ impl<'a> ListDvdsRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -3632,14 +3632,15 @@ impl<'a> GetDvdRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<DvdIso, Error> {
         let operation: &'static str = "get_dvd";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/dvd_isos/{}", sdk_runtime::encode::path_segment(& self.iso_id.clone())
+                "/dvd_isos/{}", cloud_sdks_runtime::encode::path_segment(& self.iso_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -3691,12 +3692,14 @@ impl<'a> ListFirewallPoliciesRequest<'a> {
         self.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
-    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, FirewallPolicy, ErrorKind> {
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    pub fn pages(
+        self,
+    ) -> cloud_sdks_runtime::pages::Pages<'a, FirewallPolicy, ErrorKind> {
         let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
         let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-        sdk_runtime::pages::Pages::new(
+        cloud_sdks_runtime::pages::Pages::new(
             first,
             size,
             Box::new(move |page| {
@@ -3711,9 +3714,9 @@ impl<'a> ListFirewallPoliciesRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<FirewallPolicy>, Error> {
         let operation: &'static str = "list_firewall_policies";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/firewall_policies"),
             query: {
                 let mut query = Vec::new();
@@ -3734,7 +3737,7 @@ impl<'a> ListFirewallPoliciesRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -3760,15 +3763,15 @@ impl<'a> GetFirewallRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallPolicy, Error> {
         let operation: &'static str = "get_firewall";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/firewall_policies/{}", sdk_runtime::encode::path_segment(& self
+                "/firewall_policies/{}", cloud_sdks_runtime::encode::path_segment(& self
                 .firewall_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -3794,15 +3797,15 @@ impl<'a> ListFirewallServersRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<AttachedServerIp>, Error> {
         let operation: &'static str = "list_firewall_servers";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/firewall_policies/{}/server_ips", sdk_runtime::encode::path_segment(&
-                self.firewall_id.clone())
+                "/firewall_policies/{}/server_ips",
+                cloud_sdks_runtime::encode::path_segment(& self.firewall_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -3829,16 +3832,16 @@ impl<'a> GetFirewallServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<AttachedServerIp, Error> {
         let operation: &'static str = "get_firewall_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/firewall_policies/{}/server_ips/{}",
-                sdk_runtime::encode::path_segment(& self.firewall_id.clone()),
-                sdk_runtime::encode::path_segment(& self.server_ip_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.firewall_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_ip_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -3864,15 +3867,15 @@ impl<'a> ListFirewallPolicyRulesRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<FirewallRule>, Error> {
         let operation: &'static str = "list_firewall_policy_rules";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/firewall_policies/{}/rules", sdk_runtime::encode::path_segment(& self
-                .firewall_id.clone())
+                "/firewall_policies/{}/rules", cloud_sdks_runtime::encode::path_segment(&
+                self.firewall_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -3899,16 +3902,16 @@ impl<'a> GetFirewallPolicyRuleRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallRule, Error> {
         let operation: &'static str = "get_firewall_policy_rule";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/firewall_policies/{}/rules/{}", sdk_runtime::encode::path_segment(&
-                self.firewall_id.clone()), sdk_runtime::encode::path_segment(& self
-                .rule_id.clone())
+                "/firewall_policies/{}/rules/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.firewall_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.rule_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -3937,37 +3940,38 @@ impl<'a> CreateFirewallPolicyRequest<'a> {
         let operation: &'static str = "create_firewall_policy";
         {
             let value = &self.firewall_policy_rules;
-            sdk_runtime::check::min_items(
+            cloud_sdks_runtime::check::min_items(
                 operation,
                 "firewall_policy_rules",
                 value.len(),
                 1usize,
             )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/firewall_policies"),
             query: Vec::new(),
             body: {
-                let mut body = sdk_runtime::encode::object(
+                let mut body = cloud_sdks_runtime::encode::object(
                     operation,
                     "firewall_policy",
                     &self.firewall_policy,
                 )?;
                 {
                     let value = &self.firewall_policy_rules;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["rules"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "firewall_policy_rules",
                             value,
                         )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -3997,36 +4001,37 @@ impl<'a> AddFirewallPolicyRuleRequest<'a> {
         let operation: &'static str = "add_firewall_policy_rule";
         {
             let value = &self.firewall_policy_rules;
-            sdk_runtime::check::min_items(
+            cloud_sdks_runtime::check::min_items(
                 operation,
                 "firewall_policy_rules",
                 value.len(),
                 1usize,
             )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/firewall_policies/{}/rules", sdk_runtime::encode::path_segment(& self
-                .firewall_id.clone())
+                "/firewall_policies/{}/rules", cloud_sdks_runtime::encode::path_segment(&
+                self.firewall_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.firewall_policy_rules;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["rules"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "firewall_policy_rules",
                             value,
                         )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -4056,27 +4061,37 @@ impl<'a> AttachServerFirewallPolicyRequest<'a> {
         let operation: &'static str = "attach_server_firewall_policy";
         {
             let value = &self.server_ips;
-            sdk_runtime::check::min_items(operation, "server_ips", value.len(), 1usize)?;
+            cloud_sdks_runtime::check::min_items(
+                operation,
+                "server_ips",
+                value.len(),
+                1usize,
+            )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/firewall_policies/{}/server_ips", sdk_runtime::encode::path_segment(&
-                self.firewall_id.clone())
+                "/firewall_policies/{}/server_ips",
+                cloud_sdks_runtime::encode::path_segment(& self.firewall_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.server_ips;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["server_ips"],
-                        sdk_runtime::encode::value(operation, "server_ips", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "server_ips",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -4115,31 +4130,36 @@ impl<'a> ModifyFirewallRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallPolicy, Error> {
         let operation: &'static str = "modify_firewall";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/firewall_policies/{}", sdk_runtime::encode::path_segment(& self
+                "/firewall_policies/{}", cloud_sdks_runtime::encode::path_segment(& self
                 .firewall_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.name {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 if let Some(value) = &self.description {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["description"],
-                        sdk_runtime::encode::value(operation, "description", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "description",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -4166,15 +4186,15 @@ impl<'a> DeleteFirewallRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallPolicy, Error> {
         let operation: &'static str = "delete_firewall";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/firewall_policies/{}", sdk_runtime::encode::path_segment(& self
+                "/firewall_policies/{}", cloud_sdks_runtime::encode::path_segment(& self
                 .firewall_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -4201,16 +4221,16 @@ impl<'a> RemoveFirewallRuleRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallPolicy, Error> {
         let operation: &'static str = "remove_firewall_rule";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/firewall_policies/{}/rules/{}", sdk_runtime::encode::path_segment(&
-                self.firewall_id.clone()), sdk_runtime::encode::path_segment(& self
-                .rule_id.clone())
+                "/firewall_policies/{}/rules/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.firewall_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.rule_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -4237,16 +4257,16 @@ impl<'a> RemoveFirewallServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallPolicy, Error> {
         let operation: &'static str = "remove_firewall_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/firewall_policies/{}/server_ips/{}",
-                sdk_runtime::encode::path_segment(& self.firewall_id.clone()),
-                sdk_runtime::encode::path_segment(& self.server_ip_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.firewall_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_ip_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -4298,12 +4318,12 @@ impl<'a> ListImagesRequest<'a> {
         self.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
-    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, Image, ErrorKind> {
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> cloud_sdks_runtime::pages::Pages<'a, Image, ErrorKind> {
         let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
         let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-        sdk_runtime::pages::Pages::new(
+        cloud_sdks_runtime::pages::Pages::new(
             first,
             size,
             Box::new(move |page| {
@@ -4318,9 +4338,9 @@ impl<'a> ListImagesRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Image>, Error> {
         let operation: &'static str = "list_images";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/images"),
             query: {
                 let mut query = Vec::new();
@@ -4341,7 +4361,7 @@ impl<'a> ListImagesRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -4367,14 +4387,15 @@ impl<'a> GetImageRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Image, Error> {
         let operation: &'static str = "get_image";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/images/{}", sdk_runtime::encode::path_segment(& self.image_id.clone())
+                "/images/{}", cloud_sdks_runtime::encode::path_segment(& self.image_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -4404,12 +4425,12 @@ impl<'a> CreateImageRequest<'a> {
             let value = &self.image;
             value.check(operation, "image")?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/images"),
             query: Vec::new(),
-            body: sdk_runtime::Body::json(&self.image)
+            body: cloud_sdks_runtime::Body::json(&self.image)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -4455,39 +4476,45 @@ impl<'a> ModifyImageRequest<'a> {
     pub async fn send(self) -> Result<Image, Error> {
         let operation: &'static str = "modify_image";
         if let Some(value) = &self.frequency {
-            sdk_runtime::check::one_of(operation, "frequency", value, &["ONCE"])?;
+            cloud_sdks_runtime::check::one_of(operation, "frequency", value, &["ONCE"])?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/images/{}", sdk_runtime::encode::path_segment(& self.image_id.clone())
+                "/images/{}", cloud_sdks_runtime::encode::path_segment(& self.image_id
+                .clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.name {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 if let Some(value) = &self.description {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["description"],
-                        sdk_runtime::encode::value(operation, "description", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "description",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.frequency {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["frequency"],
-                        sdk_runtime::encode::value(operation, "frequency", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "frequency", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -4514,14 +4541,15 @@ impl<'a> DeleteImageRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Image, Error> {
         let operation: &'static str = "delete_image";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/images/{}", sdk_runtime::encode::path_segment(& self.image_id.clone())
+                "/images/{}", cloud_sdks_runtime::encode::path_segment(& self.image_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -4573,12 +4601,12 @@ impl<'a> ListLoadBalancersRequest<'a> {
         self.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
-    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, LoadBalancer, ErrorKind> {
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> cloud_sdks_runtime::pages::Pages<'a, LoadBalancer, ErrorKind> {
         let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
         let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-        sdk_runtime::pages::Pages::new(
+        cloud_sdks_runtime::pages::Pages::new(
             first,
             size,
             Box::new(move |page| {
@@ -4593,9 +4621,9 @@ impl<'a> ListLoadBalancersRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<LoadBalancer>, Error> {
         let operation: &'static str = "list_load_balancers";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/load_balancers"),
             query: {
                 let mut query = Vec::new();
@@ -4616,7 +4644,7 @@ impl<'a> ListLoadBalancersRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -4642,15 +4670,15 @@ impl<'a> GetLoadBalancerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<LoadBalancer, Error> {
         let operation: &'static str = "get_load_balancer";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/load_balancers/{}", sdk_runtime::encode::path_segment(& self
+                "/load_balancers/{}", cloud_sdks_runtime::encode::path_segment(& self
                 .load_balancer_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -4676,15 +4704,15 @@ impl<'a> ListLoadBalancerServersRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<AttachedServerIp>, Error> {
         let operation: &'static str = "list_load_balancer_servers";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/load_balancers/{}/server_ips", sdk_runtime::encode::path_segment(& self
-                .load_balancer_id.clone())
+                "/load_balancers/{}/server_ips",
+                cloud_sdks_runtime::encode::path_segment(& self.load_balancer_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -4711,16 +4739,17 @@ impl<'a> GetLoadBalancerServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<AttachedServerIp, Error> {
         let operation: &'static str = "get_load_balancer_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/load_balancers/{}/server_ips/{}", sdk_runtime::encode::path_segment(&
-                self.load_balancer_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_ip_id.clone())
+                "/load_balancers/{}/server_ips/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.load_balancer_id
+                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_ip_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -4746,15 +4775,15 @@ impl<'a> LoadBalancerRulesRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<LoadBalancerRule>, Error> {
         let operation: &'static str = "load_balancer_rules";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/load_balancers/{}/rules", sdk_runtime::encode::path_segment(& self
-                .load_balancer_id.clone())
+                "/load_balancers/{}/rules", cloud_sdks_runtime::encode::path_segment(&
+                self.load_balancer_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -4781,16 +4810,16 @@ impl<'a> GetLoadBalancerRuleRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<LoadBalancerRule, Error> {
         let operation: &'static str = "get_load_balancer_rule";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/load_balancers/{}/rules/{}", sdk_runtime::encode::path_segment(& self
-                .load_balancer_id.clone()), sdk_runtime::encode::path_segment(& self
-                .rule_id.clone())
+                "/load_balancers/{}/rules/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.load_balancer_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.rule_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -4823,37 +4852,38 @@ impl<'a> CreateLoadBalancerRequest<'a> {
         }
         {
             let value = &self.load_balancer_rules;
-            sdk_runtime::check::min_items(
+            cloud_sdks_runtime::check::min_items(
                 operation,
                 "load_balancer_rules",
                 value.len(),
                 1usize,
             )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/load_balancers"),
             query: Vec::new(),
             body: {
-                let mut body = sdk_runtime::encode::object(
+                let mut body = cloud_sdks_runtime::encode::object(
                     operation,
                     "load_balancer",
                     &self.load_balancer,
                 )?;
                 {
                     let value = &self.load_balancer_rules;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["rules"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "load_balancer_rules",
                             value,
                         )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -4883,27 +4913,37 @@ impl<'a> AttachLoadBalancerServerRequest<'a> {
         let operation: &'static str = "attach_load_balancer_server";
         {
             let value = &self.server_ips;
-            sdk_runtime::check::min_items(operation, "server_ips", value.len(), 1usize)?;
+            cloud_sdks_runtime::check::min_items(
+                operation,
+                "server_ips",
+                value.len(),
+                1usize,
+            )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/load_balancers/{}/server_ips", sdk_runtime::encode::path_segment(& self
-                .load_balancer_id.clone())
+                "/load_balancers/{}/server_ips",
+                cloud_sdks_runtime::encode::path_segment(& self.load_balancer_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.server_ips;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["server_ips"],
-                        sdk_runtime::encode::value(operation, "server_ips", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "server_ips",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -4933,36 +4973,37 @@ impl<'a> AddLoadBalancerRuleRequest<'a> {
         let operation: &'static str = "add_load_balancer_rule";
         {
             let value = &self.load_balancer_rules;
-            sdk_runtime::check::min_items(
+            cloud_sdks_runtime::check::min_items(
                 operation,
                 "load_balancer_rules",
                 value.len(),
                 1usize,
             )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/load_balancers/{}/rules", sdk_runtime::encode::path_segment(& self
-                .load_balancer_id.clone())
+                "/load_balancers/{}/rules", cloud_sdks_runtime::encode::path_segment(&
+                self.load_balancer_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.load_balancer_rules;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["rules"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "load_balancer_rules",
                             value,
                         )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -5044,13 +5085,13 @@ impl<'a> ModifyLoadBalancerRequest<'a> {
     pub async fn send(self) -> Result<LoadBalancer, Error> {
         let operation: &'static str = "modify_load_balancer";
         if let Some(value) = &self.health_check_interval {
-            sdk_runtime::check::min_i64(
+            cloud_sdks_runtime::check::min_i64(
                 operation,
                 "health_check_interval",
                 *value,
                 5i64,
             )?;
-            sdk_runtime::check::max_i64(
+            cloud_sdks_runtime::check::max_i64(
                 operation,
                 "health_check_interval",
                 *value,
@@ -5058,46 +5099,60 @@ impl<'a> ModifyLoadBalancerRequest<'a> {
             )?;
         }
         if let Some(value) = &self.persistence_time {
-            sdk_runtime::check::min_i64(operation, "persistence_time", *value, 30i64)?;
-            sdk_runtime::check::max_i64(operation, "persistence_time", *value, 1200i64)?;
+            cloud_sdks_runtime::check::min_i64(
+                operation,
+                "persistence_time",
+                *value,
+                30i64,
+            )?;
+            cloud_sdks_runtime::check::max_i64(
+                operation,
+                "persistence_time",
+                *value,
+                1200i64,
+            )?;
         }
         if let Some(value) = &self.method {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "method",
                 value.as_str(),
                 LoadBalancerMethod::VALUES,
             )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/load_balancers/{}", sdk_runtime::encode::path_segment(& self
+                "/load_balancers/{}", cloud_sdks_runtime::encode::path_segment(& self
                 .load_balancer_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.name {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 if let Some(value) = &self.description {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["description"],
-                        sdk_runtime::encode::value(operation, "description", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "description",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.health_check_test {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["health_check_test"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "health_check_test",
                             value,
@@ -5105,10 +5160,10 @@ impl<'a> ModifyLoadBalancerRequest<'a> {
                     );
                 }
                 if let Some(value) = &self.health_check_interval {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["health_check_interval"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "health_check_interval",
                             value,
@@ -5116,10 +5171,10 @@ impl<'a> ModifyLoadBalancerRequest<'a> {
                     );
                 }
                 if let Some(value) = &self.health_check_path {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["health_check_path"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "health_check_path",
                             value,
@@ -5127,10 +5182,10 @@ impl<'a> ModifyLoadBalancerRequest<'a> {
                     );
                 }
                 if let Some(value) = &self.health_check_parse {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["health_check_path_parser"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "health_check_parse",
                             value,
@@ -5138,27 +5193,36 @@ impl<'a> ModifyLoadBalancerRequest<'a> {
                     );
                 }
                 if let Some(value) = &self.persistence {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["persistence"],
-                        sdk_runtime::encode::value(operation, "persistence", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "persistence",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.persistence_time {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["persistence_time"],
-                        sdk_runtime::encode::value(operation, "persistence_time", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "persistence_time",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.method {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["method"],
-                        sdk_runtime::encode::value(operation, "method", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "method", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -5185,15 +5249,15 @@ impl<'a> DeleteLoadBalancerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<LoadBalancer, Error> {
         let operation: &'static str = "delete_load_balancer";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/load_balancers/{}", sdk_runtime::encode::path_segment(& self
+                "/load_balancers/{}", cloud_sdks_runtime::encode::path_segment(& self
                 .load_balancer_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5220,16 +5284,17 @@ impl<'a> RemoveLoadBalancerServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<LoadBalancer, Error> {
         let operation: &'static str = "remove_load_balancer_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/load_balancers/{}/server_ips/{}", sdk_runtime::encode::path_segment(&
-                self.load_balancer_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_ip_id.clone())
+                "/load_balancers/{}/server_ips/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.load_balancer_id
+                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_ip_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5256,16 +5321,16 @@ impl<'a> RemoveLoadBalancerRuleRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<LoadBalancer, Error> {
         let operation: &'static str = "remove_load_balancer_rule";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/load_balancers/{}/rules/{}", sdk_runtime::encode::path_segment(& self
-                .load_balancer_id.clone()), sdk_runtime::encode::path_segment(& self
-                .rule_id.clone())
+                "/load_balancers/{}/rules/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.load_balancer_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.rule_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5335,12 +5400,12 @@ impl<'a> ListLogsRequest<'a> {
         self.end_date = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
-    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, Log, ErrorKind> {
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> cloud_sdks_runtime::pages::Pages<'a, Log, ErrorKind> {
         let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
         let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-        sdk_runtime::pages::Pages::new(
+        cloud_sdks_runtime::pages::Pages::new(
             first,
             size,
             Box::new(move |page| {
@@ -5356,7 +5421,7 @@ impl<'a> ListLogsRequest<'a> {
     pub async fn send(self) -> Result<Vec<Log>, Error> {
         let operation: &'static str = "list_logs";
         if let Some(value) = &self.period {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "period",
                 value.as_str(),
@@ -5364,7 +5429,7 @@ impl<'a> ListLogsRequest<'a> {
             )?;
         }
         if self.period.as_ref().is_some_and(|v| v.as_str() == "CUSTOM") {
-            sdk_runtime::check::required_when(
+            cloud_sdks_runtime::check::required_when(
                 operation,
                 "period is CUSTOM",
                 &[
@@ -5373,9 +5438,9 @@ impl<'a> ListLogsRequest<'a> {
                 ],
             )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/logs"),
             query: {
                 let mut query = Vec::new();
@@ -5407,7 +5472,7 @@ impl<'a> ListLogsRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5433,14 +5498,15 @@ impl<'a> GetLogRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Log, Error> {
         let operation: &'static str = "get_log";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/logs/{}", sdk_runtime::encode::path_segment(& self.log_id.clone())
+                "/logs/{}", cloud_sdks_runtime::encode::path_segment(& self.log_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5492,12 +5558,14 @@ impl<'a> ListServerUsagesRequest<'a> {
         self.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
-    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, MonitoredServer, ErrorKind> {
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    pub fn pages(
+        self,
+    ) -> cloud_sdks_runtime::pages::Pages<'a, MonitoredServer, ErrorKind> {
         let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
         let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-        sdk_runtime::pages::Pages::new(
+        cloud_sdks_runtime::pages::Pages::new(
             first,
             size,
             Box::new(move |page| {
@@ -5512,9 +5580,9 @@ impl<'a> ListServerUsagesRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<MonitoredServer>, Error> {
         let operation: &'static str = "list_server_usages";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/monitoring_center"),
             query: {
                 let mut query = Vec::new();
@@ -5535,7 +5603,7 @@ impl<'a> ListServerUsagesRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5580,7 +5648,7 @@ impl<'a> GetUsageRequest<'a> {
     pub async fn send(self) -> Result<MonitoringUsage, Error> {
         let operation: &'static str = "get_usage";
         if let Some(value) = &self.period {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "period",
                 value.as_str(),
@@ -5588,7 +5656,7 @@ impl<'a> GetUsageRequest<'a> {
             )?;
         }
         if self.period.as_ref().is_some_and(|v| v.as_str() == "CUSTOM") {
-            sdk_runtime::check::required_when(
+            cloud_sdks_runtime::check::required_when(
                 operation,
                 "period is CUSTOM",
                 &[
@@ -5597,11 +5665,11 @@ impl<'a> GetUsageRequest<'a> {
                 ],
             )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/monitoring_center/{}", sdk_runtime::encode::path_segment(& self
+                "/monitoring_center/{}", cloud_sdks_runtime::encode::path_segment(& self
                 .server_id.clone())
             ),
             query: {
@@ -5619,7 +5687,7 @@ impl<'a> GetUsageRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5671,12 +5739,14 @@ impl<'a> ListMonitoringPoliciesRequest<'a> {
         self.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
-    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, MonitoringPolicy, ErrorKind> {
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    pub fn pages(
+        self,
+    ) -> cloud_sdks_runtime::pages::Pages<'a, MonitoringPolicy, ErrorKind> {
         let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
         let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-        sdk_runtime::pages::Pages::new(
+        cloud_sdks_runtime::pages::Pages::new(
             first,
             size,
             Box::new(move |page| {
@@ -5691,9 +5761,9 @@ impl<'a> ListMonitoringPoliciesRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<MonitoringPolicy>, Error> {
         let operation: &'static str = "list_monitoring_policies";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/monitoring_policies"),
             query: {
                 let mut query = Vec::new();
@@ -5714,7 +5784,7 @@ impl<'a> ListMonitoringPoliciesRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5740,15 +5810,15 @@ impl<'a> GetMonitoringPolicyRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MonitoringPolicy, Error> {
         let operation: &'static str = "get_monitoring_policy";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/monitoring_policies/{}", sdk_runtime::encode::path_segment(& self
-                .monitoring_policy_id.clone())
+                "/monitoring_policies/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.monitoring_policy_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5774,15 +5844,16 @@ impl<'a> ListMonitoringPolicyPortsRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<MonitoringPort>, Error> {
         let operation: &'static str = "list_monitoring_policy_ports";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/monitoring_policies/{}/ports", sdk_runtime::encode::path_segment(& self
-                .monitoring_policy_id.clone())
+                "/monitoring_policies/{}/ports",
+                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5809,16 +5880,17 @@ impl<'a> GetMonitoringPolicyPortRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MonitoringPort, Error> {
         let operation: &'static str = "get_monitoring_policy_port";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/monitoring_policies/{}/ports/{}", sdk_runtime::encode::path_segment(&
-                self.monitoring_policy_id.clone()), sdk_runtime::encode::path_segment(&
-                self.port_id.clone())
+                "/monitoring_policies/{}/ports/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
+                .clone()), cloud_sdks_runtime::encode::path_segment(& self.port_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5844,15 +5916,16 @@ impl<'a> ListMonitoringPolicyProcessesRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<MonitoringProcess>, Error> {
         let operation: &'static str = "list_monitoring_policy_processes";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/monitoring_policies/{}/processes", sdk_runtime::encode::path_segment(&
-                self.monitoring_policy_id.clone())
+                "/monitoring_policies/{}/processes",
+                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5879,16 +5952,17 @@ impl<'a> GetMonitoringPolicyProcessRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MonitoringProcess, Error> {
         let operation: &'static str = "get_monitoring_policy_process";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/monitoring_policies/{}/processes/{}",
-                sdk_runtime::encode::path_segment(& self.monitoring_policy_id.clone()),
-                sdk_runtime::encode::path_segment(& self.process_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
+                .clone()), cloud_sdks_runtime::encode::path_segment(& self.process_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5914,15 +5988,16 @@ impl<'a> ListMonitoringPolicyServersRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Identity>, Error> {
         let operation: &'static str = "list_monitoring_policy_servers";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/monitoring_policies/{}/servers", sdk_runtime::encode::path_segment(&
-                self.monitoring_policy_id.clone())
+                "/monitoring_policies/{}/servers",
+                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5949,16 +6024,17 @@ impl<'a> GetMonitoringPolicyServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Identity, Error> {
         let operation: &'static str = "get_monitoring_policy_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/monitoring_policies/{}/servers/{}", sdk_runtime::encode::path_segment(&
-                self.monitoring_policy_id.clone()), sdk_runtime::encode::path_segment(&
-                self.server_id.clone())
+                "/monitoring_policies/{}/servers/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
+                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -5989,7 +6065,12 @@ impl<'a> CreateMonitoringPolicyRequest<'a> {
         let operation: &'static str = "create_monitoring_policy";
         {
             let value = &self.ports;
-            sdk_runtime::check::min_items(operation, "ports", value.len(), 1usize)?;
+            cloud_sdks_runtime::check::min_items(
+                operation,
+                "ports",
+                value.len(),
+                1usize,
+            )?;
             for (index, item) in value.iter().enumerate() {
                 let item_label = format!("{}[{}]", "ports", index);
                 item.check(operation, &item_label)?;
@@ -5997,48 +6078,58 @@ impl<'a> CreateMonitoringPolicyRequest<'a> {
         }
         {
             let value = &self.processes;
-            sdk_runtime::check::min_items(operation, "processes", value.len(), 1usize)?;
+            cloud_sdks_runtime::check::min_items(
+                operation,
+                "processes",
+                value.len(),
+                1usize,
+            )?;
             for (index, item) in value.iter().enumerate() {
                 let item_label = format!("{}[{}]", "processes", index);
                 item.check(operation, &item_label)?;
             }
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/monitoring_policies"),
             query: Vec::new(),
             body: {
-                let mut body = sdk_runtime::encode::object(
+                let mut body = cloud_sdks_runtime::encode::object(
                     operation,
                     "monitoring_policy",
                     &self.monitoring_policy,
                 )?;
                 {
                     let value = &self.thresholds;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["thresholds"],
-                        sdk_runtime::encode::value(operation, "thresholds", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "thresholds",
+                            value,
+                        )?,
                     );
                 }
                 {
                     let value = &self.ports;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["ports"],
-                        sdk_runtime::encode::value(operation, "ports", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "ports", value)?,
                     );
                 }
                 {
                     let value = &self.processes;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["processes"],
-                        sdk_runtime::encode::value(operation, "processes", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "processes", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -6068,31 +6159,38 @@ impl<'a> AddPortRequest<'a> {
         let operation: &'static str = "add_port";
         {
             let value = &self.ports;
-            sdk_runtime::check::min_items(operation, "ports", value.len(), 1usize)?;
+            cloud_sdks_runtime::check::min_items(
+                operation,
+                "ports",
+                value.len(),
+                1usize,
+            )?;
             for (index, item) in value.iter().enumerate() {
                 let item_label = format!("{}[{}]", "ports", index);
                 item.check(operation, &item_label)?;
             }
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/monitoring_policies/{}/ports", sdk_runtime::encode::path_segment(& self
-                .monitoring_policy_id.clone())
+                "/monitoring_policies/{}/ports",
+                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
+                .clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.ports;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["ports"],
-                        sdk_runtime::encode::value(operation, "ports", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "ports", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -6122,31 +6220,38 @@ impl<'a> AddProcessRequest<'a> {
         let operation: &'static str = "add_process";
         {
             let value = &self.processes;
-            sdk_runtime::check::min_items(operation, "processes", value.len(), 1usize)?;
+            cloud_sdks_runtime::check::min_items(
+                operation,
+                "processes",
+                value.len(),
+                1usize,
+            )?;
             for (index, item) in value.iter().enumerate() {
                 let item_label = format!("{}[{}]", "processes", index);
                 item.check(operation, &item_label)?;
             }
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/monitoring_policies/{}/processes", sdk_runtime::encode::path_segment(&
-                self.monitoring_policy_id.clone())
+                "/monitoring_policies/{}/processes",
+                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
+                .clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.processes;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["processes"],
-                        sdk_runtime::encode::value(operation, "processes", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "processes", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -6176,27 +6281,34 @@ impl<'a> AttachMonitoringPolicyServerRequest<'a> {
         let operation: &'static str = "attach_monitoring_policy_server";
         {
             let value = &self.servers;
-            sdk_runtime::check::min_items(operation, "servers", value.len(), 1usize)?;
+            cloud_sdks_runtime::check::min_items(
+                operation,
+                "servers",
+                value.len(),
+                1usize,
+            )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/monitoring_policies/{}/servers", sdk_runtime::encode::path_segment(&
-                self.monitoring_policy_id.clone())
+                "/monitoring_policies/{}/servers",
+                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
+                .clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.servers;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["servers"],
-                        sdk_runtime::encode::value(operation, "servers", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "servers", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -6233,28 +6345,33 @@ impl<'a> ModifyMonitoringPolicyRequest<'a> {
         if let Some(value) = &self.thresholds {
             value.check(operation, "thresholds")?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/monitoring_policies/{}", sdk_runtime::encode::path_segment(& self
-                .monitoring_policy_id.clone())
+                "/monitoring_policies/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.monitoring_policy_id.clone())
             ),
             query: Vec::new(),
             body: {
-                let mut body = sdk_runtime::encode::object(
+                let mut body = cloud_sdks_runtime::encode::object(
                     operation,
                     "monitoring_policy",
                     &self.monitoring_policy,
                 )?;
                 if let Some(value) = &self.thresholds {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["thresholds"],
-                        sdk_runtime::encode::value(operation, "thresholds", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "thresholds",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -6287,26 +6404,28 @@ impl<'a> ModifyPortRequest<'a> {
             let value = &self.port;
             value.check(operation, "port")?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/monitoring_policies/{}/ports/{}", sdk_runtime::encode::path_segment(&
-                self.monitoring_policy_id.clone()), sdk_runtime::encode::path_segment(&
-                self.port_id.clone())
+                "/monitoring_policies/{}/ports/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
+                .clone()), cloud_sdks_runtime::encode::path_segment(& self.port_id
+                .clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.port;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["ports"],
-                        sdk_runtime::encode::value(operation, "port", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "port", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -6339,26 +6458,28 @@ impl<'a> ModifyProcessRequest<'a> {
             let value = &self.process;
             value.check(operation, "process")?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
                 "/monitoring_policies/{}/processes/{}",
-                sdk_runtime::encode::path_segment(& self.monitoring_policy_id.clone()),
-                sdk_runtime::encode::path_segment(& self.process_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
+                .clone()), cloud_sdks_runtime::encode::path_segment(& self.process_id
+                .clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.process;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["processes"],
-                        sdk_runtime::encode::value(operation, "process", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "process", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -6385,15 +6506,15 @@ impl<'a> DeleteMonitoringPolicyRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MonitoringPolicy, Error> {
         let operation: &'static str = "delete_monitoring_policy";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/monitoring_policies/{}", sdk_runtime::encode::path_segment(& self
-                .monitoring_policy_id.clone())
+                "/monitoring_policies/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.monitoring_policy_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -6420,16 +6541,17 @@ impl<'a> DeleteMonitoringPolicyPortRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MonitoringPolicy, Error> {
         let operation: &'static str = "delete_monitoring_policy_port";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/monitoring_policies/{}/ports/{}", sdk_runtime::encode::path_segment(&
-                self.monitoring_policy_id.clone()), sdk_runtime::encode::path_segment(&
-                self.port_id.clone())
+                "/monitoring_policies/{}/ports/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
+                .clone()), cloud_sdks_runtime::encode::path_segment(& self.port_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -6456,16 +6578,17 @@ impl<'a> DeleteMonitoringPolicyProcessRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MonitoringPolicy, Error> {
         let operation: &'static str = "delete_monitoring_policy_process";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/monitoring_policies/{}/processes/{}",
-                sdk_runtime::encode::path_segment(& self.monitoring_policy_id.clone()),
-                sdk_runtime::encode::path_segment(& self.process_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
+                .clone()), cloud_sdks_runtime::encode::path_segment(& self.process_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -6492,16 +6615,17 @@ impl<'a> DetachMonitoringPolicyServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<MonitoringPolicy, Error> {
         let operation: &'static str = "detach_monitoring_policy_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/monitoring_policies/{}/servers/{}", sdk_runtime::encode::path_segment(&
-                self.monitoring_policy_id.clone()), sdk_runtime::encode::path_segment(&
-                self.server_id.clone())
+                "/monitoring_policies/{}/servers/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
+                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -6553,12 +6677,14 @@ impl<'a> ListPrivateNetworksRequest<'a> {
         self.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
-    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, PrivateNetwork, ErrorKind> {
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    pub fn pages(
+        self,
+    ) -> cloud_sdks_runtime::pages::Pages<'a, PrivateNetwork, ErrorKind> {
         let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
         let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-        sdk_runtime::pages::Pages::new(
+        cloud_sdks_runtime::pages::Pages::new(
             first,
             size,
             Box::new(move |page| {
@@ -6573,9 +6699,9 @@ impl<'a> ListPrivateNetworksRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<PrivateNetwork>, Error> {
         let operation: &'static str = "list_private_networks";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/private_networks"),
             query: {
                 let mut query = Vec::new();
@@ -6596,7 +6722,7 @@ impl<'a> ListPrivateNetworksRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -6622,15 +6748,15 @@ impl<'a> GetPrivateNetworkRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PrivateNetwork, Error> {
         let operation: &'static str = "get_private_network";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/private_networks/{}", sdk_runtime::encode::path_segment(& self
+                "/private_networks/{}", cloud_sdks_runtime::encode::path_segment(& self
                 .private_network_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -6656,15 +6782,16 @@ impl<'a> ListPrivateNetworkServersRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Identity>, Error> {
         let operation: &'static str = "list_private_network_servers";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/private_networks/{}/servers", sdk_runtime::encode::path_segment(& self
-                .private_network_id.clone())
+                "/private_networks/{}/servers",
+                cloud_sdks_runtime::encode::path_segment(& self.private_network_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -6691,16 +6818,17 @@ impl<'a> GetPrivateNetworkServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Identity, Error> {
         let operation: &'static str = "get_private_network_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/private_networks/{}/servers/{}", sdk_runtime::encode::path_segment(&
-                self.private_network_id.clone()), sdk_runtime::encode::path_segment(&
-                self.server_id.clone())
+                "/private_networks/{}/servers/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.private_network_id
+                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -6726,12 +6854,12 @@ impl<'a> CreatePrivateNetworkRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PrivateNetwork, Error> {
         let operation: &'static str = "create_private_network";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/private_networks"),
             query: Vec::new(),
-            body: sdk_runtime::Body::json(&self.private_network)
+            body: cloud_sdks_runtime::Body::json(&self.private_network)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -6761,27 +6889,38 @@ impl<'a> AttachPrivateNetworkServersRequest<'a> {
         let operation: &'static str = "attach_private_network_servers";
         {
             let value = &self.server_ids;
-            sdk_runtime::check::min_items(operation, "server_ids", value.len(), 1usize)?;
+            cloud_sdks_runtime::check::min_items(
+                operation,
+                "server_ids",
+                value.len(),
+                1usize,
+            )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/private_networks/{}/servers", sdk_runtime::encode::path_segment(& self
-                .private_network_id.clone())
+                "/private_networks/{}/servers",
+                cloud_sdks_runtime::encode::path_segment(& self.private_network_id
+                .clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.server_ids;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["servers"],
-                        sdk_runtime::encode::value(operation, "server_ids", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "server_ids",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -6832,45 +6971,58 @@ impl<'a> ModifyPrivateNetworkRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PrivateNetwork, Error> {
         let operation: &'static str = "modify_private_network";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/private_networks/{}", sdk_runtime::encode::path_segment(& self
+                "/private_networks/{}", cloud_sdks_runtime::encode::path_segment(& self
                 .private_network_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.name {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 if let Some(value) = &self.description {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["description"],
-                        sdk_runtime::encode::value(operation, "description", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "description",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.network_address {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["network_address"],
-                        sdk_runtime::encode::value(operation, "network_address", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "network_address",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.subnet_mask {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["subnet_mask"],
-                        sdk_runtime::encode::value(operation, "subnet_mask", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "subnet_mask",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -6897,15 +7049,15 @@ impl<'a> DeletePrivateNetworkRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PrivateNetwork, Error> {
         let operation: &'static str = "delete_private_network";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/private_networks/{}", sdk_runtime::encode::path_segment(& self
+                "/private_networks/{}", cloud_sdks_runtime::encode::path_segment(& self
                 .private_network_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -6932,16 +7084,17 @@ impl<'a> RemovePrivateNetworkServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PrivateNetwork, Error> {
         let operation: &'static str = "remove_private_network_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/private_networks/{}/servers/{}", sdk_runtime::encode::path_segment(&
-                self.private_network_id.clone()), sdk_runtime::encode::path_segment(&
-                self.server_id.clone())
+                "/private_networks/{}/servers/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.private_network_id
+                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -6993,12 +7146,12 @@ impl<'a> ListPublicIpsRequest<'a> {
         self.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
-    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, PublicIp, ErrorKind> {
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> cloud_sdks_runtime::pages::Pages<'a, PublicIp, ErrorKind> {
         let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
         let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-        sdk_runtime::pages::Pages::new(
+        cloud_sdks_runtime::pages::Pages::new(
             first,
             size,
             Box::new(move |page| {
@@ -7013,9 +7166,9 @@ impl<'a> ListPublicIpsRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<PublicIp>, Error> {
         let operation: &'static str = "list_public_ips";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/public_ips"),
             query: {
                 let mut query = Vec::new();
@@ -7036,7 +7189,7 @@ impl<'a> ListPublicIpsRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7062,14 +7215,15 @@ impl<'a> GetPublicIpRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PublicIp, Error> {
         let operation: &'static str = "get_public_ip";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/public_ips/{}", sdk_runtime::encode::path_segment(& self.ip_id.clone())
+                "/public_ips/{}", cloud_sdks_runtime::encode::path_segment(& self.ip_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7107,35 +7261,40 @@ impl<'a> CreatePublicIpRequest<'a> {
     pub async fn send(self) -> Result<PublicIp, Error> {
         let operation: &'static str = "create_public_ip";
         if let Some(value) = &self.ip_type {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "ip_type",
                 value.as_str(),
                 IpType::VALUES,
             )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/public_ips"),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.reverse_dns {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["reverse_dns"],
-                        sdk_runtime::encode::value(operation, "reverse_dns", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "reverse_dns",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.ip_type {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["type"],
-                        sdk_runtime::encode::value(operation, "ip_type", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "ip_type", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -7175,30 +7334,36 @@ impl<'a> ModifyPublicIpRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PublicIp, Error> {
         let operation: &'static str = "modify_public_ip";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/public_ips/{}", sdk_runtime::encode::path_segment(& self.ip_id.clone())
+                "/public_ips/{}", cloud_sdks_runtime::encode::path_segment(& self.ip_id
+                .clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.reverse_dns {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["reverse_dns"],
-                        sdk_runtime::encode::value(operation, "reverse_dns", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "reverse_dns",
+                            value,
+                        )?,
                     );
                 }
                 if self.cleared.contains(&"reverse_dns") {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["reverse_dns"],
                         serde_json::Value::Null,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -7225,14 +7390,15 @@ impl<'a> DeletePublicIpRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PublicIp, Error> {
         let operation: &'static str = "delete_public_ip";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/public_ips/{}", sdk_runtime::encode::path_segment(& self.ip_id.clone())
+                "/public_ips/{}", cloud_sdks_runtime::encode::path_segment(& self.ip_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7284,12 +7450,14 @@ impl<'a> ListAppliancesRequest<'a> {
         self.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
-    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, ServerAppliance, ErrorKind> {
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    pub fn pages(
+        self,
+    ) -> cloud_sdks_runtime::pages::Pages<'a, ServerAppliance, ErrorKind> {
         let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
         let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-        sdk_runtime::pages::Pages::new(
+        cloud_sdks_runtime::pages::Pages::new(
             first,
             size,
             Box::new(move |page| {
@@ -7304,9 +7472,9 @@ impl<'a> ListAppliancesRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ServerAppliance>, Error> {
         let operation: &'static str = "list_appliances";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/server_appliances"),
             query: {
                 let mut query = Vec::new();
@@ -7327,7 +7495,7 @@ impl<'a> ListAppliancesRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7353,15 +7521,15 @@ impl<'a> GetApplianceRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ServerAppliance, Error> {
         let operation: &'static str = "get_appliance";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/server_appliances/{}", sdk_runtime::encode::path_segment(& self
+                "/server_appliances/{}", cloud_sdks_runtime::encode::path_segment(& self
                 .appliance_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7413,12 +7581,14 @@ impl<'a> ListServersRequest<'a> {
         self.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
-    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, ServerSummary, ErrorKind> {
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    pub fn pages(
+        self,
+    ) -> cloud_sdks_runtime::pages::Pages<'a, ServerSummary, ErrorKind> {
         let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
         let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-        sdk_runtime::pages::Pages::new(
+        cloud_sdks_runtime::pages::Pages::new(
             first,
             size,
             Box::new(move |page| {
@@ -7433,9 +7603,9 @@ impl<'a> ListServersRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ServerSummary>, Error> {
         let operation: &'static str = "list_servers";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/servers"),
             query: {
                 let mut query = Vec::new();
@@ -7456,7 +7626,7 @@ impl<'a> ListServersRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7482,15 +7652,15 @@ impl<'a> GetServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "get_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}", sdk_runtime::encode::path_segment(& self.server_id
+                "/servers/{}", cloud_sdks_runtime::encode::path_segment(& self.server_id
                 .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7515,12 +7685,12 @@ impl<'a> FixedServerFlavorsRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<FixedServerFlavor>, Error> {
         let operation: &'static str = "fixed_server_flavors";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/servers/fixed_instance_sizes"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7546,15 +7716,15 @@ impl<'a> GetFixedServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FixedServerFlavor, Error> {
         let operation: &'static str = "get_fixed_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/fixed_instance_sizes/{}", sdk_runtime::encode::path_segment(&
-                self.fixed_server_id.clone())
+                "/servers/fixed_instance_sizes/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.fixed_server_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7580,15 +7750,15 @@ impl<'a> GetServerHardwareRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ServerHardware, Error> {
         let operation: &'static str = "get_server_hardware";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/hardware", sdk_runtime::encode::path_segment(& self
+                "/servers/{}/hardware", cloud_sdks_runtime::encode::path_segment(& self
                 .server_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7614,15 +7784,15 @@ impl<'a> ListServerHddsRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Hdd>, Error> {
         let operation: &'static str = "list_server_hdds";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/hardware/hdds", sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/hardware/hdds", cloud_sdks_runtime::encode::path_segment(&
+                self.server_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7649,16 +7819,16 @@ impl<'a> GetServerHddRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Hdd, Error> {
         let operation: &'static str = "get_server_hdd";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/hardware/hdds/{}", sdk_runtime::encode::path_segment(& self
-                .server_id.clone()), sdk_runtime::encode::path_segment(& self.hdd_id
-                .clone())
+                "/servers/{}/hardware/hdds/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.hdd_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7684,15 +7854,15 @@ impl<'a> GetServerImageRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Identity, Error> {
         let operation: &'static str = "get_server_image";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/image", sdk_runtime::encode::path_segment(& self.server_id
-                .clone())
+                "/servers/{}/image", cloud_sdks_runtime::encode::path_segment(& self
+                .server_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7718,15 +7888,15 @@ impl<'a> ListServerIpsRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ServerIp>, Error> {
         let operation: &'static str = "list_server_ips";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/ips", sdk_runtime::encode::path_segment(& self.server_id
-                .clone())
+                "/servers/{}/ips", cloud_sdks_runtime::encode::path_segment(& self
+                .server_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7753,15 +7923,16 @@ impl<'a> GetServerIpRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ServerIp, Error> {
         let operation: &'static str = "get_server_ip";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/ips/{}", sdk_runtime::encode::path_segment(& self.server_id
-                .clone()), sdk_runtime::encode::path_segment(& self.ip_id.clone())
+                "/servers/{}/ips/{}", cloud_sdks_runtime::encode::path_segment(& self
+                .server_id.clone()), cloud_sdks_runtime::encode::path_segment(& self
+                .ip_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7788,16 +7959,16 @@ impl<'a> ListIpFirewallPolicyRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Identity, Error> {
         let operation: &'static str = "list_ip_firewall_policy";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/ips/{}/firewall_policy", sdk_runtime::encode::path_segment(&
-                self.server_id.clone()), sdk_runtime::encode::path_segment(& self.ip_id
-                .clone())
+                "/servers/{}/ips/{}/firewall_policy",
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.ip_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7824,16 +7995,16 @@ impl<'a> ListIpLoadBalancersRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<Identity>, Error> {
         let operation: &'static str = "list_ip_load_balancers";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/ips/{}/load_balancers", sdk_runtime::encode::path_segment(&
-                self.server_id.clone()), sdk_runtime::encode::path_segment(& self.ip_id
-                .clone())
+                "/servers/{}/ips/{}/load_balancers",
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.ip_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7859,15 +8030,15 @@ impl<'a> GetServerStatusRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ServerStatus, Error> {
         let operation: &'static str = "get_server_status";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/status", sdk_runtime::encode::path_segment(& self.server_id
-                .clone())
+                "/servers/{}/status", cloud_sdks_runtime::encode::path_segment(& self
+                .server_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7893,15 +8064,15 @@ impl<'a> GetServerDvdRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Identity, Error> {
         let operation: &'static str = "get_server_dvd";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/dvd", sdk_runtime::encode::path_segment(& self.server_id
-                .clone())
+                "/servers/{}/dvd", cloud_sdks_runtime::encode::path_segment(& self
+                .server_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7927,15 +8098,15 @@ impl<'a> ListServerPrivateNetworksRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<ServerPrivateNetwork>, Error> {
         let operation: &'static str = "list_server_private_networks";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/private_networks", sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/private_networks",
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7962,16 +8133,17 @@ impl<'a> PrivateNetworkInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<PrivateNetwork, Error> {
         let operation: &'static str = "private_network_info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/private_networks/{}", sdk_runtime::encode::path_segment(&
-                self.server_id.clone()), sdk_runtime::encode::path_segment(& self
-                .private_network_id.clone())
+                "/servers/{}/private_networks/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.private_network_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -7997,15 +8169,15 @@ impl<'a> ListServerSnapshotsRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "list_server_snapshots";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/snapshots", sdk_runtime::encode::path_segment(& self
+                "/servers/{}/snapshots", cloud_sdks_runtime::encode::path_segment(& self
                 .server_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -8034,32 +8206,38 @@ impl<'a> CreateServerRequest<'a> {
         let operation: &'static str = "create_server";
         {
             let value = &self.hdds;
-            sdk_runtime::check::min_items(operation, "hdds", value.len(), 1usize)?;
+            cloud_sdks_runtime::check::min_items(
+                operation,
+                "hdds",
+                value.len(),
+                1usize,
+            )?;
             for (index, item) in value.iter().enumerate() {
                 let item_label = format!("{}[{}]", "hdds", index);
                 item.check(operation, &item_label)?;
             }
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/servers"),
             query: Vec::new(),
             body: {
-                let mut body = sdk_runtime::encode::object(
+                let mut body = cloud_sdks_runtime::encode::object(
                     operation,
                     "server",
                     &self.server,
                 )?;
                 {
                     let value = &self.hdds;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["hardware", "hdds"],
-                        sdk_runtime::encode::value(operation, "hdds", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "hdds", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -8089,31 +8267,37 @@ impl<'a> AddHddRequest<'a> {
         let operation: &'static str = "add_hdd";
         {
             let value = &self.hdds;
-            sdk_runtime::check::min_items(operation, "hdds", value.len(), 1usize)?;
+            cloud_sdks_runtime::check::min_items(
+                operation,
+                "hdds",
+                value.len(),
+                1usize,
+            )?;
             for (index, item) in value.iter().enumerate() {
                 let item_label = format!("{}[{}]", "hdds", index);
                 item.check(operation, &item_label)?;
             }
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/servers/{}/hardware/hdds", sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/hardware/hdds", cloud_sdks_runtime::encode::path_segment(&
+                self.server_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.hdds;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["hdds"],
-                        sdk_runtime::encode::value(operation, "hdds", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "hdds", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -8147,31 +8331,32 @@ impl<'a> AddNewIpRequest<'a> {
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "add_new_ip";
         if let Some(value) = &self.ip_type {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "ip_type",
                 value.as_str(),
                 IpType::VALUES,
             )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/servers/{}/ips", sdk_runtime::encode::path_segment(& self.server_id
-                .clone())
+                "/servers/{}/ips", cloud_sdks_runtime::encode::path_segment(& self
+                .server_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.ip_type {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["type"],
-                        sdk_runtime::encode::value(operation, "ip_type", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "ip_type", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -8200,26 +8385,31 @@ impl<'a> AddLoadBalancerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "add_load_balancer";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/servers/{}/ips/{}/load_balancers", sdk_runtime::encode::path_segment(&
-                self.server_id.clone()), sdk_runtime::encode::path_segment(& self.ip_id
-                .clone())
+                "/servers/{}/ips/{}/load_balancers",
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.ip_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.load_balancer_id;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["load_balancer_id"],
-                        sdk_runtime::encode::value(operation, "load_balancer_id", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "load_balancer_id",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -8247,29 +8437,30 @@ impl<'a> AssignPrivateNetworkRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "assign_private_network";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/servers/{}/private_networks", sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/private_networks",
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.private_network_id;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["id"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "private_network_id",
                             value,
                         )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -8296,15 +8487,15 @@ impl<'a> CreateSnapshotRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "create_snapshot";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/servers/{}/snapshots", sdk_runtime::encode::path_segment(& self
+                "/servers/{}/snapshots", cloud_sdks_runtime::encode::path_segment(& self
                 .server_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
         };
@@ -8331,25 +8522,26 @@ impl<'a> CloneServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "clone_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/servers/{}/clone", sdk_runtime::encode::path_segment(& self.server_id
-                .clone())
+                "/servers/{}/clone", cloud_sdks_runtime::encode::path_segment(& self
+                .server_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.name;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -8383,11 +8575,11 @@ impl<'a> ModifyServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "modify_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/servers/{}", sdk_runtime::encode::path_segment(& self.server_id
+                "/servers/{}", cloud_sdks_runtime::encode::path_segment(& self.server_id
                 .clone())
             ),
             query: Vec::new(),
@@ -8395,20 +8587,25 @@ impl<'a> ModifyServerRequest<'a> {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.name;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 if let Some(value) = &self.description {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["description"],
-                        sdk_runtime::encode::value(operation, "description", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "description",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -8459,21 +8656,21 @@ impl<'a> ModifyServerHardwareRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "modify_server_hardware";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/servers/{}/hardware", sdk_runtime::encode::path_segment(& self
+                "/servers/{}/hardware", cloud_sdks_runtime::encode::path_segment(& self
                 .server_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.fixed_instance_size_id {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["fixed_instance_size_id"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "fixed_instance_size_id",
                             value,
@@ -8481,17 +8678,17 @@ impl<'a> ModifyServerHardwareRequest<'a> {
                     );
                 }
                 if let Some(value) = &self.vcore {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["vcore"],
-                        sdk_runtime::encode::value(operation, "vcore", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "vcore", value)?,
                     );
                 }
                 if let Some(value) = &self.cores_per_processor {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["cores_per_processor"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "cores_per_processor",
                             value,
@@ -8499,13 +8696,14 @@ impl<'a> ModifyServerHardwareRequest<'a> {
                     );
                 }
                 if let Some(value) = &self.ram {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["ram"],
-                        sdk_runtime::encode::value(operation, "ram", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "ram", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -8536,28 +8734,29 @@ impl<'a> ModifyHddRequest<'a> {
         let operation: &'static str = "modify_hdd";
         {
             let value = &self.size;
-            sdk_runtime::check::multiple_of(operation, "size", *value, 20i64)?;
+            cloud_sdks_runtime::check::multiple_of(operation, "size", *value, 20i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/servers/{}/hardware/hdds/{}", sdk_runtime::encode::path_segment(& self
-                .server_id.clone()), sdk_runtime::encode::path_segment(& self.hdd_id
-                .clone())
+                "/servers/{}/hardware/hdds/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.hdd_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.size;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["size"],
-                        sdk_runtime::encode::value(operation, "size", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "size", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -8586,26 +8785,31 @@ impl<'a> AddFirewallPolicyRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "add_firewall_policy";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/servers/{}/ips/{}/firewall_policy", sdk_runtime::encode::path_segment(&
-                self.server_id.clone()), sdk_runtime::encode::path_segment(& self.ip_id
-                .clone())
+                "/servers/{}/ips/{}/firewall_policy",
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.ip_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.firewall_id;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["id"],
-                        sdk_runtime::encode::value(operation, "firewall_id", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "firewall_id",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -8636,7 +8840,7 @@ impl<'a> ModifyServerStatusRequest<'a> {
         let operation: &'static str = "modify_server_status";
         {
             let value = &self.action;
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "action",
                 value.as_str(),
@@ -8645,40 +8849,41 @@ impl<'a> ModifyServerStatusRequest<'a> {
         }
         {
             let value = &self.method;
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "method",
                 value.as_str(),
                 ServerActionMethod::VALUES,
             )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/servers/{}/status/action", sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/status/action", cloud_sdks_runtime::encode::path_segment(&
+                self.server_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.action;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["action"],
-                        sdk_runtime::encode::value(operation, "action", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "action", value)?,
                     );
                 }
                 {
                     let value = &self.method;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["method"],
-                        sdk_runtime::encode::value(operation, "method", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "method", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -8706,25 +8911,26 @@ impl<'a> LoadDvdRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "load_dvd";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/servers/{}/dvd", sdk_runtime::encode::path_segment(& self.server_id
-                .clone())
+                "/servers/{}/dvd", cloud_sdks_runtime::encode::path_segment(& self
+                .server_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.dvd_id;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["id"],
-                        sdk_runtime::encode::value(operation, "dvd_id", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "dvd_id", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -8752,16 +8958,16 @@ impl<'a> RestoreSnapshotRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "restore_snapshot";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/servers/{}/snapshots/{}", sdk_runtime::encode::path_segment(& self
-                .server_id.clone()), sdk_runtime::encode::path_segment(& self.snapshot_id
-                .clone())
+                "/servers/{}/snapshots/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.server_id.clone()), cloud_sdks_runtime::encode::path_segment(& self
+                .snapshot_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
         };
@@ -8811,39 +9017,44 @@ impl<'a> ReinstallImageRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "reinstall_image";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/servers/{}/image", sdk_runtime::encode::path_segment(& self.server_id
-                .clone())
+                "/servers/{}/image", cloud_sdks_runtime::encode::path_segment(& self
+                .server_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.image_id;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["id"],
-                        sdk_runtime::encode::value(operation, "image_id", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "image_id", value)?,
                     );
                 }
                 if let Some(value) = &self.password {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["password"],
-                        sdk_runtime::encode::value(operation, "password", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "password", value)?,
                     );
                 }
                 if let Some(value) = &self.firewall_id {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["firewall_policy", "id"],
-                        sdk_runtime::encode::value(operation, "firewall_id", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "firewall_id",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -8876,11 +9087,11 @@ impl<'a> DeleteServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "delete_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/servers/{}", sdk_runtime::encode::path_segment(& self.server_id
+                "/servers/{}", cloud_sdks_runtime::encode::path_segment(& self.server_id
                 .clone())
             ),
             query: {
@@ -8890,7 +9101,7 @@ impl<'a> DeleteServerRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -8917,16 +9128,16 @@ impl<'a> RemoveHddRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "remove_hdd";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/servers/{}/hardware/hdds/{}", sdk_runtime::encode::path_segment(& self
-                .server_id.clone()), sdk_runtime::encode::path_segment(& self.hdd_id
-                .clone())
+                "/servers/{}/hardware/hdds/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.hdd_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -8959,12 +9170,13 @@ impl<'a> RemoveIpRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "remove_ip";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/servers/{}/ips/{}", sdk_runtime::encode::path_segment(& self.server_id
-                .clone()), sdk_runtime::encode::path_segment(& self.ip_id.clone())
+                "/servers/{}/ips/{}", cloud_sdks_runtime::encode::path_segment(& self
+                .server_id.clone()), cloud_sdks_runtime::encode::path_segment(& self
+                .ip_id.clone())
             ),
             query: {
                 let mut query = Vec::new();
@@ -8973,7 +9185,7 @@ impl<'a> RemoveIpRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9000,16 +9212,16 @@ impl<'a> RemoveFirewallPolicyRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "remove_firewall_policy";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/servers/{}/ips/{}/firewall_policy", sdk_runtime::encode::path_segment(&
-                self.server_id.clone()), sdk_runtime::encode::path_segment(& self.ip_id
-                .clone())
+                "/servers/{}/ips/{}/firewall_policy",
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.ip_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9037,17 +9249,17 @@ impl<'a> RemoveLoadBalancerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "remove_load_balancer";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/servers/{}/ips/{}/load_balancers/{}",
-                sdk_runtime::encode::path_segment(& self.server_id.clone()),
-                sdk_runtime::encode::path_segment(& self.ip_id.clone()),
-                sdk_runtime::encode::path_segment(& self.load_balancer_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.ip_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.load_balancer_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9074,16 +9286,17 @@ impl<'a> RemovePrivateNetworkRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "remove_private_network";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/servers/{}/private_networks/{}", sdk_runtime::encode::path_segment(&
-                self.server_id.clone()), sdk_runtime::encode::path_segment(& self
-                .private_network_id.clone())
+                "/servers/{}/private_networks/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.private_network_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9109,15 +9322,15 @@ impl<'a> EjectDvdRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "eject_dvd";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/servers/{}/dvd", sdk_runtime::encode::path_segment(& self.server_id
-                .clone())
+                "/servers/{}/dvd", cloud_sdks_runtime::encode::path_segment(& self
+                .server_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9144,16 +9357,16 @@ impl<'a> DeleteSnapshotRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "delete_snapshot";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/servers/{}/snapshots/{}", sdk_runtime::encode::path_segment(& self
-                .server_id.clone()), sdk_runtime::encode::path_segment(& self.snapshot_id
-                .clone())
+                "/servers/{}/snapshots/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.server_id.clone()), cloud_sdks_runtime::encode::path_segment(& self
+                .snapshot_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9205,12 +9418,14 @@ impl<'a> ListSharedStoragesRequest<'a> {
         self.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
-    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, SharedStorage, ErrorKind> {
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    pub fn pages(
+        self,
+    ) -> cloud_sdks_runtime::pages::Pages<'a, SharedStorage, ErrorKind> {
         let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
         let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-        sdk_runtime::pages::Pages::new(
+        cloud_sdks_runtime::pages::Pages::new(
             first,
             size,
             Box::new(move |page| {
@@ -9225,9 +9440,9 @@ impl<'a> ListSharedStoragesRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<SharedStorage>, Error> {
         let operation: &'static str = "list_shared_storages";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/shared_storages"),
             query: {
                 let mut query = Vec::new();
@@ -9248,7 +9463,7 @@ impl<'a> ListSharedStoragesRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9274,15 +9489,15 @@ impl<'a> GetSharedStorageRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<SharedStorage, Error> {
         let operation: &'static str = "get_shared_storage";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/shared_storages/{}", sdk_runtime::encode::path_segment(& self
+                "/shared_storages/{}", cloud_sdks_runtime::encode::path_segment(& self
                 .shared_storage_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9308,15 +9523,15 @@ impl<'a> ListServersAttachedStorageRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<SharedStorageServer>, Error> {
         let operation: &'static str = "list_servers_attached_storage";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/shared_storages/{}/servers", sdk_runtime::encode::path_segment(& self
-                .shared_storage_id.clone())
+                "/shared_storages/{}/servers", cloud_sdks_runtime::encode::path_segment(&
+                self.shared_storage_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9343,16 +9558,17 @@ impl<'a> GetSharedStorageServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<SharedStorageServer, Error> {
         let operation: &'static str = "get_shared_storage_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/shared_storages/{}/servers/{}", sdk_runtime::encode::path_segment(&
-                self.shared_storage_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/shared_storages/{}/servers/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.shared_storage_id
+                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9377,12 +9593,12 @@ impl<'a> GetCredentialsRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "get_credentials";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/shared_storages/access"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9412,12 +9628,12 @@ impl<'a> CreateSharedStorageRequest<'a> {
             let value = &self.shared_storage;
             value.check(operation, "shared_storage")?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/shared_storages"),
             query: Vec::new(),
-            body: sdk_runtime::Body::json(&self.shared_storage)
+            body: cloud_sdks_runtime::Body::json(&self.shared_storage)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -9447,31 +9663,41 @@ impl<'a> AttachServerSharedStorageRequest<'a> {
         let operation: &'static str = "attach_server_shared_storage";
         {
             let value = &self.server_ids;
-            sdk_runtime::check::min_items(operation, "server_ids", value.len(), 1usize)?;
+            cloud_sdks_runtime::check::min_items(
+                operation,
+                "server_ids",
+                value.len(),
+                1usize,
+            )?;
             for (index, item) in value.iter().enumerate() {
                 let item_label = format!("{}[{}]", "server_ids", index);
                 item.check(operation, &item_label)?;
             }
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/shared_storages/{}/servers", sdk_runtime::encode::path_segment(& self
-                .shared_storage_id.clone())
+                "/shared_storages/{}/servers", cloud_sdks_runtime::encode::path_segment(&
+                self.shared_storage_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.server_ids;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["servers"],
-                        sdk_runtime::encode::value(operation, "server_ids", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "server_ids",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -9517,40 +9743,45 @@ impl<'a> ModifySharedStorageRequest<'a> {
     pub async fn send(self) -> Result<SharedStorage, Error> {
         let operation: &'static str = "modify_shared_storage";
         if let Some(value) = &self.size {
-            sdk_runtime::check::multiple_of(operation, "size", *value, 50i64)?;
+            cloud_sdks_runtime::check::multiple_of(operation, "size", *value, 50i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/shared_storages/{}", sdk_runtime::encode::path_segment(& self
+                "/shared_storages/{}", cloud_sdks_runtime::encode::path_segment(& self
                 .shared_storage_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.name {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 if let Some(value) = &self.description {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["description"],
-                        sdk_runtime::encode::value(operation, "description", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "description",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.size {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["size"],
-                        sdk_runtime::encode::value(operation, "size", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "size", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -9585,22 +9816,23 @@ impl<'a> ChangePasswordRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let operation: &'static str = "change_password";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: String::from("/shared_storages/access"),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.password;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["password"],
-                        sdk_runtime::encode::value(operation, "password", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "password", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -9627,15 +9859,15 @@ impl<'a> DeleteSharedStorageRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<SharedStorage, Error> {
         let operation: &'static str = "delete_shared_storage";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/shared_storages/{}", sdk_runtime::encode::path_segment(& self
+                "/shared_storages/{}", cloud_sdks_runtime::encode::path_segment(& self
                 .shared_storage_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9662,16 +9894,17 @@ impl<'a> DetachServerSharedStorageRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<SharedStorage, Error> {
         let operation: &'static str = "detach_server_shared_storage";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/shared_storages/{}/servers/{}", sdk_runtime::encode::path_segment(&
-                self.shared_storage_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/shared_storages/{}/servers/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.shared_storage_id
+                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9747,7 +9980,7 @@ impl<'a> ListUsagesRequest<'a> {
     ) -> Result<std::collections::BTreeMap<String, Vec<UsageResource>>, Error> {
         let operation: &'static str = "list_usages";
         if let Some(value) = &self.period {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "period",
                 value.as_str(),
@@ -9755,7 +9988,7 @@ impl<'a> ListUsagesRequest<'a> {
             )?;
         }
         if self.period.as_ref().is_some_and(|v| v.as_str() == "CUSTOM") {
-            sdk_runtime::check::required_when(
+            cloud_sdks_runtime::check::required_when(
                 operation,
                 "period is CUSTOM",
                 &[
@@ -9764,9 +9997,9 @@ impl<'a> ListUsagesRequest<'a> {
                 ],
             )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/usages"),
             query: {
                 let mut query = Vec::new();
@@ -9798,7 +10031,7 @@ impl<'a> ListUsagesRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9851,12 +10084,12 @@ impl<'a> ListUsersRequest<'a> {
         self.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](sdk_runtime::pages::Pages::all) collects every item.
-    pub fn pages(self) -> sdk_runtime::pages::Pages<'a, User, ErrorKind> {
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    pub fn pages(self) -> cloud_sdks_runtime::pages::Pages<'a, User, ErrorKind> {
         let first = self.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
         let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-        sdk_runtime::pages::Pages::new(
+        cloud_sdks_runtime::pages::Pages::new(
             first,
             size,
             Box::new(move |page| {
@@ -9871,9 +10104,9 @@ impl<'a> ListUsersRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<User>, Error> {
         let operation: &'static str = "list_users";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/users"),
             query: {
                 let mut query = Vec::new();
@@ -9894,7 +10127,7 @@ impl<'a> ListUsersRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9920,14 +10153,15 @@ impl<'a> GetUserRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<User, Error> {
         let operation: &'static str = "get_user";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/users/{}", sdk_runtime::encode::path_segment(& self.user_id.clone())
+                "/users/{}", cloud_sdks_runtime::encode::path_segment(& self.user_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9953,15 +10187,15 @@ impl<'a> ApiInfoRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<UserApi, Error> {
         let operation: &'static str = "api_info";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/users/{}/api", sdk_runtime::encode::path_segment(& self.user_id
+                "/users/{}/api", cloud_sdks_runtime::encode::path_segment(& self.user_id
                 .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -9987,15 +10221,15 @@ impl<'a> ShowApiKeyRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<ApiKey, Error> {
         let operation: &'static str = "show_api_key";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/users/{}/api/key", sdk_runtime::encode::path_segment(& self.user_id
-                .clone())
+                "/users/{}/api/key", cloud_sdks_runtime::encode::path_segment(& self
+                .user_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -10021,15 +10255,15 @@ impl<'a> IpsApiAccessAllowedRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Vec<String>, Error> {
         let operation: &'static str = "ips_api_access_allowed";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/users/{}/api/ips", sdk_runtime::encode::path_segment(& self.user_id
-                .clone())
+                "/users/{}/api/ips", cloud_sdks_runtime::encode::path_segment(& self
+                .user_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -10079,44 +10313,49 @@ impl<'a> CreateUserRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<User, Error> {
         let operation: &'static str = "create_user";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/users"),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.name;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 {
                     let value = &self.password;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["password"],
-                        sdk_runtime::encode::value(operation, "password", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "password", value)?,
                     );
                 }
                 if let Some(value) = &self.email {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["email"],
-                        sdk_runtime::encode::value(operation, "email", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "email", value)?,
                     );
                 }
                 if let Some(value) = &self.description {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["description"],
-                        sdk_runtime::encode::value(operation, "description", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "description",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -10146,27 +10385,33 @@ impl<'a> AddUserIpRequest<'a> {
         let operation: &'static str = "add_user_ip";
         {
             let value = &self.user_ips;
-            sdk_runtime::check::min_items(operation, "user_ips", value.len(), 1usize)?;
+            cloud_sdks_runtime::check::min_items(
+                operation,
+                "user_ips",
+                value.len(),
+                1usize,
+            )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/users/{}/api/ips", sdk_runtime::encode::path_segment(& self.user_id
-                .clone())
+                "/users/{}/api/ips", cloud_sdks_runtime::encode::path_segment(& self
+                .user_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.user_ips;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["ips"],
-                        sdk_runtime::encode::value(operation, "user_ips", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "user_ips", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
@@ -10230,54 +10475,60 @@ impl<'a> ModifyUserRequest<'a> {
     pub async fn send(self) -> Result<User, Error> {
         let operation: &'static str = "modify_user";
         if let Some(value) = &self.password {
-            sdk_runtime::check::min_length(operation, "password", value, 8usize)?;
+            cloud_sdks_runtime::check::min_length(operation, "password", value, 8usize)?;
         }
         if let Some(value) = &self.state {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "state",
                 value.as_str(),
                 UserState::VALUES,
             )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/users/{}", sdk_runtime::encode::path_segment(& self.user_id.clone())
+                "/users/{}", cloud_sdks_runtime::encode::path_segment(& self.user_id
+                .clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.description {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["description"],
-                        sdk_runtime::encode::value(operation, "description", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "description",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.email {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["email"],
-                        sdk_runtime::encode::value(operation, "email", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "email", value)?,
                     );
                 }
                 if let Some(value) = &self.password {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["password"],
-                        sdk_runtime::encode::value(operation, "password", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "password", value)?,
                     );
                 }
                 if let Some(value) = &self.state {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["state"],
-                        sdk_runtime::encode::value(operation, "state", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "state", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -10305,11 +10556,11 @@ impl<'a> ModifyUserApiRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<User, Error> {
         let operation: &'static str = "modify_user_api";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/users/{}/api", sdk_runtime::encode::path_segment(& self.user_id
+                "/users/{}/api", cloud_sdks_runtime::encode::path_segment(& self.user_id
                 .clone())
             ),
             query: Vec::new(),
@@ -10317,13 +10568,14 @@ impl<'a> ModifyUserApiRequest<'a> {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.active;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["active"],
-                        sdk_runtime::encode::value(operation, "active", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "active", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
@@ -10350,15 +10602,15 @@ impl<'a> ChangeApiKeyRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<User, Error> {
         let operation: &'static str = "change_api_key";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PUT,
+            method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/users/{}/api/key", sdk_runtime::encode::path_segment(& self.user_id
-                .clone())
+                "/users/{}/api/key", cloud_sdks_runtime::encode::path_segment(& self
+                .user_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: false,
         };
@@ -10384,14 +10636,15 @@ impl<'a> DeleteUserRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<User, Error> {
         let operation: &'static str = "delete_user";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/users/{}", sdk_runtime::encode::path_segment(& self.user_id.clone())
+                "/users/{}", cloud_sdks_runtime::encode::path_segment(& self.user_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };
@@ -10418,15 +10671,16 @@ impl<'a> RemoveUserIpRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<User, Error> {
         let operation: &'static str = "remove_user_ip";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/users/{}/api/ips/{}", sdk_runtime::encode::path_segment(& self.user_id
-                .clone()), sdk_runtime::encode::path_segment(& self.ip.clone())
+                "/users/{}/api/ips/{}", cloud_sdks_runtime::encode::path_segment(& self
+                .user_id.clone()), cloud_sdks_runtime::encode::path_segment(& self.ip
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16, 201u16, 202u16],
             idempotent: true,
         };

@@ -81,7 +81,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// An [`InvalidArgument`](sdk_runtime::InvalidArgument) error for an unknown
+    /// An [`InvalidArgument`](cloud_sdks_runtime::InvalidArgument) error for an unknown
     /// operation, or arguments that are missing, unknown or of the wrong type; otherwise
     /// whatever the typed call returns.
     #[allow(deprecated)]
@@ -98,12 +98,18 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_datacenters", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "list_datacenters",
+                    args,
+                )?;
                 let mut request = self.list_datacenters();
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("list_datacenters", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "list_datacenters",
+                    request.send().await?,
+                )
             }
             "get_datacenter" => {
                 #[derive(serde::Deserialize)]
@@ -113,12 +119,18 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_datacenter", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_datacenter",
+                    args,
+                )?;
                 let mut request = self.get_datacenter(args.datacenter_id);
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("get_datacenter", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_datacenter",
+                    request.send().await?,
+                )
             }
             "create_datacenter" => {
                 #[derive(serde::Deserialize)]
@@ -126,9 +138,15 @@ impl Client {
                 struct Args {
                     datacenter: NewDatacenter,
                 }
-                let args: Args = sdk_runtime::dynamic::args("create_datacenter", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "create_datacenter",
+                    args,
+                )?;
                 let request = self.create_datacenter(args.datacenter);
-                sdk_runtime::dynamic::output("create_datacenter", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "create_datacenter",
+                    request.send().await?,
+                )
             }
             "update_datacenter" => {
                 #[derive(serde::Deserialize)]
@@ -140,7 +158,10 @@ impl Client {
                     #[serde(default)]
                     description: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("update_datacenter", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "update_datacenter",
+                    args,
+                )?;
                 let mut request = self.update_datacenter(args.datacenter_id);
                 if let Some(value) = args.name {
                     request = request.name(value);
@@ -148,7 +169,10 @@ impl Client {
                 if let Some(value) = args.description {
                     request = request.description(value);
                 }
-                sdk_runtime::dynamic::output("update_datacenter", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "update_datacenter",
+                    request.send().await?,
+                )
             }
             "delete_datacenter" => {
                 #[derive(serde::Deserialize)]
@@ -156,9 +180,15 @@ impl Client {
                 struct Args {
                     datacenter_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("delete_datacenter", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "delete_datacenter",
+                    args,
+                )?;
                 let request = self.delete_datacenter(args.datacenter_id);
-                sdk_runtime::dynamic::output("delete_datacenter", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "delete_datacenter",
+                    request.send().await?,
+                )
             }
             "get_firewall_rules" => {
                 #[derive(serde::Deserialize)]
@@ -170,13 +200,19 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_firewall_rules", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_firewall_rules",
+                    args,
+                )?;
                 let mut request = self
                     .get_firewall_rules(args.datacenter_id, args.server_id, args.nic_id);
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("get_firewall_rules", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_firewall_rules",
+                    request.send().await?,
+                )
             }
             "get_firewall_rule" => {
                 #[derive(serde::Deserialize)]
@@ -187,7 +223,10 @@ impl Client {
                     nic_id: String,
                     firewall_rule_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_firewall_rule", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_firewall_rule",
+                    args,
+                )?;
                 let request = self
                     .get_firewall_rule(
                         args.datacenter_id,
@@ -195,7 +234,10 @@ impl Client {
                         args.nic_id,
                         args.firewall_rule_id,
                     );
-                sdk_runtime::dynamic::output("get_firewall_rule", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_firewall_rule",
+                    request.send().await?,
+                )
             }
             "create_firewall_rule" => {
                 #[derive(serde::Deserialize)]
@@ -206,7 +248,7 @@ impl Client {
                     nic_id: String,
                     firewall_rule: NewFirewallRule,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "create_firewall_rule",
                     args,
                 )?;
@@ -217,7 +259,7 @@ impl Client {
                         args.nic_id,
                         args.firewall_rule,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "create_firewall_rule",
                     request.send().await?,
                 )
@@ -234,41 +276,41 @@ impl Client {
                     name: Option<String>,
                     #[serde(
                         default,
-                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                        deserialize_with = "cloud_sdks_runtime::dynamic::nullable"
                     )]
                     source_mac: Option<Option<String>>,
                     #[serde(
                         default,
-                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                        deserialize_with = "cloud_sdks_runtime::dynamic::nullable"
                     )]
                     source_ip: Option<Option<String>>,
                     #[serde(
                         default,
-                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                        deserialize_with = "cloud_sdks_runtime::dynamic::nullable"
                     )]
                     target_ip: Option<Option<String>>,
                     #[serde(
                         default,
-                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                        deserialize_with = "cloud_sdks_runtime::dynamic::nullable"
                     )]
                     port_range_start: Option<Option<i64>>,
                     #[serde(
                         default,
-                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                        deserialize_with = "cloud_sdks_runtime::dynamic::nullable"
                     )]
                     port_range_end: Option<Option<i64>>,
                     #[serde(
                         default,
-                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                        deserialize_with = "cloud_sdks_runtime::dynamic::nullable"
                     )]
                     icmp_type: Option<Option<i64>>,
                     #[serde(
                         default,
-                        deserialize_with = "sdk_runtime::dynamic::nullable"
+                        deserialize_with = "cloud_sdks_runtime::dynamic::nullable"
                     )]
                     icmp_code: Option<Option<i64>>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "update_firewall_rule",
                     args,
                 )?;
@@ -317,7 +359,7 @@ impl Client {
                     Some(None) => request = request.clear_icmp_code(),
                     None => {}
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "update_firewall_rule",
                     request.send().await?,
                 )
@@ -331,7 +373,7 @@ impl Client {
                     nic_id: String,
                     firewall_rule_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "delete_firewall_rule",
                     args,
                 )?;
@@ -342,7 +384,7 @@ impl Client {
                         args.nic_id,
                         args.firewall_rule_id,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "delete_firewall_rule",
                     request.send().await?,
                 )
@@ -354,12 +396,12 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_images", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("list_images", args)?;
                 let mut request = self.list_images();
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("list_images", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("list_images", request.send().await?)
             }
             "get_image" => {
                 #[derive(serde::Deserialize)]
@@ -367,9 +409,9 @@ impl Client {
                 struct Args {
                     image_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_image", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("get_image", args)?;
                 let request = self.get_image(args.image_id);
-                sdk_runtime::dynamic::output("get_image", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("get_image", request.send().await?)
             }
             "list_ipblocks" => {
                 #[derive(serde::Deserialize)]
@@ -378,12 +420,18 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_ipblocks", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "list_ipblocks",
+                    args,
+                )?;
                 let mut request = self.list_ipblocks();
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("list_ipblocks", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "list_ipblocks",
+                    request.send().await?,
+                )
             }
             "get_ipblock" => {
                 #[derive(serde::Deserialize)]
@@ -391,9 +439,9 @@ impl Client {
                 struct Args {
                     ipblock_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_ipblock", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("get_ipblock", args)?;
                 let request = self.get_ipblock(args.ipblock_id);
-                sdk_runtime::dynamic::output("get_ipblock", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("get_ipblock", request.send().await?)
             }
             "reserve_ipblock" => {
                 #[derive(serde::Deserialize)]
@@ -401,9 +449,15 @@ impl Client {
                 struct Args {
                     ipblock: NewIpBlock,
                 }
-                let args: Args = sdk_runtime::dynamic::args("reserve_ipblock", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "reserve_ipblock",
+                    args,
+                )?;
                 let request = self.reserve_ipblock(args.ipblock);
-                sdk_runtime::dynamic::output("reserve_ipblock", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "reserve_ipblock",
+                    request.send().await?,
+                )
             }
             "delete_ipblock" => {
                 #[derive(serde::Deserialize)]
@@ -411,9 +465,15 @@ impl Client {
                 struct Args {
                     ipblock_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("delete_ipblock", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "delete_ipblock",
+                    args,
+                )?;
                 let request = self.delete_ipblock(args.ipblock_id);
-                sdk_runtime::dynamic::output("delete_ipblock", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "delete_ipblock",
+                    request.send().await?,
+                )
             }
             "list_lans" => {
                 #[derive(serde::Deserialize)]
@@ -423,12 +483,12 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_lans", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("list_lans", args)?;
                 let mut request = self.list_lans(args.datacenter_id);
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("list_lans", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("list_lans", request.send().await?)
             }
             "create_lan" => {
                 #[derive(serde::Deserialize)]
@@ -437,9 +497,9 @@ impl Client {
                     datacenter_id: String,
                     lan: NewLan,
                 }
-                let args: Args = sdk_runtime::dynamic::args("create_lan", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("create_lan", args)?;
                 let request = self.create_lan(args.datacenter_id, args.lan);
-                sdk_runtime::dynamic::output("create_lan", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("create_lan", request.send().await?)
             }
             "get_lan" => {
                 #[derive(serde::Deserialize)]
@@ -450,12 +510,12 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_lan", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("get_lan", args)?;
                 let mut request = self.get_lan(args.datacenter_id, args.lan_id);
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("get_lan", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("get_lan", request.send().await?)
             }
             "update_lan" => {
                 #[derive(serde::Deserialize)]
@@ -468,7 +528,7 @@ impl Client {
                     #[serde(default)]
                     public: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("update_lan", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("update_lan", args)?;
                 let mut request = self.update_lan(args.datacenter_id, args.lan_id);
                 if let Some(value) = args.name {
                     request = request.name(value);
@@ -476,7 +536,7 @@ impl Client {
                 if let Some(value) = args.public {
                     request = request.public(value);
                 }
-                sdk_runtime::dynamic::output("update_lan", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("update_lan", request.send().await?)
             }
             "delete_lan" => {
                 #[derive(serde::Deserialize)]
@@ -485,9 +545,9 @@ impl Client {
                     datacenter_id: String,
                     lan_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("delete_lan", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("delete_lan", args)?;
                 let request = self.delete_lan(args.datacenter_id, args.lan_id);
-                sdk_runtime::dynamic::output("delete_lan", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("delete_lan", request.send().await?)
             }
             "list_loadbalancers" => {
                 #[derive(serde::Deserialize)]
@@ -497,12 +557,18 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_loadbalancers", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "list_loadbalancers",
+                    args,
+                )?;
                 let mut request = self.list_loadbalancers(args.datacenter_id);
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("list_loadbalancers", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "list_loadbalancers",
+                    request.send().await?,
+                )
             }
             "get_loadbalancer" => {
                 #[derive(serde::Deserialize)]
@@ -511,10 +577,16 @@ impl Client {
                     datacenter_id: String,
                     loadbalancer_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_loadbalancer", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_loadbalancer",
+                    args,
+                )?;
                 let request = self
                     .get_loadbalancer(args.datacenter_id, args.loadbalancer_id);
-                sdk_runtime::dynamic::output("get_loadbalancer", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_loadbalancer",
+                    request.send().await?,
+                )
             }
             "create_loadbalancer" => {
                 #[derive(serde::Deserialize)]
@@ -523,13 +595,13 @@ impl Client {
                     datacenter_id: String,
                     loadbalancer: NewLoadBalancer,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "create_loadbalancer",
                     args,
                 )?;
                 let request = self
                     .create_loadbalancer(args.datacenter_id, args.loadbalancer);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "create_loadbalancer",
                     request.send().await?,
                 )
@@ -547,7 +619,7 @@ impl Client {
                     #[serde(default)]
                     dhcp: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "update_loadbalancer",
                     args,
                 )?;
@@ -562,7 +634,7 @@ impl Client {
                 if let Some(value) = args.dhcp {
                     request = request.dhcp(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "update_loadbalancer",
                     request.send().await?,
                 )
@@ -574,13 +646,13 @@ impl Client {
                     datacenter_id: String,
                     loadbalancer_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "delete_loadbalancer",
                     args,
                 )?;
                 let request = self
                     .delete_loadbalancer(args.datacenter_id, args.loadbalancer_id);
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "delete_loadbalancer",
                     request.send().await?,
                 )
@@ -594,7 +666,7 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_loadbalancer_members",
                     args,
                 )?;
@@ -603,7 +675,7 @@ impl Client {
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_loadbalancer_members",
                     request.send().await?,
                 )
@@ -618,7 +690,7 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_loadbalanced_nic",
                     args,
                 )?;
@@ -631,7 +703,7 @@ impl Client {
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_loadbalanced_nic",
                     request.send().await?,
                 )
@@ -644,7 +716,7 @@ impl Client {
                     loadbalancer_id: String,
                     nic_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "add_loadbalanced_nics",
                     args,
                 )?;
@@ -654,7 +726,7 @@ impl Client {
                         args.loadbalancer_id,
                         args.nic_id,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "add_loadbalanced_nics",
                     request.send().await?,
                 )
@@ -667,7 +739,7 @@ impl Client {
                     loadbalancer_id: String,
                     nic_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "remove_loadbalanced_nic",
                     args,
                 )?;
@@ -677,7 +749,7 @@ impl Client {
                         args.loadbalancer_id,
                         args.nic_id,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "remove_loadbalanced_nic",
                     request.send().await?,
                 )
@@ -686,9 +758,12 @@ impl Client {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {}
-                let _: Args = sdk_runtime::dynamic::args("list_locations", args)?;
+                let _: Args = cloud_sdks_runtime::dynamic::args("list_locations", args)?;
                 let request = self.list_locations();
-                sdk_runtime::dynamic::output("list_locations", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "list_locations",
+                    request.send().await?,
+                )
             }
             "get_location" => {
                 #[derive(serde::Deserialize)]
@@ -696,9 +771,15 @@ impl Client {
                 struct Args {
                     location_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_location", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_location",
+                    args,
+                )?;
                 let request = self.get_location(args.location_id);
-                sdk_runtime::dynamic::output("get_location", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_location",
+                    request.send().await?,
+                )
             }
             "list_nics" => {
                 #[derive(serde::Deserialize)]
@@ -709,12 +790,12 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_nics", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("list_nics", args)?;
                 let mut request = self.list_nics(args.datacenter_id, args.server_id);
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("list_nics", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("list_nics", request.send().await?)
             }
             "get_nic" => {
                 #[derive(serde::Deserialize)]
@@ -726,13 +807,13 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_nic", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("get_nic", args)?;
                 let mut request = self
                     .get_nic(args.datacenter_id, args.server_id, args.nic_id);
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("get_nic", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("get_nic", request.send().await?)
             }
             "create_nic" => {
                 #[derive(serde::Deserialize)]
@@ -742,10 +823,10 @@ impl Client {
                     server_id: String,
                     nic: NewNic,
                 }
-                let args: Args = sdk_runtime::dynamic::args("create_nic", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("create_nic", args)?;
                 let request = self
                     .create_nic(args.datacenter_id, args.server_id, args.nic);
-                sdk_runtime::dynamic::output("create_nic", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("create_nic", request.send().await?)
             }
             "update_nic" => {
                 #[derive(serde::Deserialize)]
@@ -765,7 +846,7 @@ impl Client {
                     #[serde(default)]
                     nat: Option<bool>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("update_nic", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("update_nic", args)?;
                 let mut request = self
                     .update_nic(args.datacenter_id, args.server_id, args.nic_id);
                 if let Some(value) = args.name {
@@ -783,7 +864,7 @@ impl Client {
                 if let Some(value) = args.nat {
                     request = request.nat(value);
                 }
-                sdk_runtime::dynamic::output("update_nic", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("update_nic", request.send().await?)
             }
             "delete_nic" => {
                 #[derive(serde::Deserialize)]
@@ -793,10 +874,10 @@ impl Client {
                     server_id: String,
                     nic_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("delete_nic", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("delete_nic", args)?;
                 let request = self
                     .delete_nic(args.datacenter_id, args.server_id, args.nic_id);
-                sdk_runtime::dynamic::output("delete_nic", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("delete_nic", request.send().await?)
             }
             "list_requests" => {
                 #[derive(serde::Deserialize)]
@@ -805,12 +886,18 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_requests", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "list_requests",
+                    args,
+                )?;
                 let mut request = self.list_requests();
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("list_requests", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "list_requests",
+                    request.send().await?,
+                )
             }
             "get_request" => {
                 #[derive(serde::Deserialize)]
@@ -818,9 +905,9 @@ impl Client {
                 struct Args {
                     request_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_request", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("get_request", args)?;
                 let request = self.get_request(args.request_id);
-                sdk_runtime::dynamic::output("get_request", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("get_request", request.send().await?)
             }
             "get_request_status" => {
                 #[derive(serde::Deserialize)]
@@ -828,9 +915,15 @@ impl Client {
                 struct Args {
                     request_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_request_status", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_request_status",
+                    args,
+                )?;
                 let request = self.get_request_status(args.request_id);
-                sdk_runtime::dynamic::output("get_request_status", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_request_status",
+                    request.send().await?,
+                )
             }
             "list_servers" => {
                 #[derive(serde::Deserialize)]
@@ -840,12 +933,18 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_servers", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "list_servers",
+                    args,
+                )?;
                 let mut request = self.list_servers(args.datacenter_id);
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("list_servers", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "list_servers",
+                    request.send().await?,
+                )
             }
             "get_server" => {
                 #[derive(serde::Deserialize)]
@@ -856,12 +955,12 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_server", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("get_server", args)?;
                 let mut request = self.get_server(args.datacenter_id, args.server_id);
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("get_server", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("get_server", request.send().await?)
             }
             "create_server" => {
                 #[derive(serde::Deserialize)]
@@ -870,9 +969,15 @@ impl Client {
                     datacenter_id: String,
                     server: NewServer,
                 }
-                let args: Args = sdk_runtime::dynamic::args("create_server", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "create_server",
+                    args,
+                )?;
                 let request = self.create_server(args.datacenter_id, args.server);
-                sdk_runtime::dynamic::output("create_server", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "create_server",
+                    request.send().await?,
+                )
             }
             "update_server" => {
                 #[derive(serde::Deserialize)]
@@ -895,7 +1000,10 @@ impl Client {
                     #[serde(default)]
                     boot_cdrom: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("update_server", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "update_server",
+                    args,
+                )?;
                 let mut request = self.update_server(args.datacenter_id, args.server_id);
                 if let Some(value) = args.name {
                     request = request.name(value);
@@ -918,7 +1026,10 @@ impl Client {
                 if let Some(value) = args.boot_cdrom {
                     request = request.boot_cdrom(value);
                 }
-                sdk_runtime::dynamic::output("update_server", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "update_server",
+                    request.send().await?,
+                )
             }
             "delete_server" => {
                 #[derive(serde::Deserialize)]
@@ -927,9 +1038,15 @@ impl Client {
                     datacenter_id: String,
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("delete_server", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "delete_server",
+                    args,
+                )?;
                 let request = self.delete_server(args.datacenter_id, args.server_id);
-                sdk_runtime::dynamic::output("delete_server", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "delete_server",
+                    request.send().await?,
+                )
             }
             "get_attached_volumes" => {
                 #[derive(serde::Deserialize)]
@@ -940,7 +1057,7 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_attached_volumes",
                     args,
                 )?;
@@ -949,7 +1066,7 @@ impl Client {
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_attached_volumes",
                     request.send().await?,
                 )
@@ -962,10 +1079,16 @@ impl Client {
                     server_id: String,
                     volume_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("attach_volume", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "attach_volume",
+                    args,
+                )?;
                 let request = self
                     .attach_volume(args.datacenter_id, args.server_id, args.volume_id);
-                sdk_runtime::dynamic::output("attach_volume", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "attach_volume",
+                    request.send().await?,
+                )
             }
             "get_attached_volume" => {
                 #[derive(serde::Deserialize)]
@@ -975,7 +1098,7 @@ impl Client {
                     server_id: String,
                     volume_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_attached_volume",
                     args,
                 )?;
@@ -985,7 +1108,7 @@ impl Client {
                         args.server_id,
                         args.volume_id,
                     );
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_attached_volume",
                     request.send().await?,
                 )
@@ -998,10 +1121,16 @@ impl Client {
                     server_id: String,
                     volume_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("detach_volume", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "detach_volume",
+                    args,
+                )?;
                 let request = self
                     .detach_volume(args.datacenter_id, args.server_id, args.volume_id);
-                sdk_runtime::dynamic::output("detach_volume", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "detach_volume",
+                    request.send().await?,
+                )
             }
             "get_attached_cdroms" => {
                 #[derive(serde::Deserialize)]
@@ -1012,7 +1141,7 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args(
+                let args: Args = cloud_sdks_runtime::dynamic::args(
                     "get_attached_cdroms",
                     args,
                 )?;
@@ -1021,7 +1150,7 @@ impl Client {
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output(
+                cloud_sdks_runtime::dynamic::output(
                     "get_attached_cdroms",
                     request.send().await?,
                 )
@@ -1034,10 +1163,16 @@ impl Client {
                     server_id: String,
                     cdrom_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("attach_cdrom", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "attach_cdrom",
+                    args,
+                )?;
                 let request = self
                     .attach_cdrom(args.datacenter_id, args.server_id, args.cdrom_id);
-                sdk_runtime::dynamic::output("attach_cdrom", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "attach_cdrom",
+                    request.send().await?,
+                )
             }
             "get_attached_cdrom" => {
                 #[derive(serde::Deserialize)]
@@ -1047,14 +1182,20 @@ impl Client {
                     server_id: String,
                     cdrom_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_attached_cdrom", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_attached_cdrom",
+                    args,
+                )?;
                 let request = self
                     .get_attached_cdrom(
                         args.datacenter_id,
                         args.server_id,
                         args.cdrom_id,
                     );
-                sdk_runtime::dynamic::output("get_attached_cdrom", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_attached_cdrom",
+                    request.send().await?,
+                )
             }
             "detach_cdrom" => {
                 #[derive(serde::Deserialize)]
@@ -1064,10 +1205,16 @@ impl Client {
                     server_id: String,
                     cdrom_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("detach_cdrom", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "detach_cdrom",
+                    args,
+                )?;
                 let request = self
                     .detach_cdrom(args.datacenter_id, args.server_id, args.cdrom_id);
-                sdk_runtime::dynamic::output("detach_cdrom", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "detach_cdrom",
+                    request.send().await?,
+                )
             }
             "reboot_server" => {
                 #[derive(serde::Deserialize)]
@@ -1076,9 +1223,15 @@ impl Client {
                     datacenter_id: String,
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("reboot_server", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "reboot_server",
+                    args,
+                )?;
                 let request = self.reboot_server(args.datacenter_id, args.server_id);
-                sdk_runtime::dynamic::output("reboot_server", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "reboot_server",
+                    request.send().await?,
+                )
             }
             "start_server" => {
                 #[derive(serde::Deserialize)]
@@ -1087,9 +1240,15 @@ impl Client {
                     datacenter_id: String,
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("start_server", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "start_server",
+                    args,
+                )?;
                 let request = self.start_server(args.datacenter_id, args.server_id);
-                sdk_runtime::dynamic::output("start_server", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "start_server",
+                    request.send().await?,
+                )
             }
             "stop_server" => {
                 #[derive(serde::Deserialize)]
@@ -1098,9 +1257,9 @@ impl Client {
                     datacenter_id: String,
                     server_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("stop_server", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("stop_server", args)?;
                 let request = self.stop_server(args.datacenter_id, args.server_id);
-                sdk_runtime::dynamic::output("stop_server", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("stop_server", request.send().await?)
             }
             "list_snapshots" => {
                 #[derive(serde::Deserialize)]
@@ -1109,12 +1268,18 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_snapshots", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "list_snapshots",
+                    args,
+                )?;
                 let mut request = self.list_snapshots();
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("list_snapshots", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "list_snapshots",
+                    request.send().await?,
+                )
             }
             "get_snapshot" => {
                 #[derive(serde::Deserialize)]
@@ -1122,9 +1287,15 @@ impl Client {
                 struct Args {
                     snapshot_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_snapshot", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "get_snapshot",
+                    args,
+                )?;
                 let request = self.get_snapshot(args.snapshot_id);
-                sdk_runtime::dynamic::output("get_snapshot", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "get_snapshot",
+                    request.send().await?,
+                )
             }
             "update_snapshot" => {
                 #[derive(serde::Deserialize)]
@@ -1158,7 +1329,10 @@ impl Client {
                     #[serde(default)]
                     licence_type: Option<LicenceType>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("update_snapshot", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "update_snapshot",
+                    args,
+                )?;
                 let mut request = self.update_snapshot(args.snapshot_id);
                 if let Some(value) = args.name {
                     request = request.name(value);
@@ -1199,7 +1373,10 @@ impl Client {
                 if let Some(value) = args.licence_type {
                     request = request.licence_type(value);
                 }
-                sdk_runtime::dynamic::output("update_snapshot", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "update_snapshot",
+                    request.send().await?,
+                )
             }
             "delete_snapshot" => {
                 #[derive(serde::Deserialize)]
@@ -1207,9 +1384,15 @@ impl Client {
                 struct Args {
                     snapshot_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("delete_snapshot", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "delete_snapshot",
+                    args,
+                )?;
                 let request = self.delete_snapshot(args.snapshot_id);
-                sdk_runtime::dynamic::output("delete_snapshot", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "delete_snapshot",
+                    request.send().await?,
+                )
             }
             "list_volumes" => {
                 #[derive(serde::Deserialize)]
@@ -1219,12 +1402,18 @@ impl Client {
                     #[serde(default)]
                     depth: Option<i64>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("list_volumes", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "list_volumes",
+                    args,
+                )?;
                 let mut request = self.list_volumes(args.datacenter_id);
                 if let Some(value) = args.depth {
                     request = request.depth(value);
                 }
-                sdk_runtime::dynamic::output("list_volumes", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "list_volumes",
+                    request.send().await?,
+                )
             }
             "get_volume" => {
                 #[derive(serde::Deserialize)]
@@ -1233,9 +1422,9 @@ impl Client {
                     datacenter_id: String,
                     volume_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("get_volume", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args("get_volume", args)?;
                 let request = self.get_volume(args.datacenter_id, args.volume_id);
-                sdk_runtime::dynamic::output("get_volume", request.send().await?)
+                cloud_sdks_runtime::dynamic::output("get_volume", request.send().await?)
             }
             "create_volume" => {
                 #[derive(serde::Deserialize)]
@@ -1244,9 +1433,15 @@ impl Client {
                     datacenter_id: String,
                     volume: NewVolume,
                 }
-                let args: Args = sdk_runtime::dynamic::args("create_volume", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "create_volume",
+                    args,
+                )?;
                 let request = self.create_volume(args.datacenter_id, args.volume);
-                sdk_runtime::dynamic::output("create_volume", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "create_volume",
+                    request.send().await?,
+                )
             }
             "update_volume" => {
                 #[derive(serde::Deserialize)]
@@ -1263,7 +1458,10 @@ impl Client {
                     #[serde(default)]
                     licence_type: Option<LicenceType>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("update_volume", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "update_volume",
+                    args,
+                )?;
                 let mut request = self.update_volume(args.datacenter_id, args.volume_id);
                 if let Some(value) = args.name {
                     request = request.name(value);
@@ -1277,7 +1475,10 @@ impl Client {
                 if let Some(value) = args.licence_type {
                     request = request.licence_type(value);
                 }
-                sdk_runtime::dynamic::output("update_volume", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "update_volume",
+                    request.send().await?,
+                )
             }
             "delete_volume" => {
                 #[derive(serde::Deserialize)]
@@ -1286,9 +1487,15 @@ impl Client {
                     datacenter_id: String,
                     volume_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("delete_volume", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "delete_volume",
+                    args,
+                )?;
                 let request = self.delete_volume(args.datacenter_id, args.volume_id);
-                sdk_runtime::dynamic::output("delete_volume", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "delete_volume",
+                    request.send().await?,
+                )
             }
             "create_snapshot" => {
                 #[derive(serde::Deserialize)]
@@ -1301,7 +1508,10 @@ impl Client {
                     #[serde(default)]
                     description: Option<String>,
                 }
-                let args: Args = sdk_runtime::dynamic::args("create_snapshot", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "create_snapshot",
+                    args,
+                )?;
                 let mut request = self
                     .create_snapshot(args.datacenter_id, args.volume_id);
                 if let Some(value) = args.name {
@@ -1310,7 +1520,10 @@ impl Client {
                 if let Some(value) = args.description {
                     request = request.description(value);
                 }
-                sdk_runtime::dynamic::output("create_snapshot", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "create_snapshot",
+                    request.send().await?,
+                )
             }
             "restore_snapshot" => {
                 #[derive(serde::Deserialize)]
@@ -1320,18 +1533,27 @@ impl Client {
                     volume_id: String,
                     snapshot_id: String,
                 }
-                let args: Args = sdk_runtime::dynamic::args("restore_snapshot", args)?;
+                let args: Args = cloud_sdks_runtime::dynamic::args(
+                    "restore_snapshot",
+                    args,
+                )?;
                 let request = self
                     .restore_snapshot(
                         args.datacenter_id,
                         args.volume_id,
                         args.snapshot_id,
                     );
-                sdk_runtime::dynamic::output("restore_snapshot", request.send().await?)
+                cloud_sdks_runtime::dynamic::output(
+                    "restore_snapshot",
+                    request.send().await?,
+                )
             }
             other => {
                 Err(
-                    sdk_runtime::dynamic::unknown_operation(other, Self::OPERATIONS)
+                    cloud_sdks_runtime::dynamic::unknown_operation(
+                            other,
+                            Self::OPERATIONS,
+                        )
                         .into(),
                 )
             }

@@ -42,23 +42,23 @@ pub mod models;
 pub mod operations;
 mod dynamic;
 pub mod handles;
-pub use sdk_runtime::{
+pub use cloud_sdks_runtime::{
     Accepted, ApiError, ConfigError, Credentials, InvalidArgument, RetryPolicy,
     TimeoutKind,
 };
 /// What the runtime needs to know about this API.
-pub(crate) static PROVIDER: sdk_runtime::Provider = sdk_runtime::Provider {
+pub(crate) static PROVIDER: cloud_sdks_runtime::Provider = cloud_sdks_runtime::Provider {
     name: "profitbricks",
     base_url: "https://api.profitbricks.com/cloudapi/v3",
     user_agent: concat!("profitbricks", "/", env!("CARGO_PKG_VERSION")),
-    auth: sdk_runtime::AuthScheme::Basic,
+    auth: cloud_sdks_runtime::AuthScheme::Basic,
     default_headers: &[],
-    errors: sdk_runtime::ErrorModel {
+    errors: cloud_sdks_runtime::ErrorModel {
         code: Some("/messages/0/errorCode"),
         message: Some("/messages/0/message"),
         error_type: None,
     },
-    request_id: Some(sdk_runtime::RequestIdSource {
+    request_id: Some(cloud_sdks_runtime::RequestIdSource {
         header: "Location",
         marker: "/requests/",
     }),
@@ -66,7 +66,7 @@ pub(crate) static PROVIDER: sdk_runtime::Provider = sdk_runtime::Provider {
 /// The error of every operation of this crate: a broken rule caught before sending, an
 /// error answer of the API (with its [`ErrorKind`]), an undecodable answer, or a
 /// transport failure.
-pub type Error = sdk_runtime::Error<ErrorKind>;
+pub type Error = cloud_sdks_runtime::Error<ErrorKind>;
 ///The kinds of error the ProfitBricks Cloud API v3 reports, told apart by the error response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -82,8 +82,8 @@ pub enum ErrorKind {
     /// An error answer that matches none of the kinds above.
     Other,
 }
-impl sdk_runtime::Classify for ErrorKind {
-    fn classify(error: &sdk_runtime::ApiError) -> Self {
+impl cloud_sdks_runtime::Classify for ErrorKind {
+    fn classify(error: &cloud_sdks_runtime::ApiError) -> Self {
         if error.status == 401u16 {
             return Self::NotAuthorized;
         }
@@ -104,7 +104,7 @@ impl sdk_runtime::Classify for ErrorKind {
 Cheap to clone: clones share one connection pool. Every operation is a method (or, for dotted names, a method of a namespace handle) that returns a request builder; `.await` sends it.*/
 #[derive(Debug, Clone)]
 pub struct Client {
-    pub(crate) transport: sdk_runtime::Transport,
+    pub(crate) transport: cloud_sdks_runtime::Transport,
 }
 impl Client {
     ///Creates a client for the production API, authenticating with `credentials` (user name and password, see [`Credentials::basic`]).
@@ -120,7 +120,7 @@ impl Client {
     /// extra headers, retries, timeouts, a response size limit.
     pub fn builder(credentials: Credentials) -> ClientBuilder {
         ClientBuilder {
-            transport: sdk_runtime::Transport::builder(&PROVIDER, credentials),
+            transport: cloud_sdks_runtime::Transport::builder(&PROVIDER, credentials),
         }
     }
     /// The base URL requests go to.
@@ -132,7 +132,7 @@ impl Client {
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
-    transport: sdk_runtime::TransportBuilder,
+    transport: cloud_sdks_runtime::TransportBuilder,
 }
 impl ClientBuilder {
     /// Sends requests to `url` instead of the production API (a test server or a proxy).
@@ -142,7 +142,7 @@ impl ClientBuilder {
         }
     }
     /// Uses your own `reqwest` client (timeouts, proxies, TLS settings).
-    pub fn http_client(self, client: sdk_runtime::reqwest::Client) -> Self {
+    pub fn http_client(self, client: cloud_sdks_runtime::reqwest::Client) -> Self {
         Self {
             transport: self.transport.http_client(client),
         }

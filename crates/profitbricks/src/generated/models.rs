@@ -106,47 +106,47 @@ impl serde::Serialize for NewDatacenter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
         let value = &self.name;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["properties", "name"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         let value = &self.location;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["properties", "location"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         if let Some(value) = &self.description {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "description"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.servers {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["entities", "servers", "items"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.volumes {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["entities", "volumes", "items"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.lans {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["entities", "lans", "items"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.loadbalancers {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["entities", "loadbalancers", "items"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
@@ -200,16 +200,21 @@ impl NewDatacenter {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         {
             let value = &self.name;
             let label = format!("{}.{}", at, "name");
-            sdk_runtime::check::forbidden_chars(operation, &label, value, "@/\\|\"'")?;
+            cloud_sdks_runtime::check::forbidden_chars(
+                operation,
+                &label,
+                value,
+                "@/\\|\"'",
+            )?;
         }
         {
             let value = &self.location;
             let label = format!("{}.{}", at, "location");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value,
@@ -280,62 +285,62 @@ impl serde::Serialize for NewFirewallRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
         if let Some(value) = &self.name {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "name"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         let value = &self.protocol;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["properties", "protocol"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         if let Some(value) = &self.source_mac {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "sourceMac"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.source_ip {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "sourceIp"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.target_ip {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "targetIp"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.port_range_start {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "portRangeStart"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.port_range_end {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "portRangeEnd"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.icmp_type {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "icmpType"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.icmp_code {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "icmpCode"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
@@ -416,11 +421,11 @@ impl NewFirewallRule {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         {
             let value = &self.protocol;
             let label = format!("{}.{}", at, "protocol");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -429,29 +434,34 @@ impl NewFirewallRule {
         }
         if let Some(value) = &self.source_mac {
             let label = format!("{}.{}", at, "source_mac");
-            sdk_runtime::check::min_length(operation, &label, value, 17usize)?;
-            sdk_runtime::check::max_length(operation, &label, value, 17usize)?;
-            sdk_runtime::check::allowed_chars(operation, &label, value, "0-9a-fA-F:")?;
+            cloud_sdks_runtime::check::min_length(operation, &label, value, 17usize)?;
+            cloud_sdks_runtime::check::max_length(operation, &label, value, 17usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
+                operation,
+                &label,
+                value,
+                "0-9a-fA-F:",
+            )?;
         }
         if let Some(value) = &self.port_range_start {
             let label = format!("{}.{}", at, "port_range_start");
-            sdk_runtime::check::min_i64(operation, &label, *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, &label, *value, 65534i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, &label, *value, 1i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, &label, *value, 65534i64)?;
         }
         if let Some(value) = &self.port_range_end {
             let label = format!("{}.{}", at, "port_range_end");
-            sdk_runtime::check::min_i64(operation, &label, *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, &label, *value, 65534i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, &label, *value, 1i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, &label, *value, 65534i64)?;
         }
         if let Some(value) = &self.icmp_type {
             let label = format!("{}.{}", at, "icmp_type");
-            sdk_runtime::check::min_i64(operation, &label, *value, 0i64)?;
-            sdk_runtime::check::max_i64(operation, &label, *value, 254i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, &label, *value, 0i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, &label, *value, 254i64)?;
         }
         if let Some(value) = &self.icmp_code {
             let label = format!("{}.{}", at, "icmp_code");
-            sdk_runtime::check::min_i64(operation, &label, *value, 0i64)?;
-            sdk_runtime::check::max_i64(operation, &label, *value, 254i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, &label, *value, 0i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, &label, *value, 254i64)?;
         }
         let _ = (operation, at);
         Ok(())
@@ -526,19 +536,19 @@ impl serde::Serialize for NewIpBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
         let value = &self.location;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["properties", "location"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         let value = &self.size;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["properties", "size"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         if let Some(value) = &self.name {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "name"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
@@ -568,11 +578,11 @@ impl NewIpBlock {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         {
             let value = &self.location;
             let label = format!("{}.{}", at, "location");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value,
@@ -602,21 +612,21 @@ impl serde::Serialize for NewLan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
         if let Some(value) = &self.name {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "name"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.public {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "public"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.nics {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["entities", "nics", "items"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
@@ -671,27 +681,27 @@ impl serde::Serialize for NewLoadBalancer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
         let value = &self.name;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["properties", "name"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         if let Some(value) = &self.ip {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "ip"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.dhcp {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "dhcp"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.balancednics {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["entities", "balancednics", "items"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
@@ -797,48 +807,48 @@ impl serde::Serialize for NewNic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
         if let Some(value) = &self.name {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "name"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.ips {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "ips"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.dhcp {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "dhcp"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         let value = &self.lan;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["properties", "lan"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         if let Some(value) = &self.nat {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "nat"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.firewall_active {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "firewallActive"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.firewall_rules {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["entities", "firewallrules", "items"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
@@ -897,7 +907,7 @@ impl NewNic {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         if let Some(value) = &self.firewall_rules {
             let label = format!("{}.{}", at, "firewall_rules");
             for (index, item) in value.iter().enumerate() {
@@ -1894,74 +1904,74 @@ impl serde::Serialize for NewServer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
         let value = &self.name;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["properties", "name"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         let value = &self.cores;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["properties", "cores"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         let value = &self.ram;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["properties", "ram"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         if let Some(value) = &self.availability_zone {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "availabilityZone"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.licence_type {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "licenceType"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.boot_volume_id {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "bootVolume", "id"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.boot_cdrom {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "bootCdrom", "id"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.cpu_family {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "cpuFamily"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.create_volumes {
-            sdk_runtime::encode::append_at(
+            cloud_sdks_runtime::encode::append_at(
                 &mut body,
                 &["entities", "volumes", "items"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.attach_volumes {
-            sdk_runtime::encode::append_at(
+            cloud_sdks_runtime::encode::append_at(
                 &mut body,
                 &["entities", "volumes", "items"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.nics {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["entities", "nics", "items"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
@@ -2036,21 +2046,21 @@ impl NewServer {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         {
             let value = &self.cores;
             let label = format!("{}.{}", at, "cores");
-            sdk_runtime::check::min_i64(operation, &label, *value, 1i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, &label, *value, 1i64)?;
         }
         {
             let value = &self.ram;
             let label = format!("{}.{}", at, "ram");
-            sdk_runtime::check::min_i64(operation, &label, *value, 256i64)?;
-            sdk_runtime::check::multiple_of(operation, &label, *value, 256i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, &label, *value, 256i64)?;
+            cloud_sdks_runtime::check::multiple_of(operation, &label, *value, 256i64)?;
         }
         if let Some(value) = &self.availability_zone {
             let label = format!("{}.{}", at, "availability_zone");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -2059,7 +2069,7 @@ impl NewServer {
         }
         if let Some(value) = &self.licence_type {
             let label = format!("{}.{}", at, "licence_type");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -2068,7 +2078,7 @@ impl NewServer {
         }
         if let Some(value) = &self.cpu_family {
             let label = format!("{}.{}", at, "cpu_family");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -2089,7 +2099,7 @@ impl NewServer {
                 item.check(operation, &item_label)?;
             }
         }
-        sdk_runtime::check::at_most_one_of(
+        cloud_sdks_runtime::check::at_most_one_of(
             operation,
             &[
                 (
@@ -2297,61 +2307,61 @@ impl serde::Serialize for NewVolume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
         if let Some(value) = &self.name {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "name"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         let value = &self.size;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["properties", "size"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         let value = &self.disk_type;
-        sdk_runtime::encode::insert_at(
+        cloud_sdks_runtime::encode::insert_at(
             &mut body,
             &["properties", "type"],
             serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
         );
         if let Some(value) = &self.bus {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "bus"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.image {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "image"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.licence_type {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "licenceType"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.image_password {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "imagePassword"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.ssh_keys {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "sshKeys"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
             );
         }
         if let Some(value) = &self.availability_zone {
-            sdk_runtime::encode::insert_at(
+            cloud_sdks_runtime::encode::insert_at(
                 &mut body,
                 &["properties", "availabilityZone"],
                 serde_json::to_value(value).map_err(serde::ser::Error::custom)?,
@@ -2419,11 +2429,11 @@ impl NewVolume {
         &self,
         operation: &str,
         at: &str,
-    ) -> Result<(), sdk_runtime::InvalidArgument> {
+    ) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
         {
             let value = &self.disk_type;
             let label = format!("{}.{}", at, "disk_type");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -2432,11 +2442,16 @@ impl NewVolume {
         }
         if let Some(value) = &self.bus {
             let label = format!("{}.{}", at, "bus");
-            sdk_runtime::check::one_of(operation, &label, value.as_str(), Bus::VALUES)?;
+            cloud_sdks_runtime::check::one_of(
+                operation,
+                &label,
+                value.as_str(),
+                Bus::VALUES,
+            )?;
         }
         if let Some(value) = &self.licence_type {
             let label = format!("{}.{}", at, "licence_type");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
@@ -2445,9 +2460,9 @@ impl NewVolume {
         }
         if let Some(value) = &self.image_password {
             let label = format!("{}.{}", at, "image_password");
-            sdk_runtime::check::min_length(operation, &label, value, 8usize)?;
-            sdk_runtime::check::max_length(operation, &label, value, 50usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(operation, &label, value, 8usize)?;
+            cloud_sdks_runtime::check::max_length(operation, &label, value, 50usize)?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 &label,
                 value,
@@ -2456,14 +2471,14 @@ impl NewVolume {
         }
         if let Some(value) = &self.availability_zone {
             let label = format!("{}.{}", at, "availability_zone");
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 &label,
                 value.as_str(),
                 VolumeAvailabilityZone::VALUES,
             )?;
         }
-        sdk_runtime::check::at_least_one_of(
+        cloud_sdks_runtime::check::at_least_one_of(
             operation,
             &[
                 (format!("{}.{}", at, "image").as_str(), self.image.is_some()),
@@ -2539,7 +2554,7 @@ impl<'de> serde::Deserialize<'de> for RequestState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The kind of a resource, as given in the type member of every resource.
@@ -2679,7 +2694,7 @@ impl<'de> serde::Deserialize<'de> for ResourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The provisioning state of a resource.
@@ -2738,7 +2753,7 @@ impl<'de> serde::Deserialize<'de> for State {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The availability zone (fire zone) a server is placed in.
@@ -2797,7 +2812,7 @@ impl<'de> serde::Deserialize<'de> for ServerAvailabilityZone {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The storage availability zone a volume is placed in; only HDD volumes can be placed in a specific zone.
@@ -2862,7 +2877,7 @@ impl<'de> serde::Deserialize<'de> for VolumeAvailabilityZone {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The type of CPU a server runs on.
@@ -2915,7 +2930,7 @@ impl<'de> serde::Deserialize<'de> for CpuFamily {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// Whether a server's virtual machine is running.
@@ -2968,7 +2983,7 @@ impl<'de> serde::Deserialize<'de> for VmState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The kind of storage a volume is backed by.
@@ -3021,7 +3036,7 @@ impl<'de> serde::Deserialize<'de> for VolumeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The bus a volume is connected to its server through.
@@ -3074,7 +3089,7 @@ impl<'de> serde::Deserialize<'de> for Bus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The operating system licence type of a volume, image, snapshot or server.
@@ -3144,7 +3159,7 @@ impl<'de> serde::Deserialize<'de> for LicenceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// Whether an image is a hard disk or a CD-ROM image.
@@ -3197,7 +3212,7 @@ impl<'de> serde::Deserialize<'de> for ImageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// The network protocol a firewall rule applies to.
@@ -3262,71 +3277,101 @@ impl<'de> serde::Deserialize<'de> for Protocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        sdk_runtime::encode::deserialize_str_enum(deserializer)
+        cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
     }
 }
 /// Every type a response body is decoded into (each operation's return type, and the
 /// models and enums inside them), by name, with a function that decodes bytes into it
 /// the way responses are decoded. Tests feed arbitrary bytes to each.
 #[doc(hidden)]
-pub const RESPONSE_TYPES: &[(&str, sdk_runtime::dynamic::Decoder)] = &[
-    ("DatacenterCollection", sdk_runtime::dynamic::decodes::<DatacenterCollection>),
-    ("Datacenter", sdk_runtime::dynamic::decodes::<Datacenter>),
-    ("FirewallRuleCollection", sdk_runtime::dynamic::decodes::<FirewallRuleCollection>),
-    ("FirewallRule", sdk_runtime::dynamic::decodes::<FirewallRule>),
-    ("ImageCollection", sdk_runtime::dynamic::decodes::<ImageCollection>),
-    ("Image", sdk_runtime::dynamic::decodes::<Image>),
-    ("IpBlockCollection", sdk_runtime::dynamic::decodes::<IpBlockCollection>),
-    ("IpBlock", sdk_runtime::dynamic::decodes::<IpBlock>),
-    ("LanCollection", sdk_runtime::dynamic::decodes::<LanCollection>),
-    ("Lan", sdk_runtime::dynamic::decodes::<Lan>),
-    ("LoadBalancerCollection", sdk_runtime::dynamic::decodes::<LoadBalancerCollection>),
-    ("LoadBalancer", sdk_runtime::dynamic::decodes::<LoadBalancer>),
-    ("NicCollection", sdk_runtime::dynamic::decodes::<NicCollection>),
-    ("Nic", sdk_runtime::dynamic::decodes::<Nic>),
-    ("LocationCollection", sdk_runtime::dynamic::decodes::<LocationCollection>),
-    ("Location", sdk_runtime::dynamic::decodes::<Location>),
-    ("RequestCollection", sdk_runtime::dynamic::decodes::<RequestCollection>),
-    ("Request", sdk_runtime::dynamic::decodes::<Request>),
-    ("RequestStatus", sdk_runtime::dynamic::decodes::<RequestStatus>),
-    ("ServerCollection", sdk_runtime::dynamic::decodes::<ServerCollection>),
-    ("Server", sdk_runtime::dynamic::decodes::<Server>),
-    ("VolumeCollection", sdk_runtime::dynamic::decodes::<VolumeCollection>),
-    ("Volume", sdk_runtime::dynamic::decodes::<Volume>),
-    ("SnapshotCollection", sdk_runtime::dynamic::decodes::<SnapshotCollection>),
-    ("Snapshot", sdk_runtime::dynamic::decodes::<Snapshot>),
-    ("DatacenterProperties", sdk_runtime::dynamic::decodes::<DatacenterProperties>),
-    ("DatacenterEntities", sdk_runtime::dynamic::decodes::<DatacenterEntities>),
-    ("IpBlockProperties", sdk_runtime::dynamic::decodes::<IpBlockProperties>),
-    ("LocationProperties", sdk_runtime::dynamic::decodes::<LocationProperties>),
-    ("RequestMetadata", sdk_runtime::dynamic::decodes::<RequestMetadata>),
-    ("RequestProperties", sdk_runtime::dynamic::decodes::<RequestProperties>),
-    ("RequestStatusMetadata", sdk_runtime::dynamic::decodes::<RequestStatusMetadata>),
-    ("RequestTarget", sdk_runtime::dynamic::decodes::<RequestTarget>),
-    ("ResourceLink", sdk_runtime::dynamic::decodes::<ResourceLink>),
-    ("Metadata", sdk_runtime::dynamic::decodes::<Metadata>),
-    ("ServerProperties", sdk_runtime::dynamic::decodes::<ServerProperties>),
-    ("ServerEntities", sdk_runtime::dynamic::decodes::<ServerEntities>),
-    ("VolumeProperties", sdk_runtime::dynamic::decodes::<VolumeProperties>),
-    ("LanProperties", sdk_runtime::dynamic::decodes::<LanProperties>),
-    ("LanEntities", sdk_runtime::dynamic::decodes::<LanEntities>),
-    ("LoadBalancerProperties", sdk_runtime::dynamic::decodes::<LoadBalancerProperties>),
-    ("LoadBalancerEntities", sdk_runtime::dynamic::decodes::<LoadBalancerEntities>),
-    ("NicProperties", sdk_runtime::dynamic::decodes::<NicProperties>),
-    ("NicEntities", sdk_runtime::dynamic::decodes::<NicEntities>),
-    ("FirewallRuleProperties", sdk_runtime::dynamic::decodes::<FirewallRuleProperties>),
-    ("ImageProperties", sdk_runtime::dynamic::decodes::<ImageProperties>),
-    ("SnapshotProperties", sdk_runtime::dynamic::decodes::<SnapshotProperties>),
-    ("RequestState", sdk_runtime::dynamic::decodes::<RequestState>),
-    ("ResourceType", sdk_runtime::dynamic::decodes::<ResourceType>),
-    ("State", sdk_runtime::dynamic::decodes::<State>),
-    ("ServerAvailabilityZone", sdk_runtime::dynamic::decodes::<ServerAvailabilityZone>),
-    ("VolumeAvailabilityZone", sdk_runtime::dynamic::decodes::<VolumeAvailabilityZone>),
-    ("CpuFamily", sdk_runtime::dynamic::decodes::<CpuFamily>),
-    ("VmState", sdk_runtime::dynamic::decodes::<VmState>),
-    ("VolumeType", sdk_runtime::dynamic::decodes::<VolumeType>),
-    ("Bus", sdk_runtime::dynamic::decodes::<Bus>),
-    ("LicenceType", sdk_runtime::dynamic::decodes::<LicenceType>),
-    ("ImageType", sdk_runtime::dynamic::decodes::<ImageType>),
-    ("Protocol", sdk_runtime::dynamic::decodes::<Protocol>),
+pub const RESPONSE_TYPES: &[(&str, cloud_sdks_runtime::dynamic::Decoder)] = &[
+    (
+        "DatacenterCollection",
+        cloud_sdks_runtime::dynamic::decodes::<DatacenterCollection>,
+    ),
+    ("Datacenter", cloud_sdks_runtime::dynamic::decodes::<Datacenter>),
+    (
+        "FirewallRuleCollection",
+        cloud_sdks_runtime::dynamic::decodes::<FirewallRuleCollection>,
+    ),
+    ("FirewallRule", cloud_sdks_runtime::dynamic::decodes::<FirewallRule>),
+    ("ImageCollection", cloud_sdks_runtime::dynamic::decodes::<ImageCollection>),
+    ("Image", cloud_sdks_runtime::dynamic::decodes::<Image>),
+    ("IpBlockCollection", cloud_sdks_runtime::dynamic::decodes::<IpBlockCollection>),
+    ("IpBlock", cloud_sdks_runtime::dynamic::decodes::<IpBlock>),
+    ("LanCollection", cloud_sdks_runtime::dynamic::decodes::<LanCollection>),
+    ("Lan", cloud_sdks_runtime::dynamic::decodes::<Lan>),
+    (
+        "LoadBalancerCollection",
+        cloud_sdks_runtime::dynamic::decodes::<LoadBalancerCollection>,
+    ),
+    ("LoadBalancer", cloud_sdks_runtime::dynamic::decodes::<LoadBalancer>),
+    ("NicCollection", cloud_sdks_runtime::dynamic::decodes::<NicCollection>),
+    ("Nic", cloud_sdks_runtime::dynamic::decodes::<Nic>),
+    ("LocationCollection", cloud_sdks_runtime::dynamic::decodes::<LocationCollection>),
+    ("Location", cloud_sdks_runtime::dynamic::decodes::<Location>),
+    ("RequestCollection", cloud_sdks_runtime::dynamic::decodes::<RequestCollection>),
+    ("Request", cloud_sdks_runtime::dynamic::decodes::<Request>),
+    ("RequestStatus", cloud_sdks_runtime::dynamic::decodes::<RequestStatus>),
+    ("ServerCollection", cloud_sdks_runtime::dynamic::decodes::<ServerCollection>),
+    ("Server", cloud_sdks_runtime::dynamic::decodes::<Server>),
+    ("VolumeCollection", cloud_sdks_runtime::dynamic::decodes::<VolumeCollection>),
+    ("Volume", cloud_sdks_runtime::dynamic::decodes::<Volume>),
+    ("SnapshotCollection", cloud_sdks_runtime::dynamic::decodes::<SnapshotCollection>),
+    ("Snapshot", cloud_sdks_runtime::dynamic::decodes::<Snapshot>),
+    (
+        "DatacenterProperties",
+        cloud_sdks_runtime::dynamic::decodes::<DatacenterProperties>,
+    ),
+    ("DatacenterEntities", cloud_sdks_runtime::dynamic::decodes::<DatacenterEntities>),
+    ("IpBlockProperties", cloud_sdks_runtime::dynamic::decodes::<IpBlockProperties>),
+    ("LocationProperties", cloud_sdks_runtime::dynamic::decodes::<LocationProperties>),
+    ("RequestMetadata", cloud_sdks_runtime::dynamic::decodes::<RequestMetadata>),
+    ("RequestProperties", cloud_sdks_runtime::dynamic::decodes::<RequestProperties>),
+    (
+        "RequestStatusMetadata",
+        cloud_sdks_runtime::dynamic::decodes::<RequestStatusMetadata>,
+    ),
+    ("RequestTarget", cloud_sdks_runtime::dynamic::decodes::<RequestTarget>),
+    ("ResourceLink", cloud_sdks_runtime::dynamic::decodes::<ResourceLink>),
+    ("Metadata", cloud_sdks_runtime::dynamic::decodes::<Metadata>),
+    ("ServerProperties", cloud_sdks_runtime::dynamic::decodes::<ServerProperties>),
+    ("ServerEntities", cloud_sdks_runtime::dynamic::decodes::<ServerEntities>),
+    ("VolumeProperties", cloud_sdks_runtime::dynamic::decodes::<VolumeProperties>),
+    ("LanProperties", cloud_sdks_runtime::dynamic::decodes::<LanProperties>),
+    ("LanEntities", cloud_sdks_runtime::dynamic::decodes::<LanEntities>),
+    (
+        "LoadBalancerProperties",
+        cloud_sdks_runtime::dynamic::decodes::<LoadBalancerProperties>,
+    ),
+    (
+        "LoadBalancerEntities",
+        cloud_sdks_runtime::dynamic::decodes::<LoadBalancerEntities>,
+    ),
+    ("NicProperties", cloud_sdks_runtime::dynamic::decodes::<NicProperties>),
+    ("NicEntities", cloud_sdks_runtime::dynamic::decodes::<NicEntities>),
+    (
+        "FirewallRuleProperties",
+        cloud_sdks_runtime::dynamic::decodes::<FirewallRuleProperties>,
+    ),
+    ("ImageProperties", cloud_sdks_runtime::dynamic::decodes::<ImageProperties>),
+    ("SnapshotProperties", cloud_sdks_runtime::dynamic::decodes::<SnapshotProperties>),
+    ("RequestState", cloud_sdks_runtime::dynamic::decodes::<RequestState>),
+    ("ResourceType", cloud_sdks_runtime::dynamic::decodes::<ResourceType>),
+    ("State", cloud_sdks_runtime::dynamic::decodes::<State>),
+    (
+        "ServerAvailabilityZone",
+        cloud_sdks_runtime::dynamic::decodes::<ServerAvailabilityZone>,
+    ),
+    (
+        "VolumeAvailabilityZone",
+        cloud_sdks_runtime::dynamic::decodes::<VolumeAvailabilityZone>,
+    ),
+    ("CpuFamily", cloud_sdks_runtime::dynamic::decodes::<CpuFamily>),
+    ("VmState", cloud_sdks_runtime::dynamic::decodes::<VmState>),
+    ("VolumeType", cloud_sdks_runtime::dynamic::decodes::<VolumeType>),
+    ("Bus", cloud_sdks_runtime::dynamic::decodes::<Bus>),
+    ("LicenceType", cloud_sdks_runtime::dynamic::decodes::<LicenceType>),
+    ("ImageType", cloud_sdks_runtime::dynamic::decodes::<ImageType>),
+    ("Protocol", cloud_sdks_runtime::dynamic::decodes::<Protocol>),
 ];

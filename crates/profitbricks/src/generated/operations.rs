@@ -23,7 +23,7 @@ impl Client {
     /// * `GET /datacenters`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List Data Centers"
     pub fn list_datacenters(&self) -> ListDatacentersRequest<'_> {
         ListDatacentersRequest {
@@ -51,7 +51,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a Data Center"
     pub fn get_datacenter(
         &self,
@@ -83,8 +83,8 @@ impl Client {
     /// * `POST /datacenters`
     /// * JSON body (`Content-Type: application/json`): the members of `datacenter`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Create a Data Center"
     pub fn create_datacenter(
         &self,
@@ -122,8 +122,8 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Update a Data Center"
     pub fn update_datacenter(
         &self,
@@ -154,8 +154,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Delete a Data Center"
     pub fn delete_datacenter(
         &self,
@@ -185,7 +185,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List Firewall Rules"
     pub fn get_firewall_rules(
         &self,
@@ -214,7 +214,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules/{firewall_rule_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Get a Firewall Rule"
     pub fn get_firewall_rule(
         &self,
@@ -254,8 +254,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules`
     /// * JSON body (`Content-Type: application/json`): the members of `firewall_rule`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Create a Firewall Rule"
     pub fn create_firewall_rule(
         &self,
@@ -308,8 +308,8 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules/{firewall_rule_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `sourceMac`, `sourceIp`, `targetIp`, `portRangeStart`, `portRangeEnd`, `icmpType`, `icmpCode`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Update a Firewall Rule"
     pub fn update_firewall_rule(
         &self,
@@ -350,8 +350,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules/{firewall_rule_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Delete a Firewall Rule"
     pub fn delete_firewall_rule(
         &self,
@@ -383,7 +383,7 @@ impl Client {
     /// * `GET /images`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List Images"
     pub fn list_images(&self) -> ListImagesRequest<'_> {
         ListImagesRequest {
@@ -401,7 +401,7 @@ impl Client {
     ///
     /// * `GET /images/{image_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Get an Image"
     pub fn get_image(&self, image_id: impl Into<String>) -> GetImageRequest<'_> {
         GetImageRequest {
@@ -422,7 +422,7 @@ impl Client {
     /// * `GET /ipblocks`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List IP Blocks"
     pub fn list_ipblocks(&self) -> ListIpblocksRequest<'_> {
         ListIpblocksRequest {
@@ -440,7 +440,7 @@ impl Client {
     ///
     /// * `GET /ipblocks/{ipblock_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Get an IP Block"
     pub fn get_ipblock(&self, ipblock_id: impl Into<String>) -> GetIpblockRequest<'_> {
         GetIpblockRequest {
@@ -462,8 +462,8 @@ impl Client {
     /// * `POST /ipblocks`
     /// * JSON body (`Content-Type: application/json`): the members of `ipblock`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Create an IP Block"
     pub fn reserve_ipblock(&self, ipblock: NewIpBlock) -> ReserveIpblockRequest<'_> {
         ReserveIpblockRequest {
@@ -483,8 +483,8 @@ impl Client {
     ///
     /// * `DELETE /ipblocks/{ipblock_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Delete an IP Block"
     pub fn delete_ipblock(
         &self,
@@ -512,7 +512,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/lans`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List LANs"
     pub fn list_lans(&self, datacenter_id: impl Into<String>) -> ListLansRequest<'_> {
         ListLansRequest {
@@ -536,8 +536,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/lans`
     /// * JSON body (`Content-Type: application/json`): the members of `lan`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Create a LAN"
     pub fn create_lan(
         &self,
@@ -568,7 +568,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/lans/{lan_id}`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Get a LAN"
     pub fn get_lan(
         &self,
@@ -605,8 +605,8 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/lans/{lan_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `public`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Update a LAN"
     pub fn update_lan(
         &self,
@@ -634,8 +634,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/lans/{lan_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Delete a LAN"
     pub fn delete_lan(
         &self,
@@ -665,7 +665,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/loadbalancers`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List Load Balancers"
     pub fn list_loadbalancers(
         &self,
@@ -688,7 +688,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Get a Load Balancer"
     pub fn get_loadbalancer(
         &self,
@@ -717,8 +717,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/loadbalancers`
     /// * JSON body (`Content-Type: application/json`): the members of `loadbalancer`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Create a Load Balancer"
     pub fn create_loadbalancer(
         &self,
@@ -759,8 +759,8 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `ip`, `dhcp`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Update a Load Balancer"
     pub fn update_loadbalancer(
         &self,
@@ -789,8 +789,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Delete a Load Balancer"
     pub fn delete_loadbalancer(
         &self,
@@ -821,7 +821,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List Load Balanced NICs"
     pub fn get_loadbalancer_members(
         &self,
@@ -854,7 +854,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics/{nic_id}`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Get a Load Balanced NIC"
     pub fn get_loadbalanced_nic(
         &self,
@@ -887,8 +887,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics`
     /// * JSON body (`Content-Type: application/json`): `id`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Associate NIC to a Load Balancer"
     pub fn add_loadbalanced_nics(
         &self,
@@ -917,8 +917,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics/{nic_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Remove a NIC Association"
     pub fn remove_loadbalanced_nic(
         &self,
@@ -939,7 +939,7 @@ impl Client {
     ///
     /// * `GET /locations`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List Locations"
     pub fn list_locations(&self) -> ListLocationsRequest<'_> {
         ListLocationsRequest {
@@ -959,7 +959,7 @@ impl Client {
     ///
     /// * `GET /locations/{location_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Get a Location"
     pub fn get_location(
         &self,
@@ -988,7 +988,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List NICs"
     pub fn list_nics(
         &self,
@@ -1021,7 +1021,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Get a NIC"
     pub fn get_nic(
         &self,
@@ -1058,8 +1058,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/nics`
     /// * JSON body (`Content-Type: application/json`): the members of `nic`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Create a NIC"
     pub fn create_nic(
         &self,
@@ -1107,8 +1107,8 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `ips`, `dhcp`, `lan`, `nat`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Update a NIC"
     pub fn update_nic(
         &self,
@@ -1142,8 +1142,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Delete a NIC"
     pub fn delete_nic(
         &self,
@@ -1171,7 +1171,7 @@ impl Client {
     /// * `GET /requests`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List Requests"
     pub fn list_requests(&self) -> ListRequestsRequest<'_> {
         ListRequestsRequest {
@@ -1192,7 +1192,7 @@ impl Client {
     ///
     /// * `GET /requests/{request_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Get a Request"
     pub fn get_request(&self, request_id: impl Into<String>) -> GetRequestRequest<'_> {
         GetRequestRequest {
@@ -1214,7 +1214,7 @@ impl Client {
     ///
     /// * `GET /requests/{request_id}/status`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Get a Request Status"
     pub fn get_request_status(
         &self,
@@ -1245,7 +1245,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List Servers"
     pub fn list_servers(
         &self,
@@ -1278,7 +1278,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve a Server"
     pub fn get_server(
         &self,
@@ -1315,8 +1315,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers`
     /// * JSON body (`Content-Type: application/json`): the members of `server`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Create a Server"
     pub fn create_server(
         &self,
@@ -1362,8 +1362,8 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/servers/{server_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `cores`, `ram`, `availabilityZone`, `licenceType`, `bootVolume.id`, `bootCdrom.id`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Update a Server"
     pub fn update_server(
         &self,
@@ -1400,8 +1400,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Delete a Server"
     pub fn delete_server(
         &self,
@@ -1432,7 +1432,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/volumes`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List Attached Volumes"
     pub fn get_attached_volumes(
         &self,
@@ -1462,8 +1462,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/volumes`
     /// * JSON body (`Content-Type: application/json`): `id`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Attach a Volume"
     pub fn attach_volume(
         &self,
@@ -1490,7 +1490,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/volumes/{volume_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve an Attached Volume"
     pub fn get_attached_volume(
         &self,
@@ -1524,8 +1524,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/volumes/{volume_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Detach a Volume"
     pub fn detach_volume(
         &self,
@@ -1558,7 +1558,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/cdroms`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List Attached CD-ROMs"
     pub fn get_attached_cdroms(
         &self,
@@ -1588,8 +1588,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/cdroms`
     /// * JSON body (`Content-Type: application/json`): `id`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Attach a CD-ROM"
     pub fn attach_cdrom(
         &self,
@@ -1616,7 +1616,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/cdroms/{cdrom_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Retrieve an Attached CD-ROM"
     pub fn get_attached_cdrom(
         &self,
@@ -1645,8 +1645,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/cdroms/{cdrom_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Detach a CD-ROM"
     pub fn detach_cdrom(
         &self,
@@ -1679,8 +1679,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/reboot`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`) (empty)
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Reboot a Server"
     pub fn reboot_server(
         &self,
@@ -1711,8 +1711,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/start`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`) (empty)
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Start a Server"
     pub fn start_server(
         &self,
@@ -1744,8 +1744,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/stop`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`) (empty)
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Stop a Server"
     pub fn stop_server(
         &self,
@@ -1771,7 +1771,7 @@ impl Client {
     /// * `GET /snapshots`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List Snapshots"
     pub fn list_snapshots(&self) -> ListSnapshotsRequest<'_> {
         ListSnapshotsRequest {
@@ -1789,7 +1789,7 @@ impl Client {
     ///
     /// * `GET /snapshots/{snapshot_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Get a Snapshot"
     pub fn get_snapshot(
         &self,
@@ -1834,8 +1834,8 @@ impl Client {
     /// * `PATCH /snapshots/{snapshot_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `cpuHotPlug`, `cpuHotUnplug`, `ramHotPlug`, `ramHotUnplug`, `nicHotPlug`, `nicHotUnplug`, `discVirtioHotPlug`, `discVirtioHotUnplug`, `discScsiHotPlug`, `discScsiHotUnplug`, `licenceType`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Update a Snapshot"
     pub fn update_snapshot(
         &self,
@@ -1871,8 +1871,8 @@ impl Client {
     ///
     /// * `DELETE /snapshots/{snapshot_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Delete a Snapshot"
     pub fn delete_snapshot(
         &self,
@@ -1903,7 +1903,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/volumes`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "List Volumes"
     pub fn list_volumes(
         &self,
@@ -1926,7 +1926,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/volumes/{volume_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
     /// * source section: "Get a Volume"
     pub fn get_volume(
         &self,
@@ -1961,8 +1961,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/volumes`
     /// * JSON body (`Content-Type: application/json`): the members of `volume`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Create a Volume"
     pub fn create_volume(
         &self,
@@ -2005,8 +2005,8 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/volumes/{volume_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `size`, `bus`, `licenceType`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Update a Volume"
     pub fn update_volume(
         &self,
@@ -2040,8 +2040,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/volumes/{volume_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Delete a Volume"
     pub fn delete_volume(
         &self,
@@ -2077,8 +2077,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/volumes/{volume_id}/create-snapshot`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`): `name`, `description`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Create a Volume Snapshot"
     pub fn create_snapshot(
         &self,
@@ -2113,8 +2113,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/volumes/{volume_id}/restore-snapshot`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`): `snapshotId`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](sdk_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](sdk_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
     /// * source section: "Restore a Volume Snapshot"
     pub fn restore_snapshot(
         &self,
@@ -2147,11 +2147,11 @@ impl<'a> ListDatacentersRequest<'a> {
     pub async fn send(self) -> Result<DatacenterCollection, Error> {
         let operation: &'static str = "list_datacenters";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/datacenters"),
             query: {
                 let mut query = Vec::new();
@@ -2162,7 +2162,7 @@ impl<'a> ListDatacentersRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -2195,14 +2195,14 @@ impl<'a> GetDatacenterRequest<'a> {
     pub async fn send(self) -> Result<Datacenter, Error> {
         let operation: &'static str = "get_datacenter";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}", sdk_runtime::encode::path_segment(& self.datacenter_id
-                .clone())
+                "/datacenters/{}", cloud_sdks_runtime::encode::path_segment(& self
+                .datacenter_id.clone())
             ),
             query: {
                 let mut query = Vec::new();
@@ -2213,7 +2213,7 @@ impl<'a> GetDatacenterRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -2237,18 +2237,18 @@ pub struct CreateDatacenterRequest<'a> {
 }
 impl<'a> CreateDatacenterRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Datacenter>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Datacenter>, Error> {
         let operation: &'static str = "create_datacenter";
         {
             let value = &self.datacenter;
             value.check(operation, "datacenter")?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/datacenters"),
             query: Vec::new(),
-            body: sdk_runtime::Body::json(&self.datacenter)
+            body: cloud_sdks_runtime::Body::json(&self.datacenter)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
             idempotent: false,
@@ -2259,7 +2259,7 @@ impl<'a> CreateDatacenterRequest<'a> {
             .as_ref()
             .and_then(|source| response.request_id(source));
         Ok(
-            sdk_runtime::Accepted::new(
+            cloud_sdks_runtime::Accepted::new(
                 response.json::<Datacenter, ErrorKind>()?,
                 request_id,
             ),
@@ -2267,7 +2267,7 @@ impl<'a> CreateDatacenterRequest<'a> {
     }
 }
 impl<'a> IntoFuture for CreateDatacenterRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Datacenter>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Datacenter>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2294,36 +2294,46 @@ impl<'a> UpdateDatacenterRequest<'a> {
         self
     }
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Datacenter>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Datacenter>, Error> {
         let operation: &'static str = "update_datacenter";
         if let Some(value) = &self.name {
-            sdk_runtime::check::forbidden_chars(operation, "name", value, "@/\\|\"'")?;
+            cloud_sdks_runtime::check::forbidden_chars(
+                operation,
+                "name",
+                value,
+                "@/\\|\"'",
+            )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PATCH,
+            method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
-                "/datacenters/{}", sdk_runtime::encode::path_segment(& self.datacenter_id
-                .clone())
+                "/datacenters/{}", cloud_sdks_runtime::encode::path_segment(& self
+                .datacenter_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.name {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 if let Some(value) = &self.description {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["description"],
-                        sdk_runtime::encode::value(operation, "description", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "description",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
             idempotent: false,
@@ -2334,7 +2344,7 @@ impl<'a> UpdateDatacenterRequest<'a> {
             .as_ref()
             .and_then(|source| response.request_id(source));
         Ok(
-            sdk_runtime::Accepted::new(
+            cloud_sdks_runtime::Accepted::new(
                 response.json::<Datacenter, ErrorKind>()?,
                 request_id,
             ),
@@ -2342,7 +2352,7 @@ impl<'a> UpdateDatacenterRequest<'a> {
     }
 }
 impl<'a> IntoFuture for UpdateDatacenterRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Datacenter>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Datacenter>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2357,17 +2367,17 @@ pub struct DeleteDatacenterRequest<'a> {
 }
 impl<'a> DeleteDatacenterRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "delete_datacenter";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/datacenters/{}", sdk_runtime::encode::path_segment(& self.datacenter_id
-                .clone())
+                "/datacenters/{}", cloud_sdks_runtime::encode::path_segment(& self
+                .datacenter_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[202u16],
             idempotent: true,
         };
@@ -2376,11 +2386,11 @@ impl<'a> DeleteDatacenterRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for DeleteDatacenterRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2406,16 +2416,16 @@ impl<'a> GetFirewallRulesRequest<'a> {
     pub async fn send(self) -> Result<FirewallRuleCollection, Error> {
         let operation: &'static str = "get_firewall_rules";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/servers/{}/nics/{}/firewallrules",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.server_id.clone()),
-                sdk_runtime::encode::path_segment(& self.nic_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone())
             ),
             query: {
                 let mut query = Vec::new();
@@ -2426,7 +2436,7 @@ impl<'a> GetFirewallRulesRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -2455,18 +2465,18 @@ impl<'a> GetFirewallRuleRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<FirewallRule, Error> {
         let operation: &'static str = "get_firewall_rule";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/servers/{}/nics/{}/firewallrules/{}",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.server_id.clone()),
-                sdk_runtime::encode::path_segment(& self.nic_id.clone()),
-                sdk_runtime::encode::path_segment(& self.firewall_rule_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.firewall_rule_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -2493,23 +2503,25 @@ pub struct CreateFirewallRuleRequest<'a> {
 }
 impl<'a> CreateFirewallRuleRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<FirewallRule>, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<cloud_sdks_runtime::Accepted<FirewallRule>, Error> {
         let operation: &'static str = "create_firewall_rule";
         {
             let value = &self.firewall_rule;
             value.check(operation, "firewall_rule")?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/servers/{}/nics/{}/firewallrules",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.server_id.clone()),
-                sdk_runtime::encode::path_segment(& self.nic_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::json(&self.firewall_rule)
+            body: cloud_sdks_runtime::Body::json(&self.firewall_rule)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
             idempotent: false,
@@ -2520,7 +2532,7 @@ impl<'a> CreateFirewallRuleRequest<'a> {
             .as_ref()
             .and_then(|source| response.request_id(source));
         Ok(
-            sdk_runtime::Accepted::new(
+            cloud_sdks_runtime::Accepted::new(
                 response.json::<FirewallRule, ErrorKind>()?,
                 request_id,
             ),
@@ -2528,7 +2540,7 @@ impl<'a> CreateFirewallRuleRequest<'a> {
     }
 }
 impl<'a> IntoFuture for CreateFirewallRuleRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<FirewallRule>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<FirewallRule>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2637,12 +2649,24 @@ impl<'a> UpdateFirewallRuleRequest<'a> {
         self
     }
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<FirewallRule>, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<cloud_sdks_runtime::Accepted<FirewallRule>, Error> {
         let operation: &'static str = "update_firewall_rule";
         if let Some(value) = &self.source_mac {
-            sdk_runtime::check::min_length(operation, "source_mac", value, 17usize)?;
-            sdk_runtime::check::max_length(operation, "source_mac", value, 17usize)?;
-            sdk_runtime::check::allowed_chars(
+            cloud_sdks_runtime::check::min_length(
+                operation,
+                "source_mac",
+                value,
+                17usize,
+            )?;
+            cloud_sdks_runtime::check::max_length(
+                operation,
+                "source_mac",
+                value,
+                17usize,
+            )?;
+            cloud_sdks_runtime::check::allowed_chars(
                 operation,
                 "source_mac",
                 value,
@@ -2650,8 +2674,13 @@ impl<'a> UpdateFirewallRuleRequest<'a> {
             )?;
         }
         if let Some(value) = &self.port_range_start {
-            sdk_runtime::check::min_i64(operation, "port_range_start", *value, 1i64)?;
-            sdk_runtime::check::max_i64(
+            cloud_sdks_runtime::check::min_i64(
+                operation,
+                "port_range_start",
+                *value,
+                1i64,
+            )?;
+            cloud_sdks_runtime::check::max_i64(
                 operation,
                 "port_range_start",
                 *value,
@@ -2659,136 +2688,159 @@ impl<'a> UpdateFirewallRuleRequest<'a> {
             )?;
         }
         if let Some(value) = &self.port_range_end {
-            sdk_runtime::check::min_i64(operation, "port_range_end", *value, 1i64)?;
-            sdk_runtime::check::max_i64(operation, "port_range_end", *value, 65534i64)?;
+            cloud_sdks_runtime::check::min_i64(
+                operation,
+                "port_range_end",
+                *value,
+                1i64,
+            )?;
+            cloud_sdks_runtime::check::max_i64(
+                operation,
+                "port_range_end",
+                *value,
+                65534i64,
+            )?;
         }
         if let Some(value) = &self.icmp_type {
-            sdk_runtime::check::min_i64(operation, "icmp_type", *value, 0i64)?;
-            sdk_runtime::check::max_i64(operation, "icmp_type", *value, 254i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "icmp_type", *value, 0i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, "icmp_type", *value, 254i64)?;
         }
         if let Some(value) = &self.icmp_code {
-            sdk_runtime::check::min_i64(operation, "icmp_code", *value, 0i64)?;
-            sdk_runtime::check::max_i64(operation, "icmp_code", *value, 254i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "icmp_code", *value, 0i64)?;
+            cloud_sdks_runtime::check::max_i64(operation, "icmp_code", *value, 254i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PATCH,
+            method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
                 "/datacenters/{}/servers/{}/nics/{}/firewallrules/{}",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.server_id.clone()),
-                sdk_runtime::encode::path_segment(& self.nic_id.clone()),
-                sdk_runtime::encode::path_segment(& self.firewall_rule_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.firewall_rule_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.name {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 if let Some(value) = &self.source_mac {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["sourceMac"],
-                        sdk_runtime::encode::value(operation, "source_mac", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "source_mac",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.source_ip {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["sourceIp"],
-                        sdk_runtime::encode::value(operation, "source_ip", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "source_ip", value)?,
                     );
                 }
                 if let Some(value) = &self.target_ip {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["targetIp"],
-                        sdk_runtime::encode::value(operation, "target_ip", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "target_ip", value)?,
                     );
                 }
                 if let Some(value) = &self.port_range_start {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["portRangeStart"],
-                        sdk_runtime::encode::value(operation, "port_range_start", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "port_range_start",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.port_range_end {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["portRangeEnd"],
-                        sdk_runtime::encode::value(operation, "port_range_end", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "port_range_end",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.icmp_type {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["icmpType"],
-                        sdk_runtime::encode::value(operation, "icmp_type", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "icmp_type", value)?,
                     );
                 }
                 if let Some(value) = &self.icmp_code {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["icmpCode"],
-                        sdk_runtime::encode::value(operation, "icmp_code", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "icmp_code", value)?,
                     );
                 }
                 if self.cleared.contains(&"source_mac") {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["sourceMac"],
                         serde_json::Value::Null,
                     );
                 }
                 if self.cleared.contains(&"source_ip") {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["sourceIp"],
                         serde_json::Value::Null,
                     );
                 }
                 if self.cleared.contains(&"target_ip") {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["targetIp"],
                         serde_json::Value::Null,
                     );
                 }
                 if self.cleared.contains(&"port_range_start") {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["portRangeStart"],
                         serde_json::Value::Null,
                     );
                 }
                 if self.cleared.contains(&"port_range_end") {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["portRangeEnd"],
                         serde_json::Value::Null,
                     );
                 }
                 if self.cleared.contains(&"icmp_type") {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["icmpType"],
                         serde_json::Value::Null,
                     );
                 }
                 if self.cleared.contains(&"icmp_code") {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["icmpCode"],
                         serde_json::Value::Null,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
             idempotent: false,
@@ -2799,7 +2851,7 @@ impl<'a> UpdateFirewallRuleRequest<'a> {
             .as_ref()
             .and_then(|source| response.request_id(source));
         Ok(
-            sdk_runtime::Accepted::new(
+            cloud_sdks_runtime::Accepted::new(
                 response.json::<FirewallRule, ErrorKind>()?,
                 request_id,
             ),
@@ -2807,7 +2859,7 @@ impl<'a> UpdateFirewallRuleRequest<'a> {
     }
 }
 impl<'a> IntoFuture for UpdateFirewallRuleRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<FirewallRule>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<FirewallRule>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2825,20 +2877,20 @@ pub struct DeleteFirewallRuleRequest<'a> {
 }
 impl<'a> DeleteFirewallRuleRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "delete_firewall_rule";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/datacenters/{}/servers/{}/nics/{}/firewallrules/{}",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.server_id.clone()),
-                sdk_runtime::encode::path_segment(& self.nic_id.clone()),
-                sdk_runtime::encode::path_segment(& self.firewall_rule_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.firewall_rule_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[202u16],
             idempotent: true,
         };
@@ -2847,11 +2899,11 @@ impl<'a> DeleteFirewallRuleRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for DeleteFirewallRuleRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2874,11 +2926,11 @@ impl<'a> ListImagesRequest<'a> {
     pub async fn send(self) -> Result<ImageCollection, Error> {
         let operation: &'static str = "list_images";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/images"),
             query: {
                 let mut query = Vec::new();
@@ -2889,7 +2941,7 @@ impl<'a> ListImagesRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -2915,14 +2967,15 @@ impl<'a> GetImageRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Image, Error> {
         let operation: &'static str = "get_image";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/images/{}", sdk_runtime::encode::path_segment(& self.image_id.clone())
+                "/images/{}", cloud_sdks_runtime::encode::path_segment(& self.image_id
+                .clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -2954,11 +3007,11 @@ impl<'a> ListIpblocksRequest<'a> {
     pub async fn send(self) -> Result<IpBlockCollection, Error> {
         let operation: &'static str = "list_ipblocks";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/ipblocks"),
             query: {
                 let mut query = Vec::new();
@@ -2969,7 +3022,7 @@ impl<'a> ListIpblocksRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -2995,15 +3048,15 @@ impl<'a> GetIpblockRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<IpBlock, Error> {
         let operation: &'static str = "get_ipblock";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/ipblocks/{}", sdk_runtime::encode::path_segment(& self.ipblock_id
-                .clone())
+                "/ipblocks/{}", cloud_sdks_runtime::encode::path_segment(& self
+                .ipblock_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -3027,18 +3080,18 @@ pub struct ReserveIpblockRequest<'a> {
 }
 impl<'a> ReserveIpblockRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<IpBlock>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<IpBlock>, Error> {
         let operation: &'static str = "reserve_ipblock";
         {
             let value = &self.ipblock;
             value.check(operation, "ipblock")?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: String::from("/ipblocks"),
             query: Vec::new(),
-            body: sdk_runtime::Body::json(&self.ipblock)
+            body: cloud_sdks_runtime::Body::json(&self.ipblock)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
             idempotent: false,
@@ -3049,7 +3102,7 @@ impl<'a> ReserveIpblockRequest<'a> {
             .as_ref()
             .and_then(|source| response.request_id(source));
         Ok(
-            sdk_runtime::Accepted::new(
+            cloud_sdks_runtime::Accepted::new(
                 response.json::<IpBlock, ErrorKind>()?,
                 request_id,
             ),
@@ -3057,7 +3110,7 @@ impl<'a> ReserveIpblockRequest<'a> {
     }
 }
 impl<'a> IntoFuture for ReserveIpblockRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<IpBlock>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<IpBlock>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3072,17 +3125,17 @@ pub struct DeleteIpblockRequest<'a> {
 }
 impl<'a> DeleteIpblockRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "delete_ipblock";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/ipblocks/{}", sdk_runtime::encode::path_segment(& self.ipblock_id
-                .clone())
+                "/ipblocks/{}", cloud_sdks_runtime::encode::path_segment(& self
+                .ipblock_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[202u16],
             idempotent: true,
         };
@@ -3091,11 +3144,11 @@ impl<'a> DeleteIpblockRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for DeleteIpblockRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3119,13 +3172,13 @@ impl<'a> ListLansRequest<'a> {
     pub async fn send(self) -> Result<LanCollection, Error> {
         let operation: &'static str = "list_lans";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/lans", sdk_runtime::encode::path_segment(& self
+                "/datacenters/{}/lans", cloud_sdks_runtime::encode::path_segment(& self
                 .datacenter_id.clone())
             ),
             query: {
@@ -3137,7 +3190,7 @@ impl<'a> ListLansRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -3162,17 +3215,17 @@ pub struct CreateLanRequest<'a> {
 }
 impl<'a> CreateLanRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Lan>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Lan>, Error> {
         let operation: &'static str = "create_lan";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/datacenters/{}/lans", sdk_runtime::encode::path_segment(& self
+                "/datacenters/{}/lans", cloud_sdks_runtime::encode::path_segment(& self
                 .datacenter_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::json(&self.lan)
+            body: cloud_sdks_runtime::Body::json(&self.lan)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
             idempotent: false,
@@ -3182,11 +3235,16 @@ impl<'a> CreateLanRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new(response.json::<Lan, ErrorKind>()?, request_id))
+        Ok(
+            cloud_sdks_runtime::Accepted::new(
+                response.json::<Lan, ErrorKind>()?,
+                request_id,
+            ),
+        )
     }
 }
 impl<'a> IntoFuture for CreateLanRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Lan>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Lan>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3211,15 +3269,15 @@ impl<'a> GetLanRequest<'a> {
     pub async fn send(self) -> Result<Lan, Error> {
         let operation: &'static str = "get_lan";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/lans/{}", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self.lan_id
-                .clone())
+                "/datacenters/{}/lans/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
+                self.lan_id.clone())
             ),
             query: {
                 let mut query = Vec::new();
@@ -3230,7 +3288,7 @@ impl<'a> GetLanRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -3267,34 +3325,35 @@ impl<'a> UpdateLanRequest<'a> {
         self
     }
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Lan>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Lan>, Error> {
         let operation: &'static str = "update_lan";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PATCH,
+            method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
-                "/datacenters/{}/lans/{}", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self.lan_id
-                .clone())
+                "/datacenters/{}/lans/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
+                self.lan_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.name {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 if let Some(value) = &self.public {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["public"],
-                        sdk_runtime::encode::value(operation, "public", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "public", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
             idempotent: false,
@@ -3304,11 +3363,16 @@ impl<'a> UpdateLanRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new(response.json::<Lan, ErrorKind>()?, request_id))
+        Ok(
+            cloud_sdks_runtime::Accepted::new(
+                response.json::<Lan, ErrorKind>()?,
+                request_id,
+            ),
+        )
     }
 }
 impl<'a> IntoFuture for UpdateLanRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Lan>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Lan>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3324,18 +3388,18 @@ pub struct DeleteLanRequest<'a> {
 }
 impl<'a> DeleteLanRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "delete_lan";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/datacenters/{}/lans/{}", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self.lan_id
-                .clone())
+                "/datacenters/{}/lans/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
+                self.lan_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[202u16],
             idempotent: true,
         };
@@ -3344,11 +3408,11 @@ impl<'a> DeleteLanRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for DeleteLanRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3372,14 +3436,14 @@ impl<'a> ListLoadbalancersRequest<'a> {
     pub async fn send(self) -> Result<LoadBalancerCollection, Error> {
         let operation: &'static str = "list_loadbalancers";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/loadbalancers", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone())
+                "/datacenters/{}/loadbalancers",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone())
             ),
             query: {
                 let mut query = Vec::new();
@@ -3390,7 +3454,7 @@ impl<'a> ListLoadbalancersRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -3417,16 +3481,16 @@ impl<'a> GetLoadbalancerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<LoadBalancer, Error> {
         let operation: &'static str = "get_loadbalancer";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/loadbalancers/{}", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .loadbalancer_id.clone())
+                "/datacenters/{}/loadbalancers/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.loadbalancer_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -3451,17 +3515,19 @@ pub struct CreateLoadbalancerRequest<'a> {
 }
 impl<'a> CreateLoadbalancerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<LoadBalancer>, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<cloud_sdks_runtime::Accepted<LoadBalancer>, Error> {
         let operation: &'static str = "create_loadbalancer";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/datacenters/{}/loadbalancers", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone())
+                "/datacenters/{}/loadbalancers",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::json(&self.loadbalancer)
+            body: cloud_sdks_runtime::Body::json(&self.loadbalancer)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
             idempotent: false,
@@ -3472,7 +3538,7 @@ impl<'a> CreateLoadbalancerRequest<'a> {
             .as_ref()
             .and_then(|source| response.request_id(source));
         Ok(
-            sdk_runtime::Accepted::new(
+            cloud_sdks_runtime::Accepted::new(
                 response.json::<LoadBalancer, ErrorKind>()?,
                 request_id,
             ),
@@ -3480,7 +3546,7 @@ impl<'a> CreateLoadbalancerRequest<'a> {
     }
 }
 impl<'a> IntoFuture for CreateLoadbalancerRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<LoadBalancer>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<LoadBalancer>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3514,41 +3580,44 @@ impl<'a> UpdateLoadbalancerRequest<'a> {
         self
     }
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<LoadBalancer>, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<cloud_sdks_runtime::Accepted<LoadBalancer>, Error> {
         let operation: &'static str = "update_loadbalancer";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PATCH,
+            method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
-                "/datacenters/{}/loadbalancers/{}", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .loadbalancer_id.clone())
+                "/datacenters/{}/loadbalancers/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.loadbalancer_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.name {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 if let Some(value) = &self.ip {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["ip"],
-                        sdk_runtime::encode::value(operation, "ip", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "ip", value)?,
                     );
                 }
                 if let Some(value) = &self.dhcp {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["dhcp"],
-                        sdk_runtime::encode::value(operation, "dhcp", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "dhcp", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
             idempotent: false,
@@ -3559,7 +3628,7 @@ impl<'a> UpdateLoadbalancerRequest<'a> {
             .as_ref()
             .and_then(|source| response.request_id(source));
         Ok(
-            sdk_runtime::Accepted::new(
+            cloud_sdks_runtime::Accepted::new(
                 response.json::<LoadBalancer, ErrorKind>()?,
                 request_id,
             ),
@@ -3567,7 +3636,7 @@ impl<'a> UpdateLoadbalancerRequest<'a> {
     }
 }
 impl<'a> IntoFuture for UpdateLoadbalancerRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<LoadBalancer>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<LoadBalancer>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3583,18 +3652,18 @@ pub struct DeleteLoadbalancerRequest<'a> {
 }
 impl<'a> DeleteLoadbalancerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "delete_loadbalancer";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/datacenters/{}/loadbalancers/{}", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .loadbalancer_id.clone())
+                "/datacenters/{}/loadbalancers/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.loadbalancer_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[202u16],
             idempotent: true,
         };
@@ -3603,11 +3672,11 @@ impl<'a> DeleteLoadbalancerRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for DeleteLoadbalancerRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3632,15 +3701,15 @@ impl<'a> GetLoadbalancerMembersRequest<'a> {
     pub async fn send(self) -> Result<NicCollection, Error> {
         let operation: &'static str = "get_loadbalancer_members";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/loadbalancers/{}/balancednics",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.loadbalancer_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.loadbalancer_id.clone())
             ),
             query: {
                 let mut query = Vec::new();
@@ -3651,7 +3720,7 @@ impl<'a> GetLoadbalancerMembersRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -3686,16 +3755,16 @@ impl<'a> GetLoadbalancedNicRequest<'a> {
     pub async fn send(self) -> Result<Nic, Error> {
         let operation: &'static str = "get_loadbalanced_nic";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/loadbalancers/{}/balancednics/{}",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.loadbalancer_id.clone()),
-                sdk_runtime::encode::path_segment(& self.nic_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.loadbalancer_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone())
             ),
             query: {
                 let mut query = Vec::new();
@@ -3706,7 +3775,7 @@ impl<'a> GetLoadbalancedNicRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -3732,28 +3801,29 @@ pub struct AddLoadbalancedNicsRequest<'a> {
 }
 impl<'a> AddLoadbalancedNicsRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Nic>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Nic>, Error> {
         let operation: &'static str = "add_loadbalanced_nics";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/loadbalancers/{}/balancednics",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.loadbalancer_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.loadbalancer_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.nic_id;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["id"],
-                        sdk_runtime::encode::value(operation, "nic_id", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "nic_id", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
             idempotent: false,
@@ -3763,11 +3833,16 @@ impl<'a> AddLoadbalancedNicsRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new(response.json::<Nic, ErrorKind>()?, request_id))
+        Ok(
+            cloud_sdks_runtime::Accepted::new(
+                response.json::<Nic, ErrorKind>()?,
+                request_id,
+            ),
+        )
     }
 }
 impl<'a> IntoFuture for AddLoadbalancedNicsRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Nic>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Nic>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3784,19 +3859,19 @@ pub struct RemoveLoadbalancedNicRequest<'a> {
 }
 impl<'a> RemoveLoadbalancedNicRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "remove_loadbalanced_nic";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/datacenters/{}/loadbalancers/{}/balancednics/{}",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.loadbalancer_id.clone()),
-                sdk_runtime::encode::path_segment(& self.nic_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.loadbalancer_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[202u16],
             idempotent: true,
         };
@@ -3805,11 +3880,11 @@ impl<'a> RemoveLoadbalancedNicRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for RemoveLoadbalancedNicRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3825,12 +3900,12 @@ impl<'a> ListLocationsRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<LocationCollection, Error> {
         let operation: &'static str = "list_locations";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/locations"),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -3856,15 +3931,15 @@ impl<'a> GetLocationRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Location, Error> {
         let operation: &'static str = "get_location";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/locations/{}", sdk_runtime::encode::path_segments(& self.location_id
-                .clone())
+                "/locations/{}", cloud_sdks_runtime::encode::path_segments(& self
+                .location_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -3898,15 +3973,15 @@ impl<'a> ListNicsRequest<'a> {
     pub async fn send(self) -> Result<NicCollection, Error> {
         let operation: &'static str = "list_nics";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/servers/{}/nics", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/datacenters/{}/servers/{}/nics",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
             ),
             query: {
                 let mut query = Vec::new();
@@ -3917,7 +3992,7 @@ impl<'a> ListNicsRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -3952,16 +4027,16 @@ impl<'a> GetNicRequest<'a> {
     pub async fn send(self) -> Result<Nic, Error> {
         let operation: &'static str = "get_nic";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/servers/{}/nics/{}", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone()), sdk_runtime::encode::path_segment(& self.nic_id
-                .clone())
+                "/datacenters/{}/servers/{}/nics/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone())
             ),
             query: {
                 let mut query = Vec::new();
@@ -3972,7 +4047,7 @@ impl<'a> GetNicRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -3998,22 +4073,22 @@ pub struct CreateNicRequest<'a> {
 }
 impl<'a> CreateNicRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Nic>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Nic>, Error> {
         let operation: &'static str = "create_nic";
         {
             let value = &self.nic;
             value.check(operation, "nic")?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/datacenters/{}/servers/{}/nics", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/datacenters/{}/servers/{}/nics",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::json(&self.nic)
+            body: cloud_sdks_runtime::Body::json(&self.nic)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
             idempotent: false,
@@ -4023,11 +4098,16 @@ impl<'a> CreateNicRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new(response.json::<Nic, ErrorKind>()?, request_id))
+        Ok(
+            cloud_sdks_runtime::Accepted::new(
+                response.json::<Nic, ErrorKind>()?,
+                request_id,
+            ),
+        )
     }
 }
 impl<'a> IntoFuture for CreateNicRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Nic>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Nic>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4074,56 +4154,57 @@ impl<'a> UpdateNicRequest<'a> {
         self
     }
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Nic>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Nic>, Error> {
         let operation: &'static str = "update_nic";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PATCH,
+            method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
-                "/datacenters/{}/servers/{}/nics/{}", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone()), sdk_runtime::encode::path_segment(& self.nic_id
-                .clone())
+                "/datacenters/{}/servers/{}/nics/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.name {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 if let Some(value) = &self.ips {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["ips"],
-                        sdk_runtime::encode::value(operation, "ips", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "ips", value)?,
                     );
                 }
                 if let Some(value) = &self.dhcp {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["dhcp"],
-                        sdk_runtime::encode::value(operation, "dhcp", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "dhcp", value)?,
                     );
                 }
                 if let Some(value) = &self.lan {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["lan"],
-                        sdk_runtime::encode::value(operation, "lan", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "lan", value)?,
                     );
                 }
                 if let Some(value) = &self.nat {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["nat"],
-                        sdk_runtime::encode::value(operation, "nat", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "nat", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
             idempotent: false,
@@ -4133,11 +4214,16 @@ impl<'a> UpdateNicRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new(response.json::<Nic, ErrorKind>()?, request_id))
+        Ok(
+            cloud_sdks_runtime::Accepted::new(
+                response.json::<Nic, ErrorKind>()?,
+                request_id,
+            ),
+        )
     }
 }
 impl<'a> IntoFuture for UpdateNicRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Nic>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Nic>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4154,19 +4240,19 @@ pub struct DeleteNicRequest<'a> {
 }
 impl<'a> DeleteNicRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "delete_nic";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/datacenters/{}/servers/{}/nics/{}", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone()), sdk_runtime::encode::path_segment(& self.nic_id
-                .clone())
+                "/datacenters/{}/servers/{}/nics/{}",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[202u16],
             idempotent: true,
         };
@@ -4175,11 +4261,11 @@ impl<'a> DeleteNicRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for DeleteNicRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4202,11 +4288,11 @@ impl<'a> ListRequestsRequest<'a> {
     pub async fn send(self) -> Result<RequestCollection, Error> {
         let operation: &'static str = "list_requests";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/requests"),
             query: {
                 let mut query = Vec::new();
@@ -4217,7 +4303,7 @@ impl<'a> ListRequestsRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -4243,15 +4329,15 @@ impl<'a> GetRequestRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Request, Error> {
         let operation: &'static str = "get_request";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/requests/{}", sdk_runtime::encode::path_segment(& self.request_id
-                .clone())
+                "/requests/{}", cloud_sdks_runtime::encode::path_segment(& self
+                .request_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -4277,15 +4363,15 @@ impl<'a> GetRequestStatusRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<RequestStatus, Error> {
         let operation: &'static str = "get_request_status";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/requests/{}/status", sdk_runtime::encode::path_segment(& self
+                "/requests/{}/status", cloud_sdks_runtime::encode::path_segment(& self
                 .request_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -4318,14 +4404,14 @@ impl<'a> ListServersRequest<'a> {
     pub async fn send(self) -> Result<ServerCollection, Error> {
         let operation: &'static str = "list_servers";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/servers", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone())
+                "/datacenters/{}/servers", cloud_sdks_runtime::encode::path_segment(&
+                self.datacenter_id.clone())
             ),
             query: {
                 let mut query = Vec::new();
@@ -4336,7 +4422,7 @@ impl<'a> ListServersRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -4370,15 +4456,15 @@ impl<'a> GetServerRequest<'a> {
     pub async fn send(self) -> Result<Server, Error> {
         let operation: &'static str = "get_server";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/servers/{}", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/datacenters/{}/servers/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
+                self.server_id.clone())
             ),
             query: {
                 let mut query = Vec::new();
@@ -4389,7 +4475,7 @@ impl<'a> GetServerRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -4414,21 +4500,21 @@ pub struct CreateServerRequest<'a> {
 }
 impl<'a> CreateServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Server>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Server>, Error> {
         let operation: &'static str = "create_server";
         {
             let value = &self.server;
             value.check(operation, "server")?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/datacenters/{}/servers", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone())
+                "/datacenters/{}/servers", cloud_sdks_runtime::encode::path_segment(&
+                self.datacenter_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::json(&self.server)
+            body: cloud_sdks_runtime::Body::json(&self.server)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
             idempotent: false,
@@ -4438,11 +4524,16 @@ impl<'a> CreateServerRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new(response.json::<Server, ErrorKind>()?, request_id))
+        Ok(
+            cloud_sdks_runtime::Accepted::new(
+                response.json::<Server, ErrorKind>()?,
+                request_id,
+            ),
+        )
     }
 }
 impl<'a> IntoFuture for CreateServerRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Server>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Server>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4500,17 +4591,17 @@ impl<'a> UpdateServerRequest<'a> {
         self
     }
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Server>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Server>, Error> {
         let operation: &'static str = "update_server";
         if let Some(value) = &self.cores {
-            sdk_runtime::check::min_i64(operation, "cores", *value, 1i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "cores", *value, 1i64)?;
         }
         if let Some(value) = &self.ram {
-            sdk_runtime::check::min_i64(operation, "ram", *value, 256i64)?;
-            sdk_runtime::check::multiple_of(operation, "ram", *value, 256i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "ram", *value, 256i64)?;
+            cloud_sdks_runtime::check::multiple_of(operation, "ram", *value, 256i64)?;
         }
         if let Some(value) = &self.availability_zone {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "availability_zone",
                 value.as_str(),
@@ -4518,57 +4609,57 @@ impl<'a> UpdateServerRequest<'a> {
             )?;
         }
         if let Some(value) = &self.licence_type {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "licence_type",
                 value.as_str(),
                 &["WINDOWS", "LINUX", "UNKNOWN"],
             )?;
         }
-        sdk_runtime::check::at_most_one_of(
+        cloud_sdks_runtime::check::at_most_one_of(
             operation,
             &[
                 ("boot_volume", self.boot_volume.is_some()),
                 ("boot_cdrom", self.boot_cdrom.is_some()),
             ],
         )?;
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PATCH,
+            method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
-                "/datacenters/{}/servers/{}", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/datacenters/{}/servers/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
+                self.server_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.name {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 if let Some(value) = &self.cores {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["cores"],
-                        sdk_runtime::encode::value(operation, "cores", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "cores", value)?,
                     );
                 }
                 if let Some(value) = &self.ram {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["ram"],
-                        sdk_runtime::encode::value(operation, "ram", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "ram", value)?,
                     );
                 }
                 if let Some(value) = &self.availability_zone {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["availabilityZone"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "availability_zone",
                             value,
@@ -4576,27 +4667,40 @@ impl<'a> UpdateServerRequest<'a> {
                     );
                 }
                 if let Some(value) = &self.licence_type {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["licenceType"],
-                        sdk_runtime::encode::value(operation, "licence_type", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "licence_type",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.boot_volume {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["bootVolume", "id"],
-                        sdk_runtime::encode::value(operation, "boot_volume", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "boot_volume",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.boot_cdrom {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["bootCdrom", "id"],
-                        sdk_runtime::encode::value(operation, "boot_cdrom", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "boot_cdrom",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
             idempotent: false,
@@ -4606,11 +4710,16 @@ impl<'a> UpdateServerRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new(response.json::<Server, ErrorKind>()?, request_id))
+        Ok(
+            cloud_sdks_runtime::Accepted::new(
+                response.json::<Server, ErrorKind>()?,
+                request_id,
+            ),
+        )
     }
 }
 impl<'a> IntoFuture for UpdateServerRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Server>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Server>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4626,18 +4735,18 @@ pub struct DeleteServerRequest<'a> {
 }
 impl<'a> DeleteServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "delete_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/datacenters/{}/servers/{}", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/datacenters/{}/servers/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
+                self.server_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[202u16],
             idempotent: true,
         };
@@ -4646,11 +4755,11 @@ impl<'a> DeleteServerRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for DeleteServerRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4675,15 +4784,15 @@ impl<'a> GetAttachedVolumesRequest<'a> {
     pub async fn send(self) -> Result<VolumeCollection, Error> {
         let operation: &'static str = "get_attached_volumes";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/servers/{}/volumes", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/datacenters/{}/servers/{}/volumes",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
             ),
             query: {
                 let mut query = Vec::new();
@@ -4694,7 +4803,7 @@ impl<'a> GetAttachedVolumesRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -4720,28 +4829,29 @@ pub struct AttachVolumeRequest<'a> {
 }
 impl<'a> AttachVolumeRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Volume>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Volume>, Error> {
         let operation: &'static str = "attach_volume";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/datacenters/{}/servers/{}/volumes", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/datacenters/{}/servers/{}/volumes",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.volume_id;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["id"],
-                        sdk_runtime::encode::value(operation, "volume_id", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "volume_id", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
             idempotent: false,
@@ -4751,11 +4861,16 @@ impl<'a> AttachVolumeRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new(response.json::<Volume, ErrorKind>()?, request_id))
+        Ok(
+            cloud_sdks_runtime::Accepted::new(
+                response.json::<Volume, ErrorKind>()?,
+                request_id,
+            ),
+        )
     }
 }
 impl<'a> IntoFuture for AttachVolumeRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Volume>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Volume>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4774,17 +4889,17 @@ impl<'a> GetAttachedVolumeRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Volume, Error> {
         let operation: &'static str = "get_attached_volume";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/servers/{}/volumes/{}",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.server_id.clone()),
-                sdk_runtime::encode::path_segment(& self.volume_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.volume_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -4810,19 +4925,19 @@ pub struct DetachVolumeRequest<'a> {
 }
 impl<'a> DetachVolumeRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "detach_volume";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/datacenters/{}/servers/{}/volumes/{}",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.server_id.clone()),
-                sdk_runtime::encode::path_segment(& self.volume_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.volume_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[202u16],
             idempotent: true,
         };
@@ -4831,11 +4946,11 @@ impl<'a> DetachVolumeRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for DetachVolumeRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4860,15 +4975,15 @@ impl<'a> GetAttachedCdromsRequest<'a> {
     pub async fn send(self) -> Result<ImageCollection, Error> {
         let operation: &'static str = "get_attached_cdroms";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/servers/{}/cdroms", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/datacenters/{}/servers/{}/cdroms",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
             ),
             query: {
                 let mut query = Vec::new();
@@ -4879,7 +4994,7 @@ impl<'a> GetAttachedCdromsRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -4905,28 +5020,29 @@ pub struct AttachCdromRequest<'a> {
 }
 impl<'a> AttachCdromRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Image>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Image>, Error> {
         let operation: &'static str = "attach_cdrom";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/datacenters/{}/servers/{}/cdroms", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/datacenters/{}/servers/{}/cdroms",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 {
                     let value = &self.cdrom_id;
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["id"],
-                        sdk_runtime::encode::value(operation, "cdrom_id", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "cdrom_id", value)?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
             idempotent: false,
@@ -4936,11 +5052,16 @@ impl<'a> AttachCdromRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new(response.json::<Image, ErrorKind>()?, request_id))
+        Ok(
+            cloud_sdks_runtime::Accepted::new(
+                response.json::<Image, ErrorKind>()?,
+                request_id,
+            ),
+        )
     }
 }
 impl<'a> IntoFuture for AttachCdromRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Image>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Image>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4959,17 +5080,17 @@ impl<'a> GetAttachedCdromRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Image, Error> {
         let operation: &'static str = "get_attached_cdrom";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/servers/{}/cdroms/{}",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.server_id.clone()),
-                sdk_runtime::encode::path_segment(& self.cdrom_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.cdrom_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -4995,19 +5116,19 @@ pub struct DetachCdromRequest<'a> {
 }
 impl<'a> DetachCdromRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "detach_cdrom";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/datacenters/{}/servers/{}/cdroms/{}",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.server_id.clone()),
-                sdk_runtime::encode::path_segment(& self.cdrom_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.cdrom_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[202u16],
             idempotent: true,
         };
@@ -5016,11 +5137,11 @@ impl<'a> DetachCdromRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for DetachCdromRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -5036,21 +5157,21 @@ pub struct RebootServerRequest<'a> {
 }
 impl<'a> RebootServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "reboot_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/datacenters/{}/servers/{}/reboot", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/datacenters/{}/servers/{}/reboot",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
             ),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
                 let mut form: Vec<(String, String)> = Vec::new();
-                sdk_runtime::Body::Form(form)
+                cloud_sdks_runtime::Body::Form(form)
             },
             success: &[202u16],
             idempotent: false,
@@ -5060,11 +5181,11 @@ impl<'a> RebootServerRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for RebootServerRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -5080,21 +5201,21 @@ pub struct StartServerRequest<'a> {
 }
 impl<'a> StartServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "start_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/datacenters/{}/servers/{}/start", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/datacenters/{}/servers/{}/start",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
             ),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
                 let mut form: Vec<(String, String)> = Vec::new();
-                sdk_runtime::Body::Form(form)
+                cloud_sdks_runtime::Body::Form(form)
             },
             success: &[202u16],
             idempotent: false,
@@ -5104,11 +5225,11 @@ impl<'a> StartServerRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for StartServerRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -5124,21 +5245,21 @@ pub struct StopServerRequest<'a> {
 }
 impl<'a> StopServerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "stop_server";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/datacenters/{}/servers/{}/stop", sdk_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/datacenters/{}/servers/{}/stop",
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
             ),
             query: Vec::new(),
             body: {
                 #[allow(unused_mut)]
                 let mut form: Vec<(String, String)> = Vec::new();
-                sdk_runtime::Body::Form(form)
+                cloud_sdks_runtime::Body::Form(form)
             },
             success: &[202u16],
             idempotent: false,
@@ -5148,11 +5269,11 @@ impl<'a> StopServerRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for StopServerRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -5175,11 +5296,11 @@ impl<'a> ListSnapshotsRequest<'a> {
     pub async fn send(self) -> Result<SnapshotCollection, Error> {
         let operation: &'static str = "list_snapshots";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: String::from("/snapshots"),
             query: {
                 let mut query = Vec::new();
@@ -5190,7 +5311,7 @@ impl<'a> ListSnapshotsRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -5216,15 +5337,15 @@ impl<'a> GetSnapshotRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Snapshot, Error> {
         let operation: &'static str = "get_snapshot";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/snapshots/{}", sdk_runtime::encode::path_segment(& self.snapshot_id
-                .clone())
+                "/snapshots/{}", cloud_sdks_runtime::encode::path_segment(& self
+                .snapshot_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -5326,87 +5447,115 @@ impl<'a> UpdateSnapshotRequest<'a> {
         self
     }
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Snapshot>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Snapshot>, Error> {
         let operation: &'static str = "update_snapshot";
         if let Some(value) = &self.licence_type {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "licence_type",
                 value.as_str(),
                 &["WINDOWS", "LINUX", "UNKNOWN"],
             )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PATCH,
+            method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
-                "/snapshots/{}", sdk_runtime::encode::path_segment(& self.snapshot_id
-                .clone())
+                "/snapshots/{}", cloud_sdks_runtime::encode::path_segment(& self
+                .snapshot_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.name {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 if let Some(value) = &self.description {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["description"],
-                        sdk_runtime::encode::value(operation, "description", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "description",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.cpu_hot_plug {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["cpuHotPlug"],
-                        sdk_runtime::encode::value(operation, "cpu_hot_plug", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "cpu_hot_plug",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.cpu_hot_unplug {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["cpuHotUnplug"],
-                        sdk_runtime::encode::value(operation, "cpu_hot_unplug", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "cpu_hot_unplug",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.ram_hot_plug {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["ramHotPlug"],
-                        sdk_runtime::encode::value(operation, "ram_hot_plug", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "ram_hot_plug",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.ram_hot_unplug {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["ramHotUnplug"],
-                        sdk_runtime::encode::value(operation, "ram_hot_unplug", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "ram_hot_unplug",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.nic_hot_plug {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["nicHotPlug"],
-                        sdk_runtime::encode::value(operation, "nic_hot_plug", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "nic_hot_plug",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.nic_hot_unplug {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["nicHotUnplug"],
-                        sdk_runtime::encode::value(operation, "nic_hot_unplug", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "nic_hot_unplug",
+                            value,
+                        )?,
                     );
                 }
                 if let Some(value) = &self.disc_virtio_hot_plug {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["discVirtioHotPlug"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "disc_virtio_hot_plug",
                             value,
@@ -5414,10 +5563,10 @@ impl<'a> UpdateSnapshotRequest<'a> {
                     );
                 }
                 if let Some(value) = &self.disc_virtio_hot_unplug {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["discVirtioHotUnplug"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "disc_virtio_hot_unplug",
                             value,
@@ -5425,10 +5574,10 @@ impl<'a> UpdateSnapshotRequest<'a> {
                     );
                 }
                 if let Some(value) = &self.disc_scsi_hot_plug {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["discScsiHotPlug"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "disc_scsi_hot_plug",
                             value,
@@ -5436,10 +5585,10 @@ impl<'a> UpdateSnapshotRequest<'a> {
                     );
                 }
                 if let Some(value) = &self.disc_scsi_hot_unplug {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["discScsiHotUnplug"],
-                        sdk_runtime::encode::value(
+                        cloud_sdks_runtime::encode::value(
                             operation,
                             "disc_scsi_hot_unplug",
                             value,
@@ -5447,13 +5596,18 @@ impl<'a> UpdateSnapshotRequest<'a> {
                     );
                 }
                 if let Some(value) = &self.licence_type {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["licenceType"],
-                        sdk_runtime::encode::value(operation, "licence_type", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "licence_type",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
             idempotent: false,
@@ -5464,7 +5618,7 @@ impl<'a> UpdateSnapshotRequest<'a> {
             .as_ref()
             .and_then(|source| response.request_id(source));
         Ok(
-            sdk_runtime::Accepted::new(
+            cloud_sdks_runtime::Accepted::new(
                 response.json::<Snapshot, ErrorKind>()?,
                 request_id,
             ),
@@ -5472,7 +5626,7 @@ impl<'a> UpdateSnapshotRequest<'a> {
     }
 }
 impl<'a> IntoFuture for UpdateSnapshotRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Snapshot>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Snapshot>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -5487,17 +5641,17 @@ pub struct DeleteSnapshotRequest<'a> {
 }
 impl<'a> DeleteSnapshotRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "delete_snapshot";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/snapshots/{}", sdk_runtime::encode::path_segment(& self.snapshot_id
-                .clone())
+                "/snapshots/{}", cloud_sdks_runtime::encode::path_segment(& self
+                .snapshot_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[202u16],
             idempotent: true,
         };
@@ -5506,11 +5660,11 @@ impl<'a> DeleteSnapshotRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for DeleteSnapshotRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -5534,14 +5688,14 @@ impl<'a> ListVolumesRequest<'a> {
     pub async fn send(self) -> Result<VolumeCollection, Error> {
         let operation: &'static str = "list_volumes";
         if let Some(value) = &self.depth {
-            sdk_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
+            cloud_sdks_runtime::check::min_i64(operation, "depth", *value, 0i64)?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/volumes", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone())
+                "/datacenters/{}/volumes", cloud_sdks_runtime::encode::path_segment(&
+                self.datacenter_id.clone())
             ),
             query: {
                 let mut query = Vec::new();
@@ -5552,7 +5706,7 @@ impl<'a> ListVolumesRequest<'a> {
                 }
                 query
             },
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -5579,16 +5733,16 @@ impl<'a> GetVolumeRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<Volume, Error> {
         let operation: &'static str = "get_volume";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::GET,
+            method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/volumes/{}", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .volume_id.clone())
+                "/datacenters/{}/volumes/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
+                self.volume_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[200u16],
             idempotent: true,
         };
@@ -5613,21 +5767,21 @@ pub struct CreateVolumeRequest<'a> {
 }
 impl<'a> CreateVolumeRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Volume>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Volume>, Error> {
         let operation: &'static str = "create_volume";
         {
             let value = &self.volume;
             value.check(operation, "volume")?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/datacenters/{}/volumes", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone())
+                "/datacenters/{}/volumes", cloud_sdks_runtime::encode::path_segment(&
+                self.datacenter_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::json(&self.volume)
+            body: cloud_sdks_runtime::Body::json(&self.volume)
                 .map_err(|e| e.in_operation(operation))?,
             success: &[202u16],
             idempotent: false,
@@ -5637,11 +5791,16 @@ impl<'a> CreateVolumeRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new(response.json::<Volume, ErrorKind>()?, request_id))
+        Ok(
+            cloud_sdks_runtime::Accepted::new(
+                response.json::<Volume, ErrorKind>()?,
+                request_id,
+            ),
+        )
     }
 }
 impl<'a> IntoFuture for CreateVolumeRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Volume>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Volume>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -5681,59 +5840,69 @@ impl<'a> UpdateVolumeRequest<'a> {
         self
     }
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Volume>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Volume>, Error> {
         let operation: &'static str = "update_volume";
         if let Some(value) = &self.bus {
-            sdk_runtime::check::one_of(operation, "bus", value.as_str(), Bus::VALUES)?;
+            cloud_sdks_runtime::check::one_of(
+                operation,
+                "bus",
+                value.as_str(),
+                Bus::VALUES,
+            )?;
         }
         if let Some(value) = &self.licence_type {
-            sdk_runtime::check::one_of(
+            cloud_sdks_runtime::check::one_of(
                 operation,
                 "licence_type",
                 value.as_str(),
                 LicenceType::VALUES,
             )?;
         }
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::PATCH,
+            method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
-                "/datacenters/{}/volumes/{}", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .volume_id.clone())
+                "/datacenters/{}/volumes/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
+                self.volume_id.clone())
             ),
             query: Vec::new(),
             body: {
                 let mut body = serde_json::Map::new();
                 if let Some(value) = &self.name {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["name"],
-                        sdk_runtime::encode::value(operation, "name", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "name", value)?,
                     );
                 }
                 if let Some(value) = &self.size {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["size"],
-                        sdk_runtime::encode::value(operation, "size", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "size", value)?,
                     );
                 }
                 if let Some(value) = &self.bus {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["bus"],
-                        sdk_runtime::encode::value(operation, "bus", value)?,
+                        cloud_sdks_runtime::encode::value(operation, "bus", value)?,
                     );
                 }
                 if let Some(value) = &self.licence_type {
-                    sdk_runtime::encode::insert_at(
+                    cloud_sdks_runtime::encode::insert_at(
                         &mut body,
                         &["licenceType"],
-                        sdk_runtime::encode::value(operation, "licence_type", value)?,
+                        cloud_sdks_runtime::encode::value(
+                            operation,
+                            "licence_type",
+                            value,
+                        )?,
                     );
                 }
-                sdk_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
+                cloud_sdks_runtime::Body::json(&body)
+                    .map_err(|e| e.in_operation(operation))?
             },
             success: &[202u16],
             idempotent: false,
@@ -5743,11 +5912,16 @@ impl<'a> UpdateVolumeRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new(response.json::<Volume, ErrorKind>()?, request_id))
+        Ok(
+            cloud_sdks_runtime::Accepted::new(
+                response.json::<Volume, ErrorKind>()?,
+                request_id,
+            ),
+        )
     }
 }
 impl<'a> IntoFuture for UpdateVolumeRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Volume>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Volume>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -5763,18 +5937,18 @@ pub struct DeleteVolumeRequest<'a> {
 }
 impl<'a> DeleteVolumeRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "delete_volume";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::DELETE,
+            method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/datacenters/{}/volumes/{}", sdk_runtime::encode::path_segment(& self
-                .datacenter_id.clone()), sdk_runtime::encode::path_segment(& self
-                .volume_id.clone())
+                "/datacenters/{}/volumes/{}", cloud_sdks_runtime::encode::path_segment(&
+                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
+                self.volume_id.clone())
             ),
             query: Vec::new(),
-            body: sdk_runtime::Body::Empty,
+            body: cloud_sdks_runtime::Body::Empty,
             success: &[202u16],
             idempotent: true,
         };
@@ -5783,11 +5957,11 @@ impl<'a> DeleteVolumeRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for DeleteVolumeRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -5815,15 +5989,15 @@ impl<'a> CreateSnapshotRequest<'a> {
         self
     }
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<Snapshot>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<Snapshot>, Error> {
         let operation: &'static str = "create_snapshot";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/volumes/{}/create-snapshot",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.volume_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.volume_id.clone())
             ),
             query: Vec::new(),
             body: {
@@ -5835,7 +6009,7 @@ impl<'a> CreateSnapshotRequest<'a> {
                 if let Some(value) = &self.description {
                     form.push((String::from("description"), value.clone()));
                 }
-                sdk_runtime::Body::Form(form)
+                cloud_sdks_runtime::Body::Form(form)
             },
             success: &[202u16],
             idempotent: false,
@@ -5846,7 +6020,7 @@ impl<'a> CreateSnapshotRequest<'a> {
             .as_ref()
             .and_then(|source| response.request_id(source));
         Ok(
-            sdk_runtime::Accepted::new(
+            cloud_sdks_runtime::Accepted::new(
                 response.json::<Snapshot, ErrorKind>()?,
                 request_id,
             ),
@@ -5854,7 +6028,7 @@ impl<'a> CreateSnapshotRequest<'a> {
     }
 }
 impl<'a> IntoFuture for CreateSnapshotRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<Snapshot>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<Snapshot>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -5871,15 +6045,15 @@ pub struct RestoreSnapshotRequest<'a> {
 }
 impl<'a> RestoreSnapshotRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
-    pub async fn send(self) -> Result<sdk_runtime::Accepted<()>, Error> {
+    pub async fn send(self) -> Result<cloud_sdks_runtime::Accepted<()>, Error> {
         let operation: &'static str = "restore_snapshot";
-        let request = sdk_runtime::Request {
+        let request = cloud_sdks_runtime::Request {
             operation,
-            method: sdk_runtime::Method::POST,
+            method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/volumes/{}/restore-snapshot",
-                sdk_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                sdk_runtime::encode::path_segment(& self.volume_id.clone())
+                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
+                cloud_sdks_runtime::encode::path_segment(& self.volume_id.clone())
             ),
             query: Vec::new(),
             body: {
@@ -5889,7 +6063,7 @@ impl<'a> RestoreSnapshotRequest<'a> {
                     let value = &self.snapshot_id;
                     form.push((String::from("snapshotId"), value.clone()));
                 }
-                sdk_runtime::Body::Form(form)
+                cloud_sdks_runtime::Body::Form(form)
             },
             success: &[202u16],
             idempotent: false,
@@ -5899,11 +6073,11 @@ impl<'a> RestoreSnapshotRequest<'a> {
             .request_id
             .as_ref()
             .and_then(|source| response.request_id(source));
-        Ok(sdk_runtime::Accepted::new((), request_id))
+        Ok(cloud_sdks_runtime::Accepted::new((), request_id))
     }
 }
 impl<'a> IntoFuture for RestoreSnapshotRequest<'a> {
-    type Output = Result<sdk_runtime::Accepted<()>, Error>;
+    type Output = Result<cloud_sdks_runtime::Accepted<()>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -35,10 +35,7 @@ static PB: Provider = Provider {
         message: Some("/messages/0/message"),
         error_type: None,
     },
-    request_id: Some(RequestIdSource {
-        header: "Location",
-        marker: "/requests/",
-    }),
+    request_id: Some(RequestIdSource { header: "Location", marker: "/requests/" }),
 };
 
 static ONEANDONE: Provider = Provider {
@@ -47,11 +44,7 @@ static ONEANDONE: Provider = Provider {
     user_agent: "oneandone/0.1.0",
     auth: AuthScheme::Header("X-TOKEN"),
     default_headers: &[],
-    errors: ErrorModel {
-        code: None,
-        message: Some("/message"),
-        error_type: Some("/type"),
-    },
+    errors: ErrorModel { code: None, message: Some("/message"), error_type: Some("/type") },
     request_id: None,
 };
 
@@ -78,9 +71,7 @@ fn serve_once(response: String) -> (String, JoinHandle<Seen>) {
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let handle = thread::spawn(move || {
         let (stream, _) = listener.accept().expect("accept");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("timeout");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
         let mut reader = BufReader::new(stream);
         let mut request_line = String::new();
         reader.read_line(&mut request_line).expect("request line");
@@ -121,10 +112,7 @@ fn http_response(status: &str, extra_headers: &str, body: &str) -> String {
 }
 
 fn client() -> reqwest::Client {
-    default_client_builder(DEFAULT_CONNECT_TIMEOUT)
-        .no_proxy()
-        .build()
-        .expect("client")
+    default_client_builder(DEFAULT_CONNECT_TIMEOUT).no_proxy().build().expect("client")
 }
 
 fn make_transport(provider: &'static Provider, credentials: Credentials, base: &str) -> Transport {
@@ -170,9 +158,7 @@ async fn get_sends_headers_and_query() {
     assert_eq!(response.status, 202);
     assert_eq!(response.body, br#"{"id":"dc1"}"#);
     assert_eq!(
-        response
-            .request_id(PB.request_id.as_ref().expect("source"))
-            .as_deref(),
+        response.request_id(PB.request_id.as_ref().expect("source")).as_deref(),
         Some("0f3c1e4a-aaaa-bbbb-cccc-123456789abc")
     );
     let value: serde_json::Value = response.json::<_, Kind>().expect("json");
@@ -184,10 +170,7 @@ async fn get_sends_headers_and_query() {
         "GET /cloudapi/v3/datacenters/us%2Flas?depth=2&filter=a+b%26c HTTP/1.1"
     );
     assert_eq!(seen.header("user-agent"), Some("profitbricks/0.1.0"));
-    assert_eq!(
-        seen.header("authorization"),
-        Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")
-    );
+    assert_eq!(seen.header("authorization"), Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="));
     assert_eq!(seen.header("accept"), Some("application/json"));
     assert_eq!(seen.header("x-depth"), Some("1"));
     assert_eq!(seen.header("x-extra"), Some("extra-value"));
@@ -200,10 +183,7 @@ async fn json_body_with_token_header() {
     let (base, server) = serve_once(http_response("200 OK", "", "{}"));
     let transport = make_transport(&ONEANDONE, Credentials::token("tok-123"), &base);
     let body = Body::json(&serde_json::json!({"name": "web"})).expect("json");
-    transport
-        .send::<Kind>(request(Method::POST, "/servers", body))
-        .await
-        .expect("success");
+    transport.send::<Kind>(request(Method::POST, "/servers", body)).await.expect("success");
     let seen = server.join().expect("server");
     assert_eq!(seen.request_line, "POST /cloudapi/v3/servers HTTP/1.1");
     assert_eq!(seen.header("x-token"), Some("tok-123"));
@@ -216,19 +196,10 @@ async fn json_body_with_token_header() {
 async fn form_and_named_bodies() {
     let (base, server) = serve_once(http_response("200 OK", "", ""));
     let transport = make_transport(&ONEANDONE, Credentials::token("t"), &base);
-    let form = Body::Form(vec![
-        ("name".into(), "a b".into()),
-        ("note".into(), "x&y=z/ä".into()),
-    ]);
-    transport
-        .send::<Kind>(request(Method::POST, "/form", form))
-        .await
-        .expect("success");
+    let form = Body::Form(vec![("name".into(), "a b".into()), ("note".into(), "x&y=z/ä".into())]);
+    transport.send::<Kind>(request(Method::POST, "/form", form)).await.expect("success");
     let seen = server.join().expect("server");
-    assert_eq!(
-        seen.header("content-type"),
-        Some("application/x-www-form-urlencoded")
-    );
+    assert_eq!(seen.header("content-type"), Some("application/x-www-form-urlencoded"));
     assert_eq!(seen.body, "name=a+b&note=x%26y%3Dz%2F%C3%A4");
 
     let (base, server) = serve_once(http_response("200 OK", "", ""));
@@ -249,21 +220,15 @@ async fn form_and_named_bodies() {
         .await
         .expect("success");
     let seen = server.join().expect("server");
-    assert_eq!(
-        seen.header("content-type"),
-        Some("application/x-www-form-urlencoded")
-    );
+    assert_eq!(seen.header("content-type"), Some("application/x-www-form-urlencoded"));
     assert_eq!(seen.body, "");
 }
 
 #[tokio::test]
 async fn error_status_is_classified() {
     let body = r#"{"httpStatus":404,"messages":[{"errorCode":"309","message":"Resource does not exist"}]}"#;
-    let (base, server) = serve_once(http_response(
-        "404 Not Found",
-        "Content-Type: application/json\r\n",
-        body,
-    ));
+    let (base, server) =
+        serve_once(http_response("404 Not Found", "Content-Type: application/json\r\n", body));
     let transport = make_transport(&PB, Credentials::basic("u", "p"), &base);
     let error = transport
         .send::<Kind>(request(Method::GET, "/datacenters/x", Body::Empty))
@@ -275,24 +240,16 @@ async fn error_status_is_classified() {
     let api = error.api_error().expect("api error");
     assert_eq!(api.body, body);
     assert_eq!(api.header("Content-Type"), Some("application/json"));
-    assert_eq!(
-        error.to_string(),
-        "test_op: HTTP 404 NotFound (code 309): Resource does not exist"
-    );
+    assert_eq!(error.to_string(), "test_op: HTTP 404 NotFound (code 309): Resource does not exist");
 }
 
 #[tokio::test]
 async fn html_5xx_is_api_error_without_details() {
-    let (base, server) = serve_once(http_response(
-        "502 Bad Gateway",
-        "",
-        "<html>bad gateway</html>",
-    ));
+    let (base, server) =
+        serve_once(http_response("502 Bad Gateway", "", "<html>bad gateway</html>"));
     let transport = make_transport(&PB, Credentials::basic("u", "p"), &base);
-    let error = transport
-        .send::<Kind>(request(Method::GET, "/x", Body::Empty))
-        .await
-        .expect_err("502");
+    let error =
+        transport.send::<Kind>(request(Method::GET, "/x", Body::Empty)).await.expect_err("502");
     server.join().expect("server");
     assert_eq!(error.kind(), Some(&Kind::Other));
     assert_eq!(error.to_string(), "test_op: HTTP 502 Other");
@@ -315,16 +272,11 @@ async fn unlisted_success_status_is_unexpected() {
 async fn cross_origin_redirect_is_not_followed() {
     // The redirect target is a server that would record the request.
     let (other, other_server) = serve_once(http_response("200 OK", "", ""));
-    let (base, server) = serve_once(http_response(
-        "302 Found",
-        &format!("Location: {other}/stolen\r\n"),
-        "",
-    ));
+    let (base, server) =
+        serve_once(http_response("302 Found", &format!("Location: {other}/stolen\r\n"), ""));
     let transport = make_transport(&ONEANDONE, Credentials::token("tok-secret"), &base);
-    let error = transport
-        .send::<Kind>(request(Method::GET, "/x", Body::Empty))
-        .await
-        .expect_err("302");
+    let error =
+        transport.send::<Kind>(request(Method::GET, "/x", Body::Empty)).await.expect_err("302");
     server.join().expect("server");
     assert!(matches!(error, Error::UnexpectedStatus(_)), "{error:?}");
     assert_eq!(error.status(), Some(302));
@@ -383,16 +335,7 @@ async fn dot_and_empty_segments_are_rejected_before_sending() {
 
 #[test]
 fn path_checks() {
-    for ok in [
-        "",
-        "/",
-        "/a",
-        "/a/",
-        "a/b",
-        "/a.b/..c/...",
-        "/a?x=/../",
-        "/%2e%2e2",
-    ] {
+    for ok in ["", "/", "/a", "/a/", "a/b", "/a.b/..c/...", "/a?x=/../", "/%2e%2e2"] {
         assert_eq!(check_path(ok), Ok(()), "{ok}");
     }
     for bad in ["/..", "/.", "/a//b", "//a", "/%2E", "/a/%2e./b"] {
@@ -404,29 +347,18 @@ fn path_checks() {
 fn form_encoding() {
     assert_eq!(form_urlencoded([]), "");
     assert_eq!(form_urlencoded([("a", "")]), "a=");
-    assert_eq!(
-        form_urlencoded([("k y", "*-._~+%"), ("b", "1")]),
-        "k+y=*-._%7E%2B%25&b=1"
-    );
+    assert_eq!(form_urlencoded([("k y", "*-._~+%"), ("b", "1")]), "k+y=*-._%7E%2B%25&b=1");
 }
 
 #[test]
 fn build_validates_base_url() {
-    let build = |url: &str| {
-        Transport::builder(&PB, Credentials::basic("u", "p"))
-            .base_url(url)
-            .build()
-    };
+    let build =
+        |url: &str| Transport::builder(&PB, Credentials::basic("u", "p")).base_url(url).build();
     assert_eq!(
-        build(" https://example.com/api// ")
-            .expect("valid")
-            .base_url(),
+        build(" https://example.com/api// ").expect("valid").base_url(),
         "https://example.com/api"
     );
-    assert_eq!(
-        build("http://localhost:8080").expect("valid").base_url(),
-        "http://localhost:8080"
-    );
+    assert_eq!(build("http://localhost:8080").expect("valid").base_url(), "http://localhost:8080");
     for loopback in [
         "http://127.0.0.1:1234/api",
         "http://127.1.2.3",
@@ -452,9 +384,7 @@ fn build_validates_base_url() {
         let error = build(bad).expect_err(bad);
         assert!(!error.to_string().contains("pw-secret"), "{error}");
     }
-    assert!(Transport::builder(&PB, Credentials::basic("u", "p"))
-        .build()
-        .is_ok());
+    assert!(Transport::builder(&PB, Credentials::basic("u", "p")).build().is_ok());
 }
 
 #[test]
@@ -478,10 +408,7 @@ fn build_validates_credentials_and_headers() {
     let mismatch = Transport::builder(&PB, Credentials::token("tok-secret"))
         .build()
         .expect_err("token for Basic");
-    assert!(
-        mismatch.message().contains("Credentials::basic"),
-        "{mismatch}"
-    );
+    assert!(mismatch.message().contains("Credentials::basic"), "{mismatch}");
 
     let bad_name = Transport::builder(&PB, Credentials::basic("u", "p"))
         .header("bad name", "v")
@@ -493,10 +420,7 @@ fn build_validates_credentials_and_headers() {
         .header("X-Key", "value-secret\n")
         .build()
         .expect_err("bad header value");
-    assert!(
-        !bad_value.to_string().contains("value-secret"),
-        "{bad_value}"
-    );
+    assert!(!bad_value.to_string().contains("value-secret"), "{bad_value}");
 }
 
 #[test]
@@ -511,10 +435,7 @@ fn debug_never_shows_secrets() {
     let text = format!("{transport:?} {transport:#?}");
     assert!(!text.contains("secret"), "{text}");
     assert!(text.contains("x-token"), "{text}");
-    assert!(
-        text.contains("https://cloudpanel-api.1and1.com/v1"),
-        "{text}"
-    );
+    assert!(text.contains("https://cloudpanel-api.1and1.com/v1"), "{text}");
 }
 
 #[test]

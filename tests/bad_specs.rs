@@ -132,10 +132,12 @@ fn the_valid_spec_generates() {
         paths,
         [
             "generated/mod.rs",
-            "generated/models.rs",
-            "generated/operations.rs",
+            "generated/catalog.rs",
             "generated/dynamic.rs",
-            "generated/handles.rs"
+            "generated/models/mod.rs",
+            "generated/operations/mod.rs",
+            "generated/models/things.rs",
+            "generated/operations/things.rs"
         ]
     );
 }
@@ -436,7 +438,7 @@ fn idempotence_follows_the_method_the_names_and_the_operation_key() {
         let files = generate(&spec(provider, group)).expect("valid");
         files
             .into_iter()
-            .find(|f| f.path == "generated/operations.rs")
+            .find(|f| f.path == "generated/catalog.rs")
             .map(|f| f.contents)
             .unwrap_or_default()
     };

@@ -44,22 +44,36 @@ pub struct ResourceHandle {
     pub doc: String,
     /// The parameter every method's operation takes the id as.
     pub id: String,
-    /// (method name, operation name).
-    pub methods: Vec<(String, String)>,
+    pub methods: Vec<HandleMethod>,
     pub wait: Option<WaitSpec>,
+}
+
+/// A method of a resource handle: calls `operation` with the handle's id.
+#[derive(Debug, Clone)]
+pub struct HandleMethod {
+    pub name: String,
+    pub operation: String,
 }
 
 /// How a handle's `wait_for` polls.
 #[derive(Debug, Clone)]
 pub struct WaitSpec {
     pub operation: String,
-    /// Rust field names from the operation's answer to the state, each with whether the
-    /// field is required (not an `Option`).
-    pub state: Vec<(String, bool)>,
+    /// The fields from the operation's answer to the state.
+    pub state: Vec<StateStep>,
     pub done: Vec<String>,
     pub failed: Vec<String>,
     pub interval_secs: u64,
     pub timeout_secs: u64,
+}
+
+/// One field on the way from an answer to its state.
+#[derive(Debug, Clone)]
+pub struct StateStep {
+    /// The Rust field name.
+    pub field: String,
+    /// Whether the field is required (not an `Option`).
+    pub required: bool,
 }
 
 /// A deliberate difference from the source material: an operation (by the source's name, which
@@ -131,6 +145,8 @@ pub enum Ty {
 pub struct Operation {
     /// The source's name, dotted for Memset (`dns.zone_info`).
     pub name: String,
+    /// The spec group (file stem) it is written in, e.g. `dns`.
+    pub group: String,
     /// The namespaces before the method name (`["dns"]`), empty for REST providers.
     pub namespace: Vec<String>,
     /// The Rust method name (the last part of `name`).
@@ -153,6 +169,33 @@ pub struct Operation {
     /// Sending it twice has the effect of sending it once, so it may be retried: GET, PUT
     /// and DELETE, unless the spec says otherwise, and operations the spec marks.
     pub idempotent: bool,
+    /// How the answer is read.
+    pub answer: Answer,
+    /// How its pages are walked, for a paged list.
+    pub paging: Option<Paging>,
+}
+
+/// How an operation's answer is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// The body is ignored.
+    Nothing,
+    /// The body is the value.
+    Value(Ty),
+    /// The value (if any) with the provisioning request id.
+    Accepted(Option<Ty>),
+    /// A job to wait on; its id is the Rust field `id_field` of the answer, when it has one.
+    Job { ty: Ty, id_field: Option<String> },
+}
+
+/// A paged list's walk: the operation's page parameters and the type of its items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    pub page: String,
+    pub per_page: String,
+    pub first: u64,
+    pub size: u64,
+    pub item: Ty,
 }
 
 /// When `when` is set (and equals `equals`, if given), every member of `then` must be set.
@@ -262,6 +305,8 @@ pub enum Bound {
 #[derive(Debug, Clone)]
 pub struct Model {
     pub name: String,
+    /// The spec group it is written in.
+    pub group: String,
     pub doc: String,
     pub fields: Vec<Field>,
     pub at_least_one_of: Vec<Vec<String>>,
@@ -293,6 +338,8 @@ pub struct Field {
 #[derive(Debug, Clone)]
 pub struct Enum {
     pub name: String,
+    /// The spec group it is written in.
+    pub group: String,
     pub doc: String,
     pub values: Vec<EnumValue>,
 }

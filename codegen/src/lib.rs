@@ -11,6 +11,7 @@
 //!
 //! Generation is pure: the same spec gives the same bytes every time.
 
+mod decide;
 mod diagnostic;
 mod docs;
 mod emit;

@@ -36,22 +36,24 @@ pub fn provider(
     let mut enums = Vec::new();
     let mut deviations = Vec::new();
     for (file, group) in &parsed_groups {
+        let group_name = group_name(file);
         let mut at = checker.at(file);
         for entry in &group.deviation {
             deviations.extend(at.deviation(entry));
         }
         for entry in &group.enums {
             if let Some(e) = at.enumeration(entry) {
-                enums.push(e);
+                enums.push(ir::Enum { group: group_name.clone(), ..e });
             }
         }
         for entry in &group.model {
             if let Some(m) = at.model(entry, &names) {
-                models.push(m);
+                models.push(ir::Model { group: group_name.clone(), ..m });
             }
         }
         for entry in &group.operation {
             if let Some(mut op) = at.operation(entry, &names, header.transport) {
+                op.group = group_name.clone();
                 op.idempotent = idempotent(&op, entry.get_ref(), &mut idempotent_names);
                 let kinds: Vec<&str> =
                     header.errors.kinds.iter().map(|k| k.name.as_str()).collect();
@@ -103,7 +105,14 @@ pub fn provider(
         ..header
     };
     mark_models(&mut provider);
+    crate::decide::provider(&mut provider);
     Ok(provider)
+}
+
+/// A group's name: its file's stem (`spec/memset/dns.toml` → `dns`).
+fn group_name(file: &SourceFile) -> String {
+    let base = file.name.rsplit(['/', '\\']).next().unwrap_or(&file.name);
+    base.strip_suffix(".toml").unwrap_or(base).to_owned()
 }
 
 /// Whether a parameter or field holds a secret: its `secret` key, else whether its Rust name
@@ -572,14 +581,14 @@ impl At<'_> {
         }
         self.doc(&h.doc, &what);
         let id = h.id.get_ref();
-        let mut methods: Vec<(String, String)> = Vec::new();
+        let mut methods: Vec<ir::HandleMethod> = Vec::new();
         for m in &h.methods {
             let m = m.get_ref();
             let (method, op_name) = (m.name.get_ref(), m.operation.get_ref());
             if !is_snake_ident(method)
                 || method == "id"
                 || method.starts_with("wait_for")
-                || methods.iter().any(|(n, _)| n == method)
+                || methods.iter().any(|m| &m.name == method)
             {
                 self.error(m.name.span(), format!("{what}: method name '{method}' is not usable"), "use a snake_case name that is unique in the handle (not 'id' or 'wait_for...')");
                 continue;
@@ -604,7 +613,8 @@ impl At<'_> {
                         "a handle's methods call operations that take its id",
                     )
                 }
-                Some(_) => methods.push((method.clone(), op_name.clone())),
+                Some(_) => methods
+                    .push(ir::HandleMethod { name: method.clone(), operation: op_name.clone() }),
             }
         }
         let wait = match &h.wait {
@@ -652,7 +662,9 @@ impl At<'_> {
                 _ => None,
             };
             let field = model.and_then(|m| m.fields.iter().find(|f| f.rust == segment));
-            path.extend(field.map(|f| (f.rust.clone(), f.required)));
+            path.extend(
+                field.map(|f| ir::StateStep { field: f.rust.clone(), required: f.required }),
+            );
             ty = field.map(|f| f.ty.clone());
             if ty.is_none() {
                 self.error(w.state.span(), format!("{what}: the answer of '{op_name}' has no field '{segment}' on the way to the state"), "write the path with Rust field names, e.g. \"status.state\"");
@@ -791,7 +803,12 @@ impl At<'_> {
             });
         }
         self.doc(&e.doc, &format!("enum '{}'", e.name.get_ref()));
-        Some(ir::Enum { name: e.name.get_ref().clone(), doc: e.doc.get_ref().clone(), values })
+        Some(ir::Enum {
+            name: e.name.get_ref().clone(),
+            group: String::new(),
+            doc: e.doc.get_ref().clone(),
+            values,
+        })
     }
 
     fn model(&mut self, entry: &Spanned<spec::ModelEntry>, names: &TypeNames) -> Option<ir::Model> {
@@ -896,6 +913,7 @@ impl At<'_> {
         let requires = self.requirements(&m.requires, &members, &what);
         let nested = fields.iter().any(|f| f.wire.len() > 1);
         Some(ir::Model {
+            group: String::new(),
             name: m.name.get_ref().clone(),
             doc: m.doc.get_ref().clone(),
             fields,
@@ -1017,6 +1035,9 @@ impl At<'_> {
             requires,
             raises: o.raises.as_ref().map(|r| r.get_ref().clone()).unwrap_or_default(),
             idempotent: false,
+            group: String::new(),
+            answer: ir::Answer::Nothing,
+            paging: None,
         })
     }
 

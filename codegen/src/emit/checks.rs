@@ -21,10 +21,14 @@ pub fn value(
         Ty::List(inner) => {
             let mut out = TokenStream::new();
             if let Some(min) = c.min_items {
-                out.extend(quote! { cloud_sdks_runtime::check::min_items(operation, #label, #value.len(), #min)?; });
+                out.extend(
+                    quote! { rt::check::min_items(operation, #label, #value.len(), #min)?; },
+                );
             }
             if let Some(max) = c.max_items {
-                out.extend(quote! { cloud_sdks_runtime::check::max_items(operation, #label, #value.len(), #max)?; });
+                out.extend(
+                    quote! { rt::check::max_items(operation, #label, #value.len(), #max)?; },
+                );
             }
             let item = quote!(item);
             let item_label = quote!(&item_label);
@@ -69,52 +73,66 @@ fn value_checks_scalar(
     match ty {
         Ty::Integer => {
             if let Some(Bound::Integer(min)) = c.min {
-                out.extend(quote! { cloud_sdks_runtime::check::min_i64(operation, #label, *#value, #min)?; });
+                out.extend(quote! { rt::check::min_i64(operation, #label, *#value, #min)?; });
             }
             if let Some(Bound::Integer(max)) = c.max {
-                out.extend(quote! { cloud_sdks_runtime::check::max_i64(operation, #label, *#value, #max)?; });
+                out.extend(quote! { rt::check::max_i64(operation, #label, *#value, #max)?; });
             }
             if let Some(factor) = c.multiple_of {
-                out.extend(quote! { cloud_sdks_runtime::check::multiple_of(operation, #label, *#value, #factor)?; });
+                out.extend(
+                    quote! { rt::check::multiple_of(operation, #label, *#value, #factor)?; },
+                );
             }
             if !c.int_values.is_empty() {
                 let values = &c.int_values;
-                out.extend(quote! { cloud_sdks_runtime::check::one_of_i64(operation, #label, *#value, &[#(#values),*])?; });
+                out.extend(
+                    quote! { rt::check::one_of_i64(operation, #label, *#value, &[#(#values),*])?; },
+                );
             }
         }
         Ty::Number => {
             if let Some(Bound::Number(min)) = c.min {
-                out.extend(quote! { cloud_sdks_runtime::check::min_f64(operation, #label, *#value, #min)?; });
+                out.extend(quote! { rt::check::min_f64(operation, #label, *#value, #min)?; });
             }
             if let Some(Bound::Number(max)) = c.max {
-                out.extend(quote! { cloud_sdks_runtime::check::max_f64(operation, #label, *#value, #max)?; });
+                out.extend(quote! { rt::check::max_f64(operation, #label, *#value, #max)?; });
             }
         }
         Ty::String => {
             if let Some(min) = c.min_length {
-                out.extend(quote! { cloud_sdks_runtime::check::min_length(operation, #label, #value, #min)?; });
+                out.extend(quote! { rt::check::min_length(operation, #label, #value, #min)?; });
             }
             if let Some(max) = c.max_length {
-                out.extend(quote! { cloud_sdks_runtime::check::max_length(operation, #label, #value, #max)?; });
+                out.extend(quote! { rt::check::max_length(operation, #label, #value, #max)?; });
             }
             if let Some(class) = &c.chars {
-                out.extend(quote! { cloud_sdks_runtime::check::allowed_chars(operation, #label, #value, #class)?; });
+                out.extend(
+                    quote! { rt::check::allowed_chars(operation, #label, #value, #class)?; },
+                );
             }
             if let Some(chars) = &c.forbidden_chars {
-                out.extend(quote! { cloud_sdks_runtime::check::forbidden_chars(operation, #label, #value, #chars)?; });
+                out.extend(
+                    quote! { rt::check::forbidden_chars(operation, #label, #value, #chars)?; },
+                );
             }
             if !c.values.is_empty() {
                 let values = &c.values;
-                out.extend(quote! { cloud_sdks_runtime::check::one_of(operation, #label, #value, &[#(#values),*])?; });
+                out.extend(
+                    quote! { rt::check::one_of(operation, #label, #value, &[#(#values),*])?; },
+                );
             }
         }
         Ty::Enum(name) if c.values.is_empty() => {
             let name = super::rust::ident(name);
-            out.extend(quote! { cloud_sdks_runtime::check::one_of(operation, #label, #value.as_str(), #name::VALUES)?; });
+            out.extend(
+                quote! { rt::check::one_of(operation, #label, #value.as_str(), #name::VALUES)?; },
+            );
         }
         Ty::Enum(_) => {
             let values = &c.values;
-            out.extend(quote! { cloud_sdks_runtime::check::one_of(operation, #label, #value.as_str(), &[#(#values),*])?; });
+            out.extend(
+                quote! { rt::check::one_of(operation, #label, #value.as_str(), &[#(#values),*])?; },
+            );
         }
         Ty::Model(name) => {
             if p.model(name).is_some_and(|m| m.checked) {
@@ -147,7 +165,7 @@ pub fn groups(
             let label = label(name);
             quote!((#label, #set))
         });
-        out.extend(quote! { cloud_sdks_runtime::check::#check(operation, &[#(#pairs),*])?; });
+        out.extend(quote! { rt::check::#check(operation, &[#(#pairs),*])?; });
     }
     out
 }
@@ -179,7 +197,7 @@ pub fn requirements(
         });
         out.extend(quote! {
             if #value.is_some_and(|v| #test) {
-                cloud_sdks_runtime::check::required_when(operation, #condition, &[#(#pairs),*])?;
+                rt::check::required_when(operation, #condition, &[#(#pairs),*])?;
             }
         });
     }

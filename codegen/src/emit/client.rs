@@ -13,19 +13,118 @@ pub fn file(p: &Provider) -> TokenStream {
     let provider = provider_static(p);
     let errors = error_kinds(p);
     let client = client(p);
+    let call = call(p);
+    let handles = (!p.handles.is_empty()).then(|| {
+        quote!(
+            pub mod handles;
+        )
+    });
     quote! {
         #doc
 
         pub mod models;
         pub mod operations;
+        mod catalog;
         mod dynamic;
-        pub mod handles;
+        #handles
 
+        pub use catalog::CATALOG;
         pub use cloud_sdks_runtime::{Accepted, ApiError, ConfigError, Credentials, InvalidArgument, RetryPolicy, TimeoutKind};
 
         #provider
         #errors
         #client
+        #call
+    }
+}
+
+/// `Call<O>`: an operation's parameters with the client that sends them, the one type every
+/// request builder is.
+fn call(p: &Provider) -> TokenStream {
+    let walk = p.operations.iter().any(|op| op.paging.is_some()).then(|| {
+        quote! {
+            impl<O, T> Call<O>
+            where
+                O: cloud_sdks_runtime::Operation<Kind = ErrorKind, Output = Vec<T>> + Clone,
+                T: Send + 'static,
+            {
+                /// Every page from `first`, `size` items each; `set` puts a page's number and
+                /// size into the parameters.
+                fn walk(self, first: u64, size: u64, set: fn(&mut O, i64, i64)) -> cloud_sdks_runtime::pages::Pages<T, ErrorKind> {
+                    let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+                    cloud_sdks_runtime::pages::Pages::new(first, size, Box::new(move |page| {
+                        let mut call = self.clone();
+                        set(&mut call.params, i64::try_from(page).unwrap_or(i64::MAX), per_page);
+                        Box::pin(call.send())
+                    }))
+                }
+            }
+        }
+    });
+    let batch = (p.transport == crate::ir::Transport::Memset).then(|| {
+        quote! {
+            impl<O: cloud_sdks_runtime::Operation<Kind = ErrorKind>> cloud_sdks_runtime::batch::Prepared for Call<O> {
+                type Operation = O;
+
+                fn operation(&self) -> &O {
+                    &self.params
+                }
+            }
+        }
+    });
+    quote! {
+        /// A call of one operation, not sent yet: its parameters (set the optional ones with
+        /// the setters), and the client that sends them. `.await` it, or [`send`](Self::send)
+        /// it, to get a `Send + 'static` future that can be spawned.
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct Call<O> {
+            client: Client,
+            params: O,
+        }
+
+        impl<O> Call<O> {
+            fn new(client: Client, params: O) -> Self {
+                Call { client, params }
+            }
+
+            /// The arguments as they stand.
+            pub fn params(&self) -> &O {
+                &self.params
+            }
+
+            /// The arguments, to keep or to send later with [`Client::request`].
+            pub fn into_params(self) -> O {
+                self.params
+            }
+        }
+
+        impl<O: cloud_sdks_runtime::Operation<Kind = ErrorKind>> Call<O> {
+            /// Checks the arguments, sends the request and reads the answer.
+            pub fn send(self) -> cloud_sdks_runtime::CallFuture<O::Output, ErrorKind> {
+                cloud_sdks_runtime::run(&self.client.transport, self.params)
+            }
+        }
+
+        impl<O: cloud_sdks_runtime::Operation<Kind = ErrorKind>> std::future::IntoFuture for Call<O> {
+            type Output = Result<O::Output, Error>;
+            type IntoFuture = cloud_sdks_runtime::CallFuture<O::Output, ErrorKind>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+
+        impl Client {
+            /// A call of the operation whose arguments are `params` (any `…Params` model of
+            /// [`operations`]), for code that builds operations as data.
+            pub fn request<O: cloud_sdks_runtime::Operation<Kind = ErrorKind>>(&self, params: O) -> Call<O> {
+                Call::new(self.clone(), params)
+            }
+        }
+
+        #walk
+        #batch
     }
 }
 
@@ -141,8 +240,8 @@ fn client(p: &Provider) -> TokenStream {
             /// Starts a batch: add typed calls (each request builder, unsent), then send them
             /// together as JSON-RPC 2.0 batches of at most 100 calls to `<base_url>/jsonrpc`;
             /// each answer comes back to its own call's ticket.
-            pub fn batch(&self) -> cloud_sdks_runtime::batch::Batch<'_, ErrorKind> {
-                cloud_sdks_runtime::batch::Batch::new(&self.transport)
+            pub fn batch(&self) -> cloud_sdks_runtime::batch::Batch<ErrorKind> {
+                cloud_sdks_runtime::batch::Batch::new(self.transport.clone())
             }
         }
     });

@@ -15,6 +15,7 @@ pub fn file(p: &Provider) -> TokenStream {
     quote! {
         //! Resource handles: `client.<resource>(id)` groups the calls on one resource and waits
         //! for it to be ready.
+        use cloud_sdks_runtime as rt;
         #[allow(unused_imports)]
         use super::models::*;
         #[allow(unused_imports)]
@@ -30,9 +31,9 @@ fn find<'p>(p: &'p Provider, name: &str) -> Option<&'p Operation> {
     p.operations.iter().find(|op| op.name == name)
 }
 
-/// `self.client.ns().method` for an operation.
-fn call_path(op: &Operation) -> TokenStream {
-    let mut path = quote!(self.client);
+/// `client.ns().method` for an operation, on `client`.
+fn call_path(op: &Operation, client: TokenStream) -> TokenStream {
+    let mut path = client;
     for ns in &op.namespace {
         let ns = rust::ident(ns);
         path = quote!(#path.#ns());
@@ -52,10 +53,10 @@ fn handle(p: &Provider, h: &ResourceHandle) -> TokenStream {
         h.id,
         docs::prose(&h.doc)
     ));
-    let methods = h.methods.iter().filter_map(|(method, op_name)| {
-        let op = find(p, op_name)?;
-        let method = rust::ident(method);
-        let builder = rust::builder_name(op);
+    let methods = h.methods.iter().filter_map(|m| {
+        let op = find(p, &m.operation)?;
+        let method = rust::ident(&m.name);
+        let request = rust::builder_name(op);
         let others: Vec<_> =
             op.params.iter().filter(|param| param.required && param.name != h.id).collect();
         let args = others.iter().map(|param| {
@@ -63,12 +64,15 @@ fn handle(p: &Provider, h: &ResourceHandle) -> TokenStream {
             let t = rust::arg_ty(&param.ty);
             quote!(#n: #t)
         });
-        let mut call_args = Vec::new();
-        for param in op.params.iter().filter(|param| param.required) {
-            let n = rust::ident(&param.name);
-            call_args.push(if param.name == h.id { quote!(self.id.clone()) } else { quote!(#n) });
-        }
-        let call = call_path(op);
+        let call_args = op.params.iter().filter(|param| param.required).map(|param| {
+            if param.name == h.id {
+                quote!(self.id.clone())
+            } else {
+                let n = rust::ident(&param.name);
+                quote!(#n)
+            }
+        });
+        let call = call_path(op, quote!(self.client));
         let doc = docs::attrs(&format!(
             "{}\n\nCalls [`{}`](Client::{}) with this handle's id.",
             docs::summary(&op.doc),
@@ -81,7 +85,7 @@ fn handle(p: &Provider, h: &ResourceHandle) -> TokenStream {
             #doc
             #deprecated
             #allow
-            pub fn #method(&self, #(#args),*) -> #builder<'a> {
+            pub fn #method(&self, #(#args),*) -> #request {
                 #call(#(#call_args),*)
             }
         })
@@ -90,19 +94,19 @@ fn handle(p: &Provider, h: &ResourceHandle) -> TokenStream {
     quote! {
         impl Client {
             #getter_doc
-            pub fn #getter(&self, #id_param: impl Into<String>) -> #type_name<'_> {
-                #type_name { client: self, id: #id_param.into() }
+            pub fn #getter(&self, #id_param: impl Into<String>) -> #type_name {
+                #type_name { client: self.clone(), id: #id_param.into() }
             }
         }
 
         #doc
         #[derive(Debug, Clone)]
-        pub struct #type_name<'a> {
-            client: &'a Client,
+        pub struct #type_name {
+            client: Client,
             id: String,
         }
 
-        impl<'a> #type_name<'a> {
+        impl #type_name {
             /// The id this handle refers to.
             pub fn id(&self) -> &str {
                 &self.id
@@ -116,77 +120,53 @@ fn handle(p: &Provider, h: &ResourceHandle) -> TokenStream {
 
 fn wait_methods(h: &ResourceHandle, w: &WaitSpec, op: &Operation) -> TokenStream {
     let output = operations::output_ty(op);
-    let call = call_path(op);
+    let call = call_path(op, quote!(client));
     let done = &w.done;
     let failed = &w.failed;
     let (interval, timeout) = (w.interval_secs, w.timeout_secs);
     let noun = h.name.replace('_', " ");
-    // the state, as Option<String>, following the path through optional and required fields
+    // the state, as Option<&_>, following the path through optional and required fields
     let mut state = quote!(Some(&value));
-    for (segment, required) in &w.state {
-        let field = rust::ident(segment);
-        state = if *required {
+    for step in &w.state {
+        let field = rust::ident(&step.field);
+        state = if step.required {
             quote!(#state.map(|v| &v.#field))
         } else {
             quote!(#state.and_then(|v| v.#field.as_ref()))
         };
     }
-    let done_list = done.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+    let quoted = |states: &[String]| states.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>();
+    let done_list = quoted(done).join(", ");
     let failed_doc = if failed.is_empty() {
         String::new()
     } else {
-        format!(
-            " A state of {} ends it with an error.",
-            failed.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
-        )
+        format!(" A state of {} ends it with an error.", quoted(failed).join(", "))
     };
+    let state_path = w.state.iter().map(|s| s.field.as_str()).collect::<Vec<_>>().join(".");
     let wait_doc = docs::attrs(&format!(
-        "Waits until the {noun} is ready: polls [`{}`](Client::{}) every {interval} s until `{}` is one of {done_list}, and returns the last answer.{failed_doc} Gives up after {timeout} s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.",
-        op.name,
-        op.method_name,
-        w.state.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>().join("."),
+        "Waits until the {noun} is ready: polls [`{}`](Client::{}) every {interval} s until `{state_path}` is one of {done_list}, and returns the last answer.{failed_doc} Gives up after {timeout} s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.",
+        op.name, op.method_name,
     ));
     let state_doc = docs::attrs(&format!(
         "Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of {done_list}."
     ));
-    let failed_arm = (!failed.is_empty()).then(|| {
-        quote! {
-            Some(state) if [#(#failed),*].contains(&state.as_str()) => {
-                let message = format!("the {} reached the state {}", #noun, state);
-                cloud_sdks_runtime::wait::Progress::Failed { state, message }
-            }
-        }
-    });
     quote! {
         #wait_doc
-        pub fn wait_for(&self) -> cloud_sdks_runtime::wait::Wait<'a, #output, ErrorKind> {
+        pub fn wait_for(&self) -> rt::wait::Wait<#output, ErrorKind> {
             self.wait_for_state(&[#(#done),*])
         }
 
         #state_doc
-        pub fn wait_for_state(&self, states: &[&str]) -> cloud_sdks_runtime::wait::Wait<'a, #output, ErrorKind> {
-            let client = self.client;
-            let id = self.id.clone();
+        pub fn wait_for_state(&self, states: &[&str]) -> rt::wait::Wait<#output, ErrorKind> {
+            let (client, id) = (self.client.clone(), self.id.clone());
             let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
-            let options = cloud_sdks_runtime::wait::WaitOptions::new(std::time::Duration::from_secs(#interval), std::time::Duration::from_secs(#timeout));
-            let what = format!("{} {}", #noun, id);
-            cloud_sdks_runtime::wait::Wait::new(what, options, Box::new(move || {
-                let (id, done) = (id.clone(), done.clone());
-                let handle = Self { client, id };
-                Box::pin(async move { handle.look(&done).await })
-            }))
-        }
-
-        /// One look at the resource for `wait_for`.
-        async fn look(&self, done: &[String]) -> Result<cloud_sdks_runtime::wait::Progress<#output>, super::Error> {
-            let value = #call(self.id.clone()).send().await?;
-            let state: Option<String> = #state.map(|s| s.to_string());
-            Ok(match state {
-                Some(state) if done.contains(&state) => cloud_sdks_runtime::wait::Progress::Done(value),
-                #failed_arm
-                Some(state) => cloud_sdks_runtime::wait::Progress::Pending { state },
-                None => cloud_sdks_runtime::wait::Progress::Pending { state: String::from("without a state") },
-            })
+            let options = rt::wait::WaitOptions::new(std::time::Duration::from_secs(#interval), std::time::Duration::from_secs(#timeout));
+            let what = format!("{} {}", #noun, self.id);
+            let look = rt::wait::look(move || #call(id.clone()).send(), move |value: #output| {
+                let state = #state.map(|s| s.to_string());
+                rt::wait::by_state(value, state, &done, &[#(#failed),*], #noun)
+            });
+            rt::wait::Wait::new(what, options, look)
         }
     }
 }

@@ -7,16 +7,48 @@ use super::{checks, rust};
 use crate::docs;
 use crate::ir::{Enum, Field, Model, Provider, Ty};
 
-pub fn file(p: &Provider) -> TokenStream {
-    let enums = p.enums.iter().map(enumeration);
-    let models = p.models.iter().map(|m| model(p, m));
+/// `models/mod.rs`: one module per spec group that defines models or enums.
+pub fn module(p: &Provider) -> TokenStream {
     let doc = format!("The models and enums of the {}.", p.title);
+    let mods = groups(p).into_iter().map(|g| {
+        let m = rust::ident(&g);
+        quote! { mod #m; pub use #m::*; }
+    });
     let response_types = response_types(p);
     quote! {
         #![doc = #doc]
+        use cloud_sdks_runtime as rt;
+        #(#mods)*
+        #response_types
+    }
+}
+
+/// The spec groups that define models or enums, in spec order.
+pub fn groups(p: &Provider) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let names = p.models.iter().map(|m| &m.group).chain(p.enums.iter().map(|e| &e.group));
+    for group in names {
+        if !out.contains(group) {
+            out.push(group.clone());
+        }
+    }
+    out
+}
+
+/// `models/<group>.rs`: the group's models, then its enums.
+pub fn group(p: &Provider, group: &str) -> TokenStream {
+    let models = p.models.iter().filter(|m| m.group == group).map(|m| model(p, m));
+    let enums = p.enums.iter().filter(|e| e.group == group).map(enumeration);
+    let doc = format!("The models and enums of the `{group}` group.");
+    quote! {
+        #![doc = #doc]
+        #[allow(unused_imports)]
+        use cloud_sdks_runtime as rt;
+        #[allow(unused_imports)]
+        use super::*;
+
         #(#models)*
         #(#enums)*
-        #response_types
     }
 }
 
@@ -43,7 +75,7 @@ fn response_types(p: &Provider) -> TokenStream {
         let tokens = rust::ty(&ty);
         let name = tokens.to_string().replace(' ', "");
         if seen.insert(name.clone()) {
-            entries.push(quote!((#name, cloud_sdks_runtime::dynamic::decodes::<#tokens>)));
+            entries.push(quote!((#name, rt::dynamic::decodes::<#tokens>)));
         }
     }
     quote! {
@@ -51,7 +83,7 @@ fn response_types(p: &Provider) -> TokenStream {
         /// models and enums inside them), by name, with a function that decodes bytes into it
         /// the way responses are decoded. Tests feed arbitrary bytes to each.
         #[doc(hidden)]
-        pub const RESPONSE_TYPES: &[(&str, cloud_sdks_runtime::dynamic::Decoder)] = &[#(#entries),*];
+        pub const RESPONSE_TYPES: &[(&str, rt::dynamic::Decoder)] = &[#(#entries),*];
     }
 }
 
@@ -158,7 +190,7 @@ fn nested_serialize(m: &Model) -> TokenStream {
         let shared = m.fields.iter().filter(|other| other.wire == f.wire).count() > 1;
         let put = if shared { quote!(append_at) } else { quote!(insert_at) };
         let insert = quote! {
-            cloud_sdks_runtime::encode::#put(&mut body, &[#(#path),*], serde_json::to_value(value).map_err(serde::ser::Error::custom)?);
+            rt::encode::#put(&mut body, &[#(#path),*], serde_json::to_value(value).map_err(serde::ser::Error::custom)?);
         };
         if f.required {
             quote! { let value = &self.#field; #insert }
@@ -289,7 +321,7 @@ fn check(p: &Provider, m: &Model) -> TokenStream {
         impl #name {
             /// Checks the documented rules of this model; `at` names it in errors.
             #allow_deprecated
-            pub(crate) fn check(&self, operation: &str, at: &str) -> Result<(), cloud_sdks_runtime::InvalidArgument> {
+            pub(crate) fn check(&self, operation: &str, at: &str) -> Result<(), rt::InvalidArgument> {
                 #(#per_field)*
                 #groups
                 #requires
@@ -365,7 +397,7 @@ fn enumeration(e: &Enum) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                cloud_sdks_runtime::encode::deserialize_str_enum(deserializer)
+                rt::encode::deserialize_str_enum(deserializer)
             }
         }
     }

@@ -1,31 +1,65 @@
-//! `generated/operations.rs`: one request builder per operation, the `Client` methods that
-//! start them, and the namespace handles of dotted (Memset) names.
+//! `generated/operations/`: one file per spec group. Each operation is a parameter model
+//! (`<Name>Params`: serde, the checks, a constructor for the required arguments) that
+//! implements the runtime's `Operation`; the `Client` (or namespace) method that starts it
+//! returns a `Call` of it, whose setters are the optional arguments. No operation has code of
+//! its own for sending: the runtime's one send path runs them all.
 
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::{checks, rust};
 use crate::docs;
-use crate::ir::{BodyEncoding, Handle, Http, Location, Operation, Param, PathPart, Provider, Ty};
+use crate::ir::{
+    Answer, BodyEncoding, Handle, Http, Location, Operation, Param, PathPart, Provider,
+};
 
-pub fn file(p: &Provider) -> TokenStream {
-    let namespaces = namespaces(p);
-    let entry_points = entry_points(p, &namespaces);
-    let builders = p.operations.iter().map(|op| builder(p, op));
+/// `operations/mod.rs`: the groups and the namespace handles of dotted (Memset) names.
+pub fn module(p: &Provider) -> TokenStream {
+    let groups = groups(p);
+    let mods = groups.iter().map(|g| {
+        let m = rust::ident(g);
+        quote! { mod #m; pub use #m::*; }
+    });
+    let namespaces = namespaces(p).into_iter().map(|ns| namespace(p, &ns));
     quote! {
-        //! Request builders: each operation's optional arguments are setters on its builder,
-        //! which sends when awaited.
-        use std::future::{Future, IntoFuture};
-        use std::pin::Pin;
-
+        //! Every operation: its parameter model (`<Name>Params`), the method that starts it,
+        //! and the request it returns (`<Name>Request`, a [`Call`](super::Call) of the
+        //! parameters), whose setters are the optional arguments.
+        #(#mods)*
         #[allow(unused_imports)]
-        use super::models::*;
-        use super::{Client, Error, ErrorKind};
+        use super::Client;
+        #(#namespaces)*
+    }
+}
 
-        #entry_points
-        #(#builders)*
+/// The spec groups that hold operations, in spec order.
+pub fn groups(p: &Provider) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for op in &p.operations {
+        if !out.contains(&op.group) {
+            out.push(op.group.clone());
+        }
+    }
+    out
+}
+
+/// `operations/<group>.rs`.
+pub fn group(p: &Provider, group: &str) -> TokenStream {
+    let ops = p.operations.iter().filter(|op| op.group == group).map(|op| operation(p, op));
+    let doc = format!("The operations of the `{group}` group.");
+    quote! {
+        #![doc = #doc]
+        use cloud_sdks_runtime as rt;
+        #[allow(unused_imports)]
+        use super::super::models::*;
+        #[allow(unused_imports)]
+        use super::super::{Call, Client, Error, ErrorKind};
+        #[allow(unused_imports)]
+        use super::*;
+
+        #(#ops)*
     }
 }
 
@@ -44,70 +78,104 @@ fn namespaces(p: &Provider) -> Vec<Vec<String>> {
     out
 }
 
-/// The `Client` methods (and namespace handles) that start each operation.
-fn entry_points(p: &Provider, namespaces: &[Vec<String>]) -> TokenStream {
-    let mut out = TokenStream::new();
-    // methods on the client: top-level operations and first-level namespaces
-    let top_ops = p
-        .operations
+/// A namespace handle (`client.dns()`) with its child namespaces; its operations' starters
+/// are in their groups' files.
+fn namespace(p: &Provider, ns: &[String]) -> TokenStream {
+    let name = rust::namespace_name(ns);
+    let dotted = ns.join(".");
+    let doc = format!("The `{dotted}.*` methods; get it with `client.{}()`.", ns.join("()."));
+    let all = namespaces(p);
+    let children = all
         .iter()
-        .filter(|op| op.namespace.is_empty())
-        .map(|op| starter(op, quote!(self)));
-    let top_ns =
-        namespaces.iter().filter(|n| n.len() == 1).map(|n| namespace_getter(n, quote!(self)));
-    out.extend(quote! {
-        impl Client {
-            #(#top_ns)*
-            #(#top_ops)*
-        }
+        .filter(|n| n.len() == ns.len() + 1 && n.starts_with(ns))
+        .map(|n| namespace_getter(n, quote!(self.client.clone())));
+    let getter = (ns.len() == 1).then(|| {
+        let getter = namespace_getter(ns, quote!(self.clone()));
+        quote! { impl Client { #getter } }
     });
-    for ns in namespaces {
-        let name = rust::namespace_name(ns);
-        let dotted = ns.join(".");
-        let doc = format!("The `{dotted}.*` methods; get it with `client.{}()`.", ns.join("()."));
-        let children = namespaces
-            .iter()
-            .filter(|n| n.len() == ns.len() + 1 && n.starts_with(ns))
-            .map(|n| namespace_getter(n, quote!(self.client)));
-        let ops = p
-            .operations
-            .iter()
-            .filter(|op| op.namespace == *ns)
-            .map(|op| starter(op, quote!(self.client)));
-        out.extend(quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, Copy)]
-            pub struct #name<'a> {
-                client: &'a Client,
-            }
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            pub(crate) client: Client,
+        }
 
-            impl<'a> #name<'a> {
-                #(#children)*
-                #(#ops)*
-            }
-        });
+        impl #name {
+            #(#children)*
+        }
+
+        #getter
     }
-    out
 }
 
 fn namespace_getter(ns: &[String], client: TokenStream) -> TokenStream {
     let method = rust::ident(&ns[ns.len() - 1]);
     let name = rust::namespace_name(ns);
     let doc = format!("The `{}.*` methods.", ns.join("."));
-    let lifetime = if client.to_string() == "self" { quote!('_) } else { quote!('a) };
     quote! {
         #[doc = #doc]
-        pub fn #method(&self) -> #name<#lifetime> {
+        pub fn #method(&self) -> #name {
             #name { client: #client }
         }
     }
 }
 
-/// The method that starts an operation: required arguments in, builder out.
-fn starter(op: &Operation, client: TokenStream) -> TokenStream {
-    let method = rust::ident(&op.method_name);
-    let builder = rust::builder_name(op);
-    let lifetime = if client.to_string() == "self" { quote!('_) } else { quote!('a) };
+/// Everything of one operation.
+fn operation(p: &Provider, op: &Operation) -> TokenStream {
+    let params = rust::params_name(op);
+    let request = rust::builder_name(op);
+    let model = params_model(op);
+    let implementation = operation_impl(p, op);
+    let starter = starter(op);
+    let setters = setters(op);
+    let pages = pages_method(op);
+    let alias_doc = format!(
+        "A `{}` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).",
+        op.name
+    );
+    let methods = (!setters.is_empty() || pages.is_some()).then(|| {
+        quote! {
+            impl #request {
+                #(#setters)*
+                #pages
+            }
+        }
+    });
+    quote! {
+        #model
+        #implementation
+
+        #[doc = #alias_doc]
+        pub type #request = Call<#params>;
+
+        #starter
+        #methods
+    }
+}
+
+/// The Rust type of a parameter as its model stores it.
+fn field_ty(param: &Param) -> TokenStream {
+    let t = rust::ty(&param.ty);
+    match (param.required, param.nullable) {
+        (true, _) => t,
+        // unset, cleared (null) or set
+        (false, true) => quote!(Option<Option<#t>>),
+        (false, false) => quote!(Option<#t>),
+    }
+}
+
+/// `<Name>Params`: the operation's arguments by the source's names.
+fn params_model(op: &Operation) -> TokenStream {
+    let name = rust::params_name(op);
+    let fields = op.params.iter().map(|param| {
+        let n = rust::ident(&param.name);
+        let t = field_ty(param);
+        let doc = docs::attrs(&param_doc(param));
+        let serde = param.nullable.then(|| {
+            quote!(#[serde(default, deserialize_with = "rt::dynamic::nullable", skip_serializing_if = "Option::is_none")])
+        });
+        quote! { #doc #serde pub #n: #t, }
+    });
     let args = op.params.iter().filter(|p| p.required).map(|p| {
         let n = rust::ident(&p.name);
         let t = rust::arg_ty(&p.ty);
@@ -121,19 +189,244 @@ fn starter(op: &Operation, client: TokenStream) -> TokenStream {
             quote!(#n: None)
         }
     });
-    let cleared = op.params.iter().any(|p| p.nullable).then(|| quote!(cleared: Vec::new(),));
+    let many = (op.params.iter().filter(|p| p.required).count() >= 7)
+        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let secret = op.params.iter().any(|param| param.secret);
+    let debug = (!secret).then(|| quote!(Debug,));
+    // arguments that are all optional start out empty
+    let default = op.params.iter().all(|p| !p.required).then(|| quote!(Default,));
+    let redacted_debug = secret.then(|| {
+        let members: Vec<(String, bool, bool)> = op
+            .params
+            .iter()
+            .map(|param| (param.name.clone(), param.required, param.secret))
+            .collect();
+        rust::redacted_debug(&name.to_string(), &members, None)
+    });
+    let doc = format!(
+        "The arguments of `{}`, by the source's names: what [`{}`]({}) sends, and what `Client::call` decodes from JSON.",
+        op.name,
+        rust::starter_path(op),
+        rust::starter_path(op),
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(#debug #default Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        #redacted_debug
+
+        impl #name {
+            /// The arguments with every required one given and the optional ones unset.
+            #many
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* }
+            }
+        }
+    }
+}
+
+/// `impl Operation`: the catalog entry, the checks, how the answer is read.
+fn operation_impl(p: &Provider, op: &Operation) -> TokenStream {
+    let name = rust::params_name(op);
+    let info = rust::info_name(op);
+    let output = output_ty(op);
+    let checks = argument_checks(p, op);
+    let check = (!checks.is_empty()).then(|| {
+        let op_name = &op.name;
+        quote! {
+            fn check(&self) -> Result<(), rt::InvalidArgument> {
+                let operation = #op_name;
+                #checks
+                Ok(())
+            }
+        }
+    });
+    let read = match &op.answer {
+        Answer::Nothing => quote!(rt::operation::answer::nothing(response)),
+        Answer::Value(_) | Answer::Job { id_field: None, .. } => {
+            quote!(rt::operation::answer::value(response))
+        }
+        Answer::Accepted(Some(_)) => {
+            quote!(rt::operation::answer::accepted(response, &super::super::PROVIDER))
+        }
+        Answer::Accepted(None) => {
+            quote!(rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER))
+        }
+        Answer::Job { ty, id_field: Some(id) } => {
+            let t = rust::ty(ty);
+            let id = rust::ident(id);
+            quote!(rt::operation::answer::job(response, |job: &#t| &job.#id))
+        }
+    };
+    let allow_deprecated =
+        op.params.iter().any(|p| p.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #allow_deprecated
+        impl rt::Operation for #name {
+            type Output = #output;
+            type Kind = ErrorKind;
+
+            fn info() -> &'static rt::catalog::OperationInfo {
+                &super::super::catalog::#info
+            }
+
+            #check
+
+            fn read(response: rt::Response) -> Result<Self::Output, Error> {
+                #read
+            }
+        }
+    }
+}
+
+/// The method that starts an operation: required arguments in, request out.
+fn starter(op: &Operation) -> TokenStream {
+    let method = rust::ident(&op.method_name);
+    let params = rust::params_name(op);
+    let request = rust::builder_name(op);
+    let args = op.params.iter().filter(|p| p.required).map(|p| {
+        let n = rust::ident(&p.name);
+        let t = rust::arg_ty(&p.ty);
+        quote!(#n: #t)
+    });
+    let names = op.params.iter().filter(|p| p.required).map(|p| rust::ident(&p.name));
     let doc = docs::attrs(&operation_doc(op));
     let deprecated = op.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
     // the source's required arguments are positional, however many there are
     let many = (op.params.iter().filter(|p| p.required).count() >= 7)
         .then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let (owner, client) = if op.namespace.is_empty() {
+        (quote!(Client), quote!(self.clone()))
+    } else {
+        let ns = rust::namespace_name(&op.namespace);
+        (quote!(#ns), quote!(self.client.clone()))
+    };
     quote! {
-        #doc
-        #deprecated
-        #many
-        pub fn #method(&self, #(#args),*) -> #builder<#lifetime> {
-            #builder { client: #client, #(#inits,)* #cleared }
+        impl #owner {
+            #doc
+            #deprecated
+            #many
+            pub fn #method(&self, #(#args),*) -> #request {
+                Call::new(#client, #params::new(#(#names),*))
+            }
         }
+    }
+}
+
+/// The setters of the optional arguments (and `clear_` for the nullable ones).
+fn setters(op: &Operation) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for param in op.params.iter().filter(|param| !param.required) {
+        let n = rust::ident(&param.name);
+        let t = rust::arg_ty(&param.ty);
+        let value = rust::arg_into(&param.ty, &quote!(value));
+        let value = if param.nullable { quote!(Some(#value)) } else { value };
+        let doc = docs::attrs(&param_doc(param));
+        let deprecated = param.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
+        out.push(quote! {
+            #doc
+            #deprecated
+            pub fn #n(mut self, value: #t) -> Self {
+                self.params.#n = Some(#value);
+                self
+            }
+        });
+        if param.nullable {
+            let clear = format_ident!("clear_{}", param.name);
+            let doc = format!("Sends `{}` as `null`, which clears it.", param.wire.join("."));
+            out.push(quote! {
+                #[doc = #doc]
+                pub fn #clear(mut self) -> Self {
+                    self.params.#n = Some(None);
+                    self
+                }
+            });
+        }
+    }
+    out
+}
+
+/// `pages()` for a paged list.
+fn pages_method(op: &Operation) -> Option<TokenStream> {
+    let paging = op.paging.as_ref()?;
+    let item = rust::ty(&paging.item);
+    let (page, per_page) = (rust::ident(&paging.page), rust::ident(&paging.per_page));
+    let (first, size) = (paging.first, paging.size);
+    let doc = docs::attrs(&format!(
+        "Walks every page of this list, one request per page, from page `{}` (or the one set) with `{}` items each ({size} unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.",
+        paging.page, paging.per_page
+    ));
+    Some(quote! {
+        #doc
+        pub fn pages(self) -> rt::pages::Pages<#item, ErrorKind> {
+            let first = self.params.#page.map_or(#first, |n| u64::try_from(n).unwrap_or(0));
+            let size = self.params.#per_page.map_or(#size, |n| u64::try_from(n).unwrap_or(0));
+            self.walk(first, size, |params, page, per_page| {
+                params.#page = Some(page);
+                params.#per_page = Some(per_page);
+            })
+        }
+    })
+}
+
+/// The Rust type an operation resolves to.
+pub fn output_ty(op: &Operation) -> TokenStream {
+    match &op.answer {
+        Answer::Nothing => quote!(()),
+        Answer::Value(ty) | Answer::Job { ty, .. } => rust::ty(ty),
+        Answer::Accepted(Some(ty)) => {
+            let t = rust::ty(ty);
+            quote!(rt::Accepted<#t>)
+        }
+        Answer::Accepted(None) => quote!(rt::Accepted<()>),
+    }
+}
+
+/// Statements checking every argument's documented rules (and the one-of groups), with
+/// `operation` in scope.
+fn argument_checks(p: &Provider, op: &Operation) -> TokenStream {
+    let param = |member: &str| op.params.iter().find(|param| param.name == member);
+    // an argument as `Option<&T>`: set or not (a cleared one is not set)
+    let value_of = |member: &str| {
+        let n = rust::ident(member);
+        match param(member) {
+            Some(param) if param.required => quote!(Some(&self.#n)),
+            Some(param) if param.nullable => quote!(self.#n.as_ref().and_then(Option::as_ref)),
+            _ => quote!(self.#n.as_ref()),
+        }
+    };
+    let is_set = |member: &str| match param(member) {
+        Some(param) if param.required => quote!(true),
+        _ => {
+            let value = value_of(member);
+            quote!(#value.is_some())
+        }
+    };
+    let param_checks = op.params.iter().map(|param| {
+        let label_text = &param.name;
+        let label = quote!(#label_text);
+        let body = checks::value(p, &quote!(value), &param.ty, &param.constraints, &label);
+        if body.is_empty() {
+            body
+        } else if param.required {
+            let n = rust::ident(&param.name);
+            quote! { { let value = &self.#n; #body } }
+        } else {
+            let value = value_of(&param.name);
+            quote! { if let Some(value) = #value { #body } }
+        }
+    });
+    let groups = checks::groups(&op.at_least_one_of, &op.at_most_one_of, is_set, |m| quote!(#m));
+    let requires = checks::requirements(&op.requires, value_of, is_set, |m| quote!(#m));
+    quote! {
+        #(#param_checks)*
+        #groups
+        #requires
     }
 }
 
@@ -281,482 +574,4 @@ fn wire_doc(op: &Operation) -> String {
         lines.push(format!("source section: \"{}\"", docs::prose(source)));
     }
     lines.iter().map(|line| format!("* {line}")).collect::<Vec<_>>().join("\n")
-}
-
-/// The Rust type an operation resolves to.
-pub fn output_ty(op: &Operation) -> TokenStream {
-    let value = op.returns.as_ref().map_or(quote!(()), rust::ty);
-    if op.handle == Handle::Request {
-        quote!(cloud_sdks_runtime::Accepted<#value>)
-    } else {
-        value
-    }
-}
-
-fn builder(p: &Provider, op: &Operation) -> TokenStream {
-    let name = rust::builder_name(op);
-    let fields = op.params.iter().map(|param| {
-        let n = rust::ident(&param.name);
-        let t = rust::ty(&param.ty);
-        let t = if param.required { t } else { quote!(Option<#t>) };
-        quote!(#n: #t,)
-    });
-    // names of nullable parameters the caller cleared: sent as null
-    let cleared_field =
-        op.params.iter().any(|p| p.nullable).then(|| quote!(cleared: Vec<&'static str>,));
-    let setters = op.params.iter().filter(|param| !param.required).map(|param| {
-        let n = rust::ident(&param.name);
-        let t = rust::arg_ty(&param.ty);
-        let value = rust::arg_into(&param.ty, &quote!(value));
-        let doc = docs::attrs(&param_doc(param));
-        let deprecated = param.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
-        quote! {
-            #doc
-            #deprecated
-            pub fn #n(mut self, value: #t) -> Self {
-                self.#n = Some(#value);
-                self
-            }
-        }
-    });
-    let clearers = op.params.iter().filter(|param| param.nullable).map(|param| {
-        let n = rust::ident(&param.name);
-        let clear = quote::format_ident!("clear_{}", param.name);
-        let name = &param.name;
-        let doc = format!("Sends `{}` as `null`, which clears it.", param.wire.join("."));
-        quote! {
-            #[doc = #doc]
-            pub fn #clear(mut self) -> Self {
-                self.#n = None;
-                self.cleared.push(#name);
-                self
-            }
-        }
-    });
-    let output = output_ty(op);
-    let send = send_body(p, op);
-    let pages = pages_method(p, op);
-    let named = named_parameters(p, op);
-    let prepared = prepared_impl(op);
-    let method_path = match op.namespace.is_empty() {
-        true => format!("Client::{}", op.method_name),
-        false => format!("{}::{}", rust::namespace_name(&op.namespace), op.method_name),
-    };
-    let doc = format!("A `{}` request, started by [`{method_path}`]: set optional arguments, then `.await` it (or call [`send`](Self::send)).", op.name);
-    let allow_deprecated = (op.deprecated.is_some()
-        || op.params.iter().any(|p| p.deprecated.is_some()))
-    .then(|| quote!(#[allow(deprecated)]));
-    // a request holding a password, token or key gets a Debug that hides it
-    let secret = op.params.iter().any(|param| param.secret);
-    let debug = (!secret).then(|| quote!(Debug,));
-    let redacted_debug = secret.then(|| {
-        let mut members = vec![("client".to_owned(), true, false)];
-        members.extend(
-            op.params.iter().map(|param| (param.name.clone(), param.required, param.secret)),
-        );
-        rust::redacted_debug(&name.to_string(), &members, Some(quote!('_)))
-    });
-    quote! {
-        #[doc = #doc]
-        #[derive(#debug Clone)]
-        #[must_use = "a request does nothing until it is awaited or sent"]
-        pub struct #name<'a> {
-            client: &'a Client,
-            #(#fields)*
-            #cleared_field
-        }
-
-        #redacted_debug
-
-        impl<'a> #name<'a> {
-            #(#setters)*
-            #(#clearers)*
-
-            #pages
-            #named
-
-            /// Checks the arguments, sends the request and decodes the answer.
-            #allow_deprecated
-            pub async fn send(self) -> Result<#output, Error> {
-                #send
-            }
-        }
-
-        #prepared
-
-        impl<'a> IntoFuture for #name<'a> {
-            type Output = Result<#output, Error>;
-            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
-    }
-}
-
-/// `pages()` for a paged list: the provider pages, the operation has both paging parameters
-/// (optional integers in the query) and returns a list.
-fn pages_method(p: &Provider, op: &Operation) -> Option<TokenStream> {
-    let spec = p.pages.as_ref()?;
-    let is_paging = |name: &str| {
-        op.params.iter().any(|param| {
-            param.name == name
-                && !param.required
-                && param.ty == Ty::Integer
-                && param.location == Location::Query
-        })
-    };
-    let item = match &op.returns {
-        Some(Ty::List(item)) if op.handle == Handle::None => rust::ty(item),
-        _ => return None,
-    };
-    if !is_paging(&spec.page) || !is_paging(&spec.per_page) {
-        return None;
-    }
-    let (page, per_page) = (rust::ident(&spec.page), rust::ident(&spec.per_page));
-    let (first, size) = (spec.first, spec.size);
-    let doc = docs::attrs(&format!(
-        "Walks every page of this list, one request per page, from page `{}` (or the one set) with `{}` items each ({size} unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.",
-        spec.page, spec.per_page
-    ));
-    Some(quote! {
-        #doc
-        pub fn pages(self) -> cloud_sdks_runtime::pages::Pages<'a, #item, ErrorKind> {
-            let first = self.#page.map_or(#first, |n| u64::try_from(n).unwrap_or(0));
-            let size = self.#per_page.map_or(#size, |n| u64::try_from(n).unwrap_or(0));
-            let per_page = i64::try_from(size).unwrap_or(i64::MAX);
-            cloud_sdks_runtime::pages::Pages::new(first, size, Box::new(move |page| {
-                let request = self.clone().#page(i64::try_from(page).unwrap_or(i64::MAX)).#per_page(per_page);
-                Box::pin(request.send())
-            }))
-        }
-    })
-}
-
-/// The body of `send`: checks, request, decoding.
-/// Statements checking every argument's documented rules (and the one-of groups).
-fn argument_checks(p: &Provider, op: &Operation) -> TokenStream {
-    let param_checks = op.params.iter().map(|param| {
-        let n = rust::ident(&param.name);
-        let label_text = &param.name;
-        let label = quote!(#label_text);
-        let body = checks::value(p, &quote!(value), &param.ty, &param.constraints, &label);
-        if body.is_empty() {
-            body
-        } else if param.required {
-            quote! { { let value = &self.#n; #body } }
-        } else {
-            quote! { if let Some(value) = &self.#n { #body } }
-        }
-    });
-    let groups = checks::groups(
-        &op.at_least_one_of,
-        &op.at_most_one_of,
-        |member| {
-            let n = rust::ident(member);
-            match op.params.iter().find(|param| param.name == member) {
-                Some(param) if param.required => quote!(true),
-                _ => quote!(self.#n.is_some()),
-            }
-        },
-        |member| quote!(#member),
-    );
-    let is_required =
-        |member: &str| op.params.iter().any(|param| param.name == member && param.required);
-    let requires = checks::requirements(
-        &op.requires,
-        |member| {
-            let n = rust::ident(member);
-            if is_required(member) {
-                quote!(Some(&self.#n))
-            } else {
-                quote!(self.#n.as_ref())
-            }
-        },
-        |member| {
-            let n = rust::ident(member);
-            if is_required(member) {
-                quote!(true)
-            } else {
-                quote!(self.#n.is_some())
-            }
-        },
-        |member| quote!(#member),
-    );
-    quote! {
-        #(#param_checks)*
-        #groups
-        #requires
-    }
-}
-
-fn send_body(p: &Provider, op: &Operation) -> TokenStream {
-    let op_name = &op.name;
-    // Memset checks its arguments in named(), which batches share
-    let checks =
-        if matches!(op.http, Http::Memset) { TokenStream::new() } else { argument_checks(p, op) };
-    let (method, path, body) = match &op.http {
-        Http::Rest { method, path, body } => {
-            let method = proc_macro2::Ident::new(method, proc_macro2::Span::call_site());
-            (quote!(cloud_sdks_runtime::Method::#method), path_expr(op, path), rest_body(op, *body))
-        }
-        Http::Memset => {
-            let path = format!("/json/{}", op.name);
-            (
-                quote!(cloud_sdks_runtime::Method::POST),
-                quote!(String::from(#path)),
-                quote!(cloud_sdks_runtime::Body::Named(self.named()?)),
-            )
-        }
-    };
-    let query = query(op);
-    let idempotent = op.idempotent;
-    let success: Vec<u16> =
-        if op.success.is_empty() { p.success.clone() } else { op.success.clone() };
-    let value = match &op.returns {
-        Some(ty) => {
-            let t = rust::ty(ty);
-            quote!(response.json::<#t, ErrorKind>()?)
-        }
-        None => quote!(()),
-    };
-    let result = if op.handle == Handle::Request {
-        quote! {
-            let request_id = super::PROVIDER.request_id.as_ref().and_then(|source| response.request_id(source));
-            Ok(cloud_sdks_runtime::Accepted::new(#value, request_id))
-        }
-    } else if let Some(id) = job_id_field(p, op) {
-        let t = op.returns.as_ref().map_or(quote!(()), rust::ty);
-        quote! {
-            let value = response.json::<#t, ErrorKind>()?;
-            response.record_job_id(&value.#id);
-            Ok(value)
-        }
-    } else if let Some(ty) = &op.returns {
-        let t = rust::ty(ty);
-        quote!(response.json::<#t, ErrorKind>())
-    } else {
-        quote! { let _ = response; Ok(()) }
-    };
-    quote! {
-        let operation: &'static str = #op_name;
-        #checks
-        let request = cloud_sdks_runtime::Request {
-            operation,
-            method: #method,
-            path: #path,
-            query: #query,
-            body: #body,
-            success: &[#(#success),*],
-            idempotent: #idempotent,
-        };
-        let response = self.client.transport.send::<ErrorKind>(request).await?;
-        #result
-    }
-}
-
-/// For an operation that hands back a job: the job's required string `id` field, which the
-/// call's tracing span records.
-fn job_id_field(p: &Provider, op: &Operation) -> Option<proc_macro2::Ident> {
-    let Some(Ty::Model(name)) = &op.returns else { return None };
-    if op.handle != Handle::Job {
-        return None;
-    }
-    let model = p.models.iter().find(|m| &m.name == name)?;
-    let field = model.fields.iter().find(|f| f.rust == "id" && f.required && f.ty == Ty::String)?;
-    Some(rust::ident(&field.rust))
-}
-
-fn path_expr(op: &Operation, parts: &[PathPart]) -> TokenStream {
-    let mut template = String::new();
-    let mut args = Vec::new();
-    for part in parts {
-        match part {
-            PathPart::Literal(text) => {
-                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
-            }
-            PathPart::Param(name) => {
-                template.push_str("{}");
-                // validate made sure every path segment has its parameter
-                let param = op.params.iter().find(|p| &p.name == name);
-                let n = rust::ident(name);
-                let text = rust::text(param.map_or(&Ty::String, |p| &p.ty), &quote!(self.#n));
-                let encode = if param.is_some_and(|p| p.allow_slash) {
-                    quote!(path_segments)
-                } else {
-                    quote!(path_segment)
-                };
-                args.push(quote!(cloud_sdks_runtime::encode::#encode(&#text)));
-            }
-        }
-    }
-    if args.is_empty() {
-        quote!(String::from(#template))
-    } else {
-        quote!(format!(#template, #(#args),*))
-    }
-}
-
-fn query(op: &Operation) -> TokenStream {
-    let params: Vec<&Param> = op.params.iter().filter(|p| p.location == Location::Query).collect();
-    if params.is_empty() {
-        return quote!(Vec::new());
-    }
-    let pushes = params.iter().map(|param| {
-        let n = rust::ident(&param.name);
-        let wire = param.wire.join(".");
-        let text = rust::text(&param.ty, &quote!(value));
-        if param.required {
-            quote! { { let value = &self.#n; query.push((#wire, #text)); } }
-        } else if let Some(default) = &param.default {
-            let value = value_or_default(&n, default);
-            quote! { { #value query.push((#wire, #text)); } }
-        } else {
-            quote! { if let Some(value) = &self.#n { query.push((#wire, #text)); } }
-        }
-    });
-    quote! {{
-        let mut query = Vec::new();
-        #(#pushes)*
-        query
-    }}
-}
-
-/// Binds `value` to the parameter's value, or to its default when unset.
-fn value_or_default(n: &proc_macro2::Ident, default: &crate::ir::Literal) -> TokenStream {
-    let default = rust::literal(default);
-    quote! {
-        let default_value = #default;
-        let value = self.#n.as_ref().unwrap_or(&default_value);
-    }
-}
-
-/// How a body parameter's value is read: `value` bound to a reference, or skipped when unset.
-fn with_value(param: &Param, body: TokenStream) -> TokenStream {
-    let n = rust::ident(&param.name);
-    if param.required {
-        quote! { { let value = &self.#n; #body } }
-    } else if let Some(default) = &param.default {
-        let value = value_or_default(&n, default);
-        quote! { { #value #body } }
-    } else {
-        quote! { if let Some(value) = &self.#n { #body } }
-    }
-}
-
-fn rest_body(op: &Operation, encoding: BodyEncoding) -> TokenStream {
-    let members: Vec<&Param> = op
-        .params
-        .iter()
-        .filter(|p| matches!(p.location, Location::Body | Location::Form))
-        .collect();
-    match encoding {
-        BodyEncoding::Form => {
-            let pushes = members.iter().map(|param| {
-                let wire = param.wire.join(".");
-                let text = rust::text(&param.ty, &quote!(value));
-                with_value(param, quote! { form.push((String::from(#wire), #text)); })
-            });
-            quote! {{
-                #[allow(unused_mut)]
-                let mut form: Vec<(String, String)> = Vec::new();
-                #(#pushes)*
-                cloud_sdks_runtime::Body::Form(form)
-            }}
-        }
-        BodyEncoding::Json if members.is_empty() => quote!(cloud_sdks_runtime::Body::Empty),
-        BodyEncoding::Json => {
-            let flattened = members.iter().find(|p| p.flatten);
-            if let (Some(param), 1) = (flattened, members.len()) {
-                let n = rust::ident(&param.name);
-                return quote!(cloud_sdks_runtime::Body::json(&self.#n).map_err(|e| e.in_operation(operation))?);
-            }
-            let start = match flattened {
-                Some(param) => {
-                    let n = rust::ident(&param.name);
-                    let name = &param.name;
-                    quote!(cloud_sdks_runtime::encode::object(operation, #name, &self.#n)?)
-                }
-                None => quote!(serde_json::Map::new()),
-            };
-            let inserts = members.iter().filter(|p| !p.flatten).map(|param| {
-                let path = &param.wire;
-                let name = &param.name;
-                with_value(param, quote! {
-                    cloud_sdks_runtime::encode::insert_at(&mut body, &[#(#path),*], cloud_sdks_runtime::encode::value(operation, #name, value)?);
-                })
-            });
-            let nulls = members.iter().filter(|p| p.nullable).map(|param| {
-                let path = &param.wire;
-                let name = &param.name;
-                quote! {
-                    if self.cleared.contains(&#name) {
-                        cloud_sdks_runtime::encode::insert_at(&mut body, &[#(#path),*], serde_json::Value::Null);
-                    }
-                }
-            });
-            quote! {{
-                let mut body = #start;
-                #(#inserts)*
-                #(#nulls)*
-                cloud_sdks_runtime::Body::json(&body).map_err(|e| e.in_operation(operation))?
-            }}
-        }
-    }
-}
-
-/// Memset builders: `named()`, the checked named parameters, shared by `send` and batches.
-fn named_parameters(p: &Provider, op: &Operation) -> Option<TokenStream> {
-    if !matches!(op.http, Http::Memset) {
-        return None;
-    }
-    let op_name = &op.name;
-    let operation =
-        (!op.params.is_empty()).then(|| quote!(let operation: &'static str = #op_name;));
-    let checks = argument_checks(p, op);
-    let inserts = op.params.iter().map(|param| {
-        let wire = param.wire.join(".");
-        let name = &param.name;
-        with_value(param, quote! {
-            named.insert(String::from(#wire), cloud_sdks_runtime::encode::value(operation, #name, value)?);
-        })
-    });
-    let allow_deprecated =
-        op.params.iter().any(|p| p.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
-    Some(quote! {
-        /// Checks the arguments and gives the named parameters this call sends.
-        #allow_deprecated
-        fn named(&self) -> Result<serde_json::Map<String, serde_json::Value>, cloud_sdks_runtime::InvalidArgument> {
-            #operation
-            #checks
-            #[allow(unused_mut)]
-            let mut named = serde_json::Map::new();
-            #(#inserts)*
-            Ok(named)
-        }
-    })
-}
-
-/// Memset builders can go into a JSON-RPC batch.
-fn prepared_impl(op: &Operation) -> Option<TokenStream> {
-    if !matches!(op.http, Http::Memset) {
-        return None;
-    }
-    let name = rust::builder_name(op);
-    let op_name = &op.name;
-    let output = output_ty(op);
-    let allow_deprecated =
-        op.params.iter().any(|p| p.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
-    Some(quote! {
-        impl cloud_sdks_runtime::batch::Prepared for #name<'_> {
-            type Output = #output;
-            const METHOD: &'static str = #op_name;
-
-            #allow_deprecated
-            fn params(&self) -> Result<serde_json::Map<String, serde_json::Value>, cloud_sdks_runtime::InvalidArgument> {
-                self.named()
-            }
-        }
-    })
 }

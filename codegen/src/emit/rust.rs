@@ -28,6 +28,25 @@ pub fn builder_name(op: &Operation) -> Ident {
     format_ident!("{}Request", op.name.replace('.', "_").to_upper_camel_case())
 }
 
+/// The parameter model of an operation: `dns.zone_info` → `DnsZoneInfoParams`.
+pub fn params_name(op: &Operation) -> Ident {
+    format_ident!("{}Params", op.name.replace('.', "_").to_upper_camel_case())
+}
+
+/// The catalog entry of an operation: `dns.zone_info` → `DNS_ZONE_INFO`.
+pub fn info_name(op: &Operation) -> Ident {
+    format_ident!("{}", op.name.replace('.', "_").to_uppercase())
+}
+
+/// The path of the method that starts an operation, for doc links: `Client::get_server`,
+/// `DnsApi::zone_info`.
+pub fn starter_path(op: &Operation) -> String {
+    match op.namespace.is_empty() {
+        true => format!("Client::{}", op.method_name),
+        false => format!("{}::{}", namespace_name(&op.namespace), op.method_name),
+    }
+}
+
 /// The namespace handle type of a dotted prefix: `["cluster", "real_service"]` → `ClusterRealServiceApi`.
 pub fn namespace_name(path: &[String]) -> Ident {
     format_ident!("{}Api", path.join("_").to_upper_camel_case())
@@ -79,29 +98,6 @@ pub fn arg_into(t: &Ty, value: &TokenStream) -> TokenStream {
     match t {
         Ty::String => quote!(#value.into()),
         _ => value.clone(),
-    }
-}
-
-/// An expression of type `String` with the text form of a scalar `value` (a reference).
-pub fn text(t: &Ty, value: &TokenStream) -> TokenStream {
-    match t {
-        Ty::String => quote!(#value.clone()),
-        Ty::Enum(_) => quote!(#value.as_str().to_owned()),
-        _ => quote!(#value.to_string()),
-    }
-}
-
-/// The value of a default, as an expression of the parameter's Rust type.
-pub fn literal(l: &Literal) -> TokenStream {
-    match l {
-        Literal::String(s) => quote!(String::from(#s)),
-        Literal::Integer(i) => quote!(#i),
-        Literal::Number(n) => quote!(#n),
-        Literal::Boolean(b) => quote!(#b),
-        Literal::Enum(name, value) => {
-            let name = ident(name);
-            quote!(#name::from(#value))
-        }
     }
 }
 

@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
-use cloud_sdks_runtime::wait::{Progress, Wait, WaitOptions};
+use cloud_sdks_runtime::wait::{look, Progress, Wait, WaitOptions};
 
 use crate::models::Job;
-use crate::{Client, Error, ErrorKind};
+use crate::{Client, ErrorKind};
 
 /// The pause between two looks at a job, unless set otherwise (Memset's examples poll every
 /// 5 to 10 seconds).
@@ -45,22 +45,23 @@ impl Client {
     /// until `finished` is true, and returns the finished job; a job finished with `error` set
     /// is an [`Error::Wait`](cloud_sdks_runtime::Error::Wait). Gives up after [`DEFAULT_TIMEOUT`].
     /// Change the pace with the setters of the returned [`Wait`], then `.await` it.
-    pub fn wait_for_job(&self, job: impl JobId) -> Wait<'_, Job, ErrorKind> {
+    pub fn wait_for_job(&self, job: impl JobId) -> Wait<Job, ErrorKind> {
         let id = job.into_job_id();
         let options = WaitOptions::new(DEFAULT_INTERVAL, DEFAULT_TIMEOUT);
-        Wait::new(format!("job {id}"), options, Box::new(move || Box::pin(look(self, id.clone()))))
+        let what = format!("job {id}");
+        let client = self.clone();
+        Wait::new(what, options, look(move || client.job().status(id.clone()).send(), judge))
     }
 }
 
-/// One look at the job.
-async fn look(client: &Client, id: String) -> Result<Progress<Job>, Error> {
-    let job = client.job().status(id).await?;
-    Ok(match (job.finished, job.error) {
+/// What one look at the job found.
+fn judge(job: Job) -> Progress<Job> {
+    match (job.finished, job.error) {
         (true, false) => Progress::Done(job),
-        (true, true) => Progress::Failed {
-            state: job.status.clone(),
-            message: format!("the {} job finished with an error", job.r#type),
-        },
+        (true, true) => {
+            let message = format!("the {} job finished with an error", job.r#type);
+            Progress::Failed { state: job.status.clone(), message }
+        }
         (false, _) => Progress::Pending { state: job.status },
-    })
+    }
 }

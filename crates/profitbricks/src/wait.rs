@@ -5,11 +5,11 @@
 
 use std::time::Duration;
 
-use cloud_sdks_runtime::wait::{Progress, Wait, WaitOptions};
+use cloud_sdks_runtime::wait::{look, Progress, Wait, WaitOptions};
 use cloud_sdks_runtime::{Accepted, InvalidArgument};
 
 use crate::models::{RequestState, RequestStatus};
-use crate::{Client, Error, ErrorKind};
+use crate::{Client, ErrorKind};
 
 /// The pause between two looks at a request's status, unless set otherwise (the official
 /// SDK 4.x starts at 5 s too).
@@ -58,25 +58,22 @@ impl Client {
     /// `request` is a request id, or the [`Accepted`] answer of a create, update, delete or
     /// action (`pb.wait_for(&created)`). An answer that carried no request id makes the wait
     /// fail at once with an invalid-argument error.
-    pub fn wait_for(&self, request: impl RequestId) -> Wait<'_, RequestStatus, ErrorKind> {
+    pub fn wait_for(&self, request: impl RequestId) -> Wait<RequestStatus, ErrorKind> {
         let options = WaitOptions::new(DEFAULT_INTERVAL, DEFAULT_TIMEOUT);
         let Some(id) = request.into_request_id() else {
             let rule = "the call handed back no request id (its answer had no Location header), so there is nothing to wait for";
             return Wait::invalid(InvalidArgument::new("wait_for", "request", rule), options);
         };
-        Wait::new(
-            format!("request {id}"),
-            options,
-            Box::new(move || Box::pin(look(self, id.clone()))),
-        )
+        let what = format!("request {id}");
+        let client = self.clone();
+        Wait::new(what, options, look(move || client.get_request_status(id.clone()).send(), judge))
     }
 }
 
-/// One look at the request's status.
-async fn look(client: &Client, request_id: String) -> Result<Progress<RequestStatus>, Error> {
-    let status = client.get_request_status(request_id).await?;
+/// What one look at the request's status found.
+fn judge(status: RequestStatus) -> Progress<RequestStatus> {
     let metadata = status.metadata.as_ref();
-    Ok(match metadata.and_then(|m| m.status.clone()) {
+    match metadata.and_then(|m| m.status.clone()) {
         Some(RequestState::Done) => Progress::Done(status),
         Some(RequestState::Failed) => {
             let message = metadata
@@ -86,5 +83,5 @@ async fn look(client: &Client, request_id: String) -> Result<Progress<RequestSta
         }
         Some(other) => Progress::Pending { state: other.as_str().to_owned() },
         None => Progress::Pending { state: "without a status".to_owned() },
-    })
+    }
 }

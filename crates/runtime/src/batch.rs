@@ -24,19 +24,13 @@ const JSONRPC_ERRORS: ErrorModel = ErrorModel {
     error_type: Some("/data/error_type"),
 };
 
-/// A request builder that can go into a batch: its method name and checked named parameters.
+/// A call that can go into a batch: a request builder, unsent.
 pub trait Prepared {
-    /// What the call answers.
-    type Output: DeserializeOwned;
-    /// The API's name of the method, e.g. `service.info`.
-    const METHOD: &'static str;
+    /// The operation it calls.
+    type Operation: crate::Operation;
 
-    /// Checks the arguments and gives the named parameters.
-    ///
-    /// # Errors
-    ///
-    /// The first documented rule an argument breaks.
-    fn params(&self) -> Result<Map<String, Value>, InvalidArgument>;
+    /// The operation's parameters.
+    fn operation(&self) -> &Self::Operation;
 }
 
 /// Claims the answer of one call added to a [`Batch`].
@@ -48,15 +42,15 @@ pub struct Ticket<T> {
 
 /// Calls collected to be sent together; `send` hands back a [`BatchResults`].
 #[must_use = "a batch does nothing until it is sent"]
-pub struct Batch<'a, K> {
-    transport: &'a Transport,
+pub struct Batch<K> {
+    transport: Transport,
     calls: Vec<(&'static str, Map<String, Value>)>,
     kind: PhantomData<fn() -> K>,
 }
 
-impl<'a, K: Classify> Batch<'a, K> {
+impl<K: Classify> Batch<K> {
     /// An empty batch sent through `transport`.
-    pub fn new(transport: &'a Transport) -> Self {
+    pub fn new(transport: Transport) -> Self {
         Batch { transport, calls: Vec::new(), kind: PhantomData }
     }
 
@@ -65,9 +59,19 @@ impl<'a, K: Classify> Batch<'a, K> {
     /// # Errors
     ///
     /// The first documented rule an argument breaks; the call is not added.
-    pub fn add<P: Prepared>(&mut self, call: P) -> Result<Ticket<P::Output>, InvalidArgument> {
-        let params = call.params()?;
-        self.calls.push((P::METHOD, params));
+    pub fn add<P: Prepared>(
+        &mut self,
+        call: P,
+    ) -> Result<Ticket<<P::Operation as crate::Operation>::Output>, InvalidArgument> {
+        let info = <P::Operation as crate::Operation>::info();
+        let params = match crate::Operation::request(call.operation())?.body {
+            Body::Named(params) => params,
+            _ => {
+                let rule = "only calls with named parameters (Memset methods) can go into a batch";
+                return Err(InvalidArgument::new(info.name, "call", rule));
+            }
+        };
+        self.calls.push((info.name, params));
         Ok(Ticket { index: self.calls.len() - 1, output: PhantomData })
     }
 
@@ -161,7 +165,7 @@ fn answer_of<K: Classify>(method: &'static str, answer: &Value) -> Result<Value,
     }
 }
 
-impl<K> std::fmt::Debug for Batch<'_, K> {
+impl<K> std::fmt::Debug for Batch<K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let methods: Vec<&str> = self.calls.iter().map(|(method, _)| *method).collect();
         f.debug_struct("Batch").field("calls", &methods).finish_non_exhaustive()

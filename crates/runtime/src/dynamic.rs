@@ -1,11 +1,38 @@
-//! Support for the generated dynamic entry point (`Client::call`): arguments from JSON,
-//! results to JSON.
+//! The dynamic entry point (`Client::call`): an operation's parameter model decoded from
+//! JSON arguments, sent through the same path as a typed call, its answer given back as JSON.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{Error, InvalidArgument};
+use crate::call::CallFuture;
+use crate::operation::Operation;
+use crate::response::Response;
+use crate::{Error, InvalidArgument, Transport};
+
+/// Calls the operation `O` with `args`, a JSON object of its arguments by their source names
+/// (`null` counts as none), and gives its answer as JSON.
+///
+/// The arguments are checked like a typed call's before anything is sent: a missing, unknown
+/// or mistyped argument is an [`InvalidArgument`] on field `args`.
+pub fn call<O>(transport: &Transport, args: Value) -> CallFuture<Value, O::Kind>
+where
+    O: Operation + DeserializeOwned,
+    O::Output: Serialize,
+{
+    match self::args::<O>(O::info().name, args) {
+        Ok(operation) => CallFuture::new(transport, &operation, read_json::<O>),
+        Err(invalid) => CallFuture::failed(Error::InvalidArgument(invalid)),
+    }
+}
+
+/// Reads `O`'s answer, then turns it into JSON (the body is freed before the JSON is built).
+fn read_json<O: Operation>(response: Response) -> Result<Value, Error<O::Kind>>
+where
+    O::Output: Serialize,
+{
+    output(O::info().name, O::read(response)?)
+}
 
 /// Decodes an operation's JSON arguments (`null` counts as no arguments).
 ///
@@ -23,13 +50,11 @@ pub fn args<T: DeserializeOwned>(operation: &str, args: Value) -> Result<T, Inva
 ///
 /// # Errors
 ///
-/// A [`Error::Decode`] if the value cannot be represented as JSON, which the generated models
+/// An [`Error::Encode`] if the value cannot be represented as JSON, which the generated models
 /// never cause.
 pub fn output<T: Serialize, K>(operation: &'static str, value: T) -> Result<Value, Error<K>> {
-    serde_json::to_value(value).map_err(|error| Error::Decode {
+    serde_json::to_value(value).map_err(|error| Error::Encode {
         operation,
-        status: 0,
-        body: String::new(),
         message: format!("the result could not be encoded as JSON: {error}"),
     })
 }

@@ -156,6 +156,7 @@ pub enum Error<K> {
     /// A caller's argument broke a documented rule; nothing was sent.
     InvalidArgument(InvalidArgument),
     /// The API answered with a 4xx or 5xx status.
+    #[non_exhaustive]
     Api {
         /// The provider's classification of the error.
         kind: K,
@@ -165,6 +166,7 @@ pub enum Error<K> {
     /// The API answered with a 1xx, 2xx or 3xx status the operation does not list as success.
     UnexpectedStatus(Box<ApiError>),
     /// The response body was not what the model says.
+    #[non_exhaustive]
     Decode {
         /// Name of the operation.
         operation: &'static str,
@@ -177,6 +179,7 @@ pub enum Error<K> {
     },
     /// The request could not be sent or the response not received: the connection could not
     /// be made, or it broke (was reset or closed) before the whole answer arrived.
+    #[non_exhaustive]
     Transport {
         /// Name of the operation.
         operation: &'static str,
@@ -188,6 +191,7 @@ pub enum Error<K> {
     /// No whole answer arrived in time: the connection was not made within the connect
     /// timeout, an attempt took longer than the attempt timeout (a server that stalls, even
     /// mid-body), or the call as a whole outlasted the overall timeout.
+    #[non_exhaustive]
     Timeout {
         /// Name of the operation.
         operation: &'static str,
@@ -200,6 +204,7 @@ pub enum Error<K> {
     },
     /// The answer's body was larger than the client's response size limit; reading stopped
     /// there and the connection was dropped.
+    #[non_exhaustive]
     ResponseTooLarge {
         /// Name of the operation.
         operation: &'static str,
@@ -208,8 +213,17 @@ pub enum Error<K> {
         /// The limit in bytes.
         limit: u64,
     },
-    /// The client could not be built.
+    /// The client could not be built. Calls never give it; it exists so that `?` can turn
+    /// the [`ConfigError`] of `Client::new` into this type.
     Config(ConfigError),
+    /// A value could not be turned into JSON (the dynamic entry point's answer).
+    #[non_exhaustive]
+    Encode {
+        /// Name of the operation.
+        operation: &'static str,
+        /// What could not be encoded, and why.
+        message: String,
+    },
     /// Waiting for asynchronous work ended without it being done.
     Wait(crate::wait::WaitError),
 }
@@ -224,6 +238,7 @@ impl<K> Error<K> {
             Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::InvalidArgument(_)
             | Error::Config(_)
+            | Error::Encode { .. }
             | Error::Wait(_)
             | Error::Timeout { .. } => None,
         }
@@ -270,7 +285,8 @@ impl<K> Error<K> {
             Error::Decode { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
-            | Error::ResponseTooLarge { operation, .. } => Some(operation),
+            | Error::ResponseTooLarge { operation, .. }
+            | Error::Encode { operation, .. } => Some(operation),
             Error::Config(_) | Error::Wait(_) => None,
         }
     }
@@ -356,6 +372,10 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
                 "{operation}: the HTTP {status} response body is larger than the limit of {limit} bytes"
             ),
             Error::Config(error) => fmt::Display::fmt(error, f),
+            Error::Encode { operation, message } => {
+                write!(f, "{operation}: ")?;
+                write_one_line(f, message)
+            }
             Error::Wait(error) => fmt::Display::fmt(error, f),
         }
     }

@@ -15,6 +15,8 @@
 #![forbid(unsafe_code)]
 
 pub mod batch;
+mod call;
+pub mod catalog;
 pub mod check;
 mod credentials;
 pub mod date;
@@ -22,6 +24,7 @@ pub mod dynamic;
 pub mod encode;
 mod error;
 pub mod lenient;
+pub mod operation;
 pub mod pages;
 mod provider;
 mod request;
@@ -30,8 +33,10 @@ pub mod retry;
 mod transport;
 pub mod wait;
 
+pub use call::{run, CallFuture};
 pub use credentials::Credentials;
 pub use error::{ApiError, Classify, ConfigError, Error, InvalidArgument, TimeoutKind};
+pub use operation::Operation;
 pub use provider::{AuthScheme, ErrorModel, Provider, RequestIdSource};
 pub use request::{Body, Method, Request};
 pub use reqwest;

@@ -12,24 +12,24 @@ use futures_core::Stream;
 use crate::Error;
 
 /// A boxed future of one page.
-pub type PageFuture<'a, T, K> = Pin<Box<dyn Future<Output = Result<Vec<T>, Error<K>>> + Send + 'a>>;
+pub type PageFuture<T, K> = Pin<Box<dyn Future<Output = Result<Vec<T>, Error<K>>> + Send>>;
 
 /// Fetches the page with the given number.
-pub type FetchPage<'a, T, K> = Box<dyn FnMut(u64) -> PageFuture<'a, T, K> + Send + 'a>;
+pub type FetchPage<T, K> = Box<dyn FnMut(u64) -> PageFuture<T, K> + Send>;
 
 /// Every page of a paged list, one request per page, in order.
 #[must_use = "pages are only fetched when polled"]
-pub struct Pages<'a, T, K> {
-    fetch: FetchPage<'a, T, K>,
+pub struct Pages<T, K> {
+    fetch: FetchPage<T, K>,
     next: u64,
     per_page: u64,
-    in_flight: Option<PageFuture<'a, T, K>>,
+    in_flight: Option<PageFuture<T, K>>,
     done: bool,
 }
 
-impl<'a, T, K> Pages<'a, T, K> {
+impl<T, K> Pages<T, K> {
     /// Pages numbered from `first`, `per_page` items each, fetched by `fetch`.
-    pub fn new(first: u64, per_page: u64, fetch: FetchPage<'a, T, K>) -> Self {
+    pub fn new(first: u64, per_page: u64, fetch: FetchPage<T, K>) -> Self {
         Pages { fetch, next: first, per_page, in_flight: None, done: false }
     }
 
@@ -52,7 +52,7 @@ impl<'a, T, K> Pages<'a, T, K> {
     }
 }
 
-impl<T, K> Stream for Pages<'_, T, K> {
+impl<T, K> Stream for Pages<T, K> {
     type Item = Result<Vec<T>, Error<K>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -79,7 +79,7 @@ impl<T, K> Stream for Pages<'_, T, K> {
     }
 }
 
-impl<T, K> fmt::Debug for Pages<'_, T, K> {
+impl<T, K> fmt::Debug for Pages<T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
             .field("next", &self.next)
@@ -96,7 +96,7 @@ mod tests {
     use super::*;
 
     /// Pages over `total` numbers, recording which pages were asked for.
-    fn numbers(total: u64, per_page: u64, asked: Arc<Mutex<Vec<u64>>>) -> Pages<'static, u64, ()> {
+    fn numbers(total: u64, per_page: u64, asked: Arc<Mutex<Vec<u64>>>) -> Pages<u64, ()> {
         Pages::new(
             1,
             per_page,
@@ -131,7 +131,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_error_ends_the_walk() {
-        let mut pages: Pages<'static, u64, ()> = Pages::new(
+        let mut pages: Pages<u64, ()> = Pages::new(
             1,
             2,
             Box::new(|page| {
@@ -139,7 +139,9 @@ mod tests {
                     if page == 1 {
                         Ok(vec![1, 2])
                     } else {
-                        Err(Error::Config(crate::ConfigError::new("boom")))
+                        Err(Error::InvalidArgument(crate::InvalidArgument::new(
+                            "list", "page", "boom",
+                        )))
                     }
                 })
             }),

@@ -27,7 +27,7 @@ impl WaitOptions {
 }
 
 /// A caller's hook that hears every pending state and the time waited so far.
-pub type ProgressHook<'a> = Box<dyn FnMut(&str, Duration) + Send + 'a>;
+pub type ProgressHook = Box<dyn FnMut(&str, Duration) + Send>;
 
 /// What one look found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,25 +130,63 @@ where
 }
 
 /// One look at the work, as a boxed future (what [`Wait`] calls repeatedly).
-pub type Look<'a, T, K> = Box<
-    dyn FnMut() -> Pin<Box<dyn Future<Output = Result<Progress<T>, Error<K>>> + Send + 'a>>
-        + Send
-        + 'a,
->;
+pub type Look<T, K> = Box<dyn FnMut() -> LookFuture<T, K> + Send>;
+
+/// The future of one look.
+pub type LookFuture<T, K> = Pin<Box<dyn Future<Output = Result<Progress<T>, Error<K>>> + Send>>;
+
+/// A look made of a call and a judgement of its answer: `fetch` starts the call (say, the
+/// resource's `get`), `judge` tells from the answer whether the work is done.
+pub fn look<T, K, F>(
+    mut fetch: impl FnMut() -> F + Send + 'static,
+    judge: impl Fn(T) -> Progress<T> + Send + Sync + 'static,
+) -> Look<T, K>
+where
+    F: Future<Output = Result<T, Error<K>>> + Send + 'static,
+    T: Send + 'static,
+    K: Send + 'static,
+{
+    let judge = std::sync::Arc::new(judge);
+    Box::new(move || {
+        let answer = fetch();
+        let judge = std::sync::Arc::clone(&judge);
+        Box::pin(async move { Ok(judge(answer.await?)) })
+    })
+}
+
+/// The usual judgement: done when `state` is one of `done`, failed when it is one of
+/// `failed` (with a message naming `what`), pending otherwise (also when there is no state).
+pub fn by_state<T>(
+    value: T,
+    state: Option<String>,
+    done: &[String],
+    failed: &[&str],
+    what: &str,
+) -> Progress<T> {
+    match state {
+        Some(state) if done.contains(&state) => Progress::Done(value),
+        Some(state) if failed.contains(&state.as_str()) => {
+            let message = format!("the {what} reached the state {state}");
+            Progress::Failed { state, message }
+        }
+        Some(state) => Progress::Pending { state },
+        None => Progress::Pending { state: String::from("without a state") },
+    }
+}
 
 /// A wait the providers' `wait_for` helpers hand out: set the pace with the setters, then
 /// `.await` it (or call [`send`](Self::send)).
 #[must_use = "waiting does nothing until it is awaited or sent"]
-pub struct Wait<'a, T, K> {
+pub struct Wait<T, K> {
     what: String,
     options: WaitOptions,
-    on_progress: Option<ProgressHook<'a>>,
-    look: Result<Look<'a, T, K>, InvalidArgument>,
+    on_progress: Option<ProgressHook>,
+    look: Result<Look<T, K>, InvalidArgument>,
 }
 
-impl<'a, T, K> Wait<'a, T, K> {
+impl<T, K> Wait<T, K> {
     /// A wait for `what` (e.g. `request 0f3c…`), looking with `look`.
-    pub fn new(what: impl Into<String>, options: WaitOptions, look: Look<'a, T, K>) -> Self {
+    pub fn new(what: impl Into<String>, options: WaitOptions, look: Look<T, K>) -> Self {
         Wait { what: what.into(), options, on_progress: None, look: Ok(look) }
     }
 
@@ -171,7 +209,7 @@ impl<'a, T, K> Wait<'a, T, K> {
 
     /// Calls `hook` after every look that finds the work still pending, with the state the API
     /// reported and the time waited so far.
-    pub fn on_progress(mut self, hook: impl FnMut(&str, Duration) + Send + 'a) -> Self {
+    pub fn on_progress(mut self, hook: impl FnMut(&str, Duration) + Send + 'static) -> Self {
         self.on_progress = Some(Box::new(hook));
         self
     }
@@ -194,7 +232,7 @@ impl<'a, T, K> Wait<'a, T, K> {
     }
 }
 
-impl<T, K> fmt::Debug for Wait<'_, T, K> {
+impl<T, K> fmt::Debug for Wait<T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Wait")
             .field("what", &self.what)
@@ -203,9 +241,9 @@ impl<T, K> fmt::Debug for Wait<'_, T, K> {
     }
 }
 
-impl<'a, T: Send + 'a, K: Send + 'a> IntoFuture for Wait<'a, T, K> {
+impl<T: Send + 'static, K: Send + 'static> IntoFuture for Wait<T, K> {
     type Output = Result<T, Error<K>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

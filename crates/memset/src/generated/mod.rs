@@ -38,8 +38,9 @@
 //! (several error types share 400, 401, 403 and 404), so errors are classified by their type name.
 pub mod models;
 pub mod operations;
+mod catalog;
 mod dynamic;
-pub mod handles;
+pub use catalog::CATALOG;
 pub use cloud_sdks_runtime::{
     Accepted, ApiError, ConfigError, Credentials, InvalidArgument, RetryPolicy,
     TimeoutKind,
@@ -190,8 +191,8 @@ impl Client {
     /// Starts a batch: add typed calls (each request builder, unsent), then send them
     /// together as JSON-RPC 2.0 batches of at most 100 calls to `<base_url>/jsonrpc`;
     /// each answer comes back to its own call's ticket.
-    pub fn batch(&self) -> cloud_sdks_runtime::batch::Batch<'_, ErrorKind> {
-        cloud_sdks_runtime::batch::Batch::new(&self.transport)
+    pub fn batch(&self) -> cloud_sdks_runtime::batch::Batch<ErrorKind> {
+        cloud_sdks_runtime::batch::Batch::new(self.transport.clone())
     }
 }
 /// Settings of a [`Client`]; finish with [`build`](Self::build).
@@ -270,5 +271,59 @@ impl ClientBuilder {
         Ok(Client {
             transport: self.transport.build()?,
         })
+    }
+}
+/// A call of one operation, not sent yet: its parameters (set the optional ones with
+/// the setters), and the client that sends them. `.await` it, or [`send`](Self::send)
+/// it, to get a `Send + 'static` future that can be spawned.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct Call<O> {
+    client: Client,
+    params: O,
+}
+impl<O> Call<O> {
+    fn new(client: Client, params: O) -> Self {
+        Call { client, params }
+    }
+    /// The arguments as they stand.
+    pub fn params(&self) -> &O {
+        &self.params
+    }
+    /// The arguments, to keep or to send later with [`Client::request`].
+    pub fn into_params(self) -> O {
+        self.params
+    }
+}
+impl<O: cloud_sdks_runtime::Operation<Kind = ErrorKind>> Call<O> {
+    /// Checks the arguments, sends the request and reads the answer.
+    pub fn send(self) -> cloud_sdks_runtime::CallFuture<O::Output, ErrorKind> {
+        cloud_sdks_runtime::run(&self.client.transport, self.params)
+    }
+}
+impl<O: cloud_sdks_runtime::Operation<Kind = ErrorKind>> std::future::IntoFuture
+for Call<O> {
+    type Output = Result<O::Output, Error>;
+    type IntoFuture = cloud_sdks_runtime::CallFuture<O::Output, ErrorKind>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+impl Client {
+    /// A call of the operation whose arguments are `params` (any `…Params` model of
+    /// [`operations`]), for code that builds operations as data.
+    pub fn request<O: cloud_sdks_runtime::Operation<Kind = ErrorKind>>(
+        &self,
+        params: O,
+    ) -> Call<O> {
+        Call::new(self.clone(), params)
+    }
+}
+impl<
+    O: cloud_sdks_runtime::Operation<Kind = ErrorKind>,
+> cloud_sdks_runtime::batch::Prepared for Call<O> {
+    type Operation = O;
+    fn operation(&self) -> &O {
+        &self.params
     }
 }

@@ -33,8 +33,10 @@
 //! both are kept in the error, together with the raw body.
 pub mod models;
 pub mod operations;
+mod catalog;
 mod dynamic;
 pub mod handles;
+pub use catalog::CATALOG;
 pub use cloud_sdks_runtime::{
     Accepted, ApiError, ConfigError, Credentials, InvalidArgument, RetryPolicy,
     TimeoutKind,
@@ -194,5 +196,76 @@ impl ClientBuilder {
         Ok(Client {
             transport: self.transport.build()?,
         })
+    }
+}
+/// A call of one operation, not sent yet: its parameters (set the optional ones with
+/// the setters), and the client that sends them. `.await` it, or [`send`](Self::send)
+/// it, to get a `Send + 'static` future that can be spawned.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct Call<O> {
+    client: Client,
+    params: O,
+}
+impl<O> Call<O> {
+    fn new(client: Client, params: O) -> Self {
+        Call { client, params }
+    }
+    /// The arguments as they stand.
+    pub fn params(&self) -> &O {
+        &self.params
+    }
+    /// The arguments, to keep or to send later with [`Client::request`].
+    pub fn into_params(self) -> O {
+        self.params
+    }
+}
+impl<O: cloud_sdks_runtime::Operation<Kind = ErrorKind>> Call<O> {
+    /// Checks the arguments, sends the request and reads the answer.
+    pub fn send(self) -> cloud_sdks_runtime::CallFuture<O::Output, ErrorKind> {
+        cloud_sdks_runtime::run(&self.client.transport, self.params)
+    }
+}
+impl<O: cloud_sdks_runtime::Operation<Kind = ErrorKind>> std::future::IntoFuture
+for Call<O> {
+    type Output = Result<O::Output, Error>;
+    type IntoFuture = cloud_sdks_runtime::CallFuture<O::Output, ErrorKind>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+impl Client {
+    /// A call of the operation whose arguments are `params` (any `…Params` model of
+    /// [`operations`]), for code that builds operations as data.
+    pub fn request<O: cloud_sdks_runtime::Operation<Kind = ErrorKind>>(
+        &self,
+        params: O,
+    ) -> Call<O> {
+        Call::new(self.clone(), params)
+    }
+}
+impl<O, T> Call<O>
+where
+    O: cloud_sdks_runtime::Operation<Kind = ErrorKind, Output = Vec<T>> + Clone,
+    T: Send + 'static,
+{
+    /// Every page from `first`, `size` items each; `set` puts a page's number and
+    /// size into the parameters.
+    fn walk(
+        self,
+        first: u64,
+        size: u64,
+        set: fn(&mut O, i64, i64),
+    ) -> cloud_sdks_runtime::pages::Pages<T, ErrorKind> {
+        let per_page = i64::try_from(size).unwrap_or(i64::MAX);
+        cloud_sdks_runtime::pages::Pages::new(
+            first,
+            size,
+            Box::new(move |page| {
+                let mut call = self.clone();
+                set(&mut call.params, i64::try_from(page).unwrap_or(i64::MAX), per_page);
+                Box::pin(call.send())
+            }),
+        )
     }
 }

@@ -1,0 +1,226 @@
+//! `generated/catalog.rs`: every operation as data (the runtime's `OperationInfo`): its name,
+//! docs, parameters with their types, defaults and rules, and its wire form. The runtime
+//! builds requests from it; the dynamic entry point, shells and simulators read it.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust;
+use crate::docs;
+use crate::ir::{
+    Answer, BodyEncoding, Bound, Constraints, Http, Literal, Location, Operation, Param, PathPart,
+    Provider, Ty,
+};
+
+pub fn file(p: &Provider) -> TokenStream {
+    let entries = p.operations.iter().map(|op| entry(p, op));
+    let names = p.operations.iter().map(rust::info_name);
+    let aliases = p.handles.iter().flat_map(|h| {
+        h.methods.iter().map(move |m| {
+            let alias = format!("{}.{}", h.name.to_upper_camel_case(), m.name);
+            let operation = &m.operation;
+            quote!((#alias, #operation))
+        })
+    });
+    let provider = &p.name;
+    quote! {
+        //! Every operation of this API as data: what it does, its parameters and its wire form.
+        use cloud_sdks_runtime::catalog::*;
+
+        /// Every operation of this API, in the order of its documentation.
+        pub static CATALOG: Catalog = Catalog {
+            provider: #provider,
+            operations: &[#(&#names),*],
+            aliases: &[#(#aliases),*],
+        };
+
+        #(#entries)*
+    }
+}
+
+fn entry(p: &Provider, op: &Operation) -> TokenStream {
+    let static_name = rust::info_name(op);
+    let name = &op.name;
+    let summary = docs::summary(&op.doc);
+    let doc = docs::prose(&op.doc);
+    let deprecated = option_str(op.deprecated.as_deref());
+    let (method, path, body) = match &op.http {
+        Http::Rest { method, path, body } => {
+            let verb = proc_macro2::Ident::new(
+                &method.to_lowercase().to_upper_camel_case(),
+                proc_macro2::Span::call_site(),
+            );
+            let template: String = path
+                .iter()
+                .map(|part| match part {
+                    PathPart::Literal(s) => s.clone(),
+                    PathPart::Param(n) => format!("{{{n}}}"),
+                })
+                .collect();
+            let has_members =
+                op.params.iter().any(|p| matches!(p.location, Location::Body | Location::Form));
+            let body = match body {
+                BodyEncoding::Form => quote!(BodyKind::Form),
+                BodyEncoding::Json if has_members => quote!(BodyKind::Json),
+                BodyEncoding::Json => quote!(BodyKind::None),
+            };
+            (quote!(Verb::#verb), template, body)
+        }
+        Http::Memset => (quote!(Verb::Post), format!("/json/{}", op.name), quote!(BodyKind::Named)),
+    };
+    let params = op.params.iter().map(|param| param_info(p, param));
+    let success: &[u16] = if op.success.is_empty() { &p.success } else { &op.success };
+    let idempotent = op.idempotent;
+    let answer = match op.answer {
+        Answer::Nothing => quote!(AnswerKind::Nothing),
+        Answer::Value(_) => quote!(AnswerKind::Value),
+        Answer::Accepted(_) => quote!(AnswerKind::Accepted),
+        Answer::Job { .. } => quote!(AnswerKind::Job),
+    };
+    let returns = option_str(op.returns.as_ref().map(|t| t.to_string()).as_deref());
+    quote! {
+        pub(crate) static #static_name: OperationInfo = OperationInfo {
+            name: #name,
+            summary: #summary,
+            doc: #doc,
+            deprecated: #deprecated,
+            method: #method,
+            path: #path,
+            body: #body,
+            params: &[#(#params),*],
+            success: &[#(#success),*],
+            idempotent: #idempotent,
+            answer: #answer,
+            returns: #returns,
+        };
+    }
+}
+
+fn param_info(p: &Provider, param: &Param) -> TokenStream {
+    let name = &param.name;
+    let wire = param.wire.join(".");
+    let location = match param.location {
+        Location::Path => quote!(Location::Path),
+        Location::Query => quote!(Location::Query),
+        Location::Body => quote!(Location::Body),
+        Location::Form => quote!(Location::Form),
+        Location::Named => quote!(Location::Named),
+    };
+    let ty = ty(p, &param.ty);
+    let required = param.required;
+    let default = match &param.default {
+        None => quote!(None),
+        Some(Literal::String(s) | Literal::Enum(_, s)) => quote!(Some(Literal::String(#s))),
+        Some(Literal::Integer(i)) => quote!(Some(Literal::Integer(#i))),
+        Some(Literal::Number(n)) => quote!(Some(Literal::Number(#n))),
+        Some(Literal::Boolean(b)) => quote!(Some(Literal::Boolean(#b))),
+    };
+    let (allow_slash, flatten, nullable, secret) =
+        (param.allow_slash, param.flatten, param.nullable, param.secret);
+    let deprecated = option_str(param.deprecated.as_deref());
+    let doc = docs::prose(&param.doc);
+    let limits = limits(&param.constraints);
+    quote! {
+        ParamInfo {
+            name: #name,
+            wire: #wire,
+            location: #location,
+            ty: #ty,
+            required: #required,
+            default: #default,
+            allow_slash: #allow_slash,
+            flatten: #flatten,
+            nullable: #nullable,
+            secret: #secret,
+            deprecated: #deprecated,
+            doc: #doc,
+            limits: #limits,
+        }
+    }
+}
+
+fn ty(p: &Provider, t: &Ty) -> TokenStream {
+    match t {
+        Ty::String => quote!(Type::String),
+        Ty::Integer => quote!(Type::Integer),
+        Ty::Number => quote!(Type::Number),
+        Ty::Boolean => quote!(Type::Boolean),
+        Ty::Json => quote!(Type::Json),
+        Ty::Date => quote!(Type::Date),
+        Ty::List(item) => {
+            let item = ty(p, item);
+            quote!(Type::List(&#item))
+        }
+        Ty::Map(item) => {
+            let item = ty(p, item);
+            quote!(Type::Map(&#item))
+        }
+        Ty::Model(name) => quote!(Type::Model(#name)),
+        Ty::Enum(name) => {
+            let values = p
+                .enums
+                .iter()
+                .find(|e| &e.name == name)
+                .map(|e| e.values.iter().map(|v| v.value.clone()).collect::<Vec<_>>())
+                .unwrap_or_default();
+            quote!(Type::Enum(#name, &[#(#values),*]))
+        }
+    }
+}
+
+fn limits(c: &Constraints) -> TokenStream {
+    if c.is_empty() {
+        return quote!(Limits::NONE);
+    }
+    let mut set = Vec::new();
+    let bound = |b: &Bound| match b {
+        Bound::Integer(i) => *i as f64,
+        Bound::Number(n) => *n,
+    };
+    if let Some(min) = &c.min {
+        let min = bound(min);
+        set.push(quote!(min: Some(#min)));
+    }
+    if let Some(max) = &c.max {
+        let max = bound(max);
+        set.push(quote!(max: Some(#max)));
+    }
+    if let Some(factor) = c.multiple_of {
+        set.push(quote!(multiple_of: Some(#factor)));
+    }
+    if let Some(n) = c.min_length {
+        set.push(quote!(min_length: Some(#n)));
+    }
+    if let Some(n) = c.max_length {
+        set.push(quote!(max_length: Some(#n)));
+    }
+    if let Some(chars) = &c.chars {
+        set.push(quote!(chars: Some(#chars)));
+    }
+    if let Some(chars) = &c.forbidden_chars {
+        set.push(quote!(forbidden_chars: Some(#chars)));
+    }
+    if !c.values.is_empty() {
+        let values = &c.values;
+        set.push(quote!(values: &[#(#values),*]));
+    }
+    if !c.int_values.is_empty() {
+        let values = &c.int_values;
+        set.push(quote!(int_values: &[#(#values),*]));
+    }
+    if let Some(n) = c.min_items {
+        set.push(quote!(min_items: Some(#n)));
+    }
+    if let Some(n) = c.max_items {
+        set.push(quote!(max_items: Some(#n)));
+    }
+    quote!(Limits { #(#set,)* ..Limits::NONE })
+}
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
+    }
+}

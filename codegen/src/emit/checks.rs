@@ -8,8 +8,8 @@ use quote::quote;
 use crate::ir::{Bound, Constraints, Literal, Provider, Requirement, Ty};
 
 /// Statements checking `value` (an expression of type `&T`, T the Rust type of `ty`) against
-/// its constraints; `label` is an expression of type `&str` naming it in errors. Empty when
-/// there is nothing to check.
+/// its constraints; `label` is a variable of type `rt::check::Field` naming it in errors
+/// (written out only when a check fails). Empty when there is nothing to check.
 pub fn value(
     p: &Provider,
     value: &TokenStream,
@@ -31,12 +31,12 @@ pub fn value(
                 );
             }
             let item = quote!(item);
-            let item_label = quote!(&item_label);
+            let item_label = quote!(item_label);
             let per_item = value_checks_scalar(p, &item, inner, c, &item_label);
             if !per_item.is_empty() {
                 out.extend(quote! {
                     for (index, item) in #value.iter().enumerate() {
-                        let item_label = format!("{}[{}]", #label, index);
+                        let item_label = rt::check::Field::Item(&#label, index);
                         #per_item
                     }
                 });
@@ -45,7 +45,7 @@ pub fn value(
         }
         Ty::Map(inner) => {
             let item = quote!(item);
-            let item_label = quote!(&item_label);
+            let item_label = quote!(item_label);
             let per_item =
                 value_checks_scalar(p, &item, inner, &Constraints::default(), &item_label);
             if per_item.is_empty() {
@@ -53,7 +53,7 @@ pub fn value(
             }
             quote! {
                 for (key, item) in #value.iter() {
-                    let item_label = format!("{}[{:?}]", #label, key);
+                    let item_label = rt::check::Field::Key(&#label, key.as_str());
                     #per_item
                 }
             }
@@ -147,7 +147,7 @@ fn value_checks_scalar(
 
 /// Statements checking one-of groups; `is_set` gives, for a member name, an expression of type
 /// `bool` telling whether the caller set it; `label` gives the member's name in errors (an
-/// expression of type `&str`).
+/// expression of type `rt::check::Field`).
 pub fn groups(
     at_least: &[Vec<String>],
     at_most: &[Vec<String>],

@@ -273,12 +273,11 @@ fn check(p: &Provider, m: &Model) -> TokenStream {
     let per_field = m.fields.iter().map(|f| {
         let n = rust::ident(&f.rust);
         let rust_name = &f.rust;
-        let label = quote!(&label);
-        let body = checks::value(p, &quote!(value), &f.ty, &f.constraints, &label);
+        let body = checks::value(p, &quote!(value), &f.ty, &f.constraints, &quote!(label));
         if body.is_empty() {
             return body;
         }
-        let label_init = quote! { let label = format!("{}.{}", at, #rust_name); };
+        let label_init = quote! { let label = rt::check::Field::Member(&at, #rust_name); };
         if f.required {
             quote! { { let value = &self.#n; #label_init #body } }
         } else {
@@ -295,7 +294,7 @@ fn check(p: &Provider, m: &Model) -> TokenStream {
                 _ => quote!(self.#n.is_some()),
             }
         },
-        |member| quote!(format!("{}.{}", at, #member).as_str()),
+        |member| quote!(rt::check::Field::Member(&at, #member)),
     );
     let requires = checks::requirements(
         &m.requires,
@@ -313,7 +312,7 @@ fn check(p: &Provider, m: &Model) -> TokenStream {
                 _ => quote!(self.#n.is_some()),
             }
         },
-        |member| quote!(format!("{}.{}", at, #member).as_str()),
+        |member| quote!(rt::check::Field::Member(&at, #member)),
     );
     let allow_deprecated =
         m.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
@@ -321,7 +320,7 @@ fn check(p: &Provider, m: &Model) -> TokenStream {
         impl #name {
             /// Checks the documented rules of this model; `at` names it in errors.
             #allow_deprecated
-            pub(crate) fn check(&self, operation: &str, at: &str) -> Result<(), rt::InvalidArgument> {
+            pub(crate) fn check(&self, operation: &str, at: rt::check::Field<'_>) -> Result<(), rt::InvalidArgument> {
                 #(#per_field)*
                 #groups
                 #requires

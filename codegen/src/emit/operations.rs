@@ -408,21 +408,23 @@ fn argument_checks(p: &Provider, op: &Operation) -> TokenStream {
         }
     };
     let param_checks = op.params.iter().map(|param| {
-        let label_text = &param.name;
-        let label = quote!(#label_text);
-        let body = checks::value(p, &quote!(value), &param.ty, &param.constraints, &label);
+        let body = checks::value(p, &quote!(value), &param.ty, &param.constraints, &quote!(label));
         if body.is_empty() {
-            body
-        } else if param.required {
+            return body;
+        }
+        let name = &param.name;
+        let label = quote! { let label = rt::check::Field::Name(#name); };
+        if param.required {
             let n = rust::ident(&param.name);
-            quote! { { let value = &self.#n; #body } }
+            quote! { { let value = &self.#n; #label #body } }
         } else {
             let value = value_of(&param.name);
-            quote! { if let Some(value) = #value { #body } }
+            quote! { if let Some(value) = #value { #label #body } }
         }
     });
-    let groups = checks::groups(&op.at_least_one_of, &op.at_most_one_of, is_set, |m| quote!(#m));
-    let requires = checks::requirements(&op.requires, value_of, is_set, |m| quote!(#m));
+    let label = |m: &str| quote!(rt::check::Field::Name(#m));
+    let groups = checks::groups(&op.at_least_one_of, &op.at_most_one_of, is_set, label);
+    let requires = checks::requirements(&op.requires, value_of, is_set, label);
     quote! {
         #(#param_checks)*
         #groups

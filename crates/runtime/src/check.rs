@@ -4,37 +4,88 @@
 //! the offending value, e.g. `must be at least 256 (got 128)`. String checks report lengths and
 //! offending characters rather than whole values, since the value may be a password.
 
-use std::fmt::Display;
+use std::fmt::{self, Display};
 
 use crate::error::InvalidArgument;
 
-fn fail(op: &str, field: &str, rule: String) -> Result<(), InvalidArgument> {
-    Err(InvalidArgument::new(op, field, rule))
+/// The name of the value a check looks at (`servers[2].name`), written out only when the
+/// check fails: checks run before every call, and most pass.
+#[derive(Debug, Clone, Copy)]
+pub enum Field<'a> {
+    /// An argument, by name.
+    Name(&'a str),
+    /// A member of a model.
+    Member(&'a Field<'a>, &'a str),
+    /// An item of a list.
+    Item(&'a Field<'a>, usize),
+    /// A value of a map.
+    Key(&'a Field<'a>, &'a str),
+}
+
+impl Display for Field<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Field::Name(name) => f.write_str(name),
+            Field::Member(parent, name) => write!(f, "{parent}.{name}"),
+            Field::Item(parent, index) => write!(f, "{parent}[{index}]"),
+            Field::Key(parent, key) => write!(f, "{parent}[{key:?}]"),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Field<'a> {
+    fn from(name: &'a str) -> Self {
+        Field::Name(name)
+    }
+}
+
+fn fail<'f>(op: &str, field: impl Into<Field<'f>>, rule: String) -> Result<(), InvalidArgument> {
+    Err(InvalidArgument::new(op, field.into().to_string(), rule))
 }
 
 /// `value` must be at least `min`.
-pub fn min_i64(op: &str, field: &str, value: i64, min: i64) -> Result<(), InvalidArgument> {
+pub fn min_i64<'f>(
+    op: &str,
+    field: impl Into<Field<'f>>,
+    value: i64,
+    min: i64,
+) -> Result<(), InvalidArgument> {
     at_least(op, field, value >= min, value, min)
 }
 
 /// `value` must be at most `max`.
-pub fn max_i64(op: &str, field: &str, value: i64, max: i64) -> Result<(), InvalidArgument> {
+pub fn max_i64<'f>(
+    op: &str,
+    field: impl Into<Field<'f>>,
+    value: i64,
+    max: i64,
+) -> Result<(), InvalidArgument> {
     at_most(op, field, value <= max, value, max)
 }
 
 /// `value` must be at least `min`; NaN fails.
-pub fn min_f64(op: &str, field: &str, value: f64, min: f64) -> Result<(), InvalidArgument> {
+pub fn min_f64<'f>(
+    op: &str,
+    field: impl Into<Field<'f>>,
+    value: f64,
+    min: f64,
+) -> Result<(), InvalidArgument> {
     at_least(op, field, value >= min, value, min)
 }
 
 /// `value` must be at most `max`; NaN fails.
-pub fn max_f64(op: &str, field: &str, value: f64, max: f64) -> Result<(), InvalidArgument> {
+pub fn max_f64<'f>(
+    op: &str,
+    field: impl Into<Field<'f>>,
+    value: f64,
+    max: f64,
+) -> Result<(), InvalidArgument> {
     at_most(op, field, value <= max, value, max)
 }
 
-fn at_least(
+fn at_least<'f>(
     op: &str,
-    field: &str,
+    field: impl Into<Field<'f>>,
     ok: bool,
     value: impl Display,
     min: impl Display,
@@ -45,9 +96,9 @@ fn at_least(
     fail(op, field, format!("must be at least {min} (got {value})"))
 }
 
-fn at_most(
+fn at_most<'f>(
     op: &str,
-    field: &str,
+    field: impl Into<Field<'f>>,
     ok: bool,
     value: impl Display,
     max: impl Display,
@@ -59,7 +110,12 @@ fn at_most(
 }
 
 /// `value` must be a multiple of `factor` (only 0 is a multiple of 0).
-pub fn multiple_of(op: &str, field: &str, value: i64, factor: i64) -> Result<(), InvalidArgument> {
+pub fn multiple_of<'f>(
+    op: &str,
+    field: impl Into<Field<'f>>,
+    value: i64,
+    factor: i64,
+) -> Result<(), InvalidArgument> {
     let ok = if factor == 0 { value == 0 } else { value.wrapping_rem(factor) == 0 };
     if ok {
         return Ok(());
@@ -68,7 +124,12 @@ pub fn multiple_of(op: &str, field: &str, value: i64, factor: i64) -> Result<(),
 }
 
 /// `value` must be at least `min` characters (Unicode scalar values) long.
-pub fn min_length(op: &str, field: &str, value: &str, min: usize) -> Result<(), InvalidArgument> {
+pub fn min_length<'f>(
+    op: &str,
+    field: impl Into<Field<'f>>,
+    value: &str,
+    min: usize,
+) -> Result<(), InvalidArgument> {
     let length = value.chars().count();
     if length >= min {
         return Ok(());
@@ -81,7 +142,12 @@ pub fn min_length(op: &str, field: &str, value: &str, min: usize) -> Result<(), 
 }
 
 /// `value` must be at most `max` characters (Unicode scalar values) long.
-pub fn max_length(op: &str, field: &str, value: &str, max: usize) -> Result<(), InvalidArgument> {
+pub fn max_length<'f>(
+    op: &str,
+    field: impl Into<Field<'f>>,
+    value: &str,
+    max: usize,
+) -> Result<(), InvalidArgument> {
     let length = value.chars().count();
     if length <= max {
         return Ok(());
@@ -97,9 +163,9 @@ pub fn max_length(op: &str, field: &str, value: &str, max: usize) -> Result<(), 
 /// without brackets: `"A-Za-z0-9._-"`. `a-b` is an inclusive range; everything else is a
 /// literal character, including a `-` at the start or end. The error names the first
 /// offending character and its position (counted in characters from 0).
-pub fn allowed_chars(
+pub fn allowed_chars<'f>(
     op: &str,
-    field: &str,
+    field: impl Into<Field<'f>>,
     value: &str,
     class: &str,
 ) -> Result<(), InvalidArgument> {
@@ -143,9 +209,9 @@ fn parse_class(class: &str) -> Vec<(char, char)> {
 
 /// `value` must not contain any character of `chars`. The error names the first offending
 /// character and its position (counted in characters from 0).
-pub fn forbidden_chars(
+pub fn forbidden_chars<'f>(
     op: &str,
-    field: &str,
+    field: impl Into<Field<'f>>,
     value: &str,
     chars: &str,
 ) -> Result<(), InvalidArgument> {
@@ -162,7 +228,12 @@ pub fn forbidden_chars(
 }
 
 /// `value` must be one of `allowed` (compared exactly).
-pub fn one_of(op: &str, field: &str, value: &str, allowed: &[&str]) -> Result<(), InvalidArgument> {
+pub fn one_of<'f>(
+    op: &str,
+    field: impl Into<Field<'f>>,
+    value: &str,
+    allowed: &[&str],
+) -> Result<(), InvalidArgument> {
     if allowed.contains(&value) {
         return Ok(());
     }
@@ -170,9 +241,9 @@ pub fn one_of(op: &str, field: &str, value: &str, allowed: &[&str]) -> Result<()
 }
 
 /// An integer must be one of `allowed` (e.g. a TTL from a fixed list).
-pub fn one_of_i64(
+pub fn one_of_i64<'f>(
     op: &str,
-    field: &str,
+    field: impl Into<Field<'f>>,
     value: i64,
     allowed: &[i64],
 ) -> Result<(), InvalidArgument> {
@@ -184,7 +255,12 @@ pub fn one_of_i64(
 }
 
 /// A list must have at least `min` items.
-pub fn min_items(op: &str, field: &str, len: usize, min: usize) -> Result<(), InvalidArgument> {
+pub fn min_items<'f>(
+    op: &str,
+    field: impl Into<Field<'f>>,
+    len: usize,
+    min: usize,
+) -> Result<(), InvalidArgument> {
     if len >= min {
         return Ok(());
     }
@@ -192,7 +268,12 @@ pub fn min_items(op: &str, field: &str, len: usize, min: usize) -> Result<(), In
 }
 
 /// A list must have at most `max` items.
-pub fn max_items(op: &str, field: &str, len: usize, max: usize) -> Result<(), InvalidArgument> {
+pub fn max_items<'f>(
+    op: &str,
+    field: impl Into<Field<'f>>,
+    len: usize,
+    max: usize,
+) -> Result<(), InvalidArgument> {
     if len <= max {
         return Ok(());
     }
@@ -201,27 +282,28 @@ pub fn max_items(op: &str, field: &str, len: usize, max: usize) -> Result<(), In
 
 /// At least one of `fields` (`(name, is_set)` pairs) must be set; the error's field is the
 /// names joined with `/`.
-pub fn at_least_one_of(op: &str, fields: &[(&str, bool)]) -> Result<(), InvalidArgument> {
+pub fn at_least_one_of(op: &str, fields: &[(Field<'_>, bool)]) -> Result<(), InvalidArgument> {
     if fields.iter().any(|&(_, set)| set) {
         return Ok(());
     }
     fail(
         op,
-        &joined_names(fields, "/"),
+        joined_names(fields, "/").as_str(),
         format!("at least one of {} must be set (got none)", joined_names(fields, ", ")),
     )
 }
 
 /// At most one of `fields` (`(name, is_set)` pairs) may be set; the error's field is the
 /// names joined with `/`.
-pub fn at_most_one_of(op: &str, fields: &[(&str, bool)]) -> Result<(), InvalidArgument> {
-    let set: Vec<&str> = fields.iter().filter(|&&(_, set)| set).map(|&(name, _)| name).collect();
+pub fn at_most_one_of(op: &str, fields: &[(Field<'_>, bool)]) -> Result<(), InvalidArgument> {
+    let set: Vec<String> =
+        fields.iter().filter(|&&(_, set)| set).map(|(name, _)| name.to_string()).collect();
     if set.len() <= 1 {
         return Ok(());
     }
     fail(
         op,
-        &joined_names(fields, "/"),
+        joined_names(fields, "/").as_str(),
         format!(
             "at most one of {} may be set (got {})",
             joined_names(fields, ", "),
@@ -235,11 +317,11 @@ pub fn at_most_one_of(op: &str, fields: &[(&str, bool)]) -> Result<(), InvalidAr
 pub fn required_when(
     op: &str,
     condition: &str,
-    fields: &[(&str, bool)],
+    fields: &[(Field<'_>, bool)],
 ) -> Result<(), InvalidArgument> {
     match fields.iter().find(|&&(_, set)| !set) {
         None => Ok(()),
-        Some((name, _)) => fail(op, name, format!("is required when {condition}")),
+        Some((name, _)) => fail(op, *name, format!("is required when {condition}")),
     }
 }
 
@@ -252,12 +334,15 @@ mod required_when_tests {
         assert!(required_when(
             "op",
             "period is CUSTOM",
-            &[("start_date", true), ("end_date", true)]
+            &[(Field::Name("start_date"), true), (Field::Name("end_date"), true)]
         )
         .is_ok());
-        let error =
-            required_when("op", "period is CUSTOM", &[("start_date", true), ("end_date", false)])
-                .expect_err("end_date missing");
+        let error = required_when(
+            "op",
+            "period is CUSTOM",
+            &[(Field::Name("start_date"), true), (Field::Name("end_date"), false)],
+        )
+        .expect_err("end_date missing");
         assert_eq!(
             (error.field.as_str(), error.rule.as_str()),
             ("end_date", "is required when period is CUSTOM")
@@ -274,8 +359,8 @@ fn plural(count: usize, noun: &str) -> String {
     }
 }
 
-fn joined_names(fields: &[(&str, bool)], separator: &str) -> String {
-    fields.iter().map(|&(name, _)| name).collect::<Vec<_>>().join(separator)
+fn joined_names(fields: &[(Field<'_>, bool)], separator: &str) -> String {
+    fields.iter().map(|(name, _)| name.to_string()).collect::<Vec<_>>().join(separator)
 }
 
 #[cfg(test)]
@@ -423,9 +508,9 @@ mod tests {
 
     #[test]
     fn field_groups() {
-        let none = [("image", false), ("snapshot", false)];
-        let one = [("image", true), ("snapshot", false)];
-        let both = [("image", true), ("snapshot", true)];
+        let none = [(Field::Name("image"), false), (Field::Name("snapshot"), false)];
+        let one = [(Field::Name("image"), true), (Field::Name("snapshot"), false)];
+        let both = [(Field::Name("image"), true), (Field::Name("snapshot"), true)];
 
         assert!(at_least_one_of("op", &one).is_ok());
         assert!(at_least_one_of("op", &both).is_ok());

@@ -155,28 +155,28 @@ impl NewZoneRecord {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         {
             let value = &self.r#type;
-            let label = format!("{}.{}", at, "type");
-            rt::check::one_of(operation, &label, value.as_str(), DnsRecordType::VALUES)?;
+            let label = rt::check::Field::Member(&at, "type");
+            rt::check::one_of(operation, label, value.as_str(), DnsRecordType::VALUES)?;
         }
         if let Some(value) = &self.record {
-            let label = format!("{}.{}", at, "record");
-            rt::check::max_length(operation, &label, value, 250usize)?;
+            let label = rt::check::Field::Member(&at, "record");
+            rt::check::max_length(operation, label, value, 250usize)?;
         }
         {
             let value = &self.address;
-            let label = format!("{}.{}", at, "address");
-            rt::check::max_length(operation, &label, value, 250usize)?;
-            rt::check::allowed_chars(operation, &label, value, " -~")?;
+            let label = rt::check::Field::Member(&at, "address");
+            rt::check::max_length(operation, label, value, 250usize)?;
+            rt::check::allowed_chars(operation, label, value, " -~")?;
         }
         if let Some(value) = &self.ttl {
-            let label = format!("{}.{}", at, "ttl");
+            let label = rt::check::Field::Member(&at, "ttl");
             rt::check::one_of_i64(
                 operation,
-                &label,
+                label,
                 *value,
                 &[
                     0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
@@ -185,9 +185,9 @@ impl NewZoneRecord {
             )?;
         }
         if let Some(value) = &self.priority {
-            let label = format!("{}.{}", at, "priority");
-            rt::check::min_i64(operation, &label, *value, 0i64)?;
-            rt::check::max_i64(operation, &label, *value, 999i64)?;
+            let label = rt::check::Field::Member(&at, "priority");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
+            rt::check::max_i64(operation, label, *value, 999i64)?;
         }
         let _ = (operation, at);
         Ok(())
@@ -214,12 +214,12 @@ impl NewZoneDomain {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         {
             let value = &self.domain;
-            let label = format!("{}.{}", at, "domain");
-            rt::check::max_length(operation, &label, value, 250usize)?;
+            let label = rt::check::Field::Member(&at, "domain");
+            rt::check::max_length(operation, label, value, 250usize)?;
         }
         let _ = (operation, at);
         Ok(())

@@ -202,27 +202,22 @@ impl NewFirewallRule {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         if let Some(value) = &self.ip_version {
-            let label = format!("{}.{}", at, "ip_version");
-            rt::check::one_of(operation, &label, value, &["any", "ipv4", "ipv6"])?;
+            let label = rt::check::Field::Member(&at, "ip_version");
+            rt::check::one_of(operation, label, value, &["any", "ipv4", "ipv6"])?;
         }
         {
             let value = &self.action;
-            let label = format!("{}.{}", at, "action");
-            rt::check::one_of(
-                operation,
-                &label,
-                value.as_str(),
-                FirewallAction::VALUES,
-            )?;
+            let label = rt::check::Field::Member(&at, "action");
+            rt::check::one_of(operation, label, value.as_str(), FirewallAction::VALUES)?;
         }
         if let Some(value) = &self.protocols {
-            let label = format!("{}.{}", at, "protocols");
+            let label = rt::check::Field::Member(&at, "protocols");
             rt::check::one_of(
                 operation,
-                &label,
+                label,
                 value,
                 &[
                     "tcp",
@@ -240,15 +235,15 @@ impl NewFirewallRule {
         }
         {
             let value = &self.ordering;
-            let label = format!("{}.{}", at, "ordering");
-            rt::check::min_i64(operation, &label, *value, 1i64)?;
-            rt::check::max_i64(operation, &label, *value, 30i64)?;
+            let label = rt::check::Field::Member(&at, "ordering");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
+            rt::check::max_i64(operation, label, *value, 30i64)?;
         }
         if let Some(value) = &self.direction {
-            let label = format!("{}.{}", at, "direction");
+            let label = rt::check::Field::Member(&at, "direction");
             rt::check::one_of(
                 operation,
-                &label,
+                label,
                 value.as_str(),
                 FirewallDirection::VALUES,
             )?;

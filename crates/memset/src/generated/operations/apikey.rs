@@ -43,17 +43,20 @@ impl rt::Operation for ApikeyAddScopeParams {
         let operation = "apikey.add_scope";
         {
             let value = &self.id;
-            rt::check::min_length(operation, "id", value, 32usize)?;
-            rt::check::max_length(operation, "id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         {
             let value = &self.scope_name;
-            rt::check::one_of(operation, "scope_name", value, &["method", "name"])?;
+            let label = rt::check::Field::Name("scope_name");
+            rt::check::one_of(operation, label, value, &["method", "name"])?;
         }
         {
             let value = &self.value;
-            rt::check::max_length(operation, "value", value, 50usize)?;
+            let label = rt::check::Field::Name("value");
+            rt::check::max_length(operation, label, value, 50usize)?;
         }
         Ok(())
     }
@@ -115,7 +118,8 @@ impl rt::Operation for ApikeyCreateParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "apikey.create";
         if let Some(value) = self.comment.as_ref() {
-            rt::check::max_length(operation, "comment", value, 255usize)?;
+            let label = rt::check::Field::Name("comment");
+            rt::check::max_length(operation, label, value, 255usize)?;
         }
         Ok(())
     }
@@ -182,9 +186,10 @@ impl rt::Operation for ApikeyDeleteParams {
         let operation = "apikey.delete";
         {
             let value = &self.id;
-            rt::check::min_length(operation, "id", value, 32usize)?;
-            rt::check::max_length(operation, "id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         Ok(())
     }
@@ -247,17 +252,20 @@ impl rt::Operation for ApikeyDeleteScopeParams {
         let operation = "apikey.delete_scope";
         {
             let value = &self.id;
-            rt::check::min_length(operation, "id", value, 32usize)?;
-            rt::check::max_length(operation, "id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         {
             let value = &self.scope_name;
-            rt::check::one_of(operation, "scope_name", value, &["method", "name"])?;
+            let label = rt::check::Field::Name("scope_name");
+            rt::check::one_of(operation, label, value, &["method", "name"])?;
         }
         {
             let value = &self.value;
-            rt::check::max_length(operation, "value", value, 50usize)?;
+            let label = rt::check::Field::Name("value");
+            rt::check::max_length(operation, label, value, 50usize)?;
         }
         Ok(())
     }
@@ -320,9 +328,10 @@ impl rt::Operation for ApikeyInfoParams {
         let operation = "apikey.info";
         {
             let value = &self.id;
-            rt::check::min_length(operation, "id", value, 32usize)?;
-            rt::check::max_length(operation, "id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         Ok(())
     }

@@ -31,9 +31,10 @@ impl rt::Operation for BandwidthInfoParams {
         let operation = "bandwidth.info";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -93,13 +94,15 @@ impl rt::Operation for BandwidthMonthlyUsageParams {
         let operation = "bandwidth.monthly_usage";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         if let Some(value) = self.year.as_ref() {
-            rt::check::min_i64(operation, "year", *value, 2000i64)?;
-            rt::check::max_i64(operation, "year", *value, 2100i64)?;
+            let label = rt::check::Field::Name("year");
+            rt::check::min_i64(operation, label, *value, 2000i64)?;
+            rt::check::max_i64(operation, label, *value, 2100i64)?;
         }
         Ok(())
     }
@@ -171,14 +174,16 @@ impl rt::Operation for BandwidthUsageParams {
         let operation = "bandwidth.usage";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         if let Some(value) = self.period.as_ref() {
+            let label = rt::check::Field::Name("period");
             rt::check::one_of(
                 operation,
-                "period",
+                label,
                 value,
                 &["day", "week", "month", "quarter", "halfyear", "year"],
             )?;

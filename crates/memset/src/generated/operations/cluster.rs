@@ -33,9 +33,10 @@ impl rt::Operation for ClusterInfoParams {
         let operation = "cluster.info";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -150,9 +151,10 @@ impl rt::Operation for ClusterRealServiceDisableParams {
         let operation = "cluster.real_service.disable";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -237,9 +239,10 @@ impl rt::Operation for ClusterRealServiceDisableFallbackParams {
         let operation = "cluster.real_service.disable_fallback";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -333,9 +336,10 @@ impl rt::Operation for ClusterRealServiceEnableParams {
         let operation = "cluster.real_service.enable";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -420,9 +424,10 @@ impl rt::Operation for ClusterRealServiceEnableFallbackParams {
         let operation = "cluster.real_service.enable_fallback";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -517,9 +522,10 @@ impl rt::Operation for ClusterRealServiceInfoParams {
         let operation = "cluster.real_service.info";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -598,9 +604,10 @@ impl rt::Operation for ClusterRealServiceListParams {
         let operation = "cluster.real_service.list";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -678,9 +685,10 @@ impl rt::Operation for ClusterRealServiceSetWeightParams {
         let operation = "cluster.real_service.set_weight";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -772,9 +780,10 @@ impl rt::Operation for ClusterRealServiceStatisticsParams {
         let operation = "cluster.real_service.statistics";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -857,9 +866,10 @@ impl rt::Operation for ClusterServerDisableParams {
         let operation = "cluster.server.disable";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -935,9 +945,10 @@ impl rt::Operation for ClusterServerEnableParams {
         let operation = "cluster.server.enable";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -1065,9 +1076,10 @@ impl rt::Operation for ClusterServerListParams {
         let operation = "cluster.server.list";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -1136,9 +1148,10 @@ impl rt::Operation for ClusterServiceDisableParams {
         let operation = "cluster.service.disable";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -1217,9 +1230,10 @@ impl rt::Operation for ClusterServiceEnableParams {
         let operation = "cluster.service.enable";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -1298,9 +1312,10 @@ impl rt::Operation for ClusterServiceInfoParams {
         let operation = "cluster.service.info";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -1371,9 +1386,10 @@ impl rt::Operation for ClusterServiceListParams {
         let operation = "cluster.service.list";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -1442,9 +1458,10 @@ impl rt::Operation for ClusterServiceStatusImageParams {
         let operation = "cluster.service.status_image";
         {
             let value = &self.cluster_name;
-            rt::check::min_length(operation, "cluster_name", value, 1usize)?;
-            rt::check::max_length(operation, "cluster_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "cluster_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("cluster_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }

@@ -74,15 +74,17 @@ impl rt::Operation for CreateExtraBandwidthParams {
         let operation = "create.extra_bandwidth";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.amount;
+            let label = rt::check::Field::Name("amount");
             rt::check::one_of_i64(
                 operation,
-                "amount",
+                label,
                 *value,
                 &[50i64, 100i64, 250i64, 500i64],
             )?;
@@ -231,77 +233,48 @@ impl rt::Operation for CreateHourlyMiniserverParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create.hourly_miniserver";
         if let Some(value) = self.bandwidth_type.as_ref() {
-            rt::check::one_of(
-                operation,
-                "bandwidth_type",
-                value,
-                &["metered", "unmetered"],
-            )?;
+            let label = rt::check::Field::Name("bandwidth_type");
+            rt::check::one_of(operation, label, value, &["metered", "unmetered"])?;
         }
         if let Some(value) = self.intrusion_detection.as_ref() {
-            rt::check::one_of(
-                operation,
-                "intrusion_detection",
-                value,
-                &["none", "basic"],
-            )?;
+            let label = rt::check::Field::Name("intrusion_detection");
+            rt::check::one_of(operation, label, value, &["none", "basic"])?;
         }
         if let Some(value) = self.monitoring_level.as_ref() {
-            rt::check::one_of(
-                operation,
-                "monitoring_level",
-                value,
-                &["basic", "advanced"],
-            )?;
+            let label = rt::check::Field::Name("monitoring_level");
+            rt::check::one_of(operation, label, value, &["basic", "advanced"])?;
         }
         if let Some(value) = self.vulnscan.as_ref() {
-            rt::check::one_of(operation, "vulnscan", value, &["none", "basic"])?;
+            let label = rt::check::Field::Name("vulnscan");
+            rt::check::one_of(operation, label, value, &["none", "basic"])?;
         }
         if let Some(value) = self.antivirus.as_ref() {
-            rt::check::one_of(
-                operation,
-                "antivirus",
-                value,
-                &["none", "sophos_antivirus"],
-            )?;
+            let label = rt::check::Field::Name("antivirus");
+            rt::check::one_of(operation, label, value, &["none", "sophos_antivirus"])?;
         }
         if let Some(value) = self.firewall.as_ref() {
-            rt::check::one_of(
-                operation,
-                "firewall",
-                value.as_str(),
-                FirewallType::VALUES,
-            )?;
+            let label = rt::check::Field::Name("firewall");
+            rt::check::one_of(operation, label, value.as_str(), FirewallType::VALUES)?;
         }
         if let Some(value) = self.os_bits.as_ref() {
-            rt::check::one_of(operation, "os_bits", value, &["32", "64"])?;
+            let label = rt::check::Field::Name("os_bits");
+            rt::check::one_of(operation, label, value, &["32", "64"])?;
         }
         if let Some(value) = self.support_level.as_ref() {
-            rt::check::one_of(
-                operation,
-                "support_level",
-                value.as_str(),
-                SupportLevel::VALUES,
-            )?;
+            let label = rt::check::Field::Name("support_level");
+            rt::check::one_of(operation, label, value.as_str(), SupportLevel::VALUES)?;
         }
         if let Some(value) = self.network_zone.as_ref() {
-            rt::check::one_of(
-                operation,
-                "network_zone",
-                value,
-                &["reading", "dunsfold"],
-            )?;
+            let label = rt::check::Field::Name("network_zone");
+            rt::check::one_of(operation, label, value, &["reading", "dunsfold"])?;
         }
         if let Some(value) = self.period.as_ref() {
-            rt::check::one_of_i64(
-                operation,
-                "period",
-                *value,
-                &[1i64, 3i64, 6i64, 12i64],
-            )?;
+            let label = rt::check::Field::Name("period");
+            rt::check::one_of_i64(operation, label, *value, &[1i64, 3i64, 6i64, 12i64])?;
         }
         if let Some(value) = self.disk_type.as_ref() {
-            rt::check::one_of(operation, "disk_type", value, &["hdd", "ssd"])?;
+            let label = rt::check::Field::Name("disk_type");
+            rt::check::one_of(operation, label, value, &["hdd", "ssd"])?;
         }
         Ok(())
     }
@@ -558,12 +531,8 @@ impl rt::Operation for CreateMemstoreParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create.memstore";
         if let Some(value) = self.network_zone.as_ref() {
-            rt::check::one_of(
-                operation,
-                "network_zone",
-                value,
-                &["reading", "dunsfold"],
-            )?;
+            let label = rt::check::Field::Name("network_zone");
+            rt::check::one_of(operation, label, value, &["reading", "dunsfold"])?;
         }
         Ok(())
     }
@@ -741,87 +710,64 @@ impl rt::Operation for CreateMonthlyFullserverParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create.monthly_fullserver";
         if let Some(value) = self.bandwidth_type.as_ref() {
-            rt::check::one_of(
-                operation,
-                "bandwidth_type",
-                value,
-                &["metered", "unmetered"],
-            )?;
+            let label = rt::check::Field::Name("bandwidth_type");
+            rt::check::one_of(operation, label, value, &["metered", "unmetered"])?;
         }
         if let Some(value) = self.intrusion_detection.as_ref() {
+            let label = rt::check::Field::Name("intrusion_detection");
             rt::check::one_of(
                 operation,
-                "intrusion_detection",
+                label,
                 value.as_str(),
                 IntrusionDetectionLevel::VALUES,
             )?;
         }
         if let Some(value) = self.monitoring_level.as_ref() {
+            let label = rt::check::Field::Name("monitoring_level");
             rt::check::one_of(
                 operation,
-                "monitoring_level",
+                label,
                 value.as_str(),
                 MonitoringLevel::VALUES,
             )?;
         }
         if let Some(value) = self.vulnscan.as_ref() {
-            rt::check::one_of(
-                operation,
-                "vulnscan",
-                value.as_str(),
-                VulnscanLevel::VALUES,
-            )?;
+            let label = rt::check::Field::Name("vulnscan");
+            rt::check::one_of(operation, label, value.as_str(), VulnscanLevel::VALUES)?;
         }
         if let Some(value) = self.antivirus.as_ref() {
-            rt::check::one_of(
-                operation,
-                "antivirus",
-                value,
-                &["none", "sophos_antivirus"],
-            )?;
+            let label = rt::check::Field::Name("antivirus");
+            rt::check::one_of(operation, label, value, &["none", "sophos_antivirus"])?;
         }
         if let Some(value) = self.firewall.as_ref() {
-            rt::check::one_of(
-                operation,
-                "firewall",
-                value.as_str(),
-                FirewallType::VALUES,
-            )?;
+            let label = rt::check::Field::Name("firewall");
+            rt::check::one_of(operation, label, value.as_str(), FirewallType::VALUES)?;
         }
         if let Some(value) = self.os_bits.as_ref() {
-            rt::check::one_of(operation, "os_bits", value, &["32", "64"])?;
+            let label = rt::check::Field::Name("os_bits");
+            rt::check::one_of(operation, label, value, &["32", "64"])?;
         }
         if let Some(value) = self.support_level.as_ref() {
-            rt::check::one_of(
-                operation,
-                "support_level",
-                value.as_str(),
-                SupportLevel::VALUES,
-            )?;
+            let label = rt::check::Field::Name("support_level");
+            rt::check::one_of(operation, label, value.as_str(), SupportLevel::VALUES)?;
         }
         if let Some(value) = self.network_zone.as_ref() {
-            rt::check::one_of(
-                operation,
-                "network_zone",
-                value,
-                &["reading", "dunsfold"],
-            )?;
+            let label = rt::check::Field::Name("network_zone");
+            rt::check::one_of(operation, label, value, &["reading", "dunsfold"])?;
         }
         if let Some(value) = self.period.as_ref() {
-            rt::check::one_of_i64(
-                operation,
-                "period",
-                *value,
-                &[1i64, 3i64, 6i64, 12i64],
-            )?;
+            let label = rt::check::Field::Name("period");
+            rt::check::one_of_i64(operation, label, *value, &[1i64, 3i64, 6i64, 12i64])?;
         }
         if let Some(value) = self.net_card_speed_gbps.as_ref() {
-            rt::check::one_of(operation, "net_card_speed_gbps", value, &["1", "10"])?;
+            let label = rt::check::Field::Name("net_card_speed_gbps");
+            rt::check::one_of(operation, label, value, &["1", "10"])?;
         }
         if let Some(value) = self.partitioning.as_ref() {
+            let label = rt::check::Field::Name("partitioning");
             rt::check::one_of(
                 operation,
-                "partitioning",
+                label,
                 value,
                 &["all_root", "data_home", "two_volumes", "custom"],
             )?;
@@ -1139,82 +1085,58 @@ impl rt::Operation for CreateMonthlyMiniserverParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create.monthly_miniserver";
         if let Some(value) = self.bandwidth_type.as_ref() {
-            rt::check::one_of(
-                operation,
-                "bandwidth_type",
-                value,
-                &["metered", "unmetered"],
-            )?;
+            let label = rt::check::Field::Name("bandwidth_type");
+            rt::check::one_of(operation, label, value, &["metered", "unmetered"])?;
         }
         if let Some(value) = self.intrusion_detection.as_ref() {
+            let label = rt::check::Field::Name("intrusion_detection");
             rt::check::one_of(
                 operation,
-                "intrusion_detection",
+                label,
                 value.as_str(),
                 IntrusionDetectionLevel::VALUES,
             )?;
         }
         if let Some(value) = self.monitoring_level.as_ref() {
+            let label = rt::check::Field::Name("monitoring_level");
             rt::check::one_of(
                 operation,
-                "monitoring_level",
+                label,
                 value.as_str(),
                 MonitoringLevel::VALUES,
             )?;
         }
         if let Some(value) = self.vulnscan.as_ref() {
-            rt::check::one_of(
-                operation,
-                "vulnscan",
-                value.as_str(),
-                VulnscanLevel::VALUES,
-            )?;
+            let label = rt::check::Field::Name("vulnscan");
+            rt::check::one_of(operation, label, value.as_str(), VulnscanLevel::VALUES)?;
         }
         if let Some(value) = self.antivirus.as_ref() {
-            rt::check::one_of(
-                operation,
-                "antivirus",
-                value,
-                &["none", "sophos_antivirus"],
-            )?;
+            let label = rt::check::Field::Name("antivirus");
+            rt::check::one_of(operation, label, value, &["none", "sophos_antivirus"])?;
         }
         if let Some(value) = self.firewall.as_ref() {
-            rt::check::one_of(
-                operation,
-                "firewall",
-                value.as_str(),
-                FirewallType::VALUES,
-            )?;
+            let label = rt::check::Field::Name("firewall");
+            rt::check::one_of(operation, label, value.as_str(), FirewallType::VALUES)?;
         }
         if let Some(value) = self.os_bits.as_ref() {
-            rt::check::one_of(operation, "os_bits", value, &["32", "64"])?;
+            let label = rt::check::Field::Name("os_bits");
+            rt::check::one_of(operation, label, value, &["32", "64"])?;
         }
         if let Some(value) = self.support_level.as_ref() {
-            rt::check::one_of(
-                operation,
-                "support_level",
-                value.as_str(),
-                SupportLevel::VALUES,
-            )?;
+            let label = rt::check::Field::Name("support_level");
+            rt::check::one_of(operation, label, value.as_str(), SupportLevel::VALUES)?;
         }
         if let Some(value) = self.network_zone.as_ref() {
-            rt::check::one_of(
-                operation,
-                "network_zone",
-                value,
-                &["reading", "dunsfold"],
-            )?;
+            let label = rt::check::Field::Name("network_zone");
+            rt::check::one_of(operation, label, value, &["reading", "dunsfold"])?;
         }
         if let Some(value) = self.period.as_ref() {
-            rt::check::one_of_i64(
-                operation,
-                "period",
-                *value,
-                &[1i64, 3i64, 6i64, 12i64],
-            )?;
+            let label = rt::check::Field::Name("period");
+            rt::check::one_of_i64(operation, label, *value, &[1i64, 3i64, 6i64, 12i64])?;
         }
         if let Some(value) = self.disk_type.as_ref() {
-            rt::check::one_of(operation, "disk_type", value, &["hdd", "ssd"])?;
+            let label = rt::check::Field::Name("disk_type");
+            rt::check::one_of(operation, label, value, &["hdd", "ssd"])?;
         }
         Ok(())
     }

@@ -71,12 +71,14 @@ impl rt::Operation for DnsReverseMapListParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.reverse_map_list";
         if let Some(value) = self.name.as_ref() {
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         if let Some(value) = self.address.as_ref() {
-            rt::check::max_length(operation, "address", value, 250usize)?;
+            let label = rt::check::Field::Name("address");
+            rt::check::max_length(operation, label, value, 250usize)?;
         }
         Ok(())
     }
@@ -152,17 +154,20 @@ impl rt::Operation for DnsReverseMapUpdateParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.reverse_map_update";
         if let Some(value) = self.name.as_ref() {
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.address;
-            rt::check::max_length(operation, "address", value, 250usize)?;
+            let label = rt::check::Field::Name("address");
+            rt::check::max_length(operation, label, value, 250usize)?;
         }
         {
             let value = &self.reverse_map;
-            rt::check::max_length(operation, "reverse_map", value, 250usize)?;
+            let label = rt::check::Field::Name("reverse_map");
+            rt::check::max_length(operation, label, value, 250usize)?;
         }
         Ok(())
     }
@@ -247,12 +252,14 @@ impl rt::Operation for DnsZoneCreateParams {
         let operation = "dns.zone_create";
         {
             let value = &self.nickname;
-            rt::check::max_length(operation, "nickname", value, 250usize)?;
+            let label = rt::check::Field::Name("nickname");
+            rt::check::max_length(operation, label, value, 250usize)?;
         }
         if let Some(value) = self.ttl.as_ref() {
+            let label = rt::check::Field::Name("ttl");
             rt::check::one_of_i64(
                 operation,
-                "ttl",
+                label,
                 *value,
                 &[
                     0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
@@ -261,15 +268,17 @@ impl rt::Operation for DnsZoneCreateParams {
             )?;
         }
         if let Some(value) = self.records.as_ref() {
+            let label = rt::check::Field::Name("records");
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", "records", index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         if let Some(value) = self.domains.as_ref() {
+            let label = rt::check::Field::Name("domains");
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", "domains", index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         Ok(())
@@ -346,9 +355,10 @@ impl rt::Operation for DnsZoneDeleteParams {
         let operation = "dns.zone_delete";
         {
             let value = &self.id;
-            rt::check::min_length(operation, "id", value, 32usize)?;
-            rt::check::max_length(operation, "id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         Ok(())
     }
@@ -408,12 +418,14 @@ impl rt::Operation for DnsZoneDomainCreateParams {
         let operation = "dns.zone_domain_create";
         {
             let value = &self.domain;
-            rt::check::max_length(operation, "domain", value, 250usize)?;
+            let label = rt::check::Field::Name("domain");
+            rt::check::max_length(operation, label, value, 250usize)?;
         }
         if let Some(value) = self.zone_id.as_ref() {
-            rt::check::min_length(operation, "zone_id", value, 32usize)?;
-            rt::check::max_length(operation, "zone_id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "zone_id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("zone_id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         Ok(())
     }
@@ -480,7 +492,8 @@ impl rt::Operation for DnsZoneDomainDeleteParams {
         let operation = "dns.zone_domain_delete";
         {
             let value = &self.domain;
-            rt::check::max_length(operation, "domain", value, 250usize)?;
+            let label = rt::check::Field::Name("domain");
+            rt::check::max_length(operation, label, value, 250usize)?;
         }
         Ok(())
     }
@@ -534,7 +547,8 @@ impl rt::Operation for DnsZoneDomainInfoParams {
         let operation = "dns.zone_domain_info";
         {
             let value = &self.domain;
-            rt::check::max_length(operation, "domain", value, 250usize)?;
+            let label = rt::check::Field::Name("domain");
+            rt::check::max_length(operation, label, value, 250usize)?;
         }
         Ok(())
     }
@@ -628,12 +642,14 @@ impl rt::Operation for DnsZoneDomainUpdateParams {
         let operation = "dns.zone_domain_update";
         {
             let value = &self.domain;
-            rt::check::max_length(operation, "domain", value, 250usize)?;
+            let label = rt::check::Field::Name("domain");
+            rt::check::max_length(operation, label, value, 250usize)?;
         }
         if let Some(value) = self.zone_id.as_ref() {
-            rt::check::min_length(operation, "zone_id", value, 32usize)?;
-            rt::check::max_length(operation, "zone_id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "zone_id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("zone_id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         Ok(())
     }
@@ -700,9 +716,10 @@ impl rt::Operation for DnsZoneInfoParams {
         let operation = "dns.zone_info";
         {
             let value = &self.id;
-            rt::check::min_length(operation, "id", value, 32usize)?;
-            rt::check::max_length(operation, "id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         Ok(())
     }
@@ -812,26 +829,31 @@ impl rt::Operation for DnsZoneRecordCreateParams {
         let operation = "dns.zone_record_create";
         {
             let value = &self.zone_id;
-            rt::check::min_length(operation, "zone_id", value, 32usize)?;
-            rt::check::max_length(operation, "zone_id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "zone_id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("zone_id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         {
             let value = &self.r#type;
-            rt::check::one_of(operation, "type", value.as_str(), DnsRecordType::VALUES)?;
+            let label = rt::check::Field::Name("type");
+            rt::check::one_of(operation, label, value.as_str(), DnsRecordType::VALUES)?;
         }
         if let Some(value) = self.record.as_ref() {
-            rt::check::max_length(operation, "record", value, 250usize)?;
+            let label = rt::check::Field::Name("record");
+            rt::check::max_length(operation, label, value, 250usize)?;
         }
         {
             let value = &self.address;
-            rt::check::max_length(operation, "address", value, 250usize)?;
-            rt::check::allowed_chars(operation, "address", value, " -~")?;
+            let label = rt::check::Field::Name("address");
+            rt::check::max_length(operation, label, value, 250usize)?;
+            rt::check::allowed_chars(operation, label, value, " -~")?;
         }
         if let Some(value) = self.ttl.as_ref() {
+            let label = rt::check::Field::Name("ttl");
             rt::check::one_of_i64(
                 operation,
-                "ttl",
+                label,
                 *value,
                 &[
                     0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
@@ -840,8 +862,9 @@ impl rt::Operation for DnsZoneRecordCreateParams {
             )?;
         }
         if let Some(value) = self.priority.as_ref() {
-            rt::check::min_i64(operation, "priority", *value, 0i64)?;
-            rt::check::max_i64(operation, "priority", *value, 999i64)?;
+            let label = rt::check::Field::Name("priority");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
+            rt::check::max_i64(operation, label, *value, 999i64)?;
         }
         Ok(())
     }
@@ -937,9 +960,10 @@ impl rt::Operation for DnsZoneRecordDeleteParams {
         let operation = "dns.zone_record_delete";
         {
             let value = &self.id;
-            rt::check::min_length(operation, "id", value, 32usize)?;
-            rt::check::max_length(operation, "id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         Ok(())
     }
@@ -993,9 +1017,10 @@ impl rt::Operation for DnsZoneRecordInfoParams {
         let operation = "dns.zone_record_info";
         {
             let value = &self.id;
-            rt::check::min_length(operation, "id", value, 32usize)?;
-            rt::check::max_length(operation, "id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         Ok(())
     }
@@ -1104,29 +1129,35 @@ impl rt::Operation for DnsZoneRecordUpdateParams {
         let operation = "dns.zone_record_update";
         {
             let value = &self.id;
-            rt::check::min_length(operation, "id", value, 32usize)?;
-            rt::check::max_length(operation, "id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         if let Some(value) = self.zone_id.as_ref() {
-            rt::check::min_length(operation, "zone_id", value, 32usize)?;
-            rt::check::max_length(operation, "zone_id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "zone_id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("zone_id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         if let Some(value) = self.r#type.as_ref() {
-            rt::check::one_of(operation, "type", value.as_str(), DnsRecordType::VALUES)?;
+            let label = rt::check::Field::Name("type");
+            rt::check::one_of(operation, label, value.as_str(), DnsRecordType::VALUES)?;
         }
         if let Some(value) = self.record.as_ref() {
-            rt::check::max_length(operation, "record", value, 250usize)?;
+            let label = rt::check::Field::Name("record");
+            rt::check::max_length(operation, label, value, 250usize)?;
         }
         if let Some(value) = self.address.as_ref() {
-            rt::check::max_length(operation, "address", value, 250usize)?;
-            rt::check::allowed_chars(operation, "address", value, " -~")?;
+            let label = rt::check::Field::Name("address");
+            rt::check::max_length(operation, label, value, 250usize)?;
+            rt::check::allowed_chars(operation, label, value, " -~")?;
         }
         if let Some(value) = self.ttl.as_ref() {
+            let label = rt::check::Field::Name("ttl");
             rt::check::one_of_i64(
                 operation,
-                "ttl",
+                label,
                 *value,
                 &[
                     0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
@@ -1135,8 +1166,9 @@ impl rt::Operation for DnsZoneRecordUpdateParams {
             )?;
         }
         if let Some(value) = self.priority.as_ref() {
-            rt::check::min_i64(operation, "priority", *value, 0i64)?;
-            rt::check::max_i64(operation, "priority", *value, 999i64)?;
+            let label = rt::check::Field::Name("priority");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
+            rt::check::max_i64(operation, label, *value, 999i64)?;
         }
         Ok(())
     }
@@ -1251,17 +1283,20 @@ impl rt::Operation for DnsZoneUpdateParams {
         let operation = "dns.zone_update";
         {
             let value = &self.id;
-            rt::check::min_length(operation, "id", value, 32usize)?;
-            rt::check::max_length(operation, "id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         if let Some(value) = self.nickname.as_ref() {
-            rt::check::max_length(operation, "nickname", value, 250usize)?;
+            let label = rt::check::Field::Name("nickname");
+            rt::check::max_length(operation, label, value, 250usize)?;
         }
         if let Some(value) = self.ttl.as_ref() {
+            let label = rt::check::Field::Name("ttl");
             rt::check::one_of_i64(
                 operation,
-                "ttl",
+                label,
                 *value,
                 &[
                     0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,

@@ -73,21 +73,19 @@ impl rt::Operation for FirewallingRuleCreateParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "firewalling.rule_create";
         if let Some(value) = self.ip_version.as_ref() {
-            rt::check::one_of(operation, "ip_version", value, &["any", "ipv4", "ipv6"])?;
+            let label = rt::check::Field::Name("ip_version");
+            rt::check::one_of(operation, label, value, &["any", "ipv4", "ipv6"])?;
         }
         {
             let value = &self.action;
-            rt::check::one_of(
-                operation,
-                "action",
-                value.as_str(),
-                FirewallAction::VALUES,
-            )?;
+            let label = rt::check::Field::Name("action");
+            rt::check::one_of(operation, label, value.as_str(), FirewallAction::VALUES)?;
         }
         if let Some(value) = self.protocols.as_ref() {
+            let label = rt::check::Field::Name("protocols");
             rt::check::one_of(
                 operation,
-                "protocols",
+                label,
                 value,
                 &[
                     "tcp",
@@ -105,13 +103,15 @@ impl rt::Operation for FirewallingRuleCreateParams {
         }
         {
             let value = &self.ordering;
-            rt::check::min_i64(operation, "ordering", *value, 1i64)?;
-            rt::check::max_i64(operation, "ordering", *value, 30i64)?;
+            let label = rt::check::Field::Name("ordering");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
+            rt::check::max_i64(operation, label, *value, 30i64)?;
         }
         if let Some(value) = self.direction.as_ref() {
+            let label = rt::check::Field::Name("direction");
             rt::check::one_of(
                 operation,
-                "direction",
+                label,
                 value.as_str(),
                 FirewallDirection::VALUES,
             )?;
@@ -326,19 +326,22 @@ impl rt::Operation for FirewallingRuleGroupCreateParams {
         let operation = "firewalling.rule_group_create";
         {
             let value = &self.nickname;
-            rt::check::max_length(operation, "nickname", value, 225usize)?;
+            let label = rt::check::Field::Name("nickname");
+            rt::check::max_length(operation, label, value, 225usize)?;
         }
         if let Some(value) = self.rules.as_ref() {
-            rt::check::max_items(operation, "rules", value.len(), 30usize)?;
+            let label = rt::check::Field::Name("rules");
+            rt::check::max_items(operation, label, value.len(), 30usize)?;
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", "rules", index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         if let Some(value) = self.default_outbound_policy.as_ref() {
+            let label = rt::check::Field::Name("default_outbound_policy");
             rt::check::one_of(
                 operation,
-                "default_outbound_policy",
+                label,
                 value.as_str(),
                 FirewallOutboundPolicy::VALUES,
             )?;
@@ -613,9 +616,10 @@ impl rt::Operation for FirewallingRuleGroupStatusParams {
         let operation = "firewalling.rule_group_status";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -772,20 +776,18 @@ impl rt::Operation for FirewallingRuleUpdateParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "firewalling.rule_update";
         if let Some(value) = self.ip_version.as_ref() {
-            rt::check::one_of(operation, "ip_version", value, &["any", "ipv4", "ipv6"])?;
+            let label = rt::check::Field::Name("ip_version");
+            rt::check::one_of(operation, label, value, &["any", "ipv4", "ipv6"])?;
         }
         if let Some(value) = self.action.as_ref() {
-            rt::check::one_of(
-                operation,
-                "action",
-                value.as_str(),
-                FirewallAction::VALUES,
-            )?;
+            let label = rt::check::Field::Name("action");
+            rt::check::one_of(operation, label, value.as_str(), FirewallAction::VALUES)?;
         }
         if let Some(value) = self.protocols.as_ref() {
+            let label = rt::check::Field::Name("protocols");
             rt::check::one_of(
                 operation,
-                "protocols",
+                label,
                 value,
                 &[
                     "tcp",
@@ -802,8 +804,9 @@ impl rt::Operation for FirewallingRuleUpdateParams {
             )?;
         }
         if let Some(value) = self.ordering.as_ref() {
-            rt::check::min_i64(operation, "ordering", *value, 1i64)?;
-            rt::check::max_i64(operation, "ordering", *value, 30i64)?;
+            let label = rt::check::Field::Name("ordering");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
+            rt::check::max_i64(operation, label, *value, 30i64)?;
         }
         Ok(())
     }
@@ -949,9 +952,10 @@ impl rt::Operation for FirewallingUpdateParams {
         let operation = "firewalling.update";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }

@@ -91,12 +91,8 @@ impl rt::Operation for InvoiceListParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "invoice.list";
         if let Some(value) = self.status.as_ref() {
-            rt::check::one_of(
-                operation,
-                "status",
-                value.as_str(),
-                InvoiceStatus::VALUES,
-            )?;
+            let label = rt::check::Field::Name("status");
+            rt::check::one_of(operation, label, value.as_str(), InvoiceStatus::VALUES)?;
         }
         Ok(())
     }

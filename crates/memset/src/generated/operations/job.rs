@@ -33,14 +33,16 @@ impl rt::Operation for JobStatusParams {
         let operation = "job.status";
         {
             let value = &self.id;
-            rt::check::min_length(operation, "id", value, 32usize)?;
-            rt::check::max_length(operation, "id", value, 32usize)?;
-            rt::check::allowed_chars(operation, "id", value, "0-9a-fA-F")?;
+            let label = rt::check::Field::Name("id");
+            rt::check::min_length(operation, label, value, 32usize)?;
+            rt::check::max_length(operation, label, value, 32usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F")?;
         }
         if let Some(value) = self.name.as_ref() {
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }

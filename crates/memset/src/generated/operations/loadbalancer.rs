@@ -58,19 +58,22 @@ impl rt::Operation for LoadbalancerServerAddParams {
         let operation = "loadbalancer.server.add";
         {
             let value = &self.load_balancer;
-            rt::check::min_length(operation, "load_balancer", value, 1usize)?;
-            rt::check::max_length(operation, "load_balancer", value, 64usize)?;
-            rt::check::allowed_chars(operation, "load_balancer", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("load_balancer");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.service_name;
-            rt::check::min_length(operation, "service_name", value, 1usize)?;
-            rt::check::max_length(operation, "service_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "service_name", value, "A-Za-z0-9_-")?;
+            let label = rt::check::Field::Name("service_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9_-")?;
         }
         if let Some(value) = self.port.as_ref() {
-            rt::check::min_i64(operation, "port", *value, 1i64)?;
-            rt::check::max_i64(operation, "port", *value, 65535i64)?;
+            let label = rt::check::Field::Name("port");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
+            rt::check::max_i64(operation, label, *value, 65535i64)?;
         }
         Ok(())
     }
@@ -199,15 +202,17 @@ impl rt::Operation for LoadbalancerServerInfoParams {
         let operation = "loadbalancer.server.info";
         {
             let value = &self.load_balancer;
-            rt::check::min_length(operation, "load_balancer", value, 1usize)?;
-            rt::check::max_length(operation, "load_balancer", value, 64usize)?;
-            rt::check::allowed_chars(operation, "load_balancer", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("load_balancer");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.service_name;
-            rt::check::min_length(operation, "service_name", value, 1usize)?;
-            rt::check::max_length(operation, "service_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "service_name", value, "A-Za-z0-9_-")?;
+            let label = rt::check::Field::Name("service_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9_-")?;
         }
         Ok(())
     }
@@ -291,15 +296,17 @@ impl rt::Operation for LoadbalancerServerRemoveParams {
         let operation = "loadbalancer.server.remove";
         {
             let value = &self.load_balancer;
-            rt::check::min_length(operation, "load_balancer", value, 1usize)?;
-            rt::check::max_length(operation, "load_balancer", value, 64usize)?;
-            rt::check::allowed_chars(operation, "load_balancer", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("load_balancer");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.service_name;
-            rt::check::min_length(operation, "service_name", value, 1usize)?;
-            rt::check::max_length(operation, "service_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "service_name", value, "A-Za-z0-9_-")?;
+            let label = rt::check::Field::Name("service_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9_-")?;
         }
         Ok(())
     }
@@ -405,19 +412,22 @@ impl rt::Operation for LoadbalancerServerUpdateParams {
         let operation = "loadbalancer.server.update";
         {
             let value = &self.load_balancer;
-            rt::check::min_length(operation, "load_balancer", value, 1usize)?;
-            rt::check::max_length(operation, "load_balancer", value, 64usize)?;
-            rt::check::allowed_chars(operation, "load_balancer", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("load_balancer");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.service_name;
-            rt::check::min_length(operation, "service_name", value, 1usize)?;
-            rt::check::max_length(operation, "service_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "service_name", value, "A-Za-z0-9_-")?;
+            let label = rt::check::Field::Name("service_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9_-")?;
         }
         if let Some(value) = self.port.as_ref() {
-            rt::check::min_i64(operation, "port", *value, 1i64)?;
-            rt::check::max_i64(operation, "port", *value, 65535i64)?;
+            let label = rt::check::Field::Name("port");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
+            rt::check::max_i64(operation, label, *value, 65535i64)?;
         }
         Ok(())
     }
@@ -550,29 +560,33 @@ impl rt::Operation for LoadbalancerServiceAddParams {
         let operation = "loadbalancer.service.add";
         {
             let value = &self.load_balancer;
-            rt::check::min_length(operation, "load_balancer", value, 1usize)?;
-            rt::check::max_length(operation, "load_balancer", value, 64usize)?;
-            rt::check::allowed_chars(operation, "load_balancer", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("load_balancer");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.service_name;
-            rt::check::min_length(operation, "service_name", value, 1usize)?;
-            rt::check::max_length(operation, "service_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "service_name", value, "A-Za-z0-9_-")?;
+            let label = rt::check::Field::Name("service_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9_-")?;
         }
         {
             let value = &self.protocol;
+            let label = rt::check::Field::Name("protocol");
             rt::check::one_of(
                 operation,
-                "protocol",
+                label,
                 value.as_str(),
                 LoadBalancerProtocol::VALUES,
             )?;
         }
         {
             let value = &self.port;
-            rt::check::min_i64(operation, "port", *value, 1i64)?;
-            rt::check::max_i64(operation, "port", *value, 65535i64)?;
+            let label = rt::check::Field::Name("port");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
+            rt::check::max_i64(operation, label, *value, 65535i64)?;
         }
         Ok(())
     }
@@ -678,15 +692,17 @@ impl rt::Operation for LoadbalancerServiceInfoParams {
         let operation = "loadbalancer.service.info";
         {
             let value = &self.load_balancer;
-            rt::check::min_length(operation, "load_balancer", value, 1usize)?;
-            rt::check::max_length(operation, "load_balancer", value, 64usize)?;
-            rt::check::allowed_chars(operation, "load_balancer", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("load_balancer");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.service_name;
-            rt::check::min_length(operation, "service_name", value, 1usize)?;
-            rt::check::max_length(operation, "service_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "service_name", value, "A-Za-z0-9_-")?;
+            let label = rt::check::Field::Name("service_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9_-")?;
         }
         Ok(())
     }
@@ -757,9 +773,10 @@ impl rt::Operation for LoadbalancerServiceListParams {
         let operation = "loadbalancer.service.list";
         {
             let value = &self.load_balancer;
-            rt::check::min_length(operation, "load_balancer", value, 1usize)?;
-            rt::check::max_length(operation, "load_balancer", value, 64usize)?;
-            rt::check::allowed_chars(operation, "load_balancer", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("load_balancer");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -821,15 +838,17 @@ impl rt::Operation for LoadbalancerServiceRemoveParams {
         let operation = "loadbalancer.service.remove";
         {
             let value = &self.load_balancer;
-            rt::check::min_length(operation, "load_balancer", value, 1usize)?;
-            rt::check::max_length(operation, "load_balancer", value, 64usize)?;
-            rt::check::allowed_chars(operation, "load_balancer", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("load_balancer");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.service_name;
-            rt::check::min_length(operation, "service_name", value, 1usize)?;
-            rt::check::max_length(operation, "service_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "service_name", value, "A-Za-z0-9_-")?;
+            let label = rt::check::Field::Name("service_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9_-")?;
         }
         Ok(())
     }
@@ -919,27 +938,31 @@ impl rt::Operation for LoadbalancerServiceUpdateParams {
         let operation = "loadbalancer.service.update";
         {
             let value = &self.load_balancer;
-            rt::check::min_length(operation, "load_balancer", value, 1usize)?;
-            rt::check::max_length(operation, "load_balancer", value, 64usize)?;
-            rt::check::allowed_chars(operation, "load_balancer", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("load_balancer");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.service_name;
-            rt::check::min_length(operation, "service_name", value, 1usize)?;
-            rt::check::max_length(operation, "service_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "service_name", value, "A-Za-z0-9_-")?;
+            let label = rt::check::Field::Name("service_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9_-")?;
         }
         if let Some(value) = self.protocol.as_ref() {
+            let label = rt::check::Field::Name("protocol");
             rt::check::one_of(
                 operation,
-                "protocol",
+                label,
                 value.as_str(),
                 LoadBalancerProtocol::VALUES,
             )?;
         }
         if let Some(value) = self.port.as_ref() {
-            rt::check::min_i64(operation, "port", *value, 1i64)?;
-            rt::check::max_i64(operation, "port", *value, 65535i64)?;
+            let label = rt::check::Field::Name("port");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
+            rt::check::max_i64(operation, label, *value, 65535i64)?;
         }
         Ok(())
     }

@@ -44,9 +44,10 @@ impl rt::Operation for MemshellDisableParams {
         let operation = "memshell.disable";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -117,12 +118,14 @@ impl rt::Operation for MemshellEnableParams {
         let operation = "memshell.enable";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         if let Some(value) = self.password.as_ref() {
-            rt::check::min_length(operation, "password", value, 10usize)?;
+            let label = rt::check::Field::Name("password");
+            rt::check::min_length(operation, label, value, 10usize)?;
         }
         Ok(())
     }
@@ -187,9 +190,10 @@ impl rt::Operation for MemshellInfoParams {
         let operation = "memshell.info";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -261,13 +265,15 @@ impl rt::Operation for MemshellSetPasswordParams {
         let operation = "memshell.set_password";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.new_password;
-            rt::check::min_length(operation, "new_password", value, 10usize)?;
+            let label = rt::check::Field::Name("new_password");
+            rt::check::min_length(operation, label, value, 10usize)?;
         }
         Ok(())
     }

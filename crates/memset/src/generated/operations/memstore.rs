@@ -31,9 +31,10 @@ impl rt::Operation for MemstoreUsageParams {
         let operation = "memstore.usage";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -89,9 +90,10 @@ impl rt::Operation for MemstoreContainerAclParams {
         let operation = "memstore.container.acl";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -152,14 +154,16 @@ impl rt::Operation for MemstoreContainerCdnParams {
         let operation = "memstore.container.cdn";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.container;
-            rt::check::min_length(operation, "container", value, 1usize)?;
-            rt::check::allowed_chars(operation, "container", value, "A-Za-z0-9-")?;
+            let label = rt::check::Field::Name("container");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9-")?;
         }
         Ok(())
     }
@@ -222,9 +226,10 @@ impl rt::Operation for MemstoreContainerCreateParams {
         let operation = "memstore.container.create";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -308,9 +313,10 @@ impl rt::Operation for MemstoreContainerSetAclParams {
         let operation = "memstore.container.set_acl";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -397,14 +403,16 @@ impl rt::Operation for MemstoreContainerSetPublicCdnParams {
         let operation = "memstore.container.set_public_cdn";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.container;
-            rt::check::min_length(operation, "container", value, 1usize)?;
-            rt::check::allowed_chars(operation, "container", value, "A-Za-z0-9-")?;
+            let label = rt::check::Field::Name("container");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9-")?;
         }
         Ok(())
     }
@@ -505,14 +513,16 @@ impl rt::Operation for MemstoreContainerUnsetPublicCdnParams {
         let operation = "memstore.container.unset_public_cdn";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.container;
-            rt::check::min_length(operation, "container", value, 1usize)?;
-            rt::check::allowed_chars(operation, "container", value, "A-Za-z0-9-")?;
+            let label = rt::check::Field::Name("container");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9-")?;
         }
         Ok(())
     }
@@ -602,15 +612,17 @@ impl rt::Operation for MemstoreUserCreateParams {
         let operation = "memstore.user.create";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.username;
-            rt::check::min_length(operation, "username", value, 1usize)?;
-            rt::check::max_length(operation, "username", value, 50usize)?;
-            rt::check::allowed_chars(operation, "username", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("username");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -688,15 +700,17 @@ impl rt::Operation for MemstoreUserDeleteParams {
         let operation = "memstore.user.delete";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.username;
-            rt::check::min_length(operation, "username", value, 1usize)?;
-            rt::check::max_length(operation, "username", value, 50usize)?;
-            rt::check::allowed_chars(operation, "username", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("username");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -759,15 +773,17 @@ impl rt::Operation for MemstoreUserDisableParams {
         let operation = "memstore.user.disable";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.username;
-            rt::check::min_length(operation, "username", value, 1usize)?;
-            rt::check::max_length(operation, "username", value, 50usize)?;
-            rt::check::allowed_chars(operation, "username", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("username");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -830,15 +846,17 @@ impl rt::Operation for MemstoreUserEnableParams {
         let operation = "memstore.user.enable";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.username;
-            rt::check::min_length(operation, "username", value, 1usize)?;
-            rt::check::max_length(operation, "username", value, 50usize)?;
-            rt::check::allowed_chars(operation, "username", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("username");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -901,15 +919,17 @@ impl rt::Operation for MemstoreUserInfoParams {
         let operation = "memstore.user.info";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.username;
-            rt::check::min_length(operation, "username", value, 1usize)?;
-            rt::check::max_length(operation, "username", value, 50usize)?;
-            rt::check::allowed_chars(operation, "username", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("username");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -965,9 +985,10 @@ impl rt::Operation for MemstoreUserListParams {
         let operation = "memstore.user.list";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -1042,15 +1063,17 @@ impl rt::Operation for MemstoreUserSetPasswordParams {
         let operation = "memstore.user.set_password";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.username;
-            rt::check::min_length(operation, "username", value, 1usize)?;
-            rt::check::max_length(operation, "username", value, 50usize)?;
-            rt::check::allowed_chars(operation, "username", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("username");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }

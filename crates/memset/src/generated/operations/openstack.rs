@@ -110,13 +110,15 @@ impl rt::Operation for OpenstackProjectAddUserParams {
         let operation = "openstack.project.add_user";
         {
             let value = &self.project_id;
-            rt::check::max_length(operation, "project_id", value, 32usize)?;
+            let label = rt::check::Field::Name("project_id");
+            rt::check::max_length(operation, label, value, 32usize)?;
         }
         {
             let value = &self.username;
-            rt::check::min_length(operation, "username", value, 1usize)?;
-            rt::check::max_length(operation, "username", value, 50usize)?;
-            rt::check::allowed_chars(operation, "username", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("username");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -180,7 +182,8 @@ impl rt::Operation for OpenstackProjectListUsersParams {
         let operation = "openstack.project.list_users";
         {
             let value = &self.project_id;
-            rt::check::max_length(operation, "project_id", value, 32usize)?;
+            let label = rt::check::Field::Name("project_id");
+            rt::check::max_length(operation, label, value, 32usize)?;
         }
         Ok(())
     }
@@ -239,13 +242,15 @@ impl rt::Operation for OpenstackProjectRemoveUserParams {
         let operation = "openstack.project.remove_user";
         {
             let value = &self.project_id;
-            rt::check::max_length(operation, "project_id", value, 32usize)?;
+            let label = rt::check::Field::Name("project_id");
+            rt::check::max_length(operation, label, value, 32usize)?;
         }
         {
             let value = &self.username;
-            rt::check::min_length(operation, "username", value, 1usize)?;
-            rt::check::max_length(operation, "username", value, 50usize)?;
-            rt::check::allowed_chars(operation, "username", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("username");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -337,16 +342,19 @@ impl rt::Operation for OpenstackUserCreateParams {
         let operation = "openstack.user.create";
         {
             let value = &self.username;
-            rt::check::min_length(operation, "username", value, 1usize)?;
-            rt::check::max_length(operation, "username", value, 50usize)?;
-            rt::check::allowed_chars(operation, "username", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("username");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         if let Some(value) = self.description.as_ref() {
-            rt::check::max_length(operation, "description", value, 255usize)?;
+            let label = rt::check::Field::Name("description");
+            rt::check::max_length(operation, label, value, 255usize)?;
         }
         {
             let value = &self.email;
-            rt::check::max_length(operation, "email", value, 255usize)?;
+            let label = rt::check::Field::Name("email");
+            rt::check::max_length(operation, label, value, 255usize)?;
         }
         Ok(())
     }
@@ -435,9 +443,10 @@ impl rt::Operation for OpenstackUserDeleteParams {
         let operation = "openstack.user.delete";
         {
             let value = &self.username;
-            rt::check::min_length(operation, "username", value, 1usize)?;
-            rt::check::max_length(operation, "username", value, 50usize)?;
-            rt::check::allowed_chars(operation, "username", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("username");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -489,9 +498,10 @@ impl rt::Operation for OpenstackUserDisableParams {
         let operation = "openstack.user.disable";
         {
             let value = &self.username;
-            rt::check::min_length(operation, "username", value, 1usize)?;
-            rt::check::max_length(operation, "username", value, 50usize)?;
-            rt::check::allowed_chars(operation, "username", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("username");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -548,9 +558,10 @@ impl rt::Operation for OpenstackUserEnableParams {
         let operation = "openstack.user.enable";
         {
             let value = &self.username;
-            rt::check::min_length(operation, "username", value, 1usize)?;
-            rt::check::max_length(operation, "username", value, 50usize)?;
-            rt::check::allowed_chars(operation, "username", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("username");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -607,9 +618,10 @@ impl rt::Operation for OpenstackUserInfoParams {
         let operation = "openstack.user.info";
         {
             let value = &self.username;
-            rt::check::min_length(operation, "username", value, 1usize)?;
-            rt::check::max_length(operation, "username", value, 50usize)?;
-            rt::check::allowed_chars(operation, "username", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("username");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -711,9 +723,10 @@ impl rt::Operation for OpenstackUserSetPasswordParams {
         let operation = "openstack.user.set_password";
         {
             let value = &self.username;
-            rt::check::min_length(operation, "username", value, 1usize)?;
-            rt::check::max_length(operation, "username", value, 50usize)?;
-            rt::check::allowed_chars(operation, "username", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("username");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }

@@ -78,55 +78,61 @@ impl rt::Operation for PartnerAccountCreateParams {
         let operation = "partner.account.create";
         {
             let value = &self.user_title;
+            let label = rt::check::Field::Name("user_title");
             rt::check::one_of(
                 operation,
-                "user_title",
+                label,
                 value,
                 &["Mr", "Mrs", "Ms", "Miss", "Dr", "Rev"],
             )?;
         }
         {
             let value = &self.user_forename;
-            rt::check::max_length(operation, "user_forename", value, 50usize)?;
+            let label = rt::check::Field::Name("user_forename");
+            rt::check::max_length(operation, label, value, 50usize)?;
         }
         {
             let value = &self.user_surname;
-            rt::check::max_length(operation, "user_surname", value, 50usize)?;
+            let label = rt::check::Field::Name("user_surname");
+            rt::check::max_length(operation, label, value, 50usize)?;
         }
         if let Some(value) = self.user_company.as_ref() {
-            rt::check::max_length(operation, "user_company", value, 200usize)?;
+            let label = rt::check::Field::Name("user_company");
+            rt::check::max_length(operation, label, value, 200usize)?;
         }
         {
             let value = &self.user_phone;
-            rt::check::max_length(operation, "user_phone", value, 50usize)?;
+            let label = rt::check::Field::Name("user_phone");
+            rt::check::max_length(operation, label, value, 50usize)?;
         }
         {
             let value = &self.user_address;
-            rt::check::max_length(operation, "user_address", value, 250usize)?;
+            let label = rt::check::Field::Name("user_address");
+            rt::check::max_length(operation, label, value, 250usize)?;
         }
         {
             let value = &self.user_town;
-            rt::check::max_length(operation, "user_town", value, 100usize)?;
+            let label = rt::check::Field::Name("user_town");
+            rt::check::max_length(operation, label, value, 100usize)?;
         }
         {
             let value = &self.user_statecounty;
-            rt::check::max_length(operation, "user_statecounty", value, 100usize)?;
+            let label = rt::check::Field::Name("user_statecounty");
+            rt::check::max_length(operation, label, value, 100usize)?;
         }
         {
             let value = &self.user_country;
-            rt::check::max_length(operation, "user_country", value, 2usize)?;
+            let label = rt::check::Field::Name("user_country");
+            rt::check::max_length(operation, label, value, 2usize)?;
         }
         {
             let value = &self.user_postcode;
-            rt::check::max_length(operation, "user_postcode", value, 20usize)?;
+            let label = rt::check::Field::Name("user_postcode");
+            rt::check::max_length(operation, label, value, 20usize)?;
         }
         if let Some(value) = self.account_currency.as_ref() {
-            rt::check::one_of(
-                operation,
-                "account_currency",
-                value.as_str(),
-                Currency::VALUES,
-            )?;
+            let label = rt::check::Field::Name("account_currency");
+            rt::check::one_of(operation, label, value.as_str(), Currency::VALUES)?;
         }
         Ok(())
     }
@@ -283,15 +289,18 @@ impl rt::Operation for PartnerApikeyCreateParams {
         let operation = "partner.apikey.create";
         {
             let value = &self.account_name;
-            rt::check::max_length(operation, "account_name", value, 20usize)?;
+            let label = rt::check::Field::Name("account_name");
+            rt::check::max_length(operation, label, value, 20usize)?;
         }
         {
             let value = &self.service;
-            rt::check::max_length(operation, "service", value, 255usize)?;
+            let label = rt::check::Field::Name("service");
+            rt::check::max_length(operation, label, value, 255usize)?;
         }
         {
             let value = &self.comment;
-            rt::check::max_length(operation, "comment", value, 255usize)?;
+            let label = rt::check::Field::Name("comment");
+            rt::check::max_length(operation, label, value, 255usize)?;
         }
         Ok(())
     }
@@ -376,7 +385,8 @@ impl rt::Operation for PartnerApikeyListParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "partner.apikey.list";
         if let Some(value) = self.account_name.as_ref() {
-            rt::check::max_length(operation, "account_name", value, 20usize)?;
+            let label = rt::check::Field::Name("account_name");
+            rt::check::max_length(operation, label, value, 20usize)?;
         }
         Ok(())
     }
@@ -445,7 +455,8 @@ impl rt::Operation for PartnerServiceListParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "partner.service.list";
         if let Some(value) = self.account_name.as_ref() {
-            rt::check::max_length(operation, "account_name", value, 20usize)?;
+            let label = rt::check::Field::Name("account_name");
+            rt::check::max_length(operation, label, value, 20usize)?;
         }
         Ok(())
     }

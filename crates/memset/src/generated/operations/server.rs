@@ -31,9 +31,10 @@ impl rt::Operation for ServerInfoParams {
         let operation = "server.info";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -84,7 +85,8 @@ impl rt::Operation for ServerListParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.list";
         if let Some(value) = self.status.as_ref() {
-            rt::check::one_of(operation, "status", value, &["LIVE", "CANCELLED"])?;
+            let label = rt::check::Field::Name("status");
+            rt::check::one_of(operation, label, value, &["LIVE", "CANCELLED"])?;
         }
         Ok(())
     }
@@ -151,18 +153,15 @@ impl rt::Operation for ServerMoveIpsParams {
         let operation = "server.move_ips";
         {
             let value = &self.source_ips;
-            rt::check::min_items(operation, "source_ips", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("source_ips");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
         }
         {
             let value = &self.destination_name;
-            rt::check::min_length(operation, "destination_name", value, 1usize)?;
-            rt::check::max_length(operation, "destination_name", value, 64usize)?;
-            rt::check::allowed_chars(
-                operation,
-                "destination_name",
-                value,
-                "A-Za-z0-9._-",
-            )?;
+            let label = rt::check::Field::Name("destination_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -248,9 +247,10 @@ impl rt::Operation for ServerRebootParams {
         let operation = "server.reboot";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -341,21 +341,24 @@ impl rt::Operation for ServerReimageFromSnapshotParams {
         let operation = "server.reimage_from_snapshot";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.storage_name;
-            rt::check::min_length(operation, "storage_name", value, 1usize)?;
-            rt::check::max_length(operation, "storage_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "storage_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("storage_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.image_type;
+            let label = rt::check::Field::Name("image_type");
             rt::check::one_of(
                 operation,
-                "image_type",
+                label,
                 value.as_str(),
                 SnapshotImageType::VALUES,
             )?;
@@ -462,12 +465,14 @@ impl rt::Operation for ServerReimageFromStockImageParams {
         let operation = "server.reimage_from_stock_image";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         if let Some(value) = self.os_bits.as_ref() {
-            rt::check::one_of(operation, "os_bits", value, &["32", "64"])?;
+            let label = rt::check::Field::Name("os_bits");
+            rt::check::one_of(operation, label, value, &["32", "64"])?;
         }
         Ok(())
     }
@@ -569,14 +574,16 @@ impl rt::Operation for ServerSetIntrusionDetectionAlertLevelParams {
         let operation = "server.set_intrusion_detection_alert_level";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.alert_level;
-            rt::check::min_i64(operation, "alert_level", *value, 1i64)?;
-            rt::check::max_i64(operation, "alert_level", *value, 15i64)?;
+            let label = rt::check::Field::Name("alert_level");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
+            rt::check::max_i64(operation, label, *value, 15i64)?;
         }
         Ok(())
     }
@@ -655,14 +662,16 @@ impl rt::Operation for ServerSetPenetrationPatrolAlertLevelParams {
         let operation = "server.set_penetration_patrol_alert_level";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.alert_level;
-            rt::check::min_i64(operation, "alert_level", *value, 1i64)?;
-            rt::check::max_i64(operation, "alert_level", *value, 15i64)?;
+            let label = rt::check::Field::Name("alert_level");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
+            rt::check::max_i64(operation, label, *value, 15i64)?;
         }
         Ok(())
     }
@@ -735,9 +744,10 @@ impl rt::Operation for ServerSlaveNsAddParams {
         let operation = "server.slave_ns_add";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -812,9 +822,10 @@ impl rt::Operation for ServerSlaveNsDeleteParams {
         let operation = "server.slave_ns_delete";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -882,9 +893,10 @@ impl rt::Operation for ServerSlaveNsListParams {
         let operation = "server.slave_ns_list";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -959,21 +971,24 @@ impl rt::Operation for ServerSnapshotParams {
         let operation = "server.snapshot";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.storage_name;
-            rt::check::min_length(operation, "storage_name", value, 1usize)?;
-            rt::check::max_length(operation, "storage_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "storage_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("storage_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.image_type;
+            let label = rt::check::Field::Name("image_type");
             rt::check::one_of(
                 operation,
-                "image_type",
+                label,
                 value.as_str(),
                 SnapshotImageType::VALUES,
             )?;
@@ -1064,13 +1079,15 @@ impl rt::Operation for ServerSnapshotDeleteParams {
         let operation = "server.snapshot_delete";
         {
             let value = &self.storage_name;
-            rt::check::min_length(operation, "storage_name", value, 1usize)?;
-            rt::check::max_length(operation, "storage_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "storage_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("storage_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.snapshot_path;
-            rt::check::max_length(operation, "snapshot_path", value, 255usize)?;
+            let label = rt::check::Field::Name("snapshot_path");
+            rt::check::max_length(operation, label, value, 255usize)?;
         }
         Ok(())
     }
@@ -1145,9 +1162,10 @@ impl rt::Operation for ServerSnapshotListParams {
         let operation = "server.snapshot_list";
         {
             let value = &self.storage_name;
-            rt::check::min_length(operation, "storage_name", value, 1usize)?;
-            rt::check::max_length(operation, "storage_name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "storage_name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("storage_name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -1228,9 +1246,10 @@ impl rt::Operation for ServerUpgradeParams {
         let operation = "server.upgrade";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -1311,9 +1330,10 @@ impl rt::Operation for ServerMonitoringGetPolicyParams {
         let operation = "server.monitoring.get_policy";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -1391,24 +1411,27 @@ impl rt::Operation for ServerMonitoringRuleCreateParams {
         let operation = "server.monitoring.rule_create";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.service;
+            let label = rt::check::Field::Name("service");
             rt::check::one_of(
                 operation,
-                "service",
+                label,
                 value.as_str(),
                 MonitoringService::VALUES,
             )?;
         }
         {
             let value = &self.alert_type;
+            let label = rt::check::Field::Name("alert_type");
             rt::check::one_of(
                 operation,
-                "alert_type",
+                label,
                 value.as_str(),
                 MonitoringAlertType::VALUES,
             )?;
@@ -1520,9 +1543,10 @@ impl rt::Operation for ServerMonitoringRuleDeleteParams {
         let operation = "server.monitoring.rule_delete";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -1599,9 +1623,10 @@ impl rt::Operation for ServerMonitoringRuleInfoParams {
         let operation = "server.monitoring.rule_info";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -1670,9 +1695,10 @@ impl rt::Operation for ServerMonitoringRuleListParams {
         let operation = "server.monitoring.rule_list";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -1746,22 +1772,25 @@ impl rt::Operation for ServerMonitoringRuleUpdateParams {
         let operation = "server.monitoring.rule_update";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         if let Some(value) = self.service.as_ref() {
+            let label = rt::check::Field::Name("service");
             rt::check::one_of(
                 operation,
-                "service",
+                label,
                 value.as_str(),
                 MonitoringService::VALUES,
             )?;
         }
         if let Some(value) = self.alert_type.as_ref() {
+            let label = rt::check::Field::Name("alert_type");
             rt::check::one_of(
                 operation,
-                "alert_type",
+                label,
                 value.as_str(),
                 MonitoringAlertType::VALUES,
             )?;
@@ -1888,9 +1917,10 @@ impl rt::Operation for ServerMonitoringSetPolicyParams {
         let operation = "server.monitoring.set_policy";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -1981,9 +2011,10 @@ impl rt::Operation for ServerStatusInfoParams {
         let operation = "server.status.info";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -2038,11 +2069,12 @@ impl rt::Operation for ServerStatusListParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.status.list";
         if let Some(value) = self.statuses.as_ref() {
+            let label = rt::check::Field::Name("statuses");
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", "statuses", index);
+                let item_label = rt::check::Field::Item(&label, index);
                 rt::check::one_of(
                     operation,
-                    &item_label,
+                    item_label,
                     item.as_str(),
                     MonitoringStatus::VALUES,
                 )?;

@@ -31,9 +31,10 @@ impl rt::Operation for ServiceCancelParams {
         let operation = "service.cancel";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -101,9 +102,10 @@ impl rt::Operation for ServiceInfoParams {
         let operation = "service.info";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -155,7 +157,8 @@ impl rt::Operation for ServiceListParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "service.list";
         if let Some(value) = self.status.as_ref() {
-            rt::check::one_of(operation, "status", value, &["LIVE", "CANCELLED"])?;
+            let label = rt::check::Field::Name("status");
+            rt::check::one_of(operation, label, value, &["LIVE", "CANCELLED"])?;
         }
         Ok(())
     }
@@ -228,9 +231,10 @@ impl rt::Operation for ServiceSetNicknameParams {
         let operation = "service.set_nickname";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }

@@ -39,15 +39,17 @@ impl rt::Operation for VlanAddParams {
         let operation = "vlan.add";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.host;
-            rt::check::min_length(operation, "host", value, 1usize)?;
-            rt::check::max_length(operation, "host", value, 64usize)?;
-            rt::check::allowed_chars(operation, "host", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("host");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -134,9 +136,10 @@ impl rt::Operation for VlanInfoParams {
         let operation = "vlan.info";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -187,9 +190,10 @@ impl rt::Operation for VlanListParams {
         let operation = "vlan.list";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }
@@ -245,15 +249,17 @@ impl rt::Operation for VlanRemoveParams {
         let operation = "vlan.remove";
         {
             let value = &self.name;
-            rt::check::min_length(operation, "name", value, 1usize)?;
-            rt::check::max_length(operation, "name", value, 64usize)?;
-            rt::check::allowed_chars(operation, "name", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         {
             let value = &self.host;
-            rt::check::min_length(operation, "host", value, 1usize)?;
-            rt::check::max_length(operation, "host", value, 64usize)?;
-            rt::check::allowed_chars(operation, "host", value, "A-Za-z0-9._-")?;
+            let label = rt::check::Field::Name("host");
+            rt::check::min_length(operation, label, value, 1usize)?;
+            rt::check::max_length(operation, label, value, 64usize)?;
+            rt::check::allowed_chars(operation, label, value, "A-Za-z0-9._-")?;
         }
         Ok(())
     }

@@ -35,7 +35,8 @@ impl rt::Operation for WebsiteFirewallClearCacheParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "website_firewall.clear_cache";
         if let Some(value) = self.paths.as_ref() {
-            rt::check::max_items(operation, "paths", value.len(), 500usize)?;
+            let label = rt::check::Field::Name("paths");
+            rt::check::max_items(operation, label, value.len(), 500usize)?;
         }
         Ok(())
     }

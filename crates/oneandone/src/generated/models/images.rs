@@ -50,23 +50,18 @@ impl NewImage {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         {
             let value = &self.frequency;
-            let label = format!("{}.{}", at, "frequency");
-            rt::check::one_of(
-                operation,
-                &label,
-                value.as_str(),
-                ImageFrequency::VALUES,
-            )?;
+            let label = rt::check::Field::Member(&at, "frequency");
+            rt::check::one_of(operation, label, value.as_str(), ImageFrequency::VALUES)?;
         }
         {
             let value = &self.num_images;
-            let label = format!("{}.{}", at, "num_images");
-            rt::check::min_i64(operation, &label, *value, 1i64)?;
-            rt::check::max_i64(operation, &label, *value, 50i64)?;
+            let label = rt::check::Field::Member(&at, "num_images");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
+            rt::check::max_i64(operation, label, *value, 50i64)?;
         }
         let _ = (operation, at);
         Ok(())

@@ -116,27 +116,27 @@ impl NewLoadBalancer {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         if let Some(value) = &self.health_check_test {
-            let label = format!("{}.{}", at, "health_check_test");
-            rt::check::one_of(operation, &label, value, &["TCP"])?;
+            let label = rt::check::Field::Member(&at, "health_check_test");
+            rt::check::one_of(operation, label, value, &["TCP"])?;
         }
         if let Some(value) = &self.health_check_interval {
-            let label = format!("{}.{}", at, "health_check_interval");
-            rt::check::min_i64(operation, &label, *value, 5i64)?;
-            rt::check::max_i64(operation, &label, *value, 300i64)?;
+            let label = rt::check::Field::Member(&at, "health_check_interval");
+            rt::check::min_i64(operation, label, *value, 5i64)?;
+            rt::check::max_i64(operation, label, *value, 300i64)?;
         }
         if let Some(value) = &self.persistence_time {
-            let label = format!("{}.{}", at, "persistence_time");
-            rt::check::min_i64(operation, &label, *value, 30i64)?;
-            rt::check::max_i64(operation, &label, *value, 1200i64)?;
+            let label = rt::check::Field::Member(&at, "persistence_time");
+            rt::check::min_i64(operation, label, *value, 30i64)?;
+            rt::check::max_i64(operation, label, *value, 1200i64)?;
         }
         if let Some(value) = &self.method {
-            let label = format!("{}.{}", at, "method");
+            let label = rt::check::Field::Member(&at, "method");
             rt::check::one_of(
                 operation,
-                &label,
+                label,
                 value.as_str(),
                 LoadBalancerMethod::VALUES,
             )?;
@@ -147,7 +147,7 @@ impl NewLoadBalancer {
                 "persistence is true",
                 &[
                     (
-                        format!("{}.{}", at, "persistence_time").as_str(),
+                        rt::check::Field::Member(&at, "persistence_time"),
                         self.persistence_time.is_some(),
                     ),
                 ],

@@ -184,17 +184,17 @@ impl ThresholdChanges {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         rt::check::at_least_one_of(
             operation,
             &[
-                (format!("{}.{}", at, "cpu").as_str(), self.cpu.is_some()),
-                (format!("{}.{}", at, "ram").as_str(), self.ram.is_some()),
-                (format!("{}.{}", at, "disk").as_str(), self.disk.is_some()),
-                (format!("{}.{}", at, "transfer").as_str(), self.transfer.is_some()),
+                (rt::check::Field::Member(&at, "cpu"), self.cpu.is_some()),
+                (rt::check::Field::Member(&at, "ram"), self.ram.is_some()),
+                (rt::check::Field::Member(&at, "disk"), self.disk.is_some()),
+                (rt::check::Field::Member(&at, "transfer"), self.transfer.is_some()),
                 (
-                    format!("{}.{}", at, "internal_ping").as_str(),
+                    rt::check::Field::Member(&at, "internal_ping"),
                     self.internal_ping.is_some(),
                 ),
             ],
@@ -299,12 +299,12 @@ impl NewMonitoringPort {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         {
             let value = &self.alert_if;
-            let label = format!("{}.{}", at, "alert_if");
-            rt::check::one_of(operation, &label, value.as_str(), PortAlertIf::VALUES)?;
+            let label = rt::check::Field::Member(&at, "alert_if");
+            rt::check::one_of(operation, label, value.as_str(), PortAlertIf::VALUES)?;
         }
         let _ = (operation, at);
         Ok(())
@@ -343,17 +343,12 @@ impl NewMonitoringProcess {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         {
             let value = &self.alert_if;
-            let label = format!("{}.{}", at, "alert_if");
-            rt::check::one_of(
-                operation,
-                &label,
-                value.as_str(),
-                ProcessAlertIf::VALUES,
-            )?;
+            let label = rt::check::Field::Member(&at, "alert_if");
+            rt::check::one_of(operation, label, value.as_str(), ProcessAlertIf::VALUES)?;
         }
         let _ = (operation, at);
         Ok(())
@@ -413,11 +408,11 @@ impl MonitoringPortUpdate {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         if let Some(value) = &self.alert_if {
-            let label = format!("{}.{}", at, "alert_if");
-            rt::check::one_of(operation, &label, value.as_str(), PortAlertIf::VALUES)?;
+            let label = rt::check::Field::Member(&at, "alert_if");
+            rt::check::one_of(operation, label, value.as_str(), PortAlertIf::VALUES)?;
         }
         let _ = (operation, at);
         Ok(())
@@ -468,16 +463,11 @@ impl MonitoringProcessUpdate {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         if let Some(value) = &self.alert_if {
-            let label = format!("{}.{}", at, "alert_if");
-            rt::check::one_of(
-                operation,
-                &label,
-                value.as_str(),
-                ProcessAlertIf::VALUES,
-            )?;
+            let label = rt::check::Field::Member(&at, "alert_if");
+            rt::check::one_of(operation, label, value.as_str(), ProcessAlertIf::VALUES)?;
         }
         let _ = (operation, at);
         Ok(())

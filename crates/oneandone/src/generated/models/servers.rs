@@ -273,12 +273,12 @@ impl NewHdd {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         {
             let value = &self.size;
-            let label = format!("{}.{}", at, "size");
-            rt::check::multiple_of(operation, &label, *value, 20i64)?;
+            let label = rt::check::Field::Member(&at, "size");
+            rt::check::multiple_of(operation, label, *value, 20i64)?;
         }
         let _ = (operation, at);
         Ok(())

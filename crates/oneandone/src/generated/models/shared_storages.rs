@@ -39,12 +39,12 @@ impl NewSharedStorage {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         {
             let value = &self.size;
-            let label = format!("{}.{}", at, "size");
-            rt::check::multiple_of(operation, &label, *value, 50i64)?;
+            let label = rt::check::Field::Member(&at, "size");
+            rt::check::multiple_of(operation, label, *value, 50i64)?;
         }
         let _ = (operation, at);
         Ok(())
@@ -75,12 +75,12 @@ impl SharedStorageAccess {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         {
             let value = &self.rights;
-            let label = format!("{}.{}", at, "rights");
-            rt::check::one_of(operation, &label, value.as_str(), StorageRights::VALUES)?;
+            let label = rt::check::Field::Member(&at, "rights");
+            rt::check::one_of(operation, label, value.as_str(), StorageRights::VALUES)?;
         }
         let _ = (operation, at);
         Ok(())

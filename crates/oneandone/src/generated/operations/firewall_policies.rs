@@ -393,12 +393,8 @@ impl rt::Operation for CreateFirewallPolicyParams {
         let operation = "create_firewall_policy";
         {
             let value = &self.firewall_policy_rules;
-            rt::check::min_items(
-                operation,
-                "firewall_policy_rules",
-                value.len(),
-                1usize,
-            )?;
+            let label = rt::check::Field::Name("firewall_policy_rules");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
         }
         Ok(())
     }
@@ -472,12 +468,8 @@ impl rt::Operation for AddFirewallPolicyRuleParams {
         let operation = "add_firewall_policy_rule";
         {
             let value = &self.firewall_policy_rules;
-            rt::check::min_items(
-                operation,
-                "firewall_policy_rules",
-                value.len(),
-                1usize,
-            )?;
+            let label = rt::check::Field::Name("firewall_policy_rules");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
         }
         Ok(())
     }
@@ -545,7 +537,8 @@ impl rt::Operation for AttachServerFirewallPolicyParams {
         let operation = "attach_server_firewall_policy";
         {
             let value = &self.server_ips;
-            rt::check::min_items(operation, "server_ips", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("server_ips");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
         }
         Ok(())
     }

@@ -181,7 +181,8 @@ impl rt::Operation for CreateImageParams {
         let operation = "create_image";
         {
             let value = &self.image;
-            value.check(operation, "image")?;
+            let label = rt::check::Field::Name("image");
+            value.check(operation, label)?;
         }
         Ok(())
     }
@@ -249,7 +250,8 @@ impl rt::Operation for ModifyImageParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_image";
         if let Some(value) = self.frequency.as_ref() {
-            rt::check::one_of(operation, "frequency", value, &["ONCE"])?;
+            let label = rt::check::Field::Name("frequency");
+            rt::check::one_of(operation, label, value, &["ONCE"])?;
         }
         Ok(())
     }

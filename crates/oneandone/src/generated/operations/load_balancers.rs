@@ -405,11 +405,13 @@ impl rt::Operation for CreateLoadBalancerParams {
         let operation = "create_load_balancer";
         {
             let value = &self.load_balancer;
-            value.check(operation, "load_balancer")?;
+            let label = rt::check::Field::Name("load_balancer");
+            value.check(operation, label)?;
         }
         {
             let value = &self.load_balancer_rules;
-            rt::check::min_items(operation, "load_balancer_rules", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("load_balancer_rules");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
         }
         Ok(())
     }
@@ -484,7 +486,8 @@ impl rt::Operation for AttachLoadBalancerServerParams {
         let operation = "attach_load_balancer_server";
         {
             let value = &self.server_ips;
-            rt::check::min_items(operation, "server_ips", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("server_ips");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
         }
         Ok(())
     }
@@ -556,7 +559,8 @@ impl rt::Operation for AddLoadBalancerRuleParams {
         let operation = "add_load_balancer_rule";
         {
             let value = &self.load_balancer_rules;
-            rt::check::min_items(operation, "load_balancer_rules", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("load_balancer_rules");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
         }
         Ok(())
     }
@@ -647,17 +651,20 @@ impl rt::Operation for ModifyLoadBalancerParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_load_balancer";
         if let Some(value) = self.health_check_interval.as_ref() {
-            rt::check::min_i64(operation, "health_check_interval", *value, 5i64)?;
-            rt::check::max_i64(operation, "health_check_interval", *value, 300i64)?;
+            let label = rt::check::Field::Name("health_check_interval");
+            rt::check::min_i64(operation, label, *value, 5i64)?;
+            rt::check::max_i64(operation, label, *value, 300i64)?;
         }
         if let Some(value) = self.persistence_time.as_ref() {
-            rt::check::min_i64(operation, "persistence_time", *value, 30i64)?;
-            rt::check::max_i64(operation, "persistence_time", *value, 1200i64)?;
+            let label = rt::check::Field::Name("persistence_time");
+            rt::check::min_i64(operation, label, *value, 30i64)?;
+            rt::check::max_i64(operation, label, *value, 1200i64)?;
         }
         if let Some(value) = self.method.as_ref() {
+            let label = rt::check::Field::Name("method");
             rt::check::one_of(
                 operation,
-                "method",
+                label,
                 value.as_str(),
                 LoadBalancerMethod::VALUES,
             )?;

@@ -528,18 +528,20 @@ impl rt::Operation for CreateMonitoringPolicyParams {
         let operation = "create_monitoring_policy";
         {
             let value = &self.ports;
-            rt::check::min_items(operation, "ports", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("ports");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", "ports", index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         {
             let value = &self.processes;
-            rt::check::min_items(operation, "processes", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("processes");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", "processes", index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         Ok(())
@@ -624,10 +626,11 @@ impl rt::Operation for AddPortParams {
         let operation = "add_port";
         {
             let value = &self.ports;
-            rt::check::min_items(operation, "ports", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("ports");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", "ports", index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         Ok(())
@@ -696,10 +699,11 @@ impl rt::Operation for AddProcessParams {
         let operation = "add_process";
         {
             let value = &self.processes;
-            rt::check::min_items(operation, "processes", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("processes");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", "processes", index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         Ok(())
@@ -769,7 +773,8 @@ impl rt::Operation for AttachMonitoringPolicyServerParams {
         let operation = "attach_monitoring_policy_server";
         {
             let value = &self.servers;
-            rt::check::min_items(operation, "servers", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("servers");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
         }
         Ok(())
     }
@@ -842,7 +847,8 @@ impl rt::Operation for ModifyMonitoringPolicyParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_monitoring_policy";
         if let Some(value) = self.thresholds.as_ref() {
-            value.check(operation, "thresholds")?;
+            let label = rt::check::Field::Name("thresholds");
+            value.check(operation, label)?;
         }
         Ok(())
     }
@@ -933,7 +939,8 @@ impl rt::Operation for ModifyPortParams {
         let operation = "modify_port";
         {
             let value = &self.port;
-            value.check(operation, "port")?;
+            let label = rt::check::Field::Name("port");
+            value.check(operation, label)?;
         }
         Ok(())
     }
@@ -1010,7 +1017,8 @@ impl rt::Operation for ModifyProcessParams {
         let operation = "modify_process";
         {
             let value = &self.process;
-            value.check(operation, "process")?;
+            let label = rt::check::Field::Name("process");
+            value.check(operation, label)?;
         }
         Ok(())
     }

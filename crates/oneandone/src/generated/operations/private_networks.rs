@@ -349,7 +349,8 @@ impl rt::Operation for AttachPrivateNetworkServersParams {
         let operation = "attach_private_network_servers";
         {
             let value = &self.server_ids;
-            rt::check::min_items(operation, "server_ids", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("server_ids");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
         }
         Ok(())
     }

@@ -185,7 +185,8 @@ impl rt::Operation for CreatePublicIpParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create_public_ip";
         if let Some(value) = self.ip_type.as_ref() {
-            rt::check::one_of(operation, "ip_type", value.as_str(), IpType::VALUES)?;
+            let label = rt::check::Field::Name("ip_type");
+            rt::check::one_of(operation, label, value.as_str(), IpType::VALUES)?;
         }
         Ok(())
     }

@@ -919,10 +919,11 @@ impl rt::Operation for CreateServerParams {
         let operation = "create_server";
         {
             let value = &self.hdds;
-            rt::check::min_items(operation, "hdds", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("hdds");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", "hdds", index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         Ok(())
@@ -994,10 +995,11 @@ impl rt::Operation for AddHddParams {
         let operation = "add_hdd";
         {
             let value = &self.hdds;
-            rt::check::min_items(operation, "hdds", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("hdds");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", "hdds", index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         Ok(())
@@ -1066,7 +1068,8 @@ impl rt::Operation for AddNewIpParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "add_new_ip";
         if let Some(value) = self.ip_type.as_ref() {
-            rt::check::one_of(operation, "ip_type", value.as_str(), IpType::VALUES)?;
+            let label = rt::check::Field::Name("ip_type");
+            rt::check::one_of(operation, label, value.as_str(), IpType::VALUES)?;
         }
         Ok(())
     }
@@ -1542,7 +1545,8 @@ impl rt::Operation for ModifyHddParams {
         let operation = "modify_hdd";
         {
             let value = &self.size;
-            rt::check::multiple_of(operation, "size", *value, 20i64)?;
+            let label = rt::check::Field::Name("size");
+            rt::check::multiple_of(operation, label, *value, 20i64)?;
         }
         Ok(())
     }
@@ -1683,18 +1687,15 @@ impl rt::Operation for ModifyServerStatusParams {
         let operation = "modify_server_status";
         {
             let value = &self.action;
-            rt::check::one_of(
-                operation,
-                "action",
-                value.as_str(),
-                ServerAction::VALUES,
-            )?;
+            let label = rt::check::Field::Name("action");
+            rt::check::one_of(operation, label, value.as_str(), ServerAction::VALUES)?;
         }
         {
             let value = &self.method;
+            let label = rt::check::Field::Name("method");
             rt::check::one_of(
                 operation,
-                "method",
+                label,
                 value.as_str(),
                 ServerActionMethod::VALUES,
             )?;

@@ -332,7 +332,8 @@ impl rt::Operation for CreateSharedStorageParams {
         let operation = "create_shared_storage";
         {
             let value = &self.shared_storage;
-            value.check(operation, "shared_storage")?;
+            let label = rt::check::Field::Name("shared_storage");
+            value.check(operation, label)?;
         }
         Ok(())
     }
@@ -400,10 +401,11 @@ impl rt::Operation for AttachServerSharedStorageParams {
         let operation = "attach_server_shared_storage";
         {
             let value = &self.server_ids;
-            rt::check::min_items(operation, "server_ids", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("server_ids");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", "server_ids", index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         Ok(())
@@ -478,7 +480,8 @@ impl rt::Operation for ModifySharedStorageParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_shared_storage";
         if let Some(value) = self.size.as_ref() {
-            rt::check::multiple_of(operation, "size", *value, 50i64)?;
+            let label = rt::check::Field::Name("size");
+            rt::check::multiple_of(operation, label, *value, 50i64)?;
         }
         Ok(())
     }

@@ -53,15 +53,22 @@ impl rt::Operation for ListUsagesParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_usages";
         if let Some(value) = self.period.as_ref() {
-            rt::check::one_of(operation, "period", value.as_str(), Period::VALUES)?;
+            let label = rt::check::Field::Name("period");
+            rt::check::one_of(operation, label, value.as_str(), Period::VALUES)?;
         }
         if self.period.as_ref().is_some_and(|v| v.as_str() == "CUSTOM") {
             rt::check::required_when(
                 operation,
                 "period is CUSTOM",
                 &[
-                    ("start_date", self.start_date.as_ref().is_some()),
-                    ("end_date", self.end_date.as_ref().is_some()),
+                    (
+                        rt::check::Field::Name("start_date"),
+                        self.start_date.as_ref().is_some(),
+                    ),
+                    (
+                        rt::check::Field::Name("end_date"),
+                        self.end_date.as_ref().is_some(),
+                    ),
                 ],
             )?;
         }

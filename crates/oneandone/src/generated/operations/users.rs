@@ -403,7 +403,8 @@ impl rt::Operation for AddUserIpParams {
         let operation = "add_user_ip";
         {
             let value = &self.user_ips;
-            rt::check::min_items(operation, "user_ips", value.len(), 1usize)?;
+            let label = rt::check::Field::Name("user_ips");
+            rt::check::min_items(operation, label, value.len(), 1usize)?;
         }
         Ok(())
     }
@@ -487,10 +488,12 @@ impl rt::Operation for ModifyUserParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_user";
         if let Some(value) = self.password.as_ref() {
-            rt::check::min_length(operation, "password", value, 8usize)?;
+            let label = rt::check::Field::Name("password");
+            rt::check::min_length(operation, label, value, 8usize)?;
         }
         if let Some(value) = self.state.as_ref() {
-            rt::check::one_of(operation, "state", value.as_str(), UserState::VALUES)?;
+            let label = rt::check::Field::Name("state");
+            rt::check::one_of(operation, label, value.as_str(), UserState::VALUES)?;
         }
         Ok(())
     }

@@ -203,35 +203,30 @@ impl NewDatacenter {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         {
             let value = &self.name;
-            let label = format!("{}.{}", at, "name");
-            rt::check::forbidden_chars(operation, &label, value, "@/\\|\"'")?;
+            let label = rt::check::Field::Member(&at, "name");
+            rt::check::forbidden_chars(operation, label, value, "@/\\|\"'")?;
         }
         {
             let value = &self.location;
-            let label = format!("{}.{}", at, "location");
-            rt::check::one_of(
-                operation,
-                &label,
-                value,
-                &["us/las", "de/fra", "de/fkb"],
-            )?;
+            let label = rt::check::Field::Member(&at, "location");
+            rt::check::one_of(operation, label, value, &["us/las", "de/fra", "de/fkb"])?;
         }
         if let Some(value) = &self.servers {
-            let label = format!("{}.{}", at, "servers");
+            let label = rt::check::Field::Member(&at, "servers");
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", & label, index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         if let Some(value) = &self.volumes {
-            let label = format!("{}.{}", at, "volumes");
+            let label = rt::check::Field::Member(&at, "volumes");
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", & label, index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         let _ = (operation, at);

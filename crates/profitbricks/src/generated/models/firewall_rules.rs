@@ -185,38 +185,38 @@ impl NewFirewallRule {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         {
             let value = &self.protocol;
-            let label = format!("{}.{}", at, "protocol");
-            rt::check::one_of(operation, &label, value.as_str(), Protocol::VALUES)?;
+            let label = rt::check::Field::Member(&at, "protocol");
+            rt::check::one_of(operation, label, value.as_str(), Protocol::VALUES)?;
         }
         if let Some(value) = &self.source_mac {
-            let label = format!("{}.{}", at, "source_mac");
-            rt::check::min_length(operation, &label, value, 17usize)?;
-            rt::check::max_length(operation, &label, value, 17usize)?;
-            rt::check::allowed_chars(operation, &label, value, "0-9a-fA-F:")?;
+            let label = rt::check::Field::Member(&at, "source_mac");
+            rt::check::min_length(operation, label, value, 17usize)?;
+            rt::check::max_length(operation, label, value, 17usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F:")?;
         }
         if let Some(value) = &self.port_range_start {
-            let label = format!("{}.{}", at, "port_range_start");
-            rt::check::min_i64(operation, &label, *value, 1i64)?;
-            rt::check::max_i64(operation, &label, *value, 65534i64)?;
+            let label = rt::check::Field::Member(&at, "port_range_start");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
+            rt::check::max_i64(operation, label, *value, 65534i64)?;
         }
         if let Some(value) = &self.port_range_end {
-            let label = format!("{}.{}", at, "port_range_end");
-            rt::check::min_i64(operation, &label, *value, 1i64)?;
-            rt::check::max_i64(operation, &label, *value, 65534i64)?;
+            let label = rt::check::Field::Member(&at, "port_range_end");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
+            rt::check::max_i64(operation, label, *value, 65534i64)?;
         }
         if let Some(value) = &self.icmp_type {
-            let label = format!("{}.{}", at, "icmp_type");
-            rt::check::min_i64(operation, &label, *value, 0i64)?;
-            rt::check::max_i64(operation, &label, *value, 254i64)?;
+            let label = rt::check::Field::Member(&at, "icmp_type");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
+            rt::check::max_i64(operation, label, *value, 254i64)?;
         }
         if let Some(value) = &self.icmp_code {
-            let label = format!("{}.{}", at, "icmp_code");
-            rt::check::min_i64(operation, &label, *value, 0i64)?;
-            rt::check::max_i64(operation, &label, *value, 254i64)?;
+            let label = rt::check::Field::Member(&at, "icmp_code");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
+            rt::check::max_i64(operation, label, *value, 254i64)?;
         }
         let _ = (operation, at);
         Ok(())

@@ -114,17 +114,12 @@ impl NewIpBlock {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         {
             let value = &self.location;
-            let label = format!("{}.{}", at, "location");
-            rt::check::one_of(
-                operation,
-                &label,
-                value,
-                &["us/las", "de/fra", "de/fkb"],
-            )?;
+            let label = rt::check::Field::Member(&at, "location");
+            rt::check::one_of(operation, label, value, &["us/las", "de/fra", "de/fkb"])?;
         }
         let _ = (operation, at);
         Ok(())

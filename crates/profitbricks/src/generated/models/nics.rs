@@ -133,13 +133,13 @@ impl NewNic {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         if let Some(value) = &self.firewall_rules {
-            let label = format!("{}.{}", at, "firewall_rules");
+            let label = rt::check::Field::Member(&at, "firewall_rules");
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", & label, index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         let _ = (operation, at);

@@ -191,63 +191,63 @@ impl NewServer {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         {
             let value = &self.cores;
-            let label = format!("{}.{}", at, "cores");
-            rt::check::min_i64(operation, &label, *value, 1i64)?;
+            let label = rt::check::Field::Member(&at, "cores");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
         }
         {
             let value = &self.ram;
-            let label = format!("{}.{}", at, "ram");
-            rt::check::min_i64(operation, &label, *value, 256i64)?;
-            rt::check::multiple_of(operation, &label, *value, 256i64)?;
+            let label = rt::check::Field::Member(&at, "ram");
+            rt::check::min_i64(operation, label, *value, 256i64)?;
+            rt::check::multiple_of(operation, label, *value, 256i64)?;
         }
         if let Some(value) = &self.availability_zone {
-            let label = format!("{}.{}", at, "availability_zone");
+            let label = rt::check::Field::Member(&at, "availability_zone");
             rt::check::one_of(
                 operation,
-                &label,
+                label,
                 value.as_str(),
                 ServerAvailabilityZone::VALUES,
             )?;
         }
         if let Some(value) = &self.licence_type {
-            let label = format!("{}.{}", at, "licence_type");
+            let label = rt::check::Field::Member(&at, "licence_type");
             rt::check::one_of(
                 operation,
-                &label,
+                label,
                 value.as_str(),
                 &["WINDOWS", "LINUX", "UNKNOWN"],
             )?;
         }
         if let Some(value) = &self.cpu_family {
-            let label = format!("{}.{}", at, "cpu_family");
-            rt::check::one_of(operation, &label, value.as_str(), CpuFamily::VALUES)?;
+            let label = rt::check::Field::Member(&at, "cpu_family");
+            rt::check::one_of(operation, label, value.as_str(), CpuFamily::VALUES)?;
         }
         if let Some(value) = &self.create_volumes {
-            let label = format!("{}.{}", at, "create_volumes");
+            let label = rt::check::Field::Member(&at, "create_volumes");
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", & label, index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         if let Some(value) = &self.nics {
-            let label = format!("{}.{}", at, "nics");
+            let label = rt::check::Field::Member(&at, "nics");
             for (index, item) in value.iter().enumerate() {
-                let item_label = format!("{}[{}]", & label, index);
-                item.check(operation, &item_label)?;
+                let item_label = rt::check::Field::Item(&label, index);
+                item.check(operation, item_label)?;
             }
         }
         rt::check::at_most_one_of(
             operation,
             &[
                 (
-                    format!("{}.{}", at, "boot_volume_id").as_str(),
+                    rt::check::Field::Member(&at, "boot_volume_id"),
                     self.boot_volume_id.is_some(),
                 ),
-                (format!("{}.{}", at, "boot_cdrom").as_str(), self.boot_cdrom.is_some()),
+                (rt::check::Field::Member(&at, "boot_cdrom"), self.boot_cdrom.is_some()),
             ],
         )?;
         let _ = (operation, at);

@@ -181,37 +181,37 @@ impl NewVolume {
     pub(crate) fn check(
         &self,
         operation: &str,
-        at: &str,
+        at: rt::check::Field<'_>,
     ) -> Result<(), rt::InvalidArgument> {
         {
             let value = &self.disk_type;
-            let label = format!("{}.{}", at, "disk_type");
-            rt::check::one_of(operation, &label, value.as_str(), VolumeType::VALUES)?;
+            let label = rt::check::Field::Member(&at, "disk_type");
+            rt::check::one_of(operation, label, value.as_str(), VolumeType::VALUES)?;
         }
         if let Some(value) = &self.bus {
-            let label = format!("{}.{}", at, "bus");
-            rt::check::one_of(operation, &label, value.as_str(), Bus::VALUES)?;
+            let label = rt::check::Field::Member(&at, "bus");
+            rt::check::one_of(operation, label, value.as_str(), Bus::VALUES)?;
         }
         if let Some(value) = &self.licence_type {
-            let label = format!("{}.{}", at, "licence_type");
-            rt::check::one_of(operation, &label, value.as_str(), LicenceType::VALUES)?;
+            let label = rt::check::Field::Member(&at, "licence_type");
+            rt::check::one_of(operation, label, value.as_str(), LicenceType::VALUES)?;
         }
         if let Some(value) = &self.image_password {
-            let label = format!("{}.{}", at, "image_password");
-            rt::check::min_length(operation, &label, value, 8usize)?;
-            rt::check::max_length(operation, &label, value, 50usize)?;
+            let label = rt::check::Field::Member(&at, "image_password");
+            rt::check::min_length(operation, label, value, 8usize)?;
+            rt::check::max_length(operation, label, value, 50usize)?;
             rt::check::allowed_chars(
                 operation,
-                &label,
+                label,
                 value,
                 "abcdefghjkmnpqrstuvxABCDEFGHJKLMNPQRSTUVX23456789",
             )?;
         }
         if let Some(value) = &self.availability_zone {
-            let label = format!("{}.{}", at, "availability_zone");
+            let label = rt::check::Field::Member(&at, "availability_zone");
             rt::check::one_of(
                 operation,
-                &label,
+                label,
                 value.as_str(),
                 VolumeAvailabilityZone::VALUES,
             )?;
@@ -219,9 +219,9 @@ impl NewVolume {
         rt::check::at_least_one_of(
             operation,
             &[
-                (format!("{}.{}", at, "image").as_str(), self.image.is_some()),
+                (rt::check::Field::Member(&at, "image"), self.image.is_some()),
                 (
-                    format!("{}.{}", at, "licence_type").as_str(),
+                    rt::check::Field::Member(&at, "licence_type"),
                     self.licence_type.is_some(),
                 ),
             ],

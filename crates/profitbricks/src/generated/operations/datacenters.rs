@@ -30,7 +30,8 @@ impl rt::Operation for ListDatacentersParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_datacenters";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }
@@ -98,7 +99,8 @@ impl rt::Operation for GetDatacenterParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_datacenter";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }
@@ -169,7 +171,8 @@ impl rt::Operation for CreateDatacenterParams {
         let operation = "create_datacenter";
         {
             let value = &self.datacenter;
-            value.check(operation, "datacenter")?;
+            let label = rt::check::Field::Name("datacenter");
+            value.check(operation, label)?;
         }
         Ok(())
     }
@@ -241,7 +244,8 @@ impl rt::Operation for UpdateDatacenterParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "update_datacenter";
         if let Some(value) = self.name.as_ref() {
-            rt::check::forbidden_chars(operation, "name", value, "@/\\|\"'")?;
+            let label = rt::check::Field::Name("name");
+            rt::check::forbidden_chars(operation, label, value, "@/\\|\"'")?;
         }
         Ok(())
     }

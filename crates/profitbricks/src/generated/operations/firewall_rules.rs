@@ -45,7 +45,8 @@ impl rt::Operation for GetFirewallRulesParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_firewall_rules";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }
@@ -212,7 +213,8 @@ impl rt::Operation for CreateFirewallRuleParams {
         let operation = "create_firewall_rule";
         {
             let value = &self.firewall_rule;
-            value.check(operation, "firewall_rule")?;
+            let label = rt::check::Field::Name("firewall_rule");
+            value.check(operation, label)?;
         }
         Ok(())
     }
@@ -365,25 +367,30 @@ impl rt::Operation for UpdateFirewallRuleParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "update_firewall_rule";
         if let Some(value) = self.source_mac.as_ref().and_then(Option::as_ref) {
-            rt::check::min_length(operation, "source_mac", value, 17usize)?;
-            rt::check::max_length(operation, "source_mac", value, 17usize)?;
-            rt::check::allowed_chars(operation, "source_mac", value, "0-9a-fA-F:")?;
+            let label = rt::check::Field::Name("source_mac");
+            rt::check::min_length(operation, label, value, 17usize)?;
+            rt::check::max_length(operation, label, value, 17usize)?;
+            rt::check::allowed_chars(operation, label, value, "0-9a-fA-F:")?;
         }
         if let Some(value) = self.port_range_start.as_ref().and_then(Option::as_ref) {
-            rt::check::min_i64(operation, "port_range_start", *value, 1i64)?;
-            rt::check::max_i64(operation, "port_range_start", *value, 65534i64)?;
+            let label = rt::check::Field::Name("port_range_start");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
+            rt::check::max_i64(operation, label, *value, 65534i64)?;
         }
         if let Some(value) = self.port_range_end.as_ref().and_then(Option::as_ref) {
-            rt::check::min_i64(operation, "port_range_end", *value, 1i64)?;
-            rt::check::max_i64(operation, "port_range_end", *value, 65534i64)?;
+            let label = rt::check::Field::Name("port_range_end");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
+            rt::check::max_i64(operation, label, *value, 65534i64)?;
         }
         if let Some(value) = self.icmp_type.as_ref().and_then(Option::as_ref) {
-            rt::check::min_i64(operation, "icmp_type", *value, 0i64)?;
-            rt::check::max_i64(operation, "icmp_type", *value, 254i64)?;
+            let label = rt::check::Field::Name("icmp_type");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
+            rt::check::max_i64(operation, label, *value, 254i64)?;
         }
         if let Some(value) = self.icmp_code.as_ref().and_then(Option::as_ref) {
-            rt::check::min_i64(operation, "icmp_code", *value, 0i64)?;
-            rt::check::max_i64(operation, "icmp_code", *value, 254i64)?;
+            let label = rt::check::Field::Name("icmp_code");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
+            rt::check::max_i64(operation, label, *value, 254i64)?;
         }
         Ok(())
     }

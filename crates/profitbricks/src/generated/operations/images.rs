@@ -30,7 +30,8 @@ impl rt::Operation for ListImagesParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_images";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }

@@ -30,7 +30,8 @@ impl rt::Operation for ListIpblocksParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_ipblocks";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }
@@ -136,7 +137,8 @@ impl rt::Operation for ReserveIpblockParams {
         let operation = "reserve_ipblock";
         {
             let value = &self.ipblock;
-            value.check(operation, "ipblock")?;
+            let label = rt::check::Field::Name("ipblock");
+            value.check(operation, label)?;
         }
         Ok(())
     }

@@ -35,7 +35,8 @@ impl rt::Operation for ListLansParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_lans";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }
@@ -165,7 +166,8 @@ impl rt::Operation for GetLanParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_lan";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }

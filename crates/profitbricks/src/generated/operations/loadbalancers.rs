@@ -35,7 +35,8 @@ impl rt::Operation for ListLoadbalancersParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_loadbalancers";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }
@@ -399,7 +400,8 @@ impl rt::Operation for GetLoadbalancerMembersParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_loadbalancer_members";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }
@@ -486,7 +488,8 @@ impl rt::Operation for GetLoadbalancedNicParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_loadbalanced_nic";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }

@@ -38,7 +38,8 @@ impl rt::Operation for ListNicsParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_nics";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }
@@ -122,7 +123,8 @@ impl rt::Operation for GetNicParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_nic";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }
@@ -206,7 +208,8 @@ impl rt::Operation for CreateNicParams {
         let operation = "create_nic";
         {
             let value = &self.nic;
-            value.check(operation, "nic")?;
+            let label = rt::check::Field::Name("nic");
+            value.check(operation, label)?;
         }
         Ok(())
     }

@@ -35,7 +35,8 @@ impl rt::Operation for ListServersParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_servers";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }
@@ -110,7 +111,8 @@ impl rt::Operation for GetServerParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_server";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }
@@ -188,7 +190,8 @@ impl rt::Operation for CreateServerParams {
         let operation = "create_server";
         {
             let value = &self.server;
-            value.check(operation, "server")?;
+            let label = rt::check::Field::Name("server");
+            value.check(operation, label)?;
         }
         Ok(())
     }
@@ -282,24 +285,28 @@ impl rt::Operation for UpdateServerParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "update_server";
         if let Some(value) = self.cores.as_ref() {
-            rt::check::min_i64(operation, "cores", *value, 1i64)?;
+            let label = rt::check::Field::Name("cores");
+            rt::check::min_i64(operation, label, *value, 1i64)?;
         }
         if let Some(value) = self.ram.as_ref() {
-            rt::check::min_i64(operation, "ram", *value, 256i64)?;
-            rt::check::multiple_of(operation, "ram", *value, 256i64)?;
+            let label = rt::check::Field::Name("ram");
+            rt::check::min_i64(operation, label, *value, 256i64)?;
+            rt::check::multiple_of(operation, label, *value, 256i64)?;
         }
         if let Some(value) = self.availability_zone.as_ref() {
+            let label = rt::check::Field::Name("availability_zone");
             rt::check::one_of(
                 operation,
-                "availability_zone",
+                label,
                 value.as_str(),
                 ServerAvailabilityZone::VALUES,
             )?;
         }
         if let Some(value) = self.licence_type.as_ref() {
+            let label = rt::check::Field::Name("licence_type");
             rt::check::one_of(
                 operation,
-                "licence_type",
+                label,
                 value.as_str(),
                 &["WINDOWS", "LINUX", "UNKNOWN"],
             )?;
@@ -307,8 +314,14 @@ impl rt::Operation for UpdateServerParams {
         rt::check::at_most_one_of(
             operation,
             &[
-                ("boot_volume", self.boot_volume.as_ref().is_some()),
-                ("boot_cdrom", self.boot_cdrom.as_ref().is_some()),
+                (
+                    rt::check::Field::Name("boot_volume"),
+                    self.boot_volume.as_ref().is_some(),
+                ),
+                (
+                    rt::check::Field::Name("boot_cdrom"),
+                    self.boot_cdrom.as_ref().is_some(),
+                ),
             ],
         )?;
         Ok(())
@@ -492,7 +505,8 @@ impl rt::Operation for GetAttachedVolumesParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_attached_volumes";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }
@@ -777,7 +791,8 @@ impl rt::Operation for GetAttachedCdromsParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_attached_cdroms";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }

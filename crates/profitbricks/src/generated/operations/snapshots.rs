@@ -30,7 +30,8 @@ impl rt::Operation for ListSnapshotsParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_snapshots";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }
@@ -176,9 +177,10 @@ impl rt::Operation for UpdateSnapshotParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "update_snapshot";
         if let Some(value) = self.licence_type.as_ref() {
+            let label = rt::check::Field::Name("licence_type");
             rt::check::one_of(
                 operation,
-                "licence_type",
+                label,
                 value.as_str(),
                 &["WINDOWS", "LINUX", "UNKNOWN"],
             )?;

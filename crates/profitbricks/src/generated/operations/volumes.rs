@@ -35,7 +35,8 @@ impl rt::Operation for ListVolumesParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_volumes";
         if let Some(value) = self.depth.as_ref() {
-            rt::check::min_i64(operation, "depth", *value, 0i64)?;
+            let label = rt::check::Field::Name("depth");
+            rt::check::min_i64(operation, label, *value, 0i64)?;
         }
         Ok(())
     }
@@ -161,7 +162,8 @@ impl rt::Operation for CreateVolumeParams {
         let operation = "create_volume";
         {
             let value = &self.volume;
-            value.check(operation, "volume")?;
+            let label = rt::check::Field::Name("volume");
+            value.check(operation, label)?;
         }
         Ok(())
     }
@@ -245,15 +247,12 @@ impl rt::Operation for UpdateVolumeParams {
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "update_volume";
         if let Some(value) = self.bus.as_ref() {
-            rt::check::one_of(operation, "bus", value.as_str(), Bus::VALUES)?;
+            let label = rt::check::Field::Name("bus");
+            rt::check::one_of(operation, label, value.as_str(), Bus::VALUES)?;
         }
         if let Some(value) = self.licence_type.as_ref() {
-            rt::check::one_of(
-                operation,
-                "licence_type",
-                value.as_str(),
-                LicenceType::VALUES,
-            )?;
+            let label = rt::check::Field::Name("licence_type");
+            rt::check::one_of(operation, label, value.as_str(), LicenceType::VALUES)?;
         }
         Ok(())
     }

@@ -190,13 +190,19 @@ pub fn requirements(
             Some(Literal::String(s)) => (quote!(v == #s), format!("{} is {s}", r.when)),
             Some(Literal::Enum(_, s)) => (quote!(v.as_str() == #s), format!("{} is {s}", r.when)),
         };
+        // a condition on being set only does not look at the value
+        let holds = if r.equals.is_none() {
+            quote!(#value.is_some())
+        } else {
+            quote!(#value.is_some_and(|v| #test))
+        };
         let pairs = r.then.iter().map(|name| {
             let set = is_set(name);
             let label = label(name);
             quote!((#label, #set))
         });
         out.extend(quote! {
-            if #value.is_some_and(|v| #test) {
+            if #holds {
                 rt::check::required_when(operation, #condition, &[#(#pairs),*])?;
             }
         });

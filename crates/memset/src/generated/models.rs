@@ -174,7 +174,7 @@ pub struct BandwidthMonth {
 pub struct BandwidthRate {
     /// The point in time the rates are for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<cloud_sdks_runtime::date::Date>,
     /// The bits per second received.
     #[serde(
         default,
@@ -278,7 +278,7 @@ pub struct ClusterRealServiceStatistics {
     pub inactive_connections: Option<i64>,
     /// The date and time the figures were last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_update: Option<String>,
+    pub last_update: Option<cloud_sdks_runtime::date::Date>,
     /// The number of persistent connections.
     #[serde(
         default,
@@ -1017,7 +1017,7 @@ pub struct InternalEcho {
     pub integer: Option<i64>,
     /// The date sent, or the default date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<cloud_sdks_runtime::date::Date>,
 }
 /// The empty object some methods answer with when they have nothing to report.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1075,7 +1075,7 @@ pub struct Invoice {
     pub items: Option<Vec<Vec<serde_json::Value>>>,
     /// The invoice's date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<cloud_sdks_runtime::date::Date>,
 }
 /// A piece of background work and how far it has got, as returned by `job.status` and by the
 /// methods that start such work.
@@ -1375,7 +1375,7 @@ pub struct PaymentMethod {
     /// The kind of payment method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PaymentMethodType>,
-    /// Whether this is the account's default payment method.
+    /// Whether the account pays with this method when no other is named (its default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// Whether the card or billing account can be used.
@@ -1408,7 +1408,7 @@ pub struct Snapshot {
     pub user_comment: Option<String>,
     /// When the snapshot was last modified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_modified: Option<String>,
+    pub last_modified: Option<cloud_sdks_runtime::date::Date>,
 }
 /// The answer of `server.upgrade`: the prices of the upgrade and, unless it was a dry run, its invoice and job.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1512,7 +1512,7 @@ pub struct ServerStatus {
     pub status: Option<MonitoringStatus>,
     /// The date and time of the last check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_checked: Option<String>,
+    pub last_checked: Option<cloud_sdks_runtime::date::Date>,
     /// More about the status found at the last check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,

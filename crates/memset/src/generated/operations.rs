@@ -1055,7 +1055,7 @@ impl<'a> CreateApi<'a> {
     /// * [`connection`](CreateHourlyMiniserverRequest::connection): For unmetered bandwidth only: burst speed and contention ratio, e.g. `5mbps_10to1` (5 Mbps burst, 10:1 contention, so 0.5 Mbps dedicated). The options depend on the SKU. Classic Miniservers only.
     /// * [`monthly_transfer_gb`](CreateHourlyMiniserverRequest::monthly_transfer_gb): For metered bandwidth only: the monthly data transfer in GB; the options depend on the SKU. Classic Miniservers only.
     /// * [`bandwidth_type`](CreateHourlyMiniserverRequest::bandwidth_type): `metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges).
-    /// * [`backups`](CreateHourlyMiniserverRequest::backups): Managed daily backups; the source gives no description of this argument.
+    /// * [`backups`](CreateHourlyMiniserverRequest::backups): An integer the source names without describing it for hourly Miniservers; for the monthly products the argument of the same name is the capacity of managed daily backups, in GB.
     /// * [`lvs`](CreateHourlyMiniserverRequest::lvs): Load balancing and automatic failover.
     /// * [`intrusion_detection`](CreateHourlyMiniserverRequest::intrusion_detection): `none` or `basic` (self-monitored intrusion detection).
     /// * [`monitoring_level`](CreateHourlyMiniserverRequest::monitoring_level): `basic` or `advanced` (self-monitored) server monitoring.
@@ -1271,9 +1271,10 @@ impl<'a> CreateApi<'a> {
     }
     /// Orders a Miniserver VM, rented by the month.
     ///
-    /// These options change the monthly price: os, firewall, disk_type, bandwidth_type, connection,
-    /// monthly_transfer_gb, period, support_level, monitoring_level, backups, vulnscan, database,
-    /// antivirus and intrusion_detection.
+    /// These options change the monthly price: os, firewall, disk_type, disk_gb, bandwidth_type,
+    /// connection, monthly_transfer_gb, period, support_level, monitoring_level, backups, vulnscan,
+    /// database, antivirus and intrusion_detection (`disk_gb` is named by the source but not documented
+    /// as an argument, so it has no setter here).
     ///
     /// # Arguments
     ///
@@ -4187,7 +4188,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     /// * `storage_name`: The service name of the Memstore instance holding the snapshots. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
-    /// * `image_type`: The kind of image; `tar` and `ntfsclone` are deprecated and only for classic Miniservers.
+    /// * `image_type`: The kind of image; `tar` (classic Miniservers running Linux) and `ntfsclone` (Miniservers running Windows) are deprecated.
     /// * `snapshot_path`: The path of the snapshot within the `miniserver-snapshots` container, as described above.
     ///
     /// # Notes
@@ -4356,7 +4357,8 @@ impl<'a> ServerApi<'a> {
     /// Has Memset's slave name servers slave a domain from a server, the domain's primary name server;
     /// returns the domain added.
     ///
-    /// It may take up to 30 minutes for the domain to be added. Cancelled servers are refused.
+    /// The slave name servers can need as long as half an hour before they answer for the domain.
+    /// Cancelled servers are refused.
     ///
     /// # Arguments
     ///
@@ -4393,7 +4395,8 @@ impl<'a> ServerApi<'a> {
     }
     /// Stops Memset's slave name servers slaving a domain from a server; returns the domain removed.
     ///
-    /// It may take up to 30 minutes for the domain to be removed. Cancelled servers are refused.
+    /// The slave name servers can go on answering for the domain for as long as half an hour.
+    /// Cancelled servers are refused.
     ///
     /// # Arguments
     ///
@@ -4470,7 +4473,7 @@ impl<'a> ServerApi<'a> {
     ///
     /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     /// * `storage_name`: The service name of the Memstore instance holding the snapshots. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
-    /// * `image_type`: The kind of image to take; `tar` and `ntfsclone` are deprecated and only for classic Miniservers.
+    /// * `image_type`: The kind of image to take; `tar` (classic Miniservers running Linux) and `ntfsclone` (Miniservers running Windows) are deprecated.
     ///
     /// # Notes
     ///
@@ -4668,7 +4671,7 @@ impl<'a> ServerMonitoringApi<'a> {
     ///
     /// # Notes
     ///
-    /// * `port` is needed for the `tcp` and `http_string` services; `host_name` and `http_check_string` for `http_string` only; `contact_address` for the alert types not watched by Memset.
+    /// * `port` is needed for the `tcp` and `http_string` services; `host_name` and `http_check_string` for `http_string` only; `contact_address` for the alert types not watched by Memset (`email` and `sms`). These combinations are checked before anything is sent.
     /// * Fails with `ApiErrorBadParameters` for a wrong combination of arguments, and with `ApiErrorPreconditionFailed` when the alert is beyond the server's monitoring level or the rule quota is used up.
     ///
     /// # Errors
@@ -7990,7 +7993,7 @@ impl<'a> CreateHourlyMiniserverRequest<'a> {
         self.bandwidth_type = Some(value.into());
         self
     }
-    /// Managed daily backups; the source gives no description of this argument.
+    /// An integer the source names without describing it for hourly Miniservers; for the monthly products the argument of the same name is the capacity of managed daily backups, in GB.
     pub fn backups(mut self, value: i64) -> Self {
         self.backups = Some(value);
         self
@@ -19693,6 +19696,38 @@ impl<'a> ServerMonitoringRuleCreateRequest<'a> {
                 "alert_type",
                 value.as_str(),
                 MonitoringAlertType::VALUES,
+            )?;
+        }
+        if Some(&self.service).is_some_and(|v| v.as_str() == "tcp") {
+            cloud_sdks_runtime::check::required_when(
+                operation,
+                "service is tcp",
+                &[("port", self.port.is_some())],
+            )?;
+        }
+        if Some(&self.service).is_some_and(|v| v.as_str() == "http_string") {
+            cloud_sdks_runtime::check::required_when(
+                operation,
+                "service is http_string",
+                &[
+                    ("port", self.port.is_some()),
+                    ("host_name", self.host_name.is_some()),
+                    ("http_check_string", self.http_check_string.is_some()),
+                ],
+            )?;
+        }
+        if Some(&self.alert_type).is_some_and(|v| v.as_str() == "email") {
+            cloud_sdks_runtime::check::required_when(
+                operation,
+                "alert_type is email",
+                &[("contact_address", self.contact_address.is_some())],
+            )?;
+        }
+        if Some(&self.alert_type).is_some_and(|v| v.as_str() == "sms") {
+            cloud_sdks_runtime::check::required_when(
+                operation,
+                "alert_type is sms",
+                &[("contact_address", self.contact_address.is_some())],
             )?;
         }
         #[allow(unused_mut)]

@@ -351,10 +351,10 @@ pub struct NewLoadBalancer {
     /// Must be from 5 to 300.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_check_interval: Option<i64>,
-    /// The URL path to request for an HTTP health check.
+    /// The URL path an HTTP health check would request; kept by the API, but unused while HTTP checks are not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_check_path: Option<String>,
-    /// A regular expression the answer of an HTTP health check must match.
+    /// A regular expression the answer of an HTTP health check would have to match; kept by the API, but unused while HTTP checks are not available.
     #[serde(
         rename = "health_check_path_parser",
         alias = "health_check_parse",
@@ -408,12 +408,12 @@ impl NewLoadBalancer {
         self.health_check_interval = Some(value);
         self
     }
-    /// The URL path to request for an HTTP health check.
+    /// The URL path an HTTP health check would request; kept by the API, but unused while HTTP checks are not available.
     pub fn health_check_path(mut self, value: impl Into<String>) -> Self {
         self.health_check_path = Some(value.into());
         self
     }
-    /// A regular expression the answer of an HTTP health check must match.
+    /// A regular expression the answer of an HTTP health check would have to match; kept by the API, but unused while HTTP checks are not available.
     pub fn health_check_parse(mut self, value: impl Into<String>) -> Self {
         self.health_check_parse = Some(value.into());
         self
@@ -2069,9 +2069,18 @@ pub struct ServerSummary {
     /// The server's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The server's description; empty when none was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// The server's power state and the progress of any change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ServerStatus>,
+    /// The data center the server runs in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datacenter: Option<Datacenter>,
+    /// When the server was created, as an ISO 8601 date and time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<String>,
     /// The image installed on the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<Identity>,

@@ -661,6 +661,7 @@ impl Client {
     ///
     /// * `load_balancer_rules` must hold at least one rule.
     /// * `health_check_test` can only be `TCP` for now.
+    /// * HTTP health checks are not available: `health_check_path` and `health_check_parse` are the settings of an HTTP check, which the API keeps but does not use while the test is `TCP`.
     /// * `health_check_interval` is from 5 to 300 seconds.
     /// * `persistence_time` must be given when `persistence` is on, and is from 30 to 1200 seconds.
     /// * `method` is `ROUND_ROBIN` or `LEAST_CONNECTIONS`.
@@ -751,16 +752,17 @@ impl Client {
     ///
     /// * [`name`](ModifyLoadBalancerRequest::name): The load balancer's new name.
     /// * [`description`](ModifyLoadBalancerRequest::description): The load balancer's new description.
-    /// * [`health_check_test`](ModifyLoadBalancerRequest::health_check_test): How the health of the attached servers is checked, e.g. `TCP`, or `NONE` for no check.
+    /// * [`health_check_test`](ModifyLoadBalancerRequest::health_check_test): How the health of the attached servers is checked: `TCP`, or `NONE` for no check. HTTP checks are not available, as at creation.
     /// * [`health_check_interval`](ModifyLoadBalancerRequest::health_check_interval): The time between two health checks, in seconds.
-    /// * [`health_check_path`](ModifyLoadBalancerRequest::health_check_path): The URL path to request for an HTTP health check.
-    /// * [`health_check_parse`](ModifyLoadBalancerRequest::health_check_parse): A regular expression the answer of an HTTP health check must match.
+    /// * [`health_check_path`](ModifyLoadBalancerRequest::health_check_path): The URL path an HTTP health check would request; kept by the API, but unused while HTTP checks are not available.
+    /// * [`health_check_parse`](ModifyLoadBalancerRequest::health_check_parse): A regular expression the answer of an HTTP health check would have to match; kept by the API, but unused while HTTP checks are not available.
     /// * [`persistence`](ModifyLoadBalancerRequest::persistence): Whether a client keeps being sent to the same server.
     /// * [`persistence_time`](ModifyLoadBalancerRequest::persistence_time): How long a client keeps being sent to the same server, in seconds.
     /// * [`method`](ModifyLoadBalancerRequest::method): How traffic is spread over the servers.
     ///
     /// # Notes
     ///
+    /// * `health_check_test` is `TCP` or `NONE`; HTTP health checks are not available, so `health_check_path` and `health_check_parse` are kept by the API but not used.
     /// * `health_check_interval` is from 5 to 300 seconds.
     /// * `persistence_time` is from 30 to 1200 seconds.
     /// * `method` is `ROUND_ROBIN` or `LEAST_CONNECTIONS`.
@@ -1783,7 +1785,11 @@ impl Client {
             ip_type: None,
         }
     }
-    /// Sets the reverse DNS name of a public IP.
+    /// Sets the reverse DNS name of a public IP, or removes it with `clear_reverse_dns()`.
+    ///
+    /// Unlike the official SDK, a call without `reverse_dns` does not remove the current name: it
+    /// sends no `reverse_dns` at all. To remove the name, call `clear_reverse_dns()`, which sends the
+    /// `null` the API takes as "no name".
     ///
     /// # Arguments
     ///
@@ -1793,11 +1799,11 @@ impl Client {
     ///
     /// Set them on the returned request before awaiting it:
     ///
-    /// * [`reverse_dns`](ModifyPublicIpRequest::reverse_dns): The new reverse DNS name of the IP.
+    /// * [`reverse_dns`](ModifyPublicIpRequest::reverse_dns): The new reverse DNS name of the IP. Leaving it unset does not remove the current name; `clear_reverse_dns()` does.
     ///
     /// # Notes
     ///
-    /// * In the official SDK, calling this without `reverse_dns` removes the IP's reverse DNS name (it sends `null`). This client leaves an unset `reverse_dns` out of the request; `clear_reverse_dns()` removes the name.
+    /// * In the official SDK, calling this without `reverse_dns` removes the IP's reverse DNS name (it sends `null`). This client only removes it when asked: `clear_reverse_dns()` sends that `null`, and a call with neither it nor `reverse_dns` leaves `reverse_dns` out of the request.
     ///
     /// # Wire
     ///
@@ -1888,8 +1894,9 @@ impl Client {
     }
     /// Lists the servers of the account.
     ///
-    /// Each item is a summary (name, status, image, hardware and IPs); use `get_server` for the full
-    /// record. The result is one page of at most `per_page` items; the API does not page automatically.
+    /// Each item is a summary (name, description, status, data center, creation date, image, hardware
+    /// and IPs); use `get_server` for the full record. The result is one page of at most `per_page`
+    /// items; the API does not page automatically.
     ///
     /// # Optional arguments
     ///
@@ -5046,7 +5053,7 @@ impl<'a> ModifyLoadBalancerRequest<'a> {
         self.description = Some(value.into());
         self
     }
-    /// How the health of the attached servers is checked, e.g. `TCP`, or `NONE` for no check.
+    /// How the health of the attached servers is checked: `TCP`, or `NONE` for no check. HTTP checks are not available, as at creation. Must be one of `TCP`, `NONE`.
     pub fn health_check_test(mut self, value: impl Into<String>) -> Self {
         self.health_check_test = Some(value.into());
         self
@@ -5056,12 +5063,12 @@ impl<'a> ModifyLoadBalancerRequest<'a> {
         self.health_check_interval = Some(value);
         self
     }
-    /// The URL path to request for an HTTP health check.
+    /// The URL path an HTTP health check would request; kept by the API, but unused while HTTP checks are not available.
     pub fn health_check_path(mut self, value: impl Into<String>) -> Self {
         self.health_check_path = Some(value.into());
         self
     }
-    /// A regular expression the answer of an HTTP health check must match.
+    /// A regular expression the answer of an HTTP health check would have to match; kept by the API, but unused while HTTP checks are not available.
     pub fn health_check_parse(mut self, value: impl Into<String>) -> Self {
         self.health_check_parse = Some(value.into());
         self
@@ -5084,6 +5091,14 @@ impl<'a> ModifyLoadBalancerRequest<'a> {
     /// Checks the arguments, sends the request and decodes the answer.
     pub async fn send(self) -> Result<LoadBalancer, Error> {
         let operation: &'static str = "modify_load_balancer";
+        if let Some(value) = &self.health_check_test {
+            cloud_sdks_runtime::check::one_of(
+                operation,
+                "health_check_test",
+                value,
+                &["TCP", "NONE"],
+            )?;
+        }
         if let Some(value) = &self.health_check_interval {
             cloud_sdks_runtime::check::min_i64(
                 operation,
@@ -7320,7 +7335,7 @@ pub struct ModifyPublicIpRequest<'a> {
     cleared: Vec<&'static str>,
 }
 impl<'a> ModifyPublicIpRequest<'a> {
-    /// The new reverse DNS name of the IP.
+    /// The new reverse DNS name of the IP. Leaving it unset does not remove the current name; `clear_reverse_dns()` does.
     pub fn reverse_dns(mut self, value: impl Into<String>) -> Self {
         self.reverse_dns = Some(value.into());
         self

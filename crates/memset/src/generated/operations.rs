@@ -2101,7 +2101,7 @@ impl<'a> FirewallingApi<'a> {
     ///
     /// Set them on the returned request before awaiting it:
     ///
-    /// * [`include_public`](FirewallingRuleGroupListRequest::include_public): Whether Memset's public rule groups are listed too; they are unless this is false.
+    /// * [`include_public`](FirewallingRuleGroupListRequest::include_public): Whether Memset's public rule groups are listed too; when left out the API uses `true` (they are).
     ///
     /// # Wire
     ///
@@ -12078,7 +12078,7 @@ pub struct FirewallingRuleGroupListRequest<'a> {
     include_public: Option<bool>,
 }
 impl<'a> FirewallingRuleGroupListRequest<'a> {
-    /// Whether Memset's public rule groups are listed too; they are unless this is false.
+    /// Whether Memset's public rule groups are listed too; when left out the API uses `true` (they are).
     pub fn include_public(mut self, value: bool) -> Self {
         self.include_public = Some(value);
         self

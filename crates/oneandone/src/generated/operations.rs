@@ -2726,7 +2726,7 @@ impl Client {
     ///
     /// Set them on the returned request before awaiting it:
     ///
-    /// * [`keep_ips`](DeleteServerRequest::keep_ips): Set to `true` to keep the server's IPs in the account after the server is deleted; the API releases them by default.
+    /// * [`keep_ips`](DeleteServerRequest::keep_ips): Set to `true` to keep the server's IPs in the account after the server is deleted; the default is `false`: the API releases them.
     ///
     /// # Notes
     ///
@@ -2789,7 +2789,7 @@ impl Client {
     ///
     /// Set them on the returned request before awaiting it:
     ///
-    /// * [`keep_ip`](RemoveIpRequest::keep_ip): Set to `true` to keep the IP in the account after it is taken from the server; the API deletes it by default.
+    /// * [`keep_ip`](RemoveIpRequest::keep_ip): Set to `true` to keep the IP in the account after it is taken from the server; the default is `false`: the API deletes it.
     ///
     /// # Notes
     ///
@@ -9094,7 +9094,7 @@ pub struct DeleteServerRequest<'a> {
     keep_ips: Option<bool>,
 }
 impl<'a> DeleteServerRequest<'a> {
-    /// Set to `true` to keep the server's IPs in the account after the server is deleted; the API releases them by default.
+    /// Set to `true` to keep the server's IPs in the account after the server is deleted; the default is `false`: the API releases them.
     pub fn keep_ips(mut self, value: bool) -> Self {
         self.keep_ips = Some(value);
         self
@@ -9177,7 +9177,7 @@ pub struct RemoveIpRequest<'a> {
     keep_ip: Option<bool>,
 }
 impl<'a> RemoveIpRequest<'a> {
-    /// Set to `true` to keep the IP in the account after it is taken from the server; the API deletes it by default.
+    /// Set to `true` to keep the IP in the account after it is taken from the server; the default is `false`: the API deletes it.
     pub fn keep_ip(mut self, value: bool) -> Self {
         self.keep_ip = Some(value);
         self

@@ -19,7 +19,7 @@
 //!   column is named after the parameter.
 
 use super::text::{self, snake};
-use super::{Parsed, Required, SourceOperation, SourceParam, SourceType};
+use super::{Parsed, Required, SourceOperation, SourceParam, SourceReturn, SourceType};
 
 pub fn recognizes(text: &str) -> bool {
     text.contains("Memset API Documentation") && text.contains("1.2 Methods")
@@ -139,6 +139,7 @@ fn method(name: &str, section: &str, line: usize, block: &[(usize, &str)]) -> So
     let mut params: Vec<(SourceParam, String)> = Vec::new();
     let mut in_params = false;
     let mut deprecated = false;
+    let returns = returns(name, block);
     for (number, raw) in block {
         let trimmed = raw.trim();
         if !in_params
@@ -179,10 +180,63 @@ fn method(name: &str, section: &str, line: usize, block: &[(usize, &str)]) -> So
         .map(|(mut param, desc)| {
             param.constraints = text::prose_constraints(&desc);
             param.constraints.values = values(&param.name, &desc);
+            param.default = text::prose_default(&desc);
             param
         })
         .collect();
-    SourceOperation { name: name.to_owned(), section: section.to_owned(), line, deprecated, params }
+    SourceOperation {
+        name: name.to_owned(),
+        section: section.to_owned(),
+        line,
+        deprecated,
+        params,
+        returns,
+    }
+}
+
+/// The return shape of a method, from the first of its "Returns …" paragraphs (the line, or
+/// the next text line after a bare "Returns") that states one a spec can be checked against:
+/// a job ("as described in job.status()"; "If …, a dictionary as described in job.status()" is
+/// a job only when something changed), what another method returns ("as described in
+/// apikey.info()", "as returned by dns.zone info()"), a list of that, or an empty dictionary.
+fn returns(name: &str, block: &[(usize, &str)]) -> Option<SourceReturn> {
+    let lines: Vec<&str> = block.iter().map(|(_, l)| l.trim()).filter(|l| !l.is_empty()).collect();
+    let namespace = name.rsplit_once('.').map_or("", |(ns, _)| ns);
+    let namespace = namespace.split('.').next().unwrap_or("");
+    lines.iter().enumerate().find_map(|(i, line)| {
+        let rest = line.strip_prefix("Returns")?;
+        if !(rest.is_empty() || rest.starts_with(' ')) {
+            return None;
+        }
+        let text = if rest.trim().is_empty() { lines.get(i + 1)? } else { rest };
+        shape(&text.trim().to_lowercase(), namespace)
+    })
+}
+
+fn shape(text: &str, namespace: &str) -> Option<SourceReturn> {
+    if text.contains("empty dictionary") {
+        return Some(SourceReturn::Empty);
+    }
+    if text.contains("job.status()") || text.contains("job status()") {
+        return Some(if text.starts_with("if ") {
+            SourceReturn::JobWhenChanged
+        } else {
+            SourceReturn::Job
+        });
+    }
+    let phrases = ["as described in ", "as decribed in ", "as returned by "];
+    let (at, phrase) = phrases.iter().find_map(|p| text.find(p).map(|i| (i, *p)))?;
+    let after = &text[at + phrase.len()..];
+    let method = after.split("()").next()?.trim();
+    if method.is_empty() || !method.chars().all(|c| c.is_ascii_lowercase() || " ._".contains(c)) {
+        return None;
+    }
+    let mut method = method.replace(' ', "_");
+    if !method.contains('.') {
+        method = format!("{namespace}.{method}");
+    }
+    let list = text[..at].contains("list of dictionar");
+    Some(if list { SourceReturn::ListOf(method) } else { SourceReturn::Like(method) })
 }
 
 /// `- **name** (*String*, *Optional*) – description` → the parameter and its description.
@@ -309,6 +363,27 @@ mod tests {
     const EXCERPT: &str = "1.2 Methods\n\n1.2.1 API Key Methods\n\n```\napikey.add_scope()\n```\n\nAdds a single scope to an API key\n\nParameters\n\n- id (String) The API key. API Keys are 32 hex digits.\n- scope_name (String) The name of the API scope. Acceptable values: 'method', 'name'.\n- **comment** (*String*, *Optional*) User comment. Ensure this value has at most 255 characters.\n\nReturns Dictionary: as described in apikey.info().\n\n1.2.4 Cluster Methods\n\n```\ncluster.real service.disable()\n```\n\nParameters\n\n- **cluster_name** (*String*) Name of the cluster. Cluster names are 1-64 characters A-Z, a-z, 0-9, -, . and _. Ensure this value has at most 64 characters.\n- service name (String) Name of the cluster service.\n\nRaises May raise ApiErrorDoesNotExist if the cluster_name does not exist (in the account) cluster.server.list()\n\nReturns a list of information about the cluster server in the given cluster.\n\nParameters cluster_name (*String*) – Name of the cluster.\n\n1.2.9 DNS Methods\n\ndns.zone_update()\n\nParameters\n\n- ttl (Integer, Optional) Time to live 0 for use this zone's default TTL. Acceptable values\n\n0 Default\n\n- **600** 10 minutes\n\n```\n21600 6 hours\n```\n\n• connection (*String, Optional, Deprecated: This parameter is deprecated.*) – For *unmetered* only.\n- **network_zone** (*String, Optional*) The Network Zone. Acceptable values are\n\nnetwork_zone\tlocation\nreading\tMaidenhead, Berkshire, UK\ndunsfold\tDunsfold, Surrey, UK\n\n- **amount** (*Integer*) Amount in GB. Acceptable values are: 50, 100, 250, 500\n- **partitioning** (*String, Optional*) Acceptable values depend on the sku. Acceptable values:\n - **all_root** For Linux operating systems\n - **custom** Custom partitioning.\n\nReturns a dictionary\n\n1.3 Errors\n\nIndex\n\ncluster.server.list() (built-in function), 9\n";
 
     #[test]
+    fn reads_return_shapes() {
+        let shape = |text: &str| shape(&text.to_lowercase(), "dns");
+        assert_eq!(shape("A dictionary as described in job.status()."), Some(SourceReturn::Job));
+        assert_eq!(
+            shape("If the server is enabled, a dictionary as described in job.status()."),
+            Some(SourceReturn::JobWhenChanged)
+        );
+        assert_eq!(
+            shape("a list of dictionaries as described in zone info()"),
+            Some(SourceReturn::ListOf("dns.zone_info".to_owned()))
+        );
+        assert_eq!(
+            shape("a dictionary with zone in before it was deleted as returned by dns.zone info()"),
+            Some(SourceReturn::Like("dns.zone_info".to_owned()))
+        );
+        assert_eq!(shape("an empty dictionary."), Some(SourceReturn::Empty));
+        assert_eq!(shape("a dictionary with the following keys:"), None);
+        assert_eq!(shape("The added domain name"), None);
+    }
+
+    #[test]
     fn reads_methods_parameters_and_rules() {
         let parsed = parse(EXCERPT);
         assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
@@ -324,6 +399,12 @@ mod tests {
         );
         let add_scope = &parsed.operations[0];
         assert_eq!(add_scope.section, "API Key Methods");
+        assert_eq!(add_scope.returns, Some(SourceReturn::Like("apikey.info".to_owned())));
+        assert_eq!(parsed.operations[1].returns, None);
+        assert_eq!(
+            parsed.operations[2].returns, None,
+            "\"a list of information about …\" states no checkable shape"
+        );
         let id = &add_scope.params[0];
         assert_eq!(
             (id.required, id.constraints.chars.as_deref(), id.constraints.max_length),

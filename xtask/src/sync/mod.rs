@@ -3,7 +3,8 @@
 //! Each file under `--sources` is recognised by its contents and read by its provider's parser
 //! ([`profitbricks`], [`oneandone`], [`memset`]) into [`SourceOperation`]s: every documented
 //! operation with its arguments (name, type, required or optional), allowed values and
-//! constraints. [`compare`] sets them against the checked spec (`codegen::check`), and
+//! constraints, stated defaults and (Memset) return shapes. [`compare`] sets them against the
+//! checked spec (`codegen::check`), and
 //! [`report`] prints every difference rustc-style, lists the ones a `[[deviation]]` of the spec
 //! explains apart (with the reason), and ends with a summary table. Any difference the spec does
 //! not explain, and any deviation that explains nothing, makes the command fail.
@@ -38,6 +39,25 @@ pub struct SourceOperation {
     /// The document marks the whole operation deprecated.
     pub deprecated: bool,
     pub params: Vec<SourceParam>,
+    /// What the document says the operation returns, where it says it in a way that can be
+    /// checked (Memset's "Returns …" lines); `None` when it does not.
+    pub returns: Option<SourceReturn>,
+}
+
+/// A return shape the document states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceReturn {
+    /// "A dictionary as described in job.status()": a job to wait on.
+    Job,
+    /// "If the server is enabled, a dictionary as described in job.status()": a job only when
+    /// something changed, otherwise something else (the current state).
+    JobWhenChanged,
+    /// "A dictionary as described in apikey.info()": what that method returns.
+    Like(String),
+    /// "A list of dictionaries where each is as described in cluster.info()".
+    ListOf(String),
+    /// "An empty dictionary".
+    Empty,
 }
 
 /// One argument of a source operation, or one documented field of an object argument.
@@ -52,6 +72,10 @@ pub struct SourceParam {
     pub deprecated: bool,
     /// Allowed values, checks and limits the document states.
     pub constraints: Constraints,
+    /// The value the document says is used when the argument is left out (`Default: VIRTIO`,
+    /// "Defaults to 'any'", "(`False` by default)"), as written there; only unconditional
+    /// defaults ("Defaults to True for accounts with …, otherwise False" is not one).
+    pub default: Option<String>,
     /// The documented members of an object argument (`server=Server(name=…, cores=…)`).
     pub fields: Vec<SourceParam>,
     pub line: usize,

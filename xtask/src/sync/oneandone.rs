@@ -117,6 +117,7 @@ fn operation(
         line,
         deprecated: false,
         params,
+        returns: None,
     })
 }
 
@@ -157,6 +158,11 @@ fn apply_note(note: &str, params: &mut Vec<SourceParam>, line: usize) {
         param.ty = SourceType::Boolean;
         param.ty_from_example = true;
         param.required = Required::No;
+        // "(`False` by default)"
+        param.default = note
+            .split_once(" by default")
+            .and_then(|(before, _)| before.rsplit('`').nth(1))
+            .map(str::to_owned);
         return;
     }
     let only_required = note.contains("is the only required parameter");
@@ -356,6 +362,7 @@ new_private_network = client.create_private_network(private_network=pn1)
             (keep_ips.name.as_str(), &keep_ips.ty, keep_ips.required),
             ("keep_ips", &SourceType::Boolean, Required::No)
         );
+        assert_eq!(keep_ips.default.as_deref(), Some("False"));
         let image = &parsed.operations[3].params[0];
         assert_eq!(image.fields[1].constraints.values, ["ONCE", "DAILY", "WEEKLY"]);
         assert_eq!(image.fields[2].constraints.max, Some(Bound::Integer(50)));

@@ -182,6 +182,7 @@ fn operation(section: &Section) -> Result<SourceOperation, String> {
                     _ => Required::Unstated,
                 },
                 constraints: constraints(desc),
+                default: text::prose_default(desc),
                 line: *line,
                 ..SourceParam::default()
             };
@@ -249,6 +250,7 @@ fn operation(section: &Section) -> Result<SourceOperation, String> {
         line: section.line,
         deprecated: false,
         params,
+        returns: None,
     })
 }
 
@@ -281,6 +283,7 @@ fn merge(target: &mut SourceParam, row: SourceParam) {
     }
     target.required = row.required;
     target.constraints = row.constraints;
+    target.default = row.default;
     target.line = row.line;
 }
 
@@ -461,6 +464,8 @@ response = client.create_datacenter(datacenter=i)
         assert_eq!(field("availability_zone").constraints.values, ["AUTO", "ZONE_1"]);
         assert_eq!(field("attach_volumes").ty, SourceType::List(Box::new(SourceType::Unknown)));
         assert_eq!(field("cpu_family").constraints.values, ["AMD_OPTERON", "INTEL_XEON"]);
+        assert_eq!(field("cpu_family").default.as_deref(), Some("AMD_OPTERON"));
+        assert_eq!(field("ram").default, None);
         assert_eq!(location.name, "get_location");
         assert_eq!(location.params[0].name, "location_id");
         assert_eq!(location.params[0].required, Required::Yes);

@@ -47,6 +47,36 @@ fn provider(out: &mut String, o: &Outcome) {
             "  help: remove it; the spec and the source agree there (or the names are wrong)"
         );
     }
+    for &d in &o.blaming {
+        let deviation = &o.deviations[d];
+        let _ = writeln!(
+            out,
+            "error: {}: the deviation of `{}` blames this project's generator or spec format: {}",
+            deviation.place,
+            deviation.operation,
+            one_line(&deviation.reason)
+        );
+        let _ = writeln!(
+            out,
+            "  help: lift the limitation and remove the deviation; or give a reason that is about the source; or, if the difference is a known defect waiting for a generator change, say `tracked in issue N` in the reason (it is then listed apart, not hidden among the explained differences)"
+        );
+    }
+    if !o.tracked.is_empty() {
+        let _ = writeln!(
+            out,
+            "known generator limitations, tracked, not failures ({} deviation{}):",
+            o.tracked.len(),
+            if o.tracked.len() == 1 { "" } else { "s" }
+        );
+        for (d, issue) in &o.tracked {
+            let deviation = &o.deviations[*d];
+            let what = deviation.parameter.as_ref().map_or_else(
+                || deviation.operation.clone(),
+                |p| format!("{} {p}", deviation.operation),
+            );
+            let _ = writeln!(out, "  = {}: {what} ({issue})", deviation.place);
+        }
+    }
     // Explained differences, grouped by the reason their deviations give.
     let explained = o.findings.iter().filter(|f| f.explained_by.is_some()).count();
     if explained > 0 {
@@ -154,6 +184,28 @@ fn summary(out: &mut String, outcomes: &[Outcome]) {
                 widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  ")
             );
         }
+    }
+    deviation_lines(out, outcomes);
+}
+
+/// One line per provider under the table: how many `[[deviation]]` entries its spec has, and
+/// how many of them are tracked generator limitations (an entry naming several parameters is
+/// one entry).
+fn deviation_lines(out: &mut String, outcomes: &[Outcome]) {
+    for o in outcomes {
+        let entries = |ds: &mut dyn Iterator<Item = usize>| {
+            let mut places: Vec<&str> = ds.map(|d| o.deviations[d].place.as_str()).collect();
+            places.sort_unstable();
+            places.dedup();
+            places.len()
+        };
+        let all = entries(&mut (0..o.deviations.len()));
+        let tracked = entries(&mut o.tracked.iter().map(|(d, _)| *d));
+        let _ = writeln!(
+            out,
+            "  {}: {all} deviations, {tracked} of them tracked generator limitations",
+            o.provider
+        );
     }
 }
 

@@ -288,3 +288,86 @@ mod tests {
         assert_eq!(inline_list("1 or 10. 10Gbps networking is only available"), ["1", "10"]);
     }
 }
+
+#[cfg(test)]
+mod default_tests {
+    use super::prose_default;
+
+    #[test]
+    fn reads_unconditional_defaults_only() {
+        let cases = [
+            ("The bus type of the volume (VIRTIO or IDE). Default: VIRTIO.", Some("VIRTIO")),
+            ("Sets the CPU type. \"AMD_OPTERON\" or \"INTEL_XEON\". Defaults to \"AMD_OPTERON\".", Some("AMD_OPTERON")),
+            ("The Internet Protocol version. Defaults to \"any\". Acceptable values", Some("any")),
+            ("Either 'Inbound' or 'Outbound'. Defaults to Inbound Acceptable values", Some("Inbound")),
+            ("Status of the service to look for, default 'LIVE'. Acceptable values: 'LIVE'", Some("LIVE")),
+            ("The rental period in months. The default period is 1.", Some("1")),
+            ("The default network zone is 'dunsfold'. Acceptable values are", Some("dunsfold")),
+            ("Weight used for some scheduling algorithms. Defaults to 10.", Some("10")),
+            ("Include public rule groups. Default: True.", Some("True")),
+            ("Defaults to True for accounts with consolidated billing enabled, otherwise False.", None),
+            ("This defaults to true when monitoring is *enabled*.", None),
+            ("Default value is \"standard\" unless the sku is a Standard Cloud VPS sku", None),
+            ("For regular accounts, defaults to 'Memset Public Cloud'. For community cloud accounts, …", None),
+            ("Defaults to choosing one of the server's VLAN IP addresses.", None),
+            ("Defaults to the service's port. Ensure this value is greater than or equal to 1.", None),
+            ("Time to live 0 for use this zone's default TTL. Acceptable values", None),
+            ("A list of methods the API key is scoped to, default allows all.", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(prose_default(text).as_deref(), expected, "{text}");
+        }
+    }
+}
+
+/// The default a description states for its argument, as written (quotes dropped): `Default:
+/// VIRTIO.`, `Defaults to "AMD_OPTERON".`, `Defaults to Inbound`, `default 'LIVE'`, `The default
+/// period is 1.`. A default that depends on something ("Defaults to True for accounts with
+/// consolidated billing enabled, otherwise False", "defaults to true when monitoring is
+/// enabled", "Default value is … unless …") or that is no value ("Defaults to choosing one of
+/// …", "Defaults to the service's port") is none.
+pub fn prose_default(text: &str) -> Option<String> {
+    let text = plain(text);
+    let lower = text.to_lowercase();
+    let phrases = ["defaults to ", "default: ", "default value is ", "default "];
+    let (at, phrase) = phrases.iter().find_map(|p| lower.find(p).map(|i| (i, *p)))?;
+    let mut start = at + phrase.len();
+    if phrase == "default " {
+        // "default 'LIVE'" right after the word, or "The default <words> is X".
+        let rest = &lower[start..];
+        if !rest.starts_with(['\'', '"']) {
+            let sentence_end = rest.find(['.', ';']).unwrap_or(rest.len());
+            let is = rest[..sentence_end].find(" is ")?;
+            if rest[..is].split_whitespace().count() > 3 {
+                return None;
+            }
+            start += is + " is ".len();
+        }
+    }
+    let rest = &text[start..];
+    // The whole sentence the default is stated in, before and after it.
+    let begin = lower[..at].rfind(". ").map_or(0, |i| i + 2);
+    let after = &lower[start..];
+    let end = after.find(". ").or_else(|| after.find('\n')).map_or(lower.len(), |i| start + i);
+    let sentence = &lower[begin..end];
+    let conditional = [" unless ", " when ", "accounts", "otherwise", "depend", " if "];
+    if conditional.iter().any(|c| sentence.contains(c)) {
+        return None;
+    }
+    let value = if let Some(quoted) = rest.strip_prefix(['\'', '"']) {
+        let close = quoted.find(['\'', '"'])?;
+        quoted[..close].to_owned()
+    } else {
+        let word = rest.split_whitespace().next()?;
+        let word = word.trim_end_matches(['.', ',', ';', ')']).trim_matches('`');
+        let value_like = word.parse::<f64>().is_ok()
+            || ["true", "false"].contains(&word.to_lowercase().as_str())
+            || (word.starts_with(|c: char| c.is_ascii_uppercase())
+                && !["The", "A", "An", "This", "That"].contains(&word));
+        if !value_like {
+            return None;
+        }
+        word.to_owned()
+    };
+    (!value.is_empty()).then_some(value)
+}

@@ -1720,7 +1720,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "Managed daily backups; the source gives no description of this argument.",
+            doc: "An integer the source names without describing it for hourly Miniservers; for the monthly products the argument of the same name is the capacity of managed daily backups, in GB.",
             limits: Limits::NONE,
         },
         ParamInfo {
@@ -2684,7 +2684,7 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
 pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
     name: "create.monthly_miniserver",
     summary: "Orders a Miniserver VM, rented by the month.",
-    doc: "Orders a Miniserver VM, rented by the month.\n\nThese options change the monthly price: os, firewall, disk_type, bandwidth_type, connection,\nmonthly_transfer_gb, period, support_level, monitoring_level, backups, vulnscan, database,\nantivirus and intrusion_detection.",
+    doc: "Orders a Miniserver VM, rented by the month.\n\nThese options change the monthly price: os, firewall, disk_type, disk_gb, bandwidth_type,\nconnection, monthly_transfer_gb, period, support_level, monitoring_level, backups, vulnscan,\ndatabase, antivirus and intrusion_detection (`disk_gb` is named by the source but not documented\nas an argument, so it has no setter here).",
     deprecated: None,
     method: Verb::Post,
     path: "/json/create.monthly_miniserver",
@@ -4606,7 +4606,7 @@ pub(crate) static FIREWALLING_RULE_GROUP_LIST: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "Whether Memset's public rule groups are listed too; they are unless this is false.",
+            doc: "Whether Memset's public rule groups are listed too; when left out the API uses `true` (they are).",
             limits: Limits::NONE,
         },
     ],
@@ -8365,7 +8365,7 @@ pub(crate) static SERVER_REIMAGE_FROM_SNAPSHOT: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "The kind of image; `tar` and `ntfsclone` are deprecated and only for classic Miniservers.",
+            doc: "The kind of image; `tar` (classic Miniservers running Linux) and `ntfsclone` (Miniservers running Windows) are deprecated.",
             limits: Limits::NONE,
         },
         ParamInfo {
@@ -8585,7 +8585,7 @@ pub(crate) static SERVER_SET_PENETRATION_PATROL_ALERT_LEVEL: OperationInfo = Ope
 pub(crate) static SERVER_SLAVE_NS_ADD: OperationInfo = OperationInfo {
     name: "server.slave_ns_add",
     summary: "Has Memset's slave name servers slave a domain from a server, the domain's primary name server;",
-    doc: "Has Memset's slave name servers slave a domain from a server, the domain's primary name server;\nreturns the domain added.\n\nIt may take up to 30 minutes for the domain to be added. Cancelled servers are refused.",
+    doc: "Has Memset's slave name servers slave a domain from a server, the domain's primary name server;\nreturns the domain added.\n\nThe slave name servers can need as long as half an hour before they answer for the domain.\nCancelled servers are refused.",
     deprecated: None,
     method: Verb::Post,
     path: "/json/server.slave_ns_add",
@@ -8635,7 +8635,7 @@ pub(crate) static SERVER_SLAVE_NS_ADD: OperationInfo = OperationInfo {
 pub(crate) static SERVER_SLAVE_NS_DELETE: OperationInfo = OperationInfo {
     name: "server.slave_ns_delete",
     summary: "Stops Memset's slave name servers slaving a domain from a server; returns the domain removed.",
-    doc: "Stops Memset's slave name servers slaving a domain from a server; returns the domain removed.\n\nIt may take up to 30 minutes for the domain to be removed. Cancelled servers are refused.",
+    doc: "Stops Memset's slave name servers slaving a domain from a server; returns the domain removed.\n\nThe slave name servers can go on answering for the domain for as long as half an hour.\nCancelled servers are refused.",
     deprecated: None,
     method: Verb::Post,
     path: "/json/server.slave_ns_delete",
@@ -8778,7 +8778,7 @@ pub(crate) static SERVER_SNAPSHOT: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "The kind of image to take; `tar` and `ntfsclone` are deprecated and only for classic Miniservers.",
+            doc: "The kind of image to take; `tar` (classic Miniservers running Linux) and `ntfsclone` (Miniservers running Windows) are deprecated.",
             limits: Limits::NONE,
         },
     ],

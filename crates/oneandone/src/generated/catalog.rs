@@ -1621,8 +1621,11 @@ pub(crate) static MODIFY_LOAD_BALANCER: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "How the health of the attached servers is checked, e.g. `TCP`, or `NONE` for no check.",
-            limits: Limits::NONE,
+            doc: "How the health of the attached servers is checked: `TCP`, or `NONE` for no check. HTTP checks are not available, as at creation.",
+            limits: Limits {
+                values: &["TCP", "NONE"],
+                ..Limits::NONE
+            },
         },
         ParamInfo {
             name: "health_check_interval",
@@ -1655,7 +1658,7 @@ pub(crate) static MODIFY_LOAD_BALANCER: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "The URL path to request for an HTTP health check.",
+            doc: "The URL path an HTTP health check would request; kept by the API, but unused while HTTP checks are not available.",
             limits: Limits::NONE,
         },
         ParamInfo {
@@ -1670,7 +1673,7 @@ pub(crate) static MODIFY_LOAD_BALANCER: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "A regular expression the answer of an HTTP health check must match.",
+            doc: "A regular expression the answer of an HTTP health check would have to match; kept by the API, but unused while HTTP checks are not available.",
             limits: Limits::NONE,
         },
         ParamInfo {
@@ -3704,8 +3707,8 @@ pub(crate) static CREATE_PUBLIC_IP: OperationInfo = OperationInfo {
 };
 pub(crate) static MODIFY_PUBLIC_IP: OperationInfo = OperationInfo {
     name: "modify_public_ip",
-    summary: "Sets the reverse DNS name of a public IP.",
-    doc: "Sets the reverse DNS name of a public IP.",
+    summary: "Sets the reverse DNS name of a public IP, or removes it with `clear_reverse_dns()`.",
+    doc: "Sets the reverse DNS name of a public IP, or removes it with `clear_reverse_dns()`.\n\nUnlike the official SDK, a call without `reverse_dns` does not remove the current name: it\nsends no `reverse_dns` at all. To remove the name, call `clear_reverse_dns()`, which sends the\n`null` the API takes as \"no name\".",
     deprecated: None,
     method: Verb::Put,
     path: "/public_ips/{ip_id}",
@@ -3738,7 +3741,7 @@ pub(crate) static MODIFY_PUBLIC_IP: OperationInfo = OperationInfo {
             nullable: true,
             secret: false,
             deprecated: None,
-            doc: "The new reverse DNS name of the IP.",
+            doc: "The new reverse DNS name of the IP. Leaving it unset does not remove the current name; `clear_reverse_dns()` does.",
             limits: Limits::NONE,
         },
     ],
@@ -3900,7 +3903,7 @@ pub(crate) static GET_APPLIANCE: OperationInfo = OperationInfo {
 pub(crate) static LIST_SERVERS: OperationInfo = OperationInfo {
     name: "list_servers",
     summary: "Lists the servers of the account.",
-    doc: "Lists the servers of the account.\n\nEach item is a summary (name, status, image, hardware and IPs); use `get_server` for the full\nrecord. The result is one page of at most `per_page` items; the API does not page automatically.",
+    doc: "Lists the servers of the account.\n\nEach item is a summary (name, description, status, data center, creation date, image, hardware\nand IPs); use `get_server` for the full record. The result is one page of at most `per_page`\nitems; the API does not page automatically.",
     deprecated: None,
     method: Verb::Get,
     path: "/servers",
@@ -5381,7 +5384,7 @@ pub(crate) static DELETE_SERVER: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "Set to `true` to keep the server's IPs in the account after the server is deleted; the API releases them by default.",
+            doc: "Set to `true` to keep the server's IPs in the account after the server is deleted; the default is `false`: the API releases them.",
             limits: Limits::NONE,
         },
     ],
@@ -5486,7 +5489,7 @@ pub(crate) static REMOVE_IP: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "Set to `true` to keep the IP in the account after it is taken from the server; the API deletes it by default.",
+            doc: "Set to `true` to keep the IP in the account after it is taken from the server; the default is `false`: the API deletes it.",
             limits: Limits::NONE,
         },
     ],

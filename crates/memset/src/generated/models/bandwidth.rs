@@ -125,7 +125,7 @@ pub struct BandwidthMonth {
 pub struct BandwidthRate {
     /// The point in time the rates are for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<cloud_sdks_runtime::date::Date>,
     /// The bits per second received.
     #[serde(
         default,

@@ -92,7 +92,7 @@ pub struct ClusterRealServiceStatistics {
     pub inactive_connections: Option<i64>,
     /// The date and time the figures were last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_update: Option<String>,
+    pub last_update: Option<cloud_sdks_runtime::date::Date>,
     /// The number of persistent connections.
     #[serde(
         default,

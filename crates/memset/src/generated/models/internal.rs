@@ -36,7 +36,7 @@ pub struct InternalEcho {
     pub integer: Option<i64>,
     /// The date sent, or the default date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<cloud_sdks_runtime::date::Date>,
 }
 /// The empty object some methods answer with when they have nothing to report.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -42,7 +42,7 @@ pub struct Invoice {
     pub items: Option<Vec<Vec<serde_json::Value>>>,
     /// The invoice's date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<cloud_sdks_runtime::date::Date>,
 }
 /// The status of an invoice.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -13,7 +13,7 @@ pub struct PaymentMethod {
     /// The kind of payment method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PaymentMethodType>,
-    /// Whether this is the account's default payment method.
+    /// Whether the account pays with this method when no other is named (its default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// Whether the card or billing account can be used.

@@ -27,7 +27,7 @@ pub struct Snapshot {
     pub user_comment: Option<String>,
     /// When the snapshot was last modified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_modified: Option<String>,
+    pub last_modified: Option<cloud_sdks_runtime::date::Date>,
 }
 /// The answer of `server.upgrade`: the prices of the upgrade and, unless it was a dry run, its invoice and job.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -131,7 +131,7 @@ pub struct ServerStatus {
     pub status: Option<MonitoringStatus>,
     /// The date and time of the last check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_checked: Option<String>,
+    pub last_checked: Option<cloud_sdks_runtime::date::Date>,
     /// More about the status found at the last check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,

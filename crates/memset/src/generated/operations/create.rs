@@ -146,7 +146,7 @@ pub struct CreateHourlyMiniserverParams {
     pub monthly_transfer_gb: Option<i64>,
     /// `metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges). Must be one of `metered`, `unmetered`.
     pub bandwidth_type: Option<String>,
-    /// Managed daily backups; the source gives no description of this argument.
+    /// An integer the source names without describing it for hourly Miniservers; for the monthly products the argument of the same name is the capacity of managed daily backups, in GB.
     pub backups: Option<i64>,
     /// Load balancing and automatic failover.
     pub lvs: Option<i64>,
@@ -302,7 +302,7 @@ impl CreateApi {
     /// * [`connection`](CreateHourlyMiniserverRequest::connection): For unmetered bandwidth only: burst speed and contention ratio, e.g. `5mbps_10to1` (5 Mbps burst, 10:1 contention, so 0.5 Mbps dedicated). The options depend on the SKU. Classic Miniservers only.
     /// * [`monthly_transfer_gb`](CreateHourlyMiniserverRequest::monthly_transfer_gb): For metered bandwidth only: the monthly data transfer in GB; the options depend on the SKU. Classic Miniservers only.
     /// * [`bandwidth_type`](CreateHourlyMiniserverRequest::bandwidth_type): `metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges).
-    /// * [`backups`](CreateHourlyMiniserverRequest::backups): Managed daily backups; the source gives no description of this argument.
+    /// * [`backups`](CreateHourlyMiniserverRequest::backups): An integer the source names without describing it for hourly Miniservers; for the monthly products the argument of the same name is the capacity of managed daily backups, in GB.
     /// * [`lvs`](CreateHourlyMiniserverRequest::lvs): Load balancing and automatic failover.
     /// * [`intrusion_detection`](CreateHourlyMiniserverRequest::intrusion_detection): `none` or `basic` (self-monitored intrusion detection).
     /// * [`monitoring_level`](CreateHourlyMiniserverRequest::monitoring_level): `basic` or `advanced` (self-monitored) server monitoring.
@@ -377,7 +377,7 @@ impl CreateHourlyMiniserverRequest {
         self.params.bandwidth_type = Some(value.into());
         self
     }
-    /// Managed daily backups; the source gives no description of this argument.
+    /// An integer the source names without describing it for hourly Miniservers; for the monthly products the argument of the same name is the capacity of managed daily backups, in GB.
     pub fn backups(mut self, value: i64) -> Self {
         self.params.backups = Some(value);
         self
@@ -1149,9 +1149,10 @@ pub type CreateMonthlyMiniserverRequest = Call<CreateMonthlyMiniserverParams>;
 impl CreateApi {
     /// Orders a Miniserver VM, rented by the month.
     ///
-    /// These options change the monthly price: os, firewall, disk_type, bandwidth_type, connection,
-    /// monthly_transfer_gb, period, support_level, monitoring_level, backups, vulnscan, database,
-    /// antivirus and intrusion_detection.
+    /// These options change the monthly price: os, firewall, disk_type, disk_gb, bandwidth_type,
+    /// connection, monthly_transfer_gb, period, support_level, monitoring_level, backups, vulnscan,
+    /// database, antivirus and intrusion_detection (`disk_gb` is named by the source but not documented
+    /// as an argument, so it has no setter here).
     ///
     /// # Arguments
     ///

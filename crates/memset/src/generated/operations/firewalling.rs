@@ -540,7 +540,7 @@ impl FirewallingApi {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FirewallingRuleGroupListParams {
-    /// Whether Memset's public rule groups are listed too; they are unless this is false.
+    /// Whether Memset's public rule groups are listed too; when left out the API uses `true` (they are).
     pub include_public: Option<bool>,
 }
 impl FirewallingRuleGroupListParams {
@@ -568,7 +568,7 @@ impl FirewallingApi {
     ///
     /// Set them on the returned request before awaiting it:
     ///
-    /// * [`include_public`](FirewallingRuleGroupListRequest::include_public): Whether Memset's public rule groups are listed too; they are unless this is false.
+    /// * [`include_public`](FirewallingRuleGroupListRequest::include_public): Whether Memset's public rule groups are listed too; when left out the API uses `true` (they are).
     ///
     /// # Wire
     ///
@@ -581,7 +581,7 @@ impl FirewallingApi {
     }
 }
 impl FirewallingRuleGroupListRequest {
-    /// Whether Memset's public rule groups are listed too; they are unless this is false.
+    /// Whether Memset's public rule groups are listed too; when left out the API uses `true` (they are).
     pub fn include_public(mut self, value: bool) -> Self {
         self.params.include_public = Some(value);
         self

@@ -310,7 +310,7 @@ pub struct ServerReimageFromSnapshotParams {
     pub name: String,
     /// The service name of the Memstore instance holding the snapshots. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub storage_name: String,
-    /// The kind of image; `tar` and `ntfsclone` are deprecated and only for classic Miniservers.
+    /// The kind of image; `tar` (classic Miniservers running Linux) and `ntfsclone` (Miniservers running Windows) are deprecated.
     pub image_type: SnapshotImageType,
     /// The path of the snapshot within the `miniserver-snapshots` container, as described above.
     pub snapshot_path: String,
@@ -384,7 +384,7 @@ impl ServerApi {
     ///
     /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     /// * `storage_name`: The service name of the Memstore instance holding the snapshots. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
-    /// * `image_type`: The kind of image; `tar` and `ntfsclone` are deprecated and only for classic Miniservers.
+    /// * `image_type`: The kind of image; `tar` (classic Miniservers running Linux) and `ntfsclone` (Miniservers running Windows) are deprecated.
     /// * `snapshot_path`: The path of the snapshot within the `miniserver-snapshots` container, as described above.
     ///
     /// # Notes
@@ -761,7 +761,8 @@ impl ServerApi {
     /// Has Memset's slave name servers slave a domain from a server, the domain's primary name server;
     /// returns the domain added.
     ///
-    /// It may take up to 30 minutes for the domain to be added. Cancelled servers are refused.
+    /// The slave name servers can need as long as half an hour before they answer for the domain.
+    /// Cancelled servers are refused.
     ///
     /// # Arguments
     ///
@@ -838,7 +839,8 @@ pub type ServerSlaveNsDeleteRequest = Call<ServerSlaveNsDeleteParams>;
 impl ServerApi {
     /// Stops Memset's slave name servers slaving a domain from a server; returns the domain removed.
     ///
-    /// It may take up to 30 minutes for the domain to be removed. Cancelled servers are refused.
+    /// The slave name servers can go on answering for the domain for as long as half an hour.
+    /// Cancelled servers are refused.
     ///
     /// # Arguments
     ///
@@ -944,7 +946,7 @@ pub struct ServerSnapshotParams {
     pub name: String,
     /// The service name of the Memstore instance holding the snapshots. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub storage_name: String,
-    /// The kind of image to take; `tar` and `ntfsclone` are deprecated and only for classic Miniservers.
+    /// The kind of image to take; `tar` (classic Miniservers running Linux) and `ntfsclone` (Miniservers running Windows) are deprecated.
     pub image_type: SnapshotImageType,
 }
 impl ServerSnapshotParams {
@@ -1012,7 +1014,7 @@ impl ServerApi {
     ///
     /// * `name`: The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     /// * `storage_name`: The service name of the Memstore instance holding the snapshots. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
-    /// * `image_type`: The kind of image to take; `tar` and `ntfsclone` are deprecated and only for classic Miniservers.
+    /// * `image_type`: The kind of image to take; `tar` (classic Miniservers running Linux) and `ntfsclone` (Miniservers running Windows) are deprecated.
     ///
     /// # Notes
     ///
@@ -1436,6 +1438,54 @@ impl rt::Operation for ServerMonitoringRuleCreateParams {
                 MonitoringAlertType::VALUES,
             )?;
         }
+        if Some(&self.service).is_some_and(|v| v.as_str() == "tcp") {
+            rt::check::required_when(
+                operation,
+                "service is tcp",
+                &[(rt::check::Field::Name("port"), self.port.as_ref().is_some())],
+            )?;
+        }
+        if Some(&self.service).is_some_and(|v| v.as_str() == "http_string") {
+            rt::check::required_when(
+                operation,
+                "service is http_string",
+                &[
+                    (rt::check::Field::Name("port"), self.port.as_ref().is_some()),
+                    (
+                        rt::check::Field::Name("host_name"),
+                        self.host_name.as_ref().is_some(),
+                    ),
+                    (
+                        rt::check::Field::Name("http_check_string"),
+                        self.http_check_string.as_ref().is_some(),
+                    ),
+                ],
+            )?;
+        }
+        if Some(&self.alert_type).is_some_and(|v| v.as_str() == "email") {
+            rt::check::required_when(
+                operation,
+                "alert_type is email",
+                &[
+                    (
+                        rt::check::Field::Name("contact_address"),
+                        self.contact_address.as_ref().is_some(),
+                    ),
+                ],
+            )?;
+        }
+        if Some(&self.alert_type).is_some_and(|v| v.as_str() == "sms") {
+            rt::check::required_when(
+                operation,
+                "alert_type is sms",
+                &[
+                    (
+                        rt::check::Field::Name("contact_address"),
+                        self.contact_address.as_ref().is_some(),
+                    ),
+                ],
+            )?;
+        }
         Ok(())
     }
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
@@ -1464,7 +1514,7 @@ impl ServerMonitoringApi {
     ///
     /// # Notes
     ///
-    /// * `port` is needed for the `tcp` and `http_string` services; `host_name` and `http_check_string` for `http_string` only; `contact_address` for the alert types not watched by Memset.
+    /// * `port` is needed for the `tcp` and `http_string` services; `host_name` and `http_check_string` for `http_string` only; `contact_address` for the alert types not watched by Memset (`email` and `sms`). These combinations are checked before anything is sent.
     /// * Fails with `ApiErrorBadParameters` for a wrong combination of arguments, and with `ApiErrorPreconditionFailed` when the alert is beyond the server's monitoring level or the rule quota is used up.
     ///
     /// # Errors

@@ -26,10 +26,10 @@ pub struct NewLoadBalancer {
     /// Must be from 5 to 300.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_check_interval: Option<i64>,
-    /// The URL path to request for an HTTP health check.
+    /// The URL path an HTTP health check would request; kept by the API, but unused while HTTP checks are not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_check_path: Option<String>,
-    /// A regular expression the answer of an HTTP health check must match.
+    /// A regular expression the answer of an HTTP health check would have to match; kept by the API, but unused while HTTP checks are not available.
     #[serde(
         rename = "health_check_path_parser",
         alias = "health_check_parse",
@@ -83,12 +83,12 @@ impl NewLoadBalancer {
         self.health_check_interval = Some(value);
         self
     }
-    /// The URL path to request for an HTTP health check.
+    /// The URL path an HTTP health check would request; kept by the API, but unused while HTTP checks are not available.
     pub fn health_check_path(mut self, value: impl Into<String>) -> Self {
         self.health_check_path = Some(value.into());
         self
     }
-    /// A regular expression the answer of an HTTP health check must match.
+    /// A regular expression the answer of an HTTP health check would have to match; kept by the API, but unused while HTTP checks are not available.
     pub fn health_check_parse(mut self, value: impl Into<String>) -> Self {
         self.health_check_parse = Some(value.into());
         self

@@ -379,9 +379,18 @@ pub struct ServerSummary {
     /// The server's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The server's description; empty when none was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// The server's power state and the progress of any change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ServerStatus>,
+    /// The data center the server runs in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datacenter: Option<Datacenter>,
+    /// When the server was created, as an ISO 8601 date and time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<String>,
     /// The image installed on the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<Identity>,

@@ -436,6 +436,7 @@ impl Client {
     ///
     /// * `load_balancer_rules` must hold at least one rule.
     /// * `health_check_test` can only be `TCP` for now.
+    /// * HTTP health checks are not available: `health_check_path` and `health_check_parse` are the settings of an HTTP check, which the API keeps but does not use while the test is `TCP`.
     /// * `health_check_interval` is from 5 to 300 seconds.
     /// * `persistence_time` must be given when `persistence` is on, and is from 30 to 1200 seconds.
     /// * `method` is `ROUND_ROBIN` or `LEAST_CONNECTIONS`.
@@ -610,13 +611,13 @@ pub struct ModifyLoadBalancerParams {
     pub name: Option<String>,
     /// The load balancer's new description.
     pub description: Option<String>,
-    /// How the health of the attached servers is checked, e.g. `TCP`, or `NONE` for no check.
+    /// How the health of the attached servers is checked: `TCP`, or `NONE` for no check. HTTP checks are not available, as at creation. Must be one of `TCP`, `NONE`.
     pub health_check_test: Option<String>,
     /// The time between two health checks, in seconds. Must be from 5 to 300.
     pub health_check_interval: Option<i64>,
-    /// The URL path to request for an HTTP health check.
+    /// The URL path an HTTP health check would request; kept by the API, but unused while HTTP checks are not available.
     pub health_check_path: Option<String>,
-    /// A regular expression the answer of an HTTP health check must match.
+    /// A regular expression the answer of an HTTP health check would have to match; kept by the API, but unused while HTTP checks are not available.
     pub health_check_parse: Option<String>,
     /// Whether a client keeps being sent to the same server.
     pub persistence: Option<bool>,
@@ -650,6 +651,10 @@ impl rt::Operation for ModifyLoadBalancerParams {
     }
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_load_balancer";
+        if let Some(value) = self.health_check_test.as_ref() {
+            let label = rt::check::Field::Name("health_check_test");
+            rt::check::one_of(operation, label, value, &["TCP", "NONE"])?;
+        }
         if let Some(value) = self.health_check_interval.as_ref() {
             let label = rt::check::Field::Name("health_check_interval");
             rt::check::min_i64(operation, label, *value, 5i64)?;
@@ -690,16 +695,17 @@ impl Client {
     ///
     /// * [`name`](ModifyLoadBalancerRequest::name): The load balancer's new name.
     /// * [`description`](ModifyLoadBalancerRequest::description): The load balancer's new description.
-    /// * [`health_check_test`](ModifyLoadBalancerRequest::health_check_test): How the health of the attached servers is checked, e.g. `TCP`, or `NONE` for no check.
+    /// * [`health_check_test`](ModifyLoadBalancerRequest::health_check_test): How the health of the attached servers is checked: `TCP`, or `NONE` for no check. HTTP checks are not available, as at creation.
     /// * [`health_check_interval`](ModifyLoadBalancerRequest::health_check_interval): The time between two health checks, in seconds.
-    /// * [`health_check_path`](ModifyLoadBalancerRequest::health_check_path): The URL path to request for an HTTP health check.
-    /// * [`health_check_parse`](ModifyLoadBalancerRequest::health_check_parse): A regular expression the answer of an HTTP health check must match.
+    /// * [`health_check_path`](ModifyLoadBalancerRequest::health_check_path): The URL path an HTTP health check would request; kept by the API, but unused while HTTP checks are not available.
+    /// * [`health_check_parse`](ModifyLoadBalancerRequest::health_check_parse): A regular expression the answer of an HTTP health check would have to match; kept by the API, but unused while HTTP checks are not available.
     /// * [`persistence`](ModifyLoadBalancerRequest::persistence): Whether a client keeps being sent to the same server.
     /// * [`persistence_time`](ModifyLoadBalancerRequest::persistence_time): How long a client keeps being sent to the same server, in seconds.
     /// * [`method`](ModifyLoadBalancerRequest::method): How traffic is spread over the servers.
     ///
     /// # Notes
     ///
+    /// * `health_check_test` is `TCP` or `NONE`; HTTP health checks are not available, so `health_check_path` and `health_check_parse` are kept by the API but not used.
     /// * `health_check_interval` is from 5 to 300 seconds.
     /// * `persistence_time` is from 30 to 1200 seconds.
     /// * `method` is `ROUND_ROBIN` or `LEAST_CONNECTIONS`.
@@ -728,7 +734,7 @@ impl ModifyLoadBalancerRequest {
         self.params.description = Some(value.into());
         self
     }
-    /// How the health of the attached servers is checked, e.g. `TCP`, or `NONE` for no check.
+    /// How the health of the attached servers is checked: `TCP`, or `NONE` for no check. HTTP checks are not available, as at creation. Must be one of `TCP`, `NONE`.
     pub fn health_check_test(mut self, value: impl Into<String>) -> Self {
         self.params.health_check_test = Some(value.into());
         self
@@ -738,12 +744,12 @@ impl ModifyLoadBalancerRequest {
         self.params.health_check_interval = Some(value);
         self
     }
-    /// The URL path to request for an HTTP health check.
+    /// The URL path an HTTP health check would request; kept by the API, but unused while HTTP checks are not available.
     pub fn health_check_path(mut self, value: impl Into<String>) -> Self {
         self.params.health_check_path = Some(value.into());
         self
     }
-    /// A regular expression the answer of an HTTP health check must match.
+    /// A regular expression the answer of an HTTP health check would have to match; kept by the API, but unused while HTTP checks are not available.
     pub fn health_check_parse(mut self, value: impl Into<String>) -> Self {
         self.params.health_check_parse = Some(value.into());
         self

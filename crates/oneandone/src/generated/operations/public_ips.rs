@@ -235,7 +235,7 @@ impl CreatePublicIpRequest {
 pub struct ModifyPublicIpParams {
     /// The id of the public IP.
     pub ip_id: String,
-    /// The new reverse DNS name of the IP.
+    /// The new reverse DNS name of the IP. Leaving it unset does not remove the current name; `clear_reverse_dns()` does.
     #[serde(
         default,
         deserialize_with = "rt::dynamic::nullable",
@@ -265,7 +265,11 @@ impl rt::Operation for ModifyPublicIpParams {
 ///A `modify_public_ip` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
 pub type ModifyPublicIpRequest = Call<ModifyPublicIpParams>;
 impl Client {
-    /// Sets the reverse DNS name of a public IP.
+    /// Sets the reverse DNS name of a public IP, or removes it with `clear_reverse_dns()`.
+    ///
+    /// Unlike the official SDK, a call without `reverse_dns` does not remove the current name: it
+    /// sends no `reverse_dns` at all. To remove the name, call `clear_reverse_dns()`, which sends the
+    /// `null` the API takes as "no name".
     ///
     /// # Arguments
     ///
@@ -275,11 +279,11 @@ impl Client {
     ///
     /// Set them on the returned request before awaiting it:
     ///
-    /// * [`reverse_dns`](ModifyPublicIpRequest::reverse_dns): The new reverse DNS name of the IP.
+    /// * [`reverse_dns`](ModifyPublicIpRequest::reverse_dns): The new reverse DNS name of the IP. Leaving it unset does not remove the current name; `clear_reverse_dns()` does.
     ///
     /// # Notes
     ///
-    /// * In the official SDK, calling this without `reverse_dns` removes the IP's reverse DNS name (it sends `null`). This client leaves an unset `reverse_dns` out of the request; `clear_reverse_dns()` removes the name.
+    /// * In the official SDK, calling this without `reverse_dns` removes the IP's reverse DNS name (it sends `null`). This client only removes it when asked: `clear_reverse_dns()` sends that `null`, and a call with neither it nor `reverse_dns` leaves `reverse_dns` out of the request.
     ///
     /// # Wire
     ///
@@ -292,7 +296,7 @@ impl Client {
     }
 }
 impl ModifyPublicIpRequest {
-    /// The new reverse DNS name of the IP.
+    /// The new reverse DNS name of the IP. Leaving it unset does not remove the current name; `clear_reverse_dns()` does.
     pub fn reverse_dns(mut self, value: impl Into<String>) -> Self {
         self.params.reverse_dns = Some(Some(value.into()));
         self

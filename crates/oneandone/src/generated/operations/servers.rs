@@ -50,8 +50,9 @@ pub type ListServersRequest = Call<ListServersParams>;
 impl Client {
     /// Lists the servers of the account.
     ///
-    /// Each item is a summary (name, status, image, hardware and IPs); use `get_server` for the full
-    /// record. The result is one page of at most `per_page` items; the API does not page automatically.
+    /// Each item is a summary (name, description, status, data center, creation date, image, hardware
+    /// and IPs); use `get_server` for the full record. The result is one page of at most `per_page`
+    /// items; the API does not page automatically.
     ///
     /// # Optional arguments
     ///
@@ -1948,7 +1949,7 @@ impl ReinstallImageRequest {
 pub struct DeleteServerParams {
     /// The id of the server to delete.
     pub server_id: String,
-    /// Set to `true` to keep the server's IPs in the account after the server is deleted; the API releases them by default.
+    /// Set to `true` to keep the server's IPs in the account after the server is deleted; the default is `false`: the API releases them.
     pub keep_ips: Option<bool>,
 }
 impl DeleteServerParams {
@@ -1986,7 +1987,7 @@ impl Client {
     ///
     /// Set them on the returned request before awaiting it:
     ///
-    /// * [`keep_ips`](DeleteServerRequest::keep_ips): Set to `true` to keep the server's IPs in the account after the server is deleted; the API releases them by default.
+    /// * [`keep_ips`](DeleteServerRequest::keep_ips): Set to `true` to keep the server's IPs in the account after the server is deleted; the default is `false`: the API releases them.
     ///
     /// # Notes
     ///
@@ -2003,7 +2004,7 @@ impl Client {
     }
 }
 impl DeleteServerRequest {
-    /// Set to `true` to keep the server's IPs in the account after the server is deleted; the API releases them by default.
+    /// Set to `true` to keep the server's IPs in the account after the server is deleted; the default is `false`: the API releases them.
     pub fn keep_ips(mut self, value: bool) -> Self {
         self.params.keep_ips = Some(value);
         self
@@ -2074,7 +2075,7 @@ pub struct RemoveIpParams {
     pub server_id: String,
     /// The id of the server's IP.
     pub ip_id: String,
-    /// Set to `true` to keep the IP in the account after it is taken from the server; the API deletes it by default.
+    /// Set to `true` to keep the IP in the account after it is taken from the server; the default is `false`: the API deletes it.
     pub keep_ip: Option<bool>,
 }
 impl RemoveIpParams {
@@ -2114,7 +2115,7 @@ impl Client {
     ///
     /// Set them on the returned request before awaiting it:
     ///
-    /// * [`keep_ip`](RemoveIpRequest::keep_ip): Set to `true` to keep the IP in the account after it is taken from the server; the API deletes it by default.
+    /// * [`keep_ip`](RemoveIpRequest::keep_ip): Set to `true` to keep the IP in the account after it is taken from the server; the default is `false`: the API deletes it.
     ///
     /// # Notes
     ///
@@ -2135,7 +2136,7 @@ impl Client {
     }
 }
 impl RemoveIpRequest {
-    /// Set to `true` to keep the IP in the account after it is taken from the server; the API deletes it by default.
+    /// Set to `true` to keep the IP in the account after it is taken from the server; the default is `false`: the API deletes it.
     pub fn keep_ip(mut self, value: bool) -> Self {
         self.params.keep_ip = Some(value);
         self

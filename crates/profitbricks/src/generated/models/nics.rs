@@ -15,7 +15,7 @@ pub struct NewNic {
     /// The IP addresses to assign to the interface.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<String>>,
-    /// Whether the interface gets its address by DHCP; the API enables it when unset.
+    /// Whether the interface gets its address by DHCP; when unset the API uses `true` (DHCP on).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dhcp: Option<bool>,
     /// The id of the LAN the interface connects to; a LAN with this id is created if none exists.
@@ -107,7 +107,7 @@ impl NewNic {
         self.ips = Some(value);
         self
     }
-    /// Whether the interface gets its address by DHCP; the API enables it when unset.
+    /// Whether the interface gets its address by DHCP; when unset the API uses `true` (DHCP on).
     pub fn dhcp(mut self, value: bool) -> Self {
         self.dhcp = Some(value);
         self

@@ -8,7 +8,8 @@ use super::*;
 ///
 /// When the volume is made from an official ProfitBricks image, give an image password or SSH
 /// keys (or both) so the system can be logged into; setting a password as well as keys keeps
-/// access through the remote console possible.
+/// access through the remote console possible. This is not checked before sending: the image id
+/// alone does not say whether it is an official image (see `create_volume`).
 #[derive(Clone, PartialEq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

@@ -189,6 +189,7 @@ impl Client {
     ///
     /// * Give either an image or a licence type. A volume made from an image takes the image's licence type, which cannot be changed.
     /// * Volumes made from official ProfitBricks images need an image password or SSH keys (or both) to be reachable; setting a password even with keys keeps login through the remote console possible. Only official ProfitBricks images support either.
+    /// * This client does not check that rule before sending, because it cannot tell from the request alone: `image` is a bare id, and the same member takes the ids of public ProfitBricks images, of the account's own uploaded images and of snapshots; this API version has no image aliases, and whether an id is a public image is only known by reading it (`get_image`, its `public` property). A volume from a public image with neither a password nor keys is refused by the API with a validation error (HTTP 422).
     /// * The availability zone only matters for HDD volumes: leave it unset or AUTO for SSD volumes.
     ///
     /// # Wire

@@ -2,15 +2,15 @@
 //! docs, parameters with their types, defaults and rules, and its wire form. The runtime
 //! builds requests from it; the dynamic entry point, shells and simulators read it.
 
-use heck::ToUpperCamelCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust;
 use crate::docs;
 use crate::ir::{
-    Answer, BodyEncoding, Bound, Constraints, Http, Literal, Location, Operation, Param, PathPart,
-    Provider, Ty,
+    Answer, BodyEncoding, Bound, Constraints, Http, Literal, Location, Model, Operation, Param,
+    PathPart, Provider, Ty,
 };
 
 pub fn file(p: &Provider) -> TokenStream {
@@ -24,6 +24,8 @@ pub fn file(p: &Provider) -> TokenStream {
         })
     });
     let provider = &p.name;
+    let models = p.models.iter().map(|m| model_info(p, m));
+    let model_names = p.models.iter().map(|m| model_static(&m.name));
     quote! {
         //! Every operation of this API as data: what it does, its parameters and its wire form.
         use cloud_sdks_runtime::catalog::*;
@@ -33,9 +35,43 @@ pub fn file(p: &Provider) -> TokenStream {
             provider: #provider,
             operations: &[#(&#names),*],
             aliases: &[#(#aliases),*],
+            models: &[#(&#model_names),*],
         };
 
         #(#entries)*
+        #(#models)*
+    }
+}
+
+/// A model's catalog entry: `NewDatacenter` → `MODEL_NEW_DATACENTER`.
+fn model_static(name: &str) -> proc_macro2::Ident {
+    quote::format_ident!("MODEL_{}", name.to_snake_case().to_uppercase())
+}
+
+fn model_info(p: &Provider, m: &Model) -> TokenStream {
+    let static_name = model_static(&m.name);
+    let name = &m.name;
+    let doc = docs::prose(&m.doc);
+    let (input, output) = (m.input, m.output);
+    let fields = m.fields.iter().map(|f| {
+        let field = &f.rust;
+        let wire = f.wire.join(".");
+        let ty = ty(p, &f.ty);
+        let (required, secret) = (f.required, f.secret);
+        let doc = docs::prose(&f.doc);
+        let limits = limits(&f.constraints);
+        quote! {
+            FieldInfo { name: #field, wire: #wire, ty: #ty, required: #required, secret: #secret, doc: #doc, limits: #limits }
+        }
+    });
+    quote! {
+        static #static_name: ModelInfo = ModelInfo {
+            name: #name,
+            doc: #doc,
+            input: #input,
+            output: #output,
+            fields: &[#(#fields),*],
+        };
     }
 }
 

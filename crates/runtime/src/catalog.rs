@@ -15,9 +15,16 @@ pub struct Catalog {
     /// Other names of operations, as `(alias, operation)`: the source's class helpers
     /// (`"Server.hardware"` calls `"get_server_hardware"` with the same arguments).
     pub aliases: &'static [(&'static str, &'static str)],
+    /// The models the operations send and answer with.
+    pub models: &'static [&'static ModelInfo],
 }
 
 impl Catalog {
+    /// The model named `name` (`"NewDatacenter"`).
+    pub fn model(&self, name: &str) -> Option<&'static ModelInfo> {
+        self.models.iter().copied().find(|m| m.name == name)
+    }
+
     /// The operation named `name` as the source spells it (`"dns.zone_info"`), or by one of
     /// its aliases.
     pub fn operation(&self, name: &str) -> Option<&'static OperationInfo> {
@@ -290,4 +297,38 @@ impl Limits {
         min_items: None,
         max_items: None,
     };
+}
+
+/// A model: an object with named members, sent in requests, read from answers, or both.
+#[derive(Debug)]
+pub struct ModelInfo {
+    /// The Rust type name (`"NewDatacenter"`).
+    pub name: &'static str,
+    /// What it is.
+    pub doc: &'static str,
+    /// Sent in requests (its Rust names are what `Client::call` takes).
+    pub input: bool,
+    /// Read from answers.
+    pub output: bool,
+    /// Its members.
+    pub fields: &'static [FieldInfo],
+}
+
+/// A member of a model.
+#[derive(Debug)]
+pub struct FieldInfo {
+    /// The Rust field name, which is also the member's name in `Client::call` arguments.
+    pub name: &'static str,
+    /// The name on the wire; dotted when it is nested in objects (`"properties.name"`).
+    pub wire: &'static str,
+    /// Its type.
+    pub ty: Type,
+    /// Whether it must be present.
+    pub required: bool,
+    /// A password, token or key: never shown.
+    pub secret: bool,
+    /// What it is.
+    pub doc: &'static str,
+    /// The documented rules it must follow.
+    pub limits: Limits,
 }

@@ -21,11 +21,14 @@ fn resource(id: &str, kind: &str) -> serde_json::Value {
     json!({"id": id, "type": kind, "href": format!("https://api.example/{id}")})
 }
 
+/// What the ProfitBricks calls found: a data center's id, how many data centers, whether
+/// the wait ended.
+type ProfitbricksSpawned =
+    (JoinHandle<Result<String, String>>, JoinHandle<Result<usize, String>>, JoinHandle<bool>);
+
 /// Spawns ProfitBricks calls; only the borrowed client is in scope, so each spawned future
 /// must own what it needs.
-fn spawn_profitbricks(
-    pb: &profitbricks::Client,
-) -> (JoinHandle<Result<String, String>>, JoinHandle<Result<usize, String>>, JoinHandle<bool>) {
+fn spawn_profitbricks(pb: &profitbricks::Client) -> ProfitbricksSpawned {
     let plain = tokio::spawn(pb.get_datacenter("dc-1").into_future());
     let with_setters = tokio::spawn(pb.list_datacenters().depth(2).send());
     let wait = tokio::spawn(pb.wait_for("0f3c1e4a-aaaa-bbbb-cccc-123456789abc").into_future());

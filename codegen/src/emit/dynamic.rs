@@ -9,6 +9,10 @@ use quote::quote;
 use super::rust;
 use crate::ir::Provider;
 
+// `#[inline]` on what instantiates the generic send path (answer decoding, the dynamic
+// dispatch, waits, page walks): it is then compiled in the crates that call it, so a client
+// crate's own build only type-checks its operations; without it the memset crate emitted
+// 27 times the LLVM IR (909k lines against 33k).
 pub fn file(p: &Provider) -> TokenStream {
     let mut names: Vec<String> = p.operations.iter().map(|op| op.name.clone()).collect();
     let mut arms: Vec<TokenStream> = p
@@ -55,6 +59,7 @@ pub fn file(p: &Provider) -> TokenStream {
             /// An [`InvalidArgument`](cloud_sdks_runtime::InvalidArgument) error for an unknown
             /// operation, or arguments that are missing, unknown or of the wrong type; otherwise
             /// whatever the typed call returns.
+            #[inline]
             pub fn call(&self, operation: &str, args: serde_json::Value) -> rt::CallFuture<serde_json::Value, ErrorKind> {
                 let start: Start = match operation {
                     #(#arms)*

@@ -183,6 +183,7 @@ impl Client {
     /// An [`InvalidArgument`](cloud_sdks_runtime::InvalidArgument) error for an unknown
     /// operation, or arguments that are missing, unknown or of the wrong type; otherwise
     /// whatever the typed call returns.
+    #[inline]
     pub fn call(
         &self,
         operation: &str,

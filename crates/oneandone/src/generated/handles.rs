@@ -85,10 +85,12 @@ impl ServerHandle {
         self.client.list_server_snapshots(self.id.clone())
     }
     /// Waits until the server is ready: polls [`get_server_status`](Client::get_server_status) every 30 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<ServerStatus, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
+    #[inline]
     pub fn wait_for_state(
         &self,
         states: &[&str],
@@ -141,10 +143,12 @@ impl ImageHandle {
         self.client.get_image(self.id.clone())
     }
     /// Waits until the image is ready: polls [`get_image`](Client::get_image) every 30 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<Image, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
+    #[inline]
     pub fn wait_for_state(&self, states: &[&str]) -> rt::wait::Wait<Image, ErrorKind> {
         let (client, id) = (self.client.clone(), self.id.clone());
         let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
@@ -203,10 +207,12 @@ impl SharedStorageHandle {
         self.client.list_servers_attached_storage(self.id.clone())
     }
     /// Waits until the shared storage is ready: polls [`get_shared_storage`](Client::get_shared_storage) every 10 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<SharedStorage, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
+    #[inline]
     pub fn wait_for_state(
         &self,
         states: &[&str],
@@ -274,10 +280,12 @@ impl FirewallPolicyHandle {
         self.client.list_firewall_policy_rules(self.id.clone())
     }
     /// Waits until the firewall policy is ready: polls [`get_firewall`](Client::get_firewall) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<FirewallPolicy, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
+    #[inline]
     pub fn wait_for_state(
         &self,
         states: &[&str],
@@ -345,10 +353,12 @@ impl LoadBalancerHandle {
         self.client.load_balancer_rules(self.id.clone())
     }
     /// Waits until the load balancer is ready: polls [`get_load_balancer`](Client::get_load_balancer) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<LoadBalancer, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
+    #[inline]
     pub fn wait_for_state(
         &self,
         states: &[&str],
@@ -410,10 +420,12 @@ impl PrivateNetworkHandle {
         self.client.list_private_network_servers(self.id.clone())
     }
     /// Waits until the private network is ready: polls [`get_private_network`](Client::get_private_network) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<PrivateNetwork, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
+    #[inline]
     pub fn wait_for_state(
         &self,
         states: &[&str],
@@ -487,10 +499,12 @@ impl MonitoringPolicyHandle {
         self.client.list_monitoring_policy_servers(self.id.clone())
     }
     /// Waits until the monitoring policy is ready: polls [`get_monitoring_policy`](Client::get_monitoring_policy) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<MonitoringPolicy, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
+    #[inline]
     pub fn wait_for_state(
         &self,
         states: &[&str],

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `apikey.add_scope`, by the source's names: what [`ApikeyApi::add_scope`](ApikeyApi::add_scope) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ApikeyAddScopeParams {
@@ -39,6 +39,7 @@ impl rt::Operation for ApikeyAddScopeParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::APIKEY_ADD_SCOPE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "apikey.add_scope";
         {
@@ -60,6 +61,7 @@ impl rt::Operation for ApikeyAddScopeParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -91,7 +93,7 @@ impl ApikeyApi {
     }
 }
 ///The arguments of `apikey.create`, by the source's names: what [`ApikeyApi::create`](ApikeyApi::create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ApikeyCreateParams {
@@ -115,6 +117,7 @@ impl rt::Operation for ApikeyCreateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::APIKEY_CREATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "apikey.create";
         if let Some(value) = self.comment.as_ref() {
@@ -123,6 +126,7 @@ impl rt::Operation for ApikeyCreateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -163,7 +167,7 @@ impl ApikeyCreateRequest {
     }
 }
 ///The arguments of `apikey.delete`, by the source's names: what [`ApikeyApi::delete`](ApikeyApi::delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ApikeyDeleteParams {
@@ -182,6 +186,7 @@ impl rt::Operation for ApikeyDeleteParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::APIKEY_DELETE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "apikey.delete";
         {
@@ -193,6 +198,7 @@ impl rt::Operation for ApikeyDeleteParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -217,7 +223,7 @@ impl ApikeyApi {
     }
 }
 ///The arguments of `apikey.delete_scope`, by the source's names: what [`ApikeyApi::delete_scope`](ApikeyApi::delete_scope) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ApikeyDeleteScopeParams {
@@ -248,6 +254,7 @@ impl rt::Operation for ApikeyDeleteScopeParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::APIKEY_DELETE_SCOPE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "apikey.delete_scope";
         {
@@ -269,6 +276,7 @@ impl rt::Operation for ApikeyDeleteScopeParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -305,7 +313,7 @@ impl ApikeyApi {
     }
 }
 ///The arguments of `apikey.info`, by the source's names: what [`ApikeyApi::info`](ApikeyApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ApikeyInfoParams {
@@ -324,6 +332,7 @@ impl rt::Operation for ApikeyInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::APIKEY_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "apikey.info";
         {
@@ -335,6 +344,7 @@ impl rt::Operation for ApikeyInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -359,7 +369,7 @@ impl ApikeyApi {
     }
 }
 ///The arguments of `apikey.list`, by the source's names: what [`ApikeyApi::list`](ApikeyApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ApikeyListParams {}
@@ -375,6 +385,7 @@ impl rt::Operation for ApikeyListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::APIKEY_LIST
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

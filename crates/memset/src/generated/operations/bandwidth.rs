@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `bandwidth.info`, by the source's names: what [`BandwidthApi::info`](BandwidthApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct BandwidthInfoParams {
@@ -27,6 +27,7 @@ impl rt::Operation for BandwidthInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::BANDWIDTH_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "bandwidth.info";
         {
@@ -38,6 +39,7 @@ impl rt::Operation for BandwidthInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -66,7 +68,7 @@ impl BandwidthApi {
     }
 }
 ///The arguments of `bandwidth.monthly_usage`, by the source's names: what [`BandwidthApi::monthly_usage`](BandwidthApi::monthly_usage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct BandwidthMonthlyUsageParams {
@@ -90,6 +92,7 @@ impl rt::Operation for BandwidthMonthlyUsageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::BANDWIDTH_MONTHLY_USAGE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "bandwidth.monthly_usage";
         {
@@ -106,6 +109,7 @@ impl rt::Operation for BandwidthMonthlyUsageParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -146,7 +150,7 @@ impl BandwidthMonthlyUsageRequest {
     }
 }
 ///The arguments of `bandwidth.usage`, by the source's names: what [`BandwidthApi::usage`](BandwidthApi::usage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct BandwidthUsageParams {
@@ -170,6 +174,7 @@ impl rt::Operation for BandwidthUsageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::BANDWIDTH_USAGE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "bandwidth.usage";
         {
@@ -190,6 +195,7 @@ impl rt::Operation for BandwidthUsageParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `cluster.info`, by the source's names: what [`ClusterApi::info`](ClusterApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterInfoParams {
@@ -29,6 +29,7 @@ impl rt::Operation for ClusterInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.info";
         {
@@ -40,6 +41,7 @@ impl rt::Operation for ClusterInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -64,7 +66,7 @@ impl ClusterApi {
     }
 }
 ///The arguments of `cluster.list`, by the source's names: what [`ClusterApi::list`](ClusterApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterListParams {
@@ -83,6 +85,7 @@ impl rt::Operation for ClusterListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_LIST
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -116,7 +119,7 @@ impl ClusterListRequest {
     }
 }
 ///The arguments of `cluster.real_service.disable`, by the source's names: what [`ClusterRealServiceApi::disable`](ClusterRealServiceApi::disable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterRealServiceDisableParams {
@@ -147,6 +150,7 @@ impl rt::Operation for ClusterRealServiceDisableParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_REAL_SERVICE_DISABLE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.real_service.disable";
         {
@@ -158,6 +162,7 @@ impl rt::Operation for ClusterRealServiceDisableParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -204,7 +209,7 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.real_service.disable_fallback`, by the source's names: what [`ClusterRealServiceApi::disable_fallback`](ClusterRealServiceApi::disable_fallback) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterRealServiceDisableFallbackParams {
@@ -235,6 +240,7 @@ impl rt::Operation for ClusterRealServiceDisableFallbackParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_REAL_SERVICE_DISABLE_FALLBACK
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.real_service.disable_fallback";
         {
@@ -246,6 +252,7 @@ impl rt::Operation for ClusterRealServiceDisableFallbackParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -301,7 +308,7 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.real_service.enable`, by the source's names: what [`ClusterRealServiceApi::enable`](ClusterRealServiceApi::enable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterRealServiceEnableParams {
@@ -332,6 +339,7 @@ impl rt::Operation for ClusterRealServiceEnableParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_REAL_SERVICE_ENABLE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.real_service.enable";
         {
@@ -343,6 +351,7 @@ impl rt::Operation for ClusterRealServiceEnableParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -389,7 +398,7 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.real_service.enable_fallback`, by the source's names: what [`ClusterRealServiceApi::enable_fallback`](ClusterRealServiceApi::enable_fallback) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterRealServiceEnableFallbackParams {
@@ -420,6 +429,7 @@ impl rt::Operation for ClusterRealServiceEnableFallbackParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_REAL_SERVICE_ENABLE_FALLBACK
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.real_service.enable_fallback";
         {
@@ -431,6 +441,7 @@ impl rt::Operation for ClusterRealServiceEnableFallbackParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -487,7 +498,7 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.real_service.info`, by the source's names: what [`ClusterRealServiceApi::info`](ClusterRealServiceApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterRealServiceInfoParams {
@@ -518,6 +529,7 @@ impl rt::Operation for ClusterRealServiceInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_REAL_SERVICE_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.real_service.info";
         {
@@ -529,6 +541,7 @@ impl rt::Operation for ClusterRealServiceInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -573,7 +586,7 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.real_service.list`, by the source's names: what [`ClusterRealServiceApi::list`](ClusterRealServiceApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterRealServiceListParams {
@@ -600,6 +613,7 @@ impl rt::Operation for ClusterRealServiceListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_REAL_SERVICE_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.real_service.list";
         {
@@ -611,6 +625,7 @@ impl rt::Operation for ClusterRealServiceListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -646,7 +661,7 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.real_service.set_weight`, by the source's names: what [`ClusterRealServiceApi::set_weight`](ClusterRealServiceApi::set_weight) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterRealServiceSetWeightParams {
@@ -681,6 +696,7 @@ impl rt::Operation for ClusterRealServiceSetWeightParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_REAL_SERVICE_SET_WEIGHT
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.real_service.set_weight";
         {
@@ -692,6 +708,7 @@ impl rt::Operation for ClusterRealServiceSetWeightParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -745,7 +762,7 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.real_service.statistics`, by the source's names: what [`ClusterRealServiceApi::statistics`](ClusterRealServiceApi::statistics) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterRealServiceStatisticsParams {
@@ -776,6 +793,7 @@ impl rt::Operation for ClusterRealServiceStatisticsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_REAL_SERVICE_STATISTICS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.real_service.statistics";
         {
@@ -787,6 +805,7 @@ impl rt::Operation for ClusterRealServiceStatisticsParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -838,7 +857,7 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.server.disable`, by the source's names: what [`ClusterServerApi::disable`](ClusterServerApi::disable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterServerDisableParams {
@@ -862,6 +881,7 @@ impl rt::Operation for ClusterServerDisableParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_SERVER_DISABLE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.server.disable";
         {
@@ -873,6 +893,7 @@ impl rt::Operation for ClusterServerDisableParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -917,7 +938,7 @@ impl ClusterServerApi {
     }
 }
 ///The arguments of `cluster.server.enable`, by the source's names: what [`ClusterServerApi::enable`](ClusterServerApi::enable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterServerEnableParams {
@@ -941,6 +962,7 @@ impl rt::Operation for ClusterServerEnableParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_SERVER_ENABLE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.server.enable";
         {
@@ -952,6 +974,7 @@ impl rt::Operation for ClusterServerEnableParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -996,7 +1019,7 @@ impl ClusterServerApi {
     }
 }
 ///The arguments of `cluster.server.info`, by the source's names: what [`ClusterServerApi::info`](ClusterServerApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterServerInfoParams {
@@ -1017,6 +1040,7 @@ impl rt::Operation for ClusterServerInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_SERVER_INFO
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1051,7 +1075,7 @@ impl ClusterServerApi {
     }
 }
 ///The arguments of `cluster.server.list`, by the source's names: what [`ClusterServerApi::list`](ClusterServerApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterServerListParams {
@@ -1072,6 +1096,7 @@ impl rt::Operation for ClusterServerListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_SERVER_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.server.list";
         {
@@ -1083,6 +1108,7 @@ impl rt::Operation for ClusterServerListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1117,7 +1143,7 @@ impl ClusterServerApi {
     }
 }
 ///The arguments of `cluster.service.disable`, by the source's names: what [`ClusterServiceApi::disable`](ClusterServiceApi::disable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterServiceDisableParams {
@@ -1144,6 +1170,7 @@ impl rt::Operation for ClusterServiceDisableParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_SERVICE_DISABLE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.service.disable";
         {
@@ -1155,6 +1182,7 @@ impl rt::Operation for ClusterServiceDisableParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -1199,7 +1227,7 @@ impl ClusterServiceApi {
     }
 }
 ///The arguments of `cluster.service.enable`, by the source's names: what [`ClusterServiceApi::enable`](ClusterServiceApi::enable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterServiceEnableParams {
@@ -1226,6 +1254,7 @@ impl rt::Operation for ClusterServiceEnableParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_SERVICE_ENABLE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.service.enable";
         {
@@ -1237,6 +1266,7 @@ impl rt::Operation for ClusterServiceEnableParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -1281,7 +1311,7 @@ impl ClusterServiceApi {
     }
 }
 ///The arguments of `cluster.service.info`, by the source's names: what [`ClusterServiceApi::info`](ClusterServiceApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterServiceInfoParams {
@@ -1308,6 +1338,7 @@ impl rt::Operation for ClusterServiceInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_SERVICE_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.service.info";
         {
@@ -1319,6 +1350,7 @@ impl rt::Operation for ClusterServiceInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1361,7 +1393,7 @@ impl ClusterServiceApi {
     }
 }
 ///The arguments of `cluster.service.list`, by the source's names: what [`ClusterServiceApi::list`](ClusterServiceApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterServiceListParams {
@@ -1382,6 +1414,7 @@ impl rt::Operation for ClusterServiceListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_SERVICE_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.service.list";
         {
@@ -1393,6 +1426,7 @@ impl rt::Operation for ClusterServiceListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1427,7 +1461,7 @@ impl ClusterServiceApi {
     }
 }
 ///The arguments of `cluster.service.status_image`, by the source's names: what [`ClusterServiceApi::status_image`](ClusterServiceApi::status_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClusterServiceStatusImageParams {
@@ -1454,6 +1488,7 @@ impl rt::Operation for ClusterServiceStatusImageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_SERVICE_STATUS_IMAGE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "cluster.service.status_image";
         {
@@ -1465,6 +1500,7 @@ impl rt::Operation for ClusterServiceStatusImageParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

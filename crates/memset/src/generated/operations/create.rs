@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `create.available`, by the source's names: what [`CreateApi::available`](CreateApi::available) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateAvailableParams {}
@@ -24,6 +24,7 @@ impl rt::Operation for CreateAvailableParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_AVAILABLE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -43,7 +44,7 @@ impl CreateApi {
     }
 }
 ///The arguments of `create.extra_bandwidth`, by the source's names: what [`CreateApi::extra_bandwidth`](CreateApi::extra_bandwidth) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateExtraBandwidthParams {
@@ -70,6 +71,7 @@ impl rt::Operation for CreateExtraBandwidthParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_EXTRA_BANDWIDTH
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create.extra_bandwidth";
         {
@@ -91,6 +93,7 @@ impl rt::Operation for CreateExtraBandwidthParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -136,7 +139,7 @@ impl CreateApi {
     }
 }
 ///The arguments of `create.hourly_miniserver`, by the source's names: what [`CreateApi::hourly_miniserver`](CreateApi::hourly_miniserver) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateHourlyMiniserverParams {
@@ -230,6 +233,7 @@ impl rt::Operation for CreateHourlyMiniserverParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_HOURLY_MINISERVER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create.hourly_miniserver";
         if let Some(value) = self.bandwidth_type.as_ref() {
@@ -278,6 +282,7 @@ impl rt::Operation for CreateHourlyMiniserverParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -492,7 +497,7 @@ impl CreateHourlyMiniserverRequest {
     }
 }
 ///The arguments of `create.memstore`, by the source's names: what [`CreateApi::memstore`](CreateApi::memstore) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateMemstoreParams {
@@ -528,6 +533,7 @@ impl rt::Operation for CreateMemstoreParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_MEMSTORE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create.memstore";
         if let Some(value) = self.network_zone.as_ref() {
@@ -536,6 +542,7 @@ impl rt::Operation for CreateMemstoreParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -604,7 +611,7 @@ impl CreateMemstoreRequest {
     }
 }
 ///The arguments of `create.monthly_fullserver`, by the source's names: what [`CreateApi::monthly_fullserver`](CreateApi::monthly_fullserver) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateMonthlyFullserverParams {
@@ -707,6 +714,7 @@ impl rt::Operation for CreateMonthlyFullserverParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_MONTHLY_FULLSERVER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create.monthly_fullserver";
         if let Some(value) = self.bandwidth_type.as_ref() {
@@ -774,6 +782,7 @@ impl rt::Operation for CreateMonthlyFullserverParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -988,7 +997,7 @@ impl CreateMonthlyFullserverRequest {
     }
 }
 ///The arguments of `create.monthly_miniserver`, by the source's names: what [`CreateApi::monthly_miniserver`](CreateApi::monthly_miniserver) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateMonthlyMiniserverParams {
@@ -1082,6 +1091,7 @@ impl rt::Operation for CreateMonthlyMiniserverParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_MONTHLY_MINISERVER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create.monthly_miniserver";
         if let Some(value) = self.bandwidth_type.as_ref() {
@@ -1140,6 +1150,7 @@ impl rt::Operation for CreateMonthlyMiniserverParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1347,7 +1358,7 @@ impl CreateMonthlyMiniserverRequest {
     }
 }
 ///The arguments of `create.openstack_project`, by the source's names: what [`CreateApi::openstack_project`](CreateApi::openstack_project) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateOpenstackProjectParams {
@@ -1377,6 +1388,7 @@ impl rt::Operation for CreateOpenstackProjectParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_OPENSTACK_PROJECT
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1433,7 +1445,7 @@ impl CreateOpenstackProjectRequest {
     }
 }
 ///The arguments of `create.verify_discount_code`, by the source's names: what [`CreateApi::verify_discount_code`](CreateApi::verify_discount_code) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateVerifyDiscountCodeParams {
@@ -1454,6 +1466,7 @@ impl rt::Operation for CreateVerifyDiscountCodeParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_VERIFY_DISCOUNT_CODE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `dns.reload`, by the source's names: what [`DnsApi::reload`](DnsApi::reload) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsReloadParams {}
@@ -24,6 +24,7 @@ impl rt::Operation for DnsReloadParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_RELOAD
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -47,7 +48,7 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.reverse_map_list`, by the source's names: what [`DnsApi::reverse_map_list`](DnsApi::reverse_map_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsReverseMapListParams {
@@ -68,6 +69,7 @@ impl rt::Operation for DnsReverseMapListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_REVERSE_MAP_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.reverse_map_list";
         if let Some(value) = self.name.as_ref() {
@@ -82,6 +84,7 @@ impl rt::Operation for DnsReverseMapListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -124,7 +127,7 @@ impl DnsReverseMapListRequest {
     }
 }
 ///The arguments of `dns.reverse_map_update`, by the source's names: what [`DnsApi::reverse_map_update`](DnsApi::reverse_map_update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsReverseMapUpdateParams {
@@ -151,6 +154,7 @@ impl rt::Operation for DnsReverseMapUpdateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_REVERSE_MAP_UPDATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.reverse_map_update";
         if let Some(value) = self.name.as_ref() {
@@ -171,6 +175,7 @@ impl rt::Operation for DnsReverseMapUpdateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -218,7 +223,7 @@ impl DnsReverseMapUpdateRequest {
     }
 }
 ///The arguments of `dns.zone_create`, by the source's names: what [`DnsApi::zone_create`](DnsApi::zone_create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneCreateParams {
@@ -248,6 +253,7 @@ impl rt::Operation for DnsZoneCreateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_CREATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.zone_create";
         {
@@ -283,6 +289,7 @@ impl rt::Operation for DnsZoneCreateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -332,7 +339,7 @@ impl DnsZoneCreateRequest {
     }
 }
 ///The arguments of `dns.zone_delete`, by the source's names: what [`DnsApi::zone_delete`](DnsApi::zone_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneDeleteParams {
@@ -351,6 +358,7 @@ impl rt::Operation for DnsZoneDeleteParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_DELETE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.zone_delete";
         {
@@ -362,6 +370,7 @@ impl rt::Operation for DnsZoneDeleteParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -390,7 +399,7 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_domain_create`, by the source's names: what [`DnsApi::zone_domain_create`](DnsApi::zone_domain_create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneDomainCreateParams {
@@ -414,6 +423,7 @@ impl rt::Operation for DnsZoneDomainCreateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_DOMAIN_CREATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.zone_domain_create";
         {
@@ -429,6 +439,7 @@ impl rt::Operation for DnsZoneDomainCreateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -469,7 +480,7 @@ impl DnsZoneDomainCreateRequest {
     }
 }
 ///The arguments of `dns.zone_domain_delete`, by the source's names: what [`DnsApi::zone_domain_delete`](DnsApi::zone_domain_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneDomainDeleteParams {
@@ -488,6 +499,7 @@ impl rt::Operation for DnsZoneDomainDeleteParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_DOMAIN_DELETE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.zone_domain_delete";
         {
@@ -497,6 +509,7 @@ impl rt::Operation for DnsZoneDomainDeleteParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -524,7 +537,7 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_domain_info`, by the source's names: what [`DnsApi::zone_domain_info`](DnsApi::zone_domain_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneDomainInfoParams {
@@ -543,6 +556,7 @@ impl rt::Operation for DnsZoneDomainInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_DOMAIN_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.zone_domain_info";
         {
@@ -552,6 +566,7 @@ impl rt::Operation for DnsZoneDomainInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -579,7 +594,7 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_domain_list`, by the source's names: what [`DnsApi::zone_domain_list`](DnsApi::zone_domain_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneDomainListParams {}
@@ -595,6 +610,7 @@ impl rt::Operation for DnsZoneDomainListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_DOMAIN_LIST
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -614,7 +630,7 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_domain_update`, by the source's names: what [`DnsApi::zone_domain_update`](DnsApi::zone_domain_update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneDomainUpdateParams {
@@ -638,6 +654,7 @@ impl rt::Operation for DnsZoneDomainUpdateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_DOMAIN_UPDATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.zone_domain_update";
         {
@@ -653,6 +670,7 @@ impl rt::Operation for DnsZoneDomainUpdateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -693,7 +711,7 @@ impl DnsZoneDomainUpdateRequest {
     }
 }
 ///The arguments of `dns.zone_info`, by the source's names: what [`DnsApi::zone_info`](DnsApi::zone_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneInfoParams {
@@ -712,6 +730,7 @@ impl rt::Operation for DnsZoneInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.zone_info";
         {
@@ -723,6 +742,7 @@ impl rt::Operation for DnsZoneInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -747,7 +767,7 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_list`, by the source's names: what [`DnsApi::zone_list`](DnsApi::zone_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneListParams {}
@@ -763,6 +783,7 @@ impl rt::Operation for DnsZoneListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_LIST
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -782,7 +803,7 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_record_create`, by the source's names: what [`DnsApi::zone_record_create`](DnsApi::zone_record_create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneRecordCreateParams {
@@ -825,6 +846,7 @@ impl rt::Operation for DnsZoneRecordCreateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_RECORD_CREATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.zone_record_create";
         {
@@ -868,6 +890,7 @@ impl rt::Operation for DnsZoneRecordCreateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -937,7 +960,7 @@ impl DnsZoneRecordCreateRequest {
     }
 }
 ///The arguments of `dns.zone_record_delete`, by the source's names: what [`DnsApi::zone_record_delete`](DnsApi::zone_record_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneRecordDeleteParams {
@@ -956,6 +979,7 @@ impl rt::Operation for DnsZoneRecordDeleteParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_RECORD_DELETE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.zone_record_delete";
         {
@@ -967,6 +991,7 @@ impl rt::Operation for DnsZoneRecordDeleteParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -994,7 +1019,7 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_record_info`, by the source's names: what [`DnsApi::zone_record_info`](DnsApi::zone_record_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneRecordInfoParams {
@@ -1013,6 +1038,7 @@ impl rt::Operation for DnsZoneRecordInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_RECORD_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.zone_record_info";
         {
@@ -1024,6 +1050,7 @@ impl rt::Operation for DnsZoneRecordInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1048,7 +1075,7 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_record_list`, by the source's names: what [`DnsApi::zone_record_list`](DnsApi::zone_record_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneRecordListParams {}
@@ -1064,6 +1091,7 @@ impl rt::Operation for DnsZoneRecordListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_RECORD_LIST
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1083,7 +1111,7 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_record_update`, by the source's names: what [`DnsApi::zone_record_update`](DnsApi::zone_record_update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneRecordUpdateParams {
@@ -1125,6 +1153,7 @@ impl rt::Operation for DnsZoneRecordUpdateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_RECORD_UPDATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.zone_record_update";
         {
@@ -1172,6 +1201,7 @@ impl rt::Operation for DnsZoneRecordUpdateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1252,7 +1282,7 @@ impl DnsZoneRecordUpdateRequest {
     }
 }
 ///The arguments of `dns.zone_update`, by the source's names: what [`DnsApi::zone_update`](DnsApi::zone_update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DnsZoneUpdateParams {
@@ -1279,6 +1309,7 @@ impl rt::Operation for DnsZoneUpdateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DNS_ZONE_UPDATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "dns.zone_update";
         {
@@ -1306,6 +1337,7 @@ impl rt::Operation for DnsZoneUpdateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

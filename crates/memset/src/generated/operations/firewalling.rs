@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `firewalling.rule_create`, by the source's names: what [`FirewallingApi::rule_create`](FirewallingApi::rule_create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FirewallingRuleCreateParams {
@@ -70,6 +70,7 @@ impl rt::Operation for FirewallingRuleCreateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::FIREWALLING_RULE_CREATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "firewalling.rule_create";
         if let Some(value) = self.ip_version.as_ref() {
@@ -118,6 +119,7 @@ impl rt::Operation for FirewallingRuleCreateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -236,7 +238,7 @@ impl FirewallingRuleCreateRequest {
     }
 }
 ///The arguments of `firewalling.rule_delete`, by the source's names: what [`FirewallingApi::rule_delete`](FirewallingApi::rule_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FirewallingRuleDeleteParams {
@@ -255,6 +257,7 @@ impl rt::Operation for FirewallingRuleDeleteParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::FIREWALLING_RULE_DELETE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -292,7 +295,7 @@ impl FirewallingApi {
     }
 }
 ///The arguments of `firewalling.rule_group_create`, by the source's names: what [`FirewallingApi::rule_group_create`](FirewallingApi::rule_group_create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FirewallingRuleGroupCreateParams {
@@ -322,6 +325,7 @@ impl rt::Operation for FirewallingRuleGroupCreateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::FIREWALLING_RULE_GROUP_CREATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "firewalling.rule_group_create";
         {
@@ -348,6 +352,7 @@ impl rt::Operation for FirewallingRuleGroupCreateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -413,7 +418,7 @@ impl FirewallingRuleGroupCreateRequest {
     }
 }
 ///The arguments of `firewalling.rule_group_delete`, by the source's names: what [`FirewallingApi::rule_group_delete`](FirewallingApi::rule_group_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FirewallingRuleGroupDeleteParams {
@@ -434,6 +439,7 @@ impl rt::Operation for FirewallingRuleGroupDeleteParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::FIREWALLING_RULE_GROUP_DELETE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -475,7 +481,7 @@ impl FirewallingApi {
     }
 }
 ///The arguments of `firewalling.rule_group_info`, by the source's names: what [`FirewallingApi::rule_group_info`](FirewallingApi::rule_group_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FirewallingRuleGroupInfoParams {
@@ -496,6 +502,7 @@ impl rt::Operation for FirewallingRuleGroupInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::FIREWALLING_RULE_GROUP_INFO
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -536,7 +543,7 @@ impl FirewallingApi {
     }
 }
 ///The arguments of `firewalling.rule_group_list`, by the source's names: what [`FirewallingApi::rule_group_list`](FirewallingApi::rule_group_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FirewallingRuleGroupListParams {
@@ -555,6 +562,7 @@ impl rt::Operation for FirewallingRuleGroupListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::FIREWALLING_RULE_GROUP_LIST
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -588,7 +596,7 @@ impl FirewallingRuleGroupListRequest {
     }
 }
 ///The arguments of `firewalling.rule_group_status`, by the source's names: what [`FirewallingApi::rule_group_status`](FirewallingApi::rule_group_status) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FirewallingRuleGroupStatusParams {
@@ -612,6 +620,7 @@ impl rt::Operation for FirewallingRuleGroupStatusParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::FIREWALLING_RULE_GROUP_STATUS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "firewalling.rule_group_status";
         {
@@ -623,6 +632,7 @@ impl rt::Operation for FirewallingRuleGroupStatusParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -665,7 +675,7 @@ impl FirewallingApi {
     }
 }
 ///The arguments of `firewalling.rule_info`, by the source's names: what [`FirewallingApi::rule_info`](FirewallingApi::rule_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FirewallingRuleInfoParams {
@@ -684,6 +694,7 @@ impl rt::Operation for FirewallingRuleInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::FIREWALLING_RULE_INFO
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -719,7 +730,7 @@ impl FirewallingApi {
     }
 }
 ///The arguments of `firewalling.rule_update`, by the source's names: what [`FirewallingApi::rule_update`](FirewallingApi::rule_update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FirewallingRuleUpdateParams {
@@ -773,6 +784,7 @@ impl rt::Operation for FirewallingRuleUpdateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::FIREWALLING_RULE_UPDATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "firewalling.rule_update";
         if let Some(value) = self.ip_version.as_ref() {
@@ -810,6 +822,7 @@ impl rt::Operation for FirewallingRuleUpdateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -924,7 +937,7 @@ impl FirewallingRuleUpdateRequest {
     }
 }
 ///The arguments of `firewalling.update`, by the source's names: what [`FirewallingApi::update`](FirewallingApi::update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FirewallingUpdateParams {
@@ -948,6 +961,7 @@ impl rt::Operation for FirewallingUpdateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::FIREWALLING_UPDATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "firewalling.update";
         {
@@ -959,6 +973,7 @@ impl rt::Operation for FirewallingUpdateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

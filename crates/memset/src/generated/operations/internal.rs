@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `internal.echo`, by the source's names: what [`InternalApi::echo`](InternalApi::echo) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct InternalEchoParams {
@@ -47,6 +47,7 @@ impl rt::Operation for InternalEchoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::INTERNAL_ECHO
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -122,7 +123,7 @@ impl InternalEchoRequest {
     }
 }
 ///The arguments of `internal.noop`, by the source's names: what [`InternalApi::noop`](InternalApi::noop) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct InternalNoopParams {}
@@ -138,6 +139,7 @@ impl rt::Operation for InternalNoopParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::INTERNAL_NOOP
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -157,7 +159,7 @@ impl InternalApi {
     }
 }
 ///The arguments of `internal.release`, by the source's names: what [`InternalApi::release`](InternalApi::release) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct InternalReleaseParams {}
@@ -173,6 +175,7 @@ impl rt::Operation for InternalReleaseParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::INTERNAL_RELEASE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -192,7 +195,7 @@ impl InternalApi {
     }
 }
 ///The arguments of `internal.version`, by the source's names: what [`InternalApi::version`](InternalApi::version) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct InternalVersionParams {}
@@ -208,6 +211,7 @@ impl rt::Operation for InternalVersionParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::INTERNAL_VERSION
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

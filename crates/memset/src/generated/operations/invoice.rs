@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `invoice.info`, by the source's names: what [`InvoiceApi::info`](InvoiceApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct InvoiceInfoParams {
@@ -27,6 +27,7 @@ impl rt::Operation for InvoiceInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::INVOICE_INFO
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -61,7 +62,7 @@ impl InvoiceApi {
     }
 }
 ///The arguments of `invoice.list`, by the source's names: what [`InvoiceApi::list`](InvoiceApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct InvoiceListParams {
@@ -88,6 +89,7 @@ impl rt::Operation for InvoiceListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::INVOICE_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "invoice.list";
         if let Some(value) = self.status.as_ref() {
@@ -96,6 +98,7 @@ impl rt::Operation for InvoiceListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `job.status`, by the source's names: what [`JobApi::status`](JobApi::status) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct JobStatusParams {
@@ -29,6 +29,7 @@ impl rt::Operation for JobStatusParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::JOB_STATUS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "job.status";
         {
@@ -46,6 +47,7 @@ impl rt::Operation for JobStatusParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `loadbalancer.server.add`, by the source's names: what [`LoadbalancerServerApi::add`](LoadbalancerServerApi::add) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LoadbalancerServerAddParams {
@@ -54,6 +54,7 @@ impl rt::Operation for LoadbalancerServerAddParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LOADBALANCER_SERVER_ADD
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "loadbalancer.server.add";
         {
@@ -77,6 +78,7 @@ impl rt::Operation for LoadbalancerServerAddParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -167,7 +169,7 @@ impl LoadbalancerServerAddRequest {
     }
 }
 ///The arguments of `loadbalancer.server.info`, by the source's names: what [`LoadbalancerServerApi::info`](LoadbalancerServerApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LoadbalancerServerInfoParams {
@@ -198,6 +200,7 @@ impl rt::Operation for LoadbalancerServerInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LOADBALANCER_SERVER_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "loadbalancer.server.info";
         {
@@ -216,6 +219,7 @@ impl rt::Operation for LoadbalancerServerInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -261,7 +265,7 @@ impl LoadbalancerServerApi {
     }
 }
 ///The arguments of `loadbalancer.server.remove`, by the source's names: what [`LoadbalancerServerApi::remove`](LoadbalancerServerApi::remove) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LoadbalancerServerRemoveParams {
@@ -292,6 +296,7 @@ impl rt::Operation for LoadbalancerServerRemoveParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LOADBALANCER_SERVER_REMOVE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "loadbalancer.server.remove";
         {
@@ -310,6 +315,7 @@ impl rt::Operation for LoadbalancerServerRemoveParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -362,7 +368,7 @@ impl LoadbalancerServerApi {
     }
 }
 ///The arguments of `loadbalancer.server.update`, by the source's names: what [`LoadbalancerServerApi::update`](LoadbalancerServerApi::update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LoadbalancerServerUpdateParams {
@@ -408,6 +414,7 @@ impl rt::Operation for LoadbalancerServerUpdateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LOADBALANCER_SERVER_UPDATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "loadbalancer.server.update";
         {
@@ -431,6 +438,7 @@ impl rt::Operation for LoadbalancerServerUpdateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -514,7 +522,7 @@ impl LoadbalancerServerUpdateRequest {
     }
 }
 ///The arguments of `loadbalancer.service.add`, by the source's names: what [`LoadbalancerServiceApi::add`](LoadbalancerServiceApi::add) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LoadbalancerServiceAddParams {
@@ -556,6 +564,7 @@ impl rt::Operation for LoadbalancerServiceAddParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LOADBALANCER_SERVICE_ADD
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "loadbalancer.service.add";
         {
@@ -590,6 +599,7 @@ impl rt::Operation for LoadbalancerServiceAddParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -661,7 +671,7 @@ impl LoadbalancerServiceAddRequest {
     }
 }
 ///The arguments of `loadbalancer.service.info`, by the source's names: what [`LoadbalancerServiceApi::info`](LoadbalancerServiceApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LoadbalancerServiceInfoParams {
@@ -688,6 +698,7 @@ impl rt::Operation for LoadbalancerServiceInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LOADBALANCER_SERVICE_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "loadbalancer.service.info";
         {
@@ -706,6 +717,7 @@ impl rt::Operation for LoadbalancerServiceInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -748,7 +760,7 @@ impl LoadbalancerServiceApi {
     }
 }
 ///The arguments of `loadbalancer.service.list`, by the source's names: what [`LoadbalancerServiceApi::list`](LoadbalancerServiceApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LoadbalancerServiceListParams {
@@ -769,6 +781,7 @@ impl rt::Operation for LoadbalancerServiceListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LOADBALANCER_SERVICE_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "loadbalancer.service.list";
         {
@@ -780,6 +793,7 @@ impl rt::Operation for LoadbalancerServiceListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -807,7 +821,7 @@ impl LoadbalancerServiceApi {
     }
 }
 ///The arguments of `loadbalancer.service.remove`, by the source's names: what [`LoadbalancerServiceApi::remove`](LoadbalancerServiceApi::remove) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LoadbalancerServiceRemoveParams {
@@ -834,6 +848,7 @@ impl rt::Operation for LoadbalancerServiceRemoveParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LOADBALANCER_SERVICE_REMOVE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "loadbalancer.service.remove";
         {
@@ -852,6 +867,7 @@ impl rt::Operation for LoadbalancerServiceRemoveParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -895,7 +911,7 @@ impl LoadbalancerServiceApi {
     }
 }
 ///The arguments of `loadbalancer.service.update`, by the source's names: what [`LoadbalancerServiceApi::update`](LoadbalancerServiceApi::update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LoadbalancerServiceUpdateParams {
@@ -934,6 +950,7 @@ impl rt::Operation for LoadbalancerServiceUpdateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LOADBALANCER_SERVICE_UPDATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "loadbalancer.service.update";
         {
@@ -966,6 +983,7 @@ impl rt::Operation for LoadbalancerServiceUpdateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

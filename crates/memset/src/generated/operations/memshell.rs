@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `memshell.disable`, by the source's names: what [`MemshellApi::disable`](MemshellApi::disable) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemshellDisableParams {
@@ -40,6 +40,7 @@ impl rt::Operation for MemshellDisableParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSHELL_DISABLE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memshell.disable";
         {
@@ -51,6 +52,7 @@ impl rt::Operation for MemshellDisableParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -82,7 +84,7 @@ impl MemshellApi {
     }
 }
 ///The arguments of `memshell.enable`, by the source's names: what [`MemshellApi::enable`](MemshellApi::enable) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemshellEnableParams {
@@ -114,6 +116,7 @@ impl rt::Operation for MemshellEnableParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSHELL_ENABLE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memshell.enable";
         {
@@ -129,6 +132,7 @@ impl rt::Operation for MemshellEnableParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -167,7 +171,7 @@ impl MemshellEnableRequest {
     }
 }
 ///The arguments of `memshell.info`, by the source's names: what [`MemshellApi::info`](MemshellApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemshellInfoParams {
@@ -186,6 +190,7 @@ impl rt::Operation for MemshellInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSHELL_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memshell.info";
         {
@@ -197,6 +202,7 @@ impl rt::Operation for MemshellInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -221,7 +227,7 @@ impl MemshellApi {
     }
 }
 ///The arguments of `memshell.set_password`, by the source's names: what [`MemshellApi::set_password`](MemshellApi::set_password) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemshellSetPasswordParams {
@@ -261,6 +267,7 @@ impl rt::Operation for MemshellSetPasswordParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSHELL_SET_PASSWORD
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memshell.set_password";
         {
@@ -277,6 +284,7 @@ impl rt::Operation for MemshellSetPasswordParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `memstore.usage`, by the source's names: what [`MemstoreApi::usage`](MemstoreApi::usage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemstoreUsageParams {
@@ -27,6 +27,7 @@ impl rt::Operation for MemstoreUsageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSTORE_USAGE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memstore.usage";
         {
@@ -38,6 +39,7 @@ impl rt::Operation for MemstoreUsageParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -62,7 +64,7 @@ impl MemstoreApi {
     }
 }
 ///The arguments of `memstore.container.acl`, by the source's names: what [`MemstoreContainerApi::acl`](MemstoreContainerApi::acl) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemstoreContainerAclParams {
@@ -86,6 +88,7 @@ impl rt::Operation for MemstoreContainerAclParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSTORE_CONTAINER_ACL
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memstore.container.acl";
         {
@@ -97,6 +100,7 @@ impl rt::Operation for MemstoreContainerAclParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -126,7 +130,7 @@ impl MemstoreContainerApi {
     }
 }
 ///The arguments of `memstore.container.cdn`, by the source's names: what [`MemstoreContainerApi::cdn`](MemstoreContainerApi::cdn) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemstoreContainerCdnParams {
@@ -150,6 +154,7 @@ impl rt::Operation for MemstoreContainerCdnParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSTORE_CONTAINER_CDN
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memstore.container.cdn";
         {
@@ -167,6 +172,7 @@ impl rt::Operation for MemstoreContainerCdnParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -198,7 +204,7 @@ impl MemstoreContainerApi {
     }
 }
 ///The arguments of `memstore.container.create`, by the source's names: what [`MemstoreContainerApi::create`](MemstoreContainerApi::create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemstoreContainerCreateParams {
@@ -222,6 +228,7 @@ impl rt::Operation for MemstoreContainerCreateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSTORE_CONTAINER_CREATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memstore.container.create";
         {
@@ -233,6 +240,7 @@ impl rt::Operation for MemstoreContainerCreateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -274,7 +282,7 @@ impl MemstoreContainerApi {
     }
 }
 ///The arguments of `memstore.container.set_acl`, by the source's names: what [`MemstoreContainerApi::set_acl`](MemstoreContainerApi::set_acl) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemstoreContainerSetAclParams {
@@ -309,6 +317,7 @@ impl rt::Operation for MemstoreContainerSetAclParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSTORE_CONTAINER_SET_ACL
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memstore.container.set_acl";
         {
@@ -320,6 +329,7 @@ impl rt::Operation for MemstoreContainerSetAclParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -360,7 +370,7 @@ impl MemstoreContainerApi {
     }
 }
 ///The arguments of `memstore.container.set_public_cdn`, by the source's names: what [`MemstoreContainerApi::set_public_cdn`](MemstoreContainerApi::set_public_cdn) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemstoreContainerSetPublicCdnParams {
@@ -399,6 +409,7 @@ impl rt::Operation for MemstoreContainerSetPublicCdnParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSTORE_CONTAINER_SET_PUBLIC_CDN
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memstore.container.set_public_cdn";
         {
@@ -416,6 +427,7 @@ impl rt::Operation for MemstoreContainerSetPublicCdnParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -485,7 +497,7 @@ impl MemstoreContainerSetPublicCdnRequest {
     }
 }
 ///The arguments of `memstore.container.unset_public_cdn`, by the source's names: what [`MemstoreContainerApi::unset_public_cdn`](MemstoreContainerApi::unset_public_cdn) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemstoreContainerUnsetPublicCdnParams {
@@ -509,6 +521,7 @@ impl rt::Operation for MemstoreContainerUnsetPublicCdnParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSTORE_CONTAINER_UNSET_PUBLIC_CDN
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memstore.container.unset_public_cdn";
         {
@@ -526,6 +539,7 @@ impl rt::Operation for MemstoreContainerUnsetPublicCdnParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -563,7 +577,7 @@ impl MemstoreContainerApi {
     }
 }
 ///The arguments of `memstore.user.create`, by the source's names: what [`MemstoreUserApi::create`](MemstoreUserApi::create) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemstoreUserCreateParams {
@@ -608,6 +622,7 @@ impl rt::Operation for MemstoreUserCreateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSTORE_USER_CREATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memstore.user.create";
         {
@@ -626,6 +641,7 @@ impl rt::Operation for MemstoreUserCreateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -672,7 +688,7 @@ impl MemstoreUserApi {
     }
 }
 ///The arguments of `memstore.user.delete`, by the source's names: what [`MemstoreUserApi::delete`](MemstoreUserApi::delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemstoreUserDeleteParams {
@@ -696,6 +712,7 @@ impl rt::Operation for MemstoreUserDeleteParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSTORE_USER_DELETE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memstore.user.delete";
         {
@@ -714,6 +731,7 @@ impl rt::Operation for MemstoreUserDeleteParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -745,7 +763,7 @@ impl MemstoreUserApi {
     }
 }
 ///The arguments of `memstore.user.disable`, by the source's names: what [`MemstoreUserApi::disable`](MemstoreUserApi::disable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemstoreUserDisableParams {
@@ -769,6 +787,7 @@ impl rt::Operation for MemstoreUserDisableParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSTORE_USER_DISABLE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memstore.user.disable";
         {
@@ -787,6 +806,7 @@ impl rt::Operation for MemstoreUserDisableParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -818,7 +838,7 @@ impl MemstoreUserApi {
     }
 }
 ///The arguments of `memstore.user.enable`, by the source's names: what [`MemstoreUserApi::enable`](MemstoreUserApi::enable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemstoreUserEnableParams {
@@ -842,6 +862,7 @@ impl rt::Operation for MemstoreUserEnableParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSTORE_USER_ENABLE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memstore.user.enable";
         {
@@ -860,6 +881,7 @@ impl rt::Operation for MemstoreUserEnableParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -891,7 +913,7 @@ impl MemstoreUserApi {
     }
 }
 ///The arguments of `memstore.user.info`, by the source's names: what [`MemstoreUserApi::info`](MemstoreUserApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemstoreUserInfoParams {
@@ -915,6 +937,7 @@ impl rt::Operation for MemstoreUserInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSTORE_USER_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memstore.user.info";
         {
@@ -933,6 +956,7 @@ impl rt::Operation for MemstoreUserInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -962,7 +986,7 @@ impl MemstoreUserApi {
     }
 }
 ///The arguments of `memstore.user.list`, by the source's names: what [`MemstoreUserApi::list`](MemstoreUserApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemstoreUserListParams {
@@ -981,6 +1005,7 @@ impl rt::Operation for MemstoreUserListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSTORE_USER_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memstore.user.list";
         {
@@ -992,6 +1017,7 @@ impl rt::Operation for MemstoreUserListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1019,7 +1045,7 @@ impl MemstoreUserApi {
     }
 }
 ///The arguments of `memstore.user.set_password`, by the source's names: what [`MemstoreUserApi::set_password`](MemstoreUserApi::set_password) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemstoreUserSetPasswordParams {
@@ -1059,6 +1085,7 @@ impl rt::Operation for MemstoreUserSetPasswordParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MEMSTORE_USER_SET_PASSWORD
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "memstore.user.set_password";
         {
@@ -1077,6 +1104,7 @@ impl rt::Operation for MemstoreUserSetPasswordParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `openstack.list_projects`, by the source's names: what [`OpenstackApi::list_projects`](OpenstackApi::list_projects) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OpenstackListProjectsParams {}
@@ -24,6 +24,7 @@ impl rt::Operation for OpenstackListProjectsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::OPENSTACK_LIST_PROJECTS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -43,7 +44,7 @@ impl OpenstackApi {
     }
 }
 ///The arguments of `openstack.sync_users`, by the source's names: what [`OpenstackApi::sync_users`](OpenstackApi::sync_users) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OpenstackSyncUsersParams {}
@@ -59,6 +60,7 @@ impl rt::Operation for OpenstackSyncUsersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::OPENSTACK_SYNC_USERS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -82,7 +84,7 @@ impl OpenstackApi {
     }
 }
 ///The arguments of `openstack.project.add_user`, by the source's names: what [`OpenstackProjectApi::add_user`](OpenstackProjectApi::add_user) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OpenstackProjectAddUserParams {
@@ -106,6 +108,7 @@ impl rt::Operation for OpenstackProjectAddUserParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::OPENSTACK_PROJECT_ADD_USER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "openstack.project.add_user";
         {
@@ -122,6 +125,7 @@ impl rt::Operation for OpenstackProjectAddUserParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -157,7 +161,7 @@ impl OpenstackProjectApi {
     }
 }
 ///The arguments of `openstack.project.list_users`, by the source's names: what [`OpenstackProjectApi::list_users`](OpenstackProjectApi::list_users) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OpenstackProjectListUsersParams {
@@ -178,6 +182,7 @@ impl rt::Operation for OpenstackProjectListUsersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::OPENSTACK_PROJECT_LIST_USERS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "openstack.project.list_users";
         {
@@ -187,6 +192,7 @@ impl rt::Operation for OpenstackProjectListUsersParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -214,7 +220,7 @@ impl OpenstackProjectApi {
     }
 }
 ///The arguments of `openstack.project.remove_user`, by the source's names: what [`OpenstackProjectApi::remove_user`](OpenstackProjectApi::remove_user) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OpenstackProjectRemoveUserParams {
@@ -238,6 +244,7 @@ impl rt::Operation for OpenstackProjectRemoveUserParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::OPENSTACK_PROJECT_REMOVE_USER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "openstack.project.remove_user";
         {
@@ -254,6 +261,7 @@ impl rt::Operation for OpenstackProjectRemoveUserParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -289,7 +297,7 @@ impl OpenstackProjectApi {
     }
 }
 ///The arguments of `openstack.user.create`, by the source's names: what [`OpenstackUserApi::create`](OpenstackUserApi::create) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OpenstackUserCreateParams {
@@ -338,6 +346,7 @@ impl rt::Operation for OpenstackUserCreateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::OPENSTACK_USER_CREATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "openstack.user.create";
         {
@@ -358,6 +367,7 @@ impl rt::Operation for OpenstackUserCreateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -420,7 +430,7 @@ impl OpenstackUserCreateRequest {
     }
 }
 ///The arguments of `openstack.user.delete`, by the source's names: what [`OpenstackUserApi::delete`](OpenstackUserApi::delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OpenstackUserDeleteParams {
@@ -439,6 +449,7 @@ impl rt::Operation for OpenstackUserDeleteParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::OPENSTACK_USER_DELETE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "openstack.user.delete";
         {
@@ -450,6 +461,7 @@ impl rt::Operation for OpenstackUserDeleteParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -475,7 +487,7 @@ impl OpenstackUserApi {
     }
 }
 ///The arguments of `openstack.user.disable`, by the source's names: what [`OpenstackUserApi::disable`](OpenstackUserApi::disable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OpenstackUserDisableParams {
@@ -494,6 +506,7 @@ impl rt::Operation for OpenstackUserDisableParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::OPENSTACK_USER_DISABLE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "openstack.user.disable";
         {
@@ -505,6 +518,7 @@ impl rt::Operation for OpenstackUserDisableParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -535,7 +549,7 @@ impl OpenstackUserApi {
     }
 }
 ///The arguments of `openstack.user.enable`, by the source's names: what [`OpenstackUserApi::enable`](OpenstackUserApi::enable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OpenstackUserEnableParams {
@@ -554,6 +568,7 @@ impl rt::Operation for OpenstackUserEnableParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::OPENSTACK_USER_ENABLE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "openstack.user.enable";
         {
@@ -565,6 +580,7 @@ impl rt::Operation for OpenstackUserEnableParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -595,7 +611,7 @@ impl OpenstackUserApi {
     }
 }
 ///The arguments of `openstack.user.info`, by the source's names: what [`OpenstackUserApi::info`](OpenstackUserApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OpenstackUserInfoParams {
@@ -614,6 +630,7 @@ impl rt::Operation for OpenstackUserInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::OPENSTACK_USER_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "openstack.user.info";
         {
@@ -625,6 +642,7 @@ impl rt::Operation for OpenstackUserInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -649,7 +667,7 @@ impl OpenstackUserApi {
     }
 }
 ///The arguments of `openstack.user.list`, by the source's names: what [`OpenstackUserApi::list`](OpenstackUserApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OpenstackUserListParams {}
@@ -665,6 +683,7 @@ impl rt::Operation for OpenstackUserListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::OPENSTACK_USER_LIST
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -687,7 +706,7 @@ impl OpenstackUserApi {
     }
 }
 ///The arguments of `openstack.user.set_password`, by the source's names: what [`OpenstackUserApi::set_password`](OpenstackUserApi::set_password) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OpenstackUserSetPasswordParams {
@@ -719,6 +738,7 @@ impl rt::Operation for OpenstackUserSetPasswordParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::OPENSTACK_USER_SET_PASSWORD
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "openstack.user.set_password";
         {
@@ -730,6 +750,7 @@ impl rt::Operation for OpenstackUserSetPasswordParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }

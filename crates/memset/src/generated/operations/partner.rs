@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `partner.account.create`, by the source's names: what [`PartnerAccountApi::create`](PartnerAccountApi::create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PartnerAccountCreateParams {
@@ -74,6 +74,7 @@ impl rt::Operation for PartnerAccountCreateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::PARTNER_ACCOUNT_CREATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "partner.account.create";
         {
@@ -136,6 +137,7 @@ impl rt::Operation for PartnerAccountCreateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -216,7 +218,7 @@ impl PartnerAccountCreateRequest {
     }
 }
 ///The arguments of `partner.account.list`, by the source's names: what [`PartnerAccountApi::list`](PartnerAccountApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PartnerAccountListParams {}
@@ -232,6 +234,7 @@ impl rt::Operation for PartnerAccountListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::PARTNER_ACCOUNT_LIST
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -251,7 +254,7 @@ impl PartnerAccountApi {
     }
 }
 ///The arguments of `partner.apikey.create`, by the source's names: what [`PartnerApikeyApi::create`](PartnerApikeyApi::create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PartnerApikeyCreateParams {
@@ -285,6 +288,7 @@ impl rt::Operation for PartnerApikeyCreateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::PARTNER_APIKEY_CREATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "partner.apikey.create";
         {
@@ -304,6 +308,7 @@ impl rt::Operation for PartnerApikeyCreateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -363,7 +368,7 @@ impl PartnerApikeyCreateRequest {
     }
 }
 ///The arguments of `partner.apikey.list`, by the source's names: what [`PartnerApikeyApi::list`](PartnerApikeyApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PartnerApikeyListParams {
@@ -382,6 +387,7 @@ impl rt::Operation for PartnerApikeyListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::PARTNER_APIKEY_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "partner.apikey.list";
         if let Some(value) = self.account_name.as_ref() {
@@ -390,6 +396,7 @@ impl rt::Operation for PartnerApikeyListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -433,7 +440,7 @@ impl PartnerApikeyListRequest {
     }
 }
 ///The arguments of `partner.service.list`, by the source's names: what [`PartnerServiceApi::list`](PartnerServiceApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PartnerServiceListParams {
@@ -452,6 +459,7 @@ impl rt::Operation for PartnerServiceListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::PARTNER_SERVICE_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "partner.service.list";
         if let Some(value) = self.account_name.as_ref() {
@@ -460,6 +468,7 @@ impl rt::Operation for PartnerServiceListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

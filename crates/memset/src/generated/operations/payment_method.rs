@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `payment_method.available`, by the source's names: what [`PaymentMethodApi::available`](PaymentMethodApi::available) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PaymentMethodAvailableParams {}
@@ -24,6 +24,7 @@ impl rt::Operation for PaymentMethodAvailableParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::PAYMENT_METHOD_AVAILABLE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -43,7 +44,7 @@ impl PaymentMethodApi {
     }
 }
 ///The arguments of `payment_method.info`, by the source's names: what [`PaymentMethodApi::info`](PaymentMethodApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PaymentMethodInfoParams {
@@ -64,6 +65,7 @@ impl rt::Operation for PaymentMethodInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::PAYMENT_METHOD_INFO
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -91,7 +93,7 @@ impl PaymentMethodApi {
     }
 }
 ///The arguments of `payment_method.remove`, by the source's names: what [`PaymentMethodApi::remove`](PaymentMethodApi::remove) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PaymentMethodRemoveParams {
@@ -112,6 +114,7 @@ impl rt::Operation for PaymentMethodRemoveParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::PAYMENT_METHOD_REMOVE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -143,7 +146,7 @@ impl PaymentMethodApi {
     }
 }
 ///The arguments of `payment_method.set_default`, by the source's names: what [`PaymentMethodApi::set_default`](PaymentMethodApi::set_default) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PaymentMethodSetDefaultParams {
@@ -164,6 +167,7 @@ impl rt::Operation for PaymentMethodSetDefaultParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::PAYMENT_METHOD_SET_DEFAULT
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

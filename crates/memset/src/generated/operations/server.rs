@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `server.info`, by the source's names: what [`ServerApi::info`](ServerApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerInfoParams {
@@ -27,6 +27,7 @@ impl rt::Operation for ServerInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.info";
         {
@@ -38,6 +39,7 @@ impl rt::Operation for ServerInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -63,7 +65,7 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.list`, by the source's names: what [`ServerApi::list`](ServerApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerListParams {
@@ -82,6 +84,7 @@ impl rt::Operation for ServerListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.list";
         if let Some(value) = self.status.as_ref() {
@@ -90,6 +93,7 @@ impl rt::Operation for ServerListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -125,7 +129,7 @@ impl ServerListRequest {
     }
 }
 ///The arguments of `server.move_ips`, by the source's names: what [`ServerApi::move_ips`](ServerApi::move_ips) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerMoveIpsParams {
@@ -149,6 +153,7 @@ impl rt::Operation for ServerMoveIpsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_MOVE_IPS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.move_ips";
         {
@@ -165,6 +170,7 @@ impl rt::Operation for ServerMoveIpsParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -219,7 +225,7 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.reboot`, by the source's names: what [`ServerApi::reboot`](ServerApi::reboot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerRebootParams {
@@ -243,6 +249,7 @@ impl rt::Operation for ServerRebootParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_REBOOT
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.reboot";
         {
@@ -254,6 +261,7 @@ impl rt::Operation for ServerRebootParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -302,7 +310,7 @@ impl ServerRebootRequest {
     }
 }
 ///The arguments of `server.reimage_from_snapshot`, by the source's names: what [`ServerApi::reimage_from_snapshot`](ServerApi::reimage_from_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerReimageFromSnapshotParams {
@@ -337,6 +345,7 @@ impl rt::Operation for ServerReimageFromSnapshotParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_REIMAGE_FROM_SNAPSHOT
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.reimage_from_snapshot";
         {
@@ -365,6 +374,7 @@ impl rt::Operation for ServerReimageFromSnapshotParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -431,7 +441,7 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.reimage_from_stock_image`, by the source's names: what [`ServerApi::reimage_from_stock_image`](ServerApi::reimage_from_stock_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerReimageFromStockImageParams {
@@ -461,6 +471,7 @@ impl rt::Operation for ServerReimageFromStockImageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_REIMAGE_FROM_STOCK_IMAGE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.reimage_from_stock_image";
         {
@@ -476,6 +487,7 @@ impl rt::Operation for ServerReimageFromStockImageParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -546,7 +558,7 @@ impl ServerReimageFromStockImageRequest {
     }
 }
 ///The arguments of `server.set_intrusion_detection_alert_level`, by the source's names: what [`ServerApi::set_intrusion_detection_alert_level`](ServerApi::set_intrusion_detection_alert_level) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerSetIntrusionDetectionAlertLevelParams {
@@ -570,6 +582,7 @@ impl rt::Operation for ServerSetIntrusionDetectionAlertLevelParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_SET_INTRUSION_DETECTION_ALERT_LEVEL
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.set_intrusion_detection_alert_level";
         {
@@ -587,6 +600,7 @@ impl rt::Operation for ServerSetIntrusionDetectionAlertLevelParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -634,7 +648,7 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.set_penetration_patrol_alert_level`, by the source's names: what [`ServerApi::set_penetration_patrol_alert_level`](ServerApi::set_penetration_patrol_alert_level) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerSetPenetrationPatrolAlertLevelParams {
@@ -658,6 +672,7 @@ impl rt::Operation for ServerSetPenetrationPatrolAlertLevelParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_SET_PENETRATION_PATROL_ALERT_LEVEL
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.set_penetration_patrol_alert_level";
         {
@@ -675,6 +690,7 @@ impl rt::Operation for ServerSetPenetrationPatrolAlertLevelParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -716,7 +732,7 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.slave_ns_add`, by the source's names: what [`ServerApi::slave_ns_add`](ServerApi::slave_ns_add) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerSlaveNsAddParams {
@@ -740,6 +756,7 @@ impl rt::Operation for ServerSlaveNsAddParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_SLAVE_NS_ADD
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.slave_ns_add";
         {
@@ -751,6 +768,7 @@ impl rt::Operation for ServerSlaveNsAddParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -795,7 +813,7 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.slave_ns_delete`, by the source's names: what [`ServerApi::slave_ns_delete`](ServerApi::slave_ns_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerSlaveNsDeleteParams {
@@ -819,6 +837,7 @@ impl rt::Operation for ServerSlaveNsDeleteParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_SLAVE_NS_DELETE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.slave_ns_delete";
         {
@@ -830,6 +849,7 @@ impl rt::Operation for ServerSlaveNsDeleteParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -872,7 +892,7 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.slave_ns_list`, by the source's names: what [`ServerApi::slave_ns_list`](ServerApi::slave_ns_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerSlaveNsListParams {
@@ -891,6 +911,7 @@ impl rt::Operation for ServerSlaveNsListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_SLAVE_NS_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.slave_ns_list";
         {
@@ -902,6 +923,7 @@ impl rt::Operation for ServerSlaveNsListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -938,7 +960,7 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.snapshot`, by the source's names: what [`ServerApi::snapshot`](ServerApi::snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerSnapshotParams {
@@ -969,6 +991,7 @@ impl rt::Operation for ServerSnapshotParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_SNAPSHOT
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.snapshot";
         {
@@ -997,6 +1020,7 @@ impl rt::Operation for ServerSnapshotParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -1050,7 +1074,7 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.snapshot_delete`, by the source's names: what [`ServerApi::snapshot_delete`](ServerApi::snapshot_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerSnapshotDeleteParams {
@@ -1077,6 +1101,7 @@ impl rt::Operation for ServerSnapshotDeleteParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_SNAPSHOT_DELETE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.snapshot_delete";
         {
@@ -1093,6 +1118,7 @@ impl rt::Operation for ServerSnapshotDeleteParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -1139,7 +1165,7 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.snapshot_list`, by the source's names: what [`ServerApi::snapshot_list`](ServerApi::snapshot_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerSnapshotListParams {
@@ -1160,6 +1186,7 @@ impl rt::Operation for ServerSnapshotListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_SNAPSHOT_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.snapshot_list";
         {
@@ -1171,6 +1198,7 @@ impl rt::Operation for ServerSnapshotListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1210,7 +1238,7 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.upgrade`, by the source's names: what [`ServerApi::upgrade`](ServerApi::upgrade) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerUpgradeParams {
@@ -1244,6 +1272,7 @@ impl rt::Operation for ServerUpgradeParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_UPGRADE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.upgrade";
         {
@@ -1255,6 +1284,7 @@ impl rt::Operation for ServerUpgradeParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1309,7 +1339,7 @@ impl ServerUpgradeRequest {
     }
 }
 ///The arguments of `server.monitoring.get_policy`, by the source's names: what [`ServerMonitoringApi::get_policy`](ServerMonitoringApi::get_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerMonitoringGetPolicyParams {
@@ -1328,6 +1358,7 @@ impl rt::Operation for ServerMonitoringGetPolicyParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_MONITORING_GET_POLICY
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.monitoring.get_policy";
         {
@@ -1339,6 +1370,7 @@ impl rt::Operation for ServerMonitoringGetPolicyParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1366,7 +1398,7 @@ impl ServerMonitoringApi {
     }
 }
 ///The arguments of `server.monitoring.rule_create`, by the source's names: what [`ServerMonitoringApi::rule_create`](ServerMonitoringApi::rule_create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerMonitoringRuleCreateParams {
@@ -1409,6 +1441,7 @@ impl rt::Operation for ServerMonitoringRuleCreateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_MONITORING_RULE_CREATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.monitoring.rule_create";
         {
@@ -1488,6 +1521,7 @@ impl rt::Operation for ServerMonitoringRuleCreateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1565,7 +1599,7 @@ impl ServerMonitoringRuleCreateRequest {
     }
 }
 ///The arguments of `server.monitoring.rule_delete`, by the source's names: what [`ServerMonitoringApi::rule_delete`](ServerMonitoringApi::rule_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerMonitoringRuleDeleteParams {
@@ -1589,6 +1623,7 @@ impl rt::Operation for ServerMonitoringRuleDeleteParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_MONITORING_RULE_DELETE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.monitoring.rule_delete";
         {
@@ -1600,6 +1635,7 @@ impl rt::Operation for ServerMonitoringRuleDeleteParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1645,7 +1681,7 @@ impl ServerMonitoringApi {
     }
 }
 ///The arguments of `server.monitoring.rule_info`, by the source's names: what [`ServerMonitoringApi::rule_info`](ServerMonitoringApi::rule_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerMonitoringRuleInfoParams {
@@ -1669,6 +1705,7 @@ impl rt::Operation for ServerMonitoringRuleInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_MONITORING_RULE_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.monitoring.rule_info";
         {
@@ -1680,6 +1717,7 @@ impl rt::Operation for ServerMonitoringRuleInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1722,7 +1760,7 @@ impl ServerMonitoringApi {
     }
 }
 ///The arguments of `server.monitoring.rule_list`, by the source's names: what [`ServerMonitoringApi::rule_list`](ServerMonitoringApi::rule_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerMonitoringRuleListParams {
@@ -1741,6 +1779,7 @@ impl rt::Operation for ServerMonitoringRuleListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_MONITORING_RULE_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.monitoring.rule_list";
         {
@@ -1752,6 +1791,7 @@ impl rt::Operation for ServerMonitoringRuleListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1776,7 +1816,7 @@ impl ServerMonitoringApi {
     }
 }
 ///The arguments of `server.monitoring.rule_update`, by the source's names: what [`ServerMonitoringApi::rule_update`](ServerMonitoringApi::rule_update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerMonitoringRuleUpdateParams {
@@ -1818,6 +1858,7 @@ impl rt::Operation for ServerMonitoringRuleUpdateParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_MONITORING_RULE_UPDATE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.monitoring.rule_update";
         {
@@ -1847,6 +1888,7 @@ impl rt::Operation for ServerMonitoringRuleUpdateParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1933,7 +1975,7 @@ impl ServerMonitoringRuleUpdateRequest {
     }
 }
 ///The arguments of `server.monitoring.set_policy`, by the source's names: what [`ServerMonitoringApi::set_policy`](ServerMonitoringApi::set_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerMonitoringSetPolicyParams {
@@ -1963,6 +2005,7 @@ impl rt::Operation for ServerMonitoringSetPolicyParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_MONITORING_SET_POLICY
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.monitoring.set_policy";
         {
@@ -1974,6 +2017,7 @@ impl rt::Operation for ServerMonitoringSetPolicyParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -2038,7 +2082,7 @@ impl ServerMonitoringSetPolicyRequest {
     }
 }
 ///The arguments of `server.status.info`, by the source's names: what [`ServerStatusApi::info`](ServerStatusApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerStatusInfoParams {
@@ -2057,6 +2101,7 @@ impl rt::Operation for ServerStatusInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_STATUS_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.status.info";
         {
@@ -2068,6 +2113,7 @@ impl rt::Operation for ServerStatusInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -2092,7 +2138,7 @@ impl ServerStatusApi {
     }
 }
 ///The arguments of `server.status.list`, by the source's names: what [`ServerStatusApi::list`](ServerStatusApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServerStatusListParams {
@@ -2116,6 +2162,7 @@ impl rt::Operation for ServerStatusListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVER_STATUS_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "server.status.list";
         if let Some(value) = self.statuses.as_ref() {
@@ -2132,6 +2179,7 @@ impl rt::Operation for ServerStatusListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `service.cancel`, by the source's names: what [`ServiceApi::cancel`](ServiceApi::cancel) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServiceCancelParams {
@@ -27,6 +27,7 @@ impl rt::Operation for ServiceCancelParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVICE_CANCEL
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "service.cancel";
         {
@@ -38,6 +39,7 @@ impl rt::Operation for ServiceCancelParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }
@@ -79,7 +81,7 @@ impl ServiceApi {
     }
 }
 ///The arguments of `service.info`, by the source's names: what [`ServiceApi::info`](ServiceApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServiceInfoParams {
@@ -98,6 +100,7 @@ impl rt::Operation for ServiceInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVICE_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "service.info";
         {
@@ -109,6 +112,7 @@ impl rt::Operation for ServiceInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -133,7 +137,7 @@ impl ServiceApi {
     }
 }
 ///The arguments of `service.list`, by the source's names: what [`ServiceApi::list`](ServiceApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServiceListParams {
@@ -154,6 +158,7 @@ impl rt::Operation for ServiceListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVICE_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "service.list";
         if let Some(value) = self.status.as_ref() {
@@ -162,6 +167,7 @@ impl rt::Operation for ServiceListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -203,7 +209,7 @@ impl ServiceListRequest {
     }
 }
 ///The arguments of `service.set_nickname`, by the source's names: what [`ServiceApi::set_nickname`](ServiceApi::set_nickname) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServiceSetNicknameParams {
@@ -227,6 +233,7 @@ impl rt::Operation for ServiceSetNicknameParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SERVICE_SET_NICKNAME
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "service.set_nickname";
         {
@@ -238,6 +245,7 @@ impl rt::Operation for ServiceSetNicknameParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `vlan.add`, by the source's names: what [`VlanApi::add`](VlanApi::add) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct VlanAddParams {
@@ -35,6 +35,7 @@ impl rt::Operation for VlanAddParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::VLAN_ADD
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "vlan.add";
         {
@@ -53,6 +54,7 @@ impl rt::Operation for VlanAddParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -113,7 +115,7 @@ impl VlanAddRequest {
     }
 }
 ///The arguments of `vlan.info`, by the source's names: what [`VlanApi::info`](VlanApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct VlanInfoParams {
@@ -132,6 +134,7 @@ impl rt::Operation for VlanInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::VLAN_INFO
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "vlan.info";
         {
@@ -143,6 +146,7 @@ impl rt::Operation for VlanInfoParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -167,7 +171,7 @@ impl VlanApi {
     }
 }
 ///The arguments of `vlan.list`, by the source's names: what [`VlanApi::list`](VlanApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct VlanListParams {
@@ -186,6 +190,7 @@ impl rt::Operation for VlanListParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::VLAN_LIST
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "vlan.list";
         {
@@ -197,6 +202,7 @@ impl rt::Operation for VlanListParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -221,7 +227,7 @@ impl VlanApi {
     }
 }
 ///The arguments of `vlan.remove`, by the source's names: what [`VlanApi::remove`](VlanApi::remove) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct VlanRemoveParams {
@@ -245,6 +251,7 @@ impl rt::Operation for VlanRemoveParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::VLAN_REMOVE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "vlan.remove";
         {
@@ -263,6 +270,7 @@ impl rt::Operation for VlanRemoveParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

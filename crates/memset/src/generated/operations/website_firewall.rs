@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `website_firewall.clear_cache`, by the source's names: what [`WebsiteFirewallApi::clear_cache`](WebsiteFirewallApi::clear_cache) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct WebsiteFirewallClearCacheParams {
@@ -32,6 +32,7 @@ impl rt::Operation for WebsiteFirewallClearCacheParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::WEBSITE_FIREWALL_CLEAR_CACHE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "website_firewall.clear_cache";
         if let Some(value) = self.paths.as_ref() {
@@ -40,6 +41,7 @@ impl rt::Operation for WebsiteFirewallClearCacheParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::job(response, |job: &Job| &job.id)
     }

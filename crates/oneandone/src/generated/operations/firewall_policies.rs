@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_firewall_policies`, by the source's names: what [`Client::list_firewall_policies`](Client::list_firewall_policies) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListFirewallPoliciesParams {
@@ -41,6 +41,7 @@ impl rt::Operation for ListFirewallPoliciesParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_FIREWALL_POLICIES
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -99,6 +100,7 @@ impl ListFirewallPoliciesRequest {
         self
     }
     /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    #[inline]
     pub fn pages(self) -> rt::pages::Pages<FirewallPolicy, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self
@@ -116,7 +118,7 @@ impl ListFirewallPoliciesRequest {
     }
 }
 ///The arguments of `get_firewall`, by the source's names: what [`Client::get_firewall`](Client::get_firewall) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetFirewallParams {
@@ -137,6 +139,7 @@ impl rt::Operation for GetFirewallParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_FIREWALL
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -160,7 +163,7 @@ impl Client {
     }
 }
 ///The arguments of `list_firewall_servers`, by the source's names: what [`Client::list_firewall_servers`](Client::list_firewall_servers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListFirewallServersParams {
@@ -181,6 +184,7 @@ impl rt::Operation for ListFirewallServersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_FIREWALL_SERVERS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -207,7 +211,7 @@ impl Client {
     }
 }
 ///The arguments of `get_firewall_server`, by the source's names: what [`Client::get_firewall_server`](Client::get_firewall_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetFirewallServerParams {
@@ -231,6 +235,7 @@ impl rt::Operation for GetFirewallServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_FIREWALL_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -263,7 +268,7 @@ impl Client {
     }
 }
 ///The arguments of `list_firewall_policy_rules`, by the source's names: what [`Client::list_firewall_policy_rules`](Client::list_firewall_policy_rules) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListFirewallPolicyRulesParams {
@@ -284,6 +289,7 @@ impl rt::Operation for ListFirewallPolicyRulesParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_FIREWALL_POLICY_RULES
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -310,7 +316,7 @@ impl Client {
     }
 }
 ///The arguments of `get_firewall_policy_rule`, by the source's names: what [`Client::get_firewall_policy_rule`](Client::get_firewall_policy_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetFirewallPolicyRuleParams {
@@ -334,6 +340,7 @@ impl rt::Operation for GetFirewallPolicyRuleParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_FIREWALL_POLICY_RULE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -362,7 +369,7 @@ impl Client {
     }
 }
 ///The arguments of `create_firewall_policy`, by the source's names: what [`Client::create_firewall_policy`](Client::create_firewall_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateFirewallPolicyParams {
@@ -389,6 +396,7 @@ impl rt::Operation for CreateFirewallPolicyParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_FIREWALL_POLICY
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create_firewall_policy";
         {
@@ -398,6 +406,7 @@ impl rt::Operation for CreateFirewallPolicyParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -437,7 +446,7 @@ impl Client {
     }
 }
 ///The arguments of `add_firewall_policy_rule`, by the source's names: what [`Client::add_firewall_policy_rule`](Client::add_firewall_policy_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddFirewallPolicyRuleParams {
@@ -464,6 +473,7 @@ impl rt::Operation for AddFirewallPolicyRuleParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ADD_FIREWALL_POLICY_RULE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "add_firewall_policy_rule";
         {
@@ -473,6 +483,7 @@ impl rt::Operation for AddFirewallPolicyRuleParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -509,7 +520,7 @@ impl Client {
     }
 }
 ///The arguments of `attach_server_firewall_policy`, by the source's names: what [`Client::attach_server_firewall_policy`](Client::attach_server_firewall_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AttachServerFirewallPolicyParams {
@@ -533,6 +544,7 @@ impl rt::Operation for AttachServerFirewallPolicyParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ATTACH_SERVER_FIREWALL_POLICY
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "attach_server_firewall_policy";
         {
@@ -542,6 +554,7 @@ impl rt::Operation for AttachServerFirewallPolicyParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -579,7 +592,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_firewall`, by the source's names: what [`Client::modify_firewall`](Client::modify_firewall) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyFirewallParams {
@@ -606,6 +619,7 @@ impl rt::Operation for ModifyFirewallParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_FIREWALL
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -652,7 +666,7 @@ impl ModifyFirewallRequest {
     }
 }
 ///The arguments of `delete_firewall`, by the source's names: what [`Client::delete_firewall`](Client::delete_firewall) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteFirewallParams {
@@ -673,6 +687,7 @@ impl rt::Operation for DeleteFirewallParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_FIREWALL
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -699,7 +714,7 @@ impl Client {
     }
 }
 ///The arguments of `remove_firewall_rule`, by the source's names: what [`Client::remove_firewall_rule`](Client::remove_firewall_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveFirewallRuleParams {
@@ -723,6 +738,7 @@ impl rt::Operation for RemoveFirewallRuleParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::REMOVE_FIREWALL_RULE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -751,7 +767,7 @@ impl Client {
     }
 }
 ///The arguments of `remove_firewall_server`, by the source's names: what [`Client::remove_firewall_server`](Client::remove_firewall_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveFirewallServerParams {
@@ -775,6 +791,7 @@ impl rt::Operation for RemoveFirewallServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::REMOVE_FIREWALL_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

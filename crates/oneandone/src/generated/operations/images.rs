@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_images`, by the source's names: what [`Client::list_images`](Client::list_images) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListImagesParams {
@@ -41,6 +41,7 @@ impl rt::Operation for ListImagesParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_IMAGES
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -99,6 +100,7 @@ impl ListImagesRequest {
         self
     }
     /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    #[inline]
     pub fn pages(self) -> rt::pages::Pages<Image, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self
@@ -116,7 +118,7 @@ impl ListImagesRequest {
     }
 }
 ///The arguments of `get_image`, by the source's names: what [`Client::get_image`](Client::get_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetImageParams {
@@ -135,6 +137,7 @@ impl rt::Operation for GetImageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_IMAGE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -158,7 +161,7 @@ impl Client {
     }
 }
 ///The arguments of `create_image`, by the source's names: what [`Client::create_image`](Client::create_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateImageParams {
@@ -177,6 +180,7 @@ impl rt::Operation for CreateImageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_IMAGE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create_image";
         {
@@ -186,6 +190,7 @@ impl rt::Operation for CreateImageParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -217,7 +222,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_image`, by the source's names: what [`Client::modify_image`](Client::modify_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyImageParams {
@@ -247,6 +252,7 @@ impl rt::Operation for ModifyImageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_IMAGE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_image";
         if let Some(value) = self.frequency.as_ref() {
@@ -255,6 +261,7 @@ impl rt::Operation for ModifyImageParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -308,7 +315,7 @@ impl ModifyImageRequest {
     }
 }
 ///The arguments of `delete_image`, by the source's names: what [`Client::delete_image`](Client::delete_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteImageParams {
@@ -327,6 +334,7 @@ impl rt::Operation for DeleteImageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_IMAGE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_load_balancers`, by the source's names: what [`Client::list_load_balancers`](Client::list_load_balancers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListLoadBalancersParams {
@@ -41,6 +41,7 @@ impl rt::Operation for ListLoadBalancersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_LOAD_BALANCERS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -99,6 +100,7 @@ impl ListLoadBalancersRequest {
         self
     }
     /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    #[inline]
     pub fn pages(self) -> rt::pages::Pages<LoadBalancer, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self
@@ -116,7 +118,7 @@ impl ListLoadBalancersRequest {
     }
 }
 ///The arguments of `get_load_balancer`, by the source's names: what [`Client::get_load_balancer`](Client::get_load_balancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetLoadBalancerParams {
@@ -137,6 +139,7 @@ impl rt::Operation for GetLoadBalancerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_LOAD_BALANCER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -163,7 +166,7 @@ impl Client {
     }
 }
 ///The arguments of `list_load_balancer_servers`, by the source's names: what [`Client::list_load_balancer_servers`](Client::list_load_balancer_servers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListLoadBalancerServersParams {
@@ -184,6 +187,7 @@ impl rt::Operation for ListLoadBalancerServersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_LOAD_BALANCER_SERVERS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -210,7 +214,7 @@ impl Client {
     }
 }
 ///The arguments of `get_load_balancer_server`, by the source's names: what [`Client::get_load_balancer_server`](Client::get_load_balancer_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetLoadBalancerServerParams {
@@ -237,6 +241,7 @@ impl rt::Operation for GetLoadBalancerServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_LOAD_BALANCER_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -272,7 +277,7 @@ impl Client {
     }
 }
 ///The arguments of `load_balancer_rules`, by the source's names: what [`Client::load_balancer_rules`](Client::load_balancer_rules) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LoadBalancerRulesParams {
@@ -293,6 +298,7 @@ impl rt::Operation for LoadBalancerRulesParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LOAD_BALANCER_RULES
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -319,7 +325,7 @@ impl Client {
     }
 }
 ///The arguments of `get_load_balancer_rule`, by the source's names: what [`Client::get_load_balancer_rule`](Client::get_load_balancer_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetLoadBalancerRuleParams {
@@ -343,6 +349,7 @@ impl rt::Operation for GetLoadBalancerRuleParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_LOAD_BALANCER_RULE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -374,7 +381,7 @@ impl Client {
     }
 }
 ///The arguments of `create_load_balancer`, by the source's names: what [`Client::create_load_balancer`](Client::create_load_balancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateLoadBalancerParams {
@@ -401,6 +408,7 @@ impl rt::Operation for CreateLoadBalancerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_LOAD_BALANCER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create_load_balancer";
         {
@@ -415,6 +423,7 @@ impl rt::Operation for CreateLoadBalancerParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -459,7 +468,7 @@ impl Client {
     }
 }
 ///The arguments of `attach_load_balancer_server`, by the source's names: what [`Client::attach_load_balancer_server`](Client::attach_load_balancer_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AttachLoadBalancerServerParams {
@@ -483,6 +492,7 @@ impl rt::Operation for AttachLoadBalancerServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ATTACH_LOAD_BALANCER_SERVER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "attach_load_balancer_server";
         {
@@ -492,6 +502,7 @@ impl rt::Operation for AttachLoadBalancerServerParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -529,7 +540,7 @@ impl Client {
     }
 }
 ///The arguments of `add_load_balancer_rule`, by the source's names: what [`Client::add_load_balancer_rule`](Client::add_load_balancer_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddLoadBalancerRuleParams {
@@ -556,6 +567,7 @@ impl rt::Operation for AddLoadBalancerRuleParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ADD_LOAD_BALANCER_RULE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "add_load_balancer_rule";
         {
@@ -565,6 +577,7 @@ impl rt::Operation for AddLoadBalancerRuleParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -601,7 +614,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_load_balancer`, by the source's names: what [`Client::modify_load_balancer`](Client::modify_load_balancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyLoadBalancerParams {
@@ -649,6 +662,7 @@ impl rt::Operation for ModifyLoadBalancerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_LOAD_BALANCER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_load_balancer";
         if let Some(value) = self.health_check_test.as_ref() {
@@ -676,6 +690,7 @@ impl rt::Operation for ModifyLoadBalancerParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -771,7 +786,7 @@ impl ModifyLoadBalancerRequest {
     }
 }
 ///The arguments of `delete_load_balancer`, by the source's names: what [`Client::delete_load_balancer`](Client::delete_load_balancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerParams {
@@ -792,6 +807,7 @@ impl rt::Operation for DeleteLoadBalancerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_LOAD_BALANCER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -818,7 +834,7 @@ impl Client {
     }
 }
 ///The arguments of `remove_load_balancer_server`, by the source's names: what [`Client::remove_load_balancer_server`](Client::remove_load_balancer_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveLoadBalancerServerParams {
@@ -845,6 +861,7 @@ impl rt::Operation for RemoveLoadBalancerServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::REMOVE_LOAD_BALANCER_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -880,7 +897,7 @@ impl Client {
     }
 }
 ///The arguments of `remove_load_balancer_rule`, by the source's names: what [`Client::remove_load_balancer_rule`](Client::remove_load_balancer_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveLoadBalancerRuleParams {
@@ -904,6 +921,7 @@ impl rt::Operation for RemoveLoadBalancerRuleParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::REMOVE_LOAD_BALANCER_RULE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

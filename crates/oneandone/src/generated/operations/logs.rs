@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_logs`, by the source's names: what [`Client::list_logs`](Client::list_logs) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListLogsParams {
@@ -50,6 +50,7 @@ impl rt::Operation for ListLogsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_LOGS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_logs";
         if let Some(value) = self.period.as_ref() {
@@ -74,6 +75,7 @@ impl rt::Operation for ListLogsParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -155,6 +157,7 @@ impl ListLogsRequest {
         self
     }
     /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    #[inline]
     pub fn pages(self) -> rt::pages::Pages<Log, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self
@@ -172,7 +175,7 @@ impl ListLogsRequest {
     }
 }
 ///The arguments of `get_log`, by the source's names: what [`Client::get_log`](Client::get_log) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetLogParams {
@@ -191,6 +194,7 @@ impl rt::Operation for GetLogParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_LOG
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

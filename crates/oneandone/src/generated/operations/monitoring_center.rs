@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_server_usages`, by the source's names: what [`Client::list_server_usages`](Client::list_server_usages) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListServerUsagesParams {
@@ -41,6 +41,7 @@ impl rt::Operation for ListServerUsagesParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_SERVER_USAGES
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -99,6 +100,7 @@ impl ListServerUsagesRequest {
         self
     }
     /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    #[inline]
     pub fn pages(self) -> rt::pages::Pages<MonitoredServer, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self
@@ -116,7 +118,7 @@ impl ListServerUsagesRequest {
     }
 }
 ///The arguments of `get_usage`, by the source's names: what [`Client::get_usage`](Client::get_usage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetUsageParams {
@@ -146,6 +148,7 @@ impl rt::Operation for GetUsageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_USAGE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_usage";
         if let Some(value) = self.period.as_ref() {
@@ -170,6 +173,7 @@ impl rt::Operation for GetUsageParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_monitoring_policies`, by the source's names: what [`Client::list_monitoring_policies`](Client::list_monitoring_policies) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListMonitoringPoliciesParams {
@@ -41,6 +41,7 @@ impl rt::Operation for ListMonitoringPoliciesParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_MONITORING_POLICIES
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -99,6 +100,7 @@ impl ListMonitoringPoliciesRequest {
         self
     }
     /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    #[inline]
     pub fn pages(self) -> rt::pages::Pages<MonitoringPolicy, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self
@@ -116,7 +118,7 @@ impl ListMonitoringPoliciesRequest {
     }
 }
 ///The arguments of `get_monitoring_policy`, by the source's names: what [`Client::get_monitoring_policy`](Client::get_monitoring_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetMonitoringPolicyParams {
@@ -137,6 +139,7 @@ impl rt::Operation for GetMonitoringPolicyParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_MONITORING_POLICY
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -163,7 +166,7 @@ impl Client {
     }
 }
 ///The arguments of `list_monitoring_policy_ports`, by the source's names: what [`Client::list_monitoring_policy_ports`](Client::list_monitoring_policy_ports) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListMonitoringPolicyPortsParams {
@@ -184,6 +187,7 @@ impl rt::Operation for ListMonitoringPolicyPortsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_MONITORING_POLICY_PORTS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -213,7 +217,7 @@ impl Client {
     }
 }
 ///The arguments of `get_monitoring_policy_port`, by the source's names: what [`Client::get_monitoring_policy_port`](Client::get_monitoring_policy_port) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetMonitoringPolicyPortParams {
@@ -240,6 +244,7 @@ impl rt::Operation for GetMonitoringPolicyPortParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_MONITORING_POLICY_PORT
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -271,7 +276,7 @@ impl Client {
     }
 }
 ///The arguments of `list_monitoring_policy_processes`, by the source's names: what [`Client::list_monitoring_policy_processes`](Client::list_monitoring_policy_processes) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListMonitoringPolicyProcessesParams {
@@ -292,6 +297,7 @@ impl rt::Operation for ListMonitoringPolicyProcessesParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_MONITORING_POLICY_PROCESSES
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -323,7 +329,7 @@ impl Client {
     }
 }
 ///The arguments of `get_monitoring_policy_process`, by the source's names: what [`Client::get_monitoring_policy_process`](Client::get_monitoring_policy_process) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetMonitoringPolicyProcessParams {
@@ -350,6 +356,7 @@ impl rt::Operation for GetMonitoringPolicyProcessParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_MONITORING_POLICY_PROCESS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -381,7 +388,7 @@ impl Client {
     }
 }
 ///The arguments of `list_monitoring_policy_servers`, by the source's names: what [`Client::list_monitoring_policy_servers`](Client::list_monitoring_policy_servers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListMonitoringPolicyServersParams {
@@ -402,6 +409,7 @@ impl rt::Operation for ListMonitoringPolicyServersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_MONITORING_POLICY_SERVERS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -431,7 +439,7 @@ impl Client {
     }
 }
 ///The arguments of `get_monitoring_policy_server`, by the source's names: what [`Client::get_monitoring_policy_server`](Client::get_monitoring_policy_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetMonitoringPolicyServerParams {
@@ -458,6 +466,7 @@ impl rt::Operation for GetMonitoringPolicyServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_MONITORING_POLICY_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -489,7 +498,7 @@ impl Client {
     }
 }
 ///The arguments of `create_monitoring_policy`, by the source's names: what [`Client::create_monitoring_policy`](Client::create_monitoring_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateMonitoringPolicyParams {
@@ -524,6 +533,7 @@ impl rt::Operation for CreateMonitoringPolicyParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_MONITORING_POLICY
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create_monitoring_policy";
         {
@@ -546,6 +556,7 @@ impl rt::Operation for CreateMonitoringPolicyParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -595,7 +606,7 @@ impl Client {
     }
 }
 ///The arguments of `add_port`, by the source's names: what [`Client::add_port`](Client::add_port) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddPortParams {
@@ -622,6 +633,7 @@ impl rt::Operation for AddPortParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ADD_PORT
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "add_port";
         {
@@ -635,6 +647,7 @@ impl rt::Operation for AddPortParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -668,7 +681,7 @@ impl Client {
     }
 }
 ///The arguments of `add_process`, by the source's names: what [`Client::add_process`](Client::add_process) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddProcessParams {
@@ -695,6 +708,7 @@ impl rt::Operation for AddProcessParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ADD_PROCESS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "add_process";
         {
@@ -708,6 +722,7 @@ impl rt::Operation for AddProcessParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -745,7 +760,7 @@ impl Client {
     }
 }
 ///The arguments of `attach_monitoring_policy_server`, by the source's names: what [`Client::attach_monitoring_policy_server`](Client::attach_monitoring_policy_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AttachMonitoringPolicyServerParams {
@@ -769,6 +784,7 @@ impl rt::Operation for AttachMonitoringPolicyServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ATTACH_MONITORING_POLICY_SERVER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "attach_monitoring_policy_server";
         {
@@ -778,6 +794,7 @@ impl rt::Operation for AttachMonitoringPolicyServerParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -814,7 +831,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_monitoring_policy`, by the source's names: what [`Client::modify_monitoring_policy`](Client::modify_monitoring_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyMonitoringPolicyParams {
@@ -844,6 +861,7 @@ impl rt::Operation for ModifyMonitoringPolicyParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_MONITORING_POLICY
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_monitoring_policy";
         if let Some(value) = self.thresholds.as_ref() {
@@ -852,6 +870,7 @@ impl rt::Operation for ModifyMonitoringPolicyParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -904,7 +923,7 @@ impl ModifyMonitoringPolicyRequest {
     }
 }
 ///The arguments of `modify_port`, by the source's names: what [`Client::modify_port`](Client::modify_port) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyPortParams {
@@ -935,6 +954,7 @@ impl rt::Operation for ModifyPortParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_PORT
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_port";
         {
@@ -944,6 +964,7 @@ impl rt::Operation for ModifyPortParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -982,7 +1003,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_process`, by the source's names: what [`Client::modify_process`](Client::modify_process) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyProcessParams {
@@ -1013,6 +1034,7 @@ impl rt::Operation for ModifyProcessParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_PROCESS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_process";
         {
@@ -1022,6 +1044,7 @@ impl rt::Operation for ModifyProcessParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1060,7 +1083,7 @@ impl Client {
     }
 }
 ///The arguments of `delete_monitoring_policy`, by the source's names: what [`Client::delete_monitoring_policy`](Client::delete_monitoring_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteMonitoringPolicyParams {
@@ -1081,6 +1104,7 @@ impl rt::Operation for DeleteMonitoringPolicyParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_MONITORING_POLICY
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1107,7 +1131,7 @@ impl Client {
     }
 }
 ///The arguments of `delete_monitoring_policy_port`, by the source's names: what [`Client::delete_monitoring_policy_port`](Client::delete_monitoring_policy_port) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteMonitoringPolicyPortParams {
@@ -1134,6 +1158,7 @@ impl rt::Operation for DeleteMonitoringPolicyPortParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_MONITORING_POLICY_PORT
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1165,7 +1190,7 @@ impl Client {
     }
 }
 ///The arguments of `delete_monitoring_policy_process`, by the source's names: what [`Client::delete_monitoring_policy_process`](Client::delete_monitoring_policy_process) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteMonitoringPolicyProcessParams {
@@ -1192,6 +1217,7 @@ impl rt::Operation for DeleteMonitoringPolicyProcessParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_MONITORING_POLICY_PROCESS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1225,7 +1251,7 @@ impl Client {
     }
 }
 ///The arguments of `detach_monitoring_policy_server`, by the source's names: what [`Client::detach_monitoring_policy_server`](Client::detach_monitoring_policy_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DetachMonitoringPolicyServerParams {
@@ -1252,6 +1278,7 @@ impl rt::Operation for DetachMonitoringPolicyServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DETACH_MONITORING_POLICY_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_private_networks`, by the source's names: what [`Client::list_private_networks`](Client::list_private_networks) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListPrivateNetworksParams {
@@ -41,6 +41,7 @@ impl rt::Operation for ListPrivateNetworksParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_PRIVATE_NETWORKS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -99,6 +100,7 @@ impl ListPrivateNetworksRequest {
         self
     }
     /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    #[inline]
     pub fn pages(self) -> rt::pages::Pages<PrivateNetwork, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self
@@ -116,7 +118,7 @@ impl ListPrivateNetworksRequest {
     }
 }
 ///The arguments of `get_private_network`, by the source's names: what [`Client::get_private_network`](Client::get_private_network) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetPrivateNetworkParams {
@@ -137,6 +139,7 @@ impl rt::Operation for GetPrivateNetworkParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_PRIVATE_NETWORK
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -163,7 +166,7 @@ impl Client {
     }
 }
 ///The arguments of `list_private_network_servers`, by the source's names: what [`Client::list_private_network_servers`](Client::list_private_network_servers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListPrivateNetworkServersParams {
@@ -184,6 +187,7 @@ impl rt::Operation for ListPrivateNetworkServersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_PRIVATE_NETWORK_SERVERS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -210,7 +214,7 @@ impl Client {
     }
 }
 ///The arguments of `get_private_network_server`, by the source's names: what [`Client::get_private_network_server`](Client::get_private_network_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetPrivateNetworkServerParams {
@@ -237,6 +241,7 @@ impl rt::Operation for GetPrivateNetworkServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_PRIVATE_NETWORK_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -268,7 +273,7 @@ impl Client {
     }
 }
 ///The arguments of `create_private_network`, by the source's names: what [`Client::create_private_network`](Client::create_private_network) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreatePrivateNetworkParams {
@@ -287,6 +292,7 @@ impl rt::Operation for CreatePrivateNetworkParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_PRIVATE_NETWORK
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -321,7 +327,7 @@ impl Client {
     }
 }
 ///The arguments of `attach_private_network_servers`, by the source's names: what [`Client::attach_private_network_servers`](Client::attach_private_network_servers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AttachPrivateNetworkServersParams {
@@ -345,6 +351,7 @@ impl rt::Operation for AttachPrivateNetworkServersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ATTACH_PRIVATE_NETWORK_SERVERS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "attach_private_network_servers";
         {
@@ -354,6 +361,7 @@ impl rt::Operation for AttachPrivateNetworkServersParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -395,7 +403,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_private_network`, by the source's names: what [`Client::modify_private_network`](Client::modify_private_network) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyPrivateNetworkParams {
@@ -428,6 +436,7 @@ impl rt::Operation for ModifyPrivateNetworkParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_PRIVATE_NETWORK
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -486,7 +495,7 @@ impl ModifyPrivateNetworkRequest {
     }
 }
 ///The arguments of `delete_private_network`, by the source's names: what [`Client::delete_private_network`](Client::delete_private_network) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeletePrivateNetworkParams {
@@ -507,6 +516,7 @@ impl rt::Operation for DeletePrivateNetworkParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_PRIVATE_NETWORK
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -533,7 +543,7 @@ impl Client {
     }
 }
 ///The arguments of `remove_private_network_server`, by the source's names: what [`Client::remove_private_network_server`](Client::remove_private_network_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemovePrivateNetworkServerParams {
@@ -560,6 +570,7 @@ impl rt::Operation for RemovePrivateNetworkServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::REMOVE_PRIVATE_NETWORK_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_public_ips`, by the source's names: what [`Client::list_public_ips`](Client::list_public_ips) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListPublicIpsParams {
@@ -41,6 +41,7 @@ impl rt::Operation for ListPublicIpsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_PUBLIC_IPS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -99,6 +100,7 @@ impl ListPublicIpsRequest {
         self
     }
     /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    #[inline]
     pub fn pages(self) -> rt::pages::Pages<PublicIp, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self
@@ -116,7 +118,7 @@ impl ListPublicIpsRequest {
     }
 }
 ///The arguments of `get_public_ip`, by the source's names: what [`Client::get_public_ip`](Client::get_public_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetPublicIpParams {
@@ -135,6 +137,7 @@ impl rt::Operation for GetPublicIpParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_PUBLIC_IP
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -158,7 +161,7 @@ impl Client {
     }
 }
 ///The arguments of `create_public_ip`, by the source's names: what [`Client::create_public_ip`](Client::create_public_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreatePublicIpParams {
@@ -182,6 +185,7 @@ impl rt::Operation for CreatePublicIpParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_PUBLIC_IP
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create_public_ip";
         if let Some(value) = self.ip_type.as_ref() {
@@ -190,6 +194,7 @@ impl rt::Operation for CreatePublicIpParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -229,7 +234,7 @@ impl CreatePublicIpRequest {
     }
 }
 ///The arguments of `modify_public_ip`, by the source's names: what [`Client::modify_public_ip`](Client::modify_public_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyPublicIpParams {
@@ -258,6 +263,7 @@ impl rt::Operation for ModifyPublicIpParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_PUBLIC_IP
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -308,7 +314,7 @@ impl ModifyPublicIpRequest {
     }
 }
 ///The arguments of `delete_public_ip`, by the source's names: what [`Client::delete_public_ip`](Client::delete_public_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeletePublicIpParams {
@@ -327,6 +333,7 @@ impl rt::Operation for DeletePublicIpParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_PUBLIC_IP
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

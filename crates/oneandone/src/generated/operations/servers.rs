@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_servers`, by the source's names: what [`Client::list_servers`](Client::list_servers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListServersParams {
@@ -41,6 +41,7 @@ impl rt::Operation for ListServersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_SERVERS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -101,6 +102,7 @@ impl ListServersRequest {
         self
     }
     /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    #[inline]
     pub fn pages(self) -> rt::pages::Pages<ServerSummary, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self
@@ -118,7 +120,7 @@ impl ListServersRequest {
     }
 }
 ///The arguments of `get_server`, by the source's names: what [`Client::get_server`](Client::get_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetServerParams {
@@ -139,6 +141,7 @@ impl rt::Operation for GetServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -165,7 +168,7 @@ impl Client {
     }
 }
 ///The arguments of `fixed_server_flavors`, by the source's names: what [`Client::fixed_server_flavors`](Client::fixed_server_flavors) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FixedServerFlavorsParams {}
@@ -181,6 +184,7 @@ impl rt::Operation for FixedServerFlavorsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::FIXED_SERVER_FLAVORS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -203,7 +207,7 @@ impl Client {
     }
 }
 ///The arguments of `get_fixed_server`, by the source's names: what [`Client::get_fixed_server`](Client::get_fixed_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetFixedServerParams {
@@ -224,6 +228,7 @@ impl rt::Operation for GetFixedServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_FIXED_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -250,7 +255,7 @@ impl Client {
     }
 }
 ///The arguments of `get_server_hardware`, by the source's names: what [`Client::get_server_hardware`](Client::get_server_hardware) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetServerHardwareParams {
@@ -271,6 +276,7 @@ impl rt::Operation for GetServerHardwareParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_SERVER_HARDWARE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -297,7 +303,7 @@ impl Client {
     }
 }
 ///The arguments of `list_server_hdds`, by the source's names: what [`Client::list_server_hdds`](Client::list_server_hdds) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListServerHddsParams {
@@ -318,6 +324,7 @@ impl rt::Operation for ListServerHddsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_SERVER_HDDS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -344,7 +351,7 @@ impl Client {
     }
 }
 ///The arguments of `get_server_hdd`, by the source's names: what [`Client::get_server_hdd`](Client::get_server_hdd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetServerHddParams {
@@ -368,6 +375,7 @@ impl rt::Operation for GetServerHddParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_SERVER_HDD
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -396,7 +404,7 @@ impl Client {
     }
 }
 ///The arguments of `get_server_image`, by the source's names: what [`Client::get_server_image`](Client::get_server_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetServerImageParams {
@@ -417,6 +425,7 @@ impl rt::Operation for GetServerImageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_SERVER_IMAGE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -443,7 +452,7 @@ impl Client {
     }
 }
 ///The arguments of `list_server_ips`, by the source's names: what [`Client::list_server_ips`](Client::list_server_ips) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListServerIpsParams {
@@ -464,6 +473,7 @@ impl rt::Operation for ListServerIpsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_SERVER_IPS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -487,7 +497,7 @@ impl Client {
     }
 }
 ///The arguments of `get_server_ip`, by the source's names: what [`Client::get_server_ip`](Client::get_server_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetServerIpParams {
@@ -511,6 +521,7 @@ impl rt::Operation for GetServerIpParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_SERVER_IP
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -539,7 +550,7 @@ impl Client {
     }
 }
 ///The arguments of `list_ip_firewall_policy`, by the source's names: what [`Client::list_ip_firewall_policy`](Client::list_ip_firewall_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListIpFirewallPolicyParams {
@@ -563,6 +574,7 @@ impl rt::Operation for ListIpFirewallPolicyParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_IP_FIREWALL_POLICY
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -594,7 +606,7 @@ impl Client {
     }
 }
 ///The arguments of `list_ip_load_balancers`, by the source's names: what [`Client::list_ip_load_balancers`](Client::list_ip_load_balancers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListIpLoadBalancersParams {
@@ -618,6 +630,7 @@ impl rt::Operation for ListIpLoadBalancersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_IP_LOAD_BALANCERS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -646,7 +659,7 @@ impl Client {
     }
 }
 ///The arguments of `get_server_status`, by the source's names: what [`Client::get_server_status`](Client::get_server_status) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetServerStatusParams {
@@ -667,6 +680,7 @@ impl rt::Operation for GetServerStatusParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_SERVER_STATUS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -695,7 +709,7 @@ impl Client {
     }
 }
 ///The arguments of `get_server_dvd`, by the source's names: what [`Client::get_server_dvd`](Client::get_server_dvd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetServerDvdParams {
@@ -716,6 +730,7 @@ impl rt::Operation for GetServerDvdParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_SERVER_DVD
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -739,7 +754,7 @@ impl Client {
     }
 }
 ///The arguments of `list_server_private_networks`, by the source's names: what [`Client::list_server_private_networks`](Client::list_server_private_networks) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListServerPrivateNetworksParams {
@@ -760,6 +775,7 @@ impl rt::Operation for ListServerPrivateNetworksParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_SERVER_PRIVATE_NETWORKS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -786,7 +802,7 @@ impl Client {
     }
 }
 ///The arguments of `private_network_info`, by the source's names: what [`Client::private_network_info`](Client::private_network_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PrivateNetworkInfoParams {
@@ -813,6 +829,7 @@ impl rt::Operation for PrivateNetworkInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::PRIVATE_NETWORK_INFO
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -844,7 +861,7 @@ impl Client {
     }
 }
 ///The arguments of `list_server_snapshots`, by the source's names: what [`Client::list_server_snapshots`](Client::list_server_snapshots) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListServerSnapshotsParams {
@@ -865,6 +882,7 @@ impl rt::Operation for ListServerSnapshotsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_SERVER_SNAPSHOTS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -895,7 +913,7 @@ impl Client {
     }
 }
 ///The arguments of `create_server`, by the source's names: what [`Client::create_server`](Client::create_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateServerParams {
@@ -916,6 +934,7 @@ impl rt::Operation for CreateServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_SERVER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create_server";
         {
@@ -929,6 +948,7 @@ impl rt::Operation for CreateServerParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -968,7 +988,7 @@ impl Client {
     }
 }
 ///The arguments of `add_hdd`, by the source's names: what [`Client::add_hdd`](Client::add_hdd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddHddParams {
@@ -992,6 +1012,7 @@ impl rt::Operation for AddHddParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ADD_HDD
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "add_hdd";
         {
@@ -1005,6 +1026,7 @@ impl rt::Operation for AddHddParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1042,7 +1064,7 @@ impl Client {
     }
 }
 ///The arguments of `add_new_ip`, by the source's names: what [`Client::add_new_ip`](Client::add_new_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddNewIpParams {
@@ -1066,6 +1088,7 @@ impl rt::Operation for AddNewIpParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ADD_NEW_IP
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "add_new_ip";
         if let Some(value) = self.ip_type.as_ref() {
@@ -1074,6 +1097,7 @@ impl rt::Operation for AddNewIpParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1113,7 +1137,7 @@ impl AddNewIpRequest {
     }
 }
 ///The arguments of `add_load_balancer`, by the source's names: what [`Client::add_load_balancer`](Client::add_load_balancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddLoadBalancerParams {
@@ -1144,6 +1168,7 @@ impl rt::Operation for AddLoadBalancerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ADD_LOAD_BALANCER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1178,7 +1203,7 @@ impl Client {
     }
 }
 ///The arguments of `assign_private_network`, by the source's names: what [`Client::assign_private_network`](Client::assign_private_network) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AssignPrivateNetworkParams {
@@ -1205,6 +1230,7 @@ impl rt::Operation for AssignPrivateNetworkParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ASSIGN_PRIVATE_NETWORK
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1241,7 +1267,7 @@ impl Client {
     }
 }
 ///The arguments of `create_snapshot`, by the source's names: what [`Client::create_snapshot`](Client::create_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSnapshotParams {
@@ -1262,6 +1288,7 @@ impl rt::Operation for CreateSnapshotParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_SNAPSHOT
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1290,7 +1317,7 @@ impl Client {
     }
 }
 ///The arguments of `clone_server`, by the source's names: what [`Client::clone_server`](Client::clone_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CloneServerParams {
@@ -1314,6 +1341,7 @@ impl rt::Operation for CloneServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLONE_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1345,7 +1373,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_server`, by the source's names: what [`Client::modify_server`](Client::modify_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyServerParams {
@@ -1372,6 +1400,7 @@ impl rt::Operation for ModifyServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1414,7 +1443,7 @@ impl ModifyServerRequest {
     }
 }
 ///The arguments of `modify_server_hardware`, by the source's names: what [`Client::modify_server_hardware`](Client::modify_server_hardware) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyServerHardwareParams {
@@ -1447,6 +1476,7 @@ impl rt::Operation for ModifyServerHardwareParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_SERVER_HARDWARE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1511,7 +1541,7 @@ impl ModifyServerHardwareRequest {
     }
 }
 ///The arguments of `modify_hdd`, by the source's names: what [`Client::modify_hdd`](Client::modify_hdd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyHddParams {
@@ -1542,6 +1572,7 @@ impl rt::Operation for ModifyHddParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_HDD
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_hdd";
         {
@@ -1551,6 +1582,7 @@ impl rt::Operation for ModifyHddParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1588,7 +1620,7 @@ impl Client {
     }
 }
 ///The arguments of `add_firewall_policy`, by the source's names: what [`Client::add_firewall_policy`](Client::add_firewall_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddFirewallPolicyParams {
@@ -1619,6 +1651,7 @@ impl rt::Operation for AddFirewallPolicyParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ADD_FIREWALL_POLICY
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1653,7 +1686,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_server_status`, by the source's names: what [`Client::modify_server_status`](Client::modify_server_status) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyServerStatusParams {
@@ -1684,6 +1717,7 @@ impl rt::Operation for ModifyServerStatusParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_SERVER_STATUS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_server_status";
         {
@@ -1703,6 +1737,7 @@ impl rt::Operation for ModifyServerStatusParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1742,7 +1777,7 @@ impl Client {
     }
 }
 ///The arguments of `load_dvd`, by the source's names: what [`Client::load_dvd`](Client::load_dvd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LoadDvdParams {
@@ -1766,6 +1801,7 @@ impl rt::Operation for LoadDvdParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LOAD_DVD
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1795,7 +1831,7 @@ impl Client {
     }
 }
 ///The arguments of `restore_snapshot`, by the source's names: what [`Client::restore_snapshot`](Client::restore_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RestoreSnapshotParams {
@@ -1819,6 +1855,7 @@ impl rt::Operation for RestoreSnapshotParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::RESTORE_SNAPSHOT
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1851,7 +1888,7 @@ impl Client {
     }
 }
 ///The arguments of `reinstall_image`, by the source's names: what [`Client::reinstall_image`](Client::reinstall_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ReinstallImageParams {
@@ -1891,6 +1928,7 @@ impl rt::Operation for ReinstallImageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::REINSTALL_IMAGE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -1943,7 +1981,7 @@ impl ReinstallImageRequest {
     }
 }
 ///The arguments of `delete_server`, by the source's names: what [`Client::delete_server`](Client::delete_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteServerParams {
@@ -1967,6 +2005,7 @@ impl rt::Operation for DeleteServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -2011,7 +2050,7 @@ impl DeleteServerRequest {
     }
 }
 ///The arguments of `remove_hdd`, by the source's names: what [`Client::remove_hdd`](Client::remove_hdd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveHddParams {
@@ -2035,6 +2074,7 @@ impl rt::Operation for RemoveHddParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::REMOVE_HDD
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -2067,7 +2107,7 @@ impl Client {
     }
 }
 ///The arguments of `remove_ip`, by the source's names: what [`Client::remove_ip`](Client::remove_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveIpParams {
@@ -2094,6 +2134,7 @@ impl rt::Operation for RemoveIpParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::REMOVE_IP
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -2143,7 +2184,7 @@ impl RemoveIpRequest {
     }
 }
 ///The arguments of `remove_firewall_policy`, by the source's names: what [`Client::remove_firewall_policy`](Client::remove_firewall_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveFirewallPolicyParams {
@@ -2167,6 +2208,7 @@ impl rt::Operation for RemoveFirewallPolicyParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::REMOVE_FIREWALL_POLICY
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -2199,7 +2241,7 @@ impl Client {
     }
 }
 ///The arguments of `remove_load_balancer`, by the source's names: what [`Client::remove_load_balancer`](Client::remove_load_balancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveLoadBalancerParams {
@@ -2230,6 +2272,7 @@ impl rt::Operation for RemoveLoadBalancerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::REMOVE_LOAD_BALANCER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -2263,7 +2306,7 @@ impl Client {
     }
 }
 ///The arguments of `remove_private_network`, by the source's names: what [`Client::remove_private_network`](Client::remove_private_network) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemovePrivateNetworkParams {
@@ -2290,6 +2333,7 @@ impl rt::Operation for RemovePrivateNetworkParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::REMOVE_PRIVATE_NETWORK
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -2326,7 +2370,7 @@ impl Client {
     }
 }
 ///The arguments of `eject_dvd`, by the source's names: what [`Client::eject_dvd`](Client::eject_dvd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EjectDvdParams {
@@ -2347,6 +2391,7 @@ impl rt::Operation for EjectDvdParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::EJECT_DVD
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -2370,7 +2415,7 @@ impl Client {
     }
 }
 ///The arguments of `delete_snapshot`, by the source's names: what [`Client::delete_snapshot`](Client::delete_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteSnapshotParams {
@@ -2394,6 +2439,7 @@ impl rt::Operation for DeleteSnapshotParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_SNAPSHOT
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_shared_storages`, by the source's names: what [`Client::list_shared_storages`](Client::list_shared_storages) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListSharedStoragesParams {
@@ -41,6 +41,7 @@ impl rt::Operation for ListSharedStoragesParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_SHARED_STORAGES
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -99,6 +100,7 @@ impl ListSharedStoragesRequest {
         self
     }
     /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    #[inline]
     pub fn pages(self) -> rt::pages::Pages<SharedStorage, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self
@@ -116,7 +118,7 @@ impl ListSharedStoragesRequest {
     }
 }
 ///The arguments of `get_shared_storage`, by the source's names: what [`Client::get_shared_storage`](Client::get_shared_storage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetSharedStorageParams {
@@ -137,6 +139,7 @@ impl rt::Operation for GetSharedStorageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_SHARED_STORAGE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -163,7 +166,7 @@ impl Client {
     }
 }
 ///The arguments of `list_servers_attached_storage`, by the source's names: what [`Client::list_servers_attached_storage`](Client::list_servers_attached_storage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListServersAttachedStorageParams {
@@ -184,6 +187,7 @@ impl rt::Operation for ListServersAttachedStorageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_SERVERS_ATTACHED_STORAGE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -210,7 +214,7 @@ impl Client {
     }
 }
 ///The arguments of `get_shared_storage_server`, by the source's names: what [`Client::get_shared_storage_server`](Client::get_shared_storage_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetSharedStorageServerParams {
@@ -237,6 +241,7 @@ impl rt::Operation for GetSharedStorageServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_SHARED_STORAGE_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -268,7 +273,7 @@ impl Client {
     }
 }
 ///The arguments of `get_credentials`, by the source's names: what [`Client::get_credentials`](Client::get_credentials) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetCredentialsParams {}
@@ -284,6 +289,7 @@ impl rt::Operation for GetCredentialsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_CREDENTIALS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -309,7 +315,7 @@ impl Client {
     }
 }
 ///The arguments of `create_shared_storage`, by the source's names: what [`Client::create_shared_storage`](Client::create_shared_storage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSharedStorageParams {
@@ -328,6 +334,7 @@ impl rt::Operation for CreateSharedStorageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_SHARED_STORAGE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create_shared_storage";
         {
@@ -337,6 +344,7 @@ impl rt::Operation for CreateSharedStorageParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -370,7 +378,7 @@ impl Client {
     }
 }
 ///The arguments of `attach_server_shared_storage`, by the source's names: what [`Client::attach_server_shared_storage`](Client::attach_server_shared_storage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AttachServerSharedStorageParams {
@@ -397,6 +405,7 @@ impl rt::Operation for AttachServerSharedStorageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ATTACH_SERVER_SHARED_STORAGE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "attach_server_shared_storage";
         {
@@ -410,6 +419,7 @@ impl rt::Operation for AttachServerSharedStorageParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -447,7 +457,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_shared_storage`, by the source's names: what [`Client::modify_shared_storage`](Client::modify_shared_storage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifySharedStorageParams {
@@ -477,6 +487,7 @@ impl rt::Operation for ModifySharedStorageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_SHARED_STORAGE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_shared_storage";
         if let Some(value) = self.size.as_ref() {
@@ -485,6 +496,7 @@ impl rt::Operation for ModifySharedStorageParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -541,7 +553,7 @@ impl ModifySharedStorageRequest {
     }
 }
 ///The arguments of `change_password`, by the source's names: what [`Client::change_password`](Client::change_password) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ChangePasswordParams {
@@ -565,6 +577,7 @@ impl rt::Operation for ChangePasswordParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CHANGE_PASSWORD
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -592,7 +605,7 @@ impl Client {
     }
 }
 ///The arguments of `delete_shared_storage`, by the source's names: what [`Client::delete_shared_storage`](Client::delete_shared_storage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteSharedStorageParams {
@@ -613,6 +626,7 @@ impl rt::Operation for DeleteSharedStorageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_SHARED_STORAGE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -643,7 +657,7 @@ impl Client {
     }
 }
 ///The arguments of `detach_server_shared_storage`, by the source's names: what [`Client::detach_server_shared_storage`](Client::detach_server_shared_storage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DetachServerSharedStorageParams {
@@ -670,6 +684,7 @@ impl rt::Operation for DetachServerSharedStorageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DETACH_SERVER_SHARED_STORAGE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

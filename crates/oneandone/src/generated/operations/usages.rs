@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_usages`, by the source's names: what [`Client::list_usages`](Client::list_usages) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListUsagesParams {
@@ -50,6 +50,7 @@ impl rt::Operation for ListUsagesParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_USAGES
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_usages";
         if let Some(value) = self.period.as_ref() {
@@ -74,6 +75,7 @@ impl rt::Operation for ListUsagesParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_users`, by the source's names: what [`Client::list_users`](Client::list_users) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListUsersParams {
@@ -41,6 +41,7 @@ impl rt::Operation for ListUsersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_USERS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -99,6 +100,7 @@ impl ListUsersRequest {
         self
     }
     /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    #[inline]
     pub fn pages(self) -> rt::pages::Pages<User, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
         let size = self
@@ -116,7 +118,7 @@ impl ListUsersRequest {
     }
 }
 ///The arguments of `get_user`, by the source's names: what [`Client::get_user`](Client::get_user) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetUserParams {
@@ -135,6 +137,7 @@ impl rt::Operation for GetUserParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_USER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -158,7 +161,7 @@ impl Client {
     }
 }
 ///The arguments of `api_info`, by the source's names: what [`Client::api_info`](Client::api_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ApiInfoParams {
@@ -177,6 +180,7 @@ impl rt::Operation for ApiInfoParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::API_INFO
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -200,7 +204,7 @@ impl Client {
     }
 }
 ///The arguments of `show_api_key`, by the source's names: what [`Client::show_api_key`](Client::show_api_key) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ShowApiKeyParams {
@@ -219,6 +223,7 @@ impl rt::Operation for ShowApiKeyParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::SHOW_API_KEY
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -242,7 +247,7 @@ impl Client {
     }
 }
 ///The arguments of `ips_api_access_allowed`, by the source's names: what [`Client::ips_api_access_allowed`](Client::ips_api_access_allowed) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct IpsApiAccessAllowedParams {
@@ -261,6 +266,7 @@ impl rt::Operation for IpsApiAccessAllowedParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::IPS_API_ACCESS_ALLOWED
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -287,7 +293,7 @@ impl Client {
     }
 }
 ///The arguments of `create_user`, by the source's names: what [`Client::create_user`](Client::create_user) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateUserParams {
@@ -327,6 +333,7 @@ impl rt::Operation for CreateUserParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_USER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -375,7 +382,7 @@ impl CreateUserRequest {
     }
 }
 ///The arguments of `add_user_ip`, by the source's names: what [`Client::add_user_ip`](Client::add_user_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddUserIpParams {
@@ -399,6 +406,7 @@ impl rt::Operation for AddUserIpParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ADD_USER_IP
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "add_user_ip";
         {
@@ -408,6 +416,7 @@ impl rt::Operation for AddUserIpParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -441,7 +450,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_user`, by the source's names: what [`Client::modify_user`](Client::modify_user) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyUserParams {
@@ -485,6 +494,7 @@ impl rt::Operation for ModifyUserParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_USER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "modify_user";
         if let Some(value) = self.password.as_ref() {
@@ -497,6 +507,7 @@ impl rt::Operation for ModifyUserParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -556,7 +567,7 @@ impl ModifyUserRequest {
     }
 }
 ///The arguments of `modify_user_api`, by the source's names: what [`Client::modify_user_api`](Client::modify_user_api) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyUserApiParams {
@@ -580,6 +591,7 @@ impl rt::Operation for ModifyUserApiParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::MODIFY_USER_API
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -609,7 +621,7 @@ impl Client {
     }
 }
 ///The arguments of `change_api_key`, by the source's names: what [`Client::change_api_key`](Client::change_api_key) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ChangeApiKeyParams {
@@ -628,6 +640,7 @@ impl rt::Operation for ChangeApiKeyParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CHANGE_API_KEY
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -655,7 +668,7 @@ impl Client {
     }
 }
 ///The arguments of `delete_user`, by the source's names: what [`Client::delete_user`](Client::delete_user) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteUserParams {
@@ -674,6 +687,7 @@ impl rt::Operation for DeleteUserParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_USER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -697,7 +711,7 @@ impl Client {
     }
 }
 ///The arguments of `remove_user_ip`, by the source's names: what [`Client::remove_user_ip`](Client::remove_user_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveUserIpParams {
@@ -721,6 +735,7 @@ impl rt::Operation for RemoveUserIpParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::REMOVE_USER_IP
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_datacenters`, by the source's names: what [`Client::list_datacenters`](Client::list_datacenters) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListDatacentersParams {
@@ -27,6 +27,7 @@ impl rt::Operation for ListDatacentersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_DATACENTERS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_datacenters";
         if let Some(value) = self.depth.as_ref() {
@@ -35,6 +36,7 @@ impl rt::Operation for ListDatacentersParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -72,7 +74,7 @@ impl ListDatacentersRequest {
     }
 }
 ///The arguments of `get_datacenter`, by the source's names: what [`Client::get_datacenter`](Client::get_datacenter) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetDatacenterParams {
@@ -96,6 +98,7 @@ impl rt::Operation for GetDatacenterParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_DATACENTER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_datacenter";
         if let Some(value) = self.depth.as_ref() {
@@ -104,6 +107,7 @@ impl rt::Operation for GetDatacenterParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -148,7 +152,7 @@ impl GetDatacenterRequest {
     }
 }
 ///The arguments of `create_datacenter`, by the source's names: what [`Client::create_datacenter`](Client::create_datacenter) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateDatacenterParams {
@@ -167,6 +171,7 @@ impl rt::Operation for CreateDatacenterParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_DATACENTER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create_datacenter";
         {
@@ -176,6 +181,7 @@ impl rt::Operation for CreateDatacenterParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -214,7 +220,7 @@ impl Client {
     }
 }
 ///The arguments of `update_datacenter`, by the source's names: what [`Client::update_datacenter`](Client::update_datacenter) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateDatacenterParams {
@@ -241,6 +247,7 @@ impl rt::Operation for UpdateDatacenterParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::UPDATE_DATACENTER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "update_datacenter";
         if let Some(value) = self.name.as_ref() {
@@ -249,6 +256,7 @@ impl rt::Operation for UpdateDatacenterParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -306,7 +314,7 @@ impl UpdateDatacenterRequest {
     }
 }
 ///The arguments of `delete_datacenter`, by the source's names: what [`Client::delete_datacenter`](Client::delete_datacenter) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteDatacenterParams {
@@ -327,6 +335,7 @@ impl rt::Operation for DeleteDatacenterParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_DATACENTER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `get_firewall_rules`, by the source's names: what [`Client::get_firewall_rules`](Client::get_firewall_rules) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetFirewallRulesParams {
@@ -42,6 +42,7 @@ impl rt::Operation for GetFirewallRulesParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_FIREWALL_RULES
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_firewall_rules";
         if let Some(value) = self.depth.as_ref() {
@@ -50,6 +51,7 @@ impl rt::Operation for GetFirewallRulesParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -98,7 +100,7 @@ impl GetFirewallRulesRequest {
     }
 }
 ///The arguments of `get_firewall_rule`, by the source's names: what [`Client::get_firewall_rule`](Client::get_firewall_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetFirewallRuleParams {
@@ -133,6 +135,7 @@ impl rt::Operation for GetFirewallRuleParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_FIREWALL_RULE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -174,7 +177,7 @@ impl Client {
     }
 }
 ///The arguments of `create_firewall_rule`, by the source's names: what [`Client::create_firewall_rule`](Client::create_firewall_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateFirewallRuleParams {
@@ -209,6 +212,7 @@ impl rt::Operation for CreateFirewallRuleParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_FIREWALL_RULE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create_firewall_rule";
         {
@@ -218,6 +222,7 @@ impl rt::Operation for CreateFirewallRuleParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -270,7 +275,7 @@ impl Client {
     }
 }
 ///The arguments of `update_firewall_rule`, by the source's names: what [`Client::update_firewall_rule`](Client::update_firewall_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateFirewallRuleParams {
@@ -364,6 +369,7 @@ impl rt::Operation for UpdateFirewallRuleParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::UPDATE_FIREWALL_RULE
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "update_firewall_rule";
         if let Some(value) = self.source_mac.as_ref().and_then(Option::as_ref) {
@@ -394,6 +400,7 @@ impl rt::Operation for UpdateFirewallRuleParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -536,7 +543,7 @@ impl UpdateFirewallRuleRequest {
     }
 }
 ///The arguments of `delete_firewall_rule`, by the source's names: what [`Client::delete_firewall_rule`](Client::delete_firewall_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteFirewallRuleParams {
@@ -571,6 +578,7 @@ impl rt::Operation for DeleteFirewallRuleParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_FIREWALL_RULE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_images`, by the source's names: what [`Client::list_images`](Client::list_images) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListImagesParams {
@@ -27,6 +27,7 @@ impl rt::Operation for ListImagesParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_IMAGES
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_images";
         if let Some(value) = self.depth.as_ref() {
@@ -35,6 +36,7 @@ impl rt::Operation for ListImagesParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -71,7 +73,7 @@ impl ListImagesRequest {
     }
 }
 ///The arguments of `get_image`, by the source's names: what [`Client::get_image`](Client::get_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetImageParams {
@@ -90,6 +92,7 @@ impl rt::Operation for GetImageParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_IMAGE
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

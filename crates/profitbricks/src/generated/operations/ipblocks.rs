@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_ipblocks`, by the source's names: what [`Client::list_ipblocks`](Client::list_ipblocks) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListIpblocksParams {
@@ -27,6 +27,7 @@ impl rt::Operation for ListIpblocksParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_IPBLOCKS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_ipblocks";
         if let Some(value) = self.depth.as_ref() {
@@ -35,6 +36,7 @@ impl rt::Operation for ListIpblocksParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -69,7 +71,7 @@ impl ListIpblocksRequest {
     }
 }
 ///The arguments of `get_ipblock`, by the source's names: what [`Client::get_ipblock`](Client::get_ipblock) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetIpblockParams {
@@ -90,6 +92,7 @@ impl rt::Operation for GetIpblockParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_IPBLOCK
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -114,7 +117,7 @@ impl Client {
     }
 }
 ///The arguments of `reserve_ipblock`, by the source's names: what [`Client::reserve_ipblock`](Client::reserve_ipblock) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ReserveIpblockParams {
@@ -133,6 +136,7 @@ impl rt::Operation for ReserveIpblockParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::RESERVE_IPBLOCK
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "reserve_ipblock";
         {
@@ -142,6 +146,7 @@ impl rt::Operation for ReserveIpblockParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -171,7 +176,7 @@ impl Client {
     }
 }
 ///The arguments of `delete_ipblock`, by the source's names: what [`Client::delete_ipblock`](Client::delete_ipblock) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteIpblockParams {
@@ -192,6 +197,7 @@ impl rt::Operation for DeleteIpblockParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_IPBLOCK
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }

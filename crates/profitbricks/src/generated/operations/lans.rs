@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_lans`, by the source's names: what [`Client::list_lans`](Client::list_lans) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListLansParams {
@@ -32,6 +32,7 @@ impl rt::Operation for ListLansParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_LANS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_lans";
         if let Some(value) = self.depth.as_ref() {
@@ -40,6 +41,7 @@ impl rt::Operation for ListLansParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -78,7 +80,7 @@ impl ListLansRequest {
     }
 }
 ///The arguments of `create_lan`, by the source's names: what [`Client::create_lan`](Client::create_lan) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateLanParams {
@@ -102,6 +104,7 @@ impl rt::Operation for CreateLanParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_LAN
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -136,7 +139,7 @@ impl Client {
     }
 }
 ///The arguments of `get_lan`, by the source's names: what [`Client::get_lan`](Client::get_lan) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetLanParams {
@@ -163,6 +166,7 @@ impl rt::Operation for GetLanParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_LAN
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_lan";
         if let Some(value) = self.depth.as_ref() {
@@ -171,6 +175,7 @@ impl rt::Operation for GetLanParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -214,7 +219,7 @@ impl GetLanRequest {
     }
 }
 ///The arguments of `update_lan`, by the source's names: what [`Client::update_lan`](Client::update_lan) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateLanParams {
@@ -244,6 +249,7 @@ impl rt::Operation for UpdateLanParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::UPDATE_LAN
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -298,7 +304,7 @@ impl UpdateLanRequest {
     }
 }
 ///The arguments of `delete_lan`, by the source's names: what [`Client::delete_lan`](Client::delete_lan) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteLanParams {
@@ -322,6 +328,7 @@ impl rt::Operation for DeleteLanParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_LAN
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_loadbalancers`, by the source's names: what [`Client::list_loadbalancers`](Client::list_loadbalancers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListLoadbalancersParams {
@@ -32,6 +32,7 @@ impl rt::Operation for ListLoadbalancersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_LOADBALANCERS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_loadbalancers";
         if let Some(value) = self.depth.as_ref() {
@@ -40,6 +41,7 @@ impl rt::Operation for ListLoadbalancersParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -81,7 +83,7 @@ impl ListLoadbalancersRequest {
     }
 }
 ///The arguments of `get_loadbalancer`, by the source's names: what [`Client::get_loadbalancer`](Client::get_loadbalancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetLoadbalancerParams {
@@ -108,6 +110,7 @@ impl rt::Operation for GetLoadbalancerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_LOADBALANCER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -140,7 +143,7 @@ impl Client {
     }
 }
 ///The arguments of `create_loadbalancer`, by the source's names: what [`Client::create_loadbalancer`](Client::create_loadbalancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateLoadbalancerParams {
@@ -164,6 +167,7 @@ impl rt::Operation for CreateLoadbalancerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_LOADBALANCER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -202,7 +206,7 @@ impl Client {
     }
 }
 ///The arguments of `update_loadbalancer`, by the source's names: what [`Client::update_loadbalancer`](Client::update_loadbalancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateLoadbalancerParams {
@@ -238,6 +242,7 @@ impl rt::Operation for UpdateLoadbalancerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::UPDATE_LOADBALANCER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -305,7 +310,7 @@ impl UpdateLoadbalancerRequest {
     }
 }
 ///The arguments of `delete_loadbalancer`, by the source's names: what [`Client::delete_loadbalancer`](Client::delete_loadbalancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteLoadbalancerParams {
@@ -332,6 +337,7 @@ impl rt::Operation for DeleteLoadbalancerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_LOADBALANCER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }
@@ -367,7 +373,7 @@ impl Client {
     }
 }
 ///The arguments of `get_loadbalancer_members`, by the source's names: what [`Client::get_loadbalancer_members`](Client::get_loadbalancer_members) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetLoadbalancerMembersParams {
@@ -397,6 +403,7 @@ impl rt::Operation for GetLoadbalancerMembersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_LOADBALANCER_MEMBERS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_loadbalancer_members";
         if let Some(value) = self.depth.as_ref() {
@@ -405,6 +412,7 @@ impl rt::Operation for GetLoadbalancerMembersParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -451,7 +459,7 @@ impl GetLoadbalancerMembersRequest {
     }
 }
 ///The arguments of `get_loadbalanced_nic`, by the source's names: what [`Client::get_loadbalanced_nic`](Client::get_loadbalanced_nic) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetLoadbalancedNicParams {
@@ -485,6 +493,7 @@ impl rt::Operation for GetLoadbalancedNicParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_LOADBALANCED_NIC
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_loadbalanced_nic";
         if let Some(value) = self.depth.as_ref() {
@@ -493,6 +502,7 @@ impl rt::Operation for GetLoadbalancedNicParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -541,7 +551,7 @@ impl GetLoadbalancedNicRequest {
     }
 }
 ///The arguments of `add_loadbalanced_nics`, by the source's names: what [`Client::add_loadbalanced_nics`](Client::add_loadbalanced_nics) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddLoadbalancedNicsParams {
@@ -572,6 +582,7 @@ impl rt::Operation for AddLoadbalancedNicsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ADD_LOADBALANCED_NICS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -612,7 +623,7 @@ impl Client {
     }
 }
 ///The arguments of `remove_loadbalanced_nic`, by the source's names: what [`Client::remove_loadbalanced_nic`](Client::remove_loadbalanced_nic) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveLoadbalancedNicParams {
@@ -643,6 +654,7 @@ impl rt::Operation for RemoveLoadbalancedNicParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::REMOVE_LOADBALANCED_NIC
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_locations`, by the source's names: what [`Client::list_locations`](Client::list_locations) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListLocationsParams {}
@@ -24,6 +24,7 @@ impl rt::Operation for ListLocationsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_LOCATIONS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -44,7 +45,7 @@ impl Client {
     }
 }
 ///The arguments of `get_location`, by the source's names: what [`Client::get_location`](Client::get_location) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetLocationParams {
@@ -65,6 +66,7 @@ impl rt::Operation for GetLocationParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_LOCATION
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

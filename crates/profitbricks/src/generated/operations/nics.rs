@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_nics`, by the source's names: what [`Client::list_nics`](Client::list_nics) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListNicsParams {
@@ -35,6 +35,7 @@ impl rt::Operation for ListNicsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_NICS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_nics";
         if let Some(value) = self.depth.as_ref() {
@@ -43,6 +44,7 @@ impl rt::Operation for ListNicsParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -86,7 +88,7 @@ impl ListNicsRequest {
     }
 }
 ///The arguments of `get_nic`, by the source's names: what [`Client::get_nic`](Client::get_nic) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetNicParams {
@@ -120,6 +122,7 @@ impl rt::Operation for GetNicParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_NIC
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_nic";
         if let Some(value) = self.depth.as_ref() {
@@ -128,6 +131,7 @@ impl rt::Operation for GetNicParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -173,7 +177,7 @@ impl GetNicRequest {
     }
 }
 ///The arguments of `create_nic`, by the source's names: what [`Client::create_nic`](Client::create_nic) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateNicParams {
@@ -204,6 +208,7 @@ impl rt::Operation for CreateNicParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_NIC
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create_nic";
         {
@@ -213,6 +218,7 @@ impl rt::Operation for CreateNicParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -254,7 +260,7 @@ impl Client {
     }
 }
 ///The arguments of `update_nic`, by the source's names: what [`Client::update_nic`](Client::update_nic) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateNicParams {
@@ -300,6 +306,7 @@ impl rt::Operation for UpdateNicParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::UPDATE_NIC
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -380,7 +387,7 @@ impl UpdateNicRequest {
     }
 }
 ///The arguments of `delete_nic`, by the source's names: what [`Client::delete_nic`](Client::delete_nic) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteNicParams {
@@ -411,6 +418,7 @@ impl rt::Operation for DeleteNicParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_NIC
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }

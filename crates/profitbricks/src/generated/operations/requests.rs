@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_requests`, by the source's names: what [`Client::list_requests`](Client::list_requests) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListRequestsParams {
@@ -27,6 +27,7 @@ impl rt::Operation for ListRequestsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_REQUESTS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_requests";
         if let Some(value) = self.depth.as_ref() {
@@ -35,6 +36,7 @@ impl rt::Operation for ListRequestsParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -69,7 +71,7 @@ impl ListRequestsRequest {
     }
 }
 ///The arguments of `get_request`, by the source's names: what [`Client::get_request`](Client::get_request) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetRequestParams {
@@ -90,6 +92,7 @@ impl rt::Operation for GetRequestParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_REQUEST
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -117,7 +120,7 @@ impl Client {
     }
 }
 ///The arguments of `get_request_status`, by the source's names: what [`Client::get_request_status`](Client::get_request_status) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetRequestStatusParams {
@@ -138,6 +141,7 @@ impl rt::Operation for GetRequestStatusParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_REQUEST_STATUS
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_servers`, by the source's names: what [`Client::list_servers`](Client::list_servers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListServersParams {
@@ -32,6 +32,7 @@ impl rt::Operation for ListServersParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_SERVERS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_servers";
         if let Some(value) = self.depth.as_ref() {
@@ -40,6 +41,7 @@ impl rt::Operation for ListServersParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -81,7 +83,7 @@ impl ListServersRequest {
     }
 }
 ///The arguments of `get_server`, by the source's names: what [`Client::get_server`](Client::get_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetServerParams {
@@ -108,6 +110,7 @@ impl rt::Operation for GetServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_SERVER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_server";
         if let Some(value) = self.depth.as_ref() {
@@ -116,6 +119,7 @@ impl rt::Operation for GetServerParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -162,7 +166,7 @@ impl GetServerRequest {
     }
 }
 ///The arguments of `create_server`, by the source's names: what [`Client::create_server`](Client::create_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateServerParams {
@@ -186,6 +190,7 @@ impl rt::Operation for CreateServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_SERVER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create_server";
         {
@@ -195,6 +200,7 @@ impl rt::Operation for CreateServerParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -237,7 +243,7 @@ impl Client {
     }
 }
 ///The arguments of `update_server`, by the source's names: what [`Client::update_server`](Client::update_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateServerParams {
@@ -282,6 +288,7 @@ impl rt::Operation for UpdateServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::UPDATE_SERVER
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "update_server";
         if let Some(value) = self.cores.as_ref() {
@@ -326,6 +333,7 @@ impl rt::Operation for UpdateServerParams {
         )?;
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -415,7 +423,7 @@ impl UpdateServerRequest {
     }
 }
 ///The arguments of `delete_server`, by the source's names: what [`Client::delete_server`](Client::delete_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteServerParams {
@@ -439,6 +447,7 @@ impl rt::Operation for DeleteServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }
@@ -475,7 +484,7 @@ impl Client {
     }
 }
 ///The arguments of `get_attached_volumes`, by the source's names: what [`Client::get_attached_volumes`](Client::get_attached_volumes) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetAttachedVolumesParams {
@@ -502,6 +511,7 @@ impl rt::Operation for GetAttachedVolumesParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_ATTACHED_VOLUMES
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_attached_volumes";
         if let Some(value) = self.depth.as_ref() {
@@ -510,6 +520,7 @@ impl rt::Operation for GetAttachedVolumesParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -553,7 +564,7 @@ impl GetAttachedVolumesRequest {
     }
 }
 ///The arguments of `attach_volume`, by the source's names: what [`Client::attach_volume`](Client::attach_volume) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AttachVolumeParams {
@@ -584,6 +595,7 @@ impl rt::Operation for AttachVolumeParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ATTACH_VOLUME
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -623,7 +635,7 @@ impl Client {
     }
 }
 ///The arguments of `get_attached_volume`, by the source's names: what [`Client::get_attached_volume`](Client::get_attached_volume) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetAttachedVolumeParams {
@@ -654,6 +666,7 @@ impl rt::Operation for GetAttachedVolumeParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_ATTACHED_VOLUME
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -688,7 +701,7 @@ impl Client {
     }
 }
 ///The arguments of `detach_volume`, by the source's names: what [`Client::detach_volume`](Client::detach_volume) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DetachVolumeParams {
@@ -719,6 +732,7 @@ impl rt::Operation for DetachVolumeParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DETACH_VOLUME
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }
@@ -761,7 +775,7 @@ impl Client {
     }
 }
 ///The arguments of `get_attached_cdroms`, by the source's names: what [`Client::get_attached_cdroms`](Client::get_attached_cdroms) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetAttachedCdromsParams {
@@ -788,6 +802,7 @@ impl rt::Operation for GetAttachedCdromsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_ATTACHED_CDROMS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "get_attached_cdroms";
         if let Some(value) = self.depth.as_ref() {
@@ -796,6 +811,7 @@ impl rt::Operation for GetAttachedCdromsParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -839,7 +855,7 @@ impl GetAttachedCdromsRequest {
     }
 }
 ///The arguments of `attach_cdrom`, by the source's names: what [`Client::attach_cdrom`](Client::attach_cdrom) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AttachCdromParams {
@@ -870,6 +886,7 @@ impl rt::Operation for AttachCdromParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::ATTACH_CDROM
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -909,7 +926,7 @@ impl Client {
     }
 }
 ///The arguments of `get_attached_cdrom`, by the source's names: what [`Client::get_attached_cdrom`](Client::get_attached_cdrom) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetAttachedCdromParams {
@@ -940,6 +957,7 @@ impl rt::Operation for GetAttachedCdromParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_ATTACHED_CDROM
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -974,7 +992,7 @@ impl Client {
     }
 }
 ///The arguments of `detach_cdrom`, by the source's names: what [`Client::detach_cdrom`](Client::detach_cdrom) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DetachCdromParams {
@@ -1005,6 +1023,7 @@ impl rt::Operation for DetachCdromParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DETACH_CDROM
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }
@@ -1042,7 +1061,7 @@ impl Client {
     }
 }
 ///The arguments of `reboot_server`, by the source's names: what [`Client::reboot_server`](Client::reboot_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RebootServerParams {
@@ -1066,6 +1085,7 @@ impl rt::Operation for RebootServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::REBOOT_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }
@@ -1103,7 +1123,7 @@ impl Client {
     }
 }
 ///The arguments of `start_server`, by the source's names: what [`Client::start_server`](Client::start_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct StartServerParams {
@@ -1127,6 +1147,7 @@ impl rt::Operation for StartServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::START_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }
@@ -1164,7 +1185,7 @@ impl Client {
     }
 }
 ///The arguments of `stop_server`, by the source's names: what [`Client::stop_server`](Client::stop_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct StopServerParams {
@@ -1188,6 +1209,7 @@ impl rt::Operation for StopServerParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::STOP_SERVER
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_snapshots`, by the source's names: what [`Client::list_snapshots`](Client::list_snapshots) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListSnapshotsParams {
@@ -27,6 +27,7 @@ impl rt::Operation for ListSnapshotsParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_SNAPSHOTS
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_snapshots";
         if let Some(value) = self.depth.as_ref() {
@@ -35,6 +36,7 @@ impl rt::Operation for ListSnapshotsParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -69,7 +71,7 @@ impl ListSnapshotsRequest {
     }
 }
 ///The arguments of `get_snapshot`, by the source's names: what [`Client::get_snapshot`](Client::get_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetSnapshotParams {
@@ -90,6 +92,7 @@ impl rt::Operation for GetSnapshotParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_SNAPSHOT
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -114,7 +117,7 @@ impl Client {
     }
 }
 ///The arguments of `update_snapshot`, by the source's names: what [`Client::update_snapshot`](Client::update_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSnapshotParams {
@@ -174,6 +177,7 @@ impl rt::Operation for UpdateSnapshotParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::UPDATE_SNAPSHOT
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "update_snapshot";
         if let Some(value) = self.licence_type.as_ref() {
@@ -187,6 +191,7 @@ impl rt::Operation for UpdateSnapshotParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -306,7 +311,7 @@ impl UpdateSnapshotRequest {
     }
 }
 ///The arguments of `delete_snapshot`, by the source's names: what [`Client::delete_snapshot`](Client::delete_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteSnapshotParams {
@@ -327,6 +332,7 @@ impl rt::Operation for DeleteSnapshotParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_SNAPSHOT
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }

@@ -8,7 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_volumes`, by the source's names: what [`Client::list_volumes`](Client::list_volumes) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListVolumesParams {
@@ -32,6 +32,7 @@ impl rt::Operation for ListVolumesParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::LIST_VOLUMES
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "list_volumes";
         if let Some(value) = self.depth.as_ref() {
@@ -40,6 +41,7 @@ impl rt::Operation for ListVolumesParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -81,7 +83,7 @@ impl ListVolumesRequest {
     }
 }
 ///The arguments of `get_volume`, by the source's names: what [`Client::get_volume`](Client::get_volume) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetVolumeParams {
@@ -105,6 +107,7 @@ impl rt::Operation for GetVolumeParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::GET_VOLUME
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
     }
@@ -134,7 +137,7 @@ impl Client {
     }
 }
 ///The arguments of `create_volume`, by the source's names: what [`Client::create_volume`](Client::create_volume) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateVolumeParams {
@@ -158,6 +161,7 @@ impl rt::Operation for CreateVolumeParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_VOLUME
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "create_volume";
         {
@@ -167,6 +171,7 @@ impl rt::Operation for CreateVolumeParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -209,7 +214,7 @@ impl Client {
     }
 }
 ///The arguments of `update_volume`, by the source's names: what [`Client::update_volume`](Client::update_volume) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateVolumeParams {
@@ -245,6 +250,7 @@ impl rt::Operation for UpdateVolumeParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::UPDATE_VOLUME
     }
+    #[inline]
     fn check(&self) -> Result<(), rt::InvalidArgument> {
         let operation = "update_volume";
         if let Some(value) = self.bus.as_ref() {
@@ -257,6 +263,7 @@ impl rt::Operation for UpdateVolumeParams {
         }
         Ok(())
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -328,7 +335,7 @@ impl UpdateVolumeRequest {
     }
 }
 ///The arguments of `delete_volume`, by the source's names: what [`Client::delete_volume`](Client::delete_volume) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteVolumeParams {
@@ -352,6 +359,7 @@ impl rt::Operation for DeleteVolumeParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::DELETE_VOLUME
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }
@@ -388,7 +396,7 @@ impl Client {
     }
 }
 ///The arguments of `create_snapshot`, by the source's names: what [`Client::create_snapshot`](Client::create_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSnapshotParams {
@@ -418,6 +426,7 @@ impl rt::Operation for CreateSnapshotParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CREATE_SNAPSHOT
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted(response, &super::super::PROVIDER)
     }
@@ -472,7 +481,7 @@ impl CreateSnapshotRequest {
     }
 }
 ///The arguments of `restore_snapshot`, by the source's names: what [`Client::restore_snapshot`](Client::restore_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RestoreSnapshotParams {
@@ -503,6 +512,7 @@ impl rt::Operation for RestoreSnapshotParams {
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::RESTORE_SNAPSHOT
     }
+    #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)
     }

@@ -234,6 +234,58 @@ async fn transport_and_timeout_errors_never_show_secrets() {
     assert_error_clean("timeout error", &error);
 }
 
+#[tokio::test]
+async fn a_callers_own_client_never_forwards_credentials_across_origins() {
+    use cloud_sdks_runtime::reqwest;
+    capture();
+    // another origin (another port of the same host) that records whatever reaches it
+    let other = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&other)
+        .await;
+    for status in [301, 302, 303, 307, 308] {
+        let api = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .insert_header("Location", format!("{}/stolen", other.uri()).as_str()),
+            )
+            .mount(&api)
+            .await;
+        let builder = |client: reqwest::Client| {
+            oneandone::Client::builder(oneandone::Credentials::token(TOKEN))
+                .base_url(api.uri())
+                .header("X-Custom", API_KEY)
+                .http_client(client)
+        };
+        // an ordinary client follows redirects itself, sending X-TOKEN and X-Custom along:
+        // refused, saying what to do
+        let plain = reqwest::Client::builder().build().expect("a client");
+        let refused = builder(plain).build().expect_err("a client that follows redirects");
+        assert!(
+            refused.message().contains(".redirect(reqwest::redirect::Policy::none())"),
+            "{refused}"
+        );
+        assert_error_clean("config error", &refused);
+        // one that leaves redirects to the transport: a redirect to another origin is not
+        // followed, the 3xx comes back
+        let none = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client");
+        let client = builder(none).build().expect("valid settings");
+        let error = client.list_servers().await.expect_err("a redirect away from the API");
+        assert_eq!((error.status(), error.attempts()), (Some(status), Some(1)), "{error}");
+        assert_error_clean("redirect error", &error);
+    }
+    assert_eq!(
+        other.received_requests().await.map_or(0, |seen| seen.len()),
+        0,
+        "nothing, so no credential, reached the other origin"
+    );
+}
+
 #[test]
 fn credentials_go_only_over_https_unless_loopback_or_allowed() {
     capture();

@@ -582,12 +582,11 @@ fn path_expr(op: &Operation, parts: &[PathPart]) -> TokenStream {
                 let param = op.params.iter().find(|p| &p.name == name);
                 let n = rust::ident(name);
                 let text = rust::text(param.map_or(&Ty::String, |p| &p.ty), &quote!(self.#n));
-                let encode = if param.is_some_and(|p| p.allow_slash) {
-                    quote!(path_segments)
-                } else {
-                    quote!(path_segment)
-                };
-                args.push(quote!(cloud_sdks_runtime::encode::#encode(&#text)));
+                // checked (empty, too long, dot segments) and encoded by the runtime
+                let allow_slash = param.is_some_and(|p| p.allow_slash);
+                args.push(quote!(cloud_sdks_runtime::encode::path_param(
+                    operation, #name, &#text, #allow_slash
+                )?));
             }
         }
     }

@@ -4,6 +4,7 @@
 //! error-kind enum, picked from an [`ApiError`] by its [`Classify`] implementation.
 //! No variant ever contains credentials.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -39,6 +40,9 @@ pub struct ApiError {
     /// How many attempts the call made; this answer is the last one's. More than 1 when
     /// transient failures were retried (see [`RetryPolicy`](crate::RetryPolicy)).
     pub attempts: u32,
+    /// How many redirects (within the API's origin) the last attempt followed to get this
+    /// answer; see [`MAX_REDIRECTS`](crate::MAX_REDIRECTS).
+    pub redirects: u32,
 }
 
 impl ApiError {
@@ -77,6 +81,7 @@ impl ApiError {
                 .map(|(name, value)| (name.to_ascii_lowercase(), value))
                 .collect(),
             attempts: 1,
+            redirects: 0,
         }
     }
 
@@ -292,6 +297,16 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
                     error.operation, error.status
                 )?;
                 error.write_details(f)?;
+                if (300..400).contains(&error.status) {
+                    if error.redirects >= crate::transport::MAX_REDIRECTS {
+                        write!(f, "; gave up after {} redirects", error.redirects)?;
+                    } else if error.header("location").is_some() {
+                        f.write_str(
+                            "; its redirect was not followed, as it leads away from the API's \
+                             origin (scheme, host and port)",
+                        )?;
+                    }
+                }
                 write_attempts(f, error.attempts)
             }
             Error::Decode {
@@ -318,6 +333,8 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
                     "could not connect"
                 } else if source.is_redirect() {
                     "redirect failed"
+                } else if is_not_http(source) {
+                    "the answer was not HTTP"
                 } else if source.is_body() || source.is_decode() {
                     "could not read the response"
                 } else {
@@ -326,7 +343,8 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
                 write!(f, "{operation}: {what}")?;
                 if let Some(url) = source.url() {
                     // Scheme, host and path only: the query may be long.
-                    write!(f, " ({}{})", url.origin().ascii_serialization(), url.path())?;
+                    let path = bounded(url.path(), SHOWN_CHARS);
+                    write!(f, " ({}{path})", url.origin().ascii_serialization())?;
                 }
                 write_attempts(f, *attempts)
             }
@@ -359,6 +377,45 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
             Error::Wait(error) => fmt::Display::fmt(error, f),
         }
     }
+}
+
+/// Whether a reqwest error says the answer was not HTTP: an invalid status line or head, an
+/// HTTP/0.9 reply, or anything else the HTTP parser refuses. Another attempt cannot mend it.
+pub(crate) fn is_not_http(error: &reqwest::Error) -> bool {
+    let mut cause = std::error::Error::source(error);
+    while let Some(error) = cause {
+        if let Some(hyper) = error.downcast_ref::<hyper::Error>() {
+            return hyper.is_parse();
+        }
+        cause = error.source();
+    }
+    false
+}
+
+/// The most characters of one piece of caller input an error keeps or shows.
+pub(crate) const SHOWN_CHARS: usize = 512;
+
+/// `text`, cut after `max` characters with `… (N more bytes)`.
+pub(crate) fn bounded(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => {
+            Cow::Owned(format!("{}… ({} more bytes)", &text[..end], text.len() - end))
+        }
+    }
+}
+
+/// Writes caller input with control characters escaped (`\n`, `\r`, `\t`, `\u{1b}`, ...), so
+/// that an error message cannot forge log lines or terminal escapes.
+fn write_escaped(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    let mut rest = text;
+    while let Some(index) = rest.find(char::is_control) {
+        f.write_str(&rest[..index])?;
+        let c = rest[index..].chars().next().unwrap_or_default();
+        write!(f, "{}", c.escape_debug())?;
+        rest = &rest[index + c.len_utf8()..];
+    }
+    f.write_str(rest)
 }
 
 /// `; gave up after N attempts` when there was more than one.
@@ -403,6 +460,8 @@ impl<K: fmt::Debug> std::error::Error for Error<K> {
 /// A caller's argument broke a documented rule; the request was not sent.
 ///
 /// Displays as `create_server: invalid argument 'ram': must be a multiple of 256 (got 1000)`.
+/// Control characters in any part are shown escaped (`\n`), so a caller's text cannot forge
+/// log lines; each part is kept to at most 512 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidArgument {
     /// Name of the operation, e.g. `"create_server"`; empty if not known.
@@ -414,13 +473,22 @@ pub struct InvalidArgument {
 }
 
 impl InvalidArgument {
-    /// Creates an `InvalidArgument`.
+    /// Creates an `InvalidArgument`; a part longer than 512 characters is cut there (with a
+    /// note of how much was left out), since parts may quote a caller's input.
     pub fn new(
         operation: impl Into<String>,
         field: impl Into<String>,
         rule: impl Into<String>,
     ) -> Self {
-        InvalidArgument { operation: operation.into(), field: field.into(), rule: rule.into() }
+        let cap = |text: String| match bounded(&text, SHOWN_CHARS) {
+            Cow::Borrowed(_) => text,
+            Cow::Owned(cut) => cut,
+        };
+        InvalidArgument {
+            operation: cap(operation.into()),
+            field: cap(field.into()),
+            rule: cap(rule.into()),
+        }
     }
 
     /// Sets the operation name if it is empty (as it is for errors from
@@ -436,9 +504,13 @@ impl InvalidArgument {
 impl fmt::Display for InvalidArgument {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.operation.is_empty() {
-            write!(f, "{}: ", self.operation)?;
+            write_escaped(f, &self.operation)?;
+            f.write_str(": ")?;
         }
-        write!(f, "invalid argument '{}': {}", self.field, self.rule)
+        f.write_str("invalid argument '")?;
+        write_escaped(f, &self.field)?;
+        f.write_str("': ")?;
+        write_escaped(f, &self.rule)
     }
 }
 
@@ -470,7 +542,8 @@ impl ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid client configuration: {}", self.message)
+        f.write_str("invalid client configuration: ")?;
+        write_escaped(f, &self.message)
     }
 }
 

@@ -3636,8 +3636,8 @@ impl<'a> GetDvdRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/dvd_isos/{}", cloud_sdks_runtime::encode::path_segment(& self.iso_id
-                .clone())
+                "/dvd_isos/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "iso_id", & self.iso_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -3767,8 +3767,9 @@ impl<'a> GetFirewallRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/firewall_policies/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .firewall_id.clone())
+                "/firewall_policies/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "firewall_id", & self
+                .firewall_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -3802,7 +3803,8 @@ impl<'a> ListFirewallServersRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/firewall_policies/{}/server_ips",
-                cloud_sdks_runtime::encode::path_segment(& self.firewall_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "firewall_id", & self
+                .firewall_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -3837,8 +3839,10 @@ impl<'a> GetFirewallServerRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/firewall_policies/{}/server_ips/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.firewall_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_ip_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "firewall_id", & self
+                .firewall_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_ip_id", & self
+                .server_ip_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -3871,8 +3875,9 @@ impl<'a> ListFirewallPolicyRulesRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/firewall_policies/{}/rules", cloud_sdks_runtime::encode::path_segment(&
-                self.firewall_id.clone())
+                "/firewall_policies/{}/rules",
+                cloud_sdks_runtime::encode::path_param(operation, "firewall_id", & self
+                .firewall_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -3907,8 +3912,10 @@ impl<'a> GetFirewallPolicyRuleRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/firewall_policies/{}/rules/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.firewall_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.rule_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "firewall_id", & self
+                .firewall_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "rule_id", & self
+                .rule_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4012,8 +4019,9 @@ impl<'a> AddFirewallPolicyRuleRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/firewall_policies/{}/rules", cloud_sdks_runtime::encode::path_segment(&
-                self.firewall_id.clone())
+                "/firewall_policies/{}/rules",
+                cloud_sdks_runtime::encode::path_param(operation, "firewall_id", & self
+                .firewall_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -4073,7 +4081,8 @@ impl<'a> AttachServerFirewallPolicyRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/firewall_policies/{}/server_ips",
-                cloud_sdks_runtime::encode::path_segment(& self.firewall_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "firewall_id", & self
+                .firewall_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -4134,8 +4143,9 @@ impl<'a> ModifyFirewallRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/firewall_policies/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .firewall_id.clone())
+                "/firewall_policies/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "firewall_id", & self
+                .firewall_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -4190,8 +4200,9 @@ impl<'a> DeleteFirewallRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/firewall_policies/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .firewall_id.clone())
+                "/firewall_policies/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "firewall_id", & self
+                .firewall_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4226,8 +4237,10 @@ impl<'a> RemoveFirewallRuleRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/firewall_policies/{}/rules/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.firewall_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.rule_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "firewall_id", & self
+                .firewall_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "rule_id", & self
+                .rule_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4262,8 +4275,10 @@ impl<'a> RemoveFirewallServerRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/firewall_policies/{}/server_ips/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.firewall_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_ip_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "firewall_id", & self
+                .firewall_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_ip_id", & self
+                .server_ip_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4391,8 +4406,8 @@ impl<'a> GetImageRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/images/{}", cloud_sdks_runtime::encode::path_segment(& self.image_id
-                .clone())
+                "/images/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "image_id", & self.image_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4482,8 +4497,8 @@ impl<'a> ModifyImageRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/images/{}", cloud_sdks_runtime::encode::path_segment(& self.image_id
-                .clone())
+                "/images/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "image_id", & self.image_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -4545,8 +4560,8 @@ impl<'a> DeleteImageRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/images/{}", cloud_sdks_runtime::encode::path_segment(& self.image_id
-                .clone())
+                "/images/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "image_id", & self.image_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4674,8 +4689,8 @@ impl<'a> GetLoadBalancerRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/load_balancers/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .load_balancer_id.clone())
+                "/load_balancers/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "load_balancer_id", & self.load_balancer_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4709,7 +4724,8 @@ impl<'a> ListLoadBalancerServersRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/load_balancers/{}/server_ips",
-                cloud_sdks_runtime::encode::path_segment(& self.load_balancer_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "load_balancer_id", &
+                self.load_balancer_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4744,9 +4760,10 @@ impl<'a> GetLoadBalancerServerRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/load_balancers/{}/server_ips/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.load_balancer_id
-                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_ip_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "load_balancer_id", &
+                self.load_balancer_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_ip_id", & self
+                .server_ip_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4779,8 +4796,9 @@ impl<'a> LoadBalancerRulesRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/load_balancers/{}/rules", cloud_sdks_runtime::encode::path_segment(&
-                self.load_balancer_id.clone())
+                "/load_balancers/{}/rules",
+                cloud_sdks_runtime::encode::path_param(operation, "load_balancer_id", &
+                self.load_balancer_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4814,9 +4832,11 @@ impl<'a> GetLoadBalancerRuleRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/load_balancers/{}/rules/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.load_balancer_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.rule_id.clone())
+                "/load_balancers/{}/rules/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "load_balancer_id", &
+                self.load_balancer_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "rule_id", & self
+                .rule_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4925,7 +4945,8 @@ impl<'a> AttachLoadBalancerServerRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/load_balancers/{}/server_ips",
-                cloud_sdks_runtime::encode::path_segment(& self.load_balancer_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "load_balancer_id", &
+                self.load_balancer_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -4984,8 +5005,9 @@ impl<'a> AddLoadBalancerRuleRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/load_balancers/{}/rules", cloud_sdks_runtime::encode::path_segment(&
-                self.load_balancer_id.clone())
+                "/load_balancers/{}/rules",
+                cloud_sdks_runtime::encode::path_param(operation, "load_balancer_id", &
+                self.load_balancer_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -5124,8 +5146,8 @@ impl<'a> ModifyLoadBalancerRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/load_balancers/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .load_balancer_id.clone())
+                "/load_balancers/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "load_balancer_id", & self.load_balancer_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -5253,8 +5275,8 @@ impl<'a> DeleteLoadBalancerRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/load_balancers/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .load_balancer_id.clone())
+                "/load_balancers/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "load_balancer_id", & self.load_balancer_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5289,9 +5311,10 @@ impl<'a> RemoveLoadBalancerServerRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/load_balancers/{}/server_ips/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.load_balancer_id
-                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_ip_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "load_balancer_id", &
+                self.load_balancer_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_ip_id", & self
+                .server_ip_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5325,9 +5348,11 @@ impl<'a> RemoveLoadBalancerRuleRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/load_balancers/{}/rules/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.load_balancer_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.rule_id.clone())
+                "/load_balancers/{}/rules/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "load_balancer_id", &
+                self.load_balancer_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "rule_id", & self
+                .rule_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5502,8 +5527,8 @@ impl<'a> GetLogRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/logs/{}", cloud_sdks_runtime::encode::path_segment(& self.log_id
-                .clone())
+                "/logs/{}", cloud_sdks_runtime::encode::path_param(operation, "log_id", &
+                self.log_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5669,8 +5694,9 @@ impl<'a> GetUsageRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/monitoring_center/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/monitoring_center/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -5814,8 +5840,9 @@ impl<'a> GetMonitoringPolicyRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/monitoring_policies/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.monitoring_policy_id.clone())
+                "/monitoring_policies/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5849,8 +5876,8 @@ impl<'a> ListMonitoringPolicyPortsRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/monitoring_policies/{}/ports",
-                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5885,9 +5912,10 @@ impl<'a> GetMonitoringPolicyPortRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/monitoring_policies/{}/ports/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
-                .clone()), cloud_sdks_runtime::encode::path_segment(& self.port_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "port_id", & self
+                .port_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5921,8 +5949,8 @@ impl<'a> ListMonitoringPolicyProcessesRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/monitoring_policies/{}/processes",
-                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5957,9 +5985,10 @@ impl<'a> GetMonitoringPolicyProcessRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/monitoring_policies/{}/processes/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
-                .clone()), cloud_sdks_runtime::encode::path_segment(& self.process_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "process_id", & self
+                .process_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5993,8 +6022,8 @@ impl<'a> ListMonitoringPolicyServersRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/monitoring_policies/{}/servers",
-                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -6029,9 +6058,10 @@ impl<'a> GetMonitoringPolicyServerRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/monitoring_policies/{}/servers/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
-                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -6175,8 +6205,8 @@ impl<'a> AddPortRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/monitoring_policies/{}/ports",
-                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -6236,8 +6266,8 @@ impl<'a> AddProcessRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/monitoring_policies/{}/processes",
-                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -6293,8 +6323,8 @@ impl<'a> AttachMonitoringPolicyServerRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/monitoring_policies/{}/servers",
-                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -6349,8 +6379,9 @@ impl<'a> ModifyMonitoringPolicyRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/monitoring_policies/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.monitoring_policy_id.clone())
+                "/monitoring_policies/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -6409,9 +6440,10 @@ impl<'a> ModifyPortRequest<'a> {
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
                 "/monitoring_policies/{}/ports/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
-                .clone()), cloud_sdks_runtime::encode::path_segment(& self.port_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "port_id", & self
+                .port_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -6463,9 +6495,10 @@ impl<'a> ModifyProcessRequest<'a> {
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
                 "/monitoring_policies/{}/processes/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
-                .clone()), cloud_sdks_runtime::encode::path_segment(& self.process_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "process_id", & self
+                .process_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -6510,8 +6543,9 @@ impl<'a> DeleteMonitoringPolicyRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/monitoring_policies/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.monitoring_policy_id.clone())
+                "/monitoring_policies/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -6546,9 +6580,10 @@ impl<'a> DeleteMonitoringPolicyPortRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/monitoring_policies/{}/ports/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
-                .clone()), cloud_sdks_runtime::encode::path_segment(& self.port_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "port_id", & self
+                .port_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -6583,9 +6618,10 @@ impl<'a> DeleteMonitoringPolicyProcessRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/monitoring_policies/{}/processes/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
-                .clone()), cloud_sdks_runtime::encode::path_segment(& self.process_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "process_id", & self
+                .process_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -6620,9 +6656,10 @@ impl<'a> DetachMonitoringPolicyServerRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/monitoring_policies/{}/servers/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.monitoring_policy_id
-                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "monitoring_policy_id",
+                & self.monitoring_policy_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -6752,8 +6789,8 @@ impl<'a> GetPrivateNetworkRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/private_networks/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .private_network_id.clone())
+                "/private_networks/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "private_network_id", & self.private_network_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -6787,8 +6824,8 @@ impl<'a> ListPrivateNetworkServersRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/private_networks/{}/servers",
-                cloud_sdks_runtime::encode::path_segment(& self.private_network_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "private_network_id", &
+                self.private_network_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -6823,9 +6860,10 @@ impl<'a> GetPrivateNetworkServerRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/private_networks/{}/servers/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.private_network_id
-                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "private_network_id", &
+                self.private_network_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -6901,8 +6939,8 @@ impl<'a> AttachPrivateNetworkServersRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/private_networks/{}/servers",
-                cloud_sdks_runtime::encode::path_segment(& self.private_network_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "private_network_id", &
+                self.private_network_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -6975,8 +7013,8 @@ impl<'a> ModifyPrivateNetworkRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/private_networks/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .private_network_id.clone())
+                "/private_networks/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "private_network_id", & self.private_network_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -7053,8 +7091,8 @@ impl<'a> DeletePrivateNetworkRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/private_networks/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .private_network_id.clone())
+                "/private_networks/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "private_network_id", & self.private_network_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -7089,9 +7127,10 @@ impl<'a> RemovePrivateNetworkServerRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/private_networks/{}/servers/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.private_network_id
-                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "private_network_id", &
+                self.private_network_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -7219,8 +7258,8 @@ impl<'a> GetPublicIpRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/public_ips/{}", cloud_sdks_runtime::encode::path_segment(& self.ip_id
-                .clone())
+                "/public_ips/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "ip_id", & self.ip_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -7338,8 +7377,8 @@ impl<'a> ModifyPublicIpRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/public_ips/{}", cloud_sdks_runtime::encode::path_segment(& self.ip_id
-                .clone())
+                "/public_ips/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "ip_id", & self.ip_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -7394,8 +7433,8 @@ impl<'a> DeletePublicIpRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/public_ips/{}", cloud_sdks_runtime::encode::path_segment(& self.ip_id
-                .clone())
+                "/public_ips/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "ip_id", & self.ip_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -7525,8 +7564,9 @@ impl<'a> GetApplianceRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/server_appliances/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .appliance_id.clone())
+                "/server_appliances/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "appliance_id", & self
+                .appliance_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -7656,8 +7696,8 @@ impl<'a> GetServerRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}", cloud_sdks_runtime::encode::path_segment(& self.server_id
-                .clone())
+                "/servers/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -7721,7 +7761,8 @@ impl<'a> GetFixedServerRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/servers/fixed_instance_sizes/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.fixed_server_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "fixed_server_id", &
+                self.fixed_server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -7754,8 +7795,8 @@ impl<'a> GetServerHardwareRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/hardware", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/hardware", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -7788,8 +7829,9 @@ impl<'a> ListServerHddsRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/hardware/hdds", cloud_sdks_runtime::encode::path_segment(&
-                self.server_id.clone())
+                "/servers/{}/hardware/hdds",
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -7824,8 +7866,10 @@ impl<'a> GetServerHddRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/servers/{}/hardware/hdds/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.hdd_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "hdd_id", & self.hdd_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -7858,8 +7902,8 @@ impl<'a> GetServerImageRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/image", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/image", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -7892,8 +7936,8 @@ impl<'a> ListServerIpsRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/ips", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/ips", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -7927,9 +7971,10 @@ impl<'a> GetServerIpRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/ips/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone()), cloud_sdks_runtime::encode::path_segment(& self
-                .ip_id.clone())
+                "/servers/{}/ips/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "ip_id", & self.ip_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -7964,8 +8009,10 @@ impl<'a> ListIpFirewallPolicyRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/servers/{}/ips/{}/firewall_policy",
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.ip_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "ip_id", & self.ip_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -8000,8 +8047,10 @@ impl<'a> ListIpLoadBalancersRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/servers/{}/ips/{}/load_balancers",
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.ip_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "ip_id", & self.ip_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -8034,8 +8083,8 @@ impl<'a> GetServerStatusRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/status", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/status", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -8068,8 +8117,8 @@ impl<'a> GetServerDvdRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/dvd", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/dvd", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -8103,7 +8152,8 @@ impl<'a> ListServerPrivateNetworksRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/servers/{}/private_networks",
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -8138,9 +8188,10 @@ impl<'a> PrivateNetworkInfoRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/servers/{}/private_networks/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.private_network_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "private_network_id", &
+                self.private_network_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -8173,8 +8224,9 @@ impl<'a> ListServerSnapshotsRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/servers/{}/snapshots", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/snapshots",
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -8282,8 +8334,9 @@ impl<'a> AddHddRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/servers/{}/hardware/hdds", cloud_sdks_runtime::encode::path_segment(&
-                self.server_id.clone())
+                "/servers/{}/hardware/hdds",
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -8342,8 +8395,8 @@ impl<'a> AddNewIpRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/servers/{}/ips", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/ips", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -8390,8 +8443,10 @@ impl<'a> AddLoadBalancerRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/servers/{}/ips/{}/load_balancers",
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.ip_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "ip_id", & self.ip_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -8442,7 +8497,8 @@ impl<'a> AssignPrivateNetworkRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/servers/{}/private_networks",
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -8491,8 +8547,9 @@ impl<'a> CreateSnapshotRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/servers/{}/snapshots", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/snapshots",
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -8526,8 +8583,8 @@ impl<'a> CloneServerRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/servers/{}/clone", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/clone", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -8579,8 +8636,8 @@ impl<'a> ModifyServerRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/servers/{}", cloud_sdks_runtime::encode::path_segment(& self.server_id
-                .clone())
+                "/servers/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -8660,8 +8717,8 @@ impl<'a> ModifyServerHardwareRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/servers/{}/hardware", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/hardware", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -8741,8 +8798,10 @@ impl<'a> ModifyHddRequest<'a> {
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
                 "/servers/{}/hardware/hdds/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.hdd_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "hdd_id", & self.hdd_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -8790,8 +8849,10 @@ impl<'a> AddFirewallPolicyRequest<'a> {
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
                 "/servers/{}/ips/{}/firewall_policy",
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.ip_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "ip_id", & self.ip_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -8860,8 +8921,9 @@ impl<'a> ModifyServerStatusRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/servers/{}/status/action", cloud_sdks_runtime::encode::path_segment(&
-                self.server_id.clone())
+                "/servers/{}/status/action",
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -8915,8 +8977,8 @@ impl<'a> LoadDvdRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/servers/{}/dvd", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/dvd", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -8962,9 +9024,11 @@ impl<'a> RestoreSnapshotRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/servers/{}/snapshots/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.server_id.clone()), cloud_sdks_runtime::encode::path_segment(& self
-                .snapshot_id.clone())
+                "/servers/{}/snapshots/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "snapshot_id", & self
+                .snapshot_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -9021,8 +9085,8 @@ impl<'a> ReinstallImageRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/servers/{}/image", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/image", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -9091,8 +9155,8 @@ impl<'a> DeleteServerRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/servers/{}", cloud_sdks_runtime::encode::path_segment(& self.server_id
-                .clone())
+                "/servers/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -9133,8 +9197,10 @@ impl<'a> RemoveHddRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/servers/{}/hardware/hdds/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.hdd_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "hdd_id", & self.hdd_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -9174,9 +9240,10 @@ impl<'a> RemoveIpRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/servers/{}/ips/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone()), cloud_sdks_runtime::encode::path_segment(& self
-                .ip_id.clone())
+                "/servers/{}/ips/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "ip_id", & self.ip_id
+                .clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -9217,8 +9284,10 @@ impl<'a> RemoveFirewallPolicyRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/servers/{}/ips/{}/firewall_policy",
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.ip_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "ip_id", & self.ip_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -9254,9 +9323,11 @@ impl<'a> RemoveLoadBalancerRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/servers/{}/ips/{}/load_balancers/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.ip_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.load_balancer_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "ip_id", & self.ip_id
+                .clone(), false) ?, cloud_sdks_runtime::encode::path_param(operation,
+                "load_balancer_id", & self.load_balancer_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -9291,9 +9362,10 @@ impl<'a> RemovePrivateNetworkRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/servers/{}/private_networks/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.private_network_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "private_network_id", &
+                self.private_network_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -9326,8 +9398,8 @@ impl<'a> EjectDvdRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/servers/{}/dvd", cloud_sdks_runtime::encode::path_segment(& self
-                .server_id.clone())
+                "/servers/{}/dvd", cloud_sdks_runtime::encode::path_param(operation,
+                "server_id", & self.server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -9361,9 +9433,11 @@ impl<'a> DeleteSnapshotRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/servers/{}/snapshots/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.server_id.clone()), cloud_sdks_runtime::encode::path_segment(& self
-                .snapshot_id.clone())
+                "/servers/{}/snapshots/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "snapshot_id", & self
+                .snapshot_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -9493,8 +9567,8 @@ impl<'a> GetSharedStorageRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/shared_storages/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .shared_storage_id.clone())
+                "/shared_storages/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "shared_storage_id", & self.shared_storage_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -9527,8 +9601,9 @@ impl<'a> ListServersAttachedStorageRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/shared_storages/{}/servers", cloud_sdks_runtime::encode::path_segment(&
-                self.shared_storage_id.clone())
+                "/shared_storages/{}/servers",
+                cloud_sdks_runtime::encode::path_param(operation, "shared_storage_id", &
+                self.shared_storage_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -9563,9 +9638,10 @@ impl<'a> GetSharedStorageServerRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/shared_storages/{}/servers/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.shared_storage_id
-                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "shared_storage_id", &
+                self.shared_storage_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -9678,8 +9754,9 @@ impl<'a> AttachServerSharedStorageRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/shared_storages/{}/servers", cloud_sdks_runtime::encode::path_segment(&
-                self.shared_storage_id.clone())
+                "/shared_storages/{}/servers",
+                cloud_sdks_runtime::encode::path_param(operation, "shared_storage_id", &
+                self.shared_storage_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -9749,8 +9826,8 @@ impl<'a> ModifySharedStorageRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/shared_storages/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .shared_storage_id.clone())
+                "/shared_storages/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "shared_storage_id", & self.shared_storage_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -9863,8 +9940,8 @@ impl<'a> DeleteSharedStorageRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/shared_storages/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .shared_storage_id.clone())
+                "/shared_storages/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "shared_storage_id", & self.shared_storage_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -9899,9 +9976,10 @@ impl<'a> DetachServerSharedStorageRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/shared_storages/{}/servers/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.shared_storage_id
-                .clone()), cloud_sdks_runtime::encode::path_segment(& self.server_id
-                .clone())
+                cloud_sdks_runtime::encode::path_param(operation, "shared_storage_id", &
+                self.shared_storage_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -10157,8 +10235,8 @@ impl<'a> GetUserRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/users/{}", cloud_sdks_runtime::encode::path_segment(& self.user_id
-                .clone())
+                "/users/{}", cloud_sdks_runtime::encode::path_param(operation, "user_id",
+                & self.user_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -10191,8 +10269,8 @@ impl<'a> ApiInfoRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/users/{}/api", cloud_sdks_runtime::encode::path_segment(& self.user_id
-                .clone())
+                "/users/{}/api", cloud_sdks_runtime::encode::path_param(operation,
+                "user_id", & self.user_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -10225,8 +10303,8 @@ impl<'a> ShowApiKeyRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/users/{}/api/key", cloud_sdks_runtime::encode::path_segment(& self
-                .user_id.clone())
+                "/users/{}/api/key", cloud_sdks_runtime::encode::path_param(operation,
+                "user_id", & self.user_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -10259,8 +10337,8 @@ impl<'a> IpsApiAccessAllowedRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/users/{}/api/ips", cloud_sdks_runtime::encode::path_segment(& self
-                .user_id.clone())
+                "/users/{}/api/ips", cloud_sdks_runtime::encode::path_param(operation,
+                "user_id", & self.user_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -10396,8 +10474,8 @@ impl<'a> AddUserIpRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/users/{}/api/ips", cloud_sdks_runtime::encode::path_segment(& self
-                .user_id.clone())
+                "/users/{}/api/ips", cloud_sdks_runtime::encode::path_param(operation,
+                "user_id", & self.user_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -10489,8 +10567,8 @@ impl<'a> ModifyUserRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/users/{}", cloud_sdks_runtime::encode::path_segment(& self.user_id
-                .clone())
+                "/users/{}", cloud_sdks_runtime::encode::path_param(operation, "user_id",
+                & self.user_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -10560,8 +10638,8 @@ impl<'a> ModifyUserApiRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/users/{}/api", cloud_sdks_runtime::encode::path_segment(& self.user_id
-                .clone())
+                "/users/{}/api", cloud_sdks_runtime::encode::path_param(operation,
+                "user_id", & self.user_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -10606,8 +10684,8 @@ impl<'a> ChangeApiKeyRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PUT,
             path: format!(
-                "/users/{}/api/key", cloud_sdks_runtime::encode::path_segment(& self
-                .user_id.clone())
+                "/users/{}/api/key", cloud_sdks_runtime::encode::path_param(operation,
+                "user_id", & self.user_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -10640,8 +10718,8 @@ impl<'a> DeleteUserRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/users/{}", cloud_sdks_runtime::encode::path_segment(& self.user_id
-                .clone())
+                "/users/{}", cloud_sdks_runtime::encode::path_param(operation, "user_id",
+                & self.user_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -10675,9 +10753,10 @@ impl<'a> RemoveUserIpRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/users/{}/api/ips/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .user_id.clone()), cloud_sdks_runtime::encode::path_segment(& self.ip
-                .clone())
+                "/users/{}/api/ips/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "user_id", & self.user_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "ip", & self.ip
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,

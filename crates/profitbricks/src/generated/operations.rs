@@ -2201,8 +2201,8 @@ impl<'a> GetDatacenterRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .datacenter_id.clone())
+                "/datacenters/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "datacenter_id", & self.datacenter_id.clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -2308,8 +2308,8 @@ impl<'a> UpdateDatacenterRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
-                "/datacenters/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .datacenter_id.clone())
+                "/datacenters/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "datacenter_id", & self.datacenter_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -2373,8 +2373,8 @@ impl<'a> DeleteDatacenterRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/datacenters/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .datacenter_id.clone())
+                "/datacenters/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "datacenter_id", & self.datacenter_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -2423,9 +2423,12 @@ impl<'a> GetFirewallRulesRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/servers/{}/nics/{}/firewallrules",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "nic_id", & self.nic_id
+                .clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -2470,10 +2473,13 @@ impl<'a> GetFirewallRuleRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/servers/{}/nics/{}/firewallrules/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.firewall_rule_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "nic_id", & self.nic_id
+                .clone(), false) ?, cloud_sdks_runtime::encode::path_param(operation,
+                "firewall_rule_id", & self.firewall_rule_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -2516,9 +2522,12 @@ impl<'a> CreateFirewallRuleRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/servers/{}/nics/{}/firewallrules",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "nic_id", & self.nic_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::json(&self.firewall_rule)
@@ -2714,10 +2723,13 @@ impl<'a> UpdateFirewallRuleRequest<'a> {
             method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
                 "/datacenters/{}/servers/{}/nics/{}/firewallrules/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.firewall_rule_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "nic_id", & self.nic_id
+                .clone(), false) ?, cloud_sdks_runtime::encode::path_param(operation,
+                "firewall_rule_id", & self.firewall_rule_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -2884,10 +2896,13 @@ impl<'a> DeleteFirewallRuleRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/datacenters/{}/servers/{}/nics/{}/firewallrules/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.firewall_rule_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "nic_id", & self.nic_id
+                .clone(), false) ?, cloud_sdks_runtime::encode::path_param(operation,
+                "firewall_rule_id", & self.firewall_rule_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -2971,8 +2986,8 @@ impl<'a> GetImageRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/images/{}", cloud_sdks_runtime::encode::path_segment(& self.image_id
-                .clone())
+                "/images/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "image_id", & self.image_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -3052,8 +3067,8 @@ impl<'a> GetIpblockRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/ipblocks/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .ipblock_id.clone())
+                "/ipblocks/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "ipblock_id", & self.ipblock_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -3131,8 +3146,8 @@ impl<'a> DeleteIpblockRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/ipblocks/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .ipblock_id.clone())
+                "/ipblocks/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "ipblock_id", & self.ipblock_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -3178,8 +3193,8 @@ impl<'a> ListLansRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/lans", cloud_sdks_runtime::encode::path_segment(& self
-                .datacenter_id.clone())
+                "/datacenters/{}/lans", cloud_sdks_runtime::encode::path_param(operation,
+                "datacenter_id", & self.datacenter_id.clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -3221,8 +3236,8 @@ impl<'a> CreateLanRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/datacenters/{}/lans", cloud_sdks_runtime::encode::path_segment(& self
-                .datacenter_id.clone())
+                "/datacenters/{}/lans", cloud_sdks_runtime::encode::path_param(operation,
+                "datacenter_id", & self.datacenter_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::json(&self.lan)
@@ -3275,9 +3290,11 @@ impl<'a> GetLanRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/lans/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
-                self.lan_id.clone())
+                "/datacenters/{}/lans/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "lan_id", & self.lan_id
+                .clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -3331,9 +3348,11 @@ impl<'a> UpdateLanRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
-                "/datacenters/{}/lans/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
-                self.lan_id.clone())
+                "/datacenters/{}/lans/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "lan_id", & self.lan_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -3394,9 +3413,11 @@ impl<'a> DeleteLanRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/datacenters/{}/lans/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
-                self.lan_id.clone())
+                "/datacenters/{}/lans/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "lan_id", & self.lan_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -3443,7 +3464,8 @@ impl<'a> ListLoadbalancersRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/loadbalancers",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -3486,8 +3508,10 @@ impl<'a> GetLoadbalancerRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/loadbalancers/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.loadbalancer_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "loadbalancer_id", &
+                self.loadbalancer_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -3524,7 +3548,8 @@ impl<'a> CreateLoadbalancerRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/loadbalancers",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::json(&self.loadbalancer)
@@ -3589,8 +3614,10 @@ impl<'a> UpdateLoadbalancerRequest<'a> {
             method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
                 "/datacenters/{}/loadbalancers/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.loadbalancer_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "loadbalancer_id", &
+                self.loadbalancer_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -3659,8 +3686,10 @@ impl<'a> DeleteLoadbalancerRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/datacenters/{}/loadbalancers/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.loadbalancer_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "loadbalancer_id", &
+                self.loadbalancer_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -3708,8 +3737,10 @@ impl<'a> GetLoadbalancerMembersRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/loadbalancers/{}/balancednics",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.loadbalancer_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "loadbalancer_id", &
+                self.loadbalancer_id.clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -3762,9 +3793,12 @@ impl<'a> GetLoadbalancedNicRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/loadbalancers/{}/balancednics/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.loadbalancer_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "loadbalancer_id", &
+                self.loadbalancer_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "nic_id", & self.nic_id
+                .clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -3808,8 +3842,10 @@ impl<'a> AddLoadbalancedNicsRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/loadbalancers/{}/balancednics",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.loadbalancer_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "loadbalancer_id", &
+                self.loadbalancer_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -3866,9 +3902,12 @@ impl<'a> RemoveLoadbalancedNicRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/datacenters/{}/loadbalancers/{}/balancednics/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.loadbalancer_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "loadbalancer_id", &
+                self.loadbalancer_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "nic_id", & self.nic_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -3935,8 +3974,8 @@ impl<'a> GetLocationRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/locations/{}", cloud_sdks_runtime::encode::path_segments(& self
-                .location_id.clone())
+                "/locations/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "location_id", & self.location_id.clone(), true) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -3980,8 +4019,10 @@ impl<'a> ListNicsRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/servers/{}/nics",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -4034,9 +4075,12 @@ impl<'a> GetNicRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/servers/{}/nics/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "nic_id", & self.nic_id
+                .clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -4084,8 +4128,10 @@ impl<'a> CreateNicRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/servers/{}/nics",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::json(&self.nic)
@@ -4161,9 +4207,12 @@ impl<'a> UpdateNicRequest<'a> {
             method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
                 "/datacenters/{}/servers/{}/nics/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "nic_id", & self.nic_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -4247,9 +4296,12 @@ impl<'a> DeleteNicRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/datacenters/{}/servers/{}/nics/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.nic_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "nic_id", & self.nic_id
+                .clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4333,8 +4385,8 @@ impl<'a> GetRequestRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/requests/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .request_id.clone())
+                "/requests/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "request_id", & self.request_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4367,8 +4419,8 @@ impl<'a> GetRequestStatusRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/requests/{}/status", cloud_sdks_runtime::encode::path_segment(& self
-                .request_id.clone())
+                "/requests/{}/status", cloud_sdks_runtime::encode::path_param(operation,
+                "request_id", & self.request_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4410,8 +4462,9 @@ impl<'a> ListServersRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/servers", cloud_sdks_runtime::encode::path_segment(&
-                self.datacenter_id.clone())
+                "/datacenters/{}/servers",
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -4462,9 +4515,11 @@ impl<'a> GetServerRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/servers/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
-                self.server_id.clone())
+                "/datacenters/{}/servers/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -4510,8 +4565,9 @@ impl<'a> CreateServerRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/datacenters/{}/servers", cloud_sdks_runtime::encode::path_segment(&
-                self.datacenter_id.clone())
+                "/datacenters/{}/servers",
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::json(&self.server)
@@ -4627,9 +4683,11 @@ impl<'a> UpdateServerRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
-                "/datacenters/{}/servers/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
-                self.server_id.clone())
+                "/datacenters/{}/servers/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -4741,9 +4799,11 @@ impl<'a> DeleteServerRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/datacenters/{}/servers/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
-                self.server_id.clone())
+                "/datacenters/{}/servers/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4791,8 +4851,10 @@ impl<'a> GetAttachedVolumesRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/servers/{}/volumes",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -4836,8 +4898,10 @@ impl<'a> AttachVolumeRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/servers/{}/volumes",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -4894,9 +4958,12 @@ impl<'a> GetAttachedVolumeRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/servers/{}/volumes/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.volume_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "volume_id", & self
+                .volume_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4932,9 +4999,12 @@ impl<'a> DetachVolumeRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/datacenters/{}/servers/{}/volumes/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.volume_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "volume_id", & self
+                .volume_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -4982,8 +5052,10 @@ impl<'a> GetAttachedCdromsRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/servers/{}/cdroms",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -5027,8 +5099,10 @@ impl<'a> AttachCdromRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/servers/{}/cdroms",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -5085,9 +5159,12 @@ impl<'a> GetAttachedCdromRequest<'a> {
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
                 "/datacenters/{}/servers/{}/cdroms/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.cdrom_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "cdrom_id", & self
+                .cdrom_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5123,9 +5200,12 @@ impl<'a> DetachCdromRequest<'a> {
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
                 "/datacenters/{}/servers/{}/cdroms/{}",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.cdrom_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "cdrom_id", & self
+                .cdrom_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5164,8 +5244,10 @@ impl<'a> RebootServerRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/servers/{}/reboot",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -5208,8 +5290,10 @@ impl<'a> StartServerRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/servers/{}/start",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -5252,8 +5336,10 @@ impl<'a> StopServerRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/servers/{}/stop",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.server_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "server_id", & self
+                .server_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -5341,8 +5427,8 @@ impl<'a> GetSnapshotRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/snapshots/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .snapshot_id.clone())
+                "/snapshots/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "snapshot_id", & self.snapshot_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5461,8 +5547,8 @@ impl<'a> UpdateSnapshotRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
-                "/snapshots/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .snapshot_id.clone())
+                "/snapshots/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "snapshot_id", & self.snapshot_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -5647,8 +5733,8 @@ impl<'a> DeleteSnapshotRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/snapshots/{}", cloud_sdks_runtime::encode::path_segment(& self
-                .snapshot_id.clone())
+                "/snapshots/{}", cloud_sdks_runtime::encode::path_param(operation,
+                "snapshot_id", & self.snapshot_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5694,8 +5780,9 @@ impl<'a> ListVolumesRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/volumes", cloud_sdks_runtime::encode::path_segment(&
-                self.datacenter_id.clone())
+                "/datacenters/{}/volumes",
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?
             ),
             query: {
                 let mut query = Vec::new();
@@ -5737,9 +5824,11 @@ impl<'a> GetVolumeRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::GET,
             path: format!(
-                "/datacenters/{}/volumes/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
-                self.volume_id.clone())
+                "/datacenters/{}/volumes/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "volume_id", & self
+                .volume_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5777,8 +5866,9 @@ impl<'a> CreateVolumeRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
-                "/datacenters/{}/volumes", cloud_sdks_runtime::encode::path_segment(&
-                self.datacenter_id.clone())
+                "/datacenters/{}/volumes",
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::json(&self.volume)
@@ -5862,9 +5952,11 @@ impl<'a> UpdateVolumeRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::PATCH,
             path: format!(
-                "/datacenters/{}/volumes/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
-                self.volume_id.clone())
+                "/datacenters/{}/volumes/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "volume_id", & self
+                .volume_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -5943,9 +6035,11 @@ impl<'a> DeleteVolumeRequest<'a> {
             operation,
             method: cloud_sdks_runtime::Method::DELETE,
             path: format!(
-                "/datacenters/{}/volumes/{}", cloud_sdks_runtime::encode::path_segment(&
-                self.datacenter_id.clone()), cloud_sdks_runtime::encode::path_segment(&
-                self.volume_id.clone())
+                "/datacenters/{}/volumes/{}",
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "volume_id", & self
+                .volume_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: cloud_sdks_runtime::Body::Empty,
@@ -5996,8 +6090,10 @@ impl<'a> CreateSnapshotRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/volumes/{}/create-snapshot",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.volume_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "volume_id", & self
+                .volume_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {
@@ -6052,8 +6148,10 @@ impl<'a> RestoreSnapshotRequest<'a> {
             method: cloud_sdks_runtime::Method::POST,
             path: format!(
                 "/datacenters/{}/volumes/{}/restore-snapshot",
-                cloud_sdks_runtime::encode::path_segment(& self.datacenter_id.clone()),
-                cloud_sdks_runtime::encode::path_segment(& self.volume_id.clone())
+                cloud_sdks_runtime::encode::path_param(operation, "datacenter_id", & self
+                .datacenter_id.clone(), false) ?,
+                cloud_sdks_runtime::encode::path_param(operation, "volume_id", & self
+                .volume_id.clone(), false) ?
             ),
             query: Vec::new(),
             body: {

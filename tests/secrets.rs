@@ -204,6 +204,128 @@ async fn decode_errors_redact_credentials_in_the_body() {
     assert_error_clean("memset decode", &error);
 }
 
+/// A password with characters every encoding treats differently.
+const ODD_PASSWORD: &str = "p\u{e4}\"ss\\w/rd&1 +x";
+
+/// Standard Base64, padded or not (written out: the tests depend on no Base64 crate).
+fn base64(bytes: &[u8], pad: bool) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+        }
+        if pad {
+            out.push_str(&"=".repeat(3 - chunk.len()));
+        }
+    }
+    out
+}
+
+/// How servers echo a text: as it is, JSON-escaped (as serde_json and as PHP do it),
+/// percent-encoded (upper and lower case, as a form), HTML-escaped.
+fn echo_forms(text: &str) -> Vec<String> {
+    let json = serde_json::to_string(text).expect("a string");
+    let json = json[1..json.len() - 1].to_owned();
+    let php: String = json
+        .chars()
+        .map(|c| match c {
+            '/' => r"\/".to_owned(),
+            c if !c.is_ascii() => format!("\\u{:04x}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect();
+    let percent = |upper: bool| -> String {
+        text.bytes()
+            .map(|b| match b {
+                b if b.is_ascii_alphanumeric() || b"-._~".contains(&b) => char::from(b).to_string(),
+                b if upper => format!("%{b:02X}"),
+                b => format!("%{b:02x}"),
+            })
+            .collect()
+    };
+    let html = text.replace('&', "&amp;").replace('"', "&quot;");
+    vec![
+        text.to_owned(),
+        json,
+        php,
+        percent(true),
+        percent(false),
+        percent(true).replace("%20", "+"),
+        html,
+    ]
+}
+
+#[tokio::test]
+async fn credentials_echoed_in_any_encoding_are_redacted() {
+    capture();
+    let header = format!("user@example.com:{ODD_PASSWORD}");
+    let mut forms = echo_forms(ODD_PASSWORD);
+    for text in [ODD_PASSWORD, header.as_str()] {
+        for pad in [true, false] {
+            forms.extend(echo_forms(&base64(text.as_bytes(), pad)));
+        }
+    }
+    forms.push(format!("Basic {}", base64(header.as_bytes(), true)));
+    let client = |server: &MockServer| {
+        profitbricks::Client::builder(profitbricks::Credentials::basic(
+            "user@example.com",
+            ODD_PASSWORD,
+        ))
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("valid settings")
+    };
+    let assert_clean = |what: &str, form: &str, texts: &[&str]| {
+        for text in texts {
+            assert!(!text.contains(form), "{what}: {form:?} shows in {text}");
+            assert!(!text.contains(ODD_PASSWORD), "{what}: the password shows in {text}");
+        }
+    };
+    for form in &forms {
+        let server = MockServer::start().await;
+        // the echo inside a JSON string (as the server would escape it), and as it is
+        let body = format!(
+            r#"{{"messages":[{{"errorCode":"401","message":"bad password {form}"}}],"raw":"{form}"}}"#,
+        );
+        let mut answer = ResponseTemplate::new(401).set_body_raw(body, "application/json");
+        if form.is_ascii() {
+            answer = answer.insert_header("X-Echo", form.as_str());
+        }
+        Mock::given(any()).respond_with(answer).mount(&server).await;
+        let error = client(&server).get_datacenter("dc-1").await.expect_err("401");
+        let api = error.api_error().expect("an API error");
+        let headers = format!("{:?}", api.headers);
+        let (display, debug) = (error.to_string(), format!("{error:?} {error:#?}"));
+        let message = api.message.clone().unwrap_or_default();
+        assert_clean("401", form, &[&api.body, &message, &headers, &display]);
+        assert!(!debug.contains(&format!("{form:?}").trim_matches('"').to_owned()), "{debug}");
+        assert!(api.body.contains("<redacted>"), "{form:?}: {}", api.body);
+    }
+
+    // echoed into a field that is not a string: serde's message quotes it, escaped as Rust does
+    let server = MockServer::start().await;
+    let body =
+        json!({"id": "s-1", "type": "server", "href": "h", "properties": {"cores": ODD_PASSWORD}});
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let error = client(&server).get_server("dc-1", "s-1").await.expect_err("cores is a number");
+    let cloud_sdks_runtime::Error::Decode { body, message, .. } = &error else {
+        panic!("expected a decode error, got {error:?}")
+    };
+    assert!(message.contains(r#"invalid type: string "<redacted>""#), "{message}");
+    let quoted = format!("{ODD_PASSWORD:?}");
+    for text in [body.as_str(), message.as_str(), &error.to_string(), &format!("{error:?}")] {
+        for form in [ODD_PASSWORD, quoted.trim_matches('"'), &echo_forms(ODD_PASSWORD)[1]] {
+            assert!(!text.contains(form), "{form:?} shows in {text}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn transport_and_timeout_errors_never_show_secrets() {
     capture();

@@ -89,8 +89,8 @@ impl Response {
         Err(Error::Decode {
             operation: self.operation,
             status: self.status,
-            body: self.redactor.scrub(&String::from_utf8_lossy(&self.body)),
-            message: self.redactor.scrub(&message),
+            body: self.redactor.scrub(&String::from_utf8_lossy(&self.body)).into_owned(),
+            message: self.redactor.scrub(&message).into_owned(),
         })
     }
 

@@ -483,7 +483,7 @@ impl Transport {
         let id = from_provider.or_else(|| {
             let value = headers.get("x-request-id")?.to_str().ok()?;
             let id: String = value.chars().filter(|c| !c.is_control()).take(200).collect();
-            Some(self.inner.redactor.scrub(&id))
+            Some(self.inner.redactor.scrub(&id).into_owned())
         });
         if let Some(id) = id {
             span.record("request_id", id.as_str());

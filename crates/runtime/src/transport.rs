@@ -461,7 +461,9 @@ impl Transport {
                 return Err(Failure::TooLarge { status });
             }
             let headers = std::mem::take(response.headers_mut());
-            let mut body = Vec::new();
+            // room for the announced length at once (it is within the limit): no doubling
+            let announced = response.content_length().unwrap_or(0);
+            let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
             while let Some(chunk) = response.chunk().await.map_err(failure)? {
                 if (body.len() + chunk.len()) as u64 > limit {
                     return Err(Failure::TooLarge { status });
@@ -505,13 +507,8 @@ impl Transport {
                 (name.as_str().to_owned(), value)
             })
             .collect();
-        let mut error = ApiError::from_parts(
-            operation,
-            status,
-            header_list,
-            &body,
-            &self.inner.provider.errors,
-        );
+        let mut error =
+            ApiError::from_body(operation, status, header_list, body, &self.inner.provider.errors);
         error.attempts = attempts;
         error.redirects = redirects;
         error.redact(&self.inner.redactor);

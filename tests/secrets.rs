@@ -327,6 +327,35 @@ async fn credentials_echoed_in_any_encoding_are_redacted() {
 }
 
 #[tokio::test]
+async fn batch_answers_redact_credentials_a_server_echoes_back() {
+    capture();
+    // every call's answer echoes the key: as an error, and as a result of the wrong shape
+    let server = MockServer::start().await;
+    let answers = json!([
+        {"jsonrpc": "2.0", "id": 0, "error": {"code": 4, "message": format!("bad key {API_KEY}")}},
+        {"jsonrpc": "2.0", "id": 1, "result": {"name": 5, "status": API_KEY}},
+    ]);
+    Mock::given(method("POST"))
+        .and(path("/v1/jsonrpc"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answers))
+        .mount(&server)
+        .await;
+    let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+        .base_url(format!("{}/v1", server.uri()))
+        .build()
+        .expect("valid settings");
+    let mut batch = client.batch();
+    let first = batch.add(client.service().info("a")).expect("valid");
+    let second = batch.add(client.service().info("b")).expect("valid");
+    let mut results = batch.send().await.expect("answered");
+    let error = results.take(first).expect_err("an error answer");
+    assert_eq!(error.api_error().and_then(|e| e.message.as_deref()), Some("bad key <redacted>"));
+    assert_error_clean("batch error answer", &error);
+    let error = results.take(second).expect_err("a result that does not decode");
+    assert_error_clean("batch decode error", &error);
+}
+
+#[tokio::test]
 async fn transport_and_timeout_errors_never_show_secrets() {
     capture();
     let closed = {

@@ -104,6 +104,11 @@ impl Response {
         (!json).then(|| format!("got Content-Type {shown}{what}, not JSON"))
     }
 
+    /// The client's secrets, for errors built from this response elsewhere in the runtime.
+    pub(crate) fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
     /// Records the id of the job this response started on the call's tracing span (field
     /// `job_id`), so that logs tie the call to the work it began.
     pub fn record_job_id(&self, job_id: &str) {

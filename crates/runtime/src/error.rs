@@ -606,7 +606,7 @@ pub(crate) fn bounded(text: &str, max: usize) -> Cow<'_, str> {
 
 /// Writes caller input with control characters escaped (`\n`, `\r`, `\t`, `\u{1b}`, ...), so
 /// that an error message cannot forge log lines or terminal escapes.
-fn write_escaped(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+pub(crate) fn write_escaped(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
     let mut rest = text;
     while let Some(index) = rest.find(char::is_control) {
         f.write_str(&rest[..index])?;

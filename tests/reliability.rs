@@ -7,6 +7,8 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -682,6 +684,259 @@ async fn responses_within_the_default_limit_are_read_whole() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Round two (issue 14): absurd settings and hints, caller input, deterministic failures, the
+// retry budget
+
+#[tokio::test]
+async fn absurd_durations_saturate_instead_of_panicking() {
+    // every setting at its largest: a call still ends (with the server's answer), never a panic
+    let server = answering(ResponseTemplate::new(404), u64::MAX, ResponseTemplate::new(404)).await;
+    let client = profitbricks::Client::builder(profitbricks::Credentials::basic("u", "p"))
+        .base_url(server.uri())
+        .connect_timeout(Duration::MAX)
+        .attempt_timeout(Duration::MAX)
+        .total_timeout(Duration::MAX)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(u32::MAX)
+                .initial_backoff(Duration::MAX)
+                .max_backoff(Duration::MAX)
+                .max_wait(Duration::MAX),
+        )
+        .build()
+        .expect("valid settings");
+    let error = client.get_datacenter("dc-1").await.expect_err("404");
+    assert_eq!((error.status(), error.attempts()), (Some(404), Some(1)));
+
+    // a server asking to wait 2⁶⁴ − 1 s, with max_wait(MAX) and a total timeout: the absurd
+    // hint counts as longer than any max_wait, so its answer comes back at once
+    let server = answering(
+        ResponseTemplate::new(503).insert_header("Retry-After", "18446744073709551615"),
+        u64::MAX,
+        ResponseTemplate::new(200),
+    )
+    .await;
+    let client = profitbricks::Client::builder(profitbricks::Credentials::basic("u", "p"))
+        .base_url(server.uri())
+        .total_timeout(Duration::from_secs(30))
+        .retry_policy(RetryPolicy::default().max_wait(Duration::MAX))
+        .build()
+        .expect("valid settings");
+    let error = client.get_datacenter("dc-1").await.expect_err("503");
+    assert_eq!((error.status(), error.attempts()), (Some(503), Some(1)));
+    assert_eq!(requests(&server).await, 1);
+
+    // huge backoff with a total timeout: the pause would outlast it, so no retry
+    let server = answering(ResponseTemplate::new(503), u64::MAX, ResponseTemplate::new(200)).await;
+    let client = profitbricks::Client::builder(profitbricks::Credentials::basic("u", "p"))
+        .base_url(server.uri())
+        .total_timeout(Duration::from_secs(30))
+        .retry_policy(
+            RetryPolicy::default().initial_backoff(Duration::MAX).max_backoff(Duration::MAX),
+        )
+        .build()
+        .expect("valid settings");
+    let started = Instant::now();
+    for _ in 0..20 {
+        // the jitter is random: try often enough to meet a fraction close to 1
+        let error = client.get_datacenter("dc-1").await.expect_err("503");
+        assert_eq!(error.status(), Some(503));
+    }
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn an_absurd_rate_limit_reset_counts_as_longer_than_max_wait() {
+    for (name, value) in [
+        ("X-Rate-Limit-Reset", "18446744073709551615"),
+        ("X-RateLimit-Reset", "18446744073709551615"),
+        ("Retry-After", "18446744073709551615"),
+        ("Retry-After", "99999999999999999999999"),
+        ("X-Rate-Limit-Reset", "99999999999"),
+    ] {
+        let server = answering(
+            ResponseTemplate::new(429).insert_header(name, value),
+            u64::MAX,
+            ResponseTemplate::new(200).set_body_json(json!([])),
+        )
+        .await;
+        let error = oa(&server.uri(), quick(3)).list_servers().await.expect_err(value);
+        assert_eq!((error.status(), error.attempts()), (Some(429), Some(1)), "{name}: {value}");
+        assert_eq!(requests(&server).await, 1, "{name}: {value}: not retried");
+    }
+}
+
+#[tokio::test]
+async fn empty_ids_are_refused_before_sending() {
+    let server = answering(
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"id": "all", "type": "collection", "href": "h", "items": []})),
+        u64::MAX,
+        ResponseTemplate::new(200),
+    )
+    .await;
+    let client = pb(&server.uri(), quick(3));
+    let get = client.get_datacenter("").await.expect_err("an empty id");
+    let delete = client.delete_datacenter("").await.expect_err("an empty id");
+    let nested = client.get_server("dc-1", "").await.expect_err("an empty id");
+    for (error, field) in [(get, "datacenter_id"), (delete, "datacenter_id"), (nested, "server_id")]
+    {
+        match &error {
+            Error::InvalidArgument(invalid) => {
+                assert_eq!(invalid.field, field, "{error}");
+                assert!(invalid.rule.contains("must not be empty"), "{error}");
+            }
+            other => panic!("expected InvalidArgument, got {other:?}"),
+        }
+    }
+    assert_eq!(requests(&server).await, 0, "nothing was sent");
+}
+
+#[tokio::test]
+async fn an_over_long_id_is_refused_before_sending_with_a_bounded_message() {
+    let server = answering(ResponseTemplate::new(404), u64::MAX, ResponseTemplate::new(404)).await;
+    let client = pb(&server.uri(), quick(3));
+    for length in [70_000, 10_000_000] {
+        let id = "a".repeat(length);
+        let error = client.get_datacenter(id.as_str()).await.expect_err("too long");
+        let display = error.to_string();
+        let debug = format!("{error:?}");
+        eprintln!(
+            "id of {length} bytes: Display {} bytes, Debug {} bytes",
+            display.len(),
+            debug.len()
+        );
+        assert!(
+            matches!(&error, Error::InvalidArgument(invalid) if invalid.field == "datacenter_id"),
+            "{debug:.300}"
+        );
+        assert!(display.len() < 300 && debug.len() < 600, "{display:.300}");
+        assert!(display.contains(&format!("got {length}")), "{display}");
+    }
+    // a URL too long as a whole (a long query value) is refused too, naming the rule
+    let error = oa(&server.uri(), quick(3))
+        .list_servers()
+        .q("x".repeat(20_000))
+        .await
+        .expect_err("the URL is too long");
+    match &error {
+        Error::InvalidArgument(invalid) => {
+            assert_eq!(invalid.field, "url", "{error}");
+            assert!(invalid.rule.contains("at most 8192 bytes"), "{error}");
+        }
+        other => panic!("expected InvalidArgument, got {other:.300?}"),
+    }
+    assert!(error.to_string().len() < 300);
+    assert_eq!(requests(&server).await, 0, "nothing was sent, nothing retried");
+}
+
+#[tokio::test]
+async fn dot_segments_behind_encoded_separators_are_refused() {
+    let server = answering(
+        ResponseTemplate::new(200).set_body_json(datacenter()),
+        u64::MAX,
+        ResponseTemplate::new(200),
+    )
+    .await;
+    let client = pb(&server.uri(), quick(1));
+    for id in [
+        "..", ".", "../x", "x/..", r"a\..\b", r"..\x", "x/./y", "%2e%2E/x", "a/%2E", "/x", "x/",
+        r"x\\y",
+    ] {
+        let error = client.get_datacenter(id).await.expect_err(id);
+        match &error {
+            Error::InvalidArgument(invalid) => {
+                assert_eq!(invalid.field, "datacenter_id", "{id}: {error}")
+            }
+            other => panic!("{id}: expected InvalidArgument, got {other:?}"),
+        }
+        assert!(!error.to_string().contains('\n'));
+    }
+    // a location id may hold '/', but no dot or empty segment either
+    for id in ["us/..", "../us", "us//las", "us/", "us/./las"] {
+        let error = client.get_location(id).await.expect_err(id);
+        assert!(
+            matches!(&error, Error::InvalidArgument(invalid) if invalid.field == "location_id"),
+            "{id}: {error}"
+        );
+    }
+    assert_eq!(requests(&server).await, 0);
+    // dots inside a segment are fine
+    for id in ["a..b", "...", ".hidden", "v1.2", "x.."] {
+        client.get_datacenter(id).await.expect(id);
+    }
+    assert_eq!(requests(&server).await, 5);
+}
+
+#[tokio::test]
+async fn a_redirect_loop_is_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(302).insert_header("Location", "/datacenters/dc-1"))
+        .mount(&server)
+        .await;
+    let error = pb(&server.uri(), quick(3)).get_datacenter("dc-1").await.expect_err("a loop");
+    let seen = requests(&server).await;
+    eprintln!("redirect loop: {seen} requests; {error}");
+    assert_eq!(seen, 11, "the request and 10 redirects, once");
+    assert_eq!((error.status(), error.attempts()), (Some(302), Some(1)), "{error:?}");
+}
+
+#[tokio::test]
+async fn answers_that_are_not_http_are_not_retried() {
+    for answer in [
+        &b"HTTP/1.1 2OO OK\r\nContent-Length: 2\r\n\r\n{}"[..],
+        b"{\"id\": \"dc-1\"}\n",
+        b"SSH-2.0-OpenSSH_9.6\r\n",
+    ] {
+        let (base, connections) = counting_raw_server(answer);
+        let error = pb(&base, quick(3)).get_datacenter("dc-1").await.expect_err("not HTTP");
+        let seen = connections.load(Ordering::SeqCst);
+        eprintln!("{:?}: {seen} connections; {error}", String::from_utf8_lossy(answer));
+        assert!(matches!(error, Error::Transport { attempts: 1, .. }), "{error:?}");
+        assert_eq!(seen, 1, "{:?}", String::from_utf8_lossy(answer));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_budget_keeps_an_outage_from_tripling_the_load() {
+    async fn storm(policy: RetryPolicy) -> usize {
+        let server =
+            answering(ResponseTemplate::new(503), u64::MAX, ResponseTemplate::new(200)).await;
+        let client = pb(&server.uri(), policy);
+        let mut calls = tokio::task::JoinSet::new();
+        for _ in 0..500 {
+            let client = client.clone();
+            calls.spawn(async move { client.get_datacenter("dc-1").await.expect_err("503") });
+        }
+        while let Some(call) = calls.join_next().await {
+            assert_eq!(call.expect("no panic").status(), Some(503));
+        }
+        requests(&server).await
+    }
+    let with_budget = storm(quick(3)).await;
+    let without = storm(quick(3).retry_budget(None)).await;
+    eprintln!("500 failing calls: {with_budget} requests with the budget, {without} without");
+    // 500 first attempts; 500 tokens pay for 100 retries (5 each), successes refund none
+    assert_eq!(with_budget, 600);
+    assert_eq!(without, 1500);
+}
+
+#[tokio::test]
+async fn control_characters_in_caller_input_are_escaped_in_errors() {
+    let client = pb("http://127.0.0.1:9", quick(1));
+    let error = client
+        .call("get_datacenter\r\nINFO forged log line", json!({}))
+        .await
+        .expect_err("no such operation");
+    let text = error.to_string();
+    assert!(!text.contains(['\r', '\n']), "{text}");
+    assert!(text.contains(r"get_datacenter\r\nINFO forged"), "{text}");
+    let invalid = cloud_sdks_runtime::InvalidArgument::new("op\n", "field\r", "rule\u{1b}[31m");
+    assert_eq!(invalid.to_string(), r"op\n: invalid argument 'field\r': rule\u{1b}[31m");
+}
+
+// ---------------------------------------------------------------------------------------------
 // A tiny HTTP server on 127.0.0.1 for faults wiremock cannot make.
 
 /// Serves `connections` connections, each with `handle` on its own thread; returns the base URL.
@@ -695,6 +950,27 @@ fn raw_server(connections: usize, handle: fn(TcpStream)) -> String {
         }
     });
     base
+}
+
+/// Answers every connection with `answer` (whatever the request) and closes it; returns the
+/// base URL and a count of the connections accepted.
+fn counting_raw_server(answer: &'static [u8]) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&count);
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            seen.fetch_add(1, Ordering::SeqCst);
+            thread::spawn(move || {
+                read_request(&mut stream);
+                let _ = stream.write_all(answer);
+                let _ = stream.flush();
+            });
+        }
+    });
+    (base, count)
 }
 
 /// Reads a request's head and body (by its Content-Length).

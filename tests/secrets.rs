@@ -204,6 +204,157 @@ async fn decode_errors_redact_credentials_in_the_body() {
     assert_error_clean("memset decode", &error);
 }
 
+/// A password with characters every encoding treats differently.
+const ODD_PASSWORD: &str = "p\u{e4}\"ss\\w/rd&1 +x";
+
+/// Standard Base64, padded or not (written out: the tests depend on no Base64 crate).
+fn base64(bytes: &[u8], pad: bool) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+        }
+        if pad {
+            out.push_str(&"=".repeat(3 - chunk.len()));
+        }
+    }
+    out
+}
+
+/// How servers echo a text: as it is, JSON-escaped (as serde_json and as PHP do it),
+/// percent-encoded (upper and lower case, as a form), HTML-escaped.
+fn echo_forms(text: &str) -> Vec<String> {
+    let json = serde_json::to_string(text).expect("a string");
+    let json = json[1..json.len() - 1].to_owned();
+    let php: String = json
+        .chars()
+        .map(|c| match c {
+            '/' => r"\/".to_owned(),
+            c if !c.is_ascii() => format!("\\u{:04x}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect();
+    let percent = |upper: bool| -> String {
+        text.bytes()
+            .map(|b| match b {
+                b if b.is_ascii_alphanumeric() || b"-._~".contains(&b) => char::from(b).to_string(),
+                b if upper => format!("%{b:02X}"),
+                b => format!("%{b:02x}"),
+            })
+            .collect()
+    };
+    let html = text.replace('&', "&amp;").replace('"', "&quot;");
+    vec![
+        text.to_owned(),
+        json,
+        php,
+        percent(true),
+        percent(false),
+        percent(true).replace("%20", "+"),
+        html,
+    ]
+}
+
+#[tokio::test]
+async fn credentials_echoed_in_any_encoding_are_redacted() {
+    capture();
+    let header = format!("user@example.com:{ODD_PASSWORD}");
+    let mut forms = echo_forms(ODD_PASSWORD);
+    for text in [ODD_PASSWORD, header.as_str()] {
+        for pad in [true, false] {
+            forms.extend(echo_forms(&base64(text.as_bytes(), pad)));
+        }
+    }
+    forms.push(format!("Basic {}", base64(header.as_bytes(), true)));
+    let client = |server: &MockServer| {
+        profitbricks::Client::builder(profitbricks::Credentials::basic(
+            "user@example.com",
+            ODD_PASSWORD,
+        ))
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("valid settings")
+    };
+    let assert_clean = |what: &str, form: &str, texts: &[&str]| {
+        for text in texts {
+            assert!(!text.contains(form), "{what}: {form:?} shows in {text}");
+            assert!(!text.contains(ODD_PASSWORD), "{what}: the password shows in {text}");
+        }
+    };
+    for form in &forms {
+        let server = MockServer::start().await;
+        // the echo inside a JSON string (as the server would escape it), and as it is
+        let body = format!(
+            r#"{{"messages":[{{"errorCode":"401","message":"bad password {form}"}}],"raw":"{form}"}}"#,
+        );
+        let mut answer = ResponseTemplate::new(401).set_body_raw(body, "application/json");
+        if form.is_ascii() {
+            answer = answer.insert_header("X-Echo", form.as_str());
+        }
+        Mock::given(any()).respond_with(answer).mount(&server).await;
+        let error = client(&server).get_datacenter("dc-1").await.expect_err("401");
+        let api = error.api_error().expect("an API error");
+        let headers = format!("{:?}", api.headers);
+        let (display, debug) = (error.to_string(), format!("{error:?} {error:#?}"));
+        let message = api.message.clone().unwrap_or_default();
+        assert_clean("401", form, &[&api.body, &message, &headers, &display]);
+        assert!(!debug.contains(&format!("{form:?}").trim_matches('"').to_owned()), "{debug}");
+        assert!(api.body.contains("<redacted>"), "{form:?}: {}", api.body);
+    }
+
+    // echoed into a field that is not a string: serde's message quotes it, escaped as Rust does
+    let server = MockServer::start().await;
+    let body =
+        json!({"id": "s-1", "type": "server", "href": "h", "properties": {"cores": ODD_PASSWORD}});
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let error = client(&server).get_server("dc-1", "s-1").await.expect_err("cores is a number");
+    let cloud_sdks_runtime::Error::Decode { body, message, .. } = &error else {
+        panic!("expected a decode error, got {error:?}")
+    };
+    assert!(message.contains(r#"invalid type: string "<redacted>""#), "{message}");
+    let quoted = format!("{ODD_PASSWORD:?}");
+    for text in [body.as_str(), message.as_str(), &error.to_string(), &format!("{error:?}")] {
+        for form in [ODD_PASSWORD, quoted.trim_matches('"'), &echo_forms(ODD_PASSWORD)[1]] {
+            assert!(!text.contains(form), "{form:?} shows in {text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn batch_answers_redact_credentials_a_server_echoes_back() {
+    capture();
+    // every call's answer echoes the key: as an error, and as a result of the wrong shape
+    let server = MockServer::start().await;
+    let answers = json!([
+        {"jsonrpc": "2.0", "id": 0, "error": {"code": 4, "message": format!("bad key {API_KEY}")}},
+        {"jsonrpc": "2.0", "id": 1, "result": {"name": 5, "status": API_KEY}},
+    ]);
+    Mock::given(method("POST"))
+        .and(path("/v1/jsonrpc"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answers))
+        .mount(&server)
+        .await;
+    let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+        .base_url(format!("{}/v1", server.uri()))
+        .build()
+        .expect("valid settings");
+    let mut batch = client.batch();
+    let first = batch.add(client.service().info("a")).expect("valid");
+    let second = batch.add(client.service().info("b")).expect("valid");
+    let mut results = batch.send().await.expect("answered");
+    let error = results.take(first).expect_err("an error answer");
+    assert_eq!(error.api_error().and_then(|e| e.message.as_deref()), Some("bad key <redacted>"));
+    assert_error_clean("batch error answer", &error);
+    let error = results.take(second).expect_err("a result that does not decode");
+    assert_error_clean("batch decode error", &error);
+}
+
 #[tokio::test]
 async fn transport_and_timeout_errors_never_show_secrets() {
     capture();
@@ -232,6 +383,58 @@ async fn transport_and_timeout_errors_never_show_secrets() {
         .expect("valid settings");
     let error = client.list_servers().await.expect_err("timeout");
     assert_error_clean("timeout error", &error);
+}
+
+#[tokio::test]
+async fn a_callers_own_client_never_forwards_credentials_across_origins() {
+    use cloud_sdks_runtime::reqwest;
+    capture();
+    // another origin (another port of the same host) that records whatever reaches it
+    let other = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&other)
+        .await;
+    for status in [301, 302, 303, 307, 308] {
+        let api = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .insert_header("Location", format!("{}/stolen", other.uri()).as_str()),
+            )
+            .mount(&api)
+            .await;
+        let builder = |client: reqwest::Client| {
+            oneandone::Client::builder(oneandone::Credentials::token(TOKEN))
+                .base_url(api.uri())
+                .header("X-Custom", API_KEY)
+                .http_client(client)
+        };
+        // an ordinary client follows redirects itself, sending X-TOKEN and X-Custom along:
+        // refused, saying what to do
+        let plain = reqwest::Client::builder().build().expect("a client");
+        let refused = builder(plain).build().expect_err("a client that follows redirects");
+        assert!(
+            refused.message().contains(".redirect(reqwest::redirect::Policy::none())"),
+            "{refused}"
+        );
+        assert_error_clean("config error", &refused);
+        // one that leaves redirects to the transport: a redirect to another origin is not
+        // followed, the 3xx comes back
+        let none = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client");
+        let client = builder(none).build().expect("valid settings");
+        let error = client.list_servers().await.expect_err("a redirect away from the API");
+        assert_eq!((error.status(), error.attempts()), (Some(status), Some(1)), "{error}");
+        assert_error_clean("redirect error", &error);
+    }
+    assert_eq!(
+        other.received_requests().await.map_or(0, |seen| seen.len()),
+        0,
+        "nothing, so no credential, reached the other origin"
+    );
 }
 
 #[test]

@@ -291,7 +291,11 @@ fn client(p: &Provider) -> TokenStream {
                 Self { transport: self.transport.base_url(url) }
             }
 
-            /// Uses your own `reqwest` client (timeouts, proxies, TLS settings).
+            /// Uses your own `reqwest` client (timeouts, proxies, TLS settings), of the `reqwest`
+            /// 0.12 this crate re-exports. Build it with
+            /// `.redirect(reqwest::redirect::Policy::none())`: the client follows redirects
+            /// itself, only to the same origin, so credentials never reach another host;
+            /// [`build`](Self::build) refuses a client that would follow them on its own.
             pub fn http_client(self, client: cloud_sdks_runtime::reqwest::Client) -> Self {
                 Self { transport: self.transport.http_client(client) }
             }

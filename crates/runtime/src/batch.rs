@@ -10,6 +10,7 @@ use std::marker::PhantomData;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
+use crate::credentials::Redactor;
 use crate::{
     ApiError, Body, Classify, Error, ErrorModel, InvalidArgument, Method, Request, Transport,
 };
@@ -94,6 +95,8 @@ impl<K: Classify> Batch<K> {
     pub async fn send(self) -> Result<BatchResults<K>, Error<K>> {
         let mut results: Vec<Option<Result<Value, Error<K>>>> =
             (0..self.calls.len()).map(|_| None).collect();
+        // keeps the client's secrets out of the errors built from the answers
+        let mut redactor = Redactor::default();
         for (chunk_index, chunk) in self.calls.chunks(MAX_CALLS).enumerate() {
             let first = chunk_index * MAX_CALLS;
             let body: Vec<Value> = chunk
@@ -112,6 +115,7 @@ impl<K: Classify> Batch<K> {
                 idempotent: false,
             };
             let response = self.transport.send::<K>(request).await?;
+            redactor = response.redactor().clone();
             for answer in response.json::<Vec<Value>, K>()? {
                 let Some(index) = answer
                     .get("id")
@@ -124,7 +128,7 @@ impl<K: Classify> Batch<K> {
                 if index < first || index >= first + chunk.len() {
                     continue;
                 }
-                results[index] = Some(answer_of(method, &answer));
+                results[index] = Some(answer_of(method, &answer, &redactor));
             }
         }
         let results = results
@@ -143,15 +147,21 @@ impl<K: Classify> Batch<K> {
             })
             .map(Some)
             .collect();
-        Ok(BatchResults { results })
+        Ok(BatchResults { results, redactor })
     }
 }
 
 /// One JSON-RPC answer as a result.
-fn answer_of<K: Classify>(method: &'static str, answer: &Value) -> Result<Value, Error<K>> {
+fn answer_of<K: Classify>(
+    method: &'static str,
+    answer: &Value,
+    redactor: &Redactor,
+) -> Result<Value, Error<K>> {
     if let Some(error) = answer.get("error") {
         let body = error.to_string();
-        let api = ApiError::from_parts(method, 200, Vec::new(), body.as_bytes(), &JSONRPC_ERRORS);
+        let mut api =
+            ApiError::from_parts(method, 200, Vec::new(), body.as_bytes(), &JSONRPC_ERRORS);
+        api.redact(redactor);
         return Err(Error::Api { kind: K::classify(&api), error: Box::new(api) });
     }
     match answer.get("result") {
@@ -159,7 +169,7 @@ fn answer_of<K: Classify>(method: &'static str, answer: &Value) -> Result<Value,
         None => Err(Error::Decode {
             operation: method,
             status: 200,
-            body: answer.to_string(),
+            body: redactor.scrub(&answer.to_string()).into_owned(),
             message: "a JSON-RPC answer with neither result nor error".to_owned(),
         }),
     }
@@ -175,6 +185,7 @@ impl<K> std::fmt::Debug for Batch<K> {
 /// The answers of a sent batch, claimed with the tickets [`Batch::add`] gave.
 pub struct BatchResults<K> {
     results: Vec<Option<Result<Value, Error<K>>>>,
+    redactor: Redactor,
 }
 
 impl<K> BatchResults<K> {
@@ -196,8 +207,8 @@ impl<K> BatchResults<K> {
         serde_json::from_value(value.clone()).map_err(|e| Error::Decode {
             operation: "batch",
             status: 200,
-            body: value.to_string(),
-            message: e.to_string(),
+            body: self.redactor.scrub(&value.to_string()).into_owned(),
+            message: self.redactor.scrub(&e.to_string()).into_owned(),
         })
     }
 }

@@ -35,6 +35,88 @@ pub fn path_segments(value: &str) -> String {
     utf8_percent_encode(value, SEGMENTS).to_string()
 }
 
+/// The longest path parameter sent, in bytes before encoding. Ids of the three APIs are at
+/// most a few dozen characters; the longest URL is bounded as a whole, too
+/// ([`MAX_URL_BYTES`](crate::MAX_URL_BYTES)).
+pub const MAX_PATH_PARAM_BYTES: usize = 1024;
+
+/// Checks a path parameter and percent-encodes it, as [`path_segment`] does (or
+/// [`path_segments`] when `allow_slash`, for ids such as `"us/las"` that span segments).
+///
+/// Refused, before anything is sent, with an [`InvalidArgument`] naming `operation`, `field`
+/// and the rule (but not the value, which may be huge):
+///
+/// * an empty value: `/datacenters/` would address the collection, not one data center;
+/// * a value longer than [`MAX_PATH_PARAM_BYTES`];
+/// * a `.` or `..` segment, or an empty one, taking both `/` and `\` for separators, also when
+///   `/` is encoded as `%2F`: a proxy or server that decodes `%2F` or `%5C` before routing
+///   would otherwise see `../x` and address another resource. A segment that percent-decodes
+///   to `.` or `..` (`%2e%2e`) counts too. No id of the three APIs needs any of these; dots
+///   inside a segment (`a..b`, `.hidden`) are fine.
+///
+/// ```
+/// use cloud_sdks_runtime::encode::path_param;
+/// assert_eq!(path_param("get_server", "server_id", "a b", false).unwrap(), "a%20b");
+/// assert_eq!(path_param("get_location", "location_id", "us/las", true).unwrap(), "us/las");
+/// let error = path_param("get_server", "server_id", "../x", false).unwrap_err();
+/// assert_eq!(error.field, "server_id");
+/// assert!(path_param("get_server", "server_id", "", false).is_err());
+/// ```
+///
+/// # Errors
+///
+/// As listed above.
+pub fn path_param(
+    operation: &str,
+    field: &str,
+    value: &str,
+    allow_slash: bool,
+) -> Result<String, InvalidArgument> {
+    let refuse = |rule: String| Err(InvalidArgument::new(operation, field, rule));
+    if value.is_empty() {
+        return refuse(
+            "must not be empty (an empty id would address the whole collection)".to_owned(),
+        );
+    }
+    if value.len() > MAX_PATH_PARAM_BYTES {
+        return refuse(format!(
+            "must be at most {MAX_PATH_PARAM_BYTES} bytes long (got {})",
+            value.len()
+        ));
+    }
+    if value.contains(['/', '\\']) {
+        for segment in value.split(['/', '\\']) {
+            let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+            if decoded == "." || decoded == ".." {
+                return refuse(format!(
+                    "must not contain a {decoded:?} segment between '/' or '\\' (a server that \
+                     decodes %2F or %5C would address another resource)"
+                ));
+            }
+            if segment.is_empty() {
+                return refuse(
+                    "must not start or end with '/' or '\\', or hold two of them in a row"
+                        .to_owned(),
+                );
+            }
+        }
+    } else if value == "." || value == ".." || is_encoded_dots(value) {
+        return refuse(format!(
+            "must not be {:?} (it would address another resource)",
+            crate::error::bounded(value, 12)
+        ));
+    }
+    Ok(if allow_slash { path_segments(value) } else { path_segment(value) })
+}
+
+/// Whether `value` percent-decodes to `.` or `..`.
+fn is_encoded_dots(value: &str) -> bool {
+    value.contains('%') && {
+        let decoded = percent_encoding::percent_decode_str(value).decode_utf8_lossy();
+        decoded == "." || decoded == ".."
+    }
+}
+
 /// Inserts `value` at the nested `path` of keys in `map`, creating objects on the way and
 /// replacing any non-object value that is in the way. An existing value at the final key is
 /// replaced. With an empty `path`, the entries of an object `value` are merged into `map`
@@ -174,6 +256,49 @@ mod tests {
         assert_eq!(path_segments("us/las"), "us/las");
         assert_eq!(path_segments("de/fra 2"), "de/fra%202");
         assert_eq!(path_segments("a?b"), "a%3Fb");
+    }
+
+    #[test]
+    fn path_params_are_checked_then_encoded() {
+        let ok = |value: &str, slash: bool| path_param("op", "id", value, slash).expect(value);
+        assert_eq!(ok("dc-1", false), "dc-1");
+        assert_eq!(ok("a..b", false), "a..b");
+        assert_eq!(ok("...", false), "...");
+        assert_eq!(ok(".hidden", false), ".hidden");
+        assert_eq!(ok("x..", false), "x..");
+        assert_eq!(ok("a b?c", false), "a%20b%3Fc");
+        assert_eq!(ok("us/las", true), "us/las");
+        assert_eq!(ok("us/las vegas", true), "us/las%20vegas");
+        assert_eq!(ok("a/b", false), "a%2Fb", "a '/' inside one id is encoded");
+        assert_eq!(ok(&"a".repeat(MAX_PATH_PARAM_BYTES), false).len(), MAX_PATH_PARAM_BYTES);
+
+        let refused = |value: &str, slash: bool| {
+            let error = path_param("get_server", "server_id", value, slash).expect_err(value);
+            assert_eq!(
+                (error.operation.as_str(), error.field.as_str()),
+                ("get_server", "server_id")
+            );
+            assert!(error.rule.len() < 200, "{}", error.rule);
+            error.rule
+        };
+        assert!(refused("", false).starts_with("must not be empty"));
+        assert!(refused("", true).starts_with("must not be empty"));
+        let long = refused(&"a".repeat(MAX_PATH_PARAM_BYTES + 1), false);
+        assert_eq!(long, "must be at most 1024 bytes long (got 1025)");
+        for dots in [
+            ".", "..", "../x", "x/..", r"a\..\b", r"..\x", "x/./y", "%2e%2E/x", "a/%2E", "%2e",
+            "%2E%2e",
+        ] {
+            for slash in [false, true] {
+                let rule = refused(dots, slash);
+                assert!(rule.contains("must not"), "{dots}: {rule}");
+            }
+        }
+        for empty in ["/x", "x/", r"x\\y", "us//las", "/"] {
+            for slash in [false, true] {
+                assert!(refused(empty, slash).contains("two of them in a row"), "{empty}");
+            }
+        }
     }
 
     #[test]

@@ -4,10 +4,11 @@
 //! error-kind enum, picked from an [`ApiError`] by its [`Classify`] implementation.
 //! No variant ever contains credentials.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::provider::ErrorModel;
 
@@ -39,11 +40,17 @@ pub struct ApiError {
     /// How many attempts the call made; this answer is the last one's. More than 1 when
     /// transient failures were retried (see [`RetryPolicy`](crate::RetryPolicy)).
     pub attempts: u32,
+    /// How many redirects (within the API's origin) the last attempt followed to get this
+    /// answer; see [`MAX_REDIRECTS`](crate::MAX_REDIRECTS).
+    pub redirects: u32,
 }
 
 impl ApiError {
     /// Builds an `ApiError` from a response, reading code, type and message from `body` with
     /// the pointers of `model` when the body is JSON (they stay `None` otherwise).
+    ///
+    /// The body is read in one pass that keeps only the three values (everything else is
+    /// skipped, not built), so an error answer costs little more memory than its text.
     ///
     /// [`Transport::send`](crate::Transport::send) uses this; it is public so that
     /// [`Classify`] implementations can be tested without a server.
@@ -54,29 +61,35 @@ impl ApiError {
         body: &[u8],
         model: &ErrorModel,
     ) -> Self {
-        let json = serde_json::from_slice::<Value>(body).ok();
-        let field = |pointer: Option<&str>| -> Option<String> {
-            let value = json.as_ref()?.pointer(pointer?)?;
-            let text = match value {
-                Value::String(text) => text.clone(),
-                Value::Number(number) => number.to_string(),
-                Value::Bool(flag) => flag.to_string(),
-                Value::Null | Value::Array(_) | Value::Object(_) => return None,
-            };
-            (!text.trim().is_empty()).then_some(text)
-        };
+        Self::from_body(operation, status, headers, body.to_vec(), model)
+    }
+
+    /// [`from_parts`](Self::from_parts) for a body the caller hands over: its text is kept
+    /// without a copy when it is valid UTF-8.
+    pub(crate) fn from_body(
+        operation: &'static str,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+        model: &ErrorModel,
+    ) -> Self {
+        let [code, error_type, message] =
+            pointed_values(&body, [model.code, model.error_type, model.message]);
+        let body = String::from_utf8(body)
+            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
         ApiError {
             operation,
             status,
-            code: field(model.code),
-            error_type: field(model.error_type),
-            message: field(model.message),
-            body: String::from_utf8_lossy(body).into_owned(),
+            code,
+            error_type,
+            message,
+            body,
             headers: headers
                 .into_iter()
                 .map(|(name, value)| (name.to_ascii_lowercase(), value))
                 .collect(),
             attempts: 1,
+            redirects: 0,
         }
     }
 
@@ -127,6 +140,197 @@ impl ApiError {
             write_one_line(f, message)?;
         }
         Ok(())
+    }
+}
+
+/// The texts at up to three JSON pointers (RFC 6901) of `body`, read in one streaming pass
+/// that borrows what it can and builds nothing else: a number is kept as its decimal text, a
+/// boolean as `true`/`false`; a string of only whitespace, `null`, an array, an object or a
+/// missing member gives `None`. A body that is not one whole JSON value gives `None`
+/// throughout. Of repeated members the last counts, as in `serde_json::Value`.
+fn pointed_values(body: &[u8], pointers: [Option<&str>; 3]) -> [Option<String>; 3] {
+    let parsed: Vec<(Vec<String>, usize)> = pointers
+        .iter()
+        .enumerate()
+        .filter_map(|(slot, pointer)| Some((pointer_segments(pointer.as_deref()?)?, slot)))
+        .collect();
+    let mut out = [None, None, None];
+    if parsed.is_empty() {
+        return out;
+    }
+    let targets: Vec<Target<'_>> =
+        parsed.iter().map(|(segments, slot)| (segments.as_slice(), *slot)).collect();
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let walked = Walk { targets, out: &mut out }.deserialize(&mut deserializer);
+    if walked.and_then(|()| deserializer.end()).is_err() {
+        return [None, None, None];
+    }
+    out
+}
+
+/// A pointer's segments, unescaped (`~1` is `/`, `~0` is `~`); `None` unless it is empty or
+/// starts with `/`.
+fn pointer_segments(pointer: &str) -> Option<Vec<String>> {
+    if pointer.is_empty() {
+        return Some(Vec::new());
+    }
+    let rest = pointer.strip_prefix('/')?;
+    Some(rest.split('/').map(|segment| segment.replace("~1", "/").replace("~0", "~")).collect())
+}
+
+/// The segments of a pointer still to follow below the current value, and its output slot.
+type Target<'p> = (&'p [String], usize);
+
+/// Follows pointers into the value being deserialized, filling `out`.
+struct Walk<'p, 'o> {
+    targets: Vec<Target<'p>>,
+    out: &'o mut [Option<String>; 3],
+}
+
+impl<'p> Walk<'p, '_> {
+    /// A scalar value: the text of the pointers that end here (their slots were cleared on
+    /// the way in, and those that go deeper find nothing).
+    fn scalar(self, text: impl FnOnce() -> String) {
+        let mut ending = self.targets.iter().filter(|(rest, _)| rest.is_empty()).peekable();
+        if ending.peek().is_none() {
+            return;
+        }
+        let text = text();
+        if text.trim().is_empty() {
+            return;
+        }
+        for (_, slot) in ending {
+            self.out[*slot] = Some(text.clone());
+        }
+    }
+
+    /// The pointers that continue below a member or element whose name `matches`.
+    fn below(&self, matches: impl Fn(&str) -> bool) -> Vec<Target<'p>> {
+        self.targets
+            .iter()
+            .filter_map(|(rest, slot)| match rest.split_first() {
+                Some((first, deeper)) if matches(first) => Some((deeper, *slot)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Walk<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        // a value met again (a repeated member) replaces what an earlier one gave
+        for (_, slot) in &self.targets {
+            self.out[*slot] = None;
+        }
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Walk<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<(), E> {
+        self.scalar(|| value.to_owned());
+        Ok(())
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<(), E> {
+        self.scalar(|| value.to_string());
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<(), E> {
+        self.scalar(|| value.to_string());
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<(), E> {
+        self.scalar(|| value.to_string());
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<(), E> {
+        // as serde_json writes numbers
+        self.scalar(|| {
+            serde_json::Number::from_f64(value).map_or_else(String::new, |n| n.to_string())
+        });
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(()) // null: the slots stay None
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key_seed(Key)? {
+            let below = self.below(|segment| segment == key.as_ref());
+            if below.is_empty() {
+                map.next_value::<IgnoredAny>()?;
+            } else {
+                map.next_value_seed(Walk { targets: below, out: &mut *self.out })?;
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index: usize = 0;
+        loop {
+            let below = self.below(|segment| array_index(segment) == Some(index));
+            let more = if below.is_empty() {
+                seq.next_element::<IgnoredAny>()?.is_some()
+            } else {
+                seq.next_element_seed(Walk { targets: below, out: &mut *self.out })?.is_some()
+            };
+            if !more {
+                return Ok(());
+            }
+            index = index.saturating_add(1);
+        }
+    }
+}
+
+/// A JSON pointer array index: `0`, or digits without a leading zero.
+fn array_index(segment: &str) -> Option<usize> {
+    if segment.starts_with('+') || (segment.starts_with('0') && segment.len() != 1) {
+        return None;
+    }
+    segment.parse().ok()
+}
+
+/// A member name, borrowed from the body unless it holds escapes.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(value))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value.to_owned()))
     }
 }
 
@@ -308,6 +512,16 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
                     error.operation, error.status
                 )?;
                 error.write_details(f)?;
+                if (300..400).contains(&error.status) {
+                    if error.redirects >= crate::transport::MAX_REDIRECTS {
+                        write!(f, "; gave up after {} redirects", error.redirects)?;
+                    } else if error.header("location").is_some() {
+                        f.write_str(
+                            "; its redirect was not followed, as it leads away from the API's \
+                             origin (scheme, host and port)",
+                        )?;
+                    }
+                }
                 write_attempts(f, error.attempts)
             }
             Error::Decode {
@@ -334,6 +548,8 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
                     "could not connect"
                 } else if source.is_redirect() {
                     "redirect failed"
+                } else if is_not_http(source) {
+                    "the answer was not HTTP"
                 } else if source.is_body() || source.is_decode() {
                     "could not read the response"
                 } else {
@@ -342,7 +558,8 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
                 write!(f, "{operation}: {what}")?;
                 if let Some(url) = source.url() {
                     // Scheme, host and path only: the query may be long.
-                    write!(f, " ({}{})", url.origin().ascii_serialization(), url.path())?;
+                    let path = bounded(url.path(), SHOWN_CHARS);
+                    write!(f, " ({}{path})", url.origin().ascii_serialization())?;
                 }
                 write_attempts(f, *attempts)
             }
@@ -379,6 +596,45 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
             Error::Wait(error) => fmt::Display::fmt(error, f),
         }
     }
+}
+
+/// Whether a reqwest error says the answer was not HTTP: an invalid status line or head, an
+/// HTTP/0.9 reply, or anything else the HTTP parser refuses. Another attempt cannot mend it.
+pub(crate) fn is_not_http(error: &reqwest::Error) -> bool {
+    let mut cause = std::error::Error::source(error);
+    while let Some(error) = cause {
+        if let Some(hyper) = error.downcast_ref::<hyper::Error>() {
+            return hyper.is_parse();
+        }
+        cause = error.source();
+    }
+    false
+}
+
+/// The most characters of one piece of caller input an error keeps or shows.
+pub(crate) const SHOWN_CHARS: usize = 512;
+
+/// `text`, cut after `max` characters with `… (N more bytes)`.
+pub(crate) fn bounded(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => {
+            Cow::Owned(format!("{}… ({} more bytes)", &text[..end], text.len() - end))
+        }
+    }
+}
+
+/// Writes caller input with control characters escaped (`\n`, `\r`, `\t`, `\u{1b}`, ...), so
+/// that an error message cannot forge log lines or terminal escapes.
+pub(crate) fn write_escaped(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    let mut rest = text;
+    while let Some(index) = rest.find(char::is_control) {
+        f.write_str(&rest[..index])?;
+        let c = rest[index..].chars().next().unwrap_or_default();
+        write!(f, "{}", c.escape_debug())?;
+        rest = &rest[index + c.len_utf8()..];
+    }
+    f.write_str(rest)
 }
 
 /// `; gave up after N attempts` when there was more than one.
@@ -423,6 +679,8 @@ impl<K: fmt::Debug> std::error::Error for Error<K> {
 /// A caller's argument broke a documented rule; the request was not sent.
 ///
 /// Displays as `create_server: invalid argument 'ram': must be a multiple of 256 (got 1000)`.
+/// Control characters in any part are shown escaped (`\n`), so a caller's text cannot forge
+/// log lines; each part is kept to at most 512 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidArgument {
     /// Name of the operation, e.g. `"create_server"`; empty if not known.
@@ -434,13 +692,22 @@ pub struct InvalidArgument {
 }
 
 impl InvalidArgument {
-    /// Creates an `InvalidArgument`.
+    /// Creates an `InvalidArgument`; a part longer than 512 characters is cut there (with a
+    /// note of how much was left out), since parts may quote a caller's input.
     pub fn new(
         operation: impl Into<String>,
         field: impl Into<String>,
         rule: impl Into<String>,
     ) -> Self {
-        InvalidArgument { operation: operation.into(), field: field.into(), rule: rule.into() }
+        let cap = |text: String| match bounded(&text, SHOWN_CHARS) {
+            Cow::Borrowed(_) => text,
+            Cow::Owned(cut) => cut,
+        };
+        InvalidArgument {
+            operation: cap(operation.into()),
+            field: cap(field.into()),
+            rule: cap(rule.into()),
+        }
     }
 
     /// Sets the operation name if it is empty (as it is for errors from
@@ -456,9 +723,13 @@ impl InvalidArgument {
 impl fmt::Display for InvalidArgument {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.operation.is_empty() {
-            write!(f, "{}: ", self.operation)?;
+            write_escaped(f, &self.operation)?;
+            f.write_str(": ")?;
         }
-        write!(f, "invalid argument '{}': {}", self.field, self.rule)
+        f.write_str("invalid argument '")?;
+        write_escaped(f, &self.field)?;
+        f.write_str("': ")?;
+        write_escaped(f, &self.rule)
     }
 }
 
@@ -490,7 +761,8 @@ impl ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid client configuration: {}", self.message)
+        f.write_str("invalid client configuration: ")?;
+        write_escaped(f, &self.message)
     }
 }
 
@@ -631,6 +903,87 @@ mod tests {
 
         let bad_pointer = ErrorModel { code: Some("no-leading-slash"), ..ErrorModel::default() };
         assert_eq!(api_error(400, r#"{"a":1}"#, &bad_pointer).code, None);
+    }
+
+    /// What `from_parts` did before it streamed: parse a whole `Value`, then look up.
+    fn through_a_value(body: &[u8], pointer: &str) -> Option<String> {
+        let json = serde_json::from_slice::<serde_json::Value>(body).ok()?;
+        let text = match json.pointer(pointer)? {
+            serde_json::Value::String(text) => text.clone(),
+            serde_json::Value::Number(number) => number.to_string(),
+            serde_json::Value::Bool(flag) => flag.to_string(),
+            _ => return None,
+        };
+        (!text.trim().is_empty()).then_some(text)
+    }
+
+    #[test]
+    fn pointed_values_agree_with_serde_json_value() {
+        let bodies = [
+            r#"{"a":{"b":"x"},"a":5}"#,
+            r#"{"a":5,"a":{"b":"x"}}"#,
+            r#"{"a":{"b":"x"},"a":{"c":1}}"#,
+            r#"{"messages":[{"errorCode":"309","message":"gone"},{"errorCode":"2"}]}"#,
+            r#"{"messages":[]}"#,
+            r#"{"messages":{"0":{"errorCode":"obj"}}}"#,
+            r#"{"a\/b":"slash","m~n":"tilde","a\u0062":"escaped key","":"empty"}"#,
+            r#"{"a":[[1,[2,"deep"]]],"f":-1.5e3,"g":1e20,"h":18446744073709551615,"i":-9}"#,
+            r#"{"a":"  ","b":null,"c":true,"d":[1],"e":{}}"#,
+            r#"{"a":"x"} trailing"#,
+            r#"{"a":"x""#,
+            r#"[{"a":"in array"}]"#,
+            r#""just a string""#,
+            r#"{"a":"\u00e4\n\"q\"","b":"\ud83d\ude00"}"#,
+            "",
+            "null",
+            "\u{feff}{}",
+        ];
+        let pointers = [
+            "",
+            "/a",
+            "/a/b",
+            "/a/c",
+            "/messages/0/errorCode",
+            "/messages/1/errorCode",
+            "/messages/01/errorCode",
+            "/messages/+0/errorCode",
+            "/messages/0",
+            "/a~1b",
+            "/m~0n",
+            "/ab",
+            "/",
+            "/a/0/1/1",
+            "/f",
+            "/g",
+            "/h",
+            "/i",
+            "/b",
+            "/c",
+            "/d",
+            "/e",
+            "/0/a",
+            "no-slash",
+            "/messages/18446744073709551616/x",
+        ];
+        for body in bodies {
+            for pointer in pointers {
+                let streamed = pointed_values(body.as_bytes(), [Some(pointer), None, None]);
+                assert_eq!(
+                    streamed[0],
+                    through_a_value(body.as_bytes(), pointer),
+                    "{body} at {pointer:?}"
+                );
+            }
+            // three at once, as from_parts asks
+            let three = ["/a", "/messages/0/errorCode", "/a/b"];
+            let streamed = pointed_values(body.as_bytes(), three.map(Some));
+            for (index, pointer) in three.iter().enumerate() {
+                assert_eq!(streamed[index], through_a_value(body.as_bytes(), pointer), "{body}");
+            }
+        }
+        // nesting beyond serde_json's limit is refused, not a stack overflow
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(pointed_values(deep.as_bytes(), [Some("/0"), None, None]), [None, None, None]);
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Tolerant decoding of numbers, for APIs that sometimes send them as text (`"30.00"`) or
-//! send integers as floats (`1000.0`). Generated models use these through
+//! send integers as floats (`1000.0`). Only finite numbers are accepted: text such as `"NaN"`,
+//! `"inf"` or `"1e999"` (which overflows) is refused, as JSON has no such numbers. Generated models use these through
 //! `#[serde(deserialize_with = ...)]` when the provider's spec asks for lenient numbers.
 
 use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
 
-/// A number, or a string holding one.
+/// A finite number, or a string holding one.
 ///
 /// # Errors
 ///
@@ -60,11 +61,18 @@ impl Visitor<'_> for NumberVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
-        Ok(v)
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(E::invalid_value(de::Unexpected::Float(v), &self))
+        }
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
-        v.trim().parse().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+        match v.trim().parse::<f64>() {
+            Ok(number) if number.is_finite() => Ok(number),
+            _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+        }
     }
 }
 
@@ -166,12 +174,28 @@ mod tests {
     }
 
     #[test]
+    fn large_finite_numbers_are_numbers() {
+        assert_eq!(decode(r#"{"price": "1e300"}"#).ok().map(|s| s.price), Some(1e300));
+        assert_eq!(decode(r#"{"price": 1e300}"#).ok().map(|s| s.price), Some(1e300));
+        assert!(decode(r#"{"price": 1, "bytes": "1e300"}"#).is_err(), "beyond i64");
+    }
+
+    #[test]
     fn rejects_what_is_not_a_number() {
         for text in [
             r#"{"price": "cheap"}"#,
             r#"{"price": true}"#,
             r#"{"price": 1, "bytes": 1.5}"#,
             r#"{"price": 1, "bytes": "x"}"#,
+            r#"{"price": "NaN"}"#,
+            r#"{"price": "nan"}"#,
+            r#"{"price": "inf"}"#,
+            r#"{"price": "-Infinity"}"#,
+            r#"{"price": "1e999"}"#,
+            r#"{"price": "-1e400"}"#,
+            r#"{"price": 1, "bytes": "NaN"}"#,
+            r#"{"price": 1, "bytes": "inf"}"#,
+            r#"{"price": 1, "bytes": "1e999"}"#,
         ] {
             assert!(decode(text).is_err(), "{text} was accepted");
         }

@@ -41,9 +41,9 @@ pub use provider::{AuthScheme, ErrorModel, Provider, RequestIdSource};
 pub use request::{Body, Method, Request};
 pub use reqwest;
 pub use response::{Accepted, Response};
-pub use retry::RetryPolicy;
+pub use retry::{RetryBudget, RetryPolicy};
 pub use serde_json;
 pub use transport::{
     Transport, TransportBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RESPONSE_BYTES, MAX_REDIRECTS, MAX_URL_BYTES,
 };

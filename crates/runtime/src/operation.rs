@@ -53,7 +53,8 @@ pub trait Operation: Serialize + Send + Sync + 'static {
 ///
 /// # Errors
 ///
-/// An argument that cannot be encoded as JSON.
+/// An argument that cannot be encoded as JSON, or a path parameter that is empty, too long
+/// or holds a `.`/`..` segment ([`encode::path_param`]).
 pub fn request<P: Serialize + ?Sized>(
     info: &'static OperationInfo,
     params: &P,
@@ -70,7 +71,7 @@ pub fn request<P: Serialize + ?Sized>(
     Ok(Request {
         operation: info.name,
         method: info.method.method(),
-        path: arguments.path(),
+        path: arguments.path()?,
         query: arguments.query(),
         body: arguments.body(),
         success: info.success,
@@ -99,7 +100,7 @@ impl Arguments {
         self.info.params.iter().filter(move |p| p.location == location)
     }
 
-    fn path(&self) -> String {
+    fn path(&self) -> Result<String, InvalidArgument> {
         let mut path = String::with_capacity(self.info.path.len() + 40);
         let mut rest = self.info.path;
         while let Some(open) = rest.find('{') {
@@ -109,14 +110,11 @@ impl Arguments {
             rest = rest.get(close + 1..).unwrap_or_default();
             let param = self.info.param(name);
             let text = param.and_then(|p| self.value(p)).map(|v| text(&v)).unwrap_or_default();
-            if param.is_some_and(|p| p.allow_slash) {
-                path.push_str(&encode::path_segments(&text));
-            } else {
-                path.push_str(&encode::path_segment(&text));
-            }
+            let allow_slash = param.is_some_and(|p| p.allow_slash);
+            path.push_str(&encode::path_param(self.info.name, name, &text, allow_slash)?);
         }
         path.push_str(rest);
-        path
+        Ok(path)
     }
 
     fn query(&self) -> Vec<(&'static str, String)> {

@@ -89,8 +89,8 @@ impl Response {
         Err(Error::Decode {
             operation: self.operation,
             status: self.status,
-            body: self.redactor.scrub(&String::from_utf8_lossy(&self.body)),
-            message: self.redactor.scrub(&message),
+            body: self.redactor.scrub(&String::from_utf8_lossy(&self.body)).into_owned(),
+            message: self.redactor.scrub(&message).into_owned(),
         })
     }
 
@@ -102,6 +102,11 @@ impl Response {
         let what = if media == "text/html" { ", an HTML page" } else { "" };
         let shown: String = media.chars().filter(|c| !c.is_control()).take(100).collect();
         (!json).then(|| format!("got Content-Type {shown}{what}, not JSON"))
+    }
+
+    /// The client's secrets, for errors built from this response elsewhere in the runtime.
+    pub(crate) fn redactor(&self) -> &Redactor {
+        &self.redactor
     }
 
     /// Records the id of the job this response started on the call's tracing span (field

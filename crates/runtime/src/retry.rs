@@ -8,7 +8,13 @@
 //!   500, 502, 503 or 504, the connection broke mid-answer, or the attempt timed out;
 //! * the call has attempts left ([`RetryPolicy::max_attempts`]);
 //! * the pause fits: a wait the server asks for is at most [`RetryPolicy::max_wait`], and the
-//!   pause ends before the overall timeout, if one is set.
+//!   pause ends before the overall timeout, if one is set;
+//! * the client's [`RetryBudget`] (shared by every call of one client) can pay for it, so that
+//!   an outage does not multiply the load a client puts on the API.
+//!
+//! Failures that cannot pass on another attempt are never retried: an answer that is not HTTP
+//! (an invalid status line, an HTTP/0.9 reply), a redirect loop, a request the HTTP stack
+//! refuses to build, an answer over the size limit.
 //!
 //! The pause is what the server asks for ([`server_wait`]: `Retry-After`, or the vendors'
 //! rate-limit headers) or else an exponential backoff with full jitter
@@ -16,7 +22,7 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::HeaderMap;
@@ -26,7 +32,10 @@ use reqwest::header::HeaderMap;
 ///
 /// The default makes 3 attempts, pausing a random time of up to 0.5 s after the first failure
 /// and up to 1 s after the second (each pause at most 20 s however many attempts are allowed),
-/// and honours a server's request to wait of up to 60 s.
+/// honours a server's request to wait of up to 60 s, and limits retries with the default
+/// [`RetryBudget`].
+///
+/// Every duration may be as large as `Duration::MAX`: arithmetic saturates, nothing panics.
 ///
 /// ```
 /// use std::time::Duration;
@@ -48,6 +57,9 @@ pub struct RetryPolicy {
     /// The longest wait a server may ask for (`Retry-After`, rate-limit headers) that is still
     /// honoured; when it asks for more, the call ends with the server's answer instead.
     pub max_wait: Duration,
+    /// The client-wide budget retries are paid from; `None` retries without one (up to
+    /// `max_attempts` per call, however many calls fail at once).
+    pub budget: Option<RetryBudget>,
 }
 
 impl Default for RetryPolicy {
@@ -57,6 +69,7 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(20),
             max_wait: Duration::from_secs(60),
+            budget: Some(RetryBudget::default()),
         }
     }
 }
@@ -96,6 +109,19 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets the client-wide retry budget; `None` turns it off (see [`RetryBudget`]).
+    pub fn retry_budget(mut self, budget: Option<RetryBudget>) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// Whether a wait the server asked for is too long to honour: more than
+    /// [`max_wait`](Self::max_wait), or an absurd hint (see [`server_wait`]), which is longer
+    /// than any `max_wait`.
+    pub fn refuses_wait(&self, wait: Duration) -> bool {
+        wait == Duration::MAX || wait > self.max_wait
+    }
+
     /// The ceiling of the pause after `failed` attempts (1 after the first):
     /// `min(max_backoff, initial_backoff × 2^(failed − 1))`.
     pub fn backoff_ceiling(&self, failed: u32) -> Duration {
@@ -115,7 +141,111 @@ impl RetryPolicy {
         // (RUSTSEC-2025-0012) and `backon` only adds jitter on top of the exponential delay
         // (never full jitter) and drives its own retry loop, which cannot see Retry-After or
         // the overall deadline. Full jitter is one multiplication.
-        self.backoff_ceiling(failed).mul_f64(random_fraction())
+        let ceiling = self.backoff_ceiling(failed);
+        // `mul_f64` panics when the product rounds above `Duration::MAX` (a ceiling of MAX)
+        Duration::try_from_secs_f64(ceiling.as_secs_f64() * random_fraction())
+            .map_or(ceiling, |pause| pause.min(ceiling))
+    }
+}
+
+/// A client-wide budget for retries, a token bucket: it starts with `capacity` tokens, each
+/// retry takes `retry_cost` of them (`timeout_retry_cost` after a timeout), and each call that
+/// succeeds puts `success_refund` back, up to `capacity`. A retry the bucket cannot pay for is
+/// not made: the call ends with the error of its last attempt.
+///
+/// The default (500 tokens, 5 a retry, 10 after a timeout, 1 back per success, the figures of
+/// the AWS SDKs' standard retry mode) lets a healthy client retry freely, and keeps a client
+/// whose every call fails from tripling its load on the API: 500 failing calls make 600
+/// requests instead of 1,500. All clones of a client share one bucket.
+///
+/// ```
+/// use cloud_sdks_runtime::retry::RetryBudget;
+/// use cloud_sdks_runtime::RetryPolicy;
+///
+/// let strict = RetryPolicy::default().retry_budget(Some(RetryBudget::new(50)));
+/// let unlimited = RetryPolicy::default().retry_budget(None);
+/// # assert_eq!(strict.budget.map(|b| b.capacity), Some(50));
+/// # assert_eq!(unlimited.budget, None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryBudget {
+    /// Tokens in a full bucket, and at the start.
+    pub capacity: u32,
+    /// Tokens a retry takes.
+    pub retry_cost: u32,
+    /// Tokens a retry after a timeout takes.
+    pub timeout_retry_cost: u32,
+    /// Tokens a successful call puts back.
+    pub success_refund: u32,
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        RetryBudget { capacity: 500, retry_cost: 5, timeout_retry_cost: 10, success_refund: 1 }
+    }
+}
+
+impl RetryBudget {
+    /// The default costs with a bucket of `capacity` tokens.
+    pub fn new(capacity: u32) -> Self {
+        RetryBudget { capacity, ..RetryBudget::default() }
+    }
+
+    /// Sets the tokens a retry takes.
+    pub fn retry_cost(mut self, cost: u32) -> Self {
+        self.retry_cost = cost;
+        self
+    }
+
+    /// Sets the tokens a retry after a timeout takes.
+    pub fn timeout_retry_cost(mut self, cost: u32) -> Self {
+        self.timeout_retry_cost = cost;
+        self
+    }
+
+    /// Sets the tokens a successful call puts back.
+    pub fn success_refund(mut self, refund: u32) -> Self {
+        self.success_refund = refund;
+        self
+    }
+}
+
+/// The live bucket of a [`RetryBudget`], one per client.
+#[derive(Debug)]
+pub(crate) struct TokenBucket {
+    budget: RetryBudget,
+    tokens: AtomicU32,
+}
+
+impl TokenBucket {
+    pub(crate) fn new(budget: RetryBudget) -> Self {
+        TokenBucket { budget, tokens: AtomicU32::new(budget.capacity) }
+    }
+
+    /// Takes the cost of one retry (of a timeout when `after_timeout`); `false`, taking
+    /// nothing, when too few tokens are left.
+    pub(crate) fn try_take(&self, after_timeout: bool) -> bool {
+        let cost =
+            if after_timeout { self.budget.timeout_retry_cost } else { self.budget.retry_cost };
+        self.tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |tokens| tokens.checked_sub(cost))
+            .is_ok()
+    }
+
+    /// Puts a success's refund back, up to the capacity.
+    pub(crate) fn refund(&self) {
+        let TokenBucket { budget, tokens } = self;
+        // a full bucket (the usual case) is left alone: no write, no contention
+        let _ = tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+            (left < budget.capacity)
+                .then(|| left.saturating_add(budget.success_refund).min(budget.capacity))
+        });
+    }
+
+    /// Tokens left.
+    pub(crate) fn available(&self) -> u32 {
+        self.tokens.load(Ordering::Acquire)
     }
 }
 
@@ -154,16 +284,19 @@ const UNIX_TIME_THRESHOLD: u64 = 1_000_000_000;
 ///    reset time): the limit is `n` requests per minute on average (as jclouds reads it), so
 ///    one request becomes available after `60 / n` seconds.
 ///
-/// A date or time in the past gives zero. Values that do not parse are ignored.
+/// A date or time in the past gives zero. Values that do not parse are ignored. An absurd
+/// hint, a number too large to represent or a wait of more than [`LONGEST_HINT`] (a century),
+/// gives `Duration::MAX`, which [`RetryPolicy::refuses_wait`] takes for longer than any
+/// `max_wait`: the answer is handed back at once, whatever the header.
 pub fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let header =
         |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim);
     if let Some(value) = header("retry-after") {
         if let Some(wait) = seconds(value) {
-            return Some(wait);
+            return Some(sane(wait));
         }
         if let Ok(date) = httpdate::parse_http_date(value) {
-            return Some(date.duration_since(now).unwrap_or(Duration::ZERO));
+            return Some(sane(date.duration_since(now).unwrap_or(Duration::ZERO)));
         }
     }
     for name in ["x-rate-limit-reset", "x-ratelimit-reset"] {
@@ -171,8 +304,10 @@ pub fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
             if wait.as_secs() < UNIX_TIME_THRESHOLD {
                 return Some(wait);
             }
-            let reset = UNIX_EPOCH.checked_add(wait)?;
-            return Some(reset.duration_since(now).unwrap_or(Duration::ZERO));
+            let Some(reset) = UNIX_EPOCH.checked_add(wait) else {
+                return Some(Duration::MAX);
+            };
+            return Some(sane(reset.duration_since(now).unwrap_or(Duration::ZERO)));
         }
     }
     let remaining = header("x-ratelimit-remaining").and_then(|v| v.parse::<u64>().ok());
@@ -183,15 +318,37 @@ pub fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     None
 }
 
-/// A non-negative number of seconds, whole or decimal (at most a century: larger is nonsense
-/// or a Unix time, which the caller tells apart).
-fn seconds(value: &str) -> Option<Duration> {
-    if let Ok(whole) = value.parse::<u64>() {
-        return Some(Duration::from_secs(whole));
+/// The longest wait a server's hint can sensibly mean: about a century. [`server_wait`] turns a
+/// longer one into `Duration::MAX`, "longer than any `max_wait`".
+pub const LONGEST_HINT: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+
+/// `wait`, or `Duration::MAX` when it is longer than [`LONGEST_HINT`].
+fn sane(wait: Duration) -> Duration {
+    if wait > LONGEST_HINT {
+        Duration::MAX
+    } else {
+        wait
     }
-    let fraction: f64 = value.parse().ok()?;
-    (fraction.is_finite() && (0.0..3.2e9).contains(&fraction))
-        .then(|| Duration::from_secs_f64(fraction))
+}
+
+/// A non-negative number of seconds, whole or decimal (digits and at most one `.`; no sign,
+/// exponent or words such as `inf`). A number too large for a `Duration` is `Duration::MAX`.
+fn seconds(value: &str) -> Option<Duration> {
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    let digits = |text: &str| text.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let Ok(secs) = whole.parse::<u64>() else {
+        return Some(Duration::MAX); // more digits than a u64 holds
+    };
+    // nine digits of the fraction are nanoseconds; more are below a Duration's resolution
+    let nanos = fraction
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(9)
+        .fold(0, |n, b| n * 10 + u32::from(b - b'0'));
+    Some(Duration::new(secs, nanos))
 }
 
 #[cfg(test)]
@@ -302,6 +459,82 @@ mod tests {
         assert_eq!((policy.max_attempts, policy.max_wait), (1, Duration::from_secs(5)));
         assert_eq!(RetryPolicy::disabled().max_attempts, 1);
         assert_eq!(RetryPolicy::default().max_attempts, 3);
+    }
+
+    #[test]
+    fn absurd_hints_are_longer_than_any_max_wait() {
+        let wait = |name: &'static str, value: &str| server_wait(&headers(&[(name, value)]), now());
+        let absurd = [
+            ("Retry-After", "18446744073709551615"),
+            ("Retry-After", "18446744073709551616"),
+            ("Retry-After", "99999999999999999999999.5"),
+            ("Retry-After", "3200000000"),
+            ("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT"),
+            ("X-Rate-Limit-Reset", "18446744073709551615"),
+            ("X-RateLimit-Reset", "18446744073709551615"),
+            ("X-Rate-Limit-Reset", "99999999999"),
+        ];
+        let patient = RetryPolicy::default().max_wait(Duration::MAX);
+        for (name, value) in absurd {
+            assert_eq!(wait(name, value), Some(Duration::MAX), "{name}: {value}");
+            assert!(patient.refuses_wait(Duration::MAX), "{name}: {value}");
+        }
+        // a long but sane wait is up to max_wait
+        assert_eq!(wait("Retry-After", "86400"), Some(Duration::from_secs(86_400)));
+        assert!(!patient.refuses_wait(Duration::from_secs(86_400)));
+        assert!(RetryPolicy::default().refuses_wait(Duration::from_secs(86_400)));
+        assert_eq!(wait("Retry-After", "0.000000001999"), Some(Duration::from_nanos(1)));
+        for junk in ["+5", "1e5", ".5", "5.", "1.2.3", "0x10", "５"] {
+            let expected = (junk == "5.").then(|| Duration::from_secs(5));
+            assert_eq!(wait("Retry-After", junk), expected, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn huge_backoff_saturates() {
+        let policy = RetryPolicy::default()
+            .initial_backoff(Duration::MAX)
+            .max_backoff(Duration::MAX)
+            .max_attempts(u32::MAX);
+        for failed in [0, 1, 2, 64, u32::MAX] {
+            assert_eq!(policy.backoff_ceiling(failed), Duration::MAX);
+            for _ in 0..1000 {
+                assert!(policy.backoff(failed) <= Duration::MAX);
+            }
+        }
+        let big = RetryPolicy::default().initial_backoff(Duration::from_secs(u64::MAX / 2));
+        assert_eq!(big.backoff_ceiling(3), Duration::from_secs(20), "capped by max_backoff");
+    }
+
+    #[test]
+    fn the_budget_pays_retries_and_successes_refill_it() {
+        assert_eq!(
+            RetryBudget::default(),
+            RetryBudget { capacity: 500, retry_cost: 5, timeout_retry_cost: 10, success_refund: 1 }
+        );
+        let bucket = TokenBucket::new(RetryBudget::new(22));
+        assert!(bucket.try_take(false)); // 17
+        assert!(bucket.try_take(true)); // 7
+        assert!(!bucket.try_take(true), "a timeout retry needs 10");
+        assert!(bucket.try_take(false)); // 2
+        assert!(!bucket.try_take(false));
+        assert_eq!(bucket.available(), 2);
+        for _ in 0..3 {
+            bucket.refund();
+        }
+        assert!(bucket.try_take(false)); // 0
+        for _ in 0..100 {
+            bucket.refund();
+        }
+        assert_eq!(bucket.available(), 22, "never above the capacity");
+        let free = TokenBucket::new(RetryBudget::new(0).retry_cost(0).success_refund(7));
+        assert!(free.try_take(false), "a retry that costs nothing is always paid");
+        assert!(!free.try_take(true));
+        free.refund();
+        assert_eq!(free.available(), 0);
+        let policy = RetryPolicy::default().retry_budget(None);
+        assert_eq!(policy.budget, None);
+        assert_eq!(RetryPolicy::default().budget, Some(RetryBudget::default()));
     }
 
     #[test]

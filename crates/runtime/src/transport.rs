@@ -41,8 +41,16 @@ pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest response body read, by default: 32 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
-/// How many redirects the default client follows.
-const MAX_REDIRECTS: usize = 10;
+/// The most redirects one attempt follows; the answer after that is returned as it is.
+pub const MAX_REDIRECTS: u32 = 10;
+
+/// The longest request URL sent, in bytes: 8 KiB, what common servers and proxies accept
+/// (nginx, Apache and most load balancers refuse longer request lines). A longer one ends the
+/// call with [`Error::InvalidArgument`] before anything is sent.
+pub const MAX_URL_BYTES: usize = 8 * 1024;
+
+/// The longest URL path a tracing span or an error message shows, in characters.
+const SHOWN_PATH_CHARS: usize = 512;
 
 /// Sends [`Request`]s to one provider with one set of credentials.
 ///
@@ -67,6 +75,8 @@ struct Inner {
     total_timeout: Option<Duration>,
     max_response_bytes: u64,
     redactor: Redactor,
+    /// The client-wide retry budget, when the policy has one.
+    budget: Option<retry::TokenBucket>,
 }
 
 /// A body ready to send, reusable for every attempt.
@@ -82,6 +92,8 @@ struct Raw {
     status: u16,
     headers: HeaderMap,
     body: Vec<u8>,
+    /// How many (same-origin) redirects led to this answer.
+    redirects: u32,
 }
 
 /// Why an attempt failed: an answer that is not a success, or no (whole) answer.
@@ -96,6 +108,9 @@ enum Failure {
     Connect(reqwest::Error),
     /// Sending or receiving failed after connecting (reset, closed mid-body, ...).
     Io(reqwest::Error),
+    /// A failure another attempt cannot mend: the answer was not HTTP (an invalid status
+    /// line, an HTTP/0.9 reply), or the request could not be built.
+    Broken(reqwest::Error),
     Timeout(TimeoutKind, Option<Duration>),
     TooLarge {
         status: u16,
@@ -113,6 +128,8 @@ impl Failure {
             }
         } else if error.is_connect() {
             Failure::Connect(error)
+        } else if error.is_builder() || error.is_redirect() || crate::error::is_not_http(&error) {
+            Failure::Broken(error)
         } else {
             Failure::Io(error)
         }
@@ -124,7 +141,7 @@ impl Failure {
             // nothing was sent, so even a request that is not idempotent may go again
             Failure::Connect(_) | Failure::Timeout(TimeoutKind::Connect, _) => true,
             Failure::Io(_) | Failure::Timeout(TimeoutKind::Attempt, _) => idempotent,
-            Failure::Timeout(..) | Failure::TooLarge { .. } => false,
+            Failure::Timeout(..) | Failure::TooLarge { .. } | Failure::Broken(_) => false,
         }
     }
 
@@ -132,6 +149,7 @@ impl Failure {
         match self {
             Failure::Connect(_) => "could not connect".to_owned(),
             Failure::Io(_) => "the connection failed".to_owned(),
+            Failure::Broken(_) => "the answer was not HTTP".to_owned(),
             Failure::Timeout(kind, _) => format!("{kind:?} timeout"),
             Failure::TooLarge { .. } => "response too large".to_owned(),
         }
@@ -144,7 +162,7 @@ impl Failure {
         max_response_bytes: u64,
     ) -> Error<K> {
         match self {
-            Failure::Connect(source) | Failure::Io(source) => {
+            Failure::Connect(source) | Failure::Io(source) | Failure::Broken(source) => {
                 Error::Transport { operation, source: source.without_url_query(), attempts }
             }
             Failure::Timeout(kind, limit) => Error::Timeout { operation, kind, limit, attempts },
@@ -202,6 +220,13 @@ impl Transport {
         self.inner.retry
     }
 
+    /// The tokens left in the client-wide retry budget (shared by all clones of this
+    /// transport); `None` when the policy has no budget. See
+    /// [`RetryBudget`](crate::retry::RetryBudget).
+    pub fn retry_budget_left(&self) -> Option<u32> {
+        self.inner.budget.as_ref().map(retry::TokenBucket::available)
+    }
+
     /// Sends `request`, retrying transient failures, and reads the whole response.
     ///
     /// The URL is the base URL followed by `request.path` and the percent-encoded query.
@@ -228,7 +253,7 @@ impl Transport {
             provider = self.inner.provider.name,
             operation,
             method = %method,
-            path = url.path(),
+            path = crate::error::bounded(url.path(), SHOWN_PATH_CHARS).as_ref(),
             attempt = Empty,
             status = Empty,
             request_id = Empty,
@@ -274,10 +299,17 @@ impl Transport {
     ) -> Result<Response, Error<K>> {
         let inner = &self.inner;
         let policy = inner.retry;
-        let deadline = inner.total_timeout.map(|total| Instant::now() + total);
+        // no deadline when it is beyond what an Instant holds (total_timeout(Duration::MAX))
+        let deadline = inner.total_timeout.and_then(|total| Instant::now().checked_add(total));
+        let give_up = |failed: Failed, attempt: u32| match failed {
+            Failed::Answer(raw) => self.status_error(operation, raw, attempt),
+            Failed::NoAnswer(failure) => {
+                failure.into_error(operation, attempt, inner.max_response_bytes)
+            }
+        };
         let mut attempt: u32 = 0;
         loop {
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
             span.record("attempt", attempt);
             // what went wrong, and how long the server asked to wait
             let (failed, server_wait) = match self.attempt_within(prepared, deadline).await {
@@ -286,6 +318,9 @@ impl Transport {
                     self.record_request_id(&span, &raw.headers);
                     if success.contains(&raw.status) {
                         tracing::debug!(attempt, status = raw.status, "answered");
+                        if let Some(bucket) = &inner.budget {
+                            bucket.refund();
+                        }
                         let response = Response::new(operation, raw.status, raw.headers, raw.body);
                         return Ok(response.with_call(attempt, span, inner.redactor.clone()));
                     }
@@ -294,7 +329,7 @@ impl Transport {
                         return Err(self.status_error(operation, raw, attempt));
                     }
                     let wait = retry::server_wait(&raw.headers, SystemTime::now());
-                    if let Some(wait) = wait.filter(|wait| *wait > policy.max_wait) {
+                    if let Some(wait) = wait.filter(|wait| policy.refuses_wait(*wait)) {
                         tracing::debug!(
                             attempt,
                             status = raw.status,
@@ -318,18 +353,27 @@ impl Transport {
                 }
             };
             let pause = server_wait.unwrap_or_else(|| policy.backoff(attempt));
-            if deadline.is_some_and(|deadline| Instant::now() + pause >= deadline) {
+            let outlasts = |deadline: Instant| {
+                Instant::now().checked_add(pause).is_none_or(|end| end >= deadline)
+            };
+            if deadline.is_some_and(outlasts) {
                 tracing::debug!(
                     attempt,
                     pause_ms = millis(pause),
                     "not retrying: the pause would outlast the overall timeout"
                 );
-                return Err(match failed {
-                    Failed::Answer(raw) => self.status_error(operation, raw, attempt),
-                    Failed::NoAnswer(failure) => {
-                        failure.into_error(operation, attempt, inner.max_response_bytes)
-                    }
-                });
+                return Err(give_up(failed, attempt));
+            }
+            let after_timeout = matches!(failed, Failed::NoAnswer(Failure::Timeout(..)));
+            if let Some(bucket) = &inner.budget {
+                if !bucket.try_take(after_timeout) {
+                    tracing::debug!(
+                        attempt,
+                        tokens_left = bucket.available(),
+                        "not retrying: the client's retry budget is spent (many calls failed)"
+                    );
+                    return Err(give_up(failed, attempt));
+                }
             }
             let reason = match &failed {
                 Failed::Answer(raw) => format!("HTTP {}", raw.status),
@@ -368,32 +412,66 @@ impl Transport {
         }
     }
 
-    /// Sends once and reads the whole answer, up to the size limit.
+    /// Sends once and reads the whole answer, up to the size limit, following up to
+    /// [`MAX_REDIRECTS`] redirects within the base URL's origin.
+    ///
+    /// Redirects are the transport's to follow, whatever `reqwest` client it has (a caller's
+    /// own client must not follow them itself, see [`TransportBuilder::http_client`]): one to
+    /// another scheme, host or port is never followed, so credentials and the caller's
+    /// headers go nowhere but the API, and https is never downgraded to http.
     async fn attempt(&self, prepared: &Prepared) -> Result<Raw, Failure> {
         let inner = &self.inner;
         let failure = |error| Failure::from_reqwest(error, inner.connect_timeout);
-        let mut builder = inner
-            .client
-            .request(prepared.method.clone(), prepared.url.clone())
-            .headers(prepared.headers.clone());
-        if let Some(body) = &prepared.body {
-            builder = builder.body(body.clone());
-        }
-        let mut response = builder.send().await.map_err(failure)?;
-        let status = response.status().as_u16();
-        let limit = inner.max_response_bytes;
-        if response.content_length().is_some_and(|length| length > limit) {
-            return Err(Failure::TooLarge { status });
-        }
-        let headers = std::mem::take(response.headers_mut());
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(failure)? {
-            if (body.len() + chunk.len()) as u64 > limit {
+        let mut method = prepared.method.clone();
+        let mut url = prepared.url.clone();
+        let mut body = prepared.body.clone();
+        let mut headers = prepared.headers.clone();
+        let mut redirects: u32 = 0;
+        loop {
+            let mut builder =
+                inner.client.request(method.clone(), url.clone()).headers(headers.clone());
+            if let Some(body) = &body {
+                builder = builder.body(body.clone());
+            }
+            let mut response = builder.send().await.map_err(failure)?;
+            let status = response.status().as_u16();
+            if redirects < MAX_REDIRECTS {
+                if let Some(next) = same_origin_redirect(status, &url, response.headers()) {
+                    redirects += 1;
+                    tracing::debug!(
+                        status,
+                        redirects,
+                        "following a redirect within the API's origin"
+                    );
+                    // as browsers do: 303 turns any method but HEAD into a GET, 301 and 302
+                    // turn a POST into one; 307 and 308 repeat the request as it was
+                    let to_get = (status == 303 && method != Method::HEAD)
+                        || (matches!(status, 301 | 302) && method == Method::POST);
+                    if to_get {
+                        method = Method::GET;
+                        body = None;
+                        headers.remove(CONTENT_TYPE);
+                    }
+                    url = next;
+                    continue;
+                }
+            }
+            let limit = inner.max_response_bytes;
+            if response.content_length().is_some_and(|length| length > limit) {
                 return Err(Failure::TooLarge { status });
             }
-            body.extend_from_slice(&chunk);
+            let headers = std::mem::take(response.headers_mut());
+            // room for the announced length at once (it is within the limit): no doubling
+            let announced = response.content_length().unwrap_or(0);
+            let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
+            while let Some(chunk) = response.chunk().await.map_err(failure)? {
+                if (body.len() + chunk.len()) as u64 > limit {
+                    return Err(Failure::TooLarge { status });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            return Ok(Raw { status, headers, body, redirects });
         }
-        Ok(Raw { status, headers, body })
     }
 
     /// Records the provider's request id, or a generic `X-Request-Id`, on the call's span.
@@ -407,7 +485,7 @@ impl Transport {
         let id = from_provider.or_else(|| {
             let value = headers.get("x-request-id")?.to_str().ok()?;
             let id: String = value.chars().filter(|c| !c.is_control()).take(200).collect();
-            Some(self.inner.redactor.scrub(&id))
+            Some(self.inner.redactor.scrub(&id).into_owned())
         });
         if let Some(id) = id {
             span.record("request_id", id.as_str());
@@ -421,7 +499,7 @@ impl Transport {
         raw: Raw,
         attempts: u32,
     ) -> Error<K> {
-        let Raw { status, headers, body } = raw;
+        let Raw { status, headers, body, redirects } = raw;
         let header_list = headers
             .iter()
             .map(|(name, value)| {
@@ -429,14 +507,10 @@ impl Transport {
                 (name.as_str().to_owned(), value)
             })
             .collect();
-        let mut error = ApiError::from_parts(
-            operation,
-            status,
-            header_list,
-            &body,
-            &self.inner.provider.errors,
-        );
+        let mut error =
+            ApiError::from_body(operation, status, header_list, body, &self.inner.provider.errors);
         error.attempts = attempts;
+        error.redirects = redirects;
         error.redact(&self.inner.redactor);
         if (400..=599).contains(&status) {
             Error::Api { kind: K::classify(&error), error: Box::new(error) }
@@ -453,6 +527,24 @@ impl Transport {
         query: &[(&'static str, String)],
     ) -> Result<Url, InvalidArgument> {
         let invalid = |rule: &str| InvalidArgument::new(operation, "path", rule);
+        let too_long = |length: usize, at_least: &str| {
+            InvalidArgument::new(
+                operation,
+                "url",
+                format!(
+                    "must be at most {MAX_URL_BYTES} bytes long, as servers refuse longer \
+                     request lines (got {at_least}{length}): check the ids and query values passed"
+                ),
+            )
+        };
+        // before building anything: the encoded path and the query values as they are (the
+        // query only grows when encoded)
+        let estimate = self.inner.base_url.len().saturating_add(path.len()).saturating_add(
+            query.iter().map(|(name, value)| name.len() + value.len() + 2).sum::<usize>(),
+        );
+        if estimate > MAX_URL_BYTES {
+            return Err(too_long(estimate, "at least "));
+        }
         check_path(path).map_err(invalid)?;
         let separator = if path.is_empty() || path.starts_with('/') { "" } else { "/" };
         // Parsing base URL + path as one string would parse the scheme and host again on
@@ -472,6 +564,9 @@ impl Transport {
         if !query.is_empty() {
             url.query_pairs_mut()
                 .extend_pairs(query.iter().map(|(name, value)| (*name, value.as_str())));
+        }
+        if url.as_str().len() > MAX_URL_BYTES {
+            return Err(too_long(url.as_str().len(), ""));
         }
         Ok(url)
     }
@@ -494,6 +589,7 @@ impl fmt::Debug for Transport {
             .field("attempt_timeout", &inner.attempt_timeout)
             .field("total_timeout", &inner.total_timeout)
             .field("max_response_bytes", &inner.max_response_bytes)
+            .field("retry_budget_left", &inner.budget.as_ref().map(retry::TokenBucket::available))
             .finish_non_exhaustive()
     }
 }
@@ -545,10 +641,14 @@ impl TransportBuilder {
     /// Uses `client` instead of a new one, e.g. to share a connection pool or configure
     /// proxies and TLS.
     ///
-    /// The client's own redirect policy and connect timeout then apply
-    /// ([`connect_timeout`](Self::connect_timeout) is for the default client). The default
-    /// client follows at most 10 redirects and only within the same origin (scheme, host and
-    /// port), so that authentication headers are never sent elsewhere.
+    /// The client must not follow redirects itself: build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`, or [`build`](Self::build) refuses it.
+    /// `reqwest`'s own redirect handling sends every header but `Authorization` and `Cookie`
+    /// to wherever a server redirects (1&1's `X-TOKEN`, the [`header`](Self::header)s); the
+    /// transport follows redirects itself instead, whatever the client: at most
+    /// [`MAX_REDIRECTS`], only within the base URL's origin (scheme, host and port). The
+    /// client's connect timeout applies ([`connect_timeout`](Self::connect_timeout) is for the
+    /// default client).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.client = Some(client);
         self
@@ -630,6 +730,14 @@ impl TransportBuilder {
         }
 
         let (client, connect_timeout) = match self.client {
+            Some(client) if follows_redirects(&client) => {
+                return Err(ConfigError::new(
+                    "the reqwest client passed to http_client follows redirects itself, which \
+                     sends the credentials and every header to wherever a server redirects; \
+                     build it with .redirect(reqwest::redirect::Policy::none()) (the client \
+                     then follows redirects within the API's origin itself)",
+                ));
+            }
             Some(client) => (client, None),
             None => {
                 let client =
@@ -655,6 +763,7 @@ impl TransportBuilder {
                 total_timeout: self.total_timeout,
                 max_response_bytes: self.max_response_bytes,
                 redactor: self.credentials.redactor(),
+                budget: self.retry.budget.map(retry::TokenBucket::new),
             }),
         })
     }
@@ -679,23 +788,34 @@ impl fmt::Debug for TransportBuilder {
     }
 }
 
-/// The reqwest configuration of a transport without its own client.
+/// The reqwest configuration of a transport without its own client: redirects are the
+/// transport's to follow (see `Transport::attempt`).
 fn default_client_builder(connect_timeout: Duration) -> reqwest::ClientBuilder {
-    reqwest::Client::builder().connect_timeout(connect_timeout).redirect(redirect::Policy::custom(
-        |attempt| {
-            let same_origin = attempt
-                .previous()
-                .first()
-                .is_some_and(|first| first.origin() == attempt.url().origin());
-            if !same_origin {
-                attempt.stop()
-            } else if attempt.previous().len() > MAX_REDIRECTS {
-                attempt.error("too many redirects")
-            } else {
-                attempt.follow()
-            }
-        },
-    ))
+    reqwest::Client::builder().connect_timeout(connect_timeout).redirect(redirect::Policy::none())
+}
+
+/// Whether a caller's client follows redirects itself.
+///
+/// `reqwest` has no accessor for a client's redirect policy; its `Debug` output names the
+/// policy when it is not the default (`Policy(None)` for `Policy::none()`). Anything else (the
+/// default, a custom policy, or output this code does not recognise after a `reqwest` upgrade)
+/// counts as following: the check fails closed, and
+/// `transport::tests::a_callers_client_must_leave_redirects_to_the_transport` notices a change.
+fn follows_redirects(client: &reqwest::Client) -> bool {
+    !format!("{client:?}").contains(r#"redirect_policy: "Policy(None)""#)
+}
+
+/// Where a redirect answer points, if the transport follows it: a 301, 302, 303, 307 or 308
+/// whose `Location` resolves (against `current`) to a URL of the same origin (scheme, host
+/// and port) as `current`. Anything else, a redirect to another origin or an https → http
+/// downgrade included, is not followed: the answer is returned as it is.
+fn same_origin_redirect(status: u16, current: &Url, headers: &HeaderMap) -> Option<Url> {
+    if !matches!(status, 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = headers.get(reqwest::header::LOCATION)?.to_str().ok()?;
+    let next = current.join(location).ok()?;
+    (next.origin() == current.origin()).then_some(next)
 }
 
 /// Trims whitespace and trailing `/`s and checks that the URL is a plain https URL (or http

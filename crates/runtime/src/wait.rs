@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::error::write_escaped;
 use crate::{Error, InvalidArgument};
 
 /// How often to look and for how long in all.
@@ -75,10 +76,25 @@ pub enum WaitError {
 impl fmt::Display for WaitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // what is waited for comes from the caller, states and messages from the API:
+            // control characters are escaped, so neither can forge a log line
             WaitError::TimedOut { what, waited, last_state } => {
-                write!(f, "{what}: still {last_state} after waiting {:.1} s; wait longer or check it later", waited.as_secs_f64())
+                write_escaped(f, what)?;
+                f.write_str(": still ")?;
+                write_escaped(f, last_state)?;
+                write!(
+                    f,
+                    " after waiting {:.1} s; wait longer or check it later",
+                    waited.as_secs_f64()
+                )
             }
-            WaitError::Failed { what, state, message } => write!(f, "{what}: {state}: {message}"),
+            WaitError::Failed { what, state, message } => {
+                write_escaped(f, what)?;
+                f.write_str(": ")?;
+                write_escaped(f, state)?;
+                f.write_str(": ")?;
+                write_escaped(f, message)
+            }
         }
     }
 }
@@ -285,6 +301,28 @@ mod tests {
         .await;
         assert_eq!(result.ok(), Some("ok"));
         assert_eq!(heard, ["RUNNING", "RUNNING"]);
+    }
+
+    #[test]
+    fn control_characters_are_escaped_in_wait_errors() {
+        let failed = WaitError::Failed {
+            what: "request r\n1".into(),
+            state: "FAILED\r\nINFO forged".into(),
+            message: "no\u{1b}[31m capacity".into(),
+        };
+        assert_eq!(
+            failed.to_string(),
+            r"request r\n1: FAILED\r\nINFO forged: no\u{1b}[31m capacity"
+        );
+        let timed_out = WaitError::TimedOut {
+            what: "job\n".into(),
+            waited: Duration::from_secs(2),
+            last_state: "QUEUED\n".into(),
+        };
+        assert_eq!(
+            timed_out.to_string(),
+            r"job\n: still QUEUED\n after waiting 2.0 s; wait longer or check it later"
+        );
     }
 
     #[tokio::test(start_paused = true)]

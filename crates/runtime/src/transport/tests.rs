@@ -270,18 +270,189 @@ async fn unlisted_success_status_is_unexpected() {
 
 #[tokio::test]
 async fn cross_origin_redirect_is_not_followed() {
-    // The redirect target is a server that would record the request.
-    let (other, other_server) = serve_once(http_response("200 OK", "", ""));
-    let (base, server) =
-        serve_once(http_response("302 Found", &format!("Location: {other}/stolen\r\n"), ""));
-    let transport = make_transport(&ONEANDONE, Credentials::token("tok-secret"), &base);
+    for status in ["302 Found", "307 Temporary Redirect", "308 Permanent Redirect"] {
+        // The redirect target is a server that would record the request.
+        let (other, other_server) = serve_once(http_response("200 OK", "", ""));
+        let (base, server) =
+            serve_once(http_response(status, &format!("Location: {other}/stolen\r\n"), ""));
+        let transport = make_transport(&ONEANDONE, Credentials::token("tok-secret"), &base);
+        let error =
+            transport.send::<Kind>(request(Method::GET, "/x", Body::Empty)).await.expect_err("3xx");
+        server.join().expect("server");
+        assert!(matches!(error, Error::UnexpectedStatus(_)), "{error:?}");
+        assert!(
+            error.to_string().ends_with("its redirect was not followed, as it leads away from the API's origin (scheme, host and port)"),
+            "{error}"
+        );
+        assert!(!other_server.is_finished());
+        drop(other_server);
+    }
+}
+
+#[tokio::test]
+async fn same_origin_redirects_are_followed_with_the_credentials() {
+    // one server, two connections: a 307 to another path, then the answer
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = thread::spawn(move || {
+        let mut seen = Vec::new();
+        for answer in [
+            http_response("307 Temporary Redirect", "Location: /cloudapi/v3/moved?x=1\r\n", ""),
+            http_response("200 OK", "", "{}"),
+        ] {
+            let (stream, _) = listener.accept().expect("accept");
+            let mut reader = BufReader::new(stream);
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).expect("line");
+                if line.trim_end().is_empty() {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            let length = head
+                .lines()
+                .find_map(|line| {
+                    line.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse::<usize>().expect("length"))
+                })
+                .unwrap_or(0);
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).expect("body");
+            reader.into_inner().write_all(answer.as_bytes()).expect("write");
+            seen.push((head, String::from_utf8(body).expect("utf-8")));
+        }
+        seen
+    });
+    let transport = make_transport(&ONEANDONE, Credentials::token("tok-123"), &base);
+    let body = Body::json(&serde_json::json!({"name": "web"})).expect("json");
+    let response = transport.send::<Kind>(request(Method::PUT, "/x", body)).await.expect("200");
+    assert_eq!(response.status, 200);
+    let seen = server.join().expect("server");
+    assert!(seen[1].0.starts_with("PUT /cloudapi/v3/moved?x=1 HTTP/1.1"), "{}", seen[1].0);
+    assert!(seen[1].0.to_ascii_lowercase().contains("x-token: tok-123"), "{}", seen[1].0);
+    assert_eq!(seen[1].1, r#"{"name":"web"}"#, "a 307 repeats the body");
+}
+
+#[test]
+fn only_same_origin_redirects_are_followed() {
+    let current = Url::parse("https://api.example.com/v1/a/b?q=1").expect("url");
+    let target = |status: u16, location: &str| {
+        let mut headers = HeaderMap::new();
+        headers.insert(reqwest::header::LOCATION, HeaderValue::from_str(location).expect("value"));
+        same_origin_redirect(status, &current, &headers).map(|url| url.to_string())
+    };
+    assert_eq!(target(302, "/v1/c").as_deref(), Some("https://api.example.com/v1/c"));
+    assert_eq!(target(307, "c").as_deref(), Some("https://api.example.com/v1/a/c"));
+    assert_eq!(
+        target(308, "https://api.example.com:443/x").as_deref(),
+        Some("https://api.example.com/x")
+    );
+    for status in [301, 303] {
+        assert!(target(status, "/x").is_some());
+    }
+    for (status, location) in [
+        (302, "http://api.example.com/v1/c"), // https → http
+        (302, "https://api.example.com:8443/v1/c"),
+        (307, "https://evil.example.com/v1/c"),
+        (302, "//evil.example.com/x"),
+        (302, "https://API.example.com.evil.test/"),
+        (302, "data:text/plain,x"),
+        (302, "http://[::1"),
+        (300, "/x"),
+        (304, "/x"),
+        (200, "/x"),
+    ] {
+        assert_eq!(target(status, location), None, "{status} {location}");
+    }
+    assert_eq!(same_origin_redirect(302, &current, &HeaderMap::new()), None);
+}
+
+#[test]
+fn a_callers_client_must_leave_redirects_to_the_transport() {
+    let build = |client: reqwest::Client| {
+        Transport::builder(&ONEANDONE, Credentials::token("tok-secret")).http_client(client).build()
+    };
+    for follows in [
+        reqwest::Client::new(),
+        reqwest::Client::builder().redirect(redirect::Policy::limited(3)).build().expect("client"),
+        reqwest::Client::builder()
+            .redirect(redirect::Policy::custom(|attempt| attempt.stop()))
+            .build()
+            .expect("client"),
+    ] {
+        let error = build(follows).expect_err("follows redirects");
+        assert!(error.message().contains("Policy::none()"), "{error}");
+    }
+    let none =
+        reqwest::Client::builder().redirect(redirect::Policy::none()).build().expect("client");
+    build(none).expect("a client that leaves redirects alone is fine");
+    assert!(!follows_redirects(
+        &default_client_builder(DEFAULT_CONNECT_TIMEOUT).build().expect("client")
+    ));
+}
+
+#[tokio::test]
+async fn a_redirect_loop_ends_after_ten_redirects() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = thread::spawn(move || {
+        let mut served = 0;
+        listener.set_nonblocking(false).expect("blocking");
+        for stream in listener.incoming().take(11) {
+            let stream = stream.expect("accept");
+            let mut reader = BufReader::new(stream);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim_end().is_empty() {
+                    break;
+                }
+            }
+            let answer = http_response("302 Found", "Location: /cloudapi/v3/loop\r\n", "");
+            reader.into_inner().write_all(answer.as_bytes()).expect("write");
+            served += 1;
+        }
+        served
+    });
+    let transport = Transport::builder(&PB, Credentials::basic("u", "p"))
+        .base_url(format!("{base}/cloudapi/v3"))
+        .http_client(client())
+        .retry_policy(RetryPolicy::default().max_attempts(3))
+        .build()
+        .expect("transport");
     let error =
-        transport.send::<Kind>(request(Method::GET, "/x", Body::Empty)).await.expect_err("302");
-    server.join().expect("server");
-    assert!(matches!(error, Error::UnexpectedStatus(_)), "{error:?}");
-    assert_eq!(error.status(), Some(302));
-    assert!(!other_server.is_finished());
-    drop(other_server);
+        transport.send::<Kind>(request(Method::GET, "/loop", Body::Empty)).await.expect_err("loop");
+    assert_eq!(server.join().expect("server"), 11);
+    assert_eq!((error.status(), error.attempts()), (Some(302), Some(1)));
+    assert_eq!(error.api_error().map(|e| e.redirects), Some(10));
+    assert_eq!(
+        error.to_string(),
+        "test_op: unexpected HTTP status 302; gave up after 10 redirects"
+    );
+}
+
+#[tokio::test]
+async fn an_over_long_url_is_refused_before_sending() {
+    let transport = Transport::builder(&PB, Credentials::basic("u", "p"))
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .expect("transport");
+    let long = format!("/datacenters/{}", "a".repeat(MAX_URL_BYTES));
+    let mut query = request(Method::GET, "/datacenters", Body::Empty);
+    query.query = vec![("filter", "ä".repeat(MAX_URL_BYTES / 4))];
+    for request in [request(Method::DELETE, &long, Body::Empty), query] {
+        let error = transport.send::<Kind>(request).await.expect_err("too long");
+        match &error {
+            Error::InvalidArgument(invalid) => {
+                assert_eq!(invalid.field, "url");
+                assert!(invalid.rule.starts_with("must be at most 8192 bytes long"), "{error}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(error.to_string().len() < 250, "{error}");
+    }
 }
 
 #[tokio::test]

@@ -85,3 +85,20 @@ fn the_catalog_is_what_requests_are_built_from() {
     let info = memset::CATALOG.operation("server.info").expect("described");
     assert_eq!(info.path, "/json/server.info");
 }
+
+/// Every runtime type in the clients' signatures is reachable through the client crates
+/// themselves (this compiles only while each crate re-exports them).
+#[allow(dead_code)]
+fn types_users_name(pb: &profitbricks::Client, oa: &oneandone::Client, ms: &memset::Client) {
+    let call: profitbricks::CallFuture<_, profitbricks::ErrorKind> = pb.list_datacenters().send();
+    drop(call);
+    let _: profitbricks::Wait<_, profitbricks::ErrorKind> = pb.wait_for("0f3c");
+    let _: Option<&profitbricks::catalog::OperationInfo> = profitbricks::CATALOG.operation("x");
+    let _: oneandone::Pages<_, oneandone::ErrorKind> = oa.list_servers().pages();
+    let _: memset::Batch<memset::ErrorKind> = ms.batch();
+    let _: memset::Wait<_, memset::ErrorKind> = ms.wait_for_job("job");
+    let _: fn(memset::Date, memset::RetryPolicy, memset::reqwest::Client) = |_, _, _| {};
+    let _: fn(Option<memset::Ticket<()>>, Option<memset::BatchResults<memset::ErrorKind>>) =
+        |_, _| {};
+    let _: fn(oneandone::WaitError, profitbricks::RetryBudget) = |_, _| {};
+}

@@ -27,8 +27,9 @@ pub fn file(p: &Provider) -> TokenStream {
     let models = p.models.iter().map(|m| model_info(p, m));
     let model_names = p.models.iter().map(|m| model_static(&m.name));
     quote! {
-        //! Every operation of this API as data: what it does, its parameters and its wire form.
-        use cloud_sdks_runtime::catalog::*;
+        //! Every operation of this API as data: what it does, its parameters and its wire form
+        //! ([`CATALOG`]), and the types that describe them.
+        pub use cloud_sdks_runtime::catalog::*;
 
         /// Every operation of this API, in the order of its documentation.
         pub static CATALOG: Catalog = Catalog {

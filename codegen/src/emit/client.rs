@@ -19,17 +19,32 @@ pub fn file(p: &Provider) -> TokenStream {
             pub mod handles;
         )
     });
+    let pages = p.operations.iter().any(|op| op.paging.is_some()).then(|| {
+        quote!(
+            pub use cloud_sdks_runtime::pages::Pages;
+        )
+    });
+    let reexported_batch = (p.transport == crate::ir::Transport::Memset).then(|| {
+        quote!(
+            pub use cloud_sdks_runtime::batch::{Batch, BatchResults, Ticket};
+        )
+    });
     quote! {
         #doc
 
         pub mod models;
         pub mod operations;
-        mod catalog;
+        pub mod catalog;
         mod dynamic;
         #handles
 
         pub use catalog::CATALOG;
-        pub use cloud_sdks_runtime::{Accepted, ApiError, ConfigError, Credentials, InvalidArgument, RetryPolicy, TimeoutKind};
+        // every runtime type a public signature names, so users never need the runtime crate
+        pub use cloud_sdks_runtime::{reqwest, Accepted, ApiError, CallFuture, ConfigError, Credentials, InvalidArgument, Operation, RetryBudget, RetryPolicy, TimeoutKind};
+        pub use cloud_sdks_runtime::date::Date;
+        pub use cloud_sdks_runtime::wait::{Wait, WaitError};
+        #pages
+        #reexported_batch
 
         #provider
         #errors

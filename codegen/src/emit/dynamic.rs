@@ -56,7 +56,7 @@ pub fn file(p: &Provider) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// An [`InvalidArgument`](cloud_sdks_runtime::InvalidArgument) error for an unknown
+            /// An [`InvalidArgument`](crate::InvalidArgument) error for an unknown
             /// operation, or arguments that are missing, unknown or of the wrong type; otherwise
             /// whatever the typed call returns.
             #[inline]

@@ -148,7 +148,7 @@ fn wait_methods(h: &ResourceHandle, w: &WaitSpec, op: &Operation) -> TokenStream
     };
     let state_path = w.state.iter().map(|s| s.field.as_str()).collect::<Vec<_>>().join(".");
     let wait_doc = docs::attrs(&format!(
-        "Waits until the {noun} is ready: polls [`{}`](Client::{}) every {interval} s until `{state_path}` is one of {done_list}, and returns the last answer.{failed_doc} Gives up after {timeout} s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.",
+        "Waits until the {noun} is ready: polls [`{}`](Client::{}) every {interval} s until `{state_path}` is one of {done_list}, and returns the last answer.{failed_doc} Gives up after {timeout} s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.",
         op.name, op.method_name,
     ));
     let state_doc = docs::attrs(&format!(

@@ -364,7 +364,7 @@ fn pages_method(op: &Operation) -> Option<TokenStream> {
     let (page, per_page) = (rust::ident(&paging.page), rust::ident(&paging.per_page));
     let (first, size) = (paging.first, paging.size);
     let doc = docs::attrs(&format!(
-        "Walks every page of this list, one request per page, from page `{}` (or the one set) with `{}` items each ({size} unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.",
+        "Walks every page of this list, one request per page, from page `{}` (or the one set) with `{}` items each ({size} unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.",
         paging.page, paging.per_page
     ));
     Some(quote! {
@@ -570,12 +570,15 @@ fn wire_doc(op: &Operation) -> String {
         lines.push(format!("success: {}", statuses.join(", ")));
     }
     lines.push(if op.idempotent {
-        "idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))".to_owned()
+        "idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))".to_owned()
     } else {
-        "not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))".to_owned()
+        "not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))".to_owned()
     });
     match op.handle {
-        Handle::Request => lines.push("hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))".to_owned()),
+        Handle::Request => lines.push(
+            "hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))"
+                .to_owned(),
+        ),
         Handle::Job => lines.push("returns a job to wait on".to_owned()),
         Handle::None => {}
     }

@@ -43,7 +43,7 @@ impl JobId for &Job {
 impl Client {
     /// Waits until the job `job` has finished: polls `job.status` every [`DEFAULT_INTERVAL`]
     /// until `finished` is true, and returns the finished job; a job finished with `error` set
-    /// is an [`Error::Wait`](cloud_sdks_runtime::Error::Wait). Gives up after [`DEFAULT_TIMEOUT`].
+    /// is an [`Error::Wait`](crate::Error::Wait). Gives up after [`DEFAULT_TIMEOUT`].
     /// Change the pace with the setters of the returned [`Wait`], then `.await` it.
     pub fn wait_for_job(&self, job: impl JobId) -> Wait<Job, ErrorKind> {
         let id = job.into_job_id();

@@ -51,7 +51,7 @@ impl<T> RequestId for &Accepted<T> {
 impl Client {
     /// Waits until the provisioning request `request` is done: polls `get_request_status`
     /// every [`DEFAULT_INTERVAL`] until its status is `DONE` (and returns that status), or
-    /// `FAILED` (an [`Error::Wait`](cloud_sdks_runtime::Error::Wait) with the API's message), or
+    /// `FAILED` (an [`Error::Wait`](crate::Error::Wait) with the API's message), or
     /// [`DEFAULT_TIMEOUT`] has passed. Change the pace with the setters of the returned
     /// [`Wait`], then `.await` it.
     ///

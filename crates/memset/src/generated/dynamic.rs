@@ -172,7 +172,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// An [`InvalidArgument`](cloud_sdks_runtime::InvalidArgument) error for an unknown
+    /// An [`InvalidArgument`](crate::InvalidArgument) error for an unknown
     /// operation, or arguments that are missing, unknown or of the wrong type; otherwise
     /// whatever the typed call returns.
     #[inline]

@@ -38,13 +38,16 @@
 //! (several error types share 400, 401, 403 and 404), so errors are classified by their type name.
 pub mod models;
 pub mod operations;
-mod catalog;
+pub mod catalog;
 mod dynamic;
 pub use catalog::CATALOG;
 pub use cloud_sdks_runtime::{
-    Accepted, ApiError, ConfigError, Credentials, InvalidArgument, RetryPolicy,
-    TimeoutKind,
+    reqwest, Accepted, ApiError, CallFuture, ConfigError, Credentials, InvalidArgument,
+    Operation, RetryBudget, RetryPolicy, TimeoutKind,
 };
+pub use cloud_sdks_runtime::date::Date;
+pub use cloud_sdks_runtime::wait::{Wait, WaitError};
+pub use cloud_sdks_runtime::batch::{Batch, BatchResults, Ticket};
 /// What the runtime needs to know about this API.
 pub(crate) static PROVIDER: cloud_sdks_runtime::Provider = cloud_sdks_runtime::Provider {
     name: "memset",

@@ -84,7 +84,7 @@ impl ServerHandle {
     pub fn snapshots(&self) -> ListServerSnapshotsRequest {
         self.client.list_server_snapshots(self.id.clone())
     }
-    /// Waits until the server is ready: polls [`get_server_status`](Client::get_server_status) every 30 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    /// Waits until the server is ready: polls [`get_server_status`](Client::get_server_status) every 30 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
     #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<ServerStatus, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
@@ -142,7 +142,7 @@ impl ImageHandle {
     pub fn get(&self) -> GetImageRequest {
         self.client.get_image(self.id.clone())
     }
-    /// Waits until the image is ready: polls [`get_image`](Client::get_image) every 30 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    /// Waits until the image is ready: polls [`get_image`](Client::get_image) every 30 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
     #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<Image, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
@@ -206,7 +206,7 @@ impl SharedStorageHandle {
     pub fn servers(&self) -> ListServersAttachedStorageRequest {
         self.client.list_servers_attached_storage(self.id.clone())
     }
-    /// Waits until the shared storage is ready: polls [`get_shared_storage`](Client::get_shared_storage) every 10 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    /// Waits until the shared storage is ready: polls [`get_shared_storage`](Client::get_shared_storage) every 10 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
     #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<SharedStorage, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
@@ -279,7 +279,7 @@ impl FirewallPolicyHandle {
     pub fn rules(&self) -> ListFirewallPolicyRulesRequest {
         self.client.list_firewall_policy_rules(self.id.clone())
     }
-    /// Waits until the firewall policy is ready: polls [`get_firewall`](Client::get_firewall) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    /// Waits until the firewall policy is ready: polls [`get_firewall`](Client::get_firewall) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
     #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<FirewallPolicy, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
@@ -352,7 +352,7 @@ impl LoadBalancerHandle {
     pub fn rules(&self) -> LoadBalancerRulesRequest {
         self.client.load_balancer_rules(self.id.clone())
     }
-    /// Waits until the load balancer is ready: polls [`get_load_balancer`](Client::get_load_balancer) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    /// Waits until the load balancer is ready: polls [`get_load_balancer`](Client::get_load_balancer) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
     #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<LoadBalancer, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
@@ -419,7 +419,7 @@ impl PrivateNetworkHandle {
     pub fn servers(&self) -> ListPrivateNetworkServersRequest {
         self.client.list_private_network_servers(self.id.clone())
     }
-    /// Waits until the private network is ready: polls [`get_private_network`](Client::get_private_network) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    /// Waits until the private network is ready: polls [`get_private_network`](Client::get_private_network) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
     #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<PrivateNetwork, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
@@ -498,7 +498,7 @@ impl MonitoringPolicyHandle {
     pub fn servers(&self) -> ListMonitoringPolicyServersRequest {
         self.client.list_monitoring_policy_servers(self.id.clone())
     }
-    /// Waits until the monitoring policy is ready: polls [`get_monitoring_policy`](Client::get_monitoring_policy) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](cloud_sdks_runtime::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
+    /// Waits until the monitoring policy is ready: polls [`get_monitoring_policy`](Client::get_monitoring_policy) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
     #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<MonitoringPolicy, ErrorKind> {
         self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])

@@ -33,14 +33,17 @@
 //! both are kept in the error, together with the raw body.
 pub mod models;
 pub mod operations;
-mod catalog;
+pub mod catalog;
 mod dynamic;
 pub mod handles;
 pub use catalog::CATALOG;
 pub use cloud_sdks_runtime::{
-    Accepted, ApiError, ConfigError, Credentials, InvalidArgument, RetryPolicy,
-    TimeoutKind,
+    reqwest, Accepted, ApiError, CallFuture, ConfigError, Credentials, InvalidArgument,
+    Operation, RetryBudget, RetryPolicy, TimeoutKind,
 };
+pub use cloud_sdks_runtime::date::Date;
+pub use cloud_sdks_runtime::wait::{Wait, WaitError};
+pub use cloud_sdks_runtime::pages::Pages;
 /// What the runtime needs to know about this API.
 pub(crate) static PROVIDER: cloud_sdks_runtime::Provider = cloud_sdks_runtime::Provider {
     name: "oneandone",

@@ -81,7 +81,7 @@ impl ApikeyApi {
     ///
     /// * `POST /json/apikey.add_scope`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `scope_name`, `value`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn add_scope(
         &self,
@@ -148,7 +148,7 @@ impl ApikeyApi {
     ///
     /// * `POST /json/apikey.create`
     /// * named parameters (form field `parameters`, a JSON object): `scopes`, `comment`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn create(&self) -> ApikeyCreateRequest {
         Call::new(self.client.clone(), ApikeyCreateParams::new())
@@ -216,7 +216,7 @@ impl ApikeyApi {
     ///
     /// * `POST /json/apikey.delete`
     /// * named parameters (form field `parameters`, a JSON object): `id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn delete(&self, id: impl Into<String>) -> ApikeyDeleteRequest {
         Call::new(self.client.clone(), ApikeyDeleteParams::new(id))
@@ -298,7 +298,7 @@ impl ApikeyApi {
     ///
     /// * `POST /json/apikey.delete_scope`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `scope_name`, `value`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn delete_scope(
         &self,
@@ -362,7 +362,7 @@ impl ApikeyApi {
     ///
     /// * `POST /json/apikey.info`
     /// * named parameters (form field `parameters`, a JSON object): `id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn info(&self, id: impl Into<String>) -> ApikeyInfoRequest {
         Call::new(self.client.clone(), ApikeyInfoParams::new(id))
@@ -398,7 +398,7 @@ impl ApikeyApi {
     /// # Wire
     ///
     /// * `POST /json/apikey.list`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "API Key Methods"
     pub fn list(&self) -> ApikeyListRequest {
         Call::new(self.client.clone(), ApikeyListParams::new())

@@ -61,7 +61,7 @@ impl BandwidthApi {
     ///
     /// * `POST /json/bandwidth.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Bandwidth Methods"
     pub fn info(&self, name: impl Into<String>) -> BandwidthInfoRequest {
         Call::new(self.client.clone(), BandwidthInfoParams::new(name))
@@ -133,7 +133,7 @@ impl BandwidthApi {
     ///
     /// * `POST /json/bandwidth.monthly_usage`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `year`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Bandwidth Methods"
     pub fn monthly_usage(
         &self,
@@ -219,7 +219,7 @@ impl BandwidthApi {
     ///
     /// * `POST /json/bandwidth.usage`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `period`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Bandwidth Methods"
     pub fn usage(&self, name: impl Into<String>) -> BandwidthUsageRequest {
         Call::new(self.client.clone(), BandwidthUsageParams::new(name))

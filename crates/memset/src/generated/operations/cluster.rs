@@ -59,7 +59,7 @@ impl ClusterApi {
     ///
     /// * `POST /json/cluster.info`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Cluster Methods"
     pub fn info(&self, cluster_name: impl Into<String>) -> ClusterInfoRequest {
         Call::new(self.client.clone(), ClusterInfoParams::new(cluster_name))
@@ -105,7 +105,7 @@ impl ClusterApi {
     ///
     /// * `POST /json/cluster.list`
     /// * named parameters (form field `parameters`, a JSON object): `enabled`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Cluster Methods"
     pub fn list(&self) -> ClusterListRequest {
         Call::new(self.client.clone(), ClusterListParams::new())
@@ -193,7 +193,7 @@ impl ClusterRealServiceApi {
     ///
     /// * `POST /json/cluster.real_service.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn disable(
@@ -288,7 +288,7 @@ impl ClusterRealServiceApi {
     ///
     /// * `POST /json/cluster.real_service.disable_fallback`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn disable_fallback(
@@ -382,7 +382,7 @@ impl ClusterRealServiceApi {
     ///
     /// * `POST /json/cluster.real_service.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn enable(
@@ -478,7 +478,7 @@ impl ClusterRealServiceApi {
     ///
     /// * `POST /json/cluster.real_service.enable_fallback`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn enable_fallback(
@@ -571,7 +571,7 @@ impl ClusterRealServiceApi {
     ///
     /// * `POST /json/cluster.real_service.info`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Cluster Real Service Methods"
     pub fn info(
         &self,
@@ -647,7 +647,7 @@ impl ClusterRealServiceApi {
     ///
     /// * `POST /json/cluster.real_service.list`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Cluster Real Service Methods"
     pub fn list(
         &self,
@@ -740,7 +740,7 @@ impl ClusterRealServiceApi {
     ///
     /// * `POST /json/cluster.real_service.set_weight`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`, `weight`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Real Service Methods"
     pub fn set_weight(
@@ -838,7 +838,7 @@ impl ClusterRealServiceApi {
     ///
     /// * `POST /json/cluster.real_service.statistics`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Cluster Real Service Methods"
     pub fn statistics(
         &self,
@@ -923,7 +923,7 @@ impl ClusterServerApi {
     ///
     /// * `POST /json/cluster.server.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `server_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Server Methods"
     pub fn disable(
@@ -1004,7 +1004,7 @@ impl ClusterServerApi {
     ///
     /// * `POST /json/cluster.server.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `server_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Server Methods"
     pub fn enable(
@@ -1068,7 +1068,7 @@ impl ClusterServerApi {
     ///
     /// * `POST /json/cluster.server.info`
     /// * named parameters (form field `parameters`, a JSON object): `server_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Cluster Server Methods"
     pub fn info(&self, server_name: impl Into<String>) -> ClusterServerInfoRequest {
         Call::new(self.client.clone(), ClusterServerInfoParams::new(server_name))
@@ -1136,7 +1136,7 @@ impl ClusterServerApi {
     ///
     /// * `POST /json/cluster.server.list`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Cluster Server Methods"
     pub fn list(&self, cluster_name: impl Into<String>) -> ClusterServerListRequest {
         Call::new(self.client.clone(), ClusterServerListParams::new(cluster_name))
@@ -1212,7 +1212,7 @@ impl ClusterServiceApi {
     ///
     /// * `POST /json/cluster.service.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Service Methods"
     pub fn disable(
@@ -1296,7 +1296,7 @@ impl ClusterServiceApi {
     ///
     /// * `POST /json/cluster.service.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Cluster Service Methods"
     pub fn enable(
@@ -1379,7 +1379,7 @@ impl ClusterServiceApi {
     ///
     /// * `POST /json/cluster.service.info`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Cluster Service Methods"
     pub fn info(
         &self,
@@ -1454,7 +1454,7 @@ impl ClusterServiceApi {
     ///
     /// * `POST /json/cluster.service.list`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Cluster Service Methods"
     pub fn list(&self, cluster_name: impl Into<String>) -> ClusterServiceListRequest {
         Call::new(self.client.clone(), ClusterServiceListParams::new(cluster_name))
@@ -1519,7 +1519,7 @@ impl ClusterServiceApi {
     ///
     /// * `POST /json/cluster.service.status_image`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Cluster Service Methods"
     pub fn status_image(
         &self,

@@ -37,7 +37,7 @@ impl CreateApi {
     /// # Wire
     ///
     /// * `POST /json/create.available`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn available(&self) -> CreateAvailableRequest {
         Call::new(self.client.clone(), CreateAvailableParams::new())
@@ -124,7 +124,7 @@ impl CreateApi {
     ///
     /// * `POST /json/create.extra_bandwidth`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `amount`, `dry_run`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn extra_bandwidth(
         &self,
@@ -340,7 +340,7 @@ impl CreateApi {
     ///
     /// * `POST /json/create.hourly_miniserver`
     /// * named parameters (form field `parameters`, a JSON object): `connection`, `monthly_transfer_gb`, `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk_type`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create Methods"
     #[deprecated(
         note = "Hourly Miniserver VMs are deprecated (API 0.10.0) and will be removed; Memset points to its OpenStack public cloud for compute billed by the hour."
@@ -578,7 +578,7 @@ impl CreateApi {
     ///
     /// * `POST /json/create.memstore`
     /// * named parameters (form field `parameters`, a JSON object): `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `network_zone`, `data_zone`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn memstore(
         &self,
@@ -846,7 +846,7 @@ impl CreateApi {
     ///
     /// * `POST /json/create.monthly_fullserver`
     /// * named parameters (form field `parameters`, a JSON object): `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk`, `ram`, `nvme`, `net_card_speed_gbps`, `partitioning`, `setup_instructions`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn monthly_fullserver(
         &self,
@@ -1213,7 +1213,7 @@ impl CreateApi {
     ///
     /// * `POST /json/create.monthly_miniserver`
     /// * named parameters (form field `parameters`, a JSON object): `connection`, `monthly_transfer_gb`, `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk_type`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn monthly_miniserver(
         &self,
@@ -1422,7 +1422,7 @@ impl CreateApi {
     ///
     /// * `POST /json/create.openstack_project`
     /// * named parameters (form field `parameters`, a JSON object): `sku`, `dry_run`, `discount_code`, `add_to_next_bill`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn openstack_project(
         &self,
@@ -1497,7 +1497,7 @@ impl CreateApi {
     ///
     /// * `POST /json/create.verify_discount_code`
     /// * named parameters (form field `parameters`, a JSON object): `discount_code`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create Methods"
     pub fn verify_discount_code(
         &self,

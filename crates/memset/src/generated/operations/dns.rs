@@ -40,7 +40,7 @@ impl DnsApi {
     /// # Wire
     ///
     /// * `POST /json/dns.reload`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "DNS Methods"
     pub fn reload(&self) -> DnsReloadRequest {
@@ -108,7 +108,7 @@ impl DnsApi {
     ///
     /// * `POST /json/dns.reverse_map_list`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `address`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn reverse_map_list(&self) -> DnsReverseMapListRequest {
         Call::new(self.client.clone(), DnsReverseMapListParams::new())
@@ -202,7 +202,7 @@ impl DnsApi {
     ///
     /// * `POST /json/dns.reverse_map_update`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `address`, `reverse_map`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn reverse_map_update(
         &self,
@@ -315,7 +315,7 @@ impl DnsApi {
     ///
     /// * `POST /json/dns.zone_create`
     /// * named parameters (form field `parameters`, a JSON object): `nickname`, `ttl`, `records`, `domains`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_create(&self, nickname: impl Into<String>) -> DnsZoneCreateRequest {
         Call::new(self.client.clone(), DnsZoneCreateParams::new(nickname))
@@ -392,7 +392,7 @@ impl DnsApi {
     ///
     /// * `POST /json/dns.zone_delete`
     /// * named parameters (form field `parameters`, a JSON object): `id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_delete(&self, id: impl Into<String>) -> DnsZoneDeleteRequest {
         Call::new(self.client.clone(), DnsZoneDeleteParams::new(id))
@@ -463,7 +463,7 @@ impl DnsApi {
     ///
     /// * `POST /json/dns.zone_domain_create`
     /// * named parameters (form field `parameters`, a JSON object): `domain`, `zone_id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_create(
         &self,
@@ -527,7 +527,7 @@ impl DnsApi {
     ///
     /// * `POST /json/dns.zone_domain_delete`
     /// * named parameters (form field `parameters`, a JSON object): `domain`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_delete(
         &self,
@@ -584,7 +584,7 @@ impl DnsApi {
     ///
     /// * `POST /json/dns.zone_domain_info`
     /// * named parameters (form field `parameters`, a JSON object): `domain`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_info(
         &self,
@@ -623,7 +623,7 @@ impl DnsApi {
     /// # Wire
     ///
     /// * `POST /json/dns.zone_domain_list`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_list(&self) -> DnsZoneDomainListRequest {
         Call::new(self.client.clone(), DnsZoneDomainListParams::new())
@@ -694,7 +694,7 @@ impl DnsApi {
     ///
     /// * `POST /json/dns.zone_domain_update`
     /// * named parameters (form field `parameters`, a JSON object): `domain`, `zone_id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_domain_update(
         &self,
@@ -760,7 +760,7 @@ impl DnsApi {
     ///
     /// * `POST /json/dns.zone_info`
     /// * named parameters (form field `parameters`, a JSON object): `id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_info(&self, id: impl Into<String>) -> DnsZoneInfoRequest {
         Call::new(self.client.clone(), DnsZoneInfoParams::new(id))
@@ -796,7 +796,7 @@ impl DnsApi {
     /// # Wire
     ///
     /// * `POST /json/dns.zone_list`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_list(&self) -> DnsZoneListRequest {
         Call::new(self.client.clone(), DnsZoneListParams::new())
@@ -923,7 +923,7 @@ impl DnsApi {
     ///
     /// * `POST /json/dns.zone_record_create`
     /// * named parameters (form field `parameters`, a JSON object): `zone_id`, `type`, `record`, `address`, `ttl`, `priority`, `relative`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_create(
         &self,
@@ -1009,7 +1009,7 @@ impl DnsApi {
     ///
     /// * `POST /json/dns.zone_record_delete`
     /// * named parameters (form field `parameters`, a JSON object): `id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_delete(
         &self,
@@ -1068,7 +1068,7 @@ impl DnsApi {
     ///
     /// * `POST /json/dns.zone_record_info`
     /// * named parameters (form field `parameters`, a JSON object): `id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_info(&self, id: impl Into<String>) -> DnsZoneRecordInfoRequest {
         Call::new(self.client.clone(), DnsZoneRecordInfoParams::new(id))
@@ -1104,7 +1104,7 @@ impl DnsApi {
     /// # Wire
     ///
     /// * `POST /json/dns.zone_record_list`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_list(&self) -> DnsZoneRecordListRequest {
         Call::new(self.client.clone(), DnsZoneRecordListParams::new())
@@ -1235,7 +1235,7 @@ impl DnsApi {
     ///
     /// * `POST /json/dns.zone_record_update`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `zone_id`, `type`, `record`, `address`, `ttl`, `priority`, `relative`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_record_update(
         &self,
@@ -1365,7 +1365,7 @@ impl DnsApi {
     ///
     /// * `POST /json/dns.zone_update`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `nickname`, `ttl`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
     pub fn zone_update(&self, id: impl Into<String>) -> DnsZoneUpdateRequest {
         Call::new(self.client.clone(), DnsZoneUpdateParams::new(id))

@@ -170,7 +170,7 @@ impl FirewallingApi {
     ///
     /// * `POST /json/firewalling.rule_create`
     /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`, `ip_version`, `action`, `source_ips`, `source_ports`, `dest_ips`, `source_ip6s`, `dest_ip6s`, `dest_ports`, `protocols`, `ordering`, `comment`, `direction`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_create(
         &self,
@@ -285,7 +285,7 @@ impl FirewallingApi {
     ///
     /// * `POST /json/firewalling.rule_delete`
     /// * named parameters (form field `parameters`, a JSON object): `rule_id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_delete(
         &self,
@@ -391,7 +391,7 @@ impl FirewallingApi {
     ///
     /// * `POST /json/firewalling.rule_group_create`
     /// * named parameters (form field `parameters`, a JSON object): `nickname`, `notes`, `rules`, `default_outbound_policy`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_create(
         &self,
@@ -468,7 +468,7 @@ impl FirewallingApi {
     ///
     /// * `POST /json/firewalling.rule_group_delete`
     /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_delete(
         &self,
@@ -530,7 +530,7 @@ impl FirewallingApi {
     ///
     /// * `POST /json/firewalling.rule_group_info`
     /// * named parameters (form field `parameters`, a JSON object): `rule_group_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_info(
         &self,
@@ -582,7 +582,7 @@ impl FirewallingApi {
     ///
     /// * `POST /json/firewalling.rule_group_list`
     /// * named parameters (form field `parameters`, a JSON object): `include_public`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_list(&self) -> FirewallingRuleGroupListRequest {
         Call::new(self.client.clone(), FirewallingRuleGroupListParams::new())
@@ -661,7 +661,7 @@ impl FirewallingApi {
     ///
     /// * `POST /json/firewalling.rule_group_status`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_group_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_group_status(
         &self,
@@ -723,7 +723,7 @@ impl FirewallingApi {
     ///
     /// * `POST /json/firewalling.rule_info`
     /// * named parameters (form field `parameters`, a JSON object): `rule_id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_info(&self, rule_id: impl Into<String>) -> FirewallingRuleInfoRequest {
         Call::new(self.client.clone(), FirewallingRuleInfoParams::new(rule_id))
@@ -870,7 +870,7 @@ impl FirewallingApi {
     ///
     /// * `POST /json/firewalling.rule_update`
     /// * named parameters (form field `parameters`, a JSON object): `rule_id`, `ip_version`, `action`, `source_ips`, `dest_ips`, `source_ip6s`, `dest_ip6s`, `source_ports`, `dest_ports`, `protocols`, `ordering`, `comment`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn rule_update(
         &self,
@@ -1004,7 +1004,7 @@ impl FirewallingApi {
     ///
     /// * `POST /json/firewalling.update`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_group_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Firewalling Methods"
     pub fn update(
         &self,

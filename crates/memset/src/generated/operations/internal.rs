@@ -76,7 +76,7 @@ impl InternalApi {
     ///
     /// * `POST /json/internal.echo`
     /// * named parameters (form field `parameters`, a JSON object): `string`, `list`, `dictionary`, `boolean`, `float`, `integer`, `date`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Internal Methods"
     pub fn echo(&self) -> InternalEchoRequest {
         Call::new(self.client.clone(), InternalEchoParams::new())
@@ -152,7 +152,7 @@ impl InternalApi {
     /// # Wire
     ///
     /// * `POST /json/internal.noop`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Internal Methods"
     pub fn noop(&self) -> InternalNoopRequest {
         Call::new(self.client.clone(), InternalNoopParams::new())
@@ -188,7 +188,7 @@ impl InternalApi {
     /// # Wire
     ///
     /// * `POST /json/internal.release`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Internal Methods"
     pub fn release(&self) -> InternalReleaseRequest {
         Call::new(self.client.clone(), InternalReleaseParams::new())
@@ -224,7 +224,7 @@ impl InternalApi {
     /// # Wire
     ///
     /// * `POST /json/internal.version`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Internal Methods"
     pub fn version(&self) -> InternalVersionRequest {
         Call::new(self.client.clone(), InternalVersionParams::new())

@@ -55,7 +55,7 @@ impl InvoiceApi {
     ///
     /// * `POST /json/invoice.info`
     /// * named parameters (form field `parameters`, a JSON object): `ref`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Invoice Methods"
     pub fn info(&self, r#ref: i64) -> InvoiceInfoRequest {
         Call::new(self.client.clone(), InvoiceInfoParams::new(r#ref))
@@ -121,7 +121,7 @@ impl InvoiceApi {
     ///
     /// * `POST /json/invoice.list`
     /// * named parameters (form field `parameters`, a JSON object): `date_gte`, `date_lte`, `status`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Invoice Methods"
     pub fn list(&self) -> InvoiceListRequest {
         Call::new(self.client.clone(), InvoiceListParams::new())

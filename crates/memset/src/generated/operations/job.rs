@@ -74,7 +74,7 @@ impl JobApi {
     ///
     /// * `POST /json/job.status`
     /// * named parameters (form field `parameters`, a JSON object): `id`, `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Job Methods"
     pub fn status(&self, id: impl Into<String>) -> JobStatusRequest {
         Call::new(self.client.clone(), JobStatusParams::new(id))

@@ -127,7 +127,7 @@ impl LoadbalancerServerApi {
     ///
     /// * `POST /json/loadbalancer.server.add`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`, `ip_address`, `port`, `enabled`, `fallback`, `weight`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Loadbalancer Server Methods"
     pub fn add(
         &self,
@@ -250,7 +250,7 @@ impl LoadbalancerServerApi {
     ///
     /// * `POST /json/loadbalancer.server.info`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Loadbalancer Server Methods"
     pub fn info(
         &self,
@@ -353,7 +353,7 @@ impl LoadbalancerServerApi {
     ///
     /// * `POST /json/loadbalancer.server.remove`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Loadbalancer Server Methods"
     pub fn remove(
         &self,
@@ -480,7 +480,7 @@ impl LoadbalancerServerApi {
     ///
     /// * `POST /json/loadbalancer.server.update`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `server_name`, `ip_address`, `port`, `enabled`, `fallback`, `weight`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Loadbalancer Server Methods"
     pub fn update(
         &self,
@@ -641,7 +641,7 @@ impl LoadbalancerServiceApi {
     ///
     /// * `POST /json/loadbalancer.service.add`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `protocol`, `virtual_ip`, `port`, `enabled`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn add(
         &self,
@@ -746,7 +746,7 @@ impl LoadbalancerServiceApi {
     ///
     /// * `POST /json/loadbalancer.service.info`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn info(
         &self,
@@ -811,7 +811,7 @@ impl LoadbalancerServiceApi {
     ///
     /// * `POST /json/loadbalancer.service.list`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn list(
         &self,
@@ -897,7 +897,7 @@ impl LoadbalancerServiceApi {
     ///
     /// * `POST /json/loadbalancer.service.remove`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn remove(
         &self,
@@ -1023,7 +1023,7 @@ impl LoadbalancerServiceApi {
     ///
     /// * `POST /json/loadbalancer.service.update`
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`, `service_name`, `protocol`, `virtual_ip`, `port`, `enabled`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
     pub fn update(
         &self,

@@ -73,7 +73,7 @@ impl MemshellApi {
     ///
     /// * `POST /json/memshell.disable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `password`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memshell Methods"
     pub fn disable(
         &self,
@@ -157,7 +157,7 @@ impl MemshellApi {
     ///
     /// * `POST /json/memshell.enable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `password`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memshell Methods"
     pub fn enable(&self, name: impl Into<String>) -> MemshellEnableRequest {
         Call::new(self.client.clone(), MemshellEnableParams::new(name))
@@ -220,7 +220,7 @@ impl MemshellApi {
     ///
     /// * `POST /json/memshell.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memshell Methods"
     pub fn info(&self, name: impl Into<String>) -> MemshellInfoRequest {
         Call::new(self.client.clone(), MemshellInfoParams::new(name))
@@ -306,7 +306,7 @@ impl MemshellApi {
     ///
     /// * `POST /json/memshell.set_password`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `current_password`, `new_password`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memshell Methods"
     pub fn set_password(
         &self,

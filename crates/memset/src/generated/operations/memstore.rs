@@ -57,7 +57,7 @@ impl MemstoreApi {
     ///
     /// * `POST /json/memstore.usage`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memstore Methods"
     pub fn usage(&self, name: impl Into<String>) -> MemstoreUsageRequest {
         Call::new(self.client.clone(), MemstoreUsageParams::new(name))
@@ -119,7 +119,7 @@ impl MemstoreContainerApi {
     ///
     /// * `POST /json/memstore.container.acl`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn acl(
         &self,
@@ -193,7 +193,7 @@ impl MemstoreContainerApi {
     ///
     /// * `POST /json/memstore.container.cdn`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn cdn(
         &self,
@@ -268,7 +268,7 @@ impl MemstoreContainerApi {
     ///
     /// * `POST /json/memstore.container.create`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn create(
         &self,
@@ -354,7 +354,7 @@ impl MemstoreContainerApi {
     ///
     /// * `POST /json/memstore.container.set_acl`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`, `read_acl`, `write_acl`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn set_acl(
         &self,
@@ -460,7 +460,7 @@ impl MemstoreContainerApi {
     ///
     /// * `POST /json/memstore.container.set_public_cdn`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`, `ttl`, `listing`, `index`, `notfound`, `cors`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn set_public_cdn(
         &self,
@@ -563,7 +563,7 @@ impl MemstoreContainerApi {
     ///
     /// * `POST /json/memstore.container.unset_public_cdn`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `container`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memstore Container Methods"
     pub fn unset_public_cdn(
         &self,
@@ -672,7 +672,7 @@ impl MemstoreUserApi {
     ///
     /// * `POST /json/memstore.user.create`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`, `password`, `enabled`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn create(
         &self,
@@ -752,7 +752,7 @@ impl MemstoreUserApi {
     ///
     /// * `POST /json/memstore.user.delete`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn delete(
         &self,
@@ -827,7 +827,7 @@ impl MemstoreUserApi {
     ///
     /// * `POST /json/memstore.user.disable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn disable(
         &self,
@@ -902,7 +902,7 @@ impl MemstoreUserApi {
     ///
     /// * `POST /json/memstore.user.enable`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn enable(
         &self,
@@ -975,7 +975,7 @@ impl MemstoreUserApi {
     ///
     /// * `POST /json/memstore.user.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn info(
         &self,
@@ -1038,7 +1038,7 @@ impl MemstoreUserApi {
     ///
     /// * `POST /json/memstore.user.list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn list(&self, name: impl Into<String>) -> MemstoreUserListRequest {
         Call::new(self.client.clone(), MemstoreUserListParams::new(name))
@@ -1126,7 +1126,7 @@ impl MemstoreUserApi {
     ///
     /// * `POST /json/memstore.user.set_password`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `username`, `password`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Memstore User Methods"
     pub fn set_password(
         &self,

@@ -37,7 +37,7 @@ impl OpenstackApi {
     /// # Wire
     ///
     /// * `POST /json/openstack.list_projects`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Openstack Methods"
     pub fn list_projects(&self) -> OpenstackListProjectsRequest {
         Call::new(self.client.clone(), OpenstackListProjectsParams::new())
@@ -76,7 +76,7 @@ impl OpenstackApi {
     /// # Wire
     ///
     /// * `POST /json/openstack.sync_users`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Openstack Methods"
     pub fn sync_users(&self) -> OpenstackSyncUsersRequest {
@@ -147,7 +147,7 @@ impl OpenstackProjectApi {
     ///
     /// * `POST /json/openstack.project.add_user`
     /// * named parameters (form field `parameters`, a JSON object): `project_id`, `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Openstack Project Methods"
     pub fn add_user(
         &self,
@@ -210,7 +210,7 @@ impl OpenstackProjectApi {
     ///
     /// * `POST /json/openstack.project.list_users`
     /// * named parameters (form field `parameters`, a JSON object): `project_id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Openstack Project Methods"
     pub fn list_users(
         &self,
@@ -283,7 +283,7 @@ impl OpenstackProjectApi {
     ///
     /// * `POST /json/openstack.project.remove_user`
     /// * named parameters (form field `parameters`, a JSON object): `project_id`, `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Openstack Project Methods"
     pub fn remove_user(
         &self,
@@ -407,7 +407,7 @@ impl OpenstackUserApi {
     ///
     /// * `POST /json/openstack.user.create`
     /// * named parameters (form field `parameters`, a JSON object): `username`, `password`, `description`, `email`, `enabled`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn create(
         &self,
@@ -479,7 +479,7 @@ impl OpenstackUserApi {
     ///
     /// * `POST /json/openstack.user.delete`
     /// * named parameters (form field `parameters`, a JSON object): `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Openstack User Methods"
     pub fn delete(&self, username: impl Into<String>) -> OpenstackUserDeleteRequest {
@@ -542,7 +542,7 @@ impl OpenstackUserApi {
     ///
     /// * `POST /json/openstack.user.disable`
     /// * named parameters (form field `parameters`, a JSON object): `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn disable(&self, username: impl Into<String>) -> OpenstackUserDisableRequest {
         Call::new(self.client.clone(), OpenstackUserDisableParams::new(username))
@@ -604,7 +604,7 @@ impl OpenstackUserApi {
     ///
     /// * `POST /json/openstack.user.enable`
     /// * named parameters (form field `parameters`, a JSON object): `username`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn enable(&self, username: impl Into<String>) -> OpenstackUserEnableRequest {
         Call::new(self.client.clone(), OpenstackUserEnableParams::new(username))
@@ -660,7 +660,7 @@ impl OpenstackUserApi {
     ///
     /// * `POST /json/openstack.user.info`
     /// * named parameters (form field `parameters`, a JSON object): `username`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn info(&self, username: impl Into<String>) -> OpenstackUserInfoRequest {
         Call::new(self.client.clone(), OpenstackUserInfoParams::new(username))
@@ -699,7 +699,7 @@ impl OpenstackUserApi {
     /// # Wire
     ///
     /// * `POST /json/openstack.user.list`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Openstack User Methods"
     pub fn list(&self) -> OpenstackUserListRequest {
         Call::new(self.client.clone(), OpenstackUserListParams::new())
@@ -769,7 +769,7 @@ impl OpenstackUserApi {
     ///
     /// * `POST /json/openstack.user.set_password`
     /// * named parameters (form field `parameters`, a JSON object): `username`, `password`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Openstack User Methods"
     pub fn set_password(

@@ -172,7 +172,7 @@ impl PartnerAccountApi {
     ///
     /// * `POST /json/partner.account.create`
     /// * named parameters (form field `parameters`, a JSON object): `user_email`, `user_title`, `user_forename`, `user_surname`, `user_company`, `user_phone`, `user_address`, `user_town`, `user_statecounty`, `user_country`, `user_postcode`, `account_currency`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Partner Account Methods"
     #[allow(clippy::too_many_arguments)]
     pub fn create(
@@ -247,7 +247,7 @@ impl PartnerAccountApi {
     /// # Wire
     ///
     /// * `POST /json/partner.account.list`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Partner Account Methods"
     pub fn list(&self) -> PartnerAccountListRequest {
         Call::new(self.client.clone(), PartnerAccountListParams::new())
@@ -346,7 +346,7 @@ impl PartnerApikeyApi {
     ///
     /// * `POST /json/partner.apikey.create`
     /// * named parameters (form field `parameters`, a JSON object): `account_name`, `service`, `methods`, `comment`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Partner Apikey Methods"
     pub fn create(
         &self,
@@ -426,7 +426,7 @@ impl PartnerApikeyApi {
     ///
     /// * `POST /json/partner.apikey.list`
     /// * named parameters (form field `parameters`, a JSON object): `account_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Partner Apikey Methods"
     pub fn list(&self) -> PartnerApikeyListRequest {
         Call::new(self.client.clone(), PartnerApikeyListParams::new())
@@ -498,7 +498,7 @@ impl PartnerServiceApi {
     ///
     /// * `POST /json/partner.service.list`
     /// * named parameters (form field `parameters`, a JSON object): `account_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Partner Service Methods"
     pub fn list(&self) -> PartnerServiceListRequest {
         Call::new(self.client.clone(), PartnerServiceListParams::new())

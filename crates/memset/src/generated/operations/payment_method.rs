@@ -37,7 +37,7 @@ impl PaymentMethodApi {
     /// # Wire
     ///
     /// * `POST /json/payment_method.available`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Payment Method Methods"
     pub fn available(&self) -> PaymentMethodAvailableRequest {
         Call::new(self.client.clone(), PaymentMethodAvailableParams::new())
@@ -83,7 +83,7 @@ impl PaymentMethodApi {
     ///
     /// * `POST /json/payment_method.info`
     /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Payment Method Methods"
     pub fn info(
         &self,
@@ -136,7 +136,7 @@ impl PaymentMethodApi {
     ///
     /// * `POST /json/payment_method.remove`
     /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Payment Method Methods"
     pub fn remove(
         &self,
@@ -185,7 +185,7 @@ impl PaymentMethodApi {
     ///
     /// * `POST /json/payment_method.set_default`
     /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Payment Method Methods"
     pub fn set_default(
         &self,

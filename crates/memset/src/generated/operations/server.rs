@@ -58,7 +58,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn info(&self, name: impl Into<String>) -> ServerInfoRequest {
         Call::new(self.client.clone(), ServerInfoParams::new(name))
@@ -115,7 +115,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.list`
     /// * named parameters (form field `parameters`, a JSON object): `status`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn list(&self) -> ServerListRequest {
         Call::new(self.client.clone(), ServerListParams::new())
@@ -210,7 +210,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.move_ips`
     /// * named parameters (form field `parameters`, a JSON object): `source_ips`, `destination_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn move_ips(
@@ -295,7 +295,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.reboot`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `email_address`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn reboot(&self, name: impl Into<String>) -> ServerRebootRequest {
@@ -419,7 +419,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.reimage_from_snapshot`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `storage_name`, `image_type`, `snapshot_path`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn reimage_from_snapshot(
@@ -534,7 +534,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.reimage_from_stock_image`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `os`, `os_bits`, `pub_ssh_key`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn reimage_from_stock_image(
@@ -634,7 +634,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.set_intrusion_detection_alert_level`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `alert_level`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn set_intrusion_detection_alert_level(
         &self,
@@ -715,7 +715,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.set_penetration_patrol_alert_level`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `alert_level`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Methods"
     #[deprecated(
         note = "Renamed to `server.set_intrusion_detection_alert_level` in API 0.17.0; the alias will be removed."
@@ -802,7 +802,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.slave_ns_add`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `domain_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn slave_ns_add(
         &self,
@@ -881,7 +881,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.slave_ns_delete`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `domain_name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn slave_ns_delete(
         &self,
@@ -953,7 +953,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.slave_ns_list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn slave_ns_list(&self, name: impl Into<String>) -> ServerSlaveNsListRequest {
         Call::new(self.client.clone(), ServerSlaveNsListParams::new(name))
@@ -1058,7 +1058,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.snapshot`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `storage_name`, `image_type`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn snapshot(
@@ -1150,7 +1150,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.snapshot_delete`
     /// * named parameters (form field `parameters`, a JSON object): `storage_name`, `snapshot_path`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Methods"
     pub fn snapshot_delete(
@@ -1228,7 +1228,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.snapshot_list`
     /// * named parameters (form field `parameters`, a JSON object): `storage_name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn snapshot_list(
         &self,
@@ -1320,7 +1320,7 @@ impl ServerApi {
     ///
     /// * `POST /json/server.upgrade`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `new_sku`, `dry_run`, `upgrade_disk`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Methods"
     pub fn upgrade(
         &self,
@@ -1388,7 +1388,7 @@ impl ServerMonitoringApi {
     ///
     /// * `POST /json/server.monitoring.get_policy`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn get_policy(
         &self,
@@ -1562,7 +1562,7 @@ impl ServerMonitoringApi {
     ///
     /// * `POST /json/server.monitoring.rule_create`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `service`, `alert_type`, `contact_address`, `port`, `host_name`, `http_check_string`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_create(
         &self,
@@ -1667,7 +1667,7 @@ impl ServerMonitoringApi {
     ///
     /// * `POST /json/server.monitoring.rule_delete`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_delete(
         &self,
@@ -1746,7 +1746,7 @@ impl ServerMonitoringApi {
     ///
     /// * `POST /json/server.monitoring.rule_info`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_info(
         &self,
@@ -1809,7 +1809,7 @@ impl ServerMonitoringApi {
     ///
     /// * `POST /json/server.monitoring.rule_list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_list(&self, name: impl Into<String>) -> ServerMonitoringRuleListRequest {
         Call::new(self.client.clone(), ServerMonitoringRuleListParams::new(name))
@@ -1929,7 +1929,7 @@ impl ServerMonitoringApi {
     ///
     /// * `POST /json/server.monitoring.rule_update`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `rule_id`, `service`, `alert_type`, `contact_address`, `port`, `host_name`, `http_check_string`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
     pub fn rule_update(
         &self,
@@ -2055,7 +2055,7 @@ impl ServerMonitoringApi {
     ///
     /// * `POST /json/server.monitoring.set_policy`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `monitoring`, `auto_reboot`, `reminder_emails`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Server Monitoring Methods"
     pub fn set_policy(
@@ -2131,7 +2131,7 @@ impl ServerStatusApi {
     ///
     /// * `POST /json/server.status.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Status Methods"
     pub fn info(&self, name: impl Into<String>) -> ServerStatusInfoRequest {
         Call::new(self.client.clone(), ServerStatusInfoParams::new(name))
@@ -2200,7 +2200,7 @@ impl ServerStatusApi {
     ///
     /// * `POST /json/server.status.list`
     /// * named parameters (form field `parameters`, a JSON object): `names`, `statuses`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Status Methods"
     pub fn list(&self) -> ServerStatusListRequest {
         Call::new(self.client.clone(), ServerStatusListParams::new())

@@ -73,7 +73,7 @@ impl ServiceApi {
     ///
     /// * `POST /json/service.cancel`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Service Methods"
     pub fn cancel(&self, name: impl Into<String>) -> ServiceCancelRequest {
@@ -130,7 +130,7 @@ impl ServiceApi {
     ///
     /// * `POST /json/service.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Service Methods"
     pub fn info(&self, name: impl Into<String>) -> ServiceInfoRequest {
         Call::new(self.client.clone(), ServiceInfoParams::new(name))
@@ -190,7 +190,7 @@ impl ServiceApi {
     ///
     /// * `POST /json/service.list`
     /// * named parameters (form field `parameters`, a JSON object): `type`, `status`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Service Methods"
     pub fn list(&self) -> ServiceListRequest {
         Call::new(self.client.clone(), ServiceListParams::new())
@@ -279,7 +279,7 @@ impl ServiceApi {
     ///
     /// * `POST /json/service.set_nickname`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `nickname`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Service Methods"
     pub fn set_nickname(
         &self,

@@ -97,7 +97,7 @@ impl VlanApi {
     ///
     /// * `POST /json/vlan.add`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `host`, `primary`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "VLAN API Methods"
     pub fn add(
         &self,
@@ -164,7 +164,7 @@ impl VlanApi {
     ///
     /// * `POST /json/vlan.info`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "VLAN API Methods"
     pub fn info(&self, name: impl Into<String>) -> VlanInfoRequest {
         Call::new(self.client.clone(), VlanInfoParams::new(name))
@@ -220,7 +220,7 @@ impl VlanApi {
     ///
     /// * `POST /json/vlan.list`
     /// * named parameters (form field `parameters`, a JSON object): `name`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "VLAN API Methods"
     pub fn list(&self, name: impl Into<String>) -> VlanListRequest {
         Call::new(self.client.clone(), VlanListParams::new(name))
@@ -307,7 +307,7 @@ impl VlanApi {
     ///
     /// * `POST /json/vlan.remove`
     /// * named parameters (form field `parameters`, a JSON object): `name`, `host`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "VLAN API Methods"
     pub fn remove(
         &self,

@@ -70,7 +70,7 @@ impl WebsiteFirewallApi {
     ///
     /// * `POST /json/website_firewall.clear_cache`
     /// * named parameters (form field `parameters`, a JSON object): `domain`, `paths`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Website Firewall Methods"
     pub fn clear_cache(

@@ -67,7 +67,7 @@ impl Client {
     ///
     /// * `GET /dvd_isos`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all operative systems and tools that you can load into your virtual DVD unit"
     pub fn list_dvds(&self) -> ListDvdsRequest {
         Call::new(self.clone(), ListDvdsParams::new())
@@ -99,7 +99,7 @@ impl ListDvdsRequest {
         self.params.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<DvdIso, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
@@ -154,7 +154,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /dvd_isos/{iso_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a specific ISO image"
     pub fn get_dvd(&self, iso_id: impl Into<String>) -> GetDvdRequest {
         Call::new(self.clone(), GetDvdParams::new(iso_id))

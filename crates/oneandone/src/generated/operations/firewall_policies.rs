@@ -67,7 +67,7 @@ impl Client {
     ///
     /// * `GET /firewall_policies`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all firewall policies"
     pub fn list_firewall_policies(&self) -> ListFirewallPoliciesRequest {
         Call::new(self.clone(), ListFirewallPoliciesParams::new())
@@ -99,7 +99,7 @@ impl ListFirewallPoliciesRequest {
         self.params.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<FirewallPolicy, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
@@ -156,7 +156,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a single firewall policy"
     pub fn get_firewall(&self, firewall_id: impl Into<String>) -> GetFirewallRequest {
         Call::new(self.clone(), GetFirewallParams::new(firewall_id))
@@ -201,7 +201,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}/server_ips`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all servers attached to a firewall_policy"
     pub fn list_firewall_servers(
         &self,
@@ -257,7 +257,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}/server_ips/{server_ip_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a server attached to a firewall policy"
     pub fn get_firewall_server(
         &self,
@@ -306,7 +306,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}/rules`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List the rules for a firewall policy"
     pub fn list_firewall_policy_rules(
         &self,
@@ -358,7 +358,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /firewall_policies/{firewall_id}/rules/{rule_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a single firewall policy rule"
     pub fn get_firewall_policy_rule(
         &self,
@@ -432,7 +432,7 @@ impl Client {
     ///
     /// * `POST /firewall_policies`
     /// * JSON body (`Content-Type: application/json`): the members of `firewall_policy`, `rules`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create a firewall policy"
     pub fn create_firewall_policy(
         &self,
@@ -506,7 +506,7 @@ impl Client {
     ///
     /// * `POST /firewall_policies/{firewall_id}/rules`
     /// * JSON body (`Content-Type: application/json`): `rules`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Add new rules to a firewall policy"
     pub fn add_firewall_policy_rule(
         &self,
@@ -578,7 +578,7 @@ impl Client {
     ///
     /// * `POST /firewall_policies/{firewall_id}/server_ips`
     /// * JSON body (`Content-Type: application/json`): `server_ips`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Attach servers to a firewall policy"
     pub fn attach_server_firewall_policy(
         &self,
@@ -644,7 +644,7 @@ impl Client {
     ///
     /// * `PUT /firewall_policies/{firewall_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify a firewall policy"
     pub fn modify_firewall(
         &self,
@@ -704,7 +704,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /firewall_policies/{firewall_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Delete a firewall policy"
     pub fn delete_firewall(
         &self,
@@ -756,7 +756,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /firewall_policies/{firewall_id}/rules/{rule_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Remove a rule from a firewall policy"
     pub fn remove_firewall_rule(
         &self,
@@ -814,7 +814,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /firewall_policies/{firewall_id}/server_ips/{server_ip_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Remove a server from a firewall policy"
     pub fn remove_firewall_server(
         &self,

@@ -67,7 +67,7 @@ impl Client {
     ///
     /// * `GET /images`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all images"
     pub fn list_images(&self) -> ListImagesRequest {
         Call::new(self.clone(), ListImagesParams::new())
@@ -99,7 +99,7 @@ impl ListImagesRequest {
         self.params.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<Image, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
@@ -154,7 +154,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /images/{image_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a single image"
     pub fn get_image(&self, image_id: impl Into<String>) -> GetImageRequest {
         Call::new(self.clone(), GetImageParams::new(image_id))
@@ -215,7 +215,7 @@ impl Client {
     ///
     /// * `POST /images`
     /// * JSON body (`Content-Type: application/json`): the members of `image`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create an image"
     pub fn create_image(&self, image: NewImage) -> CreateImageRequest {
         Call::new(self.clone(), CreateImageParams::new(image))
@@ -291,7 +291,7 @@ impl Client {
     ///
     /// * `PUT /images/{image_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `frequency`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify an image"
     pub fn modify_image(&self, image_id: impl Into<String>) -> ModifyImageRequest {
         Call::new(self.clone(), ModifyImageParams::new(image_id))
@@ -353,7 +353,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /images/{image_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Delete an image"
     pub fn delete_image(&self, image_id: impl Into<String>) -> DeleteImageRequest {
         Call::new(self.clone(), DeleteImageParams::new(image_id))

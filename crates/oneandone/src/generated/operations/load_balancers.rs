@@ -67,7 +67,7 @@ impl Client {
     ///
     /// * `GET /load_balancers`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all load balancers"
     pub fn list_load_balancers(&self) -> ListLoadBalancersRequest {
         Call::new(self.clone(), ListLoadBalancersParams::new())
@@ -99,7 +99,7 @@ impl ListLoadBalancersRequest {
         self.params.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<LoadBalancer, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
@@ -156,7 +156,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a single load balancer"
     pub fn get_load_balancer(
         &self,
@@ -204,7 +204,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}/server_ips`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all servers attached to a load balancer"
     pub fn list_load_balancer_servers(
         &self,
@@ -263,7 +263,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}/server_ips/{server_ip_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a server attached to a load balancer"
     pub fn get_load_balancer_server(
         &self,
@@ -315,7 +315,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}/rules`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all load balancer rules"
     pub fn load_balancer_rules(
         &self,
@@ -367,7 +367,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /load_balancers/{load_balancer_id}/rules/{rule_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a load balancer rule"
     pub fn get_load_balancer_rule(
         &self,
@@ -454,7 +454,7 @@ impl Client {
     ///
     /// * `POST /load_balancers`
     /// * JSON body (`Content-Type: application/json`): the members of `load_balancer`, `rules`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create a load balancer"
     pub fn create_load_balancer(
         &self,
@@ -526,7 +526,7 @@ impl Client {
     ///
     /// * `POST /load_balancers/{load_balancer_id}/server_ips`
     /// * JSON body (`Content-Type: application/json`): `server_ips`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Attach servers to a load balancer"
     pub fn attach_load_balancer_server(
         &self,
@@ -600,7 +600,7 @@ impl Client {
     ///
     /// * `POST /load_balancers/{load_balancer_id}/rules`
     /// * JSON body (`Content-Type: application/json`): `rules`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Add rules to a load balancer"
     pub fn add_load_balancer_rule(
         &self,
@@ -729,7 +729,7 @@ impl Client {
     ///
     /// * `PUT /load_balancers/{load_balancer_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `health_check_test`, `health_check_interval`, `health_check_path`, `health_check_path_parser`, `persistence`, `persistence_time`, `method`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify a load balancer"
     pub fn modify_load_balancer(
         &self,
@@ -824,7 +824,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /load_balancers/{load_balancer_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Delete a load balancer"
     pub fn delete_load_balancer(
         &self,
@@ -883,7 +883,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /load_balancers/{load_balancer_id}/server_ips/{server_ip_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Remove a server from a load balancer"
     pub fn remove_load_balancer_server(
         &self,
@@ -939,7 +939,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /load_balancers/{load_balancer_id}/rules/{rule_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Remove a rule from a load balancer"
     pub fn remove_load_balancer_rule(
         &self,

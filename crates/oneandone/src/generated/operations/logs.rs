@@ -109,7 +109,7 @@ impl Client {
     ///
     /// * `GET /logs`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`, `period`, `start_date`, `end_date`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all logs"
     pub fn list_logs(&self) -> ListLogsRequest {
         Call::new(self.clone(), ListLogsParams::new())
@@ -156,7 +156,7 @@ impl ListLogsRequest {
         self.params.end_date = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<Log, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
@@ -211,7 +211,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /logs/{log_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a single log"
     pub fn get_log(&self, log_id: impl Into<String>) -> GetLogRequest {
         Call::new(self.clone(), GetLogParams::new(log_id))

@@ -67,7 +67,7 @@ impl Client {
     ///
     /// * `GET /monitoring_center`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all usages and alerts of monitoring servers"
     pub fn list_server_usages(&self) -> ListServerUsagesRequest {
         Call::new(self.clone(), ListServerUsagesParams::new())
@@ -99,7 +99,7 @@ impl ListServerUsagesRequest {
         self.params.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<MonitoredServer, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
@@ -207,7 +207,7 @@ impl Client {
     ///
     /// * `GET /monitoring_center/{server_id}`
     /// * query: `period`, `start_date`, `end_date`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve the usages and alerts for a monitoring server"
     pub fn get_usage(&self, server_id: impl Into<String>) -> GetUsageRequest {
         Call::new(self.clone(), GetUsageParams::new(server_id))

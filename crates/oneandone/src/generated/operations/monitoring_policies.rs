@@ -67,7 +67,7 @@ impl Client {
     ///
     /// * `GET /monitoring_policies`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all monitoring policies"
     pub fn list_monitoring_policies(&self) -> ListMonitoringPoliciesRequest {
         Call::new(self.clone(), ListMonitoringPoliciesParams::new())
@@ -99,7 +99,7 @@ impl ListMonitoringPoliciesRequest {
         self.params.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<MonitoringPolicy, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
@@ -156,7 +156,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a single monitoring policy"
     pub fn get_monitoring_policy(
         &self,
@@ -204,7 +204,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/ports`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all ports of a monitoring policy"
     pub fn list_monitoring_policy_ports(
         &self,
@@ -262,7 +262,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/ports/{port_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a port of a monitoring policy"
     pub fn get_monitoring_policy_port(
         &self,
@@ -316,7 +316,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/processes`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all processes of a monitoring policy"
     pub fn list_monitoring_policy_processes(
         &self,
@@ -374,7 +374,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/processes/{process_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a process of a monitoring policy"
     pub fn get_monitoring_policy_process(
         &self,
@@ -426,7 +426,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/servers`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all servers attached to a monitoring policy"
     pub fn list_monitoring_policy_servers(
         &self,
@@ -484,7 +484,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /monitoring_policies/{monitoring_policy_id}/servers/{server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a server attached to a monitoring policy"
     pub fn get_monitoring_policy_server(
         &self,
@@ -585,7 +585,7 @@ impl Client {
     ///
     /// * `POST /monitoring_policies`
     /// * JSON body (`Content-Type: application/json`): the members of `monitoring_policy`, `thresholds`, `ports`, `processes`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create a monitoring policy"
     pub fn create_monitoring_policy(
         &self,
@@ -670,7 +670,7 @@ impl Client {
     ///
     /// * `POST /monitoring_policies/{monitoring_policy_id}/ports`
     /// * JSON body (`Content-Type: application/json`): `ports`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Add new ports to a monitoring_policy"
     pub fn add_port(
         &self,
@@ -749,7 +749,7 @@ impl Client {
     ///
     /// * `POST /monitoring_policies/{monitoring_policy_id}/processes`
     /// * JSON body (`Content-Type: application/json`): `processes`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Add new processes to a monitoring policy"
     pub fn add_process(
         &self,
@@ -817,7 +817,7 @@ impl Client {
     ///
     /// * `POST /monitoring_policies/{monitoring_policy_id}/servers`
     /// * JSON body (`Content-Type: application/json`): `servers`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Attach servers to a monitoring policy"
     pub fn attach_monitoring_policy_server(
         &self,
@@ -902,7 +902,7 @@ impl Client {
     ///
     /// * `PUT /monitoring_policies/{monitoring_policy_id}`
     /// * JSON body (`Content-Type: application/json`): the members of `monitoring_policy`, `thresholds`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify a monitoring policy"
     pub fn modify_monitoring_policy(
         &self,
@@ -988,7 +988,7 @@ impl Client {
     ///
     /// * `PUT /monitoring_policies/{monitoring_policy_id}/ports/{port_id}`
     /// * JSON body (`Content-Type: application/json`): `ports`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify a port from a monitoring policy"
     pub fn modify_port(
         &self,
@@ -1068,7 +1068,7 @@ impl Client {
     ///
     /// * `PUT /monitoring_policies/{monitoring_policy_id}/processes/{process_id}`
     /// * JSON body (`Content-Type: application/json`): `processes`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify a process from a monitoring policy"
     pub fn modify_process(
         &self,
@@ -1121,7 +1121,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /monitoring_policies/{monitoring_policy_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Delete a monitoring policy"
     pub fn delete_monitoring_policy(
         &self,
@@ -1176,7 +1176,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /monitoring_policies/{monitoring_policy_id}/ports/{port_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Remove a port from a monitoring policy"
     pub fn delete_monitoring_policy_port(
         &self,
@@ -1237,7 +1237,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /monitoring_policies/{monitoring_policy_id}/processes/{process_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Remove a process from a monitoring policy"
     pub fn delete_monitoring_policy_process(
         &self,
@@ -1296,7 +1296,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /monitoring_policies/{monitoring_policy_id}/servers/{server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Detach a server from a monitoring policy"
     pub fn detach_monitoring_policy_server(
         &self,

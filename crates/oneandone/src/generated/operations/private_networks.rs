@@ -67,7 +67,7 @@ impl Client {
     ///
     /// * `GET /private_networks`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all private networks"
     pub fn list_private_networks(&self) -> ListPrivateNetworksRequest {
         Call::new(self.clone(), ListPrivateNetworksParams::new())
@@ -99,7 +99,7 @@ impl ListPrivateNetworksRequest {
         self.params.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<PrivateNetwork, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
@@ -156,7 +156,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /private_networks/{private_network_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a single private network"
     pub fn get_private_network(
         &self,
@@ -204,7 +204,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /private_networks/{private_network_id}/servers`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all servers attached to a private network"
     pub fn list_private_network_servers(
         &self,
@@ -259,7 +259,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /private_networks/{private_network_id}/servers/{server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a server attached to a private network"
     pub fn get_private_network_server(
         &self,
@@ -317,7 +317,7 @@ impl Client {
     ///
     /// * `POST /private_networks`
     /// * JSON body (`Content-Type: application/json`): the members of `private_network`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create a private network"
     pub fn create_private_network(
         &self,
@@ -389,7 +389,7 @@ impl Client {
     ///
     /// * `POST /private_networks/{private_network_id}/servers`
     /// * JSON body (`Content-Type: application/json`): `servers`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Attach servers to a private network"
     pub fn attach_private_network_servers(
         &self,
@@ -463,7 +463,7 @@ impl Client {
     ///
     /// * `PUT /private_networks/{private_network_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `network_address`, `subnet_mask`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify a private network"
     pub fn modify_private_network(
         &self,
@@ -533,7 +533,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /private_networks/{private_network_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Delete a private network"
     pub fn delete_private_network(
         &self,
@@ -593,7 +593,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /private_networks/{private_network_id}/servers/{server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Remove a server from a private network"
     pub fn remove_private_network_server(
         &self,

@@ -67,7 +67,7 @@ impl Client {
     ///
     /// * `GET /public_ips`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all of your public IPs"
     pub fn list_public_ips(&self) -> ListPublicIpsRequest {
         Call::new(self.clone(), ListPublicIpsParams::new())
@@ -99,7 +99,7 @@ impl ListPublicIpsRequest {
         self.params.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<PublicIp, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
@@ -154,7 +154,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /public_ips/{ip_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a single public IP"
     pub fn get_public_ip(&self, ip_id: impl Into<String>) -> GetPublicIpRequest {
         Call::new(self.clone(), GetPublicIpParams::new(ip_id))
@@ -215,7 +215,7 @@ impl Client {
     ///
     /// * `POST /public_ips`
     /// * JSON body (`Content-Type: application/json`): `reverse_dns`, `type`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create a public IP"
     pub fn create_public_ip(&self) -> CreatePublicIpRequest {
         Call::new(self.clone(), CreatePublicIpParams::new())
@@ -295,7 +295,7 @@ impl Client {
     ///
     /// * `PUT /public_ips/{ip_id}`
     /// * JSON body (`Content-Type: application/json`): `reverse_dns`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify a public IP"
     pub fn modify_public_ip(&self, ip_id: impl Into<String>) -> ModifyPublicIpRequest {
         Call::new(self.clone(), ModifyPublicIpParams::new(ip_id))
@@ -350,7 +350,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /public_ips/{ip_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Delete a public IP"
     pub fn delete_public_ip(&self, ip_id: impl Into<String>) -> DeletePublicIpRequest {
         Call::new(self.clone(), DeletePublicIpParams::new(ip_id))

@@ -69,7 +69,7 @@ impl Client {
     ///
     /// * `GET /servers`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all servers"
     pub fn list_servers(&self) -> ListServersRequest {
         Call::new(self.clone(), ListServersParams::new())
@@ -101,7 +101,7 @@ impl ListServersRequest {
         self.params.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<ServerSummary, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
@@ -161,7 +161,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a single server"
     pub fn get_server(&self, server_id: impl Into<String>) -> GetServerRequest {
         Call::new(self.clone(), GetServerParams::new(server_id))
@@ -200,7 +200,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/fixed_instance_sizes`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List fixed server flavors"
     pub fn fixed_server_flavors(&self) -> FixedServerFlavorsRequest {
         Call::new(self.clone(), FixedServerFlavorsParams::new())
@@ -245,7 +245,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/fixed_instance_sizes/{fixed_server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve information about a fixed server flavor"
     pub fn get_fixed_server(
         &self,
@@ -293,7 +293,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/hardware`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve information about a server's hardware"
     pub fn get_server_hardware(
         &self,
@@ -341,7 +341,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/hardware/hdds`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List a server's HDDs"
     pub fn list_server_hdds(
         &self,
@@ -393,7 +393,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/hardware/hdds/{hdd_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a single server HDD"
     pub fn get_server_hdd(
         &self,
@@ -442,7 +442,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/image`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve information about a server's image"
     pub fn get_server_image(
         &self,
@@ -490,7 +490,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/ips`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List a server's IPs"
     pub fn list_server_ips(&self, server_id: impl Into<String>) -> ListServerIpsRequest {
         Call::new(self.clone(), ListServerIpsParams::new(server_id))
@@ -539,7 +539,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/ips/{ip_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve information about a single server IP"
     pub fn get_server_ip(
         &self,
@@ -595,7 +595,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/ips/{ip_id}/firewall_policy`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all firewall policies assigned to a server IP"
     pub fn list_ip_firewall_policy(
         &self,
@@ -648,7 +648,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/ips/{ip_id}/load_balancers`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all load balancers assigned to a server IP"
     pub fn list_ip_load_balancers(
         &self,
@@ -699,7 +699,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/status`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve information about a server's status"
     pub fn get_server_status(
         &self,
@@ -747,7 +747,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/dvd`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve information about the DVD loaded into the virtual DVD unit of a server"
     pub fn get_server_dvd(&self, server_id: impl Into<String>) -> GetServerDvdRequest {
         Call::new(self.clone(), GetServerDvdParams::new(server_id))
@@ -792,7 +792,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/private_networks`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List a server's private networks"
     pub fn list_server_private_networks(
         &self,
@@ -847,7 +847,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/private_networks/{private_network_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve information about a server's private network"
     pub fn private_network_info(
         &self,
@@ -903,7 +903,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /servers/{server_id}/snapshots`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all server snapshots"
     pub fn list_server_snapshots(
         &self,
@@ -977,7 +977,7 @@ impl Client {
     ///
     /// * `POST /servers`
     /// * JSON body (`Content-Type: application/json`): the members of `server`, `hardware.hdds`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create a server"
     pub fn create_server(
         &self,
@@ -1053,7 +1053,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/hardware/hdds`
     /// * JSON body (`Content-Type: application/json`): `hdds`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Add a new HDD to a server"
     pub fn add_hdd(
         &self,
@@ -1123,7 +1123,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/ips`
     /// * JSON body (`Content-Type: application/json`): `type`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Add a new IP to the server"
     pub fn add_new_ip(&self, server_id: impl Into<String>) -> AddNewIpRequest {
         Call::new(self.clone(), AddNewIpParams::new(server_id))
@@ -1188,7 +1188,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/ips/{ip_id}/load_balancers`
     /// * JSON body (`Content-Type: application/json`): `load_balancer_id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Add a new load balancer to the IP"
     pub fn add_load_balancer(
         &self,
@@ -1253,7 +1253,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/private_networks`
     /// * JSON body (`Content-Type: application/json`): `id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Assign a private network to the server"
     pub fn assign_private_network(
         &self,
@@ -1307,7 +1307,7 @@ impl Client {
     /// # Wire
     ///
     /// * `POST /servers/{server_id}/snapshots`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create a snapshot"
     pub fn create_snapshot(
         &self,
@@ -1362,7 +1362,7 @@ impl Client {
     ///
     /// * `POST /servers/{server_id}/clone`
     /// * JSON body (`Content-Type: application/json`): `name`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Clone a server"
     pub fn clone_server(
         &self,
@@ -1425,7 +1425,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify a server"
     pub fn modify_server(
         &self,
@@ -1509,7 +1509,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/hardware`
     /// * JSON body (`Content-Type: application/json`): `fixed_instance_size_id`, `vcore`, `cores_per_processor`, `ram`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify server hardware"
     pub fn modify_server_hardware(
         &self,
@@ -1608,7 +1608,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/hardware/hdds/{hdd_id}`
     /// * JSON body (`Content-Type: application/json`): `size`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify a HDD"
     pub fn modify_hdd(
         &self,
@@ -1671,7 +1671,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/ips/{ip_id}/firewall_policy`
     /// * JSON body (`Content-Type: application/json`): `id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Add a firewall policy to the IP"
     pub fn add_firewall_policy(
         &self,
@@ -1765,7 +1765,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/status/action`
     /// * JSON body (`Content-Type: application/json`): `action`, `method`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify a server's status"
     pub fn modify_server_status(
         &self,
@@ -1820,7 +1820,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/dvd`
     /// * JSON body (`Content-Type: application/json`): `id`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Load a DVD into the virtual DVD unit of a server"
     pub fn load_dvd(
         &self,
@@ -1877,7 +1877,7 @@ impl Client {
     /// # Wire
     ///
     /// * `PUT /servers/{server_id}/snapshots/{snapshot_id}`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Restore a snapshot into the server"
     pub fn restore_snapshot(
         &self,
@@ -1958,7 +1958,7 @@ impl Client {
     ///
     /// * `PUT /servers/{server_id}/image`
     /// * JSON body (`Content-Type: application/json`): `id`, `password`, `firewall_policy.id`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Reinstall an image into a server"
     pub fn reinstall_image(
         &self,
@@ -2036,7 +2036,7 @@ impl Client {
     ///
     /// * `DELETE /servers/{server_id}`
     /// * query: `keep_ips`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Delete a server"
     pub fn delete_server(&self, server_id: impl Into<String>) -> DeleteServerRequest {
         Call::new(self.clone(), DeleteServerParams::new(server_id))
@@ -2096,7 +2096,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/hardware/hdds/{hdd_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Remove a server HDD"
     pub fn remove_hdd(
         &self,
@@ -2166,7 +2166,7 @@ impl Client {
     ///
     /// * `DELETE /servers/{server_id}/ips/{ip_id}`
     /// * query: `keep_ip`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Release an IP and optionally remove it"
     pub fn remove_ip(
         &self,
@@ -2230,7 +2230,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/ips/{ip_id}/firewall_policy`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Remove a firewall policy from the IP"
     pub fn remove_firewall_policy(
         &self,
@@ -2291,7 +2291,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/ips/{ip_id}/load_balancers/{load_balancer_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Remove a load balancer from the IP"
     pub fn remove_load_balancer(
         &self,
@@ -2356,7 +2356,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/private_networks/{private_network_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Remove a private network from the server"
     pub fn remove_private_network(
         &self,
@@ -2408,7 +2408,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/dvd`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Unload a DVD from the virtual DVD unit of a server"
     pub fn eject_dvd(&self, server_id: impl Into<String>) -> EjectDvdRequest {
         Call::new(self.clone(), EjectDvdParams::new(server_id))
@@ -2457,7 +2457,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /servers/{server_id}/snapshots/{snapshot_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Remove a snapshot"
     pub fn delete_snapshot(
         &self,

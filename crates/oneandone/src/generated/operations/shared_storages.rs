@@ -67,7 +67,7 @@ impl Client {
     ///
     /// * `GET /shared_storages`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all shared storages"
     pub fn list_shared_storages(&self) -> ListSharedStoragesRequest {
         Call::new(self.clone(), ListSharedStoragesParams::new())
@@ -99,7 +99,7 @@ impl ListSharedStoragesRequest {
         self.params.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<SharedStorage, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
@@ -156,7 +156,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /shared_storages/{shared_storage_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a single shared storage"
     pub fn get_shared_storage(
         &self,
@@ -204,7 +204,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /shared_storages/{shared_storage_id}/servers`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all servers attached to a shared storage"
     pub fn list_servers_attached_storage(
         &self,
@@ -259,7 +259,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /shared_storages/{shared_storage_id}/servers/{server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a server attached to a shared storage"
     pub fn get_shared_storage_server(
         &self,
@@ -308,7 +308,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /shared_storages/access`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve shared storage credentials"
     pub fn get_credentials(&self) -> GetCredentialsRequest {
         Call::new(self.clone(), GetCredentialsParams::new())
@@ -368,7 +368,7 @@ impl Client {
     ///
     /// * `POST /shared_storages`
     /// * JSON body (`Content-Type: application/json`): the members of `shared_storage`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create a shared storage"
     pub fn create_shared_storage(
         &self,
@@ -443,7 +443,7 @@ impl Client {
     ///
     /// * `POST /shared_storages/{shared_storage_id}/servers`
     /// * JSON body (`Content-Type: application/json`): `servers`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Attach servers to a shared storage"
     pub fn attach_server_shared_storage(
         &self,
@@ -526,7 +526,7 @@ impl Client {
     ///
     /// * `PUT /shared_storages/{shared_storage_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `size`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify a shared storage"
     pub fn modify_shared_storage(
         &self,
@@ -598,7 +598,7 @@ impl Client {
     ///
     /// * `PUT /shared_storages/access`
     /// * JSON body (`Content-Type: application/json`): `password`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Change the password for accessing a shared storage"
     pub fn change_password(&self, password: impl Into<String>) -> ChangePasswordRequest {
         Call::new(self.clone(), ChangePasswordParams::new(password))
@@ -647,7 +647,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /shared_storages/{shared_storage_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Delete a shared storage"
     pub fn delete_shared_storage(
         &self,
@@ -702,7 +702,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /shared_storages/{shared_storage_id}/servers/{server_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Detach a server from a shared storage"
     pub fn detach_server_shared_storage(
         &self,

@@ -110,7 +110,7 @@ impl Client {
     ///
     /// * `GET /usages`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`, `period`, `start_date`, `end_date`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all usages"
     pub fn list_usages(&self) -> ListUsagesRequest {
         Call::new(self.clone(), ListUsagesParams::new())

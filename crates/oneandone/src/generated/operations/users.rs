@@ -67,7 +67,7 @@ impl Client {
     ///
     /// * `GET /users`
     /// * query: `page`, `per_page`, `sort`, `q`, `fields`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List all users"
     pub fn list_users(&self) -> ListUsersRequest {
         Call::new(self.clone(), ListUsersParams::new())
@@ -99,7 +99,7 @@ impl ListUsersRequest {
         self.params.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](cloud_sdks_runtime::pages::Pages::all) collects every item.
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<User, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
@@ -154,7 +154,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /users/{user_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve information about a user"
     pub fn get_user(&self, user_id: impl Into<String>) -> GetUserRequest {
         Call::new(self.clone(), GetUserParams::new(user_id))
@@ -197,7 +197,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /users/{user_id}/api`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve information about a user's API privileges"
     pub fn api_info(&self, user_id: impl Into<String>) -> ApiInfoRequest {
         Call::new(self.clone(), ApiInfoParams::new(user_id))
@@ -240,7 +240,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /users/{user_id}/api/key`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a user's API key"
     pub fn show_api_key(&self, user_id: impl Into<String>) -> ShowApiKeyRequest {
         Call::new(self.clone(), ShowApiKeyParams::new(user_id))
@@ -283,7 +283,7 @@ impl Client {
     /// # Wire
     ///
     /// * `GET /users/{user_id}/api/ips`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List IP's from which API access is allowed for a user"
     pub fn ips_api_access_allowed(
         &self,
@@ -359,7 +359,7 @@ impl Client {
     ///
     /// * `POST /users`
     /// * JSON body (`Content-Type: application/json`): `name`, `password`, `email`, `description`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create a user"
     pub fn create_user(
         &self,
@@ -439,7 +439,7 @@ impl Client {
     ///
     /// * `POST /users/{user_id}/api/ips`
     /// * JSON body (`Content-Type: application/json`): `ips`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Add new IP's to a user"
     pub fn add_user_ip(
         &self,
@@ -538,7 +538,7 @@ impl Client {
     ///
     /// * `PUT /users/{user_id}`
     /// * JSON body (`Content-Type: application/json`): `description`, `email`, `password`, `state`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify user information"
     pub fn modify_user(&self, user_id: impl Into<String>) -> ModifyUserRequest {
         Call::new(self.clone(), ModifyUserParams::new(user_id))
@@ -610,7 +610,7 @@ impl Client {
     ///
     /// * `PUT /users/{user_id}/api`
     /// * JSON body (`Content-Type: application/json`): `active`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify a user's API privileges"
     pub fn modify_user_api(
         &self,
@@ -661,7 +661,7 @@ impl Client {
     /// # Wire
     ///
     /// * `PUT /users/{user_id}/api/key`
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Change a user's API key"
     pub fn change_api_key(&self, user_id: impl Into<String>) -> ChangeApiKeyRequest {
         Call::new(self.clone(), ChangeApiKeyParams::new(user_id))
@@ -704,7 +704,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /users/{user_id}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Delete a user"
     pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUserRequest {
         Call::new(self.clone(), DeleteUserParams::new(user_id))
@@ -753,7 +753,7 @@ impl Client {
     /// # Wire
     ///
     /// * `DELETE /users/{user_id}/api/ips/{ip}`
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Remove an IP and forbid API access from it"
     pub fn remove_user_ip(
         &self,

@@ -60,7 +60,7 @@ impl Client {
     /// * `GET /datacenters`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List Data Centers"
     pub fn list_datacenters(&self) -> ListDatacentersRequest {
         Call::new(self.clone(), ListDatacentersParams::new())
@@ -135,7 +135,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a Data Center"
     pub fn get_datacenter(
         &self,
@@ -209,8 +209,8 @@ impl Client {
     /// * `POST /datacenters`
     /// * JSON body (`Content-Type: application/json`): the members of `datacenter`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Create a Data Center"
     pub fn create_datacenter(
         &self,
@@ -291,8 +291,8 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Update a Data Center"
     pub fn update_datacenter(
         &self,
@@ -361,8 +361,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Delete a Data Center"
     pub fn delete_datacenter(
         &self,

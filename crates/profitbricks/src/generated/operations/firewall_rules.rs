@@ -78,7 +78,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List Firewall Rules"
     pub fn get_firewall_rules(
         &self,
@@ -156,7 +156,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules/{firewall_rule_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Get a Firewall Rule"
     pub fn get_firewall_rule(
         &self,
@@ -253,8 +253,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules`
     /// * JSON body (`Content-Type: application/json`): the members of `firewall_rule`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Create a Firewall Rule"
     pub fn create_firewall_rule(
         &self,
@@ -444,8 +444,8 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules/{firewall_rule_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `sourceMac`, `sourceIp`, `targetIp`, `portRangeStart`, `portRangeEnd`, `icmpType`, `icmpCode`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Update a Firewall Rule"
     pub fn update_firewall_rule(
         &self,
@@ -601,8 +601,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}/firewallrules/{firewall_rule_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Delete a Firewall Rule"
     pub fn delete_firewall_rule(
         &self,

@@ -59,7 +59,7 @@ impl Client {
     /// * `GET /images`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List Images"
     pub fn list_images(&self) -> ListImagesRequest {
         Call::new(self.clone(), ListImagesParams::new())
@@ -110,7 +110,7 @@ impl Client {
     ///
     /// * `GET /images/{image_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Get an Image"
     pub fn get_image(&self, image_id: impl Into<String>) -> GetImageRequest {
         Call::new(self.clone(), GetImageParams::new(image_id))

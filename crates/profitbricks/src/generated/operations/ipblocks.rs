@@ -57,7 +57,7 @@ impl Client {
     /// * `GET /ipblocks`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List IP Blocks"
     pub fn list_ipblocks(&self) -> ListIpblocksRequest {
         Call::new(self.clone(), ListIpblocksParams::new())
@@ -110,7 +110,7 @@ impl Client {
     ///
     /// * `GET /ipblocks/{ipblock_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Get an IP Block"
     pub fn get_ipblock(&self, ipblock_id: impl Into<String>) -> GetIpblockRequest {
         Call::new(self.clone(), GetIpblockParams::new(ipblock_id))
@@ -168,8 +168,8 @@ impl Client {
     /// * `POST /ipblocks`
     /// * JSON body (`Content-Type: application/json`): the members of `ipblock`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Create an IP Block"
     pub fn reserve_ipblock(&self, ipblock: NewIpBlock) -> ReserveIpblockRequest {
         Call::new(self.clone(), ReserveIpblockParams::new(ipblock))
@@ -217,8 +217,8 @@ impl Client {
     ///
     /// * `DELETE /ipblocks/{ipblock_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Delete an IP Block"
     pub fn delete_ipblock(&self, ipblock_id: impl Into<String>) -> DeleteIpblockRequest {
         Call::new(self.clone(), DeleteIpblockParams::new(ipblock_id))

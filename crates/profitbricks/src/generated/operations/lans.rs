@@ -66,7 +66,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/lans`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List LANs"
     pub fn list_lans(&self, datacenter_id: impl Into<String>) -> ListLansRequest {
         Call::new(self.clone(), ListLansParams::new(datacenter_id))
@@ -127,8 +127,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/lans`
     /// * JSON body (`Content-Type: application/json`): the members of `lan`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Create a LAN"
     pub fn create_lan(
         &self,
@@ -201,7 +201,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/lans/{lan_id}`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Get a LAN"
     pub fn get_lan(
         &self,
@@ -280,8 +280,8 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/lans/{lan_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `public`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Update a LAN"
     pub fn update_lan(
         &self,
@@ -349,8 +349,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/lans/{lan_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Delete a LAN"
     pub fn delete_lan(
         &self,

@@ -66,7 +66,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/loadbalancers`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List Load Balancers"
     pub fn list_loadbalancers(
         &self,
@@ -129,7 +129,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Get a Load Balancer"
     pub fn get_loadbalancer(
         &self,
@@ -191,8 +191,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/loadbalancers`
     /// * JSON body (`Content-Type: application/json`): the members of `loadbalancer`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Create a Load Balancer"
     pub fn create_loadbalancer(
         &self,
@@ -278,8 +278,8 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `ip`, `dhcp`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Update a Load Balancer"
     pub fn update_loadbalancer(
         &self,
@@ -358,8 +358,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Delete a Load Balancer"
     pub fn delete_loadbalancer(
         &self,
@@ -438,7 +438,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List Load Balanced NICs"
     pub fn get_loadbalancer_members(
         &self,
@@ -529,7 +529,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics/{nic_id}`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Get a Load Balanced NIC"
     pub fn get_loadbalanced_nic(
         &self,
@@ -607,8 +607,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics`
     /// * JSON body (`Content-Type: application/json`): `id`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Associate NIC to a Load Balancer"
     pub fn add_loadbalanced_nics(
         &self,
@@ -676,8 +676,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/loadbalancers/{loadbalancer_id}/balancednics/{nic_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Remove a NIC Association"
     pub fn remove_loadbalanced_nic(
         &self,

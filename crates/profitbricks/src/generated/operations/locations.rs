@@ -38,7 +38,7 @@ impl Client {
     ///
     /// * `GET /locations`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List Locations"
     pub fn list_locations(&self) -> ListLocationsRequest {
         Call::new(self.clone(), ListLocationsParams::new())
@@ -87,7 +87,7 @@ impl Client {
     ///
     /// * `GET /locations/{location_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Get a Location"
     pub fn get_location(&self, location_id: impl Into<String>) -> GetLocationRequest {
         Call::new(self.clone(), GetLocationParams::new(location_id))

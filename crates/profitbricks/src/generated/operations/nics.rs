@@ -70,7 +70,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List NICs"
     pub fn list_nics(
         &self,
@@ -158,7 +158,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Get a NIC"
     pub fn get_nic(
         &self,
@@ -247,8 +247,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/nics`
     /// * JSON body (`Content-Type: application/json`): the members of `nic`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Create a NIC"
     pub fn create_nic(
         &self,
@@ -347,8 +347,8 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `ips`, `dhcp`, `lan`, `nat`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Update a NIC"
     pub fn update_nic(
         &self,
@@ -440,8 +440,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/nics/{nic_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Delete a NIC"
     pub fn delete_nic(
         &self,

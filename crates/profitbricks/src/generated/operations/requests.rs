@@ -57,7 +57,7 @@ impl Client {
     /// * `GET /requests`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List Requests"
     pub fn list_requests(&self) -> ListRequestsRequest {
         Call::new(self.clone(), ListRequestsParams::new())
@@ -113,7 +113,7 @@ impl Client {
     ///
     /// * `GET /requests/{request_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Get a Request"
     pub fn get_request(&self, request_id: impl Into<String>) -> GetRequestRequest {
         Call::new(self.clone(), GetRequestParams::new(request_id))
@@ -163,7 +163,7 @@ impl Client {
     ///
     /// * `GET /requests/{request_id}/status`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Get a Request Status"
     pub fn get_request_status(
         &self,

@@ -69,7 +69,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List Servers"
     pub fn list_servers(&self, datacenter_id: impl Into<String>) -> ListServersRequest {
         Call::new(self.clone(), ListServersParams::new(datacenter_id))
@@ -148,7 +148,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a Server"
     pub fn get_server(
         &self,
@@ -231,8 +231,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers`
     /// * JSON body (`Content-Type: application/json`): the members of `server`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Create a Server"
     pub fn create_server(
         &self,
@@ -374,8 +374,8 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/servers/{server_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `cores`, `ram`, `availabilityZone`, `licenceType`, `bootVolume.id`, `bootCdrom.id`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Update a Server"
     pub fn update_server(
         &self,
@@ -472,8 +472,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Delete a Server"
     pub fn delete_server(
         &self,
@@ -546,7 +546,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/volumes`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List Attached Volumes"
     pub fn get_attached_volumes(
         &self,
@@ -619,8 +619,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/volumes`
     /// * JSON body (`Content-Type: application/json`): `id`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Attach a Volume"
     pub fn attach_volume(
         &self,
@@ -686,7 +686,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/volumes/{volume_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve an Attached Volume"
     pub fn get_attached_volume(
         &self,
@@ -759,8 +759,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/volumes/{volume_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Detach a Volume"
     pub fn detach_volume(
         &self,
@@ -837,7 +837,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/cdroms`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List Attached CD-ROMs"
     pub fn get_attached_cdroms(
         &self,
@@ -910,8 +910,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/cdroms`
     /// * JSON body (`Content-Type: application/json`): `id`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Attach a CD-ROM"
     pub fn attach_cdrom(
         &self,
@@ -977,7 +977,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/servers/{server_id}/cdroms/{cdrom_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve an Attached CD-ROM"
     pub fn get_attached_cdrom(
         &self,
@@ -1045,8 +1045,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/servers/{server_id}/cdroms/{cdrom_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Detach a CD-ROM"
     pub fn detach_cdrom(
         &self,
@@ -1111,8 +1111,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/reboot`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`) (empty)
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Reboot a Server"
     pub fn reboot_server(
         &self,
@@ -1173,8 +1173,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/start`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`) (empty)
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Start a Server"
     pub fn start_server(
         &self,
@@ -1236,8 +1236,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/servers/{server_id}/stop`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`) (empty)
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Stop a Server"
     pub fn stop_server(
         &self,

@@ -57,7 +57,7 @@ impl Client {
     /// * `GET /snapshots`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List Snapshots"
     pub fn list_snapshots(&self) -> ListSnapshotsRequest {
         Call::new(self.clone(), ListSnapshotsParams::new())
@@ -110,7 +110,7 @@ impl Client {
     ///
     /// * `GET /snapshots/{snapshot_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Get a Snapshot"
     pub fn get_snapshot(&self, snapshot_id: impl Into<String>) -> GetSnapshotRequest {
         Call::new(self.clone(), GetSnapshotParams::new(snapshot_id))
@@ -233,8 +233,8 @@ impl Client {
     /// * `PATCH /snapshots/{snapshot_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `description`, `cpuHotPlug`, `cpuHotUnplug`, `ramHotPlug`, `ramHotUnplug`, `nicHotPlug`, `nicHotUnplug`, `discVirtioHotPlug`, `discVirtioHotUnplug`, `discScsiHotPlug`, `discScsiHotUnplug`, `licenceType`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Update a Snapshot"
     pub fn update_snapshot(
         &self,
@@ -352,8 +352,8 @@ impl Client {
     ///
     /// * `DELETE /snapshots/{snapshot_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Delete a Snapshot"
     pub fn delete_snapshot(
         &self,

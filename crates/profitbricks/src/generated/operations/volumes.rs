@@ -69,7 +69,7 @@ impl Client {
     /// * `GET /datacenters/{datacenter_id}/volumes`
     /// * query: `depth`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List Volumes"
     pub fn list_volumes(&self, datacenter_id: impl Into<String>) -> ListVolumesRequest {
         Call::new(self.clone(), ListVolumesParams::new(datacenter_id))
@@ -126,7 +126,7 @@ impl Client {
     ///
     /// * `GET /datacenters/{datacenter_id}/volumes/{volume_id}`
     /// * success: 200
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Get a Volume"
     pub fn get_volume(
         &self,
@@ -202,8 +202,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/volumes`
     /// * JSON body (`Content-Type: application/json`): the members of `volume`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Create a Volume"
     pub fn create_volume(
         &self,
@@ -301,8 +301,8 @@ impl Client {
     /// * `PATCH /datacenters/{datacenter_id}/volumes/{volume_id}`
     /// * JSON body (`Content-Type: application/json`): `name`, `size`, `bus`, `licenceType`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Update a Volume"
     pub fn update_volume(
         &self,
@@ -384,8 +384,8 @@ impl Client {
     ///
     /// * `DELETE /datacenters/{datacenter_id}/volumes/{volume_id}`
     /// * success: 202
-    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Delete a Volume"
     pub fn delete_volume(
         &self,
@@ -457,8 +457,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/volumes/{volume_id}/create-snapshot`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`): `name`, `description`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Create a Volume Snapshot"
     pub fn create_snapshot(
         &self,
@@ -540,8 +540,8 @@ impl Client {
     /// * `POST /datacenters/{datacenter_id}/volumes/{volume_id}/restore-snapshot`
     /// * form body (`Content-Type: application/x-www-form-urlencoded`): `snapshotId`
     /// * success: 202
-    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](cloud_sdks_runtime::RetryPolicy))
-    /// * hands back the request id to poll, with the value ([`Accepted`](cloud_sdks_runtime::Accepted))
+    /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
+    /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Restore a Volume Snapshot"
     pub fn restore_snapshot(
         &self,

@@ -137,7 +137,8 @@ fn the_valid_spec_generates() {
             "generated/models/mod.rs",
             "generated/operations/mod.rs",
             "generated/models/things.rs",
-            "generated/operations/things.rs"
+            "generated/operations/things.rs",
+            "generated/OVERVIEW.md"
         ]
     );
 }

@@ -47,10 +47,17 @@ pub struct ProviderSpec {
 /// Checks a provider's spec and generates its crate's `generated/` files.
 pub fn generate(spec: &ProviderSpec) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
     let provider = check(spec)?;
-    Ok(emit::provider(&provider)
+    let mut files: Vec<GeneratedFile> = emit::provider(&provider)
         .into_iter()
         .map(|(path, tokens)| GeneratedFile { path, contents: format::render(tokens) })
-        .collect())
+        .collect();
+    // the overview, which the crate's lib.rs includes as its crate-level docs
+    let overview = docs::prose(&provider.doc);
+    files.push(GeneratedFile {
+        path: "generated/OVERVIEW.md".to_owned(),
+        contents: format!("{}\n\n{}\n", format::MARKDOWN_HEADER, overview.trim_end()),
+    });
+    Ok(files)
 }
 
 /// Checks a provider's spec and returns its resolved form (what `cargo xtask source-sync`

@@ -9,7 +9,10 @@ use crate::docs;
 use crate::ir::{Auth, Provider};
 
 pub fn file(p: &Provider) -> TokenStream {
-    let doc = inner_doc_attrs(&docs::prose(&p.doc));
+    let doc = format!(
+        "The code generated from `spec/{}`; the crate's overview is `generated/OVERVIEW.md`.",
+        p.name
+    );
     let provider = provider_static(p);
     let errors = error_kinds(p);
     let client = client(p);
@@ -30,7 +33,7 @@ pub fn file(p: &Provider) -> TokenStream {
         )
     });
     quote! {
-        #doc
+        #![doc = #doc]
 
         pub mod models;
         pub mod operations;
@@ -141,12 +144,6 @@ fn call(p: &Provider) -> TokenStream {
         #walk
         #batch
     }
-}
-
-/// `#![doc = "..."]` attributes, one per line.
-fn inner_doc_attrs(text: &str) -> TokenStream {
-    let lines = text.trim_end().lines().map(|line| format!(" {line}").trim_end().to_owned());
-    quote! { #( #![doc = #lines] )* }
 }
 
 fn provider_static(p: &Provider) -> TokenStream {

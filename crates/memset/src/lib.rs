@@ -19,6 +19,8 @@
 //! [`ErrorKind`]. Methods that work in the background return a [`models::Job`];
 //! [`Client::wait_for_job`] polls it until it has finished.
 
+//!
+#![doc = include_str!("generated/OVERVIEW.md")]
 #![deny(missing_docs)]
 
 #[rustfmt::skip]

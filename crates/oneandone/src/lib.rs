@@ -21,6 +21,8 @@
 //! required arguments are positional, optional ones are setters on the request it returns,
 //! and `.await` sends it. Errors are [`Error`], with the API's kinds in [`ErrorKind`].
 
+//!
+#![doc = include_str!("generated/OVERVIEW.md")]
 #![deny(missing_docs)]
 
 #[rustfmt::skip]

@@ -24,6 +24,8 @@
 //! with an [`Accepted`] value that carries the id of the provisioning request, and
 //! [`Client::wait_for`] polls that request until it is done.
 
+//!
+#![doc = include_str!("generated/OVERVIEW.md")]
 #![deny(missing_docs)]
 
 #[rustfmt::skip]

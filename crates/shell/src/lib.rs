@@ -428,3 +428,90 @@ fn one_shot(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_captured(provider: &Provider, words: &[&str]) -> (u8, String, String) {
+        let words: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let env = |_: &str| None;
+        let code = run(provider, &words, &mut Io { out: &mut out, err: &mut err, env: &env });
+        let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("UTF-8");
+        (code, text(out), text(err))
+    }
+
+    #[test]
+    fn help_of_every_operation_of_every_provider_lists_its_parameters() {
+        for provider in [&providers::MEMSET, &providers::ONEANDONE, &providers::PROFITBRICKS] {
+            let (code, remote, _) = run_captured(provider, &["help", "remote"]);
+            assert_eq!(code, exit::OK);
+            for op in provider.catalog.operations {
+                assert!(
+                    remote.contains(op.name),
+                    "{}: help remote lists {}",
+                    provider.program,
+                    op.name
+                );
+                let (code, out, err) = run_captured(provider, &["help", op.name]);
+                assert_eq!((code, err.as_str()), (exit::OK, ""), "{}", op.name);
+                assert!(out.starts_with(&format!("{}: ", op.name)), "{out}");
+                assert!(out.contains(&format!("Wire: {} {}", op.method, op.path)), "{out}");
+                for p in op.params {
+                    let need = if p.required { "required" } else { "optional" };
+                    let line = format!("  {} ({}, {need})", p.name, p.ty);
+                    assert!(out.contains(&line), "{}: no '{line}' in\n{out}", op.name);
+                    if let Some(default) = p.default {
+                        assert!(
+                            out.contains("default: "),
+                            "{}.{} default {default:?}",
+                            op.name,
+                            p.name
+                        );
+                    }
+                    if let cloud_sdks_runtime::catalog::Type::Enum(_, values) = p.ty {
+                        assert!(out.contains(&values.join(", ")), "{}.{} values", op.name, p.name);
+                    }
+                }
+            }
+            for (alias, _) in provider.catalog.aliases {
+                assert_eq!(run_captured(provider, &["help", alias]).0, exit::OK, "{alias}");
+            }
+            let (code, out, _) = run_captured(provider, &["help"]);
+            assert_eq!(code, exit::OK);
+            assert!(out.contains("help remote"), "{out}");
+        }
+    }
+
+    #[test]
+    fn no_input_panics_and_odd_command_lines_are_usage_errors() {
+        let p = &providers::MEMSET;
+        assert_eq!(run_captured(p, &[]).0, exit::USAGE);
+        assert_eq!(run_captured(p, &["--url"]).0, exit::USAGE);
+        assert_eq!(run_captured(p, &["-x", "--", "help"]).0, exit::OK);
+        assert_eq!(run_captured(p, &["quit"]).0, exit::OK);
+        assert_eq!(run_captured(p, &["help", "a", "b"]).0, exit::USAGE);
+        assert_eq!(run_captured(p, &["", ""]).0, exit::USAGE);
+        assert_eq!(run_captured(p, &["-k", "", "service.info", "name", "x"]).0, exit::USAGE);
+        let (code, _, err) = run_captured(p, &["-k", "KEY", "service.info", "name", "(nope)", "x"]);
+        assert_eq!(code, exit::USAGE);
+        assert!(err.starts_with("service.info: unknown value type (nope)"), "{err}");
+        let (code, _, err) =
+            run_captured(&providers::PROFITBRICKS, &["--api-key", "k", "list_datacenters"]);
+        assert_eq!(code, exit::USAGE);
+        assert!(err.starts_with("pb-shell: no such option: --api-key"), "{err}");
+        let (_, _, err) = run_captured(
+            &providers::PROFITBRICKS,
+            &["-u", "me", "-p", "pw", "list_datacenters", "depth", "x"],
+        );
+        assert!(!err.contains("pw"), "{err}");
+    }
+
+    #[test]
+    fn login_debug_hides_secrets() {
+        let login = Login::Basic { user: "me".into(), password: "pw-secret".into() };
+        assert!(!format!("{login:?}").contains("pw-secret"));
+        assert!(!format!("{:?}", Login::Token("tok-secret".into())).contains("tok-secret"));
+    }
+}

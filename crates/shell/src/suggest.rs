@@ -17,10 +17,10 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// Up to five of `known` close to `name`, nearest first: those within a third of its length
-/// in edits or, when none is, those holding it (or held by it).
+/// in edits (at least two) or, when none is, those holding it (or held by it).
 pub fn close<'a>(name: &str, known: &[&'a str]) -> Vec<&'a str> {
     let lower = name.to_ascii_lowercase();
-    let limit = (lower.chars().count() / 3).max(1);
+    let limit = (lower.chars().count() / 3).max(2);
     let mut near = Vec::new();
     let mut holding = Vec::new();
     for candidate in known {

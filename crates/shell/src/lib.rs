@@ -23,6 +23,7 @@ use serde_json::Value;
 
 pub mod args;
 pub mod help;
+mod interactive;
 pub mod output;
 pub mod providers;
 pub mod suggest;
@@ -330,14 +331,10 @@ pub fn run(provider: &Provider, words: &[String], io: &mut Io<'_>) -> u8 {
         return exit::OK;
     }
     let Some((command, params)) = options.command.split_first() else {
-        let _ = writeln!(
-            io.err,
-            "{}: interactive mode is not available yet; give a command ('help' lists them)",
-            provider.program
-        );
-        return exit::USAGE;
+        return interactive::run(provider, &options, io);
     };
-    match one_shot(provider, &options, command, params, io) {
+    let mut session = Session::default();
+    match execute(provider, &options, &mut session, command, params, false, io) {
         Ok(()) => exit::OK,
         Err(failure) => report(io, command, failure),
     }
@@ -373,11 +370,42 @@ fn operation(
     })
 }
 
-fn one_shot(
+/// A client and a runtime, made at the first remote command and kept for the next ones.
+#[derive(Default)]
+struct Session {
+    client: Option<(Box<dyn Backend>, tokio::runtime::Runtime)>,
+}
+
+impl Session {
+    fn client(
+        &mut self,
+        provider: &Provider,
+        options: &Options,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<&(Box<dyn Backend>, tokio::runtime::Runtime), Failure> {
+        if self.client.is_none() {
+            let login = login(provider, options, env).map_err(|m| Failure::new(exit::USAGE, m))?;
+            let backend = (provider.connect)(&login, options.url.as_deref())
+                .map_err(|m| Failure::new(exit::USAGE, m))?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Failure::new(exit::OTHER, format!("could not start: {e}")))?;
+            self.client = Some((backend, runtime));
+        }
+        self.client.as_ref().ok_or_else(|| Failure::new(exit::OTHER, "no client"))
+    }
+}
+
+/// Runs one command (local or remote) and writes its result; `header` writes
+/// `(<command> result)` before a remote command's result, as the interactive mode does.
+fn execute(
     provider: &Provider,
     options: &Options,
+    session: &mut Session,
     command: &str,
     params: &[String],
+    header: bool,
     io: &mut Io<'_>,
 ) -> Result<(), Failure> {
     let (params, pipe) = match params {
@@ -401,14 +429,7 @@ fn one_shot(
                 args::ArgError::Usage(message) => Failure::new(exit::USAGE, message),
                 args::ArgError::Invalid(message) => Failure::new(exit::INVALID_ARGUMENT, message),
             })?;
-            let login =
-                login(provider, options, io.env).map_err(|m| Failure::new(exit::USAGE, m))?;
-            let backend = (provider.connect)(&login, options.url.as_deref())
-                .map_err(|m| Failure::new(exit::USAGE, m))?;
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Failure::new(exit::OTHER, format!("could not start: {e}")))?;
+            let (backend, runtime) = session.client(provider, options, io.env)?;
             let value = runtime.block_on(backend.call(op.name, args)).map_err(|failure| {
                 // The runtime's messages start with the operation's name; the shell's start
                 // with the command as typed.
@@ -416,6 +437,9 @@ fn one_shot(
                 let message = failure.message.strip_prefix(&prefix).map(str::to_owned);
                 Failure { message: message.unwrap_or(failure.message), ..failure }
             })?;
+            if header {
+                let _ = writeln!(io.out, "({command} result)");
+            }
             output::render(&value, options.format)
         }
     };
@@ -487,7 +511,6 @@ mod tests {
     #[test]
     fn no_input_panics_and_odd_command_lines_are_usage_errors() {
         let p = &providers::MEMSET;
-        assert_eq!(run_captured(p, &[]).0, exit::USAGE);
         assert_eq!(run_captured(p, &["--url"]).0, exit::USAGE);
         assert_eq!(run_captured(p, &["-x", "--", "help"]).0, exit::OK);
         assert_eq!(run_captured(p, &["quit"]).0, exit::OK);

@@ -6,7 +6,7 @@
 //! `(boolean)`, `(list)`, and `(json)`), case-insensitive, still decides the value's form as
 //! in Memset's ma-shell. Unlike ma-shell, `(boolean) False` and `(boolean) 0` are false.
 
-use cloud_sdks_runtime::catalog::{OperationInfo, Type};
+use cloud_sdks_runtime::catalog::{Catalog, OperationInfo, Type};
 use serde_json::{Map, Number, Value};
 
 use crate::suggest;
@@ -157,13 +157,16 @@ pub fn by_prefix(prefix: Prefix, ty: Option<&Type>, text: &str) -> Result<Value,
 ///
 /// A `(list)` value ending with a comma continues with the next word, so
 /// `type (list) cloudstorage, miniserver` is one list as the Memset documentation writes it.
-/// Values of secret parameters are never quoted in errors.
-pub fn build(op: &OperationInfo, words: &[String]) -> Result<Value, ArgError> {
+/// A model-valued parameter takes a JSON object, or its fields one by one with dotted names
+/// (`datacenter.name web datacenter.location de/fra`), typed by the model's fields.
+/// Values of secret parameters and fields are never quoted in errors.
+pub fn build(catalog: &Catalog, op: &OperationInfo, words: &[String]) -> Result<Value, ArgError> {
     let mut args = Map::new();
     let mut rest = words.iter();
     while let Some(name) = rest.next() {
+        let field = dotted(catalog, op, name);
         let param = op.param(name);
-        if param.is_none() {
+        if param.is_none() && field.is_none() {
             let names: Vec<&str> = op.params.iter().map(|p| p.name).collect();
             let hint = suggest::hint(name, &names);
             let known = if names.is_empty() {
@@ -188,8 +191,9 @@ pub fn build(op: &OperationInfo, words: &[String]) -> Result<Value, ArgError> {
             }
             None => None,
         };
-        let is_list = prefix == Some(Prefix::List)
-            || (prefix.is_none() && matches!(param.map(|p| p.ty), Some(Type::List(_))));
+        let ty = param.map(|p| &p.ty).or(field.as_ref().map(|f| f.1));
+        let is_list =
+            prefix == Some(Prefix::List) || (prefix.is_none() && matches!(ty, Some(Type::List(_))));
         while is_list && value.ends_with(',') {
             match rest.as_slice().first() {
                 Some(next) if op.param(next).is_none() => {
@@ -199,21 +203,59 @@ pub fn build(op: &OperationInfo, words: &[String]) -> Result<Value, ArgError> {
                 _ => break,
             }
         }
-        let ty = param.map(|p| &p.ty);
         let converted = match prefix {
             Some(prefix) => by_prefix(prefix, ty, &value),
             None => by_type(ty.unwrap_or(&Type::String), &value),
         };
         let converted = converted.map_err(|why| {
-            let secret = param.is_some_and(|p| p.secret);
+            let secret = param.is_some_and(|p| p.secret) || field.as_ref().is_some_and(|f| f.2);
             let shown = if secret { "(hidden)".to_owned() } else { format!("'{value}'") };
             ArgError::Invalid(format!("invalid argument '{name}': {why} (got {shown})"))
         })?;
-        if args.insert(name.clone(), converted).is_some() {
-            return Err(ArgError::Usage(format!("param {name} given twice")));
+        let twice = || ArgError::Usage(format!("param {name} given twice"));
+        match &field {
+            Some((path, _, _)) => {
+                let mut target = &mut args;
+                let (last, parents) = path.split_last().ok_or_else(twice)?;
+                for key in parents {
+                    let entry =
+                        target.entry(key.clone()).or_insert_with(|| Value::Object(Map::new()));
+                    target = entry.as_object_mut().ok_or_else(twice)?;
+                }
+                if target.insert(last.clone(), converted).is_some() {
+                    return Err(twice());
+                }
+            }
+            None => {
+                if args.insert(name.clone(), converted).is_some() {
+                    return Err(twice());
+                }
+            }
         }
     }
     Ok(Value::Object(args))
+}
+
+/// For a dotted name `param.field[.field…]` into a model-valued parameter: the path of keys,
+/// the field's type and whether it is secret.
+fn dotted(
+    catalog: &Catalog,
+    op: &OperationInfo,
+    name: &str,
+) -> Option<(Vec<String>, &'static Type, bool)> {
+    let mut parts = name.split('.');
+    let head = op.param(parts.next()?)?;
+    let mut ty = &head.ty;
+    let mut secret = head.secret;
+    let mut path = vec![head.name.to_owned()];
+    for part in parts {
+        let Type::Model(model) = ty else { return None };
+        let field = catalog.model(model)?.fields.iter().find(|f| f.name == part)?;
+        ty = &field.ty;
+        secret |= field.secret;
+        path.push(field.name.to_owned());
+    }
+    (path.len() > 1).then_some((path, ty, secret))
 }
 
 #[cfg(test)]
@@ -296,43 +338,71 @@ mod tests {
     fn words_become_arguments_by_the_catalog() {
         let list = memset::CATALOG.operation("service.list").expect("in the catalog");
         assert_eq!(
-            build(list, &words("type (list) cloudstorage, miniserver")),
+            build(&memset::CATALOG, list, &words("type (list) cloudstorage, miniserver")),
             Ok(json!({"type": ["cloudstorage", "miniserver"]}))
         );
         let cluster = memset::CATALOG.operation("cluster.list").expect("in the catalog");
         assert_eq!(
-            build(cluster, &words("enabled (boolean) False")),
+            build(&memset::CATALOG, cluster, &words("enabled (boolean) False")),
             Ok(json!({"enabled": false}))
         );
-        assert_eq!(build(cluster, &words("enabled no")), Ok(json!({"enabled": false})));
+        assert_eq!(
+            build(&memset::CATALOG, cluster, &words("enabled no")),
+            Ok(json!({"enabled": false}))
+        );
         let nick = memset::CATALOG.operation("service.set_nickname").expect("in the catalog");
         assert_eq!(
-            build(nick, &words("nickname webserver name myserver1")),
+            build(&memset::CATALOG, nick, &words("nickname webserver name myserver1")),
             Ok(json!({"name": "myserver1", "nickname": "webserver"}))
         );
         assert_eq!(
-            build(nick, &words("name a name b")),
+            build(&memset::CATALOG, nick, &words("name a name b")),
             Err(ArgError::Usage("param name given twice".into()))
         );
         assert_eq!(
-            build(nick, &words("name")),
+            build(&memset::CATALOG, nick, &words("name")),
             Err(ArgError::Usage("param name without value".into()))
         );
         assert_eq!(
-            build(nick, &words("name (string)")),
+            build(&memset::CATALOG, nick, &words("name (string)")),
             Err(ArgError::Usage("param name without value".into()))
         );
-        assert!(matches!(build(nick, &words("name (tuple) x")), Err(ArgError::Usage(_))));
-        let Err(ArgError::Invalid(message)) = build(nick, &words("nickame x")) else {
+        assert!(matches!(
+            build(&memset::CATALOG, nick, &words("name (tuple) x")),
+            Err(ArgError::Usage(_))
+        ));
+        let Err(ArgError::Invalid(message)) = build(&memset::CATALOG, nick, &words("nickame x"))
+        else {
             panic!("an unknown param is an invalid argument");
         };
         assert!(message.contains("did you mean nickname?"), "{message}");
         let dcs = profitbricks::CATALOG.operation("list_datacenters").expect("in the catalog");
-        assert_eq!(build(dcs, &words("depth 2")), Ok(json!({"depth": 2})));
-        let Err(ArgError::Invalid(message)) = build(dcs, &words("depth two")) else {
+        assert_eq!(build(&profitbricks::CATALOG, dcs, &words("depth 2")), Ok(json!({"depth": 2})));
+        let Err(ArgError::Invalid(message)) =
+            build(&profitbricks::CATALOG, dcs, &words("depth two"))
+        else {
             panic!("a word is not a number");
         };
         assert_eq!(message, "invalid argument 'depth': expected a whole number (got 'two')");
+    }
+
+    #[test]
+    fn model_fields_by_dotted_names() {
+        let create = profitbricks::CATALOG.operation("create_datacenter").expect("in the catalog");
+        let c = &profitbricks::CATALOG;
+        assert_eq!(
+            build(c, create, &words("datacenter.name web datacenter.location de/fra")),
+            Ok(json!({"datacenter": {"name": "web", "location": "de/fra"}}))
+        );
+        assert_eq!(
+            build(c, create, &words(r#"datacenter {"name":"web"}"#)),
+            Ok(json!({"datacenter": {"name": "web"}}))
+        );
+        assert!(matches!(
+            build(c, create, &words("datacenter.name a datacenter.name b")),
+            Err(ArgError::Usage(_))
+        ));
+        assert!(matches!(build(c, create, &words("datacenter.nme a")), Err(ArgError::Invalid(_))));
     }
 
     #[test]
@@ -344,7 +414,7 @@ mod tests {
                         Type::String | Type::Date | Type::Json => continue,
                         _ => "s3cr3t-{[",
                     };
-                    let result = build(op, &[p.name.to_owned(), bad.to_owned()]);
+                    let result = build(catalog, op, &[p.name.to_owned(), bad.to_owned()]);
                     if let Err(error) = result {
                         assert!(!error.to_string().contains(bad), "{}: {error}", op.name);
                     }

@@ -182,7 +182,9 @@ fn may_hold_secret(catalog: &Catalog, ty: &Type, depth: usize) -> bool {
 fn holds_secret(catalog: &Catalog, words: &[String]) -> bool {
     let Some((command, rest)) = words.split_first() else { return false };
     let Some(op) = catalog.operation(command) else { return false };
-    rest.iter().any(|w| op.param(w).is_some_and(|p| p.secret || may_hold_secret(catalog, &p.ty, 0)))
+    rest.iter()
+        .filter_map(|w| op.param(w.split('.').next().unwrap_or(w)))
+        .any(|p| p.secret || may_hold_secret(catalog, &p.ty, 0))
 }
 
 /// Runs the interactive mode until `quit`, end of input or Ctrl-C.
@@ -310,6 +312,8 @@ mod tests {
             let words = [op.name.to_owned(), secret.name.to_owned(), "x".to_owned()];
             assert!(holds_secret(catalog, &words), "{}", op.name);
             assert!(!holds_secret(catalog, &words[..1]), "{}", op.name);
+            let dotted = [op.name.to_owned(), format!("{}.x", secret.name), "x".to_owned()];
+            assert!(holds_secret(catalog, &dotted), "{}", op.name);
         }
     }
 

@@ -425,7 +425,7 @@ fn execute(
         "quit" => return Ok(()),
         _ => {
             let op = operation(provider, command)?;
-            let args = args::build(op, params).map_err(|error| match error {
+            let args = args::build(provider.catalog, op, params).map_err(|error| match error {
                 args::ArgError::Usage(message) => Failure::new(exit::USAGE, message),
                 args::ArgError::Invalid(message) => Failure::new(exit::INVALID_ARGUMENT, message),
             })?;

@@ -365,3 +365,37 @@ async fn help_and_version_work_offline_without_credentials() {
     assert_eq!(code, 2);
     assert!(err.contains("did you mean list_servers"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn model_parameters_take_dotted_field_names() {
+    let server = MockServer::start().await;
+    // Only the request matters here: the mock refuses it.
+    Mock::given(method("POST"))
+        .and(path("/cloudapi/v3/datacenters"))
+        .respond_with(
+            ResponseTemplate::new(422).set_body_json(json!({"httpStatus": 422, "messages": []})),
+        )
+        .mount(&server)
+        .await;
+    let url = format!("{}/cloudapi/v3", server.uri());
+    let args = [
+        "-u",
+        "me",
+        "-p",
+        PASSWORD,
+        "-U",
+        &url,
+        "create_datacenter",
+        "datacenter.name",
+        "web",
+        "datacenter.location",
+        "de/fra",
+    ];
+    let (code, _, err) = outputs(&run(PB, &args).await);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.starts_with("create_datacenter: "), "{err}");
+    let requests = server.received_requests().await.expect("recording");
+    let body: Value = serde_json::from_slice(&requests[0].body).expect("JSON body");
+    assert_eq!(body["properties"]["name"], "web", "{body}");
+    assert_eq!(body["properties"]["location"], "de/fra", "{body}");
+}

@@ -69,7 +69,11 @@ pub(crate) struct Completion {
 impl Completion {
     /// The candidates for the word being typed at the end of `before`.
     pub(crate) fn candidates(&self, before: &str) -> (usize, Vec<String>) {
-        let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let start = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let typed = &before[start..];
         let done: Vec<&str> = before[..start].split_whitespace().collect();
         let mut out: Vec<String> = match done.as_slice() {
@@ -300,6 +304,9 @@ mod tests {
         assert_eq!(c.candidates("help rem").1, vec!["remote".to_owned()]);
         assert!(c.candidates("nosuch x").1.is_empty());
         assert_eq!(c.candidates("qu").1, vec!["quit".to_owned()]);
+        // A wide blank (U+3000) is one character of three bytes: no panic.
+        assert_eq!(c.candidates("service.set_nickname\u{3000}n").0, 23);
+        assert!(c.candidates("é\u{3000}").1.is_empty());
     }
 
     #[test]

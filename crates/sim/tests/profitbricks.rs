@@ -1,0 +1,408 @@
+//! The ProfitBricks simulator through the real `profitbricks` client and through raw HTTP.
+
+use std::time::Duration;
+
+use cloud_sdks_runtime::catalog::Verb;
+use cloud_sdks_sim::profitbricks::{DEFAULT_PASSWORD, DEFAULT_USERNAME};
+use cloud_sdks_sim::Simulator;
+use profitbricks::models::{LicenceType, NewDatacenter, NewServer, NewVolume, State, VolumeType};
+use profitbricks::ErrorKind;
+use serde_json::{json, Value};
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().expect("a plain client")
+}
+
+async fn raw(
+    sim: &cloud_sdks_sim::profitbricks::Running,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+    let mut request = http()
+        .request(method, format!("{}{path}", sim.base_url()))
+        .basic_auth(DEFAULT_USERNAME, Some(DEFAULT_PASSWORD));
+    if let Some(body) = body {
+        request = request.header("content-type", "application/json").body(body.to_string());
+    }
+    let response = request.send().await.expect("the simulator answers");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("a body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+fn assert_error_shape(body: &Value, status: u16) {
+    assert_eq!(body["httpStatus"], json!(status), "{body}");
+    let first = &body["messages"][0];
+    assert!(first["errorCode"].is_string(), "{body}");
+    assert!(first["message"].is_string(), "{body}");
+}
+
+#[tokio::test]
+async fn a_server_lives_through_create_wait_list_get_delete() {
+    let sim = Simulator::profitbricks().start().await.expect("starts");
+    assert!(sim.base_url().ends_with("/cloudapi/v3"));
+    let pb = sim.client();
+
+    let dc = pb.create_datacenter(NewDatacenter::new("web", "de/fra")).await.expect("created");
+    assert_eq!(dc.value().metadata.as_ref().and_then(|m| m.state.clone()), Some(State::Busy));
+    pb.wait_for(&dc)
+        .interval(Duration::from_millis(1))
+        .await
+        .expect("the data center is provisioned");
+    let dc_id = dc.value().id.clone();
+    let got = pb.get_datacenter(&dc_id).await.expect("got");
+    assert_eq!(got.metadata.and_then(|m| m.state), Some(State::Available));
+    assert_eq!(got.properties.and_then(|p| p.location).as_deref(), Some("de/fra"));
+
+    let server = pb.create_server(&dc_id, NewServer::new("app", 2, 2048)).await.expect("created");
+    assert!(server.request_id().is_some());
+    let server_id = server.value().id.clone();
+    assert_eq!(server.value().metadata.as_ref().and_then(|m| m.state.clone()), Some(State::Busy));
+    let status = pb
+        .wait_for(&server)
+        .interval(Duration::from_millis(1))
+        .await
+        .expect("the server is provisioned");
+    assert!(status.metadata.is_some());
+
+    let list = pb.list_servers(&dc_id).await.expect("listed");
+    let items = list.items.unwrap_or_default();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].id, server_id);
+    let got = pb.get_server(&dc_id, &server_id).await.expect("got");
+    assert_eq!(got.metadata.and_then(|m| m.state), Some(State::Available));
+    let properties = got.properties.expect("properties");
+    assert_eq!(
+        (properties.name.as_deref(), properties.cores, properties.ram),
+        (Some("app"), Some(2), Some(2048))
+    );
+
+    let deleted = pb.delete_server(&dc_id, &server_id).await.expect("deleted");
+    assert!(deleted.request_id().is_some());
+    let error = pb.get_server(&dc_id, &server_id).await.expect_err("gone");
+    assert_eq!(error.kind(), Some(&ErrorKind::NotFound));
+    assert!(pb.list_servers(&dc_id).await.expect("listed").items.unwrap_or_default().is_empty());
+}
+
+#[tokio::test]
+async fn deleting_a_data_center_removes_its_children() {
+    let sim = Simulator::profitbricks().polls_until_done(0).start().await.expect("starts");
+    let pb = sim.client();
+    let dc = pb
+        .create_datacenter(NewDatacenter::new("web", "us/las"))
+        .await
+        .expect("created")
+        .into_inner();
+    let server = pb
+        .create_server(&dc.id, NewServer::new("app", 1, 1024))
+        .await
+        .expect("created")
+        .into_inner();
+    // With 0 polls everything is available at once.
+    let got = pb.get_server(&dc.id, &server.id).await.expect("got");
+    assert_eq!(got.metadata.and_then(|m| m.state), Some(State::Available));
+    pb.delete_datacenter(&dc.id).await.expect("deleted");
+    assert_eq!(
+        pb.get_datacenter(&dc.id).await.expect_err("gone").kind(),
+        Some(&ErrorKind::NotFound)
+    );
+    assert_eq!(
+        pb.get_server(&dc.id, &server.id).await.expect_err("gone").kind(),
+        Some(&ErrorKind::NotFound)
+    );
+    let (status, body) = raw(&sim, "GET", &format!("/datacenters/{}/servers", dc.id), None).await;
+    assert_eq!(status, 404);
+    assert_error_shape(&body, 404);
+}
+
+#[tokio::test]
+async fn request_status_goes_queued_running_done() {
+    let sim = Simulator::profitbricks().polls_until_done(3).start().await.expect("starts");
+    let response = http()
+        .post(format!("{}/datacenters", sim.base_url()))
+        .basic_auth(DEFAULT_USERNAME, Some(DEFAULT_PASSWORD))
+        .body(json!({"properties": {"name": "web", "location": "de/fra"}}).to_string())
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 202);
+    let location = response.headers()["location"].to_str().expect("text").to_owned();
+    let prefix = format!("{}/requests/", sim.base_url());
+    let id = location
+        .strip_prefix(&prefix)
+        .and_then(|l| l.strip_suffix("/status"))
+        .expect("a request URL");
+    assert_eq!(id.len(), 36);
+    let body: Value = serde_json::from_str(&response.text().await.expect("a body")).expect("json");
+    assert_eq!(body["metadata"]["state"], "BUSY");
+    assert_eq!(body["type"], "datacenter");
+    let dc_path = format!("/datacenters/{}", body["id"].as_str().expect("an id"));
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        let (status, body) = raw(&sim, "GET", &format!("/requests/{id}/status"), None).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["type"], "request-status");
+        assert_eq!(body["metadata"]["targets"][0]["target"]["type"], "datacenter");
+        seen.push(body["metadata"]["status"].as_str().expect("a status").to_owned());
+        let (_, dc) = raw(&sim, "GET", &dc_path, None).await;
+        let expected =
+            if seen.last().map(String::as_str) == Some("DONE") { "AVAILABLE" } else { "BUSY" };
+        assert_eq!(dc["metadata"]["state"], expected);
+    }
+    assert_eq!(seen, ["QUEUED", "RUNNING", "DONE", "DONE"]);
+    let (_, dc) = raw(&sim, "GET", &dc_path, None).await;
+    for child in ["servers", "volumes", "lans", "loadbalancers"] {
+        assert_eq!(dc["entities"][child]["type"], "collection", "{dc}");
+    }
+}
+
+#[tokio::test]
+async fn wrong_or_missing_credentials_are_not_authorized() {
+    let sim = Simulator::profitbricks().start().await.expect("starts");
+    let pb = profitbricks::Client::builder(profitbricks::Credentials::basic("someone", "wrong"))
+        .base_url(sim.base_url())
+        .build()
+        .expect("valid settings");
+    let error = pb.list_datacenters().await.expect_err("refused");
+    assert_eq!(error.kind(), Some(&ErrorKind::NotAuthorized));
+    let response =
+        http().get(format!("{}/datacenters", sim.base_url())).send().await.expect("answers");
+    assert_eq!(response.status().as_u16(), 401);
+    let body: Value = serde_json::from_str(&response.text().await.expect("a body")).expect("json");
+    assert_error_shape(&body, 401);
+    assert_eq!(body["messages"][0]["errorCode"], "315");
+}
+
+#[tokio::test]
+async fn invalid_requests_are_refused_with_422_naming_the_member_before_any_change() {
+    let sim = Simulator::profitbricks().start().await.expect("starts");
+    let (status, body) =
+        raw(&sim, "POST", "/datacenters", Some(json!({"properties": {"name": "web"}}))).await;
+    assert_eq!(status, 422);
+    assert_error_shape(&body, 422);
+    let message = body["messages"][0]["message"].as_str().expect("text");
+    assert!(message.contains("properties.location"), "{message}");
+
+    let (status, body) = raw(
+        &sim,
+        "POST",
+        "/datacenters",
+        Some(json!({"properties": {"name": 7, "location": "de/fra"}})),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["messages"][0]["message"].as_str().expect("text").contains("properties.name"));
+
+    let (status, body) = raw(&sim, "POST", "/datacenters", Some(json!({"properties": {"name": "web", "location": "de/fra"}, "entities": {"servers": {"items": [{"properties": {"name": "a", "cores": 1, "ram": 1024, "cpuFamily": "Z80"}}]}}}))).await;
+    assert_eq!(status, 422, "{body}");
+    let message = body["messages"][0]["message"].as_str().expect("text");
+    assert!(message.contains("cpuFamily") && message.contains("Expected one of"), "{message}");
+    assert_eq!(body["messages"][0]["errorCode"], "109");
+
+    let (status, _) = raw(&sim, "GET", "/datacenters?depth=-1", None).await;
+    assert_eq!(status, 422);
+    let (status, _) = raw(&sim, "GET", "/datacenters?depth=deep", None).await;
+    assert_eq!(status, 422);
+
+    let (status, body) = raw(&sim, "GET", "/datacenters", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["items"], json!([]), "nothing was created");
+}
+
+#[tokio::test]
+async fn the_client_gets_validation_for_a_rule_it_does_not_check() {
+    let sim = Simulator::profitbricks().polls_until_done(0).start().await.expect("starts");
+    let pb = sim.client();
+    let dc = pb
+        .create_datacenter(NewDatacenter::new("web", "de/fra"))
+        .await
+        .expect("created")
+        .into_inner();
+    // A volume needs an image or a licence type, and a password needs an image: the API's rule,
+    // across members, which the client leaves to it.
+    let volume = NewVolume::new(10, VolumeType::Hdd)
+        .licence_type(LicenceType::Linux)
+        .image_password("Kp7xRt3mQa9c");
+    let error = pb.create_volume(&dc.id, volume).await.expect_err("refused");
+    assert_eq!(error.kind(), Some(&ErrorKind::Validation), "{error}");
+    let text = error.to_string();
+    assert!(text.contains("licenceType") || text.contains("imagePassword"), "{text}");
+    assert!(pb.list_volumes(&dc.id).await.expect("listed").items.unwrap_or_default().is_empty());
+    let volume = NewVolume::new(10, VolumeType::Hdd).licence_type(LicenceType::Linux);
+    pb.create_volume(&dc.id, volume).await.expect("a licence type is enough");
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods() {
+    let sim = Simulator::profitbricks().start().await.expect("starts");
+    let (status, body) = raw(&sim, "GET", "/nothing-here", None).await;
+    assert_eq!(status, 404);
+    assert_error_shape(&body, 404);
+    assert_eq!(body["messages"][0]["errorCode"], "309");
+    let (status, body) =
+        raw(&sim, "GET", "/datacenters/00000000-0000-4000-8000-000000000000", None).await;
+    assert_eq!(status, 404);
+    assert_error_shape(&body, 404);
+    let (status, body) = raw(&sim, "PUT", "/datacenters", None).await;
+    assert_eq!(status, 405);
+    assert_error_shape(&body, 405);
+    let response = http()
+        .get(format!("http://{}/other/prefix", sim.addr()))
+        .basic_auth(DEFAULT_USERNAME, Some(DEFAULT_PASSWORD))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn locations_and_images_are_there_from_the_start() {
+    let sim = Simulator::profitbricks().start().await.expect("starts");
+    let pb = sim.client();
+    let locations = pb.list_locations().await.expect("listed").items.unwrap_or_default();
+    assert!(locations.iter().any(|l| l.id == "de/fra"));
+    let location = pb.get_location("us/las").await.expect("got");
+    assert_eq!(location.id, "us/las");
+    let images = pb.list_images().await.expect("listed").items.unwrap_or_default();
+    assert!(!images.is_empty());
+    pb.get_image(&images[0].id).await.expect("got");
+}
+
+/// The simulator's operations that are routed and validated but answer 501.
+const ROUTED_ONLY: &[&str] = &[
+    "get_loadbalancer_members",
+    "get_loadbalanced_nic",
+    "add_loadbalanced_nics",
+    "remove_loadbalanced_nic",
+    "list_requests",
+    "get_request",
+    "get_attached_volumes",
+    "attach_volume",
+    "get_attached_volume",
+    "detach_volume",
+    "get_attached_cdroms",
+    "attach_cdrom",
+    "get_attached_cdrom",
+    "detach_cdrom",
+    "list_snapshots",
+    "get_snapshot",
+    "update_snapshot",
+    "delete_snapshot",
+    "create_snapshot",
+    "restore_snapshot",
+];
+
+#[tokio::test]
+async fn every_catalog_operation_is_routed() {
+    let sim = Simulator::profitbricks().polls_until_done(0).start().await.expect("starts");
+    let create = |path: String, body: Value| {
+        let sim = &sim;
+        async move {
+            let (status, body) = raw(sim, "POST", &path, Some(body)).await;
+            assert_eq!(status, 202, "{path}: {body}");
+            body["id"].as_str().expect("an id").to_owned()
+        }
+    };
+    let dc =
+        create("/datacenters".into(), json!({"properties": {"name": "dc", "location": "de/fra"}}))
+            .await;
+    let srv = create(
+        format!("/datacenters/{dc}/servers"),
+        json!({"properties": {"name": "s", "cores": 1, "ram": 1024}}),
+    )
+    .await;
+    let vol = create(
+        format!("/datacenters/{dc}/volumes"),
+        json!({"properties": {"size": 10, "type": "HDD", "licenceType": "LINUX"}}),
+    )
+    .await;
+    let lan =
+        create(format!("/datacenters/{dc}/lans"), json!({"properties": {"public": true}})).await;
+    let lb =
+        create(format!("/datacenters/{dc}/loadbalancers"), json!({"properties": {"name": "lb"}}))
+            .await;
+    let nic =
+        create(format!("/datacenters/{dc}/servers/{srv}/nics"), json!({"properties": {"lan": 1}}))
+            .await;
+    let fw = create(
+        format!("/datacenters/{dc}/servers/{srv}/nics/{nic}/firewallrules"),
+        json!({"properties": {"protocol": "TCP"}}),
+    )
+    .await;
+    let ipb =
+        create("/ipblocks".into(), json!({"properties": {"location": "de/fra", "size": 1}})).await;
+    let (_, images) = raw(&sim, "GET", "/images", None).await;
+    let image = images["items"][0]["id"].as_str().expect("an image").to_owned();
+    let response = http()
+        .patch(format!("{}/datacenters/{dc}", sim.base_url()))
+        .basic_auth(DEFAULT_USERNAME, Some(DEFAULT_PASSWORD))
+        .body("{}")
+        .send()
+        .await
+        .expect("answers");
+    let location = response.headers()["location"].to_str().expect("text").to_owned();
+    let request = location.rsplit('/').nth(1).expect("an id").to_owned();
+
+    let ids = [
+        ("datacenter_id", dc),
+        ("server_id", srv),
+        ("volume_id", vol),
+        ("lan_id", lan),
+        ("loadbalancer_id", lb),
+        ("nic_id", nic),
+        ("firewall_rule_id", fw),
+        ("ipblock_id", ipb),
+        ("image_id", image),
+        ("location_id", "de/fra".to_owned()),
+        ("request_id", request),
+        ("cdrom_id", "00000000-0000-4000-8000-000000000001".to_owned()),
+        ("snapshot_id", "00000000-0000-4000-8000-000000000002".to_owned()),
+    ];
+    let mut operations: Vec<_> = profitbricks::CATALOG.operations.to_vec();
+    // Deletions last, the deepest first, so the others find what they need.
+    operations.sort_by_key(|op| {
+        (
+            op.method == Verb::Delete,
+            std::cmp::Reverse(if op.method == Verb::Delete { op.path.len() } else { 0 }),
+        )
+    });
+    let mut unsupported = Vec::new();
+    for op in operations {
+        let mut path = op.path.to_owned();
+        for (name, id) in &ids {
+            path = path.replace(&format!("{{{name}}}"), id);
+        }
+        assert!(!path.contains('{'), "{}: no id for {path}", op.name);
+        let body = (op.body == cloud_sdks_runtime::catalog::BodyKind::Json).then(|| json!({}));
+        let (status, answer) = raw(&sim, op.method.as_str(), &path, body).await;
+        assert!(
+            status != 404 && status != 405,
+            "{} {} {path} answered {status}: {answer}",
+            op.name,
+            op.method
+        );
+        if status >= 400 {
+            assert_error_shape(&answer, status);
+        }
+        if status == 501 {
+            unsupported.push(op.name);
+        }
+    }
+    // The routed-only ones answer 501 once their arguments pass the checks (those given no
+    // body here are refused with 422 first); none of the others answers 501.
+    for name in &unsupported {
+        assert!(ROUTED_ONLY.contains(name), "{name} answered 501");
+    }
+    assert!(unsupported.len() >= ROUTED_ONLY.len() - 4, "{unsupported:?}");
+}
+
+#[tokio::test]
+async fn dropping_the_simulator_stops_it() {
+    let sim = Simulator::profitbricks().start().await.expect("starts");
+    let url = format!("{}/datacenters", sim.base_url());
+    drop(sim);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(http().get(url).timeout(Duration::from_secs(2)).send().await.is_err());
+}

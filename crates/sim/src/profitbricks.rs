@@ -185,6 +185,7 @@ const ENTITIES: &[(&str, &[&str])] = &[
     ("servers", &["cdroms", "volumes", "nics"]),
     ("nics", &["firewallrules"]),
     ("loadbalancers", &["balancednics"]),
+    ("lans", &["nics"]),
 ];
 
 const LOCATIONS: &[(&str, &str)] = &[
@@ -597,10 +598,7 @@ impl Sim {
         if depth == 0 {
             return json!({"id": id, "type": "location", "href": href});
         }
-        json!({"id": id, "type": "location", "href": href,
-            "metadata": {"createdDate": "2016-01-01T00:00:00Z", "createdBy": "[UNKNOWN]", "etag": "0d2a8b2b0c1e4f0fa5e3c1b2a9d8e7f6",
-                "lastModifiedDate": "2016-01-01T00:00:00Z", "lastModifiedBy": "[UNKNOWN]", "state": "AVAILABLE"},
-            "properties": {"name": name, "features": ["SSD"]}})
+        json!({"id": id, "type": "location", "href": href, "properties": {"name": name, "features": ["SSD"]}})
     }
 
     fn image(&self, (id, name, kind, licence): &(&str, &str, &str, &str), depth: u32) -> Value {
@@ -879,8 +877,27 @@ fn defaults(kind: &str, properties: &mut Map<String, Value>) {
             set("sshKeys", Value::Null);
             set("licenceType", Value::from("UNKNOWN"));
             set("deviceNumber", Value::Null);
+            set("name", Value::Null);
+            for flag in [
+                "cpuHotPlug",
+                "ramHotPlug",
+                "nicHotPlug",
+                "nicHotUnplug",
+                "discVirtioHotPlug",
+                "discVirtioHotUnplug",
+            ] {
+                set(flag, Value::Bool(true));
+            }
+            for flag in ["cpuHotUnplug", "ramHotUnplug", "discScsiHotPlug", "discScsiHotUnplug"] {
+                set(flag, Value::Bool(false));
+            }
+        }
+        "loadbalancer" => {
+            set("ip", Value::Null);
+            set("dhcp", Value::Bool(true));
         }
         "lan" => {
+            set("name", Value::Null);
             set("public", Value::Bool(false));
         }
         "nic" => {
@@ -888,14 +905,20 @@ fn defaults(kind: &str, properties: &mut Map<String, Value>) {
             set("ips", json!([]));
             set("dhcp", Value::Bool(true));
             set("firewallActive", Value::Bool(false));
+            set("name", Value::Null);
+            set("nat", Value::Bool(false));
         }
         "firewall-rule" => {
             set("name", Value::Null);
             set("sourceMac", Value::Null);
             set("sourceIp", Value::Null);
             set("targetIp", Value::Null);
+            for member in ["icmpCode", "icmpType", "portRangeStart", "portRangeEnd"] {
+                set(member, Value::Null);
+            }
         }
         "ipblock" => {
+            set("name", Value::Null);
             let size = properties
                 .get("size")
                 .and_then(|s| s.as_u64().or_else(|| s.as_str()?.parse().ok()))

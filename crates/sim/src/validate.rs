@@ -171,11 +171,15 @@ fn check_value(
         }
         Type::Integer | Type::Number => {
             // Numbers sent as strings are taken, as the API takes the Python SDK's `"size": "4"`.
-            let number = value
-                .as_f64()
-                .or_else(|| value.as_str().and_then(|s| s.trim().parse::<f64>().ok()));
+            let from_text = |s: &str| match ty {
+                Type::Integer => s.trim().parse::<i64>().ok().map(|i| i as f64),
+                _ => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+            };
+            let number = value.as_f64().or_else(|| value.as_str().and_then(from_text));
             let Some(number) = number else { return problems.push(expected()) };
-            if *ty == Type::Integer && number.fract() != 0.0 {
+            if *ty == Type::Integer
+                && (number.fract() != 0.0 || number.abs() > 9_007_199_254_740_992.0)
+            {
                 return problems.push(expected());
             }
             check_number(limits, number, at, problems);

@@ -406,3 +406,202 @@ async fn dropping_the_simulator_stops_it() {
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(http().get(url).timeout(Duration::from_secs(2)).send().await.is_err());
 }
+
+fn fixture(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/profitbricks")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn keys(value: &Value) -> Vec<String> {
+    value.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default()
+}
+
+/// Every member the real answer has, the simulated one has too, in the envelope, its
+/// metadata, its properties and its entities.
+fn assert_same_shape(real: &Value, simulated: &Value, what: &str) {
+    for part in [None, Some("metadata"), Some("properties"), Some("entities")] {
+        let (real, simulated) = match part {
+            None => (real, simulated),
+            Some(member) => (&real[member], &simulated[member]),
+        };
+        let have = keys(simulated);
+        for key in keys(real) {
+            assert!(have.contains(&key), "{what}: {part:?} lacks {key:?}: {simulated}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn answers_have_the_members_of_the_real_fixtures() {
+    let sim = Simulator::profitbricks().polls_until_done(0).start().await.expect("starts");
+    let post = |path: String, body: Value| {
+        let sim = &sim;
+        async move {
+            let (status, body) = raw(sim, "POST", &path, Some(body)).await;
+            assert_eq!(status, 202, "{path}: {body}");
+            body
+        }
+    };
+    let dc =
+        post("/datacenters".into(), json!({"properties": {"name": "dc", "location": "us/las"}}))
+            .await;
+    assert_same_shape(&fixture("create_datacenter.json"), &dc, "create_datacenter");
+    let dc = dc["id"].as_str().expect("an id").to_owned();
+    let srv = post(
+        format!("/datacenters/{dc}/servers"),
+        json!({"properties": {"name": "s", "cores": 2, "ram": 4096}}),
+    )
+    .await;
+    let srv = srv["id"].as_str().expect("an id").to_owned();
+    let (_, got) = raw(&sim, "GET", &format!("/datacenters/{dc}/servers/{srv}"), None).await;
+    assert_same_shape(&fixture("get_server.json"), &got, "get_server");
+    let (_, list) = raw(&sim, "GET", &format!("/datacenters/{dc}/servers"), None).await;
+    assert_same_shape(&fixture("list_servers.json")["items"][0], &list["items"][0], "list_servers");
+    assert_eq!(list["type"], "collection");
+    assert_eq!(list["id"], format!("{dc}/servers"));
+    let vol = post(
+        format!("/datacenters/{dc}/volumes"),
+        json!({"properties": {"size": 10, "type": "HDD", "licenceType": "LINUX"}}),
+    )
+    .await;
+    assert_same_shape(&fixture("create_volume.json"), &vol, "create_volume");
+    post(format!("/datacenters/{dc}/lans"), json!({"properties": {"public": true}})).await;
+    let (_, lans) = raw(&sim, "GET", &format!("/datacenters/{dc}/lans"), None).await;
+    assert_same_shape(&fixture("list_lans.json")["items"][0], &lans["items"][0], "list_lans");
+    assert_eq!(lans["items"][0]["id"], "1");
+    let nic =
+        post(format!("/datacenters/{dc}/servers/{srv}/nics"), json!({"properties": {"lan": 1}}))
+            .await;
+    let nic_id = nic["id"].as_str().expect("an id").to_owned();
+    let (_, nics) = raw(&sim, "GET", &format!("/datacenters/{dc}/servers/{srv}/nics"), None).await;
+    assert_same_shape(&fixture("list_nics.json")["items"][0], &nics["items"][0], "list_nics");
+    post(
+        format!("/datacenters/{dc}/servers/{srv}/nics/{nic_id}/firewallrules"),
+        json!({"properties": {"protocol": "TCP"}}),
+    )
+    .await;
+    let (_, rules) = raw(
+        &sim,
+        "GET",
+        &format!("/datacenters/{dc}/servers/{srv}/nics/{nic_id}/firewallrules"),
+        None,
+    )
+    .await;
+    assert_same_shape(
+        &fixture("get_firewall_rules.json")["items"][0],
+        &rules["items"][0],
+        "firewall rules",
+    );
+    post(format!("/datacenters/{dc}/loadbalancers"), json!({"properties": {"name": "lb"}})).await;
+    let (_, lbs) = raw(&sim, "GET", &format!("/datacenters/{dc}/loadbalancers"), None).await;
+    assert_same_shape(
+        &fixture("list_loadbalancers.json")["items"][0],
+        &lbs["items"][0],
+        "list_loadbalancers",
+    );
+    post("/ipblocks".into(), json!({"properties": {"location": "us/las", "size": 2}})).await;
+    let (_, blocks) = raw(&sim, "GET", "/ipblocks", None).await;
+    assert_same_shape(
+        &fixture("list_ipblocks.json")["items"][0],
+        &blocks["items"][0],
+        "list_ipblocks",
+    );
+    let (_, locations) = raw(&sim, "GET", "/locations", None).await;
+    assert_same_shape(
+        &fixture("list_locations.json")["items"][0],
+        &locations["items"][0],
+        "list_locations",
+    );
+    let (_, images) = raw(&sim, "GET", "/images", None).await;
+    assert_same_shape(&fixture("list_images.json")["items"][0], &images["items"][0], "list_images");
+    // depth 0 gives bare references; a deeper depth expands the children in place.
+    let (_, shallow) = raw(&sim, "GET", "/datacenters?depth=0", None).await;
+    assert_eq!(keys(&shallow["items"][0]).len(), 3, "{shallow}");
+    let (_, deep) = raw(&sim, "GET", &format!("/datacenters/{dc}?depth=2"), None).await;
+    assert_eq!(deep["entities"]["servers"]["items"][0]["properties"]["name"], "s", "{deep}");
+}
+
+#[tokio::test]
+async fn odd_requests_get_error_answers_not_a_dropped_connection() {
+    let sim = Simulator::profitbricks().start().await.expect("starts");
+    for (method, path, body) in [
+        ("GET", "", None),
+        ("GET", "/", None),
+        ("GET", "//datacenters", None),
+        ("GET", "/datacenters/%FF%FE", None),
+        ("GET", "/datacenters?depth=99999999999999999999", None),
+        ("POST", "/datacenters", Some("[1, 2]")),
+        ("POST", "/datacenters", Some("\"text\"")),
+        ("POST", "/datacenters", Some("{not json")),
+        ("PATCH", "/datacenters/x", Some("[]")),
+        (
+            "POST",
+            "/ipblocks",
+            Some("{\"properties\": {\"location\": \"de/fra\", \"size\": 1e300}}"),
+        ),
+        ("DELETE", "/requests/x/status", None),
+    ] {
+        let mut request = http()
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).expect("a method"),
+                format!("{}{path}", sim.base_url()),
+            )
+            .basic_auth(DEFAULT_USERNAME, Some(DEFAULT_PASSWORD));
+        if let Some(body) = body {
+            request = request.header("content-type", "application/json").body(body);
+        }
+        let response = request.send().await.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let status = response.status().as_u16();
+        assert!((400..500).contains(&status), "{method} {path} answered {status}");
+        let body: Value =
+            serde_json::from_str(&response.text().await.expect("a body")).expect("json");
+        assert_error_shape(&body, status);
+    }
+}
+
+#[tokio::test]
+async fn the_binary_serves_on_the_port_it_prints() {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cloud-sdks-sim"))
+        .args([
+            "serve",
+            "--provider",
+            "profitbricks",
+            "--port",
+            "0",
+            "--username",
+            "u",
+            "--password",
+            "p",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("a pipe");
+    std::io::BufReader::new(stdout).read_line(&mut line).expect("a line");
+    let base = line.trim().to_owned();
+    let result = async {
+        assert!(base.starts_with("http://127.0.0.1:") && base.ends_with("/cloudapi/v3"), "{base}");
+        let response = http()
+            .get(format!("{base}/datacenters"))
+            .basic_auth("u", Some("p"))
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(response.status().as_u16(), 200);
+        let response = http()
+            .get(format!("{base}/datacenters"))
+            .basic_auth(DEFAULT_USERNAME, Some(DEFAULT_PASSWORD))
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(response.status().as_u16(), 401);
+    };
+    result.await;
+    let _ = child.kill();
+    let _ = child.wait();
+}

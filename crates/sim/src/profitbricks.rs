@@ -7,9 +7,10 @@
 //!
 //! Stateful: data centers and, inside them, servers, volumes, LANs and load balancers; NICs of
 //! servers and firewall rules of NICs; IP blocks; server start/stop/reboot; provisioning request
-//! status. Locations and images are a fixed read-only set. The other operations (volume and
-//! CD-ROM attachment, balanced NICs, snapshots, the request list and request details) are
-//! routed and validated, then answer 501 in the API's error shape.
+//! status; volumes and CD-ROMs attached to servers (also volumes created or attached with a new
+//! server) and NICs behind load balancers. Locations and images are a fixed read-only set. The
+//! other operations (snapshots, the request list and request details) are routed and
+//! validated, then answer 501 in the API's error shape.
 //!
 //! Every change answers 202 with `Location: <base>/requests/<uuid>/status`; the changed
 //! resources are `BUSY` until the request is `DONE`, which it is on the
@@ -214,8 +215,29 @@ struct State {
     /// Resources by path below the prefix (`/datacenters/<id>/servers/<id>`).
     nodes: BTreeMap<String, Node>,
     requests: HashMap<String, Provisioning>,
+    /// Attachments by path (`/datacenters/<id>/servers/<id>/volumes/<id>`): their order and
+    /// what they point at, a resource path or `image:<id>`.
+    attachments: BTreeMap<String, (u64, String)>,
     seq: u64,
 }
+
+/// What can be attached to what.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Attachable {
+    /// A data center's volume to a server.
+    Volume,
+    /// A CD-ROM image to a server.
+    Cdrom,
+    /// A server's NIC to a load balancer.
+    BalancedNic,
+}
+
+/// `(parent collection, collection, what)`: the collections of attachments.
+const ATTACHMENTS: &[(&str, &str, Attachable)] = &[
+    ("servers", "volumes", Attachable::Volume),
+    ("servers", "cdroms", Attachable::Cdrom),
+    ("loadbalancers", "balancednics", Attachable::BalancedNic),
+];
 
 struct Node {
     seq: u64,
@@ -245,6 +267,10 @@ enum Action {
     Location { id: String },
     Images,
     Image { id: String },
+    Attachments { collection: String },
+    Attach { collection: String, what: Attachable },
+    Attached { key: String },
+    Detach { key: String },
     Unsupported,
 }
 
@@ -336,6 +362,22 @@ fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, Stri
     }
     // Alternating collection/id templates whose collections are all kept in state.
     let parts: Vec<&str> = op.path.split('/').filter(|s| !s.is_empty()).collect();
+    if parts.len() >= 5
+        && parts[0] == "datacenters"
+        && parts[4].chars().all(|c| c.is_ascii_lowercase())
+    {
+        if let Some((_, _, what)) =
+            ATTACHMENTS.iter().find(|(p, c, _)| *p == parts[2] && *c == parts[4])
+        {
+            return match (parts.len(), op.method) {
+                (5, Verb::Get) => Action::Attachments { collection: key },
+                (5, Verb::Post) => Action::Attach { collection: key, what: *what },
+                (6, Verb::Get) => Action::Attached { key },
+                (6, Verb::Delete) => Action::Detach { key },
+                _ => Action::Unsupported,
+            };
+        }
+    }
     let mut parent = "";
     let mut kind = None;
     for (n, part) in parts.iter().enumerate() {
@@ -539,6 +581,9 @@ impl Sim {
                 let Some(node) = state.nodes.remove(&key) else { return not_found() };
                 let inside = format!("{key}/");
                 state.nodes.retain(|k, _| !k.starts_with(&inside));
+                state.attachments.retain(|k, (_, target)| {
+                    !k.starts_with(&inside) && target != &key && !target.starts_with(&inside)
+                });
                 let reference = reference(&node.value);
                 let mut reply = self.accepted(state, Vec::new(), None);
                 if let Some(id) = reply.headers.first().and_then(|(_, l)| request_id_of(l)) {
@@ -585,6 +630,53 @@ impl Sim {
                 Some(image) => ok(self.image(image, depth.max(1))),
                 None => not_found(),
             },
+            Action::Attachments { collection } => {
+                if !state.nodes.contains_key(parent_of(&collection)) {
+                    return not_found();
+                }
+                ok(self.collection(state, &collection, depth))
+            }
+            Action::Attach { collection, what } => {
+                if !state.nodes.contains_key(parent_of(&collection)) {
+                    return not_found();
+                }
+                let id = body.get("id").and_then(Value::as_str).unwrap_or_default();
+                let Some(target) = resolve(state, &collection, what, id) else {
+                    return not_found();
+                };
+                let key = format!("{collection}/{id}");
+                state.seq += 1;
+                let seq = state.seq;
+                state.attachments.insert(key.clone(), (seq, target.clone()));
+                let date = now();
+                let parent = parent_of(&collection).to_owned();
+                if let Some(node) = state.nodes.get_mut(&parent) {
+                    touch(&mut node.value, &self.username, &date, "BUSY");
+                }
+                let reply = self.render_target(state, &target, 1);
+                let mut targets = vec![parent];
+                if state.nodes.contains_key(&target) {
+                    targets.push(target);
+                }
+                self.accepted(state, targets, Some(reply))
+            }
+            Action::Attached { key } => match state.attachments.get(&key) {
+                Some((_, target)) => ok(self.render_target(state, target, depth)),
+                None => not_found(),
+            },
+            Action::Detach { key } => {
+                if state.attachments.remove(&key).is_none() {
+                    return not_found();
+                }
+                let parent = parent_of(parent_of(&key)).to_owned();
+                let date = now();
+                if let Some(node) = state.nodes.get_mut(&parent) {
+                    touch(&mut node.value, &self.username, &date, "BUSY");
+                }
+                let mut reply = self.accepted(state, vec![parent], None);
+                reply.body = None;
+                reply
+            }
             Action::Unsupported => error(
                 501,
                 CODE_UNSUPPORTED,
@@ -657,6 +749,24 @@ impl Sim {
         state.nodes.insert(key.clone(), Node { seq, value });
         created.push(key.clone());
         let segment = collection.rsplit('/').next().unwrap_or("");
+        if kind == "server" {
+            let volumes = lookup_items(body, "volumes");
+            let datacenter_volumes = format!("{}/volumes", parent_of(collection));
+            for item in volumes {
+                let target = if item.get("properties").is_some() {
+                    Some(self.create(state, &datacenter_volumes, "volume", item, created))
+                } else {
+                    let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
+                    resolve(state, &format!("{key}/volumes"), Attachable::Volume, id)
+                };
+                if let Some(target) = target {
+                    let id = target.rsplit('/').next().unwrap_or_default().to_owned();
+                    state.seq += 1;
+                    let seq = state.seq;
+                    state.attachments.insert(format!("{key}/volumes/{id}"), (seq, target));
+                }
+            }
+        }
         if let Some(children) = body.get("entities").and_then(Value::as_object) {
             for (child, list) in children {
                 let Some((_, _, child_kind)) =
@@ -743,18 +853,39 @@ impl Sim {
         value
     }
 
+    /// A resource path or an `image:<id>` attachment target at `depth`.
+    fn render_target(&self, state: &State, target: &str, depth: u32) -> Value {
+        match target.strip_prefix("image:") {
+            Some(id) => IMAGES
+                .iter()
+                .find(|(i, ..)| *i == id)
+                .map_or(Value::Null, |image| self.image(image, depth)),
+            None => self.render(state, target, depth),
+        }
+    }
+
     /// The collection at `collection`, its items at `depth`.
     fn collection(&self, state: &State, collection: &str, depth: u32) -> Value {
         let inside = format!("{collection}/");
-        let mut items: Vec<(&String, &Node)> = state
+        let items: Vec<(&String, &Node)> = state
             .nodes
             .range(inside.clone()..)
             .take_while(|(k, _)| k.starts_with(&inside))
             .filter(|(k, _)| !k[inside.len()..].contains('/'))
             .collect();
-        items.sort_by_key(|(_, n)| n.seq);
+        let mut items: Vec<(u64, &str)> =
+            items.into_iter().map(|(k, n)| (n.seq, k.as_str())).collect();
+        items.extend(
+            state
+                .attachments
+                .range(inside.clone()..)
+                .take_while(|(k, _)| k.starts_with(&inside))
+                .filter(|(k, _)| !k[inside.len()..].contains('/'))
+                .map(|(_, (seq, target))| (*seq, target.as_str())),
+        );
+        items.sort_by_key(|(seq, _)| *seq);
         let items: Vec<Value> =
-            items.into_iter().map(|(k, _)| self.render(state, k, depth)).collect();
+            items.into_iter().map(|(_, k)| self.render_target(state, k, depth)).collect();
         let mut parts = collection.rsplitn(3, '/');
         let name = parts.next().unwrap_or("");
         let id = match parts.next() {
@@ -804,6 +935,39 @@ fn rules(kind: &str, body: &Value, at: &str) -> Vec<(String, String)> {
         }
     }
     problems
+}
+
+/// The items of `entities.<child>.items` of `body`.
+fn lookup_items<'v>(body: &'v Value, child: &str) -> Vec<&'v Value> {
+    body.get("entities")
+        .and_then(|e| e.get(child))
+        .and_then(|c| c.get("items"))
+        .and_then(Value::as_array)
+        .map(|items| items.iter().collect())
+        .unwrap_or_default()
+}
+
+/// What the attachment of `id` in `collection` points at, if it exists.
+fn resolve(state: &State, collection: &str, what: Attachable, id: &str) -> Option<String> {
+    if id.is_empty() || id.contains('/') {
+        return None;
+    }
+    // `collection` is `/datacenters/<dc>/<servers|loadbalancers>/<id>/<attachments>`.
+    let datacenter = parent_of(parent_of(parent_of(collection)));
+    match what {
+        Attachable::Volume => {
+            Some(format!("{datacenter}/volumes/{id}")).filter(|k| state.nodes.contains_key(k))
+        }
+        Attachable::Cdrom => IMAGES
+            .iter()
+            .find(|(i, _, kind, _)| *i == id && *kind == "CDROM")
+            .map(|_| format!("image:{id}")),
+        Attachable::BalancedNic => {
+            let servers = format!("{datacenter}/servers/");
+            let suffix = format!("/nics/{id}");
+            state.nodes.keys().find(|k| k.starts_with(&servers) && k.ends_with(&suffix)).cloned()
+        }
+    }
 }
 
 fn ok(body: Value) -> Reply {

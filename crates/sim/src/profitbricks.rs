@@ -8,9 +8,11 @@
 //! Stateful: data centers and, inside them, servers, volumes, LANs and load balancers; NICs of
 //! servers and firewall rules of NICs; IP blocks; server start/stop/reboot; provisioning request
 //! status; volumes and CD-ROMs attached to servers (also volumes created or attached with a new
-//! server) and NICs behind load balancers. Locations and images are a fixed read-only set. The
-//! other operations (snapshots, the request list and request details) are routed and
-//! validated, then answer 501 in the API's error shape.
+//! server) and NICs behind load balancers; snapshots (made from and restored onto volumes); the
+//! provisioning requests themselves (list, and details with the method, URL and body that
+//! started them). Locations and images are a fixed read-only set. Every operation of the
+//! catalog is simulated; an operation the catalog gains later answers 501 in the API's error
+//! shape until it is.
 //!
 //! Every change answers 202 with `Location: <base>/requests/<uuid>/status`; the changed
 //! resources are `BUSY` until the request is `DONE`, which it is on the
@@ -178,6 +180,7 @@ const STATEFUL: &[(&str, &str, &str)] = &[
     ("servers", "nics", "nic"),
     ("nics", "firewallrules", "firewall-rule"),
     ("", "ipblocks", "ipblock"),
+    ("", "snapshots", "snapshot"),
 ];
 
 /// The child collections shown under `entities`, per collection of the resource.
@@ -218,6 +221,8 @@ struct State {
     /// Attachments by path (`/datacenters/<id>/servers/<id>/volumes/<id>`): their order and
     /// what they point at, a resource path or `image:<id>`.
     attachments: BTreeMap<String, (u64, String)>,
+    /// The request being answered, for the provisioning request it may start.
+    current: Recorded,
     seq: u64,
 }
 
@@ -245,7 +250,19 @@ struct Node {
     value: Value,
 }
 
+/// The HTTP request that started a provisioning request, as `GET /requests/{id}` shows it.
+#[derive(Clone, Default)]
+struct Recorded {
+    method: String,
+    url: String,
+    body: String,
+    date: String,
+}
+
 struct Provisioning {
+    seq: u64,
+    /// What started it.
+    recorded: Recorded,
     looks: u32,
     done: bool,
     /// Resource paths to make AVAILABLE when done.
@@ -268,6 +285,10 @@ enum Action {
     Images,
     Image { id: String },
     Attachments { collection: String },
+    CreateSnapshot { volume: String },
+    RestoreSnapshot { volume: String },
+    Requests,
+    Request { id: String },
     Attach { collection: String, what: Attachable },
     Attached { key: String },
     Detach { key: String },
@@ -341,6 +362,16 @@ fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, Stri
             return Action::RequestStatus { id: param("request_id") }
         }
         (Verb::Get, "/locations") => return Action::Locations,
+        (Verb::Get, "/requests") => return Action::Requests,
+        (Verb::Get, "/requests/{request_id}") => {
+            return Action::Request { id: param("request_id") }
+        }
+        (Verb::Post, "/datacenters/{datacenter_id}/volumes/{volume_id}/create-snapshot") => {
+            return Action::CreateSnapshot { volume: parent_of(&key).to_owned() }
+        }
+        (Verb::Post, "/datacenters/{datacenter_id}/volumes/{volume_id}/restore-snapshot") => {
+            return Action::RestoreSnapshot { volume: parent_of(&key).to_owned() }
+        }
         (Verb::Get, "/locations/{location_id}") => {
             return Action::Location { id: param("location_id") }
         }
@@ -500,6 +531,18 @@ impl Handler for Sim {
                 "Oops! Something went very wrong. Please contact the administrator",
             );
         };
+        state.current = Recorded {
+            method: request.method.clone(),
+            url: format!("{}{}", self.base_url, rest),
+            body: String::from_utf8_lossy(&request.body).into_owned(),
+            date: now(),
+        };
+        // Form fields are handed on as the members of a JSON object.
+        let json = if form.is_empty() {
+            json
+        } else {
+            Value::Object(form.into_iter().map(|(k, v)| (k, Value::from(v))).collect())
+        };
         self.act(&mut state, action(op, &segments, &params), &json, depth, op)
     }
 
@@ -628,6 +671,81 @@ impl Sim {
             }
             Action::Image { id } => match IMAGES.iter().find(|(i, ..)| *i == id) {
                 Some(image) => ok(self.image(image, depth.max(1))),
+                None => not_found(),
+            },
+            Action::CreateSnapshot { volume } => {
+                let Some(node) = state.nodes.get(&volume) else { return not_found() };
+                let source = node.value.get("properties").cloned().unwrap_or(Value::Null);
+                let location = state
+                    .nodes
+                    .get(parent_of(parent_of(&volume)))
+                    .and_then(|dc| dc.value.pointer("/properties/location"))
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                let mut properties = Map::new();
+                properties
+                    .insert("name".to_owned(), body.get("name").cloned().unwrap_or(Value::Null));
+                properties.insert(
+                    "description".to_owned(),
+                    body.get("description").cloned().unwrap_or(Value::Null),
+                );
+                properties.insert("location".to_owned(), location);
+                for member in [
+                    "size",
+                    "licenceType",
+                    "cpuHotPlug",
+                    "cpuHotUnplug",
+                    "ramHotPlug",
+                    "ramHotUnplug",
+                    "nicHotPlug",
+                    "nicHotUnplug",
+                    "discVirtioHotPlug",
+                    "discVirtioHotUnplug",
+                    "discScsiHotPlug",
+                    "discScsiHotUnplug",
+                ] {
+                    properties.insert(
+                        member.to_owned(),
+                        source.get(member).cloned().unwrap_or(Value::Null),
+                    );
+                }
+                let mut created = Vec::new();
+                let key = self.create(
+                    state,
+                    "/snapshots",
+                    "snapshot",
+                    &json!({"properties": properties}),
+                    &mut created,
+                );
+                let reply = self.render(state, &key, 1);
+                self.accepted(state, created, Some(reply))
+            }
+            Action::RestoreSnapshot { volume } => {
+                let snapshot = body.get("snapshotId").and_then(Value::as_str).unwrap_or_default();
+                if !state.nodes.contains_key(&volume)
+                    || !state.nodes.contains_key(&format!("/snapshots/{snapshot}"))
+                {
+                    return not_found();
+                }
+                let date = now();
+                if let Some(node) = state.nodes.get_mut(&volume) {
+                    touch(&mut node.value, &self.username, &date, "BUSY");
+                }
+                let mut reply = self.accepted(state, vec![volume], None);
+                reply.body = None;
+                reply
+            }
+            Action::Requests => {
+                let mut requests: Vec<(&String, &Provisioning)> = state.requests.iter().collect();
+                requests.sort_by_key(|(_, r)| r.seq);
+                let items: Vec<Value> =
+                    requests.into_iter().map(|(id, r)| self.request(id, r, depth)).collect();
+                ok(
+                    json!({"id": "requests", "type": "collection", "href": self.href("/requests"), "items": items}),
+                )
+            }
+            Action::Request { id } => match state.requests.get(&id) {
+                Some(request) => ok(self.request(&id, request, depth.max(1))),
                 None => not_found(),
             },
             Action::Attachments { collection } => {
@@ -792,7 +910,12 @@ impl Sim {
             .filter_map(|k| state.nodes.get(k))
             .map(|n| reference(&n.value))
             .collect();
-        state.requests.insert(id.clone(), Provisioning { looks: 0, done: false, targets, refs });
+        state.seq += 1;
+        let (seq, recorded) = (state.seq, state.current.clone());
+        state.requests.insert(
+            id.clone(),
+            Provisioning { seq, recorded, looks: 0, done: false, targets, refs },
+        );
         if self.polls_until_done == 0 {
             finish(state, &id);
         }
@@ -851,6 +974,22 @@ impl Sim {
             }
         }
         value
+    }
+
+    /// A provisioning request as `GET /requests/{id}` shows it.
+    fn request(&self, id: &str, request: &Provisioning, depth: u32) -> Value {
+        let href = self.href(&format!("/requests/{id}"));
+        if depth == 0 {
+            return json!({"id": id, "type": "request", "href": href});
+        }
+        let recorded = &request.recorded;
+        json!({
+            "id": id, "type": "request", "href": href,
+            "metadata": {"createdDate": recorded.date, "createdBy": self.username, "etag": hex32(),
+                "requestStatus": {"id": format!("{id}/status"), "type": "request-status", "href": format!("{href}/status")}},
+            "properties": {"method": recorded.method, "url": recorded.url, "body": recorded.body,
+                "headers": {"Content-Type": "application/json"}},
+        })
     }
 
     /// A resource path or an `image:<id>` attachment target at `depth`.

@@ -1,10 +1,10 @@
 //! `cloud-sdks-sim serve --provider profitbricks --port 0 [--username U] [--password P]
-//! [--polls-until-done N]`: serves a simulator on 127.0.0.1 and prints its base URL.
+//! [--polls-until-done N] [--done-after-ms MS]`: serves a simulator on 127.0.0.1 and prints its base URL.
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cloud-sdks-sim serve --provider profitbricks [--port N (0 = any free port, the default)] \
-[--username U (default sim-user)] [--password P (default sim-password)] [--polls-until-done N (default 2)]";
+[--username U (default sim-user)] [--password P (default sim-password)] [--polls-until-done N (default 2)] [--done-after-ms MS (also done after this time; default off)]";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -31,7 +31,14 @@ async fn run(args: &[String]) -> Result<(), String> {
     if args.first().map(String::as_str) != Some("serve") {
         return Err("the only command is `serve`".to_owned());
     }
-    let known = ["--provider", "--port", "--username", "--password", "--polls-until-done"];
+    let known = [
+        "--provider",
+        "--port",
+        "--username",
+        "--password",
+        "--polls-until-done",
+        "--done-after-ms",
+    ];
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
         if !known.contains(&arg.as_str()) {
@@ -54,6 +61,10 @@ async fn run(args: &[String]) -> Result<(), String> {
                 builder = builder.polls_until_done(
                     polls.parse().map_err(|e| format!("--polls-until-done: {e}"))?,
                 );
+            }
+            if let Some(ms) = value(args, "--done-after-ms")? {
+                let ms: u64 = ms.parse().map_err(|e| format!("--done-after-ms: {e}"))?;
+                builder = builder.done_after(std::time::Duration::from_millis(ms));
             }
             let sim =
                 builder.start().await.map_err(|e| format!("cannot listen on port {port}: {e}"))?;

@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use cloud_sdks_runtime::catalog::{BodyKind, OperationInfo, Verb};
@@ -48,6 +49,7 @@ pub struct Builder {
     username: String,
     password: String,
     polls_until_done: u32,
+    done_after: Option<Duration>,
     port: u16,
 }
 
@@ -57,6 +59,7 @@ impl Default for Builder {
             username: DEFAULT_USERNAME.to_owned(),
             password: DEFAULT_PASSWORD.to_owned(),
             polls_until_done: DEFAULT_POLLS_UNTIL_DONE,
+            done_after: None,
             port: 0,
         }
     }
@@ -73,6 +76,14 @@ impl Builder {
     /// The status poll on which a provisioning request reports `DONE` (0 and 1: the first).
     pub fn polls_until_done(mut self, polls: u32) -> Self {
         self.polls_until_done = polls;
+        self
+    }
+
+    /// Also make a provisioning request `DONE` once `time` has passed since it was accepted,
+    /// whether or not anyone looked at its status (the resources it changes become
+    /// `AVAILABLE` then too). Without it, only status polls move requests on.
+    pub fn done_after(mut self, time: Duration) -> Self {
+        self.done_after = Some(time);
         self
     }
 
@@ -99,12 +110,15 @@ impl Builder {
                     .encode(format!("{}:{}", self.username, self.password))
             ),
             polls_until_done: self.polls_until_done,
+            done_after: self.done_after,
             state: Mutex::new(State::default()),
+            received: Mutex::new(Vec::new()),
         });
-        let stop = server::spawn(listener, sim);
+        let stop = server::spawn(listener, Arc::clone(&sim) as Arc<dyn Handler>);
         Ok(Running {
             base_url,
             addr,
+            sim,
             username: self.username,
             password: self.password,
             stop: Some(stop),
@@ -113,8 +127,8 @@ impl Builder {
 }
 
 /// A running simulator; dropping it stops the server.
-#[derive(Debug)]
 pub struct Running {
+    sim: Arc<Sim>,
     base_url: String,
     addr: SocketAddr,
     username: String,
@@ -122,7 +136,49 @@ pub struct Running {
     stop: Option<oneshot::Sender<()>>,
 }
 
+impl std::fmt::Debug for Running {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Running").field("base_url", &self.base_url).finish_non_exhaustive()
+    }
+}
+
+/// A request the simulator received, for assertions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Received {
+    /// The HTTP method, e.g. `"POST"`.
+    pub method: String,
+    /// The path with its query, still percent-encoded (`/cloudapi/v3/datacenters?depth=1`).
+    pub path: String,
+    /// The body as text (lossily decoded if it is not UTF-8).
+    pub body: String,
+    /// The status it was answered with.
+    pub status: u16,
+}
+
 impl Running {
+    /// Every request received so far, oldest first (at most the last 10 000).
+    pub fn received(&self) -> Vec<Received> {
+        self.sim.received.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// The resource at `path` below the prefix (`/datacenters/<id>`) as the API would show it
+    /// at depth 1, if it exists: the current state, for assertions.
+    pub fn resource(&self, path: &str) -> Option<serde_json::Value> {
+        let state = self.sim.state.lock().ok()?;
+        state.nodes.contains_key(path).then(|| self.sim.render(&state, path, 1))
+    }
+
+    /// Forgets every resource, request and received request, as if just started.
+    pub fn reset(&self) {
+        if let Ok(mut state) = self.sim.state.lock() {
+            *state = State::default();
+        }
+        if let Ok(mut received) = self.sim.received.lock() {
+            received.clear();
+        }
+    }
+
     /// The base URL to give a client, `http://127.0.0.1:<port>/cloudapi/v3`.
     pub fn base_url(&self) -> &str {
         &self.base_url
@@ -210,7 +266,9 @@ struct Sim {
     username: String,
     expected_auth: String,
     polls_until_done: u32,
+    done_after: Option<Duration>,
     state: Mutex<State>,
+    received: Mutex<Vec<Received>>,
 }
 
 #[derive(Default)]
@@ -261,6 +319,7 @@ struct Recorded {
 
 struct Provisioning {
     seq: u64,
+    accepted: Instant,
     /// What started it.
     recorded: Recorded,
     looks: u32,
@@ -443,6 +502,32 @@ fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, Stri
 
 impl Handler for Sim {
     fn handle(&self, request: &Incoming) -> Reply {
+        let reply = self.answer(request);
+        if let Ok(mut received) = self.received.lock() {
+            if received.len() >= 10_000 {
+                received.remove(0);
+            }
+            let path = match &request.query {
+                Some(query) => format!("{}?{query}", request.path),
+                None => request.path.clone(),
+            };
+            received.push(Received {
+                method: request.method.clone(),
+                path,
+                body: String::from_utf8_lossy(&request.body).into_owned(),
+                status: reply.status,
+            });
+        }
+        reply
+    }
+
+    fn unreadable(&self) -> Reply {
+        error(422, CODE_REQUIRED, "[(root)] The request body could not be read or is too large")
+    }
+}
+
+impl Sim {
+    fn answer(&self, request: &Incoming) -> Reply {
         let Some(rest) =
             request.path.strip_prefix(PREFIX).filter(|r| r.is_empty() || r.starts_with('/'))
         else {
@@ -531,6 +616,17 @@ impl Handler for Sim {
                 "Oops! Something went very wrong. Please contact the administrator",
             );
         };
+        if let Some(time) = self.done_after {
+            let due: Vec<String> = state
+                .requests
+                .iter()
+                .filter(|(_, r)| !r.done && r.accepted.elapsed() >= time)
+                .map(|(id, _)| id.clone())
+                .collect();
+            for id in due {
+                finish(&mut state, &id);
+            }
+        }
         state.current = Recorded {
             method: request.method.clone(),
             url: format!("{}{}", self.base_url, rest),
@@ -546,12 +642,6 @@ impl Handler for Sim {
         self.act(&mut state, action(op, &segments, &params), &json, depth, op)
     }
 
-    fn unreadable(&self) -> Reply {
-        error(422, CODE_REQUIRED, "[(root)] The request body could not be read or is too large")
-    }
-}
-
-impl Sim {
     /// The methods the path of `segments` takes, for `Allow`.
     fn allowed(&self, segments: &[String]) -> String {
         let methods: Vec<&str> = ::profitbricks::CATALOG
@@ -914,7 +1004,15 @@ impl Sim {
         let (seq, recorded) = (state.seq, state.current.clone());
         state.requests.insert(
             id.clone(),
-            Provisioning { seq, recorded, looks: 0, done: false, targets, refs },
+            Provisioning {
+                seq,
+                accepted: Instant::now(),
+                recorded,
+                looks: 0,
+                done: false,
+                targets,
+                refs,
+            },
         );
         if self.polls_until_done == 0 {
             finish(state, &id);
@@ -929,7 +1027,10 @@ impl Sim {
     fn request_status(&self, state: &mut State, id: &str) -> Reply {
         let Some(request) = state.requests.get_mut(id) else { return not_found() };
         request.looks = request.looks.saturating_add(1);
-        let status = if request.done || request.looks >= self.polls_until_done {
+        let status = if request.done
+            || request.looks >= self.polls_until_done
+            || self.done_after.is_some_and(|t| request.accepted.elapsed() >= t)
+        {
             "DONE"
         } else if request.looks == 1 {
             "QUEUED"

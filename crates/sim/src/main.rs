@@ -1,0 +1,81 @@
+//! `cloud-sdks-sim serve --provider profitbricks --port 0 [--username U] [--password P]
+//! [--polls-until-done N] [--done-after-ms MS]`: serves a simulator on 127.0.0.1 and prints its base URL.
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cloud-sdks-sim serve --provider profitbricks [--port N (0 = any free port, the default)] \
+[--username U (default sim-user)] [--password P (default sim-password)] [--polls-until-done N (default 2)] [--done-after-ms MS (also done after this time; default off)]";
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("cloud-sdks-sim: {message}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn value<'a>(args: &'a [String], name: &str) -> Result<Option<&'a str>, String> {
+    match args.iter().position(|a| a == name) {
+        None => Ok(None),
+        Some(i) => {
+            args.get(i + 1).map(|v| Some(v.as_str())).ok_or_else(|| format!("{name} needs a value"))
+        }
+    }
+}
+
+async fn run(args: &[String]) -> Result<(), String> {
+    if args.first().map(String::as_str) != Some("serve") {
+        return Err("the only command is `serve`".to_owned());
+    }
+    let known = [
+        "--provider",
+        "--port",
+        "--username",
+        "--password",
+        "--polls-until-done",
+        "--done-after-ms",
+    ];
+    let mut rest = args[1..].iter();
+    while let Some(arg) = rest.next() {
+        if !known.contains(&arg.as_str()) {
+            return Err(format!("unknown argument {arg:?}"));
+        }
+        rest.next();
+    }
+    let port = value(args, "--port")?
+        .map_or(Ok(0), |p| p.parse::<u16>().map_err(|e| format!("--port: {e}")))?;
+    match value(args, "--provider")? {
+        #[cfg(feature = "profitbricks")]
+        Some("profitbricks") => {
+            let mut builder = cloud_sdks_sim::Simulator::profitbricks().port(port);
+            let username = value(args, "--username")?
+                .unwrap_or(cloud_sdks_sim::profitbricks::DEFAULT_USERNAME);
+            let password = value(args, "--password")?
+                .unwrap_or(cloud_sdks_sim::profitbricks::DEFAULT_PASSWORD);
+            builder = builder.credentials(username, password);
+            if let Some(polls) = value(args, "--polls-until-done")? {
+                builder = builder.polls_until_done(
+                    polls.parse().map_err(|e| format!("--polls-until-done: {e}"))?,
+                );
+            }
+            if let Some(ms) = value(args, "--done-after-ms")? {
+                let ms: u64 = ms.parse().map_err(|e| format!("--done-after-ms: {e}"))?;
+                builder = builder.done_after(std::time::Duration::from_millis(ms));
+            }
+            let sim =
+                builder.start().await.map_err(|e| format!("cannot listen on port {port}: {e}"))?;
+            println!("{}", sim.base_url());
+            std::future::pending::<()>().await;
+            drop(sim);
+            Ok(())
+        }
+        Some(other) => Err(format!(
+            "provider {other:?} is not simulated (yet); the simulated one is profitbricks"
+        )),
+        None => Err("--provider is required".to_owned()),
+    }
+}

@@ -1,0 +1,1342 @@
+//! The ProfitBricks Cloud API v3 simulator.
+//!
+//! Served under [`PREFIX`] with HTTP Basic credentials ([`DEFAULT_USERNAME`] /
+//! [`DEFAULT_PASSWORD`] unless [`Builder::credentials`] says otherwise). Every operation of
+//! [`profitbricks::CATALOG`] is routed by method and path template, and
+//! its query, form and JSON body are checked against the catalog before anything changes.
+//!
+//! Stateful: data centers and, inside them, servers, volumes, LANs and load balancers; NICs of
+//! servers and firewall rules of NICs; IP blocks; server start/stop/reboot; provisioning request
+//! status; volumes and CD-ROMs attached to servers (also volumes created or attached with a new
+//! server) and NICs behind load balancers; snapshots (made from and restored onto volumes); the
+//! provisioning requests themselves (list, and details with the method, URL and body that
+//! started them). Locations and images are a fixed read-only set. Every operation of the
+//! catalog is simulated; an operation the catalog gains later answers 501 in the API's error
+//! shape until it is.
+//!
+//! Every change answers 202 with `Location: <base>/requests/<uuid>/status`; the changed
+//! resources are `BUSY` until the request is `DONE`, which it is on the
+//! [`Builder::polls_until_done`]-th look at its status (QUEUED on the first look, RUNNING
+//! after). Deletions take effect at once.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use cloud_sdks_runtime::catalog::{BodyKind, OperationInfo, Verb};
+use serde_json::{json, Map, Value};
+use tokio::sync::oneshot;
+
+use crate::server::{self, Handler, Incoming, Reply};
+use crate::util::{hex32, now, uuid};
+use crate::validate::{self, Arguments};
+
+/// The path prefix the API is served under.
+pub const PREFIX: &str = "/cloudapi/v3";
+/// The user name accepted unless another is set.
+pub const DEFAULT_USERNAME: &str = "sim-user";
+/// The password accepted unless another is set.
+pub const DEFAULT_PASSWORD: &str = "sim-password";
+/// How many status polls a provisioning request takes unless set otherwise.
+pub const DEFAULT_POLLS_UNTIL_DONE: u32 = 2;
+
+/// Settings of a ProfitBricks simulator, made by [`Simulator::profitbricks`](crate::Simulator::profitbricks).
+#[derive(Debug, Clone)]
+pub struct Builder {
+    username: String,
+    password: String,
+    polls_until_done: u32,
+    done_after: Option<Duration>,
+    port: u16,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            username: DEFAULT_USERNAME.to_owned(),
+            password: DEFAULT_PASSWORD.to_owned(),
+            polls_until_done: DEFAULT_POLLS_UNTIL_DONE,
+            done_after: None,
+            port: 0,
+        }
+    }
+}
+
+impl Builder {
+    /// The Basic credentials to accept.
+    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.username = username.into();
+        self.password = password.into();
+        self
+    }
+
+    /// The status poll on which a provisioning request reports `DONE` (0 and 1: the first).
+    pub fn polls_until_done(mut self, polls: u32) -> Self {
+        self.polls_until_done = polls;
+        self
+    }
+
+    /// Also make a provisioning request `DONE` once `time` has passed since it was accepted,
+    /// whether or not anyone looked at its status (the resources it changes become
+    /// `AVAILABLE` then too). Without it, only status polls move requests on.
+    pub fn done_after(mut self, time: Duration) -> Self {
+        self.done_after = Some(time);
+        self
+    }
+
+    /// The port to listen on at 127.0.0.1; 0 (the default) takes any free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Starts serving on the current tokio runtime.
+    ///
+    /// # Errors
+    /// The listener could not be bound (the port is taken).
+    pub async fn start(self) -> io::Result<Running> {
+        let listener = server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
+        let addr = listener.local_addr()?;
+        let base_url = format!("http://{addr}{PREFIX}");
+        let sim = Arc::new(Sim {
+            base_url: base_url.clone(),
+            username: self.username.clone(),
+            expected_auth: format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD
+                    .encode(format!("{}:{}", self.username, self.password))
+            ),
+            polls_until_done: self.polls_until_done,
+            done_after: self.done_after,
+            state: Mutex::new(State::default()),
+            received: Mutex::new(Vec::new()),
+        });
+        let stop = server::spawn(listener, Arc::clone(&sim) as Arc<dyn Handler>);
+        Ok(Running {
+            base_url,
+            addr,
+            sim,
+            username: self.username,
+            password: self.password,
+            stop: Some(stop),
+        })
+    }
+}
+
+/// A running simulator; dropping it stops the server.
+pub struct Running {
+    sim: Arc<Sim>,
+    base_url: String,
+    addr: SocketAddr,
+    username: String,
+    password: String,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for Running {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Running").field("base_url", &self.base_url).finish_non_exhaustive()
+    }
+}
+
+/// A request the simulator received, for assertions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Received {
+    /// The HTTP method, e.g. `"POST"`.
+    pub method: String,
+    /// The path with its query, still percent-encoded (`/cloudapi/v3/datacenters?depth=1`).
+    pub path: String,
+    /// The body as text (lossily decoded if it is not UTF-8).
+    pub body: String,
+    /// The status it was answered with.
+    pub status: u16,
+}
+
+impl Running {
+    /// Every request received so far, oldest first (at most the last 10 000).
+    pub fn received(&self) -> Vec<Received> {
+        self.sim.received.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// The resource at `path` below the prefix (`/datacenters/<id>`) as the API would show it
+    /// at depth 1, if it exists: the current state, for assertions.
+    pub fn resource(&self, path: &str) -> Option<serde_json::Value> {
+        let state = self.sim.state.lock().ok()?;
+        state.nodes.contains_key(path).then(|| self.sim.render(&state, path, 1))
+    }
+
+    /// Forgets every resource, request and received request, as if just started.
+    pub fn reset(&self) {
+        if let Ok(mut state) = self.sim.state.lock() {
+            *state = State::default();
+        }
+        if let Ok(mut received) = self.sim.received.lock() {
+            received.clear();
+        }
+    }
+
+    /// The base URL to give a client, `http://127.0.0.1:<port>/cloudapi/v3`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// A client pointed at it with the credentials it accepts.
+    ///
+    /// # Panics
+    /// Never in practice: the client refuses only settings this does not make (a base URL that
+    /// is not http(s) or plain http to another host than loopback).
+    pub fn client(&self) -> ::profitbricks::Client {
+        ::profitbricks::Client::builder(::profitbricks::Credentials::basic(
+            &self.username,
+            &self.password,
+        ))
+        .base_url(&self.base_url)
+        .build()
+        .expect("a loopback http base URL is accepted")
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Error codes: 309 (not found) and 315 (unauthorized), 100 and 109 (validation) are the API's
+/// own (see the wire reference); the API's codes for 405, 501 and unreadable bodies were never
+/// observed, so these are the simulator's.
+const CODE_NOT_FOUND: &str = "309";
+const CODE_UNAUTHORIZED: &str = "315";
+const CODE_REQUIRED: &str = "100";
+const CODE_NOT_ALLOWED: &str = "109";
+const CODE_METHOD: &str = "305";
+const CODE_UNSUPPORTED: &str = "399";
+
+/// `(parent collection, collection, type)`: the collections kept in state. The parent is the
+/// collection segment before the parent's id in the path ("" for the top level).
+const STATEFUL: &[(&str, &str, &str)] = &[
+    ("", "datacenters", "datacenter"),
+    ("datacenters", "servers", "server"),
+    ("datacenters", "volumes", "volume"),
+    ("datacenters", "lans", "lan"),
+    ("datacenters", "loadbalancers", "loadbalancer"),
+    ("servers", "nics", "nic"),
+    ("nics", "firewallrules", "firewall-rule"),
+    ("", "ipblocks", "ipblock"),
+    ("", "snapshots", "snapshot"),
+];
+
+/// The child collections shown under `entities`, per collection of the resource.
+const ENTITIES: &[(&str, &[&str])] = &[
+    ("datacenters", &["servers", "volumes", "lans", "loadbalancers"]),
+    ("servers", &["cdroms", "volumes", "nics"]),
+    ("nics", &["firewallrules"]),
+    ("loadbalancers", &["balancednics"]),
+    ("lans", &["nics"]),
+];
+
+const LOCATIONS: &[(&str, &str)] = &[
+    ("de/fra", "Frankfurt am Main"),
+    ("de/fkb", "Karlsruhe"),
+    ("us/las", "Las Vegas"),
+    ("us/ewr", "Newark"),
+];
+
+const IMAGES: &[(&str, &str, &str, &str)] = &[
+    ("7f2e5c9a-2d57-4f3c-9d7a-0c3b6f1e2a01", "Ubuntu-16.04-LTS-server-2017-01-01", "HDD", "LINUX"),
+    ("7f2e5c9a-2d57-4f3c-9d7a-0c3b6f1e2a02", "CentOS-7-server-2017-01-01", "HDD", "LINUX"),
+    ("7f2e5c9a-2d57-4f3c-9d7a-0c3b6f1e2a03", "ubuntu-16.04.1-server-amd64.iso", "CDROM", "LINUX"),
+];
+
+struct Sim {
+    base_url: String,
+    username: String,
+    expected_auth: String,
+    polls_until_done: u32,
+    done_after: Option<Duration>,
+    state: Mutex<State>,
+    received: Mutex<Vec<Received>>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Resources by path below the prefix (`/datacenters/<id>/servers/<id>`).
+    nodes: BTreeMap<String, Node>,
+    requests: HashMap<String, Provisioning>,
+    /// Attachments by path (`/datacenters/<id>/servers/<id>/volumes/<id>`): their order and
+    /// what they point at, a resource path or `image:<id>`.
+    attachments: BTreeMap<String, (u64, String)>,
+    /// The request being answered, for the provisioning request it may start.
+    current: Recorded,
+    seq: u64,
+}
+
+/// What can be attached to what.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Attachable {
+    /// A data center's volume to a server.
+    Volume,
+    /// A CD-ROM image to a server.
+    Cdrom,
+    /// A server's NIC to a load balancer.
+    BalancedNic,
+}
+
+/// `(parent collection, collection, what)`: the collections of attachments.
+const ATTACHMENTS: &[(&str, &str, Attachable)] = &[
+    ("servers", "volumes", Attachable::Volume),
+    ("servers", "cdroms", Attachable::Cdrom),
+    ("loadbalancers", "balancednics", Attachable::BalancedNic),
+];
+
+struct Node {
+    seq: u64,
+    /// The envelope without `entities`.
+    value: Value,
+}
+
+/// The HTTP request that started a provisioning request, as `GET /requests/{id}` shows it.
+#[derive(Clone, Default)]
+struct Recorded {
+    method: String,
+    url: String,
+    body: String,
+    date: String,
+}
+
+struct Provisioning {
+    seq: u64,
+    accepted: Instant,
+    /// What started it.
+    recorded: Recorded,
+    looks: u32,
+    done: bool,
+    /// Resource paths to make AVAILABLE when done.
+    targets: Vec<String>,
+    /// `{id, type, href}` of each target.
+    refs: Vec<Value>,
+}
+
+/// What a matched route does.
+enum Action {
+    List { collection: String },
+    Create { collection: String, kind: &'static str },
+    Get { key: String },
+    Update { key: String, replace: bool },
+    Delete { key: String },
+    ServerPower { key: String, vm_state: &'static str },
+    RequestStatus { id: String },
+    Locations,
+    Location { id: String },
+    Images,
+    Image { id: String },
+    Attachments { collection: String },
+    CreateSnapshot { volume: String },
+    RestoreSnapshot { volume: String },
+    Requests,
+    Request { id: String },
+    Attach { collection: String, what: Attachable },
+    Attached { key: String },
+    Detach { key: String },
+    Unsupported,
+}
+
+fn error(status: u16, code: &str, message: &str) -> Reply {
+    errors(status, &[(code.to_owned(), message.to_owned())])
+}
+
+fn errors(status: u16, messages: &[(String, String)]) -> Reply {
+    let messages: Vec<Value> = messages
+        .iter()
+        .map(|(code, message)| json!({"errorCode": code, "message": message}))
+        .collect();
+    Reply {
+        status,
+        headers: Vec::new(),
+        body: Some(json!({"httpStatus": status, "messages": messages})),
+    }
+}
+
+fn not_found() -> Reply {
+    error(404, CODE_NOT_FOUND, "Resource does not exist")
+}
+
+fn decode_segment(s: &str) -> String {
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// Matches `segments` against `template`; the path parameters on success.
+fn match_template(op: &OperationInfo, segments: &[String]) -> Option<Vec<(&'static str, String)>> {
+    let parts: Vec<&'static str> = op.path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut params = Vec::new();
+    let mut i = 0;
+    for (n, part) in parts.iter().enumerate() {
+        if let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            let greedy = n + 1 == parts.len() && op.param(name).is_some_and(|p| p.allow_slash);
+            if greedy {
+                if i >= segments.len() {
+                    return None;
+                }
+                params.push((name, segments[i..].join("/")));
+                i = segments.len();
+            } else {
+                let segment = segments.get(i)?;
+                if segment.is_empty() {
+                    return None;
+                }
+                params.push((name, segment.clone()));
+                i += 1;
+            }
+        } else {
+            if segments.get(i).map(String::as_str) != Some(*part) {
+                return None;
+            }
+            i += 1;
+        }
+    }
+    (i == segments.len()).then_some(params)
+}
+
+/// The route of `op` for the concrete `segments`.
+fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, String)]) -> Action {
+    let key = format!("/{}", segments.join("/"));
+    let param = |name: &str| {
+        params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    };
+    match (op.method, op.path) {
+        (Verb::Get, "/requests/{request_id}/status") => {
+            return Action::RequestStatus { id: param("request_id") }
+        }
+        (Verb::Get, "/locations") => return Action::Locations,
+        (Verb::Get, "/requests") => return Action::Requests,
+        (Verb::Get, "/requests/{request_id}") => {
+            return Action::Request { id: param("request_id") }
+        }
+        (Verb::Post, "/datacenters/{datacenter_id}/volumes/{volume_id}/create-snapshot") => {
+            return Action::CreateSnapshot { volume: parent_of(&key).to_owned() }
+        }
+        (Verb::Post, "/datacenters/{datacenter_id}/volumes/{volume_id}/restore-snapshot") => {
+            return Action::RestoreSnapshot { volume: parent_of(&key).to_owned() }
+        }
+        (Verb::Get, "/locations/{location_id}") => {
+            return Action::Location { id: param("location_id") }
+        }
+        (Verb::Get, "/images") => return Action::Images,
+        (Verb::Get, "/images/{image_id}") => return Action::Image { id: param("image_id") },
+        _ => {}
+    }
+    if op.method == Verb::Post
+        && segments.len() == 5
+        && segments[0] == "datacenters"
+        && segments[2] == "servers"
+    {
+        let server = format!("/{}", segments[..4].join("/"));
+        match segments[4].as_str() {
+            "start" | "reboot" => return Action::ServerPower { key: server, vm_state: "RUNNING" },
+            "stop" => return Action::ServerPower { key: server, vm_state: "SHUTOFF" },
+            _ => {}
+        }
+    }
+    // Alternating collection/id templates whose collections are all kept in state.
+    let parts: Vec<&str> = op.path.split('/').filter(|s| !s.is_empty()).collect();
+    if parts.len() >= 5
+        && parts[0] == "datacenters"
+        && parts[4].chars().all(|c| c.is_ascii_lowercase())
+    {
+        if let Some((_, _, what)) =
+            ATTACHMENTS.iter().find(|(p, c, _)| *p == parts[2] && *c == parts[4])
+        {
+            return match (parts.len(), op.method) {
+                (5, Verb::Get) => Action::Attachments { collection: key },
+                (5, Verb::Post) => Action::Attach { collection: key, what: *what },
+                (6, Verb::Get) => Action::Attached { key },
+                (6, Verb::Delete) => Action::Detach { key },
+                _ => Action::Unsupported,
+            };
+        }
+    }
+    let mut parent = "";
+    let mut kind = None;
+    for (n, part) in parts.iter().enumerate() {
+        let is_param = part.starts_with('{');
+        if n % 2 == 1 {
+            if !is_param {
+                return Action::Unsupported;
+            }
+            continue;
+        }
+        if is_param {
+            return Action::Unsupported;
+        }
+        let Some((_, _, k)) = STATEFUL.iter().find(|(p, c, _)| *p == parent && c == part) else {
+            return Action::Unsupported;
+        };
+        kind = Some(*k);
+        parent = part;
+    }
+    let Some(kind) = kind else { return Action::Unsupported };
+    let on_collection = parts.len() % 2 == 1;
+    match (on_collection, op.method) {
+        (true, Verb::Get) => Action::List { collection: key },
+        (true, Verb::Post) => Action::Create { collection: key, kind },
+        (false, Verb::Get) => Action::Get { key },
+        (false, Verb::Patch) => Action::Update { key, replace: false },
+        (false, Verb::Put) => Action::Update { key, replace: true },
+        (false, Verb::Delete) => Action::Delete { key },
+        _ => Action::Unsupported,
+    }
+}
+
+impl Handler for Sim {
+    fn handle(&self, request: &Incoming) -> Reply {
+        let reply = self.answer(request);
+        if let Ok(mut received) = self.received.lock() {
+            if received.len() >= 10_000 {
+                received.remove(0);
+            }
+            let path = match &request.query {
+                Some(query) => format!("{}?{query}", request.path),
+                None => request.path.clone(),
+            };
+            received.push(Received {
+                method: request.method.clone(),
+                path,
+                body: String::from_utf8_lossy(&request.body).into_owned(),
+                status: reply.status,
+            });
+        }
+        reply
+    }
+
+    fn unreadable(&self) -> Reply {
+        error(422, CODE_REQUIRED, "[(root)] The request body could not be read or is too large")
+    }
+}
+
+impl Sim {
+    fn answer(&self, request: &Incoming) -> Reply {
+        let Some(rest) =
+            request.path.strip_prefix(PREFIX).filter(|r| r.is_empty() || r.starts_with('/'))
+        else {
+            return not_found();
+        };
+        if request.authorization.as_deref() != Some(self.expected_auth.as_str()) {
+            let mut reply = error(401, CODE_UNAUTHORIZED, "Unauthorized");
+            reply.headers.push(("WWW-Authenticate", "Basic realm=\"Cloud API\"".to_owned()));
+            return reply;
+        }
+        let segments: Vec<String> = rest.split('/').skip(1).map(decode_segment).collect();
+        let segments: Vec<String> = if segments.last().is_some_and(String::is_empty) {
+            segments[..segments.len() - 1].to_vec()
+        } else {
+            segments
+        };
+        let mut path_matched = false;
+        let mut route = None;
+        for op in ::profitbricks::CATALOG.operations.iter().copied() {
+            if let Some(params) = match_template(op, &segments) {
+                path_matched = true;
+                if op.method.as_str() == request.method {
+                    route = Some((op, params));
+                    break;
+                }
+            }
+        }
+        let Some((op, params)) = route else {
+            return if path_matched {
+                let mut reply = error(
+                    405,
+                    CODE_METHOD,
+                    &format!("Method {} not allowed on this resource", request.method),
+                );
+                reply.headers.push(("Allow", self.allowed(&segments)));
+                reply
+            } else {
+                not_found()
+            };
+        };
+        let query: Vec<(String, String)> =
+            form_urlencoded::parse(request.query.as_deref().unwrap_or("").as_bytes())
+                .into_owned()
+                .collect();
+        let (form, json) = match op.body {
+            BodyKind::Form | BodyKind::Named => {
+                (form_urlencoded::parse(&request.body).into_owned().collect(), Value::Null)
+            }
+            BodyKind::Json if !request.body.iter().all(u8::is_ascii_whitespace) => {
+                match serde_json::from_slice::<Value>(&request.body) {
+                    Ok(value) => (Vec::new(), value),
+                    Err(e) => {
+                        return error(422, CODE_REQUIRED, &format!("[(root)] Malformed JSON: {e}"))
+                    }
+                }
+            }
+            _ => (Vec::new(), Value::Null),
+        };
+        let problems = validate::check(
+            &::profitbricks::CATALOG,
+            op,
+            &Arguments { query: &query, form: &form, json: &json },
+        );
+        if !problems.is_empty() {
+            let messages: Vec<(String, String)> = problems
+                .into_iter()
+                .map(|p| {
+                    (
+                        (if p.missing { CODE_REQUIRED } else { CODE_NOT_ALLOWED }).to_owned(),
+                        p.message,
+                    )
+                })
+                .collect();
+            return errors(422, &messages);
+        }
+        let depth = query
+            .iter()
+            .find(|(k, _)| k == "depth")
+            .and_then(|(_, v)| v.parse::<u32>().ok())
+            .unwrap_or(1)
+            .min(10);
+        let Ok(mut state) = self.state.lock() else {
+            return error(
+                500,
+                "301",
+                "Oops! Something went very wrong. Please contact the administrator",
+            );
+        };
+        if let Some(time) = self.done_after {
+            let due: Vec<String> = state
+                .requests
+                .iter()
+                .filter(|(_, r)| !r.done && r.accepted.elapsed() >= time)
+                .map(|(id, _)| id.clone())
+                .collect();
+            for id in due {
+                finish(&mut state, &id);
+            }
+        }
+        state.current = Recorded {
+            method: request.method.clone(),
+            url: format!("{}{}", self.base_url, rest),
+            body: String::from_utf8_lossy(&request.body).into_owned(),
+            date: now(),
+        };
+        // Form fields are handed on as the members of a JSON object.
+        let json = if form.is_empty() {
+            json
+        } else {
+            Value::Object(form.into_iter().map(|(k, v)| (k, Value::from(v))).collect())
+        };
+        self.act(&mut state, action(op, &segments, &params), &json, depth, op)
+    }
+
+    /// The methods the path of `segments` takes, for `Allow`.
+    fn allowed(&self, segments: &[String]) -> String {
+        let methods: Vec<&str> = ::profitbricks::CATALOG
+            .operations
+            .iter()
+            .filter(|op| match_template(op, segments).is_some())
+            .map(|op| op.method.as_str())
+            .collect();
+        methods.join(", ")
+    }
+
+    fn href(&self, key: &str) -> String {
+        format!("{}{key}", self.base_url)
+    }
+
+    fn act(
+        &self,
+        state: &mut State,
+        action: Action,
+        body: &Value,
+        depth: u32,
+        op: &OperationInfo,
+    ) -> Reply {
+        match action {
+            Action::List { collection } => {
+                let parent = parent_of(&collection);
+                if !parent.is_empty() && !state.nodes.contains_key(parent) {
+                    return not_found();
+                }
+                ok(self.collection(state, &collection, depth))
+            }
+            Action::Get { key } => match state.nodes.get(&key) {
+                Some(_) => ok(self.render(state, &key, depth)),
+                None => not_found(),
+            },
+            Action::Create { collection, kind } => {
+                let parent = parent_of(&collection);
+                if !parent.is_empty() && !state.nodes.contains_key(parent) {
+                    return not_found();
+                }
+                let problems = rules(kind, body, "(root)");
+                if !problems.is_empty() {
+                    return errors(422, &problems);
+                }
+                let mut created = Vec::new();
+                let key = self.create(state, &collection, kind, body, &mut created);
+                let reply = self.render(state, &key, 1);
+                self.accepted(state, created, Some(reply))
+            }
+            Action::Update { key, replace } => {
+                let date = now();
+                let Some(node) = state.nodes.get_mut(&key) else { return not_found() };
+                let patch = if replace {
+                    body.get("properties").cloned().unwrap_or(Value::Null)
+                } else {
+                    body.clone()
+                };
+                if let (Some(properties), Value::Object(patch)) =
+                    (node.value.get_mut("properties").and_then(Value::as_object_mut), patch)
+                {
+                    for (k, v) in patch {
+                        properties.insert(k, v);
+                    }
+                }
+                touch(&mut node.value, &self.username, &date, "BUSY");
+                let reply = self.render(state, &key, 1);
+                self.accepted(state, vec![key], Some(reply))
+            }
+            Action::Delete { key } => {
+                let Some(node) = state.nodes.remove(&key) else { return not_found() };
+                let inside = format!("{key}/");
+                state.nodes.retain(|k, _| !k.starts_with(&inside));
+                state.attachments.retain(|k, (_, target)| {
+                    !k.starts_with(&inside) && target != &key && !target.starts_with(&inside)
+                });
+                let reference = reference(&node.value);
+                let mut reply = self.accepted(state, Vec::new(), None);
+                if let Some(id) = reply.headers.first().and_then(|(_, l)| request_id_of(l)) {
+                    if let Some(request) = state.requests.get_mut(&id) {
+                        request.refs.push(reference);
+                    }
+                }
+                reply.body = None;
+                reply
+            }
+            Action::ServerPower { key, vm_state } => {
+                let date = now();
+                let Some(node) = state.nodes.get_mut(&key) else { return not_found() };
+                if let Some(properties) =
+                    node.value.get_mut("properties").and_then(Value::as_object_mut)
+                {
+                    properties.insert("vmState".to_owned(), Value::from(vm_state));
+                }
+                touch(&mut node.value, &self.username, &date, "BUSY");
+                let mut reply = self.accepted(state, vec![key], None);
+                reply.body = None;
+                reply
+            }
+            Action::RequestStatus { id } => self.request_status(state, &id),
+            Action::Locations => {
+                let items: Vec<Value> =
+                    LOCATIONS.iter().map(|(id, name)| self.location(id, name, depth)).collect();
+                ok(
+                    json!({"id": "locations", "type": "collection", "href": self.href("/locations"), "items": items}),
+                )
+            }
+            Action::Location { id } => match LOCATIONS.iter().find(|(l, _)| *l == id) {
+                Some((id, name)) => ok(self.location(id, name, depth.max(1))),
+                None => not_found(),
+            },
+            Action::Images => {
+                let items: Vec<Value> =
+                    IMAGES.iter().map(|image| self.image(image, depth)).collect();
+                ok(
+                    json!({"id": "images", "type": "collection", "href": self.href("/images"), "items": items}),
+                )
+            }
+            Action::Image { id } => match IMAGES.iter().find(|(i, ..)| *i == id) {
+                Some(image) => ok(self.image(image, depth.max(1))),
+                None => not_found(),
+            },
+            Action::CreateSnapshot { volume } => {
+                let Some(node) = state.nodes.get(&volume) else { return not_found() };
+                let source = node.value.get("properties").cloned().unwrap_or(Value::Null);
+                let location = state
+                    .nodes
+                    .get(parent_of(parent_of(&volume)))
+                    .and_then(|dc| dc.value.pointer("/properties/location"))
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                let mut properties = Map::new();
+                properties
+                    .insert("name".to_owned(), body.get("name").cloned().unwrap_or(Value::Null));
+                properties.insert(
+                    "description".to_owned(),
+                    body.get("description").cloned().unwrap_or(Value::Null),
+                );
+                properties.insert("location".to_owned(), location);
+                for member in [
+                    "size",
+                    "licenceType",
+                    "cpuHotPlug",
+                    "cpuHotUnplug",
+                    "ramHotPlug",
+                    "ramHotUnplug",
+                    "nicHotPlug",
+                    "nicHotUnplug",
+                    "discVirtioHotPlug",
+                    "discVirtioHotUnplug",
+                    "discScsiHotPlug",
+                    "discScsiHotUnplug",
+                ] {
+                    properties.insert(
+                        member.to_owned(),
+                        source.get(member).cloned().unwrap_or(Value::Null),
+                    );
+                }
+                let mut created = Vec::new();
+                let key = self.create(
+                    state,
+                    "/snapshots",
+                    "snapshot",
+                    &json!({"properties": properties}),
+                    &mut created,
+                );
+                let reply = self.render(state, &key, 1);
+                self.accepted(state, created, Some(reply))
+            }
+            Action::RestoreSnapshot { volume } => {
+                let snapshot = body.get("snapshotId").and_then(Value::as_str).unwrap_or_default();
+                if !state.nodes.contains_key(&volume)
+                    || !state.nodes.contains_key(&format!("/snapshots/{snapshot}"))
+                {
+                    return not_found();
+                }
+                let date = now();
+                if let Some(node) = state.nodes.get_mut(&volume) {
+                    touch(&mut node.value, &self.username, &date, "BUSY");
+                }
+                let mut reply = self.accepted(state, vec![volume], None);
+                reply.body = None;
+                reply
+            }
+            Action::Requests => {
+                let mut requests: Vec<(&String, &Provisioning)> = state.requests.iter().collect();
+                requests.sort_by_key(|(_, r)| r.seq);
+                let items: Vec<Value> =
+                    requests.into_iter().map(|(id, r)| self.request(id, r, depth)).collect();
+                ok(
+                    json!({"id": "requests", "type": "collection", "href": self.href("/requests"), "items": items}),
+                )
+            }
+            Action::Request { id } => match state.requests.get(&id) {
+                Some(request) => ok(self.request(&id, request, depth.max(1))),
+                None => not_found(),
+            },
+            Action::Attachments { collection } => {
+                if !state.nodes.contains_key(parent_of(&collection)) {
+                    return not_found();
+                }
+                ok(self.collection(state, &collection, depth))
+            }
+            Action::Attach { collection, what } => {
+                if !state.nodes.contains_key(parent_of(&collection)) {
+                    return not_found();
+                }
+                let id = body.get("id").and_then(Value::as_str).unwrap_or_default();
+                let Some(target) = resolve(state, &collection, what, id) else {
+                    return not_found();
+                };
+                let key = format!("{collection}/{id}");
+                state.seq += 1;
+                let seq = state.seq;
+                state.attachments.insert(key.clone(), (seq, target.clone()));
+                let date = now();
+                let parent = parent_of(&collection).to_owned();
+                if let Some(node) = state.nodes.get_mut(&parent) {
+                    touch(&mut node.value, &self.username, &date, "BUSY");
+                }
+                let reply = self.render_target(state, &target, 1);
+                let mut targets = vec![parent];
+                if state.nodes.contains_key(&target) {
+                    targets.push(target);
+                }
+                self.accepted(state, targets, Some(reply))
+            }
+            Action::Attached { key } => match state.attachments.get(&key) {
+                Some((_, target)) => ok(self.render_target(state, target, depth)),
+                None => not_found(),
+            },
+            Action::Detach { key } => {
+                if state.attachments.remove(&key).is_none() {
+                    return not_found();
+                }
+                let parent = parent_of(parent_of(&key)).to_owned();
+                let date = now();
+                if let Some(node) = state.nodes.get_mut(&parent) {
+                    touch(&mut node.value, &self.username, &date, "BUSY");
+                }
+                let mut reply = self.accepted(state, vec![parent], None);
+                reply.body = None;
+                reply
+            }
+            Action::Unsupported => error(
+                501,
+                CODE_UNSUPPORTED,
+                &format!("The simulator routes '{}' but does not simulate it yet", op.name),
+            ),
+        }
+    }
+
+    fn location(&self, id: &str, name: &str, depth: u32) -> Value {
+        let href = self.href(&format!("/locations/{id}"));
+        if depth == 0 {
+            return json!({"id": id, "type": "location", "href": href});
+        }
+        json!({"id": id, "type": "location", "href": href, "properties": {"name": name, "features": ["SSD"]}})
+    }
+
+    fn image(&self, (id, name, kind, licence): &(&str, &str, &str, &str), depth: u32) -> Value {
+        let href = self.href(&format!("/images/{id}"));
+        if depth == 0 {
+            return json!({"id": id, "type": "image", "href": href});
+        }
+        json!({"id": id, "type": "image", "href": href,
+            "metadata": {"createdDate": "2017-01-01T00:00:00Z", "createdBy": "System", "etag": "5c1e0b7f3a2d4e6f8091a2b3c4d5e6f7",
+                "lastModifiedDate": "2017-01-01T00:00:00Z", "lastModifiedBy": "System", "state": "AVAILABLE"},
+            "properties": {"name": name, "description": null, "location": "de/fra", "size": 2.0,
+                "cpuHotPlug": true, "cpuHotUnplug": false, "ramHotPlug": true, "ramHotUnplug": false,
+                "nicHotPlug": true, "nicHotUnplug": true, "discVirtioHotPlug": true, "discVirtioHotUnplug": true,
+                "discScsiHotPlug": false, "discScsiHotUnplug": false, "licenceType": licence,
+                "imageType": kind, "public": true}})
+    }
+
+    /// Creates the resource described by `body` in `collection`, and the children its
+    /// `entities` describe; the new path, with every created path in `created`.
+    fn create(
+        &self,
+        state: &mut State,
+        collection: &str,
+        kind: &str,
+        body: &Value,
+        created: &mut Vec<String>,
+    ) -> String {
+        state.seq += 1;
+        let seq = state.seq;
+        let id = if kind == "lan" {
+            // LAN ids are small numbers, counted per data center.
+            let inside = format!("{collection}/");
+            let next = state
+                .nodes
+                .keys()
+                .filter_map(|k| k.strip_prefix(&inside))
+                .filter_map(|id| id.parse::<u64>().ok())
+                .max()
+                .unwrap_or(0)
+                + 1;
+            next.to_string()
+        } else {
+            uuid()
+        };
+        let key = format!("{collection}/{id}");
+        let mut properties =
+            body.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+        defaults(kind, &mut properties);
+        let date = now();
+        let value = json!({
+            "id": id, "type": kind, "href": self.href(&key),
+            "metadata": {"createdDate": date, "createdBy": self.username, "etag": hex32(),
+                "lastModifiedDate": date, "lastModifiedBy": self.username, "state": "BUSY"},
+            "properties": properties,
+        });
+        state.nodes.insert(key.clone(), Node { seq, value });
+        created.push(key.clone());
+        let segment = collection.rsplit('/').next().unwrap_or("");
+        if kind == "server" {
+            let volumes = lookup_items(body, "volumes");
+            let datacenter_volumes = format!("{}/volumes", parent_of(collection));
+            for item in volumes {
+                let target = if item.get("properties").is_some() {
+                    Some(self.create(state, &datacenter_volumes, "volume", item, created))
+                } else {
+                    let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
+                    resolve(state, &format!("{key}/volumes"), Attachable::Volume, id)
+                };
+                if let Some(target) = target {
+                    let id = target.rsplit('/').next().unwrap_or_default().to_owned();
+                    state.seq += 1;
+                    let seq = state.seq;
+                    state.attachments.insert(format!("{key}/volumes/{id}"), (seq, target));
+                }
+            }
+        }
+        if let Some(children) = body.get("entities").and_then(Value::as_object) {
+            for (child, list) in children {
+                let Some((_, _, child_kind)) =
+                    STATEFUL.iter().find(|(p, c, _)| *p == segment && c == child)
+                else {
+                    continue;
+                };
+                let Some(items) = list.get("items").and_then(Value::as_array) else { continue };
+                let child_collection = format!("{key}/{child}");
+                for item in items {
+                    self.create(state, &child_collection, child_kind, item, created);
+                }
+            }
+        }
+        key
+    }
+
+    /// A 202 with a new provisioning request for `targets`.
+    fn accepted(&self, state: &mut State, targets: Vec<String>, body: Option<Value>) -> Reply {
+        let id = uuid();
+        let refs = targets
+            .iter()
+            .filter_map(|k| state.nodes.get(k))
+            .map(|n| reference(&n.value))
+            .collect();
+        state.seq += 1;
+        let (seq, recorded) = (state.seq, state.current.clone());
+        state.requests.insert(
+            id.clone(),
+            Provisioning {
+                seq,
+                accepted: Instant::now(),
+                recorded,
+                looks: 0,
+                done: false,
+                targets,
+                refs,
+            },
+        );
+        if self.polls_until_done == 0 {
+            finish(state, &id);
+        }
+        Reply {
+            status: 202,
+            headers: vec![("Location", self.href(&format!("/requests/{id}/status")))],
+            body,
+        }
+    }
+
+    fn request_status(&self, state: &mut State, id: &str) -> Reply {
+        let Some(request) = state.requests.get_mut(id) else { return not_found() };
+        request.looks = request.looks.saturating_add(1);
+        let status = if request.done
+            || request.looks >= self.polls_until_done
+            || self.done_after.is_some_and(|t| request.accepted.elapsed() >= t)
+        {
+            "DONE"
+        } else if request.looks == 1 {
+            "QUEUED"
+        } else {
+            "RUNNING"
+        };
+        if status == "DONE" {
+            finish(state, id);
+        }
+        let refs = state.requests.get(id).map(|r| r.refs.clone()).unwrap_or_default();
+        let targets: Vec<Value> =
+            refs.into_iter().map(|target| json!({"status": status, "target": target})).collect();
+        let message = if status == "DONE" {
+            "Request has been successfully executed"
+        } else {
+            "Request is being processed"
+        };
+        ok(json!({
+            "id": format!("{id}/status"), "type": "request-status", "href": self.href(&format!("/requests/{id}/status")),
+            "metadata": {"etag": hex32(), "message": message, "status": status, "targets": targets},
+        }))
+    }
+
+    /// The resource at `key` as the API shows it at `depth`.
+    fn render(&self, state: &State, key: &str, depth: u32) -> Value {
+        let Some(node) = state.nodes.get(key) else { return Value::Null };
+        if depth == 0 {
+            return reference(&node.value);
+        }
+        let mut value = node.value.clone();
+        let segment = parent_of(key).rsplit('/').next().unwrap_or("");
+        if let Some((_, children)) = ENTITIES.iter().find(|(c, _)| *c == segment) {
+            let mut entities = Map::new();
+            for child in *children {
+                entities.insert(
+                    (*child).to_owned(),
+                    self.collection(state, &format!("{key}/{child}"), depth - 1),
+                );
+            }
+            if let Some(object) = value.as_object_mut() {
+                object.insert("entities".to_owned(), Value::Object(entities));
+            }
+        }
+        value
+    }
+
+    /// A provisioning request as `GET /requests/{id}` shows it.
+    fn request(&self, id: &str, request: &Provisioning, depth: u32) -> Value {
+        let href = self.href(&format!("/requests/{id}"));
+        if depth == 0 {
+            return json!({"id": id, "type": "request", "href": href});
+        }
+        let recorded = &request.recorded;
+        json!({
+            "id": id, "type": "request", "href": href,
+            "metadata": {"createdDate": recorded.date, "createdBy": self.username, "etag": hex32(),
+                "requestStatus": {"id": format!("{id}/status"), "type": "request-status", "href": format!("{href}/status")}},
+            "properties": {"method": recorded.method, "url": recorded.url, "body": recorded.body,
+                "headers": {"Content-Type": "application/json"}},
+        })
+    }
+
+    /// A resource path or an `image:<id>` attachment target at `depth`.
+    fn render_target(&self, state: &State, target: &str, depth: u32) -> Value {
+        match target.strip_prefix("image:") {
+            Some(id) => IMAGES
+                .iter()
+                .find(|(i, ..)| *i == id)
+                .map_or(Value::Null, |image| self.image(image, depth)),
+            None => self.render(state, target, depth),
+        }
+    }
+
+    /// The collection at `collection`, its items at `depth`.
+    fn collection(&self, state: &State, collection: &str, depth: u32) -> Value {
+        let inside = format!("{collection}/");
+        let items: Vec<(&String, &Node)> = state
+            .nodes
+            .range(inside.clone()..)
+            .take_while(|(k, _)| k.starts_with(&inside))
+            .filter(|(k, _)| !k[inside.len()..].contains('/'))
+            .collect();
+        let mut items: Vec<(u64, &str)> =
+            items.into_iter().map(|(k, n)| (n.seq, k.as_str())).collect();
+        items.extend(
+            state
+                .attachments
+                .range(inside.clone()..)
+                .take_while(|(k, _)| k.starts_with(&inside))
+                .filter(|(k, _)| !k[inside.len()..].contains('/'))
+                .map(|(_, (seq, target))| (*seq, target.as_str())),
+        );
+        items.sort_by_key(|(seq, _)| *seq);
+        let items: Vec<Value> =
+            items.into_iter().map(|(_, k)| self.render_target(state, k, depth)).collect();
+        let mut parts = collection.rsplitn(3, '/');
+        let name = parts.next().unwrap_or("");
+        let id = match parts.next() {
+            Some(parent) if !parent.is_empty() => format!("{parent}/{name}"),
+            _ => name.to_owned(),
+        };
+        json!({"id": id, "type": "collection", "href": self.href(collection), "items": items})
+    }
+}
+
+/// The API's rules that tie members together, which no single member's spec says and the
+/// client does not check: a volume needs an image or a licence type, and a password or SSH
+/// keys only go with an image. Checked for `body` and the resources nested in its `entities`.
+fn rules(kind: &str, body: &Value, at: &str) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let has = |member: &str| {
+        body.get("properties").and_then(|p| p.get(member)).is_some_and(|v| !v.is_null())
+    };
+    if kind == "volume" {
+        if !has("image") && !has("imageAlias") && !has("licenceType") {
+            problems.push((
+                CODE_REQUIRED.to_owned(),
+                format!("[{at}.properties.licenceType] Attribute 'licenceType' must be set when no 'image' or 'imageAlias' is given"),
+            ));
+        }
+        for secret in ["imagePassword", "sshKeys"] {
+            if has(secret) && !has("image") && !has("imageAlias") {
+                problems.push((
+                    CODE_REQUIRED.to_owned(),
+                    format!("[{at}.properties.{secret}] Attribute 'image' or 'imageAlias' must be set for {secret}"),
+                ));
+            }
+        }
+    }
+    if let Some(children) = body.get("entities").and_then(Value::as_object) {
+        for (child, list) in children {
+            let child_kind = STATEFUL.iter().find(|(_, c, _)| c == child).map_or("", |(_, _, k)| k);
+            for (i, item) in
+                list.get("items").and_then(Value::as_array).into_iter().flatten().enumerate()
+            {
+                problems.extend(rules(
+                    child_kind,
+                    item,
+                    &format!("{at}.entities.{child}.items[{i}]"),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// The items of `entities.<child>.items` of `body`.
+fn lookup_items<'v>(body: &'v Value, child: &str) -> Vec<&'v Value> {
+    body.get("entities")
+        .and_then(|e| e.get(child))
+        .and_then(|c| c.get("items"))
+        .and_then(Value::as_array)
+        .map(|items| items.iter().collect())
+        .unwrap_or_default()
+}
+
+/// What the attachment of `id` in `collection` points at, if it exists.
+fn resolve(state: &State, collection: &str, what: Attachable, id: &str) -> Option<String> {
+    if id.is_empty() || id.contains('/') {
+        return None;
+    }
+    // `collection` is `/datacenters/<dc>/<servers|loadbalancers>/<id>/<attachments>`.
+    let datacenter = parent_of(parent_of(parent_of(collection)));
+    match what {
+        Attachable::Volume => {
+            Some(format!("{datacenter}/volumes/{id}")).filter(|k| state.nodes.contains_key(k))
+        }
+        Attachable::Cdrom => IMAGES
+            .iter()
+            .find(|(i, _, kind, _)| *i == id && *kind == "CDROM")
+            .map(|_| format!("image:{id}")),
+        Attachable::BalancedNic => {
+            let servers = format!("{datacenter}/servers/");
+            let suffix = format!("/nics/{id}");
+            state.nodes.keys().find(|k| k.starts_with(&servers) && k.ends_with(&suffix)).cloned()
+        }
+    }
+}
+
+fn ok(body: Value) -> Reply {
+    Reply { status: 200, headers: Vec::new(), body: Some(body) }
+}
+
+/// `/a/b/c` → `/a/b`; `/a` → ``.
+fn parent_of(key: &str) -> &str {
+    key.rsplit_once('/').map_or("", |(parent, _)| parent)
+}
+
+fn reference(value: &Value) -> Value {
+    json!({"id": value.get("id"), "type": value.get("type"), "href": value.get("href")})
+}
+
+fn request_id_of(location: &str) -> Option<String> {
+    let (_, rest) = location.rsplit_once("/requests/")?;
+    rest.strip_suffix("/status").map(str::to_owned)
+}
+
+fn touch(value: &mut Value, user: &str, date: &str, state: &str) {
+    if let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut) {
+        metadata.insert("lastModifiedDate".to_owned(), Value::from(date));
+        metadata.insert("lastModifiedBy".to_owned(), Value::from(user));
+        metadata.insert("etag".to_owned(), Value::from(hex32()));
+        metadata.insert("state".to_owned(), Value::from(state));
+    }
+}
+
+/// Marks the request `id` done and its targets AVAILABLE.
+fn finish(state: &mut State, id: &str) {
+    let Some(request) = state.requests.get_mut(id) else { return };
+    if request.done {
+        return;
+    }
+    request.done = true;
+    let targets = request.targets.clone();
+    for key in targets {
+        if let Some(metadata) = state.nodes.get_mut(&key).and_then(|n| n.value.get_mut("metadata"))
+        {
+            if let Some(metadata) = metadata.as_object_mut() {
+                metadata.insert("state".to_owned(), Value::from("AVAILABLE"));
+            }
+        }
+    }
+}
+
+/// The properties the API fills in when a create leaves them out.
+fn defaults(kind: &str, properties: &mut Map<String, Value>) {
+    let mut set = |k: &str, v: Value| {
+        properties.entry(k.to_owned()).or_insert(v);
+    };
+    match kind {
+        "datacenter" => {
+            set("description", Value::Null);
+            set("version", Value::from(1));
+            set("features", json!([]));
+        }
+        "server" => {
+            set("availabilityZone", Value::from("AUTO"));
+            set("vmState", Value::from("RUNNING"));
+            set("bootCdrom", Value::Null);
+            set("bootVolume", Value::Null);
+            set("cpuFamily", Value::from("AMD_OPTERON"));
+        }
+        "volume" => {
+            set("availabilityZone", Value::from("AUTO"));
+            set("bus", Value::from("VIRTIO"));
+            set("image", Value::Null);
+            set("imagePassword", Value::Null);
+            set("sshKeys", Value::Null);
+            set("licenceType", Value::from("UNKNOWN"));
+            set("deviceNumber", Value::Null);
+            set("name", Value::Null);
+            for flag in [
+                "cpuHotPlug",
+                "ramHotPlug",
+                "nicHotPlug",
+                "nicHotUnplug",
+                "discVirtioHotPlug",
+                "discVirtioHotUnplug",
+            ] {
+                set(flag, Value::Bool(true));
+            }
+            for flag in ["cpuHotUnplug", "ramHotUnplug", "discScsiHotPlug", "discScsiHotUnplug"] {
+                set(flag, Value::Bool(false));
+            }
+        }
+        "loadbalancer" => {
+            set("ip", Value::Null);
+            set("dhcp", Value::Bool(true));
+        }
+        "lan" => {
+            set("name", Value::Null);
+            set("public", Value::Bool(false));
+        }
+        "nic" => {
+            set("mac", Value::from(format!("02:01:{}", mac_tail())));
+            set("ips", json!([]));
+            set("dhcp", Value::Bool(true));
+            set("firewallActive", Value::Bool(false));
+            set("name", Value::Null);
+            set("nat", Value::Bool(false));
+        }
+        "firewall-rule" => {
+            set("name", Value::Null);
+            set("sourceMac", Value::Null);
+            set("sourceIp", Value::Null);
+            set("targetIp", Value::Null);
+            for member in ["icmpCode", "icmpType", "portRangeStart", "portRangeEnd"] {
+                set(member, Value::Null);
+            }
+        }
+        "ipblock" => {
+            set("name", Value::Null);
+            let size = properties
+                .get("size")
+                .and_then(|s| s.as_u64().or_else(|| s.as_str()?.parse().ok()))
+                .unwrap_or(1);
+            let ips: Vec<Value> =
+                (0..size.min(256)).map(|i| Value::from(format!("198.51.100.{}", i + 1))).collect();
+            properties.insert("ips".to_owned(), Value::Array(ips));
+            properties.insert("size".to_owned(), Value::from(size));
+        }
+        _ => {}
+    }
+}
+
+fn mac_tail() -> String {
+    let hex = hex32();
+    format!("{}:{}:{}:{}", &hex[0..2], &hex[2..4], &hex[4..6], &hex[6..8])
+}

@@ -1,0 +1,124 @@
+//! The HTTP plumbing every simulator shares: a loopback HTTP/1 server that hands each
+//! request, with its body read whole, to a synchronous handler.
+
+use std::convert::Infallible;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming as Body};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinSet;
+
+/// The most body bytes a request may carry.
+const MAX_BODY: usize = 4 << 20;
+
+/// A request as a simulator sees it.
+#[derive(Debug, Clone)]
+pub(crate) struct Incoming {
+    pub method: String,
+    /// The path, still percent-encoded.
+    pub path: String,
+    pub query: Option<String>,
+    pub authorization: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// What a simulator answers.
+#[derive(Debug, Clone)]
+pub(crate) struct Reply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<serde_json::Value>,
+}
+
+/// Answers requests; called under no lock of the server's.
+pub(crate) trait Handler: Send + Sync + 'static {
+    fn handle(&self, request: &Incoming) -> Reply;
+    /// The answer to a body larger than [`MAX_BODY`] or one that could not be read.
+    fn unreadable(&self) -> Reply;
+}
+
+/// Binds a listener on `addr`.
+pub(crate) async fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+    TcpListener::bind(addr).await
+}
+
+/// Serves `listener` with `handler` on the current tokio runtime until the returned sender is
+/// dropped or fires; open connections are closed then too.
+pub(crate) fn spawn(listener: TcpListener, handler: Arc<dyn Handler>) -> oneshot::Sender<()> {
+    let (stop, mut stopped) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let mut connections = JoinSet::new();
+        loop {
+            tokio::select! {
+                _ = &mut stopped => break,
+                accepted = listener.accept() => {
+                    let Ok((stream, _)) = accepted else { continue };
+                    let handler = Arc::clone(&handler);
+                    connections.spawn(async move {
+                        let service = service_fn(move |request| answer(Arc::clone(&handler), request));
+                        // A connection that breaks is the client's business.
+                        let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                    });
+                }
+                // Reap finished connections so the set does not grow.
+                Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            }
+        }
+        connections.abort_all();
+    });
+    stop
+}
+
+async fn answer(
+    handler: Arc<dyn Handler>,
+    request: Request<Body>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let (parts, body) = request.into_parts();
+    let reply = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => {
+            let incoming = Incoming {
+                method: parts.method.as_str().to_owned(),
+                path: parts.uri.path().to_owned(),
+                query: parts.uri.query().map(str::to_owned),
+                authorization: parts
+                    .headers
+                    .get(hyper::header::AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
+                body: collected.to_bytes().to_vec(),
+            };
+            handler.handle(&incoming)
+        }
+        Err(_) => handler.unreadable(),
+    };
+    Ok(to_response(reply))
+}
+
+fn to_response(reply: Reply) -> Response<Full<Bytes>> {
+    let body = reply.body.map(|v| v.to_string().into_bytes()).unwrap_or_default();
+    let has_body = !body.is_empty();
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = hyper::StatusCode::from_u16(reply.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    if has_body {
+        headers.insert(
+            hyper::header::CONTENT_TYPE,
+            hyper::header::HeaderValue::from_static("application/json"),
+        );
+    }
+    for (name, value) in reply.headers {
+        if let Ok(value) = hyper::header::HeaderValue::from_str(&value) {
+            headers.append(name, value);
+        }
+    }
+    response
+}

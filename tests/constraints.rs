@@ -16,7 +16,7 @@
 //!   `cloud_sdks_runtime::Error::InvalidArgument` whose `field` is exactly `field` and whose `rule`
 //!   contains `message`, and the mock server must have received no request at all;
 //! * `response` (valid cases only, optional): what the mock answers, as in the wire vectors
-//!   (`status`, `headers`, and `json` or a `fixture` under `../shared/fixtures`); without it the
+//!   (`status`, `headers`, and `json` or a `fixture` under `tests/fixtures`); without it the
 //!   provider's default answer below is used. A valid case must send exactly one request and
 //!   succeed.
 //!

@@ -145,8 +145,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 }
 
 fn fixtures(provider: &str) -> Vec<Vec<u8>> {
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures").join(provider);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(provider);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))

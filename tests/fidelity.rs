@@ -1,5 +1,5 @@
 //! Fidelity to the source material and to real answers (issue 12): each test pins one place
-//! where the crates used to differ from the vendors' documents (`../shared/seeds`) or lost what
+//! where the crates used to differ from the vendors' documents (`sources/`) or lost what
 //! a real answer sends.
 //!
 //! * typed decoding of members the documents type as dates (Memset);
@@ -166,9 +166,8 @@ fn words(text: &str) -> String {
 /// the Memset spec's prose is the document's sentence word for word.
 #[test]
 fn memset_docs_do_not_repeat_the_document_word_for_word() {
-    let seed =
-        std::fs::read_to_string(workspace().join("../shared/seeds/002_97d6ecc28bafaabe.txt"))
-            .expect("the Memset document");
+    let seed = std::fs::read_to_string(workspace().join("sources/002_97d6ecc28bafaabe.txt"))
+        .expect("the Memset document");
     let seed = words(&seed);
     let mut copied = Vec::new();
     for (place, text) in prose(&spec("memset")) {

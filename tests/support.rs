@@ -58,6 +58,12 @@ pub async fn call(provider: &str, base_url: String, op: &str, args: Value) -> Ou
     }
 }
 
+/// The response fixtures, `tests/fixtures/<provider>/<file>` (verbatim copies of real answers,
+/// each folder with a MANIFEST of where they came from).
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
 /// The JSON array in `path`; `None` if the file does not exist.
 pub fn json_array(path: &Path) -> Option<Vec<Value>> {
     let text = match std::fs::read_to_string(path) {
@@ -73,7 +79,7 @@ pub fn json_array(path: &Path) -> Option<Vec<Value>> {
 }
 
 /// The mock's answer for a case's `response` (`status`, default 200; `headers`; `json` or a
-/// `fixture` under `../shared/fixtures`), and the body it carries (`None` without one).
+/// `fixture` under `tests/fixtures`), and the body it carries (`None` without one).
 pub fn response(spec: &Value) -> (ResponseTemplate, Option<Vec<u8>>) {
     let status = spec.get("status").and_then(Value::as_u64).unwrap_or(200);
     let mut template = ResponseTemplate::new(u16::try_from(status).expect("a valid HTTP status"));
@@ -82,8 +88,7 @@ pub fn response(spec: &Value) -> (ResponseTemplate, Option<Vec<u8>>) {
             .insert_header(name.as_str(), value.as_str().expect("header values are strings"));
     }
     let body = if let Some(fixture) = spec.get("fixture").and_then(Value::as_str) {
-        let path =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures").join(fixture);
+        let path = fixtures().join(fixture);
         Some(std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
     } else {
         spec.get("json").map(|json| json.to_string().into_bytes())

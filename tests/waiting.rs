@@ -13,9 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const REQUEST_ID: &str = "0f3c1e4a-aaaa-bbbb-cccc-123456789abc";
 
 fn fixture(name: &str) -> Value {
-    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/fixtures/profitbricks")
-        .join(name);
+    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/profitbricks").join(name);
     let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
 }

@@ -1,7 +1,7 @@
 //! What `cargo xtask bench` measures, shared by its two binaries:
 //!
 //! * `fixture-server` answers each benchmarked call with the real response body from
-//!   `../shared/fixtures` ([`OPS`] gives the route of each);
+//!   `tests/fixtures` ([`OPS`] gives the route of each);
 //! * `load` runs one client on one operation, sequentially or with many calls in flight,
 //!   and prints calls per second and its peak memory.
 //!

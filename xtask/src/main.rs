@@ -3,7 +3,7 @@
 //! * `regen`: regenerate every crate's `src/generated/` from `spec/`;
 //! * `regen --check`: regenerate in memory and fail, naming each file, if anything differs;
 //! * `source-sync [--sources DIR]`: compare the spec with the vendors' documents (default
-//!   `../shared/seeds`) and fail on any difference the spec does not explain (see [`sync`]);
+//!   `sources/`) and fail on any difference the spec does not explain (see [`sync`]);
 //! * `bench [--rounds N] [--quick] …`: the clients against raw reqwest and the official Python
 //!   SDK, regen and compile times, side by side in one run (see [`bench`]).
 
@@ -116,12 +116,12 @@ fn regen(check: bool) -> Result<(), String> {
 }
 
 /// `source-sync`: `--sources` is taken relative to the current folder; the default,
-/// `../shared/seeds`, relative to the workspace.
+/// `sources/` (the in-repo copies of the vendors' documents), relative to the workspace.
 fn source_sync(sources: Option<&str>) -> Result<(), String> {
     let root = root();
     match sources {
         Some(dir) => sync::run(&root, Path::new(dir), dir),
-        None => sync::run(&root, &root.join("../shared/seeds"), "../shared/seeds"),
+        None => sync::run(&root, &root.join("sources"), "sources"),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `cargo xtask bench`: what users feel, measured side by side in one run.
 //!
 //! 1. builds the `bench` crate in release (`fixture-server`, `load`);
-//! 2. starts one `fixture-server` on 127.0.0.1 (its own process) serving `../shared/fixtures`;
+//! 2. starts one `fixture-server` on 127.0.0.1 (its own process) serving `tests/fixtures`;
 //! 3. for each operation of `load --list` and each mode (`seq`, `concurrent`: 64 calls in
 //!    flight on one client), runs the raw reqwest + serde_json baseline and the generated
 //!    client, each in its own `load` process (so peak memory is per client), in alternating
@@ -99,7 +99,7 @@ fn parse(args: &[&str]) -> Result<Options, String> {
 /// Runs the whole benchmark from the workspace at `root`.
 pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let options = parse(args)?;
-    let fixtures = root.join("../shared/fixtures");
+    let fixtures = root.join("tests/fixtures");
     if !fixtures.is_dir() {
         return Err(format!(
             "error: {} is missing; the bench serves its fixtures",

@@ -17,7 +17,7 @@
 //!   contains `message`, and the mock server must have received no request at all;
 //! * `response` (valid cases only, optional): what the mock answers, as in the wire vectors
 //!   (`status`, `headers`, and `json` or a `fixture` under `tests/fixtures`); without it the
-//!   provider's default answer below is used. A valid case must send exactly one request and
+//!   provider's default answer (`status`, `body` in `support::PROVIDERS`) is used. A valid case must send exactly one request and
 //!   succeed.
 //!
 //! Run with `cargo test -p workspace-tests --test constraints`.
@@ -26,72 +26,30 @@ mod support;
 
 use std::path::PathBuf;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use wiremock::matchers::{any, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use support::Outcome;
+use support::{Outcome, Provider, PROVIDERS};
 
-/// What differs between providers for this test.
-struct Provider {
-    /// The crate name, which is also the name of its case files.
-    name: &'static str,
-    /// Path of the client's base URL on the mock server.
-    prefix: &'static str,
-    /// The default status of a successful answer: GET requests get `get`, all others `other`.
-    status: (u16, u16),
-    /// The default body of a successful answer; it must decode for every operation that the
-    /// provider's valid cases call without a `response` of their own.
-    body: fn() -> Value,
+/// Every invalid case of every provider in `support::PROVIDERS`.
+#[tokio::test]
+async fn invalid_cases_fail_before_sending() {
+    let mut failures = Vec::new();
+    for provider in PROVIDERS {
+        failures.extend(run_invalid(provider).await);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-const PROFITBRICKS: Provider = Provider {
-    name: "profitbricks",
-    prefix: "/cloudapi/v3",
-    status: (200, 202),
-    // The common envelope of every ProfitBricks resource and collection: only id, type and
-    // href are required, so this decodes as any of them.
-    body: || json!({"id": "id-1", "type": "collection", "href": "https://api.example.test/cloudapi/v3/x/id-1"}),
-};
-
-const ONEANDONE: Provider = Provider {
-    name: "oneandone",
-    prefix: "/v1",
-    status: (200, 202),
-    body: || json!({"id": "id-1"}),
-};
-
-const MEMSET: Provider =
-    Provider { name: "memset", prefix: "/v1", status: (200, 200), body: || json!({}) };
-
+/// Every valid (boundary) case of every provider in `support::PROVIDERS`.
 #[tokio::test]
-async fn profitbricks_invalid() {
-    run_invalid(&PROFITBRICKS).await;
-}
-
-#[tokio::test]
-async fn profitbricks_valid() {
-    run_valid(&PROFITBRICKS).await;
-}
-
-#[tokio::test]
-async fn oneandone_invalid() {
-    run_invalid(&ONEANDONE).await;
-}
-
-#[tokio::test]
-async fn oneandone_valid() {
-    run_valid(&ONEANDONE).await;
-}
-
-#[tokio::test]
-async fn memset_invalid() {
-    run_invalid(&MEMSET).await;
-}
-
-#[tokio::test]
-async fn memset_valid() {
-    run_valid(&MEMSET).await;
+async fn valid_cases_are_sent() {
+    let mut failures = Vec::new();
+    for provider in PROVIDERS {
+        failures.extend(run_valid(provider).await);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 /// The cases of `constraints/<file>`; none if the file does not exist.
@@ -102,7 +60,7 @@ fn load_cases(file: &str) -> Vec<Value> {
 
 /// Calls `op` through the provider's `Client::call`, against `server`.
 async fn call(provider: &Provider, server: &MockServer, op: &str, args: Value) -> Outcome {
-    support::call(provider.name, format!("{}{}", server.uri(), provider.prefix), op, args).await
+    support::call(provider, format!("{}{}", server.uri(), provider.prefix), op, args).await
 }
 
 /// The member `name` of a case, which must be a non-empty string.
@@ -113,15 +71,16 @@ fn text<'a>(case: &'a Value, name: &str) -> Result<&'a str, String> {
     }
 }
 
-/// Fails once at the end, listing every failing case.
-fn report(file: &str, cases: &[Value], failures: Vec<String>) {
-    assert!(
-        failures.is_empty(),
-        "{} of {} case(s) in constraints/{file} failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+/// Every failing case of a file in one text, `None` if none failed.
+fn report(file: &str, cases: &[Value], failures: Vec<String>) -> Option<String> {
+    (!failures.is_empty()).then(|| {
+        format!(
+            "{} of {} case(s) in constraints/{file} failed:\n{}",
+            failures.len(),
+            cases.len(),
+            failures.join("\n")
+        )
+    })
 }
 
 /// Names a case in failures: provider, index, rule and operation.
@@ -131,7 +90,7 @@ fn label(provider: &Provider, index: usize, case: &Value) -> String {
     format!("{} #{index} [{rule}] ({op})", provider.name)
 }
 
-async fn run_invalid(provider: &Provider) {
+async fn run_invalid(provider: &Provider) -> Option<String> {
     let file = format!("{}.json", provider.name);
     let cases = load_cases(&file);
     let server = MockServer::start().await;
@@ -141,7 +100,7 @@ async fn run_invalid(provider: &Provider) {
             failures.push(format!("{}: {problem}", label(provider, index, case)));
         }
     }
-    report(&file, &cases, failures);
+    report(&file, &cases, failures)
 }
 
 /// The call must be refused with the expected field and rule, and nothing may be sent.
@@ -203,7 +162,7 @@ async fn check_invalid(
     }
 }
 
-async fn run_valid(provider: &Provider) {
+async fn run_valid(provider: &Provider) -> Option<String> {
     let file = format!("{}.valid.json", provider.name);
     let cases = load_cases(&file);
     let server = MockServer::start().await;
@@ -213,7 +172,7 @@ async fn run_valid(provider: &Provider) {
             failures.push(format!("{}: {problem}", label(provider, index, case)));
         }
     }
-    report(&file, &cases, failures);
+    report(&file, &cases, failures)
 }
 
 /// The call must be sent (exactly one request) and succeed.

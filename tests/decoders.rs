@@ -9,6 +9,8 @@
 //!
 //! Run with `cargo test -p workspace-tests --test decoders`.
 
+mod support;
+
 use std::path::PathBuf;
 
 use cloud_sdks_runtime::dynamic::Decoder;
@@ -23,11 +25,10 @@ const CASES: u32 = 2000;
 
 type Decoders = &'static [(&'static str, Decoder)];
 
-const PROVIDERS: [(&str, Decoders); 3] = [
-    ("profitbricks", profitbricks::models::RESPONSE_TYPES),
-    ("oneandone", oneandone::models::RESPONSE_TYPES),
-    ("memset", memset::models::RESPONSE_TYPES),
-];
+/// Every provider of `support::PROVIDERS` with its response types.
+fn providers() -> impl Iterator<Item = (&'static str, Decoders)> {
+    support::PROVIDERS.iter().map(|provider| (provider.name, provider.response_types))
+}
 
 fn config() -> Config {
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(CASES);
@@ -145,7 +146,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 }
 
 fn fixtures(provider: &str) -> Vec<Vec<u8>> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(provider);
+    let dir = support::fixtures().join(provider);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -212,21 +213,21 @@ fn apply(mut bytes: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
 
 #[test]
 fn every_decoder_takes_arbitrary_bytes() {
-    for (provider, decoders) in PROVIDERS {
+    for (provider, decoders) in providers() {
         check(provider, decoders, vec(any::<u8>(), 0..300));
     }
 }
 
 #[test]
 fn every_decoder_takes_arbitrary_json() {
-    for (provider, decoders) in PROVIDERS {
+    for (provider, decoders) in providers() {
         check(provider, decoders, json_value().prop_map(|value| value.to_string().into_bytes()));
     }
 }
 
 #[test]
 fn every_decoder_takes_damaged_real_answers() {
-    for (provider, decoders) in PROVIDERS {
+    for (provider, decoders) in providers() {
         let fixtures = fixtures(provider);
         let strategy = (prop::sample::select(fixtures), vec(mutation(), 1..4))
             .prop_map(|(bytes, mutations)| apply(bytes, &mutations));
@@ -236,7 +237,7 @@ fn every_decoder_takes_damaged_real_answers() {
 
 #[test]
 fn every_provider_lists_its_response_types() {
-    for (provider, decoders) in PROVIDERS {
+    for (provider, decoders) in providers() {
         assert!(decoders.len() >= 20, "{provider}: only {} response types", decoders.len());
         // the real answers decode into at least one of them (the decoders are live)
         for fixture in fixtures(provider) {

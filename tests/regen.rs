@@ -8,10 +8,9 @@ fn root() -> PathBuf {
 
 fn generate_all() -> Vec<(String, Vec<codegen::GeneratedFile>)> {
     let specs = codegen::load::all(&root().join("spec"), "spec").expect("the specs are readable");
-    assert_eq!(
-        specs.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
-        ["memset", "oneandone", "profitbricks"]
-    );
+    // Every provider folder is generated; tests/providers.rs checks that these are the
+    // providers the tests know, each with its crate.
+    assert!(!specs.is_empty(), "no provider folder (with a provider.toml) under spec/");
     specs
         .iter()
         .map(|spec| {

@@ -1,10 +1,17 @@
-//! Shared by the data-driven tests (`wire.rs`, `constraints.rs`): calling any provider's
-//! dynamic entry point with test credentials, reading case files, and building the mock's
-//! answer from a case's `response`.
+//! Shared by the data-driven tests (`wire.rs`, `constraints.rs`, `decoders.rs`,
+//! `providers.rs`): the one list of providers, calling any provider's dynamic entry point with
+//! test credentials, reading case files, and building the mock's answer from a case's
+//! `response`.
 
+// Each test binary uses a part of this module.
+#![allow(dead_code)]
+
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 
-use serde_json::Value;
+use cloud_sdks_runtime::dynamic::Decoder;
+use serde_json::{json, Value};
 use wiremock::ResponseTemplate;
 
 /// The Memset API key the tests authenticate with.
@@ -28,34 +35,111 @@ fn outcome<K: std::fmt::Debug>(result: Result<Value, cloud_sdks_runtime::Error<K
     }
 }
 
-/// Calls `op` through the `Client::call` of the provider named `provider`, with test
-/// credentials (ProfitBricks `test-user`/`test-pass`, 1&1 `test-token`, Memset [`MEMSET_KEY`]).
-pub async fn call(provider: &str, base_url: String, op: &str, args: Value) -> Outcome {
-    match provider {
-        "profitbricks" => {
-            let credentials = profitbricks::Credentials::basic("test-user", "test-pass");
-            let client = profitbricks::Client::builder(credentials)
-                .base_url(base_url)
-                .build()
-                .expect("valid settings");
-            outcome(client.call(op, args).await)
-        }
-        "oneandone" => {
-            let client = oneandone::Client::builder(oneandone::Credentials::token("test-token"))
-                .base_url(base_url)
-                .build()
-                .expect("valid settings");
-            outcome(client.call(op, args).await)
-        }
-        "memset" => {
-            let client = memset::Client::builder(memset::Credentials::token(MEMSET_KEY))
-                .base_url(base_url)
-                .build()
-                .expect("valid settings");
-            outcome(client.call(op, args).await)
-        }
-        other => panic!("no client for provider {other}"),
-    }
+/// A call in flight, as [`Provider::call`] returns it.
+pub type Pending = Pin<Box<dyn Future<Output = Outcome>>>;
+
+/// What the data-driven tests need to know of one provider. Its name is the folder under
+/// `spec/`, the crate under `crates/` and the stem of its case files (`tests/wire/<name>.json`,
+/// `tests/constraints/<name>.json`, `tests/fixtures/<name>/`).
+pub struct Provider {
+    /// The crate name, which is also the first half of its User-Agent.
+    pub name: &'static str,
+    /// Path of the client's base URL on the mock server, so that base-path joining is
+    /// exercised.
+    pub prefix: &'static str,
+    /// The authentication header every request must carry with the test credentials:
+    /// lower-case name, exact value.
+    pub auth: (&'static str, &'static str),
+    /// Every operation `Client::call` takes (`Client::OPERATIONS`); each needs a wire vector.
+    pub operations: &'static [&'static str],
+    /// Every response type's decoder (`models::RESPONSE_TYPES`).
+    pub response_types: &'static [(&'static str, Decoder)],
+    /// The default status of a successful answer to a valid constraint case without a
+    /// `response`: GET requests get the first, all others the second.
+    pub status: (u16, u16),
+    /// The default body of that answer; it must decode for every operation that the
+    /// provider's valid cases call without a `response` of their own.
+    pub body: fn() -> Value,
+    /// Calls an operation through the provider's `Client::call` at a base URL, with test
+    /// credentials (ProfitBricks `test-user`/`test-pass`, 1&1 `test-token`, Memset
+    /// [`MEMSET_KEY`]).
+    pub call: fn(base_url: String, op: String, args: Value) -> Pending,
+}
+
+/// Every provider of the workspace, once. `tests/providers.rs` fails unless these are exactly
+/// the providers under `spec/`, each with its crate, wire vectors for every operation and
+/// fixtures; the data-driven tests run every provider listed here.
+pub const PROVIDERS: &[Provider] = &[
+    Provider {
+        name: "profitbricks",
+        prefix: "/cloudapi/v3",
+        // base64("test-user:test-pass")
+        auth: ("authorization", "Basic dGVzdC11c2VyOnRlc3QtcGFzcw=="),
+        operations: profitbricks::Client::OPERATIONS,
+        response_types: profitbricks::models::RESPONSE_TYPES,
+        status: (200, 202),
+        // The common envelope of every ProfitBricks resource and collection: only id, type
+        // and href are required, so this decodes as any of them.
+        body: || json!({"id": "id-1", "type": "collection", "href": "https://api.example.test/cloudapi/v3/x/id-1"}),
+        call: |base_url, op, args| {
+            Box::pin(async move {
+                let credentials = profitbricks::Credentials::basic("test-user", "test-pass");
+                let client = profitbricks::Client::builder(credentials)
+                    .base_url(base_url)
+                    .build()
+                    .expect("valid settings");
+                outcome(client.call(&op, args).await)
+            })
+        },
+    },
+    Provider {
+        name: "oneandone",
+        prefix: "/v1",
+        auth: ("x-token", "test-token"),
+        operations: oneandone::Client::OPERATIONS,
+        response_types: oneandone::models::RESPONSE_TYPES,
+        status: (200, 202),
+        body: || json!({"id": "id-1"}),
+        call: |base_url, op, args| {
+            Box::pin(async move {
+                let client =
+                    oneandone::Client::builder(oneandone::Credentials::token("test-token"))
+                        .base_url(base_url)
+                        .build()
+                        .expect("valid settings");
+                outcome(client.call(&op, args).await)
+            })
+        },
+    },
+    Provider {
+        name: "memset",
+        prefix: "/v1",
+        // base64("<MEMSET_KEY>:x"): the key is the user name and the password is "x".
+        auth: ("authorization", "Basic MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY6eA=="),
+        operations: memset::Client::OPERATIONS,
+        response_types: memset::models::RESPONSE_TYPES,
+        status: (200, 200),
+        body: || json!({}),
+        call: |base_url, op, args| {
+            Box::pin(async move {
+                let client = memset::Client::builder(memset::Credentials::token(MEMSET_KEY))
+                    .base_url(base_url)
+                    .build()
+                    .expect("valid settings");
+                outcome(client.call(&op, args).await)
+            })
+        },
+    },
+];
+
+/// Calls `op` through the `Client::call` of `provider` at `base_url`, with test credentials.
+pub async fn call(provider: &Provider, base_url: String, op: &str, args: Value) -> Outcome {
+    (provider.call)(base_url, op.to_owned(), args).await
+}
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// The response fixtures, `tests/fixtures/<provider>/<file>` (verbatim copies of real answers,

@@ -12,52 +12,29 @@ use serde_json::{Map, Value};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use support::Outcome;
+use support::{Outcome, Provider, PROVIDERS};
 
-/// What differs between providers for this test.
-struct Provider {
-    /// The crate name, which is also the first half of its User-Agent and the vector file's name.
-    name: &'static str,
-    /// Path of the client's base URL on the mock server, so that base-path joining is exercised.
-    prefix: &'static str,
-    /// The authentication header every request must carry: lower-case name, exact value.
-    auth: (&'static str, &'static str),
-}
-
-const PROFITBRICKS: Provider = Provider {
-    name: "profitbricks",
-    prefix: "/cloudapi/v3",
-    // base64("test-user:test-pass")
-    auth: ("authorization", "Basic dGVzdC11c2VyOnRlc3QtcGFzcw=="),
-};
-
-const ONEANDONE: Provider =
-    Provider { name: "oneandone", prefix: "/v1", auth: ("x-token", "test-token") };
-
-const MEMSET: Provider = Provider {
-    name: "memset",
-    prefix: "/v1",
-    // base64("<MEMSET_KEY>:x"): the key is the user name and the password is "x".
-    auth: ("authorization", "Basic MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY6eA=="),
-};
-
+/// Every vector of every provider in `support::PROVIDERS`; fails once at the end, listing every
+/// difference of every provider.
 #[tokio::test]
-async fn profitbricks() {
-    run(&PROFITBRICKS).await;
+async fn every_vector_of_every_provider() {
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for provider in PROVIDERS {
+        let (vectors, problems) = run(provider).await;
+        count += vectors;
+        failures.extend(problems);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} problem(s) in {count} vectors:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
-#[tokio::test]
-async fn oneandone() {
-    run(&ONEANDONE).await;
-}
-
-#[tokio::test]
-async fn memset() {
-    run(&MEMSET).await;
-}
-
-/// Runs every vector of `provider` and fails once at the end, listing every difference.
-async fn run(provider: &Provider) {
+/// Runs every vector of `provider`: how many there were, and every difference.
+async fn run(provider: &Provider) -> (usize, Vec<String>) {
     let vectors = load_vectors(provider.name);
     let server = MockServer::start().await;
     let mut failures = Vec::new();
@@ -67,13 +44,7 @@ async fn run(provider: &Provider) {
             failures.push(format!("{} vector #{index} ({op}): {problem}", provider.name));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} problem(s) in {} vectors:\n{}",
-        failures.len(),
-        vectors.len(),
-        failures.join("\n")
-    );
+    (vectors.len(), failures)
 }
 
 fn load_vectors(provider: &str) -> Vec<Value> {
@@ -113,7 +84,7 @@ async fn call(
     op: &str,
     args: Value,
 ) -> Result<Value, String> {
-    match support::call(provider.name, base_url, op, args).await {
+    match support::call(provider, base_url, op, args).await {
         Outcome::Ok(value) => Ok(value),
         Outcome::Invalid(error) => Err(error.to_string()),
         Outcome::Other(error) => Err(error),

@@ -67,7 +67,15 @@ fn regen(check: bool) -> Result<(), String> {
                 continue;
             }
         };
-        let src = root.join("crates").join(&spec.name).join("src");
+        let crate_dir = root.join("crates").join(&spec.name);
+        if !crate_dir.join("Cargo.toml").is_file() || !crate_dir.join("src/lib.rs").is_file() {
+            spec_errors.push(format!(
+                "error: spec/{0} has no crate: crates/{0}/Cargo.toml and crates/{0}/src/lib.rs are needed\n  help: copy the shell of another client crate (see README.md, \"Adding a provider\")",
+                spec.name
+            ));
+            continue;
+        }
+        let src = crate_dir.join("src");
         let generated_dir = src.join("generated");
         let wanted: BTreeSet<PathBuf> = files.iter().map(|f| src.join(&f.path)).collect();
         for file in &files {
@@ -123,6 +131,14 @@ fn source_sync(sources: Option<&str>) -> Result<(), String> {
         Some(dir) => sync::run(&root, Path::new(dir), dir),
         None => sync::run(&root, &root.join("sources"), "sources"),
     }
+}
+
+/// The providers: the folders of `spec/` with a `provider.toml`, which are also the names of
+/// their crates under `crates/`. Regen, source-sync and the bench all find them here.
+pub fn providers(root: &Path) -> Result<Vec<String>, String> {
+    let specs = codegen::load::all(&root.join("spec"), "spec")
+        .map_err(|e| format!("error: cannot read the specs: {e}"))?;
+    Ok(specs.into_iter().map(|spec| spec.name).collect())
 }
 
 fn existing_files(dir: &Path) -> Vec<PathBuf> {

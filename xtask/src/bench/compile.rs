@@ -7,9 +7,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::{cargo_command, progress};
 
-/// The generated crates, each timed on its own.
-pub const CRATES: [&str; 3] = ["profitbricks", "oneandone", "memset"];
-
 /// Timings of regenerating all three providers.
 #[derive(Debug)]
 pub struct Regen {
@@ -80,7 +77,7 @@ fn time_regen(root: &Path, mut command: Command) -> Result<(String, Duration), S
 /// One crate's own compile time in one profile.
 #[derive(Debug)]
 pub struct Compile {
-    pub krate: &'static str,
+    pub krate: String,
     /// `debug`, `release`, or `debug, incremental`.
     pub profile: &'static str,
     /// Each round's wall time.
@@ -102,9 +99,11 @@ const PROFILES: [(&str, bool, bool); 3] =
 /// (`<work>/compile-target`), so other builds in the workspace neither block nor disturb them.
 pub fn crates(root: &Path, work: &Path, rounds: usize) -> Result<Vec<Compile>, String> {
     let target = work.join("compile-target");
+    // the generated crates, each timed on its own: one per provider of spec/
+    let crates = crate::providers(root)?;
     let mut out = Vec::new();
     for (profile, release, incremental) in PROFILES {
-        for krate in CRATES {
+        for krate in crates.iter().map(String::as_str) {
             progress(&format!("timing the {profile} compile of {krate}"));
             let mut args = vec!["build", "-p", krate];
             if release {
@@ -165,7 +164,7 @@ pub fn crates(root: &Path, work: &Path, rounds: usize) -> Result<Vec<Compile>, S
                     ));
                 }
             }
-            out.push(Compile { krate, profile, times, notes });
+            out.push(Compile { krate: krate.to_owned(), profile, times, notes });
         }
     }
     Ok(out)

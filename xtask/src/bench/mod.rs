@@ -137,7 +137,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     drop(server);
 
     let regen = if options.regen {
-        progress("timing cargo xtask regen --check (3 providers)");
+        progress("timing cargo xtask regen --check (every provider)");
         Some(compile::regen(root)?)
     } else {
         None

@@ -129,7 +129,9 @@ pub struct Document {
     pub parsed: Parsed,
 }
 
-/// The providers, their documents and parsers.
+/// A provider's source-sync reader: which document it reads and how. Every provider folder of
+/// `spec/` must have one here ([`readers_for`]): a spec without a reader is never checked
+/// against its source, so source-sync fails on it.
 pub struct Reader {
     pub provider: &'static str,
     pub document: &'static str,
@@ -137,7 +139,7 @@ pub struct Reader {
     pub parse: fn(&str) -> Parsed,
 }
 
-pub const READERS: [Reader; 3] = [
+pub const READERS: &[Reader] = &[
     Reader {
         provider: "profitbricks",
         document: "the ProfitBricks Python SDK README",
@@ -165,15 +167,12 @@ pub fn run(root: &Path, sources: &Path, sources_shown: &str) -> Result<(), Strin
     let specs = codegen::load::all(&root.join("spec"), "spec")
         .map_err(|e| format!("error: cannot read the specs: {e}"))?;
     let mut outcomes = Vec::new();
-    for reader in &READERS {
+    for (reader, spec) in readers_for(&specs)? {
         let Some(document) = documents.iter().find(|d| d.provider == reader.provider) else {
             return Err(format!(
                 "error: no source document for {} in {sources_shown}\n  help: put {} there, or point --sources at the folder that has it",
                 reader.provider, reader.document
             ));
-        };
-        let Some(spec) = specs.iter().find(|s| s.name == reader.provider) else {
-            return Err(format!("error: spec/{} is missing", reader.provider));
         };
         let provider = codegen::check(spec).map_err(|diagnostics| {
             let all: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
@@ -190,6 +189,27 @@ pub fn run(root: &Path, sources: &Path, sources_shown: &str) -> Result<(), Strin
         ));
     }
     Ok(())
+}
+
+/// Pairs every provider of the spec with its reader, in the order of [`READERS`]. Fails on a
+/// provider without a reader (it would never be checked) and on a reader whose provider has no
+/// spec.
+pub fn readers_for(
+    specs: &[codegen::ProviderSpec],
+) -> Result<Vec<(&'static Reader, &codegen::ProviderSpec)>, String> {
+    if let Some(spec) = specs.iter().find(|s| !READERS.iter().any(|r| r.provider == s.name)) {
+        return Err(format!(
+            "error: spec/{0} has no source-sync reader, so nothing checks it against the vendor's documentation\n  help: add a reader for {0} to READERS in xtask/src/sync/mod.rs (see README.md, \"Adding a provider\")",
+            spec.name
+        ));
+    }
+    READERS
+        .iter()
+        .map(|reader| match specs.iter().find(|s| s.name == reader.provider) {
+            Some(spec) => Ok((reader, spec)),
+            None => Err(format!("error: spec/{} is missing", reader.provider)),
+        })
+        .collect()
 }
 
 /// Reads every file of `dir` and keeps those a reader recognises, one per provider.

@@ -254,7 +254,7 @@ fn edit_param(text: &str, op: &str, param: &str, edit: impl Fn(&str) -> String) 
 
 #[test]
 fn committed_spec_matches_every_source() {
-    for reader in &READERS {
+    for reader in READERS {
         let outcome = committed(reader.provider);
         assert_eq!(
             outcome.failures(),
@@ -355,6 +355,26 @@ fn a_removed_constraint_fails() {
 
     let outcome = sync("oneandone", "images.toml", |t| t.replace("max = 50", "max = 60"));
     assert_eq!(errors(&outcome), ["create_image: parameter `image.num_images`: the source says at most 50, the spec says max = 60"]);
+}
+
+/// A provider folder in spec/ without a reader fails the command, naming it.
+#[test]
+fn a_spec_without_a_reader_fails() {
+    let specs =
+        codegen::load::all(&workspace().join("spec"), "spec").expect("the specs are readable");
+    let pairs = super::readers_for(&specs).expect("every committed spec has a reader");
+    assert_eq!(pairs.len(), specs.len());
+
+    let mut with_new = specs.clone();
+    let mut new = specs[0].clone();
+    new.name = "newcloud".to_owned();
+    with_new.push(new);
+    let error = super::readers_for(&with_new).err().expect("a spec without a reader fails");
+    assert!(error.contains("spec/newcloud has no source-sync reader"), "{error}");
+
+    let without = &specs[1..];
+    let error = super::readers_for(without).err().expect("a reader without a spec fails");
+    assert!(error.contains(&format!("spec/{} is missing", specs[0].name)), "{error}");
 }
 
 #[test]
@@ -541,7 +561,7 @@ fn a_deviation_that_blames_the_generator_fails_unless_tracked() {
 #[test]
 fn committed_spec_tracks_these_generator_limitations() {
     let mut tracked = Vec::new();
-    for reader in &READERS {
+    for reader in READERS {
         let outcome = committed(reader.provider);
         assert!(outcome.blaming.is_empty(), "{}: {:?}", reader.provider, outcome.blaming);
         for (d, issue) in &outcome.tracked {

@@ -47,9 +47,15 @@ fn every_provider_has_its_crate_and_material() {
                 .push(format!("crates/{name}/Cargo.toml: the package is not named {name:?}")),
             Err(e) => problems.push(format!("crates/{name}/Cargo.toml: {e}")),
         }
-        for file in
-            [format!("tests/wire/{name}.json"), format!("tests/fixtures/{name}/MANIFEST.md")]
-        {
+        let readmes = std::fs::read_to_string(root.join("tests/readmes.rs")).expect("readmes.rs");
+        if !readmes.contains(&format!("\"../crates/{name}/README.md\"")) {
+            problems.push(format!("tests/readmes.rs does not compile crates/{name}/README.md"));
+        }
+        for file in [
+            format!("crates/{name}/README.md"),
+            format!("tests/wire/{name}.json"),
+            format!("tests/fixtures/{name}/MANIFEST.md"),
+        ] {
             if !root.join(&file).is_file() {
                 problems.push(format!("{file} is missing"));
             }

@@ -30,6 +30,7 @@ mod provider;
 mod request;
 mod response;
 pub mod retry;
+pub mod suggest;
 mod transport;
 pub mod wait;
 

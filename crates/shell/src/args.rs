@@ -9,7 +9,7 @@
 use cloud_sdks_runtime::catalog::{Catalog, OperationInfo, Type};
 use serde_json::{Map, Number, Value};
 
-use crate::suggest;
+use cloud_sdks_runtime::suggest;
 
 /// Why the words after a command could not become arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]

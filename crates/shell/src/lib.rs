@@ -26,7 +26,6 @@ pub mod help;
 mod interactive;
 pub mod output;
 pub mod providers;
-pub mod suggest;
 
 use output::Format;
 
@@ -366,7 +365,10 @@ fn operation(
     provider.catalog.operation(name).ok_or_else(|| {
         let mut known: Vec<&str> = provider.catalog.operations.iter().map(|op| op.name).collect();
         known.extend(provider.catalog.aliases.iter().map(|(alias, _)| *alias));
-        Failure::new(exit::USAGE, format!("command not found{}", suggest::hint(name, &known)))
+        Failure::new(
+            exit::USAGE,
+            format!("command not found{}", cloud_sdks_runtime::suggest::hint(name, &known)),
+        )
     })
 }
 

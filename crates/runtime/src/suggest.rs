@@ -1,4 +1,5 @@
-//! "Did you mean" hints for mistyped command and parameter names.
+//! "Did you mean" hints for mistyped names: of operations (`Client::call`, the shells) and of
+//! their parameters.
 
 /// The edit distance between `a` and `b` (insertions, deletions, substitutions).
 fn distance(a: &str, b: &str) -> usize {

@@ -320,6 +320,9 @@ fn login(provider: &Provider, options: &Options, io: &Io<'_>) -> Result<Login, S
     }
 }
 
+/// Asks at the terminal, showing the prompt, and reads a line without echo.
+pub type AskPassword = dyn Fn(&str) -> std::io::Result<String>;
+
 /// Where a shell's output goes, and where its environment comes from (the process's own
 /// in [`main`]; tests give their own).
 pub struct Io<'a> {
@@ -330,7 +333,7 @@ pub struct Io<'a> {
     /// Reads an environment variable.
     pub env: &'a dyn Fn(&str) -> Option<String>,
     /// Asks for a password without echoing it (`None` when there is no terminal to ask at).
-    pub ask_password: Option<&'a dyn Fn(&str) -> std::io::Result<String>>,
+    pub ask_password: Option<&'a AskPassword>,
 }
 
 impl fmt::Debug for Io<'_> {
@@ -350,8 +353,7 @@ pub fn main(provider: &Provider) -> ExitCode {
     let env = |name: &str| std::env::var(name).ok();
     let ask = |prompt: &str| rpassword::prompt_password(prompt);
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stdin());
-    let ask_password: Option<&dyn Fn(&str) -> std::io::Result<String>> =
-        if terminal { Some(&ask) } else { None };
+    let ask_password: Option<&AskPassword> = if terminal { Some(&ask) } else { None };
     let code = match words {
         Ok(words) => {
             run(provider, &words, &mut Io { out: &mut out, err: &mut err, env: &env, ask_password })

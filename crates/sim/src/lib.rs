@@ -27,6 +27,7 @@
 
 #[cfg(feature = "profitbricks")]
 pub mod profitbricks;
+pub mod route;
 mod server;
 mod util;
 mod validate;

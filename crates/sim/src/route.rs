@@ -48,16 +48,19 @@ pub enum Unrouted {
     },
 }
 
+/// The path parameters of a matched template, by name, percent-decoded.
+pub type PathParams = Vec<(&'static str, String)>;
+
 /// The operation of `catalog` that `method` and `path` (relative to the base URL, still
 /// percent-encoded, without the query) name, with the path parameters decoded.
 pub fn operation(
     catalog: &Catalog,
     method: &str,
     path: &str,
-) -> Result<(&'static OperationInfo, Vec<(&'static str, String)>), Unrouted> {
+) -> Result<(&'static OperationInfo, PathParams), Unrouted> {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let mut allowed = Vec::new();
-    let mut best: Option<(usize, &'static OperationInfo, Vec<(&'static str, String)>)> = None;
+    let mut best: Option<(usize, &'static OperationInfo, PathParams)> = None;
     for op in catalog.operations.iter().copied() {
         let Some(params) = match_template(op, &segments) else { continue };
         if !op.method.as_str().eq_ignore_ascii_case(method) {
@@ -82,7 +85,7 @@ pub fn operation(
     }
 }
 
-fn match_template(op: &OperationInfo, segments: &[&str]) -> Option<Vec<(&'static str, String)>> {
+fn match_template(op: &OperationInfo, segments: &[&str]) -> Option<PathParams> {
     let template: Vec<&'static str> = op.path.trim_matches('/').split('/').collect();
     let mut params = Vec::new();
     let mut at = 0;

@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod faults;
 #[cfg(feature = "profitbricks")]
 pub mod profitbricks;
 pub mod route;

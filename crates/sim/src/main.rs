@@ -1,10 +1,11 @@
 //! `cloud-sdks-sim serve --provider profitbricks --port 0 [--username U] [--password P]
-//! [--polls-until-done N] [--done-after-ms MS]`: serves a simulator on 127.0.0.1 and prints its base URL.
+//! [--polls-until-done N] [--done-after-ms MS] [--empty]`: serves a simulator on 127.0.0.1 and prints its base URL.
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cloud-sdks-sim serve --provider profitbricks [--port N (0 = any free port, the default)] \
-[--username U (default sim-user)] [--password P (default sim-password)] [--polls-until-done N (default 2)] [--done-after-ms MS (also done after this time; default off)]";
+[--username U (default sim-user)] [--password P (default sim-password)] [--polls-until-done N (default 2)] [--done-after-ms MS (also done after this time; default off)] \
+[--empty (no public images)]";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -39,13 +40,18 @@ async fn run(args: &[String]) -> Result<(), String> {
         "--polls-until-done",
         "--done-after-ms",
     ];
+    let flags = ["--empty"];
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
+        if flags.contains(&arg.as_str()) {
+            continue;
+        }
         if !known.contains(&arg.as_str()) {
             return Err(format!("unknown argument {arg:?}"));
         }
         rest.next();
     }
+    let empty = args.iter().any(|a| a == "--empty");
     let port = value(args, "--port")?
         .map_or(Ok(0), |p| p.parse::<u16>().map_err(|e| format!("--port: {e}")))?;
     match value(args, "--provider")? {
@@ -57,6 +63,9 @@ async fn run(args: &[String]) -> Result<(), String> {
             let password = value(args, "--password")?
                 .unwrap_or(cloud_sdks_sim::profitbricks::DEFAULT_PASSWORD);
             builder = builder.credentials(username, password);
+            if empty {
+                builder = builder.empty();
+            }
             if let Some(polls) = value(args, "--polls-until-done")? {
                 builder = builder.polls_until_done(
                     polls.parse().map_err(|e| format!("--polls-until-done: {e}"))?,

@@ -25,6 +25,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "memset")]
+pub mod memset;
 #[cfg(feature = "profitbricks")]
 pub mod profitbricks;
 pub mod route;
@@ -43,5 +45,13 @@ impl Simulator {
     #[cfg(feature = "profitbricks")]
     pub fn profitbricks() -> crate::profitbricks::Builder {
         crate::profitbricks::Builder::default()
+    }
+
+    /// A Memset API simulator with the default settings ([`memset::DEFAULT_API_KEY`], jobs
+    /// finished on the second `job.status` poll, the seed examples' starting account), to
+    /// adjust and then [`start`](crate::memset::Builder::start).
+    #[cfg(feature = "memset")]
+    pub fn memset() -> crate::memset::Builder {
+        crate::memset::Builder::default()
     }
 }

@@ -244,7 +244,9 @@ async fn a_json_rpc_batch_with_one_failing_call() {
     let received = sim.received();
     let last = received.last().expect("a request");
     assert!(last.path.ends_with("/v1/jsonrpc"), "{}", last.path);
-    assert_eq!(last.methods.len(), 5);
+    assert_eq!(last.calls.len(), 5);
+    assert_eq!(last.calls[3].method, "service.info");
+    assert_eq!(last.calls[3].params, json!({"name": "myserver1"}));
 
     // raw: a single call, an unknown method, positional params and a notification
     let post = |body: Value| {
@@ -501,7 +503,9 @@ async fn inspection_reset_and_empty() {
     assert_eq!(received[0].method, "POST");
     assert_eq!(received[0].path, "/v1/json/service.set_nickname");
     assert!(received[0].body.starts_with("parameters="), "{}", received[0].body);
-    assert_eq!(received[0].methods, ["service.set_nickname"]);
+    assert_eq!(received[0].calls.len(), 1);
+    assert_eq!(received[0].calls[0].method, "service.set_nickname");
+    assert_eq!(received[0].calls[0].params, json!({"name": "myserver1", "nickname": "changed"}));
     assert_eq!(received[0].status, 200);
 
     sim.reset();
@@ -832,4 +836,78 @@ async fn the_binary_serves_memset_on_the_port_it_prints() {
     result.await;
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// Whether two JSON values are equal, numbers compared numerically (`2` equals `2.0`).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+#[tokio::test]
+async fn every_wire_vector_routes_back_to_its_method_and_arguments() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/wire/memset.json");
+    let text = std::fs::read_to_string(&path).expect("the wire vectors");
+    let vectors: Vec<Value> = serde_json::from_str(&text).expect("a JSON array");
+    assert!(vectors.len() > 150);
+    let sim = Simulator::memset().polls_until_done(1).start().await.expect("starts");
+    for vector in &vectors {
+        let op = vector["op"].as_str().expect("an op");
+        let request = &vector["request"];
+        let method = request["method"].as_str().expect("a method");
+        let url = format!("{}{}", sim.base_url(), request["path"].as_str().expect("a path"));
+        let fields: Vec<(String, String)> = request["form"]
+            .as_object()
+            .map(|form| {
+                form.iter()
+                    .map(|(k, v)| {
+                        (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let response = http()
+            .request(reqwest::Method::from_bytes(method.as_bytes()).expect("a method"), url)
+            .basic_auth(DEFAULT_API_KEY, Some("x"))
+            .form(&fields)
+            .send()
+            .await
+            .expect("answers");
+        let status = response.status().as_u16();
+        let body = body_of(response).await;
+        let received = sim.received();
+        let last = received.last().expect("received");
+        assert_eq!(last.calls.len(), 1, "{op}");
+        let call = &last.calls[0];
+        let info = memset::CATALOG.operation(op).expect("a catalog operation");
+        assert_eq!(
+            memset::CATALOG.operation(&call.method).map(|o| o.name),
+            Some(info.name),
+            "{op}"
+        );
+        // the arguments the vector names, by their wire names, came through unchanged
+        let sent = &request["form"]["parameters"];
+        assert!(same(&call.params, sent), "{op}: {} != {sent}", call.params);
+        for (name, value) in vector["args"].as_object().into_iter().flatten() {
+            let wire = info.param(name).map_or(name.as_str(), |p| p.wire);
+            let got = call.params.get(wire).unwrap_or(&Value::Null);
+            if value.is_object() || value.is_array() {
+                assert!(got.is_object() || got.is_array(), "{op}: {name}");
+            } else {
+                assert!(same(got, value), "{op}: {name}: {got} != {value}");
+            }
+        }
+        // what the client lets through, the simulator accepts
+        assert_ne!(body["error_type"], "ApiErrorBadParameters", "{op}: {body}");
+        assert_ne!(status, 500, "{op}: {body}");
+    }
 }

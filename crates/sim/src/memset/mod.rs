@@ -188,7 +188,7 @@ impl std::fmt::Debug for Running {
 }
 
 /// A request the simulator received, for assertions.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Received {
     /// The HTTP method, e.g. `"POST"`.
@@ -199,8 +199,19 @@ pub struct Received {
     pub body: String,
     /// The status it was answered with.
     pub status: u16,
-    /// The Memset methods it called, in order (several for a JSON-RPC batch).
-    pub methods: Vec<String>,
+    /// The Memset method calls it carried, in order (several for a JSON-RPC batch).
+    pub calls: Vec<ReceivedCall>,
+}
+
+/// One Memset method call of a request, as the simulator understood it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ReceivedCall {
+    /// The method's name, as sent (`server.info`).
+    pub method: String,
+    /// Its arguments as a JSON object, by their wire names, after plain-field text was read
+    /// as the parameter's type (`"1"` → `true`); without `api_key`.
+    pub params: serde_json::Value,
 }
 
 impl Running {
@@ -289,8 +300,8 @@ pub(crate) struct Call<'a> {
 
 impl Handler for Sim {
     fn handle(&self, request: &Incoming) -> Reply {
-        let mut methods = Vec::new();
-        let reply = self.answer(request, &mut methods);
+        let mut calls = Vec::new();
+        let reply = self.answer(request, &mut calls);
         if let Ok(mut received) = self.received.lock() {
             if received.len() >= 10_000 {
                 received.remove(0);
@@ -304,7 +315,7 @@ impl Handler for Sim {
                 path,
                 body: String::from_utf8_lossy(&request.body).into_owned(),
                 status: reply.status,
-                methods,
+                calls,
             });
         }
         reply
@@ -317,12 +328,11 @@ impl Handler for Sim {
 }
 
 impl Sim {
-    fn answer(&self, request: &Incoming, methods: &mut Vec<String>) -> Reply {
+    fn answer(&self, request: &Incoming, calls: &mut Vec<ReceivedCall>) -> Reply {
         let rest = request.path.strip_prefix(PREFIX).filter(|r| r.is_empty() || r.starts_with('/'));
         let interface = rest.map_or(Interface::Unknown, protocol::interface);
         match interface {
             Interface::Json { method, name } => {
-                methods.push(method.clone());
                 if request.method != "GET" && request.method != "POST" {
                     return Failure::new(
                         Kind::MethodNotFound,
@@ -343,12 +353,12 @@ impl Sim {
                 if let Some(name) = name {
                     args.insert("name".to_owned(), Value::String(name));
                 }
-                match self.call(&method, args) {
+                match self.call(&method, args, calls) {
                     Ok(result) => protocol::ok(result),
                     Err(failure) => failure.reply(),
                 }
             }
-            Interface::JsonRpc => self.jsonrpc(request, methods),
+            Interface::JsonRpc => self.jsonrpc(request, calls),
             Interface::Unknown => Failure::new(
                 Kind::DoesNotExist,
                 format!(
@@ -360,7 +370,7 @@ impl Sim {
         }
     }
 
-    fn jsonrpc(&self, request: &Incoming, methods: &mut Vec<String>) -> Reply {
+    fn jsonrpc(&self, request: &Incoming, calls: &mut Vec<ReceivedCall>) -> Reply {
         let query: Map<String, Value> =
             form_urlencoded::parse(request.query.as_deref().unwrap_or("").as_bytes())
                 .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
@@ -417,8 +427,7 @@ impl Sim {
                     continue;
                 }
             };
-            methods.push(call.method.clone());
-            let outcome = self.call(&call.method, call.params);
+            let outcome = self.call(&call.method, call.params, calls);
             if let Some(id) = call.id {
                 answers.push(protocol::rpc_answer(id, outcome));
             }
@@ -436,14 +445,23 @@ impl Sim {
         }
     }
 
-    /// Carries out the method `method` with `args`.
-    fn call(&self, method: &str, mut args: Map<String, Value>) -> Outcome {
-        let Some(op) = ::memset::CATALOG.operation(method) else {
+    /// Carries out the method `method` with `args`, noting the call in `calls`.
+    fn call(
+        &self,
+        method: &str,
+        mut args: Map<String, Value>,
+        calls: &mut Vec<ReceivedCall>,
+    ) -> Outcome {
+        args.remove("api_key");
+        let op = ::memset::CATALOG.operation(method);
+        if let Some(op) = op {
+            protocol::typed(op, &mut args);
+        }
+        let json = Value::Object(args);
+        calls.push(ReceivedCall { method: method.to_owned(), params: json.clone() });
+        let Some(op) = op else {
             return Err(Failure::new(Kind::MethodNotFound, format!("Method '{method}' not found")));
         };
-        args.remove("api_key");
-        protocol::typed(op, &mut args);
-        let json = Value::Object(args);
         let problems = validate::check(
             &::memset::CATALOG,
             op,

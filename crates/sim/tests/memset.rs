@@ -911,3 +911,50 @@ async fn every_wire_vector_routes_back_to_its_method_and_arguments() {
         assert_ne!(status, 500, "{op}: {body}");
     }
 }
+
+#[tokio::test]
+async fn odd_requests_get_error_answers_not_a_dropped_connection() {
+    let sim = Simulator::memset().start().await.expect("starts");
+    let base = sim.base_url().to_owned();
+    let send = |request: reqwest::RequestBuilder| async move {
+        let response =
+            request.basic_auth(DEFAULT_API_KEY, Some("x")).send().await.expect("answers");
+        let status = response.status().as_u16();
+        (status, body_of(response).await)
+    };
+    let (status, body) = send(http().put(format!("{base}/json/service.list"))).await;
+    assert_error(status, &body, "ApiErrorMethodNotFound", 5, 400);
+    let (status, body) =
+        send(http().post(format!("{base}/json/service.info")).form(&[("parameters", "[1, 2]")]))
+            .await;
+    assert_error(status, &body, "ApiErrorBadParameters", 7, 400);
+    let (status, body) =
+        send(http().post(format!("{base}/json/service.info")).body("{not json")).await;
+    assert_error(status, &body, "ApiErrorBadParameters", 7, 400);
+    let (status, body) =
+        send(http().post(format!("{base}/json/service.info")).body(vec![0xff, 0xfe, 0x00])).await;
+    assert_error(status, &body, "ApiErrorBadParameters", 7, 400);
+    let (status, body) = send(http().post(format!("{base}/json/%ff%fe"))).await;
+    assert_error(status, &body, "ApiErrorMethodNotFound", 5, 400);
+    let (status, body) =
+        send(http().post(format!("{base}/json/service.info")).body(vec![b'a'; 5 << 20])).await;
+    assert_error(status, &body, "ApiErrorBadParameters", 7, 400);
+    let (status, body) =
+        send(http().post(format!("{base}/json/service.info")).body(r#"{"name": ["a", "b"]}"#))
+            .await;
+    assert_error(status, &body, "ApiErrorBadParameters", 7, 400);
+    let (status, body) = send(http().post(format!("{base}/jsonrpc")).body("{")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["error"]["code"], -32700, "{body}");
+    let (status, body) = send(http().post(format!("{base}/jsonrpc")).body("[]")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["error"]["code"], -32600, "{body}");
+    let (status, body) =
+        send(http().post(format!("{base}/jsonrpc")).body("[1, {\"id\": 2}]")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body.as_array().map(Vec::len), Some(2), "{body}");
+    let (status, body) = send(http().get(format!("{base}/json"))).await;
+    assert_error(status, &body, "ApiErrorDoesNotExist", 3, 404);
+    let (status, _) = send(http().get(format!("{}/other", base.trim_end_matches("/v1")))).await;
+    assert_eq!(status, 404);
+}

@@ -193,3 +193,38 @@ pub(crate) fn rpc_answer(id: Value, outcome: Result<Value, Failure>) -> Value {
 pub(crate) fn ok(body: Value) -> Reply {
     Reply { status: 200, headers: Vec::new(), body: Some(body) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert!(
+            matches!(interface("/json/server.info"), Interface::Json { method, name: None } if method == "server.info")
+        );
+        assert!(matches!(interface("/json/service.info/myserver1/"),
+            Interface::Json { name: Some(name), .. } if name == "myserver1"));
+        assert!(matches!(interface("/jsonrpc/"), Interface::JsonRpc));
+        assert!(matches!(interface("/xmlrpc"), Interface::Unknown));
+        assert!(matches!(interface("/json/a/b/c"), Interface::Unknown));
+    }
+
+    #[test]
+    fn keys() {
+        assert!(check_key(Some("k"), "k").is_ok());
+        assert_eq!(check_key(None, "k").map_err(|f| f.kind), Err(Kind::NotAuthorized));
+        assert_eq!(check_key(Some("x"), "k").map_err(|f| f.kind), Err(Kind::Forbidden));
+    }
+
+    #[test]
+    fn plain_fields_are_typed() {
+        let op = ::memset::CATALOG.operation("dns.zone_record_create").expect("an op");
+        let mut args = Map::new();
+        args.insert("ttl".into(), Value::from("300"));
+        args.insert("relative".into(), Value::from("1"));
+        args.insert("priority".into(), Value::from("ten"));
+        typed(op, &mut args);
+        assert_eq!(Value::Object(args), json!({"ttl": 300, "relative": true, "priority": "ten"}));
+    }
+}

@@ -165,3 +165,41 @@ pub(crate) fn project(value: &Value, model: &str) -> Value {
         .collect();
     Value::Object(kept)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_type_syntax() {
+        assert!(
+            matches!(parse("list<map<Service>>"), Shape::List(item) if matches!(*item, Shape::Map))
+        );
+        assert!(matches!(parse("string"), Shape::Text));
+        assert!(matches!(parse("Job"), Shape::Named("Job")));
+    }
+
+    #[test]
+    fn every_answer_model_is_an_object_of_its_members() {
+        let mut state = super::super::state::State::default();
+        for op in ::memset::CATALOG.operations.iter().copied() {
+            let args = Map::new();
+            let mut call = Call { op, args: &args, state: &mut state, polls_until_done: 1 };
+            let value = answer(&mut call);
+            // a Job is a real job of the simulator, `service` only when it has one
+            let returns = op.returns.filter(|r| *r != "Job");
+            if let Some(model) = returns.and_then(|r| ::memset::CATALOG.model(r)) {
+                let object = value.as_object().expect("an object");
+                for field in model.fields {
+                    assert!(object.contains_key(field.wire), "{}: {}", op.name, field.wire);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn projection_keeps_the_model_members() {
+        let value = serde_json::json!({"name": "a", "host_name": "h", "nickname": "n"});
+        assert_eq!(project(&value, "Service"), serde_json::json!({"name": "a", "nickname": "n"}));
+    }
+}

@@ -169,3 +169,12 @@ fn create(call: &mut Call<'_>, kind: &str) -> Outcome {
     };
     Ok(schema::answer(&mut inner))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nicknames_are_cleaned() {
+        assert_eq!(super::clean("  web*server 1 "), "webserver 1");
+        assert_eq!(super::clean(&"a".repeat(300)).len(), 255);
+    }
+}

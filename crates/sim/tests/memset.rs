@@ -750,7 +750,7 @@ async fn answers_have_the_members_of_the_real_fixtures() {
     let status = call("job.status", json!({"id": job_id})).await;
     assert_same_shape(&fixture("job.status.ansible_sample.json"), &status, "job.status", &[]);
 
-    // answered by schema
+    // answered by schema (apikey.info above is stateful)
     let usage = call("memstore.usage", json!({"name": "mystorage1"})).await;
     assert_same_shape(
         &fixture("memstore.usage.ansible_sample.json"),
@@ -764,7 +764,12 @@ async fn answers_have_the_members_of_the_real_fixtures() {
     )
     .await;
     assert_same_shape(&fixture("memstore.container.acl.json"), &acl, "memstore.container.acl", &[]);
-    let key = call("apikey.info", json!({"id": "794e8ccfdd484692a2ad649a2a8ba1a5"})).await;
+    let created = call(
+        "apikey.create",
+        json!({"comment": "my test key", "scopes": {"method": ["dns.reload"]}}),
+    )
+    .await;
+    let key = call("apikey.info", json!({"id": created["key"]})).await;
     assert_same_shape(&fixture("apikey.info.ansible_sample.json"), &key, "apikey.info", &[]);
     let dry = call(
         "create.monthly_miniserver",
@@ -957,4 +962,52 @@ async fn odd_requests_get_error_answers_not_a_dropped_connection() {
     assert_error(status, &body, "ApiErrorDoesNotExist", 3, 404);
     let (status, _) = send(http().get(format!("{}/other", base.trim_end_matches("/v1")))).await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn api_keys_and_partner_accounts() {
+    let sim = Simulator::memset().start().await.expect("starts");
+    let ms = sim.client();
+    let keys = ms.apikey().list().await.expect("listed");
+    assert_eq!(keys.len(), 1);
+    let (status, body) = raw(
+        &sim,
+        "apikey.create",
+        json!({"comment": "dns only", "scopes": {"method": ["dns.reload"]}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let key = body["key"].as_str().expect("a key").to_owned();
+    assert_eq!(key.len(), 32);
+    assert_eq!(body["scopes"]["method"], json!(["dns.reload"]));
+    let (_, scoped) = raw(
+        &sim,
+        "apikey.add_scope",
+        json!({"id": key, "scope_name": "name", "value": "myserver1"}),
+    )
+    .await;
+    assert_eq!(scoped["scopes"]["name"], json!(["myserver1"]));
+    let (_, unscoped) = raw(
+        &sim,
+        "apikey.delete_scope",
+        json!({"id": key, "scope_name": "method", "value": "dns.reload"}),
+    )
+    .await;
+    assert_eq!(unscoped["scopes"]["method"], json!([]));
+    assert_eq!(ms.apikey().list().await.expect("listed").len(), 2);
+    ms.apikey().delete(&key).await.expect("deleted");
+    let gone = ms.apikey().info(&key).await.expect_err("gone");
+    assert_eq!(kind(&gone), Some(ErrorKind::DoesNotExist));
+    assert_eq!(sim.snapshot()["api_keys"].as_array().map(Vec::len), Some(1));
+
+    let (status, account) = raw(&sim, "partner.account.create", json!({
+        "user_title": "Ms", "user_forename": "Jane", "user_surname": "Doe", "user_company": "ACME",
+        "user_email": "jane.doe@example.com", "user_phone": "01111111111", "user_address": "10 Downing Street",
+        "user_town": "Westminster", "user_statecounty": "London", "user_postcode": "SW1A 2AA", "user_country": "GB"})).await;
+    if status == 200 {
+        assert_eq!(account["account"], "myaccount1");
+        assert_eq!(account["api_key"]["key"].as_str().map(str::len), Some(32));
+    } else {
+        panic!("partner.account.create: {account}");
+    }
 }

@@ -43,6 +43,9 @@
 //! * firewalling: every `firewalling.*` method (groups named `myaccount-fw1`, ...; Memset's
 //!   public groups `managed-linux` and `managed-windows` are read-only; a group in use cannot
 //!   be deleted);
+//! * API keys: `apikey.*` (the simulator's own key is listed first; keys it creates are kept,
+//!   but only its own key authenticates), and `partner.account.create` (accounts `myaccount1`,
+//!   `myaccount2`, ..., each with a new key);
 //! * jobs: every method that returns a job (`server.reboot`, `dns.reload`, `service.cancel`,
 //!   `server.snapshot`, the `cluster.*` toggles, ...) starts one, also those inside answers
 //!   (`create.*`, `server.upgrade`); `job.status` reports it `NEW` and not finished until its
@@ -52,9 +55,9 @@
 //!
 //! # Answered by schema
 //!
-//! Every other method (`apikey.*`, `bandwidth.*`, `cluster.*` reads, `create.available` and
+//! Every other method (`bandwidth.*`, `cluster.*` reads, `create.available` and
 //! the other create methods, `dns.reverse_map_*`, `internal.*`, `invoice.*`,
-//! `loadbalancer.*`, `memshell.*`, `memstore.*`, `openstack.*`, `partner.*`,
+//! `loadbalancer.*`, `memshell.*`, `memstore.*`, `openstack.*`, the other `partner.*` methods,
 //! `payment_method.*`, the other `server.*` methods, `vlan.*`, `website_firewall.*`) answers
 //! HTTP 200 with a body built from the spec's model of its result: every member present with
 //! a value of its type (an argument of the same name where one was given), so it decodes
@@ -67,6 +70,7 @@
 //! Python and cURL examples, and the public firewall rule groups. [`Builder::empty`] starts
 //! with the public rule groups only; [`Running::reset`] goes back to the start.
 
+mod apikeys;
 mod dns;
 mod errors;
 mod firewalling;
@@ -156,7 +160,7 @@ impl Builder {
             api_key: self.api_key.clone(),
             polls_until_done: self.polls_until_done,
             empty: self.empty,
-            state: Mutex::new(start_state(self.empty)),
+            state: Mutex::new(start_state(self.empty, &self.api_key)),
             received: Mutex::new(Vec::new()),
         });
         let stop = server::spawn(listener, Arc::clone(&sim) as Arc<dyn Handler>);
@@ -164,11 +168,16 @@ impl Builder {
     }
 }
 
-fn start_state(empty: bool) -> State {
+fn start_state(empty: bool, api_key: &str) -> State {
     let mut state = State::seeded();
     if empty {
         state.services.clear();
     }
+    let mut key = apikeys::new_key(None, Some(&Value::from("the simulator's key")));
+    if let Some(object) = key.as_object_mut() {
+        object.insert("key".to_owned(), Value::from(api_key));
+    }
+    state.api_keys.push(key);
     state
 }
 
@@ -222,7 +231,7 @@ impl Running {
 
     /// The account's current state as JSON, for assertions: `services` (with their
     /// `server.info` members; `firewall_rule_group` by name), `dns_zones`,
-    /// `dns_zone_domains`, `dns_zone_records`, `firewall_rule_groups` and `jobs`.
+    /// `dns_zone_domains`, `dns_zone_records`, `firewall_rule_groups`, `jobs` and `api_keys`.
     pub fn snapshot(&self) -> serde_json::Value {
         self.sim.state.lock().map(|s| s.snapshot()).unwrap_or(Value::Null)
     }
@@ -236,7 +245,7 @@ impl Running {
     /// Goes back to the starting account and forgets the requests received.
     pub fn reset(&self) {
         if let Ok(mut state) = self.sim.state.lock() {
-            *state = start_state(self.sim.empty);
+            *state = start_state(self.sim.empty, &self.sim.api_key);
         }
         if let Ok(mut received) = self.sim.received.lock() {
             received.clear();
@@ -491,6 +500,7 @@ impl Sim {
             return jobs::status(call.state, call.args, call.polls_until_done);
         }
         if let Some(outcome) = services::answer(&mut call)
+            .or_else(|| apikeys::answer(&mut call))
             .or_else(|| dns::answer(&mut call))
             .or_else(|| firewalling::answer(&mut call))
         {

@@ -77,6 +77,8 @@ pub(crate) struct State {
     /// Firewall rule groups (the members of `FirewallRuleGroup`, `rules` keyed by rule id).
     pub rule_groups: Vec<Value>,
     pub jobs: Vec<Job>,
+    /// API keys (the members of `ApiKey`).
+    pub api_keys: Vec<Value>,
     /// The last number used per name prefix (`mysrv` → 1 for `mysrv1`).
     pub counters: Map<String, Value>,
 }
@@ -161,6 +163,7 @@ impl State {
         json!({
             "services": services, "dns_zones": self.zones, "dns_zone_domains": self.domains,
             "dns_zone_records": self.records, "firewall_rule_groups": self.rule_groups, "jobs": jobs,
+            "api_keys": self.api_keys,
         })
     }
 }

@@ -93,6 +93,16 @@ async fn the_seed_examples_run_through_the_client() {
     assert_eq!(done.status, "DONE");
     ms.server().reboot("myserver1").await.expect("a new reboot once the last one is done");
 
+    ms.server().slave_ns_add("myserver1", "example.org").await.expect("slaved");
+    ms.server().slave_ns_add("myserver1", "example.com").await.expect("slaved");
+    let twice = ms.server().slave_ns_add("myserver1", "example.com").await.expect_err("twice");
+    assert_eq!(kind(&twice), Some(ErrorKind::PreconditionFailed));
+    let slaved = ms.server().slave_ns_list("myserver1").await.expect("listed");
+    assert_eq!(slaved, ["example.com", "example.org"]);
+    ms.server().slave_ns_delete("myserver1", "example.org").await.expect("removed");
+    let gone = ms.server().slave_ns_delete("myserver1", "example.org").await.expect_err("gone");
+    assert_eq!(kind(&gone), Some(ErrorKind::DoesNotExist));
+
     let missing = ms.service().info("BADSERVERNAME").await.expect_err("no such service");
     assert_eq!(kind(&missing), Some(ErrorKind::DoesNotExist));
     assert_eq!(missing.status(), Some(404));

@@ -33,7 +33,8 @@
 //! * services: `service.info`, `service.list` (`type` and `status` filters),
 //!   `service.set_nickname` (cleaned as the API does; unique, else `ApiErrorNotUnique`),
 //!   `service.cancel` (the service becomes `CANCELLED`);
-//! * servers: `server.info`, `server.list` (with the applied firewall rule group);
+//! * servers: `server.info`, `server.list` (with the applied firewall rule group),
+//!   `server.slave_ns_add`/`_delete`/`_list`;
 //! * the create methods `create.monthly_miniserver`, `create.hourly_miniserver`,
 //!   `create.monthly_fullserver` (a new server `mysrv1`, `mysrv2`, ...) and `create.memstore`
 //!   (`mystore1`, ...), unless `dry_run`;

@@ -1,5 +1,5 @@
 //! Services and servers: `service.info`, `service.list`, `service.set_nickname`,
-//! `service.cancel`, `server.info`, `server.list`, and the create methods that order a new
+//! `service.cancel`, `server.info`, `server.list`, `server.slave_ns_*`, and the create methods that order a new
 //! Miniserver, dedicated server or Memstore (which then appears in the lists).
 
 use serde_json::{Map, Value};
@@ -28,6 +28,9 @@ pub(crate) fn answer(call: &mut Call<'_>) -> Option<Outcome> {
             None => Err(no_service(name)),
         },
         "server.list" => Ok(list(call.state, args, true, "ServerInfo")),
+        "server.slave_ns_add" | "server.slave_ns_delete" | "server.slave_ns_list" => {
+            slave_ns(call.state, call.op.name, name, args)
+        }
         "create.monthly_miniserver" | "create.hourly_miniserver" => create(call, "miniserver"),
         "create.monthly_fullserver" => create(call, "fullserver"),
         "create.memstore" => create(call, "cloudstorage"),
@@ -71,6 +74,36 @@ fn list(state: &State, args: &Map<String, Value>, servers: bool, model: &str) ->
         .map(|s| if servers { render_server(state, s) } else { schema::project(&s.value, model) })
         .collect();
     Value::Array(items)
+}
+
+/// `server.slave_ns_add`, `_delete` and `_list`: the domains slaved from a server (live ones
+/// only, as the API refuses cancelled servers).
+fn slave_ns(state: &mut State, method: &str, name: &str, args: &Map<String, Value>) -> Outcome {
+    let domain = args.get("domain_name").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let Some(service) = state.service_mut(name).filter(|s| s.value["status"] == "LIVE") else {
+        return Err(no_service(name));
+    };
+    let slaved = service.slave_domains.contains(&domain);
+    match method {
+        "server.slave_ns_add" if slaved => Err(Failure::new(
+            Kind::PreconditionFailed,
+            format!("The domain '{domain}' is already slaved"),
+        )),
+        "server.slave_ns_add" => {
+            service.slave_domains.push(domain.clone());
+            service.slave_domains.sort();
+            Ok(Value::from(domain))
+        }
+        "server.slave_ns_delete" if !slaved => Err(Failure::new(
+            Kind::DoesNotExist,
+            format!("The domain '{domain}' is not slaved from '{name}'"),
+        )),
+        "server.slave_ns_delete" => {
+            service.slave_domains.retain(|d| *d != domain);
+            Ok(Value::from(domain))
+        }
+        _ => Ok(Value::from(service.slave_domains.clone())),
+    }
 }
 
 /// Cleans a nickname as the API does: only letters, digits, `_`, `.`, `-` and spaces are kept,
@@ -156,7 +189,7 @@ fn create(call: &mut Call<'_>, kind: &str) -> Outcome {
         }
         value
     };
-    call.state.services.push(Service { value, rule_group: None });
+    call.state.services.push(Service { value, rule_group: None, slave_domains: Vec::new() });
     // The answer names the new service, and its job is about it.
     let mut args = call.args.clone();
     args.insert("name".to_owned(), Value::from(name.as_str()));

@@ -15,6 +15,8 @@ pub(crate) struct Service {
     pub value: Value,
     /// The firewall rule group applied to a server, by name.
     pub rule_group: Option<String>,
+    /// The domains Memset's slave name servers slave from a server.
+    pub slave_domains: Vec<String>,
 }
 
 impl Service {
@@ -116,6 +118,7 @@ impl State {
                 (21.6, 4.34),
             ),
             rule_group: Some("managed-linux".to_owned()),
+            slave_domains: Vec::new(),
         });
         state.services.push(Service {
             value: json!({
@@ -125,6 +128,7 @@ impl State {
                 "network_zones": [], "data_zone": "Memset Public Cloud",
             }),
             rule_group: None,
+            slave_domains: Vec::new(),
         });
         state
     }

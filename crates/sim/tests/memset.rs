@@ -103,6 +103,44 @@ async fn the_seed_examples_run_through_the_client() {
     let gone = ms.server().slave_ns_delete("myserver1", "example.org").await.expect_err("gone");
     assert_eq!(kind(&gone), Some(ErrorKind::DoesNotExist));
 
+    // monitoring rules and policy
+    let (status, rule) = raw(
+        &sim,
+        "server.monitoring.rule_create",
+        json!({"name": "myserver1",
+        "service": "http", "alert_type": "email", "contact_address": "admin@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{rule}");
+    let rule_id = rule["rule_id"].as_str().expect("an id").to_owned();
+    let rules = ms.server().monitoring().rule_list("myserver1").await.expect("rules");
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0].rule_id, rule_id);
+    let (_, updated) = raw(&sim, "server.monitoring.rule_update",
+        json!({"name": "myserver1", "rule_id": rule_id, "alert_type": "sms", "contact_address": "0123"})).await;
+    assert_eq!(updated["alert_type"], "sms");
+    let (status, _) = raw(
+        &sim,
+        "server.monitoring.rule_delete",
+        json!({"name": "myserver1", "rule_id": rule_id}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) =
+        raw(&sim, "server.monitoring.rule_info", json!({"name": "myserver1", "rule_id": rule_id}))
+            .await;
+    assert_eq!(status, 404);
+    let (_, job) = raw(
+        &sim,
+        "server.monitoring.set_policy",
+        json!({"name": "myserver1", "monitoring": false}),
+    )
+    .await;
+    assert_eq!(job["finished"], false, "{job}");
+    let policy = ms.server().monitoring().get_policy("myserver1").await.expect("policy");
+    assert_eq!(policy.monitoring, Some(false));
+    assert_eq!(ms.server().info("myserver1").await.expect("info").monitor, Some(false));
+
     let missing = ms.service().info("BADSERVERNAME").await.expect_err("no such service");
     assert_eq!(kind(&missing), Some(ErrorKind::DoesNotExist));
     assert_eq!(missing.status(), Some(404));

@@ -34,7 +34,8 @@
 //!   `service.set_nickname` (cleaned as the API does; unique, else `ApiErrorNotUnique`),
 //!   `service.cancel` (the service becomes `CANCELLED`);
 //! * servers: `server.info`, `server.list` (with the applied firewall rule group),
-//!   `server.slave_ns_add`/`_delete`/`_list`;
+//!   `server.slave_ns_add`/`_delete`/`_list`, and monitoring: `server.monitoring.rule_*` and
+//!   the policy (`get_policy`; `set_policy` changes what `server.info` shows);
 //! * the create methods `create.monthly_miniserver`, `create.hourly_miniserver`,
 //!   `create.monthly_fullserver` (a new server `mysrv1`, `mysrv2`, ...) and `create.memstore`
 //!   (`mystore1`, ...), unless `dry_run`;
@@ -76,6 +77,7 @@ mod dns;
 mod errors;
 mod firewalling;
 mod jobs;
+mod monitoring;
 mod protocol;
 mod schema;
 mod services;
@@ -232,7 +234,8 @@ impl Running {
 
     /// The account's current state as JSON, for assertions: `services` (with their
     /// `server.info` members; `firewall_rule_group` by name), `dns_zones`,
-    /// `dns_zone_domains`, `dns_zone_records`, `firewall_rule_groups`, `jobs` and `api_keys`.
+    /// `dns_zone_domains`, `dns_zone_records`, `firewall_rule_groups`, `jobs`, `api_keys` and
+    /// `monitoring_rules`.
     pub fn snapshot(&self) -> serde_json::Value {
         self.sim.state.lock().map(|s| s.snapshot()).unwrap_or(Value::Null)
     }
@@ -502,6 +505,7 @@ impl Sim {
         }
         if let Some(outcome) = services::answer(&mut call)
             .or_else(|| apikeys::answer(&mut call))
+            .or_else(|| monitoring::answer(&mut call))
             .or_else(|| dns::answer(&mut call))
             .or_else(|| firewalling::answer(&mut call))
         {

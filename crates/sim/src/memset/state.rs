@@ -79,6 +79,8 @@ pub(crate) struct State {
     /// Firewall rule groups (the members of `FirewallRuleGroup`, `rules` keyed by rule id).
     pub rule_groups: Vec<Value>,
     pub jobs: Vec<Job>,
+    /// Monitoring rules as `(server name, the members of MonitoringRule)`.
+    pub monitoring_rules: Vec<(String, Value)>,
     /// API keys (the members of `ApiKey`).
     pub api_keys: Vec<Value>,
     /// The last number used per name prefix (`mysrv` → 1 for `mysrv1`).
@@ -168,6 +170,9 @@ impl State {
             "services": services, "dns_zones": self.zones, "dns_zone_domains": self.domains,
             "dns_zone_records": self.records, "firewall_rule_groups": self.rule_groups, "jobs": jobs,
             "api_keys": self.api_keys,
+            "monitoring_rules": self.monitoring_rules.iter()
+                .map(|(server, rule)| json!({"server": server, "rule": rule}))
+                .collect::<Vec<Value>>(),
         })
     }
 }

@@ -21,7 +21,7 @@
 //! Basic user name, any password, or an `api_key` argument. No key answers
 //! `ApiErrorNotAuthorized` (10, HTTP 401); a wrong one `ApiErrorForbidden` (4, HTTP 403).
 //!
-//! Every method of [`memset::CATALOG`](::memset::CATALOG) is routed by its name; an unknown name
+//! Every method of [`memset::CATALOG`] is routed by its name; an unknown name
 //! answers `ApiErrorMethodNotFound` (5, HTTP 400). Arguments are checked against the catalog
 //! (required, types, allowed values, limits) and refused with `ApiErrorBadParameters` (7, HTTP
 //! 400) naming each parameter (`"name: ..."`). A `name`, `storage_name` or `destination_name`

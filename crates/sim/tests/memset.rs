@@ -103,6 +103,24 @@ async fn the_seed_examples_run_through_the_client() {
     let gone = ms.server().slave_ns_delete("myserver1", "example.org").await.expect_err("gone");
     assert_eq!(kind(&gone), Some(ErrorKind::DoesNotExist));
 
+    // reverse DNS
+    let maps = ms.dns().reverse_map_list().name("myserver1").await.expect("reverse maps");
+    assert_eq!(maps.len(), 1);
+    let address = maps[0].address.clone();
+    let updated = ms
+        .dns()
+        .reverse_map_update(&address, "www.example.com")
+        .name("myserver1")
+        .await
+        .expect("updated");
+    assert_eq!(updated[0].reverse_map.as_deref(), Some("www.example.com"));
+    let server = ms.server().info("myserver1").await.expect("info");
+    let ips = server.ips.expect("ips");
+    assert_eq!(ips[0].reverse_map.as_deref(), Some("www.example.com"));
+    let unknown =
+        ms.dns().reverse_map_update("198.51.100.1", "x.example.com").await.expect_err("not ours");
+    assert_eq!(kind(&unknown), Some(ErrorKind::DoesNotExist));
+
     // monitoring rules and policy
     let (status, rule) = raw(
         &sim,
@@ -247,6 +265,8 @@ async fn a_dns_zone_domain_and_record_life_cycle() {
     assert_eq!(kind(&missing), Some(ErrorKind::DoesNotExist));
     assert_eq!(missing.status(), Some(404));
 
+    let maps = ms.dns().reverse_map_list().await.expect("reverse maps");
+    assert!(maps.is_empty(), "an empty account has no servers");
     let job = ms.dns().reload().await.expect("reload");
     assert_eq!(job.r#type, "dns");
     ms.wait_for_job(&job).interval(Duration::from_millis(1)).await.expect("reloaded");

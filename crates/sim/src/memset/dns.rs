@@ -1,6 +1,7 @@
 //! DNS: zones, the zone domains they are served for and their records, kept consistent (a
 //! record or domain names an existing zone; deleting a zone deletes its records and domains),
-//! and `dns.reload`, which returns a job of type `dns`.
+//! `dns.reload`, which returns a job of type `dns`, and the reverse DNS names of the servers'
+//! addresses (`dns.reverse_map_list`, `dns.reverse_map_update`, kept in `server.info`'s `ips`).
 
 use serde_json::{json, Map, Value};
 
@@ -41,6 +42,8 @@ pub(crate) fn answer(call: &mut Call<'_>) -> Option<Outcome> {
             record(state, &id).cloned().inspect(|_| state.records.retain(|r| r["id"] != id))
         }
         "dns.reload" => Ok(jobs::start(state, call.op.name, None, call.polls_until_done)),
+        "dns.reverse_map_list" => reverse_maps(state, args),
+        "dns.reverse_map_update" => reverse_map_update(state, args),
         _ => return None,
     })
 }
@@ -219,4 +222,48 @@ fn record_update(state: &mut State, args: &Map<String, Value>) -> Outcome {
         }
     }
     Ok(value.clone())
+}
+
+/// The reverse maps of the live servers' addresses, of the server `name` and the address
+/// `address` when given.
+fn reverse_maps(state: &State, args: &Map<String, Value>) -> Outcome {
+    let name = args.get("name").and_then(Value::as_str);
+    let address = args.get("address").and_then(Value::as_str);
+    let mut maps = Vec::new();
+    for service in state.services.iter().filter(|s| s.is_server() && s.value["status"] == "LIVE") {
+        if name.is_some_and(|n| n != service.name()) {
+            continue;
+        }
+        for ip in service.value["ips"].as_array().into_iter().flatten() {
+            if address.is_some_and(|a| ip["address"] != a) {
+                continue;
+            }
+            maps.push(json!({"name": service.name(), "address": ip["address"],
+                "reverse_map": ip.get("reverse_map").cloned().unwrap_or(Value::from(""))}));
+        }
+    }
+    if address.is_some() && maps.is_empty() {
+        return Err(Failure::new(Kind::DoesNotExist, "IP address not found"));
+    }
+    Ok(Value::Array(maps))
+}
+
+fn reverse_map_update(state: &mut State, args: &Map<String, Value>) -> Outcome {
+    let name = args.get("name").and_then(Value::as_str);
+    let address = args.get("address").and_then(Value::as_str).unwrap_or_default();
+    let reverse_map = args.get("reverse_map").cloned().unwrap_or(Value::from(""));
+    let ip = state
+        .services
+        .iter_mut()
+        .filter(|s| s.is_server() && name.is_none_or(|n| s.name() == n))
+        .filter_map(|s| s.value.get_mut("ips").and_then(Value::as_array_mut))
+        .flatten()
+        .find(|ip| ip["address"] == address);
+    let Some(ip) = ip.and_then(Value::as_object_mut) else {
+        return Err(Failure::new(Kind::DoesNotExist, "IP address not found"));
+    };
+    ip.insert("reverse_map".to_owned(), reverse_map);
+    let mut only = Map::new();
+    only.insert("address".to_owned(), Value::from(address));
+    reverse_maps(state, &only)
 }

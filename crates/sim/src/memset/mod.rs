@@ -41,7 +41,8 @@
 //!   (`mystore1`, ...), unless `dry_run`;
 //! * DNS: `dns.zone_*`, `dns.zone_domain_*`, `dns.zone_record_*` (consistent: records and
 //!   domains name existing zones, deleting a zone deletes its records and domains, a domain
-//!   exists once) and `dns.reload`;
+//!   exists once), `dns.reload`, and `dns.reverse_map_list`/`_update` (the reverse names of
+//!   the servers' addresses, as `server.info`'s `ips` show them);
 //! * firewalling: every `firewalling.*` method (groups named `myaccount-fw1`, ...; Memset's
 //!   public groups `managed-linux` and `managed-windows` are read-only; a group in use cannot
 //!   be deleted);
@@ -58,7 +59,7 @@
 //! # Answered by schema
 //!
 //! Every other method (`bandwidth.*`, `cluster.*` reads, `create.available` and
-//! the other create methods, `dns.reverse_map_*`, `internal.*`, `invoice.*`,
+//! the other create methods, `internal.*`, `invoice.*`,
 //! `loadbalancer.*`, `memshell.*`, `memstore.*`, `openstack.*`, the other `partner.*` methods,
 //! `payment_method.*`, the other `server.*` methods, `vlan.*`, `website_firewall.*`) answers
 //! HTTP 200 with a body built from the spec's model of its result: every member present with
@@ -71,6 +72,13 @@
 //! public rule group `managed-linux`) and the cloud storage `mystorage1` of the ma-shell,
 //! Python and cURL examples, and the public firewall rule groups. [`Builder::empty`] starts
 //! with the public rule groups only; [`Running::reset`] goes back to the start.
+//!
+//! # Not simulated (yet)
+//!
+//! XML-RPC; the scopes of API keys (only the simulator's own, unscoped key authenticates); the
+//! rules between arguments that the spec states but the catalog does not carry (e.g. a
+//! `contact_address` for e-mail monitoring alerts; the client checks those before sending);
+//! fault injection (rate limits, 5xx, delays).
 
 mod apikeys;
 mod dns;

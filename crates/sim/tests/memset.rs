@@ -164,6 +164,9 @@ async fn the_seed_examples_run_through_the_client() {
     assert_eq!(missing.status(), Some(404));
     let not_server = ms.server().info("mystorage1").await.expect_err("not a server");
     assert_eq!(kind(&not_server), Some(ErrorKind::MethodNotFound));
+    let not_storage = ms.memstore().usage("myserver1").await.expect_err("not a Memstore");
+    assert_eq!(kind(&not_storage), Some(ErrorKind::MethodNotFound));
+    ms.memstore().usage("mystorage1").await.expect("a Memstore");
 }
 
 #[tokio::test]

@@ -25,8 +25,9 @@
 //! answers `ApiErrorMethodNotFound` (5, HTTP 400). Arguments are checked against the catalog
 //! (required, types, allowed values, limits) and refused with `ApiErrorBadParameters` (7, HTTP
 //! 400) naming each parameter (`"name: ..."`). A `name`, `storage_name` or `destination_name`
-//! argument must name a service of the account (`ApiErrorDoesNotExist`), and a `server.*`
-//! method must be called on a server (`ApiErrorMethodNotFound` otherwise).
+//! argument must name a service of the account (`ApiErrorDoesNotExist`); a `server.*` method
+//! must be called on a server, and a `memstore.*` method or a `storage_name` must name cloud
+//! storage (`ApiErrorMethodNotFound` otherwise: the method does not apply to the service).
 //!
 //! # Stateful
 //!
@@ -549,6 +550,14 @@ fn check_services(
         let Some(service) = state.service(name) else { return Err(no_service(name)) };
         if param.wire == "name" && op.name.starts_with("server.") && !service.is_server() {
             return Err(services::not_a_server(name));
+        }
+        let storage = param.wire == "storage_name"
+            || (param.wire == "name" && op.name.starts_with("memstore."));
+        if storage && service.kind() != "cloudstorage" {
+            return Err(Failure::new(
+                Kind::MethodNotFound,
+                format!("Method not found: '{name}' is not a Memstore (cloud storage) service"),
+            ));
         }
     }
     Ok(())

@@ -26,6 +26,8 @@
 #![deny(missing_docs)]
 
 pub mod faults;
+#[cfg(feature = "memset")]
+pub mod memset;
 #[cfg(feature = "profitbricks")]
 pub mod profitbricks;
 pub mod route;
@@ -44,5 +46,13 @@ impl Simulator {
     #[cfg(feature = "profitbricks")]
     pub fn profitbricks() -> crate::profitbricks::Builder {
         crate::profitbricks::Builder::default()
+    }
+
+    /// A Memset API simulator with the default settings ([`memset::DEFAULT_API_KEY`], jobs
+    /// finished on the second `job.status` poll, the seed examples' starting account), to
+    /// adjust and then [`start`](crate::memset::Builder::start).
+    #[cfg(feature = "memset")]
+    pub fn memset() -> crate::memset::Builder {
+        crate::memset::Builder::default()
     }
 }

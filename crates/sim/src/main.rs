@@ -1,11 +1,14 @@
 //! `cloud-sdks-sim serve --provider profitbricks --port 0 [--username U] [--password P]
-//! [--polls-until-done N] [--done-after-ms MS] [--empty]`: serves a simulator on 127.0.0.1 and prints its base URL.
+//! [--polls-until-done N] [--done-after-ms MS] [--empty]`, or `cloud-sdks-sim serve --provider memset
+//! [--port N] [--api-key K] [--polls-until-done N] [--empty]`: serves a simulator on 127.0.0.1 and
+//! prints its base URL.
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cloud-sdks-sim serve --provider profitbricks [--port N (0 = any free port, the default)] \
-[--username U (default sim-user)] [--password P (default sim-password)] [--polls-until-done N (default 2)] [--done-after-ms MS (also done after this time; default off)] \
-[--empty (no public images)]";
+[--username U (default sim-user)] [--password P (default sim-password)] [--polls-until-done N (default 2)] [--done-after-ms MS (also done after this time; default off)] [--empty (no public images)]
+       cloud-sdks-sim serve --provider memset [--port N] [--api-key K (default 0123456789abcdef0123456789abcdef)] \
+[--polls-until-done N (job.status looks until a job is finished; default 2)] [--empty (no services at the start)]";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -39,11 +42,13 @@ async fn run(args: &[String]) -> Result<(), String> {
         "--password",
         "--polls-until-done",
         "--done-after-ms",
+        "--api-key",
     ];
-    let flags = ["--empty"];
+    // flags that take no value
+    let switches = ["--empty"];
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
-        if flags.contains(&arg.as_str()) {
+        if switches.contains(&arg.as_str()) {
             continue;
         }
         if !known.contains(&arg.as_str()) {
@@ -82,8 +87,29 @@ async fn run(args: &[String]) -> Result<(), String> {
             drop(sim);
             Ok(())
         }
+        #[cfg(feature = "memset")]
+        Some("memset") => {
+            let mut builder = cloud_sdks_sim::Simulator::memset().port(port);
+            if let Some(key) = value(args, "--api-key")? {
+                builder = builder.api_key(key);
+            }
+            if let Some(polls) = value(args, "--polls-until-done")? {
+                builder = builder.polls_until_done(
+                    polls.parse().map_err(|e| format!("--polls-until-done: {e}"))?,
+                );
+            }
+            if empty {
+                builder = builder.empty();
+            }
+            let sim =
+                builder.start().await.map_err(|e| format!("cannot listen on port {port}: {e}"))?;
+            println!("{}", sim.base_url());
+            std::future::pending::<()>().await;
+            drop(sim);
+            Ok(())
+        }
         Some(other) => Err(format!(
-            "provider {other:?} is not simulated (yet); the simulated one is profitbricks"
+            "provider {other:?} is not simulated (yet) in this build; the simulated ones are profitbricks and memset (features of the same names)"
         )),
         None => Err("--provider is required".to_owned()),
     }

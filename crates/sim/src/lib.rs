@@ -25,6 +25,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "oneandone")]
+pub mod oneandone;
 #[cfg(feature = "profitbricks")]
 pub mod profitbricks;
 mod server;
@@ -42,5 +44,13 @@ impl Simulator {
     #[cfg(feature = "profitbricks")]
     pub fn profitbricks() -> crate::profitbricks::Builder {
         crate::profitbricks::Builder::default()
+    }
+
+    /// A 1&1 Cloud Server API v1 simulator with the default settings
+    /// ([`oneandone::DEFAULT_TOKEN`], resources ready on the second look), to adjust and
+    /// then [`start`](crate::oneandone::Builder::start).
+    #[cfg(feature = "oneandone")]
+    pub fn oneandone() -> crate::oneandone::Builder {
+        crate::oneandone::Builder::default()
     }
 }

@@ -1,10 +1,14 @@
 //! `cloud-sdks-sim serve --provider profitbricks --port 0 [--username U] [--password P]
-//! [--polls-until-done N] [--done-after-ms MS]`: serves a simulator on 127.0.0.1 and prints its base URL.
+//! [--polls-until-done N] [--done-after-ms MS]`, or `serve --provider oneandone [--token T]
+//! [--polls-until-ready N] [--ready-after-ms MS] [--empty]`: serves a simulator on 127.0.0.1
+//! and prints its base URL.
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cloud-sdks-sim serve --provider profitbricks [--port N (0 = any free port, the default)] \
-[--username U (default sim-user)] [--password P (default sim-password)] [--polls-until-done N (default 2)] [--done-after-ms MS (also done after this time; default off)]";
+[--username U (default sim-user)] [--password P (default sim-password)] [--polls-until-done N (default 2)] [--done-after-ms MS (also done after this time; default off)]
+   or: cloud-sdks-sim serve --provider oneandone [--port N] [--token T (default sim-token)] \
+[--polls-until-ready N (default 2)] [--ready-after-ms MS (also ready after this time; default off)] [--empty (no starting account)]";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -38,9 +42,16 @@ async fn run(args: &[String]) -> Result<(), String> {
         "--password",
         "--polls-until-done",
         "--done-after-ms",
+        "--token",
+        "--polls-until-ready",
+        "--ready-after-ms",
     ];
+    let flags = ["--empty"];
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
+        if flags.contains(&arg.as_str()) {
+            continue;
+        }
         if !known.contains(&arg.as_str()) {
             return Err(format!("unknown argument {arg:?}"));
         }
@@ -73,8 +84,33 @@ async fn run(args: &[String]) -> Result<(), String> {
             drop(sim);
             Ok(())
         }
+        #[cfg(feature = "oneandone")]
+        Some("oneandone") => {
+            let mut builder = cloud_sdks_sim::Simulator::oneandone().port(port);
+            builder = builder.token(
+                value(args, "--token")?.unwrap_or(cloud_sdks_sim::oneandone::DEFAULT_TOKEN),
+            );
+            if let Some(polls) = value(args, "--polls-until-ready")? {
+                builder = builder.polls_until_ready(
+                    polls.parse().map_err(|e| format!("--polls-until-ready: {e}"))?,
+                );
+            }
+            if let Some(ms) = value(args, "--ready-after-ms")? {
+                let ms: u64 = ms.parse().map_err(|e| format!("--ready-after-ms: {e}"))?;
+                builder = builder.ready_after(std::time::Duration::from_millis(ms));
+            }
+            if args.iter().any(|a| a == "--empty") {
+                builder = builder.empty();
+            }
+            let sim =
+                builder.start().await.map_err(|e| format!("cannot listen on port {port}: {e}"))?;
+            println!("{}", sim.base_url());
+            std::future::pending::<()>().await;
+            drop(sim);
+            Ok(())
+        }
         Some(other) => Err(format!(
-            "provider {other:?} is not simulated (yet); the simulated one is profitbricks"
+            "provider {other:?} is not simulated (in this build); the simulated ones are profitbricks and oneandone (each behind its cargo feature)"
         )),
         None => Err("--provider is required".to_owned()),
     }

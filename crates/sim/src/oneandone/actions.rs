@@ -545,7 +545,11 @@ fn change(state: &mut State, routed: &Routed, shape: &Shape, id: &str) -> Result
                 return Err(not_found(&format!("IP {ip}")));
             }
             state.unlink(&ip);
-            if !routed.flag("keep_ip") {
+            if routed.flag("keep_ip") {
+                if let Some(public) = state.get_mut("public_ips", &ip) {
+                    public.value["assigned_to"] = Value::Null;
+                }
+            } else {
                 state.remove("public_ips", &ip);
             }
             Ok(parent)

@@ -314,8 +314,11 @@ pub(super) fn create(
             set(&mut record, "agent", Value::Bool(false));
             set(&mut record, "servers", json!([]));
             set(&mut record, "cloudpanel_id", Value::from(cloudpanel_id("mo")));
-            record.insert("ports".to_owned(), Value::Array(with_ids(body.get("ports"))));
-            record.insert("processes".to_owned(), Value::Array(with_ids(body.get("processes"))));
+            for member in ["ports", "processes"] {
+                let mut holder = json!({member: []});
+                add_items(&mut holder, member, body.get(member));
+                record.insert(member.to_owned(), holder[member].take());
+            }
             None
         }
         "users" => {
@@ -334,6 +337,14 @@ pub(super) fn create(
     record.insert("state".to_owned(), Value::from(transitional.unwrap_or("ACTIVE")));
     state.insert(collection, Value::Object(record));
     Ok((id, transitional))
+}
+
+/// A monitored port or process answers with the flag under both names: requests and the Go
+/// SDK say `email_notification`, the official SDK's test data `email_notifications`.
+fn notifications(item: &mut Map<String, Value>) {
+    let flag = item.get("email_notification").cloned().unwrap_or(Value::Bool(false));
+    item.insert("email_notification".to_owned(), flag.clone());
+    item.insert("email_notifications".to_owned(), flag);
 }
 
 /// Sets the member `k` of `record` unless the request gave it.
@@ -509,6 +520,9 @@ pub(super) fn add_items(value: &mut Value, member: &str, items: Option<&Value>) 
     for item in items.and_then(Value::as_array).into_iter().flatten() {
         let mut item = object(item);
         item.insert("id".to_owned(), Value::from(new_id()));
+        if member == "ports" || member == "processes" {
+            notifications(&mut item);
+        }
         push_unique(value, member, Value::Object(item));
     }
 }

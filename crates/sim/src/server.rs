@@ -26,6 +26,7 @@ pub(crate) struct Incoming {
     /// The path, still percent-encoded.
     pub path: String,
     pub query: Option<String>,
+    #[cfg_attr(not(feature = "profitbricks"), allow(dead_code))]
     pub authorization: Option<String>,
     /// Every header, names in lower case, values that are not text left out.
     #[cfg_attr(not(feature = "oneandone"), allow(dead_code))]

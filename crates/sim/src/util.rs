@@ -15,6 +15,7 @@ fn random_u64() -> u64 {
 }
 
 /// A random version-4 UUID, lower-case with dashes, as ProfitBricks gives ids.
+#[cfg_attr(not(feature = "profitbricks"), allow(dead_code))]
 pub(crate) fn uuid() -> String {
     let (a, b) = (random_u64(), random_u64());
     let a = (a & 0xffff_ffff_ffff_0fff) | 0x4000;

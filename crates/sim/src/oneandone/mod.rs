@@ -223,9 +223,7 @@ impl Running {
     /// `GET` would show it, if it exists; looking does not count as a poll.
     pub fn resource(&self, path: &str) -> Option<serde_json::Value> {
         let state = self.sim.state.lock().ok()?;
-        let mut parts = path.trim_matches('/').rsplitn(2, '/');
-        let id = parts.next()?;
-        let collection = parts.next()?;
+        let (collection, id) = path.trim_matches('/').rsplit_once('/')?;
         state.get(collection, id).map(|r| r.value.clone())
     }
 

@@ -779,3 +779,54 @@ async fn answers_have_the_members_of_the_real_fixtures() {
     let (_, deleted) = raw(&sim, "DELETE", &format!("/servers/{server}"), None).await;
     assert_same_members(&fixture("delete_server.json"), &deleted, "delete_server");
 }
+
+#[tokio::test]
+async fn odd_requests_get_error_answers_never_a_dropped_connection() {
+    let sim = Simulator::oneandone().polls_until_ready(0).start().await.expect("starts");
+    let account = account(&sim).await;
+    let junk =
+        [json!("x"), json!(7), json!(-1.5), json!(true), json!([1, "a", null]), json!({"id": 1})];
+    for op in oneandone::CATALOG.operations {
+        let mut path = op.path.to_owned();
+        for param in op.params.iter().filter(|p| p.location == Location::Path) {
+            let value = account.path_value(op.path, param.name);
+            path = path.replace(&format!("{{{}}}", param.name), &value);
+        }
+        let members: Vec<&str> = op
+            .params
+            .iter()
+            .filter(|p| p.location == Location::Body)
+            .flat_map(|p| match (p.flatten, p.ty) {
+                (true, Type::Model(m)) => oneandone::CATALOG
+                    .model(m)
+                    .map(|m| m.fields.iter().map(|f| f.wire).collect::<Vec<_>>())
+                    .unwrap_or_default(),
+                _ => vec![p.wire],
+            })
+            .map(|wire| wire.split('.').next().unwrap_or(wire))
+            .collect();
+        let mut bodies = vec![None, Some(json!({})), Some(json!([1])), Some(json!("text"))];
+        for value in &junk {
+            let mut body = account.args(op.path, op.params);
+            if let Some(object) = body.as_object_mut() {
+                object.retain(|k, _| !op.param(k).is_some_and(|p| p.location == Location::Path));
+            }
+            for member in &members {
+                body[*member] = value.clone();
+            }
+            bodies.push(Some(body));
+        }
+        for body in bodies {
+            let method = op.method.as_str();
+            let (status, answer) = raw(&sim, method, &path, body.clone()).await;
+            assert!((200..500).contains(&status), "{method} {path} {body:?}: {status} {answer}");
+            if status >= 400 {
+                assert!(answer["type"].is_string(), "{method} {path}: {answer}");
+            }
+        }
+        let (status, _) = raw(&sim, "GET", "/servers", None).await;
+        assert_eq!(status, 200, "still answering after {}", op.name);
+    }
+    let (status, _) = raw(&sim, "GET", "/servers/%ZZ/ips/%00", None).await;
+    assert_eq!(status, 404);
+}

@@ -186,7 +186,26 @@ pub(super) fn route(request: &Incoming, token: &str) -> Result<Routed, Reply> {
             .collect();
         return Err(bad_request(&problems));
     }
-    Ok(Routed { op, params, query, body })
+    Ok(Routed { op, params, query, body: declared(op, body) })
+}
+
+/// `body` with only the top-level members the operation's catalog entry names (its body
+/// parameters, and the fields of a flattened model), so that nothing a client adds can
+/// overwrite what the simulator keeps.
+fn declared(op: &OperationInfo, body: Value) -> Value {
+    let Value::Object(members) = body else { return body };
+    let first = |wire: &'static str| wire.split('.').next().unwrap_or(wire);
+    let mut names: Vec<&'static str> = Vec::new();
+    for param in op.params.iter().filter(|p| p.location == Location::Body) {
+        match (param.flatten, param.ty) {
+            (true, Type::Model(model)) => {
+                let fields = ::oneandone::CATALOG.model(model).map_or(&[][..], |m| m.fields);
+                names.extend(fields.iter().map(|f| first(f.wire)));
+            }
+            _ => names.push(first(param.wire)),
+        }
+    }
+    Value::Object(members.into_iter().filter(|(k, _)| names.contains(&k.as_str())).collect())
 }
 
 #[cfg(test)]
@@ -211,8 +230,27 @@ mod tests {
         assert_eq!(routed.op.name, "fixed_server_flavors");
         let routed = route(&incoming("GET", "/v1/servers/ABC"), "t").expect("routed");
         assert_eq!((routed.op.name, routed.param("server_id")), ("get_server", "ABC"));
-        let routed = route(&incoming("PUT", "/v1/shared_storages/access"), "t").ok();
+        let mut request = incoming("PUT", "/v1/shared_storages/access");
+        request.body = br#"{"password": "secret"}"#.to_vec();
+        let routed = route(&request, "t").ok();
         assert_eq!(routed.map(|r| r.op.name), Some("change_password"));
+    }
+
+    #[test]
+    fn undeclared_members_are_dropped() {
+        let mut request = incoming("PUT", "/v1/servers/ABC");
+        request.body = br#"{"name": "n", "status": "x", "hardware": 1}"#.to_vec();
+        let routed = route(&request, "t").expect("routed");
+        assert_eq!(routed.body, json!({"name": "n"}));
+        let mut request = incoming("POST", "/v1/servers");
+        request.body =
+            br#"{"name": "n", "ips": 1, "hardware": {"hdds": [{"size": 20, "is_main": true}]}}"#
+                .to_vec();
+        let routed = route(&request, "t").expect("routed");
+        assert_eq!(
+            routed.body,
+            json!({"name": "n", "hardware": {"hdds": [{"size": 20, "is_main": true}]}})
+        );
     }
 
     #[test]

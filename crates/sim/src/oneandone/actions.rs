@@ -908,7 +908,8 @@ fn credentials(state: &mut State, routed: &Routed) -> Reply {
 /// Adds a completed entry to the account's logs.
 fn log(state: &mut State, action: &str, collection: &str, id: &str) {
     let resource = state.get(collection, id).map_or(Value::Null, |r| identity(&r.value));
-    let kind = collection.replace('_', "").trim_end_matches('s').to_uppercase();
+    // As the API's logs name them: `MONITORINGPOLICY`, `SERVER`.
+    let kind = what(collection).replace(' ', "").to_uppercase();
     let date = now();
     let user = state.all("users").first().map_or(Value::Null, |u| identity(&u.value));
     state.insert(
@@ -917,4 +918,17 @@ fn log(state: &mut State, action: &str, collection: &str, id: &str) {
             "status": {"state": "COMPLETED", "percent": 100}, "action": action, "type": kind,
             "resource": resource, "details": {}, "user": user}),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn singular_names() {
+        assert_eq!(super::what("firewall_policies"), "firewall policy");
+        assert_eq!(super::what("servers/fixed_instance_sizes"), "fixed instance size");
+        assert_eq!(
+            super::what("monitoring_policies").replace(' ', "").to_uppercase(),
+            "MONITORINGPOLICY"
+        );
+    }
 }

@@ -211,6 +211,9 @@ pub struct Received {
     pub body: String,
     /// The status it was answered with.
     pub status: u16,
+    /// The catalog operation it was routed to (`"get_server"`), if any: `None` for an unknown
+    /// path or method and for a missing or wrong token.
+    pub operation: Option<&'static str>,
 }
 
 impl Running {
@@ -295,7 +298,7 @@ struct Sim {
 
 impl Handler for Sim {
     fn handle(&self, request: &Incoming) -> Reply {
-        let reply = self.answer(request);
+        let (reply, operation) = self.answer(request);
         if let Ok(mut received) = self.received.lock() {
             if received.len() >= RECEIVED_KEPT {
                 received.remove(0);
@@ -309,6 +312,7 @@ impl Handler for Sim {
                 path,
                 body: String::from_utf8_lossy(&request.body).into_owned(),
                 status: reply.status,
+                operation,
             });
         }
         reply
@@ -320,15 +324,15 @@ impl Handler for Sim {
 }
 
 impl Sim {
-    fn answer(&self, request: &Incoming) -> Reply {
+    fn answer(&self, request: &Incoming) -> (Reply, Option<&'static str>) {
         let routed = match routing::route(request, &self.token) {
             Ok(routed) => routed,
-            Err(reply) => return reply,
+            Err((reply, operation)) => return (reply, operation),
         };
         // A poisoned lock (a bug of the simulator's) must not take every later request down.
         let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let clock = lifecycle::Clock { polls: self.polls_until_ready, after: self.ready_after };
         lifecycle::settle_due(&mut state, &clock);
-        actions::act(&mut state, &clock, &routed)
+        (actions::act(&mut state, &clock, &routed), Some(routed.op.name))
     }
 }

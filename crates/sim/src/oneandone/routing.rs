@@ -113,13 +113,23 @@ fn segments(path: &str) -> Option<Vec<String>> {
     Some(segments)
 }
 
-/// The operation `request` is for, with its arguments, or the error reply.
-pub(super) fn route(request: &Incoming, token: &str) -> Result<Routed, Reply> {
+/// The operation `request` is for, with its arguments, or the error reply (with the
+/// operation, when the request was routed but its arguments were refused).
+pub(super) fn route(
+    request: &Incoming,
+    token: &str,
+) -> Result<Routed, (Reply, Option<&'static str>)> {
+    route_inner(request, token).map_err(|(reply, op)| (reply, op.map(|op| op.name)))
+}
+
+type Refusal = (Reply, Option<&'static OperationInfo>);
+
+fn route_inner(request: &Incoming, token: &str) -> Result<Routed, Refusal> {
     let Some(segments) = segments(&request.path) else {
-        return Err(error(404, "NOT_FOUND", "No such path: the API is served under /v1"));
+        return Err((error(404, "NOT_FOUND", "No such path: the API is served under /v1"), None));
     };
     if request.header("x-token") != Some(token) {
-        return Err(error(401, "UNAUTHORIZED", "The API token is missing or not valid"));
+        return Err((error(401, "UNAUTHORIZED", "The API token is missing or not valid"), None));
     }
     let mut best: Option<Match> = None;
     let mut allowed: Vec<&'static str> = Vec::new();
@@ -136,7 +146,10 @@ pub(super) fn route(request: &Incoming, token: &str) -> Result<Routed, Reply> {
     }
     let Some((op, params, _)) = best else {
         if allowed.is_empty() {
-            return Err(error(404, "NOT_FOUND", &format!("No such path: {}", request.path)));
+            return Err((
+                error(404, "NOT_FOUND", &format!("No such path: {}", request.path)),
+                None,
+            ));
         }
         let mut reply = error(
             405,
@@ -144,7 +157,7 @@ pub(super) fn route(request: &Incoming, token: &str) -> Result<Routed, Reply> {
             &format!("Method {} is not allowed on {}", request.method, request.path),
         );
         reply.headers.push(("Allow", allowed.join(", ")));
-        return Err(reply);
+        return Err((reply, None));
     };
     let query: Vec<(String, String)> =
         form_urlencoded::parse(request.query.as_deref().unwrap_or("").as_bytes())
@@ -166,13 +179,13 @@ pub(super) fn route(request: &Incoming, token: &str) -> Result<Routed, Reply> {
     let body = if op.body == BodyKind::Json && !request.body.iter().all(u8::is_ascii_whitespace) {
         match serde_json::from_slice::<Value>(&request.body) {
             Ok(value) => value,
-            Err(e) => return Err(refused(&format!("The body is not valid JSON: {e}"))),
+            Err(e) => return Err((refused(&format!("The body is not valid JSON: {e}")), Some(op))),
         }
     } else {
         Value::Null
     };
     if !body.is_null() && !body.is_object() {
-        return Err(refused("The body must be a JSON object"));
+        return Err((refused("The body must be a JSON object"), Some(op)));
     }
     let problems = validate::check(
         &::oneandone::CATALOG,
@@ -184,7 +197,7 @@ pub(super) fn route(request: &Incoming, token: &str) -> Result<Routed, Reply> {
             .into_iter()
             .map(|p| (p.at.trim_start_matches("(root).").to_owned(), p.message))
             .collect();
-        return Err(bad_request(&problems));
+        return Err((bad_request(&problems), Some(op)));
     }
     Ok(Routed { op, params, query, body: declared(op, body) })
 }
@@ -255,13 +268,13 @@ mod tests {
 
     #[test]
     fn unknown_paths_and_methods() {
-        let reply = route(&incoming("GET", "/v1/nothing"), "t").err().expect("refused");
+        let reply = route(&incoming("GET", "/v1/nothing"), "t").err().expect("refused").0;
         assert_eq!(reply.status, 404);
-        let reply = route(&incoming("PATCH", "/v1/servers"), "t").err().expect("refused");
+        let reply = route(&incoming("PATCH", "/v1/servers"), "t").err().expect("refused").0;
         assert_eq!(reply.status, 405);
-        let reply = route(&incoming("GET", "/v2/servers"), "t").err().expect("refused");
+        let reply = route(&incoming("GET", "/v2/servers"), "t").err().expect("refused").0;
         assert_eq!(reply.status, 404);
-        let reply = route(&incoming("GET", "/v1/servers"), "other").err().expect("refused");
+        let reply = route(&incoming("GET", "/v1/servers"), "other").err().expect("refused").0;
         assert_eq!(reply.status, 401);
     }
 }

@@ -20,7 +20,8 @@
 //! ```
 //!
 //! The `cloud-sdks-sim` binary serves the same simulators for other languages and tools:
-//! `cloud-sdks-sim serve --provider profitbricks --port 0`.
+//! `cloud-sdks-sim serve --provider profitbricks --port 0` (or `--provider oneandone`, feature
+//! `oneandone`: the 1&1 Cloud Server simulator, `Simulator::oneandone()`).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

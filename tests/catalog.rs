@@ -45,6 +45,29 @@ fn check(catalog: &Catalog, names: &[&str]) -> Vec<String> {
             }
         }
     }
+    for op in catalog.operations {
+        if let Some(pages) = &op.pages {
+            for name in [pages.page, pages.per_page] {
+                if op.param(name).is_none() {
+                    problems
+                        .push(format!("{}: pages by '{name}', which it does not take", op.name));
+                }
+            }
+        }
+    }
+    for wait in catalog.waits {
+        match catalog.operation(wait.operation) {
+            Some(op) if op.param(wait.id).is_some_and(|p| p.location == Location::Path) => {}
+            _ => problems.push(format!(
+                "a wait looks with {}, which does not take {} in its path",
+                wait.operation, wait.id
+            )),
+        }
+        if wait.state.is_empty() || wait.done.is_empty() {
+            problems
+                .push(format!("the wait with {} has no state or no done states", wait.operation));
+        }
+    }
     for model in catalog.models {
         for field in model.fields {
             for named in models_named(&field.ty) {
@@ -72,6 +95,11 @@ fn every_catalog_is_complete_and_consistent() {
         memset::CATALOG.operations.len(),
     ];
     assert_eq!(counts, [67, 136, 152], "every operation of the specs");
+    // 1&1 is the only provider with paged lists and handle waits
+    let paged = oneandone::CATALOG.operations.iter().filter(|op| op.pages.is_some()).count();
+    assert!(paged >= 10, "{paged} paged 1&1 lists");
+    assert!(oneandone::CATALOG.waits.iter().any(|w| w.operation == "get_server_status"));
+    assert!(profitbricks::CATALOG.operations.iter().all(|op| op.pages.is_none()));
 }
 
 #[test]

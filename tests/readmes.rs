@@ -22,3 +22,7 @@ pub mod memset_readme {}
 /// `crates/runtime/README.md`.
 #[doc = include_str!("../crates/runtime/README.md")]
 pub mod runtime_readme {}
+
+/// `crates/sim/README.md`.
+#[doc = include_str!("../crates/sim/README.md")]
+pub mod sim_readme {}

@@ -72,6 +72,8 @@ pub struct WaitSpec {
 pub struct StateStep {
     /// The Rust field name.
     pub field: String,
+    /// Its wire name(s), dot-separated.
+    pub wire: String,
     /// Whether the field is required (not an `Option`).
     pub required: bool,
 }

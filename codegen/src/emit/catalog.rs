@@ -9,8 +9,8 @@ use quote::quote;
 use super::rust;
 use crate::docs;
 use crate::ir::{
-    Answer, BodyEncoding, Bound, Constraints, Http, Literal, Location, Model, Operation, Param,
-    PathPart, Provider, Ty,
+    Answer, BodyEncoding, Bound, Constraints, Http, Literal, Location, Model, Operation, Paging,
+    Param, PathPart, Provider, ResourceHandle, Ty,
 };
 
 pub fn file(p: &Provider) -> TokenStream {
@@ -26,6 +26,7 @@ pub fn file(p: &Provider) -> TokenStream {
     let provider = &p.name;
     let models = p.models.iter().map(|m| model_info(p, m));
     let model_names = p.models.iter().map(|m| model_static(&m.name));
+    let waits = p.handles.iter().filter_map(wait_info);
     quote! {
         //! Every operation of this API as data: what it does, its parameters and its wire form
         //! ([`CATALOG`]), and the types that describe them.
@@ -37,6 +38,7 @@ pub fn file(p: &Provider) -> TokenStream {
             operations: &[#(&#names),*],
             aliases: &[#(#aliases),*],
             models: &[#(&#model_names),*],
+            waits: &[#(#waits),*],
         };
 
         #(#entries)*
@@ -116,6 +118,12 @@ fn entry(p: &Provider, op: &Operation) -> TokenStream {
         Answer::Job { .. } => quote!(AnswerKind::Job),
     };
     let returns = option_str(op.returns.as_ref().map(|t| t.to_string()).as_deref());
+    let pages = match &op.paging {
+        Some(Paging { page, per_page, first, size, .. }) => {
+            quote!(Some(PageInfo { page: #page, per_page: #per_page, first: #first, size: #size }))
+        }
+        None => quote!(None),
+    };
     quote! {
         pub(crate) static #static_name: OperationInfo = OperationInfo {
             name: #name,
@@ -130,8 +138,30 @@ fn entry(p: &Provider, op: &Operation) -> TokenStream {
             idempotent: #idempotent,
             answer: #answer,
             returns: #returns,
+            pages: #pages,
         };
     }
+}
+
+/// A handle's wait as data, for callers that wait without its Rust type (the shells).
+fn wait_info(h: &ResourceHandle) -> Option<TokenStream> {
+    let w = h.wait.as_ref()?;
+    let id = &h.id;
+    let operation = &w.operation;
+    let state: Vec<&str> = w.state.iter().flat_map(|step| step.wire.split('.')).collect();
+    let (done, failed) = (&w.done, &w.failed);
+    let (interval, timeout) = (w.interval_secs, w.timeout_secs);
+    Some(quote! {
+        WaitInfo {
+            id: #id,
+            operation: #operation,
+            state: &[#(#state),*],
+            done: &[#(#done),*],
+            failed: &[#(#failed),*],
+            interval_secs: #interval,
+            timeout_secs: #timeout,
+        }
+    })
 }
 
 fn param_info(p: &Provider, param: &Param) -> TokenStream {

@@ -114,9 +114,11 @@ impl At<'_> {
                 _ => None,
             };
             let field = model.and_then(|m| m.fields.iter().find(|f| f.rust == segment));
-            path.extend(
-                field.map(|f| ir::StateStep { field: f.rust.clone(), required: f.required }),
-            );
+            path.extend(field.map(|f| ir::StateStep {
+                field: f.rust.clone(),
+                wire: f.wire.join("."),
+                required: f.required,
+            }));
             ty = field.map(|f| f.ty.clone());
             if ty.is_none() {
                 self.error(w.state.span(), format!("{what}: the answer of '{op_name}' has no field '{segment}' on the way to the state"), "write the path with Rust field names, e.g. \"status.state\"");

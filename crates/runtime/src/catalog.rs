@@ -17,6 +17,9 @@ pub struct Catalog {
     pub aliases: &'static [(&'static str, &'static str)],
     /// The models the operations send and answer with.
     pub models: &'static [&'static ModelInfo],
+    /// How to wait for a resource to be ready, one entry per resource that can be waited for
+    /// (the 1&1 handles' `wait_for`).
+    pub waits: &'static [WaitInfo],
 }
 
 impl Catalog {
@@ -61,6 +64,42 @@ pub struct OperationInfo {
     pub answer: AnswerKind,
     /// The type of the answer's value in spec syntax (`"list<Server>"`), if there is one.
     pub returns: Option<&'static str>,
+    /// How to walk every page, for a paged list.
+    pub pages: Option<PageInfo>,
+}
+
+/// How a paged list is walked: ask for page after page until one is shorter than the page
+/// size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageInfo {
+    /// The parameter that numbers the page (`"page"`).
+    pub page: &'static str,
+    /// The parameter that sizes the page (`"per_page"`).
+    pub per_page: &'static str,
+    /// The number of the first page.
+    pub first: u64,
+    /// The page size used when the caller gives none.
+    pub size: u64,
+}
+
+/// How a resource is waited for: look at it with `operation` (its id in the parameter `id`)
+/// until the member at `state` is one of `done`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitInfo {
+    /// The parameter the resource's id goes in (`"server_id"`).
+    pub id: &'static str,
+    /// The operation that looks at the resource (`"get_server_status"`).
+    pub operation: &'static str,
+    /// The wire names from the answer to its state (`&["state"]`).
+    pub state: &'static [&'static str],
+    /// The states that mean ready.
+    pub done: &'static [&'static str],
+    /// The states that mean it will never be ready.
+    pub failed: &'static [&'static str],
+    /// Seconds between two looks.
+    pub interval_secs: u64,
+    /// Seconds to wait in all before giving up.
+    pub timeout_secs: u64,
 }
 
 impl OperationInfo {

@@ -193,7 +193,7 @@ fn holds_secret(catalog: &Catalog, words: &[String]) -> bool {
 
 /// Runs the interactive mode until `quit`, end of input or Ctrl-C.
 pub(crate) fn run(provider: &Provider, options: &Options, io: &mut Io<'_>) -> u8 {
-    let prompt_tail = match login(provider, options, io.env) {
+    let prompt_tail = match login(provider, options, io) {
         Ok(Login::Token(token)) => tail(&token),
         Ok(Login::Basic { user, .. }) => tail(&user),
         Err(message) => {

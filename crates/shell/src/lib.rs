@@ -18,7 +18,7 @@ use std::io::Write;
 use std::pin::Pin;
 use std::process::ExitCode;
 
-use cloud_sdks_runtime::catalog::Catalog;
+use cloud_sdks_runtime::catalog::{Catalog, OperationInfo};
 use serde_json::Value;
 
 pub mod args;
@@ -26,6 +26,9 @@ pub mod help;
 mod interactive;
 pub mod output;
 pub mod providers;
+#[cfg(feature = "sim")]
+pub mod simulators;
+pub mod waits;
 
 use output::Format;
 
@@ -116,6 +119,13 @@ pub type CallResult = Pin<Box<dyn Future<Output = Result<Value, Failure>>>>;
 pub trait Backend {
     /// Runs the operation `operation` with the JSON arguments `args`.
     fn call(&self, operation: &str, args: Value) -> CallResult;
+
+    /// Runs the paged list `op` page after page (`--all`); the items of every page, as one
+    /// JSON list.
+    fn call_all(&self, op: &'static OperationInfo, args: Value) -> CallResult;
+
+    /// Waits for `target` (`--wait`); the last answer looked at, as JSON.
+    fn wait(&self, target: &waits::Target, pace: providers::Pace) -> CallResult;
 }
 
 /// Makes a [`Backend`] from the credentials and an optional base URL.
@@ -138,7 +148,22 @@ pub struct Provider {
     pub default_url: &'static str,
     /// Makes a client.
     pub connect: Connect,
+    /// The embedded simulator `--sim` talks to, if this build has one for the provider.
+    pub simulator: Option<&'static Simulator>,
 }
+
+/// A provider's embedded simulator (`--sim`).
+#[derive(Debug, Clone, Copy)]
+pub struct Simulator {
+    /// The credentials it accepts.
+    pub login: fn() -> Login,
+    /// Starts it on 127.0.0.1: its base URL, and a guard that stops it when dropped.
+    pub start: StartSimulator,
+}
+
+/// Starts a simulator on the current runtime (see [`Simulator::start`]).
+pub type StartSimulator =
+    fn() -> Pin<Box<dyn Future<Output = std::io::Result<(String, Box<dyn std::any::Any>)>>>>;
 
 impl fmt::Debug for dyn Backend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -152,6 +177,10 @@ struct Options {
     help: bool,
     version: bool,
     format: Format,
+    wait: bool,
+    all: bool,
+    interval: Option<std::time::Duration>,
+    sim: bool,
     url: Option<String>,
     token: Option<String>,
     user: Option<String>,
@@ -186,13 +215,20 @@ pub fn usage(provider: &Provider) -> String {
          -h, --help                  show this help (with a command: its parameters)\n  \
          --version                   show the program's version\n\
          {auth}{url}  \
-         -x, --xml                   write results as XML instead of JSON\n\n\
+         -x, --xml                   write results as XML instead of JSON\n  \
+         --wait                      after the call, wait until its request, job or resource\n  \
+         {blank:28}is done (progress on stderr)\n  \
+         --interval SECONDS          with --wait: the pause between two looks\n  \
+         --all                       for a paged list: every page, as one list\n  \
+         --sim                       talk to an embedded simulator of the API instead (no\n  \
+         {blank:28}credentials; it starts with the seeds' example resources)\n\n\
          Commands: 'help' for the local commands, 'help remote' for every remote command,\n\
          'help <command>' for one. Without a command the shell is interactive.\n\n\
          Exit status: 0 done, 2 usage error, 3 invalid argument (nothing sent), 4 API error,\n\
          5 transport failure (no answer), 1 anything else.",
         program = provider.program,
         title = provider.title,
+        blank = "",
     )
 }
 
@@ -226,6 +262,17 @@ fn parse_options(provider: &Provider, words: &[String]) -> Result<Options, Strin
             ("-h" | "--help", _) => options.help = true,
             ("--version", _) => options.version = true,
             ("-x" | "--xml", _) => options.format = Format::Xml,
+            ("--wait", _) => options.wait = true,
+            ("--all", _) => options.all = true,
+            ("--sim", _) => options.sim = true,
+            ("--interval", _) => {
+                let text = value(flag)?;
+                let seconds = text.parse::<f64>().ok().filter(|s| s.is_finite() && *s > 0.0);
+                let seconds = seconds.filter(|s| *s <= 86_400.0).ok_or_else(|| {
+                    format!("--interval takes seconds between 0 and 86400, not {text:?}")
+                })?;
+                options.interval = Some(std::time::Duration::from_secs_f64(seconds));
+            }
             ("--url", _) => options.url = Some(value(flag)?),
             (f, _) if f == url_short => options.url = Some(value(flag)?),
             (f, Auth::Token { short, long, .. })
@@ -243,11 +290,14 @@ fn parse_options(provider: &Provider, words: &[String]) -> Result<Options, Strin
     Ok(options)
 }
 
-fn login(
-    provider: &Provider,
-    options: &Options,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Login, String> {
+fn login(provider: &Provider, options: &Options, io: &Io<'_>) -> Result<Login, String> {
+    if options.sim {
+        let simulator = provider.simulator.ok_or_else(|| {
+            format!("--sim: this build of {} has no simulator (feature `sim`)", provider.program)
+        })?;
+        return Ok((simulator.login)());
+    }
+    let env = io.env;
     let nonempty = |value: Option<String>| value.filter(|v| !v.is_empty());
     match provider.auth {
         Auth::Token { short, long, env: var, what } => {
@@ -258,14 +308,20 @@ fn login(
         Auth::UserPassword { user_env, password_env } => {
             let user = nonempty(options.user.clone().or_else(|| env(user_env)))
                 .ok_or_else(|| format!("No user name provided (-u / --username, or {user_env})"))?;
-            let password = nonempty(options.password.clone().or_else(|| env(password_env)))
-                .ok_or_else(|| {
-                    format!("No password provided (-p / --password, or {password_env})")
-                })?;
+            let given = nonempty(options.password.clone().or_else(|| env(password_env)));
+            // asked for without echo at a terminal, never taken from the command history
+            let asked =
+                || io.ask_password.and_then(|ask| ask(&format!("Password for {user}: ")).ok());
+            let password = given.or_else(|| nonempty(asked())).ok_or_else(|| {
+                format!("No password provided (-p / --password, or {password_env})")
+            })?;
             Ok(Login::Basic { user, password })
         }
     }
 }
+
+/// Asks at the terminal, showing the prompt, and reads a line without echo.
+pub type AskPassword = dyn Fn(&str) -> std::io::Result<String>;
 
 /// Where a shell's output goes, and where its environment comes from (the process's own
 /// in [`main`]; tests give their own).
@@ -276,6 +332,8 @@ pub struct Io<'a> {
     pub err: &'a mut dyn Write,
     /// Reads an environment variable.
     pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// Asks for a password without echoing it (`None` when there is no terminal to ask at).
+    pub ask_password: Option<&'a AskPassword>,
 }
 
 impl fmt::Debug for Io<'_> {
@@ -293,8 +351,13 @@ pub fn main(provider: &Provider) -> ExitCode {
     let mut out = stdout.lock();
     let mut err = stderr.lock();
     let env = |name: &str| std::env::var(name).ok();
+    let ask = |prompt: &str| rpassword::prompt_password(prompt);
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    let ask_password: Option<&AskPassword> = if terminal { Some(&ask) } else { None };
     let code = match words {
-        Ok(words) => run(provider, &words, &mut Io { out: &mut out, err: &mut err, env: &env }),
+        Ok(words) => {
+            run(provider, &words, &mut Io { out: &mut out, err: &mut err, env: &env, ask_password })
+        }
         Err(_) => {
             let _ = writeln!(err, "{}: arguments must be valid UTF-8", provider.program);
             exit::USAGE
@@ -372,10 +435,12 @@ fn operation(
     })
 }
 
-/// A client and a runtime, made at the first remote command and kept for the next ones.
+/// A client and a runtime, made at the first remote command and kept for the next ones
+/// (with the simulator they talk to, under `--sim`).
 #[derive(Default)]
 struct Session {
     client: Option<(Box<dyn Backend>, tokio::runtime::Runtime)>,
+    simulator: Option<Box<dyn std::any::Any>>,
 }
 
 impl Session {
@@ -383,16 +448,25 @@ impl Session {
         &mut self,
         provider: &Provider,
         options: &Options,
-        env: &dyn Fn(&str) -> Option<String>,
+        io: &Io<'_>,
     ) -> Result<&(Box<dyn Backend>, tokio::runtime::Runtime), Failure> {
         if self.client.is_none() {
-            let login = login(provider, options, env).map_err(|m| Failure::new(exit::USAGE, m))?;
-            let backend = (provider.connect)(&login, options.url.as_deref())
-                .map_err(|m| Failure::new(exit::USAGE, m))?;
+            let login = login(provider, options, io).map_err(|m| Failure::new(exit::USAGE, m))?;
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .map_err(|e| Failure::new(exit::OTHER, format!("could not start: {e}")))?;
+            let mut url = options.url.clone();
+            if let (true, Some(simulator)) = (options.sim, provider.simulator) {
+                // the simulator's server runs on this runtime, while each call is awaited
+                let (base, guard) = runtime.block_on((simulator.start)()).map_err(|e| {
+                    Failure::new(exit::OTHER, format!("could not start the simulator: {e}"))
+                })?;
+                url = Some(base);
+                self.simulator = Some(guard);
+            }
+            let backend = (provider.connect)(&login, url.as_deref())
+                .map_err(|m| Failure::new(exit::USAGE, m))?;
             self.client = Some((backend, runtime));
         }
         self.client.as_ref().ok_or_else(|| Failure::new(exit::OTHER, "no client"))
@@ -431,22 +505,74 @@ fn execute(
                 args::ArgError::Usage(message) => Failure::new(exit::USAGE, message),
                 args::ArgError::Invalid(message) => Failure::new(exit::INVALID_ARGUMENT, message),
             })?;
-            let (backend, runtime) = session.client(provider, options, io.env)?;
-            let value = runtime.block_on(backend.call(op.name, args)).map_err(|failure| {
-                // The runtime's messages start with the operation's name; the shell's start
-                // with the command as typed.
-                let prefix = format!("{}: ", op.name);
-                let message = failure.message.strip_prefix(&prefix).map(str::to_owned);
-                Failure { message: message.unwrap_or(failure.message), ..failure }
-            })?;
+            // what --wait and --all need is checked before anything is sent
+            let plan = match options.wait {
+                true => Some(waits::plan(provider.catalog, op).map_err(usage_error)?),
+                false => None,
+            };
+            if options.all && op.pages.is_none() {
+                return Err(usage_error(format!("--all: {} is not a paged list", op.name)));
+            }
+            let (backend, runtime) = session.client(provider, options, io)?;
+            let call = match options.all {
+                true => backend.call_all(op, args.clone()),
+                false => backend.call(op.name, args.clone()),
+            };
+            let value = runtime.block_on(call).map_err(|failure| unprefixed(op, failure))?;
             if header {
                 let _ = writeln!(io.out, "({command} result)");
             }
-            output::render(&value, options.format)
+            let text = output::render(&value, options.format);
+            if let Some(plan) = plan {
+                // the result first, so that it is not lost if the wait fails
+                let _ = writeln!(io.out, "{text}");
+                let target =
+                    plan.target(&args, &value).map_err(|m| Failure::new(exit::OTHER, m))?;
+                let what = target.describe();
+                let progress = move |state: &str, waited| {
+                    eprintln!("{}", waits::progress_line(&what, state, waited));
+                };
+                // a simulator's work takes a few looks: no need to pace them like the API's
+                let interval = options
+                    .interval
+                    .or_else(|| options.sim.then_some(std::time::Duration::from_millis(100)));
+                let pace = providers::Pace { interval, progress: Box::new(progress) };
+                let last = runtime.block_on(backend.wait(&target, pace)).map_err(|failure| {
+                    let failure = unprefixed(op, failure);
+                    Failure::new(exit::OTHER, failure.message)
+                })?;
+                let what = target.describe();
+                let _ = match &target {
+                    waits::Target::State { info, .. } => {
+                        let state = waits::state_of(&last, info.state).unwrap_or_default();
+                        writeln!(io.err, "({what} done: {state})")
+                    }
+                    _ => writeln!(io.err, "({what} done)"),
+                };
+                return write_pipe(io, &text, pipe);
+            }
+            text
         }
     };
     writeln!(io.out, "{text}")
         .map_err(|e| Failure::new(exit::OTHER, format!("could not write the result: {e}")))?;
+    write_pipe(io, &text, pipe)
+}
+
+fn usage_error(message: String) -> Failure {
+    Failure::new(exit::USAGE, message)
+}
+
+/// The runtime's messages start with the operation's name; the shell's start with the command
+/// as typed.
+fn unprefixed(op: &OperationInfo, failure: Failure) -> Failure {
+    let prefix = format!("{}: ", op.name);
+    let message = failure.message.strip_prefix(&prefix).map(str::to_owned);
+    Failure { message: message.unwrap_or(failure.message), ..failure }
+}
+
+/// The seed's pipe: `... | file` writes the result to `file` as well.
+fn write_pipe(io: &mut Io<'_>, text: &str, pipe: Option<&str>) -> Result<(), Failure> {
     if let Some(file) = pipe {
         std::fs::write(file, format!("{text}\n"))
             .map_err(|e| Failure::new(exit::OTHER, format!("could not write {file}: {e}")))?;
@@ -463,7 +589,11 @@ mod tests {
         let words: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let env = |_: &str| None;
-        let code = run(provider, &words, &mut Io { out: &mut out, err: &mut err, env: &env });
+        let code = run(
+            provider,
+            &words,
+            &mut Io { out: &mut out, err: &mut err, env: &env, ask_password: None },
+        );
         let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("UTF-8");
         (code, text(out), text(err))
     }

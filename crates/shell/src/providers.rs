@@ -1,10 +1,16 @@
 //! The three providers: their catalogs, credentials and clients.
 
-use std::fmt::Debug;
+use std::fmt::{self, Debug};
+use std::time::Duration;
 
+use cloud_sdks_runtime::catalog::{OperationInfo, WaitInfo};
+use cloud_sdks_runtime::pages::{PageFuture, Pages};
+use cloud_sdks_runtime::wait::{by_state, look, ProgressHook, Wait, WaitOptions};
 use cloud_sdks_runtime::{CallFuture, Credentials, Error};
+use serde::Serialize;
 use serde_json::Value;
 
+use crate::waits::{self, Target};
 use crate::{exit, Auth, Backend, CallResult, Failure, Login, Provider};
 
 /// Sorts a runtime error into an exit status and message.
@@ -21,32 +27,143 @@ pub fn failure<K: Debug>(error: Error<K>) -> Failure {
     Failure::new(code, error.to_string())
 }
 
-fn boxed<K: Debug + 'static>(call: CallFuture<Value, K>) -> CallResult {
-    Box::pin(async move { call.await.map_err(failure) })
+/// A client's dynamic entry point, which the shell's [`Backend`] is built on.
+trait Dynamic: Clone + Send + Sync + 'static {
+    /// The crate's error kind.
+    type Kind: Debug + Send + 'static;
+
+    /// `Client::call`.
+    fn call(&self, operation: &str, args: Value) -> CallFuture<Value, Self::Kind>;
+
+    /// The crate's own wait for a provisioning request or a job, if it has one.
+    fn wait_for(&self, _target: &Target, _pace: Pace) -> Option<CallResult> {
+        None
+    }
+}
+
+/// How often to look while waiting (the provider's pace when `None`), and where the progress
+/// goes.
+pub struct Pace {
+    /// The pause between two looks, instead of the provider's.
+    pub interval: Option<Duration>,
+    /// Hears every pending state with the time waited so far.
+    pub progress: ProgressHook,
+}
+
+impl fmt::Debug for Pace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pace").field("interval", &self.interval).finish_non_exhaustive()
+    }
+}
+
+/// Sets the pace of `wait` and runs it, its answer as JSON.
+fn paced<T, K>(mut wait: Wait<T, K>, pace: Pace) -> CallResult
+where
+    T: Serialize + Send + 'static,
+    K: Debug + Send + 'static,
+{
+    if let Some(interval) = pace.interval {
+        wait = wait.interval(interval);
+    }
+    let wait = wait.on_progress(pace.progress);
+    Box::pin(async move {
+        let done = wait.await.map_err(failure)?;
+        serde_json::to_value(done).map_err(|e| Failure::new(exit::OTHER, e.to_string()))
+    })
+}
+
+impl<C: Dynamic> Backend for C {
+    fn call(&self, operation: &str, args: Value) -> CallResult {
+        let call = Dynamic::call(self, operation, args);
+        Box::pin(async move { call.await.map_err(failure) })
+    }
+
+    fn call_all(&self, op: &'static OperationInfo, args: Value) -> CallResult {
+        let Some(pages) = op.pages else {
+            let message = format!("--all: {} is not a paged list", op.name);
+            return Box::pin(std::future::ready(Err(Failure::new(exit::USAGE, message))));
+        };
+        let size = args.get(pages.per_page).and_then(Value::as_u64).unwrap_or(pages.size);
+        let client = self.clone();
+        let fetch = move |page: u64| -> PageFuture<Value, C::Kind> {
+            let mut args = args.clone();
+            if let Value::Object(members) = &mut args {
+                members.insert(pages.page.to_owned(), page.into());
+                members.insert(pages.per_page.to_owned(), size.into());
+            }
+            let call = Dynamic::call(&client, op.name, args);
+            Box::pin(async move {
+                Ok(match call.await? {
+                    Value::Array(items) => items,
+                    other => vec![other],
+                })
+            })
+        };
+        let walk = Pages::new(pages.first, size, Box::new(fetch));
+        Box::pin(async move { walk.all().await.map(Value::Array).map_err(failure) })
+    }
+
+    fn wait(&self, target: &Target, pace: Pace) -> CallResult {
+        let Target::State { info, id } = target else {
+            return self.wait_for(target, pace).unwrap_or_else(|| {
+                let message = format!("--wait: this API has no {}", target.describe());
+                Box::pin(std::future::ready(Err(Failure::new(exit::USAGE, message))))
+            });
+        };
+        let info: &'static WaitInfo = info;
+        let seconds = Duration::from_secs;
+        let options = WaitOptions::new(seconds(info.interval_secs), seconds(info.timeout_secs));
+        let what = target.describe();
+        let args = serde_json::json!({ info.id: id });
+        let client = self.clone();
+        let fetch = move || Dynamic::call(&client, info.operation, args.clone());
+        let done: Vec<String> = info.done.iter().map(|s| (*s).to_owned()).collect();
+        let judge = move |answer: Value| {
+            let state = waits::state_of(&answer, info.state);
+            by_state(answer, state, &done, info.failed, info.id)
+        };
+        paced(Wait::new(what, options, look(fetch, judge)), pace)
+    }
+}
+
+impl Dynamic for memset::Client {
+    type Kind = memset::ErrorKind;
+
+    fn call(&self, operation: &str, args: Value) -> CallFuture<Value, Self::Kind> {
+        memset::Client::call(self, operation, args)
+    }
+
+    fn wait_for(&self, target: &Target, pace: Pace) -> Option<CallResult> {
+        let Target::Job(id) = target else { return None };
+        Some(paced(self.wait_for_job(id.as_str()), pace))
+    }
+}
+
+impl Dynamic for oneandone::Client {
+    type Kind = oneandone::ErrorKind;
+
+    fn call(&self, operation: &str, args: Value) -> CallFuture<Value, Self::Kind> {
+        oneandone::Client::call(self, operation, args)
+    }
+}
+
+impl Dynamic for profitbricks::Client {
+    type Kind = profitbricks::ErrorKind;
+
+    fn call(&self, operation: &str, args: Value) -> CallFuture<Value, Self::Kind> {
+        profitbricks::Client::call(self, operation, args)
+    }
+
+    fn wait_for(&self, target: &Target, pace: Pace) -> Option<CallResult> {
+        let Target::Request(id) = target else { return None };
+        Some(paced(profitbricks::Client::wait_for(self, id.as_str()), pace))
+    }
 }
 
 fn credentials(login: &Login) -> Credentials {
     match login {
         Login::Token(token) => Credentials::token(token.clone()),
         Login::Basic { user, password } => Credentials::basic(user.clone(), password.clone()),
-    }
-}
-
-impl Backend for memset::Client {
-    fn call(&self, operation: &str, args: Value) -> CallResult {
-        boxed(memset::Client::call(self, operation, args))
-    }
-}
-
-impl Backend for oneandone::Client {
-    fn call(&self, operation: &str, args: Value) -> CallResult {
-        boxed(oneandone::Client::call(self, operation, args))
-    }
-}
-
-impl Backend for profitbricks::Client {
-    fn call(&self, operation: &str, args: Value) -> CallResult {
-        boxed(profitbricks::Client::call(self, operation, args))
     }
 }
 
@@ -84,6 +201,7 @@ pub static MEMSET: Provider = Provider {
     url_short: 'u',
     default_url: "https://api.memset.com/v1",
     connect: memset_client,
+    simulator: None,
 };
 
 /// `oneandone-shell`: 1&1 Cloud Server, with `-t/--token` or `ONEANDONE_TOKEN`.
@@ -95,6 +213,7 @@ pub static ONEANDONE: Provider = Provider {
     url_short: 'u',
     default_url: "https://cloudpanel-api.1and1.com/v1",
     connect: oneandone_client,
+    simulator: None,
 };
 
 /// `pb-shell`: ProfitBricks, with `-u/--username` + `-p/--password` or
@@ -110,4 +229,8 @@ pub static PROFITBRICKS: Provider = Provider {
     url_short: 'U',
     default_url: "https://api.profitbricks.com/cloudapi/v3",
     connect: profitbricks_client,
+    #[cfg(feature = "sim")]
+    simulator: Some(&crate::simulators::PROFITBRICKS),
+    #[cfg(not(feature = "sim"))]
+    simulator: None,
 };

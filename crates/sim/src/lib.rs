@@ -26,10 +26,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod faults;
 #[cfg(feature = "oneandone")]
 pub mod oneandone;
 #[cfg(feature = "profitbricks")]
 pub mod profitbricks;
+pub mod route;
 mod server;
 mod util;
 mod validate;

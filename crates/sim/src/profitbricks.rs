@@ -30,6 +30,8 @@ use cloud_sdks_runtime::catalog::{BodyKind, OperationInfo, Verb};
 use serde_json::{json, Map, Value};
 use tokio::sync::oneshot;
 
+use crate::faults::Faults;
+use crate::route;
 use crate::server::{self, Handler, Incoming, Reply};
 use crate::util::{hex32, now, uuid};
 use crate::validate::{self, Arguments};
@@ -113,6 +115,7 @@ impl Builder {
             done_after: self.done_after,
             state: Mutex::new(State::default()),
             received: Mutex::new(Vec::new()),
+            faults: Faults::default(),
         });
         let stop = server::spawn(listener, Arc::clone(&sim) as Arc<dyn Handler>);
         Ok(Running {
@@ -152,7 +155,7 @@ pub struct Received {
     pub path: String,
     /// The body as text (lossily decoded if it is not UTF-8).
     pub body: String,
-    /// The status it was answered with.
+    /// The status it was answered with (0: the connection was dropped by an injected fault).
     pub status: u16,
 }
 
@@ -182,6 +185,13 @@ impl Running {
     /// The base URL to give a client, `http://127.0.0.1:<port>/cloudapi/v3`.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The fault rules: add one to make the next matching requests fail (see
+    /// [`crate::faults`]); [`Fault::FailWork`](crate::faults::Fault::FailWork) makes the
+    /// provisioning request a call starts end `FAILED` with its message.
+    pub fn faults(&self) -> &Faults {
+        &self.sim.faults
     }
 
     /// The address it listens on.
@@ -269,6 +279,7 @@ struct Sim {
     done_after: Option<Duration>,
     state: Mutex<State>,
     received: Mutex<Vec<Received>>,
+    faults: Faults,
 }
 
 #[derive(Default)]
@@ -311,6 +322,8 @@ struct Node {
 /// The HTTP request that started a provisioning request, as `GET /requests/{id}` shows it.
 #[derive(Clone, Default)]
 struct Recorded {
+    /// The operation, as the catalog names it.
+    operation: &'static str,
     method: String,
     url: String,
     body: String,
@@ -324,6 +337,8 @@ struct Provisioning {
     recorded: Recorded,
     looks: u32,
     done: bool,
+    /// Why it fails when it is over, if an injected fault says it does.
+    fails: Option<String>,
     /// Resource paths to make AVAILABLE when done.
     targets: Vec<String>,
     /// `{id, type, href}` of each target.
@@ -503,6 +518,41 @@ fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, Stri
 impl Handler for Sim {
     fn handle(&self, request: &Incoming) -> Reply {
         let reply = self.answer(request);
+        self.record(request, reply.status);
+        reply
+    }
+
+    fn unreadable(&self) -> Reply {
+        error(422, CODE_REQUIRED, "[(root)] The request body could not be read or is too large")
+    }
+
+    fn faults(&self) -> Option<&Faults> {
+        Some(&self.faults)
+    }
+
+    fn operation(&self, request: &Incoming) -> Option<&'static str> {
+        let rest = request.path.strip_prefix(PREFIX)?;
+        let (op, _) = route::operation(&::profitbricks::CATALOG, &request.method, rest).ok()?;
+        Some(op.name)
+    }
+
+    fn fault_reply(&self, status: u16, message: &str) -> Reply {
+        // the API's codes for these were never observed: the status stands in for one
+        error(status, &status.to_string(), message)
+    }
+
+    fn rate_limit_headers(&self, retry_after_secs: u64) -> Vec<(&'static str, String)> {
+        // the API's headers (the wire reference) carry no reset time, only the budget per
+        // minute: one request is free again after 60 / limit seconds
+        let limit = (60 / retry_after_secs.max(1)).max(1);
+        vec![
+            ("X-RateLimit-Remaining", "0".to_owned()),
+            ("X-RateLimit-Limit", limit.to_string()),
+            ("X-RateLimit-Burst", limit.to_string()),
+        ]
+    }
+
+    fn record(&self, request: &Incoming, status: u16) {
         if let Ok(mut received) = self.received.lock() {
             if received.len() >= 10_000 {
                 received.remove(0);
@@ -515,14 +565,9 @@ impl Handler for Sim {
                 method: request.method.clone(),
                 path,
                 body: String::from_utf8_lossy(&request.body).into_owned(),
-                status: reply.status,
+                status,
             });
         }
-        reply
-    }
-
-    fn unreadable(&self) -> Reply {
-        error(422, CODE_REQUIRED, "[(root)] The request body could not be read or is too large")
     }
 }
 
@@ -628,6 +673,7 @@ impl Sim {
             }
         }
         state.current = Recorded {
+            operation: op.name,
             method: request.method.clone(),
             url: format!("{}{}", self.base_url, rest),
             body: String::from_utf8_lossy(&request.body).into_owned(),
@@ -1002,6 +1048,7 @@ impl Sim {
             .collect();
         state.seq += 1;
         let (seq, recorded) = (state.seq, state.current.clone());
+        let fails = self.faults.failed_work(recorded.operation);
         state.requests.insert(
             id.clone(),
             Provisioning {
@@ -1010,6 +1057,7 @@ impl Sim {
                 recorded,
                 looks: 0,
                 done: false,
+                fails,
                 targets,
                 refs,
             },
@@ -1027,10 +1075,23 @@ impl Sim {
     fn request_status(&self, state: &mut State, id: &str) -> Reply {
         let Some(request) = state.requests.get_mut(id) else { return not_found() };
         request.looks = request.looks.saturating_add(1);
-        let status = if request.done
+        let over = request.done
             || request.looks >= self.polls_until_done
-            || self.done_after.is_some_and(|t| request.accepted.elapsed() >= t)
-        {
+            || self.done_after.is_some_and(|t| request.accepted.elapsed() >= t);
+        if let (true, Some(why)) = (over, request.fails.clone()) {
+            // a failed request changes nothing: its resources stay as they were
+            request.done = true;
+            let refs = request.refs.clone();
+            let targets: Vec<Value> = refs
+                .into_iter()
+                .map(|target| json!({"status": "FAILED", "target": target}))
+                .collect();
+            return ok(json!({
+                "id": format!("{id}/status"), "type": "request-status", "href": self.href(&format!("/requests/{id}/status")),
+                "metadata": {"etag": hex32(), "message": why, "status": "FAILED", "targets": targets},
+            }));
+        }
+        let status = if over {
             "DONE"
         } else if request.looks == 1 {
             "QUEUED"

@@ -1,7 +1,6 @@
 //! The HTTP plumbing every simulator shares: a loopback HTTP/1 server that hands each
 //! request, with its body read whole, to a synchronous handler.
 
-use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,6 +14,8 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinSet;
+
+use crate::faults::{retry_after_secs, Fault, Faults};
 
 /// The most body bytes a request may carry.
 const MAX_BODY: usize = 4 << 20;
@@ -55,7 +56,40 @@ pub(crate) trait Handler: Send + Sync + 'static {
     fn handle(&self, request: &Incoming) -> Reply;
     /// The answer to a body larger than [`MAX_BODY`] or one that could not be read.
     fn unreadable(&self) -> Reply;
+
+    /// The fault rules, if this simulator takes them.
+    fn faults(&self) -> Option<&Faults> {
+        None
+    }
+    /// The operation a request is for, as the catalog names it (what fault rules match).
+    fn operation(&self, _request: &Incoming) -> Option<&'static str> {
+        None
+    }
+    /// An injected error status, in the provider's error shape.
+    fn fault_reply(&self, status: u16, message: &str) -> Reply {
+        let body = serde_json::json!({ "message": message });
+        Reply { status, headers: Vec::new(), body: Some(body) }
+    }
+    /// The headers of an injected 429 that ask for a wait of `retry_after_secs`, as the
+    /// provider sends them (`Retry-After` unless the provider says otherwise).
+    fn rate_limit_headers(&self, retry_after_secs: u64) -> Vec<(&'static str, String)> {
+        vec![("Retry-After", retry_after_secs.to_string())]
+    }
+    /// Notes a request answered without [`handle`](Self::handle) (an injected fault).
+    fn record(&self, _request: &Incoming, _status: u16) {}
 }
+
+/// An injected dropped connection: hyper closes the connection instead of answering.
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the connection was dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for Dropped {}
 
 /// Binds a listener on `addr`.
 pub(crate) async fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
@@ -92,7 +126,7 @@ pub(crate) fn spawn(listener: TcpListener, handler: Arc<dyn Handler>) -> oneshot
 async fn answer(
     handler: Arc<dyn Handler>,
     request: Request<Body>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<Full<Bytes>>, Dropped> {
     let (parts, body) = request.into_parts();
     let reply = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => {
@@ -114,7 +148,30 @@ async fn answer(
                     .collect(),
                 body: collected.to_bytes().to_vec(),
             };
-            handler.handle(&incoming)
+            let fault = handler.faults().and_then(|f| f.at_the_door(handler.operation(&incoming)));
+            match fault {
+                None | Some(Fault::FailWork(_)) => handler.handle(&incoming),
+                Some(Fault::Delay(pause)) => {
+                    tokio::time::sleep(pause).await;
+                    handler.handle(&incoming)
+                }
+                Some(Fault::Drop) => {
+                    handler.record(&incoming, 0);
+                    return Err(Dropped);
+                }
+                Some(Fault::RateLimited { retry_after }) => {
+                    let secs = retry_after_secs(retry_after);
+                    let mut reply = handler.fault_reply(429, "Too many requests; retry later");
+                    reply.headers.extend(handler.rate_limit_headers(secs));
+                    handler.record(&incoming, reply.status);
+                    reply
+                }
+                Some(Fault::Status(status)) => {
+                    let reply = handler.fault_reply(status, "Injected server error");
+                    handler.record(&incoming, reply.status);
+                    reply
+                }
+            }
         }
         Err(_) => handler.unreadable(),
     };

@@ -218,6 +218,7 @@ pub static CATALOG: Catalog = Catalog {
         &MODEL_VLAN,
         &MODEL_VLAN_HOST,
     ],
+    waits: &[],
 };
 pub(crate) static APIKEY_ADD_SCOPE: OperationInfo = OperationInfo {
     name: "apikey.add_scope",
@@ -289,6 +290,7 @@ pub(crate) static APIKEY_ADD_SCOPE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ApiKey"),
+    pages: None,
 };
 pub(crate) static APIKEY_CREATE: OperationInfo = OperationInfo {
     name: "apikey.create",
@@ -337,6 +339,7 @@ pub(crate) static APIKEY_CREATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ApiKey"),
+    pages: None,
 };
 pub(crate) static APIKEY_DELETE: OperationInfo = OperationInfo {
     name: "apikey.delete",
@@ -372,6 +375,7 @@ pub(crate) static APIKEY_DELETE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("EmptyResult"),
+    pages: None,
 };
 pub(crate) static APIKEY_DELETE_SCOPE: OperationInfo = OperationInfo {
     name: "apikey.delete_scope",
@@ -443,6 +447,7 @@ pub(crate) static APIKEY_DELETE_SCOPE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ApiKey"),
+    pages: None,
 };
 pub(crate) static APIKEY_INFO: OperationInfo = OperationInfo {
     name: "apikey.info",
@@ -478,6 +483,7 @@ pub(crate) static APIKEY_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ApiKey"),
+    pages: None,
 };
 pub(crate) static APIKEY_LIST: OperationInfo = OperationInfo {
     name: "apikey.list",
@@ -492,6 +498,7 @@ pub(crate) static APIKEY_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ApiKey>"),
+    pages: None,
 };
 pub(crate) static BANDWIDTH_INFO: OperationInfo = OperationInfo {
     name: "bandwidth.info",
@@ -527,6 +534,7 @@ pub(crate) static BANDWIDTH_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("map<BandwidthInfo>"),
+    pages: None,
 };
 pub(crate) static BANDWIDTH_MONTHLY_USAGE: OperationInfo = OperationInfo {
     name: "bandwidth.monthly_usage",
@@ -581,6 +589,7 @@ pub(crate) static BANDWIDTH_MONTHLY_USAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("map<list<BandwidthMonth>>"),
+    pages: None,
 };
 pub(crate) static BANDWIDTH_USAGE: OperationInfo = OperationInfo {
     name: "bandwidth.usage",
@@ -634,6 +643,7 @@ pub(crate) static BANDWIDTH_USAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("map<list<BandwidthRate>>"),
+    pages: None,
 };
 pub(crate) static CLUSTER_INFO: OperationInfo = OperationInfo {
     name: "cluster.info",
@@ -669,6 +679,7 @@ pub(crate) static CLUSTER_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Cluster"),
+    pages: None,
 };
 pub(crate) static CLUSTER_LIST: OperationInfo = OperationInfo {
     name: "cluster.list",
@@ -699,6 +710,7 @@ pub(crate) static CLUSTER_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Cluster>"),
+    pages: None,
 };
 pub(crate) static CLUSTER_REAL_SERVICE_DISABLE: OperationInfo = OperationInfo {
     name: "cluster.real_service.disable",
@@ -764,6 +776,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_DISABLE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static CLUSTER_REAL_SERVICE_DISABLE_FALLBACK: OperationInfo = OperationInfo {
     name: "cluster.real_service.disable_fallback",
@@ -829,6 +842,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_DISABLE_FALLBACK: OperationInfo = Operati
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static CLUSTER_REAL_SERVICE_ENABLE: OperationInfo = OperationInfo {
     name: "cluster.real_service.enable",
@@ -894,6 +908,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_ENABLE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static CLUSTER_REAL_SERVICE_ENABLE_FALLBACK: OperationInfo = OperationInfo {
     name: "cluster.real_service.enable_fallback",
@@ -959,6 +974,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_ENABLE_FALLBACK: OperationInfo = Operatio
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static CLUSTER_REAL_SERVICE_INFO: OperationInfo = OperationInfo {
     name: "cluster.real_service.info",
@@ -1024,6 +1040,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ClusterRealService"),
+    pages: None,
 };
 pub(crate) static CLUSTER_REAL_SERVICE_LIST: OperationInfo = OperationInfo {
     name: "cluster.real_service.list",
@@ -1074,6 +1091,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static CLUSTER_REAL_SERVICE_SET_WEIGHT: OperationInfo = OperationInfo {
     name: "cluster.real_service.set_weight",
@@ -1154,6 +1172,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_SET_WEIGHT: OperationInfo = OperationInfo
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static CLUSTER_REAL_SERVICE_STATISTICS: OperationInfo = OperationInfo {
     name: "cluster.real_service.statistics",
@@ -1219,6 +1238,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_STATISTICS: OperationInfo = OperationInfo
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ClusterRealServiceStatistics"),
+    pages: None,
 };
 pub(crate) static CLUSTER_SERVER_DISABLE: OperationInfo = OperationInfo {
     name: "cluster.server.disable",
@@ -1269,6 +1289,7 @@ pub(crate) static CLUSTER_SERVER_DISABLE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static CLUSTER_SERVER_ENABLE: OperationInfo = OperationInfo {
     name: "cluster.server.enable",
@@ -1319,6 +1340,7 @@ pub(crate) static CLUSTER_SERVER_ENABLE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static CLUSTER_SERVER_INFO: OperationInfo = OperationInfo {
     name: "cluster.server.info",
@@ -1349,6 +1371,7 @@ pub(crate) static CLUSTER_SERVER_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ClusterServer"),
+    pages: None,
 };
 pub(crate) static CLUSTER_SERVER_LIST: OperationInfo = OperationInfo {
     name: "cluster.server.list",
@@ -1384,6 +1407,7 @@ pub(crate) static CLUSTER_SERVER_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ClusterServer>"),
+    pages: None,
 };
 pub(crate) static CLUSTER_SERVICE_DISABLE: OperationInfo = OperationInfo {
     name: "cluster.service.disable",
@@ -1434,6 +1458,7 @@ pub(crate) static CLUSTER_SERVICE_DISABLE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static CLUSTER_SERVICE_ENABLE: OperationInfo = OperationInfo {
     name: "cluster.service.enable",
@@ -1484,6 +1509,7 @@ pub(crate) static CLUSTER_SERVICE_ENABLE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static CLUSTER_SERVICE_INFO: OperationInfo = OperationInfo {
     name: "cluster.service.info",
@@ -1534,6 +1560,7 @@ pub(crate) static CLUSTER_SERVICE_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ClusterService"),
+    pages: None,
 };
 pub(crate) static CLUSTER_SERVICE_LIST: OperationInfo = OperationInfo {
     name: "cluster.service.list",
@@ -1569,6 +1596,7 @@ pub(crate) static CLUSTER_SERVICE_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ClusterService>"),
+    pages: None,
 };
 pub(crate) static CLUSTER_SERVICE_STATUS_IMAGE: OperationInfo = OperationInfo {
     name: "cluster.service.status_image",
@@ -1619,6 +1647,7 @@ pub(crate) static CLUSTER_SERVICE_STATUS_IMAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ClusterStatusImage"),
+    pages: None,
 };
 pub(crate) static CREATE_AVAILABLE: OperationInfo = OperationInfo {
     name: "create.available",
@@ -1633,6 +1662,7 @@ pub(crate) static CREATE_AVAILABLE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<AvailableService>"),
+    pages: None,
 };
 pub(crate) static CREATE_EXTRA_BANDWIDTH: OperationInfo = OperationInfo {
     name: "create.extra_bandwidth",
@@ -1701,6 +1731,7 @@ pub(crate) static CREATE_EXTRA_BANDWIDTH: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("CreateResult"),
+    pages: None,
 };
 pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
     name: "create.hourly_miniserver",
@@ -2152,6 +2183,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("CreateResult"),
+    pages: None,
 };
 pub(crate) static CREATE_MEMSTORE: OperationInfo = OperationInfo {
     name: "create.memstore",
@@ -2260,6 +2292,7 @@ pub(crate) static CREATE_MEMSTORE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("CreateResult"),
+    pages: None,
 };
 pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
     name: "create.monthly_fullserver",
@@ -2739,6 +2772,7 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("CreateResult"),
+    pages: None,
 };
 pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
     name: "create.monthly_miniserver",
@@ -3176,6 +3210,7 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("CreateResult"),
+    pages: None,
 };
 pub(crate) static CREATE_OPENSTACK_PROJECT: OperationInfo = OperationInfo {
     name: "create.openstack_project",
@@ -3251,6 +3286,7 @@ pub(crate) static CREATE_OPENSTACK_PROJECT: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("CreateResult"),
+    pages: None,
 };
 pub(crate) static CREATE_VERIFY_DISCOUNT_CODE: OperationInfo = OperationInfo {
     name: "create.verify_discount_code",
@@ -3281,6 +3317,7 @@ pub(crate) static CREATE_VERIFY_DISCOUNT_CODE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("DiscountCode"),
+    pages: None,
 };
 pub(crate) static DNS_RELOAD: OperationInfo = OperationInfo {
     name: "dns.reload",
@@ -3295,6 +3332,7 @@ pub(crate) static DNS_RELOAD: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static DNS_REVERSE_MAP_LIST: OperationInfo = OperationInfo {
     name: "dns.reverse_map_list",
@@ -3348,6 +3386,7 @@ pub(crate) static DNS_REVERSE_MAP_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ReverseMap>"),
+    pages: None,
 };
 pub(crate) static DNS_REVERSE_MAP_UPDATE: OperationInfo = OperationInfo {
     name: "dns.reverse_map_update",
@@ -3419,6 +3458,7 @@ pub(crate) static DNS_REVERSE_MAP_UPDATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("list<ReverseMap>"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_CREATE: OperationInfo = OperationInfo {
     name: "dns.zone_create",
@@ -3503,6 +3543,7 @@ pub(crate) static DNS_ZONE_CREATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Zone"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_DELETE: OperationInfo = OperationInfo {
     name: "dns.zone_delete",
@@ -3538,6 +3579,7 @@ pub(crate) static DNS_ZONE_DELETE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Zone"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_DOMAIN_CREATE: OperationInfo = OperationInfo {
     name: "dns.zone_domain_create",
@@ -3591,6 +3633,7 @@ pub(crate) static DNS_ZONE_DOMAIN_CREATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ZoneDomain"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_DOMAIN_DELETE: OperationInfo = OperationInfo {
     name: "dns.zone_domain_delete",
@@ -3624,6 +3667,7 @@ pub(crate) static DNS_ZONE_DOMAIN_DELETE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ZoneDomain"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_DOMAIN_INFO: OperationInfo = OperationInfo {
     name: "dns.zone_domain_info",
@@ -3657,6 +3701,7 @@ pub(crate) static DNS_ZONE_DOMAIN_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ZoneDomain"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_DOMAIN_LIST: OperationInfo = OperationInfo {
     name: "dns.zone_domain_list",
@@ -3671,6 +3716,7 @@ pub(crate) static DNS_ZONE_DOMAIN_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ZoneDomain>"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_DOMAIN_UPDATE: OperationInfo = OperationInfo {
     name: "dns.zone_domain_update",
@@ -3724,6 +3770,7 @@ pub(crate) static DNS_ZONE_DOMAIN_UPDATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ZoneDomain"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_INFO: OperationInfo = OperationInfo {
     name: "dns.zone_info",
@@ -3759,6 +3806,7 @@ pub(crate) static DNS_ZONE_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Zone"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_LIST: OperationInfo = OperationInfo {
     name: "dns.zone_list",
@@ -3773,6 +3821,7 @@ pub(crate) static DNS_ZONE_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Zone>"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_RECORD_CREATE: OperationInfo = OperationInfo {
     name: "dns.zone_record_create",
@@ -3918,6 +3967,7 @@ pub(crate) static DNS_ZONE_RECORD_CREATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ZoneRecord"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_RECORD_DELETE: OperationInfo = OperationInfo {
     name: "dns.zone_record_delete",
@@ -3953,6 +4003,7 @@ pub(crate) static DNS_ZONE_RECORD_DELETE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ZoneRecord"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_RECORD_INFO: OperationInfo = OperationInfo {
     name: "dns.zone_record_info",
@@ -3988,6 +4039,7 @@ pub(crate) static DNS_ZONE_RECORD_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ZoneRecord"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_RECORD_LIST: OperationInfo = OperationInfo {
     name: "dns.zone_record_list",
@@ -4002,6 +4054,7 @@ pub(crate) static DNS_ZONE_RECORD_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ZoneRecord>"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
     name: "dns.zone_record_update",
@@ -4167,6 +4220,7 @@ pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ZoneRecord"),
+    pages: None,
 };
 pub(crate) static DNS_ZONE_UPDATE: OperationInfo = OperationInfo {
     name: "dns.zone_update",
@@ -4241,6 +4295,7 @@ pub(crate) static DNS_ZONE_UPDATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Zone"),
+    pages: None,
 };
 pub(crate) static FIREWALLING_RULE_CREATE: OperationInfo = OperationInfo {
     name: "firewalling.rule_create",
@@ -4472,6 +4527,7 @@ pub(crate) static FIREWALLING_RULE_CREATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("FirewallRule"),
+    pages: None,
 };
 pub(crate) static FIREWALLING_RULE_DELETE: OperationInfo = OperationInfo {
     name: "firewalling.rule_delete",
@@ -4502,6 +4558,7 @@ pub(crate) static FIREWALLING_RULE_DELETE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("string"),
+    pages: None,
 };
 pub(crate) static FIREWALLING_RULE_GROUP_CREATE: OperationInfo = OperationInfo {
     name: "firewalling.rule_group_create",
@@ -4583,6 +4640,7 @@ pub(crate) static FIREWALLING_RULE_GROUP_CREATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("FirewallRuleGroup"),
+    pages: None,
 };
 pub(crate) static FIREWALLING_RULE_GROUP_DELETE: OperationInfo = OperationInfo {
     name: "firewalling.rule_group_delete",
@@ -4613,6 +4671,7 @@ pub(crate) static FIREWALLING_RULE_GROUP_DELETE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("string"),
+    pages: None,
 };
 pub(crate) static FIREWALLING_RULE_GROUP_INFO: OperationInfo = OperationInfo {
     name: "firewalling.rule_group_info",
@@ -4643,6 +4702,7 @@ pub(crate) static FIREWALLING_RULE_GROUP_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallRuleGroup"),
+    pages: None,
 };
 pub(crate) static FIREWALLING_RULE_GROUP_LIST: OperationInfo = OperationInfo {
     name: "firewalling.rule_group_list",
@@ -4673,6 +4733,7 @@ pub(crate) static FIREWALLING_RULE_GROUP_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<FirewallRuleGroup>"),
+    pages: None,
 };
 pub(crate) static FIREWALLING_RULE_GROUP_STATUS: OperationInfo = OperationInfo {
     name: "firewalling.rule_group_status",
@@ -4723,6 +4784,7 @@ pub(crate) static FIREWALLING_RULE_GROUP_STATUS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallRuleGroupStatus"),
+    pages: None,
 };
 pub(crate) static FIREWALLING_RULE_INFO: OperationInfo = OperationInfo {
     name: "firewalling.rule_info",
@@ -4753,6 +4815,7 @@ pub(crate) static FIREWALLING_RULE_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallRule"),
+    pages: None,
 };
 pub(crate) static FIREWALLING_RULE_UPDATE: OperationInfo = OperationInfo {
     name: "firewalling.rule_update",
@@ -4969,6 +5032,7 @@ pub(crate) static FIREWALLING_RULE_UPDATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("FirewallRule"),
+    pages: None,
 };
 pub(crate) static FIREWALLING_UPDATE: OperationInfo = OperationInfo {
     name: "firewalling.update",
@@ -5019,6 +5083,7 @@ pub(crate) static FIREWALLING_UPDATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("FirewallRuleGroup"),
+    pages: None,
 };
 pub(crate) static INTERNAL_ECHO: OperationInfo = OperationInfo {
     name: "internal.echo",
@@ -5139,6 +5204,7 @@ pub(crate) static INTERNAL_ECHO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("InternalEcho"),
+    pages: None,
 };
 pub(crate) static INTERNAL_NOOP: OperationInfo = OperationInfo {
     name: "internal.noop",
@@ -5153,6 +5219,7 @@ pub(crate) static INTERNAL_NOOP: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("EmptyResult"),
+    pages: None,
 };
 pub(crate) static INTERNAL_RELEASE: OperationInfo = OperationInfo {
     name: "internal.release",
@@ -5167,6 +5234,7 @@ pub(crate) static INTERNAL_RELEASE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ApiRelease"),
+    pages: None,
 };
 pub(crate) static INTERNAL_VERSION: OperationInfo = OperationInfo {
     name: "internal.version",
@@ -5181,6 +5249,7 @@ pub(crate) static INTERNAL_VERSION: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ApiVersion"),
+    pages: None,
 };
 pub(crate) static INVOICE_INFO: OperationInfo = OperationInfo {
     name: "invoice.info",
@@ -5211,6 +5280,7 @@ pub(crate) static INVOICE_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Invoice"),
+    pages: None,
 };
 pub(crate) static INVOICE_LIST: OperationInfo = OperationInfo {
     name: "invoice.list",
@@ -5282,6 +5352,7 @@ pub(crate) static INVOICE_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Invoice>"),
+    pages: None,
 };
 pub(crate) static JOB_STATUS: OperationInfo = OperationInfo {
     name: "job.status",
@@ -5337,6 +5408,7 @@ pub(crate) static JOB_STATUS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static LOADBALANCER_SERVER_ADD: OperationInfo = OperationInfo {
     name: "loadbalancer.server.add",
@@ -5486,6 +5558,7 @@ pub(crate) static LOADBALANCER_SERVER_ADD: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerServer"),
+    pages: None,
 };
 pub(crate) static LOADBALANCER_SERVER_INFO: OperationInfo = OperationInfo {
     name: "loadbalancer.server.info",
@@ -5556,6 +5629,7 @@ pub(crate) static LOADBALANCER_SERVER_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerServer"),
+    pages: None,
 };
 pub(crate) static LOADBALANCER_SERVER_REMOVE: OperationInfo = OperationInfo {
     name: "loadbalancer.server.remove",
@@ -5626,6 +5700,7 @@ pub(crate) static LOADBALANCER_SERVER_REMOVE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("string"),
+    pages: None,
 };
 pub(crate) static LOADBALANCER_SERVER_UPDATE: OperationInfo = OperationInfo {
     name: "loadbalancer.server.update",
@@ -5775,6 +5850,7 @@ pub(crate) static LOADBALANCER_SERVER_UPDATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerServer"),
+    pages: None,
 };
 pub(crate) static LOADBALANCER_SERVICE_ADD: OperationInfo = OperationInfo {
     name: "loadbalancer.service.add",
@@ -5894,6 +5970,7 @@ pub(crate) static LOADBALANCER_SERVICE_ADD: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerService"),
+    pages: None,
 };
 pub(crate) static LOADBALANCER_SERVICE_INFO: OperationInfo = OperationInfo {
     name: "loadbalancer.service.info",
@@ -5949,6 +6026,7 @@ pub(crate) static LOADBALANCER_SERVICE_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerService"),
+    pages: None,
 };
 pub(crate) static LOADBALANCER_SERVICE_LIST: OperationInfo = OperationInfo {
     name: "loadbalancer.service.list",
@@ -5984,6 +6062,7 @@ pub(crate) static LOADBALANCER_SERVICE_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<LoadBalancerService>"),
+    pages: None,
 };
 pub(crate) static LOADBALANCER_SERVICE_REMOVE: OperationInfo = OperationInfo {
     name: "loadbalancer.service.remove",
@@ -6039,6 +6118,7 @@ pub(crate) static LOADBALANCER_SERVICE_REMOVE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("string"),
+    pages: None,
 };
 pub(crate) static LOADBALANCER_SERVICE_UPDATE: OperationInfo = OperationInfo {
     name: "loadbalancer.service.update",
@@ -6158,6 +6238,7 @@ pub(crate) static LOADBALANCER_SERVICE_UPDATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerService"),
+    pages: None,
 };
 pub(crate) static MEMSHELL_DISABLE: OperationInfo = OperationInfo {
     name: "memshell.disable",
@@ -6208,6 +6289,7 @@ pub(crate) static MEMSHELL_DISABLE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static MEMSHELL_ENABLE: OperationInfo = OperationInfo {
     name: "memshell.enable",
@@ -6261,6 +6343,7 @@ pub(crate) static MEMSHELL_ENABLE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("MemshellPassword"),
+    pages: None,
 };
 pub(crate) static MEMSHELL_INFO: OperationInfo = OperationInfo {
     name: "memshell.info",
@@ -6296,6 +6379,7 @@ pub(crate) static MEMSHELL_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MemshellInfo"),
+    pages: None,
 };
 pub(crate) static MEMSHELL_SET_PASSWORD: OperationInfo = OperationInfo {
     name: "memshell.set_password",
@@ -6364,6 +6448,7 @@ pub(crate) static MEMSHELL_SET_PASSWORD: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static MEMSTORE_USAGE: OperationInfo = OperationInfo {
     name: "memstore.usage",
@@ -6399,6 +6484,7 @@ pub(crate) static MEMSTORE_USAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MemstoreUsage"),
+    pages: None,
 };
 pub(crate) static MEMSTORE_CONTAINER_ACL: OperationInfo = OperationInfo {
     name: "memstore.container.acl",
@@ -6449,6 +6535,7 @@ pub(crate) static MEMSTORE_CONTAINER_ACL: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ContainerAcl"),
+    pages: None,
 };
 pub(crate) static MEMSTORE_CONTAINER_CDN: OperationInfo = OperationInfo {
     name: "memstore.container.cdn",
@@ -6503,6 +6590,7 @@ pub(crate) static MEMSTORE_CONTAINER_CDN: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ContainerCdn"),
+    pages: None,
 };
 pub(crate) static MEMSTORE_CONTAINER_CREATE: OperationInfo = OperationInfo {
     name: "memstore.container.create",
@@ -6553,6 +6641,7 @@ pub(crate) static MEMSTORE_CONTAINER_CREATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static MEMSTORE_CONTAINER_SET_ACL: OperationInfo = OperationInfo {
     name: "memstore.container.set_acl",
@@ -6633,6 +6722,7 @@ pub(crate) static MEMSTORE_CONTAINER_SET_ACL: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static MEMSTORE_CONTAINER_SET_PUBLIC_CDN: OperationInfo = OperationInfo {
     name: "memstore.container.set_public_cdn",
@@ -6762,6 +6852,7 @@ pub(crate) static MEMSTORE_CONTAINER_SET_PUBLIC_CDN: OperationInfo = OperationIn
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("string"),
+    pages: None,
 };
 pub(crate) static MEMSTORE_CONTAINER_UNSET_PUBLIC_CDN: OperationInfo = OperationInfo {
     name: "memstore.container.unset_public_cdn",
@@ -6816,6 +6907,7 @@ pub(crate) static MEMSTORE_CONTAINER_UNSET_PUBLIC_CDN: OperationInfo = Operation
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static MEMSTORE_USER_CREATE: OperationInfo = OperationInfo {
     name: "memstore.user.create",
@@ -6901,6 +6993,7 @@ pub(crate) static MEMSTORE_USER_CREATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("MemstoreUser"),
+    pages: None,
 };
 pub(crate) static MEMSTORE_USER_DELETE: OperationInfo = OperationInfo {
     name: "memstore.user.delete",
@@ -6956,6 +7049,7 @@ pub(crate) static MEMSTORE_USER_DELETE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static MEMSTORE_USER_DISABLE: OperationInfo = OperationInfo {
     name: "memstore.user.disable",
@@ -7011,6 +7105,7 @@ pub(crate) static MEMSTORE_USER_DISABLE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static MEMSTORE_USER_ENABLE: OperationInfo = OperationInfo {
     name: "memstore.user.enable",
@@ -7066,6 +7161,7 @@ pub(crate) static MEMSTORE_USER_ENABLE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static MEMSTORE_USER_INFO: OperationInfo = OperationInfo {
     name: "memstore.user.info",
@@ -7121,6 +7217,7 @@ pub(crate) static MEMSTORE_USER_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MemstoreUser"),
+    pages: None,
 };
 pub(crate) static MEMSTORE_USER_LIST: OperationInfo = OperationInfo {
     name: "memstore.user.list",
@@ -7156,6 +7253,7 @@ pub(crate) static MEMSTORE_USER_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<MemstoreUser>"),
+    pages: None,
 };
 pub(crate) static MEMSTORE_USER_SET_PASSWORD: OperationInfo = OperationInfo {
     name: "memstore.user.set_password",
@@ -7226,6 +7324,7 @@ pub(crate) static MEMSTORE_USER_SET_PASSWORD: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static OPENSTACK_LIST_PROJECTS: OperationInfo = OperationInfo {
     name: "openstack.list_projects",
@@ -7240,6 +7339,7 @@ pub(crate) static OPENSTACK_LIST_PROJECTS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("map<OpenstackProject>"),
+    pages: None,
 };
 pub(crate) static OPENSTACK_SYNC_USERS: OperationInfo = OperationInfo {
     name: "openstack.sync_users",
@@ -7254,6 +7354,7 @@ pub(crate) static OPENSTACK_SYNC_USERS: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static OPENSTACK_PROJECT_ADD_USER: OperationInfo = OperationInfo {
     name: "openstack.project.add_user",
@@ -7307,6 +7408,7 @@ pub(crate) static OPENSTACK_PROJECT_ADD_USER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static OPENSTACK_PROJECT_LIST_USERS: OperationInfo = OperationInfo {
     name: "openstack.project.list_users",
@@ -7340,6 +7442,7 @@ pub(crate) static OPENSTACK_PROJECT_LIST_USERS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<OpenstackUser>"),
+    pages: None,
 };
 pub(crate) static OPENSTACK_PROJECT_REMOVE_USER: OperationInfo = OperationInfo {
     name: "openstack.project.remove_user",
@@ -7393,6 +7496,7 @@ pub(crate) static OPENSTACK_PROJECT_REMOVE_USER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static OPENSTACK_USER_CREATE: OperationInfo = OperationInfo {
     name: "openstack.user.create",
@@ -7494,6 +7598,7 @@ pub(crate) static OPENSTACK_USER_CREATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("OpenstackUser"),
+    pages: None,
 };
 pub(crate) static OPENSTACK_USER_DELETE: OperationInfo = OperationInfo {
     name: "openstack.user.delete",
@@ -7529,6 +7634,7 @@ pub(crate) static OPENSTACK_USER_DELETE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static OPENSTACK_USER_DISABLE: OperationInfo = OperationInfo {
     name: "openstack.user.disable",
@@ -7564,6 +7670,7 @@ pub(crate) static OPENSTACK_USER_DISABLE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static OPENSTACK_USER_ENABLE: OperationInfo = OperationInfo {
     name: "openstack.user.enable",
@@ -7599,6 +7706,7 @@ pub(crate) static OPENSTACK_USER_ENABLE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static OPENSTACK_USER_INFO: OperationInfo = OperationInfo {
     name: "openstack.user.info",
@@ -7634,6 +7742,7 @@ pub(crate) static OPENSTACK_USER_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("OpenstackUser"),
+    pages: None,
 };
 pub(crate) static OPENSTACK_USER_LIST: OperationInfo = OperationInfo {
     name: "openstack.user.list",
@@ -7648,6 +7757,7 @@ pub(crate) static OPENSTACK_USER_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<OpenstackUser>"),
+    pages: None,
 };
 pub(crate) static OPENSTACK_USER_SET_PASSWORD: OperationInfo = OperationInfo {
     name: "openstack.user.set_password",
@@ -7698,6 +7808,7 @@ pub(crate) static OPENSTACK_USER_SET_PASSWORD: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
     name: "partner.account.create",
@@ -7923,6 +8034,7 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("PartnerAccount"),
+    pages: None,
 };
 pub(crate) static PARTNER_ACCOUNT_LIST: OperationInfo = OperationInfo {
     name: "partner.account.list",
@@ -7937,6 +8049,7 @@ pub(crate) static PARTNER_ACCOUNT_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<string>"),
+    pages: None,
 };
 pub(crate) static PARTNER_APIKEY_CREATE: OperationInfo = OperationInfo {
     name: "partner.apikey.create",
@@ -8021,6 +8134,7 @@ pub(crate) static PARTNER_APIKEY_CREATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ApiKey"),
+    pages: None,
 };
 pub(crate) static PARTNER_APIKEY_LIST: OperationInfo = OperationInfo {
     name: "partner.apikey.list",
@@ -8054,6 +8168,7 @@ pub(crate) static PARTNER_APIKEY_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ApiKey>"),
+    pages: None,
 };
 pub(crate) static PARTNER_SERVICE_LIST: OperationInfo = OperationInfo {
     name: "partner.service.list",
@@ -8087,6 +8202,7 @@ pub(crate) static PARTNER_SERVICE_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Service>"),
+    pages: None,
 };
 pub(crate) static PAYMENT_METHOD_AVAILABLE: OperationInfo = OperationInfo {
     name: "payment_method.available",
@@ -8101,6 +8217,7 @@ pub(crate) static PAYMENT_METHOD_AVAILABLE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<PaymentMethod>"),
+    pages: None,
 };
 pub(crate) static PAYMENT_METHOD_INFO: OperationInfo = OperationInfo {
     name: "payment_method.info",
@@ -8131,6 +8248,7 @@ pub(crate) static PAYMENT_METHOD_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PaymentMethod"),
+    pages: None,
 };
 pub(crate) static PAYMENT_METHOD_REMOVE: OperationInfo = OperationInfo {
     name: "payment_method.remove",
@@ -8161,6 +8279,7 @@ pub(crate) static PAYMENT_METHOD_REMOVE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("PaymentMethod"),
+    pages: None,
 };
 pub(crate) static PAYMENT_METHOD_SET_DEFAULT: OperationInfo = OperationInfo {
     name: "payment_method.set_default",
@@ -8191,6 +8310,7 @@ pub(crate) static PAYMENT_METHOD_SET_DEFAULT: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("PaymentMethod"),
+    pages: None,
 };
 pub(crate) static SERVER_INFO: OperationInfo = OperationInfo {
     name: "server.info",
@@ -8226,6 +8346,7 @@ pub(crate) static SERVER_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ServerInfo"),
+    pages: None,
 };
 pub(crate) static SERVER_LIST: OperationInfo = OperationInfo {
     name: "server.list",
@@ -8259,6 +8380,7 @@ pub(crate) static SERVER_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ServerInfo>"),
+    pages: None,
 };
 pub(crate) static SERVER_MOVE_IPS: OperationInfo = OperationInfo {
     name: "server.move_ips",
@@ -8312,6 +8434,7 @@ pub(crate) static SERVER_MOVE_IPS: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static SERVER_REBOOT: OperationInfo = OperationInfo {
     name: "server.reboot",
@@ -8362,6 +8485,7 @@ pub(crate) static SERVER_REBOOT: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static SERVER_REIMAGE_FROM_SNAPSHOT: OperationInfo = OperationInfo {
     name: "server.reimage_from_snapshot",
@@ -8447,6 +8571,7 @@ pub(crate) static SERVER_REIMAGE_FROM_SNAPSHOT: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static SERVER_REIMAGE_FROM_STOCK_IMAGE: OperationInfo = OperationInfo {
     name: "server.reimage_from_stock_image",
@@ -8530,6 +8655,7 @@ pub(crate) static SERVER_REIMAGE_FROM_STOCK_IMAGE: OperationInfo = OperationInfo
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static SERVER_SET_INTRUSION_DETECTION_ALERT_LEVEL: OperationInfo = OperationInfo {
     name: "server.set_intrusion_detection_alert_level",
@@ -8584,6 +8710,7 @@ pub(crate) static SERVER_SET_INTRUSION_DETECTION_ALERT_LEVEL: OperationInfo = Op
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static SERVER_SET_PENETRATION_PATROL_ALERT_LEVEL: OperationInfo = OperationInfo {
     name: "server.set_penetration_patrol_alert_level",
@@ -8640,6 +8767,7 @@ pub(crate) static SERVER_SET_PENETRATION_PATROL_ALERT_LEVEL: OperationInfo = Ope
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static SERVER_SLAVE_NS_ADD: OperationInfo = OperationInfo {
     name: "server.slave_ns_add",
@@ -8690,6 +8818,7 @@ pub(crate) static SERVER_SLAVE_NS_ADD: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("string"),
+    pages: None,
 };
 pub(crate) static SERVER_SLAVE_NS_DELETE: OperationInfo = OperationInfo {
     name: "server.slave_ns_delete",
@@ -8740,6 +8869,7 @@ pub(crate) static SERVER_SLAVE_NS_DELETE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("string"),
+    pages: None,
 };
 pub(crate) static SERVER_SLAVE_NS_LIST: OperationInfo = OperationInfo {
     name: "server.slave_ns_list",
@@ -8775,6 +8905,7 @@ pub(crate) static SERVER_SLAVE_NS_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<string>"),
+    pages: None,
 };
 pub(crate) static SERVER_SNAPSHOT: OperationInfo = OperationInfo {
     name: "server.snapshot",
@@ -8845,6 +8976,7 @@ pub(crate) static SERVER_SNAPSHOT: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static SERVER_SNAPSHOT_DELETE: OperationInfo = OperationInfo {
     name: "server.snapshot_delete",
@@ -8898,6 +9030,7 @@ pub(crate) static SERVER_SNAPSHOT_DELETE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static SERVER_SNAPSHOT_LIST: OperationInfo = OperationInfo {
     name: "server.snapshot_list",
@@ -8933,6 +9066,7 @@ pub(crate) static SERVER_SNAPSHOT_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Snapshot>"),
+    pages: None,
 };
 pub(crate) static SERVER_UPGRADE: OperationInfo = OperationInfo {
     name: "server.upgrade",
@@ -9013,6 +9147,7 @@ pub(crate) static SERVER_UPGRADE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ServerUpgrade"),
+    pages: None,
 };
 pub(crate) static SERVER_MONITORING_GET_POLICY: OperationInfo = OperationInfo {
     name: "server.monitoring.get_policy",
@@ -9048,6 +9183,7 @@ pub(crate) static SERVER_MONITORING_GET_POLICY: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
+    pages: None,
 };
 pub(crate) static SERVER_MONITORING_RULE_CREATE: OperationInfo = OperationInfo {
     name: "server.monitoring.rule_create",
@@ -9193,6 +9329,7 @@ pub(crate) static SERVER_MONITORING_RULE_CREATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("MonitoringRule"),
+    pages: None,
 };
 pub(crate) static SERVER_MONITORING_RULE_DELETE: OperationInfo = OperationInfo {
     name: "server.monitoring.rule_delete",
@@ -9243,6 +9380,7 @@ pub(crate) static SERVER_MONITORING_RULE_DELETE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static SERVER_MONITORING_RULE_INFO: OperationInfo = OperationInfo {
     name: "server.monitoring.rule_info",
@@ -9293,6 +9431,7 @@ pub(crate) static SERVER_MONITORING_RULE_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringRule"),
+    pages: None,
 };
 pub(crate) static SERVER_MONITORING_RULE_LIST: OperationInfo = OperationInfo {
     name: "server.monitoring.rule_list",
@@ -9328,6 +9467,7 @@ pub(crate) static SERVER_MONITORING_RULE_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<MonitoringRule>"),
+    pages: None,
 };
 pub(crate) static SERVER_MONITORING_RULE_UPDATE: OperationInfo = OperationInfo {
     name: "server.monitoring.rule_update",
@@ -9488,6 +9628,7 @@ pub(crate) static SERVER_MONITORING_RULE_UPDATE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("MonitoringRule"),
+    pages: None,
 };
 pub(crate) static SERVER_MONITORING_SET_POLICY: OperationInfo = OperationInfo {
     name: "server.monitoring.set_policy",
@@ -9568,6 +9709,7 @@ pub(crate) static SERVER_MONITORING_SET_POLICY: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static SERVER_STATUS_INFO: OperationInfo = OperationInfo {
     name: "server.status.info",
@@ -9603,6 +9745,7 @@ pub(crate) static SERVER_STATUS_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ServerStatus"),
+    pages: None,
 };
 pub(crate) static SERVER_STATUS_LIST: OperationInfo = OperationInfo {
     name: "server.status.list",
@@ -9653,6 +9796,7 @@ pub(crate) static SERVER_STATUS_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ServerStatus>"),
+    pages: None,
 };
 pub(crate) static SERVICE_CANCEL: OperationInfo = OperationInfo {
     name: "service.cancel",
@@ -9688,6 +9832,7 @@ pub(crate) static SERVICE_CANCEL: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 pub(crate) static SERVICE_INFO: OperationInfo = OperationInfo {
     name: "service.info",
@@ -9723,6 +9868,7 @@ pub(crate) static SERVICE_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Service"),
+    pages: None,
 };
 pub(crate) static SERVICE_LIST: OperationInfo = OperationInfo {
     name: "service.list",
@@ -9771,6 +9917,7 @@ pub(crate) static SERVICE_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Service>"),
+    pages: None,
 };
 pub(crate) static SERVICE_SET_NICKNAME: OperationInfo = OperationInfo {
     name: "service.set_nickname",
@@ -9821,6 +9968,7 @@ pub(crate) static SERVICE_SET_NICKNAME: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ServiceNickname"),
+    pages: None,
 };
 pub(crate) static VLAN_ADD: OperationInfo = OperationInfo {
     name: "vlan.add",
@@ -9891,6 +10039,7 @@ pub(crate) static VLAN_ADD: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("list<VlanHost>"),
+    pages: None,
 };
 pub(crate) static VLAN_INFO: OperationInfo = OperationInfo {
     name: "vlan.info",
@@ -9926,6 +10075,7 @@ pub(crate) static VLAN_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Vlan"),
+    pages: None,
 };
 pub(crate) static VLAN_LIST: OperationInfo = OperationInfo {
     name: "vlan.list",
@@ -9961,6 +10111,7 @@ pub(crate) static VLAN_LIST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<VlanHost>"),
+    pages: None,
 };
 pub(crate) static VLAN_REMOVE: OperationInfo = OperationInfo {
     name: "vlan.remove",
@@ -10016,6 +10167,7 @@ pub(crate) static VLAN_REMOVE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("list<VlanHost>"),
+    pages: None,
 };
 pub(crate) static WEBSITE_FIREWALL_CLEAR_CACHE: OperationInfo = OperationInfo {
     name: "website_firewall.clear_cache",
@@ -10064,6 +10216,7 @@ pub(crate) static WEBSITE_FIREWALL_CLEAR_CACHE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
+    pages: None,
 };
 static MODEL_API_KEY: ModelInfo = ModelInfo {
     name: "ApiKey",

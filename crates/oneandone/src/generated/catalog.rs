@@ -249,6 +249,71 @@ pub static CATALOG: Catalog = Catalog {
         &MODEL_USER_API,
         &MODEL_API_KEY,
     ],
+    waits: &[
+        WaitInfo {
+            id: "server_id",
+            operation: "get_server_status",
+            state: &["state"],
+            done: &["ACTIVE", "POWERED_ON", "POWERED_OFF"],
+            failed: &[],
+            interval_secs: 30u64,
+            timeout_secs: 1500u64,
+        },
+        WaitInfo {
+            id: "image_id",
+            operation: "get_image",
+            state: &["state"],
+            done: &["ACTIVE", "POWERED_ON", "POWERED_OFF"],
+            failed: &[],
+            interval_secs: 30u64,
+            timeout_secs: 1500u64,
+        },
+        WaitInfo {
+            id: "shared_storage_id",
+            operation: "get_shared_storage",
+            state: &["state"],
+            done: &["ACTIVE", "POWERED_ON", "POWERED_OFF"],
+            failed: &[],
+            interval_secs: 10u64,
+            timeout_secs: 1500u64,
+        },
+        WaitInfo {
+            id: "firewall_id",
+            operation: "get_firewall",
+            state: &["state"],
+            done: &["ACTIVE", "POWERED_ON", "POWERED_OFF"],
+            failed: &[],
+            interval_secs: 5u64,
+            timeout_secs: 1500u64,
+        },
+        WaitInfo {
+            id: "load_balancer_id",
+            operation: "get_load_balancer",
+            state: &["state"],
+            done: &["ACTIVE", "POWERED_ON", "POWERED_OFF"],
+            failed: &[],
+            interval_secs: 5u64,
+            timeout_secs: 1500u64,
+        },
+        WaitInfo {
+            id: "private_network_id",
+            operation: "get_private_network",
+            state: &["state"],
+            done: &["ACTIVE", "POWERED_ON", "POWERED_OFF"],
+            failed: &[],
+            interval_secs: 5u64,
+            timeout_secs: 1500u64,
+        },
+        WaitInfo {
+            id: "monitoring_policy_id",
+            operation: "get_monitoring_policy",
+            state: &["state"],
+            done: &["ACTIVE", "POWERED_ON", "POWERED_OFF"],
+            failed: &[],
+            interval_secs: 5u64,
+            timeout_secs: 1500u64,
+        },
+    ],
 };
 pub(crate) static LIST_DVDS: OperationInfo = OperationInfo {
     name: "list_dvds",
@@ -339,6 +404,12 @@ pub(crate) static LIST_DVDS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<DvdIso>"),
+    pages: Some(PageInfo {
+        page: "page",
+        per_page: "per_page",
+        first: 1u64,
+        size: 100u64,
+    }),
 };
 pub(crate) static GET_DVD: OperationInfo = OperationInfo {
     name: "get_dvd",
@@ -369,6 +440,7 @@ pub(crate) static GET_DVD: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("DvdIso"),
+    pages: None,
 };
 pub(crate) static LIST_FIREWALL_POLICIES: OperationInfo = OperationInfo {
     name: "list_firewall_policies",
@@ -459,6 +531,12 @@ pub(crate) static LIST_FIREWALL_POLICIES: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<FirewallPolicy>"),
+    pages: Some(PageInfo {
+        page: "page",
+        per_page: "per_page",
+        first: 1u64,
+        size: 100u64,
+    }),
 };
 pub(crate) static GET_FIREWALL: OperationInfo = OperationInfo {
     name: "get_firewall",
@@ -489,6 +567,7 @@ pub(crate) static GET_FIREWALL: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
+    pages: None,
 };
 pub(crate) static LIST_FIREWALL_SERVERS: OperationInfo = OperationInfo {
     name: "list_firewall_servers",
@@ -519,6 +598,7 @@ pub(crate) static LIST_FIREWALL_SERVERS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<AttachedServerIp>"),
+    pages: None,
 };
 pub(crate) static GET_FIREWALL_SERVER: OperationInfo = OperationInfo {
     name: "get_firewall_server",
@@ -564,6 +644,7 @@ pub(crate) static GET_FIREWALL_SERVER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("AttachedServerIp"),
+    pages: None,
 };
 pub(crate) static LIST_FIREWALL_POLICY_RULES: OperationInfo = OperationInfo {
     name: "list_firewall_policy_rules",
@@ -594,6 +675,7 @@ pub(crate) static LIST_FIREWALL_POLICY_RULES: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<FirewallRule>"),
+    pages: None,
 };
 pub(crate) static GET_FIREWALL_POLICY_RULE: OperationInfo = OperationInfo {
     name: "get_firewall_policy_rule",
@@ -639,6 +721,7 @@ pub(crate) static GET_FIREWALL_POLICY_RULE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallRule"),
+    pages: None,
 };
 pub(crate) static CREATE_FIREWALL_POLICY: OperationInfo = OperationInfo {
     name: "create_firewall_policy",
@@ -687,6 +770,7 @@ pub(crate) static CREATE_FIREWALL_POLICY: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
+    pages: None,
 };
 pub(crate) static ADD_FIREWALL_POLICY_RULE: OperationInfo = OperationInfo {
     name: "add_firewall_policy_rule",
@@ -735,6 +819,7 @@ pub(crate) static ADD_FIREWALL_POLICY_RULE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
+    pages: None,
 };
 pub(crate) static ATTACH_SERVER_FIREWALL_POLICY: OperationInfo = OperationInfo {
     name: "attach_server_firewall_policy",
@@ -783,6 +868,7 @@ pub(crate) static ATTACH_SERVER_FIREWALL_POLICY: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
+    pages: None,
 };
 pub(crate) static MODIFY_FIREWALL: OperationInfo = OperationInfo {
     name: "modify_firewall",
@@ -843,6 +929,7 @@ pub(crate) static MODIFY_FIREWALL: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
+    pages: None,
 };
 pub(crate) static DELETE_FIREWALL: OperationInfo = OperationInfo {
     name: "delete_firewall",
@@ -873,6 +960,7 @@ pub(crate) static DELETE_FIREWALL: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
+    pages: None,
 };
 pub(crate) static REMOVE_FIREWALL_RULE: OperationInfo = OperationInfo {
     name: "remove_firewall_rule",
@@ -918,6 +1006,7 @@ pub(crate) static REMOVE_FIREWALL_RULE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
+    pages: None,
 };
 pub(crate) static REMOVE_FIREWALL_SERVER: OperationInfo = OperationInfo {
     name: "remove_firewall_server",
@@ -963,6 +1052,7 @@ pub(crate) static REMOVE_FIREWALL_SERVER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
+    pages: None,
 };
 pub(crate) static LIST_IMAGES: OperationInfo = OperationInfo {
     name: "list_images",
@@ -1053,6 +1143,12 @@ pub(crate) static LIST_IMAGES: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Image>"),
+    pages: Some(PageInfo {
+        page: "page",
+        per_page: "per_page",
+        first: 1u64,
+        size: 100u64,
+    }),
 };
 pub(crate) static GET_IMAGE: OperationInfo = OperationInfo {
     name: "get_image",
@@ -1083,6 +1179,7 @@ pub(crate) static GET_IMAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Image"),
+    pages: None,
 };
 pub(crate) static CREATE_IMAGE: OperationInfo = OperationInfo {
     name: "create_image",
@@ -1113,6 +1210,7 @@ pub(crate) static CREATE_IMAGE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Image"),
+    pages: None,
 };
 pub(crate) static MODIFY_IMAGE: OperationInfo = OperationInfo {
     name: "modify_image",
@@ -1191,6 +1289,7 @@ pub(crate) static MODIFY_IMAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Image"),
+    pages: None,
 };
 pub(crate) static DELETE_IMAGE: OperationInfo = OperationInfo {
     name: "delete_image",
@@ -1221,6 +1320,7 @@ pub(crate) static DELETE_IMAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Image"),
+    pages: None,
 };
 pub(crate) static LIST_LOAD_BALANCERS: OperationInfo = OperationInfo {
     name: "list_load_balancers",
@@ -1311,6 +1411,12 @@ pub(crate) static LIST_LOAD_BALANCERS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<LoadBalancer>"),
+    pages: Some(PageInfo {
+        page: "page",
+        per_page: "per_page",
+        first: 1u64,
+        size: 100u64,
+    }),
 };
 pub(crate) static GET_LOAD_BALANCER: OperationInfo = OperationInfo {
     name: "get_load_balancer",
@@ -1341,6 +1447,7 @@ pub(crate) static GET_LOAD_BALANCER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
+    pages: None,
 };
 pub(crate) static LIST_LOAD_BALANCER_SERVERS: OperationInfo = OperationInfo {
     name: "list_load_balancer_servers",
@@ -1371,6 +1478,7 @@ pub(crate) static LIST_LOAD_BALANCER_SERVERS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<AttachedServerIp>"),
+    pages: None,
 };
 pub(crate) static GET_LOAD_BALANCER_SERVER: OperationInfo = OperationInfo {
     name: "get_load_balancer_server",
@@ -1416,6 +1524,7 @@ pub(crate) static GET_LOAD_BALANCER_SERVER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("AttachedServerIp"),
+    pages: None,
 };
 pub(crate) static LOAD_BALANCER_RULES: OperationInfo = OperationInfo {
     name: "load_balancer_rules",
@@ -1446,6 +1555,7 @@ pub(crate) static LOAD_BALANCER_RULES: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<LoadBalancerRule>"),
+    pages: None,
 };
 pub(crate) static GET_LOAD_BALANCER_RULE: OperationInfo = OperationInfo {
     name: "get_load_balancer_rule",
@@ -1491,6 +1601,7 @@ pub(crate) static GET_LOAD_BALANCER_RULE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerRule"),
+    pages: None,
 };
 pub(crate) static CREATE_LOAD_BALANCER: OperationInfo = OperationInfo {
     name: "create_load_balancer",
@@ -1539,6 +1650,7 @@ pub(crate) static CREATE_LOAD_BALANCER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
+    pages: None,
 };
 pub(crate) static ATTACH_LOAD_BALANCER_SERVER: OperationInfo = OperationInfo {
     name: "attach_load_balancer_server",
@@ -1587,6 +1699,7 @@ pub(crate) static ATTACH_LOAD_BALANCER_SERVER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
+    pages: None,
 };
 pub(crate) static ADD_LOAD_BALANCER_RULE: OperationInfo = OperationInfo {
     name: "add_load_balancer_rule",
@@ -1635,6 +1748,7 @@ pub(crate) static ADD_LOAD_BALANCER_RULE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
+    pages: None,
 };
 pub(crate) static MODIFY_LOAD_BALANCER: OperationInfo = OperationInfo {
     name: "modify_load_balancer",
@@ -1811,6 +1925,7 @@ pub(crate) static MODIFY_LOAD_BALANCER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
+    pages: None,
 };
 pub(crate) static DELETE_LOAD_BALANCER: OperationInfo = OperationInfo {
     name: "delete_load_balancer",
@@ -1841,6 +1956,7 @@ pub(crate) static DELETE_LOAD_BALANCER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
+    pages: None,
 };
 pub(crate) static REMOVE_LOAD_BALANCER_SERVER: OperationInfo = OperationInfo {
     name: "remove_load_balancer_server",
@@ -1886,6 +2002,7 @@ pub(crate) static REMOVE_LOAD_BALANCER_SERVER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
+    pages: None,
 };
 pub(crate) static REMOVE_LOAD_BALANCER_RULE: OperationInfo = OperationInfo {
     name: "remove_load_balancer_rule",
@@ -1931,6 +2048,7 @@ pub(crate) static REMOVE_LOAD_BALANCER_RULE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
+    pages: None,
 };
 pub(crate) static LIST_LOGS: OperationInfo = OperationInfo {
     name: "list_logs",
@@ -2069,6 +2187,12 @@ pub(crate) static LIST_LOGS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Log>"),
+    pages: Some(PageInfo {
+        page: "page",
+        per_page: "per_page",
+        first: 1u64,
+        size: 100u64,
+    }),
 };
 pub(crate) static GET_LOG: OperationInfo = OperationInfo {
     name: "get_log",
@@ -2099,6 +2223,7 @@ pub(crate) static GET_LOG: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Log"),
+    pages: None,
 };
 pub(crate) static LIST_SERVER_USAGES: OperationInfo = OperationInfo {
     name: "list_server_usages",
@@ -2189,6 +2314,12 @@ pub(crate) static LIST_SERVER_USAGES: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<MonitoredServer>"),
+    pages: Some(PageInfo {
+        page: "page",
+        per_page: "per_page",
+        first: 1u64,
+        size: 100u64,
+    }),
 };
 pub(crate) static GET_USAGE: OperationInfo = OperationInfo {
     name: "get_usage",
@@ -2267,6 +2398,7 @@ pub(crate) static GET_USAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringUsage"),
+    pages: None,
 };
 pub(crate) static LIST_MONITORING_POLICIES: OperationInfo = OperationInfo {
     name: "list_monitoring_policies",
@@ -2357,6 +2489,12 @@ pub(crate) static LIST_MONITORING_POLICIES: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<MonitoringPolicy>"),
+    pages: Some(PageInfo {
+        page: "page",
+        per_page: "per_page",
+        first: 1u64,
+        size: 100u64,
+    }),
 };
 pub(crate) static GET_MONITORING_POLICY: OperationInfo = OperationInfo {
     name: "get_monitoring_policy",
@@ -2387,6 +2525,7 @@ pub(crate) static GET_MONITORING_POLICY: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
+    pages: None,
 };
 pub(crate) static LIST_MONITORING_POLICY_PORTS: OperationInfo = OperationInfo {
     name: "list_monitoring_policy_ports",
@@ -2417,6 +2556,7 @@ pub(crate) static LIST_MONITORING_POLICY_PORTS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<MonitoringPort>"),
+    pages: None,
 };
 pub(crate) static GET_MONITORING_POLICY_PORT: OperationInfo = OperationInfo {
     name: "get_monitoring_policy_port",
@@ -2462,6 +2602,7 @@ pub(crate) static GET_MONITORING_POLICY_PORT: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPort"),
+    pages: None,
 };
 pub(crate) static LIST_MONITORING_POLICY_PROCESSES: OperationInfo = OperationInfo {
     name: "list_monitoring_policy_processes",
@@ -2492,6 +2633,7 @@ pub(crate) static LIST_MONITORING_POLICY_PROCESSES: OperationInfo = OperationInf
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<MonitoringProcess>"),
+    pages: None,
 };
 pub(crate) static GET_MONITORING_POLICY_PROCESS: OperationInfo = OperationInfo {
     name: "get_monitoring_policy_process",
@@ -2537,6 +2679,7 @@ pub(crate) static GET_MONITORING_POLICY_PROCESS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringProcess"),
+    pages: None,
 };
 pub(crate) static LIST_MONITORING_POLICY_SERVERS: OperationInfo = OperationInfo {
     name: "list_monitoring_policy_servers",
@@ -2567,6 +2710,7 @@ pub(crate) static LIST_MONITORING_POLICY_SERVERS: OperationInfo = OperationInfo 
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Identity>"),
+    pages: None,
 };
 pub(crate) static GET_MONITORING_POLICY_SERVER: OperationInfo = OperationInfo {
     name: "get_monitoring_policy_server",
@@ -2612,6 +2756,7 @@ pub(crate) static GET_MONITORING_POLICY_SERVER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Identity"),
+    pages: None,
 };
 pub(crate) static CREATE_MONITORING_POLICY: OperationInfo = OperationInfo {
     name: "create_monitoring_policy",
@@ -2693,6 +2838,7 @@ pub(crate) static CREATE_MONITORING_POLICY: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
+    pages: None,
 };
 pub(crate) static ADD_PORT: OperationInfo = OperationInfo {
     name: "add_port",
@@ -2741,6 +2887,7 @@ pub(crate) static ADD_PORT: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
+    pages: None,
 };
 pub(crate) static ADD_PROCESS: OperationInfo = OperationInfo {
     name: "add_process",
@@ -2789,6 +2936,7 @@ pub(crate) static ADD_PROCESS: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static ATTACH_MONITORING_POLICY_SERVER: OperationInfo = OperationInfo {
     name: "attach_monitoring_policy_server",
@@ -2837,6 +2985,7 @@ pub(crate) static ATTACH_MONITORING_POLICY_SERVER: OperationInfo = OperationInfo
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
+    pages: None,
 };
 pub(crate) static MODIFY_MONITORING_POLICY: OperationInfo = OperationInfo {
     name: "modify_monitoring_policy",
@@ -2897,6 +3046,7 @@ pub(crate) static MODIFY_MONITORING_POLICY: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
+    pages: None,
 };
 pub(crate) static MODIFY_PORT: OperationInfo = OperationInfo {
     name: "modify_port",
@@ -2957,6 +3107,7 @@ pub(crate) static MODIFY_PORT: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
+    pages: None,
 };
 pub(crate) static MODIFY_PROCESS: OperationInfo = OperationInfo {
     name: "modify_process",
@@ -3017,6 +3168,7 @@ pub(crate) static MODIFY_PROCESS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
+    pages: None,
 };
 pub(crate) static DELETE_MONITORING_POLICY: OperationInfo = OperationInfo {
     name: "delete_monitoring_policy",
@@ -3047,6 +3199,7 @@ pub(crate) static DELETE_MONITORING_POLICY: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
+    pages: None,
 };
 pub(crate) static DELETE_MONITORING_POLICY_PORT: OperationInfo = OperationInfo {
     name: "delete_monitoring_policy_port",
@@ -3092,6 +3245,7 @@ pub(crate) static DELETE_MONITORING_POLICY_PORT: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
+    pages: None,
 };
 pub(crate) static DELETE_MONITORING_POLICY_PROCESS: OperationInfo = OperationInfo {
     name: "delete_monitoring_policy_process",
@@ -3137,6 +3291,7 @@ pub(crate) static DELETE_MONITORING_POLICY_PROCESS: OperationInfo = OperationInf
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
+    pages: None,
 };
 pub(crate) static DETACH_MONITORING_POLICY_SERVER: OperationInfo = OperationInfo {
     name: "detach_monitoring_policy_server",
@@ -3182,6 +3337,7 @@ pub(crate) static DETACH_MONITORING_POLICY_SERVER: OperationInfo = OperationInfo
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
+    pages: None,
 };
 pub(crate) static LIST_PRIVATE_NETWORKS: OperationInfo = OperationInfo {
     name: "list_private_networks",
@@ -3272,6 +3428,12 @@ pub(crate) static LIST_PRIVATE_NETWORKS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<PrivateNetwork>"),
+    pages: Some(PageInfo {
+        page: "page",
+        per_page: "per_page",
+        first: 1u64,
+        size: 100u64,
+    }),
 };
 pub(crate) static GET_PRIVATE_NETWORK: OperationInfo = OperationInfo {
     name: "get_private_network",
@@ -3302,6 +3464,7 @@ pub(crate) static GET_PRIVATE_NETWORK: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PrivateNetwork"),
+    pages: None,
 };
 pub(crate) static LIST_PRIVATE_NETWORK_SERVERS: OperationInfo = OperationInfo {
     name: "list_private_network_servers",
@@ -3332,6 +3495,7 @@ pub(crate) static LIST_PRIVATE_NETWORK_SERVERS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Identity>"),
+    pages: None,
 };
 pub(crate) static GET_PRIVATE_NETWORK_SERVER: OperationInfo = OperationInfo {
     name: "get_private_network_server",
@@ -3377,6 +3541,7 @@ pub(crate) static GET_PRIVATE_NETWORK_SERVER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Identity"),
+    pages: None,
 };
 pub(crate) static CREATE_PRIVATE_NETWORK: OperationInfo = OperationInfo {
     name: "create_private_network",
@@ -3407,6 +3572,7 @@ pub(crate) static CREATE_PRIVATE_NETWORK: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("PrivateNetwork"),
+    pages: None,
 };
 pub(crate) static ATTACH_PRIVATE_NETWORK_SERVERS: OperationInfo = OperationInfo {
     name: "attach_private_network_servers",
@@ -3455,6 +3621,7 @@ pub(crate) static ATTACH_PRIVATE_NETWORK_SERVERS: OperationInfo = OperationInfo 
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static MODIFY_PRIVATE_NETWORK: OperationInfo = OperationInfo {
     name: "modify_private_network",
@@ -3545,6 +3712,7 @@ pub(crate) static MODIFY_PRIVATE_NETWORK: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PrivateNetwork"),
+    pages: None,
 };
 pub(crate) static DELETE_PRIVATE_NETWORK: OperationInfo = OperationInfo {
     name: "delete_private_network",
@@ -3575,6 +3743,7 @@ pub(crate) static DELETE_PRIVATE_NETWORK: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PrivateNetwork"),
+    pages: None,
 };
 pub(crate) static REMOVE_PRIVATE_NETWORK_SERVER: OperationInfo = OperationInfo {
     name: "remove_private_network_server",
@@ -3620,6 +3789,7 @@ pub(crate) static REMOVE_PRIVATE_NETWORK_SERVER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PrivateNetwork"),
+    pages: None,
 };
 pub(crate) static LIST_PUBLIC_IPS: OperationInfo = OperationInfo {
     name: "list_public_ips",
@@ -3710,6 +3880,12 @@ pub(crate) static LIST_PUBLIC_IPS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<PublicIp>"),
+    pages: Some(PageInfo {
+        page: "page",
+        per_page: "per_page",
+        first: 1u64,
+        size: 100u64,
+    }),
 };
 pub(crate) static GET_PUBLIC_IP: OperationInfo = OperationInfo {
     name: "get_public_ip",
@@ -3740,6 +3916,7 @@ pub(crate) static GET_PUBLIC_IP: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PublicIp"),
+    pages: None,
 };
 pub(crate) static CREATE_PUBLIC_IP: OperationInfo = OperationInfo {
     name: "create_public_ip",
@@ -3785,6 +3962,7 @@ pub(crate) static CREATE_PUBLIC_IP: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("PublicIp"),
+    pages: None,
 };
 pub(crate) static MODIFY_PUBLIC_IP: OperationInfo = OperationInfo {
     name: "modify_public_ip",
@@ -3830,6 +4008,7 @@ pub(crate) static MODIFY_PUBLIC_IP: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PublicIp"),
+    pages: None,
 };
 pub(crate) static DELETE_PUBLIC_IP: OperationInfo = OperationInfo {
     name: "delete_public_ip",
@@ -3860,6 +4039,7 @@ pub(crate) static DELETE_PUBLIC_IP: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PublicIp"),
+    pages: None,
 };
 pub(crate) static LIST_APPLIANCES: OperationInfo = OperationInfo {
     name: "list_appliances",
@@ -3950,6 +4130,12 @@ pub(crate) static LIST_APPLIANCES: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ServerAppliance>"),
+    pages: Some(PageInfo {
+        page: "page",
+        per_page: "per_page",
+        first: 1u64,
+        size: 100u64,
+    }),
 };
 pub(crate) static GET_APPLIANCE: OperationInfo = OperationInfo {
     name: "get_appliance",
@@ -3980,6 +4166,7 @@ pub(crate) static GET_APPLIANCE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ServerAppliance"),
+    pages: None,
 };
 pub(crate) static LIST_SERVERS: OperationInfo = OperationInfo {
     name: "list_servers",
@@ -4070,6 +4257,12 @@ pub(crate) static LIST_SERVERS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ServerSummary>"),
+    pages: Some(PageInfo {
+        page: "page",
+        per_page: "per_page",
+        first: 1u64,
+        size: 100u64,
+    }),
 };
 pub(crate) static GET_SERVER: OperationInfo = OperationInfo {
     name: "get_server",
@@ -4100,6 +4293,7 @@ pub(crate) static GET_SERVER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static FIXED_SERVER_FLAVORS: OperationInfo = OperationInfo {
     name: "fixed_server_flavors",
@@ -4114,6 +4308,7 @@ pub(crate) static FIXED_SERVER_FLAVORS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<FixedServerFlavor>"),
+    pages: None,
 };
 pub(crate) static GET_FIXED_SERVER: OperationInfo = OperationInfo {
     name: "get_fixed_server",
@@ -4144,6 +4339,7 @@ pub(crate) static GET_FIXED_SERVER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FixedServerFlavor"),
+    pages: None,
 };
 pub(crate) static GET_SERVER_HARDWARE: OperationInfo = OperationInfo {
     name: "get_server_hardware",
@@ -4174,6 +4370,7 @@ pub(crate) static GET_SERVER_HARDWARE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ServerHardware"),
+    pages: None,
 };
 pub(crate) static LIST_SERVER_HDDS: OperationInfo = OperationInfo {
     name: "list_server_hdds",
@@ -4204,6 +4401,7 @@ pub(crate) static LIST_SERVER_HDDS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Hdd>"),
+    pages: None,
 };
 pub(crate) static GET_SERVER_HDD: OperationInfo = OperationInfo {
     name: "get_server_hdd",
@@ -4249,6 +4447,7 @@ pub(crate) static GET_SERVER_HDD: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Hdd"),
+    pages: None,
 };
 pub(crate) static GET_SERVER_IMAGE: OperationInfo = OperationInfo {
     name: "get_server_image",
@@ -4279,6 +4478,7 @@ pub(crate) static GET_SERVER_IMAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Identity"),
+    pages: None,
 };
 pub(crate) static LIST_SERVER_IPS: OperationInfo = OperationInfo {
     name: "list_server_ips",
@@ -4309,6 +4509,7 @@ pub(crate) static LIST_SERVER_IPS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ServerIp>"),
+    pages: None,
 };
 pub(crate) static GET_SERVER_IP: OperationInfo = OperationInfo {
     name: "get_server_ip",
@@ -4354,6 +4555,7 @@ pub(crate) static GET_SERVER_IP: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ServerIp"),
+    pages: None,
 };
 pub(crate) static LIST_IP_FIREWALL_POLICY: OperationInfo = OperationInfo {
     name: "list_ip_firewall_policy",
@@ -4399,6 +4601,7 @@ pub(crate) static LIST_IP_FIREWALL_POLICY: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Identity"),
+    pages: None,
 };
 pub(crate) static LIST_IP_LOAD_BALANCERS: OperationInfo = OperationInfo {
     name: "list_ip_load_balancers",
@@ -4444,6 +4647,7 @@ pub(crate) static LIST_IP_LOAD_BALANCERS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Identity>"),
+    pages: None,
 };
 pub(crate) static GET_SERVER_STATUS: OperationInfo = OperationInfo {
     name: "get_server_status",
@@ -4474,6 +4678,7 @@ pub(crate) static GET_SERVER_STATUS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ServerStatus"),
+    pages: None,
 };
 pub(crate) static GET_SERVER_DVD: OperationInfo = OperationInfo {
     name: "get_server_dvd",
@@ -4504,6 +4709,7 @@ pub(crate) static GET_SERVER_DVD: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Identity"),
+    pages: None,
 };
 pub(crate) static LIST_SERVER_PRIVATE_NETWORKS: OperationInfo = OperationInfo {
     name: "list_server_private_networks",
@@ -4534,6 +4740,7 @@ pub(crate) static LIST_SERVER_PRIVATE_NETWORKS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ServerPrivateNetwork>"),
+    pages: None,
 };
 pub(crate) static PRIVATE_NETWORK_INFO: OperationInfo = OperationInfo {
     name: "private_network_info",
@@ -4579,6 +4786,7 @@ pub(crate) static PRIVATE_NETWORK_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PrivateNetwork"),
+    pages: None,
 };
 pub(crate) static LIST_SERVER_SNAPSHOTS: OperationInfo = OperationInfo {
     name: "list_server_snapshots",
@@ -4609,6 +4817,7 @@ pub(crate) static LIST_SERVER_SNAPSHOTS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static CREATE_SERVER: OperationInfo = OperationInfo {
     name: "create_server",
@@ -4657,6 +4866,7 @@ pub(crate) static CREATE_SERVER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static ADD_HDD: OperationInfo = OperationInfo {
     name: "add_hdd",
@@ -4705,6 +4915,7 @@ pub(crate) static ADD_HDD: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static ADD_NEW_IP: OperationInfo = OperationInfo {
     name: "add_new_ip",
@@ -4750,6 +4961,7 @@ pub(crate) static ADD_NEW_IP: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static ADD_LOAD_BALANCER: OperationInfo = OperationInfo {
     name: "add_load_balancer",
@@ -4810,6 +5022,7 @@ pub(crate) static ADD_LOAD_BALANCER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static ASSIGN_PRIVATE_NETWORK: OperationInfo = OperationInfo {
     name: "assign_private_network",
@@ -4855,6 +5068,7 @@ pub(crate) static ASSIGN_PRIVATE_NETWORK: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static CREATE_SNAPSHOT: OperationInfo = OperationInfo {
     name: "create_snapshot",
@@ -4885,6 +5099,7 @@ pub(crate) static CREATE_SNAPSHOT: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static CLONE_SERVER: OperationInfo = OperationInfo {
     name: "clone_server",
@@ -4930,6 +5145,7 @@ pub(crate) static CLONE_SERVER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static MODIFY_SERVER: OperationInfo = OperationInfo {
     name: "modify_server",
@@ -4990,6 +5206,7 @@ pub(crate) static MODIFY_SERVER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static MODIFY_SERVER_HARDWARE: OperationInfo = OperationInfo {
     name: "modify_server_hardware",
@@ -5080,6 +5297,7 @@ pub(crate) static MODIFY_SERVER_HARDWARE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static MODIFY_HDD: OperationInfo = OperationInfo {
     name: "modify_hdd",
@@ -5143,6 +5361,7 @@ pub(crate) static MODIFY_HDD: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static ADD_FIREWALL_POLICY: OperationInfo = OperationInfo {
     name: "add_firewall_policy",
@@ -5203,6 +5422,7 @@ pub(crate) static ADD_FIREWALL_POLICY: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static MODIFY_SERVER_STATUS: OperationInfo = OperationInfo {
     name: "modify_server_status",
@@ -5263,6 +5483,7 @@ pub(crate) static MODIFY_SERVER_STATUS: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static LOAD_DVD: OperationInfo = OperationInfo {
     name: "load_dvd",
@@ -5308,6 +5529,7 @@ pub(crate) static LOAD_DVD: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static RESTORE_SNAPSHOT: OperationInfo = OperationInfo {
     name: "restore_snapshot",
@@ -5353,6 +5575,7 @@ pub(crate) static RESTORE_SNAPSHOT: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static REINSTALL_IMAGE: OperationInfo = OperationInfo {
     name: "reinstall_image",
@@ -5428,6 +5651,7 @@ pub(crate) static REINSTALL_IMAGE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static DELETE_SERVER: OperationInfo = OperationInfo {
     name: "delete_server",
@@ -5473,6 +5697,7 @@ pub(crate) static DELETE_SERVER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static REMOVE_HDD: OperationInfo = OperationInfo {
     name: "remove_hdd",
@@ -5518,6 +5743,7 @@ pub(crate) static REMOVE_HDD: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static REMOVE_IP: OperationInfo = OperationInfo {
     name: "remove_ip",
@@ -5578,6 +5804,7 @@ pub(crate) static REMOVE_IP: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static REMOVE_FIREWALL_POLICY: OperationInfo = OperationInfo {
     name: "remove_firewall_policy",
@@ -5623,6 +5850,7 @@ pub(crate) static REMOVE_FIREWALL_POLICY: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static REMOVE_LOAD_BALANCER: OperationInfo = OperationInfo {
     name: "remove_load_balancer",
@@ -5683,6 +5911,7 @@ pub(crate) static REMOVE_LOAD_BALANCER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static REMOVE_PRIVATE_NETWORK: OperationInfo = OperationInfo {
     name: "remove_private_network",
@@ -5728,6 +5957,7 @@ pub(crate) static REMOVE_PRIVATE_NETWORK: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static EJECT_DVD: OperationInfo = OperationInfo {
     name: "eject_dvd",
@@ -5758,6 +5988,7 @@ pub(crate) static EJECT_DVD: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static DELETE_SNAPSHOT: OperationInfo = OperationInfo {
     name: "delete_snapshot",
@@ -5803,6 +6034,7 @@ pub(crate) static DELETE_SNAPSHOT: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static LIST_SHARED_STORAGES: OperationInfo = OperationInfo {
     name: "list_shared_storages",
@@ -5893,6 +6125,12 @@ pub(crate) static LIST_SHARED_STORAGES: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<SharedStorage>"),
+    pages: Some(PageInfo {
+        page: "page",
+        per_page: "per_page",
+        first: 1u64,
+        size: 100u64,
+    }),
 };
 pub(crate) static GET_SHARED_STORAGE: OperationInfo = OperationInfo {
     name: "get_shared_storage",
@@ -5923,6 +6161,7 @@ pub(crate) static GET_SHARED_STORAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("SharedStorage"),
+    pages: None,
 };
 pub(crate) static LIST_SERVERS_ATTACHED_STORAGE: OperationInfo = OperationInfo {
     name: "list_servers_attached_storage",
@@ -5953,6 +6192,7 @@ pub(crate) static LIST_SERVERS_ATTACHED_STORAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<SharedStorageServer>"),
+    pages: None,
 };
 pub(crate) static GET_SHARED_STORAGE_SERVER: OperationInfo = OperationInfo {
     name: "get_shared_storage_server",
@@ -5998,6 +6238,7 @@ pub(crate) static GET_SHARED_STORAGE_SERVER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("SharedStorageServer"),
+    pages: None,
 };
 pub(crate) static GET_CREDENTIALS: OperationInfo = OperationInfo {
     name: "get_credentials",
@@ -6012,6 +6253,7 @@ pub(crate) static GET_CREDENTIALS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static CREATE_SHARED_STORAGE: OperationInfo = OperationInfo {
     name: "create_shared_storage",
@@ -6042,6 +6284,7 @@ pub(crate) static CREATE_SHARED_STORAGE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("SharedStorage"),
+    pages: None,
 };
 pub(crate) static ATTACH_SERVER_SHARED_STORAGE: OperationInfo = OperationInfo {
     name: "attach_server_shared_storage",
@@ -6090,6 +6333,7 @@ pub(crate) static ATTACH_SERVER_SHARED_STORAGE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("SharedStorage"),
+    pages: None,
 };
 pub(crate) static MODIFY_SHARED_STORAGE: OperationInfo = OperationInfo {
     name: "modify_shared_storage",
@@ -6168,6 +6412,7 @@ pub(crate) static MODIFY_SHARED_STORAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("SharedStorage"),
+    pages: None,
 };
 pub(crate) static CHANGE_PASSWORD: OperationInfo = OperationInfo {
     name: "change_password",
@@ -6198,6 +6443,7 @@ pub(crate) static CHANGE_PASSWORD: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("json"),
+    pages: None,
 };
 pub(crate) static DELETE_SHARED_STORAGE: OperationInfo = OperationInfo {
     name: "delete_shared_storage",
@@ -6228,6 +6474,7 @@ pub(crate) static DELETE_SHARED_STORAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("SharedStorage"),
+    pages: None,
 };
 pub(crate) static DETACH_SERVER_SHARED_STORAGE: OperationInfo = OperationInfo {
     name: "detach_server_shared_storage",
@@ -6273,6 +6520,7 @@ pub(crate) static DETACH_SERVER_SHARED_STORAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("SharedStorage"),
+    pages: None,
 };
 pub(crate) static LIST_USAGES: OperationInfo = OperationInfo {
     name: "list_usages",
@@ -6411,6 +6659,7 @@ pub(crate) static LIST_USAGES: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("map<list<UsageResource>>"),
+    pages: None,
 };
 pub(crate) static LIST_USERS: OperationInfo = OperationInfo {
     name: "list_users",
@@ -6501,6 +6750,12 @@ pub(crate) static LIST_USERS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<User>"),
+    pages: Some(PageInfo {
+        page: "page",
+        per_page: "per_page",
+        first: 1u64,
+        size: 100u64,
+    }),
 };
 pub(crate) static GET_USER: OperationInfo = OperationInfo {
     name: "get_user",
@@ -6531,6 +6786,7 @@ pub(crate) static GET_USER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("User"),
+    pages: None,
 };
 pub(crate) static API_INFO: OperationInfo = OperationInfo {
     name: "api_info",
@@ -6561,6 +6817,7 @@ pub(crate) static API_INFO: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("UserApi"),
+    pages: None,
 };
 pub(crate) static SHOW_API_KEY: OperationInfo = OperationInfo {
     name: "show_api_key",
@@ -6591,6 +6848,7 @@ pub(crate) static SHOW_API_KEY: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ApiKey"),
+    pages: None,
 };
 pub(crate) static IPS_API_ACCESS_ALLOWED: OperationInfo = OperationInfo {
     name: "ips_api_access_allowed",
@@ -6621,6 +6879,7 @@ pub(crate) static IPS_API_ACCESS_ALLOWED: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<string>"),
+    pages: None,
 };
 pub(crate) static CREATE_USER: OperationInfo = OperationInfo {
     name: "create_user",
@@ -6696,6 +6955,7 @@ pub(crate) static CREATE_USER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("User"),
+    pages: None,
 };
 pub(crate) static ADD_USER_IP: OperationInfo = OperationInfo {
     name: "add_user_ip",
@@ -6744,6 +7004,7 @@ pub(crate) static ADD_USER_IP: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("User"),
+    pages: None,
 };
 pub(crate) static MODIFY_USER: OperationInfo = OperationInfo {
     name: "modify_user",
@@ -6837,6 +7098,7 @@ pub(crate) static MODIFY_USER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("User"),
+    pages: None,
 };
 pub(crate) static MODIFY_USER_API: OperationInfo = OperationInfo {
     name: "modify_user_api",
@@ -6882,6 +7144,7 @@ pub(crate) static MODIFY_USER_API: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("User"),
+    pages: None,
 };
 pub(crate) static CHANGE_API_KEY: OperationInfo = OperationInfo {
     name: "change_api_key",
@@ -6912,6 +7175,7 @@ pub(crate) static CHANGE_API_KEY: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("User"),
+    pages: None,
 };
 pub(crate) static DELETE_USER: OperationInfo = OperationInfo {
     name: "delete_user",
@@ -6942,6 +7206,7 @@ pub(crate) static DELETE_USER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("User"),
+    pages: None,
 };
 pub(crate) static REMOVE_USER_IP: OperationInfo = OperationInfo {
     name: "remove_user_ip",
@@ -6987,6 +7252,7 @@ pub(crate) static REMOVE_USER_IP: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("User"),
+    pages: None,
 };
 static MODEL_DVD_ISO: ModelInfo = ModelInfo {
     name: "DvdIso",

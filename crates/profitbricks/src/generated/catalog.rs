@@ -133,6 +133,7 @@ pub static CATALOG: Catalog = Catalog {
         &MODEL_SNAPSHOT_PROPERTIES,
         &MODEL_NEW_VOLUME,
     ],
+    waits: &[],
 };
 pub(crate) static LIST_DATACENTERS: OperationInfo = OperationInfo {
     name: "list_datacenters",
@@ -166,6 +167,7 @@ pub(crate) static LIST_DATACENTERS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("DatacenterCollection"),
+    pages: None,
 };
 pub(crate) static GET_DATACENTER: OperationInfo = OperationInfo {
     name: "get_datacenter",
@@ -214,6 +216,7 @@ pub(crate) static GET_DATACENTER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Datacenter"),
+    pages: None,
 };
 pub(crate) static CREATE_DATACENTER: OperationInfo = OperationInfo {
     name: "create_datacenter",
@@ -244,6 +247,7 @@ pub(crate) static CREATE_DATACENTER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Datacenter"),
+    pages: None,
 };
 pub(crate) static UPDATE_DATACENTER: OperationInfo = OperationInfo {
     name: "update_datacenter",
@@ -307,6 +311,7 @@ pub(crate) static UPDATE_DATACENTER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Datacenter"),
+    pages: None,
 };
 pub(crate) static DELETE_DATACENTER: OperationInfo = OperationInfo {
     name: "delete_datacenter",
@@ -337,6 +342,7 @@ pub(crate) static DELETE_DATACENTER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static GET_FIREWALL_RULES: OperationInfo = OperationInfo {
     name: "get_firewall_rules",
@@ -415,6 +421,7 @@ pub(crate) static GET_FIREWALL_RULES: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallRuleCollection"),
+    pages: None,
 };
 pub(crate) static GET_FIREWALL_RULE: OperationInfo = OperationInfo {
     name: "get_firewall_rule",
@@ -490,6 +497,7 @@ pub(crate) static GET_FIREWALL_RULE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallRule"),
+    pages: None,
 };
 pub(crate) static CREATE_FIREWALL_RULE: OperationInfo = OperationInfo {
     name: "create_firewall_rule",
@@ -565,6 +573,7 @@ pub(crate) static CREATE_FIREWALL_RULE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("FirewallRule"),
+    pages: None,
 };
 pub(crate) static UPDATE_FIREWALL_RULE: OperationInfo = OperationInfo {
     name: "update_firewall_rule",
@@ -781,6 +790,7 @@ pub(crate) static UPDATE_FIREWALL_RULE: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("FirewallRule"),
+    pages: None,
 };
 pub(crate) static DELETE_FIREWALL_RULE: OperationInfo = OperationInfo {
     name: "delete_firewall_rule",
@@ -856,6 +866,7 @@ pub(crate) static DELETE_FIREWALL_RULE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static LIST_IMAGES: OperationInfo = OperationInfo {
     name: "list_images",
@@ -889,6 +900,7 @@ pub(crate) static LIST_IMAGES: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ImageCollection"),
+    pages: None,
 };
 pub(crate) static GET_IMAGE: OperationInfo = OperationInfo {
     name: "get_image",
@@ -919,6 +931,7 @@ pub(crate) static GET_IMAGE: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Image"),
+    pages: None,
 };
 pub(crate) static LIST_IPBLOCKS: OperationInfo = OperationInfo {
     name: "list_ipblocks",
@@ -952,6 +965,7 @@ pub(crate) static LIST_IPBLOCKS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("IpBlockCollection"),
+    pages: None,
 };
 pub(crate) static GET_IPBLOCK: OperationInfo = OperationInfo {
     name: "get_ipblock",
@@ -982,6 +996,7 @@ pub(crate) static GET_IPBLOCK: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("IpBlock"),
+    pages: None,
 };
 pub(crate) static RESERVE_IPBLOCK: OperationInfo = OperationInfo {
     name: "reserve_ipblock",
@@ -1012,6 +1027,7 @@ pub(crate) static RESERVE_IPBLOCK: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("IpBlock"),
+    pages: None,
 };
 pub(crate) static DELETE_IPBLOCK: OperationInfo = OperationInfo {
     name: "delete_ipblock",
@@ -1042,6 +1058,7 @@ pub(crate) static DELETE_IPBLOCK: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static LIST_LANS: OperationInfo = OperationInfo {
     name: "list_lans",
@@ -1090,6 +1107,7 @@ pub(crate) static LIST_LANS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LanCollection"),
+    pages: None,
 };
 pub(crate) static CREATE_LAN: OperationInfo = OperationInfo {
     name: "create_lan",
@@ -1135,6 +1153,7 @@ pub(crate) static CREATE_LAN: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Lan"),
+    pages: None,
 };
 pub(crate) static GET_LAN: OperationInfo = OperationInfo {
     name: "get_lan",
@@ -1198,6 +1217,7 @@ pub(crate) static GET_LAN: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Lan"),
+    pages: None,
 };
 pub(crate) static UPDATE_LAN: OperationInfo = OperationInfo {
     name: "update_lan",
@@ -1273,6 +1293,7 @@ pub(crate) static UPDATE_LAN: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Lan"),
+    pages: None,
 };
 pub(crate) static DELETE_LAN: OperationInfo = OperationInfo {
     name: "delete_lan",
@@ -1318,6 +1339,7 @@ pub(crate) static DELETE_LAN: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static LIST_LOADBALANCERS: OperationInfo = OperationInfo {
     name: "list_loadbalancers",
@@ -1366,6 +1388,7 @@ pub(crate) static LIST_LOADBALANCERS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerCollection"),
+    pages: None,
 };
 pub(crate) static GET_LOADBALANCER: OperationInfo = OperationInfo {
     name: "get_loadbalancer",
@@ -1411,6 +1434,7 @@ pub(crate) static GET_LOADBALANCER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
+    pages: None,
 };
 pub(crate) static CREATE_LOADBALANCER: OperationInfo = OperationInfo {
     name: "create_loadbalancer",
@@ -1456,6 +1480,7 @@ pub(crate) static CREATE_LOADBALANCER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("LoadBalancer"),
+    pages: None,
 };
 pub(crate) static UPDATE_LOADBALANCER: OperationInfo = OperationInfo {
     name: "update_loadbalancer",
@@ -1546,6 +1571,7 @@ pub(crate) static UPDATE_LOADBALANCER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("LoadBalancer"),
+    pages: None,
 };
 pub(crate) static DELETE_LOADBALANCER: OperationInfo = OperationInfo {
     name: "delete_loadbalancer",
@@ -1591,6 +1617,7 @@ pub(crate) static DELETE_LOADBALANCER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static GET_LOADBALANCER_MEMBERS: OperationInfo = OperationInfo {
     name: "get_loadbalancer_members",
@@ -1654,6 +1681,7 @@ pub(crate) static GET_LOADBALANCER_MEMBERS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("NicCollection"),
+    pages: None,
 };
 pub(crate) static GET_LOADBALANCED_NIC: OperationInfo = OperationInfo {
     name: "get_loadbalanced_nic",
@@ -1732,6 +1760,7 @@ pub(crate) static GET_LOADBALANCED_NIC: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Nic"),
+    pages: None,
 };
 pub(crate) static ADD_LOADBALANCED_NICS: OperationInfo = OperationInfo {
     name: "add_loadbalanced_nics",
@@ -1792,6 +1821,7 @@ pub(crate) static ADD_LOADBALANCED_NICS: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Nic"),
+    pages: None,
 };
 pub(crate) static REMOVE_LOADBALANCED_NIC: OperationInfo = OperationInfo {
     name: "remove_loadbalanced_nic",
@@ -1852,6 +1882,7 @@ pub(crate) static REMOVE_LOADBALANCED_NIC: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static LIST_LOCATIONS: OperationInfo = OperationInfo {
     name: "list_locations",
@@ -1866,6 +1897,7 @@ pub(crate) static LIST_LOCATIONS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LocationCollection"),
+    pages: None,
 };
 pub(crate) static GET_LOCATION: OperationInfo = OperationInfo {
     name: "get_location",
@@ -1896,6 +1928,7 @@ pub(crate) static GET_LOCATION: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Location"),
+    pages: None,
 };
 pub(crate) static LIST_NICS: OperationInfo = OperationInfo {
     name: "list_nics",
@@ -1959,6 +1992,7 @@ pub(crate) static LIST_NICS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("NicCollection"),
+    pages: None,
 };
 pub(crate) static GET_NIC: OperationInfo = OperationInfo {
     name: "get_nic",
@@ -2037,6 +2071,7 @@ pub(crate) static GET_NIC: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Nic"),
+    pages: None,
 };
 pub(crate) static CREATE_NIC: OperationInfo = OperationInfo {
     name: "create_nic",
@@ -2097,6 +2132,7 @@ pub(crate) static CREATE_NIC: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Nic"),
+    pages: None,
 };
 pub(crate) static UPDATE_NIC: OperationInfo = OperationInfo {
     name: "update_nic",
@@ -2232,6 +2268,7 @@ pub(crate) static UPDATE_NIC: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Nic"),
+    pages: None,
 };
 pub(crate) static DELETE_NIC: OperationInfo = OperationInfo {
     name: "delete_nic",
@@ -2292,6 +2329,7 @@ pub(crate) static DELETE_NIC: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static LIST_REQUESTS: OperationInfo = OperationInfo {
     name: "list_requests",
@@ -2325,6 +2363,7 @@ pub(crate) static LIST_REQUESTS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("RequestCollection"),
+    pages: None,
 };
 pub(crate) static GET_REQUEST: OperationInfo = OperationInfo {
     name: "get_request",
@@ -2355,6 +2394,7 @@ pub(crate) static GET_REQUEST: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Request"),
+    pages: None,
 };
 pub(crate) static GET_REQUEST_STATUS: OperationInfo = OperationInfo {
     name: "get_request_status",
@@ -2385,6 +2425,7 @@ pub(crate) static GET_REQUEST_STATUS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("RequestStatus"),
+    pages: None,
 };
 pub(crate) static LIST_SERVERS: OperationInfo = OperationInfo {
     name: "list_servers",
@@ -2433,6 +2474,7 @@ pub(crate) static LIST_SERVERS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ServerCollection"),
+    pages: None,
 };
 pub(crate) static GET_SERVER: OperationInfo = OperationInfo {
     name: "get_server",
@@ -2496,6 +2538,7 @@ pub(crate) static GET_SERVER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static CREATE_SERVER: OperationInfo = OperationInfo {
     name: "create_server",
@@ -2541,6 +2584,7 @@ pub(crate) static CREATE_SERVER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static UPDATE_SERVER: OperationInfo = OperationInfo {
     name: "update_server",
@@ -2701,6 +2745,7 @@ pub(crate) static UPDATE_SERVER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Server"),
+    pages: None,
 };
 pub(crate) static DELETE_SERVER: OperationInfo = OperationInfo {
     name: "delete_server",
@@ -2746,6 +2791,7 @@ pub(crate) static DELETE_SERVER: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static GET_ATTACHED_VOLUMES: OperationInfo = OperationInfo {
     name: "get_attached_volumes",
@@ -2809,6 +2855,7 @@ pub(crate) static GET_ATTACHED_VOLUMES: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("VolumeCollection"),
+    pages: None,
 };
 pub(crate) static ATTACH_VOLUME: OperationInfo = OperationInfo {
     name: "attach_volume",
@@ -2869,6 +2916,7 @@ pub(crate) static ATTACH_VOLUME: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Volume"),
+    pages: None,
 };
 pub(crate) static GET_ATTACHED_VOLUME: OperationInfo = OperationInfo {
     name: "get_attached_volume",
@@ -2929,6 +2977,7 @@ pub(crate) static GET_ATTACHED_VOLUME: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Volume"),
+    pages: None,
 };
 pub(crate) static DETACH_VOLUME: OperationInfo = OperationInfo {
     name: "detach_volume",
@@ -2989,6 +3038,7 @@ pub(crate) static DETACH_VOLUME: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static GET_ATTACHED_CDROMS: OperationInfo = OperationInfo {
     name: "get_attached_cdroms",
@@ -3052,6 +3102,7 @@ pub(crate) static GET_ATTACHED_CDROMS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ImageCollection"),
+    pages: None,
 };
 pub(crate) static ATTACH_CDROM: OperationInfo = OperationInfo {
     name: "attach_cdrom",
@@ -3112,6 +3163,7 @@ pub(crate) static ATTACH_CDROM: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Image"),
+    pages: None,
 };
 pub(crate) static GET_ATTACHED_CDROM: OperationInfo = OperationInfo {
     name: "get_attached_cdrom",
@@ -3172,6 +3224,7 @@ pub(crate) static GET_ATTACHED_CDROM: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Image"),
+    pages: None,
 };
 pub(crate) static DETACH_CDROM: OperationInfo = OperationInfo {
     name: "detach_cdrom",
@@ -3232,6 +3285,7 @@ pub(crate) static DETACH_CDROM: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static REBOOT_SERVER: OperationInfo = OperationInfo {
     name: "reboot_server",
@@ -3277,6 +3331,7 @@ pub(crate) static REBOOT_SERVER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static START_SERVER: OperationInfo = OperationInfo {
     name: "start_server",
@@ -3322,6 +3377,7 @@ pub(crate) static START_SERVER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static STOP_SERVER: OperationInfo = OperationInfo {
     name: "stop_server",
@@ -3367,6 +3423,7 @@ pub(crate) static STOP_SERVER: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static LIST_SNAPSHOTS: OperationInfo = OperationInfo {
     name: "list_snapshots",
@@ -3400,6 +3457,7 @@ pub(crate) static LIST_SNAPSHOTS: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("SnapshotCollection"),
+    pages: None,
 };
 pub(crate) static GET_SNAPSHOT: OperationInfo = OperationInfo {
     name: "get_snapshot",
@@ -3430,6 +3488,7 @@ pub(crate) static GET_SNAPSHOT: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Snapshot"),
+    pages: None,
 };
 pub(crate) static UPDATE_SNAPSHOT: OperationInfo = OperationInfo {
     name: "update_snapshot",
@@ -3658,6 +3717,7 @@ pub(crate) static UPDATE_SNAPSHOT: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Snapshot"),
+    pages: None,
 };
 pub(crate) static DELETE_SNAPSHOT: OperationInfo = OperationInfo {
     name: "delete_snapshot",
@@ -3688,6 +3748,7 @@ pub(crate) static DELETE_SNAPSHOT: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static LIST_VOLUMES: OperationInfo = OperationInfo {
     name: "list_volumes",
@@ -3736,6 +3797,7 @@ pub(crate) static LIST_VOLUMES: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("VolumeCollection"),
+    pages: None,
 };
 pub(crate) static GET_VOLUME: OperationInfo = OperationInfo {
     name: "get_volume",
@@ -3781,6 +3843,7 @@ pub(crate) static GET_VOLUME: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Volume"),
+    pages: None,
 };
 pub(crate) static CREATE_VOLUME: OperationInfo = OperationInfo {
     name: "create_volume",
@@ -3826,6 +3889,7 @@ pub(crate) static CREATE_VOLUME: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Volume"),
+    pages: None,
 };
 pub(crate) static UPDATE_VOLUME: OperationInfo = OperationInfo {
     name: "update_volume",
@@ -3931,6 +3995,7 @@ pub(crate) static UPDATE_VOLUME: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Volume"),
+    pages: None,
 };
 pub(crate) static DELETE_VOLUME: OperationInfo = OperationInfo {
     name: "delete_volume",
@@ -3976,6 +4041,7 @@ pub(crate) static DELETE_VOLUME: OperationInfo = OperationInfo {
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 pub(crate) static CREATE_SNAPSHOT: OperationInfo = OperationInfo {
     name: "create_snapshot",
@@ -4051,6 +4117,7 @@ pub(crate) static CREATE_SNAPSHOT: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Snapshot"),
+    pages: None,
 };
 pub(crate) static RESTORE_SNAPSHOT: OperationInfo = OperationInfo {
     name: "restore_snapshot",
@@ -4111,6 +4178,7 @@ pub(crate) static RESTORE_SNAPSHOT: OperationInfo = OperationInfo {
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: None,
+    pages: None,
 };
 static MODEL_DATACENTER_COLLECTION: ModelInfo = ModelInfo {
     name: "DatacenterCollection",

@@ -884,3 +884,65 @@ async fn every_wire_vector_is_routed_back_to_its_operation() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[tokio::test]
+async fn faults_answer_in_1and1_shape_and_failed_work_never_settles() {
+    use cloud_sdks_sim::faults::{Fault, Rule};
+    let sim = Simulator::oneandone().start().await.expect("starts");
+    let oa = sim.client();
+    // A rate limit once: the client waits X-Rate-Limit-Reset and retries the read.
+    sim.faults().add(
+        Rule::new(Fault::RateLimited { retry_after: Duration::from_secs(1) })
+            .operation("list_servers")
+            .times(1),
+    );
+    let (status, body) = raw(&sim, "GET", "/servers", None).await;
+    assert_eq!(status, 429);
+    assert_error_shape(&body, "RATE_LIMIT");
+    sim.faults().add(
+        Rule::new(Fault::RateLimited { retry_after: Duration::from_secs(1) })
+            .operation("list_servers")
+            .times(1),
+    );
+    assert!(oa.list_servers().await.expect("retried").is_empty());
+    let statuses: Vec<(u16, Option<&str>)> =
+        sim.received().iter().map(|r| (r.status, r.operation)).collect();
+    assert_eq!(
+        statuses,
+        [(429, Some("list_servers")), (429, Some("list_servers")), (200, Some("list_servers"))]
+    );
+    let response = http()
+        .get(format!("{}/servers", sim.base_url()))
+        .header("X-TOKEN", DEFAULT_TOKEN)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 200, "the rules are used up");
+
+    sim.faults().add(Rule::new(Fault::Status(503)).operation("get_server").times(1));
+    let response = http()
+        .get(format!("{}/servers/X", sim.base_url()))
+        .header("X-TOKEN", DEFAULT_TOKEN)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 503);
+    let body: Value = serde_json::from_str(&response.text().await.expect("a body")).expect("json");
+    assert_error_shape(&body, "SERVICE_UNAVAILABLE");
+
+    // A deployment that fails stays DEPLOYING: the wait times out.
+    sim.faults()
+        .add(Rule::new(Fault::FailWork("no capacity".to_owned())).operation("create_server"));
+    let server = NewServer::new().name("doomed").vcore(1).cores_per_processor(1).ram(1.0);
+    let created = oa.create_server(server, vec![NewHdd::new(40, true)]).await.expect("accepted");
+    let error = oa
+        .server(&created.id)
+        .wait_for()
+        .interval(FAST)
+        .timeout(Duration::from_millis(50))
+        .await
+        .expect_err("never ready");
+    assert!(matches!(error, oneandone::Error::Wait(_)), "{error}");
+    let status = oa.get_server_status(&created.id).await.expect("got");
+    assert_eq!(status.state, Some(ResourceState::Deploying));
+}

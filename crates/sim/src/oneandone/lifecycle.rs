@@ -14,6 +14,8 @@ pub(super) struct Clock {
     pub polls: u32,
     /// Or after how long.
     pub after: Option<Duration>,
+    /// The change being made never settles (an injected failure).
+    pub stuck: bool,
 }
 
 /// A change in progress.
@@ -23,6 +25,8 @@ pub(super) struct Pending {
     target: String,
     looks: u32,
     since: Instant,
+    /// Never settles.
+    stuck: bool,
 }
 
 /// Whether the record is a server, whose state is `status.state` (with `status.percent`).
@@ -59,7 +63,7 @@ pub(super) fn begin(record: &mut Record, state: &str, target: Option<&str>) {
     };
     let percent = is_server(&record.value).then_some(10);
     set_state(&mut record.value, state, percent);
-    record.pending = Some(Pending { target, looks: 0, since: Instant::now() });
+    record.pending = Some(Pending { target, looks: 0, since: Instant::now(), stuck: false });
 }
 
 /// Settles `record` if its change was due, as [`Clock`] says; with `look`, this counts as one
@@ -69,8 +73,9 @@ pub(super) fn look(record: &mut Record, clock: &Clock, look: bool) {
     if look {
         pending.looks = pending.looks.saturating_add(1);
     }
-    let due = pending.looks >= clock.polls.max(1)
-        || clock.after.is_some_and(|after| pending.since.elapsed() >= after);
+    let due = !pending.stuck
+        && (pending.looks >= clock.polls.max(1)
+            || clock.after.is_some_and(|after| pending.since.elapsed() >= after));
     if due {
         let target = pending.target.clone();
         record.pending = None;
@@ -82,8 +87,15 @@ pub(super) fn look(record: &mut Record, clock: &Clock, look: bool) {
     }
 }
 
-/// Settles every change done by a record with no pending look: with 0 polls, at once.
+/// What follows a change to `record`, once its answer is made: with 0 polls it settles at
+/// once; a change that fails ([`Clock::stuck`]) never does.
 pub(super) fn after_change(record: &mut Record, clock: &Clock) {
+    if clock.stuck {
+        if let Some(pending) = record.pending.as_mut() {
+            pending.stuck = true;
+        }
+        return;
+    }
     if clock.polls == 0 {
         if let Some(pending) = record.pending.take() {
             set_state(&mut record.value, &pending.target, None);

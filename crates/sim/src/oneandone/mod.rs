@@ -61,6 +61,9 @@
 //! anything under it, such as its status), or once [`Builder::ready_after`] has passed. So the
 //! `oneandone` handles' `wait_for()` work against it.
 //!
+//! Fault rules ([`Running::faults`]) answer in 1&1's error shape, a 429 with the API's
+//! `X-Rate-Limit-*` headers; a failing change never settles, since the API has no failure state.
+//!
 //! Success statuses are those the official Go SDK expects of each call: 200 for reads and
 //! the synchronous changes, 201 for the creations that answer it, 202 for the asynchronous
 //! changes.
@@ -94,6 +97,7 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+use crate::faults::Faults;
 use crate::server::{self, Handler, Incoming, Reply};
 use state::State;
 
@@ -178,6 +182,7 @@ impl Builder {
             empty: self.empty,
             state: Mutex::new(State::new(self.empty)),
             received: Mutex::new(Vec::new()),
+            faults: Faults::default(),
         });
         let stop = server::spawn(listener, Arc::clone(&sim) as Arc<dyn Handler>);
         Ok(Running { base_url, addr, sim, token: self.token, stop: Some(stop) })
@@ -259,6 +264,15 @@ impl Running {
         self.addr
     }
 
+    /// The fault rules: add one to make the next matching requests fail (see
+    /// [`crate::faults`]). A 429 carries 1&1's `X-Rate-Limit-Limit`, `-Remaining` and
+    /// `-Reset` headers; an error status has 1&1's error shape. As the API has no failure
+    /// state, [`Fault::FailWork`](crate::faults::Fault::FailWork) makes the resource a change
+    /// touches stay in its transitional state for good (a `wait_for()` times out).
+    pub fn faults(&self) -> &Faults {
+        &self.sim.faults
+    }
+
     /// The API token it accepts.
     pub fn token(&self) -> &str {
         &self.token
@@ -294,11 +308,11 @@ struct Sim {
     empty: bool,
     state: Mutex<State>,
     received: Mutex<Vec<Received>>,
+    faults: Faults,
 }
 
-impl Handler for Sim {
-    fn handle(&self, request: &Incoming) -> Reply {
-        let (reply, operation) = self.answer(request);
+impl Sim {
+    fn log(&self, request: &Incoming, status: u16, operation: Option<&'static str>) {
         if let Ok(mut received) = self.received.lock() {
             if received.len() >= RECEIVED_KEPT {
                 received.remove(0);
@@ -311,11 +325,54 @@ impl Handler for Sim {
                 method: request.method.clone(),
                 path,
                 body: String::from_utf8_lossy(&request.body).into_owned(),
-                status: reply.status,
+                status,
                 operation,
             });
         }
+    }
+}
+
+impl Handler for Sim {
+    fn handle(&self, request: &Incoming) -> Reply {
+        let (reply, operation) = self.answer(request);
+        self.log(request, reply.status, operation);
         reply
+    }
+
+    fn faults(&self) -> Option<&Faults> {
+        Some(&self.faults)
+    }
+
+    fn operation(&self, request: &Incoming) -> Option<&'static str> {
+        let rest = request.path.strip_prefix(PREFIX)?;
+        let (op, _) = crate::route::operation(&::oneandone::CATALOG, &request.method, rest).ok()?;
+        Some(op.name)
+    }
+
+    fn fault_reply(&self, status: u16, message: &str) -> Reply {
+        let kind = match status {
+            429 => "RATE_LIMIT",
+            500 => "INTERNAL_SERVER_ERROR",
+            502 => "BAD_GATEWAY",
+            503 => "SERVICE_UNAVAILABLE",
+            504 => "GATEWAY_TIMEOUT",
+            _ => "ERROR",
+        };
+        routing::error(status, kind, message)
+    }
+
+    fn rate_limit_headers(&self, retry_after_secs: u64) -> Vec<(&'static str, String)> {
+        // The API's own (the wire reference, 5.3): the budget per minute, none left, and the
+        // seconds until there is.
+        vec![
+            ("X-Rate-Limit-Limit", "25".to_owned()),
+            ("X-Rate-Limit-Remaining", "0".to_owned()),
+            ("X-Rate-Limit-Reset", retry_after_secs.to_string()),
+        ]
+    }
+
+    fn record(&self, request: &Incoming, status: u16) {
+        self.log(request, status, self.operation(request));
     }
 
     fn unreadable(&self) -> Reply {
@@ -331,7 +388,11 @@ impl Sim {
         };
         // A poisoned lock (a bug of the simulator's) must not take every later request down.
         let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let clock = lifecycle::Clock { polls: self.polls_until_ready, after: self.ready_after };
+        // 1&1 has no failure state: work that fails never settles.
+        let stuck =
+            routed.op.method.as_str() != "GET" && self.faults.failed_work(routed.op.name).is_some();
+        let clock =
+            lifecycle::Clock { polls: self.polls_until_ready, after: self.ready_after, stuck };
         lifecycle::settle_due(&mut state, &clock);
         (actions::act(&mut state, &clock, &routed), Some(routed.op.name))
     }

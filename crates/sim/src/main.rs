@@ -1,12 +1,13 @@
 //! `cloud-sdks-sim serve --provider profitbricks --port 0 [--username U] [--password P]
-//! [--polls-until-done N] [--done-after-ms MS]`, or `serve --provider oneandone [--token T]
-//! [--polls-until-ready N] [--ready-after-ms MS] [--empty]`: serves a simulator on 127.0.0.1
-//! and prints its base URL.
+//! [--polls-until-done N] [--done-after-ms MS] [--empty]`, or `serve --provider oneandone
+//! [--token T] [--polls-until-ready N] [--ready-after-ms MS] [--empty]`: serves a simulator on
+//! 127.0.0.1 and prints its base URL.
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cloud-sdks-sim serve --provider profitbricks [--port N (0 = any free port, the default)] \
-[--username U (default sim-user)] [--password P (default sim-password)] [--polls-until-done N (default 2)] [--done-after-ms MS (also done after this time; default off)]
+[--username U (default sim-user)] [--password P (default sim-password)] [--polls-until-done N (default 2)] [--done-after-ms MS (also done after this time; default off)] \
+[--empty (no public images)]
    or: cloud-sdks-sim serve --provider oneandone [--port N] [--token T (default sim-token)] \
 [--polls-until-ready N (default 2)] [--ready-after-ms MS (also ready after this time; default off)] [--empty (no starting account)]";
 
@@ -57,6 +58,7 @@ async fn run(args: &[String]) -> Result<(), String> {
         }
         rest.next();
     }
+    let empty = args.iter().any(|a| a == "--empty");
     let port = value(args, "--port")?
         .map_or(Ok(0), |p| p.parse::<u16>().map_err(|e| format!("--port: {e}")))?;
     match value(args, "--provider")? {
@@ -68,6 +70,9 @@ async fn run(args: &[String]) -> Result<(), String> {
             let password = value(args, "--password")?
                 .unwrap_or(cloud_sdks_sim::profitbricks::DEFAULT_PASSWORD);
             builder = builder.credentials(username, password);
+            if empty {
+                builder = builder.empty();
+            }
             if let Some(polls) = value(args, "--polls-until-done")? {
                 builder = builder.polls_until_done(
                     polls.parse().map_err(|e| format!("--polls-until-done: {e}"))?,
@@ -99,7 +104,7 @@ async fn run(args: &[String]) -> Result<(), String> {
                 let ms: u64 = ms.parse().map_err(|e| format!("--ready-after-ms: {e}"))?;
                 builder = builder.ready_after(std::time::Duration::from_millis(ms));
             }
-            if args.iter().any(|a| a == "--empty") {
+            if empty {
                 builder = builder.empty();
             }
             let sim =

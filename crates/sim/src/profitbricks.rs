@@ -53,6 +53,7 @@ pub struct Builder {
     polls_until_done: u32,
     done_after: Option<Duration>,
     port: u16,
+    empty: bool,
 }
 
 impl Default for Builder {
@@ -63,6 +64,7 @@ impl Default for Builder {
             polls_until_done: DEFAULT_POLLS_UNTIL_DONE,
             done_after: None,
             port: 0,
+            empty: false,
         }
     }
 }
@@ -86,6 +88,13 @@ impl Builder {
     /// `AVAILABLE` then too). Without it, only status polls move requests on.
     pub fn done_after(mut self, time: Duration) -> Self {
         self.done_after = Some(time);
+        self
+    }
+
+    /// Starts with an empty account: no public images either (the locations, which are the
+    /// API's own, stay).
+    pub fn empty(mut self) -> Self {
+        self.empty = true;
         self
     }
 
@@ -116,6 +125,7 @@ impl Builder {
             state: Mutex::new(State::default()),
             received: Mutex::new(Vec::new()),
             faults: Faults::default(),
+            images: if self.empty { &[] } else { IMAGES },
         });
         let stop = server::spawn(listener, Arc::clone(&sim) as Arc<dyn Handler>);
         Ok(Running {
@@ -265,7 +275,7 @@ const LOCATIONS: &[(&str, &str)] = &[
     ("us/ewr", "Newark"),
 ];
 
-const IMAGES: &[(&str, &str, &str, &str)] = &[
+const IMAGES: &[ImageRow] = &[
     ("7f2e5c9a-2d57-4f3c-9d7a-0c3b6f1e2a01", "Ubuntu-16.04-LTS-server-2017-01-01", "HDD", "LINUX"),
     ("7f2e5c9a-2d57-4f3c-9d7a-0c3b6f1e2a02", "CentOS-7-server-2017-01-01", "HDD", "LINUX"),
     ("7f2e5c9a-2d57-4f3c-9d7a-0c3b6f1e2a03", "ubuntu-16.04.1-server-amd64.iso", "CDROM", "LINUX"),
@@ -280,7 +290,12 @@ struct Sim {
     state: Mutex<State>,
     received: Mutex<Vec<Received>>,
     faults: Faults,
+    /// The public images: [`IMAGES`], or none for an empty account.
+    images: &'static [ImageRow],
 }
+
+/// `(id, name, image type, licence type)` of a public image.
+type ImageRow = (&'static str, &'static str, &'static str, &'static str);
 
 #[derive(Default)]
 struct State {
@@ -800,12 +815,12 @@ impl Sim {
             },
             Action::Images => {
                 let items: Vec<Value> =
-                    IMAGES.iter().map(|image| self.image(image, depth)).collect();
+                    self.images.iter().map(|image| self.image(image, depth)).collect();
                 ok(
                     json!({"id": "images", "type": "collection", "href": self.href("/images"), "items": items}),
                 )
             }
-            Action::Image { id } => match IMAGES.iter().find(|(i, ..)| *i == id) {
+            Action::Image { id } => match self.images.iter().find(|(i, ..)| *i == id) {
                 Some(image) => ok(self.image(image, depth.max(1))),
                 None => not_found(),
             },
@@ -895,7 +910,7 @@ impl Sim {
                     return not_found();
                 }
                 let id = body.get("id").and_then(Value::as_str).unwrap_or_default();
-                let Some(target) = resolve(state, &collection, what, id) else {
+                let Some(target) = resolve(state, self.images, &collection, what, id) else {
                     return not_found();
                 };
                 let key = format!("{collection}/{id}");
@@ -1011,7 +1026,7 @@ impl Sim {
                     Some(self.create(state, &datacenter_volumes, "volume", item, created))
                 } else {
                     let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
-                    resolve(state, &format!("{key}/volumes"), Attachable::Volume, id)
+                    resolve(state, self.images, &format!("{key}/volumes"), Attachable::Volume, id)
                 };
                 if let Some(target) = target {
                     let id = target.rsplit('/').next().unwrap_or_default().to_owned();
@@ -1157,7 +1172,8 @@ impl Sim {
     /// A resource path or an `image:<id>` attachment target at `depth`.
     fn render_target(&self, state: &State, target: &str, depth: u32) -> Value {
         match target.strip_prefix("image:") {
-            Some(id) => IMAGES
+            Some(id) => self
+                .images
                 .iter()
                 .find(|(i, ..)| *i == id)
                 .map_or(Value::Null, |image| self.image(image, depth)),
@@ -1249,7 +1265,13 @@ fn lookup_items<'v>(body: &'v Value, child: &str) -> Vec<&'v Value> {
 }
 
 /// What the attachment of `id` in `collection` points at, if it exists.
-fn resolve(state: &State, collection: &str, what: Attachable, id: &str) -> Option<String> {
+fn resolve(
+    state: &State,
+    images: &[ImageRow],
+    collection: &str,
+    what: Attachable,
+    id: &str,
+) -> Option<String> {
     if id.is_empty() || id.contains('/') {
         return None;
     }
@@ -1259,7 +1281,7 @@ fn resolve(state: &State, collection: &str, what: Attachable, id: &str) -> Optio
         Attachable::Volume => {
             Some(format!("{datacenter}/volumes/{id}")).filter(|k| state.nodes.contains_key(k))
         }
-        Attachable::Cdrom => IMAGES
+        Attachable::Cdrom => images
             .iter()
             .find(|(i, _, kind, _)| *i == id && *kind == "CDROM")
             .map(|_| format!("image:{id}")),

@@ -828,3 +828,22 @@ async fn inspection_reset_and_time_based_completion() {
         Some(&ErrorKind::NotFound)
     );
 }
+
+#[tokio::test]
+async fn an_empty_account_has_no_public_images_and_reset_keeps_it_empty() {
+    let full = Simulator::profitbricks().start().await.expect("starts");
+    assert!(!full
+        .client()
+        .list_images()
+        .await
+        .expect("listed")
+        .items
+        .unwrap_or_default()
+        .is_empty());
+    let sim = Simulator::profitbricks().empty().start().await.expect("starts");
+    let pb = sim.client();
+    assert!(pb.list_images().await.expect("listed").items.unwrap_or_default().is_empty());
+    assert!(!pb.list_locations().await.expect("listed").items.unwrap_or_default().is_empty());
+    sim.reset();
+    assert!(pb.list_images().await.expect("listed").items.unwrap_or_default().is_empty());
+}

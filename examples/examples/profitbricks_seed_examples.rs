@@ -1,0 +1,12 @@
+//! `cargo run -p cloud-sdks-examples --example profitbricks_seed_examples`: the examples of
+//! the ProfitBricks documentation — list data centers, reserve an IP block, a simple and a
+//! composite server — against the simulator, or the real API when credentials are set.
+
+use cloud_sdks_examples::profitbricks::{seed_examples, Target};
+
+#[tokio::main]
+async fn main() -> Result<(), cloud_sdks_examples::Failure> {
+    let target = Target::from_env().await?;
+    seed_examples(&target).await?;
+    Ok(())
+}

@@ -20,7 +20,8 @@
 //! ```
 //!
 //! The `cloud-sdks-sim` binary serves the same simulators for other languages and tools:
-//! `cloud-sdks-sim serve --provider profitbricks --port 0`.
+//! `cloud-sdks-sim serve --provider profitbricks --port 0` (or `--provider oneandone`, feature
+//! `oneandone`: the 1&1 Cloud Server simulator, `Simulator::oneandone()`).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -28,6 +29,8 @@
 pub mod faults;
 #[cfg(feature = "memset")]
 pub mod memset;
+#[cfg(feature = "oneandone")]
+pub mod oneandone;
 #[cfg(feature = "profitbricks")]
 pub mod profitbricks;
 pub mod route;
@@ -54,5 +57,13 @@ impl Simulator {
     #[cfg(feature = "memset")]
     pub fn memset() -> crate::memset::Builder {
         crate::memset::Builder::default()
+    }
+
+    /// A 1&1 Cloud Server API v1 simulator with the default settings
+    /// ([`oneandone::DEFAULT_TOKEN`], resources ready on the second look), to adjust and
+    /// then [`start`](crate::oneandone::Builder::start).
+    #[cfg(feature = "oneandone")]
+    pub fn oneandone() -> crate::oneandone::Builder {
+        crate::oneandone::Builder::default()
     }
 }

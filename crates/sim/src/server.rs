@@ -27,8 +27,20 @@ pub(crate) struct Incoming {
     /// The path, still percent-encoded.
     pub path: String,
     pub query: Option<String>,
+    #[cfg_attr(not(feature = "profitbricks"), allow(dead_code))]
     pub authorization: Option<String>,
+    /// Every header, names in lower case, values that are not text left out.
+    #[cfg_attr(not(feature = "oneandone"), allow(dead_code))]
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+impl Incoming {
+    /// The first value of the header `name` (given in lower case).
+    #[cfg_attr(not(feature = "oneandone"), allow(dead_code))]
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
 }
 
 /// What a simulator answers.
@@ -127,6 +139,13 @@ async fn answer(
                     .get(hyper::header::AUTHORIZATION)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned),
+                headers: parts
+                    .headers
+                    .iter()
+                    .filter_map(|(name, value)| {
+                        Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+                    })
+                    .collect(),
                 body: collected.to_bytes().to_vec(),
             };
             let fault = handler.faults().and_then(|f| f.at_the_door(handler.operation(&incoming)));

@@ -2,6 +2,8 @@
 //! retries, errors it hands back, dropped connections, slow answers and provisioning requests
 //! that end FAILED — and the simulator's record of what it received.
 
+#![cfg(feature = "profitbricks")]
+
 use std::time::Duration;
 
 use cloud_sdks_sim::faults::{Fault, Rule};

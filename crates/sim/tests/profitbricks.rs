@@ -1,5 +1,7 @@
 //! The ProfitBricks simulator through the real `profitbricks` client and through raw HTTP.
 
+#![cfg(feature = "profitbricks")]
+
 use std::time::Duration;
 
 use cloud_sdks_runtime::catalog::Verb;

@@ -23,9 +23,11 @@
 #![doc = include_str!("generated/OVERVIEW.md")]
 #![deny(missing_docs)]
 
+mod access;
 #[rustfmt::skip]
 mod generated;
 mod wait;
 
+pub use access::Protocol;
 pub use generated::*;
 pub use wait::{JobId, DEFAULT_INTERVAL, DEFAULT_TIMEOUT};

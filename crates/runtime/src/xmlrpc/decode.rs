@@ -214,7 +214,7 @@ fn unescape(raw: &str) -> Result<Cow<'_, str>, (String, usize)> {
             rest = after.strip_prefix('\n').unwrap_or(after);
             continue;
         }
-        let Some(end) = tail.get(..tail.len().min(12)).and_then(|head| head.find(';')) else {
+        let Some(end) = tail.bytes().take(12).position(|b| b == b';') else {
             return Err(("a '&' that starts no character reference".to_owned(), offset));
         };
         let name = &tail[1..end];

@@ -45,7 +45,7 @@ impl ClientBuilder {
     }
 
     /// Chooses the interface calls go to: [`Protocol::Json`] (the default) or, with the
-    /// `xmlrpc` feature, [`Protocol::XmlRpc`]. The typed operations are the same either way.
+    /// `xmlrpc` feature, `Protocol::XmlRpc`. The typed operations are the same either way.
     pub fn protocol(self, protocol: Protocol) -> Self {
         match protocol {
             Protocol::Json => self.without_xml_rpc(),

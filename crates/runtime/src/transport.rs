@@ -255,8 +255,8 @@ impl Transport {
     /// rejected with [`Error::InvalidArgument`] before anything is sent, so that an id such
     /// as `".."` cannot redirect the call to another resource.
     ///
-    /// With [`TransportBuilder::xml_rpc`] (feature `xmlrpc`), a request with named
-    /// parameters goes to the XML-RPC interface instead; see [`xmlrpc`](crate::xmlrpc).
+    /// With `TransportBuilder::xml_rpc` (feature `xmlrpc`), a request with named parameters
+    /// goes to the XML-RPC interface instead; see the module `xmlrpc`.
     pub async fn send<K: Classify>(&self, request: Request) -> Result<Response, Error<K>> {
         #[cfg(feature = "xmlrpc")]
         if let (Some(catalog), Body::Named(_)) = (self.inner.xml_rpc, &request.body) {

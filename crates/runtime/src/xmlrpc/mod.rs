@@ -2,23 +2,23 @@
 //! (feature `xmlrpc`).
 //!
 //! A transport built with [`TransportBuilder::xml_rpc`](crate::TransportBuilder::xml_rpc)
-//! sends every call with named parameters ([`Body::Named`](crate::Body::Named)) as an
+//! sends every call with named parameters ([`Body::Named`]) as an
 //! XML-RPC `methodCall` instead of the JSON interface's form: `POST <base_url>/xmlrpc`,
 //! `Content-Type: text/xml`, the method's dotted name as `methodName` and its parameters as
 //! one `struct` ([`method_call`]). The `methodResponse` is turned into the JSON value the
 //! JSON interface would have answered ([`method_response`]), which the typed models then
 //! decode as usual; `dateTime.iso8601` becomes `YYYY-MM-DD HH:MM:SS`, the JSON interface's
-//! date format. A `fault` becomes an [`Error::Api`](crate::Error::Api) whose
+//! date format. A `fault` becomes an [`Error::Api`] whose
 //! [`ApiError::code`](crate::ApiError::code) is the `faultCode` and whose message is the
 //! `faultString`; Memset uses the same codes for faults as for its JSON errors, so the
-//! provider's [`Classify`](crate::Classify) picks the same kind. Everything else (retries,
+//! provider's [`Classify`] picks the same kind. Everything else (retries,
 //! timeouts, size limits, redirects, redaction, tracing) is the transport's as for JSON.
 //!
 //! The encoder and decoder are small and hand-written (no XML library): elements, text,
 //! character references, CDATA, comments and processing instructions. Nesting is bounded
 //! ([`MAX_DEPTH`]), a document type declaration is refused (so no entity ever expands), and
 //! any answer that is not a well-formed `methodResponse` is a [`DecodeError`] (an
-//! [`Error::Decode`](crate::Error::Decode) keeping the status and body), never a panic.
+//! [`Error::Decode`] keeping the status and body), never a panic.
 
 mod decode;
 mod encode;

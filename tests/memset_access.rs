@@ -107,6 +107,28 @@ async fn the_key_goes_in_the_query_only_when_asked_and_then_not_in_a_header() {
     assert_eq!((sent[0].url.query(), header(&sent[0], "authorization")), (None, Some(BASIC)));
 }
 
+#[tokio::test]
+async fn a_redirect_within_the_api_keeps_the_key_in_the_query() {
+    capture();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/json/server.info"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", "/v1/json/server.info/"))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/json/server.info/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "myserver1"})))
+        .mount(&server)
+        .await;
+    let ms = builder(format!("{}/v1", server.uri())).api_key_in_query(true).build().expect("valid");
+    ms.server().info("myserver1").await.expect("answered after the redirect");
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].url.path(), "/v1/json/server.info/");
+    assert_eq!(sent[1].url.query(), Some(format!("api_key={KEY}").as_str()));
+}
+
 #[test]
 fn the_key_goes_in_a_url_only_over_https_or_to_a_loopback_address() {
     for base in ["https://api.memset.com/v1", "http://127.0.0.1:9/v1", "http://localhost:9/v1"] {

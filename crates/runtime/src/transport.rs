@@ -496,6 +496,13 @@ impl Transport {
                         headers.remove(CONTENT_TYPE);
                     }
                     url = next;
+                    // the key in the query goes along, as the Authorization header would
+                    // (the redirect stays within the API's origin)
+                    if let Some((name, key)) = &inner.token_query {
+                        if !url.query_pairs().any(|(found, _)| found == *name) {
+                            url.query_pairs_mut().append_pair(name, key);
+                        }
+                    }
                     continue;
                 }
             }

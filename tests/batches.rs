@@ -97,3 +97,92 @@ async fn a_broken_rule_keeps_the_call_out_of_the_batch() {
     let _ = batch.send().await.expect("an empty batch sends nothing");
     assert!(sent_batches(&server).await.is_empty());
 }
+
+/// The documented error types with their codes (memset-wire.md §5) and the kind each must
+/// become, also inside a batch.
+const DOCUMENTED: [(&str, u32, memset::ErrorKind); 17] = {
+    use memset::ErrorKind::*;
+    [
+        ("ApiError", 1, General),
+        ("ApiErrorInternalError", 2, InternalError),
+        ("ApiErrorDoesNotExist", 3, DoesNotExist),
+        ("ApiErrorAccountDoesNotExist", 14, AccountDoesNotExist),
+        ("ApiErrorServiceDoesNotExist", 15, ServiceDoesNotExist),
+        ("ApiErrorForbidden", 4, Forbidden),
+        ("ApiErrorMethodNotFound", 5, MethodNotFound),
+        ("ApiErrorAlreadyInProgress", 6, AlreadyInProgress),
+        ("ApiErrorBadParameters", 7, BadParameters),
+        ("ApiErrorNotUnique", 8, NotUnique),
+        ("ApiErrorPreconditionFailed", 9, PreconditionFailed),
+        ("ApiErrorNotAuthorized", 10, NotAuthorized),
+        ("ApiErrorPartnerOnly", 16, PartnerOnly),
+        ("ApiErrorPartnerRestriction", 17, PartnerRestriction),
+        ("ApiErrorServiceTemporarilyUnavailable", 11, ServiceTemporarilyUnavailable),
+        ("ApiErrorThrottled", 12, Throttled),
+        ("ApiErrorOverquota", 13, Overquota),
+    ]
+};
+
+/// Answers each call of a batch with the error its `name` asks for: `code-N` a JSON-RPC error
+/// with code N and no data (as the documentation's "same codes" promise), `type-T` one whose
+/// `data.error_type` is T and whose code is JSON-RPC's generic server error.
+struct Errors;
+
+impl Respond for Errors {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let calls: Vec<Value> = serde_json::from_slice(&request.body).unwrap_or_default();
+        let answers: Vec<Value> = calls
+            .iter()
+            .map(|call| {
+                let name = call["params"]["name"].as_str().unwrap_or_default();
+                let error = if let Some(code) = name.strip_prefix("code-") {
+                    json!({"code": code.parse::<u32>().unwrap_or(0), "message": format!("failed with {code}")})
+                } else {
+                    let error_type = name.strip_prefix("type-").unwrap_or_default();
+                    json!({"code": -32000, "message": "server error", "data": {"error_type": error_type}})
+                };
+                json!({"jsonrpc": "2.0", "id": call["id"], "error": error})
+            })
+            .collect();
+        ResponseTemplate::new(200).set_body_json(answers)
+    }
+}
+
+#[tokio::test]
+async fn every_documented_error_is_its_kind_in_a_batch_by_code_and_by_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/v1/jsonrpc")).respond_with(Errors).mount(&server).await;
+    let ms = memset::Client::builder(memset::Credentials::token(KEY))
+        .base_url(format!("{}/v1", server.uri()))
+        .build()
+        .expect("valid settings");
+    let mut batch = ms.batch();
+    let mut tickets = Vec::new();
+    for (error_type, code, kind) in DOCUMENTED {
+        // server.info names are free text: the rule check lets these through
+        let by_code = batch.add(ms.server().info(format!("code-{code}"))).expect("valid");
+        let by_type = batch.add(ms.server().info(format!("type-{error_type}"))).expect("valid");
+        tickets.push((error_type, code, kind, by_code, by_type));
+    }
+    let unknown = batch.add(ms.server().info("code-99")).expect("valid");
+    let mut results = batch.send().await.expect("the batch was answered");
+    for (error_type, code, kind, by_code, by_type) in tickets {
+        let error = results.take(by_code).expect_err("an error answer");
+        assert_eq!(error.kind(), Some(&kind), "JSON-RPC code {code} ({error_type})");
+        let api = error.api_error().expect("an API error");
+        assert_eq!(
+            (api.code.as_deref(), api.error_type.as_deref()),
+            (Some(&*code.to_string()), None)
+        );
+        assert_eq!(api.message.as_deref(), Some(&*format!("failed with {code}")));
+        let error = results.take(by_type).expect_err("an error answer");
+        assert_eq!(error.kind(), Some(&kind), "JSON-RPC data.error_type {error_type}");
+        let api = error.api_error().expect("an API error");
+        assert_eq!(
+            (api.code.as_deref(), api.error_type.as_deref()),
+            (Some("-32000"), Some(error_type))
+        );
+    }
+    let error = results.take(unknown).expect_err("an error answer");
+    assert_eq!(error.kind(), Some(&memset::ErrorKind::Other), "an undocumented code");
+}

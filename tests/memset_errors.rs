@@ -1,7 +1,8 @@
 //! Every documented Memset error type (memset-wire.md §5, the documentation's Errors section)
 //! becomes its own `memset::ErrorKind`, told apart by the body's `error_type` rather than the
-//! HTTP status, with status, code (as text), type, message and body kept; an error type the
-//! documentation does not list is `ErrorKind::Other`.
+//! HTTP status, or by its documented `error_code` when the answer names no type (or one the
+//! documentation does not list), with status, code (as text), type, message and body kept; an
+//! answer with neither a documented type nor a documented code is `ErrorKind::Other`.
 //!
 //! Run with `cargo test -p workspace-tests --test memset_errors`.
 
@@ -137,18 +138,62 @@ async fn an_unknown_error_type_is_other_with_everything_kept() {
 }
 
 #[tokio::test]
-async fn without_an_error_type_the_status_alone_gives_other() {
+async fn without_an_error_type_the_documented_code_gives_the_kind() {
+    // The Errors section gives each type a unique code, the same in the JSON, JSON-RPC and
+    // XML-RPC interfaces: an answer that names no type is classified by its code.
     let server = MockServer::start().await;
-    let body = json!({"error_code": 3, "error": "Couldn't find service with name 'myserver1'"})
-        .to_string();
-    let error = failing_call(&server, 404, &body).await;
-    assert_eq!(error.kind(), Some(&ErrorKind::Other), "HTTP 404 with code 3 but no type");
-    let api = error.api_error().expect("an API error");
-    assert_eq!(
-        (api.status, api.code.as_deref(), api.error_type.as_deref()),
-        (404, Some("3"), None)
-    );
-    assert_eq!(api.message.as_deref(), Some("Couldn't find service with name 'myserver1'"));
+    for (error_type, code, status, kind) in DOCUMENTED {
+        let message = format!("{error_type} without its name");
+        let body = json!({"error_code": code, "error": message}).to_string();
+        let error = failing_call(&server, status, &body).await;
+        assert_eq!(error.kind(), Some(&kind), "code {code} (HTTP {status}) without a type");
+        let api = error.api_error().expect("an API error");
+        assert_eq!(
+            (api.status, api.code.as_deref(), api.error_type.as_deref()),
+            (status, Some(code.to_string().as_str()), None)
+        );
+        assert_eq!(api.message.as_deref(), Some(message.as_str()));
+        assert_eq!(
+            error.to_string(),
+            format!("server.info: HTTP {status} {kind:?} (code {code}): {message}")
+        );
+        // the code as text, as some servers send it
+        let body = json!({"error_code": code.to_string(), "error": "m"}).to_string();
+        assert_eq!(failing_call(&server, status, &body).await.kind(), Some(&kind), "\"{code}\"");
+    }
+}
+
+#[tokio::test]
+async fn without_a_code_the_documented_type_gives_the_kind() {
+    let server = MockServer::start().await;
+    for (error_type, _, status, kind) in DOCUMENTED {
+        let body = json!({"error_type": error_type, "error": "m"}).to_string();
+        let error = failing_call(&server, status, &body).await;
+        assert_eq!(error.kind(), Some(&kind), "{error_type} (HTTP {status}) without a code");
+        assert_eq!(error.api_error().and_then(|api| api.code.as_deref()), None);
+    }
+}
+
+#[tokio::test]
+async fn a_known_type_wins_over_the_code_and_an_unknown_type_falls_back_to_it() {
+    let server = MockServer::start().await;
+    // a documented type decides, whatever code comes with it
+    let body = error_body("ApiErrorDoesNotExist", json!(7), "m");
+    assert_eq!(failing_call(&server, 404, &body).await.kind(), Some(&ErrorKind::DoesNotExist));
+    // a type the documentation does not list cannot classify: the documented code does
+    let body = error_body("ApiErrorSomethingNew", json!(12), "m");
+    assert_eq!(failing_call(&server, 403, &body).await.kind(), Some(&ErrorKind::Throttled));
+    // neither known: Other
+    for code in [json!(0), json!(18), json!(-32601), json!("3x"), json!(3.5)] {
+        let body = json!({"error_code": code, "error": "m"}).to_string();
+        assert_eq!(
+            failing_call(&server, 400, &body).await.kind(),
+            Some(&ErrorKind::Other),
+            "{code}"
+        );
+    }
+    let body = json!({"error": "no type, no code"}).to_string();
+    assert_eq!(failing_call(&server, 404, &body).await.kind(), Some(&ErrorKind::Other));
 }
 
 #[tokio::test]

@@ -188,18 +188,34 @@ fn error_kinds(p: &Provider) -> TokenStream {
         let doc = docs::attrs(&docs::prose(&k.doc));
         quote! { #doc #name, }
     });
-    let arms = p.errors.kinds.iter().map(|k| {
-        let name = rust::ident(&k.name);
+    // Two passes: first the kinds that name a type, on the answer's type (and status); then,
+    // for an answer whose type matched none of them (or that has none), the kinds that give a
+    // code or name no type, on their code and status. So an API that reports both (Memset:
+    // `error_type` and `error_code`) is classified by the type when it is one the spec knows,
+    // else by the code (JSON-RPC errors and XML-RPC faults carry only the code).
+    let by_type = p.errors.kinds.iter().filter(|k| k.error_type.is_some()).map(|k| {
         let mut conditions = Vec::new();
         if let Some(status) = k.status {
             conditions.push(quote!(error.status == #status));
         }
-        if let Some(code) = &k.code {
-            conditions.push(quote!(error.code.as_deref() == Some(#code)));
-        }
         if let Some(error_type) = &k.error_type {
             conditions.push(quote!(error.error_type.as_deref() == Some(#error_type)));
         }
+        (k, conditions)
+    });
+    let by_code =
+        p.errors.kinds.iter().filter(|k| k.error_type.is_none() || k.code.is_some()).map(|k| {
+            let mut conditions = Vec::new();
+            if let Some(status) = k.status {
+                conditions.push(quote!(error.status == #status));
+            }
+            if let Some(code) = &k.code {
+                conditions.push(quote!(error.code.as_deref() == Some(#code)));
+            }
+            (k, conditions)
+        });
+    let arms = by_type.chain(by_code).map(|(k, conditions)| {
+        let name = rust::ident(&k.name);
         quote! {
             if #(#conditions)&&* {
                 return Self::#name;
@@ -294,7 +310,7 @@ fn client(p: &Provider) -> TokenStream {
         #[derive(Debug)]
         #[must_use]
         pub struct ClientBuilder {
-            transport: cloud_sdks_runtime::TransportBuilder,
+            pub(crate) transport: cloud_sdks_runtime::TransportBuilder,
         }
 
         impl ClientBuilder {

@@ -2,8 +2,9 @@
 //! most [`MAX_CALLS`] per request as the API requires (larger batches are split), each answer
 //! handed back to its own call.
 //!
-//! The shape of a JSON-RPC error is not documented by Memset; its `code` and `message` are kept
-//! and its `data.error_type`, when present, picks the error kind.
+//! The shape of a JSON-RPC error is not documented by Memset; its `code` and `message` are kept,
+//! and its `data.error_type`, when present, picks the error kind, else its `code` does (the
+//! documentation gives each error type a unique code, the same for JSON-RPC errors).
 
 use std::marker::PhantomData;
 

@@ -43,6 +43,14 @@ impl Credentials {
         Credentials { secret: Secret::Token(token.into()) }
     }
 
+    /// The API key or token, for [`Credentials::token`]; `None` for Basic credentials.
+    pub(crate) fn api_key(&self) -> Option<&str> {
+        match &self.secret {
+            Secret::Token(token) => Some(token),
+            Secret::Basic { .. } => None,
+        }
+    }
+
     /// Builds the authentication header for `scheme`; the value is marked sensitive.
     pub(crate) fn header_for(
         &self,

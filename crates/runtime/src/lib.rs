@@ -33,6 +33,8 @@ pub mod retry;
 pub mod suggest;
 mod transport;
 pub mod wait;
+#[cfg(feature = "xmlrpc")]
+pub mod xmlrpc;
 
 pub use call::{run, CallFuture};
 pub use credentials::Credentials;

@@ -77,6 +77,12 @@ struct Inner {
     redactor: Redactor,
     /// The client-wide retry budget, when the policy has one.
     budget: Option<retry::TokenBucket>,
+    /// The query parameter that carries the API key instead of the Authorization header, and
+    /// the key; see [`TransportBuilder::token_in_query`].
+    token_query: Option<(&'static str, String)>,
+    /// Calls with named parameters go over XML-RPC, typed by this catalog.
+    #[cfg(feature = "xmlrpc")]
+    xml_rpc: Option<&'static crate::catalog::Catalog>,
 }
 
 /// A body ready to send, reusable for every attempt.
@@ -202,6 +208,9 @@ impl Transport {
             total_timeout: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
+            token_query: None,
+            #[cfg(feature = "xmlrpc")]
+            xml_rpc: None,
         }
     }
 
@@ -245,10 +254,48 @@ impl Transport {
     /// A path containing `.` or `..` segments, or an empty segment before its end, is
     /// rejected with [`Error::InvalidArgument`] before anything is sent, so that an id such
     /// as `".."` cannot redirect the call to another resource.
+    ///
+    /// With `TransportBuilder::xml_rpc` (feature `xmlrpc`), a request with named parameters
+    /// goes to the XML-RPC interface instead; see the module `xmlrpc`.
     pub async fn send<K: Classify>(&self, request: Request) -> Result<Response, Error<K>> {
+        #[cfg(feature = "xmlrpc")]
+        if let (Some(catalog), Body::Named(_)) = (self.inner.xml_rpc, &request.body) {
+            return crate::xmlrpc::send(self, catalog, request).await;
+        }
         let Request { operation, method, path, query, body, success, idempotent } = request;
         let url = self.url(operation, &path, &query)?;
-        let span = tracing::info_span!(
+        let span = self.span(operation, &method, &url);
+        let prepared = self.prepare(method, url, body);
+        self.send_prepared(operation, &prepared, success, idempotent, span.clone())
+            .instrument(span)
+            .await
+    }
+
+    /// Sends `body` (of type `content_type`) by POST to `path`, as [`send`](Self::send) does
+    /// any request: for a protocol of the provider's other than its default one (XML-RPC).
+    #[cfg_attr(not(feature = "xmlrpc"), allow(dead_code))]
+    pub(crate) async fn send_bytes<K: Classify>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        body: Vec<u8>,
+        content_type: HeaderValue,
+        success: &'static [u16],
+        idempotent: bool,
+    ) -> Result<Response, Error<K>> {
+        let url = self.url(operation, path, &[])?;
+        let span = self.span(operation, &Method::POST, &url);
+        let mut headers = self.inner.headers.clone();
+        headers.insert(CONTENT_TYPE, content_type);
+        let prepared = Prepared { method: Method::POST, url, headers, body: Some(body) };
+        self.send_prepared(operation, &prepared, success, idempotent, span.clone())
+            .instrument(span)
+            .await
+    }
+
+    /// The tracing span of one call: never the query, which may hold the API key.
+    fn span(&self, operation: &'static str, method: &Method, url: &Url) -> tracing::Span {
+        tracing::info_span!(
             "sdk_request",
             provider = self.inner.provider.name,
             operation,
@@ -258,11 +305,7 @@ impl Transport {
             status = Empty,
             request_id = Empty,
             job_id = Empty,
-        );
-        let prepared = self.prepare(method, url, body);
-        self.send_prepared(operation, &prepared, success, idempotent, span.clone())
-            .instrument(span)
-            .await
+        )
     }
 
     /// Headers and body bytes, once for all attempts.
@@ -453,6 +496,13 @@ impl Transport {
                         headers.remove(CONTENT_TYPE);
                     }
                     url = next;
+                    // the key in the query goes along, as the Authorization header would
+                    // (the redirect stays within the API's origin)
+                    if let Some((name, key)) = &inner.token_query {
+                        if !url.query_pairs().any(|(found, _)| found == *name) {
+                            url.query_pairs_mut().append_pair(name, key);
+                        }
+                    }
                     continue;
                 }
             }
@@ -539,8 +589,13 @@ impl Transport {
         };
         // before building anything: the encoded path and the query values as they are (the
         // query only grows when encoded)
+        let key = self.inner.token_query.as_ref();
         let estimate = self.inner.base_url.len().saturating_add(path.len()).saturating_add(
-            query.iter().map(|(name, value)| name.len() + value.len() + 2).sum::<usize>(),
+            query
+                .iter()
+                .chain(key)
+                .map(|(name, value)| name.len() + value.len() + 2)
+                .sum::<usize>(),
         );
         if estimate > MAX_URL_BYTES {
             return Err(too_long(estimate, "at least "));
@@ -561,9 +616,9 @@ impl Transport {
             url.set_path(&joined);
             url
         };
-        if !query.is_empty() {
+        if !query.is_empty() || key.is_some() {
             url.query_pairs_mut()
-                .extend_pairs(query.iter().map(|(name, value)| (*name, value.as_str())));
+                .extend_pairs(query.iter().chain(key).map(|(name, value)| (*name, value.as_str())));
         }
         if url.as_str().len() > MAX_URL_BYTES {
             return Err(too_long(url.as_str().len(), ""));
@@ -590,6 +645,7 @@ impl fmt::Debug for Transport {
             .field("total_timeout", &inner.total_timeout)
             .field("max_response_bytes", &inner.max_response_bytes)
             .field("retry_budget_left", &inner.budget.as_ref().map(retry::TokenBucket::available))
+            .field("token_in_query", &inner.token_query.as_ref().map(|(name, _)| *name))
             .finish_non_exhaustive()
     }
 }
@@ -618,6 +674,9 @@ pub struct TransportBuilder {
     total_timeout: Option<Duration>,
     max_response_bytes: u64,
     allow_insecure_http: bool,
+    token_query: Option<&'static str>,
+    #[cfg(feature = "xmlrpc")]
+    xml_rpc: Option<&'static crate::catalog::Catalog>,
 }
 
 impl TransportBuilder {
@@ -700,6 +759,30 @@ impl TransportBuilder {
         self
     }
 
+    /// Sends the API key ([`Credentials::token`]) as the query parameter `name` of every
+    /// request URL (`?api_key=…`, Memset's documented alternative to Basic authentication)
+    /// instead of in the Authorization header; `None` (the default) keeps the header.
+    ///
+    /// A URL is more exposed than a header (server and proxy logs keep it), so
+    /// [`build`](Self::build) refuses this unless the base URL uses `https` or is a loopback
+    /// address, even with [`allow_insecure_http`](Self::allow_insecure_http). The key is
+    /// redacted from everything the transport logs or puts in an error: tracing spans show
+    /// the URL path only, the URL a transport error carries loses its query, and the key is
+    /// scrubbed from error bodies, messages and headers (a `Location` that echoes it).
+    pub fn token_in_query(mut self, name: Option<&'static str>) -> Self {
+        self.token_query = name;
+        self
+    }
+
+    /// Sends every call with named parameters (Memset's methods) to the XML-RPC interface
+    /// (`<base_url>/xmlrpc`) instead of the JSON one, typing dates by `catalog`; see
+    /// [`xmlrpc`](crate::xmlrpc). Batches ([`batch`](crate::batch)) stay JSON-RPC.
+    #[cfg(feature = "xmlrpc")]
+    pub fn xml_rpc(mut self, catalog: Option<&'static crate::catalog::Catalog>) -> Self {
+        self.xml_rpc = catalog;
+        self
+    }
+
     /// Builds the transport.
     ///
     /// Fails if the base URL does not parse, is not `http` or `https`, is `http` on a host
@@ -718,7 +801,13 @@ impl TransportBuilder {
         })?;
         headers.insert(USER_AGENT, user_agent);
         let (name, value) = self.credentials.header_for(&provider.auth)?;
-        headers.insert(name, value);
+        let token_query = match self.token_query {
+            None => {
+                headers.insert(name, value);
+                None
+            }
+            Some(param) => Some((param, self.token_for_query(&base_url)?)),
+        };
         for &(name, value) in provider.default_headers {
             let (name, value) = parse_header(name, value)?;
             headers.insert(name, value);
@@ -764,6 +853,9 @@ impl TransportBuilder {
                 max_response_bytes: self.max_response_bytes,
                 redactor: self.credentials.redactor(),
                 budget: self.retry.budget.map(retry::TokenBucket::new),
+                token_query,
+                #[cfg(feature = "xmlrpc")]
+                xml_rpc: self.xml_rpc,
             }),
         })
     }
@@ -784,7 +876,32 @@ impl fmt::Debug for TransportBuilder {
             .field("total_timeout", &self.total_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("token_in_query", &self.token_query)
             .finish()
+    }
+}
+
+impl TransportBuilder {
+    /// The API key to put in the query of every URL, if that is safe: only over `https`, or
+    /// to a loopback address (tests); never over plain http, even when allowed.
+    fn token_for_query(&self, base_url: &str) -> Result<String, ConfigError> {
+        let Some(token) = self.credentials.api_key() else {
+            return Err(ConfigError::new(
+                "the API key can be sent in the query only with Credentials::token",
+            ));
+        };
+        let parsed = Url::parse(base_url).map_err(|error| {
+            ConfigError::new(format!("the base URL is not a valid URL: {error}"))
+        })?;
+        if parsed.scheme() != "https" && !is_loopback(&parsed) {
+            return Err(ConfigError::new(format!(
+                "the API key may go in the URL's query only over https, and base URL \
+                 {base_url:?} uses {}: use an https base URL, or leave the key in the \
+                 Authorization header (the default)",
+                parsed.scheme()
+            )));
+        }
+        Ok(token.to_owned())
     }
 }
 

@@ -124,6 +124,57 @@ impl cloud_sdks_runtime::Classify for ErrorKind {
         if error.error_type.as_deref() == Some("ApiErrorOverquota") {
             return Self::Overquota;
         }
+        if error.code.as_deref() == Some("1") {
+            return Self::General;
+        }
+        if error.code.as_deref() == Some("2") {
+            return Self::InternalError;
+        }
+        if error.code.as_deref() == Some("3") {
+            return Self::DoesNotExist;
+        }
+        if error.code.as_deref() == Some("14") {
+            return Self::AccountDoesNotExist;
+        }
+        if error.code.as_deref() == Some("15") {
+            return Self::ServiceDoesNotExist;
+        }
+        if error.code.as_deref() == Some("4") {
+            return Self::Forbidden;
+        }
+        if error.code.as_deref() == Some("5") {
+            return Self::MethodNotFound;
+        }
+        if error.code.as_deref() == Some("6") {
+            return Self::AlreadyInProgress;
+        }
+        if error.code.as_deref() == Some("7") {
+            return Self::BadParameters;
+        }
+        if error.code.as_deref() == Some("8") {
+            return Self::NotUnique;
+        }
+        if error.code.as_deref() == Some("9") {
+            return Self::PreconditionFailed;
+        }
+        if error.code.as_deref() == Some("10") {
+            return Self::NotAuthorized;
+        }
+        if error.code.as_deref() == Some("16") {
+            return Self::PartnerOnly;
+        }
+        if error.code.as_deref() == Some("17") {
+            return Self::PartnerRestriction;
+        }
+        if error.code.as_deref() == Some("11") {
+            return Self::ServiceTemporarilyUnavailable;
+        }
+        if error.code.as_deref() == Some("12") {
+            return Self::Throttled;
+        }
+        if error.code.as_deref() == Some("13") {
+            return Self::Overquota;
+        }
         Self::Other
     }
 }
@@ -166,7 +217,7 @@ impl Client {
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
-    transport: cloud_sdks_runtime::TransportBuilder,
+    pub(crate) transport: cloud_sdks_runtime::TransportBuilder,
 }
 impl ClientBuilder {
     /// Sends requests to `url` instead of the production API (a test server or a proxy).

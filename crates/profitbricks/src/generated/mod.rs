@@ -97,7 +97,7 @@ impl Client {
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
-    transport: cloud_sdks_runtime::TransportBuilder,
+    pub(crate) transport: cloud_sdks_runtime::TransportBuilder,
 }
 impl ClientBuilder {
     /// Sends requests to `url` instead of the production API (a test server or a proxy).

@@ -24,7 +24,7 @@ pub fn file(p: &Provider) -> TokenStream {
     });
     let pages = p.operations.iter().any(|op| op.paging.is_some()).then(|| {
         quote!(
-            pub use cloud_sdks_runtime::pages::Pages;
+            pub use cloud_sdks_runtime::pages::{Items, Pages};
         )
     });
     let reexported_batch = (p.transport == crate::ir::Transport::Memset).then(|| {
@@ -43,7 +43,7 @@ pub fn file(p: &Provider) -> TokenStream {
 
         pub use catalog::CATALOG;
         // every runtime type a public signature names, so users never need the runtime crate
-        pub use cloud_sdks_runtime::{reqwest, Accepted, ApiError, CallFuture, ConfigError, Credentials, InvalidArgument, Operation, RetryBudget, RetryPolicy, TimeoutKind};
+        pub use cloud_sdks_runtime::{reqwest, Accepted, ApiError, CallFuture, ConfigError, Credentials, ErrorCategory, InvalidArgument, Operation, RetryBudget, RetryPolicy, TimeoutKind};
         pub use cloud_sdks_runtime::date::Date;
         pub use cloud_sdks_runtime::wait::{Wait, WaitError};
         #pages
@@ -206,6 +206,28 @@ fn error_kinds(p: &Provider) -> TokenStream {
             }
         }
     });
+    let categorized: Vec<_> = p
+        .errors
+        .kinds
+        .iter()
+        .filter_map(|k| {
+            let category = rust::ident(k.category?);
+            Some((rust::ident(&k.name), category))
+        })
+        .collect();
+    let category = (!categorized.is_empty()).then(|| {
+        let arms = categorized.iter().map(|(name, category)| {
+            quote!(Self::#name => Some(cloud_sdks_runtime::ErrorCategory::#category),)
+        });
+        quote! {
+            fn category(&self) -> Option<cloud_sdks_runtime::ErrorCategory> {
+                match self {
+                    #(#arms)*
+                    _ => None,
+                }
+            }
+        }
+    });
     let title = &p.title;
     let kind_doc =
         format!("The kinds of error the {title} reports, told apart by the error response.");
@@ -229,6 +251,8 @@ fn error_kinds(p: &Provider) -> TokenStream {
                 #(#arms)*
                 Self::Other
             }
+
+            #category
         }
     }
 }

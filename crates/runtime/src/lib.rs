@@ -36,7 +36,9 @@ pub mod wait;
 
 pub use call::{run, CallFuture};
 pub use credentials::Credentials;
-pub use error::{ApiError, Classify, ConfigError, Error, InvalidArgument, TimeoutKind};
+pub use error::{
+    ApiError, Classify, ConfigError, Error, ErrorCategory, InvalidArgument, TimeoutKind,
+};
 pub use operation::Operation;
 pub use provider::{AuthScheme, ErrorModel, Provider, RequestIdSource};
 pub use request::{Body, Method, Request};

@@ -6,8 +6,8 @@ pub mod catalog;
 mod dynamic;
 pub use catalog::CATALOG;
 pub use cloud_sdks_runtime::{
-    reqwest, Accepted, ApiError, CallFuture, ConfigError, Credentials, InvalidArgument,
-    Operation, RetryBudget, RetryPolicy, TimeoutKind,
+    reqwest, Accepted, ApiError, CallFuture, ConfigError, Credentials, ErrorCategory,
+    InvalidArgument, Operation, RetryBudget, RetryPolicy, TimeoutKind,
 };
 pub use cloud_sdks_runtime::date::Date;
 pub use cloud_sdks_runtime::wait::{Wait, WaitError};
@@ -125,6 +125,21 @@ impl cloud_sdks_runtime::Classify for ErrorKind {
             return Self::Overquota;
         }
         Self::Other
+    }
+    fn category(&self) -> Option<cloud_sdks_runtime::ErrorCategory> {
+        match self {
+            Self::DoesNotExist => Some(cloud_sdks_runtime::ErrorCategory::NotFound),
+            Self::AccountDoesNotExist => {
+                Some(cloud_sdks_runtime::ErrorCategory::NotFound)
+            }
+            Self::ServiceDoesNotExist => {
+                Some(cloud_sdks_runtime::ErrorCategory::NotFound)
+            }
+            Self::Forbidden => Some(cloud_sdks_runtime::ErrorCategory::Unauthorized),
+            Self::NotAuthorized => Some(cloud_sdks_runtime::ErrorCategory::Unauthorized),
+            Self::Throttled => Some(cloud_sdks_runtime::ErrorCategory::RateLimited),
+            _ => None,
+        }
     }
 }
 /**A client of the Memset API 0.20.1.

@@ -7,12 +7,12 @@ mod dynamic;
 pub mod handles;
 pub use catalog::CATALOG;
 pub use cloud_sdks_runtime::{
-    reqwest, Accepted, ApiError, CallFuture, ConfigError, Credentials, InvalidArgument,
-    Operation, RetryBudget, RetryPolicy, TimeoutKind,
+    reqwest, Accepted, ApiError, CallFuture, ConfigError, Credentials, ErrorCategory,
+    InvalidArgument, Operation, RetryBudget, RetryPolicy, TimeoutKind,
 };
 pub use cloud_sdks_runtime::date::Date;
 pub use cloud_sdks_runtime::wait::{Wait, WaitError};
-pub use cloud_sdks_runtime::pages::Pages;
+pub use cloud_sdks_runtime::pages::{Items, Pages};
 /// What the runtime needs to know about this API.
 pub(crate) static PROVIDER: cloud_sdks_runtime::Provider = cloud_sdks_runtime::Provider {
     name: "oneandone",
@@ -61,6 +61,14 @@ impl cloud_sdks_runtime::Classify for ErrorKind {
             return Self::RateLimited;
         }
         Self::Other
+    }
+    fn category(&self) -> Option<cloud_sdks_runtime::ErrorCategory> {
+        match self {
+            Self::Unauthorized => Some(cloud_sdks_runtime::ErrorCategory::Unauthorized),
+            Self::NotFound => Some(cloud_sdks_runtime::ErrorCategory::NotFound),
+            Self::RateLimited => Some(cloud_sdks_runtime::ErrorCategory::RateLimited),
+            _ => None,
+        }
     }
 }
 /**A client of the 1&1 Cloud Server API v1.

@@ -6,8 +6,8 @@ pub mod catalog;
 mod dynamic;
 pub use catalog::CATALOG;
 pub use cloud_sdks_runtime::{
-    reqwest, Accepted, ApiError, CallFuture, ConfigError, Credentials, InvalidArgument,
-    Operation, RetryBudget, RetryPolicy, TimeoutKind,
+    reqwest, Accepted, ApiError, CallFuture, ConfigError, Credentials, ErrorCategory,
+    InvalidArgument, Operation, RetryBudget, RetryPolicy, TimeoutKind,
 };
 pub use cloud_sdks_runtime::date::Date;
 pub use cloud_sdks_runtime::wait::{Wait, WaitError};
@@ -62,6 +62,14 @@ impl cloud_sdks_runtime::Classify for ErrorKind {
             return Self::RateLimited;
         }
         Self::Other
+    }
+    fn category(&self) -> Option<cloud_sdks_runtime::ErrorCategory> {
+        match self {
+            Self::NotAuthorized => Some(cloud_sdks_runtime::ErrorCategory::Unauthorized),
+            Self::NotFound => Some(cloud_sdks_runtime::ErrorCategory::NotFound),
+            Self::RateLimited => Some(cloud_sdks_runtime::ErrorCategory::RateLimited),
+            _ => None,
+        }
     }
 }
 /**A client of the ProfitBricks Cloud API v3.

@@ -30,7 +30,7 @@ impl Respond for Echo {
 async fn server() -> (MockServer, memset::Client) {
     let server = MockServer::start().await;
     Mock::given(method("POST")).and(path("/v1/jsonrpc")).respond_with(Echo).mount(&server).await;
-    let client = memset::Client::builder(memset::Credentials::token(KEY))
+    let client = memset::Client::builder(memset::Credentials::api_key(KEY))
         .base_url(format!("{}/v1", server.uri()))
         .build()
         .expect("valid settings");

@@ -94,8 +94,11 @@ fn clients_builders_and_credentials_never_show_secrets() {
     let builder = oneandone::Client::builder(oneandone::Credentials::token(TOKEN));
     assert_debug_clean("ClientBuilder", &builder);
     assert_debug_clean("Client", &builder.build().expect("valid settings"));
-    assert_debug_clean("Client", &memset::Client::new(API_KEY).expect("valid settings"));
-    assert_debug_clean("Credentials", &memset::Credentials::token(API_KEY));
+    assert_debug_clean(
+        "Client",
+        &memset::Client::new(memset::Credentials::api_key(API_KEY)).expect("valid settings"),
+    );
+    assert_debug_clean("Credentials", &memset::Credentials::api_key(API_KEY));
 }
 
 #[test]
@@ -118,11 +121,13 @@ fn requests_and_request_builders_never_show_secrets() {
     assert_debug_clean("Body", &json_body);
 
     // request builders and models holding a password or key show `<redacted>` instead
-    let client = memset::Client::new(API_KEY).expect("valid settings");
+    let client =
+        memset::Client::new(memset::Credentials::api_key(API_KEY)).expect("valid settings");
     let builder = client.memstore().user().set_password("mstestaa1", "user1", PASSWORD);
     assert_debug_clean("memstore.user.set_password request", &builder);
     assert!(format!("{builder:?}").contains(r#"password: "<redacted>""#), "{builder:?}");
-    let client = oneandone::Client::new(TOKEN).expect("valid settings");
+    let client =
+        oneandone::Client::new(oneandone::Credentials::token(TOKEN)).expect("valid settings");
     let server = oneandone::models::NewServer::new().name("web").password(PASSWORD);
     assert_debug_clean("NewServer", &server);
     assert_debug_clean("create_server request", &client.create_server(server, Vec::new()));
@@ -172,7 +177,7 @@ async fn api_errors_redact_credentials_a_server_echoes_back() {
     assert_eq!(error.api_error().and_then(|e| e.header("x-echo")), Some("<redacted>"));
 
     let server = echo_server(400).await;
-    let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+    let client = memset::Client::builder(memset::Credentials::api_key(API_KEY))
         .base_url(format!("{}/v1", server.uri()))
         .build()
         .expect("valid settings");
@@ -192,7 +197,7 @@ async fn decode_errors_redact_credentials_in_the_body() {
         )
         .mount(&server)
         .await;
-    let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+    let client = memset::Client::builder(memset::Credentials::api_key(API_KEY))
         .base_url(format!("{}/v1", server.uri()))
         .build()
         .expect("valid settings");
@@ -340,7 +345,7 @@ async fn batch_answers_redact_credentials_a_server_echoes_back() {
         .respond_with(ResponseTemplate::new(200).set_body_json(answers))
         .mount(&server)
         .await;
-    let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+    let client = memset::Client::builder(memset::Credentials::api_key(API_KEY))
         .base_url(format!("{}/v1", server.uri()))
         .build()
         .expect("valid settings");
@@ -452,12 +457,12 @@ fn credentials_go_only_over_https_unless_loopback_or_allowed() {
             .base_url(url)
             .build()
             .expect_err(url);
-        memset::Client::builder(memset::Credentials::token(API_KEY))
+        memset::Client::builder(memset::Credentials::api_key(API_KEY))
             .base_url(url)
             .build()
             .expect_err(url);
         // an explicit opt-in allows it
-        let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+        let client = memset::Client::builder(memset::Credentials::api_key(API_KEY))
             .base_url(url)
             .allow_insecure_http(true)
             .build()
@@ -674,7 +679,7 @@ async fn a_memset_job_id_is_recorded_on_the_span() {
         .respond_with(ResponseTemplate::new(200).set_body_json(job))
         .mount(&server)
         .await;
-    let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+    let client = memset::Client::builder(memset::Credentials::api_key(API_KEY))
         .base_url(format!("{}/v1", server.uri()))
         .build()
         .expect("valid settings");
@@ -707,7 +712,7 @@ async fn tracing_never_carries_secrets_whatever_happens() {
         .expect("valid settings");
     let error = oa.get_server("s-1").await.expect_err("503");
     tracing::warn!(%error, "the caller logs the error");
-    let ms = memset::Client::builder(memset::Credentials::token(API_KEY))
+    let ms = memset::Client::builder(memset::Credentials::api_key(API_KEY))
         .base_url(format!("{}/v1", server.uri()))
         .retry_policy(quick)
         .build()
@@ -719,7 +724,7 @@ async fn tracing_never_carries_secrets_whatever_happens() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
         .mount(&slow)
         .await;
-    let ms = memset::Client::builder(memset::Credentials::token(API_KEY))
+    let ms = memset::Client::builder(memset::Credentials::api_key(API_KEY))
         .base_url(format!("{}/v1", slow.uri()))
         .retry_policy(quick)
         .attempt_timeout(Duration::from_millis(50))

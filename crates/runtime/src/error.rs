@@ -1214,7 +1214,7 @@ mod tests {
 
     #[test]
     fn api_errors_redact_secrets_everywhere() {
-        let redactor = crate::Credentials::token("tok-secret-1").redactor();
+        let redactor = crate::Credentials::token("tok-secret-1").erase().redactor();
         let body = r#"{"type":"tok-secret-1","message":"bad token tok-secret-1"}"#;
         let mut error = ApiError::from_parts(
             "op",

@@ -18,10 +18,11 @@ pub mod batch;
 mod call;
 pub mod catalog;
 pub mod check;
-mod credentials;
+pub mod credentials;
 pub mod date;
 pub mod dynamic;
 pub mod encode;
+pub mod env;
 mod error;
 pub mod lenient;
 pub mod operation;
@@ -36,6 +37,7 @@ pub mod wait;
 
 pub use call::{run, CallFuture};
 pub use credentials::Credentials;
+pub use env::EnvError;
 pub use error::{
     ApiError, Classify, ConfigError, Error, ErrorCategory, InvalidArgument, TimeoutKind,
 };

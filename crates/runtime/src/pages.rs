@@ -118,11 +118,13 @@ impl<T, K> Items<T, K> {
     }
 }
 
+// nothing in it is pinned in place: the page in flight is boxed, the items are moved out
+impl<T, K> Unpin for Items<T, K> {}
+
 impl<T, K> Stream for Items<T, K> {
     type Item = Result<T, Error<K>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        // Unpin like Pages: boxed futures, closures and a vector iterator
         let this = self.get_mut();
         loop {
             if let Some(item) = this.page.next() {

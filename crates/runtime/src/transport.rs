@@ -24,7 +24,7 @@ use tokio::time::Instant;
 use tracing::field::Empty;
 use tracing::Instrument;
 
-use crate::credentials::{Credentials, Redactor};
+use crate::credentials::{AnyCredentials, Credentials, Kind, Redactor};
 use crate::error::{ApiError, Classify, ConfigError, Error, InvalidArgument, TimeoutKind};
 use crate::provider::Provider;
 use crate::request::{Body, Request};
@@ -189,10 +189,13 @@ impl WithoutUrlQuery for reqwest::Error {
 
 impl Transport {
     /// Starts building a transport for `provider`, authenticating with `credentials`.
-    pub fn builder(provider: &'static Provider, credentials: Credentials) -> TransportBuilder {
+    pub fn builder<K: Kind>(
+        provider: &'static Provider,
+        credentials: Credentials<K>,
+    ) -> TransportBuilder {
         TransportBuilder {
             provider,
-            credentials,
+            credentials: credentials.erase(),
             base_url: None,
             client: None,
             headers: Vec::new(),
@@ -608,7 +611,7 @@ impl fmt::Debug for HeaderNames<'_> {
 /// `Debug` never shows credentials or header values.
 pub struct TransportBuilder {
     provider: &'static Provider,
-    credentials: Credentials,
+    credentials: AnyCredentials,
     base_url: Option<String>,
     client: Option<reqwest::Client>,
     headers: Vec<(String, String)>,
@@ -704,9 +707,10 @@ impl TransportBuilder {
     ///
     /// Fails if the base URL does not parse, is not `http` or `https`, is `http` on a host
     /// that is not a loopback address (unless allowed), or contains a user name, password,
-    /// query or fragment; if a header name or value is invalid; if the credentials do not
-    /// fit the provider's [`AuthScheme`](crate::AuthScheme); or if the HTTP client cannot be
-    /// created.
+    /// query or fragment; if a header name or value is invalid; if the credentials are empty,
+    /// hold a line break or do not have the form of their kind (see [`Credentials`]), or do
+    /// not fit the provider's [`AuthScheme`](crate::AuthScheme); or if the HTTP client cannot
+    /// be created.
     pub fn build(self) -> Result<Transport, ConfigError> {
         let provider = self.provider;
         let base_url = self.base_url.as_deref().unwrap_or(provider.base_url);
@@ -717,6 +721,7 @@ impl TransportBuilder {
             ConfigError::new(format!("invalid User-Agent {:?}", provider.user_agent))
         })?;
         headers.insert(USER_AGENT, user_agent);
+        self.credentials.check()?;
         let (name, value) = self.credentials.header_for(&provider.auth)?;
         headers.insert(name, value);
         for &(name, value) in provider.default_headers {
@@ -820,7 +825,10 @@ fn same_origin_redirect(status: u16, current: &Url, headers: &HeaderMap) -> Opti
 
 /// Trims whitespace and trailing `/`s and checks that the URL is a plain https URL (or http
 /// on a loopback address, or when allowed).
-fn validate_base_url(url: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
+pub(crate) fn validate_base_url(
+    url: &str,
+    allow_insecure_http: bool,
+) -> Result<String, ConfigError> {
     let trimmed = url.trim().trim_end_matches('/');
     let parsed = Url::parse(trimmed).map_err(|error| {
         // A URL that looks like it carries credentials is not echoed.

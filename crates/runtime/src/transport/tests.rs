@@ -115,7 +115,11 @@ fn client() -> reqwest::Client {
     default_client_builder(DEFAULT_CONNECT_TIMEOUT).no_proxy().build().expect("client")
 }
 
-fn make_transport(provider: &'static Provider, credentials: Credentials, base: &str) -> Transport {
+fn make_transport<K: crate::credentials::Kind>(
+    provider: &'static Provider,
+    credentials: Credentials<K>,
+    base: &str,
+) -> Transport {
     Transport::builder(provider, credentials)
         .base_url(format!("{base}/cloudapi/v3/"))
         .http_client(client())

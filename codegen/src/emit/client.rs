@@ -178,6 +178,7 @@ fn provider_static(p: &Provider) -> TokenStream {
             default_headers: &[#(#headers),*],
             errors: cloud_sdks_runtime::ErrorModel { code: #code, message: #message, error_type: #error_type },
             request_id: #request_id,
+            tracer: cloud_sdks_runtime::tracer!(#name),
         };
     }
 }

@@ -32,6 +32,7 @@ mod request;
 mod response;
 pub mod retry;
 pub mod suggest;
+pub mod trace;
 mod transport;
 pub mod wait;
 

@@ -25,6 +25,7 @@ pub(crate) static PROVIDER: cloud_sdks_runtime::Provider = cloud_sdks_runtime::P
         error_type: Some("/error_type"),
     },
     request_id: None,
+    tracer: cloud_sdks_runtime::tracer!("memset"),
 };
 /// The error of every operation of this crate: a broken rule caught before sending, an
 /// error answer of the API (with its [`ErrorKind`]), an undecodable answer, or a

@@ -27,6 +27,7 @@ pub(crate) static PROVIDER: cloud_sdks_runtime::Provider = cloud_sdks_runtime::P
         header: "Location",
         marker: "/requests/",
     }),
+    tracer: cloud_sdks_runtime::tracer!("profitbricks"),
 };
 /// The error of every operation of this crate: a broken rule caught before sending, an
 /// error answer of the API (with its [`ErrorKind`]), an undecodable answer, or a

@@ -35,6 +35,7 @@ static PB: Provider = Provider {
         message: Some("/messages/0/message"),
         error_type: None,
     },
+    tracer: crate::trace::Tracer::RUNTIME,
     request_id: Some(RequestIdSource { header: "Location", marker: "/requests/" }),
 };
 
@@ -45,6 +46,7 @@ static ONEANDONE: Provider = Provider {
     auth: AuthScheme::Header("X-TOKEN"),
     default_headers: &[],
     errors: ErrorModel { code: None, message: Some("/message"), error_type: Some("/type") },
+    tracer: crate::trace::Tracer::RUNTIME,
     request_id: None,
 };
 

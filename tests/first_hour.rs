@@ -261,3 +261,33 @@ async fn create_server_needs_exactly_one_main_disk_and_sends_nothing_otherwise()
     }
     assert!(server.received_requests().await.unwrap_or_default().is_empty());
 }
+
+#[test]
+fn each_crates_docs_cover_env_tracing_tls_features_and_timeouts() {
+    let cases = [
+        (
+            "profitbricks",
+            &["PROFITBRICKS_USERNAME", "PROFITBRICKS_PASSWORD", "PROFITBRICKS_API_URL"][..],
+        ),
+        ("oneandone", &["ONEANDONE_TOKEN", "ONEANDONE_API_URL"][..]),
+        ("memset", &["MEMSET_API_KEY", "MEMSET_API_URL"][..]),
+    ];
+    for (name, variables) in cases {
+        let file =
+            format!("{}/../crates/{name}/src/generated/OVERVIEW.md", env!("CARGO_MANIFEST_DIR"));
+        let docs = std::fs::read_to_string(&file).expect("the overview");
+        for needle in variables.iter().copied().chain([
+            "# Tracing",
+            format!("`RUST_LOG={name}=debug`").as_str(),
+            "sdk_attempt",
+            "# TLS and cargo features",
+            "`native-tls`",
+            "`rustls`",
+            "# Timeouts and retries",
+            "ClientBuilder::total_timeout",
+            "Client::from_env",
+        ]) {
+            assert!(docs.contains(needle), "{file} does not mention {needle}");
+        }
+    }
+}

@@ -565,7 +565,9 @@ mod tests {
 
     #[test]
     fn exactly_one_item_has_the_flag() {
-        let flags = |values: &[bool]| values.to_vec().into_iter();
+        fn flags(values: &[bool]) -> impl Iterator<Item = bool> + '_ {
+            values.iter().copied()
+        }
         assert!(exactly_one("create_server", "hdds", flags(&[true, false]), "is_main").is_ok());
         for (values, got) in [(&[][..], 0), (&[false, false][..], 0), (&[true, true][..], 2)] {
             let error = exactly_one("create_server", "hdds", flags(values), "is_main")

@@ -148,7 +148,7 @@ pub(crate) fn request_id(headers: &HeaderMap, source: &RequestIdSource) -> Optio
     // any id of URL-safe characters (ids are UUIDs today, but need not stay hex); not `.`
     // or `..`, which would name another path when the id is polled
     let unreserved = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~');
-    let valid = !id.is_empty() && id.chars().all(unreserved) && id.trim_matches('.') != "";
+    let valid = !id.is_empty() && id.chars().all(unreserved) && !id.trim_matches('.').is_empty();
     valid.then(|| id.to_owned())
 }
 

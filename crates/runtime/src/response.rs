@@ -118,7 +118,8 @@ impl Response {
     /// The id of the provisioning request this response started, if `source` finds one.
     ///
     /// The id is the path segment right after `source.marker` in header `source.header`
-    /// (case-insensitive); it must be non-empty and consist of hex digits and `-` only.
+    /// (case-insensitive); it must be non-empty, of URL-safe characters (letters, digits, `-`,
+    /// `_`, `.`, `~`) only, and not `.` or `..`.
     pub fn request_id(&self, source: &RequestIdSource) -> Option<String> {
         request_id(&self.headers, source)
     }

@@ -154,7 +154,7 @@ fn misspelt_type_suggests_the_right_one() {
 fn unknown_key_is_rejected() {
     let group = edit(GROUP, "type = \"integer\"\nmin = 0", "tyep = \"integer\"\nmin = 0");
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "tyep", "unknown field `tyep`, expected one of `name`, `type`, `required`, `doc`, `deprecated`, `secret`, `rust`, `wire`, `in`, `default`, `allow_slash`, `flatten`, `nullable`, `min`, `max`, `multiple_of`, `min_length`, `max_length`, `chars`, `forbidden_chars`, `values`, `min_items`, `max_items`", "remove the key or fix its spelling; spec/README.md lists every key");
+    assert_diagnostic(&d, GROUP_FILE, &group, "tyep", "unknown field `tyep`, expected one of `name`, `type`, `required`, `doc`, `deprecated`, `secret`, `rust`, `wire`, `in`, `default`, `allow_slash`, `flatten`, `nullable`, `min`, `max`, `multiple_of`, `min_length`, `max_length`, `chars`, `forbidden_chars`, `values`, `min_items`, `max_items`, `exactly_one`", "remove the key or fix its spelling; spec/README.md lists every key");
 }
 
 #[test]
@@ -455,4 +455,29 @@ fn idempotence_follows_the_method_the_names_and_the_operation_key() {
     assert!(operations(&marked, PROVIDER).contains("idempotent: true"));
     let unmarked = edit(GROUP, "method = \"GET\"", "method = \"GET\"\nidempotent = false");
     assert!(operations(&unmarked, &named).contains("idempotent: false"));
+}
+
+#[test]
+fn unknown_error_category_is_rejected() {
+    let provider = edit(PROVIDER, "status = 404\n", "status = 404\ncategory = \"missing\"\n");
+    let d = only_error(spec(&provider, GROUP));
+    assert_diagnostic(
+        &d,
+        PROVIDER_FILE,
+        &provider,
+        "\"missing\"",
+        "unknown error category 'missing'",
+        "expected \"not_found\", \"rate_limited\" or \"unauthorized\"",
+    );
+    let provider = edit(PROVIDER, "status = 404\n", "status = 404\ncategory = \"not_found\"\n");
+    assert!(generate(&spec(&provider, GROUP)).is_ok());
+}
+
+#[test]
+fn exactly_one_applies_to_lists_of_models_only() {
+    let group =
+        edit(GROUP, "type = \"integer\"\nmin = 0", "type = \"integer\"\nexactly_one = \"is_main\"");
+    let d = only_error(spec(PROVIDER, &group));
+    assert!(d.message.contains("'exactly_one' does not apply to type integer"), "{d}");
+    assert_eq!(d.help.as_deref(), Some("'exactly_one' applies to lists of models"));
 }

@@ -30,7 +30,7 @@ impl Respond for Echo {
 async fn server() -> (MockServer, memset::Client) {
     let server = MockServer::start().await;
     Mock::given(method("POST")).and(path("/v1/jsonrpc")).respond_with(Echo).mount(&server).await;
-    let client = memset::Client::builder(memset::Credentials::token(KEY))
+    let client = memset::Client::builder(memset::Credentials::api_key(KEY))
         .base_url(format!("{}/v1", server.uri()))
         .build()
         .expect("valid settings");
@@ -152,7 +152,7 @@ impl Respond for Errors {
 async fn every_documented_error_is_its_kind_in_a_batch_by_code_and_by_type() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).and(path("/v1/jsonrpc")).respond_with(Errors).mount(&server).await;
-    let ms = memset::Client::builder(memset::Credentials::token(KEY))
+    let ms = memset::Client::builder(memset::Credentials::api_key(KEY))
         .base_url(format!("{}/v1", server.uri()))
         .build()
         .expect("valid settings");

@@ -71,7 +71,7 @@ async fn memset_errors_are_classified_by_type_not_status() {
     let body = fixture("memset/service.info.error_404_ApiErrorDoesNotExist.json");
     let server = server_answering(ResponseTemplate::new(404).set_body_string(body)).await;
     let client =
-        memset::Client::builder(memset::Credentials::token("0123456789abcdef0123456789abcdef"))
+        memset::Client::builder(memset::Credentials::api_key("0123456789abcdef0123456789abcdef"))
             .base_url(server.uri())
             .build()
             .expect("valid settings");
@@ -88,7 +88,7 @@ async fn memset_errors_are_classified_by_type_not_status() {
     let body = json!({"error_type": "ApiErrorServiceDoesNotExist", "error_code": 15, "error": "No such service"}).to_string();
     let server = server_answering(ResponseTemplate::new(404).set_body_string(body)).await;
     let client =
-        memset::Client::builder(memset::Credentials::token("0123456789abcdef0123456789abcdef"))
+        memset::Client::builder(memset::Credentials::api_key("0123456789abcdef0123456789abcdef"))
             .base_url(server.uri())
             .build()
             .expect("valid settings");
@@ -168,7 +168,8 @@ fn credentials_never_show_in_debug_output() {
             .expect("valid settings");
     let text = format!("{client:?}");
     assert!(!text.contains("secret-password") && !text.contains("c2VjcmV0"), "{text}");
-    let client = oneandone::Client::new("secret-token").expect("valid settings");
+    let client = oneandone::Client::new(oneandone::Credentials::token("secret-token"))
+        .expect("valid settings");
     assert!(!format!("{client:?}").contains("secret-token"));
 }
 

@@ -23,7 +23,7 @@ const KEY: &str = "0123456789abcdef0123456789abcdef";
 const BASIC: &str = "Basic MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY6eA==";
 
 fn builder(base_url: String) -> memset::ClientBuilder {
-    memset::Client::builder(memset::Credentials::token(KEY))
+    memset::Client::builder(memset::Credentials::api_key(KEY))
         .base_url(base_url)
         .retry_policy(memset::RetryPolicy::disabled())
 }

@@ -40,7 +40,7 @@ const DOCUMENTED: [(&str, u32, u16, ErrorKind); 17] = [
 /// A client that does not retry: these tests are about classifying one answer (retries of
 /// 500 and 503 are in tests/reliability.rs).
 fn client(server: &MockServer) -> memset::Client {
-    memset::Client::builder(memset::Credentials::token(KEY))
+    memset::Client::builder(memset::Credentials::api_key(KEY))
         .base_url(format!("{}/v1", server.uri()))
         .retry_policy(memset::RetryPolicy::disabled())
         .build()

@@ -72,3 +72,17 @@ async fn an_error_page_ends_the_walk_with_the_error() {
     assert_eq!(error.kind(), Some(&oneandone::ErrorKind::RateLimited));
     assert_eq!(error.api_error().and_then(|e| e.header("x-rate-limit-reset")), Some("30"));
 }
+
+#[tokio::test]
+async fn items_walk_every_server_with_the_inherent_next_and_no_stream_crate() {
+    let (server, oa) = server_with_pages().await;
+    let mut items = oa.list_servers().per_page(2).q("web").pages().items();
+    let mut ids = Vec::new();
+    while let Some(summary) = items.next().await {
+        ids.push(summary.expect("no errors").id);
+    }
+    assert_eq!(ids, ["a", "b", "c"]);
+    // the re-exported names users can write down
+    let _: Option<oneandone::Items<oneandone::models::ServerSummary, oneandone::ErrorKind>> = None;
+    server.verify().await;
+}

@@ -45,7 +45,7 @@ fn oa(base: &str, policy: RetryPolicy) -> oneandone::Client {
 }
 
 fn ms(base: &str, policy: RetryPolicy) -> memset::Client {
-    memset::Client::builder(memset::Credentials::token(MEMSET_KEY))
+    memset::Client::builder(memset::Credentials::api_key(MEMSET_KEY))
         .base_url(format!("{base}/v1"))
         .retry_policy(policy)
         .build()
@@ -410,7 +410,7 @@ async fn a_connection_that_is_never_accepted_hits_the_connect_timeout() {
     let listener = socket.listen(0).expect("listen");
     let address = listener.local_addr().expect("addr");
     let _queued = TcpStream::connect(address).expect("fills the queue");
-    let client = memset::Client::builder(memset::Credentials::token(MEMSET_KEY))
+    let client = memset::Client::builder(memset::Credentials::api_key(MEMSET_KEY))
         .base_url(format!("http://{address}/v1"))
         .retry_policy(quick(2))
         .connect_timeout(Duration::from_millis(300))
@@ -657,7 +657,7 @@ async fn a_chunked_body_without_a_length_is_cut_at_the_size_limit() {
             }
         }
     });
-    let client = memset::Client::builder(memset::Credentials::token(MEMSET_KEY))
+    let client = memset::Client::builder(memset::Credentials::api_key(MEMSET_KEY))
         .base_url(format!("{base}/v1"))
         .max_response_bytes(100_000)
         .build()

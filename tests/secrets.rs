@@ -94,8 +94,11 @@ fn clients_builders_and_credentials_never_show_secrets() {
     let builder = oneandone::Client::builder(oneandone::Credentials::token(TOKEN));
     assert_debug_clean("ClientBuilder", &builder);
     assert_debug_clean("Client", &builder.build().expect("valid settings"));
-    assert_debug_clean("Client", &memset::Client::new(API_KEY).expect("valid settings"));
-    assert_debug_clean("Credentials", &memset::Credentials::token(API_KEY));
+    assert_debug_clean(
+        "Client",
+        &memset::Client::new(memset::Credentials::api_key(API_KEY)).expect("valid settings"),
+    );
+    assert_debug_clean("Credentials", &memset::Credentials::api_key(API_KEY));
 }
 
 #[test]
@@ -118,11 +121,13 @@ fn requests_and_request_builders_never_show_secrets() {
     assert_debug_clean("Body", &json_body);
 
     // request builders and models holding a password or key show `<redacted>` instead
-    let client = memset::Client::new(API_KEY).expect("valid settings");
+    let client =
+        memset::Client::new(memset::Credentials::api_key(API_KEY)).expect("valid settings");
     let builder = client.memstore().user().set_password("mstestaa1", "user1", PASSWORD);
     assert_debug_clean("memstore.user.set_password request", &builder);
     assert!(format!("{builder:?}").contains(r#"password: "<redacted>""#), "{builder:?}");
-    let client = oneandone::Client::new(TOKEN).expect("valid settings");
+    let client =
+        oneandone::Client::new(oneandone::Credentials::token(TOKEN)).expect("valid settings");
     let server = oneandone::models::NewServer::new().name("web").password(PASSWORD);
     assert_debug_clean("NewServer", &server);
     assert_debug_clean("create_server request", &client.create_server(server, Vec::new()));
@@ -172,7 +177,7 @@ async fn api_errors_redact_credentials_a_server_echoes_back() {
     assert_eq!(error.api_error().and_then(|e| e.header("x-echo")), Some("<redacted>"));
 
     let server = echo_server(400).await;
-    let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+    let client = memset::Client::builder(memset::Credentials::api_key(API_KEY))
         .base_url(format!("{}/v1", server.uri()))
         .build()
         .expect("valid settings");
@@ -192,7 +197,7 @@ async fn decode_errors_redact_credentials_in_the_body() {
         )
         .mount(&server)
         .await;
-    let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+    let client = memset::Client::builder(memset::Credentials::api_key(API_KEY))
         .base_url(format!("{}/v1", server.uri()))
         .build()
         .expect("valid settings");
@@ -340,7 +345,7 @@ async fn batch_answers_redact_credentials_a_server_echoes_back() {
         .respond_with(ResponseTemplate::new(200).set_body_json(answers))
         .mount(&server)
         .await;
-    let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+    let client = memset::Client::builder(memset::Credentials::api_key(API_KEY))
         .base_url(format!("{}/v1", server.uri()))
         .build()
         .expect("valid settings");
@@ -452,12 +457,12 @@ fn credentials_go_only_over_https_unless_loopback_or_allowed() {
             .base_url(url)
             .build()
             .expect_err(url);
-        memset::Client::builder(memset::Credentials::token(API_KEY))
+        memset::Client::builder(memset::Credentials::api_key(API_KEY))
             .base_url(url)
             .build()
             .expect_err(url);
         // an explicit opt-in allows it
-        let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+        let client = memset::Client::builder(memset::Credentials::api_key(API_KEY))
             .base_url(url)
             .allow_insecure_http(true)
             .build()
@@ -485,13 +490,20 @@ fn credentials_go_only_over_https_unless_loopback_or_allowed() {
 #[derive(Debug, Clone)]
 struct Recorded {
     name: String,
+    /// The target, which `RUST_LOG=<crate>=debug` filters on.
+    target: String,
     fields: HashMap<String, String>,
     thread: ThreadId,
 }
 
 impl Recorded {
-    fn new(name: &str) -> Self {
-        Recorded { name: name.to_owned(), fields: HashMap::new(), thread: thread::current().id() }
+    fn new(metadata: &Metadata<'_>) -> Self {
+        Recorded {
+            name: metadata.name().to_owned(),
+            target: metadata.target().to_owned(),
+            fields: HashMap::new(),
+            thread: thread::current().id(),
+        }
     }
 }
 
@@ -540,7 +552,7 @@ impl Subscriber for Capture {
 
     fn new_span(&self, attributes: &Attributes<'_>) -> Id {
         let id = self.0.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut recorded = Recorded::new(attributes.metadata().name());
+        let mut recorded = Recorded::new(attributes.metadata());
         attributes.record(&mut recorded);
         self.0.spans.lock().expect("not poisoned").insert(id, recorded);
         Id::from_u64(id)
@@ -556,7 +568,7 @@ impl Subscriber for Capture {
     fn record_follows_from(&self, _: &Id, _: &Id) {}
 
     fn event(&self, event: &Event<'_>) {
-        let mut recorded = Recorded::new(event.metadata().name());
+        let mut recorded = Recorded::new(event.metadata());
         event.record(&mut recorded);
         self.0.events.lock().expect("not poisoned").push(recorded);
     }
@@ -569,11 +581,16 @@ impl Subscriber for Capture {
 impl Capture {
     /// The `sdk_request` spans of this thread's test, in order.
     fn request_spans(&self) -> Vec<Recorded> {
+        self.spans_named("sdk_request")
+    }
+
+    /// The spans named `name` of this thread's test, in order.
+    fn spans_named(&self, name: &str) -> Vec<Recorded> {
         let here = thread::current().id();
         let spans = self.0.spans.lock().expect("not poisoned");
         let mut found: Vec<(u64, Recorded)> = spans
             .iter()
-            .filter(|(_, s)| s.name == "sdk_request" && s.thread == here)
+            .filter(|(_, s)| s.name == name && s.thread == here)
             .map(|(id, s)| (*id, s.clone()))
             .collect();
         found.sort_by_key(|(id, _)| *id);
@@ -650,17 +667,33 @@ async fn one_span_per_call_with_operation_attempt_status_and_request_id() {
     assert_eq!(field(create, "provider"), Some("profitbricks"));
     assert_eq!(field(create, "method"), Some("POST"));
     assert_eq!(field(create, "path"), Some("/datacenters"));
-    assert_eq!((field(create, "attempt"), field(create, "status")), (Some("1"), Some("202")));
+    assert_eq!(field(create, "attempts"), Some("1"));
     assert_eq!(field(create, "request_id"), Some("0f3c1e4a-aaaa-bbbb-cccc-123456789abc"));
     let get = &spans[1];
     assert_eq!(
-        (field(get, "operation"), field(get, "attempt"), field(get, "status")),
-        (Some("get_datacenter"), Some("2"), Some("200"))
+        (field(get, "operation"), field(get, "attempts")),
+        (Some("get_datacenter"), Some("2"))
     );
+    // one child span per attempt, each recording its own number and status once
+    let attempt_spans = capture.spans_named("sdk_attempt");
+    let numbers: Vec<(&str, &str)> = attempt_spans
+        .iter()
+        .map(|s| (field(s, "attempt").unwrap_or("-"), field(s, "status").unwrap_or("-")))
+        .collect();
+    assert_eq!(numbers, [("1", "202"), ("1", "503"), ("2", "200")], "{attempt_spans:?}");
     let events = capture.events();
     let retry =
         events.iter().find(|e| field(e, "message") == Some("retrying")).expect("a retry event");
     assert_eq!((field(retry, "attempt"), field(retry, "reason")), (Some("1"), Some("HTTP 503")));
+    // everything carries the crate's name as its target: RUST_LOG=profitbricks=debug selects it
+    let ours =
+        events.iter().filter(|e| matches!(field(e, "message"), Some("answered" | "retrying")));
+    assert_eq!(ours.clone().count(), 3, "{events:?}");
+    for recorded in spans.iter().chain(&attempt_spans).chain(ours) {
+        assert_eq!(recorded.target, "profitbricks", "{recorded:?}");
+    }
+    // and nothing of the call is left under the runtime's own name
+    assert!(!events.iter().any(|e| e.target.starts_with("cloud_sdks")), "{events:?}");
     assert_no_secret("tracing", &capture.all_text());
 }
 
@@ -674,7 +707,7 @@ async fn a_memset_job_id_is_recorded_on_the_span() {
         .respond_with(ResponseTemplate::new(200).set_body_json(job))
         .mount(&server)
         .await;
-    let client = memset::Client::builder(memset::Credentials::token(API_KEY))
+    let client = memset::Client::builder(memset::Credentials::api_key(API_KEY))
         .base_url(format!("{}/v1", server.uri()))
         .build()
         .expect("valid settings");
@@ -683,6 +716,7 @@ async fn a_memset_job_id_is_recorded_on_the_span() {
     assert_eq!(spans.len(), 1);
     assert_eq!(field(&spans[0], "operation"), Some("server.reboot"));
     assert_eq!(field(&spans[0], "job_id"), Some(job.id.as_str()));
+    assert_eq!(spans[0].target, "memset");
     assert_no_secret("tracing", &capture.all_text());
 }
 
@@ -707,7 +741,7 @@ async fn tracing_never_carries_secrets_whatever_happens() {
         .expect("valid settings");
     let error = oa.get_server("s-1").await.expect_err("503");
     tracing::warn!(%error, "the caller logs the error");
-    let ms = memset::Client::builder(memset::Credentials::token(API_KEY))
+    let ms = memset::Client::builder(memset::Credentials::api_key(API_KEY))
         .base_url(format!("{}/v1", server.uri()))
         .retry_policy(quick)
         .build()
@@ -719,7 +753,7 @@ async fn tracing_never_carries_secrets_whatever_happens() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
         .mount(&slow)
         .await;
-    let ms = memset::Client::builder(memset::Credentials::token(API_KEY))
+    let ms = memset::Client::builder(memset::Credentials::api_key(API_KEY))
         .base_url(format!("{}/v1", slow.uri()))
         .retry_policy(quick)
         .attempt_timeout(Duration::from_millis(50))

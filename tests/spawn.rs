@@ -131,7 +131,7 @@ async fn memset_namespaces_and_batches_can_be_spawned() {
     let batch_answer = json!([{"jsonrpc": "2.0", "id": 0, "result": {"name": "myserver2"}}]);
     answer(&server, "POST", "/jsonrpc", batch_answer).await;
     let ms =
-        memset::Client::builder(memset::Credentials::token("0123456789abcdef0123456789abcdef"))
+        memset::Client::builder(memset::Credentials::api_key("0123456789abcdef0123456789abcdef"))
             .base_url(server.uri())
             .build()
             .expect("valid settings");

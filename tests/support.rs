@@ -122,7 +122,7 @@ pub const PROVIDERS: &[Provider] = &[
         body: || json!({}),
         call: |base_url, op, args| {
             Box::pin(async move {
-                let client = memset::Client::builder(memset::Credentials::token(MEMSET_KEY))
+                let client = memset::Client::builder(memset::Credentials::api_key(MEMSET_KEY))
                     .base_url(base_url)
                     .build()
                     .expect("valid settings");

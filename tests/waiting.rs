@@ -152,7 +152,7 @@ async fn memset_server(first: Value, times: u64, then: Value) -> (MockServer, me
         .mount(&server)
         .await;
     let client =
-        memset::Client::builder(memset::Credentials::token("0123456789abcdef0123456789abcdef"))
+        memset::Client::builder(memset::Credentials::api_key("0123456789abcdef0123456789abcdef"))
             .base_url(server.uri())
             .build()
             .expect("valid settings");

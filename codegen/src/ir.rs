@@ -125,6 +125,9 @@ pub struct ErrorKind {
     pub status: Option<u16>,
     pub code: Option<String>,
     pub error_type: Option<String>,
+    /// What the kind means, for `Error::is_not_found()` and the like: the runtime's
+    /// `ErrorCategory` variant name (`NotFound`, `RateLimited`, `Unauthorized`).
+    pub category: Option<&'static str>,
 }
 
 /// A type of a parameter, field or return value.
@@ -290,6 +293,8 @@ pub struct Constraints {
     pub int_values: Vec<i64>,
     pub min_items: Option<usize>,
     pub max_items: Option<usize>,
+    /// A list of models: the Rust name of the boolean field exactly one item has true.
+    pub exactly_one: Option<String>,
 }
 
 impl Constraints {

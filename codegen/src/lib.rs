@@ -18,6 +18,7 @@ mod emit;
 mod format;
 pub mod ir;
 pub mod load;
+mod overview;
 mod spec;
 mod types;
 mod validate;
@@ -53,9 +54,15 @@ pub fn generate(spec: &ProviderSpec) -> Result<Vec<GeneratedFile>, Vec<Diagnosti
         .collect();
     // the overview, which the crate's lib.rs includes as its crate-level docs
     let overview = docs::prose(&provider.doc);
+    let usage = overview::usage(&provider);
     files.push(GeneratedFile {
         path: "generated/OVERVIEW.md".to_owned(),
-        contents: format!("{}\n\n{}\n", format::MARKDOWN_HEADER, overview.trim_end()),
+        contents: format!(
+            "{}\n\n{}\n\n{}",
+            format::MARKDOWN_HEADER,
+            overview.trim_end(),
+            usage.trim_end_matches('\n').to_owned() + "\n"
+        ),
     });
     Ok(files)
 }

@@ -81,6 +81,7 @@ pub struct ErrorKindEntry {
     pub code: Option<String>,
     #[serde(rename = "type")]
     pub error_type: Option<String>,
+    pub category: Option<Spanned<String>>,
 }
 
 /// A resource group file: operations, models and enums.
@@ -230,6 +231,8 @@ pub struct MemberEntry {
     pub values: Option<Spanned<Vec<toml::Value>>>,
     pub min_items: Option<Spanned<i64>>,
     pub max_items: Option<Spanned<i64>>,
+    /// A list of models: exactly one item has this boolean field (its Rust name) true.
+    pub exactly_one: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

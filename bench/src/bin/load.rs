@@ -274,7 +274,7 @@ impl Caller {
                     .map_err(|e| config(&e))?,
             ),
             (true, "memset") => Client::Memset(
-                memset::Client::builder(memset::Credentials::token(MEMSET_KEY))
+                memset::Client::builder(memset::Credentials::api_key(MEMSET_KEY))
                     .base_url(base_url)
                     .build()
                     .map_err(|e| config(&e))?,

@@ -30,6 +30,12 @@ pub fn value(
                     quote! { rt::check::max_items(operation, #label, #value.len(), #max)?; },
                 );
             }
+            if let Some(field) = &c.exactly_one {
+                let ident = super::rust::ident(field);
+                out.extend(quote! {
+                    rt::check::exactly_one(operation, #label, #value.iter().map(|item| rt::check::is_true(&item.#ident)), #field)?;
+                });
+            }
             let item = quote!(item);
             let item_label = quote!(item_label);
             let per_item = value_checks_scalar(p, &item, inner, c, &item_label);
@@ -255,6 +261,9 @@ pub fn describe(ty: &Ty, c: &Constraints) -> String {
         }
         (None, Some(hi)) => rules.push(format!("at most {hi} items")),
         (None, None) => {}
+    }
+    if let Some(field) = &c.exactly_one {
+        rules.push(format!("exactly one item with `{field}` true"));
     }
     if rules.is_empty() {
         String::new()

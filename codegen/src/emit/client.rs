@@ -24,7 +24,7 @@ pub fn file(p: &Provider) -> TokenStream {
     });
     let pages = p.operations.iter().any(|op| op.paging.is_some()).then(|| {
         quote!(
-            pub use cloud_sdks_runtime::pages::Pages;
+            pub use cloud_sdks_runtime::pages::{Items, Pages};
         )
     });
     let reexported_batch = (p.transport == crate::ir::Transport::Memset).then(|| {
@@ -43,7 +43,7 @@ pub fn file(p: &Provider) -> TokenStream {
 
         pub use catalog::CATALOG;
         // every runtime type a public signature names, so users never need the runtime crate
-        pub use cloud_sdks_runtime::{reqwest, Accepted, ApiError, CallFuture, ConfigError, Credentials, InvalidArgument, Operation, RetryBudget, RetryPolicy, TimeoutKind};
+        pub use cloud_sdks_runtime::{reqwest, Accepted, ApiError, CallFuture, ConfigError, EnvError, ErrorCategory, InvalidArgument, Operation, RetryBudget, RetryPolicy, TimeoutKind};
         pub use cloud_sdks_runtime::date::Date;
         pub use cloud_sdks_runtime::wait::{Wait, WaitError};
         #pages
@@ -178,6 +178,7 @@ fn provider_static(p: &Provider) -> TokenStream {
             default_headers: &[#(#headers),*],
             errors: cloud_sdks_runtime::ErrorModel { code: #code, message: #message, error_type: #error_type },
             request_id: #request_id,
+            tracer: cloud_sdks_runtime::tracer!(#name),
         };
     }
 }
@@ -222,6 +223,28 @@ fn error_kinds(p: &Provider) -> TokenStream {
             }
         }
     });
+    let categorized: Vec<_> = p
+        .errors
+        .kinds
+        .iter()
+        .filter_map(|k| {
+            let category = rust::ident(k.category?);
+            Some((rust::ident(&k.name), category))
+        })
+        .collect();
+    let category = (!categorized.is_empty()).then(|| {
+        let arms = categorized.iter().map(|(name, category)| {
+            quote!(Self::#name => Some(cloud_sdks_runtime::ErrorCategory::#category),)
+        });
+        quote! {
+            fn category(&self) -> Option<cloud_sdks_runtime::ErrorCategory> {
+                match self {
+                    #(#arms)*
+                    _ => None,
+                }
+            }
+        }
+    });
     let title = &p.title;
     let kind_doc =
         format!("The kinds of error the {title} reports, told apart by the error response.");
@@ -245,24 +268,52 @@ fn error_kinds(p: &Provider) -> TokenStream {
                 #(#arms)*
                 Self::Other
             }
+
+            #category
         }
     }
 }
 
 fn client(p: &Provider) -> TokenStream {
     let title = &p.title;
-    let (new_args, credentials, new_doc) = match &p.auth {
-        Auth::Basic => (
-            quote!(credentials: Credentials),
-            quote!(credentials),
-            "Creates a client for the production API, authenticating with `credentials` (user name and password, see [`Credentials::basic`]).",
-        ),
-        Auth::Header(_) | Auth::BasicUsername => (
-            quote!(token: impl Into<String>),
-            quote!(Credentials::token(token)),
-            "Creates a client for the production API, authenticating with the API token `token`.",
-        ),
+    let env = p.name.to_uppercase();
+    let url_var = format!("{env}_API_URL");
+    // the credential type, how it is made, and the variables from_env reads
+    let (kind, made, read, vars) = match &p.auth {
+        Auth::Basic => {
+            let (user, password) = (format!("{env}_USERNAME"), format!("{env}_PASSWORD"));
+            let read = quote!(Credentials::from_lookup(&lookup, #user, #password)?);
+            let vars = format!("`{user}` and `{password}`");
+            (
+                quote!(Basic),
+                "`Credentials::basic(user, password)`: a user name and password",
+                read,
+                vars,
+            )
+        }
+        Auth::Header(_) => {
+            let token = format!("{env}_TOKEN");
+            (
+                quote!(Token),
+                "`Credentials::token(token)`: an API token",
+                quote!(Credentials::from_lookup(&lookup, #token)?),
+                format!("`{token}`"),
+            )
+        }
+        Auth::BasicUsername => {
+            let key = format!("{env}_API_KEY");
+            (
+                quote!(ApiKey),
+                "`Credentials::api_key(key)`: an API key of 32 hexadecimal digits",
+                quote!(Credentials::from_lookup(&lookup, #key)?),
+                format!("`{key}`"),
+            )
+        }
     };
+    let credentials_doc = format!("The credentials of the {title}, made with {made}. A credential of another kind (or another crate's) does not compile; an empty or line-broken one is refused when the client is built, naming what is wrong.");
+    let from_env_doc = format!("Starts a client with the credentials in the environment variable(s) {vars}, and the base URL in `{url_var}` if it is set (and not empty).");
+    let from_lookup_doc = format!("Like [`from_env`](Self::from_env), with the variables read by `lookup` (of the shape of [`std::env::var`]) instead of from the process environment: {vars}, and `{url_var}`.");
+    let client_from_env_doc = format!("Creates a client from the environment: credentials from {vars}, and another base URL from `{url_var}` if it is set. For more settings, start with [`ClientBuilder::from_env`].");
     let batch = (p.transport == crate::ir::Transport::Memset).then(|| {
         quote! {
             /// Starts a batch: add typed calls (each request builder, unsent), then send them
@@ -281,15 +332,28 @@ fn client(p: &Provider) -> TokenStream {
             pub(crate) transport: cloud_sdks_runtime::Transport,
         }
 
+        #[doc = #credentials_doc]
+        pub type Credentials = cloud_sdks_runtime::Credentials<cloud_sdks_runtime::credentials::#kind>;
+
         impl Client {
-            #[doc = #new_doc]
+            /// Creates a client for the production API, authenticating with `credentials`.
             ///
             /// # Errors
             ///
-            /// A [`ConfigError`] if the credentials cannot be sent in a header (e.g. they hold a
-            /// line break) or the HTTP client cannot be set up.
-            pub fn new(#new_args) -> Result<Self, ConfigError> {
-                Self::builder(#credentials).build()
+            /// A [`ConfigError`] naming what is wrong if the credentials are empty, hold a line
+            /// break or do not have their documented form, or the HTTP client cannot be set up.
+            pub fn new(credentials: Credentials) -> Result<Self, ConfigError> {
+                Self::builder(credentials).build()
+            }
+
+            #[doc = #client_from_env_doc]
+            ///
+            /// # Errors
+            ///
+            /// An [`EnvError`] naming the variable that is missing, empty or invalid, or the
+            /// [`ConfigError`] of building the client.
+            pub fn from_env() -> Result<Self, EnvError> {
+                Ok(ClientBuilder::from_env()?.build()?)
             }
 
             /// Starts a client with more settings: another base URL, your own `reqwest` client,
@@ -314,6 +378,28 @@ fn client(p: &Provider) -> TokenStream {
         }
 
         impl ClientBuilder {
+            #[doc = #from_env_doc]
+            ///
+            /// # Errors
+            ///
+            /// An [`EnvError`] naming the variable that is missing, empty or invalid.
+            pub fn from_env() -> Result<Self, EnvError> {
+                Self::from_lookup(|name| std::env::var(name))
+            }
+
+            #[doc = #from_lookup_doc]
+            ///
+            /// # Errors
+            ///
+            /// An [`EnvError`] naming the variable that is missing, empty or invalid.
+            pub fn from_lookup(lookup: impl Fn(&str) -> Result<String, std::env::VarError>) -> Result<Self, EnvError> {
+                let builder = Client::builder(#read);
+                Ok(match cloud_sdks_runtime::env::base_url(&lookup, #url_var)? {
+                    Some(url) => builder.base_url(url),
+                    None => builder,
+                })
+            }
+
             /// Sends requests to `url` instead of the production API (a test server or a proxy).
             pub fn base_url(self, url: impl Into<String>) -> Self {
                 Self { transport: self.transport.base_url(url) }

@@ -364,7 +364,7 @@ fn pages_method(op: &Operation) -> Option<TokenStream> {
     let (page, per_page) = (rust::ident(&paging.page), rust::ident(&paging.per_page));
     let (first, size) = (paging.first, paging.size);
     let doc = docs::attrs(&format!(
-        "Walks every page of this list, one request per page, from page `{}` (or the one set) with `{}` items each ({size} unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.",
+        "Walks every page of this list, one request per page, from page `{}` (or the one set) with `{}` items each ({size} unless set), until a page comes back short. The result is a `Stream` of pages, also walked with its own [`next`](crate::Pages::next); [`items`](crate::Pages::items) walks their items instead, and [`all`](crate::Pages::all) collects every item.",
         paging.page, paging.per_page
     ));
     Some(quote! {

@@ -162,6 +162,19 @@ impl At<'_> {
                 }
             }
         }
+        if let Some(field) = &m.exactly_one {
+            if !matches!(item, Ty::Model(_)) || !matches!(ty, Ty::List(_)) {
+                misplaced(self, "exactly_one", field.span(), "lists of models");
+            } else if !is_snake_ident(field.get_ref()) {
+                self.error(
+                    field.span(),
+                    format!("{label}: exactly_one names '{}', not a field", field.get_ref()),
+                    "name the boolean field by its Rust name, e.g. exactly_one = \"is_main\"",
+                );
+            } else {
+                c.exactly_one = Some(field.get_ref().clone());
+            }
+        }
         c
     }
 

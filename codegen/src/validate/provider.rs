@@ -108,12 +108,29 @@ impl Checker {
                 at.error(kind.name.span(), format!("error kind '{name}' matches on a code or type the error model does not read"), "add the JSON pointer for it under [errors]");
             }
             let status = kind.status.as_ref().and_then(|s| at.status(s));
+            let category = kind.category.as_ref().and_then(|category| {
+                let known = match category.get_ref().as_str() {
+                    "not_found" => Some("NotFound"),
+                    "rate_limited" => Some("RateLimited"),
+                    "unauthorized" => Some("Unauthorized"),
+                    _ => None,
+                };
+                if known.is_none() {
+                    at.error(
+                        category.span(),
+                        format!("unknown error category '{}'", category.get_ref()),
+                        "expected \"not_found\", \"rate_limited\" or \"unauthorized\"",
+                    );
+                }
+                known
+            });
             kinds.push(ir::ErrorKind {
                 name: name.clone(),
                 doc: kind.doc.clone(),
                 status,
                 code: kind.code.clone(),
                 error_type: kind.error_type.clone(),
+                category,
             });
         }
         ir::Provider {

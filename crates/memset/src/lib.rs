@@ -1,10 +1,10 @@
 //! Client for the Memset API, generated from `spec/memset`.
 //!
 //! ```no_run
-//! use memset::Client;
+//! use memset::{Client, Credentials};
 //!
 //! # async fn example() -> Result<(), memset::Error> {
-//! let ms = Client::new("0123456789abcdef0123456789abcdef")?;
+//! let ms = Client::new(Credentials::api_key("0123456789abcdef0123456789abcdef"))?;
 //! let info = ms.server().info("myserver1").await?;
 //! println!("{:?}", info.os);
 //! let services = ms.service().list().await?;

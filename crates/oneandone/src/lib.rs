@@ -1,11 +1,11 @@
 //! Client for the 1&1 Cloud Server API, generated from `spec/oneandone`.
 //!
 //! ```no_run
-//! use oneandone::Client;
+//! use oneandone::{Client, Credentials};
 //! use oneandone::models::{NewHdd, NewServer};
 //!
 //! # async fn example() -> Result<(), oneandone::Error> {
-//! let oa = Client::new("my-api-token")?;
+//! let oa = Client::new(Credentials::token("my-api-token"))?;
 //! let page = oa.list_servers().per_page(50).q("web").await?;
 //! for server in &page {
 //!     println!("{} {:?}", server.id, server.name);

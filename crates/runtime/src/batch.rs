@@ -162,6 +162,7 @@ fn answer_of<K: Classify>(
         let body = error.to_string();
         let mut api =
             ApiError::from_parts(method, 200, Vec::new(), body.as_bytes(), &JSONRPC_ERRORS);
+        api.reported_as = Some("JSON-RPC error");
         api.redact(redactor);
         return Err(Error::Api { kind: K::classify(&api), error: Box::new(api) });
     }

@@ -267,6 +267,44 @@ pub fn min_items<'f>(
     fail(op, field, format!("must have at least {min} {} (got {len})", plural(min, "item")))
 }
 
+/// Exactly one item of a list must have its boolean `flag` true (1&1: one main disk);
+/// `flags` are the items' values of it.
+pub fn exactly_one<'f>(
+    op: &str,
+    field: impl Into<Field<'f>>,
+    flags: impl Iterator<Item = bool>,
+    flag: &str,
+) -> Result<(), InvalidArgument> {
+    let set = flags.filter(|&on| on).count();
+    if set == 1 {
+        return Ok(());
+    }
+    fail(op, field, format!("must have exactly one item with {flag} = true (got {set})"))
+}
+
+/// Whether a boolean field, required (`bool`) or optional (`Option<bool>`), is true.
+pub fn is_true(value: &impl Flag) -> bool {
+    value.is_true()
+}
+
+/// A boolean field, required or optional, for [`is_true`].
+pub trait Flag {
+    /// Whether it is set and true.
+    fn is_true(&self) -> bool;
+}
+
+impl Flag for bool {
+    fn is_true(&self) -> bool {
+        *self
+    }
+}
+
+impl Flag for Option<bool> {
+    fn is_true(&self) -> bool {
+        *self == Some(true)
+    }
+}
+
 /// A list must have at most `max` items.
 pub fn max_items<'f>(
     op: &str,
@@ -523,5 +561,24 @@ mod tests {
         let error = at_most_one_of("op", &both).expect_err("both set");
         assert_eq!(error.field, "image/snapshot");
         assert_eq!(error.rule, "at most one of image, snapshot may be set (got image, snapshot)");
+    }
+
+    #[test]
+    fn exactly_one_item_has_the_flag() {
+        fn flags(values: &[bool]) -> impl Iterator<Item = bool> + '_ {
+            values.iter().copied()
+        }
+        assert!(exactly_one("create_server", "hdds", flags(&[true, false]), "is_main").is_ok());
+        for (values, got) in [(&[][..], 0), (&[false, false][..], 0), (&[true, true][..], 2)] {
+            let error = exactly_one("create_server", "hdds", flags(values), "is_main")
+                .expect_err("refused");
+            assert_eq!(error.field, "hdds");
+            assert_eq!(
+                error.rule,
+                format!("must have exactly one item with is_main = true (got {got})")
+            );
+        }
+        assert!(is_true(&true) && is_true(&Some(true)));
+        assert!(!is_true(&false) && !is_true(&None::<bool>) && !is_true(&Some(false)));
     }
 }

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
@@ -13,34 +14,166 @@ use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use crate::error::ConfigError;
 use crate::provider::AuthScheme;
 
-/// The secret used to authenticate requests.
+/// The secret used to authenticate requests, of one [`Kind`]: each client crate's
+/// `Credentials` is this type with the kind its API takes, so a credential of the wrong kind
+/// does not compile.
 ///
-/// Use [`Credentials::basic`] for [`AuthScheme::Basic`] and [`Credentials::token`] for
-/// [`AuthScheme::Header`] and [`AuthScheme::BasicUsername`]; a mismatch is reported by
-/// [`TransportBuilder::build`](crate::TransportBuilder::build).
-#[derive(Clone)]
-pub struct Credentials {
+/// | kind | made with | used by |
+/// | --- | --- | --- |
+/// | [`Basic`] | [`Credentials::basic`]`(user, password)` | ProfitBricks ([`AuthScheme::Basic`]) |
+/// | [`Token`] | [`Credentials::token`]`(token)` | 1&1 ([`AuthScheme::Header`]) |
+/// | [`ApiKey`] | [`Credentials::api_key`]`(key)` | Memset ([`AuthScheme::BasicUsername`]) |
+///
+/// Nothing is checked when they are made; [`TransportBuilder::build`](crate::TransportBuilder::build)
+/// (each crate's `ClientBuilder::build` and `Client::new`) refuses an empty user name,
+/// password, token or key, one holding a line break or another control character, and a
+/// Memset API key that is not 32 hexadecimal digits, naming what is wrong without showing it.
+pub struct Credentials<K: Kind> {
     secret: Secret,
+    kind: PhantomData<fn() -> K>,
+}
+
+impl<K: Kind> Clone for Credentials<K> {
+    fn clone(&self) -> Self {
+        Credentials { secret: self.secret.clone(), kind: PhantomData }
+    }
 }
 
 #[derive(Clone)]
-enum Secret {
+pub(crate) enum Secret {
     Basic { username: String, password: String },
     Token(String),
 }
 
-impl Credentials {
+/// The kind of a [`Credentials`]: [`Basic`], [`Token`] or [`ApiKey`].
+pub trait Kind: sealed::Sealed + Send + Sync + 'static {
+    /// What the secret is called in messages (`"API key"`).
+    #[doc(hidden)]
+    const WHAT: &'static str;
+    /// Checks a token or key of this kind (beyond not empty, no control characters).
+    #[doc(hidden)]
+    fn check_token(_token: &str) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Basic {}
+    impl Sealed for super::Token {}
+    impl Sealed for super::ApiKey {}
+}
+
+/// A user name and password for HTTP Basic authentication (ProfitBricks).
+#[derive(Debug, Clone, Copy)]
+pub enum Basic {}
+
+/// An API token sent in a header (1&1's `X-TOKEN`).
+#[derive(Debug, Clone, Copy)]
+pub enum Token {}
+
+/// A Memset API key: 32 hexadecimal digits, sent as the Basic authentication user name.
+#[derive(Debug, Clone, Copy)]
+pub enum ApiKey {}
+
+impl Kind for Basic {
+    const WHAT: &'static str = "password";
+}
+
+impl Kind for Token {
+    const WHAT: &'static str = "API token";
+}
+
+impl Kind for ApiKey {
+    const WHAT: &'static str = "API key";
+
+    fn check_token(key: &str) -> Result<(), String> {
+        let length = key.chars().count();
+        if length == 32 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(());
+        }
+        let not_hex = key.chars().filter(|c| !c.is_ascii_hexdigit()).count();
+        let mut problem = format!("{length} characters");
+        if not_hex > 0 {
+            problem.push_str(&format!(", {not_hex} of them not hexadecimal digits"));
+        }
+        Err(format!(
+            "the API key must be 32 hexadecimal digits, as Memset's control panel shows it; the \
+             one given has {problem} (check for a truncated or mistyped key)"
+        ))
+    }
+}
+
+impl Credentials<Basic> {
     /// User name and password for HTTP Basic authentication.
     pub fn basic(username: impl Into<String>, password: impl Into<String>) -> Self {
-        Credentials {
-            secret: Secret::Basic { username: username.into(), password: password.into() },
-        }
+        Self::of(Secret::Basic { username: username.into(), password: password.into() })
+    }
+}
+
+impl Credentials<Token> {
+    /// An API token, sent in the provider's header.
+    pub fn token(token: impl Into<String>) -> Self {
+        Self::of(Secret::Token(token.into()))
+    }
+}
+
+impl Credentials<ApiKey> {
+    /// A Memset API key (32 hexadecimal digits), sent as the Basic authentication user name.
+    pub fn api_key(key: impl Into<String>) -> Self {
+        Self::of(Secret::Token(key.into()))
+    }
+}
+
+impl<K: Kind> Credentials<K> {
+    pub(crate) fn of(secret: Secret) -> Self {
+        Credentials { secret, kind: PhantomData }
     }
 
-    /// An API key or token, sent in a header ([`AuthScheme::Header`]) or as the Basic
-    /// authentication user name ([`AuthScheme::BasicUsername`]).
-    pub fn token(token: impl Into<String>) -> Self {
-        Credentials { secret: Secret::Token(token.into()) }
+    /// The same secret, of no particular kind, as the transport keeps it.
+    pub(crate) fn erase(self) -> AnyCredentials {
+        AnyCredentials { secret: self.secret, check_token: K::check_token, what: K::WHAT }
+    }
+}
+
+/// Refuses an empty `value`, or one holding a line break or another control character; `what`
+/// names it in the error (`"password"`), which never shows the value.
+pub(crate) fn check_plain(what: &str, value: &str) -> Result<(), ConfigError> {
+    if value.is_empty() {
+        return Err(ConfigError::new(format!("the {what} is empty")));
+    }
+    if value.contains(char::is_control) {
+        let what_break =
+            if value.contains(['\n', '\r']) { "a line break" } else { "a control character" };
+        return Err(ConfigError::new(format!(
+            "the {what} contains {what_break} (check for a trailing newline, e.g. from a file \
+             or an environment variable)"
+        )));
+    }
+    Ok(())
+}
+
+/// [`Credentials`] of any kind, as a [`TransportBuilder`](crate::TransportBuilder) holds them.
+#[derive(Clone)]
+pub(crate) struct AnyCredentials {
+    secret: Secret,
+    check_token: fn(&str) -> Result<(), String>,
+    what: &'static str,
+}
+
+impl AnyCredentials {
+    /// Refuses an empty or line-broken secret, and a token its kind does not accept.
+    pub(crate) fn check(&self) -> Result<(), ConfigError> {
+        match &self.secret {
+            Secret::Basic { username, password } => {
+                check_plain("user name", username)?;
+                check_plain("password", password)
+            }
+            Secret::Token(token) => {
+                check_plain(self.what, token)?;
+                (self.check_token)(token).map_err(ConfigError::new)
+            }
+        }
     }
 
     /// The API key or token, for [`Credentials::token`]; `None` for Basic credentials.
@@ -98,7 +231,7 @@ impl Credentials {
     }
 }
 
-impl Credentials {
+impl AnyCredentials {
     /// What must never appear in error texts: the password or token, its Base64 form, and the
     /// Base64 form the Authorization header carries (`user:password`, Memset's `key:x`).
     pub(crate) fn redactor(&self) -> Redactor {
@@ -338,16 +471,26 @@ impl fmt::Debug for Redactor {
     }
 }
 
-impl fmt::Debug for Credentials {
+impl<K: Kind> fmt::Debug for Credentials<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.secret {
-            Secret::Basic { username, .. } => f
-                .debug_struct("Credentials::Basic")
-                .field("username", username)
-                .field("password", &"<redacted>")
-                .finish(),
-            Secret::Token(_) => f.debug_tuple("Credentials::Token").field(&"<redacted>").finish(),
-        }
+        debug_secret(&self.secret, f)
+    }
+}
+
+impl fmt::Debug for AnyCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_secret(&self.secret, f)
+    }
+}
+
+fn debug_secret(secret: &Secret, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match secret {
+        Secret::Basic { username, .. } => f
+            .debug_struct("Credentials::Basic")
+            .field("username", username)
+            .field("password", &"<redacted>")
+            .finish(),
+        Secret::Token(_) => f.debug_tuple("Credentials::Token").field(&"<redacted>").finish(),
     }
 }
 
@@ -379,20 +522,20 @@ mod tests {
 
     #[test]
     fn redactor_scrubs_passwords_tokens_and_their_base64() {
-        let basic = Credentials::basic("Aladdin", "open sesame").redactor();
+        let basic = Credentials::basic("Aladdin", "open sesame").erase().redactor();
         let echoed = "bad password 'open sesame' in Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==";
         assert_eq!(basic.scrub(echoed), "bad password '<redacted>' in Basic <redacted>");
         let mut text = String::from("no secret here");
         basic.scrub_in_place(&mut text);
         assert_eq!(text, "no secret here");
 
-        let token = Credentials::token("0123456789abcdef").redactor();
+        let token = Credentials::token("0123456789abcdef").erase().redactor();
         assert_eq!(token.scrub("key=0123456789abcdef!"), "key=<redacted>!");
         // the token, its Base64 forms and those of `token:x` (padded ones equal unpadded ones)
         assert_eq!(format!("{token:?}"), "Redactor(<4 secrets>)");
 
         // a secret too short to search for is left alone (and its Base64 form still redacted)
-        let short = Credentials::basic("u", "pw").redactor();
+        let short = Credentials::basic("u", "pw").erase().redactor();
         assert_eq!(short.scrub("pw dT pw"), "pw dT pw");
         assert_eq!(short.scrub("dTpwdw=="), "<redacted>");
     }
@@ -454,7 +597,7 @@ mod tests {
     fn redactor_finds_secrets_in_every_encoding_a_server_echoes() {
         for password in ["p\u{e4}\"ss\\w/rd&1 +x<y>'z", "pass\u{1F600}word", "sp ace\ttab\nline"] {
             let credentials = Credentials::basic("user@example.com", password);
-            let redactor = credentials.redactor();
+            let redactor = credentials.clone().erase().redactor();
             let header = format!("user@example.com:{password}");
             let mut forms = echoes(password);
             for text in [password, header.as_str()] {
@@ -475,7 +618,7 @@ mod tests {
 
     #[test]
     fn redactor_leaves_other_text_alone() {
-        let redactor = Credentials::basic("user", "p\u{e4}ss&word").redactor();
+        let redactor = Credentials::basic("user", "p\u{e4}ss&word").erase().redactor();
         for text in [
             "",
             "no secret here",
@@ -506,6 +649,7 @@ mod tests {
     #[test]
     fn basic_header_is_sensitive() {
         let (name, value) = Credentials::basic("Aladdin", "open sesame")
+            .erase()
             .header_for(&AuthScheme::Basic)
             .expect("valid credentials");
         assert_eq!(name, AUTHORIZATION);
@@ -517,6 +661,7 @@ mod tests {
     #[test]
     fn basic_username_header_uses_x_password() {
         let (name, value) = Credentials::token("key")
+            .erase()
             .header_for(&AuthScheme::BasicUsername)
             .expect("valid credentials");
         assert_eq!(name, AUTHORIZATION);
@@ -528,6 +673,7 @@ mod tests {
     #[test]
     fn token_header_is_sensitive() {
         let (name, value) = Credentials::token("abc123")
+            .erase()
             .header_for(&AuthScheme::Header("X-TOKEN"))
             .expect("valid credentials");
         assert_eq!(name.as_str(), "x-token");
@@ -538,18 +684,48 @@ mod tests {
     #[test]
     fn mismatches_and_bad_values_are_config_errors_without_secrets() {
         let cases = [
-            (Credentials::token("tok-secret"), AuthScheme::Basic),
-            (Credentials::basic("u", "pw-secret"), AuthScheme::Header("X-TOKEN")),
-            (Credentials::basic("u", "pw-secret"), AuthScheme::BasicUsername),
-            (Credentials::token("tok-secret\n"), AuthScheme::Header("X-TOKEN")),
-            (Credentials::token("tok-secret"), AuthScheme::Header("bad header")),
-            (Credentials::basic("a:b", "pw-secret"), AuthScheme::Basic),
-            (Credentials::token("tok:secret"), AuthScheme::BasicUsername),
+            (Credentials::token("tok-secret").erase(), AuthScheme::Basic),
+            (Credentials::basic("u", "pw-secret").erase(), AuthScheme::Header("X-TOKEN")),
+            (Credentials::basic("u", "pw-secret").erase(), AuthScheme::BasicUsername),
+            (Credentials::token("tok-secret\n").erase(), AuthScheme::Header("X-TOKEN")),
+            (Credentials::token("tok-secret").erase(), AuthScheme::Header("bad header")),
+            (Credentials::basic("a:b", "pw-secret").erase(), AuthScheme::Basic),
+            (Credentials::api_key("tok:secret").erase(), AuthScheme::BasicUsername),
         ];
         for (credentials, scheme) in cases {
             let error = credentials.header_for(&scheme).expect_err("should be rejected");
             let text = format!("{error} {error:?}");
             assert!(!text.contains("secret"), "{text}");
         }
+    }
+
+    #[test]
+    fn empty_line_broken_and_malformed_secrets_are_refused_without_showing_them() {
+        let refused = |credentials: AnyCredentials| -> String {
+            let error = credentials.check().expect_err("refused");
+            error.message().to_owned()
+        };
+        assert_eq!(refused(Credentials::basic("", "secret-pw").erase()), "the user name is empty");
+        assert_eq!(refused(Credentials::basic("bob", "").erase()), "the password is empty");
+        assert_eq!(refused(Credentials::token("").erase()), "the API token is empty");
+        assert_eq!(refused(Credentials::api_key("").erase()), "the API key is empty");
+        let broken = refused(Credentials::basic("bob", "secret-pw\n").erase());
+        assert!(broken.starts_with("the password contains a line break"), "{broken}");
+        let broken = refused(Credentials::token("secret-tok\r\n").erase());
+        assert!(broken.starts_with("the API token contains a line break"), "{broken}");
+        let control = refused(Credentials::basic("bob\u{7}", "secret-pw").erase());
+        assert!(control.starts_with("the user name contains a control character"), "{control}");
+        let short = refused(Credentials::api_key("5ecre7").erase());
+        assert!(
+            short.contains("must be 32 hexadecimal digits") && short.contains("has 6 characters"),
+            "{short}"
+        );
+        let not_hex = refused(Credentials::api_key("0123456789abcdef0123456789abcdeZ").erase());
+        assert!(not_hex.contains("32 characters, 1 of them not hexadecimal"), "{not_hex}");
+        assert!(!not_hex.contains("0123456789abcdef"), "{not_hex}");
+
+        assert!(Credentials::basic("bob", "pw").erase().check().is_ok());
+        assert!(Credentials::token("any token").erase().check().is_ok());
+        assert!(Credentials::api_key("0123456789ABCDEF0123456789abcdef").erase().check().is_ok());
     }
 }

@@ -16,6 +16,25 @@ use crate::provider::ErrorModel;
 pub trait Classify: Sized + std::fmt::Debug + Send + Sync + 'static {
     /// Pick the provider's error kind for an API error response.
     fn classify(error: &ApiError) -> Self;
+
+    /// What the kind means, when the spec says (its `category`); `None` leaves the
+    /// [`Error::is_not_found`]-style helpers to the HTTP status.
+    fn category(&self) -> Option<ErrorCategory> {
+        None
+    }
+}
+
+/// What an error kind means across providers, for [`Error::is_not_found`],
+/// [`Error::is_rate_limited`] and [`Error::is_unauthorized`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCategory {
+    /// The resource the call names does not exist.
+    NotFound,
+    /// Too many requests: the API asks the caller to slow down.
+    RateLimited,
+    /// The credentials were missing, wrong or not accepted.
+    Unauthorized,
 }
 
 /// An error (or otherwise unexpected) response, kept whole.
@@ -43,6 +62,10 @@ pub struct ApiError {
     /// How many redirects (within the API's origin) the last attempt followed to get this
     /// answer; see [`MAX_REDIRECTS`](crate::MAX_REDIRECTS).
     pub redirects: u32,
+    /// How the error was reported when the HTTP answer itself was a success:
+    /// `Some("JSON-RPC error")` for one call's error inside a JSON-RPC batch answer (whose
+    /// `status` is then 200); `None` when the HTTP status is the error.
+    pub reported_as: Option<&'static str>,
 }
 
 impl ApiError {
@@ -90,6 +113,15 @@ impl ApiError {
                 .collect(),
             attempts: 1,
             redirects: 0,
+            reported_as: None,
+        }
+    }
+
+    /// `operation: HTTP 404`, or `operation: JSON-RPC error` for an error inside an answer.
+    fn write_head(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.reported_as {
+            Some(how) => write!(f, "{}: {how}", self.operation),
+            None => write!(f, "{}: HTTP {}", self.operation, self.status),
         }
     }
 
@@ -337,7 +369,7 @@ impl<'de> Visitor<'de> for Key {
 /// `get_datacenter: HTTP 404 (code 309): Resource does not exist`
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        self.write_head(f)?;
         self.write_details(f)
     }
 }
@@ -463,6 +495,51 @@ impl<K> Error<K> {
         matches!(self, Error::Timeout { .. })
     }
 
+    /// What the API's error means: its kind's [`ErrorCategory`] where the spec gives one,
+    /// else read from the HTTP status (401 unauthorized, 404 not found, 429 rate limited).
+    /// `None` for errors that are not API answers, and for other kinds and statuses.
+    pub fn category(&self) -> Option<ErrorCategory>
+    where
+        K: Classify,
+    {
+        let Error::Api { kind, error } = self else { return None };
+        kind.category().or(match (error.reported_as, error.status) {
+            (Some(_), _) => None,
+            (None, 401) => Some(ErrorCategory::Unauthorized),
+            (None, 404) => Some(ErrorCategory::NotFound),
+            (None, 429) => Some(ErrorCategory::RateLimited),
+            _ => None,
+        })
+    }
+
+    /// Whether the API said the resource does not exist (ProfitBricks' and 1&1's `NotFound`,
+    /// Memset's `DoesNotExist`, `AccountDoesNotExist` and `ServiceDoesNotExist`, any HTTP 404).
+    pub fn is_not_found(&self) -> bool
+    where
+        K: Classify,
+    {
+        self.category() == Some(ErrorCategory::NotFound)
+    }
+
+    /// Whether the API refused the call for too many requests (`RateLimited`, Memset's
+    /// `Throttled`, any HTTP 429), after the retries the [`RetryPolicy`](crate::RetryPolicy)
+    /// allowed; [`ApiError::header`] has the rate-limit headers.
+    pub fn is_rate_limited(&self) -> bool
+    where
+        K: Classify,
+    {
+        self.category() == Some(ErrorCategory::RateLimited)
+    }
+
+    /// Whether the API refused the credentials (ProfitBricks' `NotAuthorized`, 1&1's
+    /// `Unauthorized`, Memset's `Forbidden` and `NotAuthorized`, any HTTP 401).
+    pub fn is_unauthorized(&self) -> bool
+    where
+        K: Classify,
+    {
+        self.category() == Some(ErrorCategory::Unauthorized)
+    }
+
     /// The error response, for [`Error::Api`] and [`Error::UnexpectedStatus`].
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
@@ -501,7 +578,8 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
         match self {
             Error::InvalidArgument(error) => fmt::Display::fmt(error, f),
             Error::Api { kind, error } => {
-                write!(f, "{}: HTTP {} {:?}", error.operation, error.status, kind)?;
+                error.write_head(f)?;
+                write!(f, " {kind:?}")?;
                 error.write_details(f)?;
                 write_attempts(f, error.attempts)
             }
@@ -576,7 +654,7 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
                     TimeoutKind::Total => f.write_str("the call ran out of time")?,
                 }
                 if let Some(limit) = limit {
-                    write!(f, " ({} timeout of {:.1} s)", kind.name(), limit.as_secs_f64())?;
+                    write!(f, " ({} timeout of {})", kind.name(), Seconds(*limit))?;
                 }
                 write_attempts(f, *attempts)
             }
@@ -594,6 +672,21 @@ impl<K: fmt::Debug> fmt::Display for Error<K> {
                 write_one_line(f, message)
             }
             Error::Wait(error) => fmt::Display::fmt(error, f),
+        }
+    }
+}
+
+/// A duration as people read it in a message: tenths of seconds (`30.0 s`, `1.5 s`,
+/// `0.3 s`) down to 0.1 s, whole milliseconds below (`50 ms`, `0 ms`); never nanoseconds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Seconds(pub(crate) Duration);
+
+impl fmt::Display for Seconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 < Duration::from_millis(100) {
+            write!(f, "{} ms", self.0.as_millis())
+        } else {
+            write!(f, "{:.1} s", self.0.as_secs_f64())
         }
     }
 }
@@ -1121,7 +1214,7 @@ mod tests {
 
     #[test]
     fn api_errors_redact_secrets_everywhere() {
-        let redactor = crate::Credentials::token("tok-secret-1").redactor();
+        let redactor = crate::Credentials::token("tok-secret-1").erase().redactor();
         let body = r#"{"type":"tok-secret-1","message":"bad token tok-secret-1"}"#;
         let mut error = ApiError::from_parts(
             "op",
@@ -1143,5 +1236,97 @@ mod tests {
         check::<Error<Kind>>();
         check::<InvalidArgument>();
         check::<ConfigError>();
+    }
+
+    #[test]
+    fn durations_read_in_tenths_of_seconds_or_milliseconds() {
+        let shown = |d: Duration| Seconds(d).to_string();
+        assert_eq!(shown(Duration::from_secs(30)), "30.0 s");
+        assert_eq!(shown(Duration::new(30, 417_123)), "30.0 s");
+        assert_eq!(shown(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(shown(Duration::from_millis(300)), "0.3 s");
+        assert_eq!(shown(Duration::from_micros(49_999)), "49 ms");
+        assert_eq!(shown(Duration::from_nanos(17)), "0 ms");
+        let wait = crate::wait::WaitError::TimedOut {
+            what: "job j".to_owned(),
+            waited: Duration::from_nanos(30_000_417_123),
+            last_state: "RUNNING".to_owned(),
+        };
+        assert_eq!(
+            wait.to_string(),
+            "job j: still RUNNING after waiting 30.0 s; wait longer or check it later"
+        );
+    }
+
+    #[derive(Debug)]
+    enum Categorized {
+        Throttled,
+        Other,
+    }
+
+    impl Classify for Categorized {
+        fn classify(error: &ApiError) -> Self {
+            if error.error_type.as_deref() == Some("ApiErrorThrottled") {
+                Categorized::Throttled
+            } else {
+                Categorized::Other
+            }
+        }
+
+        fn category(&self) -> Option<ErrorCategory> {
+            matches!(self, Categorized::Throttled).then_some(ErrorCategory::RateLimited)
+        }
+    }
+
+    fn api_answer<K: Classify>(status: u16, body: &str) -> Error<K> {
+        let error =
+            ApiError::from_parts("server.info", status, Vec::new(), body.as_bytes(), &MEMSET);
+        Error::Api { kind: K::classify(&error), error: Box::new(error) }
+    }
+
+    #[test]
+    fn helpers_read_the_kinds_category_then_the_status() {
+        // Memset throttles with HTTP 403: the kind's category decides, not the status
+        let throttled: Error<Categorized> =
+            api_answer(403, r#"{"error_type":"ApiErrorThrottled"}"#);
+        assert!(throttled.is_rate_limited());
+        assert!(!throttled.is_unauthorized() && !throttled.is_not_found());
+        // a kind without a category: the status
+        let cases = [
+            (401, Some(ErrorCategory::Unauthorized)),
+            (404, Some(ErrorCategory::NotFound)),
+            (429, Some(ErrorCategory::RateLimited)),
+            (403, None),
+            (500, None),
+        ];
+        for (status, expected) in cases {
+            let error: Error<Categorized> = api_answer(status, "{}");
+            assert_eq!(error.category(), expected, "HTTP {status}");
+        }
+        assert!(api_answer::<Categorized>(404, "{}").is_not_found());
+        assert!(api_answer::<Categorized>(401, "{}").is_unauthorized());
+        // not an answer of the API
+        let invalid: Error<Categorized> = InvalidArgument::new("op", "x", "bad").into();
+        assert_eq!(invalid.category(), None);
+        assert!(!invalid.is_not_found());
+    }
+
+    #[test]
+    fn an_error_inside_an_answer_does_not_read_as_its_http_status() {
+        let mut error = ApiError::from_parts(
+            "service.info",
+            200,
+            Vec::new(),
+            br#"{"error_code":3,"error":"no such service"}"#,
+            &MEMSET,
+        );
+        error.reported_as = Some("JSON-RPC error");
+        let error: Error<Categorized> =
+            Error::Api { kind: Categorized::Other, error: Box::new(error) };
+        let text = error.to_string();
+        assert!(text.starts_with("service.info: JSON-RPC error Other"), "{text}");
+        assert!(!text.contains("HTTP"), "{text}");
+        // the status of a 200 answer says nothing: no category from it
+        assert_eq!(error.category(), None);
     }
 }

@@ -18,10 +18,11 @@ pub mod batch;
 mod call;
 pub mod catalog;
 pub mod check;
-mod credentials;
+pub mod credentials;
 pub mod date;
 pub mod dynamic;
 pub mod encode;
+pub mod env;
 mod error;
 pub mod lenient;
 pub mod operation;
@@ -31,6 +32,7 @@ mod request;
 mod response;
 pub mod retry;
 pub mod suggest;
+pub mod trace;
 mod transport;
 pub mod wait;
 #[cfg(feature = "xmlrpc")]
@@ -38,7 +40,10 @@ pub mod xmlrpc;
 
 pub use call::{run, CallFuture};
 pub use credentials::Credentials;
-pub use error::{ApiError, Classify, ConfigError, Error, InvalidArgument, TimeoutKind};
+pub use env::EnvError;
+pub use error::{
+    ApiError, Classify, ConfigError, Error, ErrorCategory, InvalidArgument, TimeoutKind,
+};
 pub use operation::Operation;
 pub use provider::{AuthScheme, ErrorModel, Provider, RequestIdSource};
 pub use request::{Body, Method, Request};

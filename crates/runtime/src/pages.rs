@@ -1,6 +1,14 @@
 //! Walking every page of a paged list: a [`Pages`] asks for page after page until one comes
-//! back shorter than the page size. It is a [`Stream`] of pages, and also has plain async
-//! methods for callers who don't use streams.
+//! back shorter than the page size. It is a [`Stream`] of pages, and [`Pages::items`] turns it
+//! into an [`Items`] stream of their items; both also have an inherent `next().await`, so no
+//! stream crate is needed to walk them:
+//!
+//! ```ignore
+//! let mut servers = client.list_servers().pages().items();
+//! while let Some(server) = servers.next().await {
+//!     println!("{}", server?.id);
+//! }
+//! ```
 
 use std::fmt;
 use std::future::Future;
@@ -36,6 +44,20 @@ impl<T, K> Pages<T, K> {
     /// The next page, or `None` after the last one (or after an error).
     pub async fn next_page(&mut self) -> Option<Result<Vec<T>, Error<K>>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// The next page, or `None` after the last one (or after an error): the same as
+    /// [`next_page`](Self::next_page), spelt as a stream's `next` (without needing
+    /// `StreamExt`).
+    #[allow(clippy::should_implement_trait)]
+    pub async fn next(&mut self) -> Option<Result<Vec<T>, Error<K>>> {
+        self.next_page().await
+    }
+
+    /// The items of every page, one at a time, fetching the next page when the last one is
+    /// used up.
+    pub fn items(self) -> Items<T, K> {
+        Items { pages: self, page: Vec::new().into_iter() }
     }
 
     /// Every item of every page.
@@ -76,6 +98,54 @@ impl<T, K> Stream for Pages<T, K> {
             Err(_) => this.done = true,
         }
         Poll::Ready(Some(result))
+    }
+}
+
+/// The items of every page of a paged list, in order: a [`Stream`] of `Result<T, Error<K>>`
+/// (also walked with its inherent [`next`](Self::next)), from [`Pages::items`]. An error ends
+/// it after it is yielded.
+#[must_use = "pages are only fetched when polled"]
+pub struct Items<T, K> {
+    pages: Pages<T, K>,
+    page: std::vec::IntoIter<T>,
+}
+
+impl<T, K> Items<T, K> {
+    /// The next item, or `None` after the last one (or after an error).
+    #[allow(clippy::should_implement_trait)]
+    pub async fn next(&mut self) -> Option<Result<T, Error<K>>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
+// nothing in it is pinned in place: the page in flight is boxed, the items are moved out
+impl<T, K> Unpin for Items<T, K> {}
+
+impl<T, K> Stream for Items<T, K> {
+    type Item = Result<T, Error<K>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.page.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match Pin::new(&mut this.pages).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(Some(Ok(page))) => this.page = page.into_iter(),
+            }
+        }
+    }
+}
+
+impl<T, K> fmt::Debug for Items<T, K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("pages", &self.pages)
+            .field("left_in_page", &self.page.len())
+            .finish()
     }
 }
 
@@ -149,5 +219,50 @@ mod tests {
         assert!(matches!(pages.next_page().await, Some(Ok(_))));
         assert!(matches!(pages.next_page().await, Some(Err(_))));
         assert!(pages.next_page().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn items_walk_every_page_with_an_inherent_next() {
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let mut items = numbers(7, 3, Arc::clone(&asked)).items();
+        let mut seen = Vec::new();
+        while let Some(item) = items.next().await {
+            seen.push(item.expect("no errors"));
+        }
+        assert_eq!(seen, (0..7).collect::<Vec<_>>());
+        assert_eq!(*asked.lock().expect("not poisoned"), [1, 2, 3]);
+        assert!(items.next().await.is_none(), "stays finished");
+
+        // pages too, through the same inherent next
+        let mut pages = numbers(4, 2, Arc::new(Mutex::new(Vec::new())));
+        let mut sizes = Vec::new();
+        while let Some(page) = pages.next().await {
+            sizes.push(page.expect("no errors").len());
+        }
+        assert_eq!(sizes, [2, 2, 0]);
+    }
+
+    #[tokio::test]
+    async fn items_yield_an_error_then_end() {
+        let pages: Pages<u64, ()> = Pages::new(
+            1,
+            2,
+            Box::new(|page| {
+                Box::pin(async move {
+                    if page == 1 {
+                        Ok(vec![1, 2])
+                    } else {
+                        Err(Error::InvalidArgument(crate::InvalidArgument::new(
+                            "list", "page", "boom",
+                        )))
+                    }
+                })
+            }),
+        );
+        let mut items = pages.items();
+        assert!(matches!(items.next().await, Some(Ok(1))));
+        assert!(matches!(items.next().await, Some(Ok(2))));
+        assert!(matches!(items.next().await, Some(Err(_))));
+        assert!(items.next().await.is_none());
     }
 }

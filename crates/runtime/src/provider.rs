@@ -21,6 +21,9 @@ pub struct Provider {
     pub errors: ErrorModel,
     /// Where the id of an asynchronous provisioning request is found, if the API has one.
     pub request_id: Option<RequestIdSource>,
+    /// The spans and events of its calls, with the client crate's name as their target
+    /// (`cloud_sdks_runtime::tracer!("profitbricks")`); see [`trace`](crate::trace).
+    pub tracer: crate::trace::Tracer,
 }
 
 /// How a provider authenticates requests.

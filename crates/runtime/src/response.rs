@@ -118,7 +118,8 @@ impl Response {
     /// The id of the provisioning request this response started, if `source` finds one.
     ///
     /// The id is the path segment right after `source.marker` in header `source.header`
-    /// (case-insensitive); it must be non-empty and consist of hex digits and `-` only.
+    /// (case-insensitive); it must be non-empty, of URL-safe characters (letters, digits, `-`,
+    /// `_`, `.`, `~`) only, and not `.` or `..`.
     pub fn request_id(&self, source: &RequestIdSource) -> Option<String> {
         request_id(&self.headers, source)
     }
@@ -145,7 +146,10 @@ pub(crate) fn request_id(headers: &HeaderMap, source: &RequestIdSource) -> Optio
     }
     let (_, rest) = value.split_once(source.marker)?;
     let id = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let valid = !id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    // any id of URL-safe characters (ids are UUIDs today, but need not stay hex); not `.`
+    // or `..`, which would name another path when the id is polled
+    let unreserved = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~');
+    let valid = !id.is_empty() && id.chars().all(unreserved) && !id.trim_matches('.').is_empty();
     valid.then(|| id.to_owned())
 }
 
@@ -323,7 +327,11 @@ mod tests {
             ("https://x/requests/", None),
             ("https://x/requests//status", None),
             ("https://x/requests/not-hex!/status", None),
-            ("https://x/requests/xyz/status", None),
+            ("https://x/requests/xyz/status", Some("xyz")),
+            ("https://x/requests/req_42.v2/status", Some("req_42.v2")),
+            ("https://x/requests/../status", None),
+            ("https://x/requests/a%2Fb/status", None),
+            ("https://x/requests/a b/status", None),
             ("https://x/other/abc/status", None),
             ("", None),
         ];

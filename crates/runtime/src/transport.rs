@@ -4,11 +4,10 @@
 //! One [`Transport`] owns one `reqwest::Client`, so connections are reused; cloning a
 //! `Transport` is cheap and shares them.
 //!
-//! Every call runs in a tracing span named `sdk_request` with the fields `provider`,
-//! `operation`, `method`, `path` (the URL path, never the query), `attempt`, `status`,
-//! `request_id` (the provider's provisioning request id, or an `X-Request-Id` header) and
-//! `job_id` (recorded by generated code for calls that start a job). Retries are `DEBUG`
-//! events in that span. Neither spans nor events ever carry headers, bodies or credentials.
+//! Every call runs in a tracing span named `sdk_request`, with one `sdk_attempt` span per
+//! attempt inside it, all with the client crate's name as target; see [`trace`](crate::trace)
+//! for their fields and events. Neither spans nor events ever carry headers, bodies or
+//! credentials.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -21,15 +20,15 @@ use reqwest::redirect;
 use reqwest::{Method, Url};
 use serde_json::Value;
 use tokio::time::Instant;
-use tracing::field::Empty;
 use tracing::Instrument;
 
-use crate::credentials::{Credentials, Redactor};
+use crate::credentials::{AnyCredentials, Credentials, Kind, Redactor};
 use crate::error::{ApiError, Classify, ConfigError, Error, InvalidArgument, TimeoutKind};
 use crate::provider::Provider;
 use crate::request::{Body, Request};
 use crate::response::{self, Response};
 use crate::retry::{self, RetryPolicy};
+use crate::trace::{CallFields, Event};
 
 /// How long the default client waits for a TCP/TLS connection, by default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -195,10 +194,13 @@ impl WithoutUrlQuery for reqwest::Error {
 
 impl Transport {
     /// Starts building a transport for `provider`, authenticating with `credentials`.
-    pub fn builder(provider: &'static Provider, credentials: Credentials) -> TransportBuilder {
+    pub fn builder<K: Kind>(
+        provider: &'static Provider,
+        credentials: Credentials<K>,
+    ) -> TransportBuilder {
         TransportBuilder {
             provider,
-            credentials,
+            credentials: credentials.erase(),
             base_url: None,
             client: None,
             headers: Vec::new(),
@@ -266,9 +268,7 @@ impl Transport {
         let url = self.url(operation, &path, &query)?;
         let span = self.span(operation, &method, &url);
         let prepared = self.prepare(method, url, body);
-        self.send_prepared(operation, &prepared, success, idempotent, span.clone())
-            .instrument(span)
-            .await
+        self.traced(operation, &prepared, success, idempotent, span).await
     }
 
     /// Sends `body` (of type `content_type`) by POST to `path`, as [`send`](Self::send) does
@@ -288,24 +288,45 @@ impl Transport {
         let mut headers = self.inner.headers.clone();
         headers.insert(CONTENT_TYPE, content_type);
         let prepared = Prepared { method: Method::POST, url, headers, body: Some(body) };
-        self.send_prepared(operation, &prepared, success, idempotent, span.clone())
-            .instrument(span)
-            .await
+        self.traced(operation, &prepared, success, idempotent, span).await
     }
 
-    /// The tracing span of one call: never the query, which may hold the API key.
+    /// The tracing span of one call, with the client crate's target: never the query, which
+    /// may hold the API key.
     fn span(&self, operation: &'static str, method: &Method, url: &Url) -> tracing::Span {
-        tracing::info_span!(
-            "sdk_request",
-            provider = self.inner.provider.name,
+        (self.inner.provider.tracer.call)(&CallFields {
             operation,
-            method = %method,
-            path = crate::error::bounded(url.path(), SHOWN_PATH_CHARS).as_ref(),
-            attempt = Empty,
-            status = Empty,
-            request_id = Empty,
-            job_id = Empty,
-        )
+            method: method.as_str(),
+            path: crate::error::bounded(url.path(), SHOWN_PATH_CHARS).as_ref(),
+        })
+    }
+
+    /// Sends `prepared` in `span`, and records on it how many attempts it took.
+    async fn traced<K: Classify>(
+        &self,
+        operation: &'static str,
+        prepared: &Prepared,
+        success: &'static [u16],
+        idempotent: bool,
+        span: tracing::Span,
+    ) -> Result<Response, Error<K>> {
+        let result = self
+            .send_prepared(operation, prepared, success, idempotent, span.clone())
+            .instrument(span.clone())
+            .await;
+        let attempts = match &result {
+            Ok(response) => Some(response.attempts),
+            Err(error) => error.attempts(),
+        };
+        if let Some(attempts) = attempts {
+            span.record("attempts", attempts);
+        }
+        result
+    }
+
+    /// Writes a DEBUG event with the client crate's target.
+    fn event(&self, event: Event<'_>) {
+        (self.inner.provider.tracer.event)(&event);
     }
 
     /// Headers and body bytes, once for all attempts.
@@ -353,33 +374,43 @@ impl Transport {
         let mut attempt: u32 = 0;
         loop {
             attempt = attempt.saturating_add(1);
-            span.record("attempt", attempt);
+            let attempt_span = (inner.provider.tracer.attempt)(attempt);
             // what went wrong, and how long the server asked to wait
-            let (failed, server_wait) = match self.attempt_within(prepared, deadline).await {
+            let answer =
+                self.attempt_within(prepared, deadline).instrument(attempt_span.clone()).await;
+            let (failed, server_wait) = match answer {
                 Ok(raw) => {
-                    span.record("status", raw.status);
-                    self.record_request_id(&span, &raw.headers);
+                    attempt_span.record("status", raw.status);
                     if success.contains(&raw.status) {
-                        tracing::debug!(attempt, status = raw.status, "answered");
+                        self.record_request_id(&span, &raw.headers);
+                        let status = Some(raw.status);
+                        self.event(Event {
+                            message: "answered",
+                            attempt: Some(attempt),
+                            status,
+                            ..Event::default()
+                        });
                         if let Some(bucket) = &inner.budget {
                             bucket.refund();
                         }
                         let response = Response::new(operation, raw.status, raw.headers, raw.body);
                         return Ok(response.with_call(attempt, span, inner.redactor.clone()));
                     }
+                    self.record_request_id(&attempt_span, &raw.headers);
                     let retryable = idempotent && retry::is_retryable_status(raw.status);
                     if !retryable || attempt >= policy.max_attempts {
                         return Err(self.status_error(operation, raw, attempt));
                     }
                     let wait = retry::server_wait(&raw.headers, SystemTime::now());
                     if let Some(wait) = wait.filter(|wait| policy.refuses_wait(*wait)) {
-                        tracing::debug!(
-                            attempt,
-                            status = raw.status,
-                            wait_ms = millis(wait),
-                            max_wait_ms = millis(policy.max_wait),
-                            "not retrying: the server asks to wait longer than the retry policy allows"
-                        );
+                        self.event(Event {
+                            message: "not retrying: the server asks to wait longer than the retry policy allows",
+                            attempt: Some(attempt),
+                            status: Some(raw.status),
+                            wait_ms: Some(millis(wait)),
+                            max_wait_ms: Some(millis(policy.max_wait)),
+                            ..Event::default()
+                        });
                         return Err(self.status_error(operation, raw, attempt));
                     }
                     (Failed::Answer(raw), wait)
@@ -400,21 +431,24 @@ impl Transport {
                 Instant::now().checked_add(pause).is_none_or(|end| end >= deadline)
             };
             if deadline.is_some_and(outlasts) {
-                tracing::debug!(
-                    attempt,
-                    pause_ms = millis(pause),
-                    "not retrying: the pause would outlast the overall timeout"
-                );
+                self.event(Event {
+                    message: "not retrying: the pause would outlast the overall timeout",
+                    attempt: Some(attempt),
+                    pause_ms: Some(millis(pause)),
+                    ..Event::default()
+                });
                 return Err(give_up(failed, attempt));
             }
             let after_timeout = matches!(failed, Failed::NoAnswer(Failure::Timeout(..)));
             if let Some(bucket) = &inner.budget {
                 if !bucket.try_take(after_timeout) {
-                    tracing::debug!(
-                        attempt,
-                        tokens_left = bucket.available(),
-                        "not retrying: the client's retry budget is spent (many calls failed)"
-                    );
+                    self.event(Event {
+                        message:
+                            "not retrying: the client's retry budget is spent (many calls failed)",
+                        attempt: Some(attempt),
+                        tokens_left: Some(bucket.available()),
+                        ..Event::default()
+                    });
                     return Err(give_up(failed, attempt));
                 }
             }
@@ -422,12 +456,13 @@ impl Transport {
                 Failed::Answer(raw) => format!("HTTP {}", raw.status),
                 Failed::NoAnswer(failure) => failure.describe(),
             };
-            tracing::debug!(
-                attempt,
-                reason = reason.as_str(),
-                pause_ms = millis(pause),
-                "retrying"
-            );
+            self.event(Event {
+                message: "retrying",
+                attempt: Some(attempt),
+                reason: Some(reason.as_str()),
+                pause_ms: Some(millis(pause)),
+                ..Event::default()
+            });
             tokio::time::sleep(pause).await;
         }
     }
@@ -481,11 +516,12 @@ impl Transport {
             if redirects < MAX_REDIRECTS {
                 if let Some(next) = same_origin_redirect(status, &url, response.headers()) {
                     redirects += 1;
-                    tracing::debug!(
-                        status,
-                        redirects,
-                        "following a redirect within the API's origin"
-                    );
+                    self.event(Event {
+                        message: "following a redirect within the API's origin",
+                        status: Some(status),
+                        redirects: Some(redirects),
+                        ..Event::default()
+                    });
                     // as browsers do: 303 turns any method but HEAD into a GET, 301 and 302
                     // turn a POST into one; 307 and 308 repeat the request as it was
                     let to_get = (status == 303 && method != Method::HEAD)
@@ -664,7 +700,7 @@ impl fmt::Debug for HeaderNames<'_> {
 /// `Debug` never shows credentials or header values.
 pub struct TransportBuilder {
     provider: &'static Provider,
-    credentials: Credentials,
+    credentials: AnyCredentials,
     base_url: Option<String>,
     client: Option<reqwest::Client>,
     headers: Vec<(String, String)>,
@@ -787,9 +823,10 @@ impl TransportBuilder {
     ///
     /// Fails if the base URL does not parse, is not `http` or `https`, is `http` on a host
     /// that is not a loopback address (unless allowed), or contains a user name, password,
-    /// query or fragment; if a header name or value is invalid; if the credentials do not
-    /// fit the provider's [`AuthScheme`](crate::AuthScheme); or if the HTTP client cannot be
-    /// created.
+    /// query or fragment; if a header name or value is invalid; if the credentials are empty,
+    /// hold a line break or do not have the form of their kind (see [`Credentials`]), or do
+    /// not fit the provider's [`AuthScheme`](crate::AuthScheme); or if the HTTP client cannot
+    /// be created.
     pub fn build(self) -> Result<Transport, ConfigError> {
         let provider = self.provider;
         let base_url = self.base_url.as_deref().unwrap_or(provider.base_url);
@@ -800,6 +837,7 @@ impl TransportBuilder {
             ConfigError::new(format!("invalid User-Agent {:?}", provider.user_agent))
         })?;
         headers.insert(USER_AGENT, user_agent);
+        self.credentials.check()?;
         let (name, value) = self.credentials.header_for(&provider.auth)?;
         let token_query = match self.token_query {
             None => {
@@ -937,7 +975,10 @@ fn same_origin_redirect(status: u16, current: &Url, headers: &HeaderMap) -> Opti
 
 /// Trims whitespace and trailing `/`s and checks that the URL is a plain https URL (or http
 /// on a loopback address, or when allowed).
-fn validate_base_url(url: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
+pub(crate) fn validate_base_url(
+    url: &str,
+    allow_insecure_http: bool,
+) -> Result<String, ConfigError> {
     let trimmed = url.trim().trim_end_matches('/');
     let parsed = Url::parse(trimmed).map_err(|error| {
         // A URL that looks like it carries credentials is not echoed.

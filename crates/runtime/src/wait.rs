@@ -84,8 +84,8 @@ impl fmt::Display for WaitError {
                 write_escaped(f, last_state)?;
                 write!(
                     f,
-                    " after waiting {:.1} s; wait longer or check it later",
-                    waited.as_secs_f64()
+                    " after waiting {}; wait longer or check it later",
+                    crate::error::Seconds(*waited)
                 )
             }
             WaitError::Failed { what, state, message } => {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use cloud_sdks_runtime::catalog::{OperationInfo, WaitInfo};
 use cloud_sdks_runtime::pages::{PageFuture, Pages};
 use cloud_sdks_runtime::wait::{by_state, look, ProgressHook, Wait, WaitOptions};
-use cloud_sdks_runtime::{CallFuture, Credentials, Error};
+use cloud_sdks_runtime::{CallFuture, Error};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -160,15 +160,18 @@ impl Dynamic for profitbricks::Client {
     }
 }
 
-fn credentials(login: &Login) -> Credentials {
+/// The token or key of a token login; the shells ask for the kind their provider takes.
+fn token(login: &Login) -> Result<String, String> {
     match login {
-        Login::Token(token) => Credentials::token(token.clone()),
-        Login::Basic { user, password } => Credentials::basic(user.clone(), password.clone()),
+        Login::Token(token) => Ok(token.clone()),
+        Login::Basic { .. } => {
+            Err("this provider takes a token, not a user name and password".into())
+        }
     }
 }
 
 fn memset_client(login: &Login, url: Option<&str>) -> Result<Box<dyn Backend>, String> {
-    let mut builder = memset::Client::builder(credentials(login));
+    let mut builder = memset::Client::builder(memset::Credentials::api_key(token(login)?));
     if let Some(url) = url {
         builder = builder.base_url(url);
     }
@@ -176,7 +179,7 @@ fn memset_client(login: &Login, url: Option<&str>) -> Result<Box<dyn Backend>, S
 }
 
 fn oneandone_client(login: &Login, url: Option<&str>) -> Result<Box<dyn Backend>, String> {
-    let mut builder = oneandone::Client::builder(credentials(login));
+    let mut builder = oneandone::Client::builder(oneandone::Credentials::token(token(login)?));
     if let Some(url) = url {
         builder = builder.base_url(url);
     }
@@ -184,7 +187,11 @@ fn oneandone_client(login: &Login, url: Option<&str>) -> Result<Box<dyn Backend>
 }
 
 fn profitbricks_client(login: &Login, url: Option<&str>) -> Result<Box<dyn Backend>, String> {
-    let mut builder = profitbricks::Client::builder(credentials(login));
+    let Login::Basic { user, password } = login else {
+        return Err("this provider takes a user name and password, not a token".into());
+    };
+    let credentials = profitbricks::Credentials::basic(user.clone(), password.clone());
+    let mut builder = profitbricks::Client::builder(credentials);
     if let Some(url) = url {
         builder = builder.base_url(url);
     }

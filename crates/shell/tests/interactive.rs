@@ -9,7 +9,7 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const KEY: &str = "0123456789abcdefSECRETKEYa32a1fe9";
+const KEY: &str = "0123456789abcdef5ec2e7bea32a1fe9";
 const MA: &str = env!("CARGO_BIN_EXE_ma-shell");
 
 async fn session(args: Vec<String>, input: &'static str, data: std::path::PathBuf) -> Output {

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const KEY: &str = "0123456789abcdefSECRETKEYa32a1fe9";
+const KEY: &str = "0123456789abcdef5ec2e7bea32a1fe9";
 const PASSWORD: &str = "hunter2-PASSWORD-secret";
 
 /// Runs `bin` with `args` and no credential variables inherited.

@@ -373,7 +373,7 @@ async fn a_json_rpc_batch_with_one_failing_call() {
 async fn wrong_or_missing_keys_get_the_real_error_shapes() {
     let sim = Simulator::memset().start().await.expect("starts");
     let wrong =
-        memset::Client::builder(memset::Credentials::token("ffffffffffffffffffffffffffffffff"))
+        memset::Client::builder(memset::Credentials::api_key("ffffffffffffffffffffffffffffffff"))
             .base_url(sim.base_url())
             .build()
             .expect("a client");

@@ -4855,7 +4855,7 @@ pub(crate) static CREATE_SERVER: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "The disks of the new server, at least one; mark one of them as the main disk.",
+            doc: "The disks of the new server, at least one; mark exactly one of them as the main disk.",
             limits: Limits {
                 min_items: Some(1usize),
                 ..Limits::NONE

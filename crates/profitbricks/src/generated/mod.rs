@@ -6,8 +6,8 @@ pub mod catalog;
 mod dynamic;
 pub use catalog::CATALOG;
 pub use cloud_sdks_runtime::{
-    reqwest, Accepted, ApiError, CallFuture, ConfigError, Credentials, InvalidArgument,
-    Operation, RetryBudget, RetryPolicy, TimeoutKind,
+    reqwest, Accepted, ApiError, CallFuture, ConfigError, EnvError, ErrorCategory,
+    InvalidArgument, Operation, RetryBudget, RetryPolicy, TimeoutKind,
 };
 pub use cloud_sdks_runtime::date::Date;
 pub use cloud_sdks_runtime::wait::{Wait, WaitError};
@@ -27,6 +27,7 @@ pub(crate) static PROVIDER: cloud_sdks_runtime::Provider = cloud_sdks_runtime::P
         header: "Location",
         marker: "/requests/",
     }),
+    tracer: cloud_sdks_runtime::tracer!("profitbricks"),
 };
 /// The error of every operation of this crate: a broken rule caught before sending, an
 /// error answer of the API (with its [`ErrorKind`]), an undecodable answer, or a
@@ -63,6 +64,14 @@ impl cloud_sdks_runtime::Classify for ErrorKind {
         }
         Self::Other
     }
+    fn category(&self) -> Option<cloud_sdks_runtime::ErrorCategory> {
+        match self {
+            Self::NotAuthorized => Some(cloud_sdks_runtime::ErrorCategory::Unauthorized),
+            Self::NotFound => Some(cloud_sdks_runtime::ErrorCategory::NotFound),
+            Self::RateLimited => Some(cloud_sdks_runtime::ErrorCategory::RateLimited),
+            _ => None,
+        }
+    }
 }
 /**A client of the ProfitBricks Cloud API v3.
 
@@ -71,15 +80,28 @@ Cheap to clone: clones share one connection pool. Every operation is a method (o
 pub struct Client {
     pub(crate) transport: cloud_sdks_runtime::Transport,
 }
+///The credentials of the ProfitBricks Cloud API v3, made with `Credentials::basic(user, password)`: a user name and password. A credential of another kind (or another crate's) does not compile; an empty or line-broken one is refused when the client is built, naming what is wrong.
+pub type Credentials = cloud_sdks_runtime::Credentials<
+    cloud_sdks_runtime::credentials::Basic,
+>;
 impl Client {
-    ///Creates a client for the production API, authenticating with `credentials` (user name and password, see [`Credentials::basic`]).
+    /// Creates a client for the production API, authenticating with `credentials`.
     ///
     /// # Errors
     ///
-    /// A [`ConfigError`] if the credentials cannot be sent in a header (e.g. they hold a
-    /// line break) or the HTTP client cannot be set up.
+    /// A [`ConfigError`] naming what is wrong if the credentials are empty, hold a line
+    /// break or do not have their documented form, or the HTTP client cannot be set up.
     pub fn new(credentials: Credentials) -> Result<Self, ConfigError> {
         Self::builder(credentials).build()
+    }
+    ///Creates a client from the environment: credentials from `PROFITBRICKS_USERNAME` and `PROFITBRICKS_PASSWORD`, and another base URL from `PROFITBRICKS_API_URL` if it is set. For more settings, start with [`ClientBuilder::from_env`].
+    ///
+    /// # Errors
+    ///
+    /// An [`EnvError`] naming the variable that is missing, empty or invalid, or the
+    /// [`ConfigError`] of building the client.
+    pub fn from_env() -> Result<Self, EnvError> {
+        Ok(ClientBuilder::from_env()?.build()?)
     }
     /// Starts a client with more settings: another base URL, your own `reqwest` client,
     /// extra headers, retries, timeouts, a response size limit.
@@ -100,6 +122,36 @@ pub struct ClientBuilder {
     pub(crate) transport: cloud_sdks_runtime::TransportBuilder,
 }
 impl ClientBuilder {
+    ///Starts a client with the credentials in the environment variable(s) `PROFITBRICKS_USERNAME` and `PROFITBRICKS_PASSWORD`, and the base URL in `PROFITBRICKS_API_URL` if it is set (and not empty).
+    ///
+    /// # Errors
+    ///
+    /// An [`EnvError`] naming the variable that is missing, empty or invalid.
+    pub fn from_env() -> Result<Self, EnvError> {
+        Self::from_lookup(|name| std::env::var(name))
+    }
+    ///Like [`from_env`](Self::from_env), with the variables read by `lookup` (of the shape of [`std::env::var`]) instead of from the process environment: `PROFITBRICKS_USERNAME` and `PROFITBRICKS_PASSWORD`, and `PROFITBRICKS_API_URL`.
+    ///
+    /// # Errors
+    ///
+    /// An [`EnvError`] naming the variable that is missing, empty or invalid.
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Result<String, std::env::VarError>,
+    ) -> Result<Self, EnvError> {
+        let builder = Client::builder(
+            Credentials::from_lookup(
+                &lookup,
+                "PROFITBRICKS_USERNAME",
+                "PROFITBRICKS_PASSWORD",
+            )?,
+        );
+        Ok(
+            match cloud_sdks_runtime::env::base_url(&lookup, "PROFITBRICKS_API_URL")? {
+                Some(url) => builder.base_url(url),
+                None => builder,
+            },
+        )
+    }
     /// Sends requests to `url` instead of the production API (a test server or a proxy).
     pub fn base_url(self, url: impl Into<String>) -> Self {
         Self {

@@ -35,6 +35,7 @@ static PB: Provider = Provider {
         message: Some("/messages/0/message"),
         error_type: None,
     },
+    tracer: crate::trace::Tracer::RUNTIME,
     request_id: Some(RequestIdSource { header: "Location", marker: "/requests/" }),
 };
 
@@ -45,6 +46,7 @@ static ONEANDONE: Provider = Provider {
     auth: AuthScheme::Header("X-TOKEN"),
     default_headers: &[],
     errors: ErrorModel { code: None, message: Some("/message"), error_type: Some("/type") },
+    tracer: crate::trace::Tracer::RUNTIME,
     request_id: None,
 };
 
@@ -115,7 +117,11 @@ fn client() -> reqwest::Client {
     default_client_builder(DEFAULT_CONNECT_TIMEOUT).no_proxy().build().expect("client")
 }
 
-fn make_transport(provider: &'static Provider, credentials: Credentials, base: &str) -> Transport {
+fn make_transport<K: crate::credentials::Kind>(
+    provider: &'static Provider,
+    credentials: Credentials<K>,
+    base: &str,
+) -> Transport {
     Transport::builder(provider, credentials)
         .base_url(format!("{base}/cloudapi/v3/"))
         .http_client(client())

@@ -287,7 +287,7 @@ impl Running {
     /// is not http(s), plain http to another host than loopback, a key with a `:`); a key
     /// set with [`Builder::api_key`] that holds a `:` or a line break is refused.
     pub fn client(&self) -> ::memset::Client {
-        ::memset::Client::builder(::memset::Credentials::token(&self.api_key))
+        ::memset::Client::builder(::memset::Credentials::api_key(&self.api_key))
             .base_url(&self.base_url)
             .build()
             .expect("a loopback http base URL and a plain API key are accepted")

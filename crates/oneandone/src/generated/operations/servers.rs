@@ -101,7 +101,7 @@ impl ListServersRequest {
         self.params.fields = Some(value.into());
         self
     }
-    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages; [`all`](crate::Pages::all) collects every item.
+    /// Walks every page of this list, one request per page, from page `page` (or the one set) with `per_page` items each (100 unless set), until a page comes back short. The result is a `Stream` of pages, also walked with its own [`next`](crate::Pages::next); [`items`](crate::Pages::items) walks their items instead, and [`all`](crate::Pages::all) collects every item.
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<ServerSummary, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
@@ -919,7 +919,7 @@ impl Client {
 pub struct CreateServerParams {
     /// The server to create: name, hardware, image and optional network and policy settings.
     pub server: NewServer,
-    /// The disks of the new server, at least one; mark one of them as the main disk. Must be at least 1 item.
+    /// The disks of the new server, at least one; mark exactly one of them as the main disk. Must be at least 1 item; exactly one item with `is_main` true.
     pub hdds: Vec<NewHdd>,
 }
 impl CreateServerParams {
@@ -941,6 +941,12 @@ impl rt::Operation for CreateServerParams {
             let value = &self.hdds;
             let label = rt::check::Field::Name("hdds");
             rt::check::min_items(operation, label, value.len(), 1usize)?;
+            rt::check::exactly_one(
+                operation,
+                label,
+                value.iter().map(|item| rt::check::is_true(&item.is_main)),
+                "is_main",
+            )?;
             for (index, item) in value.iter().enumerate() {
                 let item_label = rt::check::Field::Item(&label, index);
                 item.check(operation, item_label)?;
@@ -965,7 +971,7 @@ impl Client {
     /// # Arguments
     ///
     /// * `server`: The server to create: name, hardware, image and optional network and policy settings.
-    /// * `hdds`: The disks of the new server, at least one; mark one of them as the main disk. Must be at least 1 item.
+    /// * `hdds`: The disks of the new server, at least one; mark exactly one of them as the main disk. Must be at least 1 item; exactly one item with `is_main` true.
     ///
     /// # Notes
     ///

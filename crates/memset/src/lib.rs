@@ -33,7 +33,7 @@
 //! ```no_run
 //! # fn main() -> Result<(), memset::ConfigError> {
 //! let key = "0123456789abcdef0123456789abcdef";
-//! let ms = memset::Client::builder(memset::Credentials::token(key))
+//! let ms = memset::Client::builder(memset::Credentials::api_key(key))
 //!     .api_key_in_query(true)
 //!     .protocol(memset::Protocol::Json) // or Protocol::XmlRpc, with the `xmlrpc` feature
 //!     .build()?;

@@ -208,6 +208,9 @@ pub static MEMSET: Provider = Provider {
     url_short: 'u',
     default_url: "https://api.memset.com/v1",
     connect: memset_client,
+    #[cfg(feature = "sim")]
+    simulator: Some(&crate::simulators::MEMSET),
+    #[cfg(not(feature = "sim"))]
     simulator: None,
 };
 
@@ -220,6 +223,9 @@ pub static ONEANDONE: Provider = Provider {
     url_short: 'u',
     default_url: "https://cloudpanel-api.1and1.com/v1",
     connect: oneandone_client,
+    #[cfg(feature = "sim")]
+    simulator: Some(&crate::simulators::ONEANDONE),
+    #[cfg(not(feature = "sim"))]
     simulator: None,
 };
 

@@ -9,7 +9,7 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const KEY: &str = "0123456789abcdefSECRETKEYa32a1fe9";
+const KEY: &str = "0123456789abcdef01234567a32a1fe9";
 const PASSWORD: &str = "hunter2-PASSWORD-secret";
 
 fn shell(bin: &str, args: &[&str]) -> PtySession {

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const TOKEN: &str = "0123456789abcdefSECRETKEYa32a1fe9";
+const TOKEN: &str = "0123456789abcdef01234567a32a1fe9";
 const MA: &str = env!("CARGO_BIN_EXE_ma-shell");
 const ONE: &str = env!("CARGO_BIN_EXE_oneandone-shell");
 const PB: &str = env!("CARGO_BIN_EXE_pb-shell");
@@ -215,4 +215,38 @@ async fn pb_shell_sim_keeps_state_for_the_session_and_waits_for_requests() {
     let request = created["request_id"].as_str().expect("a request id");
     assert!(err.contains(&format!("waiting for request {request}: QUEUED")), "{err}");
     assert!(err.ends_with(&format!("(request {request} done)\n")), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ma_shell_and_oneandone_shell_sim_run_the_seed_examples_offline() {
+    let (code, out, err) =
+        run(MA, words(&["--sim", "service.info", "name", "myserver1"]), "").await;
+    assert_eq!((code, err.as_str()), (0, ""));
+    let info: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(
+        (info["name"].as_str(), info["nickname"].as_str()),
+        (Some("myserver1"), Some("www"))
+    );
+    let args = words(&["--sim", "--wait", "server.reboot", "name", "myserver1"]);
+    let (code, out, err) = run(MA, args, "").await;
+    assert_eq!(code, 0, "{err}");
+    let job: Value = serde_json::from_str(&out).expect("JSON");
+    let id = job["id"].as_str().expect("a job id");
+    assert!(err.ends_with(&format!("(job {id} done)\n")), "{err}");
+
+    let args = words(&[
+        "--sim",
+        "--wait",
+        "create_server",
+        "server",
+        r#"{"name": "web", "vcore": 1, "cores_per_processor": 1, "ram": 1, "appliance_id": "D9DBA7D7F7E9C8200A493CE9013C4605"}"#,
+        "hdds",
+        r#"[{"size": 40, "is_main": true}]"#,
+    ]);
+    let (code, out, err) = run(ONE, args, "").await;
+    assert_eq!(code, 0, "{err}");
+    let created: Value = serde_json::from_str(&out).expect("JSON");
+    let id = created["id"].as_str().expect("a server id");
+    assert!(err.contains(&format!("waiting for server_id {id}: DEPLOYING")), "{err}");
+    assert!(err.ends_with(&format!("(server_id {id} done: POWERED_ON)\n")), "{err}");
 }

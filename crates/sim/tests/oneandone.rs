@@ -300,14 +300,29 @@ async fn invalid_requests_are_refused_with_400_naming_the_member_before_any_chan
         .expect("answers");
     assert_eq!(response.status().as_u16(), 400);
 
-    // A rule the client does not check, the simulator does: exactly one main disk.
+    // Exactly one main disk: the client refuses before sending, and so does the simulator
+    // when another client sends it anyway.
     let oa = sim.client();
     let server = NewServer::new().name("two mains").vcore(1).cores_per_processor(1).ram(1.0);
     let error = oa
         .create_server(server, vec![NewHdd::new(40, true), NewHdd::new(40, true)])
         .await
         .expect_err("refused");
-    assert_eq!(error.kind(), Some(&ErrorKind::BadRequest));
+    assert!(matches!(error, oneandone::Error::InvalidArgument(_)), "{error:?}");
+    let two_mains = serde_json::json!({"name": "two mains", "appliance_id": "D9DBA7D7F7E9C8200A493CE9013C4605",
+        "hardware": {"vcore": 1, "cores_per_processor": 1, "ram": 1,
+                     "hdds": [{"size": 40, "is_main": true}, {"size": 40, "is_main": true}]}});
+    let response = reqwest::Client::new()
+        .post(format!("{}/servers", sim.base_url()))
+        .header("X-TOKEN", DEFAULT_TOKEN)
+        .header("content-type", "application/json")
+        .body(two_mains.to_string())
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 400);
+    let body = response.text().await.expect("a body");
+    assert!(body.contains("main"), "the refusal names the main-disk rule: {body}");
     assert!(oa.list_servers().await.expect("listed").is_empty(), "nothing was created");
 }
 

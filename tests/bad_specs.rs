@@ -456,3 +456,40 @@ fn idempotence_follows_the_method_the_names_and_the_operation_key() {
     let unmarked = edit(GROUP, "method = \"GET\"", "method = \"GET\"\nidempotent = false");
     assert!(operations(&unmarked, &named).contains("idempotent: false"));
 }
+
+#[test]
+fn flatten_is_only_for_body_models() {
+    let group =
+        edit(GROUP, "type = \"integer\"\nmin = 0", "type = \"integer\"\nflatten = true\nmin = 0");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "true\nmin = 0",
+        "parameter 'depth' of operation 'get_thing': only a body parameter of a model type can be flattened",
+        "remove flatten, or make the parameter a body model",
+    );
+}
+
+#[test]
+fn an_optional_body_model_may_be_flattened() {
+    // issue 12 item 11: a flattened model the caller may leave out
+    let group = edit(
+        GROUP,
+        "[[model]]",
+        "[[operation]]\nname = \"update_thing\"\ndoc = \"Updates a thing.\"\nmethod = \"PUT\"\npath = \"/things/{thing_id}\"\n\n[[operation.param]]\nname = \"thing_id\"\nin = \"path\"\ntype = \"string\"\nrequired = true\ndoc = \"The thing's id.\"\n\n[[operation.param]]\nname = \"thing\"\nin = \"body\"\ntype = \"Thing\"\nflatten = true\ndoc = \"What to change.\"\n\n[[model]]",
+    );
+    let files = generate(&spec(PROVIDER, &group)).expect("an optional flattened model is valid");
+    let ops = files.iter().find(|f| f.path == "generated/operations/things.rs").expect("ops");
+    assert!(
+        ops.contents.contains("pub fn update_thing(&self, thing_id: impl Into<String>)"),
+        "{}",
+        ops.contents
+    );
+    assert!(
+        ops.contents.contains("pub fn thing(mut self, value: Thing) -> Self"),
+        "{}",
+        ops.contents
+    );
+}

@@ -343,13 +343,11 @@ impl At<'_> {
         }
         let flatten = p.flatten.as_ref().is_some_and(|s| *s.get_ref());
         if let Some(s) = &p.flatten {
-            if location != Location::Body || !matches!(ty, Ty::Model(_)) || !p.required {
+            if location != Location::Body || !matches!(ty, Ty::Model(_)) {
                 self.error(
                     s.span(),
-                    format!(
-                        "{label}: only a required body parameter of a model type can be flattened"
-                    ),
-                    "remove flatten, or make the parameter a required body model",
+                    format!("{label}: only a body parameter of a model type can be flattened"),
+                    "remove flatten, or make the parameter a body model",
                 );
             }
         }

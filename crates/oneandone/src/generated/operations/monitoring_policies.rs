@@ -837,20 +837,17 @@ impl Client {
 pub struct ModifyMonitoringPolicyParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
-    /// The policy settings to change; leave its fields unset to keep them.
-    pub monitoring_policy: MonitoringPolicyChanges,
+    /// The policy settings to change; leave it (or its fields) unset to keep them.
+    pub monitoring_policy: Option<MonitoringPolicyChanges>,
     /// New thresholds for one or more of the checks.
     pub thresholds: Option<ThresholdChanges>,
 }
 impl ModifyMonitoringPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        monitoring_policy_id: impl Into<String>,
-        monitoring_policy: MonitoringPolicyChanges,
-    ) -> Self {
+    pub fn new(monitoring_policy_id: impl Into<String>) -> Self {
         Self {
             monitoring_policy_id: monitoring_policy_id.into(),
-            monitoring_policy,
+            monitoring_policy: None,
             thresholds: None,
         }
     }
@@ -880,18 +877,17 @@ pub type ModifyMonitoringPolicyRequest = Call<ModifyMonitoringPolicyParams>;
 impl Client {
     /// Changes the name, description, alert e-mail address or thresholds of a monitoring policy.
     ///
-    /// Only the values given are sent. To change thresholds only, pass an empty
-    /// `MonitoringPolicyChanges::new()`.
+    /// Only the values given are sent. To change thresholds only, leave `monitoring_policy` unset.
     ///
     /// # Arguments
     ///
     /// * `monitoring_policy_id`: The id of the monitoring policy.
-    /// * `monitoring_policy`: The policy settings to change; leave its fields unset to keep them.
     ///
     /// # Optional arguments
     ///
     /// Set them on the returned request before awaiting it:
     ///
+    /// * [`monitoring_policy`](ModifyMonitoringPolicyRequest::monitoring_policy): The policy settings to change; leave it (or its fields) unset to keep them.
     /// * [`thresholds`](ModifyMonitoringPolicyRequest::thresholds): New thresholds for one or more of the checks.
     ///
     /// # Notes
@@ -907,15 +903,16 @@ impl Client {
     pub fn modify_monitoring_policy(
         &self,
         monitoring_policy_id: impl Into<String>,
-        monitoring_policy: MonitoringPolicyChanges,
     ) -> ModifyMonitoringPolicyRequest {
-        Call::new(
-            self.clone(),
-            ModifyMonitoringPolicyParams::new(monitoring_policy_id, monitoring_policy),
-        )
+        Call::new(self.clone(), ModifyMonitoringPolicyParams::new(monitoring_policy_id))
     }
 }
 impl ModifyMonitoringPolicyRequest {
+    /// The policy settings to change; leave it (or its fields) unset to keep them.
+    pub fn monitoring_policy(mut self, value: MonitoringPolicyChanges) -> Self {
+        self.params.monitoring_policy = Some(value);
+        self
+    }
     /// New thresholds for one or more of the checks.
     pub fn thresholds(mut self, value: ThresholdChanges) -> Self {
         self.params.thresholds = Some(value);

@@ -493,3 +493,17 @@ fn an_optional_body_model_may_be_flattened() {
         ops.contents
     );
 }
+
+#[test]
+fn from_string_must_name_a_string_field_of_an_otherwise_optional_model() {
+    let group = edit(GROUP, "doc = \"A thing.\"\n", "doc = \"A thing.\"\nfrom_string = \"size\"\n");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\"size\"\n",
+        "model 'Thing': from_string 'size' must name a string field, and every other field must be optional",
+        "name the string field a bare string answer stands for (its Rust name)",
+    );
+}

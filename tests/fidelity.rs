@@ -231,3 +231,40 @@ fn profitbricks_create_volume_explains_the_unchecked_password_rule() {
     let model = profitbricks.models.iter().find(|m| m.name == "NewVolume").expect("NewVolume");
     assert!(model.doc.contains("not checked before sending"), "{}", model.doc);
 }
+
+/// 1&1 item 14: an appliance (or image) whose `licenses` are bare names, as real answers send
+/// them, decodes as well as the `{name}` objects of the SDK's fixtures; both shapes in one list.
+#[tokio::test]
+async fn oneandone_licenses_decode_as_names_or_objects() {
+    let file = workspace().join("tests/fixtures/oneandone/get_appliance.license_strings.json");
+    let body = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/server_appliances/7C5FA1D21B98DE39D7516333AAB7DA54"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = oneandone::Client::builder(oneandone::Credentials::token("test-token"))
+        .base_url(server.uri())
+        .build()
+        .expect("valid settings");
+    let appliance =
+        client.get_appliance("7C5FA1D21B98DE39D7516333AAB7DA54").await.expect("decodes");
+    let names = |licenses: &[oneandone::models::License]| -> Vec<String> {
+        licenses.iter().filter_map(|l| l.name.clone()).collect()
+    };
+    assert_eq!(names(appliance.licenses.as_deref().unwrap_or_default()), ["Windows", "SQL Server"]);
+
+    let image: oneandone::models::Image = decode(json!({
+        "id": "B77E19E062D5818532EFF11C747BD104",
+        "licenses": [{"name": "Windows 2012 Standard"}, "SQL Server"]
+    }));
+    assert_eq!(
+        names(image.licenses.as_deref().unwrap_or_default()),
+        ["Windows 2012 Standard", "SQL Server"]
+    );
+    let junk =
+        serde_json::from_value::<oneandone::models::Image>(json!({"id": "x", "licenses": [7]}));
+    assert!(junk.is_err(), "a number is neither shape");
+}

@@ -320,6 +320,8 @@ pub struct Model {
     pub output: bool,
     /// It, or a model inside it, has a rule to check before sending.
     pub checked: bool,
+    /// The field (Rust name) a plain string answer fills: the model decodes from either.
+    pub from_string: Option<String>,
 }
 
 #[derive(Debug, Clone)]

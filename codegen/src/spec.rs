@@ -182,6 +182,9 @@ pub struct ModelEntry {
     pub at_most_one_of: Vec<Spanned<Vec<String>>>,
     #[serde(default)]
     pub requires: Vec<Spanned<RequiresEntry>>,
+    /// A field (Rust name) that a bare string answer fills: the model also decodes from a
+    /// plain string, as that field with every other one unset.
+    pub from_string: Option<Spanned<String>>,
 }
 
 /// A conditional rule: when `when` is set (and, with `equals`, has that value), every member

@@ -7632,7 +7632,7 @@ static MODEL_IMAGE: ModelInfo = ModelInfo {
 };
 static MODEL_LICENSE: ModelInfo = ModelInfo {
     name: "License",
-    doc: "A software license included in an image or appliance.",
+    doc: "A software license included in an image or appliance; answers send it as `{\"name\": ...}` or as the bare name.",
     input: false,
     output: true,
     fields: &[

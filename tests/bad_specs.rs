@@ -507,3 +507,36 @@ fn from_string_must_name_a_string_field_of_an_otherwise_optional_model() {
         "name the string field a bare string answer stands for (its Rust name)",
     );
 }
+
+#[test]
+fn unknown_handle_lists_the_kinds() {
+    let group =
+        edit(GROUP, "returns = \"Thing\"\n", "returns = \"Thing\"\nhandle = \"job_if_changed\"\n");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\"job_if_changed\"",
+        "unknown handle 'job_if_changed'",
+        "expected \"request\" (hand back the request id), \"job\" (the value is a job) or \"job_when_changed\" (a job only when something changes)",
+    );
+}
+
+#[test]
+fn a_job_when_changed_needs_a_model() {
+    let group = edit(
+        GROUP,
+        "returns = \"Thing\"\n",
+        "returns = \"string\"\nhandle = \"job_when_changed\"\n",
+    );
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\"job_when_changed\"",
+        "operation 'get_thing' hands back a job but returns no model",
+        "set returns = \"Job\" (the job model)",
+    );
+}

@@ -268,3 +268,47 @@ async fn oneandone_licenses_decode_as_names_or_objects() {
         serde_json::from_value::<oneandone::models::Image>(json!({"id": "x", "licenses": [7]}));
     assert!(junk.is_err(), "a number is neither shape");
 }
+
+/// Memset item 3: the nine `cluster.*` toggles answer a job when they change something and
+/// the current state otherwise; both decode, as `JobOrState::Job` and `JobOrState::State`.
+#[tokio::test]
+async fn memset_cluster_toggles_decode_a_job_or_the_state() {
+    let server = MockServer::start().await;
+    let job = json!({"id": "aabbccddeeff00112233445566778899", "type": "CLUSTER-SERVER-ENABLE",
+        "status": "NEW", "finished": false, "error": false});
+    let state = json!({"enabled": true, "server_name": "testyaa1"});
+    Mock::given(method("POST"))
+        .and(path("/json/cluster.server.enable"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(job))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/json/cluster.server.enable"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(state.clone()))
+        .mount(&server)
+        .await;
+    let ms =
+        memset::Client::builder(memset::Credentials::token("0123456789abcdef0123456789abcdef"))
+            .base_url(server.uri())
+            .build()
+            .expect("valid settings");
+    let first: memset::JobOrState<memset::models::Job> =
+        ms.cluster().server().enable("lbtestyaa1", "testyaa1").await.expect("a job");
+    assert_eq!(first.job().map(|j| j.id.as_str()), Some("aabbccddeeff00112233445566778899"));
+    let second = ms.cluster().server().enable("lbtestyaa1", "testyaa1").await.expect("the state");
+    assert_eq!(second, memset::JobOrState::State(state));
+    assert!(second.into_job().is_none());
+
+    let spec = spec("memset");
+    for op in spec.operations.iter().filter(|op| op.name.starts_with("cluster.")) {
+        let toggle = ["enable", "disable", "enable_fallback", "disable_fallback", "set_weight"]
+            .contains(&op.method_name.as_str());
+        assert_eq!(
+            op.handle == codegen::ir::Handle::JobWhenChanged,
+            toggle,
+            "{}: a job only when something changes",
+            op.name
+        );
+    }
+}

@@ -186,6 +186,8 @@ pub enum Answer {
     Accepted(Option<Ty>),
     /// A job to wait on; its id is the Rust field `id_field` of the answer, when it has one.
     Job { ty: Ty, id_field: Option<String> },
+    /// A job (of this type) when the call changed something, else the API's answer as JSON.
+    JobOrState(Ty),
 }
 
 /// A paged list's walk: the operation's page parameters and the type of its items.
@@ -232,6 +234,8 @@ pub enum Handle {
     Request,
     /// The value is a job to wait on.
     Job,
+    /// The value is a job when the call changed something, else the current state.
+    JobWhenChanged,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -113,7 +113,7 @@ fn entry(p: &Provider, op: &Operation) -> TokenStream {
         Answer::Nothing => quote!(AnswerKind::Nothing),
         Answer::Value(_) => quote!(AnswerKind::Value),
         Answer::Accepted(_) => quote!(AnswerKind::Accepted),
-        Answer::Job { .. } => quote!(AnswerKind::Job),
+        Answer::Job { .. } | Answer::JobOrState(_) => quote!(AnswerKind::Job),
     };
     let returns = option_str(op.returns.as_ref().map(|t| t.to_string()).as_deref());
     quote! {

@@ -41,7 +41,7 @@ pub use operation::Operation;
 pub use provider::{AuthScheme, ErrorModel, Provider, RequestIdSource};
 pub use request::{Body, Method, Request};
 pub use reqwest;
-pub use response::{Accepted, Response};
+pub use response::{Accepted, JobOrState, Response};
 pub use retry::{RetryBudget, RetryPolicy};
 pub use serde_json;
 pub use transport::{

@@ -154,7 +154,7 @@ fn misspelt_type_suggests_the_right_one() {
 fn unknown_key_is_rejected() {
     let group = edit(GROUP, "type = \"integer\"\nmin = 0", "tyep = \"integer\"\nmin = 0");
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "tyep", "unknown field `tyep`, expected one of `name`, `type`, `required`, `doc`, `deprecated`, `secret`, `rust`, `wire`, `in`, `default`, `allow_slash`, `flatten`, `nullable`, `min`, `max`, `multiple_of`, `min_length`, `max_length`, `chars`, `forbidden_chars`, `values`, `min_items`, `max_items`", "remove the key or fix its spelling; spec/README.md lists every key");
+    assert_diagnostic(&d, GROUP_FILE, &group, "tyep", "unknown field `tyep`, expected one of `name`, `type`, `required`, `doc`, `deprecated`, `secret`, `rust`, `wire`, `in`, `default`, `allow_slash`, `flatten`, `nullable`, `min`, `max`, `multiple_of`, `min_length`, `max_length`, `chars`, `forbidden_chars`, `values`, `separator`, `min_items`, `max_items`", "remove the key or fix its spelling; spec/README.md lists every key");
 }
 
 #[test]
@@ -538,5 +538,23 @@ fn a_job_when_changed_needs_a_model() {
         "\"job_when_changed\"",
         "operation 'get_thing' hands back a job but returns no model",
         "set returns = \"Job\" (the job model)",
+    );
+}
+
+#[test]
+fn separator_needs_string_values() {
+    let group = edit(
+        GROUP,
+        "type = \"integer\"\nmin = 0",
+        "type = \"integer\"\nseparator = \",\"\nmin = 0",
+    );
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\",\"\nmin",
+        "parameter 'depth' of operation 'get_thing': 'separator' needs a string with 'values'",
+        "list the values that may be joined, e.g. values = [\"tcp\", \"udp\"], and give a non-empty separator such as \",\"",
     );
 }

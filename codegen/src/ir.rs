@@ -288,6 +288,8 @@ pub struct Constraints {
     pub chars: Option<String>,
     pub forbidden_chars: Option<String>,
     pub values: Vec<String>,
+    /// Several of `values` may be joined by this separator into one string.
+    pub separator: Option<String>,
     /// Allowed values of an integer.
     pub int_values: Vec<i64>,
     pub min_items: Option<usize>,

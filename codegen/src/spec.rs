@@ -231,6 +231,8 @@ pub struct MemberEntry {
     pub chars: Option<Spanned<String>>,
     pub forbidden_chars: Option<Spanned<String>>,
     pub values: Option<Spanned<Vec<toml::Value>>>,
+    /// With `values` on a string: several of the values may be joined by this separator.
+    pub separator: Option<Spanned<String>>,
     pub min_items: Option<Spanned<i64>>,
     pub max_items: Option<Spanned<i64>>,
 }

@@ -242,6 +242,9 @@ fn limits(c: &Constraints) -> TokenStream {
         let values = &c.values;
         set.push(quote!(values: &[#(#values),*]));
     }
+    if let Some(separator) = &c.separator {
+        set.push(quote!(separator: Some(#separator)));
+    }
     if !c.int_values.is_empty() {
         let values = &c.int_values;
         set.push(quote!(int_values: &[#(#values),*]));

@@ -4401,7 +4401,7 @@ pub(crate) static FIREWALLING_RULE_CREATE: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching.",
+            doc: "`any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.",
             limits: Limits {
                 values: &[
                     "tcp",
@@ -4415,6 +4415,7 @@ pub(crate) static FIREWALLING_RULE_CREATE: OperationInfo = OperationInfo {
                     "sctp",
                     "any",
                 ],
+                separator: Some(","),
                 ..Limits::NONE
             },
         },
@@ -4913,7 +4914,7 @@ pub(crate) static FIREWALLING_RULE_UPDATE: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching.",
+            doc: "`any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.",
             limits: Limits {
                 values: &[
                     "tcp",
@@ -4927,6 +4928,7 @@ pub(crate) static FIREWALLING_RULE_UPDATE: OperationInfo = OperationInfo {
                     "sctp",
                     "any",
                 ],
+                separator: Some(","),
                 ..Limits::NONE
             },
         },
@@ -11526,7 +11528,7 @@ static MODEL_NEW_FIREWALL_RULE: ModelInfo = ModelInfo {
             ty: Type::String,
             required: false,
             secret: false,
-            doc: "The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching.",
+            doc: "`any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.",
             limits: Limits {
                 values: &[
                     "tcp",
@@ -11540,6 +11542,7 @@ static MODEL_NEW_FIREWALL_RULE: ModelInfo = ModelInfo {
                     "sctp",
                     "any",
                 ],
+                separator: Some(","),
                 ..Limits::NONE
             },
         },

@@ -30,7 +30,7 @@ pub struct FirewallingRuleCreateParams {
     pub dest_ip6s: Option<String>,
     /// `any`, or destination port numbers separated by commas without spaces.
     pub dest_ports: String,
-    /// The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`.
+    /// `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`; or several of them joined by `,` without spaces.
     pub protocols: Option<String>,
     /// The rule's position within its group, from 1 to 30. Must be from 1 to 30.
     pub ordering: i64,
@@ -84,7 +84,7 @@ impl rt::Operation for FirewallingRuleCreateParams {
         }
         if let Some(value) = self.protocols.as_ref() {
             let label = rt::check::Field::Name("protocols");
-            rt::check::one_of(
+            rt::check::one_of_joined(
                 operation,
                 label,
                 value,
@@ -100,6 +100,7 @@ impl rt::Operation for FirewallingRuleCreateParams {
                     "sctp",
                     "any",
                 ],
+                ",",
             )?;
         }
         {
@@ -149,7 +150,7 @@ impl FirewallingApi {
     /// * [`dest_ips`](FirewallingRuleCreateRequest::dest_ips): `any`, or destination IPv4 addresses separated by commas without spaces.
     /// * [`source_ip6s`](FirewallingRuleCreateRequest::source_ip6s): `any`, or source IPv6 addresses separated by commas without spaces; CIDR notation such as `2001:db8::/120` is allowed.
     /// * [`dest_ip6s`](FirewallingRuleCreateRequest::dest_ip6s): `any`, or destination IPv6 addresses separated by commas without spaces.
-    /// * [`protocols`](FirewallingRuleCreateRequest::protocols): The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching.
+    /// * [`protocols`](FirewallingRuleCreateRequest::protocols): `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.
     /// * [`comment`](FirewallingRuleCreateRequest::comment): A free comment about the rule.
     /// * [`direction`](FirewallingRuleCreateRequest::direction): The direction of the traffic the rule applies to; `Inbound` unless told otherwise. Only for customers in the outbound firewalling beta.
     ///
@@ -221,7 +222,7 @@ impl FirewallingRuleCreateRequest {
         self.params.dest_ip6s = Some(value.into());
         self
     }
-    /// The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`.
+    /// `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`; or several of them joined by `,` without spaces.
     pub fn protocols(mut self, value: impl Into<String>) -> Self {
         self.params.protocols = Some(value.into());
         self
@@ -752,7 +753,7 @@ pub struct FirewallingRuleUpdateParams {
     pub source_ports: Option<String>,
     /// `any`, or destination port numbers separated by commas without spaces.
     pub dest_ports: Option<String>,
-    /// The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`.
+    /// `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`; or several of them joined by `,` without spaces.
     pub protocols: Option<String>,
     /// The rule's position within its group, from 1 to 30. Must be from 1 to 30.
     pub ordering: Option<i64>,
@@ -797,7 +798,7 @@ impl rt::Operation for FirewallingRuleUpdateParams {
         }
         if let Some(value) = self.protocols.as_ref() {
             let label = rt::check::Field::Name("protocols");
-            rt::check::one_of(
+            rt::check::one_of_joined(
                 operation,
                 label,
                 value,
@@ -813,6 +814,7 @@ impl rt::Operation for FirewallingRuleUpdateParams {
                     "sctp",
                     "any",
                 ],
+                ",",
             )?;
         }
         if let Some(value) = self.ordering.as_ref() {
@@ -851,7 +853,7 @@ impl FirewallingApi {
     /// * [`dest_ip6s`](FirewallingRuleUpdateRequest::dest_ip6s): `any`, or destination IPv6 addresses separated by commas without spaces.
     /// * [`source_ports`](FirewallingRuleUpdateRequest::source_ports): `any`, or source port numbers separated by commas without spaces.
     /// * [`dest_ports`](FirewallingRuleUpdateRequest::dest_ports): `any`, or destination port numbers separated by commas without spaces.
-    /// * [`protocols`](FirewallingRuleUpdateRequest::protocols): The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching.
+    /// * [`protocols`](FirewallingRuleUpdateRequest::protocols): `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.
     /// * [`ordering`](FirewallingRuleUpdateRequest::ordering): The rule's position within its group, from 1 to 30.
     /// * [`comment`](FirewallingRuleUpdateRequest::comment): A free comment about the rule.
     ///
@@ -920,7 +922,7 @@ impl FirewallingRuleUpdateRequest {
         self.params.dest_ports = Some(value.into());
         self
     }
-    /// The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`.
+    /// `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`; or several of them joined by `,` without spaces.
     pub fn protocols(mut self, value: impl Into<String>) -> Self {
         self.params.protocols = Some(value.into());
         self

@@ -312,3 +312,44 @@ async fn memset_cluster_toggles_decode_a_job_or_the_state() {
         );
     }
 }
+
+/// Issue 13 item 9: list filters take the enum the answers use (a variant or its wire text),
+/// and every `type` member is `r#type` in all three crates (the source's name; ProfitBricks'
+/// volume `disk_type` is the SDK's own argument name).
+#[tokio::test]
+async fn filters_are_typed_and_type_members_share_one_name() {
+    use memset::models::ServiceStatus;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/json/service.list"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let ms =
+        memset::Client::builder(memset::Credentials::token("0123456789abcdef0123456789abcdef"))
+            .base_url(server.uri())
+            .build()
+            .expect("valid settings");
+    ms.service().list().status(ServiceStatus::Cancelled).await.expect("typed filter");
+    ms.server().list().status("LIVE").await.expect_err("server.list is not mocked");
+    let sent = server.received_requests().await.unwrap_or_default();
+    let body = String::from_utf8_lossy(&sent[0].body).into_owned();
+    assert!(body.contains("CANCELLED"), "{body}");
+    let error = ms.service().list().status(ServiceStatus::OnHold).await.expect_err("not a filter");
+    assert!(error.to_string().contains("must be one of LIVE, CANCELLED"), "{error}");
+
+    for provider in ["profitbricks", "oneandone", "memset"] {
+        let spec = spec(provider);
+        for model in &spec.models {
+            for field in model.fields.iter().filter(|f| f.wire.last().is_some_and(|w| w == "type"))
+            {
+                assert!(
+                    field.rust == "type" || field.rust == "disk_type",
+                    "{provider} {}.{}: a type member is r#type",
+                    model.name,
+                    field.rust
+                );
+            }
+        }
+    }
+}

@@ -76,10 +76,15 @@ pub fn ty(t: &Ty) -> TokenStream {
     }
 }
 
-/// The type a caller passes for a value of `t`: strings as `impl Into<String>`.
+/// The type a caller passes for a value of `t`: strings as `impl Into<String>`, enums as
+/// `impl Into<Enum>` (a variant, or its wire text).
 pub fn arg_ty(t: &Ty) -> TokenStream {
     match t {
         Ty::String => quote!(impl Into<String>),
+        Ty::Enum(name) => {
+            let name = ident(name);
+            quote!(impl Into<#name>)
+        }
         other => ty(other),
     }
 }
@@ -88,7 +93,7 @@ pub fn arg_ty(t: &Ty) -> TokenStream {
 pub fn init_from_arg(name: &str, t: &Ty) -> TokenStream {
     let n = ident(name);
     match t {
-        Ty::String => quote!(#n: #n.into()),
+        Ty::String | Ty::Enum(_) => quote!(#n: #n.into()),
         _ => quote!(#n),
     }
 }
@@ -96,7 +101,7 @@ pub fn init_from_arg(name: &str, t: &Ty) -> TokenStream {
 /// Converts an argument of `arg_ty(t)` into the stored type.
 pub fn arg_into(t: &Ty, value: &TokenStream) -> TokenStream {
     match t {
-        Ty::String => quote!(#value.into()),
+        Ty::String | Ty::Enum(_) => quote!(#value.into()),
         _ => value.clone(),
     }
 }

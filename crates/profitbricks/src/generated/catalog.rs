@@ -4128,7 +4128,7 @@ static MODEL_DATACENTER_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -4190,7 +4190,7 @@ static MODEL_DATACENTER: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -4554,7 +4554,7 @@ static MODEL_IP_BLOCK_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -4616,7 +4616,7 @@ static MODEL_IP_BLOCK: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -4848,7 +4848,7 @@ static MODEL_LOCATION_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -4910,7 +4910,7 @@ static MODEL_LOCATION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5069,7 +5069,7 @@ static MODEL_REQUEST_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5131,7 +5131,7 @@ static MODEL_REQUEST: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5290,7 +5290,7 @@ static MODEL_REQUEST_STATUS: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5422,7 +5422,7 @@ static MODEL_RESOURCE_LINK: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5537,7 +5537,7 @@ static MODEL_SERVER_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5599,7 +5599,7 @@ static MODEL_SERVER: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5794,7 +5794,7 @@ static MODEL_VOLUME_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5856,7 +5856,7 @@ static MODEL_VOLUME: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6118,7 +6118,7 @@ static MODEL_LAN_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6180,7 +6180,7 @@ static MODEL_LAN: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6303,7 +6303,7 @@ static MODEL_LOAD_BALANCER_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6365,7 +6365,7 @@ static MODEL_LOAD_BALANCER: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6497,7 +6497,7 @@ static MODEL_NIC_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6559,7 +6559,7 @@ static MODEL_NIC: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6727,7 +6727,7 @@ static MODEL_FIREWALL_RULE_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6789,7 +6789,7 @@ static MODEL_FIREWALL_RULE: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6949,7 +6949,7 @@ static MODEL_IMAGE_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -7011,7 +7011,7 @@ static MODEL_IMAGE: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -7377,7 +7377,7 @@ static MODEL_SNAPSHOT_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -7439,7 +7439,7 @@ static MODEL_SNAPSHOT: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",

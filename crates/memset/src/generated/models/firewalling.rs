@@ -126,10 +126,10 @@ pub struct NewFirewallRule {
 }
 impl NewFirewallRule {
     ///Creates a `NewFirewallRule` from its required fields (`action`, `ordering`); the optional ones start unset.
-    pub fn new(action: FirewallAction, ordering: i64) -> Self {
+    pub fn new(action: impl Into<FirewallAction>, ordering: i64) -> Self {
         Self {
             ip_version: None,
-            action,
+            action: action.into(),
             source_ips: None,
             source_ports: None,
             dest_ips: None,
@@ -192,8 +192,8 @@ impl NewFirewallRule {
         self
     }
     /// The direction of the traffic the rule applies to; `Inbound` unless told otherwise (outbound firewalling beta only).
-    pub fn direction(mut self, value: FirewallDirection) -> Self {
-        self.direction = Some(value);
+    pub fn direction(mut self, value: impl Into<FirewallDirection>) -> Self {
+        self.direction = Some(value.into());
         self
     }
 }

@@ -826,12 +826,12 @@ impl DnsZoneRecordCreateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         zone_id: impl Into<String>,
-        r#type: DnsRecordType,
+        r#type: impl Into<DnsRecordType>,
         address: impl Into<String>,
     ) -> Self {
         Self {
             zone_id: zone_id.into(),
-            r#type,
+            r#type: r#type.into(),
             record: None,
             address: address.into(),
             ttl: None,
@@ -928,7 +928,7 @@ impl DnsApi {
     pub fn zone_record_create(
         &self,
         zone_id: impl Into<String>,
-        r#type: DnsRecordType,
+        r#type: impl Into<DnsRecordType>,
         address: impl Into<String>,
     ) -> DnsZoneRecordCreateRequest {
         Call::new(
@@ -1251,8 +1251,8 @@ impl DnsZoneRecordUpdateRequest {
         self
     }
     /// The record type, e.g. `A`.
-    pub fn r#type(mut self, value: DnsRecordType) -> Self {
-        self.params.r#type = Some(value);
+    pub fn r#type(mut self, value: impl Into<DnsRecordType>) -> Self {
+        self.params.r#type = Some(value.into());
         self
     }
     /// The record's name, e.g. `www`; empty for the domain itself. It must be a valid record name of at most 250 characters. Must be at most 250 characters.

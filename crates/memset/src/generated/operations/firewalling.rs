@@ -43,14 +43,14 @@ impl FirewallingRuleCreateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         rule_group_name: impl Into<String>,
-        action: FirewallAction,
+        action: impl Into<FirewallAction>,
         dest_ports: impl Into<String>,
         ordering: i64,
     ) -> Self {
         Self {
             rule_group_name: rule_group_name.into(),
             ip_version: None,
-            action,
+            action: action.into(),
             source_ips: None,
             source_ports: None,
             dest_ips: None,
@@ -176,7 +176,7 @@ impl FirewallingApi {
     pub fn rule_create(
         &self,
         rule_group_name: impl Into<String>,
-        action: FirewallAction,
+        action: impl Into<FirewallAction>,
         dest_ports: impl Into<String>,
         ordering: i64,
     ) -> FirewallingRuleCreateRequest {
@@ -233,8 +233,8 @@ impl FirewallingRuleCreateRequest {
         self
     }
     /// The direction of the traffic the rule applies to; `Inbound` unless told otherwise. Only for customers in the outbound firewalling beta.
-    pub fn direction(mut self, value: FirewallDirection) -> Self {
-        self.params.direction = Some(value);
+    pub fn direction(mut self, value: impl Into<FirewallDirection>) -> Self {
+        self.params.direction = Some(value.into());
         self
     }
 }
@@ -413,8 +413,11 @@ impl FirewallingRuleGroupCreateRequest {
         self
     }
     /// What to do with outbound traffic no rule matches; accept (`RETURN`) unless told otherwise. Only for customers in the outbound firewalling beta.
-    pub fn default_outbound_policy(mut self, value: FirewallOutboundPolicy) -> Self {
-        self.params.default_outbound_policy = Some(value);
+    pub fn default_outbound_policy(
+        mut self,
+        value: impl Into<FirewallOutboundPolicy>,
+    ) -> Self {
+        self.params.default_outbound_policy = Some(value.into());
         self
     }
 }
@@ -888,8 +891,8 @@ impl FirewallingRuleUpdateRequest {
         self
     }
     /// What the rule does with matching traffic.
-    pub fn action(mut self, value: FirewallAction) -> Self {
-        self.params.action = Some(value);
+    pub fn action(mut self, value: impl Into<FirewallAction>) -> Self {
+        self.params.action = Some(value.into());
         self
     }
     /// `any`, or source IPv4 addresses separated by commas without spaces; CIDR notation such as `1.2.3.4/24` is allowed.

@@ -212,8 +212,8 @@ impl PartnerAccountCreateRequest {
         self
     }
     /// The currency the new account is billed in; `GBP` unless given.
-    pub fn account_currency(mut self, value: Currency) -> Self {
-        self.params.account_currency = Some(value);
+    pub fn account_currency(mut self, value: impl Into<Currency>) -> Self {
+        self.params.account_currency = Some(value.into());
         self
     }
 }

@@ -144,7 +144,7 @@ pub struct ServiceListParams {
     /// The service types to list, e.g. `miniserver` or `cloudstorage`; to ask for a single type, pass a one-item list.
     pub r#type: Option<Vec<String>>,
     /// Which services to list: `LIVE` (the default) or `CANCELLED` ones. Must be one of `LIVE`, `CANCELLED`.
-    pub status: Option<String>,
+    pub status: Option<ServiceStatus>,
 }
 impl ServiceListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -163,7 +163,7 @@ impl rt::Operation for ServiceListParams {
         let operation = "service.list";
         if let Some(value) = self.status.as_ref() {
             let label = rt::check::Field::Name("status");
-            rt::check::one_of(operation, label, value, &["LIVE", "CANCELLED"])?;
+            rt::check::one_of(operation, label, value.as_str(), &["LIVE", "CANCELLED"])?;
         }
         Ok(())
     }
@@ -203,7 +203,7 @@ impl ServiceListRequest {
         self
     }
     /// Which services to list: `LIVE` (the default) or `CANCELLED` ones. Must be one of `LIVE`, `CANCELLED`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    pub fn status(mut self, value: impl Into<ServiceStatus>) -> Self {
         self.params.status = Some(value.into());
         self
     }

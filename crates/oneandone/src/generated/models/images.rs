@@ -28,14 +28,14 @@ impl NewImage {
     pub fn new(
         server_id: impl Into<String>,
         name: impl Into<String>,
-        frequency: ImageFrequency,
+        frequency: impl Into<ImageFrequency>,
         num_images: i64,
     ) -> Self {
         Self {
             server_id: server_id.into(),
             name: name.into(),
             description: None,
-            frequency,
+            frequency: frequency.into(),
             num_images,
         }
     }

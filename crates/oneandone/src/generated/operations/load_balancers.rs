@@ -780,8 +780,8 @@ impl ModifyLoadBalancerRequest {
         self
     }
     /// How traffic is spread over the servers.
-    pub fn method(mut self, value: LoadBalancerMethod) -> Self {
-        self.params.method = Some(value);
+    pub fn method(mut self, value: impl Into<LoadBalancerMethod>) -> Self {
+        self.params.method = Some(value.into());
         self
     }
 }

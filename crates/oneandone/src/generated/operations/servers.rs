@@ -1131,8 +1131,8 @@ impl Client {
 }
 impl AddNewIpRequest {
     /// The version of the new IP; only `IPV4` is accepted. When unset, the API's default applies.
-    pub fn ip_type(mut self, value: IpType) -> Self {
-        self.params.ip_type = Some(value);
+    pub fn ip_type(mut self, value: impl Into<IpType>) -> Self {
+        self.params.ip_type = Some(value.into());
         self
     }
 }
@@ -1701,13 +1701,13 @@ impl ModifyServerStatusParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         server_id: impl Into<String>,
-        action: ServerAction,
-        method: ServerActionMethod,
+        action: impl Into<ServerAction>,
+        method: impl Into<ServerActionMethod>,
     ) -> Self {
         Self {
             server_id: server_id.into(),
-            action,
-            method,
+            action: action.into(),
+            method: method.into(),
         }
     }
 }
@@ -1770,8 +1770,8 @@ impl Client {
     pub fn modify_server_status(
         &self,
         server_id: impl Into<String>,
-        action: ServerAction,
-        method: ServerActionMethod,
+        action: impl Into<ServerAction>,
+        method: impl Into<ServerActionMethod>,
     ) -> ModifyServerStatusRequest {
         Call::new(self.clone(), ModifyServerStatusParams::new(server_id, action, method))
     }

@@ -561,8 +561,8 @@ impl ModifyUserRequest {
         self
     }
     /// Whether the user is enabled (`ACTIVE`) or disabled (`DISABLE`).
-    pub fn state(mut self, value: UserState) -> Self {
-        self.params.state = Some(value);
+    pub fn state(mut self, value: impl Into<UserState>) -> Self {
+        self.params.state = Some(value.into());
         self
     }
 }

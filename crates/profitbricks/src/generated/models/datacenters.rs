@@ -11,8 +11,7 @@ pub struct DatacenterCollection {
     /// The collection's id.
     pub id: String,
     /// The kind of resource; always a collection here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the collection.
     pub href: String,
     /// The data centers, expanded as far as the requested depth allows.
@@ -26,8 +25,7 @@ pub struct Datacenter {
     /// The data center's unique id.
     pub id: String,
     /// The kind of resource; a data center here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the data center.
     pub href: String,
     /// Provisioning state and audit information.

@@ -353,3 +353,64 @@ async fn filters_are_typed_and_type_members_share_one_name() {
         }
     }
 }
+
+/// Memset item 5 and issue 13 item 9: list arguments take one value or many (`OneOrMany`);
+/// `service.list`'s `type` ("String or List" in the document) is sent as a list either way.
+#[tokio::test]
+async fn list_arguments_take_one_value_or_many() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/json/service.list"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let ms =
+        memset::Client::builder(memset::Credentials::token("0123456789abcdef0123456789abcdef"))
+            .base_url(server.uri())
+            .build()
+            .expect("valid settings");
+    ms.service().list().r#type("miniserver").await.expect("one type");
+    ms.service().list().r#type(["miniserver", "cloudstorage"]).await.expect("two types");
+    let many: memset::OneOrMany<String> = vec![String::from("cloudstorage")].into();
+    ms.service().list().r#type(many).await.expect("a Vec");
+    let sent: Vec<Value> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| {
+            let text = String::from_utf8_lossy(&r.body).replace('+', " ");
+            let encoded = text.strip_prefix("parameters=").expect("one form field");
+            serde_json::from_str(&percent_decoded(encoded)).expect("parameters JSON")
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            json!({"type": ["miniserver"]}),
+            json!({"type": ["miniserver", "cloudstorage"]}),
+            json!({"type": ["cloudstorage"]})
+        ]
+    );
+}
+
+/// `text` with its `%XX` escapes decoded.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

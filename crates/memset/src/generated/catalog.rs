@@ -9747,7 +9747,7 @@ pub(crate) static SERVICE_LIST: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "The service types to list, e.g. `miniserver` or `cloudstorage`; to ask for a single type, pass a one-item list.",
+            doc: "The service type or types to list, e.g. `miniserver`, or `[\"miniserver\", \"cloudstorage\"]`.",
             limits: Limits::NONE,
         },
         ParamInfo {

@@ -328,13 +328,19 @@ impl DnsZoneCreateRequest {
         self
     }
     /// Records to create in the zone; the zone id is filled in by the API.
-    pub fn records(mut self, value: Vec<NewZoneRecord>) -> Self {
-        self.params.records = Some(value);
+    pub fn records(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewZoneRecord>>,
+    ) -> Self {
+        self.params.records = Some(value.into().into_vec());
         self
     }
     /// Domains to serve the zone for; the zone id is filled in by the API.
-    pub fn domains(mut self, value: Vec<NewZoneDomain>) -> Self {
-        self.params.domains = Some(value);
+    pub fn domains(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewZoneDomain>>,
+    ) -> Self {
+        self.params.domains = Some(value.into().into_vec());
         self
     }
 }

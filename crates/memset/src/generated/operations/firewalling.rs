@@ -408,8 +408,11 @@ impl FirewallingRuleGroupCreateRequest {
         self
     }
     /// Rules to create in the group (a group holds at most 30 rules); the group's name is filled in by the API. Must be at most 30 items.
-    pub fn rules(mut self, value: Vec<NewFirewallRule>) -> Self {
-        self.params.rules = Some(value);
+    pub fn rules(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewFirewallRule>>,
+    ) -> Self {
+        self.params.rules = Some(value.into().into_vec());
         self
     }
     /// What to do with outbound traffic no rule matches; accept (`RETURN`) unless told otherwise. Only for customers in the outbound firewalling beta.

@@ -140,9 +140,12 @@ pub struct ServerMoveIpsParams {
 }
 impl ServerMoveIpsParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(source_ips: Vec<String>, destination_name: impl Into<String>) -> Self {
+    pub fn new(
+        source_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+        destination_name: impl Into<String>,
+    ) -> Self {
         Self {
-            source_ips,
+            source_ips: source_ips.into().into_vec(),
             destination_name: destination_name.into(),
         }
     }
@@ -215,7 +218,7 @@ impl ServerApi {
     /// * source section: "Server Methods"
     pub fn move_ips(
         &self,
-        source_ips: Vec<String>,
+        source_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
         destination_name: impl Into<String>,
     ) -> ServerMoveIpsRequest {
         Call::new(
@@ -2208,13 +2211,19 @@ impl ServerStatusApi {
 }
 impl ServerStatusListRequest {
     /// The service names of the servers to report on; every live server when not given.
-    pub fn names(mut self, value: Vec<String>) -> Self {
-        self.params.names = Some(value);
+    pub fn names(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
+        self.params.names = Some(value.into().into_vec());
         self
     }
     /// Report only these statuses.
-    pub fn statuses(mut self, value: Vec<MonitoringStatus>) -> Self {
-        self.params.statuses = Some(value);
+    pub fn statuses(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<MonitoringStatus>>,
+    ) -> Self {
+        self.params.statuses = Some(value.into().into_vec());
         self
     }
 }

@@ -516,14 +516,14 @@ impl CreateMonitoringPolicyParams {
     pub fn new(
         monitoring_policy: NewMonitoringPolicy,
         thresholds: NewThresholds,
-        ports: Vec<NewMonitoringPort>,
-        processes: Vec<NewMonitoringProcess>,
+        ports: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringPort>>,
+        processes: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringProcess>>,
     ) -> Self {
         Self {
             monitoring_policy,
             thresholds,
-            ports,
-            processes,
+            ports: ports.into().into_vec(),
+            processes: processes.into().into_vec(),
         }
     }
 }
@@ -591,8 +591,8 @@ impl Client {
         &self,
         monitoring_policy: NewMonitoringPolicy,
         thresholds: NewThresholds,
-        ports: Vec<NewMonitoringPort>,
-        processes: Vec<NewMonitoringProcess>,
+        ports: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringPort>>,
+        processes: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringProcess>>,
     ) -> CreateMonitoringPolicyRequest {
         Call::new(
             self.clone(),
@@ -619,11 +619,11 @@ impl AddPortParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         monitoring_policy_id: impl Into<String>,
-        ports: Vec<NewMonitoringPort>,
+        ports: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringPort>>,
     ) -> Self {
         Self {
             monitoring_policy_id: monitoring_policy_id.into(),
-            ports,
+            ports: ports.into().into_vec(),
         }
     }
 }
@@ -675,7 +675,7 @@ impl Client {
     pub fn add_port(
         &self,
         monitoring_policy_id: impl Into<String>,
-        ports: Vec<NewMonitoringPort>,
+        ports: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringPort>>,
     ) -> AddPortRequest {
         Call::new(self.clone(), AddPortParams::new(monitoring_policy_id, ports))
     }
@@ -694,11 +694,11 @@ impl AddProcessParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         monitoring_policy_id: impl Into<String>,
-        processes: Vec<NewMonitoringProcess>,
+        processes: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringProcess>>,
     ) -> Self {
         Self {
             monitoring_policy_id: monitoring_policy_id.into(),
-            processes,
+            processes: processes.into().into_vec(),
         }
     }
 }
@@ -754,7 +754,7 @@ impl Client {
     pub fn add_process(
         &self,
         monitoring_policy_id: impl Into<String>,
-        processes: Vec<NewMonitoringProcess>,
+        processes: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringProcess>>,
     ) -> AddProcessRequest {
         Call::new(self.clone(), AddProcessParams::new(monitoring_policy_id, processes))
     }
@@ -771,10 +771,13 @@ pub struct AttachMonitoringPolicyServerParams {
 }
 impl AttachMonitoringPolicyServerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(monitoring_policy_id: impl Into<String>, servers: Vec<String>) -> Self {
+    pub fn new(
+        monitoring_policy_id: impl Into<String>,
+        servers: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
         Self {
             monitoring_policy_id: monitoring_policy_id.into(),
-            servers,
+            servers: servers.into().into_vec(),
         }
     }
 }
@@ -822,7 +825,7 @@ impl Client {
     pub fn attach_monitoring_policy_server(
         &self,
         monitoring_policy_id: impl Into<String>,
-        servers: Vec<String>,
+        servers: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
     ) -> AttachMonitoringPolicyServerRequest {
         Call::new(
             self.clone(),

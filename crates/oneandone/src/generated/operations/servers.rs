@@ -924,8 +924,14 @@ pub struct CreateServerParams {
 }
 impl CreateServerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(server: NewServer, hdds: Vec<NewHdd>) -> Self {
-        Self { server, hdds }
+    pub fn new(
+        server: NewServer,
+        hdds: impl Into<cloud_sdks_runtime::OneOrMany<NewHdd>>,
+    ) -> Self {
+        Self {
+            server,
+            hdds: hdds.into().into_vec(),
+        }
     }
 }
 impl rt::Operation for CreateServerParams {
@@ -982,7 +988,7 @@ impl Client {
     pub fn create_server(
         &self,
         server: NewServer,
-        hdds: Vec<NewHdd>,
+        hdds: impl Into<cloud_sdks_runtime::OneOrMany<NewHdd>>,
     ) -> CreateServerRequest {
         Call::new(self.clone(), CreateServerParams::new(server, hdds))
     }
@@ -999,10 +1005,13 @@ pub struct AddHddParams {
 }
 impl AddHddParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(server_id: impl Into<String>, hdds: Vec<NewHdd>) -> Self {
+    pub fn new(
+        server_id: impl Into<String>,
+        hdds: impl Into<cloud_sdks_runtime::OneOrMany<NewHdd>>,
+    ) -> Self {
         Self {
             server_id: server_id.into(),
-            hdds,
+            hdds: hdds.into().into_vec(),
         }
     }
 }
@@ -1058,7 +1067,7 @@ impl Client {
     pub fn add_hdd(
         &self,
         server_id: impl Into<String>,
-        hdds: Vec<NewHdd>,
+        hdds: impl Into<cloud_sdks_runtime::OneOrMany<NewHdd>>,
     ) -> AddHddRequest {
         Call::new(self.clone(), AddHddParams::new(server_id, hdds))
     }

@@ -174,18 +174,27 @@ impl NewServer {
         self
     }
     /// Volumes to create and attach to the server.
-    pub fn create_volumes(mut self, value: Vec<NewVolume>) -> Self {
-        self.create_volumes = Some(value);
+    pub fn create_volumes(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewVolume>>,
+    ) -> Self {
+        self.create_volumes = Some(value.into().into_vec());
         self
     }
     /// Existing volumes of the data center to attach to the server, by id.
-    pub fn attach_volumes(mut self, value: Vec<ResourceRef>) -> Self {
-        self.attach_volumes = Some(value);
+    pub fn attach_volumes(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<ResourceRef>>,
+    ) -> Self {
+        self.attach_volumes = Some(value.into().into_vec());
         self
     }
     /// Network interfaces to create on the server.
-    pub fn nics(mut self, value: Vec<NewNic>) -> Self {
-        self.nics = Some(value);
+    pub fn nics(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewNic>>,
+    ) -> Self {
+        self.nics = Some(value.into().into_vec());
         self
     }
 }

@@ -167,8 +167,11 @@ impl NewVolume {
         self
     }
     /// Public SSH keys that may log into the volume's system; only official ProfitBricks images support them.
-    pub fn ssh_keys(mut self, value: Vec<String>) -> Self {
-        self.ssh_keys = Some(value);
+    pub fn ssh_keys(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
+        self.ssh_keys = Some(value.into().into_vec());
         self
     }
     /// The storage availability zone of the volume; it only matters for HDD volumes, so leave it unset or AUTO for SSD.

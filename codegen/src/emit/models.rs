@@ -152,7 +152,7 @@ fn string_form(m: &Model, field: &str) -> TokenStream {
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::encode::string_or(deserializer, |text| Self { #(#inits),* }, |value| Self::deserialize(value))
+                rt::encode::string_or(deserializer, |text| Self { #(#inits),* }, Self::deserialize)
             }
         }
 

@@ -183,8 +183,7 @@ mod tests {
     #[test]
     fn dates_order_and_hash_by_what_they_say() {
         let d = |t: &str| Date::parse(t).expect(t);
-        let mut dates =
-            vec![d("2018-05-17 22:04:47"), d("2012-12-01"), d("2018-05"), d("2018-05-17")];
+        let mut dates = [d("2018-05-17 22:04:47"), d("2012-12-01"), d("2018-05"), d("2018-05-17")];
         dates.sort();
         let texts: Vec<&str> = dates.iter().map(Date::as_str).collect();
         assert_eq!(texts, ["2012-12-01", "2018-05", "2018-05-17", "2018-05-17 22:04:47"]);

@@ -144,7 +144,7 @@ impl<'de> serde::Deserialize<'de> for License {
         rt::encode::string_or(
             deserializer,
             |text| Self { name: Some(text) },
-            |value| Self::deserialize(value),
+            Self::deserialize,
         )
     }
 }

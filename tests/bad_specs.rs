@@ -154,7 +154,7 @@ fn misspelt_type_suggests_the_right_one() {
 fn unknown_key_is_rejected() {
     let group = edit(GROUP, "type = \"integer\"\nmin = 0", "tyep = \"integer\"\nmin = 0");
     let d = only_error(spec(PROVIDER, &group));
-    assert_diagnostic(&d, GROUP_FILE, &group, "tyep", "unknown field `tyep`, expected one of `name`, `type`, `required`, `doc`, `deprecated`, `secret`, `rust`, `wire`, `in`, `default`, `allow_slash`, `flatten`, `nullable`, `min`, `max`, `multiple_of`, `min_length`, `max_length`, `chars`, `forbidden_chars`, `values`, `min_items`, `max_items`, `exactly_one`", "remove the key or fix its spelling; spec/README.md lists every key");
+    assert_diagnostic(&d, GROUP_FILE, &group, "tyep", "unknown field `tyep`, expected one of `name`, `type`, `required`, `doc`, `deprecated`, `secret`, `rust`, `wire`, `in`, `default`, `allow_slash`, `flatten`, `nullable`, `min`, `max`, `multiple_of`, `min_length`, `max_length`, `chars`, `forbidden_chars`, `values`, `separator`, `min_items`, `max_items`, `exactly_one`", "remove the key or fix its spelling; spec/README.md lists every key");
 }
 
 #[test]
@@ -480,4 +480,106 @@ fn exactly_one_applies_to_lists_of_models_only() {
     let d = only_error(spec(PROVIDER, &group));
     assert!(d.message.contains("'exactly_one' does not apply to type integer"), "{d}");
     assert_eq!(d.help.as_deref(), Some("'exactly_one' applies to lists of models"));
+}
+
+#[test]
+fn flatten_is_only_for_body_models() {
+    let group =
+        edit(GROUP, "type = \"integer\"\nmin = 0", "type = \"integer\"\nflatten = true\nmin = 0");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "true\nmin = 0",
+        "parameter 'depth' of operation 'get_thing': only a body parameter of a model type can be flattened",
+        "remove flatten, or make the parameter a body model",
+    );
+}
+
+#[test]
+fn an_optional_body_model_may_be_flattened() {
+    // issue 12 item 11: a flattened model the caller may leave out
+    let group = edit(
+        GROUP,
+        "[[model]]",
+        "[[operation]]\nname = \"update_thing\"\ndoc = \"Updates a thing.\"\nmethod = \"PUT\"\npath = \"/things/{thing_id}\"\n\n[[operation.param]]\nname = \"thing_id\"\nin = \"path\"\ntype = \"string\"\nrequired = true\ndoc = \"The thing's id.\"\n\n[[operation.param]]\nname = \"thing\"\nin = \"body\"\ntype = \"Thing\"\nflatten = true\ndoc = \"What to change.\"\n\n[[model]]",
+    );
+    let files = generate(&spec(PROVIDER, &group)).expect("an optional flattened model is valid");
+    let ops = files.iter().find(|f| f.path == "generated/operations/things.rs").expect("ops");
+    assert!(
+        ops.contents.contains("pub fn update_thing(&self, thing_id: impl Into<String>)"),
+        "{}",
+        ops.contents
+    );
+    assert!(
+        ops.contents.contains("pub fn thing(mut self, value: Thing) -> Self"),
+        "{}",
+        ops.contents
+    );
+}
+
+#[test]
+fn from_string_must_name_a_string_field_of_an_otherwise_optional_model() {
+    let group = edit(GROUP, "doc = \"A thing.\"\n", "doc = \"A thing.\"\nfrom_string = \"size\"\n");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\"size\"\n",
+        "model 'Thing': from_string 'size' must name a string field, and every other field must be optional",
+        "name the string field a bare string answer stands for (its Rust name)",
+    );
+}
+
+#[test]
+fn unknown_handle_lists_the_kinds() {
+    let group =
+        edit(GROUP, "returns = \"Thing\"\n", "returns = \"Thing\"\nhandle = \"job_if_changed\"\n");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\"job_if_changed\"",
+        "unknown handle 'job_if_changed'",
+        "expected \"request\" (hand back the request id), \"job\" (the value is a job) or \"job_when_changed\" (a job only when something changes)",
+    );
+}
+
+#[test]
+fn a_job_when_changed_needs_a_model() {
+    let group = edit(
+        GROUP,
+        "returns = \"Thing\"\n",
+        "returns = \"string\"\nhandle = \"job_when_changed\"\n",
+    );
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\"job_when_changed\"",
+        "operation 'get_thing' hands back a job but returns no model",
+        "set returns = \"Job\" (the job model)",
+    );
+}
+
+#[test]
+fn separator_needs_string_values() {
+    let group = edit(
+        GROUP,
+        "type = \"integer\"\nmin = 0",
+        "type = \"integer\"\nseparator = \",\"\nmin = 0",
+    );
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\",\"\nmin",
+        "parameter 'depth' of operation 'get_thing': 'separator' needs a string with 'values'",
+        "list the values that may be joined, e.g. values = [\"tcp\", \"udp\"], and give a non-empty separator such as \",\"",
+    );
 }

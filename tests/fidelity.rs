@@ -231,3 +231,186 @@ fn profitbricks_create_volume_explains_the_unchecked_password_rule() {
     let model = profitbricks.models.iter().find(|m| m.name == "NewVolume").expect("NewVolume");
     assert!(model.doc.contains("not checked before sending"), "{}", model.doc);
 }
+
+/// 1&1 item 14: an appliance (or image) whose `licenses` are bare names, as real answers send
+/// them, decodes as well as the `{name}` objects of the SDK's fixtures; both shapes in one list.
+#[tokio::test]
+async fn oneandone_licenses_decode_as_names_or_objects() {
+    let file = workspace().join("tests/fixtures/oneandone/get_appliance.license_strings.json");
+    let body = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/server_appliances/7C5FA1D21B98DE39D7516333AAB7DA54"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = oneandone::Client::builder(oneandone::Credentials::token("test-token"))
+        .base_url(server.uri())
+        .build()
+        .expect("valid settings");
+    let appliance =
+        client.get_appliance("7C5FA1D21B98DE39D7516333AAB7DA54").await.expect("decodes");
+    let names = |licenses: &[oneandone::models::License]| -> Vec<String> {
+        licenses.iter().filter_map(|l| l.name.clone()).collect()
+    };
+    assert_eq!(names(appliance.licenses.as_deref().unwrap_or_default()), ["Windows", "SQL Server"]);
+
+    let image: oneandone::models::Image = decode(json!({
+        "id": "B77E19E062D5818532EFF11C747BD104",
+        "licenses": [{"name": "Windows 2012 Standard"}, "SQL Server"]
+    }));
+    assert_eq!(
+        names(image.licenses.as_deref().unwrap_or_default()),
+        ["Windows 2012 Standard", "SQL Server"]
+    );
+    let junk =
+        serde_json::from_value::<oneandone::models::Image>(json!({"id": "x", "licenses": [7]}));
+    assert!(junk.is_err(), "a number is neither shape");
+}
+
+/// Memset item 3: the nine `cluster.*` toggles answer a job when they change something and
+/// the current state otherwise; both decode, as `JobOrState::Job` and `JobOrState::State`.
+#[tokio::test]
+async fn memset_cluster_toggles_decode_a_job_or_the_state() {
+    let server = MockServer::start().await;
+    let job = json!({"id": "aabbccddeeff00112233445566778899", "type": "CLUSTER-SERVER-ENABLE",
+        "status": "NEW", "finished": false, "error": false});
+    let state = json!({"enabled": true, "server_name": "testyaa1"});
+    Mock::given(method("POST"))
+        .and(path("/json/cluster.server.enable"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(job))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/json/cluster.server.enable"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(state.clone()))
+        .mount(&server)
+        .await;
+    let ms =
+        memset::Client::builder(memset::Credentials::api_key("0123456789abcdef0123456789abcdef"))
+            .base_url(server.uri())
+            .build()
+            .expect("valid settings");
+    let first: memset::JobOrState<memset::models::Job> =
+        ms.cluster().server().enable("lbtestyaa1", "testyaa1").await.expect("a job");
+    assert_eq!(first.job().map(|j| j.id.as_str()), Some("aabbccddeeff00112233445566778899"));
+    let second = ms.cluster().server().enable("lbtestyaa1", "testyaa1").await.expect("the state");
+    assert_eq!(second, memset::JobOrState::State(state));
+    assert!(second.into_job().is_none());
+
+    let spec = spec("memset");
+    for op in spec.operations.iter().filter(|op| op.name.starts_with("cluster.")) {
+        let toggle = ["enable", "disable", "enable_fallback", "disable_fallback", "set_weight"]
+            .contains(&op.method_name.as_str());
+        assert_eq!(
+            op.handle == codegen::ir::Handle::JobWhenChanged,
+            toggle,
+            "{}: a job only when something changes",
+            op.name
+        );
+    }
+}
+
+/// Issue 13 item 9: list filters take the enum the answers use (a variant or its wire text),
+/// and every `type` member is `r#type` in all three crates (the source's name; ProfitBricks'
+/// volume `disk_type` is the SDK's own argument name).
+#[tokio::test]
+async fn filters_are_typed_and_type_members_share_one_name() {
+    use memset::models::ServiceStatus;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/json/service.list"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let ms =
+        memset::Client::builder(memset::Credentials::api_key("0123456789abcdef0123456789abcdef"))
+            .base_url(server.uri())
+            .build()
+            .expect("valid settings");
+    ms.service().list().status(ServiceStatus::Cancelled).await.expect("typed filter");
+    ms.server().list().status("LIVE").await.expect_err("server.list is not mocked");
+    let sent = server.received_requests().await.unwrap_or_default();
+    let body = String::from_utf8_lossy(&sent[0].body).into_owned();
+    assert!(body.contains("CANCELLED"), "{body}");
+    let error = ms.service().list().status(ServiceStatus::OnHold).await.expect_err("not a filter");
+    assert!(error.to_string().contains("must be one of LIVE, CANCELLED"), "{error}");
+
+    for provider in ["profitbricks", "oneandone", "memset"] {
+        let spec = spec(provider);
+        for model in &spec.models {
+            for field in model.fields.iter().filter(|f| f.wire.last().is_some_and(|w| w == "type"))
+            {
+                assert!(
+                    field.rust == "type" || field.rust == "disk_type",
+                    "{provider} {}.{}: a type member is r#type",
+                    model.name,
+                    field.rust
+                );
+            }
+        }
+    }
+}
+
+/// Memset item 5 and issue 13 item 9: list arguments take one value or many (`OneOrMany`);
+/// `service.list`'s `type` ("String or List" in the document) is sent as a list either way.
+#[tokio::test]
+async fn list_arguments_take_one_value_or_many() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/json/service.list"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let ms =
+        memset::Client::builder(memset::Credentials::api_key("0123456789abcdef0123456789abcdef"))
+            .base_url(server.uri())
+            .build()
+            .expect("valid settings");
+    ms.service().list().r#type("miniserver").await.expect("one type");
+    ms.service().list().r#type(["miniserver", "cloudstorage"]).await.expect("two types");
+    let many: memset::OneOrMany<String> = vec![String::from("cloudstorage")].into();
+    ms.service().list().r#type(many).await.expect("a Vec");
+    let sent: Vec<Value> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| {
+            let text = String::from_utf8_lossy(&r.body).replace('+', " ");
+            let encoded = text.strip_prefix("parameters=").expect("one form field");
+            serde_json::from_str(&percent_decoded(encoded)).expect("parameters JSON")
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            json!({"type": ["miniserver"]}),
+            json!({"type": ["miniserver", "cloudstorage"]}),
+            json!({"type": ["cloudstorage"]})
+        ]
+    );
+}
+
+/// `text` with its `%XX` escapes decoded.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -597,7 +597,7 @@ async fn unknown_enum_values_and_extra_members_decode() {
     });
     let (_server, client) = pb_answering(ResponseTemplate::new(200).set_body_json(body)).await;
     let dc = client.get_datacenter("dc-1").await.expect("a newer server's answer still decodes");
-    assert_eq!(dc.resource_type, ResourceType::Unknown("hologram".into()));
+    assert_eq!(dc.r#type, ResourceType::Unknown("hologram".into()));
     assert_eq!(dc.properties.and_then(|p| p.name).as_deref(), Some("web"));
 }
 

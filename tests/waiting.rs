@@ -234,7 +234,7 @@ async fn oneandone_wait_for_a_state_the_caller_names() {
     let (_server, oa) = oneandone_server("POWERED_ON", 2, "POWERED_OFF").await;
     let status = oa
         .server("s-1")
-        .wait_for_state(&["POWERED_OFF"])
+        .wait_for_state([oneandone::models::ResourceState::PoweredOff])
         .interval(Duration::from_millis(5))
         .await
         .expect("powered off");
@@ -261,4 +261,39 @@ async fn oneandone_wait_for_times_out_with_a_typed_error() {
         }
         other => panic!("expected a timeout, got {other:?}"),
     }
+}
+
+/// 1&1 item 12: after a power-on, the wait ends at POWERED_ON, not at the POWERED_OFF the
+/// server still shows; after a power-off at POWERED_OFF; the action is sent first, once.
+#[tokio::test]
+async fn oneandone_waits_for_the_state_the_power_action_leads_to() {
+    use oneandone::models::{ResourceState, ServerAction, ServerActionMethod};
+    let (server, oa) = oneandone_server("POWERED_OFF", 2, "POWERED_ON").await;
+    Mock::given(method("PUT"))
+        .and(path("/servers/s-1/status/action"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"id": "s-1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let status = oa
+        .modify_server_status_and_wait("s-1", ServerAction::PowerOn, ServerActionMethod::Software)
+        .interval(Duration::from_millis(5))
+        .await
+        .expect("powered on");
+    assert_eq!(status.state, Some(ResourceState::PoweredOn));
+    let requests = server.received_requests().await.unwrap_or_default();
+    assert_eq!(requests[0].method.as_str(), "PUT", "the action goes first");
+    assert_eq!(requests.len(), 4, "the action, then three looks");
+
+    // a plain wait_for keeps the SDK's set and would have stopped at POWERED_OFF
+    let (_server, oa) = oneandone_server("POWERED_OFF", 2, "POWERED_ON").await;
+    let plain = oa.server("s-1").wait_for().interval(Duration::from_millis(5)).await;
+    assert_eq!(plain.expect("done").state, Some(ResourceState::PoweredOff));
+    let after_off = oa
+        .server("s-1")
+        .wait_after(&ServerAction::PowerOff)
+        .interval(Duration::from_millis(5))
+        .await;
+    assert_eq!(after_off.expect("done").state, Some(ResourceState::PoweredOff));
+    assert_eq!(oneandone::power::states_after(&ServerAction::Reboot), [ResourceState::PoweredOn]);
 }

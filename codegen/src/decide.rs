@@ -16,6 +16,7 @@ fn answer(p: &Provider, op: &Operation) -> Answer {
     match (op.handle, &op.returns) {
         (Handle::Request, returns) => Answer::Accepted(returns.clone()),
         (Handle::Job, Some(ty)) => Answer::Job { ty: ty.clone(), id_field: job_id_field(p, ty) },
+        (Handle::JobWhenChanged, Some(ty)) => Answer::JobOrState(ty.clone()),
         (_, Some(ty)) => Answer::Value(ty.clone()),
         (_, None) => Answer::Nothing,
     }

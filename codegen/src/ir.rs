@@ -191,6 +191,8 @@ pub enum Answer {
     Accepted(Option<Ty>),
     /// A job to wait on; its id is the Rust field `id_field` of the answer, when it has one.
     Job { ty: Ty, id_field: Option<String> },
+    /// A job (of this type) when the call changed something, else the API's answer as JSON.
+    JobOrState(Ty),
 }
 
 /// A paged list's walk: the operation's page parameters and the type of its items.
@@ -237,6 +239,8 @@ pub enum Handle {
     Request,
     /// The value is a job to wait on.
     Job,
+    /// The value is a job when the call changed something, else the current state.
+    JobWhenChanged,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,6 +293,8 @@ pub struct Constraints {
     pub chars: Option<String>,
     pub forbidden_chars: Option<String>,
     pub values: Vec<String>,
+    /// Several of `values` may be joined by this separator into one string.
+    pub separator: Option<String>,
     /// Allowed values of an integer.
     pub int_values: Vec<i64>,
     pub min_items: Option<usize>,
@@ -327,6 +333,8 @@ pub struct Model {
     pub output: bool,
     /// It, or a model inside it, has a rule to check before sending.
     pub checked: bool,
+    /// The field (Rust name) a plain string answer fills: the model decodes from either.
+    pub from_string: Option<String>,
 }
 
 #[derive(Debug, Clone)]

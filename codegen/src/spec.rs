@@ -183,6 +183,9 @@ pub struct ModelEntry {
     pub at_most_one_of: Vec<Spanned<Vec<String>>>,
     #[serde(default)]
     pub requires: Vec<Spanned<RequiresEntry>>,
+    /// A field (Rust name) that a bare string answer fills: the model also decodes from a
+    /// plain string, as that field with every other one unset.
+    pub from_string: Option<Spanned<String>>,
 }
 
 /// A conditional rule: when `when` is set (and, with `equals`, has that value), every member
@@ -229,6 +232,8 @@ pub struct MemberEntry {
     pub chars: Option<Spanned<String>>,
     pub forbidden_chars: Option<Spanned<String>>,
     pub values: Option<Spanned<Vec<toml::Value>>>,
+    /// With `values` on a string: several of the values may be joined by this separator.
+    pub separator: Option<Spanned<String>>,
     pub min_items: Option<Spanned<i64>>,
     pub max_items: Option<Spanned<i64>>,
     /// A list of models: exactly one item has this boolean field (its Rust name) true.

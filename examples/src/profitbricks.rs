@@ -121,17 +121,16 @@ pub async fn seed_examples(target: &Target) -> Result<Vec<String>, Failure> {
     let image = public_image(pb).await?;
     let nic1 = NewNic::new(1)
         .name("nic1")
-        .ips(vec!["10.2.2.3".into()])
+        .ips(vec!["10.2.2.3"])
         .dhcp(true)
         .firewall_active(true)
         .nat(false);
-    let nic2 =
-        NewNic::new(1).name("nic2").ips(vec!["10.2.3.4".into()]).dhcp(true).firewall_active(true);
+    let nic2 = NewNic::new(1).name("nic2").ips(vec!["10.2.3.4"]).dhcp(true).firewall_active(true);
     let volume1 = NewVolume::new(56, VolumeType::Hdd)
         .name("volume1")
         .image(image.clone())
         .bus(Bus::Virtio)
-        .ssh_keys(vec!["ssh-rsa AAAAB3NzaC1yc2EAAAADAQ example".into()])
+        .ssh_keys(vec!["ssh-rsa AAAAB3NzaC1yc2EAAAADAQ example"])
         // the documentation's "s3cr3tpass0rd" has a 0, outside the documented password
         // alphabet, which the crate refuses before sending
         .image_password("s3cr3tpass2rd")

@@ -115,7 +115,7 @@ fn entry(p: &Provider, op: &Operation) -> TokenStream {
         Answer::Nothing => quote!(AnswerKind::Nothing),
         Answer::Value(_) => quote!(AnswerKind::Value),
         Answer::Accepted(_) => quote!(AnswerKind::Accepted),
-        Answer::Job { .. } => quote!(AnswerKind::Job),
+        Answer::Job { .. } | Answer::JobOrState(_) => quote!(AnswerKind::Job),
     };
     let returns = option_str(op.returns.as_ref().map(|t| t.to_string()).as_deref());
     let pages = match &op.paging {
@@ -271,6 +271,9 @@ fn limits(c: &Constraints) -> TokenStream {
     if !c.values.is_empty() {
         let values = &c.values;
         set.push(quote!(values: &[#(#values),*]));
+    }
+    if let Some(separator) = &c.separator {
+        set.push(quote!(separator: Some(#separator)));
     }
     if !c.int_values.is_empty() {
         let values = &c.int_values;

@@ -123,9 +123,10 @@ fn value_checks_scalar(
             }
             if !c.values.is_empty() {
                 let values = &c.values;
-                out.extend(
-                    quote! { rt::check::one_of(operation, #label, #value, &[#(#values),*])?; },
-                );
+                out.extend(match &c.separator {
+                    Some(sep) => quote! { rt::check::one_of_joined(operation, #label, #value, &[#(#values),*], #sep)?; },
+                    None => quote! { rt::check::one_of(operation, #label, #value, &[#(#values),*])?; },
+                });
             }
         }
         Ty::Enum(name) if c.values.is_empty() => {
@@ -249,6 +250,9 @@ pub fn describe(ty: &Ty, c: &Constraints) -> String {
     if !c.values.is_empty() {
         let values: Vec<String> = c.values.iter().map(|v| format!("`{v}`")).collect();
         rules.push(format!("{each}one of {}", values.join(", ")));
+        if let Some(sep) = &c.separator {
+            rules.push(format!("{each}or several of them joined by `{sep}` without spaces"));
+        }
     }
     if !c.int_values.is_empty() {
         let values: Vec<String> = c.int_values.iter().map(|v| format!("`{v}`")).collect();

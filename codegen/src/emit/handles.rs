@@ -8,7 +8,7 @@ use heck::ToUpperCamelCase;
 
 use super::{operations, rust};
 use crate::docs;
-use crate::ir::{Operation, Provider, ResourceHandle, WaitSpec};
+use crate::ir::{Operation, Provider, ResourceHandle, Ty, WaitSpec};
 
 pub fn file(p: &Provider) -> TokenStream {
     let handles = p.handles.iter().map(|h| handle(p, h));
@@ -90,7 +90,7 @@ fn handle(p: &Provider, h: &ResourceHandle) -> TokenStream {
             }
         })
     });
-    let wait = h.wait.as_ref().and_then(|w| Some(wait_methods(h, w, find(p, &w.operation)?)));
+    let wait = h.wait.as_ref().and_then(|w| Some(wait_methods(p, h, w, find(p, &w.operation)?)));
     quote! {
         impl Client {
             #getter_doc
@@ -122,7 +122,17 @@ fn handle(p: &Provider, h: &ResourceHandle) -> TokenStream {
 // dispatch, waits, page walks): it is then compiled in the crates that call it, so a client
 // crate's own build only type-checks its operations; without it the memset crate emitted
 // 27 times the LLVM IR (909k lines against 33k).
-fn wait_methods(h: &ResourceHandle, w: &WaitSpec, op: &Operation) -> TokenStream {
+/// The type of the state a wait reads: the last field of its path through the answer.
+fn state_ty(p: &Provider, w: &WaitSpec, op: &Operation) -> Option<Ty> {
+    let mut ty = op.returns.clone()?;
+    for step in &w.state {
+        let Ty::Model(name) = &ty else { return None };
+        ty = p.model(name)?.fields.iter().find(|f| f.rust == step.field)?.ty.clone();
+    }
+    Some(ty)
+}
+
+fn wait_methods(p: &Provider, h: &ResourceHandle, w: &WaitSpec, op: &Operation) -> TokenStream {
     let output = operations::output_ty(op);
     let call = call_path(op, quote!(client));
     let done = &w.done;
@@ -154,18 +164,31 @@ fn wait_methods(h: &ResourceHandle, w: &WaitSpec, op: &Operation) -> TokenStream
     let state_doc = docs::attrs(&format!(
         "Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of {done_list}."
     ));
+    // the states as the answer types them: an enum's variants, or text
+    let (state_arg, done_args, text) = match state_ty(p, w, op) {
+        Some(Ty::Enum(name)) => {
+            let e = rust::ident(&name);
+            let done_args = quote!([#(#e::from(#done)),*]);
+            (quote!(impl IntoIterator<Item = #e>), done_args, quote!(s.to_string()))
+        }
+        _ => (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!([#(#done),*]),
+            quote!(s.into()),
+        ),
+    };
     quote! {
         #wait_doc
         #[inline]
         pub fn wait_for(&self) -> rt::wait::Wait<#output, ErrorKind> {
-            self.wait_for_state(&[#(#done),*])
+            self.wait_for_state(#done_args)
         }
 
         #state_doc
         #[inline]
-        pub fn wait_for_state(&self, states: &[&str]) -> rt::wait::Wait<#output, ErrorKind> {
+        pub fn wait_for_state(&self, states: #state_arg) -> rt::wait::Wait<#output, ErrorKind> {
             let (client, id) = (self.client.clone(), self.id.clone());
-            let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
+            let done: Vec<String> = states.into_iter().map(|s| #text).collect();
             let options = rt::wait::WaitOptions::new(std::time::Duration::from_secs(#interval), std::time::Duration::from_secs(#timeout));
             let what = format!("{} {}", #noun, self.id);
             let look = rt::wait::look(move || #call(id.clone()).send(), move |value: #output| {

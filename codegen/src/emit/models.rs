@@ -111,6 +111,12 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
     // callers' JSON (the dynamic entry point) must not lose a misspelt member silently;
     // responses may carry members this crate does not know yet
     let strict = (m.input && !m.output).then(|| quote!(#[serde(deny_unknown_fields)]));
+    // a model that may also come as a bare string: the derives become inherent functions
+    // (`remote = "Self"`), which the trait impls call for objects
+    let (remote, string_form) = match &m.from_string {
+        Some(field) => (quote!(#[serde(remote = "Self")]), string_form(m, field)),
+        None => (TokenStream::new(), TokenStream::new()),
+    };
     let serialize = if m.nested { nested_serialize(m) } else { TokenStream::new() };
     let builder = if m.input { constructors(m) } else { TokenStream::new() };
     let check = if m.checked { check(p, m) } else { TokenStream::new() };
@@ -118,14 +124,43 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
         #doc
         #derives
         #strict
+        #remote
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+        #string_form
         #redacted_debug
         #serialize
         #builder
         #check
+    }
+}
+
+/// `Deserialize` (and `Serialize`) of a model that also decodes from a bare string, which
+/// fills `field` and leaves the others unset.
+fn string_form(m: &Model, field: &str) -> TokenStream {
+    let name = rust::ident(&m.name);
+    let inits = m.fields.iter().map(|f| {
+        let n = rust::ident(&f.rust);
+        match (f.rust == field, f.required) {
+            (true, true) => quote!(#n: text),
+            (true, false) => quote!(#n: Some(text)),
+            (false, _) => quote!(#n: None),
+        }
+    });
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::encode::string_or(deserializer, |text| Self { #(#inits),* }, Self::deserialize)
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                Self::serialize(self, serializer)
+            }
+        }
     }
 }
 

@@ -253,7 +253,7 @@ fn operation_impl(p: &Provider, op: &Operation) -> TokenStream {
     });
     let read = match &op.answer {
         Answer::Nothing => quote!(rt::operation::answer::nothing(response)),
-        Answer::Value(_) | Answer::Job { id_field: None, .. } => {
+        Answer::Value(_) | Answer::Job { id_field: None, .. } | Answer::JobOrState(_) => {
             quote!(rt::operation::answer::value(response))
         }
         Answer::Accepted(Some(_)) => {
@@ -391,6 +391,10 @@ pub fn output_ty(op: &Operation) -> TokenStream {
             quote!(rt::Accepted<#t>)
         }
         Answer::Accepted(None) => quote!(rt::Accepted<()>),
+        Answer::JobOrState(ty) => {
+            let t = rust::ty(ty);
+            quote!(rt::JobOrState<#t>)
+        }
     }
 }
 
@@ -580,6 +584,9 @@ fn wire_doc(op: &Operation) -> String {
                 .to_owned(),
         ),
         Handle::Job => lines.push("returns a job to wait on".to_owned()),
+        Handle::JobWhenChanged => lines.push(
+            "returns a job to wait on when it changes something, else the current state ([`JobOrState`](crate::JobOrState))".to_owned(),
+        ),
         Handle::None => {}
     }
     if let Some(source) = &op.source {

@@ -76,10 +76,20 @@ pub fn ty(t: &Ty) -> TokenStream {
     }
 }
 
-/// The type a caller passes for a value of `t`: strings as `impl Into<String>`.
+/// The type a caller passes for a value of `t`: strings as `impl Into<String>`, enums as
+/// `impl Into<Enum>` (a variant, or its wire text), lists as `impl Into<OneOrMany<T>>` (one
+/// value or many).
 pub fn arg_ty(t: &Ty) -> TokenStream {
     match t {
         Ty::String => quote!(impl Into<String>),
+        Ty::Enum(name) => {
+            let name = ident(name);
+            quote!(impl Into<#name>)
+        }
+        Ty::List(item) => {
+            let item = ty(item);
+            quote!(impl Into<cloud_sdks_runtime::OneOrMany<#item>>)
+        }
         other => ty(other),
     }
 }
@@ -88,7 +98,8 @@ pub fn arg_ty(t: &Ty) -> TokenStream {
 pub fn init_from_arg(name: &str, t: &Ty) -> TokenStream {
     let n = ident(name);
     match t {
-        Ty::String => quote!(#n: #n.into()),
+        Ty::String | Ty::Enum(_) => quote!(#n: #n.into()),
+        Ty::List(_) => quote!(#n: #n.into().into_vec()),
         _ => quote!(#n),
     }
 }
@@ -96,7 +107,8 @@ pub fn init_from_arg(name: &str, t: &Ty) -> TokenStream {
 /// Converts an argument of `arg_ty(t)` into the stored type.
 pub fn arg_into(t: &Ty, value: &TokenStream) -> TokenStream {
     match t {
-        Ty::String => quote!(#value.into()),
+        Ty::String | Ty::Enum(_) => quote!(#value.into()),
+        Ty::List(_) => quote!(#value.into().into_vec()),
         _ => value.clone(),
     }
 }

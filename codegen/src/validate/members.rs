@@ -175,6 +175,17 @@ impl At<'_> {
                 c.exactly_one = Some(field.get_ref().clone());
             }
         }
+        if let Some(sep) = &m.separator {
+            if *item != Ty::String || c.values.is_empty() || sep.get_ref().is_empty() {
+                self.error(
+                    sep.span(),
+                    format!("{label}: 'separator' needs a string with 'values'"),
+                    "list the values that may be joined, e.g. values = [\"tcp\", \"udp\"], and give a non-empty separator such as \",\"",
+                );
+            } else {
+                c.separator = Some(sep.get_ref().clone());
+            }
+        }
         c
     }
 

@@ -164,6 +164,26 @@ impl At<'_> {
         let members: Vec<(&str, &Ty)> = fields.iter().map(|f| (f.rust.as_str(), &f.ty)).collect();
         let requires = self.requirements(&m.requires, &members, &what);
         let nested = fields.iter().any(|f| f.wire.len() > 1);
+        let from_string = m.from_string.as_ref().and_then(|name| {
+            let others_required =
+                fields.iter().any(|f| f.required && f.rust != *name.get_ref());
+            match fields.iter().find(|f| f.rust == *name.get_ref()) {
+                Some(f) if f.ty == Ty::String && !others_required && !nested => {
+                    Some(name.get_ref().clone())
+                }
+                _ => {
+                    self.error(
+                        name.span(),
+                        format!(
+                            "{what}: from_string '{}' must name a string field, and every other field must be optional",
+                            name.get_ref()
+                        ),
+                        "name the string field a bare string answer stands for (its Rust name)",
+                    );
+                    None
+                }
+            }
+        });
         Some(ir::Model {
             group: String::new(),
             name: m.name.get_ref().clone(),
@@ -176,6 +196,7 @@ impl At<'_> {
             input: false,
             output: false,
             checked: false,
+            from_string,
         })
     }
 }

@@ -33,8 +33,9 @@ impl At<'_> {
             None => ir::Handle::None,
             Some((_, "request")) => ir::Handle::Request,
             Some((_, "job")) => ir::Handle::Job,
+            Some((_, "job_when_changed")) => ir::Handle::JobWhenChanged,
             Some((span, other)) => {
-                self.error(span, format!("unknown handle '{other}'"), "expected \"request\" (hand back the request id) or \"job\" (the value is a job)");
+                self.error(span, format!("unknown handle '{other}'"), "expected \"request\" (hand back the request id), \"job\" (the value is a job) or \"job_when_changed\" (a job only when something changes)");
                 ir::Handle::None
             }
         };
@@ -42,7 +43,9 @@ impl At<'_> {
             Some(r) => Some(self.ty(r, names, &what)?),
             None => None,
         };
-        if handle == ir::Handle::Job && !matches!(returns, Some(Ty::Model(_))) {
+        if matches!(handle, ir::Handle::Job | ir::Handle::JobWhenChanged)
+            && !matches!(returns, Some(Ty::Model(_)))
+        {
             self.error(
                 o.handle.as_ref().map_or(o.name.span(), |h| h.span()),
                 format!("{what} hands back a job but returns no model"),
@@ -343,13 +346,11 @@ impl At<'_> {
         }
         let flatten = p.flatten.as_ref().is_some_and(|s| *s.get_ref());
         if let Some(s) = &p.flatten {
-            if location != Location::Body || !matches!(ty, Ty::Model(_)) || !p.required {
+            if location != Location::Body || !matches!(ty, Ty::Model(_)) {
                 self.error(
                     s.span(),
-                    format!(
-                        "{label}: only a required body parameter of a model type can be flattened"
-                    ),
-                    "remove flatten, or make the parameter a required body model",
+                    format!("{label}: only a body parameter of a model type can be flattened"),
+                    "remove flatten, or make the parameter a body model",
                 );
             }
         }

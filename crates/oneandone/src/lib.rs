@@ -27,5 +27,6 @@
 
 #[rustfmt::skip]
 mod generated;
+pub mod power;
 
 pub use generated::*;

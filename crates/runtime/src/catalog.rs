@@ -313,6 +313,8 @@ pub struct Limits {
     pub forbidden_chars: Option<&'static str>,
     /// The allowed values of a string (or of an enum, when only some are allowed).
     pub values: &'static [&'static str],
+    /// Joins several allowed values into one string value (`tcp,udp`), when set.
+    pub separator: Option<&'static str>,
     /// The allowed values of an integer.
     pub int_values: &'static [i64],
     /// The fewest items of a list.
@@ -322,6 +324,11 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// Whether `text` passes `values` (and `separator`): always when no values are listed.
+    pub fn allows(&self, text: &str) -> bool {
+        self.values.is_empty() || crate::check::is_allowed(text, self.values, self.separator)
+    }
+
     /// No rules.
     pub const NONE: Limits = Limits {
         min: None,
@@ -332,6 +339,7 @@ impl Limits {
         chars: None,
         forbidden_chars: None,
         values: &[],
+        separator: None,
         int_values: &[],
         min_items: None,
         max_items: None,

@@ -240,6 +240,36 @@ pub fn one_of<'f>(
     fail(op, field, format!("must be one of {} (got {value})", allowed.join(", ")))
 }
 
+/// Whether `value` is one of `allowed`, or (with a `separator`) several of them joined by it,
+/// each at most once and none empty (Memset's `protocols`: `tcp`, `tcp,udp,icmp`).
+pub fn is_allowed(value: &str, allowed: &[&str], separator: Option<&str>) -> bool {
+    if allowed.contains(&value) {
+        return true;
+    }
+    let Some(separator) = separator.filter(|s| !s.is_empty()) else { return false };
+    let items: Vec<&str> = value.split(separator).collect();
+    items.iter().enumerate().all(|(i, item)| allowed.contains(item) && !items[..i].contains(item))
+}
+
+/// `value` must be one of `allowed`, or several of them joined by `separator`
+/// ([`is_allowed`]).
+pub fn one_of_joined<'f>(
+    op: &str,
+    field: impl Into<Field<'f>>,
+    value: &str,
+    allowed: &[&str],
+    separator: &str,
+) -> Result<(), InvalidArgument> {
+    if is_allowed(value, allowed, Some(separator)) {
+        return Ok(());
+    }
+    let rule = format!(
+        "must be one of {} (got {value}), or several of them joined by '{separator}' without spaces, each once",
+        allowed.join(", ")
+    );
+    fail(op, field, rule)
+}
+
 /// An integer must be one of `allowed` (e.g. a TTL from a fixed list).
 pub fn one_of_i64<'f>(
     op: &str,

@@ -79,6 +79,28 @@ impl Date {
     }
 }
 
+/// Dates order by their parts: year, month, day (a month alone comes before its days), time
+/// of day (a day alone comes before its times), then by text, so the order agrees with `==`.
+/// Offsets (`Z`, `+01:00`) are kept in the text, not interpreted: dates of one API, which
+/// writes them all alike, order as time goes.
+impl Ord for Date {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.year, self.month, self.day, self.time, &self.text).cmp(&(
+            other.year,
+            other.month,
+            other.day,
+            other.time,
+            &other.text,
+        ))
+    }
+}
+
+impl PartialOrd for Date {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// `HH:MM:SS`, optionally followed by fractions of a second and a `Z` or `±hh:mm` offset
 /// (kept in the text, not interpreted).
 fn clock(text: &str) -> Option<(u8, u8, u8)> {
@@ -157,6 +179,18 @@ impl<'de> serde::Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_order_and_hash_by_what_they_say() {
+        let d = |t: &str| Date::parse(t).expect(t);
+        let mut dates = [d("2018-05-17 22:04:47"), d("2012-12-01"), d("2018-05"), d("2018-05-17")];
+        dates.sort();
+        let texts: Vec<&str> = dates.iter().map(Date::as_str).collect();
+        assert_eq!(texts, ["2012-12-01", "2018-05", "2018-05-17", "2018-05-17 22:04:47"]);
+        assert!(d("20110917T00:00:00") < d("2011-09-18"));
+        let set: std::collections::HashSet<Date> = [d("2012-12-01"), d("2012-12-01")].into();
+        assert_eq!(set.len(), 1);
+    }
 
     #[test]
     fn reads_every_format_the_apis_use() {

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::call::CallFuture;
+use crate::catalog::{OperationInfo, Type};
 use crate::operation::Operation;
 use crate::response::Response;
 use crate::{Error, InvalidArgument, Transport};
@@ -20,6 +21,7 @@ where
     O: Operation + DeserializeOwned,
     O::Output: Serialize,
 {
+    let args = one_or_many(O::info(), args);
     match self::args::<O>(O::info().name, args) {
         Ok(operation) => CallFuture::new(transport, &operation, read_json::<O>),
         Err(invalid) => CallFuture::failed(Error::InvalidArgument(invalid)),
@@ -32,6 +34,21 @@ where
     O::Output: Serialize,
 {
     output(O::info().name, O::read(response)?)
+}
+
+/// A single value given for a list argument becomes a list of it, as typed calls take one
+/// value or many ([`OneOrMany`](crate::OneOrMany)).
+fn one_or_many(info: &OperationInfo, mut args: Value) -> Value {
+    if let Value::Object(members) = &mut args {
+        for param in info.params.iter().filter(|p| matches!(p.ty, Type::List(_))) {
+            if let Some(value) = members.get_mut(param.name) {
+                if !value.is_array() && !value.is_null() {
+                    *value = Value::Array(vec![value.take()]);
+                }
+            }
+        }
+    }
+    args
 }
 
 /// Decodes an operation's JSON arguments (`null` counts as no arguments).

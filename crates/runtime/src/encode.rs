@@ -207,6 +207,27 @@ pub fn object<T: Serialize + ?Sized>(
     }
 }
 
+/// Deserializes a model that an API sends either as an object or as a bare string (1&1's
+/// licenses: `{"name": "Windows"}` or `"Windows"`): a string becomes `from_string(text)`,
+/// anything else goes to `from_value` (the model's derived decoder).
+///
+/// # Errors
+///
+/// The deserializer's error, or the model's when the value is neither a string nor the model.
+pub fn string_or<'de, D, T>(
+    deserializer: D,
+    from_string: impl FnOnce(String) -> T,
+    from_value: impl FnOnce(Value) -> Result<T, serde_json::Error>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    match <Value as serde::Deserialize>::deserialize(deserializer)? {
+        Value::String(text) => Ok(from_string(text)),
+        other => from_value(other).map_err(de::Error::custom),
+    }
+}
+
 /// Deserializes a string enum through `From<&str>` without allocating for known values;
 /// generated enums map unknown values to their `Unknown` arm.
 ///

@@ -25,6 +25,7 @@ pub mod encode;
 pub mod env;
 mod error;
 pub mod lenient;
+mod one_or_many;
 pub mod operation;
 pub mod pages;
 mod provider;
@@ -44,11 +45,12 @@ pub use env::EnvError;
 pub use error::{
     ApiError, Classify, ConfigError, Error, ErrorCategory, InvalidArgument, TimeoutKind,
 };
+pub use one_or_many::OneOrMany;
 pub use operation::Operation;
 pub use provider::{AuthScheme, ErrorModel, Provider, RequestIdSource};
 pub use request::{Body, Method, Request};
 pub use reqwest;
-pub use response::{Accepted, Response};
+pub use response::{Accepted, JobOrState, Response};
 pub use retry::{RetryBudget, RetryPolicy};
 pub use serde_json;
 pub use transport::{

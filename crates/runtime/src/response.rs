@@ -224,6 +224,52 @@ impl<T> Deref for Accepted<T> {
     }
 }
 
+/// The answer of a call that starts a job only when it has something to change (Memset's
+/// `cluster.*.enable`, `disable`, `set_weight`, ...): the job, or else whatever the API sends
+/// when nothing had to change (the document does not say what, so it is kept as JSON).
+///
+/// Decodes as [`Job`](Self::Job) when the answer is a job, as [`State`](Self::State)
+/// otherwise; serializes as the answer itself.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum JobOrState<J> {
+    /// Something changed: the job doing it, to wait on.
+    Job(J),
+    /// Nothing had to change: the API's answer as sent (`null` when it sent none).
+    State(serde_json::Value),
+}
+
+impl<J> JobOrState<J> {
+    /// The job, when the call started one.
+    pub fn job(&self) -> Option<&J> {
+        match self {
+            JobOrState::Job(job) => Some(job),
+            JobOrState::State(_) => None,
+        }
+    }
+
+    /// The job, when the call started one.
+    pub fn into_job(self) -> Option<J> {
+        match self {
+            JobOrState::Job(job) => Some(job),
+            JobOrState::State(_) => None,
+        }
+    }
+}
+
+impl<'de, J: serde::de::DeserializeOwned> serde::Deserialize<'de> for JobOrState<J> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        // a job is an object that decodes as one; anything else is the state
+        if value.is_object() {
+            if let Ok(job) = J::deserialize(&value) {
+                return Ok(JobOrState::Job(job));
+            }
+        }
+        Ok(JobOrState::State(value))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use reqwest::header::HeaderValue;

@@ -198,17 +198,32 @@ pub struct Wait<T, K> {
     options: WaitOptions,
     on_progress: Option<ProgressHook>,
     look: Result<Look<T, K>, InvalidArgument>,
+    before: Option<Before<K>>,
 }
+
+/// What a wait sends before its first look (the action it waits for), as a boxed future.
+type Before<K> = Pin<Box<dyn Future<Output = Result<(), Error<K>>> + Send>>;
 
 impl<T, K> Wait<T, K> {
     /// A wait for `what` (e.g. `request 0f3c…`), looking with `look`.
     pub fn new(what: impl Into<String>, options: WaitOptions, look: Look<T, K>) -> Self {
-        Wait { what: what.into(), options, on_progress: None, look: Ok(look) }
+        Wait { what: what.into(), options, on_progress: None, look: Ok(look), before: None }
     }
 
     /// A wait that can only fail with `error`, for a caller who gave nothing to wait on.
     pub fn invalid(error: InvalidArgument, options: WaitOptions) -> Self {
-        Wait { what: String::new(), options, on_progress: None, look: Err(error) }
+        Wait { what: String::new(), options, on_progress: None, look: Err(error), before: None }
+    }
+
+    /// Sends `action` first (say, the call that powers a server on) and starts looking only
+    /// when it has succeeded; its error ends the wait.
+    pub fn after<V, F>(mut self, action: F) -> Self
+    where
+        F: Future<Output = Result<V, Error<K>>> + Send + 'static,
+        K: 'static,
+    {
+        self.before = Some(Box::pin(async move { action.await.map(drop) }));
+        self
     }
 
     /// The pause between two looks.
@@ -238,6 +253,9 @@ impl<T, K> Wait<T, K> {
     /// [`Wait::invalid`], or the error of a failed look.
     pub async fn send(self) -> Result<T, Error<K>> {
         let mut look = self.look?;
+        if let Some(before) = self.before {
+            before.await?;
+        }
         let mut on_progress = self.on_progress;
         until(&self.what, self.options, &mut look, |state, waited| {
             if let Some(hook) = on_progress.as_mut() {

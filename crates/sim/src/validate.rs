@@ -244,7 +244,7 @@ fn check_text(limits: &Limits, text: &str, at: &str, problems: &mut Vec<Problem>
             problems.push(wrong(at, format!("Attribute must not contain '{c}'")));
         }
     }
-    if !limits.values.is_empty() && !limits.values.contains(&text) {
+    if !limits.allows(text) {
         problems.push(not_allowed(at, text, limits.values));
     }
 }

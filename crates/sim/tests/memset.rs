@@ -61,10 +61,10 @@ async fn the_seed_examples_run_through_the_client() {
     assert_eq!(info.r#type.as_deref(), Some("miniserver"));
     assert_eq!(info.nickname.as_deref(), Some("www"));
 
-    let storage = ms.service().list().r#type(vec!["cloudstorage".into()]).await.expect("listed");
+    let storage = ms.service().list().r#type("cloudstorage").await.expect("listed");
     let names: Vec<&str> = storage.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["mystorage1"]);
-    let servers = ms.service().list().r#type(vec!["miniserver".into()]).await.expect("listed");
+    let servers = ms.service().list().r#type("miniserver").await.expect("listed");
     let names: Vec<&str> = servers.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["myserver1"]);
     assert_eq!(ms.service().list().await.expect("all").len(), 2);

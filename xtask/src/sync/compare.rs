@@ -564,9 +564,12 @@ impl Comparer<'_> {
                     shown(&op.returns)
                 )
             }),
-            SourceReturn::JobWhenChanged => (job.is_some() && op.returns == job).then(|| {
+            SourceReturn::JobWhenChanged => (job.is_none()
+                || op.returns != job
+                || op.handle != ir::Handle::JobWhenChanged)
+                .then(|| {
                 format!(
-                    "the source returns a job only when something changes (otherwise the current state), the spec always decodes {}",
+                    "the source returns a job only when something changes (otherwise the current state), the spec decodes {} without handle = \"job_when_changed\"",
                     shown(&op.returns)
                 )
             }),

@@ -4456,7 +4456,7 @@ pub(crate) static FIREWALLING_RULE_CREATE: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching.",
+            doc: "`any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.",
             limits: Limits {
                 values: &[
                     "tcp",
@@ -4470,6 +4470,7 @@ pub(crate) static FIREWALLING_RULE_CREATE: OperationInfo = OperationInfo {
                     "sctp",
                     "any",
                 ],
+                separator: Some(","),
                 ..Limits::NONE
             },
         },
@@ -4976,7 +4977,7 @@ pub(crate) static FIREWALLING_RULE_UPDATE: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching.",
+            doc: "`any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.",
             limits: Limits {
                 values: &[
                     "tcp",
@@ -4990,6 +4991,7 @@ pub(crate) static FIREWALLING_RULE_UPDATE: OperationInfo = OperationInfo {
                     "sctp",
                     "any",
                 ],
+                separator: Some(","),
                 ..Limits::NONE
             },
         },
@@ -8361,7 +8363,7 @@ pub(crate) static SERVER_LIST: OperationInfo = OperationInfo {
             name: "status",
             wire: "status",
             location: Location::Named,
-            ty: Type::String,
+            ty: Type::Enum("ServiceStatus", &["LIVE", "ONHOLD", "CANCELLED"]),
             required: false,
             default: None,
             allow_slash: false,
@@ -9891,14 +9893,14 @@ pub(crate) static SERVICE_LIST: OperationInfo = OperationInfo {
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "The service types to list, e.g. `miniserver` or `cloudstorage`; to ask for a single type, pass a one-item list.",
+            doc: "The service type or types to list, e.g. `miniserver`, or `[\"miniserver\", \"cloudstorage\"]`.",
             limits: Limits::NONE,
         },
         ParamInfo {
             name: "status",
             wire: "status",
             location: Location::Named,
-            ty: Type::String,
+            ty: Type::Enum("ServiceStatus", &["LIVE", "ONHOLD", "CANCELLED"]),
             required: false,
             default: None,
             allow_slash: false,
@@ -11679,7 +11681,7 @@ static MODEL_NEW_FIREWALL_RULE: ModelInfo = ModelInfo {
             ty: Type::String,
             required: false,
             secret: false,
-            doc: "The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching.",
+            doc: "`any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.",
             limits: Limits {
                 values: &[
                     "tcp",
@@ -11693,6 +11695,7 @@ static MODEL_NEW_FIREWALL_RULE: ModelInfo = ModelInfo {
                     "sctp",
                     "any",
                 ],
+                separator: Some(","),
                 ..Limits::NONE
             },
         },

@@ -2990,7 +2990,7 @@ pub(crate) static ATTACH_MONITORING_POLICY_SERVER: OperationInfo = OperationInfo
 pub(crate) static MODIFY_MONITORING_POLICY: OperationInfo = OperationInfo {
     name: "modify_monitoring_policy",
     summary: "Changes the name, description, alert e-mail address or thresholds of a monitoring policy.",
-    doc: "Changes the name, description, alert e-mail address or thresholds of a monitoring policy.\n\nOnly the values given are sent. To change thresholds only, pass an empty\n`MonitoringPolicyChanges::new()`.",
+    doc: "Changes the name, description, alert e-mail address or thresholds of a monitoring policy.\n\nOnly the values given are sent. To change thresholds only, leave `monitoring_policy` unset.",
     deprecated: None,
     method: Verb::Put,
     path: "/monitoring_policies/{monitoring_policy_id}",
@@ -3016,14 +3016,14 @@ pub(crate) static MODIFY_MONITORING_POLICY: OperationInfo = OperationInfo {
             wire: "monitoring_policy",
             location: Location::Body,
             ty: Type::Model("MonitoringPolicyChanges"),
-            required: true,
+            required: false,
             default: None,
             allow_slash: false,
             flatten: true,
             nullable: false,
             secret: false,
             deprecated: None,
-            doc: "The policy settings to change; leave its fields unset to keep them.",
+            doc: "The policy settings to change; leave it (or its fields) unset to keep them.",
             limits: Limits::NONE,
         },
         ParamInfo {
@@ -7898,7 +7898,7 @@ static MODEL_IMAGE: ModelInfo = ModelInfo {
 };
 static MODEL_LICENSE: ModelInfo = ModelInfo {
     name: "License",
-    doc: "A software license included in an image or appliance.",
+    doc: "A software license included in an image or appliance; answers send it as `{\"name\": ...}` or as the bare name.",
     input: false,
     output: true,
     fields: &[

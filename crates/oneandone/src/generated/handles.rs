@@ -87,16 +87,20 @@ impl ServerHandle {
     /// Waits until the server is ready: polls [`get_server_status`](Client::get_server_status) every 30 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
     #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<ServerStatus, ErrorKind> {
-        self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
+        self.wait_for_state([
+            ResourceState::from("ACTIVE"),
+            ResourceState::from("POWERED_ON"),
+            ResourceState::from("POWERED_OFF"),
+        ])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
     #[inline]
     pub fn wait_for_state(
         &self,
-        states: &[&str],
+        states: impl IntoIterator<Item = ResourceState>,
     ) -> rt::wait::Wait<ServerStatus, ErrorKind> {
         let (client, id) = (self.client.clone(), self.id.clone());
-        let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
+        let done: Vec<String> = states.into_iter().map(|s| s.to_string()).collect();
         let options = rt::wait::WaitOptions::new(
             std::time::Duration::from_secs(30u64),
             std::time::Duration::from_secs(1500u64),
@@ -145,13 +149,20 @@ impl ImageHandle {
     /// Waits until the image is ready: polls [`get_image`](Client::get_image) every 30 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
     #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<Image, ErrorKind> {
-        self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
+        self.wait_for_state([
+            ResourceState::from("ACTIVE"),
+            ResourceState::from("POWERED_ON"),
+            ResourceState::from("POWERED_OFF"),
+        ])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
     #[inline]
-    pub fn wait_for_state(&self, states: &[&str]) -> rt::wait::Wait<Image, ErrorKind> {
+    pub fn wait_for_state(
+        &self,
+        states: impl IntoIterator<Item = ResourceState>,
+    ) -> rt::wait::Wait<Image, ErrorKind> {
         let (client, id) = (self.client.clone(), self.id.clone());
-        let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
+        let done: Vec<String> = states.into_iter().map(|s| s.to_string()).collect();
         let options = rt::wait::WaitOptions::new(
             std::time::Duration::from_secs(30u64),
             std::time::Duration::from_secs(1500u64),
@@ -209,16 +220,20 @@ impl SharedStorageHandle {
     /// Waits until the shared storage is ready: polls [`get_shared_storage`](Client::get_shared_storage) every 10 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
     #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<SharedStorage, ErrorKind> {
-        self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
+        self.wait_for_state([
+            ResourceState::from("ACTIVE"),
+            ResourceState::from("POWERED_ON"),
+            ResourceState::from("POWERED_OFF"),
+        ])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
     #[inline]
     pub fn wait_for_state(
         &self,
-        states: &[&str],
+        states: impl IntoIterator<Item = ResourceState>,
     ) -> rt::wait::Wait<SharedStorage, ErrorKind> {
         let (client, id) = (self.client.clone(), self.id.clone());
-        let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
+        let done: Vec<String> = states.into_iter().map(|s| s.to_string()).collect();
         let options = rt::wait::WaitOptions::new(
             std::time::Duration::from_secs(10u64),
             std::time::Duration::from_secs(1500u64),
@@ -282,16 +297,20 @@ impl FirewallPolicyHandle {
     /// Waits until the firewall policy is ready: polls [`get_firewall`](Client::get_firewall) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
     #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<FirewallPolicy, ErrorKind> {
-        self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
+        self.wait_for_state([
+            ResourceState::from("ACTIVE"),
+            ResourceState::from("POWERED_ON"),
+            ResourceState::from("POWERED_OFF"),
+        ])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
     #[inline]
     pub fn wait_for_state(
         &self,
-        states: &[&str],
+        states: impl IntoIterator<Item = ResourceState>,
     ) -> rt::wait::Wait<FirewallPolicy, ErrorKind> {
         let (client, id) = (self.client.clone(), self.id.clone());
-        let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
+        let done: Vec<String> = states.into_iter().map(|s| s.to_string()).collect();
         let options = rt::wait::WaitOptions::new(
             std::time::Duration::from_secs(5u64),
             std::time::Duration::from_secs(1500u64),
@@ -355,16 +374,20 @@ impl LoadBalancerHandle {
     /// Waits until the load balancer is ready: polls [`get_load_balancer`](Client::get_load_balancer) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
     #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<LoadBalancer, ErrorKind> {
-        self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
+        self.wait_for_state([
+            ResourceState::from("ACTIVE"),
+            ResourceState::from("POWERED_ON"),
+            ResourceState::from("POWERED_OFF"),
+        ])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
     #[inline]
     pub fn wait_for_state(
         &self,
-        states: &[&str],
+        states: impl IntoIterator<Item = ResourceState>,
     ) -> rt::wait::Wait<LoadBalancer, ErrorKind> {
         let (client, id) = (self.client.clone(), self.id.clone());
-        let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
+        let done: Vec<String> = states.into_iter().map(|s| s.to_string()).collect();
         let options = rt::wait::WaitOptions::new(
             std::time::Duration::from_secs(5u64),
             std::time::Duration::from_secs(1500u64),
@@ -422,16 +445,20 @@ impl PrivateNetworkHandle {
     /// Waits until the private network is ready: polls [`get_private_network`](Client::get_private_network) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
     #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<PrivateNetwork, ErrorKind> {
-        self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
+        self.wait_for_state([
+            ResourceState::from("ACTIVE"),
+            ResourceState::from("POWERED_ON"),
+            ResourceState::from("POWERED_OFF"),
+        ])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
     #[inline]
     pub fn wait_for_state(
         &self,
-        states: &[&str],
+        states: impl IntoIterator<Item = ResourceState>,
     ) -> rt::wait::Wait<PrivateNetwork, ErrorKind> {
         let (client, id) = (self.client.clone(), self.id.clone());
-        let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
+        let done: Vec<String> = states.into_iter().map(|s| s.to_string()).collect();
         let options = rt::wait::WaitOptions::new(
             std::time::Duration::from_secs(5u64),
             std::time::Duration::from_secs(1500u64),
@@ -501,16 +528,20 @@ impl MonitoringPolicyHandle {
     /// Waits until the monitoring policy is ready: polls [`get_monitoring_policy`](Client::get_monitoring_policy) every 5 s until `state` is one of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`, and returns the last answer. Gives up after 1500 s with an [`Error::Wait`](crate::Error::Wait); change the pace with the setters of the returned wait, then `.await` it.
     #[inline]
     pub fn wait_for(&self) -> rt::wait::Wait<MonitoringPolicy, ErrorKind> {
-        self.wait_for_state(&["ACTIVE", "POWERED_ON", "POWERED_OFF"])
+        self.wait_for_state([
+            ResourceState::from("ACTIVE"),
+            ResourceState::from("POWERED_ON"),
+            ResourceState::from("POWERED_OFF"),
+        ])
     }
     /// Like [`wait_for`](Self::wait_for), but waits for one of `states` instead of `ACTIVE`, `POWERED_ON`, `POWERED_OFF`.
     #[inline]
     pub fn wait_for_state(
         &self,
-        states: &[&str],
+        states: impl IntoIterator<Item = ResourceState>,
     ) -> rt::wait::Wait<MonitoringPolicy, ErrorKind> {
         let (client, id) = (self.client.clone(), self.id.clone());
-        let done: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
+        let done: Vec<String> = states.into_iter().map(|s| s.to_string()).collect();
         let options = rt::wait::WaitOptions::new(
             std::time::Duration::from_secs(5u64),
             std::time::Duration::from_secs(1500u64),

@@ -8,7 +8,8 @@ pub mod handles;
 pub use catalog::CATALOG;
 pub use cloud_sdks_runtime::{
     reqwest, Accepted, ApiError, CallFuture, ConfigError, EnvError, ErrorCategory,
-    InvalidArgument, Operation, RetryBudget, RetryPolicy, TimeoutKind,
+    InvalidArgument, JobOrState, OneOrMany, Operation, RetryBudget, RetryPolicy,
+    TimeoutKind,
 };
 pub use cloud_sdks_runtime::date::Date;
 pub use cloud_sdks_runtime::wait::{Wait, WaitError};

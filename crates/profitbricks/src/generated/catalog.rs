@@ -4196,7 +4196,7 @@ static MODEL_DATACENTER_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -4258,7 +4258,7 @@ static MODEL_DATACENTER: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -4622,7 +4622,7 @@ static MODEL_IP_BLOCK_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -4684,7 +4684,7 @@ static MODEL_IP_BLOCK: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -4916,7 +4916,7 @@ static MODEL_LOCATION_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -4978,7 +4978,7 @@ static MODEL_LOCATION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5137,7 +5137,7 @@ static MODEL_REQUEST_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5199,7 +5199,7 @@ static MODEL_REQUEST: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5358,7 +5358,7 @@ static MODEL_REQUEST_STATUS: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5490,7 +5490,7 @@ static MODEL_RESOURCE_LINK: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5605,7 +5605,7 @@ static MODEL_SERVER_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5667,7 +5667,7 @@ static MODEL_SERVER: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5862,7 +5862,7 @@ static MODEL_VOLUME_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -5924,7 +5924,7 @@ static MODEL_VOLUME: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6186,7 +6186,7 @@ static MODEL_LAN_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6248,7 +6248,7 @@ static MODEL_LAN: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6371,7 +6371,7 @@ static MODEL_LOAD_BALANCER_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6433,7 +6433,7 @@ static MODEL_LOAD_BALANCER: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6565,7 +6565,7 @@ static MODEL_NIC_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6627,7 +6627,7 @@ static MODEL_NIC: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6795,7 +6795,7 @@ static MODEL_FIREWALL_RULE_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -6857,7 +6857,7 @@ static MODEL_FIREWALL_RULE: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -7017,7 +7017,7 @@ static MODEL_IMAGE_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -7079,7 +7079,7 @@ static MODEL_IMAGE: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -7445,7 +7445,7 @@ static MODEL_SNAPSHOT_COLLECTION: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",
@@ -7507,7 +7507,7 @@ static MODEL_SNAPSHOT: ModelInfo = ModelInfo {
             limits: Limits::NONE,
         },
         FieldInfo {
-            name: "resource_type",
+            name: "type",
             wire: "type",
             ty: Type::Enum(
                 "ResourceType",

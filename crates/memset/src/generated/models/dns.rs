@@ -113,9 +113,9 @@ pub struct NewZoneRecord {
 }
 impl NewZoneRecord {
     ///Creates a `NewZoneRecord` from its required fields (`type`, `address`); the optional ones start unset.
-    pub fn new(r#type: DnsRecordType, address: impl Into<String>) -> Self {
+    pub fn new(r#type: impl Into<DnsRecordType>, address: impl Into<String>) -> Self {
         Self {
-            r#type,
+            r#type: r#type.into(),
             record: None,
             address: address.into(),
             ttl: None,

@@ -107,9 +107,9 @@ pub struct NewFirewallRule {
     /// `any`, or destination port numbers separated by commas without spaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest_ports: Option<String>,
-    /// The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching.
+    /// `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.
     ///
-    /// Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`.
+    /// Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`; or several of them joined by `,` without spaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocols: Option<String>,
     /// The rule's position within its group, from 1 to 30.
@@ -126,10 +126,10 @@ pub struct NewFirewallRule {
 }
 impl NewFirewallRule {
     ///Creates a `NewFirewallRule` from its required fields (`action`, `ordering`); the optional ones start unset.
-    pub fn new(action: FirewallAction, ordering: i64) -> Self {
+    pub fn new(action: impl Into<FirewallAction>, ordering: i64) -> Self {
         Self {
             ip_version: None,
-            action,
+            action: action.into(),
             source_ips: None,
             source_ports: None,
             dest_ips: None,
@@ -179,9 +179,9 @@ impl NewFirewallRule {
         self.dest_ports = Some(value.into());
         self
     }
-    /// The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching.
+    /// `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.
     ///
-    /// Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`.
+    /// Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`; or several of them joined by `,` without spaces.
     pub fn protocols(mut self, value: impl Into<String>) -> Self {
         self.protocols = Some(value.into());
         self
@@ -192,8 +192,8 @@ impl NewFirewallRule {
         self
     }
     /// The direction of the traffic the rule applies to; `Inbound` unless told otherwise (outbound firewalling beta only).
-    pub fn direction(mut self, value: FirewallDirection) -> Self {
-        self.direction = Some(value);
+    pub fn direction(mut self, value: impl Into<FirewallDirection>) -> Self {
+        self.direction = Some(value.into());
         self
     }
 }
@@ -215,7 +215,7 @@ impl NewFirewallRule {
         }
         if let Some(value) = &self.protocols {
             let label = rt::check::Field::Member(&at, "protocols");
-            rt::check::one_of(
+            rt::check::one_of_joined(
                 operation,
                 label,
                 value,
@@ -231,6 +231,7 @@ impl NewFirewallRule {
                     "sctp",
                     "any",
                 ],
+                ",",
             )?;
         }
         {

@@ -145,7 +145,7 @@ impl ClusterRealServiceDisableParams {
     }
 }
 impl rt::Operation for ClusterRealServiceDisableParams {
-    type Output = Job;
+    type Output = rt::JobOrState<Job>;
     type Kind = ErrorKind;
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_REAL_SERVICE_DISABLE
@@ -164,7 +164,7 @@ impl rt::Operation for ClusterRealServiceDisableParams {
     }
     #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
-        rt::operation::answer::job(response, |job: &Job| &job.id)
+        rt::operation::answer::value(response)
     }
 }
 ///A `cluster.real_service.disable` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
@@ -194,7 +194,7 @@ impl ClusterRealServiceApi {
     /// * `POST /json/cluster.real_service.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
-    /// * returns a job to wait on
+    /// * returns a job to wait on when it changes something, else the current state ([`JobOrState`](crate::JobOrState))
     /// * source section: "Cluster Real Service Methods"
     pub fn disable(
         &self,
@@ -235,7 +235,7 @@ impl ClusterRealServiceDisableFallbackParams {
     }
 }
 impl rt::Operation for ClusterRealServiceDisableFallbackParams {
-    type Output = Job;
+    type Output = rt::JobOrState<Job>;
     type Kind = ErrorKind;
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_REAL_SERVICE_DISABLE_FALLBACK
@@ -254,7 +254,7 @@ impl rt::Operation for ClusterRealServiceDisableFallbackParams {
     }
     #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
-        rt::operation::answer::job(response, |job: &Job| &job.id)
+        rt::operation::answer::value(response)
     }
 }
 ///A `cluster.real_service.disable_fallback` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
@@ -289,7 +289,7 @@ impl ClusterRealServiceApi {
     /// * `POST /json/cluster.real_service.disable_fallback`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
-    /// * returns a job to wait on
+    /// * returns a job to wait on when it changes something, else the current state ([`JobOrState`](crate::JobOrState))
     /// * source section: "Cluster Real Service Methods"
     pub fn disable_fallback(
         &self,
@@ -334,7 +334,7 @@ impl ClusterRealServiceEnableParams {
     }
 }
 impl rt::Operation for ClusterRealServiceEnableParams {
-    type Output = Job;
+    type Output = rt::JobOrState<Job>;
     type Kind = ErrorKind;
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_REAL_SERVICE_ENABLE
@@ -353,7 +353,7 @@ impl rt::Operation for ClusterRealServiceEnableParams {
     }
     #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
-        rt::operation::answer::job(response, |job: &Job| &job.id)
+        rt::operation::answer::value(response)
     }
 }
 ///A `cluster.real_service.enable` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
@@ -383,7 +383,7 @@ impl ClusterRealServiceApi {
     /// * `POST /json/cluster.real_service.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
-    /// * returns a job to wait on
+    /// * returns a job to wait on when it changes something, else the current state ([`JobOrState`](crate::JobOrState))
     /// * source section: "Cluster Real Service Methods"
     pub fn enable(
         &self,
@@ -424,7 +424,7 @@ impl ClusterRealServiceEnableFallbackParams {
     }
 }
 impl rt::Operation for ClusterRealServiceEnableFallbackParams {
-    type Output = Job;
+    type Output = rt::JobOrState<Job>;
     type Kind = ErrorKind;
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_REAL_SERVICE_ENABLE_FALLBACK
@@ -443,7 +443,7 @@ impl rt::Operation for ClusterRealServiceEnableFallbackParams {
     }
     #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
-        rt::operation::answer::job(response, |job: &Job| &job.id)
+        rt::operation::answer::value(response)
     }
 }
 ///A `cluster.real_service.enable_fallback` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
@@ -479,7 +479,7 @@ impl ClusterRealServiceApi {
     /// * `POST /json/cluster.real_service.enable_fallback`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
-    /// * returns a job to wait on
+    /// * returns a job to wait on when it changes something, else the current state ([`JobOrState`](crate::JobOrState))
     /// * source section: "Cluster Real Service Methods"
     pub fn enable_fallback(
         &self,
@@ -691,7 +691,7 @@ impl ClusterRealServiceSetWeightParams {
     }
 }
 impl rt::Operation for ClusterRealServiceSetWeightParams {
-    type Output = Job;
+    type Output = rt::JobOrState<Job>;
     type Kind = ErrorKind;
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_REAL_SERVICE_SET_WEIGHT
@@ -710,7 +710,7 @@ impl rt::Operation for ClusterRealServiceSetWeightParams {
     }
     #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
-        rt::operation::answer::job(response, |job: &Job| &job.id)
+        rt::operation::answer::value(response)
     }
 }
 ///A `cluster.real_service.set_weight` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
@@ -741,7 +741,7 @@ impl ClusterRealServiceApi {
     /// * `POST /json/cluster.real_service.set_weight`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`, `server_name`, `weight`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
-    /// * returns a job to wait on
+    /// * returns a job to wait on when it changes something, else the current state ([`JobOrState`](crate::JobOrState))
     /// * source section: "Cluster Real Service Methods"
     pub fn set_weight(
         &self,
@@ -876,7 +876,7 @@ impl ClusterServerDisableParams {
     }
 }
 impl rt::Operation for ClusterServerDisableParams {
-    type Output = Job;
+    type Output = rt::JobOrState<Job>;
     type Kind = ErrorKind;
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_SERVER_DISABLE
@@ -895,7 +895,7 @@ impl rt::Operation for ClusterServerDisableParams {
     }
     #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
-        rt::operation::answer::job(response, |job: &Job| &job.id)
+        rt::operation::answer::value(response)
     }
 }
 ///A `cluster.server.disable` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
@@ -924,7 +924,7 @@ impl ClusterServerApi {
     /// * `POST /json/cluster.server.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `server_name`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
-    /// * returns a job to wait on
+    /// * returns a job to wait on when it changes something, else the current state ([`JobOrState`](crate::JobOrState))
     /// * source section: "Cluster Server Methods"
     pub fn disable(
         &self,
@@ -957,7 +957,7 @@ impl ClusterServerEnableParams {
     }
 }
 impl rt::Operation for ClusterServerEnableParams {
-    type Output = Job;
+    type Output = rt::JobOrState<Job>;
     type Kind = ErrorKind;
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_SERVER_ENABLE
@@ -976,7 +976,7 @@ impl rt::Operation for ClusterServerEnableParams {
     }
     #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
-        rt::operation::answer::job(response, |job: &Job| &job.id)
+        rt::operation::answer::value(response)
     }
 }
 ///A `cluster.server.enable` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
@@ -1005,7 +1005,7 @@ impl ClusterServerApi {
     /// * `POST /json/cluster.server.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `server_name`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
-    /// * returns a job to wait on
+    /// * returns a job to wait on when it changes something, else the current state ([`JobOrState`](crate::JobOrState))
     /// * source section: "Cluster Server Methods"
     pub fn enable(
         &self,
@@ -1165,7 +1165,7 @@ impl ClusterServiceDisableParams {
     }
 }
 impl rt::Operation for ClusterServiceDisableParams {
-    type Output = Job;
+    type Output = rt::JobOrState<Job>;
     type Kind = ErrorKind;
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_SERVICE_DISABLE
@@ -1184,7 +1184,7 @@ impl rt::Operation for ClusterServiceDisableParams {
     }
     #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
-        rt::operation::answer::job(response, |job: &Job| &job.id)
+        rt::operation::answer::value(response)
     }
 }
 ///A `cluster.service.disable` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
@@ -1213,7 +1213,7 @@ impl ClusterServiceApi {
     /// * `POST /json/cluster.service.disable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
-    /// * returns a job to wait on
+    /// * returns a job to wait on when it changes something, else the current state ([`JobOrState`](crate::JobOrState))
     /// * source section: "Cluster Service Methods"
     pub fn disable(
         &self,
@@ -1249,7 +1249,7 @@ impl ClusterServiceEnableParams {
     }
 }
 impl rt::Operation for ClusterServiceEnableParams {
-    type Output = Job;
+    type Output = rt::JobOrState<Job>;
     type Kind = ErrorKind;
     fn info() -> &'static rt::catalog::OperationInfo {
         &super::super::catalog::CLUSTER_SERVICE_ENABLE
@@ -1268,7 +1268,7 @@ impl rt::Operation for ClusterServiceEnableParams {
     }
     #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
-        rt::operation::answer::job(response, |job: &Job| &job.id)
+        rt::operation::answer::value(response)
     }
 }
 ///A `cluster.service.enable` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
@@ -1297,7 +1297,7 @@ impl ClusterServiceApi {
     /// * `POST /json/cluster.service.enable`
     /// * named parameters (form field `parameters`, a JSON object): `cluster_name`, `service_name`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
-    /// * returns a job to wait on
+    /// * returns a job to wait on when it changes something, else the current state ([`JobOrState`](crate::JobOrState))
     /// * source section: "Cluster Service Methods"
     pub fn enable(
         &self,

@@ -328,13 +328,19 @@ impl DnsZoneCreateRequest {
         self
     }
     /// Records to create in the zone; the zone id is filled in by the API.
-    pub fn records(mut self, value: Vec<NewZoneRecord>) -> Self {
-        self.params.records = Some(value);
+    pub fn records(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewZoneRecord>>,
+    ) -> Self {
+        self.params.records = Some(value.into().into_vec());
         self
     }
     /// Domains to serve the zone for; the zone id is filled in by the API.
-    pub fn domains(mut self, value: Vec<NewZoneDomain>) -> Self {
-        self.params.domains = Some(value);
+    pub fn domains(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewZoneDomain>>,
+    ) -> Self {
+        self.params.domains = Some(value.into().into_vec());
         self
     }
 }
@@ -826,12 +832,12 @@ impl DnsZoneRecordCreateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         zone_id: impl Into<String>,
-        r#type: DnsRecordType,
+        r#type: impl Into<DnsRecordType>,
         address: impl Into<String>,
     ) -> Self {
         Self {
             zone_id: zone_id.into(),
-            r#type,
+            r#type: r#type.into(),
             record: None,
             address: address.into(),
             ttl: None,
@@ -928,7 +934,7 @@ impl DnsApi {
     pub fn zone_record_create(
         &self,
         zone_id: impl Into<String>,
-        r#type: DnsRecordType,
+        r#type: impl Into<DnsRecordType>,
         address: impl Into<String>,
     ) -> DnsZoneRecordCreateRequest {
         Call::new(
@@ -1251,8 +1257,8 @@ impl DnsZoneRecordUpdateRequest {
         self
     }
     /// The record type, e.g. `A`.
-    pub fn r#type(mut self, value: DnsRecordType) -> Self {
-        self.params.r#type = Some(value);
+    pub fn r#type(mut self, value: impl Into<DnsRecordType>) -> Self {
+        self.params.r#type = Some(value.into());
         self
     }
     /// The record's name, e.g. `www`; empty for the domain itself. It must be a valid record name of at most 250 characters. Must be at most 250 characters.

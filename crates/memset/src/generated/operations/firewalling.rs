@@ -30,7 +30,7 @@ pub struct FirewallingRuleCreateParams {
     pub dest_ip6s: Option<String>,
     /// `any`, or destination port numbers separated by commas without spaces.
     pub dest_ports: String,
-    /// The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`.
+    /// `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`; or several of them joined by `,` without spaces.
     pub protocols: Option<String>,
     /// The rule's position within its group, from 1 to 30. Must be from 1 to 30.
     pub ordering: i64,
@@ -43,14 +43,14 @@ impl FirewallingRuleCreateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         rule_group_name: impl Into<String>,
-        action: FirewallAction,
+        action: impl Into<FirewallAction>,
         dest_ports: impl Into<String>,
         ordering: i64,
     ) -> Self {
         Self {
             rule_group_name: rule_group_name.into(),
             ip_version: None,
-            action,
+            action: action.into(),
             source_ips: None,
             source_ports: None,
             dest_ips: None,
@@ -84,7 +84,7 @@ impl rt::Operation for FirewallingRuleCreateParams {
         }
         if let Some(value) = self.protocols.as_ref() {
             let label = rt::check::Field::Name("protocols");
-            rt::check::one_of(
+            rt::check::one_of_joined(
                 operation,
                 label,
                 value,
@@ -100,6 +100,7 @@ impl rt::Operation for FirewallingRuleCreateParams {
                     "sctp",
                     "any",
                 ],
+                ",",
             )?;
         }
         {
@@ -149,7 +150,7 @@ impl FirewallingApi {
     /// * [`dest_ips`](FirewallingRuleCreateRequest::dest_ips): `any`, or destination IPv4 addresses separated by commas without spaces.
     /// * [`source_ip6s`](FirewallingRuleCreateRequest::source_ip6s): `any`, or source IPv6 addresses separated by commas without spaces; CIDR notation such as `2001:db8::/120` is allowed.
     /// * [`dest_ip6s`](FirewallingRuleCreateRequest::dest_ip6s): `any`, or destination IPv6 addresses separated by commas without spaces.
-    /// * [`protocols`](FirewallingRuleCreateRequest::protocols): The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching.
+    /// * [`protocols`](FirewallingRuleCreateRequest::protocols): `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.
     /// * [`comment`](FirewallingRuleCreateRequest::comment): A free comment about the rule.
     /// * [`direction`](FirewallingRuleCreateRequest::direction): The direction of the traffic the rule applies to; `Inbound` unless told otherwise. Only for customers in the outbound firewalling beta.
     ///
@@ -175,7 +176,7 @@ impl FirewallingApi {
     pub fn rule_create(
         &self,
         rule_group_name: impl Into<String>,
-        action: FirewallAction,
+        action: impl Into<FirewallAction>,
         dest_ports: impl Into<String>,
         ordering: i64,
     ) -> FirewallingRuleCreateRequest {
@@ -221,7 +222,7 @@ impl FirewallingRuleCreateRequest {
         self.params.dest_ip6s = Some(value.into());
         self
     }
-    /// The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`.
+    /// `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`; or several of them joined by `,` without spaces.
     pub fn protocols(mut self, value: impl Into<String>) -> Self {
         self.params.protocols = Some(value.into());
         self
@@ -232,8 +233,8 @@ impl FirewallingRuleCreateRequest {
         self
     }
     /// The direction of the traffic the rule applies to; `Inbound` unless told otherwise. Only for customers in the outbound firewalling beta.
-    pub fn direction(mut self, value: FirewallDirection) -> Self {
-        self.params.direction = Some(value);
+    pub fn direction(mut self, value: impl Into<FirewallDirection>) -> Self {
+        self.params.direction = Some(value.into());
         self
     }
 }
@@ -407,13 +408,19 @@ impl FirewallingRuleGroupCreateRequest {
         self
     }
     /// Rules to create in the group (a group holds at most 30 rules); the group's name is filled in by the API. Must be at most 30 items.
-    pub fn rules(mut self, value: Vec<NewFirewallRule>) -> Self {
-        self.params.rules = Some(value);
+    pub fn rules(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewFirewallRule>>,
+    ) -> Self {
+        self.params.rules = Some(value.into().into_vec());
         self
     }
     /// What to do with outbound traffic no rule matches; accept (`RETURN`) unless told otherwise. Only for customers in the outbound firewalling beta.
-    pub fn default_outbound_policy(mut self, value: FirewallOutboundPolicy) -> Self {
-        self.params.default_outbound_policy = Some(value);
+    pub fn default_outbound_policy(
+        mut self,
+        value: impl Into<FirewallOutboundPolicy>,
+    ) -> Self {
+        self.params.default_outbound_policy = Some(value.into());
         self
     }
 }
@@ -752,7 +759,7 @@ pub struct FirewallingRuleUpdateParams {
     pub source_ports: Option<String>,
     /// `any`, or destination port numbers separated by commas without spaces.
     pub dest_ports: Option<String>,
-    /// The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`.
+    /// `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`; or several of them joined by `,` without spaces.
     pub protocols: Option<String>,
     /// The rule's position within its group, from 1 to 30. Must be from 1 to 30.
     pub ordering: Option<i64>,
@@ -797,7 +804,7 @@ impl rt::Operation for FirewallingRuleUpdateParams {
         }
         if let Some(value) = self.protocols.as_ref() {
             let label = rt::check::Field::Name("protocols");
-            rt::check::one_of(
+            rt::check::one_of_joined(
                 operation,
                 label,
                 value,
@@ -813,6 +820,7 @@ impl rt::Operation for FirewallingRuleUpdateParams {
                     "sctp",
                     "any",
                 ],
+                ",",
             )?;
         }
         if let Some(value) = self.ordering.as_ref() {
@@ -851,7 +859,7 @@ impl FirewallingApi {
     /// * [`dest_ip6s`](FirewallingRuleUpdateRequest::dest_ip6s): `any`, or destination IPv6 addresses separated by commas without spaces.
     /// * [`source_ports`](FirewallingRuleUpdateRequest::source_ports): `any`, or source port numbers separated by commas without spaces.
     /// * [`dest_ports`](FirewallingRuleUpdateRequest::dest_ports): `any`, or destination port numbers separated by commas without spaces.
-    /// * [`protocols`](FirewallingRuleUpdateRequest::protocols): The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching.
+    /// * [`protocols`](FirewallingRuleUpdateRequest::protocols): `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.
     /// * [`ordering`](FirewallingRuleUpdateRequest::ordering): The rule's position within its group, from 1 to 30.
     /// * [`comment`](FirewallingRuleUpdateRequest::comment): A free comment about the rule.
     ///
@@ -886,8 +894,8 @@ impl FirewallingRuleUpdateRequest {
         self
     }
     /// What the rule does with matching traffic.
-    pub fn action(mut self, value: FirewallAction) -> Self {
-        self.params.action = Some(value);
+    pub fn action(mut self, value: impl Into<FirewallAction>) -> Self {
+        self.params.action = Some(value.into());
         self
     }
     /// `any`, or source IPv4 addresses separated by commas without spaces; CIDR notation such as `1.2.3.4/24` is allowed.
@@ -920,7 +928,7 @@ impl FirewallingRuleUpdateRequest {
         self.params.dest_ports = Some(value.into());
         self
     }
-    /// The protocol or protocols to match; with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`.
+    /// `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching. Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`; or several of them joined by `,` without spaces.
     pub fn protocols(mut self, value: impl Into<String>) -> Self {
         self.params.protocols = Some(value.into());
         self

@@ -89,8 +89,11 @@ impl InternalEchoRequest {
         self
     }
     /// A list.
-    pub fn list(mut self, value: Vec<serde_json::Value>) -> Self {
-        self.params.list = Some(value);
+    pub fn list(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<serde_json::Value>>,
+    ) -> Self {
+        self.params.list = Some(value.into().into_vec());
         self
     }
     /// A dictionary (JSON object).

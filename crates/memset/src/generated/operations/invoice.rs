@@ -139,8 +139,8 @@ impl InvoiceListRequest {
         self
     }
     /// Only invoices with this status.
-    pub fn status(mut self, value: InvoiceStatus) -> Self {
-        self.params.status = Some(value);
+    pub fn status(mut self, value: impl Into<InvoiceStatus>) -> Self {
+        self.params.status = Some(value.into());
         self
     }
 }

@@ -544,14 +544,14 @@ impl LoadbalancerServiceAddParams {
     pub fn new(
         load_balancer: impl Into<String>,
         service_name: impl Into<String>,
-        protocol: LoadBalancerProtocol,
+        protocol: impl Into<LoadBalancerProtocol>,
         virtual_ip: impl Into<String>,
         port: i64,
     ) -> Self {
         Self {
             load_balancer: load_balancer.into(),
             service_name: service_name.into(),
-            protocol,
+            protocol: protocol.into(),
             virtual_ip: virtual_ip.into(),
             port,
             enabled: None,
@@ -647,7 +647,7 @@ impl LoadbalancerServiceApi {
         &self,
         load_balancer: impl Into<String>,
         service_name: impl Into<String>,
-        protocol: LoadBalancerProtocol,
+        protocol: impl Into<LoadBalancerProtocol>,
         virtual_ip: impl Into<String>,
         port: i64,
     ) -> LoadbalancerServiceAddRequest {
@@ -1038,8 +1038,8 @@ impl LoadbalancerServiceApi {
 }
 impl LoadbalancerServiceUpdateRequest {
     /// The protocol the load balancer speaks.
-    pub fn protocol(mut self, value: LoadBalancerProtocol) -> Self {
-        self.params.protocol = Some(value);
+    pub fn protocol(mut self, value: impl Into<LoadBalancerProtocol>) -> Self {
+        self.params.protocol = Some(value.into());
         self
     }
     /// The virtual IP address clients connect to.

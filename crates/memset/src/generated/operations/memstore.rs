@@ -300,14 +300,14 @@ impl MemstoreContainerSetAclParams {
     pub fn new(
         name: impl Into<String>,
         container: impl Into<String>,
-        read_acl: Vec<String>,
-        write_acl: Vec<String>,
+        read_acl: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+        write_acl: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
     ) -> Self {
         Self {
             name: name.into(),
             container: container.into(),
-            read_acl,
-            write_acl,
+            read_acl: read_acl.into().into_vec(),
+            write_acl: write_acl.into().into_vec(),
         }
     }
 }
@@ -360,8 +360,8 @@ impl MemstoreContainerApi {
         &self,
         name: impl Into<String>,
         container: impl Into<String>,
-        read_acl: Vec<String>,
-        write_acl: Vec<String>,
+        read_acl: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+        write_acl: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
     ) -> MemstoreContainerSetAclRequest {
         Call::new(
             self.client.clone(),

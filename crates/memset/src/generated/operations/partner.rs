@@ -212,8 +212,8 @@ impl PartnerAccountCreateRequest {
         self
     }
     /// The currency the new account is billed in; `GBP` unless given.
-    pub fn account_currency(mut self, value: Currency) -> Self {
-        self.params.account_currency = Some(value);
+    pub fn account_currency(mut self, value: impl Into<Currency>) -> Self {
+        self.params.account_currency = Some(value.into());
         self
     }
 }
@@ -362,8 +362,11 @@ impl PartnerApikeyApi {
 }
 impl PartnerApikeyCreateRequest {
     /// The methods the key is limited to; an empty list, like leaving it out, allows every method.
-    pub fn methods(mut self, value: Vec<String>) -> Self {
-        self.params.methods = Some(value);
+    pub fn methods(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
+        self.params.methods = Some(value.into().into_vec());
         self
     }
 }

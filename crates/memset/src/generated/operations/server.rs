@@ -70,7 +70,7 @@ impl ServerApi {
 #[non_exhaustive]
 pub struct ServerListParams {
     /// Which servers to list: `LIVE` (the default) or `CANCELLED` ones. Must be one of `LIVE`, `CANCELLED`.
-    pub status: Option<String>,
+    pub status: Option<ServiceStatus>,
 }
 impl ServerListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -89,7 +89,7 @@ impl rt::Operation for ServerListParams {
         let operation = "server.list";
         if let Some(value) = self.status.as_ref() {
             let label = rt::check::Field::Name("status");
-            rt::check::one_of(operation, label, value, &["LIVE", "CANCELLED"])?;
+            rt::check::one_of(operation, label, value.as_str(), &["LIVE", "CANCELLED"])?;
         }
         Ok(())
     }
@@ -123,7 +123,7 @@ impl ServerApi {
 }
 impl ServerListRequest {
     /// Which servers to list: `LIVE` (the default) or `CANCELLED` ones. Must be one of `LIVE`, `CANCELLED`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    pub fn status(mut self, value: impl Into<ServiceStatus>) -> Self {
         self.params.status = Some(value.into());
         self
     }
@@ -140,9 +140,12 @@ pub struct ServerMoveIpsParams {
 }
 impl ServerMoveIpsParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(source_ips: Vec<String>, destination_name: impl Into<String>) -> Self {
+    pub fn new(
+        source_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+        destination_name: impl Into<String>,
+    ) -> Self {
         Self {
-            source_ips,
+            source_ips: source_ips.into().into_vec(),
             destination_name: destination_name.into(),
         }
     }
@@ -215,7 +218,7 @@ impl ServerApi {
     /// * source section: "Server Methods"
     pub fn move_ips(
         &self,
-        source_ips: Vec<String>,
+        source_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
         destination_name: impl Into<String>,
     ) -> ServerMoveIpsRequest {
         Call::new(
@@ -328,13 +331,13 @@ impl ServerReimageFromSnapshotParams {
     pub fn new(
         name: impl Into<String>,
         storage_name: impl Into<String>,
-        image_type: SnapshotImageType,
+        image_type: impl Into<SnapshotImageType>,
         snapshot_path: impl Into<String>,
     ) -> Self {
         Self {
             name: name.into(),
             storage_name: storage_name.into(),
-            image_type,
+            image_type: image_type.into(),
             snapshot_path: snapshot_path.into(),
         }
     }
@@ -426,7 +429,7 @@ impl ServerApi {
         &self,
         name: impl Into<String>,
         storage_name: impl Into<String>,
-        image_type: SnapshotImageType,
+        image_type: impl Into<SnapshotImageType>,
         snapshot_path: impl Into<String>,
     ) -> ServerReimageFromSnapshotRequest {
         Call::new(
@@ -976,12 +979,12 @@ impl ServerSnapshotParams {
     pub fn new(
         name: impl Into<String>,
         storage_name: impl Into<String>,
-        image_type: SnapshotImageType,
+        image_type: impl Into<SnapshotImageType>,
     ) -> Self {
         Self {
             name: name.into(),
             storage_name: storage_name.into(),
-            image_type,
+            image_type: image_type.into(),
         }
     }
 }
@@ -1065,7 +1068,7 @@ impl ServerApi {
         &self,
         name: impl Into<String>,
         storage_name: impl Into<String>,
-        image_type: SnapshotImageType,
+        image_type: impl Into<SnapshotImageType>,
     ) -> ServerSnapshotRequest {
         Call::new(
             self.client.clone(),
@@ -1421,13 +1424,13 @@ impl ServerMonitoringRuleCreateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         name: impl Into<String>,
-        service: MonitoringService,
-        alert_type: MonitoringAlertType,
+        service: impl Into<MonitoringService>,
+        alert_type: impl Into<MonitoringAlertType>,
     ) -> Self {
         Self {
             name: name.into(),
-            service,
-            alert_type,
+            service: service.into(),
+            alert_type: alert_type.into(),
             contact_address: None,
             port: None,
             host_name: None,
@@ -1567,8 +1570,8 @@ impl ServerMonitoringApi {
     pub fn rule_create(
         &self,
         name: impl Into<String>,
-        service: MonitoringService,
-        alert_type: MonitoringAlertType,
+        service: impl Into<MonitoringService>,
+        alert_type: impl Into<MonitoringAlertType>,
     ) -> ServerMonitoringRuleCreateRequest {
         Call::new(
             self.client.clone(),
@@ -1944,13 +1947,13 @@ impl ServerMonitoringApi {
 }
 impl ServerMonitoringRuleUpdateRequest {
     /// What to monitor.
-    pub fn service(mut self, value: MonitoringService) -> Self {
-        self.params.service = Some(value);
+    pub fn service(mut self, value: impl Into<MonitoringService>) -> Self {
+        self.params.service = Some(value.into());
         self
     }
     /// How to alert; `memset-warning` and `memset-alert` only for Memset-monitored advanced monitoring.
-    pub fn alert_type(mut self, value: MonitoringAlertType) -> Self {
-        self.params.alert_type = Some(value);
+    pub fn alert_type(mut self, value: impl Into<MonitoringAlertType>) -> Self {
+        self.params.alert_type = Some(value.into());
         self
     }
     /// The email address or phone number alerts go to; needed unless Memset watches the alerts.
@@ -2208,13 +2211,19 @@ impl ServerStatusApi {
 }
 impl ServerStatusListRequest {
     /// The service names of the servers to report on; every live server when not given.
-    pub fn names(mut self, value: Vec<String>) -> Self {
-        self.params.names = Some(value);
+    pub fn names(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
+        self.params.names = Some(value.into().into_vec());
         self
     }
     /// Report only these statuses.
-    pub fn statuses(mut self, value: Vec<MonitoringStatus>) -> Self {
-        self.params.statuses = Some(value);
+    pub fn statuses(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<MonitoringStatus>>,
+    ) -> Self {
+        self.params.statuses = Some(value.into().into_vec());
         self
     }
 }

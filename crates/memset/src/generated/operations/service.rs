@@ -141,10 +141,10 @@ impl ServiceApi {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServiceListParams {
-    /// The service types to list, e.g. `miniserver` or `cloudstorage`; to ask for a single type, pass a one-item list.
+    /// The service type or types to list, e.g. `miniserver`, or `["miniserver", "cloudstorage"]`.
     pub r#type: Option<Vec<String>>,
     /// Which services to list: `LIVE` (the default) or `CANCELLED` ones. Must be one of `LIVE`, `CANCELLED`.
-    pub status: Option<String>,
+    pub status: Option<ServiceStatus>,
 }
 impl ServiceListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -163,7 +163,7 @@ impl rt::Operation for ServiceListParams {
         let operation = "service.list";
         if let Some(value) = self.status.as_ref() {
             let label = rt::check::Field::Name("status");
-            rt::check::one_of(operation, label, value, &["LIVE", "CANCELLED"])?;
+            rt::check::one_of(operation, label, value.as_str(), &["LIVE", "CANCELLED"])?;
         }
         Ok(())
     }
@@ -183,7 +183,7 @@ impl ServiceApi {
     ///
     /// Set them on the returned request before awaiting it:
     ///
-    /// * [`type`](ServiceListRequest::type): The service types to list, e.g. `miniserver` or `cloudstorage`; to ask for a single type, pass a one-item list.
+    /// * [`type`](ServiceListRequest::type): The service type or types to list, e.g. `miniserver`, or `["miniserver", "cloudstorage"]`.
     /// * [`status`](ServiceListRequest::status): Which services to list: `LIVE` (the default) or `CANCELLED` ones.
     ///
     /// # Wire
@@ -197,13 +197,16 @@ impl ServiceApi {
     }
 }
 impl ServiceListRequest {
-    /// The service types to list, e.g. `miniserver` or `cloudstorage`; to ask for a single type, pass a one-item list.
-    pub fn r#type(mut self, value: Vec<String>) -> Self {
-        self.params.r#type = Some(value);
+    /// The service type or types to list, e.g. `miniserver`, or `["miniserver", "cloudstorage"]`.
+    pub fn r#type(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
+        self.params.r#type = Some(value.into().into_vec());
         self
     }
     /// Which services to list: `LIVE` (the default) or `CANCELLED` ones. Must be one of `LIVE`, `CANCELLED`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    pub fn status(mut self, value: impl Into<ServiceStatus>) -> Self {
         self.params.status = Some(value.into());
         self
     }

@@ -82,8 +82,11 @@ impl WebsiteFirewallApi {
 }
 impl WebsiteFirewallClearCacheRequest {
     /// The paths to clear, e.g. `/path1.html` and `logo.png`, at most 500 per call; the whole cache is cleared when not given. Must be at most 500 items.
-    pub fn paths(mut self, value: Vec<String>) -> Self {
-        self.params.paths = Some(value);
+    pub fn paths(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
+        self.params.paths = Some(value.into().into_vec());
         self
     }
 }

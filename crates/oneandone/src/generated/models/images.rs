@@ -28,14 +28,14 @@ impl NewImage {
     pub fn new(
         server_id: impl Into<String>,
         name: impl Into<String>,
-        frequency: ImageFrequency,
+        frequency: impl Into<ImageFrequency>,
         num_images: i64,
     ) -> Self {
         Self {
             server_id: server_id.into(),
             name: name.into(),
             description: None,
-            frequency,
+            frequency: frequency.into(),
             num_images,
         }
     }
@@ -128,13 +128,30 @@ pub struct Image {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<Datacenter>,
 }
-/// A software license included in an image or appliance.
+/// A software license included in an image or appliance; answers send it as `{"name": ...}` or as the bare name.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct License {
     /// The license's name, e.g. `Windows 2012 Standard`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for License {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::encode::string_or(
+            deserializer,
+            |text| Self { name: Some(text) },
+            Self::deserialize,
+        )
+    }
+}
+impl serde::Serialize for License {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
 }
 /// How often an image of a server is taken.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -106,8 +106,8 @@ impl NewLoadBalancer {
         self
     }
     /// How traffic is spread over the servers.
-    pub fn method(mut self, value: LoadBalancerMethod) -> Self {
-        self.method = Some(value);
+    pub fn method(mut self, value: impl Into<LoadBalancerMethod>) -> Self {
+        self.method = Some(value.into());
         self
     }
 }

@@ -280,11 +280,15 @@ pub struct NewMonitoringPort {
 }
 impl NewMonitoringPort {
     ///Creates a `NewMonitoringPort` from its required fields (`protocol`, `port`, `alert_if`); the optional ones start unset.
-    pub fn new(protocol: impl Into<String>, port: i64, alert_if: PortAlertIf) -> Self {
+    pub fn new(
+        protocol: impl Into<String>,
+        port: i64,
+        alert_if: impl Into<PortAlertIf>,
+    ) -> Self {
         Self {
             protocol: protocol.into(),
             port,
-            alert_if,
+            alert_if: alert_if.into(),
             email_notification: None,
         }
     }
@@ -325,10 +329,10 @@ pub struct NewMonitoringProcess {
 }
 impl NewMonitoringProcess {
     ///Creates a `NewMonitoringProcess` from its required fields (`process`, `alert_if`); the optional ones start unset.
-    pub fn new(process: impl Into<String>, alert_if: ProcessAlertIf) -> Self {
+    pub fn new(process: impl Into<String>, alert_if: impl Into<ProcessAlertIf>) -> Self {
         Self {
             process: process.into(),
-            alert_if,
+            alert_if: alert_if.into(),
             email_notification: None,
         }
     }
@@ -383,8 +387,8 @@ impl MonitoringPortUpdate {
         }
     }
     /// Which state of the port raises an alert.
-    pub fn alert_if(mut self, value: PortAlertIf) -> Self {
-        self.alert_if = Some(value);
+    pub fn alert_if(mut self, value: impl Into<PortAlertIf>) -> Self {
+        self.alert_if = Some(value.into());
         self
     }
     /// Whether an alert is also sent by e-mail.
@@ -443,8 +447,8 @@ impl MonitoringProcessUpdate {
         }
     }
     /// Which state of the process raises an alert.
-    pub fn alert_if(mut self, value: ProcessAlertIf) -> Self {
-        self.alert_if = Some(value);
+    pub fn alert_if(mut self, value: impl Into<ProcessAlertIf>) -> Self {
+        self.alert_if = Some(value.into());
         self
     }
     /// Whether an alert is also sent by e-mail.

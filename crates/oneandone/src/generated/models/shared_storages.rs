@@ -63,10 +63,10 @@ pub struct SharedStorageAccess {
 }
 impl SharedStorageAccess {
     ///Creates a `SharedStorageAccess` from its required fields (`server_id`, `rights`); the optional ones start unset.
-    pub fn new(server_id: impl Into<String>, rights: StorageRights) -> Self {
+    pub fn new(server_id: impl Into<String>, rights: impl Into<StorageRights>) -> Self {
         Self {
             server_id: server_id.into(),
-            rights,
+            rights: rights.into(),
         }
     }
 }

@@ -382,11 +382,11 @@ impl CreateFirewallPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         firewall_policy: NewFirewallPolicy,
-        firewall_policy_rules: Vec<NewFirewallRule>,
+        firewall_policy_rules: impl Into<cloud_sdks_runtime::OneOrMany<NewFirewallRule>>,
     ) -> Self {
         Self {
             firewall_policy,
-            firewall_policy_rules,
+            firewall_policy_rules: firewall_policy_rules.into().into_vec(),
         }
     }
 }
@@ -437,7 +437,7 @@ impl Client {
     pub fn create_firewall_policy(
         &self,
         firewall_policy: NewFirewallPolicy,
-        firewall_policy_rules: Vec<NewFirewallRule>,
+        firewall_policy_rules: impl Into<cloud_sdks_runtime::OneOrMany<NewFirewallRule>>,
     ) -> CreateFirewallPolicyRequest {
         Call::new(
             self.clone(),
@@ -459,11 +459,11 @@ impl AddFirewallPolicyRuleParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         firewall_id: impl Into<String>,
-        firewall_policy_rules: Vec<NewFirewallRule>,
+        firewall_policy_rules: impl Into<cloud_sdks_runtime::OneOrMany<NewFirewallRule>>,
     ) -> Self {
         Self {
             firewall_id: firewall_id.into(),
-            firewall_policy_rules,
+            firewall_policy_rules: firewall_policy_rules.into().into_vec(),
         }
     }
 }
@@ -511,7 +511,7 @@ impl Client {
     pub fn add_firewall_policy_rule(
         &self,
         firewall_id: impl Into<String>,
-        firewall_policy_rules: Vec<NewFirewallRule>,
+        firewall_policy_rules: impl Into<cloud_sdks_runtime::OneOrMany<NewFirewallRule>>,
     ) -> AddFirewallPolicyRuleRequest {
         Call::new(
             self.clone(),
@@ -531,10 +531,13 @@ pub struct AttachServerFirewallPolicyParams {
 }
 impl AttachServerFirewallPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(firewall_id: impl Into<String>, server_ips: Vec<String>) -> Self {
+    pub fn new(
+        firewall_id: impl Into<String>,
+        server_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
         Self {
             firewall_id: firewall_id.into(),
-            server_ips,
+            server_ips: server_ips.into().into_vec(),
         }
     }
 }
@@ -583,7 +586,7 @@ impl Client {
     pub fn attach_server_firewall_policy(
         &self,
         firewall_id: impl Into<String>,
-        server_ips: Vec<String>,
+        server_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
     ) -> AttachServerFirewallPolicyRequest {
         Call::new(
             self.clone(),

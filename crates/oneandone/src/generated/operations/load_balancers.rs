@@ -394,11 +394,13 @@ impl CreateLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         load_balancer: NewLoadBalancer,
-        load_balancer_rules: Vec<NewLoadBalancerRule>,
+        load_balancer_rules: impl Into<
+            cloud_sdks_runtime::OneOrMany<NewLoadBalancerRule>,
+        >,
     ) -> Self {
         Self {
             load_balancer,
-            load_balancer_rules,
+            load_balancer_rules: load_balancer_rules.into().into_vec(),
         }
     }
 }
@@ -459,7 +461,9 @@ impl Client {
     pub fn create_load_balancer(
         &self,
         load_balancer: NewLoadBalancer,
-        load_balancer_rules: Vec<NewLoadBalancerRule>,
+        load_balancer_rules: impl Into<
+            cloud_sdks_runtime::OneOrMany<NewLoadBalancerRule>,
+        >,
     ) -> CreateLoadBalancerRequest {
         Call::new(
             self.clone(),
@@ -479,10 +483,13 @@ pub struct AttachLoadBalancerServerParams {
 }
 impl AttachLoadBalancerServerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(load_balancer_id: impl Into<String>, server_ips: Vec<String>) -> Self {
+    pub fn new(
+        load_balancer_id: impl Into<String>,
+        server_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
         Self {
             load_balancer_id: load_balancer_id.into(),
-            server_ips,
+            server_ips: server_ips.into().into_vec(),
         }
     }
 }
@@ -531,7 +538,7 @@ impl Client {
     pub fn attach_load_balancer_server(
         &self,
         load_balancer_id: impl Into<String>,
-        server_ips: Vec<String>,
+        server_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
     ) -> AttachLoadBalancerServerRequest {
         Call::new(
             self.clone(),
@@ -553,11 +560,13 @@ impl AddLoadBalancerRuleParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         load_balancer_id: impl Into<String>,
-        load_balancer_rules: Vec<NewLoadBalancerRule>,
+        load_balancer_rules: impl Into<
+            cloud_sdks_runtime::OneOrMany<NewLoadBalancerRule>,
+        >,
     ) -> Self {
         Self {
             load_balancer_id: load_balancer_id.into(),
-            load_balancer_rules,
+            load_balancer_rules: load_balancer_rules.into().into_vec(),
         }
     }
 }
@@ -605,7 +614,9 @@ impl Client {
     pub fn add_load_balancer_rule(
         &self,
         load_balancer_id: impl Into<String>,
-        load_balancer_rules: Vec<NewLoadBalancerRule>,
+        load_balancer_rules: impl Into<
+            cloud_sdks_runtime::OneOrMany<NewLoadBalancerRule>,
+        >,
     ) -> AddLoadBalancerRuleRequest {
         Call::new(
             self.clone(),
@@ -780,8 +791,8 @@ impl ModifyLoadBalancerRequest {
         self
     }
     /// How traffic is spread over the servers.
-    pub fn method(mut self, value: LoadBalancerMethod) -> Self {
-        self.params.method = Some(value);
+    pub fn method(mut self, value: impl Into<LoadBalancerMethod>) -> Self {
+        self.params.method = Some(value.into());
         self
     }
 }

@@ -516,14 +516,14 @@ impl CreateMonitoringPolicyParams {
     pub fn new(
         monitoring_policy: NewMonitoringPolicy,
         thresholds: NewThresholds,
-        ports: Vec<NewMonitoringPort>,
-        processes: Vec<NewMonitoringProcess>,
+        ports: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringPort>>,
+        processes: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringProcess>>,
     ) -> Self {
         Self {
             monitoring_policy,
             thresholds,
-            ports,
-            processes,
+            ports: ports.into().into_vec(),
+            processes: processes.into().into_vec(),
         }
     }
 }
@@ -591,8 +591,8 @@ impl Client {
         &self,
         monitoring_policy: NewMonitoringPolicy,
         thresholds: NewThresholds,
-        ports: Vec<NewMonitoringPort>,
-        processes: Vec<NewMonitoringProcess>,
+        ports: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringPort>>,
+        processes: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringProcess>>,
     ) -> CreateMonitoringPolicyRequest {
         Call::new(
             self.clone(),
@@ -619,11 +619,11 @@ impl AddPortParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         monitoring_policy_id: impl Into<String>,
-        ports: Vec<NewMonitoringPort>,
+        ports: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringPort>>,
     ) -> Self {
         Self {
             monitoring_policy_id: monitoring_policy_id.into(),
-            ports,
+            ports: ports.into().into_vec(),
         }
     }
 }
@@ -675,7 +675,7 @@ impl Client {
     pub fn add_port(
         &self,
         monitoring_policy_id: impl Into<String>,
-        ports: Vec<NewMonitoringPort>,
+        ports: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringPort>>,
     ) -> AddPortRequest {
         Call::new(self.clone(), AddPortParams::new(monitoring_policy_id, ports))
     }
@@ -694,11 +694,11 @@ impl AddProcessParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         monitoring_policy_id: impl Into<String>,
-        processes: Vec<NewMonitoringProcess>,
+        processes: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringProcess>>,
     ) -> Self {
         Self {
             monitoring_policy_id: monitoring_policy_id.into(),
-            processes,
+            processes: processes.into().into_vec(),
         }
     }
 }
@@ -754,7 +754,7 @@ impl Client {
     pub fn add_process(
         &self,
         monitoring_policy_id: impl Into<String>,
-        processes: Vec<NewMonitoringProcess>,
+        processes: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringProcess>>,
     ) -> AddProcessRequest {
         Call::new(self.clone(), AddProcessParams::new(monitoring_policy_id, processes))
     }
@@ -771,10 +771,13 @@ pub struct AttachMonitoringPolicyServerParams {
 }
 impl AttachMonitoringPolicyServerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(monitoring_policy_id: impl Into<String>, servers: Vec<String>) -> Self {
+    pub fn new(
+        monitoring_policy_id: impl Into<String>,
+        servers: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
         Self {
             monitoring_policy_id: monitoring_policy_id.into(),
-            servers,
+            servers: servers.into().into_vec(),
         }
     }
 }
@@ -822,7 +825,7 @@ impl Client {
     pub fn attach_monitoring_policy_server(
         &self,
         monitoring_policy_id: impl Into<String>,
-        servers: Vec<String>,
+        servers: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
     ) -> AttachMonitoringPolicyServerRequest {
         Call::new(
             self.clone(),
@@ -837,20 +840,17 @@ impl Client {
 pub struct ModifyMonitoringPolicyParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
-    /// The policy settings to change; leave its fields unset to keep them.
-    pub monitoring_policy: MonitoringPolicyChanges,
+    /// The policy settings to change; leave it (or its fields) unset to keep them.
+    pub monitoring_policy: Option<MonitoringPolicyChanges>,
     /// New thresholds for one or more of the checks.
     pub thresholds: Option<ThresholdChanges>,
 }
 impl ModifyMonitoringPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        monitoring_policy_id: impl Into<String>,
-        monitoring_policy: MonitoringPolicyChanges,
-    ) -> Self {
+    pub fn new(monitoring_policy_id: impl Into<String>) -> Self {
         Self {
             monitoring_policy_id: monitoring_policy_id.into(),
-            monitoring_policy,
+            monitoring_policy: None,
             thresholds: None,
         }
     }
@@ -880,18 +880,17 @@ pub type ModifyMonitoringPolicyRequest = Call<ModifyMonitoringPolicyParams>;
 impl Client {
     /// Changes the name, description, alert e-mail address or thresholds of a monitoring policy.
     ///
-    /// Only the values given are sent. To change thresholds only, pass an empty
-    /// `MonitoringPolicyChanges::new()`.
+    /// Only the values given are sent. To change thresholds only, leave `monitoring_policy` unset.
     ///
     /// # Arguments
     ///
     /// * `monitoring_policy_id`: The id of the monitoring policy.
-    /// * `monitoring_policy`: The policy settings to change; leave its fields unset to keep them.
     ///
     /// # Optional arguments
     ///
     /// Set them on the returned request before awaiting it:
     ///
+    /// * [`monitoring_policy`](ModifyMonitoringPolicyRequest::monitoring_policy): The policy settings to change; leave it (or its fields) unset to keep them.
     /// * [`thresholds`](ModifyMonitoringPolicyRequest::thresholds): New thresholds for one or more of the checks.
     ///
     /// # Notes
@@ -907,15 +906,16 @@ impl Client {
     pub fn modify_monitoring_policy(
         &self,
         monitoring_policy_id: impl Into<String>,
-        monitoring_policy: MonitoringPolicyChanges,
     ) -> ModifyMonitoringPolicyRequest {
-        Call::new(
-            self.clone(),
-            ModifyMonitoringPolicyParams::new(monitoring_policy_id, monitoring_policy),
-        )
+        Call::new(self.clone(), ModifyMonitoringPolicyParams::new(monitoring_policy_id))
     }
 }
 impl ModifyMonitoringPolicyRequest {
+    /// The policy settings to change; leave it (or its fields) unset to keep them.
+    pub fn monitoring_policy(mut self, value: MonitoringPolicyChanges) -> Self {
+        self.params.monitoring_policy = Some(value);
+        self
+    }
     /// New thresholds for one or more of the checks.
     pub fn thresholds(mut self, value: ThresholdChanges) -> Self {
         self.params.thresholds = Some(value);

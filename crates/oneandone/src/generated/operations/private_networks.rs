@@ -338,10 +338,13 @@ pub struct AttachPrivateNetworkServersParams {
 }
 impl AttachPrivateNetworkServersParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(private_network_id: impl Into<String>, server_ids: Vec<String>) -> Self {
+    pub fn new(
+        private_network_id: impl Into<String>,
+        server_ids: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
         Self {
             private_network_id: private_network_id.into(),
-            server_ids,
+            server_ids: server_ids.into().into_vec(),
         }
     }
 }
@@ -394,7 +397,7 @@ impl Client {
     pub fn attach_private_network_servers(
         &self,
         private_network_id: impl Into<String>,
-        server_ids: Vec<String>,
+        server_ids: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
     ) -> AttachPrivateNetworkServersRequest {
         Call::new(
             self.clone(),

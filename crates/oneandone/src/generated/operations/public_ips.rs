@@ -228,8 +228,8 @@ impl CreatePublicIpRequest {
         self
     }
     /// The version of the new IP; only `IPV4` is accepted. When unset, the API's default applies.
-    pub fn ip_type(mut self, value: IpType) -> Self {
-        self.params.ip_type = Some(value);
+    pub fn ip_type(mut self, value: impl Into<IpType>) -> Self {
+        self.params.ip_type = Some(value.into());
         self
     }
 }

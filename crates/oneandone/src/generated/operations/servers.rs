@@ -924,8 +924,14 @@ pub struct CreateServerParams {
 }
 impl CreateServerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(server: NewServer, hdds: Vec<NewHdd>) -> Self {
-        Self { server, hdds }
+    pub fn new(
+        server: NewServer,
+        hdds: impl Into<cloud_sdks_runtime::OneOrMany<NewHdd>>,
+    ) -> Self {
+        Self {
+            server,
+            hdds: hdds.into().into_vec(),
+        }
     }
 }
 impl rt::Operation for CreateServerParams {
@@ -988,7 +994,7 @@ impl Client {
     pub fn create_server(
         &self,
         server: NewServer,
-        hdds: Vec<NewHdd>,
+        hdds: impl Into<cloud_sdks_runtime::OneOrMany<NewHdd>>,
     ) -> CreateServerRequest {
         Call::new(self.clone(), CreateServerParams::new(server, hdds))
     }
@@ -1005,10 +1011,13 @@ pub struct AddHddParams {
 }
 impl AddHddParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(server_id: impl Into<String>, hdds: Vec<NewHdd>) -> Self {
+    pub fn new(
+        server_id: impl Into<String>,
+        hdds: impl Into<cloud_sdks_runtime::OneOrMany<NewHdd>>,
+    ) -> Self {
         Self {
             server_id: server_id.into(),
-            hdds,
+            hdds: hdds.into().into_vec(),
         }
     }
 }
@@ -1064,7 +1073,7 @@ impl Client {
     pub fn add_hdd(
         &self,
         server_id: impl Into<String>,
-        hdds: Vec<NewHdd>,
+        hdds: impl Into<cloud_sdks_runtime::OneOrMany<NewHdd>>,
     ) -> AddHddRequest {
         Call::new(self.clone(), AddHddParams::new(server_id, hdds))
     }
@@ -1137,8 +1146,8 @@ impl Client {
 }
 impl AddNewIpRequest {
     /// The version of the new IP; only `IPV4` is accepted. When unset, the API's default applies.
-    pub fn ip_type(mut self, value: IpType) -> Self {
-        self.params.ip_type = Some(value);
+    pub fn ip_type(mut self, value: impl Into<IpType>) -> Self {
+        self.params.ip_type = Some(value.into());
         self
     }
 }
@@ -1707,13 +1716,13 @@ impl ModifyServerStatusParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         server_id: impl Into<String>,
-        action: ServerAction,
-        method: ServerActionMethod,
+        action: impl Into<ServerAction>,
+        method: impl Into<ServerActionMethod>,
     ) -> Self {
         Self {
             server_id: server_id.into(),
-            action,
-            method,
+            action: action.into(),
+            method: method.into(),
         }
     }
 }
@@ -1776,8 +1785,8 @@ impl Client {
     pub fn modify_server_status(
         &self,
         server_id: impl Into<String>,
-        action: ServerAction,
-        method: ServerActionMethod,
+        action: impl Into<ServerAction>,
+        method: impl Into<ServerActionMethod>,
     ) -> ModifyServerStatusRequest {
         Call::new(self.clone(), ModifyServerStatusParams::new(server_id, action, method))
     }

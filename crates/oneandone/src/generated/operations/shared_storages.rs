@@ -391,11 +391,11 @@ impl AttachServerSharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         shared_storage_id: impl Into<String>,
-        server_ids: Vec<SharedStorageAccess>,
+        server_ids: impl Into<cloud_sdks_runtime::OneOrMany<SharedStorageAccess>>,
     ) -> Self {
         Self {
             shared_storage_id: shared_storage_id.into(),
-            server_ids,
+            server_ids: server_ids.into().into_vec(),
         }
     }
 }
@@ -448,7 +448,7 @@ impl Client {
     pub fn attach_server_shared_storage(
         &self,
         shared_storage_id: impl Into<String>,
-        server_ids: Vec<SharedStorageAccess>,
+        server_ids: impl Into<cloud_sdks_runtime::OneOrMany<SharedStorageAccess>>,
     ) -> AttachServerSharedStorageRequest {
         Call::new(
             self.clone(),

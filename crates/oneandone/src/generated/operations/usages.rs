@@ -143,8 +143,8 @@ impl ListUsagesRequest {
         self
     }
     /// The time span to report on; `CUSTOM` takes the span from `start_date` and `end_date`. When unset, `"LAST_24H"` is sent.
-    pub fn period(mut self, value: Period) -> Self {
-        self.params.period = Some(value);
+    pub fn period(mut self, value: impl Into<Period>) -> Self {
+        self.params.period = Some(value.into());
         self
     }
     /// The start of a `CUSTOM` period, as a UTC date and time such as `2015-05-19T00:05:00Z`; required with `CUSTOM`.

@@ -393,10 +393,13 @@ pub struct AddUserIpParams {
 }
 impl AddUserIpParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(user_id: impl Into<String>, user_ips: Vec<String>) -> Self {
+    pub fn new(
+        user_id: impl Into<String>,
+        user_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
         Self {
             user_id: user_id.into(),
-            user_ips,
+            user_ips: user_ips.into().into_vec(),
         }
     }
 }
@@ -444,7 +447,7 @@ impl Client {
     pub fn add_user_ip(
         &self,
         user_id: impl Into<String>,
-        user_ips: Vec<String>,
+        user_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
     ) -> AddUserIpRequest {
         Call::new(self.clone(), AddUserIpParams::new(user_id, user_ips))
     }
@@ -561,8 +564,8 @@ impl ModifyUserRequest {
         self
     }
     /// Whether the user is enabled (`ACTIVE`) or disabled (`DISABLE`).
-    pub fn state(mut self, value: UserState) -> Self {
-        self.params.state = Some(value);
+    pub fn state(mut self, value: impl Into<UserState>) -> Self {
+        self.params.state = Some(value.into());
         self
     }
 }

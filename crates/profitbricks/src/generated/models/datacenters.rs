@@ -11,8 +11,7 @@ pub struct DatacenterCollection {
     /// The collection's id.
     pub id: String,
     /// The kind of resource; always a collection here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the collection.
     pub href: String,
     /// The data centers, expanded as far as the requested depth allows.
@@ -26,8 +25,7 @@ pub struct Datacenter {
     /// The data center's unique id.
     pub id: String,
     /// The kind of resource; a data center here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the data center.
     pub href: String,
     /// Provisioning state and audit information.
@@ -178,23 +176,35 @@ impl NewDatacenter {
         self
     }
     /// Servers to create in the new data center.
-    pub fn servers(mut self, value: Vec<NewServer>) -> Self {
-        self.servers = Some(value);
+    pub fn servers(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewServer>>,
+    ) -> Self {
+        self.servers = Some(value.into().into_vec());
         self
     }
     /// Storage volumes to create in the new data center.
-    pub fn volumes(mut self, value: Vec<NewVolume>) -> Self {
-        self.volumes = Some(value);
+    pub fn volumes(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewVolume>>,
+    ) -> Self {
+        self.volumes = Some(value.into().into_vec());
         self
     }
     /// LANs to create in the new data center.
-    pub fn lans(mut self, value: Vec<NewLan>) -> Self {
-        self.lans = Some(value);
+    pub fn lans(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewLan>>,
+    ) -> Self {
+        self.lans = Some(value.into().into_vec());
         self
     }
     /// Load balancers to create in the new data center.
-    pub fn loadbalancers(mut self, value: Vec<NewLoadBalancer>) -> Self {
-        self.loadbalancers = Some(value);
+    pub fn loadbalancers(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewLoadBalancer>>,
+    ) -> Self {
+        self.loadbalancers = Some(value.into().into_vec());
         self
     }
 }

@@ -116,10 +116,10 @@ impl serde::Serialize for NewFirewallRule {
 }
 impl NewFirewallRule {
     ///Creates a `NewFirewallRule` from its required fields (`protocol`); the optional ones start unset.
-    pub fn new(protocol: Protocol) -> Self {
+    pub fn new(protocol: impl Into<Protocol>) -> Self {
         Self {
             name: None,
-            protocol,
+            protocol: protocol.into(),
             source_mac: None,
             source_ip: None,
             target_ip: None,

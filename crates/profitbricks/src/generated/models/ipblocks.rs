@@ -11,8 +11,7 @@ pub struct IpBlockCollection {
     /// The collection's id.
     pub id: String,
     /// The kind of resource; always a collection here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the collection.
     pub href: String,
     /// The IP blocks; missing when the depth does not reach them.
@@ -26,8 +25,7 @@ pub struct IpBlock {
     /// The IP block's unique id.
     pub id: String,
     /// The kind of resource; an IP block here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the IP block.
     pub href: String,
     /// Provisioning state and audit information.

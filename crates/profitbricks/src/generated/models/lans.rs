@@ -66,8 +66,11 @@ impl NewLan {
         self
     }
     /// Existing network interfaces to connect to the LAN.
-    pub fn nics(mut self, value: Vec<ResourceRef>) -> Self {
-        self.nics = Some(value);
+    pub fn nics(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<ResourceRef>>,
+    ) -> Self {
+        self.nics = Some(value.into().into_vec());
         self
     }
 }

@@ -75,8 +75,11 @@ impl NewLoadBalancer {
         self
     }
     /// Existing network interfaces to balance; they take over the load balancer's address.
-    pub fn balancednics(mut self, value: Vec<ResourceRef>) -> Self {
-        self.balancednics = Some(value);
+    pub fn balancednics(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<ResourceRef>>,
+    ) -> Self {
+        self.balancednics = Some(value.into().into_vec());
         self
     }
 }

@@ -11,8 +11,7 @@ pub struct LocationCollection {
     /// The collection's id.
     pub id: String,
     /// The kind of resource; always a collection here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the collection.
     pub href: String,
     /// The locations.
@@ -26,8 +25,7 @@ pub struct Location {
     /// The location's id, made of country and city, such as de/fra.
     pub id: String,
     /// The kind of resource; a location here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the location.
     pub href: String,
     /// The location's details.

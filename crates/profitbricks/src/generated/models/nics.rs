@@ -103,8 +103,11 @@ impl NewNic {
         self
     }
     /// The IP addresses to assign to the interface.
-    pub fn ips(mut self, value: Vec<String>) -> Self {
-        self.ips = Some(value);
+    pub fn ips(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
+        self.ips = Some(value.into().into_vec());
         self
     }
     /// Whether the interface gets its address by DHCP; when unset the API uses `true` (DHCP on).
@@ -123,8 +126,11 @@ impl NewNic {
         self
     }
     /// Firewall rules to create on the interface.
-    pub fn firewall_rules(mut self, value: Vec<NewFirewallRule>) -> Self {
-        self.firewall_rules = Some(value);
+    pub fn firewall_rules(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewFirewallRule>>,
+    ) -> Self {
+        self.firewall_rules = Some(value.into().into_vec());
         self
     }
 }

@@ -11,8 +11,7 @@ pub struct RequestCollection {
     /// The collection's id.
     pub id: String,
     /// The kind of resource; always a collection here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the collection.
     pub href: String,
     /// The requests; missing when the depth does not reach them.
@@ -26,8 +25,7 @@ pub struct Request {
     /// The request's unique id.
     pub id: String,
     /// The kind of resource; a request here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the request.
     pub href: String,
     /// When and by whom the request was made, and its status.
@@ -93,8 +91,7 @@ pub struct RequestStatus {
     /// The status's id: the request's id followed by /status.
     pub id: String,
     /// The kind of resource; a request status here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the status.
     pub href: String,
     /// The progress itself; missing when the depth does not reach it.
@@ -136,8 +133,7 @@ pub struct ResourceLink {
     /// The resource's unique id.
     pub id: String,
     /// The kind of resource.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the resource.
     pub href: String,
 }

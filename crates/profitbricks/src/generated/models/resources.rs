@@ -54,8 +54,7 @@ pub struct ServerCollection {
     /// The collection's id.
     pub id: String,
     /// The kind of resource; always a collection here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the collection.
     pub href: String,
     /// The servers; missing when the depth does not reach them.
@@ -69,8 +68,7 @@ pub struct Server {
     /// The server's unique id.
     pub id: String,
     /// The kind of resource; a server here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the server.
     pub href: String,
     /// Provisioning state and audit information.
@@ -158,8 +156,7 @@ pub struct VolumeCollection {
     /// The collection's id.
     pub id: String,
     /// The kind of resource; always a collection here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the collection.
     pub href: String,
     /// The volumes; missing when the depth does not reach them.
@@ -173,8 +170,7 @@ pub struct Volume {
     /// The volume's unique id.
     pub id: String,
     /// The kind of resource; a volume here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the volume.
     pub href: String,
     /// Provisioning state and audit information.
@@ -362,8 +358,7 @@ pub struct LanCollection {
     /// The collection's id.
     pub id: String,
     /// The kind of resource; always a collection here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the collection.
     pub href: String,
     /// The LANs; missing when the depth does not reach them.
@@ -377,8 +372,7 @@ pub struct Lan {
     /// The LAN's id, a small number given as text.
     pub id: String,
     /// The kind of resource; a LAN here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the LAN.
     pub href: String,
     /// Provisioning state and audit information.
@@ -417,8 +411,7 @@ pub struct LoadBalancerCollection {
     /// The collection's id.
     pub id: String,
     /// The kind of resource; always a collection here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the collection.
     pub href: String,
     /// The load balancers; missing when the depth does not reach them.
@@ -432,8 +425,7 @@ pub struct LoadBalancer {
     /// The load balancer's unique id.
     pub id: String,
     /// The kind of resource; a load balancer here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the load balancer.
     pub href: String,
     /// Provisioning state and audit information.
@@ -475,8 +467,7 @@ pub struct NicCollection {
     /// The collection's id.
     pub id: String,
     /// The kind of resource; always a collection here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the collection.
     pub href: String,
     /// The network interfaces; missing when the depth does not reach them.
@@ -490,8 +481,7 @@ pub struct Nic {
     /// The network interface's unique id.
     pub id: String,
     /// The kind of resource; a NIC here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the network interface.
     pub href: String,
     /// Provisioning state and audit information.
@@ -550,8 +540,7 @@ pub struct FirewallRuleCollection {
     /// The collection's id.
     pub id: String,
     /// The kind of resource; always a collection here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the collection.
     pub href: String,
     /// The firewall rules; missing when the depth does not reach them.
@@ -565,8 +554,7 @@ pub struct FirewallRule {
     /// The firewall rule's unique id.
     pub id: String,
     /// The kind of resource; a firewall rule here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the firewall rule.
     pub href: String,
     /// Provisioning state and audit information.
@@ -650,8 +638,7 @@ pub struct ImageCollection {
     /// The collection's id.
     pub id: String,
     /// The kind of resource; always a collection here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the collection.
     pub href: String,
     /// The images; missing when the depth does not reach them.
@@ -665,8 +652,7 @@ pub struct Image {
     /// The image's unique id.
     pub id: String,
     /// The kind of resource; an image here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the image.
     pub href: String,
     /// Provisioning state and audit information.

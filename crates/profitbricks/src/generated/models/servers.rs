@@ -144,15 +144,18 @@ impl NewServer {
         }
     }
     /// The availability zone to place the server in.
-    pub fn availability_zone(mut self, value: ServerAvailabilityZone) -> Self {
-        self.availability_zone = Some(value);
+    pub fn availability_zone(
+        mut self,
+        value: impl Into<ServerAvailabilityZone>,
+    ) -> Self {
+        self.availability_zone = Some(value.into());
         self
     }
     /// The server's operating system type; when unset it is taken over from the boot image or boot volume.
     ///
     /// Must be one of `WINDOWS`, `LINUX`, `UNKNOWN`.
-    pub fn licence_type(mut self, value: LicenceType) -> Self {
-        self.licence_type = Some(value);
+    pub fn licence_type(mut self, value: impl Into<LicenceType>) -> Self {
+        self.licence_type = Some(value.into());
         self
     }
     /// The id of the volume to boot from; cannot be combined with a boot CD-ROM.
@@ -166,23 +169,32 @@ impl NewServer {
         self
     }
     /// The CPU type of the server; the API uses AMD_OPTERON when unset.
-    pub fn cpu_family(mut self, value: CpuFamily) -> Self {
-        self.cpu_family = Some(value);
+    pub fn cpu_family(mut self, value: impl Into<CpuFamily>) -> Self {
+        self.cpu_family = Some(value.into());
         self
     }
     /// Volumes to create and attach to the server.
-    pub fn create_volumes(mut self, value: Vec<NewVolume>) -> Self {
-        self.create_volumes = Some(value);
+    pub fn create_volumes(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewVolume>>,
+    ) -> Self {
+        self.create_volumes = Some(value.into().into_vec());
         self
     }
     /// Existing volumes of the data center to attach to the server, by id.
-    pub fn attach_volumes(mut self, value: Vec<ResourceRef>) -> Self {
-        self.attach_volumes = Some(value);
+    pub fn attach_volumes(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<ResourceRef>>,
+    ) -> Self {
+        self.attach_volumes = Some(value.into().into_vec());
         self
     }
     /// Network interfaces to create on the server.
-    pub fn nics(mut self, value: Vec<NewNic>) -> Self {
-        self.nics = Some(value);
+    pub fn nics(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<NewNic>>,
+    ) -> Self {
+        self.nics = Some(value.into().into_vec());
         self
     }
 }

@@ -11,8 +11,7 @@ pub struct SnapshotCollection {
     /// The collection's id.
     pub id: String,
     /// The kind of resource; always a collection here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the collection.
     pub href: String,
     /// The snapshots; missing when the depth does not reach them.
@@ -26,8 +25,7 @@ pub struct Snapshot {
     /// The snapshot's unique id.
     pub id: String,
     /// The kind of resource; a snapshot here.
-    #[serde(rename = "type", alias = "resource_type")]
-    pub resource_type: ResourceType,
+    pub r#type: ResourceType,
     /// The URL of the snapshot.
     pub href: String,
     /// Provisioning state and audit information.

@@ -126,11 +126,11 @@ impl serde::Serialize for NewVolume {
 }
 impl NewVolume {
     ///Creates a `NewVolume` from its required fields (`size`, `disk_type`); the optional ones start unset.
-    pub fn new(size: i64, disk_type: VolumeType) -> Self {
+    pub fn new(size: i64, disk_type: impl Into<VolumeType>) -> Self {
         Self {
             name: None,
             size,
-            disk_type,
+            disk_type: disk_type.into(),
             bus: None,
             image: None,
             licence_type: None,
@@ -145,8 +145,8 @@ impl NewVolume {
         self
     }
     /// The bus the volume is connected through; the API uses VIRTIO when unset.
-    pub fn bus(mut self, value: Bus) -> Self {
-        self.bus = Some(value);
+    pub fn bus(mut self, value: impl Into<Bus>) -> Self {
+        self.bus = Some(value.into());
         self
     }
     /// The id of the image or snapshot to create the volume from; its licence type is then fixed by the image.
@@ -155,8 +155,8 @@ impl NewVolume {
         self
     }
     /// The operating system licence type of the volume; needed when no image is given.
-    pub fn licence_type(mut self, value: LicenceType) -> Self {
-        self.licence_type = Some(value);
+    pub fn licence_type(mut self, value: impl Into<LicenceType>) -> Self {
+        self.licence_type = Some(value.into());
         self
     }
     /// A one-time password set on the image's administrator account; only official ProfitBricks images support it, and it is never returned when reading.
@@ -167,13 +167,19 @@ impl NewVolume {
         self
     }
     /// Public SSH keys that may log into the volume's system; only official ProfitBricks images support them.
-    pub fn ssh_keys(mut self, value: Vec<String>) -> Self {
-        self.ssh_keys = Some(value);
+    pub fn ssh_keys(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
+        self.ssh_keys = Some(value.into().into_vec());
         self
     }
     /// The storage availability zone of the volume; it only matters for HDD volumes, so leave it unset or AUTO for SSD.
-    pub fn availability_zone(mut self, value: VolumeAvailabilityZone) -> Self {
-        self.availability_zone = Some(value);
+    pub fn availability_zone(
+        mut self,
+        value: impl Into<VolumeAvailabilityZone>,
+    ) -> Self {
+        self.availability_zone = Some(value.into());
         self
     }
 }

@@ -366,8 +366,11 @@ impl UpdateNicRequest {
         self
     }
     /// The IP addresses to assign to the interface, replacing the current ones.
-    pub fn ips(mut self, value: Vec<String>) -> Self {
-        self.params.ips = Some(value);
+    pub fn ips(
+        mut self,
+        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
+    ) -> Self {
+        self.params.ips = Some(value.into().into_vec());
         self
     }
     /// Whether the interface gets its address by DHCP.

@@ -402,13 +402,16 @@ impl UpdateServerRequest {
         self
     }
     /// The availability zone to move the server to.
-    pub fn availability_zone(mut self, value: ServerAvailabilityZone) -> Self {
-        self.params.availability_zone = Some(value);
+    pub fn availability_zone(
+        mut self,
+        value: impl Into<ServerAvailabilityZone>,
+    ) -> Self {
+        self.params.availability_zone = Some(value.into());
         self
     }
     /// The new operating system licence type of the server. Must be one of `WINDOWS`, `LINUX`, `UNKNOWN`.
-    pub fn licence_type(mut self, value: LicenceType) -> Self {
-        self.params.licence_type = Some(value);
+    pub fn licence_type(mut self, value: impl Into<LicenceType>) -> Self {
+        self.params.licence_type = Some(value.into());
         self
     }
     /// The id of the volume to boot from; cannot be combined with a boot CD-ROM.

@@ -305,8 +305,8 @@ impl UpdateSnapshotRequest {
         self
     }
     /// The snapshot's operating system licence type: LINUX, WINDOWS or UNKNOWN. Must be one of `WINDOWS`, `LINUX`, `UNKNOWN`.
-    pub fn licence_type(mut self, value: LicenceType) -> Self {
-        self.params.licence_type = Some(value);
+    pub fn licence_type(mut self, value: impl Into<LicenceType>) -> Self {
+        self.params.licence_type = Some(value.into());
         self
     }
 }

@@ -324,13 +324,13 @@ impl UpdateVolumeRequest {
         self
     }
     /// The bus to connect the volume through.
-    pub fn bus(mut self, value: Bus) -> Self {
-        self.params.bus = Some(value);
+    pub fn bus(mut self, value: impl Into<Bus>) -> Self {
+        self.params.bus = Some(value.into());
         self
     }
     /// The new operating system licence type; it cannot be changed on a volume made from an image.
-    pub fn licence_type(mut self, value: LicenceType) -> Self {
-        self.params.licence_type = Some(value);
+    pub fn licence_type(mut self, value: impl Into<LicenceType>) -> Self {
+        self.params.licence_type = Some(value.into());
         self
     }
 }

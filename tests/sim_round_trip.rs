@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use cloud_sdks_runtime::catalog::{Catalog, OperationInfo};
+use cloud_sdks_runtime::catalog::{Catalog, OperationInfo, Type};
 use cloud_sdks_sim::route::{self, Body};
 use serde_json::{Map, Value};
 
@@ -54,6 +54,13 @@ fn differences(
     // nothing and an empty object send the same: nothing
     let given = |v: &&Value| !v.is_null() && v.as_object().is_none_or(|m| !m.is_empty());
     for (name, value) in called.iter().filter(|(_, v)| given(v)) {
+        // a single value given for a list goes out as a list of one
+        let is_list = op.param(name).is_some_and(|p| matches!(p.ty, Type::List(_)));
+        let value = &match value {
+            Value::Array(_) => value.clone(),
+            single if is_list => Value::Array(vec![single.clone()]),
+            other => other.clone(),
+        };
         match read.get(name) {
             Some(back) if same(value, back) => {}
             back => problems.push(format!("{name}: called with {value}, read back {back:?}")),

@@ -178,3 +178,49 @@ fn touch(path: &Path) -> Result<(), String> {
         .and_then(|file| file.set_modified(SystemTime::now()))
         .map_err(|e| format!("error: cannot touch {}: {e}", path.display()))
 }
+
+/// One provider's share of `regen`, timed in this process (the same code `regen` runs).
+#[derive(Debug)]
+pub struct ProviderRegen {
+    pub provider: String,
+    /// `[[operation]]` entries of its spec.
+    pub operations: usize,
+    /// Lines of its spec files.
+    pub spec_lines: usize,
+    /// Load (read + parse happens in generate), validate, generate and format: median of 5.
+    pub seconds: f64,
+}
+
+/// Times generating each provider on its own: reading its spec, checking it, emitting and
+/// formatting every file (no comparison, no writes); the median of 5 after one untimed run.
+pub fn regen_per_provider(root: &Path) -> Result<Vec<ProviderRegen>, String> {
+    let specs = codegen::load::all(&root.join("spec"), "spec")
+        .map_err(|e| format!("error: cannot read the specs: {e}"))?;
+    let mut out = Vec::new();
+    for spec in &specs {
+        let mut times = Vec::new();
+        for round in 0..6 {
+            let started = Instant::now();
+            let files = codegen::generate(spec).map_err(|_| {
+                format!("error: spec/{} has errors; run cargo xtask regen", spec.name)
+            })?;
+            std::hint::black_box(files);
+            if round > 0 {
+                times.push(started.elapsed().as_secs_f64());
+            }
+        }
+        let texts = std::iter::once(&spec.provider).chain(&spec.groups);
+        let (mut operations, mut spec_lines) = (0, 0);
+        for file in texts {
+            operations += file.text.lines().filter(|line| line.trim() == "[[operation]]").count();
+            spec_lines += file.text.lines().count();
+        }
+        out.push(ProviderRegen {
+            provider: spec.name.clone(),
+            operations,
+            spec_lines,
+            seconds: super::loads::median(times),
+        });
+    }
+    Ok(out)
+}

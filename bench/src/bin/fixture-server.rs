@@ -66,8 +66,8 @@ struct Routes {
     list_servers: Vec<u8>,
     /// Prebuilt walk pages of `bench::scale::PAGE_SIZE` items: page `i + 1` at `i`, then `[]`.
     pages: Vec<Answer>,
-    /// The `service.info` fixture, the result of every JSON-RPC call.
-    service_info: serde_json::Value,
+    /// The `service.info` fixture (compact JSON), the result of every JSON-RPC call.
+    service_info: String,
     /// Request statuses (`QUEUED`, `DONE`) and after how many polls an id is done.
     queued: Answer,
     done: Answer,
@@ -139,8 +139,10 @@ fn run() -> Result<(), String> {
                 .map(|body| Answer::new("200 OK", &body))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let service_info = serde_json::from_slice(&read("memset/service.info.json")?)
-        .map_err(|e| format!("memset/service.info.json: {e}"))?;
+    let service_info: serde_json::Value =
+        serde_json::from_slice(&read("memset/service.info.json")?)
+            .map_err(|e| format!("memset/service.info.json: {e}"))?;
+    let service_info = service_info.to_string();
     let routes = Arc::new(Routes {
         by_route,
         not_found: Answer::new(

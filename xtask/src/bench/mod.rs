@@ -468,8 +468,26 @@ fn target_dir(root: &Path) -> PathBuf {
 }
 
 /// The cargo that runs us (`$CARGO`), else the one on the `PATH`.
+///
+/// Without the variables `cargo run` set for xtask itself (`CARGO_MANIFEST_DIR`,
+/// `CARGO_PKG_NAME`, …): build scripts such as ring's list them in `rerun-if-env-changed`, so
+/// a nested cargo that inherits them rebuilds ring and everything above it (reqwest, the
+/// clients) whenever the previous build came from a shell, and the other way round.
 fn cargo_command() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_MANIFEST_")
+            || matches!(
+                name.as_ref(),
+                "CARGO_BIN_NAME" | "CARGO_CRATE_NAME" | "CARGO_PRIMARY_PACKAGE"
+            )
+        {
+            command.env_remove(name.as_ref());
+        }
+    }
+    command
 }
 
 /// Runs `cargo <args>` in `root`; its output goes to our stderr.

@@ -93,7 +93,7 @@ pub fn jsonrpc_answer(request: &[u8], result: &str) -> Option<Vec<u8>> {
         One(Call),
     }
     let mut out = Vec::with_capacity(64 + result.len() + 40);
-    let mut answer = |call: &Call, out: &mut Vec<u8>| {
+    let answer = |call: &Call, out: &mut Vec<u8>| {
         out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
         match &call.id {
             Some(id) => out.extend_from_slice(id.to_string().as_bytes()),

@@ -355,7 +355,9 @@ pub fn now_utc() -> String {
 
 /// Something skipped or worth knowing: printed at once, and kept for the report.
 fn notice(notes: &mut Vec<String>, message: String) {
-    eprintln!("bench: {message}");
+    // on a terminal, over the progress line rather than after it
+    let clear = if std::io::stderr().is_terminal() { "\r\x1b[K" } else { "" };
+    eprintln!("{clear}bench: {message}");
     notes.push(message);
 }
 

@@ -202,7 +202,7 @@ fn large(
     scale: &mut Scale,
 ) -> Result<(), String> {
     // bytes decoded per run, so that every size gets about the same time
-    let budget: f64 = if options.quick { 6e6 } else { 40e6 };
+    let budget: f64 = if options.quick { 3e6 } else { 40e6 };
     for items in SIZES {
         let n = items.to_string();
         let server =
@@ -304,7 +304,7 @@ fn batches(
     let calls = 1000;
     // the Python JSON-RPC client stalls about 40 ms a call here (see BENCHMARKS.md): fewer
     // sequential calls in --quick, the figure is per call either way
-    let python_seq_calls = if options.quick { 50 } else { 200 };
+    let python_seq_calls = if options.quick { 20 } else { 200 };
     scale.batch_calls = calls;
     scale.python_seq_calls = python_seq_calls;
     let mut jobs: Vec<(String, Command)> = Vec::new();

@@ -72,7 +72,7 @@ pub fn list_answer(op: &str, body: &[u8], n: usize) -> Result<Vec<u8>, String> {
 pub fn page_answer(list_servers: &[u8], page: usize, per_page: usize) -> Result<Vec<u8>, String> {
     let op = "oneandone/list_servers";
     let shapes = shapes(op, list_servers)?;
-    let n = if page >= 1 && page <= PAGES { per_page } else { 0 };
+    let n = if (1..=PAGES).contains(&page) { per_page } else { 0 };
     serde_json::to_vec(&items(op, &shapes, n, (page.max(1) - 1) * per_page))
         .map_err(|e| e.to_string())
 }

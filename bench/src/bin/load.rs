@@ -3,13 +3,18 @@
 //!
 //! ```text
 //! load --list
-//! load --op <client/op> --impl raw|sdk --mode seq|concurrent --base-url http://127.0.0.1:PORT
-//!      [--seconds 2] [--warmup 0.5] [--calls N] [--concurrency 64] [--threads N]
+//! load --op <client/op> --impl raw|typed|sdk|ceiling --mode seq|concurrent --base-url http://127.0.0.1:PORT
+//!      [--seconds 2] [--warmup 0.5] [--calls N] [--warmup-calls N] [--concurrency 64] [--threads N]
 //! ```
 //!
 //! * `raw`: reqwest + serde_json by hand: the same HTTP request (method, path, query, auth,
 //!   user agent, form body), the body decoded into a `serde_json::Value`;
-//! * `sdk`: the generated client crate's typed call, e.g. `pb.list_datacenters().depth(1)`.
+//! * `typed`: the same raw reqwest call, decoded with `serde_json::from_slice` into the client
+//!   crate's own model of the answer: the floor for typed decoding;
+//! * `sdk`: the generated client crate's typed call, e.g. `pb.list_datacenters().depth(1)`;
+//! * `ceiling`: the same request bytes written by hand on plain keep-alive TCP connections
+//!   (one per call in flight), the answer read by its `content-length` and not decoded: what
+//!   the fixture server can do on this machine with this load generator.
 //!
 //! `seq` makes one call after another; `concurrent` keeps `--concurrency` calls in flight on
 //! one client (one connection pool). After `--warmup` seconds it counts the calls completed in
@@ -31,12 +36,33 @@ use bench::credentials::{MEMSET_KEY, ONEANDONE_TOKEN, PB_PASSWORD, PB_USER};
 use bench::Op;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 
-const USAGE: &str = "usage: load --list\n       load --op CLIENT/OP --impl raw|sdk --mode seq|concurrent --base-url URL \
-[--seconds S] [--warmup S] [--calls N] [--concurrency N] [--runtime current|multi] [--threads N]";
+const USAGE: &str = "usage: load --list\n       load --op CLIENT/OP --impl raw|typed|sdk|ceiling --mode seq|concurrent --base-url URL \
+[--seconds S] [--warmup S] [--calls N] [--warmup-calls N] [--concurrency N] [--runtime current|multi] [--threads N]";
+
+/// Which implementation makes the calls.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Impl {
+    Raw,
+    Typed,
+    Sdk,
+    Ceiling,
+}
+
+impl Impl {
+    fn name(self) -> &'static str {
+        match self {
+            Impl::Raw => "raw",
+            Impl::Typed => "typed",
+            Impl::Sdk => "sdk",
+            Impl::Ceiling => "ceiling",
+        }
+    }
+}
 
 struct Options {
     op: &'static Op,
-    sdk: bool,
+    which: Impl,
+    warmup_calls: Option<u64>,
     concurrency: usize,
     base_url: String,
     seconds: f64,
@@ -75,11 +101,7 @@ fn main() {
             );
         }
         Err(message) => {
-            eprintln!(
-                "load: {} ({}): {message}",
-                options.op.id(),
-                if options.sdk { "sdk" } else { "raw" }
-            );
+            eprintln!("load: {} ({}): {message}", options.op.id(), options.which.name());
             std::process::exit(1);
         }
     }
@@ -87,7 +109,8 @@ fn main() {
 
 fn parse_args() -> Result<Option<Options>, String> {
     let mut op = None;
-    let mut sdk = None;
+    let mut which = None;
+    let mut warmup_calls = None;
     let mut mode = None;
     let mut base_url = None;
     let mut seconds = 2.0;
@@ -114,10 +137,16 @@ fn parse_args() -> Result<Option<Options>, String> {
                 )
             }
             "--impl" => {
-                sdk = Some(match value.as_str() {
-                    "raw" => false,
-                    "sdk" => true,
-                    other => return Err(format!("--impl: expected raw or sdk, got {other:?}")),
+                which = Some(match value.as_str() {
+                    "raw" => Impl::Raw,
+                    "typed" => Impl::Typed,
+                    "sdk" => Impl::Sdk,
+                    "ceiling" => Impl::Ceiling,
+                    other => {
+                        return Err(format!(
+                            "--impl: expected raw, typed, sdk or ceiling, got {other:?}"
+                        ))
+                    }
                 })
             }
             "--mode" => mode = Some(value),
@@ -125,6 +154,7 @@ fn parse_args() -> Result<Option<Options>, String> {
             "--seconds" => seconds = number("--seconds")?,
             "--warmup" => warmup = number("--warmup")?,
             "--calls" => calls = Some(number("--calls")? as u64),
+            "--warmup-calls" => warmup_calls = Some(number("--warmup-calls")? as u64),
             "--concurrency" => concurrency = number("--concurrency")? as usize,
             "--runtime" => {
                 multi_thread = match value.as_str() {
@@ -146,7 +176,8 @@ fn parse_args() -> Result<Option<Options>, String> {
     };
     Ok(Some(Options {
         op: op.ok_or("--op is required")?,
-        sdk: sdk.ok_or("--impl is required")?,
+        which: which.ok_or("--impl is required")?,
+        warmup_calls,
         concurrency,
         base_url: base_url.ok_or("--base-url is required")?,
         seconds,
@@ -235,7 +266,7 @@ async fn run(options: &Options) -> Result<Measured, String> {
 
 /// Calls made before timing starts in `--calls` mode.
 fn warmup_calls(options: &Options) -> u64 {
-    (options.concurrency as u64 * 20).max(200)
+    options.warmup_calls.unwrap_or((options.concurrency as u64 * 20).max(200))
 }
 
 /// The client under test, and the name of the operation it calls.
@@ -246,6 +277,8 @@ struct Caller {
 
 enum Client {
     Raw(Raw),
+    Typed(Raw),
+    Ceiling(Ceiling),
     ProfitBricks(profitbricks::Client),
     OneAndOne(oneandone::Client),
     Memset(memset::Client),
@@ -256,9 +289,11 @@ impl Caller {
         let op = options.op;
         let base_url = format!("{}{}", options.base_url, op.prefix);
         let config = |e: &dyn std::fmt::Display| format!("cannot build the client: {e}");
-        let client = match (options.sdk, op.client) {
-            (false, _) => Client::Raw(Raw::new(op, &base_url)?),
-            (true, "profitbricks") => Client::ProfitBricks(
+        let client = match (options.which, op.client) {
+            (Impl::Raw, _) => Client::Raw(Raw::new(op, &base_url)?),
+            (Impl::Typed, _) => Client::Typed(Raw::new(op, &base_url)?),
+            (Impl::Ceiling, _) => Client::Ceiling(Ceiling::new(op, &options.base_url)?),
+            (Impl::Sdk, "profitbricks") => Client::ProfitBricks(
                 profitbricks::Client::builder(profitbricks::Credentials::basic(
                     PB_USER,
                     PB_PASSWORD,
@@ -267,19 +302,19 @@ impl Caller {
                 .build()
                 .map_err(|e| config(&e))?,
             ),
-            (true, "oneandone") => Client::OneAndOne(
+            (Impl::Sdk, "oneandone") => Client::OneAndOne(
                 oneandone::Client::builder(oneandone::Credentials::token(ONEANDONE_TOKEN))
                     .base_url(base_url)
                     .build()
                     .map_err(|e| config(&e))?,
             ),
-            (true, "memset") => Client::Memset(
+            (Impl::Sdk, "memset") => Client::Memset(
                 memset::Client::builder(memset::Credentials::api_key(MEMSET_KEY))
                     .base_url(base_url)
                     .build()
                     .map_err(|e| config(&e))?,
             ),
-            (true, other) => return Err(format!("no client {other}")),
+            (Impl::Sdk, other) => return Err(format!("no client {other}")),
         };
         Ok(Caller { op: op.name, client })
     }
@@ -290,7 +325,15 @@ impl Caller {
             result.map(|value| drop(black_box(value))).map_err(|e| e.to_string())
         }
         match (&self.client, self.op) {
-            (Client::Raw(raw), _) => raw.call().await,
+            (Client::Raw(raw), _) => {
+                let body = raw.call().await?;
+                let value: serde_json::Value =
+                    serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+                black_box(value);
+                Ok(())
+            }
+            (Client::Typed(raw), op) => typed(op, &raw.call().await?),
+            (Client::Ceiling(ceiling), _) => ceiling.call().await,
             (Client::ProfitBricks(pb), "list_datacenters") => {
                 done(pb.list_datacenters().depth(1).await)
             }
@@ -299,6 +342,7 @@ impl Caller {
             }
             (Client::OneAndOne(oa), "list_servers") => done(oa.list_servers().await),
             (Client::Memset(ms), "service.info") => done(ms.service().info("myserver1").await),
+            (Client::Memset(ms), "service.list") => done(ms.service().list().await),
             (Client::Memset(ms), "dns.zone_info") => {
                 done(ms.dns().zone_info("cbceea86fe9c099f019e386488ead6d8").await)
             }
@@ -351,7 +395,8 @@ impl Raw {
         })
     }
 
-    async fn call(&self) -> Result<(), String> {
+    /// One call; gives the answer's body, undecoded.
+    async fn call(&self) -> Result<bytes::Bytes, String> {
         let mut request = self.client.request(self.method.clone(), &self.url);
         if let Some((name, value)) = self.named {
             let parameters = serde_json::json!({ name: value }).to_string();
@@ -362,9 +407,112 @@ impl Raw {
         }
         let response = request.send().await.map_err(|e| e.to_string())?;
         let response = response.error_for_status().map_err(|e| e.to_string())?;
-        let body = response.bytes().await.map_err(|e| e.to_string())?;
-        let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+        response.bytes().await.map_err(|e| e.to_string())
+    }
+}
+
+/// Decodes `body` into the client crate's own model of `op`'s answer, as the client does.
+fn typed(op: &str, body: &[u8]) -> Result<(), String> {
+    fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), String> {
+        let value: T = serde_json::from_slice(body).map_err(|e| e.to_string())?;
         black_box(value);
+        Ok(())
+    }
+    match op {
+        "list_datacenters" => decode::<profitbricks::models::DatacenterCollection>(body),
+        "get_server" => decode::<profitbricks::models::Server>(body),
+        "list_servers" => decode::<Vec<oneandone::models::ServerSummary>>(body),
+        "service.info" => decode::<memset::models::Service>(body),
+        "service.list" => decode::<Vec<memset::models::Service>>(body),
+        "dns.zone_info" => decode::<memset::models::Zone>(body),
+        other => Err(format!("no typed model for {other}")),
+    }
+}
+
+/// The server's ceiling: the request's bytes written by hand on plain keep-alive
+/// connections, the answer skipped by its length. Connections are reused, one per call in
+/// flight.
+struct Ceiling {
+    addr: String,
+    request: Vec<u8>,
+    idle: Mutex<Vec<tokio::net::TcpStream>>,
+}
+
+impl Ceiling {
+    fn new(op: &'static Op, base_url: &str) -> Result<Ceiling, String> {
+        let addr = base_url.strip_prefix("http://").ok_or("the ceiling needs an http:// URL")?;
+        let addr = addr.split('/').next().unwrap_or_default().to_owned();
+        let query = if op.query.is_empty() { String::new() } else { format!("?{}", op.query) };
+        let body = match op.named {
+            Some((name, value)) => form_urlencoded::Serializer::new(String::new())
+                .append_pair("parameters", &serde_json::json!({ name: value }).to_string())
+                .finish(),
+            None => String::new(),
+        };
+        let auth = match op.client {
+            "oneandone" => format!("x-token: {ONEANDONE_TOKEN}"),
+            "profitbricks" => format!(
+                "authorization: Basic {}",
+                base64::engine::general_purpose::STANDARD
+                    .encode(format!("{PB_USER}:{PB_PASSWORD}"))
+            ),
+            _ => format!(
+                "authorization: Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{MEMSET_KEY}:x"))
+            ),
+        };
+        let mut request = format!(
+            "{} {}{}{query} HTTP/1.1\r\nhost: {addr}\r\nuser-agent: {}/{}\r\n{auth}\r\naccept: */*\r\n",
+            op.method,
+            op.prefix,
+            op.path,
+            op.client,
+            env!("CARGO_PKG_VERSION")
+        );
+        if !body.is_empty() {
+            request.push_str("content-type: application/x-www-form-urlencoded\r\n");
+        }
+        request.push_str(&format!("content-length: {}\r\n\r\n{body}", body.len()));
+        Ok(Ceiling { addr, request: request.into_bytes(), idle: Mutex::new(Vec::new()) })
+    }
+
+    async fn call(&self) -> Result<(), String> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let idle = self.idle.lock().expect("not poisoned").pop();
+        let mut stream = match idle {
+            Some(stream) => stream,
+            None => {
+                let stream =
+                    tokio::net::TcpStream::connect(&self.addr).await.map_err(|e| e.to_string())?;
+                stream.set_nodelay(true).map_err(|e| e.to_string())?;
+                stream
+            }
+        };
+        stream.write_all(&self.request).await.map_err(|e| e.to_string())?;
+        let mut buffer = Vec::with_capacity(8 * 1024);
+        let (head_end, length) = loop {
+            if stream.read_buf(&mut buffer).await.map_err(|e| e.to_string())? == 0 {
+                return Err("the server closed the connection".to_owned());
+            }
+            if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
+                if !head.starts_with("http/1.1 200") {
+                    return Err(format!("answer {:?}", head.lines().next()));
+                }
+                let length = head
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length:"))
+                    .and_then(|value| value.trim().parse::<usize>().ok())
+                    .ok_or("no content-length")?;
+                break (end + 4, length);
+            }
+        };
+        while buffer.len() < head_end + length {
+            if stream.read_buf(&mut buffer).await.map_err(|e| e.to_string())? == 0 {
+                return Err("the server closed the connection".to_owned());
+            }
+        }
+        self.idle.lock().expect("not poisoned").push(stream);
         Ok(())
     }
 }

@@ -178,3 +178,61 @@ fn touch(path: &Path) -> Result<(), String> {
         .and_then(|file| file.set_modified(SystemTime::now()))
         .map_err(|e| format!("error: cannot touch {}: {e}", path.display()))
 }
+
+/// One provider's share of `regen`, timed in this process (the same code `regen` runs).
+#[derive(Debug)]
+pub struct ProviderRegen {
+    pub provider: String,
+    /// `[[operation]]` entries of its spec.
+    pub operations: usize,
+    /// Lines of its spec files.
+    pub spec_lines: usize,
+    /// Validate, generate and format (the spec already read): median of 5, wall time.
+    pub seconds: f64,
+    /// The same, CPU time of this thread (holds up better when the machine is busy).
+    pub cpu_seconds: f64,
+}
+
+/// CPU time this thread has run so far, in seconds (`/proc/thread-self/schedstat`).
+fn thread_cpu() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|stat| stat.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |ns| ns / 1e9)
+}
+
+/// Times generating each provider on its own: reading its spec, checking it, emitting and
+/// formatting every file (no comparison, no writes); the median of 5 after one untimed run.
+pub fn regen_per_provider(root: &Path) -> Result<Vec<ProviderRegen>, String> {
+    let specs = codegen::load::all(&root.join("spec"), "spec")
+        .map_err(|e| format!("error: cannot read the specs: {e}"))?;
+    let mut out = Vec::new();
+    for spec in &specs {
+        let (mut times, mut cpu) = (Vec::new(), Vec::new());
+        for round in 0..6 {
+            let (started, cpu_start) = (Instant::now(), thread_cpu());
+            let files = codegen::generate(spec).map_err(|_| {
+                format!("error: spec/{} has errors; run cargo xtask regen", spec.name)
+            })?;
+            std::hint::black_box(files);
+            if round > 0 {
+                times.push(started.elapsed().as_secs_f64());
+                cpu.push(thread_cpu() - cpu_start);
+            }
+        }
+        let texts = std::iter::once(&spec.provider).chain(&spec.groups);
+        let (mut operations, mut spec_lines) = (0, 0);
+        for file in texts {
+            operations += file.text.lines().filter(|line| line.trim() == "[[operation]]").count();
+            spec_lines += file.text.lines().count();
+        }
+        out.push(ProviderRegen {
+            provider: spec.name.clone(),
+            operations,
+            spec_lines,
+            seconds: super::loads::median(times),
+            cpu_seconds: super::loads::median(cpu),
+        });
+    }
+    Ok(out)
+}

@@ -5,20 +5,24 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use super::{progress, Options};
+use super::{Options, Progress};
 
 /// The running `fixture-server`; stopped when dropped (its stdin closes and it is killed).
 pub struct Server {
     child: Child,
     /// `http://127.0.0.1:<port>`.
     pub url: String,
+    /// Body size in bytes of each list answer, by `client/op`.
+    pub sizes: BTreeMap<String, u64>,
 }
 
 impl Server {
-    pub fn start(binary: &Path, fixtures: &Path) -> Result<Server, String> {
+    /// Starts the server with `extra` arguments (say `--items 1000`).
+    pub fn start(binary: &Path, fixtures: &Path, extra: &[&str]) -> Result<Server, String> {
         let mut child = Command::new(binary)
             .arg("--fixtures")
             .arg(fixtures)
+            .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -27,12 +31,19 @@ impl Server {
         if let Some(stdout) = child.stdout.take() {
             let _ = BufReader::new(stdout).read_line(&mut line);
         }
-        let Some(url) = line.trim().strip_prefix("listening ").map(str::to_owned) else {
+        let mut words = line.split_whitespace();
+        let (Some("listening"), Some(url)) = (words.next(), words.next()) else {
             let _ = child.kill();
             let _ = child.wait();
             return Err(format!("error: the fixture server did not start (it said {line:?})"));
         };
-        Ok(Server { child, url })
+        let sizes = words
+            .filter_map(|pair| {
+                let (op, size) = pair.split_once('=')?;
+                Some((op.to_owned(), size.parse().ok()?))
+            })
+            .collect();
+        Ok(Server { child, url: url.to_owned(), sizes })
     }
 }
 
@@ -79,6 +90,7 @@ pub fn run_all(
     python: Option<&Path>,
     work: &Path,
     options: &Options,
+    progress: &mut Progress,
 ) -> Result<Vec<Group>, String> {
     let listed = Command::new(load)
         .arg("--list")
@@ -112,6 +124,7 @@ pub fn run_all(
                 let mut order = impls.clone();
                 order.rotate_left(round % impls.len());
                 for which in order {
+                    progress.tick(&format!("client calls: {op} {mode}, {which}"));
                     let mut command = match (which, python, &script) {
                         (PYTHON, Some(python), Some(script)) => {
                             let mut command = Command::new(python);
@@ -149,11 +162,6 @@ pub fn run_all(
                     runs.entry(which).or_default().push(run);
                 }
             }
-            let summary: Vec<String> = runs
-                .iter()
-                .map(|(which, runs)| format!("{which} {:.0}/s", best(runs, |r| r.calls_per_sec)))
-                .collect();
-            progress(&format!("{op} {mode}: {}", summary.join(", ")));
             groups.push(Group { op: op.clone(), mode, runs });
         }
     }

@@ -1086,3 +1086,28 @@ async fn api_keys_and_partner_accounts() {
         panic!("partner.account.create: {account}");
     }
 }
+
+#[tokio::test]
+async fn injected_faults_take_memsets_shapes() {
+    use cloud_sdks_sim::faults::{Fault, Rule};
+    let sim = Simulator::memset().polls_until_done(1).start().await.expect("starts");
+    let ms = sim.client();
+    sim.faults().add(
+        Rule::new(Fault::RateLimited { retry_after: std::time::Duration::from_secs(1) })
+            .operation("service.info")
+            .times(1),
+    );
+    let error = ms.service().info("myserver1").await.expect_err("throttled");
+    assert!(error.is_rate_limited(), "{error:?}");
+    assert_eq!(sim.received().last().map(|r| r.status), Some(403));
+    ms.service().info("myserver1").await.expect("the rule ran out");
+
+    sim.faults().add(Rule::new(Fault::FailWork("the host is full".into())).times(1));
+    let job = ms.server().reboot("myserver1").await.expect("a job");
+    let error = ms
+        .wait_for_job(&job)
+        .interval(std::time::Duration::from_millis(1))
+        .await
+        .expect_err("the job failed");
+    assert!(error.to_string().contains(&job.id), "{error}");
+}

@@ -26,6 +26,8 @@ pub(crate) enum Kind {
     PreconditionFailed,
     /// `ApiErrorNotAuthorized`, code 10, HTTP 401.
     NotAuthorized,
+    /// `ApiErrorThrottled`, code 12, HTTP 403: answered only as an injected fault.
+    Throttled,
 }
 
 impl Kind {
@@ -41,6 +43,7 @@ impl Kind {
             Kind::NotUnique => ("ApiErrorNotUnique", 8, 400),
             Kind::PreconditionFailed => ("ApiErrorPreconditionFailed", 9, 412),
             Kind::NotAuthorized => ("ApiErrorNotAuthorized", 10, 401),
+            Kind::Throttled => ("ApiErrorThrottled", 12, 403),
         }
     }
 }

@@ -35,6 +35,7 @@ pub(crate) fn start(
         service,
         looks: 0,
         finished: polls_until_done == 0,
+        fails: state.faults.failed_work(method),
     };
     let rendered = job.render();
     state.jobs.push(job);

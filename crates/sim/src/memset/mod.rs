@@ -103,6 +103,7 @@ use tokio::sync::oneshot;
 use self::errors::{no_service, Failure, Kind, Outcome};
 use self::protocol::{Interface, MAX_BATCH};
 use self::state::State;
+use crate::faults::Faults;
 use crate::server::{self, Handler, Incoming, Reply};
 use crate::validate::{self, Arguments};
 
@@ -168,20 +169,23 @@ impl Builder {
         let listener = server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
         let addr = listener.local_addr()?;
         let base_url = format!("http://{addr}{PREFIX}");
+        let faults = Faults::default();
         let sim = Arc::new(Sim {
             api_key: self.api_key.clone(),
             polls_until_done: self.polls_until_done,
             empty: self.empty,
-            state: Mutex::new(start_state(self.empty, &self.api_key)),
+            state: Mutex::new(start_state(self.empty, &self.api_key, &faults)),
             received: Mutex::new(Vec::new()),
+            faults,
         });
         let stop = server::spawn(listener, Arc::clone(&sim) as Arc<dyn Handler>);
         Ok(Running { sim, base_url, addr, api_key: self.api_key, stop: Some(stop) })
     }
 }
 
-fn start_state(empty: bool, api_key: &str) -> State {
+fn start_state(empty: bool, api_key: &str, faults: &Faults) -> State {
     let mut state = State::seeded();
+    state.faults = faults.clone();
     if empty {
         state.services.clear();
     }
@@ -255,10 +259,19 @@ impl Running {
         state.service(name).map(|s| schema::project(&s.value, "Service"))
     }
 
+    /// The fault rules: add one to make the next matching requests fail (see
+    /// [`crate::faults`]); [`Fault::FailWork`](crate::faults::Fault::FailWork) makes the job a
+    /// method starts finish with `error` set. A rate limit is Memset's `ApiErrorThrottled`
+    /// (HTTP 403); rules for one method hit the JSON interface (`/json/<method>`), a JSON-RPC
+    /// request only rules for every request.
+    pub fn faults(&self) -> &Faults {
+        &self.sim.faults
+    }
+
     /// Goes back to the starting account and forgets the requests received.
     pub fn reset(&self) {
         if let Ok(mut state) = self.sim.state.lock() {
-            *state = start_state(self.sim.empty, &self.sim.api_key);
+            *state = start_state(self.sim.empty, &self.sim.api_key, &self.sim.faults);
         }
         if let Ok(mut received) = self.sim.received.lock() {
             received.clear();
@@ -310,6 +323,7 @@ struct Sim {
     empty: bool,
     state: Mutex<State>,
     received: Mutex<Vec<Received>>,
+    faults: Faults,
 }
 
 /// One call being answered: the method, its (checked) arguments and the account.
@@ -324,6 +338,50 @@ impl Handler for Sim {
     fn handle(&self, request: &Incoming) -> Reply {
         let mut calls = Vec::new();
         let reply = self.answer(request, &mut calls);
+        self.record_calls(request, reply.status, calls);
+        reply
+    }
+
+    fn unreadable(&self) -> Reply {
+        Failure::new(Kind::BadParameters, "The request body could not be read or is too large")
+            .reply()
+    }
+
+    fn faults(&self) -> Option<&Faults> {
+        Some(&self.faults)
+    }
+
+    /// The method of a JSON-interface request (`/v1/json/<method>[/<name>]`); a JSON-RPC
+    /// request may carry several, so only rules for every request hit it.
+    fn operation(&self, request: &Incoming) -> Option<&'static str> {
+        let rest = request.path.strip_prefix("/v1/json/")?;
+        let method = rest.split('/').next()?;
+        ::memset::CATALOG.operation(method).map(|op| op.name)
+    }
+
+    fn fault_reply(&self, status: u16, message: &str) -> Reply {
+        // Memset throttles with ApiErrorThrottled (HTTP 403), not 429
+        let mut reply = match status {
+            429 => Failure::new(Kind::Throttled, message).reply(),
+            _ => Failure::new(Kind::InternalError, message).reply(),
+        };
+        reply.status = if status == 429 { reply.status } else { status };
+        reply
+    }
+
+    fn rate_limit_headers(&self, _retry_after_secs: u64) -> Vec<(&'static str, String)> {
+        // the documentation names no rate-limit header
+        Vec::new()
+    }
+
+    fn record(&self, request: &Incoming, status: u16) {
+        self.record_calls(request, status, Vec::new());
+    }
+}
+
+impl Sim {
+    /// Notes a request and the calls it carried, for [`Running::received`].
+    fn record_calls(&self, request: &Incoming, status: u16, calls: Vec<ReceivedCall>) {
         if let Ok(mut received) = self.received.lock() {
             if received.len() >= 10_000 {
                 received.remove(0);
@@ -336,20 +394,12 @@ impl Handler for Sim {
                 method: request.method.clone(),
                 path,
                 body: String::from_utf8_lossy(&request.body).into_owned(),
-                status: reply.status,
+                status,
                 calls,
             });
         }
-        reply
     }
 
-    fn unreadable(&self) -> Reply {
-        Failure::new(Kind::BadParameters, "The request body could not be read or is too large")
-            .reply()
-    }
-}
-
-impl Sim {
     fn answer(&self, request: &Incoming, calls: &mut Vec<ReceivedCall>) -> Reply {
         let rest = request.path.strip_prefix(PREFIX).filter(|r| r.is_empty() || r.starts_with('/'));
         let interface = rest.map_or(Interface::Unknown, protocol::interface);

@@ -49,6 +49,8 @@ pub(crate) struct Job {
     /// How many times `job.status` looked at it.
     pub looks: u32,
     pub finished: bool,
+    /// Why it ends with an error, if an injected fault says it does.
+    pub fails: Option<String>,
 }
 
 impl Job {
@@ -56,8 +58,12 @@ impl Job {
     pub fn render(&self) -> Value {
         let mut job = json!({
             "id": self.id, "type": self.kind,
-            "status": if self.finished { "DONE" } else { "NEW" },
-            "finished": self.finished, "error": false,
+            "status": match (self.finished, &self.fails) {
+                (false, _) => "NEW",
+                (true, None) => "DONE",
+                (true, Some(_)) => "FAILED",
+            },
+            "finished": self.finished, "error": self.finished && self.fails.is_some(),
         });
         if let (Some(service), Some(object)) = (&self.service, job.as_object_mut()) {
             object.insert("service".to_owned(), Value::from(service.as_str()));
@@ -79,6 +85,9 @@ pub(crate) struct State {
     /// Firewall rule groups (the members of `FirewallRuleGroup`, `rules` keyed by rule id).
     pub rule_groups: Vec<Value>,
     pub jobs: Vec<Job>,
+    /// The simulator's fault rules (shared with [`Running::faults`](super::Running::faults)),
+    /// for the jobs that end failed.
+    pub faults: crate::faults::Faults,
     /// Monitoring rules as `(server name, the members of MonitoringRule)`.
     pub monitoring_rules: Vec<(String, Value)>,
     /// API keys (the members of `ApiKey`).

@@ -2,11 +2,11 @@
 //! server, a volume and a NIC, waited for, listed and deleted — against the simulator, or the
 //! real API when `PROFITBRICKS_USERNAME` and `PROFITBRICKS_PASSWORD` are set.
 
-use cloud_sdks_examples::profitbricks::{quickstart, Target};
+use cloud_sdks_examples::profitbricks::{quickstart, target};
 
 #[tokio::main]
 async fn main() -> Result<(), cloud_sdks_examples::Failure> {
-    let target = Target::from_env().await?;
+    let target = target().await?;
     quickstart(&target).await?;
     Ok(())
 }

@@ -2,11 +2,11 @@
 //! the ProfitBricks documentation — list data centers, reserve an IP block, a simple and a
 //! composite server — against the simulator, or the real API when credentials are set.
 
-use cloud_sdks_examples::profitbricks::{seed_examples, Target};
+use cloud_sdks_examples::profitbricks::{seed_examples, target};
 
 #[tokio::main]
 async fn main() -> Result<(), cloud_sdks_examples::Failure> {
-    let target = Target::from_env().await?;
+    let target = target().await?;
     seed_examples(&target).await?;
     Ok(())
 }

@@ -8,55 +8,36 @@ use profitbricks::models::{
     Bus, CpuFamily, LicenceType, NewDatacenter, NewIpBlock, NewNic, NewServer, NewVolume,
     VolumeAvailabilityZone, VolumeType,
 };
-use profitbricks::{Client, Credentials};
+use profitbricks::Client;
 
 use crate::Failure;
 
-/// Where an example runs: the real API when `PROFITBRICKS_USERNAME` is set (with
-/// `PROFITBRICKS_PASSWORD` and, optionally, `PROFITBRICKS_API_URL`), else a simulator started
-/// for it.
-pub struct Target {
-    /// The client to use.
-    pub client: Client,
-    /// How often to look at a provisioning request: the crate's pace for the real API, a
-    /// quick one for the simulator.
-    pub poll: Duration,
-    /// The simulator, while it runs (`None` for the real API).
-    pub simulator: Option<Running>,
+/// A ProfitBricks client and, unless credentials are set, its simulator.
+pub type Target = crate::Target<Client, Running>;
+
+/// The real API if `PROFITBRICKS_USERNAME` is set (with `PROFITBRICKS_PASSWORD` and,
+/// optionally, `PROFITBRICKS_API_URL`), else a new simulator.
+///
+/// # Errors
+///
+/// A variable that is missing or invalid, or a simulator that cannot listen on 127.0.0.1.
+pub async fn target() -> Result<Target, Failure> {
+    if !crate::is_set("PROFITBRICKS_USERNAME") {
+        return simulated().await;
+    }
+    // every 5 s: the crate's own pace for a provisioning request
+    Ok(Target { client: Client::from_env()?, poll: Duration::from_secs(5), simulator: None })
 }
 
-impl Target {
-    /// The real API if its credentials are in the environment, else a new simulator.
-    ///
-    /// # Errors
-    ///
-    /// A user name without a password, a client the settings do not make, or a simulator that
-    /// cannot listen on 127.0.0.1.
-    pub async fn from_env() -> Result<Target, Failure> {
-        let Ok(user) = std::env::var("PROFITBRICKS_USERNAME") else {
-            return Target::simulated().await;
-        };
-        let password = std::env::var("PROFITBRICKS_PASSWORD")
-            .map_err(|_| "PROFITBRICKS_USERNAME is set but PROFITBRICKS_PASSWORD is not")?;
-        let mut builder = Client::builder(Credentials::basic(user, password));
-        if let Ok(url) = std::env::var("PROFITBRICKS_API_URL") {
-            builder = builder.base_url(url);
-        }
-        let client = builder.build()?;
-        // the crate's own pace for a provisioning request
-        Ok(Target { client, poll: Duration::from_secs(5), simulator: None })
-    }
-
-    /// A new simulator and a client of it.
-    ///
-    /// # Errors
-    ///
-    /// A simulator that cannot listen on 127.0.0.1.
-    pub async fn simulated() -> Result<Target, Failure> {
-        let simulator = cloud_sdks_sim::Simulator::profitbricks().start().await?;
-        let client = simulator.client();
-        Ok(Target { client, poll: Duration::from_millis(10), simulator: Some(simulator) })
-    }
+/// A new simulator and a client of it.
+///
+/// # Errors
+///
+/// A simulator that cannot listen on 127.0.0.1.
+pub async fn simulated() -> Result<Target, Failure> {
+    let simulator = cloud_sdks_sim::Simulator::profitbricks().start().await?;
+    let client = simulator.client();
+    Ok(Target { client, poll: crate::SIMULATED_POLL, simulator: Some(simulator) })
 }
 
 /// The quick start: a data center with a server that has a volume and a NIC, waited for,

@@ -1,10 +1,10 @@
 //! The ProfitBricks examples run against a simulator, and leave what they say.
 
-use cloud_sdks_examples::profitbricks::{quickstart, seed_examples, Target};
+use cloud_sdks_examples::profitbricks::{quickstart, seed_examples, simulated};
 
 #[tokio::test]
 async fn the_quickstart_provisions_lists_and_deletes() {
-    let target = Target::simulated().await.expect("a simulator");
+    let target = simulated().await.expect("a simulator");
     let names = quickstart(&target).await.expect("the quick start runs");
     assert_eq!(names, ["web"]);
     let sim = target.simulator.as_ref().expect("simulated");
@@ -15,7 +15,7 @@ async fn the_quickstart_provisions_lists_and_deletes() {
 
 #[tokio::test]
 async fn the_vendors_examples_create_what_they_describe() {
-    let target = Target::simulated().await.expect("a simulator");
+    let target = simulated().await.expect("a simulator");
     let servers = seed_examples(&target).await.expect("the examples run");
     assert_eq!(servers.len(), 2);
     let sim = target.simulator.as_ref().expect("simulated");

@@ -45,6 +45,7 @@ pub fn file(p: &Provider) -> TokenStream {
         // every runtime type a public signature names, so users never need the runtime crate
         pub use cloud_sdks_runtime::{reqwest, Accepted, ApiError, CallFuture, ConfigError, EnvError, ErrorCategory, InvalidArgument, JobOrState, OneOrMany, Operation, RetryBudget, RetryPolicy, TimeoutKind};
         pub use cloud_sdks_runtime::date::Date;
+        pub use cloud_sdks_runtime::DateConversionError;
         pub use cloud_sdks_runtime::wait::{Wait, WaitError};
         #pages
         #reexported_batch

@@ -20,6 +20,7 @@ pub mod catalog;
 pub mod check;
 pub mod credentials;
 pub mod date;
+mod date_convert;
 pub mod dynamic;
 pub mod encode;
 pub mod env;
@@ -41,6 +42,7 @@ pub mod xmlrpc;
 
 pub use call::{run, CallFuture};
 pub use credentials::Credentials;
+pub use date_convert::DateConversionError;
 pub use env::EnvError;
 pub use error::{
     ApiError, Classify, ConfigError, Error, ErrorCategory, InvalidArgument, TimeoutKind,

@@ -11,6 +11,7 @@ pub use cloud_sdks_runtime::{
     TimeoutKind,
 };
 pub use cloud_sdks_runtime::date::Date;
+pub use cloud_sdks_runtime::DateConversionError;
 pub use cloud_sdks_runtime::wait::{Wait, WaitError};
 pub use cloud_sdks_runtime::batch::{Batch, BatchResults, Ticket};
 /// What the runtime needs to know about this API.

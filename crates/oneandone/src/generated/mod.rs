@@ -12,6 +12,7 @@ pub use cloud_sdks_runtime::{
     TimeoutKind,
 };
 pub use cloud_sdks_runtime::date::Date;
+pub use cloud_sdks_runtime::DateConversionError;
 pub use cloud_sdks_runtime::wait::{Wait, WaitError};
 pub use cloud_sdks_runtime::pages::{Items, Pages};
 /// What the runtime needs to know about this API.

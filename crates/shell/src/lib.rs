@@ -528,27 +528,7 @@ fn execute(
                 let _ = writeln!(io.out, "{text}");
                 let target =
                     plan.target(&args, &value).map_err(|m| Failure::new(exit::OTHER, m))?;
-                let what = target.describe();
-                let progress = move |state: &str, waited| {
-                    eprintln!("{}", waits::progress_line(&what, state, waited));
-                };
-                // a simulator's work takes a few looks: no need to pace them like the API's
-                let interval = options
-                    .interval
-                    .or_else(|| options.sim.then_some(std::time::Duration::from_millis(100)));
-                let pace = providers::Pace { interval, progress: Box::new(progress) };
-                let last = runtime.block_on(backend.wait(&target, pace)).map_err(|failure| {
-                    let failure = unprefixed(op, failure);
-                    Failure::new(exit::OTHER, failure.message)
-                })?;
-                let what = target.describe();
-                let _ = match &target {
-                    waits::Target::State { info, .. } => {
-                        let state = waits::state_of(&last, info.state).unwrap_or_default();
-                        writeln!(io.err, "({what} done: {state})")
-                    }
-                    _ => writeln!(io.err, "({what} done)"),
-                };
+                wait(backend.as_ref(), runtime, options, op, &target, io)?;
                 return write_pipe(io, &text, pipe);
             }
             text
@@ -557,6 +537,37 @@ fn execute(
     writeln!(io.out, "{text}")
         .map_err(|e| Failure::new(exit::OTHER, format!("could not write the result: {e}")))?;
     write_pipe(io, &text, pipe)
+}
+
+/// `--wait`: waits for `target`, progress lines on stderr, then `(<what> done[: state])`.
+fn wait(
+    backend: &dyn Backend,
+    runtime: &tokio::runtime::Runtime,
+    options: &Options,
+    op: &OperationInfo,
+    target: &waits::Target,
+    io: &mut Io<'_>,
+) -> Result<(), Failure> {
+    let what = target.describe();
+    let progress = move |state: &str, waited| {
+        eprintln!("{}", waits::progress_line(&what, state, waited));
+    };
+    // a simulator's work takes a few looks: no need to pace them like the API's
+    let interval =
+        options.interval.or_else(|| options.sim.then_some(std::time::Duration::from_millis(100)));
+    let pace = providers::Pace { interval, progress: Box::new(progress) };
+    let last = runtime
+        .block_on(backend.wait(target, pace))
+        .map_err(|failure| Failure::new(exit::OTHER, unprefixed(op, failure).message))?;
+    let what = target.describe();
+    let _ = match target {
+        waits::Target::State { info, .. } => {
+            let state = waits::state_of(&last, info.state).unwrap_or_default();
+            writeln!(io.err, "({what} done: {state})")
+        }
+        _ => writeln!(io.err, "({what} done)"),
+    };
+    Ok(())
 }
 
 fn usage_error(message: String) -> Failure {

@@ -28,7 +28,6 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use cloud_sdks_runtime::catalog::{BodyKind, OperationInfo, Verb};
 use serde_json::{json, Map, Value};
-use tokio::sync::oneshot;
 
 use crate::faults::Faults;
 use crate::route;
@@ -134,7 +133,7 @@ impl Builder {
             sim,
             username: self.username,
             password: self.password,
-            stop: Some(stop),
+            _stop: stop,
         })
     }
 }
@@ -146,7 +145,8 @@ pub struct Running {
     addr: SocketAddr,
     username: String,
     password: String,
-    stop: Option<oneshot::Sender<()>>,
+    /// Stops the server when the simulator is dropped.
+    _stop: server::Stop,
 }
 
 impl std::fmt::Debug for Running {
@@ -222,14 +222,6 @@ impl Running {
         .base_url(&self.base_url)
         .build()
         .expect("a loopback http base URL is accepted")
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
     }
 }
 
@@ -568,21 +560,16 @@ impl Handler for Sim {
     }
 
     fn record(&self, request: &Incoming, status: u16) {
-        if let Ok(mut received) = self.received.lock() {
-            if received.len() >= 10_000 {
-                received.remove(0);
-            }
-            let path = match &request.query {
-                Some(query) => format!("{}?{query}", request.path),
-                None => request.path.clone(),
-            };
-            received.push(Received {
+        let path = request.path_and_query();
+        server::log(
+            &self.received,
+            Received {
                 method: request.method.clone(),
                 path,
                 body: String::from_utf8_lossy(&request.body).into_owned(),
                 status,
-            });
-        }
+            },
+        );
     }
 }
 

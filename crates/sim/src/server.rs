@@ -98,7 +98,7 @@ pub(crate) async fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
 
 /// Serves `listener` with `handler` on the current tokio runtime until the returned sender is
 /// dropped or fires; open connections are closed then too.
-pub(crate) fn spawn(listener: TcpListener, handler: Arc<dyn Handler>) -> oneshot::Sender<()> {
+pub(crate) fn spawn(listener: TcpListener, handler: Arc<dyn Handler>) -> Stop {
     let (stop, mut stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {
         let mut connections = JoinSet::new();
@@ -120,7 +120,42 @@ pub(crate) fn spawn(listener: TcpListener, handler: Arc<dyn Handler>) -> oneshot
         }
         connections.abort_all();
     });
-    stop
+    Stop(Some(stop))
+}
+
+/// Stops the server it came from when dropped (a running simulator holds it).
+pub(crate) struct Stop(Option<oneshot::Sender<()>>);
+
+impl Drop for Stop {
+    fn drop(&mut self) {
+        if let Some(stop) = self.0.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// How many requests a simulator's log keeps: the newest.
+pub(crate) const RECEIVED_KEPT: usize = 10_000;
+
+/// Appends `entry` to a simulator's request log, forgetting the oldest beyond
+/// [`RECEIVED_KEPT`].
+pub(crate) fn log<T>(log: &std::sync::Mutex<Vec<T>>, entry: T) {
+    if let Ok(mut entries) = log.lock() {
+        if entries.len() >= RECEIVED_KEPT {
+            entries.remove(0);
+        }
+        entries.push(entry);
+    }
+}
+
+impl Incoming {
+    /// The path with its query, as the request gave them (still percent-encoded).
+    pub(crate) fn path_and_query(&self) -> String {
+        match &self.query {
+            Some(query) => format!("{}?{query}", self.path),
+            None => self.path.clone(),
+        }
+    }
 }
 
 async fn answer(

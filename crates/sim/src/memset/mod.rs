@@ -98,7 +98,6 @@ use std::sync::{Arc, Mutex};
 
 use cloud_sdks_runtime::catalog::{OperationInfo, Type};
 use serde_json::{Map, Value};
-use tokio::sync::oneshot;
 
 use self::errors::{no_service, Failure, Kind, Outcome};
 use self::protocol::{Interface, MAX_BATCH};
@@ -179,7 +178,7 @@ impl Builder {
             faults,
         });
         let stop = server::spawn(listener, Arc::clone(&sim) as Arc<dyn Handler>);
-        Ok(Running { sim, base_url, addr, api_key: self.api_key, stop: Some(stop) })
+        Ok(Running { sim, base_url, addr, api_key: self.api_key, _stop: stop })
     }
 }
 
@@ -203,7 +202,8 @@ pub struct Running {
     base_url: String,
     addr: SocketAddr,
     api_key: String,
-    stop: Option<oneshot::Sender<()>>,
+    /// Stops the server when the simulator is dropped.
+    _stop: server::Stop,
 }
 
 impl std::fmt::Debug for Running {
@@ -307,14 +307,6 @@ impl Running {
     }
 }
 
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 struct Sim {
@@ -382,22 +374,17 @@ impl Handler for Sim {
 impl Sim {
     /// Notes a request and the calls it carried, for [`Running::received`].
     fn record_calls(&self, request: &Incoming, status: u16, calls: Vec<ReceivedCall>) {
-        if let Ok(mut received) = self.received.lock() {
-            if received.len() >= 10_000 {
-                received.remove(0);
-            }
-            let path = match &request.query {
-                Some(query) => format!("{}?{query}", request.path),
-                None => request.path.clone(),
-            };
-            received.push(Received {
+        let path = request.path_and_query();
+        server::log(
+            &self.received,
+            Received {
                 method: request.method.clone(),
                 path,
                 body: String::from_utf8_lossy(&request.body).into_owned(),
                 status,
                 calls,
-            });
-        }
+            },
+        );
     }
 
     fn answer(&self, request: &Incoming, calls: &mut Vec<ReceivedCall>) -> Reply {

@@ -95,8 +95,6 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::oneshot;
-
 use crate::faults::Faults;
 use crate::server::{self, Handler, Incoming, Reply};
 use state::State;
@@ -107,9 +105,6 @@ pub const PREFIX: &str = "/v1";
 pub const DEFAULT_TOKEN: &str = "sim-token";
 /// On which look at a changing resource it settles, unless set otherwise.
 pub const DEFAULT_POLLS_UNTIL_READY: u32 = 2;
-
-/// The most requests kept for [`Running::received`].
-const RECEIVED_KEPT: usize = 10_000;
 
 /// Settings of a 1&1 simulator, made by [`Simulator::oneandone`](crate::Simulator::oneandone).
 #[derive(Debug, Clone)]
@@ -185,7 +180,7 @@ impl Builder {
             faults: Faults::default(),
         });
         let stop = server::spawn(listener, Arc::clone(&sim) as Arc<dyn Handler>);
-        Ok(Running { base_url, addr, sim, token: self.token, stop: Some(stop) })
+        Ok(Running { base_url, addr, sim, token: self.token, _stop: stop })
     }
 }
 
@@ -195,7 +190,8 @@ pub struct Running {
     base_url: String,
     addr: SocketAddr,
     token: String,
-    stop: Option<oneshot::Sender<()>>,
+    /// Stops the server when the simulator is dropped.
+    _stop: server::Stop,
 }
 
 impl std::fmt::Debug for Running {
@@ -292,14 +288,6 @@ impl Running {
     }
 }
 
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
 /// The shared simulator: settings, state and the request log.
 struct Sim {
     token: String,
@@ -313,22 +301,17 @@ struct Sim {
 
 impl Sim {
     fn log(&self, request: &Incoming, status: u16, operation: Option<&'static str>) {
-        if let Ok(mut received) = self.received.lock() {
-            if received.len() >= RECEIVED_KEPT {
-                received.remove(0);
-            }
-            let path = match &request.query {
-                Some(query) => format!("{}?{query}", request.path),
-                None => request.path.clone(),
-            };
-            received.push(Received {
+        let path = request.path_and_query();
+        server::log(
+            &self.received,
+            Received {
                 method: request.method.clone(),
                 path,
                 body: String::from_utf8_lossy(&request.body).into_owned(),
                 status,
                 operation,
-            });
-        }
+            },
+        );
     }
 }
 

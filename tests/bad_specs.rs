@@ -583,3 +583,76 @@ fn separator_needs_string_values() {
         "list the values that may be joined, e.g. values = [\"tcp\", \"udp\"], and give a non-empty separator such as \",\"",
     );
 }
+
+/// A change that reads first, for the tests below: PUT of a thing whose body is a `Thing`.
+const MODIFY_THING: &str = r#"
+[[operation]]
+name = "modify_thing"
+doc = "Changes a thing."
+method = "PUT"
+path = "/things/{thing_id}"
+returns = "Thing"
+read_first = { param = "thing", members = ["size"] }
+
+[[operation.param]]
+name = "thing_id"
+in = "path"
+type = "string"
+required = true
+doc = "The thing's id."
+
+[[operation.param]]
+name = "thing"
+in = "body"
+type = "Thing"
+required = true
+doc = "The new thing."
+"#;
+
+#[test]
+fn what_is_read_first_cannot_also_be_set() {
+    let group = format!("{GROUP}{MODIFY_THING}");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "{ param = \"thing\"",
+        "operation 'modify_thing' copies 'size' from the current object, but the caller can also set it",
+        "remove the field 'size' from the parameter's model: what is read first cannot change",
+    );
+}
+
+#[test]
+fn reading_first_needs_a_get_at_the_same_path() {
+    let group = format!("{GROUP}{MODIFY_THING}")
+        .replace(
+            "path = \"/things/{thing_id}\"\nreturns = \"Thing\"\nread_first",
+            "path = \"/things/{thing_id}/copy\"\nreturns = \"Thing\"\nread_first",
+        )
+        .replace("members = [\"size\"]", "members = [\"colour\"]");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "{ param = \"thing\"",
+        "operation 'modify_thing' reads first, but no GET operation has its path",
+        "add the GET operation for the same path, or remove [operation.read_first]",
+    );
+}
+
+#[test]
+fn reading_first_needs_a_body_model_parameter() {
+    let group =
+        format!("{GROUP}{MODIFY_THING}").replace("param = \"thing\",", "param = \"thing_id\",");
+    let d = only_error(spec(PROVIDER, &group));
+    assert_diagnostic(
+        &d,
+        GROUP_FILE,
+        &group,
+        "\"thing_id\", members",
+        "operation 'modify_thing' has no body parameter 'thing_id' holding a model",
+        "name the body parameter (of a model type, with a plain wire name) the current members go into",
+    );
+}

@@ -17,8 +17,10 @@
 //!   contains `message`, and the mock server must have received no request at all;
 //! * `response` (valid cases only, optional): what the mock answers, as in the wire vectors
 //!   (`status`, `headers`, and `json` or a `fixture` under `tests/fixtures`); without it the
-//!   provider's default answer (`status`, `body` in `support::PROVIDERS`) is used. A valid case must send exactly one request and
-//!   succeed.
+//!   provider's default answer (`status`, `body` in `support::PROVIDERS`) is used;
+//! * `before` (valid cases only, optional): the requests the call sends first, as in the wire
+//!   vectors (a change that reads the current object first). A valid case must send exactly
+//!   those and then one request of its own, and succeed.
 //!
 //! Run with `cargo test -p workspace-tests --test constraints`.
 
@@ -188,6 +190,8 @@ async fn check_valid(provider: &Provider, server: &MockServer, case: &Value) -> 
         }
     }
     server.reset().await;
+    let before = support::before(case);
+    support::mount_before(provider, server, before).await;
     mount_answer(provider, server, case.get("response")).await;
 
     let result = call(provider, server, op, case["args"].clone()).await;
@@ -200,8 +204,8 @@ async fn check_valid(provider: &Provider, server: &MockServer, case: &Value) -> 
         }
         Outcome::Other(error) => problems.push(format!("the call failed: {error}")),
     }
-    if sent != 1 {
-        problems.push(format!("expected exactly 1 request, got {sent}"));
+    if sent != before.len() + 1 {
+        problems.push(format!("expected exactly {} request(s), got {sent}", before.len() + 1));
     }
     if problems.is_empty() {
         Ok(())

@@ -414,3 +414,40 @@ fn percent_decoded(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// 1&1 item 9: `modify_port` takes only what can change. When the port cannot be read, or
+/// its answer lacks what must go back, the change is not sent and the error says why.
+#[tokio::test]
+async fn oneandone_modify_port_sends_nothing_it_could_not_read() {
+    use oneandone::models::{MonitoringPortUpdate, PortAlertIf};
+    let port_path = "/monitoring_policies/MP1/ports/PORT1";
+    let server = MockServer::start().await;
+    let client = oneandone::Client::builder(oneandone::Credentials::token("test-token"))
+        .base_url(server.uri())
+        .build()
+        .expect("valid settings");
+    let change = || MonitoringPortUpdate::new().alert_if(PortAlertIf::Responding);
+    let put = || Mock::given(method("PUT")).respond_with(ResponseTemplate::new(202)).expect(0);
+
+    let missing =
+        json!({"type": "NOT_FOUND", "message": "The port does not exist", "errors": null});
+    let gone = Mock::given(method("GET")).and(path(port_path));
+    let gone = gone.respond_with(ResponseTemplate::new(404).set_body_json(missing)).expect(1);
+    let (_get, _put) = (gone.mount_as_scoped(&server).await, put().mount_as_scoped(&server).await);
+    let error = client.modify_port("MP1", "PORT1", change()).await.expect_err("no such port");
+    assert!(error.is_not_found(), "{error}");
+    drop((_get, _put));
+
+    let partial = json!({"id": "PORT1", "port": 22, "alert_if": "RESPONDING"});
+    let read = Mock::given(method("GET")).and(path(port_path));
+    let read = read.respond_with(ResponseTemplate::new(200).set_body_json(&partial)).expect(1);
+    let (_get, _put) = (read.mount_as_scoped(&server).await, put().mount_as_scoped(&server).await);
+    match client.modify_port("MP1", "PORT1", change()).await {
+        Err(oneandone::Error::Decode { status, body, message, .. }) => {
+            assert_eq!(status, 200);
+            assert_eq!(serde_json::from_str::<Value>(&body).ok(), Some(partial));
+            assert!(message.contains("`protocol`"), "{message}");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}

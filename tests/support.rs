@@ -12,7 +12,8 @@ use std::pin::Pin;
 
 use cloud_sdks_runtime::dynamic::Decoder;
 use serde_json::{json, Value};
-use wiremock::ResponseTemplate;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The Memset API key the tests authenticate with.
 pub const MEMSET_KEY: &str = "0123456789abcdef0123456789abcdef";
@@ -181,4 +182,26 @@ pub fn response(spec: &Value) -> (ResponseTemplate, Option<Vec<u8>>) {
         Some(body) => (template.set_body_raw(body.clone(), "application/json"), Some(body)),
         None => (template, None),
     }
+}
+
+/// Mounts the answers of a case's `before` exchanges (`[{"request": {method, path},
+/// "response": …}]`): each answers its own request once, ahead of the case's own answer. They
+/// are the requests a call sends first (a change that reads the current object first).
+pub async fn mount_before(provider: &Provider, server: &MockServer, before: &[Value]) {
+    for exchange in before {
+        let request = &exchange["request"];
+        let full_path = format!("{}{}", provider.prefix, request["path"].as_str().unwrap_or(""));
+        Mock::given(method(request["method"].as_str().unwrap_or("GET")))
+            .and(path(full_path))
+            .respond_with(response(&exchange["response"]).0)
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(server)
+            .await;
+    }
+}
+
+/// A case's `before` exchanges (none when it has no such member).
+pub fn before(case: &Value) -> &[Value] {
+    case["before"].as_array().map_or(&[][..], Vec::as_slice)
 }

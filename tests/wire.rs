@@ -55,7 +55,9 @@ fn load_vectors(provider: &str) -> Vec<Value> {
 /// Sends one vector's call and returns what differed from the vector (nothing when it conforms).
 async fn check_vector(provider: &Provider, server: &MockServer, vector: &Value) -> Vec<String> {
     let (template, response_body) = mock_response(&vector["response"]);
+    let before = support::before(vector);
     server.reset().await;
+    support::mount_before(provider, server, before).await;
     Mock::given(any()).respond_with(template).mount(server).await;
 
     let base_url = format!("{}{}", server.uri(), provider.prefix);
@@ -63,11 +65,17 @@ async fn check_vector(provider: &Provider, server: &MockServer, vector: &Value) 
     let result = call(provider, base_url, op, vector["args"].clone()).await;
 
     let requests = server.received_requests().await.unwrap_or_default();
-    let [request] = requests.as_slice() else {
+    let want = before.len() + 1;
+    let Some((request, earlier)) = requests.split_last().filter(|_| requests.len() == want) else {
         let error = result.err().map(|e| format!(" (the call failed: {e})")).unwrap_or_default();
-        return vec![format!("expected exactly 1 request, got {}{error}", requests.len())];
+        return vec![format!("expected exactly {want} request(s), got {}{error}", requests.len())];
     };
-    let mut problems = check_request(provider, &vector["request"], request);
+    let mut problems = Vec::new();
+    for (n, (exchange, got)) in before.iter().zip(earlier).enumerate() {
+        let found = check_request(provider, &exchange["request"], got);
+        problems.extend(found.into_iter().map(|p| format!("request {} of {want}: {p}", n + 1)));
+    }
+    problems.extend(check_request(provider, &vector["request"], request));
     match result {
         Ok(result) => {
             problems.extend(check_result(&vector["response"], &response_body, result).err())

@@ -178,6 +178,20 @@ pub struct Operation {
     pub answer: Answer,
     /// How its pages are walked, for a paged list.
     pub paging: Option<Paging>,
+    /// What it reads before sending its change, if anything.
+    pub read_first: Option<ReadFirst>,
+}
+
+/// A change sent as read-then-write: GET on its own path, then the change with `members` of
+/// that answer copied into the body member `into`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadFirst {
+    /// The body parameter the members go into (its source name).
+    pub param: String,
+    /// That parameter's wire name.
+    pub into: String,
+    /// The wire names copied from the current object.
+    pub members: Vec<String>,
 }
 
 /// How an operation's answer is read.

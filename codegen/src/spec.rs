@@ -167,8 +167,20 @@ pub struct OperationEntry {
     #[serde(default)]
     pub requires: Vec<Spanned<RequiresEntry>>,
     pub raises: Option<Spanned<Vec<String>>>,
+    /// Read the current object first and send some of its members back (`[operation.read_first]`).
+    pub read_first: Option<Spanned<ReadFirstEntry>>,
     #[serde(default)]
     pub param: Vec<Spanned<MemberEntry>>,
+}
+
+/// `[operation.read_first]`: the change reads the object at its own path with GET first and
+/// copies `members` of the answer into the body parameter `param`, because the API wants
+/// them back although the caller cannot change them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadFirstEntry {
+    pub param: Spanned<String>,
+    pub members: Spanned<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -27,6 +27,7 @@ pub fn file(p: &Provider) -> TokenStream {
     let models = p.models.iter().map(|m| model_info(p, m));
     let model_names = p.models.iter().map(|m| model_static(&m.name));
     let waits = p.handles.iter().filter_map(wait_info);
+    let reads_first = p.operations.iter().filter_map(read_first_info);
     quote! {
         //! Every operation of this API as data: what it does, its parameters and its wire form
         //! ([`CATALOG`]), and the types that describe them.
@@ -39,11 +40,19 @@ pub fn file(p: &Provider) -> TokenStream {
             aliases: &[#(#aliases),*],
             models: &[#(&#model_names),*],
             waits: &[#(#waits),*],
+            reads_first: &[#(#reads_first),*],
         };
 
         #(#entries)*
         #(#models)*
     }
+}
+
+/// The `ReadFirst` entry of an operation that reads before it changes.
+fn read_first_info(op: &Operation) -> Option<TokenStream> {
+    let read = op.read_first.as_ref()?;
+    let (operation, into, members) = (&op.name, &read.into, &read.members);
+    Some(quote!(ReadFirst { operation: #operation, into: #into, members: &[#(#members),*] }))
 }
 
 /// A model's catalog entry: `NewDatacenter` → `MODEL_NEW_DATACENTER`.

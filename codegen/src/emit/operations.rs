@@ -270,6 +270,14 @@ fn operation_impl(p: &Provider, op: &Operation) -> TokenStream {
     };
     let allow_deprecated =
         op.params.iter().any(|p| p.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    let read_first = op.read_first.is_some().then(|| {
+        let op_name = &op.name;
+        quote! {
+            fn read_first() -> Option<&'static rt::catalog::ReadFirst> {
+                super::super::catalog::CATALOG.read_first(#op_name)
+            }
+        }
+    });
     quote! {
         #allow_deprecated
         impl rt::Operation for #name {
@@ -281,6 +289,8 @@ fn operation_impl(p: &Provider, op: &Operation) -> TokenStream {
             }
 
             #check
+
+            #read_first
 
             #[inline]
             fn read(response: rt::Response) -> Result<Self::Output, Error> {
@@ -522,6 +532,14 @@ fn wire_doc(op: &Operation) -> String {
                     PathPart::Param(n) => format!("{{{n}}}"),
                 })
                 .collect();
+            if let Some(read) = &op.read_first {
+                let copied: Vec<String> = read.members.iter().map(|m| format!("`{m}`")).collect();
+                lines.push(format!(
+                    "first `GET {path}`, to send its {} back unchanged in `{}`",
+                    copied.join(", "),
+                    read.into
+                ));
+            }
             lines.push(format!("`{method} {path}`"));
             let query = names(Location::Query);
             if !query.is_empty() {

@@ -95,6 +95,8 @@ impl At<'_> {
         let at_most_one_of = self.groups(&o.at_most_one_of, &known, &what);
         let members: Vec<(&str, &Ty)> = params.iter().map(|p| (p.name.as_str(), &p.ty)).collect();
         let requires = self.requirements(&o.requires, &members, &what);
+        let read_first =
+            o.read_first.as_ref().and_then(|r| self.read_first(r, &http, &params, &what));
         Some(ir::Operation {
             name: name.clone(),
             namespace: parts[..parts.len() - 1].iter().map(|s| (*s).to_owned()).collect(),
@@ -117,6 +119,40 @@ impl At<'_> {
             group: String::new(),
             answer: ir::Answer::Nothing,
             paging: None,
+            read_first,
+        })
+    }
+
+    /// `[operation.read_first]`: a REST change whose body parameter `param` is a model, and
+    /// at least one member to copy.
+    fn read_first(
+        &mut self,
+        entry: &Spanned<spec::ReadFirstEntry>,
+        http: &ir::Http,
+        params: &[ir::Param],
+        what: &str,
+    ) -> Option<ir::ReadFirst> {
+        let r = entry.get_ref();
+        if !matches!(http, ir::Http::Rest { method, .. } if method != "GET") {
+            self.error(entry.span(), format!("{what} reads first, but it is not a REST change"), "remove [operation.read_first]: only a PUT, PATCH, POST or DELETE reads the object at its path first");
+            return None;
+        }
+        let name = r.param.get_ref();
+        let param = params.iter().find(|p| &p.name == name);
+        let Some(param) = param.filter(|p| {
+            p.location == Location::Body && matches!(p.ty, Ty::Model(_)) && p.wire.len() == 1
+        }) else {
+            self.error(r.param.span(), format!("{what} has no body parameter '{name}' holding a model"), "name the body parameter (of a model type, with a plain wire name) the current members go into");
+            return None;
+        };
+        if r.members.get_ref().is_empty() {
+            self.error(r.members.span(), format!("{what} reads first but copies nothing"), "list the wire names of the members to send back, e.g. members = [\"protocol\", \"port\"]");
+            return None;
+        }
+        Some(ir::ReadFirst {
+            param: name.clone(),
+            into: param.wire[0].clone(),
+            members: r.members.get_ref().clone(),
         })
     }
 

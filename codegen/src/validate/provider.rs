@@ -298,6 +298,7 @@ impl Checker {
                 }
             }
         }
+        self.read_first_checks(operations, models, groups);
         // nested (dotted) models are write-only: they cannot come back in a response
         let nested: BTreeSet<&str> =
             models.iter().filter(|m| m.nested).map(|m| m.name.as_str()).collect();
@@ -314,6 +315,63 @@ impl Checker {
                         .and_then(|o| o.get_ref().returns.as_ref().map(|r| r.span()))
                         .unwrap_or(0..0);
                     self.at(file).error(span, format!("operation '{}' returns '{model}', which has dotted field names and so cannot be decoded", op.name), "return a model whose fields mirror the response (dotted names are for request models only)");
+                }
+            }
+        }
+    }
+}
+
+impl Checker {
+    /// A change that reads first needs a GET at the same path, and must not also let the
+    /// caller set what it copies from the current object.
+    fn read_first_checks(
+        &mut self,
+        operations: &[(&SourceFile, Range<usize>, ir::Operation)],
+        models: &[ir::Model],
+        groups: &[(&SourceFile, spec::GroupFile)],
+    ) {
+        let shape = |op: &ir::Operation| match &op.http {
+            ir::Http::Rest { method, path, .. } => Some((
+                method.clone(),
+                path.iter()
+                    .map(|p| match p {
+                        ir::PathPart::Literal(text) => text.clone(),
+                        ir::PathPart::Param(_) => "{}".to_owned(),
+                    })
+                    .collect::<Vec<_>>(),
+            )),
+            ir::Http::Memset => None,
+        };
+        for (file, _, op) in operations {
+            let Some(read) = &op.read_first else { continue };
+            let span = groups
+                .iter()
+                .filter(|(f, _)| f.name == file.name)
+                .flat_map(|(_, g)| g.operation.iter())
+                .find(|o| o.get_ref().name.get_ref() == &op.name)
+                .and_then(|o| o.get_ref().read_first.as_ref().map(|r| r.span()))
+                .unwrap_or(0..0);
+            let path = shape(op).map(|(_, path)| path);
+            let readable = operations.iter().any(|(_, _, other)| {
+                shape(other).is_some_and(|(m, p)| m == "GET" && Some(p) == path)
+            });
+            if !readable {
+                self.at(file).error(
+                    span.clone(),
+                    format!(
+                        "operation '{}' reads first, but no GET operation has its path",
+                        op.name
+                    ),
+                    "add the GET operation for the same path, or remove [operation.read_first]",
+                );
+            }
+            let model = op.params.iter().find(|p| p.name == read.param).and_then(|p| match &p.ty {
+                Ty::Model(name) => models.iter().find(|m| &m.name == name),
+                _ => None,
+            });
+            for member in &read.members {
+                if model.is_some_and(|m| m.fields.iter().any(|f| f.wire.first() == Some(member))) {
+                    self.at(file).error(span.clone(), format!("operation '{}' copies '{member}' from the current object, but the caller can also set it", op.name), format!("remove the field '{member}' from the parameter's model: what is read first cannot change"));
                 }
             }
         }

@@ -1,14 +1,17 @@
 //! The one send path every operation takes: [`run`] checks the arguments, builds the request
 //! from the catalog, sends it through the [`Transport`] (retries, timeouts, tracing) and reads
-//! the answer. What it gives back is a [`CallFuture`]: `Send + 'static`, so it can be spawned.
+//! the answer (a change that must read the current object first sends that read before it,
+//! see [`ReadFirst`]). What it gives back is a [`CallFuture`]: `Send + 'static`, so it can be spawned.
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use crate::catalog::ReadFirst;
 use crate::error::{Classify, Error};
 use crate::operation::Operation;
+use crate::read_first;
 use crate::request::Request;
 use crate::response::Response;
 use crate::transport::Transport;
@@ -53,16 +56,30 @@ impl<T, K: Classify + Send + 'static> CallFuture<T, K> {
     ) -> Self {
         match operation.request() {
             Ok(request) => CallFuture {
-                state: State::Sending { sending: send(transport.clone(), request), read },
+                state: State::Sending {
+                    sending: send(transport.clone(), request, O::read_first()),
+                    read,
+                },
             },
             Err(invalid) => CallFuture::failed(Error::InvalidArgument(invalid)),
         }
     }
 }
 
-/// The transport's send, boxed: one copy per error kind, not one per operation.
-fn send<K: Classify + Send + 'static>(transport: Transport, request: Request) -> Sending<K> {
-    Box::pin(async move { transport.send::<K>(request).await })
+/// The transport's send, boxed: one copy per error kind, not one per operation. A change
+/// that reads first ([`ReadFirst`]) gets the current object's members before it is sent.
+fn send<K: Classify + Send + 'static>(
+    transport: Transport,
+    request: Request,
+    read_first: Option<&'static ReadFirst>,
+) -> Sending<K> {
+    Box::pin(async move {
+        let request = match read_first {
+            Some(read) => read_first::complete::<K>(&transport, request, read).await?,
+            None => request,
+        };
+        transport.send::<K>(request).await
+    })
 }
 
 // nothing in it is ever pinned in place: the future in flight is boxed

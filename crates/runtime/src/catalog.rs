@@ -20,6 +20,9 @@ pub struct Catalog {
     /// How to wait for a resource to be ready, one entry per resource that can be waited for
     /// (the 1&1 handles' `wait_for`).
     pub waits: &'static [WaitInfo],
+    /// The operations that read the current object before they change it, because the API
+    /// wants members back that the caller cannot change (1&1's `modify_port`).
+    pub reads_first: &'static [ReadFirst],
 }
 
 impl Catalog {
@@ -34,6 +37,25 @@ impl Catalog {
         let name = self.aliases.iter().find(|(alias, _)| *alias == name).map_or(name, |(_, op)| op);
         self.operations.iter().copied().find(|op| op.name == name)
     }
+
+    /// What the operation named `name` reads before it sends its change, if it does.
+    pub fn read_first(&self, name: &str) -> Option<&'static ReadFirst> {
+        self.reads_first.iter().find(|r| r.operation == name)
+    }
+}
+
+/// A change that is sent in two requests: first `GET` on the operation's own path, then the
+/// change itself with `members` of that answer copied into the body object `into`. The API
+/// wants those members in the body although they cannot change, so the caller is not asked
+/// for them and cannot send other values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadFirst {
+    /// The operation that reads first (`"modify_port"`).
+    pub operation: &'static str,
+    /// The wire name of the body member the copied values go into (`"ports"`).
+    pub into: &'static str,
+    /// The wire names of the members copied from the current object (`["protocol", "port"]`).
+    pub members: &'static [&'static str],
 }
 
 /// One operation: what it does, its parameters, and how it goes on the wire.

@@ -30,6 +30,7 @@ mod one_or_many;
 pub mod operation;
 pub mod pages;
 mod provider;
+mod read_first;
 mod request;
 mod response;
 pub mod retry;

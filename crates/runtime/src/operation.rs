@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::catalog::{BodyKind, Location, OperationInfo, ParamInfo};
+use crate::catalog::{BodyKind, Location, OperationInfo, ParamInfo, ReadFirst};
 use crate::error::{Classify, Error, InvalidArgument};
 use crate::request::{Body, Request};
 use crate::response::{Accepted, Response};
@@ -21,6 +21,12 @@ pub trait Operation: Serialize + Send + Sync + 'static {
 
     /// The operation's catalog entry.
     fn info() -> &'static OperationInfo;
+
+    /// What to read before sending, for a change the API wants members of the current object
+    /// back in ([`ReadFirst`]); `None` for almost every operation.
+    fn read_first() -> Option<&'static ReadFirst> {
+        None
+    }
 
     /// Checks the documented rules of the arguments.
     ///

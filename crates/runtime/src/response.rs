@@ -86,12 +86,17 @@ impl Response {
             None => format!("expected {expected}, got an empty body{labelled}"),
             Some(error) => format!("expected {expected}{labelled}: {error}"),
         };
-        Err(Error::Decode {
+        Err(self.decode_error(&message))
+    }
+
+    /// An [`Error::Decode`] for this response with `message`, secrets scrubbed from both.
+    pub(crate) fn decode_error<K>(&self, message: &str) -> Error<K> {
+        Error::Decode {
             operation: self.operation,
             status: self.status,
             body: self.redactor.scrub(&String::from_utf8_lossy(&self.body)).into_owned(),
-            message: self.redactor.scrub(&message).into_owned(),
-        })
+            message: self.redactor.scrub(message).into_owned(),
+        }
     }
 
     /// `got Content-Type text/html, not JSON` when the response says it is not JSON.

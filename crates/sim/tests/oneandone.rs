@@ -961,3 +961,54 @@ async fn faults_answer_in_1and1_shape_and_failed_work_never_settles() {
     let status = oa.get_server_status(&created.id).await.expect("got");
     assert_eq!(status.state, Some(ResourceState::Deploying));
 }
+
+/// Issue 12 item 9: a port's protocol and number and a process's name cannot change. The
+/// client reads them first and sends them back unchanged; the simulator refuses another value.
+#[tokio::test]
+async fn monitored_ports_and_processes_keep_what_cannot_change() {
+    use oneandone::models::{
+        MonitoringPortUpdate, MonitoringProcessUpdate, PortAlertIf, ProcessAlertIf,
+    };
+    let sim = Simulator::oneandone().polls_until_ready(0).start().await.expect("starts");
+    let account = account(&sim).await;
+    let (mp, port, process) = (&account.ids["mp"], &account.ids["port"], &account.ids["process"]);
+    let port_path = format!("/monitoring_policies/{mp}/ports/{port}");
+    let (status, refused) =
+        raw(&sim, "PUT", &port_path, Some(json!({"ports": {"protocol": "UDP", "port": 22}}))).await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(refused["errors"][0]["field"], "ports.protocol", "{refused}");
+
+    let sent_before = sim.received().len();
+    let client = sim.client();
+    let change =
+        MonitoringPortUpdate::new().alert_if(PortAlertIf::NotResponding).email_notification(false);
+    client.modify_port(mp.as_str(), port.as_str(), change).await.expect("the change is accepted");
+    let change = MonitoringProcessUpdate::new().alert_if(ProcessAlertIf::Running);
+    client.modify_process(mp.as_str(), process.as_str(), change).await.expect("accepted");
+
+    let sent: Vec<_> = sim.received().into_iter().skip(sent_before).collect();
+    let calls: Vec<(&str, &str)> =
+        sent.iter().map(|r| (r.method.as_str(), r.path.as_str())).collect();
+    let process_path = format!("/v1/monitoring_policies/{mp}/processes/{process}");
+    let port_path = format!("/v1{port_path}");
+    assert_eq!(
+        calls,
+        [
+            ("GET", &*port_path),
+            ("PUT", &*port_path),
+            ("GET", &*process_path),
+            ("PUT", &*process_path)
+        ]
+    );
+    let body: Value = serde_json::from_str(&sent[1].body).expect("JSON");
+    assert_eq!(
+        body,
+        json!({"ports": {"alert_if": "NOT_RESPONDING", "email_notification": false, "protocol": "TCP", "port": 22}})
+    );
+    let policy = sim.resource(&format!("/monitoring_policies/{mp}")).expect("still there");
+    assert_eq!(policy["ports"][0]["protocol"], "TCP");
+    assert_eq!(policy["ports"][0]["port"], 22);
+    assert_eq!(policy["ports"][0]["alert_if"], "NOT_RESPONDING");
+    assert_eq!(policy["processes"][0]["process"], "sshd");
+    assert_eq!(policy["processes"][0]["alert_if"], "RUNNING");
+}

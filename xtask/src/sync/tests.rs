@@ -573,11 +573,8 @@ fn committed_spec_tracks_these_generator_limitations() {
             tracked.push(format!("{what}: {issue}"));
         }
     }
-    // items 3 (cluster toggles) and 11 (optional monitoring_policy) are fixed; item 9 waits
-    let expected = [
-        "modify_port port.protocol: issue 12 item 9",
-        "modify_port port.port: issue 12 item 9",
-        "modify_process process.process: issue 12 item 9",
-    ];
+    // items 3 (cluster toggles), 9 (read-then-write of monitored ports and processes) and 11
+    // (optional monitoring_policy) are fixed: no limitation is left
+    let expected: [&str; 0] = [];
     assert_eq!(tracked, expected);
 }

@@ -219,6 +219,7 @@ pub static CATALOG: Catalog = Catalog {
         &MODEL_VLAN_HOST,
     ],
     waits: &[],
+    reads_first: &[],
 };
 pub(crate) static APIKEY_ADD_SCOPE: OperationInfo = OperationInfo {
     name: "apikey.add_scope",

@@ -314,6 +314,18 @@ pub static CATALOG: Catalog = Catalog {
             timeout_secs: 1500u64,
         },
     ],
+    reads_first: &[
+        ReadFirst {
+            operation: "modify_port",
+            into: "ports",
+            members: &["protocol", "port"],
+        },
+        ReadFirst {
+            operation: "modify_process",
+            into: "processes",
+            members: &["process"],
+        },
+    ],
 };
 pub(crate) static LIST_DVDS: OperationInfo = OperationInfo {
     name: "list_dvds",
@@ -9464,24 +9476,6 @@ static MODEL_MONITORING_PORT_UPDATE: ModelInfo = ModelInfo {
             doc: "Whether an alert is also sent by e-mail.",
             limits: Limits::NONE,
         },
-        FieldInfo {
-            name: "protocol",
-            wire: "protocol",
-            ty: Type::String,
-            required: false,
-            secret: false,
-            doc: "The port's protocol, which cannot be changed; the official SDK sends the current value back.",
-            limits: Limits::NONE,
-        },
-        FieldInfo {
-            name: "port",
-            wire: "port",
-            ty: Type::Integer,
-            required: false,
-            secret: false,
-            doc: "The port number, which cannot be changed; the official SDK sends the current value back.",
-            limits: Limits::NONE,
-        },
     ],
 };
 static MODEL_MONITORING_PROCESS_UPDATE: ModelInfo = ModelInfo {
@@ -9506,15 +9500,6 @@ static MODEL_MONITORING_PROCESS_UPDATE: ModelInfo = ModelInfo {
             required: false,
             secret: false,
             doc: "Whether an alert is also sent by e-mail.",
-            limits: Limits::NONE,
-        },
-        FieldInfo {
-            name: "process",
-            wire: "process",
-            ty: Type::String,
-            required: false,
-            secret: false,
-            doc: "The process name, which cannot be changed; the official SDK sends the current value back.",
             limits: Limits::NONE,
         },
     ],

@@ -134,6 +134,7 @@ pub static CATALOG: Catalog = Catalog {
         &MODEL_NEW_VOLUME,
     ],
     waits: &[],
+    reads_first: &[],
 };
 pub(crate) static LIST_DATACENTERS: OperationInfo = OperationInfo {
     name: "list_datacenters",

@@ -783,6 +783,20 @@ fn change(state: &mut State, routed: &Routed, shape: &Shape, id: &str) -> Result
             let Some(entry) = entry else {
                 return Err(not_found(&format!("{} {item}", what(member))));
             };
+            // what the catalog reads first goes back unchanged: the API refuses another value
+            let fixed =
+                ::oneandone::CATALOG.read_first(routed.op.name).map_or(&[][..], |r| r.members);
+            if let Some(changed) =
+                fixed.iter().find(|m| patch.get(**m).is_some_and(|v| *v != entry[**m]))
+            {
+                return Err(field_error(
+                    &format!("{member}.{changed}"),
+                    format!(
+                        "The {changed} of a monitoring policy's {} cannot be changed",
+                        what(member)
+                    ),
+                ));
+            }
             merge(entry, &patch);
             Ok(parent)
         }

@@ -369,12 +369,6 @@ pub struct MonitoringPortUpdate {
     /// Whether an alert is also sent by e-mail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_notification: Option<bool>,
-    /// The port's protocol, which cannot be changed; the official SDK sends the current value back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    /// The port number, which cannot be changed; the official SDK sends the current value back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
 }
 impl MonitoringPortUpdate {
     ///Creates an empty `MonitoringPortUpdate`; set what you need with the setters.
@@ -382,8 +376,6 @@ impl MonitoringPortUpdate {
         Self {
             alert_if: None,
             email_notification: None,
-            protocol: None,
-            port: None,
         }
     }
     /// Which state of the port raises an alert.
@@ -394,16 +386,6 @@ impl MonitoringPortUpdate {
     /// Whether an alert is also sent by e-mail.
     pub fn email_notification(mut self, value: bool) -> Self {
         self.email_notification = Some(value);
-        self
-    }
-    /// The port's protocol, which cannot be changed; the official SDK sends the current value back.
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.protocol = Some(value.into());
-        self
-    }
-    /// The port number, which cannot be changed; the official SDK sends the current value back.
-    pub fn port(mut self, value: i64) -> Self {
-        self.port = Some(value);
         self
     }
 }
@@ -433,9 +415,6 @@ pub struct MonitoringProcessUpdate {
     /// Whether an alert is also sent by e-mail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_notification: Option<bool>,
-    /// The process name, which cannot be changed; the official SDK sends the current value back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub process: Option<String>,
 }
 impl MonitoringProcessUpdate {
     ///Creates an empty `MonitoringProcessUpdate`; set what you need with the setters.
@@ -443,7 +422,6 @@ impl MonitoringProcessUpdate {
         Self {
             alert_if: None,
             email_notification: None,
-            process: None,
         }
     }
     /// Which state of the process raises an alert.
@@ -454,11 +432,6 @@ impl MonitoringProcessUpdate {
     /// Whether an alert is also sent by e-mail.
     pub fn email_notification(mut self, value: bool) -> Self {
         self.email_notification = Some(value);
-        self
-    }
-    /// The process name, which cannot be changed; the official SDK sends the current value back.
-    pub fn process(mut self, value: impl Into<String>) -> Self {
-        self.process = Some(value.into());
         self
     }
 }

@@ -964,6 +964,9 @@ impl rt::Operation for ModifyPortParams {
         }
         Ok(())
     }
+    fn read_first() -> Option<&'static rt::catalog::ReadFirst> {
+        super::super::catalog::CATALOG.read_first("modify_port")
+    }
     #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
@@ -986,6 +989,7 @@ impl Client {
     ///
     /// # Wire
     ///
+    /// * first `GET /monitoring_policies/{monitoring_policy_id}/ports/{port_id}`, to send its `protocol`, `port` back unchanged in `ports`
     /// * `PUT /monitoring_policies/{monitoring_policy_id}/ports/{port_id}`
     /// * JSON body (`Content-Type: application/json`): `ports`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
@@ -1044,6 +1048,9 @@ impl rt::Operation for ModifyProcessParams {
         }
         Ok(())
     }
+    fn read_first() -> Option<&'static rt::catalog::ReadFirst> {
+        super::super::catalog::CATALOG.read_first("modify_process")
+    }
     #[inline]
     fn read(response: rt::Response) -> Result<Self::Output, Error> {
         rt::operation::answer::value(response)
@@ -1066,6 +1073,7 @@ impl Client {
     ///
     /// # Wire
     ///
+    /// * first `GET /monitoring_policies/{monitoring_policy_id}/processes/{process_id}`, to send its `process` back unchanged in `processes`
     /// * `PUT /monitoring_policies/{monitoring_policy_id}/processes/{process_id}`
     /// * JSON body (`Content-Type: application/json`): `processes`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))

@@ -34,6 +34,7 @@ pub mod oneandone;
 #[cfg(feature = "profitbricks")]
 pub mod profitbricks;
 pub mod route;
+mod schema;
 mod server;
 mod util;
 mod validate;

@@ -11,8 +11,10 @@
 //! server) and NICs behind load balancers; snapshots (made from and restored onto volumes); the
 //! provisioning requests themselves (list, and details with the method, URL and body that
 //! started them). Locations and images are a fixed read-only set. Every operation of the
-//! catalog is simulated; an operation the catalog gains later answers 501 in the API's error
-//! shape until it is.
+//! catalog is simulated; one the catalog gains later is routed and checked at once and,
+//! until the simulator keeps it in state, answered with a schema-valid sample of its declared
+//! answer model: 202 with a provisioning request for a change the API
+//! carries out in the background, else the operation's success status.
 //!
 //! Every change answers 202 with `Location: <base>/requests/<uuid>/status`; the changed
 //! resources are `BUSY` until the request is `DONE`, which it is on the
@@ -26,11 +28,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use cloud_sdks_runtime::catalog::{BodyKind, OperationInfo, Verb};
+use cloud_sdks_runtime::catalog::{AnswerKind, BodyKind, OperationInfo, Verb};
 use serde_json::{json, Map, Value};
 
 use crate::faults::Faults;
 use crate::route;
+use crate::schema::Samples;
 use crate::server::{self, Handler, Incoming, Reply};
 use crate::util::{hex32, now, uuid};
 use crate::validate::{self, Arguments};
@@ -103,16 +106,10 @@ impl Builder {
         self
     }
 
-    /// Starts serving on the current tokio runtime.
-    ///
-    /// # Errors
-    /// The listener could not be bound (the port is taken).
-    pub async fn start(self) -> io::Result<Running> {
-        let listener = server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
-        let addr = listener.local_addr()?;
-        let base_url = format!("http://{addr}{PREFIX}");
-        let sim = Arc::new(Sim {
-            base_url: base_url.clone(),
+    /// The simulator these settings make, served at `base_url`.
+    fn sim(&self, base_url: String) -> Sim {
+        Sim {
+            base_url,
             username: self.username.clone(),
             expected_auth: format!(
                 "Basic {}",
@@ -125,7 +122,18 @@ impl Builder {
             received: Mutex::new(Vec::new()),
             faults: Faults::default(),
             images: if self.empty { &[] } else { IMAGES },
-        });
+        }
+    }
+
+    /// Starts serving on the current tokio runtime.
+    ///
+    /// # Errors
+    /// The listener could not be bound (the port is taken).
+    pub async fn start(self) -> io::Result<Running> {
+        let listener = server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
+        let addr = listener.local_addr()?;
+        let base_url = format!("http://{addr}{PREFIX}");
+        let sim = Arc::new(self.sim(base_url.clone()));
         let stop = server::spawn(listener, Arc::clone(&sim) as Arc<dyn Handler>);
         Ok(Running {
             base_url,
@@ -228,14 +236,13 @@ impl Running {
 // ---------------------------------------------------------------------------------------------
 
 /// Error codes: 309 (not found) and 315 (unauthorized), 100 and 109 (validation) are the API's
-/// own (see the wire reference); the API's codes for 405, 501 and unreadable bodies were never
+/// own (see the wire reference); the API's codes for 405 and unreadable bodies were never
 /// observed, so these are the simulator's.
 const CODE_NOT_FOUND: &str = "309";
 const CODE_UNAUTHORIZED: &str = "315";
 const CODE_REQUIRED: &str = "100";
 const CODE_NOT_ALLOWED: &str = "109";
 const CODE_METHOD: &str = "305";
-const CODE_UNSUPPORTED: &str = "399";
 
 /// `(parent collection, collection, type)`: the collections kept in state. The parent is the
 /// collection segment before the parent's id in the path ("" for the top level).
@@ -354,26 +361,63 @@ struct Provisioning {
 
 /// What a matched route does.
 enum Action {
-    List { collection: String },
-    Create { collection: String, kind: &'static str },
-    Get { key: String },
-    Update { key: String, replace: bool },
-    Delete { key: String },
-    ServerPower { key: String, vm_state: &'static str },
-    RequestStatus { id: String },
+    List {
+        collection: String,
+    },
+    Create {
+        collection: String,
+        kind: &'static str,
+    },
+    Get {
+        key: String,
+    },
+    Update {
+        key: String,
+        replace: bool,
+    },
+    Delete {
+        key: String,
+    },
+    ServerPower {
+        key: String,
+        vm_state: &'static str,
+    },
+    RequestStatus {
+        id: String,
+    },
     Locations,
-    Location { id: String },
+    Location {
+        id: String,
+    },
     Images,
-    Image { id: String },
-    Attachments { collection: String },
-    CreateSnapshot { volume: String },
-    RestoreSnapshot { volume: String },
+    Image {
+        id: String,
+    },
+    Attachments {
+        collection: String,
+    },
+    CreateSnapshot {
+        volume: String,
+    },
+    RestoreSnapshot {
+        volume: String,
+    },
     Requests,
-    Request { id: String },
-    Attach { collection: String, what: Attachable },
-    Attached { key: String },
-    Detach { key: String },
-    Unsupported,
+    Request {
+        id: String,
+    },
+    Attach {
+        collection: String,
+        what: Attachable,
+    },
+    Attached {
+        key: String,
+    },
+    Detach {
+        key: String,
+    },
+    /// Not kept in state: answered with a sample of the declared answer.
+    Unmodelled,
 }
 
 fn error(status: u16, code: &str, message: &str) -> Reply {
@@ -486,7 +530,7 @@ fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, Stri
                 (5, Verb::Post) => Action::Attach { collection: key, what: *what },
                 (6, Verb::Get) => Action::Attached { key },
                 (6, Verb::Delete) => Action::Detach { key },
-                _ => Action::Unsupported,
+                _ => Action::Unmodelled,
             };
         }
     }
@@ -496,20 +540,20 @@ fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, Stri
         let is_param = part.starts_with('{');
         if n % 2 == 1 {
             if !is_param {
-                return Action::Unsupported;
+                return Action::Unmodelled;
             }
             continue;
         }
         if is_param {
-            return Action::Unsupported;
+            return Action::Unmodelled;
         }
         let Some((_, _, k)) = STATEFUL.iter().find(|(p, c, _)| *p == parent && c == part) else {
-            return Action::Unsupported;
+            return Action::Unmodelled;
         };
         kind = Some(*k);
         parent = part;
     }
-    let Some(kind) = kind else { return Action::Unsupported };
+    let Some(kind) = kind else { return Action::Unmodelled };
     let on_collection = parts.len() % 2 == 1;
     match (on_collection, op.method) {
         (true, Verb::Get) => Action::List { collection: key },
@@ -518,7 +562,7 @@ fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, Stri
         (false, Verb::Patch) => Action::Update { key, replace: false },
         (false, Verb::Put) => Action::Update { key, replace: true },
         (false, Verb::Delete) => Action::Delete { key },
-        _ => Action::Unsupported,
+        _ => Action::Unmodelled,
     }
 }
 
@@ -933,11 +977,22 @@ impl Sim {
                 reply.body = None;
                 reply
             }
-            Action::Unsupported => error(
-                501,
-                CODE_UNSUPPORTED,
-                &format!("The simulator routes '{}' but does not simulate it yet", op.name),
-            ),
+            Action::Unmodelled => self.unmodelled(state, op),
+        }
+    }
+
+    /// The answer to an operation the simulator keeps no state for: a sample of its declared
+    /// answer model, with a provisioning request (202 and `Location`) when the API carries
+    /// the operation out in the background.
+    fn unmodelled(&self, state: &mut State, op: &OperationInfo) -> Reply {
+        let body = op.returns.map(|ty| Samples::new(&::profitbricks::CATALOG, uuid).of(ty));
+        match op.answer {
+            AnswerKind::Accepted => self.accepted(state, Vec::new(), body),
+            _ => Reply {
+                status: op.success.first().copied().unwrap_or(200),
+                headers: Vec::new(),
+                body,
+            },
         }
     }
 
@@ -1409,4 +1464,70 @@ fn defaults(kind: &str, properties: &mut Map<String, Value>) {
 fn mac_tail() -> String {
     let hex = hex32();
     format!("{}:{}:{}:{}", &hex[0..2], &hex[2..4], &hex[4..6], &hex[6..8])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Answers every routed request as an operation the simulator keeps no state for.
+    struct Unmodelled(Arc<Sim>);
+
+    impl Handler for Unmodelled {
+        fn handle(&self, request: &Incoming) -> Reply {
+            let rest = request.path.strip_prefix(PREFIX).unwrap_or_default();
+            let Ok((op, _)) = route::operation(&::profitbricks::CATALOG, &request.method, rest)
+            else {
+                return not_found();
+            };
+            let mut state = self.0.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            self.0.unmodelled(&mut state, op)
+        }
+
+        fn unreadable(&self) -> Reply {
+            not_found()
+        }
+    }
+
+    /// The arguments of one wire vector per operation.
+    fn vector_args() -> HashMap<String, Value> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/wire/profitbricks.json");
+        let text = std::fs::read_to_string(&path).expect("the wire vectors");
+        let vectors: Vec<Value> = serde_json::from_str(&text).expect("a JSON array");
+        let mut args = HashMap::new();
+        for vector in vectors {
+            let op = vector["op"].as_str().expect("an op").to_owned();
+            args.entry(op).or_insert_with(|| vector["args"].clone());
+        }
+        args
+    }
+
+    #[tokio::test]
+    async fn every_operation_answered_by_schema_decodes_with_the_typed_models() {
+        let listener =
+            server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await.expect("binds");
+        let base_url = format!("http://{}{PREFIX}", listener.local_addr().expect("an address"));
+        let sim = Arc::new(Builder::default().sim(base_url.clone()));
+        let _stop = server::spawn(listener, Arc::new(Unmodelled(Arc::clone(&sim))));
+        let pb = ::profitbricks::Client::builder(::profitbricks::Credentials::basic("u", "p"))
+            .base_url(&base_url)
+            .build()
+            .expect("a client");
+        let args = vector_args();
+        let mut failures = Vec::new();
+        let mut accepted = 0;
+        for op in ::profitbricks::CATALOG.operations {
+            let given = args.get(op.name).cloned().unwrap_or(Value::Null);
+            match pb.call(op.name, given).await {
+                Ok(_) => accepted += usize::from(op.answer == AnswerKind::Accepted),
+                Err(error) => failures.push(format!("{}: {error}", op.name)),
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        // each change started a provisioning request of its own
+        let requests = sim.state.lock().map(|s| s.requests.len()).unwrap_or_default();
+        assert!(accepted > 0);
+        assert_eq!(requests, accepted);
+    }
 }

@@ -87,7 +87,6 @@ mod actions;
 mod lifecycle;
 mod resources;
 mod routing;
-mod schema;
 mod state;
 
 use std::io;

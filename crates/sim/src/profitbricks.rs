@@ -440,45 +440,25 @@ fn not_found() -> Reply {
     error(404, CODE_NOT_FOUND, "Resource does not exist")
 }
 
-fn decode_segment(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
-}
-
-/// Matches `segments` against `template`; the path parameters on success.
-fn match_template(op: &OperationInfo, segments: &[String]) -> Option<Vec<(&'static str, String)>> {
-    let parts: Vec<&'static str> = op.path.split('/').filter(|s| !s.is_empty()).collect();
-    let mut params = Vec::new();
-    let mut i = 0;
-    for (n, part) in parts.iter().enumerate() {
-        if let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
-            let greedy = n + 1 == parts.len() && op.param(name).is_some_and(|p| p.allow_slash);
-            if greedy {
-                if i >= segments.len() {
-                    return None;
-                }
-                params.push((name, segments[i..].join("/")));
-                i = segments.len();
-            } else {
-                let segment = segments.get(i)?;
-                if segment.is_empty() {
-                    return None;
-                }
-                params.push((name, segment.clone()));
-                i += 1;
+/// The resource a request names: the template of `op` with its path parameters filled in
+/// (`/datacenters/<id>/servers`).
+fn key_of(op: &OperationInfo, params: &route::PathParams) -> String {
+    let mut key = String::new();
+    for part in op.path.split('/').filter(|s| !s.is_empty()) {
+        key.push('/');
+        match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(name) => {
+                key.push_str(params.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v))
             }
-        } else {
-            if segments.get(i).map(String::as_str) != Some(*part) {
-                return None;
-            }
-            i += 1;
+            None => key.push_str(part),
         }
     }
-    (i == segments.len()).then_some(params)
+    key
 }
 
-/// The route of `op` for the concrete `segments`.
-fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, String)]) -> Action {
-    let key = format!("/{}", segments.join("/"));
+/// The route of `op` for the concrete path parameters `params`.
+fn action(op: &OperationInfo, params: &route::PathParams) -> Action {
+    let key = key_of(op, params);
     let param = |name: &str| {
         params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or_default()
     };
@@ -504,15 +484,15 @@ fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, Stri
         (Verb::Get, "/images/{image_id}") => return Action::Image { id: param("image_id") },
         _ => {}
     }
-    if op.method == Verb::Post
-        && segments.len() == 5
-        && segments[0] == "datacenters"
-        && segments[2] == "servers"
-    {
-        let server = format!("/{}", segments[..4].join("/"));
-        match segments[4].as_str() {
-            "start" | "reboot" => return Action::ServerPower { key: server, vm_state: "RUNNING" },
-            "stop" => return Action::ServerPower { key: server, vm_state: "SHUTOFF" },
+    if let Some(power) = op.path.strip_prefix("/datacenters/{datacenter_id}/servers/{server_id}/") {
+        let server = parent_of(&key).to_owned();
+        match (op.method, power) {
+            (Verb::Post, "start" | "reboot") => {
+                return Action::ServerPower { key: server, vm_state: "RUNNING" }
+            }
+            (Verb::Post, "stop") => {
+                return Action::ServerPower { key: server, vm_state: "SHUTOFF" }
+            }
             _ => {}
         }
     }
@@ -629,35 +609,18 @@ impl Sim {
             reply.headers.push(("WWW-Authenticate", "Basic realm=\"Cloud API\"".to_owned()));
             return reply;
         }
-        let segments: Vec<String> = rest.split('/').skip(1).map(decode_segment).collect();
-        let segments: Vec<String> = if segments.last().is_some_and(String::is_empty) {
-            segments[..segments.len() - 1].to_vec()
-        } else {
-            segments
-        };
-        let mut path_matched = false;
-        let mut route = None;
-        for op in ::profitbricks::CATALOG.operations.iter().copied() {
-            if let Some(params) = match_template(op, &segments) {
-                path_matched = true;
-                if op.method.as_str() == request.method {
-                    route = Some((op, params));
-                    break;
-                }
-            }
-        }
-        let Some((op, params)) = route else {
-            return if path_matched {
+        let (op, params) = match route::operation(&::profitbricks::CATALOG, &request.method, rest) {
+            Ok(found) => found,
+            Err(route::Unrouted::MethodNotAllowed(allowed)) => {
                 let mut reply = error(
                     405,
                     CODE_METHOD,
                     &format!("Method {} not allowed on this resource", request.method),
                 );
-                reply.headers.push(("Allow", self.allowed(&segments)));
-                reply
-            } else {
-                not_found()
-            };
+                reply.headers.push(("Allow", allowed.join(", ")));
+                return reply;
+            }
+            Err(_) => return not_found(),
         };
         let query: Vec<(String, String)> =
             form_urlencoded::parse(request.query.as_deref().unwrap_or("").as_bytes())
@@ -731,18 +694,7 @@ impl Sim {
         } else {
             Value::Object(form.into_iter().map(|(k, v)| (k, Value::from(v))).collect())
         };
-        self.act(&mut state, action(op, &segments, &params), &json, depth, op)
-    }
-
-    /// The methods the path of `segments` takes, for `Allow`.
-    fn allowed(&self, segments: &[String]) -> String {
-        let methods: Vec<&str> = ::profitbricks::CATALOG
-            .operations
-            .iter()
-            .filter(|op| match_template(op, segments).is_some())
-            .map(|op| op.method.as_str())
-            .collect();
-        methods.join(", ")
+        self.act(&mut state, action(op, &params), &json, depth, op)
     }
 
     fn href(&self, key: &str) -> String {

@@ -34,6 +34,7 @@ pub mod oneandone;
 #[cfg(feature = "profitbricks")]
 pub mod profitbricks;
 pub mod route;
+pub mod running;
 mod schema;
 mod server;
 mod util;

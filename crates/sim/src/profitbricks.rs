@@ -23,8 +23,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -107,10 +106,11 @@ impl Builder {
     }
 
     /// The simulator these settings make, served at `base_url`.
-    fn sim(&self, base_url: String) -> Sim {
+    fn sim(&self, base_url: &str) -> Sim {
         Sim {
-            base_url,
+            base_url: base_url.to_owned(),
             username: self.username.clone(),
+            password: self.password.clone(),
             expected_auth: format!(
                 "Basic {}",
                 base64::engine::general_purpose::STANDARD
@@ -130,38 +130,12 @@ impl Builder {
     /// # Errors
     /// The listener could not be bound (the port is taken).
     pub async fn start(self) -> io::Result<Running> {
-        let listener = server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
-        let addr = listener.local_addr()?;
-        let base_url = format!("http://{addr}{PREFIX}");
-        let sim = Arc::new(self.sim(base_url.clone()));
-        let stop = server::spawn(listener, Arc::clone(&sim) as Arc<dyn Handler>);
-        Ok(Running {
-            base_url,
-            addr,
-            sim,
-            username: self.username,
-            password: self.password,
-            _stop: stop,
-        })
+        Running::start(self.port, PREFIX, |base_url| self.sim(base_url)).await
     }
 }
 
-/// A running simulator; dropping it stops the server.
-pub struct Running {
-    sim: Arc<Sim>,
-    base_url: String,
-    addr: SocketAddr,
-    username: String,
-    password: String,
-    /// Stops the server when the simulator is dropped.
-    _stop: server::Stop,
-}
-
-impl std::fmt::Debug for Running {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Running").field("base_url", &self.base_url).finish_non_exhaustive()
-    }
-}
+/// A running ProfitBricks simulator; dropping it stops the server.
+pub type Running = crate::running::Running<Sim>;
 
 /// A request the simulator received, for assertions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,56 +152,42 @@ pub struct Received {
 }
 
 impl Running {
-    /// Every request received so far, oldest first (at most the last 10 000).
-    pub fn received(&self) -> Vec<Received> {
-        self.sim.received.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-
     /// The resource at `path` below the prefix (`/datacenters/<id>`) as the API would show it
     /// at depth 1, if it exists: the current state, for assertions.
     pub fn resource(&self, path: &str) -> Option<serde_json::Value> {
-        let state = self.sim.state.lock().ok()?;
-        state.nodes.contains_key(path).then(|| self.sim.render(&state, path, 1))
+        let sim = self.sim();
+        let state = sim.state.lock().ok()?;
+        state.nodes.contains_key(path).then(|| sim.render(&state, path, 1))
+    }
+}
+
+impl crate::running::Provider for Sim {
+    type Client = ::profitbricks::Client;
+    type Received = Received;
+}
+
+impl crate::running::sealed::Simulated for Sim {
+    fn log(&self) -> &Mutex<Vec<Received>> {
+        &self.received
     }
 
-    /// Forgets every resource, request and received request, as if just started.
-    pub fn reset(&self) {
-        if let Ok(mut state) = self.sim.state.lock() {
+    fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// Forgets every resource and request.
+    fn restart(&self) {
+        if let Ok(mut state) = self.state.lock() {
             *state = State::default();
         }
-        if let Ok(mut received) = self.sim.received.lock() {
-            received.clear();
-        }
     }
 
-    /// The base URL to give a client, `http://127.0.0.1:<port>/cloudapi/v3`.
-    pub fn base_url(&self) -> &str {
-        &self.base_url
-    }
-
-    /// The fault rules: add one to make the next matching requests fail (see
-    /// [`crate::faults`]); [`Fault::FailWork`](crate::faults::Fault::FailWork) makes the
-    /// provisioning request a call starts end `FAILED` with its message.
-    pub fn faults(&self) -> &Faults {
-        &self.sim.faults
-    }
-
-    /// The address it listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// A client pointed at it with the credentials it accepts.
-    ///
-    /// # Panics
-    /// Never in practice: the client refuses only settings this does not make (a base URL that
-    /// is not http(s) or plain http to another host than loopback).
-    pub fn client(&self) -> ::profitbricks::Client {
+    fn client(&self, base_url: &str) -> ::profitbricks::Client {
         ::profitbricks::Client::builder(::profitbricks::Credentials::basic(
             &self.username,
             &self.password,
         ))
-        .base_url(&self.base_url)
+        .base_url(base_url)
         .build()
         .expect("a loopback http base URL is accepted")
     }
@@ -280,9 +240,11 @@ const IMAGES: &[ImageRow] = &[
     ("7f2e5c9a-2d57-4f3c-9d7a-0c3b6f1e2a03", "ubuntu-16.04.1-server-amd64.iso", "CDROM", "LINUX"),
 ];
 
-struct Sim {
+/// The simulator behind a [`Running`]: its settings, state and request log.
+pub struct Sim {
     base_url: String,
     username: String,
+    password: String,
     expected_auth: String,
     polls_until_done: u32,
     done_after: Option<Duration>,
@@ -1420,6 +1382,9 @@ fn mac_tail() -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::net::{Ipv4Addr, SocketAddr};
+    use std::sync::Arc;
+
     use super::*;
 
     /// Answers every routed request as an operation the simulator keeps no state for.
@@ -1460,7 +1425,7 @@ mod tests {
         let listener =
             server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await.expect("binds");
         let base_url = format!("http://{}{PREFIX}", listener.local_addr().expect("an address"));
-        let sim = Arc::new(Builder::default().sim(base_url.clone()));
+        let sim = Arc::new(Builder::default().sim(&base_url));
         let _stop = server::spawn(listener, Arc::new(Unmodelled(Arc::clone(&sim))));
         let pb = ::profitbricks::Client::builder(::profitbricks::Credentials::basic("u", "p"))
             .base_url(&base_url)

@@ -1,6 +1,8 @@
 //! Fault injection, for users' retry and error-handling tests: rules that make the next
 //! matching requests fail the way real APIs do (rate limits, server errors, slow answers,
-//! dropped connections, provisioning that ends FAILED), every simulator alike.
+//! dropped connections, provisioning that ends FAILED), every simulator alike. The `serve`
+//! binary takes the same rules on its command line: `--fault status:503@get_datacenterx2`
+//! (its usage says how).
 //!
 //! ```
 //! use std::time::Duration;

@@ -21,7 +21,8 @@
 //!
 //! The `cloud-sdks-sim` binary serves the same simulators for other languages and tools:
 //! `cloud-sdks-sim serve --provider profitbricks --port 0` (or `--provider oneandone`, feature
-//! `oneandone`: the 1&1 Cloud Server simulator, `Simulator::oneandone()`).
+//! `oneandone`: the 1&1 Cloud Server simulator, `Simulator::oneandone()`), with fault rules
+//! as `--fault SPEC` (`--fault rate-limited:2@list_datacentersx1`).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -34,6 +35,8 @@ pub mod oneandone;
 #[cfg(feature = "profitbricks")]
 pub mod profitbricks;
 pub mod route;
+pub mod running;
+mod schema;
 mod server;
 mod util;
 mod validate;

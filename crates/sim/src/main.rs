@@ -3,15 +3,38 @@
 //! [--token T] [--polls-until-ready N] [--ready-after-ms MS] [--empty]` or `serve --provider
 //! memset [--port N] [--api-key K] [--polls-until-done N] [--empty]`: serves a simulator on
 //! 127.0.0.1 and prints its base URL.
+//!
+//! Every provider also takes `--fault SPEC`, as often as needed: the fault rules of
+//! `cloud_sdks_sim::faults`, tried in the order given. A SPEC is `FAULT[@OPERATION][xTIMES]`:
+//!
+//! - `FAULT` is `rate-limited[:SECONDS]` (a 429 asking for that wait, 1 s unless given),
+//!   `status:CODE` (an error status, 400 to 599), `delay:MS` (the normal answer, late),
+//!   `drop` (the connection closes unanswered) or `fail-work:MESSAGE` (the call is accepted,
+//!   its work fails with the message);
+//! - `@OPERATION` limits it to one operation of the provider's catalog (`@list_datacenters`,
+//!   `@server.info`), else it hits every request;
+//! - `xTIMES` limits it to the next TIMES matching requests, else it applies until the
+//!   process ends.
+//!
+//! `@` always starts the operation and a trailing `x` with digits is always the count, so a
+//! message holds neither: `--fault status:503@list_datacentersx2`, `--fault delay:200`,
+//! `--fault fail-work:no capacity@create_serverx1`.
 
 use std::process::ExitCode;
+use std::time::Duration;
+
+use cloud_sdks_runtime::catalog::Catalog;
+use cloud_sdks_sim::faults::{Fault, Rule};
 
 const USAGE: &str = "usage: cloud-sdks-sim serve --provider profitbricks [--port N (0 = any free port, the default)] \
 [--username U (default sim-user)] [--password P (default sim-password)] [--polls-until-done N (default 2)] [--done-after-ms MS (also done after this time; default off)] [--empty (no public images)]
        cloud-sdks-sim serve --provider memset [--port N] [--api-key K (default 0123456789abcdef0123456789abcdef)] \
 [--polls-until-done N (job.status looks until a job is finished; default 2)] [--empty (no services at the start)]
        cloud-sdks-sim serve --provider oneandone [--port N] [--token T (default sim-token)] \
-[--polls-until-ready N (default 2)] [--ready-after-ms MS (also ready after this time; default off)] [--empty (no starting account)]";
+[--polls-until-ready N (default 2)] [--ready-after-ms MS (also ready after this time; default off)] [--empty (no starting account)]
+each also takes --fault SPEC, repeatable, SPEC = FAULT[@OPERATION][xTIMES] with FAULT one of rate-limited[:SECONDS], status:CODE (400-599), \
+delay:MS, drop, fail-work:MESSAGE; @OPERATION: only that catalog operation; xTIMES: only the next TIMES matching requests \
+(e.g. --fault status:503@list_datacentersx2)";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -49,6 +72,7 @@ async fn run(args: &[String]) -> Result<(), String> {
         "--token",
         "--polls-until-ready",
         "--ready-after-ms",
+        "--fault",
     ];
     // flags that take no value
     let switches = ["--empty"];
@@ -68,6 +92,7 @@ async fn run(args: &[String]) -> Result<(), String> {
     match value(args, "--provider")? {
         #[cfg(feature = "profitbricks")]
         Some("profitbricks") => {
+            use ::profitbricks::CATALOG;
             let mut builder = cloud_sdks_sim::Simulator::profitbricks().port(port);
             let username = value(args, "--username")?
                 .unwrap_or(cloud_sdks_sim::profitbricks::DEFAULT_USERNAME);
@@ -86,11 +111,14 @@ async fn run(args: &[String]) -> Result<(), String> {
                 let ms: u64 = ms.parse().map_err(|e| format!("--done-after-ms: {e}"))?;
                 builder = builder.done_after(std::time::Duration::from_millis(ms));
             }
+            let faults = faults(args, &CATALOG)?;
             let sim = builder.start().await.map_err(|e| cannot_listen(port, e))?;
+            faults.into_iter().for_each(|rule| sim.faults().add(rule));
             serve_until_killed(sim.base_url().to_owned(), sim).await
         }
         #[cfg(feature = "memset")]
         Some("memset") => {
+            use ::memset::CATALOG;
             let mut builder = cloud_sdks_sim::Simulator::memset().port(port);
             if let Some(key) = value(args, "--api-key")? {
                 builder = builder.api_key(key);
@@ -103,11 +131,14 @@ async fn run(args: &[String]) -> Result<(), String> {
             if empty {
                 builder = builder.empty();
             }
+            let faults = faults(args, &CATALOG)?;
             let sim = builder.start().await.map_err(|e| cannot_listen(port, e))?;
+            faults.into_iter().for_each(|rule| sim.faults().add(rule));
             serve_until_killed(sim.base_url().to_owned(), sim).await
         }
         #[cfg(feature = "oneandone")]
         Some("oneandone") => {
+            use ::oneandone::CATALOG;
             let mut builder = cloud_sdks_sim::Simulator::oneandone().port(port);
             builder = builder.token(
                 value(args, "--token")?.unwrap_or(cloud_sdks_sim::oneandone::DEFAULT_TOKEN),
@@ -124,7 +155,9 @@ async fn run(args: &[String]) -> Result<(), String> {
             if empty {
                 builder = builder.empty();
             }
+            let faults = faults(args, &CATALOG)?;
             let sim = builder.start().await.map_err(|e| cannot_listen(port, e))?;
+            faults.into_iter().for_each(|rule| sim.faults().add(rule));
             serve_until_killed(sim.base_url().to_owned(), sim).await
         }
         Some(other) => Err(format!(
@@ -132,6 +165,78 @@ async fn run(args: &[String]) -> Result<(), String> {
         )),
         None => Err("--provider is required".to_owned()),
     }
+}
+
+/// The rules of every `--fault` in `args`, in order, for the operations of `catalog`.
+fn faults(args: &[String], catalog: &Catalog) -> Result<Vec<Rule>, String> {
+    if args.last().is_some_and(|a| a == "--fault") {
+        return Err("--fault needs a value".to_owned());
+    }
+    let specs = args.windows(2).filter(|pair| pair[0] == "--fault").map(|pair| &pair[1]);
+    specs
+        .map(|spec| fault(spec, catalog).map_err(|why| format!("--fault {spec:?}: {why}")))
+        .collect()
+}
+
+/// The rule `spec` describes (`FAULT[@OPERATION][xTIMES]`, the module docs), or why it is none.
+fn fault(spec: &str, catalog: &Catalog) -> Result<Rule, String> {
+    let mut rest = spec;
+    let mut times = None;
+    if let Some((head, count)) = rest.rsplit_once('x') {
+        if !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()) {
+            let count: u32 = count.parse().map_err(|_| "the count is too large".to_owned())?;
+            if count == 0 {
+                return Err("x0 would never apply; leave the count out for every request".into());
+            }
+            times = Some(count);
+            rest = head;
+        }
+    }
+    let mut operation = None;
+    if let Some((head, name)) = rest.split_once('@') {
+        let op = catalog
+            .operation(name)
+            .ok_or_else(|| format!("{name:?} is no operation of {}", catalog.provider))?;
+        operation = Some(op.name);
+        rest = head;
+    }
+    let (kind, value) = match rest.split_once(':') {
+        Some((kind, value)) => (kind, Some(value)),
+        None => (rest, None),
+    };
+    let number = |value: &str, what: &str| {
+        value.parse::<u64>().map_err(|_| format!("{value:?} is not {what}"))
+    };
+    let fault = match (kind, value) {
+        ("rate-limited", None) => Fault::RateLimited { retry_after: Duration::from_secs(1) },
+        ("rate-limited", Some(secs)) => Fault::RateLimited {
+            retry_after: Duration::from_secs(number(secs, "a number of seconds")?),
+        },
+        ("status", Some(code)) => match code.parse::<u16>() {
+            Ok(code) if (400..=599).contains(&code) => Fault::Status(code),
+            _ => return Err(format!("{code:?} is not an error status (400 to 599)")),
+        },
+        ("delay", Some(ms)) => Fault::Delay(Duration::from_millis(number(ms, "milliseconds")?)),
+        ("drop", None) => Fault::Drop,
+        ("fail-work", Some(message)) if !message.is_empty() => Fault::FailWork(message.to_owned()),
+        ("drop", Some(_)) => return Err("drop takes no value".to_owned()),
+        ("status" | "delay" | "fail-work", _) => {
+            return Err(format!("{kind} needs a value: status:CODE, delay:MS, fail-work:MESSAGE"))
+        }
+        _ => {
+            return Err(format!(
+                "{kind:?} is no fault; the faults are rate-limited[:SECONDS], status:CODE, delay:MS, drop and fail-work:MESSAGE"
+            ))
+        }
+    };
+    let mut rule = Rule::new(fault);
+    if let Some(operation) = operation {
+        rule = rule.operation(operation);
+    }
+    if let Some(times) = times {
+        rule = rule.times(times);
+    }
+    Ok(rule)
 }
 
 fn cannot_listen(port: u16, error: std::io::Error) -> String {
@@ -144,4 +249,61 @@ async fn serve_until_killed<S>(base_url: String, simulator: S) -> Result<(), Str
     std::future::pending::<()>().await;
     drop(simulator);
     Ok(())
+}
+
+#[cfg(all(test, feature = "profitbricks"))]
+mod tests {
+    use super::*;
+
+    fn rule(spec: &str) -> Result<Rule, String> {
+        fault(spec, &::profitbricks::CATALOG)
+    }
+
+    #[test]
+    fn fault_specs_read_as_rules() {
+        let secs = Duration::from_secs;
+        assert_eq!(
+            rule("rate-limited"),
+            Ok(Rule::new(Fault::RateLimited { retry_after: secs(1) }))
+        );
+        assert_eq!(
+            rule("rate-limited:3@list_datacentersx2"),
+            Ok(Rule::new(Fault::RateLimited { retry_after: secs(3) })
+                .operation("list_datacenters")
+                .times(2))
+        );
+        assert_eq!(rule("status:503x1"), Ok(Rule::new(Fault::Status(503)).times(1)));
+        let delay = Fault::Delay(Duration::from_millis(250));
+        assert_eq!(rule("delay:250"), Ok(Rule::new(delay)));
+        assert_eq!(
+            rule("drop@get_datacenter"),
+            Ok(Rule::new(Fault::Drop).operation("get_datacenter"))
+        );
+        assert_eq!(
+            rule("fail-work:no capacity, sorry@create_serverx1"),
+            Ok(Rule::new(Fault::FailWork("no capacity, sorry".into()))
+                .operation("create_server")
+                .times(1))
+        );
+    }
+
+    #[test]
+    fn bad_fault_specs_say_why() {
+        for (spec, why) in [
+            ("status:99", "not an error status"),
+            ("status", "needs a value"),
+            ("delay:soon", "not milliseconds"),
+            ("drop:now", "takes no value"),
+            ("fail-work:", "needs a value"),
+            ("explode", "is no fault"),
+            ("drop@nowhere", "no operation of profitbricks"),
+            ("dropx0", "never apply"),
+        ] {
+            let error = rule(spec).expect_err(spec);
+            assert!(error.contains(why), "{spec}: {error}");
+        }
+        let args = ["serve", "--fault", "status:99"].map(String::from);
+        let error = faults(&args, &::profitbricks::CATALOG).expect_err("refused");
+        assert!(error.starts_with("--fault \"status:99\": "), "{error}");
+    }
 }

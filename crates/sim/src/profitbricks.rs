@@ -11,8 +11,10 @@
 //! server) and NICs behind load balancers; snapshots (made from and restored onto volumes); the
 //! provisioning requests themselves (list, and details with the method, URL and body that
 //! started them). Locations and images are a fixed read-only set. Every operation of the
-//! catalog is simulated; an operation the catalog gains later answers 501 in the API's error
-//! shape until it is.
+//! catalog is simulated; one the catalog gains later is routed and checked at once and,
+//! until the simulator keeps it in state, answered with a schema-valid sample of its declared
+//! answer model: 202 with a provisioning request for a change the API
+//! carries out in the background, else the operation's success status.
 //!
 //! Every change answers 202 with `Location: <base>/requests/<uuid>/status`; the changed
 //! resources are `BUSY` until the request is `DONE`, which it is on the
@@ -21,16 +23,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use cloud_sdks_runtime::catalog::{BodyKind, OperationInfo, Verb};
+use cloud_sdks_runtime::catalog::{AnswerKind, BodyKind, OperationInfo, Verb};
 use serde_json::{json, Map, Value};
 
 use crate::faults::Faults;
 use crate::route;
+use crate::schema::Samples;
 use crate::server::{self, Handler, Incoming, Reply};
 use crate::util::{hex32, now, uuid};
 use crate::validate::{self, Arguments};
@@ -103,17 +105,12 @@ impl Builder {
         self
     }
 
-    /// Starts serving on the current tokio runtime.
-    ///
-    /// # Errors
-    /// The listener could not be bound (the port is taken).
-    pub async fn start(self) -> io::Result<Running> {
-        let listener = server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
-        let addr = listener.local_addr()?;
-        let base_url = format!("http://{addr}{PREFIX}");
-        let sim = Arc::new(Sim {
-            base_url: base_url.clone(),
+    /// The simulator these settings make, served at `base_url`.
+    fn sim(&self, base_url: &str) -> Sim {
+        Sim {
+            base_url: base_url.to_owned(),
             username: self.username.clone(),
+            password: self.password.clone(),
             expected_auth: format!(
                 "Basic {}",
                 base64::engine::general_purpose::STANDARD
@@ -125,35 +122,20 @@ impl Builder {
             received: Mutex::new(Vec::new()),
             faults: Faults::default(),
             images: if self.empty { &[] } else { IMAGES },
-        });
-        let stop = server::spawn(listener, Arc::clone(&sim) as Arc<dyn Handler>);
-        Ok(Running {
-            base_url,
-            addr,
-            sim,
-            username: self.username,
-            password: self.password,
-            _stop: stop,
-        })
+        }
+    }
+
+    /// Starts serving on the current tokio runtime.
+    ///
+    /// # Errors
+    /// The listener could not be bound (the port is taken).
+    pub async fn start(self) -> io::Result<Running> {
+        Running::start(self.port, PREFIX, |base_url| self.sim(base_url)).await
     }
 }
 
-/// A running simulator; dropping it stops the server.
-pub struct Running {
-    sim: Arc<Sim>,
-    base_url: String,
-    addr: SocketAddr,
-    username: String,
-    password: String,
-    /// Stops the server when the simulator is dropped.
-    _stop: server::Stop,
-}
-
-impl std::fmt::Debug for Running {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Running").field("base_url", &self.base_url).finish_non_exhaustive()
-    }
-}
+/// A running ProfitBricks simulator; dropping it stops the server.
+pub type Running = crate::running::Running<Sim>;
 
 /// A request the simulator received, for assertions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,56 +152,42 @@ pub struct Received {
 }
 
 impl Running {
-    /// Every request received so far, oldest first (at most the last 10 000).
-    pub fn received(&self) -> Vec<Received> {
-        self.sim.received.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-
     /// The resource at `path` below the prefix (`/datacenters/<id>`) as the API would show it
     /// at depth 1, if it exists: the current state, for assertions.
     pub fn resource(&self, path: &str) -> Option<serde_json::Value> {
-        let state = self.sim.state.lock().ok()?;
-        state.nodes.contains_key(path).then(|| self.sim.render(&state, path, 1))
+        let sim = self.sim();
+        let state = sim.state.lock().ok()?;
+        state.nodes.contains_key(path).then(|| sim.render(&state, path, 1))
+    }
+}
+
+impl crate::running::Provider for Sim {
+    type Client = ::profitbricks::Client;
+    type Received = Received;
+}
+
+impl crate::running::sealed::Simulated for Sim {
+    fn log(&self) -> &Mutex<Vec<Received>> {
+        &self.received
     }
 
-    /// Forgets every resource, request and received request, as if just started.
-    pub fn reset(&self) {
-        if let Ok(mut state) = self.sim.state.lock() {
+    fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// Forgets every resource and request.
+    fn restart(&self) {
+        if let Ok(mut state) = self.state.lock() {
             *state = State::default();
         }
-        if let Ok(mut received) = self.sim.received.lock() {
-            received.clear();
-        }
     }
 
-    /// The base URL to give a client, `http://127.0.0.1:<port>/cloudapi/v3`.
-    pub fn base_url(&self) -> &str {
-        &self.base_url
-    }
-
-    /// The fault rules: add one to make the next matching requests fail (see
-    /// [`crate::faults`]); [`Fault::FailWork`](crate::faults::Fault::FailWork) makes the
-    /// provisioning request a call starts end `FAILED` with its message.
-    pub fn faults(&self) -> &Faults {
-        &self.sim.faults
-    }
-
-    /// The address it listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// A client pointed at it with the credentials it accepts.
-    ///
-    /// # Panics
-    /// Never in practice: the client refuses only settings this does not make (a base URL that
-    /// is not http(s) or plain http to another host than loopback).
-    pub fn client(&self) -> ::profitbricks::Client {
+    fn client(&self, base_url: &str) -> ::profitbricks::Client {
         ::profitbricks::Client::builder(::profitbricks::Credentials::basic(
             &self.username,
             &self.password,
         ))
-        .base_url(&self.base_url)
+        .base_url(base_url)
         .build()
         .expect("a loopback http base URL is accepted")
     }
@@ -228,14 +196,13 @@ impl Running {
 // ---------------------------------------------------------------------------------------------
 
 /// Error codes: 309 (not found) and 315 (unauthorized), 100 and 109 (validation) are the API's
-/// own (see the wire reference); the API's codes for 405, 501 and unreadable bodies were never
+/// own (see the wire reference); the API's codes for 405 and unreadable bodies were never
 /// observed, so these are the simulator's.
 const CODE_NOT_FOUND: &str = "309";
 const CODE_UNAUTHORIZED: &str = "315";
 const CODE_REQUIRED: &str = "100";
 const CODE_NOT_ALLOWED: &str = "109";
 const CODE_METHOD: &str = "305";
-const CODE_UNSUPPORTED: &str = "399";
 
 /// `(parent collection, collection, type)`: the collections kept in state. The parent is the
 /// collection segment before the parent's id in the path ("" for the top level).
@@ -273,9 +240,11 @@ const IMAGES: &[ImageRow] = &[
     ("7f2e5c9a-2d57-4f3c-9d7a-0c3b6f1e2a03", "ubuntu-16.04.1-server-amd64.iso", "CDROM", "LINUX"),
 ];
 
-struct Sim {
+/// The simulator behind a [`Running`]: its settings, state and request log.
+pub struct Sim {
     base_url: String,
     username: String,
+    password: String,
     expected_auth: String,
     polls_until_done: u32,
     done_after: Option<Duration>,
@@ -354,26 +323,63 @@ struct Provisioning {
 
 /// What a matched route does.
 enum Action {
-    List { collection: String },
-    Create { collection: String, kind: &'static str },
-    Get { key: String },
-    Update { key: String, replace: bool },
-    Delete { key: String },
-    ServerPower { key: String, vm_state: &'static str },
-    RequestStatus { id: String },
+    List {
+        collection: String,
+    },
+    Create {
+        collection: String,
+        kind: &'static str,
+    },
+    Get {
+        key: String,
+    },
+    Update {
+        key: String,
+        replace: bool,
+    },
+    Delete {
+        key: String,
+    },
+    ServerPower {
+        key: String,
+        vm_state: &'static str,
+    },
+    RequestStatus {
+        id: String,
+    },
     Locations,
-    Location { id: String },
+    Location {
+        id: String,
+    },
     Images,
-    Image { id: String },
-    Attachments { collection: String },
-    CreateSnapshot { volume: String },
-    RestoreSnapshot { volume: String },
+    Image {
+        id: String,
+    },
+    Attachments {
+        collection: String,
+    },
+    CreateSnapshot {
+        volume: String,
+    },
+    RestoreSnapshot {
+        volume: String,
+    },
     Requests,
-    Request { id: String },
-    Attach { collection: String, what: Attachable },
-    Attached { key: String },
-    Detach { key: String },
-    Unsupported,
+    Request {
+        id: String,
+    },
+    Attach {
+        collection: String,
+        what: Attachable,
+    },
+    Attached {
+        key: String,
+    },
+    Detach {
+        key: String,
+    },
+    /// Not kept in state: answered with a sample of the declared answer.
+    Unmodelled,
 }
 
 fn error(status: u16, code: &str, message: &str) -> Reply {
@@ -396,45 +402,25 @@ fn not_found() -> Reply {
     error(404, CODE_NOT_FOUND, "Resource does not exist")
 }
 
-fn decode_segment(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
-}
-
-/// Matches `segments` against `template`; the path parameters on success.
-fn match_template(op: &OperationInfo, segments: &[String]) -> Option<Vec<(&'static str, String)>> {
-    let parts: Vec<&'static str> = op.path.split('/').filter(|s| !s.is_empty()).collect();
-    let mut params = Vec::new();
-    let mut i = 0;
-    for (n, part) in parts.iter().enumerate() {
-        if let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
-            let greedy = n + 1 == parts.len() && op.param(name).is_some_and(|p| p.allow_slash);
-            if greedy {
-                if i >= segments.len() {
-                    return None;
-                }
-                params.push((name, segments[i..].join("/")));
-                i = segments.len();
-            } else {
-                let segment = segments.get(i)?;
-                if segment.is_empty() {
-                    return None;
-                }
-                params.push((name, segment.clone()));
-                i += 1;
+/// The resource a request names: the template of `op` with its path parameters filled in
+/// (`/datacenters/<id>/servers`).
+fn key_of(op: &OperationInfo, params: &route::PathParams) -> String {
+    let mut key = String::new();
+    for part in op.path.split('/').filter(|s| !s.is_empty()) {
+        key.push('/');
+        match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(name) => {
+                key.push_str(params.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v))
             }
-        } else {
-            if segments.get(i).map(String::as_str) != Some(*part) {
-                return None;
-            }
-            i += 1;
+            None => key.push_str(part),
         }
     }
-    (i == segments.len()).then_some(params)
+    key
 }
 
-/// The route of `op` for the concrete `segments`.
-fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, String)]) -> Action {
-    let key = format!("/{}", segments.join("/"));
+/// The route of `op` for the concrete path parameters `params`.
+fn action(op: &OperationInfo, params: &route::PathParams) -> Action {
+    let key = key_of(op, params);
     let param = |name: &str| {
         params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or_default()
     };
@@ -460,15 +446,15 @@ fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, Stri
         (Verb::Get, "/images/{image_id}") => return Action::Image { id: param("image_id") },
         _ => {}
     }
-    if op.method == Verb::Post
-        && segments.len() == 5
-        && segments[0] == "datacenters"
-        && segments[2] == "servers"
-    {
-        let server = format!("/{}", segments[..4].join("/"));
-        match segments[4].as_str() {
-            "start" | "reboot" => return Action::ServerPower { key: server, vm_state: "RUNNING" },
-            "stop" => return Action::ServerPower { key: server, vm_state: "SHUTOFF" },
+    if let Some(power) = op.path.strip_prefix("/datacenters/{datacenter_id}/servers/{server_id}/") {
+        let server = parent_of(&key).to_owned();
+        match (op.method, power) {
+            (Verb::Post, "start" | "reboot") => {
+                return Action::ServerPower { key: server, vm_state: "RUNNING" }
+            }
+            (Verb::Post, "stop") => {
+                return Action::ServerPower { key: server, vm_state: "SHUTOFF" }
+            }
             _ => {}
         }
     }
@@ -486,7 +472,7 @@ fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, Stri
                 (5, Verb::Post) => Action::Attach { collection: key, what: *what },
                 (6, Verb::Get) => Action::Attached { key },
                 (6, Verb::Delete) => Action::Detach { key },
-                _ => Action::Unsupported,
+                _ => Action::Unmodelled,
             };
         }
     }
@@ -496,20 +482,20 @@ fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, Stri
         let is_param = part.starts_with('{');
         if n % 2 == 1 {
             if !is_param {
-                return Action::Unsupported;
+                return Action::Unmodelled;
             }
             continue;
         }
         if is_param {
-            return Action::Unsupported;
+            return Action::Unmodelled;
         }
         let Some((_, _, k)) = STATEFUL.iter().find(|(p, c, _)| *p == parent && c == part) else {
-            return Action::Unsupported;
+            return Action::Unmodelled;
         };
         kind = Some(*k);
         parent = part;
     }
-    let Some(kind) = kind else { return Action::Unsupported };
+    let Some(kind) = kind else { return Action::Unmodelled };
     let on_collection = parts.len() % 2 == 1;
     match (on_collection, op.method) {
         (true, Verb::Get) => Action::List { collection: key },
@@ -518,7 +504,7 @@ fn action(op: &OperationInfo, segments: &[String], params: &[(&'static str, Stri
         (false, Verb::Patch) => Action::Update { key, replace: false },
         (false, Verb::Put) => Action::Update { key, replace: true },
         (false, Verb::Delete) => Action::Delete { key },
-        _ => Action::Unsupported,
+        _ => Action::Unmodelled,
     }
 }
 
@@ -585,35 +571,18 @@ impl Sim {
             reply.headers.push(("WWW-Authenticate", "Basic realm=\"Cloud API\"".to_owned()));
             return reply;
         }
-        let segments: Vec<String> = rest.split('/').skip(1).map(decode_segment).collect();
-        let segments: Vec<String> = if segments.last().is_some_and(String::is_empty) {
-            segments[..segments.len() - 1].to_vec()
-        } else {
-            segments
-        };
-        let mut path_matched = false;
-        let mut route = None;
-        for op in ::profitbricks::CATALOG.operations.iter().copied() {
-            if let Some(params) = match_template(op, &segments) {
-                path_matched = true;
-                if op.method.as_str() == request.method {
-                    route = Some((op, params));
-                    break;
-                }
-            }
-        }
-        let Some((op, params)) = route else {
-            return if path_matched {
+        let (op, params) = match route::operation(&::profitbricks::CATALOG, &request.method, rest) {
+            Ok(found) => found,
+            Err(route::Unrouted::MethodNotAllowed(allowed)) => {
                 let mut reply = error(
                     405,
                     CODE_METHOD,
                     &format!("Method {} not allowed on this resource", request.method),
                 );
-                reply.headers.push(("Allow", self.allowed(&segments)));
-                reply
-            } else {
-                not_found()
-            };
+                reply.headers.push(("Allow", allowed.join(", ")));
+                return reply;
+            }
+            Err(_) => return not_found(),
         };
         let query: Vec<(String, String)> =
             form_urlencoded::parse(request.query.as_deref().unwrap_or("").as_bytes())
@@ -687,18 +656,7 @@ impl Sim {
         } else {
             Value::Object(form.into_iter().map(|(k, v)| (k, Value::from(v))).collect())
         };
-        self.act(&mut state, action(op, &segments, &params), &json, depth, op)
-    }
-
-    /// The methods the path of `segments` takes, for `Allow`.
-    fn allowed(&self, segments: &[String]) -> String {
-        let methods: Vec<&str> = ::profitbricks::CATALOG
-            .operations
-            .iter()
-            .filter(|op| match_template(op, segments).is_some())
-            .map(|op| op.method.as_str())
-            .collect();
-        methods.join(", ")
+        self.act(&mut state, action(op, &params), &json, depth, op)
     }
 
     fn href(&self, key: &str) -> String {
@@ -933,11 +891,22 @@ impl Sim {
                 reply.body = None;
                 reply
             }
-            Action::Unsupported => error(
-                501,
-                CODE_UNSUPPORTED,
-                &format!("The simulator routes '{}' but does not simulate it yet", op.name),
-            ),
+            Action::Unmodelled => self.unmodelled(state, op),
+        }
+    }
+
+    /// The answer to an operation the simulator keeps no state for: a sample of its declared
+    /// answer model, with a provisioning request (202 and `Location`) when the API carries
+    /// the operation out in the background.
+    fn unmodelled(&self, state: &mut State, op: &OperationInfo) -> Reply {
+        let body = op.returns.map(|ty| Samples::new(&::profitbricks::CATALOG, uuid).of(ty));
+        match op.answer {
+            AnswerKind::Accepted => self.accepted(state, Vec::new(), body),
+            _ => Reply {
+                status: op.success.first().copied().unwrap_or(200),
+                headers: Vec::new(),
+                body,
+            },
         }
     }
 
@@ -1409,4 +1378,73 @@ fn defaults(kind: &str, properties: &mut Map<String, Value>) {
 fn mac_tail() -> String {
     let hex = hex32();
     format!("{}:{}:{}:{}", &hex[0..2], &hex[2..4], &hex[4..6], &hex[6..8])
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{Ipv4Addr, SocketAddr};
+    use std::sync::Arc;
+
+    use super::*;
+
+    /// Answers every routed request as an operation the simulator keeps no state for.
+    struct Unmodelled(Arc<Sim>);
+
+    impl Handler for Unmodelled {
+        fn handle(&self, request: &Incoming) -> Reply {
+            let rest = request.path.strip_prefix(PREFIX).unwrap_or_default();
+            let Ok((op, _)) = route::operation(&::profitbricks::CATALOG, &request.method, rest)
+            else {
+                return not_found();
+            };
+            let mut state = self.0.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            self.0.unmodelled(&mut state, op)
+        }
+
+        fn unreadable(&self) -> Reply {
+            not_found()
+        }
+    }
+
+    /// The arguments of one wire vector per operation.
+    fn vector_args() -> HashMap<String, Value> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/wire/profitbricks.json");
+        let text = std::fs::read_to_string(&path).expect("the wire vectors");
+        let vectors: Vec<Value> = serde_json::from_str(&text).expect("a JSON array");
+        let mut args = HashMap::new();
+        for vector in vectors {
+            let op = vector["op"].as_str().expect("an op").to_owned();
+            args.entry(op).or_insert_with(|| vector["args"].clone());
+        }
+        args
+    }
+
+    #[tokio::test]
+    async fn every_operation_answered_by_schema_decodes_with_the_typed_models() {
+        let listener =
+            server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await.expect("binds");
+        let base_url = format!("http://{}{PREFIX}", listener.local_addr().expect("an address"));
+        let sim = Arc::new(Builder::default().sim(&base_url));
+        let _stop = server::spawn(listener, Arc::new(Unmodelled(Arc::clone(&sim))));
+        let pb = ::profitbricks::Client::builder(::profitbricks::Credentials::basic("u", "p"))
+            .base_url(&base_url)
+            .build()
+            .expect("a client");
+        let args = vector_args();
+        let mut failures = Vec::new();
+        let mut accepted = 0;
+        for op in ::profitbricks::CATALOG.operations {
+            let given = args.get(op.name).cloned().unwrap_or(Value::Null);
+            match pb.call(op.name, given).await {
+                Ok(_) => accepted += usize::from(op.answer == AnswerKind::Accepted),
+                Err(error) => failures.push(format!("{}: {error}", op.name)),
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        // each change started a provisioning request of its own
+        let requests = sim.state.lock().map(|s| s.requests.len()).unwrap_or_default();
+        assert!(accepted > 0);
+        assert_eq!(requests, accepted);
+    }
 }

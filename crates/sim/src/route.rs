@@ -37,7 +37,8 @@ pub struct Routed {
 pub enum Unrouted {
     /// No operation has this path.
     NotFound,
-    /// Operations have this path, but not with this method; the methods they have.
+    /// Operations have this path, but not with this method; the methods they have, in
+    /// catalog order.
     MethodNotAllowed(Vec<&'static str>),
     /// The operation was found, but a value cannot be read back: where and why.
     Unreadable {
@@ -53,23 +54,35 @@ pub type PathParams = Vec<(&'static str, String)>;
 
 /// The operation of `catalog` that `method` and `path` (relative to the base URL, still
 /// percent-encoded, without the query) name, with the path parameters decoded.
+///
+/// The method is matched exactly, as HTTP methods are case-sensitive; one trailing `/` is
+/// ignored; a path parameter is never empty. When several templates match, the one with the
+/// most literal segments wins (`/servers/fixed_instance_sizes` is not a server id).
+///
+/// # Errors
+///
+/// [`Unrouted::NotFound`] when no template matches the path, and
+/// [`Unrouted::MethodNotAllowed`] with the methods of the templates that do, in catalog order,
+/// when none of them has `method`.
 pub fn operation(
     catalog: &Catalog,
     method: &str,
     path: &str,
 ) -> Result<(&'static OperationInfo, PathParams), Unrouted> {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let mut allowed = Vec::new();
+    let path = path.strip_prefix('/').unwrap_or(path);
+    let path = path.strip_suffix('/').unwrap_or(path);
+    let segments: Vec<&str> = path.split('/').collect();
+    let mut allowed: Vec<&'static str> = Vec::new();
     let mut best: Option<(usize, &'static OperationInfo, PathParams)> = None;
     for op in catalog.operations.iter().copied() {
         let Some(params) = match_template(op, &segments) else { continue };
-        if !op.method.as_str().eq_ignore_ascii_case(method) {
+        if !allowed.contains(&op.method.as_str()) {
             allowed.push(op.method.as_str());
+        }
+        if op.method.as_str() != method {
             continue;
         }
-        // the template with the most literal segments wins (`/servers/{id}/status` before
-        // `/servers/{id}` with a slash-holding id)
-        let literals = op.path.split('/').filter(|s| !s.starts_with('{')).count();
+        let literals = op.path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).count();
         if best.as_ref().is_none_or(|(most, ..)| literals > *most) {
             best = Some((literals, op, params));
         }
@@ -77,11 +90,7 @@ pub fn operation(
     match best {
         Some((_, op, params)) => Ok((op, params)),
         None if allowed.is_empty() => Err(Unrouted::NotFound),
-        None => {
-            allowed.sort_unstable();
-            allowed.dedup();
-            Err(Unrouted::MethodNotAllowed(allowed))
-        }
+        None => Err(Unrouted::MethodNotAllowed(allowed)),
     }
 }
 
@@ -99,11 +108,14 @@ fn match_template(op: &OperationInfo, segments: &[&str]) -> Option<PathParams> {
                     false => 1,
                 };
                 let value = segments.get(at..at + take)?.join("/");
+                if value.is_empty() {
+                    return None;
+                }
                 params.push((param.name, decode(&value)));
                 at += take;
             }
             None => {
-                if segments.get(at) != Some(part) {
+                if segments.get(at).map(|s| decode(s)).as_deref() != Some(*part) {
                     return None;
                 }
                 at += 1;
@@ -322,5 +334,37 @@ fn from_wire(catalog: &Catalog, ty: &Type, value: Value) -> Value {
             None => Value::Object(members),
         },
         (_, value) => value,
+    }
+}
+
+#[cfg(all(test, feature = "profitbricks", feature = "oneandone"))]
+mod tests {
+    use super::*;
+
+    fn name(
+        found: Result<(&'static OperationInfo, PathParams), Unrouted>,
+    ) -> Result<&'static str, Unrouted> {
+        found.map(|(op, _)| op.name)
+    }
+
+    #[test]
+    fn templates_match_as_the_simulators_serve_them() {
+        let pb = &::profitbricks::CATALOG;
+        // one trailing slash is ignored; an empty parameter never matches
+        assert_eq!(name(operation(pb, "GET", "/datacenters/")), Ok("list_datacenters"));
+        assert_eq!(name(operation(pb, "GET", "/datacenters//")), Err(Unrouted::NotFound));
+        assert_eq!(name(operation(pb, "GET", "/datacenters//servers")), Err(Unrouted::NotFound));
+        // methods are case-sensitive; the allowed ones come in catalog order
+        let allowed = Unrouted::MethodNotAllowed(vec!["GET", "POST"]);
+        assert_eq!(name(operation(pb, "get", "/datacenters")), Err(allowed));
+        // a slash-holding parameter keeps its slash; literals are compared decoded
+        let (op, params) = operation(pb, "GET", "/locations/de/fra").expect("routed");
+        assert_eq!((op.name, params), ("get_location", vec![("location_id", "de/fra".to_owned())]));
+        assert_eq!(name(operation(pb, "GET", "/%64atacenters")), Ok("list_datacenters"));
+        // the most literal segments win over an id
+        let oa = &::oneandone::CATALOG;
+        let flavors = operation(oa, "GET", "/servers/fixed_instance_sizes");
+        assert_eq!(name(flavors), Ok("fixed_server_flavors"));
+        assert_eq!(name(operation(oa, "GET", "/servers/ABC")), Ok("get_server"));
     }
 }

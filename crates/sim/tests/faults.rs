@@ -130,3 +130,68 @@ async fn failed_work_ends_the_wait_with_the_message() {
     let next = pb.create_datacenter(NewDatacenter::new("db", "de/fra")).await.expect("accepted");
     pb.wait_for(&next).interval(Duration::from_millis(5)).await.expect("done");
 }
+
+/// Runs `cloud-sdks-sim serve --provider profitbricks` with `args`; the child and the base URL
+/// it prints.
+fn serve(args: &[&str]) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cloud-sdks-sim"))
+        .args(["serve", "--provider", "profitbricks", "--port", "0"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("a pipe");
+    std::io::BufReader::new(stdout).read_line(&mut line).expect("a line");
+    (child, line.trim().to_owned())
+}
+
+#[tokio::test]
+async fn the_binary_serves_the_faults_it_is_given_then_normal_answers() {
+    let (mut child, base) = serve(&[
+        "--fault",
+        "status:503@list_datacentersx1",
+        "--fault",
+        "rate-limited:2@get_datacenter",
+    ]);
+    let http = reqwest::Client::builder().no_proxy().build().expect("client");
+    let get = |path: &str| {
+        http.get(format!("{base}{path}"))
+            .basic_auth(
+                cloud_sdks_sim::profitbricks::DEFAULT_USERNAME,
+                Some(cloud_sdks_sim::profitbricks::DEFAULT_PASSWORD),
+            )
+            .send()
+    };
+    let faulted = get("/datacenters").await.expect("answers");
+    let status = faulted.status().as_u16();
+    let body: serde_json::Value =
+        serde_json::from_slice(&faulted.bytes().await.expect("a body")).expect("JSON");
+    let normal = get("/datacenters").await.expect("answers").status().as_u16();
+    // the rule without a count stays; it hits only its operation
+    let limited = get("/datacenters/some-id").await.expect("answers");
+    let limit = limited.headers().get("x-ratelimit-limit").map(|v| v.as_bytes().to_vec());
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 503);
+    assert_eq!(body["httpStatus"], 503, "the API's error shape: {body}");
+    assert_eq!(normal, 200, "the rule ran out after one request");
+    assert_eq!(limited.status().as_u16(), 429);
+    assert_eq!(limit.as_deref(), Some(&b"30"[..]), "one request per 2 s");
+}
+
+#[test]
+fn the_binary_refuses_a_fault_it_cannot_read() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cloud-sdks-sim"))
+        .args(["serve", "--provider", "profitbricks", "--port", "0", "--fault", "status:99"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("cloud-sdks-sim: --fault \"status:99\": \"99\" is not an error status"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty(), "nothing was served");
+}

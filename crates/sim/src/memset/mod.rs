@@ -93,8 +93,7 @@ mod services;
 mod state;
 
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use cloud_sdks_runtime::catalog::{OperationInfo, Type};
 use serde_json::{Map, Value};
@@ -165,20 +164,18 @@ impl Builder {
     /// # Errors
     /// The listener could not be bound (the port is taken).
     pub async fn start(self) -> io::Result<Running> {
-        let listener = server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
-        let addr = listener.local_addr()?;
-        let base_url = format!("http://{addr}{PREFIX}");
-        let faults = Faults::default();
-        let sim = Arc::new(Sim {
-            api_key: self.api_key.clone(),
-            polls_until_done: self.polls_until_done,
-            empty: self.empty,
-            state: Mutex::new(start_state(self.empty, &self.api_key, &faults)),
-            received: Mutex::new(Vec::new()),
-            faults,
-        });
-        let stop = server::spawn(listener, Arc::clone(&sim) as Arc<dyn Handler>);
-        Ok(Running { sim, base_url, addr, api_key: self.api_key, _stop: stop })
+        Running::start(self.port, PREFIX, |_| {
+            let faults = Faults::default();
+            Sim {
+                api_key: self.api_key.clone(),
+                polls_until_done: self.polls_until_done,
+                empty: self.empty,
+                state: Mutex::new(start_state(self.empty, &self.api_key, &faults)),
+                received: Mutex::new(Vec::new()),
+                faults,
+            }
+        })
+        .await
     }
 }
 
@@ -196,21 +193,8 @@ fn start_state(empty: bool, api_key: &str, faults: &Faults) -> State {
     state
 }
 
-/// A running simulator; dropping it stops the server.
-pub struct Running {
-    sim: Arc<Sim>,
-    base_url: String,
-    addr: SocketAddr,
-    api_key: String,
-    /// Stops the server when the simulator is dropped.
-    _stop: server::Stop,
-}
-
-impl std::fmt::Debug for Running {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Running").field("base_url", &self.base_url).finish_non_exhaustive()
-    }
-}
+/// A running Memset simulator; dropping it stops the server.
+pub type Running = crate::running::Running<Sim>;
 
 /// A request the simulator received, for assertions.
 #[derive(Debug, Clone, PartialEq)]
@@ -240,68 +224,50 @@ pub struct ReceivedCall {
 }
 
 impl Running {
-    /// Every request received so far, oldest first (at most the last 10 000).
-    pub fn received(&self) -> Vec<Received> {
-        self.sim.received.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-
     /// The account's current state as JSON, for assertions: `services` (with their
     /// `server.info` members; `firewall_rule_group` by name), `dns_zones`,
     /// `dns_zone_domains`, `dns_zone_records`, `firewall_rule_groups`, `jobs`, `api_keys` and
     /// `monitoring_rules`.
     pub fn snapshot(&self) -> serde_json::Value {
-        self.sim.state.lock().map(|s| s.snapshot()).unwrap_or(Value::Null)
+        self.sim().state.lock().map(|s| s.snapshot()).unwrap_or(Value::Null)
     }
 
     /// The service named `name` as `service.info` shows it, if it exists.
     pub fn service(&self, name: &str) -> Option<serde_json::Value> {
-        let state = self.sim.state.lock().ok()?;
+        let state = self.sim().state.lock().ok()?;
         state.service(name).map(|s| schema::project(&s.value, "Service"))
-    }
-
-    /// The fault rules: add one to make the next matching requests fail (see
-    /// [`crate::faults`]); [`Fault::FailWork`](crate::faults::Fault::FailWork) makes the job a
-    /// method starts finish with `error` set. A rate limit is Memset's `ApiErrorThrottled`
-    /// (HTTP 403); rules for one method hit the JSON interface (`/json/<method>`), a JSON-RPC
-    /// request only rules for every request.
-    pub fn faults(&self) -> &Faults {
-        &self.sim.faults
-    }
-
-    /// Goes back to the starting account and forgets the requests received.
-    pub fn reset(&self) {
-        if let Ok(mut state) = self.sim.state.lock() {
-            *state = start_state(self.sim.empty, &self.sim.api_key, &self.sim.faults);
-        }
-        if let Ok(mut received) = self.sim.received.lock() {
-            received.clear();
-        }
-    }
-
-    /// The base URL to give a client, `http://127.0.0.1:<port>/v1`.
-    pub fn base_url(&self) -> &str {
-        &self.base_url
-    }
-
-    /// The address it listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
     }
 
     /// The API key it accepts.
     pub fn api_key(&self) -> &str {
-        &self.api_key
+        &self.sim().api_key
+    }
+}
+
+impl crate::running::Provider for Sim {
+    type Client = ::memset::Client;
+    type Received = Received;
+}
+
+impl crate::running::sealed::Simulated for Sim {
+    fn log(&self) -> &Mutex<Vec<Received>> {
+        &self.received
     }
 
-    /// A client pointed at it with the API key it accepts.
-    ///
-    /// # Panics
-    /// Never in practice: the client refuses only settings this does not make (a base URL that
-    /// is not http(s), plain http to another host than loopback, a key with a `:`); a key
-    /// set with [`Builder::api_key`] that holds a `:` or a line break is refused.
-    pub fn client(&self) -> ::memset::Client {
+    fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// Back to the starting account.
+    fn restart(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            *state = start_state(self.empty, &self.api_key, &self.faults);
+        }
+    }
+
+    fn client(&self, base_url: &str) -> ::memset::Client {
         ::memset::Client::builder(::memset::Credentials::api_key(&self.api_key))
-            .base_url(&self.base_url)
+            .base_url(base_url)
             .build()
             .expect("a loopback http base URL and a plain API key are accepted")
     }
@@ -309,7 +275,8 @@ impl Running {
 
 // ---------------------------------------------------------------------------------------------
 
-struct Sim {
+/// The simulator behind a [`Running`]: its settings, account and request log.
+pub struct Sim {
     api_key: String,
     polls_until_done: u32,
     empty: bool,

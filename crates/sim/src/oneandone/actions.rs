@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use super::lifecycle::{self, Clock};
 use super::resources::{self, field_error, identity, text};
 use super::routing::{error, not_found, refused, Routed};
-use super::schema;
 use super::state::{self, ListQuery, State};
+use crate::schema::Samples;
 use crate::server::Reply;
 use crate::util::now;
 
@@ -159,7 +159,7 @@ pub(super) fn act(state: &mut State, clock: &Clock, routed: &Routed) -> Reply {
 /// An answer built from the operation's declared return type, for what is not kept in state.
 fn by_schema(state: &State, routed: &Routed, shape: &Shape) -> Reply {
     let returns = routed.op.returns.unwrap_or("json");
-    let mut body = schema::sample(&::oneandone::CATALOG, returns);
+    let mut body = Samples::new(&::oneandone::CATALOG, resources::new_id).of(returns);
     match (shape.collection.as_str(), &shape.id) {
         // The monitoring center speaks of the account's servers.
         ("monitoring_center", None) => {

@@ -87,12 +87,10 @@ mod actions;
 mod lifecycle;
 mod resources;
 mod routing;
-mod schema;
 mod state;
 
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::faults::Faults;
@@ -167,10 +165,7 @@ impl Builder {
     /// # Errors
     /// The listener could not be bound (the port is taken).
     pub async fn start(self) -> io::Result<Running> {
-        let listener = server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
-        let addr = listener.local_addr()?;
-        let base_url = format!("http://{addr}{PREFIX}");
-        let sim = Arc::new(Sim {
+        Running::start(self.port, PREFIX, |_| Sim {
             token: self.token.clone(),
             polls_until_ready: self.polls_until_ready,
             ready_after: self.ready_after,
@@ -178,27 +173,13 @@ impl Builder {
             state: Mutex::new(State::new(self.empty)),
             received: Mutex::new(Vec::new()),
             faults: Faults::default(),
-        });
-        let stop = server::spawn(listener, Arc::clone(&sim) as Arc<dyn Handler>);
-        Ok(Running { base_url, addr, sim, token: self.token, _stop: stop })
+        })
+        .await
     }
 }
 
-/// A running simulator; dropping it stops the server.
-pub struct Running {
-    sim: Arc<Sim>,
-    base_url: String,
-    addr: SocketAddr,
-    token: String,
-    /// Stops the server when the simulator is dropped.
-    _stop: server::Stop,
-}
-
-impl std::fmt::Debug for Running {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Running").field("base_url", &self.base_url).finish_non_exhaustive()
-    }
-}
+/// A running 1&1 simulator; dropping it stops the server.
+pub type Running = crate::running::Running<Sim>;
 
 /// A request the simulator received, for assertions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,15 +199,10 @@ pub struct Received {
 }
 
 impl Running {
-    /// Every request received so far, oldest first (at most the last 10 000).
-    pub fn received(&self) -> Vec<Received> {
-        self.sim.received.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-
     /// The resource at `path` below the prefix (`/servers/<id>`, `/load_balancers/<id>`) as a
     /// `GET` would show it, if it exists; looking does not count as a poll.
     pub fn resource(&self, path: &str) -> Option<serde_json::Value> {
-        let state = self.sim.state.lock().ok()?;
+        let state = self.sim().state.lock().ok()?;
         let (collection, id) = path.trim_matches('/').rsplit_once('/')?;
         state.get(collection, id).map(|r| r.value.clone())
     }
@@ -236,60 +212,46 @@ impl Running {
     /// `"servers/fixed_instance_sizes"`), each record as a `GET` shows it, and the shared
     /// storage access credentials as `"shared_storages/access"`.
     pub fn snapshot(&self) -> serde_json::Value {
-        self.sim.state.lock().map(|s| s.snapshot()).unwrap_or_default()
-    }
-
-    /// Forgets every resource and received request, back to the starting account (or a
-    /// blank one, if built [`empty`](Builder::empty)).
-    pub fn reset(&self) {
-        if let Ok(mut state) = self.sim.state.lock() {
-            *state = State::new(self.sim.empty);
-        }
-        if let Ok(mut received) = self.sim.received.lock() {
-            received.clear();
-        }
-    }
-
-    /// The base URL to give a client, `http://127.0.0.1:<port>/v1`.
-    pub fn base_url(&self) -> &str {
-        &self.base_url
-    }
-
-    /// The address it listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// The fault rules: add one to make the next matching requests fail (see
-    /// [`crate::faults`]). A 429 carries 1&1's `X-Rate-Limit-Limit`, `-Remaining` and
-    /// `-Reset` headers; an error status has 1&1's error shape. As the API has no failure
-    /// state, [`Fault::FailWork`](crate::faults::Fault::FailWork) makes the resource a change
-    /// touches stay in its transitional state for good (a `wait_for()` times out).
-    pub fn faults(&self) -> &Faults {
-        &self.sim.faults
+        self.sim().state.lock().map(|s| s.snapshot()).unwrap_or_default()
     }
 
     /// The API token it accepts.
     pub fn token(&self) -> &str {
-        &self.token
+        &self.sim().token
+    }
+}
+
+impl crate::running::Provider for Sim {
+    type Client = ::oneandone::Client;
+    type Received = Received;
+}
+
+impl crate::running::sealed::Simulated for Sim {
+    fn log(&self) -> &Mutex<Vec<Received>> {
+        &self.received
     }
 
-    /// A client pointed at it with the token it accepts.
-    ///
-    /// # Panics
-    /// Never in practice: the client refuses only settings this does not make (a token that
-    /// cannot be a header value, or plain http to another host than loopback); a token given
-    /// to [`Builder::token`] with a line break in it would.
-    pub fn client(&self) -> ::oneandone::Client {
+    fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// Back to the starting account, or a blank one if built [`empty`](Builder::empty).
+    fn restart(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            *state = State::new(self.empty);
+        }
+    }
+
+    fn client(&self, base_url: &str) -> ::oneandone::Client {
         ::oneandone::Client::builder(::oneandone::Credentials::token(&self.token))
-            .base_url(&self.base_url)
+            .base_url(base_url)
             .build()
             .expect("a loopback http base URL and a header-safe token are accepted")
     }
 }
 
-/// The shared simulator: settings, state and the request log.
-struct Sim {
+/// The simulator behind a [`Running`]: its settings, state and request log.
+pub struct Sim {
     token: String,
     polls_until_ready: u32,
     ready_after: Option<Duration>,

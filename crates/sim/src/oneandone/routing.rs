@@ -1,10 +1,12 @@
 //! From an HTTP request to a catalog operation: the prefix, the token, the path template and
-//! method, the query and body decoded and checked against the catalog. Also 1&1's error shape.
+//! method (matched by [`crate::route::operation`]), the query and body decoded and checked
+//! against the catalog. Also 1&1's error shape.
 
 use cloud_sdks_runtime::catalog::{BodyKind, Location, OperationInfo, Type};
 use serde_json::{json, Value};
 
 use super::PREFIX;
+use crate::route;
 use crate::server::{Incoming, Reply};
 use crate::validate::{self, Arguments};
 
@@ -12,7 +14,7 @@ use crate::validate::{self, Arguments};
 pub(super) struct Routed {
     pub op: &'static OperationInfo,
     /// The path parameters, decoded, by template name.
-    pub params: Vec<(&'static str, String)>,
+    pub params: route::PathParams,
     /// The query pairs, decoded (booleans as `true`/`false`).
     pub query: Vec<(String, String)>,
     /// The JSON body, `Null` when there is none.
@@ -69,50 +71,6 @@ pub(super) fn refused(message: &str) -> Reply {
     error(400, "BAD_REQUEST", message)
 }
 
-fn decode_segment(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
-}
-
-/// Matches `segments` against the template of `op`: its path parameters and how many literal
-/// segments it has (the more, the more specific), on success.
-fn match_template(
-    op: &OperationInfo,
-    segments: &[String],
-) -> Option<(Vec<(&'static str, String)>, usize)> {
-    let parts: Vec<&'static str> = op.path.split('/').filter(|s| !s.is_empty()).collect();
-    if parts.len() != segments.len() {
-        return None;
-    }
-    let mut params = Vec::new();
-    let mut literals = 0;
-    for (part, segment) in parts.iter().zip(segments) {
-        if let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
-            if segment.is_empty() {
-                return None;
-            }
-            params.push((name, segment.clone()));
-        } else if part == segment {
-            literals += 1;
-        } else {
-            return None;
-        }
-    }
-    Some((params, literals))
-}
-
-/// An operation whose template matched, its path parameters and how specific it is.
-type Match = (&'static OperationInfo, Vec<(&'static str, String)>, usize);
-
-/// The path segments below the prefix, decoded, without a trailing empty one.
-fn segments(path: &str) -> Option<Vec<String>> {
-    let rest = path.strip_prefix(PREFIX).filter(|r| r.is_empty() || r.starts_with('/'))?;
-    let mut segments: Vec<String> = rest.split('/').skip(1).map(decode_segment).collect();
-    if segments.last().is_some_and(String::is_empty) {
-        segments.pop();
-    }
-    Some(segments)
-}
-
 /// The operation `request` is for, with its arguments, or the error reply (with the
 /// operation, when the request was routed but its arguments were refused).
 pub(super) fn route(
@@ -125,39 +83,28 @@ pub(super) fn route(
 type Refusal = (Reply, Option<&'static OperationInfo>);
 
 fn route_inner(request: &Incoming, token: &str) -> Result<Routed, Refusal> {
-    let Some(segments) = segments(&request.path) else {
+    let Some(rest) =
+        request.path.strip_prefix(PREFIX).filter(|r| r.is_empty() || r.starts_with('/'))
+    else {
         return Err((error(404, "NOT_FOUND", "No such path: the API is served under /v1"), None));
     };
     if request.header("x-token") != Some(token) {
         return Err((error(401, "UNAUTHORIZED", "The API token is missing or not valid"), None));
     }
-    let mut best: Option<Match> = None;
-    let mut allowed: Vec<&'static str> = Vec::new();
-    for op in ::oneandone::CATALOG.operations.iter().copied() {
-        let Some((params, literals)) = match_template(op, &segments) else { continue };
-        if !allowed.contains(&op.method.as_str()) {
-            allowed.push(op.method.as_str());
+    let (op, params) = match route::operation(&::oneandone::CATALOG, &request.method, rest) {
+        Ok(found) => found,
+        Err(route::Unrouted::MethodNotAllowed(allowed)) => {
+            let mut reply = error(
+                405,
+                "METHOD_NOT_ALLOWED",
+                &format!("Method {} is not allowed on {}", request.method, request.path),
+            );
+            reply.headers.push(("Allow", allowed.join(", ")));
+            return Err((reply, None));
         }
-        if op.method.as_str() == request.method
-            && best.as_ref().is_none_or(|(_, _, most)| literals > *most)
-        {
-            best = Some((op, params, literals));
+        Err(_) => {
+            return Err((error(404, "NOT_FOUND", &format!("No such path: {}", request.path)), None))
         }
-    }
-    let Some((op, params, _)) = best else {
-        if allowed.is_empty() {
-            return Err((
-                error(404, "NOT_FOUND", &format!("No such path: {}", request.path)),
-                None,
-            ));
-        }
-        let mut reply = error(
-            405,
-            "METHOD_NOT_ALLOWED",
-            &format!("Method {} is not allowed on {}", request.method, request.path),
-        );
-        reply.headers.push(("Allow", allowed.join(", ")));
-        return Err((reply, None));
     };
     let query: Vec<(String, String)> =
         form_urlencoded::parse(request.query.as_deref().unwrap_or("").as_bytes())

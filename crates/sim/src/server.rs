@@ -48,7 +48,22 @@ impl Incoming {
 pub(crate) struct Reply {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
+    /// Sent as JSON (`application/json`); but when `headers` set a `Content-Type`, a string
+    /// is sent as it is (see [`Reply::text`]).
     pub body: Option<serde_json::Value>,
+}
+
+impl Reply {
+    /// A reply of `text` as it is, of the type `content_type` (XML-RPC's `text/xml`), not
+    /// JSON.
+    #[cfg_attr(not(feature = "memset"), allow(dead_code))]
+    pub(crate) fn text(status: u16, content_type: &str, text: String) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type", content_type.to_owned())],
+            body: Some(serde_json::Value::String(text)),
+        }
+    }
 }
 
 /// Answers requests; called under no lock of the server's.
@@ -214,13 +229,18 @@ async fn answer(
 }
 
 fn to_response(reply: Reply) -> Response<Full<Bytes>> {
-    let body = reply.body.map(|v| v.to_string().into_bytes()).unwrap_or_default();
-    let has_body = !body.is_empty();
+    let typed = reply.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+    let body = match reply.body {
+        Some(serde_json::Value::String(text)) if typed => text.into_bytes(),
+        Some(value) => value.to_string().into_bytes(),
+        None => Vec::new(),
+    };
+    let json = !body.is_empty() && !typed;
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = hyper::StatusCode::from_u16(reply.status)
         .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    if has_body {
+    if json {
         headers.insert(
             hyper::header::CONTENT_TYPE,
             hyper::header::HeaderValue::from_static("application/json"),

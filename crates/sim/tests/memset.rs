@@ -434,8 +434,9 @@ async fn bad_parameters_and_unknown_methods_are_refused() {
 
     let (status, body) = raw(&sim, "server.explode", json!({})).await;
     assert_error(status, &body, "ApiErrorMethodNotFound", 5, 400);
+    // no interface there (XML-RPC is /xmlrpc: tests/memset_xmlrpc.rs)
     let response = http()
-        .post(format!("{}/xmlrpc", sim.base_url()))
+        .post(format!("{}/xmlrpc/server.info", sim.base_url()))
         .basic_auth(DEFAULT_API_KEY, Some("x"))
         .send()
         .await

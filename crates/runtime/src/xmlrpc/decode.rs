@@ -1,4 +1,5 @@
-//! An XML-RPC `methodResponse` to a JSON value or a fault.
+//! An XML-RPC `methodResponse` to a JSON value or a fault, and a `methodCall` to its method
+//! name and JSON parameters (what a server, such as the simulator, reads).
 //!
 //! A small pull parser for the subset of XML that XML-RPC uses: elements (attributes are
 //! skipped), text with the predefined and numeric character references, CDATA sections,
@@ -12,16 +13,11 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{Map, Number, Value};
 
-use super::{DecodeError, Fault, MethodResponse, MAX_DEPTH};
+use super::{DecodeError, Fault, MethodCall, MethodResponse, MAX_DEPTH};
 
 /// Reads a whole `methodResponse`.
 pub(super) fn method_response(body: &[u8]) -> Result<MethodResponse, DecodeError> {
-    let text = std::str::from_utf8(body).map_err(|error| DecodeError {
-        message: "the answer is not UTF-8 text".to_owned(),
-        offset: error.valid_up_to(),
-    })?;
-    let mut parser = Parser { lexer: Lexer { text, at: 0 }, peeked: None };
-    parser.space()?;
+    let mut parser = Parser::new(body)?;
     parser.open("methodResponse")?;
     parser.space()?;
     let answer = match parser.next()? {
@@ -50,13 +46,44 @@ pub(super) fn method_response(body: &[u8]) -> Result<MethodResponse, DecodeError
         }
         other => return Err(parser.unexpected(&other, "<params> or <fault>")),
     };
+    parser.finish("methodResponse")?;
+    Ok(answer)
+}
+
+/// Reads a whole `methodCall`: its `methodName` and its `params` (none when the call has no
+/// `<params>`).
+pub(super) fn method_call(body: &[u8]) -> Result<MethodCall, DecodeError> {
+    let mut parser = Parser::new(body)?;
+    parser.open("methodCall")?;
     parser.space()?;
-    parser.close("methodResponse")?;
+    parser.open("methodName")?;
+    let name = parser.text("methodName")?.trim().to_owned();
+    if name.is_empty() {
+        return Err(parser.error("an empty <methodName>"));
+    }
+    let mut params = Vec::new();
     parser.space()?;
     match parser.next()? {
-        Token::End => Ok(answer),
-        other => Err(parser.unexpected(&other, "the end of the answer")),
+        Token::Empty("params") => {}
+        Token::Open("params") => loop {
+            parser.space()?;
+            match parser.next()? {
+                Token::Close("params") => break,
+                Token::Open("param") => {
+                    params.push(parser.value_element(0)?);
+                    parser.space()?;
+                    parser.close("param")?;
+                }
+                other => return Err(parser.unexpected(&other, "<param> or </params>")),
+            }
+        },
+        other => {
+            // no <params> at all: the next token is the end of the call
+            parser.peeked = Some(other);
+        }
     }
+    parser.finish("methodCall")?;
+    Ok(MethodCall { name, params })
 }
 
 /// The code and message of a fault's struct.
@@ -137,8 +164,8 @@ impl<'a> Lexer<'a> {
                 return Ok(Token::Text(Cow::Borrowed(&cdata[..end])));
             } else if rest.starts_with("<!") {
                 return Err(self.error(
-                    "a document type or other declaration, which an XML-RPC answer has no use \
-                     for (refused, so that no entity can expand)",
+                    "a document type or other declaration, which XML-RPC has no use for \
+                     (refused, so that no entity can expand)",
                 ));
             } else if let Some(close) = rest.strip_prefix("</") {
                 let Some(end) = close.find('>') else {
@@ -248,6 +275,28 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
+    /// A parser of the UTF-8 document `body`, past the whitespace before its first element.
+    fn new(body: &'a [u8]) -> Result<Self, DecodeError> {
+        let text = std::str::from_utf8(body).map_err(|error| DecodeError {
+            message: "the body is not UTF-8 text".to_owned(),
+            offset: error.valid_up_to(),
+        })?;
+        let mut parser = Parser { lexer: Lexer { text, at: 0 }, peeked: None };
+        parser.space()?;
+        Ok(parser)
+    }
+
+    /// `</root>` and nothing but whitespace after it.
+    fn finish(&mut self, root: &str) -> Result<(), DecodeError> {
+        self.space()?;
+        self.close(root)?;
+        self.space()?;
+        match self.next()? {
+            Token::End => Ok(()),
+            other => Err(self.unexpected(&other, "the end of the document")),
+        }
+    }
+
     fn next(&mut self) -> Result<Token<'a>, DecodeError> {
         match self.peeked.take() {
             Some(token) => Ok(token),
@@ -265,7 +314,7 @@ impl<'a> Parser<'a> {
             Token::Close(name) => format!("</{}>", shown(name)),
             Token::Empty(name) => format!("<{}/>", shown(name)),
             Token::Text(_) => "text".to_owned(),
-            Token::End => "the end of the answer".to_owned(),
+            Token::End => "the end of the document".to_owned(),
         };
         self.error(format!("expected {expected}, found {found}"))
     }
@@ -483,7 +532,7 @@ fn deeper(parser: &Parser<'_>, depth: usize) -> Result<usize, DecodeError> {
     Ok(depth + 1)
 }
 
-/// At most 40 characters of a name or value from the answer, for messages.
+/// At most 40 characters of a name or value from the document, for messages.
 fn shown(text: &str) -> String {
     text.chars().filter(|c| !c.is_control()).take(40).collect()
 }
@@ -656,5 +705,61 @@ mod tests {
                 Ok(MethodResponse::Value(Value::Null))
             ));
         }
+    }
+
+    fn call(body: &str) -> MethodCall {
+        match method_call(body.as_bytes()) {
+            Ok(call) => call,
+            Err(error) => panic!("{body}: {error}"),
+        }
+    }
+
+    #[test]
+    fn method_calls() {
+        let python = "<?xml version='1.0'?>\n<methodCall>\n<methodName>server.info</methodName>\n\
+                      <params>\n<param>\n<value><struct>\n<member>\n<name>name</name>\n\
+                      <value><string>myserver1</string></value>\n</member>\n</struct></value>\n\
+                      </param>\n</params>\n</methodCall>\n";
+        let read = call(python);
+        assert_eq!(read.name, "server.info");
+        assert_eq!(read.params, [json!({"name": "myserver1"})]);
+        for empty in [
+            "<methodCall><methodName>service.list</methodName><params>\n</params></methodCall>",
+            "<methodCall><methodName>service.list</methodName><params/></methodCall>",
+            "<methodCall>\n<methodName> service.list </methodName>\n</methodCall>\n",
+        ] {
+            let read = call(empty);
+            assert_eq!((read.name.as_str(), read.params.len()), ("service.list", 0), "{empty}");
+        }
+        let two = call(
+            "<methodCall><methodName>system.methodHelp</methodName><params>\
+             <param><value>service.list</value></param><param><value><int>2</int></value></param>\
+             </params></methodCall>",
+        );
+        assert_eq!(two.params, [json!("service.list"), json!(2)]);
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_call() {
+        for body in [
+            "",
+            "<methodResponse><params/></methodResponse>",
+            "<methodCall></methodCall>",
+            "<methodCall><methodName></methodName></methodCall>",
+            "<methodCall><methodName><b>x</b></methodName></methodCall>",
+            "<methodCall><methodName>x</methodName><params><value/></params></methodCall>",
+            "<methodCall><methodName>x</methodName><params><param><value><int>99999999999999999999</int></value></param></params></methodCall>",
+            "<methodCall><methodName>x</methodName></methodCall><methodCall/>",
+            "<!DOCTYPE x [<!ENTITY a \"b\">]><methodCall/>",
+        ] {
+            let error = method_call(body.as_bytes()).expect_err(body);
+            assert!(error.offset <= body.len(), "{body}: {error}");
+        }
+        let mut deep = String::from("<methodCall><methodName>x</methodName><params><param><value>");
+        for _ in 0..=MAX_DEPTH {
+            deep.push_str("<struct><member><name>a</name><value>");
+        }
+        let error = method_call(deep.as_bytes()).expect_err("too deep");
+        assert!(error.message.contains("deep"), "{error}");
     }
 }

@@ -14,11 +14,16 @@
 //! provider's [`Classify`] picks the same kind. Everything else (retries,
 //! timeouts, size limits, redirects, redaction, tracing) is the transport's as for JSON.
 //!
+//! The server side uses the same encoding: [`parse_method_call`] reads a `methodCall`,
+//! [`encode_response`] and [`encode_fault`] write the `methodResponse` (the simulator's XML-RPC
+//! interface is built on them), so client and server share one implementation of the values.
+//!
 //! The encoder and decoder are small and hand-written (no XML library): elements, text,
 //! character references, CDATA, comments and processing instructions. Nesting is bounded
 //! ([`MAX_DEPTH`]), a document type declaration is refused (so no entity ever expands), and
 //! any answer that is not a well-formed `methodResponse` is a [`DecodeError`] (an
-//! [`Error::Decode`] keeping the status and body), never a panic.
+//! [`Error::Decode`] keeping the status and body), never a panic; so is any request that is
+//! not a well-formed `methodCall`.
 
 mod decode;
 mod encode;
@@ -34,7 +39,7 @@ use crate::request::{Body, Request};
 use crate::response::Response;
 use crate::transport::Transport;
 
-pub use encode::method_call;
+pub use encode::{encode_fault, encode_response, method_call};
 
 /// The deepest nesting of arrays and structs encoded or decoded; anything deeper is refused.
 /// Memset's answers nest four levels at most.
@@ -61,7 +66,17 @@ pub struct Fault {
     pub message: Option<String>,
 }
 
-/// Why an answer is not a well-formed XML-RPC `methodResponse`.
+/// A decoded `methodCall`, as a server reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MethodCall {
+    /// The `methodName`, e.g. `"server.info"` (trimmed, never empty).
+    pub name: String,
+    /// The parameters in order, as JSON (Memset's calls have none, or one `struct` of named
+    /// parameters).
+    pub params: Vec<Value>,
+}
+
+/// Why a document is not a well-formed XML-RPC `methodResponse` (or `methodCall`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
     /// What was wrong.
@@ -93,6 +108,21 @@ impl std::error::Error for DecodeError {}
 /// document type.
 pub fn method_response(body: &[u8]) -> Result<MethodResponse, DecodeError> {
     decode::method_response(body)
+}
+
+/// Reads an XML-RPC `methodCall`: its method name and parameters, as JSON.
+///
+/// Values become JSON as [`method_response`] turns them (`dateTime.iso8601` → a string
+/// `YYYY-MM-DD HH:MM:SS`, and so on); a call without `<params>` has no parameters.
+///
+/// # Errors
+///
+/// A [`DecodeError`] when `body` is not UTF-8, not well-formed, not a `methodCall` with a
+/// non-empty `methodName`, holds a value that is not of its type, nests deeper than
+/// [`MAX_DEPTH`] or declares a document type. Its `Display` speaks of an answer; a server
+/// words its own message from [`DecodeError::message`] and [`DecodeError::offset`].
+pub fn parse_method_call(body: &[u8]) -> Result<MethodCall, DecodeError> {
+    decode::method_call(body)
 }
 
 /// Sends `request` (named parameters) as an XML-RPC call through `transport` and turns the

@@ -1,5 +1,6 @@
 //! Memset's errors: the `ApiError*` kinds of the documentation's Errors section, each with its
-//! error code and HTTP status, in the JSON interface's shape and as JSON-RPC error objects.
+//! error code and HTTP status, in the JSON interface's shape, as JSON-RPC error objects and
+//! as XML-RPC faults.
 
 use serde_json::{json, Value};
 
@@ -69,6 +70,12 @@ impl Failure {
     pub fn body(&self) -> Value {
         let (error_type, code, _) = self.kind.facts();
         json!({"error_type": error_type, "error_code": code, "error": self.message})
+    }
+
+    /// The documented error code (the XML-RPC `faultCode`) and HTTP status.
+    pub fn code_and_status(&self) -> (u16, u16) {
+        let (_, code, status) = self.kind.facts();
+        (code, status)
     }
 
     /// The JSON interface's answer: the error body with the documented HTTP status.

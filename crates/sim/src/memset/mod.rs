@@ -1,7 +1,7 @@
 //! The Memset API simulator.
 //!
-//! Served under [`PREFIX`] (`http://127.0.0.1:<port>/v1`) with the two interfaces the `memset`
-//! crate speaks:
+//! Served under [`PREFIX`] (`http://127.0.0.1:<port>/v1`) with the three interfaces the `memset`
+//! crate speaks, on the same methods and account:
 //!
 //! * **JSON over HTTP**: `GET` or `POST <prefix>/json/<method>`, optionally with the service
 //!   name as one more path segment (`/json/server.info/myserver1/`). Arguments come as query
@@ -14,12 +14,18 @@
 //!   batches of at most 100 (what the crate's `Client::batch` sends). A failed call is a
 //!   JSON-RPC error object whose `code` is the documented error code, with `data.error_type`
 //!   and `data.error_code`.
-//!
-//! XML-RPC (`/v1/xmlrpc`) is not served (yet).
+//! * **XML-RPC**: `POST <prefix>/xmlrpc` (what `memset::Protocol::XmlRpc` and Python's
+//!   `xmlrpc.client.ServerProxy` send), one `struct` of named parameters or none. A result is a
+//!   `methodResponse`, the members the spec types as dates as `dateTime.iso8601`; a failed
+//!   call is a fault (HTTP 200) whose `faultCode` is the documented error code and whose
+//!   `faultString` is the JSON interface's message. Also `system.listMethods` and
+//!   `system.methodHelp`, which the documentation's Python example calls; no
+//!   `system.multicall`.
 //!
 //! The API key ([`DEFAULT_API_KEY`] unless [`Builder::api_key`] says otherwise) is the HTTP
-//! Basic user name, any password, or an `api_key` argument. No key answers
-//! `ApiErrorNotAuthorized` (10, HTTP 401); a wrong one `ApiErrorForbidden` (4, HTTP 403).
+//! Basic user name, any password, or an `api_key` argument (also in the query of the
+//! JSON-RPC and XML-RPC endpoints). No key answers `ApiErrorNotAuthorized` (10, HTTP 401); a
+//! wrong one `ApiErrorForbidden` (4, HTTP 403), over XML-RPC as a fault with that status.
 //!
 //! Every method of [`memset::CATALOG`] is routed by its name; an unknown name
 //! answers `ApiErrorMethodNotFound` (5, HTTP 400). Arguments are checked against the catalog
@@ -76,10 +82,16 @@
 //!
 //! # Not simulated (yet)
 //!
-//! XML-RPC; the scopes of API keys (only the simulator's own, unscoped key authenticates); the
+//! The scopes of API keys (only the simulator's own, unscoped key authenticates); the
 //! rules between arguments that the spec states but the catalog does not carry (e.g. a
-//! `contact_address` for e-mail monitoring alerts; the client checks those before sending);
-//! fault injection (rate limits, 5xx, delays).
+//! `contact_address` for e-mail monitoring alerts; the client checks those before sending).
+//!
+//! # Faults
+//!
+//! [`Running::faults`] works as for the other simulators; a rate limit is Memset's
+//! `ApiErrorThrottled` (HTTP 403). Rules for one method hit the JSON interface
+//! (`/json/<method>`); JSON-RPC and XML-RPC requests see only rules for every request, answered
+//! in the JSON interface's error shape (which the `memset` client classifies over XML-RPC too).
 
 mod apikeys;
 mod dns;
@@ -91,6 +103,7 @@ mod protocol;
 mod schema;
 mod services;
 mod state;
+mod xmlrpc;
 
 use std::io;
 use std::sync::Mutex;
@@ -385,10 +398,11 @@ impl Sim {
                 }
             }
             Interface::JsonRpc => self.jsonrpc(request, calls),
+            Interface::XmlRpc => xmlrpc::answer(self, request, calls),
             Interface::Unknown => Failure::new(
                 Kind::DoesNotExist,
                 format!(
-                    "No API interface at '{}': the simulator serves {PREFIX}/json/<method> and {PREFIX}/jsonrpc",
+                    "No API interface at '{}': the simulator serves {PREFIX}/json/<method>, {PREFIX}/jsonrpc and {PREFIX}/xmlrpc",
                     request.path
                 ),
             )

@@ -1,7 +1,8 @@
 //! The wire: Memset's JSON interface (`GET`/`POST <prefix>/json/<method>[/<name>][/]`, with
 //! arguments as query or form fields, as the JSON `parameters` field, or as a JSON object
 //! body) and its JSON-RPC 2.0 endpoint (`POST <prefix>/jsonrpc[/]`, single calls and batches
-//! of at most 100). Credentials: the API key as the HTTP Basic user name (any password), or an
+//! of at most 100); the XML-RPC endpoint's path (`POST <prefix>/xmlrpc[/]`, see `xmlrpc.rs`).
+//! Credentials: the API key as the HTTP Basic user name (any password), or an
 //! `api_key` argument.
 
 use base64::Engine as _;
@@ -20,6 +21,8 @@ pub(crate) enum Interface {
     Json { method: String, name: Option<String> },
     /// `jsonrpc`.
     JsonRpc,
+    /// `xmlrpc`.
+    XmlRpc,
     /// Anything else below the prefix.
     Unknown,
 }
@@ -37,6 +40,7 @@ pub(crate) fn interface(rest: &str) -> Interface {
             Interface::Json { method: method.clone(), name: Some(name.clone()) }
         }
         [rpc] if rpc == "jsonrpc" => Interface::JsonRpc,
+        [rpc] if rpc == "xmlrpc" => Interface::XmlRpc,
         _ => Interface::Unknown,
     }
 }
@@ -206,7 +210,9 @@ mod tests {
         assert!(matches!(interface("/json/service.info/myserver1/"),
             Interface::Json { name: Some(name), .. } if name == "myserver1"));
         assert!(matches!(interface("/jsonrpc/"), Interface::JsonRpc));
-        assert!(matches!(interface("/xmlrpc"), Interface::Unknown));
+        assert!(matches!(interface("/xmlrpc"), Interface::XmlRpc));
+        assert!(matches!(interface("/xmlrpc/"), Interface::XmlRpc));
+        assert!(matches!(interface("/xmlrpc/x"), Interface::Unknown));
         assert!(matches!(interface("/json/a/b/c"), Interface::Unknown));
     }
 

@@ -399,6 +399,7 @@ mod tests {
             aliases: &[],
             models: &[&KEY],
             waits: &[],
+            reads_first: &[],
         };
         &CATALOG
     }

@@ -515,7 +515,7 @@ impl Handler for Sim {
         reply
     }
 
-    fn unreadable(&self) -> Reply {
+    fn unreadable(&self, _path: &str) -> Reply {
         error(422, CODE_REQUIRED, "[(root)] The request body could not be read or is too large")
     }
 
@@ -529,7 +529,7 @@ impl Handler for Sim {
         Some(op.name)
     }
 
-    fn fault_reply(&self, status: u16, message: &str) -> Reply {
+    fn fault_reply(&self, _request: &Incoming, status: u16, message: &str) -> Reply {
         // the API's codes for these were never observed: the status stands in for one
         error(status, &status.to_string(), message)
     }
@@ -1401,7 +1401,7 @@ mod tests {
             self.0.unmodelled(&mut state, op)
         }
 
-        fn unreadable(&self) -> Reply {
+        fn unreadable(&self, _path: &str) -> Reply {
             not_found()
         }
     }

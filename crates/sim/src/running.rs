@@ -110,7 +110,8 @@ impl<P: Provider> Running<P> {
     /// [`crate::faults`]). Each provider answers in its own shape: a ProfitBricks 429 carries
     /// `X-RateLimit-*` headers, a 1&1 one `X-Rate-Limit-*`, and Memset throttles with
     /// `ApiErrorThrottled` (HTTP 403; a rule for one method hits its JSON interface,
-    /// `/json/<method>`, while JSON-RPC requests only meet rules for every request).
+    /// `/json/<method>`, and its XML-RPC calls, while JSON-RPC requests only meet rules for every
+    /// request).
     /// [`Fault::FailWork`](crate::faults::Fault::FailWork) makes the work a call starts fail: a
     /// ProfitBricks provisioning request ends `FAILED` with the message, a Memset job finishes
     /// with `error` set, and a 1&1 resource, as the API has no failure state, stays in its

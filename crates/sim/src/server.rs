@@ -69,8 +69,9 @@ impl Reply {
 /// Answers requests; called under no lock of the server's.
 pub(crate) trait Handler: Send + Sync + 'static {
     fn handle(&self, request: &Incoming) -> Reply;
-    /// The answer to a body larger than [`MAX_BODY`] or one that could not be read.
-    fn unreadable(&self) -> Reply;
+    /// The answer to a body larger than [`MAX_BODY`] or one that could not be read, sent to
+    /// `path`.
+    fn unreadable(&self, path: &str) -> Reply;
 
     /// The fault rules, if this simulator takes them.
     fn faults(&self) -> Option<&Faults> {
@@ -80,8 +81,9 @@ pub(crate) trait Handler: Send + Sync + 'static {
     fn operation(&self, _request: &Incoming) -> Option<&'static str> {
         None
     }
-    /// An injected error status, in the provider's error shape.
-    fn fault_reply(&self, status: u16, message: &str) -> Reply {
+    /// An injected error status for `request`, in the provider's error shape (of the
+    /// interface the request used, where there are several).
+    fn fault_reply(&self, _request: &Incoming, status: u16, message: &str) -> Reply {
         let body = serde_json::json!({ "message": message });
         Reply { status, headers: Vec::new(), body: Some(body) }
     }
@@ -211,19 +213,20 @@ async fn answer(
                 }
                 Some(Fault::RateLimited { retry_after }) => {
                     let secs = retry_after_secs(retry_after);
-                    let mut reply = handler.fault_reply(429, "Too many requests; retry later");
+                    let mut reply =
+                        handler.fault_reply(&incoming, 429, "Too many requests; retry later");
                     reply.headers.extend(handler.rate_limit_headers(secs));
                     handler.record(&incoming, reply.status);
                     reply
                 }
                 Some(Fault::Status(status)) => {
-                    let reply = handler.fault_reply(status, "Injected server error");
+                    let reply = handler.fault_reply(&incoming, status, "Injected server error");
                     handler.record(&incoming, reply.status);
                     reply
                 }
             }
         }
-        Err(_) => handler.unreadable(),
+        Err(_) => handler.unreadable(parts.uri.path()),
     };
     Ok(to_response(reply))
 }

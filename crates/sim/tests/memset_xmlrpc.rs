@@ -257,15 +257,20 @@ async fn every_fault_kind_is_its_code_and_the_same_error_kind_as_over_json() {
     assert_eq!(status, 403);
     assert_eq!(fault_of(answer).0, "4");
 
-    // injected faults (the JSON interface's error shape) are classified over XML-RPC too
-    sim.faults()
-        .add(Rule::new(Fault::RateLimited { retry_after: Duration::from_secs(1) }).times(1));
+    // injected faults are XML-RPC faults with their code, and rules for one method hit it
+    let rate_limit = Fault::RateLimited { retry_after: Duration::from_secs(1) };
+    sim.faults().add(Rule::new(rate_limit).operation("service.list").times(1));
+    xml_client(&sim).service().info("myserver1").await.expect("another method is not limited");
     let throttled = xml_client(&sim).service().list().await.expect_err("throttled");
     assert_eq!(kind(&throttled), Some(ErrorKind::Throttled), "{throttled}");
     assert!(throttled.is_rate_limited());
+    let throttled = throttled.api_error().expect("an API error");
+    assert!(throttled.body.contains("<fault>"), "{}", throttled.body);
+    assert_eq!((throttled.status, throttled.code.as_deref()), (403, Some("12")));
     sim.faults().add(Rule::new(Fault::Status(500)).times(1));
     let internal = xml_client(&sim).service().list().await.expect_err("a 500");
     assert_eq!(kind(&internal), Some(ErrorKind::InternalError), "{internal}");
+    assert!(internal.api_error().is_some_and(|e| e.body.contains("<fault>")), "{internal:?}");
     xml_client(&sim).service().list().await.expect("the rules ran out");
 }
 
@@ -356,11 +361,7 @@ async fn malformed_bodies_get_a_fault_not_a_dropped_connection() {
             .unwrap_or_else(|e| panic!("{what}: no answer: {e}"));
         let status = response.status().as_u16();
         let text = response.text().await.expect("a body");
-        if what == "too large" {
-            // refused before it is read, in the JSON interface's shape
-            assert_eq!(status, 400, "{what}: {text}");
-            continue;
-        }
+        // every one a fault, the oversized body (refused before it is read) too
         assert_eq!(status, 200, "{what}: {text}");
         let answer = method_response(text.as_bytes()).unwrap_or_else(|e| panic!("{what}: {e}"));
         let (fault_code, message) = fault_of(answer);

@@ -89,9 +89,9 @@
 //! # Faults
 //!
 //! [`Running::faults`] works as for the other simulators; a rate limit is Memset's
-//! `ApiErrorThrottled` (HTTP 403). Rules for one method hit the JSON interface
-//! (`/json/<method>`); JSON-RPC and XML-RPC requests see only rules for every request, answered
-//! in the JSON interface's error shape (which the `memset` client classifies over XML-RPC too).
+//! `ApiErrorThrottled` (HTTP 403). Rules for one method hit its JSON-interface requests
+//! (`/json/<method>`) and its XML-RPC calls, which get an XML-RPC fault with the kind's code;
+//! a JSON-RPC request may carry several methods, so only rules for every request hit it.
 
 mod apikeys;
 mod dns;
@@ -314,30 +314,42 @@ impl Handler for Sim {
         reply
     }
 
-    fn unreadable(&self) -> Reply {
-        Failure::new(Kind::BadParameters, "The request body could not be read or is too large")
-            .reply()
+    fn unreadable(&self, path: &str) -> Reply {
+        let failure =
+            Failure::new(Kind::BadParameters, "The request body could not be read or is too large");
+        match is_xmlrpc(path) {
+            true => xmlrpc::fault(&failure),
+            false => failure.reply(),
+        }
     }
 
     fn faults(&self) -> Option<&Faults> {
         Some(&self.faults)
     }
 
-    /// The method of a JSON-interface request (`/v1/json/<method>[/<name>]`); a JSON-RPC
-    /// request may carry several, so only rules for every request hit it.
+    /// The method of a JSON-interface request (`/v1/json/<method>[/<name>]`) or of an
+    /// XML-RPC call; a JSON-RPC request may carry several, so only rules for every request
+    /// hit it.
     fn operation(&self, request: &Incoming) -> Option<&'static str> {
+        if is_xmlrpc(&request.path) {
+            return xmlrpc::method_of(request);
+        }
         let rest = request.path.strip_prefix("/v1/json/")?;
         let method = rest.split('/').next()?;
         ::memset::CATALOG.operation(method).map(|op| op.name)
     }
 
-    fn fault_reply(&self, status: u16, message: &str) -> Reply {
+    fn fault_reply(&self, request: &Incoming, status: u16, message: &str) -> Reply {
         // Memset throttles with ApiErrorThrottled (HTTP 403), not 429
-        let mut reply = match status {
-            429 => Failure::new(Kind::Throttled, message).reply(),
-            _ => Failure::new(Kind::InternalError, message).reply(),
+        let failure = match status {
+            429 => Failure::new(Kind::Throttled, message),
+            _ => Failure::new(Kind::InternalError, message),
         };
-        reply.status = if status == 429 { reply.status } else { status };
+        let mut reply = match is_xmlrpc(&request.path) {
+            true => xmlrpc::fault(&failure),
+            false => failure.reply(),
+        };
+        reply.status = if status == 429 { failure.code_and_status().1 } else { status };
         reply
     }
 
@@ -579,4 +591,10 @@ fn check_services(
         }
     }
     Ok(())
+}
+
+/// Whether `path` is the XML-RPC endpoint's (`/v1/xmlrpc[/]`).
+fn is_xmlrpc(path: &str) -> bool {
+    let rest = path.strip_prefix(PREFIX).unwrap_or_default();
+    matches!(protocol::interface(rest), Interface::XmlRpc)
 }

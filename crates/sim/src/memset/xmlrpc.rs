@@ -119,8 +119,15 @@ fn response(value: &Value, returns: Option<&str>) -> Reply {
     }
 }
 
+/// The catalog method an XML-RPC request calls, if its body is a call of one (what
+/// per-method fault rules match).
+pub(super) fn method_of(request: &Incoming) -> Option<&'static str> {
+    let call = xmlrpc::parse_method_call(&request.body).ok()?;
+    ::memset::CATALOG.operation(&call.name).map(|op| op.name)
+}
+
 /// The fault of `failure`: its documented code and its message, with HTTP 200.
-fn fault(failure: &Failure) -> Reply {
+pub(super) fn fault(failure: &Failure) -> Reply {
     let (code, _) = failure.code_and_status();
     Reply::text(200, CONTENT_TYPE, xmlrpc::encode_fault(i32::from(code), &failure.message))
 }

@@ -294,7 +294,7 @@ impl Handler for Sim {
         Some(op.name)
     }
 
-    fn fault_reply(&self, status: u16, message: &str) -> Reply {
+    fn fault_reply(&self, _request: &Incoming, status: u16, message: &str) -> Reply {
         let kind = match status {
             429 => "RATE_LIMIT",
             500 => "INTERNAL_SERVER_ERROR",
@@ -320,7 +320,7 @@ impl Handler for Sim {
         self.log(request, status, self.operation(request));
     }
 
-    fn unreadable(&self) -> Reply {
+    fn unreadable(&self, _path: &str) -> Reply {
         routing::error(400, "BAD_REQUEST", "The request body could not be read or is too large")
     }
 }

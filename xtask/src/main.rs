@@ -59,8 +59,8 @@ fn regen(check: bool) -> Result<(), String> {
         .map_err(|e| format!("error: cannot read the specs: {e}"))?;
     let mut spec_errors = Vec::new();
     let mut differences = Vec::new();
-    for spec in &specs {
-        let files = match codegen::generate(spec) {
+    for (spec, generated) in specs.iter().zip(codegen::generate_all(&specs)) {
+        let files = match generated {
             Ok(files) => files,
             Err(diagnostics) => {
                 spec_errors.extend(diagnostics.iter().map(ToString::to_string));

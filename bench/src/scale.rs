@@ -86,12 +86,6 @@ pub fn jsonrpc_answer(request: &[u8], result: &str) -> Option<Vec<u8>> {
     struct Call {
         id: Option<Value>,
     }
-    #[derive(serde::Deserialize)]
-    #[serde(untagged)]
-    enum Calls {
-        Batch(Vec<Call>),
-        One(Call),
-    }
     let mut out = Vec::with_capacity(64 + result.len() + 40);
     let answer = |call: &Call, out: &mut Vec<u8>| {
         out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
@@ -103,19 +97,21 @@ pub fn jsonrpc_answer(request: &[u8], result: &str) -> Option<Vec<u8>> {
         out.extend_from_slice(result.as_bytes());
         out.push(b'}');
     };
-    match serde_json::from_slice::<Calls>(request).ok()? {
-        Calls::Batch(calls) => {
-            out.reserve(calls.len() * (result.len() + 40));
-            out.push(b'[');
-            for (i, call) in calls.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                answer(call, &mut out);
+    // a batch is an array; told by its first byte rather than by an untagged enum, which
+    // would copy the whole request into serde's buffer before trying each shape
+    if request.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        let calls: Vec<Call> = serde_json::from_slice(request).ok()?;
+        out.reserve(calls.len() * (result.len() + 40));
+        out.push(b'[');
+        for (i, call) in calls.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
             }
-            out.push(b']');
+            answer(call, &mut out);
         }
-        Calls::One(call) => answer(&call, &mut out),
+        out.push(b']');
+    } else {
+        answer(&serde_json::from_slice::<Call>(request).ok()?, &mut out);
     }
     Some(out)
 }

@@ -14,23 +14,64 @@ use proc_macro2::TokenStream;
 
 use crate::ir::Provider;
 
-/// The generated files of one provider: (path under `src/`, tokens).
-pub fn provider(p: &Provider) -> Vec<(String, TokenStream)> {
+/// One generated file of a provider, before it is emitted: what [`File::emit`] turns into
+/// tokens. Listing the files apart from emitting them lets `generate_all` emit and format each
+/// file as a job of its own, on whichever thread is free.
+#[derive(Debug, Clone)]
+pub enum File {
+    Client,
+    Catalog,
+    Dynamic,
+    ModelsModule,
+    OperationsModule,
+    Models(String),
+    Operations(String),
+    Handles,
+}
+
+impl File {
+    /// The file's path under `src/`.
+    pub fn path(&self) -> String {
+        match self {
+            File::Client => "generated/mod.rs".to_owned(),
+            File::Catalog => "generated/catalog.rs".to_owned(),
+            File::Dynamic => "generated/dynamic.rs".to_owned(),
+            File::ModelsModule => "generated/models/mod.rs".to_owned(),
+            File::OperationsModule => "generated/operations/mod.rs".to_owned(),
+            File::Models(group) => format!("generated/models/{group}.rs"),
+            File::Operations(group) => format!("generated/operations/{group}.rs"),
+            File::Handles => "generated/handles.rs".to_owned(),
+        }
+    }
+
+    /// The file's tokens.
+    pub fn emit(&self, p: &Provider) -> TokenStream {
+        match self {
+            File::Client => client::file(p),
+            File::Catalog => catalog::file(p),
+            File::Dynamic => dynamic::file(p),
+            File::ModelsModule => models::module(p),
+            File::OperationsModule => operations::module(p),
+            File::Models(group) => models::group(p, group),
+            File::Operations(group) => operations::group(p, group),
+            File::Handles => handles::file(p),
+        }
+    }
+}
+
+/// The generated files of one provider, in the order of their paths' listing in `generate`.
+pub fn files(p: &Provider) -> Vec<File> {
     let mut files = vec![
-        ("generated/mod.rs".to_owned(), client::file(p)),
-        ("generated/catalog.rs".to_owned(), catalog::file(p)),
-        ("generated/dynamic.rs".to_owned(), dynamic::file(p)),
-        ("generated/models/mod.rs".to_owned(), models::module(p)),
-        ("generated/operations/mod.rs".to_owned(), operations::module(p)),
+        File::Client,
+        File::Catalog,
+        File::Dynamic,
+        File::ModelsModule,
+        File::OperationsModule,
     ];
-    for group in models::groups(p) {
-        files.push((format!("generated/models/{group}.rs"), models::group(p, &group)));
-    }
-    for group in operations::groups(p) {
-        files.push((format!("generated/operations/{group}.rs"), operations::group(p, &group)));
-    }
+    files.extend(models::groups(p).into_iter().map(File::Models));
+    files.extend(operations::groups(p).into_iter().map(File::Operations));
     if !p.handles.is_empty() {
-        files.push(("generated/handles.rs".to_owned(), handles::file(p)));
+        files.push(File::Handles);
     }
     files
 }

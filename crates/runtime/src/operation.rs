@@ -2,6 +2,8 @@
 //! and [`Operation::request`] turns it into a [`Request`] by reading the operation's
 //! [catalog entry](OperationInfo), so every operation goes on the wire the same way.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -94,16 +96,27 @@ struct Arguments {
 impl Arguments {
     /// What is sent for `param`: the caller's value, else its default. `null` counts as
     /// unset unless the parameter is nullable (then it clears the value).
-    fn value(&self, param: &ParamInfo) -> Option<Value> {
+    fn value(&self, param: &ParamInfo) -> Option<Cow<'_, Value>> {
         match self.values.get(param.name) {
+            Some(Value::Null) if param.nullable => Some(Cow::Owned(Value::Null)),
+            Some(Value::Null) | None => param.default.map(|d| Cow::Owned(d.to_json())),
+            Some(value) => Some(Cow::Borrowed(value)),
+        }
+    }
+
+    /// [`value`](Self::value), taken out rather than copied: for the body, which is built
+    /// last and is the only place a parameter of the body is read.
+    fn take(&mut self, param: &ParamInfo) -> Option<Value> {
+        match self.values.remove(param.name) {
             Some(Value::Null) if param.nullable => Some(Value::Null),
             Some(Value::Null) | None => param.default.map(|d| d.to_json()),
-            Some(value) => Some(value.clone()),
+            Some(value) => Some(value),
         }
     }
 
     fn params(&self, location: Location) -> impl Iterator<Item = &'static ParamInfo> {
-        self.info.params.iter().filter(move |p| p.location == location)
+        let info = self.info;
+        info.params.iter().filter(move |p| p.location == location)
     }
 
     fn path(&self) -> Result<String, InvalidArgument> {
@@ -124,38 +137,37 @@ impl Arguments {
     }
 
     fn query(&self) -> Vec<(&'static str, String)> {
-        self.params(Location::Query).filter_map(|p| Some((p.wire, text(&self.value(p)?)))).collect()
+        self.params(Location::Query)
+            .filter_map(|p| Some((p.wire, text(&*self.value(p)?))))
+            .collect()
     }
 
-    fn body(&self) -> Body {
-        let members = || {
-            self.info
-                .params
-                .iter()
-                .filter(|p| matches!(p.location, Location::Body | Location::Form))
-        };
-        match self.info.body {
+    fn body(mut self) -> Body {
+        let info = self.info;
+        let members =
+            || info.params.iter().filter(|p| matches!(p.location, Location::Body | Location::Form));
+        match info.body {
             BodyKind::None => Body::Empty,
             BodyKind::Form => Body::Form(
                 members()
-                    .filter_map(|p| Some((p.wire.to_owned(), text(&self.value(p)?))))
+                    .filter_map(|p| Some((p.wire.to_owned(), text(&*self.value(p)?))))
                     .collect(),
             ),
             BodyKind::Named => Body::Named(
                 self.params(Location::Named)
-                    .filter_map(|p| Some((p.wire.to_owned(), self.value(p)?)))
+                    .filter_map(|p| Some((p.wire.to_owned(), self.take(p)?)))
                     .collect(),
             ),
             BodyKind::Json => {
                 let mut body = Map::new();
                 // a flattened model's members are the body's own; the other members go in after
                 for param in members().filter(|p| p.flatten) {
-                    if let Some(Value::Object(entries)) = self.value(param) {
+                    if let Some(Value::Object(entries)) = self.take(param) {
                         body.extend(entries);
                     }
                 }
                 for param in members().filter(|p| !p.flatten) {
-                    if let Some(value) = self.value(param) {
+                    if let Some(value) = self.take(param) {
                         let path: Vec<&str> = param.wire.split('.').collect();
                         encode::insert_at(&mut body, &path, value);
                     }

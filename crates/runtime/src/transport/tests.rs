@@ -522,9 +522,25 @@ fn path_checks() {
 
 #[test]
 fn form_encoding() {
-    assert_eq!(form_urlencoded([]), "");
-    assert_eq!(form_urlencoded([("a", "")]), "a=");
-    assert_eq!(form_urlencoded([("k y", "*-._~+%"), ("b", "1")]), "k+y=*-._%7E%2B%25&b=1");
+    assert_eq!(form_urlencoded([]), b"");
+    assert_eq!(form_urlencoded([("a", "")]), b"a=");
+    assert_eq!(form_urlencoded([("k y", "*-._~+%"), ("b", "1")]), b"k+y=*-._%7E%2B%25&b=1");
+}
+
+/// The hand-written form encoder gives the `form_urlencoded` crate's bytes for every
+/// character class: all of ASCII, and characters of two, three and four bytes.
+#[test]
+fn form_encoding_is_the_form_urlencoded_crates() {
+    let ascii: String = (0u8..128).map(char::from).collect();
+    let texts = [ascii.as_str(), "", "é ü", "名前=値&x", "😀 {\"a\":[1,\"b c\"]}", "%2B+ "];
+    for name in texts {
+        for value in texts {
+            let pairs = [(name, value), ("parameters", value), (value, name)];
+            let expected =
+                form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+            assert_eq!(form_urlencoded(pairs), expected.as_bytes(), "{name:?} {value:?}");
+        }
+    }
 }
 
 #[test]

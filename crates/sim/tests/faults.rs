@@ -4,6 +4,8 @@
 
 #![cfg(feature = "profitbricks")]
 
+mod common;
+
 use std::time::Duration;
 
 use cloud_sdks_sim::faults::{Fault, Rule};
@@ -39,10 +41,7 @@ async fn rate_limits_and_server_errors_are_retried_until_the_rule_runs_out() {
 async fn a_rate_limit_carries_the_providers_headers_and_error_shape() {
     let sim = Simulator::profitbricks().start().await.expect("starts");
     sim.faults().add(Rule::new(Fault::RateLimited { retry_after: Duration::from_secs(2) }));
-    let response = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("client")
+    let response = common::http()
         .get(format!("{}/datacenters", sim.base_url()))
         .basic_auth("anyone", Some("anything"))
         .send()
@@ -131,33 +130,21 @@ async fn failed_work_ends_the_wait_with_the_message() {
     pb.wait_for(&next).interval(Duration::from_millis(5)).await.expect("done");
 }
 
-/// Runs `cloud-sdks-sim serve --provider profitbricks` with `args`; the child and the base URL
-/// it prints.
-fn serve(args: &[&str]) -> (std::process::Child, String) {
-    use std::io::BufRead as _;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cloud-sdks-sim"))
-        .args(["serve", "--provider", "profitbricks", "--port", "0"])
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("runs");
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("a pipe");
-    std::io::BufReader::new(stdout).read_line(&mut line).expect("a line");
-    (child, line.trim().to_owned())
-}
-
 #[tokio::test]
 async fn the_binary_serves_the_faults_it_is_given_then_normal_answers() {
-    let (mut child, base) = serve(&[
+    let sim = common::serve(&[
+        "--provider",
+        "profitbricks",
+        "--port",
+        "0",
         "--fault",
         "status:503@list_datacentersx1",
         "--fault",
         "rate-limited:2@get_datacenter",
     ]);
-    let http = reqwest::Client::builder().no_proxy().build().expect("client");
+    let http = common::http();
     let get = |path: &str| {
-        http.get(format!("{base}{path}"))
+        http.get(format!("{}{path}", sim.base_url))
             .basic_auth(
                 cloud_sdks_sim::profitbricks::DEFAULT_USERNAME,
                 Some(cloud_sdks_sim::profitbricks::DEFAULT_PASSWORD),
@@ -172,8 +159,6 @@ async fn the_binary_serves_the_faults_it_is_given_then_normal_answers() {
     // the rule without a count stays; it hits only its operation
     let limited = get("/datacenters/some-id").await.expect("answers");
     let limit = limited.headers().get("x-ratelimit-limit").map(|v| v.as_bytes().to_vec());
-    let _ = child.kill();
-    let _ = child.wait();
     assert_eq!(status, 503);
     assert_eq!(body["httpStatus"], 503, "the API's error shape: {body}");
     assert_eq!(normal, 200, "the rule ran out after one request");

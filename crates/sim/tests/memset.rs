@@ -12,9 +12,9 @@ use memset::models::{
 use memset::{Error, ErrorKind};
 use serde_json::{json, Map, Value};
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().build().expect("a plain client")
-}
+mod common;
+
+use common::http;
 
 /// POSTs `parameters=<json>` to `/json/<method>` with the default key; status and body.
 async fn raw(sim: &Running, method: &str, params: Value) -> (u16, Value) {
@@ -873,46 +873,32 @@ async fn answers_have_the_members_of_the_real_fixtures() {
 
 #[tokio::test]
 async fn the_binary_serves_memset_on_the_port_it_prints() {
-    use std::io::BufRead as _;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cloud-sdks-sim"))
-        .args([
-            "serve",
-            "--provider",
-            "memset",
-            "--port",
-            "0",
-            "--api-key",
-            "abcdefabcdefabcdefabcdefabcdefab",
-            "--empty",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("runs");
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("a pipe");
-    std::io::BufReader::new(stdout).read_line(&mut line).expect("a line");
-    let base = line.trim().to_owned();
-    let result = async {
-        assert!(base.starts_with("http://127.0.0.1:") && base.ends_with("/v1"), "{base}");
-        let response = http()
-            .post(format!("{base}/json/service.list"))
-            .basic_auth("abcdefabcdefabcdefabcdefabcdefab", Some("x"))
-            .send()
-            .await
-            .expect("answers");
-        assert_eq!(response.status().as_u16(), 200);
-        assert_eq!(body_of(response).await, json!([]));
-        let response = http()
-            .post(format!("{base}/json/service.list"))
-            .basic_auth(DEFAULT_API_KEY, Some("x"))
-            .send()
-            .await
-            .expect("answers");
-        assert_eq!(response.status().as_u16(), 403);
-    };
-    result.await;
-    let _ = child.kill();
-    let _ = child.wait();
+    let sim = common::serve(&[
+        "--provider",
+        "memset",
+        "--port",
+        "0",
+        "--api-key",
+        "abcdefabcdefabcdefabcdefabcdefab",
+        "--empty",
+    ]);
+    let base = sim.base_url.clone();
+    assert!(base.starts_with("http://127.0.0.1:") && base.ends_with("/v1"), "{base}");
+    let response = http()
+        .post(format!("{base}/json/service.list"))
+        .basic_auth("abcdefabcdefabcdefabcdefabcdefab", Some("x"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(body_of(response).await, json!([]));
+    let response = http()
+        .post(format!("{base}/json/service.list"))
+        .basic_auth(DEFAULT_API_KEY, Some("x"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 403);
 }
 
 /// Whether two JSON values are equal, numbers compared numerically (`2` equals `2.0`).

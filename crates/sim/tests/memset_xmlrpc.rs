@@ -13,9 +13,9 @@ use memset::models::{DnsRecordType, NewZoneDomain, NewZoneRecord};
 use memset::{Client, Credentials, Error, ErrorKind, Protocol};
 use serde_json::{json, Value};
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().build().expect("a plain client")
-}
+mod common;
+
+use common::http;
 
 /// A client of `sim` with `key`, over XML-RPC (`xml`) or JSON, that does not retry.
 fn client(sim: &Running, key: &str, xml: bool) -> Client {
@@ -415,25 +415,15 @@ print(json.dumps(out, default=lambda d: "DateTime " + d.value))
 
 #[tokio::test]
 async fn pythons_xmlrpc_client_calls_the_binary() {
-    use std::io::BufRead as _;
     let key = "abcdefabcdefabcdefabcdefabcdefab";
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cloud-sdks-sim"))
-        .args(["serve", "--provider", "memset", "--port", "0", "--api-key", key])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("runs");
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("a pipe");
-    std::io::BufReader::new(stdout).read_line(&mut line).expect("a line");
-    let base = line.trim().to_owned();
+    let sim = common::serve(&["--provider", "memset", "--port", "0", "--api-key", key]);
+    let base = sim.base_url.clone();
     let ran = tokio::task::spawn_blocking({
         let base = base.clone();
         move || python(PYTHON, &[&base, key])
     })
     .await
     .expect("joined");
-    let _ = child.kill();
-    let _ = child.wait();
     let Some(output) = ran else {
         eprintln!("python3 is not available here: the xmlrpc.client test is skipped");
         return;

@@ -19,9 +19,9 @@ use serde_json::{json, Value};
 const SEED_APPLIANCE: &str = "D9DBA7D7F7E9C8200A493CE9013C4605";
 const FAST: Duration = Duration::from_millis(1);
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().build().expect("a plain client")
-}
+mod common;
+
+use common::http;
 
 async fn raw(sim: &Running, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
     let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
@@ -451,28 +451,15 @@ async fn dropping_the_simulator_stops_it() {
 
 #[tokio::test]
 async fn the_binary_serves_oneandone_with_the_token_it_is_given() {
-    use std::io::BufRead as _;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cloud-sdks-sim"))
-        .args(["serve", "--provider", "oneandone", "--port", "0", "--token", "T", "--empty"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("runs");
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("a pipe");
-    std::io::BufReader::new(stdout).read_line(&mut line).expect("a line");
-    let base = line.trim().to_owned();
-    let result = async {
-        assert!(base.starts_with("http://127.0.0.1:") && base.ends_with("/v1"), "{base}");
-        let ok = http().get(format!("{base}/server_appliances")).header("X-TOKEN", "T").send();
-        let ok = ok.await.expect("answers");
-        assert_eq!(ok.status().as_u16(), 200);
-        assert_eq!(ok.text().await.expect("a body"), "[]", "--empty");
-        let refused = http().get(format!("{base}/servers")).header("X-TOKEN", DEFAULT_TOKEN).send();
-        assert_eq!(refused.await.expect("answers").status().as_u16(), 401);
-    };
-    result.await;
-    let _ = child.kill();
-    let _ = child.wait();
+    let sim = common::serve(&["--provider", "oneandone", "--port", "0", "--token", "T", "--empty"]);
+    let base = sim.base_url.clone();
+    assert!(base.starts_with("http://127.0.0.1:") && base.ends_with("/v1"), "{base}");
+    let ok = http().get(format!("{base}/server_appliances")).header("X-TOKEN", "T").send();
+    let ok = ok.await.expect("answers");
+    assert_eq!(ok.status().as_u16(), 200);
+    assert_eq!(ok.text().await.expect("a body"), "[]", "--empty");
+    let refused = http().get(format!("{base}/servers")).header("X-TOKEN", DEFAULT_TOKEN).send();
+    assert_eq!(refused.await.expect("answers").status().as_u16(), 401);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,9 +11,9 @@ use profitbricks::models::{LicenceType, NewDatacenter, NewServer, NewVolume, Sta
 use profitbricks::ErrorKind;
 use serde_json::{json, Value};
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().build().expect("a plain client")
-}
+mod common;
+
+use common::http;
 
 async fn raw(
     sim: &cloud_sdks_sim::profitbricks::Running,
@@ -564,46 +564,32 @@ async fn odd_requests_get_error_answers_not_a_dropped_connection() {
 
 #[tokio::test]
 async fn the_binary_serves_on_the_port_it_prints() {
-    use std::io::BufRead as _;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cloud-sdks-sim"))
-        .args([
-            "serve",
-            "--provider",
-            "profitbricks",
-            "--port",
-            "0",
-            "--username",
-            "u",
-            "--password",
-            "p",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("runs");
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("a pipe");
-    std::io::BufReader::new(stdout).read_line(&mut line).expect("a line");
-    let base = line.trim().to_owned();
-    let result = async {
-        assert!(base.starts_with("http://127.0.0.1:") && base.ends_with("/cloudapi/v3"), "{base}");
-        let response = http()
-            .get(format!("{base}/datacenters"))
-            .basic_auth("u", Some("p"))
-            .send()
-            .await
-            .expect("answers");
-        assert_eq!(response.status().as_u16(), 200);
-        let response = http()
-            .get(format!("{base}/datacenters"))
-            .basic_auth(DEFAULT_USERNAME, Some(DEFAULT_PASSWORD))
-            .send()
-            .await
-            .expect("answers");
-        assert_eq!(response.status().as_u16(), 401);
-    };
-    result.await;
-    let _ = child.kill();
-    let _ = child.wait();
+    let sim = common::serve(&[
+        "--provider",
+        "profitbricks",
+        "--port",
+        "0",
+        "--username",
+        "u",
+        "--password",
+        "p",
+    ]);
+    let base = sim.base_url.clone();
+    assert!(base.starts_with("http://127.0.0.1:") && base.ends_with("/cloudapi/v3"), "{base}");
+    let response = http()
+        .get(format!("{base}/datacenters"))
+        .basic_auth("u", Some("p"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 200);
+    let response = http()
+        .get(format!("{base}/datacenters"))
+        .basic_auth(DEFAULT_USERNAME, Some(DEFAULT_PASSWORD))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 401);
 }
 
 #[tokio::test]

@@ -6,8 +6,9 @@
 //! otherwise.
 #![cfg(feature = "profitbricks")]
 
-use std::io::BufRead as _;
-use std::process::{Command, Stdio};
+mod common;
+
+use std::process::Command;
 
 use serde_json::{json, Value};
 
@@ -19,18 +20,10 @@ fn the_official_python_sdk_walks_a_data_center_through_the_simulator() {
         );
         return;
     };
-    let mut sim = Command::new(env!("CARGO_BIN_EXE_cloud-sdks-sim"))
-        .args(["serve", "--provider", "profitbricks", "--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the simulator starts");
-    let mut base_url = String::new();
-    let stdout = sim.stdout.take().expect("a pipe");
-    std::io::BufReader::new(stdout).read_line(&mut base_url).expect("the base URL");
+    let sim = common::serve(&["--provider", "profitbricks", "--port", "0"]);
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/profitbricks_sdk.py");
-    let output = Command::new(python).arg(script).arg(base_url.trim()).output();
-    let _ = sim.kill();
-    let _ = sim.wait();
+    let output = Command::new(python).arg(script).arg(&sim.base_url).output();
+    drop(sim);
     let output = output.expect("python runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(

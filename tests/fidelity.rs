@@ -39,6 +39,33 @@ fn param<'a>(op: &'a codegen::ir::Operation, name: &str) -> &'a codegen::ir::Par
     op.params.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("{}: no {name}", op.name))
 }
 
+/// A 1&1 client of the mock `server`.
+fn oneandone_client(server: &MockServer) -> oneandone::Client {
+    oneandone::Client::builder(oneandone::Credentials::token("test-token"))
+        .base_url(server.uri())
+        .build()
+        .expect("valid settings")
+}
+
+/// A Memset client of the mock `server`.
+fn memset_client(server: &MockServer) -> memset::Client {
+    memset::Client::builder(memset::Credentials::api_key("0123456789abcdef0123456789abcdef"))
+        .base_url(server.uri())
+        .build()
+        .expect("valid settings")
+}
+
+/// A mock Memset API whose `service.list` answers no services.
+async fn empty_service_list() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/json/service.list"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    server
+}
+
 fn decode<T: DeserializeOwned>(value: Value) -> T {
     serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{value}: {e}"))
 }
@@ -104,10 +131,7 @@ async fn oneandone_list_servers_keeps_every_member_of_a_real_answer() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = oneandone::Client::builder(oneandone::Credentials::token("test-token"))
-        .base_url(server.uri())
-        .build()
-        .expect("valid settings");
+    let client = oneandone_client(&server);
     let result = client.call("list_servers", json!({})).await.expect("list_servers");
     assert_eq!(without_nulls(result), without_nulls(sent));
 }
@@ -245,10 +269,7 @@ async fn oneandone_licenses_decode_as_names_or_objects() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = oneandone::Client::builder(oneandone::Credentials::token("test-token"))
-        .base_url(server.uri())
-        .build()
-        .expect("valid settings");
+    let client = oneandone_client(&server);
     let appliance =
         client.get_appliance("7C5FA1D21B98DE39D7516333AAB7DA54").await.expect("decodes");
     let names = |licenses: &[oneandone::models::License]| -> Vec<String> {
@@ -288,11 +309,7 @@ async fn memset_cluster_toggles_decode_a_job_or_the_state() {
         .respond_with(ResponseTemplate::new(200).set_body_json(state.clone()))
         .mount(&server)
         .await;
-    let ms =
-        memset::Client::builder(memset::Credentials::api_key("0123456789abcdef0123456789abcdef"))
-            .base_url(server.uri())
-            .build()
-            .expect("valid settings");
+    let ms = memset_client(&server);
     let first: memset::JobOrState<memset::models::Job> =
         ms.cluster().server().enable("lbtestyaa1", "testyaa1").await.expect("a job");
     assert_eq!(first.job().map(|j| j.id.as_str()), Some("aabbccddeeff00112233445566778899"));
@@ -319,17 +336,8 @@ async fn memset_cluster_toggles_decode_a_job_or_the_state() {
 #[tokio::test]
 async fn filters_are_typed_and_type_members_share_one_name() {
     use memset::models::ServiceStatus;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/json/service.list"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
-    let ms =
-        memset::Client::builder(memset::Credentials::api_key("0123456789abcdef0123456789abcdef"))
-            .base_url(server.uri())
-            .build()
-            .expect("valid settings");
+    let server = empty_service_list().await;
+    let ms = memset_client(&server);
     ms.service().list().status(ServiceStatus::Cancelled).await.expect("typed filter");
     ms.server().list().status("LIVE").await.expect_err("server.list is not mocked");
     let sent = server.received_requests().await.unwrap_or_default();
@@ -358,17 +366,8 @@ async fn filters_are_typed_and_type_members_share_one_name() {
 /// `service.list`'s `type` ("String or List" in the document) is sent as a list either way.
 #[tokio::test]
 async fn list_arguments_take_one_value_or_many() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/json/service.list"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
-    let ms =
-        memset::Client::builder(memset::Credentials::api_key("0123456789abcdef0123456789abcdef"))
-            .base_url(server.uri())
-            .build()
-            .expect("valid settings");
+    let server = empty_service_list().await;
+    let ms = memset_client(&server);
     ms.service().list().r#type("miniserver").await.expect("one type");
     ms.service().list().r#type(["miniserver", "cloudstorage"]).await.expect("two types");
     let many: memset::OneOrMany<String> = vec![String::from("cloudstorage")].into();
@@ -422,10 +421,7 @@ async fn oneandone_modify_port_sends_nothing_it_could_not_read() {
     use oneandone::models::{MonitoringPortUpdate, PortAlertIf};
     let port_path = "/monitoring_policies/MP1/ports/PORT1";
     let server = MockServer::start().await;
-    let client = oneandone::Client::builder(oneandone::Credentials::token("test-token"))
-        .base_url(server.uri())
-        .build()
-        .expect("valid settings");
+    let client = oneandone_client(&server);
     let change = || MonitoringPortUpdate::new().alert_if(PortAlertIf::Responding);
     let put = || Mock::given(method("PUT")).respond_with(ResponseTemplate::new(202)).expect(0);
 

@@ -39,14 +39,12 @@ fn header<'a>(request: &'a wiremock::Request, name: &str) -> Option<&'a str> {
 // ---------------------------------------------------------------------------------------
 // api_key in the query
 
-#[tokio::test]
-async fn the_key_goes_in_the_query_only_when_asked_and_then_not_in_a_header() {
-    capture();
-    let server = MockServer::start().await;
+/// Answers `server.info` and a one-call JSON-RPC batch.
+async fn mount_info_and_batch(server: &MockServer) {
     Mock::given(method("POST"))
         .and(path("/v1/json/server.info"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "myserver1"})))
-        .mount(&server)
+        .mount(server)
         .await;
     Mock::given(method("POST"))
         .and(path("/v1/jsonrpc"))
@@ -54,8 +52,15 @@ async fn the_key_goes_in_the_query_only_when_asked_and_then_not_in_a_header() {
             ResponseTemplate::new(200)
                 .set_body_json(json!([{"jsonrpc": "2.0", "id": 0, "result": {"name": "a"}}])),
         )
-        .mount(&server)
+        .mount(server)
         .await;
+}
+
+#[tokio::test]
+async fn the_key_goes_in_the_query_only_when_asked_and_then_not_in_a_header() {
+    capture();
+    let server = MockServer::start().await;
+    mount_info_and_batch(&server).await;
 
     // the default: Basic authentication, no query
     let ms = builder(format!("{}/v1", server.uri())).build().expect("valid settings");
@@ -66,19 +71,7 @@ async fn the_key_goes_in_the_query_only_when_asked_and_then_not_in_a_header() {
 
     // asked for: the key as api_key, no Authorization header, for calls and batches alike
     server.reset().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/json/server.info"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "myserver1"})))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v1/jsonrpc"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!([{"jsonrpc": "2.0", "id": 0, "result": {"name": "a"}}])),
-        )
-        .mount(&server)
-        .await;
+    mount_info_and_batch(&server).await;
     let ms = builder(format!("{}/v1", server.uri()))
         .api_key_in_query(true)
         .build()

@@ -25,6 +25,7 @@ use std::time::Duration;
 
 use cloud_sdks_runtime::catalog::Catalog;
 use cloud_sdks_sim::faults::{Fault, Rule};
+use cloud_sdks_sim::running::{Provider, Running};
 
 const USAGE: &str = "usage: cloud-sdks-sim serve --provider profitbricks [--port N (0 = any free port, the default)] \
 [--username U (default sim-user)] [--password P (default sim-password)] [--polls-until-done N (default 2)] [--done-after-ms MS (also done after this time; default off)] [--empty (no public images)]
@@ -46,6 +47,14 @@ async fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The number after `name`, if it is there.
+fn number<T: std::str::FromStr>(args: &[String], name: &str) -> Result<Option<T>, String>
+where
+    T::Err: std::fmt::Display,
+{
+    value(args, name)?.map(|text| text.parse().map_err(|e| format!("{name}: {e}"))).transpose()
 }
 
 fn value<'a>(args: &'a [String], name: &str) -> Result<Option<&'a str>, String> {
@@ -87,78 +96,57 @@ async fn run(args: &[String]) -> Result<(), String> {
         rest.next();
     }
     let empty = args.iter().any(|a| a == "--empty");
-    let port = value(args, "--port")?
-        .map_or(Ok(0), |p| p.parse::<u16>().map_err(|e| format!("--port: {e}")))?;
+    let port = number(args, "--port")?.unwrap_or(0);
     match value(args, "--provider")? {
         #[cfg(feature = "profitbricks")]
         Some("profitbricks") => {
-            use ::profitbricks::CATALOG;
-            let mut builder = cloud_sdks_sim::Simulator::profitbricks().port(port);
-            let username = value(args, "--username")?
-                .unwrap_or(cloud_sdks_sim::profitbricks::DEFAULT_USERNAME);
-            let password = value(args, "--password")?
-                .unwrap_or(cloud_sdks_sim::profitbricks::DEFAULT_PASSWORD);
-            builder = builder.credentials(username, password);
+            use cloud_sdks_sim::profitbricks::{DEFAULT_PASSWORD, DEFAULT_USERNAME};
+            let mut builder = cloud_sdks_sim::Simulator::profitbricks().port(port).credentials(
+                value(args, "--username")?.unwrap_or(DEFAULT_USERNAME),
+                value(args, "--password")?.unwrap_or(DEFAULT_PASSWORD),
+            );
             if empty {
                 builder = builder.empty();
             }
-            if let Some(polls) = value(args, "--polls-until-done")? {
-                builder = builder.polls_until_done(
-                    polls.parse().map_err(|e| format!("--polls-until-done: {e}"))?,
-                );
+            if let Some(polls) = number(args, "--polls-until-done")? {
+                builder = builder.polls_until_done(polls);
             }
-            if let Some(ms) = value(args, "--done-after-ms")? {
-                let ms: u64 = ms.parse().map_err(|e| format!("--done-after-ms: {e}"))?;
-                builder = builder.done_after(std::time::Duration::from_millis(ms));
+            if let Some(ms) = number(args, "--done-after-ms")? {
+                builder = builder.done_after(Duration::from_millis(ms));
             }
-            let faults = faults(args, &CATALOG)?;
-            let sim = builder.start().await.map_err(|e| cannot_listen(port, e))?;
-            faults.into_iter().for_each(|rule| sim.faults().add(rule));
-            serve_until_killed(sim.base_url().to_owned(), sim).await
+            let rules = faults(args, &::profitbricks::CATALOG)?;
+            serve_until_killed(builder.start().await, port, rules).await
         }
         #[cfg(feature = "memset")]
         Some("memset") => {
-            use ::memset::CATALOG;
             let mut builder = cloud_sdks_sim::Simulator::memset().port(port);
             if let Some(key) = value(args, "--api-key")? {
                 builder = builder.api_key(key);
             }
-            if let Some(polls) = value(args, "--polls-until-done")? {
-                builder = builder.polls_until_done(
-                    polls.parse().map_err(|e| format!("--polls-until-done: {e}"))?,
-                );
+            if let Some(polls) = number(args, "--polls-until-done")? {
+                builder = builder.polls_until_done(polls);
             }
             if empty {
                 builder = builder.empty();
             }
-            let faults = faults(args, &CATALOG)?;
-            let sim = builder.start().await.map_err(|e| cannot_listen(port, e))?;
-            faults.into_iter().for_each(|rule| sim.faults().add(rule));
-            serve_until_killed(sim.base_url().to_owned(), sim).await
+            let rules = faults(args, &::memset::CATALOG)?;
+            serve_until_killed(builder.start().await, port, rules).await
         }
         #[cfg(feature = "oneandone")]
         Some("oneandone") => {
-            use ::oneandone::CATALOG;
-            let mut builder = cloud_sdks_sim::Simulator::oneandone().port(port);
-            builder = builder.token(
-                value(args, "--token")?.unwrap_or(cloud_sdks_sim::oneandone::DEFAULT_TOKEN),
-            );
-            if let Some(polls) = value(args, "--polls-until-ready")? {
-                builder = builder.polls_until_ready(
-                    polls.parse().map_err(|e| format!("--polls-until-ready: {e}"))?,
-                );
+            let token = value(args, "--token")?.unwrap_or(cloud_sdks_sim::oneandone::DEFAULT_TOKEN);
+            let mut builder = cloud_sdks_sim::Simulator::oneandone().port(port).token(token);
+            if let Some(polls) = number(args, "--polls-until-ready")? {
+                builder = builder.polls_until_ready(polls);
             }
-            if let Some(ms) = value(args, "--ready-after-ms")? {
-                let ms: u64 = ms.parse().map_err(|e| format!("--ready-after-ms: {e}"))?;
-                builder = builder.ready_after(std::time::Duration::from_millis(ms));
+            if let Some(ms) = number(args, "--ready-after-ms")? {
+                builder = builder.ready_after(Duration::from_millis(ms));
             }
             if empty {
                 builder = builder.empty();
             }
-            let faults = faults(args, &CATALOG)?;
-            let sim = builder.start().await.map_err(|e| cannot_listen(port, e))?;
-            faults.into_iter().for_each(|rule| sim.faults().add(rule));
-            serve_until_killed(sim.base_url().to_owned(), sim).await
+            let rules = faults(args, &::oneandone::CATALOG)?;
+            serve_until_killed(builder.start().await, port, rules).await
         }
         Some(other) => Err(format!(
             "provider {other:?} is not simulated in this build; the simulated ones are profitbricks, oneandone and memset (each behind the cargo feature of its name)"
@@ -244,10 +232,15 @@ fn cannot_listen(port: u16, error: std::io::Error) -> String {
 }
 
 /// Prints where the simulator listens, then serves until the process is killed.
-async fn serve_until_killed<S>(base_url: String, simulator: S) -> Result<(), String> {
-    println!("{base_url}");
+async fn serve_until_killed<P: Provider>(
+    started: std::io::Result<Running<P>>,
+    port: u16,
+    rules: Vec<Rule>,
+) -> Result<(), String> {
+    let sim = started.map_err(|e| cannot_listen(port, e))?;
+    rules.into_iter().for_each(|rule| sim.faults().add(rule));
+    println!("{}", sim.base_url());
     std::future::pending::<()>().await;
-    drop(simulator);
     Ok(())
 }
 

@@ -2,8 +2,9 @@
 //! terminal): banner, local and remote commands with the `(command result)` header, errors
 //! that do not end the session, `quit` and end of input, and a history file without secrets.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::Output;
 
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -13,22 +14,7 @@ const KEY: &str = "0123456789abcdef5ec2e7bea32a1fe9";
 const MA: &str = env!("CARGO_BIN_EXE_ma-shell");
 
 async fn session(args: Vec<String>, input: &'static str, data: std::path::PathBuf) -> Output {
-    tokio::task::spawn_blocking(move || {
-        let mut child = Command::new(MA)
-            .args(&args)
-            .env_remove("MEMSET_API_KEY")
-            .env("XDG_DATA_HOME", &data)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("starts");
-        // a shell that refuses to start may close its input first: that is not a failure here
-        let _ = child.stdin.take().expect("stdin").write_all(input.as_bytes());
-        child.wait_with_output().expect("ends")
-    })
-    .await
-    .expect("runner")
+    common::run_shell(MA, args, input, data).await
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -1,6 +1,8 @@
 //! One-shot runs of the real binaries against a local mock server on 127.0.0.1: the request
 //! sent, stdout, stderr (`command: message`) and the exit status; the secret never shows.
 
+mod common;
+
 use std::process::{Command, Output};
 
 use serde_json::{json, Value};
@@ -12,19 +14,8 @@ const PASSWORD: &str = "hunter2-PASSWORD-secret";
 
 /// Runs `bin` with `args` and no credential variables inherited.
 async fn run(bin: &'static str, args: &[&str]) -> Output {
-    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-    tokio::task::spawn_blocking(move || {
-        Command::new(bin)
-            .args(&args)
-            .env_remove("MEMSET_API_KEY")
-            .env_remove("ONEANDONE_TOKEN")
-            .env_remove("PROFITBRICKS_USERNAME")
-            .env_remove("PROFITBRICKS_PASSWORD")
-            .output()
-            .expect("the binary runs")
-    })
-    .await
-    .expect("the runner thread")
+    let args = args.iter().map(|a| (*a).to_owned()).collect();
+    common::run_shell(bin, args, "", std::env::temp_dir().join("shell-one-shot-tests")).await
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -2,8 +2,7 @@
 //! until it is ready and report progress on stderr, page walks join every page, and commands
 //! with nothing to wait for or no pages are refused before anything is sent.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param};
@@ -16,24 +15,8 @@ const PB: &str = env!("CARGO_BIN_EXE_pb-shell");
 
 /// Runs `bin` with `args` (and `input` on stdin), with no credential variables inherited.
 async fn run(bin: &'static str, args: Vec<String>, input: &'static str) -> (i32, String, String) {
-    let output: Output = tokio::task::spawn_blocking(move || {
-        let mut child = Command::new(bin)
-            .args(&args)
-            .env_remove("MEMSET_API_KEY")
-            .env_remove("ONEANDONE_TOKEN")
-            .env_remove("PROFITBRICKS_USERNAME")
-            .env_remove("PROFITBRICKS_PASSWORD")
-            .env("XDG_DATA_HOME", std::env::temp_dir().join("shell-wait-tests"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("starts");
-        let _ = child.stdin.take().expect("stdin").write_all(input.as_bytes());
-        child.wait_with_output().expect("ends")
-    })
-    .await
-    .expect("runner");
+    let data = std::env::temp_dir().join("shell-wait-tests");
+    let output = common::run_shell(bin, args, input, data).await;
     let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("UTF-8");
     let (out, err) = (text(output.stdout), text(output.stderr));
     assert!(!out.contains(TOKEN) && !err.contains(TOKEN), "secret shown: {out}{err}");

@@ -4,6 +4,7 @@
 mod catalog;
 mod checks;
 mod client;
+mod deserialize;
 mod dynamic;
 mod handles;
 mod models;

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::deserialize::{self, Member};
 use super::{checks, rust};
 use crate::docs;
 use crate::ir::{Enum, Field, Model, Provider, Ty};
@@ -90,7 +91,7 @@ fn response_types(p: &Provider) -> TokenStream {
 fn model(p: &Provider, m: &Model) -> TokenStream {
     let name = rust::ident(&m.name);
     let doc = docs::attrs(&docs::prose(&m.doc));
-    let fields = m.fields.iter().map(|f| field(p, m, f));
+    let fields = m.fields.iter().map(|f| field(m, f));
     // a model of optional fields only starts out empty, so it gets `Default` too
     let default = (m.input && m.fields.iter().all(|f| !f.required)).then(|| quote!(Default,));
     // a model holding a password, token or key gets a Debug that hides it
@@ -102,33 +103,31 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
         rust::redacted_debug(&m.name, &members, None)
     });
     let derives = if m.nested {
-        // sent only: decoded from callers' JSON (the dynamic entry point) by Rust names, and
-        // serialized to the nested wire shape by hand below
-        quote!(#[derive(#debug Clone, PartialEq, #default serde::Deserialize)])
+        // sent only, serialized to the nested wire shape by hand below; decoded (by Rust
+        // names) only from callers' JSON, for the dynamic entry point
+        quote!(#[derive(#debug Clone, PartialEq, #default)])
     } else {
-        quote!(#[derive(#debug Clone, PartialEq, #default serde::Serialize, serde::Deserialize)])
+        quote!(#[derive(#debug Clone, PartialEq, #default serde::Serialize)])
     };
-    // callers' JSON (the dynamic entry point) must not lose a misspelt member silently;
-    // responses may carry members this crate does not know yet
-    let strict = (m.input && !m.output).then(|| quote!(#[serde(deny_unknown_fields)]));
-    // a model that may also come as a bare string: the derives become inherent functions
-    // (`remote = "Self"`), which the trait impls call for objects
+    // a model that may also come as a bare string: its Serialize derive becomes an inherent
+    // function (`remote = "Self"`), which the trait impls call for objects
     let (remote, string_form) = match &m.from_string {
         Some(field) => (quote!(#[serde(remote = "Self")]), string_form(m, field)),
         None => (TokenStream::new(), TokenStream::new()),
     };
+    let deserialize = deserialize(p, m);
     let serialize = if m.nested { nested_serialize(m) } else { TokenStream::new() };
     let builder = if m.input { constructors(m) } else { TokenStream::new() };
     let check = if m.checked { check(p, m) } else { TokenStream::new() };
     quote! {
         #doc
         #derives
-        #strict
         #remote
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+        #deserialize
         #string_form
         #redacted_debug
         #serialize
@@ -137,8 +136,39 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
     }
 }
 
+/// How the model is read: by its wire names, and by its Rust names too (callers' JSON for the
+/// dynamic entry point uses those); a nested model only by its Rust names. Callers' JSON for
+/// a model that is only sent must not lose a misspelt member silently, so unknown members are
+/// refused there; answers may carry members this crate does not know yet.
+fn deserialize(p: &Provider, m: &Model) -> TokenStream {
+    let members: Vec<Member<'_>> = m
+        .fields
+        .iter()
+        .map(|f| Member {
+            rust: &f.rust,
+            wire: if m.nested { &f.rust } else { &f.wire[0] },
+            required: f.required,
+            decoder: (p.lenient_numbers && !m.nested).then(|| lenient(f)).flatten(),
+        })
+        .collect();
+    let strict = m.input && !m.output;
+    let deprecated = m.fields.iter().any(|f| f.deprecated.is_some());
+    deserialize::impls(&m.name, &members, strict, deprecated, m.from_string.is_none())
+}
+
+/// The runtime's lenient decoder of a number member, for providers that send numbers as text.
+fn lenient(f: &Field) -> Option<TokenStream> {
+    match (&f.ty, f.required) {
+        (Ty::Integer, true) => Some(quote!(rt::lenient::Integer)),
+        (Ty::Integer, false) => Some(quote!(rt::lenient::OptionInteger)),
+        (Ty::Number, true) => Some(quote!(rt::lenient::Number)),
+        (Ty::Number, false) => Some(quote!(rt::lenient::OptionNumber)),
+        _ => None,
+    }
+}
+
 /// `Deserialize` (and `Serialize`) of a model that also decodes from a bare string, which
-/// fills `field` and leaves the others unset.
+/// fills `field` and leaves the others unset; an object is read as any other model.
 fn string_form(m: &Model, field: &str) -> TokenStream {
     let name = rust::ident(&m.name);
     let inits = m.fields.iter().map(|f| {
@@ -152,7 +182,7 @@ fn string_form(m: &Model, field: &str) -> TokenStream {
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::encode::string_or(deserializer, |text| Self { #(#inits),* }, Self::deserialize)
+                rt::encode::string_or(deserializer, |text| Self { #(#inits),* }, rt::struct_de::deserialize)
             }
         }
 
@@ -174,32 +204,21 @@ fn field_doc(f: &Field) -> TokenStream {
     docs::attrs(&text)
 }
 
-fn field(p: &Provider, m: &Model, f: &Field) -> TokenStream {
+fn field(m: &Model, f: &Field) -> TokenStream {
     let name = rust::ident(&f.rust);
     let doc = field_doc(f);
     let inner = rust::ty(&f.ty);
     let ty = if f.required { inner } else { quote!(Option<#inner>) };
+    // what `Serialize` needs; reading is `deserialize` below, and a nested model has its
+    // own `Serialize`
     let mut serde_attrs = Vec::new();
     if !m.nested {
         let wire = &f.wire[0];
         if *wire != f.rust {
-            let rust_name = &f.rust;
-            serde_attrs.push(quote!(rename = #wire, alias = #rust_name));
+            serde_attrs.push(quote!(rename = #wire));
         }
-    }
-    if !f.required {
-        serde_attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
-    }
-    if p.lenient_numbers && !m.nested {
-        let decoder = match (&f.ty, f.required) {
-            (Ty::Integer, true) => Some("cloud_sdks_runtime::lenient::integer"),
-            (Ty::Integer, false) => Some("cloud_sdks_runtime::lenient::option_integer"),
-            (Ty::Number, true) => Some("cloud_sdks_runtime::lenient::number"),
-            (Ty::Number, false) => Some("cloud_sdks_runtime::lenient::option_number"),
-            _ => None,
-        };
-        if let Some(decoder) = decoder {
-            serde_attrs.push(quote!(deserialize_with = #decoder));
+        if !f.required {
+            serde_attrs.push(quote!(skip_serializing_if = "Option::is_none"));
         }
     }
     let serde = if serde_attrs.is_empty() {

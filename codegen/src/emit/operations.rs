@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::deserialize::{self, Member};
 use super::{checks, rust};
 use crate::docs;
 use crate::ir::{
@@ -171,9 +172,8 @@ fn params_model(op: &Operation) -> TokenStream {
         let n = rust::ident(&param.name);
         let t = field_ty(param);
         let doc = docs::attrs(&param_doc(param));
-        let serde = param.nullable.then(|| {
-            quote!(#[serde(default, deserialize_with = "rt::dynamic::nullable", skip_serializing_if = "Option::is_none")])
-        });
+        let serde =
+            param.nullable.then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
         quote! { #doc #serde pub #n: #t, }
     });
     let args = op.params.iter().filter(|p| p.required).map(|p| {
@@ -203,6 +203,18 @@ fn params_model(op: &Operation) -> TokenStream {
             .collect();
         rust::redacted_debug(&name.to_string(), &members, None)
     });
+    // callers' JSON: a misspelt argument must not be lost silently
+    let members: Vec<Member<'_>> = op
+        .params
+        .iter()
+        .map(|param| Member {
+            rust: &param.name,
+            wire: &param.name,
+            required: param.required,
+            decoder: param.nullable.then(|| quote!(rt::dynamic::Nullable)),
+        })
+        .collect();
+    let deserialize = deserialize::impls(&name.to_string(), &members, true, false, true);
     let doc = format!(
         "The arguments of `{}`, by the source's names: what [`{}`]({}) sends, and what `Client::call` decodes from JSON.",
         op.name,
@@ -211,12 +223,13 @@ fn params_model(op: &Operation) -> TokenStream {
     );
     quote! {
         #[doc = #doc]
-        #[derive(#debug #default Clone, serde::Serialize, serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
+        #[derive(#debug #default Clone, serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #deserialize
 
         #redacted_debug
 

@@ -9,6 +9,7 @@ use crate::call::CallFuture;
 use crate::catalog::{OperationInfo, Type};
 use crate::operation::Operation;
 use crate::response::Response;
+use crate::struct_de::Decode;
 use crate::{Error, InvalidArgument, Transport};
 
 /// Calls the operation `O` with `args`, a JSON object of its arguments by their source names
@@ -76,18 +77,18 @@ pub fn output<T: Serialize, K>(operation: &'static str, value: T) -> Result<Valu
     })
 }
 
-/// For a nullable argument (with `#[serde(default)]`): a missing member stays `None`, an
-/// explicit `null` becomes `Some(None)` (clear it), a value `Some(Some(value))`.
-///
-/// # Errors
-///
-/// The deserializer's error for a value of the wrong type.
-pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+/// The decoder of a nullable argument ([`Decode`]): a missing member stays `None` (the
+/// generated struct's default), an explicit `null` becomes `Some(None)` (clear it), a value
+/// `Some(Some(value))`.
+pub struct Nullable;
+
+impl<T: DeserializeOwned> Decode<Option<Option<T>>> for Nullable {
+    fn decode<'de, D: serde::Deserializer<'de>>(
+        &self,
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+    }
 }
 
 /// A function that decodes a response body into one type, as [`decodes`] does.

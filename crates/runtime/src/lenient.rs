@@ -1,11 +1,14 @@
 //! Tolerant decoding of numbers, for APIs that sometimes send them as text (`"30.00"`) or
 //! send integers as floats (`1000.0`). Only finite numbers are accepted: text such as `"NaN"`,
 //! `"inf"` or `"1e999"` (which overflows) is refused, as JSON has no such numbers. Generated models use these through
-//! `#[serde(deserialize_with = ...)]` when the provider's spec asks for lenient numbers.
+//! the [`Decode`] markers ([`Number`], [`OptionNumber`], [`Integer`], [`OptionInteger`]) when
+//! the provider's spec asks for lenient numbers.
 
 use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
+
+use crate::struct_de::Decode;
 
 /// A finite number, or a string holding one.
 ///
@@ -42,6 +45,32 @@ pub fn integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Err
 pub fn option_integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
     deserializer.deserialize_option(OptionVisitor(IntegerVisitor))
 }
+
+/// [`number`] as a member's [`Decode`]r.
+pub struct Number;
+/// [`option_number`] as a member's [`Decode`]r.
+pub struct OptionNumber;
+/// [`integer`] as a member's [`Decode`]r.
+pub struct Integer;
+/// [`option_integer`] as a member's [`Decode`]r.
+pub struct OptionInteger;
+
+macro_rules! decoders {
+    ($($marker:ident => $function:ident: $ty:ty),*) => {$(
+        impl Decode<$ty> for $marker {
+            fn decode<'de, D: Deserializer<'de>>(&self, deserializer: D) -> Result<$ty, D::Error> {
+                $function(deserializer)
+            }
+        }
+    )*};
+}
+
+decoders!(
+    Number => number: f64,
+    OptionNumber => option_number: Option<f64>,
+    Integer => integer: i64,
+    OptionInteger => option_integer: Option<i64>
+);
 
 struct NumberVisitor;
 

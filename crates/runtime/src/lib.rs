@@ -34,6 +34,7 @@ mod read_first;
 mod request;
 mod response;
 pub mod retry;
+pub mod struct_de;
 pub mod suggest;
 pub mod trace;
 mod transport;

@@ -5,20 +5,52 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// An API key of the account and what it may be used for.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiKey {
     /// The API key itself, 32 hex digits.
     pub key: String,
     /// The scopes that limit the key; an unscoped key may do everything.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<ApiKeyScopes>,
     /// The comment kept with the key, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// When the key was created, e.g. `2018-05-17 22:04:47`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<cloud_sdks_runtime::date::Date>,
+}
+impl rt::struct_de::Members for ApiKey {
+    const NAME: &'static str = "ApiKey";
+    const NAMES: &'static [&'static str] = &["key", "scopes", "comment", "created"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_key = None;
+        let mut slot_scopes = None;
+        let mut slot_comment = None;
+        let mut slot_created = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_key, "key")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_scopes, "scopes")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_created, "created")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            key: rt::struct_de::required(slot_key, "key")?,
+            scopes: slot_scopes.unwrap_or_default(),
+            comment: slot_comment.unwrap_or_default(),
+            created: slot_created.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApiKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -31,15 +63,41 @@ impl std::fmt::Debug for ApiKey {
     }
 }
 /// The scopes of an API key: lists of allowed method names and service names.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiKeyScopes {
     /// The only methods the key may call, e.g. `server.reboot`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<Vec<String>>,
     /// The only services (values of a `name` argument) the key may be used on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Vec<String>>,
+}
+impl rt::struct_de::Members for ApiKeyScopes {
+    const NAME: &'static str = "ApiKeyScopes";
+    const NAMES: &'static [&'static str] = &["method", "name"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_method = None;
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_method, "method")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            method: slot_method.unwrap_or_default(),
+            name: slot_name.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApiKeyScopes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ApiKeyScopes {
     ///Creates an empty `ApiKeyScopes`; set what you need with the setters.

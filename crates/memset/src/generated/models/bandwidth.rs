@@ -5,141 +5,341 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// The bandwidth of one service type of a service for the current month.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BandwidthInfo {
     /// The bytes received this month.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_in: Option<f64>,
     /// The bytes sent this month.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_out: Option<f64>,
     /// The average total traffic per day.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_rate: Option<f64>,
     /// The total traffic predicted by the end of the month.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted: Option<f64>,
     /// How the connection is billed; servers only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_type: Option<ConnectionType>,
     /// The maximum burst speed in Mbps; servers only.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_burst: Option<f64>,
     /// The transfer left this month; metered connections only.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining: Option<f64>,
     /// The monthly data transfer included, in GB; metered connections only.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusive_transfer: Option<f64>,
     /// The extra transfer bank in GB per month; metered connections only.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth_bank: Option<f64>,
     /// The contention ratio; unmetered connections only.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contention: Option<f64>,
     /// Today's traffic of each of the server's IP addresses: each item maps an address to its counters. Servers only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<std::collections::BTreeMap<String, BandwidthCounters>>>,
 }
+impl rt::struct_de::Members for BandwidthInfo {
+    const NAME: &'static str = "BandwidthInfo";
+    const NAMES: &'static [&'static str] = &[
+        "bytes_in",
+        "bytes_out",
+        "daily_rate",
+        "predicted",
+        "connection_type",
+        "max_burst",
+        "remaining",
+        "inclusive_transfer",
+        "bandwidth_bank",
+        "contention",
+        "ips",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_bytes_in = None;
+        let mut slot_bytes_out = None;
+        let mut slot_daily_rate = None;
+        let mut slot_predicted = None;
+        let mut slot_connection_type = None;
+        let mut slot_max_burst = None;
+        let mut slot_remaining = None;
+        let mut slot_inclusive_transfer = None;
+        let mut slot_bandwidth_bank = None;
+        let mut slot_contention = None;
+        let mut slot_ips = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bytes_in,
+                        "bytes_in",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bytes_out,
+                        "bytes_out",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_daily_rate,
+                        "daily_rate",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                3 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_predicted,
+                        "predicted",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_connection_type,
+                        "connection_type",
+                    )?
+                }
+                5 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_max_burst,
+                        "max_burst",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_remaining,
+                        "remaining",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                7 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_inclusive_transfer,
+                        "inclusive_transfer",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                8 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bandwidth_bank,
+                        "bandwidth_bank",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                9 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_contention,
+                        "contention",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                10 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            bytes_in: slot_bytes_in.unwrap_or_default(),
+            bytes_out: slot_bytes_out.unwrap_or_default(),
+            daily_rate: slot_daily_rate.unwrap_or_default(),
+            predicted: slot_predicted.unwrap_or_default(),
+            connection_type: slot_connection_type.unwrap_or_default(),
+            max_burst: slot_max_burst.unwrap_or_default(),
+            remaining: slot_remaining.unwrap_or_default(),
+            inclusive_transfer: slot_inclusive_transfer.unwrap_or_default(),
+            bandwidth_bank: slot_bandwidth_bank.unwrap_or_default(),
+            contention: slot_contention.unwrap_or_default(),
+            ips: slot_ips.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for BandwidthInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The traffic of one IP address so far today.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BandwidthCounters {
     /// The bytes received today.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_in: Option<f64>,
     /// The bytes sent today.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_out: Option<f64>,
 }
+impl rt::struct_de::Members for BandwidthCounters {
+    const NAME: &'static str = "BandwidthCounters";
+    const NAMES: &'static [&'static str] = &["bytes_in", "bytes_out"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_bytes_in = None;
+        let mut slot_bytes_out = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bytes_in,
+                        "bytes_in",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bytes_out,
+                        "bytes_out",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            bytes_in: slot_bytes_in.unwrap_or_default(),
+            bytes_out: slot_bytes_out.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for BandwidthCounters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The traffic of one month.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BandwidthMonth {
     /// The month, as `yyyy-mm`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<cloud_sdks_runtime::date::Date>,
     /// The bytes received that month.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_in: Option<f64>,
     /// The bytes sent that month.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_out: Option<f64>,
 }
+impl rt::struct_de::Members for BandwidthMonth {
+    const NAME: &'static str = "BandwidthMonth";
+    const NAMES: &'static [&'static str] = &["date", "bytes_in", "bytes_out"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_date = None;
+        let mut slot_bytes_in = None;
+        let mut slot_bytes_out = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
+                1 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bytes_in,
+                        "bytes_in",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bytes_out,
+                        "bytes_out",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            date: slot_date.unwrap_or_default(),
+            bytes_in: slot_bytes_in.unwrap_or_default(),
+            bytes_out: slot_bytes_out.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for BandwidthMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The traffic rates at one point of a period.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BandwidthRate {
     /// The point in time the rates are for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<cloud_sdks_runtime::date::Date>,
     /// The bits per second received.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bps_in: Option<f64>,
     /// The bits per second sent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bps_out: Option<f64>,
+}
+impl rt::struct_de::Members for BandwidthRate {
+    const NAME: &'static str = "BandwidthRate";
+    const NAMES: &'static [&'static str] = &["date", "bps_in", "bps_out"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_date = None;
+        let mut slot_bps_in = None;
+        let mut slot_bps_out = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
+                1 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bps_in,
+                        "bps_in",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bps_out,
+                        "bps_out",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            date: slot_date.unwrap_or_default(),
+            bps_in: slot_bps_in.unwrap_or_default(),
+            bps_out: slot_bps_out.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for BandwidthRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// How a server's connection is billed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

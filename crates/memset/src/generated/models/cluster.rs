@@ -5,201 +5,534 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A load-balanced cluster.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Cluster {
     /// The cluster's name.
     pub name: String,
     /// Whether the cluster is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The network address of the cluster's vLAN (netmask 255.255.255.0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_class_c: Option<String>,
     /// The id of the vLAN the cluster is in.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vlan_id: Option<i64>,
 }
+impl rt::struct_de::Members for Cluster {
+    const NAME: &'static str = "Cluster";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "enabled",
+        "private_class_c",
+        "vlan_id",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_enabled = None;
+        let mut slot_private_class_c = None;
+        let mut slot_vlan_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_private_class_c,
+                        "private_class_c",
+                    )?
+                }
+                3 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_vlan_id,
+                        "vlan_id",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            enabled: slot_enabled.unwrap_or_default(),
+            private_class_c: slot_private_class_c.unwrap_or_default(),
+            vlan_id: slot_vlan_id.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Cluster {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A real service: one cluster server's part in a cluster service.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterRealService {
     /// The IP address the real service listens on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The port the real service listens on (text, as the source types it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// The real service's weight.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
     /// Whether the real service is the fallback of its cluster service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback: Option<bool>,
     /// Whether the real service is enabled; a disabled one takes no part in the service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+impl rt::struct_de::Members for ClusterRealService {
+    const NAME: &'static str = "ClusterRealService";
+    const NAMES: &'static [&'static str] = &[
+        "ip_address",
+        "port",
+        "weight",
+        "fallback",
+        "enabled",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_ip_address = None;
+        let mut slot_port = None;
+        let mut slot_weight = None;
+        let mut slot_fallback = None;
+        let mut slot_enabled = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_ip_address, "ip_address")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
+                2 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_weight,
+                        "weight",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_fallback, "fallback")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            ip_address: slot_ip_address.unwrap_or_default(),
+            port: slot_port.unwrap_or_default(),
+            weight: slot_weight.unwrap_or_default(),
+            fallback: slot_fallback.unwrap_or_default(),
+            enabled: slot_enabled.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterRealService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// Traffic statistics of a real service, a few minutes old.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterRealServiceStatistics {
     /// Whether the real service is active in its cluster service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// The number of active connections.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_connections: Option<i64>,
     /// The bits per second received.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bps_in: Option<i64>,
     /// The bits per second sent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bps_out: Option<i64>,
     /// The number of connections per second.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connections_per_second: Option<i64>,
     /// The number of inactive connections.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inactive_connections: Option<i64>,
     /// The date and time the figures were last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update: Option<cloud_sdks_runtime::date::Date>,
     /// The number of persistent connections.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub persistent_connections: Option<i64>,
     /// The packets per second received.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pps_in: Option<i64>,
     /// The packets per second sent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pps_out: Option<i64>,
 }
+impl rt::struct_de::Members for ClusterRealServiceStatistics {
+    const NAME: &'static str = "ClusterRealServiceStatistics";
+    const NAMES: &'static [&'static str] = &[
+        "active",
+        "active_connections",
+        "bps_in",
+        "bps_out",
+        "connections_per_second",
+        "inactive_connections",
+        "last_update",
+        "persistent_connections",
+        "pps_in",
+        "pps_out",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_active = None;
+        let mut slot_active_connections = None;
+        let mut slot_bps_in = None;
+        let mut slot_bps_out = None;
+        let mut slot_connections_per_second = None;
+        let mut slot_inactive_connections = None;
+        let mut slot_last_update = None;
+        let mut slot_persistent_connections = None;
+        let mut slot_pps_in = None;
+        let mut slot_pps_out = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_active, "active")?,
+                1 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_active_connections,
+                        "active_connections",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bps_in,
+                        "bps_in",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                3 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bps_out,
+                        "bps_out",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_connections_per_second,
+                        "connections_per_second",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                5 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_inactive_connections,
+                        "inactive_connections",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field(&mut map, &mut slot_last_update, "last_update")?
+                }
+                7 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_persistent_connections,
+                        "persistent_connections",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                8 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_pps_in,
+                        "pps_in",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                9 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_pps_out,
+                        "pps_out",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            active: slot_active.unwrap_or_default(),
+            active_connections: slot_active_connections.unwrap_or_default(),
+            bps_in: slot_bps_in.unwrap_or_default(),
+            bps_out: slot_bps_out.unwrap_or_default(),
+            connections_per_second: slot_connections_per_second.unwrap_or_default(),
+            inactive_connections: slot_inactive_connections.unwrap_or_default(),
+            last_update: slot_last_update.unwrap_or_default(),
+            persistent_connections: slot_persistent_connections.unwrap_or_default(),
+            pps_in: slot_pps_in.unwrap_or_default(),
+            pps_out: slot_pps_out.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterRealServiceStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A server that is a member of a cluster.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterServer {
     /// The server's name.
     pub server_name: String,
     /// Whether the server is enabled; see `cluster.server.enable` and `cluster.server.disable`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+impl rt::struct_de::Members for ClusterServer {
+    const NAME: &'static str = "ClusterServer";
+    const NAMES: &'static [&'static str] = &["server_name", "enabled"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_name = None;
+        let mut slot_enabled = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+            enabled: slot_enabled.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A service of a cluster: a virtual IP and port whose connections are spread over the cluster's servers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterService {
     /// The service's name.
     pub name: String,
     /// Whether the service is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The load-balanced IP address, the one to use in DNS records.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_ip: Option<String>,
     /// The TCP port.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// The kind of service, e.g. `http` or `ftp`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// How real servers are checked before they take part; `on` means no checking, so they are always active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checktype: Option<String>,
     /// The timeout in seconds of connect, external and ping checks.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checktimeout: Option<i64>,
     /// The port checked, which may differ from the service's port; 0 means the real server's port.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkport: Option<i64>,
     /// The request of a negotiate check, e.g. `test.html`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
     /// The answer a negotiate check expects, e.g. `Test`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive: Option<String>,
     /// The address alerts are emailed to; empty for no alerts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emailalert: Option<String>,
     /// How connections are spread over the real servers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler: Option<ClusterScheduler>,
     /// How many seconds a client stays with the same real server.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub persistent: Option<i64>,
     /// The protocol used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// The Host header sent by a negotiate check over HTTP or HTTPS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virtualhost: Option<String>,
     /// How the director forwards connections to the cluster's servers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forwarding_method: Option<String>,
 }
+impl rt::struct_de::Members for ClusterService {
+    const NAME: &'static str = "ClusterService";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "enabled",
+        "virtual_ip",
+        "port",
+        "service",
+        "checktype",
+        "checktimeout",
+        "checkport",
+        "request",
+        "receive",
+        "emailalert",
+        "scheduler",
+        "persistent",
+        "protocol",
+        "virtualhost",
+        "forwarding_method",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_enabled = None;
+        let mut slot_virtual_ip = None;
+        let mut slot_port = None;
+        let mut slot_service = None;
+        let mut slot_checktype = None;
+        let mut slot_checktimeout = None;
+        let mut slot_checkport = None;
+        let mut slot_request = None;
+        let mut slot_receive = None;
+        let mut slot_emailalert = None;
+        let mut slot_scheduler = None;
+        let mut slot_persistent = None;
+        let mut slot_protocol = None;
+        let mut slot_virtualhost = None;
+        let mut slot_forwarding_method = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_virtual_ip, "virtual_ip")?,
+                3 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_port,
+                        "port",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                4 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_checktype, "checktype")?,
+                6 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_checktimeout,
+                        "checktimeout",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                7 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_checkport,
+                        "checkport",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                8 => rt::struct_de::field(&mut map, &mut slot_request, "request")?,
+                9 => rt::struct_de::field(&mut map, &mut slot_receive, "receive")?,
+                10 => rt::struct_de::field(&mut map, &mut slot_emailalert, "emailalert")?,
+                11 => rt::struct_de::field(&mut map, &mut slot_scheduler, "scheduler")?,
+                12 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_persistent,
+                        "persistent",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                13 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
+                14 => {
+                    rt::struct_de::field(&mut map, &mut slot_virtualhost, "virtualhost")?
+                }
+                15 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_forwarding_method,
+                        "forwarding_method",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            enabled: slot_enabled.unwrap_or_default(),
+            virtual_ip: slot_virtual_ip.unwrap_or_default(),
+            port: slot_port.unwrap_or_default(),
+            service: slot_service.unwrap_or_default(),
+            checktype: slot_checktype.unwrap_or_default(),
+            checktimeout: slot_checktimeout.unwrap_or_default(),
+            checkport: slot_checkport.unwrap_or_default(),
+            request: slot_request.unwrap_or_default(),
+            receive: slot_receive.unwrap_or_default(),
+            emailalert: slot_emailalert.unwrap_or_default(),
+            scheduler: slot_scheduler.unwrap_or_default(),
+            persistent: slot_persistent.unwrap_or_default(),
+            protocol: slot_protocol.unwrap_or_default(),
+            virtualhost: slot_virtualhost.unwrap_or_default(),
+            forwarding_method: slot_forwarding_method.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The status graph of a cluster service.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterStatusImage {
     /// The PNG image, as a string of binary data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
+}
+impl rt::struct_de::Members for ClusterStatusImage {
+    const NAME: &'static str = "ClusterStatusImage";
+    const NAMES: &'static [&'static str] = &["data"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_data = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_data, "data")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            data: slot_data.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterStatusImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// How a cluster service spreads connections over its real servers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -5,105 +5,293 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// The answer of a create method: the order's prices and, unless it was a dry run, its invoice and the job setting the service up.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateResult {
     /// The SKU of the service ordered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Whether this was a dry run, as asked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The currency of the order: the account's currency, which can only be changed on Memset's website.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// The setup price, before VAT.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_setup_price: Option<f64>,
     /// The monthly rental, before VAT.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_monthly_rental: Option<f64>,
     /// The hourly rate, before VAT; only for hourly Miniservers.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_hourly_inarrears_rental_price: Option<f64>,
     /// The setup price plus any rental paid in advance, before VAT.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_total: Option<f64>,
     /// The reference of the order's invoice; missing for a dry run or when the charges go on the next bill.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_ref: Option<i64>,
     /// Whether the charges go on the next consolidated bill (true) or were invoiced at once (false); missing for a dry run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_to_next_bill: Option<bool>,
     /// The rental period in months; missing for services billed in arrears.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// The job setting the service up (see `job.status`); missing for a dry run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job: Option<Job>,
     /// The name of the new service, when the API reports it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
 }
+impl rt::struct_de::Members for CreateResult {
+    const NAME: &'static str = "CreateResult";
+    const NAMES: &'static [&'static str] = &[
+        "sku",
+        "dry_run",
+        "currency",
+        "net_setup_price",
+        "net_monthly_rental",
+        "net_hourly_inarrears_rental_price",
+        "net_total",
+        "invoice_ref",
+        "add_to_next_bill",
+        "period",
+        "job",
+        "service",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_sku = None;
+        let mut slot_dry_run = None;
+        let mut slot_currency = None;
+        let mut slot_net_setup_price = None;
+        let mut slot_net_monthly_rental = None;
+        let mut slot_net_hourly_inarrears_rental_price = None;
+        let mut slot_net_total = None;
+        let mut slot_invoice_ref = None;
+        let mut slot_add_to_next_bill = None;
+        let mut slot_period = None;
+        let mut slot_job = None;
+        let mut slot_service = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_currency, "currency")?,
+                3 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_net_setup_price,
+                        "net_setup_price",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_net_monthly_rental,
+                        "net_monthly_rental",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                5 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_net_hourly_inarrears_rental_price,
+                        "net_hourly_inarrears_rental_price",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_net_total,
+                        "net_total",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                7 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_invoice_ref,
+                        "invoice_ref",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_add_to_next_bill,
+                        "add_to_next_bill",
+                    )?
+                }
+                9 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_period,
+                        "period",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                10 => rt::struct_de::field(&mut map, &mut slot_job, "job")?,
+                11 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            sku: slot_sku.unwrap_or_default(),
+            dry_run: slot_dry_run.unwrap_or_default(),
+            currency: slot_currency.unwrap_or_default(),
+            net_setup_price: slot_net_setup_price.unwrap_or_default(),
+            net_monthly_rental: slot_net_monthly_rental.unwrap_or_default(),
+            net_hourly_inarrears_rental_price: slot_net_hourly_inarrears_rental_price
+                .unwrap_or_default(),
+            net_total: slot_net_total.unwrap_or_default(),
+            invoice_ref: slot_invoice_ref.unwrap_or_default(),
+            add_to_next_bill: slot_add_to_next_bill.unwrap_or_default(),
+            period: slot_period.unwrap_or_default(),
+            job: slot_job.unwrap_or_default(),
+            service: slot_service.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A service that can be ordered through the API, as listed by `create.available`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AvailableService {
     /// The SKU that identifies the service.
     pub sku: String,
     /// A description of the service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The type of service, e.g. `miniserver`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The service's default parameters, which depend on its type; for a Miniserver, `ram_mb` (RAM in MB) and `disk_gb` (disk in GB).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_params: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The data zones the service is offered in, usable as `data_zone` of the create methods; empty when the service does not depend on a data zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_zones: Option<Vec<String>>,
 }
+impl rt::struct_de::Members for AvailableService {
+    const NAME: &'static str = "AvailableService";
+    const NAMES: &'static [&'static str] = &[
+        "sku",
+        "description",
+        "type",
+        "default_params",
+        "data_zones",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_sku = None;
+        let mut slot_description = None;
+        let mut slot_type = None;
+        let mut slot_default_params = None;
+        let mut slot_data_zones = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_default_params,
+                        "default_params",
+                    )?
+                }
+                4 => rt::struct_de::field(&mut map, &mut slot_data_zones, "data_zones")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            sku: rt::struct_de::required(slot_sku, "sku")?,
+            description: slot_description.unwrap_or_default(),
+            r#type: slot_type.unwrap_or_default(),
+            default_params: slot_default_params.unwrap_or_default(),
+            data_zones: slot_data_zones.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AvailableService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A discount code valid for the account, as described by `create.verify_discount_code`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DiscountCode {
     /// The SKU of the service the discount applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// A description of the discount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Argument values the discount cannot be combined with, each as `param:value`; may be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub incompatible: Option<Vec<String>>,
     /// Argument values the discount sets by itself, each as `param:value`; other values given for these arguments are ignored. May be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<Vec<String>>,
+}
+impl rt::struct_de::Members for DiscountCode {
+    const NAME: &'static str = "DiscountCode";
+    const NAMES: &'static [&'static str] = &[
+        "sku",
+        "description",
+        "incompatible",
+        "required",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_sku = None;
+        let mut slot_description = None;
+        let mut slot_incompatible = None;
+        let mut slot_required = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_incompatible,
+                        "incompatible",
+                    )?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_required, "required")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            sku: slot_sku.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            incompatible: slot_incompatible.unwrap_or_default(),
+            required: slot_required.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiscountCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// A currency Memset bills in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -5,77 +5,205 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A DNS zone with its records and the domains it is served for.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Zone {
     /// The zone's id, 32 hex digits.
     pub id: String,
     /// The customer's name for the zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// The default time to live of the zone's records in seconds; 0 means Memset's default of 1800 seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// The zone's records.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<ZoneRecord>>,
     /// The domains the zone is served for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<ZoneDomain>>,
 }
+impl rt::struct_de::Members for Zone {
+    const NAME: &'static str = "Zone";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "nickname",
+        "ttl",
+        "records",
+        "domains",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_nickname = None;
+        let mut slot_ttl = None;
+        let mut slot_records = None;
+        let mut slot_domains = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
+                2 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_ttl,
+                        "ttl",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_records, "records")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_domains, "domains")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            nickname: slot_nickname.unwrap_or_default(),
+            ttl: slot_ttl.unwrap_or_default(),
+            records: slot_records.unwrap_or_default(),
+            domains: slot_domains.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Zone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A domain the name servers answer for, and the zone they serve for it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ZoneDomain {
     /// The domain name, e.g. `example.com`.
     pub domain: String,
     /// The id of the zone served for the domain; missing when the domain is in no zone, or in one the account cannot change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
 }
+impl rt::struct_de::Members for ZoneDomain {
+    const NAME: &'static str = "ZoneDomain";
+    const NAMES: &'static [&'static str] = &["domain", "zone_id"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_domain = None;
+        let mut slot_zone_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            domain: rt::struct_de::required(slot_domain, "domain")?,
+            zone_id: slot_zone_id.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ZoneDomain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A record of a DNS zone.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ZoneRecord {
     /// The record's id, 32 hex digits.
     pub id: String,
     /// The id of the zone the record belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// The record type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DnsRecordType>,
     /// The record's name, e.g. `www`; empty for the domain itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<String>,
     /// What the record points to, e.g. `1.2.3.4`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The time to live in seconds; 0 means the zone's default.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// The priority of an MX or SRV record; unused for other types.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// When true, the name is never taken as absolute, and the zone's domain is appended to CNAME, MX, NS and SRV addresses; when false, a name with dots is absolute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub relative: Option<bool>,
 }
+impl rt::struct_de::Members for ZoneRecord {
+    const NAME: &'static str = "ZoneRecord";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "zone_id",
+        "type",
+        "record",
+        "address",
+        "ttl",
+        "priority",
+        "relative",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_zone_id = None;
+        let mut slot_type = None;
+        let mut slot_record = None;
+        let mut slot_address = None;
+        let mut slot_ttl = None;
+        let mut slot_priority = None;
+        let mut slot_relative = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_record, "record")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
+                5 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_ttl,
+                        "ttl",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_priority,
+                        "priority",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                7 => rt::struct_de::field(&mut map, &mut slot_relative, "relative")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            zone_id: slot_zone_id.unwrap_or_default(),
+            r#type: slot_type.unwrap_or_default(),
+            record: slot_record.unwrap_or_default(),
+            address: slot_address.unwrap_or_default(),
+            ttl: slot_ttl.unwrap_or_default(),
+            priority: slot_priority.unwrap_or_default(),
+            relative: slot_relative.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ZoneRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A record to create along with a new zone by `dns.zone_create`; the zone id is filled in by the API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewZoneRecord {
     /// The record type, e.g. `A`.
@@ -83,7 +211,7 @@ pub struct NewZoneRecord {
     /// The record's name, e.g. `www`; empty (the default) for the domain itself.
     ///
     /// Must be at most 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<String>,
     /// What the record points to, e.g. `1.2.3.4`: printable ASCII only.
     ///
@@ -92,24 +220,76 @@ pub struct NewZoneRecord {
     /// The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.
     ///
     /// Must be one of `0`, `300`, `600`, `900`, `1800`, `3600`, `7200`, `10800`, `21600`, `43200`, `86400`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// The priority of an MX or SRV record, from 0 to 999.
     ///
     /// Must be from 0 to 999.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Whether the zone's domain is appended to the address of a CNAME, MX, NS or SRV record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub relative: Option<bool>,
+}
+impl rt::struct_de::Members for NewZoneRecord {
+    const NAME: &'static str = "NewZoneRecord";
+    const NAMES: &'static [&'static str] = &[
+        "type",
+        "record",
+        "address",
+        "ttl",
+        "priority",
+        "relative",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_type = None;
+        let mut slot_record = None;
+        let mut slot_address = None;
+        let mut slot_ttl = None;
+        let mut slot_priority = None;
+        let mut slot_relative = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_record, "record")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
+                3 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_ttl,
+                        "ttl",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_priority,
+                        "priority",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_relative, "relative")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            record: slot_record.unwrap_or_default(),
+            address: rt::struct_de::required(slot_address, "address")?,
+            ttl: slot_ttl.unwrap_or_default(),
+            priority: slot_priority.unwrap_or_default(),
+            relative: slot_relative.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewZoneRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewZoneRecord {
     ///Creates a `NewZoneRecord` from its required fields (`type`, `address`); the optional ones start unset.
@@ -194,14 +374,37 @@ impl NewZoneRecord {
     }
 }
 /// A domain to serve a new zone for, created along with it by `dns.zone_create`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewZoneDomain {
     /// The domain name, at most 250 characters.
     ///
     /// Must be at most 250 characters.
     pub domain: String,
+}
+impl rt::struct_de::Members for NewZoneDomain {
+    const NAME: &'static str = "NewZoneDomain";
+    const NAMES: &'static [&'static str] = &["domain"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_domain = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            domain: rt::struct_de::required(slot_domain, "domain")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewZoneDomain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewZoneDomain {
     ///Creates a `NewZoneDomain` from its required fields (`domain`); the optional ones start unset.
@@ -226,17 +429,48 @@ impl NewZoneDomain {
     }
 }
 /// The reverse DNS name of one IP address of a server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReverseMap {
     /// The service name of the server the address belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The IPv4 or IPv6 address.
     pub address: String,
     /// The host name the address maps back to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse_map: Option<String>,
+}
+impl rt::struct_de::Members for ReverseMap {
+    const NAME: &'static str = "ReverseMap";
+    const NAMES: &'static [&'static str] = &["name", "address", "reverse_map"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_address = None;
+        let mut slot_reverse_map = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_reverse_map, "reverse_map")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            address: rt::struct_de::required(slot_address, "address")?,
+            reverse_map: slot_reverse_map.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReverseMap {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// The type of a DNS record.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -5,124 +5,352 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A firewall rule group: a named set of firewall rules that can be applied to servers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallRuleGroup {
     /// The rule group's unique name, chosen by the system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The rule group's nickname.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Whether this is one of Memset's public rule groups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Notes about the rule group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// What happens to outbound traffic that no rule matches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_outbound_policy: Option<FirewallOutboundPolicy>,
     /// The group's rules, keyed by rule id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<std::collections::BTreeMap<String, FirewallRule>>,
 }
+impl rt::struct_de::Members for FirewallRuleGroup {
+    const NAME: &'static str = "FirewallRuleGroup";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "nickname",
+        "public",
+        "notes",
+        "default_outbound_policy",
+        "rules",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_nickname = None;
+        let mut slot_public = None;
+        let mut slot_notes = None;
+        let mut slot_default_outbound_policy = None;
+        let mut slot_rules = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_public, "public")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_notes, "notes")?,
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_default_outbound_policy,
+                        "default_outbound_policy",
+                    )?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_rules, "rules")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            nickname: slot_nickname.unwrap_or_default(),
+            public: slot_public.unwrap_or_default(),
+            notes: slot_notes.unwrap_or_default(),
+            default_outbound_policy: slot_default_outbound_policy.unwrap_or_default(),
+            rules: slot_rules.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallRuleGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// One rule of a firewall rule group.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallRule {
     /// The rule's unique id.
     pub rule_id: String,
     /// The name of the rule group the rule belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_group_name: Option<String>,
     /// The IP version the rule applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<FirewallIpVersion>,
     /// What the rule does with matching traffic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<FirewallAction>,
     /// `any`, or a comma-separated list (no spaces) of source IPv4 addresses, CIDR notation allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_ips: Option<String>,
     /// `any`, or a comma-separated list (no spaces) of source IPv6 addresses, CIDR notation allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_ip6s: Option<String>,
     /// `any`, or a comma-separated list (no spaces) of destination IPv4 addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dest_ips: Option<String>,
     /// `any`, or a comma-separated list (no spaces) of destination IPv6 addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dest_ip6s: Option<String>,
     /// `any`, or a comma-separated list (no spaces) of source ports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_ports: Option<String>,
     /// `any`, or a comma-separated list (no spaces) of destination ports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dest_ports: Option<String>,
     /// `any`, or a comma-separated list (no spaces) of protocols, e.g. `tcp,udp`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocols: Option<String>,
     /// The rule's position within its group.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ordering: Option<i64>,
     /// A comment about the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The direction of the traffic the rule applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<FirewallDirection>,
 }
+impl rt::struct_de::Members for FirewallRule {
+    const NAME: &'static str = "FirewallRule";
+    const NAMES: &'static [&'static str] = &[
+        "rule_id",
+        "rule_group_name",
+        "ip_version",
+        "action",
+        "source_ips",
+        "source_ip6s",
+        "dest_ips",
+        "dest_ip6s",
+        "source_ports",
+        "dest_ports",
+        "protocols",
+        "ordering",
+        "comment",
+        "direction",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_rule_id = None;
+        let mut slot_rule_group_name = None;
+        let mut slot_ip_version = None;
+        let mut slot_action = None;
+        let mut slot_source_ips = None;
+        let mut slot_source_ip6s = None;
+        let mut slot_dest_ips = None;
+        let mut slot_dest_ip6s = None;
+        let mut slot_source_ports = None;
+        let mut slot_dest_ports = None;
+        let mut slot_protocols = None;
+        let mut slot_ordering = None;
+        let mut slot_comment = None;
+        let mut slot_direction = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_rule_group_name,
+                        "rule_group_name",
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_ip_version, "ip_version")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_source_ips, "source_ips")?,
+                5 => {
+                    rt::struct_de::field(&mut map, &mut slot_source_ip6s, "source_ip6s")?
+                }
+                6 => rt::struct_de::field(&mut map, &mut slot_dest_ips, "dest_ips")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_dest_ip6s, "dest_ip6s")?,
+                8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_source_ports,
+                        "source_ports",
+                    )?
+                }
+                9 => rt::struct_de::field(&mut map, &mut slot_dest_ports, "dest_ports")?,
+                10 => rt::struct_de::field(&mut map, &mut slot_protocols, "protocols")?,
+                11 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_ordering,
+                        "ordering",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                12 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
+                13 => rt::struct_de::field(&mut map, &mut slot_direction, "direction")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
+            rule_group_name: slot_rule_group_name.unwrap_or_default(),
+            ip_version: slot_ip_version.unwrap_or_default(),
+            action: slot_action.unwrap_or_default(),
+            source_ips: slot_source_ips.unwrap_or_default(),
+            source_ip6s: slot_source_ip6s.unwrap_or_default(),
+            dest_ips: slot_dest_ips.unwrap_or_default(),
+            dest_ip6s: slot_dest_ip6s.unwrap_or_default(),
+            source_ports: slot_source_ports.unwrap_or_default(),
+            dest_ports: slot_dest_ports.unwrap_or_default(),
+            protocols: slot_protocols.unwrap_or_default(),
+            ordering: slot_ordering.unwrap_or_default(),
+            comment: slot_comment.unwrap_or_default(),
+            direction: slot_direction.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A rule to create along with a new rule group by `firewalling.rule_group_create`; the group's name is filled in by the API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewFirewallRule {
     /// The IP version the rule applies to: `any` (the default), `ipv4` or `ipv6`.
     ///
     /// Must be one of `any`, `ipv4`, `ipv6`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_version: Option<String>,
     /// What the rule does with matching traffic.
     pub action: FirewallAction,
     /// `any`, or source IPv4 addresses separated by commas without spaces; CIDR notation is allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_ips: Option<String>,
     /// `any`, or source port numbers separated by commas without spaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_ports: Option<String>,
     /// `any`, or destination IPv4 addresses separated by commas without spaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dest_ips: Option<String>,
     /// `any`, or source IPv6 addresses separated by commas without spaces; CIDR notation is allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_ip6s: Option<String>,
     /// `any`, or destination IPv6 addresses separated by commas without spaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dest_ip6s: Option<String>,
     /// `any`, or destination port numbers separated by commas without spaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dest_ports: Option<String>,
     /// `any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.
     ///
     /// Must be one of `tcp`, `udp`, `icmp`, `tcp,udp`, `gre`, `esp`, `ah`, `ipip`, `sctp`, `any`; or several of them joined by `,` without spaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocols: Option<String>,
     /// The rule's position within its group, from 1 to 30.
     ///
     /// Must be from 1 to 30.
-    #[serde(deserialize_with = "cloud_sdks_runtime::lenient::integer")]
     pub ordering: i64,
     /// A free comment about the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The direction of the traffic the rule applies to; `Inbound` unless told otherwise (outbound firewalling beta only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<FirewallDirection>,
+}
+impl rt::struct_de::Members for NewFirewallRule {
+    const NAME: &'static str = "NewFirewallRule";
+    const NAMES: &'static [&'static str] = &[
+        "ip_version",
+        "action",
+        "source_ips",
+        "source_ports",
+        "dest_ips",
+        "source_ip6s",
+        "dest_ip6s",
+        "dest_ports",
+        "protocols",
+        "ordering",
+        "comment",
+        "direction",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_ip_version = None;
+        let mut slot_action = None;
+        let mut slot_source_ips = None;
+        let mut slot_source_ports = None;
+        let mut slot_dest_ips = None;
+        let mut slot_source_ip6s = None;
+        let mut slot_dest_ip6s = None;
+        let mut slot_dest_ports = None;
+        let mut slot_protocols = None;
+        let mut slot_ordering = None;
+        let mut slot_comment = None;
+        let mut slot_direction = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_ip_version, "ip_version")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_source_ips, "source_ips")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_source_ports,
+                        "source_ports",
+                    )?
+                }
+                4 => rt::struct_de::field(&mut map, &mut slot_dest_ips, "dest_ips")?,
+                5 => {
+                    rt::struct_de::field(&mut map, &mut slot_source_ip6s, "source_ip6s")?
+                }
+                6 => rt::struct_de::field(&mut map, &mut slot_dest_ip6s, "dest_ip6s")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_dest_ports, "dest_ports")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_protocols, "protocols")?,
+                9 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_ordering,
+                        "ordering",
+                        rt::lenient::Integer,
+                    )?
+                }
+                10 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
+                11 => rt::struct_de::field(&mut map, &mut slot_direction, "direction")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            ip_version: slot_ip_version.unwrap_or_default(),
+            action: rt::struct_de::required(slot_action, "action")?,
+            source_ips: slot_source_ips.unwrap_or_default(),
+            source_ports: slot_source_ports.unwrap_or_default(),
+            dest_ips: slot_dest_ips.unwrap_or_default(),
+            source_ip6s: slot_source_ip6s.unwrap_or_default(),
+            dest_ip6s: slot_dest_ip6s.unwrap_or_default(),
+            dest_ports: slot_dest_ports.unwrap_or_default(),
+            protocols: slot_protocols.unwrap_or_default(),
+            ordering: rt::struct_de::required(slot_ordering, "ordering")?,
+            comment: slot_comment.unwrap_or_default(),
+            direction: slot_direction.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewFirewallRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewFirewallRule {
     ///Creates a `NewFirewallRule` from its required fields (`action`, `ordering`); the optional ones start unset.

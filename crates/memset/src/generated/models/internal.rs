@@ -5,54 +5,172 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// The arguments of `internal.echo` as the API parsed them, with a default value for each one not sent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InternalEcho {
     /// The string sent, or the default string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
     /// The list sent, or the default list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<serde_json::Value>>,
     /// The dictionary sent, or the default dictionary.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dictionary: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The boolean sent, or the default boolean.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub boolean: Option<bool>,
     /// The number sent, or the default number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub float: Option<f64>,
     /// The integer sent, or the default integer.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integer: Option<i64>,
     /// The date sent, or the default date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<cloud_sdks_runtime::date::Date>,
 }
+impl rt::struct_de::Members for InternalEcho {
+    const NAME: &'static str = "InternalEcho";
+    const NAMES: &'static [&'static str] = &[
+        "string",
+        "list",
+        "dictionary",
+        "boolean",
+        "float",
+        "integer",
+        "date",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_string = None;
+        let mut slot_list = None;
+        let mut slot_dictionary = None;
+        let mut slot_boolean = None;
+        let mut slot_float = None;
+        let mut slot_integer = None;
+        let mut slot_date = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_string, "string")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_list, "list")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_dictionary, "dictionary")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_boolean, "boolean")?,
+                4 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_float,
+                        "float",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                5 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_integer,
+                        "integer",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                6 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            string: slot_string.unwrap_or_default(),
+            list: slot_list.unwrap_or_default(),
+            dictionary: slot_dictionary.unwrap_or_default(),
+            boolean: slot_boolean.unwrap_or_default(),
+            float: slot_float.unwrap_or_default(),
+            integer: slot_integer.unwrap_or_default(),
+            date: slot_date.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for InternalEcho {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The empty object some methods answer with when they have nothing to report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmptyResult {}
+impl rt::struct_de::Members for EmptyResult {
+    const NAME: &'static str = "EmptyResult";
+    const NAMES: &'static [&'static str] = &[];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for EmptyResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The API's release number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiRelease {
     /// The release number, e.g. `0.9.19.`.
     pub release: String,
 }
+impl rt::struct_de::Members for ApiRelease {
+    const NAME: &'static str = "ApiRelease";
+    const NAMES: &'static [&'static str] = &["release"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_release = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_release, "release")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            release: rt::struct_de::required(slot_release, "release")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApiRelease {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The API's version number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiVersion {
     /// The version number, e.g. `0.9`.
     pub version: String,
+}
+impl rt::struct_de::Members for ApiVersion {
+    const NAME: &'static str = "ApiVersion";
+    const NAMES: &'static [&'static str] = &["version"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_version = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_version, "version")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            version: rt::struct_de::required(slot_version, "version")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApiVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

@@ -5,44 +5,119 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// An invoice of the account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Invoice {
     /// The invoice's unique reference.
-    #[serde(deserialize_with = "cloud_sdks_runtime::lenient::integer")]
     pub r#ref: i64,
     /// The invoice's amount.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// The invoice's currency, e.g. `GBP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The VAT of the invoice.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vat: Option<f64>,
     /// The invoice's status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<InvoiceStatus>,
     /// Whether this is a pro forma invoice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proforma: Option<bool>,
     /// How the invoice is paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
     /// The lines of the invoice, each a three-element array: description, amount and period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Vec<serde_json::Value>>>,
     /// The invoice's date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<cloud_sdks_runtime::date::Date>,
+}
+impl rt::struct_de::Members for Invoice {
+    const NAME: &'static str = "Invoice";
+    const NAMES: &'static [&'static str] = &[
+        "ref",
+        "amount",
+        "currency",
+        "vat",
+        "status",
+        "proforma",
+        "payment_method",
+        "items",
+        "date",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_ref = None;
+        let mut slot_amount = None;
+        let mut slot_currency = None;
+        let mut slot_vat = None;
+        let mut slot_status = None;
+        let mut slot_proforma = None;
+        let mut slot_payment_method = None;
+        let mut slot_items = None;
+        let mut slot_date = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_ref,
+                        "ref",
+                        rt::lenient::Integer,
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_amount,
+                        "amount",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_currency, "currency")?,
+                3 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_vat,
+                        "vat",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                4 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_proforma, "proforma")?,
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_payment_method,
+                        "payment_method",
+                    )?
+                }
+                7 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            r#ref: rt::struct_de::required(slot_ref, "ref")?,
+            amount: slot_amount.unwrap_or_default(),
+            currency: slot_currency.unwrap_or_default(),
+            vat: slot_vat.unwrap_or_default(),
+            status: slot_status.unwrap_or_default(),
+            proforma: slot_proforma.unwrap_or_default(),
+            payment_method: slot_payment_method.unwrap_or_default(),
+            items: slot_items.unwrap_or_default(),
+            date: slot_date.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Invoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// The status of an invoice.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

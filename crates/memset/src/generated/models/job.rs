@@ -6,7 +6,7 @@ use cloud_sdks_runtime as rt;
 use super::*;
 /// A piece of background work and how far it has got, as returned by `job.status` and by the
 /// methods that start such work.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Job {
     /// The job's id, 32 hex digits.
@@ -16,10 +16,55 @@ pub struct Job {
     /// What the job is doing now, as free text, e.g. `NEW`, `AWAITING-PAYMENT` or `DONE`.
     pub status: String,
     /// The name of the service the job concerns, when there is one; a service being created has no name yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Whether the job has ended.
     pub finished: bool,
     /// Whether the job failed to complete properly or was cancelled.
     pub error: bool,
+}
+impl rt::struct_de::Members for Job {
+    const NAME: &'static str = "Job";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "type",
+        "status",
+        "service",
+        "finished",
+        "error",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_status = None;
+        let mut slot_service = None;
+        let mut slot_finished = None;
+        let mut slot_error = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_finished, "finished")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_error, "error")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            status: rt::struct_de::required(slot_status, "status")?,
+            service: slot_service.unwrap_or_default(),
+            finished: rt::struct_de::required(slot_finished, "finished")?,
+            error: rt::struct_de::required(slot_error, "error")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Job {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

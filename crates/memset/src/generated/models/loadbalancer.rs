@@ -5,60 +5,159 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A server as attached to a load balancer service.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadBalancerServer {
     /// The server's name.
     pub name: String,
     /// The address the load balancer forwards connections to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The port the load balancer forwards connections to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Whether the server takes connections; a disabled server handles no requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Whether the server is only a fallback, used when no other server is enabled and answering.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback: Option<bool>,
     /// The server's weight; a higher weight brings more connections.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
+impl rt::struct_de::Members for LoadBalancerServer {
+    const NAME: &'static str = "LoadBalancerServer";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "ip_address",
+        "port",
+        "enabled",
+        "fallback",
+        "weight",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_ip_address = None;
+        let mut slot_port = None;
+        let mut slot_enabled = None;
+        let mut slot_fallback = None;
+        let mut slot_weight = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip_address, "ip_address")?,
+                2 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_port,
+                        "port",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_fallback, "fallback")?,
+                5 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_weight,
+                        "weight",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            ip_address: slot_ip_address.unwrap_or_default(),
+            port: slot_port.unwrap_or_default(),
+            enabled: slot_enabled.unwrap_or_default(),
+            fallback: slot_fallback.unwrap_or_default(),
+            weight: slot_weight.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A service of a load balancer: a protocol on a virtual IP and port, and the servers behind it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadBalancerService {
     /// The service's name.
     pub name: String,
     /// Whether the service is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The load-balanced IP address, the one to use in DNS records.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_ip: Option<String>,
     /// The TCP port.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// The protocol, e.g. `http`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<LoadBalancerProtocol>,
     /// The servers attached to the service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<LoadBalancerServer>>,
+}
+impl rt::struct_de::Members for LoadBalancerService {
+    const NAME: &'static str = "LoadBalancerService";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "enabled",
+        "virtual_ip",
+        "port",
+        "protocol",
+        "servers",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_enabled = None;
+        let mut slot_virtual_ip = None;
+        let mut slot_port = None;
+        let mut slot_protocol = None;
+        let mut slot_servers = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_virtual_ip, "virtual_ip")?,
+                3 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_port,
+                        "port",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                4 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            enabled: slot_enabled.unwrap_or_default(),
+            virtual_ip: slot_virtual_ip.unwrap_or_default(),
+            port: slot_port.unwrap_or_default(),
+            protocol: slot_protocol.unwrap_or_default(),
+            servers: slot_servers.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// The protocol a load balancer service speaks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -5,11 +5,34 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// The MemShell password of a service, as `memshell.enable` returns it.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemshellPassword {
     /// The password to log in with: the one given, or a generated one.
     pub password: String,
+}
+impl rt::struct_de::Members for MemshellPassword {
+    const NAME: &'static str = "MemshellPassword";
+    const NAMES: &'static [&'static str] = &["password"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_password = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            password: rt::struct_de::required(slot_password, "password")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemshellPassword {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for MemshellPassword {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -17,23 +40,58 @@ impl std::fmt::Debug for MemshellPassword {
     }
 }
 /// MemShell access to a service.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemshellInfo {
     /// Whether MemShell access is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The host name to connect to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// The TCP port to connect to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// The user name to log in as.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+impl rt::struct_de::Members for MemshellInfo {
+    const NAME: &'static str = "MemshellInfo";
+    const NAMES: &'static [&'static str] = &["enabled", "hostname", "port", "username"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_enabled = None;
+        let mut slot_hostname = None;
+        let mut slot_port = None;
+        let mut slot_username = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_hostname, "hostname")?,
+                2 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_port,
+                        "port",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            enabled: slot_enabled.unwrap_or_default(),
+            hostname: slot_hostname.unwrap_or_default(),
+            port: slot_port.unwrap_or_default(),
+            username: slot_username.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemshellInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

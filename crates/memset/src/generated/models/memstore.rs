@@ -5,127 +5,324 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// What a Memstore instance holds, and its traffic over the last 24 hours.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreUsage {
     /// The space used, in bytes (a float, to allow very large values).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes: Option<f64>,
     /// The number of containers.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub containers: Option<i64>,
     /// The number of objects.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub objs: Option<i64>,
     /// The storage's own traffic over the last 24 hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<MemstoreTraffic>,
     /// The CDN's traffic for the storage over the last 24 hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cdn_bandwidth: Option<MemstoreTraffic>,
 }
+impl rt::struct_de::Members for MemstoreUsage {
+    const NAME: &'static str = "MemstoreUsage";
+    const NAMES: &'static [&'static str] = &[
+        "bytes",
+        "containers",
+        "objs",
+        "bandwidth",
+        "cdn_bandwidth",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_bytes = None;
+        let mut slot_containers = None;
+        let mut slot_objs = None;
+        let mut slot_bandwidth = None;
+        let mut slot_cdn_bandwidth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bytes,
+                        "bytes",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_containers,
+                        "containers",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_objs,
+                        "objs",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_bandwidth, "bandwidth")?,
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cdn_bandwidth,
+                        "cdn_bandwidth",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            bytes: slot_bytes.unwrap_or_default(),
+            containers: slot_containers.unwrap_or_default(),
+            objs: slot_objs.unwrap_or_default(),
+            bandwidth: slot_bandwidth.unwrap_or_default(),
+            cdn_bandwidth: slot_cdn_bandwidth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// Traffic counters of a Memstore instance or its CDN over the last 24 hours.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreTraffic {
     /// The bytes received.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_in: Option<f64>,
     /// The bytes sent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_out: Option<f64>,
     /// The number of requests.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requests: Option<f64>,
 }
+impl rt::struct_de::Members for MemstoreTraffic {
+    const NAME: &'static str = "MemstoreTraffic";
+    const NAMES: &'static [&'static str] = &["bytes_in", "bytes_out", "requests"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_bytes_in = None;
+        let mut slot_bytes_out = None;
+        let mut slot_requests = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bytes_in,
+                        "bytes_in",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bytes_out,
+                        "bytes_out",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_requests,
+                        "requests",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            bytes_in: slot_bytes_in.unwrap_or_default(),
+            bytes_out: slot_bytes_out.unwrap_or_default(),
+            requests: slot_requests.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreTraffic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The access control lists of a container; either list may be empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContainerAcl {
     /// The user names that may read the container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_acl: Option<Vec<String>>,
     /// The user names that may write the container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub write_acl: Option<Vec<String>>,
 }
+impl rt::struct_de::Members for ContainerAcl {
+    const NAME: &'static str = "ContainerAcl";
+    const NAMES: &'static [&'static str] = &["read_acl", "write_acl"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_read_acl = None;
+        let mut slot_write_acl = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_read_acl, "read_acl")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_write_acl, "write_acl")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            read_acl: slot_read_acl.unwrap_or_default(),
+            write_acl: slot_write_acl.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerAcl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The CDN settings of a container. For `index`, `notfound` and `cors`, the text `0` means the feature is off.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContainerCdn {
     /// The container's public URL.
-    #[serde(
-        rename = "URL",
-        alias = "url",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "URL", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The container's public HTTPS URL.
-    #[serde(
-        rename = "SSL_URL",
-        alias = "ssl_url",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSL_URL", skip_serializing_if = "Option::is_none")]
     pub ssl_url: Option<String>,
     /// Whether the container is public, i.e. served by the CDN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// How long, in seconds, the CDN caches the container's content.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// Whether directory listings are served.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub listing: Option<bool>,
     /// The file served as the default index, or `0` when off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<String>,
     /// The path of the HTTP 404 page, or `0` when off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notfound: Option<String>,
     /// The CORS header value (one site, or `*` for any), or `0` when off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cors: Option<String>,
 }
+impl rt::struct_de::Members for ContainerCdn {
+    const NAME: &'static str = "ContainerCdn";
+    const NAMES: &'static [&'static str] = &[
+        "URL",
+        "url",
+        "SSL_URL",
+        "ssl_url",
+        "public",
+        "ttl",
+        "listing",
+        "index",
+        "notfound",
+        "cors",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_url = None;
+        let mut slot_ssl_url = None;
+        let mut slot_public = None;
+        let mut slot_ttl = None;
+        let mut slot_listing = None;
+        let mut slot_index = None;
+        let mut slot_notfound = None;
+        let mut slot_cors = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 | 1 => rt::struct_de::field(&mut map, &mut slot_url, "URL")?,
+                2 | 3 => rt::struct_de::field(&mut map, &mut slot_ssl_url, "SSL_URL")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_public, "public")?,
+                5 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_ttl,
+                        "ttl",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                6 => rt::struct_de::field(&mut map, &mut slot_listing, "listing")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_index, "index")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_notfound, "notfound")?,
+                9 => rt::struct_de::field(&mut map, &mut slot_cors, "cors")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            url: slot_url.unwrap_or_default(),
+            ssl_url: slot_ssl_url.unwrap_or_default(),
+            public: slot_public.unwrap_or_default(),
+            ttl: slot_ttl.unwrap_or_default(),
+            listing: slot_listing.unwrap_or_default(),
+            index: slot_index.unwrap_or_default(),
+            notfound: slot_notfound.unwrap_or_default(),
+            cors: slot_cors.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContainerCdn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A user of a Memstore instance.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreUser {
     /// The user's name, without the storage name in front.
     pub username: String,
     /// Whether the user is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Whether the user administers the storage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin: Option<bool>,
+}
+impl rt::struct_de::Members for MemstoreUser {
+    const NAME: &'static str = "MemstoreUser";
+    const NAMES: &'static [&'static str] = &["username", "enabled", "admin"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_username = None;
+        let mut slot_enabled = None;
+        let mut slot_admin = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_admin, "admin")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            username: rt::struct_de::required(slot_username, "username")?,
+            enabled: slot_enabled.unwrap_or_default(),
+            admin: slot_admin.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

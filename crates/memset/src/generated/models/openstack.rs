@@ -5,48 +5,166 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A live Cloud IaaS (OpenStack) project of the account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackProject {
     /// The project's unique id.
     pub project_id: String,
     /// The URL of the project's identity endpoint (Keystone).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_url: Option<String>,
     /// The kind of firewalling the project has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_type: Option<FirewallType>,
     /// The firewall rule group applied to the project, where there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_rule_group: Option<FirewallRuleGroup>,
 }
+impl rt::struct_de::Members for OpenstackProject {
+    const NAME: &'static str = "OpenstackProject";
+    const NAMES: &'static [&'static str] = &[
+        "project_id",
+        "auth_url",
+        "firewall_type",
+        "firewall_rule_group",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_project_id = None;
+        let mut slot_auth_url = None;
+        let mut slot_firewall_type = None;
+        let mut slot_firewall_rule_group = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_project_id, "project_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_auth_url, "auth_url")?,
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_type,
+                        "firewall_type",
+                    )?
+                }
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_rule_group,
+                        "firewall_rule_group",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            project_id: rt::struct_de::required(slot_project_id, "project_id")?,
+            auth_url: slot_auth_url.unwrap_or_default(),
+            firewall_type: slot_firewall_type.unwrap_or_default(),
+            firewall_rule_group: slot_firewall_rule_group.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackProject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// An OpenStack user of the account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackUser {
     /// The user's name, without the `@<account name>` suffix.
     pub username: String,
     /// A description of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The user's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Whether the user is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The OpenStack projects the user can use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projects: Option<Vec<OpenstackUserProject>>,
 }
+impl rt::struct_de::Members for OpenstackUser {
+    const NAME: &'static str = "OpenstackUser";
+    const NAMES: &'static [&'static str] = &[
+        "username",
+        "description",
+        "email",
+        "enabled",
+        "projects",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_username = None;
+        let mut slot_description = None;
+        let mut slot_email = None;
+        let mut slot_enabled = None;
+        let mut slot_projects = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_projects, "projects")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            username: rt::struct_de::required(slot_username, "username")?,
+            description: slot_description.unwrap_or_default(),
+            email: slot_email.unwrap_or_default(),
+            enabled: slot_enabled.unwrap_or_default(),
+            projects: slot_projects.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// An OpenStack project an OpenStack user can use.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackUserProject {
     /// The project's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The project's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+impl rt::struct_de::Members for OpenstackUserProject {
+    const NAME: &'static str = "OpenstackUserProject";
+    const NAMES: &'static [&'static str] = &["name", "id"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            id: slot_id.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackUserProject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

@@ -5,12 +5,38 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// An account created by `partner.account.create`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PartnerAccount {
     /// The name generated for the account.
     pub account: String,
     /// An API key for managing the account, as `apikey.info` describes it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<ApiKey>,
+}
+impl rt::struct_de::Members for PartnerAccount {
+    const NAME: &'static str = "PartnerAccount";
+    const NAMES: &'static [&'static str] = &["account", "api_key"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_account = None;
+        let mut slot_api_key = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_account, "account")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_api_key, "api_key")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            account: rt::struct_de::required(slot_account, "account")?,
+            api_key: slot_api_key.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PartnerAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

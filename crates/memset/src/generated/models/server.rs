@@ -5,300 +5,900 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A server snapshot kept in Memstore, as listed by `server.snapshot_list`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Snapshot {
     /// The snapshot's full path within the `miniserver-snapshots` container.
     pub snapshot_path: String,
     /// The kind of image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_type: Option<SnapshotImageType>,
     /// The kind of operating system in the image, e.g. `linux`, `windows` or `freebsd`; `unknown` when it cannot be told.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// The value to pass as `os` to a create method to provision a Miniserver from this snapshot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_option: Option<String>,
     /// A description of the snapshot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The customer's comment on the snapshot, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_comment: Option<String>,
     /// When the snapshot was last modified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<cloud_sdks_runtime::date::Date>,
 }
+impl rt::struct_de::Members for Snapshot {
+    const NAME: &'static str = "Snapshot";
+    const NAMES: &'static [&'static str] = &[
+        "snapshot_path",
+        "image_type",
+        "os_type",
+        "os_option",
+        "description",
+        "user_comment",
+        "last_modified",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_snapshot_path = None;
+        let mut slot_image_type = None;
+        let mut slot_os_type = None;
+        let mut slot_os_option = None;
+        let mut slot_description = None;
+        let mut slot_user_comment = None;
+        let mut slot_last_modified = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_snapshot_path,
+                        "snapshot_path",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_image_type, "image_type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_os_type, "os_type")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_os_option, "os_option")?,
+                4 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_user_comment,
+                        "user_comment",
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_last_modified,
+                        "last_modified",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            snapshot_path: rt::struct_de::required(slot_snapshot_path, "snapshot_path")?,
+            image_type: slot_image_type.unwrap_or_default(),
+            os_type: slot_os_type.unwrap_or_default(),
+            os_option: slot_os_option.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            user_comment: slot_user_comment.unwrap_or_default(),
+            last_modified: slot_last_modified.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Snapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The answer of `server.upgrade`: the prices of the upgrade and, unless it was a dry run, its invoice and job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerUpgrade {
     /// The server's new SKU.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_sku: Option<String>,
     /// Whether this was a dry run, as asked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// The currency of the order: the account's currency, which can only be changed on Memset's website.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// A one-off charge covering the higher rental until the service's expiry date, before VAT; Miniserver VM VPS packages only.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_setup_price: Option<f64>,
     /// How much the monthly rental goes up, before VAT; Miniserver VM VPS packages only.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_increase: Option<f64>,
     /// The new hourly rate, before VAT; Miniserver cloud compute only.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_hourly_inarrears_rental_price: Option<f64>,
     /// The reference of the order's invoice; missing for a dry run.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_ref: Option<i64>,
     /// The job carrying out the upgrade (see `job.status`); missing for a dry run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job: Option<Job>,
 }
+impl rt::struct_de::Members for ServerUpgrade {
+    const NAME: &'static str = "ServerUpgrade";
+    const NAMES: &'static [&'static str] = &[
+        "new_sku",
+        "dry_run",
+        "currency",
+        "net_setup_price",
+        "net_increase",
+        "net_hourly_inarrears_rental_price",
+        "invoice_ref",
+        "job",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_new_sku = None;
+        let mut slot_dry_run = None;
+        let mut slot_currency = None;
+        let mut slot_net_setup_price = None;
+        let mut slot_net_increase = None;
+        let mut slot_net_hourly_inarrears_rental_price = None;
+        let mut slot_invoice_ref = None;
+        let mut slot_job = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_new_sku, "new_sku")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_currency, "currency")?,
+                3 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_net_setup_price,
+                        "net_setup_price",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_net_increase,
+                        "net_increase",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                5 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_net_hourly_inarrears_rental_price,
+                        "net_hourly_inarrears_rental_price",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_invoice_ref,
+                        "invoice_ref",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                7 => rt::struct_de::field(&mut map, &mut slot_job, "job")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            new_sku: slot_new_sku.unwrap_or_default(),
+            dry_run: slot_dry_run.unwrap_or_default(),
+            currency: slot_currency.unwrap_or_default(),
+            net_setup_price: slot_net_setup_price.unwrap_or_default(),
+            net_increase: slot_net_increase.unwrap_or_default(),
+            net_hourly_inarrears_rental_price: slot_net_hourly_inarrears_rental_price
+                .unwrap_or_default(),
+            invoice_ref: slot_invoice_ref.unwrap_or_default(),
+            job: slot_job.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerUpgrade {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The monitoring policy of a server: the flags `server.monitoring.set_policy` sets.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonitoringPolicy {
     /// Whether the server is monitored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitoring: Option<bool>,
     /// Whether the server is rebooted automatically when monitoring finds it unresponsive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_reboot: Option<bool>,
     /// Whether reminders that monitoring is off are emailed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reminder_emails: Option<bool>,
 }
+impl rt::struct_de::Members for MonitoringPolicy {
+    const NAME: &'static str = "MonitoringPolicy";
+    const NAMES: &'static [&'static str] = &[
+        "monitoring",
+        "auto_reboot",
+        "reminder_emails",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring = None;
+        let mut slot_auto_reboot = None;
+        let mut slot_reminder_emails = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_monitoring, "monitoring")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_auto_reboot, "auto_reboot")?
+                }
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_reminder_emails,
+                        "reminder_emails",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring: slot_monitoring.unwrap_or_default(),
+            auto_reboot: slot_auto_reboot.unwrap_or_default(),
+            reminder_emails: slot_reminder_emails.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitoringPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A monitoring rule of a server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonitoringRule {
     /// The rule's unique id.
     pub rule_id: String,
     /// What the rule monitors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<MonitoringService>,
     /// How the rule alerts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_type: Option<MonitoringAlertType>,
     /// The email address or phone number alerts go to; empty when Memset watches the alerts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_address: Option<String>,
     /// The port monitored; empty for a standard service such as `http`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// The host name or URL checked; empty unless the service is `http_string`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// The text looked for; empty unless the service is `http_string`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_check_string: Option<String>,
 }
+impl rt::struct_de::Members for MonitoringRule {
+    const NAME: &'static str = "MonitoringRule";
+    const NAMES: &'static [&'static str] = &[
+        "rule_id",
+        "service",
+        "alert_type",
+        "contact_address",
+        "port",
+        "host_name",
+        "http_check_string",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_rule_id = None;
+        let mut slot_service = None;
+        let mut slot_alert_type = None;
+        let mut slot_contact_address = None;
+        let mut slot_port = None;
+        let mut slot_host_name = None;
+        let mut slot_http_check_string = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_alert_type, "alert_type")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_contact_address,
+                        "contact_address",
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_port,
+                        "port",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_host_name, "host_name")?,
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_http_check_string,
+                        "http_check_string",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
+            service: slot_service.unwrap_or_default(),
+            alert_type: slot_alert_type.unwrap_or_default(),
+            contact_address: slot_contact_address.unwrap_or_default(),
+            port: slot_port.unwrap_or_default(),
+            host_name: slot_host_name.unwrap_or_default(),
+            http_check_string: slot_http_check_string.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitoringRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The monitoring status of a server, as last checked.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerStatus {
     /// The server's service name, e.g. `testaa1`.
     pub name: String,
     /// The name of the monitored service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// The status found at the last check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<MonitoringStatus>,
     /// The date and time of the last check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_checked: Option<cloud_sdks_runtime::date::Date>,
     /// More about the status found at the last check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
+impl rt::struct_de::Members for ServerStatus {
+    const NAME: &'static str = "ServerStatus";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "service",
+        "status",
+        "last_checked",
+        "detail",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_service = None;
+        let mut slot_status = None;
+        let mut slot_last_checked = None;
+        let mut slot_detail = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_last_checked,
+                        "last_checked",
+                    )?
+                }
+                4 => rt::struct_de::field(&mut map, &mut slot_detail, "detail")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            service: slot_service.unwrap_or_default(),
+            status: slot_status.unwrap_or_default(),
+            last_checked: slot_last_checked.unwrap_or_default(),
+            detail: slot_detail.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A server, as described by `server.info` and listed by `server.list`; it also carries every key of the server's `Service`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerInfo {
     /// The server's name, which is also its service name, e.g. `testaa1`.
     pub name: String,
     /// The server's host name, e.g. `testaa1.miniserver.com`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// The server's primary IP address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_ip: Option<String>,
     /// Every IP address assigned to the server, with its reverse DNS name and traffic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<ServerIp>>,
     /// The vLANs the server is in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vlans: Option<ServerVlans>,
     /// The installed operating system, e.g. `debian_stretch_64`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
     /// Whether the server has a backup service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backups: Option<bool>,
     /// The control panel installed on the server, e.g. `none` or `cpanel`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub control_panel: Option<String>,
     /// The kind of firewalling the server has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_type: Option<FirewallType>,
     /// The firewall rule group applied to the server; an empty object when `firewall_type` is `none`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_rule_group: Option<FirewallRuleGroup>,
     /// The level of server monitoring.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitoring_level: Option<MonitoringLevel>,
     /// Whether Memset monitors the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor: Option<bool>,
     /// Whether the customer has acknowledged that the server is not monitored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_monitoring_off: Option<bool>,
     /// Whether the NRPE monitoring agent is disabled for the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_nrpe: Option<bool>,
     /// Whether automatic reboots of the server are disabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_auto_reboot: Option<bool>,
     /// The level of technical support for the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_level: Option<SupportLevel>,
     /// Whether, and by whom, the server is scanned for vulnerabilities.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vulnscan: Option<VulnscanLevel>,
     /// The level of intrusion detection for the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub intrusion_detection: Option<IntrusionDetectionLevel>,
     /// The intrusion detection alert level, from 1 to 15, or 0 when `intrusion_detection` is `none`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub intrusion_detection_alert_level: Option<i64>,
     /// The former name of `intrusion_detection`.
     #[deprecated(note = "Renamed to `intrusion_detection` in API 0.17.0.")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub penetration_patrol: Option<String>,
     /// The former name of `intrusion_detection_alert_level`.
     #[deprecated(note = "Renamed to `intrusion_detection_alert_level` in API 0.17.0.")]
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub penetration_patrol_alert_level: Option<i64>,
     /// The status of the server's service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ServiceStatus>,
     /// The nickname the customer gave the server; empty when none was set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// The date the service started, as `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<cloud_sdks_runtime::date::Date>,
     /// The date the service ends, as `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<cloud_sdks_runtime::date::Date>,
     /// The monthly renewal price, VAT included.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renewal_price_amount: Option<f64>,
     /// The currency of the renewal price, e.g. `GBP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renewal_price_currency: Option<String>,
     /// The VAT part of the monthly renewal price.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renewal_price_vat: Option<f64>,
     /// The kind of service, e.g. `miniserver` or `fullserver`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The names of the network zones the server belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_zones: Option<Vec<String>>,
     /// The name of the data zone the server is in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_zone: Option<String>,
 }
+impl rt::struct_de::Members for ServerInfo {
+    const NAME: &'static str = "ServerInfo";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "host_name",
+        "primary_ip",
+        "ips",
+        "vlans",
+        "os",
+        "backups",
+        "control_panel",
+        "firewall_type",
+        "firewall_rule_group",
+        "monitoring_level",
+        "monitor",
+        "ignore_monitoring_off",
+        "no_nrpe",
+        "no_auto_reboot",
+        "support_level",
+        "vulnscan",
+        "intrusion_detection",
+        "intrusion_detection_alert_level",
+        "penetration_patrol",
+        "penetration_patrol_alert_level",
+        "status",
+        "nickname",
+        "start_date",
+        "expiry_date",
+        "renewal_price_amount",
+        "renewal_price_currency",
+        "renewal_price_vat",
+        "type",
+        "network_zones",
+        "data_zone",
+    ];
+    #[allow(deprecated)]
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_host_name = None;
+        let mut slot_primary_ip = None;
+        let mut slot_ips = None;
+        let mut slot_vlans = None;
+        let mut slot_os = None;
+        let mut slot_backups = None;
+        let mut slot_control_panel = None;
+        let mut slot_firewall_type = None;
+        let mut slot_firewall_rule_group = None;
+        let mut slot_monitoring_level = None;
+        let mut slot_monitor = None;
+        let mut slot_ignore_monitoring_off = None;
+        let mut slot_no_nrpe = None;
+        let mut slot_no_auto_reboot = None;
+        let mut slot_support_level = None;
+        let mut slot_vulnscan = None;
+        let mut slot_intrusion_detection = None;
+        let mut slot_intrusion_detection_alert_level = None;
+        let mut slot_penetration_patrol = None;
+        let mut slot_penetration_patrol_alert_level = None;
+        let mut slot_status = None;
+        let mut slot_nickname = None;
+        let mut slot_start_date = None;
+        let mut slot_expiry_date = None;
+        let mut slot_renewal_price_amount = None;
+        let mut slot_renewal_price_currency = None;
+        let mut slot_renewal_price_vat = None;
+        let mut slot_type = None;
+        let mut slot_network_zones = None;
+        let mut slot_data_zone = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_host_name, "host_name")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_primary_ip, "primary_ip")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_vlans, "vlans")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_backups, "backups")?,
+                7 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_control_panel,
+                        "control_panel",
+                    )?
+                }
+                8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_type,
+                        "firewall_type",
+                    )?
+                }
+                9 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_rule_group,
+                        "firewall_rule_group",
+                    )?
+                }
+                10 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_level,
+                        "monitoring_level",
+                    )?
+                }
+                11 => rt::struct_de::field(&mut map, &mut slot_monitor, "monitor")?,
+                12 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_ignore_monitoring_off,
+                        "ignore_monitoring_off",
+                    )?
+                }
+                13 => rt::struct_de::field(&mut map, &mut slot_no_nrpe, "no_nrpe")?,
+                14 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_no_auto_reboot,
+                        "no_auto_reboot",
+                    )?
+                }
+                15 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_support_level,
+                        "support_level",
+                    )?
+                }
+                16 => rt::struct_de::field(&mut map, &mut slot_vulnscan, "vulnscan")?,
+                17 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_intrusion_detection,
+                        "intrusion_detection",
+                    )?
+                }
+                18 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_intrusion_detection_alert_level,
+                        "intrusion_detection_alert_level",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                19 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_penetration_patrol,
+                        "penetration_patrol",
+                    )?
+                }
+                20 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_penetration_patrol_alert_level,
+                        "penetration_patrol_alert_level",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                21 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                22 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
+                23 => rt::struct_de::field(&mut map, &mut slot_start_date, "start_date")?,
+                24 => {
+                    rt::struct_de::field(&mut map, &mut slot_expiry_date, "expiry_date")?
+                }
+                25 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_renewal_price_amount,
+                        "renewal_price_amount",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                26 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_renewal_price_currency,
+                        "renewal_price_currency",
+                    )?
+                }
+                27 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_renewal_price_vat,
+                        "renewal_price_vat",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                28 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                29 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_network_zones,
+                        "network_zones",
+                    )?
+                }
+                30 => rt::struct_de::field(&mut map, &mut slot_data_zone, "data_zone")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            host_name: slot_host_name.unwrap_or_default(),
+            primary_ip: slot_primary_ip.unwrap_or_default(),
+            ips: slot_ips.unwrap_or_default(),
+            vlans: slot_vlans.unwrap_or_default(),
+            os: slot_os.unwrap_or_default(),
+            backups: slot_backups.unwrap_or_default(),
+            control_panel: slot_control_panel.unwrap_or_default(),
+            firewall_type: slot_firewall_type.unwrap_or_default(),
+            firewall_rule_group: slot_firewall_rule_group.unwrap_or_default(),
+            monitoring_level: slot_monitoring_level.unwrap_or_default(),
+            monitor: slot_monitor.unwrap_or_default(),
+            ignore_monitoring_off: slot_ignore_monitoring_off.unwrap_or_default(),
+            no_nrpe: slot_no_nrpe.unwrap_or_default(),
+            no_auto_reboot: slot_no_auto_reboot.unwrap_or_default(),
+            support_level: slot_support_level.unwrap_or_default(),
+            vulnscan: slot_vulnscan.unwrap_or_default(),
+            intrusion_detection: slot_intrusion_detection.unwrap_or_default(),
+            intrusion_detection_alert_level: slot_intrusion_detection_alert_level
+                .unwrap_or_default(),
+            penetration_patrol: slot_penetration_patrol.unwrap_or_default(),
+            penetration_patrol_alert_level: slot_penetration_patrol_alert_level
+                .unwrap_or_default(),
+            status: slot_status.unwrap_or_default(),
+            nickname: slot_nickname.unwrap_or_default(),
+            start_date: slot_start_date.unwrap_or_default(),
+            expiry_date: slot_expiry_date.unwrap_or_default(),
+            renewal_price_amount: slot_renewal_price_amount.unwrap_or_default(),
+            renewal_price_currency: slot_renewal_price_currency.unwrap_or_default(),
+            renewal_price_vat: slot_renewal_price_vat.unwrap_or_default(),
+            r#type: slot_type.unwrap_or_default(),
+            network_zones: slot_network_zones.unwrap_or_default(),
+            data_zone: slot_data_zone.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// An IP address of a server, with its reverse DNS name and traffic counters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerIp {
     /// The IP address, e.g. `1.2.3.4`.
     pub address: String,
     /// The reverse DNS name of the address, e.g. `server.example.com`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse_map: Option<String>,
     /// The bytes received at this address yesterday.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_in_yesterday: Option<i64>,
     /// The bytes sent from this address yesterday.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_out_yesterday: Option<i64>,
     /// The bytes received at this address so far today.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_in_today: Option<i64>,
     /// The bytes sent from this address so far today.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_out_today: Option<i64>,
 }
+impl rt::struct_de::Members for ServerIp {
+    const NAME: &'static str = "ServerIp";
+    const NAMES: &'static [&'static str] = &[
+        "address",
+        "reverse_map",
+        "bytes_in_yesterday",
+        "bytes_out_yesterday",
+        "bytes_in_today",
+        "bytes_out_today",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_address = None;
+        let mut slot_reverse_map = None;
+        let mut slot_bytes_in_yesterday = None;
+        let mut slot_bytes_out_yesterday = None;
+        let mut slot_bytes_in_today = None;
+        let mut slot_bytes_out_today = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_reverse_map, "reverse_map")?
+                }
+                2 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bytes_in_yesterday,
+                        "bytes_in_yesterday",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                3 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bytes_out_yesterday,
+                        "bytes_out_yesterday",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bytes_in_today,
+                        "bytes_in_today",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                5 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_bytes_out_today,
+                        "bytes_out_today",
+                        rt::lenient::OptionInteger,
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            address: rt::struct_de::required(slot_address, "address")?,
+            reverse_map: slot_reverse_map.unwrap_or_default(),
+            bytes_in_yesterday: slot_bytes_in_yesterday.unwrap_or_default(),
+            bytes_out_yesterday: slot_bytes_out_yesterday.unwrap_or_default(),
+            bytes_in_today: slot_bytes_in_today.unwrap_or_default(),
+            bytes_out_today: slot_bytes_out_today.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerIp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The vLANs a server is in.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerVlans {
     /// The names of the tagged vLANs the server is in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tagged: Option<Vec<String>>,
     /// The names of the untagged vLANs the server is in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub untagged: Option<Vec<String>>,
+}
+impl rt::struct_de::Members for ServerVlans {
+    const NAME: &'static str = "ServerVlans";
+    const NAMES: &'static [&'static str] = &["tagged", "untagged"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_tagged = None;
+        let mut slot_untagged = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_tagged, "tagged")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_untagged, "untagged")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            tagged: slot_tagged.unwrap_or_default(),
+            untagged: slot_untagged.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerVlans {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// The level of server monitoring.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -5,56 +5,164 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A service of the account, as described by `service.info` and listed by `service.list`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Service {
     /// The service's canonical name; for a server, also the server's name.
     pub name: String,
     /// The service's status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ServiceStatus>,
     /// The nickname the customer gave the service; empty when none was set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// The date the service started, as `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<cloud_sdks_runtime::date::Date>,
     /// The date the service ends, as `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<cloud_sdks_runtime::date::Date>,
     /// The monthly renewal price, VAT included.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renewal_price_amount: Option<f64>,
     /// The currency of the renewal price, e.g. `GBP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renewal_price_currency: Option<String>,
     /// The VAT part of the monthly renewal price.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cloud_sdks_runtime::lenient::option_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renewal_price_vat: Option<f64>,
     /// The kind of service, e.g. `miniserver`, `fullserver` or `cloudstorage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The names of the network zones the service belongs to; empty for services that do not depend on a network zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_zones: Option<Vec<String>>,
     /// The name of the data zone that holds the service's data; empty for services that keep no data at rest.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_zone: Option<String>,
 }
+impl rt::struct_de::Members for Service {
+    const NAME: &'static str = "Service";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "status",
+        "nickname",
+        "start_date",
+        "expiry_date",
+        "renewal_price_amount",
+        "renewal_price_currency",
+        "renewal_price_vat",
+        "type",
+        "network_zones",
+        "data_zone",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_status = None;
+        let mut slot_nickname = None;
+        let mut slot_start_date = None;
+        let mut slot_expiry_date = None;
+        let mut slot_renewal_price_amount = None;
+        let mut slot_renewal_price_currency = None;
+        let mut slot_renewal_price_vat = None;
+        let mut slot_type = None;
+        let mut slot_network_zones = None;
+        let mut slot_data_zone = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_start_date, "start_date")?,
+                4 => {
+                    rt::struct_de::field(&mut map, &mut slot_expiry_date, "expiry_date")?
+                }
+                5 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_renewal_price_amount,
+                        "renewal_price_amount",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_renewal_price_currency,
+                        "renewal_price_currency",
+                    )?
+                }
+                7 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_renewal_price_vat,
+                        "renewal_price_vat",
+                        rt::lenient::OptionNumber,
+                    )?
+                }
+                8 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                9 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_network_zones,
+                        "network_zones",
+                    )?
+                }
+                10 => rt::struct_de::field(&mut map, &mut slot_data_zone, "data_zone")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            status: slot_status.unwrap_or_default(),
+            nickname: slot_nickname.unwrap_or_default(),
+            start_date: slot_start_date.unwrap_or_default(),
+            expiry_date: slot_expiry_date.unwrap_or_default(),
+            renewal_price_amount: slot_renewal_price_amount.unwrap_or_default(),
+            renewal_price_currency: slot_renewal_price_currency.unwrap_or_default(),
+            renewal_price_vat: slot_renewal_price_vat.unwrap_or_default(),
+            r#type: slot_type.unwrap_or_default(),
+            network_zones: slot_network_zones.unwrap_or_default(),
+            data_zone: slot_data_zone.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Service {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The nickname a service was given by `service.set_nickname`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServiceNickname {
     /// The nickname as stored, after the API's clean-up.
     pub nickname: String,
+}
+impl rt::struct_de::Members for ServiceNickname {
+    const NAME: &'static str = "ServiceNickname";
+    const NAMES: &'static [&'static str] = &["nickname"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_nickname = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            nickname: rt::struct_de::required(slot_nickname, "nickname")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceNickname {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// The status of a service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

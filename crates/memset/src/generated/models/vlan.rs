@@ -5,34 +5,106 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A vLAN of the account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Vlan {
     /// The vLAN's canonical name, which is also its service name.
     pub name: String,
     /// The vLAN's network in CIDR notation, e.g. `10.1.1.0/24`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
     /// The names of the hosts in the vLAN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// The network zone the vLAN is in, e.g. `reading`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_zone: Option<String>,
 }
+impl rt::struct_de::Members for Vlan {
+    const NAME: &'static str = "Vlan";
+    const NAMES: &'static [&'static str] = &["name", "network", "hosts", "network_zone"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_network = None;
+        let mut slot_hosts = None;
+        let mut slot_network_zone = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_network, "network")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_hosts, "hosts")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_network_zone,
+                        "network_zone",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            network: slot_network.unwrap_or_default(),
+            hosts: slot_hosts.unwrap_or_default(),
+            network_zone: slot_network_zone.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Vlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A host in a vLAN.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VlanHost {
     /// The host's canonical service name.
     pub name: String,
     /// The kind of host, e.g. `fullserver` or `miniserver`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The host's private addresses in the vLAN's network, e.g. `10.1.1.10`, as Memset's records and tools know them; may be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_ips: Option<Vec<String>>,
     /// Whether the vLAN is tagged on this host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tagged: Option<bool>,
+}
+impl rt::struct_de::Members for VlanHost {
+    const NAME: &'static str = "VlanHost";
+    const NAMES: &'static [&'static str] = &["name", "type", "private_ips", "tagged"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_type = None;
+        let mut slot_private_ips = None;
+        let mut slot_tagged = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_private_ips, "private_ips")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_tagged, "tagged")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            r#type: slot_type.unwrap_or_default(),
+            private_ips: slot_private_ips.unwrap_or_default(),
+            tagged: slot_tagged.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VlanHost {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

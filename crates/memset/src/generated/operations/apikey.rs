@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `apikey.add_scope`, by the source's names: what [`ApikeyApi::add_scope`](ApikeyApi::add_scope) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApikeyAddScopeParams {
     /// The API key, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
@@ -18,6 +17,36 @@ pub struct ApikeyAddScopeParams {
     pub scope_name: String,
     /// The method or service name to add, at most 50 characters. Must be at most 50 characters.
     pub value: String,
+}
+impl rt::struct_de::Members for ApikeyAddScopeParams {
+    const NAME: &'static str = "ApikeyAddScopeParams";
+    const NAMES: &'static [&'static str] = &["id", "scope_name", "value"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_scope_name = None;
+        let mut slot_value = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_scope_name, "scope_name")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_value, "value")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            scope_name: rt::struct_de::required(slot_scope_name, "scope_name")?,
+            value: rt::struct_de::required(slot_value, "value")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApikeyAddScopeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ApikeyAddScopeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -93,14 +122,40 @@ impl ApikeyApi {
     }
 }
 ///The arguments of `apikey.create`, by the source's names: what [`ApikeyApi::create`](ApikeyApi::create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApikeyCreateParams {
     /// The scopes that limit what the key may do; without them the key may do everything.
     pub scopes: Option<ApiKeyScopes>,
     /// A comment to keep with the key, at most 255 characters. Must be at most 255 characters.
     pub comment: Option<String>,
+}
+impl rt::struct_de::Members for ApikeyCreateParams {
+    const NAME: &'static str = "ApikeyCreateParams";
+    const NAMES: &'static [&'static str] = &["scopes", "comment"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_scopes = None;
+        let mut slot_comment = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_scopes, "scopes")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            scopes: slot_scopes.unwrap_or_default(),
+            comment: slot_comment.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApikeyCreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ApikeyCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -167,12 +222,35 @@ impl ApikeyCreateRequest {
     }
 }
 ///The arguments of `apikey.delete`, by the source's names: what [`ApikeyApi::delete`](ApikeyApi::delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApikeyDeleteParams {
     /// The API key, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub id: String,
+}
+impl rt::struct_de::Members for ApikeyDeleteParams {
+    const NAME: &'static str = "ApikeyDeleteParams";
+    const NAMES: &'static [&'static str] = &["id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApikeyDeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ApikeyDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -223,8 +301,7 @@ impl ApikeyApi {
     }
 }
 ///The arguments of `apikey.delete_scope`, by the source's names: what [`ApikeyApi::delete_scope`](ApikeyApi::delete_scope) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApikeyDeleteScopeParams {
     /// The API key, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
@@ -233,6 +310,36 @@ pub struct ApikeyDeleteScopeParams {
     pub scope_name: String,
     /// The method or service name to remove, at most 50 characters. Must be at most 50 characters.
     pub value: String,
+}
+impl rt::struct_de::Members for ApikeyDeleteScopeParams {
+    const NAME: &'static str = "ApikeyDeleteScopeParams";
+    const NAMES: &'static [&'static str] = &["id", "scope_name", "value"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_scope_name = None;
+        let mut slot_value = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_scope_name, "scope_name")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_value, "value")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            scope_name: rt::struct_de::required(slot_scope_name, "scope_name")?,
+            value: rt::struct_de::required(slot_value, "value")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApikeyDeleteScopeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ApikeyDeleteScopeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -313,12 +420,35 @@ impl ApikeyApi {
     }
 }
 ///The arguments of `apikey.info`, by the source's names: what [`ApikeyApi::info`](ApikeyApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApikeyInfoParams {
     /// The API key, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub id: String,
+}
+impl rt::struct_de::Members for ApikeyInfoParams {
+    const NAME: &'static str = "ApikeyInfoParams";
+    const NAMES: &'static [&'static str] = &["id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApikeyInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ApikeyInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -369,10 +499,27 @@ impl ApikeyApi {
     }
 }
 ///The arguments of `apikey.list`, by the source's names: what [`ApikeyApi::list`](ApikeyApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApikeyListParams {}
+impl rt::struct_de::Members for ApikeyListParams {
+    const NAME: &'static str = "ApikeyListParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApikeyListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl ApikeyListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {

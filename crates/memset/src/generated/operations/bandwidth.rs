@@ -8,12 +8,35 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `bandwidth.info`, by the source's names: what [`BandwidthApi::info`](BandwidthApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct BandwidthInfoParams {
     /// The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
+}
+impl rt::struct_de::Members for BandwidthInfoParams {
+    const NAME: &'static str = "BandwidthInfoParams";
+    const NAMES: &'static [&'static str] = &["name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for BandwidthInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl BandwidthInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -68,14 +91,40 @@ impl BandwidthApi {
     }
 }
 ///The arguments of `bandwidth.monthly_usage`, by the source's names: what [`BandwidthApi::monthly_usage`](BandwidthApi::monthly_usage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct BandwidthMonthlyUsageParams {
     /// The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The year to report, from its 1st of January; the current year unless given. Must be from 2000 to 2100.
     pub year: Option<i64>,
+}
+impl rt::struct_de::Members for BandwidthMonthlyUsageParams {
+    const NAME: &'static str = "BandwidthMonthlyUsageParams";
+    const NAMES: &'static [&'static str] = &["name", "year"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_year = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_year, "year")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            year: slot_year.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for BandwidthMonthlyUsageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl BandwidthMonthlyUsageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -150,14 +199,40 @@ impl BandwidthMonthlyUsageRequest {
     }
 }
 ///The arguments of `bandwidth.usage`, by the source's names: what [`BandwidthApi::usage`](BandwidthApi::usage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct BandwidthUsageParams {
     /// The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// How far back to report: `day` (the default), `week`, `month`, `quarter`, `halfyear` or `year`. Must be one of `day`, `week`, `month`, `quarter`, `halfyear`, `year`.
     pub period: Option<String>,
+}
+impl rt::struct_de::Members for BandwidthUsageParams {
+    const NAME: &'static str = "BandwidthUsageParams";
+    const NAMES: &'static [&'static str] = &["name", "period"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_period = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_period, "period")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            period: slot_period.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for BandwidthUsageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl BandwidthUsageParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,12 +8,41 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `cluster.info`, by the source's names: what [`ClusterApi::info`](ClusterApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterInfoParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub cluster_name: String,
+}
+impl rt::struct_de::Members for ClusterInfoParams {
+    const NAME: &'static str = "ClusterInfoParams";
+    const NAMES: &'static [&'static str] = &["cluster_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -66,12 +95,35 @@ impl ClusterApi {
     }
 }
 ///The arguments of `cluster.list`, by the source's names: what [`ClusterApi::list`](ClusterApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterListParams {
     /// List only enabled clusters (true) or only disabled ones (false).
     pub enabled: Option<bool>,
+}
+impl rt::struct_de::Members for ClusterListParams {
+    const NAME: &'static str = "ClusterListParams";
+    const NAMES: &'static [&'static str] = &["enabled"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_enabled = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            enabled: slot_enabled.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -119,8 +171,7 @@ impl ClusterListRequest {
     }
 }
 ///The arguments of `cluster.real_service.disable`, by the source's names: what [`ClusterRealServiceApi::disable`](ClusterRealServiceApi::disable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterRealServiceDisableParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -129,6 +180,54 @@ pub struct ClusterRealServiceDisableParams {
     pub service_name: String,
     /// The name of the cluster server.
     pub server_name: String,
+}
+impl rt::struct_de::Members for ClusterRealServiceDisableParams {
+    const NAME: &'static str = "ClusterRealServiceDisableParams";
+    const NAMES: &'static [&'static str] = &[
+        "cluster_name",
+        "service_name",
+        "server_name",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        let mut slot_service_name = None;
+        let mut slot_server_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterRealServiceDisableParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterRealServiceDisableParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -209,8 +308,7 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.real_service.disable_fallback`, by the source's names: what [`ClusterRealServiceApi::disable_fallback`](ClusterRealServiceApi::disable_fallback) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterRealServiceDisableFallbackParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -219,6 +317,54 @@ pub struct ClusterRealServiceDisableFallbackParams {
     pub service_name: String,
     /// The name of the cluster server.
     pub server_name: String,
+}
+impl rt::struct_de::Members for ClusterRealServiceDisableFallbackParams {
+    const NAME: &'static str = "ClusterRealServiceDisableFallbackParams";
+    const NAMES: &'static [&'static str] = &[
+        "cluster_name",
+        "service_name",
+        "server_name",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        let mut slot_service_name = None;
+        let mut slot_server_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterRealServiceDisableFallbackParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterRealServiceDisableFallbackParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -308,8 +454,7 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.real_service.enable`, by the source's names: what [`ClusterRealServiceApi::enable`](ClusterRealServiceApi::enable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterRealServiceEnableParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -318,6 +463,54 @@ pub struct ClusterRealServiceEnableParams {
     pub service_name: String,
     /// The name of the cluster server.
     pub server_name: String,
+}
+impl rt::struct_de::Members for ClusterRealServiceEnableParams {
+    const NAME: &'static str = "ClusterRealServiceEnableParams";
+    const NAMES: &'static [&'static str] = &[
+        "cluster_name",
+        "service_name",
+        "server_name",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        let mut slot_service_name = None;
+        let mut slot_server_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterRealServiceEnableParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterRealServiceEnableParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -398,8 +591,7 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.real_service.enable_fallback`, by the source's names: what [`ClusterRealServiceApi::enable_fallback`](ClusterRealServiceApi::enable_fallback) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterRealServiceEnableFallbackParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -408,6 +600,54 @@ pub struct ClusterRealServiceEnableFallbackParams {
     pub service_name: String,
     /// The name of the cluster server.
     pub server_name: String,
+}
+impl rt::struct_de::Members for ClusterRealServiceEnableFallbackParams {
+    const NAME: &'static str = "ClusterRealServiceEnableFallbackParams";
+    const NAMES: &'static [&'static str] = &[
+        "cluster_name",
+        "service_name",
+        "server_name",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        let mut slot_service_name = None;
+        let mut slot_server_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterRealServiceEnableFallbackParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterRealServiceEnableFallbackParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -498,8 +738,7 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.real_service.info`, by the source's names: what [`ClusterRealServiceApi::info`](ClusterRealServiceApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterRealServiceInfoParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -508,6 +747,54 @@ pub struct ClusterRealServiceInfoParams {
     pub service_name: String,
     /// The name of the cluster server.
     pub server_name: String,
+}
+impl rt::struct_de::Members for ClusterRealServiceInfoParams {
+    const NAME: &'static str = "ClusterRealServiceInfoParams";
+    const NAMES: &'static [&'static str] = &[
+        "cluster_name",
+        "service_name",
+        "server_name",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        let mut slot_service_name = None;
+        let mut slot_server_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterRealServiceInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterRealServiceInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -586,14 +873,52 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.real_service.list`, by the source's names: what [`ClusterRealServiceApi::list`](ClusterRealServiceApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterRealServiceListParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub cluster_name: String,
     /// The name of the cluster service.
     pub service_name: String,
+}
+impl rt::struct_de::Members for ClusterRealServiceListParams {
+    const NAME: &'static str = "ClusterRealServiceListParams";
+    const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        let mut slot_service_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterRealServiceListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterRealServiceListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -661,8 +986,7 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.real_service.set_weight`, by the source's names: what [`ClusterRealServiceApi::set_weight`](ClusterRealServiceApi::set_weight) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterRealServiceSetWeightParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -673,6 +997,58 @@ pub struct ClusterRealServiceSetWeightParams {
     pub server_name: String,
     /// The server's capacity relative to the other servers of the pool; 0 means it gets no new jobs.
     pub weight: i64,
+}
+impl rt::struct_de::Members for ClusterRealServiceSetWeightParams {
+    const NAME: &'static str = "ClusterRealServiceSetWeightParams";
+    const NAMES: &'static [&'static str] = &[
+        "cluster_name",
+        "service_name",
+        "server_name",
+        "weight",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        let mut slot_service_name = None;
+        let mut slot_server_name = None;
+        let mut slot_weight = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_weight, "weight")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+            weight: rt::struct_de::required(slot_weight, "weight")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterRealServiceSetWeightParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterRealServiceSetWeightParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -762,8 +1138,7 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.real_service.statistics`, by the source's names: what [`ClusterRealServiceApi::statistics`](ClusterRealServiceApi::statistics) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterRealServiceStatisticsParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -772,6 +1147,54 @@ pub struct ClusterRealServiceStatisticsParams {
     pub service_name: String,
     /// The name of the cluster server.
     pub server_name: String,
+}
+impl rt::struct_de::Members for ClusterRealServiceStatisticsParams {
+    const NAME: &'static str = "ClusterRealServiceStatisticsParams";
+    const NAMES: &'static [&'static str] = &[
+        "cluster_name",
+        "service_name",
+        "server_name",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        let mut slot_service_name = None;
+        let mut slot_server_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterRealServiceStatisticsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterRealServiceStatisticsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -857,14 +1280,48 @@ impl ClusterRealServiceApi {
     }
 }
 ///The arguments of `cluster.server.disable`, by the source's names: what [`ClusterServerApi::disable`](ClusterServerApi::disable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterServerDisableParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub cluster_name: String,
     /// The name of the cluster server.
     pub server_name: String,
+}
+impl rt::struct_de::Members for ClusterServerDisableParams {
+    const NAME: &'static str = "ClusterServerDisableParams";
+    const NAMES: &'static [&'static str] = &["cluster_name", "server_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        let mut slot_server_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterServerDisableParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterServerDisableParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -938,14 +1395,48 @@ impl ClusterServerApi {
     }
 }
 ///The arguments of `cluster.server.enable`, by the source's names: what [`ClusterServerApi::enable`](ClusterServerApi::enable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterServerEnableParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub cluster_name: String,
     /// The name of the cluster server.
     pub server_name: String,
+}
+impl rt::struct_de::Members for ClusterServerEnableParams {
+    const NAME: &'static str = "ClusterServerEnableParams";
+    const NAMES: &'static [&'static str] = &["cluster_name", "server_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        let mut slot_server_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterServerEnableParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterServerEnableParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1019,12 +1510,37 @@ impl ClusterServerApi {
     }
 }
 ///The arguments of `cluster.server.info`, by the source's names: what [`ClusterServerApi::info`](ClusterServerApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterServerInfoParams {
     /// The name of the cluster server.
     pub server_name: String,
+}
+impl rt::struct_de::Members for ClusterServerInfoParams {
+    const NAME: &'static str = "ClusterServerInfoParams";
+    const NAMES: &'static [&'static str] = &["server_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterServerInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterServerInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1075,12 +1591,41 @@ impl ClusterServerApi {
     }
 }
 ///The arguments of `cluster.server.list`, by the source's names: what [`ClusterServerApi::list`](ClusterServerApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterServerListParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub cluster_name: String,
+}
+impl rt::struct_de::Members for ClusterServerListParams {
+    const NAME: &'static str = "ClusterServerListParams";
+    const NAMES: &'static [&'static str] = &["cluster_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterServerListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterServerListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1143,14 +1688,52 @@ impl ClusterServerApi {
     }
 }
 ///The arguments of `cluster.service.disable`, by the source's names: what [`ClusterServiceApi::disable`](ClusterServiceApi::disable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterServiceDisableParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub cluster_name: String,
     /// The name of the cluster service.
     pub service_name: String,
+}
+impl rt::struct_de::Members for ClusterServiceDisableParams {
+    const NAME: &'static str = "ClusterServiceDisableParams";
+    const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        let mut slot_service_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterServiceDisableParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterServiceDisableParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1227,14 +1810,52 @@ impl ClusterServiceApi {
     }
 }
 ///The arguments of `cluster.service.enable`, by the source's names: what [`ClusterServiceApi::enable`](ClusterServiceApi::enable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterServiceEnableParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub cluster_name: String,
     /// The name of the cluster service.
     pub service_name: String,
+}
+impl rt::struct_de::Members for ClusterServiceEnableParams {
+    const NAME: &'static str = "ClusterServiceEnableParams";
+    const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        let mut slot_service_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterServiceEnableParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterServiceEnableParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1311,14 +1932,52 @@ impl ClusterServiceApi {
     }
 }
 ///The arguments of `cluster.service.info`, by the source's names: what [`ClusterServiceApi::info`](ClusterServiceApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterServiceInfoParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub cluster_name: String,
     /// The name of the cluster service.
     pub service_name: String,
+}
+impl rt::struct_de::Members for ClusterServiceInfoParams {
+    const NAME: &'static str = "ClusterServiceInfoParams";
+    const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        let mut slot_service_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterServiceInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterServiceInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1393,12 +2052,41 @@ impl ClusterServiceApi {
     }
 }
 ///The arguments of `cluster.service.list`, by the source's names: what [`ClusterServiceApi::list`](ClusterServiceApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterServiceListParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub cluster_name: String,
+}
+impl rt::struct_de::Members for ClusterServiceListParams {
+    const NAME: &'static str = "ClusterServiceListParams";
+    const NAMES: &'static [&'static str] = &["cluster_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterServiceListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterServiceListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1461,14 +2149,52 @@ impl ClusterServiceApi {
     }
 }
 ///The arguments of `cluster.service.status_image`, by the source's names: what [`ClusterServiceApi::status_image`](ClusterServiceApi::status_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClusterServiceStatusImageParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub cluster_name: String,
     /// The name of the cluster service.
     pub service_name: String,
+}
+impl rt::struct_de::Members for ClusterServiceStatusImageParams {
+    const NAME: &'static str = "ClusterServiceStatusImageParams";
+    const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cluster_name = None;
+        let mut slot_service_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cluster_name,
+                        "cluster_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ClusterServiceStatusImageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ClusterServiceStatusImageParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,10 +8,27 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `create.available`, by the source's names: what [`CreateApi::available`](CreateApi::available) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateAvailableParams {}
+impl rt::struct_de::Members for CreateAvailableParams {
+    const NAME: &'static str = "CreateAvailableParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateAvailableParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl CreateAvailableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -44,8 +61,7 @@ impl CreateApi {
     }
 }
 ///The arguments of `create.extra_bandwidth`, by the source's names: what [`CreateApi::extra_bandwidth`](CreateApi::extra_bandwidth) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateExtraBandwidthParams {
     /// The service name of the server, which must have metered bandwidth. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -54,6 +70,36 @@ pub struct CreateExtraBandwidthParams {
     pub amount: i64,
     /// When true, nothing is ordered or invoiced, but the prices are still returned.
     pub dry_run: bool,
+}
+impl rt::struct_de::Members for CreateExtraBandwidthParams {
+    const NAME: &'static str = "CreateExtraBandwidthParams";
+    const NAMES: &'static [&'static str] = &["name", "amount", "dry_run"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_amount = None;
+        let mut slot_dry_run = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_amount, "amount")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            amount: rt::struct_de::required(slot_amount, "amount")?,
+            dry_run: rt::struct_de::required(slot_dry_run, "dry_run")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateExtraBandwidthParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateExtraBandwidthParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -139,8 +185,7 @@ impl CreateApi {
     }
 }
 ///The arguments of `create.hourly_miniserver`, by the source's names: what [`CreateApi::hourly_miniserver`](CreateApi::hourly_miniserver) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateHourlyMiniserverParams {
     /// For unmetered bandwidth only: burst speed and contention ratio, e.g. `5mbps_10to1` (5 Mbps burst, 10:1 contention, so 0.5 Mbps dedicated). The options depend on the SKU. Classic Miniservers only.
@@ -193,6 +238,184 @@ pub struct CreateHourlyMiniserverParams {
     pub pub_ssh_key: Option<String>,
     /// `hdd` (rotating disk) or `ssd` (solid state disk). Must be one of `hdd`, `ssd`.
     pub disk_type: Option<String>,
+}
+impl rt::struct_de::Members for CreateHourlyMiniserverParams {
+    const NAME: &'static str = "CreateHourlyMiniserverParams";
+    const NAMES: &'static [&'static str] = &[
+        "connection",
+        "monthly_transfer_gb",
+        "bandwidth_type",
+        "backups",
+        "lvs",
+        "intrusion_detection",
+        "monitoring_level",
+        "vulnscan",
+        "database",
+        "antivirus",
+        "firewall",
+        "firewall_rule_group",
+        "sku",
+        "dry_run",
+        "discount_code",
+        "add_to_next_bill",
+        "os",
+        "os_bits",
+        "support_level",
+        "vlan",
+        "network_zone",
+        "data_zone",
+        "period",
+        "pub_ssh_key",
+        "disk_type",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_connection = None;
+        let mut slot_monthly_transfer_gb = None;
+        let mut slot_bandwidth_type = None;
+        let mut slot_backups = None;
+        let mut slot_lvs = None;
+        let mut slot_intrusion_detection = None;
+        let mut slot_monitoring_level = None;
+        let mut slot_vulnscan = None;
+        let mut slot_database = None;
+        let mut slot_antivirus = None;
+        let mut slot_firewall = None;
+        let mut slot_firewall_rule_group = None;
+        let mut slot_sku = None;
+        let mut slot_dry_run = None;
+        let mut slot_discount_code = None;
+        let mut slot_add_to_next_bill = None;
+        let mut slot_os = None;
+        let mut slot_os_bits = None;
+        let mut slot_support_level = None;
+        let mut slot_vlan = None;
+        let mut slot_network_zone = None;
+        let mut slot_data_zone = None;
+        let mut slot_period = None;
+        let mut slot_pub_ssh_key = None;
+        let mut slot_disk_type = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_connection, "connection")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monthly_transfer_gb,
+                        "monthly_transfer_gb",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_bandwidth_type,
+                        "bandwidth_type",
+                    )?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_backups, "backups")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_lvs, "lvs")?,
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_intrusion_detection,
+                        "intrusion_detection",
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_level,
+                        "monitoring_level",
+                    )?
+                }
+                7 => rt::struct_de::field(&mut map, &mut slot_vulnscan, "vulnscan")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_database, "database")?,
+                9 => rt::struct_de::field(&mut map, &mut slot_antivirus, "antivirus")?,
+                10 => rt::struct_de::field(&mut map, &mut slot_firewall, "firewall")?,
+                11 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_rule_group,
+                        "firewall_rule_group",
+                    )?
+                }
+                12 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
+                13 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
+                14 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_discount_code,
+                        "discount_code",
+                    )?
+                }
+                15 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_add_to_next_bill,
+                        "add_to_next_bill",
+                    )?
+                }
+                16 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
+                17 => rt::struct_de::field(&mut map, &mut slot_os_bits, "os_bits")?,
+                18 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_support_level,
+                        "support_level",
+                    )?
+                }
+                19 => rt::struct_de::field(&mut map, &mut slot_vlan, "vlan")?,
+                20 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_network_zone,
+                        "network_zone",
+                    )?
+                }
+                21 => rt::struct_de::field(&mut map, &mut slot_data_zone, "data_zone")?,
+                22 => rt::struct_de::field(&mut map, &mut slot_period, "period")?,
+                23 => {
+                    rt::struct_de::field(&mut map, &mut slot_pub_ssh_key, "pub_ssh_key")?
+                }
+                24 => rt::struct_de::field(&mut map, &mut slot_disk_type, "disk_type")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            connection: slot_connection.unwrap_or_default(),
+            monthly_transfer_gb: slot_monthly_transfer_gb.unwrap_or_default(),
+            bandwidth_type: slot_bandwidth_type.unwrap_or_default(),
+            backups: slot_backups.unwrap_or_default(),
+            lvs: slot_lvs.unwrap_or_default(),
+            intrusion_detection: slot_intrusion_detection.unwrap_or_default(),
+            monitoring_level: slot_monitoring_level.unwrap_or_default(),
+            vulnscan: slot_vulnscan.unwrap_or_default(),
+            database: slot_database.unwrap_or_default(),
+            antivirus: slot_antivirus.unwrap_or_default(),
+            firewall: slot_firewall.unwrap_or_default(),
+            firewall_rule_group: slot_firewall_rule_group.unwrap_or_default(),
+            sku: rt::struct_de::required(slot_sku, "sku")?,
+            dry_run: rt::struct_de::required(slot_dry_run, "dry_run")?,
+            discount_code: slot_discount_code.unwrap_or_default(),
+            add_to_next_bill: slot_add_to_next_bill.unwrap_or_default(),
+            os: rt::struct_de::required(slot_os, "os")?,
+            os_bits: slot_os_bits.unwrap_or_default(),
+            support_level: slot_support_level.unwrap_or_default(),
+            vlan: slot_vlan.unwrap_or_default(),
+            network_zone: slot_network_zone.unwrap_or_default(),
+            data_zone: slot_data_zone.unwrap_or_default(),
+            period: slot_period.unwrap_or_default(),
+            pub_ssh_key: slot_pub_ssh_key.unwrap_or_default(),
+            disk_type: slot_disk_type.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateHourlyMiniserverParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateHourlyMiniserverParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -497,8 +720,7 @@ impl CreateHourlyMiniserverRequest {
     }
 }
 ///The arguments of `create.memstore`, by the source's names: what [`CreateApi::memstore`](CreateApi::memstore) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateMemstoreParams {
     /// The SKU of the service to order; `create.available` lists them.
@@ -513,6 +735,70 @@ pub struct CreateMemstoreParams {
     pub network_zone: Option<String>,
     /// The data zone to deploy in: `Memset Public Cloud` for regular accounts unless told otherwise, the account's own community cloud for community cloud accounts. `create.available` lists the zones of each product.
     pub data_zone: Option<String>,
+}
+impl rt::struct_de::Members for CreateMemstoreParams {
+    const NAME: &'static str = "CreateMemstoreParams";
+    const NAMES: &'static [&'static str] = &[
+        "sku",
+        "dry_run",
+        "discount_code",
+        "add_to_next_bill",
+        "network_zone",
+        "data_zone",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_sku = None;
+        let mut slot_dry_run = None;
+        let mut slot_discount_code = None;
+        let mut slot_add_to_next_bill = None;
+        let mut slot_network_zone = None;
+        let mut slot_data_zone = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_discount_code,
+                        "discount_code",
+                    )?
+                }
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_add_to_next_bill,
+                        "add_to_next_bill",
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_network_zone,
+                        "network_zone",
+                    )?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_data_zone, "data_zone")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            sku: rt::struct_de::required(slot_sku, "sku")?,
+            dry_run: rt::struct_de::required(slot_dry_run, "dry_run")?,
+            discount_code: slot_discount_code.unwrap_or_default(),
+            add_to_next_bill: slot_add_to_next_bill.unwrap_or_default(),
+            network_zone: slot_network_zone.unwrap_or_default(),
+            data_zone: slot_data_zone.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateMemstoreParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateMemstoreParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -611,8 +897,7 @@ impl CreateMemstoreRequest {
     }
 }
 ///The arguments of `create.monthly_fullserver`, by the source's names: what [`CreateApi::monthly_fullserver`](CreateApi::monthly_fullserver) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateMonthlyFullserverParams {
     /// `metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges). Must be one of `metered`, `unmetered`.
@@ -671,6 +956,208 @@ pub struct CreateMonthlyFullserverParams {
     pub partitioning: Option<String>,
     /// Special setup instructions, such as custom partitioning requirements.
     pub setup_instructions: Option<String>,
+}
+impl rt::struct_de::Members for CreateMonthlyFullserverParams {
+    const NAME: &'static str = "CreateMonthlyFullserverParams";
+    const NAMES: &'static [&'static str] = &[
+        "bandwidth_type",
+        "backups",
+        "lvs",
+        "intrusion_detection",
+        "monitoring_level",
+        "vulnscan",
+        "database",
+        "antivirus",
+        "firewall",
+        "firewall_rule_group",
+        "sku",
+        "dry_run",
+        "discount_code",
+        "add_to_next_bill",
+        "os",
+        "os_bits",
+        "support_level",
+        "vlan",
+        "network_zone",
+        "data_zone",
+        "period",
+        "pub_ssh_key",
+        "disk",
+        "ram",
+        "nvme",
+        "net_card_speed_gbps",
+        "partitioning",
+        "setup_instructions",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_bandwidth_type = None;
+        let mut slot_backups = None;
+        let mut slot_lvs = None;
+        let mut slot_intrusion_detection = None;
+        let mut slot_monitoring_level = None;
+        let mut slot_vulnscan = None;
+        let mut slot_database = None;
+        let mut slot_antivirus = None;
+        let mut slot_firewall = None;
+        let mut slot_firewall_rule_group = None;
+        let mut slot_sku = None;
+        let mut slot_dry_run = None;
+        let mut slot_discount_code = None;
+        let mut slot_add_to_next_bill = None;
+        let mut slot_os = None;
+        let mut slot_os_bits = None;
+        let mut slot_support_level = None;
+        let mut slot_vlan = None;
+        let mut slot_network_zone = None;
+        let mut slot_data_zone = None;
+        let mut slot_period = None;
+        let mut slot_pub_ssh_key = None;
+        let mut slot_disk = None;
+        let mut slot_ram = None;
+        let mut slot_nvme = None;
+        let mut slot_net_card_speed_gbps = None;
+        let mut slot_partitioning = None;
+        let mut slot_setup_instructions = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_bandwidth_type,
+                        "bandwidth_type",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_backups, "backups")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_lvs, "lvs")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_intrusion_detection,
+                        "intrusion_detection",
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_level,
+                        "monitoring_level",
+                    )?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_vulnscan, "vulnscan")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_database, "database")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_antivirus, "antivirus")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_firewall, "firewall")?,
+                9 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_rule_group,
+                        "firewall_rule_group",
+                    )?
+                }
+                10 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
+                11 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
+                12 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_discount_code,
+                        "discount_code",
+                    )?
+                }
+                13 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_add_to_next_bill,
+                        "add_to_next_bill",
+                    )?
+                }
+                14 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
+                15 => rt::struct_de::field(&mut map, &mut slot_os_bits, "os_bits")?,
+                16 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_support_level,
+                        "support_level",
+                    )?
+                }
+                17 => rt::struct_de::field(&mut map, &mut slot_vlan, "vlan")?,
+                18 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_network_zone,
+                        "network_zone",
+                    )?
+                }
+                19 => rt::struct_de::field(&mut map, &mut slot_data_zone, "data_zone")?,
+                20 => rt::struct_de::field(&mut map, &mut slot_period, "period")?,
+                21 => {
+                    rt::struct_de::field(&mut map, &mut slot_pub_ssh_key, "pub_ssh_key")?
+                }
+                22 => rt::struct_de::field(&mut map, &mut slot_disk, "disk")?,
+                23 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
+                24 => rt::struct_de::field(&mut map, &mut slot_nvme, "nvme")?,
+                25 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_net_card_speed_gbps,
+                        "net_card_speed_gbps",
+                    )?
+                }
+                26 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_partitioning,
+                        "partitioning",
+                    )?
+                }
+                27 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_setup_instructions,
+                        "setup_instructions",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            bandwidth_type: slot_bandwidth_type.unwrap_or_default(),
+            backups: slot_backups.unwrap_or_default(),
+            lvs: slot_lvs.unwrap_or_default(),
+            intrusion_detection: slot_intrusion_detection.unwrap_or_default(),
+            monitoring_level: slot_monitoring_level.unwrap_or_default(),
+            vulnscan: slot_vulnscan.unwrap_or_default(),
+            database: slot_database.unwrap_or_default(),
+            antivirus: slot_antivirus.unwrap_or_default(),
+            firewall: slot_firewall.unwrap_or_default(),
+            firewall_rule_group: slot_firewall_rule_group.unwrap_or_default(),
+            sku: rt::struct_de::required(slot_sku, "sku")?,
+            dry_run: rt::struct_de::required(slot_dry_run, "dry_run")?,
+            discount_code: slot_discount_code.unwrap_or_default(),
+            add_to_next_bill: slot_add_to_next_bill.unwrap_or_default(),
+            os: rt::struct_de::required(slot_os, "os")?,
+            os_bits: slot_os_bits.unwrap_or_default(),
+            support_level: slot_support_level.unwrap_or_default(),
+            vlan: slot_vlan.unwrap_or_default(),
+            network_zone: slot_network_zone.unwrap_or_default(),
+            data_zone: slot_data_zone.unwrap_or_default(),
+            period: slot_period.unwrap_or_default(),
+            pub_ssh_key: slot_pub_ssh_key.unwrap_or_default(),
+            disk: slot_disk.unwrap_or_default(),
+            ram: slot_ram.unwrap_or_default(),
+            nvme: slot_nvme.unwrap_or_default(),
+            net_card_speed_gbps: slot_net_card_speed_gbps.unwrap_or_default(),
+            partitioning: slot_partitioning.unwrap_or_default(),
+            setup_instructions: slot_setup_instructions.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateMonthlyFullserverParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateMonthlyFullserverParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1000,8 +1487,7 @@ impl CreateMonthlyFullserverRequest {
     }
 }
 ///The arguments of `create.monthly_miniserver`, by the source's names: what [`CreateApi::monthly_miniserver`](CreateApi::monthly_miniserver) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateMonthlyMiniserverParams {
     /// For unmetered bandwidth only: burst speed and contention ratio, e.g. `5mbps_10to1` (5 Mbps burst, 10:1 contention, so 0.5 Mbps dedicated). The options depend on the SKU. Classic Miniservers only.
@@ -1054,6 +1540,184 @@ pub struct CreateMonthlyMiniserverParams {
     pub pub_ssh_key: Option<String>,
     /// `hdd` (rotating disk) or `ssd` (solid state disk); classic Miniservers only, current ones are all `ssd`. Must be one of `hdd`, `ssd`.
     pub disk_type: Option<String>,
+}
+impl rt::struct_de::Members for CreateMonthlyMiniserverParams {
+    const NAME: &'static str = "CreateMonthlyMiniserverParams";
+    const NAMES: &'static [&'static str] = &[
+        "connection",
+        "monthly_transfer_gb",
+        "bandwidth_type",
+        "backups",
+        "lvs",
+        "intrusion_detection",
+        "monitoring_level",
+        "vulnscan",
+        "database",
+        "antivirus",
+        "firewall",
+        "firewall_rule_group",
+        "sku",
+        "dry_run",
+        "discount_code",
+        "add_to_next_bill",
+        "os",
+        "os_bits",
+        "support_level",
+        "vlan",
+        "network_zone",
+        "data_zone",
+        "period",
+        "pub_ssh_key",
+        "disk_type",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_connection = None;
+        let mut slot_monthly_transfer_gb = None;
+        let mut slot_bandwidth_type = None;
+        let mut slot_backups = None;
+        let mut slot_lvs = None;
+        let mut slot_intrusion_detection = None;
+        let mut slot_monitoring_level = None;
+        let mut slot_vulnscan = None;
+        let mut slot_database = None;
+        let mut slot_antivirus = None;
+        let mut slot_firewall = None;
+        let mut slot_firewall_rule_group = None;
+        let mut slot_sku = None;
+        let mut slot_dry_run = None;
+        let mut slot_discount_code = None;
+        let mut slot_add_to_next_bill = None;
+        let mut slot_os = None;
+        let mut slot_os_bits = None;
+        let mut slot_support_level = None;
+        let mut slot_vlan = None;
+        let mut slot_network_zone = None;
+        let mut slot_data_zone = None;
+        let mut slot_period = None;
+        let mut slot_pub_ssh_key = None;
+        let mut slot_disk_type = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_connection, "connection")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monthly_transfer_gb,
+                        "monthly_transfer_gb",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_bandwidth_type,
+                        "bandwidth_type",
+                    )?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_backups, "backups")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_lvs, "lvs")?,
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_intrusion_detection,
+                        "intrusion_detection",
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_level,
+                        "monitoring_level",
+                    )?
+                }
+                7 => rt::struct_de::field(&mut map, &mut slot_vulnscan, "vulnscan")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_database, "database")?,
+                9 => rt::struct_de::field(&mut map, &mut slot_antivirus, "antivirus")?,
+                10 => rt::struct_de::field(&mut map, &mut slot_firewall, "firewall")?,
+                11 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_rule_group,
+                        "firewall_rule_group",
+                    )?
+                }
+                12 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
+                13 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
+                14 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_discount_code,
+                        "discount_code",
+                    )?
+                }
+                15 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_add_to_next_bill,
+                        "add_to_next_bill",
+                    )?
+                }
+                16 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
+                17 => rt::struct_de::field(&mut map, &mut slot_os_bits, "os_bits")?,
+                18 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_support_level,
+                        "support_level",
+                    )?
+                }
+                19 => rt::struct_de::field(&mut map, &mut slot_vlan, "vlan")?,
+                20 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_network_zone,
+                        "network_zone",
+                    )?
+                }
+                21 => rt::struct_de::field(&mut map, &mut slot_data_zone, "data_zone")?,
+                22 => rt::struct_de::field(&mut map, &mut slot_period, "period")?,
+                23 => {
+                    rt::struct_de::field(&mut map, &mut slot_pub_ssh_key, "pub_ssh_key")?
+                }
+                24 => rt::struct_de::field(&mut map, &mut slot_disk_type, "disk_type")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            connection: slot_connection.unwrap_or_default(),
+            monthly_transfer_gb: slot_monthly_transfer_gb.unwrap_or_default(),
+            bandwidth_type: slot_bandwidth_type.unwrap_or_default(),
+            backups: slot_backups.unwrap_or_default(),
+            lvs: slot_lvs.unwrap_or_default(),
+            intrusion_detection: slot_intrusion_detection.unwrap_or_default(),
+            monitoring_level: slot_monitoring_level.unwrap_or_default(),
+            vulnscan: slot_vulnscan.unwrap_or_default(),
+            database: slot_database.unwrap_or_default(),
+            antivirus: slot_antivirus.unwrap_or_default(),
+            firewall: slot_firewall.unwrap_or_default(),
+            firewall_rule_group: slot_firewall_rule_group.unwrap_or_default(),
+            sku: rt::struct_de::required(slot_sku, "sku")?,
+            dry_run: rt::struct_de::required(slot_dry_run, "dry_run")?,
+            discount_code: slot_discount_code.unwrap_or_default(),
+            add_to_next_bill: slot_add_to_next_bill.unwrap_or_default(),
+            os: rt::struct_de::required(slot_os, "os")?,
+            os_bits: slot_os_bits.unwrap_or_default(),
+            support_level: slot_support_level.unwrap_or_default(),
+            vlan: slot_vlan.unwrap_or_default(),
+            network_zone: slot_network_zone.unwrap_or_default(),
+            data_zone: slot_data_zone.unwrap_or_default(),
+            period: slot_period.unwrap_or_default(),
+            pub_ssh_key: slot_pub_ssh_key.unwrap_or_default(),
+            disk_type: slot_disk_type.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateMonthlyMiniserverParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateMonthlyMiniserverParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1364,8 +2028,7 @@ impl CreateMonthlyMiniserverRequest {
     }
 }
 ///The arguments of `create.openstack_project`, by the source's names: what [`CreateApi::openstack_project`](CreateApi::openstack_project) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOpenstackProjectParams {
     /// The SKU of the service to order; `create.available` lists them.
@@ -1376,6 +2039,56 @@ pub struct CreateOpenstackProjectParams {
     pub discount_code: Option<String>,
     /// True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.
     pub add_to_next_bill: Option<bool>,
+}
+impl rt::struct_de::Members for CreateOpenstackProjectParams {
+    const NAME: &'static str = "CreateOpenstackProjectParams";
+    const NAMES: &'static [&'static str] = &[
+        "sku",
+        "dry_run",
+        "discount_code",
+        "add_to_next_bill",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_sku = None;
+        let mut slot_dry_run = None;
+        let mut slot_discount_code = None;
+        let mut slot_add_to_next_bill = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_discount_code,
+                        "discount_code",
+                    )?
+                }
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_add_to_next_bill,
+                        "add_to_next_bill",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            sku: rt::struct_de::required(slot_sku, "sku")?,
+            dry_run: rt::struct_de::required(slot_dry_run, "dry_run")?,
+            discount_code: slot_discount_code.unwrap_or_default(),
+            add_to_next_bill: slot_add_to_next_bill.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateOpenstackProjectParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateOpenstackProjectParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1451,12 +2164,41 @@ impl CreateOpenstackProjectRequest {
     }
 }
 ///The arguments of `create.verify_discount_code`, by the source's names: what [`CreateApi::verify_discount_code`](CreateApi::verify_discount_code) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVerifyDiscountCodeParams {
     /// The discount code to check.
     pub discount_code: String,
+}
+impl rt::struct_de::Members for CreateVerifyDiscountCodeParams {
+    const NAME: &'static str = "CreateVerifyDiscountCodeParams";
+    const NAMES: &'static [&'static str] = &["discount_code"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_discount_code = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_discount_code,
+                        "discount_code",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            discount_code: rt::struct_de::required(slot_discount_code, "discount_code")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateVerifyDiscountCodeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateVerifyDiscountCodeParams {
     /// The arguments with every required one given and the optional ones unset.

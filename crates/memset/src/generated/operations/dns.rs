@@ -8,10 +8,27 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `dns.reload`, by the source's names: what [`DnsApi::reload`](DnsApi::reload) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsReloadParams {}
+impl rt::struct_de::Members for DnsReloadParams {
+    const NAME: &'static str = "DnsReloadParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsReloadParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl DnsReloadParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -48,14 +65,40 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.reverse_map_list`, by the source's names: what [`DnsApi::reverse_map_list`](DnsApi::reverse_map_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsReverseMapListParams {
     /// The service name of a server: list only its addresses. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: Option<String>,
     /// An IPv4 or IPv6 address: list only this one (at most 250 characters). Must be at most 250 characters.
     pub address: Option<String>,
+}
+impl rt::struct_de::Members for DnsReverseMapListParams {
+    const NAME: &'static str = "DnsReverseMapListParams";
+    const NAMES: &'static [&'static str] = &["name", "address"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_address = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            address: slot_address.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsReverseMapListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DnsReverseMapListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -127,8 +170,7 @@ impl DnsReverseMapListRequest {
     }
 }
 ///The arguments of `dns.reverse_map_update`, by the source's names: what [`DnsApi::reverse_map_update`](DnsApi::reverse_map_update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsReverseMapUpdateParams {
     /// The service name of the server the address must belong to. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -137,6 +179,38 @@ pub struct DnsReverseMapUpdateParams {
     pub address: String,
     /// The host name the address should map back to; it must be a valid host name (at most 250 characters). Must be at most 250 characters.
     pub reverse_map: String,
+}
+impl rt::struct_de::Members for DnsReverseMapUpdateParams {
+    const NAME: &'static str = "DnsReverseMapUpdateParams";
+    const NAMES: &'static [&'static str] = &["name", "address", "reverse_map"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_address = None;
+        let mut slot_reverse_map = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_reverse_map, "reverse_map")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            address: rt::struct_de::required(slot_address, "address")?,
+            reverse_map: rt::struct_de::required(slot_reverse_map, "reverse_map")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsReverseMapUpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DnsReverseMapUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -223,8 +297,7 @@ impl DnsReverseMapUpdateRequest {
     }
 }
 ///The arguments of `dns.zone_create`, by the source's names: what [`DnsApi::zone_create`](DnsApi::zone_create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneCreateParams {
     /// The customer's name for the zone, at most 250 characters; it need not be unique. Must be at most 250 characters.
@@ -235,6 +308,39 @@ pub struct DnsZoneCreateParams {
     pub records: Option<Vec<NewZoneRecord>>,
     /// Domains to serve the zone for; the zone id is filled in by the API.
     pub domains: Option<Vec<NewZoneDomain>>,
+}
+impl rt::struct_de::Members for DnsZoneCreateParams {
+    const NAME: &'static str = "DnsZoneCreateParams";
+    const NAMES: &'static [&'static str] = &["nickname", "ttl", "records", "domains"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_nickname = None;
+        let mut slot_ttl = None;
+        let mut slot_records = None;
+        let mut slot_domains = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ttl, "ttl")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_records, "records")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_domains, "domains")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            nickname: rt::struct_de::required(slot_nickname, "nickname")?,
+            ttl: slot_ttl.unwrap_or_default(),
+            records: slot_records.unwrap_or_default(),
+            domains: slot_domains.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneCreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DnsZoneCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -345,12 +451,35 @@ impl DnsZoneCreateRequest {
     }
 }
 ///The arguments of `dns.zone_delete`, by the source's names: what [`DnsApi::zone_delete`](DnsApi::zone_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneDeleteParams {
     /// The zone's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub id: String,
+}
+impl rt::struct_de::Members for DnsZoneDeleteParams {
+    const NAME: &'static str = "DnsZoneDeleteParams";
+    const NAMES: &'static [&'static str] = &["id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneDeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DnsZoneDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -405,14 +534,40 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_domain_create`, by the source's names: what [`DnsApi::zone_domain_create`](DnsApi::zone_domain_create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneDomainCreateParams {
     /// The domain name, at most 250 characters. Must be at most 250 characters.
     pub domain: String,
     /// The id of the zone to serve for this domain, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub zone_id: Option<String>,
+}
+impl rt::struct_de::Members for DnsZoneDomainCreateParams {
+    const NAME: &'static str = "DnsZoneDomainCreateParams";
+    const NAMES: &'static [&'static str] = &["domain", "zone_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_domain = None;
+        let mut slot_zone_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            domain: rt::struct_de::required(slot_domain, "domain")?,
+            zone_id: slot_zone_id.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneDomainCreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DnsZoneDomainCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -486,12 +641,35 @@ impl DnsZoneDomainCreateRequest {
     }
 }
 ///The arguments of `dns.zone_domain_delete`, by the source's names: what [`DnsApi::zone_domain_delete`](DnsApi::zone_domain_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneDomainDeleteParams {
     /// The domain name, at most 250 characters. Must be at most 250 characters.
     pub domain: String,
+}
+impl rt::struct_de::Members for DnsZoneDomainDeleteParams {
+    const NAME: &'static str = "DnsZoneDomainDeleteParams";
+    const NAMES: &'static [&'static str] = &["domain"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_domain = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            domain: rt::struct_de::required(slot_domain, "domain")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneDomainDeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DnsZoneDomainDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -543,12 +721,35 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_domain_info`, by the source's names: what [`DnsApi::zone_domain_info`](DnsApi::zone_domain_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneDomainInfoParams {
     /// The domain name, at most 250 characters. Must be at most 250 characters.
     pub domain: String,
+}
+impl rt::struct_de::Members for DnsZoneDomainInfoParams {
+    const NAME: &'static str = "DnsZoneDomainInfoParams";
+    const NAMES: &'static [&'static str] = &["domain"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_domain = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            domain: rt::struct_de::required(slot_domain, "domain")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneDomainInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DnsZoneDomainInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -600,10 +801,27 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_domain_list`, by the source's names: what [`DnsApi::zone_domain_list`](DnsApi::zone_domain_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneDomainListParams {}
+impl rt::struct_de::Members for DnsZoneDomainListParams {
+    const NAME: &'static str = "DnsZoneDomainListParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneDomainListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl DnsZoneDomainListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -636,14 +854,40 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_domain_update`, by the source's names: what [`DnsApi::zone_domain_update`](DnsApi::zone_domain_update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneDomainUpdateParams {
     /// The domain name, at most 250 characters. Must be at most 250 characters.
     pub domain: String,
     /// The id of the zone to serve for this domain, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub zone_id: Option<String>,
+}
+impl rt::struct_de::Members for DnsZoneDomainUpdateParams {
+    const NAME: &'static str = "DnsZoneDomainUpdateParams";
+    const NAMES: &'static [&'static str] = &["domain", "zone_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_domain = None;
+        let mut slot_zone_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            domain: rt::struct_de::required(slot_domain, "domain")?,
+            zone_id: slot_zone_id.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneDomainUpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DnsZoneDomainUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -717,12 +961,35 @@ impl DnsZoneDomainUpdateRequest {
     }
 }
 ///The arguments of `dns.zone_info`, by the source's names: what [`DnsApi::zone_info`](DnsApi::zone_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneInfoParams {
     /// The zone's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub id: String,
+}
+impl rt::struct_de::Members for DnsZoneInfoParams {
+    const NAME: &'static str = "DnsZoneInfoParams";
+    const NAMES: &'static [&'static str] = &["id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DnsZoneInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -773,10 +1040,27 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_list`, by the source's names: what [`DnsApi::zone_list`](DnsApi::zone_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneListParams {}
+impl rt::struct_de::Members for DnsZoneListParams {
+    const NAME: &'static str = "DnsZoneListParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl DnsZoneListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -809,8 +1093,7 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_record_create`, by the source's names: what [`DnsApi::zone_record_create`](DnsApi::zone_record_create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneRecordCreateParams {
     /// The id of the zone that gets the record, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
@@ -827,6 +1110,56 @@ pub struct DnsZoneRecordCreateParams {
     pub priority: Option<i64>,
     /// Whether the zone's domain is appended to the address of a CNAME, MX, NS or SRV record.
     pub relative: Option<bool>,
+}
+impl rt::struct_de::Members for DnsZoneRecordCreateParams {
+    const NAME: &'static str = "DnsZoneRecordCreateParams";
+    const NAMES: &'static [&'static str] = &[
+        "zone_id",
+        "type",
+        "record",
+        "address",
+        "ttl",
+        "priority",
+        "relative",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_zone_id = None;
+        let mut slot_type = None;
+        let mut slot_record = None;
+        let mut slot_address = None;
+        let mut slot_ttl = None;
+        let mut slot_priority = None;
+        let mut slot_relative = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_record, "record")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_ttl, "ttl")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_priority, "priority")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_relative, "relative")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            zone_id: rt::struct_de::required(slot_zone_id, "zone_id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            record: slot_record.unwrap_or_default(),
+            address: rt::struct_de::required(slot_address, "address")?,
+            ttl: slot_ttl.unwrap_or_default(),
+            priority: slot_priority.unwrap_or_default(),
+            relative: slot_relative.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneRecordCreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DnsZoneRecordCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -966,12 +1299,35 @@ impl DnsZoneRecordCreateRequest {
     }
 }
 ///The arguments of `dns.zone_record_delete`, by the source's names: what [`DnsApi::zone_record_delete`](DnsApi::zone_record_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneRecordDeleteParams {
     /// The record's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub id: String,
+}
+impl rt::struct_de::Members for DnsZoneRecordDeleteParams {
+    const NAME: &'static str = "DnsZoneRecordDeleteParams";
+    const NAMES: &'static [&'static str] = &["id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneRecordDeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DnsZoneRecordDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1025,12 +1381,35 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_record_info`, by the source's names: what [`DnsApi::zone_record_info`](DnsApi::zone_record_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneRecordInfoParams {
     /// The record's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub id: String,
+}
+impl rt::struct_de::Members for DnsZoneRecordInfoParams {
+    const NAME: &'static str = "DnsZoneRecordInfoParams";
+    const NAMES: &'static [&'static str] = &["id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneRecordInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DnsZoneRecordInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1081,10 +1460,27 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_record_list`, by the source's names: what [`DnsApi::zone_record_list`](DnsApi::zone_record_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneRecordListParams {}
+impl rt::struct_de::Members for DnsZoneRecordListParams {
+    const NAME: &'static str = "DnsZoneRecordListParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneRecordListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl DnsZoneRecordListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -1117,8 +1513,7 @@ impl DnsApi {
     }
 }
 ///The arguments of `dns.zone_record_update`, by the source's names: what [`DnsApi::zone_record_update`](DnsApi::zone_record_update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneRecordUpdateParams {
     /// The record's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
@@ -1137,6 +1532,60 @@ pub struct DnsZoneRecordUpdateParams {
     pub priority: Option<i64>,
     /// Whether the zone's domain is appended to the address of a CNAME, MX, NS or SRV record.
     pub relative: Option<bool>,
+}
+impl rt::struct_de::Members for DnsZoneRecordUpdateParams {
+    const NAME: &'static str = "DnsZoneRecordUpdateParams";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "zone_id",
+        "type",
+        "record",
+        "address",
+        "ttl",
+        "priority",
+        "relative",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_zone_id = None;
+        let mut slot_type = None;
+        let mut slot_record = None;
+        let mut slot_address = None;
+        let mut slot_ttl = None;
+        let mut slot_priority = None;
+        let mut slot_relative = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_record, "record")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_ttl, "ttl")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_priority, "priority")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_relative, "relative")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            zone_id: slot_zone_id.unwrap_or_default(),
+            r#type: slot_type.unwrap_or_default(),
+            record: slot_record.unwrap_or_default(),
+            address: slot_address.unwrap_or_default(),
+            ttl: slot_ttl.unwrap_or_default(),
+            priority: slot_priority.unwrap_or_default(),
+            relative: slot_relative.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneRecordUpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DnsZoneRecordUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1288,8 +1737,7 @@ impl DnsZoneRecordUpdateRequest {
     }
 }
 ///The arguments of `dns.zone_update`, by the source's names: what [`DnsApi::zone_update`](DnsApi::zone_update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneUpdateParams {
     /// The zone's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
@@ -1298,6 +1746,36 @@ pub struct DnsZoneUpdateParams {
     pub nickname: Option<String>,
     /// The zone's default time to live in seconds: 0 (Memset's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400. Must be one of `0`, `300`, `600`, `900`, `1800`, `3600`, `7200`, `10800`, `21600`, `43200`, `86400`.
     pub ttl: Option<i64>,
+}
+impl rt::struct_de::Members for DnsZoneUpdateParams {
+    const NAME: &'static str = "DnsZoneUpdateParams";
+    const NAMES: &'static [&'static str] = &["id", "nickname", "ttl"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_nickname = None;
+        let mut slot_ttl = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_ttl, "ttl")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            nickname: slot_nickname.unwrap_or_default(),
+            ttl: slot_ttl.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DnsZoneUpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DnsZoneUpdateParams {
     /// The arguments with every required one given and the optional ones unset.

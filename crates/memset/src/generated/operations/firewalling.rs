@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `firewalling.rule_create`, by the source's names: what [`FirewallingApi::rule_create`](FirewallingApi::rule_create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallingRuleCreateParams {
     /// The name of the rule group that gets the rule.
@@ -38,6 +37,97 @@ pub struct FirewallingRuleCreateParams {
     pub comment: Option<String>,
     /// The direction of the traffic the rule applies to; `Inbound` unless told otherwise. Only for customers in the outbound firewalling beta.
     pub direction: Option<FirewallDirection>,
+}
+impl rt::struct_de::Members for FirewallingRuleCreateParams {
+    const NAME: &'static str = "FirewallingRuleCreateParams";
+    const NAMES: &'static [&'static str] = &[
+        "rule_group_name",
+        "ip_version",
+        "action",
+        "source_ips",
+        "source_ports",
+        "dest_ips",
+        "source_ip6s",
+        "dest_ip6s",
+        "dest_ports",
+        "protocols",
+        "ordering",
+        "comment",
+        "direction",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_rule_group_name = None;
+        let mut slot_ip_version = None;
+        let mut slot_action = None;
+        let mut slot_source_ips = None;
+        let mut slot_source_ports = None;
+        let mut slot_dest_ips = None;
+        let mut slot_source_ip6s = None;
+        let mut slot_dest_ip6s = None;
+        let mut slot_dest_ports = None;
+        let mut slot_protocols = None;
+        let mut slot_ordering = None;
+        let mut slot_comment = None;
+        let mut slot_direction = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_rule_group_name,
+                        "rule_group_name",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_ip_version, "ip_version")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_source_ips, "source_ips")?,
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_source_ports,
+                        "source_ports",
+                    )?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_dest_ips, "dest_ips")?,
+                6 => {
+                    rt::struct_de::field(&mut map, &mut slot_source_ip6s, "source_ip6s")?
+                }
+                7 => rt::struct_de::field(&mut map, &mut slot_dest_ip6s, "dest_ip6s")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_dest_ports, "dest_ports")?,
+                9 => rt::struct_de::field(&mut map, &mut slot_protocols, "protocols")?,
+                10 => rt::struct_de::field(&mut map, &mut slot_ordering, "ordering")?,
+                11 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
+                12 => rt::struct_de::field(&mut map, &mut slot_direction, "direction")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            rule_group_name: rt::struct_de::required(
+                slot_rule_group_name,
+                "rule_group_name",
+            )?,
+            ip_version: slot_ip_version.unwrap_or_default(),
+            action: rt::struct_de::required(slot_action, "action")?,
+            source_ips: slot_source_ips.unwrap_or_default(),
+            source_ports: slot_source_ports.unwrap_or_default(),
+            dest_ips: slot_dest_ips.unwrap_or_default(),
+            source_ip6s: slot_source_ip6s.unwrap_or_default(),
+            dest_ip6s: slot_dest_ip6s.unwrap_or_default(),
+            dest_ports: rt::struct_de::required(slot_dest_ports, "dest_ports")?,
+            protocols: slot_protocols.unwrap_or_default(),
+            ordering: rt::struct_de::required(slot_ordering, "ordering")?,
+            comment: slot_comment.unwrap_or_default(),
+            direction: slot_direction.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallingRuleCreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl FirewallingRuleCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -239,12 +329,35 @@ impl FirewallingRuleCreateRequest {
     }
 }
 ///The arguments of `firewalling.rule_delete`, by the source's names: what [`FirewallingApi::rule_delete`](FirewallingApi::rule_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallingRuleDeleteParams {
     /// The unique id of the rule to delete.
     pub rule_id: String,
+}
+impl rt::struct_de::Members for FirewallingRuleDeleteParams {
+    const NAME: &'static str = "FirewallingRuleDeleteParams";
+    const NAMES: &'static [&'static str] = &["rule_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_rule_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallingRuleDeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl FirewallingRuleDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -296,8 +409,7 @@ impl FirewallingApi {
     }
 }
 ///The arguments of `firewalling.rule_group_create`, by the source's names: what [`FirewallingApi::rule_group_create`](FirewallingApi::rule_group_create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallingRuleGroupCreateParams {
     /// A nickname for the rule group, at most 225 characters. Must be at most 225 characters.
@@ -308,6 +420,50 @@ pub struct FirewallingRuleGroupCreateParams {
     pub rules: Option<Vec<NewFirewallRule>>,
     /// What to do with outbound traffic no rule matches; accept (`RETURN`) unless told otherwise. Only for customers in the outbound firewalling beta.
     pub default_outbound_policy: Option<FirewallOutboundPolicy>,
+}
+impl rt::struct_de::Members for FirewallingRuleGroupCreateParams {
+    const NAME: &'static str = "FirewallingRuleGroupCreateParams";
+    const NAMES: &'static [&'static str] = &[
+        "nickname",
+        "notes",
+        "rules",
+        "default_outbound_policy",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_nickname = None;
+        let mut slot_notes = None;
+        let mut slot_rules = None;
+        let mut slot_default_outbound_policy = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_notes, "notes")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_rules, "rules")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_default_outbound_policy,
+                        "default_outbound_policy",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            nickname: rt::struct_de::required(slot_nickname, "nickname")?,
+            notes: slot_notes.unwrap_or_default(),
+            rules: slot_rules.unwrap_or_default(),
+            default_outbound_policy: slot_default_outbound_policy.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallingRuleGroupCreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl FirewallingRuleGroupCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -425,12 +581,44 @@ impl FirewallingRuleGroupCreateRequest {
     }
 }
 ///The arguments of `firewalling.rule_group_delete`, by the source's names: what [`FirewallingApi::rule_group_delete`](FirewallingApi::rule_group_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallingRuleGroupDeleteParams {
     /// The name of the rule group to delete.
     pub rule_group_name: String,
+}
+impl rt::struct_de::Members for FirewallingRuleGroupDeleteParams {
+    const NAME: &'static str = "FirewallingRuleGroupDeleteParams";
+    const NAMES: &'static [&'static str] = &["rule_group_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_rule_group_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_rule_group_name,
+                        "rule_group_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            rule_group_name: rt::struct_de::required(
+                slot_rule_group_name,
+                "rule_group_name",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallingRuleGroupDeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl FirewallingRuleGroupDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -488,12 +676,44 @@ impl FirewallingApi {
     }
 }
 ///The arguments of `firewalling.rule_group_info`, by the source's names: what [`FirewallingApi::rule_group_info`](FirewallingApi::rule_group_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallingRuleGroupInfoParams {
     /// The name of the rule group.
     pub rule_group_name: String,
+}
+impl rt::struct_de::Members for FirewallingRuleGroupInfoParams {
+    const NAME: &'static str = "FirewallingRuleGroupInfoParams";
+    const NAMES: &'static [&'static str] = &["rule_group_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_rule_group_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_rule_group_name,
+                        "rule_group_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            rule_group_name: rt::struct_de::required(
+                slot_rule_group_name,
+                "rule_group_name",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallingRuleGroupInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl FirewallingRuleGroupInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -550,12 +770,41 @@ impl FirewallingApi {
     }
 }
 ///The arguments of `firewalling.rule_group_list`, by the source's names: what [`FirewallingApi::rule_group_list`](FirewallingApi::rule_group_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallingRuleGroupListParams {
     /// Whether Memset's public rule groups are listed too; when left out the API uses `true` (they are).
     pub include_public: Option<bool>,
+}
+impl rt::struct_de::Members for FirewallingRuleGroupListParams {
+    const NAME: &'static str = "FirewallingRuleGroupListParams";
+    const NAMES: &'static [&'static str] = &["include_public"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_include_public = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_include_public,
+                        "include_public",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            include_public: slot_include_public.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallingRuleGroupListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl FirewallingRuleGroupListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -603,14 +852,49 @@ impl FirewallingRuleGroupListRequest {
     }
 }
 ///The arguments of `firewalling.rule_group_status`, by the source's names: what [`FirewallingApi::rule_group_status`](FirewallingApi::rule_group_status) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallingRuleGroupStatusParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The name of the rule group.
     pub rule_group_name: String,
+}
+impl rt::struct_de::Members for FirewallingRuleGroupStatusParams {
+    const NAME: &'static str = "FirewallingRuleGroupStatusParams";
+    const NAMES: &'static [&'static str] = &["name", "rule_group_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_rule_group_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_rule_group_name,
+                        "rule_group_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            rule_group_name: rt::struct_de::required(
+                slot_rule_group_name,
+                "rule_group_name",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallingRuleGroupStatusParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl FirewallingRuleGroupStatusParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -682,12 +966,35 @@ impl FirewallingApi {
     }
 }
 ///The arguments of `firewalling.rule_info`, by the source's names: what [`FirewallingApi::rule_info`](FirewallingApi::rule_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallingRuleInfoParams {
     /// The unique id of the rule.
     pub rule_id: String,
+}
+impl rt::struct_de::Members for FirewallingRuleInfoParams {
+    const NAME: &'static str = "FirewallingRuleInfoParams";
+    const NAMES: &'static [&'static str] = &["rule_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_rule_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallingRuleInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl FirewallingRuleInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -737,8 +1044,7 @@ impl FirewallingApi {
     }
 }
 ///The arguments of `firewalling.rule_update`, by the source's names: what [`FirewallingApi::rule_update`](FirewallingApi::rule_update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallingRuleUpdateParams {
     /// The unique id of the rule to change.
@@ -765,6 +1071,84 @@ pub struct FirewallingRuleUpdateParams {
     pub ordering: Option<i64>,
     /// A free comment about the rule.
     pub comment: Option<String>,
+}
+impl rt::struct_de::Members for FirewallingRuleUpdateParams {
+    const NAME: &'static str = "FirewallingRuleUpdateParams";
+    const NAMES: &'static [&'static str] = &[
+        "rule_id",
+        "ip_version",
+        "action",
+        "source_ips",
+        "dest_ips",
+        "source_ip6s",
+        "dest_ip6s",
+        "source_ports",
+        "dest_ports",
+        "protocols",
+        "ordering",
+        "comment",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_rule_id = None;
+        let mut slot_ip_version = None;
+        let mut slot_action = None;
+        let mut slot_source_ips = None;
+        let mut slot_dest_ips = None;
+        let mut slot_source_ip6s = None;
+        let mut slot_dest_ip6s = None;
+        let mut slot_source_ports = None;
+        let mut slot_dest_ports = None;
+        let mut slot_protocols = None;
+        let mut slot_ordering = None;
+        let mut slot_comment = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip_version, "ip_version")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_source_ips, "source_ips")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_dest_ips, "dest_ips")?,
+                5 => {
+                    rt::struct_de::field(&mut map, &mut slot_source_ip6s, "source_ip6s")?
+                }
+                6 => rt::struct_de::field(&mut map, &mut slot_dest_ip6s, "dest_ip6s")?,
+                7 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_source_ports,
+                        "source_ports",
+                    )?
+                }
+                8 => rt::struct_de::field(&mut map, &mut slot_dest_ports, "dest_ports")?,
+                9 => rt::struct_de::field(&mut map, &mut slot_protocols, "protocols")?,
+                10 => rt::struct_de::field(&mut map, &mut slot_ordering, "ordering")?,
+                11 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
+            ip_version: slot_ip_version.unwrap_or_default(),
+            action: slot_action.unwrap_or_default(),
+            source_ips: slot_source_ips.unwrap_or_default(),
+            dest_ips: slot_dest_ips.unwrap_or_default(),
+            source_ip6s: slot_source_ip6s.unwrap_or_default(),
+            dest_ip6s: slot_dest_ip6s.unwrap_or_default(),
+            source_ports: slot_source_ports.unwrap_or_default(),
+            dest_ports: slot_dest_ports.unwrap_or_default(),
+            protocols: slot_protocols.unwrap_or_default(),
+            ordering: slot_ordering.unwrap_or_default(),
+            comment: slot_comment.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallingRuleUpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl FirewallingRuleUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -945,14 +1329,49 @@ impl FirewallingRuleUpdateRequest {
     }
 }
 ///The arguments of `firewalling.update`, by the source's names: what [`FirewallingApi::update`](FirewallingApi::update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallingUpdateParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The name of the rule group to apply to the server.
     pub rule_group_name: String,
+}
+impl rt::struct_de::Members for FirewallingUpdateParams {
+    const NAME: &'static str = "FirewallingUpdateParams";
+    const NAMES: &'static [&'static str] = &["name", "rule_group_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_rule_group_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_rule_group_name,
+                        "rule_group_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            rule_group_name: rt::struct_de::required(
+                slot_rule_group_name,
+                "rule_group_name",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallingUpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl FirewallingUpdateParams {
     /// The arguments with every required one given and the optional ones unset.

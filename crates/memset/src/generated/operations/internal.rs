@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `internal.echo`, by the source's names: what [`InternalApi::echo`](InternalApi::echo) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct InternalEchoParams {
     /// A string.
@@ -26,6 +25,56 @@ pub struct InternalEchoParams {
     pub integer: Option<i64>,
     /// A date, as ISO 8601 text such as `2019-06-01 12:00:00`.
     pub date: Option<cloud_sdks_runtime::date::Date>,
+}
+impl rt::struct_de::Members for InternalEchoParams {
+    const NAME: &'static str = "InternalEchoParams";
+    const NAMES: &'static [&'static str] = &[
+        "string",
+        "list",
+        "dictionary",
+        "boolean",
+        "float",
+        "integer",
+        "date",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_string = None;
+        let mut slot_list = None;
+        let mut slot_dictionary = None;
+        let mut slot_boolean = None;
+        let mut slot_float = None;
+        let mut slot_integer = None;
+        let mut slot_date = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_string, "string")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_list, "list")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_dictionary, "dictionary")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_boolean, "boolean")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_float, "float")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_integer, "integer")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            string: slot_string.unwrap_or_default(),
+            list: slot_list.unwrap_or_default(),
+            dictionary: slot_dictionary.unwrap_or_default(),
+            boolean: slot_boolean.unwrap_or_default(),
+            float: slot_float.unwrap_or_default(),
+            integer: slot_integer.unwrap_or_default(),
+            date: slot_date.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for InternalEchoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl InternalEchoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -126,10 +175,27 @@ impl InternalEchoRequest {
     }
 }
 ///The arguments of `internal.noop`, by the source's names: what [`InternalApi::noop`](InternalApi::noop) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct InternalNoopParams {}
+impl rt::struct_de::Members for InternalNoopParams {
+    const NAME: &'static str = "InternalNoopParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for InternalNoopParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl InternalNoopParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -162,10 +228,27 @@ impl InternalApi {
     }
 }
 ///The arguments of `internal.release`, by the source's names: what [`InternalApi::release`](InternalApi::release) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct InternalReleaseParams {}
+impl rt::struct_de::Members for InternalReleaseParams {
+    const NAME: &'static str = "InternalReleaseParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for InternalReleaseParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl InternalReleaseParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -198,10 +281,27 @@ impl InternalApi {
     }
 }
 ///The arguments of `internal.version`, by the source's names: what [`InternalApi::version`](InternalApi::version) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct InternalVersionParams {}
+impl rt::struct_de::Members for InternalVersionParams {
+    const NAME: &'static str = "InternalVersionParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for InternalVersionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl InternalVersionParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {

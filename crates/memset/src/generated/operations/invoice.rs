@@ -8,12 +8,35 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `invoice.info`, by the source's names: what [`InvoiceApi::info`](InvoiceApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvoiceInfoParams {
     /// The invoice number.
     pub r#ref: i64,
+}
+impl rt::struct_de::Members for InvoiceInfoParams {
+    const NAME: &'static str = "InvoiceInfoParams";
+    const NAMES: &'static [&'static str] = &["ref"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_ref = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_ref, "ref")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            r#ref: rt::struct_de::required(slot_ref, "ref")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for InvoiceInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl InvoiceInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -62,8 +85,7 @@ impl InvoiceApi {
     }
 }
 ///The arguments of `invoice.list`, by the source's names: what [`InvoiceApi::list`](InvoiceApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvoiceListParams {
     /// Only invoices dated on or after this date (ISO 8601, e.g. `2019-01-01`).
@@ -72,6 +94,36 @@ pub struct InvoiceListParams {
     pub date_lte: Option<cloud_sdks_runtime::date::Date>,
     /// Only invoices with this status.
     pub status: Option<InvoiceStatus>,
+}
+impl rt::struct_de::Members for InvoiceListParams {
+    const NAME: &'static str = "InvoiceListParams";
+    const NAMES: &'static [&'static str] = &["date_gte", "date_lte", "status"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_date_gte = None;
+        let mut slot_date_lte = None;
+        let mut slot_status = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_date_gte, "date_gte")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_date_lte, "date_lte")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            date_gte: slot_date_gte.unwrap_or_default(),
+            date_lte: slot_date_lte.unwrap_or_default(),
+            status: slot_status.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for InvoiceListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl InvoiceListParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,14 +8,40 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `job.status`, by the source's names: what [`JobApi::status`](JobApi::status) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct JobStatusParams {
     /// The id of the job, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub id: String,
     /// The name of a service: when given, only a job attached to that service is found. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: Option<String>,
+}
+impl rt::struct_de::Members for JobStatusParams {
+    const NAME: &'static str = "JobStatusParams";
+    const NAMES: &'static [&'static str] = &["id", "name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for JobStatusParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl JobStatusParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `loadbalancer.server.add`, by the source's names: what [`LoadbalancerServerApi::add`](LoadbalancerServerApi::add) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadbalancerServerAddParams {
     /// The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -28,6 +27,74 @@ pub struct LoadbalancerServerAddParams {
     pub fallback: Option<bool>,
     /// The server's weight for the scheduling algorithms that use one; 10 unless given.
     pub weight: Option<i64>,
+}
+impl rt::struct_de::Members for LoadbalancerServerAddParams {
+    const NAME: &'static str = "LoadbalancerServerAddParams";
+    const NAMES: &'static [&'static str] = &[
+        "load_balancer",
+        "service_name",
+        "server_name",
+        "ip_address",
+        "port",
+        "enabled",
+        "fallback",
+        "weight",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer = None;
+        let mut slot_service_name = None;
+        let mut slot_server_name = None;
+        let mut slot_ip_address = None;
+        let mut slot_port = None;
+        let mut slot_enabled = None;
+        let mut slot_fallback = None;
+        let mut slot_weight = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer,
+                        "load_balancer",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_ip_address, "ip_address")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_fallback, "fallback")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_weight, "weight")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+            ip_address: slot_ip_address.unwrap_or_default(),
+            port: slot_port.unwrap_or_default(),
+            enabled: slot_enabled.unwrap_or_default(),
+            fallback: slot_fallback.unwrap_or_default(),
+            weight: slot_weight.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadbalancerServerAddParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl LoadbalancerServerAddParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -169,8 +236,7 @@ impl LoadbalancerServerAddRequest {
     }
 }
 ///The arguments of `loadbalancer.server.info`, by the source's names: what [`LoadbalancerServerApi::info`](LoadbalancerServerApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadbalancerServerInfoParams {
     /// The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -179,6 +245,54 @@ pub struct LoadbalancerServerInfoParams {
     pub service_name: String,
     /// The name of the server.
     pub server_name: String,
+}
+impl rt::struct_de::Members for LoadbalancerServerInfoParams {
+    const NAME: &'static str = "LoadbalancerServerInfoParams";
+    const NAMES: &'static [&'static str] = &[
+        "load_balancer",
+        "service_name",
+        "server_name",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer = None;
+        let mut slot_service_name = None;
+        let mut slot_server_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer,
+                        "load_balancer",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadbalancerServerInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl LoadbalancerServerInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -265,8 +379,7 @@ impl LoadbalancerServerApi {
     }
 }
 ///The arguments of `loadbalancer.server.remove`, by the source's names: what [`LoadbalancerServerApi::remove`](LoadbalancerServerApi::remove) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadbalancerServerRemoveParams {
     /// The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -275,6 +388,54 @@ pub struct LoadbalancerServerRemoveParams {
     pub service_name: String,
     /// The name of the server.
     pub server_name: String,
+}
+impl rt::struct_de::Members for LoadbalancerServerRemoveParams {
+    const NAME: &'static str = "LoadbalancerServerRemoveParams";
+    const NAMES: &'static [&'static str] = &[
+        "load_balancer",
+        "service_name",
+        "server_name",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer = None;
+        let mut slot_service_name = None;
+        let mut slot_server_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer,
+                        "load_balancer",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadbalancerServerRemoveParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl LoadbalancerServerRemoveParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -368,8 +529,7 @@ impl LoadbalancerServerApi {
     }
 }
 ///The arguments of `loadbalancer.server.update`, by the source's names: what [`LoadbalancerServerApi::update`](LoadbalancerServerApi::update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadbalancerServerUpdateParams {
     /// The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -388,6 +548,74 @@ pub struct LoadbalancerServerUpdateParams {
     pub fallback: Option<bool>,
     /// The server's weight for the scheduling algorithms that use one.
     pub weight: Option<i64>,
+}
+impl rt::struct_de::Members for LoadbalancerServerUpdateParams {
+    const NAME: &'static str = "LoadbalancerServerUpdateParams";
+    const NAMES: &'static [&'static str] = &[
+        "load_balancer",
+        "service_name",
+        "server_name",
+        "ip_address",
+        "port",
+        "enabled",
+        "fallback",
+        "weight",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer = None;
+        let mut slot_service_name = None;
+        let mut slot_server_name = None;
+        let mut slot_ip_address = None;
+        let mut slot_port = None;
+        let mut slot_enabled = None;
+        let mut slot_fallback = None;
+        let mut slot_weight = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer,
+                        "load_balancer",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_ip_address, "ip_address")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_fallback, "fallback")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_weight, "weight")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
+            ip_address: slot_ip_address.unwrap_or_default(),
+            port: slot_port.unwrap_or_default(),
+            enabled: slot_enabled.unwrap_or_default(),
+            fallback: slot_fallback.unwrap_or_default(),
+            weight: slot_weight.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadbalancerServerUpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl LoadbalancerServerUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -522,8 +750,7 @@ impl LoadbalancerServerUpdateRequest {
     }
 }
 ///The arguments of `loadbalancer.service.add`, by the source's names: what [`LoadbalancerServiceApi::add`](LoadbalancerServiceApi::add) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadbalancerServiceAddParams {
     /// The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -538,6 +765,64 @@ pub struct LoadbalancerServiceAddParams {
     pub port: i64,
     /// Whether the service is enabled; true unless given.
     pub enabled: Option<bool>,
+}
+impl rt::struct_de::Members for LoadbalancerServiceAddParams {
+    const NAME: &'static str = "LoadbalancerServiceAddParams";
+    const NAMES: &'static [&'static str] = &[
+        "load_balancer",
+        "service_name",
+        "protocol",
+        "virtual_ip",
+        "port",
+        "enabled",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer = None;
+        let mut slot_service_name = None;
+        let mut slot_protocol = None;
+        let mut slot_virtual_ip = None;
+        let mut slot_port = None;
+        let mut slot_enabled = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer,
+                        "load_balancer",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_virtual_ip, "virtual_ip")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+            protocol: rt::struct_de::required(slot_protocol, "protocol")?,
+            virtual_ip: rt::struct_de::required(slot_virtual_ip, "virtual_ip")?,
+            port: rt::struct_de::required(slot_port, "port")?,
+            enabled: slot_enabled.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadbalancerServiceAddParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl LoadbalancerServiceAddParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -671,14 +956,52 @@ impl LoadbalancerServiceAddRequest {
     }
 }
 ///The arguments of `loadbalancer.service.info`, by the source's names: what [`LoadbalancerServiceApi::info`](LoadbalancerServiceApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadbalancerServiceInfoParams {
     /// The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub load_balancer: String,
     /// The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters. Must be 1 to 64 characters; only the characters `A-Za-z0-9_-`.
     pub service_name: String,
+}
+impl rt::struct_de::Members for LoadbalancerServiceInfoParams {
+    const NAME: &'static str = "LoadbalancerServiceInfoParams";
+    const NAMES: &'static [&'static str] = &["load_balancer", "service_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer = None;
+        let mut slot_service_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer,
+                        "load_balancer",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadbalancerServiceInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl LoadbalancerServiceInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -760,12 +1083,41 @@ impl LoadbalancerServiceApi {
     }
 }
 ///The arguments of `loadbalancer.service.list`, by the source's names: what [`LoadbalancerServiceApi::list`](LoadbalancerServiceApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadbalancerServiceListParams {
     /// The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub load_balancer: String,
+}
+impl rt::struct_de::Members for LoadbalancerServiceListParams {
+    const NAME: &'static str = "LoadbalancerServiceListParams";
+    const NAMES: &'static [&'static str] = &["load_balancer"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer,
+                        "load_balancer",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadbalancerServiceListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl LoadbalancerServiceListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -821,14 +1173,52 @@ impl LoadbalancerServiceApi {
     }
 }
 ///The arguments of `loadbalancer.service.remove`, by the source's names: what [`LoadbalancerServiceApi::remove`](LoadbalancerServiceApi::remove) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadbalancerServiceRemoveParams {
     /// The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub load_balancer: String,
     /// The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters. Must be 1 to 64 characters; only the characters `A-Za-z0-9_-`.
     pub service_name: String,
+}
+impl rt::struct_de::Members for LoadbalancerServiceRemoveParams {
+    const NAME: &'static str = "LoadbalancerServiceRemoveParams";
+    const NAMES: &'static [&'static str] = &["load_balancer", "service_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer = None;
+        let mut slot_service_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer,
+                        "load_balancer",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadbalancerServiceRemoveParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl LoadbalancerServiceRemoveParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -911,8 +1301,7 @@ impl LoadbalancerServiceApi {
     }
 }
 ///The arguments of `loadbalancer.service.update`, by the source's names: what [`LoadbalancerServiceApi::update`](LoadbalancerServiceApi::update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadbalancerServiceUpdateParams {
     /// The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -927,6 +1316,64 @@ pub struct LoadbalancerServiceUpdateParams {
     pub port: Option<i64>,
     /// Whether the service is enabled.
     pub enabled: Option<bool>,
+}
+impl rt::struct_de::Members for LoadbalancerServiceUpdateParams {
+    const NAME: &'static str = "LoadbalancerServiceUpdateParams";
+    const NAMES: &'static [&'static str] = &[
+        "load_balancer",
+        "service_name",
+        "protocol",
+        "virtual_ip",
+        "port",
+        "enabled",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer = None;
+        let mut slot_service_name = None;
+        let mut slot_protocol = None;
+        let mut slot_virtual_ip = None;
+        let mut slot_port = None;
+        let mut slot_enabled = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer,
+                        "load_balancer",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_service_name,
+                        "service_name",
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_virtual_ip, "virtual_ip")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
+            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
+            protocol: slot_protocol.unwrap_or_default(),
+            virtual_ip: slot_virtual_ip.unwrap_or_default(),
+            port: slot_port.unwrap_or_default(),
+            enabled: slot_enabled.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadbalancerServiceUpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl LoadbalancerServiceUpdateParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,14 +8,40 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `memshell.disable`, by the source's names: what [`MemshellApi::disable`](MemshellApi::disable) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemshellDisableParams {
     /// The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The current MemShell password, as `memshell.enable` returned it.
     pub password: String,
+}
+impl rt::struct_de::Members for MemshellDisableParams {
+    const NAME: &'static str = "MemshellDisableParams";
+    const NAMES: &'static [&'static str] = &["name", "password"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_password = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            password: rt::struct_de::required(slot_password, "password")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemshellDisableParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for MemshellDisableParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -84,14 +110,40 @@ impl MemshellApi {
     }
 }
 ///The arguments of `memshell.enable`, by the source's names: what [`MemshellApi::enable`](MemshellApi::enable) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemshellEnableParams {
     /// The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The password to log in with, at least 10 characters; one is generated when not given. Must be at least 10 characters.
     pub password: Option<String>,
+}
+impl rt::struct_de::Members for MemshellEnableParams {
+    const NAME: &'static str = "MemshellEnableParams";
+    const NAMES: &'static [&'static str] = &["name", "password"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_password = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            password: slot_password.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemshellEnableParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for MemshellEnableParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -171,12 +223,35 @@ impl MemshellEnableRequest {
     }
 }
 ///The arguments of `memshell.info`, by the source's names: what [`MemshellApi::info`](MemshellApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemshellInfoParams {
     /// The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
+}
+impl rt::struct_de::Members for MemshellInfoParams {
+    const NAME: &'static str = "MemshellInfoParams";
+    const NAMES: &'static [&'static str] = &["name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemshellInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MemshellInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -227,8 +302,7 @@ impl MemshellApi {
     }
 }
 ///The arguments of `memshell.set_password`, by the source's names: what [`MemshellApi::set_password`](MemshellApi::set_password) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemshellSetPasswordParams {
     /// The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -237,6 +311,51 @@ pub struct MemshellSetPasswordParams {
     pub current_password: String,
     /// The new password, at least 10 characters. Must be at least 10 characters.
     pub new_password: String,
+}
+impl rt::struct_de::Members for MemshellSetPasswordParams {
+    const NAME: &'static str = "MemshellSetPasswordParams";
+    const NAMES: &'static [&'static str] = &["name", "current_password", "new_password"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_current_password = None;
+        let mut slot_new_password = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_current_password,
+                        "current_password",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_new_password,
+                        "new_password",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            current_password: rt::struct_de::required(
+                slot_current_password,
+                "current_password",
+            )?,
+            new_password: rt::struct_de::required(slot_new_password, "new_password")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemshellSetPasswordParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for MemshellSetPasswordParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -8,12 +8,35 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `memstore.usage`, by the source's names: what [`MemstoreApi::usage`](MemstoreApi::usage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreUsageParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
+}
+impl rt::struct_de::Members for MemstoreUsageParams {
+    const NAME: &'static str = "MemstoreUsageParams";
+    const NAMES: &'static [&'static str] = &["name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreUsageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MemstoreUsageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -64,14 +87,40 @@ impl MemstoreApi {
     }
 }
 ///The arguments of `memstore.container.acl`, by the source's names: what [`MemstoreContainerApi::acl`](MemstoreContainerApi::acl) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreContainerAclParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The name of the container.
     pub container: String,
+}
+impl rt::struct_de::Members for MemstoreContainerAclParams {
+    const NAME: &'static str = "MemstoreContainerAclParams";
+    const NAMES: &'static [&'static str] = &["name", "container"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_container = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_container, "container")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            container: rt::struct_de::required(slot_container, "container")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreContainerAclParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MemstoreContainerAclParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -130,14 +179,40 @@ impl MemstoreContainerApi {
     }
 }
 ///The arguments of `memstore.container.cdn`, by the source's names: what [`MemstoreContainerApi::cdn`](MemstoreContainerApi::cdn) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreContainerCdnParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The name of the container: letters, digits and hyphens, not starting or ending with a hyphen. Must be at least 1 characters; only the characters `A-Za-z0-9-`.
     pub container: String,
+}
+impl rt::struct_de::Members for MemstoreContainerCdnParams {
+    const NAME: &'static str = "MemstoreContainerCdnParams";
+    const NAMES: &'static [&'static str] = &["name", "container"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_container = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_container, "container")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            container: rt::struct_de::required(slot_container, "container")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreContainerCdnParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MemstoreContainerCdnParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -204,14 +279,40 @@ impl MemstoreContainerApi {
     }
 }
 ///The arguments of `memstore.container.create`, by the source's names: what [`MemstoreContainerApi::create`](MemstoreContainerApi::create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreContainerCreateParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The name of the new container.
     pub container: String,
+}
+impl rt::struct_de::Members for MemstoreContainerCreateParams {
+    const NAME: &'static str = "MemstoreContainerCreateParams";
+    const NAMES: &'static [&'static str] = &["name", "container"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_container = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_container, "container")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            container: rt::struct_de::required(slot_container, "container")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreContainerCreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MemstoreContainerCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -282,8 +383,7 @@ impl MemstoreContainerApi {
     }
 }
 ///The arguments of `memstore.container.set_acl`, by the source's names: what [`MemstoreContainerApi::set_acl`](MemstoreContainerApi::set_acl) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreContainerSetAclParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -294,6 +394,44 @@ pub struct MemstoreContainerSetAclParams {
     pub read_acl: Vec<String>,
     /// The user names that may write (and so also read) the container; empty to clear the list.
     pub write_acl: Vec<String>,
+}
+impl rt::struct_de::Members for MemstoreContainerSetAclParams {
+    const NAME: &'static str = "MemstoreContainerSetAclParams";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "container",
+        "read_acl",
+        "write_acl",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_container = None;
+        let mut slot_read_acl = None;
+        let mut slot_write_acl = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_container, "container")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_read_acl, "read_acl")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_write_acl, "write_acl")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            container: rt::struct_de::required(slot_container, "container")?,
+            read_acl: rt::struct_de::required(slot_read_acl, "read_acl")?,
+            write_acl: rt::struct_de::required(slot_write_acl, "write_acl")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreContainerSetAclParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MemstoreContainerSetAclParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -370,8 +508,7 @@ impl MemstoreContainerApi {
     }
 }
 ///The arguments of `memstore.container.set_public_cdn`, by the source's names: what [`MemstoreContainerApi::set_public_cdn`](MemstoreContainerApi::set_public_cdn) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreContainerSetPublicCdnParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -388,6 +525,56 @@ pub struct MemstoreContainerSetPublicCdnParams {
     pub notfound: Option<String>,
     /// The value of the Cross-Origin Resource Sharing (CORS) header: one site, or `*` for any.
     pub cors: Option<String>,
+}
+impl rt::struct_de::Members for MemstoreContainerSetPublicCdnParams {
+    const NAME: &'static str = "MemstoreContainerSetPublicCdnParams";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "container",
+        "ttl",
+        "listing",
+        "index",
+        "notfound",
+        "cors",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_container = None;
+        let mut slot_ttl = None;
+        let mut slot_listing = None;
+        let mut slot_index = None;
+        let mut slot_notfound = None;
+        let mut slot_cors = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_container, "container")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_ttl, "ttl")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_listing, "listing")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_index, "index")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_notfound, "notfound")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_cors, "cors")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            container: rt::struct_de::required(slot_container, "container")?,
+            ttl: rt::struct_de::required(slot_ttl, "ttl")?,
+            listing: slot_listing.unwrap_or_default(),
+            index: slot_index.unwrap_or_default(),
+            notfound: slot_notfound.unwrap_or_default(),
+            cors: slot_cors.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreContainerSetPublicCdnParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MemstoreContainerSetPublicCdnParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -497,14 +684,40 @@ impl MemstoreContainerSetPublicCdnRequest {
     }
 }
 ///The arguments of `memstore.container.unset_public_cdn`, by the source's names: what [`MemstoreContainerApi::unset_public_cdn`](MemstoreContainerApi::unset_public_cdn) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreContainerUnsetPublicCdnParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The name of the container: letters, digits and hyphens, not starting or ending with a hyphen. Must be at least 1 characters; only the characters `A-Za-z0-9-`.
     pub container: String,
+}
+impl rt::struct_de::Members for MemstoreContainerUnsetPublicCdnParams {
+    const NAME: &'static str = "MemstoreContainerUnsetPublicCdnParams";
+    const NAMES: &'static [&'static str] = &["name", "container"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_container = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_container, "container")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            container: rt::struct_de::required(slot_container, "container")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreContainerUnsetPublicCdnParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MemstoreContainerUnsetPublicCdnParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -577,8 +790,7 @@ impl MemstoreContainerApi {
     }
 }
 ///The arguments of `memstore.user.create`, by the source's names: what [`MemstoreUserApi::create`](MemstoreUserApi::create) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreUserCreateParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -589,6 +801,39 @@ pub struct MemstoreUserCreateParams {
     pub password: String,
     /// Whether the user is enabled once created.
     pub enabled: bool,
+}
+impl rt::struct_de::Members for MemstoreUserCreateParams {
+    const NAME: &'static str = "MemstoreUserCreateParams";
+    const NAMES: &'static [&'static str] = &["name", "username", "password", "enabled"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_username = None;
+        let mut slot_password = None;
+        let mut slot_enabled = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            username: rt::struct_de::required(slot_username, "username")?,
+            password: rt::struct_de::required(slot_password, "password")?,
+            enabled: rt::struct_de::required(slot_enabled, "enabled")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreUserCreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for MemstoreUserCreateParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -688,14 +933,40 @@ impl MemstoreUserApi {
     }
 }
 ///The arguments of `memstore.user.delete`, by the source's names: what [`MemstoreUserApi::delete`](MemstoreUserApi::delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreUserDeleteParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
+}
+impl rt::struct_de::Members for MemstoreUserDeleteParams {
+    const NAME: &'static str = "MemstoreUserDeleteParams";
+    const NAMES: &'static [&'static str] = &["name", "username"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_username = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            username: rt::struct_de::required(slot_username, "username")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreUserDeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MemstoreUserDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -763,14 +1034,40 @@ impl MemstoreUserApi {
     }
 }
 ///The arguments of `memstore.user.disable`, by the source's names: what [`MemstoreUserApi::disable`](MemstoreUserApi::disable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreUserDisableParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
+}
+impl rt::struct_de::Members for MemstoreUserDisableParams {
+    const NAME: &'static str = "MemstoreUserDisableParams";
+    const NAMES: &'static [&'static str] = &["name", "username"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_username = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            username: rt::struct_de::required(slot_username, "username")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreUserDisableParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MemstoreUserDisableParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -838,14 +1135,40 @@ impl MemstoreUserApi {
     }
 }
 ///The arguments of `memstore.user.enable`, by the source's names: what [`MemstoreUserApi::enable`](MemstoreUserApi::enable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreUserEnableParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
+}
+impl rt::struct_de::Members for MemstoreUserEnableParams {
+    const NAME: &'static str = "MemstoreUserEnableParams";
+    const NAMES: &'static [&'static str] = &["name", "username"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_username = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            username: rt::struct_de::required(slot_username, "username")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreUserEnableParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MemstoreUserEnableParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -913,14 +1236,40 @@ impl MemstoreUserApi {
     }
 }
 ///The arguments of `memstore.user.info`, by the source's names: what [`MemstoreUserApi::info`](MemstoreUserApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreUserInfoParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
+}
+impl rt::struct_de::Members for MemstoreUserInfoParams {
+    const NAME: &'static str = "MemstoreUserInfoParams";
+    const NAMES: &'static [&'static str] = &["name", "username"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_username = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            username: rt::struct_de::required(slot_username, "username")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreUserInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MemstoreUserInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -986,12 +1335,35 @@ impl MemstoreUserApi {
     }
 }
 ///The arguments of `memstore.user.list`, by the source's names: what [`MemstoreUserApi::list`](MemstoreUserApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreUserListParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
+}
+impl rt::struct_de::Members for MemstoreUserListParams {
+    const NAME: &'static str = "MemstoreUserListParams";
+    const NAMES: &'static [&'static str] = &["name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreUserListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MemstoreUserListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1045,8 +1417,7 @@ impl MemstoreUserApi {
     }
 }
 ///The arguments of `memstore.user.set_password`, by the source's names: what [`MemstoreUserApi::set_password`](MemstoreUserApi::set_password) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemstoreUserSetPasswordParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -1055,6 +1426,36 @@ pub struct MemstoreUserSetPasswordParams {
     pub username: String,
     /// The user's new password.
     pub password: String,
+}
+impl rt::struct_de::Members for MemstoreUserSetPasswordParams {
+    const NAME: &'static str = "MemstoreUserSetPasswordParams";
+    const NAMES: &'static [&'static str] = &["name", "username", "password"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_username = None;
+        let mut slot_password = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            username: rt::struct_de::required(slot_username, "username")?,
+            password: rt::struct_de::required(slot_password, "password")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MemstoreUserSetPasswordParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for MemstoreUserSetPasswordParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

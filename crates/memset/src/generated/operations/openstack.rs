@@ -8,10 +8,27 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `openstack.list_projects`, by the source's names: what [`OpenstackApi::list_projects`](OpenstackApi::list_projects) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackListProjectsParams {}
+impl rt::struct_de::Members for OpenstackListProjectsParams {
+    const NAME: &'static str = "OpenstackListProjectsParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackListProjectsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl OpenstackListProjectsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -44,10 +61,27 @@ impl OpenstackApi {
     }
 }
 ///The arguments of `openstack.sync_users`, by the source's names: what [`OpenstackApi::sync_users`](OpenstackApi::sync_users) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackSyncUsersParams {}
+impl rt::struct_de::Members for OpenstackSyncUsersParams {
+    const NAME: &'static str = "OpenstackSyncUsersParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackSyncUsersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl OpenstackSyncUsersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -84,14 +118,40 @@ impl OpenstackApi {
     }
 }
 ///The arguments of `openstack.project.add_user`, by the source's names: what [`OpenstackProjectApi::add_user`](OpenstackProjectApi::add_user) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackProjectAddUserParams {
     /// The tenant (project) id of the OpenStack project, at most 32 characters. Must be at most 32 characters.
     pub project_id: String,
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
+}
+impl rt::struct_de::Members for OpenstackProjectAddUserParams {
+    const NAME: &'static str = "OpenstackProjectAddUserParams";
+    const NAMES: &'static [&'static str] = &["project_id", "username"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_project_id = None;
+        let mut slot_username = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_project_id, "project_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            project_id: rt::struct_de::required(slot_project_id, "project_id")?,
+            username: rt::struct_de::required(slot_username, "username")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackProjectAddUserParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl OpenstackProjectAddUserParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -161,12 +221,35 @@ impl OpenstackProjectApi {
     }
 }
 ///The arguments of `openstack.project.list_users`, by the source's names: what [`OpenstackProjectApi::list_users`](OpenstackProjectApi::list_users) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackProjectListUsersParams {
     /// The tenant (project) id of the OpenStack project, at most 32 characters. Must be at most 32 characters.
     pub project_id: String,
+}
+impl rt::struct_de::Members for OpenstackProjectListUsersParams {
+    const NAME: &'static str = "OpenstackProjectListUsersParams";
+    const NAMES: &'static [&'static str] = &["project_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_project_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_project_id, "project_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            project_id: rt::struct_de::required(slot_project_id, "project_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackProjectListUsersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl OpenstackProjectListUsersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -220,14 +303,40 @@ impl OpenstackProjectApi {
     }
 }
 ///The arguments of `openstack.project.remove_user`, by the source's names: what [`OpenstackProjectApi::remove_user`](OpenstackProjectApi::remove_user) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackProjectRemoveUserParams {
     /// The tenant (project) id of the OpenStack project, at most 32 characters. Must be at most 32 characters.
     pub project_id: String,
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
+}
+impl rt::struct_de::Members for OpenstackProjectRemoveUserParams {
+    const NAME: &'static str = "OpenstackProjectRemoveUserParams";
+    const NAMES: &'static [&'static str] = &["project_id", "username"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_project_id = None;
+        let mut slot_username = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_project_id, "project_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            project_id: rt::struct_de::required(slot_project_id, "project_id")?,
+            username: rt::struct_de::required(slot_username, "username")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackProjectRemoveUserParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl OpenstackProjectRemoveUserParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -297,8 +406,7 @@ impl OpenstackProjectApi {
     }
 }
 ///The arguments of `openstack.user.create`, by the source's names: what [`OpenstackUserApi::create`](OpenstackUserApi::create) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackUserCreateParams {
     /// The new user's name: letters, digits, dots, dashes and underscores, not starting with a dot, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
@@ -311,6 +419,50 @@ pub struct OpenstackUserCreateParams {
     pub email: String,
     /// Whether the user is enabled once created.
     pub enabled: bool,
+}
+impl rt::struct_de::Members for OpenstackUserCreateParams {
+    const NAME: &'static str = "OpenstackUserCreateParams";
+    const NAMES: &'static [&'static str] = &[
+        "username",
+        "password",
+        "description",
+        "email",
+        "enabled",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_username = None;
+        let mut slot_password = None;
+        let mut slot_description = None;
+        let mut slot_email = None;
+        let mut slot_enabled = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            username: rt::struct_de::required(slot_username, "username")?,
+            password: rt::struct_de::required(slot_password, "password")?,
+            description: slot_description.unwrap_or_default(),
+            email: rt::struct_de::required(slot_email, "email")?,
+            enabled: rt::struct_de::required(slot_enabled, "enabled")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackUserCreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for OpenstackUserCreateParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -430,12 +582,35 @@ impl OpenstackUserCreateRequest {
     }
 }
 ///The arguments of `openstack.user.delete`, by the source's names: what [`OpenstackUserApi::delete`](OpenstackUserApi::delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackUserDeleteParams {
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
+}
+impl rt::struct_de::Members for OpenstackUserDeleteParams {
+    const NAME: &'static str = "OpenstackUserDeleteParams";
+    const NAMES: &'static [&'static str] = &["username"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_username = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            username: rt::struct_de::required(slot_username, "username")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackUserDeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl OpenstackUserDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -487,12 +662,35 @@ impl OpenstackUserApi {
     }
 }
 ///The arguments of `openstack.user.disable`, by the source's names: what [`OpenstackUserApi::disable`](OpenstackUserApi::disable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackUserDisableParams {
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
+}
+impl rt::struct_de::Members for OpenstackUserDisableParams {
+    const NAME: &'static str = "OpenstackUserDisableParams";
+    const NAMES: &'static [&'static str] = &["username"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_username = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            username: rt::struct_de::required(slot_username, "username")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackUserDisableParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl OpenstackUserDisableParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -549,12 +747,35 @@ impl OpenstackUserApi {
     }
 }
 ///The arguments of `openstack.user.enable`, by the source's names: what [`OpenstackUserApi::enable`](OpenstackUserApi::enable) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackUserEnableParams {
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
+}
+impl rt::struct_de::Members for OpenstackUserEnableParams {
+    const NAME: &'static str = "OpenstackUserEnableParams";
+    const NAMES: &'static [&'static str] = &["username"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_username = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            username: rt::struct_de::required(slot_username, "username")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackUserEnableParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl OpenstackUserEnableParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -611,12 +832,35 @@ impl OpenstackUserApi {
     }
 }
 ///The arguments of `openstack.user.info`, by the source's names: what [`OpenstackUserApi::info`](OpenstackUserApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackUserInfoParams {
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
+}
+impl rt::struct_de::Members for OpenstackUserInfoParams {
+    const NAME: &'static str = "OpenstackUserInfoParams";
+    const NAMES: &'static [&'static str] = &["username"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_username = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            username: rt::struct_de::required(slot_username, "username")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackUserInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl OpenstackUserInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -667,10 +911,27 @@ impl OpenstackUserApi {
     }
 }
 ///The arguments of `openstack.user.list`, by the source's names: what [`OpenstackUserApi::list`](OpenstackUserApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackUserListParams {}
+impl rt::struct_de::Members for OpenstackUserListParams {
+    const NAME: &'static str = "OpenstackUserListParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackUserListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl OpenstackUserListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -706,14 +967,40 @@ impl OpenstackUserApi {
     }
 }
 ///The arguments of `openstack.user.set_password`, by the source's names: what [`OpenstackUserApi::set_password`](OpenstackUserApi::set_password) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackUserSetPasswordParams {
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
     /// The user's new password.
     pub password: String,
+}
+impl rt::struct_de::Members for OpenstackUserSetPasswordParams {
+    const NAME: &'static str = "OpenstackUserSetPasswordParams";
+    const NAMES: &'static [&'static str] = &["username", "password"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_username = None;
+        let mut slot_password = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            username: rt::struct_de::required(slot_username, "username")?,
+            password: rt::struct_de::required(slot_password, "password")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenstackUserSetPasswordParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for OpenstackUserSetPasswordParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

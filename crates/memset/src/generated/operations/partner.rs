@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `partner.account.create`, by the source's names: what [`PartnerAccountApi::create`](PartnerAccountApi::create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct PartnerAccountCreateParams {
     /// The end user's email address, which must be valid.
@@ -36,6 +35,127 @@ pub struct PartnerAccountCreateParams {
     pub user_postcode: String,
     /// The currency the new account is billed in; `GBP` unless given.
     pub account_currency: Option<Currency>,
+}
+impl rt::struct_de::Members for PartnerAccountCreateParams {
+    const NAME: &'static str = "PartnerAccountCreateParams";
+    const NAMES: &'static [&'static str] = &[
+        "user_email",
+        "user_title",
+        "user_forename",
+        "user_surname",
+        "user_company",
+        "user_phone",
+        "user_address",
+        "user_town",
+        "user_statecounty",
+        "user_country",
+        "user_postcode",
+        "account_currency",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_user_email = None;
+        let mut slot_user_title = None;
+        let mut slot_user_forename = None;
+        let mut slot_user_surname = None;
+        let mut slot_user_company = None;
+        let mut slot_user_phone = None;
+        let mut slot_user_address = None;
+        let mut slot_user_town = None;
+        let mut slot_user_statecounty = None;
+        let mut slot_user_country = None;
+        let mut slot_user_postcode = None;
+        let mut slot_account_currency = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_user_email, "user_email")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_user_title, "user_title")?,
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_user_forename,
+                        "user_forename",
+                    )?
+                }
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_user_surname,
+                        "user_surname",
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_user_company,
+                        "user_company",
+                    )?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_user_phone, "user_phone")?,
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_user_address,
+                        "user_address",
+                    )?
+                }
+                7 => rt::struct_de::field(&mut map, &mut slot_user_town, "user_town")?,
+                8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_user_statecounty,
+                        "user_statecounty",
+                    )?
+                }
+                9 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_user_country,
+                        "user_country",
+                    )?
+                }
+                10 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_user_postcode,
+                        "user_postcode",
+                    )?
+                }
+                11 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_account_currency,
+                        "account_currency",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            user_email: rt::struct_de::required(slot_user_email, "user_email")?,
+            user_title: rt::struct_de::required(slot_user_title, "user_title")?,
+            user_forename: rt::struct_de::required(slot_user_forename, "user_forename")?,
+            user_surname: rt::struct_de::required(slot_user_surname, "user_surname")?,
+            user_company: slot_user_company.unwrap_or_default(),
+            user_phone: rt::struct_de::required(slot_user_phone, "user_phone")?,
+            user_address: rt::struct_de::required(slot_user_address, "user_address")?,
+            user_town: rt::struct_de::required(slot_user_town, "user_town")?,
+            user_statecounty: rt::struct_de::required(
+                slot_user_statecounty,
+                "user_statecounty",
+            )?,
+            user_country: rt::struct_de::required(slot_user_country, "user_country")?,
+            user_postcode: rt::struct_de::required(slot_user_postcode, "user_postcode")?,
+            account_currency: slot_account_currency.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PartnerAccountCreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl PartnerAccountCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -218,10 +338,27 @@ impl PartnerAccountCreateRequest {
     }
 }
 ///The arguments of `partner.account.list`, by the source's names: what [`PartnerAccountApi::list`](PartnerAccountApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct PartnerAccountListParams {}
+impl rt::struct_de::Members for PartnerAccountListParams {
+    const NAME: &'static str = "PartnerAccountListParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for PartnerAccountListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl PartnerAccountListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -254,8 +391,7 @@ impl PartnerAccountApi {
     }
 }
 ///The arguments of `partner.apikey.create`, by the source's names: what [`PartnerApikeyApi::create`](PartnerApikeyApi::create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct PartnerApikeyCreateParams {
     /// The name of the account the key is for, at most 20 characters. Must be at most 20 characters.
@@ -266,6 +402,50 @@ pub struct PartnerApikeyCreateParams {
     pub methods: Option<Vec<String>>,
     /// A comment to keep with the key, at most 255 characters. Must be at most 255 characters.
     pub comment: String,
+}
+impl rt::struct_de::Members for PartnerApikeyCreateParams {
+    const NAME: &'static str = "PartnerApikeyCreateParams";
+    const NAMES: &'static [&'static str] = &[
+        "account_name",
+        "service",
+        "methods",
+        "comment",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_account_name = None;
+        let mut slot_service = None;
+        let mut slot_methods = None;
+        let mut slot_comment = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_account_name,
+                        "account_name",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_methods, "methods")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            account_name: rt::struct_de::required(slot_account_name, "account_name")?,
+            service: rt::struct_de::required(slot_service, "service")?,
+            methods: slot_methods.unwrap_or_default(),
+            comment: rt::struct_de::required(slot_comment, "comment")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PartnerApikeyCreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl PartnerApikeyCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -371,12 +551,41 @@ impl PartnerApikeyCreateRequest {
     }
 }
 ///The arguments of `partner.apikey.list`, by the source's names: what [`PartnerApikeyApi::list`](PartnerApikeyApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct PartnerApikeyListParams {
     /// List only this account's keys; at most 20 characters. Must be at most 20 characters.
     pub account_name: Option<String>,
+}
+impl rt::struct_de::Members for PartnerApikeyListParams {
+    const NAME: &'static str = "PartnerApikeyListParams";
+    const NAMES: &'static [&'static str] = &["account_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_account_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_account_name,
+                        "account_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            account_name: slot_account_name.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PartnerApikeyListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl PartnerApikeyListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -443,12 +652,41 @@ impl PartnerApikeyListRequest {
     }
 }
 ///The arguments of `partner.service.list`, by the source's names: what [`PartnerServiceApi::list`](PartnerServiceApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct PartnerServiceListParams {
     /// List only this account's services; at most 20 characters. Must be at most 20 characters.
     pub account_name: Option<String>,
+}
+impl rt::struct_de::Members for PartnerServiceListParams {
+    const NAME: &'static str = "PartnerServiceListParams";
+    const NAMES: &'static [&'static str] = &["account_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_account_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_account_name,
+                        "account_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            account_name: slot_account_name.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PartnerServiceListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl PartnerServiceListParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,10 +8,27 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `payment_method.available`, by the source's names: what [`PaymentMethodApi::available`](PaymentMethodApi::available) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethodAvailableParams {}
+impl rt::struct_de::Members for PaymentMethodAvailableParams {
+    const NAME: &'static str = "PaymentMethodAvailableParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentMethodAvailableParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl PaymentMethodAvailableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -44,12 +61,44 @@ impl PaymentMethodApi {
     }
 }
 ///The arguments of `payment_method.info`, by the source's names: what [`PaymentMethodApi::info`](PaymentMethodApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethodInfoParams {
     /// The unique id of the payment method.
     pub payment_method_id: String,
+}
+impl rt::struct_de::Members for PaymentMethodInfoParams {
+    const NAME: &'static str = "PaymentMethodInfoParams";
+    const NAMES: &'static [&'static str] = &["payment_method_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_payment_method_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_payment_method_id,
+                        "payment_method_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            payment_method_id: rt::struct_de::required(
+                slot_payment_method_id,
+                "payment_method_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentMethodInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl PaymentMethodInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -93,12 +142,44 @@ impl PaymentMethodApi {
     }
 }
 ///The arguments of `payment_method.remove`, by the source's names: what [`PaymentMethodApi::remove`](PaymentMethodApi::remove) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethodRemoveParams {
     /// The unique id of the payment method.
     pub payment_method_id: String,
+}
+impl rt::struct_de::Members for PaymentMethodRemoveParams {
+    const NAME: &'static str = "PaymentMethodRemoveParams";
+    const NAMES: &'static [&'static str] = &["payment_method_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_payment_method_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_payment_method_id,
+                        "payment_method_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            payment_method_id: rt::struct_de::required(
+                slot_payment_method_id,
+                "payment_method_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentMethodRemoveParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl PaymentMethodRemoveParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -146,12 +227,44 @@ impl PaymentMethodApi {
     }
 }
 ///The arguments of `payment_method.set_default`, by the source's names: what [`PaymentMethodApi::set_default`](PaymentMethodApi::set_default) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethodSetDefaultParams {
     /// The unique id of the payment method.
     pub payment_method_id: String,
+}
+impl rt::struct_de::Members for PaymentMethodSetDefaultParams {
+    const NAME: &'static str = "PaymentMethodSetDefaultParams";
+    const NAMES: &'static [&'static str] = &["payment_method_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_payment_method_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_payment_method_id,
+                        "payment_method_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            payment_method_id: rt::struct_de::required(
+                slot_payment_method_id,
+                "payment_method_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentMethodSetDefaultParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl PaymentMethodSetDefaultParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,12 +8,35 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `server.info`, by the source's names: what [`ServerApi::info`](ServerApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerInfoParams {
     /// The name of the server's service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
+}
+impl rt::struct_de::Members for ServerInfoParams {
+    const NAME: &'static str = "ServerInfoParams";
+    const NAMES: &'static [&'static str] = &["name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -65,12 +88,35 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.list`, by the source's names: what [`ServerApi::list`](ServerApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerListParams {
     /// Which servers to list: `LIVE` (the default) or `CANCELLED` ones. Must be one of `LIVE`, `CANCELLED`.
     pub status: Option<ServiceStatus>,
+}
+impl rt::struct_de::Members for ServerListParams {
+    const NAME: &'static str = "ServerListParams";
+    const NAMES: &'static [&'static str] = &["status"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_status = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            status: slot_status.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -129,14 +175,49 @@ impl ServerListRequest {
     }
 }
 ///The arguments of `server.move_ips`, by the source's names: what [`ServerApi::move_ips`](ServerApi::move_ips) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerMoveIpsParams {
     /// The public IPv4 addresses to move; at least one, none private and none a server's primary address. Must be at least 1 item.
     pub source_ips: Vec<String>,
     /// The service name of the server that receives the addresses. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub destination_name: String,
+}
+impl rt::struct_de::Members for ServerMoveIpsParams {
+    const NAME: &'static str = "ServerMoveIpsParams";
+    const NAMES: &'static [&'static str] = &["source_ips", "destination_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_source_ips = None;
+        let mut slot_destination_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_source_ips, "source_ips")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_destination_name,
+                        "destination_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            source_ips: rt::struct_de::required(slot_source_ips, "source_ips")?,
+            destination_name: rt::struct_de::required(
+                slot_destination_name,
+                "destination_name",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerMoveIpsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerMoveIpsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -228,14 +309,46 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.reboot`, by the source's names: what [`ServerApi::reboot`](ServerApi::reboot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerRebootParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// Where to send word of the reboot; the account's admin contact unless given. It must be a valid email address.
     pub email_address: Option<String>,
+}
+impl rt::struct_de::Members for ServerRebootParams {
+    const NAME: &'static str = "ServerRebootParams";
+    const NAMES: &'static [&'static str] = &["name", "email_address"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_email_address = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_email_address,
+                        "email_address",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            email_address: slot_email_address.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerRebootParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerRebootParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -313,8 +426,7 @@ impl ServerRebootRequest {
     }
 }
 ///The arguments of `server.reimage_from_snapshot`, by the source's names: what [`ServerApi::reimage_from_snapshot`](ServerApi::reimage_from_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerReimageFromSnapshotParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -325,6 +437,56 @@ pub struct ServerReimageFromSnapshotParams {
     pub image_type: SnapshotImageType,
     /// The path of the snapshot within the `miniserver-snapshots` container, as described above.
     pub snapshot_path: String,
+}
+impl rt::struct_de::Members for ServerReimageFromSnapshotParams {
+    const NAME: &'static str = "ServerReimageFromSnapshotParams";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "storage_name",
+        "image_type",
+        "snapshot_path",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_storage_name = None;
+        let mut slot_image_type = None;
+        let mut slot_snapshot_path = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_storage_name,
+                        "storage_name",
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_image_type, "image_type")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_snapshot_path,
+                        "snapshot_path",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            storage_name: rt::struct_de::required(slot_storage_name, "storage_name")?,
+            image_type: rt::struct_de::required(slot_image_type, "image_type")?,
+            snapshot_path: rt::struct_de::required(slot_snapshot_path, "snapshot_path")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerReimageFromSnapshotParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerReimageFromSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -444,8 +606,7 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.reimage_from_stock_image`, by the source's names: what [`ServerApi::reimage_from_stock_image`](ServerApi::reimage_from_stock_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerReimageFromStockImageParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -456,6 +617,41 @@ pub struct ServerReimageFromStockImageParams {
     pub os_bits: Option<String>,
     /// A public SSH key to install for the root user; Linux only.
     pub pub_ssh_key: Option<String>,
+}
+impl rt::struct_de::Members for ServerReimageFromStockImageParams {
+    const NAME: &'static str = "ServerReimageFromStockImageParams";
+    const NAMES: &'static [&'static str] = &["name", "os", "os_bits", "pub_ssh_key"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_os = None;
+        let mut slot_os_bits = None;
+        let mut slot_pub_ssh_key = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_os_bits, "os_bits")?,
+                3 => {
+                    rt::struct_de::field(&mut map, &mut slot_pub_ssh_key, "pub_ssh_key")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            os: rt::struct_de::required(slot_os, "os")?,
+            os_bits: slot_os_bits.unwrap_or_default(),
+            pub_ssh_key: slot_pub_ssh_key.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerReimageFromStockImageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerReimageFromStockImageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -561,14 +757,42 @@ impl ServerReimageFromStockImageRequest {
     }
 }
 ///The arguments of `server.set_intrusion_detection_alert_level`, by the source's names: what [`ServerApi::set_intrusion_detection_alert_level`](ServerApi::set_intrusion_detection_alert_level) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerSetIntrusionDetectionAlertLevelParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The new alert level, from 1 to 15. Must be from 1 to 15.
     pub alert_level: i64,
+}
+impl rt::struct_de::Members for ServerSetIntrusionDetectionAlertLevelParams {
+    const NAME: &'static str = "ServerSetIntrusionDetectionAlertLevelParams";
+    const NAMES: &'static [&'static str] = &["name", "alert_level"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_alert_level = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_alert_level, "alert_level")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            alert_level: rt::struct_de::required(slot_alert_level, "alert_level")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerSetIntrusionDetectionAlertLevelParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerSetIntrusionDetectionAlertLevelParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -651,14 +875,42 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.set_penetration_patrol_alert_level`, by the source's names: what [`ServerApi::set_penetration_patrol_alert_level`](ServerApi::set_penetration_patrol_alert_level) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerSetPenetrationPatrolAlertLevelParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The new alert level, from 1 to 15. Must be from 1 to 15.
     pub alert_level: i64,
+}
+impl rt::struct_de::Members for ServerSetPenetrationPatrolAlertLevelParams {
+    const NAME: &'static str = "ServerSetPenetrationPatrolAlertLevelParams";
+    const NAMES: &'static [&'static str] = &["name", "alert_level"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_alert_level = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_alert_level, "alert_level")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            alert_level: rt::struct_de::required(slot_alert_level, "alert_level")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerSetPenetrationPatrolAlertLevelParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerSetPenetrationPatrolAlertLevelParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -735,14 +987,42 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.slave_ns_add`, by the source's names: what [`ServerApi::slave_ns_add`](ServerApi::slave_ns_add) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerSlaveNsAddParams {
     /// The service name of the server that is the domain's primary name server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The domain to slave; it must be a valid host name.
     pub domain_name: String,
+}
+impl rt::struct_de::Members for ServerSlaveNsAddParams {
+    const NAME: &'static str = "ServerSlaveNsAddParams";
+    const NAMES: &'static [&'static str] = &["name", "domain_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_domain_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_domain_name, "domain_name")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            domain_name: rt::struct_de::required(slot_domain_name, "domain_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerSlaveNsAddParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerSlaveNsAddParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -816,14 +1096,42 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.slave_ns_delete`, by the source's names: what [`ServerApi::slave_ns_delete`](ServerApi::slave_ns_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerSlaveNsDeleteParams {
     /// The service name of the server that is the domain's primary name server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The slaved domain; it must be a valid host name.
     pub domain_name: String,
+}
+impl rt::struct_de::Members for ServerSlaveNsDeleteParams {
+    const NAME: &'static str = "ServerSlaveNsDeleteParams";
+    const NAMES: &'static [&'static str] = &["name", "domain_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_domain_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_domain_name, "domain_name")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            domain_name: rt::struct_de::required(slot_domain_name, "domain_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerSlaveNsDeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerSlaveNsDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -895,12 +1203,35 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.slave_ns_list`, by the source's names: what [`ServerApi::slave_ns_list`](ServerApi::slave_ns_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerSlaveNsListParams {
     /// The service name of the server that is the domains' primary name server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
+}
+impl rt::struct_de::Members for ServerSlaveNsListParams {
+    const NAME: &'static str = "ServerSlaveNsListParams";
+    const NAMES: &'static [&'static str] = &["name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerSlaveNsListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerSlaveNsListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -963,8 +1294,7 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.snapshot`, by the source's names: what [`ServerApi::snapshot`](ServerApi::snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerSnapshotParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -973,6 +1303,42 @@ pub struct ServerSnapshotParams {
     pub storage_name: String,
     /// The kind of image to take; `tar` (classic Miniservers running Linux) and `ntfsclone` (Miniservers running Windows) are deprecated.
     pub image_type: SnapshotImageType,
+}
+impl rt::struct_de::Members for ServerSnapshotParams {
+    const NAME: &'static str = "ServerSnapshotParams";
+    const NAMES: &'static [&'static str] = &["name", "storage_name", "image_type"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_storage_name = None;
+        let mut slot_image_type = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_storage_name,
+                        "storage_name",
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_image_type, "image_type")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            storage_name: rt::struct_de::required(slot_storage_name, "storage_name")?,
+            image_type: rt::struct_de::required(slot_image_type, "image_type")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerSnapshotParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1077,14 +1443,52 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.snapshot_delete`, by the source's names: what [`ServerApi::snapshot_delete`](ServerApi::snapshot_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerSnapshotDeleteParams {
     /// The service name of the Memstore instance holding the snapshots. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub storage_name: String,
     /// The snapshot's path as `server.snapshot_list` reports it, at most 255 characters. Must be at most 255 characters.
     pub snapshot_path: String,
+}
+impl rt::struct_de::Members for ServerSnapshotDeleteParams {
+    const NAME: &'static str = "ServerSnapshotDeleteParams";
+    const NAMES: &'static [&'static str] = &["storage_name", "snapshot_path"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_storage_name = None;
+        let mut slot_snapshot_path = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_storage_name,
+                        "storage_name",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_snapshot_path,
+                        "snapshot_path",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            storage_name: rt::struct_de::required(slot_storage_name, "storage_name")?,
+            snapshot_path: rt::struct_de::required(slot_snapshot_path, "snapshot_path")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerSnapshotDeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerSnapshotDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1168,12 +1572,41 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.snapshot_list`, by the source's names: what [`ServerApi::snapshot_list`](ServerApi::snapshot_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerSnapshotListParams {
     /// The service name of the Memstore instance holding the snapshots. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub storage_name: String,
+}
+impl rt::struct_de::Members for ServerSnapshotListParams {
+    const NAME: &'static str = "ServerSnapshotListParams";
+    const NAMES: &'static [&'static str] = &["storage_name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_storage_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_storage_name,
+                        "storage_name",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            storage_name: rt::struct_de::required(slot_storage_name, "storage_name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerSnapshotListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerSnapshotListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1241,8 +1674,7 @@ impl ServerApi {
     }
 }
 ///The arguments of `server.upgrade`, by the source's names: what [`ServerApi::upgrade`](ServerApi::upgrade) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerUpgradeParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -1253,6 +1685,50 @@ pub struct ServerUpgradeParams {
     pub dry_run: bool,
     /// False to keep the current disk: the upgrade is quicker, and the server can be downgraded again later.
     pub upgrade_disk: Option<bool>,
+}
+impl rt::struct_de::Members for ServerUpgradeParams {
+    const NAME: &'static str = "ServerUpgradeParams";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "new_sku",
+        "dry_run",
+        "upgrade_disk",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_new_sku = None;
+        let mut slot_dry_run = None;
+        let mut slot_upgrade_disk = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_new_sku, "new_sku")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_upgrade_disk,
+                        "upgrade_disk",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            new_sku: rt::struct_de::required(slot_new_sku, "new_sku")?,
+            dry_run: rt::struct_de::required(slot_dry_run, "dry_run")?,
+            upgrade_disk: slot_upgrade_disk.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerUpgradeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerUpgradeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1342,12 +1818,35 @@ impl ServerUpgradeRequest {
     }
 }
 ///The arguments of `server.monitoring.get_policy`, by the source's names: what [`ServerMonitoringApi::get_policy`](ServerMonitoringApi::get_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerMonitoringGetPolicyParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
+}
+impl rt::struct_de::Members for ServerMonitoringGetPolicyParams {
+    const NAME: &'static str = "ServerMonitoringGetPolicyParams";
+    const NAMES: &'static [&'static str] = &["name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerMonitoringGetPolicyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerMonitoringGetPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1401,8 +1900,7 @@ impl ServerMonitoringApi {
     }
 }
 ///The arguments of `server.monitoring.rule_create`, by the source's names: what [`ServerMonitoringApi::rule_create`](ServerMonitoringApi::rule_create) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerMonitoringRuleCreateParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -1419,6 +1917,68 @@ pub struct ServerMonitoringRuleCreateParams {
     pub host_name: Option<String>,
     /// The text to look for at `host_name`; needed only for the `http_string` service.
     pub http_check_string: Option<String>,
+}
+impl rt::struct_de::Members for ServerMonitoringRuleCreateParams {
+    const NAME: &'static str = "ServerMonitoringRuleCreateParams";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "service",
+        "alert_type",
+        "contact_address",
+        "port",
+        "host_name",
+        "http_check_string",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_service = None;
+        let mut slot_alert_type = None;
+        let mut slot_contact_address = None;
+        let mut slot_port = None;
+        let mut slot_host_name = None;
+        let mut slot_http_check_string = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_alert_type, "alert_type")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_contact_address,
+                        "contact_address",
+                    )?
+                }
+                4 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_host_name, "host_name")?,
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_http_check_string,
+                        "http_check_string",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            service: rt::struct_de::required(slot_service, "service")?,
+            alert_type: rt::struct_de::required(slot_alert_type, "alert_type")?,
+            contact_address: slot_contact_address.unwrap_or_default(),
+            port: slot_port.unwrap_or_default(),
+            host_name: slot_host_name.unwrap_or_default(),
+            http_check_string: slot_http_check_string.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerMonitoringRuleCreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerMonitoringRuleCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1602,14 +2162,40 @@ impl ServerMonitoringRuleCreateRequest {
     }
 }
 ///The arguments of `server.monitoring.rule_delete`, by the source's names: what [`ServerMonitoringApi::rule_delete`](ServerMonitoringApi::rule_delete) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerMonitoringRuleDeleteParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The id of the monitoring rule.
     pub rule_id: String,
+}
+impl rt::struct_de::Members for ServerMonitoringRuleDeleteParams {
+    const NAME: &'static str = "ServerMonitoringRuleDeleteParams";
+    const NAMES: &'static [&'static str] = &["name", "rule_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_rule_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerMonitoringRuleDeleteParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerMonitoringRuleDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1684,14 +2270,40 @@ impl ServerMonitoringApi {
     }
 }
 ///The arguments of `server.monitoring.rule_info`, by the source's names: what [`ServerMonitoringApi::rule_info`](ServerMonitoringApi::rule_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerMonitoringRuleInfoParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The id of the monitoring rule.
     pub rule_id: String,
+}
+impl rt::struct_de::Members for ServerMonitoringRuleInfoParams {
+    const NAME: &'static str = "ServerMonitoringRuleInfoParams";
+    const NAMES: &'static [&'static str] = &["name", "rule_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_rule_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerMonitoringRuleInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerMonitoringRuleInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1763,12 +2375,35 @@ impl ServerMonitoringApi {
     }
 }
 ///The arguments of `server.monitoring.rule_list`, by the source's names: what [`ServerMonitoringApi::rule_list`](ServerMonitoringApi::rule_list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerMonitoringRuleListParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
+}
+impl rt::struct_de::Members for ServerMonitoringRuleListParams {
+    const NAME: &'static str = "ServerMonitoringRuleListParams";
+    const NAMES: &'static [&'static str] = &["name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerMonitoringRuleListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerMonitoringRuleListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1819,8 +2454,7 @@ impl ServerMonitoringApi {
     }
 }
 ///The arguments of `server.monitoring.rule_update`, by the source's names: what [`ServerMonitoringApi::rule_update`](ServerMonitoringApi::rule_update) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerMonitoringRuleUpdateParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -1839,6 +2473,72 @@ pub struct ServerMonitoringRuleUpdateParams {
     pub host_name: Option<String>,
     /// The text to look for at `host_name`; needed only for the `http_string` service.
     pub http_check_string: Option<String>,
+}
+impl rt::struct_de::Members for ServerMonitoringRuleUpdateParams {
+    const NAME: &'static str = "ServerMonitoringRuleUpdateParams";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "rule_id",
+        "service",
+        "alert_type",
+        "contact_address",
+        "port",
+        "host_name",
+        "http_check_string",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_rule_id = None;
+        let mut slot_service = None;
+        let mut slot_alert_type = None;
+        let mut slot_contact_address = None;
+        let mut slot_port = None;
+        let mut slot_host_name = None;
+        let mut slot_http_check_string = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_alert_type, "alert_type")?,
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_contact_address,
+                        "contact_address",
+                    )?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_host_name, "host_name")?,
+                7 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_http_check_string,
+                        "http_check_string",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
+            service: slot_service.unwrap_or_default(),
+            alert_type: slot_alert_type.unwrap_or_default(),
+            contact_address: slot_contact_address.unwrap_or_default(),
+            port: slot_port.unwrap_or_default(),
+            host_name: slot_host_name.unwrap_or_default(),
+            http_check_string: slot_http_check_string.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerMonitoringRuleUpdateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerMonitoringRuleUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1978,8 +2678,7 @@ impl ServerMonitoringRuleUpdateRequest {
     }
 }
 ///The arguments of `server.monitoring.set_policy`, by the source's names: what [`ServerMonitoringApi::set_policy`](ServerMonitoringApi::set_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerMonitoringSetPolicyParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -1990,6 +2689,52 @@ pub struct ServerMonitoringSetPolicyParams {
     pub auto_reboot: Option<bool>,
     /// Whether reminders that monitoring is off are emailed at regular intervals to the account's address; true by default while monitoring is off.
     pub reminder_emails: Option<bool>,
+}
+impl rt::struct_de::Members for ServerMonitoringSetPolicyParams {
+    const NAME: &'static str = "ServerMonitoringSetPolicyParams";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "monitoring",
+        "auto_reboot",
+        "reminder_emails",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_monitoring = None;
+        let mut slot_auto_reboot = None;
+        let mut slot_reminder_emails = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_monitoring, "monitoring")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_auto_reboot, "auto_reboot")?
+                }
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_reminder_emails,
+                        "reminder_emails",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            monitoring: rt::struct_de::required(slot_monitoring, "monitoring")?,
+            auto_reboot: slot_auto_reboot.unwrap_or_default(),
+            reminder_emails: slot_reminder_emails.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerMonitoringSetPolicyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerMonitoringSetPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2085,12 +2830,35 @@ impl ServerMonitoringSetPolicyRequest {
     }
 }
 ///The arguments of `server.status.info`, by the source's names: what [`ServerStatusApi::info`](ServerStatusApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerStatusInfoParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
+}
+impl rt::struct_de::Members for ServerStatusInfoParams {
+    const NAME: &'static str = "ServerStatusInfoParams";
+    const NAMES: &'static [&'static str] = &["name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerStatusInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerStatusInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2141,14 +2909,40 @@ impl ServerStatusApi {
     }
 }
 ///The arguments of `server.status.list`, by the source's names: what [`ServerStatusApi::list`](ServerStatusApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerStatusListParams {
     /// The service names of the servers to report on; every live server when not given.
     pub names: Option<Vec<String>>,
     /// Report only these statuses.
     pub statuses: Option<Vec<MonitoringStatus>>,
+}
+impl rt::struct_de::Members for ServerStatusListParams {
+    const NAME: &'static str = "ServerStatusListParams";
+    const NAMES: &'static [&'static str] = &["names", "statuses"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_names = None;
+        let mut slot_statuses = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_names, "names")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_statuses, "statuses")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            names: slot_names.unwrap_or_default(),
+            statuses: slot_statuses.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerStatusListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServerStatusListParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,12 +8,35 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `service.cancel`, by the source's names: what [`ServiceApi::cancel`](ServiceApi::cancel) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServiceCancelParams {
     /// The name of the service to cancel. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
+}
+impl rt::struct_de::Members for ServiceCancelParams {
+    const NAME: &'static str = "ServiceCancelParams";
+    const NAMES: &'static [&'static str] = &["name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceCancelParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServiceCancelParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -81,12 +104,35 @@ impl ServiceApi {
     }
 }
 ///The arguments of `service.info`, by the source's names: what [`ServiceApi::info`](ServiceApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServiceInfoParams {
     /// The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
+}
+impl rt::struct_de::Members for ServiceInfoParams {
+    const NAME: &'static str = "ServiceInfoParams";
+    const NAMES: &'static [&'static str] = &["name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServiceInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -137,14 +183,40 @@ impl ServiceApi {
     }
 }
 ///The arguments of `service.list`, by the source's names: what [`ServiceApi::list`](ServiceApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServiceListParams {
     /// The service type or types to list, e.g. `miniserver`, or `["miniserver", "cloudstorage"]`.
     pub r#type: Option<Vec<String>>,
     /// Which services to list: `LIVE` (the default) or `CANCELLED` ones. Must be one of `LIVE`, `CANCELLED`.
     pub status: Option<ServiceStatus>,
+}
+impl rt::struct_de::Members for ServiceListParams {
+    const NAME: &'static str = "ServiceListParams";
+    const NAMES: &'static [&'static str] = &["type", "status"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_type = None;
+        let mut slot_status = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: slot_type.unwrap_or_default(),
+            status: slot_status.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServiceListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -212,14 +284,40 @@ impl ServiceListRequest {
     }
 }
 ///The arguments of `service.set_nickname`, by the source's names: what [`ServiceApi::set_nickname`](ServiceApi::set_nickname) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServiceSetNicknameParams {
     /// The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The new nickname, unique within the account.
     pub nickname: String,
+}
+impl rt::struct_de::Members for ServiceSetNicknameParams {
+    const NAME: &'static str = "ServiceSetNicknameParams";
+    const NAMES: &'static [&'static str] = &["name", "nickname"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_nickname = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            nickname: rt::struct_de::required(slot_nickname, "nickname")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceSetNicknameParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ServiceSetNicknameParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `vlan.add`, by the source's names: what [`VlanApi::add`](VlanApi::add) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct VlanAddParams {
     /// The service name of the vLAN. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
@@ -18,6 +17,36 @@ pub struct VlanAddParams {
     pub host: String,
     /// Make this vLAN the host's primary one, replacing the current primary vLAN.
     pub primary: Option<bool>,
+}
+impl rt::struct_de::Members for VlanAddParams {
+    const NAME: &'static str = "VlanAddParams";
+    const NAMES: &'static [&'static str] = &["name", "host", "primary"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_host = None;
+        let mut slot_primary = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_host, "host")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_primary, "primary")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            host: rt::struct_de::required(slot_host, "host")?,
+            primary: slot_primary.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VlanAddParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl VlanAddParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -115,12 +144,35 @@ impl VlanAddRequest {
     }
 }
 ///The arguments of `vlan.info`, by the source's names: what [`VlanApi::info`](VlanApi::info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct VlanInfoParams {
     /// The service name of the vLAN. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
+}
+impl rt::struct_de::Members for VlanInfoParams {
+    const NAME: &'static str = "VlanInfoParams";
+    const NAMES: &'static [&'static str] = &["name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VlanInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl VlanInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -171,12 +223,35 @@ impl VlanApi {
     }
 }
 ///The arguments of `vlan.list`, by the source's names: what [`VlanApi::list`](VlanApi::list) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct VlanListParams {
     /// The service name of the vLAN. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
+}
+impl rt::struct_de::Members for VlanListParams {
+    const NAME: &'static str = "VlanListParams";
+    const NAMES: &'static [&'static str] = &["name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VlanListParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl VlanListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -227,14 +302,40 @@ impl VlanApi {
     }
 }
 ///The arguments of `vlan.remove`, by the source's names: what [`VlanApi::remove`](VlanApi::remove) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct VlanRemoveParams {
     /// The service name of the vLAN. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
     /// The service name of the host to remove. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub host: String,
+}
+impl rt::struct_de::Members for VlanRemoveParams {
+    const NAME: &'static str = "VlanRemoveParams";
+    const NAMES: &'static [&'static str] = &["name", "host"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_host = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_host, "host")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            host: rt::struct_de::required(slot_host, "host")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VlanRemoveParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl VlanRemoveParams {
     /// The arguments with every required one given and the optional ones unset.

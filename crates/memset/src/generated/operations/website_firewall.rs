@@ -8,14 +8,40 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `website_firewall.clear_cache`, by the source's names: what [`WebsiteFirewallApi::clear_cache`](WebsiteFirewallApi::clear_cache) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebsiteFirewallClearCacheParams {
     /// The domain or subdomain the website firewall protects; it must be valid.
     pub domain: String,
     /// The paths to clear, e.g. `/path1.html` and `logo.png`, at most 500 per call; the whole cache is cleared when not given. Must be at most 500 items.
     pub paths: Option<Vec<String>>,
+}
+impl rt::struct_de::Members for WebsiteFirewallClearCacheParams {
+    const NAME: &'static str = "WebsiteFirewallClearCacheParams";
+    const NAMES: &'static [&'static str] = &["domain", "paths"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_domain = None;
+        let mut slot_paths = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_paths, "paths")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            domain: rt::struct_de::required(slot_domain, "domain")?,
+            paths: slot_paths.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebsiteFirewallClearCacheParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl WebsiteFirewallClearCacheParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -5,27 +5,82 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A DVD ISO that can be loaded into a server's virtual DVD unit; its id is what `load_dvd` takes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DvdIso {
     /// The ISO's id.
     pub id: String,
     /// The ISO's name, e.g. `centos7-64iso`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The operating system family, e.g. `Linux` or `Windows`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_family: Option<String>,
     /// The operating system, e.g. `Centos`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
     /// The operating system version, e.g. `Centos7`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
     /// The processor architecture in bits: 32 or 64.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub architecture: Option<i64>,
     /// The kind of ISO, e.g. `OS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+impl rt::struct_de::Members for DvdIso {
+    const NAME: &'static str = "DvdIso";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "os_family",
+        "os",
+        "os_version",
+        "architecture",
+        "type",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_os_family = None;
+        let mut slot_os = None;
+        let mut slot_os_version = None;
+        let mut slot_architecture = None;
+        let mut slot_type = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_os_family, "os_family")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_os_version, "os_version")?,
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_architecture,
+                        "architecture",
+                    )?
+                }
+                6 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            os_family: slot_os_family.unwrap_or_default(),
+            os: slot_os.unwrap_or_default(),
+            os_version: slot_os_version.unwrap_or_default(),
+            architecture: slot_architecture.unwrap_or_default(),
+            r#type: slot_type.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DvdIso {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

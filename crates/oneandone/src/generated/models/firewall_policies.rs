@@ -5,15 +5,43 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A firewall policy to create; its rules are passed separately to `create_firewall_policy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewFirewallPolicy {
     /// The policy's name.
     pub name: String,
     /// A free-text description of the policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+impl rt::struct_de::Members for NewFirewallPolicy {
+    const NAME: &'static str = "NewFirewallPolicy";
+    const NAMES: &'static [&'static str] = &["name", "description"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_description = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            description: slot_description.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewFirewallPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewFirewallPolicy {
     ///Creates a `NewFirewallPolicy` from its required fields (`name`); the optional ones start unset.
@@ -30,30 +58,81 @@ impl NewFirewallPolicy {
     }
 }
 /// A rule of a firewall policy: which incoming traffic it lets through.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewFirewallRule {
     /// The protocol the rule applies to, e.g. `TCP` or `UDP`.
     pub protocol: String,
     /// The first port of the range the rule opens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_from: Option<i64>,
     /// The last port of the range the rule opens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_to: Option<i64>,
     /// The source IP the traffic must come from; `0.0.0.0` means any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// The port or port range the rule opens, e.g. `80` or `4000-5000` (later API versions, instead of `port_from` and `port_to`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// What the rule does with matching traffic, e.g. `allow` (later API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// A free-text description of the rule (later API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+impl rt::struct_de::Members for NewFirewallRule {
+    const NAME: &'static str = "NewFirewallRule";
+    const NAMES: &'static [&'static str] = &[
+        "protocol",
+        "port_from",
+        "port_to",
+        "source",
+        "port",
+        "action",
+        "description",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_protocol = None;
+        let mut slot_port_from = None;
+        let mut slot_port_to = None;
+        let mut slot_source = None;
+        let mut slot_port = None;
+        let mut slot_action = None;
+        let mut slot_description = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_port_from, "port_from")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_port_to, "port_to")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_source, "source")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
+                6 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            protocol: rt::struct_de::required(slot_protocol, "protocol")?,
+            port_from: slot_port_from.unwrap_or_default(),
+            port_to: slot_port_to.unwrap_or_default(),
+            source: slot_source.unwrap_or_default(),
+            port: slot_port.unwrap_or_default(),
+            action: slot_action.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewFirewallRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewFirewallRule {
     ///Creates a `NewFirewallRule` from its required fields (`protocol`); the optional ones start unset.
@@ -100,74 +179,231 @@ impl NewFirewallRule {
     }
 }
 /// A firewall policy: rules for the incoming traffic of the server IPs it is applied to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallPolicy {
     /// The policy's id.
     pub id: String,
     /// The policy's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The policy's description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The policy's state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
     /// When the policy was created, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
     /// `1` for one of the API's predefined policies, `0` for a policy of your own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<i64>,
     /// The policy's rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<FirewallRule>>,
     /// The server IPs the policy is applied to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_ips: Option<Vec<AttachedServerIp>>,
     /// The short id the 1&1 Cloud Panel shows for the policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloudpanel_id: Option<String>,
 }
+impl rt::struct_de::Members for FirewallPolicy {
+    const NAME: &'static str = "FirewallPolicy";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "state",
+        "creation_date",
+        "default",
+        "rules",
+        "server_ips",
+        "cloudpanel_id",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_state = None;
+        let mut slot_creation_date = None;
+        let mut slot_default = None;
+        let mut slot_rules = None;
+        let mut slot_server_ips = None;
+        let mut slot_cloudpanel_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_creation_date,
+                        "creation_date",
+                    )?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_default, "default")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_rules, "rules")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_server_ips, "server_ips")?,
+                8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cloudpanel_id,
+                        "cloudpanel_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            state: slot_state.unwrap_or_default(),
+            creation_date: slot_creation_date.unwrap_or_default(),
+            default: slot_default.unwrap_or_default(),
+            rules: slot_rules.unwrap_or_default(),
+            server_ips: slot_server_ips.unwrap_or_default(),
+            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A rule of a firewall policy.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallRule {
     /// The rule's id.
     pub id: String,
     /// The protocol the rule applies to, e.g. `TCP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// The first port of the range the rule opens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_from: Option<i64>,
     /// The last port of the range the rule opens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_to: Option<i64>,
     /// The source IP the traffic must come from; `0.0.0.0` means any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// The port or port range the rule opens (later API versions), kept as raw JSON because it has been seen both as a number (`80`) and as text (`"4000-5000"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<serde_json::Value>,
     /// What the rule does with matching traffic, e.g. `allow` (later API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The rule's description (later API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+impl rt::struct_de::Members for FirewallRule {
+    const NAME: &'static str = "FirewallRule";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "protocol",
+        "port_from",
+        "port_to",
+        "source",
+        "port",
+        "action",
+        "description",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_protocol = None;
+        let mut slot_port_from = None;
+        let mut slot_port_to = None;
+        let mut slot_source = None;
+        let mut slot_port = None;
+        let mut slot_action = None;
+        let mut slot_description = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_port_from, "port_from")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_port_to, "port_to")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_source, "source")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
+                7 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            protocol: slot_protocol.unwrap_or_default(),
+            port_from: slot_port_from.unwrap_or_default(),
+            port_to: slot_port_to.unwrap_or_default(),
+            source: slot_source.unwrap_or_default(),
+            port: slot_port.unwrap_or_default(),
+            action: slot_action.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A server IP that a firewall policy or load balancer is applied to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachedServerIp {
     /// The id of the server IP.
     pub id: String,
     /// The IP address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// The name of the server the IP belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_name: Option<String>,
+}
+impl rt::struct_de::Members for AttachedServerIp {
+    const NAME: &'static str = "AttachedServerIp";
+    const NAMES: &'static [&'static str] = &["id", "ip", "server_name"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_ip = None;
+        let mut slot_server_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            ip: slot_ip.unwrap_or_default(),
+            server_name: slot_server_name.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachedServerIp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

@@ -5,8 +5,7 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// An image to create from a server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewImage {
     /// The id of the server to take the image of.
@@ -14,7 +13,7 @@ pub struct NewImage {
     /// The image's name.
     pub name: String,
     /// A free-text description of the image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// How often an image is taken.
     pub frequency: ImageFrequency,
@@ -22,6 +21,50 @@ pub struct NewImage {
     ///
     /// Must be from 1 to 50.
     pub num_images: i64,
+}
+impl rt::struct_de::Members for NewImage {
+    const NAME: &'static str = "NewImage";
+    const NAMES: &'static [&'static str] = &[
+        "server_id",
+        "name",
+        "description",
+        "frequency",
+        "num_images",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_frequency = None;
+        let mut slot_num_images = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_frequency, "frequency")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_num_images, "num_images")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            name: rt::struct_de::required(slot_name, "name")?,
+            description: slot_description.unwrap_or_default(),
+            frequency: rt::struct_de::required(slot_frequency, "frequency")?,
+            num_images: rt::struct_de::required(slot_num_images, "num_images")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewImage {
     ///Creates a `NewImage` from its required fields (`server_id`, `name`, `frequency`, `num_images`); the optional ones start unset.
@@ -68,74 +111,219 @@ impl NewImage {
     }
 }
 /// An image of one of the account's servers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Image {
     /// The image's id.
     pub id: String,
     /// The image's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The image's description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The operating system family, e.g. `Linux` or `Windows`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_family: Option<String>,
     /// The operating system, e.g. `Centos`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
     /// The operating system version, e.g. `Centos7`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
     /// The processor architecture in bits: 32 or 64.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub architecture: Option<i64>,
     /// The kind of operating system installation, e.g. `Personal` for an image of your own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_image_type: Option<String>,
     /// The kind of image, e.g. `MY_IMAGE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The smallest main disk, in GB, a server made from the image needs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_hdd_size: Option<i64>,
     /// The software licenses the image includes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub licenses: Option<Vec<License>>,
     /// The short id the 1&1 Cloud Panel shows for the image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloudpanel_id: Option<String>,
     /// The image's state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
     /// The disks the image holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hdds: Option<Vec<Hdd>>,
     /// The id of the server the image was taken of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_id: Option<String>,
     /// How often an image is taken.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<ImageFrequency>,
     /// How many images of the schedule are kept.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_images: Option<i64>,
     /// When the image was created, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
     /// The data center the image is stored in (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<Datacenter>,
 }
+impl rt::struct_de::Members for Image {
+    const NAME: &'static str = "Image";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "os_family",
+        "os",
+        "os_version",
+        "architecture",
+        "os_image_type",
+        "type",
+        "min_hdd_size",
+        "licenses",
+        "cloudpanel_id",
+        "state",
+        "hdds",
+        "server_id",
+        "frequency",
+        "num_images",
+        "creation_date",
+        "datacenter",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_os_family = None;
+        let mut slot_os = None;
+        let mut slot_os_version = None;
+        let mut slot_architecture = None;
+        let mut slot_os_image_type = None;
+        let mut slot_type = None;
+        let mut slot_min_hdd_size = None;
+        let mut slot_licenses = None;
+        let mut slot_cloudpanel_id = None;
+        let mut slot_state = None;
+        let mut slot_hdds = None;
+        let mut slot_server_id = None;
+        let mut slot_frequency = None;
+        let mut slot_num_images = None;
+        let mut slot_creation_date = None;
+        let mut slot_datacenter = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_os_family, "os_family")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_os_version, "os_version")?,
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_architecture,
+                        "architecture",
+                    )?
+                }
+                7 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_os_image_type,
+                        "os_image_type",
+                    )?
+                }
+                8 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                9 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_min_hdd_size,
+                        "min_hdd_size",
+                    )?
+                }
+                10 => rt::struct_de::field(&mut map, &mut slot_licenses, "licenses")?,
+                11 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cloudpanel_id,
+                        "cloudpanel_id",
+                    )?
+                }
+                12 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
+                13 => rt::struct_de::field(&mut map, &mut slot_hdds, "hdds")?,
+                14 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                15 => rt::struct_de::field(&mut map, &mut slot_frequency, "frequency")?,
+                16 => rt::struct_de::field(&mut map, &mut slot_num_images, "num_images")?,
+                17 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_creation_date,
+                        "creation_date",
+                    )?
+                }
+                18 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            os_family: slot_os_family.unwrap_or_default(),
+            os: slot_os.unwrap_or_default(),
+            os_version: slot_os_version.unwrap_or_default(),
+            architecture: slot_architecture.unwrap_or_default(),
+            os_image_type: slot_os_image_type.unwrap_or_default(),
+            r#type: slot_type.unwrap_or_default(),
+            min_hdd_size: slot_min_hdd_size.unwrap_or_default(),
+            licenses: slot_licenses.unwrap_or_default(),
+            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
+            state: slot_state.unwrap_or_default(),
+            hdds: slot_hdds.unwrap_or_default(),
+            server_id: slot_server_id.unwrap_or_default(),
+            frequency: slot_frequency.unwrap_or_default(),
+            num_images: slot_num_images.unwrap_or_default(),
+            creation_date: slot_creation_date.unwrap_or_default(),
+            datacenter: slot_datacenter.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A software license included in an image or appliance; answers send it as `{"name": ...}` or as the bare name.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct License {
     /// The license's name, e.g. `Windows 2012 Standard`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl rt::struct_de::Members for License {
+    const NAME: &'static str = "License";
+    const NAMES: &'static [&'static str] = &["name"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+        })
+    }
 }
 impl<'de> serde::Deserialize<'de> for License {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -144,7 +332,7 @@ impl<'de> serde::Deserialize<'de> for License {
         rt::encode::string_or(
             deserializer,
             |text| Self { name: Some(text) },
-            Self::deserialize,
+            rt::struct_de::deserialize,
         )
     }
 }

@@ -7,47 +7,137 @@ use super::*;
 /// A load balancer to create; its rules are passed separately to `create_load_balancer`.
 ///
 /// When `persistence` is on, `persistence_time` must be set too.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewLoadBalancer {
     /// The load balancer's name.
     pub name: String,
     /// A free-text description of the load balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// How the health of the attached servers is checked; only `TCP` is available for now.
     ///
     /// Must be one of `TCP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_check_test: Option<String>,
     /// The time between two health checks, in seconds.
     ///
     /// Must be from 5 to 300.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_check_interval: Option<i64>,
     /// The URL path an HTTP health check would request; kept by the API, but unused while HTTP checks are not available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_check_path: Option<String>,
     /// A regular expression the answer of an HTTP health check would have to match; kept by the API, but unused while HTTP checks are not available.
     #[serde(
         rename = "health_check_path_parser",
-        alias = "health_check_parse",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub health_check_parse: Option<String>,
     /// Whether a client keeps being sent to the same server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub persistence: Option<bool>,
     /// How long a client keeps being sent to the same server, in seconds; required when `persistence` is on.
     ///
     /// Must be from 30 to 1200.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub persistence_time: Option<i64>,
     /// How traffic is spread over the servers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<LoadBalancerMethod>,
+}
+impl rt::struct_de::Members for NewLoadBalancer {
+    const NAME: &'static str = "NewLoadBalancer";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "description",
+        "health_check_test",
+        "health_check_interval",
+        "health_check_path",
+        "health_check_parse",
+        "health_check_path_parser",
+        "persistence",
+        "persistence_time",
+        "method",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_health_check_test = None;
+        let mut slot_health_check_interval = None;
+        let mut slot_health_check_path = None;
+        let mut slot_health_check_parse = None;
+        let mut slot_persistence = None;
+        let mut slot_persistence_time = None;
+        let mut slot_method = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_health_check_test,
+                        "health_check_test",
+                    )?
+                }
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_health_check_interval,
+                        "health_check_interval",
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_health_check_path,
+                        "health_check_path",
+                    )?
+                }
+                5 | 6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_health_check_parse,
+                        "health_check_path_parser",
+                    )?
+                }
+                7 => {
+                    rt::struct_de::field(&mut map, &mut slot_persistence, "persistence")?
+                }
+                8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_persistence_time,
+                        "persistence_time",
+                    )?
+                }
+                9 => rt::struct_de::field(&mut map, &mut slot_method, "method")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            description: slot_description.unwrap_or_default(),
+            health_check_test: slot_health_check_test.unwrap_or_default(),
+            health_check_interval: slot_health_check_interval.unwrap_or_default(),
+            health_check_path: slot_health_check_path.unwrap_or_default(),
+            health_check_parse: slot_health_check_parse.unwrap_or_default(),
+            persistence: slot_persistence.unwrap_or_default(),
+            persistence_time: slot_persistence_time.unwrap_or_default(),
+            method: slot_method.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewLoadBalancer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewLoadBalancer {
     ///Creates a `NewLoadBalancer` from its required fields (`name`); the optional ones start unset.
@@ -158,8 +248,7 @@ impl NewLoadBalancer {
     }
 }
 /// A rule of a load balancer: which port it listens on and which port of the servers it forwards to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewLoadBalancerRule {
     /// The protocol the rule applies to, e.g. `TCP`.
@@ -169,8 +258,54 @@ pub struct NewLoadBalancerRule {
     /// The port of the servers the traffic is forwarded to.
     pub port_server: i64,
     /// The source IP the traffic must come from; `0.0.0.0` means any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+impl rt::struct_de::Members for NewLoadBalancerRule {
+    const NAME: &'static str = "NewLoadBalancerRule";
+    const NAMES: &'static [&'static str] = &[
+        "protocol",
+        "port_balancer",
+        "port_server",
+        "source",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_protocol = None;
+        let mut slot_port_balancer = None;
+        let mut slot_port_server = None;
+        let mut slot_source = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_port_balancer,
+                        "port_balancer",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_port_server, "port_server")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_source, "source")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            protocol: rt::struct_de::required(slot_protocol, "protocol")?,
+            port_balancer: rt::struct_de::required(slot_port_balancer, "port_balancer")?,
+            port_server: rt::struct_de::required(slot_port_server, "port_server")?,
+            source: slot_source.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewLoadBalancerRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewLoadBalancerRule {
     ///Creates a `NewLoadBalancerRule` from its required fields (`protocol`, `port_balancer`, `port_server`); the optional ones start unset.
@@ -193,78 +328,262 @@ impl NewLoadBalancerRule {
     }
 }
 /// A load balancer: spreads incoming traffic over the server IPs attached to it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadBalancer {
     /// The load balancer's id.
     pub id: String,
     /// The load balancer's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The load balancer's description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The load balancer's state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
     /// When the load balancer was created, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
     /// The load balancer's public IP address, once it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// How the health of the attached servers is checked, e.g. `TCP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_check_test: Option<String>,
     /// The time between two health checks, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_check_interval: Option<i64>,
     /// The URL path requested by an HTTP health check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_check_path: Option<String>,
     /// The regular expression the answer of an HTTP health check must match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_check_path_parser: Option<String>,
     /// Whether a client keeps being sent to the same server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub persistence: Option<bool>,
     /// How long a client keeps being sent to the same server, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub persistence_time: Option<i64>,
     /// How traffic is spread over the servers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<LoadBalancerMethod>,
     /// The load balancer's rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<LoadBalancerRule>>,
     /// The server IPs attached to the load balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_ips: Option<Vec<AttachedServerIp>>,
     /// The short id the 1&1 Cloud Panel shows for the load balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloudpanel_id: Option<String>,
     /// The data center the load balancer is in (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<Datacenter>,
 }
+impl rt::struct_de::Members for LoadBalancer {
+    const NAME: &'static str = "LoadBalancer";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "state",
+        "creation_date",
+        "ip",
+        "health_check_test",
+        "health_check_interval",
+        "health_check_path",
+        "health_check_path_parser",
+        "persistence",
+        "persistence_time",
+        "method",
+        "rules",
+        "server_ips",
+        "cloudpanel_id",
+        "datacenter",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_state = None;
+        let mut slot_creation_date = None;
+        let mut slot_ip = None;
+        let mut slot_health_check_test = None;
+        let mut slot_health_check_interval = None;
+        let mut slot_health_check_path = None;
+        let mut slot_health_check_path_parser = None;
+        let mut slot_persistence = None;
+        let mut slot_persistence_time = None;
+        let mut slot_method = None;
+        let mut slot_rules = None;
+        let mut slot_server_ips = None;
+        let mut slot_cloudpanel_id = None;
+        let mut slot_datacenter = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_creation_date,
+                        "creation_date",
+                    )?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_health_check_test,
+                        "health_check_test",
+                    )?
+                }
+                7 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_health_check_interval,
+                        "health_check_interval",
+                    )?
+                }
+                8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_health_check_path,
+                        "health_check_path",
+                    )?
+                }
+                9 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_health_check_path_parser,
+                        "health_check_path_parser",
+                    )?
+                }
+                10 => {
+                    rt::struct_de::field(&mut map, &mut slot_persistence, "persistence")?
+                }
+                11 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_persistence_time,
+                        "persistence_time",
+                    )?
+                }
+                12 => rt::struct_de::field(&mut map, &mut slot_method, "method")?,
+                13 => rt::struct_de::field(&mut map, &mut slot_rules, "rules")?,
+                14 => rt::struct_de::field(&mut map, &mut slot_server_ips, "server_ips")?,
+                15 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cloudpanel_id,
+                        "cloudpanel_id",
+                    )?
+                }
+                16 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            state: slot_state.unwrap_or_default(),
+            creation_date: slot_creation_date.unwrap_or_default(),
+            ip: slot_ip.unwrap_or_default(),
+            health_check_test: slot_health_check_test.unwrap_or_default(),
+            health_check_interval: slot_health_check_interval.unwrap_or_default(),
+            health_check_path: slot_health_check_path.unwrap_or_default(),
+            health_check_path_parser: slot_health_check_path_parser.unwrap_or_default(),
+            persistence: slot_persistence.unwrap_or_default(),
+            persistence_time: slot_persistence_time.unwrap_or_default(),
+            method: slot_method.unwrap_or_default(),
+            rules: slot_rules.unwrap_or_default(),
+            server_ips: slot_server_ips.unwrap_or_default(),
+            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
+            datacenter: slot_datacenter.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A rule of a load balancer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadBalancerRule {
     /// The rule's id.
     pub id: String,
     /// The protocol the rule applies to, e.g. `TCP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// The port the load balancer listens on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_balancer: Option<i64>,
     /// The port of the servers the traffic is forwarded to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_server: Option<i64>,
     /// The source IP the traffic must come from; `0.0.0.0` means any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+impl rt::struct_de::Members for LoadBalancerRule {
+    const NAME: &'static str = "LoadBalancerRule";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "protocol",
+        "port_balancer",
+        "port_server",
+        "source",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_protocol = None;
+        let mut slot_port_balancer = None;
+        let mut slot_port_server = None;
+        let mut slot_source = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_port_balancer,
+                        "port_balancer",
+                    )?
+                }
+                3 => {
+                    rt::struct_de::field(&mut map, &mut slot_port_server, "port_server")?
+                }
+                4 => rt::struct_de::field(&mut map, &mut slot_source, "source")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            protocol: slot_protocol.unwrap_or_default(),
+            port_balancer: slot_port_balancer.unwrap_or_default(),
+            port_server: slot_port_server.unwrap_or_default(),
+            source: slot_source.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// How a load balancer spreads traffic over its servers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -5,53 +5,154 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// One logged action on a resource of the account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Log {
     /// The log entry's id.
     pub id: String,
     /// When the action started, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// When the action ended, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// How long the action took, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// The action's state and progress.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ActionStatus>,
     /// What was done, e.g. `CREATE` or `DELETE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The kind of resource acted on, e.g. `MONITORINGPOLICY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The resource acted on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<Identity>,
     /// Further details of the action; their members depend on the action, so they are kept as raw JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Value>,
     /// The user who took the action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Identity>,
     /// The short id the 1&1 Cloud Panel shows for the log entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloudpanel_id: Option<String>,
     /// The id of the site the action was taken in (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
 }
+impl rt::struct_de::Members for Log {
+    const NAME: &'static str = "Log";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "start_date",
+        "end_date",
+        "duration",
+        "status",
+        "action",
+        "type",
+        "resource",
+        "details",
+        "user",
+        "cloudpanel_id",
+        "site_id",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_start_date = None;
+        let mut slot_end_date = None;
+        let mut slot_duration = None;
+        let mut slot_status = None;
+        let mut slot_action = None;
+        let mut slot_type = None;
+        let mut slot_resource = None;
+        let mut slot_details = None;
+        let mut slot_user = None;
+        let mut slot_cloudpanel_id = None;
+        let mut slot_site_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_start_date, "start_date")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_end_date, "end_date")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_duration, "duration")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_resource, "resource")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_details, "details")?,
+                9 => rt::struct_de::field(&mut map, &mut slot_user, "user")?,
+                10 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cloudpanel_id,
+                        "cloudpanel_id",
+                    )?
+                }
+                11 => rt::struct_de::field(&mut map, &mut slot_site_id, "site_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            start_date: slot_start_date.unwrap_or_default(),
+            end_date: slot_end_date.unwrap_or_default(),
+            duration: slot_duration.unwrap_or_default(),
+            status: slot_status.unwrap_or_default(),
+            action: slot_action.unwrap_or_default(),
+            r#type: slot_type.unwrap_or_default(),
+            resource: slot_resource.unwrap_or_default(),
+            details: slot_details.unwrap_or_default(),
+            user: slot_user.unwrap_or_default(),
+            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
+            site_id: slot_site_id.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Log {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The state and progress of a logged action.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ActionStatus {
     /// The action's state, e.g. `COMPLETED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
     /// How far the action has progressed, in percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub percent: Option<i64>,
+}
+impl rt::struct_de::Members for ActionStatus {
+    const NAME: &'static str = "ActionStatus";
+    const NAMES: &'static [&'static str] = &["state", "percent"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_state = None;
+        let mut slot_percent = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_percent, "percent")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            state: slot_state.unwrap_or_default(),
+            percent: slot_percent.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ActionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

@@ -5,262 +5,863 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A monitored server as listed by `list_server_usages`: the state of its checks and its alert counts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonitoredServer {
     /// The server's id.
     pub id: String,
     /// The server's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The server's state and the current result of each check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<MonitoringStatus>,
     /// The server's alert counts (some answers use this name, others `alerts_count`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts: Option<AlertCounts>,
     /// The server's alert counts (some answers use this name, others `alerts`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts_count: Option<AlertCounts>,
     /// Whether the monitoring agent is installed and needed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<MonitoringAgent>,
 }
+impl rt::struct_de::Members for MonitoredServer {
+    const NAME: &'static str = "MonitoredServer";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "status",
+        "alerts",
+        "alerts_count",
+        "agent",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_status = None;
+        let mut slot_alerts = None;
+        let mut slot_alerts_count = None;
+        let mut slot_agent = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_alerts, "alerts")?,
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_alerts_count,
+                        "alerts_count",
+                    )?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_agent, "agent")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            status: slot_status.unwrap_or_default(),
+            alerts: slot_alerts.unwrap_or_default(),
+            alerts_count: slot_alerts_count.unwrap_or_default(),
+            agent: slot_agent.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitoredServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A monitored server's state and the current result of each of its checks.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonitoringStatus {
     /// The server's power state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
     /// The result of the CPU check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<MonitoringCheck>,
     /// The result of the memory check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<MonitoringCheck>,
     /// The result of the disk check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<MonitoringCheck>,
     /// The result of the network transfer check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer: Option<MonitoringCheck>,
     /// The result of the internal ping check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_ping: Option<MonitoringCheck>,
 }
+impl rt::struct_de::Members for MonitoringStatus {
+    const NAME: &'static str = "MonitoringStatus";
+    const NAMES: &'static [&'static str] = &[
+        "state",
+        "cpu",
+        "ram",
+        "disk",
+        "transfer",
+        "internal_ping",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_state = None;
+        let mut slot_cpu = None;
+        let mut slot_ram = None;
+        let mut slot_disk = None;
+        let mut slot_transfer = None;
+        let mut slot_internal_ping = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_cpu, "cpu")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_disk, "disk")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_transfer, "transfer")?,
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_internal_ping,
+                        "internal_ping",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            state: slot_state.unwrap_or_default(),
+            cpu: slot_cpu.unwrap_or_default(),
+            ram: slot_ram.unwrap_or_default(),
+            disk: slot_disk.unwrap_or_default(),
+            transfer: slot_transfer.unwrap_or_default(),
+            internal_ping: slot_internal_ping.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitoringStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The current result of one monitoring check.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonitoringCheck {
     /// The check's result as a text from the monitoring system, e.g. `RAM usage: OK 789MB (39%) used`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
+impl rt::struct_de::Members for MonitoringCheck {
+    const NAME: &'static str = "MonitoringCheck";
+    const NAMES: &'static [&'static str] = &["state"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_state = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            state: slot_state.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitoringCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// How many checks of a monitored server are fine, warning or critical, by kind of check.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AlertCounts {
     /// The counts for the resource checks (CPU, memory, disk, transfer, ping).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<AlertCount>,
     /// The counts for the port checks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<AlertCount>,
     /// The counts for the process checks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub process: Option<AlertCount>,
 }
+impl rt::struct_de::Members for AlertCounts {
+    const NAME: &'static str = "AlertCounts";
+    const NAMES: &'static [&'static str] = &["resources", "ports", "process"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_resources = None;
+        let mut slot_ports = None;
+        let mut slot_process = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_resources, "resources")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ports, "ports")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_process, "process")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            resources: slot_resources.unwrap_or_default(),
+            ports: slot_ports.unwrap_or_default(),
+            process: slot_process.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AlertCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// How many checks are in each state.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AlertCount {
     /// The number of checks that are fine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ok: Option<i64>,
     /// The number of checks past their warning threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<i64>,
     /// The number of checks past their critical threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub critical: Option<i64>,
 }
+impl rt::struct_de::Members for AlertCount {
+    const NAME: &'static str = "AlertCount";
+    const NAMES: &'static [&'static str] = &["ok", "warning", "critical"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_ok = None;
+        let mut slot_warning = None;
+        let mut slot_critical = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_ok, "ok")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_critical, "critical")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            ok: slot_ok.unwrap_or_default(),
+            warning: slot_warning.unwrap_or_default(),
+            critical: slot_critical.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AlertCount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The monitoring agent of a server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonitoringAgent {
     /// Whether the agent is installed on the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_installed: Option<bool>,
     /// Whether the server's monitoring policy needs the agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitoring_needs_agent: Option<bool>,
     /// Whether an alert is raised because the agent is missing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_agent_alert: Option<bool>,
 }
+impl rt::struct_de::Members for MonitoringAgent {
+    const NAME: &'static str = "MonitoringAgent";
+    const NAMES: &'static [&'static str] = &[
+        "agent_installed",
+        "monitoring_needs_agent",
+        "missing_agent_alert",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_agent_installed = None;
+        let mut slot_monitoring_needs_agent = None;
+        let mut slot_missing_agent_alert = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_agent_installed,
+                        "agent_installed",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_needs_agent,
+                        "monitoring_needs_agent",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_missing_agent_alert,
+                        "missing_agent_alert",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            agent_installed: slot_agent_installed.unwrap_or_default(),
+            monitoring_needs_agent: slot_monitoring_needs_agent.unwrap_or_default(),
+            missing_agent_alert: slot_missing_agent_alert.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitoringAgent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The usage figures and alerts of one monitored server over a period.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonitoringUsage {
     /// The server's id.
     pub id: String,
     /// The server's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The server's state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<MonitoringStatus>,
     /// The server's alert counts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts_count: Option<AlertCounts>,
     /// Whether the monitoring agent is installed and needed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<MonitoringAgent>,
     /// The CPU usage over the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<PercentUsage>,
     /// The memory usage over the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<PercentUsage>,
     /// The disk usage over the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<PercentUsage>,
     /// The network transfer over the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer: Option<TransferUsage>,
     /// The internal ping results over the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_ping: Option<PingUsage>,
 }
+impl rt::struct_de::Members for MonitoringUsage {
+    const NAME: &'static str = "MonitoringUsage";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "status",
+        "alerts_count",
+        "agent",
+        "cpu",
+        "ram",
+        "disk",
+        "transfer",
+        "internal_ping",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_status = None;
+        let mut slot_alerts_count = None;
+        let mut slot_agent = None;
+        let mut slot_cpu = None;
+        let mut slot_ram = None;
+        let mut slot_disk = None;
+        let mut slot_transfer = None;
+        let mut slot_internal_ping = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_alerts_count,
+                        "alerts_count",
+                    )?
+                }
+                4 => rt::struct_de::field(&mut map, &mut slot_agent, "agent")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_cpu, "cpu")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_disk, "disk")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_transfer, "transfer")?,
+                9 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_internal_ping,
+                        "internal_ping",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            status: slot_status.unwrap_or_default(),
+            alerts_count: slot_alerts_count.unwrap_or_default(),
+            agent: slot_agent.unwrap_or_default(),
+            cpu: slot_cpu.unwrap_or_default(),
+            ram: slot_ram.unwrap_or_default(),
+            disk: slot_disk.unwrap_or_default(),
+            transfer: slot_transfer.unwrap_or_default(),
+            internal_ping: slot_internal_ping.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitoringUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A usage measured in percent (CPU, memory or disk) over a period, with its thresholds.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PercentUsage {
     /// The warning threshold, in percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<f64>,
     /// The critical threshold, in percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub critical: Option<f64>,
     /// The check's current result, as a text from the monitoring system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The measured values over the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<PercentSample>>,
     /// The units of the measured values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<PercentUnit>,
 }
+impl rt::struct_de::Members for PercentUsage {
+    const NAME: &'static str = "PercentUsage";
+    const NAMES: &'static [&'static str] = &[
+        "warning",
+        "critical",
+        "status",
+        "data",
+        "unit",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_warning = None;
+        let mut slot_critical = None;
+        let mut slot_status = None;
+        let mut slot_data = None;
+        let mut slot_unit = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_critical, "critical")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_data, "data")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            warning: slot_warning.unwrap_or_default(),
+            critical: slot_critical.unwrap_or_default(),
+            status: slot_status.unwrap_or_default(),
+            data: slot_data.unwrap_or_default(),
+            unit: slot_unit.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PercentUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// One measured usage in percent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PercentSample {
     /// When the value was measured, as sent by the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The usage, in percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub used_percent: Option<f64>,
 }
+impl rt::struct_de::Members for PercentSample {
+    const NAME: &'static str = "PercentSample";
+    const NAMES: &'static [&'static str] = &["date", "used_percent"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_date = None;
+        let mut slot_used_percent = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_used_percent,
+                        "used_percent",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            date: slot_date.unwrap_or_default(),
+            used_percent: slot_used_percent.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PercentSample {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The units of percent usage samples.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PercentUnit {
     /// The unit of `used_percent`, e.g. `%`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub used_percent: Option<String>,
 }
+impl rt::struct_de::Members for PercentUnit {
+    const NAME: &'static str = "PercentUnit";
+    const NAMES: &'static [&'static str] = &["used_percent"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_used_percent = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_used_percent,
+                        "used_percent",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            used_percent: slot_used_percent.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PercentUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The network transfer of a server over a period, with its thresholds.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TransferUsage {
     /// The warning threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<f64>,
     /// The critical threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub critical: Option<f64>,
     /// The check's current result, as a text from the monitoring system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The measured values over the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<TransferSample>>,
     /// The units of the measured values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<TransferUnit>,
 }
+impl rt::struct_de::Members for TransferUsage {
+    const NAME: &'static str = "TransferUsage";
+    const NAMES: &'static [&'static str] = &[
+        "warning",
+        "critical",
+        "status",
+        "data",
+        "unit",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_warning = None;
+        let mut slot_critical = None;
+        let mut slot_status = None;
+        let mut slot_data = None;
+        let mut slot_unit = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_critical, "critical")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_data, "data")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            warning: slot_warning.unwrap_or_default(),
+            critical: slot_critical.unwrap_or_default(),
+            status: slot_status.unwrap_or_default(),
+            data: slot_data.unwrap_or_default(),
+            unit: slot_unit.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransferUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// One measured network transfer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TransferSample {
     /// When the value was measured, as sent by the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The incoming traffic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub downstream: Option<f64>,
     /// The outgoing traffic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upstream: Option<f64>,
 }
+impl rt::struct_de::Members for TransferSample {
+    const NAME: &'static str = "TransferSample";
+    const NAMES: &'static [&'static str] = &["date", "downstream", "upstream"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_date = None;
+        let mut slot_downstream = None;
+        let mut slot_upstream = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_downstream, "downstream")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_upstream, "upstream")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            date: slot_date.unwrap_or_default(),
+            downstream: slot_downstream.unwrap_or_default(),
+            upstream: slot_upstream.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransferSample {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The units of transfer samples.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TransferUnit {
     /// The unit of `downstream`, e.g. `bps`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub downstream: Option<String>,
     /// The unit of `upstream`, e.g. `bps`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upstream: Option<String>,
 }
+impl rt::struct_de::Members for TransferUnit {
+    const NAME: &'static str = "TransferUnit";
+    const NAMES: &'static [&'static str] = &["downstream", "upstream"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_downstream = None;
+        let mut slot_upstream = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_downstream, "downstream")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_upstream, "upstream")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            downstream: slot_downstream.unwrap_or_default(),
+            upstream: slot_upstream.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransferUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The internal ping results of a server over a period, with its thresholds.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PingUsage {
     /// The warning threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<f64>,
     /// The critical threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub critical: Option<f64>,
     /// The check's current result, as a text from the monitoring system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The measured values over the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<PingSample>>,
     /// The units of the measured values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<PingUnit>,
 }
+impl rt::struct_de::Members for PingUsage {
+    const NAME: &'static str = "PingUsage";
+    const NAMES: &'static [&'static str] = &[
+        "warning",
+        "critical",
+        "status",
+        "data",
+        "unit",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_warning = None;
+        let mut slot_critical = None;
+        let mut slot_status = None;
+        let mut slot_data = None;
+        let mut slot_unit = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_critical, "critical")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_data, "data")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            warning: slot_warning.unwrap_or_default(),
+            critical: slot_critical.unwrap_or_default(),
+            status: slot_status.unwrap_or_default(),
+            data: slot_data.unwrap_or_default(),
+            unit: slot_unit.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PingUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// One measured internal ping.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PingSample {
     /// When the value was measured, as sent by the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The packet loss.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pl: Option<f64>,
     /// The round-trip time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rta: Option<f64>,
 }
+impl rt::struct_de::Members for PingSample {
+    const NAME: &'static str = "PingSample";
+    const NAMES: &'static [&'static str] = &["date", "pl", "rta"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_date = None;
+        let mut slot_pl = None;
+        let mut slot_rta = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_pl, "pl")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_rta, "rta")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            date: slot_date.unwrap_or_default(),
+            pl: slot_pl.unwrap_or_default(),
+            rta: slot_rta.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PingSample {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The units of ping samples.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PingUnit {
     /// The unit of `pl`, e.g. `%`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pl: Option<String>,
     /// The unit of `rta`, e.g. `ms`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rta: Option<String>,
+}
+impl rt::struct_de::Members for PingUnit {
+    const NAME: &'static str = "PingUnit";
+    const NAMES: &'static [&'static str] = &["pl", "rta"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_pl = None;
+        let mut slot_rta = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_pl, "pl")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_rta, "rta")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            pl: slot_pl.unwrap_or_default(),
+            rta: slot_rta.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PingUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// The time span a report covers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -5,21 +5,55 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A monitoring policy to create; its thresholds, ports and processes are passed separately to `create_monitoring_policy`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewMonitoringPolicy {
     /// The policy's name.
     pub name: String,
     /// A free-text description of the policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The e-mail address alerts are sent to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Whether the policy uses the monitoring agent installed on the servers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<bool>,
+}
+impl rt::struct_de::Members for NewMonitoringPolicy {
+    const NAME: &'static str = "NewMonitoringPolicy";
+    const NAMES: &'static [&'static str] = &["name", "description", "email", "agent"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_email = None;
+        let mut slot_agent = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_agent, "agent")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            description: slot_description.unwrap_or_default(),
+            email: slot_email.unwrap_or_default(),
+            agent: slot_agent.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewMonitoringPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewMonitoringPolicy {
     ///Creates a `NewMonitoringPolicy` from its required fields (`name`); the optional ones start unset.
@@ -48,19 +82,50 @@ impl NewMonitoringPolicy {
     }
 }
 /// The settings of a monitoring policy to change; unset fields are left as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonitoringPolicyChanges {
     /// The policy's new name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The policy's new description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The new e-mail address alerts are sent to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+impl rt::struct_de::Members for MonitoringPolicyChanges {
+    const NAME: &'static str = "MonitoringPolicyChanges";
+    const NAMES: &'static [&'static str] = &["name", "description", "email"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_email = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            email: slot_email.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitoringPolicyChanges {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MonitoringPolicyChanges {
     ///Creates an empty `MonitoringPolicyChanges`; set what you need with the setters.
@@ -88,8 +153,7 @@ impl MonitoringPolicyChanges {
     }
 }
 /// The thresholds of a new monitoring policy: one for each of the five resource checks, all required.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewThresholds {
     /// The thresholds of the CPU check, in percent.
@@ -102,6 +166,54 @@ pub struct NewThresholds {
     pub transfer: Threshold,
     /// The thresholds of the internal ping check, in milliseconds.
     pub internal_ping: Threshold,
+}
+impl rt::struct_de::Members for NewThresholds {
+    const NAME: &'static str = "NewThresholds";
+    const NAMES: &'static [&'static str] = &[
+        "cpu",
+        "ram",
+        "disk",
+        "transfer",
+        "internal_ping",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cpu = None;
+        let mut slot_ram = None;
+        let mut slot_disk = None;
+        let mut slot_transfer = None;
+        let mut slot_internal_ping = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_cpu, "cpu")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_disk, "disk")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_transfer, "transfer")?,
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_internal_ping,
+                        "internal_ping",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cpu: rt::struct_de::required(slot_cpu, "cpu")?,
+            ram: rt::struct_de::required(slot_ram, "ram")?,
+            disk: rt::struct_de::required(slot_disk, "disk")?,
+            transfer: rt::struct_de::required(slot_transfer, "transfer")?,
+            internal_ping: rt::struct_de::required(slot_internal_ping, "internal_ping")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewThresholds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewThresholds {
     ///Creates a `NewThresholds` from its required fields (`cpu`, `ram`, `disk`, `transfer`, `internal_ping`); the optional ones start unset.
@@ -122,25 +234,72 @@ impl NewThresholds {
     }
 }
 /// New thresholds for some of the checks of a monitoring policy; at least one must be given.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ThresholdChanges {
     /// The new thresholds of the CPU check, in percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<Threshold>,
     /// The new thresholds of the memory check, in percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<Threshold>,
     /// The new thresholds of the disk check, in percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<Threshold>,
     /// The new thresholds of the network transfer check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer: Option<Threshold>,
     /// The new thresholds of the internal ping check, in milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_ping: Option<Threshold>,
+}
+impl rt::struct_de::Members for ThresholdChanges {
+    const NAME: &'static str = "ThresholdChanges";
+    const NAMES: &'static [&'static str] = &[
+        "cpu",
+        "ram",
+        "disk",
+        "transfer",
+        "internal_ping",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cpu = None;
+        let mut slot_ram = None;
+        let mut slot_disk = None;
+        let mut slot_transfer = None;
+        let mut slot_internal_ping = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_cpu, "cpu")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_disk, "disk")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_transfer, "transfer")?,
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_internal_ping,
+                        "internal_ping",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cpu: slot_cpu.unwrap_or_default(),
+            ram: slot_ram.unwrap_or_default(),
+            disk: slot_disk.unwrap_or_default(),
+            transfer: slot_transfer.unwrap_or_default(),
+            internal_ping: slot_internal_ping.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThresholdChanges {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ThresholdChanges {
     ///Creates an empty `ThresholdChanges`; set what you need with the setters.
@@ -204,8 +363,7 @@ impl ThresholdChanges {
     }
 }
 /// The warning and critical thresholds of one check, and whether each raises an alert.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Threshold {
     /// The value from which the check is in the warning state.
@@ -216,6 +374,74 @@ pub struct Threshold {
     pub critical_value: i64,
     /// Whether reaching the critical value raises an alert.
     pub critical_alert: bool,
+}
+impl rt::struct_de::Members for Threshold {
+    const NAME: &'static str = "Threshold";
+    const NAMES: &'static [&'static str] = &[
+        "warning_value",
+        "warning_alert",
+        "critical_value",
+        "critical_alert",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_warning_value = None;
+        let mut slot_warning_alert = None;
+        let mut slot_critical_value = None;
+        let mut slot_critical_alert = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_warning_value,
+                        "warning_value",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_warning_alert,
+                        "warning_alert",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_critical_value,
+                        "critical_value",
+                    )?
+                }
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_critical_alert,
+                        "critical_alert",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            warning_value: rt::struct_de::required(slot_warning_value, "warning_value")?,
+            warning_alert: rt::struct_de::required(slot_warning_alert, "warning_alert")?,
+            critical_value: rt::struct_de::required(
+                slot_critical_value,
+                "critical_value",
+            )?,
+            critical_alert: rt::struct_de::required(
+                slot_critical_alert,
+                "critical_alert",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Threshold {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl serde::Serialize for Threshold {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -264,8 +490,7 @@ impl Threshold {
     }
 }
 /// A port for a monitoring policy to watch.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewMonitoringPort {
     /// The protocol to check the port with, e.g. `TCP`.
@@ -275,8 +500,52 @@ pub struct NewMonitoringPort {
     /// Which state of the port raises an alert.
     pub alert_if: PortAlertIf,
     /// Whether an alert is also sent by e-mail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notification: Option<bool>,
+}
+impl rt::struct_de::Members for NewMonitoringPort {
+    const NAME: &'static str = "NewMonitoringPort";
+    const NAMES: &'static [&'static str] = &[
+        "protocol",
+        "port",
+        "alert_if",
+        "email_notification",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_protocol = None;
+        let mut slot_port = None;
+        let mut slot_alert_if = None;
+        let mut slot_email_notification = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_email_notification,
+                        "email_notification",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            protocol: rt::struct_de::required(slot_protocol, "protocol")?,
+            port: rt::struct_de::required(slot_port, "port")?,
+            alert_if: rt::struct_de::required(slot_alert_if, "alert_if")?,
+            email_notification: slot_email_notification.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewMonitoringPort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewMonitoringPort {
     ///Creates a `NewMonitoringPort` from its required fields (`protocol`, `port`, `alert_if`); the optional ones start unset.
@@ -315,8 +584,7 @@ impl NewMonitoringPort {
     }
 }
 /// A process for a monitoring policy to watch.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewMonitoringProcess {
     /// The name of the process.
@@ -324,8 +592,48 @@ pub struct NewMonitoringProcess {
     /// Which state of the process raises an alert.
     pub alert_if: ProcessAlertIf,
     /// Whether an alert is also sent by e-mail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notification: Option<bool>,
+}
+impl rt::struct_de::Members for NewMonitoringProcess {
+    const NAME: &'static str = "NewMonitoringProcess";
+    const NAMES: &'static [&'static str] = &[
+        "process",
+        "alert_if",
+        "email_notification",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_process = None;
+        let mut slot_alert_if = None;
+        let mut slot_email_notification = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_process, "process")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_email_notification,
+                        "email_notification",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            process: rt::struct_de::required(slot_process, "process")?,
+            alert_if: rt::struct_de::required(slot_alert_if, "alert_if")?,
+            email_notification: slot_email_notification.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewMonitoringProcess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewMonitoringProcess {
     ///Creates a `NewMonitoringProcess` from its required fields (`process`, `alert_if`); the optional ones start unset.
@@ -359,16 +667,48 @@ impl NewMonitoringProcess {
     }
 }
 /// New alert settings for a port a monitoring policy watches.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonitoringPortUpdate {
     /// Which state of the port raises an alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_if: Option<PortAlertIf>,
     /// Whether an alert is also sent by e-mail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notification: Option<bool>,
+}
+impl rt::struct_de::Members for MonitoringPortUpdate {
+    const NAME: &'static str = "MonitoringPortUpdate";
+    const NAMES: &'static [&'static str] = &["alert_if", "email_notification"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_alert_if = None;
+        let mut slot_email_notification = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_email_notification,
+                        "email_notification",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            alert_if: slot_alert_if.unwrap_or_default(),
+            email_notification: slot_email_notification.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitoringPortUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MonitoringPortUpdate {
     ///Creates an empty `MonitoringPortUpdate`; set what you need with the setters.
@@ -405,16 +745,48 @@ impl MonitoringPortUpdate {
     }
 }
 /// New alert settings for a process a monitoring policy watches.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonitoringProcessUpdate {
     /// Which state of the process raises an alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_if: Option<ProcessAlertIf>,
     /// Whether an alert is also sent by e-mail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notification: Option<bool>,
+}
+impl rt::struct_de::Members for MonitoringProcessUpdate {
+    const NAME: &'static str = "MonitoringProcessUpdate";
+    const NAMES: &'static [&'static str] = &["alert_if", "email_notification"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_alert_if = None;
+        let mut slot_email_notification = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_email_notification,
+                        "email_notification",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            alert_if: slot_alert_if.unwrap_or_default(),
+            email_notification: slot_email_notification.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitoringProcessUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl MonitoringProcessUpdate {
     ///Creates an empty `MonitoringProcessUpdate`; set what you need with the setters.
@@ -451,142 +823,454 @@ impl MonitoringProcessUpdate {
     }
 }
 /// A monitoring policy: the checks, thresholds and alerts applied to the servers attached to it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonitoringPolicy {
     /// The policy's id.
     pub id: String,
     /// The policy's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The policy's description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `1` for the API's predefined policy, `0` for a policy of your own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<i64>,
     /// The policy's state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
     /// When the policy was created, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
     /// The e-mail address alerts are sent to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Whether the policy uses the monitoring agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<bool>,
     /// The servers the policy is applied to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<Identity>>,
     /// The thresholds of the resource checks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thresholds: Option<PolicyThresholds>,
     /// The ports the policy watches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<MonitoringPort>>,
     /// The processes the policy watches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processes: Option<Vec<MonitoringProcess>>,
     /// The short id the 1&1 Cloud Panel shows for the policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloudpanel_id: Option<String>,
 }
+impl rt::struct_de::Members for MonitoringPolicy {
+    const NAME: &'static str = "MonitoringPolicy";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "default",
+        "state",
+        "creation_date",
+        "email",
+        "agent",
+        "servers",
+        "thresholds",
+        "ports",
+        "processes",
+        "cloudpanel_id",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_default = None;
+        let mut slot_state = None;
+        let mut slot_creation_date = None;
+        let mut slot_email = None;
+        let mut slot_agent = None;
+        let mut slot_servers = None;
+        let mut slot_thresholds = None;
+        let mut slot_ports = None;
+        let mut slot_processes = None;
+        let mut slot_cloudpanel_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_default, "default")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_creation_date,
+                        "creation_date",
+                    )?
+                }
+                6 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_agent, "agent")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
+                9 => rt::struct_de::field(&mut map, &mut slot_thresholds, "thresholds")?,
+                10 => rt::struct_de::field(&mut map, &mut slot_ports, "ports")?,
+                11 => rt::struct_de::field(&mut map, &mut slot_processes, "processes")?,
+                12 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cloudpanel_id,
+                        "cloudpanel_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            default: slot_default.unwrap_or_default(),
+            state: slot_state.unwrap_or_default(),
+            creation_date: slot_creation_date.unwrap_or_default(),
+            email: slot_email.unwrap_or_default(),
+            agent: slot_agent.unwrap_or_default(),
+            servers: slot_servers.unwrap_or_default(),
+            thresholds: slot_thresholds.unwrap_or_default(),
+            ports: slot_ports.unwrap_or_default(),
+            processes: slot_processes.unwrap_or_default(),
+            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitoringPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The thresholds of a monitoring policy's resource checks, by check.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PolicyThresholds {
     /// The thresholds of the CPU check, in percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<ThresholdLimits>,
     /// The thresholds of the memory check, in percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<ThresholdLimits>,
     /// The thresholds of the disk check, in percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<ThresholdLimits>,
     /// The thresholds of the network transfer check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer: Option<ThresholdLimits>,
     /// The thresholds of the internal ping check, in milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_ping: Option<ThresholdLimits>,
 }
+impl rt::struct_de::Members for PolicyThresholds {
+    const NAME: &'static str = "PolicyThresholds";
+    const NAMES: &'static [&'static str] = &[
+        "cpu",
+        "ram",
+        "disk",
+        "transfer",
+        "internal_ping",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cpu = None;
+        let mut slot_ram = None;
+        let mut slot_disk = None;
+        let mut slot_transfer = None;
+        let mut slot_internal_ping = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_cpu, "cpu")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_disk, "disk")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_transfer, "transfer")?,
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_internal_ping,
+                        "internal_ping",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cpu: slot_cpu.unwrap_or_default(),
+            ram: slot_ram.unwrap_or_default(),
+            disk: slot_disk.unwrap_or_default(),
+            transfer: slot_transfer.unwrap_or_default(),
+            internal_ping: slot_internal_ping.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PolicyThresholds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The warning and critical thresholds of one check.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ThresholdLimits {
     /// The warning threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<ThresholdLevel>,
     /// The critical threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub critical: Option<ThresholdLevel>,
 }
+impl rt::struct_de::Members for ThresholdLimits {
+    const NAME: &'static str = "ThresholdLimits";
+    const NAMES: &'static [&'static str] = &["warning", "critical"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_warning = None;
+        let mut slot_critical = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_critical, "critical")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            warning: slot_warning.unwrap_or_default(),
+            critical: slot_critical.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThresholdLimits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// One threshold of a check, and whether reaching it raises an alert.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ThresholdLevel {
     /// The threshold value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
     /// Whether reaching the value raises an alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert: Option<bool>,
 }
+impl rt::struct_de::Members for ThresholdLevel {
+    const NAME: &'static str = "ThresholdLevel";
+    const NAMES: &'static [&'static str] = &["value", "alert"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_value = None;
+        let mut slot_alert = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_value, "value")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_alert, "alert")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            value: slot_value.unwrap_or_default(),
+            alert: slot_alert.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThresholdLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A port a monitoring policy watches.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonitoringPort {
     /// The port's id.
     pub id: String,
     /// The protocol the port is checked with, e.g. `TCP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// The port number, kept as raw JSON because it has been seen both as a number (`22`) and as text (`"22"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<serde_json::Value>,
     /// Which state of the port raises an alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_if: Option<PortAlertIf>,
     /// Whether an alert is also sent by e-mail (the spelling most answers use).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notifications: Option<bool>,
     /// Whether an alert is also sent by e-mail (the spelling some answers and all requests use).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notification: Option<bool>,
     /// A flag some older answers carry in place of `alert_if`; its meaning is not documented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_when: Option<bool>,
     /// A flag some older answers carry in place of the e-mail flag; its meaning is not documented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert: Option<bool>,
 }
+impl rt::struct_de::Members for MonitoringPort {
+    const NAME: &'static str = "MonitoringPort";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "protocol",
+        "port",
+        "alert_if",
+        "email_notifications",
+        "email_notification",
+        "alert_when",
+        "alert",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_protocol = None;
+        let mut slot_port = None;
+        let mut slot_alert_if = None;
+        let mut slot_email_notifications = None;
+        let mut slot_email_notification = None;
+        let mut slot_alert_when = None;
+        let mut slot_alert = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_email_notifications,
+                        "email_notifications",
+                    )?
+                }
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_email_notification,
+                        "email_notification",
+                    )?
+                }
+                6 => rt::struct_de::field(&mut map, &mut slot_alert_when, "alert_when")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_alert, "alert")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            protocol: slot_protocol.unwrap_or_default(),
+            port: slot_port.unwrap_or_default(),
+            alert_if: slot_alert_if.unwrap_or_default(),
+            email_notifications: slot_email_notifications.unwrap_or_default(),
+            email_notification: slot_email_notification.unwrap_or_default(),
+            alert_when: slot_alert_when.unwrap_or_default(),
+            alert: slot_alert.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitoringPort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A process a monitoring policy watches.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonitoringProcess {
     /// The process entry's id.
     pub id: String,
     /// The name of the process.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub process: Option<String>,
     /// Which state of the process raises an alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_if: Option<ProcessAlertIf>,
     /// Whether an alert is also sent by e-mail (the spelling most answers use).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notifications: Option<bool>,
     /// Whether an alert is also sent by e-mail (the spelling some answers and all requests use).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notification: Option<bool>,
     /// A flag some older answers carry in place of `alert_if`; its meaning is not documented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_when: Option<bool>,
     /// A flag some older answers carry in place of the e-mail flag; its meaning is not documented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert: Option<bool>,
+}
+impl rt::struct_de::Members for MonitoringProcess {
+    const NAME: &'static str = "MonitoringProcess";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "process",
+        "alert_if",
+        "email_notifications",
+        "email_notification",
+        "alert_when",
+        "alert",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_process = None;
+        let mut slot_alert_if = None;
+        let mut slot_email_notifications = None;
+        let mut slot_email_notification = None;
+        let mut slot_alert_when = None;
+        let mut slot_alert = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_process, "process")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_email_notifications,
+                        "email_notifications",
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_email_notification,
+                        "email_notification",
+                    )?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_alert_when, "alert_when")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_alert, "alert")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            process: slot_process.unwrap_or_default(),
+            alert_if: slot_alert_if.unwrap_or_default(),
+            email_notifications: slot_email_notifications.unwrap_or_default(),
+            email_notification: slot_email_notification.unwrap_or_default(),
+            alert_when: slot_alert_when.unwrap_or_default(),
+            alert: slot_alert.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitoringProcess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// Which state of a watched port raises an alert.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

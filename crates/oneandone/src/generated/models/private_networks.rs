@@ -5,21 +5,68 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A private network to create.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewPrivateNetwork {
     /// The private network's name.
     pub name: String,
     /// A free-text description of the private network.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The network's address, e.g. `192.168.1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_address: Option<String>,
     /// The network's subnet mask, e.g. `255.255.255.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_mask: Option<String>,
+}
+impl rt::struct_de::Members for NewPrivateNetwork {
+    const NAME: &'static str = "NewPrivateNetwork";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "description",
+        "network_address",
+        "subnet_mask",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_network_address = None;
+        let mut slot_subnet_mask = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_network_address,
+                        "network_address",
+                    )?
+                }
+                3 => {
+                    rt::struct_de::field(&mut map, &mut slot_subnet_mask, "subnet_mask")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            description: slot_description.unwrap_or_default(),
+            network_address: slot_network_address.unwrap_or_default(),
+            subnet_mask: slot_subnet_mask.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewPrivateNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewPrivateNetwork {
     ///Creates a `NewPrivateNetwork` from its required fields (`name`); the optional ones start unset.
@@ -48,39 +95,126 @@ impl NewPrivateNetwork {
     }
 }
 /// A private network connecting servers of the account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrivateNetwork {
     /// The private network's id.
     pub id: String,
     /// The private network's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The private network's description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The network's address, e.g. `192.168.1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_address: Option<String>,
     /// The network's subnet mask, e.g. `255.255.255.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_mask: Option<String>,
     /// The private network's state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
     /// When the private network was created, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
     /// The servers attached to the private network.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<Identity>>,
     /// The short id the 1&1 Cloud Panel shows for the private network.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloudpanel_id: Option<String>,
     /// The id of the site the private network belongs to (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// The data center the private network is in (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<Datacenter>,
+}
+impl rt::struct_de::Members for PrivateNetwork {
+    const NAME: &'static str = "PrivateNetwork";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "network_address",
+        "subnet_mask",
+        "state",
+        "creation_date",
+        "servers",
+        "cloudpanel_id",
+        "site_id",
+        "datacenter",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_network_address = None;
+        let mut slot_subnet_mask = None;
+        let mut slot_state = None;
+        let mut slot_creation_date = None;
+        let mut slot_servers = None;
+        let mut slot_cloudpanel_id = None;
+        let mut slot_site_id = None;
+        let mut slot_datacenter = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_network_address,
+                        "network_address",
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field(&mut map, &mut slot_subnet_mask, "subnet_mask")?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_creation_date,
+                        "creation_date",
+                    )?
+                }
+                7 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
+                8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cloudpanel_id,
+                        "cloudpanel_id",
+                    )?
+                }
+                9 => rt::struct_de::field(&mut map, &mut slot_site_id, "site_id")?,
+                10 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            network_address: slot_network_address.unwrap_or_default(),
+            subnet_mask: slot_subnet_mask.unwrap_or_default(),
+            state: slot_state.unwrap_or_default(),
+            creation_date: slot_creation_date.unwrap_or_default(),
+            servers: slot_servers.unwrap_or_default(),
+            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
+            site_id: slot_site_id.unwrap_or_default(),
+            datacenter: slot_datacenter.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PrivateNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

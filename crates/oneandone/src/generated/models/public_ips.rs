@@ -5,49 +5,149 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A public IP address of the account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PublicIp {
     /// The public IP's id.
     pub id: String,
     /// The IP address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// The IP version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<IpType>,
     /// The server or load balancer the IP is assigned to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<IpAssignment>,
     /// The reverse DNS name of the IP, if one is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse_dns: Option<String>,
     /// Whether the IP is handed out by DHCP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_dhcp: Option<bool>,
     /// The public IP's state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
     /// When the IP was created, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
     /// The id of the site the IP belongs to (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// The data center the IP belongs to (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<Datacenter>,
 }
+impl rt::struct_de::Members for PublicIp {
+    const NAME: &'static str = "PublicIp";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "ip",
+        "type",
+        "assigned_to",
+        "reverse_dns",
+        "is_dhcp",
+        "state",
+        "creation_date",
+        "site_id",
+        "datacenter",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_ip = None;
+        let mut slot_type = None;
+        let mut slot_assigned_to = None;
+        let mut slot_reverse_dns = None;
+        let mut slot_is_dhcp = None;
+        let mut slot_state = None;
+        let mut slot_creation_date = None;
+        let mut slot_site_id = None;
+        let mut slot_datacenter = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                3 => {
+                    rt::struct_de::field(&mut map, &mut slot_assigned_to, "assigned_to")?
+                }
+                4 => {
+                    rt::struct_de::field(&mut map, &mut slot_reverse_dns, "reverse_dns")?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_is_dhcp, "is_dhcp")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
+                7 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_creation_date,
+                        "creation_date",
+                    )?
+                }
+                8 => rt::struct_de::field(&mut map, &mut slot_site_id, "site_id")?,
+                9 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            ip: slot_ip.unwrap_or_default(),
+            r#type: slot_type.unwrap_or_default(),
+            assigned_to: slot_assigned_to.unwrap_or_default(),
+            reverse_dns: slot_reverse_dns.unwrap_or_default(),
+            is_dhcp: slot_is_dhcp.unwrap_or_default(),
+            state: slot_state.unwrap_or_default(),
+            creation_date: slot_creation_date.unwrap_or_default(),
+            site_id: slot_site_id.unwrap_or_default(),
+            datacenter: slot_datacenter.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PublicIp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// What a public IP is assigned to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IpAssignment {
     /// The id of the server or load balancer.
     pub id: String,
     /// The name of the server or load balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The kind of resource, e.g. `SERVER` or `LOAD_BALANCER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+impl rt::struct_de::Members for IpAssignment {
+    const NAME: &'static str = "IpAssignment";
+    const NAMES: &'static [&'static str] = &["id", "name", "type"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_type = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            r#type: slot_type.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

@@ -5,42 +5,135 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// An image or ISO a server can be created from; its id is what `appliance_id` takes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerAppliance {
     /// The appliance's id.
     pub id: String,
     /// The appliance's name, e.g. `centos7-64std`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The operating system family, e.g. `Linux` or `Windows`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_family: Option<String>,
     /// The operating system, e.g. `WindowsDatacenter`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
     /// The operating system version, e.g. `Windows2012R2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
     /// The processor architecture in bits: 32 or 64.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub architecture: Option<i64>,
     /// The kind of installation, e.g. `Minimal`, `Standard` or `ISO_OS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_image_type: Option<String>,
     /// The kind of appliance, e.g. `IMAGE` or `ISO`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The smallest main disk, in GB, a server made from the appliance needs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_hdd_size: Option<i64>,
     /// The software licenses the appliance includes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub licenses: Option<Vec<License>>,
     /// The data centers the appliance can be used in (sent by newer API versions; shape not documented, so kept as raw JSON).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_datacenters: Option<serde_json::Value>,
     /// The categories the appliance is listed under (sent by newer API versions; shape not documented, so kept as raw JSON).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<serde_json::Value>,
+}
+impl rt::struct_de::Members for ServerAppliance {
+    const NAME: &'static str = "ServerAppliance";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "os_family",
+        "os",
+        "os_version",
+        "architecture",
+        "os_image_type",
+        "type",
+        "min_hdd_size",
+        "licenses",
+        "available_datacenters",
+        "categories",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_os_family = None;
+        let mut slot_os = None;
+        let mut slot_os_version = None;
+        let mut slot_architecture = None;
+        let mut slot_os_image_type = None;
+        let mut slot_type = None;
+        let mut slot_min_hdd_size = None;
+        let mut slot_licenses = None;
+        let mut slot_available_datacenters = None;
+        let mut slot_categories = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_os_family, "os_family")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_os_version, "os_version")?,
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_architecture,
+                        "architecture",
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_os_image_type,
+                        "os_image_type",
+                    )?
+                }
+                7 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_min_hdd_size,
+                        "min_hdd_size",
+                    )?
+                }
+                9 => rt::struct_de::field(&mut map, &mut slot_licenses, "licenses")?,
+                10 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_available_datacenters,
+                        "available_datacenters",
+                    )?
+                }
+                11 => rt::struct_de::field(&mut map, &mut slot_categories, "categories")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            os_family: slot_os_family.unwrap_or_default(),
+            os: slot_os.unwrap_or_default(),
+            os_version: slot_os_version.unwrap_or_default(),
+            architecture: slot_architecture.unwrap_or_default(),
+            os_image_type: slot_os_image_type.unwrap_or_default(),
+            r#type: slot_type.unwrap_or_default(),
+            min_hdd_size: slot_min_hdd_size.unwrap_or_default(),
+            licenses: slot_licenses.unwrap_or_default(),
+            available_datacenters: slot_available_datacenters.unwrap_or_default(),
+            categories: slot_categories.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerAppliance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

@@ -5,49 +5,147 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A server to create; its disks are passed separately to `create_server`.
-#[derive(Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NewServer {
     /// The server's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A free-text description of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The id of a fixed hardware flavor (see `fixed_server_flavors`); an alternative to giving `vcore`, `cores_per_processor` and `ram`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_instance_size_id: Option<String>,
     /// The number of virtual processor cores.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcore: Option<i64>,
     /// The number of cores per processor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cores_per_processor: Option<i64>,
     /// The memory size, in GB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ram: Option<f64>,
     /// The id of the image to install on the server (a server appliance or one of your own images).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appliance_id: Option<String>,
     /// The password of the server's administrator account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Whether the server is powered on once it is deployed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub power_on: Option<bool>,
     /// The id of a firewall policy to apply to the server's IP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall_policy_id: Option<String>,
     /// The id of an existing public IP to assign to the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_id: Option<String>,
     /// The id of a load balancer to attach the server's IP to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_id: Option<String>,
     /// The id of a monitoring policy to apply to the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitoring_policy_id: Option<String>,
+}
+impl rt::struct_de::Members for NewServer {
+    const NAME: &'static str = "NewServer";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "description",
+        "fixed_instance_size_id",
+        "vcore",
+        "cores_per_processor",
+        "ram",
+        "appliance_id",
+        "password",
+        "power_on",
+        "firewall_policy_id",
+        "ip_id",
+        "load_balancer_id",
+        "monitoring_policy_id",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_fixed_instance_size_id = None;
+        let mut slot_vcore = None;
+        let mut slot_cores_per_processor = None;
+        let mut slot_ram = None;
+        let mut slot_appliance_id = None;
+        let mut slot_password = None;
+        let mut slot_power_on = None;
+        let mut slot_firewall_policy_id = None;
+        let mut slot_ip_id = None;
+        let mut slot_load_balancer_id = None;
+        let mut slot_monitoring_policy_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_fixed_instance_size_id,
+                        "fixed_instance_size_id",
+                    )?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_vcore, "vcore")?,
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cores_per_processor,
+                        "cores_per_processor",
+                    )?
+                }
+                5 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_appliance_id,
+                        "appliance_id",
+                    )?
+                }
+                7 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_power_on, "power_on")?,
+                9 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_policy_id,
+                        "firewall_policy_id",
+                    )?
+                }
+                10 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
+                11 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_id,
+                        "load_balancer_id",
+                    )?
+                }
+                12 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            fixed_instance_size_id: slot_fixed_instance_size_id.unwrap_or_default(),
+            vcore: slot_vcore.unwrap_or_default(),
+            cores_per_processor: slot_cores_per_processor.unwrap_or_default(),
+            ram: slot_ram.unwrap_or_default(),
+            appliance_id: slot_appliance_id.unwrap_or_default(),
+            password: slot_password.unwrap_or_default(),
+            power_on: slot_power_on.unwrap_or_default(),
+            firewall_policy_id: slot_firewall_policy_id.unwrap_or_default(),
+            ip_id: slot_ip_id.unwrap_or_default(),
+            load_balancer_id: slot_load_balancer_id.unwrap_or_default(),
+            monitoring_policy_id: slot_monitoring_policy_id.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for NewServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -251,8 +349,7 @@ impl NewServer {
     }
 }
 /// A disk to create with a server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewHdd {
     /// The disk size, in GB.
@@ -261,6 +358,33 @@ pub struct NewHdd {
     pub size: i64,
     /// Whether this is the server's main disk.
     pub is_main: bool,
+}
+impl rt::struct_de::Members for NewHdd {
+    const NAME: &'static str = "NewHdd";
+    const NAMES: &'static [&'static str] = &["size", "is_main"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_size = None;
+        let mut slot_is_main = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_is_main, "is_main")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            size: rt::struct_de::required(slot_size, "size")?,
+            is_main: rt::struct_de::required(slot_is_main, "is_main")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewHdd {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewHdd {
     ///Creates a `NewHdd` from its required fields (`size`, `is_main`); the optional ones start unset.
@@ -285,65 +409,196 @@ impl NewHdd {
     }
 }
 /// The full record of a server, as returned by `get_server` and by the calls that change a server.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Server {
     /// The server's id.
     pub id: String,
     /// The short id the 1&1 Cloud Panel shows for the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloudpanel_id: Option<String>,
     /// The server's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The server's description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When the server was created, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
     /// The initial password of the server's administrator account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_password: Option<String>,
     /// The server's power state and the progress of any change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ServerStatus>,
     /// The server's processors, memory and disks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hardware: Option<ServerHardware>,
     /// The image installed on the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Identity>,
     /// The DVD ISO loaded into the server's virtual DVD unit, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dvd: Option<Identity>,
     /// The server's snapshot, if it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<ServerSnapshot>,
     /// The IPs assigned to the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<ServerIp>>,
     /// The server's monitoring alerts, kept as raw JSON because the API sends two shapes: a list of `{count, type}` summaries, or an object with `critical` and `warning` lists of `{type, description, date}` alerts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts: Option<serde_json::Value>,
     /// The monitoring policy applied to the server, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitoring_policy: Option<Identity>,
     /// The private networks the server is attached to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_networks: Option<Vec<ServerPrivateNetwork>>,
     /// The data center the server runs in (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<Datacenter>,
     /// The kind of server (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_type: Option<String>,
     /// The IPv6 range assigned to the server (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_range: Option<String>,
     /// The server's host name (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
+}
+impl rt::struct_de::Members for Server {
+    const NAME: &'static str = "Server";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "cloudpanel_id",
+        "name",
+        "description",
+        "creation_date",
+        "first_password",
+        "status",
+        "hardware",
+        "image",
+        "dvd",
+        "snapshot",
+        "ips",
+        "alerts",
+        "monitoring_policy",
+        "private_networks",
+        "datacenter",
+        "server_type",
+        "ipv6_range",
+        "hostname",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_cloudpanel_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_creation_date = None;
+        let mut slot_first_password = None;
+        let mut slot_status = None;
+        let mut slot_hardware = None;
+        let mut slot_image = None;
+        let mut slot_dvd = None;
+        let mut slot_snapshot = None;
+        let mut slot_ips = None;
+        let mut slot_alerts = None;
+        let mut slot_monitoring_policy = None;
+        let mut slot_private_networks = None;
+        let mut slot_datacenter = None;
+        let mut slot_server_type = None;
+        let mut slot_ipv6_range = None;
+        let mut slot_hostname = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cloudpanel_id,
+                        "cloudpanel_id",
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                3 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_creation_date,
+                        "creation_date",
+                    )?
+                }
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_first_password,
+                        "first_password",
+                    )?
+                }
+                6 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_hardware, "hardware")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_image, "image")?,
+                9 => rt::struct_de::field(&mut map, &mut slot_dvd, "dvd")?,
+                10 => rt::struct_de::field(&mut map, &mut slot_snapshot, "snapshot")?,
+                11 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
+                12 => rt::struct_de::field(&mut map, &mut slot_alerts, "alerts")?,
+                13 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy,
+                        "monitoring_policy",
+                    )?
+                }
+                14 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_private_networks,
+                        "private_networks",
+                    )?
+                }
+                15 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
+                16 => {
+                    rt::struct_de::field(&mut map, &mut slot_server_type, "server_type")?
+                }
+                17 => rt::struct_de::field(&mut map, &mut slot_ipv6_range, "ipv6_range")?,
+                18 => rt::struct_de::field(&mut map, &mut slot_hostname, "hostname")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            creation_date: slot_creation_date.unwrap_or_default(),
+            first_password: slot_first_password.unwrap_or_default(),
+            status: slot_status.unwrap_or_default(),
+            hardware: slot_hardware.unwrap_or_default(),
+            image: slot_image.unwrap_or_default(),
+            dvd: slot_dvd.unwrap_or_default(),
+            snapshot: slot_snapshot.unwrap_or_default(),
+            ips: slot_ips.unwrap_or_default(),
+            alerts: slot_alerts.unwrap_or_default(),
+            monitoring_policy: slot_monitoring_policy.unwrap_or_default(),
+            private_networks: slot_private_networks.unwrap_or_default(),
+            datacenter: slot_datacenter.unwrap_or_default(),
+            server_type: slot_server_type.unwrap_or_default(),
+            ipv6_range: slot_ipv6_range.unwrap_or_default(),
+            hostname: slot_hostname.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Server {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -371,213 +626,721 @@ impl std::fmt::Debug for Server {
     }
 }
 /// A server as listed by `list_servers`: a subset of the full `Server` record.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerSummary {
     /// The server's id.
     pub id: String,
     /// The server's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The server's description; empty when none was given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The server's power state and the progress of any change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ServerStatus>,
     /// The data center the server runs in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<Datacenter>,
     /// When the server was created, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
     /// The image installed on the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Identity>,
     /// The server's processors, memory and disks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hardware: Option<ServerHardware>,
     /// The IPs assigned to the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<ServerIpSummary>>,
     /// The server's monitoring alerts, kept as raw JSON because the API sends two shapes: a list of `{count, type}` summaries, or an object with `critical` and `warning` lists of `{type, description, date}` alerts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts: Option<serde_json::Value>,
 }
+impl rt::struct_de::Members for ServerSummary {
+    const NAME: &'static str = "ServerSummary";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "status",
+        "datacenter",
+        "creation_date",
+        "image",
+        "hardware",
+        "ips",
+        "alerts",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_status = None;
+        let mut slot_datacenter = None;
+        let mut slot_creation_date = None;
+        let mut slot_image = None;
+        let mut slot_hardware = None;
+        let mut slot_ips = None;
+        let mut slot_alerts = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_creation_date,
+                        "creation_date",
+                    )?
+                }
+                6 => rt::struct_de::field(&mut map, &mut slot_image, "image")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_hardware, "hardware")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
+                9 => rt::struct_de::field(&mut map, &mut slot_alerts, "alerts")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            status: slot_status.unwrap_or_default(),
+            datacenter: slot_datacenter.unwrap_or_default(),
+            creation_date: slot_creation_date.unwrap_or_default(),
+            image: slot_image.unwrap_or_default(),
+            hardware: slot_hardware.unwrap_or_default(),
+            ips: slot_ips.unwrap_or_default(),
+            alerts: slot_alerts.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A server's power state and the progress of an ongoing change.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerStatus {
     /// The server's current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
     /// How far an ongoing change has progressed, in percent; absent when the server is not changing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub percent: Option<i64>,
 }
+impl rt::struct_de::Members for ServerStatus {
+    const NAME: &'static str = "ServerStatus";
+    const NAMES: &'static [&'static str] = &["state", "percent"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_state = None;
+        let mut slot_percent = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_percent, "percent")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            state: slot_state.unwrap_or_default(),
+            percent: slot_percent.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The hardware of a server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerHardware {
     /// The id of the fixed hardware flavor the server uses, kept as raw JSON because it is a string id for a flavor but has been seen as the number `0` for custom hardware.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_instance_size_id: Option<serde_json::Value>,
     /// The number of virtual processor cores.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vcore: Option<i64>,
     /// The number of cores per processor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cores_per_processor: Option<i64>,
     /// The memory size, in GB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<f64>,
     /// The server's disks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hdds: Option<Vec<Hdd>>,
 }
+impl rt::struct_de::Members for ServerHardware {
+    const NAME: &'static str = "ServerHardware";
+    const NAMES: &'static [&'static str] = &[
+        "fixed_instance_size_id",
+        "vcore",
+        "cores_per_processor",
+        "ram",
+        "hdds",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_fixed_instance_size_id = None;
+        let mut slot_vcore = None;
+        let mut slot_cores_per_processor = None;
+        let mut slot_ram = None;
+        let mut slot_hdds = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_fixed_instance_size_id,
+                        "fixed_instance_size_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_vcore, "vcore")?,
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cores_per_processor,
+                        "cores_per_processor",
+                    )?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_hdds, "hdds")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            fixed_instance_size_id: slot_fixed_instance_size_id.unwrap_or_default(),
+            vcore: slot_vcore.unwrap_or_default(),
+            cores_per_processor: slot_cores_per_processor.unwrap_or_default(),
+            ram: slot_ram.unwrap_or_default(),
+            hdds: slot_hdds.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerHardware {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A disk of a server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Hdd {
     /// The disk's id.
     pub id: String,
     /// The disk size, in GB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Whether this is the server's main disk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_main: Option<bool>,
 }
+impl rt::struct_de::Members for Hdd {
+    const NAME: &'static str = "Hdd";
+    const NAMES: &'static [&'static str] = &["id", "size", "is_main"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_size = None;
+        let mut slot_is_main = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_is_main, "is_main")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            size: slot_size.unwrap_or_default(),
+            is_main: slot_is_main.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Hdd {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// An IP assigned to a server, with the policies applied to it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerIp {
     /// The IP's id.
     pub id: String,
     /// The IP address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// The IP version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<IpType>,
     /// The reverse DNS name of the IP, if one is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse_dns: Option<String>,
     /// The firewall policy applied to the IP, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_policy: Option<Identity>,
     /// The load balancers the IP is attached to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub load_balancers: Option<Vec<Identity>>,
     /// A plural spelling of `firewall_policy` that some responses carry (only ever seen as null), kept as raw JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_policies: Option<serde_json::Value>,
 }
+impl rt::struct_de::Members for ServerIp {
+    const NAME: &'static str = "ServerIp";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "ip",
+        "type",
+        "reverse_dns",
+        "firewall_policy",
+        "load_balancers",
+        "firewall_policies",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_ip = None;
+        let mut slot_type = None;
+        let mut slot_reverse_dns = None;
+        let mut slot_firewall_policy = None;
+        let mut slot_load_balancers = None;
+        let mut slot_firewall_policies = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                3 => {
+                    rt::struct_de::field(&mut map, &mut slot_reverse_dns, "reverse_dns")?
+                }
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_policy,
+                        "firewall_policy",
+                    )?
+                }
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancers,
+                        "load_balancers",
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_policies,
+                        "firewall_policies",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            ip: slot_ip.unwrap_or_default(),
+            r#type: slot_type.unwrap_or_default(),
+            reverse_dns: slot_reverse_dns.unwrap_or_default(),
+            firewall_policy: slot_firewall_policy.unwrap_or_default(),
+            load_balancers: slot_load_balancers.unwrap_or_default(),
+            firewall_policies: slot_firewall_policies.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerIp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// An IP of a server as shown in a server list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerIpSummary {
     /// The IP's id.
     pub id: String,
     /// The IP address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
 }
+impl rt::struct_de::Members for ServerIpSummary {
+    const NAME: &'static str = "ServerIpSummary";
+    const NAMES: &'static [&'static str] = &["id", "ip"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_ip = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            ip: slot_ip.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerIpSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A snapshot of a server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerSnapshot {
     /// The snapshot's id.
     pub id: String,
     /// When the snapshot was taken, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
     /// When the snapshot is due to be deleted, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deletion_date: Option<String>,
 }
+impl rt::struct_de::Members for ServerSnapshot {
+    const NAME: &'static str = "ServerSnapshot";
+    const NAMES: &'static [&'static str] = &["id", "creation_date", "deletion_date"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_creation_date = None;
+        let mut slot_deletion_date = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_creation_date,
+                        "creation_date",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_deletion_date,
+                        "deletion_date",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            creation_date: slot_creation_date.unwrap_or_default(),
+            deletion_date: slot_deletion_date.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A private network a server is attached to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerPrivateNetwork {
     /// The private network's id.
     pub id: String,
     /// The private network's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The server's address in the private network, when the API reports it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_ip: Option<String>,
 }
+impl rt::struct_de::Members for ServerPrivateNetwork {
+    const NAME: &'static str = "ServerPrivateNetwork";
+    const NAMES: &'static [&'static str] = &["id", "name", "server_ip"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_server_ip = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_server_ip, "server_ip")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            server_ip: slot_server_ip.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerPrivateNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A reference to another resource by its id and name.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Identity {
     /// The resource's id.
     pub id: String,
     /// The resource's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl rt::struct_de::Members for Identity {
+    const NAME: &'static str = "Identity";
+    const NAMES: &'static [&'static str] = &["id", "name"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Identity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A 1&1 data center.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Datacenter {
     /// The data center's id.
     pub id: String,
     /// The data center's location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The two-letter code of the data center's country.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
 }
+impl rt::struct_de::Members for Datacenter {
+    const NAME: &'static str = "Datacenter";
+    const NAMES: &'static [&'static str] = &["id", "location", "country_code"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_location = None;
+        let mut slot_country_code = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_country_code,
+                        "country_code",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            location: slot_location.unwrap_or_default(),
+            country_code: slot_country_code.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Datacenter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A fixed hardware flavor a server can be created with.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FixedServerFlavor {
     /// The flavor's id, to pass as `fixed_instance_size_id`.
     pub id: String,
     /// The flavor's short name, e.g. `M` or `XL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The hardware the flavor provides.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hardware: Option<FlavorHardware>,
 }
+impl rt::struct_de::Members for FixedServerFlavor {
+    const NAME: &'static str = "FixedServerFlavor";
+    const NAMES: &'static [&'static str] = &["id", "name", "hardware"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_hardware = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_hardware, "hardware")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            hardware: slot_hardware.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FixedServerFlavor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The hardware of a fixed server flavor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FlavorHardware {
     /// The number of virtual processor cores.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vcore: Option<i64>,
     /// The number of cores per processor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cores_per_processor: Option<i64>,
     /// The memory size, in the unit given by `unit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<f64>,
     /// The unit of `ram`, e.g. `GB`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// The disks of the flavor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hdds: Option<Vec<FlavorHdd>>,
 }
+impl rt::struct_de::Members for FlavorHardware {
+    const NAME: &'static str = "FlavorHardware";
+    const NAMES: &'static [&'static str] = &[
+        "vcore",
+        "cores_per_processor",
+        "ram",
+        "unit",
+        "hdds",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_vcore = None;
+        let mut slot_cores_per_processor = None;
+        let mut slot_ram = None;
+        let mut slot_unit = None;
+        let mut slot_hdds = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_vcore, "vcore")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cores_per_processor,
+                        "cores_per_processor",
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_hdds, "hdds")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            vcore: slot_vcore.unwrap_or_default(),
+            cores_per_processor: slot_cores_per_processor.unwrap_or_default(),
+            ram: slot_ram.unwrap_or_default(),
+            unit: slot_unit.unwrap_or_default(),
+            hdds: slot_hdds.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FlavorHardware {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A disk of a fixed server flavor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FlavorHdd {
     /// The disk size, in the unit given by `unit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The unit of `size`, e.g. `GB` or `GiB`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Whether this is the server's main disk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_main: Option<bool>,
+}
+impl rt::struct_de::Members for FlavorHdd {
+    const NAME: &'static str = "FlavorHdd";
+    const NAMES: &'static [&'static str] = &["size", "unit", "is_main"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_size = None;
+        let mut slot_unit = None;
+        let mut slot_is_main = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_is_main, "is_main")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            size: slot_size.unwrap_or_default(),
+            unit: slot_unit.unwrap_or_default(),
+            is_main: slot_is_main.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FlavorHdd {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// The state of a resource (servers and the other resource kinds share these values); the set is open-ended.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

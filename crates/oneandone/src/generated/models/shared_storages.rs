@@ -5,19 +5,50 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A shared storage to create.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewSharedStorage {
     /// The shared storage's name.
     pub name: String,
     /// A free-text description of the shared storage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The size, in GB.
     ///
     /// Must be a multiple of 50.
     pub size: i64,
+}
+impl rt::struct_de::Members for NewSharedStorage {
+    const NAME: &'static str = "NewSharedStorage";
+    const NAMES: &'static [&'static str] = &["name", "description", "size"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_size = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            description: slot_description.unwrap_or_default(),
+            size: rt::struct_de::required(slot_size, "size")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewSharedStorage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl NewSharedStorage {
     ///Creates a `NewSharedStorage` from its required fields (`name`, `size`); the optional ones start unset.
@@ -51,15 +82,41 @@ impl NewSharedStorage {
     }
 }
 /// A server to attach to a shared storage, with its access rights.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SharedStorageAccess {
     /// The id of the server.
-    #[serde(rename = "id", alias = "server_id")]
+    #[serde(rename = "id")]
     pub server_id: String,
     /// What the server may do with the shared storage.
     pub rights: StorageRights,
+}
+impl rt::struct_de::Members for SharedStorageAccess {
+    const NAME: &'static str = "SharedStorageAccess";
+    const NAMES: &'static [&'static str] = &["id", "server_id", "rights"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_rights = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 | 1 => rt::struct_de::field(&mut map, &mut slot_server_id, "id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_rights, "rights")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "id")?,
+            rights: rt::struct_de::required(slot_rights, "rights")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SharedStorageAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl SharedStorageAccess {
     ///Creates a `SharedStorageAccess` from its required fields (`server_id`, `rights`); the optional ones start unset.
@@ -87,87 +144,268 @@ impl SharedStorageAccess {
     }
 }
 /// A shared storage: network storage that servers of the account can mount.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SharedStorage {
     /// The shared storage's id.
     pub id: String,
     /// The shared storage's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The shared storage's description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The size, in GB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// How much of the storage is used, in GB, as the API's decimal text (e.g. `"0.00"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size_used: Option<String>,
     /// The shared storage's state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
     /// The short id the 1&1 Cloud Panel shows for the shared storage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloudpanel_id: Option<String>,
     /// The path to mount the storage with CIFS (Windows file sharing).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cifs_path: Option<String>,
     /// The path to mount the storage with NFS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nfs_path: Option<String>,
     /// When the shared storage was created, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
     /// The servers attached to the shared storage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<SharedStorageServer>>,
     /// The smallest size, in GB, the storage can be shrunk to (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_size_allowed: Option<i64>,
     /// The id of the site the shared storage belongs to (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// The data center the shared storage is in (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<Datacenter>,
 }
+impl rt::struct_de::Members for SharedStorage {
+    const NAME: &'static str = "SharedStorage";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "size",
+        "size_used",
+        "state",
+        "cloudpanel_id",
+        "cifs_path",
+        "nfs_path",
+        "creation_date",
+        "servers",
+        "minimum_size_allowed",
+        "site_id",
+        "datacenter",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_size = None;
+        let mut slot_size_used = None;
+        let mut slot_state = None;
+        let mut slot_cloudpanel_id = None;
+        let mut slot_cifs_path = None;
+        let mut slot_nfs_path = None;
+        let mut slot_creation_date = None;
+        let mut slot_servers = None;
+        let mut slot_minimum_size_allowed = None;
+        let mut slot_site_id = None;
+        let mut slot_datacenter = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_size_used, "size_used")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cloudpanel_id,
+                        "cloudpanel_id",
+                    )?
+                }
+                7 => rt::struct_de::field(&mut map, &mut slot_cifs_path, "cifs_path")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_nfs_path, "nfs_path")?,
+                9 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_creation_date,
+                        "creation_date",
+                    )?
+                }
+                10 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
+                11 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_minimum_size_allowed,
+                        "minimum_size_allowed",
+                    )?
+                }
+                12 => rt::struct_de::field(&mut map, &mut slot_site_id, "site_id")?,
+                13 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            size: slot_size.unwrap_or_default(),
+            size_used: slot_size_used.unwrap_or_default(),
+            state: slot_state.unwrap_or_default(),
+            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
+            cifs_path: slot_cifs_path.unwrap_or_default(),
+            nfs_path: slot_nfs_path.unwrap_or_default(),
+            creation_date: slot_creation_date.unwrap_or_default(),
+            servers: slot_servers.unwrap_or_default(),
+            minimum_size_allowed: slot_minimum_size_allowed.unwrap_or_default(),
+            site_id: slot_site_id.unwrap_or_default(),
+            datacenter: slot_datacenter.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SharedStorage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A server attached to a shared storage.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SharedStorageServer {
     /// The server's id.
     pub id: String,
     /// The server's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What the server may do with the shared storage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rights: Option<StorageRights>,
+}
+impl rt::struct_de::Members for SharedStorageServer {
+    const NAME: &'static str = "SharedStorageServer";
+    const NAMES: &'static [&'static str] = &["id", "name", "rights"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_rights = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_rights, "rights")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            name: slot_name.unwrap_or_default(),
+            rights: slot_rights.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SharedStorageServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// The account's credentials for mounting shared storages.
 ///
 /// `get_credentials` and `change_password` return raw JSON, because the API has been documented
 /// to send either one such object or a list of them; decode it into this model (or a list of it)
 /// with `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SharedStorageCredentials {
     /// The state of the credentials, e.g. `CONFIGURING` while a new password is applied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ResourceState>,
     /// A Kerberos keytab for mounting the storages, base64-encoded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kerberos_content_file: Option<String>,
     /// The user and domain to mount the storages as, e.g. `dev1\uid624468`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_domain: Option<String>,
     /// The id of the site the credentials belong to (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Whether the password must be changed before the storages can be mounted (sent by newer API versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub needs_password_reset: Option<bool>,
+}
+impl rt::struct_de::Members for SharedStorageCredentials {
+    const NAME: &'static str = "SharedStorageCredentials";
+    const NAMES: &'static [&'static str] = &[
+        "state",
+        "kerberos_content_file",
+        "user_domain",
+        "site_id",
+        "needs_password_reset",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_state = None;
+        let mut slot_kerberos_content_file = None;
+        let mut slot_user_domain = None;
+        let mut slot_site_id = None;
+        let mut slot_needs_password_reset = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_kerberos_content_file,
+                        "kerberos_content_file",
+                    )?
+                }
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_user_domain, "user_domain")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_site_id, "site_id")?,
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_needs_password_reset,
+                        "needs_password_reset",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            state: slot_state.unwrap_or_default(),
+            kerberos_content_file: slot_kerberos_content_file.unwrap_or_default(),
+            user_domain: slot_user_domain.unwrap_or_default(),
+            site_id: slot_site_id.unwrap_or_default(),
+            needs_password_reset: slot_needs_password_reset.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SharedStorageCredentials {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// What a server may do with a shared storage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -5,59 +5,174 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// One resource and what it used over the period.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UsageResource {
     /// The resource's id, when the API sends it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The resource's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What the resource used, by service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<UsageService>>,
 }
+impl rt::struct_de::Members for UsageResource {
+    const NAME: &'static str = "UsageResource";
+    const NAMES: &'static [&'static str] = &["id", "name", "services"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_name = None;
+        let mut slot_services = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_services, "services")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: slot_id.unwrap_or_default(),
+            name: slot_name.unwrap_or_default(),
+            services: slot_services.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for UsageResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The use of one billed service (e.g. CPU, disk or an IP) by a resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UsageService {
     /// The kind of service, e.g. `CPU`, `RAM`, `HDD`, `IP` or `size`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// What the service is about, when the API names it (e.g. the IP address).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The average amount used, as the API's decimal text (e.g. `"40.00"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_amount: Option<String>,
     /// The unit of `avg_amount`, e.g. `GB` or `vCore`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// How long the service was used over the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<i64>,
     /// The use of the service in its separate intervals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<UsageDetail>>,
 }
+impl rt::struct_de::Members for UsageService {
+    const NAME: &'static str = "UsageService";
+    const NAMES: &'static [&'static str] = &[
+        "type",
+        "name",
+        "avg_amount",
+        "unit",
+        "usage",
+        "detail",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_type = None;
+        let mut slot_name = None;
+        let mut slot_avg_amount = None;
+        let mut slot_unit = None;
+        let mut slot_usage = None;
+        let mut slot_detail = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_avg_amount, "avg_amount")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_usage, "usage")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_detail, "detail")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: slot_type.unwrap_or_default(),
+            name: slot_name.unwrap_or_default(),
+            avg_amount: slot_avg_amount.unwrap_or_default(),
+            unit: slot_unit.unwrap_or_default(),
+            usage: slot_usage.unwrap_or_default(),
+            detail: slot_detail.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for UsageService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The use of a service over one interval of the period.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UsageDetail {
     /// The average amount used, as the API's decimal text (e.g. `"50.00"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_amount: Option<String>,
     /// The unit of `avg_amount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// When the interval started, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// When the interval ended, as an ISO 8601 date and time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// How long the service was used in the interval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<i64>,
+}
+impl rt::struct_de::Members for UsageDetail {
+    const NAME: &'static str = "UsageDetail";
+    const NAMES: &'static [&'static str] = &[
+        "avg_amount",
+        "unit",
+        "start_date",
+        "end_date",
+        "usage",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_avg_amount = None;
+        let mut slot_unit = None;
+        let mut slot_start_date = None;
+        let mut slot_end_date = None;
+        let mut slot_usage = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_avg_amount, "avg_amount")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_start_date, "start_date")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_end_date, "end_date")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_usage, "usage")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            avg_amount: slot_avg_amount.unwrap_or_default(),
+            unit: slot_unit.unwrap_or_default(),
+            start_date: slot_start_date.unwrap_or_default(),
+            end_date: slot_end_date.unwrap_or_default(),
+            usage: slot_usage.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for UsageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

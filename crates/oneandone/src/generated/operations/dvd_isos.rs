@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_dvds`, by the source's names: what [`Client::list_dvds`](Client::list_dvds) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListDvdsParams {
     /// Which page of the result to return; used together with `per_page` to split a long list.
@@ -22,6 +21,42 @@ pub struct ListDvdsParams {
     pub q: Option<String>,
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
+}
+impl rt::struct_de::Members for ListDvdsParams {
+    const NAME: &'static str = "ListDvdsParams";
+    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_page = None;
+        let mut slot_per_page = None;
+        let mut slot_sort = None;
+        let mut slot_q = None;
+        let mut slot_fields = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            page: slot_page.unwrap_or_default(),
+            per_page: slot_per_page.unwrap_or_default(),
+            sort: slot_sort.unwrap_or_default(),
+            q: slot_q.unwrap_or_default(),
+            fields: slot_fields.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListDvdsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListDvdsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -118,12 +153,35 @@ impl ListDvdsRequest {
     }
 }
 ///The arguments of `get_dvd`, by the source's names: what [`Client::get_dvd`](Client::get_dvd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetDvdParams {
     /// The id of the DVD ISO.
     pub iso_id: String,
+}
+impl rt::struct_de::Members for GetDvdParams {
+    const NAME: &'static str = "GetDvdParams";
+    const NAMES: &'static [&'static str] = &["iso_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_iso_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_iso_id, "iso_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            iso_id: rt::struct_de::required(slot_iso_id, "iso_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetDvdParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetDvdParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_firewall_policies`, by the source's names: what [`Client::list_firewall_policies`](Client::list_firewall_policies) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListFirewallPoliciesParams {
     /// Which page of the result to return; used together with `per_page` to split a long list.
@@ -22,6 +21,42 @@ pub struct ListFirewallPoliciesParams {
     pub q: Option<String>,
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
+}
+impl rt::struct_de::Members for ListFirewallPoliciesParams {
+    const NAME: &'static str = "ListFirewallPoliciesParams";
+    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_page = None;
+        let mut slot_per_page = None;
+        let mut slot_sort = None;
+        let mut slot_q = None;
+        let mut slot_fields = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            page: slot_page.unwrap_or_default(),
+            per_page: slot_per_page.unwrap_or_default(),
+            sort: slot_sort.unwrap_or_default(),
+            q: slot_q.unwrap_or_default(),
+            fields: slot_fields.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListFirewallPoliciesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListFirewallPoliciesParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -118,12 +153,37 @@ impl ListFirewallPoliciesRequest {
     }
 }
 ///The arguments of `get_firewall`, by the source's names: what [`Client::get_firewall`](Client::get_firewall) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetFirewallParams {
     /// The id of the firewall policy.
     pub firewall_id: String,
+}
+impl rt::struct_de::Members for GetFirewallParams {
+    const NAME: &'static str = "GetFirewallParams";
+    const NAMES: &'static [&'static str] = &["firewall_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_firewall_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetFirewallParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetFirewallParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -163,12 +223,37 @@ impl Client {
     }
 }
 ///The arguments of `list_firewall_servers`, by the source's names: what [`Client::list_firewall_servers`](Client::list_firewall_servers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListFirewallServersParams {
     /// The id of the firewall policy.
     pub firewall_id: String,
+}
+impl rt::struct_de::Members for ListFirewallServersParams {
+    const NAME: &'static str = "ListFirewallServersParams";
+    const NAMES: &'static [&'static str] = &["firewall_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_firewall_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListFirewallServersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListFirewallServersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -211,14 +296,48 @@ impl Client {
     }
 }
 ///The arguments of `get_firewall_server`, by the source's names: what [`Client::get_firewall_server`](Client::get_firewall_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetFirewallServerParams {
     /// The id of the firewall policy.
     pub firewall_id: String,
     /// The id of the server IP (from `list_server_ips`), not the id of the server.
     pub server_ip_id: String,
+}
+impl rt::struct_de::Members for GetFirewallServerParams {
+    const NAME: &'static str = "GetFirewallServerParams";
+    const NAMES: &'static [&'static str] = &["firewall_id", "server_ip_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_firewall_id = None;
+        let mut slot_server_ip_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_server_ip_id,
+                        "server_ip_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
+            server_ip_id: rt::struct_de::required(slot_server_ip_id, "server_ip_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetFirewallServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetFirewallServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -268,12 +387,37 @@ impl Client {
     }
 }
 ///The arguments of `list_firewall_policy_rules`, by the source's names: what [`Client::list_firewall_policy_rules`](Client::list_firewall_policy_rules) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListFirewallPolicyRulesParams {
     /// The id of the firewall policy.
     pub firewall_id: String,
+}
+impl rt::struct_de::Members for ListFirewallPolicyRulesParams {
+    const NAME: &'static str = "ListFirewallPolicyRulesParams";
+    const NAMES: &'static [&'static str] = &["firewall_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_firewall_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListFirewallPolicyRulesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListFirewallPolicyRulesParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -316,14 +460,42 @@ impl Client {
     }
 }
 ///The arguments of `get_firewall_policy_rule`, by the source's names: what [`Client::get_firewall_policy_rule`](Client::get_firewall_policy_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetFirewallPolicyRuleParams {
     /// The id of the firewall policy.
     pub firewall_id: String,
     /// The id of the rule.
     pub rule_id: String,
+}
+impl rt::struct_de::Members for GetFirewallPolicyRuleParams {
+    const NAME: &'static str = "GetFirewallPolicyRuleParams";
+    const NAMES: &'static [&'static str] = &["firewall_id", "rule_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_firewall_id = None;
+        let mut slot_rule_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
+            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetFirewallPolicyRuleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetFirewallPolicyRuleParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -369,14 +541,58 @@ impl Client {
     }
 }
 ///The arguments of `create_firewall_policy`, by the source's names: what [`Client::create_firewall_policy`](Client::create_firewall_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateFirewallPolicyParams {
     /// The firewall policy to create: its name and description.
     pub firewall_policy: NewFirewallPolicy,
     /// The policy's rules, at least one. Must be at least 1 item.
     pub firewall_policy_rules: Vec<NewFirewallRule>,
+}
+impl rt::struct_de::Members for CreateFirewallPolicyParams {
+    const NAME: &'static str = "CreateFirewallPolicyParams";
+    const NAMES: &'static [&'static str] = &["firewall_policy", "firewall_policy_rules"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_firewall_policy = None;
+        let mut slot_firewall_policy_rules = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_policy,
+                        "firewall_policy",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_policy_rules,
+                        "firewall_policy_rules",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            firewall_policy: rt::struct_de::required(
+                slot_firewall_policy,
+                "firewall_policy",
+            )?,
+            firewall_policy_rules: rt::struct_de::required(
+                slot_firewall_policy_rules,
+                "firewall_policy_rules",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateFirewallPolicyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateFirewallPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -446,14 +662,51 @@ impl Client {
     }
 }
 ///The arguments of `add_firewall_policy_rule`, by the source's names: what [`Client::add_firewall_policy_rule`](Client::add_firewall_policy_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddFirewallPolicyRuleParams {
     /// The id of the firewall policy.
     pub firewall_id: String,
     /// The rules to add, at least one. Must be at least 1 item.
     pub firewall_policy_rules: Vec<NewFirewallRule>,
+}
+impl rt::struct_de::Members for AddFirewallPolicyRuleParams {
+    const NAME: &'static str = "AddFirewallPolicyRuleParams";
+    const NAMES: &'static [&'static str] = &["firewall_id", "firewall_policy_rules"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_firewall_id = None;
+        let mut slot_firewall_policy_rules = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_policy_rules,
+                        "firewall_policy_rules",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
+            firewall_policy_rules: rt::struct_de::required(
+                slot_firewall_policy_rules,
+                "firewall_policy_rules",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddFirewallPolicyRuleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AddFirewallPolicyRuleParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -520,14 +773,42 @@ impl Client {
     }
 }
 ///The arguments of `attach_server_firewall_policy`, by the source's names: what [`Client::attach_server_firewall_policy`](Client::attach_server_firewall_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachServerFirewallPolicyParams {
     /// The id of the firewall policy.
     pub firewall_id: String,
     /// The ids of the server IPs to apply the policy to, at least one. Must be at least 1 item.
     pub server_ips: Vec<String>,
+}
+impl rt::struct_de::Members for AttachServerFirewallPolicyParams {
+    const NAME: &'static str = "AttachServerFirewallPolicyParams";
+    const NAMES: &'static [&'static str] = &["firewall_id", "server_ips"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_firewall_id = None;
+        let mut slot_server_ips = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_ips, "server_ips")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
+            server_ips: rt::struct_de::required(slot_server_ips, "server_ips")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachServerFirewallPolicyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AttachServerFirewallPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -595,8 +876,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_firewall`, by the source's names: what [`Client::modify_firewall`](Client::modify_firewall) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyFirewallParams {
     /// The id of the firewall policy.
@@ -605,6 +885,40 @@ pub struct ModifyFirewallParams {
     pub name: Option<String>,
     /// The policy's new description.
     pub description: Option<String>,
+}
+impl rt::struct_de::Members for ModifyFirewallParams {
+    const NAME: &'static str = "ModifyFirewallParams";
+    const NAMES: &'static [&'static str] = &["firewall_id", "name", "description"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_firewall_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyFirewallParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ModifyFirewallParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -669,12 +983,37 @@ impl ModifyFirewallRequest {
     }
 }
 ///The arguments of `delete_firewall`, by the source's names: what [`Client::delete_firewall`](Client::delete_firewall) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteFirewallParams {
     /// The id of the firewall policy to delete.
     pub firewall_id: String,
+}
+impl rt::struct_de::Members for DeleteFirewallParams {
+    const NAME: &'static str = "DeleteFirewallParams";
+    const NAMES: &'static [&'static str] = &["firewall_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_firewall_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteFirewallParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteFirewallParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -717,14 +1056,42 @@ impl Client {
     }
 }
 ///The arguments of `remove_firewall_rule`, by the source's names: what [`Client::remove_firewall_rule`](Client::remove_firewall_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveFirewallRuleParams {
     /// The id of the firewall policy.
     pub firewall_id: String,
     /// The id of the rule to delete.
     pub rule_id: String,
+}
+impl rt::struct_de::Members for RemoveFirewallRuleParams {
+    const NAME: &'static str = "RemoveFirewallRuleParams";
+    const NAMES: &'static [&'static str] = &["firewall_id", "rule_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_firewall_id = None;
+        let mut slot_rule_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
+            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveFirewallRuleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RemoveFirewallRuleParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -770,14 +1137,48 @@ impl Client {
     }
 }
 ///The arguments of `remove_firewall_server`, by the source's names: what [`Client::remove_firewall_server`](Client::remove_firewall_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveFirewallServerParams {
     /// The id of the firewall policy.
     pub firewall_id: String,
     /// The id of the server IP (from `list_server_ips`), not the id of the server.
     pub server_ip_id: String,
+}
+impl rt::struct_de::Members for RemoveFirewallServerParams {
+    const NAME: &'static str = "RemoveFirewallServerParams";
+    const NAMES: &'static [&'static str] = &["firewall_id", "server_ip_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_firewall_id = None;
+        let mut slot_server_ip_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_server_ip_id,
+                        "server_ip_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
+            server_ip_id: rt::struct_de::required(slot_server_ip_id, "server_ip_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveFirewallServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RemoveFirewallServerParams {
     /// The arguments with every required one given and the optional ones unset.

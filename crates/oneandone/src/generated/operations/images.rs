@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_images`, by the source's names: what [`Client::list_images`](Client::list_images) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImagesParams {
     /// Which page of the result to return; used together with `per_page` to split a long list.
@@ -22,6 +21,42 @@ pub struct ListImagesParams {
     pub q: Option<String>,
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
+}
+impl rt::struct_de::Members for ListImagesParams {
+    const NAME: &'static str = "ListImagesParams";
+    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_page = None;
+        let mut slot_per_page = None;
+        let mut slot_sort = None;
+        let mut slot_q = None;
+        let mut slot_fields = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            page: slot_page.unwrap_or_default(),
+            per_page: slot_per_page.unwrap_or_default(),
+            sort: slot_sort.unwrap_or_default(),
+            q: slot_q.unwrap_or_default(),
+            fields: slot_fields.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListImagesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListImagesParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -118,12 +153,35 @@ impl ListImagesRequest {
     }
 }
 ///The arguments of `get_image`, by the source's names: what [`Client::get_image`](Client::get_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetImageParams {
     /// The id of the image.
     pub image_id: String,
+}
+impl rt::struct_de::Members for GetImageParams {
+    const NAME: &'static str = "GetImageParams";
+    const NAMES: &'static [&'static str] = &["image_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_image_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_image_id, "image_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            image_id: rt::struct_de::required(slot_image_id, "image_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetImageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetImageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -161,12 +219,35 @@ impl Client {
     }
 }
 ///The arguments of `create_image`, by the source's names: what [`Client::create_image`](Client::create_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateImageParams {
     /// The image to create: the server to take it from, its name and its schedule.
     pub image: NewImage,
+}
+impl rt::struct_de::Members for CreateImageParams {
+    const NAME: &'static str = "CreateImageParams";
+    const NAMES: &'static [&'static str] = &["image"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_image = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_image, "image")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            image: rt::struct_de::required(slot_image, "image")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateImageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateImageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -222,8 +303,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_image`, by the source's names: what [`Client::modify_image`](Client::modify_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyImageParams {
     /// The id of the image.
@@ -234,6 +314,46 @@ pub struct ModifyImageParams {
     pub description: Option<String>,
     /// The new schedule; only `ONCE` is accepted, to stop taking images on a schedule. Must be one of `ONCE`.
     pub frequency: Option<String>,
+}
+impl rt::struct_de::Members for ModifyImageParams {
+    const NAME: &'static str = "ModifyImageParams";
+    const NAMES: &'static [&'static str] = &[
+        "image_id",
+        "name",
+        "description",
+        "frequency",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_image_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_frequency = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_image_id, "image_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_frequency, "frequency")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            image_id: rt::struct_de::required(slot_image_id, "image_id")?,
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            frequency: slot_frequency.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyImageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ModifyImageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -315,12 +435,35 @@ impl ModifyImageRequest {
     }
 }
 ///The arguments of `delete_image`, by the source's names: what [`Client::delete_image`](Client::delete_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteImageParams {
     /// The id of the image to delete.
     pub image_id: String,
+}
+impl rt::struct_de::Members for DeleteImageParams {
+    const NAME: &'static str = "DeleteImageParams";
+    const NAMES: &'static [&'static str] = &["image_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_image_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_image_id, "image_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            image_id: rt::struct_de::required(slot_image_id, "image_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteImageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteImageParams {
     /// The arguments with every required one given and the optional ones unset.

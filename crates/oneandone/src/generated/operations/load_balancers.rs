@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_load_balancers`, by the source's names: what [`Client::list_load_balancers`](Client::list_load_balancers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListLoadBalancersParams {
     /// Which page of the result to return; used together with `per_page` to split a long list.
@@ -22,6 +21,42 @@ pub struct ListLoadBalancersParams {
     pub q: Option<String>,
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
+}
+impl rt::struct_de::Members for ListLoadBalancersParams {
+    const NAME: &'static str = "ListLoadBalancersParams";
+    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_page = None;
+        let mut slot_per_page = None;
+        let mut slot_sort = None;
+        let mut slot_q = None;
+        let mut slot_fields = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            page: slot_page.unwrap_or_default(),
+            per_page: slot_per_page.unwrap_or_default(),
+            sort: slot_sort.unwrap_or_default(),
+            q: slot_q.unwrap_or_default(),
+            fields: slot_fields.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListLoadBalancersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListLoadBalancersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -118,12 +153,44 @@ impl ListLoadBalancersRequest {
     }
 }
 ///The arguments of `get_load_balancer`, by the source's names: what [`Client::get_load_balancer`](Client::get_load_balancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetLoadBalancerParams {
     /// The id of the load balancer.
     pub load_balancer_id: String,
+}
+impl rt::struct_de::Members for GetLoadBalancerParams {
+    const NAME: &'static str = "GetLoadBalancerParams";
+    const NAMES: &'static [&'static str] = &["load_balancer_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_id,
+                        "load_balancer_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer_id: rt::struct_de::required(
+                slot_load_balancer_id,
+                "load_balancer_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetLoadBalancerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -166,12 +233,44 @@ impl Client {
     }
 }
 ///The arguments of `list_load_balancer_servers`, by the source's names: what [`Client::list_load_balancer_servers`](Client::list_load_balancer_servers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListLoadBalancerServersParams {
     /// The id of the load balancer.
     pub load_balancer_id: String,
+}
+impl rt::struct_de::Members for ListLoadBalancerServersParams {
+    const NAME: &'static str = "ListLoadBalancerServersParams";
+    const NAMES: &'static [&'static str] = &["load_balancer_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_id,
+                        "load_balancer_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer_id: rt::struct_de::required(
+                slot_load_balancer_id,
+                "load_balancer_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListLoadBalancerServersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListLoadBalancerServersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -214,14 +313,55 @@ impl Client {
     }
 }
 ///The arguments of `get_load_balancer_server`, by the source's names: what [`Client::get_load_balancer_server`](Client::get_load_balancer_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetLoadBalancerServerParams {
     /// The id of the load balancer.
     pub load_balancer_id: String,
     /// The id of the server IP (from `list_server_ips`), not the id of the server.
     pub server_ip_id: String,
+}
+impl rt::struct_de::Members for GetLoadBalancerServerParams {
+    const NAME: &'static str = "GetLoadBalancerServerParams";
+    const NAMES: &'static [&'static str] = &["load_balancer_id", "server_ip_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer_id = None;
+        let mut slot_server_ip_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_id,
+                        "load_balancer_id",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_server_ip_id,
+                        "server_ip_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer_id: rt::struct_de::required(
+                slot_load_balancer_id,
+                "load_balancer_id",
+            )?,
+            server_ip_id: rt::struct_de::required(slot_server_ip_id, "server_ip_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetLoadBalancerServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetLoadBalancerServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -277,12 +417,44 @@ impl Client {
     }
 }
 ///The arguments of `load_balancer_rules`, by the source's names: what [`Client::load_balancer_rules`](Client::load_balancer_rules) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadBalancerRulesParams {
     /// The id of the load balancer.
     pub load_balancer_id: String,
+}
+impl rt::struct_de::Members for LoadBalancerRulesParams {
+    const NAME: &'static str = "LoadBalancerRulesParams";
+    const NAMES: &'static [&'static str] = &["load_balancer_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_id,
+                        "load_balancer_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer_id: rt::struct_de::required(
+                slot_load_balancer_id,
+                "load_balancer_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerRulesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl LoadBalancerRulesParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -325,14 +497,49 @@ impl Client {
     }
 }
 ///The arguments of `get_load_balancer_rule`, by the source's names: what [`Client::get_load_balancer_rule`](Client::get_load_balancer_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetLoadBalancerRuleParams {
     /// The id of the load balancer.
     pub load_balancer_id: String,
     /// The id of the rule.
     pub rule_id: String,
+}
+impl rt::struct_de::Members for GetLoadBalancerRuleParams {
+    const NAME: &'static str = "GetLoadBalancerRuleParams";
+    const NAMES: &'static [&'static str] = &["load_balancer_id", "rule_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer_id = None;
+        let mut slot_rule_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_id,
+                        "load_balancer_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer_id: rt::struct_de::required(
+                slot_load_balancer_id,
+                "load_balancer_id",
+            )?,
+            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetLoadBalancerRuleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetLoadBalancerRuleParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -381,14 +588,55 @@ impl Client {
     }
 }
 ///The arguments of `create_load_balancer`, by the source's names: what [`Client::create_load_balancer`](Client::create_load_balancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateLoadBalancerParams {
     /// The load balancer to create: its name, health check, persistence and balancing method.
     pub load_balancer: NewLoadBalancer,
     /// The load balancer's rules, at least one. Must be at least 1 item.
     pub load_balancer_rules: Vec<NewLoadBalancerRule>,
+}
+impl rt::struct_de::Members for CreateLoadBalancerParams {
+    const NAME: &'static str = "CreateLoadBalancerParams";
+    const NAMES: &'static [&'static str] = &["load_balancer", "load_balancer_rules"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer = None;
+        let mut slot_load_balancer_rules = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer,
+                        "load_balancer",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_rules,
+                        "load_balancer_rules",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
+            load_balancer_rules: rt::struct_de::required(
+                slot_load_balancer_rules,
+                "load_balancer_rules",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateLoadBalancerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -472,14 +720,49 @@ impl Client {
     }
 }
 ///The arguments of `attach_load_balancer_server`, by the source's names: what [`Client::attach_load_balancer_server`](Client::attach_load_balancer_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachLoadBalancerServerParams {
     /// The id of the load balancer.
     pub load_balancer_id: String,
     /// The ids of the server IPs to attach, at least one. Must be at least 1 item.
     pub server_ips: Vec<String>,
+}
+impl rt::struct_de::Members for AttachLoadBalancerServerParams {
+    const NAME: &'static str = "AttachLoadBalancerServerParams";
+    const NAMES: &'static [&'static str] = &["load_balancer_id", "server_ips"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer_id = None;
+        let mut slot_server_ips = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_id,
+                        "load_balancer_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_ips, "server_ips")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer_id: rt::struct_de::required(
+                slot_load_balancer_id,
+                "load_balancer_id",
+            )?,
+            server_ips: rt::struct_de::required(slot_server_ips, "server_ips")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachLoadBalancerServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AttachLoadBalancerServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -547,14 +830,58 @@ impl Client {
     }
 }
 ///The arguments of `add_load_balancer_rule`, by the source's names: what [`Client::add_load_balancer_rule`](Client::add_load_balancer_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddLoadBalancerRuleParams {
     /// The id of the load balancer.
     pub load_balancer_id: String,
     /// The rules to add, at least one. Must be at least 1 item.
     pub load_balancer_rules: Vec<NewLoadBalancerRule>,
+}
+impl rt::struct_de::Members for AddLoadBalancerRuleParams {
+    const NAME: &'static str = "AddLoadBalancerRuleParams";
+    const NAMES: &'static [&'static str] = &["load_balancer_id", "load_balancer_rules"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer_id = None;
+        let mut slot_load_balancer_rules = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_id,
+                        "load_balancer_id",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_rules,
+                        "load_balancer_rules",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer_id: rt::struct_de::required(
+                slot_load_balancer_id,
+                "load_balancer_id",
+            )?,
+            load_balancer_rules: rt::struct_de::required(
+                slot_load_balancer_rules,
+                "load_balancer_rules",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddLoadBalancerRuleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AddLoadBalancerRuleParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -625,8 +952,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_load_balancer`, by the source's names: what [`Client::modify_load_balancer`](Client::modify_load_balancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyLoadBalancerParams {
     /// The id of the load balancer.
@@ -649,6 +975,111 @@ pub struct ModifyLoadBalancerParams {
     pub persistence_time: Option<i64>,
     /// How traffic is spread over the servers.
     pub method: Option<LoadBalancerMethod>,
+}
+impl rt::struct_de::Members for ModifyLoadBalancerParams {
+    const NAME: &'static str = "ModifyLoadBalancerParams";
+    const NAMES: &'static [&'static str] = &[
+        "load_balancer_id",
+        "name",
+        "description",
+        "health_check_test",
+        "health_check_interval",
+        "health_check_path",
+        "health_check_parse",
+        "persistence",
+        "persistence_time",
+        "method",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_health_check_test = None;
+        let mut slot_health_check_interval = None;
+        let mut slot_health_check_path = None;
+        let mut slot_health_check_parse = None;
+        let mut slot_persistence = None;
+        let mut slot_persistence_time = None;
+        let mut slot_method = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_id,
+                        "load_balancer_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_health_check_test,
+                        "health_check_test",
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_health_check_interval,
+                        "health_check_interval",
+                    )?
+                }
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_health_check_path,
+                        "health_check_path",
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_health_check_parse,
+                        "health_check_parse",
+                    )?
+                }
+                7 => {
+                    rt::struct_de::field(&mut map, &mut slot_persistence, "persistence")?
+                }
+                8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_persistence_time,
+                        "persistence_time",
+                    )?
+                }
+                9 => rt::struct_de::field(&mut map, &mut slot_method, "method")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer_id: rt::struct_de::required(
+                slot_load_balancer_id,
+                "load_balancer_id",
+            )?,
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            health_check_test: slot_health_check_test.unwrap_or_default(),
+            health_check_interval: slot_health_check_interval.unwrap_or_default(),
+            health_check_path: slot_health_check_path.unwrap_or_default(),
+            health_check_parse: slot_health_check_parse.unwrap_or_default(),
+            persistence: slot_persistence.unwrap_or_default(),
+            persistence_time: slot_persistence_time.unwrap_or_default(),
+            method: slot_method.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyLoadBalancerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ModifyLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -797,12 +1228,44 @@ impl ModifyLoadBalancerRequest {
     }
 }
 ///The arguments of `delete_load_balancer`, by the source's names: what [`Client::delete_load_balancer`](Client::delete_load_balancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerParams {
     /// The id of the load balancer to delete.
     pub load_balancer_id: String,
+}
+impl rt::struct_de::Members for DeleteLoadBalancerParams {
+    const NAME: &'static str = "DeleteLoadBalancerParams";
+    const NAMES: &'static [&'static str] = &["load_balancer_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_id,
+                        "load_balancer_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer_id: rt::struct_de::required(
+                slot_load_balancer_id,
+                "load_balancer_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteLoadBalancerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -845,14 +1308,55 @@ impl Client {
     }
 }
 ///The arguments of `remove_load_balancer_server`, by the source's names: what [`Client::remove_load_balancer_server`](Client::remove_load_balancer_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveLoadBalancerServerParams {
     /// The id of the load balancer.
     pub load_balancer_id: String,
     /// The id of the server IP (from `list_server_ips`), not the id of the server.
     pub server_ip_id: String,
+}
+impl rt::struct_de::Members for RemoveLoadBalancerServerParams {
+    const NAME: &'static str = "RemoveLoadBalancerServerParams";
+    const NAMES: &'static [&'static str] = &["load_balancer_id", "server_ip_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer_id = None;
+        let mut slot_server_ip_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_id,
+                        "load_balancer_id",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_server_ip_id,
+                        "server_ip_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer_id: rt::struct_de::required(
+                slot_load_balancer_id,
+                "load_balancer_id",
+            )?,
+            server_ip_id: rt::struct_de::required(slot_server_ip_id, "server_ip_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveLoadBalancerServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RemoveLoadBalancerServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -908,14 +1412,49 @@ impl Client {
     }
 }
 ///The arguments of `remove_load_balancer_rule`, by the source's names: what [`Client::remove_load_balancer_rule`](Client::remove_load_balancer_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveLoadBalancerRuleParams {
     /// The id of the load balancer.
     pub load_balancer_id: String,
     /// The id of the rule to delete.
     pub rule_id: String,
+}
+impl rt::struct_de::Members for RemoveLoadBalancerRuleParams {
+    const NAME: &'static str = "RemoveLoadBalancerRuleParams";
+    const NAMES: &'static [&'static str] = &["load_balancer_id", "rule_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_load_balancer_id = None;
+        let mut slot_rule_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_id,
+                        "load_balancer_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            load_balancer_id: rt::struct_de::required(
+                slot_load_balancer_id,
+                "load_balancer_id",
+            )?,
+            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveLoadBalancerRuleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RemoveLoadBalancerRuleParams {
     /// The arguments with every required one given and the optional ones unset.

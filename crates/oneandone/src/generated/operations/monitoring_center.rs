@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_server_usages`, by the source's names: what [`Client::list_server_usages`](Client::list_server_usages) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListServerUsagesParams {
     /// Which page of the result to return; used together with `per_page` to split a long list.
@@ -22,6 +21,42 @@ pub struct ListServerUsagesParams {
     pub q: Option<String>,
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
+}
+impl rt::struct_de::Members for ListServerUsagesParams {
+    const NAME: &'static str = "ListServerUsagesParams";
+    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_page = None;
+        let mut slot_per_page = None;
+        let mut slot_sort = None;
+        let mut slot_q = None;
+        let mut slot_fields = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            page: slot_page.unwrap_or_default(),
+            per_page: slot_per_page.unwrap_or_default(),
+            sort: slot_sort.unwrap_or_default(),
+            q: slot_q.unwrap_or_default(),
+            fields: slot_fields.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerUsagesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListServerUsagesParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -118,8 +153,7 @@ impl ListServerUsagesRequest {
     }
 }
 ///The arguments of `get_usage`, by the source's names: what [`Client::get_usage`](Client::get_usage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetUsageParams {
     /// The id of the monitored server.
@@ -130,6 +164,44 @@ pub struct GetUsageParams {
     pub start_date: Option<String>,
     /// The end of a `CUSTOM` period, as a UTC date and time such as `2015-05-20T00:05:00Z`; required with `CUSTOM`.
     pub end_date: Option<String>,
+}
+impl rt::struct_de::Members for GetUsageParams {
+    const NAME: &'static str = "GetUsageParams";
+    const NAMES: &'static [&'static str] = &[
+        "server_id",
+        "period",
+        "start_date",
+        "end_date",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_period = None;
+        let mut slot_start_date = None;
+        let mut slot_end_date = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_period, "period")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_start_date, "start_date")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_end_date, "end_date")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            period: slot_period.unwrap_or_default(),
+            start_date: slot_start_date.unwrap_or_default(),
+            end_date: slot_end_date.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetUsageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetUsageParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_monitoring_policies`, by the source's names: what [`Client::list_monitoring_policies`](Client::list_monitoring_policies) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListMonitoringPoliciesParams {
     /// Which page of the result to return; used together with `per_page` to split a long list.
@@ -22,6 +21,42 @@ pub struct ListMonitoringPoliciesParams {
     pub q: Option<String>,
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
+}
+impl rt::struct_de::Members for ListMonitoringPoliciesParams {
+    const NAME: &'static str = "ListMonitoringPoliciesParams";
+    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_page = None;
+        let mut slot_per_page = None;
+        let mut slot_sort = None;
+        let mut slot_q = None;
+        let mut slot_fields = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            page: slot_page.unwrap_or_default(),
+            per_page: slot_per_page.unwrap_or_default(),
+            sort: slot_sort.unwrap_or_default(),
+            q: slot_q.unwrap_or_default(),
+            fields: slot_fields.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListMonitoringPoliciesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListMonitoringPoliciesParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -118,12 +153,44 @@ impl ListMonitoringPoliciesRequest {
     }
 }
 ///The arguments of `get_monitoring_policy`, by the source's names: what [`Client::get_monitoring_policy`](Client::get_monitoring_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMonitoringPolicyParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
+}
+impl rt::struct_de::Members for GetMonitoringPolicyParams {
+    const NAME: &'static str = "GetMonitoringPolicyParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetMonitoringPolicyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetMonitoringPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -166,12 +233,44 @@ impl Client {
     }
 }
 ///The arguments of `list_monitoring_policy_ports`, by the source's names: what [`Client::list_monitoring_policy_ports`](Client::list_monitoring_policy_ports) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListMonitoringPolicyPortsParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
+}
+impl rt::struct_de::Members for ListMonitoringPolicyPortsParams {
+    const NAME: &'static str = "ListMonitoringPolicyPortsParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListMonitoringPolicyPortsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListMonitoringPolicyPortsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -217,14 +316,49 @@ impl Client {
     }
 }
 ///The arguments of `get_monitoring_policy_port`, by the source's names: what [`Client::get_monitoring_policy_port`](Client::get_monitoring_policy_port) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMonitoringPolicyPortParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
     /// The id of the port.
     pub port_id: String,
+}
+impl rt::struct_de::Members for GetMonitoringPolicyPortParams {
+    const NAME: &'static str = "GetMonitoringPolicyPortParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "port_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        let mut slot_port_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_port_id, "port_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+            port_id: rt::struct_de::required(slot_port_id, "port_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetMonitoringPolicyPortParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetMonitoringPolicyPortParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -276,12 +410,44 @@ impl Client {
     }
 }
 ///The arguments of `list_monitoring_policy_processes`, by the source's names: what [`Client::list_monitoring_policy_processes`](Client::list_monitoring_policy_processes) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListMonitoringPolicyProcessesParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
+}
+impl rt::struct_de::Members for ListMonitoringPolicyProcessesParams {
+    const NAME: &'static str = "ListMonitoringPolicyProcessesParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListMonitoringPolicyProcessesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListMonitoringPolicyProcessesParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -329,14 +495,49 @@ impl Client {
     }
 }
 ///The arguments of `get_monitoring_policy_process`, by the source's names: what [`Client::get_monitoring_policy_process`](Client::get_monitoring_policy_process) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMonitoringPolicyProcessParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
     /// The id of the process.
     pub process_id: String,
+}
+impl rt::struct_de::Members for GetMonitoringPolicyProcessParams {
+    const NAME: &'static str = "GetMonitoringPolicyProcessParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "process_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        let mut slot_process_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_process_id, "process_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+            process_id: rt::struct_de::required(slot_process_id, "process_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetMonitoringPolicyProcessParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetMonitoringPolicyProcessParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -388,12 +589,44 @@ impl Client {
     }
 }
 ///The arguments of `list_monitoring_policy_servers`, by the source's names: what [`Client::list_monitoring_policy_servers`](Client::list_monitoring_policy_servers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListMonitoringPolicyServersParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
+}
+impl rt::struct_de::Members for ListMonitoringPolicyServersParams {
+    const NAME: &'static str = "ListMonitoringPolicyServersParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListMonitoringPolicyServersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListMonitoringPolicyServersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -439,14 +672,49 @@ impl Client {
     }
 }
 ///The arguments of `get_monitoring_policy_server`, by the source's names: what [`Client::get_monitoring_policy_server`](Client::get_monitoring_policy_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMonitoringPolicyServerParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
     /// The id of the attached server.
     pub server_id: String,
+}
+impl rt::struct_de::Members for GetMonitoringPolicyServerParams {
+    const NAME: &'static str = "GetMonitoringPolicyServerParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetMonitoringPolicyServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetMonitoringPolicyServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -498,8 +766,7 @@ impl Client {
     }
 }
 ///The arguments of `create_monitoring_policy`, by the source's names: what [`Client::create_monitoring_policy`](Client::create_monitoring_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateMonitoringPolicyParams {
     /// The policy to create: its name, description, alert e-mail address and agent setting.
@@ -510,6 +777,53 @@ pub struct CreateMonitoringPolicyParams {
     pub ports: Vec<NewMonitoringPort>,
     /// The processes to watch, at least one. Must be at least 1 item.
     pub processes: Vec<NewMonitoringProcess>,
+}
+impl rt::struct_de::Members for CreateMonitoringPolicyParams {
+    const NAME: &'static str = "CreateMonitoringPolicyParams";
+    const NAMES: &'static [&'static str] = &[
+        "monitoring_policy",
+        "thresholds",
+        "ports",
+        "processes",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy = None;
+        let mut slot_thresholds = None;
+        let mut slot_ports = None;
+        let mut slot_processes = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy,
+                        "monitoring_policy",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_thresholds, "thresholds")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_ports, "ports")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_processes, "processes")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy: rt::struct_de::required(
+                slot_monitoring_policy,
+                "monitoring_policy",
+            )?,
+            thresholds: rt::struct_de::required(slot_thresholds, "thresholds")?,
+            ports: rt::struct_de::required(slot_ports, "ports")?,
+            processes: rt::struct_de::required(slot_processes, "processes")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateMonitoringPolicyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateMonitoringPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -606,14 +920,49 @@ impl Client {
     }
 }
 ///The arguments of `add_port`, by the source's names: what [`Client::add_port`](Client::add_port) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddPortParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
     /// The ports to add, at least one. Must be at least 1 item.
     pub ports: Vec<NewMonitoringPort>,
+}
+impl rt::struct_de::Members for AddPortParams {
+    const NAME: &'static str = "AddPortParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "ports"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        let mut slot_ports = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_ports, "ports")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+            ports: rt::struct_de::required(slot_ports, "ports")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddPortParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AddPortParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -681,14 +1030,49 @@ impl Client {
     }
 }
 ///The arguments of `add_process`, by the source's names: what [`Client::add_process`](Client::add_process) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddProcessParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
     /// The processes to add, at least one. Must be at least 1 item.
     pub processes: Vec<NewMonitoringProcess>,
+}
+impl rt::struct_de::Members for AddProcessParams {
+    const NAME: &'static str = "AddProcessParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "processes"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        let mut slot_processes = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_processes, "processes")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+            processes: rt::struct_de::required(slot_processes, "processes")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddProcessParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AddProcessParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -760,14 +1144,49 @@ impl Client {
     }
 }
 ///The arguments of `attach_monitoring_policy_server`, by the source's names: what [`Client::attach_monitoring_policy_server`](Client::attach_monitoring_policy_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachMonitoringPolicyServerParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
     /// The ids of the servers to apply the policy to, at least one. Must be at least 1 item.
     pub servers: Vec<String>,
+}
+impl rt::struct_de::Members for AttachMonitoringPolicyServerParams {
+    const NAME: &'static str = "AttachMonitoringPolicyServerParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "servers"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        let mut slot_servers = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+            servers: rt::struct_de::required(slot_servers, "servers")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachMonitoringPolicyServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AttachMonitoringPolicyServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -834,8 +1253,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_monitoring_policy`, by the source's names: what [`Client::modify_monitoring_policy`](Client::modify_monitoring_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyMonitoringPolicyParams {
     /// The id of the monitoring policy.
@@ -844,6 +1262,55 @@ pub struct ModifyMonitoringPolicyParams {
     pub monitoring_policy: Option<MonitoringPolicyChanges>,
     /// New thresholds for one or more of the checks.
     pub thresholds: Option<ThresholdChanges>,
+}
+impl rt::struct_de::Members for ModifyMonitoringPolicyParams {
+    const NAME: &'static str = "ModifyMonitoringPolicyParams";
+    const NAMES: &'static [&'static str] = &[
+        "monitoring_policy_id",
+        "monitoring_policy",
+        "thresholds",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        let mut slot_monitoring_policy = None;
+        let mut slot_thresholds = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy,
+                        "monitoring_policy",
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_thresholds, "thresholds")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+            monitoring_policy: slot_monitoring_policy.unwrap_or_default(),
+            thresholds: slot_thresholds.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyMonitoringPolicyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ModifyMonitoringPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -923,8 +1390,7 @@ impl ModifyMonitoringPolicyRequest {
     }
 }
 ///The arguments of `modify_port`, by the source's names: what [`Client::modify_port`](Client::modify_port) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyPortParams {
     /// The id of the monitoring policy.
@@ -933,6 +1399,45 @@ pub struct ModifyPortParams {
     pub port_id: String,
     /// The new alert settings of the port.
     pub port: MonitoringPortUpdate,
+}
+impl rt::struct_de::Members for ModifyPortParams {
+    const NAME: &'static str = "ModifyPortParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "port_id", "port"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        let mut slot_port_id = None;
+        let mut slot_port = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_port_id, "port_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+            port_id: rt::struct_de::required(slot_port_id, "port_id")?,
+            port: rt::struct_de::required(slot_port, "port")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyPortParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ModifyPortParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1007,8 +1512,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_process`, by the source's names: what [`Client::modify_process`](Client::modify_process) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyProcessParams {
     /// The id of the monitoring policy.
@@ -1017,6 +1521,49 @@ pub struct ModifyProcessParams {
     pub process_id: String,
     /// The new alert settings of the process.
     pub process: MonitoringProcessUpdate,
+}
+impl rt::struct_de::Members for ModifyProcessParams {
+    const NAME: &'static str = "ModifyProcessParams";
+    const NAMES: &'static [&'static str] = &[
+        "monitoring_policy_id",
+        "process_id",
+        "process",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        let mut slot_process_id = None;
+        let mut slot_process = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_process_id, "process_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_process, "process")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+            process_id: rt::struct_de::required(slot_process_id, "process_id")?,
+            process: rt::struct_de::required(slot_process, "process")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyProcessParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ModifyProcessParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1091,12 +1638,44 @@ impl Client {
     }
 }
 ///The arguments of `delete_monitoring_policy`, by the source's names: what [`Client::delete_monitoring_policy`](Client::delete_monitoring_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteMonitoringPolicyParams {
     /// The id of the monitoring policy to delete.
     pub monitoring_policy_id: String,
+}
+impl rt::struct_de::Members for DeleteMonitoringPolicyParams {
+    const NAME: &'static str = "DeleteMonitoringPolicyParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteMonitoringPolicyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteMonitoringPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1139,14 +1718,49 @@ impl Client {
     }
 }
 ///The arguments of `delete_monitoring_policy_port`, by the source's names: what [`Client::delete_monitoring_policy_port`](Client::delete_monitoring_policy_port) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteMonitoringPolicyPortParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
     /// The id of the port to remove.
     pub port_id: String,
+}
+impl rt::struct_de::Members for DeleteMonitoringPolicyPortParams {
+    const NAME: &'static str = "DeleteMonitoringPolicyPortParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "port_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        let mut slot_port_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_port_id, "port_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+            port_id: rt::struct_de::required(slot_port_id, "port_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteMonitoringPolicyPortParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteMonitoringPolicyPortParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1198,14 +1812,49 @@ impl Client {
     }
 }
 ///The arguments of `delete_monitoring_policy_process`, by the source's names: what [`Client::delete_monitoring_policy_process`](Client::delete_monitoring_policy_process) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteMonitoringPolicyProcessParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
     /// The id of the process to remove.
     pub process_id: String,
+}
+impl rt::struct_de::Members for DeleteMonitoringPolicyProcessParams {
+    const NAME: &'static str = "DeleteMonitoringPolicyProcessParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "process_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        let mut slot_process_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_process_id, "process_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+            process_id: rt::struct_de::required(slot_process_id, "process_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteMonitoringPolicyProcessParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteMonitoringPolicyProcessParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1259,14 +1908,49 @@ impl Client {
     }
 }
 ///The arguments of `detach_monitoring_policy_server`, by the source's names: what [`Client::detach_monitoring_policy_server`](Client::detach_monitoring_policy_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DetachMonitoringPolicyServerParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
     /// The id of the server to detach.
     pub server_id: String,
+}
+impl rt::struct_de::Members for DetachMonitoringPolicyServerParams {
+    const NAME: &'static str = "DetachMonitoringPolicyServerParams";
+    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_monitoring_policy_id = None;
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_monitoring_policy_id,
+                        "monitoring_policy_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            monitoring_policy_id: rt::struct_de::required(
+                slot_monitoring_policy_id,
+                "monitoring_policy_id",
+            )?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DetachMonitoringPolicyServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DetachMonitoringPolicyServerParams {
     /// The arguments with every required one given and the optional ones unset.

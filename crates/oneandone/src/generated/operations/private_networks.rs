@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_private_networks`, by the source's names: what [`Client::list_private_networks`](Client::list_private_networks) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListPrivateNetworksParams {
     /// Which page of the result to return; used together with `per_page` to split a long list.
@@ -22,6 +21,42 @@ pub struct ListPrivateNetworksParams {
     pub q: Option<String>,
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
+}
+impl rt::struct_de::Members for ListPrivateNetworksParams {
+    const NAME: &'static str = "ListPrivateNetworksParams";
+    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_page = None;
+        let mut slot_per_page = None;
+        let mut slot_sort = None;
+        let mut slot_q = None;
+        let mut slot_fields = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            page: slot_page.unwrap_or_default(),
+            per_page: slot_per_page.unwrap_or_default(),
+            sort: slot_sort.unwrap_or_default(),
+            q: slot_q.unwrap_or_default(),
+            fields: slot_fields.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListPrivateNetworksParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListPrivateNetworksParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -118,12 +153,44 @@ impl ListPrivateNetworksRequest {
     }
 }
 ///The arguments of `get_private_network`, by the source's names: what [`Client::get_private_network`](Client::get_private_network) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPrivateNetworkParams {
     /// The id of the private network.
     pub private_network_id: String,
+}
+impl rt::struct_de::Members for GetPrivateNetworkParams {
+    const NAME: &'static str = "GetPrivateNetworkParams";
+    const NAMES: &'static [&'static str] = &["private_network_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_private_network_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_private_network_id,
+                        "private_network_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            private_network_id: rt::struct_de::required(
+                slot_private_network_id,
+                "private_network_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetPrivateNetworkParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetPrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -166,12 +233,44 @@ impl Client {
     }
 }
 ///The arguments of `list_private_network_servers`, by the source's names: what [`Client::list_private_network_servers`](Client::list_private_network_servers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListPrivateNetworkServersParams {
     /// The id of the private network.
     pub private_network_id: String,
+}
+impl rt::struct_de::Members for ListPrivateNetworkServersParams {
+    const NAME: &'static str = "ListPrivateNetworkServersParams";
+    const NAMES: &'static [&'static str] = &["private_network_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_private_network_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_private_network_id,
+                        "private_network_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            private_network_id: rt::struct_de::required(
+                slot_private_network_id,
+                "private_network_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListPrivateNetworkServersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListPrivateNetworkServersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -214,14 +313,49 @@ impl Client {
     }
 }
 ///The arguments of `get_private_network_server`, by the source's names: what [`Client::get_private_network_server`](Client::get_private_network_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPrivateNetworkServerParams {
     /// The id of the private network.
     pub private_network_id: String,
     /// The id of the attached server.
     pub server_id: String,
+}
+impl rt::struct_de::Members for GetPrivateNetworkServerParams {
+    const NAME: &'static str = "GetPrivateNetworkServerParams";
+    const NAMES: &'static [&'static str] = &["private_network_id", "server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_private_network_id = None;
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_private_network_id,
+                        "private_network_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            private_network_id: rt::struct_de::required(
+                slot_private_network_id,
+                "private_network_id",
+            )?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetPrivateNetworkServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetPrivateNetworkServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -273,12 +407,44 @@ impl Client {
     }
 }
 ///The arguments of `create_private_network`, by the source's names: what [`Client::create_private_network`](Client::create_private_network) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePrivateNetworkParams {
     /// The private network to create: its name, description and addressing.
     pub private_network: NewPrivateNetwork,
+}
+impl rt::struct_de::Members for CreatePrivateNetworkParams {
+    const NAME: &'static str = "CreatePrivateNetworkParams";
+    const NAMES: &'static [&'static str] = &["private_network"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_private_network = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_private_network,
+                        "private_network",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            private_network: rt::struct_de::required(
+                slot_private_network,
+                "private_network",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePrivateNetworkParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreatePrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -327,14 +493,49 @@ impl Client {
     }
 }
 ///The arguments of `attach_private_network_servers`, by the source's names: what [`Client::attach_private_network_servers`](Client::attach_private_network_servers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachPrivateNetworkServersParams {
     /// The id of the private network.
     pub private_network_id: String,
     /// The ids of the servers to attach, at least one. Must be at least 1 item.
     pub server_ids: Vec<String>,
+}
+impl rt::struct_de::Members for AttachPrivateNetworkServersParams {
+    const NAME: &'static str = "AttachPrivateNetworkServersParams";
+    const NAMES: &'static [&'static str] = &["private_network_id", "server_ids"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_private_network_id = None;
+        let mut slot_server_ids = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_private_network_id,
+                        "private_network_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_ids, "server_ids")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            private_network_id: rt::struct_de::required(
+                slot_private_network_id,
+                "private_network_id",
+            )?,
+            server_ids: rt::struct_de::required(slot_server_ids, "server_ids")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachPrivateNetworkServersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AttachPrivateNetworkServersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -406,8 +607,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_private_network`, by the source's names: what [`Client::modify_private_network`](Client::modify_private_network) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyPrivateNetworkParams {
     /// The id of the private network.
@@ -420,6 +620,67 @@ pub struct ModifyPrivateNetworkParams {
     pub network_address: Option<String>,
     /// The network's new subnet mask, e.g. `255.255.255.0`.
     pub subnet_mask: Option<String>,
+}
+impl rt::struct_de::Members for ModifyPrivateNetworkParams {
+    const NAME: &'static str = "ModifyPrivateNetworkParams";
+    const NAMES: &'static [&'static str] = &[
+        "private_network_id",
+        "name",
+        "description",
+        "network_address",
+        "subnet_mask",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_private_network_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_network_address = None;
+        let mut slot_subnet_mask = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_private_network_id,
+                        "private_network_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_network_address,
+                        "network_address",
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field(&mut map, &mut slot_subnet_mask, "subnet_mask")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            private_network_id: rt::struct_de::required(
+                slot_private_network_id,
+                "private_network_id",
+            )?,
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            network_address: slot_network_address.unwrap_or_default(),
+            subnet_mask: slot_subnet_mask.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyPrivateNetworkParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ModifyPrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -498,12 +759,44 @@ impl ModifyPrivateNetworkRequest {
     }
 }
 ///The arguments of `delete_private_network`, by the source's names: what [`Client::delete_private_network`](Client::delete_private_network) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeletePrivateNetworkParams {
     /// The id of the private network to delete.
     pub private_network_id: String,
+}
+impl rt::struct_de::Members for DeletePrivateNetworkParams {
+    const NAME: &'static str = "DeletePrivateNetworkParams";
+    const NAMES: &'static [&'static str] = &["private_network_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_private_network_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_private_network_id,
+                        "private_network_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            private_network_id: rt::struct_de::required(
+                slot_private_network_id,
+                "private_network_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeletePrivateNetworkParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeletePrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -546,14 +839,49 @@ impl Client {
     }
 }
 ///The arguments of `remove_private_network_server`, by the source's names: what [`Client::remove_private_network_server`](Client::remove_private_network_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemovePrivateNetworkServerParams {
     /// The id of the private network.
     pub private_network_id: String,
     /// The id of the server to detach.
     pub server_id: String,
+}
+impl rt::struct_de::Members for RemovePrivateNetworkServerParams {
+    const NAME: &'static str = "RemovePrivateNetworkServerParams";
+    const NAMES: &'static [&'static str] = &["private_network_id", "server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_private_network_id = None;
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_private_network_id,
+                        "private_network_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            private_network_id: rt::struct_de::required(
+                slot_private_network_id,
+                "private_network_id",
+            )?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemovePrivateNetworkServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RemovePrivateNetworkServerParams {
     /// The arguments with every required one given and the optional ones unset.

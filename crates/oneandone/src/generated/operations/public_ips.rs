@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_public_ips`, by the source's names: what [`Client::list_public_ips`](Client::list_public_ips) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListPublicIpsParams {
     /// Which page of the result to return; used together with `per_page` to split a long list.
@@ -22,6 +21,42 @@ pub struct ListPublicIpsParams {
     pub q: Option<String>,
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
+}
+impl rt::struct_de::Members for ListPublicIpsParams {
+    const NAME: &'static str = "ListPublicIpsParams";
+    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_page = None;
+        let mut slot_per_page = None;
+        let mut slot_sort = None;
+        let mut slot_q = None;
+        let mut slot_fields = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            page: slot_page.unwrap_or_default(),
+            per_page: slot_per_page.unwrap_or_default(),
+            sort: slot_sort.unwrap_or_default(),
+            q: slot_q.unwrap_or_default(),
+            fields: slot_fields.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListPublicIpsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListPublicIpsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -118,12 +153,35 @@ impl ListPublicIpsRequest {
     }
 }
 ///The arguments of `get_public_ip`, by the source's names: what [`Client::get_public_ip`](Client::get_public_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPublicIpParams {
     /// The id of the public IP.
     pub ip_id: String,
+}
+impl rt::struct_de::Members for GetPublicIpParams {
+    const NAME: &'static str = "GetPublicIpParams";
+    const NAMES: &'static [&'static str] = &["ip_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_ip_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetPublicIpParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetPublicIpParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -161,14 +219,42 @@ impl Client {
     }
 }
 ///The arguments of `create_public_ip`, by the source's names: what [`Client::create_public_ip`](Client::create_public_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePublicIpParams {
     /// The reverse DNS name of the new IP.
     pub reverse_dns: Option<String>,
     /// The version of the new IP; only `IPV4` is accepted. When unset, the API's default applies.
     pub ip_type: Option<IpType>,
+}
+impl rt::struct_de::Members for CreatePublicIpParams {
+    const NAME: &'static str = "CreatePublicIpParams";
+    const NAMES: &'static [&'static str] = &["reverse_dns", "ip_type"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_reverse_dns = None;
+        let mut slot_ip_type = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_reverse_dns, "reverse_dns")?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_ip_type, "ip_type")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            reverse_dns: slot_reverse_dns.unwrap_or_default(),
+            ip_type: slot_ip_type.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePublicIpParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreatePublicIpParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -234,19 +320,48 @@ impl CreatePublicIpRequest {
     }
 }
 ///The arguments of `modify_public_ip`, by the source's names: what [`Client::modify_public_ip`](Client::modify_public_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyPublicIpParams {
     /// The id of the public IP.
     pub ip_id: String,
     /// The new reverse DNS name of the IP. Leaving it unset does not remove the current name; `clear_reverse_dns()` does.
-    #[serde(
-        default,
-        deserialize_with = "rt::dynamic::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse_dns: Option<Option<String>>,
+}
+impl rt::struct_de::Members for ModifyPublicIpParams {
+    const NAME: &'static str = "ModifyPublicIpParams";
+    const NAMES: &'static [&'static str] = &["ip_id", "reverse_dns"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_ip_id = None;
+        let mut slot_reverse_dns = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
+                1 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_reverse_dns,
+                        "reverse_dns",
+                        rt::dynamic::Nullable,
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
+            reverse_dns: slot_reverse_dns.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyPublicIpParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ModifyPublicIpParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -314,12 +429,35 @@ impl ModifyPublicIpRequest {
     }
 }
 ///The arguments of `delete_public_ip`, by the source's names: what [`Client::delete_public_ip`](Client::delete_public_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeletePublicIpParams {
     /// The id of the public IP to delete.
     pub ip_id: String,
+}
+impl rt::struct_de::Members for DeletePublicIpParams {
+    const NAME: &'static str = "DeletePublicIpParams";
+    const NAMES: &'static [&'static str] = &["ip_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_ip_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeletePublicIpParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeletePublicIpParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_servers`, by the source's names: what [`Client::list_servers`](Client::list_servers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListServersParams {
     /// Which page of the result to return; used together with `per_page` to split a long list.
@@ -22,6 +21,42 @@ pub struct ListServersParams {
     pub q: Option<String>,
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
+}
+impl rt::struct_de::Members for ListServersParams {
+    const NAME: &'static str = "ListServersParams";
+    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_page = None;
+        let mut slot_per_page = None;
+        let mut slot_sort = None;
+        let mut slot_q = None;
+        let mut slot_fields = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            page: slot_page.unwrap_or_default(),
+            per_page: slot_per_page.unwrap_or_default(),
+            sort: slot_sort.unwrap_or_default(),
+            q: slot_q.unwrap_or_default(),
+            fields: slot_fields.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListServersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -120,12 +155,35 @@ impl ListServersRequest {
     }
 }
 ///The arguments of `get_server`, by the source's names: what [`Client::get_server`](Client::get_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetServerParams {
     /// The id of the server.
     pub server_id: String,
+}
+impl rt::struct_de::Members for GetServerParams {
+    const NAME: &'static str = "GetServerParams";
+    const NAMES: &'static [&'static str] = &["server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -168,10 +226,27 @@ impl Client {
     }
 }
 ///The arguments of `fixed_server_flavors`, by the source's names: what [`Client::fixed_server_flavors`](Client::fixed_server_flavors) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct FixedServerFlavorsParams {}
+impl rt::struct_de::Members for FixedServerFlavorsParams {
+    const NAME: &'static str = "FixedServerFlavorsParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for FixedServerFlavorsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl FixedServerFlavorsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -207,12 +282,44 @@ impl Client {
     }
 }
 ///The arguments of `get_fixed_server`, by the source's names: what [`Client::get_fixed_server`](Client::get_fixed_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetFixedServerParams {
     /// The id of the fixed server flavor.
     pub fixed_server_id: String,
+}
+impl rt::struct_de::Members for GetFixedServerParams {
+    const NAME: &'static str = "GetFixedServerParams";
+    const NAMES: &'static [&'static str] = &["fixed_server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_fixed_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_fixed_server_id,
+                        "fixed_server_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            fixed_server_id: rt::struct_de::required(
+                slot_fixed_server_id,
+                "fixed_server_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetFixedServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetFixedServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -255,12 +362,35 @@ impl Client {
     }
 }
 ///The arguments of `get_server_hardware`, by the source's names: what [`Client::get_server_hardware`](Client::get_server_hardware) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetServerHardwareParams {
     /// The id of the server.
     pub server_id: String,
+}
+impl rt::struct_de::Members for GetServerHardwareParams {
+    const NAME: &'static str = "GetServerHardwareParams";
+    const NAMES: &'static [&'static str] = &["server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetServerHardwareParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetServerHardwareParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -303,12 +433,35 @@ impl Client {
     }
 }
 ///The arguments of `list_server_hdds`, by the source's names: what [`Client::list_server_hdds`](Client::list_server_hdds) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListServerHddsParams {
     /// The id of the server.
     pub server_id: String,
+}
+impl rt::struct_de::Members for ListServerHddsParams {
+    const NAME: &'static str = "ListServerHddsParams";
+    const NAMES: &'static [&'static str] = &["server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerHddsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListServerHddsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -351,14 +504,40 @@ impl Client {
     }
 }
 ///The arguments of `get_server_hdd`, by the source's names: what [`Client::get_server_hdd`](Client::get_server_hdd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetServerHddParams {
     /// The id of the server.
     pub server_id: String,
     /// The id of the disk.
     pub hdd_id: String,
+}
+impl rt::struct_de::Members for GetServerHddParams {
+    const NAME: &'static str = "GetServerHddParams";
+    const NAMES: &'static [&'static str] = &["server_id", "hdd_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_hdd_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_hdd_id, "hdd_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            hdd_id: rt::struct_de::required(slot_hdd_id, "hdd_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetServerHddParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetServerHddParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -404,12 +583,35 @@ impl Client {
     }
 }
 ///The arguments of `get_server_image`, by the source's names: what [`Client::get_server_image`](Client::get_server_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetServerImageParams {
     /// The id of the server.
     pub server_id: String,
+}
+impl rt::struct_de::Members for GetServerImageParams {
+    const NAME: &'static str = "GetServerImageParams";
+    const NAMES: &'static [&'static str] = &["server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetServerImageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetServerImageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -452,12 +654,35 @@ impl Client {
     }
 }
 ///The arguments of `list_server_ips`, by the source's names: what [`Client::list_server_ips`](Client::list_server_ips) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListServerIpsParams {
     /// The id of the server.
     pub server_id: String,
+}
+impl rt::struct_de::Members for ListServerIpsParams {
+    const NAME: &'static str = "ListServerIpsParams";
+    const NAMES: &'static [&'static str] = &["server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerIpsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListServerIpsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -497,14 +722,40 @@ impl Client {
     }
 }
 ///The arguments of `get_server_ip`, by the source's names: what [`Client::get_server_ip`](Client::get_server_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetServerIpParams {
     /// The id of the server.
     pub server_id: String,
     /// The id of the server's IP.
     pub ip_id: String,
+}
+impl rt::struct_de::Members for GetServerIpParams {
+    const NAME: &'static str = "GetServerIpParams";
+    const NAMES: &'static [&'static str] = &["server_id", "ip_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_ip_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetServerIpParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetServerIpParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -550,14 +801,40 @@ impl Client {
     }
 }
 ///The arguments of `list_ip_firewall_policy`, by the source's names: what [`Client::list_ip_firewall_policy`](Client::list_ip_firewall_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListIpFirewallPolicyParams {
     /// The id of the server.
     pub server_id: String,
     /// The id of the server's IP.
     pub ip_id: String,
+}
+impl rt::struct_de::Members for ListIpFirewallPolicyParams {
+    const NAME: &'static str = "ListIpFirewallPolicyParams";
+    const NAMES: &'static [&'static str] = &["server_id", "ip_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_ip_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListIpFirewallPolicyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListIpFirewallPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -606,14 +883,40 @@ impl Client {
     }
 }
 ///The arguments of `list_ip_load_balancers`, by the source's names: what [`Client::list_ip_load_balancers`](Client::list_ip_load_balancers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListIpLoadBalancersParams {
     /// The id of the server.
     pub server_id: String,
     /// The id of the server's IP.
     pub ip_id: String,
+}
+impl rt::struct_de::Members for ListIpLoadBalancersParams {
+    const NAME: &'static str = "ListIpLoadBalancersParams";
+    const NAMES: &'static [&'static str] = &["server_id", "ip_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_ip_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListIpLoadBalancersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListIpLoadBalancersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -659,12 +962,35 @@ impl Client {
     }
 }
 ///The arguments of `get_server_status`, by the source's names: what [`Client::get_server_status`](Client::get_server_status) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetServerStatusParams {
     /// The id of the server.
     pub server_id: String,
+}
+impl rt::struct_de::Members for GetServerStatusParams {
+    const NAME: &'static str = "GetServerStatusParams";
+    const NAMES: &'static [&'static str] = &["server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetServerStatusParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetServerStatusParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -709,12 +1035,35 @@ impl Client {
     }
 }
 ///The arguments of `get_server_dvd`, by the source's names: what [`Client::get_server_dvd`](Client::get_server_dvd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetServerDvdParams {
     /// The id of the server.
     pub server_id: String,
+}
+impl rt::struct_de::Members for GetServerDvdParams {
+    const NAME: &'static str = "GetServerDvdParams";
+    const NAMES: &'static [&'static str] = &["server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetServerDvdParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetServerDvdParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -754,12 +1103,35 @@ impl Client {
     }
 }
 ///The arguments of `list_server_private_networks`, by the source's names: what [`Client::list_server_private_networks`](Client::list_server_private_networks) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListServerPrivateNetworksParams {
     /// The id of the server.
     pub server_id: String,
+}
+impl rt::struct_de::Members for ListServerPrivateNetworksParams {
+    const NAME: &'static str = "ListServerPrivateNetworksParams";
+    const NAMES: &'static [&'static str] = &["server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerPrivateNetworksParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListServerPrivateNetworksParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -802,14 +1174,49 @@ impl Client {
     }
 }
 ///The arguments of `private_network_info`, by the source's names: what [`Client::private_network_info`](Client::private_network_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrivateNetworkInfoParams {
     /// The id of the server.
     pub server_id: String,
     /// The id of the private network.
     pub private_network_id: String,
+}
+impl rt::struct_de::Members for PrivateNetworkInfoParams {
+    const NAME: &'static str = "PrivateNetworkInfoParams";
+    const NAMES: &'static [&'static str] = &["server_id", "private_network_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_private_network_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_private_network_id,
+                        "private_network_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            private_network_id: rt::struct_de::required(
+                slot_private_network_id,
+                "private_network_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for PrivateNetworkInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl PrivateNetworkInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -861,12 +1268,35 @@ impl Client {
     }
 }
 ///The arguments of `list_server_snapshots`, by the source's names: what [`Client::list_server_snapshots`](Client::list_server_snapshots) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListServerSnapshotsParams {
     /// The id of the server.
     pub server_id: String,
+}
+impl rt::struct_de::Members for ListServerSnapshotsParams {
+    const NAME: &'static str = "ListServerSnapshotsParams";
+    const NAMES: &'static [&'static str] = &["server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServerSnapshotsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListServerSnapshotsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -913,14 +1343,40 @@ impl Client {
     }
 }
 ///The arguments of `create_server`, by the source's names: what [`Client::create_server`](Client::create_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateServerParams {
     /// The server to create: name, hardware, image and optional network and policy settings.
     pub server: NewServer,
     /// The disks of the new server, at least one; mark exactly one of them as the main disk. Must be at least 1 item; exactly one item with `is_main` true.
     pub hdds: Vec<NewHdd>,
+}
+impl rt::struct_de::Members for CreateServerParams {
+    const NAME: &'static str = "CreateServerParams";
+    const NAMES: &'static [&'static str] = &["server", "hdds"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server = None;
+        let mut slot_hdds = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server, "server")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_hdds, "hdds")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server: rt::struct_de::required(slot_server, "server")?,
+            hdds: rt::struct_de::required(slot_hdds, "hdds")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1000,14 +1456,40 @@ impl Client {
     }
 }
 ///The arguments of `add_hdd`, by the source's names: what [`Client::add_hdd`](Client::add_hdd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddHddParams {
     /// The id of the server.
     pub server_id: String,
     /// The disks to add, at least one. Must be at least 1 item.
     pub hdds: Vec<NewHdd>,
+}
+impl rt::struct_de::Members for AddHddParams {
+    const NAME: &'static str = "AddHddParams";
+    const NAMES: &'static [&'static str] = &["server_id", "hdds"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_hdds = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_hdds, "hdds")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            hdds: rt::struct_de::required(slot_hdds, "hdds")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddHddParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AddHddParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1079,14 +1561,40 @@ impl Client {
     }
 }
 ///The arguments of `add_new_ip`, by the source's names: what [`Client::add_new_ip`](Client::add_new_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddNewIpParams {
     /// The id of the server.
     pub server_id: String,
     /// The version of the new IP; only `IPV4` is accepted. When unset, the API's default applies.
     pub ip_type: Option<IpType>,
+}
+impl rt::struct_de::Members for AddNewIpParams {
+    const NAME: &'static str = "AddNewIpParams";
+    const NAMES: &'static [&'static str] = &["server_id", "ip_type"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_ip_type = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip_type, "ip_type")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            ip_type: slot_ip_type.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddNewIpParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AddNewIpParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1152,8 +1660,7 @@ impl AddNewIpRequest {
     }
 }
 ///The arguments of `add_load_balancer`, by the source's names: what [`Client::add_load_balancer`](Client::add_load_balancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddLoadBalancerParams {
     /// The id of the server.
@@ -1162,6 +1669,45 @@ pub struct AddLoadBalancerParams {
     pub ip_id: String,
     /// The id of the load balancer to attach the IP to.
     pub load_balancer_id: String,
+}
+impl rt::struct_de::Members for AddLoadBalancerParams {
+    const NAME: &'static str = "AddLoadBalancerParams";
+    const NAMES: &'static [&'static str] = &["server_id", "ip_id", "load_balancer_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_ip_id = None;
+        let mut slot_load_balancer_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_id,
+                        "load_balancer_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
+            load_balancer_id: rt::struct_de::required(
+                slot_load_balancer_id,
+                "load_balancer_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddLoadBalancerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AddLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1218,14 +1764,49 @@ impl Client {
     }
 }
 ///The arguments of `assign_private_network`, by the source's names: what [`Client::assign_private_network`](Client::assign_private_network) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AssignPrivateNetworkParams {
     /// The id of the server.
     pub server_id: String,
     /// The id of the private network to attach the server to.
     pub private_network_id: String,
+}
+impl rt::struct_de::Members for AssignPrivateNetworkParams {
+    const NAME: &'static str = "AssignPrivateNetworkParams";
+    const NAMES: &'static [&'static str] = &["server_id", "private_network_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_private_network_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_private_network_id,
+                        "private_network_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            private_network_id: rt::struct_de::required(
+                slot_private_network_id,
+                "private_network_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssignPrivateNetworkParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AssignPrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1282,12 +1863,35 @@ impl Client {
     }
 }
 ///The arguments of `create_snapshot`, by the source's names: what [`Client::create_snapshot`](Client::create_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSnapshotParams {
     /// The id of the server.
     pub server_id: String,
+}
+impl rt::struct_de::Members for CreateSnapshotParams {
+    const NAME: &'static str = "CreateSnapshotParams";
+    const NAMES: &'static [&'static str] = &["server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSnapshotParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1332,14 +1936,40 @@ impl Client {
     }
 }
 ///The arguments of `clone_server`, by the source's names: what [`Client::clone_server`](Client::clone_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CloneServerParams {
     /// The id of the server to copy.
     pub server_id: String,
     /// The name of the new server.
     pub name: String,
+}
+impl rt::struct_de::Members for CloneServerParams {
+    const NAME: &'static str = "CloneServerParams";
+    const NAMES: &'static [&'static str] = &["server_id", "name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            name: rt::struct_de::required(slot_name, "name")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CloneServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CloneServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1388,8 +2018,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_server`, by the source's names: what [`Client::modify_server`](Client::modify_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyServerParams {
     /// The id of the server.
@@ -1398,6 +2027,38 @@ pub struct ModifyServerParams {
     pub name: String,
     /// The server's new description; left unchanged when unset.
     pub description: Option<String>,
+}
+impl rt::struct_de::Members for ModifyServerParams {
+    const NAME: &'static str = "ModifyServerParams";
+    const NAMES: &'static [&'static str] = &["server_id", "name", "description"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            name: rt::struct_de::required(slot_name, "name")?,
+            description: slot_description.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ModifyServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1458,8 +2119,7 @@ impl ModifyServerRequest {
     }
 }
 ///The arguments of `modify_server_hardware`, by the source's names: what [`Client::modify_server_hardware`](Client::modify_server_hardware) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyServerHardwareParams {
     /// The id of the server.
@@ -1472,6 +2132,60 @@ pub struct ModifyServerHardwareParams {
     pub cores_per_processor: Option<i64>,
     /// The new memory size, in GB.
     pub ram: Option<f64>,
+}
+impl rt::struct_de::Members for ModifyServerHardwareParams {
+    const NAME: &'static str = "ModifyServerHardwareParams";
+    const NAMES: &'static [&'static str] = &[
+        "server_id",
+        "fixed_instance_size_id",
+        "vcore",
+        "cores_per_processor",
+        "ram",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_fixed_instance_size_id = None;
+        let mut slot_vcore = None;
+        let mut slot_cores_per_processor = None;
+        let mut slot_ram = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_fixed_instance_size_id,
+                        "fixed_instance_size_id",
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_vcore, "vcore")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cores_per_processor,
+                        "cores_per_processor",
+                    )?
+                }
+                4 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            fixed_instance_size_id: slot_fixed_instance_size_id.unwrap_or_default(),
+            vcore: slot_vcore.unwrap_or_default(),
+            cores_per_processor: slot_cores_per_processor.unwrap_or_default(),
+            ram: slot_ram.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyServerHardwareParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ModifyServerHardwareParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1556,8 +2270,7 @@ impl ModifyServerHardwareRequest {
     }
 }
 ///The arguments of `modify_hdd`, by the source's names: what [`Client::modify_hdd`](Client::modify_hdd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyHddParams {
     /// The id of the server.
@@ -1566,6 +2279,36 @@ pub struct ModifyHddParams {
     pub hdd_id: String,
     /// The new size of the disk, in GB. Must be a multiple of 20.
     pub size: i64,
+}
+impl rt::struct_de::Members for ModifyHddParams {
+    const NAME: &'static str = "ModifyHddParams";
+    const NAMES: &'static [&'static str] = &["server_id", "hdd_id", "size"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_hdd_id = None;
+        let mut slot_size = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_hdd_id, "hdd_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            hdd_id: rt::struct_de::required(slot_hdd_id, "hdd_id")?,
+            size: rt::struct_de::required(slot_size, "size")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyHddParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ModifyHddParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1635,8 +2378,7 @@ impl Client {
     }
 }
 ///The arguments of `add_firewall_policy`, by the source's names: what [`Client::add_firewall_policy`](Client::add_firewall_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddFirewallPolicyParams {
     /// The id of the server.
@@ -1645,6 +2387,38 @@ pub struct AddFirewallPolicyParams {
     pub ip_id: String,
     /// The id of the firewall policy to apply.
     pub firewall_id: String,
+}
+impl rt::struct_de::Members for AddFirewallPolicyParams {
+    const NAME: &'static str = "AddFirewallPolicyParams";
+    const NAMES: &'static [&'static str] = &["server_id", "ip_id", "firewall_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_ip_id = None;
+        let mut slot_firewall_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
+            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddFirewallPolicyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AddFirewallPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1701,8 +2475,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_server_status`, by the source's names: what [`Client::modify_server_status`](Client::modify_server_status) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyServerStatusParams {
     /// The id of the server.
@@ -1711,6 +2484,36 @@ pub struct ModifyServerStatusParams {
     pub action: ServerAction,
     /// How to carry the action out: through the operating system or at the power switch.
     pub method: ServerActionMethod,
+}
+impl rt::struct_de::Members for ModifyServerStatusParams {
+    const NAME: &'static str = "ModifyServerStatusParams";
+    const NAMES: &'static [&'static str] = &["server_id", "action", "method"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_action = None;
+        let mut slot_method = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_method, "method")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            action: rt::struct_de::required(slot_action, "action")?,
+            method: rt::struct_de::required(slot_method, "method")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyServerStatusParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ModifyServerStatusParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1792,14 +2595,40 @@ impl Client {
     }
 }
 ///The arguments of `load_dvd`, by the source's names: what [`Client::load_dvd`](Client::load_dvd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadDvdParams {
     /// The id of the server.
     pub server_id: String,
     /// The id of the DVD ISO to load (see `list_dvds`).
     pub dvd_id: String,
+}
+impl rt::struct_de::Members for LoadDvdParams {
+    const NAME: &'static str = "LoadDvdParams";
+    const NAMES: &'static [&'static str] = &["server_id", "dvd_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_dvd_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_dvd_id, "dvd_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            dvd_id: rt::struct_de::required(slot_dvd_id, "dvd_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadDvdParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl LoadDvdParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1846,14 +2675,42 @@ impl Client {
     }
 }
 ///The arguments of `restore_snapshot`, by the source's names: what [`Client::restore_snapshot`](Client::restore_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RestoreSnapshotParams {
     /// The id of the server.
     pub server_id: String,
     /// The id of the snapshot to restore.
     pub snapshot_id: String,
+}
+impl rt::struct_de::Members for RestoreSnapshotParams {
+    const NAME: &'static str = "RestoreSnapshotParams";
+    const NAMES: &'static [&'static str] = &["server_id", "snapshot_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_snapshot_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            snapshot_id: rt::struct_de::required(slot_snapshot_id, "snapshot_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RestoreSnapshotParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RestoreSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1903,8 +2760,7 @@ impl Client {
     }
 }
 ///The arguments of `reinstall_image`, by the source's names: what [`Client::reinstall_image`](Client::reinstall_image) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReinstallImageParams {
     /// The id of the server.
@@ -1915,6 +2771,46 @@ pub struct ReinstallImageParams {
     pub password: Option<String>,
     /// The id of a firewall policy to apply to the reinstalled server.
     pub firewall_id: Option<String>,
+}
+impl rt::struct_de::Members for ReinstallImageParams {
+    const NAME: &'static str = "ReinstallImageParams";
+    const NAMES: &'static [&'static str] = &[
+        "server_id",
+        "image_id",
+        "password",
+        "firewall_id",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_image_id = None;
+        let mut slot_password = None;
+        let mut slot_firewall_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_image_id, "image_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
+                3 => {
+                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            image_id: rt::struct_de::required(slot_image_id, "image_id")?,
+            password: slot_password.unwrap_or_default(),
+            firewall_id: slot_firewall_id.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReinstallImageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for ReinstallImageParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1996,14 +2892,40 @@ impl ReinstallImageRequest {
     }
 }
 ///The arguments of `delete_server`, by the source's names: what [`Client::delete_server`](Client::delete_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteServerParams {
     /// The id of the server to delete.
     pub server_id: String,
     /// Set to `true` to keep the server's IPs in the account after the server is deleted; the default is `false`: the API releases them.
     pub keep_ips: Option<bool>,
+}
+impl rt::struct_de::Members for DeleteServerParams {
+    const NAME: &'static str = "DeleteServerParams";
+    const NAMES: &'static [&'static str] = &["server_id", "keep_ips"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_keep_ips = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_keep_ips, "keep_ips")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            keep_ips: slot_keep_ips.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2065,14 +2987,40 @@ impl DeleteServerRequest {
     }
 }
 ///The arguments of `remove_hdd`, by the source's names: what [`Client::remove_hdd`](Client::remove_hdd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveHddParams {
     /// The id of the server.
     pub server_id: String,
     /// The id of the disk to remove.
     pub hdd_id: String,
+}
+impl rt::struct_de::Members for RemoveHddParams {
+    const NAME: &'static str = "RemoveHddParams";
+    const NAMES: &'static [&'static str] = &["server_id", "hdd_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_hdd_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_hdd_id, "hdd_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            hdd_id: rt::struct_de::required(slot_hdd_id, "hdd_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveHddParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RemoveHddParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2122,8 +3070,7 @@ impl Client {
     }
 }
 ///The arguments of `remove_ip`, by the source's names: what [`Client::remove_ip`](Client::remove_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveIpParams {
     /// The id of the server.
@@ -2132,6 +3079,36 @@ pub struct RemoveIpParams {
     pub ip_id: String,
     /// Set to `true` to keep the IP in the account after it is taken from the server; the default is `false`: the API deletes it.
     pub keep_ip: Option<bool>,
+}
+impl rt::struct_de::Members for RemoveIpParams {
+    const NAME: &'static str = "RemoveIpParams";
+    const NAMES: &'static [&'static str] = &["server_id", "ip_id", "keep_ip"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_ip_id = None;
+        let mut slot_keep_ip = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_keep_ip, "keep_ip")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
+            keep_ip: slot_keep_ip.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveIpParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RemoveIpParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2199,14 +3176,40 @@ impl RemoveIpRequest {
     }
 }
 ///The arguments of `remove_firewall_policy`, by the source's names: what [`Client::remove_firewall_policy`](Client::remove_firewall_policy) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveFirewallPolicyParams {
     /// The id of the server.
     pub server_id: String,
     /// The id of the server's IP.
     pub ip_id: String,
+}
+impl rt::struct_de::Members for RemoveFirewallPolicyParams {
+    const NAME: &'static str = "RemoveFirewallPolicyParams";
+    const NAMES: &'static [&'static str] = &["server_id", "ip_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_ip_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveFirewallPolicyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RemoveFirewallPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2256,8 +3259,7 @@ impl Client {
     }
 }
 ///The arguments of `remove_load_balancer`, by the source's names: what [`Client::remove_load_balancer`](Client::remove_load_balancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveLoadBalancerParams {
     /// The id of the server.
@@ -2266,6 +3268,45 @@ pub struct RemoveLoadBalancerParams {
     pub ip_id: String,
     /// The id of the load balancer to detach the IP from.
     pub load_balancer_id: String,
+}
+impl rt::struct_de::Members for RemoveLoadBalancerParams {
+    const NAME: &'static str = "RemoveLoadBalancerParams";
+    const NAMES: &'static [&'static str] = &["server_id", "ip_id", "load_balancer_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_ip_id = None;
+        let mut slot_load_balancer_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_load_balancer_id,
+                        "load_balancer_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
+            load_balancer_id: rt::struct_de::required(
+                slot_load_balancer_id,
+                "load_balancer_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveLoadBalancerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RemoveLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2321,14 +3362,49 @@ impl Client {
     }
 }
 ///The arguments of `remove_private_network`, by the source's names: what [`Client::remove_private_network`](Client::remove_private_network) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemovePrivateNetworkParams {
     /// The id of the server.
     pub server_id: String,
     /// The id of the private network to detach the server from.
     pub private_network_id: String,
+}
+impl rt::struct_de::Members for RemovePrivateNetworkParams {
+    const NAME: &'static str = "RemovePrivateNetworkParams";
+    const NAMES: &'static [&'static str] = &["server_id", "private_network_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_private_network_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_private_network_id,
+                        "private_network_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            private_network_id: rt::struct_de::required(
+                slot_private_network_id,
+                "private_network_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemovePrivateNetworkParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RemovePrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2385,12 +3461,35 @@ impl Client {
     }
 }
 ///The arguments of `eject_dvd`, by the source's names: what [`Client::eject_dvd`](Client::eject_dvd) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct EjectDvdParams {
     /// The id of the server.
     pub server_id: String,
+}
+impl rt::struct_de::Members for EjectDvdParams {
+    const NAME: &'static str = "EjectDvdParams";
+    const NAMES: &'static [&'static str] = &["server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for EjectDvdParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl EjectDvdParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2430,14 +3529,42 @@ impl Client {
     }
 }
 ///The arguments of `delete_snapshot`, by the source's names: what [`Client::delete_snapshot`](Client::delete_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteSnapshotParams {
     /// The id of the server.
     pub server_id: String,
     /// The id of the snapshot to delete.
     pub snapshot_id: String,
+}
+impl rt::struct_de::Members for DeleteSnapshotParams {
+    const NAME: &'static str = "DeleteSnapshotParams";
+    const NAMES: &'static [&'static str] = &["server_id", "snapshot_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_server_id = None;
+        let mut slot_snapshot_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            snapshot_id: rt::struct_de::required(slot_snapshot_id, "snapshot_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteSnapshotParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_shared_storages`, by the source's names: what [`Client::list_shared_storages`](Client::list_shared_storages) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSharedStoragesParams {
     /// Which page of the result to return; used together with `per_page` to split a long list.
@@ -22,6 +21,42 @@ pub struct ListSharedStoragesParams {
     pub q: Option<String>,
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
+}
+impl rt::struct_de::Members for ListSharedStoragesParams {
+    const NAME: &'static str = "ListSharedStoragesParams";
+    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_page = None;
+        let mut slot_per_page = None;
+        let mut slot_sort = None;
+        let mut slot_q = None;
+        let mut slot_fields = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            page: slot_page.unwrap_or_default(),
+            per_page: slot_per_page.unwrap_or_default(),
+            sort: slot_sort.unwrap_or_default(),
+            q: slot_q.unwrap_or_default(),
+            fields: slot_fields.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSharedStoragesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListSharedStoragesParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -118,12 +153,44 @@ impl ListSharedStoragesRequest {
     }
 }
 ///The arguments of `get_shared_storage`, by the source's names: what [`Client::get_shared_storage`](Client::get_shared_storage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetSharedStorageParams {
     /// The id of the shared storage.
     pub shared_storage_id: String,
+}
+impl rt::struct_de::Members for GetSharedStorageParams {
+    const NAME: &'static str = "GetSharedStorageParams";
+    const NAMES: &'static [&'static str] = &["shared_storage_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_shared_storage_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_shared_storage_id,
+                        "shared_storage_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            shared_storage_id: rt::struct_de::required(
+                slot_shared_storage_id,
+                "shared_storage_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetSharedStorageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetSharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -166,12 +233,44 @@ impl Client {
     }
 }
 ///The arguments of `list_servers_attached_storage`, by the source's names: what [`Client::list_servers_attached_storage`](Client::list_servers_attached_storage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListServersAttachedStorageParams {
     /// The id of the shared storage.
     pub shared_storage_id: String,
+}
+impl rt::struct_de::Members for ListServersAttachedStorageParams {
+    const NAME: &'static str = "ListServersAttachedStorageParams";
+    const NAMES: &'static [&'static str] = &["shared_storage_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_shared_storage_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_shared_storage_id,
+                        "shared_storage_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            shared_storage_id: rt::struct_de::required(
+                slot_shared_storage_id,
+                "shared_storage_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServersAttachedStorageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListServersAttachedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -214,14 +313,49 @@ impl Client {
     }
 }
 ///The arguments of `get_shared_storage_server`, by the source's names: what [`Client::get_shared_storage_server`](Client::get_shared_storage_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetSharedStorageServerParams {
     /// The id of the shared storage.
     pub shared_storage_id: String,
     /// The id of the attached server.
     pub server_id: String,
+}
+impl rt::struct_de::Members for GetSharedStorageServerParams {
+    const NAME: &'static str = "GetSharedStorageServerParams";
+    const NAMES: &'static [&'static str] = &["shared_storage_id", "server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_shared_storage_id = None;
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_shared_storage_id,
+                        "shared_storage_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            shared_storage_id: rt::struct_de::required(
+                slot_shared_storage_id,
+                "shared_storage_id",
+            )?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetSharedStorageServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetSharedStorageServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -273,10 +407,27 @@ impl Client {
     }
 }
 ///The arguments of `get_credentials`, by the source's names: what [`Client::get_credentials`](Client::get_credentials) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCredentialsParams {}
+impl rt::struct_de::Members for GetCredentialsParams {
+    const NAME: &'static str = "GetCredentialsParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetCredentialsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl GetCredentialsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -315,12 +466,44 @@ impl Client {
     }
 }
 ///The arguments of `create_shared_storage`, by the source's names: what [`Client::create_shared_storage`](Client::create_shared_storage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSharedStorageParams {
     /// The shared storage to create: its name, description and size.
     pub shared_storage: NewSharedStorage,
+}
+impl rt::struct_de::Members for CreateSharedStorageParams {
+    const NAME: &'static str = "CreateSharedStorageParams";
+    const NAMES: &'static [&'static str] = &["shared_storage"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_shared_storage = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_shared_storage,
+                        "shared_storage",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            shared_storage: rt::struct_de::required(
+                slot_shared_storage,
+                "shared_storage",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSharedStorageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateSharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -378,14 +561,49 @@ impl Client {
     }
 }
 ///The arguments of `attach_server_shared_storage`, by the source's names: what [`Client::attach_server_shared_storage`](Client::attach_server_shared_storage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachServerSharedStorageParams {
     /// The id of the shared storage.
     pub shared_storage_id: String,
     /// The servers to attach, each with its access rights; at least one. Must be at least 1 item.
     pub server_ids: Vec<SharedStorageAccess>,
+}
+impl rt::struct_de::Members for AttachServerSharedStorageParams {
+    const NAME: &'static str = "AttachServerSharedStorageParams";
+    const NAMES: &'static [&'static str] = &["shared_storage_id", "server_ids"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_shared_storage_id = None;
+        let mut slot_server_ids = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_shared_storage_id,
+                        "shared_storage_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_ids, "server_ids")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            shared_storage_id: rt::struct_de::required(
+                slot_shared_storage_id,
+                "shared_storage_id",
+            )?,
+            server_ids: rt::struct_de::required(slot_server_ids, "server_ids")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachServerSharedStorageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AttachServerSharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -457,8 +675,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_shared_storage`, by the source's names: what [`Client::modify_shared_storage`](Client::modify_shared_storage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifySharedStorageParams {
     /// The id of the shared storage.
@@ -469,6 +686,55 @@ pub struct ModifySharedStorageParams {
     pub description: Option<String>,
     /// The new size, in GB. Must be a multiple of 50.
     pub size: Option<i64>,
+}
+impl rt::struct_de::Members for ModifySharedStorageParams {
+    const NAME: &'static str = "ModifySharedStorageParams";
+    const NAMES: &'static [&'static str] = &[
+        "shared_storage_id",
+        "name",
+        "description",
+        "size",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_shared_storage_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_size = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_shared_storage_id,
+                        "shared_storage_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            shared_storage_id: rt::struct_de::required(
+                slot_shared_storage_id,
+                "shared_storage_id",
+            )?,
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            size: slot_size.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifySharedStorageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ModifySharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -553,12 +819,35 @@ impl ModifySharedStorageRequest {
     }
 }
 ///The arguments of `change_password`, by the source's names: what [`Client::change_password`](Client::change_password) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangePasswordParams {
     /// The new password.
     pub password: String,
+}
+impl rt::struct_de::Members for ChangePasswordParams {
+    const NAME: &'static str = "ChangePasswordParams";
+    const NAMES: &'static [&'static str] = &["password"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_password = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            password: rt::struct_de::required(slot_password, "password")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChangePasswordParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for ChangePasswordParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -605,12 +894,44 @@ impl Client {
     }
 }
 ///The arguments of `delete_shared_storage`, by the source's names: what [`Client::delete_shared_storage`](Client::delete_shared_storage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteSharedStorageParams {
     /// The id of the shared storage to delete.
     pub shared_storage_id: String,
+}
+impl rt::struct_de::Members for DeleteSharedStorageParams {
+    const NAME: &'static str = "DeleteSharedStorageParams";
+    const NAMES: &'static [&'static str] = &["shared_storage_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_shared_storage_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_shared_storage_id,
+                        "shared_storage_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            shared_storage_id: rt::struct_de::required(
+                slot_shared_storage_id,
+                "shared_storage_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteSharedStorageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteSharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -657,14 +978,49 @@ impl Client {
     }
 }
 ///The arguments of `detach_server_shared_storage`, by the source's names: what [`Client::detach_server_shared_storage`](Client::detach_server_shared_storage) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DetachServerSharedStorageParams {
     /// The id of the shared storage.
     pub shared_storage_id: String,
     /// The id of the server to detach.
     pub server_id: String,
+}
+impl rt::struct_de::Members for DetachServerSharedStorageParams {
+    const NAME: &'static str = "DetachServerSharedStorageParams";
+    const NAMES: &'static [&'static str] = &["shared_storage_id", "server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_shared_storage_id = None;
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_shared_storage_id,
+                        "shared_storage_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            shared_storage_id: rt::struct_de::required(
+                slot_shared_storage_id,
+                "shared_storage_id",
+            )?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DetachServerSharedStorageParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DetachServerSharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_usages`, by the source's names: what [`Client::list_usages`](Client::list_usages) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListUsagesParams {
     /// Which page of the result to return; used together with `per_page` to split a long list.
@@ -28,6 +27,60 @@ pub struct ListUsagesParams {
     pub start_date: Option<String>,
     /// The end of a `CUSTOM` period, as a UTC date and time such as `2015-05-20T00:05:00Z`; required with `CUSTOM`.
     pub end_date: Option<String>,
+}
+impl rt::struct_de::Members for ListUsagesParams {
+    const NAME: &'static str = "ListUsagesParams";
+    const NAMES: &'static [&'static str] = &[
+        "page",
+        "per_page",
+        "sort",
+        "q",
+        "fields",
+        "period",
+        "start_date",
+        "end_date",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_page = None;
+        let mut slot_per_page = None;
+        let mut slot_sort = None;
+        let mut slot_q = None;
+        let mut slot_fields = None;
+        let mut slot_period = None;
+        let mut slot_start_date = None;
+        let mut slot_end_date = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_period, "period")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_start_date, "start_date")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_end_date, "end_date")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            page: slot_page.unwrap_or_default(),
+            per_page: slot_per_page.unwrap_or_default(),
+            sort: slot_sort.unwrap_or_default(),
+            q: slot_q.unwrap_or_default(),
+            fields: slot_fields.unwrap_or_default(),
+            period: slot_period.unwrap_or_default(),
+            start_date: slot_start_date.unwrap_or_default(),
+            end_date: slot_end_date.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListUsagesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListUsagesParams {
     /// The arguments with every required one given and the optional ones unset.

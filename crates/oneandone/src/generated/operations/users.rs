@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_users`, by the source's names: what [`Client::list_users`](Client::list_users) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListUsersParams {
     /// Which page of the result to return; used together with `per_page` to split a long list.
@@ -22,6 +21,42 @@ pub struct ListUsersParams {
     pub q: Option<String>,
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
+}
+impl rt::struct_de::Members for ListUsersParams {
+    const NAME: &'static str = "ListUsersParams";
+    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_page = None;
+        let mut slot_per_page = None;
+        let mut slot_sort = None;
+        let mut slot_q = None;
+        let mut slot_fields = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            page: slot_page.unwrap_or_default(),
+            per_page: slot_per_page.unwrap_or_default(),
+            sort: slot_sort.unwrap_or_default(),
+            q: slot_q.unwrap_or_default(),
+            fields: slot_fields.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListUsersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListUsersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -118,12 +153,35 @@ impl ListUsersRequest {
     }
 }
 ///The arguments of `get_user`, by the source's names: what [`Client::get_user`](Client::get_user) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetUserParams {
     /// The id of the user.
     pub user_id: String,
+}
+impl rt::struct_de::Members for GetUserParams {
+    const NAME: &'static str = "GetUserParams";
+    const NAMES: &'static [&'static str] = &["user_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_user_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetUserParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetUserParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -161,12 +219,35 @@ impl Client {
     }
 }
 ///The arguments of `api_info`, by the source's names: what [`Client::api_info`](Client::api_info) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiInfoParams {
     /// The id of the user.
     pub user_id: String,
+}
+impl rt::struct_de::Members for ApiInfoParams {
+    const NAME: &'static str = "ApiInfoParams";
+    const NAMES: &'static [&'static str] = &["user_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_user_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApiInfoParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ApiInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -204,12 +285,35 @@ impl Client {
     }
 }
 ///The arguments of `show_api_key`, by the source's names: what [`Client::show_api_key`](Client::show_api_key) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ShowApiKeyParams {
     /// The id of the user.
     pub user_id: String,
+}
+impl rt::struct_de::Members for ShowApiKeyParams {
+    const NAME: &'static str = "ShowApiKeyParams";
+    const NAMES: &'static [&'static str] = &["user_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_user_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ShowApiKeyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ShowApiKeyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -247,12 +351,35 @@ impl Client {
     }
 }
 ///The arguments of `ips_api_access_allowed`, by the source's names: what [`Client::ips_api_access_allowed`](Client::ips_api_access_allowed) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct IpsApiAccessAllowedParams {
     /// The id of the user.
     pub user_id: String,
+}
+impl rt::struct_de::Members for IpsApiAccessAllowedParams {
+    const NAME: &'static str = "IpsApiAccessAllowedParams";
+    const NAMES: &'static [&'static str] = &["user_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_user_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpsApiAccessAllowedParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl IpsApiAccessAllowedParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -293,8 +420,7 @@ impl Client {
     }
 }
 ///The arguments of `create_user`, by the source's names: what [`Client::create_user`](Client::create_user) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateUserParams {
     /// The user's login name.
@@ -305,6 +431,41 @@ pub struct CreateUserParams {
     pub email: Option<String>,
     /// A free-text description of the user.
     pub description: Option<String>,
+}
+impl rt::struct_de::Members for CreateUserParams {
+    const NAME: &'static str = "CreateUserParams";
+    const NAMES: &'static [&'static str] = &["name", "password", "email", "description"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_password = None;
+        let mut slot_email = None;
+        let mut slot_description = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
+                3 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            password: rt::struct_de::required(slot_password, "password")?,
+            email: slot_email.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateUserParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for CreateUserParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -382,14 +543,40 @@ impl CreateUserRequest {
     }
 }
 ///The arguments of `add_user_ip`, by the source's names: what [`Client::add_user_ip`](Client::add_user_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddUserIpParams {
     /// The id of the user.
     pub user_id: String,
     /// The IP addresses to allow, at least one. Must be at least 1 item.
     pub user_ips: Vec<String>,
+}
+impl rt::struct_de::Members for AddUserIpParams {
+    const NAME: &'static str = "AddUserIpParams";
+    const NAMES: &'static [&'static str] = &["user_id", "user_ips"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_user_id = None;
+        let mut slot_user_ips = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_user_ips, "user_ips")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
+            user_ips: rt::struct_de::required(slot_user_ips, "user_ips")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddUserIpParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AddUserIpParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -453,8 +640,7 @@ impl Client {
     }
 }
 ///The arguments of `modify_user`, by the source's names: what [`Client::modify_user`](Client::modify_user) sends, and what `Client::call` decodes from JSON.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyUserParams {
     /// The id of the user.
@@ -467,6 +653,50 @@ pub struct ModifyUserParams {
     pub password: Option<String>,
     /// Whether the user is enabled (`ACTIVE`) or disabled (`DISABLE`).
     pub state: Option<UserState>,
+}
+impl rt::struct_de::Members for ModifyUserParams {
+    const NAME: &'static str = "ModifyUserParams";
+    const NAMES: &'static [&'static str] = &[
+        "user_id",
+        "description",
+        "email",
+        "password",
+        "state",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_user_id = None;
+        let mut slot_description = None;
+        let mut slot_email = None;
+        let mut slot_password = None;
+        let mut slot_state = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
+            description: slot_description.unwrap_or_default(),
+            email: slot_email.unwrap_or_default(),
+            password: slot_password.unwrap_or_default(),
+            state: slot_state.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyUserParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for ModifyUserParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -570,14 +800,40 @@ impl ModifyUserRequest {
     }
 }
 ///The arguments of `modify_user_api`, by the source's names: what [`Client::modify_user_api`](Client::modify_user_api) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyUserApiParams {
     /// The id of the user.
     pub user_id: String,
     /// Whether the user may use the API.
     pub active: bool,
+}
+impl rt::struct_de::Members for ModifyUserApiParams {
+    const NAME: &'static str = "ModifyUserApiParams";
+    const NAMES: &'static [&'static str] = &["user_id", "active"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_user_id = None;
+        let mut slot_active = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_active, "active")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
+            active: rt::struct_de::required(slot_active, "active")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModifyUserApiParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ModifyUserApiParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -624,12 +880,35 @@ impl Client {
     }
 }
 ///The arguments of `change_api_key`, by the source's names: what [`Client::change_api_key`](Client::change_api_key) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangeApiKeyParams {
     /// The id of the user.
     pub user_id: String,
+}
+impl rt::struct_de::Members for ChangeApiKeyParams {
+    const NAME: &'static str = "ChangeApiKeyParams";
+    const NAMES: &'static [&'static str] = &["user_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_user_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChangeApiKeyParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ChangeApiKeyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -671,12 +950,35 @@ impl Client {
     }
 }
 ///The arguments of `delete_user`, by the source's names: what [`Client::delete_user`](Client::delete_user) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteUserParams {
     /// The id of the user to delete.
     pub user_id: String,
+}
+impl rt::struct_de::Members for DeleteUserParams {
+    const NAME: &'static str = "DeleteUserParams";
+    const NAMES: &'static [&'static str] = &["user_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_user_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteUserParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteUserParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -714,14 +1016,40 @@ impl Client {
     }
 }
 ///The arguments of `remove_user_ip`, by the source's names: what [`Client::remove_user_ip`](Client::remove_user_ip) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveUserIpParams {
     /// The id of the user.
     pub user_id: String,
     /// The IP address to remove, e.g. `14.97.4.171`.
     pub ip: String,
+}
+impl rt::struct_de::Members for RemoveUserIpParams {
+    const NAME: &'static str = "RemoveUserIpParams";
+    const NAMES: &'static [&'static str] = &["user_id", "ip"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_user_id = None;
+        let mut slot_ip = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
+            ip: rt::struct_de::required(slot_ip, "ip")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveUserIpParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RemoveUserIpParams {
     /// The arguments with every required one given and the optional ones unset.

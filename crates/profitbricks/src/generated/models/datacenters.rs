@@ -5,7 +5,7 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// The list of virtual data centers of the account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DatacenterCollection {
     /// The collection's id.
@@ -15,11 +15,43 @@ pub struct DatacenterCollection {
     /// The URL of the collection.
     pub href: String,
     /// The data centers, expanded as far as the requested depth allows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Datacenter>>,
 }
+impl rt::struct_de::Members for DatacenterCollection {
+    const NAME: &'static str = "DatacenterCollection";
+    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_items = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            items: slot_items.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DatacenterCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A virtual data center: an isolated, location-bound container for servers, storage and networks.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Datacenter {
     /// The data center's unique id.
@@ -29,55 +61,185 @@ pub struct Datacenter {
     /// The URL of the data center.
     pub href: String,
     /// Provisioning state and audit information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// The data center's settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<DatacenterProperties>,
     /// The resources inside the data center, present when the depth allows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<DatacenterEntities>,
 }
+impl rt::struct_de::Members for Datacenter {
+    const NAME: &'static str = "Datacenter";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "type",
+        "href",
+        "metadata",
+        "properties",
+        "entities",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_metadata = None;
+        let mut slot_properties = None;
+        let mut slot_entities = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_entities, "entities")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            metadata: slot_metadata.unwrap_or_default(),
+            properties: slot_properties.unwrap_or_default(),
+            entities: slot_entities.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Datacenter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The settings of a virtual data center.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DatacenterProperties {
     /// The data center's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A free-text description, such as its purpose (staging, production, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The id of the physical location the data center is in, such as us/las; it never changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// A counter the API increases with every change to the data center; missing while it is being created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Features available in the data center, such as SSD or MULTIPLE_CPU.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
 }
+impl rt::struct_de::Members for DatacenterProperties {
+    const NAME: &'static str = "DatacenterProperties";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "description",
+        "location",
+        "version",
+        "features",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_location = None;
+        let mut slot_version = None;
+        let mut slot_features = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_version, "version")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_features, "features")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            location: slot_location.unwrap_or_default(),
+            version: slot_version.unwrap_or_default(),
+            features: slot_features.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DatacenterProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The collections of resources inside a virtual data center.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DatacenterEntities {
     /// The servers of the data center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<ServerCollection>,
     /// The storage volumes of the data center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<VolumeCollection>,
     /// The load balancers of the data center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loadbalancers: Option<LoadBalancerCollection>,
     /// The LANs of the data center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lans: Option<LanCollection>,
 }
+impl rt::struct_de::Members for DatacenterEntities {
+    const NAME: &'static str = "DatacenterEntities";
+    const NAMES: &'static [&'static str] = &[
+        "servers",
+        "volumes",
+        "loadbalancers",
+        "lans",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_servers = None;
+        let mut slot_volumes = None;
+        let mut slot_loadbalancers = None;
+        let mut slot_lans = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_volumes, "volumes")?,
+                2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_loadbalancers,
+                        "loadbalancers",
+                    )?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_lans, "lans")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            servers: slot_servers.unwrap_or_default(),
+            volumes: slot_volumes.unwrap_or_default(),
+            loadbalancers: slot_loadbalancers.unwrap_or_default(),
+            lans: slot_lans.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DatacenterEntities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A virtual data center to create, optionally with servers, volumes, LANs and load balancers to create inside it.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewDatacenter {
     /// The name of the data center.
@@ -89,20 +251,73 @@ pub struct NewDatacenter {
     /// Must be one of `us/las`, `de/fra`, `de/fkb`.
     pub location: String,
     /// A description of the data center, such as staging or production.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Servers to create in the new data center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<NewServer>>,
     /// Storage volumes to create in the new data center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<NewVolume>>,
     /// LANs to create in the new data center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lans: Option<Vec<NewLan>>,
     /// Load balancers to create in the new data center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loadbalancers: Option<Vec<NewLoadBalancer>>,
+}
+impl rt::struct_de::Members for NewDatacenter {
+    const NAME: &'static str = "NewDatacenter";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "location",
+        "description",
+        "servers",
+        "volumes",
+        "lans",
+        "loadbalancers",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_location = None;
+        let mut slot_description = None;
+        let mut slot_servers = None;
+        let mut slot_volumes = None;
+        let mut slot_lans = None;
+        let mut slot_loadbalancers = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_volumes, "volumes")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_lans, "lans")?,
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_loadbalancers,
+                        "loadbalancers",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            location: rt::struct_de::required(slot_location, "location")?,
+            description: slot_description.unwrap_or_default(),
+            servers: slot_servers.unwrap_or_default(),
+            volumes: slot_volumes.unwrap_or_default(),
+            lans: slot_lans.unwrap_or_default(),
+            loadbalancers: slot_loadbalancers.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewDatacenter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl serde::Serialize for NewDatacenter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

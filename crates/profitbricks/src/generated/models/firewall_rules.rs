@@ -5,46 +5,107 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A firewall rule to create on a network interface; each unset filter allows everything.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewFirewallRule {
     /// The name of the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The protocol the rule allows.
     pub protocol: Protocol,
     /// Only allow traffic from this MAC address, written like aa:bb:cc:dd:ee:ff.
     ///
     /// Must be exactly 17 characters; only the characters `0-9a-fA-F:`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_mac: Option<String>,
     /// Only allow traffic from this IPv4 address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_ip: Option<String>,
     /// Only allow traffic to this one of the interface's IP addresses, for interfaces that have several.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_ip: Option<String>,
     /// The first port allowed, for TCP or UDP; leave both port bounds unset to allow every port.
     ///
     /// Must be from 1 to 65534.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_range_start: Option<i64>,
     /// The last port allowed, for TCP or UDP; leave both port bounds unset to allow every port.
     ///
     /// Must be from 1 to 65534.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_range_end: Option<i64>,
     /// The ICMP type allowed, for ICMP rules.
     ///
     /// Must be from 0 to 254.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icmp_type: Option<i64>,
     /// The ICMP code allowed, for ICMP rules.
     ///
     /// Must be from 0 to 254.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icmp_code: Option<i64>,
+}
+impl rt::struct_de::Members for NewFirewallRule {
+    const NAME: &'static str = "NewFirewallRule";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "protocol",
+        "source_mac",
+        "source_ip",
+        "target_ip",
+        "port_range_start",
+        "port_range_end",
+        "icmp_type",
+        "icmp_code",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_protocol = None;
+        let mut slot_source_mac = None;
+        let mut slot_source_ip = None;
+        let mut slot_target_ip = None;
+        let mut slot_port_range_start = None;
+        let mut slot_port_range_end = None;
+        let mut slot_icmp_type = None;
+        let mut slot_icmp_code = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_source_mac, "source_mac")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_source_ip, "source_ip")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_target_ip, "target_ip")?,
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_port_range_start,
+                        "port_range_start",
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_port_range_end,
+                        "port_range_end",
+                    )?
+                }
+                7 => rt::struct_de::field(&mut map, &mut slot_icmp_type, "icmp_type")?,
+                8 => rt::struct_de::field(&mut map, &mut slot_icmp_code, "icmp_code")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            protocol: rt::struct_de::required(slot_protocol, "protocol")?,
+            source_mac: slot_source_mac.unwrap_or_default(),
+            source_ip: slot_source_ip.unwrap_or_default(),
+            target_ip: slot_target_ip.unwrap_or_default(),
+            port_range_start: slot_port_range_start.unwrap_or_default(),
+            port_range_end: slot_port_range_end.unwrap_or_default(),
+            icmp_type: slot_icmp_type.unwrap_or_default(),
+            icmp_code: slot_icmp_code.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewFirewallRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl serde::Serialize for NewFirewallRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -5,7 +5,7 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// The list of IP blocks of the account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IpBlockCollection {
     /// The collection's id.
@@ -15,11 +15,43 @@ pub struct IpBlockCollection {
     /// The URL of the collection.
     pub href: String,
     /// The IP blocks; missing when the depth does not reach them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<IpBlock>>,
 }
+impl rt::struct_de::Members for IpBlockCollection {
+    const NAME: &'static str = "IpBlockCollection";
+    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_items = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            items: slot_items.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpBlockCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A block of public IP addresses reserved in one location.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IpBlock {
     /// The IP block's unique id.
@@ -29,32 +61,104 @@ pub struct IpBlock {
     /// The URL of the IP block.
     pub href: String,
     /// Provisioning state and audit information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// The IP block's details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<IpBlockProperties>,
 }
+impl rt::struct_de::Members for IpBlock {
+    const NAME: &'static str = "IpBlock";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "type",
+        "href",
+        "metadata",
+        "properties",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_metadata = None;
+        let mut slot_properties = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            metadata: slot_metadata.unwrap_or_default(),
+            properties: slot_properties.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The details of an IP block.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IpBlockProperties {
     /// The IP block's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The IP addresses the block holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<String>>,
     /// The id of the location the addresses are reserved in; they can only be used there.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The number of addresses in the block.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl rt::struct_de::Members for IpBlockProperties {
+    const NAME: &'static str = "IpBlockProperties";
+    const NAMES: &'static [&'static str] = &["name", "ips", "location", "size"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_ips = None;
+        let mut slot_location = None;
+        let mut slot_size = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            ips: slot_ips.unwrap_or_default(),
+            location: slot_location.unwrap_or_default(),
+            size: slot_size.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpBlockProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A block of public IP addresses to reserve.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewIpBlock {
     /// The location to reserve the addresses in; they can only be used by resources there.
@@ -64,8 +168,37 @@ pub struct NewIpBlock {
     /// How many IP addresses to reserve.
     pub size: i64,
     /// A descriptive name for the IP block.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl rt::struct_de::Members for NewIpBlock {
+    const NAME: &'static str = "NewIpBlock";
+    const NAMES: &'static [&'static str] = &["location", "size", "name"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_location = None;
+        let mut slot_size = None;
+        let mut slot_name = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            location: rt::struct_de::required(slot_location, "location")?,
+            size: rt::struct_de::required(slot_size, "size")?,
+            name: slot_name.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewIpBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl serde::Serialize for NewIpBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -5,21 +5,56 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A load balancer to create, for public or private IP traffic.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewLoadBalancer {
     /// The name of the load balancer.
     pub name: String,
     /// The IPv4 address of the load balancer, which every balanced interface takes over.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Whether the load balancer reserves its address by DHCP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dhcp: Option<bool>,
     /// Existing network interfaces to balance; they take over the load balancer's address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balancednics: Option<Vec<ResourceRef>>,
+}
+impl rt::struct_de::Members for NewLoadBalancer {
+    const NAME: &'static str = "NewLoadBalancer";
+    const NAMES: &'static [&'static str] = &["name", "ip", "dhcp", "balancednics"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_ip = None;
+        let mut slot_dhcp = None;
+        let mut slot_balancednics = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_dhcp, "dhcp")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_balancednics,
+                        "balancednics",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            ip: slot_ip.unwrap_or_default(),
+            dhcp: slot_dhcp.unwrap_or_default(),
+            balancednics: slot_balancednics.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewLoadBalancer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl serde::Serialize for NewLoadBalancer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -5,30 +5,85 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A network interface to create, optionally with firewall rules.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewNic {
     /// The name of the network interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The IP addresses to assign to the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<String>>,
     /// Whether the interface gets its address by DHCP; when unset the API uses `true` (DHCP on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dhcp: Option<bool>,
     /// The id of the LAN the interface connects to; a LAN with this id is created if none exists.
     pub lan: i64,
     /// Whether the interface's private address gets outbound access to the public internet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nat: Option<bool>,
     /// Whether the firewall of the interface is switched on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall_active: Option<bool>,
     /// Firewall rules to create on the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall_rules: Option<Vec<NewFirewallRule>>,
+}
+impl rt::struct_de::Members for NewNic {
+    const NAME: &'static str = "NewNic";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "ips",
+        "dhcp",
+        "lan",
+        "nat",
+        "firewall_active",
+        "firewall_rules",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_ips = None;
+        let mut slot_dhcp = None;
+        let mut slot_lan = None;
+        let mut slot_nat = None;
+        let mut slot_firewall_active = None;
+        let mut slot_firewall_rules = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_dhcp, "dhcp")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_lan, "lan")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_nat, "nat")?,
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_active,
+                        "firewall_active",
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_rules,
+                        "firewall_rules",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            ips: slot_ips.unwrap_or_default(),
+            dhcp: slot_dhcp.unwrap_or_default(),
+            lan: rt::struct_de::required(slot_lan, "lan")?,
+            nat: slot_nat.unwrap_or_default(),
+            firewall_active: slot_firewall_active.unwrap_or_default(),
+            firewall_rules: slot_firewall_rules.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewNic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl serde::Serialize for NewNic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -5,7 +5,7 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// The list of requests made to the API by the account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RequestCollection {
     /// The collection's id.
@@ -15,11 +15,43 @@ pub struct RequestCollection {
     /// The URL of the collection.
     pub href: String,
     /// The requests; missing when the depth does not reach them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Request>>,
 }
+impl rt::struct_de::Members for RequestCollection {
+    const NAME: &'static str = "RequestCollection";
+    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_items = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            items: slot_items.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RequestCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A request made to the API, as the API recorded it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Request {
     /// The request's unique id.
@@ -29,63 +61,175 @@ pub struct Request {
     /// The URL of the request.
     pub href: String,
     /// When and by whom the request was made, and its status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<RequestMetadata>,
     /// What was sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<RequestProperties>,
 }
+impl rt::struct_de::Members for Request {
+    const NAME: &'static str = "Request";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "type",
+        "href",
+        "metadata",
+        "properties",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_metadata = None;
+        let mut slot_properties = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            metadata: slot_metadata.unwrap_or_default(),
+            properties: slot_properties.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Request {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// When and by whom a request was made, and a reference to its status.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RequestMetadata {
     /// When the request was made, as an ISO 8601 UTC timestamp.
-    #[serde(
-        rename = "createdDate",
-        alias = "created_date",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "createdDate", skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
     /// The user who made the request.
-    #[serde(
-        rename = "createdBy",
-        alias = "created_by",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// A tag that changes whenever the request's record changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
     /// The request's status, expanded when the depth allows.
-    #[serde(
-        rename = "requestStatus",
-        alias = "request_status",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "requestStatus", skip_serializing_if = "Option::is_none")]
     pub request_status: Option<RequestStatus>,
 }
+impl rt::struct_de::Members for RequestMetadata {
+    const NAME: &'static str = "RequestMetadata";
+    const NAMES: &'static [&'static str] = &[
+        "createdDate",
+        "created_date",
+        "createdBy",
+        "created_by",
+        "etag",
+        "requestStatus",
+        "request_status",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_created_date = None;
+        let mut slot_created_by = None;
+        let mut slot_etag = None;
+        let mut slot_request_status = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 | 1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_created_date,
+                        "createdDate",
+                    )?
+                }
+                2 | 3 => {
+                    rt::struct_de::field(&mut map, &mut slot_created_by, "createdBy")?
+                }
+                4 => rt::struct_de::field(&mut map, &mut slot_etag, "etag")?,
+                5 | 6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_request_status,
+                        "requestStatus",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_date: slot_created_date.unwrap_or_default(),
+            created_by: slot_created_by.unwrap_or_default(),
+            etag: slot_etag.unwrap_or_default(),
+            request_status: slot_request_status.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RequestMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// What a request sent to the API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RequestProperties {
     /// The HTTP method of the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// The URL the request was sent to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The HTTP headers the request was sent with, by name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     /// The body the request was sent with, as text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
+impl rt::struct_de::Members for RequestProperties {
+    const NAME: &'static str = "RequestProperties";
+    const NAMES: &'static [&'static str] = &["method", "url", "headers", "body"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_method = None;
+        let mut slot_url = None;
+        let mut slot_headers = None;
+        let mut slot_body = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_method, "method")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_url, "url")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_headers, "headers")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_body, "body")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            method: slot_method.unwrap_or_default(),
+            url: slot_url.unwrap_or_default(),
+            headers: slot_headers.unwrap_or_default(),
+            body: slot_body.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RequestProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The progress of a request made to the API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RequestStatus {
     /// The status's id: the request's id followed by /status.
@@ -95,39 +239,129 @@ pub struct RequestStatus {
     /// The URL of the status.
     pub href: String,
     /// The progress itself; missing when the depth does not reach it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<RequestStatusMetadata>,
 }
+impl rt::struct_de::Members for RequestStatus {
+    const NAME: &'static str = "RequestStatus";
+    const NAMES: &'static [&'static str] = &["id", "type", "href", "metadata"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_metadata = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            metadata: slot_metadata.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RequestStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// Where a request stands, overall and for each resource it changes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RequestStatusMetadata {
     /// Where the request stands.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RequestState>,
     /// A message on the request's progress; for a failed request, the reason it failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// A tag that changes whenever the status changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
     /// The resources the request changes, each with its own progress.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<RequestTarget>>,
 }
+impl rt::struct_de::Members for RequestStatusMetadata {
+    const NAME: &'static str = "RequestStatusMetadata";
+    const NAMES: &'static [&'static str] = &["status", "message", "etag", "targets"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_status = None;
+        let mut slot_message = None;
+        let mut slot_etag = None;
+        let mut slot_targets = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_message, "message")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_etag, "etag")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_targets, "targets")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            status: slot_status.unwrap_or_default(),
+            message: slot_message.unwrap_or_default(),
+            etag: slot_etag.unwrap_or_default(),
+            targets: slot_targets.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RequestStatusMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// One resource a request changes, and how far the change on it has come.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RequestTarget {
     /// The resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<ResourceLink>,
     /// Where the change on this resource stands.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RequestState>,
 }
+impl rt::struct_de::Members for RequestTarget {
+    const NAME: &'static str = "RequestTarget";
+    const NAMES: &'static [&'static str] = &["target", "status"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_target = None;
+        let mut slot_status = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_target, "target")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            target: slot_target.unwrap_or_default(),
+            status: slot_status.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RequestTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A bare reference to a resource: its id, kind and URL.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResourceLink {
     /// The resource's unique id.
@@ -136,6 +370,35 @@ pub struct ResourceLink {
     pub r#type: ResourceType,
     /// The URL of the resource.
     pub href: String,
+}
+impl rt::struct_de::Members for ResourceLink {
+    const NAME: &'static str = "ResourceLink";
+    const NAMES: &'static [&'static str] = &["id", "type", "href"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourceLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 /// Where a request stands.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -5,50 +5,99 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// Provisioning state and audit information that the API keeps for every resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Metadata {
     /// A tag that changes whenever the resource changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
     /// When the resource was created, as an ISO 8601 UTC timestamp.
-    #[serde(
-        rename = "createdDate",
-        alias = "created_date",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "createdDate", skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
     /// The user who created the resource.
-    #[serde(
-        rename = "createdBy",
-        alias = "created_by",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When the resource was last changed, as an ISO 8601 UTC timestamp.
-    #[serde(
-        rename = "lastModifiedDate",
-        alias = "last_modified_date",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastModifiedDate", skip_serializing_if = "Option::is_none")]
     pub last_modified_date: Option<String>,
     /// The user who last changed the resource.
-    #[serde(
-        rename = "lastModifiedBy",
-        alias = "last_modified_by",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastModifiedBy", skip_serializing_if = "Option::is_none")]
     pub last_modified_by: Option<String>,
     /// The resource's provisioning state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<State>,
 }
+impl rt::struct_de::Members for Metadata {
+    const NAME: &'static str = "Metadata";
+    const NAMES: &'static [&'static str] = &[
+        "etag",
+        "createdDate",
+        "created_date",
+        "createdBy",
+        "created_by",
+        "lastModifiedDate",
+        "last_modified_date",
+        "lastModifiedBy",
+        "last_modified_by",
+        "state",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_etag = None;
+        let mut slot_created_date = None;
+        let mut slot_created_by = None;
+        let mut slot_last_modified_date = None;
+        let mut slot_last_modified_by = None;
+        let mut slot_state = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_etag, "etag")?,
+                1 | 2 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_created_date,
+                        "createdDate",
+                    )?
+                }
+                3 | 4 => {
+                    rt::struct_de::field(&mut map, &mut slot_created_by, "createdBy")?
+                }
+                5 | 6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_last_modified_date,
+                        "lastModifiedDate",
+                    )?
+                }
+                7 | 8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_last_modified_by,
+                        "lastModifiedBy",
+                    )?
+                }
+                9 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            etag: slot_etag.unwrap_or_default(),
+            created_date: slot_created_date.unwrap_or_default(),
+            created_by: slot_created_by.unwrap_or_default(),
+            last_modified_date: slot_last_modified_date.unwrap_or_default(),
+            last_modified_by: slot_last_modified_by.unwrap_or_default(),
+            state: slot_state.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A list of servers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerCollection {
     /// The collection's id.
@@ -58,11 +107,43 @@ pub struct ServerCollection {
     /// The URL of the collection.
     pub href: String,
     /// The servers; missing when the depth does not reach them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Server>>,
 }
+impl rt::struct_de::Members for ServerCollection {
+    const NAME: &'static str = "ServerCollection";
+    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_items = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            items: slot_items.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A virtual server in a data center.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Server {
     /// The server's unique id.
@@ -72,85 +153,204 @@ pub struct Server {
     /// The URL of the server.
     pub href: String,
     /// Provisioning state and audit information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// The server's configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<ServerProperties>,
     /// The CD-ROMs, volumes and network interfaces attached to the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<ServerEntities>,
 }
+impl rt::struct_de::Members for Server {
+    const NAME: &'static str = "Server";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "type",
+        "href",
+        "metadata",
+        "properties",
+        "entities",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_metadata = None;
+        let mut slot_properties = None;
+        let mut slot_entities = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_entities, "entities")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            metadata: slot_metadata.unwrap_or_default(),
+            properties: slot_properties.unwrap_or_default(),
+            entities: slot_entities.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Server {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The configuration and running state of a server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerProperties {
     /// The server's host name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The number of CPU cores.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cores: Option<i64>,
     /// The memory in MB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// The availability zone the server is placed in.
-    #[serde(
-        rename = "availabilityZone",
-        alias = "availability_zone",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "availabilityZone", skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<ServerAvailabilityZone>,
     /// Whether the virtual machine is running; missing while the server is being created.
-    #[serde(
-        rename = "vmState",
-        alias = "vm_state",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "vmState", skip_serializing_if = "Option::is_none")]
     pub vm_state: Option<VmState>,
     /// The CD-ROM image the server boots from, if it boots from one.
-    #[serde(
-        rename = "bootCdrom",
-        alias = "boot_cdrom",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "bootCdrom", skip_serializing_if = "Option::is_none")]
     pub boot_cdrom: Option<Image>,
     /// The volume the server boots from, if it boots from one.
-    #[serde(
-        rename = "bootVolume",
-        alias = "boot_volume",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "bootVolume", skip_serializing_if = "Option::is_none")]
     pub boot_volume: Option<Volume>,
     /// The CPU type of the server.
-    #[serde(
-        rename = "cpuFamily",
-        alias = "cpu_family",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cpuFamily", skip_serializing_if = "Option::is_none")]
     pub cpu_family: Option<CpuFamily>,
 }
+impl rt::struct_de::Members for ServerProperties {
+    const NAME: &'static str = "ServerProperties";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "cores",
+        "ram",
+        "availabilityZone",
+        "availability_zone",
+        "vmState",
+        "vm_state",
+        "bootCdrom",
+        "boot_cdrom",
+        "bootVolume",
+        "boot_volume",
+        "cpuFamily",
+        "cpu_family",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_cores = None;
+        let mut slot_ram = None;
+        let mut slot_availability_zone = None;
+        let mut slot_vm_state = None;
+        let mut slot_boot_cdrom = None;
+        let mut slot_boot_volume = None;
+        let mut slot_cpu_family = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_cores, "cores")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
+                3 | 4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_availability_zone,
+                        "availabilityZone",
+                    )?
+                }
+                5 | 6 => rt::struct_de::field(&mut map, &mut slot_vm_state, "vmState")?,
+                7 | 8 => {
+                    rt::struct_de::field(&mut map, &mut slot_boot_cdrom, "bootCdrom")?
+                }
+                9 | 10 => {
+                    rt::struct_de::field(&mut map, &mut slot_boot_volume, "bootVolume")?
+                }
+                11 | 12 => {
+                    rt::struct_de::field(&mut map, &mut slot_cpu_family, "cpuFamily")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            cores: slot_cores.unwrap_or_default(),
+            ram: slot_ram.unwrap_or_default(),
+            availability_zone: slot_availability_zone.unwrap_or_default(),
+            vm_state: slot_vm_state.unwrap_or_default(),
+            boot_cdrom: slot_boot_cdrom.unwrap_or_default(),
+            boot_volume: slot_boot_volume.unwrap_or_default(),
+            cpu_family: slot_cpu_family.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The resources attached to a server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServerEntities {
     /// The CD-ROM images attached to the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cdroms: Option<ImageCollection>,
     /// The volumes attached to the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<VolumeCollection>,
     /// The network interfaces of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nics: Option<NicCollection>,
 }
+impl rt::struct_de::Members for ServerEntities {
+    const NAME: &'static str = "ServerEntities";
+    const NAMES: &'static [&'static str] = &["cdroms", "volumes", "nics"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_cdroms = None;
+        let mut slot_volumes = None;
+        let mut slot_nics = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_cdroms, "cdroms")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_volumes, "volumes")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_nics, "nics")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cdroms: slot_cdroms.unwrap_or_default(),
+            volumes: slot_volumes.unwrap_or_default(),
+            nics: slot_nics.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerEntities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A list of storage volumes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumeCollection {
     /// The collection's id.
@@ -160,11 +360,43 @@ pub struct VolumeCollection {
     /// The URL of the collection.
     pub href: String,
     /// The volumes; missing when the depth does not reach them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Volume>>,
 }
+impl rt::struct_de::Members for VolumeCollection {
+    const NAME: &'static str = "VolumeCollection";
+    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_items = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            items: slot_items.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A storage volume in a data center.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Volume {
     /// The volume's unique id.
@@ -174,156 +406,306 @@ pub struct Volume {
     /// The URL of the volume.
     pub href: String,
     /// Provisioning state and audit information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// The volume's configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<VolumeProperties>,
 }
+impl rt::struct_de::Members for Volume {
+    const NAME: &'static str = "Volume";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "type",
+        "href",
+        "metadata",
+        "properties",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_metadata = None;
+        let mut slot_properties = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            metadata: slot_metadata.unwrap_or_default(),
+            properties: slot_properties.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Volume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The configuration of a storage volume.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VolumeProperties {
     /// The volume's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The kind of storage backing the volume.
-    #[serde(
-        rename = "type",
-        alias = "disk_type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<VolumeType>,
     /// The size of the volume in GB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The storage availability zone of the volume.
-    #[serde(
-        rename = "availabilityZone",
-        alias = "availability_zone",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "availabilityZone", skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<VolumeAvailabilityZone>,
     /// The id of the image or snapshot the volume was created from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// The one-time image password; the API never returns it, so it is always empty when read.
-    #[serde(
-        rename = "imagePassword",
-        alias = "image_password",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "imagePassword", skip_serializing_if = "Option::is_none")]
     pub image_password: Option<String>,
     /// The SSH keys given at creation; not returned when read.
-    #[serde(
-        rename = "sshKeys",
-        alias = "ssh_keys",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sshKeys", skip_serializing_if = "Option::is_none")]
     pub ssh_keys: Option<Vec<String>>,
     /// The bus the volume is connected through.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bus: Option<Bus>,
     /// The operating system licence type of the volume.
-    #[serde(
-        rename = "licenceType",
-        alias = "licence_type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "licenceType", skip_serializing_if = "Option::is_none")]
     pub licence_type: Option<LicenceType>,
     /// Whether CPUs can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "cpuHotPlug",
-        alias = "cpu_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cpuHotPlug", skip_serializing_if = "Option::is_none")]
     pub cpu_hot_plug: Option<bool>,
     /// Whether CPUs can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "cpuHotUnplug",
-        alias = "cpu_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cpuHotUnplug", skip_serializing_if = "Option::is_none")]
     pub cpu_hot_unplug: Option<bool>,
     /// Whether memory can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "ramHotPlug",
-        alias = "ram_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ramHotPlug", skip_serializing_if = "Option::is_none")]
     pub ram_hot_plug: Option<bool>,
     /// Whether memory can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "ramHotUnplug",
-        alias = "ram_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ramHotUnplug", skip_serializing_if = "Option::is_none")]
     pub ram_hot_unplug: Option<bool>,
     /// Whether network interfaces can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "nicHotPlug",
-        alias = "nic_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "nicHotPlug", skip_serializing_if = "Option::is_none")]
     pub nic_hot_plug: Option<bool>,
     /// Whether network interfaces can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "nicHotUnplug",
-        alias = "nic_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "nicHotUnplug", skip_serializing_if = "Option::is_none")]
     pub nic_hot_unplug: Option<bool>,
     /// Whether VirtIO disks can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "discVirtioHotPlug",
-        alias = "disc_virtio_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discVirtioHotPlug", skip_serializing_if = "Option::is_none")]
     pub disc_virtio_hot_plug: Option<bool>,
     /// Whether VirtIO disks can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "discVirtioHotUnplug",
-        alias = "disc_virtio_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discVirtioHotUnplug", skip_serializing_if = "Option::is_none")]
     pub disc_virtio_hot_unplug: Option<bool>,
     /// Whether SCSI disks can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "discScsiHotPlug",
-        alias = "disc_scsi_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discScsiHotPlug", skip_serializing_if = "Option::is_none")]
     pub disc_scsi_hot_plug: Option<bool>,
     /// Whether SCSI disks can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "discScsiHotUnplug",
-        alias = "disc_scsi_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discScsiHotUnplug", skip_serializing_if = "Option::is_none")]
     pub disc_scsi_hot_unplug: Option<bool>,
     /// The position of the volume among the disks of the server it is attached to.
-    #[serde(
-        rename = "deviceNumber",
-        alias = "device_number",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deviceNumber", skip_serializing_if = "Option::is_none")]
     pub device_number: Option<i64>,
+}
+impl rt::struct_de::Members for VolumeProperties {
+    const NAME: &'static str = "VolumeProperties";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "disk_type",
+        "type",
+        "size",
+        "availabilityZone",
+        "availability_zone",
+        "image",
+        "imagePassword",
+        "image_password",
+        "sshKeys",
+        "ssh_keys",
+        "bus",
+        "licenceType",
+        "licence_type",
+        "cpuHotPlug",
+        "cpu_hot_plug",
+        "cpuHotUnplug",
+        "cpu_hot_unplug",
+        "ramHotPlug",
+        "ram_hot_plug",
+        "ramHotUnplug",
+        "ram_hot_unplug",
+        "nicHotPlug",
+        "nic_hot_plug",
+        "nicHotUnplug",
+        "nic_hot_unplug",
+        "discVirtioHotPlug",
+        "disc_virtio_hot_plug",
+        "discVirtioHotUnplug",
+        "disc_virtio_hot_unplug",
+        "discScsiHotPlug",
+        "disc_scsi_hot_plug",
+        "discScsiHotUnplug",
+        "disc_scsi_hot_unplug",
+        "deviceNumber",
+        "device_number",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_disk_type = None;
+        let mut slot_size = None;
+        let mut slot_availability_zone = None;
+        let mut slot_image = None;
+        let mut slot_image_password = None;
+        let mut slot_ssh_keys = None;
+        let mut slot_bus = None;
+        let mut slot_licence_type = None;
+        let mut slot_cpu_hot_plug = None;
+        let mut slot_cpu_hot_unplug = None;
+        let mut slot_ram_hot_plug = None;
+        let mut slot_ram_hot_unplug = None;
+        let mut slot_nic_hot_plug = None;
+        let mut slot_nic_hot_unplug = None;
+        let mut slot_disc_virtio_hot_plug = None;
+        let mut slot_disc_virtio_hot_unplug = None;
+        let mut slot_disc_scsi_hot_plug = None;
+        let mut slot_disc_scsi_hot_unplug = None;
+        let mut slot_device_number = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 | 2 => rt::struct_de::field(&mut map, &mut slot_disk_type, "type")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
+                4 | 5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_availability_zone,
+                        "availabilityZone",
+                    )?
+                }
+                6 => rt::struct_de::field(&mut map, &mut slot_image, "image")?,
+                7 | 8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_image_password,
+                        "imagePassword",
+                    )?
+                }
+                9 | 10 => rt::struct_de::field(&mut map, &mut slot_ssh_keys, "sshKeys")?,
+                11 => rt::struct_de::field(&mut map, &mut slot_bus, "bus")?,
+                12 | 13 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_licence_type,
+                        "licenceType",
+                    )?
+                }
+                14 | 15 => {
+                    rt::struct_de::field(&mut map, &mut slot_cpu_hot_plug, "cpuHotPlug")?
+                }
+                16 | 17 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cpu_hot_unplug,
+                        "cpuHotUnplug",
+                    )?
+                }
+                18 | 19 => {
+                    rt::struct_de::field(&mut map, &mut slot_ram_hot_plug, "ramHotPlug")?
+                }
+                20 | 21 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_ram_hot_unplug,
+                        "ramHotUnplug",
+                    )?
+                }
+                22 | 23 => {
+                    rt::struct_de::field(&mut map, &mut slot_nic_hot_plug, "nicHotPlug")?
+                }
+                24 | 25 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_nic_hot_unplug,
+                        "nicHotUnplug",
+                    )?
+                }
+                26 | 27 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_virtio_hot_plug,
+                        "discVirtioHotPlug",
+                    )?
+                }
+                28 | 29 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_virtio_hot_unplug,
+                        "discVirtioHotUnplug",
+                    )?
+                }
+                30 | 31 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_scsi_hot_plug,
+                        "discScsiHotPlug",
+                    )?
+                }
+                32 | 33 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_scsi_hot_unplug,
+                        "discScsiHotUnplug",
+                    )?
+                }
+                34 | 35 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_device_number,
+                        "deviceNumber",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            disk_type: slot_disk_type.unwrap_or_default(),
+            size: slot_size.unwrap_or_default(),
+            availability_zone: slot_availability_zone.unwrap_or_default(),
+            image: slot_image.unwrap_or_default(),
+            image_password: slot_image_password.unwrap_or_default(),
+            ssh_keys: slot_ssh_keys.unwrap_or_default(),
+            bus: slot_bus.unwrap_or_default(),
+            licence_type: slot_licence_type.unwrap_or_default(),
+            cpu_hot_plug: slot_cpu_hot_plug.unwrap_or_default(),
+            cpu_hot_unplug: slot_cpu_hot_unplug.unwrap_or_default(),
+            ram_hot_plug: slot_ram_hot_plug.unwrap_or_default(),
+            ram_hot_unplug: slot_ram_hot_unplug.unwrap_or_default(),
+            nic_hot_plug: slot_nic_hot_plug.unwrap_or_default(),
+            nic_hot_unplug: slot_nic_hot_unplug.unwrap_or_default(),
+            disc_virtio_hot_plug: slot_disc_virtio_hot_plug.unwrap_or_default(),
+            disc_virtio_hot_unplug: slot_disc_virtio_hot_unplug.unwrap_or_default(),
+            disc_scsi_hot_plug: slot_disc_scsi_hot_plug.unwrap_or_default(),
+            disc_scsi_hot_unplug: slot_disc_scsi_hot_unplug.unwrap_or_default(),
+            device_number: slot_device_number.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for VolumeProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -352,7 +734,7 @@ impl std::fmt::Debug for VolumeProperties {
     }
 }
 /// A list of LANs.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LanCollection {
     /// The collection's id.
@@ -362,11 +744,43 @@ pub struct LanCollection {
     /// The URL of the collection.
     pub href: String,
     /// The LANs; missing when the depth does not reach them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Lan>>,
 }
+impl rt::struct_de::Members for LanCollection {
+    const NAME: &'static str = "LanCollection";
+    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_items = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            items: slot_items.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LanCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A LAN: a network segment in a data center that network interfaces connect to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Lan {
     /// The LAN's id, a small number given as text.
@@ -376,36 +790,130 @@ pub struct Lan {
     /// The URL of the LAN.
     pub href: String,
     /// Provisioning state and audit information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// The LAN's settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<LanProperties>,
     /// The network interfaces connected to the LAN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<LanEntities>,
 }
+impl rt::struct_de::Members for Lan {
+    const NAME: &'static str = "Lan";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "type",
+        "href",
+        "metadata",
+        "properties",
+        "entities",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_metadata = None;
+        let mut slot_properties = None;
+        let mut slot_entities = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_entities, "entities")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            metadata: slot_metadata.unwrap_or_default(),
+            properties: slot_properties.unwrap_or_default(),
+            entities: slot_entities.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Lan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The settings of a LAN.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LanProperties {
     /// The LAN's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether the LAN is connected to the public internet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
 }
+impl rt::struct_de::Members for LanProperties {
+    const NAME: &'static str = "LanProperties";
+    const NAMES: &'static [&'static str] = &["name", "public"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_public = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_public, "public")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            public: slot_public.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LanProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The resources connected to a LAN.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LanEntities {
     /// The network interfaces connected to the LAN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nics: Option<NicCollection>,
 }
+impl rt::struct_de::Members for LanEntities {
+    const NAME: &'static str = "LanEntities";
+    const NAMES: &'static [&'static str] = &["nics"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_nics = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_nics, "nics")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            nics: slot_nics.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LanEntities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A list of load balancers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadBalancerCollection {
     /// The collection's id.
@@ -415,11 +923,43 @@ pub struct LoadBalancerCollection {
     /// The URL of the collection.
     pub href: String,
     /// The load balancers; missing when the depth does not reach them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<LoadBalancer>>,
 }
+impl rt::struct_de::Members for LoadBalancerCollection {
+    const NAME: &'static str = "LoadBalancerCollection";
+    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_items = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            items: slot_items.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A load balancer that spreads traffic over a set of network interfaces sharing its address.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadBalancer {
     /// The load balancer's unique id.
@@ -429,39 +969,142 @@ pub struct LoadBalancer {
     /// The URL of the load balancer.
     pub href: String,
     /// Provisioning state and audit information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// The load balancer's settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<LoadBalancerProperties>,
     /// The network interfaces the load balancer balances.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<LoadBalancerEntities>,
 }
+impl rt::struct_de::Members for LoadBalancer {
+    const NAME: &'static str = "LoadBalancer";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "type",
+        "href",
+        "metadata",
+        "properties",
+        "entities",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_metadata = None;
+        let mut slot_properties = None;
+        let mut slot_entities = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_entities, "entities")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            metadata: slot_metadata.unwrap_or_default(),
+            properties: slot_properties.unwrap_or_default(),
+            entities: slot_entities.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The settings of a load balancer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadBalancerProperties {
     /// The load balancer's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The load balancer's IPv4 address, shared by all balanced interfaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Whether the load balancer reserves its address by DHCP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dhcp: Option<bool>,
 }
+impl rt::struct_de::Members for LoadBalancerProperties {
+    const NAME: &'static str = "LoadBalancerProperties";
+    const NAMES: &'static [&'static str] = &["name", "ip", "dhcp"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_ip = None;
+        let mut slot_dhcp = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_dhcp, "dhcp")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            ip: slot_ip.unwrap_or_default(),
+            dhcp: slot_dhcp.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The resources taking part in a load balancer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoadBalancerEntities {
     /// The network interfaces that take part in load balancing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub balancednics: Option<NicCollection>,
 }
+impl rt::struct_de::Members for LoadBalancerEntities {
+    const NAME: &'static str = "LoadBalancerEntities";
+    const NAMES: &'static [&'static str] = &["balancednics"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_balancednics = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_balancednics,
+                        "balancednics",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            balancednics: slot_balancednics.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoadBalancerEntities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A list of network interfaces.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NicCollection {
     /// The collection's id.
@@ -471,11 +1114,43 @@ pub struct NicCollection {
     /// The URL of the collection.
     pub href: String,
     /// The network interfaces; missing when the depth does not reach them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Nic>>,
 }
+impl rt::struct_de::Members for NicCollection {
+    const NAME: &'static str = "NicCollection";
+    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_items = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            items: slot_items.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NicCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A network interface of a server, connected to a LAN.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Nic {
     /// The network interface's unique id.
@@ -485,56 +1160,181 @@ pub struct Nic {
     /// The URL of the network interface.
     pub href: String,
     /// Provisioning state and audit information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// The network interface's settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<NicProperties>,
     /// The firewall rules of the network interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<NicEntities>,
 }
+impl rt::struct_de::Members for Nic {
+    const NAME: &'static str = "Nic";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "type",
+        "href",
+        "metadata",
+        "properties",
+        "entities",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_metadata = None;
+        let mut slot_properties = None;
+        let mut slot_entities = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_entities, "entities")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            metadata: slot_metadata.unwrap_or_default(),
+            properties: slot_properties.unwrap_or_default(),
+            entities: slot_entities.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Nic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The settings of a network interface.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NicProperties {
     /// The network interface's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The MAC address the API assigned to the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac: Option<String>,
     /// The IP addresses assigned to the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<String>>,
     /// Whether the interface gets its address by DHCP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dhcp: Option<bool>,
     /// The id of the LAN the interface is connected to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lan: Option<i64>,
     /// Whether the interface's firewall is switched on.
-    #[serde(
-        rename = "firewallActive",
-        alias = "firewall_active",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "firewallActive", skip_serializing_if = "Option::is_none")]
     pub firewall_active: Option<bool>,
     /// Whether the interface's private address has outbound access to the public internet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nat: Option<bool>,
 }
+impl rt::struct_de::Members for NicProperties {
+    const NAME: &'static str = "NicProperties";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "mac",
+        "ips",
+        "dhcp",
+        "lan",
+        "firewallActive",
+        "firewall_active",
+        "nat",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_mac = None;
+        let mut slot_ips = None;
+        let mut slot_dhcp = None;
+        let mut slot_lan = None;
+        let mut slot_firewall_active = None;
+        let mut slot_nat = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_mac, "mac")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_dhcp, "dhcp")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_lan, "lan")?,
+                5 | 6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_active,
+                        "firewallActive",
+                    )?
+                }
+                7 => rt::struct_de::field(&mut map, &mut slot_nat, "nat")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            mac: slot_mac.unwrap_or_default(),
+            ips: slot_ips.unwrap_or_default(),
+            dhcp: slot_dhcp.unwrap_or_default(),
+            lan: slot_lan.unwrap_or_default(),
+            firewall_active: slot_firewall_active.unwrap_or_default(),
+            nat: slot_nat.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NicProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The resources belonging to a network interface.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NicEntities {
     /// The firewall rules of the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewallrules: Option<FirewallRuleCollection>,
 }
+impl rt::struct_de::Members for NicEntities {
+    const NAME: &'static str = "NicEntities";
+    const NAMES: &'static [&'static str] = &["firewallrules"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_firewallrules = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewallrules,
+                        "firewallrules",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            firewallrules: slot_firewallrules.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NicEntities {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A list of firewall rules.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallRuleCollection {
     /// The collection's id.
@@ -544,11 +1344,43 @@ pub struct FirewallRuleCollection {
     /// The URL of the collection.
     pub href: String,
     /// The firewall rules; missing when the depth does not reach them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<FirewallRule>>,
 }
+impl rt::struct_de::Members for FirewallRuleCollection {
+    const NAME: &'static str = "FirewallRuleCollection";
+    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_items = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            items: slot_items.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallRuleCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A rule of a network interface's firewall, allowing a kind of incoming traffic.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallRule {
     /// The firewall rule's unique id.
@@ -558,81 +1390,167 @@ pub struct FirewallRule {
     /// The URL of the firewall rule.
     pub href: String,
     /// Provisioning state and audit information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// The rule's filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<FirewallRuleProperties>,
 }
+impl rt::struct_de::Members for FirewallRule {
+    const NAME: &'static str = "FirewallRule";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "type",
+        "href",
+        "metadata",
+        "properties",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_metadata = None;
+        let mut slot_properties = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            metadata: slot_metadata.unwrap_or_default(),
+            properties: slot_properties.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The filters of a firewall rule; a filter that is empty allows everything.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FirewallRuleProperties {
     /// The rule's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The protocol the rule allows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
     /// The only MAC address traffic may come from; empty allows all.
-    #[serde(
-        rename = "sourceMac",
-        alias = "source_mac",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sourceMac", skip_serializing_if = "Option::is_none")]
     pub source_mac: Option<String>,
     /// The only IPv4 address traffic may come from; empty allows all.
-    #[serde(
-        rename = "sourceIp",
-        alias = "source_ip",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sourceIp", skip_serializing_if = "Option::is_none")]
     pub source_ip: Option<String>,
     /// The only one of the interface's addresses traffic may go to; empty allows all.
-    #[serde(
-        rename = "targetIp",
-        alias = "target_ip",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetIp", skip_serializing_if = "Option::is_none")]
     pub target_ip: Option<String>,
     /// The ICMP code allowed, for ICMP rules; empty allows all.
-    #[serde(
-        rename = "icmpCode",
-        alias = "icmp_code",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "icmpCode", skip_serializing_if = "Option::is_none")]
     pub icmp_code: Option<i64>,
     /// The ICMP type allowed, for ICMP rules; empty allows all.
-    #[serde(
-        rename = "icmpType",
-        alias = "icmp_type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "icmpType", skip_serializing_if = "Option::is_none")]
     pub icmp_type: Option<i64>,
     /// The first port allowed, for TCP or UDP rules; empty allows all.
-    #[serde(
-        rename = "portRangeStart",
-        alias = "port_range_start",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "portRangeStart", skip_serializing_if = "Option::is_none")]
     pub port_range_start: Option<i64>,
     /// The last port allowed, for TCP or UDP rules; empty allows all.
-    #[serde(
-        rename = "portRangeEnd",
-        alias = "port_range_end",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "portRangeEnd", skip_serializing_if = "Option::is_none")]
     pub port_range_end: Option<i64>,
 }
+impl rt::struct_de::Members for FirewallRuleProperties {
+    const NAME: &'static str = "FirewallRuleProperties";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "protocol",
+        "sourceMac",
+        "source_mac",
+        "sourceIp",
+        "source_ip",
+        "targetIp",
+        "target_ip",
+        "icmpCode",
+        "icmp_code",
+        "icmpType",
+        "icmp_type",
+        "portRangeStart",
+        "port_range_start",
+        "portRangeEnd",
+        "port_range_end",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_protocol = None;
+        let mut slot_source_mac = None;
+        let mut slot_source_ip = None;
+        let mut slot_target_ip = None;
+        let mut slot_icmp_code = None;
+        let mut slot_icmp_type = None;
+        let mut slot_port_range_start = None;
+        let mut slot_port_range_end = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
+                2 | 3 => {
+                    rt::struct_de::field(&mut map, &mut slot_source_mac, "sourceMac")?
+                }
+                4 | 5 => rt::struct_de::field(&mut map, &mut slot_source_ip, "sourceIp")?,
+                6 | 7 => rt::struct_de::field(&mut map, &mut slot_target_ip, "targetIp")?,
+                8 | 9 => rt::struct_de::field(&mut map, &mut slot_icmp_code, "icmpCode")?,
+                10 | 11 => {
+                    rt::struct_de::field(&mut map, &mut slot_icmp_type, "icmpType")?
+                }
+                12 | 13 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_port_range_start,
+                        "portRangeStart",
+                    )?
+                }
+                14 | 15 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_port_range_end,
+                        "portRangeEnd",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            protocol: slot_protocol.unwrap_or_default(),
+            source_mac: slot_source_mac.unwrap_or_default(),
+            source_ip: slot_source_ip.unwrap_or_default(),
+            target_ip: slot_target_ip.unwrap_or_default(),
+            icmp_code: slot_icmp_code.unwrap_or_default(),
+            icmp_type: slot_icmp_type.unwrap_or_default(),
+            port_range_start: slot_port_range_start.unwrap_or_default(),
+            port_range_end: slot_port_range_end.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for FirewallRuleProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A list of images.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImageCollection {
     /// The collection's id.
@@ -642,11 +1560,43 @@ pub struct ImageCollection {
     /// The URL of the collection.
     pub href: String,
     /// The images; missing when the depth does not reach them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Image>>,
 }
+impl rt::struct_de::Members for ImageCollection {
+    const NAME: &'static str = "ImageCollection";
+    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_items = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            items: slot_items.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A disk or CD-ROM image that volumes can be created from or servers can boot from.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Image {
     /// The image's unique id.
@@ -656,135 +1606,298 @@ pub struct Image {
     /// The URL of the image.
     pub href: String,
     /// Provisioning state and audit information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// The image's details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<ImageProperties>,
 }
+impl rt::struct_de::Members for Image {
+    const NAME: &'static str = "Image";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "type",
+        "href",
+        "metadata",
+        "properties",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_metadata = None;
+        let mut slot_properties = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            metadata: slot_metadata.unwrap_or_default(),
+            properties: slot_properties.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The details of an image.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImageProperties {
     /// The image's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A description of the image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The id of the location the image is stored in; it can only be used there.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The size of the image in GB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<f64>,
     /// Whether CPUs can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "cpuHotPlug",
-        alias = "cpu_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cpuHotPlug", skip_serializing_if = "Option::is_none")]
     pub cpu_hot_plug: Option<bool>,
     /// Whether CPUs can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "cpuHotUnplug",
-        alias = "cpu_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cpuHotUnplug", skip_serializing_if = "Option::is_none")]
     pub cpu_hot_unplug: Option<bool>,
     /// Whether memory can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "ramHotPlug",
-        alias = "ram_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ramHotPlug", skip_serializing_if = "Option::is_none")]
     pub ram_hot_plug: Option<bool>,
     /// Whether memory can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "ramHotUnplug",
-        alias = "ram_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ramHotUnplug", skip_serializing_if = "Option::is_none")]
     pub ram_hot_unplug: Option<bool>,
     /// Whether network interfaces can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "nicHotPlug",
-        alias = "nic_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "nicHotPlug", skip_serializing_if = "Option::is_none")]
     pub nic_hot_plug: Option<bool>,
     /// Whether network interfaces can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "nicHotUnplug",
-        alias = "nic_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "nicHotUnplug", skip_serializing_if = "Option::is_none")]
     pub nic_hot_unplug: Option<bool>,
     /// Whether VirtIO disks can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "discVirtioHotPlug",
-        alias = "disc_virtio_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discVirtioHotPlug", skip_serializing_if = "Option::is_none")]
     pub disc_virtio_hot_plug: Option<bool>,
     /// Whether VirtIO disks can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "discVirtioHotUnplug",
-        alias = "disc_virtio_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discVirtioHotUnplug", skip_serializing_if = "Option::is_none")]
     pub disc_virtio_hot_unplug: Option<bool>,
     /// Whether SCSI disks can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "discScsiHotPlug",
-        alias = "disc_scsi_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discScsiHotPlug", skip_serializing_if = "Option::is_none")]
     pub disc_scsi_hot_plug: Option<bool>,
     /// Whether SCSI disks can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "discScsiHotUnplug",
-        alias = "disc_scsi_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discScsiHotUnplug", skip_serializing_if = "Option::is_none")]
     pub disc_scsi_hot_unplug: Option<bool>,
     /// The operating system licence type of the image.
-    #[serde(
-        rename = "licenceType",
-        alias = "licence_type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "licenceType", skip_serializing_if = "Option::is_none")]
     pub licence_type: Option<LicenceType>,
     /// Whether the image is a hard disk or a CD-ROM image.
-    #[serde(
-        rename = "imageType",
-        alias = "image_type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "imageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<ImageType>,
     /// Whether the image is offered to everyone rather than private to the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
 }
+impl rt::struct_de::Members for ImageProperties {
+    const NAME: &'static str = "ImageProperties";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "description",
+        "location",
+        "size",
+        "cpuHotPlug",
+        "cpu_hot_plug",
+        "cpuHotUnplug",
+        "cpu_hot_unplug",
+        "ramHotPlug",
+        "ram_hot_plug",
+        "ramHotUnplug",
+        "ram_hot_unplug",
+        "nicHotPlug",
+        "nic_hot_plug",
+        "nicHotUnplug",
+        "nic_hot_unplug",
+        "discVirtioHotPlug",
+        "disc_virtio_hot_plug",
+        "discVirtioHotUnplug",
+        "disc_virtio_hot_unplug",
+        "discScsiHotPlug",
+        "disc_scsi_hot_plug",
+        "discScsiHotUnplug",
+        "disc_scsi_hot_unplug",
+        "licenceType",
+        "licence_type",
+        "imageType",
+        "image_type",
+        "public",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_location = None;
+        let mut slot_size = None;
+        let mut slot_cpu_hot_plug = None;
+        let mut slot_cpu_hot_unplug = None;
+        let mut slot_ram_hot_plug = None;
+        let mut slot_ram_hot_unplug = None;
+        let mut slot_nic_hot_plug = None;
+        let mut slot_nic_hot_unplug = None;
+        let mut slot_disc_virtio_hot_plug = None;
+        let mut slot_disc_virtio_hot_unplug = None;
+        let mut slot_disc_scsi_hot_plug = None;
+        let mut slot_disc_scsi_hot_unplug = None;
+        let mut slot_licence_type = None;
+        let mut slot_image_type = None;
+        let mut slot_public = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
+                4 | 5 => {
+                    rt::struct_de::field(&mut map, &mut slot_cpu_hot_plug, "cpuHotPlug")?
+                }
+                6 | 7 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cpu_hot_unplug,
+                        "cpuHotUnplug",
+                    )?
+                }
+                8 | 9 => {
+                    rt::struct_de::field(&mut map, &mut slot_ram_hot_plug, "ramHotPlug")?
+                }
+                10 | 11 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_ram_hot_unplug,
+                        "ramHotUnplug",
+                    )?
+                }
+                12 | 13 => {
+                    rt::struct_de::field(&mut map, &mut slot_nic_hot_plug, "nicHotPlug")?
+                }
+                14 | 15 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_nic_hot_unplug,
+                        "nicHotUnplug",
+                    )?
+                }
+                16 | 17 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_virtio_hot_plug,
+                        "discVirtioHotPlug",
+                    )?
+                }
+                18 | 19 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_virtio_hot_unplug,
+                        "discVirtioHotUnplug",
+                    )?
+                }
+                20 | 21 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_scsi_hot_plug,
+                        "discScsiHotPlug",
+                    )?
+                }
+                22 | 23 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_scsi_hot_unplug,
+                        "discScsiHotUnplug",
+                    )?
+                }
+                24 | 25 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_licence_type,
+                        "licenceType",
+                    )?
+                }
+                26 | 27 => {
+                    rt::struct_de::field(&mut map, &mut slot_image_type, "imageType")?
+                }
+                28 => rt::struct_de::field(&mut map, &mut slot_public, "public")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            location: slot_location.unwrap_or_default(),
+            size: slot_size.unwrap_or_default(),
+            cpu_hot_plug: slot_cpu_hot_plug.unwrap_or_default(),
+            cpu_hot_unplug: slot_cpu_hot_unplug.unwrap_or_default(),
+            ram_hot_plug: slot_ram_hot_plug.unwrap_or_default(),
+            ram_hot_unplug: slot_ram_hot_unplug.unwrap_or_default(),
+            nic_hot_plug: slot_nic_hot_plug.unwrap_or_default(),
+            nic_hot_unplug: slot_nic_hot_unplug.unwrap_or_default(),
+            disc_virtio_hot_plug: slot_disc_virtio_hot_plug.unwrap_or_default(),
+            disc_virtio_hot_unplug: slot_disc_virtio_hot_unplug.unwrap_or_default(),
+            disc_scsi_hot_plug: slot_disc_scsi_hot_plug.unwrap_or_default(),
+            disc_scsi_hot_unplug: slot_disc_scsi_hot_unplug.unwrap_or_default(),
+            licence_type: slot_licence_type.unwrap_or_default(),
+            image_type: slot_image_type.unwrap_or_default(),
+            public: slot_public.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A reference to an existing resource by its id, as used when linking resources in a request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResourceRef {
     /// The id of the existing resource.
     pub id: String,
+}
+impl rt::struct_de::Members for ResourceRef {
+    const NAME: &'static str = "ResourceRef";
+    const NAMES: &'static [&'static str] = &["id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResourceRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ResourceRef {
     ///Creates a `ResourceRef` from its required fields (`id`); the optional ones start unset.

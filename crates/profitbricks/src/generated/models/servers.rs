@@ -5,8 +5,7 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// A server to create, optionally with new or existing volumes and with network interfaces.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewServer {
     /// The server's host name.
@@ -20,31 +19,119 @@ pub struct NewServer {
     /// Must be at least 256; a multiple of 256.
     pub ram: i64,
     /// The availability zone to place the server in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<ServerAvailabilityZone>,
     /// The server's operating system type; when unset it is taken over from the boot image or boot volume.
     ///
     /// Must be one of `WINDOWS`, `LINUX`, `UNKNOWN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence_type: Option<LicenceType>,
     /// The id of the volume to boot from; cannot be combined with a boot CD-ROM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boot_volume_id: Option<String>,
     /// The id of the CD-ROM image to boot from; cannot be combined with a boot volume.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boot_cdrom: Option<String>,
     /// The CPU type of the server; the API uses AMD_OPTERON when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_family: Option<CpuFamily>,
     /// Volumes to create and attach to the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_volumes: Option<Vec<NewVolume>>,
     /// Existing volumes of the data center to attach to the server, by id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attach_volumes: Option<Vec<ResourceRef>>,
     /// Network interfaces to create on the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nics: Option<Vec<NewNic>>,
+}
+impl rt::struct_de::Members for NewServer {
+    const NAME: &'static str = "NewServer";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "cores",
+        "ram",
+        "availability_zone",
+        "licence_type",
+        "boot_volume_id",
+        "boot_cdrom",
+        "cpu_family",
+        "create_volumes",
+        "attach_volumes",
+        "nics",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_cores = None;
+        let mut slot_ram = None;
+        let mut slot_availability_zone = None;
+        let mut slot_licence_type = None;
+        let mut slot_boot_volume_id = None;
+        let mut slot_boot_cdrom = None;
+        let mut slot_cpu_family = None;
+        let mut slot_create_volumes = None;
+        let mut slot_attach_volumes = None;
+        let mut slot_nics = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_cores, "cores")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_availability_zone,
+                        "availability_zone",
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_licence_type,
+                        "licence_type",
+                    )?
+                }
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_boot_volume_id,
+                        "boot_volume_id",
+                    )?
+                }
+                6 => rt::struct_de::field(&mut map, &mut slot_boot_cdrom, "boot_cdrom")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_cpu_family, "cpu_family")?,
+                8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_create_volumes,
+                        "create_volumes",
+                    )?
+                }
+                9 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_attach_volumes,
+                        "attach_volumes",
+                    )?
+                }
+                10 => rt::struct_de::field(&mut map, &mut slot_nics, "nics")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::struct_de::required(slot_name, "name")?,
+            cores: rt::struct_de::required(slot_cores, "cores")?,
+            ram: rt::struct_de::required(slot_ram, "ram")?,
+            availability_zone: slot_availability_zone.unwrap_or_default(),
+            licence_type: slot_licence_type.unwrap_or_default(),
+            boot_volume_id: slot_boot_volume_id.unwrap_or_default(),
+            boot_cdrom: slot_boot_cdrom.unwrap_or_default(),
+            cpu_family: slot_cpu_family.unwrap_or_default(),
+            create_volumes: slot_create_volumes.unwrap_or_default(),
+            attach_volumes: slot_attach_volumes.unwrap_or_default(),
+            nics: slot_nics.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl serde::Serialize for NewServer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

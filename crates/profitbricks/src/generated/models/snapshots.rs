@@ -5,7 +5,7 @@ use cloud_sdks_runtime as rt;
 #[allow(unused_imports)]
 use super::*;
 /// The list of snapshots of the account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SnapshotCollection {
     /// The collection's id.
@@ -15,11 +15,43 @@ pub struct SnapshotCollection {
     /// The URL of the collection.
     pub href: String,
     /// The snapshots; missing when the depth does not reach them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Snapshot>>,
 }
+impl rt::struct_de::Members for SnapshotCollection {
+    const NAME: &'static str = "SnapshotCollection";
+    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_items = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            items: slot_items.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SnapshotCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// A snapshot of a volume, kept like an image, from which volumes can be created or restored.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Snapshot {
     /// The snapshot's unique id.
@@ -29,114 +61,248 @@ pub struct Snapshot {
     /// The URL of the snapshot.
     pub href: String,
     /// Provisioning state and audit information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// The snapshot's details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<SnapshotProperties>,
 }
+impl rt::struct_de::Members for Snapshot {
+    const NAME: &'static str = "Snapshot";
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "type",
+        "href",
+        "metadata",
+        "properties",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_id = None;
+        let mut slot_type = None;
+        let mut slot_href = None;
+        let mut slot_metadata = None;
+        let mut slot_properties = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::struct_de::required(slot_id, "id")?,
+            r#type: rt::struct_de::required(slot_type, "type")?,
+            href: rt::struct_de::required(slot_href, "href")?,
+            metadata: slot_metadata.unwrap_or_default(),
+            properties: slot_properties.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for Snapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 /// The details of a snapshot.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SnapshotProperties {
     /// The snapshot's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A description of the snapshot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The id of the location the snapshot is stored in; it can only be used there.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The size of the snapshot in GB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<f64>,
     /// Whether CPUs can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "cpuHotPlug",
-        alias = "cpu_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cpuHotPlug", skip_serializing_if = "Option::is_none")]
     pub cpu_hot_plug: Option<bool>,
     /// Whether CPUs can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "cpuHotUnplug",
-        alias = "cpu_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cpuHotUnplug", skip_serializing_if = "Option::is_none")]
     pub cpu_hot_unplug: Option<bool>,
     /// Whether memory can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "ramHotPlug",
-        alias = "ram_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ramHotPlug", skip_serializing_if = "Option::is_none")]
     pub ram_hot_plug: Option<bool>,
     /// Whether memory can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "ramHotUnplug",
-        alias = "ram_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ramHotUnplug", skip_serializing_if = "Option::is_none")]
     pub ram_hot_unplug: Option<bool>,
     /// Whether network interfaces can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "nicHotPlug",
-        alias = "nic_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "nicHotPlug", skip_serializing_if = "Option::is_none")]
     pub nic_hot_plug: Option<bool>,
     /// Whether network interfaces can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "nicHotUnplug",
-        alias = "nic_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "nicHotUnplug", skip_serializing_if = "Option::is_none")]
     pub nic_hot_unplug: Option<bool>,
     /// Whether VirtIO disks can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "discVirtioHotPlug",
-        alias = "disc_virtio_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discVirtioHotPlug", skip_serializing_if = "Option::is_none")]
     pub disc_virtio_hot_plug: Option<bool>,
     /// Whether VirtIO disks can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "discVirtioHotUnplug",
-        alias = "disc_virtio_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discVirtioHotUnplug", skip_serializing_if = "Option::is_none")]
     pub disc_virtio_hot_unplug: Option<bool>,
     /// Whether SCSI disks can be added while the system runs, without a reboot.
-    #[serde(
-        rename = "discScsiHotPlug",
-        alias = "disc_scsi_hot_plug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discScsiHotPlug", skip_serializing_if = "Option::is_none")]
     pub disc_scsi_hot_plug: Option<bool>,
     /// Whether SCSI disks can be removed while the system runs, without a reboot.
-    #[serde(
-        rename = "discScsiHotUnplug",
-        alias = "disc_scsi_hot_unplug",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discScsiHotUnplug", skip_serializing_if = "Option::is_none")]
     pub disc_scsi_hot_unplug: Option<bool>,
     /// The operating system licence type of the snapshot.
-    #[serde(
-        rename = "licenceType",
-        alias = "licence_type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "licenceType", skip_serializing_if = "Option::is_none")]
     pub licence_type: Option<LicenceType>,
+}
+impl rt::struct_de::Members for SnapshotProperties {
+    const NAME: &'static str = "SnapshotProperties";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "description",
+        "location",
+        "size",
+        "cpuHotPlug",
+        "cpu_hot_plug",
+        "cpuHotUnplug",
+        "cpu_hot_unplug",
+        "ramHotPlug",
+        "ram_hot_plug",
+        "ramHotUnplug",
+        "ram_hot_unplug",
+        "nicHotPlug",
+        "nic_hot_plug",
+        "nicHotUnplug",
+        "nic_hot_unplug",
+        "discVirtioHotPlug",
+        "disc_virtio_hot_plug",
+        "discVirtioHotUnplug",
+        "disc_virtio_hot_unplug",
+        "discScsiHotPlug",
+        "disc_scsi_hot_plug",
+        "discScsiHotUnplug",
+        "disc_scsi_hot_unplug",
+        "licenceType",
+        "licence_type",
+    ];
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_location = None;
+        let mut slot_size = None;
+        let mut slot_cpu_hot_plug = None;
+        let mut slot_cpu_hot_unplug = None;
+        let mut slot_ram_hot_plug = None;
+        let mut slot_ram_hot_unplug = None;
+        let mut slot_nic_hot_plug = None;
+        let mut slot_nic_hot_unplug = None;
+        let mut slot_disc_virtio_hot_plug = None;
+        let mut slot_disc_virtio_hot_unplug = None;
+        let mut slot_disc_scsi_hot_plug = None;
+        let mut slot_disc_scsi_hot_unplug = None;
+        let mut slot_licence_type = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
+                4 | 5 => {
+                    rt::struct_de::field(&mut map, &mut slot_cpu_hot_plug, "cpuHotPlug")?
+                }
+                6 | 7 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cpu_hot_unplug,
+                        "cpuHotUnplug",
+                    )?
+                }
+                8 | 9 => {
+                    rt::struct_de::field(&mut map, &mut slot_ram_hot_plug, "ramHotPlug")?
+                }
+                10 | 11 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_ram_hot_unplug,
+                        "ramHotUnplug",
+                    )?
+                }
+                12 | 13 => {
+                    rt::struct_de::field(&mut map, &mut slot_nic_hot_plug, "nicHotPlug")?
+                }
+                14 | 15 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_nic_hot_unplug,
+                        "nicHotUnplug",
+                    )?
+                }
+                16 | 17 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_virtio_hot_plug,
+                        "discVirtioHotPlug",
+                    )?
+                }
+                18 | 19 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_virtio_hot_unplug,
+                        "discVirtioHotUnplug",
+                    )?
+                }
+                20 | 21 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_scsi_hot_plug,
+                        "discScsiHotPlug",
+                    )?
+                }
+                22 | 23 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_scsi_hot_unplug,
+                        "discScsiHotUnplug",
+                    )?
+                }
+                24 | 25 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_licence_type,
+                        "licenceType",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            location: slot_location.unwrap_or_default(),
+            size: slot_size.unwrap_or_default(),
+            cpu_hot_plug: slot_cpu_hot_plug.unwrap_or_default(),
+            cpu_hot_unplug: slot_cpu_hot_unplug.unwrap_or_default(),
+            ram_hot_plug: slot_ram_hot_plug.unwrap_or_default(),
+            ram_hot_unplug: slot_ram_hot_unplug.unwrap_or_default(),
+            nic_hot_plug: slot_nic_hot_plug.unwrap_or_default(),
+            nic_hot_unplug: slot_nic_hot_unplug.unwrap_or_default(),
+            disc_virtio_hot_plug: slot_disc_virtio_hot_plug.unwrap_or_default(),
+            disc_virtio_hot_unplug: slot_disc_virtio_hot_unplug.unwrap_or_default(),
+            disc_scsi_hot_plug: slot_disc_scsi_hot_plug.unwrap_or_default(),
+            disc_scsi_hot_unplug: slot_disc_scsi_hot_unplug.unwrap_or_default(),
+            licence_type: slot_licence_type.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for SnapshotProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }

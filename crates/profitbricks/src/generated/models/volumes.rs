@@ -10,37 +10,105 @@ use super::*;
 /// keys (or both) so the system can be logged into; setting a password as well as keys keeps
 /// access through the remote console possible. This is not checked before sending: the image id
 /// alone does not say whether it is an official image (see `create_volume`).
-#[derive(Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewVolume {
     /// The name of the volume.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The size of the volume in GB.
     pub size: i64,
     /// The kind of storage backing the volume.
     pub disk_type: VolumeType,
     /// The bus the volume is connected through; the API uses VIRTIO when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bus: Option<Bus>,
     /// The id of the image or snapshot to create the volume from; its licence type is then fixed by the image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// The operating system licence type of the volume; needed when no image is given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence_type: Option<LicenceType>,
     /// A one-time password set on the image's administrator account; only official ProfitBricks images support it, and it is never returned when reading.
     ///
     /// Must be 8 to 50 characters; only the characters `abcdefghjkmnpqrstuvxABCDEFGHJKLMNPQRSTUVX23456789`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_password: Option<String>,
     /// Public SSH keys that may log into the volume's system; only official ProfitBricks images support them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_keys: Option<Vec<String>>,
     /// The storage availability zone of the volume; it only matters for HDD volumes, so leave it unset or AUTO for SSD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<VolumeAvailabilityZone>,
+}
+impl rt::struct_de::Members for NewVolume {
+    const NAME: &'static str = "NewVolume";
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "size",
+        "disk_type",
+        "bus",
+        "image",
+        "licence_type",
+        "image_password",
+        "ssh_keys",
+        "availability_zone",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_name = None;
+        let mut slot_size = None;
+        let mut slot_disk_type = None;
+        let mut slot_bus = None;
+        let mut slot_image = None;
+        let mut slot_licence_type = None;
+        let mut slot_image_password = None;
+        let mut slot_ssh_keys = None;
+        let mut slot_availability_zone = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                1 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_disk_type, "disk_type")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_bus, "bus")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_image, "image")?,
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_licence_type,
+                        "licence_type",
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_image_password,
+                        "image_password",
+                    )?
+                }
+                7 => rt::struct_de::field(&mut map, &mut slot_ssh_keys, "ssh_keys")?,
+                8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_availability_zone,
+                        "availability_zone",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: slot_name.unwrap_or_default(),
+            size: rt::struct_de::required(slot_size, "size")?,
+            disk_type: rt::struct_de::required(slot_disk_type, "disk_type")?,
+            bus: slot_bus.unwrap_or_default(),
+            image: slot_image.unwrap_or_default(),
+            licence_type: slot_licence_type.unwrap_or_default(),
+            image_password: slot_image_password.unwrap_or_default(),
+            ssh_keys: slot_ssh_keys.unwrap_or_default(),
+            availability_zone: slot_availability_zone.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewVolume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl std::fmt::Debug for NewVolume {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `get_firewall_rules`, by the source's names: what [`Client::get_firewall_rules`](Client::get_firewall_rules) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetFirewallRulesParams {
     /// The unique id of the data center.
@@ -20,6 +19,50 @@ pub struct GetFirewallRulesParams {
     pub nic_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for GetFirewallRulesParams {
+    const NAME: &'static str = "GetFirewallRulesParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "server_id",
+        "nic_id",
+        "depth",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_nic_id = None;
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetFirewallRulesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetFirewallRulesParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -100,8 +143,7 @@ impl GetFirewallRulesRequest {
     }
 }
 ///The arguments of `get_firewall_rule`, by the source's names: what [`Client::get_firewall_rule`](Client::get_firewall_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetFirewallRuleParams {
     /// The unique id of the data center.
@@ -112,6 +154,59 @@ pub struct GetFirewallRuleParams {
     pub nic_id: String,
     /// The unique id of the firewall rule.
     pub firewall_rule_id: String,
+}
+impl rt::struct_de::Members for GetFirewallRuleParams {
+    const NAME: &'static str = "GetFirewallRuleParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "server_id",
+        "nic_id",
+        "firewall_rule_id",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_nic_id = None;
+        let mut slot_firewall_rule_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_rule_id,
+                        "firewall_rule_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
+            firewall_rule_id: rt::struct_de::required(
+                slot_firewall_rule_id,
+                "firewall_rule_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetFirewallRuleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetFirewallRuleParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -177,8 +272,7 @@ impl Client {
     }
 }
 ///The arguments of `create_firewall_rule`, by the source's names: what [`Client::create_firewall_rule`](Client::create_firewall_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateFirewallRuleParams {
     /// The unique id of the data center.
@@ -189,6 +283,56 @@ pub struct CreateFirewallRuleParams {
     pub nic_id: String,
     /// The firewall rule to create.
     pub firewall_rule: NewFirewallRule,
+}
+impl rt::struct_de::Members for CreateFirewallRuleParams {
+    const NAME: &'static str = "CreateFirewallRuleParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "server_id",
+        "nic_id",
+        "firewall_rule",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_nic_id = None;
+        let mut slot_firewall_rule = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_rule,
+                        "firewall_rule",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
+            firewall_rule: rt::struct_de::required(slot_firewall_rule, "firewall_rule")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateFirewallRuleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateFirewallRuleParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -275,8 +419,7 @@ impl Client {
     }
 }
 ///The arguments of `update_firewall_rule`, by the source's names: what [`Client::update_firewall_rule`](Client::update_firewall_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallRuleParams {
     /// The unique id of the data center.
@@ -290,54 +433,160 @@ pub struct UpdateFirewallRuleParams {
     /// The new name of the rule.
     pub name: Option<String>,
     /// Only allow traffic from this MAC address, written like aa:bb:cc:dd:ee:ff. Must be exactly 17 characters; only the characters `0-9a-fA-F:`.
-    #[serde(
-        default,
-        deserialize_with = "rt::dynamic::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_mac: Option<Option<String>>,
     /// Only allow traffic from this IPv4 address.
-    #[serde(
-        default,
-        deserialize_with = "rt::dynamic::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_ip: Option<Option<String>>,
     /// Only allow traffic to this one of the interface's IP addresses, for interfaces that have several.
-    #[serde(
-        default,
-        deserialize_with = "rt::dynamic::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_ip: Option<Option<String>>,
     /// The first port allowed, for TCP or UDP rules. Must be from 1 to 65534.
-    #[serde(
-        default,
-        deserialize_with = "rt::dynamic::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_range_start: Option<Option<i64>>,
     /// The last port allowed, for TCP or UDP rules. Must be from 1 to 65534.
-    #[serde(
-        default,
-        deserialize_with = "rt::dynamic::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_range_end: Option<Option<i64>>,
     /// The ICMP type allowed, for ICMP rules. Must be from 0 to 254.
-    #[serde(
-        default,
-        deserialize_with = "rt::dynamic::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icmp_type: Option<Option<i64>>,
     /// The ICMP code allowed, for ICMP rules. Must be from 0 to 254.
-    #[serde(
-        default,
-        deserialize_with = "rt::dynamic::nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icmp_code: Option<Option<i64>>,
+}
+impl rt::struct_de::Members for UpdateFirewallRuleParams {
+    const NAME: &'static str = "UpdateFirewallRuleParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "server_id",
+        "nic_id",
+        "firewall_rule_id",
+        "name",
+        "source_mac",
+        "source_ip",
+        "target_ip",
+        "port_range_start",
+        "port_range_end",
+        "icmp_type",
+        "icmp_code",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_nic_id = None;
+        let mut slot_firewall_rule_id = None;
+        let mut slot_name = None;
+        let mut slot_source_mac = None;
+        let mut slot_source_ip = None;
+        let mut slot_target_ip = None;
+        let mut slot_port_range_start = None;
+        let mut slot_port_range_end = None;
+        let mut slot_icmp_type = None;
+        let mut slot_icmp_code = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_rule_id,
+                        "firewall_rule_id",
+                    )?
+                }
+                4 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                5 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_source_mac,
+                        "source_mac",
+                        rt::dynamic::Nullable,
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_source_ip,
+                        "source_ip",
+                        rt::dynamic::Nullable,
+                    )?
+                }
+                7 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_target_ip,
+                        "target_ip",
+                        rt::dynamic::Nullable,
+                    )?
+                }
+                8 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_port_range_start,
+                        "port_range_start",
+                        rt::dynamic::Nullable,
+                    )?
+                }
+                9 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_port_range_end,
+                        "port_range_end",
+                        rt::dynamic::Nullable,
+                    )?
+                }
+                10 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_icmp_type,
+                        "icmp_type",
+                        rt::dynamic::Nullable,
+                    )?
+                }
+                11 => {
+                    rt::struct_de::field_with(
+                        &mut map,
+                        &mut slot_icmp_code,
+                        "icmp_code",
+                        rt::dynamic::Nullable,
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
+            firewall_rule_id: rt::struct_de::required(
+                slot_firewall_rule_id,
+                "firewall_rule_id",
+            )?,
+            name: slot_name.unwrap_or_default(),
+            source_mac: slot_source_mac.unwrap_or_default(),
+            source_ip: slot_source_ip.unwrap_or_default(),
+            target_ip: slot_target_ip.unwrap_or_default(),
+            port_range_start: slot_port_range_start.unwrap_or_default(),
+            port_range_end: slot_port_range_end.unwrap_or_default(),
+            icmp_type: slot_icmp_type.unwrap_or_default(),
+            icmp_code: slot_icmp_code.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallRuleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl UpdateFirewallRuleParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -543,8 +792,7 @@ impl UpdateFirewallRuleRequest {
     }
 }
 ///The arguments of `delete_firewall_rule`, by the source's names: what [`Client::delete_firewall_rule`](Client::delete_firewall_rule) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteFirewallRuleParams {
     /// The unique id of the data center.
@@ -555,6 +803,59 @@ pub struct DeleteFirewallRuleParams {
     pub nic_id: String,
     /// The unique id of the firewall rule to delete.
     pub firewall_rule_id: String,
+}
+impl rt::struct_de::Members for DeleteFirewallRuleParams {
+    const NAME: &'static str = "DeleteFirewallRuleParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "server_id",
+        "nic_id",
+        "firewall_rule_id",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_nic_id = None;
+        let mut slot_firewall_rule_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_firewall_rule_id,
+                        "firewall_rule_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
+            firewall_rule_id: rt::struct_de::required(
+                slot_firewall_rule_id,
+                "firewall_rule_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteFirewallRuleParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteFirewallRuleParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,12 +8,35 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_ipblocks`, by the source's names: what [`Client::list_ipblocks`](Client::list_ipblocks) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListIpblocksParams {
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for ListIpblocksParams {
+    const NAME: &'static str = "ListIpblocksParams";
+    const NAMES: &'static [&'static str] = &["depth"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListIpblocksParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListIpblocksParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -71,12 +94,35 @@ impl ListIpblocksRequest {
     }
 }
 ///The arguments of `get_ipblock`, by the source's names: what [`Client::get_ipblock`](Client::get_ipblock) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetIpblockParams {
     /// The unique id of the IP block.
     pub ipblock_id: String,
+}
+impl rt::struct_de::Members for GetIpblockParams {
+    const NAME: &'static str = "GetIpblockParams";
+    const NAMES: &'static [&'static str] = &["ipblock_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_ipblock_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_ipblock_id, "ipblock_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            ipblock_id: rt::struct_de::required(slot_ipblock_id, "ipblock_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetIpblockParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetIpblockParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -117,12 +163,35 @@ impl Client {
     }
 }
 ///The arguments of `reserve_ipblock`, by the source's names: what [`Client::reserve_ipblock`](Client::reserve_ipblock) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReserveIpblockParams {
     /// The IP block to reserve.
     pub ipblock: NewIpBlock,
+}
+impl rt::struct_de::Members for ReserveIpblockParams {
+    const NAME: &'static str = "ReserveIpblockParams";
+    const NAMES: &'static [&'static str] = &["ipblock"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_ipblock = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_ipblock, "ipblock")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            ipblock: rt::struct_de::required(slot_ipblock, "ipblock")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReserveIpblockParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ReserveIpblockParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -176,12 +245,35 @@ impl Client {
     }
 }
 ///The arguments of `delete_ipblock`, by the source's names: what [`Client::delete_ipblock`](Client::delete_ipblock) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteIpblockParams {
     /// The unique id of the IP block to release.
     pub ipblock_id: String,
+}
+impl rt::struct_de::Members for DeleteIpblockParams {
+    const NAME: &'static str = "DeleteIpblockParams";
+    const NAMES: &'static [&'static str] = &["ipblock_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_ipblock_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_ipblock_id, "ipblock_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            ipblock_id: rt::struct_de::required(slot_ipblock_id, "ipblock_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteIpblockParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteIpblockParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,14 +8,46 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_lans`, by the source's names: what [`Client::list_lans`](Client::list_lans) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListLansParams {
     /// The unique id of the data center.
     pub datacenter_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for ListLansParams {
+    const NAME: &'static str = "ListLansParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "depth"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListLansParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListLansParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -80,14 +112,46 @@ impl ListLansRequest {
     }
 }
 ///The arguments of `create_lan`, by the source's names: what [`Client::create_lan`](Client::create_lan) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateLanParams {
     /// The unique id of the data center to create the LAN in.
     pub datacenter_id: String,
     /// The LAN to create, with any network interfaces to connect to it.
     pub lan: NewLan,
+}
+impl rt::struct_de::Members for CreateLanParams {
+    const NAME: &'static str = "CreateLanParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "lan"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_lan = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_lan, "lan")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            lan: rt::struct_de::required(slot_lan, "lan")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateLanParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateLanParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -139,8 +203,7 @@ impl Client {
     }
 }
 ///The arguments of `get_lan`, by the source's names: what [`Client::get_lan`](Client::get_lan) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetLanParams {
     /// The unique id of the data center.
@@ -149,6 +212,42 @@ pub struct GetLanParams {
     pub lan_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for GetLanParams {
+    const NAME: &'static str = "GetLanParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "lan_id", "depth"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_lan_id = None;
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_lan_id, "lan_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            lan_id: rt::struct_de::required(slot_lan_id, "lan_id")?,
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetLanParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetLanParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -219,8 +318,7 @@ impl GetLanRequest {
     }
 }
 ///The arguments of `update_lan`, by the source's names: what [`Client::update_lan`](Client::update_lan) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateLanParams {
     /// The unique id of the data center.
@@ -231,6 +329,50 @@ pub struct UpdateLanParams {
     pub name: Option<String>,
     /// Whether the LAN faces the public internet.
     pub public: Option<bool>,
+}
+impl rt::struct_de::Members for UpdateLanParams {
+    const NAME: &'static str = "UpdateLanParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "lan_id",
+        "name",
+        "public",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_lan_id = None;
+        let mut slot_name = None;
+        let mut slot_public = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_lan_id, "lan_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_public, "public")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            lan_id: rt::struct_de::required(slot_lan_id, "lan_id")?,
+            name: slot_name.unwrap_or_default(),
+            public: slot_public.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateLanParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl UpdateLanParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -304,14 +446,46 @@ impl UpdateLanRequest {
     }
 }
 ///The arguments of `delete_lan`, by the source's names: what [`Client::delete_lan`](Client::delete_lan) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteLanParams {
     /// The unique id of the data center.
     pub datacenter_id: String,
     /// The id of the LAN to delete.
     pub lan_id: String,
+}
+impl rt::struct_de::Members for DeleteLanParams {
+    const NAME: &'static str = "DeleteLanParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "lan_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_lan_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_lan_id, "lan_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            lan_id: rt::struct_de::required(slot_lan_id, "lan_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteLanParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteLanParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,14 +8,46 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_loadbalancers`, by the source's names: what [`Client::list_loadbalancers`](Client::list_loadbalancers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListLoadbalancersParams {
     /// The unique id of the data center.
     pub datacenter_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for ListLoadbalancersParams {
+    const NAME: &'static str = "ListLoadbalancersParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "depth"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListLoadbalancersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListLoadbalancersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -83,14 +115,55 @@ impl ListLoadbalancersRequest {
     }
 }
 ///The arguments of `get_loadbalancer`, by the source's names: what [`Client::get_loadbalancer`](Client::get_loadbalancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetLoadbalancerParams {
     /// The unique id of the data center.
     pub datacenter_id: String,
     /// The unique id of the load balancer.
     pub loadbalancer_id: String,
+}
+impl rt::struct_de::Members for GetLoadbalancerParams {
+    const NAME: &'static str = "GetLoadbalancerParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "loadbalancer_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_loadbalancer_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_loadbalancer_id,
+                        "loadbalancer_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            loadbalancer_id: rt::struct_de::required(
+                slot_loadbalancer_id,
+                "loadbalancer_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetLoadbalancerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetLoadbalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -143,14 +216,52 @@ impl Client {
     }
 }
 ///The arguments of `create_loadbalancer`, by the source's names: what [`Client::create_loadbalancer`](Client::create_loadbalancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateLoadbalancerParams {
     /// The unique id of the data center to create the load balancer in.
     pub datacenter_id: String,
     /// The load balancer to create, with any network interfaces to balance.
     pub loadbalancer: NewLoadBalancer,
+}
+impl rt::struct_de::Members for CreateLoadbalancerParams {
+    const NAME: &'static str = "CreateLoadbalancerParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "loadbalancer"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_loadbalancer = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_loadbalancer,
+                        "loadbalancer",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            loadbalancer: rt::struct_de::required(slot_loadbalancer, "loadbalancer")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateLoadbalancerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateLoadbalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -206,8 +317,7 @@ impl Client {
     }
 }
 ///The arguments of `update_loadbalancer`, by the source's names: what [`Client::update_loadbalancer`](Client::update_loadbalancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateLoadbalancerParams {
     /// The unique id of the data center.
@@ -220,6 +330,63 @@ pub struct UpdateLoadbalancerParams {
     pub ip: Option<String>,
     /// Whether the load balancer reserves its address by DHCP.
     pub dhcp: Option<bool>,
+}
+impl rt::struct_de::Members for UpdateLoadbalancerParams {
+    const NAME: &'static str = "UpdateLoadbalancerParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "loadbalancer_id",
+        "name",
+        "ip",
+        "dhcp",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_loadbalancer_id = None;
+        let mut slot_name = None;
+        let mut slot_ip = None;
+        let mut slot_dhcp = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_loadbalancer_id,
+                        "loadbalancer_id",
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_dhcp, "dhcp")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            loadbalancer_id: rt::struct_de::required(
+                slot_loadbalancer_id,
+                "loadbalancer_id",
+            )?,
+            name: slot_name.unwrap_or_default(),
+            ip: slot_ip.unwrap_or_default(),
+            dhcp: slot_dhcp.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateLoadbalancerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl UpdateLoadbalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -310,14 +477,55 @@ impl UpdateLoadbalancerRequest {
     }
 }
 ///The arguments of `delete_loadbalancer`, by the source's names: what [`Client::delete_loadbalancer`](Client::delete_loadbalancer) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteLoadbalancerParams {
     /// The unique id of the data center.
     pub datacenter_id: String,
     /// The unique id of the load balancer to delete.
     pub loadbalancer_id: String,
+}
+impl rt::struct_de::Members for DeleteLoadbalancerParams {
+    const NAME: &'static str = "DeleteLoadbalancerParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "loadbalancer_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_loadbalancer_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_loadbalancer_id,
+                        "loadbalancer_id",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            loadbalancer_id: rt::struct_de::required(
+                slot_loadbalancer_id,
+                "loadbalancer_id",
+            )?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteLoadbalancerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteLoadbalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -373,8 +581,7 @@ impl Client {
     }
 }
 ///The arguments of `get_loadbalancer_members`, by the source's names: what [`Client::get_loadbalancer_members`](Client::get_loadbalancer_members) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetLoadbalancerMembersParams {
     /// The unique id of the data center.
@@ -383,6 +590,55 @@ pub struct GetLoadbalancerMembersParams {
     pub loadbalancer_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for GetLoadbalancerMembersParams {
+    const NAME: &'static str = "GetLoadbalancerMembersParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "loadbalancer_id",
+        "depth",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_loadbalancer_id = None;
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_loadbalancer_id,
+                        "loadbalancer_id",
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            loadbalancer_id: rt::struct_de::required(
+                slot_loadbalancer_id,
+                "loadbalancer_id",
+            )?,
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetLoadbalancerMembersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetLoadbalancerMembersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -459,8 +715,7 @@ impl GetLoadbalancerMembersRequest {
     }
 }
 ///The arguments of `get_loadbalanced_nic`, by the source's names: what [`Client::get_loadbalanced_nic`](Client::get_loadbalanced_nic) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetLoadbalancedNicParams {
     /// The unique id of the data center.
@@ -471,6 +726,59 @@ pub struct GetLoadbalancedNicParams {
     pub nic_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for GetLoadbalancedNicParams {
+    const NAME: &'static str = "GetLoadbalancedNicParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "loadbalancer_id",
+        "nic_id",
+        "depth",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_loadbalancer_id = None;
+        let mut slot_nic_id = None;
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_loadbalancer_id,
+                        "loadbalancer_id",
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            loadbalancer_id: rt::struct_de::required(
+                slot_loadbalancer_id,
+                "loadbalancer_id",
+            )?,
+            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetLoadbalancedNicParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetLoadbalancedNicParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -551,8 +859,7 @@ impl GetLoadbalancedNicRequest {
     }
 }
 ///The arguments of `add_loadbalanced_nics`, by the source's names: what [`Client::add_loadbalanced_nics`](Client::add_loadbalanced_nics) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddLoadbalancedNicsParams {
     /// The unique id of the data center.
@@ -561,6 +868,55 @@ pub struct AddLoadbalancedNicsParams {
     pub loadbalancer_id: String,
     /// The unique id of the network interface to balance.
     pub nic_id: String,
+}
+impl rt::struct_de::Members for AddLoadbalancedNicsParams {
+    const NAME: &'static str = "AddLoadbalancedNicsParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "loadbalancer_id",
+        "nic_id",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_loadbalancer_id = None;
+        let mut slot_nic_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_loadbalancer_id,
+                        "loadbalancer_id",
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            loadbalancer_id: rt::struct_de::required(
+                slot_loadbalancer_id,
+                "loadbalancer_id",
+            )?,
+            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddLoadbalancedNicsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AddLoadbalancedNicsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -623,8 +979,7 @@ impl Client {
     }
 }
 ///The arguments of `remove_loadbalanced_nic`, by the source's names: what [`Client::remove_loadbalanced_nic`](Client::remove_loadbalanced_nic) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveLoadbalancedNicParams {
     /// The unique id of the data center.
@@ -633,6 +988,55 @@ pub struct RemoveLoadbalancedNicParams {
     pub loadbalancer_id: String,
     /// The unique id of the network interface to take out of the load balancer.
     pub nic_id: String,
+}
+impl rt::struct_de::Members for RemoveLoadbalancedNicParams {
+    const NAME: &'static str = "RemoveLoadbalancedNicParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "loadbalancer_id",
+        "nic_id",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_loadbalancer_id = None;
+        let mut slot_nic_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_loadbalancer_id,
+                        "loadbalancer_id",
+                    )?
+                }
+                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            loadbalancer_id: rt::struct_de::required(
+                slot_loadbalancer_id,
+                "loadbalancer_id",
+            )?,
+            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoveLoadbalancedNicParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RemoveLoadbalancedNicParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,10 +8,27 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_locations`, by the source's names: what [`Client::list_locations`](Client::list_locations) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListLocationsParams {}
+impl rt::struct_de::Members for ListLocationsParams {
+    const NAME: &'static str = "ListLocationsParams";
+    const NAMES: &'static [&'static str] = &[];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            rt::struct_de::skip(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListLocationsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
+}
 impl ListLocationsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -45,12 +62,37 @@ impl Client {
     }
 }
 ///The arguments of `get_location`, by the source's names: what [`Client::get_location`](Client::get_location) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetLocationParams {
     /// The location's id, made of country and city, such as us/las.
     pub location_id: String,
+}
+impl rt::struct_de::Members for GetLocationParams {
+    const NAME: &'static str = "GetLocationParams";
+    const NAMES: &'static [&'static str] = &["location_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_location_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_location_id, "location_id")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            location_id: rt::struct_de::required(slot_location_id, "location_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetLocationParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetLocationParams {
     /// The arguments with every required one given and the optional ones unset.

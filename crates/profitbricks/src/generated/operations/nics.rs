@@ -8,8 +8,7 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_nics`, by the source's names: what [`Client::list_nics`](Client::list_nics) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListNicsParams {
     /// The unique id of the data center.
@@ -18,6 +17,42 @@ pub struct ListNicsParams {
     pub server_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for ListNicsParams {
+    const NAME: &'static str = "ListNicsParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "depth"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListNicsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListNicsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -88,8 +123,7 @@ impl ListNicsRequest {
     }
 }
 ///The arguments of `get_nic`, by the source's names: what [`Client::get_nic`](Client::get_nic) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetNicParams {
     /// The unique id of the data center.
@@ -100,6 +134,50 @@ pub struct GetNicParams {
     pub nic_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for GetNicParams {
+    const NAME: &'static str = "GetNicParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "server_id",
+        "nic_id",
+        "depth",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_nic_id = None;
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetNicParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetNicParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -177,8 +255,7 @@ impl GetNicRequest {
     }
 }
 ///The arguments of `create_nic`, by the source's names: what [`Client::create_nic`](Client::create_nic) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateNicParams {
     /// The unique id of the data center.
@@ -187,6 +264,42 @@ pub struct CreateNicParams {
     pub server_id: String,
     /// The network interface to create, with any firewall rules.
     pub nic: NewNic,
+}
+impl rt::struct_de::Members for CreateNicParams {
+    const NAME: &'static str = "CreateNicParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "nic"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_nic = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_nic, "nic")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            nic: rt::struct_de::required(slot_nic, "nic")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateNicParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateNicParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -260,8 +373,7 @@ impl Client {
     }
 }
 ///The arguments of `update_nic`, by the source's names: what [`Client::update_nic`](Client::update_nic) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateNicParams {
     /// The unique id of the data center.
@@ -280,6 +392,66 @@ pub struct UpdateNicParams {
     pub lan: Option<i64>,
     /// Whether the interface's private address gets outbound access to the public internet.
     pub nat: Option<bool>,
+}
+impl rt::struct_de::Members for UpdateNicParams {
+    const NAME: &'static str = "UpdateNicParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "server_id",
+        "nic_id",
+        "name",
+        "ips",
+        "dhcp",
+        "lan",
+        "nat",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_nic_id = None;
+        let mut slot_name = None;
+        let mut slot_ips = None;
+        let mut slot_dhcp = None;
+        let mut slot_lan = None;
+        let mut slot_nat = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
+                5 => rt::struct_de::field(&mut map, &mut slot_dhcp, "dhcp")?,
+                6 => rt::struct_de::field(&mut map, &mut slot_lan, "lan")?,
+                7 => rt::struct_de::field(&mut map, &mut slot_nat, "nat")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
+            name: slot_name.unwrap_or_default(),
+            ips: slot_ips.unwrap_or_default(),
+            dhcp: slot_dhcp.unwrap_or_default(),
+            lan: slot_lan.unwrap_or_default(),
+            nat: slot_nat.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateNicParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl UpdateNicParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -390,8 +562,7 @@ impl UpdateNicRequest {
     }
 }
 ///The arguments of `delete_nic`, by the source's names: what [`Client::delete_nic`](Client::delete_nic) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteNicParams {
     /// The unique id of the data center.
@@ -400,6 +571,42 @@ pub struct DeleteNicParams {
     pub server_id: String,
     /// The unique id of the network interface to delete.
     pub nic_id: String,
+}
+impl rt::struct_de::Members for DeleteNicParams {
+    const NAME: &'static str = "DeleteNicParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "nic_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_nic_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteNicParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteNicParams {
     /// The arguments with every required one given and the optional ones unset.

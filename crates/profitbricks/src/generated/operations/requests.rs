@@ -8,12 +8,35 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_requests`, by the source's names: what [`Client::list_requests`](Client::list_requests) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListRequestsParams {
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for ListRequestsParams {
+    const NAME: &'static str = "ListRequestsParams";
+    const NAMES: &'static [&'static str] = &["depth"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRequestsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListRequestsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -71,12 +94,35 @@ impl ListRequestsRequest {
     }
 }
 ///The arguments of `get_request`, by the source's names: what [`Client::get_request`](Client::get_request) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetRequestParams {
     /// The unique id of the request, as handed back by the call that made it.
     pub request_id: String,
+}
+impl rt::struct_de::Members for GetRequestParams {
+    const NAME: &'static str = "GetRequestParams";
+    const NAMES: &'static [&'static str] = &["request_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_request_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_request_id, "request_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            request_id: rt::struct_de::required(slot_request_id, "request_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetRequestParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetRequestParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -120,12 +166,35 @@ impl Client {
     }
 }
 ///The arguments of `get_request_status`, by the source's names: what [`Client::get_request_status`](Client::get_request_status) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetRequestStatusParams {
     /// The unique id of the request, as handed back by the call that made it.
     pub request_id: String,
+}
+impl rt::struct_de::Members for GetRequestStatusParams {
+    const NAME: &'static str = "GetRequestStatusParams";
+    const NAMES: &'static [&'static str] = &["request_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_request_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_request_id, "request_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            request_id: rt::struct_de::required(slot_request_id, "request_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetRequestStatusParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetRequestStatusParams {
     /// The arguments with every required one given and the optional ones unset.

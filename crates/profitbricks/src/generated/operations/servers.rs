@@ -8,14 +8,46 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_servers`, by the source's names: what [`Client::list_servers`](Client::list_servers) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListServersParams {
     /// The unique id of the data center.
     pub datacenter_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for ListServersParams {
+    const NAME: &'static str = "ListServersParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "depth"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListServersParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListServersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -83,8 +115,7 @@ impl ListServersRequest {
     }
 }
 ///The arguments of `get_server`, by the source's names: what [`Client::get_server`](Client::get_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetServerParams {
     /// The unique id of the data center.
@@ -93,6 +124,42 @@ pub struct GetServerParams {
     pub server_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for GetServerParams {
+    const NAME: &'static str = "GetServerParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "depth"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -166,14 +233,46 @@ impl GetServerRequest {
     }
 }
 ///The arguments of `create_server`, by the source's names: what [`Client::create_server`](Client::create_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateServerParams {
     /// The unique id of the data center to create the server in.
     pub datacenter_id: String,
     /// The server to create, with any volumes and network interfaces to create or attach along with it.
     pub server: NewServer,
+}
+impl rt::struct_de::Members for CreateServerParams {
+    const NAME: &'static str = "CreateServerParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server, "server")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server: rt::struct_de::required(slot_server, "server")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -243,8 +342,7 @@ impl Client {
     }
 }
 ///The arguments of `update_server`, by the source's names: what [`Client::update_server`](Client::update_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateServerParams {
     /// The unique id of the data center.
@@ -265,6 +363,84 @@ pub struct UpdateServerParams {
     pub boot_volume: Option<String>,
     /// The id of the CD-ROM image to boot from; cannot be combined with a boot volume.
     pub boot_cdrom: Option<String>,
+}
+impl rt::struct_de::Members for UpdateServerParams {
+    const NAME: &'static str = "UpdateServerParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "server_id",
+        "name",
+        "cores",
+        "ram",
+        "availability_zone",
+        "licence_type",
+        "boot_volume",
+        "boot_cdrom",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_name = None;
+        let mut slot_cores = None;
+        let mut slot_ram = None;
+        let mut slot_availability_zone = None;
+        let mut slot_licence_type = None;
+        let mut slot_boot_volume = None;
+        let mut slot_boot_cdrom = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_cores, "cores")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_availability_zone,
+                        "availability_zone",
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_licence_type,
+                        "licence_type",
+                    )?
+                }
+                7 => {
+                    rt::struct_de::field(&mut map, &mut slot_boot_volume, "boot_volume")?
+                }
+                8 => rt::struct_de::field(&mut map, &mut slot_boot_cdrom, "boot_cdrom")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            name: slot_name.unwrap_or_default(),
+            cores: slot_cores.unwrap_or_default(),
+            ram: slot_ram.unwrap_or_default(),
+            availability_zone: slot_availability_zone.unwrap_or_default(),
+            licence_type: slot_licence_type.unwrap_or_default(),
+            boot_volume: slot_boot_volume.unwrap_or_default(),
+            boot_cdrom: slot_boot_cdrom.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl UpdateServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -426,14 +602,46 @@ impl UpdateServerRequest {
     }
 }
 ///The arguments of `delete_server`, by the source's names: what [`Client::delete_server`](Client::delete_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteServerParams {
     /// The unique id of the data center.
     pub datacenter_id: String,
     /// The unique id of the server to delete.
     pub server_id: String,
+}
+impl rt::struct_de::Members for DeleteServerParams {
+    const NAME: &'static str = "DeleteServerParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -487,8 +695,7 @@ impl Client {
     }
 }
 ///The arguments of `get_attached_volumes`, by the source's names: what [`Client::get_attached_volumes`](Client::get_attached_volumes) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAttachedVolumesParams {
     /// The unique id of the data center.
@@ -497,6 +704,42 @@ pub struct GetAttachedVolumesParams {
     pub server_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for GetAttachedVolumesParams {
+    const NAME: &'static str = "GetAttachedVolumesParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "depth"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetAttachedVolumesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetAttachedVolumesParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -567,8 +810,7 @@ impl GetAttachedVolumesRequest {
     }
 }
 ///The arguments of `attach_volume`, by the source's names: what [`Client::attach_volume`](Client::attach_volume) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachVolumeParams {
     /// The unique id of the data center.
@@ -577,6 +819,42 @@ pub struct AttachVolumeParams {
     pub server_id: String,
     /// The unique id of the existing volume to attach.
     pub volume_id: String,
+}
+impl rt::struct_de::Members for AttachVolumeParams {
+    const NAME: &'static str = "AttachVolumeParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "volume_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_volume_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachVolumeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AttachVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -638,8 +916,7 @@ impl Client {
     }
 }
 ///The arguments of `get_attached_volume`, by the source's names: what [`Client::get_attached_volume`](Client::get_attached_volume) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAttachedVolumeParams {
     /// The unique id of the data center.
@@ -648,6 +925,42 @@ pub struct GetAttachedVolumeParams {
     pub server_id: String,
     /// The unique id of the attached volume.
     pub volume_id: String,
+}
+impl rt::struct_de::Members for GetAttachedVolumeParams {
+    const NAME: &'static str = "GetAttachedVolumeParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "volume_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_volume_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetAttachedVolumeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetAttachedVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -704,8 +1017,7 @@ impl Client {
     }
 }
 ///The arguments of `detach_volume`, by the source's names: what [`Client::detach_volume`](Client::detach_volume) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DetachVolumeParams {
     /// The unique id of the data center.
@@ -714,6 +1026,42 @@ pub struct DetachVolumeParams {
     pub server_id: String,
     /// The unique id of the volume to detach.
     pub volume_id: String,
+}
+impl rt::struct_de::Members for DetachVolumeParams {
+    const NAME: &'static str = "DetachVolumeParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "volume_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_volume_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DetachVolumeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DetachVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -778,8 +1126,7 @@ impl Client {
     }
 }
 ///The arguments of `get_attached_cdroms`, by the source's names: what [`Client::get_attached_cdroms`](Client::get_attached_cdroms) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAttachedCdromsParams {
     /// The unique id of the data center.
@@ -788,6 +1135,42 @@ pub struct GetAttachedCdromsParams {
     pub server_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for GetAttachedCdromsParams {
+    const NAME: &'static str = "GetAttachedCdromsParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "depth"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetAttachedCdromsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetAttachedCdromsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -858,8 +1241,7 @@ impl GetAttachedCdromsRequest {
     }
 }
 ///The arguments of `attach_cdrom`, by the source's names: what [`Client::attach_cdrom`](Client::attach_cdrom) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachCdromParams {
     /// The unique id of the data center.
@@ -868,6 +1250,42 @@ pub struct AttachCdromParams {
     pub server_id: String,
     /// The unique id of the CD-ROM image to attach (an image whose type is CDROM).
     pub cdrom_id: String,
+}
+impl rt::struct_de::Members for AttachCdromParams {
+    const NAME: &'static str = "AttachCdromParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "cdrom_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_cdrom_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_cdrom_id, "cdrom_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            cdrom_id: rt::struct_de::required(slot_cdrom_id, "cdrom_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for AttachCdromParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl AttachCdromParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -929,8 +1347,7 @@ impl Client {
     }
 }
 ///The arguments of `get_attached_cdrom`, by the source's names: what [`Client::get_attached_cdrom`](Client::get_attached_cdrom) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAttachedCdromParams {
     /// The unique id of the data center.
@@ -939,6 +1356,42 @@ pub struct GetAttachedCdromParams {
     pub server_id: String,
     /// The unique id of the attached CD-ROM image.
     pub cdrom_id: String,
+}
+impl rt::struct_de::Members for GetAttachedCdromParams {
+    const NAME: &'static str = "GetAttachedCdromParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "cdrom_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_cdrom_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_cdrom_id, "cdrom_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            cdrom_id: rt::struct_de::required(slot_cdrom_id, "cdrom_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetAttachedCdromParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetAttachedCdromParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -995,8 +1448,7 @@ impl Client {
     }
 }
 ///The arguments of `detach_cdrom`, by the source's names: what [`Client::detach_cdrom`](Client::detach_cdrom) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DetachCdromParams {
     /// The unique id of the data center.
@@ -1005,6 +1457,42 @@ pub struct DetachCdromParams {
     pub server_id: String,
     /// The unique id of the CD-ROM image to detach.
     pub cdrom_id: String,
+}
+impl rt::struct_de::Members for DetachCdromParams {
+    const NAME: &'static str = "DetachCdromParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "cdrom_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        let mut slot_cdrom_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_cdrom_id, "cdrom_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+            cdrom_id: rt::struct_de::required(slot_cdrom_id, "cdrom_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DetachCdromParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DetachCdromParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1064,14 +1552,46 @@ impl Client {
     }
 }
 ///The arguments of `reboot_server`, by the source's names: what [`Client::reboot_server`](Client::reboot_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RebootServerParams {
     /// The unique id of the data center.
     pub datacenter_id: String,
     /// The unique id of the server to reboot.
     pub server_id: String,
+}
+impl rt::struct_de::Members for RebootServerParams {
+    const NAME: &'static str = "RebootServerParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RebootServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RebootServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1126,14 +1646,46 @@ impl Client {
     }
 }
 ///The arguments of `start_server`, by the source's names: what [`Client::start_server`](Client::start_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct StartServerParams {
     /// The unique id of the data center.
     pub datacenter_id: String,
     /// The unique id of the server to start.
     pub server_id: String,
+}
+impl rt::struct_de::Members for StartServerParams {
+    const NAME: &'static str = "StartServerParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for StartServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl StartServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1188,14 +1740,46 @@ impl Client {
     }
 }
 ///The arguments of `stop_server`, by the source's names: what [`Client::stop_server`](Client::stop_server) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct StopServerParams {
     /// The unique id of the data center.
     pub datacenter_id: String,
     /// The unique id of the server to stop.
     pub server_id: String,
+}
+impl rt::struct_de::Members for StopServerParams {
+    const NAME: &'static str = "StopServerParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_server_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for StopServerParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl StopServerParams {
     /// The arguments with every required one given and the optional ones unset.

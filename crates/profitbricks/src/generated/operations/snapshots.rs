@@ -8,12 +8,35 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_snapshots`, by the source's names: what [`Client::list_snapshots`](Client::list_snapshots) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSnapshotsParams {
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for ListSnapshotsParams {
+    const NAME: &'static str = "ListSnapshotsParams";
+    const NAMES: &'static [&'static str] = &["depth"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSnapshotsParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListSnapshotsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -71,12 +94,37 @@ impl ListSnapshotsRequest {
     }
 }
 ///The arguments of `get_snapshot`, by the source's names: what [`Client::get_snapshot`](Client::get_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetSnapshotParams {
     /// The unique id of the snapshot.
     pub snapshot_id: String,
+}
+impl rt::struct_de::Members for GetSnapshotParams {
+    const NAME: &'static str = "GetSnapshotParams";
+    const NAMES: &'static [&'static str] = &["snapshot_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_snapshot_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            snapshot_id: rt::struct_de::required(slot_snapshot_id, "snapshot_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetSnapshotParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -117,8 +165,7 @@ impl Client {
     }
 }
 ///The arguments of `update_snapshot`, by the source's names: what [`Client::update_snapshot`](Client::update_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSnapshotParams {
     /// The unique id of the snapshot to change.
@@ -149,6 +196,154 @@ pub struct UpdateSnapshotParams {
     pub disc_scsi_hot_unplug: Option<bool>,
     /// The snapshot's operating system licence type: LINUX, WINDOWS or UNKNOWN. Must be one of `WINDOWS`, `LINUX`, `UNKNOWN`.
     pub licence_type: Option<LicenceType>,
+}
+impl rt::struct_de::Members for UpdateSnapshotParams {
+    const NAME: &'static str = "UpdateSnapshotParams";
+    const NAMES: &'static [&'static str] = &[
+        "snapshot_id",
+        "name",
+        "description",
+        "cpu_hot_plug",
+        "cpu_hot_unplug",
+        "ram_hot_plug",
+        "ram_hot_unplug",
+        "nic_hot_plug",
+        "nic_hot_unplug",
+        "disc_virtio_hot_plug",
+        "disc_virtio_hot_unplug",
+        "disc_scsi_hot_plug",
+        "disc_scsi_hot_unplug",
+        "licence_type",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_snapshot_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        let mut slot_cpu_hot_plug = None;
+        let mut slot_cpu_hot_unplug = None;
+        let mut slot_ram_hot_plug = None;
+        let mut slot_ram_hot_unplug = None;
+        let mut slot_nic_hot_plug = None;
+        let mut slot_nic_hot_unplug = None;
+        let mut slot_disc_virtio_hot_plug = None;
+        let mut slot_disc_virtio_hot_unplug = None;
+        let mut slot_disc_scsi_hot_plug = None;
+        let mut slot_disc_scsi_hot_unplug = None;
+        let mut slot_licence_type = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                3 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cpu_hot_plug,
+                        "cpu_hot_plug",
+                    )?
+                }
+                4 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_cpu_hot_unplug,
+                        "cpu_hot_unplug",
+                    )?
+                }
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_ram_hot_plug,
+                        "ram_hot_plug",
+                    )?
+                }
+                6 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_ram_hot_unplug,
+                        "ram_hot_unplug",
+                    )?
+                }
+                7 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_nic_hot_plug,
+                        "nic_hot_plug",
+                    )?
+                }
+                8 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_nic_hot_unplug,
+                        "nic_hot_unplug",
+                    )?
+                }
+                9 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_virtio_hot_plug,
+                        "disc_virtio_hot_plug",
+                    )?
+                }
+                10 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_virtio_hot_unplug,
+                        "disc_virtio_hot_unplug",
+                    )?
+                }
+                11 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_scsi_hot_plug,
+                        "disc_scsi_hot_plug",
+                    )?
+                }
+                12 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_disc_scsi_hot_unplug,
+                        "disc_scsi_hot_unplug",
+                    )?
+                }
+                13 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_licence_type,
+                        "licence_type",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            snapshot_id: rt::struct_de::required(slot_snapshot_id, "snapshot_id")?,
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+            cpu_hot_plug: slot_cpu_hot_plug.unwrap_or_default(),
+            cpu_hot_unplug: slot_cpu_hot_unplug.unwrap_or_default(),
+            ram_hot_plug: slot_ram_hot_plug.unwrap_or_default(),
+            ram_hot_unplug: slot_ram_hot_unplug.unwrap_or_default(),
+            nic_hot_plug: slot_nic_hot_plug.unwrap_or_default(),
+            nic_hot_unplug: slot_nic_hot_unplug.unwrap_or_default(),
+            disc_virtio_hot_plug: slot_disc_virtio_hot_plug.unwrap_or_default(),
+            disc_virtio_hot_unplug: slot_disc_virtio_hot_unplug.unwrap_or_default(),
+            disc_scsi_hot_plug: slot_disc_scsi_hot_plug.unwrap_or_default(),
+            disc_scsi_hot_unplug: slot_disc_scsi_hot_unplug.unwrap_or_default(),
+            licence_type: slot_licence_type.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateSnapshotParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl UpdateSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -311,12 +506,37 @@ impl UpdateSnapshotRequest {
     }
 }
 ///The arguments of `delete_snapshot`, by the source's names: what [`Client::delete_snapshot`](Client::delete_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteSnapshotParams {
     /// The unique id of the snapshot to delete.
     pub snapshot_id: String,
+}
+impl rt::struct_de::Members for DeleteSnapshotParams {
+    const NAME: &'static str = "DeleteSnapshotParams";
+    const NAMES: &'static [&'static str] = &["snapshot_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_snapshot_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            snapshot_id: rt::struct_de::required(slot_snapshot_id, "snapshot_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteSnapshotParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -8,14 +8,46 @@ use super::super::{Call, Client, Error, ErrorKind};
 #[allow(unused_imports)]
 use super::*;
 ///The arguments of `list_volumes`, by the source's names: what [`Client::list_volumes`](Client::list_volumes) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListVolumesParams {
     /// The unique id of the data center.
     pub datacenter_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
+}
+impl rt::struct_de::Members for ListVolumesParams {
+    const NAME: &'static str = "ListVolumesParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "depth"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_depth = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            depth: slot_depth.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListVolumesParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl ListVolumesParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -83,14 +115,46 @@ impl ListVolumesRequest {
     }
 }
 ///The arguments of `get_volume`, by the source's names: what [`Client::get_volume`](Client::get_volume) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetVolumeParams {
     /// The unique id of the data center.
     pub datacenter_id: String,
     /// The unique id of the volume.
     pub volume_id: String,
+}
+impl rt::struct_de::Members for GetVolumeParams {
+    const NAME: &'static str = "GetVolumeParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "volume_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_volume_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetVolumeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl GetVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -137,14 +201,46 @@ impl Client {
     }
 }
 ///The arguments of `create_volume`, by the source's names: what [`Client::create_volume`](Client::create_volume) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVolumeParams {
     /// The unique id of the data center to create the volume in.
     pub datacenter_id: String,
     /// The volume to create.
     pub volume: NewVolume,
+}
+impl rt::struct_de::Members for CreateVolumeParams {
+    const NAME: &'static str = "CreateVolumeParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "volume"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_volume = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_volume, "volume")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            volume: rt::struct_de::required(slot_volume, "volume")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateVolumeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -214,8 +310,7 @@ impl Client {
     }
 }
 ///The arguments of `update_volume`, by the source's names: what [`Client::update_volume`](Client::update_volume) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateVolumeParams {
     /// The unique id of the data center.
@@ -230,6 +325,64 @@ pub struct UpdateVolumeParams {
     pub bus: Option<Bus>,
     /// The new operating system licence type; it cannot be changed on a volume made from an image.
     pub licence_type: Option<LicenceType>,
+}
+impl rt::struct_de::Members for UpdateVolumeParams {
+    const NAME: &'static str = "UpdateVolumeParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "volume_id",
+        "name",
+        "size",
+        "bus",
+        "licence_type",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_volume_id = None;
+        let mut slot_name = None;
+        let mut slot_size = None;
+        let mut slot_bus = None;
+        let mut slot_licence_type = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                3 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
+                4 => rt::struct_de::field(&mut map, &mut slot_bus, "bus")?,
+                5 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_licence_type,
+                        "licence_type",
+                    )?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
+            name: slot_name.unwrap_or_default(),
+            size: slot_size.unwrap_or_default(),
+            bus: slot_bus.unwrap_or_default(),
+            licence_type: slot_licence_type.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateVolumeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl UpdateVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -335,14 +488,46 @@ impl UpdateVolumeRequest {
     }
 }
 ///The arguments of `delete_volume`, by the source's names: what [`Client::delete_volume`](Client::delete_volume) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteVolumeParams {
     /// The unique id of the data center.
     pub datacenter_id: String,
     /// The unique id of the volume to delete.
     pub volume_id: String,
+}
+impl rt::struct_de::Members for DeleteVolumeParams {
+    const NAME: &'static str = "DeleteVolumeParams";
+    const NAMES: &'static [&'static str] = &["datacenter_id", "volume_id"];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_volume_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteVolumeParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl DeleteVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -396,8 +581,7 @@ impl Client {
     }
 }
 ///The arguments of `create_snapshot`, by the source's names: what [`Client::create_snapshot`](Client::create_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSnapshotParams {
     /// The unique id of the data center.
@@ -408,6 +592,52 @@ pub struct CreateSnapshotParams {
     pub name: Option<String>,
     /// A description of the snapshot.
     pub description: Option<String>,
+}
+impl rt::struct_de::Members for CreateSnapshotParams {
+    const NAME: &'static str = "CreateSnapshotParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "volume_id",
+        "name",
+        "description",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_volume_id = None;
+        let mut slot_name = None;
+        let mut slot_description = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
+                2 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
+                3 => {
+                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
+            name: slot_name.unwrap_or_default(),
+            description: slot_description.unwrap_or_default(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSnapshotParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl CreateSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -481,8 +711,7 @@ impl CreateSnapshotRequest {
     }
 }
 ///The arguments of `restore_snapshot`, by the source's names: what [`Client::restore_snapshot`](Client::restore_snapshot) sends, and what `Client::call` decodes from JSON.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct RestoreSnapshotParams {
     /// The unique id of the data center.
@@ -491,6 +720,48 @@ pub struct RestoreSnapshotParams {
     pub volume_id: String,
     /// The unique id of the snapshot to restore.
     pub snapshot_id: String,
+}
+impl rt::struct_de::Members for RestoreSnapshotParams {
+    const NAME: &'static str = "RestoreSnapshotParams";
+    const NAMES: &'static [&'static str] = &[
+        "datacenter_id",
+        "volume_id",
+        "snapshot_id",
+    ];
+    const STRICT: bool = true;
+    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slot_datacenter_id = None;
+        let mut slot_volume_id = None;
+        let mut slot_snapshot_id = None;
+        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            match key {
+                0 => {
+                    rt::struct_de::field(
+                        &mut map,
+                        &mut slot_datacenter_id,
+                        "datacenter_id",
+                    )?
+                }
+                1 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
+                2 => {
+                    rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?
+                }
+                _ => rt::struct_de::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
+            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
+            snapshot_id: rt::struct_de::required(slot_snapshot_id, "snapshot_id")?,
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for RestoreSnapshotParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::struct_de::deserialize(deserializer)
+    }
 }
 impl RestoreSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.

@@ -69,11 +69,16 @@ fn model_info(p: &Provider, m: &Model) -> TokenStream {
         let field = &f.rust;
         let wire = f.wire.join(".");
         let ty = ty(p, &f.ty);
-        let (required, secret) = (f.required, f.secret);
         let doc = docs::prose(&f.doc);
-        let limits = limits(&f.constraints);
+        // only what differs from `FieldInfo::BASE`
+        let required = f.required.then(|| quote!(required: true,));
+        let secret = f.secret.then(|| quote!(secret: true,));
+        let limits = (!f.constraints.is_empty()).then(|| {
+            let limits = limits(&f.constraints);
+            quote!(limits: #limits,)
+        });
         quote! {
-            FieldInfo { name: #field, wire: #wire, ty: #ty, required: #required, secret: #secret, doc: #doc, limits: #limits }
+            FieldInfo { name: #field, wire: #wire, ty: #ty, #required #secret doc: #doc, #limits ..FieldInfo::BASE }
         }
     });
     quote! {
@@ -184,34 +189,47 @@ fn param_info(p: &Provider, param: &Param) -> TokenStream {
         Location::Named => quote!(Location::Named),
     };
     let ty = ty(p, &param.ty);
-    let required = param.required;
-    let default = match &param.default {
-        None => quote!(None),
-        Some(Literal::String(s) | Literal::Enum(_, s)) => quote!(Some(Literal::String(#s))),
-        Some(Literal::Integer(i)) => quote!(Some(Literal::Integer(#i))),
-        Some(Literal::Number(n)) => quote!(Some(Literal::Number(#n))),
-        Some(Literal::Boolean(b)) => quote!(Some(Literal::Boolean(#b))),
+    // only what differs from `ParamInfo::BASE`
+    let flag = |on: bool, name: &str| {
+        let name = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
+        on.then(|| quote!(#name: true,))
     };
-    let (allow_slash, flatten, nullable, secret) =
-        (param.allow_slash, param.flatten, param.nullable, param.secret);
-    let deprecated = option_str(param.deprecated.as_deref());
+    let required = flag(param.required, "required");
+    let allow_slash = flag(param.allow_slash, "allow_slash");
+    let flatten = flag(param.flatten, "flatten");
+    let nullable = flag(param.nullable, "nullable");
+    let secret = flag(param.secret, "secret");
+    let default = param.default.as_ref().map(|default| {
+        let literal = match default {
+            Literal::String(s) | Literal::Enum(_, s) => quote!(Literal::String(#s)),
+            Literal::Integer(i) => quote!(Literal::Integer(#i)),
+            Literal::Number(n) => quote!(Literal::Number(#n)),
+            Literal::Boolean(b) => quote!(Literal::Boolean(#b)),
+        };
+        quote!(default: Some(#literal),)
+    });
+    let deprecated = param.deprecated.as_deref().map(|note| quote!(deprecated: Some(#note),));
     let doc = docs::prose(&param.doc);
-    let limits = limits(&param.constraints);
+    let limits = (!param.constraints.is_empty()).then(|| {
+        let limits = limits(&param.constraints);
+        quote!(limits: #limits,)
+    });
     quote! {
         ParamInfo {
             name: #name,
             wire: #wire,
             location: #location,
             ty: #ty,
-            required: #required,
-            default: #default,
-            allow_slash: #allow_slash,
-            flatten: #flatten,
-            nullable: #nullable,
-            secret: #secret,
-            deprecated: #deprecated,
+            #required
+            #default
+            #allow_slash
+            #flatten
+            #nullable
+            #secret
+            #deprecated
             doc: #doc,
-            limits: #limits,
+            #limits
+            ..ParamInfo::BASE
         }
     }
 }

@@ -316,6 +316,27 @@ pub struct ParamInfo {
     pub limits: Limits,
 }
 
+impl ParamInfo {
+    /// An optional query parameter of type string with no default, doc or rules and every
+    /// flag off: the generated catalogs give what differs and take the rest from here
+    /// (`..ParamInfo::BASE`).
+    pub const BASE: ParamInfo = ParamInfo {
+        name: "",
+        wire: "",
+        location: Location::Query,
+        ty: Type::String,
+        required: false,
+        default: None,
+        allow_slash: false,
+        flatten: false,
+        nullable: false,
+        secret: false,
+        deprecated: None,
+        doc: "",
+        limits: Limits::NONE,
+    };
+}
+
 /// The documented rules of a parameter, checked before anything is sent.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
@@ -400,4 +421,18 @@ pub struct FieldInfo {
     pub doc: &'static str,
     /// The documented rules it must follow.
     pub limits: Limits,
+}
+
+impl FieldInfo {
+    /// An optional, non-secret string member with no doc or rules: the generated catalogs
+    /// give what differs and take the rest from here (`..FieldInfo::BASE`).
+    pub const BASE: FieldInfo = FieldInfo {
+        name: "",
+        wire: "",
+        ty: Type::String,
+        required: false,
+        secret: false,
+        doc: "",
+        limits: Limits::NONE,
+    };
 }

@@ -64,7 +64,7 @@ pub fn render(inputs: &Inputs<'_>) -> String {
     let _ = writeln!(out, "### The run these figures come from\n");
     let _ = writeln!(
         out,
-        "`cargo xtask bench{}` on {}, {}: {} CPUs, 1-minute load average {} at the start and {} at the end, {:.0} s in all. {} round(s) per figure{}; ratios are medians of per-round ratios against the baseline measured in the same round, runs alternating.",
+        "`cargo xtask bench{}` on {}, {}: {} CPUs, 1-minute load average {} at the start and {} at the end, {:.0} s in all. {} round(s) per figure (the concurrency curve: {}){}; ratios are medians of per-round ratios against the baseline measured in the same round, runs alternating.",
         if c.quick { " --quick" } else { "" },
         c.when,
         c.revision,
@@ -73,6 +73,7 @@ pub fn render(inputs: &Inputs<'_>) -> String {
         load(c.load_after),
         c.elapsed.as_secs_f64(),
         o.scale_rounds,
+        o.curve_rounds,
         if c.quick { " (--quick: one round, short runs; good for checking the bench, not for the figures)" } else { "" },
     );
     for note in &c.notes {
@@ -170,7 +171,7 @@ fn large(out: &mut String, scale: &Scale) {
 
 fn curve(out: &mut String, scale: &Scale, options: &Options) {
     let _ = writeln!(out, "### 2. Concurrency curve\n");
-    let _ = writeln!(out, "Calls in flight on one client (one connection pool, a current-thread runtime), {:.1} s per run after {:.1} s of warm-up. The ceiling is the same load generator writing the same request bytes on plain keep-alive connections and skipping the answers: what the single-threaded fixture server can serve on this machine. Goal: the client ≥ {CURVE_MIN}× raw reqwest at every point.\n", options.seconds, options.warmup);
+    let _ = writeln!(out, "Calls in flight on one client (one connection pool, a current-thread runtime), {:.1} s per run after {:.1} s of warm-up, {} round(s) per point. The ceiling is the same load generator writing the same request bytes on plain keep-alive connections and skipping the answers: what the single-threaded fixture server can serve on this machine. Goal: the client ≥ {CURVE_MIN}× raw reqwest at every point.\n", options.seconds, options.warmup, options.curve_rounds);
     let _ = writeln!(out, "![concurrency curve](BENCHMARKS-concurrency.svg)\n");
     let _ = writeln!(out, "| operation | in flight | raw calls/s | client calls/s | ceiling calls/s | client / raw | goal | raw / ceiling | client / ceiling |");
     let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |");

@@ -43,7 +43,7 @@ use std::time::Instant;
 pub const USAGE: &str =
     "usage: cargo xtask bench [--rounds N] [--seconds S] [--warmup S] [--concurrency N]
                          [--runtime current|multi] [--only TEXT] [--compile-rounds N]
-                         [--scale-rounds N] [--skip-python] [--skip-regen] [--skip-compile]
+                         [--scale-rounds N] [--curve-rounds N] [--skip-python] [--skip-regen] [--skip-compile]
                          [--skip-calls] [--skip-scale] [--skip-cold] [--quick] [--update-docs]";
 
 /// What to run; see [`USAGE`].
@@ -64,6 +64,9 @@ pub struct Options {
     /// The items at scale (large answers, curve, batches, pages, waits).
     pub scale: bool,
     pub scale_rounds: usize,
+    /// Rounds of the concurrency curve: more than the other items, as one run's calls/s
+    /// varies by about as much as the gap its goal judges.
+    pub curve_rounds: usize,
     /// Cold builds of a user binary (full runs; `--quick` reports the saved figures).
     pub cold: bool,
     pub quick: bool,
@@ -87,6 +90,7 @@ impl Default for Options {
             calls: true,
             scale: true,
             scale_rounds: 3,
+            curve_rounds: 7,
             cold: true,
             quick: false,
             update_docs: false,
@@ -115,11 +119,13 @@ fn parse(args: &[&str]) -> Result<Options, String> {
             "--skip-scale" => options.scale = false,
             "--skip-cold" => options.cold = false,
             "--scale-rounds" => options.scale_rounds = value()?.parse().map_err(|e| bad(&e))?,
+            "--curve-rounds" => options.curve_rounds = value()?.parse().map_err(|e| bad(&e))?,
             "--update-docs" => options.update_docs = true,
             "--quick" => {
                 options.quick = true;
                 options.rounds = 1;
                 options.scale_rounds = 1;
+                options.curve_rounds = 1;
                 options.seconds = 0.3;
                 options.warmup = 0.1;
                 options.compile = false;
@@ -127,9 +133,11 @@ fn parse(args: &[&str]) -> Result<Options, String> {
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
-    if options.rounds == 0 || options.compile_rounds == 0 || options.scale_rounds == 0 {
+    let counts =
+        [options.rounds, options.compile_rounds, options.scale_rounds, options.curve_rounds];
+    if counts.contains(&0) {
         return Err(format!(
-            "--rounds, --scale-rounds and --compile-rounds must be at least 1\n{USAGE}"
+            "--rounds, --scale-rounds, --curve-rounds and --compile-rounds must be at least 1\n{USAGE}"
         ));
     }
     if !matches!(options.runtime.as_str(), "current" | "multi") {

@@ -96,7 +96,11 @@ pub fn plan(options: &Options, python: bool) -> Vec<(&'static str, usize, f64)> 
     let batch_runs = 6 + if python { 2 } else { 0 };
     vec![
         ("large answers", large_runs * options.scale_rounds, large_runs as f64 * rounds * 0.6),
-        ("concurrency curve", curve_runs * options.scale_rounds, curve_runs as f64 * rounds * load),
+        (
+            "concurrency curve",
+            curve_runs * options.curve_rounds,
+            curve_runs as f64 * options.curve_rounds as f64 * load,
+        ),
         ("Memset batches", batch_runs * options.scale_rounds, batch_runs as f64 * rounds * 0.3),
         ("page walks", 3 * options.scale_rounds, 3.0 * rounds * 0.4),
         ("waits", 2 * options.scale_rounds, 2.0 * rounds * wait_secs(options)),
@@ -269,7 +273,7 @@ fn curve(
         for in_flight in FLIGHT {
             let impls = [RAW, SDK, CEILING];
             let mut runs: BTreeMap<&'static str, Vec<Fields>> = BTreeMap::new();
-            for round in 0..options.scale_rounds {
+            for round in 0..options.curve_rounds {
                 for which in rotated(&impls, round) {
                     progress
                         .tick(&format!("concurrency curve: {op}, {in_flight} in flight, {which}"));

@@ -236,12 +236,6 @@ pub(crate) static APIKEY_ADD_SCOPE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The API key, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -249,6 +243,7 @@ pub(crate) static APIKEY_ADD_SCOPE: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "scope_name",
@@ -256,17 +251,12 @@ pub(crate) static APIKEY_ADD_SCOPE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Which scope gets the entry: `method` (method names) or `name` (service names).",
             limits: Limits {
                 values: &["method", "name"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "value",
@@ -274,17 +264,12 @@ pub(crate) static APIKEY_ADD_SCOPE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The method or service name to add, at most 50 characters.",
             limits: Limits {
                 max_length: Some(50usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -307,33 +292,20 @@ pub(crate) static APIKEY_CREATE: OperationInfo = OperationInfo {
             wire: "scopes",
             location: Location::Named,
             ty: Type::Model("ApiKeyScopes"),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The scopes that limit what the key may do; without them the key may do everything.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "comment",
             wire: "comment",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A comment to keep with the key, at most 255 characters.",
             limits: Limits {
                 max_length: Some(255usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -357,12 +329,6 @@ pub(crate) static APIKEY_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The API key, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -370,6 +336,7 @@ pub(crate) static APIKEY_DELETE: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -393,12 +360,6 @@ pub(crate) static APIKEY_DELETE_SCOPE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The API key, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -406,6 +367,7 @@ pub(crate) static APIKEY_DELETE_SCOPE: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "scope_name",
@@ -413,17 +375,12 @@ pub(crate) static APIKEY_DELETE_SCOPE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Which scope loses the entry: `method` (method names) or `name` (service names).",
             limits: Limits {
                 values: &["method", "name"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "value",
@@ -431,17 +388,12 @@ pub(crate) static APIKEY_DELETE_SCOPE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The method or service name to remove, at most 50 characters.",
             limits: Limits {
                 max_length: Some(50usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -465,12 +417,6 @@ pub(crate) static APIKEY_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The API key, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -478,6 +424,7 @@ pub(crate) static APIKEY_INFO: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -516,12 +463,6 @@ pub(crate) static BANDWIDTH_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the service.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -529,6 +470,7 @@ pub(crate) static BANDWIDTH_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -552,12 +494,6 @@ pub(crate) static BANDWIDTH_MONTHLY_USAGE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the service.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -565,25 +501,20 @@ pub(crate) static BANDWIDTH_MONTHLY_USAGE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "year",
             wire: "year",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The year to report, from its 1st of January; the current year unless given.",
             limits: Limits {
                 min: Some(2000f64),
                 max: Some(2100f64),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -607,12 +538,6 @@ pub(crate) static BANDWIDTH_USAGE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the service.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -620,24 +545,19 @@ pub(crate) static BANDWIDTH_USAGE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "period",
             wire: "period",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "How far back to report: `day` (the default), `week`, `month`, `quarter`, `halfyear` or `year`.",
             limits: Limits {
                 values: &["day", "week", "month", "quarter", "halfyear", "year"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -661,12 +581,6 @@ pub(crate) static CLUSTER_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -674,6 +588,7 @@ pub(crate) static CLUSTER_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -696,15 +611,8 @@ pub(crate) static CLUSTER_LIST: OperationInfo = OperationInfo {
             wire: "enabled",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "List only enabled clusters (true) or only disabled ones (false).",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -728,12 +636,6 @@ pub(crate) static CLUSTER_REAL_SERVICE_DISABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -741,6 +643,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_DISABLE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -748,14 +651,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_DISABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "server_name",
@@ -763,14 +660,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_DISABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -794,12 +685,6 @@ pub(crate) static CLUSTER_REAL_SERVICE_DISABLE_FALLBACK: OperationInfo = Operati
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -807,6 +692,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_DISABLE_FALLBACK: OperationInfo = Operati
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -814,14 +700,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_DISABLE_FALLBACK: OperationInfo = Operati
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "server_name",
@@ -829,14 +709,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_DISABLE_FALLBACK: OperationInfo = Operati
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -860,12 +734,6 @@ pub(crate) static CLUSTER_REAL_SERVICE_ENABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -873,6 +741,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_ENABLE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -880,14 +749,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_ENABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "server_name",
@@ -895,14 +758,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_ENABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -926,12 +783,6 @@ pub(crate) static CLUSTER_REAL_SERVICE_ENABLE_FALLBACK: OperationInfo = Operatio
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -939,6 +790,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_ENABLE_FALLBACK: OperationInfo = Operatio
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -946,14 +798,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_ENABLE_FALLBACK: OperationInfo = Operatio
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "server_name",
@@ -961,14 +807,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_ENABLE_FALLBACK: OperationInfo = Operatio
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -992,12 +832,6 @@ pub(crate) static CLUSTER_REAL_SERVICE_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -1005,6 +839,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -1012,14 +847,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "server_name",
@@ -1027,14 +856,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -1058,12 +881,6 @@ pub(crate) static CLUSTER_REAL_SERVICE_LIST: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -1071,6 +888,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_LIST: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -1078,14 +896,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_LIST: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -1109,12 +921,6 @@ pub(crate) static CLUSTER_REAL_SERVICE_SET_WEIGHT: OperationInfo = OperationInfo
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -1122,6 +928,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_SET_WEIGHT: OperationInfo = OperationInfo
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -1129,14 +936,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_SET_WEIGHT: OperationInfo = OperationInfo
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "server_name",
@@ -1144,14 +945,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_SET_WEIGHT: OperationInfo = OperationInfo
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "weight",
@@ -1159,14 +954,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_SET_WEIGHT: OperationInfo = OperationInfo
             location: Location::Named,
             ty: Type::Integer,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The server's capacity relative to the other servers of the pool; 0 means it gets no new jobs.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -1190,12 +979,6 @@ pub(crate) static CLUSTER_REAL_SERVICE_STATISTICS: OperationInfo = OperationInfo
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -1203,6 +986,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_STATISTICS: OperationInfo = OperationInfo
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -1210,14 +994,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_STATISTICS: OperationInfo = OperationInfo
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "server_name",
@@ -1225,14 +1003,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_STATISTICS: OperationInfo = OperationInfo
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -1256,12 +1028,6 @@ pub(crate) static CLUSTER_SERVER_DISABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -1269,6 +1035,7 @@ pub(crate) static CLUSTER_SERVER_DISABLE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "server_name",
@@ -1276,14 +1043,8 @@ pub(crate) static CLUSTER_SERVER_DISABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -1307,12 +1068,6 @@ pub(crate) static CLUSTER_SERVER_ENABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -1320,6 +1075,7 @@ pub(crate) static CLUSTER_SERVER_ENABLE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "server_name",
@@ -1327,14 +1083,8 @@ pub(crate) static CLUSTER_SERVER_ENABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -1358,14 +1108,8 @@ pub(crate) static CLUSTER_SERVER_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -1389,12 +1133,6 @@ pub(crate) static CLUSTER_SERVER_LIST: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -1402,6 +1140,7 @@ pub(crate) static CLUSTER_SERVER_LIST: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -1425,12 +1164,6 @@ pub(crate) static CLUSTER_SERVICE_DISABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -1438,6 +1171,7 @@ pub(crate) static CLUSTER_SERVICE_DISABLE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -1445,14 +1179,8 @@ pub(crate) static CLUSTER_SERVICE_DISABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -1476,12 +1204,6 @@ pub(crate) static CLUSTER_SERVICE_ENABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -1489,6 +1211,7 @@ pub(crate) static CLUSTER_SERVICE_ENABLE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -1496,14 +1219,8 @@ pub(crate) static CLUSTER_SERVICE_ENABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -1527,12 +1244,6 @@ pub(crate) static CLUSTER_SERVICE_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -1540,6 +1251,7 @@ pub(crate) static CLUSTER_SERVICE_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -1547,14 +1259,8 @@ pub(crate) static CLUSTER_SERVICE_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -1578,12 +1284,6 @@ pub(crate) static CLUSTER_SERVICE_LIST: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -1591,6 +1291,7 @@ pub(crate) static CLUSTER_SERVICE_LIST: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -1614,12 +1315,6 @@ pub(crate) static CLUSTER_SERVICE_STATUS_IMAGE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -1627,6 +1322,7 @@ pub(crate) static CLUSTER_SERVICE_STATUS_IMAGE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -1634,14 +1330,8 @@ pub(crate) static CLUSTER_SERVICE_STATUS_IMAGE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the cluster service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -1680,12 +1370,6 @@ pub(crate) static CREATE_EXTRA_BANDWIDTH: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server, which must have metered bandwidth.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -1693,6 +1377,7 @@ pub(crate) static CREATE_EXTRA_BANDWIDTH: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "amount",
@@ -1700,17 +1385,12 @@ pub(crate) static CREATE_EXTRA_BANDWIDTH: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Integer,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The bandwidth to add, in GB: 50, 100, 250 or 500.",
             limits: Limits {
                 int_values: &[50i64, 100i64, 250i64, 500i64],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "dry_run",
@@ -1718,14 +1398,8 @@ pub(crate) static CREATE_EXTRA_BANDWIDTH: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Boolean,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "When true, nothing is ordered or invoiced, but the prices are still returned.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -1750,46 +1424,28 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "connection",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated: will no longer be supported in a future API release.",
             ),
             doc: "For unmetered bandwidth only: burst speed and contention ratio, e.g. `5mbps_10to1` (5 Mbps burst, 10:1 contention, so 0.5 Mbps dedicated). The options depend on the SKU. Classic Miniservers only.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "monthly_transfer_gb",
             wire: "monthly_transfer_gb",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated: will no longer be supported in a future API release.",
             ),
             doc: "For metered bandwidth only: the monthly data transfer in GB; the options depend on the SKU. Classic Miniservers only.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "bandwidth_type",
             wire: "bandwidth_type",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated: will no longer be supported in a future API release.",
             ),
@@ -1798,50 +1454,32 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
                 values: &["metered", "unmetered"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "backups",
             wire: "backups",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "An integer the source names without describing it for hourly Miniservers; for the monthly products the argument of the same name is the capacity of managed daily backups, in GB.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "lvs",
             wire: "lvs",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated and ignored: will no longer be supported in a future API release.",
             ),
             doc: "Load balancing and automatic failover.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "intrusion_detection",
             wire: "intrusion_detection",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated: will no longer be supported in a future API release.",
             ),
@@ -1850,18 +1488,13 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
                 values: &["none", "basic"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "monitoring_level",
             wire: "monitoring_level",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated: will no longer be supported in a future API release.",
             ),
@@ -1870,18 +1503,13 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
                 values: &["basic", "advanced"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "vulnscan",
             wire: "vulnscan",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated: will no longer be supported in a future API release.",
             ),
@@ -1890,39 +1518,27 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
                 values: &["none", "basic"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "database",
             wire: "database",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A Microsoft SQL Server edition; Windows servers only. The options are generated by Memset.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "antivirus",
             wire: "antivirus",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Antivirus software, Windows servers only: `none` or `sophos_antivirus`.",
             limits: Limits {
                 values: &["none", "sophos_antivirus"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "firewall",
@@ -1932,30 +1548,16 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
                 "FirewallType",
                 &["none", "basic", "self_managed", "managed"],
             ),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The kind of firewalling; `managed` needs `support_level = managed`.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "firewall_rule_group",
             wire: "firewall_rule_group",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of one of the account's firewall rule groups to apply; only with `self_managed` or `managed` firewalling.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "sku",
@@ -1963,14 +1565,8 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The SKU of the service to order; `create.available` lists them.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "dry_run",
@@ -1978,44 +1574,24 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Boolean,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "When true, nothing is ordered or invoiced, but the prices are still returned.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "discount_code",
             wire: "discount_code",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A discount code to apply; `create.verify_discount_code` describes one.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "add_to_next_bill",
             wire: "add_to_next_bill",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "os",
@@ -2023,26 +1599,14 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The operating system: one of the stock images (centos6_64, win2012serverstd_r2_64, ubuntu_trusty_64, centos7_64, ubuntu_trusty_docker_64, centos7_cpanel_64, win2016serverstd_64, ubuntu_xenial_docker_64, debian_stretch_64, ubuntu_bionic_64, ubuntu_bionic_docker_64, win2019serverstd_64 or debian_buster_64), or the `os_option` of a Memstore snapshot. Windows and cPanel images need at least 2 GB of RAM. Memset generates the stock list, so it may change.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "os_bits",
             wire: "os_bits",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated and ignored: will no longer be supported in a future API release.",
             ),
@@ -2051,6 +1615,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
                 values: &["32", "64"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "support_level",
@@ -2068,108 +1633,62 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
                     "managed",
                 ],
             ),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The level of technical support; `standard` unless the SKU is a Standard Cloud VPS, whose default and only level is `infrastructure_only`. `managed_infrastructure` and `managed_platform` are older names of `standard` and `premium`, still accepted.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "vlan",
             wire: "vlan",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of a vLAN product to put the server in; without it the server joins no vLAN.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "network_zone",
             wire: "network_zone",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The network zone to deploy in: `reading` (Maidenhead, Berkshire, UK) or `dunsfold` (Dunsfold, Surrey, UK); `dunsfold` unless told otherwise.",
             limits: Limits {
                 values: &["reading", "dunsfold"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "data_zone",
             wire: "data_zone",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The data zone to deploy in: `Memset Public Cloud` for regular accounts unless told otherwise, the account's own community cloud for community cloud accounts. `create.available` lists the zones of each product.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "period",
             wire: "period",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The rental period in months: 1 (the default), 3, 6 or 12.",
             limits: Limits {
                 int_values: &[1i64, 3i64, 6i64, 12i64],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "pub_ssh_key",
             wire: "pub_ssh_key",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A public SSH key to install for the root user; Linux servers only.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "disk_type",
             wire: "disk_type",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated: will no longer be supported in a future API release.",
             ),
@@ -2178,6 +1697,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
                 values: &["hdd", "ssd"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -2201,14 +1721,8 @@ pub(crate) static CREATE_MEMSTORE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The SKU of the service to order; `create.available` lists them.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "dry_run",
@@ -2216,77 +1730,44 @@ pub(crate) static CREATE_MEMSTORE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Boolean,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "When true, nothing is ordered or invoiced, but the prices are still returned.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "discount_code",
             wire: "discount_code",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A discount code to apply; `create.verify_discount_code` describes one.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "add_to_next_bill",
             wire: "add_to_next_bill",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "network_zone",
             wire: "network_zone",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The network zone to deploy in: `reading` (Maidenhead, Berkshire, UK) or `dunsfold` (Dunsfold, Surrey, UK); `reading` unless told otherwise.",
             limits: Limits {
                 values: &["reading", "dunsfold"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "data_zone",
             wire: "data_zone",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The data zone to deploy in: `Memset Public Cloud` for regular accounts unless told otherwise, the account's own community cloud for community cloud accounts. `create.available` lists the zones of each product.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -2309,12 +1790,6 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
             wire: "bandwidth_type",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated: will no longer be supported in a future API release.",
             ),
@@ -2323,38 +1798,26 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
                 values: &["metered", "unmetered"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "backups",
             wire: "backups",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Managed daily backups: the capacity wanted, in GB; the accepted values depend on the operating system family. Not available for Standard VPS (SKUs starting with VPS0).",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "lvs",
             wire: "lvs",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated and ignored: will no longer be supported in a future API release.",
             ),
             doc: "Load balancing and automatic failover.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "intrusion_detection",
@@ -2364,78 +1827,44 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
                 "IntrusionDetectionLevel",
                 &["none", "basic", "monitored", "protected"],
             ),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Intrusion detection; `monitored` and `protected` need `support_level = managed`. Called `penetration_patrol` before API 0.17.0.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "monitoring_level",
             wire: "monitoring_level",
             location: Location::Named,
             ty: Type::Enum("MonitoringLevel", &["basic", "advanced", "managed"]),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Server monitoring; `managed` needs `support_level = managed`.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "vulnscan",
             wire: "vulnscan",
             location: Location::Named,
             ty: Type::Enum("VulnscanLevel", &["none", "basic", "managed"]),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Vulnerability management (the account is emailed how to activate it the first time); `managed` needs `support_level = managed`.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "database",
             wire: "database",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A Microsoft SQL Server edition; Windows servers only. The options are generated by Memset.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "antivirus",
             wire: "antivirus",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Antivirus software, Windows servers only: `none` or `sophos_antivirus`.",
             limits: Limits {
                 values: &["none", "sophos_antivirus"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "firewall",
@@ -2445,30 +1874,16 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
                 "FirewallType",
                 &["none", "basic", "self_managed", "managed"],
             ),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The kind of firewalling; `managed` needs `support_level = managed`.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "firewall_rule_group",
             wire: "firewall_rule_group",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of one of the account's firewall rule groups to apply; only with `self_managed` or `managed` firewalling.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "sku",
@@ -2476,14 +1891,8 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The SKU of the service to order; `create.available` lists them.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "dry_run",
@@ -2491,44 +1900,24 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Boolean,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "When true, nothing is ordered or invoiced, but the prices are still returned.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "discount_code",
             wire: "discount_code",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A discount code to apply; `create.verify_discount_code` describes one.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "add_to_next_bill",
             wire: "add_to_next_bill",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "os",
@@ -2536,26 +1925,14 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The operating system: one of the stock images (centos6_64, win2012serverstd_r2_64, ubuntu_trusty_64, centos7_64, win2012serverdc_r2_64, centos7_cpanel_64, win2016serverstd_64, win2016serverdc_64, debian_stretch_64, ubuntu_bionic_64, win2019serverstd_64 or debian_buster_64), or the `os_option` of a Memstore snapshot. Windows and cPanel images need at least 2 GB of RAM. Memset generates the stock list, so it may change.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "os_bits",
             wire: "os_bits",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated and ignored: will no longer be supported in a future API release.",
             ),
@@ -2564,6 +1941,7 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
                 values: &["32", "64"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "support_level",
@@ -2581,192 +1959,112 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
                     "managed",
                 ],
             ),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The level of technical support; `standard` unless the SKU is a Standard Cloud VPS, whose default and only level is `infrastructure_only`. `managed_infrastructure` and `managed_platform` are older names of `standard` and `premium`, still accepted.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "vlan",
             wire: "vlan",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of a vLAN product to put the server in; without it the server joins no vLAN.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "network_zone",
             wire: "network_zone",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The network zone to deploy in: `reading` (Maidenhead, Berkshire, UK) or `dunsfold` (Dunsfold, Surrey, UK); `dunsfold` unless told otherwise.",
             limits: Limits {
                 values: &["reading", "dunsfold"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "data_zone",
             wire: "data_zone",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The data zone to deploy in: `Memset Public Cloud` for regular accounts unless told otherwise, the account's own community cloud for community cloud accounts. `create.available` lists the zones of each product.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "period",
             wire: "period",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The rental period in months: 1 (the default), 3, 6 or 12.",
             limits: Limits {
                 int_values: &[1i64, 3i64, 6i64, 12i64],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "pub_ssh_key",
             wire: "pub_ssh_key",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A public SSH key to install for the root user; Linux servers only.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "disk",
             wire: "disk",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The RAID disk size, e.g. `2x1000gb`; the options depend on the SKU.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "ram",
             wire: "ram",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The amount of RAM; the options depend on the SKU.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "nvme",
             wire: "nvme",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "NVMe (PCIe flash) storage; only some SKUs offer it, and the options depend on the SKU.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "net_card_speed_gbps",
             wire: "net_card_speed_gbps",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The network card speed in Gbps, `1` or `10`; 10 Gbps is only offered for some SKUs.",
             limits: Limits {
                 values: &["1", "10"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "partitioning",
             wire: "partitioning",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The disk partitioning: `all_root` (one large root partition or drive C:), `data_home` (a 20 GB root with the rest in /home, or a 50 GB C: with the rest in D:), `two_volumes` (C: and D:, 4-disk Windows servers only) or `custom` (describe it in `setup_instructions`). Which are valid depends on the SKU, OS and disks: on the 4-disk UFS20 and UFS21 chassis `all_root` is for Linux only, elsewhere only for arrays of up to 2 TB.",
             limits: Limits {
                 values: &["all_root", "data_home", "two_volumes", "custom"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "setup_instructions",
             wire: "setup_instructions",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Special setup instructions, such as custom partitioning requirements.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -2789,46 +2087,28 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "connection",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated: will no longer be supported in a future API release.",
             ),
             doc: "For unmetered bandwidth only: burst speed and contention ratio, e.g. `5mbps_10to1` (5 Mbps burst, 10:1 contention, so 0.5 Mbps dedicated). The options depend on the SKU. Classic Miniservers only.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "monthly_transfer_gb",
             wire: "monthly_transfer_gb",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated: will no longer be supported in a future API release.",
             ),
             doc: "For metered bandwidth only: the monthly data transfer in GB; the options depend on the SKU. Classic Miniservers only.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "bandwidth_type",
             wire: "bandwidth_type",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated: will no longer be supported in a future API release.",
             ),
@@ -2837,38 +2117,26 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
                 values: &["metered", "unmetered"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "backups",
             wire: "backups",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Managed daily backups: the capacity wanted, in GB; the accepted values depend on the operating system family. Not available for Standard VPS (SKUs starting with VPS0).",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "lvs",
             wire: "lvs",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated and ignored: will no longer be supported in a future API release.",
             ),
             doc: "Load balancing and automatic failover.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "intrusion_detection",
@@ -2878,78 +2146,44 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
                 "IntrusionDetectionLevel",
                 &["none", "basic", "monitored", "protected"],
             ),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Intrusion detection; `monitored` and `protected` need `support_level = managed`. Called `penetration_patrol` before API 0.17.0.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "monitoring_level",
             wire: "monitoring_level",
             location: Location::Named,
             ty: Type::Enum("MonitoringLevel", &["basic", "advanced", "managed"]),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Server monitoring; `managed` needs `support_level = managed`.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "vulnscan",
             wire: "vulnscan",
             location: Location::Named,
             ty: Type::Enum("VulnscanLevel", &["none", "basic", "managed"]),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Vulnerability management (the account is emailed how to activate it the first time); `managed` needs `support_level = managed`.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "database",
             wire: "database",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A Microsoft SQL Server edition; Windows servers only. The options are generated by Memset.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "antivirus",
             wire: "antivirus",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Antivirus software, Windows servers only: `none` or `sophos_antivirus`.",
             limits: Limits {
                 values: &["none", "sophos_antivirus"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "firewall",
@@ -2959,30 +2193,16 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
                 "FirewallType",
                 &["none", "basic", "self_managed", "managed"],
             ),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The kind of firewalling; `managed` needs `support_level = managed`.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "firewall_rule_group",
             wire: "firewall_rule_group",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of one of the account's firewall rule groups to apply; only with `self_managed` or `managed` firewalling.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "sku",
@@ -2990,14 +2210,8 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The SKU of the Miniserver VM, e.g. `MSVM001`: a Premium or Standard Cloud VPS, or a deprecated classic Miniserver; `create.available` lists them.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "dry_run",
@@ -3005,44 +2219,24 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Boolean,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "When true, nothing is ordered or invoiced, but the prices are still returned.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "discount_code",
             wire: "discount_code",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A discount code to apply; `create.verify_discount_code` describes one.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "add_to_next_bill",
             wire: "add_to_next_bill",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "os",
@@ -3050,26 +2244,14 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The operating system: one of the stock images (centos6_64, win2012serverstd_r2_64, ubuntu_trusty_64, centos7_64, ubuntu_trusty_docker_64, centos7_cpanel_64, win2016serverstd_64, ubuntu_xenial_docker_64, debian_stretch_64, ubuntu_bionic_64, ubuntu_bionic_docker_64, win2019serverstd_64 or debian_buster_64), or the `os_option` of a Memstore snapshot. Windows and cPanel images need at least 2 GB of RAM. Memset generates the stock list, so it may change.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "os_bits",
             wire: "os_bits",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated and ignored: will no longer be supported in a future API release.",
             ),
@@ -3078,6 +2260,7 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
                 values: &["32", "64"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "support_level",
@@ -3095,108 +2278,62 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
                     "managed",
                 ],
             ),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The level of technical support; `standard` unless the SKU is a Standard Cloud VPS, whose default and only level is `infrastructure_only`. `managed_infrastructure` and `managed_platform` are older names of `standard` and `premium`, still accepted.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "vlan",
             wire: "vlan",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of a vLAN product to put the server in; without it the server joins no vLAN.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "network_zone",
             wire: "network_zone",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The network zone to deploy in: `reading` (Maidenhead, Berkshire, UK) or `dunsfold` (Dunsfold, Surrey, UK); `dunsfold` unless told otherwise.",
             limits: Limits {
                 values: &["reading", "dunsfold"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "data_zone",
             wire: "data_zone",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The data zone to deploy in: `Memset Public Cloud` for regular accounts unless told otherwise, the account's own community cloud for community cloud accounts. `create.available` lists the zones of each product.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "period",
             wire: "period",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The rental period in months: 1 (the default), 3, 6 or 12.",
             limits: Limits {
                 int_values: &[1i64, 3i64, 6i64, 12i64],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "pub_ssh_key",
             wire: "pub_ssh_key",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A public SSH key to install for the root user; Linux servers only.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "disk_type",
             wire: "disk_type",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
             deprecated: Some(
                 "Deprecated: will no longer be supported in a future API release.",
             ),
@@ -3205,6 +2342,7 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
                 values: &["hdd", "ssd"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -3228,14 +2366,8 @@ pub(crate) static CREATE_OPENSTACK_PROJECT: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The SKU of the service to order; `create.available` lists them.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "dry_run",
@@ -3243,44 +2375,24 @@ pub(crate) static CREATE_OPENSTACK_PROJECT: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Boolean,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "When true, nothing is ordered or invoiced, but the prices are still returned.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "discount_code",
             wire: "discount_code",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A discount code to apply; `create.verify_discount_code` describes one.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "add_to_next_bill",
             wire: "add_to_next_bill",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -3304,14 +2416,8 @@ pub(crate) static CREATE_VERIFY_DISCOUNT_CODE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The discount code to check.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -3349,13 +2455,6 @@ pub(crate) static DNS_REVERSE_MAP_LIST: OperationInfo = OperationInfo {
             wire: "name",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of a server: list only its addresses.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -3363,24 +2462,19 @@ pub(crate) static DNS_REVERSE_MAP_LIST: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "address",
             wire: "address",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "An IPv4 or IPv6 address: list only this one (at most 250 characters).",
             limits: Limits {
                 max_length: Some(250usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -3403,13 +2497,6 @@ pub(crate) static DNS_REVERSE_MAP_UPDATE: OperationInfo = OperationInfo {
             wire: "name",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server the address must belong to.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -3417,6 +2504,7 @@ pub(crate) static DNS_REVERSE_MAP_UPDATE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "address",
@@ -3424,17 +2512,12 @@ pub(crate) static DNS_REVERSE_MAP_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The IPv4 or IPv6 address whose reverse map changes (at most 250 characters).",
             limits: Limits {
                 max_length: Some(250usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "reverse_map",
@@ -3442,17 +2525,12 @@ pub(crate) static DNS_REVERSE_MAP_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The host name the address should map back to; it must be a valid host name (at most 250 characters).",
             limits: Limits {
                 max_length: Some(250usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -3476,30 +2554,18 @@ pub(crate) static DNS_ZONE_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The customer's name for the zone, at most 250 characters; it need not be unique.",
             limits: Limits {
                 max_length: Some(250usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "ttl",
             wire: "ttl",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The zone's default time to live in seconds: 0 (Memset's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.",
             limits: Limits {
                 int_values: &[
@@ -3508,36 +2574,23 @@ pub(crate) static DNS_ZONE_CREATE: OperationInfo = OperationInfo {
                 ],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "records",
             wire: "records",
             location: Location::Named,
             ty: Type::List(&Type::Model("NewZoneRecord")),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Records to create in the zone; the zone id is filled in by the API.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "domains",
             wire: "domains",
             location: Location::Named,
             ty: Type::List(&Type::Model("NewZoneDomain")),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Domains to serve the zone for; the zone id is filled in by the API.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -3561,12 +2614,6 @@ pub(crate) static DNS_ZONE_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The zone's id, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -3574,6 +2621,7 @@ pub(crate) static DNS_ZONE_DELETE: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -3597,30 +2645,18 @@ pub(crate) static DNS_ZONE_DOMAIN_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The domain name, at most 250 characters.",
             limits: Limits {
                 max_length: Some(250usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "zone_id",
             wire: "zone_id",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The id of the zone to serve for this domain, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -3628,6 +2664,7 @@ pub(crate) static DNS_ZONE_DOMAIN_CREATE: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -3651,17 +2688,12 @@ pub(crate) static DNS_ZONE_DOMAIN_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The domain name, at most 250 characters.",
             limits: Limits {
                 max_length: Some(250usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -3685,17 +2717,12 @@ pub(crate) static DNS_ZONE_DOMAIN_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The domain name, at most 250 characters.",
             limits: Limits {
                 max_length: Some(250usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -3734,30 +2761,18 @@ pub(crate) static DNS_ZONE_DOMAIN_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The domain name, at most 250 characters.",
             limits: Limits {
                 max_length: Some(250usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "zone_id",
             wire: "zone_id",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The id of the zone to serve for this domain, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -3765,6 +2780,7 @@ pub(crate) static DNS_ZONE_DOMAIN_UPDATE: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -3788,12 +2804,6 @@ pub(crate) static DNS_ZONE_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The zone's id, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -3801,6 +2811,7 @@ pub(crate) static DNS_ZONE_INFO: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -3839,12 +2850,6 @@ pub(crate) static DNS_ZONE_RECORD_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The id of the zone that gets the record, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -3852,6 +2857,7 @@ pub(crate) static DNS_ZONE_RECORD_CREATE: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "type",
@@ -3862,32 +2868,20 @@ pub(crate) static DNS_ZONE_RECORD_CREATE: OperationInfo = OperationInfo {
                 &["A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"],
             ),
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The record type, e.g. `A`.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "record",
             wire: "record",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The record's name, e.g. `www`; empty (the default) for the domain itself. It must be a valid record name of at most 250 characters.",
             limits: Limits {
                 max_length: Some(250usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "address",
@@ -3895,31 +2889,19 @@ pub(crate) static DNS_ZONE_RECORD_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "What the record points to, e.g. `1.2.3.4`: printable ASCII only, at most 250 characters.",
             limits: Limits {
                 max_length: Some(250usize),
                 chars: Some(" -~"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "ttl",
             wire: "ttl",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.",
             limits: Limits {
                 int_values: &[
@@ -3928,40 +2910,28 @@ pub(crate) static DNS_ZONE_RECORD_CREATE: OperationInfo = OperationInfo {
                 ],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "priority",
             wire: "priority",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The priority of an MX or SRV record, e.g. 10; from 0 to 999.",
             limits: Limits {
                 min: Some(0f64),
                 max: Some(999f64),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "relative",
             wire: "relative",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether the zone's domain is appended to the address of a CNAME, MX, NS or SRV record.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -3985,12 +2955,6 @@ pub(crate) static DNS_ZONE_RECORD_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The record's id, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -3998,6 +2962,7 @@ pub(crate) static DNS_ZONE_RECORD_DELETE: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -4021,12 +2986,6 @@ pub(crate) static DNS_ZONE_RECORD_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The record's id, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -4034,6 +2993,7 @@ pub(crate) static DNS_ZONE_RECORD_INFO: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -4072,12 +3032,6 @@ pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The record's id, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -4085,19 +3039,13 @@ pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "zone_id",
             wire: "zone_id",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The id of the zone the record should belong to, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -4105,6 +3053,7 @@ pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "type",
@@ -4114,65 +3063,39 @@ pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
                 "DnsRecordType",
                 &["A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"],
             ),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The record type, e.g. `A`.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "record",
             wire: "record",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The record's name, e.g. `www`; empty for the domain itself. It must be a valid record name of at most 250 characters.",
             limits: Limits {
                 max_length: Some(250usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "address",
             wire: "address",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "What the record points to, e.g. `1.2.3.4`: printable ASCII only, at most 250 characters.",
             limits: Limits {
                 max_length: Some(250usize),
                 chars: Some(" -~"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "ttl",
             wire: "ttl",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.",
             limits: Limits {
                 int_values: &[
@@ -4181,40 +3104,28 @@ pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
                 ],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "priority",
             wire: "priority",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The priority of an MX or SRV record, e.g. 10; from 0 to 999.",
             limits: Limits {
                 min: Some(0f64),
                 max: Some(999f64),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "relative",
             wire: "relative",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether the zone's domain is appended to the address of a CNAME, MX, NS or SRV record.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -4238,12 +3149,6 @@ pub(crate) static DNS_ZONE_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The zone's id, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -4251,37 +3156,25 @@ pub(crate) static DNS_ZONE_UPDATE: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "nickname",
             wire: "nickname",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The customer's name for the zone, at most 250 characters; it need not be unique.",
             limits: Limits {
                 max_length: Some(250usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "ttl",
             wire: "ttl",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The zone's default time to live in seconds: 0 (Memset's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.",
             limits: Limits {
                 int_values: &[
@@ -4290,6 +3183,7 @@ pub(crate) static DNS_ZONE_UPDATE: OperationInfo = OperationInfo {
                 ],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -4313,32 +3207,20 @@ pub(crate) static FIREWALLING_RULE_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the rule group that gets the rule.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "ip_version",
             wire: "ip_version",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The IP version the rule applies to: `any` (the default), `ipv4` or `ipv6`.",
             limits: Limits {
                 values: &["any", "ipv4", "ipv6"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "action",
@@ -4346,89 +3228,48 @@ pub(crate) static FIREWALLING_RULE_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Enum("FirewallAction", &["ACCEPT", "DROP", "REJECT"]),
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "What the rule does with matching traffic.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "source_ips",
             wire: "source_ips",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`any`, or source IPv4 addresses separated by commas without spaces; CIDR notation such as `1.2.3.4/24` is allowed.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "source_ports",
             wire: "source_ports",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`any`, or source port numbers separated by commas without spaces.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "dest_ips",
             wire: "dest_ips",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`any`, or destination IPv4 addresses separated by commas without spaces.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "source_ip6s",
             wire: "source_ip6s",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`any`, or source IPv6 addresses separated by commas without spaces; CIDR notation such as `2001:db8::/120` is allowed.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "dest_ip6s",
             wire: "dest_ip6s",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`any`, or destination IPv6 addresses separated by commas without spaces.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "dest_ports",
@@ -4436,27 +3277,14 @@ pub(crate) static FIREWALLING_RULE_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`any`, or destination port numbers separated by commas without spaces.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "protocols",
             wire: "protocols",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.",
             limits: Limits {
                 values: &[
@@ -4474,6 +3302,7 @@ pub(crate) static FIREWALLING_RULE_CREATE: OperationInfo = OperationInfo {
                 separator: Some(","),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "ordering",
@@ -4481,48 +3310,29 @@ pub(crate) static FIREWALLING_RULE_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Integer,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The rule's position within its group, from 1 to 30.",
             limits: Limits {
                 min: Some(1f64),
                 max: Some(30f64),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "comment",
             wire: "comment",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A free comment about the rule.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "direction",
             wire: "direction",
             location: Location::Named,
             ty: Type::Enum("FirewallDirection", &["Inbound", "Outbound"]),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The direction of the traffic the rule applies to; `Inbound` unless told otherwise. Only for customers in the outbound firewalling beta.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -4546,14 +3356,8 @@ pub(crate) static FIREWALLING_RULE_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The unique id of the rule to delete.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -4577,65 +3381,40 @@ pub(crate) static FIREWALLING_RULE_GROUP_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A nickname for the rule group, at most 225 characters.",
             limits: Limits {
                 max_length: Some(225usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "notes",
             wire: "notes",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Notes about the rule group.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "rules",
             wire: "rules",
             location: Location::Named,
             ty: Type::List(&Type::Model("NewFirewallRule")),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Rules to create in the group (a group holds at most 30 rules); the group's name is filled in by the API.",
             limits: Limits {
                 max_items: Some(30usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "default_outbound_policy",
             wire: "default_outbound_policy",
             location: Location::Named,
             ty: Type::Enum("FirewallOutboundPolicy", &["RETURN", "REJECT", "DROP"]),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "What to do with outbound traffic no rule matches; accept (`RETURN`) unless told otherwise. Only for customers in the outbound firewalling beta.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -4659,14 +3438,8 @@ pub(crate) static FIREWALLING_RULE_GROUP_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the rule group to delete.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -4690,14 +3463,8 @@ pub(crate) static FIREWALLING_RULE_GROUP_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the rule group.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -4720,15 +3487,8 @@ pub(crate) static FIREWALLING_RULE_GROUP_LIST: OperationInfo = OperationInfo {
             wire: "include_public",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether Memset's public rule groups are listed too; when left out the API uses `true` (they are).",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -4752,12 +3512,6 @@ pub(crate) static FIREWALLING_RULE_GROUP_STATUS: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -4765,6 +3519,7 @@ pub(crate) static FIREWALLING_RULE_GROUP_STATUS: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "rule_group_name",
@@ -4772,14 +3527,8 @@ pub(crate) static FIREWALLING_RULE_GROUP_STATUS: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the rule group.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -4803,14 +3552,8 @@ pub(crate) static FIREWALLING_RULE_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The unique id of the rule.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -4834,150 +3577,82 @@ pub(crate) static FIREWALLING_RULE_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The unique id of the rule to change.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "ip_version",
             wire: "ip_version",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The IP version the rule applies to: `any`, `ipv4` or `ipv6`.",
             limits: Limits {
                 values: &["any", "ipv4", "ipv6"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "action",
             wire: "action",
             location: Location::Named,
             ty: Type::Enum("FirewallAction", &["ACCEPT", "DROP", "REJECT"]),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "What the rule does with matching traffic.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "source_ips",
             wire: "source_ips",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`any`, or source IPv4 addresses separated by commas without spaces; CIDR notation such as `1.2.3.4/24` is allowed.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "dest_ips",
             wire: "dest_ips",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`any`, or destination IPv4 addresses separated by commas without spaces.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "source_ip6s",
             wire: "source_ip6s",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`any`, or source IPv6 addresses separated by commas without spaces; CIDR notation such as `2001:db8::/120` is allowed.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "dest_ip6s",
             wire: "dest_ip6s",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`any`, or destination IPv6 addresses separated by commas without spaces.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "source_ports",
             wire: "source_ports",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`any`, or source port numbers separated by commas without spaces.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "dest_ports",
             wire: "dest_ports",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`any`, or destination port numbers separated by commas without spaces.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "protocols",
             wire: "protocols",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.",
             limits: Limits {
                 values: &[
@@ -4995,40 +3670,28 @@ pub(crate) static FIREWALLING_RULE_UPDATE: OperationInfo = OperationInfo {
                 separator: Some(","),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "ordering",
             wire: "ordering",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The rule's position within its group, from 1 to 30.",
             limits: Limits {
                 min: Some(1f64),
                 max: Some(30f64),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "comment",
             wire: "comment",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A free comment about the rule.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -5052,12 +3715,6 @@ pub(crate) static FIREWALLING_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -5065,6 +3722,7 @@ pub(crate) static FIREWALLING_UPDATE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "rule_group_name",
@@ -5072,14 +3730,8 @@ pub(crate) static FIREWALLING_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the rule group to apply to the server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -5102,105 +3754,56 @@ pub(crate) static INTERNAL_ECHO: OperationInfo = OperationInfo {
             wire: "string",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A string.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "list",
             wire: "list",
             location: Location::Named,
             ty: Type::List(&Type::Json),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A list.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "dictionary",
             wire: "dictionary",
             location: Location::Named,
             ty: Type::Map(&Type::Json),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A dictionary (JSON object).",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "boolean",
             wire: "boolean",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A boolean.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "float",
             wire: "float",
             location: Location::Named,
             ty: Type::Number,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A floating-point number.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "integer",
             wire: "integer",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "An integer.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "date",
             wire: "date",
             location: Location::Named,
             ty: Type::Date,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A date, as ISO 8601 text such as `2019-06-01 12:00:00`.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -5269,14 +3872,8 @@ pub(crate) static INVOICE_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Integer,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The invoice number.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -5299,30 +3896,16 @@ pub(crate) static INVOICE_LIST: OperationInfo = OperationInfo {
             wire: "date_gte",
             location: Location::Named,
             ty: Type::Date,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Only invoices dated on or after this date (ISO 8601, e.g. `2019-01-01`).",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "date_lte",
             wire: "date_lte",
             location: Location::Named,
             ty: Type::Date,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Only invoices dated on or before this date (ISO 8601, e.g. `2019-12-31`).",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "status",
@@ -5340,15 +3923,8 @@ pub(crate) static INVOICE_LIST: OperationInfo = OperationInfo {
                     "PROCESSING",
                 ],
             ),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Only invoices with this status.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -5372,12 +3948,6 @@ pub(crate) static JOB_STATUS: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The id of the job, 32 hex digits.",
             limits: Limits {
                 min_length: Some(32usize),
@@ -5385,19 +3955,13 @@ pub(crate) static JOB_STATUS: OperationInfo = OperationInfo {
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "name",
             wire: "name",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of a service: when given, only a job attached to that service is found.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -5405,6 +3969,7 @@ pub(crate) static JOB_STATUS: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -5428,12 +3993,6 @@ pub(crate) static LOADBALANCER_SERVER_ADD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the load balancer.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -5441,6 +4000,7 @@ pub(crate) static LOADBALANCER_SERVER_ADD: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -5448,12 +4008,6 @@ pub(crate) static LOADBALANCER_SERVER_ADD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -5461,6 +4015,7 @@ pub(crate) static LOADBALANCER_SERVER_ADD: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "server_name",
@@ -5468,93 +4023,53 @@ pub(crate) static LOADBALANCER_SERVER_ADD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "ip_address",
             wire: "ip_address",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The address connections are forwarded to, which must belong to the server; one of the server's vLAN addresses unless given.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "port",
             wire: "port",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The port connections are forwarded to, from 1 to 65535; the service's port unless given.",
             limits: Limits {
                 min: Some(1f64),
                 max: Some(65535f64),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "enabled",
             wire: "enabled",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether the server takes connections; false unless given.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "fallback",
             wire: "fallback",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether the server is only a fallback; false unless given.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "weight",
             wire: "weight",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The server's weight for the scheduling algorithms that use one; 10 unless given.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -5578,12 +4093,6 @@ pub(crate) static LOADBALANCER_SERVER_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the load balancer.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -5591,6 +4100,7 @@ pub(crate) static LOADBALANCER_SERVER_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -5598,12 +4108,6 @@ pub(crate) static LOADBALANCER_SERVER_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -5611,6 +4115,7 @@ pub(crate) static LOADBALANCER_SERVER_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "server_name",
@@ -5618,14 +4123,8 @@ pub(crate) static LOADBALANCER_SERVER_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -5649,12 +4148,6 @@ pub(crate) static LOADBALANCER_SERVER_REMOVE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the load balancer.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -5662,6 +4155,7 @@ pub(crate) static LOADBALANCER_SERVER_REMOVE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -5669,12 +4163,6 @@ pub(crate) static LOADBALANCER_SERVER_REMOVE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -5682,6 +4170,7 @@ pub(crate) static LOADBALANCER_SERVER_REMOVE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "server_name",
@@ -5689,14 +4178,8 @@ pub(crate) static LOADBALANCER_SERVER_REMOVE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -5720,12 +4203,6 @@ pub(crate) static LOADBALANCER_SERVER_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the load balancer.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -5733,6 +4210,7 @@ pub(crate) static LOADBALANCER_SERVER_UPDATE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -5740,12 +4218,6 @@ pub(crate) static LOADBALANCER_SERVER_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -5753,6 +4225,7 @@ pub(crate) static LOADBALANCER_SERVER_UPDATE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "server_name",
@@ -5760,93 +4233,53 @@ pub(crate) static LOADBALANCER_SERVER_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "ip_address",
             wire: "ip_address",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The address connections are forwarded to, which must belong to the server.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "port",
             wire: "port",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The port connections are forwarded to, from 1 to 65535.",
             limits: Limits {
                 min: Some(1f64),
                 max: Some(65535f64),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "enabled",
             wire: "enabled",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether the server takes connections.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "fallback",
             wire: "fallback",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether the server is only a fallback.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "weight",
             wire: "weight",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The server's weight for the scheduling algorithms that use one.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -5870,12 +4303,6 @@ pub(crate) static LOADBALANCER_SERVICE_ADD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the load balancer.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -5883,6 +4310,7 @@ pub(crate) static LOADBALANCER_SERVICE_ADD: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -5890,12 +4318,6 @@ pub(crate) static LOADBALANCER_SERVICE_ADD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the new service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -5903,6 +4325,7 @@ pub(crate) static LOADBALANCER_SERVICE_ADD: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "protocol",
@@ -5910,14 +4333,8 @@ pub(crate) static LOADBALANCER_SERVICE_ADD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Enum("LoadBalancerProtocol", &["tcp", "http", "https"]),
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The protocol the load balancer speaks.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "virtual_ip",
@@ -5925,14 +4342,8 @@ pub(crate) static LOADBALANCER_SERVICE_ADD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The virtual IP address clients connect to.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "port",
@@ -5940,33 +4351,21 @@ pub(crate) static LOADBALANCER_SERVICE_ADD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Integer,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The port clients connect to, from 1 to 65535.",
             limits: Limits {
                 min: Some(1f64),
                 max: Some(65535f64),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "enabled",
             wire: "enabled",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether the service is enabled; true unless given.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -5990,12 +4389,6 @@ pub(crate) static LOADBALANCER_SERVICE_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the load balancer.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6003,6 +4396,7 @@ pub(crate) static LOADBALANCER_SERVICE_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -6010,12 +4404,6 @@ pub(crate) static LOADBALANCER_SERVICE_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6023,6 +4411,7 @@ pub(crate) static LOADBALANCER_SERVICE_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6046,12 +4435,6 @@ pub(crate) static LOADBALANCER_SERVICE_LIST: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the load balancer.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6059,6 +4442,7 @@ pub(crate) static LOADBALANCER_SERVICE_LIST: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6082,12 +4466,6 @@ pub(crate) static LOADBALANCER_SERVICE_REMOVE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the load balancer.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6095,6 +4473,7 @@ pub(crate) static LOADBALANCER_SERVICE_REMOVE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -6102,12 +4481,6 @@ pub(crate) static LOADBALANCER_SERVICE_REMOVE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6115,6 +4488,7 @@ pub(crate) static LOADBALANCER_SERVICE_REMOVE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6138,12 +4512,6 @@ pub(crate) static LOADBALANCER_SERVICE_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the load balancer.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6151,6 +4519,7 @@ pub(crate) static LOADBALANCER_SERVICE_UPDATE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service_name",
@@ -6158,12 +4527,6 @@ pub(crate) static LOADBALANCER_SERVICE_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6171,70 +4534,44 @@ pub(crate) static LOADBALANCER_SERVICE_UPDATE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "protocol",
             wire: "protocol",
             location: Location::Named,
             ty: Type::Enum("LoadBalancerProtocol", &["tcp", "http", "https"]),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The protocol the load balancer speaks.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "virtual_ip",
             wire: "virtual_ip",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The virtual IP address clients connect to.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "port",
             wire: "port",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The port clients connect to, from 1 to 65535.",
             limits: Limits {
                 min: Some(1f64),
                 max: Some(65535f64),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "enabled",
             wire: "enabled",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether the service is enabled.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6258,12 +4595,6 @@ pub(crate) static MEMSHELL_DISABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the service.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6271,6 +4602,7 @@ pub(crate) static MEMSHELL_DISABLE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "password",
@@ -6278,14 +4610,9 @@ pub(crate) static MEMSHELL_DISABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
             secret: true,
-            deprecated: None,
             doc: "The current MemShell password, as `memshell.enable` returned it.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6309,12 +4636,6 @@ pub(crate) static MEMSHELL_ENABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the service.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6322,24 +4643,20 @@ pub(crate) static MEMSHELL_ENABLE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "password",
             wire: "password",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
             secret: true,
-            deprecated: None,
             doc: "The password to log in with, at least 10 characters; one is generated when not given.",
             limits: Limits {
                 min_length: Some(10usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6363,12 +4680,6 @@ pub(crate) static MEMSHELL_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the service.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6376,6 +4687,7 @@ pub(crate) static MEMSHELL_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6399,12 +4711,6 @@ pub(crate) static MEMSHELL_SET_PASSWORD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the service.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6412,6 +4718,7 @@ pub(crate) static MEMSHELL_SET_PASSWORD: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "current_password",
@@ -6419,14 +4726,9 @@ pub(crate) static MEMSHELL_SET_PASSWORD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
             secret: true,
-            deprecated: None,
             doc: "The current MemShell password, as `memshell.enable` returned it.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "new_password",
@@ -6434,17 +4736,13 @@ pub(crate) static MEMSHELL_SET_PASSWORD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
             secret: true,
-            deprecated: None,
             doc: "The new password, at least 10 characters.",
             limits: Limits {
                 min_length: Some(10usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6468,12 +4766,6 @@ pub(crate) static MEMSTORE_USAGE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6481,6 +4773,7 @@ pub(crate) static MEMSTORE_USAGE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6504,12 +4797,6 @@ pub(crate) static MEMSTORE_CONTAINER_ACL: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6517,6 +4804,7 @@ pub(crate) static MEMSTORE_CONTAINER_ACL: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "container",
@@ -6524,14 +4812,8 @@ pub(crate) static MEMSTORE_CONTAINER_ACL: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the container.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6555,12 +4837,6 @@ pub(crate) static MEMSTORE_CONTAINER_CDN: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6568,6 +4844,7 @@ pub(crate) static MEMSTORE_CONTAINER_CDN: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "container",
@@ -6575,18 +4852,13 @@ pub(crate) static MEMSTORE_CONTAINER_CDN: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the container: letters, digits and hyphens, not starting or ending with a hyphen.",
             limits: Limits {
                 min_length: Some(1usize),
                 chars: Some("A-Za-z0-9-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6610,12 +4882,6 @@ pub(crate) static MEMSTORE_CONTAINER_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6623,6 +4889,7 @@ pub(crate) static MEMSTORE_CONTAINER_CREATE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "container",
@@ -6630,14 +4897,8 @@ pub(crate) static MEMSTORE_CONTAINER_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the new container.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6661,12 +4922,6 @@ pub(crate) static MEMSTORE_CONTAINER_SET_ACL: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6674,6 +4929,7 @@ pub(crate) static MEMSTORE_CONTAINER_SET_ACL: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "container",
@@ -6681,14 +4937,8 @@ pub(crate) static MEMSTORE_CONTAINER_SET_ACL: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the container.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "read_acl",
@@ -6696,14 +4946,8 @@ pub(crate) static MEMSTORE_CONTAINER_SET_ACL: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::List(&Type::String),
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user names that may read the container; empty to clear the list.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "write_acl",
@@ -6711,14 +4955,8 @@ pub(crate) static MEMSTORE_CONTAINER_SET_ACL: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::List(&Type::String),
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user names that may write (and so also read) the container; empty to clear the list.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6742,12 +4980,6 @@ pub(crate) static MEMSTORE_CONTAINER_SET_PUBLIC_CDN: OperationInfo = OperationIn
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6755,6 +4987,7 @@ pub(crate) static MEMSTORE_CONTAINER_SET_PUBLIC_CDN: OperationInfo = OperationIn
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "container",
@@ -6762,18 +4995,13 @@ pub(crate) static MEMSTORE_CONTAINER_SET_PUBLIC_CDN: OperationInfo = OperationIn
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the container: letters, digits and hyphens, not starting or ending with a hyphen.",
             limits: Limits {
                 min_length: Some(1usize),
                 chars: Some("A-Za-z0-9-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "ttl",
@@ -6781,74 +5009,40 @@ pub(crate) static MEMSTORE_CONTAINER_SET_PUBLIC_CDN: OperationInfo = OperationIn
             location: Location::Named,
             ty: Type::Integer,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "How long, in seconds, the CDN may cache the container's content.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "listing",
             wire: "listing",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether directory listings are served.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "index",
             wire: "index",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the file served as the default index.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "notfound",
             wire: "notfound",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The path of the file served as the HTTP 404 (Not Found) page.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "cors",
             wire: "cors",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The value of the Cross-Origin Resource Sharing (CORS) header: one site, or `*` for any.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6872,12 +5066,6 @@ pub(crate) static MEMSTORE_CONTAINER_UNSET_PUBLIC_CDN: OperationInfo = Operation
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6885,6 +5073,7 @@ pub(crate) static MEMSTORE_CONTAINER_UNSET_PUBLIC_CDN: OperationInfo = Operation
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "container",
@@ -6892,18 +5081,13 @@ pub(crate) static MEMSTORE_CONTAINER_UNSET_PUBLIC_CDN: OperationInfo = Operation
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the container: letters, digits and hyphens, not starting or ending with a hyphen.",
             limits: Limits {
                 min_length: Some(1usize),
                 chars: Some("A-Za-z0-9-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -6927,12 +5111,6 @@ pub(crate) static MEMSTORE_USER_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6940,6 +5118,7 @@ pub(crate) static MEMSTORE_USER_CREATE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "username",
@@ -6947,12 +5126,6 @@ pub(crate) static MEMSTORE_USER_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The new user's name: letters, digits, dots, dashes and underscores, not starting with a dot, at most 50 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -6960,6 +5133,7 @@ pub(crate) static MEMSTORE_USER_CREATE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "password",
@@ -6967,14 +5141,9 @@ pub(crate) static MEMSTORE_USER_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
             secret: true,
-            deprecated: None,
             doc: "The new user's password.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "enabled",
@@ -6982,14 +5151,8 @@ pub(crate) static MEMSTORE_USER_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Boolean,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether the user is enabled once created.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7013,12 +5176,6 @@ pub(crate) static MEMSTORE_USER_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7026,6 +5183,7 @@ pub(crate) static MEMSTORE_USER_DELETE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "username",
@@ -7033,12 +5191,6 @@ pub(crate) static MEMSTORE_USER_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7046,6 +5198,7 @@ pub(crate) static MEMSTORE_USER_DELETE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7069,12 +5222,6 @@ pub(crate) static MEMSTORE_USER_DISABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7082,6 +5229,7 @@ pub(crate) static MEMSTORE_USER_DISABLE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "username",
@@ -7089,12 +5237,6 @@ pub(crate) static MEMSTORE_USER_DISABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7102,6 +5244,7 @@ pub(crate) static MEMSTORE_USER_DISABLE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7125,12 +5268,6 @@ pub(crate) static MEMSTORE_USER_ENABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7138,6 +5275,7 @@ pub(crate) static MEMSTORE_USER_ENABLE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "username",
@@ -7145,12 +5283,6 @@ pub(crate) static MEMSTORE_USER_ENABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7158,6 +5290,7 @@ pub(crate) static MEMSTORE_USER_ENABLE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7181,12 +5314,6 @@ pub(crate) static MEMSTORE_USER_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7194,6 +5321,7 @@ pub(crate) static MEMSTORE_USER_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "username",
@@ -7201,12 +5329,6 @@ pub(crate) static MEMSTORE_USER_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7214,6 +5336,7 @@ pub(crate) static MEMSTORE_USER_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7237,12 +5360,6 @@ pub(crate) static MEMSTORE_USER_LIST: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7250,6 +5367,7 @@ pub(crate) static MEMSTORE_USER_LIST: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7273,12 +5391,6 @@ pub(crate) static MEMSTORE_USER_SET_PASSWORD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7286,6 +5398,7 @@ pub(crate) static MEMSTORE_USER_SET_PASSWORD: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "username",
@@ -7293,12 +5406,6 @@ pub(crate) static MEMSTORE_USER_SET_PASSWORD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7306,6 +5413,7 @@ pub(crate) static MEMSTORE_USER_SET_PASSWORD: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "password",
@@ -7313,14 +5421,9 @@ pub(crate) static MEMSTORE_USER_SET_PASSWORD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
             secret: true,
-            deprecated: None,
             doc: "The user's new password.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7374,17 +5477,12 @@ pub(crate) static OPENSTACK_PROJECT_ADD_USER: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The tenant (project) id of the OpenStack project, at most 32 characters.",
             limits: Limits {
                 max_length: Some(32usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "username",
@@ -7392,12 +5490,6 @@ pub(crate) static OPENSTACK_PROJECT_ADD_USER: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7405,6 +5497,7 @@ pub(crate) static OPENSTACK_PROJECT_ADD_USER: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7428,17 +5521,12 @@ pub(crate) static OPENSTACK_PROJECT_LIST_USERS: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The tenant (project) id of the OpenStack project, at most 32 characters.",
             limits: Limits {
                 max_length: Some(32usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7462,17 +5550,12 @@ pub(crate) static OPENSTACK_PROJECT_REMOVE_USER: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The tenant (project) id of the OpenStack project, at most 32 characters.",
             limits: Limits {
                 max_length: Some(32usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "username",
@@ -7480,12 +5563,6 @@ pub(crate) static OPENSTACK_PROJECT_REMOVE_USER: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7493,6 +5570,7 @@ pub(crate) static OPENSTACK_PROJECT_REMOVE_USER: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7516,12 +5594,6 @@ pub(crate) static OPENSTACK_USER_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The new user's name: letters, digits, dots, dashes and underscores, not starting with a dot, at most 50 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7529,6 +5601,7 @@ pub(crate) static OPENSTACK_USER_CREATE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "password",
@@ -7536,32 +5609,21 @@ pub(crate) static OPENSTACK_USER_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
             secret: true,
-            deprecated: None,
             doc: "The new user's password.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "description",
             wire: "description",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A description of the user, at most 255 characters.",
             limits: Limits {
                 max_length: Some(255usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "email",
@@ -7569,17 +5631,12 @@ pub(crate) static OPENSTACK_USER_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user's email address, which must be valid; at most 255 characters.",
             limits: Limits {
                 max_length: Some(255usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "enabled",
@@ -7587,14 +5644,8 @@ pub(crate) static OPENSTACK_USER_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Boolean,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether the user is enabled once created.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7618,12 +5669,6 @@ pub(crate) static OPENSTACK_USER_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7631,6 +5676,7 @@ pub(crate) static OPENSTACK_USER_DELETE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7654,12 +5700,6 @@ pub(crate) static OPENSTACK_USER_DISABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7667,6 +5707,7 @@ pub(crate) static OPENSTACK_USER_DISABLE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7690,12 +5731,6 @@ pub(crate) static OPENSTACK_USER_ENABLE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7703,6 +5738,7 @@ pub(crate) static OPENSTACK_USER_ENABLE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7726,12 +5762,6 @@ pub(crate) static OPENSTACK_USER_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7739,6 +5769,7 @@ pub(crate) static OPENSTACK_USER_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7777,12 +5808,6 @@ pub(crate) static OPENSTACK_USER_SET_PASSWORD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -7790,6 +5815,7 @@ pub(crate) static OPENSTACK_USER_SET_PASSWORD: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "password",
@@ -7797,14 +5823,9 @@ pub(crate) static OPENSTACK_USER_SET_PASSWORD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
             secret: true,
-            deprecated: None,
             doc: "The user's new password.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -7828,14 +5849,8 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The end user's email address, which must be valid.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "user_title",
@@ -7843,17 +5858,12 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The end user's title: `Mr`, `Mrs`, `Ms`, `Miss`, `Dr` or `Rev`.",
             limits: Limits {
                 values: &["Mr", "Mrs", "Ms", "Miss", "Dr", "Rev"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "user_forename",
@@ -7861,17 +5871,12 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The end user's forename, at most 50 characters.",
             limits: Limits {
                 max_length: Some(50usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "user_surname",
@@ -7879,35 +5884,24 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The end user's surname, at most 50 characters.",
             limits: Limits {
                 max_length: Some(50usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "user_company",
             wire: "user_company",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The end user's company, at most 200 characters.",
             limits: Limits {
                 max_length: Some(200usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "user_phone",
@@ -7915,17 +5909,12 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The end user's phone number, at most 50 characters.",
             limits: Limits {
                 max_length: Some(50usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "user_address",
@@ -7933,17 +5922,12 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The end user's address, at most 250 characters.",
             limits: Limits {
                 max_length: Some(250usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "user_town",
@@ -7951,17 +5935,12 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The end user's town, at most 100 characters.",
             limits: Limits {
                 max_length: Some(100usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "user_statecounty",
@@ -7969,17 +5948,12 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The end user's state or county, at most 100 characters.",
             limits: Limits {
                 max_length: Some(100usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "user_country",
@@ -7987,17 +5961,12 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The end user's country as an ISO 3166-1 alpha-2 code, e.g. `GB`.",
             limits: Limits {
                 max_length: Some(2usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "user_postcode",
@@ -8005,32 +5974,20 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The postal code of the end user's address, at most 20 characters.",
             limits: Limits {
                 max_length: Some(20usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "account_currency",
             wire: "account_currency",
             location: Location::Named,
             ty: Type::Enum("Currency", &["GBP", "USD", "EUR"]),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The currency the new account is billed in; `GBP` unless given.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8069,17 +6026,12 @@ pub(crate) static PARTNER_APIKEY_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the account the key is for, at most 20 characters.",
             limits: Limits {
                 max_length: Some(20usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service",
@@ -8087,32 +6039,20 @@ pub(crate) static PARTNER_APIKEY_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the service the key is limited to, at most 255 characters.",
             limits: Limits {
                 max_length: Some(255usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "methods",
             wire: "methods",
             location: Location::Named,
             ty: Type::List(&Type::String),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The methods the key is limited to; an empty list, like leaving it out, allows every method.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "comment",
@@ -8120,17 +6060,12 @@ pub(crate) static PARTNER_APIKEY_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A comment to keep with the key, at most 255 characters.",
             limits: Limits {
                 max_length: Some(255usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8153,18 +6088,12 @@ pub(crate) static PARTNER_APIKEY_LIST: OperationInfo = OperationInfo {
             wire: "account_name",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "List only this account's keys; at most 20 characters.",
             limits: Limits {
                 max_length: Some(20usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8187,18 +6116,12 @@ pub(crate) static PARTNER_SERVICE_LIST: OperationInfo = OperationInfo {
             wire: "account_name",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "List only this account's services; at most 20 characters.",
             limits: Limits {
                 max_length: Some(20usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8237,14 +6160,8 @@ pub(crate) static PAYMENT_METHOD_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The unique id of the payment method.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8268,14 +6185,8 @@ pub(crate) static PAYMENT_METHOD_REMOVE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The unique id of the payment method.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8299,14 +6210,8 @@ pub(crate) static PAYMENT_METHOD_SET_DEFAULT: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The unique id of the payment method.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8330,12 +6235,6 @@ pub(crate) static SERVER_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the server's service.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -8343,6 +6242,7 @@ pub(crate) static SERVER_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8365,18 +6265,12 @@ pub(crate) static SERVER_LIST: OperationInfo = OperationInfo {
             wire: "status",
             location: Location::Named,
             ty: Type::Enum("ServiceStatus", &["LIVE", "ONHOLD", "CANCELLED"]),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Which servers to list: `LIVE` (the default) or `CANCELLED` ones.",
             limits: Limits {
                 values: &["LIVE", "CANCELLED"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8400,17 +6294,12 @@ pub(crate) static SERVER_MOVE_IPS: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::List(&Type::String),
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The public IPv4 addresses to move; at least one, none private and none a server's primary address.",
             limits: Limits {
                 min_items: Some(1usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "destination_name",
@@ -8418,12 +6307,6 @@ pub(crate) static SERVER_MOVE_IPS: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server that receives the addresses.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -8431,6 +6314,7 @@ pub(crate) static SERVER_MOVE_IPS: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8454,12 +6338,6 @@ pub(crate) static SERVER_REBOOT: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -8467,21 +6345,15 @@ pub(crate) static SERVER_REBOOT: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "email_address",
             wire: "email_address",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Where to send word of the reboot; the account's admin contact unless given. It must be a valid email address.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8505,12 +6377,6 @@ pub(crate) static SERVER_REIMAGE_FROM_SNAPSHOT: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -8518,6 +6384,7 @@ pub(crate) static SERVER_REIMAGE_FROM_SNAPSHOT: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "storage_name",
@@ -8525,12 +6392,6 @@ pub(crate) static SERVER_REIMAGE_FROM_SNAPSHOT: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance holding the snapshots.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -8538,6 +6399,7 @@ pub(crate) static SERVER_REIMAGE_FROM_SNAPSHOT: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "image_type",
@@ -8545,14 +6407,8 @@ pub(crate) static SERVER_REIMAGE_FROM_SNAPSHOT: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Enum("SnapshotImageType", &["raw", "tar", "ntfsclone"]),
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The kind of image; `tar` (classic Miniservers running Linux) and `ntfsclone` (Miniservers running Windows) are deprecated.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "snapshot_path",
@@ -8560,14 +6416,8 @@ pub(crate) static SERVER_REIMAGE_FROM_SNAPSHOT: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The path of the snapshot within the `miniserver-snapshots` container, as described above.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8591,12 +6441,6 @@ pub(crate) static SERVER_REIMAGE_FROM_STOCK_IMAGE: OperationInfo = OperationInfo
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -8604,6 +6448,7 @@ pub(crate) static SERVER_REIMAGE_FROM_STOCK_IMAGE: OperationInfo = OperationInfo
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "os",
@@ -8611,47 +6456,28 @@ pub(crate) static SERVER_REIMAGE_FROM_STOCK_IMAGE: OperationInfo = OperationInfo
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The operating system, by the names the create methods use, e.g. `debian_buster_64`.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "os_bits",
             wire: "os_bits",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "`32` or `64` bits; not every operating system comes in both.",
             limits: Limits {
                 values: &["32", "64"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "pub_ssh_key",
             wire: "pub_ssh_key",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "A public SSH key to install for the root user; Linux only.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8675,12 +6501,6 @@ pub(crate) static SERVER_SET_INTRUSION_DETECTION_ALERT_LEVEL: OperationInfo = Op
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -8688,6 +6508,7 @@ pub(crate) static SERVER_SET_INTRUSION_DETECTION_ALERT_LEVEL: OperationInfo = Op
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "alert_level",
@@ -8695,18 +6516,13 @@ pub(crate) static SERVER_SET_INTRUSION_DETECTION_ALERT_LEVEL: OperationInfo = Op
             location: Location::Named,
             ty: Type::Integer,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The new alert level, from 1 to 15.",
             limits: Limits {
                 min: Some(1f64),
                 max: Some(15f64),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8732,12 +6548,6 @@ pub(crate) static SERVER_SET_PENETRATION_PATROL_ALERT_LEVEL: OperationInfo = Ope
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -8745,6 +6555,7 @@ pub(crate) static SERVER_SET_PENETRATION_PATROL_ALERT_LEVEL: OperationInfo = Ope
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "alert_level",
@@ -8752,18 +6563,13 @@ pub(crate) static SERVER_SET_PENETRATION_PATROL_ALERT_LEVEL: OperationInfo = Ope
             location: Location::Named,
             ty: Type::Integer,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The new alert level, from 1 to 15.",
             limits: Limits {
                 min: Some(1f64),
                 max: Some(15f64),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8787,12 +6593,6 @@ pub(crate) static SERVER_SLAVE_NS_ADD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server that is the domain's primary name server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -8800,6 +6600,7 @@ pub(crate) static SERVER_SLAVE_NS_ADD: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "domain_name",
@@ -8807,14 +6608,8 @@ pub(crate) static SERVER_SLAVE_NS_ADD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The domain to slave; it must be a valid host name.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8838,12 +6633,6 @@ pub(crate) static SERVER_SLAVE_NS_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server that is the domain's primary name server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -8851,6 +6640,7 @@ pub(crate) static SERVER_SLAVE_NS_DELETE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "domain_name",
@@ -8858,14 +6648,8 @@ pub(crate) static SERVER_SLAVE_NS_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The slaved domain; it must be a valid host name.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8889,12 +6673,6 @@ pub(crate) static SERVER_SLAVE_NS_LIST: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server that is the domains' primary name server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -8902,6 +6680,7 @@ pub(crate) static SERVER_SLAVE_NS_LIST: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8925,12 +6704,6 @@ pub(crate) static SERVER_SNAPSHOT: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -8938,6 +6711,7 @@ pub(crate) static SERVER_SNAPSHOT: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "storage_name",
@@ -8945,12 +6719,6 @@ pub(crate) static SERVER_SNAPSHOT: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance holding the snapshots.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -8958,6 +6726,7 @@ pub(crate) static SERVER_SNAPSHOT: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "image_type",
@@ -8965,14 +6734,8 @@ pub(crate) static SERVER_SNAPSHOT: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Enum("SnapshotImageType", &["raw", "tar", "ntfsclone"]),
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The kind of image to take; `tar` (classic Miniservers running Linux) and `ntfsclone` (Miniservers running Windows) are deprecated.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -8996,12 +6759,6 @@ pub(crate) static SERVER_SNAPSHOT_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance holding the snapshots.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -9009,6 +6766,7 @@ pub(crate) static SERVER_SNAPSHOT_DELETE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "snapshot_path",
@@ -9016,17 +6774,12 @@ pub(crate) static SERVER_SNAPSHOT_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The snapshot's path as `server.snapshot_list` reports it, at most 255 characters.",
             limits: Limits {
                 max_length: Some(255usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9050,12 +6803,6 @@ pub(crate) static SERVER_SNAPSHOT_LIST: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the Memstore instance holding the snapshots.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -9063,6 +6810,7 @@ pub(crate) static SERVER_SNAPSHOT_LIST: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9086,12 +6834,6 @@ pub(crate) static SERVER_UPGRADE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -9099,6 +6841,7 @@ pub(crate) static SERVER_UPGRADE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "new_sku",
@@ -9106,14 +6849,8 @@ pub(crate) static SERVER_UPGRADE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The SKU to upgrade to: a Miniserver VM VPS package (billed monthly) or a Miniserver cloud compute SKU (billed hourly); the lists are generated by Memset.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "dry_run",
@@ -9121,29 +6858,16 @@ pub(crate) static SERVER_UPGRADE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Boolean,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "When true, nothing is changed or invoiced, but the prices are still returned.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "upgrade_disk",
             wire: "upgrade_disk",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "False to keep the current disk: the upgrade is quicker, and the server can be downgraded again later.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9167,12 +6891,6 @@ pub(crate) static SERVER_MONITORING_GET_POLICY: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -9180,6 +6898,7 @@ pub(crate) static SERVER_MONITORING_GET_POLICY: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9203,12 +6922,6 @@ pub(crate) static SERVER_MONITORING_RULE_CREATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -9216,6 +6929,7 @@ pub(crate) static SERVER_MONITORING_RULE_CREATE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service",
@@ -9240,14 +6954,8 @@ pub(crate) static SERVER_MONITORING_RULE_CREATE: OperationInfo = OperationInfo {
                 ],
             ),
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "What to monitor.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "alert_type",
@@ -9258,74 +6966,40 @@ pub(crate) static SERVER_MONITORING_RULE_CREATE: OperationInfo = OperationInfo {
                 &["email", "sms", "memset-warning", "memset-alert"],
             ),
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "How to alert; `memset-warning` and `memset-alert` only for Memset-monitored advanced monitoring.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "contact_address",
             wire: "contact_address",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The email address or phone number alerts go to; needed unless Memset watches the alerts.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "port",
             wire: "port",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The port to monitor; needed only for the `tcp` and `http_string` services.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "host_name",
             wire: "host_name",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The host name or URL to check; needed only for the `http_string` service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "http_check_string",
             wire: "http_check_string",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The text to look for at `host_name`; needed only for the `http_string` service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9349,12 +7023,6 @@ pub(crate) static SERVER_MONITORING_RULE_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -9362,6 +7030,7 @@ pub(crate) static SERVER_MONITORING_RULE_DELETE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "rule_id",
@@ -9369,14 +7038,8 @@ pub(crate) static SERVER_MONITORING_RULE_DELETE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The id of the monitoring rule.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9400,12 +7063,6 @@ pub(crate) static SERVER_MONITORING_RULE_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -9413,6 +7070,7 @@ pub(crate) static SERVER_MONITORING_RULE_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "rule_id",
@@ -9420,14 +7078,8 @@ pub(crate) static SERVER_MONITORING_RULE_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The id of the monitoring rule.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9451,12 +7103,6 @@ pub(crate) static SERVER_MONITORING_RULE_LIST: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -9464,6 +7110,7 @@ pub(crate) static SERVER_MONITORING_RULE_LIST: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9487,12 +7134,6 @@ pub(crate) static SERVER_MONITORING_RULE_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -9500,6 +7141,7 @@ pub(crate) static SERVER_MONITORING_RULE_UPDATE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "rule_id",
@@ -9507,14 +7149,8 @@ pub(crate) static SERVER_MONITORING_RULE_UPDATE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The id of the monitoring rule.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "service",
@@ -9538,15 +7174,8 @@ pub(crate) static SERVER_MONITORING_RULE_UPDATE: OperationInfo = OperationInfo {
                     "ssl_cert",
                 ],
             ),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "What to monitor.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "alert_type",
@@ -9556,75 +7185,40 @@ pub(crate) static SERVER_MONITORING_RULE_UPDATE: OperationInfo = OperationInfo {
                 "MonitoringAlertType",
                 &["email", "sms", "memset-warning", "memset-alert"],
             ),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "How to alert; `memset-warning` and `memset-alert` only for Memset-monitored advanced monitoring.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "contact_address",
             wire: "contact_address",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The email address or phone number alerts go to; needed unless Memset watches the alerts.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "port",
             wire: "port",
             location: Location::Named,
             ty: Type::Integer,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The port to monitor; needed only for the `tcp` service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "host_name",
             wire: "host_name",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The host name or URL to check; needed only for the `http_string` service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "http_check_string",
             wire: "http_check_string",
             location: Location::Named,
             ty: Type::String,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The text to look for at `host_name`; needed only for the `http_string` service.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9648,12 +7242,6 @@ pub(crate) static SERVER_MONITORING_SET_POLICY: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -9661,6 +7249,7 @@ pub(crate) static SERVER_MONITORING_SET_POLICY: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "monitoring",
@@ -9668,44 +7257,24 @@ pub(crate) static SERVER_MONITORING_SET_POLICY: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::Boolean,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether the server is monitored.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "auto_reboot",
             wire: "auto_reboot",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether the server is rebooted automatically when monitoring finds it unresponsive; true by default while monitoring is on.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "reminder_emails",
             wire: "reminder_emails",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Whether reminders that monitoring is off are emailed at regular intervals to the account's address; true by default while monitoring is off.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9729,12 +7298,6 @@ pub(crate) static SERVER_STATUS_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the server.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -9742,6 +7305,7 @@ pub(crate) static SERVER_STATUS_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9764,15 +7328,8 @@ pub(crate) static SERVER_STATUS_LIST: OperationInfo = OperationInfo {
             wire: "names",
             location: Location::Named,
             ty: Type::List(&Type::String),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service names of the servers to report on; every live server when not given.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "statuses",
@@ -9784,15 +7341,8 @@ pub(crate) static SERVER_STATUS_LIST: OperationInfo = OperationInfo {
                     &["OK", "WARNING", "CRITICAL", "UNKNOWN"],
                 ),
             ),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Report only these statuses.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9816,12 +7366,6 @@ pub(crate) static SERVICE_CANCEL: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the service to cancel.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -9829,6 +7373,7 @@ pub(crate) static SERVICE_CANCEL: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9852,12 +7397,6 @@ pub(crate) static SERVICE_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the service.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -9865,6 +7404,7 @@ pub(crate) static SERVICE_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9887,33 +7427,20 @@ pub(crate) static SERVICE_LIST: OperationInfo = OperationInfo {
             wire: "type",
             location: Location::Named,
             ty: Type::List(&Type::String),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service type or types to list, e.g. `miniserver`, or `[\"miniserver\", \"cloudstorage\"]`.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "status",
             wire: "status",
             location: Location::Named,
             ty: Type::Enum("ServiceStatus", &["LIVE", "ONHOLD", "CANCELLED"]),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Which services to list: `LIVE` (the default) or `CANCELLED` ones.",
             limits: Limits {
                 values: &["LIVE", "CANCELLED"],
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9937,12 +7464,6 @@ pub(crate) static SERVICE_SET_NICKNAME: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The name of the service.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -9950,6 +7471,7 @@ pub(crate) static SERVICE_SET_NICKNAME: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "nickname",
@@ -9957,14 +7479,8 @@ pub(crate) static SERVICE_SET_NICKNAME: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The new nickname, unique within the account.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -9988,12 +7504,6 @@ pub(crate) static VLAN_ADD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the vLAN.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -10001,6 +7511,7 @@ pub(crate) static VLAN_ADD: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "host",
@@ -10008,12 +7519,6 @@ pub(crate) static VLAN_ADD: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the host to add.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -10021,21 +7526,15 @@ pub(crate) static VLAN_ADD: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "primary",
             wire: "primary",
             location: Location::Named,
             ty: Type::Boolean,
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "Make this vLAN the host's primary one, replacing the current primary vLAN.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -10059,12 +7558,6 @@ pub(crate) static VLAN_INFO: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the vLAN.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -10072,6 +7565,7 @@ pub(crate) static VLAN_INFO: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -10095,12 +7589,6 @@ pub(crate) static VLAN_LIST: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the vLAN.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -10108,6 +7596,7 @@ pub(crate) static VLAN_LIST: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -10131,12 +7620,6 @@ pub(crate) static VLAN_REMOVE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the vLAN.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -10144,6 +7627,7 @@ pub(crate) static VLAN_REMOVE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "host",
@@ -10151,12 +7635,6 @@ pub(crate) static VLAN_REMOVE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The service name of the host to remove.",
             limits: Limits {
                 min_length: Some(1usize),
@@ -10164,6 +7642,7 @@ pub(crate) static VLAN_REMOVE: OperationInfo = OperationInfo {
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -10187,32 +7666,20 @@ pub(crate) static WEBSITE_FIREWALL_CLEAR_CACHE: OperationInfo = OperationInfo {
             location: Location::Named,
             ty: Type::String,
             required: true,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The domain or subdomain the website firewall protects; it must be valid.",
-            limits: Limits::NONE,
+            ..ParamInfo::BASE
         },
         ParamInfo {
             name: "paths",
             wire: "paths",
             location: Location::Named,
             ty: Type::List(&Type::String),
-            required: false,
-            default: None,
-            allow_slash: false,
-            flatten: false,
-            nullable: false,
-            secret: false,
-            deprecated: None,
             doc: "The paths to clear, e.g. `/path1.html` and `logo.png`, at most 500 per call; the whole cache is cleared when not given.",
             limits: Limits {
                 max_items: Some(500usize),
                 ..Limits::NONE
             },
+            ..ParamInfo::BASE
         },
     ],
     success: &[200u16],
@@ -10234,34 +7701,28 @@ static MODEL_API_KEY: ModelInfo = ModelInfo {
             required: true,
             secret: true,
             doc: "The API key itself, 32 hex digits.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "scopes",
             wire: "scopes",
             ty: Type::Model("ApiKeyScopes"),
-            required: false,
-            secret: false,
             doc: "The scopes that limit the key; an unscoped key may do everything.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "comment",
             wire: "comment",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The comment kept with the key, if any.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "created",
             wire: "created",
             ty: Type::Date,
-            required: false,
-            secret: false,
             doc: "When the key was created, e.g. `2018-05-17 22:04:47`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -10275,19 +7736,15 @@ static MODEL_API_KEY_SCOPES: ModelInfo = ModelInfo {
             name: "method",
             wire: "method",
             ty: Type::List(&Type::String),
-            required: false,
-            secret: false,
             doc: "The only methods the key may call, e.g. `server.reboot`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "name",
             wire: "name",
             ty: Type::List(&Type::String),
-            required: false,
-            secret: false,
             doc: "The only services (values of a `name` argument) the key may be used on.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -10301,100 +7758,78 @@ static MODEL_BANDWIDTH_INFO: ModelInfo = ModelInfo {
             name: "bytes_in",
             wire: "bytes_in",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The bytes received this month.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bytes_out",
             wire: "bytes_out",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The bytes sent this month.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "daily_rate",
             wire: "daily_rate",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The average total traffic per day.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "predicted",
             wire: "predicted",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The total traffic predicted by the end of the month.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "connection_type",
             wire: "connection_type",
             ty: Type::Enum("ConnectionType", &["metered", "unmetered", "inarrears"]),
-            required: false,
-            secret: false,
             doc: "How the connection is billed; servers only.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "max_burst",
             wire: "max_burst",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The maximum burst speed in Mbps; servers only.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "remaining",
             wire: "remaining",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The transfer left this month; metered connections only.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "inclusive_transfer",
             wire: "inclusive_transfer",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The monthly data transfer included, in GB; metered connections only.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bandwidth_bank",
             wire: "bandwidth_bank",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The extra transfer bank in GB per month; metered connections only.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "contention",
             wire: "contention",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The contention ratio; unmetered connections only.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "ips",
             wire: "ips",
             ty: Type::List(&Type::Map(&Type::Model("BandwidthCounters"))),
-            required: false,
-            secret: false,
             doc: "Today's traffic of each of the server's IP addresses: each item maps an address to its counters. Servers only.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -10408,19 +7843,15 @@ static MODEL_BANDWIDTH_COUNTERS: ModelInfo = ModelInfo {
             name: "bytes_in",
             wire: "bytes_in",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The bytes received today.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bytes_out",
             wire: "bytes_out",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The bytes sent today.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -10434,28 +7865,22 @@ static MODEL_BANDWIDTH_MONTH: ModelInfo = ModelInfo {
             name: "date",
             wire: "date",
             ty: Type::Date,
-            required: false,
-            secret: false,
             doc: "The month, as `yyyy-mm`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bytes_in",
             wire: "bytes_in",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The bytes received that month.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bytes_out",
             wire: "bytes_out",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The bytes sent that month.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -10469,28 +7894,22 @@ static MODEL_BANDWIDTH_RATE: ModelInfo = ModelInfo {
             name: "date",
             wire: "date",
             ty: Type::Date,
-            required: false,
-            secret: false,
             doc: "The point in time the rates are for.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bps_in",
             wire: "bps_in",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The bits per second received.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bps_out",
             wire: "bps_out",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The bits per second sent.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -10505,36 +7924,29 @@ static MODEL_CLUSTER: ModelInfo = ModelInfo {
             wire: "name",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The cluster's name.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "enabled",
             wire: "enabled",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the cluster is enabled.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "private_class_c",
             wire: "private_class_c",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The network address of the cluster's vLAN (netmask 255.255.255.0).",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "vlan_id",
             wire: "vlan_id",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The id of the vLAN the cluster is in.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -10548,46 +7960,36 @@ static MODEL_CLUSTER_REAL_SERVICE: ModelInfo = ModelInfo {
             name: "ip_address",
             wire: "ip_address",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The IP address the real service listens on.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "port",
             wire: "port",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The port the real service listens on (text, as the source types it).",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "weight",
             wire: "weight",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The real service's weight.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "fallback",
             wire: "fallback",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the real service is the fallback of its cluster service.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "enabled",
             wire: "enabled",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the real service is enabled; a disabled one takes no part in the service.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -10601,91 +8003,71 @@ static MODEL_CLUSTER_REAL_SERVICE_STATISTICS: ModelInfo = ModelInfo {
             name: "active",
             wire: "active",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the real service is active in its cluster service.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "active_connections",
             wire: "active_connections",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The number of active connections.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bps_in",
             wire: "bps_in",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The bits per second received.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bps_out",
             wire: "bps_out",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The bits per second sent.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "connections_per_second",
             wire: "connections_per_second",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The number of connections per second.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "inactive_connections",
             wire: "inactive_connections",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The number of inactive connections.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "last_update",
             wire: "last_update",
             ty: Type::Date,
-            required: false,
-            secret: false,
             doc: "The date and time the figures were last updated.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "persistent_connections",
             wire: "persistent_connections",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The number of persistent connections.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "pps_in",
             wire: "pps_in",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The packets per second received.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "pps_out",
             wire: "pps_out",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The packets per second sent.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -10700,18 +8082,15 @@ static MODEL_CLUSTER_SERVER: ModelInfo = ModelInfo {
             wire: "server_name",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The server's name.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "enabled",
             wire: "enabled",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the server is enabled; see `cluster.server.enable` and `cluster.server.disable`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -10726,99 +8105,78 @@ static MODEL_CLUSTER_SERVICE: ModelInfo = ModelInfo {
             wire: "name",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The service's name.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "enabled",
             wire: "enabled",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the service is enabled.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "virtual_ip",
             wire: "virtual_ip",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The load-balanced IP address, the one to use in DNS records.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "port",
             wire: "port",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The TCP port.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "service",
             wire: "service",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The kind of service, e.g. `http` or `ftp`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "checktype",
             wire: "checktype",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "How real servers are checked before they take part; `on` means no checking, so they are always active.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "checktimeout",
             wire: "checktimeout",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The timeout in seconds of connect, external and ping checks.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "checkport",
             wire: "checkport",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The port checked, which may differ from the service's port; 0 means the real server's port.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "request",
             wire: "request",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The request of a negotiate check, e.g. `test.html`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "receive",
             wire: "receive",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The answer a negotiate check expects, e.g. `Test`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "emailalert",
             wire: "emailalert",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The address alerts are emailed to; empty for no alerts.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "scheduler",
@@ -10827,46 +8185,36 @@ static MODEL_CLUSTER_SERVICE: ModelInfo = ModelInfo {
                 "ClusterScheduler",
                 &["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq"],
             ),
-            required: false,
-            secret: false,
             doc: "How connections are spread over the real servers.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "persistent",
             wire: "persistent",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "How many seconds a client stays with the same real server.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "protocol",
             wire: "protocol",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The protocol used.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "virtualhost",
             wire: "virtualhost",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The Host header sent by a negotiate check over HTTP or HTTPS.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "forwarding_method",
             wire: "forwarding_method",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "How the director forwards connections to the cluster's servers.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -10880,10 +8228,8 @@ static MODEL_CLUSTER_STATUS_IMAGE: ModelInfo = ModelInfo {
             name: "data",
             wire: "data",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The PNG image, as a string of binary data.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -10897,109 +8243,85 @@ static MODEL_CREATE_RESULT: ModelInfo = ModelInfo {
             name: "sku",
             wire: "sku",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The SKU of the service ordered.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "dry_run",
             wire: "dry_run",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether this was a dry run, as asked.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "currency",
             wire: "currency",
             ty: Type::Enum("Currency", &["GBP", "USD", "EUR"]),
-            required: false,
-            secret: false,
             doc: "The currency of the order: the account's currency, which can only be changed on Memset's website.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "net_setup_price",
             wire: "net_setup_price",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The setup price, before VAT.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "net_monthly_rental",
             wire: "net_monthly_rental",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The monthly rental, before VAT.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "net_hourly_inarrears_rental_price",
             wire: "net_hourly_inarrears_rental_price",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The hourly rate, before VAT; only for hourly Miniservers.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "net_total",
             wire: "net_total",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The setup price plus any rental paid in advance, before VAT.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "invoice_ref",
             wire: "invoice_ref",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The reference of the order's invoice; missing for a dry run or when the charges go on the next bill.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "add_to_next_bill",
             wire: "add_to_next_bill",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the charges go on the next consolidated bill (true) or were invoiced at once (false); missing for a dry run.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "period",
             wire: "period",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The rental period in months; missing for services billed in arrears.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "job",
             wire: "job",
             ty: Type::Model("Job"),
-            required: false,
-            secret: false,
             doc: "The job setting the service up (see `job.status`); missing for a dry run.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "service",
             wire: "service",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The name of the new service, when the API reports it.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11014,45 +8336,36 @@ static MODEL_AVAILABLE_SERVICE: ModelInfo = ModelInfo {
             wire: "sku",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The SKU that identifies the service.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "description",
             wire: "description",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "A description of the service.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "type",
             wire: "type",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The type of service, e.g. `miniserver`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "default_params",
             wire: "default_params",
             ty: Type::Map(&Type::Json),
-            required: false,
-            secret: false,
             doc: "The service's default parameters, which depend on its type; for a Miniserver, `ram_mb` (RAM in MB) and `disk_gb` (disk in GB).",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "data_zones",
             wire: "data_zones",
             ty: Type::List(&Type::String),
-            required: false,
-            secret: false,
             doc: "The data zones the service is offered in, usable as `data_zone` of the create methods; empty when the service does not depend on a data zone.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11066,37 +8379,29 @@ static MODEL_DISCOUNT_CODE: ModelInfo = ModelInfo {
             name: "sku",
             wire: "sku",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The SKU of the service the discount applies to.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "description",
             wire: "description",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "A description of the discount.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "incompatible",
             wire: "incompatible",
             ty: Type::List(&Type::String),
-            required: false,
-            secret: false,
             doc: "Argument values the discount cannot be combined with, each as `param:value`; may be empty.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "required",
             wire: "required",
             ty: Type::List(&Type::String),
-            required: false,
-            secret: false,
             doc: "Argument values the discount sets by itself, each as `param:value`; other values given for these arguments are ignored. May be empty.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11111,45 +8416,36 @@ static MODEL_ZONE: ModelInfo = ModelInfo {
             wire: "id",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The zone's id, 32 hex digits.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "nickname",
             wire: "nickname",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The customer's name for the zone.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "ttl",
             wire: "ttl",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The default time to live of the zone's records in seconds; 0 means Memset's default of 1800 seconds.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "records",
             wire: "records",
             ty: Type::List(&Type::Model("ZoneRecord")),
-            required: false,
-            secret: false,
             doc: "The zone's records.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "domains",
             wire: "domains",
             ty: Type::List(&Type::Model("ZoneDomain")),
-            required: false,
-            secret: false,
             doc: "The domains the zone is served for.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11164,18 +8460,15 @@ static MODEL_ZONE_DOMAIN: ModelInfo = ModelInfo {
             wire: "domain",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The domain name, e.g. `example.com`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "zone_id",
             wire: "zone_id",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The id of the zone served for the domain; missing when the domain is in no zone, or in one the account cannot change.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11190,18 +8483,15 @@ static MODEL_ZONE_RECORD: ModelInfo = ModelInfo {
             wire: "id",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The record's id, 32 hex digits.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "zone_id",
             wire: "zone_id",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The id of the zone the record belongs to.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "type",
@@ -11210,55 +8500,43 @@ static MODEL_ZONE_RECORD: ModelInfo = ModelInfo {
                 "DnsRecordType",
                 &["A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"],
             ),
-            required: false,
-            secret: false,
             doc: "The record type.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "record",
             wire: "record",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The record's name, e.g. `www`; empty for the domain itself.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "address",
             wire: "address",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "What the record points to, e.g. `1.2.3.4`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "ttl",
             wire: "ttl",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The time to live in seconds; 0 means the zone's default.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "priority",
             wire: "priority",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The priority of an MX or SRV record; unused for other types.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "relative",
             wire: "relative",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "When true, the name is never taken as absolute, and the zone's domain is appended to CNAME, MX, NS and SRV addresses; when false, a name with dots is absolute.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11276,41 +8554,37 @@ static MODEL_NEW_ZONE_RECORD: ModelInfo = ModelInfo {
                 &["A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"],
             ),
             required: true,
-            secret: false,
             doc: "The record type, e.g. `A`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "record",
             wire: "record",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The record's name, e.g. `www`; empty (the default) for the domain itself.",
             limits: Limits {
                 max_length: Some(250usize),
                 ..Limits::NONE
             },
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "address",
             wire: "address",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "What the record points to, e.g. `1.2.3.4`: printable ASCII only.",
             limits: Limits {
                 max_length: Some(250usize),
                 chars: Some(" -~"),
                 ..Limits::NONE
             },
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "ttl",
             wire: "ttl",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.",
             limits: Limits {
                 int_values: &[
@@ -11319,28 +8593,26 @@ static MODEL_NEW_ZONE_RECORD: ModelInfo = ModelInfo {
                 ],
                 ..Limits::NONE
             },
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "priority",
             wire: "priority",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The priority of an MX or SRV record, from 0 to 999.",
             limits: Limits {
                 min: Some(0f64),
                 max: Some(999f64),
                 ..Limits::NONE
             },
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "relative",
             wire: "relative",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the zone's domain is appended to the address of a CNAME, MX, NS or SRV record.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11355,12 +8627,12 @@ static MODEL_NEW_ZONE_DOMAIN: ModelInfo = ModelInfo {
             wire: "domain",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The domain name, at most 250 characters.",
             limits: Limits {
                 max_length: Some(250usize),
                 ..Limits::NONE
             },
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11374,28 +8646,23 @@ static MODEL_REVERSE_MAP: ModelInfo = ModelInfo {
             name: "name",
             wire: "name",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The service name of the server the address belongs to.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "address",
             wire: "address",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The IPv4 or IPv6 address.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "reverse_map",
             wire: "reverse_map",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The host name the address maps back to.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11409,55 +8676,43 @@ static MODEL_FIREWALL_RULE_GROUP: ModelInfo = ModelInfo {
             name: "name",
             wire: "name",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The rule group's unique name, chosen by the system.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "nickname",
             wire: "nickname",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The rule group's nickname.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "public",
             wire: "public",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether this is one of Memset's public rule groups.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "notes",
             wire: "notes",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "Notes about the rule group.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "default_outbound_policy",
             wire: "default_outbound_policy",
             ty: Type::Enum("FirewallOutboundPolicy", &["RETURN", "REJECT", "DROP"]),
-            required: false,
-            secret: false,
             doc: "What happens to outbound traffic that no rule matches.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "rules",
             wire: "rules",
             ty: Type::Map(&Type::Model("FirewallRule")),
-            required: false,
-            secret: false,
             doc: "The group's rules, keyed by rule id.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11472,126 +8727,99 @@ static MODEL_FIREWALL_RULE: ModelInfo = ModelInfo {
             wire: "rule_id",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The rule's unique id.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "rule_group_name",
             wire: "rule_group_name",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The name of the rule group the rule belongs to.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "ip_version",
             wire: "ip_version",
             ty: Type::Enum("FirewallIpVersion", &["any", "all", "ipv4", "ipv6"]),
-            required: false,
-            secret: false,
             doc: "The IP version the rule applies to.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "action",
             wire: "action",
             ty: Type::Enum("FirewallAction", &["ACCEPT", "DROP", "REJECT"]),
-            required: false,
-            secret: false,
             doc: "What the rule does with matching traffic.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "source_ips",
             wire: "source_ips",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "`any`, or a comma-separated list (no spaces) of source IPv4 addresses, CIDR notation allowed.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "source_ip6s",
             wire: "source_ip6s",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "`any`, or a comma-separated list (no spaces) of source IPv6 addresses, CIDR notation allowed.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "dest_ips",
             wire: "dest_ips",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "`any`, or a comma-separated list (no spaces) of destination IPv4 addresses.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "dest_ip6s",
             wire: "dest_ip6s",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "`any`, or a comma-separated list (no spaces) of destination IPv6 addresses.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "source_ports",
             wire: "source_ports",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "`any`, or a comma-separated list (no spaces) of source ports.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "dest_ports",
             wire: "dest_ports",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "`any`, or a comma-separated list (no spaces) of destination ports.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "protocols",
             wire: "protocols",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "`any`, or a comma-separated list (no spaces) of protocols, e.g. `tcp,udp`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "ordering",
             wire: "ordering",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The rule's position within its group.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "comment",
             wire: "comment",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "A comment about the rule.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "direction",
             wire: "direction",
             ty: Type::Enum("FirewallDirection", &["Inbound", "Outbound"]),
-            required: false,
-            secret: false,
             doc: "The direction of the traffic the rule applies to.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11605,83 +8833,67 @@ static MODEL_NEW_FIREWALL_RULE: ModelInfo = ModelInfo {
             name: "ip_version",
             wire: "ip_version",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The IP version the rule applies to: `any` (the default), `ipv4` or `ipv6`.",
             limits: Limits {
                 values: &["any", "ipv4", "ipv6"],
                 ..Limits::NONE
             },
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "action",
             wire: "action",
             ty: Type::Enum("FirewallAction", &["ACCEPT", "DROP", "REJECT"]),
             required: true,
-            secret: false,
             doc: "What the rule does with matching traffic.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "source_ips",
             wire: "source_ips",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "`any`, or source IPv4 addresses separated by commas without spaces; CIDR notation is allowed.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "source_ports",
             wire: "source_ports",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "`any`, or source port numbers separated by commas without spaces.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "dest_ips",
             wire: "dest_ips",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "`any`, or destination IPv4 addresses separated by commas without spaces.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "source_ip6s",
             wire: "source_ip6s",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "`any`, or source IPv6 addresses separated by commas without spaces; CIDR notation is allowed.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "dest_ip6s",
             wire: "dest_ip6s",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "`any`, or destination IPv6 addresses separated by commas without spaces.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "dest_ports",
             wire: "dest_ports",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "`any`, or destination port numbers separated by commas without spaces.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "protocols",
             wire: "protocols",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "`any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.",
             limits: Limits {
                 values: &[
@@ -11699,37 +8911,34 @@ static MODEL_NEW_FIREWALL_RULE: ModelInfo = ModelInfo {
                 separator: Some(","),
                 ..Limits::NONE
             },
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "ordering",
             wire: "ordering",
             ty: Type::Integer,
             required: true,
-            secret: false,
             doc: "The rule's position within its group, from 1 to 30.",
             limits: Limits {
                 min: Some(1f64),
                 max: Some(30f64),
                 ..Limits::NONE
             },
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "comment",
             wire: "comment",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "A free comment about the rule.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "direction",
             wire: "direction",
             ty: Type::Enum("FirewallDirection", &["Inbound", "Outbound"]),
-            required: false,
-            secret: false,
             doc: "The direction of the traffic the rule applies to; `Inbound` unless told otherwise (outbound firewalling beta only).",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11743,64 +8952,50 @@ static MODEL_INTERNAL_ECHO: ModelInfo = ModelInfo {
             name: "string",
             wire: "string",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The string sent, or the default string.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "list",
             wire: "list",
             ty: Type::List(&Type::Json),
-            required: false,
-            secret: false,
             doc: "The list sent, or the default list.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "dictionary",
             wire: "dictionary",
             ty: Type::Map(&Type::Json),
-            required: false,
-            secret: false,
             doc: "The dictionary sent, or the default dictionary.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "boolean",
             wire: "boolean",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "The boolean sent, or the default boolean.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "float",
             wire: "float",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The number sent, or the default number.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "integer",
             wire: "integer",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The integer sent, or the default integer.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "date",
             wire: "date",
             ty: Type::Date,
-            required: false,
-            secret: false,
             doc: "The date sent, or the default date.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11822,9 +9017,8 @@ static MODEL_API_RELEASE: ModelInfo = ModelInfo {
             wire: "release",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The release number, e.g. `0.9.19.`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11839,9 +9033,8 @@ static MODEL_API_VERSION: ModelInfo = ModelInfo {
             wire: "version",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The version number, e.g. `0.9`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11856,36 +9049,29 @@ static MODEL_INVOICE: ModelInfo = ModelInfo {
             wire: "ref",
             ty: Type::Integer,
             required: true,
-            secret: false,
             doc: "The invoice's unique reference.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "amount",
             wire: "amount",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The invoice's amount.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "currency",
             wire: "currency",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The invoice's currency, e.g. `GBP`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "vat",
             wire: "vat",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The VAT of the invoice.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "status",
@@ -11902,46 +9088,36 @@ static MODEL_INVOICE: ModelInfo = ModelInfo {
                     "PROCESSING",
                 ],
             ),
-            required: false,
-            secret: false,
             doc: "The invoice's status.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "proforma",
             wire: "proforma",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether this is a pro forma invoice.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "payment_method",
             wire: "payment_method",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "How the invoice is paid.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "items",
             wire: "items",
             ty: Type::List(&Type::List(&Type::Json)),
-            required: false,
-            secret: false,
             doc: "The lines of the invoice, each a three-element array: description, amount and period.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "date",
             wire: "date",
             ty: Type::Date,
-            required: false,
-            secret: false,
             doc: "The invoice's date.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -11956,54 +9132,47 @@ static MODEL_JOB: ModelInfo = ModelInfo {
             wire: "id",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The job's id, 32 hex digits.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "type",
             wire: "type",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "What kind of work the job does, as free text, e.g. `SETUP-NEW-MINISERVER` or `dns`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "status",
             wire: "status",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "What the job is doing now, as free text, e.g. `NEW`, `AWAITING-PAYMENT` or `DONE`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "service",
             wire: "service",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The name of the service the job concerns, when there is one; a service being created has no name yet.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "finished",
             wire: "finished",
             ty: Type::Boolean,
             required: true,
-            secret: false,
             doc: "Whether the job has ended.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "error",
             wire: "error",
             ty: Type::Boolean,
             required: true,
-            secret: false,
             doc: "Whether the job failed to complete properly or was cancelled.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12018,54 +9187,43 @@ static MODEL_LOAD_BALANCER_SERVER: ModelInfo = ModelInfo {
             wire: "name",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The server's name.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "ip_address",
             wire: "ip_address",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The address the load balancer forwards connections to.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "port",
             wire: "port",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The port the load balancer forwards connections to.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "enabled",
             wire: "enabled",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the server takes connections; a disabled server handles no requests.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "fallback",
             wire: "fallback",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the server is only a fallback, used when no other server is enabled and answering.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "weight",
             wire: "weight",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The server's weight; a higher weight brings more connections.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12080,54 +9238,43 @@ static MODEL_LOAD_BALANCER_SERVICE: ModelInfo = ModelInfo {
             wire: "name",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The service's name.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "enabled",
             wire: "enabled",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the service is enabled.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "virtual_ip",
             wire: "virtual_ip",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The load-balanced IP address, the one to use in DNS records.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "port",
             wire: "port",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The TCP port.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "protocol",
             wire: "protocol",
             ty: Type::Enum("LoadBalancerProtocol", &["tcp", "http", "https"]),
-            required: false,
-            secret: false,
             doc: "The protocol, e.g. `http`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "servers",
             wire: "servers",
             ty: Type::List(&Type::Model("LoadBalancerServer")),
-            required: false,
-            secret: false,
             doc: "The servers attached to the service.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12144,7 +9291,7 @@ static MODEL_MEMSHELL_PASSWORD: ModelInfo = ModelInfo {
             required: true,
             secret: true,
             doc: "The password to log in with: the one given, or a generated one.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12158,37 +9305,29 @@ static MODEL_MEMSHELL_INFO: ModelInfo = ModelInfo {
             name: "enabled",
             wire: "enabled",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether MemShell access is on.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "hostname",
             wire: "hostname",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The host name to connect to.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "port",
             wire: "port",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The TCP port to connect to.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "username",
             wire: "username",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The user name to log in as.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12202,46 +9341,36 @@ static MODEL_MEMSTORE_USAGE: ModelInfo = ModelInfo {
             name: "bytes",
             wire: "bytes",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The space used, in bytes (a float, to allow very large values).",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "containers",
             wire: "containers",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The number of containers.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "objs",
             wire: "objs",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The number of objects.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bandwidth",
             wire: "bandwidth",
             ty: Type::Model("MemstoreTraffic"),
-            required: false,
-            secret: false,
             doc: "The storage's own traffic over the last 24 hours.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "cdn_bandwidth",
             wire: "cdn_bandwidth",
             ty: Type::Model("MemstoreTraffic"),
-            required: false,
-            secret: false,
             doc: "The CDN's traffic for the storage over the last 24 hours.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12255,28 +9384,22 @@ static MODEL_MEMSTORE_TRAFFIC: ModelInfo = ModelInfo {
             name: "bytes_in",
             wire: "bytes_in",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The bytes received.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bytes_out",
             wire: "bytes_out",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The bytes sent.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "requests",
             wire: "requests",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The number of requests.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12290,19 +9413,15 @@ static MODEL_CONTAINER_ACL: ModelInfo = ModelInfo {
             name: "read_acl",
             wire: "read_acl",
             ty: Type::List(&Type::String),
-            required: false,
-            secret: false,
             doc: "The user names that may read the container.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "write_acl",
             wire: "write_acl",
             ty: Type::List(&Type::String),
-            required: false,
-            secret: false,
             doc: "The user names that may write the container.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12316,73 +9435,57 @@ static MODEL_CONTAINER_CDN: ModelInfo = ModelInfo {
             name: "url",
             wire: "URL",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The container's public URL.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "ssl_url",
             wire: "SSL_URL",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The container's public HTTPS URL.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "public",
             wire: "public",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the container is public, i.e. served by the CDN.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "ttl",
             wire: "ttl",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "How long, in seconds, the CDN caches the container's content.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "listing",
             wire: "listing",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether directory listings are served.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "index",
             wire: "index",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The file served as the default index, or `0` when off.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "notfound",
             wire: "notfound",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The path of the HTTP 404 page, or `0` when off.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "cors",
             wire: "cors",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The CORS header value (one site, or `*` for any), or `0` when off.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12397,27 +9500,22 @@ static MODEL_MEMSTORE_USER: ModelInfo = ModelInfo {
             wire: "username",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The user's name, without the storage name in front.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "enabled",
             wire: "enabled",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the user is enabled.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "admin",
             wire: "admin",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the user administers the storage.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12432,18 +9530,15 @@ static MODEL_OPENSTACK_PROJECT: ModelInfo = ModelInfo {
             wire: "project_id",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The project's unique id.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "auth_url",
             wire: "auth_url",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The URL of the project's identity endpoint (Keystone).",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "firewall_type",
@@ -12452,19 +9547,15 @@ static MODEL_OPENSTACK_PROJECT: ModelInfo = ModelInfo {
                 "FirewallType",
                 &["none", "basic", "self_managed", "managed"],
             ),
-            required: false,
-            secret: false,
             doc: "The kind of firewalling the project has.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "firewall_rule_group",
             wire: "firewall_rule_group",
             ty: Type::Model("FirewallRuleGroup"),
-            required: false,
-            secret: false,
             doc: "The firewall rule group applied to the project, where there is one.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12479,45 +9570,36 @@ static MODEL_OPENSTACK_USER: ModelInfo = ModelInfo {
             wire: "username",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The user's name, without the `@<account name>` suffix.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "description",
             wire: "description",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "A description of the user.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "email",
             wire: "email",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The user's email address.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "enabled",
             wire: "enabled",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the user is enabled.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "projects",
             wire: "projects",
             ty: Type::List(&Type::Model("OpenstackUserProject")),
-            required: false,
-            secret: false,
             doc: "The OpenStack projects the user can use.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12531,19 +9613,15 @@ static MODEL_OPENSTACK_USER_PROJECT: ModelInfo = ModelInfo {
             name: "name",
             wire: "name",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The project's name.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "id",
             wire: "id",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The project's id.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12558,18 +9636,15 @@ static MODEL_PARTNER_ACCOUNT: ModelInfo = ModelInfo {
             wire: "account",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The name generated for the account.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "api_key",
             wire: "api_key",
             ty: Type::Model("ApiKey"),
-            required: false,
-            secret: false,
             doc: "An API key for managing the account, as `apikey.info` describes it.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12584,9 +9659,8 @@ static MODEL_PAYMENT_METHOD: ModelInfo = ModelInfo {
             wire: "id",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The payment method's unique id.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "type",
@@ -12603,37 +9677,29 @@ static MODEL_PAYMENT_METHOD: ModelInfo = ModelInfo {
                     "notset",
                 ],
             ),
-            required: false,
-            secret: false,
             doc: "The kind of payment method.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "default",
             wire: "default",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the account pays with this method when no other is named (its default).",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "status",
             wire: "status",
             ty: Type::Enum("PaymentMethodStatus", &["AVAILABLE", "EXPIRED", "DELETED"]),
-            required: false,
-            secret: false,
             doc: "Whether the card or billing account can be used.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "name",
             wire: "name",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The nickname the customer gave the card or billing account.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12648,63 +9714,50 @@ static MODEL_SNAPSHOT: ModelInfo = ModelInfo {
             wire: "snapshot_path",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The snapshot's full path within the `miniserver-snapshots` container.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "image_type",
             wire: "image_type",
             ty: Type::Enum("SnapshotImageType", &["raw", "tar", "ntfsclone"]),
-            required: false,
-            secret: false,
             doc: "The kind of image.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "os_type",
             wire: "os_type",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The kind of operating system in the image, e.g. `linux`, `windows` or `freebsd`; `unknown` when it cannot be told.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "os_option",
             wire: "os_option",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The value to pass as `os` to a create method to provision a Miniserver from this snapshot.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "description",
             wire: "description",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "A description of the snapshot.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "user_comment",
             wire: "user_comment",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The customer's comment on the snapshot, if any.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "last_modified",
             wire: "last_modified",
             ty: Type::Date,
-            required: false,
-            secret: false,
             doc: "When the snapshot was last modified.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12718,73 +9771,57 @@ static MODEL_SERVER_UPGRADE: ModelInfo = ModelInfo {
             name: "new_sku",
             wire: "new_sku",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The server's new SKU.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "dry_run",
             wire: "dry_run",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether this was a dry run, as asked.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "currency",
             wire: "currency",
             ty: Type::Enum("Currency", &["GBP", "USD", "EUR"]),
-            required: false,
-            secret: false,
             doc: "The currency of the order: the account's currency, which can only be changed on Memset's website.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "net_setup_price",
             wire: "net_setup_price",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "A one-off charge covering the higher rental until the service's expiry date, before VAT; Miniserver VM VPS packages only.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "net_increase",
             wire: "net_increase",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "How much the monthly rental goes up, before VAT; Miniserver VM VPS packages only.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "net_hourly_inarrears_rental_price",
             wire: "net_hourly_inarrears_rental_price",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The new hourly rate, before VAT; Miniserver cloud compute only.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "invoice_ref",
             wire: "invoice_ref",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The reference of the order's invoice; missing for a dry run.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "job",
             wire: "job",
             ty: Type::Model("Job"),
-            required: false,
-            secret: false,
             doc: "The job carrying out the upgrade (see `job.status`); missing for a dry run.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12798,28 +9835,22 @@ static MODEL_MONITORING_POLICY: ModelInfo = ModelInfo {
             name: "monitoring",
             wire: "monitoring",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the server is monitored.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "auto_reboot",
             wire: "auto_reboot",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the server is rebooted automatically when monitoring finds it unresponsive.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "reminder_emails",
             wire: "reminder_emails",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether reminders that monitoring is off are emailed.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12834,9 +9865,8 @@ static MODEL_MONITORING_RULE: ModelInfo = ModelInfo {
             wire: "rule_id",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The rule's unique id.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "service",
@@ -12859,10 +9889,8 @@ static MODEL_MONITORING_RULE: ModelInfo = ModelInfo {
                     "ssl_cert",
                 ],
             ),
-            required: false,
-            secret: false,
             doc: "What the rule monitors.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "alert_type",
@@ -12871,46 +9899,36 @@ static MODEL_MONITORING_RULE: ModelInfo = ModelInfo {
                 "MonitoringAlertType",
                 &["email", "sms", "memset-warning", "memset-alert"],
             ),
-            required: false,
-            secret: false,
             doc: "How the rule alerts.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "contact_address",
             wire: "contact_address",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The email address or phone number alerts go to; empty when Memset watches the alerts.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "port",
             wire: "port",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The port monitored; empty for a standard service such as `http`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "host_name",
             wire: "host_name",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The host name or URL checked; empty unless the service is `http_string`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "http_check_string",
             wire: "http_check_string",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The text looked for; empty unless the service is `http_string`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12925,18 +9943,15 @@ static MODEL_SERVER_STATUS: ModelInfo = ModelInfo {
             wire: "name",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The server's service name, e.g. `testaa1`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "service",
             wire: "service",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The name of the monitored service.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "status",
@@ -12945,28 +9960,22 @@ static MODEL_SERVER_STATUS: ModelInfo = ModelInfo {
                 "MonitoringStatus",
                 &["OK", "WARNING", "CRITICAL", "UNKNOWN"],
             ),
-            required: false,
-            secret: false,
             doc: "The status found at the last check.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "last_checked",
             wire: "last_checked",
             ty: Type::Date,
-            required: false,
-            secret: false,
             doc: "The date and time of the last check.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "detail",
             wire: "detail",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "More about the status found at the last check.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -12981,72 +9990,57 @@ static MODEL_SERVER_INFO: ModelInfo = ModelInfo {
             wire: "name",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The server's name, which is also its service name, e.g. `testaa1`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "host_name",
             wire: "host_name",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The server's host name, e.g. `testaa1.miniserver.com`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "primary_ip",
             wire: "primary_ip",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The server's primary IP address.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "ips",
             wire: "ips",
             ty: Type::List(&Type::Model("ServerIp")),
-            required: false,
-            secret: false,
             doc: "Every IP address assigned to the server, with its reverse DNS name and traffic.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "vlans",
             wire: "vlans",
             ty: Type::Model("ServerVlans"),
-            required: false,
-            secret: false,
             doc: "The vLANs the server is in.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "os",
             wire: "os",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The installed operating system, e.g. `debian_stretch_64`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "backups",
             wire: "backups",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the server has a backup service.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "control_panel",
             wire: "control_panel",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The control panel installed on the server, e.g. `none` or `cpanel`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "firewall_type",
@@ -13055,64 +10049,50 @@ static MODEL_SERVER_INFO: ModelInfo = ModelInfo {
                 "FirewallType",
                 &["none", "basic", "self_managed", "managed"],
             ),
-            required: false,
-            secret: false,
             doc: "The kind of firewalling the server has.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "firewall_rule_group",
             wire: "firewall_rule_group",
             ty: Type::Model("FirewallRuleGroup"),
-            required: false,
-            secret: false,
             doc: "The firewall rule group applied to the server; an empty object when `firewall_type` is `none`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "monitoring_level",
             wire: "monitoring_level",
             ty: Type::Enum("MonitoringLevel", &["basic", "advanced", "managed"]),
-            required: false,
-            secret: false,
             doc: "The level of server monitoring.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "monitor",
             wire: "monitor",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether Memset monitors the server.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "ignore_monitoring_off",
             wire: "ignore_monitoring_off",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the customer has acknowledged that the server is not monitored.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "no_nrpe",
             wire: "no_nrpe",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the NRPE monitoring agent is disabled for the server.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "no_auto_reboot",
             wire: "no_auto_reboot",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether automatic reboots of the server are disabled.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "support_level",
@@ -13129,19 +10109,15 @@ static MODEL_SERVER_INFO: ModelInfo = ModelInfo {
                     "managed",
                 ],
             ),
-            required: false,
-            secret: false,
             doc: "The level of technical support for the server.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "vulnscan",
             wire: "vulnscan",
             ty: Type::Enum("VulnscanLevel", &["none", "basic", "managed"]),
-            required: false,
-            secret: false,
             doc: "Whether, and by whom, the server is scanned for vulnerabilities.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "intrusion_detection",
@@ -13150,127 +10126,99 @@ static MODEL_SERVER_INFO: ModelInfo = ModelInfo {
                 "IntrusionDetectionLevel",
                 &["none", "basic", "monitored", "protected"],
             ),
-            required: false,
-            secret: false,
             doc: "The level of intrusion detection for the server.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "intrusion_detection_alert_level",
             wire: "intrusion_detection_alert_level",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The intrusion detection alert level, from 1 to 15, or 0 when `intrusion_detection` is `none`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "penetration_patrol",
             wire: "penetration_patrol",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The former name of `intrusion_detection`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "penetration_patrol_alert_level",
             wire: "penetration_patrol_alert_level",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The former name of `intrusion_detection_alert_level`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "status",
             wire: "status",
             ty: Type::Enum("ServiceStatus", &["LIVE", "ONHOLD", "CANCELLED"]),
-            required: false,
-            secret: false,
             doc: "The status of the server's service.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "nickname",
             wire: "nickname",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The nickname the customer gave the server; empty when none was set.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "start_date",
             wire: "start_date",
             ty: Type::Date,
-            required: false,
-            secret: false,
             doc: "The date the service started, as `YYYY-MM-DD`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "expiry_date",
             wire: "expiry_date",
             ty: Type::Date,
-            required: false,
-            secret: false,
             doc: "The date the service ends, as `YYYY-MM-DD`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "renewal_price_amount",
             wire: "renewal_price_amount",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The monthly renewal price, VAT included.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "renewal_price_currency",
             wire: "renewal_price_currency",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The currency of the renewal price, e.g. `GBP`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "renewal_price_vat",
             wire: "renewal_price_vat",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The VAT part of the monthly renewal price.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "type",
             wire: "type",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The kind of service, e.g. `miniserver` or `fullserver`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "network_zones",
             wire: "network_zones",
             ty: Type::List(&Type::String),
-            required: false,
-            secret: false,
             doc: "The names of the network zones the server belongs to.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "data_zone",
             wire: "data_zone",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The name of the data zone the server is in.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -13285,54 +10233,43 @@ static MODEL_SERVER_IP: ModelInfo = ModelInfo {
             wire: "address",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The IP address, e.g. `1.2.3.4`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "reverse_map",
             wire: "reverse_map",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The reverse DNS name of the address, e.g. `server.example.com`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bytes_in_yesterday",
             wire: "bytes_in_yesterday",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The bytes received at this address yesterday.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bytes_out_yesterday",
             wire: "bytes_out_yesterday",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The bytes sent from this address yesterday.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bytes_in_today",
             wire: "bytes_in_today",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The bytes received at this address so far today.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "bytes_out_today",
             wire: "bytes_out_today",
             ty: Type::Integer,
-            required: false,
-            secret: false,
             doc: "The bytes sent from this address so far today.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -13346,19 +10283,15 @@ static MODEL_SERVER_VLANS: ModelInfo = ModelInfo {
             name: "tagged",
             wire: "tagged",
             ty: Type::List(&Type::String),
-            required: false,
-            secret: false,
             doc: "The names of the tagged vLANs the server is in.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "untagged",
             wire: "untagged",
             ty: Type::List(&Type::String),
-            required: false,
-            secret: false,
             doc: "The names of the untagged vLANs the server is in.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -13373,99 +10306,78 @@ static MODEL_SERVICE: ModelInfo = ModelInfo {
             wire: "name",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The service's canonical name; for a server, also the server's name.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "status",
             wire: "status",
             ty: Type::Enum("ServiceStatus", &["LIVE", "ONHOLD", "CANCELLED"]),
-            required: false,
-            secret: false,
             doc: "The service's status.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "nickname",
             wire: "nickname",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The nickname the customer gave the service; empty when none was set.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "start_date",
             wire: "start_date",
             ty: Type::Date,
-            required: false,
-            secret: false,
             doc: "The date the service started, as `YYYY-MM-DD`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "expiry_date",
             wire: "expiry_date",
             ty: Type::Date,
-            required: false,
-            secret: false,
             doc: "The date the service ends, as `YYYY-MM-DD`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "renewal_price_amount",
             wire: "renewal_price_amount",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The monthly renewal price, VAT included.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "renewal_price_currency",
             wire: "renewal_price_currency",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The currency of the renewal price, e.g. `GBP`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "renewal_price_vat",
             wire: "renewal_price_vat",
             ty: Type::Number,
-            required: false,
-            secret: false,
             doc: "The VAT part of the monthly renewal price.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "type",
             wire: "type",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The kind of service, e.g. `miniserver`, `fullserver` or `cloudstorage`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "network_zones",
             wire: "network_zones",
             ty: Type::List(&Type::String),
-            required: false,
-            secret: false,
             doc: "The names of the network zones the service belongs to; empty for services that do not depend on a network zone.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "data_zone",
             wire: "data_zone",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The name of the data zone that holds the service's data; empty for services that keep no data at rest.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -13480,9 +10392,8 @@ static MODEL_SERVICE_NICKNAME: ModelInfo = ModelInfo {
             wire: "nickname",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The nickname as stored, after the API's clean-up.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -13497,36 +10408,29 @@ static MODEL_VLAN: ModelInfo = ModelInfo {
             wire: "name",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The vLAN's canonical name, which is also its service name.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "network",
             wire: "network",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The vLAN's network in CIDR notation, e.g. `10.1.1.0/24`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "hosts",
             wire: "hosts",
             ty: Type::List(&Type::String),
-            required: false,
-            secret: false,
             doc: "The names of the hosts in the vLAN.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "network_zone",
             wire: "network_zone",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The network zone the vLAN is in, e.g. `reading`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };
@@ -13541,36 +10445,29 @@ static MODEL_VLAN_HOST: ModelInfo = ModelInfo {
             wire: "name",
             ty: Type::String,
             required: true,
-            secret: false,
             doc: "The host's canonical service name.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "type",
             wire: "type",
             ty: Type::String,
-            required: false,
-            secret: false,
             doc: "The kind of host, e.g. `fullserver` or `miniserver`.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "private_ips",
             wire: "private_ips",
             ty: Type::List(&Type::String),
-            required: false,
-            secret: false,
             doc: "The host's private addresses in the vLAN's network, e.g. `10.1.1.10`, as Memset's records and tools know them; may be empty.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
         FieldInfo {
             name: "tagged",
             wire: "tagged",
             ty: Type::Boolean,
-            required: false,
-            secret: false,
             doc: "Whether the vLAN is tagged on this host.",
-            limits: Limits::NONE,
+            ..FieldInfo::BASE
         },
     ],
 };

@@ -50,6 +50,23 @@ pub fn impls(
         };
         arms.push(quote!(#(#indexes)|* => #read,));
     }
+    let numbers = (0..names.len()).map(proc_macro2::Literal::usize_unsuffixed);
+    let index = if names.is_empty() {
+        quote!(
+            fn index(_: &str) -> usize {
+                rt::struct_de::OTHER
+            }
+        )
+    } else {
+        quote! {
+            fn index(key: &str) -> usize {
+                match key {
+                    #(#names => #numbers,)*
+                    _ => rt::struct_de::OTHER,
+                }
+            }
+        }
+    };
     let slots = members.iter().map(slot);
     let inits = members.iter().map(|member| {
         let field = rust::ident(member.rust);
@@ -63,14 +80,16 @@ pub fn impls(
     });
     let read = if members.is_empty() {
         quote! {
-            while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+            let keys = rt::struct_de::Keys::of::<Self>();
+            while keys.next(&mut map)?.is_some() {
                 rt::struct_de::skip(&mut map)?;
             }
         }
     } else {
         quote! {
             #(let mut #slots = None;)*
-            while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+            let keys = rt::struct_de::Keys::of::<Self>();
+            while let Some(key) = keys.next(&mut map)? {
                 match key {
                     #(#arms)*
                     _ => rt::struct_de::skip(&mut map)?,
@@ -98,6 +117,8 @@ pub fn impls(
             const NAME: &'static str = #name;
             const NAMES: &'static [&'static str] = &[#(#names),*];
             #strict
+
+            #index
 
             #allow_deprecated
             fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {

@@ -22,7 +22,11 @@ pub trait Members: Sized {
     /// be lost) rather than skipped (answers, which may carry members this crate lacks).
     const STRICT: bool = false;
 
-    /// Reads the members from `map`, with [`key`] and [`field`].
+    /// The index in [`NAMES`](Self::NAMES) of `key`, or [`OTHER`]: a `match`, which is
+    /// faster than searching the list.
+    fn index(key: &str) -> usize;
+
+    /// Reads the members from `map`, with [`Keys`] and [`field`].
     ///
     /// # Errors
     ///
@@ -54,21 +58,32 @@ impl<'de, T: Members> de::Visitor<'de> for StructVisitor<T> {
     }
 }
 
-/// The index in `names` (a struct's [`Members::NAMES`]) of the next key, [`OTHER`] for a
-/// key no member has (its value still to be [`skip`]ped), or `None` at the end of the map.
-///
-/// # Errors
-///
-/// A key that is not a string, or (when `strict`) an unknown one.
-pub fn key<'de, A: MapAccess<'de>>(
-    map: &mut A,
+/// Reads the keys of one map: each gives the index in a struct's [`Members::NAMES`] of the
+/// member it names, or [`OTHER`].
+pub struct Keys {
     names: &'static [&'static str],
     strict: bool,
-) -> Result<Option<usize>, A::Error> {
-    map.next_key_seed(Key { names, strict })
+    index: fn(&str) -> usize,
 }
 
-/// [`key`]'s answer for a key no member has.
+impl Keys {
+    /// The keys of the struct `T`.
+    pub fn of<T: Members>() -> Self {
+        Keys { names: T::NAMES, strict: T::STRICT, index: T::index }
+    }
+
+    /// The index of the next key, [`OTHER`] for a key no member has (its value still to be
+    /// [`skip`]ped), or `None` at the end of the map.
+    ///
+    /// # Errors
+    ///
+    /// A key that is not a string, or (when strict) an unknown one.
+    pub fn next<'de, A: MapAccess<'de>>(&self, map: &mut A) -> Result<Option<usize>, A::Error> {
+        map.next_key_seed(Key { names: self.names, strict: self.strict, index: self.index })
+    }
+}
+
+/// [`Keys::next`]'s answer for a key no member has.
 pub const OTHER: usize = usize::MAX;
 
 /// Reads the value of a member into its `slot`, refusing a second one.
@@ -149,14 +164,14 @@ impl<'de, T, C: Decode<T>> DeserializeSeed<'de> for With<C, T> {
 struct Key {
     names: &'static [&'static str],
     strict: bool,
+    index: fn(&str) -> usize,
 }
 
 impl Key {
     fn index<E: de::Error>(&self, key: &str) -> Result<usize, E> {
-        match self.names.iter().position(|name| *name == key) {
-            Some(index) => Ok(index),
-            None if self.strict => Err(E::unknown_field(key, self.names)),
-            None => Ok(OTHER),
+        match (self.index)(key) {
+            OTHER if self.strict => Err(E::unknown_field(key, self.names)),
+            index => Ok(index),
         }
     }
 }
@@ -213,9 +228,19 @@ mod tests {
         const NAMES: &'static [&'static str] = &["disk_id", "id", "size"];
         const STRICT: bool = true;
 
+        fn index(key: &str) -> usize {
+            match key {
+                "disk_id" => 0,
+                "id" => 1,
+                "size" => 2,
+                _ => OTHER,
+            }
+        }
+
         fn visit<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
             let (mut id, mut size) = (None, None);
-            while let Some(key) = key(&mut map, Self::NAMES, Self::STRICT)? {
+            let keys = Keys::of::<Self>();
+            while let Some(key) = keys.next(&mut map)? {
                 match key {
                     0 | 1 => field(&mut map, &mut id, "id")?,
                     2 => field(&mut map, &mut size, "size")?,

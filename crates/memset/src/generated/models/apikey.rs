@@ -23,12 +23,22 @@ pub struct ApiKey {
 impl rt::struct_de::Members for ApiKey {
     const NAME: &'static str = "ApiKey";
     const NAMES: &'static [&'static str] = &["key", "scopes", "comment", "created"];
+    fn index(key: &str) -> usize {
+        match key {
+            "key" => 0,
+            "scopes" => 1,
+            "comment" => 2,
+            "created" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_key = None;
         let mut slot_scopes = None;
         let mut slot_comment = None;
         let mut slot_created = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_key, "key")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_scopes, "scopes")?,
@@ -76,10 +86,18 @@ pub struct ApiKeyScopes {
 impl rt::struct_de::Members for ApiKeyScopes {
     const NAME: &'static str = "ApiKeyScopes";
     const NAMES: &'static [&'static str] = &["method", "name"];
+    fn index(key: &str) -> usize {
+        match key {
+            "method" => 0,
+            "name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_method = None;
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_method, "method")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,

@@ -57,6 +57,22 @@ impl rt::struct_de::Members for BandwidthInfo {
         "contention",
         "ips",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "bytes_in" => 0,
+            "bytes_out" => 1,
+            "daily_rate" => 2,
+            "predicted" => 3,
+            "connection_type" => 4,
+            "max_burst" => 5,
+            "remaining" => 6,
+            "inclusive_transfer" => 7,
+            "bandwidth_bank" => 8,
+            "contention" => 9,
+            "ips" => 10,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_bytes_in = None;
         let mut slot_bytes_out = None;
@@ -69,7 +85,8 @@ impl rt::struct_de::Members for BandwidthInfo {
         let mut slot_bandwidth_bank = None;
         let mut slot_contention = None;
         let mut slot_ips = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field_with(
@@ -190,10 +207,18 @@ pub struct BandwidthCounters {
 impl rt::struct_de::Members for BandwidthCounters {
     const NAME: &'static str = "BandwidthCounters";
     const NAMES: &'static [&'static str] = &["bytes_in", "bytes_out"];
+    fn index(key: &str) -> usize {
+        match key {
+            "bytes_in" => 0,
+            "bytes_out" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_bytes_in = None;
         let mut slot_bytes_out = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field_with(
@@ -244,11 +269,20 @@ pub struct BandwidthMonth {
 impl rt::struct_de::Members for BandwidthMonth {
     const NAME: &'static str = "BandwidthMonth";
     const NAMES: &'static [&'static str] = &["date", "bytes_in", "bytes_out"];
+    fn index(key: &str) -> usize {
+        match key {
+            "date" => 0,
+            "bytes_in" => 1,
+            "bytes_out" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_date = None;
         let mut slot_bytes_in = None;
         let mut slot_bytes_out = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
                 1 => {
@@ -301,11 +335,20 @@ pub struct BandwidthRate {
 impl rt::struct_de::Members for BandwidthRate {
     const NAME: &'static str = "BandwidthRate";
     const NAMES: &'static [&'static str] = &["date", "bps_in", "bps_out"];
+    fn index(key: &str) -> usize {
+        match key {
+            "date" => 0,
+            "bps_in" => 1,
+            "bps_out" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_date = None;
         let mut slot_bps_in = None;
         let mut slot_bps_out = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
                 1 => {

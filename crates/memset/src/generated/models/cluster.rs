@@ -28,12 +28,22 @@ impl rt::struct_de::Members for Cluster {
         "private_class_c",
         "vlan_id",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "enabled" => 1,
+            "private_class_c" => 2,
+            "vlan_id" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_enabled = None;
         let mut slot_private_class_c = None;
         let mut slot_vlan_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
@@ -99,13 +109,24 @@ impl rt::struct_de::Members for ClusterRealService {
         "fallback",
         "enabled",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "ip_address" => 0,
+            "port" => 1,
+            "weight" => 2,
+            "fallback" => 3,
+            "enabled" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_ip_address = None;
         let mut slot_port = None;
         let mut slot_weight = None;
         let mut slot_fallback = None;
         let mut slot_enabled = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_ip_address, "ip_address")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
@@ -187,6 +208,21 @@ impl rt::struct_de::Members for ClusterRealServiceStatistics {
         "pps_in",
         "pps_out",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "active" => 0,
+            "active_connections" => 1,
+            "bps_in" => 2,
+            "bps_out" => 3,
+            "connections_per_second" => 4,
+            "inactive_connections" => 5,
+            "last_update" => 6,
+            "persistent_connections" => 7,
+            "pps_in" => 8,
+            "pps_out" => 9,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_active = None;
         let mut slot_active_connections = None;
@@ -198,7 +234,8 @@ impl rt::struct_de::Members for ClusterRealServiceStatistics {
         let mut slot_persistent_connections = None;
         let mut slot_pps_in = None;
         let mut slot_pps_out = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_active, "active")?,
                 1 => {
@@ -305,10 +342,18 @@ pub struct ClusterServer {
 impl rt::struct_de::Members for ClusterServer {
     const NAME: &'static str = "ClusterServer";
     const NAMES: &'static [&'static str] = &["server_name", "enabled"];
+    fn index(key: &str) -> usize {
+        match key {
+            "server_name" => 0,
+            "enabled" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_name = None;
         let mut slot_enabled = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
@@ -402,6 +447,27 @@ impl rt::struct_de::Members for ClusterService {
         "virtualhost",
         "forwarding_method",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "enabled" => 1,
+            "virtual_ip" => 2,
+            "port" => 3,
+            "service" => 4,
+            "checktype" => 5,
+            "checktimeout" => 6,
+            "checkport" => 7,
+            "request" => 8,
+            "receive" => 9,
+            "emailalert" => 10,
+            "scheduler" => 11,
+            "persistent" => 12,
+            "protocol" => 13,
+            "virtualhost" => 14,
+            "forwarding_method" => 15,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_enabled = None;
@@ -419,7 +485,8 @@ impl rt::struct_de::Members for ClusterService {
         let mut slot_protocol = None;
         let mut slot_virtualhost = None;
         let mut slot_forwarding_method = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
@@ -514,9 +581,16 @@ pub struct ClusterStatusImage {
 impl rt::struct_de::Members for ClusterStatusImage {
     const NAME: &'static str = "ClusterStatusImage";
     const NAMES: &'static [&'static str] = &["data"];
+    fn index(key: &str) -> usize {
+        match key {
+            "data" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_data = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_data, "data")?,
                 _ => rt::struct_de::skip(&mut map)?,

@@ -61,6 +61,23 @@ impl rt::struct_de::Members for CreateResult {
         "job",
         "service",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "sku" => 0,
+            "dry_run" => 1,
+            "currency" => 2,
+            "net_setup_price" => 3,
+            "net_monthly_rental" => 4,
+            "net_hourly_inarrears_rental_price" => 5,
+            "net_total" => 6,
+            "invoice_ref" => 7,
+            "add_to_next_bill" => 8,
+            "period" => 9,
+            "job" => 10,
+            "service" => 11,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_sku = None;
         let mut slot_dry_run = None;
@@ -74,7 +91,8 @@ impl rt::struct_de::Members for CreateResult {
         let mut slot_period = None;
         let mut slot_job = None;
         let mut slot_service = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
@@ -191,13 +209,24 @@ impl rt::struct_de::Members for AvailableService {
         "default_params",
         "data_zones",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "sku" => 0,
+            "description" => 1,
+            "type" => 2,
+            "default_params" => 3,
+            "data_zones" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_sku = None;
         let mut slot_description = None;
         let mut slot_type = None;
         let mut slot_default_params = None;
         let mut slot_data_zones = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
                 1 => {
@@ -256,12 +285,22 @@ impl rt::struct_de::Members for DiscountCode {
         "incompatible",
         "required",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "sku" => 0,
+            "description" => 1,
+            "incompatible" => 2,
+            "required" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_sku = None;
         let mut slot_description = None;
         let mut slot_incompatible = None;
         let mut slot_required = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
                 1 => {

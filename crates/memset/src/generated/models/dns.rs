@@ -32,13 +32,24 @@ impl rt::struct_de::Members for Zone {
         "records",
         "domains",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "nickname" => 1,
+            "ttl" => 2,
+            "records" => 3,
+            "domains" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_nickname = None;
         let mut slot_ttl = None;
         let mut slot_records = None;
         let mut slot_domains = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
@@ -84,10 +95,18 @@ pub struct ZoneDomain {
 impl rt::struct_de::Members for ZoneDomain {
     const NAME: &'static str = "ZoneDomain";
     const NAMES: &'static [&'static str] = &["domain", "zone_id"];
+    fn index(key: &str) -> usize {
+        match key {
+            "domain" => 0,
+            "zone_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_domain = None;
         let mut slot_zone_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
@@ -147,6 +166,19 @@ impl rt::struct_de::Members for ZoneRecord {
         "priority",
         "relative",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "zone_id" => 1,
+            "type" => 2,
+            "record" => 3,
+            "address" => 4,
+            "ttl" => 5,
+            "priority" => 6,
+            "relative" => 7,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_zone_id = None;
@@ -156,7 +188,8 @@ impl rt::struct_de::Members for ZoneRecord {
         let mut slot_ttl = None;
         let mut slot_priority = None;
         let mut slot_relative = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
@@ -242,6 +275,17 @@ impl rt::struct_de::Members for NewZoneRecord {
         "relative",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "type" => 0,
+            "record" => 1,
+            "address" => 2,
+            "ttl" => 3,
+            "priority" => 4,
+            "relative" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_type = None;
         let mut slot_record = None;
@@ -249,7 +293,8 @@ impl rt::struct_de::Members for NewZoneRecord {
         let mut slot_ttl = None;
         let mut slot_priority = None;
         let mut slot_relative = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_record, "record")?,
@@ -386,9 +431,16 @@ impl rt::struct_de::Members for NewZoneDomain {
     const NAME: &'static str = "NewZoneDomain";
     const NAMES: &'static [&'static str] = &["domain"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "domain" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_domain = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -444,11 +496,20 @@ pub struct ReverseMap {
 impl rt::struct_de::Members for ReverseMap {
     const NAME: &'static str = "ReverseMap";
     const NAMES: &'static [&'static str] = &["name", "address", "reverse_map"];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "address" => 1,
+            "reverse_map" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_address = None;
         let mut slot_reverse_map = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,

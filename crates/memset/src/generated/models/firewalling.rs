@@ -37,6 +37,17 @@ impl rt::struct_de::Members for FirewallRuleGroup {
         "default_outbound_policy",
         "rules",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "nickname" => 1,
+            "public" => 2,
+            "notes" => 3,
+            "default_outbound_policy" => 4,
+            "rules" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_nickname = None;
@@ -44,7 +55,8 @@ impl rt::struct_de::Members for FirewallRuleGroup {
         let mut slot_notes = None;
         let mut slot_default_outbound_policy = None;
         let mut slot_rules = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
@@ -142,6 +154,25 @@ impl rt::struct_de::Members for FirewallRule {
         "comment",
         "direction",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "rule_id" => 0,
+            "rule_group_name" => 1,
+            "ip_version" => 2,
+            "action" => 3,
+            "source_ips" => 4,
+            "source_ip6s" => 5,
+            "dest_ips" => 6,
+            "dest_ip6s" => 7,
+            "source_ports" => 8,
+            "dest_ports" => 9,
+            "protocols" => 10,
+            "ordering" => 11,
+            "comment" => 12,
+            "direction" => 13,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_rule_id = None;
         let mut slot_rule_group_name = None;
@@ -157,7 +188,8 @@ impl rt::struct_de::Members for FirewallRule {
         let mut slot_ordering = None;
         let mut slot_comment = None;
         let mut slot_direction = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
                 1 => {
@@ -284,6 +316,23 @@ impl rt::struct_de::Members for NewFirewallRule {
         "direction",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "ip_version" => 0,
+            "action" => 1,
+            "source_ips" => 2,
+            "source_ports" => 3,
+            "dest_ips" => 4,
+            "source_ip6s" => 5,
+            "dest_ip6s" => 6,
+            "dest_ports" => 7,
+            "protocols" => 8,
+            "ordering" => 9,
+            "comment" => 10,
+            "direction" => 11,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_ip_version = None;
         let mut slot_action = None;
@@ -297,7 +346,8 @@ impl rt::struct_de::Members for NewFirewallRule {
         let mut slot_ordering = None;
         let mut slot_comment = None;
         let mut slot_direction = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_ip_version, "ip_version")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,

@@ -41,6 +41,18 @@ impl rt::struct_de::Members for InternalEcho {
         "integer",
         "date",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "string" => 0,
+            "list" => 1,
+            "dictionary" => 2,
+            "boolean" => 3,
+            "float" => 4,
+            "integer" => 5,
+            "date" => 6,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_string = None;
         let mut slot_list = None;
@@ -49,7 +61,8 @@ impl rt::struct_de::Members for InternalEcho {
         let mut slot_float = None;
         let mut slot_integer = None;
         let mut slot_date = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_string, "string")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_list, "list")?,
@@ -100,8 +113,12 @@ pub struct EmptyResult {}
 impl rt::struct_de::Members for EmptyResult {
     const NAME: &'static str = "EmptyResult";
     const NAMES: &'static [&'static str] = &[];
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})
@@ -124,9 +141,16 @@ pub struct ApiRelease {
 impl rt::struct_de::Members for ApiRelease {
     const NAME: &'static str = "ApiRelease";
     const NAMES: &'static [&'static str] = &["release"];
+    fn index(key: &str) -> usize {
+        match key {
+            "release" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_release = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_release, "release")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -154,9 +178,16 @@ pub struct ApiVersion {
 impl rt::struct_de::Members for ApiVersion {
     const NAME: &'static str = "ApiVersion";
     const NAMES: &'static [&'static str] = &["version"];
+    fn index(key: &str) -> usize {
+        match key {
+            "version" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_version = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_version, "version")?,
                 _ => rt::struct_de::skip(&mut map)?,

@@ -48,6 +48,20 @@ impl rt::struct_de::Members for Invoice {
         "items",
         "date",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "ref" => 0,
+            "amount" => 1,
+            "currency" => 2,
+            "vat" => 3,
+            "status" => 4,
+            "proforma" => 5,
+            "payment_method" => 6,
+            "items" => 7,
+            "date" => 8,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_ref = None;
         let mut slot_amount = None;
@@ -58,7 +72,8 @@ impl rt::struct_de::Members for Invoice {
         let mut slot_payment_method = None;
         let mut slot_items = None;
         let mut slot_date = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field_with(

@@ -33,6 +33,17 @@ impl rt::struct_de::Members for Job {
         "finished",
         "error",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "status" => 2,
+            "service" => 3,
+            "finished" => 4,
+            "error" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
@@ -40,7 +51,8 @@ impl rt::struct_de::Members for Job {
         let mut slot_service = None;
         let mut slot_finished = None;
         let mut slot_error = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,

@@ -36,6 +36,17 @@ impl rt::struct_de::Members for LoadBalancerServer {
         "fallback",
         "weight",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "ip_address" => 1,
+            "port" => 2,
+            "enabled" => 3,
+            "fallback" => 4,
+            "weight" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_ip_address = None;
@@ -43,7 +54,8 @@ impl rt::struct_de::Members for LoadBalancerServer {
         let mut slot_enabled = None;
         let mut slot_fallback = None;
         let mut slot_weight = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip_address, "ip_address")?,
@@ -117,6 +129,17 @@ impl rt::struct_de::Members for LoadBalancerService {
         "protocol",
         "servers",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "enabled" => 1,
+            "virtual_ip" => 2,
+            "port" => 3,
+            "protocol" => 4,
+            "servers" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_enabled = None;
@@ -124,7 +147,8 @@ impl rt::struct_de::Members for LoadBalancerService {
         let mut slot_port = None;
         let mut slot_protocol = None;
         let mut slot_servers = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,

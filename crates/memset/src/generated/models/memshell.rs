@@ -14,9 +14,16 @@ pub struct MemshellPassword {
 impl rt::struct_de::Members for MemshellPassword {
     const NAME: &'static str = "MemshellPassword";
     const NAMES: &'static [&'static str] = &["password"];
+    fn index(key: &str) -> usize {
+        match key {
+            "password" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_password = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -59,12 +66,22 @@ pub struct MemshellInfo {
 impl rt::struct_de::Members for MemshellInfo {
     const NAME: &'static str = "MemshellInfo";
     const NAMES: &'static [&'static str] = &["enabled", "hostname", "port", "username"];
+    fn index(key: &str) -> usize {
+        match key {
+            "enabled" => 0,
+            "hostname" => 1,
+            "port" => 2,
+            "username" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_enabled = None;
         let mut slot_hostname = None;
         let mut slot_port = None;
         let mut slot_username = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_hostname, "hostname")?,

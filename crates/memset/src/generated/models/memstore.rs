@@ -33,13 +33,24 @@ impl rt::struct_de::Members for MemstoreUsage {
         "bandwidth",
         "cdn_bandwidth",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "bytes" => 0,
+            "containers" => 1,
+            "objs" => 2,
+            "bandwidth" => 3,
+            "cdn_bandwidth" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_bytes = None;
         let mut slot_containers = None;
         let mut slot_objs = None;
         let mut slot_bandwidth = None;
         let mut slot_cdn_bandwidth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field_with(
@@ -109,11 +120,20 @@ pub struct MemstoreTraffic {
 impl rt::struct_de::Members for MemstoreTraffic {
     const NAME: &'static str = "MemstoreTraffic";
     const NAMES: &'static [&'static str] = &["bytes_in", "bytes_out", "requests"];
+    fn index(key: &str) -> usize {
+        match key {
+            "bytes_in" => 0,
+            "bytes_out" => 1,
+            "requests" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_bytes_in = None;
         let mut slot_bytes_out = None;
         let mut slot_requests = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field_with(
@@ -170,10 +190,18 @@ pub struct ContainerAcl {
 impl rt::struct_de::Members for ContainerAcl {
     const NAME: &'static str = "ContainerAcl";
     const NAMES: &'static [&'static str] = &["read_acl", "write_acl"];
+    fn index(key: &str) -> usize {
+        match key {
+            "read_acl" => 0,
+            "write_acl" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_read_acl = None;
         let mut slot_write_acl = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_read_acl, "read_acl")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_write_acl, "write_acl")?,
@@ -236,6 +264,21 @@ impl rt::struct_de::Members for ContainerCdn {
         "notfound",
         "cors",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "URL" => 0,
+            "url" => 1,
+            "SSL_URL" => 2,
+            "ssl_url" => 3,
+            "public" => 4,
+            "ttl" => 5,
+            "listing" => 6,
+            "index" => 7,
+            "notfound" => 8,
+            "cors" => 9,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_url = None;
         let mut slot_ssl_url = None;
@@ -245,7 +288,8 @@ impl rt::struct_de::Members for ContainerCdn {
         let mut slot_index = None;
         let mut slot_notfound = None;
         let mut slot_cors = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 | 1 => rt::struct_de::field(&mut map, &mut slot_url, "URL")?,
                 2 | 3 => rt::struct_de::field(&mut map, &mut slot_ssl_url, "SSL_URL")?,
@@ -300,11 +344,20 @@ pub struct MemstoreUser {
 impl rt::struct_de::Members for MemstoreUser {
     const NAME: &'static str = "MemstoreUser";
     const NAMES: &'static [&'static str] = &["username", "enabled", "admin"];
+    fn index(key: &str) -> usize {
+        match key {
+            "username" => 0,
+            "enabled" => 1,
+            "admin" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_username = None;
         let mut slot_enabled = None;
         let mut slot_admin = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,

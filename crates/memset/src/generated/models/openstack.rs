@@ -28,12 +28,22 @@ impl rt::struct_de::Members for OpenstackProject {
         "firewall_type",
         "firewall_rule_group",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "project_id" => 0,
+            "auth_url" => 1,
+            "firewall_type" => 2,
+            "firewall_rule_group" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_project_id = None;
         let mut slot_auth_url = None;
         let mut slot_firewall_type = None;
         let mut slot_firewall_rule_group = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_project_id, "project_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_auth_url, "auth_url")?,
@@ -97,13 +107,24 @@ impl rt::struct_de::Members for OpenstackUser {
         "enabled",
         "projects",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "username" => 0,
+            "description" => 1,
+            "email" => 2,
+            "enabled" => 3,
+            "projects" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_username = None;
         let mut slot_description = None;
         let mut slot_email = None;
         let mut slot_enabled = None;
         let mut slot_projects = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
                 1 => {
@@ -145,10 +166,18 @@ pub struct OpenstackUserProject {
 impl rt::struct_de::Members for OpenstackUserProject {
     const NAME: &'static str = "OpenstackUserProject";
     const NAMES: &'static [&'static str] = &["name", "id"];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,

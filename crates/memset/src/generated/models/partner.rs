@@ -17,10 +17,18 @@ pub struct PartnerAccount {
 impl rt::struct_de::Members for PartnerAccount {
     const NAME: &'static str = "PartnerAccount";
     const NAMES: &'static [&'static str] = &["account", "api_key"];
+    fn index(key: &str) -> usize {
+        match key {
+            "account" => 0,
+            "api_key" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_account = None;
         let mut slot_api_key = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_account, "account")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_api_key, "api_key")?,

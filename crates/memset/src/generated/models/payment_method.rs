@@ -26,13 +26,24 @@ pub struct PaymentMethod {
 impl rt::struct_de::Members for PaymentMethod {
     const NAME: &'static str = "PaymentMethod";
     const NAMES: &'static [&'static str] = &["id", "type", "default", "status", "name"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "default" => 2,
+            "status" => 3,
+            "name" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_default = None;
         let mut slot_status = None;
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,

@@ -40,6 +40,18 @@ impl rt::struct_de::Members for Snapshot {
         "user_comment",
         "last_modified",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "snapshot_path" => 0,
+            "image_type" => 1,
+            "os_type" => 2,
+            "os_option" => 3,
+            "description" => 4,
+            "user_comment" => 5,
+            "last_modified" => 6,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_snapshot_path = None;
         let mut slot_image_type = None;
@@ -48,7 +60,8 @@ impl rt::struct_de::Members for Snapshot {
         let mut slot_description = None;
         let mut slot_user_comment = None;
         let mut slot_last_modified = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -139,6 +152,19 @@ impl rt::struct_de::Members for ServerUpgrade {
         "invoice_ref",
         "job",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "new_sku" => 0,
+            "dry_run" => 1,
+            "currency" => 2,
+            "net_setup_price" => 3,
+            "net_increase" => 4,
+            "net_hourly_inarrears_rental_price" => 5,
+            "invoice_ref" => 6,
+            "job" => 7,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_new_sku = None;
         let mut slot_dry_run = None;
@@ -148,7 +174,8 @@ impl rt::struct_de::Members for ServerUpgrade {
         let mut slot_net_hourly_inarrears_rental_price = None;
         let mut slot_invoice_ref = None;
         let mut slot_job = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_new_sku, "new_sku")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
@@ -230,11 +257,20 @@ impl rt::struct_de::Members for MonitoringPolicy {
         "auto_reboot",
         "reminder_emails",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring" => 0,
+            "auto_reboot" => 1,
+            "reminder_emails" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring = None;
         let mut slot_auto_reboot = None;
         let mut slot_reminder_emails = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_monitoring, "monitoring")?,
                 1 => {
@@ -300,6 +336,18 @@ impl rt::struct_de::Members for MonitoringRule {
         "host_name",
         "http_check_string",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "rule_id" => 0,
+            "service" => 1,
+            "alert_type" => 2,
+            "contact_address" => 3,
+            "port" => 4,
+            "host_name" => 5,
+            "http_check_string" => 6,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_rule_id = None;
         let mut slot_service = None;
@@ -308,7 +356,8 @@ impl rt::struct_de::Members for MonitoringRule {
         let mut slot_port = None;
         let mut slot_host_name = None;
         let mut slot_http_check_string = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
@@ -385,13 +434,24 @@ impl rt::struct_de::Members for ServerStatus {
         "last_checked",
         "detail",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "service" => 1,
+            "status" => 2,
+            "last_checked" => 3,
+            "detail" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_service = None;
         let mut slot_status = None;
         let mut slot_last_checked = None;
         let mut slot_detail = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
@@ -557,6 +617,42 @@ impl rt::struct_de::Members for ServerInfo {
         "network_zones",
         "data_zone",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "host_name" => 1,
+            "primary_ip" => 2,
+            "ips" => 3,
+            "vlans" => 4,
+            "os" => 5,
+            "backups" => 6,
+            "control_panel" => 7,
+            "firewall_type" => 8,
+            "firewall_rule_group" => 9,
+            "monitoring_level" => 10,
+            "monitor" => 11,
+            "ignore_monitoring_off" => 12,
+            "no_nrpe" => 13,
+            "no_auto_reboot" => 14,
+            "support_level" => 15,
+            "vulnscan" => 16,
+            "intrusion_detection" => 17,
+            "intrusion_detection_alert_level" => 18,
+            "penetration_patrol" => 19,
+            "penetration_patrol_alert_level" => 20,
+            "status" => 21,
+            "nickname" => 22,
+            "start_date" => 23,
+            "expiry_date" => 24,
+            "renewal_price_amount" => 25,
+            "renewal_price_currency" => 26,
+            "renewal_price_vat" => 27,
+            "type" => 28,
+            "network_zones" => 29,
+            "data_zone" => 30,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     #[allow(deprecated)]
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
@@ -590,7 +686,8 @@ impl rt::struct_de::Members for ServerInfo {
         let mut slot_type = None;
         let mut slot_network_zones = None;
         let mut slot_data_zone = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_host_name, "host_name")?,
@@ -798,6 +895,17 @@ impl rt::struct_de::Members for ServerIp {
         "bytes_in_today",
         "bytes_out_today",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "address" => 0,
+            "reverse_map" => 1,
+            "bytes_in_yesterday" => 2,
+            "bytes_out_yesterday" => 3,
+            "bytes_in_today" => 4,
+            "bytes_out_today" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_address = None;
         let mut slot_reverse_map = None;
@@ -805,7 +913,8 @@ impl rt::struct_de::Members for ServerIp {
         let mut slot_bytes_out_yesterday = None;
         let mut slot_bytes_in_today = None;
         let mut slot_bytes_out_today = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
                 1 => {
@@ -877,10 +986,18 @@ pub struct ServerVlans {
 impl rt::struct_de::Members for ServerVlans {
     const NAME: &'static str = "ServerVlans";
     const NAMES: &'static [&'static str] = &["tagged", "untagged"];
+    fn index(key: &str) -> usize {
+        match key {
+            "tagged" => 0,
+            "untagged" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_tagged = None;
         let mut slot_untagged = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_tagged, "tagged")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_untagged, "untagged")?,

@@ -56,6 +56,22 @@ impl rt::struct_de::Members for Service {
         "network_zones",
         "data_zone",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "status" => 1,
+            "nickname" => 2,
+            "start_date" => 3,
+            "expiry_date" => 4,
+            "renewal_price_amount" => 5,
+            "renewal_price_currency" => 6,
+            "renewal_price_vat" => 7,
+            "type" => 8,
+            "network_zones" => 9,
+            "data_zone" => 10,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_status = None;
@@ -68,7 +84,8 @@ impl rt::struct_de::Members for Service {
         let mut slot_type = None;
         let mut slot_network_zones = None;
         let mut slot_data_zone = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
@@ -144,9 +161,16 @@ pub struct ServiceNickname {
 impl rt::struct_de::Members for ServiceNickname {
     const NAME: &'static str = "ServiceNickname";
     const NAMES: &'static [&'static str] = &["nickname"];
+    fn index(key: &str) -> usize {
+        match key {
+            "nickname" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_nickname = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
                 _ => rt::struct_de::skip(&mut map)?,

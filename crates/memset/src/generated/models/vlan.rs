@@ -23,12 +23,22 @@ pub struct Vlan {
 impl rt::struct_de::Members for Vlan {
     const NAME: &'static str = "Vlan";
     const NAMES: &'static [&'static str] = &["name", "network", "hosts", "network_zone"];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "network" => 1,
+            "hosts" => 2,
+            "network_zone" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_network = None;
         let mut slot_hosts = None;
         let mut slot_network_zone = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_network, "network")?,
@@ -77,12 +87,22 @@ pub struct VlanHost {
 impl rt::struct_de::Members for VlanHost {
     const NAME: &'static str = "VlanHost";
     const NAMES: &'static [&'static str] = &["name", "type", "private_ips", "tagged"];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "type" => 1,
+            "private_ips" => 2,
+            "tagged" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_type = None;
         let mut slot_private_ips = None;
         let mut slot_tagged = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,

@@ -22,11 +22,20 @@ impl rt::struct_de::Members for ApikeyAddScopeParams {
     const NAME: &'static str = "ApikeyAddScopeParams";
     const NAMES: &'static [&'static str] = &["id", "scope_name", "value"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "scope_name" => 1,
+            "value" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_scope_name = None;
         let mut slot_value = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_scope_name, "scope_name")?,
@@ -134,10 +143,18 @@ impl rt::struct_de::Members for ApikeyCreateParams {
     const NAME: &'static str = "ApikeyCreateParams";
     const NAMES: &'static [&'static str] = &["scopes", "comment"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "scopes" => 0,
+            "comment" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_scopes = None;
         let mut slot_comment = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_scopes, "scopes")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
@@ -232,9 +249,16 @@ impl rt::struct_de::Members for ApikeyDeleteParams {
     const NAME: &'static str = "ApikeyDeleteParams";
     const NAMES: &'static [&'static str] = &["id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -315,11 +339,20 @@ impl rt::struct_de::Members for ApikeyDeleteScopeParams {
     const NAME: &'static str = "ApikeyDeleteScopeParams";
     const NAMES: &'static [&'static str] = &["id", "scope_name", "value"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "scope_name" => 1,
+            "value" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_scope_name = None;
         let mut slot_value = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_scope_name, "scope_name")?,
@@ -430,9 +463,16 @@ impl rt::struct_de::Members for ApikeyInfoParams {
     const NAME: &'static str = "ApikeyInfoParams";
     const NAMES: &'static [&'static str] = &["id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -506,8 +546,12 @@ impl rt::struct_de::Members for ApikeyListParams {
     const NAME: &'static str = "ApikeyListParams";
     const NAMES: &'static [&'static str] = &[];
     const STRICT: bool = true;
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})

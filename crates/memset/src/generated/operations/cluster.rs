@@ -18,9 +18,16 @@ impl rt::struct_de::Members for ClusterInfoParams {
     const NAME: &'static str = "ClusterInfoParams";
     const NAMES: &'static [&'static str] = &["cluster_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -105,9 +112,16 @@ impl rt::struct_de::Members for ClusterListParams {
     const NAME: &'static str = "ClusterListParams";
     const NAMES: &'static [&'static str] = &["enabled"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "enabled" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_enabled = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -189,11 +203,20 @@ impl rt::struct_de::Members for ClusterRealServiceDisableParams {
         "server_name",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            "service_name" => 1,
+            "server_name" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
         let mut slot_service_name = None;
         let mut slot_server_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -326,11 +349,20 @@ impl rt::struct_de::Members for ClusterRealServiceDisableFallbackParams {
         "server_name",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            "service_name" => 1,
+            "server_name" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
         let mut slot_service_name = None;
         let mut slot_server_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -472,11 +504,20 @@ impl rt::struct_de::Members for ClusterRealServiceEnableParams {
         "server_name",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            "service_name" => 1,
+            "server_name" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
         let mut slot_service_name = None;
         let mut slot_server_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -609,11 +650,20 @@ impl rt::struct_de::Members for ClusterRealServiceEnableFallbackParams {
         "server_name",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            "service_name" => 1,
+            "server_name" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
         let mut slot_service_name = None;
         let mut slot_server_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -756,11 +806,20 @@ impl rt::struct_de::Members for ClusterRealServiceInfoParams {
         "server_name",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            "service_name" => 1,
+            "server_name" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
         let mut slot_service_name = None;
         let mut slot_server_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -885,10 +944,18 @@ impl rt::struct_de::Members for ClusterRealServiceListParams {
     const NAME: &'static str = "ClusterRealServiceListParams";
     const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            "service_name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
         let mut slot_service_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1007,12 +1074,22 @@ impl rt::struct_de::Members for ClusterRealServiceSetWeightParams {
         "weight",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            "service_name" => 1,
+            "server_name" => 2,
+            "weight" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
         let mut slot_service_name = None;
         let mut slot_server_name = None;
         let mut slot_weight = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1156,11 +1233,20 @@ impl rt::struct_de::Members for ClusterRealServiceStatisticsParams {
         "server_name",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            "service_name" => 1,
+            "server_name" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
         let mut slot_service_name = None;
         let mut slot_server_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1292,10 +1378,18 @@ impl rt::struct_de::Members for ClusterServerDisableParams {
     const NAME: &'static str = "ClusterServerDisableParams";
     const NAMES: &'static [&'static str] = &["cluster_name", "server_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            "server_name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
         let mut slot_server_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1407,10 +1501,18 @@ impl rt::struct_de::Members for ClusterServerEnableParams {
     const NAME: &'static str = "ClusterServerEnableParams";
     const NAMES: &'static [&'static str] = &["cluster_name", "server_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            "server_name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
         let mut slot_server_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1520,9 +1622,16 @@ impl rt::struct_de::Members for ClusterServerInfoParams {
     const NAME: &'static str = "ClusterServerInfoParams";
     const NAMES: &'static [&'static str] = &["server_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
@@ -1601,9 +1710,16 @@ impl rt::struct_de::Members for ClusterServerListParams {
     const NAME: &'static str = "ClusterServerListParams";
     const NAMES: &'static [&'static str] = &["cluster_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1700,10 +1816,18 @@ impl rt::struct_de::Members for ClusterServiceDisableParams {
     const NAME: &'static str = "ClusterServiceDisableParams";
     const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            "service_name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
         let mut slot_service_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1822,10 +1946,18 @@ impl rt::struct_de::Members for ClusterServiceEnableParams {
     const NAME: &'static str = "ClusterServiceEnableParams";
     const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            "service_name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
         let mut slot_service_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1944,10 +2076,18 @@ impl rt::struct_de::Members for ClusterServiceInfoParams {
     const NAME: &'static str = "ClusterServiceInfoParams";
     const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            "service_name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
         let mut slot_service_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -2062,9 +2202,16 @@ impl rt::struct_de::Members for ClusterServiceListParams {
     const NAME: &'static str = "ClusterServiceListParams";
     const NAMES: &'static [&'static str] = &["cluster_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -2161,10 +2308,18 @@ impl rt::struct_de::Members for ClusterServiceStatusImageParams {
     const NAME: &'static str = "ClusterServiceStatusImageParams";
     const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cluster_name" => 0,
+            "service_name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cluster_name = None;
         let mut slot_service_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

@@ -15,8 +15,12 @@ impl rt::struct_de::Members for CreateAvailableParams {
     const NAME: &'static str = "CreateAvailableParams";
     const NAMES: &'static [&'static str] = &[];
     const STRICT: bool = true;
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})
@@ -75,11 +79,20 @@ impl rt::struct_de::Members for CreateExtraBandwidthParams {
     const NAME: &'static str = "CreateExtraBandwidthParams";
     const NAMES: &'static [&'static str] = &["name", "amount", "dry_run"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "amount" => 1,
+            "dry_run" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_amount = None;
         let mut slot_dry_run = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_amount, "amount")?,
@@ -269,6 +282,36 @@ impl rt::struct_de::Members for CreateHourlyMiniserverParams {
         "disk_type",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "connection" => 0,
+            "monthly_transfer_gb" => 1,
+            "bandwidth_type" => 2,
+            "backups" => 3,
+            "lvs" => 4,
+            "intrusion_detection" => 5,
+            "monitoring_level" => 6,
+            "vulnscan" => 7,
+            "database" => 8,
+            "antivirus" => 9,
+            "firewall" => 10,
+            "firewall_rule_group" => 11,
+            "sku" => 12,
+            "dry_run" => 13,
+            "discount_code" => 14,
+            "add_to_next_bill" => 15,
+            "os" => 16,
+            "os_bits" => 17,
+            "support_level" => 18,
+            "vlan" => 19,
+            "network_zone" => 20,
+            "data_zone" => 21,
+            "period" => 22,
+            "pub_ssh_key" => 23,
+            "disk_type" => 24,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_connection = None;
         let mut slot_monthly_transfer_gb = None;
@@ -295,7 +338,8 @@ impl rt::struct_de::Members for CreateHourlyMiniserverParams {
         let mut slot_period = None;
         let mut slot_pub_ssh_key = None;
         let mut slot_disk_type = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_connection, "connection")?,
                 1 => {
@@ -747,6 +791,17 @@ impl rt::struct_de::Members for CreateMemstoreParams {
         "data_zone",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "sku" => 0,
+            "dry_run" => 1,
+            "discount_code" => 2,
+            "add_to_next_bill" => 3,
+            "network_zone" => 4,
+            "data_zone" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_sku = None;
         let mut slot_dry_run = None;
@@ -754,7 +809,8 @@ impl rt::struct_de::Members for CreateMemstoreParams {
         let mut slot_add_to_next_bill = None;
         let mut slot_network_zone = None;
         let mut slot_data_zone = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
@@ -990,6 +1046,39 @@ impl rt::struct_de::Members for CreateMonthlyFullserverParams {
         "setup_instructions",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "bandwidth_type" => 0,
+            "backups" => 1,
+            "lvs" => 2,
+            "intrusion_detection" => 3,
+            "monitoring_level" => 4,
+            "vulnscan" => 5,
+            "database" => 6,
+            "antivirus" => 7,
+            "firewall" => 8,
+            "firewall_rule_group" => 9,
+            "sku" => 10,
+            "dry_run" => 11,
+            "discount_code" => 12,
+            "add_to_next_bill" => 13,
+            "os" => 14,
+            "os_bits" => 15,
+            "support_level" => 16,
+            "vlan" => 17,
+            "network_zone" => 18,
+            "data_zone" => 19,
+            "period" => 20,
+            "pub_ssh_key" => 21,
+            "disk" => 22,
+            "ram" => 23,
+            "nvme" => 24,
+            "net_card_speed_gbps" => 25,
+            "partitioning" => 26,
+            "setup_instructions" => 27,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_bandwidth_type = None;
         let mut slot_backups = None;
@@ -1019,7 +1108,8 @@ impl rt::struct_de::Members for CreateMonthlyFullserverParams {
         let mut slot_net_card_speed_gbps = None;
         let mut slot_partitioning = None;
         let mut slot_setup_instructions = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1571,6 +1661,36 @@ impl rt::struct_de::Members for CreateMonthlyMiniserverParams {
         "disk_type",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "connection" => 0,
+            "monthly_transfer_gb" => 1,
+            "bandwidth_type" => 2,
+            "backups" => 3,
+            "lvs" => 4,
+            "intrusion_detection" => 5,
+            "monitoring_level" => 6,
+            "vulnscan" => 7,
+            "database" => 8,
+            "antivirus" => 9,
+            "firewall" => 10,
+            "firewall_rule_group" => 11,
+            "sku" => 12,
+            "dry_run" => 13,
+            "discount_code" => 14,
+            "add_to_next_bill" => 15,
+            "os" => 16,
+            "os_bits" => 17,
+            "support_level" => 18,
+            "vlan" => 19,
+            "network_zone" => 20,
+            "data_zone" => 21,
+            "period" => 22,
+            "pub_ssh_key" => 23,
+            "disk_type" => 24,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_connection = None;
         let mut slot_monthly_transfer_gb = None;
@@ -1597,7 +1717,8 @@ impl rt::struct_de::Members for CreateMonthlyMiniserverParams {
         let mut slot_period = None;
         let mut slot_pub_ssh_key = None;
         let mut slot_disk_type = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_connection, "connection")?,
                 1 => {
@@ -2049,12 +2170,22 @@ impl rt::struct_de::Members for CreateOpenstackProjectParams {
         "add_to_next_bill",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "sku" => 0,
+            "dry_run" => 1,
+            "discount_code" => 2,
+            "add_to_next_bill" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_sku = None;
         let mut slot_dry_run = None;
         let mut slot_discount_code = None;
         let mut slot_add_to_next_bill = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
@@ -2174,9 +2305,16 @@ impl rt::struct_de::Members for CreateVerifyDiscountCodeParams {
     const NAME: &'static str = "CreateVerifyDiscountCodeParams";
     const NAMES: &'static [&'static str] = &["discount_code"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "discount_code" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_discount_code = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

@@ -15,8 +15,12 @@ impl rt::struct_de::Members for DnsReloadParams {
     const NAME: &'static str = "DnsReloadParams";
     const NAMES: &'static [&'static str] = &[];
     const STRICT: bool = true;
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})
@@ -77,10 +81,18 @@ impl rt::struct_de::Members for DnsReverseMapListParams {
     const NAME: &'static str = "DnsReverseMapListParams";
     const NAMES: &'static [&'static str] = &["name", "address"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "address" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_address = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
@@ -184,11 +196,20 @@ impl rt::struct_de::Members for DnsReverseMapUpdateParams {
     const NAME: &'static str = "DnsReverseMapUpdateParams";
     const NAMES: &'static [&'static str] = &["name", "address", "reverse_map"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "address" => 1,
+            "reverse_map" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_address = None;
         let mut slot_reverse_map = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
@@ -313,12 +334,22 @@ impl rt::struct_de::Members for DnsZoneCreateParams {
     const NAME: &'static str = "DnsZoneCreateParams";
     const NAMES: &'static [&'static str] = &["nickname", "ttl", "records", "domains"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "nickname" => 0,
+            "ttl" => 1,
+            "records" => 2,
+            "domains" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_nickname = None;
         let mut slot_ttl = None;
         let mut slot_records = None;
         let mut slot_domains = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ttl, "ttl")?,
@@ -461,9 +492,16 @@ impl rt::struct_de::Members for DnsZoneDeleteParams {
     const NAME: &'static str = "DnsZoneDeleteParams";
     const NAMES: &'static [&'static str] = &["id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -546,10 +584,18 @@ impl rt::struct_de::Members for DnsZoneDomainCreateParams {
     const NAME: &'static str = "DnsZoneDomainCreateParams";
     const NAMES: &'static [&'static str] = &["domain", "zone_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "domain" => 0,
+            "zone_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_domain = None;
         let mut slot_zone_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
@@ -651,9 +697,16 @@ impl rt::struct_de::Members for DnsZoneDomainDeleteParams {
     const NAME: &'static str = "DnsZoneDomainDeleteParams";
     const NAMES: &'static [&'static str] = &["domain"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "domain" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_domain = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -731,9 +784,16 @@ impl rt::struct_de::Members for DnsZoneDomainInfoParams {
     const NAME: &'static str = "DnsZoneDomainInfoParams";
     const NAMES: &'static [&'static str] = &["domain"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "domain" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_domain = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -808,8 +868,12 @@ impl rt::struct_de::Members for DnsZoneDomainListParams {
     const NAME: &'static str = "DnsZoneDomainListParams";
     const NAMES: &'static [&'static str] = &[];
     const STRICT: bool = true;
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})
@@ -866,10 +930,18 @@ impl rt::struct_de::Members for DnsZoneDomainUpdateParams {
     const NAME: &'static str = "DnsZoneDomainUpdateParams";
     const NAMES: &'static [&'static str] = &["domain", "zone_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "domain" => 0,
+            "zone_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_domain = None;
         let mut slot_zone_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
@@ -971,9 +1043,16 @@ impl rt::struct_de::Members for DnsZoneInfoParams {
     const NAME: &'static str = "DnsZoneInfoParams";
     const NAMES: &'static [&'static str] = &["id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -1047,8 +1126,12 @@ impl rt::struct_de::Members for DnsZoneListParams {
     const NAME: &'static str = "DnsZoneListParams";
     const NAMES: &'static [&'static str] = &[];
     const STRICT: bool = true;
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})
@@ -1123,6 +1206,18 @@ impl rt::struct_de::Members for DnsZoneRecordCreateParams {
         "relative",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "zone_id" => 0,
+            "type" => 1,
+            "record" => 2,
+            "address" => 3,
+            "ttl" => 4,
+            "priority" => 5,
+            "relative" => 6,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_zone_id = None;
         let mut slot_type = None;
@@ -1131,7 +1226,8 @@ impl rt::struct_de::Members for DnsZoneRecordCreateParams {
         let mut slot_ttl = None;
         let mut slot_priority = None;
         let mut slot_relative = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -1309,9 +1405,16 @@ impl rt::struct_de::Members for DnsZoneRecordDeleteParams {
     const NAME: &'static str = "DnsZoneRecordDeleteParams";
     const NAMES: &'static [&'static str] = &["id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -1391,9 +1494,16 @@ impl rt::struct_de::Members for DnsZoneRecordInfoParams {
     const NAME: &'static str = "DnsZoneRecordInfoParams";
     const NAMES: &'static [&'static str] = &["id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -1467,8 +1577,12 @@ impl rt::struct_de::Members for DnsZoneRecordListParams {
     const NAME: &'static str = "DnsZoneRecordListParams";
     const NAMES: &'static [&'static str] = &[];
     const STRICT: bool = true;
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})
@@ -1546,6 +1660,19 @@ impl rt::struct_de::Members for DnsZoneRecordUpdateParams {
         "relative",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "zone_id" => 1,
+            "type" => 2,
+            "record" => 3,
+            "address" => 4,
+            "ttl" => 5,
+            "priority" => 6,
+            "relative" => 7,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_zone_id = None;
@@ -1555,7 +1682,8 @@ impl rt::struct_de::Members for DnsZoneRecordUpdateParams {
         let mut slot_ttl = None;
         let mut slot_priority = None;
         let mut slot_relative = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
@@ -1751,11 +1879,20 @@ impl rt::struct_de::Members for DnsZoneUpdateParams {
     const NAME: &'static str = "DnsZoneUpdateParams";
     const NAMES: &'static [&'static str] = &["id", "nickname", "ttl"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "nickname" => 1,
+            "ttl" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_nickname = None;
         let mut slot_ttl = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,

@@ -56,6 +56,24 @@ impl rt::struct_de::Members for FirewallingRuleCreateParams {
         "direction",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "rule_group_name" => 0,
+            "ip_version" => 1,
+            "action" => 2,
+            "source_ips" => 3,
+            "source_ports" => 4,
+            "dest_ips" => 5,
+            "source_ip6s" => 6,
+            "dest_ip6s" => 7,
+            "dest_ports" => 8,
+            "protocols" => 9,
+            "ordering" => 10,
+            "comment" => 11,
+            "direction" => 12,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_rule_group_name = None;
         let mut slot_ip_version = None;
@@ -70,7 +88,8 @@ impl rt::struct_de::Members for FirewallingRuleCreateParams {
         let mut slot_ordering = None;
         let mut slot_comment = None;
         let mut slot_direction = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -339,9 +358,16 @@ impl rt::struct_de::Members for FirewallingRuleDeleteParams {
     const NAME: &'static str = "FirewallingRuleDeleteParams";
     const NAMES: &'static [&'static str] = &["rule_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "rule_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_rule_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -430,12 +456,22 @@ impl rt::struct_de::Members for FirewallingRuleGroupCreateParams {
         "default_outbound_policy",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "nickname" => 0,
+            "notes" => 1,
+            "rules" => 2,
+            "default_outbound_policy" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_nickname = None;
         let mut slot_notes = None;
         let mut slot_rules = None;
         let mut slot_default_outbound_policy = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_notes, "notes")?,
@@ -591,9 +627,16 @@ impl rt::struct_de::Members for FirewallingRuleGroupDeleteParams {
     const NAME: &'static str = "FirewallingRuleGroupDeleteParams";
     const NAMES: &'static [&'static str] = &["rule_group_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "rule_group_name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_rule_group_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -686,9 +729,16 @@ impl rt::struct_de::Members for FirewallingRuleGroupInfoParams {
     const NAME: &'static str = "FirewallingRuleGroupInfoParams";
     const NAMES: &'static [&'static str] = &["rule_group_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "rule_group_name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_rule_group_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -780,9 +830,16 @@ impl rt::struct_de::Members for FirewallingRuleGroupListParams {
     const NAME: &'static str = "FirewallingRuleGroupListParams";
     const NAMES: &'static [&'static str] = &["include_public"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "include_public" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_include_public = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -864,10 +921,18 @@ impl rt::struct_de::Members for FirewallingRuleGroupStatusParams {
     const NAME: &'static str = "FirewallingRuleGroupStatusParams";
     const NAMES: &'static [&'static str] = &["name", "rule_group_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "rule_group_name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_rule_group_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -976,9 +1041,16 @@ impl rt::struct_de::Members for FirewallingRuleInfoParams {
     const NAME: &'static str = "FirewallingRuleInfoParams";
     const NAMES: &'static [&'static str] = &["rule_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "rule_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_rule_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -1089,6 +1161,23 @@ impl rt::struct_de::Members for FirewallingRuleUpdateParams {
         "comment",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "rule_id" => 0,
+            "ip_version" => 1,
+            "action" => 2,
+            "source_ips" => 3,
+            "dest_ips" => 4,
+            "source_ip6s" => 5,
+            "dest_ip6s" => 6,
+            "source_ports" => 7,
+            "dest_ports" => 8,
+            "protocols" => 9,
+            "ordering" => 10,
+            "comment" => 11,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_rule_id = None;
         let mut slot_ip_version = None;
@@ -1102,7 +1191,8 @@ impl rt::struct_de::Members for FirewallingRuleUpdateParams {
         let mut slot_protocols = None;
         let mut slot_ordering = None;
         let mut slot_comment = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip_version, "ip_version")?,
@@ -1341,10 +1431,18 @@ impl rt::struct_de::Members for FirewallingUpdateParams {
     const NAME: &'static str = "FirewallingUpdateParams";
     const NAMES: &'static [&'static str] = &["name", "rule_group_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "rule_group_name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_rule_group_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {

@@ -18,9 +18,16 @@ impl rt::struct_de::Members for InvoiceInfoParams {
     const NAME: &'static str = "InvoiceInfoParams";
     const NAMES: &'static [&'static str] = &["ref"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "ref" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_ref = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_ref, "ref")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -99,11 +106,20 @@ impl rt::struct_de::Members for InvoiceListParams {
     const NAME: &'static str = "InvoiceListParams";
     const NAMES: &'static [&'static str] = &["date_gte", "date_lte", "status"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "date_gte" => 0,
+            "date_lte" => 1,
+            "status" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_date_gte = None;
         let mut slot_date_lte = None;
         let mut slot_status = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_date_gte, "date_gte")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_date_lte, "date_lte")?,

@@ -41,6 +41,19 @@ impl rt::struct_de::Members for LoadbalancerServerAddParams {
         "weight",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer" => 0,
+            "service_name" => 1,
+            "server_name" => 2,
+            "ip_address" => 3,
+            "port" => 4,
+            "enabled" => 5,
+            "fallback" => 6,
+            "weight" => 7,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer = None;
         let mut slot_service_name = None;
@@ -50,7 +63,8 @@ impl rt::struct_de::Members for LoadbalancerServerAddParams {
         let mut slot_enabled = None;
         let mut slot_fallback = None;
         let mut slot_weight = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -254,11 +268,20 @@ impl rt::struct_de::Members for LoadbalancerServerInfoParams {
         "server_name",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer" => 0,
+            "service_name" => 1,
+            "server_name" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer = None;
         let mut slot_service_name = None;
         let mut slot_server_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -397,11 +420,20 @@ impl rt::struct_de::Members for LoadbalancerServerRemoveParams {
         "server_name",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer" => 0,
+            "service_name" => 1,
+            "server_name" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer = None;
         let mut slot_service_name = None;
         let mut slot_server_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -562,6 +594,19 @@ impl rt::struct_de::Members for LoadbalancerServerUpdateParams {
         "weight",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer" => 0,
+            "service_name" => 1,
+            "server_name" => 2,
+            "ip_address" => 3,
+            "port" => 4,
+            "enabled" => 5,
+            "fallback" => 6,
+            "weight" => 7,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer = None;
         let mut slot_service_name = None;
@@ -571,7 +616,8 @@ impl rt::struct_de::Members for LoadbalancerServerUpdateParams {
         let mut slot_enabled = None;
         let mut slot_fallback = None;
         let mut slot_weight = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -777,6 +823,17 @@ impl rt::struct_de::Members for LoadbalancerServiceAddParams {
         "enabled",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer" => 0,
+            "service_name" => 1,
+            "protocol" => 2,
+            "virtual_ip" => 3,
+            "port" => 4,
+            "enabled" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer = None;
         let mut slot_service_name = None;
@@ -784,7 +841,8 @@ impl rt::struct_de::Members for LoadbalancerServiceAddParams {
         let mut slot_virtual_ip = None;
         let mut slot_port = None;
         let mut slot_enabled = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -968,10 +1026,18 @@ impl rt::struct_de::Members for LoadbalancerServiceInfoParams {
     const NAME: &'static str = "LoadbalancerServiceInfoParams";
     const NAMES: &'static [&'static str] = &["load_balancer", "service_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer" => 0,
+            "service_name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer = None;
         let mut slot_service_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1093,9 +1159,16 @@ impl rt::struct_de::Members for LoadbalancerServiceListParams {
     const NAME: &'static str = "LoadbalancerServiceListParams";
     const NAMES: &'static [&'static str] = &["load_balancer"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1185,10 +1258,18 @@ impl rt::struct_de::Members for LoadbalancerServiceRemoveParams {
     const NAME: &'static str = "LoadbalancerServiceRemoveParams";
     const NAMES: &'static [&'static str] = &["load_balancer", "service_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer" => 0,
+            "service_name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer = None;
         let mut slot_service_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1328,6 +1409,17 @@ impl rt::struct_de::Members for LoadbalancerServiceUpdateParams {
         "enabled",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer" => 0,
+            "service_name" => 1,
+            "protocol" => 2,
+            "virtual_ip" => 3,
+            "port" => 4,
+            "enabled" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer = None;
         let mut slot_service_name = None;
@@ -1335,7 +1427,8 @@ impl rt::struct_de::Members for LoadbalancerServiceUpdateParams {
         let mut slot_virtual_ip = None;
         let mut slot_port = None;
         let mut slot_enabled = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

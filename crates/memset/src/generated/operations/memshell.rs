@@ -20,10 +20,18 @@ impl rt::struct_de::Members for MemshellDisableParams {
     const NAME: &'static str = "MemshellDisableParams";
     const NAMES: &'static [&'static str] = &["name", "password"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "password" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_password = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
@@ -122,10 +130,18 @@ impl rt::struct_de::Members for MemshellEnableParams {
     const NAME: &'static str = "MemshellEnableParams";
     const NAMES: &'static [&'static str] = &["name", "password"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "password" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_password = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
@@ -233,9 +249,16 @@ impl rt::struct_de::Members for MemshellInfoParams {
     const NAME: &'static str = "MemshellInfoParams";
     const NAMES: &'static [&'static str] = &["name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -316,11 +339,20 @@ impl rt::struct_de::Members for MemshellSetPasswordParams {
     const NAME: &'static str = "MemshellSetPasswordParams";
     const NAMES: &'static [&'static str] = &["name", "current_password", "new_password"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "current_password" => 1,
+            "new_password" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_current_password = None;
         let mut slot_new_password = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {

@@ -15,8 +15,12 @@ impl rt::struct_de::Members for OpenstackListProjectsParams {
     const NAME: &'static str = "OpenstackListProjectsParams";
     const NAMES: &'static [&'static str] = &[];
     const STRICT: bool = true;
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})
@@ -68,8 +72,12 @@ impl rt::struct_de::Members for OpenstackSyncUsersParams {
     const NAME: &'static str = "OpenstackSyncUsersParams";
     const NAMES: &'static [&'static str] = &[];
     const STRICT: bool = true;
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})
@@ -130,10 +138,18 @@ impl rt::struct_de::Members for OpenstackProjectAddUserParams {
     const NAME: &'static str = "OpenstackProjectAddUserParams";
     const NAMES: &'static [&'static str] = &["project_id", "username"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "project_id" => 0,
+            "username" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_project_id = None;
         let mut slot_username = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_project_id, "project_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
@@ -231,9 +247,16 @@ impl rt::struct_de::Members for OpenstackProjectListUsersParams {
     const NAME: &'static str = "OpenstackProjectListUsersParams";
     const NAMES: &'static [&'static str] = &["project_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "project_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_project_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_project_id, "project_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -315,10 +338,18 @@ impl rt::struct_de::Members for OpenstackProjectRemoveUserParams {
     const NAME: &'static str = "OpenstackProjectRemoveUserParams";
     const NAMES: &'static [&'static str] = &["project_id", "username"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "project_id" => 0,
+            "username" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_project_id = None;
         let mut slot_username = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_project_id, "project_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
@@ -430,13 +461,24 @@ impl rt::struct_de::Members for OpenstackUserCreateParams {
         "enabled",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "username" => 0,
+            "password" => 1,
+            "description" => 2,
+            "email" => 3,
+            "enabled" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_username = None;
         let mut slot_password = None;
         let mut slot_description = None;
         let mut slot_email = None;
         let mut slot_enabled = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
@@ -592,9 +634,16 @@ impl rt::struct_de::Members for OpenstackUserDeleteParams {
     const NAME: &'static str = "OpenstackUserDeleteParams";
     const NAMES: &'static [&'static str] = &["username"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "username" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_username = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -672,9 +721,16 @@ impl rt::struct_de::Members for OpenstackUserDisableParams {
     const NAME: &'static str = "OpenstackUserDisableParams";
     const NAMES: &'static [&'static str] = &["username"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "username" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_username = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -757,9 +813,16 @@ impl rt::struct_de::Members for OpenstackUserEnableParams {
     const NAME: &'static str = "OpenstackUserEnableParams";
     const NAMES: &'static [&'static str] = &["username"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "username" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_username = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -842,9 +905,16 @@ impl rt::struct_de::Members for OpenstackUserInfoParams {
     const NAME: &'static str = "OpenstackUserInfoParams";
     const NAMES: &'static [&'static str] = &["username"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "username" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_username = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -918,8 +988,12 @@ impl rt::struct_de::Members for OpenstackUserListParams {
     const NAME: &'static str = "OpenstackUserListParams";
     const NAMES: &'static [&'static str] = &[];
     const STRICT: bool = true;
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})
@@ -979,10 +1053,18 @@ impl rt::struct_de::Members for OpenstackUserSetPasswordParams {
     const NAME: &'static str = "OpenstackUserSetPasswordParams";
     const NAMES: &'static [&'static str] = &["username", "password"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "username" => 0,
+            "password" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_username = None;
         let mut slot_password = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,

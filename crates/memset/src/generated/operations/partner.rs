@@ -53,6 +53,23 @@ impl rt::struct_de::Members for PartnerAccountCreateParams {
         "account_currency",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "user_email" => 0,
+            "user_title" => 1,
+            "user_forename" => 2,
+            "user_surname" => 3,
+            "user_company" => 4,
+            "user_phone" => 5,
+            "user_address" => 6,
+            "user_town" => 7,
+            "user_statecounty" => 8,
+            "user_country" => 9,
+            "user_postcode" => 10,
+            "account_currency" => 11,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_user_email = None;
         let mut slot_user_title = None;
@@ -66,7 +83,8 @@ impl rt::struct_de::Members for PartnerAccountCreateParams {
         let mut slot_user_country = None;
         let mut slot_user_postcode = None;
         let mut slot_account_currency = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_user_email, "user_email")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_user_title, "user_title")?,
@@ -345,8 +363,12 @@ impl rt::struct_de::Members for PartnerAccountListParams {
     const NAME: &'static str = "PartnerAccountListParams";
     const NAMES: &'static [&'static str] = &[];
     const STRICT: bool = true;
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})
@@ -412,12 +434,22 @@ impl rt::struct_de::Members for PartnerApikeyCreateParams {
         "comment",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "account_name" => 0,
+            "service" => 1,
+            "methods" => 2,
+            "comment" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_account_name = None;
         let mut slot_service = None;
         let mut slot_methods = None;
         let mut slot_comment = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -561,9 +593,16 @@ impl rt::struct_de::Members for PartnerApikeyListParams {
     const NAME: &'static str = "PartnerApikeyListParams";
     const NAMES: &'static [&'static str] = &["account_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "account_name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_account_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -662,9 +701,16 @@ impl rt::struct_de::Members for PartnerServiceListParams {
     const NAME: &'static str = "PartnerServiceListParams";
     const NAMES: &'static [&'static str] = &["account_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "account_name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_account_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

@@ -15,8 +15,12 @@ impl rt::struct_de::Members for PaymentMethodAvailableParams {
     const NAME: &'static str = "PaymentMethodAvailableParams";
     const NAMES: &'static [&'static str] = &[];
     const STRICT: bool = true;
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})
@@ -71,9 +75,16 @@ impl rt::struct_de::Members for PaymentMethodInfoParams {
     const NAME: &'static str = "PaymentMethodInfoParams";
     const NAMES: &'static [&'static str] = &["payment_method_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "payment_method_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_payment_method_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -152,9 +163,16 @@ impl rt::struct_de::Members for PaymentMethodRemoveParams {
     const NAME: &'static str = "PaymentMethodRemoveParams";
     const NAMES: &'static [&'static str] = &["payment_method_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "payment_method_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_payment_method_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -237,9 +255,16 @@ impl rt::struct_de::Members for PaymentMethodSetDefaultParams {
     const NAME: &'static str = "PaymentMethodSetDefaultParams";
     const NAMES: &'static [&'static str] = &["payment_method_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "payment_method_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_payment_method_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

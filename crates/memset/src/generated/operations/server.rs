@@ -18,9 +18,16 @@ impl rt::struct_de::Members for ServerInfoParams {
     const NAME: &'static str = "ServerInfoParams";
     const NAMES: &'static [&'static str] = &["name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -98,9 +105,16 @@ impl rt::struct_de::Members for ServerListParams {
     const NAME: &'static str = "ServerListParams";
     const NAMES: &'static [&'static str] = &["status"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "status" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_status = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -187,10 +201,18 @@ impl rt::struct_de::Members for ServerMoveIpsParams {
     const NAME: &'static str = "ServerMoveIpsParams";
     const NAMES: &'static [&'static str] = &["source_ips", "destination_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "source_ips" => 0,
+            "destination_name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_source_ips = None;
         let mut slot_destination_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_source_ips, "source_ips")?,
                 1 => {
@@ -321,10 +343,18 @@ impl rt::struct_de::Members for ServerRebootParams {
     const NAME: &'static str = "ServerRebootParams";
     const NAMES: &'static [&'static str] = &["name", "email_address"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "email_address" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_email_address = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -447,12 +477,22 @@ impl rt::struct_de::Members for ServerReimageFromSnapshotParams {
         "snapshot_path",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "storage_name" => 1,
+            "image_type" => 2,
+            "snapshot_path" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_storage_name = None;
         let mut slot_image_type = None;
         let mut slot_snapshot_path = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -622,12 +662,22 @@ impl rt::struct_de::Members for ServerReimageFromStockImageParams {
     const NAME: &'static str = "ServerReimageFromStockImageParams";
     const NAMES: &'static [&'static str] = &["name", "os", "os_bits", "pub_ssh_key"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "os" => 1,
+            "os_bits" => 2,
+            "pub_ssh_key" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_os = None;
         let mut slot_os_bits = None;
         let mut slot_pub_ssh_key = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
@@ -769,10 +819,18 @@ impl rt::struct_de::Members for ServerSetIntrusionDetectionAlertLevelParams {
     const NAME: &'static str = "ServerSetIntrusionDetectionAlertLevelParams";
     const NAMES: &'static [&'static str] = &["name", "alert_level"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "alert_level" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_alert_level = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -887,10 +945,18 @@ impl rt::struct_de::Members for ServerSetPenetrationPatrolAlertLevelParams {
     const NAME: &'static str = "ServerSetPenetrationPatrolAlertLevelParams";
     const NAMES: &'static [&'static str] = &["name", "alert_level"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "alert_level" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_alert_level = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -999,10 +1065,18 @@ impl rt::struct_de::Members for ServerSlaveNsAddParams {
     const NAME: &'static str = "ServerSlaveNsAddParams";
     const NAMES: &'static [&'static str] = &["name", "domain_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "domain_name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_domain_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -1108,10 +1182,18 @@ impl rt::struct_de::Members for ServerSlaveNsDeleteParams {
     const NAME: &'static str = "ServerSlaveNsDeleteParams";
     const NAMES: &'static [&'static str] = &["name", "domain_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "domain_name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_domain_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -1213,9 +1295,16 @@ impl rt::struct_de::Members for ServerSlaveNsListParams {
     const NAME: &'static str = "ServerSlaveNsListParams";
     const NAMES: &'static [&'static str] = &["name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -1308,11 +1397,20 @@ impl rt::struct_de::Members for ServerSnapshotParams {
     const NAME: &'static str = "ServerSnapshotParams";
     const NAMES: &'static [&'static str] = &["name", "storage_name", "image_type"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "storage_name" => 1,
+            "image_type" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_storage_name = None;
         let mut slot_image_type = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -1455,10 +1553,18 @@ impl rt::struct_de::Members for ServerSnapshotDeleteParams {
     const NAME: &'static str = "ServerSnapshotDeleteParams";
     const NAMES: &'static [&'static str] = &["storage_name", "snapshot_path"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "storage_name" => 0,
+            "snapshot_path" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_storage_name = None;
         let mut slot_snapshot_path = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1582,9 +1688,16 @@ impl rt::struct_de::Members for ServerSnapshotListParams {
     const NAME: &'static str = "ServerSnapshotListParams";
     const NAMES: &'static [&'static str] = &["storage_name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "storage_name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_storage_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1695,12 +1808,22 @@ impl rt::struct_de::Members for ServerUpgradeParams {
         "upgrade_disk",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "new_sku" => 1,
+            "dry_run" => 2,
+            "upgrade_disk" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_new_sku = None;
         let mut slot_dry_run = None;
         let mut slot_upgrade_disk = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_new_sku, "new_sku")?,
@@ -1828,9 +1951,16 @@ impl rt::struct_de::Members for ServerMonitoringGetPolicyParams {
     const NAME: &'static str = "ServerMonitoringGetPolicyParams";
     const NAMES: &'static [&'static str] = &["name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -1930,6 +2060,18 @@ impl rt::struct_de::Members for ServerMonitoringRuleCreateParams {
         "http_check_string",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "service" => 1,
+            "alert_type" => 2,
+            "contact_address" => 3,
+            "port" => 4,
+            "host_name" => 5,
+            "http_check_string" => 6,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_service = None;
@@ -1938,7 +2080,8 @@ impl rt::struct_de::Members for ServerMonitoringRuleCreateParams {
         let mut slot_port = None;
         let mut slot_host_name = None;
         let mut slot_http_check_string = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
@@ -2174,10 +2317,18 @@ impl rt::struct_de::Members for ServerMonitoringRuleDeleteParams {
     const NAME: &'static str = "ServerMonitoringRuleDeleteParams";
     const NAMES: &'static [&'static str] = &["name", "rule_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "rule_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_rule_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
@@ -2282,10 +2433,18 @@ impl rt::struct_de::Members for ServerMonitoringRuleInfoParams {
     const NAME: &'static str = "ServerMonitoringRuleInfoParams";
     const NAMES: &'static [&'static str] = &["name", "rule_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "rule_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_rule_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
@@ -2385,9 +2544,16 @@ impl rt::struct_de::Members for ServerMonitoringRuleListParams {
     const NAME: &'static str = "ServerMonitoringRuleListParams";
     const NAMES: &'static [&'static str] = &["name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -2487,6 +2653,19 @@ impl rt::struct_de::Members for ServerMonitoringRuleUpdateParams {
         "http_check_string",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "rule_id" => 1,
+            "service" => 2,
+            "alert_type" => 3,
+            "contact_address" => 4,
+            "port" => 5,
+            "host_name" => 6,
+            "http_check_string" => 7,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_rule_id = None;
@@ -2496,7 +2675,8 @@ impl rt::struct_de::Members for ServerMonitoringRuleUpdateParams {
         let mut slot_port = None;
         let mut slot_host_name = None;
         let mut slot_http_check_string = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
@@ -2699,12 +2879,22 @@ impl rt::struct_de::Members for ServerMonitoringSetPolicyParams {
         "reminder_emails",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "monitoring" => 1,
+            "auto_reboot" => 2,
+            "reminder_emails" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_monitoring = None;
         let mut slot_auto_reboot = None;
         let mut slot_reminder_emails = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_monitoring, "monitoring")?,
@@ -2840,9 +3030,16 @@ impl rt::struct_de::Members for ServerStatusInfoParams {
     const NAME: &'static str = "ServerStatusInfoParams";
     const NAMES: &'static [&'static str] = &["name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -2921,10 +3118,18 @@ impl rt::struct_de::Members for ServerStatusListParams {
     const NAME: &'static str = "ServerStatusListParams";
     const NAMES: &'static [&'static str] = &["names", "statuses"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "names" => 0,
+            "statuses" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_names = None;
         let mut slot_statuses = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_names, "names")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_statuses, "statuses")?,

@@ -18,9 +18,16 @@ impl rt::struct_de::Members for ServiceCancelParams {
     const NAME: &'static str = "ServiceCancelParams";
     const NAMES: &'static [&'static str] = &["name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -114,9 +121,16 @@ impl rt::struct_de::Members for ServiceInfoParams {
     const NAME: &'static str = "ServiceInfoParams";
     const NAMES: &'static [&'static str] = &["name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -195,10 +209,18 @@ impl rt::struct_de::Members for ServiceListParams {
     const NAME: &'static str = "ServiceListParams";
     const NAMES: &'static [&'static str] = &["type", "status"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "type" => 0,
+            "status" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_type = None;
         let mut slot_status = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
@@ -296,10 +318,18 @@ impl rt::struct_de::Members for ServiceSetNicknameParams {
     const NAME: &'static str = "ServiceSetNicknameParams";
     const NAMES: &'static [&'static str] = &["name", "nickname"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "nickname" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_nickname = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,

@@ -22,11 +22,20 @@ impl rt::struct_de::Members for VlanAddParams {
     const NAME: &'static str = "VlanAddParams";
     const NAMES: &'static [&'static str] = &["name", "host", "primary"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "host" => 1,
+            "primary" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_host = None;
         let mut slot_primary = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_host, "host")?,
@@ -154,9 +163,16 @@ impl rt::struct_de::Members for VlanInfoParams {
     const NAME: &'static str = "VlanInfoParams";
     const NAMES: &'static [&'static str] = &["name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -233,9 +249,16 @@ impl rt::struct_de::Members for VlanListParams {
     const NAME: &'static str = "VlanListParams";
     const NAMES: &'static [&'static str] = &["name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -314,10 +337,18 @@ impl rt::struct_de::Members for VlanRemoveParams {
     const NAME: &'static str = "VlanRemoveParams";
     const NAMES: &'static [&'static str] = &["name", "host"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "host" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_host = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_host, "host")?,

@@ -20,10 +20,18 @@ impl rt::struct_de::Members for WebsiteFirewallClearCacheParams {
     const NAME: &'static str = "WebsiteFirewallClearCacheParams";
     const NAMES: &'static [&'static str] = &["domain", "paths"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "domain" => 0,
+            "paths" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_domain = None;
         let mut slot_paths = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_paths, "paths")?,

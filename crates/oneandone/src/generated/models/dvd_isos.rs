@@ -40,6 +40,18 @@ impl rt::struct_de::Members for DvdIso {
         "architecture",
         "type",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "os_family" => 2,
+            "os" => 3,
+            "os_version" => 4,
+            "architecture" => 5,
+            "type" => 6,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
@@ -48,7 +60,8 @@ impl rt::struct_de::Members for DvdIso {
         let mut slot_os_version = None;
         let mut slot_architecture = None;
         let mut slot_type = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,

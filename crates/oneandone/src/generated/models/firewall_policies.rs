@@ -18,10 +18,18 @@ impl rt::struct_de::Members for NewFirewallPolicy {
     const NAME: &'static str = "NewFirewallPolicy";
     const NAMES: &'static [&'static str] = &["name", "description"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "description" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_description = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -94,6 +102,18 @@ impl rt::struct_de::Members for NewFirewallRule {
         "description",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "protocol" => 0,
+            "port_from" => 1,
+            "port_to" => 2,
+            "source" => 3,
+            "port" => 4,
+            "action" => 5,
+            "description" => 6,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_protocol = None;
         let mut slot_port_from = None;
@@ -102,7 +122,8 @@ impl rt::struct_de::Members for NewFirewallRule {
         let mut slot_port = None;
         let mut slot_action = None;
         let mut slot_description = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_port_from, "port_from")?,
@@ -222,6 +243,20 @@ impl rt::struct_de::Members for FirewallPolicy {
         "server_ips",
         "cloudpanel_id",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "description" => 2,
+            "state" => 3,
+            "creation_date" => 4,
+            "default" => 5,
+            "rules" => 6,
+            "server_ips" => 7,
+            "cloudpanel_id" => 8,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
@@ -232,7 +267,8 @@ impl rt::struct_de::Members for FirewallPolicy {
         let mut slot_rules = None;
         let mut slot_server_ips = None;
         let mut slot_cloudpanel_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -320,6 +356,19 @@ impl rt::struct_de::Members for FirewallRule {
         "action",
         "description",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "protocol" => 1,
+            "port_from" => 2,
+            "port_to" => 3,
+            "source" => 4,
+            "port" => 5,
+            "action" => 6,
+            "description" => 7,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_protocol = None;
@@ -329,7 +378,8 @@ impl rt::struct_de::Members for FirewallRule {
         let mut slot_port = None;
         let mut slot_action = None;
         let mut slot_description = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
@@ -379,11 +429,20 @@ pub struct AttachedServerIp {
 impl rt::struct_de::Members for AttachedServerIp {
     const NAME: &'static str = "AttachedServerIp";
     const NAMES: &'static [&'static str] = &["id", "ip", "server_name"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "ip" => 1,
+            "server_name" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_ip = None;
         let mut slot_server_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,

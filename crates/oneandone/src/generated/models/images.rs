@@ -32,13 +32,24 @@ impl rt::struct_de::Members for NewImage {
         "num_images",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "name" => 1,
+            "description" => 2,
+            "frequency" => 3,
+            "num_images" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_name = None;
         let mut slot_description = None;
         let mut slot_frequency = None;
         let mut slot_num_images = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -194,6 +205,30 @@ impl rt::struct_de::Members for Image {
         "creation_date",
         "datacenter",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "description" => 2,
+            "os_family" => 3,
+            "os" => 4,
+            "os_version" => 5,
+            "architecture" => 6,
+            "os_image_type" => 7,
+            "type" => 8,
+            "min_hdd_size" => 9,
+            "licenses" => 10,
+            "cloudpanel_id" => 11,
+            "state" => 12,
+            "hdds" => 13,
+            "server_id" => 14,
+            "frequency" => 15,
+            "num_images" => 16,
+            "creation_date" => 17,
+            "datacenter" => 18,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
@@ -214,7 +249,8 @@ impl rt::struct_de::Members for Image {
         let mut slot_num_images = None;
         let mut slot_creation_date = None;
         let mut slot_datacenter = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -312,9 +348,16 @@ pub struct License {
 impl rt::struct_de::Members for License {
     const NAME: &'static str = "License";
     const NAMES: &'static [&'static str] = &["name"];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 _ => rt::struct_de::skip(&mut map)?,

@@ -61,6 +61,21 @@ impl rt::struct_de::Members for NewLoadBalancer {
         "method",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "description" => 1,
+            "health_check_test" => 2,
+            "health_check_interval" => 3,
+            "health_check_path" => 4,
+            "health_check_parse" => 5,
+            "health_check_path_parser" => 6,
+            "persistence" => 7,
+            "persistence_time" => 8,
+            "method" => 9,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_description = None;
@@ -71,7 +86,8 @@ impl rt::struct_de::Members for NewLoadBalancer {
         let mut slot_persistence = None;
         let mut slot_persistence_time = None;
         let mut slot_method = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -270,12 +286,22 @@ impl rt::struct_de::Members for NewLoadBalancerRule {
         "source",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "protocol" => 0,
+            "port_balancer" => 1,
+            "port_server" => 2,
+            "source" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_protocol = None;
         let mut slot_port_balancer = None;
         let mut slot_port_server = None;
         let mut slot_source = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
                 1 => {
@@ -403,6 +429,28 @@ impl rt::struct_de::Members for LoadBalancer {
         "cloudpanel_id",
         "datacenter",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "description" => 2,
+            "state" => 3,
+            "creation_date" => 4,
+            "ip" => 5,
+            "health_check_test" => 6,
+            "health_check_interval" => 7,
+            "health_check_path" => 8,
+            "health_check_path_parser" => 9,
+            "persistence" => 10,
+            "persistence_time" => 11,
+            "method" => 12,
+            "rules" => 13,
+            "server_ips" => 14,
+            "cloudpanel_id" => 15,
+            "datacenter" => 16,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
@@ -421,7 +469,8 @@ impl rt::struct_de::Members for LoadBalancer {
         let mut slot_server_ips = None;
         let mut slot_cloudpanel_id = None;
         let mut slot_datacenter = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -545,13 +594,24 @@ impl rt::struct_de::Members for LoadBalancerRule {
         "port_server",
         "source",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "protocol" => 1,
+            "port_balancer" => 2,
+            "port_server" => 3,
+            "source" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_protocol = None;
         let mut slot_port_balancer = None;
         let mut slot_port_server = None;
         let mut slot_source = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,

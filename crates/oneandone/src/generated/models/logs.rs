@@ -60,6 +60,23 @@ impl rt::struct_de::Members for Log {
         "cloudpanel_id",
         "site_id",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "start_date" => 1,
+            "end_date" => 2,
+            "duration" => 3,
+            "status" => 4,
+            "action" => 5,
+            "type" => 6,
+            "resource" => 7,
+            "details" => 8,
+            "user" => 9,
+            "cloudpanel_id" => 10,
+            "site_id" => 11,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_start_date = None;
@@ -73,7 +90,8 @@ impl rt::struct_de::Members for Log {
         let mut slot_user = None;
         let mut slot_cloudpanel_id = None;
         let mut slot_site_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_start_date, "start_date")?,
@@ -133,10 +151,18 @@ pub struct ActionStatus {
 impl rt::struct_de::Members for ActionStatus {
     const NAME: &'static str = "ActionStatus";
     const NAMES: &'static [&'static str] = &["state", "percent"];
+    fn index(key: &str) -> usize {
+        match key {
+            "state" => 0,
+            "percent" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_state = None;
         let mut slot_percent = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_percent, "percent")?,

@@ -36,6 +36,17 @@ impl rt::struct_de::Members for MonitoredServer {
         "alerts_count",
         "agent",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "status" => 2,
+            "alerts" => 3,
+            "alerts_count" => 4,
+            "agent" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
@@ -43,7 +54,8 @@ impl rt::struct_de::Members for MonitoredServer {
         let mut slot_alerts = None;
         let mut slot_alerts_count = None;
         let mut slot_agent = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -110,6 +122,17 @@ impl rt::struct_de::Members for MonitoringStatus {
         "transfer",
         "internal_ping",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "state" => 0,
+            "cpu" => 1,
+            "ram" => 2,
+            "disk" => 3,
+            "transfer" => 4,
+            "internal_ping" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_state = None;
         let mut slot_cpu = None;
@@ -117,7 +140,8 @@ impl rt::struct_de::Members for MonitoringStatus {
         let mut slot_disk = None;
         let mut slot_transfer = None;
         let mut slot_internal_ping = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_cpu, "cpu")?,
@@ -162,9 +186,16 @@ pub struct MonitoringCheck {
 impl rt::struct_de::Members for MonitoringCheck {
     const NAME: &'static str = "MonitoringCheck";
     const NAMES: &'static [&'static str] = &["state"];
+    fn index(key: &str) -> usize {
+        match key {
+            "state" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_state = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -199,11 +230,20 @@ pub struct AlertCounts {
 impl rt::struct_de::Members for AlertCounts {
     const NAME: &'static str = "AlertCounts";
     const NAMES: &'static [&'static str] = &["resources", "ports", "process"];
+    fn index(key: &str) -> usize {
+        match key {
+            "resources" => 0,
+            "ports" => 1,
+            "process" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_resources = None;
         let mut slot_ports = None;
         let mut slot_process = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_resources, "resources")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ports, "ports")?,
@@ -242,11 +282,20 @@ pub struct AlertCount {
 impl rt::struct_de::Members for AlertCount {
     const NAME: &'static str = "AlertCount";
     const NAMES: &'static [&'static str] = &["ok", "warning", "critical"];
+    fn index(key: &str) -> usize {
+        match key {
+            "ok" => 0,
+            "warning" => 1,
+            "critical" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_ok = None;
         let mut slot_warning = None;
         let mut slot_critical = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_ok, "ok")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
@@ -289,11 +338,20 @@ impl rt::struct_de::Members for MonitoringAgent {
         "monitoring_needs_agent",
         "missing_agent_alert",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "agent_installed" => 0,
+            "monitoring_needs_agent" => 1,
+            "missing_agent_alert" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_agent_installed = None;
         let mut slot_monitoring_needs_agent = None;
         let mut slot_missing_agent_alert = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -381,6 +439,21 @@ impl rt::struct_de::Members for MonitoringUsage {
         "transfer",
         "internal_ping",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "status" => 2,
+            "alerts_count" => 3,
+            "agent" => 4,
+            "cpu" => 5,
+            "ram" => 6,
+            "disk" => 7,
+            "transfer" => 8,
+            "internal_ping" => 9,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
@@ -392,7 +465,8 @@ impl rt::struct_de::Members for MonitoringUsage {
         let mut slot_disk = None;
         let mut slot_transfer = None;
         let mut slot_internal_ping = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -469,13 +543,24 @@ impl rt::struct_de::Members for PercentUsage {
         "data",
         "unit",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "warning" => 0,
+            "critical" => 1,
+            "status" => 2,
+            "data" => 3,
+            "unit" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_warning = None;
         let mut slot_critical = None;
         let mut slot_status = None;
         let mut slot_data = None;
         let mut slot_unit = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_critical, "critical")?,
@@ -515,10 +600,18 @@ pub struct PercentSample {
 impl rt::struct_de::Members for PercentSample {
     const NAME: &'static str = "PercentSample";
     const NAMES: &'static [&'static str] = &["date", "used_percent"];
+    fn index(key: &str) -> usize {
+        match key {
+            "date" => 0,
+            "used_percent" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_date = None;
         let mut slot_used_percent = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
                 1 => {
@@ -555,9 +648,16 @@ pub struct PercentUnit {
 impl rt::struct_de::Members for PercentUnit {
     const NAME: &'static str = "PercentUnit";
     const NAMES: &'static [&'static str] = &["used_percent"];
+    fn index(key: &str) -> usize {
+        match key {
+            "used_percent" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_used_percent = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -610,13 +710,24 @@ impl rt::struct_de::Members for TransferUsage {
         "data",
         "unit",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "warning" => 0,
+            "critical" => 1,
+            "status" => 2,
+            "data" => 3,
+            "unit" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_warning = None;
         let mut slot_critical = None;
         let mut slot_status = None;
         let mut slot_data = None;
         let mut slot_unit = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_critical, "critical")?,
@@ -659,11 +770,20 @@ pub struct TransferSample {
 impl rt::struct_de::Members for TransferSample {
     const NAME: &'static str = "TransferSample";
     const NAMES: &'static [&'static str] = &["date", "downstream", "upstream"];
+    fn index(key: &str) -> usize {
+        match key {
+            "date" => 0,
+            "downstream" => 1,
+            "upstream" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_date = None;
         let mut slot_downstream = None;
         let mut slot_upstream = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_downstream, "downstream")?,
@@ -699,10 +819,18 @@ pub struct TransferUnit {
 impl rt::struct_de::Members for TransferUnit {
     const NAME: &'static str = "TransferUnit";
     const NAMES: &'static [&'static str] = &["downstream", "upstream"];
+    fn index(key: &str) -> usize {
+        match key {
+            "downstream" => 0,
+            "upstream" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_downstream = None;
         let mut slot_upstream = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_downstream, "downstream")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_upstream, "upstream")?,
@@ -751,13 +879,24 @@ impl rt::struct_de::Members for PingUsage {
         "data",
         "unit",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "warning" => 0,
+            "critical" => 1,
+            "status" => 2,
+            "data" => 3,
+            "unit" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_warning = None;
         let mut slot_critical = None;
         let mut slot_status = None;
         let mut slot_data = None;
         let mut slot_unit = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_critical, "critical")?,
@@ -800,11 +939,20 @@ pub struct PingSample {
 impl rt::struct_de::Members for PingSample {
     const NAME: &'static str = "PingSample";
     const NAMES: &'static [&'static str] = &["date", "pl", "rta"];
+    fn index(key: &str) -> usize {
+        match key {
+            "date" => 0,
+            "pl" => 1,
+            "rta" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_date = None;
         let mut slot_pl = None;
         let mut slot_rta = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_pl, "pl")?,
@@ -840,10 +988,18 @@ pub struct PingUnit {
 impl rt::struct_de::Members for PingUnit {
     const NAME: &'static str = "PingUnit";
     const NAMES: &'static [&'static str] = &["pl", "rta"];
+    fn index(key: &str) -> usize {
+        match key {
+            "pl" => 0,
+            "rta" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_pl = None;
         let mut slot_rta = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_pl, "pl")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_rta, "rta")?,

@@ -24,12 +24,22 @@ impl rt::struct_de::Members for NewMonitoringPolicy {
     const NAME: &'static str = "NewMonitoringPolicy";
     const NAMES: &'static [&'static str] = &["name", "description", "email", "agent"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "description" => 1,
+            "email" => 2,
+            "agent" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_description = None;
         let mut slot_email = None;
         let mut slot_agent = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -99,11 +109,20 @@ impl rt::struct_de::Members for MonitoringPolicyChanges {
     const NAME: &'static str = "MonitoringPolicyChanges";
     const NAMES: &'static [&'static str] = &["name", "description", "email"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "description" => 1,
+            "email" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_description = None;
         let mut slot_email = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -177,13 +196,24 @@ impl rt::struct_de::Members for NewThresholds {
         "internal_ping",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cpu" => 0,
+            "ram" => 1,
+            "disk" => 2,
+            "transfer" => 3,
+            "internal_ping" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cpu = None;
         let mut slot_ram = None;
         let mut slot_disk = None;
         let mut slot_transfer = None;
         let mut slot_internal_ping = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_cpu, "cpu")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
@@ -263,13 +293,24 @@ impl rt::struct_de::Members for ThresholdChanges {
         "internal_ping",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "cpu" => 0,
+            "ram" => 1,
+            "disk" => 2,
+            "transfer" => 3,
+            "internal_ping" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cpu = None;
         let mut slot_ram = None;
         let mut slot_disk = None;
         let mut slot_transfer = None;
         let mut slot_internal_ping = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_cpu, "cpu")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
@@ -384,12 +425,22 @@ impl rt::struct_de::Members for Threshold {
         "critical_alert",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "warning_value" => 0,
+            "warning_alert" => 1,
+            "critical_value" => 2,
+            "critical_alert" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_warning_value = None;
         let mut slot_warning_alert = None;
         let mut slot_critical_value = None;
         let mut slot_critical_alert = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -512,12 +563,22 @@ impl rt::struct_de::Members for NewMonitoringPort {
         "email_notification",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "protocol" => 0,
+            "port" => 1,
+            "alert_if" => 2,
+            "email_notification" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_protocol = None;
         let mut slot_port = None;
         let mut slot_alert_if = None;
         let mut slot_email_notification = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
@@ -603,11 +664,20 @@ impl rt::struct_de::Members for NewMonitoringProcess {
         "email_notification",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "process" => 0,
+            "alert_if" => 1,
+            "email_notification" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_process = None;
         let mut slot_alert_if = None;
         let mut slot_email_notification = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_process, "process")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
@@ -681,10 +751,18 @@ impl rt::struct_de::Members for MonitoringPortUpdate {
     const NAME: &'static str = "MonitoringPortUpdate";
     const NAMES: &'static [&'static str] = &["alert_if", "email_notification"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "alert_if" => 0,
+            "email_notification" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_alert_if = None;
         let mut slot_email_notification = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
                 1 => {
@@ -759,10 +837,18 @@ impl rt::struct_de::Members for MonitoringProcessUpdate {
     const NAME: &'static str = "MonitoringProcessUpdate";
     const NAMES: &'static [&'static str] = &["alert_if", "email_notification"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "alert_if" => 0,
+            "email_notification" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_alert_if = None;
         let mut slot_email_notification = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
                 1 => {
@@ -882,6 +968,24 @@ impl rt::struct_de::Members for MonitoringPolicy {
         "processes",
         "cloudpanel_id",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "description" => 2,
+            "default" => 3,
+            "state" => 4,
+            "creation_date" => 5,
+            "email" => 6,
+            "agent" => 7,
+            "servers" => 8,
+            "thresholds" => 9,
+            "ports" => 10,
+            "processes" => 11,
+            "cloudpanel_id" => 12,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
@@ -896,7 +1000,8 @@ impl rt::struct_de::Members for MonitoringPolicy {
         let mut slot_ports = None;
         let mut slot_processes = None;
         let mut slot_cloudpanel_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -981,13 +1086,24 @@ impl rt::struct_de::Members for PolicyThresholds {
         "transfer",
         "internal_ping",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "cpu" => 0,
+            "ram" => 1,
+            "disk" => 2,
+            "transfer" => 3,
+            "internal_ping" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cpu = None;
         let mut slot_ram = None;
         let mut slot_disk = None;
         let mut slot_transfer = None;
         let mut slot_internal_ping = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_cpu, "cpu")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
@@ -1033,10 +1149,18 @@ pub struct ThresholdLimits {
 impl rt::struct_de::Members for ThresholdLimits {
     const NAME: &'static str = "ThresholdLimits";
     const NAMES: &'static [&'static str] = &["warning", "critical"];
+    fn index(key: &str) -> usize {
+        match key {
+            "warning" => 0,
+            "critical" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_warning = None;
         let mut slot_critical = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_critical, "critical")?,
@@ -1070,10 +1194,18 @@ pub struct ThresholdLevel {
 impl rt::struct_de::Members for ThresholdLevel {
     const NAME: &'static str = "ThresholdLevel";
     const NAMES: &'static [&'static str] = &["value", "alert"];
+    fn index(key: &str) -> usize {
+        match key {
+            "value" => 0,
+            "alert" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_value = None;
         let mut slot_alert = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_value, "value")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_alert, "alert")?,
@@ -1133,6 +1265,19 @@ impl rt::struct_de::Members for MonitoringPort {
         "alert_when",
         "alert",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "protocol" => 1,
+            "port" => 2,
+            "alert_if" => 3,
+            "email_notifications" => 4,
+            "email_notification" => 5,
+            "alert_when" => 6,
+            "alert" => 7,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_protocol = None;
@@ -1142,7 +1287,8 @@ impl rt::struct_de::Members for MonitoringPort {
         let mut slot_email_notification = None;
         let mut slot_alert_when = None;
         let mut slot_alert = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
@@ -1222,6 +1368,18 @@ impl rt::struct_de::Members for MonitoringProcess {
         "alert_when",
         "alert",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "process" => 1,
+            "alert_if" => 2,
+            "email_notifications" => 3,
+            "email_notification" => 4,
+            "alert_when" => 5,
+            "alert" => 6,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_process = None;
@@ -1230,7 +1388,8 @@ impl rt::struct_de::Members for MonitoringProcess {
         let mut slot_email_notification = None;
         let mut slot_alert_when = None;
         let mut slot_alert = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_process, "process")?,

@@ -29,12 +29,22 @@ impl rt::struct_de::Members for NewPrivateNetwork {
         "subnet_mask",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "description" => 1,
+            "network_address" => 2,
+            "subnet_mask" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_description = None;
         let mut slot_network_address = None;
         let mut slot_subnet_mask = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -146,6 +156,22 @@ impl rt::struct_de::Members for PrivateNetwork {
         "site_id",
         "datacenter",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "description" => 2,
+            "network_address" => 3,
+            "subnet_mask" => 4,
+            "state" => 5,
+            "creation_date" => 6,
+            "servers" => 7,
+            "cloudpanel_id" => 8,
+            "site_id" => 9,
+            "datacenter" => 10,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
@@ -158,7 +184,8 @@ impl rt::struct_de::Members for PrivateNetwork {
         let mut slot_cloudpanel_id = None;
         let mut slot_site_id = None;
         let mut slot_datacenter = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,

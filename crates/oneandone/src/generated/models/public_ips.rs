@@ -52,6 +52,21 @@ impl rt::struct_de::Members for PublicIp {
         "site_id",
         "datacenter",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "ip" => 1,
+            "type" => 2,
+            "assigned_to" => 3,
+            "reverse_dns" => 4,
+            "is_dhcp" => 5,
+            "state" => 6,
+            "creation_date" => 7,
+            "site_id" => 8,
+            "datacenter" => 9,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_ip = None;
@@ -63,7 +78,8 @@ impl rt::struct_de::Members for PublicIp {
         let mut slot_creation_date = None;
         let mut slot_site_id = None;
         let mut slot_datacenter = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
@@ -125,11 +141,20 @@ pub struct IpAssignment {
 impl rt::struct_de::Members for IpAssignment {
     const NAME: &'static str = "IpAssignment";
     const NAMES: &'static [&'static str] = &["id", "name", "type"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "type" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
         let mut slot_type = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,

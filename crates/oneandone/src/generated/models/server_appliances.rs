@@ -60,6 +60,23 @@ impl rt::struct_de::Members for ServerAppliance {
         "available_datacenters",
         "categories",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "os_family" => 2,
+            "os" => 3,
+            "os_version" => 4,
+            "architecture" => 5,
+            "os_image_type" => 6,
+            "type" => 7,
+            "min_hdd_size" => 8,
+            "licenses" => 9,
+            "available_datacenters" => 10,
+            "categories" => 11,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
@@ -73,7 +90,8 @@ impl rt::struct_de::Members for ServerAppliance {
         let mut slot_licenses = None;
         let mut slot_available_datacenters = None;
         let mut slot_categories = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,

@@ -53,6 +53,24 @@ impl rt::struct_de::Members for NewServer {
         "monitoring_policy_id",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "description" => 1,
+            "fixed_instance_size_id" => 2,
+            "vcore" => 3,
+            "cores_per_processor" => 4,
+            "ram" => 5,
+            "appliance_id" => 6,
+            "password" => 7,
+            "power_on" => 8,
+            "firewall_policy_id" => 9,
+            "ip_id" => 10,
+            "load_balancer_id" => 11,
+            "monitoring_policy_id" => 12,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_description = None;
@@ -67,7 +85,8 @@ impl rt::struct_de::Members for NewServer {
         let mut slot_ip_id = None;
         let mut slot_load_balancer_id = None;
         let mut slot_monitoring_policy_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -363,10 +382,18 @@ impl rt::struct_de::Members for NewHdd {
     const NAME: &'static str = "NewHdd";
     const NAMES: &'static [&'static str] = &["size", "is_main"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "size" => 0,
+            "is_main" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_size = None;
         let mut slot_is_main = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_is_main, "is_main")?,
@@ -492,6 +519,30 @@ impl rt::struct_de::Members for Server {
         "ipv6_range",
         "hostname",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "cloudpanel_id" => 1,
+            "name" => 2,
+            "description" => 3,
+            "creation_date" => 4,
+            "first_password" => 5,
+            "status" => 6,
+            "hardware" => 7,
+            "image" => 8,
+            "dvd" => 9,
+            "snapshot" => 10,
+            "ips" => 11,
+            "alerts" => 12,
+            "monitoring_policy" => 13,
+            "private_networks" => 14,
+            "datacenter" => 15,
+            "server_type" => 16,
+            "ipv6_range" => 17,
+            "hostname" => 18,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_cloudpanel_id = None;
@@ -512,7 +563,8 @@ impl rt::struct_de::Members for Server {
         let mut slot_server_type = None;
         let mut slot_ipv6_range = None;
         let mut slot_hostname = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => {
@@ -673,6 +725,21 @@ impl rt::struct_de::Members for ServerSummary {
         "ips",
         "alerts",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "description" => 2,
+            "status" => 3,
+            "datacenter" => 4,
+            "creation_date" => 5,
+            "image" => 6,
+            "hardware" => 7,
+            "ips" => 8,
+            "alerts" => 9,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
@@ -684,7 +751,8 @@ impl rt::struct_de::Members for ServerSummary {
         let mut slot_hardware = None;
         let mut slot_ips = None;
         let mut slot_alerts = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -742,10 +810,18 @@ pub struct ServerStatus {
 impl rt::struct_de::Members for ServerStatus {
     const NAME: &'static str = "ServerStatus";
     const NAMES: &'static [&'static str] = &["state", "percent"];
+    fn index(key: &str) -> usize {
+        match key {
+            "state" => 0,
+            "percent" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_state = None;
         let mut slot_percent = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_percent, "percent")?,
@@ -794,13 +870,24 @@ impl rt::struct_de::Members for ServerHardware {
         "ram",
         "hdds",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "fixed_instance_size_id" => 0,
+            "vcore" => 1,
+            "cores_per_processor" => 2,
+            "ram" => 3,
+            "hdds" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_fixed_instance_size_id = None;
         let mut slot_vcore = None;
         let mut slot_cores_per_processor = None;
         let mut slot_ram = None;
         let mut slot_hdds = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -854,11 +941,20 @@ pub struct Hdd {
 impl rt::struct_de::Members for Hdd {
     const NAME: &'static str = "Hdd";
     const NAMES: &'static [&'static str] = &["id", "size", "is_main"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "size" => 1,
+            "is_main" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_size = None;
         let mut slot_is_main = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
@@ -916,6 +1012,18 @@ impl rt::struct_de::Members for ServerIp {
         "load_balancers",
         "firewall_policies",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "ip" => 1,
+            "type" => 2,
+            "reverse_dns" => 3,
+            "firewall_policy" => 4,
+            "load_balancers" => 5,
+            "firewall_policies" => 6,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_ip = None;
@@ -924,7 +1032,8 @@ impl rt::struct_de::Members for ServerIp {
         let mut slot_firewall_policy = None;
         let mut slot_load_balancers = None;
         let mut slot_firewall_policies = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
@@ -987,10 +1096,18 @@ pub struct ServerIpSummary {
 impl rt::struct_de::Members for ServerIpSummary {
     const NAME: &'static str = "ServerIpSummary";
     const NAMES: &'static [&'static str] = &["id", "ip"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "ip" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_ip = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
@@ -1026,11 +1143,20 @@ pub struct ServerSnapshot {
 impl rt::struct_de::Members for ServerSnapshot {
     const NAME: &'static str = "ServerSnapshot";
     const NAMES: &'static [&'static str] = &["id", "creation_date", "deletion_date"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "creation_date" => 1,
+            "deletion_date" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_creation_date = None;
         let mut slot_deletion_date = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => {
@@ -1080,11 +1206,20 @@ pub struct ServerPrivateNetwork {
 impl rt::struct_de::Members for ServerPrivateNetwork {
     const NAME: &'static str = "ServerPrivateNetwork";
     const NAMES: &'static [&'static str] = &["id", "name", "server_ip"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "server_ip" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
         let mut slot_server_ip = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -1119,10 +1254,18 @@ pub struct Identity {
 impl rt::struct_de::Members for Identity {
     const NAME: &'static str = "Identity";
     const NAMES: &'static [&'static str] = &["id", "name"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -1158,11 +1301,20 @@ pub struct Datacenter {
 impl rt::struct_de::Members for Datacenter {
     const NAME: &'static str = "Datacenter";
     const NAMES: &'static [&'static str] = &["id", "location", "country_code"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "location" => 1,
+            "country_code" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_location = None;
         let mut slot_country_code = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
@@ -1206,11 +1358,20 @@ pub struct FixedServerFlavor {
 impl rt::struct_de::Members for FixedServerFlavor {
     const NAME: &'static str = "FixedServerFlavor";
     const NAMES: &'static [&'static str] = &["id", "name", "hardware"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "hardware" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
         let mut slot_hardware = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -1261,13 +1422,24 @@ impl rt::struct_de::Members for FlavorHardware {
         "unit",
         "hdds",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "vcore" => 0,
+            "cores_per_processor" => 1,
+            "ram" => 2,
+            "unit" => 3,
+            "hdds" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_vcore = None;
         let mut slot_cores_per_processor = None;
         let mut slot_ram = None;
         let mut slot_unit = None;
         let mut slot_hdds = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_vcore, "vcore")?,
                 1 => {
@@ -1316,11 +1488,20 @@ pub struct FlavorHdd {
 impl rt::struct_de::Members for FlavorHdd {
     const NAME: &'static str = "FlavorHdd";
     const NAMES: &'static [&'static str] = &["size", "unit", "is_main"];
+    fn index(key: &str) -> usize {
+        match key {
+            "size" => 0,
+            "unit" => 1,
+            "is_main" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_size = None;
         let mut slot_unit = None;
         let mut slot_is_main = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,

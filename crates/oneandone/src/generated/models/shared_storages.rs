@@ -22,11 +22,20 @@ impl rt::struct_de::Members for NewSharedStorage {
     const NAME: &'static str = "NewSharedStorage";
     const NAMES: &'static [&'static str] = &["name", "description", "size"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "description" => 1,
+            "size" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_description = None;
         let mut slot_size = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -95,10 +104,19 @@ impl rt::struct_de::Members for SharedStorageAccess {
     const NAME: &'static str = "SharedStorageAccess";
     const NAMES: &'static [&'static str] = &["id", "server_id", "rights"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "server_id" => 1,
+            "rights" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_rights = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 | 1 => rt::struct_de::field(&mut map, &mut slot_server_id, "id")?,
                 2 => rt::struct_de::field(&mut map, &mut slot_rights, "rights")?,
@@ -207,6 +225,25 @@ impl rt::struct_de::Members for SharedStorage {
         "site_id",
         "datacenter",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "description" => 2,
+            "size" => 3,
+            "size_used" => 4,
+            "state" => 5,
+            "cloudpanel_id" => 6,
+            "cifs_path" => 7,
+            "nfs_path" => 8,
+            "creation_date" => 9,
+            "servers" => 10,
+            "minimum_size_allowed" => 11,
+            "site_id" => 12,
+            "datacenter" => 13,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
@@ -222,7 +259,8 @@ impl rt::struct_de::Members for SharedStorage {
         let mut slot_minimum_size_allowed = None;
         let mut slot_site_id = None;
         let mut slot_datacenter = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -302,11 +340,20 @@ pub struct SharedStorageServer {
 impl rt::struct_de::Members for SharedStorageServer {
     const NAME: &'static str = "SharedStorageServer";
     const NAMES: &'static [&'static str] = &["id", "name", "rights"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "rights" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
         let mut slot_rights = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -361,13 +408,24 @@ impl rt::struct_de::Members for SharedStorageCredentials {
         "site_id",
         "needs_password_reset",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "state" => 0,
+            "kerberos_content_file" => 1,
+            "user_domain" => 2,
+            "site_id" => 3,
+            "needs_password_reset" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_state = None;
         let mut slot_kerberos_content_file = None;
         let mut slot_user_domain = None;
         let mut slot_site_id = None;
         let mut slot_needs_password_reset = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
                 1 => {

@@ -21,11 +21,20 @@ pub struct UsageResource {
 impl rt::struct_de::Members for UsageResource {
     const NAME: &'static str = "UsageResource";
     const NAMES: &'static [&'static str] = &["id", "name", "services"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "services" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
         let mut slot_services = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -80,6 +89,17 @@ impl rt::struct_de::Members for UsageService {
         "usage",
         "detail",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "type" => 0,
+            "name" => 1,
+            "avg_amount" => 2,
+            "unit" => 3,
+            "usage" => 4,
+            "detail" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_type = None;
         let mut slot_name = None;
@@ -87,7 +107,8 @@ impl rt::struct_de::Members for UsageService {
         let mut slot_unit = None;
         let mut slot_usage = None;
         let mut slot_detail = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -144,13 +165,24 @@ impl rt::struct_de::Members for UsageDetail {
         "end_date",
         "usage",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "avg_amount" => 0,
+            "unit" => 1,
+            "start_date" => 2,
+            "end_date" => 3,
+            "usage" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_avg_amount = None;
         let mut slot_unit = None;
         let mut slot_start_date = None;
         let mut slot_end_date = None;
         let mut slot_usage = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_avg_amount, "avg_amount")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,

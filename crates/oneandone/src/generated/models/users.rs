@@ -44,6 +44,19 @@ impl rt::struct_de::Members for User {
         "api",
         "role",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "description" => 2,
+            "email" => 3,
+            "state" => 4,
+            "creation_date" => 5,
+            "api" => 6,
+            "role" => 7,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_name = None;
@@ -53,7 +66,8 @@ impl rt::struct_de::Members for User {
         let mut slot_creation_date = None;
         let mut slot_api = None;
         let mut slot_role = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -110,11 +124,20 @@ pub struct UserApi {
 impl rt::struct_de::Members for UserApi {
     const NAME: &'static str = "UserApi";
     const NAMES: &'static [&'static str] = &["active", "key", "allowed_ips"];
+    fn index(key: &str) -> usize {
+        match key {
+            "active" => 0,
+            "key" => 1,
+            "allowed_ips" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_active = None;
         let mut slot_key = None;
         let mut slot_allowed_ips = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_active, "active")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_key, "key")?,
@@ -158,9 +181,16 @@ pub struct ApiKey {
 impl rt::struct_de::Members for ApiKey {
     const NAME: &'static str = "ApiKey";
     const NAMES: &'static [&'static str] = &["key"];
+    fn index(key: &str) -> usize {
+        match key {
+            "key" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_key = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_key, "key")?,
                 _ => rt::struct_de::skip(&mut map)?,

@@ -26,13 +26,24 @@ impl rt::struct_de::Members for ListFirewallPoliciesParams {
     const NAME: &'static str = "ListFirewallPoliciesParams";
     const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "page" => 0,
+            "per_page" => 1,
+            "sort" => 2,
+            "q" => 3,
+            "fields" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_page = None;
         let mut slot_per_page = None;
         let mut slot_sort = None;
         let mut slot_q = None;
         let mut slot_fields = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
@@ -163,9 +174,16 @@ impl rt::struct_de::Members for GetFirewallParams {
     const NAME: &'static str = "GetFirewallParams";
     const NAMES: &'static [&'static str] = &["firewall_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "firewall_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_firewall_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
@@ -233,9 +251,16 @@ impl rt::struct_de::Members for ListFirewallServersParams {
     const NAME: &'static str = "ListFirewallServersParams";
     const NAMES: &'static [&'static str] = &["firewall_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "firewall_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_firewall_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
@@ -308,10 +333,18 @@ impl rt::struct_de::Members for GetFirewallServerParams {
     const NAME: &'static str = "GetFirewallServerParams";
     const NAMES: &'static [&'static str] = &["firewall_id", "server_ip_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "firewall_id" => 0,
+            "server_ip_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_firewall_id = None;
         let mut slot_server_ip_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
@@ -397,9 +430,16 @@ impl rt::struct_de::Members for ListFirewallPolicyRulesParams {
     const NAME: &'static str = "ListFirewallPolicyRulesParams";
     const NAMES: &'static [&'static str] = &["firewall_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "firewall_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_firewall_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
@@ -472,10 +512,18 @@ impl rt::struct_de::Members for GetFirewallPolicyRuleParams {
     const NAME: &'static str = "GetFirewallPolicyRuleParams";
     const NAMES: &'static [&'static str] = &["firewall_id", "rule_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "firewall_id" => 0,
+            "rule_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_firewall_id = None;
         let mut slot_rule_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
@@ -553,10 +601,18 @@ impl rt::struct_de::Members for CreateFirewallPolicyParams {
     const NAME: &'static str = "CreateFirewallPolicyParams";
     const NAMES: &'static [&'static str] = &["firewall_policy", "firewall_policy_rules"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "firewall_policy" => 0,
+            "firewall_policy_rules" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_firewall_policy = None;
         let mut slot_firewall_policy_rules = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -674,10 +730,18 @@ impl rt::struct_de::Members for AddFirewallPolicyRuleParams {
     const NAME: &'static str = "AddFirewallPolicyRuleParams";
     const NAMES: &'static [&'static str] = &["firewall_id", "firewall_policy_rules"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "firewall_id" => 0,
+            "firewall_policy_rules" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_firewall_id = None;
         let mut slot_firewall_policy_rules = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
@@ -785,10 +849,18 @@ impl rt::struct_de::Members for AttachServerFirewallPolicyParams {
     const NAME: &'static str = "AttachServerFirewallPolicyParams";
     const NAMES: &'static [&'static str] = &["firewall_id", "server_ips"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "firewall_id" => 0,
+            "server_ips" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_firewall_id = None;
         let mut slot_server_ips = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
@@ -890,11 +962,20 @@ impl rt::struct_de::Members for ModifyFirewallParams {
     const NAME: &'static str = "ModifyFirewallParams";
     const NAMES: &'static [&'static str] = &["firewall_id", "name", "description"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "firewall_id" => 0,
+            "name" => 1,
+            "description" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_firewall_id = None;
         let mut slot_name = None;
         let mut slot_description = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
@@ -993,9 +1074,16 @@ impl rt::struct_de::Members for DeleteFirewallParams {
     const NAME: &'static str = "DeleteFirewallParams";
     const NAMES: &'static [&'static str] = &["firewall_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "firewall_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_firewall_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
@@ -1068,10 +1156,18 @@ impl rt::struct_de::Members for RemoveFirewallRuleParams {
     const NAME: &'static str = "RemoveFirewallRuleParams";
     const NAMES: &'static [&'static str] = &["firewall_id", "rule_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "firewall_id" => 0,
+            "rule_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_firewall_id = None;
         let mut slot_rule_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
@@ -1149,10 +1245,18 @@ impl rt::struct_de::Members for RemoveFirewallServerParams {
     const NAME: &'static str = "RemoveFirewallServerParams";
     const NAMES: &'static [&'static str] = &["firewall_id", "server_ip_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "firewall_id" => 0,
+            "server_ip_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_firewall_id = None;
         let mut slot_server_ip_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?

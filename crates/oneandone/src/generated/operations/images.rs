@@ -26,13 +26,24 @@ impl rt::struct_de::Members for ListImagesParams {
     const NAME: &'static str = "ListImagesParams";
     const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "page" => 0,
+            "per_page" => 1,
+            "sort" => 2,
+            "q" => 3,
+            "fields" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_page = None;
         let mut slot_per_page = None;
         let mut slot_sort = None;
         let mut slot_q = None;
         let mut slot_fields = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
@@ -163,9 +174,16 @@ impl rt::struct_de::Members for GetImageParams {
     const NAME: &'static str = "GetImageParams";
     const NAMES: &'static [&'static str] = &["image_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "image_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_image_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_image_id, "image_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -229,9 +247,16 @@ impl rt::struct_de::Members for CreateImageParams {
     const NAME: &'static str = "CreateImageParams";
     const NAMES: &'static [&'static str] = &["image"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "image" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_image = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_image, "image")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -324,12 +349,22 @@ impl rt::struct_de::Members for ModifyImageParams {
         "frequency",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "image_id" => 0,
+            "name" => 1,
+            "description" => 2,
+            "frequency" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_image_id = None;
         let mut slot_name = None;
         let mut slot_description = None;
         let mut slot_frequency = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_image_id, "image_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -445,9 +480,16 @@ impl rt::struct_de::Members for DeleteImageParams {
     const NAME: &'static str = "DeleteImageParams";
     const NAMES: &'static [&'static str] = &["image_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "image_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_image_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_image_id, "image_id")?,
                 _ => rt::struct_de::skip(&mut map)?,

@@ -26,13 +26,24 @@ impl rt::struct_de::Members for ListLoadBalancersParams {
     const NAME: &'static str = "ListLoadBalancersParams";
     const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "page" => 0,
+            "per_page" => 1,
+            "sort" => 2,
+            "q" => 3,
+            "fields" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_page = None;
         let mut slot_per_page = None;
         let mut slot_sort = None;
         let mut slot_q = None;
         let mut slot_fields = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
@@ -163,9 +174,16 @@ impl rt::struct_de::Members for GetLoadBalancerParams {
     const NAME: &'static str = "GetLoadBalancerParams";
     const NAMES: &'static [&'static str] = &["load_balancer_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -243,9 +261,16 @@ impl rt::struct_de::Members for ListLoadBalancerServersParams {
     const NAME: &'static str = "ListLoadBalancerServersParams";
     const NAMES: &'static [&'static str] = &["load_balancer_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -325,10 +350,18 @@ impl rt::struct_de::Members for GetLoadBalancerServerParams {
     const NAME: &'static str = "GetLoadBalancerServerParams";
     const NAMES: &'static [&'static str] = &["load_balancer_id", "server_ip_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer_id" => 0,
+            "server_ip_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer_id = None;
         let mut slot_server_ip_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -427,9 +460,16 @@ impl rt::struct_de::Members for LoadBalancerRulesParams {
     const NAME: &'static str = "LoadBalancerRulesParams";
     const NAMES: &'static [&'static str] = &["load_balancer_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -509,10 +549,18 @@ impl rt::struct_de::Members for GetLoadBalancerRuleParams {
     const NAME: &'static str = "GetLoadBalancerRuleParams";
     const NAMES: &'static [&'static str] = &["load_balancer_id", "rule_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer_id" => 0,
+            "rule_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer_id = None;
         let mut slot_rule_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -600,10 +648,18 @@ impl rt::struct_de::Members for CreateLoadBalancerParams {
     const NAME: &'static str = "CreateLoadBalancerParams";
     const NAMES: &'static [&'static str] = &["load_balancer", "load_balancer_rules"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer" => 0,
+            "load_balancer_rules" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer = None;
         let mut slot_load_balancer_rules = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -732,10 +788,18 @@ impl rt::struct_de::Members for AttachLoadBalancerServerParams {
     const NAME: &'static str = "AttachLoadBalancerServerParams";
     const NAMES: &'static [&'static str] = &["load_balancer_id", "server_ips"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer_id" => 0,
+            "server_ips" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer_id = None;
         let mut slot_server_ips = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -842,10 +906,18 @@ impl rt::struct_de::Members for AddLoadBalancerRuleParams {
     const NAME: &'static str = "AddLoadBalancerRuleParams";
     const NAMES: &'static [&'static str] = &["load_balancer_id", "load_balancer_rules"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer_id" => 0,
+            "load_balancer_rules" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer_id = None;
         let mut slot_load_balancer_rules = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -991,6 +1063,21 @@ impl rt::struct_de::Members for ModifyLoadBalancerParams {
         "method",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer_id" => 0,
+            "name" => 1,
+            "description" => 2,
+            "health_check_test" => 3,
+            "health_check_interval" => 4,
+            "health_check_path" => 5,
+            "health_check_parse" => 6,
+            "persistence" => 7,
+            "persistence_time" => 8,
+            "method" => 9,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer_id = None;
         let mut slot_name = None;
@@ -1002,7 +1089,8 @@ impl rt::struct_de::Members for ModifyLoadBalancerParams {
         let mut slot_persistence = None;
         let mut slot_persistence_time = None;
         let mut slot_method = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1238,9 +1326,16 @@ impl rt::struct_de::Members for DeleteLoadBalancerParams {
     const NAME: &'static str = "DeleteLoadBalancerParams";
     const NAMES: &'static [&'static str] = &["load_balancer_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1320,10 +1415,18 @@ impl rt::struct_de::Members for RemoveLoadBalancerServerParams {
     const NAME: &'static str = "RemoveLoadBalancerServerParams";
     const NAMES: &'static [&'static str] = &["load_balancer_id", "server_ip_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer_id" => 0,
+            "server_ip_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer_id = None;
         let mut slot_server_ip_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1424,10 +1527,18 @@ impl rt::struct_de::Members for RemoveLoadBalancerRuleParams {
     const NAME: &'static str = "RemoveLoadBalancerRuleParams";
     const NAMES: &'static [&'static str] = &["load_balancer_id", "rule_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "load_balancer_id" => 0,
+            "rule_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_load_balancer_id = None;
         let mut slot_rule_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

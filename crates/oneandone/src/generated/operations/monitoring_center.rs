@@ -26,13 +26,24 @@ impl rt::struct_de::Members for ListServerUsagesParams {
     const NAME: &'static str = "ListServerUsagesParams";
     const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "page" => 0,
+            "per_page" => 1,
+            "sort" => 2,
+            "q" => 3,
+            "fields" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_page = None;
         let mut slot_per_page = None;
         let mut slot_sort = None;
         let mut slot_q = None;
         let mut slot_fields = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
@@ -174,12 +185,22 @@ impl rt::struct_de::Members for GetUsageParams {
         "end_date",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "period" => 1,
+            "start_date" => 2,
+            "end_date" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_period = None;
         let mut slot_start_date = None;
         let mut slot_end_date = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_period, "period")?,

@@ -26,13 +26,24 @@ impl rt::struct_de::Members for ListMonitoringPoliciesParams {
     const NAME: &'static str = "ListMonitoringPoliciesParams";
     const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "page" => 0,
+            "per_page" => 1,
+            "sort" => 2,
+            "q" => 3,
+            "fields" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_page = None;
         let mut slot_per_page = None;
         let mut slot_sort = None;
         let mut slot_q = None;
         let mut slot_fields = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
@@ -163,9 +174,16 @@ impl rt::struct_de::Members for GetMonitoringPolicyParams {
     const NAME: &'static str = "GetMonitoringPolicyParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -243,9 +261,16 @@ impl rt::struct_de::Members for ListMonitoringPolicyPortsParams {
     const NAME: &'static str = "ListMonitoringPolicyPortsParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -328,10 +353,18 @@ impl rt::struct_de::Members for GetMonitoringPolicyPortParams {
     const NAME: &'static str = "GetMonitoringPolicyPortParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id", "port_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            "port_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
         let mut slot_port_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -420,9 +453,16 @@ impl rt::struct_de::Members for ListMonitoringPolicyProcessesParams {
     const NAME: &'static str = "ListMonitoringPolicyProcessesParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -507,10 +547,18 @@ impl rt::struct_de::Members for GetMonitoringPolicyProcessParams {
     const NAME: &'static str = "GetMonitoringPolicyProcessParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id", "process_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            "process_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
         let mut slot_process_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -599,9 +647,16 @@ impl rt::struct_de::Members for ListMonitoringPolicyServersParams {
     const NAME: &'static str = "ListMonitoringPolicyServersParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -684,10 +739,18 @@ impl rt::struct_de::Members for GetMonitoringPolicyServerParams {
     const NAME: &'static str = "GetMonitoringPolicyServerParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id", "server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            "server_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -787,12 +850,22 @@ impl rt::struct_de::Members for CreateMonitoringPolicyParams {
         "processes",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy" => 0,
+            "thresholds" => 1,
+            "ports" => 2,
+            "processes" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy = None;
         let mut slot_thresholds = None;
         let mut slot_ports = None;
         let mut slot_processes = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -932,10 +1005,18 @@ impl rt::struct_de::Members for AddPortParams {
     const NAME: &'static str = "AddPortParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id", "ports"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            "ports" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
         let mut slot_ports = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1042,10 +1123,18 @@ impl rt::struct_de::Members for AddProcessParams {
     const NAME: &'static str = "AddProcessParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id", "processes"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            "processes" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
         let mut slot_processes = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1156,10 +1245,18 @@ impl rt::struct_de::Members for AttachMonitoringPolicyServerParams {
     const NAME: &'static str = "AttachMonitoringPolicyServerParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id", "servers"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            "servers" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
         let mut slot_servers = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1271,11 +1368,20 @@ impl rt::struct_de::Members for ModifyMonitoringPolicyParams {
         "thresholds",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            "monitoring_policy" => 1,
+            "thresholds" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
         let mut slot_monitoring_policy = None;
         let mut slot_thresholds = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1404,11 +1510,20 @@ impl rt::struct_de::Members for ModifyPortParams {
     const NAME: &'static str = "ModifyPortParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id", "port_id", "port"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            "port_id" => 1,
+            "port" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
         let mut slot_port_id = None;
         let mut slot_port = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1530,11 +1645,20 @@ impl rt::struct_de::Members for ModifyProcessParams {
         "process",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            "process_id" => 1,
+            "process" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
         let mut slot_process_id = None;
         let mut slot_process = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1648,9 +1772,16 @@ impl rt::struct_de::Members for DeleteMonitoringPolicyParams {
     const NAME: &'static str = "DeleteMonitoringPolicyParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1730,10 +1861,18 @@ impl rt::struct_de::Members for DeleteMonitoringPolicyPortParams {
     const NAME: &'static str = "DeleteMonitoringPolicyPortParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id", "port_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            "port_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
         let mut slot_port_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1824,10 +1963,18 @@ impl rt::struct_de::Members for DeleteMonitoringPolicyProcessParams {
     const NAME: &'static str = "DeleteMonitoringPolicyProcessParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id", "process_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            "process_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
         let mut slot_process_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1920,10 +2067,18 @@ impl rt::struct_de::Members for DetachMonitoringPolicyServerParams {
     const NAME: &'static str = "DetachMonitoringPolicyServerParams";
     const NAMES: &'static [&'static str] = &["monitoring_policy_id", "server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "monitoring_policy_id" => 0,
+            "server_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_monitoring_policy_id = None;
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

@@ -26,13 +26,24 @@ impl rt::struct_de::Members for ListPrivateNetworksParams {
     const NAME: &'static str = "ListPrivateNetworksParams";
     const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "page" => 0,
+            "per_page" => 1,
+            "sort" => 2,
+            "q" => 3,
+            "fields" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_page = None;
         let mut slot_per_page = None;
         let mut slot_sort = None;
         let mut slot_q = None;
         let mut slot_fields = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
@@ -163,9 +174,16 @@ impl rt::struct_de::Members for GetPrivateNetworkParams {
     const NAME: &'static str = "GetPrivateNetworkParams";
     const NAMES: &'static [&'static str] = &["private_network_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "private_network_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_private_network_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -243,9 +261,16 @@ impl rt::struct_de::Members for ListPrivateNetworkServersParams {
     const NAME: &'static str = "ListPrivateNetworkServersParams";
     const NAMES: &'static [&'static str] = &["private_network_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "private_network_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_private_network_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -325,10 +350,18 @@ impl rt::struct_de::Members for GetPrivateNetworkServerParams {
     const NAME: &'static str = "GetPrivateNetworkServerParams";
     const NAMES: &'static [&'static str] = &["private_network_id", "server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "private_network_id" => 0,
+            "server_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_private_network_id = None;
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -417,9 +450,16 @@ impl rt::struct_de::Members for CreatePrivateNetworkParams {
     const NAME: &'static str = "CreatePrivateNetworkParams";
     const NAMES: &'static [&'static str] = &["private_network"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "private_network" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_private_network = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -505,10 +545,18 @@ impl rt::struct_de::Members for AttachPrivateNetworkServersParams {
     const NAME: &'static str = "AttachPrivateNetworkServersParams";
     const NAMES: &'static [&'static str] = &["private_network_id", "server_ids"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "private_network_id" => 0,
+            "server_ids" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_private_network_id = None;
         let mut slot_server_ids = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -631,13 +679,24 @@ impl rt::struct_de::Members for ModifyPrivateNetworkParams {
         "subnet_mask",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "private_network_id" => 0,
+            "name" => 1,
+            "description" => 2,
+            "network_address" => 3,
+            "subnet_mask" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_private_network_id = None;
         let mut slot_name = None;
         let mut slot_description = None;
         let mut slot_network_address = None;
         let mut slot_subnet_mask = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -769,9 +828,16 @@ impl rt::struct_de::Members for DeletePrivateNetworkParams {
     const NAME: &'static str = "DeletePrivateNetworkParams";
     const NAMES: &'static [&'static str] = &["private_network_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "private_network_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_private_network_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -851,10 +917,18 @@ impl rt::struct_de::Members for RemovePrivateNetworkServerParams {
     const NAME: &'static str = "RemovePrivateNetworkServerParams";
     const NAMES: &'static [&'static str] = &["private_network_id", "server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "private_network_id" => 0,
+            "server_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_private_network_id = None;
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

@@ -26,13 +26,24 @@ impl rt::struct_de::Members for ListPublicIpsParams {
     const NAME: &'static str = "ListPublicIpsParams";
     const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "page" => 0,
+            "per_page" => 1,
+            "sort" => 2,
+            "q" => 3,
+            "fields" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_page = None;
         let mut slot_per_page = None;
         let mut slot_sort = None;
         let mut slot_q = None;
         let mut slot_fields = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
@@ -163,9 +174,16 @@ impl rt::struct_de::Members for GetPublicIpParams {
     const NAME: &'static str = "GetPublicIpParams";
     const NAMES: &'static [&'static str] = &["ip_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "ip_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_ip_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -231,10 +249,18 @@ impl rt::struct_de::Members for CreatePublicIpParams {
     const NAME: &'static str = "CreatePublicIpParams";
     const NAMES: &'static [&'static str] = &["reverse_dns", "ip_type"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "reverse_dns" => 0,
+            "ip_type" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_reverse_dns = None;
         let mut slot_ip_type = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_reverse_dns, "reverse_dns")?
@@ -333,10 +359,18 @@ impl rt::struct_de::Members for ModifyPublicIpParams {
     const NAME: &'static str = "ModifyPublicIpParams";
     const NAMES: &'static [&'static str] = &["ip_id", "reverse_dns"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "ip_id" => 0,
+            "reverse_dns" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_ip_id = None;
         let mut slot_reverse_dns = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
                 1 => {
@@ -439,9 +473,16 @@ impl rt::struct_de::Members for DeletePublicIpParams {
     const NAME: &'static str = "DeletePublicIpParams";
     const NAMES: &'static [&'static str] = &["ip_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "ip_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_ip_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
                 _ => rt::struct_de::skip(&mut map)?,

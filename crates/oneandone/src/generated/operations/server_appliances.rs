@@ -26,13 +26,24 @@ impl rt::struct_de::Members for ListAppliancesParams {
     const NAME: &'static str = "ListAppliancesParams";
     const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "page" => 0,
+            "per_page" => 1,
+            "sort" => 2,
+            "q" => 3,
+            "fields" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_page = None;
         let mut slot_per_page = None;
         let mut slot_sort = None;
         let mut slot_q = None;
         let mut slot_fields = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
@@ -163,9 +174,16 @@ impl rt::struct_de::Members for GetApplianceParams {
     const NAME: &'static str = "GetApplianceParams";
     const NAMES: &'static [&'static str] = &["appliance_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "appliance_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_appliance_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

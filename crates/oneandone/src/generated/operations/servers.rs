@@ -26,13 +26,24 @@ impl rt::struct_de::Members for ListServersParams {
     const NAME: &'static str = "ListServersParams";
     const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "page" => 0,
+            "per_page" => 1,
+            "sort" => 2,
+            "q" => 3,
+            "fields" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_page = None;
         let mut slot_per_page = None;
         let mut slot_sort = None;
         let mut slot_q = None;
         let mut slot_fields = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
@@ -165,9 +176,16 @@ impl rt::struct_de::Members for GetServerParams {
     const NAME: &'static str = "GetServerParams";
     const NAMES: &'static [&'static str] = &["server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -233,8 +251,12 @@ impl rt::struct_de::Members for FixedServerFlavorsParams {
     const NAME: &'static str = "FixedServerFlavorsParams";
     const NAMES: &'static [&'static str] = &[];
     const STRICT: bool = true;
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})
@@ -292,9 +314,16 @@ impl rt::struct_de::Members for GetFixedServerParams {
     const NAME: &'static str = "GetFixedServerParams";
     const NAMES: &'static [&'static str] = &["fixed_server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "fixed_server_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_fixed_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -372,9 +401,16 @@ impl rt::struct_de::Members for GetServerHardwareParams {
     const NAME: &'static str = "GetServerHardwareParams";
     const NAMES: &'static [&'static str] = &["server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -443,9 +479,16 @@ impl rt::struct_de::Members for ListServerHddsParams {
     const NAME: &'static str = "ListServerHddsParams";
     const NAMES: &'static [&'static str] = &["server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -516,10 +559,18 @@ impl rt::struct_de::Members for GetServerHddParams {
     const NAME: &'static str = "GetServerHddParams";
     const NAMES: &'static [&'static str] = &["server_id", "hdd_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "hdd_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_hdd_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_hdd_id, "hdd_id")?,
@@ -593,9 +644,16 @@ impl rt::struct_de::Members for GetServerImageParams {
     const NAME: &'static str = "GetServerImageParams";
     const NAMES: &'static [&'static str] = &["server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -664,9 +722,16 @@ impl rt::struct_de::Members for ListServerIpsParams {
     const NAME: &'static str = "ListServerIpsParams";
     const NAMES: &'static [&'static str] = &["server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -734,10 +799,18 @@ impl rt::struct_de::Members for GetServerIpParams {
     const NAME: &'static str = "GetServerIpParams";
     const NAMES: &'static [&'static str] = &["server_id", "ip_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "ip_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_ip_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
@@ -813,10 +886,18 @@ impl rt::struct_de::Members for ListIpFirewallPolicyParams {
     const NAME: &'static str = "ListIpFirewallPolicyParams";
     const NAMES: &'static [&'static str] = &["server_id", "ip_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "ip_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_ip_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
@@ -895,10 +976,18 @@ impl rt::struct_de::Members for ListIpLoadBalancersParams {
     const NAME: &'static str = "ListIpLoadBalancersParams";
     const NAMES: &'static [&'static str] = &["server_id", "ip_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "ip_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_ip_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
@@ -972,9 +1061,16 @@ impl rt::struct_de::Members for GetServerStatusParams {
     const NAME: &'static str = "GetServerStatusParams";
     const NAMES: &'static [&'static str] = &["server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -1045,9 +1141,16 @@ impl rt::struct_de::Members for GetServerDvdParams {
     const NAME: &'static str = "GetServerDvdParams";
     const NAMES: &'static [&'static str] = &["server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -1113,9 +1216,16 @@ impl rt::struct_de::Members for ListServerPrivateNetworksParams {
     const NAME: &'static str = "ListServerPrivateNetworksParams";
     const NAMES: &'static [&'static str] = &["server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -1186,10 +1296,18 @@ impl rt::struct_de::Members for PrivateNetworkInfoParams {
     const NAME: &'static str = "PrivateNetworkInfoParams";
     const NAMES: &'static [&'static str] = &["server_id", "private_network_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "private_network_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_private_network_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => {
@@ -1278,9 +1396,16 @@ impl rt::struct_de::Members for ListServerSnapshotsParams {
     const NAME: &'static str = "ListServerSnapshotsParams";
     const NAMES: &'static [&'static str] = &["server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -1355,10 +1480,18 @@ impl rt::struct_de::Members for CreateServerParams {
     const NAME: &'static str = "CreateServerParams";
     const NAMES: &'static [&'static str] = &["server", "hdds"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server" => 0,
+            "hdds" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server = None;
         let mut slot_hdds = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server, "server")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_hdds, "hdds")?,
@@ -1468,10 +1601,18 @@ impl rt::struct_de::Members for AddHddParams {
     const NAME: &'static str = "AddHddParams";
     const NAMES: &'static [&'static str] = &["server_id", "hdds"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "hdds" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_hdds = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_hdds, "hdds")?,
@@ -1573,10 +1714,18 @@ impl rt::struct_de::Members for AddNewIpParams {
     const NAME: &'static str = "AddNewIpParams";
     const NAMES: &'static [&'static str] = &["server_id", "ip_type"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "ip_type" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_ip_type = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip_type, "ip_type")?,
@@ -1674,11 +1823,20 @@ impl rt::struct_de::Members for AddLoadBalancerParams {
     const NAME: &'static str = "AddLoadBalancerParams";
     const NAMES: &'static [&'static str] = &["server_id", "ip_id", "load_balancer_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "ip_id" => 1,
+            "load_balancer_id" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_ip_id = None;
         let mut slot_load_balancer_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
@@ -1776,10 +1934,18 @@ impl rt::struct_de::Members for AssignPrivateNetworkParams {
     const NAME: &'static str = "AssignPrivateNetworkParams";
     const NAMES: &'static [&'static str] = &["server_id", "private_network_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "private_network_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_private_network_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => {
@@ -1873,9 +2039,16 @@ impl rt::struct_de::Members for CreateSnapshotParams {
     const NAME: &'static str = "CreateSnapshotParams";
     const NAMES: &'static [&'static str] = &["server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -1948,10 +2121,18 @@ impl rt::struct_de::Members for CloneServerParams {
     const NAME: &'static str = "CloneServerParams";
     const NAMES: &'static [&'static str] = &["server_id", "name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "name" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -2032,11 +2213,20 @@ impl rt::struct_de::Members for ModifyServerParams {
     const NAME: &'static str = "ModifyServerParams";
     const NAMES: &'static [&'static str] = &["server_id", "name", "description"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "name" => 1,
+            "description" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_name = None;
         let mut slot_description = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
@@ -2143,13 +2333,24 @@ impl rt::struct_de::Members for ModifyServerHardwareParams {
         "ram",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "fixed_instance_size_id" => 1,
+            "vcore" => 2,
+            "cores_per_processor" => 3,
+            "ram" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_fixed_instance_size_id = None;
         let mut slot_vcore = None;
         let mut slot_cores_per_processor = None;
         let mut slot_ram = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => {
@@ -2284,11 +2485,20 @@ impl rt::struct_de::Members for ModifyHddParams {
     const NAME: &'static str = "ModifyHddParams";
     const NAMES: &'static [&'static str] = &["server_id", "hdd_id", "size"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "hdd_id" => 1,
+            "size" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_hdd_id = None;
         let mut slot_size = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_hdd_id, "hdd_id")?,
@@ -2392,11 +2602,20 @@ impl rt::struct_de::Members for AddFirewallPolicyParams {
     const NAME: &'static str = "AddFirewallPolicyParams";
     const NAMES: &'static [&'static str] = &["server_id", "ip_id", "firewall_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "ip_id" => 1,
+            "firewall_id" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_ip_id = None;
         let mut slot_firewall_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
@@ -2489,11 +2708,20 @@ impl rt::struct_de::Members for ModifyServerStatusParams {
     const NAME: &'static str = "ModifyServerStatusParams";
     const NAMES: &'static [&'static str] = &["server_id", "action", "method"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "action" => 1,
+            "method" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_action = None;
         let mut slot_method = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
@@ -2607,10 +2835,18 @@ impl rt::struct_de::Members for LoadDvdParams {
     const NAME: &'static str = "LoadDvdParams";
     const NAMES: &'static [&'static str] = &["server_id", "dvd_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "dvd_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_dvd_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_dvd_id, "dvd_id")?,
@@ -2687,10 +2923,18 @@ impl rt::struct_de::Members for RestoreSnapshotParams {
     const NAME: &'static str = "RestoreSnapshotParams";
     const NAMES: &'static [&'static str] = &["server_id", "snapshot_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "snapshot_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_snapshot_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => {
@@ -2781,12 +3025,22 @@ impl rt::struct_de::Members for ReinstallImageParams {
         "firewall_id",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "image_id" => 1,
+            "password" => 2,
+            "firewall_id" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_image_id = None;
         let mut slot_password = None;
         let mut slot_firewall_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_image_id, "image_id")?,
@@ -2904,10 +3158,18 @@ impl rt::struct_de::Members for DeleteServerParams {
     const NAME: &'static str = "DeleteServerParams";
     const NAMES: &'static [&'static str] = &["server_id", "keep_ips"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "keep_ips" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_keep_ips = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_keep_ips, "keep_ips")?,
@@ -2999,10 +3261,18 @@ impl rt::struct_de::Members for RemoveHddParams {
     const NAME: &'static str = "RemoveHddParams";
     const NAMES: &'static [&'static str] = &["server_id", "hdd_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "hdd_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_hdd_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_hdd_id, "hdd_id")?,
@@ -3084,11 +3354,20 @@ impl rt::struct_de::Members for RemoveIpParams {
     const NAME: &'static str = "RemoveIpParams";
     const NAMES: &'static [&'static str] = &["server_id", "ip_id", "keep_ip"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "ip_id" => 1,
+            "keep_ip" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_ip_id = None;
         let mut slot_keep_ip = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
@@ -3188,10 +3467,18 @@ impl rt::struct_de::Members for RemoveFirewallPolicyParams {
     const NAME: &'static str = "RemoveFirewallPolicyParams";
     const NAMES: &'static [&'static str] = &["server_id", "ip_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "ip_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_ip_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
@@ -3273,11 +3560,20 @@ impl rt::struct_de::Members for RemoveLoadBalancerParams {
     const NAME: &'static str = "RemoveLoadBalancerParams";
     const NAMES: &'static [&'static str] = &["server_id", "ip_id", "load_balancer_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "ip_id" => 1,
+            "load_balancer_id" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_ip_id = None;
         let mut slot_load_balancer_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
@@ -3374,10 +3670,18 @@ impl rt::struct_de::Members for RemovePrivateNetworkParams {
     const NAME: &'static str = "RemovePrivateNetworkParams";
     const NAMES: &'static [&'static str] = &["server_id", "private_network_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "private_network_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_private_network_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => {
@@ -3471,9 +3775,16 @@ impl rt::struct_de::Members for EjectDvdParams {
     const NAME: &'static str = "EjectDvdParams";
     const NAMES: &'static [&'static str] = &["server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -3541,10 +3852,18 @@ impl rt::struct_de::Members for DeleteSnapshotParams {
     const NAME: &'static str = "DeleteSnapshotParams";
     const NAMES: &'static [&'static str] = &["server_id", "snapshot_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "server_id" => 0,
+            "snapshot_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_server_id = None;
         let mut slot_snapshot_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
                 1 => {

@@ -26,13 +26,24 @@ impl rt::struct_de::Members for ListSharedStoragesParams {
     const NAME: &'static str = "ListSharedStoragesParams";
     const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "page" => 0,
+            "per_page" => 1,
+            "sort" => 2,
+            "q" => 3,
+            "fields" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_page = None;
         let mut slot_per_page = None;
         let mut slot_sort = None;
         let mut slot_q = None;
         let mut slot_fields = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
@@ -163,9 +174,16 @@ impl rt::struct_de::Members for GetSharedStorageParams {
     const NAME: &'static str = "GetSharedStorageParams";
     const NAMES: &'static [&'static str] = &["shared_storage_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "shared_storage_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_shared_storage_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -243,9 +261,16 @@ impl rt::struct_de::Members for ListServersAttachedStorageParams {
     const NAME: &'static str = "ListServersAttachedStorageParams";
     const NAMES: &'static [&'static str] = &["shared_storage_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "shared_storage_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_shared_storage_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -325,10 +350,18 @@ impl rt::struct_de::Members for GetSharedStorageServerParams {
     const NAME: &'static str = "GetSharedStorageServerParams";
     const NAMES: &'static [&'static str] = &["shared_storage_id", "server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "shared_storage_id" => 0,
+            "server_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_shared_storage_id = None;
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -414,8 +447,12 @@ impl rt::struct_de::Members for GetCredentialsParams {
     const NAME: &'static str = "GetCredentialsParams";
     const NAMES: &'static [&'static str] = &[];
     const STRICT: bool = true;
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})
@@ -476,9 +513,16 @@ impl rt::struct_de::Members for CreateSharedStorageParams {
     const NAME: &'static str = "CreateSharedStorageParams";
     const NAMES: &'static [&'static str] = &["shared_storage"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "shared_storage" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_shared_storage = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -573,10 +617,18 @@ impl rt::struct_de::Members for AttachServerSharedStorageParams {
     const NAME: &'static str = "AttachServerSharedStorageParams";
     const NAMES: &'static [&'static str] = &["shared_storage_id", "server_ids"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "shared_storage_id" => 0,
+            "server_ids" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_shared_storage_id = None;
         let mut slot_server_ids = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -696,12 +748,22 @@ impl rt::struct_de::Members for ModifySharedStorageParams {
         "size",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "shared_storage_id" => 0,
+            "name" => 1,
+            "description" => 2,
+            "size" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_shared_storage_id = None;
         let mut slot_name = None;
         let mut slot_description = None;
         let mut slot_size = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -829,9 +891,16 @@ impl rt::struct_de::Members for ChangePasswordParams {
     const NAME: &'static str = "ChangePasswordParams";
     const NAMES: &'static [&'static str] = &["password"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "password" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_password = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -904,9 +973,16 @@ impl rt::struct_de::Members for DeleteSharedStorageParams {
     const NAME: &'static str = "DeleteSharedStorageParams";
     const NAMES: &'static [&'static str] = &["shared_storage_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "shared_storage_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_shared_storage_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -990,10 +1066,18 @@ impl rt::struct_de::Members for DetachServerSharedStorageParams {
     const NAME: &'static str = "DetachServerSharedStorageParams";
     const NAMES: &'static [&'static str] = &["shared_storage_id", "server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "shared_storage_id" => 0,
+            "server_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_shared_storage_id = None;
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

@@ -41,6 +41,19 @@ impl rt::struct_de::Members for ListUsagesParams {
         "end_date",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "page" => 0,
+            "per_page" => 1,
+            "sort" => 2,
+            "q" => 3,
+            "fields" => 4,
+            "period" => 5,
+            "start_date" => 6,
+            "end_date" => 7,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_page = None;
         let mut slot_per_page = None;
@@ -50,7 +63,8 @@ impl rt::struct_de::Members for ListUsagesParams {
         let mut slot_period = None;
         let mut slot_start_date = None;
         let mut slot_end_date = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,

@@ -26,13 +26,24 @@ impl rt::struct_de::Members for ListUsersParams {
     const NAME: &'static str = "ListUsersParams";
     const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "page" => 0,
+            "per_page" => 1,
+            "sort" => 2,
+            "q" => 3,
+            "fields" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_page = None;
         let mut slot_per_page = None;
         let mut slot_sort = None;
         let mut slot_q = None;
         let mut slot_fields = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
@@ -163,9 +174,16 @@ impl rt::struct_de::Members for GetUserParams {
     const NAME: &'static str = "GetUserParams";
     const NAMES: &'static [&'static str] = &["user_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "user_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_user_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -229,9 +247,16 @@ impl rt::struct_de::Members for ApiInfoParams {
     const NAME: &'static str = "ApiInfoParams";
     const NAMES: &'static [&'static str] = &["user_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "user_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_user_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -295,9 +320,16 @@ impl rt::struct_de::Members for ShowApiKeyParams {
     const NAME: &'static str = "ShowApiKeyParams";
     const NAMES: &'static [&'static str] = &["user_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "user_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_user_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -361,9 +393,16 @@ impl rt::struct_de::Members for IpsApiAccessAllowedParams {
     const NAME: &'static str = "IpsApiAccessAllowedParams";
     const NAMES: &'static [&'static str] = &["user_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "user_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_user_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -436,12 +475,22 @@ impl rt::struct_de::Members for CreateUserParams {
     const NAME: &'static str = "CreateUserParams";
     const NAMES: &'static [&'static str] = &["name", "password", "email", "description"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "password" => 1,
+            "email" => 2,
+            "description" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_password = None;
         let mut slot_email = None;
         let mut slot_description = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
@@ -555,10 +604,18 @@ impl rt::struct_de::Members for AddUserIpParams {
     const NAME: &'static str = "AddUserIpParams";
     const NAMES: &'static [&'static str] = &["user_id", "user_ips"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "user_id" => 0,
+            "user_ips" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_user_id = None;
         let mut slot_user_ips = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_user_ips, "user_ips")?,
@@ -664,13 +721,24 @@ impl rt::struct_de::Members for ModifyUserParams {
         "state",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "user_id" => 0,
+            "description" => 1,
+            "email" => 2,
+            "password" => 3,
+            "state" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_user_id = None;
         let mut slot_description = None;
         let mut slot_email = None;
         let mut slot_password = None;
         let mut slot_state = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
                 1 => {
@@ -812,10 +880,18 @@ impl rt::struct_de::Members for ModifyUserApiParams {
     const NAME: &'static str = "ModifyUserApiParams";
     const NAMES: &'static [&'static str] = &["user_id", "active"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "user_id" => 0,
+            "active" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_user_id = None;
         let mut slot_active = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_active, "active")?,
@@ -890,9 +966,16 @@ impl rt::struct_de::Members for ChangeApiKeyParams {
     const NAME: &'static str = "ChangeApiKeyParams";
     const NAMES: &'static [&'static str] = &["user_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "user_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_user_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -960,9 +1043,16 @@ impl rt::struct_de::Members for DeleteUserParams {
     const NAME: &'static str = "DeleteUserParams";
     const NAMES: &'static [&'static str] = &["user_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "user_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_user_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -1028,10 +1118,18 @@ impl rt::struct_de::Members for RemoveUserIpParams {
     const NAME: &'static str = "RemoveUserIpParams";
     const NAMES: &'static [&'static str] = &["user_id", "ip"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "user_id" => 0,
+            "ip" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_user_id = None;
         let mut slot_ip = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,

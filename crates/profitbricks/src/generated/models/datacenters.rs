@@ -21,12 +21,22 @@ pub struct DatacenterCollection {
 impl rt::struct_de::Members for DatacenterCollection {
     const NAME: &'static str = "DatacenterCollection";
     const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "items" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_items = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -80,6 +90,17 @@ impl rt::struct_de::Members for Datacenter {
         "properties",
         "entities",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "metadata" => 3,
+            "properties" => 4,
+            "entities" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
@@ -87,7 +108,8 @@ impl rt::struct_de::Members for Datacenter {
         let mut slot_metadata = None;
         let mut slot_properties = None;
         let mut slot_entities = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -144,13 +166,24 @@ impl rt::struct_de::Members for DatacenterProperties {
         "version",
         "features",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "description" => 1,
+            "location" => 2,
+            "version" => 3,
+            "features" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_description = None;
         let mut slot_location = None;
         let mut slot_version = None;
         let mut slot_features = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -203,12 +236,22 @@ impl rt::struct_de::Members for DatacenterEntities {
         "loadbalancers",
         "lans",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "servers" => 0,
+            "volumes" => 1,
+            "loadbalancers" => 2,
+            "lans" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_servers = None;
         let mut slot_volumes = None;
         let mut slot_loadbalancers = None;
         let mut slot_lans = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_volumes, "volumes")?,
@@ -273,6 +316,18 @@ impl rt::struct_de::Members for NewDatacenter {
         "loadbalancers",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "location" => 1,
+            "description" => 2,
+            "servers" => 3,
+            "volumes" => 4,
+            "lans" => 5,
+            "loadbalancers" => 6,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_location = None;
@@ -281,7 +336,8 @@ impl rt::struct_de::Members for NewDatacenter {
         let mut slot_volumes = None;
         let mut slot_lans = None;
         let mut slot_loadbalancers = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,

@@ -51,6 +51,20 @@ impl rt::struct_de::Members for NewFirewallRule {
         "icmp_code",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "protocol" => 1,
+            "source_mac" => 2,
+            "source_ip" => 3,
+            "target_ip" => 4,
+            "port_range_start" => 5,
+            "port_range_end" => 6,
+            "icmp_type" => 7,
+            "icmp_code" => 8,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_protocol = None;
@@ -61,7 +75,8 @@ impl rt::struct_de::Members for NewFirewallRule {
         let mut slot_port_range_end = None;
         let mut slot_icmp_type = None;
         let mut slot_icmp_code = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,

@@ -21,12 +21,22 @@ pub struct IpBlockCollection {
 impl rt::struct_de::Members for IpBlockCollection {
     const NAME: &'static str = "IpBlockCollection";
     const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "items" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_items = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -76,13 +86,24 @@ impl rt::struct_de::Members for IpBlock {
         "metadata",
         "properties",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "metadata" => 3,
+            "properties" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_metadata = None;
         let mut slot_properties = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -128,12 +149,22 @@ pub struct IpBlockProperties {
 impl rt::struct_de::Members for IpBlockProperties {
     const NAME: &'static str = "IpBlockProperties";
     const NAMES: &'static [&'static str] = &["name", "ips", "location", "size"];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "ips" => 1,
+            "location" => 2,
+            "size" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_ips = None;
         let mut slot_location = None;
         let mut slot_size = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
@@ -174,11 +205,20 @@ impl rt::struct_de::Members for NewIpBlock {
     const NAME: &'static str = "NewIpBlock";
     const NAMES: &'static [&'static str] = &["location", "size", "name"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "location" => 0,
+            "size" => 1,
+            "name" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_location = None;
         let mut slot_size = None;
         let mut slot_name = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,

@@ -19,11 +19,20 @@ impl rt::struct_de::Members for NewLan {
     const NAME: &'static str = "NewLan";
     const NAMES: &'static [&'static str] = &["name", "public", "nics"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "public" => 1,
+            "nics" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_public = None;
         let mut slot_nics = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_public, "public")?,

@@ -21,12 +21,22 @@ impl rt::struct_de::Members for NewLoadBalancer {
     const NAME: &'static str = "NewLoadBalancer";
     const NAMES: &'static [&'static str] = &["name", "ip", "dhcp", "balancednics"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "ip" => 1,
+            "dhcp" => 2,
+            "balancednics" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_ip = None;
         let mut slot_dhcp = None;
         let mut slot_balancednics = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,

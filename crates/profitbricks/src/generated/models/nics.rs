@@ -35,6 +35,18 @@ impl rt::struct_de::Members for NewNic {
         "firewall_rules",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "ips" => 1,
+            "dhcp" => 2,
+            "lan" => 3,
+            "nat" => 4,
+            "firewall_active" => 5,
+            "firewall_rules" => 6,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_ips = None;
@@ -43,7 +55,8 @@ impl rt::struct_de::Members for NewNic {
         let mut slot_nat = None;
         let mut slot_firewall_active = None;
         let mut slot_firewall_rules = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,

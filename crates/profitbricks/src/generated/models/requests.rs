@@ -21,12 +21,22 @@ pub struct RequestCollection {
 impl rt::struct_de::Members for RequestCollection {
     const NAME: &'static str = "RequestCollection";
     const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "items" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_items = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -76,13 +86,24 @@ impl rt::struct_de::Members for Request {
         "metadata",
         "properties",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "metadata" => 3,
+            "properties" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_metadata = None;
         let mut slot_properties = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -136,12 +157,25 @@ impl rt::struct_de::Members for RequestMetadata {
         "requestStatus",
         "request_status",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "createdDate" => 0,
+            "created_date" => 1,
+            "createdBy" => 2,
+            "created_by" => 3,
+            "etag" => 4,
+            "requestStatus" => 5,
+            "request_status" => 6,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_created_date = None;
         let mut slot_created_by = None;
         let mut slot_etag = None;
         let mut slot_request_status = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 | 1 => {
                     rt::struct_de::field(
@@ -199,12 +233,22 @@ pub struct RequestProperties {
 impl rt::struct_de::Members for RequestProperties {
     const NAME: &'static str = "RequestProperties";
     const NAMES: &'static [&'static str] = &["method", "url", "headers", "body"];
+    fn index(key: &str) -> usize {
+        match key {
+            "method" => 0,
+            "url" => 1,
+            "headers" => 2,
+            "body" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_method = None;
         let mut slot_url = None;
         let mut slot_headers = None;
         let mut slot_body = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_method, "method")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_url, "url")?,
@@ -245,12 +289,22 @@ pub struct RequestStatus {
 impl rt::struct_de::Members for RequestStatus {
     const NAME: &'static str = "RequestStatus";
     const NAMES: &'static [&'static str] = &["id", "type", "href", "metadata"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "metadata" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_metadata = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -294,12 +348,22 @@ pub struct RequestStatusMetadata {
 impl rt::struct_de::Members for RequestStatusMetadata {
     const NAME: &'static str = "RequestStatusMetadata";
     const NAMES: &'static [&'static str] = &["status", "message", "etag", "targets"];
+    fn index(key: &str) -> usize {
+        match key {
+            "status" => 0,
+            "message" => 1,
+            "etag" => 2,
+            "targets" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_status = None;
         let mut slot_message = None;
         let mut slot_etag = None;
         let mut slot_targets = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_message, "message")?,
@@ -337,10 +401,18 @@ pub struct RequestTarget {
 impl rt::struct_de::Members for RequestTarget {
     const NAME: &'static str = "RequestTarget";
     const NAMES: &'static [&'static str] = &["target", "status"];
+    fn index(key: &str) -> usize {
+        match key {
+            "target" => 0,
+            "status" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_target = None;
         let mut slot_status = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_target, "target")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
@@ -374,11 +446,20 @@ pub struct ResourceLink {
 impl rt::struct_de::Members for ResourceLink {
     const NAME: &'static str = "ResourceLink";
     const NAMES: &'static [&'static str] = &["id", "type", "href"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,

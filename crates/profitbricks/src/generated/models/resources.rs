@@ -41,6 +41,21 @@ impl rt::struct_de::Members for Metadata {
         "last_modified_by",
         "state",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "etag" => 0,
+            "createdDate" => 1,
+            "created_date" => 2,
+            "createdBy" => 3,
+            "created_by" => 4,
+            "lastModifiedDate" => 5,
+            "last_modified_date" => 6,
+            "lastModifiedBy" => 7,
+            "last_modified_by" => 8,
+            "state" => 9,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_etag = None;
         let mut slot_created_date = None;
@@ -48,7 +63,8 @@ impl rt::struct_de::Members for Metadata {
         let mut slot_last_modified_date = None;
         let mut slot_last_modified_by = None;
         let mut slot_state = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_etag, "etag")?,
                 1 | 2 => {
@@ -113,12 +129,22 @@ pub struct ServerCollection {
 impl rt::struct_de::Members for ServerCollection {
     const NAME: &'static str = "ServerCollection";
     const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "items" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_items = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -172,6 +198,17 @@ impl rt::struct_de::Members for Server {
         "properties",
         "entities",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "metadata" => 3,
+            "properties" => 4,
+            "entities" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
@@ -179,7 +216,8 @@ impl rt::struct_de::Members for Server {
         let mut slot_metadata = None;
         let mut slot_properties = None;
         let mut slot_entities = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -253,6 +291,24 @@ impl rt::struct_de::Members for ServerProperties {
         "cpuFamily",
         "cpu_family",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "cores" => 1,
+            "ram" => 2,
+            "availabilityZone" => 3,
+            "availability_zone" => 4,
+            "vmState" => 5,
+            "vm_state" => 6,
+            "bootCdrom" => 7,
+            "boot_cdrom" => 8,
+            "bootVolume" => 9,
+            "boot_volume" => 10,
+            "cpuFamily" => 11,
+            "cpu_family" => 12,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_cores = None;
@@ -262,7 +318,8 @@ impl rt::struct_de::Members for ServerProperties {
         let mut slot_boot_cdrom = None;
         let mut slot_boot_volume = None;
         let mut slot_cpu_family = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_cores, "cores")?,
@@ -323,11 +380,20 @@ pub struct ServerEntities {
 impl rt::struct_de::Members for ServerEntities {
     const NAME: &'static str = "ServerEntities";
     const NAMES: &'static [&'static str] = &["cdroms", "volumes", "nics"];
+    fn index(key: &str) -> usize {
+        match key {
+            "cdroms" => 0,
+            "volumes" => 1,
+            "nics" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_cdroms = None;
         let mut slot_volumes = None;
         let mut slot_nics = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_cdroms, "cdroms")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_volumes, "volumes")?,
@@ -366,12 +432,22 @@ pub struct VolumeCollection {
 impl rt::struct_de::Members for VolumeCollection {
     const NAME: &'static str = "VolumeCollection";
     const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "items" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_items = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -421,13 +497,24 @@ impl rt::struct_de::Members for Volume {
         "metadata",
         "properties",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "metadata" => 3,
+            "properties" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_metadata = None;
         let mut slot_properties = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -558,6 +645,47 @@ impl rt::struct_de::Members for VolumeProperties {
         "deviceNumber",
         "device_number",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "disk_type" => 1,
+            "type" => 2,
+            "size" => 3,
+            "availabilityZone" => 4,
+            "availability_zone" => 5,
+            "image" => 6,
+            "imagePassword" => 7,
+            "image_password" => 8,
+            "sshKeys" => 9,
+            "ssh_keys" => 10,
+            "bus" => 11,
+            "licenceType" => 12,
+            "licence_type" => 13,
+            "cpuHotPlug" => 14,
+            "cpu_hot_plug" => 15,
+            "cpuHotUnplug" => 16,
+            "cpu_hot_unplug" => 17,
+            "ramHotPlug" => 18,
+            "ram_hot_plug" => 19,
+            "ramHotUnplug" => 20,
+            "ram_hot_unplug" => 21,
+            "nicHotPlug" => 22,
+            "nic_hot_plug" => 23,
+            "nicHotUnplug" => 24,
+            "nic_hot_unplug" => 25,
+            "discVirtioHotPlug" => 26,
+            "disc_virtio_hot_plug" => 27,
+            "discVirtioHotUnplug" => 28,
+            "disc_virtio_hot_unplug" => 29,
+            "discScsiHotPlug" => 30,
+            "disc_scsi_hot_plug" => 31,
+            "discScsiHotUnplug" => 32,
+            "disc_scsi_hot_unplug" => 33,
+            "deviceNumber" => 34,
+            "device_number" => 35,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_disk_type = None;
@@ -579,7 +707,8 @@ impl rt::struct_de::Members for VolumeProperties {
         let mut slot_disc_scsi_hot_plug = None;
         let mut slot_disc_scsi_hot_unplug = None;
         let mut slot_device_number = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 | 2 => rt::struct_de::field(&mut map, &mut slot_disk_type, "type")?,
@@ -750,12 +879,22 @@ pub struct LanCollection {
 impl rt::struct_de::Members for LanCollection {
     const NAME: &'static str = "LanCollection";
     const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "items" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_items = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -809,6 +948,17 @@ impl rt::struct_de::Members for Lan {
         "properties",
         "entities",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "metadata" => 3,
+            "properties" => 4,
+            "entities" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
@@ -816,7 +966,8 @@ impl rt::struct_de::Members for Lan {
         let mut slot_metadata = None;
         let mut slot_properties = None;
         let mut slot_entities = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -858,10 +1009,18 @@ pub struct LanProperties {
 impl rt::struct_de::Members for LanProperties {
     const NAME: &'static str = "LanProperties";
     const NAMES: &'static [&'static str] = &["name", "public"];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "public" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_public = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_public, "public")?,
@@ -892,9 +1051,16 @@ pub struct LanEntities {
 impl rt::struct_de::Members for LanEntities {
     const NAME: &'static str = "LanEntities";
     const NAMES: &'static [&'static str] = &["nics"];
+    fn index(key: &str) -> usize {
+        match key {
+            "nics" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_nics = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_nics, "nics")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -929,12 +1095,22 @@ pub struct LoadBalancerCollection {
 impl rt::struct_de::Members for LoadBalancerCollection {
     const NAME: &'static str = "LoadBalancerCollection";
     const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "items" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_items = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -988,6 +1164,17 @@ impl rt::struct_de::Members for LoadBalancer {
         "properties",
         "entities",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "metadata" => 3,
+            "properties" => 4,
+            "entities" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
@@ -995,7 +1182,8 @@ impl rt::struct_de::Members for LoadBalancer {
         let mut slot_metadata = None;
         let mut slot_properties = None;
         let mut slot_entities = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -1040,11 +1228,20 @@ pub struct LoadBalancerProperties {
 impl rt::struct_de::Members for LoadBalancerProperties {
     const NAME: &'static str = "LoadBalancerProperties";
     const NAMES: &'static [&'static str] = &["name", "ip", "dhcp"];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "ip" => 1,
+            "dhcp" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_ip = None;
         let mut slot_dhcp = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
@@ -1077,9 +1274,16 @@ pub struct LoadBalancerEntities {
 impl rt::struct_de::Members for LoadBalancerEntities {
     const NAME: &'static str = "LoadBalancerEntities";
     const NAMES: &'static [&'static str] = &["balancednics"];
+    fn index(key: &str) -> usize {
+        match key {
+            "balancednics" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_balancednics = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1120,12 +1324,22 @@ pub struct NicCollection {
 impl rt::struct_de::Members for NicCollection {
     const NAME: &'static str = "NicCollection";
     const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "items" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_items = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -1179,6 +1393,17 @@ impl rt::struct_de::Members for Nic {
         "properties",
         "entities",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "metadata" => 3,
+            "properties" => 4,
+            "entities" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
@@ -1186,7 +1411,8 @@ impl rt::struct_de::Members for Nic {
         let mut slot_metadata = None;
         let mut slot_properties = None;
         let mut slot_entities = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -1252,6 +1478,19 @@ impl rt::struct_de::Members for NicProperties {
         "firewall_active",
         "nat",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "mac" => 1,
+            "ips" => 2,
+            "dhcp" => 3,
+            "lan" => 4,
+            "firewallActive" => 5,
+            "firewall_active" => 6,
+            "nat" => 7,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_mac = None;
@@ -1260,7 +1499,8 @@ impl rt::struct_de::Members for NicProperties {
         let mut slot_lan = None;
         let mut slot_firewall_active = None;
         let mut slot_nat = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_mac, "mac")?,
@@ -1307,9 +1547,16 @@ pub struct NicEntities {
 impl rt::struct_de::Members for NicEntities {
     const NAME: &'static str = "NicEntities";
     const NAMES: &'static [&'static str] = &["firewallrules"];
+    fn index(key: &str) -> usize {
+        match key {
+            "firewallrules" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_firewallrules = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1350,12 +1597,22 @@ pub struct FirewallRuleCollection {
 impl rt::struct_de::Members for FirewallRuleCollection {
     const NAME: &'static str = "FirewallRuleCollection";
     const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "items" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_items = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -1405,13 +1662,24 @@ impl rt::struct_de::Members for FirewallRule {
         "metadata",
         "properties",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "metadata" => 3,
+            "properties" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_metadata = None;
         let mut slot_properties = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -1489,6 +1757,27 @@ impl rt::struct_de::Members for FirewallRuleProperties {
         "portRangeEnd",
         "port_range_end",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "protocol" => 1,
+            "sourceMac" => 2,
+            "source_mac" => 3,
+            "sourceIp" => 4,
+            "source_ip" => 5,
+            "targetIp" => 6,
+            "target_ip" => 7,
+            "icmpCode" => 8,
+            "icmp_code" => 9,
+            "icmpType" => 10,
+            "icmp_type" => 11,
+            "portRangeStart" => 12,
+            "port_range_start" => 13,
+            "portRangeEnd" => 14,
+            "port_range_end" => 15,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_protocol = None;
@@ -1499,7 +1788,8 @@ impl rt::struct_de::Members for FirewallRuleProperties {
         let mut slot_icmp_type = None;
         let mut slot_port_range_start = None;
         let mut slot_port_range_end = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
@@ -1566,12 +1856,22 @@ pub struct ImageCollection {
 impl rt::struct_de::Members for ImageCollection {
     const NAME: &'static str = "ImageCollection";
     const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "items" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_items = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -1621,13 +1921,24 @@ impl rt::struct_de::Members for Image {
         "metadata",
         "properties",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "metadata" => 3,
+            "properties" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_metadata = None;
         let mut slot_properties = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -1742,6 +2053,40 @@ impl rt::struct_de::Members for ImageProperties {
         "image_type",
         "public",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "description" => 1,
+            "location" => 2,
+            "size" => 3,
+            "cpuHotPlug" => 4,
+            "cpu_hot_plug" => 5,
+            "cpuHotUnplug" => 6,
+            "cpu_hot_unplug" => 7,
+            "ramHotPlug" => 8,
+            "ram_hot_plug" => 9,
+            "ramHotUnplug" => 10,
+            "ram_hot_unplug" => 11,
+            "nicHotPlug" => 12,
+            "nic_hot_plug" => 13,
+            "nicHotUnplug" => 14,
+            "nic_hot_unplug" => 15,
+            "discVirtioHotPlug" => 16,
+            "disc_virtio_hot_plug" => 17,
+            "discVirtioHotUnplug" => 18,
+            "disc_virtio_hot_unplug" => 19,
+            "discScsiHotPlug" => 20,
+            "disc_scsi_hot_plug" => 21,
+            "discScsiHotUnplug" => 22,
+            "disc_scsi_hot_unplug" => 23,
+            "licenceType" => 24,
+            "licence_type" => 25,
+            "imageType" => 26,
+            "image_type" => 27,
+            "public" => 28,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_description = None;
@@ -1760,7 +2105,8 @@ impl rt::struct_de::Members for ImageProperties {
         let mut slot_licence_type = None;
         let mut slot_image_type = None;
         let mut slot_public = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {
@@ -1879,9 +2225,16 @@ impl rt::struct_de::Members for ResourceRef {
     const NAME: &'static str = "ResourceRef";
     const NAMES: &'static [&'static str] = &["id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 _ => rt::struct_de::skip(&mut map)?,

@@ -53,6 +53,22 @@ impl rt::struct_de::Members for NewServer {
         "nics",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "cores" => 1,
+            "ram" => 2,
+            "availability_zone" => 3,
+            "licence_type" => 4,
+            "boot_volume_id" => 5,
+            "boot_cdrom" => 6,
+            "cpu_family" => 7,
+            "create_volumes" => 8,
+            "attach_volumes" => 9,
+            "nics" => 10,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_cores = None;
@@ -65,7 +81,8 @@ impl rt::struct_de::Members for NewServer {
         let mut slot_create_volumes = None;
         let mut slot_attach_volumes = None;
         let mut slot_nics = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_cores, "cores")?,

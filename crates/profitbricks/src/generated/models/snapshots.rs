@@ -21,12 +21,22 @@ pub struct SnapshotCollection {
 impl rt::struct_de::Members for SnapshotCollection {
     const NAME: &'static str = "SnapshotCollection";
     const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "items" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_items = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -76,13 +86,24 @@ impl rt::struct_de::Members for Snapshot {
         "metadata",
         "properties",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "type" => 1,
+            "href" => 2,
+            "metadata" => 3,
+            "properties" => 4,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_id = None;
         let mut slot_type = None;
         let mut slot_href = None;
         let mut slot_metadata = None;
         let mut slot_properties = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
@@ -188,6 +209,37 @@ impl rt::struct_de::Members for SnapshotProperties {
         "licenceType",
         "licence_type",
     ];
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "description" => 1,
+            "location" => 2,
+            "size" => 3,
+            "cpuHotPlug" => 4,
+            "cpu_hot_plug" => 5,
+            "cpuHotUnplug" => 6,
+            "cpu_hot_unplug" => 7,
+            "ramHotPlug" => 8,
+            "ram_hot_plug" => 9,
+            "ramHotUnplug" => 10,
+            "ram_hot_unplug" => 11,
+            "nicHotPlug" => 12,
+            "nic_hot_plug" => 13,
+            "nicHotUnplug" => 14,
+            "nic_hot_unplug" => 15,
+            "discVirtioHotPlug" => 16,
+            "disc_virtio_hot_plug" => 17,
+            "discVirtioHotUnplug" => 18,
+            "disc_virtio_hot_unplug" => 19,
+            "discScsiHotPlug" => 20,
+            "disc_scsi_hot_plug" => 21,
+            "discScsiHotUnplug" => 22,
+            "disc_scsi_hot_unplug" => 23,
+            "licenceType" => 24,
+            "licence_type" => 25,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_description = None;
@@ -204,7 +256,8 @@ impl rt::struct_de::Members for SnapshotProperties {
         let mut slot_disc_scsi_hot_plug = None;
         let mut slot_disc_scsi_hot_unplug = None;
         let mut slot_licence_type = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => {

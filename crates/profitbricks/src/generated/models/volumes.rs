@@ -48,6 +48,20 @@ impl rt::struct_de::Members for NewVolume {
         "availability_zone",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "size" => 1,
+            "disk_type" => 2,
+            "bus" => 3,
+            "image" => 4,
+            "licence_type" => 5,
+            "image_password" => 6,
+            "ssh_keys" => 7,
+            "availability_zone" => 8,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_name = None;
         let mut slot_size = None;
@@ -58,7 +72,8 @@ impl rt::struct_de::Members for NewVolume {
         let mut slot_image_password = None;
         let mut slot_ssh_keys = None;
         let mut slot_availability_zone = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
                 1 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,

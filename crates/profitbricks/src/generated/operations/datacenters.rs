@@ -18,9 +18,16 @@ impl rt::struct_de::Members for ListDatacentersParams {
     const NAME: &'static str = "ListDatacentersParams";
     const NAMES: &'static [&'static str] = &["depth"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "depth" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_depth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -109,10 +116,18 @@ impl rt::struct_de::Members for GetDatacenterParams {
     const NAME: &'static str = "GetDatacenterParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "depth"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "depth" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_depth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -217,9 +232,16 @@ impl rt::struct_de::Members for CreateDatacenterParams {
     const NAME: &'static str = "CreateDatacenterParams";
     const NAMES: &'static [&'static str] = &["datacenter"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -312,11 +334,20 @@ impl rt::struct_de::Members for UpdateDatacenterParams {
     const NAME: &'static str = "UpdateDatacenterParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "name", "description"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "name" => 1,
+            "description" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_name = None;
         let mut slot_description = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -439,9 +470,16 @@ impl rt::struct_de::Members for DeleteDatacenterParams {
     const NAME: &'static str = "DeleteDatacenterParams";
     const NAMES: &'static [&'static str] = &["datacenter_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

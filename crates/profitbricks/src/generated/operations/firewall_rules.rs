@@ -29,12 +29,22 @@ impl rt::struct_de::Members for GetFirewallRulesParams {
         "depth",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "nic_id" => 2,
+            "depth" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
         let mut slot_nic_id = None;
         let mut slot_depth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -164,12 +174,22 @@ impl rt::struct_de::Members for GetFirewallRuleParams {
         "firewall_rule_id",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "nic_id" => 2,
+            "firewall_rule_id" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
         let mut slot_nic_id = None;
         let mut slot_firewall_rule_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -293,12 +313,22 @@ impl rt::struct_de::Members for CreateFirewallRuleParams {
         "firewall_rule",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "nic_id" => 2,
+            "firewall_rule" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
         let mut slot_nic_id = None;
         let mut slot_firewall_rule = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -471,6 +501,23 @@ impl rt::struct_de::Members for UpdateFirewallRuleParams {
         "icmp_code",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "nic_id" => 2,
+            "firewall_rule_id" => 3,
+            "name" => 4,
+            "source_mac" => 5,
+            "source_ip" => 6,
+            "target_ip" => 7,
+            "port_range_start" => 8,
+            "port_range_end" => 9,
+            "icmp_type" => 10,
+            "icmp_code" => 11,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
@@ -484,7 +531,8 @@ impl rt::struct_de::Members for UpdateFirewallRuleParams {
         let mut slot_port_range_end = None;
         let mut slot_icmp_type = None;
         let mut slot_icmp_code = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -813,12 +861,22 @@ impl rt::struct_de::Members for DeleteFirewallRuleParams {
         "firewall_rule_id",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "nic_id" => 2,
+            "firewall_rule_id" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
         let mut slot_nic_id = None;
         let mut slot_firewall_rule_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

@@ -18,9 +18,16 @@ impl rt::struct_de::Members for ListImagesParams {
     const NAME: &'static str = "ListImagesParams";
     const NAMES: &'static [&'static str] = &["depth"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "depth" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_depth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -106,9 +113,16 @@ impl rt::struct_de::Members for GetImageParams {
     const NAME: &'static str = "GetImageParams";
     const NAMES: &'static [&'static str] = &["image_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "image_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_image_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_image_id, "image_id")?,
                 _ => rt::struct_de::skip(&mut map)?,

@@ -18,9 +18,16 @@ impl rt::struct_de::Members for ListIpblocksParams {
     const NAME: &'static str = "ListIpblocksParams";
     const NAMES: &'static [&'static str] = &["depth"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "depth" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_depth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -104,9 +111,16 @@ impl rt::struct_de::Members for GetIpblockParams {
     const NAME: &'static str = "GetIpblockParams";
     const NAMES: &'static [&'static str] = &["ipblock_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "ipblock_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_ipblock_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_ipblock_id, "ipblock_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -173,9 +187,16 @@ impl rt::struct_de::Members for ReserveIpblockParams {
     const NAME: &'static str = "ReserveIpblockParams";
     const NAMES: &'static [&'static str] = &["ipblock"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "ipblock" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_ipblock = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_ipblock, "ipblock")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -255,9 +276,16 @@ impl rt::struct_de::Members for DeleteIpblockParams {
     const NAME: &'static str = "DeleteIpblockParams";
     const NAMES: &'static [&'static str] = &["ipblock_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "ipblock_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_ipblock_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_ipblock_id, "ipblock_id")?,
                 _ => rt::struct_de::skip(&mut map)?,

@@ -20,10 +20,18 @@ impl rt::struct_de::Members for ListLansParams {
     const NAME: &'static str = "ListLansParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "depth"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "depth" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_depth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -124,10 +132,18 @@ impl rt::struct_de::Members for CreateLanParams {
     const NAME: &'static str = "CreateLanParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "lan"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "lan" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_lan = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -217,11 +233,20 @@ impl rt::struct_de::Members for GetLanParams {
     const NAME: &'static str = "GetLanParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "lan_id", "depth"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "lan_id" => 1,
+            "depth" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_lan_id = None;
         let mut slot_depth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -339,12 +364,22 @@ impl rt::struct_de::Members for UpdateLanParams {
         "public",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "lan_id" => 1,
+            "name" => 2,
+            "public" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_lan_id = None;
         let mut slot_name = None;
         let mut slot_public = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -458,10 +493,18 @@ impl rt::struct_de::Members for DeleteLanParams {
     const NAME: &'static str = "DeleteLanParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "lan_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "lan_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_lan_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

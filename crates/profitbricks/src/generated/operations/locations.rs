@@ -15,8 +15,12 @@ impl rt::struct_de::Members for ListLocationsParams {
     const NAME: &'static str = "ListLocationsParams";
     const NAMES: &'static [&'static str] = &[];
     const STRICT: bool = true;
+    fn index(_: &str) -> usize {
+        rt::struct_de::OTHER
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        while rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)?.is_some() {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while keys.next(&mut map)?.is_some() {
             rt::struct_de::skip(&mut map)?;
         }
         Ok(Self {})
@@ -72,9 +76,16 @@ impl rt::struct_de::Members for GetLocationParams {
     const NAME: &'static str = "GetLocationParams";
     const NAMES: &'static [&'static str] = &["location_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "location_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_location_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_location_id, "location_id")?

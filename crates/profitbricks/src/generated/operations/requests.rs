@@ -18,9 +18,16 @@ impl rt::struct_de::Members for ListRequestsParams {
     const NAME: &'static str = "ListRequestsParams";
     const NAMES: &'static [&'static str] = &["depth"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "depth" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_depth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -104,9 +111,16 @@ impl rt::struct_de::Members for GetRequestParams {
     const NAME: &'static str = "GetRequestParams";
     const NAMES: &'static [&'static str] = &["request_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "request_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_request_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_request_id, "request_id")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -176,9 +190,16 @@ impl rt::struct_de::Members for GetRequestStatusParams {
     const NAME: &'static str = "GetRequestStatusParams";
     const NAMES: &'static [&'static str] = &["request_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "request_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_request_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_request_id, "request_id")?,
                 _ => rt::struct_de::skip(&mut map)?,

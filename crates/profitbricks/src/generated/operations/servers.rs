@@ -20,10 +20,18 @@ impl rt::struct_de::Members for ListServersParams {
     const NAME: &'static str = "ListServersParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "depth"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "depth" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_depth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -129,11 +137,20 @@ impl rt::struct_de::Members for GetServerParams {
     const NAME: &'static str = "GetServerParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "depth"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "depth" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
         let mut slot_depth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -245,10 +262,18 @@ impl rt::struct_de::Members for CreateServerParams {
     const NAME: &'static str = "CreateServerParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "server"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -378,6 +403,20 @@ impl rt::struct_de::Members for UpdateServerParams {
         "boot_cdrom",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "name" => 2,
+            "cores" => 3,
+            "ram" => 4,
+            "availability_zone" => 5,
+            "licence_type" => 6,
+            "boot_volume" => 7,
+            "boot_cdrom" => 8,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
@@ -388,7 +427,8 @@ impl rt::struct_de::Members for UpdateServerParams {
         let mut slot_licence_type = None;
         let mut slot_boot_volume = None;
         let mut slot_boot_cdrom = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -614,10 +654,18 @@ impl rt::struct_de::Members for DeleteServerParams {
     const NAME: &'static str = "DeleteServerParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -709,11 +757,20 @@ impl rt::struct_de::Members for GetAttachedVolumesParams {
     const NAME: &'static str = "GetAttachedVolumesParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "depth"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "depth" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
         let mut slot_depth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -824,11 +881,20 @@ impl rt::struct_de::Members for AttachVolumeParams {
     const NAME: &'static str = "AttachVolumeParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "volume_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "volume_id" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
         let mut slot_volume_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -930,11 +996,20 @@ impl rt::struct_de::Members for GetAttachedVolumeParams {
     const NAME: &'static str = "GetAttachedVolumeParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "volume_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "volume_id" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
         let mut slot_volume_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1031,11 +1106,20 @@ impl rt::struct_de::Members for DetachVolumeParams {
     const NAME: &'static str = "DetachVolumeParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "volume_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "volume_id" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
         let mut slot_volume_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1140,11 +1224,20 @@ impl rt::struct_de::Members for GetAttachedCdromsParams {
     const NAME: &'static str = "GetAttachedCdromsParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "depth"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "depth" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
         let mut slot_depth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1255,11 +1348,20 @@ impl rt::struct_de::Members for AttachCdromParams {
     const NAME: &'static str = "AttachCdromParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "cdrom_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "cdrom_id" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
         let mut slot_cdrom_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1361,11 +1463,20 @@ impl rt::struct_de::Members for GetAttachedCdromParams {
     const NAME: &'static str = "GetAttachedCdromParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "cdrom_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "cdrom_id" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
         let mut slot_cdrom_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1462,11 +1573,20 @@ impl rt::struct_de::Members for DetachCdromParams {
     const NAME: &'static str = "DetachCdromParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "cdrom_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            "cdrom_id" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
         let mut slot_cdrom_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1564,10 +1684,18 @@ impl rt::struct_de::Members for RebootServerParams {
     const NAME: &'static str = "RebootServerParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1658,10 +1786,18 @@ impl rt::struct_de::Members for StartServerParams {
     const NAME: &'static str = "StartServerParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -1752,10 +1888,18 @@ impl rt::struct_de::Members for StopServerParams {
     const NAME: &'static str = "StopServerParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "server_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "server_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_server_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

@@ -18,9 +18,16 @@ impl rt::struct_de::Members for ListSnapshotsParams {
     const NAME: &'static str = "ListSnapshotsParams";
     const NAMES: &'static [&'static str] = &["depth"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "depth" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_depth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
                 _ => rt::struct_de::skip(&mut map)?,
@@ -104,9 +111,16 @@ impl rt::struct_de::Members for GetSnapshotParams {
     const NAME: &'static str = "GetSnapshotParams";
     const NAMES: &'static [&'static str] = &["snapshot_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "snapshot_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_snapshot_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?
@@ -216,6 +230,25 @@ impl rt::struct_de::Members for UpdateSnapshotParams {
         "licence_type",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "snapshot_id" => 0,
+            "name" => 1,
+            "description" => 2,
+            "cpu_hot_plug" => 3,
+            "cpu_hot_unplug" => 4,
+            "ram_hot_plug" => 5,
+            "ram_hot_unplug" => 6,
+            "nic_hot_plug" => 7,
+            "nic_hot_unplug" => 8,
+            "disc_virtio_hot_plug" => 9,
+            "disc_virtio_hot_unplug" => 10,
+            "disc_scsi_hot_plug" => 11,
+            "disc_scsi_hot_unplug" => 12,
+            "licence_type" => 13,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_snapshot_id = None;
         let mut slot_name = None;
@@ -231,7 +264,8 @@ impl rt::struct_de::Members for UpdateSnapshotParams {
         let mut slot_disc_scsi_hot_plug = None;
         let mut slot_disc_scsi_hot_unplug = None;
         let mut slot_licence_type = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?
@@ -516,9 +550,16 @@ impl rt::struct_de::Members for DeleteSnapshotParams {
     const NAME: &'static str = "DeleteSnapshotParams";
     const NAMES: &'static [&'static str] = &["snapshot_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "snapshot_id" => 0,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_snapshot_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?

@@ -20,10 +20,18 @@ impl rt::struct_de::Members for ListVolumesParams {
     const NAME: &'static str = "ListVolumesParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "depth"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "depth" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_depth = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -127,10 +135,18 @@ impl rt::struct_de::Members for GetVolumeParams {
     const NAME: &'static str = "GetVolumeParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "volume_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "volume_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_volume_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -213,10 +229,18 @@ impl rt::struct_de::Members for CreateVolumeParams {
     const NAME: &'static str = "CreateVolumeParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "volume"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "volume" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_volume = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -337,6 +361,17 @@ impl rt::struct_de::Members for UpdateVolumeParams {
         "licence_type",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "volume_id" => 1,
+            "name" => 2,
+            "size" => 3,
+            "bus" => 4,
+            "licence_type" => 5,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_volume_id = None;
@@ -344,7 +379,8 @@ impl rt::struct_de::Members for UpdateVolumeParams {
         let mut slot_size = None;
         let mut slot_bus = None;
         let mut slot_licence_type = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -500,10 +536,18 @@ impl rt::struct_de::Members for DeleteVolumeParams {
     const NAME: &'static str = "DeleteVolumeParams";
     const NAMES: &'static [&'static str] = &["datacenter_id", "volume_id"];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "volume_id" => 1,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_volume_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -602,12 +646,22 @@ impl rt::struct_de::Members for CreateSnapshotParams {
         "description",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "volume_id" => 1,
+            "name" => 2,
+            "description" => 3,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_volume_id = None;
         let mut slot_name = None;
         let mut slot_description = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(
@@ -729,11 +783,20 @@ impl rt::struct_de::Members for RestoreSnapshotParams {
         "snapshot_id",
     ];
     const STRICT: bool = true;
+    fn index(key: &str) -> usize {
+        match key {
+            "datacenter_id" => 0,
+            "volume_id" => 1,
+            "snapshot_id" => 2,
+            _ => rt::struct_de::OTHER,
+        }
+    }
     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut slot_datacenter_id = None;
         let mut slot_volume_id = None;
         let mut slot_snapshot_id = None;
-        while let Some(key) = rt::struct_de::key(&mut map, Self::NAMES, Self::STRICT)? {
+        let keys = rt::struct_de::Keys::of::<Self>();
+        while let Some(key) = keys.next(&mut map)? {
             match key {
                 0 => {
                     rt::struct_de::field(

@@ -1,7 +1,7 @@
 //! `Deserialize` of a generated struct (a model or an operation's arguments), through the
-//! runtime's `struct_de`: one `visit` with a match arm per member. serde's derive would write
-//! a field enum, its visitor and a sequence visitor into every struct, which was most of a
-//! client crate's build time.
+//! runtime's `struct_de`: an `index` match of the member names and one `visit` with an arm
+//! per member. serde's derive would write a field enum, its visitor and a sequence visitor
+//! into every struct, which was most of a client crate's build time.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -131,7 +131,8 @@ pub fn impls(
     }
 }
 
-/// The local a member is read into, named apart from `map` and `key` whatever the field is.
+/// The local a member is read into, named apart from `map`, `keys` and `key` whatever the
+/// field is.
 fn slot(member: &Member<'_>) -> proc_macro2::Ident {
     format_ident!("slot_{}", member.rust)
 }

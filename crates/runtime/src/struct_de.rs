@@ -2,9 +2,10 @@
 //!
 //! serde's `Deserialize` derive writes a field enum, its visitor and a sequence visitor into
 //! every struct: most of a client crate's expanded code and of its build time. The generated
-//! structs instead implement [`Members`] (one `visit` with one match arm per member), and share
-//! the visitor, the key matching and the error messages here. The messages are serde's own
-//! (`missing field`, `duplicate field`, `unknown field ..., expected one of ...`).
+//! structs instead implement [`Members`] (an `index` match of their member names and one
+//! `visit` with one match arm per member), and share the visitor, the key seed and the error
+//! messages here. The messages are serde's own (`missing field`, `duplicate field`, `unknown
+//! field ..., expected one of ...`).
 
 use std::fmt;
 use std::marker::PhantomData;

@@ -20,6 +20,9 @@ pub fn states_after(action: &ServerAction) -> Vec<ResourceState> {
 impl ServerHandle {
     /// Waits until the server reaches the state `action` leads to ([`states_after`]), e.g.
     /// after `client.modify_server_status(id, ServerAction::PowerOn, ..)`.
+    // `#[inline]`, as the generated calls: it instantiates the generic send path, which is
+    // then compiled in the crates that wait, not in this crate's own build
+    #[inline]
     pub fn wait_after(&self, action: &ServerAction) -> Wait<ServerStatus, ErrorKind> {
         self.wait_for_state(states_after(action))
     }

@@ -60,7 +60,8 @@ impl<'de, T: Members> de::Visitor<'de> for StructVisitor<T> {
 }
 
 /// Reads the keys of one map: each gives the index in a struct's [`Members::NAMES`] of the
-/// member it names, or [`OTHER`].
+/// member it names, or [`OTHER`]. It is also the seed each key is read with.
+#[derive(Clone, Copy)]
 pub struct Keys {
     names: &'static [&'static str],
     strict: bool,
@@ -80,7 +81,14 @@ impl Keys {
     ///
     /// A key that is not a string, or (when strict) an unknown one.
     pub fn next<'de, A: MapAccess<'de>>(&self, map: &mut A) -> Result<Option<usize>, A::Error> {
-        map.next_key_seed(Key { names: self.names, strict: self.strict, index: self.index })
+        map.next_key_seed(*self)
+    }
+
+    fn known<E: de::Error>(&self, key: &str) -> Result<usize, E> {
+        match (self.index)(key) {
+            OTHER if self.strict => Err(E::unknown_field(key, self.names)),
+            index => Ok(index),
+        }
     }
 }
 
@@ -97,11 +105,7 @@ pub fn field<'de, T: DeserializeOwned, A: MapAccess<'de>>(
     slot: &mut Option<T>,
     name: &'static str,
 ) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
+    field_with(map, slot, name, ByType)
 }
 
 /// [`field`] for a member read by its own decoder rather than its type's `Deserialize`.
@@ -151,6 +155,15 @@ pub trait Decode<T> {
     fn decode<'de, D: Deserializer<'de>>(&self, deserializer: D) -> Result<T, D::Error>;
 }
 
+/// The member type's own `Deserialize`, for [`field`].
+struct ByType;
+
+impl<T: DeserializeOwned> Decode<T> for ByType {
+    fn decode<'de, D: Deserializer<'de>>(&self, deserializer: D) -> Result<T, D::Error> {
+        T::deserialize(deserializer)
+    }
+}
+
 struct With<C, T>(C, PhantomData<T>);
 
 impl<'de, T, C: Decode<T>> DeserializeSeed<'de> for With<C, T> {
@@ -161,23 +174,7 @@ impl<'de, T, C: Decode<T>> DeserializeSeed<'de> for With<C, T> {
     }
 }
 
-/// Matches a key against a struct's member names.
-struct Key {
-    names: &'static [&'static str],
-    strict: bool,
-    index: fn(&str) -> usize,
-}
-
-impl Key {
-    fn index<E: de::Error>(&self, key: &str) -> Result<usize, E> {
-        match (self.index)(key) {
-            OTHER if self.strict => Err(E::unknown_field(key, self.names)),
-            index => Ok(index),
-        }
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Key {
+impl<'de> DeserializeSeed<'de> for Keys {
     type Value = usize;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
@@ -185,7 +182,7 @@ impl<'de> DeserializeSeed<'de> for Key {
     }
 }
 
-impl de::Visitor<'_> for Key {
+impl de::Visitor<'_> for Keys {
     type Value = usize;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -193,11 +190,11 @@ impl de::Visitor<'_> for Key {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
-        self.index(key)
+        self.known(key)
     }
 
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<usize, E> {
-        self.index(&String::from_utf8_lossy(key))
+        self.known(&String::from_utf8_lossy(key))
     }
 
     fn visit_u64<E: de::Error>(self, index: u64) -> Result<usize, E> {

@@ -6,9 +6,7 @@ use std::time::Duration;
 use cloud_sdks_runtime::catalog::{Limits, ParamInfo, Type};
 use cloud_sdks_sim::memset::{Running, DEFAULT_API_KEY};
 use cloud_sdks_sim::Simulator;
-use memset::models::{
-    DnsRecordType, FirewallAction, NewFirewallRule, NewZoneDomain, NewZoneRecord,
-};
+use memset::models::{DnsRecordType, FirewallAction, NewFirewallRule};
 use memset::{Error, ErrorKind};
 use serde_json::{json, Map, Value};
 
@@ -206,14 +204,7 @@ async fn the_curl_examples_path_name_and_api_key_parameter() {
 async fn a_dns_zone_domain_and_record_life_cycle() {
     let sim = Simulator::memset().empty().start().await.expect("starts");
     let ms = sim.client();
-    let zone = ms
-        .dns()
-        .zone_create("example.com")
-        .ttl(3600)
-        .domains(vec![NewZoneDomain::new("example.com")])
-        .records(vec![NewZoneRecord::new(DnsRecordType::A, "192.0.2.1").record("www")])
-        .await
-        .expect("zone created");
+    let zone = common::create_example_zone(&ms).await;
     assert_eq!(zone.id.len(), 32);
     assert_eq!(zone.records.as_ref().map(Vec::len), Some(1));
     assert_eq!(zone.domains.as_ref().map(Vec::len), Some(1));

@@ -9,7 +9,7 @@ use cloud_sdks_runtime::RetryPolicy;
 use cloud_sdks_sim::faults::{Fault, Rule};
 use cloud_sdks_sim::memset::{Running, DEFAULT_API_KEY};
 use cloud_sdks_sim::Simulator;
-use memset::models::{DnsRecordType, NewZoneDomain, NewZoneRecord};
+use memset::models::DnsRecordType;
 use memset::{Client, Credentials, Error, ErrorKind, Protocol};
 use serde_json::{json, Value};
 
@@ -130,14 +130,7 @@ async fn the_seed_examples_run_over_xml_rpc() {
 async fn a_dns_zone_create_list_and_delete_over_xml_rpc() {
     let sim = Simulator::memset().empty().start().await.expect("starts");
     let ms = xml_client(&sim);
-    let zone = ms
-        .dns()
-        .zone_create("example.com")
-        .ttl(3600)
-        .domains(vec![NewZoneDomain::new("example.com")])
-        .records(vec![NewZoneRecord::new(DnsRecordType::A, "192.0.2.1").record("www")])
-        .await
-        .expect("zone created");
+    let zone = common::create_example_zone(&ms).await;
     assert_eq!(zone.id.len(), 32);
     assert_eq!(zone.ttl, Some(3600));
     let record = ms

@@ -39,3 +39,16 @@ pub fn serve(args: &[&str]) -> Served {
     std::io::BufReader::new(stdout).read_line(&mut line).expect("the base URL");
     Served { child, base_url: line.trim().to_owned() }
 }
+
+/// Creates the Memset zone both protocols' DNS tests start from: `example.com`, TTL 3600,
+/// served for `example.com`, with one A record `www` → 192.0.2.1.
+pub async fn create_example_zone(ms: &memset::Client) -> memset::models::Zone {
+    use memset::models::{DnsRecordType, NewZoneDomain, NewZoneRecord};
+    ms.dns()
+        .zone_create("example.com")
+        .ttl(3600)
+        .domains(vec![NewZoneDomain::new("example.com")])
+        .records(vec![NewZoneRecord::new(DnsRecordType::A, "192.0.2.1").record("www")])
+        .await
+        .expect("zone created")
+}
